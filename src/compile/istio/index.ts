@@ -1,13 +1,86 @@
-// Istio front end: YAML files → validated resources → MeshIR. (Being built.)
-import type { Diagnostic } from '../../core/diagnostics.ts';
+// Istio front end: YAML files → validated resources → cross-resource checks → MeshIR.
+// Stages, each pure and deterministic (inputs arrive sorted from the loader; every list
+// built here is sorted by name before it leaves):
+//   1. loadResources (src/compile/parse): YAML, schemas, per-resource rules.
+//   2. registry (Services + ServiceEntries), DestinationRule and Gateway indexes.
+//   3. cross-resource checks (checks/*): diagnostics only.
+//   4. views (sidecar per namespace scope, one per Gateway) and the clusters they reference.
+// The IR is returned only when no stage found an error.
+import { hasErrors, type Diagnostic } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
-import type { MeshIR } from '../ir/types.ts';
+import type { IrCluster, IrEndpointSet, IrView, MeshIR } from '../ir/types.ts';
+import { loadResources } from '../parse/load-resources.ts';
+import type { CheckContext } from './checks/context.ts';
+import { checkDestinations } from './checks/destinations.ts';
+import { checkGateways } from './checks/gateways.ts';
+import { checkRuleOrder } from './checks/rule-order.ts';
+import { checkVirtualServiceConflicts } from './checks/virtual-service-conflicts.ts';
+import { buildCluster } from './clusters.ts';
+import { indexDestinationRules } from './from-destination-rule.ts';
+import { gatewayView, indexGateways } from './from-gateway.ts';
+import { fromKubeService } from './from-kube-service.ts';
+import { fromServiceEntry } from './from-service-entry.ts';
+import type { ClusterRef, RouteContext } from './from-virtual-service.ts';
+import { buildRegistry, type RegistryService } from './registry.ts';
+import { settingsFrom } from './settings.ts';
+import { meshVirtualServices, sidecarNamespaces, sidecarView } from './views.ts';
+import { cmp } from './where.ts';
 
 export interface FrontEndResult {
   readonly ir?: MeshIR;
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function buildIr(_files: readonly SourceFile[]): FrontEndResult {
-  throw new Error('buildIr: not implemented yet');
+export function buildIr(files: readonly SourceFile[]): FrontEndResult {
+  const loaded = loadResources(files);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const res = loaded.resources;
+  const settings = settingsFrom(res.meshConfig?.spec);
+  const domain = settings.ir.clusterDomain;
+
+  const entries: RegistryService[] = [
+    ...res.services.map((s) => fromKubeService(s, domain, diagnostics)),
+    ...res.serviceEntries.flatMap((se) => fromServiceEntry(se)),
+  ];
+  const registry = buildRegistry(entries, diagnostics);
+  const drs = indexDestinationRules(res.destinationRules, domain, registry.has, diagnostics);
+  const gateways = indexGateways(res.gateways, diagnostics);
+  const meshVss = meshVirtualServices(res.virtualServices, domain, registry);
+  const namespaces = sidecarNamespaces(registry, meshVss, domain);
+
+  const ctx: CheckContext = { settings, resources: res, registry, drs, gateways, diagnostics };
+  checkDestinations(ctx);
+  checkRuleOrder(ctx);
+  checkGateways(ctx);
+  checkVirtualServiceConflicts(ctx, meshVss, namespaces);
+  if (hasErrors(diagnostics)) return { diagnostics };
+
+  const allRefs = new Map<string, ClusterRef>();
+  const routeContext = (): RouteContext => ({ settings, registry, refs: new Map() });
+  const views: IrView[] = [];
+  for (const ns of [null, ...namespaces]) {
+    const rc = routeContext();
+    views.push(sidecarView(ns, registry, drs, meshVss, rc));
+    for (const [k, v] of rc.refs) allRefs.set(k, v);
+  }
+  for (const info of gateways.values()) {
+    const rc = routeContext();
+    views.push(gatewayView(info, res.virtualServices, rc));
+    for (const [k, v] of rc.refs) allRefs.set(k, v);
+  }
+
+  const clusters: IrCluster[] = [];
+  const endpoints: IrEndpointSet[] = [];
+  for (const name of [...allRefs.keys()].sort(cmp)) {
+    const built = buildCluster(allRefs.get(name)!, { settings, registry, drs });
+    clusters.push(built.cluster);
+    if (built.endpoints) endpoints.push(built.endpoints);
+  }
+  const ir: MeshIR = {
+    settings: settings.ir,
+    clusters,
+    endpoints,
+    views: views.sort((a, b) => cmp(a.name, b.name)),
+  };
+  return { ir, diagnostics };
 }

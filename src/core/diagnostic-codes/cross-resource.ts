@@ -1,4 +1,148 @@
 // ML4xxx — Cross-resource checks (hosts, subsets, gateways, conflicts).
+// Emitted by src/compile/istio. For a conflict between resources, one diagnostic is emitted
+// per resource involved, each naming the other(s) in its message and in `related`.
 import type { DiagnosticCodeInfo } from './types.ts';
 
-export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [];
+export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
+  {
+    code: 'ML4001',
+    severity: 'warning',
+    title: 'Destination host not in the service registry',
+    description:
+      'A route, mirror or DestinationRule names a host that no Kubernetes `Service` or `ServiceEntry` in the repository defines. ' +
+      'It is a warning because the service may come from Kubernetes discovery at run time; meshlog still creates an (empty) EDS cluster for it. ' +
+      'Set `strictHosts: true` in MeshConfig to make it an error. Fix the spelling, or add the Service/ServiceEntry.',
+  },
+  {
+    code: 'ML4002',
+    severity: 'error',
+    title: 'Destination port required',
+    description:
+      'The destination service has several ports, so Istio cannot tell which one a route means. Add `destination.port.number`.',
+  },
+  {
+    code: 'ML4003',
+    severity: 'error',
+    title: 'Destination port not a port of the service',
+    description: '`destination.port.number` is not one of the ports the service declares. Use one of the listed ports.',
+  },
+  {
+    code: 'ML4004',
+    severity: 'error',
+    title: 'Subset not defined',
+    description:
+      'A route or mirror names a subset that no DestinationRule visible to it defines for that host. Envoy would answer 503 (no cluster). ' +
+      'Add the subset to the DestinationRule for the host, or fix the name.',
+  },
+  {
+    code: 'ML4005',
+    severity: 'error',
+    title: 'Gateway not found',
+    description:
+      'A VirtualService binds to a Gateway (`gateways: [ns/name]` or `[name]` in its own namespace) that does not exist in the repository. ' +
+      'Fix the reference, or add the Gateway. `mesh` means the sidecars.',
+  },
+  {
+    code: 'ML4006',
+    severity: 'error',
+    title: 'Two VirtualServices for the same host',
+    description:
+      'Two VirtualServices define routes for the same host and are visible to the same proxies. Istio silently keeps only the oldest one; ' +
+      'meshlog reports both. Merge their rules into one VirtualService, or narrow `exportTo`.',
+  },
+  {
+    code: 'ML4007',
+    severity: 'warning',
+    title: 'Rule unreachable after a catch-all',
+    description:
+      'An earlier http rule matches every request (no match, or an empty match), so this rule is never used. Move it above the catch-all, or remove it.',
+  },
+  {
+    code: 'ML4008',
+    severity: 'warning',
+    title: 'Duplicate or shadowed match',
+    description:
+      'Every request this match accepts is already accepted by an earlier match of the same VirtualService, so it never applies. ' +
+      'Reorder the rules (most specific first) or remove the duplicate.',
+  },
+  {
+    code: 'ML4009',
+    severity: 'error',
+    title: 'Two Gateways claim the same host and port',
+    description:
+      'Two Gateways with the same workload selector expose the same host on the same port; Envoy would get two conflicting filter chains / virtual hosts. ' +
+      'Keep the host in one Gateway.',
+  },
+  {
+    code: 'ML4010',
+    severity: 'error',
+    title: 'VirtualService host not exposed by its Gateway',
+    description:
+      'A VirtualService binds to a Gateway, but none of that Gateway\'s servers exposes this host (mind the `namespace/host` form of server hosts), ' +
+      'so the routes never reach the gateway. Add the host to a server of the Gateway, or remove the binding.',
+  },
+  {
+    code: 'ML4011',
+    severity: 'warning',
+    title: 'DestinationRules merged',
+    description:
+      'Several DestinationRules in the same namespace target the same host. As Istio does, meshlog merges their subsets; only the first one\'s (by name) ' +
+      '`trafficPolicy` is used and the others\' are ignored. Prefer one DestinationRule per host.',
+  },
+  {
+    code: 'ML4012',
+    severity: 'error',
+    title: 'Conflicting DestinationRules',
+    description:
+      'Several DestinationRules target the same host and cannot be merged: they are in different namespaces (Istio would apply a different one ' +
+      'depending on the client\'s namespace, which meshlog\'s shared clusters cannot express), or both define the same subset. Keep one DestinationRule per host.',
+  },
+  {
+    code: 'ML4013',
+    severity: 'warning',
+    title: 'Destination headers with several destinations',
+    description:
+      '`route[].headers` on a rule with several weighted destinations is not supported by meshlog; these header operations are ignored. ' +
+      'Move them to the rule\'s `headers`, or use a single destination.',
+  },
+  {
+    code: 'ML4014',
+    severity: 'warning',
+    title: 'Match on source labels not supported',
+    description:
+      '`sourceLabels` selects client workloads by label, which meshlog\'s views (per namespace and per gateway) cannot express. The match entry is ' +
+      'left out. Use `sourceNamespace` or a Sidecar-scoped namespace instead.',
+  },
+  {
+    code: 'ML4015',
+    severity: 'error',
+    title: 'Invalid endpoints annotation',
+    description:
+      'The `meshlog.dev/endpoints` annotation of a Kubernetes Service must list one endpoint per line (or separated by `;`): an IP address ' +
+      'followed by optional `key=value` labels, e.g. `10.0.0.7 version=v1`.',
+  },
+  {
+    code: 'ML4016',
+    severity: 'warning',
+    title: 'Service host defined twice',
+    description:
+      'Two registry entries (Kubernetes Services or ServiceEntries) define the same host for the same proxies. meshlog uses the first one (Kubernetes Service, ' +
+      'then by namespace and name) and ignores the other. Remove the duplicate or narrow `exportTo`.',
+  },
+  {
+    code: 'ML4017',
+    severity: 'warning',
+    title: 'VirtualService host has no service',
+    description:
+      'A VirtualService bound to the sidecars (`mesh`) names a host no Service or ServiceEntry defines, so sidecars have no virtual host for it and ' +
+      'its rules are not used there. Add a ServiceEntry for the host, or fix the name.',
+  },
+  {
+    code: 'ML4018',
+    severity: 'warning',
+    title: 'Gateway server not supported',
+    description:
+      'Only plain HTTP servers (protocol HTTP, HTTP2 or GRPC without TLS) of a Gateway are compiled today; this server is left out. ' +
+      'HTTPS/TLS termination and TCP servers are planned.',
+  },
+];

@@ -1,4 +1,57 @@
 // ML0xxx — Reading the repository (symlinks, submodules, paths).
 import type { DiagnosticCodeInfo } from './types.ts';
 
-export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [];
+export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
+  {
+    code: 'ML0001',
+    severity: 'error',
+    title: 'Symbolic link rejected',
+    description:
+      'meshlog never follows symbolic links in a config repository: a link can point outside the ' +
+      'repository, and what it points to is not part of the reviewed commit. Replace the link with ' +
+      'a copy of the file it points to.',
+  },
+  {
+    code: 'ML0002',
+    severity: 'error',
+    title: 'Submodule rejected',
+    description:
+      'The repository contains a submodule (a gitlink, tree mode 160000). Its content lives in ' +
+      'another repository and is not part of the reviewed commit, so meshlog does not read it. ' +
+      'Copy the config files into this repository instead.',
+  },
+  {
+    code: 'ML0003',
+    severity: 'error',
+    title: 'Unsafe path',
+    description:
+      'A tree entry has a name that would escape the repository root or is not a plain path ' +
+      'component (`..`, `.`, empty, absolute, or containing `/`, `\\` or a NUL byte). Such entries ' +
+      'only appear in crafted repositories; the entry is skipped. Rewrite the history without it.',
+  },
+  {
+    code: 'ML0004',
+    severity: 'error',
+    title: 'File too large',
+    description:
+      'A config file is larger than meshlog reads (32 MiB per file, 256 MiB per revision). It is ' +
+      'not read at all, so a runaway file cannot exhaust memory. Split the file, or move data that ' +
+      'is not mesh config out of `*.yaml`/`*.yml` files.',
+  },
+  {
+    code: 'ML0005',
+    severity: 'error',
+    title: 'Unreadable entry',
+    description:
+      'A file or folder could not be read (permissions, a special file such as a FIFO or socket, ' +
+      'or a git object missing from the repository). Fix the permissions or remove the entry.',
+  },
+  {
+    code: 'ML0006',
+    severity: 'error',
+    title: 'Too many files',
+    description:
+      'The revision holds more candidate config files than meshlog reads (20,000). The rest are ' +
+      'not read. Keep mesh config in a repository of its own, or move other YAML out of it.',
+  },
+];

@@ -1,4 +1,128 @@
 // ML1xxx — YAML and document structure.
 import type { DiagnosticCodeInfo } from './types.ts';
 
-export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [];
+export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
+  {
+    code: 'ML1001',
+    severity: 'error',
+    title: 'YAML syntax error',
+    description:
+      'The file is not valid YAML at the reported position. Fix the syntax there (a missing colon, an unclosed quote or bracket, wrong indentation); every other document in the file is still checked.',
+  },
+  {
+    code: 'ML1002',
+    severity: 'error',
+    title: 'Duplicate key',
+    description:
+      'A mapping has the same key twice. Kubernetes tools silently keep one of them; meshlog refuses to guess. Remove or merge the duplicate.',
+  },
+  {
+    code: 'ML1003',
+    severity: 'error',
+    title: 'Tab used for indentation',
+    description: 'YAML does not allow tab characters in indentation. Indent with spaces.',
+  },
+  {
+    code: 'ML1004',
+    severity: 'error',
+    title: 'Invalid UTF-8',
+    description:
+      'The file contains bytes that are not valid UTF-8 at the reported position. Re-save the file as UTF-8 (config files must be text).',
+  },
+  {
+    code: 'ML1005',
+    severity: 'error',
+    title: 'File too large',
+    description:
+      'The file is larger than meshlog reads (8 MiB). Mesh configuration files are small; split the file, or move the data that is not mesh config out of the repository.',
+  },
+  {
+    code: 'ML1006',
+    severity: 'error',
+    title: 'Nesting too deep',
+    description:
+      'The document nests mappings/lists deeper than 100 levels. No Istio resource needs that; the document is probably generated wrongly. Flatten it.',
+  },
+  {
+    code: 'ML1007',
+    severity: 'error',
+    title: 'Too many documents',
+    description:
+      'The repository holds more than 50,000 YAML documents; documents past the limit are not read. Split the mesh, or keep non-mesh manifests out of the config repository.',
+  },
+  {
+    code: 'ML1008',
+    severity: 'error',
+    title: 'Too many alias expansions',
+    description:
+      'The document expands YAML aliases (`*name`) more than 100 times — the shape of a "billion laughs" attack. Write the values out, or use fewer aliases.',
+  },
+  {
+    code: 'ML1009',
+    severity: 'error',
+    title: 'Document is not a mapping',
+    description:
+      'Each YAML document must be a Kubernetes-style object (a mapping with apiVersion, kind, metadata, spec). A list, string or number at the top of a document is not one.',
+  },
+  {
+    code: 'ML1010',
+    severity: 'error',
+    title: 'Missing apiVersion or kind',
+    description: 'Every document needs string `apiVersion` and `kind` fields so meshlog knows what it is.',
+  },
+  {
+    code: 'ML1011',
+    severity: 'error',
+    title: 'Unknown apiVersion',
+    description:
+      'The apiVersion is in an Istio or meshlog API group but names a version meshlog does not know. Use `networking.istio.io/v1` (or `v1beta1`, `v1alpha3`), `security.istio.io/v1`, or `meshlog.dev/v1alpha1`.',
+  },
+  {
+    code: 'ML1012',
+    severity: 'error',
+    title: 'Unknown kind',
+    description:
+      'The kind does not exist in its Istio or meshlog API group (check the spelling and capitalisation, e.g. `VirtualService`).',
+  },
+  {
+    code: 'ML1013',
+    severity: 'error',
+    title: 'Kind not supported yet',
+    description:
+      'The kind is valid Istio but meshlog does not compile it yet, so the proxies would not behave as the file says. Remove it from the repository until meshlog supports it (supported: VirtualService, DestinationRule, ServiceEntry, Gateway, Service, MeshConfig).',
+  },
+  {
+    code: 'ML1014',
+    severity: 'info',
+    title: 'Document skipped',
+    description:
+      'The document is a Kubernetes kind meshlog does not use (Deployment, ConfigMap, ...). It is ignored, so repositories can hold whole application manifests. Nothing to fix.',
+  },
+  {
+    code: 'ML1015',
+    severity: 'error',
+    title: 'Missing metadata.name',
+    description: 'Every resource needs a string `metadata.name`.',
+  },
+  {
+    code: 'ML1016',
+    severity: 'error',
+    title: 'More than one MeshConfig',
+    description:
+      'A repository has at most one MeshConfig (by convention in `meshlog.yaml`). Merge the settings into one document and delete the others.',
+  },
+  {
+    code: 'ML1017',
+    severity: 'warning',
+    title: 'YAML warning',
+    description:
+      'The YAML parser found something legal but suspicious (for example an unknown tag, which is read as a plain value). Check the reported position.',
+  },
+  {
+    code: 'ML1018',
+    severity: 'error',
+    title: 'Duplicate resource',
+    description:
+      'Two documents define the same kind, namespace and name. Kubernetes would keep only the last one applied; meshlog reports both. Rename or delete one of them.',
+  },
+];

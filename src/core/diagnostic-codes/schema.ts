@@ -1,4 +1,37 @@
 // ML2xxx — Resource schemas.
 import type { DiagnosticCodeInfo } from './types.ts';
 
-export const SCHEMA_CODES: readonly DiagnosticCodeInfo[] = [];
+export const SCHEMA_CODES: readonly DiagnosticCodeInfo[] = [
+  {
+    code: 'ML2001',
+    severity: 'error',
+    title: 'Unknown field',
+    description:
+      'The field does not exist at this place in the resource (Istio kinds and MeshConfig are checked strictly, so a misspelt field is never silently ignored). Check the spelling and the indentation against the Istio reference; fields meshlog does not know yet are listed in docs/config-reference.md.',
+  },
+  {
+    code: 'ML2002',
+    severity: 'error',
+    title: 'Wrong type',
+    description:
+      'The field has the wrong type, e.g. a string where a number is expected (`port: "80"`), or a single value where a list is expected. Write it as the message says.',
+  },
+  {
+    code: 'ML2003',
+    severity: 'error',
+    title: 'Invalid enum value',
+    description: 'The field only takes one of a fixed set of values (listed in the message, case-sensitive).',
+  },
+  {
+    code: 'ML2004',
+    severity: 'error',
+    title: 'Missing required field',
+    description: 'The field is required here. Add it.',
+  },
+  {
+    code: 'ML2005',
+    severity: 'error',
+    title: 'Invalid value',
+    description: 'The value does not fit the schema for this field (see the message).',
+  },
+];

@@ -1,4 +1,47 @@
 // ML3xxx — Per-resource semantic rules (Istio's validation).
 import type { DiagnosticCodeInfo } from './types.ts';
 
-export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [];
+const e = (code: string, title: string, description: string): DiagnosticCodeInfo => ({ code, severity: 'error', title, description });
+const w = (code: string, title: string, description: string): DiagnosticCodeInfo => ({ code, severity: 'warning', title, description });
+
+export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
+  e('ML3001', 'Conflicting route actions', 'An HTTP rule sets more than one of `route`, `redirect` and `directResponse`. A rule does exactly one thing: keep one of them (split the rule in two if you need both behaviours for different matches).'),
+  e('ML3002', 'HTTP rule without action', 'An HTTP rule has none of `route`, `redirect`, `directResponse` (or `delegate`). Add one, or remove the rule.'),
+  e('ML3003', 'Invalid weight', 'Route weights are relative integers ≥ 0 (Istio ≥ 1.15). Write a whole number such as `weight: 20`.'),
+  e('ML3004', 'All weights zero', 'When a rule has several destinations, at least one must have a weight > 0; otherwise no traffic could go anywhere. A destination without `weight` counts as 0 when there are several.'),
+  e('ML3005', 'Percentage out of range', 'Percentages (fault `percentage.value`, `mirrorPercentage`, ...) are numbers from 0 to 100.'),
+  e('ML3006', 'Invalid duration', 'Durations are written like Istio\'s: a number with a unit (`ns`, `us`, `ms`, `s`, `m`, `h`), e.g. `1.5s`, `300ms`, `1h30m`.'),
+  e('ML3007', 'Duration out of range', 'The duration is outside what the field allows (for example Istio requires timeouts of at least 1ms). The message gives the allowed range.'),
+  e('ML3008', 'Invalid retry attempts', '`retries.attempts` is an integer ≥ 0 (0 disables retries).'),
+  e('ML3009', 'Invalid subset name', 'Subset names must be DNS-1123 labels: lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters (they become part of Envoy cluster names).'),
+  e('ML3010', 'Invalid host', 'A host is a DNS name (`reviews`, `reviews.prod.svc.cluster.local`, `api.example.com`), a wildcard with `*` only as the whole first label (`*.example.com`), or `*`. IP addresses, ports, paths and schemes do not belong in a host.'),
+  e('ML3011', 'Invalid header name', 'HTTP header names are tokens (letters, digits and ``!#$%&\'*+-.^_`|~``), not empty. Pseudo-headers other than `:authority`/`:method`/`:path`/`:scheme` cannot be used here.'),
+  e('ML3012', 'Invalid header value', 'Header values must not contain control characters (CR, LF, NUL, ...). Remove them.'),
+  e('ML3013', 'Invalid regular expression', 'Envoy matches regexes with RE2, which has no look-around and no back-references. Rewrite the expression in RE2 syntax (https://github.com/google/re2/wiki/Syntax).'),
+  e('ML3014', 'Regular expression too long', 'Regexes are limited to 1024 characters so that Envoy\'s program-size limit is never hit at run time. Simplify the expression, or use prefix/exact matches.'),
+  e('ML3015', 'Invalid redirect code', 'Envoy can send redirects with status 301, 302, 303, 307 or 308 only.'),
+  e('ML3016', 'Invalid HTTP status', 'The status must be an HTTP status code from 200 to 599.'),
+  e('ML3017', 'Invalid port number', 'Port numbers are integers from 1 to 65535.'),
+  e('ML3018', 'Empty fault', 'A `fault` needs a `delay`, an `abort`, or both; a delay needs `fixedDelay`; an abort needs `httpStatus` (or `grpcStatus`).'),
+  e('ML3019', 'Invalid string match', 'A StringMatch sets exactly one of `exact`, `prefix` or `regex`. (For headers, an empty match `{}` means "the header is present".) Query parameters support `exact` and `regex` only.'),
+  e('ML3020', 'Incomplete Gateway server', 'Every Gateway server needs a `port` (number, protocol) and at least one entry in `hosts`.'),
+  e('ML3021', 'Invalid ServiceEntry endpoints', 'With `resolution: STATIC`, a ServiceEntry needs endpoints, each with an IP address (or a `unix://` path). With `DNS`, endpoint addresses must be host names or IPs, not wildcards.'),
+  e('ML3022', 'Wildcard host with DNS resolution', 'A ServiceEntry with `resolution: DNS` or `DNS_ROUND_ROBIN` and no endpoints resolves its hosts by DNS, so they cannot be wildcards. List endpoints, or use `resolution: NONE`.'),
+  e('ML3023', 'Duplicate name', 'Names must be unique in their list (DestinationRule subsets, service port names, Gateway server names). Rename or remove the duplicate.'),
+  e('ML3024', 'Not supported yet', 'This is valid Istio configuration that meshlog cannot compile yet (for example `delegate`, `tcp`/`tls` routes, mutual TLS modes). meshlog refuses it rather than silently ignoring it; remove it or keep it in a repository meshlog does not manage.'),
+  e('ML3025', 'Invalid resource name', 'metadata.name must be a DNS-1123 subdomain (lower-case letters, digits, `-` and `.`, at most 253 characters), and metadata.namespace a DNS-1123 label.'),
+  e('ML3026', 'Missing hosts', 'The resource needs at least one host (VirtualService `hosts`, ServiceEntry `hosts`, DestinationRule `host`).'),
+  e('ML3027', 'Invalid label', 'Label keys are an optional DNS prefix and `/` plus a name of at most 63 characters (letters, digits, `-`, `_`, `.`); values are at most 63 such characters.'),
+  w('ML3028', 'Deprecated field', 'The field still works but Istio deprecated it. The message names the replacement.'),
+  e('ML3029', 'Invalid IP address or CIDR', 'The value must be an IPv4/IPv6 address (or a CIDR block where the field allows one).'),
+  e('ML3030', 'Conflicting fields', 'The fields named in the message cannot be used together. Keep one.'),
+  e('ML3031', 'Value out of range', 'The number is outside the range the field allows (given in the message).'),
+  e('ML3032', 'Invalid exportTo', '`exportTo` entries are `.` (this namespace), `*` (all namespaces) or namespace names; `*` cannot be combined with other entries.'),
+  e('ML3033', 'Invalid protocol', 'Port protocols are one of HTTP, HTTPS, GRPC, HTTP2, MONGO, TCP, TLS (case-insensitive).'),
+  e('ML3034', 'Duplicate port', 'The same port number is listed twice. Each port appears once.'),
+  e('ML3035', 'Invalid gateway reference', 'Gateway references in a VirtualService are `<gateway name>`, `<namespace>/<gateway name>` or the reserved `mesh`.'),
+  e('ML3036', 'Invalid body bytes', '`directResponse.body.bytes` must be base64 (standard alphabet, with padding).'),
+  e('ML3037', 'Invalid retryOn', '`retryOn` is a comma-separated list of Envoy retry conditions (`5xx`, `gateway-error`, `reset`, `connect-failure`, `refused-stream`, `retriable-4xx`, `retriable-status-codes`, `cancelled`, `deadline-exceeded`, `internal`, `resource-exhausted`, `unavailable`, ...) and HTTP status codes (e.g. `503`).'),
+  e('ML3038', 'Invalid gRPC status', '`abort.grpcStatus` is a gRPC status name such as `UNAVAILABLE`, `INTERNAL` or `DEADLINE_EXCEEDED`.'),
+  e('ML3039', 'Invalid value', 'The value has the wrong syntax for this field (for example an HTTP method or URL scheme with spaces or punctuation). The message says what is expected.'),
+];

@@ -1,0 +1,77 @@
+// meshlog's xDS server over an in-memory snapshot of the peer-shaped mesh, for measuring the
+// server's fan-out alone (no compile in the loop). Mirrors the shared peer's HTTP interface so
+// the same triggers drive both:  POST /change?kind=full|route,  GET /stats.
+//
+//   node bench/xds-fanout/serve-memory.ts [--services 1000] [--xds 127.0.0.1:18000]
+//        [--http 127.0.0.1:18001] [--streams-per-second 100000]
+//
+// The new-stream rate limit defaults high here: the load generators open thousands of streams
+// at once and (unlike Envoy) do not retry a refused stream.
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+import { silentLogger, stderrLogger } from '../../src/serve/logger.ts';
+import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
+import { startXdsServer } from '../../src/serve/xds-server.ts';
+import { newState } from './gen-mesh.ts';
+import { PeerMesh } from './peer-mesh.ts';
+import { cpuSeconds, rssBytes } from './proc-stat.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    services: { type: 'string', default: '1000' },
+    xds: { type: 'string', default: '127.0.0.1:18000' },
+    http: { type: 'string', default: '127.0.0.1:18001' },
+    'streams-per-second': { type: 'string', default: '100000' },
+  },
+});
+
+function hostPort(s: string): { host: string; port: number } {
+  const i = s.lastIndexOf(':');
+  return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
+}
+
+const state = newState(Number(args.services));
+const mesh = new PeerMesh();
+const source = new MemorySnapshotSource(mesh.snapshot(state));
+const rate = Number(args['streams-per-second']);
+const xds = hostPort(args.xds);
+const server = await startXdsServer({ source, ...xds, streamsPerSecond: rate, streamBurst: rate, logger: { ...silentLogger, error: stderrLogger.error } });
+
+const api = http.createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (req.method === 'POST' && url.pathname === '/change') {
+    const kind = url.searchParams.get('kind');
+    if (kind === 'full') {
+      state.full++;
+      state.shift = state.shift.map((s) => s + 1);
+    } else if (kind === 'route') {
+      const i = state.routes % state.services;
+      state.shift[i] = (state.shift[i] ?? 0) + 1;
+      state.routes++;
+    } else {
+      res.writeHead(400).end('kind must be full or route\n');
+      return;
+    }
+    // Answered after the new snapshot is active, as the peer answers after SetSnapshot.
+    const active = source.set(mesh.snapshot(state));
+    res.writeHead(200).end(`generation ${active.generation}\n`);
+    return;
+  }
+  if (url.pathname === '/stats') {
+    const body = { rss: rssBytes(process.pid), cpu_s: cpuSeconds(process.pid), heap_used: process.memoryUsage().heapUsed, generation: source.current()?.generation };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    return;
+  }
+  res.writeHead(404).end();
+});
+const h = hostPort(args.http);
+await new Promise<void>((resolve) => api.listen(h.port, h.host, resolve));
+console.error(`serve-memory: xds ${server.host}:${server.port}, http ${args.http}, ${args.services} services`);
+
+const stop = async (): Promise<void> => {
+  api.close();
+  await server.close(1000);
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// The `meshlog` executable. Plain JavaScript so it can check the Node version before
+// loading the TypeScript sources (Node >= 22.18 runs .ts files directly).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(
+    `meshlog needs Node.js 22.18 or newer (found ${process.versions.node}).\n` +
+      `Run it with a newer Node without installing one: npx -p node@24 node bin/meshlog.js ...\n` +
+      `or run "bash scripts/setup.sh" once, which provisions Node 24 under .cache/.\n`,
+  );
+  process.exit(3);
+}
+
+const { main } = await import('../src/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+  env: process.env,
+});

@@ -1,0 +1,75 @@
+// `meshlog bootstrap`: print an Envoy bootstrap that gets all its config from meshlog over
+// ADS. The defaults line up with `meshlog serve`, so the two plain commands work together.
+import { adsBootstrap, BOOTSTRAP_DEFAULTS, parseServerAddress } from '../../envoy/ads-bootstrap.ts';
+import { parseLabels } from '../../serve/codec.ts';
+import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
+import { EXIT, type CliCommand } from '../command.ts';
+import { chooseFormat, renderJson, renderYaml } from '../output.ts';
+
+const FLAGS = {
+  ...OUTPUT_FLAG,
+  server: { type: 'string' },
+  'node-id': { type: 'string' },
+  namespace: { type: 'string' },
+  labels: { type: 'string' },
+  cluster: { type: 'string' },
+  delta: { type: 'boolean' },
+  'admin-port': { type: 'string' },
+} as const;
+
+export const command: CliCommand = {
+  name: 'bootstrap',
+  summary: 'Print an Envoy bootstrap that takes its config from meshlog over ADS',
+  help: `Print an Envoy bootstrap (YAML or JSON) that connects to a meshlog xDS server and
+receives listeners, routes, clusters and endpoints over one ADS stream (gRPC).
+
+Usage:
+  meshlog bootstrap [flags] > envoy.yaml
+  envoy -c envoy.yaml
+
+Flags:
+  --server HOST:PORT   xDS server address (default ${BOOTSTRAP_DEFAULTS.server})
+  --node-id ID         node.id; names the proxy in 'meshlog status' (default ${BOOTSTRAP_DEFAULTS.nodeId})
+  --namespace NS       node metadata NAMESPACE: selects the sidecar view of that namespace
+  --labels k=v,...     node metadata LABELS: selects a gateway view whose selector matches
+  --cluster NAME       node.cluster (default ${BOOTSTRAP_DEFAULTS.cluster}); a view name here selects that view
+  --delta              use incremental xDS (DELTA_GRPC) instead of state of the world
+  --admin-port N       Envoy admin port on 127.0.0.1 (default ${BOOTSTRAP_DEFAULTS.adminPort})
+  -o, --output FORMAT  yaml (default) or json
+
+Examples:
+  meshlog bootstrap --node-id productpage-1 --namespace bookinfo > envoy.yaml
+  meshlog bootstrap --labels istio=ingressgateway --delta -o json`,
+  async run(argv, io) {
+    const parsed = parseFlags(argv, FLAGS, 0);
+    if (!parsed.ok) return usageError(io, 'bootstrap', parsed.message);
+    const { args } = parsed;
+    const format = chooseFormat(args.string('output'), ['yaml', 'json'], 'yaml');
+    if (!format.ok) return usageError(io, 'bootstrap', format.message);
+    const server = args.string('server') ?? BOOTSTRAP_DEFAULTS.server;
+    const addr = parseServerAddress(server);
+    if (!addr.ok) return usageError(io, 'bootstrap', addr.message);
+    const adminText = args.string('admin-port');
+    const adminPort = adminText === undefined ? BOOTSTRAP_DEFAULTS.adminPort : Number(adminText);
+    if (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535) {
+      return usageError(io, 'bootstrap', `--admin-port must be a port number, got "${adminText}"`);
+    }
+    const labelsText = args.string('labels');
+    const labels = labelsText === undefined ? undefined : parseLabels(labelsText);
+    if (labelsText !== undefined && Object.keys(labels!).length === 0) {
+      return usageError(io, 'bootstrap', `--labels must look like key=value,key2=value2, got "${labelsText}"`);
+    }
+    const namespace = args.string('namespace');
+    const bootstrap = adsBootstrap({
+      server,
+      nodeId: args.string('node-id') ?? BOOTSTRAP_DEFAULTS.nodeId,
+      cluster: args.string('cluster') ?? BOOTSTRAP_DEFAULTS.cluster,
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(labels !== undefined ? { labels } : {}),
+      delta: args.bool('delta'),
+      adminPort,
+    });
+    io.stdout(format.format === 'json' ? renderJson(bootstrap) : renderYaml(bootstrap));
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,87 @@
+// `meshlog status`: which proxies are connected, and per type what they were sent, what
+// they ACKed and what they rejected (with Envoy's own error message).
+import type { ProxyStatus, TypeStatus } from '../../serve/proxy-status.ts';
+import { XDS_TYPES } from '../../snapshot/types.ts';
+import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
+import { EXIT, type CliCommand } from '../command.ts';
+import { chooseFormat, renderJson, renderTable } from '../output.ts';
+
+const FLAGS = { ...OUTPUT_FLAG, server: { type: 'string' } } as const;
+const DEFAULT_SERVER = 'http://127.0.0.1:8080';
+const TIMEOUT_MS = 5000;
+
+export const command: CliCommand = {
+  name: 'status',
+  summary: 'Show connected proxies and what they were sent, ACKed and NACKed',
+  help: `Show every proxy connected to a meshlog server: its view, and per xDS type (CDS, EDS,
+LDS, RDS) the version sent, the version ACKed, and the last rejection (NACK) with
+Envoy's error message.
+
+Usage:
+  meshlog status [flags]
+
+Flags:
+  --server URL         meshlog HTTP address (default $MESHLOG_SERVER, else ${DEFAULT_SERVER})
+  -o, --output FORMAT  table (default) or json
+
+A cell shows the ACKed version; "<version>*" means sent but not ACKed yet; "NACK <version>"
+means the proxy rejected that version and keeps running the previous one (the reasons are
+listed under the table). Versions are <generation>-<hash>.
+
+json: a list of {node, view, replica, connectedAt, types: {cds|eds|lds|rds: {sent, acked,
+      nack: {version, message} | null}}}.
+
+Exit codes: 0 ok, 2 bad command line, 3 server unreachable or not answering.`,
+  async run(argv, io) {
+    const parsed = parseFlags(argv, FLAGS, 0);
+    if (!parsed.ok) return usageError(io, 'status', parsed.message);
+    const { args } = parsed;
+    const format = chooseFormat(args.string('output'), ['table', 'json'], 'table');
+    if (!format.ok) return usageError(io, 'status', format.message);
+    const base = (args.string('server') ?? io.env['MESHLOG_SERVER'] ?? DEFAULT_SERVER).replace(/\/+$/, '');
+    let url: URL;
+    try {
+      url = new URL(`${base}/api/proxies`);
+    } catch {
+      return usageError(io, 'status', `--server must be a URL such as ${DEFAULT_SERVER}, got "${base}"`);
+    }
+
+    let proxies: ProxyStatus[];
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      if (!res.ok) {
+        io.stderr(`Error: ${url.href} answered ${res.status}: ${(await res.text()).slice(0, 500)}\n`);
+        return EXIT.unavailable;
+      }
+      proxies = (await res.json()) as ProxyStatus[];
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      io.stderr(`Error: cannot reach meshlog at ${base} (${cause}). Is 'meshlog serve' running? Set --server or MESHLOG_SERVER.\n`);
+      return EXIT.unavailable;
+    }
+
+    if (format.format === 'json') {
+      io.stdout(renderJson(proxies));
+      return EXIT.ok;
+    }
+    if (proxies.length === 0) {
+      io.stdout('No proxies connected.\n');
+      return EXIT.ok;
+    }
+    const rows = proxies.map((p) => [p.node, p.view ?? '(none)', p.replica, ...XDS_TYPES.map((t) => cell(p.types[t])), p.connectedAt]);
+    io.stdout(renderTable(['node', 'view', 'replica', ...XDS_TYPES, 'connected'], rows));
+    const nacks = proxies.flatMap((p) => XDS_TYPES.filter((t) => p.types[t].nack).map((t) => ({ p, t, nack: p.types[t].nack! })));
+    if (nacks.length > 0) {
+      io.stdout('\nRejected (NACK):\n');
+      for (const { p, t, nack } of nacks) io.stdout(`  ${p.node} ${t.toUpperCase()} ${nack.version}: ${nack.message}\n`);
+    }
+    return EXIT.ok;
+  },
+};
+
+function cell(s: TypeStatus): string {
+  if (s.sent === null) return '-';
+  if (s.nack && s.nack.version === s.sent) return `NACK ${s.nack.version}`;
+  if (s.acked === s.sent) return s.acked;
+  return `${s.sent}*`;
+}

@@ -1,0 +1,81 @@
+// The "read input" step every config-reading command shares: a folder argument
+// (`meshlog validate PATH`, default `.`) or a git revision (`--repo PATH --rev REV`, read
+// from git objects with no checkout). `--rev` alone reads the repository at PATH (or `.`);
+// `--repo` alone reads its HEAD. Any failure to read is exit 3 (unavailable).
+import path from 'node:path';
+import type { CommitInfo } from '../ingest/commit-info.ts';
+import type { IngestError } from '../ingest/ingest-error.ts';
+import { readFolder } from '../ingest/read-folder.ts';
+import { readGit } from '../ingest/read-git.ts';
+import type { SourceBundle } from '../ingest/source-bundle.ts';
+import type { FlagSpec, ParsedArgs } from './args.ts';
+import { EXIT, type CliIo, type ExitCode } from './command.ts';
+
+/** Add to a command's flags to accept `--repo` / `--rev`. */
+export const INPUT_FLAGS = {
+  repo: { type: 'string' },
+  rev: { type: 'string' },
+} as const satisfies FlagSpec;
+
+/** Lines for a command's --help text, after its usage line. */
+export const INPUT_HELP = `Input (one of):
+  PATH                 A config folder (default: the current directory)
+      --repo PATH      A git repository (work tree or bare); read from git objects, no checkout
+      --rev REV        The revision to read: branch, tag, commit id, HEAD~1, ... (default: HEAD)`;
+
+export type InputSpec =
+  | { readonly kind: 'folder'; readonly path: string }
+  | { readonly kind: 'git'; readonly repo: string; readonly rev: string };
+
+export type SpecOutcome = { readonly ok: true; readonly spec: InputSpec } | { readonly ok: false; readonly message: string };
+
+/** The input a command's parsed flags name; the single positional, if any, is the folder or repository. */
+export function inputSpec(args: ParsedArgs, positional: string | undefined = args.positionals[0]): SpecOutcome {
+  const repo = args.string('repo');
+  const rev = args.string('rev');
+  if (repo !== undefined && positional !== undefined) {
+    return { ok: false, message: `give either a folder (${positional}) or --repo, not both` };
+  }
+  if (repo === '' || rev === '') return { ok: false, message: `--${repo === '' ? 'repo' : 'rev'} needs a value` };
+  if (repo !== undefined || rev !== undefined) {
+    return { ok: true, spec: { kind: 'git', repo: repo ?? positional ?? '.', rev: rev ?? 'HEAD' } };
+  }
+  return { ok: true, spec: { kind: 'folder', path: positional ?? '.' } };
+}
+
+export type InputOutcome =
+  | { readonly ok: true; readonly bundle: SourceBundle; readonly commit?: CommitInfo }
+  | { readonly ok: false; readonly exit: ExitCode; readonly error: IngestError };
+
+/** Reads the input; paths are relative to the CLI's working directory. */
+export async function readInput(spec: InputSpec, io: CliIo): Promise<InputOutcome> {
+  if (spec.kind === 'folder') {
+    const res = await readFolder(path.resolve(io.cwd, spec.path));
+    return res.ok ? { ok: true, bundle: { ...res.bundle, origin: { kind: 'folder', path: spec.path } } } : failed(res.error);
+  }
+  const res = await readGit({ repo: path.resolve(io.cwd, spec.repo), rev: spec.rev });
+  if (!res.ok) return failed(res.error);
+  return { ok: true, bundle: { ...res.bundle, origin: { kind: 'git', repo: spec.repo, rev: spec.rev } }, commit: res.commit };
+}
+
+function failed(error: IngestError): InputOutcome {
+  return { ok: false, exit: EXIT.unavailable, error };
+}
+
+/** Prints an input failure the same way in every command. */
+export function reportInputError(io: CliIo, error: IngestError): void {
+  io.stderr(`Error: ${error.message}\n`);
+}
+
+/** Human label: `config/` or `repo@main (1a2b3c4d5e6f)`. */
+export function describeInput(spec: InputSpec, commit?: string | null): string {
+  if (spec.kind === 'folder') return spec.path;
+  if (commit && commit.startsWith(spec.rev.toLowerCase())) return `${spec.repo}@${commit.slice(0, 12)}`;
+  return `${spec.repo}@${spec.rev}${commit ? ` (${commit.slice(0, 12)})` : ''}`;
+}
+
+/** Prefix that makes diagnostic paths clickable from the user's directory (folders only). */
+export function displayPrefix(spec: InputSpec): string {
+  if (spec.kind !== 'folder' || spec.path === '.' || spec.path === './') return '';
+  return spec.path.endsWith('/') ? spec.path : `${spec.path}/`;
+}

@@ -1,0 +1,111 @@
+// Output helpers shared by every command: `-o table|json|yaml|markdown` selection, a
+// kubectl-style table, JSON/YAML rendering, and the diagnostics printer.
+import { stringify as yamlStringify } from 'yaml';
+import { formatDiagnostic, type Diagnostic } from '../core/diagnostics.ts';
+
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml', 'markdown'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export type FormatChoice = { readonly ok: true; readonly format: OutputFormat } | { readonly ok: false; readonly message: string };
+
+/** Checks `-o VALUE` against the formats a command supports; `undefined` picks the default. */
+export function chooseFormat(value: string | undefined, allowed: readonly OutputFormat[], fallback: OutputFormat): FormatChoice {
+  if (value === undefined) return { ok: true, format: fallback };
+  const found = allowed.find((f) => f === value);
+  if (found) return { ok: true, format: found };
+  return { ok: false, message: `unsupported output format "${value}" (choose one of: ${allowed.join(', ')})` };
+}
+
+/** Upper-case headers, columns padded and separated by three spaces, as kubectl prints. */
+export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [headers.map((h) => h.toUpperCase()), ...rows];
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join('   ')
+        .trimEnd(),
+    )
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+export function renderJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+export function renderYaml(value: unknown): string {
+  // lineWidth 0: never fold long strings (regexes, messages) across lines.
+  return yamlStringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** A diagnostic as JSON, keys in a fixed order, absent fields omitted. */
+export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
+  const out: Record<string, unknown> = { code: d.code, severity: d.severity, message: d.message };
+  if (d.file !== undefined) out.file = d.file;
+  if (d.line !== undefined) out.line = d.line;
+  if (d.column !== undefined) out.column = d.column;
+  if (d.field !== undefined) out.field = d.field;
+  if (d.resource !== undefined) out.resource = { kind: d.resource.kind, namespace: d.resource.namespace, name: d.resource.name };
+  if (d.related !== undefined && d.related.length > 0) out.related = d.related;
+  return out;
+}
+
+export interface DiagnosticCounts {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+}
+
+export function countDiagnostics(diagnostics: readonly Diagnostic[]): DiagnosticCounts {
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errors++;
+    else if (d.severity === 'warning') warnings++;
+    else infos++;
+  }
+  return { errors, warnings, infos };
+}
+
+/** "2 errors, 1 warning" (and ", 3 info" when there are info notes). */
+export function summarizeDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  const { errors, warnings, infos } = countDiagnostics(diagnostics);
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${infos > 0 ? `, ${infos} info` : ''}`;
+}
+
+export interface DiagnosticPrintOptions {
+  /** Print info notes too (they are counted either way). */
+  readonly verbose?: boolean;
+  /** Shown before each file path so it is clickable from the user's directory (e.g. the folder argument). */
+  readonly pathPrefix?: string;
+}
+
+/**
+ * One `file:line:col: severity CODE: message [field]` line per diagnostic, grouped by file
+ * (a blank line between files), related locations indented below, then the summary line.
+ */
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], opts: DiagnosticPrintOptions = {}): string {
+  const shown = diagnostics.filter((d) => opts.verbose || d.severity !== 'info');
+  const prefix = opts.pathPrefix ?? '';
+  const withPrefix = (file: string | undefined): string | undefined => (file === undefined ? undefined : `${prefix}${file}`);
+  let out = '';
+  let lastFile: string | undefined | null = null;
+  for (const d of shown) {
+    if (lastFile !== null && d.file !== lastFile) out += '\n';
+    lastFile = d.file;
+    out += `${formatDiagnostic({ ...d, file: withPrefix(d.file) })}\n`;
+    for (const r of d.related ?? []) {
+      const where = r.file ? `${prefix}${r.file}${r.line ? `:${r.line}:${r.column ?? 1}` : ''}` : '';
+      const what = r.resource ? `${r.resource.kind} ${r.resource.namespace}/${r.resource.name}` : '';
+      out += `    related: ${[where, what].filter(Boolean).join(' ')}\n`;
+    }
+  }
+  const hidden = diagnostics.length - shown.length;
+  if (out !== '') out += '\n';
+  out += `${summarizeDiagnostics(diagnostics)}${hidden > 0 ? ` (info hidden; -v shows it)` : ''}\n`;
+  return out;
+}

@@ -1,0 +1,29 @@
+// The short, human summary `meshlog compile` prints by default: content hash, and per
+// view how many Envoy resources of each type it holds and how many bytes they encode to.
+import type { Snapshot, SnapshotView, XdsType } from '../snapshot/types.ts';
+import { formatBytes } from '../ingest/collector.ts';
+import { renderTable } from './output.ts';
+
+export function snapshotSummary(snapshot: Snapshot, label: string): string {
+  const bytesOf = (view: SnapshotView, types: readonly XdsType[] = ['cds', 'eds', 'lds', 'rds']): number =>
+    types.reduce((sum, t) => sum + view.resources[t].reduce((s, e) => s + (snapshot.resources.get(e.hash)?.bytes.length ?? 0), 0), 0);
+  const rows = snapshot.views.map((v) => [
+    v.name,
+    v.kind,
+    String(v.resources.lds.length),
+    String(v.resources.rds.length),
+    String(v.resources.cds.length),
+    String(v.resources.eds.length),
+    formatBytes(bytesOf(v)),
+  ]);
+  let total = 0;
+  for (const r of snapshot.resources.values()) total += r.bytes.length;
+  return (
+    `source:        ${label}\n` +
+    `commit:        ${snapshot.commit ?? '(folder, no commit)'}\n` +
+    `content hash:  ${snapshot.contentHash}\n` +
+    `views:         ${snapshot.views.length}\n\n` +
+    renderTable(['view', 'kind', 'listeners', 'route tables', 'clusters', 'endpoint sets', 'size'], rows) +
+    `\n${snapshot.resources.size} distinct resources, ${formatBytes(total)} encoded (shared resources stored once)\n`
+  );
+}

@@ -1,0 +1,16 @@
+// What every cross-resource check reads. Checks only report; they never change inputs.
+import type { Diagnostic } from '../../../core/diagnostics.ts';
+import type { LoadedResources } from '../../parse/load-resources.ts';
+import type { DrIndex } from '../from-destination-rule.ts';
+import type { GatewayInfo } from '../from-gateway.ts';
+import type { Registry } from '../registry.ts';
+import type { FrontSettings } from '../settings.ts';
+
+export interface CheckContext {
+  readonly settings: FrontSettings;
+  readonly resources: LoadedResources;
+  readonly registry: Registry;
+  readonly drs: DrIndex;
+  readonly gateways: ReadonlyMap<string, GatewayInfo>;
+  readonly diagnostics: Diagnostic[];
+}

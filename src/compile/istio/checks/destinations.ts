@@ -1,0 +1,113 @@
+// Route and mirror destinations against the registry and DestinationRules:
+// host known (ML4001), port needed / valid (ML4002 / ML4003), subset defined (ML4004);
+// plus what meshlog cannot compile faithfully in a rule (ML4013 destination headers with
+// several destinations, ML4014 sourceLabels), hosts a mesh VirtualService or a
+// DestinationRule names that no service defines (ML4017 / ML4001).
+import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
+import type { Destination } from '../../schema/index.ts';
+import { destinationHost, MESH, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
+import { hostCovers, isWildcard, resolveHost } from '../hosts.ts';
+import { at, type Path } from '../where.ts';
+import type { CheckContext } from './context.ts';
+
+export function checkDestinations(ctx: CheckContext): void {
+  for (const vs of ctx.resources.virtualServices) {
+    (vs.spec.http ?? []).forEach((rule, i) => {
+      const base: Path = ['spec', 'http', i];
+      (rule.route ?? []).forEach((r, k) => {
+        checkDestination(vs, r.destination, [...base, 'route', k, 'destination'], ctx);
+        if (r.headers && (rule.route?.length ?? 0) > 1) {
+          ctx.diagnostics.push(
+            diagnostic('ML4013', 'header operations on one of several weighted destinations are not supported and are ignored; move them to the rule\'s headers', at(vs, [...base, 'route', k, 'headers'])),
+          );
+        }
+      });
+      if (rule.mirror) checkDestination(vs, rule.mirror, [...base, 'mirror'], ctx);
+      (rule.mirrors ?? []).forEach((m, k) => checkDestination(vs, m.destination, [...base, 'mirrors', k, 'destination'], ctx));
+      (rule.match ?? []).forEach((m, j) => {
+        if (m.sourceLabels && Object.keys(m.sourceLabels).length > 0) {
+          ctx.diagnostics.push(
+            diagnostic('ML4014', 'sourceLabels cannot be compiled into per-namespace/per-gateway views; this match entry is left out', at(vs, [...base, 'match', j, 'sourceLabels'])),
+          );
+        }
+      });
+    });
+    if (vsGateways(vs).includes(MESH)) checkMeshHosts(vs, ctx);
+  }
+  checkDestinationRuleHosts(ctx);
+}
+
+function checkDestination(vs: LoadedVs, dest: Destination, path: Path, ctx: CheckContext): void {
+  const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
+  const svc = ctx.registry.lookupAny(host);
+  if (!svc) {
+    ctx.diagnostics.push(
+      diagnostic(
+        'ML4001',
+        `destination host ${host} is not defined by any Service or ServiceEntry in the repository`,
+        at(vs, [...path, 'host']),
+        ctx.settings.strictHosts ? 'error' : undefined,
+      ),
+    );
+    return;
+  }
+  const ports = svc.ports.map((p) => p.number);
+  if (dest.port?.number !== undefined) {
+    if (!ports.includes(dest.port.number)) {
+      ctx.diagnostics.push(
+        diagnostic('ML4003', `port ${dest.port.number} is not a port of ${host} (ports: ${ports.join(', ') || 'none'})`, at(vs, [...path, 'port', 'number'])),
+      );
+    }
+  } else if (ports.length > 1) {
+    ctx.diagnostics.push(
+      diagnostic('ML4002', `${host} has several ports (${ports.join(', ')}); say which one with destination.port.number`, at(vs, path)),
+    );
+  }
+  if (dest.subset !== undefined) {
+    const entry = ctx.drs.forHost(host);
+    if (!entry?.subsets.some((s) => s.name === dest.subset)) {
+      const known = entry?.subsets.map((s) => s.name).join(', ');
+      ctx.diagnostics.push(
+        diagnostic(
+          'ML4004',
+          entry
+            ? `subset "${dest.subset}" is not defined for ${host} (defined: ${known || 'none'})`
+            : `subset "${dest.subset}" of ${host}: no DestinationRule defines subsets for this host`,
+          at(vs, [...path, 'subset']),
+        ),
+      );
+    }
+  }
+}
+
+function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
+  (vs.spec.hosts ?? []).forEach((raw, i) => {
+    const host = resolveHost(raw, vs.metadata.namespace, ctx.settings.ir.clusterDomain, ctx.registry.has);
+    const known = isWildcard(host) ? ctx.registry.services.some((s) => hostCovers(host, s.host)) : ctx.registry.has(host);
+    if (known) return;
+    // A host only a gateway serves (`bookinfo.example.com`) is normal when the VS also binds a gateway.
+    if ((vs.spec.gateways ?? []).some((g) => g !== MESH)) return;
+    ctx.diagnostics.push(
+      diagnostic('ML4017', `host ${host} has no Service or ServiceEntry, so sidecars ignore this VirtualService for it`, at(vs, ['spec', 'hosts', i])),
+    );
+  });
+}
+
+function checkDestinationRuleHosts(ctx: CheckContext): void {
+  for (const entry of ctx.drs.entries) {
+    const known = isWildcard(entry.host)
+      ? ctx.registry.services.some((s) => hostCovers(entry.host, s.host))
+      : ctx.registry.has(entry.host);
+    if (known) continue;
+    for (const dr of entry.rules) {
+      ctx.diagnostics.push(
+        diagnostic(
+          'ML4001',
+          `DestinationRule host ${entry.host} is not defined by any Service or ServiceEntry in the repository`,
+          at(dr, ['spec', 'host']),
+          ctx.settings.strictHosts ? 'error' : undefined,
+        ),
+      );
+    }
+  }
+}

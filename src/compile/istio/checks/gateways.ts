@@ -1,0 +1,93 @@
+// Gateway references and claims: a VirtualService binding a Gateway that does not exist
+// (ML4005), Gateways with the same selector claiming the same host on the same port
+// (ML4009, one diagnostic per Gateway), and a VirtualService host the bound Gateway does
+// not expose (ML4010).
+import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
+import type { GatewayInfo } from '../from-gateway.ts';
+import { serverAdmits } from '../from-gateway.ts';
+import { MESH, normalizeGateway, type LoadedVs } from '../from-virtual-service.ts';
+import { resolveHost } from '../hosts.ts';
+import { at, describe, relatedOf } from '../where.ts';
+import type { CheckContext } from './context.ts';
+
+export function checkGateways(ctx: CheckContext): void {
+  for (const vs of ctx.resources.virtualServices) checkBindings(vs, ctx);
+  checkClaims(ctx);
+}
+
+function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
+  const ns = vs.metadata.namespace;
+  const refs: { key: string; path: (string | number)[] }[] = [];
+  (vs.spec.gateways ?? []).forEach((g, k) => refs.push({ key: normalizeGateway(g, ns), path: ['spec', 'gateways', k] }));
+  (vs.spec.http ?? []).forEach((rule, i) =>
+    (rule.match ?? []).forEach((m, j) =>
+      (m.gateways ?? []).forEach((g, k) => refs.push({ key: normalizeGateway(g, ns), path: ['spec', 'http', i, 'match', j, 'gateways', k] })),
+    ),
+  );
+  const alsoMesh = (vs.spec.gateways ?? []).includes(MESH) || (vs.spec.gateways ?? []).length === 0;
+  const hosts = (vs.spec.hosts ?? []).map((h) => resolveHost(h, ns, ctx.settings.ir.clusterDomain, ctx.registry.has));
+  const checked = new Set<string>();
+  for (const { key, path } of refs) {
+    if (key === MESH) continue;
+    const info = ctx.gateways.get(key);
+    if (!info) {
+      ctx.diagnostics.push(diagnostic('ML4005', `Gateway ${key} does not exist in the repository`, at(vs, path)));
+      continue;
+    }
+    if (checked.has(key)) continue;
+    checked.add(key);
+    const exposed = hosts.map((h) => info.servers.some((s) => s.hosts.some((sh) => serverAdmits(sh, h, ns))));
+    if (alsoMesh) {
+      // Hosts for the sidecars are expected here; only a binding that exposes nothing is wrong.
+      if (!exposed.some(Boolean) && hosts.length > 0) {
+        ctx.diagnostics.push(
+          diagnostic('ML4010', `none of the hosts (${hosts.join(', ')}) is exposed by ${describe(info.gateway)}`, { ...at(vs, path), related: [relatedOf(info.gateway, ['spec', 'servers'])] }),
+        );
+      }
+      continue;
+    }
+    hosts.forEach((h, i) => {
+      if (exposed[i]) return;
+      ctx.diagnostics.push(
+        diagnostic('ML4010', `host ${h} is not exposed by any server of ${describe(info.gateway)} (for namespace ${ns})`, {
+          ...at(vs, ['spec', 'hosts', i]),
+          related: [relatedOf(info.gateway, ['spec', 'servers'])],
+        }),
+      );
+    });
+  }
+}
+
+interface Claim {
+  readonly info: GatewayInfo;
+  readonly server: number;
+  readonly hostIndex: number;
+}
+
+function checkClaims(ctx: CheckContext): void {
+  // selector + port + host → claims; Gateways with equal selectors serve the same workloads.
+  const claims = new Map<string, Claim[]>();
+  for (const info of ctx.gateways.values()) {
+    const selector = JSON.stringify(Object.entries(info.selector).sort());
+    for (const s of info.servers) {
+      for (const sh of s.hosts) {
+        const key = `${selector}|${s.port}|${sh.host}`;
+        claims.set(key, [...(claims.get(key) ?? []), { info, server: s.index, hostIndex: sh.index }]);
+      }
+    }
+  }
+  for (const [key, list] of claims) {
+    const gateways = new Set(list.map((c) => c.info));
+    if (gateways.size < 2) continue;
+    const [, port, host] = key.split('|');
+    for (const c of list) {
+      const others = list.filter((o) => o.info !== c.info);
+      ctx.diagnostics.push(
+        diagnostic('ML4009', `host ${host} on port ${port} is also claimed by ${others.map((o) => describe(o.info.gateway, ['spec', 'servers', o.server])).join(', ')} for the same workloads`, {
+          ...at(c.info.gateway, ['spec', 'servers', c.server, 'hosts', c.hostIndex]),
+          related: others.map((o) => relatedOf(o.info.gateway, ['spec', 'servers', o.server, 'hosts', o.hostIndex])),
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,130 @@
+// DestinationRules → one entry per host: the policy and the subsets that apply to it.
+// Istio merges several DestinationRules for one host only in a limited way (same
+// namespace: subsets are merged, the first rule's traffic policy wins); meshlog does the
+// same and says so (ML4011). What it cannot express — rules in different namespaces, which
+// Istio picks per client namespace, or one subset defined twice — is an error (ML4012),
+// because clusters are shared by all views.
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { diagnostic } from '../../core/diagnostic-codes/index.ts';
+import type { Loaded } from '../parse/load-resources.ts';
+import type { DestinationRuleSpec, Subset, TrafficPolicy } from '../schema/index.ts';
+import { hostCovers, isWildcard, resolveHost, visibilityOf, type Visibility } from './hosts.ts';
+import { at, compareResources, describe, relatedOf } from './where.ts';
+
+export type LoadedDr = Loaded<'DestinationRule', DestinationRuleSpec>;
+
+export interface DrSubset {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly trafficPolicy?: TrafficPolicy;
+  readonly origin: LoadedDr;
+  readonly index: number;
+  readonly visibility: Visibility;
+}
+
+export interface DrEntry {
+  readonly host: string;
+  /** Sorted; the first one's trafficPolicy is used. */
+  readonly rules: readonly LoadedDr[];
+  readonly trafficPolicy?: TrafficPolicy;
+  /** Sorted by name. */
+  readonly subsets: readonly DrSubset[];
+}
+
+export interface DrIndex {
+  /** The rule for a host: exact host first, else the most specific wildcard covering it. */
+  forHost(host: string): DrEntry | undefined;
+  readonly entries: readonly DrEntry[];
+}
+
+export function indexDestinationRules(
+  rules: readonly LoadedDr[],
+  clusterDomain: string,
+  isKnown: (fqdn: string) => boolean,
+  diagnostics: Diagnostic[],
+): DrIndex {
+  const byHost = new Map<string, LoadedDr[]>();
+  for (const dr of [...rules].sort(compareResources)) {
+    const host = resolveHost(dr.spec.host, dr.metadata.namespace, clusterDomain, isKnown);
+    byHost.set(host, [...(byHost.get(host) ?? []), dr]);
+  }
+  const entries: DrEntry[] = [];
+  for (const [host, list] of [...byHost].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    reportConflicts(host, list, diagnostics);
+    const subsets = new Map<string, DrSubset>();
+    for (const dr of list) {
+      (dr.spec.subsets ?? []).forEach((s: Subset, index) => {
+        if (subsets.has(s.name)) return; // first definition wins; reported above
+        subsets.set(s.name, {
+          name: s.name,
+          labels: s.labels ?? {},
+          ...(s.trafficPolicy ? { trafficPolicy: s.trafficPolicy } : {}),
+          origin: dr,
+          index,
+          visibility: visibilityOf(dr.spec.exportTo, dr.metadata.namespace),
+        });
+      });
+    }
+    const first = list[0];
+    entries.push({
+      host,
+      rules: list,
+      ...(first?.spec.trafficPolicy ? { trafficPolicy: first.spec.trafficPolicy } : {}),
+      subsets: [...subsets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    });
+  }
+  const exact = new Map(entries.map((e) => [e.host, e]));
+  // Longest wildcard first = most specific.
+  const wildcards = entries.filter((e) => isWildcard(e.host)).sort((a, b) => b.host.length - a.host.length);
+  return {
+    entries,
+    forHost: (host) => exact.get(host) ?? wildcards.find((w) => hostCovers(w.host, host)),
+  };
+}
+
+function reportConflicts(host: string, list: readonly LoadedDr[], diagnostics: Diagnostic[]): void {
+  if (list.length < 2) return;
+  const namespaces = new Set(list.map((d) => d.metadata.namespace));
+  for (const self of list) {
+    const others = list.filter((d) => d !== self);
+    const names = others.map((o) => describe(o)).join(', ');
+    const where = { ...at(self, ['spec', 'host']), related: others.map((o) => relatedOf(o, ['spec', 'host'])) };
+    if (namespaces.size > 1) {
+      diagnostics.push(
+        diagnostic(
+          'ML4012',
+          `DestinationRules for host ${host} in different namespaces: this one and ${names}; keep one DestinationRule per host`,
+          where,
+        ),
+      );
+      continue;
+    }
+    const ownPolicy = self === list[0] ? 'its trafficPolicy is used' : 'its trafficPolicy is ignored';
+    diagnostics.push(
+      diagnostic('ML4011', `host ${host} also has ${names}; subsets are merged and ${ownPolicy}`, where),
+    );
+  }
+  // The same subset name in two rules.
+  const seen = new Map<string, { dr: LoadedDr; index: number }>();
+  for (const dr of list) {
+    (dr.spec.subsets ?? []).forEach((s, index) => {
+      const prev = seen.get(s.name);
+      if (!prev) {
+        seen.set(s.name, { dr, index });
+        return;
+      }
+      if (prev.dr === dr) return; // duplicate inside one rule: validate's business
+      for (const [a, ai, b, bi] of [
+        [dr, index, prev.dr, prev.index],
+        [prev.dr, prev.index, dr, index],
+      ] as const) {
+        diagnostics.push(
+          diagnostic('ML4012', `subset "${s.name}" of host ${host} is also defined by ${describe(b, ['spec', 'subsets', bi])}`, {
+            ...at(a, ['spec', 'subsets', ai, 'name']),
+            related: [relatedOf(b, ['spec', 'subsets', bi, 'name'])],
+          }),
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,165 @@
+// Gateways → their servers (index) and one view each: `gateway~<ns>~<name>`, selected by the
+// Gateway's selector. Per HTTP server port: a listener, a route table `http.<port>`, and one
+// virtual host per (VirtualService host × server host) that match, named after the more
+// specific of the two. A server with `tls.httpsRedirect` answers every host with a 301 to
+// https. HTTPS/TLS/TCP servers are not compiled yet (ML4018).
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { diagnostic } from '../../core/diagnostic-codes/index.ts';
+import type { IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
+import type { Loaded } from '../parse/load-resources.ts';
+import type { GatewaySpec } from '../schema/index.ts';
+import { gatewayDomains, hostsIntersect, isVisible, moreSpecific, resolveHost, visibilityOf } from './hosts.ts';
+import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
+import { gatewayRouteTableName, gatewayViewName, listenerName, virtualHostName } from './names.ts';
+import { isHttpProtocol, normalizeProtocol } from './protocols.ts';
+import { at, cmp } from './where.ts';
+
+export type LoadedGateway = Loaded<'Gateway', GatewaySpec>;
+
+export interface ServerHost {
+  /** `*` (any namespace) or the one namespace whose VirtualServices may claim the host. */
+  readonly namespace: string;
+  readonly host: string;
+  readonly index: number;
+}
+
+export interface GatewayServer {
+  readonly index: number;
+  readonly port: number;
+  readonly protocol: string;
+  readonly hosts: readonly ServerHost[];
+  readonly httpsRedirect: boolean;
+  /** Compiled (plain HTTP); the others are reported and left out. */
+  readonly supported: boolean;
+}
+
+export interface GatewayInfo {
+  /** `<ns>/<name>`, how VirtualServices refer to it. */
+  readonly key: string;
+  readonly gateway: LoadedGateway;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly servers: readonly GatewayServer[];
+}
+
+export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: Diagnostic[]): Map<string, GatewayInfo> {
+  const out = new Map<string, GatewayInfo>();
+  for (const gw of gateways) {
+    const servers: GatewayServer[] = [];
+    (gw.spec.servers ?? []).forEach((s, index) => {
+      if (!s.port) return; // validate reports it
+      const protocol = normalizeProtocol(s.port.protocol);
+      const terminatesTls = s.tls !== undefined && !s.tls.httpsRedirect;
+      const supported = isHttpProtocol(protocol) && !terminatesTls;
+      if (!supported) {
+        diagnostics.push(
+          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}${terminatesTls ? ' with TLS' : ''}) is not compiled yet; only plain HTTP servers are`, at(gw, ['spec', 'servers', index])),
+        );
+      }
+      servers.push({
+        index,
+        port: s.port.number,
+        protocol,
+        hosts: (s.hosts ?? []).map((h, i) => parseServerHost(h, i, gw.metadata.namespace)),
+        httpsRedirect: s.tls?.httpsRedirect === true,
+        supported,
+      });
+    });
+    out.set(`${gw.metadata.namespace}/${gw.metadata.name}`, {
+      key: `${gw.metadata.namespace}/${gw.metadata.name}`,
+      gateway: gw,
+      selector: gw.spec.selector ?? {},
+      servers,
+    });
+  }
+  return out;
+}
+
+/** `ns/host`, `./host` (the Gateway's namespace), `*\/host` or plain `host` (any namespace). */
+function parseServerHost(text: string, index: number, gwNamespace: string): ServerHost {
+  const slash = text.indexOf('/');
+  if (slash < 0) return { namespace: '*', host: text.toLowerCase(), index };
+  const ns = text.slice(0, slash);
+  return { namespace: ns === '.' ? gwNamespace : ns, host: text.slice(slash + 1).toLowerCase(), index };
+}
+
+/** Server host `sh` admits VirtualService host `vsHost` of namespace `vsNamespace`. */
+export function serverAdmits(sh: ServerHost, vsHost: string, vsNamespace: string): boolean {
+  return (sh.namespace === '*' || sh.namespace === vsNamespace) && hostsIntersect(sh.host, vsHost);
+}
+
+/** VirtualServices bound to this gateway (in the VS's gateways, or in a match's gateways). */
+export function boundVirtualServices(info: GatewayInfo, vss: readonly LoadedVs[]): LoadedVs[] {
+  const ns = info.gateway.metadata.namespace;
+  return vss.filter((vs) => {
+    if (!isVisible(visibilityOf(vs.spec.exportTo, vs.metadata.namespace), ns)) return false;
+    if (vsGateways(vs).includes(info.key)) return true;
+    return (vs.spec.http ?? []).some((r) =>
+      (r.match ?? []).some((m) => (m.gateways ?? []).some((g) => normalizeGateway(g, vs.metadata.namespace) === info.key)),
+    );
+  });
+}
+
+export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: RouteContext): IrView {
+  const gw = info.gateway;
+  const scope = { kind: 'gateway', gateway: info.key, namespace: gw.metadata.namespace } as const;
+  const bound = boundVirtualServices(info, vss);
+  const ports = [...new Set(info.servers.filter((s) => s.supported).map((s) => s.port))].sort((a, b) => a - b);
+  const tables: IrRouteTable[] = [];
+  for (const port of ports) {
+    // Candidates per virtual host name; the most specific VirtualService host wins
+    // (`bookinfo.example.com` over `*`), as in Istio. Equal ones are ML4006.
+    const candidates = new Map<string, { vs: LoadedVs; vsHost: string; host: string; redirect: boolean }>();
+    for (const server of info.servers.filter((s) => s.supported && s.port === port)) {
+      for (const vs of bound) {
+        for (const raw of vs.spec.hosts ?? []) {
+          const vsHost = resolveHost(raw, vs.metadata.namespace, ctx.settings.ir.clusterDomain, ctx.registry.has);
+          for (const sh of server.hosts) {
+            if (!serverAdmits(sh, vsHost, vs.metadata.namespace)) continue;
+            const host = moreSpecific(sh.host, vsHost);
+            const name = virtualHostName(host, port);
+            const prev = candidates.get(name);
+            if (prev && specificity(prev.vsHost) >= specificity(vsHost)) continue;
+            candidates.set(name, { vs, vsHost, host, redirect: server.httpsRedirect });
+          }
+        }
+      }
+    }
+    const vhosts: IrVirtualHost[] = [];
+    for (const [name, c] of candidates) {
+      const routes = c.redirect ? [httpsRedirect(c.host)] : vsRoutes(c.vs, port, scope, ctx);
+      if (routes.length > 0) vhosts.push({ name, domains: gatewayDomains(c.host, port), routes });
+    }
+    tables.push({ name: gatewayRouteTableName(port), virtualHosts: vhosts.sort((a, b) => cmp(a.name, b.name)) });
+  }
+  const address = ctx.settings.ir.bindAddress;
+  return {
+    name: gatewayViewName(gw.metadata.namespace, gw.metadata.name),
+    kind: 'gateway',
+    namespaces: [gw.metadata.namespace],
+    workloadSelector: { ...info.selector },
+    listeners: ports.map((port) => ({
+      name: listenerName(address, port),
+      address,
+      port,
+      routeTableName: gatewayRouteTableName(port),
+      statPrefix: `gateway_${port}`,
+    })),
+    routeTables: tables,
+    clusterNames: [...ctx.refs.keys()].sort(cmp),
+  };
+}
+
+/** Exact hosts beat wildcards; longer wildcards beat shorter ones. */
+function specificity(host: string): number {
+  return host.startsWith('*') ? host.length : 1_000_000;
+}
+
+function httpsRedirect(host: string): IrRoute {
+  const empty = { set: [], add: [], remove: [] };
+  return {
+    name: `https-redirect/${host}`,
+    match: { ignoreCase: false, headers: [], queryParams: [] },
+    action: { kind: 'redirect', scheme: 'https', code: 301 },
+    headers: { request: empty, response: empty },
+  };
+}

@@ -1,0 +1,151 @@
+// VirtualService http rules → IrRoutes for one virtual host (a host and port, seen by one
+// scope: the sidecars of a namespace, or one gateway). Rules keep their order; each match
+// entry becomes one route (`vs/<ns>/<name>/http/<i>/match/<j>`), a rule without match one
+// catch-all route. Entries that do not apply here (another port, another gateway, another
+// source namespace) are left out, and a rule left with no entry is skipped.
+import type { IrForward, IrRoute, IrRouteAction } from '../ir/types.ts';
+import type { Loaded } from '../parse/load-resources.ts';
+import type { Destination, HttpMatchRequest, HttpRoute, VirtualServiceSpec } from '../schema/index.ts';
+import { durationToWholeMs } from '../schema/index.ts';
+import { resolveHost } from './hosts.ts';
+import { toIrMatch } from './match.ts';
+import { clusterName, vsRouteName } from './names.ts';
+import type { Registry } from './registry.ts';
+import { toCors, toDirectResponse, toFault, toHeaderOps, toRedirect, toRetry } from './route-parts.ts';
+import type { FrontSettings } from './settings.ts';
+import { sourceOf } from './where.ts';
+
+export type LoadedVs = Loaded<'VirtualService', VirtualServiceSpec>;
+
+/** Who receives the routes: sidecars (of a namespace; null = default view) or one gateway (`ns/name`). */
+export type Scope =
+  | { readonly kind: 'mesh'; readonly viewNamespace: string | null }
+  | { readonly kind: 'gateway'; readonly gateway: string; readonly namespace: string };
+
+/** A cluster some route needs; clusters.ts turns each into an IrCluster. */
+export interface ClusterRef {
+  readonly host: string;
+  readonly port: number;
+  readonly subset: string;
+}
+
+export interface RouteContext {
+  readonly settings: FrontSettings;
+  readonly registry: Registry;
+  /** Collects every cluster a route or mirror refers to. */
+  readonly refs: Map<string, ClusterRef>;
+}
+
+export const MESH = 'mesh';
+
+/** A VirtualService's gateway reference → `mesh` or `<ns>/<name>` (Istio: bare names are in the VS namespace). */
+export function normalizeGateway(ref: string, vsNamespace: string): string {
+  if (ref === MESH) return MESH;
+  if (ref.includes('/')) return ref;
+  if (ref.includes('.')) {
+    const [name, ns] = ref.split('.'); // legacy `name.namespace[.svc.<domain>]`
+    return `${ns}/${name}`;
+  }
+  return `${vsNamespace}/${ref}`;
+}
+
+export function vsGateways(vs: LoadedVs): string[] {
+  const g = vs.spec.gateways;
+  return g && g.length > 0 ? g.map((r) => normalizeGateway(r, vs.metadata.namespace)) : [MESH];
+}
+
+/** Does match entry `m` (or the rule without match) apply to `scope` on `port`? */
+export function matchApplies(vs: LoadedVs, m: HttpMatchRequest | undefined, scope: Scope, port: number): boolean {
+  if (m?.port !== undefined && m.port !== port) return false;
+  if (m?.sourceLabels && Object.keys(m.sourceLabels).length > 0) return false; // ML4014
+  const gateways = m?.gateways?.length ? m.gateways.map((r) => normalizeGateway(r, vs.metadata.namespace)) : vsGateways(vs);
+  const target = scope.kind === 'mesh' ? MESH : scope.gateway;
+  if (!gateways.includes(target)) return false;
+  if (m?.sourceNamespace !== undefined) {
+    const ns = scope.kind === 'mesh' ? scope.viewNamespace : scope.namespace;
+    if (ns !== m.sourceNamespace) return false;
+  }
+  return true;
+}
+
+export function vsRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {
+  const routes: IrRoute[] = [];
+  const { namespace, name } = vs.metadata;
+  (vs.spec.http ?? []).forEach((rule, i) => {
+    const entries: (HttpMatchRequest | undefined)[] = rule.match?.length ? rule.match : [undefined];
+    entries.forEach((m, j) => {
+      if (!matchApplies(vs, m, scope, port)) return;
+      const action = toAction(vs, rule, port, ctx);
+      const fault = toFault(rule.fault);
+      const cors = toCors(rule.corsPolicy);
+      const single = rule.route?.length === 1 ? rule.route[0]?.headers : undefined;
+      routes.push({
+        name: vsRouteName(namespace, name, i, j),
+        match: toIrMatch(m),
+        action,
+        headers: toHeaderOps(rule.headers, single),
+        ...(fault ? { fault } : {}),
+        ...(cors ? { cors } : {}),
+        source: sourceOf(vs, ['spec', 'http', i]),
+      });
+    });
+  });
+  return routes;
+}
+
+function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: RouteContext): IrRouteAction {
+  if (rule.redirect) return toRedirect(rule.redirect);
+  if (rule.directResponse) return toDirectResponse(rule.directResponse);
+  const weighted = new Map<string, number>();
+  const dests = rule.route ?? [];
+  for (const d of dests) {
+    const weight = dests.length === 1 ? 100 : (d.weight ?? 0);
+    if (weight <= 0) continue; // Istio drops zero-weight destinations
+    const cluster = destinationCluster(vs, d.destination, port, ctx);
+    weighted.set(cluster, (weighted.get(cluster) ?? 0) + weight);
+  }
+  const mirrors: { cluster: string; percent: number }[] = [];
+  if (rule.mirror) mirrors.push({ cluster: destinationCluster(vs, rule.mirror, port, ctx), percent: rule.mirrorPercentage?.value ?? 100 });
+  for (const m of rule.mirrors ?? []) {
+    mirrors.push({ cluster: destinationCluster(vs, m.destination, port, ctx), percent: m.percentage?.value ?? 100 });
+  }
+  const rw = rule.rewrite;
+  const rewrite = rw
+    ? {
+        ...(rw.uri !== undefined ? { uri: rw.uri } : {}),
+        ...(rw.uriRegexRewrite ? { uriRegex: { pattern: rw.uriRegexRewrite.match, substitution: rw.uriRegexRewrite.rewrite } } : {}),
+        ...(rw.authority !== undefined ? { authority: rw.authority } : {}),
+      }
+    : undefined;
+  const retry = rule.retries ? toRetry(rule.retries) : ctx.settings.defaultRetry;
+  const forward: IrForward = {
+    kind: 'forward',
+    destinations: [...weighted].map(([cluster, weight]) => ({ cluster, weight })),
+    ...(rewrite && Object.keys(rewrite).length > 0 ? { rewrite } : {}),
+    timeoutMs: rule.timeout !== undefined ? (durationToWholeMs(rule.timeout) ?? 0) : ctx.settings.defaultTimeoutMs,
+    ...(retry ? { retry } : {}),
+    mirrors,
+  };
+  return forward;
+}
+
+/** The port a destination means: its own, the service's only port, else the port the request came in on. */
+export function destinationPort(dest: Destination, host: string, port: number, registry: Registry): number {
+  if (dest.port?.number !== undefined) return dest.port.number;
+  const svc = registry.lookupAny(host);
+  if (svc?.ports.length === 1 && svc.ports[0]) return svc.ports[0].number;
+  return port;
+}
+
+export function destinationHost(vs: LoadedVs, dest: Destination, settings: FrontSettings, registry: Registry): string {
+  return resolveHost(dest.host, vs.metadata.namespace, settings.ir.clusterDomain, registry.has);
+}
+
+function destinationCluster(vs: LoadedVs, dest: Destination, port: number, ctx: RouteContext): string {
+  const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
+  const p = destinationPort(dest, host, port, ctx.registry);
+  const subset = dest.subset ?? '';
+  const name = clusterName(host, p, subset);
+  if (!ctx.refs.has(name)) ctx.refs.set(name, { host, port: p, subset });
+  return name;
+}

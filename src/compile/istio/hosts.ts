@@ -1,0 +1,114 @@
+// Host names as Istio resolves and matches them. Kept in one place because every stage
+// (registry, checks, routes, gateways) must agree on what "the same host" means.
+
+/** Where short names live: `<name>.<namespace>.svc.<clusterDomain>`. */
+export function kubeServiceHost(name: string, namespace: string, clusterDomain: string): string {
+  return `${name}.${namespace}.svc.${clusterDomain}`;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * Resolves a host written in a resource of `namespace`, as Istio does: `*`, IPs and names
+ * with a dot are kept; a short name (`reviews`) becomes `reviews.<namespace>.svc.<domain>`.
+ * Istio itself keeps `name.ns` as written (a common surprise: it then matches nothing);
+ * meshlog expands it to `name.ns.svc.<domain>` when, and only when, that is a known
+ * service (`isKnown`), so a real external name such as `api.internal` is never rewritten.
+ */
+export function resolveHost(
+  host: string,
+  namespace: string,
+  clusterDomain: string,
+  isKnown: (fqdn: string) => boolean = () => false,
+): string {
+  const h = host.toLowerCase();
+  if (h === '*' || IPV4.test(h) || h.includes(':')) return h;
+  if (!h.includes('.')) return kubeServiceHost(h, namespace, clusterDomain);
+  const labels = h.split('.');
+  if (labels.length === 2 && !h.startsWith('*')) {
+    const expanded = `${h}.svc.${clusterDomain}`;
+    if (isKnown(expanded)) return expanded;
+  }
+  return h;
+}
+
+export function isWildcard(host: string): boolean {
+  return host.startsWith('*');
+}
+
+/** Does pattern `p` (maybe a wildcard: `*`, `*.example.com`) cover the concrete or wildcard host `h`? */
+export function hostCovers(p: string, h: string): boolean {
+  if (p === h || p === '*') return true;
+  if (!p.startsWith('*')) return false;
+  const suffix = p.slice(1); // `.example.com`
+  if (h.startsWith('*')) return h.slice(1).endsWith(suffix) && h.length >= p.length;
+  return h.endsWith(suffix) && h.length > suffix.length;
+}
+
+/** Two host patterns overlap when some concrete host matches both. */
+export function hostsIntersect(a: string, b: string): boolean {
+  return hostCovers(a, b) || hostCovers(b, a);
+}
+
+/** Of two intersecting hosts, the more specific one (what a virtual host is named after). */
+export function moreSpecific(a: string, b: string): string {
+  if (hostCovers(a, b)) return b;
+  return a;
+}
+
+/**
+ * The domains a sidecar virtual host answers to, Istio's variants: for a service
+ * `reviews.default.svc.cluster.local` seen from namespace `default` that is `reviews`,
+ * `reviews.default`, `reviews.default.svc` and the FQDN; from another namespace (or from
+ * the default view, which serves proxies of unknown namespaces) the bare short name is
+ * left out, as it would mean a different service there. Each also with `:<port>`. Sorted.
+ */
+export function sidecarDomains(host: string, port: number, clusterDomain: string, proxyNamespace: string | null): string[] {
+  const names = [host];
+  const suffix = `.svc.${clusterDomain}`;
+  if (host.endsWith(suffix) && !isWildcard(host)) {
+    const nameNs = host.slice(0, -suffix.length);
+    const dot = nameNs.indexOf('.');
+    if (dot > 0 && dot === nameNs.lastIndexOf('.')) {
+      names.push(nameNs, `${nameNs}.svc`);
+      if (nameNs.slice(dot + 1) === proxyNamespace) names.push(nameNs.slice(0, dot));
+    }
+  }
+  return withPorts(names, port);
+}
+
+/** Gateway virtual host domains: the host and `host:port`. A lone `*` stays alone. */
+export function gatewayDomains(host: string, port: number): string[] {
+  return withPorts([host], port);
+}
+
+function withPorts(names: readonly string[], port: number): string[] {
+  const out = new Set<string>();
+  for (const n of names) {
+    out.add(n);
+    if (n !== '*') out.add(`${n}:${port}`);
+  }
+  return [...out].sort();
+}
+
+// ---------------------------------------------------------------- exportTo
+
+/** Who may see a resource: everyone, or a set of namespaces (possibly empty: `~`). */
+export type Visibility = { readonly all: true } | { readonly all: false; readonly namespaces: ReadonlySet<string> };
+
+/** Istio's exportTo: absent or containing `*` → everyone; `.` → own namespace; `~` → nobody; names. */
+export function visibilityOf(exportTo: readonly string[] | undefined, ownNamespace: string): Visibility {
+  if (!exportTo || exportTo.length === 0 || exportTo.includes('*')) return { all: true };
+  const namespaces = new Set<string>();
+  for (const e of exportTo) {
+    if (e === '.') namespaces.add(ownNamespace);
+    else if (e !== '~') namespaces.add(e);
+  }
+  return { all: false, namespaces };
+}
+
+/** Visible to proxies of `viewNamespace`; `null` is the default view (proxies of any other namespace). */
+export function isVisible(v: Visibility, viewNamespace: string | null): boolean {
+  if (v.all) return true;
+  return viewNamespace !== null && v.namespaces.has(viewNamespace);
+}

@@ -1,0 +1,83 @@
+// Istio HTTPMatchRequest → IrMatch, and the "does an earlier match already take every
+// request this one would?" test used by the unreachable/shadowed-rule checks.
+import type { IrHeaderMatch, IrMatch, IrQueryMatch, IrStringMatch } from '../ir/types.ts';
+import type { HttpMatchRequest, StringMatch } from '../schema/index.ts';
+
+/** An empty StringMatch (`{}`) means "present with any value" (undefined here). */
+export function toStringMatch(m: StringMatch | undefined): IrStringMatch | undefined {
+  if (!m) return undefined;
+  if (m.exact !== undefined) return { kind: 'exact', value: m.exact };
+  if (m.prefix !== undefined) return { kind: 'prefix', value: m.prefix };
+  if (m.regex !== undefined) return { kind: 'regex', value: m.regex };
+  return undefined;
+}
+
+/** A rule without match (or with `match: [{}]`) is the catch-all: any path. */
+export function toIrMatch(m: HttpMatchRequest | undefined): IrMatch {
+  const headers: IrHeaderMatch[] = [];
+  // Pseudo-headers first, in a fixed order; then headers as written (key order of the map).
+  const pseudo: [string, StringMatch | undefined][] = [
+    [':method', m?.method],
+    [':authority', m?.authority],
+    [':scheme', m?.scheme],
+  ];
+  for (const [name, sm] of pseudo) {
+    if (sm) headers.push(headerMatch(name, sm, false));
+  }
+  for (const [name, sm] of Object.entries(m?.headers ?? {})) headers.push(headerMatch(name.toLowerCase(), sm, false));
+  for (const [name, sm] of Object.entries(m?.withoutHeaders ?? {})) headers.push(headerMatch(name.toLowerCase(), sm, true));
+  const queryParams: IrQueryMatch[] = Object.entries(m?.queryParams ?? {}).map(([name, sm]) => {
+    const value = toStringMatch(sm);
+    return value ? { name, value } : { name };
+  });
+  const path = toStringMatch(m?.uri);
+  return { ...(path ? { path } : {}), ignoreCase: m?.ignoreUriCase ?? false, headers, queryParams };
+}
+
+function headerMatch(name: string, sm: StringMatch, invert: boolean): IrHeaderMatch {
+  const value = toStringMatch(sm);
+  return value ? { name, value, invert } : { name, invert };
+}
+
+/** Matches every request: no path condition (or prefix `/`), no header or query condition. */
+export function isCatchAll(m: IrMatch): boolean {
+  const anyPath = !m.path || (m.path.kind === 'prefix' && m.path.value === '/');
+  return anyPath && m.headers.length === 0 && m.queryParams.length === 0;
+}
+
+/**
+ * True when every request `later` accepts is also accepted by `earlier` (so `later` is
+ * shadowed). Conservative: only answers true when it is sure (regexes compare as text).
+ */
+export function covers(earlier: IrMatch, later: IrMatch): boolean {
+  if (!pathCovers(earlier, later)) return false;
+  // Every condition of the earlier match must also be a condition of the later one.
+  const sameHeader = (a: IrHeaderMatch) => later.headers.some((b) => b.name === a.name && b.invert === a.invert && valueCovers(a.value, b.value, a.invert));
+  const sameQuery = (a: IrQueryMatch) => later.queryParams.some((b) => b.name === a.name && valueCovers(a.value, b.value, false));
+  return earlier.headers.every(sameHeader) && earlier.queryParams.every(sameQuery);
+}
+
+function pathCovers(earlier: IrMatch, later: IrMatch): boolean {
+  const e = earlier.path;
+  if (!e || (e.kind === 'prefix' && e.value === '/')) return true;
+  const l = later.path;
+  if (!l) return false;
+  // A case-insensitive earlier match covers a case-sensitive later one, not the reverse.
+  if (later.ignoreCase && !earlier.ignoreCase) return false;
+  const norm = (s: string) => (earlier.ignoreCase ? s.toLowerCase() : s);
+  if (e.kind === 'regex') return l.kind === 'regex' && l.value === e.value;
+  if (e.kind === 'exact') return l.kind === 'exact' && norm(l.value) === norm(e.value);
+  return l.kind !== 'regex' && norm(l.value).startsWith(norm(e.value));
+}
+
+function valueCovers(e: IrStringMatch | undefined, l: IrStringMatch | undefined, inverted: boolean): boolean {
+  if (inverted) return sameValue(e, l); // "not X" covers "not X" only (kept simple)
+  if (!e) return true; // presence covers any value condition
+  if (!l) return false;
+  if (e.kind === 'prefix' && l.kind !== 'regex') return l.value.startsWith(e.value);
+  return sameValue(e, l);
+}
+
+function sameValue(a: IrStringMatch | undefined, b: IrStringMatch | undefined): boolean {
+  return a?.kind === b?.kind && a?.value === b?.value;
+}

@@ -1,0 +1,51 @@
+// Port protocols, as Istio infers them. Decides which ports get HTTP listeners and route
+// tables (HTTP-ish) and which clusters speak HTTP/2 upstream.
+
+/** Istio protocol names, upper case. Unknown or absent → HTTP (meshlog treats unnamed ports as HTTP). */
+export type Protocol = string;
+
+const KNOWN = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTPS', 'TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'UDP']);
+
+/** Istio ServiceEntry / Gateway `protocol` field (case-insensitive). */
+export function normalizeProtocol(p: string | undefined): Protocol {
+  const up = (p ?? '').toUpperCase();
+  return KNOWN.has(up) ? up : 'HTTP';
+}
+
+const APP_PROTOCOLS: Record<string, Protocol> = {
+  http: 'HTTP',
+  http2: 'HTTP2',
+  h2c: 'HTTP2',
+  'kubernetes.io/h2c': 'HTTP2',
+  grpc: 'GRPC',
+  'grpc-web': 'GRPC-WEB',
+  https: 'HTTPS',
+  tcp: 'TCP',
+  tls: 'TLS',
+  mongo: 'MONGO',
+  redis: 'REDIS',
+  mysql: 'MYSQL',
+};
+
+/**
+ * A Kubernetes Service port's protocol: `appProtocol` first, then the port name's prefix
+ * (`http-web`, `grpc`, `tcp-db`), as Istio's protocol selection does. UDP ports are UDP.
+ * Anything else (including unnamed ports) is HTTP, where Istio would sniff the protocol.
+ */
+export function kubePortProtocol(port: { name?: string; protocol?: string; appProtocol?: string }): Protocol {
+  if ((port.protocol ?? '').toUpperCase() === 'UDP') return 'UDP';
+  const app = port.appProtocol?.toLowerCase();
+  if (app && APP_PROTOCOLS[app]) return APP_PROTOCOLS[app];
+  const prefix = (port.name ?? '').toLowerCase().split('-')[0] ?? '';
+  return APP_PROTOCOLS[prefix] ?? 'HTTP';
+}
+
+/** Ports served through an HTTP connection manager (listener + route table). */
+export function isHttpProtocol(p: Protocol): boolean {
+  return p === 'HTTP' || p === 'HTTP2' || p === 'GRPC' || p === 'GRPC-WEB';
+}
+
+/** Upstream speaks HTTP/2. */
+export function isHttp2Protocol(p: Protocol): boolean {
+  return p === 'HTTP2' || p === 'GRPC';
+}

@@ -1,0 +1,119 @@
+// The service registry: every host a proxy can reach, with ports, endpoints and who may
+// see it. Built from Kubernetes Services (from-kube-service.ts) and ServiceEntries
+// (from-service-entry.ts); everything downstream (checks, clusters, views) reads only this.
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { diagnostic } from '../../core/diagnostic-codes/index.ts';
+import { isVisible, type Visibility } from './hosts.ts';
+import type { Protocol } from './protocols.ts';
+import { at, cmp, compareResources, describe, relatedOf, type AnyLoaded } from './where.ts';
+
+export interface RegistryPort {
+  readonly number: number;
+  readonly name: string;
+  readonly protocol: Protocol;
+  /** Port the workloads listen on, when known (number); else the service port is used. */
+  readonly targetPort?: number;
+}
+
+export interface RegistryEndpoint {
+  /** An IP (STATIC / Kubernetes) or a host name (DNS). */
+  readonly address: string;
+  /** Endpoint port per service port NAME (ServiceEntry `endpoints[].ports`). */
+  readonly ports: Readonly<Record<string, number>>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly weight?: number;
+  readonly locality?: string;
+}
+
+/** How Envoy learns the endpoints: EDS from us, or DNS resolution by Envoy itself. */
+export type Resolution = 'static' | 'dns' | 'dns_round_robin' | 'none';
+
+export interface RegistryService {
+  readonly host: string;
+  readonly namespace: string;
+  readonly ports: readonly RegistryPort[];
+  readonly resolution: Resolution;
+  readonly endpoints: readonly RegistryEndpoint[];
+  readonly visibility: Visibility;
+  readonly origin: AnyLoaded;
+  /** Kubernetes Services first: they win over a ServiceEntry for the same host. */
+  readonly rank: 0 | 1;
+}
+
+export interface Registry {
+  /** Sorted by host, then rank, namespace, name. Duplicates of a host are kept (views pick by visibility). */
+  readonly services: readonly RegistryService[];
+  /** The service for `host` a proxy of `viewNamespace` (null: default view) sees. */
+  lookup(host: string, viewNamespace: string | null): RegistryService | undefined;
+  /** Any service with this host, whoever may see it. */
+  lookupAny(host: string): RegistryService | undefined;
+  has(host: string): boolean;
+}
+
+export function buildRegistry(entries: RegistryService[], diagnostics: Diagnostic[]): Registry {
+  const services = [...entries].sort(
+    (a, b) => cmp(a.host, b.host) || a.rank - b.rank || compareResources(a.origin, b.origin),
+  );
+  const byHost = new Map<string, RegistryService[]>();
+  for (const s of services) {
+    const list = byHost.get(s.host) ?? [];
+    list.push(s);
+    byHost.set(s.host, list);
+  }
+  reportDuplicates(byHost, diagnostics);
+  return {
+    services,
+    lookup: (host, ns) => byHost.get(host)?.find((s) => isVisible(s.visibility, ns)),
+    lookupAny: (host) => byHost.get(host)?.[0],
+    has: (host) => byHost.has(host),
+  };
+}
+
+/** Port a service port maps to on an endpoint: endpoint's own mapping, else targetPort, else the port. */
+export function endpointPort(ep: RegistryEndpoint, port: RegistryPort): number {
+  return ep.ports[port.name] ?? port.targetPort ?? port.number;
+}
+
+/** Endpoints carrying every label of `selector` (a subset's labels). */
+export function selectEndpoints(
+  endpoints: readonly RegistryEndpoint[],
+  selector: Readonly<Record<string, string>> | undefined,
+): RegistryEndpoint[] {
+  const keys = Object.keys(selector ?? {});
+  return endpoints.filter((e) => keys.every((k) => e.labels[k] === selector?.[k]));
+}
+
+function reportDuplicates(byHost: Map<string, RegistryService[]>, diagnostics: Diagnostic[]): void {
+  for (const [host, list] of byHost) {
+    const first = list[0];
+    if (!first) continue;
+    for (const other of list.slice(1)) {
+      // Both visible to someone at once: everyone, or a shared namespace.
+      if (!overlap(first.visibility, other.visibility)) continue;
+      const msg = (self: RegistryService, peer: RegistryService, used: boolean) =>
+        `host ${host} is defined by ${describe(self.origin)} and by ${describe(peer.origin)}; ` +
+        (used ? 'this one is used' : 'this one is ignored');
+      for (const [self, peer, used] of [
+        [first, other, true],
+        [other, first, false],
+      ] as const) {
+        diagnostics.push(
+          diagnostic('ML4016', msg(self, peer, used), { ...at(self.origin, hostPath(self)), related: [relatedOf(peer.origin)] }),
+        );
+      }
+    }
+  }
+}
+
+function hostPath(s: RegistryService): (string | number)[] {
+  if (s.origin.kind !== 'ServiceEntry') return ['metadata', 'name'];
+  const hosts = (s.origin.spec as { hosts?: string[] }).hosts ?? [];
+  const i = hosts.findIndex((h) => h.toLowerCase() === s.host);
+  return i >= 0 ? ['spec', 'hosts', i] : ['spec', 'hosts'];
+}
+
+function overlap(a: Visibility, b: Visibility): boolean {
+  if (a.all || b.all) return true;
+  for (const ns of a.namespaces) if (b.namespaces.has(ns)) return true;
+  return false;
+}

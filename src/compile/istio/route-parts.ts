@@ -1,0 +1,119 @@
+// The pieces of an Istio HTTPRoute that are not routing targets: retries, fault, CORS,
+// header operations, redirect, direct response, rewrite. Pure conversions to IR.
+import type { IrCors, IrDirectResponse, IrFault, IrHeaderOpSet, IrHeaderOps, IrRedirect, IrRetry, IrStringMatch } from '../ir/types.ts';
+import type { CorsPolicy, HeaderOperations, Headers, HttpDirectResponse, HttpFault, HttpRedirect, HttpRetry } from '../schema/index.ts';
+import { durationToWholeMs } from '../schema/index.ts';
+import { toStringMatch } from './match.ts';
+
+/**
+ * Istio retries → IR. `attempts: 0` (or absent) disables retries (undefined), as in Istio.
+ * Numeric retryOn entries are status codes; Istio's default condition list ends with
+ * `retriable-status-codes` and then means 503, which is what an entry list with that
+ * condition and no explicit code gets here.
+ */
+export function toRetry(r: HttpRetry | undefined): IrRetry | undefined {
+  if (!r || !r.attempts || r.attempts <= 0) return undefined;
+  const retryOn: string[] = [];
+  const codes: number[] = [];
+  for (const raw of (r.retryOn ?? 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes').split(',')) {
+    const entry = raw.trim();
+    if (entry === '') continue;
+    if (/^\d+$/.test(entry)) codes.push(Number(entry));
+    else if (!retryOn.includes(entry)) retryOn.push(entry);
+  }
+  if (codes.length > 0 && !retryOn.includes('retriable-status-codes')) retryOn.push('retriable-status-codes');
+  if (codes.length === 0 && retryOn.includes('retriable-status-codes')) codes.push(503);
+  const perTry = r.perTryTimeout === undefined ? undefined : durationToWholeMs(r.perTryTimeout);
+  return {
+    attempts: r.attempts,
+    ...(perTry !== undefined && perTry > 0 ? { perTryTimeoutMs: perTry } : {}),
+    retryOn,
+    retriableStatusCodes: codes,
+    ...(r.retryRemoteLocalities !== undefined ? { retryRemoteLocalities: r.retryRemoteLocalities } : {}),
+  };
+}
+
+const GRPC_CODES: Record<string, number> = {
+  OK: 0, CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5,
+  ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9,
+  ABORTED: 10, OUT_OF_RANGE: 11, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14,
+  DATA_LOSS: 15, UNAUTHENTICATED: 16,
+};
+
+/** Percent defaults to 100 when a fault gives none (Istio: all requests). */
+export function toFault(f: HttpFault | undefined): IrFault | undefined {
+  if (!f || (!f.delay && !f.abort)) return undefined;
+  const out: { delay?: IrFault['delay']; abort?: IrFault['abort'] } = {};
+  if (f.delay) {
+    out.delay = {
+      fixedDelayMs: durationToWholeMs(f.delay.fixedDelay ?? '0') ?? 0,
+      percent: f.delay.percentage?.value ?? f.delay.percent ?? 100,
+    };
+  }
+  if (f.abort) {
+    const grpc = f.abort.grpcStatus;
+    const grpcStatus = grpc === undefined ? undefined : /^\d+$/.test(grpc) ? Number(grpc) : GRPC_CODES[grpc.toUpperCase()];
+    out.abort = {
+      ...(f.abort.httpStatus !== undefined ? { httpStatus: f.abort.httpStatus } : {}),
+      ...(grpcStatus !== undefined ? { grpcStatus } : {}),
+      percent: f.abort.percentage?.value ?? 100,
+    };
+  }
+  return out;
+}
+
+export function toCors(c: CorsPolicy | undefined): IrCors | undefined {
+  if (!c) return undefined;
+  const origins: IrStringMatch[] = [];
+  for (const o of c.allowOrigins ?? []) {
+    const m = toStringMatch(o);
+    if (m) origins.push(m);
+  }
+  for (const o of c.allowOrigin ?? []) origins.push(o === '*' ? { kind: 'prefix', value: '' } : { kind: 'exact', value: o });
+  const maxAgeMs = c.maxAge === undefined ? undefined : durationToWholeMs(c.maxAge);
+  return {
+    allowOrigins: origins,
+    allowMethods: [...(c.allowMethods ?? [])],
+    allowHeaders: [...(c.allowHeaders ?? [])],
+    exposeHeaders: [...(c.exposeHeaders ?? [])],
+    ...(maxAgeMs !== undefined ? { maxAgeSeconds: Math.round(maxAgeMs / 1000) } : {}),
+    ...(c.allowCredentials !== undefined ? { allowCredentials: c.allowCredentials } : {}),
+  };
+}
+
+/**
+ * Rule-level header operations, with a single destination's own operations merged in
+ * (the destination's `set` wins for the same header). With several destinations the
+ * destination-level ones are dropped (reported as ML4013 by the checks).
+ */
+export function toHeaderOps(rule: Headers | undefined, destination: Headers | undefined): IrHeaderOps {
+  return {
+    request: mergeOps(rule?.request, destination?.request),
+    response: mergeOps(rule?.response, destination?.response),
+  };
+}
+
+function mergeOps(a: HeaderOperations | undefined, b: HeaderOperations | undefined): IrHeaderOpSet {
+  const set = new Map<string, string>();
+  for (const [k, v] of Object.entries(a?.set ?? {})) set.set(k.toLowerCase(), v);
+  for (const [k, v] of Object.entries(b?.set ?? {})) set.set(k.toLowerCase(), v);
+  const add = [...Object.entries(a?.add ?? {}), ...Object.entries(b?.add ?? {})].map(([name, value]) => ({ name: name.toLowerCase(), value }));
+  const remove = [...new Set([...(a?.remove ?? []), ...(b?.remove ?? [])].map((h) => h.toLowerCase()))];
+  return { set: [...set].map(([name, value]) => ({ name, value })), add, remove };
+}
+
+export function toRedirect(r: HttpRedirect): IrRedirect {
+  return {
+    kind: 'redirect',
+    ...(r.uri !== undefined ? { uri: r.uri } : {}),
+    ...(r.authority !== undefined ? { authority: r.authority } : {}),
+    ...(r.scheme !== undefined ? { scheme: r.scheme } : {}),
+    ...(r.port !== undefined ? { port: r.port } : {}),
+    code: r.redirectCode ?? 301,
+  };
+}
+
+export function toDirectResponse(d: HttpDirectResponse): IrDirectResponse {
+  const body = d.body?.string ?? (d.body?.bytes !== undefined ? Buffer.from(d.body.bytes, 'base64').toString('utf8') : undefined);
+  return { kind: 'direct_response', status: d.status, ...(body !== undefined ? { body } : {}) };
+}

@@ -1,0 +1,30 @@
+// MeshConfig → what the translator needs: the IR's mesh-wide settings plus the defaults a
+// route gets when its rule says nothing (timeout, retries).
+import type { IrRetry, IrSettings } from '../ir/types.ts';
+import { DEFAULT_MESH_CONFIG, durationToWholeMs, type MeshConfigSpec } from '../schema/index.ts';
+import { toRetry } from './route-parts.ts';
+
+export interface FrontSettings {
+  readonly ir: IrSettings;
+  readonly strictHosts: boolean;
+  /** Route timeout when a rule sets none: 0 = none, as in Istio. */
+  readonly defaultTimeoutMs: number;
+  /** Retry policy when a rule sets no `retries` (Istio's default unless MeshConfig overrides). */
+  readonly defaultRetry: IrRetry | undefined;
+}
+
+export function settingsFrom(spec: MeshConfigSpec | undefined): FrontSettings {
+  const mc = spec ?? DEFAULT_MESH_CONFIG;
+  const d = mc.defaults;
+  return {
+    ir: {
+      clusterDomain: mc.clusterDomain,
+      trustDomain: mc.trustDomain,
+      connectTimeoutMs: durationToWholeMs(d.connectTimeout) ?? 10_000,
+      bindAddress: mc.listeners.bindAddress,
+    },
+    strictHosts: mc.strictHosts,
+    defaultTimeoutMs: d.timeout === undefined ? 0 : (durationToWholeMs(d.timeout) ?? 0),
+    defaultRetry: toRetry(d.retries),
+  };
+}

@@ -1,0 +1,158 @@
+// Sidecar views. One default view (`sidecar`, namespaces []) for proxies of any namespace
+// without a view of its own: it sees what is exported to everyone, and answers to host
+// names as written from another namespace (`reviews.bookinfo`, not `reviews`). Then one
+// `sidecar~<ns>` view per namespace that sees something different: it holds Kubernetes
+// services (so the bare short name `reviews` works there), or receives resources exported
+// to it only (`exportTo: ['.']` or by name), or is named by a match's `sourceNamespace`.
+//
+// Each view: per HTTP service port, a listener `<bind>_<port>` and route table `<port>`,
+// with one virtual host per visible service on that port. Its routes come from the
+// VirtualService for that host (exact host first, else the most specific wildcard), or, with
+// none, a default route to `outbound|<port>||<host>`.
+import type { IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
+import { serviceClusterRefs } from './clusters.ts';
+import type { DrIndex } from './from-destination-rule.ts';
+import { MESH, vsGateways, vsRoutes, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
+import { hostCovers, isVisible, isWildcard, resolveHost, sidecarDomains, visibilityOf, type Visibility } from './hosts.ts';
+import { clusterName, DEFAULT_SIDECAR_VIEW, defaultRouteName, listenerName, sidecarRouteTableName, sidecarViewName, virtualHostName } from './names.ts';
+import { isHttpProtocol } from './protocols.ts';
+import type { Registry, RegistryService } from './registry.ts';
+import { cmp } from './where.ts';
+
+/** A VirtualService as the sidecars see it: resolved hosts and visibility. */
+export interface MeshVs {
+  readonly vs: LoadedVs;
+  readonly hosts: readonly string[];
+  readonly visibility: Visibility;
+}
+
+/** VirtualServices with at least one rule for the sidecars (`mesh`). */
+export function meshVirtualServices(vss: readonly LoadedVs[], clusterDomain: string, registry: Registry): MeshVs[] {
+  return vss
+    .filter(
+      (vs) =>
+        vsGateways(vs).includes(MESH) ||
+        (vs.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.gateways?.includes(MESH))),
+    )
+    .map((vs) => ({
+      vs,
+      hosts: (vs.spec.hosts ?? []).map((h) => resolveHost(h, vs.metadata.namespace, clusterDomain, registry.has)),
+      visibility: visibilityOf(vs.spec.exportTo, vs.metadata.namespace),
+    }));
+}
+
+/** Namespaces that get a `sidecar~<ns>` view (see the file comment). Sorted. */
+export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[], clusterDomain: string): string[] {
+  const out = new Set<string>();
+  const suffix = `.svc.${clusterDomain}`;
+  const addVisibility = (v: Visibility) => {
+    if (!v.all) for (const ns of v.namespaces) out.add(ns);
+  };
+  for (const s of registry.services) {
+    if (s.host.endsWith(suffix) && !isWildcard(s.host)) {
+      const parts = s.host.slice(0, -suffix.length).split('.');
+      if (parts.length === 2 && parts[1]) out.add(parts[1]);
+    }
+    addVisibility(s.visibility);
+  }
+  for (const m of meshVss) {
+    addVisibility(m.visibility);
+    for (const rule of m.vs.spec.http ?? []) for (const match of rule.match ?? []) if (match.sourceNamespace) out.add(match.sourceNamespace);
+  }
+  return [...out].sort(cmp);
+}
+
+export function sidecarView(
+  viewNamespace: string | null,
+  registry: Registry,
+  drs: DrIndex,
+  meshVss: readonly MeshVs[],
+  ctx: RouteContext,
+): IrView {
+  const clusterDomain = ctx.settings.ir.clusterDomain;
+  const scope = { kind: 'mesh', viewNamespace } as const;
+  const services = visibleServices(registry, viewNamespace);
+  const vss = meshVss.filter((m) => isVisible(m.visibility, viewNamespace));
+  const exact = new Map<string, LoadedVs>();
+  const wildcards: { host: string; vs: LoadedVs }[] = [];
+  for (const m of vss) {
+    for (const h of m.hosts) {
+      if (isWildcard(h)) wildcards.push({ host: h, vs: m.vs });
+      else if (!exact.has(h)) exact.set(h, m.vs); // a second one is ML4006
+    }
+  }
+  wildcards.sort((a, b) => b.host.length - a.host.length || cmp(a.host, b.host));
+  const vsFor = (host: string) => exact.get(host) ?? wildcards.find((w) => hostCovers(w.host, host))?.vs;
+
+  const byPort = new Map<number, IrVirtualHost[]>();
+  for (const svc of services) {
+    for (const port of svc.ports) {
+      if (!isHttpProtocol(port.protocol)) continue;
+      const vs = vsFor(svc.host);
+      const routes = vs ? vsRoutes(vs, port.number, scope, ctx) : [];
+      const vhost: IrVirtualHost = {
+        name: virtualHostName(svc.host, port.number),
+        domains: sidecarDomains(svc.host, port.number, clusterDomain, viewNamespace),
+        routes: routes.length > 0 ? routes : [defaultRoute(svc.host, port.number, ctx)],
+      };
+      byPort.set(port.number, [...(byPort.get(port.number) ?? []), vhost]);
+    }
+  }
+  const ports = [...byPort.keys()].sort((a, b) => a - b);
+  const routeTables: IrRouteTable[] = ports.map((p) => ({
+    name: sidecarRouteTableName(p),
+    virtualHosts: (byPort.get(p) ?? []).sort((a, b) => cmp(a.name, b.name)),
+  }));
+  // Sidecars can reach every visible service, routed or not.
+  for (const svc of services) {
+    for (const ref of serviceClusterRefs(svc, drs)) {
+      const name = clusterName(ref.host, ref.port, ref.subset);
+      if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
+    }
+  }
+  const address = ctx.settings.ir.bindAddress;
+  return {
+    name: viewNamespace === null ? DEFAULT_SIDECAR_VIEW : sidecarViewName(viewNamespace),
+    kind: 'sidecar',
+    namespaces: viewNamespace === null ? [] : [viewNamespace],
+    listeners: ports.map((port) => ({
+      name: listenerName(address, port),
+      address,
+      port,
+      routeTableName: sidecarRouteTableName(port),
+      statPrefix: `outbound_${port}`,
+    })),
+    routeTables,
+    clusterNames: [...ctx.refs.keys()].sort(cmp),
+  };
+}
+
+/** One service per host: the first visible one (registry order: Kubernetes first). */
+function visibleServices(registry: Registry, viewNamespace: string | null): RegistryService[] {
+  const seen = new Set<string>();
+  const out: RegistryService[] = [];
+  for (const s of registry.services) {
+    if (seen.has(s.host) || !isVisible(s.visibility, viewNamespace)) continue;
+    seen.add(s.host);
+    out.push(s);
+  }
+  return out;
+}
+
+function defaultRoute(host: string, port: number, ctx: RouteContext): IrRoute {
+  const cluster = clusterName(host, port);
+  if (!ctx.refs.has(cluster)) ctx.refs.set(cluster, { host, port, subset: '' });
+  const empty = { set: [], add: [], remove: [] };
+  return {
+    name: defaultRouteName(host, port),
+    match: { ignoreCase: false, headers: [], queryParams: [] },
+    action: {
+      kind: 'forward',
+      destinations: [{ cluster, weight: 100 }],
+      timeoutMs: ctx.settings.defaultTimeoutMs,
+      ...(ctx.settings.defaultRetry ? { retry: ctx.settings.defaultRetry } : {}),
+      mirrors: [],
+    },
+    headers: { request: empty, response: empty },
+  };
+}

@@ -1,0 +1,60 @@
+// Turns "this field of this resource" into the location part of a Diagnostic or an IrSource.
+// Every cross-resource diagnostic goes through here so they all carry file:line, field and
+// resource the same way.
+import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
+import type { IrSource } from '../ir/types.ts';
+import type { Loaded } from '../parse/load-resources.ts';
+import { fieldPath } from './names.ts';
+
+export type AnyLoaded = Loaded<string, unknown>;
+export type Path = readonly (string | number)[];
+
+export function refOf(res: AnyLoaded): ResourceRef {
+  return { kind: res.kind, namespace: res.metadata.namespace, name: res.metadata.name };
+}
+
+/** `Kind ns/name (file:line)`, how messages name another resource. */
+export function describe(res: AnyLoaded, path: Path = ['metadata', 'name']): string {
+  const { line } = res.locate(path);
+  return `${res.kind} ${res.metadata.namespace}/${res.metadata.name} (${res.file}:${line})`;
+}
+
+/** Location fields of a Diagnostic for `path` inside `res`. */
+export function at(res: AnyLoaded, path: Path): Pick<Diagnostic, 'file' | 'line' | 'column' | 'field' | 'resource'> {
+  const { line, column } = res.locate(path);
+  return { file: res.file, line, column, field: fieldPath(path), resource: refOf(res) };
+}
+
+/** A `related` entry pointing at another resource. */
+export function relatedOf(res: AnyLoaded, path: Path = ['metadata', 'name']): NonNullable<Diagnostic['related']>[number] {
+  const { line, column } = res.locate(path);
+  return { resource: refOf(res), file: res.file, line, column };
+}
+
+export function sourceOf(res: AnyLoaded, path: Path): IrSource {
+  const { line, column } = res.locate(path);
+  return {
+    file: res.file,
+    line,
+    column,
+    kind: res.kind,
+    namespace: res.metadata.namespace,
+    name: res.metadata.name,
+    field: fieldPath(path),
+  };
+}
+
+/** Stable order of resources: namespace, name, file, document index. */
+export function compareResources(a: AnyLoaded, b: AnyLoaded): number {
+  return (
+    cmp(a.metadata.namespace, b.metadata.namespace) ||
+    cmp(a.metadata.name, b.metadata.name) ||
+    cmp(a.file, b.file) ||
+    a.docIndex - b.docIndex
+  );
+}
+
+/** Code-unit string order (not locale order): the same on every machine. */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,60 @@
+// Decides what a document is from apiVersion + kind: a kind meshlog reads, a Kubernetes
+// object to skip (info), or an error (unknown or unsupported kind inside the Istio or
+// meshlog API groups, where a typo must not silently drop routing config).
+import type { SupportedKind } from '../schema/index.ts';
+
+export type Classification =
+  | { readonly action: 'load'; readonly kind: SupportedKind }
+  | { readonly action: 'skip'; readonly message: string }
+  | { readonly action: 'reject'; readonly code: string; readonly message: string; readonly field: 'apiVersion' | 'kind' };
+
+const ISTIO_NETWORKING_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
+const ISTIO_NETWORKING_SUPPORTED = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'Gateway'] as const;
+/** Real Istio kinds meshlog does not compile yet, by API group. */
+const ISTIO_NOT_YET: Record<string, readonly string[]> = {
+  'networking.istio.io': ['Sidecar', 'WorkloadEntry', 'WorkloadGroup', 'EnvoyFilter', 'ProxyConfig'],
+  'security.istio.io': ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication'],
+  'telemetry.istio.io': ['Telemetry'],
+  'extensions.istio.io': ['WasmPlugin'],
+};
+const ISTIO_GROUP_VERSIONS: Record<string, readonly string[]> = {
+  'networking.istio.io': ISTIO_NETWORKING_VERSIONS,
+  'security.istio.io': ['v1', 'v1beta1'],
+  'telemetry.istio.io': ['v1', 'v1alpha1'],
+  'extensions.istio.io': ['v1alpha1'],
+};
+export const MESHLOG_API_VERSION = 'meshlog.dev/v1alpha1';
+
+export function classify(apiVersion: string, kind: string): Classification {
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+
+  if (group === 'meshlog.dev') {
+    if (version !== 'v1alpha1') return reject('ML1011', `unknown apiVersion "${apiVersion}"; meshlog's is "${MESHLOG_API_VERSION}"`, 'apiVersion');
+    if (kind !== 'MeshConfig') return reject('ML1012', `unknown kind "${kind}" in ${apiVersion}; the only kind is MeshConfig`, 'kind');
+    return { action: 'load', kind: 'MeshConfig' };
+  }
+
+  if (group === 'istio.io' || group.endsWith('.istio.io')) {
+    const versions = ISTIO_GROUP_VERSIONS[group];
+    if (!versions) return reject('ML1011', `unknown Istio API group in apiVersion "${apiVersion}"`, 'apiVersion');
+    if (!versions.includes(version)) {
+      return reject('ML1011', `unknown apiVersion "${apiVersion}"; ${group} has ${versions.map((v) => `${group}/${v}`).join(', ')}`, 'apiVersion');
+    }
+    const supported: readonly string[] = group === 'networking.istio.io' ? ISTIO_NETWORKING_SUPPORTED : [];
+    if (supported.includes(kind)) return { action: 'load', kind: kind as SupportedKind };
+    if (ISTIO_NOT_YET[group]?.includes(kind)) {
+      return reject('ML1013', `${kind} (${group}) is not supported by meshlog yet; remove it or it would be silently ignored`, 'kind');
+    }
+    const known = [...supported, ...(ISTIO_NOT_YET[group] ?? [])];
+    return reject('ML1012', `unknown kind "${kind}" in ${group}; known kinds: ${known.join(', ')}`, 'kind');
+  }
+
+  if (group === '' && version === 'v1' && kind === 'Service') return { action: 'load', kind: 'Service' };
+  return { action: 'skip', message: `${kind} (${apiVersion}) is not mesh configuration; skipped` };
+}
+
+function reject(code: string, message: string, field: 'apiVersion' | 'kind'): Classification {
+  return { action: 'reject', code, message, field };
+}

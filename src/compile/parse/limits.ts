@@ -1,0 +1,15 @@
+// Hard limits on input, so a hostile or broken repository costs bounded time and memory.
+// Each has a diagnostic (ML1xxx) that names it; none is configurable yet.
+
+export const LIMITS = {
+  /** Largest config file read. Real mesh config files are kilobytes. */
+  maxFileBytes: 8 * 1024 * 1024,
+  /** Deepest nesting of collections in a document (Istio resources need < 20). */
+  maxDepth: 100,
+  /** Documents across the whole repository. */
+  maxDocuments: 50_000,
+  /** Alias expansions per document (yaml's default; defeats "billion laughs"). */
+  maxAliasCount: 100,
+  /** Errors reported per file before the rest of that file's YAML errors are summarised. */
+  maxErrorsPerFile: 50,
+} as const;

@@ -1,0 +1,170 @@
+// The front end's first stage: config files → typed Istio/meshlog/Kubernetes resources that
+// passed their schema and per-resource rules, plus every diagnostic found on the way.
+// A broken document is reported and left out; loading always continues with the rest, so
+// one run reports everything. Pure and bounded (see limits.ts).
+import { diagnostic } from '../../core/diagnostic-codes/index.ts';
+import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
+import type { SourceFile } from '../../ingest/source-bundle.ts';
+import { DEFAULT_MESH_CONFIG, DOCUMENT_SCHEMAS, type SupportedKind } from '../schema/index.ts';
+import { validateResource } from '../validate/index.ts';
+import { classify } from './classify.ts';
+import { decodeSourceFile } from './decode-file.ts';
+import { LIMITS } from './limits.ts';
+import { schemaDiagnostics } from './schema-diagnostics.ts';
+import type { AnyLoaded, FieldPath, LineColumn, LoadResult, LoadedMeshConfig, LoadedResources } from './types.ts';
+import { parseYamlFile, type YamlDocument } from './yaml-documents.ts';
+
+export type { AnyLoaded, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
+
+/** A document that is one of the kinds meshlog reads, before schema checks. */
+interface Candidate {
+  readonly kind: SupportedKind;
+  readonly file: string;
+  readonly doc: YamlDocument;
+}
+
+export function loadResources(files: readonly SourceFile[]): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const candidates = readCandidates(files, diagnostics);
+
+  // MeshConfig first: its defaultNamespace applies to every other document.
+  const meshDocs = candidates.filter((c) => c.kind === 'MeshConfig');
+  let meshConfig: LoadedMeshConfig | undefined;
+  if (meshDocs.length > 1) {
+    for (const c of meshDocs) {
+      const others = meshDocs.filter((o) => o !== c).map((o) => ({ file: o.file, ...o.doc.locate([]) }));
+      diagnostics.push(diagnostic('ML1016', `more than one MeshConfig (${meshDocs.length}); keep exactly one`, { file: c.file, ...c.doc.locate(['kind']), field: 'kind', related: others }));
+    }
+  } else if (meshDocs[0]) {
+    meshConfig = toLoaded(meshDocs[0], DEFAULT_MESH_CONFIG.defaultNamespace, diagnostics) as LoadedMeshConfig | undefined;
+  }
+  const defaultNamespace = meshConfig?.spec.defaultNamespace ?? DEFAULT_MESH_CONFIG.defaultNamespace;
+
+  const loaded: AnyLoaded[] = [];
+  for (const c of candidates) {
+    if (c.kind === 'MeshConfig') continue;
+    const resource = toLoaded(c, defaultNamespace, diagnostics);
+    if (resource) loaded.push(resource);
+  }
+  return { resources: group(dropDuplicates(loaded, diagnostics), meshConfig), diagnostics };
+}
+
+/** Reads every file into documents of supported kinds; reports everything else. */
+function readCandidates(files: readonly SourceFile[], diagnostics: Diagnostic[]): Candidate[] {
+  const candidates: Candidate[] = [];
+  let budget: number = LIMITS.maxDocuments;
+  const sorted = [...files].filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of sorted) {
+    const decoded = decodeSourceFile(file);
+    if (!decoded.ok) {
+      diagnostics.push(decoded.diagnostic);
+      continue;
+    }
+    const parsed = parseYamlFile(file.path, decoded.text, budget);
+    diagnostics.push(...parsed.diagnostics);
+    budget -= parsed.documentCount;
+    for (const doc of parsed.documents) {
+      const kind = classifyDocument(file.path, doc, diagnostics);
+      if (kind) candidates.push({ kind, file: file.path, doc });
+    }
+    if (parsed.overBudget) break;
+  }
+  return candidates;
+}
+
+function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[]): SupportedKind | undefined {
+  const { apiVersion, kind, metadata } = doc.value;
+  const at = (path: FieldPath) => ({ file, ...doc.locate(path) });
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
+    const missing = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
+    diagnostics.push(diagnostic('ML1010', `document ${doc.docIndex + 1} has no string ${missing}`, { ...at([missing]), field: missing }));
+    return undefined;
+  }
+  const c = classify(apiVersion, kind);
+  if (c.action === 'skip') {
+    diagnostics.push(diagnostic('ML1014', c.message, at(['kind'])));
+    return undefined;
+  }
+  if (c.action === 'reject') {
+    diagnostics.push(diagnostic(c.code, c.message, { ...at([c.field]), field: c.field }));
+    return undefined;
+  }
+  const name = (metadata as Record<string, unknown> | null | undefined)?.name;
+  if (typeof name !== 'string' || name === '') {
+    diagnostics.push(diagnostic('ML1015', `${kind} has no metadata.name`, { ...at(['metadata', 'name']), field: 'metadata.name' }));
+    return undefined;
+  }
+  return c.kind;
+}
+
+/** Schema + per-resource rules. Returns the resource only when neither found an error. */
+function toLoaded(c: Candidate, defaultNamespace: string, diagnostics: Diagnostic[]): AnyLoaded | undefined {
+  const raw = c.doc.value;
+  const rawMeta = (raw.metadata ?? {}) as Record<string, unknown>;
+  const namespace = typeof rawMeta.namespace === 'string' && rawMeta.namespace !== '' ? rawMeta.namespace : defaultNamespace;
+  const ref: ResourceRef = { kind: c.kind, namespace, name: String(rawMeta.name) };
+  const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(raw);
+  if (!parsed.success) {
+    diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, resource: ref, locate: c.doc.locate }));
+    return undefined;
+  }
+  const data = parsed.data as { apiVersion: string; metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown };
+  const resource = {
+    kind: c.kind,
+    apiVersion: data.apiVersion,
+    metadata: { name: ref.name, namespace, labels: data.metadata.labels ?? {}, annotations: data.metadata.annotations ?? {} },
+    spec: data.spec,
+    file: c.file,
+    docIndex: c.doc.docIndex,
+    locate: c.doc.locate,
+  } as AnyLoaded;
+  const found = validateResource(resource);
+  diagnostics.push(...found);
+  return found.some((d) => d.severity === 'error') ? undefined : resource;
+}
+
+/** Same kind/namespace/name twice: report every copy and keep none (which one wins is a guess). */
+function dropDuplicates(resources: AnyLoaded[], diagnostics: Diagnostic[]): AnyLoaded[] {
+  const byId = new Map<string, AnyLoaded[]>();
+  for (const r of resources) {
+    const id = `${r.kind}/${r.metadata.namespace}/${r.metadata.name}`;
+    byId.set(id, [...(byId.get(id) ?? []), r]);
+  }
+  const kept: AnyLoaded[] = [];
+  for (const group of byId.values()) {
+    if (group.length === 1) {
+      kept.push(group[0]!);
+      continue;
+    }
+    for (const r of group) {
+      const resource = { kind: r.kind, namespace: r.metadata.namespace, name: r.metadata.name };
+      const related = group.filter((o) => o !== r).map((o) => ({ resource, file: o.file, ...o.locate(['metadata', 'name']) }));
+      diagnostics.push(diagnostic('ML1018', `${r.kind} ${r.metadata.namespace}/${r.metadata.name} is defined ${group.length} times`, { file: r.file, ...r.locate(['metadata', 'name']), field: 'metadata.name', resource, related }));
+    }
+  }
+  return kept;
+}
+
+function group(resources: AnyLoaded[], meshConfig: LoadedMeshConfig | undefined): LoadedResources {
+  const sorted = [...resources].sort(compareLoaded);
+  const out: LoadedResources = { virtualServices: [], destinationRules: [], serviceEntries: [], gateways: [], services: [] };
+  if (meshConfig) out.meshConfig = meshConfig;
+  for (const r of sorted) {
+    if (r.kind === 'VirtualService') out.virtualServices.push(r);
+    else if (r.kind === 'DestinationRule') out.destinationRules.push(r);
+    else if (r.kind === 'ServiceEntry') out.serviceEntries.push(r);
+    else if (r.kind === 'Gateway') out.gateways.push(r);
+    else if (r.kind === 'Service') out.services.push(r);
+  }
+  return out;
+}
+
+// Plain code-unit comparison, not localeCompare: the order must not depend on the machine's locale.
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareLoaded(a: AnyLoaded, b: AnyLoaded): number {
+  return cmp(a.metadata.namespace, b.metadata.namespace) || cmp(a.metadata.name, b.metadata.name) || cmp(a.file, b.file) || a.docIndex - b.docIndex;
+}
+

@@ -1,0 +1,62 @@
+// zod issues → diagnostics: one per issue (one per unknown key), each with the field path
+// and the line/column of that field, in words a YAML author understands.
+import type { z } from 'zod';
+import { diagnostic } from '../../core/diagnostic-codes/index.ts';
+import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
+import { describeValue, formatFieldPath, valueAt } from './field-path.ts';
+import type { FieldPath, LineColumn } from './types.ts';
+
+export interface IssueContext {
+  readonly file: string;
+  readonly document: unknown;
+  readonly resource?: ResourceRef;
+  readonly locate: (path: FieldPath) => LineColumn;
+}
+
+export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: IssueContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const emit = (code: string, message: string, path: FieldPath) => {
+    const field = formatFieldPath(path);
+    out.push(diagnostic(code, message, { file: ctx.file, ...ctx.locate(path), field, ...(ctx.resource ? { resource: ctx.resource } : {}) }));
+  };
+  for (const issue of issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const name = formatFieldPath(path) || 'document';
+    const value = valueAt(ctx.document, path);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) emit('ML2001', `unknown field "${key}" in ${name}`, [...path, key]);
+        break;
+      case 'invalid_type':
+        if (value === undefined) emit('ML2004', `missing required field ${name} (${expected(issue.expected)})`, path);
+        else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value)}`, path);
+        break;
+      case 'invalid_value':
+        emit('ML2003', `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(value)}`, path);
+        break;
+      default:
+        emit('ML2005', `${name}: ${issue.message}`, path);
+    }
+  }
+  return out;
+}
+
+function expected(type: string): string {
+  switch (type) {
+    case 'int':
+      return 'an integer';
+    case 'number':
+      return 'a number';
+    case 'string':
+      return 'a string';
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list';
+    case 'object':
+    case 'record':
+      return 'a mapping';
+    default:
+      return type;
+  }
+}

@@ -1,0 +1,71 @@
+// What the loader hands to the rest of the compiler: typed, schema- and rule-checked
+// resources, each able to point back at its source lines.
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import type {
+  DestinationRuleSpec,
+  GatewaySpec,
+  KubeServiceSpec,
+  MeshConfigSpec,
+  ServiceEntrySpec,
+  VirtualServiceSpec,
+} from '../schema/index.ts';
+
+/** A field path inside one document, e.g. `['spec', 'http', 0, 'route', 1]`. */
+export type FieldPath = readonly (string | number)[];
+
+export interface LineColumn {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface LoadedMetadata {
+  readonly name: string;
+  /** `metadata.namespace`, or MeshConfig's `defaultNamespace` (default `default`). */
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface Loaded<K extends string, S> {
+  readonly kind: K;
+  readonly apiVersion: string;
+  readonly metadata: LoadedMetadata;
+  /** zod-validated and checked by the per-resource rules. */
+  readonly spec: S;
+  readonly file: string;
+  /** 0-based index of the document inside its file. */
+  readonly docIndex: number;
+  /** 1-based line/column of a field path; falls back to the nearest existing ancestor. */
+  locate(path: FieldPath): LineColumn;
+}
+
+export type LoadedMeshConfig = Loaded<'MeshConfig', MeshConfigSpec>;
+export type LoadedVirtualService = Loaded<'VirtualService', VirtualServiceSpec>;
+export type LoadedDestinationRule = Loaded<'DestinationRule', DestinationRuleSpec>;
+export type LoadedServiceEntry = Loaded<'ServiceEntry', ServiceEntrySpec>;
+export type LoadedGateway = Loaded<'Gateway', GatewaySpec>;
+export type LoadedService = Loaded<'Service', KubeServiceSpec>;
+
+export type AnyLoaded =
+  | LoadedMeshConfig
+  | LoadedVirtualService
+  | LoadedDestinationRule
+  | LoadedServiceEntry
+  | LoadedGateway
+  | LoadedService;
+
+/** Every list sorted by (namespace, name, file, docIndex). */
+export interface LoadedResources {
+  meshConfig?: LoadedMeshConfig;
+  virtualServices: LoadedVirtualService[];
+  destinationRules: LoadedDestinationRule[];
+  serviceEntries: LoadedServiceEntry[];
+  gateways: LoadedGateway[];
+  /** Kubernetes core/v1 Services: service-registry input. */
+  services: LoadedService[];
+}
+
+export interface LoadResult {
+  resources: LoadedResources;
+  diagnostics: Diagnostic[];
+}

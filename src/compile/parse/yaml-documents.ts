@@ -1,0 +1,123 @@
+// One file's text → its YAML documents as plain JS values, each with a locator, plus the
+// diagnostics for everything wrong with the YAML itself. Bounded: depth is checked on the
+// token tree before composing, aliases are capped when converting, and the caller passes
+// how many documents the repository may still hold.
+import { Composer, LineCounter, Parser, isMap, isScalar, type CST, type Document, type YAMLError } from 'yaml';
+import { diagnostic } from '../../core/diagnostic-codes/index.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { findTooDeep } from './cst-depth.ts';
+import { LIMITS } from './limits.ts';
+import { makeLocator } from './locate.ts';
+import type { FieldPath, LineColumn } from './types.ts';
+
+export interface YamlDocument {
+  readonly docIndex: number;
+  /** A plain object: only mapping documents are returned. */
+  readonly value: Record<string, unknown>;
+  readonly locate: (path: FieldPath) => LineColumn;
+}
+
+export interface YamlFileResult {
+  readonly documents: YamlDocument[];
+  readonly diagnostics: Diagnostic[];
+  /** Documents seen in this file (including empty and broken ones). */
+  readonly documentCount: number;
+  /** True when the document budget ran out inside this file. */
+  readonly overBudget: boolean;
+}
+
+const ERROR_CODES: Record<string, string> = { DUPLICATE_KEY: 'ML1002', TAB_AS_INDENT: 'ML1003' };
+
+export function parseYamlFile(file: string, text: string, documentBudget: number): YamlFileResult {
+  const lineCounter = new LineCounter();
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  const diagnostics: Diagnostic[] = [];
+  const report = (d: Diagnostic) => {
+    if (diagnostics.length < LIMITS.maxErrorsPerFile) diagnostics.push(d);
+  };
+
+  // Feed the composer only documents within the budget and depth limit, remembering which
+  // document index each composed Document belongs to.
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false });
+  const fedIndices: number[] = [];
+  const composed: Document.Parsed[] = [];
+  let docIndex = 0;
+  let overBudget = false;
+  for (const token of tokens) {
+    if (token.type === 'document') {
+      if (docIndex >= documentBudget) {
+        overBudget = true;
+        report(diagnostic('ML1007', `more than ${LIMITS.maxDocuments} YAML documents in the repository; this and later documents are not read`, at(token.offset)));
+        break;
+      }
+      const deep = findTooDeep(token as CST.Document, LIMITS.maxDepth);
+      const index = docIndex++;
+      if (deep >= 0) {
+        report(diagnostic('ML1006', `document ${index + 1} nests deeper than ${LIMITS.maxDepth} levels`, at(deep)));
+        continue;
+      }
+      fedIndices.push(index);
+    }
+    composed.push(...composer.next(token));
+  }
+  composed.push(...composer.end(docIndex === 0 && !overBudget));
+
+  const documents: YamlDocument[] = [];
+  composed.forEach((doc, i) => {
+    const index = fedIndices[i] ?? docIndex;
+    for (const e of doc.errors) report(yamlDiagnostic(e, 'error', at));
+    for (const w of doc.warnings) report(yamlDiagnostic(w, 'warning', at));
+    // Broken documents are reported above; empty ones (nothing, a comment, `~`) are skipped
+    // silently, as kubectl does.
+    if (doc.errors.length > 0 || doc.contents === null) return;
+    if (isScalar(doc.contents) && doc.contents.value === null) return;
+    const start = doc.contents.range?.[0] ?? 0;
+    if (!isMap(doc.contents)) {
+      report(diagnostic('ML1009', `document ${index + 1} is a ${describe(doc.contents)}, not a mapping with apiVersion and kind`, at(start)));
+      return;
+    }
+    const value = toPlain(doc, at(start), report);
+    if (value) documents.push({ docIndex: index, value, locate: makeLocator(doc, lineCounter) });
+  });
+  return { documents, diagnostics, documentCount: docIndex, overBudget };
+}
+
+function toPlain(
+  doc: Document.Parsed,
+  where: { file: string; line: number; column: number },
+  report: (d: Diagnostic) => void,
+): Record<string, unknown> | undefined {
+  try {
+    return doc.toJS({ maxAliasCount: LIMITS.maxAliasCount }) as Record<string, unknown>;
+  } catch (e) {
+    // yaml throws ReferenceError for alias floods; anything else here is a bug in yaml or us
+    // but must still not take the whole run down: report it on the document.
+    if (e instanceof ReferenceError) {
+      report(diagnostic('ML1008', `the document expands YAML aliases more than ${LIMITS.maxAliasCount} times`, where));
+    } else if (e instanceof RangeError) {
+      report(diagnostic('ML1006', `the document nests too deeply to read (${e.message})`, where));
+    } else {
+      throw e;
+    }
+    return undefined;
+  }
+}
+
+function yamlDiagnostic(
+  e: YAMLError,
+  severity: 'error' | 'warning',
+  at: (offset: number) => { file: string; line: number; column: number },
+): Diagnostic {
+  const code = severity === 'warning' ? 'ML1017' : (ERROR_CODES[e.code] ?? 'ML1001');
+  const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return diagnostic(code, message, at(e.pos[0]));
+}
+
+function describe(node: unknown): string {
+  if (node && typeof node === 'object' && 'items' in node) return 'list';
+  return 'scalar value';
+}

@@ -1,0 +1,155 @@
+// networking.istio.io VirtualService (HTTP routes). Field names and nesting follow Istio's
+// reference; tcp/tls routes and delegate are accepted by the schema so the validator can say
+// "not supported yet" instead of "unknown field".
+import { z } from 'zod';
+import {
+  DurationSchema,
+  ExportToSchema,
+  PercentSchema,
+  PortSelectorSchema,
+  StringMapSchema,
+  StringMatchSchema,
+  istioDocumentSchema,
+} from './common.ts';
+
+export const DestinationSchema = z.strictObject({
+  host: z.string(),
+  subset: z.string().optional(),
+  port: PortSelectorSchema.optional(),
+});
+export type Destination = z.infer<typeof DestinationSchema>;
+
+const HeaderOperationsSchema = z.strictObject({
+  set: StringMapSchema.optional(),
+  add: StringMapSchema.optional(),
+  remove: z.array(z.string()).optional(),
+});
+export type HeaderOperations = z.infer<typeof HeaderOperationsSchema>;
+
+export const HeadersSchema = z.strictObject({
+  request: HeaderOperationsSchema.optional(),
+  response: HeaderOperationsSchema.optional(),
+});
+export type Headers = z.infer<typeof HeadersSchema>;
+
+export const HttpMatchRequestSchema = z.strictObject({
+  name: z.string().optional(),
+  uri: StringMatchSchema.optional(),
+  scheme: StringMatchSchema.optional(),
+  method: StringMatchSchema.optional(),
+  authority: StringMatchSchema.optional(),
+  /** An empty StringMatch (`{}`) means "header present". */
+  headers: z.record(z.string(), StringMatchSchema).optional(),
+  withoutHeaders: z.record(z.string(), StringMatchSchema).optional(),
+  queryParams: z.record(z.string(), StringMatchSchema).optional(),
+  port: z.int().optional(),
+  ignoreUriCase: z.boolean().optional(),
+  gateways: z.array(z.string()).optional(),
+  sourceLabels: StringMapSchema.optional(),
+  sourceNamespace: z.string().optional(),
+});
+export type HttpMatchRequest = z.infer<typeof HttpMatchRequestSchema>;
+
+export const HttpRouteDestinationSchema = z.strictObject({
+  destination: DestinationSchema,
+  /** Relative weight (integer ≥ 0); a single destination may omit it. */
+  weight: z.number().optional(),
+  headers: HeadersSchema.optional(),
+});
+export type HttpRouteDestination = z.infer<typeof HttpRouteDestinationSchema>;
+
+export const HttpRedirectSchema = z.strictObject({
+  uri: z.string().optional(),
+  authority: z.string().optional(),
+  port: z.int().optional(),
+  derivePort: z.enum(['FROM_PROTOCOL_DEFAULT', 'FROM_REQUEST_PORT']).optional(),
+  scheme: z.string().optional(),
+  redirectCode: z.int().optional(),
+});
+export type HttpRedirect = z.infer<typeof HttpRedirectSchema>;
+
+export const HttpDirectResponseSchema = z.strictObject({
+  status: z.int(),
+  body: z.strictObject({ string: z.string().optional(), bytes: z.string().optional() }).optional(),
+});
+export type HttpDirectResponse = z.infer<typeof HttpDirectResponseSchema>;
+
+export const HttpRewriteSchema = z.strictObject({
+  uri: z.string().optional(),
+  authority: z.string().optional(),
+  uriRegexRewrite: z.strictObject({ match: z.string(), rewrite: z.string() }).optional(),
+});
+export type HttpRewrite = z.infer<typeof HttpRewriteSchema>;
+
+export const HttpRetrySchema = z.strictObject({
+  attempts: z.int().optional(),
+  perTryTimeout: DurationSchema.optional(),
+  retryOn: z.string().optional(),
+  retryRemoteLocalities: z.boolean().optional(),
+});
+export type HttpRetry = z.infer<typeof HttpRetrySchema>;
+
+export const HttpFaultSchema = z.strictObject({
+  delay: z
+    .strictObject({
+      fixedDelay: DurationSchema.optional(),
+      percentage: PercentSchema.optional(),
+      /** Deprecated integer percent; `percentage` wins when both are set (validate rejects both). */
+      percent: z.int().optional(),
+    })
+    .optional(),
+  abort: z
+    .strictObject({
+      httpStatus: z.int().optional(),
+      grpcStatus: z.string().optional(),
+      percentage: PercentSchema.optional(),
+    })
+    .optional(),
+});
+export type HttpFault = z.infer<typeof HttpFaultSchema>;
+
+export const CorsPolicySchema = z.strictObject({
+  allowOrigins: z.array(StringMatchSchema).optional(),
+  /** Deprecated: exact origins. */
+  allowOrigin: z.array(z.string()).optional(),
+  allowMethods: z.array(z.string()).optional(),
+  allowHeaders: z.array(z.string()).optional(),
+  exposeHeaders: z.array(z.string()).optional(),
+  maxAge: DurationSchema.optional(),
+  allowCredentials: z.boolean().optional(),
+});
+export type CorsPolicy = z.infer<typeof CorsPolicySchema>;
+
+export const HttpRouteSchema = z.strictObject({
+  name: z.string().optional(),
+  match: z.array(HttpMatchRequestSchema).optional(),
+  route: z.array(HttpRouteDestinationSchema).optional(),
+  redirect: HttpRedirectSchema.optional(),
+  directResponse: HttpDirectResponseSchema.optional(),
+  delegate: z.strictObject({ name: z.string().optional(), namespace: z.string().optional() }).optional(),
+  rewrite: HttpRewriteSchema.optional(),
+  timeout: DurationSchema.optional(),
+  retries: HttpRetrySchema.optional(),
+  fault: HttpFaultSchema.optional(),
+  mirror: DestinationSchema.optional(),
+  mirrorPercentage: PercentSchema.optional(),
+  mirrors: z
+    .array(z.strictObject({ destination: DestinationSchema, percentage: PercentSchema.optional() }))
+    .optional(),
+  corsPolicy: CorsPolicySchema.optional(),
+  headers: HeadersSchema.optional(),
+});
+export type HttpRoute = z.infer<typeof HttpRouteSchema>;
+
+export const VirtualServiceSpecSchema = z.strictObject({
+  hosts: z.array(z.string()).optional(),
+  gateways: z.array(z.string()).optional(),
+  exportTo: ExportToSchema.optional(),
+  http: z.array(HttpRouteSchema).optional(),
+  /** Not supported yet: validate reports any non-empty list. */
+  tcp: z.array(z.unknown()).optional(),
+  tls: z.array(z.unknown()).optional(),
+});
+export type VirtualServiceSpec = z.infer<typeof VirtualServiceSpecSchema>;
+
+export const VirtualServiceDocumentSchema = istioDocumentSchema(VirtualServiceSpecSchema);

@@ -1,0 +1,61 @@
+// Host syntax as Istio accepts it: DNS names (short or fully qualified), a leading `*`
+// wildcard label, `*` alone, and (where allowed) IP addresses. Resolution of short names to
+// FQDNs happens later, in src/compile/istio.
+import type { Path, RuleContext } from './context.ts';
+import { isDnsLabel, isDnsSubdomain, isIpOrCidr } from './checks-values.ts';
+
+const HOST_LABEL = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+export interface HostRules {
+  /** `*` on its own (any host). */
+  readonly allowStar: boolean;
+  /** `*.example.com`. */
+  readonly allowWildcard: boolean;
+  readonly allowIp: boolean;
+}
+
+export function hostProblem(host: string, rules: HostRules): string | undefined {
+  if (host === '') return 'empty host';
+  if (host === '*') return rules.allowStar ? undefined : '"*" is not allowed here';
+  if (rules.allowIp && isIpOrCidr(host, false)) return undefined;
+  if (host.length > 255) return 'host is longer than 255 characters';
+  let rest = host;
+  if (host.startsWith('*')) {
+    if (!rules.allowWildcard) return 'wildcard hosts are not allowed here';
+    if (!host.startsWith('*.')) return 'a wildcard must be a whole first label, e.g. "*.example.com"';
+    rest = host.slice(2);
+  }
+  const labels = rest.split('.');
+  for (const label of labels) {
+    if (label.length > 63 || !HOST_LABEL.test(label)) {
+      if (/[:/]/.test(host)) return 'a host is a name only, without scheme, port or path';
+      return `"${label}" is not a valid DNS label`;
+    }
+  }
+  return undefined;
+}
+
+export function checkHost(ctx: RuleContext, host: string, path: Path, rules: HostRules): void {
+  const problem = hostProblem(host, rules);
+  if (problem) ctx.report('ML3010', `invalid host "${host}": ${problem}`, path);
+}
+
+/** Gateway server hosts: `[namespace/]host`, where namespace may be `*` or `.`. */
+export function checkGatewayHost(ctx: RuleContext, entry: string, path: Path): void {
+  const slash = entry.indexOf('/');
+  const ns = slash < 0 ? undefined : entry.slice(0, slash);
+  const host = slash < 0 ? entry : entry.slice(slash + 1);
+  if (ns !== undefined && ns !== '*' && ns !== '.' && ns !== '~' && !isDnsLabel(ns)) {
+    ctx.report('ML3010', `invalid host "${entry}": "${ns}" is not a namespace, "." or "*"`, path);
+    return;
+  }
+  checkHost(ctx, host, path, { allowStar: true, allowWildcard: true, allowIp: false });
+}
+
+/** VirtualService gateway references: `mesh`, `name`, or `namespace/name`. */
+export function checkGatewayRef(ctx: RuleContext, ref: string, path: Path): void {
+  if (ref === 'mesh') return;
+  const parts = ref.split('/');
+  const ok = (parts.length === 1 && isDnsSubdomain(ref)) || (parts.length === 2 && isDnsLabel(parts[0]!) && isDnsSubdomain(parts[1]!));
+  if (!ok) ctx.report('ML3035', `"${ref}" is not "mesh", "<name>" or "<namespace>/<name>"`, path);
+}

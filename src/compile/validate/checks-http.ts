@@ -1,0 +1,94 @@
+// HTTP-level checks: header names/values, StringMatch, regexes (RE2), header operations,
+// retry conditions.
+import type { Headers, StringMatch } from '../schema/index.ts';
+import type { Path, RuleContext } from './context.ts';
+import { checkRe2 } from './regex.ts';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const MATCHABLE_PSEUDO = new Set([':authority', ':method', ':path', ':scheme']);
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+export function checkHeaderName(ctx: RuleContext, name: string, path: Path, forMatch: boolean): void {
+  if (forMatch && MATCHABLE_PSEUDO.has(name.toLowerCase())) return;
+  if (!TOKEN.test(name)) {
+    ctx.report('ML3011', `"${name}" is not a valid HTTP header name`, path);
+  } else if (!forMatch && name.toLowerCase() === 'host') {
+    // Envoy refuses to add/set/remove Host through header operations; Istio passes it through.
+    ctx.report('ML3011', 'the Host header cannot be changed with header operations; use rewrite.authority', path);
+  }
+}
+
+export function checkHeaderValue(ctx: RuleContext, value: string, path: Path): void {
+  if (CONTROL.test(value)) ctx.report('ML3012', 'header value contains a control character', path);
+}
+
+export function checkRegex(ctx: RuleContext, pattern: string, path: Path): void {
+  const r = checkRe2(pattern);
+  if (r.ok) return;
+  ctx.report(r.reason === 'too-long' ? 'ML3014' : 'ML3013', r.reason === 'too-long' ? r.message : `not a valid RE2 regex: ${r.message}`, path);
+}
+
+export interface StringMatchRules {
+  /** `{}` allowed (headers, query params: "present"). */
+  readonly allowEmpty?: boolean;
+  readonly allowPrefix?: boolean;
+}
+
+export function checkStringMatch(ctx: RuleContext, m: StringMatch, path: Path, rules: StringMatchRules = {}): void {
+  const set = (['exact', 'prefix', 'regex'] as const).filter((k) => m[k] !== undefined);
+  if (set.length > 1) ctx.report('ML3019', `set only one of exact, prefix, regex (found ${set.join(', ')})`, path);
+  else if (set.length === 0 && !rules.allowEmpty) ctx.report('ML3019', 'set one of exact, prefix, regex', path);
+  if (m.prefix !== undefined && rules.allowPrefix === false) ctx.report('ML3019', 'prefix is not supported here; use exact or regex', [...path, 'prefix']);
+  if (m.regex !== undefined) checkRegex(ctx, m.regex, [...path, 'regex']);
+}
+
+export function checkHeaderMatches(ctx: RuleContext, headers: Readonly<Record<string, StringMatch>> | undefined, path: Path): void {
+  if (!headers) return;
+  for (const [name, m] of Object.entries(headers)) {
+    checkHeaderName(ctx, name, [...path, name], true);
+    checkStringMatch(ctx, m, [...path, name], { allowEmpty: true });
+    for (const k of ['exact', 'prefix'] as const) {
+      const v = m[k];
+      if (v !== undefined) checkHeaderValue(ctx, v, [...path, name, k]);
+    }
+  }
+}
+
+export function checkHeaderOperations(ctx: RuleContext, headers: Headers | undefined, path: Path): void {
+  if (!headers) return;
+  for (const side of ['request', 'response'] as const) {
+    const ops = headers[side];
+    if (!ops) continue;
+    for (const op of ['set', 'add'] as const) {
+      for (const [name, value] of Object.entries(ops[op] ?? {})) {
+        const p = [...path, side, op, name];
+        if (name.startsWith(':')) ctx.report('ML3011', `pseudo-header "${name}" cannot be ${op === 'set' ? 'set' : 'added'}`, p);
+        else checkHeaderName(ctx, name, p, false);
+        checkHeaderValue(ctx, value, p);
+      }
+    }
+    (ops.remove ?? []).forEach((name, i) => {
+      const p = [...path, side, 'remove', i];
+      if (name.startsWith(':')) ctx.report('ML3011', `pseudo-header "${name}" cannot be removed`, p);
+      else checkHeaderName(ctx, name, p, false);
+    });
+  }
+}
+
+/** Envoy's retry_on conditions (HTTP and gRPC) that Istio passes through. */
+const RETRY_CONDITIONS = new Set([
+  '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'envoy-ratelimited',
+  'retriable-4xx', 'refused-stream', 'retriable-status-codes', 'retriable-headers',
+  'http3-post-connect-failure', 'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable',
+]);
+
+export function checkRetryOn(ctx: RuleContext, retryOn: string | undefined, path: Path): void {
+  if (retryOn === undefined) return;
+  for (const raw of retryOn.split(',')) {
+    const item = raw.trim();
+    if (RETRY_CONDITIONS.has(item)) continue;
+    if (/^\d{3}$/.test(item) && Number(item) >= 100 && Number(item) <= 599) continue;
+    ctx.report('ML3037', `"${item}" is not a retry condition or HTTP status code`, path);
+  }
+}

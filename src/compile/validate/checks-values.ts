@@ -1,0 +1,98 @@
+// Value checks shared by the kind rule files: durations, percentages, ports, numbers,
+// addresses, names and labels. Each reports through the RuleContext and returns nothing.
+import { isIP } from 'node:net';
+import { parseDurationMs } from '../schema/duration.ts';
+import type { RuleContext, Path } from './context.ts';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Istio duration; `minMs` is the smallest allowed value (Istio requires ≥ 1ms for timeouts). */
+export function checkDuration(ctx: RuleContext, value: string | undefined, path: Path, minMs = 1, maxMs = Number.POSITIVE_INFINITY): void {
+  if (value === undefined) return;
+  const ms = parseDurationMs(value);
+  if (ms === undefined) {
+    ctx.report('ML3006', `"${value}" is not a duration (write e.g. "1.5s", "300ms", "1h")`, path);
+  } else if (ms < minMs || ms > maxMs) {
+    const range = maxMs === Number.POSITIVE_INFINITY ? `at least ${formatMs(minMs)}` : `between ${formatMs(minMs)} and ${formatMs(maxMs)}`;
+    ctx.report('ML3007', `duration "${value}" must be ${range}`, path);
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+export function checkPercent(ctx: RuleContext, value: number | undefined, path: Path): void {
+  if (value === undefined) return;
+  if (!(value >= 0 && value <= 100)) ctx.report('ML3005', `percentage ${value} is not between 0 and 100`, path);
+}
+
+export function checkPort(ctx: RuleContext, port: number | undefined, path: Path): void {
+  if (port === undefined) return;
+  if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) ctx.report('ML3017', `port ${port} is not between 1 and 65535`, path);
+}
+
+export function checkRange(ctx: RuleContext, value: number | undefined, path: Path, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (value === undefined) return;
+  if (!(value >= min && value <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `between ${min} and ${max}`;
+    ctx.report('ML3031', `${value} is out of range (must be ${range})`, path);
+  }
+}
+
+/** IPv4/IPv6 address, optionally a CIDR block. */
+export function isIpOrCidr(value: string, allowCidr: boolean): boolean {
+  const slash = value.indexOf('/');
+  if (slash < 0) return isIP(value) !== 0;
+  if (!allowCidr) return false;
+  const family = isIP(value.slice(0, slash));
+  const bits = value.slice(slash + 1);
+  if (family === 0 || !/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+export function isDnsLabel(value: string): boolean {
+  return value.length <= 63 && DNS_LABEL.test(value);
+}
+
+export function isDnsSubdomain(value: string): boolean {
+  return value.length <= 253 && DNS_SUBDOMAIN.test(value);
+}
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+
+/** Kubernetes label syntax: `[prefix/]name` keys, short values. */
+export function checkLabels(ctx: RuleContext, labels: Readonly<Record<string, string>> | undefined, path: Path): void {
+  if (!labels) return;
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash < 0 ? undefined : key.slice(0, slash);
+    const name = slash < 0 ? key : key.slice(slash + 1);
+    if ((prefix !== undefined && !isDnsSubdomain(prefix)) || name.length > 63 || !LABEL_NAME.test(name)) {
+      ctx.report('ML3027', `label key "${key}" is not a valid label name`, [...path, key]);
+    } else if (value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
+      ctx.report('ML3027', `label value "${value}" is not valid (≤ 63 letters, digits, "-", "_", "."; starting and ending alphanumeric)`, [...path, key]);
+    }
+  }
+}
+
+export function checkExportTo(ctx: RuleContext, exportTo: readonly string[] | undefined, path: Path): void {
+  if (!exportTo) return;
+  exportTo.forEach((entry, i) => {
+    if (entry !== '.' && entry !== '*' && entry !== '~' && !isDnsLabel(entry)) {
+      ctx.report('ML3032', `"${entry}" is not ".", "*" or a namespace name`, [...path, i]);
+    }
+  });
+  if (exportTo.includes('*') && exportTo.length > 1) ctx.report('ML3032', '"*" already exports everywhere; it cannot be combined with other entries', path);
+}
+
+/** Reports names that appear more than once (ML3023). */
+export function checkUniqueNames(ctx: RuleContext, names: readonly (string | undefined)[], path: (i: number) => Path, what: string): void {
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (name === undefined || name === '') return;
+    if (seen.has(name)) ctx.report('ML3023', `${what} "${name}" is used more than once`, path(i));
+    seen.add(name);
+  });
+}

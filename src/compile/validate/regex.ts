@@ -1,0 +1,33 @@
+// Regexes are checked with RE2 (the engine Envoy uses) through re2-wasm — never with JS
+// RegExp, whose syntax and backtracking differ — and length-bounded.
+import { RE2 } from 're2-wasm';
+
+export const MAX_REGEX_LENGTH = 1024;
+
+export type RegexCheck = { readonly ok: true } | { readonly ok: false; readonly reason: 'too-long' | 'invalid'; readonly message: string };
+
+// Same pattern, same answer: remember results (bounded) so large meshes with repeated
+// regexes compile each one once.
+const cache = new Map<string, RegexCheck>();
+const CACHE_LIMIT = 10_000;
+
+export function checkRe2(pattern: string): RegexCheck {
+  if (pattern.length > MAX_REGEX_LENGTH) {
+    return { ok: false, reason: 'too-long', message: `the regex is ${pattern.length} characters; the limit is ${MAX_REGEX_LENGTH}` };
+  }
+  const hit = cache.get(pattern);
+  if (hit) return hit;
+  let result: RegexCheck;
+  try {
+    const re = new RE2(pattern, 'u');
+    // re2-wasm keeps the compiled program in wasm memory until explicitly deleted.
+    (re as unknown as { wrapper?: { delete?: () => void } }).wrapper?.delete?.();
+    result = { ok: true };
+  } catch (e) {
+    const text = e instanceof Error ? e.message : String(e);
+    result = { ok: false, reason: 'invalid', message: text.replace(/^Invalid regular expression: \/.*\/u: /s, '') };
+  }
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(pattern, result);
+  return result;
+}

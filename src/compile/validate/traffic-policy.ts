@@ -1,0 +1,111 @@
+// DestinationRule traffic policies (top level, per port, per subset): load balancing,
+// connection pool, outlier detection, client TLS.
+import type { ClientTls, ConnectionPool, LoadBalancer, OutlierDetection, TrafficPolicy } from '../schema/index.ts';
+import { checkHeaderName } from './checks-http.ts';
+import { checkDuration, checkPercent, checkPort, checkRange } from './checks-values.ts';
+import type { Path, RuleContext } from './context.ts';
+
+export function checkTrafficPolicy(ctx: RuleContext, tp: TrafficPolicy | undefined, path: Path): void {
+  if (!tp) return;
+  checkPolicyParts(ctx, tp, path);
+  const seen = new Set<number>();
+  (tp.portLevelSettings ?? []).forEach((pls, i) => {
+    const p = [...path, 'portLevelSettings', i];
+    const port = pls.port?.number;
+    if (port === undefined) ctx.report('ML3017', 'a portLevelSettings entry needs port.number', p);
+    checkPort(ctx, port, [...p, 'port', 'number']);
+    if (port !== undefined && seen.has(port)) ctx.report('ML3034', `port ${port} has more than one portLevelSettings entry`, [...p, 'port', 'number']);
+    if (port !== undefined) seen.add(port);
+    checkPolicyParts(ctx, pls, p);
+  });
+}
+
+function checkPolicyParts(
+  ctx: RuleContext,
+  tp: { loadBalancer?: LoadBalancer; connectionPool?: ConnectionPool; outlierDetection?: OutlierDetection; tls?: ClientTls },
+  path: Path,
+): void {
+  if (tp.loadBalancer) checkLoadBalancer(ctx, tp.loadBalancer, [...path, 'loadBalancer']);
+  if (tp.connectionPool) checkConnectionPool(ctx, tp.connectionPool, [...path, 'connectionPool']);
+  if (tp.outlierDetection) checkOutlierDetection(ctx, tp.outlierDetection, [...path, 'outlierDetection']);
+  if (tp.tls) checkClientTls(ctx, tp.tls, [...path, 'tls']);
+}
+
+function checkLoadBalancer(ctx: RuleContext, lb: LoadBalancer, path: Path): void {
+  if (lb.simple !== undefined && lb.consistentHash) ctx.report('ML3030', 'set simple or consistentHash, not both', [...path, 'consistentHash']);
+  if (lb.simple === 'LEAST_CONN') ctx.report('ML3028', 'LEAST_CONN is deprecated; use LEAST_REQUEST', [...path, 'simple']);
+  const ch = lb.consistentHash;
+  if (!ch) return;
+  const p = [...path, 'consistentHash'];
+  const keys = (['httpHeaderName', 'httpCookie', 'useSourceIp', 'httpQueryParameterName'] as const).filter((k) => ch[k] !== undefined && ch[k] !== false);
+  if (keys.length !== 1) {
+    ctx.report('ML3030', `set exactly one hash key of httpHeaderName, httpCookie, useSourceIp, httpQueryParameterName (found ${keys.length === 0 ? 'none' : keys.join(', ')})`, p);
+  }
+  if (ch.httpHeaderName !== undefined) checkHeaderName(ctx, ch.httpHeaderName, [...p, 'httpHeaderName'], false);
+  if (ch.httpCookie) {
+    if (ch.httpCookie.name === '') ctx.report('ML3039', 'the cookie name is empty', [...p, 'httpCookie', 'name']);
+    checkDuration(ctx, ch.httpCookie.ttl, [...p, 'httpCookie', 'ttl'], 0);
+  }
+  if (ch.ringHash && ch.maglev) ctx.report('ML3030', 'set ringHash or maglev, not both', [...p, 'maglev']);
+  if (ch.minimumRingSize !== undefined) {
+    if (ch.ringHash || ch.maglev) ctx.report('ML3030', 'minimumRingSize (deprecated) cannot be combined with ringHash or maglev', [...p, 'minimumRingSize']);
+    else ctx.report('ML3028', 'minimumRingSize is deprecated; use ringHash.minimumRingSize', [...p, 'minimumRingSize']);
+  }
+  checkRange(ctx, ch.minimumRingSize, [...p, 'minimumRingSize'], 1, 8_388_608);
+  checkRange(ctx, ch.ringHash?.minimumRingSize, [...p, 'ringHash', 'minimumRingSize'], 1, 8_388_608);
+  // Envoy requires Maglev's table size to be a prime number.
+  const table = ch.maglev?.tableSize;
+  if (table !== undefined && !isPrime(table)) ctx.report('ML3031', `maglev tableSize ${table} must be a prime number (e.g. 65537)`, [...p, 'maglev', 'tableSize']);
+}
+
+function isPrime(n: number): boolean {
+  if (!Number.isInteger(n) || n < 2 || n > 5_000_011) return false;
+  for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
+  return true;
+}
+
+function checkConnectionPool(ctx: RuleContext, cp: ConnectionPool, path: Path): void {
+  const tcp = cp.tcp;
+  if (tcp) {
+    const p = [...path, 'tcp'];
+    checkRange(ctx, tcp.maxConnections, [...p, 'maxConnections'], 0);
+    checkDuration(ctx, tcp.connectTimeout, [...p, 'connectTimeout']);
+    checkDuration(ctx, tcp.maxConnectionDuration, [...p, 'maxConnectionDuration']);
+    checkDuration(ctx, tcp.idleTimeout, [...p, 'idleTimeout']);
+    if (tcp.tcpKeepalive) {
+      const k = [...p, 'tcpKeepalive'];
+      checkRange(ctx, tcp.tcpKeepalive.probes, [...k, 'probes'], 0);
+      // Envoy counts keepalive time and interval in whole seconds.
+      checkDuration(ctx, tcp.tcpKeepalive.time, [...k, 'time'], 1000);
+      checkDuration(ctx, tcp.tcpKeepalive.interval, [...k, 'interval'], 1000);
+    }
+  }
+  const http = cp.http;
+  if (http) {
+    const p = [...path, 'http'];
+    for (const key of ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'maxConcurrentStreams'] as const) {
+      checkRange(ctx, http[key], [...p, key], 0, 0x7fffffff);
+    }
+    checkDuration(ctx, http.idleTimeout, [...p, 'idleTimeout']);
+  }
+}
+
+function checkOutlierDetection(ctx: RuleContext, od: OutlierDetection, path: Path): void {
+  for (const key of ['consecutiveLocalOriginFailures', 'consecutiveGatewayErrors', 'consecutive5xxErrors', 'consecutiveErrors'] as const) {
+    checkRange(ctx, od[key], [...path, key], 0, 0x7fffffff);
+  }
+  if (od.consecutiveErrors !== undefined) ctx.report('ML3028', 'consecutiveErrors is deprecated; use consecutive5xxErrors', [...path, 'consecutiveErrors']);
+  checkDuration(ctx, od.interval, [...path, 'interval']);
+  checkDuration(ctx, od.baseEjectionTime, [...path, 'baseEjectionTime']);
+  checkPercent(ctx, od.maxEjectionPercent, [...path, 'maxEjectionPercent']);
+  checkPercent(ctx, od.minHealthPercent, [...path, 'minHealthPercent']);
+}
+
+function checkClientTls(ctx: RuleContext, tls: ClientTls, path: Path): void {
+  if (tls.mode === 'MUTUAL' || tls.mode === 'ISTIO_MUTUAL') {
+    ctx.report('ML3024', `TLS mode ${tls.mode} is not supported by meshlog yet (DISABLE and SIMPLE are)`, [...path, 'mode']);
+  }
+  for (const key of ['clientCertificate', 'privateKey', 'credentialName'] as const) {
+    if (tls[key] !== undefined) ctx.report('ML3024', `${key} (client certificates) is not supported by meshlog yet`, [...path, key]);
+  }
+}

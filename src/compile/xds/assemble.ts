@@ -1,0 +1,126 @@
+// MeshIR → Snapshot. Each resource is built as a plain object, encoded to protobuf once,
+// and stored by content hash; views list (name, hash) entries per xDS type. Shared
+// resources (clusters and endpoints used by several views) are encoded and stored once.
+import { encodeResource } from '../../snapshot/encode.ts';
+import { contentHash, sortEntries, typeHash } from '../../snapshot/hash.ts';
+import type { EncodedResource, RouteSource, Snapshot, SnapshotView, ViewEntry, XdsType } from '../../snapshot/types.ts';
+import type { IrCluster, IrEndpointSet, IrView, MeshIR } from '../ir/types.ts';
+import { buildCluster, usesEds } from './cluster.ts';
+import { buildLoadAssignment, emptyLoadAssignment } from './endpoint.ts';
+import { buildListener } from './listener.ts';
+import { buildRouteConfiguration } from './route.ts';
+
+export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
+  const clusters = new Map<string, IrCluster>(ir.clusters.map((c) => [c.name, c]));
+  const endpointSets = new Map<string, IrEndpointSet>(ir.endpoints.map((e) => [e.clusterName, e]));
+  const store = new Map<string, EncodedResource>();
+
+  const put = (resource: EncodedResource): ViewEntry => {
+    if (!store.has(resource.hash)) store.set(resource.hash, resource);
+    return { name: resource.name, hash: resource.hash };
+  };
+  // Clusters and their endpoints are the same in every view: encode each once.
+  const clusterEntries = new Map<string, ViewEntry>();
+  const clusterEntry = (cluster: IrCluster): ViewEntry => {
+    let entry = clusterEntries.get(cluster.name);
+    if (!entry) {
+      entry = put(encodeResource('cds', cluster.name, buildCluster(cluster)));
+      clusterEntries.set(cluster.name, entry);
+    }
+    return entry;
+  };
+  const endpointEntries = new Map<string, ViewEntry>();
+  const endpointEntry = (name: string): ViewEntry => {
+    let entry = endpointEntries.get(name);
+    if (!entry) {
+      const set = endpointSets.get(name);
+      const cla = set ? buildLoadAssignment(set) : emptyLoadAssignment(name);
+      entry = put(encodeResource('eds', name, cla));
+      endpointEntries.set(name, entry);
+    }
+    return entry;
+  };
+
+  const views = [...ir.views]
+    .sort((a, b) => compare(a.name, b.name))
+    .map((view) => assembleView(view, clusters, { put, clusterEntry, endpointEntry }));
+
+  return {
+    commit,
+    contentHash: contentHash(views),
+    views,
+    resources: store,
+    sourceMap: sourceMapOf(ir),
+  };
+}
+
+interface Encoders {
+  put(resource: EncodedResource): ViewEntry;
+  clusterEntry(cluster: IrCluster): ViewEntry;
+  endpointEntry(name: string): ViewEntry;
+}
+
+function assembleView(view: IrView, clusters: ReadonlyMap<string, IrCluster>, enc: Encoders): SnapshotView {
+  const cds: ViewEntry[] = [];
+  const eds: ViewEntry[] = [];
+  for (const name of new Set(view.clusterNames)) {
+    const cluster = clusters.get(name);
+    // The front end guarantees every referenced cluster exists: a miss is a compiler bug.
+    if (!cluster) throw new Error(`assembleSnapshot: view ${view.name} references unknown cluster ${name}`);
+    cds.push(enc.clusterEntry(cluster));
+    if (usesEds(cluster)) eds.push(enc.endpointEntry(name));
+  }
+  const lds = view.listeners.map((l) => enc.put(encodeResource('lds', l.name, buildListener(l, view.kind))));
+  const rds = view.routeTables.map((t) => enc.put(encodeResource('rds', t.name, buildRouteConfiguration(t, clusters))));
+  const resources: Record<XdsType, ViewEntry[]> = {
+    cds: sortEntries(cds),
+    eds: sortEntries(eds),
+    lds: sortEntries(lds),
+    rds: sortEntries(rds),
+  };
+  const out: SnapshotView = {
+    name: view.name,
+    kind: view.kind,
+    namespaces: [...view.namespaces],
+    ...(view.workloadSelector ? { workloadSelector: { ...view.workloadSelector } } : {}),
+    resources,
+    typeHashes: {
+      cds: typeHash(resources.cds),
+      eds: typeHash(resources.eds),
+      lds: typeHash(resources.lds),
+      rds: typeHash(resources.rds),
+    },
+  };
+  return out;
+}
+
+/** Envoy route name → where it was written, keys sorted so serialized maps are stable. */
+function sourceMapOf(ir: MeshIR): Record<string, RouteSource> {
+  const found = new Map<string, RouteSource>();
+  for (const view of ir.views) {
+    for (const table of view.routeTables) {
+      for (const vh of table.virtualHosts) {
+        for (const route of vh.routes) {
+          const s = route.source;
+          if (!s || found.has(route.name)) continue;
+          found.set(route.name, {
+            file: s.file,
+            line: s.line,
+            column: s.column,
+            kind: s.kind,
+            namespace: s.namespace,
+            name: s.name,
+            field: s.field,
+          });
+        }
+      }
+    }
+  }
+  const out: Record<string, RouteSource> = {};
+  for (const key of [...found.keys()].sort(compare)) out[key] = found.get(key)!;
+  return out;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,148 @@
+// IrCluster → envoy.config.cluster.v3.Cluster (plain object for protobufjs).
+// EDS clusters get their endpoints over ADS; DNS clusters carry an inline load assignment
+// that Envoy resolves itself; PASSTHROUGH becomes an ORIGINAL_DST cluster.
+import type { IrCluster, IrConnectionPool, IrOutlierDetection, IrUpstreamTls } from '../ir/types.ts';
+import { adsConfigSource, anyOf, compact, duration, socketAddress, wrap, type ProtoObject } from './proto-values.ts';
+
+const HTTP_OPTIONS_KEY = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+const TLS_CONTEXT = 'envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
+
+/** Whether Envoy needs a ClusterLoadAssignment over EDS for this cluster. */
+export function usesEds(cluster: IrCluster): boolean {
+  return cluster.discovery === 'eds' && cluster.loadBalancer.kind !== 'passthrough';
+}
+
+export function buildCluster(cluster: IrCluster): ProtoObject {
+  const pool = cluster.connectionPool;
+  const out: ProtoObject = {
+    name: cluster.name,
+    connect_timeout: duration(pool?.connectTimeoutMs ?? cluster.connectTimeoutMs),
+    ...discovery(cluster),
+    ...loadBalancing(cluster),
+  };
+  const thresholds = circuitBreaker(pool);
+  if (thresholds) out.circuit_breakers = { thresholds: [thresholds] };
+  const keepalive = pool?.tcpKeepalive;
+  if (keepalive) {
+    out.upstream_connection_options = {
+      tcp_keepalive: compact({
+        keepalive_probes: keepalive.probes === undefined ? undefined : wrap(keepalive.probes),
+        // Envoy counts keepalive time and interval in whole seconds.
+        keepalive_time: keepalive.timeMs === undefined ? undefined : wrap(Math.max(1, Math.round(keepalive.timeMs / 1000))),
+        keepalive_interval:
+          keepalive.intervalMs === undefined ? undefined : wrap(Math.max(1, Math.round(keepalive.intervalMs / 1000))),
+      }),
+    };
+  }
+  if (cluster.outlierDetection) {
+    out.outlier_detection = outlierDetection(cluster.outlierDetection);
+    if (cluster.outlierDetection.minHealthPercent !== undefined) {
+      out.common_lb_config = { healthy_panic_threshold: { value: cluster.outlierDetection.minHealthPercent } };
+    }
+  }
+  if (cluster.tls) out.transport_socket = upstreamTls(cluster.tls);
+  const protocol = protocolOptions(cluster.http2, pool);
+  if (protocol) out.typed_extension_protocol_options = { [HTTP_OPTIONS_KEY]: anyOf(HTTP_OPTIONS_KEY, protocol) };
+  return out;
+}
+
+function discovery(cluster: IrCluster): ProtoObject {
+  if (cluster.loadBalancer.kind === 'passthrough') return { type: 'ORIGINAL_DST' };
+  if (cluster.discovery === 'eds') return { type: 'EDS', eds_cluster_config: { eds_config: adsConfigSource() } };
+  return {
+    type: cluster.discovery === 'strict_dns' ? 'STRICT_DNS' : 'LOGICAL_DNS',
+    // Resolve both families: upstream hosts may be v4- or v6-only.
+    dns_lookup_family: 'V4_PREFERRED',
+    load_assignment: {
+      cluster_name: cluster.name,
+      endpoints: [
+        {
+          lb_endpoints: cluster.dnsTargets.map((t) => ({ endpoint: { address: socketAddress(t.address, t.port) } })),
+        },
+      ],
+    },
+  };
+}
+
+function loadBalancing(cluster: IrCluster): ProtoObject {
+  const lb = cluster.loadBalancer;
+  switch (lb.kind) {
+    case 'round_robin':
+      return {}; // ROUND_ROBIN is Envoy's default (enum value 0): leave it implicit.
+    case 'least_request':
+      return { lb_policy: 'LEAST_REQUEST' };
+    case 'random':
+      return { lb_policy: 'RANDOM' };
+    case 'passthrough':
+      return { lb_policy: 'CLUSTER_PROVIDED' };
+    case 'ring_hash':
+      return lb.minimumRingSize === undefined
+        ? { lb_policy: 'RING_HASH' }
+        : { lb_policy: 'RING_HASH', ring_hash_lb_config: { minimum_ring_size: wrap(lb.minimumRingSize) } };
+    case 'maglev':
+      return { lb_policy: 'MAGLEV' };
+  }
+}
+
+function circuitBreaker(pool: IrConnectionPool | undefined): ProtoObject | undefined {
+  if (!pool) return undefined;
+  const t = compact({
+    max_connections: pool.maxConnections === undefined ? undefined : wrap(pool.maxConnections),
+    max_pending_requests: pool.http1MaxPendingRequests === undefined ? undefined : wrap(pool.http1MaxPendingRequests),
+    max_requests: pool.http2MaxRequests === undefined ? undefined : wrap(pool.http2MaxRequests),
+    max_retries: pool.maxRetries === undefined ? undefined : wrap(pool.maxRetries),
+  });
+  return Object.keys(t).length === 0 ? undefined : t;
+}
+
+function outlierDetection(od: IrOutlierDetection): ProtoObject {
+  // Envoy enforces consecutive-5xx by default but not gateway failures; Istio's semantics
+  // are "eject when the configured count is reached", so both are enforced when set (> 0).
+  return compact({
+    consecutive_5xx: od.consecutive5xxErrors === undefined ? undefined : wrap(od.consecutive5xxErrors),
+    enforcing_consecutive_5xx:
+      od.consecutive5xxErrors === undefined ? undefined : wrap(od.consecutive5xxErrors > 0 ? 100 : 0),
+    consecutive_gateway_failure:
+      od.consecutiveGatewayErrors === undefined ? undefined : wrap(od.consecutiveGatewayErrors),
+    enforcing_consecutive_gateway_failure:
+      od.consecutiveGatewayErrors === undefined ? undefined : wrap(od.consecutiveGatewayErrors > 0 ? 100 : 0),
+    interval: od.intervalMs === undefined ? undefined : duration(od.intervalMs),
+    base_ejection_time: od.baseEjectionTimeMs === undefined ? undefined : duration(od.baseEjectionTimeMs),
+    max_ejection_percent: od.maxEjectionPercent === undefined ? undefined : wrap(od.maxEjectionPercent),
+    split_external_local_origin_errors: od.splitExternalLocalOriginErrors || undefined,
+  });
+}
+
+function upstreamTls(tls: IrUpstreamTls): ProtoObject {
+  const common: ProtoObject = {};
+  if (!tls.insecureSkipVerify && (tls.caCertificatesFile || tls.subjectAltNames.length > 0)) {
+    common.validation_context = compact({
+      trusted_ca: tls.caCertificatesFile ? { filename: tls.caCertificatesFile } : undefined,
+      match_typed_subject_alt_names:
+        tls.subjectAltNames.length === 0
+          ? undefined
+          : tls.subjectAltNames.map((san) => ({ san_type: 'DNS', matcher: { exact: san } })),
+    });
+  }
+  const context = compact({ common_tls_context: common, sni: tls.sni });
+  return { name: 'envoy.transport_sockets.tls', typed_config: anyOf(TLS_CONTEXT, context) };
+}
+
+/** HttpProtocolOptions: HTTP/2 upstreams, idle timeout and requests per connection. */
+function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined): ProtoObject | undefined {
+  const common = compact({
+    idle_timeout: pool?.idleTimeoutMs === undefined ? undefined : duration(pool.idleTimeoutMs),
+    max_requests_per_connection:
+      pool?.maxRequestsPerConnection === undefined ? undefined : wrap(pool.maxRequestsPerConnection),
+  });
+  const hasCommon = Object.keys(common).length > 0;
+  if (!http2 && !hasCommon) return undefined;
+  const explicit = http2
+    ? {
+        http2_protocol_options: compact({
+          max_concurrent_streams: pool?.maxConcurrentStreams === undefined ? undefined : wrap(pool.maxConcurrentStreams),
+        }),
+      }
+    : { http_protocol_options: {} };
+  return compact({ common_http_protocol_options: hasCommon ? common : undefined, explicit_http_config: explicit });
+}

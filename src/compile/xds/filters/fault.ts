@@ -1,0 +1,30 @@
+// The fault-injection HTTP filter: an empty filter on every listener, and per-route
+// HTTPFault configuration (delays and aborts with percentages) for routes that ask for it.
+import type { IrFault } from '../../ir/types.ts';
+import { anyOf, duration, fractionalPercent, type ProtoObject } from '../proto-values.ts';
+
+export const FAULT_FILTER_NAME = 'envoy.filters.http.fault';
+const FAULT_TYPE = 'envoy.extensions.filters.http.fault.v3.HTTPFault';
+
+/** The listener-level filter: does nothing unless a route carries a per-route fault. */
+export function faultFilter(): ProtoObject {
+  return { name: FAULT_FILTER_NAME, typed_config: anyOf(FAULT_TYPE, {}) };
+}
+
+/** Per-route HTTPFault (an Any for `typed_per_filter_config`). */
+export function routeFault(fault: IrFault): ProtoObject {
+  const config: ProtoObject = {};
+  if (fault.delay) {
+    config.delay = {
+      fixed_delay: duration(fault.delay.fixedDelayMs),
+      percentage: fractionalPercent(fault.delay.percent),
+    };
+  }
+  if (fault.abort) {
+    const abort: ProtoObject = { percentage: fractionalPercent(fault.abort.percent) };
+    if (fault.abort.grpcStatus !== undefined) abort.grpc_status = fault.abort.grpcStatus;
+    else abort.http_status = fault.abort.httpStatus ?? 503;
+    config.abort = abort;
+  }
+  return anyOf(FAULT_TYPE, config);
+}

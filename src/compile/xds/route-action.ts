@@ -1,0 +1,119 @@
+// IrRouteAction → the action part of envoy.config.route.v3.Route: `route` (forward),
+// `redirect` or `direct_response`.
+import type { IrCluster, IrDirectResponse, IrForward, IrHashPolicy, IrRedirect, IrRetry } from '../ir/types.ts';
+import { anyOf, duration, fractionalPercent, wrap, type ProtoObject } from './proto-values.ts';
+
+const REDIRECT_CODES: Readonly<Record<number, string>> = {
+  301: 'MOVED_PERMANENTLY',
+  302: 'FOUND',
+  303: 'SEE_OTHER',
+  307: 'TEMPORARY_REDIRECT',
+  308: 'PERMANENT_REDIRECT',
+};
+
+/** Envoy's retry host predicate that avoids retrying on a host that already failed. */
+const PREVIOUS_HOSTS = 'envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate';
+const PREVIOUS_PRIORITIES = 'envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig';
+
+export function buildForward(action: IrForward, clusters: ReadonlyMap<string, IrCluster>): ProtoObject {
+  const out: ProtoObject = {};
+  const [only] = action.destinations;
+  if (action.destinations.length === 1 && only) out.cluster = only.cluster;
+  else {
+    // Weights are relative: Envoy (since 1.22) sums them itself and needs no total_weight.
+    out.weighted_clusters = {
+      clusters: action.destinations.map((d) => ({ name: d.cluster, weight: wrap(d.weight) })),
+    };
+  }
+  const rewrite = action.rewrite;
+  if (rewrite?.uri !== undefined) out.prefix_rewrite = rewrite.uri;
+  else if (rewrite?.uriRegex) {
+    out.regex_rewrite = { pattern: { regex: rewrite.uriRegex.pattern }, substitution: rewrite.uriRegex.substitution };
+  }
+  if (rewrite?.authority !== undefined) out.host_rewrite_literal = rewrite.authority;
+  // Always explicit: an absent timeout would mean Envoy's 15 s default; 0 disables it.
+  out.timeout = duration(action.timeoutMs);
+  if (action.retry && action.retry.attempts > 0) out.retry_policy = retryPolicy(action.retry);
+  if (action.mirrors.length > 0) {
+    out.request_mirror_policies = action.mirrors.map((m) => ({
+      cluster: m.cluster,
+      runtime_fraction: { default_value: fractionalPercent(m.percent) },
+    }));
+  }
+  const hash = hashPolicyFor(action, clusters);
+  if (hash) out.hash_policy = [hash];
+  return out;
+}
+
+export function buildRedirect(action: IrRedirect): ProtoObject {
+  const out: ProtoObject = {};
+  if (action.uri !== undefined) out.path_redirect = action.uri;
+  if (action.authority !== undefined) out.host_redirect = action.authority;
+  if (action.scheme !== undefined) out.scheme_redirect = action.scheme;
+  if (action.port !== undefined) out.port_redirect = action.port;
+  const code = REDIRECT_CODES[action.code];
+  // MOVED_PERMANENTLY is the enum's zero value: leave it implicit.
+  if (code && code !== 'MOVED_PERMANENTLY') out.response_code = code;
+  return out;
+}
+
+export function buildDirectResponse(action: IrDirectResponse): ProtoObject {
+  const out: ProtoObject = { status: action.status };
+  if (action.body !== undefined) out.body = { inline_string: action.body };
+  return out;
+}
+
+function retryPolicy(retry: IrRetry): ProtoObject {
+  const retryOn = [...retry.retryOn];
+  if (retry.retriableStatusCodes.length > 0 && !retryOn.includes('retriable-status-codes')) {
+    retryOn.push('retriable-status-codes');
+  }
+  const out: ProtoObject = {
+    retry_on: retryOn.join(','),
+    num_retries: wrap(retry.attempts),
+    retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: anyOf(PREVIOUS_HOSTS, {}) }],
+    host_selection_retry_max_attempts: 5,
+  };
+  if (retry.perTryTimeoutMs !== undefined && retry.perTryTimeoutMs > 0) out.per_try_timeout = duration(retry.perTryTimeoutMs);
+  if (retry.retriableStatusCodes.length > 0) out.retriable_status_codes = [...retry.retriableStatusCodes];
+  if (retry.retryRemoteLocalities) {
+    // Spread retries over priorities (localities) instead of hammering the local one.
+    out.retry_priority = {
+      name: 'envoy.retry_priorities.previous_priorities',
+      typed_config: anyOf(PREVIOUS_PRIORITIES, { update_frequency: 2 }),
+    };
+  }
+  return out;
+}
+
+/**
+ * Consistent hashing is a cluster setting in the IR but a route setting in Envoy. A route
+ * gets the hash policy of its destinations' ring-hash/maglev clusters when they all agree
+ * on what to hash; when destinations disagree, no hash policy is emitted (Envoy would then
+ * pick hosts at random within those clusters) — a documented limit.
+ */
+function hashPolicyFor(action: IrForward, clusters: ReadonlyMap<string, IrCluster>): ProtoObject | undefined {
+  const policies = new Set<string>();
+  let chosen: IrHashPolicy | undefined;
+  for (const d of action.destinations) {
+    const lb = clusters.get(d.cluster)?.loadBalancer;
+    if (!lb || (lb.kind !== 'ring_hash' && lb.kind !== 'maglev')) continue;
+    policies.add(JSON.stringify(lb.hashOn));
+    chosen = lb.hashOn;
+  }
+  if (policies.size !== 1 || !chosen) return undefined;
+  switch (chosen.kind) {
+    case 'header':
+      return { header: { header_name: chosen.name } };
+    case 'cookie': {
+      const cookie: ProtoObject = { name: chosen.name };
+      if (chosen.path !== undefined) cookie.path = chosen.path;
+      if (chosen.ttlMs !== undefined) cookie.ttl = duration(chosen.ttlMs);
+      return { cookie };
+    }
+    case 'source_ip':
+      return { connection_properties: { source_ip: true } };
+    case 'query_parameter':
+      return { query_parameter: { name: chosen.name } };
+  }
+}

@@ -1,0 +1,52 @@
+// IrRouteTable → envoy.config.route.v3.RouteConfiguration: virtual hosts with their
+// domains, routes in rule order, per-route fault/CORS and header operations.
+import type { IrCluster, IrHeaderOpSet, IrRoute, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
+import { CORS_FILTER_NAME, routeCors } from './filters/cors.ts';
+import { FAULT_FILTER_NAME, routeFault } from './filters/fault.ts';
+import { buildDirectResponse, buildForward, buildRedirect } from './route-action.ts';
+import { buildRouteMatch } from './route-match.ts';
+import type { ProtoObject } from './proto-values.ts';
+
+export function buildRouteConfiguration(table: IrRouteTable, clusters: ReadonlyMap<string, IrCluster>): ProtoObject {
+  return {
+    name: table.name,
+    virtual_hosts: table.virtualHosts.map((vh) => virtualHost(vh, clusters)),
+    // Clusters arrive over CDS independently of RDS; validating them here would make a
+    // route table depend on CDS timing (Istio makes the same choice).
+    validate_clusters: { value: false },
+  };
+}
+
+function virtualHost(vh: IrVirtualHost, clusters: ReadonlyMap<string, IrCluster>): ProtoObject {
+  return { name: vh.name, domains: [...vh.domains], routes: vh.routes.map((r) => buildRoute(r, clusters)) };
+}
+
+export function buildRoute(route: IrRoute, clusters: ReadonlyMap<string, IrCluster>): ProtoObject {
+  const out: ProtoObject = { name: route.name, match: buildRouteMatch(route.match) };
+  const action = route.action;
+  if (action.kind === 'forward') out.route = buildForward(action, clusters);
+  else if (action.kind === 'redirect') out.redirect = buildRedirect(action);
+  else out.direct_response = buildDirectResponse(action);
+
+  // Map keys are inserted sorted: protobufjs encodes map entries in insertion order.
+  const perFilter: ProtoObject = {};
+  if (route.cors) perFilter[CORS_FILTER_NAME] = routeCors(route.cors);
+  if (route.fault) perFilter[FAULT_FILTER_NAME] = routeFault(route.fault);
+  if (Object.keys(perFilter).length > 0) out.typed_per_filter_config = perFilter;
+
+  Object.assign(out, headerOps('request', route.headers.request), headerOps('response', route.headers.response));
+  return out;
+}
+
+function headerOps(side: 'request' | 'response', ops: IrHeaderOpSet): ProtoObject {
+  const out: ProtoObject = {};
+  const add = [
+    ...ops.set.map((h) => ({ header: { key: h.name, value: h.value }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' })),
+    // APPEND_IF_EXISTS_OR_ADD is the enum's zero value; it is written out for readability
+    // of the decoded form only (proto3 JSON omits it again).
+    ...ops.add.map((h) => ({ header: { key: h.name, value: h.value }, append_action: 'APPEND_IF_EXISTS_OR_ADD' })),
+  ];
+  if (add.length > 0) out[`${side}_headers_to_add`] = add;
+  if (ops.remove.length > 0) out[`${side}_headers_to_remove`] = [...ops.remove];
+  return out;
+}

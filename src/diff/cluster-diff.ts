@@ -1,0 +1,90 @@
+// Cluster and endpoint changes. Clusters are keyed by name (`outbound|port|subset|fqdn`),
+// so a renamed subset shows as one cluster removed and one added, which is what Envoy sees.
+import type { IrCluster, IrEndpoint, IrEndpointSet, IrLoadBalancer } from '../compile/ir/types.ts';
+import { formatMs } from './describe.ts';
+import type { ClusterChange, EndpointChange } from './types.ts';
+import { diffValues, formatValue, sameValue } from './value-diff.ts';
+
+const IGNORED = new Set(['source']);
+
+export function diffClusters(before: readonly IrCluster[], after: readonly IrCluster[]): ClusterChange[] {
+  const a = new Map(before.map((c) => [c.name, c]));
+  const b = new Map(after.map((c) => [c.name, c]));
+  const names = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const out: ClusterChange[] = [];
+  for (const name of names) {
+    const x = a.get(name);
+    const y = b.get(name);
+    if (!x && y) out.push({ change: 'added', name, summary: [describeCluster(y)], fields: [] });
+    else if (x && !y) out.push({ change: 'removed', name, summary: [describeCluster(x)], fields: [] });
+    else if (x && y) {
+      const fields = diffValues(x, y, '', IGNORED);
+      if (fields.length > 0) out.push({ change: 'changed', name, summary: clusterSummary(x, y), fields });
+    }
+  }
+  return out;
+}
+
+function describeLb(lb: IrLoadBalancer): string {
+  if (lb.kind !== 'ring_hash' && lb.kind !== 'maglev') return lb.kind;
+  const h = lb.hashOn;
+  const on = h.kind === 'source_ip' ? 'source IP' : `${h.kind.replace('_', ' ')} ${h.name}`;
+  return `${lb.kind} on ${on}${lb.minimumRingSize ? `, ring ${lb.minimumRingSize}` : ''}`;
+}
+
+function describeCluster(c: IrCluster): string {
+  const parts = [`${c.discovery}`, `lb ${describeLb(c.loadBalancer)}`];
+  if (c.tls) parts.push('tls');
+  if (c.http2) parts.push('http2');
+  return parts.join(', ');
+}
+
+/** One line per setting group a reader thinks in (load balancing, circuit breakers, ...). */
+function clusterSummary(x: IrCluster, y: IrCluster): string[] {
+  const lines: string[] = [];
+  const group = (label: string, a: unknown, b: unknown) => {
+    if (!sameValue(a, b)) lines.push(`${label}: ${formatValue(a)} → ${formatValue(b)}`);
+  };
+  if (!sameValue(x.loadBalancer, y.loadBalancer)) lines.push(`load balancer: ${describeLb(x.loadBalancer)} → ${describeLb(y.loadBalancer)}`);
+  group('circuit breakers', x.connectionPool, y.connectionPool);
+  group('outlier detection', x.outlierDetection, y.outlierDetection);
+  group('tls', x.tls, y.tls);
+  if (x.connectTimeoutMs !== y.connectTimeoutMs) lines.push(`connect timeout: ${formatMs(x.connectTimeoutMs)} → ${formatMs(y.connectTimeoutMs)}`);
+  group('discovery', x.discovery, y.discovery);
+  group('dns targets', x.dnsTargets.map((t) => `${t.address}:${t.port}`), y.dnsTargets.map((t) => `${t.address}:${t.port}`));
+  group('http2', x.http2, y.http2);
+  return lines;
+}
+
+export function diffEndpoints(
+  before: readonly IrEndpointSet[],
+  after: readonly IrEndpointSet[],
+): EndpointChange[] {
+  const a = new Map(before.map((s) => [s.clusterName, s.endpoints]));
+  const out: EndpointChange[] = [];
+  for (const set of [...after].sort((p, q) => p.clusterName.localeCompare(q.clusterName))) {
+    const old = a.get(set.clusterName);
+    if (!old) continue; // a new cluster: its endpoints are part of "cluster added"
+    const oldByAddr = new Map(old.map((e) => [addr(e), e]));
+    const newByAddr = new Map(set.endpoints.map((e) => [addr(e), e]));
+    const added = [...newByAddr.keys()].filter((k) => !oldByAddr.has(k)).sort();
+    const removed = [...oldByAddr.keys()].filter((k) => !newByAddr.has(k)).sort();
+    const changed = [...newByAddr].filter(([k, e]) => oldByAddr.has(k) && !sameValue(oldByAddr.get(k), e)).map(([k]) => k).sort();
+    if (added.length + removed.length + changed.length > 0) {
+      out.push({ cluster: set.clusterName, before: old.length, after: set.endpoints.length, added, removed, changed });
+    }
+  }
+  return out;
+}
+
+function addr(e: IrEndpoint): string {
+  return `${e.address}:${e.port}`;
+}
+
+export function describeEndpointChange(e: EndpointChange): string {
+  const parts = [`${e.before} → ${e.after} endpoints`];
+  if (e.added.length) parts.push(`+${e.added.join(' +')}`);
+  if (e.removed.length) parts.push(`-${e.removed.join(' -')}`);
+  if (e.changed.length) parts.push(`~${e.changed.join(' ~')}`);
+  return parts.join(' ');
+}

@@ -1,0 +1,102 @@
+// diffIr: the semantic difference between two compiled meshes, per view, per virtual host
+// and per route, plus clusters, endpoints and listeners. Everything is sorted, so the same
+// two inputs always render the same text (PR comments must not flap).
+import type { IrListener, IrView, IrVirtualHost, MeshIR } from '../compile/ir/types.ts';
+import { diffClusters, diffEndpoints } from './cluster-diff.ts';
+import { diffHost } from './host-diff.ts';
+import { canonicalJson } from './value-diff.ts';
+import type { DiffCounts, HostDiff, IrDiff, ListenerRef, ViewDiff } from './types.ts';
+
+export function diffIr(before: MeshIR, after: MeshIR): IrDiff {
+  const a = new Map(before.views.map((v) => [v.name, v]));
+  const b = new Map(after.views.map((v) => [v.name, v]));
+  const views: ViewDiff[] = [];
+  for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const d = diffView(name, a.get(name), b.get(name));
+    if (d) views.push(d);
+  }
+  const clusters = diffClusters(before.clusters, after.clusters);
+  const endpoints = diffEndpoints(before.endpoints, after.endpoints);
+  const counts = countChanges(views, clusters, endpoints.length);
+  const empty = Object.values(counts).every((n) => n === 0);
+  return { empty, counts, views, clusters, endpoints };
+}
+
+function diffView(name: string, before: IrView | undefined, after: IrView | undefined): ViewDiff | undefined {
+  const la = new Map((before?.listeners ?? []).map((l) => [l.name, l]));
+  const lb = new Map((after?.listeners ?? []).map((l) => [l.name, l]));
+  const ref = (l: IrListener): ListenerRef => ({ name: l.name, port: l.port });
+  const listenersAdded = [...lb.values()].filter((l) => !la.has(l.name)).map(ref);
+  const listenersRemoved = [...la.values()].filter((l) => !lb.has(l.name)).map(ref);
+
+  const ha = hostsOf(before);
+  const hb = hostsOf(after);
+  const hosts: HostDiff[] = [];
+  const keys = [...new Set([...ha.keys(), ...hb.keys()])].sort(compareHostKeys);
+  for (const key of keys) {
+    const [table] = splitKey(key);
+    const d = diffHost(table, ha.get(key), hb.get(key));
+    if (d) hosts.push(d);
+  }
+  const change = !before ? 'added' : !after ? 'removed' : 'changed';
+  if (change === 'changed' && hosts.length === 0 && listenersAdded.length === 0 && listenersRemoved.length === 0) return undefined;
+  return { change, name, listenersAdded, listenersRemoved, hosts };
+}
+
+const SEP = '\u0000';
+
+function hostsOf(view: IrView | undefined): Map<string, IrVirtualHost> {
+  const m = new Map<string, IrVirtualHost>();
+  for (const t of view?.routeTables ?? []) for (const vh of t.virtualHosts) m.set(`${t.name}${SEP}${vh.name}`, vh);
+  return m;
+}
+
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf(SEP);
+  return [key.slice(0, i), key.slice(i + 1)];
+}
+
+/** Host name first (what a reader scans for), route table second. */
+function compareHostKeys(x: string, y: string): number {
+  const [tx, hx] = splitKey(x);
+  const [ty, hy] = splitKey(y);
+  return hx < hy ? -1 : hx > hy ? 1 : tx < ty ? -1 : tx > ty ? 1 : 0;
+}
+
+function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], endpointSetsChanged: number): DiffCounts {
+  // A host that changed identically in several views (default sidecar view and a
+  // namespace's view) is one change to a reader: count distinct changes.
+  const hosts = unique(views.flatMap((v) => v.hosts), (h) => canonicalJson(h));
+  const routes = unique(
+    hosts.flatMap((h) => h.routes.map((r) => ({ key: canonicalJson([h.routeTable, h.name, r]), r }))),
+    (x) => x.key,
+  ).map((x) => x.r);
+  const n = <T>(xs: readonly T[], f: (x: T) => boolean) => xs.filter(f).length;
+  return {
+    viewsAdded: n(views, (v) => v.change === 'added'),
+    viewsRemoved: n(views, (v) => v.change === 'removed'),
+    listenersAdded: views.reduce((s, v) => s + v.listenersAdded.length, 0),
+    listenersRemoved: views.reduce((s, v) => s + v.listenersRemoved.length, 0),
+    hostsAdded: n(hosts, (h) => h.change === 'added'),
+    hostsRemoved: n(hosts, (h) => h.change === 'removed'),
+    hostsChanged: n(hosts, (h) => h.change === 'changed'),
+    routesAdded: n(routes, (r) => r.change === 'added'),
+    routesRemoved: n(routes, (r) => r.change === 'removed'),
+    routesChanged: n(routes, (r) => r.change === 'changed' && r.summary.length > (r.reordered ? 1 : 0)),
+    routesReordered: n(routes, (r) => r.reordered),
+    clustersAdded: n(clusters, (c) => c.change === 'added'),
+    clustersRemoved: n(clusters, (c) => c.change === 'removed'),
+    clustersChanged: n(clusters, (c) => c.change === 'changed'),
+    endpointSetsChanged,
+  };
+}
+
+function unique<T>(xs: readonly T[], key: (x: T) => string): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const k = key(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,20 @@
+// Views often change identically (the default sidecar view and a namespace's view route
+// the same hosts), so the renderers print such views once, under all their names.
+import type { ViewDiff } from './types.ts';
+import { canonicalJson } from './value-diff.ts';
+
+export interface ViewGroup {
+  readonly names: readonly string[];
+  readonly view: ViewDiff;
+}
+
+export function groupViews(views: readonly ViewDiff[]): ViewGroup[] {
+  const groups = new Map<string, { names: string[]; view: ViewDiff }>();
+  for (const v of views) {
+    const key = canonicalJson({ change: v.change, la: v.listenersAdded, lr: v.listenersRemoved, hosts: v.hosts });
+    const g = groups.get(key);
+    if (g) g.names.push(v.name);
+    else groups.set(key, { names: [v.name], view: v });
+  }
+  return [...groups.values()];
+}

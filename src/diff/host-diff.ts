@@ -1,0 +1,102 @@
+// Route-level diff of one virtual host. Routes are paired first by identical match (so
+// inserting a rule above others, which renumbers their names, does not mark them all as
+// changed), then by name (so editing a rule's match shows as a match change), and whatever
+// is left is added or removed. Paired routes that swapped places are flagged as reordered.
+import type { IrRoute, IrVirtualHost } from '../compile/ir/types.ts';
+import { describeAction, describeFault, describeMatch } from './describe.ts';
+import { routeDelta } from './route-changes.ts';
+import type { HostDiff, RouteChange } from './types.ts';
+import { canonicalJson } from './value-diff.ts';
+
+export function diffHost(routeTable: string, before: IrVirtualHost | undefined, after: IrVirtualHost | undefined): HostDiff | undefined {
+  const name = (after ?? before)?.name ?? '';
+  const beforeDomains = new Set(before?.domains ?? []);
+  const afterDomains = new Set(after?.domains ?? []);
+  const routes = diffRoutes(before?.routes ?? [], after?.routes ?? []);
+  const domainsAdded = before ? [...afterDomains].filter((d) => !beforeDomains.has(d)).sort() : [];
+  const domainsRemoved = after ? [...beforeDomains].filter((d) => !afterDomains.has(d)).sort() : [];
+  const change = !before ? 'added' : !after ? 'removed' : 'changed';
+  if (change === 'changed' && routes.length === 0 && domainsAdded.length === 0 && domainsRemoved.length === 0) return undefined;
+  return { change, name, routeTable, domainsAdded, domainsRemoved, routes };
+}
+
+export function diffRoutes(before: readonly IrRoute[], after: readonly IrRoute[]): RouteChange[] {
+  const pairOfAfter = new Map<number, number>(); // after index → before index
+  const usedBefore = new Set<number>();
+  const pairBy = (key: (r: IrRoute) => string) => {
+    after.forEach((r, ai) => {
+      if (pairOfAfter.has(ai)) return;
+      const k = key(r);
+      const bi = before.findIndex((b, i) => !usedBefore.has(i) && key(b) === k);
+      if (bi >= 0) {
+        pairOfAfter.set(ai, bi);
+        usedBefore.add(bi);
+      }
+    });
+  };
+  pairBy((r) => canonicalJson(r.match));
+  pairBy((r) => r.name);
+
+  const inOrder = longestIncreasing([...pairOfAfter].sort((a, b) => a[0] - b[0]).map(([, bi]) => bi));
+  const changes: { sortKey: number; change: RouteChange }[] = [];
+
+  after.forEach((r, ai) => {
+    const bi = pairOfAfter.get(ai);
+    if (bi === undefined) {
+      changes.push({ sortKey: ai, change: routeEntry('added', r, { after: ai + 1 }, false, describeRoute(r), []) });
+      return;
+    }
+    const b = before[bi]!;
+    const delta = routeDelta(b, r);
+    const reordered = !inOrder.has(bi);
+    if (delta.summary.length === 0 && !reordered) return;
+    const summary = reordered ? [`moved from position ${bi + 1} to ${ai + 1}`, ...delta.summary] : delta.summary;
+    const entry = routeEntry('changed', r, { before: bi + 1, after: ai + 1 }, reordered, summary, delta.fields);
+    changes.push({ sortKey: ai, change: b.name === r.name ? entry : { ...entry, previousName: b.name } });
+  });
+
+  before.forEach((r, bi) => {
+    if (usedBefore.has(bi)) return;
+    // Place a removed route just after the paired route that preceded it before.
+    let anchor = -0.5;
+    for (const [ai, pbi] of pairOfAfter) if (pbi < bi && ai + 0.5 > anchor) anchor = ai + 0.5;
+    changes.push({ sortKey: anchor + bi / (before.length + 1) / 2, change: routeEntry('removed', r, { before: bi + 1 }, false, describeRoute(r), []) });
+  });
+  return changes.sort((a, b) => a.sortKey - b.sortKey).map((c) => c.change);
+}
+
+function routeEntry(
+  change: RouteChange['change'],
+  r: IrRoute,
+  position: RouteChange['position'],
+  reordered: boolean,
+  summary: readonly string[],
+  fields: RouteChange['fields'],
+): RouteChange {
+  return { change, name: r.name, match: describeMatch(r.match), position, reordered, summary, fields, ...(r.source ? { source: r.source } : {}) };
+}
+
+/** What an added or removed route does, for the summary. */
+function describeRoute(r: IrRoute): string[] {
+  return r.fault ? [describeAction(r.action), `fault: ${describeFault(r.fault)}`] : [describeAction(r.action)];
+}
+
+/** The before-indexes that keep their relative order (longest increasing subsequence). */
+function longestIncreasing(seq: readonly number[]): Set<number> {
+  const n = seq.length;
+  const len = new Array<number>(n).fill(1);
+  const prev = new Array<number>(n).fill(-1);
+  let best = -1;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      if (seq[j]! < seq[i]! && len[j]! + 1 > len[i]!) {
+        len[i] = len[j]! + 1;
+        prev[i] = j;
+      }
+    }
+    if (best < 0 || len[i]! > len[best]!) best = i;
+  }
+  const keep = new Set<number>();
+  for (let i = best; i >= 0; i = prev[i]!) keep.add(seq[i]!);
+  return keep;
+}

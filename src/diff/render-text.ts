@@ -1,0 +1,46 @@
+// Terminal rendering: one block per view, hosts indented under it, one line per route change
+// with `+` added, `-` removed, `~` changed. Meant to be read top to bottom like `git diff --stat`.
+import { describeEndpointChange } from './cluster-diff.ts';
+import { groupViews } from './group-views.ts';
+import { summaryLine } from './summary-line.ts';
+import type { HostDiff, IrDiff, RouteChange } from './types.ts';
+
+const MARK = { added: '+', removed: '-', changed: '~' } as const;
+
+export function renderDiffText(diff: IrDiff): string {
+  const out: string[] = [summaryLine(diff)];
+  for (const { names, view } of groupViews(diff.views)) {
+    const label = names.length === 1 ? `view ${names[0]}` : `views ${names.join(', ')}`;
+    out.push('', `${MARK[view.change]} ${label}${view.change === 'changed' ? '' : ` (${view.change})`}`);
+    for (const l of view.listenersAdded) out.push(`    + listener ${l.name}`);
+    for (const l of view.listenersRemoved) out.push(`    - listener ${l.name}`);
+    for (const host of view.hosts) out.push(...hostLines(host));
+  }
+  if (diff.clusters.length > 0) {
+    out.push('', 'clusters');
+    for (const c of diff.clusters) {
+      out.push(`    ${MARK[c.change]} ${c.name}${c.change === 'changed' ? '' : ` (${c.summary.join('; ')})`}`);
+      if (c.change === 'changed') for (const s of c.summary) out.push(`        ${s}`);
+    }
+  }
+  if (diff.endpoints.length > 0) {
+    out.push('', 'endpoints');
+    for (const e of diff.endpoints) out.push(`    ~ ${e.cluster}: ${describeEndpointChange(e)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function hostLines(host: HostDiff): string[] {
+  const lines = [`  ${MARK[host.change]} ${host.name} (route table ${host.routeTable})`];
+  if (host.domainsAdded.length) lines.push(`      domains added: ${host.domainsAdded.join(', ')}`);
+  if (host.domainsRemoved.length) lines.push(`      domains removed: ${host.domainsRemoved.join(', ')}`);
+  for (const r of host.routes) lines.push(...routeLines(r));
+  return lines;
+}
+
+function routeLines(r: RouteChange): string[] {
+  const renamed = r.previousName ? ` (was ${r.previousName})` : '';
+  const head = `      ${MARK[r.change]} ${r.name}${renamed} [${r.match}]`;
+  if (r.summary.length === 1) return [`${head}: ${r.summary[0]}`];
+  return [head, ...r.summary.map((s) => `          ${s}`)];
+}

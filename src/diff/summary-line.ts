@@ -1,0 +1,29 @@
+// The one-line headline of a diff ("2 routes changed, 1 cluster added in 1 view"), shared
+// by the text and markdown renderers so both say the same thing.
+import type { IrDiff } from './types.ts';
+
+export function summaryLine(diff: IrDiff): string {
+  if (diff.empty) return 'No routing changes';
+  const c = diff.counts;
+  const parts: string[] = [];
+  const add = (n: number, one: string, many: string, verb: string) => {
+    if (n > 0) parts.push(`${n} ${n === 1 ? one : many} ${verb}`);
+  };
+  add(c.viewsAdded, 'view', 'views', 'added');
+  add(c.viewsRemoved, 'view', 'views', 'removed');
+  add(c.listenersAdded, 'listener', 'listeners', 'added');
+  add(c.listenersRemoved, 'listener', 'listeners', 'removed');
+  add(c.hostsAdded, 'host', 'hosts', 'added');
+  add(c.hostsRemoved, 'host', 'hosts', 'removed');
+  add(c.routesAdded, 'route', 'routes', 'added');
+  add(c.routesRemoved, 'route', 'routes', 'removed');
+  add(c.routesChanged, 'route', 'routes', 'changed');
+  add(c.routesReordered, 'route', 'routes', 'reordered');
+  add(c.clustersAdded, 'cluster', 'clusters', 'added');
+  add(c.clustersRemoved, 'cluster', 'clusters', 'removed');
+  add(c.clustersChanged, 'cluster', 'clusters', 'changed');
+  add(c.endpointSetsChanged, 'endpoint set', 'endpoint sets', 'changed');
+  const views = diff.views.length;
+  const where = views > 0 ? ` in ${views} ${views === 1 ? 'view' : 'views'}` : '';
+  return `${parts.join(', ')}${where}`;
+}

@@ -1,0 +1,103 @@
+// The shape of a semantic diff between two compiled meshes. It describes what Envoy will
+// do differently, not how the YAML changed: renaming a file or reordering keys is no change.
+// Plain JSON-able data so `-o json` is just the object and the API can return it as is.
+import type { IrSource } from '../compile/ir/types.ts';
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+
+/** One leaf value that differs; `field` is a dotted path inside the element. */
+export interface FieldChange {
+  readonly field: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+export interface RouteChange {
+  readonly change: ChangeKind;
+  /** Route name after the change (before, for a removed route). */
+  readonly name: string;
+  /** Set when the paired route had another name before (e.g. a rule was inserted above it). */
+  readonly previousName?: string;
+  /** Human description of the match, e.g. `prefix /reviews, header end-user=jason`. */
+  readonly match: string;
+  /** 1-based positions in the virtual host's route list. */
+  readonly position: { readonly before?: number; readonly after?: number };
+  /** The route changed its place relative to the other routes it was paired with. */
+  readonly reordered: boolean;
+  /** Human lines, e.g. `reviews: v1 90→50, v2 10→50`. */
+  readonly summary: readonly string[];
+  readonly fields: readonly FieldChange[];
+  readonly source?: IrSource;
+}
+
+export interface HostDiff {
+  readonly change: ChangeKind;
+  /** Virtual host name, `<fqdn>:<port>`. */
+  readonly name: string;
+  readonly routeTable: string;
+  readonly domainsAdded: readonly string[];
+  readonly domainsRemoved: readonly string[];
+  readonly routes: readonly RouteChange[];
+}
+
+export interface ListenerRef {
+  readonly name: string;
+  readonly port: number;
+}
+
+export interface ViewDiff {
+  readonly change: ChangeKind;
+  readonly name: string;
+  readonly listenersAdded: readonly ListenerRef[];
+  readonly listenersRemoved: readonly ListenerRef[];
+  readonly hosts: readonly HostDiff[];
+}
+
+export interface ClusterChange {
+  readonly change: ChangeKind;
+  readonly name: string;
+  readonly summary: readonly string[];
+  readonly fields: readonly FieldChange[];
+}
+
+export interface EndpointChange {
+  readonly cluster: string;
+  readonly before: number;
+  readonly after: number;
+  /** `address:port` */
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** Endpoints present on both sides whose weight or locality changed. */
+  readonly changed: readonly string[];
+}
+
+/** Distinct changes: a host or route that changed identically in several views counts once. */
+export interface DiffCounts {
+  readonly viewsAdded: number;
+  readonly viewsRemoved: number;
+  readonly listenersAdded: number;
+  readonly listenersRemoved: number;
+  readonly hostsAdded: number;
+  readonly hostsRemoved: number;
+  readonly hostsChanged: number;
+  readonly routesAdded: number;
+  readonly routesRemoved: number;
+  readonly routesChanged: number;
+  readonly routesReordered: number;
+  readonly clustersAdded: number;
+  readonly clustersRemoved: number;
+  readonly clustersChanged: number;
+  readonly endpointSetsChanged: number;
+}
+
+export interface IrDiff {
+  /** True when Envoy would behave identically. */
+  readonly empty: boolean;
+  readonly counts: DiffCounts;
+  /** Only views with a change, sorted by name. */
+  readonly views: readonly ViewDiff[];
+  /** Sorted by name. */
+  readonly clusters: readonly ClusterChange[];
+  /** Clusters present on both sides whose endpoints differ, sorted by cluster. */
+  readonly endpoints: readonly EndpointChange[];
+}

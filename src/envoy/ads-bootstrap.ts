@@ -1,0 +1,79 @@
+// The Envoy bootstrap that points a proxy at meshlog over ADS: one static cluster for the
+// xDS server (HTTP/2, as gRPC needs) and every dynamic resource fetched over that one
+// aggregated stream, SotW or Delta. Node metadata carries what the server maps to a view.
+import { isIP } from 'node:net';
+
+export interface AdsBootstrapOptions {
+  /** `host:port` of the xDS server. */
+  readonly server: string;
+  readonly nodeId: string;
+  /** node.cluster; also selects a view when it names one exactly. */
+  readonly cluster: string;
+  readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly delta: boolean;
+  readonly adminPort: number;
+}
+
+export const BOOTSTRAP_DEFAULTS = {
+  server: '127.0.0.1:18000',
+  nodeId: 'envoy',
+  cluster: 'meshlog',
+  adminPort: 9901,
+} as const;
+
+export type ServerAddress = { readonly ok: true; readonly host: string; readonly port: number } | { readonly ok: false; readonly message: string };
+
+/** `HOST:PORT` (IPv6 as `[::1]:PORT`). Port 0 ("any free port") only for listen addresses. */
+export function parseServerAddress(text: string, allowPortZero = false): ServerAddress {
+  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !m[1] || port < (allowPortZero ? 0 : 1) || port > 65535) return { ok: false, message: `server address "${text}" must be HOST:PORT` };
+  return { ok: true, host: m[1], port };
+}
+
+const HTTP_OPTIONS_TYPE = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+
+/** A bootstrap as a plain object, ready to print as YAML or JSON. */
+export function adsBootstrap(opts: AdsBootstrapOptions): Record<string, unknown> {
+  const addr = parseServerAddress(opts.server);
+  if (!addr.ok) throw new Error(addr.message); // callers validate first; reaching here is a bug
+  const metadata: Record<string, unknown> = {};
+  if (opts.namespace) metadata['NAMESPACE'] = opts.namespace;
+  if (opts.labels && Object.keys(opts.labels).length > 0) metadata['LABELS'] = { ...opts.labels };
+  const adsSource = { ads: {}, resource_api_version: 'V3' };
+  return {
+    node: { id: opts.nodeId, cluster: opts.cluster, ...(Object.keys(metadata).length > 0 ? { metadata } : {}) },
+    admin: { address: { socket_address: { address: '127.0.0.1', port_value: opts.adminPort } } },
+    dynamic_resources: {
+      ads_config: {
+        api_type: opts.delta ? 'DELTA_GRPC' : 'GRPC',
+        transport_api_version: 'V3',
+        grpc_services: [{ envoy_grpc: { cluster_name: 'xds_cluster' } }],
+        set_node_on_first_message_only: true,
+      },
+      cds_config: adsSource,
+      lds_config: adsSource,
+    },
+    static_resources: {
+      clusters: [
+        {
+          name: 'xds_cluster',
+          // An IP needs no resolver; a host name is resolved (and re-resolved) by DNS.
+          type: isIP(addr.host) ? 'STATIC' : 'STRICT_DNS',
+          connect_timeout: '1s',
+          typed_extension_protocol_options: {
+            [HTTP_OPTIONS_TYPE]: {
+              '@type': `type.googleapis.com/${HTTP_OPTIONS_TYPE}`,
+              explicit_http_config: { http2_protocol_options: {} },
+            },
+          },
+          load_assignment: {
+            cluster_name: 'xds_cluster',
+            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: addr.host, port_value: addr.port } } } }] }],
+          },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// explain: replays Envoy's routing decisions for one request against a compiled mesh —
+// view, listener (by port), route table, virtual host (domain rules), then the first
+// route whose match holds — and says which earlier routes were skipped and why.
+import type { MeshIR } from '../compile/ir/types.ts';
+import { describeMatch } from '../diff/describe.ts';
+import { findVirtualHost } from './domain-match.ts';
+import { routeOutcome } from './outcome.ts';
+import { pickView } from './pick-view.ts';
+import { routeMismatches } from './route-match.ts';
+import type { ExplainOptions, ExplainRequest, Explanation, TriedRoute } from './types.ts';
+
+export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOptions = {}): Explanation {
+  const base = { request, tried: [] as TriedRoute[] };
+  const view = pickView(ir, opts.view);
+  if (!view) {
+    const detail = opts.view === undefined ? 'the mesh has no default sidecar view' : `no view named "${opts.view}"`;
+    return { ...base, outcome: { kind: 'unknown_view', detail, available: ir.views.map((v) => v.name) } };
+  }
+  const listener = view.listeners.find((l) => l.port === request.port);
+  if (!listener) {
+    const ports = [...new Set(view.listeners.map((l) => l.port))].sort((a, b) => a - b);
+    return {
+      ...base,
+      view: view.name,
+      outcome: { kind: 'no_listener', detail: `view ${view.name} has no listener on port ${request.port} (ports: ${ports.join(', ') || 'none'})` },
+    };
+  }
+  const listenerInfo = { name: listener.name, port: listener.port, routeTable: listener.routeTableName };
+  const table = view.routeTables.find((t) => t.name === listener.routeTableName);
+  const vh = table ? findVirtualHost(table.virtualHosts, request.authority) : undefined;
+  if (!vh) {
+    const elsewhere = viewsServing(ir, request, view.name);
+    return {
+      ...base,
+      view: view.name,
+      listener: listenerInfo,
+      ...(elsewhere.length > 0 ? { hint: `host "${request.authority}" is routed in view ${elsewhere.join(', ')} (try --view)` } : {}),
+      outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `no virtual host in route table ${listener.routeTableName} matches host "${request.authority}"` },
+    };
+  }
+  const virtualHost = { name: vh.virtualHost.name, domain: vh.domain, rule: vh.rule };
+  const tried: TriedRoute[] = [];
+  const routes = vh.virtualHost.routes;
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i]!;
+    const reasons = routeMismatches(route.match, request);
+    const match = describeMatch(route.match);
+    const source = route.source ? { source: route.source } : {};
+    if (reasons.length > 0) {
+      tried.push({ index: i + 1, name: route.name, match, reasons, ...source });
+      continue;
+    }
+    const fault = route.fault && (route.fault.abort || route.fault.delay) ? { fault: route.fault } : {};
+    return {
+      request,
+      view: view.name,
+      listener: listenerInfo,
+      virtualHost,
+      route: { index: i + 1, name: route.name, match, ...source },
+      tried,
+      outcome: routeOutcome(route, request),
+      ...fault,
+    };
+  }
+  return {
+    request,
+    view: view.name,
+    listener: listenerInfo,
+    virtualHost,
+    tried,
+    outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `none of the ${routes.length} routes of ${vh.virtualHost.name} matches` },
+  };
+}
+
+/**
+ * Views other than `current` with a virtual host for the request's authority on its port.
+ * Short names such as `reviews` only resolve in their own namespace's sidecar view, so a
+ * 404 in the default view often means "ask the namespace's view".
+ */
+function viewsServing(ir: MeshIR, request: ExplainRequest, current: string): string[] {
+  return ir.views
+    .filter((v) => v.name !== current)
+    .filter((v) => {
+      const l = v.listeners.find((x) => x.port === request.port);
+      const t = l && v.routeTables.find((x) => x.name === l.routeTableName);
+      const m = t && findVirtualHost(t.virtualHosts, request.authority);
+      return m !== undefined && m.rule !== 'any';
+    })
+    .map((v) => v.name);
+}

@@ -1,0 +1,66 @@
+// The outcome of a matched route: where a forward sends traffic (weights as percentages),
+// the Location a redirect answers with (Envoy's rules for keeping or dropping the port),
+// or the direct response.
+import type { IrRedirect, IrRoute } from '../compile/ir/types.ts';
+import { describeRetry, parseClusterName, percentages } from '../diff/describe.ts';
+import type { ExplainRequest, Outcome } from './types.ts';
+
+export function routeOutcome(route: IrRoute, req: ExplainRequest): Outcome {
+  const a = route.action;
+  switch (a.kind) {
+    case 'forward': {
+      const pcts = percentages(a.destinations.map((d) => d.weight));
+      const rewrite = a.rewrite && (a.rewrite.uri !== undefined || a.rewrite.authority !== undefined || a.rewrite.uriRegex)
+        ? {
+            ...(a.rewrite.uri !== undefined ? { path: a.rewrite.uri } : {}),
+            ...(a.rewrite.uriRegex ? { path: `s/${a.rewrite.uriRegex.pattern}/${a.rewrite.uriRegex.substitution}/` } : {}),
+            ...(a.rewrite.authority !== undefined ? { authority: a.rewrite.authority } : {}),
+          }
+        : undefined;
+      return {
+        kind: 'forward',
+        destinations: a.destinations.map((d, i) => {
+          const c = parseClusterName(d.cluster);
+          return { cluster: d.cluster, host: c.host, port: c.port ? Number(c.port) : null, subset: c.subset, weight: d.weight, percent: pcts[i] ?? 0 };
+        }),
+        timeoutMs: a.timeoutMs,
+        ...(a.retry ? { retry: describeRetry(a.retry) } : {}),
+        ...(rewrite ? { rewrite } : {}),
+        mirrors: a.mirrors,
+      };
+    }
+    case 'redirect':
+      return { kind: 'redirect', status: a.code, location: redirectLocation(a, req) };
+    case 'direct_response':
+      return { kind: 'direct_response', status: a.status, ...(a.body !== undefined ? { body: a.body } : {}) };
+  }
+}
+
+/**
+ * Envoy builds `scheme://host[:port]path`: a redirect host replaces the whole Host value;
+ * otherwise the request's Host is kept, minus its port when a new port is given or when
+ * the scheme changes away from that port's default. A new path keeps the request's query
+ * unless the new path has its own.
+ */
+export function redirectLocation(r: IrRedirect, req: ExplainRequest): string {
+  const scheme = r.scheme ?? req.scheme;
+  let host: string;
+  if (r.authority !== undefined) host = r.authority;
+  else {
+    host = req.authority;
+    const colon = host.startsWith('[') ? host.lastIndexOf(']:') + 1 : host.lastIndexOf(':');
+    if (colon > 0) {
+      const port = host.slice(colon);
+      const dropDefault = scheme !== req.scheme && ((req.scheme === 'https' && port === ':443') || (req.scheme === 'http' && port === ':80'));
+      if (r.port !== undefined || dropDefault) host = host.slice(0, colon);
+    }
+  }
+  const port = r.port !== undefined ? `:${r.port}` : '';
+  let path = req.path;
+  if (r.uri !== undefined) {
+    const q = req.path.indexOf('?');
+    path = r.uri.includes('?') || q < 0 ? r.uri : `${r.uri}${req.path.slice(q)}`;
+  }
+  if (!path.startsWith('/')) path = `/${path}`;
+  return `${scheme}://${host}${port}${path}`;
+}

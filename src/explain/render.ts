@@ -1,0 +1,64 @@
+// Human rendering of an Explanation: the decision chain top to bottom, then the routes that
+// were tried first and why each did not match, then what Envoy does.
+import type { IrSource } from '../compile/ir/types.ts';
+import { clusterLabel, describeFault, formatMs, formatPercent } from '../diff/describe.ts';
+import type { Explanation, Outcome } from './types.ts';
+
+export function renderExplanationText(e: Explanation): string {
+  const r = e.request;
+  const out: string[] = [];
+  const row = (label: string, value: string) => out.push(`${`${label}:`.padEnd(14)}${value}`);
+  row('Request', `${r.method} ${r.scheme}://${r.host}:${r.port}${r.path} (Host: ${r.authority})`);
+  for (const h of r.headers) out.push(`${''.padEnd(14)}${h.name}: ${h.value}`);
+  if (e.view) row('View', e.view);
+  if (e.listener) row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}`);
+  if (e.virtualHost) row('Virtual host', `${e.virtualHost.name} (domain "${e.virtualHost.domain}", ${e.virtualHost.rule} match)`);
+  if (e.tried.length > 0) {
+    out.push('Not matched:');
+    for (const t of e.tried) {
+      out.push(`  #${t.index} ${t.name} [${t.match}]${t.source ? `  ${where(t.source)}` : ''}`);
+      for (const reason of t.reasons) out.push(`      ${reason}`);
+    }
+  }
+  if (e.route) {
+    row('Matched', `#${e.route.index} ${e.route.name} [${e.route.match}]`);
+    if (e.route.source) row('Source', `${where(e.route.source)} (${e.route.source.kind} ${e.route.source.namespace}/${e.route.source.name}, ${e.route.source.field})`);
+  }
+  out.push(...outcomeLines(e.outcome));
+  if (e.hint) row('Hint', e.hint);
+  if (e.fault) row('Fault', `${describeFault(e.fault)} of requests (replaces the result above for that share)`);
+  return `${out.join('\n')}\n`;
+}
+
+function where(s: IrSource): string {
+  return `${s.file}:${s.line}:${s.column}`;
+}
+
+export function outcomeLines(o: Outcome): string[] {
+  switch (o.kind) {
+    case 'forward': {
+      const lines = ['Result:       forward to'];
+      const width = Math.max(...o.destinations.map((d) => clusterLabel(d.cluster, true).length));
+      for (const d of o.destinations) {
+        lines.push(`  ${clusterLabel(d.cluster, true).padEnd(width)}  ${formatPercent(d.percent).padStart(6)}%  ${d.cluster}`);
+      }
+      const extras = [`timeout ${formatMs(o.timeoutMs)}`];
+      if (o.retry) extras.push(`retries ${o.retry}`);
+      if (o.rewrite?.path !== undefined) extras.push(`path rewritten to ${o.rewrite.path}`);
+      if (o.rewrite?.authority !== undefined) extras.push(`host rewritten to ${o.rewrite.authority}`);
+      for (const m of o.mirrors) extras.push(`mirrored to ${clusterLabel(m.cluster, true)} for ${formatPercent(m.percent)}%`);
+      lines.push(`  ${extras.join('; ')}`);
+      return lines;
+    }
+    case 'redirect':
+      return [`Result:       redirect ${o.status}, Location: ${o.location}`];
+    case 'direct_response':
+      return [`Result:       direct response ${o.status}${o.body === undefined ? '' : `, body: ${JSON.stringify(o.body)}`}`];
+    case 'not_found':
+      return [`Result:       404 Not Found (Envoy response flag ${o.responseFlag}): ${o.detail}`];
+    case 'no_listener':
+      return [`Result:       connection refused: ${o.detail}`];
+    case 'unknown_view':
+      return [`Result:       ${o.detail}; views: ${o.available.join(', ') || 'none'}`];
+  }
+}

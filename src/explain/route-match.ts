@@ -1,0 +1,106 @@
+// Whether one route's match holds for a request, as Envoy's router decides it, and if not,
+// every condition that failed (so the report can say why an earlier rule was skipped).
+// Path conditions see the path without its query string; `ignoreCase` applies to exact and
+// prefix paths (Envoy's case_sensitive: false), not to regexes or header values.
+import type { IrHeaderMatch, IrMatch, IrQueryMatch } from '../compile/ir/types.ts';
+import { describeStringMatch } from '../diff/describe.ts';
+import { matchString } from './string-match.ts';
+import type { ExplainRequest } from './types.ts';
+
+export function routeMismatches(match: IrMatch, req: ExplainRequest): string[] {
+  const reasons: string[] = [];
+  const path = pathOnly(req.path);
+  if (match.path) {
+    const r = matchString(match.path, path, match.path.kind !== 'regex' && match.ignoreCase);
+    if (r.error) reasons.push(r.error);
+    else if (!r.matched) reasons.push(`path ${path} ${pathVerb(match.path.kind)} ${match.path.value}${match.ignoreCase && match.path.kind !== 'regex' ? ' (any case)' : ''}`);
+  }
+  for (const h of match.headers) {
+    const why = headerMismatch(h, req);
+    if (why) reasons.push(why);
+  }
+  if (match.queryParams.length > 0) {
+    const query = parseQuery(req.path);
+    for (const q of match.queryParams) {
+      const why = queryMismatch(q, query);
+      if (why) reasons.push(why);
+    }
+  }
+  return reasons;
+}
+
+function pathVerb(kind: 'exact' | 'prefix' | 'regex'): string {
+  return kind === 'exact' ? 'is not' : kind === 'prefix' ? 'does not start with' : 'does not fully match regex';
+}
+
+export function pathOnly(path: string): string {
+  const q = path.search(/[?#]/);
+  return q < 0 ? path : path.slice(0, q);
+}
+
+/** The value Envoy matches for a header name: pseudo-headers from the request line, repeated headers joined by ','. */
+export function headerValue(req: ExplainRequest, name: string): string | undefined {
+  switch (name) {
+    case ':method':
+      return req.method;
+    case ':authority':
+    case 'host':
+      return req.authority;
+    case ':path':
+      return req.path;
+    case ':scheme':
+      return req.scheme;
+  }
+  const values = req.headers.filter((h) => h.name === name).map((h) => h.value);
+  return values.length === 0 ? undefined : values.join(',');
+}
+
+function headerMismatch(h: IrHeaderMatch, req: ExplainRequest): string | undefined {
+  const value = headerValue(req, h.name);
+  const cond = h.value ? `${h.name}${describeStringMatch(h.value)}` : `${h.name} present`;
+  if (!h.value) {
+    // present_match: presence XOR invert.
+    if ((value !== undefined) !== h.invert) return undefined;
+    return h.invert ? `header ${h.name} is present (rule: NOT ${cond})` : `header ${h.name} is absent (rule: ${cond})`;
+  }
+  // Envoy (without treat_missing_header_as_empty): an absent header fails a value match
+  // even when inverted, so `withoutHeaders` only matches requests that carry the header.
+  if (value === undefined) return `header ${h.name} is absent (rule: ${h.invert ? `NOT ${cond}, which needs the header` : cond})`;
+  const r = matchString(h.value, value);
+  if (r.error) return r.error;
+  if (r.matched !== h.invert) return undefined;
+  return `header ${h.name} is "${value}" (rule: ${h.invert ? 'NOT ' : ''}${cond})`;
+}
+
+function queryMismatch(q: IrQueryMatch, query: Map<string, string>): string | undefined {
+  const value = query.get(q.name);
+  if (value === undefined) return `query parameter ${q.name} is absent`;
+  if (!q.value) return undefined;
+  const r = matchString(q.value, value);
+  if (r.error) return r.error;
+  return r.matched ? undefined : `query parameter ${q.name} is "${value}" (rule: ${q.name}${describeStringMatch(q.value)})`;
+}
+
+/** First value of each query parameter, percent-decoded (Envoy matches decoded values). */
+export function parseQuery(path: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const q = path.indexOf('?');
+  if (q < 0) return out;
+  const query = path.slice(q + 1).split('#')[0] ?? '';
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const name = decode(eq < 0 ? part : part.slice(0, eq));
+    const value = eq < 0 ? '' : decode(part.slice(eq + 1));
+    if (!out.has(name)) out.set(name, value);
+  }
+  return out;
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,79 @@
+// What explain reports: the request as understood, each routing decision Envoy makes in
+// order (view → listener → virtual host → route), the routes tried before the match and
+// why each failed, and the outcome. Plain data, so -o json/yaml is the object itself.
+import type { IrSource } from '../compile/ir/types.ts';
+
+export interface ExplainRequest {
+  readonly method: string;
+  readonly scheme: 'http' | 'https';
+  /** Lower-case host without port. */
+  readonly host: string;
+  readonly port: number;
+  /** The Host / :authority header Envoy sees (port kept only when explicit and not the default). */
+  readonly authority: string;
+  /** Path with query string, as sent on the request line. */
+  readonly path: string;
+  /** Extra headers in the order given; names lower-case. */
+  readonly headers: readonly { readonly name: string; readonly value: string }[];
+}
+
+export interface ExplainOptions {
+  /** View name (`sidecar`, `sidecar~ns`, `gateway~ns~name`) or a gateway as `ns/name`. */
+  readonly view?: string;
+}
+
+export interface TriedRoute {
+  /** 1-based position in the virtual host. */
+  readonly index: number;
+  readonly name: string;
+  readonly match: string;
+  /** Every condition that failed, e.g. `header end-user is absent`. */
+  readonly reasons: readonly string[];
+  readonly source?: IrSource;
+}
+
+export interface ExplainedDestination {
+  readonly cluster: string;
+  readonly host: string;
+  readonly port: number | null;
+  readonly subset: string;
+  readonly weight: number;
+  /** Share of requests, 0..100. */
+  readonly percent: number;
+}
+
+export type Outcome =
+  | {
+      readonly kind: 'forward';
+      readonly destinations: readonly ExplainedDestination[];
+      readonly timeoutMs: number;
+      readonly retry?: string;
+      readonly rewrite?: { readonly path?: string; readonly authority?: string };
+      readonly mirrors: readonly { readonly cluster: string; readonly percent: number }[];
+    }
+  | { readonly kind: 'redirect'; readonly status: number; readonly location: string }
+  | { readonly kind: 'direct_response'; readonly status: number; readonly body?: string }
+  /** Envoy answers 404 with response flag NR (no route configured). */
+  | { readonly kind: 'not_found'; readonly status: 404; readonly responseFlag: 'NR'; readonly detail: string }
+  /** Nothing listens on that port in this view: the connection is refused. */
+  | { readonly kind: 'no_listener'; readonly detail: string }
+  | { readonly kind: 'unknown_view'; readonly detail: string; readonly available: readonly string[] };
+
+export interface ExplainedFault {
+  readonly abort?: { readonly httpStatus?: number; readonly grpcStatus?: number; readonly percent: number };
+  readonly delay?: { readonly fixedDelayMs: number; readonly percent: number };
+}
+
+export interface Explanation {
+  readonly request: ExplainRequest;
+  readonly view?: string;
+  readonly listener?: { readonly name: string; readonly port: number; readonly routeTable: string };
+  readonly virtualHost?: { readonly name: string; readonly domain: string; readonly rule: 'exact' | 'suffix' | 'prefix' | 'any' };
+  readonly route?: { readonly index: number; readonly name: string; readonly match: string; readonly source?: IrSource };
+  readonly tried: readonly TriedRoute[];
+  readonly outcome: Outcome;
+  /** A suggestion when the request found nothing here but would elsewhere (another view). */
+  readonly hint?: string;
+  /** A fault on the matched route that may replace the outcome for a share of requests. */
+  readonly fault?: ExplainedFault;
+}

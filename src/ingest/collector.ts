@@ -1,0 +1,70 @@
+// Accumulates the files and problems of one revision while a reader walks it, enforcing
+// the size limits in one place so the folder and git readers cannot drift apart.
+import type { Diagnostic } from '../core/diagnostics.ts';
+import { diagnostic } from '../core/diagnostic-codes/index.ts';
+import { comparePaths, type IngestLimits } from './file-filter.ts';
+import type { SourceBundle, SourceFile, SourceOrigin } from './source-bundle.ts';
+
+export class BundleCollector {
+  readonly #limits: IngestLimits;
+  readonly #files: SourceFile[] = [];
+  readonly #diagnostics: Diagnostic[] = [];
+  #totalBytes = 0;
+  #tooManyReported = false;
+
+  constructor(limits: IngestLimits) {
+    this.#limits = limits;
+  }
+
+  /**
+   * Asks, before reading, whether a file of `size` bytes may be read. Reports why not
+   * (too large, over the total, too many files) and returns false; the caller skips it.
+   */
+  admit(path: string, size: number): boolean {
+    const { maxFileBytes, maxTotalBytes, maxFiles } = this.#limits;
+    if (this.#files.length >= maxFiles) {
+      if (!this.#tooManyReported) {
+        this.#tooManyReported = true;
+        this.report('ML0006', path, `more than ${maxFiles} config files; ${path} and later files were not read`);
+      }
+      return false;
+    }
+    if (size > maxFileBytes) {
+      this.report('ML0004', path, `${path} is ${formatBytes(size)}; files over ${formatBytes(maxFileBytes)} are not read`);
+      return false;
+    }
+    if (this.#totalBytes + size > maxTotalBytes) {
+      this.report(
+        'ML0004',
+        path,
+        `${path} would take the config read for this revision over ${formatBytes(maxTotalBytes)}; it was not read`,
+      );
+      return false;
+    }
+    this.#totalBytes += size;
+    return true;
+  }
+
+  add(path: string, bytes: Uint8Array): void {
+    this.#files.push({ path, bytes });
+  }
+
+  report(code: string, path: string, message: string): void {
+    this.#diagnostics.push(diagnostic(code, message, { file: path }));
+  }
+
+  finish(origin: SourceOrigin, commit: string | null): SourceBundle {
+    const files = [...this.#files].sort((a, b) => comparePaths(a.path, b.path));
+    const diagnostics = [...this.#diagnostics].sort(
+      (a, b) => comparePaths(a.file ?? '', b.file ?? '') || comparePaths(a.code, b.code),
+    );
+    return { origin, commit, files, diagnostics };
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 * 1024) return `${(n / (1024 * 1024 * 1024)).toFixed(1)} GiB`;
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,25 @@
+// Why a source could not be read at all (as opposed to problems inside it, which are
+// diagnostics in the bundle). Expected outcomes, returned as data; the CLI maps every
+// kind to exit code 3 ("unavailable").
+import type { SourceBundle } from './source-bundle.ts';
+
+export type IngestErrorKind =
+  | 'not-found' // the folder or repository path does not exist
+  | 'not-a-directory' // a folder input that is a file
+  | 'not-a-repository' // no git directory at the path
+  | 'unknown-revision' // the rev names no ref or object
+  | 'not-a-commit' // the rev names a tree or blob
+  | 'unreadable'; // permissions, a corrupt object store
+
+export interface IngestError {
+  readonly kind: IngestErrorKind;
+  readonly message: string;
+}
+
+export type IngestResult<T extends { readonly bundle: SourceBundle }> =
+  | ({ readonly ok: true } & T)
+  | { readonly ok: false; readonly error: IngestError };
+
+export function ingestError(kind: IngestErrorKind, message: string): { readonly ok: false; readonly error: IngestError } {
+  return { ok: false, error: { kind, message } };
+}

@@ -1,0 +1,95 @@
+// A revision string → the commit it names, read with isomorphic-git. Accepts what people
+// type in CI and PRs: full or abbreviated commit ids, branch/tag names, `HEAD`, full ref
+// names, plus git's `~N`, `^` and `^N` suffixes (`HEAD~1`, `main^2`). Annotated tags are
+// peeled to their commit.
+import fs from 'node:fs';
+import git, { type CommitObject } from 'isomorphic-git';
+import { ingestError, type IngestError } from './ingest-error.ts';
+
+export type ResolveResult =
+  | { readonly ok: true; readonly oid: string; readonly commit: CommitObject }
+  | { readonly ok: false; readonly error: IngestError };
+
+const SUFFIX = /([~^])(\d*)$/;
+
+export async function resolveRevision(gitdir: string, rev: string, cache: object): Promise<ResolveResult> {
+  if (rev === '' || rev.startsWith('-') || /[\0\s]/.test(rev)) {
+    return ingestError('unknown-revision', `"${rev}" is not a revision`);
+  }
+  // Peel the suffixes off right to left, then apply them left to right.
+  const steps: { op: string; n: number }[] = [];
+  let base = rev;
+  for (let m = SUFFIX.exec(base); m && base.length > m[0].length; m = SUFFIX.exec(base)) {
+    const op = m[1]!;
+    const n = m[2] === '' ? 1 : Number(m[2]);
+    steps.unshift({ op, n });
+    base = base.slice(0, -m[0].length);
+  }
+
+  const start = await resolveBase(gitdir, base, cache);
+  if (!start.ok) return { ok: false, error: { ...start.error, message: start.error.message.replace(`"${base}"`, `"${rev}"`) } };
+  let current = await readCommitOf(gitdir, start.oid, rev, cache);
+  for (const step of steps) {
+    if (!current.ok) return current;
+    const parents = current.commit.parent;
+    if (step.op === '^') {
+      if (step.n === 0) continue; // `X^0` is X itself
+      const parent = parents[step.n - 1];
+      if (!parent) return ingestError('unknown-revision', `revision "${rev}": ${current.oid.slice(0, 12)} has no parent ${step.n}`);
+      current = await readCommitOf(gitdir, parent, rev, cache);
+    } else {
+      for (let i = 0; i < step.n && current.ok; i++) {
+        const parent = current.commit.parent[0];
+        if (!parent) return ingestError('unknown-revision', `revision "${rev}": history ends at ${current.oid.slice(0, 12)}`);
+        current = await readCommitOf(gitdir, parent, rev, cache);
+      }
+    }
+  }
+  return current;
+}
+
+async function resolveBase(
+  gitdir: string,
+  base: string,
+  cache: object,
+): Promise<{ ok: true; oid: string } | { ok: false; error: IngestError }> {
+  try {
+    return { ok: true, oid: await git.resolveRef({ fs, gitdir, ref: base }) };
+  } catch (refErr) {
+    if (/^[0-9a-f]{4,40}$/i.test(base)) {
+      try {
+        return { ok: true, oid: await git.expandOid({ fs, gitdir, oid: base.toLowerCase(), cache }) };
+      } catch (oidErr) {
+        if (errName(oidErr) === 'AmbiguousError') {
+          return ingestError('unknown-revision', `revision "${base}" is ambiguous: use more characters of the commit id`);
+        }
+      }
+    }
+    if (errName(refErr) === 'NotFoundError') {
+      return ingestError('unknown-revision', `unknown revision "${base}": no branch, tag or commit by that name`);
+    }
+    return ingestError('unreadable', `cannot resolve "${base}": ${errText(refErr)}`);
+  }
+}
+
+async function readCommitOf(gitdir: string, oid: string, rev: string, cache: object): Promise<ResolveResult> {
+  try {
+    const { oid: commitOid, commit } = await git.readCommit({ fs, gitdir, oid, cache });
+    return { ok: true, oid: commitOid, commit };
+  } catch (err) {
+    const name = errName(err);
+    if (name === 'NotFoundError') return ingestError('unknown-revision', `unknown revision "${rev}": object ${oid} is not in the repository`);
+    if (name === 'ObjectTypeError') return ingestError('not-a-commit', `revision "${rev}" names ${oid}, which is not a commit`);
+    return ingestError('unreadable', `cannot read commit ${oid}: ${errText(err)}`);
+  }
+}
+
+function errName(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = 'code' in err ? err.code : undefined;
+  return typeof code === 'string' ? code : err instanceof Error ? err.name : undefined;
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

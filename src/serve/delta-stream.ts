@@ -1,0 +1,172 @@
+// One incremental (Delta) ADS stream. We track what the proxy holds as a pointer to the
+// view entries it was last brought up to (shared by every proxy of that view) plus a small
+// per-stream map of deviations (initial_resource_versions, fresh subscriptions). In the
+// common case the diff from one snapshot to the next is computed once and shared.
+import { XDS_TYPES, TYPE_URLS, xdsTypeOfUrl, type ViewEntry, type XdsType } from '../snapshot/types.ts';
+import { isNack, type DeltaRequest } from './codec.ts';
+import { nameSet, withNames, type NameSet } from './name-sets.ts';
+import { EMPTY_ENTRIES, entryMap, viewEntries, type DeltaDiff } from './response-cache.ts';
+import { AdsStreamBase } from './stream-base.ts';
+import { sotwVersion } from './versions.ts';
+import { DELTA_FIELDS, stringField } from './wire.ts';
+
+interface DeltaTypeState {
+  wildcard: boolean;
+  /** Explicit subscriptions (besides the wildcard). */
+  names: NameSet;
+  /** The proxy holds these entries (those it is subscribed to). */
+  base: readonly ViewEntry[];
+  /** Deviations from `base`: name → version held, null = not held (so it must be sent). */
+  overrides: Map<string, string | null>;
+  /** Names to send even if unchanged: clusters just pushed, whose EDS must follow. */
+  forced: NameSet | null;
+  /** Unknown names already reported in removed_resources. */
+  reportedUnknown: Set<string>;
+  sentVersion: string | null;
+  sentNonce: string | null;
+  mustAnswer: boolean;
+}
+
+/** LDS/CDS: an empty first subscription means "everything" (the legacy wildcard). */
+const WILDCARD_TYPES: ReadonlySet<XdsType> = new Set(['cds', 'lds']);
+
+const forcedSets = new WeakMap<readonly string[], NameSet>();
+function sharedNameSet(names: readonly string[]): NameSet {
+  let s = forcedSets.get(names);
+  if (!s) {
+    s = nameSet(names);
+    forcedSets.set(names, s);
+  }
+  return s;
+}
+
+export class DeltaStream extends AdsStreamBase {
+  readonly #types = new Map<XdsType, DeltaTypeState>();
+
+  onRequest(req: DeltaRequest): void {
+    this.identify(req.node);
+    const type = xdsTypeOfUrl(req.type_url);
+    if (!type) return;
+
+    const subscribe = req.resource_names_subscribe;
+    const unsubscribe = req.resource_names_unsubscribe;
+    let st = this.#types.get(type);
+    if (!st) {
+      st = {
+        wildcard: subscribe.includes('*') || (subscribe.length === 0 && WILDCARD_TYPES.has(type)),
+        names: nameSet(subscribe.filter((n) => n !== '*')),
+        base: EMPTY_ENTRIES,
+        overrides: new Map(),
+        forced: null,
+        reportedUnknown: new Set(),
+        sentVersion: null,
+        sentNonce: null,
+        mustAnswer: true,
+      };
+      // What the proxy already holds (after a reconnect): send only what differs.
+      for (const [name, version] of Object.entries(req.initial_resource_versions ?? {})) {
+        st.overrides.set(name, version);
+      }
+      for (const n of st.names.names) if (!st.overrides.has(n)) st.overrides.set(n, null);
+      this.#types.set(type, st);
+      this.flush();
+      return;
+    }
+
+    const nonce = req.response_nonce;
+    const stale = nonce !== '' && st.sentNonce !== null && nonce !== st.sentNonce;
+    if (stale) {
+      // Delta: a stale nonce voids the ACK/NACK, but subscription changes still count.
+      this.ctx.metrics.staleNonces++;
+    } else if (nonce !== '') {
+      const typeStatus = this.statusEntry?.types[type];
+      if (isNack(req.error_detail)) {
+        // We keep assuming the proxy holds what we sent, so the rejected versions are not
+        // sent again; a newer version of those resources will be.
+        this.ctx.metrics.nacks[type]++;
+        if (typeStatus) typeStatus.nack = { version: st.sentVersion ?? '', message: req.error_detail.message };
+      } else {
+        this.ctx.metrics.acks[type]++;
+        if (typeStatus) typeStatus.acked = st.sentVersion;
+      }
+    }
+
+    if (subscribe.length > 0 || unsubscribe.length > 0) {
+      if (unsubscribe.includes('*')) st.wildcard = false;
+      if (subscribe.includes('*')) st.wildcard = true;
+      const add = subscribe.filter((n) => n !== '*');
+      const remove = unsubscribe.filter((n) => n !== '*');
+      st.names = withNames(st.names, add, remove);
+      for (const n of remove) {
+        st.overrides.delete(n);
+        st.reportedUnknown.delete(n);
+      }
+      // Subscribing (again) to a name means the proxy wants it now, even if we sent it before.
+      for (const n of add) {
+        st.overrides.set(n, null);
+        st.reportedUnknown.delete(n);
+      }
+      if (add.length > 0) st.mustAnswer = true;
+    }
+    this.flush();
+  }
+
+  flush(): void {
+    const active = this.servable();
+    if (!active) return;
+    const view = this.viewFor(active);
+    for (const type of XDS_TYPES) {
+      const st = this.#types.get(type);
+      if (!st) continue;
+      const target = viewEntries(view, type);
+      if (st.base === target && st.overrides.size === 0 && st.forced === null && !st.mustAnswer) continue;
+
+      const names = st.wildcard ? null : st.names;
+      let diff: DeltaDiff;
+      if (st.overrides.size === 0) {
+        diff = this.ctx.cache.sharedDelta(active.snapshot, st.base, target, names, st.forced);
+      } else {
+        const baseMap = entryMap(st.base);
+        const overrides = st.overrides;
+        diff = this.ctx.cache.deltaFor(
+          active.snapshot,
+          target,
+          names,
+          (name) => (overrides.has(name) ? (overrides.get(name) ?? undefined) : baseMap.get(name)),
+          (name) => {
+            if (st.reportedUnknown.has(name)) return false;
+            st.reportedUnknown.add(name);
+            return true;
+          },
+          overrides.keys(),
+          st.forced?.set,
+        );
+      }
+      st.base = target;
+      st.overrides.clear();
+      st.forced = null;
+      if (diff.updatedNames.length === 0 && diff.removedNames.length === 0 && !st.mustAnswer) continue;
+
+      const version = sotwVersion(active.generation, view, type);
+      const nonce = this.nextNonce();
+      const body = Buffer.concat([
+        stringField(DELTA_FIELDS.systemVersionInfo, version),
+        diff.resources,
+        stringField(DELTA_FIELDS.typeUrl, TYPE_URLS[type]),
+        diff.removed,
+      ]);
+      this.send(type, body, DELTA_FIELDS.nonce, nonce);
+      st.sentVersion = version;
+      st.sentNonce = nonce;
+      st.mustAnswer = false;
+      const typeStatus = this.statusEntry?.types[type];
+      if (typeStatus) typeStatus.sent = version;
+
+      if (type === 'cds' && diff.updatedNames.length > 0) {
+        // Updated clusters warm until their endpoints arrive: send their EDS right after.
+        const eds = this.#types.get('eds');
+        if (eds) eds.forced = sharedNameSet(diff.updatedNames);
+      }
+    }
+  }
+}

@@ -1,0 +1,130 @@
+// A snapshot source over a config folder: compiles it at start and whenever a file in it
+// changes (fs.watch, debounced). A change that fails validation is logged with its
+// diagnostics and NOT served: the previous snapshot stays, as it would with the log.
+//
+// Generations start from the clock (seconds since the epoch) rather than 1, so that a
+// restarted `meshlog serve` never hands a reconnecting proxy a lower generation than the
+// one it already holds (which would make the server hold its answers forever). The
+// log-backed source has real, persisted generations and no such trick.
+import fs from 'node:fs';
+import { compile } from '../compile/index.ts';
+import { formatDiagnostic } from '../core/diagnostics.ts';
+import { readFolder } from '../ingest/read-folder.ts';
+import type { Logger } from './logger.ts';
+import { ListenerSet, type ActiveSnapshot, type SnapshotListener, type SnapshotSource } from './snapshot-source.ts';
+
+export interface FolderSourceOptions {
+  readonly folder: string;
+  readonly logger: Logger;
+  /** Quiet time after the last change before recompiling; default 200 ms. */
+  readonly debounceMs?: number;
+  /** First generation; default: seconds since the epoch. */
+  readonly initialGeneration?: number;
+}
+
+export type CompileAttempt =
+  | { readonly ok: true; readonly active: ActiveSnapshot; readonly changed: boolean }
+  | { readonly ok: false; readonly reason: string };
+
+export class FolderSnapshotSource implements SnapshotSource {
+  readonly #opts: FolderSourceOptions;
+  readonly #listeners = new ListenerSet();
+  #active: ActiveSnapshot | undefined;
+  #nextGeneration: number;
+  #watcher: fs.FSWatcher | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<CompileAttempt> | undefined;
+  #again = false;
+  #closed = false;
+
+  constructor(opts: FolderSourceOptions) {
+    this.#opts = opts;
+    this.#nextGeneration = opts.initialGeneration ?? Math.floor(Date.now() / 1000);
+  }
+
+  /** Compiles once and starts watching. The first result is returned (valid or not). */
+  async start(): Promise<CompileAttempt> {
+    const first = await this.reload();
+    if (!this.#closed) {
+      this.#watcher = fs.watch(this.#opts.folder, { recursive: true }, () => this.#schedule());
+      this.#watcher.on('error', (err) => this.#opts.logger.warn('config folder watch failed', { error: String(err) }));
+    }
+    return first;
+  }
+
+  current(): ActiveSnapshot | undefined {
+    return this.#active;
+  }
+
+  subscribe(listener: SnapshotListener): () => void {
+    return this.#listeners.add(listener);
+  }
+
+  /** Compiles the folder now; activates the result if it is valid and differs. */
+  async reload(): Promise<CompileAttempt> {
+    if (this.#running) {
+      // One compile at a time; a change during a compile triggers exactly one more.
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = this.#compileOnce();
+    try {
+      return await this.#running;
+    } finally {
+      this.#running = undefined;
+      if (this.#again && !this.#closed) {
+        this.#again = false;
+        this.#schedule();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#watcher?.close();
+    this.#listeners.clear();
+    await this.#running;
+  }
+
+  #schedule(): void {
+    if (this.#closed) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.reload(), this.#opts.debounceMs ?? 200);
+  }
+
+  async #compileOnce(): Promise<CompileAttempt> {
+    const log = this.#opts.logger;
+    const read = await readFolder(this.#opts.folder);
+    if (!read.ok) {
+      log.error('config folder unreadable; keeping the previous snapshot', { error: read.error.message });
+      return { ok: false, reason: read.error.message };
+    }
+    let result: ReturnType<typeof compile>;
+    try {
+      result = compile(read.bundle);
+    } catch (err) {
+      // The compiler throwing is a bug, but a serving replica must survive it.
+      log.error('compiler failed; keeping the previous snapshot', { error: String((err as Error).stack ?? err) });
+      return { ok: false, reason: `compiler failed: ${(err as Error).message}` };
+    }
+    if (!result.valid || !result.snapshot) {
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      log.error('config is invalid; not served, keeping the previous snapshot', {
+        errors: errors.length,
+        diagnostics: errors.slice(0, 50).map(formatDiagnostic),
+      });
+      return { ok: false, reason: `${errors.length} validation error(s)` };
+    }
+    if (this.#active && this.#active.snapshot.contentHash === result.snapshot.contentHash) {
+      return { ok: true, active: this.#active, changed: false };
+    }
+    // Never reuse or go below a generation already handed out, even if the clock stepped back.
+    const generation = Math.max(this.#nextGeneration, (this.#active?.generation ?? 0) + 1);
+    this.#nextGeneration = generation + 1;
+    this.#active = { snapshot: result.snapshot, generation };
+    log.info('snapshot activated', { generation, contentHash: result.snapshot.contentHash, views: result.snapshot.views.length });
+    this.#listeners.emit(this.#active);
+    return { ok: true, active: this.#active, changed: true };
+  }
+}

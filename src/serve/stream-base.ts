@@ -1,0 +1,97 @@
+// What SotW and Delta streams share: the proxy's identity and view, its status entry,
+// per-stream nonces, holding back while this replica is behind the proxy, and writing
+// with backpressure. Streams never queue responses: they keep "what the proxy should have"
+// and compute the next response when they can write, so a slow proxy costs a few flags,
+// not a backlog of buffers.
+import type { ProxyNode, SnapshotView, XdsType } from '../snapshot/types.ts';
+import { selectView } from '../snapshot/select-view.ts';
+import { proxyNodeOf, type NodeMessage } from './codec.ts';
+import type { Logger } from './logger.ts';
+import type { XdsMetrics } from './metrics.ts';
+import type { MutableProxyStatus, ProxyStatusRegistry } from './proxy-status.ts';
+import type { ResponseCache } from './response-cache.ts';
+import type { ActiveSnapshot, SnapshotSource } from './snapshot-source.ts';
+import { stringField } from './wire.ts';
+
+export interface ServeContext {
+  readonly source: SnapshotSource;
+  readonly cache: ResponseCache;
+  readonly status: ProxyStatusRegistry;
+  readonly metrics: XdsMetrics;
+  readonly log: Logger;
+}
+
+/** The writable half of a gRPC bidi call, as far as streams need it. */
+export interface ResponseSink {
+  write(chunk: Buffer): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+export abstract class AdsStreamBase {
+  protected readonly ctx: ServeContext;
+  readonly #sink: ResponseSink;
+  readonly #id: number;
+  #nonce = 0;
+  #blocked = false;
+  #closed = false;
+  /** Highest generation the proxy has reported; we send nothing older than it. */
+  protected heldUntil = 0;
+  protected node: ProxyNode | undefined;
+  protected statusEntry: MutableProxyStatus | undefined;
+
+  constructor(ctx: ServeContext, sink: ResponseSink, id: number) {
+    this.ctx = ctx;
+    this.#sink = sink;
+    this.#id = id;
+  }
+
+  /** Recomputes and writes whatever the proxy is missing. */
+  abstract flush(): void;
+
+  onSnapshot(): void {
+    this.flush();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.ctx.status.close(this.#id);
+  }
+
+  protected identify(node: NodeMessage | null | undefined): void {
+    if (this.node || !node) return;
+    this.node = proxyNodeOf(node);
+    this.statusEntry = this.ctx.status.open(this.#id, this.node.id, new Date());
+  }
+
+  /** The snapshot to answer from, or undefined while not ready / behind the proxy. */
+  protected servable(): ActiveSnapshot | undefined {
+    const active = this.ctx.source.current();
+    if (!active || this.#closed || this.#blocked) return undefined;
+    if (active.generation < this.heldUntil) return undefined;
+    return active;
+  }
+
+  protected viewFor(active: ActiveSnapshot): SnapshotView | undefined {
+    const view = selectView(active.snapshot, this.node ?? { id: '', cluster: '' });
+    if (this.statusEntry) this.statusEntry.view = view?.name ?? null;
+    return view;
+  }
+
+  protected nextNonce(): string {
+    this.#nonce++;
+    return this.#nonce.toString(36);
+  }
+
+  /** Writes body + nonce field; on backpressure, waits for drain and flushes again. */
+  protected send(type: XdsType, body: Buffer, nonceField: number, nonce: string): void {
+    this.ctx.metrics.pushes[type]++;
+    const ok = this.#sink.write(Buffer.concat([body, stringField(nonceField, nonce)]));
+    if (!ok && !this.#blocked) {
+      this.#blocked = true;
+      this.#sink.once('drain', () => {
+        this.#blocked = false;
+        this.flush();
+      });
+    }
+  }
+}

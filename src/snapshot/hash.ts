@@ -1,0 +1,51 @@
+// The snapshot's hashes, each defined by one canonical byte encoding so any replica or
+// tool can recompute them. All hashes are sha256, lower-case hex.
+//
+// resource hash   = sha256( type "\n" name "\n" bytes )
+// type hash       = sha256( for each entry, sorted by name: name "\n" hash "\n" )
+// content hash    = sha256( "meshlog-snapshot-v1\n"
+//                           for each view, sorted by name:
+//                             "view\n" name "\n" kind "\n" namespaces joined by "," "\n"
+//                             selector as sorted `k=v` joined by "," "\n"
+//                             for each type in CDS, EDS, LDS, RDS order:
+//                               type " " entry-count "\n"
+//                               for each entry, sorted by name: name "\n" hash "\n" )
+// Names and labels are UTF-8. Entry hashes already cover type, name and bytes, so the
+// content hash covers every byte that any proxy can receive, and which views get what.
+// The commit and the source map are deliberately outside it: the same config content
+// at two commits (or with moved comments) is the same snapshot.
+import { createHash } from 'node:crypto';
+import { XDS_TYPES, type SnapshotView, type ViewEntry, type XdsType } from './types.ts';
+
+export function resourceHash(type: XdsType, name: string, bytes: Uint8Array): string {
+  return createHash('sha256').update(`${type}\n${name}\n`, 'utf8').update(bytes).digest('hex');
+}
+
+export function typeHash(entries: readonly ViewEntry[]): string {
+  const h = createHash('sha256');
+  for (const e of entries) h.update(`${e.name}\n${e.hash}\n`, 'utf8');
+  return h.digest('hex');
+}
+
+export function contentHash(views: readonly SnapshotView[]): string {
+  const h = createHash('sha256');
+  h.update('meshlog-snapshot-v1\n');
+  for (const view of views) {
+    const selector = Object.keys(view.workloadSelector ?? {})
+      .sort()
+      .map((k) => `${k}=${view.workloadSelector?.[k] ?? ''}`)
+      .join(',');
+    h.update(`view\n${view.name}\n${view.kind}\n${view.namespaces.join(',')}\n${selector}\n`, 'utf8');
+    for (const type of XDS_TYPES) {
+      const entries = view.resources[type];
+      h.update(`${type} ${entries.length}\n`);
+      for (const e of entries) h.update(`${e.name}\n${e.hash}\n`, 'utf8');
+    }
+  }
+  return h.digest('hex');
+}
+
+/** Sorts entries by name with a locale-independent comparison (code units). */
+export function sortEntries(entries: ViewEntry[]): ViewEntry[] {
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

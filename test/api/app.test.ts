@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { buildApiApp } from '../../src/api/app.ts';
+import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
+import { XdsMetrics } from '../../src/serve/metrics.ts';
+import { ProxyStatusRegistry } from '../../src/serve/proxy-status.ts';
+import { basicResources, makeSnapshot } from '../serve/support/snapshots.ts';
+
+function setup() {
+  const source = new MemorySnapshotSource();
+  const status = new ProxyStatusRegistry('replica-a');
+  const metrics = new XdsMetrics();
+  return { source, status, metrics, app: buildApiApp({ source, status, metrics }) };
+}
+
+describe('API', () => {
+  it('GET /api/proxies lists each proxy with per-type sent/acked/nack', async () => {
+    const { app, status } = setup();
+    const p = status.open(1, 'sidecar-b', new Date('2026-11-23T10:00:00Z'));
+    p.view = 'sidecar~shop';
+    p.types.cds = { sent: '5-aaaaaaaa', acked: '5-aaaaaaaa', nack: null };
+    p.types.rds = { sent: '6-bbbbbbbb', acked: '5-cccccccc', nack: { version: '6-bbbbbbbb', message: 'route: bad regex' } };
+    status.open(2, 'sidecar-a', new Date('2026-11-23T11:00:00Z'));
+    const res = await app.inject({ method: 'GET', url: '/api/proxies' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.map((x: { node: string }) => x.node)).toEqual(['sidecar-a', 'sidecar-b']);
+    expect(body[1]).toEqual({
+      node: 'sidecar-b',
+      view: 'sidecar~shop',
+      replica: 'replica-a',
+      connectedAt: '2026-11-23T10:00:00.000Z',
+      types: {
+        cds: { sent: '5-aaaaaaaa', acked: '5-aaaaaaaa', nack: null },
+        eds: { sent: null, acked: null, nack: null },
+        lds: { sent: null, acked: null, nack: null },
+        rds: { sent: '6-bbbbbbbb', acked: '5-cccccccc', nack: { version: '6-bbbbbbbb', message: 'route: bad regex' } },
+      },
+    });
+  });
+
+  it('/readyz is 503 with a coded error until the source has a snapshot; /healthz always 200', async () => {
+    const { app, source } = setup();
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    const before = await app.inject({ url: '/readyz' });
+    expect(before.statusCode).toBe(503);
+    expect(before.json()).toEqual({ error: { code: 'NOT_READY', message: 'no snapshot has been loaded yet' } });
+    const snap = makeSnapshot([{ name: 'sidecar', resources: basicResources() }]);
+    source.set(snap, 12);
+    const after = await app.inject({ url: '/readyz' });
+    expect(after.statusCode).toBe(200);
+    expect(after.json()).toMatchObject({ status: 'ready', generation: 12, contentHash: snap.contentHash });
+  });
+
+  it('/metrics is Prometheus text with per-type counters', async () => {
+    const { app, metrics } = setup();
+    metrics.pushes.rds = 3;
+    metrics.nacks.cds = 1;
+    const res = await app.inject({ url: '/metrics' });
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toContain('# TYPE meshlog_xds_pushes_total counter');
+    expect(res.body).toContain('meshlog_xds_pushes_total{type="rds"} 3');
+    expect(res.body).toContain('meshlog_xds_nacks_total{type="cds"} 1');
+    expect(res.body).toContain('meshlog_xds_proxies 0');
+  });
+
+  it('unknown paths get a coded 404 body', async () => {
+    const { app } = setup();
+    const res = await app.inject({ url: '/api/nope?x=1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no endpoint GET /api/nope' } });
+  });
+});

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateConfig } from '../support/envoy-process.ts';
+import { createRepo, type TestRepo } from '../support/git-repo.ts';
+import { BROKEN_VS, MESH } from './mesh-fixture.ts';
+import { runCli } from './run-cli.ts';
+
+let tmp: string;
+let repo: TestRepo;
+let commit: string;
+
+interface Dump {
+  commit: string | null;
+  contentHash: string;
+  views: { name: string; kind: string; configs: { '@type': string }[] }[];
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-compile-'));
+  for (const [rel, text] of Object.entries(MESH)) {
+    fs.mkdirSync(path.dirname(path.join(tmp, 'mesh', rel)), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'mesh', rel), text);
+  }
+  fs.mkdirSync(path.join(tmp, 'broken/routing'), { recursive: true });
+  fs.writeFileSync(path.join(tmp, 'broken/routing/reviews.yaml'), BROKEN_VS);
+  repo = createRepo();
+  repo.write(MESH);
+  commit = repo.commit('mesh');
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  repo.cleanup();
+});
+
+describe('meshlog compile', () => {
+  it('prints a summary: content hash and per-view resource counts; git and folder agree', async () => {
+    const fromFolder = await runCli(['compile', 'mesh'], tmp);
+    expect(fromFolder.code).toBe(0);
+    expect(fromFolder.stdout).toContain('commit:        (folder, no commit)');
+    expect(fromFolder.stdout).toMatch(/^VIEW +KIND +LISTENERS +ROUTE TABLES +CLUSTERS +ENDPOINT SETS +SIZE$/m);
+    expect(fromFolder.stdout).toMatch(/^sidecar\S* +sidecar +1 +1 +3 +3 +[\d.]+ (bytes|KiB)$/m);
+    const hash = /content hash: +([0-9a-f]{64})/.exec(fromFolder.stdout)?.[1];
+    expect(hash).toBeDefined();
+
+    const fromGit = await runCli(['compile', '--repo', repo.dir, '--rev', 'main']);
+    expect(fromGit.code).toBe(0);
+    expect(fromGit.stdout).toContain(`commit:        ${commit}`);
+    expect(fromGit.stdout).toContain(`content hash:  ${hash}`);
+  });
+
+  it('-o json and -o yaml print the same per-view Envoy config dump', async () => {
+    const json = await runCli(['compile', 'mesh', '-o', 'json'], tmp);
+    expect(json.code).toBe(0);
+    const dump = JSON.parse(json.stdout) as Dump;
+    expect(dump.views.map((v) => v.name)).toContain('sidecar');
+    const sidecar = dump.views.find((v) => v.name === 'sidecar')!;
+    expect(sidecar.configs.map((c) => c['@type'])).toEqual([
+      'type.googleapis.com/envoy.admin.v3.ClustersConfigDump',
+      'type.googleapis.com/envoy.admin.v3.EndpointsConfigDump',
+      'type.googleapis.com/envoy.admin.v3.ListenersConfigDump',
+      'type.googleapis.com/envoy.admin.v3.RoutesConfigDump',
+    ]);
+    expect(json.stdout).toContain('outbound|9080|v2|reviews.shop.svc.cluster.local');
+    const yaml = await runCli(['compile', 'mesh', '-o', 'yaml'], tmp);
+    expect(parseYaml(yaml.stdout)).toEqual(dump);
+  });
+
+  it('--view keeps one view; an unknown view exits 2 and lists the views', async () => {
+    const one = JSON.parse((await runCli(['compile', 'mesh', '-o', 'json', '--view', 'sidecar'], tmp)).stdout) as Dump;
+    expect(one.views.map((v) => v.name)).toEqual(['sidecar']);
+    const none = await runCli(['compile', 'mesh', '--view', 'gateway~x~y'], tmp);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no view "gateway~x~y"; views: .*sidecar/);
+  });
+
+  it('--bootstrap-dir writes one static bootstrap per view that a real Envoy accepts', async () => {
+    const dir = path.join(tmp, 'bootstraps');
+    const res = await runCli(['compile', 'mesh', '--bootstrap-dir', dir, '--admin-port', '0'], tmp);
+    expect(res.code).toBe(0);
+    const dump = JSON.parse((await runCli(['compile', 'mesh', '-o', 'json'], tmp)).stdout) as Dump;
+    const files = fs.readdirSync(dir).sort();
+    expect(files).toEqual(dump.views.map((v) => `${v.name}.yaml`).sort());
+    for (const file of files) {
+      const result = validateConfig(path.join(dir, file));
+      expect(result.ok, `${file}: ${result.output}`).toBe(true);
+    }
+    expect(res.stderr).toContain(`wrote ${files.length} bootstrap`);
+  });
+
+  it('invalid config: diagnostics on stderr, nothing on stdout, exit 1', async () => {
+    const res = await runCli(['compile', 'broken', '-o', 'json'], tmp);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(/broken\/routing\/reviews\.yaml:20:\d+: error ML2\d{3}/);
+    expect(res.stderr).toContain('INVALID, nothing compiled');
+  });
+});

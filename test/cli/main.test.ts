@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/commands/index.ts';
+import { createRepo, type TestRepo } from '../support/git-repo.ts';
+import { ROOT, runCli, spawnCli } from './run-cli.ts';
+
+let repo: TestRepo;
+let tmp: string;
+beforeAll(() => {
+  repo = createRepo();
+  repo.write({ 'a.yaml': 'x: 1\n' });
+  repo.commit('one');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-cli-'));
+});
+afterAll(() => {
+  repo.cleanup();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('meshlog (top level)', () => {
+  it('--help lists every registered command and the exit codes', async () => {
+    const res = await runCli(['--help']);
+    expect(res.code).toBe(0);
+    for (const name of Object.keys(COMMANDS)) expect(res.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    expect(res.stdout).toMatch(/validate +Check mesh config/);
+    expect(res.stdout).toContain('1 invalid config');
+  });
+
+  it('prints a command\'s own help with <command> --help and help <command>', async () => {
+    for (const args of [['validate', '--help'], ['validate', '-h', '-o', 'json'], ['help', 'validate']]) {
+      const res = await runCli(args);
+      expect(res.code, args.join(' ')).toBe(0);
+      expect(res.stdout).toContain('meshlog validate [PATH] [flags]');
+      expect(res.stdout).toContain('--repo PATH');
+    }
+  });
+
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const res = await runCli(['--version']);
+    expect(res).toMatchObject({ code: 0, stdout: `meshlog ${pkg.version}\n` });
+  });
+
+  it('an unknown command exits 2 and suggests the closest one', async () => {
+    const res = await runCli(['valdate', '.']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('unknown command "valdate"');
+    expect(res.stderr).toContain('Did you mean this?\n        validate');
+    expect(res.stdout).toBe('');
+  });
+
+  it('unknown flags, bad -o values and extra arguments exit 2 with a hint', async () => {
+    const flag = await runCli(['validate', '--outptu', 'json']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('unknown flag --outptu (did you mean --output?)');
+    expect(flag.stderr).toContain("Run 'meshlog validate --help' for usage.");
+    const format = await runCli(['validate', '-o', 'xml']);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain('unsupported output format "xml" (choose one of: table, json)');
+    const missing = await runCli(['compile', '--view']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('flag --view needs a value');
+    const extra = await runCli(['validate', 'a', 'b']);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toContain('unexpected argument "b"');
+    const both = await runCli(['validate', 'dir', '--repo', repo.dir]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('either a folder (dir) or --repo');
+  });
+
+  it('a missing folder, repository or revision exits 3 and says what is missing', async () => {
+    const folder = await runCli(['validate', 'no-such-folder'], tmp);
+    expect(folder.code).toBe(3);
+    expect(folder.stderr).toContain('no-such-folder does not exist');
+    const rev = await runCli(['validate', '--repo', repo.dir, '--rev', 'release-9']);
+    expect(rev.code).toBe(3);
+    expect(rev.stderr).toContain('unknown revision "release-9"');
+    const notRepo = await runCli(['compile', '--repo', tmp]);
+    expect(notRepo.code).toBe(3);
+    expect(notRepo.stderr).toContain('is not a git repository');
+  });
+
+  it('the real executable runs and reports exit codes to the shell', () => {
+    const version = spawnCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^meshlog \d+\.\d+\.\d+\n$/);
+    expect(version.stderr).not.toMatch(/ExperimentalWarning/);
+    expect(spawnCli(['frobnicate']).code).toBe(2);
+    expect(spawnCli(['validate', path.join(tmp, 'absent')]).code).toBe(3);
+  });
+});

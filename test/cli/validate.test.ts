@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepo, type TestRepo } from '../support/git-repo.ts';
+import { BROKEN_VS, MESH, UNKNOWN_HOST_VS } from './mesh-fixture.ts';
+import { runCli, spawnCli } from './run-cli.ts';
+
+let tmp: string;
+let repo: TestRepo;
+let good: string;
+let bad: string;
+
+function folder(name: string, files: Readonly<Record<string, string>>): string {
+  const dir = path.join(tmp, name);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-validate-'));
+  folder('good', MESH);
+  folder('bad', { ...MESH, 'routing/reviews.yaml': BROKEN_VS });
+  folder('warn', { ...MESH, 'routing/ratings.yaml': UNKNOWN_HOST_VS });
+  repo = createRepo();
+  repo.write(MESH);
+  good = repo.commit('reviews canary');
+  repo.write({ 'routing/reviews.yaml': BROKEN_VS });
+  bad = repo.commit('typo');
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  repo.cleanup();
+});
+
+describe('meshlog validate', () => {
+  it('a valid folder exits 0 and says so', async () => {
+    const res = await runCli(['validate', 'good'], tmp);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe('0 errors, 0 warnings\ngood: valid (2 config files read)\n');
+  });
+
+  it('-o json prints exactly {valid, diagnostics} with file, line, column and field; exit 1', async () => {
+    const res = await runCli(['validate', 'bad', '-o', 'json'], tmp);
+    expect(res.code).toBe(1);
+    const out = JSON.parse(res.stdout) as { valid: boolean; diagnostics: Record<string, unknown>[] };
+    expect(Object.keys(out)).toEqual(['valid', 'diagnostics']);
+    expect(out.valid).toBe(false);
+    const typo = out.diagnostics.find((d) => String(d.message).includes('wieght'));
+    expect(typo).toMatchObject({ severity: 'error', file: 'routing/reviews.yaml', line: 20 });
+    expect(typo!.code).toMatch(/^ML2\d{3}$/);
+    expect(typo!.column).toEqual(expect.any(Number));
+    expect(String(typo!.field)).toMatch(/^spec\.http\[0\]\.route\[1\]/);
+    expect(typo!.resource).toEqual({ kind: 'VirtualService', namespace: 'shop', name: 'reviews' });
+  });
+
+  it('the table output names file:line:col from the user\'s directory, then the summary', async () => {
+    const res = await runCli(['validate', 'bad'], tmp);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/^bad\/routing\/reviews\.yaml:20:\d+: error ML2\d{3}: .*wieght/m);
+    expect(res.stdout).toMatch(/^\d+ errors?, 0 warnings\nbad: INVALID \(2 config files read\)\n$/m);
+  });
+
+  it('warnings are printed but do not fail', async () => {
+    const res = await runCli(['validate', 'warn', '-o', 'json'], tmp);
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout) as { valid: boolean; diagnostics: { severity: string; file: string }[] };
+    expect(out.valid).toBe(true);
+    expect(out.diagnostics.some((d) => d.severity === 'warning' && d.file === 'routing/ratings.yaml')).toBe(true);
+  });
+
+  it('reads revisions of a git repository: the good commit passes, the typo fails', async () => {
+    expect((await runCli(['validate', '--repo', repo.dir, '--rev', good])).code).toBe(0);
+    expect((await runCli(['validate', '--repo', repo.dir, '--rev', 'HEAD~1'])).code).toBe(0);
+    const head = await runCli(['validate', '--repo', repo.dir, '-o', 'json']);
+    expect(head.code).toBe(1);
+    expect(head.stdout).toContain('wieght');
+    const table = await runCli(['validate', '--repo', repo.dir, '--rev', 'main']);
+    expect(table.stdout).toContain(`@main (${bad.slice(0, 12)}): INVALID`);
+    // --rev alone reads the repository named by the positional argument.
+    expect((await runCli(['validate', repo.dir, '--rev', good])).code).toBe(0);
+  });
+
+  it('a symlink in the repository is an ML0001 error naming the path', async () => {
+    const linked = createRepo();
+    try {
+      linked.write(MESH);
+      linked.symlink('routing/shared.yaml', '../../outside.yaml');
+      linked.commit('link');
+      const res = await runCli(['validate', '--repo', linked.dir, '-o', 'json']);
+      expect(res.code).toBe(1);
+      const out = JSON.parse(res.stdout) as { valid: boolean; diagnostics: unknown[] };
+      expect(out.valid).toBe(false);
+      expect(out.diagnostics).toContainEqual(expect.objectContaining({ code: 'ML0001', severity: 'error', file: 'routing/shared.yaml' }));
+    } finally {
+      linked.cleanup();
+    }
+  });
+
+  it('works the same through the real executable', () => {
+    const res = spawnCli(['validate', path.join(tmp, 'bad'), '-o', 'json']);
+    expect(res.code).toBe(1);
+    expect((JSON.parse(res.stdout) as { valid: boolean }).valid).toBe(false);
+    expect(spawnCli(['validate', path.join(tmp, 'good')]).code).toBe(0);
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { codes, load, loadOne, summary } from './helpers.ts';
+
+const VS = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+`;
+
+describe('document classification', () => {
+  it('loads the Istio kinds in every accepted apiVersion', () => {
+    const docs = ['v1', 'v1beta1', 'v1alpha3'].map((v, i) => VS.replace('networking.istio.io/v1', `networking.istio.io/${v}`).replace('name: reviews', `name: r${i}`));
+    const r = loadOne(docs.join('---\n'));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.resources.virtualServices.map((v) => [v.apiVersion, v.metadata.name])).toEqual([
+      ['networking.istio.io/v1', 'r0'],
+      ['networking.istio.io/v1beta1', 'r1'],
+      ['networking.istio.io/v1alpha3', 'r2'],
+    ]);
+  });
+
+  it('skips other Kubernetes kinds with an info note, and keeps going', () => {
+    const r = loadOne(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: reviews-v1}
+spec: {replicas: 2}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+---
+${VS}`);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([
+      ['ML1014', 'info', 2],
+      ['ML1014', 'info', 7],
+    ]);
+    expect(r.resources.virtualServices).toHaveLength(1);
+  });
+
+  it('rejects unknown kinds and apiVersions inside the Istio and meshlog groups', () => {
+    const r = loadOne(`apiVersion: networking.istio.io/v1
+kind: VirtualServce
+metadata: {name: a}
+---
+apiVersion: networking.istio.io/v2
+kind: VirtualService
+metadata: {name: b}
+---
+apiVersion: meshlog.dev/v1
+kind: MeshConfig
+metadata: {name: c}
+---
+apiVersion: meshlog.dev/v1alpha1
+kind: Mesh
+metadata: {name: d}
+`);
+    expect(summary(r.diagnostics)).toEqual(['ML1012 kind@2', 'ML1011 apiVersion@5', 'ML1011 apiVersion@9', 'ML1012 kind@14']);
+    expect(r.diagnostics[0]!.message).toContain('VirtualServce');
+  });
+
+  it('reports real Istio kinds meshlog cannot compile yet as errors, not silently', () => {
+    const r = loadOne(`apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: a}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: b}
+`);
+    expect(codes(r.diagnostics)).toEqual(['ML1013', 'ML1013']);
+    expect(r.diagnostics.every((d) => d.severity === 'error')).toBe(true);
+  });
+
+  it('requires apiVersion, kind and metadata.name', () => {
+    const r = loadOne(`kind: VirtualService
+metadata: {name: a}
+---
+apiVersion: networking.istio.io/v1
+metadata: {name: b}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {namespace: x}
+spec: {}
+`);
+    expect(summary(r.diagnostics)).toEqual(['ML1010 apiVersion@1', 'ML1010 kind@4', 'ML1015 metadata.name@9']);
+  });
+});
+
+describe('namespaces', () => {
+  it('defaults to "default", or to MeshConfig defaultNamespace (whichever file it is in)', () => {
+    const plain = loadOne(VS);
+    expect(plain.resources.virtualServices[0]!.metadata.namespace).toBe('default');
+    const withMesh = load({
+      'a/routes.yaml': VS,
+      'z/meshlog.yaml': 'apiVersion: meshlog.dev/v1alpha1\nkind: MeshConfig\nmetadata: {name: mesh}\nspec: {defaultNamespace: shop}\n',
+    });
+    expect(withMesh.diagnostics).toEqual([]);
+    expect(withMesh.resources.virtualServices[0]!.metadata.namespace).toBe('shop');
+    expect(withMesh.resources.meshConfig?.spec.clusterDomain).toBe('cluster.local');
+  });
+
+  it('reports two MeshConfigs, each naming the other', () => {
+    const mc = 'apiVersion: meshlog.dev/v1alpha1\nkind: MeshConfig\nmetadata: {name: mesh}\n';
+    const r = load({ 'meshlog.yaml': mc, 'other/meshlog.yaml': mc });
+    expect(summary(r.diagnostics)).toEqual(['ML1016 kind@2', 'ML1016 kind@2']);
+    expect(r.diagnostics[0]!.related?.[0]?.file).toBe('other/meshlog.yaml');
+    expect(r.resources.meshConfig).toBeUndefined();
+  });
+});
+
+describe('multi-document files and ordering', () => {
+  it('skips empty documents, rejects non-mapping ones, keeps loading the rest', () => {
+    const r = loadOne(`---
+# only a comment
+---
+- a list
+---
+just a string
+---
+${VS}`);
+    expect(summary(r.diagnostics)).toEqual(['ML1009@4', 'ML1009@6']);
+    expect(r.resources.virtualServices[0]!.docIndex).toBe(3);
+  });
+
+  it('sorts resources by namespace, name, file — whatever order the files come in', () => {
+    const mk = (name: string, ns: string) => VS.replace('name: reviews', `name: ${name}\n  namespace: ${ns}`);
+    const a = { 'b.yaml': mk('x', 'b') + '---\n' + mk('a', 'b'), 'a.yml': mk('z', 'a'), 'README.md': 'not yaml: [' };
+    const reversed = Object.fromEntries(Object.entries(a).reverse());
+    const ids = (m: Record<string, string>) => load(m).resources.virtualServices.map((v) => `${v.metadata.namespace}/${v.metadata.name}@${v.file}`);
+    expect(ids(a)).toEqual(['a/z@a.yml', 'b/a@b.yaml', 'b/x@b.yaml']);
+    expect(ids(reversed)).toEqual(ids(a));
+  });
+
+  it('reports a resource defined twice at both places and keeps neither', () => {
+    const r = load({ 'a.yaml': VS, 'b.yaml': `\n\n${VS}` });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`)).toEqual(['ML1018 a.yaml:4', 'ML1018 b.yaml:6']);
+    expect(r.diagnostics[0]!.related?.[0]).toMatchObject({ file: 'b.yaml', line: 6 });
+    expect(r.resources.virtualServices).toEqual([]);
+  });
+
+  it('locate() points at fields, and at the nearest ancestor for missing ones', () => {
+    const r = loadOne(VS);
+    const vs = r.resources.virtualServices[0]!;
+    expect(vs.locate(['spec', 'http', 0, 'route', 0, 'destination', 'host'])).toEqual({ line: 9, column: 21 });
+    expect(vs.locate(['spec', 'http', 0])).toEqual({ line: 8, column: 5 });
+    expect(vs.locate(['spec', 'http', 3, 'timeout'])).toEqual({ line: 7, column: 3 });
+  });
+
+  it('leaves a broken document out but returns its valid neighbours', () => {
+    const r = loadOne(`${VS}---\n${VS.replace('name: reviews', 'name: broken').replace('host: reviews}', 'host: reviews, wat: 1}')}`);
+    expect(summary(r.diagnostics)).toEqual(['ML2001 spec.http[0].route[0].destination.wat@19']);
+    expect(r.resources.virtualServices.map((v) => v.metadata.name)).toEqual(['reviews']);
+  });
+});

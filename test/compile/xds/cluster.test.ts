@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { IrCluster } from '../../../src/compile/ir/types.ts';
+import { buildCluster } from '../../../src/compile/xds/cluster.ts';
+import { buildLoadAssignment } from '../../../src/compile/xds/endpoint.ts';
+import { edsCluster } from './ir-fixtures.ts';
+import { roundTrip } from './round-trip.ts';
+
+const HOST = 'reviews.default.svc.cluster.local';
+
+describe('cluster translator', () => {
+  it('makes an EDS cluster fed over ADS with v3 resources and the connect timeout', () => {
+    const c = roundTrip('cds', buildCluster(edsCluster(HOST, 9080, 'v1', { connectTimeoutMs: 1500 })));
+    expect(c).toEqual({
+      name: 'outbound|9080|v1|reviews.default.svc.cluster.local',
+      type: 'EDS',
+      eds_cluster_config: { eds_config: { ads: {}, resource_api_version: 'V3' } },
+      connect_timeout: '1.500s',
+    });
+  });
+
+  it('makes DNS clusters with an inline load assignment Envoy resolves', () => {
+    const c = roundTrip(
+      'cds',
+      buildCluster(
+        edsCluster('api.example.com', 443, '', {
+          discovery: 'logical_dns',
+          dnsTargets: [{ address: 'api.example.com', port: 443 }],
+        }),
+      ),
+    );
+    expect(c.type).toBe('LOGICAL_DNS');
+    expect(c.eds_cluster_config).toBeUndefined();
+    expect(c.load_assignment).toEqual({
+      cluster_name: 'outbound|443||api.example.com',
+      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: 'api.example.com', port_value: 443 } } } }] }],
+    });
+  });
+
+  it('maps load balancers; consistent hashing gets a ring-hash policy with its ring size', () => {
+    const lb = (loadBalancer: IrCluster['loadBalancer']) =>
+      roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { loadBalancer })));
+    expect(lb({ kind: 'round_robin' }).lb_policy).toBeUndefined(); // Envoy's default
+    expect(lb({ kind: 'least_request' }).lb_policy).toBe('LEAST_REQUEST');
+    expect(lb({ kind: 'random' }).lb_policy).toBe('RANDOM');
+    expect(lb({ kind: 'maglev', hashOn: { kind: 'source_ip' } }).lb_policy).toBe('MAGLEV');
+    const ring = lb({ kind: 'ring_hash', hashOn: { kind: 'header', name: 'x-user' }, minimumRingSize: 2048 });
+    expect(ring.lb_policy).toBe('RING_HASH');
+    expect(ring.ring_hash_lb_config).toEqual({ minimum_ring_size: '2048' });
+    const passthrough = lb({ kind: 'passthrough' });
+    expect(passthrough.type).toBe('ORIGINAL_DST');
+    expect(passthrough.lb_policy).toBe('CLUSTER_PROVIDED');
+  });
+
+  it('turns the connection pool into circuit breakers, keepalive and HTTP protocol options', () => {
+    const c = roundTrip(
+      'cds',
+      buildCluster(
+        edsCluster(HOST, 9080, '', {
+          http2: true,
+          connectionPool: {
+            maxConnections: 100,
+            http1MaxPendingRequests: 10,
+            http2MaxRequests: 1000,
+            maxRetries: 3,
+            connectTimeoutMs: 250,
+            idleTimeoutMs: 60_000,
+            maxRequestsPerConnection: 5,
+            maxConcurrentStreams: 64,
+            tcpKeepalive: { probes: 9, timeMs: 7_200_000, intervalMs: 75_000 },
+          },
+        }),
+      ),
+    );
+    expect(c.connect_timeout).toBe('0.250s');
+    expect(c.circuit_breakers).toEqual({
+      thresholds: [{ max_connections: 100, max_pending_requests: 10, max_requests: 1000, max_retries: 3 }],
+    });
+    expect(c.upstream_connection_options).toEqual({
+      tcp_keepalive: { keepalive_probes: 9, keepalive_time: 7200, keepalive_interval: 75 },
+    });
+    expect(c.typed_extension_protocol_options).toEqual({
+      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+        '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+        common_http_protocol_options: { idle_timeout: '60s', max_requests_per_connection: 5 },
+        explicit_http_config: { http2_protocol_options: { max_concurrent_streams: 64 } },
+      },
+    });
+  });
+
+  it('enforces both 5xx and gateway-error ejection and sets the panic threshold', () => {
+    const c = roundTrip(
+      'cds',
+      buildCluster(
+        edsCluster(HOST, 9080, '', {
+          outlierDetection: {
+            consecutive5xxErrors: 5,
+            consecutiveGatewayErrors: 3,
+            intervalMs: 10_000,
+            baseEjectionTimeMs: 30_000,
+            maxEjectionPercent: 50,
+            minHealthPercent: 25,
+          },
+        }),
+      ),
+    );
+    expect(c.outlier_detection).toMatchObject({
+      consecutive_5xx: 5,
+      enforcing_consecutive_5xx: 100,
+      consecutive_gateway_failure: 3,
+      enforcing_consecutive_gateway_failure: 100,
+      interval: '10s',
+      base_ejection_time: '30s',
+      max_ejection_percent: 50,
+    });
+    expect(c.common_lb_config).toEqual({ healthy_panic_threshold: { value: 25 } });
+  });
+
+  it('originates TLS with SNI, a CA file and SAN matchers; skips verification when told', () => {
+    const tls = { mode: 'simple' as const, sni: 'reviews.example', caCertificatesFile: '/etc/ca.pem', subjectAltNames: ['spiffe-a', 'b'] };
+    const verified = roundTrip('cds', buildCluster(edsCluster(HOST, 443, '', { tls: { ...tls, insecureSkipVerify: false } })));
+    expect(verified.transport_socket).toEqual({
+      name: 'envoy.transport_sockets.tls',
+      typed_config: {
+        '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+        common_tls_context: {
+          validation_context: {
+            trusted_ca: { filename: '/etc/ca.pem' },
+            match_typed_subject_alt_names: [
+              { san_type: 'DNS', matcher: { exact: 'spiffe-a' } },
+              { san_type: 'DNS', matcher: { exact: 'b' } },
+            ],
+          },
+        },
+        sni: 'reviews.example',
+      },
+    });
+    const insecure = roundTrip('cds', buildCluster(edsCluster(HOST, 443, '', { tls: { ...tls, insecureSkipVerify: true } })));
+    expect((insecure.transport_socket as Record<string, unknown>).typed_config).toEqual({
+      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+      common_tls_context: {},
+      sni: 'reviews.example',
+    });
+  });
+});
+
+describe('endpoint translator', () => {
+  it('groups endpoints by locality (sorted) and keeps weights', () => {
+    const cla = roundTrip(
+      'eds',
+      buildLoadAssignment({
+        clusterName: 'c',
+        endpoints: [
+          { address: '10.0.0.1', port: 80, locality: 'us-east/zone-b' },
+          { address: '10.0.0.2', port: 80, weight: 3 },
+          { address: '10.0.0.3', port: 80, locality: 'us-east/zone-a/rack1' },
+        ],
+      }),
+    );
+    const addr = (a: string) => ({ address: { socket_address: { address: a, port_value: 80 } } });
+    expect(cla).toEqual({
+      cluster_name: 'c',
+      endpoints: [
+        { lb_endpoints: [{ endpoint: addr('10.0.0.2'), load_balancing_weight: 3 }] },
+        { locality: { region: 'us-east', zone: 'zone-a', sub_zone: 'rack1' }, lb_endpoints: [{ endpoint: addr('10.0.0.3') }] },
+        { locality: { region: 'us-east', zone: 'zone-b' }, lb_endpoints: [{ endpoint: addr('10.0.0.1') }] },
+      ],
+    });
+  });
+});

@@ -1,0 +1,105 @@
+// `meshlog diff` on real git repositories (made with the git CLI) and on folders.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.ts';
+import { createRepo, type TestRepo } from '../support/git-repo.ts';
+import { meshFiles } from './mesh-texts.ts';
+
+describe('meshlog diff', () => {
+  let repo: TestRepo;
+  let base: string;
+  let canary: string;
+  let moved: string;
+  let broken: string;
+  let tmp: string;
+
+  beforeAll(() => {
+    repo = createRepo();
+    repo.write(meshFiles());
+    base = repo.commit('reviews 90/10');
+    repo.write(meshFiles({ v1: 50, v2: 50, jason: true, lb: 'LEAST_REQUEST' }));
+    canary = repo.commit('canary 50/50, jason to v2, least request');
+    // The same resources, moved to other files: no routing change.
+    const files = meshFiles({ v1: 50, v2: 50, jason: true, lb: 'LEAST_REQUEST' });
+    repo.remove('routing');
+    repo.remove('registry');
+    repo.write({ 'all-in-one.yaml': Object.values(files).join('---\n') });
+    moved = repo.commit('one file');
+    repo.write({ 'all-in-one.yaml': `${Object.values(files).join('---\n')}---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: bad, namespace: shop}\nspec:\n  hosts: [reviews]\n  http:\n    - route:\n        - destination: {host: reviews, subset: v9}\n` });
+    broken = repo.commit('broken');
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-diff-'));
+  });
+  afterAll(() => {
+    repo.cleanup();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('shows weight, route and cluster changes between two revisions', async () => {
+    const r = await runCli(['diff', base, canary, '--repo', repo.dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${base} (${base.slice(0, 7)}) → ${canary} (${canary.slice(0, 7)})`);
+    expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
+    expect(r.stdout).toContain('~ views sidecar, sidecar~shop');
+    expect(r.stdout).toContain('+ vs/shop/reviews/http/0/match/0 [header end-user=jason]: forward to reviews v2 100%');
+    expect(r.stdout).toContain('load balancer: round_robin → least_request');
+  });
+
+  it('accepts branch-style revisions and defaults --repo to the current directory', async () => {
+    const r = await runCli(['diff', 'HEAD~3', 'HEAD~2'], repo.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
+  });
+
+  it('prints "No routing changes" when files moved but routing did not', async () => {
+    const r = await runCli(['diff', canary, moved, '--repo', repo.dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('No routing changes');
+    const md = await runCli(['diff', canary, moved, '--repo', repo.dir, '-o', 'markdown']);
+    expect(md.stdout).toContain('**No routing changes.**');
+  });
+
+  it('renders markdown for a PR comment and JSON for scripts', async () => {
+    const md = await runCli(['diff', base, canary, '--repo', repo.dir, '-o', 'markdown', '--title', 'Routing changes in this PR']);
+    expect(md.code).toBe(0);
+    expect(md.stdout.startsWith('### Routing changes in this PR\n')).toBe(true);
+    expect(md.stdout).toContain('reviews: v1 90→50, v2 10→50');
+    expect(md.stdout).toContain('| ➕ added | `vs/shop/reviews/http/0/match/0`<br>routing/reviews-vs.yaml:');
+    const js = await runCli(['diff', base, canary, '--repo', repo.dir, '-o', 'json']);
+    const diff = JSON.parse(js.stdout) as { empty: boolean; counts: Record<string, number> };
+    expect(diff.empty).toBe(false);
+    // The default sidecar view and the shop namespace's view change identically: counted once.
+    expect(diff.counts).toMatchObject({ routesAdded: 1, routesChanged: 1, clustersChanged: 3 });
+  });
+
+  it('exits 1 with the diagnostics when a side is invalid', async () => {
+    const r = await runCli(['diff', moved, broken, '--repo', repo.dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('is invalid');
+    expect(r.stderr).toMatch(/all-in-one\.yaml:\d+:\d+: error ML\d{4}/);
+  });
+
+  it('exits 3 for an unknown revision and 2 for a bad command line', async () => {
+    expect((await runCli(['diff', base, 'no-such-branch', '--repo', repo.dir])).code).toBe(3);
+    expect((await runCli(['diff', base])).code).toBe(2);
+    expect((await runCli(['diff', base, canary, '-o', 'xml'])).code).toBe(2);
+  });
+
+  it('compares two folders', async () => {
+    const write = (dir: string, files: Record<string, string>) => {
+      for (const [rel, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      }
+    };
+    write(path.join(tmp, 'a'), meshFiles({ v1: 100, v2: 0 }));
+    write(path.join(tmp, 'b'), meshFiles({ v1: 0, v2: 100 }));
+    const r = await runCli(['diff', 'a', 'b'], tmp);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('a → b');
+    expect(r.stdout).toContain('reviews: v1 100→0, v2 0→100');
+  });
+});

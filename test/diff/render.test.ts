@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { diffIr, renderDiffMarkdown, renderDiffText } from '../../src/diff/index.ts';
+import { cluster, cname, forward, match, mesh, route, table, view, vhost } from './ir-builders.ts';
+
+const V1 = cname('reviews', 'v1');
+const V2 = cname('reviews', 'v2');
+
+function m(routes: ReturnType<typeof route>[], clusters = [cluster(V1), cluster(V2)]) {
+  return mesh([view('sidecar', [table('9080', [vhost('reviews', routes)])])], clusters);
+}
+
+describe('markdown renderer', () => {
+  it('says "No routing changes" for an empty diff', () => {
+    const a = m([route('r0')]);
+    const md = renderDiffMarkdown(diffIr(a, a), { title: 'meshlog diff main..pr' });
+    expect(md).toBe('### meshlog diff main..pr\n\n**No routing changes.** Envoy will behave exactly as before.\n');
+  });
+
+  it('renders a heading, a summary line and a table per host with escaped pipes', () => {
+    const a = m([route('r0', { action: forward([V1, 90], [V2, 10]) })]);
+    const b = m([route('r0', { action: forward([V1, 50], [V2, 50]) })], [cluster(V1), cluster(V2), cluster(cname('reviews', 'v3'))]);
+    const md = renderDiffMarkdown(diffIr(a, b));
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('### meshlog diff');
+    expect(md).toContain('**1 route changed, 1 cluster added in 1 view**');
+    expect(md).toContain('#### View `sidecar`');
+    expect(md).toContain('**`reviews.default.svc.cluster.local:9080`** (route table `9080`)');
+    expect(md).toContain('| ✏️ changed | `r0`<br>reviews.yaml:10 | any request | reviews: v1 90→50, v2 10→50 |');
+    // Cluster names contain `|`, which would split a GitHub table cell.
+    expect(md).toContain('| ➕ added | `outbound\\|9080\\|v3\\|reviews.default.svc.cluster.local` |');
+    expect(md).not.toContain('<details>');
+  });
+
+  it('collapses big changes into <details>', () => {
+    const many = Array.from({ length: 12 }, (_, i) => route(`r${i}`, { match: match({ path: { kind: 'exact', value: `/p${i}` } }) }));
+    const md = renderDiffMarkdown(diffIr(m([]), m(many)));
+    expect(md).toContain('<details><summary>12 route changes</summary>');
+    expect(md).toContain('</details>');
+    expect(md.match(/\| ➕ added \|/g)).toHaveLength(12);
+  });
+
+  it('escapes HTML in user-controlled text', () => {
+    const a = m([route('r0')]);
+    const b = m([route('r0', { action: { kind: 'direct_response', status: 200, body: '<script>x</script>' } })]);
+    const md = renderDiffMarkdown(diffIr(a, b));
+    expect(md).not.toContain('<script>');
+    expect(md).toContain('&lt;script&gt;');
+  });
+});
+
+describe('text renderer', () => {
+  it('is deterministic and lists views, hosts and routes', () => {
+    const a = m([route('r0', { action: forward([V1, 90], [V2, 10]) })]);
+    const b = m([route('r0', { action: forward([V1, 50], [V2, 50]) }), route('r1', { match: match({ path: { kind: 'prefix', value: '/x' } }) })]);
+    const text = renderDiffText(diffIr(a, b));
+    expect(text).toBe(renderDiffText(diffIr(a, b)));
+    expect(text).toContain('~ view sidecar');
+    expect(text).toContain('  ~ reviews.default.svc.cluster.local:9080 (route table 9080)');
+    expect(text).toContain('      + r1 [prefix /x]');
+  });
+});
+
+describe('view grouping', () => {
+  it('prints views that changed identically once, under all their names', () => {
+    const two = (routes: ReturnType<typeof route>[]) =>
+      mesh([view('sidecar', [table('9080', [vhost('reviews', routes)])]), view('sidecar~default', [table('9080', [vhost('reviews', routes)])])]);
+    const a = two([route('r0', { action: forward([V1, 90], [V2, 10]) })]);
+    const b = two([route('r0', { action: forward([V1, 50], [V2, 50]) })]);
+    const d = diffIr(a, b);
+    expect(d.views).toHaveLength(2);
+    expect(d.counts.routesChanged).toBe(1);
+    const text = renderDiffText(d);
+    expect(text).toContain('~ views sidecar, sidecar~default');
+    expect(text.match(/reviews: v1 90→50/g)).toHaveLength(1);
+    expect(renderDiffMarkdown(d)).toContain('#### Views `sidecar`, `sidecar~default`');
+  });
+});

@@ -1,0 +1,175 @@
+// Real Envoy, bootstrapped with ADS only (the `meshlog bootstrap` generator), in front of
+// local identity upstreams, once over SotW and once over Delta. The scenarios follow one
+// proxy through a life: initial routing, a change under load, a config Envoy rejects,
+// Envoy restarting and the server restarting.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApiApp } from '../../src/api/app.ts';
+import { adsBootstrap } from '../../src/envoy/ads-bootstrap.ts';
+import { silentLogger } from '../../src/serve/logger.ts';
+import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
+import type { ProxyStatus } from '../../src/serve/proxy-status.ts';
+import { startXdsServer, type XdsServer } from '../../src/serve/xds-server.ts';
+import { XDS_TYPES } from '../../src/snapshot/types.ts';
+import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+import { fire, request, startUpstreams, type Upstreams, type UpstreamReply } from '../support/upstreams.ts';
+import { reviewsMesh, type E2eMesh } from './support/reviews-mesh.ts';
+import { startSteadyLoad } from './support/steady-load.ts';
+import { freePort, sleep, waitFor } from './support/wait.ts';
+
+const REQUESTS = 1000;
+
+describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s)', (mode) => {
+  const nodeId = `e2e-${mode}`;
+  let upstreams: Upstreams;
+  let mesh: E2eMesh;
+  let source: MemorySnapshotSource;
+  let server: XdsServer;
+  let api: FastifyInstance;
+  let envoy: EnvoyProcess;
+  let bootstrapFile: string;
+  let listenerPort: number;
+
+  const url = (path: string): string => `http://127.0.0.1:${listenerPort}${path}`;
+  const headers = (extra: Record<string, string> = {}): Record<string, string> => ({ host: mesh.host, ...extra });
+
+  async function startServer(port: number): Promise<void> {
+    server = await startXdsServer({ source, port, logger: silentLogger });
+    api = buildApiApp({ source, status: server.status, metrics: server.metrics });
+  }
+
+  /** This proxy's entry in GET /api/proxies. */
+  async function proxy(): Promise<ProxyStatus | undefined> {
+    const res = await api.inject({ method: 'GET', url: '/api/proxies' });
+    expect(res.statusCode).toBe(200);
+    return (res.json() as ProxyStatus[]).find((p) => p.node === nodeId);
+  }
+
+  /** Until Envoy has ACKed every type at `generation` (the SotW version is `<generation>-<hash8>`). */
+  async function waitAcked(generation: number): Promise<ProxyStatus> {
+    return waitFor(`${nodeId} to ACK generation ${generation}`, async () => {
+      const p = await proxy();
+      return p && XDS_TYPES.every((t) => p.types[t].acked?.startsWith(`${generation}-`)) ? p : undefined;
+    });
+  }
+
+  async function share(path: string, upstream: string, extra: Record<string, string> = {}): Promise<number> {
+    const tally = await fire(url(path), REQUESTS, { headers: headers(extra), concurrency: 8 });
+    const answered = Object.entries(tally.counts).filter(([k]) => k.startsWith('reviews-')).reduce((a, [, n]) => a + n, 0);
+    expect(answered, JSON.stringify(tally.counts)).toBe(REQUESTS);
+    return (tally.counts[upstream] ?? 0) / REQUESTS;
+  }
+
+  async function who(path: string, extra: Record<string, string> = {}): Promise<string> {
+    const res = await request(url(path), { headers: headers(extra) });
+    return res.status === 200 ? (JSON.parse(res.body) as UpstreamReply).upstream : `status:${res.status}`;
+  }
+
+  beforeAll(async () => {
+    upstreams = await startUpstreams(['reviews-v1', 'reviews-v2', 'reviews-v3']);
+    listenerPort = await freePort();
+    mesh = reviewsMesh({ listener: listenerPort, v1: upstreams.port('reviews-v1'), v2: upstreams.port('reviews-v2'), v3: upstreams.port('reviews-v3') });
+    source = new MemorySnapshotSource(mesh.snapshot({ weights: { v1: 80, v2: 20 }, withV3: false }));
+    await startServer(0);
+    bootstrapFile = writeConfigFile(
+      adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId, cluster: 'meshlog', namespace: 'default', delta: mode === 'delta', adminPort: 0 }),
+    );
+    envoy = await startEnvoy(bootstrapFile);
+  });
+
+  afterAll(async () => {
+    await envoy?.stop();
+    await server?.close(500);
+    await api?.close();
+    await upstreams?.close();
+  });
+
+  it('routes the initial config: 80/20 split and the end-user header match', async () => {
+    await waitAcked(1);
+    await waitFor('the listener to serve', async () => (await who('/')).startsWith('reviews-'));
+    const v1 = await share('/', 'reviews-v1');
+    expect(v1).toBeGreaterThan(0.75);
+    expect(v1).toBeLessThan(0.85);
+    expect(await share('/', 'reviews-v2', { 'end-user': 'jason' })).toBe(1);
+  });
+
+  it('converges on a new split plus a new subset with zero failed requests under load', async () => {
+    const load = startSteadyLoad(url('/'), headers());
+    const jasonLoad = startSteadyLoad(url('/'), headers({ 'end-user': 'jason' }), 1);
+    await sleep(300);
+    const { generation } = source.set(mesh.snapshot({ weights: { v1: 20, v2: 80 }, withV3: true }));
+    await waitAcked(generation);
+    await waitFor('/v3 to reach the new subset', async () => (await who('/v3')) === 'reviews-v3');
+    await sleep(300);
+    const seen = await load.stop();
+    const jason = await jasonLoad.stop();
+    expect(seen.failures).toEqual([]);
+    expect(jason.failures).toEqual([]);
+    expect(seen.ok).toBeGreaterThan(20);
+    expect(Object.keys(jason.byUpstream)).toEqual(['reviews-v2']);
+    const v2 = await share('/', 'reviews-v2');
+    expect(v2).toBeGreaterThan(0.75);
+    expect(v2).toBeLessThan(0.85);
+  });
+
+  it('a route table Envoy rejects: NACK with its error in status, parked, traffic on the previous config', async () => {
+    const before = await proxy();
+    const { generation } = source.set(mesh.snapshot({ weights: { v1: 20, v2: 80 }, withV3: true, badRegex: true }));
+    const nacked = await waitFor('the NACK to show in /api/proxies', async () => {
+      const p = await proxy();
+      return p?.types.rds.nack?.version.startsWith(`${generation}-`) ? p : undefined;
+    });
+    // Envoy's own words: the regex it could not compile.
+    expect(nacked.types.rds.nack?.message).toContain('/bad((');
+    expect(nacked.types.rds.acked).toBe(before?.types.rds.acked);
+    const pushes = server.metrics.pushes.rds;
+    const nacks = server.metrics.nacks.rds;
+    await sleep(2000);
+    // Parked: no resend of the rejected version (no new RDS response, no second NACK).
+    expect(server.metrics.pushes.rds).toBe(pushes);
+    expect(server.metrics.nacks.rds).toBe(nacks);
+    // Envoy keeps the last good route table.
+    const v2 = await share('/', 'reviews-v2');
+    expect(v2).toBeGreaterThan(0.75);
+    expect(v2).toBeLessThan(0.85);
+    expect(await who('/v3')).toBe('reviews-v3');
+
+    const good = source.set(mesh.snapshot({ weights: { v1: 50, v2: 50 }, withV3: true }));
+    await waitAcked(good.generation);
+    const v1 = await share('/', 'reviews-v1');
+    expect(v1).toBeGreaterThan(0.45);
+    expect(v1).toBeLessThan(0.55);
+  });
+
+  it('a restarted Envoy gets the current config', async () => {
+    const generation = source.current()!.generation;
+    await envoy.stop();
+    envoy = await startEnvoy(bootstrapFile);
+    await waitAcked(generation);
+    await waitFor('the listener to serve again', async () => (await who('/')).startsWith('reviews-'));
+    const v1 = await share('/', 'reviews-v1');
+    expect(v1).toBeGreaterThan(0.45);
+    expect(v1).toBeLessThan(0.55);
+    expect(await who('/v3')).toBe('reviews-v3');
+    expect((await api.inject({ method: 'GET', url: '/api/proxies' })).json().filter((p: ProxyStatus) => p.node === nodeId)).toHaveLength(1);
+  });
+
+  it('keeps routing while the server is down and resyncs when it is back on the same port', async () => {
+    const port = server.port;
+    const load = startSteadyLoad(url('/'), headers());
+    await server.close(500);
+    await api.close();
+    await sleep(1500);
+    await startServer(port);
+    await waitAcked(source.current()!.generation);
+    const seen = await load.stop();
+    expect(seen.failures).toEqual([]);
+    expect(seen.ok).toBeGreaterThan(20);
+    // The proxy follows the restarted server: a new split reaches it.
+    const { generation } = source.set(mesh.snapshot({ weights: { v1: 90, v2: 10 }, withV3: true }));
+    await waitAcked(generation);
+    const v1 = await share('/', 'reviews-v1');
+    expect(v1).toBeGreaterThan(0.85);
+    expect(v1).toBeLessThan(0.95);
+  });
+});

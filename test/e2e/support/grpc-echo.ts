@@ -1,0 +1,41 @@
+// Tiny gRPC servers that answer one unary method with their own name, so a test can count
+// which backend a gRPC client's call reached. Raw bytes in and out: no .proto needed.
+import * as grpc from '@grpc/grpc-js';
+
+export const WHO_METHOD = '/meshlog.e2e.Echo/Who';
+
+const raw = (b: Buffer): Buffer => b;
+
+export interface EchoServer {
+  readonly name: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startEchoServer(name: string): Promise<EchoServer> {
+  const server = new grpc.Server();
+  const service = {
+    Who: { path: WHO_METHOD, requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
+  } as unknown as grpc.ServiceDefinition;
+  server.addService(service, {
+    Who: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => callback(null, Buffer.from(name)),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return {
+    name,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2000);
+        server.tryShutdown(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,81 @@
+// `meshlog explain` through the real CLI, reading real git repositories and folders.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Explanation } from '../../src/explain/index.ts';
+import { runCli } from '../cli/run-cli.ts';
+import { meshFiles } from '../diff/mesh-texts.ts';
+import { createRepo, type TestRepo } from '../support/git-repo.ts';
+
+const FIXTURE = path.join(import.meta.dirname, '../fixtures/explain');
+
+describe('meshlog explain', () => {
+  let repo: TestRepo;
+  let before: string;
+  let after: string;
+
+  beforeAll(() => {
+    repo = createRepo();
+    repo.write(meshFiles({ v1: 100, v2: 0 }));
+    before = repo.commit('all to v1');
+    repo.write(meshFiles({ v1: 100, v2: 0, jason: true }));
+    after = repo.commit('jason to v2');
+  });
+  afterAll(() => repo.cleanup());
+
+  const jason = 'GET http://reviews:9080/reviews/1 -H end-user:jason';
+
+  it('explains a request against a git revision, with the rule file:line', async () => {
+    const r = await runCli(['explain', '--request', jason, '--repo', repo.dir, '--rev', after, '--view', 'sidecar~shop']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('View:         sidecar~shop');
+    expect(r.stdout).toContain('Matched:      #1 vs/shop/reviews/http/0/match/0 [header end-user=jason]');
+    expect(r.stdout).toMatch(/Source: {7}routing\/reviews-vs\.yaml:7:\d+ \(VirtualService shop\/reviews, spec\.http\[0\]\)/);
+    expect(r.stdout).toMatch(/reviews:9080 v2\s+100%/);
+  });
+
+  it('gives the answer of each revision', async () => {
+    const old = await runCli(['explain', '-r', jason, '--repo', repo.dir, '--rev', before, '--view', 'sidecar~shop', '-o', 'json']);
+    expect(old.code).toBe(0);
+    const e = JSON.parse(old.stdout) as Explanation;
+    expect(e.route?.name).toBe('vs/shop/reviews/http/0/match/0');
+    expect(e.outcome).toMatchObject({ kind: 'forward', destinations: [{ subset: 'v1', percent: 100 }] });
+    const yaml = await runCli(['explain', '-r', jason, '--repo', repo.dir, '--rev', after, '--view', 'sidecar~shop', '-o', 'yaml']);
+    expect(yaml.stdout).toContain('subset: v2');
+  });
+
+  it('reads a folder and explains a 404 with the reasons and a hint', async () => {
+    const r = await runCli(['explain', '-r', 'GET http://ratings:9080/other', FIXTURE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('404 Not Found (Envoy response flag NR)');
+    expect(r.stdout).toContain('Hint:         host "ratings:9080" is routed in view sidecar~shop (try --view)');
+    const scoped = await runCli(['explain', '-r', 'GET http://ratings:9080/other', FIXTURE, '--view', 'sidecar~shop']);
+    expect(scoped.stdout).toContain('path /other does not start with /ratings');
+    expect(scoped.stdout).toContain('header x-fault is absent (rule: x-fault=abort)');
+  });
+
+  it('exits 2 for a bad request, an unknown view or conflicting flags', async () => {
+    const bad = await runCli(['explain', '-r', 'GET reviews', FIXTURE]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bad --request: URL must start with http:// or https://');
+    expect((await runCli(['explain', FIXTURE])).code).toBe(2);
+    const view = await runCli(['explain', '-r', jason, FIXTURE, '--view', 'nope']);
+    expect(view.code).toBe(2);
+    expect(view.stderr).toContain('no view named "nope" (views: sidecar, sidecar~shop)');
+    expect((await runCli(['explain', '-r', jason, FIXTURE, '--view', 'sidecar', '--gateway', 'a/b'])).code).toBe(2);
+  });
+
+  it('exits 1 on invalid config and 3 on an unknown revision', async () => {
+    const broken = createRepo();
+    try {
+      broken.write({ 'vs.yaml': 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [x]\n  http:\n    - route: []\n      bogus: 1\n' });
+      broken.commit('broken');
+      const r = await runCli(['explain', '-r', jason, '--repo', broken.dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/vs\.yaml:\d+:\d+: error ML\d{4}/);
+      expect((await runCli(['explain', '-r', jason, '--repo', broken.dir, '--rev', 'nope'])).code).toBe(3);
+    } finally {
+      broken.cleanup();
+    }
+  });
+});

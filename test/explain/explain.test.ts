@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import type { IrRoute } from '../../src/compile/ir/types.ts';
+import { explain, parseRequest, renderExplanationText } from '../../src/explain/index.ts';
+import { findVirtualHost } from '../../src/explain/domain-match.ts';
+import { cname, forward, match, mesh, route, table, view, vhost } from '../diff/ir-builders.ts';
+
+const V1 = cname('reviews', 'v1');
+const V2 = cname('reviews', 'v2');
+
+function req(text: string) {
+  const r = parseRequest(text);
+  if (!r.ok) throw new Error(r.error);
+  return r.request;
+}
+
+function run(routes: IrRoute[], request: string) {
+  const ir = mesh([view('sidecar', [table('9080', [vhost('reviews', routes)])])]);
+  return explain(ir, req(request));
+}
+
+/** Name of the matched route, or 'NR' when Envoy would answer 404. */
+function matched(routes: IrRoute[], request: string): string {
+  return run(routes, request).route?.name ?? 'NR';
+}
+
+const header = (name: string, value?: { kind: 'exact' | 'prefix' | 'regex'; value: string }, invert = false) => ({ name, invert, ...(value ? { value } : {}) });
+
+describe('virtual host selection (Envoy domain rules)', () => {
+  const hosts = [
+    vhost('a', [route('exact')], 80, ['www.example.com', 'www.example.com:8080']),
+    vhost('b', [route('suffix-short')], 80, ['*.com']),
+    vhost('c', [route('suffix-long')], 80, ['*.example.com']),
+    vhost('d', [route('prefix')], 80, ['api.*']),
+    vhost('e', [route('any')], 80, ['*']),
+  ];
+  const pick = (host: string) => {
+    const m = findVirtualHost(hosts, host);
+    return m ? `${m.virtualHost.routes[0]?.name}/${m.rule}` : 'none';
+  };
+
+  it('prefers exact, then the longest suffix wildcard, then prefix, then *', () => {
+    expect(pick('www.example.com')).toBe('exact/exact');
+    expect(pick('WWW.Example.COM')).toBe('exact/exact');
+    expect(pick('shop.example.com')).toBe('suffix-long/suffix');
+    expect(pick('shop.other.com')).toBe('suffix-short/suffix');
+    expect(pick('api.internal')).toBe('prefix/prefix');
+    expect(pick('api.example.com')).toBe('suffix-long/suffix');
+    expect(pick('elsewhere')).toBe('any/any');
+  });
+
+  it('treats the port as part of the host', () => {
+    expect(pick('www.example.com:8080')).toBe('exact/exact');
+    // `*.com` does not match: the string ends in `:9999`, so only `*` is left.
+    expect(pick('www.example.com:9999')).toBe('any/any');
+  });
+
+  it('requires the wildcard to stand for at least one character', () => {
+    expect(pick('example.com')).toBe('suffix-short/suffix');
+    expect(findVirtualHost([vhost('x', [route('only')], 80, ['*.example.com'])], '.example.com')).toBeUndefined();
+  });
+});
+
+describe('route matching', () => {
+  it('matches exact paths on the path without query, with ignoreCase', () => {
+    const r = [route('exact', { match: match({ path: { kind: 'exact', value: '/Login' } }) })];
+    expect(matched(r, 'GET http://reviews:9080/Login?next=/x')).toBe('exact');
+    expect(matched(r, 'GET http://reviews:9080/login')).toBe('NR');
+    const ci = [route('ci', { match: match({ path: { kind: 'exact', value: '/Login' }, ignoreCase: true }) })];
+    expect(matched(ci, 'GET http://reviews:9080/LOGIN')).toBe('ci');
+  });
+
+  it('matches prefixes on the path without the query string', () => {
+    const r = [route('p', { match: match({ path: { kind: 'prefix', value: '/api/v1' } }) })];
+    expect(matched(r, 'GET http://reviews:9080/api/v1/x')).toBe('p');
+    expect(matched(r, 'GET http://reviews:9080/api/v1x')).toBe('p');
+    expect(matched(r, 'GET http://reviews:9080/api?x=/api/v1')).toBe('NR');
+    expect(matched(r, 'GET http://reviews:9080/API/v1')).toBe('NR');
+  });
+
+  it('requires a regex to match the whole path, with RE2 syntax', () => {
+    const r = [route('re', { match: match({ path: { kind: 'regex', value: '/api/v[0-9]+' } }) })];
+    expect(matched(r, 'GET http://reviews:9080/api/v12')).toBe('re');
+    expect(matched(r, 'GET http://reviews:9080/api/v12/more')).toBe('NR');
+    expect(matched(r, 'GET http://reviews:9080/api/v12?q=1')).toBe('re');
+    // RE2 has no lookahead: an IR carrying one can never match, and the reason says why.
+    const bad = run([route('look', { match: match({ path: { kind: 'regex', value: '/(?=a).*' } }) })], 'GET http://reviews:9080/a');
+    expect(bad.route).toBeUndefined();
+    expect(bad.tried[0]?.reasons[0]).toMatch(/invalid RE2 regex/);
+  });
+
+  it('matches headers: exact, prefix, regex, present, and inverted', () => {
+    const r = [
+      route('exact', { match: match({ headers: [header('end-user', { kind: 'exact', value: 'jason' })] }) }),
+      route('prefix', { match: match({ headers: [header('x-team', { kind: 'prefix', value: 'pay' })] }) }),
+      route('regex', { match: match({ headers: [header('x-ver', { kind: 'regex', value: 'v[12]' })] }) }),
+      route('present', { match: match({ headers: [header('x-debug')] }) }),
+      route('not-canary', { match: match({ headers: [header('x-canary', { kind: 'exact', value: 'yes' }, true)] }) }),
+      route('rest'),
+    ];
+    expect(matched(r, 'GET http://reviews:9080/ -H end-user:jason')).toBe('exact');
+    expect(matched(r, 'GET http://reviews:9080/ -H end-user:Jason -H x-team:payments')).toBe('prefix');
+    expect(matched(r, 'GET http://reviews:9080/ -H x-ver:v2 -H x-canary:yes')).toBe('regex');
+    expect(matched(r, 'GET http://reviews:9080/ -H x-ver:v22 -H x-canary:yes')).toBe('rest');
+    expect(matched(r, 'GET http://reviews:9080/ -H x-debug: -H x-canary:yes')).toBe('present');
+    expect(matched(r, 'GET http://reviews:9080/ -H x-canary:no')).toBe('not-canary');
+    // As Envoy: an absent header fails a value match even when inverted (checked against Envoy in explain-vs-envoy).
+    expect(matched(r, 'GET http://reviews:9080/')).toBe('rest');
+    expect(matched(r, 'GET http://reviews:9080/ -H x-canary:yes')).toBe('rest');
+    const notPresent = [route('no-debug', { match: match({ headers: [header('x-debug', undefined, true)] }) })];
+    expect(matched(notPresent, 'GET http://reviews:9080/')).toBe('no-debug');
+    expect(matched(notPresent, 'GET http://reviews:9080/ -H x-debug:1')).toBe('NR');
+  });
+
+  it('joins repeated headers with a comma, as Envoy does', () => {
+    const r = [route('joined', { match: match({ headers: [header('k', { kind: 'exact', value: 'a,b' })] }) })];
+    expect(matched(r, 'GET http://reviews:9080/ -H k:a -H k:b')).toBe('joined');
+    expect(matched(r, 'GET http://reviews:9080/ -H k:a')).toBe('NR');
+  });
+
+  it('matches :method and :authority pseudo-headers', () => {
+    const r = [
+      route('post', { match: match({ headers: [header(':method', { kind: 'exact', value: 'POST' })] }) }),
+      route('auth', { match: match({ headers: [header(':authority', { kind: 'prefix', value: 'reviews.default' })] }) }),
+    ];
+    expect(matched(r, 'POST http://reviews:9080/')).toBe('post');
+    expect(matched(r, 'GET http://reviews.default:9080/')).toBe('auth');
+    expect(matched(r, 'GET http://reviews:9080/')).toBe('NR');
+  });
+
+  it('matches query parameters: exact, regex, present; decoded', () => {
+    const r = [
+      route('exact', { match: match({ queryParams: [{ name: 'u', value: { kind: 'exact', value: 'a b' } }] }) }),
+      route('regex', { match: match({ queryParams: [{ name: 'v', value: { kind: 'regex', value: '[0-9]+' } }] }) }),
+      route('present', { match: match({ queryParams: [{ name: 'debug' }] }) }),
+    ];
+    expect(matched(r, 'GET http://reviews:9080/?u=a%20b')).toBe('exact');
+    expect(matched(r, 'GET http://reviews:9080/?v=42')).toBe('regex');
+    expect(matched(r, 'GET http://reviews:9080/?v=4x&debug')).toBe('present');
+    expect(matched(r, 'GET http://reviews:9080/?x=1')).toBe('NR');
+  });
+});
+
+describe('explanation', () => {
+  const jason = route('vs/default/reviews/http/0/match/0', {
+    match: match({ headers: [header('end-user', { kind: 'exact', value: 'jason' })] }),
+    action: forward([V2, 100]),
+  });
+  const split = route('vs/default/reviews/http/1/match/0', {
+    action: forward([V1, 90], [V2, 10]),
+    fault: { abort: { httpStatus: 503, percent: 10 } },
+    source: { file: 'vs/reviews.yaml', line: 14, column: 7, kind: 'VirtualService', namespace: 'default', name: 'reviews', field: 'spec.http[1]' },
+  });
+
+  it('reports view, listener, host, the tried routes with reasons, source, weights and fault', () => {
+    const e = run([jason, split], 'GET http://reviews:9080/x');
+    expect(e.view).toBe('sidecar');
+    expect(e.listener).toEqual({ name: '0.0.0.0_9080', port: 9080, routeTable: '9080' });
+    expect(e.virtualHost).toEqual({ name: 'reviews.default.svc.cluster.local:9080', domain: 'reviews:9080', rule: 'exact' });
+    expect(e.tried).toMatchObject([{ index: 1, name: jason.name, reasons: ['header end-user is absent (rule: end-user=jason)'] }]);
+    expect(e.route).toMatchObject({ index: 2, name: split.name, source: { file: 'vs/reviews.yaml', line: 14 } });
+    expect(e.outcome).toMatchObject({ kind: 'forward', destinations: [{ cluster: V1, subset: 'v1', percent: 90 }, { cluster: V2, subset: 'v2', percent: 10 }] });
+    expect(e.fault).toEqual({ abort: { httpStatus: 503, percent: 10 } });
+    const text = renderExplanationText(e);
+    expect(text).toContain('Source:       vs/reviews.yaml:14:7 (VirtualService default/reviews, spec.http[1])');
+    expect(text).toContain('header end-user is absent (rule: end-user=jason)');
+    expect(text).toMatch(/reviews:9080 v1\s+90%/);
+    expect(text).toContain('Fault:        abort HTTP 503 for 10% of requests');
+  });
+
+  it('answers 404 NR when no route or no host matches', () => {
+    const e = run([jason], 'GET http://reviews:9080/');
+    expect(e.outcome).toMatchObject({ kind: 'not_found', status: 404, responseFlag: 'NR' });
+    expect(e.tried).toHaveLength(1);
+    const h = run([jason], 'GET http://nowhere:9080/');
+    expect(h.outcome).toMatchObject({ kind: 'not_found', status: 404 });
+    expect(h.virtualHost).toBeUndefined();
+  });
+
+  it('reports a port without a listener and an unknown view', () => {
+    expect(run([jason], 'GET http://reviews:7000/').outcome).toMatchObject({ kind: 'no_listener' });
+    const ir = mesh([view('sidecar', [table('9080', [vhost('reviews', [split])])])]);
+    expect(explain(ir, req('GET http://reviews:9080/'), { view: 'nope' }).outcome).toMatchObject({ kind: 'unknown_view', available: ['sidecar'] });
+  });
+
+  it('selects a gateway view by ns/name', () => {
+    const gw = view('gateway~istio-system~bookinfo', [table('http.80', [vhost('bookinfo', [route('gw-route')], 80, ['bookinfo.example.com'])])], 'gateway');
+    const ir = mesh([view('sidecar', [table('9080', [vhost('reviews', [split])])]), gw]);
+    const e = explain(ir, req('GET http://bookinfo.example.com/'), { view: 'istio-system/bookinfo' });
+    expect(e.view).toBe('gateway~istio-system~bookinfo');
+    expect(e.route?.name).toBe('gw-route');
+  });
+
+  it('computes redirect locations as Envoy does', () => {
+    const redirect = (r: Record<string, unknown>, request: string) => {
+      const routes = [route('r', { action: { kind: 'redirect', code: 301, ...r } as never })];
+      const e = explain(mesh([view('sidecar', [table('9080', [vhost('any', routes, 9080, ['*'])])])]), req(request));
+      return e.outcome.kind === 'redirect' ? `${e.outcome.status} ${e.outcome.location}` : e.outcome.kind;
+    };
+    expect(redirect({ uri: '/new' }, 'GET http://reviews:9080/old?q=1')).toBe('301 http://reviews:9080/new?q=1');
+    expect(redirect({ uri: '/new?x=2' }, 'GET http://reviews:9080/old?q=1')).toBe('301 http://reviews:9080/new?x=2');
+    expect(redirect({ authority: 'other.example' }, 'GET http://reviews:9080/p')).toBe('301 http://other.example/p');
+    expect(redirect({ port: 8443, scheme: 'https' }, 'GET http://reviews:9080/p')).toBe('301 https://reviews:8443/p');
+    expect(redirect({ scheme: 'https' }, 'GET http://reviews:9080/p -H host:reviews:80')).toBe('301 https://reviews/p');
+  });
+
+  it('reports a direct response', () => {
+    const e = run([route('d', { action: { kind: 'direct_response', status: 418, body: 'teapot' } })], 'GET http://reviews:9080/');
+    expect(e.outcome).toEqual({ kind: 'direct_response', status: 418, body: 'teapot' });
+  });
+});

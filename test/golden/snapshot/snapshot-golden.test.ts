@@ -1,0 +1,72 @@
+// Golden tests at the IR → xDS boundary: every `<scenario>.in.yaml` here is a MeshIR; it is
+// assembled into a snapshot and printed as the config dump, which must equal
+// `<scenario>.out.yaml`. `MESHLOG_UPDATE_GOLDEN=1` rewrites the outputs and deletes stale
+// ones. Every view of every scenario, as a static bootstrap, must pass the real Envoy's
+// `--mode validate`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import type { MeshIR } from '../../../src/compile/ir/types.ts';
+import { assembleSnapshot, checkConsistency } from '../../../src/compile/xds/index.ts';
+import { configDump } from '../../../src/envoy/config-dump.ts';
+import { staticBootstrap } from '../../../src/envoy/static-bootstrap.ts';
+import { validateConfig } from '../../support/envoy-process.ts';
+
+const DIR = import.meta.dirname;
+const UPDATE = process.env.MESHLOG_UPDATE_GOLDEN === '1';
+const scenarios = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.in.yaml'))
+  .map((f) => f.slice(0, -'.in.yaml'.length))
+  .sort();
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-golden-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function load(scenario: string): MeshIR {
+  return YAML.parse(fs.readFileSync(path.join(DIR, `${scenario}.in.yaml`), 'utf8')) as MeshIR;
+}
+
+describe('IR → snapshot golden files', () => {
+  it('has scenarios', () => expect(scenarios.length).toBeGreaterThan(0));
+
+  if (UPDATE) {
+    it('deletes outputs whose input is gone', () => {
+      for (const f of fs.readdirSync(DIR).filter((f) => f.endsWith('.out.yaml'))) {
+        if (!scenarios.includes(f.slice(0, -'.out.yaml'.length))) fs.rmSync(path.join(DIR, f));
+      }
+    });
+  } else {
+    it('has no stale outputs', () => {
+      const stale = fs.readdirSync(DIR).filter((f) => f.endsWith('.out.yaml') && !scenarios.includes(f.slice(0, -'.out.yaml'.length)));
+      expect(stale).toEqual([]);
+    });
+  }
+
+  for (const scenario of scenarios) {
+    describe(scenario, () => {
+      const snapshot = assembleSnapshot(load(scenario), null);
+
+      it('matches the golden config dump', () => {
+        expect(checkConsistency(snapshot)).toEqual([]);
+        const actual = YAML.stringify(configDump(snapshot), { lineWidth: 0 });
+        const outFile = path.join(DIR, `${scenario}.out.yaml`);
+        if (UPDATE) fs.writeFileSync(outFile, actual);
+        expect(fs.existsSync(outFile), `${outFile} missing: run with MESHLOG_UPDATE_GOLDEN=1`).toBe(true);
+        expect(actual).toBe(fs.readFileSync(outFile, 'utf8'));
+      });
+
+      for (const view of snapshot.views) {
+        it(`view ${view.name} passes envoy --mode validate`, () => {
+          const file = path.join(tmp, `${scenario}.${view.name.replaceAll('~', '_')}.yaml`);
+          fs.writeFileSync(file, YAML.stringify(staticBootstrap(snapshot, view.name, { adminPort: 0 })));
+          const result = validateConfig(file);
+          expect(result.output).toContain('OK');
+          expect(result.ok).toBe(true);
+        });
+      }
+    });
+  }
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { basicResources, cluster, endpoints, makeSnapshot, routeConfig } from './support/snapshots.ts';
+import { client, serverWith } from './support/harness.ts';
+import type { ResourceSpec } from './support/snapshots.ts';
+
+const node = { id: 'delta-1' };
+const snapshotOf = (resources: ResourceSpec[]) => makeSnapshot([{ name: 'sidecar', resources }]);
+
+describe('Delta ADS', () => {
+  it('sends the wildcard CDS set with per-resource versions equal to resource hashes', async () => {
+    const snap = snapshotOf(basicResources());
+    const { server } = await serverWith(snap, 4);
+    const c = client(server.port, 'delta');
+    c.delta('cds', { node });
+    const r = await c.next();
+    expect(r.type).toBe('cds');
+    expect(r.names).toEqual(['outbound|9080||ratings', 'outbound|9080||reviews']);
+    const hashes = Object.fromEntries(snap.views[0]!.resources.cds.map((e) => [e.name, e.hash]));
+    expect(r.versions).toEqual(hashes);
+    expect(r.version).toBe(`4-${snap.views[0]!.typeHashes.cds.slice(0, 8)}`);
+    expect(r.removed).toEqual([]);
+  });
+
+  it('honours initial_resource_versions: only what differs is sent, stale names removed', async () => {
+    const snap = snapshotOf(basicResources());
+    const { server } = await serverWith(snap);
+    const reviews = snap.views[0]!.resources.cds.find((e) => e.name === 'outbound|9080||reviews')!;
+    const c = client(server.port, 'delta');
+    c.delta('cds', {
+      node,
+      initial: { 'outbound|9080||reviews': reviews.hash, 'outbound|9080||ratings': 'old-version', 'outbound|9080||gone': 'x' },
+    });
+    const r = await c.next();
+    expect(r.names).toEqual(['outbound|9080||ratings']);
+    expect(r.removed).toEqual(['outbound|9080||gone']);
+  });
+
+  it('reports deletions and unknown names in removed_resources, then sends names when they appear', async () => {
+    const { server, source } = await serverWith(snapshotOf(basicResources()));
+    const c = client(server.port, 'delta');
+    c.delta('rds', { node, subscribe: ['routes_10000', 'routes_later'] });
+    const r1 = await c.next();
+    expect(r1.names).toEqual(['routes_10000']);
+    expect(r1.removed).toEqual(['routes_later']);
+    c.delta('rds', { nonce: r1.nonce });
+    await c.expectSilence(150);
+    source.set(snapshotOf([...basicResources().filter((r) => r.type !== 'rds'), routeConfig('routes_later', 'outbound|9080||ratings')]));
+    const r2 = await c.next();
+    expect(r2.names).toEqual(['routes_later']);
+    expect(r2.removed).toEqual(['routes_10000']);
+  });
+
+  it('sends only changed resources on a new snapshot and nothing for an unchanged one', async () => {
+    const { server, source } = await serverWith(snapshotOf(basicResources()));
+    const c = client(server.port, 'delta');
+    c.delta('cds', { node });
+    const r1 = await c.next();
+    c.delta('cds', { nonce: r1.nonce });
+    await c.expectSilence(100);
+    source.set(snapshotOf(basicResources()));
+    await c.expectSilence(150);
+    source.set(snapshotOf([...basicResources(), cluster('outbound|80||new')]));
+    const r2 = await c.next();
+    expect(r2.names).toEqual(['outbound|80||new']);
+    expect(r2.removed).toEqual([]);
+    expect(server.status.list()[0]!.types.cds.acked).toBe(r1.version);
+  });
+
+  it('sends EDS for updated clusters right after the CDS push, even with unchanged endpoints', async () => {
+    const { server, source } = await serverWith(snapshotOf(basicResources()));
+    const c = client(server.port, 'delta');
+    c.delta('cds', { node });
+    const cds1 = await c.next();
+    c.delta('cds', { nonce: cds1.nonce });
+    c.delta('eds', { subscribe: ['outbound|9080||ratings', 'outbound|9080||reviews'] });
+    const eds1 = await c.next();
+    c.delta('eds', { nonce: eds1.nonce });
+    await c.expectSilence(100);
+    source.set(snapshotOf(basicResources().map((r) => (r.type === 'cds' && r.name === 'outbound|9080||reviews' ? cluster(r.name, { connect_timeout: { seconds: 3 } }) : r))));
+    const cds2 = await c.next();
+    const eds2 = await c.next();
+    expect([cds2.type, cds2.names]).toEqual(['cds', ['outbound|9080||reviews']]);
+    expect([eds2.type, eds2.names]).toEqual(['eds', ['outbound|9080||reviews']]);
+  });
+
+  it('applies subscription changes carried by a stale nonce, but not its NACK', async () => {
+    const { server, source } = await serverWith(snapshotOf(basicResources()));
+    const c = client(server.port, 'delta');
+    c.delta('eds', { node, subscribe: ['outbound|9080||reviews'] });
+    const e1 = await c.next();
+    source.set(snapshotOf(basicResources().map((r) => (r.type === 'eds' && r.name === 'outbound|9080||reviews' ? endpoints(r.name, 9005) : r))));
+    const e2 = await c.next();
+    expect(e2.nonce).not.toBe(e1.nonce);
+    c.delta('eds', { nonce: e1.nonce, error: 'old complaint', subscribe: ['outbound|9080||ratings'] });
+    const e3 = await c.next();
+    expect(e3.names).toEqual(['outbound|9080||ratings']);
+    expect(server.status.list()[0]!.types.eds.nack).toBeNull();
+  });
+
+  it('records a NACK and does not resend the rejected resource; a newer version is sent', async () => {
+    const { server, source } = await serverWith(snapshotOf(basicResources()));
+    const c = client(server.port, 'delta');
+    c.delta('cds', { node });
+    const r1 = await c.next();
+    c.delta('cds', { nonce: r1.nonce });
+    await c.expectSilence(100);
+    source.set(snapshotOf([...basicResources(), cluster('bad', { connect_timeout: { seconds: -1 } })]));
+    const bad = await c.next();
+    c.delta('cds', { nonce: bad.nonce, error: 'cluster bad: invalid connect_timeout' });
+    await c.expectSilence(300);
+    expect(server.status.list()[0]!.types.cds.nack).toEqual({ version: bad.version, message: 'cluster bad: invalid connect_timeout' });
+    source.set(snapshotOf([...basicResources(), cluster('bad')]));
+    const fixed = await c.next();
+    expect(fixed.names).toEqual(['bad']);
+  });
+
+  it('resends a resource on re-subscription', async () => {
+    const { server } = await serverWith(snapshotOf(basicResources()));
+    const c = client(server.port, 'delta');
+    c.delta('rds', { node, subscribe: ['routes_10000'] });
+    const r1 = await c.next();
+    c.delta('rds', { nonce: r1.nonce, unsubscribe: ['routes_10000'] });
+    await c.expectSilence(150);
+    c.delta('rds', { nonce: r1.nonce, subscribe: ['routes_10000'] });
+    const r2 = await c.next();
+    expect(r2.names).toEqual(['routes_10000']);
+  });
+});

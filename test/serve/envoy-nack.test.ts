@@ -1,0 +1,64 @@
+// Real Envoy against the in-process server with a test-only snapshot source: a resource
+// Envoy rejects is NACKed, the NACK (with Envoy's message) shows in status, the server
+// does not resend it, and the next good snapshot is taken. SotW and Delta.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { adsBootstrap } from '../../src/envoy/ads-bootstrap.ts';
+import { silentLogger } from '../../src/serve/logger.ts';
+import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
+import { startXdsServer, type XdsServer } from '../../src/serve/xds-server.ts';
+import { startEnvoy, type EnvoyProcess } from '../support/envoy-process.ts';
+import { basicResources, cluster, endpoints, makeSnapshot, type ResourceSpec } from './support/snapshots.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const snap = (extra: ResourceSpec[] = []) =>
+  makeSnapshot([{ name: 'sidecar', resources: [...basicResources({ port: 0 }), ...extra] }]);
+
+for (const delta of [false, true]) {
+  describe(`real Envoy, ${delta ? 'Delta' : 'SotW'}`, () => {
+    it('NACKs a bad cluster: status shows Envoy\'s error, no resend, next good snapshot taken', async () => {
+      const source = new MemorySnapshotSource(snap(), 1);
+      const server: XdsServer = await startXdsServer({ source, port: 0, logger: silentLogger });
+      cleanups.push(() => server.close(500));
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-nack-')), 'envoy.json');
+      fs.writeFileSync(file, JSON.stringify(adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId: 'e', cluster: 'c', delta, adminPort: 0 })));
+      const envoy: EnvoyProcess = await startEnvoy(file);
+      cleanups.push(() => envoy.stop());
+      const cds = () => server.status.list()[0]?.types.cds;
+      await until('initial ACK', () => (cds()?.acked && cds()!.acked === cds()!.sent ? true : undefined));
+
+      source.set(snap([cluster('broken', { connect_timeout: { seconds: -5 } })]));
+      const nack = await until('NACK', () => cds()?.nack ?? undefined);
+      expect(nack.version.startsWith('2-')).toBe(true);
+      expect(nack.message).toMatch(/connect_timeout|Duration|broken/i);
+      const pushes = server.metrics.pushes.cds;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(server.metrics.pushes.cds).toBe(pushes);
+      expect(server.metrics.nacks.cds).toBe(1);
+      expect(cds()!.acked!.startsWith('1-')).toBe(true);
+      const clusters = await (await fetch(`${envoy.adminUrl}/clusters`)).text();
+      expect(clusters).not.toContain('broken::');
+
+      // Every EDS cluster needs its endpoints, or Envoy keeps it warming (and defers the ACK).
+      source.set(snap([cluster('fixed'), endpoints('fixed', 9009)]));
+      await until('fixed snapshot ACKed', () => (cds()?.acked?.startsWith('3-') ? true : undefined));
+      expect(await (await fetch(`${envoy.adminUrl}/clusters`)).text()).toContain('fixed::');
+    }, 40_000);
+  });
+}

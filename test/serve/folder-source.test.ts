@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
+import { silentLogger, type Logger } from '../../src/serve/logger.ts';
+import type { ActiveSnapshot } from '../../src/serve/snapshot-source.ts';
+
+const TEMPLATE = path.resolve(import.meta.dirname, '../../config-repo-template');
+const dirs: string[] = [];
+const sources: FolderSnapshotSource[] = [];
+
+afterEach(async () => {
+  for (const s of sources.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function copyTemplate(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-folder-'));
+  dirs.push(dir);
+  fs.cpSync(TEMPLATE, dir, { recursive: true });
+  return dir;
+}
+
+function nextActivation(source: FolderSnapshotSource, timeoutMs = 10_000): Promise<ActiveSnapshot> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no activation')), timeoutMs);
+    const off = source.subscribe((a) => {
+      clearTimeout(timer);
+      off();
+      resolve(a);
+    });
+  });
+}
+
+describe('FolderSnapshotSource', () => {
+  it('compiles at start, activates valid changes and keeps the last good snapshot on invalid ones', async () => {
+    const dir = copyTemplate();
+    const errors: string[] = [];
+    const logger: Logger = { ...silentLogger, error: (msg) => errors.push(msg) };
+    const source = new FolderSnapshotSource({ folder: dir, logger, debounceMs: 50, initialGeneration: 100 });
+    sources.push(source);
+    const first = await source.start();
+    expect(first.ok).toBe(true);
+    expect(source.current()?.generation).toBe(100);
+    const firstHash = source.current()!.snapshot.contentHash;
+
+    const reviews = path.join(dir, 'routing/reviews.yaml');
+    const text = fs.readFileSync(reviews, 'utf8');
+    const activated = nextActivation(source);
+    fs.writeFileSync(reviews, text.replace('weight: 90', 'weight: 50').replace('weight: 10', 'weight: 50'));
+    const second = await activated;
+    expect(second.generation).toBe(101);
+    expect(second.snapshot.contentHash).not.toBe(firstHash);
+
+    fs.writeFileSync(reviews, text.replace('weight: 90', 'weight: -5'));
+    await new Promise((r) => setTimeout(r, 600));
+    const attempt = await source.reload();
+    expect(attempt.ok).toBe(false);
+    expect(errors.some((e) => e.includes('invalid'))).toBe(true);
+    expect(source.current()).toBe(second);
+  });
+
+  it('starts unready (no snapshot) when the folder is invalid from the start', async () => {
+    const dir = copyTemplate();
+    fs.writeFileSync(path.join(dir, 'routing/broken.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec: {http: 12}\n');
+    const source = new FolderSnapshotSource({ folder: dir, logger: silentLogger });
+    sources.push(source);
+    expect((await source.start()).ok).toBe(false);
+    expect(source.current()).toBeUndefined();
+  });
+});

@@ -1,0 +1,115 @@
+// The config-repo-template is what a team starts from: it must validate cleanly through
+// the real CLI, compile to bootstraps a real Envoy accepts, and contain what its README
+// promises (canary split, header route, fault injection, gateway, CI workflow).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnCli, ROOT } from '../cli/run-cli.ts';
+import { validateConfig } from '../support/envoy-process.ts';
+
+const TEMPLATE = path.join(ROOT, 'config-repo-template');
+
+type Json = { [k: string]: unknown };
+interface View {
+  name: string;
+  kind: string;
+  configs: Json[];
+}
+
+let tmp: string;
+let views: View[];
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-template-'));
+  const res = spawnCli(['compile', TEMPLATE, '-o', 'json', '--bootstrap-dir', path.join(tmp, 'boot')]);
+  if (res.code !== 0) throw new Error(`compile failed (${res.code}): ${res.stderr}`);
+  views = (JSON.parse(res.stdout) as { views: View[] }).views;
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Every virtual host of a view, from its RoutesConfigDump. */
+function virtualHosts(view: View): Json[] {
+  const routes = view.configs.find((c) => String(c['@type']).endsWith('RoutesConfigDump'));
+  const configs = (routes?.dynamic_route_configs ?? []) as { route_config: { virtual_hosts?: Json[] } }[];
+  return configs.flatMap((c) => c.route_config.virtual_hosts ?? []);
+}
+
+function vhost(view: View, domain: string): { routes: Json[] } {
+  const found = virtualHosts(view).find((v) => (v.domains as string[]).includes(domain));
+  if (!found) throw new Error(`no virtual host for ${domain} in view ${view.name}`);
+  return found as { routes: Json[] };
+}
+
+describe('config-repo-template', () => {
+  it('validates with zero errors and zero warnings through the real CLI', () => {
+    const res = spawnCli(['validate', TEMPLATE, '-o', 'json']);
+    const out = JSON.parse(res.stdout) as { valid: boolean; diagnostics: { severity: string; message: string }[] };
+    expect(out.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(out.valid).toBe(true);
+    expect(res.code).toBe(0);
+    // Deployments next to the mesh config are skipped with info notes, not errors.
+    expect(out.diagnostics.filter((d) => d.severity === 'info').length).toBeGreaterThan(0);
+  });
+
+  it('compiles to one static bootstrap per view, each accepted by a real Envoy', () => {
+    const files = fs.readdirSync(path.join(tmp, 'boot')).sort();
+    expect(files).toEqual(views.map((v) => `${v.name}.yaml`).sort());
+    expect(files).toContain('gateway~bookinfo~bookinfo-gateway.yaml');
+    for (const f of files) {
+      const result = validateConfig(path.join(tmp, 'boot', f));
+      expect(result.ok, `${f}: ${result.output}`).toBe(true);
+    }
+  });
+
+  it('routes reviews: jason → v2 first, then the 90/10 canary of v1/v2', () => {
+    const sidecar = views.find((v) => v.name === 'sidecar')!;
+    const [jason, canary] = vhost(sidecar, 'reviews.bookinfo.svc.cluster.local').routes;
+    expect(JSON.stringify(jason?.match)).toContain('"name":"end-user"');
+    expect(JSON.stringify(jason?.match)).toContain('"exact":"jason"');
+    expect((jason?.route as Json).cluster).toBe('outbound|9080|v2|reviews.bookinfo.svc.cluster.local');
+    const weighted = ((canary?.route as Json).weighted_clusters as { clusters: { name: string; weight: number }[] }).clusters;
+    expect(weighted.map((c) => [c.name, c.weight])).toEqual([
+      ['outbound|9080|v1|reviews.bookinfo.svc.cluster.local', 90],
+      ['outbound|9080|v2|reviews.bookinfo.svc.cluster.local', 10],
+    ]);
+  });
+
+  it('injects faults into ratings for the test user only', () => {
+    const sidecar = views.find((v) => v.name === 'sidecar')!;
+    const [tester, rest] = vhost(sidecar, 'ratings.bookinfo.svc.cluster.local').routes;
+    const fault = JSON.stringify(tester?.typed_per_filter_config);
+    expect(fault).toContain('envoy.filters.http.fault');
+    expect(fault).toContain('"http_status":500');
+    expect(JSON.stringify(tester?.match)).toContain('"exact":"tester"');
+    expect(rest?.typed_per_filter_config).toBeUndefined();
+  });
+
+  it('exposes productpage paths on bookinfo.example.com through the gateway view', () => {
+    const gateway = views.find((v) => v.name === 'gateway~bookinfo~bookinfo-gateway')!;
+    expect(gateway.kind).toBe('gateway');
+    const routes = vhost(gateway, 'bookinfo.example.com').routes;
+    const matches = routes.map((r) => JSON.stringify(r.match));
+    for (const m of ['"path":"/productpage"', '"prefix":"/static"', '"prefix":"/api/v1/products"']) {
+      expect(matches.some((s) => s.includes(m)), m).toBe(true);
+    }
+    expect(JSON.stringify(routes[0]?.redirect)).toContain('/productpage');
+    // The gateway view carries no sidecar routes.
+    expect(virtualHosts(gateway).flatMap((v) => v.domains as string[])).not.toContain('reviews');
+  });
+
+  it('ships a pull-request workflow that validates and posts the routing diff', () => {
+    const wf = parseYaml(fs.readFileSync(path.join(TEMPLATE, '.github/workflows/meshlog.yml'), 'utf8')) as {
+      on: Json;
+      permissions: Json;
+      jobs: Record<string, { steps: { run?: string }[] }>;
+    };
+    expect(Object.keys(wf.on)).toEqual(['pull_request']);
+    expect(wf.permissions['pull-requests']).toBe('write');
+    const runs = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
+    expect(runs).toMatch(/meshlog\.js validate --repo config --rev "\$HEAD_SHA"/);
+    expect(runs).toMatch(/meshlog\.js diff --repo config "\$BASE_SHA" "\$HEAD_SHA" -o markdown/);
+    expect(runs).toContain('gh pr comment');
+  });
+});
