@@ -2,13 +2,13 @@
 // per service, a ServiceEntry (port 9080, 3 STATIC endpoints labelled v1/v2/v3), a
 // DestinationRule with subsets v1..v3, and a VirtualService with three rules — a header
 // match (`end-user: jason` → v3), a weighted subset split on /api (v1 90 / v2 10), and a
-// default route to v1. Services are spread over 20 namespaces.
+// default route to v1. Services are spread over `namespaces` namespaces (default 1, as in
+// the xDS fan-out benchmark); each namespace holding services gets its own sidecar view
+// (short names resolve there), so more namespaces mean more route tables to encode.
 import type { SourceFile } from '../../src/ingest/source-bundle.ts';
 
-const NAMESPACES = 20;
-
-export function serviceYaml(i: number): string {
-  const ns = `ns-${i % NAMESPACES}`;
+export function serviceYaml(i: number, namespaces = 1): string {
+  const ns = `ns-${i % namespaces}`;
   const name = `svc-${i}`;
   const host = `${name}.${ns}.svc.cluster.local`;
   const oct = (n: number) => `${(n >> 8) & 255}.${n & 255}`;
@@ -56,12 +56,12 @@ spec:
 `;
 }
 
-export function generateMesh(services: number): SourceFile[] {
+export function generateMesh(services: number, namespaces = 1): SourceFile[] {
   const enc = new TextEncoder();
   const files: SourceFile[] = [];
   const width = String(services - 1).length;
   for (let i = 0; i < services; i++) {
-    files.push({ path: `services/svc-${String(i).padStart(width, '0')}.yaml`, bytes: enc.encode(serviceYaml(i)) });
+    files.push({ path: `services/svc-${String(i).padStart(width, '0')}.yaml`, bytes: enc.encode(serviceYaml(i, namespaces)) });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : 1));
 }

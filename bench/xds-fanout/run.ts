@@ -41,7 +41,8 @@ const batch = args.batch ? Number(args.batch) : streams;
 const expect = args.expect.split(',').filter((t): t is XdsType => (XDS_TYPES as readonly string[]).includes(t));
 const repeat = args.trigger ? Number(args.repeat) : 0;
 const serverPid = args['server-pid'] ? Number(args['server-pid']) : undefined;
-const timeoutMs = Number(args.timeout) * 1000;
+// Seconds, with or without an 's' (xds-load's flags take Go durations like 900s).
+const timeoutMs = Number(args.timeout.replace(/s$/, '')) * 1000;
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const now = (): number => performance.timeOrigin + performance.now();
 

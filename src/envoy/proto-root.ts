@@ -57,7 +57,15 @@ export function envoyRoot(): protobuf.Root {
   return root;
 }
 
+const types = new Map<string, protobuf.Type>();
+
 /** Looks up a message type by its full name, e.g. `envoy.config.cluster.v3.Cluster`. */
 export function messageType(fullName: string): protobuf.Type {
-  return envoyRoot().lookupType(fullName);
+  // Cached: protobufjs' lookup walks namespaces, and encoding calls this per resource.
+  let type = types.get(fullName);
+  if (!type) {
+    type = envoyRoot().lookupType(fullName);
+    types.set(fullName, type);
+  }
+  return type;
 }

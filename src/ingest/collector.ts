@@ -10,6 +10,7 @@ export class BundleCollector {
   readonly #files: SourceFile[] = [];
   readonly #diagnostics: Diagnostic[] = [];
   #totalBytes = 0;
+  #admitted = 0;
   #tooManyReported = false;
 
   constructor(limits: IngestLimits) {
@@ -19,10 +20,11 @@ export class BundleCollector {
   /**
    * Asks, before reading, whether a file of `size` bytes may be read. Reports why not
    * (too large, over the total, too many files) and returns false; the caller skips it.
+   * Callers ask in path order, so which files fit under the totals is deterministic.
    */
   admit(path: string, size: number): boolean {
     const { maxFileBytes, maxTotalBytes, maxFiles } = this.#limits;
-    if (this.#files.length >= maxFiles) {
+    if (this.#admitted >= maxFiles) {
       if (!this.#tooManyReported) {
         this.#tooManyReported = true;
         this.report('ML0006', path, `more than ${maxFiles} config files; ${path} and later files were not read`);
@@ -42,6 +44,7 @@ export class BundleCollector {
       return false;
     }
     this.#totalBytes += size;
+    this.#admitted += 1;
     return true;
   }
 
@@ -49,8 +52,9 @@ export class BundleCollector {
     this.#files.push({ path, bytes });
   }
 
+  /** Records a problem with `path` (`''`, the root itself, gets no file). */
   report(code: string, path: string, message: string): void {
-    this.#diagnostics.push(diagnostic(code, message, { file: path }));
+    this.#diagnostics.push(diagnostic(code, message, path === '' ? {} : { file: path }));
   }
 
   finish(origin: SourceOrigin, commit: string | null): SourceBundle {

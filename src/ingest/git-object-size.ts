@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import type { LooseObjects } from './git-read-fs.ts';
 
 const HEAD_BYTES = 512; // enough for any object header plus a delta's two size varints
 
@@ -18,10 +19,12 @@ interface PackIndex {
 
 export class GitObjectSizer {
   readonly #gitdir: string;
-  #indexes: PackIndex[] | undefined;
+  readonly #loose: LooseObjects;
+  #indexes: Promise<PackIndex[]> | undefined; // a promise: concurrent callers share one load
 
-  constructor(gitdir: string) {
+  constructor(gitdir: string, loose: LooseObjects) {
     this.#gitdir = gitdir;
+    this.#loose = loose;
   }
 
   async size(oid: string): Promise<number | undefined> {
@@ -35,6 +38,7 @@ export class GitObjectSizer {
   }
 
   async #looseSize(oid: string): Promise<number | undefined> {
+    if (!(await this.#loose.has(oid))) return undefined;
     const head = await readAt(path.join(this.#gitdir, 'objects', oid.slice(0, 2), oid.slice(2)), 0, HEAD_BYTES);
     if (!head) return undefined;
     const text = partialInflate(head).toString('latin1');
@@ -42,25 +46,28 @@ export class GitObjectSizer {
     return match ? Number(match[1]) : undefined;
   }
 
-  async #packIndexes(): Promise<PackIndex[]> {
-    if (this.#indexes) return this.#indexes;
-    const dir = path.join(this.#gitdir, 'objects', 'pack');
-    let names: string[] = [];
-    try {
-      names = (await fs.promises.readdir(dir)).filter((n) => n.endsWith('.idx')).sort();
-    } catch {
-      names = [];
-    }
-    const indexes: PackIndex[] = [];
-    for (const name of names) {
-      const idx = await fs.promises.readFile(path.join(dir, name));
-      // v2 index: magic ff 74 4f 63, version 2, 256-entry fan-out table.
-      if (idx.length < 8 + 1024 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) continue;
-      indexes.push({ packFile: path.join(dir, name.replace(/\.idx$/, '.pack')), idx, count: idx.readUInt32BE(8 + 255 * 4) });
-    }
-    this.#indexes = indexes;
-    return indexes;
+  #packIndexes(): Promise<PackIndex[]> {
+    this.#indexes ??= loadPackIndexes(this.#gitdir);
+    return this.#indexes;
   }
+}
+
+async function loadPackIndexes(gitdir: string): Promise<PackIndex[]> {
+  const dir = path.join(gitdir, 'objects', 'pack');
+  let names: string[] = [];
+  try {
+    names = (await fs.promises.readdir(dir)).filter((n) => n.endsWith('.idx')).sort();
+  } catch {
+    names = [];
+  }
+  const indexes: PackIndex[] = [];
+  for (const name of names) {
+    const idx = await fs.promises.readFile(path.join(dir, name));
+    // v2 index: magic ff 74 4f 63, version 2, 256-entry fan-out table.
+    if (idx.length < 8 + 1024 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) continue;
+    indexes.push({ packFile: path.join(dir, name.replace(/\.idx$/, '.pack')), idx, count: idx.readUInt32BE(8 + 255 * 4) });
+  }
+  return indexes;
 }
 
 function findOffset({ idx, count }: PackIndex, oid: string): number | undefined {

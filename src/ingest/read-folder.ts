@@ -1,12 +1,14 @@
 // A folder on disk → SourceBundle. Walks without following symbolic links (each is
 // reported, never read), so nothing outside the root can be reached; paths are built from
-// directory entry names only. Files are opened with O_NOFOLLOW and sized with fstat before
-// reading, so a huge file is reported instead of loaded.
+// directory entry names only. Files are sized with lstat before anything is opened, so a
+// huge file is reported instead of loaded, then opened with O_NOFOLLOW and read up to the
+// admitted size, a bounded number at a time.
 import fs from 'node:fs';
 import path from 'node:path';
 import { BundleCollector } from './collector.ts';
-import { DEFAULT_LIMITS, isConfigFileName, isSkippedFolderName, joinPath, type IngestLimits } from './file-filter.ts';
+import { DEFAULT_LIMITS, comparePaths, isConfigFileName, isSkippedFolderName, joinPath, type IngestLimits } from './file-filter.ts';
 import { ingestError, type IngestResult } from './ingest-error.ts';
+import { READ_CONCURRENCY, mapPool } from './map-pool.ts';
 import type { SourceBundle } from './source-bundle.ts';
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
@@ -23,9 +25,13 @@ export async function readFolder(
     if (errCode(err) === 'ENOENT') return ingestError('not-found', `folder ${root} does not exist`);
     return ingestError('unreadable', `cannot read folder ${root}: ${errMessage(err)}`);
   }
-  if (!rootStat.isDirectory()) return ingestError('not-a-directory', `${root} is not a folder`);
+  if (!rootStat.isDirectory()) return ingestError(
+      'not-a-directory',
+      `${root} is not a folder: meshlog reads a whole config folder, so references between resources can be checked`,
+    );
 
   const out = new BundleCollector(limits);
+  const candidates: string[] = [];
   // Iterative walk with an explicit stack: deep trees cannot overflow the call stack.
   const pending: string[] = [''];
   while (pending.length > 0) {
@@ -46,37 +52,61 @@ export async function readFolder(
       } else if (entry.isDirectory()) {
         if (!isSkippedFolderName(entry.name)) pending.push(relPath);
       } else if (isConfigFileName(entry.name)) {
-        if (entry.isFile()) await readOne(absRoot, relPath, out);
+        if (entry.isFile()) candidates.push(relPath);
         else out.report('ML0005', relPath, `${relPath} is not a regular file`);
       }
     }
   }
+  await readFiles(absRoot, candidates.sort(comparePaths), out);
   return { ok: true, bundle: out.finish({ kind: 'folder', path: root }, null) };
 }
 
-async function readOne(absRoot: string, relPath: string, out: BundleCollector): Promise<void> {
+/**
+ * Sizes first (lstat: nothing is opened or read), then admission in path order, so which
+ * files fit under the totals is deterministic; then the reads, overlapped; then the files
+ * recorded in path order.
+ */
+async function readFiles(absRoot: string, paths: readonly string[], out: BundleCollector): Promise<void> {
+  const sizes = await mapPool(paths, READ_CONCURRENCY, async (rel) => {
+    try {
+      return (await fs.promises.lstat(path.join(absRoot, rel))).size;
+    } catch {
+      return 0; // vanished or unreadable: the read below reports it
+    }
+  });
+  const admitted = paths.map((rel, i) => out.admit(rel, sizes[i]!));
+  const contents = await mapPool(paths, READ_CONCURRENCY, (rel, i) =>
+    admitted[i] ? readOne(absRoot, rel, sizes[i]!) : Promise.resolve(undefined),
+  );
+  paths.forEach((rel, i) => {
+    const got = contents[i];
+    if (got === undefined) return;
+    if ('bytes' in got) out.add(rel, got.bytes);
+    else out.report(got.code, rel, got.message);
+  });
+}
+
+type ReadOutcome = { readonly bytes: Uint8Array } | { readonly code: string; readonly message: string };
+
+async function readOne(absRoot: string, relPath: string, admittedSize: number): Promise<ReadOutcome> {
   let handle: fs.promises.FileHandle | undefined;
   try {
     // O_NOFOLLOW: if the entry was swapped for a link since readdir, opening fails (ELOOP).
     handle = await fs.promises.open(path.join(absRoot, relPath), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     const stat = await handle.stat();
-    if (!stat.isFile()) {
-      out.report('ML0005', relPath, `${relPath} is not a regular file`);
-      return;
-    }
-    if (!out.admit(relPath, stat.size)) return;
-    const bytes = new Uint8Array(stat.size);
+    if (!stat.isFile()) return { code: 'ML0005', message: `${relPath} is not a regular file` };
+    // Read at most the size admitted: a file that grew since is cut, not followed.
+    const bytes = new Uint8Array(Math.min(stat.size, admittedSize));
     let filled = 0;
-    // Read at most the size admitted: a file growing while we read is cut, not followed.
     while (filled < bytes.length) {
       const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    out.add(relPath, filled === bytes.length ? bytes : bytes.subarray(0, filled));
+    return { bytes: filled === bytes.length ? bytes : bytes.subarray(0, filled) };
   } catch (err) {
-    if (errCode(err) === 'ELOOP') out.report('ML0001', relPath, `${relPath} is a symbolic link; links are not followed`);
-    else out.report('ML0005', relPath, `cannot read ${relPath}: ${errMessage(err)}`);
+    if (errCode(err) === 'ELOOP') return { code: 'ML0001', message: `${relPath} is a symbolic link; links are not followed` };
+    return { code: 'ML0005', message: `cannot read ${relPath}: ${errMessage(err)}` };
   } finally {
     await handle?.close();
   }

@@ -2,14 +2,15 @@
 // isomorphic-git: no checkout, no work tree needed (bare repositories work), nothing on
 // disk changes. Symbolic links (mode 120000) and submodules (160000) are reported, never
 // followed; tree entry names that could escape the root are reported and skipped.
-import fs from 'node:fs';
-import git, { type TreeEntry } from 'isomorphic-git';
+import git, { type PromiseFsClient, type TreeEntry } from 'isomorphic-git';
 import { BundleCollector } from './collector.ts';
 import { commitInfo, type CommitInfo } from './commit-info.ts';
-import { DEFAULT_LIMITS, isConfigFileName, isSafeComponent, isSkippedFolderName, joinPath, type IngestLimits } from './file-filter.ts';
+import { DEFAULT_LIMITS, comparePaths, isConfigFileName, isSafeComponent, isSkippedFolderName, joinPath, type IngestLimits } from './file-filter.ts';
 import { findGitDir } from './git-dir.ts';
 import { GitObjectSizer } from './git-object-size.ts';
+import { LooseObjects, gitReadFs } from './git-read-fs.ts';
 import type { IngestResult } from './ingest-error.ts';
+import { READ_CONCURRENCY, mapPool } from './map-pool.ts';
 import { resolveRevision } from './resolve-rev.ts';
 import type { SourceBundle } from './source-bundle.ts';
 
@@ -23,18 +24,21 @@ export interface ReadGitOptions {
 
 export type ReadGitResult = IngestResult<{ readonly bundle: SourceBundle; readonly commit: CommitInfo }>;
 
-const MODE = { tree: '040000', symlink: '120000', gitlink: '160000', file: '100644', executable: '100755' } as const;
+// Tree entry modes as isomorphic-git spells them; any other mode (100644, 100755) is a file.
+const MODE = { tree: '040000', symlink: '120000', gitlink: '160000' } as const;
 
 export async function readGit(opts: ReadGitOptions): Promise<ReadGitResult> {
   const found = await findGitDir(opts.repo);
   if (!found.ok) return found;
   const { gitdir } = found;
   const cache = {}; // isomorphic-git's pack cache, shared by every read of this revision
-  const resolved = await resolveRevision(gitdir, opts.rev, cache);
+  const loose = new LooseObjects(gitdir);
+  const fs = gitReadFs(loose);
+  const resolved = await resolveRevision(fs, gitdir, opts.rev, cache);
   if (!resolved.ok) return resolved;
 
   const out = new BundleCollector(opts.limits ?? DEFAULT_LIMITS);
-  const sizer = new GitObjectSizer(gitdir);
+  const blobs: Candidate[] = [];
   // Iterative walk: a deeply nested tree cannot overflow the call stack.
   const pending: { path: string; oid: string }[] = [{ path: '', oid: resolved.commit.tree }];
   while (pending.length > 0) {
@@ -67,10 +71,11 @@ export async function readGit(opts: ReadGitOptions): Promise<ReadGitResult> {
           out.report('ML0002', path, `${path} is a submodule (commit ${entry.oid.slice(0, 12)}); submodules are not read`);
         }
       } else if (isConfigFileName(entry.path)) {
-        await readBlobInto(out, sizer, gitdir, path, entry.oid, cache);
+        blobs.push({ path, oid: entry.oid });
       }
     }
   }
+  await readBlobs(out, new GitObjectSizer(gitdir, loose), { fs, gitdir, cache }, blobs);
   return {
     ok: true,
     bundle: out.finish({ kind: 'git', repo: opts.repo, rev: opts.rev }, resolved.oid),
@@ -78,24 +83,46 @@ export async function readGit(opts: ReadGitOptions): Promise<ReadGitResult> {
   };
 }
 
-async function readBlobInto(
+interface Candidate {
+  readonly path: string;
+  readonly oid: string;
+}
+
+/**
+ * Sizes first, from object headers alone (a 2 GB blob is reported, never inflated); then
+ * admission in path order, so which files fit under the totals is deterministic; then the
+ * reads, overlapped; then the files recorded in path order.
+ */
+async function readBlobs(
   out: BundleCollector,
   sizer: GitObjectSizer,
-  gitdir: string,
-  path: string,
-  oid: string,
-  cache: object,
+  repo: { readonly fs: PromiseFsClient; readonly gitdir: string; readonly cache: object },
+  candidates: Candidate[],
 ): Promise<void> {
-  try {
-    // Size first, from the object header only: a 2 GB blob is reported, never inflated.
-    const size = await sizer.size(oid);
-    if (size !== undefined && !out.admit(path, size)) return;
-    const { blob } = await git.readBlob({ fs, gitdir, oid, cache });
-    if (size === undefined && !out.admit(path, blob.byteLength)) return;
-    out.add(path, blob);
-  } catch (err) {
-    out.report('ML0005', path, `cannot read ${path} (object ${oid.slice(0, 12)}): ${errText(err)}`);
-  }
+  candidates.sort((a, b) => comparePaths(a.path, b.path));
+  const sizes = await mapPool(candidates, READ_CONCURRENCY, (c) => sizer.size(c.oid).catch(() => undefined));
+  // 'later': the size is unknown (e.g. an object in an alternate store): checked after reading.
+  const verdicts = candidates.map((c, i) => {
+    const size = sizes[i];
+    return size === undefined ? 'later' : out.admit(c.path, size) ? 'read' : 'skip';
+  });
+  const read = await mapPool(candidates, READ_CONCURRENCY, async (c, i) => {
+    if (verdicts[i] === 'skip') return undefined;
+    try {
+      return (await git.readBlob({ ...repo, oid: c.oid })).blob;
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  });
+  candidates.forEach((c, i) => {
+    const blob = read[i];
+    if (blob === undefined) return;
+    if (blob instanceof Error) {
+      out.report('ML0005', c.path, `cannot read ${c.path} (object ${c.oid.slice(0, 12)}): ${blob.message}`);
+    } else if (verdicts[i] === 'read' || out.admit(c.path, blob.byteLength)) {
+      out.add(c.path, blob);
+    }
+  });
 }
 
 function errText(err: unknown): string {

@@ -2,8 +2,7 @@
 // type in CI and PRs: full or abbreviated commit ids, branch/tag names, `HEAD`, full ref
 // names, plus git's `~N`, `^` and `^N` suffixes (`HEAD~1`, `main^2`). Annotated tags are
 // peeled to their commit.
-import fs from 'node:fs';
-import git, { type CommitObject } from 'isomorphic-git';
+import git, { type CommitObject, type FsClient } from 'isomorphic-git';
 import { ingestError, type IngestError } from './ingest-error.ts';
 
 export type ResolveResult =
@@ -12,9 +11,9 @@ export type ResolveResult =
 
 const SUFFIX = /([~^])(\d*)$/;
 
-export async function resolveRevision(gitdir: string, rev: string, cache: object): Promise<ResolveResult> {
+export async function resolveRevision(fs: FsClient, gitdir: string, rev: string, cache: object): Promise<ResolveResult> {
   if (rev === '' || rev.startsWith('-') || /[\0\s]/.test(rev)) {
-    return ingestError('unknown-revision', `"${rev}" is not a revision`);
+    return ingestError('unknown-revision', `"${rev}" is not a valid revision name`);
   }
   // Peel the suffixes off right to left, then apply them left to right.
   const steps: { op: string; n: number }[] = [];
@@ -26,9 +25,14 @@ export async function resolveRevision(gitdir: string, rev: string, cache: object
     base = base.slice(0, -m[0].length);
   }
 
-  const start = await resolveBase(gitdir, base, cache);
+  // Ref names become file paths under the git directory: refuse anything git itself would
+  // (check-ref-format), so a revision can never name a file outside refs/.
+  if (/\.\.|^\/|\/$|\/\/|\\|[:?*[\]~^\0-\x20\x7f]|@\{|\.lock$|^\.|\/\./.test(base) || base === '@') {
+    return ingestError('unknown-revision', `"${rev}" is not a valid revision name`);
+  }
+  const start = await resolveBase(fs, gitdir, base, cache);
   if (!start.ok) return { ok: false, error: { ...start.error, message: start.error.message.replace(`"${base}"`, `"${rev}"`) } };
-  let current = await readCommitOf(gitdir, start.oid, rev, cache);
+  let current = await readCommitOf(fs, gitdir, start.oid, rev, cache);
   for (const step of steps) {
     if (!current.ok) return current;
     const parents = current.commit.parent;
@@ -36,12 +40,12 @@ export async function resolveRevision(gitdir: string, rev: string, cache: object
       if (step.n === 0) continue; // `X^0` is X itself
       const parent = parents[step.n - 1];
       if (!parent) return ingestError('unknown-revision', `revision "${rev}": ${current.oid.slice(0, 12)} has no parent ${step.n}`);
-      current = await readCommitOf(gitdir, parent, rev, cache);
+      current = await readCommitOf(fs, gitdir, parent, rev, cache);
     } else {
       for (let i = 0; i < step.n && current.ok; i++) {
         const parent = current.commit.parent[0];
         if (!parent) return ingestError('unknown-revision', `revision "${rev}": history ends at ${current.oid.slice(0, 12)}`);
-        current = await readCommitOf(gitdir, parent, rev, cache);
+        current = await readCommitOf(fs, gitdir, parent, rev, cache);
       }
     }
   }
@@ -49,6 +53,7 @@ export async function resolveRevision(gitdir: string, rev: string, cache: object
 }
 
 async function resolveBase(
+  fs: FsClient,
   gitdir: string,
   base: string,
   cache: object,
@@ -72,7 +77,7 @@ async function resolveBase(
   }
 }
 
-async function readCommitOf(gitdir: string, oid: string, rev: string, cache: object): Promise<ResolveResult> {
+async function readCommitOf(fs: FsClient, gitdir: string, oid: string, rev: string, cache: object): Promise<ResolveResult> {
   try {
     const { oid: commitOid, commit } = await git.readCommit({ fs, gitdir, oid, cache });
     return { ok: true, oid: commitOid, commit };

@@ -2,13 +2,12 @@
 // view entries it was last brought up to (shared by every proxy of that view) plus a small
 // per-stream map of deviations (initial_resource_versions, fresh subscriptions). In the
 // common case the diff from one snapshot to the next is computed once and shared.
-import { XDS_TYPES, TYPE_URLS, xdsTypeOfUrl, type ViewEntry, type XdsType } from '../snapshot/types.ts';
+import { XDS_TYPES, xdsTypeOfUrl, type ViewEntry, type XdsType } from '../snapshot/types.ts';
 import { isNack, type DeltaRequest } from './codec.ts';
 import { nameSet, withNames, type NameSet } from './name-sets.ts';
-import { EMPTY_ENTRIES, entryMap, viewEntries, type DeltaDiff } from './response-cache.ts';
+import { EMPTY_ENTRIES, viewEntries } from './response-cache.ts';
 import { AdsStreamBase } from './stream-base.ts';
 import { sotwVersion } from './versions.ts';
-import { DELTA_FIELDS, stringField } from './wire.ts';
 
 interface DeltaTypeState {
   wildcard: boolean;
@@ -67,7 +66,6 @@ export class DeltaStream extends AdsStreamBase {
       for (const [name, version] of Object.entries(req.initial_resource_versions ?? {})) {
         st.overrides.set(name, version);
       }
-      for (const n of st.names.names) if (!st.overrides.has(n)) st.overrides.set(n, null);
       this.#types.set(type, st);
       this.flush();
       return;
@@ -122,40 +120,23 @@ export class DeltaStream extends AdsStreamBase {
       if (st.base === target && st.overrides.size === 0 && st.forced === null && !st.mustAnswer) continue;
 
       const names = st.wildcard ? null : st.names;
-      let diff: DeltaDiff;
-      if (st.overrides.size === 0) {
-        diff = this.ctx.cache.sharedDelta(active.snapshot, st.base, target, names, st.forced);
-      } else {
-        const baseMap = entryMap(st.base);
-        const overrides = st.overrides;
-        diff = this.ctx.cache.deltaFor(
-          active.snapshot,
-          target,
-          names,
-          (name) => (overrides.has(name) ? (overrides.get(name) ?? undefined) : baseMap.get(name)),
-          (name) => {
-            if (st.reportedUnknown.has(name)) return false;
-            st.reportedUnknown.add(name);
-            return true;
-          },
-          overrides.keys(),
-          st.forced?.set,
-        );
-      }
+      const shared = this.ctx.cache.sharedDelta(active.snapshot, st.base, target, names, st.forced);
+      const diff =
+        st.overrides.size === 0
+          ? shared
+          : this.ctx.cache.withOverrides(active.snapshot, shared, target, names, st.overrides, (name) => {
+              if (st.reportedUnknown.has(name)) return false;
+              st.reportedUnknown.add(name);
+              return true;
+            }, st.forced);
       st.base = target;
       st.overrides.clear();
       st.forced = null;
       if (diff.updatedNames.length === 0 && diff.removedNames.length === 0 && !st.mustAnswer) continue;
 
       const version = sotwVersion(active.generation, view, type);
-      const nonce = this.nextNonce();
-      const body = Buffer.concat([
-        stringField(DELTA_FIELDS.systemVersionInfo, version),
-        diff.resources,
-        stringField(DELTA_FIELDS.typeUrl, TYPE_URLS[type]),
-        diff.removed,
-      ]);
-      this.send(type, body, DELTA_FIELDS.nonce, nonce);
+      const { message, nonce } = this.ctx.cache.deltaMessage(diff, version, type);
+      this.send(type, message);
       st.sentVersion = version;
       st.sentNonce = nonce;
       st.mustAnswer = false;

@@ -1,8 +1,16 @@
-// Responses are built from pre-encoded bytes and shared: a SotW body is built once per
-// (generation, view, type, name set) and a Delta diff once per (from, to, name set); every
-// stream that needs it writes the same Buffer plus its own nonce field. Resource wrappers
-// (Any for SotW, Resource for Delta) are built once per resource hash per snapshot.
+// Responses are built from pre-encoded bytes and shared: a SotW response is built once per
+// (generation, view, type, name set) and a Delta diff once per (from, to, name set), and
+// every stream that needs it writes the very same Buffer. Resource wrappers (Any for SotW,
+// Resource for Delta) are built once per resource hash per snapshot.
+//
+// Nonces of shared responses are derived from their content (a hash of the bytes), so the
+// nonce is inside the shared buffer and nothing is copied per stream. A stream can still
+// tell its responses apart: two responses with the same nonce to one stream have the
+// same bytes, so an ACK or NACK of either means the same thing. Being derived from
+// content, nonces are also identical across replicas, like everything else we send.
+import { createHash } from 'node:crypto';
 import { TYPE_URLS, type Snapshot, type SnapshotView, type ViewEntry, type XdsType } from '../snapshot/types.ts';
+import { frameMessage } from './framed-messages.ts';
 import type { ActiveSnapshot } from './snapshot-source.ts';
 import type { NameSet } from './name-sets.ts';
 import { sotwVersion, typeHashOf } from './versions.ts';
@@ -10,8 +18,9 @@ import { anyMessage, DELTA_FIELDS, lenField, RESOURCE_FIELDS, SOTW_FIELDS, strin
 
 export interface SotwBody {
   readonly version: string;
-  /** Everything but the nonce. */
-  readonly body: Buffer;
+  /** The complete DiscoveryResponse, nonce included, pre-framed for gRPC (framed-messages.ts). */
+  readonly message: Buffer;
+  readonly nonce: string;
   /** Identity of the content sent (type hash + name set), used to park a NACKed response. */
   readonly contentKey: string;
   readonly resourceCount: number;
@@ -24,6 +33,13 @@ export interface DeltaDiff {
   readonly removed: Buffer;
   readonly updatedNames: readonly string[];
   readonly removedNames: readonly string[];
+}
+
+const FULL = Symbol('full set');
+
+/** A short nonce from the response bytes: same bytes, same nonce, on every replica. */
+export function contentNonce(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('base64url').slice(0, 16);
 }
 
 export const EMPTY_ENTRIES: readonly ViewEntry[] = Object.freeze([]);
@@ -49,21 +65,30 @@ export function viewEntries(view: SnapshotView | undefined, type: XdsType): read
 
 export class ResponseCache {
   #generation = -1;
-  readonly #sotw = new Map<string, SotwBody>();
+  /** `view\0type` → name set (or FULL) → body. Name sets are interned, so identity is the key. */
+  readonly #sotw = new Map<string, Map<NameSet | typeof FULL, SotwBody>>();
+  #sotwCount = 0;
   readonly #sotwAny = new WeakMap<Snapshot, Map<string, Buffer>>();
   readonly #deltaResource = new WeakMap<Snapshot, Map<string, Buffer>>();
+  readonly #deltaMessages = new WeakMap<DeltaDiff, { version: string; message: Buffer; nonce: string }>();
   readonly #deltaDiffs = new WeakMap<readonly ViewEntry[], WeakMap<readonly ViewEntry[], Map<string, DeltaDiff>>>();
 
   /** SotW body for a view and type; `names` null means the full set (LDS, CDS). */
   sotw(active: ActiveSnapshot, view: SnapshotView | undefined, type: XdsType, names: NameSet | null): SotwBody {
-    if (active.generation !== this.#generation) {
+    if (active.generation !== this.#generation || this.#sotwCount >= MAX_SOTW_BODIES) {
       this.#sotw.clear();
+      this.#sotwCount = 0;
       this.#generation = active.generation;
     }
-    const namesKey = names === null ? '*' : names.key;
-    const key = `${view?.name ?? ''}\u0000${type}\u0000${namesKey}`;
-    const hit = this.#sotw.get(key);
+    const key = `${view?.name ?? ''}\u0000${type}`;
+    let byNames = this.#sotw.get(key);
+    if (!byNames) {
+      byNames = new Map();
+      this.#sotw.set(key, byNames);
+    }
+    const hit = byNames.get(names ?? FULL);
     if (hit) return hit;
+    const namesKey = names === null ? '*' : names.key;
 
     const version = sotwVersion(active.generation, view, type);
     const parts: Buffer[] = [stringField(SOTW_FIELDS.versionInfo, version)];
@@ -74,20 +99,25 @@ export class ResponseCache {
       count++;
     }
     parts.push(stringField(SOTW_FIELDS.typeUrl, TYPE_URLS[type]));
+    const body = Buffer.concat(parts);
+    const nonce = contentNonce(body);
     const built: SotwBody = {
       version,
-      body: Buffer.concat(parts),
+      message: frameMessage(Buffer.concat([body, stringField(SOTW_FIELDS.nonce, nonce)])),
+      nonce,
       contentKey: `${typeHashOf(view, type)}\u0000${namesKey}`,
       resourceCount: count,
     };
-    if (this.#sotw.size >= MAX_SOTW_BODIES) this.#sotw.clear();
-    this.#sotw.set(key, built);
+    byNames.set(names ?? FULL, built);
+    this.#sotwCount++;
     return built;
   }
 
   /**
    * The Delta changes that take a client holding `from` (restricted to `names`, or all when
-   * null) to `to`. Only valid for clients with no per-stream deviations; those use `deltaFor`.
+   * null) to `to`, plus `forced` names sent even if unchanged. Shared by every stream in
+   * that position. Subscribed names that exist nowhere are reported as removed only when
+   * starting from nothing (a first subscription); later they were reported already.
    */
   sharedDelta(
     snapshot: Snapshot,
@@ -109,51 +139,83 @@ export class ResponseCache {
     const key = `${names === null ? '*' : names.key}\u0000${forced?.key ?? ''}`;
     const hit = byNames.get(key);
     if (hit) return hit;
+
     const fromMap = entryMap(from);
-    const built = this.deltaFor(snapshot, to, names, (name) => fromMap.get(name), () => {}, [], forced?.set);
+    const target = entryMap(to);
+    const candidates = names === null ? new Set([...target.keys(), ...fromMap.keys()]) : names.names;
+    const reportUnknown = from === EMPTY_ENTRIES;
+    const updated: string[] = [];
+    const removed: string[] = [];
+    for (const name of candidates) {
+      const want = target.get(name);
+      const have = fromMap.get(name);
+      if (want !== undefined) {
+        if (want !== have || forced?.set.has(name)) updated.push(name);
+      } else if (have !== undefined || (names !== null && reportUnknown)) {
+        removed.push(name);
+      }
+    }
+    const built = this.#deltaDiff(snapshot, target, updated, removed);
     byNames.set(key, built);
     return built;
   }
 
   /**
-   * The general Delta diff. `clientHas(name)` is the version the client holds (undefined:
-   * none). Subscribed names that exist nowhere are passed to `onUnknown`, which decides
-   * (by returning true) whether to report them as removed — each is reported once.
+   * A shared diff adjusted for one stream's deviations: `overrides` maps names to the
+   * version the proxy holds (null: none, e.g. a fresh subscription). Only those names are
+   * re-examined, so the cost is the size of the deviation, not of the view.
    */
-  deltaFor(
+  withOverrides(
     snapshot: Snapshot,
+    shared: DeltaDiff,
     to: readonly ViewEntry[],
     names: NameSet | null,
-    clientHas: (name: string) => string | undefined,
-    onUnknown: (name: string) => boolean | void,
-    extraCandidates: Iterable<string> = [],
-    forced: ReadonlySet<string> = new Set(),
+    overrides: ReadonlyMap<string, string | null>,
+    onUnknown: (name: string) => boolean,
+    forced: NameSet | null,
   ): DeltaDiff {
     const target = entryMap(to);
-    const candidates = new Set<string>();
-    if (names === null) {
-      for (const e of to) candidates.add(e.name);
-    } else {
-      for (const n of names.names) candidates.add(n);
-    }
-    for (const n of extraCandidates) if (names === null || names.set.has(n)) candidates.add(n);
-
-    const updated: string[] = [];
-    const removed: string[] = [];
-    for (const name of [...candidates].sort()) {
+    const updated = new Set(shared.updatedNames);
+    const removed = new Set(shared.removedNames);
+    for (const [name, have] of overrides) {
+      if (names !== null && !names.set.has(name)) continue;
+      updated.delete(name);
+      removed.delete(name);
       const want = target.get(name);
-      const have = clientHas(name);
       if (want !== undefined) {
-        if (want !== have || forced.has(name)) updated.push(name);
-      } else if (have !== undefined) {
-        removed.push(name);
-      } else if (names !== null && onUnknown(name) === true) {
-        removed.push(name);
+        if (want !== have || forced?.set.has(name)) updated.add(name);
+      } else if (have !== null || (names !== null && onUnknown(name))) {
+        removed.add(name);
       }
     }
-    const resources = Buffer.concat(updated.map((n) => this.#deltaResource_(snapshot, target.get(n)!)));
-    const removedBuf = Buffer.concat(removed.map((n) => stringField(DELTA_FIELDS.removedResources, n)));
-    return { resources, removed: removedBuf, updatedNames: updated, removedNames: removed };
+    return this.#deltaDiff(snapshot, target, [...updated].sort(), [...removed].sort());
+  }
+
+  /** The complete DeltaDiscoveryResponse for a diff, built once per (diff, version). */
+  deltaMessage(diff: DeltaDiff, version: string, type: XdsType): { readonly message: Buffer; readonly nonce: string } {
+    const hit = this.#deltaMessages.get(diff);
+    if (hit && hit.version === version) return hit;
+    const body = Buffer.concat([
+      stringField(DELTA_FIELDS.systemVersionInfo, version),
+      diff.resources,
+      stringField(DELTA_FIELDS.typeUrl, TYPE_URLS[type]),
+      diff.removed,
+    ]);
+    const nonce = contentNonce(body);
+    const built = { version, message: frameMessage(Buffer.concat([body, stringField(DELTA_FIELDS.nonce, nonce)])), nonce };
+    this.#deltaMessages.set(diff, built);
+    return built;
+  }
+
+  #deltaDiff(snapshot: Snapshot, target: ReadonlyMap<string, string>, updated: string[], removed: string[]): DeltaDiff {
+    updated.sort();
+    removed.sort();
+    return {
+      resources: Buffer.concat(updated.map((n) => this.#deltaResource_(snapshot, target.get(n)!))),
+      removed: Buffer.concat(removed.map((n) => stringField(DELTA_FIELDS.removedResources, n))),
+      updatedNames: updated,
+      removedNames: removed,
+    };
   }
 
   #sotwResource(snapshot: Snapshot, hash: string): Buffer {

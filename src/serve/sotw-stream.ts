@@ -6,7 +6,6 @@ import { isNack, type SotwRequest } from './codec.ts';
 import { nameSet, type NameSet } from './name-sets.ts';
 import { AdsStreamBase } from './stream-base.ts';
 import { generationOf } from './versions.ts';
-import { SOTW_FIELDS } from './wire.ts';
 
 interface SotwTypeState {
   /** Requested names for RDS/EDS; null for LDS/CDS, which always get the full set. */
@@ -63,7 +62,7 @@ export class SotwStream extends AdsStreamBase {
       if (typeStatus) typeStatus.acked = st.sentVersion;
     }
 
-    if (NAMED_TYPES.has(type)) {
+    if (NAMED_TYPES.has(type) && !sameNames(st.names, req.resource_names)) {
       const names = nameSet(req.resource_names);
       if (names !== st.names) {
         // Any change of the name set (including re-adding a name) is answered.
@@ -90,10 +89,9 @@ export class SotwStream extends AdsStreamBase {
         st.mustAnswer = false;
         continue;
       }
-      const nonce = this.nextNonce();
-      this.send(type, built.body, SOTW_FIELDS.nonce, nonce);
+      this.send(type, built.message);
       st.sentVersion = built.version;
-      st.sentNonce = nonce;
+      st.sentNonce = built.nonce;
       st.sentContentKey = built.contentKey;
       st.mustAnswer = false;
       const typeStatus = this.statusEntry?.types[type];
@@ -106,4 +104,16 @@ export class SotwStream extends AdsStreamBase {
       }
     }
   }
+}
+
+/**
+ * Envoy repeats the full name list on every ACK; checking it against the current set
+ * (hash lookups) is much cheaper than sorting and interning it again.
+ */
+function sameNames(current: NameSet | null, requested: readonly string[]): boolean {
+  if (current === null || requested.length < current.set.size) return false;
+  for (const n of requested) if (!current.set.has(n)) return false;
+  // Every requested name is in the set; equal unless the request has other names too
+  // (only possible with duplicates when the lengths differ).
+  return requested.length === current.set.size || new Set(requested).size === current.set.size;
 }

@@ -1,6 +1,5 @@
 // What SotW and Delta streams share: the proxy's identity and view, its status entry,
-// per-stream nonces, holding back while this replica is behind the proxy, and writing
-// with backpressure. Streams never queue responses: they keep "what the proxy should have"
+// holding back while this replica is behind the proxy, and writing with backpressure. Streams never queue responses: they keep "what the proxy should have"
 // and compute the next response when they can write, so a slow proxy costs a few flags,
 // not a backlog of buffers.
 import type { ProxyNode, SnapshotView, XdsType } from '../snapshot/types.ts';
@@ -11,7 +10,6 @@ import type { XdsMetrics } from './metrics.ts';
 import type { MutableProxyStatus, ProxyStatusRegistry } from './proxy-status.ts';
 import type { ResponseCache } from './response-cache.ts';
 import type { ActiveSnapshot, SnapshotSource } from './snapshot-source.ts';
-import { stringField } from './wire.ts';
 
 export interface ServeContext {
   readonly source: SnapshotSource;
@@ -31,7 +29,6 @@ export abstract class AdsStreamBase {
   protected readonly ctx: ServeContext;
   readonly #sink: ResponseSink;
   readonly #id: number;
-  #nonce = 0;
   #blocked = false;
   #closed = false;
   /** Highest generation the proxy has reported; we send nothing older than it. */
@@ -77,15 +74,10 @@ export abstract class AdsStreamBase {
     return view;
   }
 
-  protected nextNonce(): string {
-    this.#nonce++;
-    return this.#nonce.toString(36);
-  }
-
-  /** Writes body + nonce field; on backpressure, waits for drain and flushes again. */
-  protected send(type: XdsType, body: Buffer, nonceField: number, nonce: string): void {
+  /** Writes a complete (shared) response; on backpressure, waits for drain and flushes again. */
+  protected send(type: XdsType, message: Buffer): void {
     this.ctx.metrics.pushes[type]++;
-    const ok = this.#sink.write(Buffer.concat([body, stringField(nonceField, nonce)]));
+    const ok = this.#sink.write(message);
     if (!ok && !this.#blocked) {
       this.#blocked = true;
       this.#sink.once('drain', () => {

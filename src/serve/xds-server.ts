@@ -5,12 +5,14 @@
 //   server.status.list();         // per-proxy sent/ACKed/NACKed versions
 //   await server.close();         // graceful: stop accepting, end streams, shut down
 //
-// Responses are registered with an identity serializer: streams hand grpc-js finished
-// protobuf bytes (stitched from pre-encoded resources), never objects to encode.
+// Responses are registered with an identity serializer: streams hand grpc-js finished,
+// shared protobuf bytes (stitched from pre-encoded resources and already gRPC-framed, see
+// framed-messages.ts), never objects to encode.
 import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { decodeDeltaRequest, decodeSotwRequest, warmCodec, type DeltaRequest, type SotwRequest } from './codec.ts';
 import { DeltaStream } from './delta-stream.ts';
+import { installFramedPassThrough, serializeResponse } from './framed-messages.ts';
 import { stderrLogger, type Logger } from './logger.ts';
 import { XdsMetrics } from './metrics.ts';
 import { ProxyStatusRegistry } from './proxy-status.ts';
@@ -56,7 +58,7 @@ function adsService(): grpc.ServiceDefinition {
       responseStream: true,
       requestSerialize: identity,
       requestDeserialize: (b: Buffer) => decodeSotwRequest(b),
-      responseSerialize: identity,
+      responseSerialize: serializeResponse,
       responseDeserialize: identity,
     },
     DeltaAggregatedResources: {
@@ -65,7 +67,7 @@ function adsService(): grpc.ServiceDefinition {
       responseStream: true,
       requestSerialize: identity,
       requestDeserialize: (b: Buffer) => decodeDeltaRequest(b),
-      responseSerialize: identity,
+      responseSerialize: serializeResponse,
       responseDeserialize: identity,
     },
   } as unknown as grpc.ServiceDefinition;
@@ -73,6 +75,7 @@ function adsService(): grpc.ServiceDefinition {
 
 export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer> {
   warmCodec();
+  const zeroCopy = installFramedPassThrough();
   const host = opts.host ?? '127.0.0.1';
   const log = opts.logger ?? stderrLogger;
   const ctx: ServeContext = {
@@ -149,7 +152,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
       err ? reject(err) : resolve(bound),
     );
   });
-  log.info('xds server listening', { host, port, replica: ctx.status.replica });
+  log.info('xds server listening', { host, port, replica: ctx.status.replica, zeroCopy });
 
   return {
     host,

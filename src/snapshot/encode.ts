@@ -7,7 +7,11 @@ import { MESSAGE_NAMES, type EncodedResource, type XdsType } from './types.ts';
 
 export function encodeResource(type: XdsType, name: string, object: Record<string, unknown>): EncodedResource {
   const messageTypeOf = messageType(MESSAGE_NAMES[type]);
-  const bytes = messageTypeOf.encode(messageTypeOf.fromObject(object)).finish();
+  return withHash(type, name, messageTypeOf.encode(messageTypeOf.fromObject(object)).finish());
+}
+
+/** A resource from bytes encoded elsewhere (see src/compile/xds/fast-encode.ts). */
+export function withHash(type: XdsType, name: string, bytes: Uint8Array): EncodedResource {
   return { type, name, bytes, hash: resourceHash(type, name, bytes) };
 }
 

@@ -100,6 +100,18 @@ describe('meshlog validate', () => {
     }
   });
 
+  it('a 2 GB file is reported as too large (ML0004) without being read', async () => {
+    const dir = folder('huge', MESH);
+    const fd = fs.openSync(path.join(dir, 'dump.yaml'), 'w');
+    fs.ftruncateSync(fd, 2 * 1024 ** 3); // sparse: no disk used
+    fs.closeSync(fd);
+    const res = await runCli(['validate', 'huge', '-o', 'json'], tmp);
+    expect(res.code).toBe(1);
+    const out = JSON.parse(res.stdout) as { diagnostics: { code: string; file: string; message: string }[] };
+    expect(out.diagnostics).toEqual([expect.objectContaining({ code: 'ML0004', file: 'dump.yaml', severity: 'error' })]);
+    expect(out.diagnostics[0]!.message).toContain('2.0 GiB');
+  });
+
   it('works the same through the real executable', () => {
     const res = spawnCli(['validate', path.join(tmp, 'bad'), '-o', 'json']);
     expect(res.code).toBe(1);

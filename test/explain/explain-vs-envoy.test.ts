@@ -14,8 +14,10 @@ import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy
 import { request, startUpstreams, type UpstreamReply, type Upstreams } from '../support/upstreams.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/explain');
-const VIEW = 'sidecar~shop';
-const LISTENER = '0.0.0.0_9080';
+const SIDECAR = 'sidecar~shop';
+const GATEWAY = 'gateway~shop~shop-gateway';
+/** The view each Envoy runs, and the listener the test sends its requests to. */
+const ENVOYS = { [SIDECAR]: '0.0.0.0_9080', [GATEWAY]: '0.0.0.0_8080' } as const;
 
 /** Request → the rule explain must pick (so the sample set provably covers every rule kind). */
 const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
@@ -49,6 +51,19 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://nowhere:9080/', 'NR'],
 ];
 
+/** Through the ingress gateway's view: Host-based virtual hosts, including a wildcard. */
+const GATEWAY_SAMPLES: readonly [request: string, route: string | 'NR'][] = [
+  ['GET http://shop.example.com:8080/reviews/1', 'vs/shop/storefront/http/0/match/0'],
+  ['GET http://shop.example.com:8080/ratings', 'vs/shop/storefront/http/1/match/0'],
+  ['GET http://shop.example.com:8080/', 'NR'],
+  ['GET http://x.beta.example.com:8080/anything', 'vs/shop/beta/http/0/match/0'],
+  ['GET http://a.b.beta.example.com:8080/', 'vs/shop/beta/http/0/match/0'],
+  // The wildcard stands for at least one character, and the port is part of the host.
+  ['GET http://beta.example.com:8080/', 'NR'],
+  ['GET http://x.beta.example.com:8080/ -H host:x.beta.example.com:9999', 'NR'],
+  ['GET http://other.example.com:8080/', 'NR'],
+];
+
 interface Observed {
   readonly status: number;
   readonly upstream?: string;
@@ -79,9 +94,8 @@ function predicted(e: Explanation): Observed {
 
 describe('explain agrees with a real Envoy', () => {
   let ir: MeshIR;
-  let envoy: EnvoyProcess | undefined;
   let upstreams: Upstreams | undefined;
-  let port = 0;
+  const envoys = new Map<string, { envoy: EnvoyProcess; port: number }>();
 
   beforeAll(async () => {
     const read = await readFolder(FIXTURE);
@@ -90,45 +104,50 @@ describe('explain agrees with a real Envoy', () => {
     expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     if (!compiled.ir || !compiled.snapshot) throw new Error('fixture did not compile');
     ir = compiled.ir;
+    upstreams = await startUpstreams(ir.clusters.map((c) => c.name));
 
-    const bootstrap = staticBootstrap(compiled.snapshot, VIEW, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [LISTENER]: 0 } });
-    const clusters = (bootstrap.static_resources as { clusters: Record<string, unknown>[] }).clusters;
-    upstreams = await startUpstreams(clusters.map((c) => String(c.name)));
-    for (const c of clusters) {
-      // One upstream per cluster, named after it: the reply tells which cluster Envoy picked.
-      c.type = 'STATIC';
-      delete c.eds_cluster_config;
-      c.load_assignment = {
-        cluster_name: c.name,
-        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: upstreams.port(String(c.name)) } } } }] }],
-      };
+    for (const [view, listener] of Object.entries(ENVOYS)) {
+      const bootstrap = staticBootstrap(compiled.snapshot, view, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [listener]: 0 } });
+      for (const c of (bootstrap.static_resources as { clusters: Record<string, unknown>[] }).clusters) {
+        // One upstream per cluster, named after it: the reply tells which cluster Envoy picked.
+        c.load_assignment = {
+          cluster_name: c.name,
+          endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: upstreams.port(String(c.name)) } } } }] }],
+        };
+      }
+      const envoy = await startEnvoy(writeConfigFile(bootstrap));
+      envoys.set(view, { envoy, port: await envoy.listenerPort(listener) });
     }
-    envoy = await startEnvoy(writeConfigFile(bootstrap));
-    port = await envoy.listenerPort(LISTENER);
   }, 60_000);
 
   afterAll(async () => {
-    await envoy?.stop();
+    for (const { envoy } of envoys.values()) await envoy.stop();
     await upstreams?.close();
   });
 
-  it.each(SAMPLES)('%s', async (text, expectedRoute) => {
+  async function check(view: string, text: string, expectedRoute: string): Promise<void> {
     const parsed = parseRequest(text);
     if (!parsed.ok) throw new Error(parsed.error);
     const req = parsed.request;
-    const e = explain(ir, req, { view: VIEW });
+    const e = explain(ir, req, { view });
+    expect(e.view).toBe(view);
     expect(e.route?.name ?? 'NR').toBe(expectedRoute);
     const want = predicted(e);
 
+    const target = envoys.get(view);
+    if (!target) throw new Error(`no envoy for ${view}`);
     const headers: Record<string, string> = { host: req.authority };
     for (const h of req.headers) headers[h.name] = headers[h.name] === undefined ? h.value : `${headers[h.name]},${h.value}`;
-    const res = await request(`http://127.0.0.1:${port}${req.path}`, { method: req.method, headers });
+    const res = await request(`http://127.0.0.1:${target.port}${req.path}`, { method: req.method, headers });
     const got: Observed = {
       status: res.status,
       ...(want.upstream !== undefined && res.status === 200 ? { upstream: (JSON.parse(res.body) as UpstreamReply).upstream } : {}),
       ...(want.location !== undefined ? { location: String(res.headers.location) } : {}),
       ...(want.body !== undefined ? { body: res.body } : {}),
     };
-    expect(got, envoy?.log()).toEqual(want);
-  });
+    expect(got, target.envoy.log()).toEqual(want);
+  }
+
+  it.each(SAMPLES)('sidecar: %s', (text, route) => check(SIDECAR, text, route));
+  it.each(GATEWAY_SAMPLES)('gateway: %s', (text, route) => check(GATEWAY, text, route));
 });

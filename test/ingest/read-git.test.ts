@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitObjectSizer } from '../../src/ingest/git-object-size.ts';
+import { LooseObjects } from '../../src/ingest/git-read-fs.ts';
 import { readGit } from '../../src/ingest/read-git.ts';
 import { createRepo, type TestRepo } from '../support/git-repo.ts';
 
@@ -104,6 +105,10 @@ describe('readGit', () => {
     if (!unknown.ok) expect(unknown.error.message).toContain('no-such-branch');
     const missingSha = await readGit({ repo: repo.dir, rev: 'deadbeef'.repeat(5) });
     expect(missingSha).toMatchObject({ ok: false, error: { kind: 'unknown-revision' } });
+    for (const rev of ['../../../etc/hostname', '/etc/passwd', 'refs/../HEAD', 'a b', 'HEAD@{1}']) {
+      const res = await readGit({ repo: repo.dir, rev });
+      expect(res.ok ? 'resolved' : res.error.message, rev).toBe(`"${rev}" is not a valid revision name`);
+    }
     const tooFar = await readGit({ repo: repo.dir, rev: 'HEAD~5' });
     expect(tooFar).toMatchObject({ ok: false, error: { kind: 'unknown-revision' } });
     const tree = repo.git('rev-parse', 'HEAD^{tree}');
@@ -189,11 +194,14 @@ describe('readGit size guard', () => {
 
   it('learns object sizes from headers alone, equal to git cat-file -s (loose, packed, delta)', async () => {
     const all = big.git('rev-list', '--objects', '--all').split('\n').map((l) => l.split(' ')[0]!);
-    const packed = big.git('verify-pack', '-v', ...fs.readdirSync(path.join(big.dir, '.git', 'objects', 'pack')).filter((n) => n.endsWith('.idx')).map((n) => path.join(big.dir, '.git', 'objects', 'pack', n)));
+    const packDir = path.join(big.dir, '.git', 'objects', 'pack');
+    const indexes = fs.readdirSync(packDir).filter((n) => n.endsWith('.idx'));
+    const packed = big.git('verify-pack', '-v', ...indexes.map((n) => path.join(packDir, n)));
     expect(packed).toMatch(/ blob +\d+ \d+ \d+ 1 [0-9a-f]{40}/); // at least one blob stored as a delta
     big.write({ 'loose.yaml': 'b: 2\n' });
     const looseCommit = big.commit('three'); // loose objects next to the pack
-    const sizer = new GitObjectSizer(path.join(big.dir, '.git'));
+    const gitdir = path.join(big.dir, '.git');
+    const sizer = new GitObjectSizer(gitdir, new LooseObjects(gitdir));
     for (const oid of [...all, looseCommit, big.git('rev-parse', 'HEAD:loose.yaml')]) {
       expect(await sizer.size(oid), oid).toBe(Number(big.git('cat-file', '-s', oid)));
     }

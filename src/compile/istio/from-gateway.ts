@@ -145,7 +145,7 @@ export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: Ro
       statPrefix: `gateway_${port}`,
     })),
     routeTables: tables,
-    clusterNames: [...ctx.refs.keys()].sort(cmp),
+    clusterNames: [...ctx.refs.keys()].sort(), // default sort = code-unit order, as cmp
   };
 }
 

@@ -74,13 +74,13 @@ function parseEndpoints(
   const text = svc.metadata.annotations[ENDPOINTS_ANNOTATION];
   if (text === undefined) return [];
   const out: RegistryEndpoint[] = [];
-  const where = at(svc, ['metadata', 'annotations', ENDPOINTS_ANNOTATION]);
+  const where = () => at(svc, ['metadata', 'annotations', ENDPOINTS_ANNOTATION]); // lazy: locating costs a YAML walk
   for (const entry of text.split(/[\n;]/)) {
     const words = entry.trim().split(/\s+/).filter((w) => w !== '');
     const [address, ...rest] = words;
     if (address === undefined) continue;
     if (!IP.test(address)) {
-      diagnostics.push(diagnostic('ML4015', `endpoint "${address}" is not an IP address`, where));
+      diagnostics.push(diagnostic('ML4015', `endpoint "${address}" is not an IP address`, where()));
       continue;
     }
     const labels: Record<string, string> = { ...selector };
@@ -88,7 +88,7 @@ function parseEndpoints(
     for (const word of rest) {
       const m = LABEL.exec(word);
       if (!m) {
-        diagnostics.push(diagnostic('ML4015', `endpoint ${address}: "${word}" is not a key=value label`, where));
+        diagnostics.push(diagnostic('ML4015', `endpoint ${address}: "${word}" is not a key=value label`, where()));
         ok = false;
         break;
       }

@@ -34,7 +34,11 @@ export interface RouteContext {
   readonly registry: Registry;
   /** Collects every cluster a route or mirror refers to. */
   readonly refs: Map<string, ClusterRef>;
+  /** Shared by all views of one compile: the same VS, port and scope give the same routes. */
+  readonly cache: RouteCache;
 }
+
+export type RouteCache = WeakMap<LoadedVs, Map<string, { routes: IrRoute[]; refs: [string, ClusterRef][] }>>;
 
 export const MESH = 'mesh';
 
@@ -69,6 +73,24 @@ export function matchApplies(vs: LoadedVs, m: HttpMatchRequest | undefined, scop
 }
 
 export function vsRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {
+  // Sidecar views differ only through sourceNamespace; without it, every mesh scope shares one result.
+  const bySource = (vs.spec.http ?? []).some((r) => r.match?.some((m) => m.sourceNamespace !== undefined));
+  const key = `${port}|${scope.kind === 'gateway' ? scope.gateway : bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
+  let perVs = ctx.cache.get(vs);
+  if (!perVs) ctx.cache.set(vs, (perVs = new Map()));
+  const hit = perVs.get(key);
+  if (hit) {
+    for (const [name, ref] of hit.refs) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
+    return hit.routes;
+  }
+  const local: RouteContext = { ...ctx, refs: new Map() };
+  const routes = computeRoutes(vs, port, scope, local);
+  perVs.set(key, { routes, refs: [...local.refs] });
+  for (const [name, ref] of local.refs) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
+  return routes;
+}
+
+function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {
   const routes: IrRoute[] = [];
   const { namespace, name } = vs.metadata;
   (vs.spec.http ?? []).forEach((rule, i) => {

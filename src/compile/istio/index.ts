@@ -9,7 +9,7 @@
 import { hasErrors, type Diagnostic } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
 import type { IrCluster, IrEndpointSet, IrView, MeshIR } from '../ir/types.ts';
-import { loadResources } from '../parse/load-resources.ts';
+import { loadResources, type LoadedResources } from '../parse/load-resources.ts';
 import type { CheckContext } from './checks/context.ts';
 import { checkDestinations } from './checks/destinations.ts';
 import { checkGateways } from './checks/gateways.ts';
@@ -20,7 +20,7 @@ import { indexDestinationRules } from './from-destination-rule.ts';
 import { gatewayView, indexGateways } from './from-gateway.ts';
 import { fromKubeService } from './from-kube-service.ts';
 import { fromServiceEntry } from './from-service-entry.ts';
-import type { ClusterRef, RouteContext } from './from-virtual-service.ts';
+import type { ClusterRef, RouteCache, RouteContext } from './from-virtual-service.ts';
 import { buildRegistry, type RegistryService } from './registry.ts';
 import { settingsFrom } from './settings.ts';
 import { meshVirtualServices, sidecarNamespaces, sidecarView } from './views.ts';
@@ -33,8 +33,12 @@ export interface FrontEndResult {
 
 export function buildIr(files: readonly SourceFile[]): FrontEndResult {
   const loaded = loadResources(files);
-  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const res = loaded.resources;
+  return buildIrFromResources(loaded.resources, loaded.diagnostics);
+}
+
+/** Stages 2–4 over already loaded resources (the loader's diagnostics are carried along). */
+export function buildIrFromResources(res: LoadedResources, loadDiagnostics: readonly Diagnostic[]): FrontEndResult {
+  const diagnostics: Diagnostic[] = [...loadDiagnostics];
   const settings = settingsFrom(res.meshConfig?.spec);
   const domain = settings.ir.clusterDomain;
 
@@ -56,7 +60,8 @@ export function buildIr(files: readonly SourceFile[]): FrontEndResult {
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const allRefs = new Map<string, ClusterRef>();
-  const routeContext = (): RouteContext => ({ settings, registry, refs: new Map() });
+  const cache: RouteCache = new WeakMap();
+  const routeContext = (): RouteContext => ({ settings, registry, refs: new Map(), cache });
   const views: IrView[] = [];
   for (const ns of [null, ...namespaces]) {
     const rc = routeContext();
@@ -71,7 +76,7 @@ export function buildIr(files: readonly SourceFile[]): FrontEndResult {
 
   const clusters: IrCluster[] = [];
   const endpoints: IrEndpointSet[] = [];
-  for (const name of [...allRefs.keys()].sort(cmp)) {
+  for (const name of [...allRefs.keys()].sort()) {
     const built = buildCluster(allRefs.get(name)!, { settings, registry, drs });
     clusters.push(built.cluster);
     if (built.endpoints) endpoints.push(built.endpoints);

@@ -95,7 +95,9 @@ export function sidecarView(
         domains: sidecarDomains(svc.host, port.number, clusterDomain, viewNamespace),
         routes: routes.length > 0 ? routes : [defaultRoute(svc.host, port.number, ctx)],
       };
-      byPort.set(port.number, [...(byPort.get(port.number) ?? []), vhost]);
+      const list = byPort.get(port.number);
+      if (list) list.push(vhost);
+      else byPort.set(port.number, [vhost]);
     }
   }
   const ports = [...byPort.keys()].sort((a, b) => a - b);
@@ -123,7 +125,7 @@ export function sidecarView(
       statPrefix: `outbound_${port}`,
     })),
     routeTables,
-    clusterNames: [...ctx.refs.keys()].sort(cmp),
+    clusterNames: [...ctx.refs.keys()].sort(), // default sort = code-unit order, as cmp
   };
 }
 

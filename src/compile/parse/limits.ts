@@ -6,6 +6,8 @@ export const LIMITS = {
   maxFileBytes: 8 * 1024 * 1024,
   /** Deepest nesting of collections in a document (Istio resources need < 20). */
   maxDepth: 100,
+  /** Rough depth bound checked on the raw text before parsing (see depth-prescan.ts). */
+  maxPrescanDepth: 500,
   /** Documents across the whole repository. */
   maxDocuments: 50_000,
   /** Alias expansions per document (yaml's default; defeats "billion laughs"). */

@@ -6,6 +6,7 @@ import { Composer, LineCounter, Parser, isMap, isScalar, type CST, type Document
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { findTooDeep } from './cst-depth.ts';
+import { prescanDepth } from './depth-prescan.ts';
 import { LIMITS } from './limits.ts';
 import { makeLocator } from './locate.ts';
 import type { FieldPath, LineColumn } from './types.ts';
@@ -29,6 +30,11 @@ export interface YamlFileResult {
 const ERROR_CODES: Record<string, string> = { DUPLICATE_KEY: 'ML1002', TAB_AS_INDENT: 'ML1003' };
 
 export function parseYamlFile(file: string, text: string, documentBudget: number): YamlFileResult {
+  const tooDeep = prescanDepth(text, LIMITS.maxPrescanDepth);
+  if (tooDeep >= 0) {
+    const d = diagnostic('ML1006', `nesting deeper than ${LIMITS.maxDepth} levels; the file is not read`, { file, ...textLineColumn(text, tooDeep) });
+    return { documents: [], diagnostics: [d], documentCount: 0, overBudget: false };
+  }
   const lineCounter = new LineCounter();
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
   const at = (offset: number) => {
@@ -120,4 +126,15 @@ function yamlDiagnostic(
 function describe(node: unknown): string {
   if (node && typeof node === 'object' && 'items' in node) return 'list';
   return 'scalar value';
+}
+
+/** 1-based line/column of a character offset, for errors found before the parser ran. */
+function textLineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+    line++;
+    lineStart = nl + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
 }

@@ -1,19 +1,21 @@
 // MeshIR → Snapshot. Each resource is built as a plain object, encoded to protobuf once,
 // and stored by content hash; views list (name, hash) entries per xDS type. Shared
 // resources (clusters and endpoints used by several views) are encoded and stored once.
-import { encodeResource } from '../../snapshot/encode.ts';
+import { encodeResource, withHash } from '../../snapshot/encode.ts';
 import { contentHash, sortEntries, typeHash } from '../../snapshot/hash.ts';
 import type { EncodedResource, RouteSource, Snapshot, SnapshotView, ViewEntry, XdsType } from '../../snapshot/types.ts';
-import type { IrCluster, IrEndpointSet, IrView, MeshIR } from '../ir/types.ts';
-import { buildCluster, usesEds } from './cluster.ts';
+import type { IrCluster, IrEndpointSet, IrRouteTable, IrView, MeshIR } from '../ir/types.ts';
+import { usesEds } from './cluster.ts';
 import { buildLoadAssignment, emptyLoadAssignment } from './endpoint.ts';
 import { buildListener } from './listener.ts';
-import { buildRouteConfiguration } from './route.ts';
+import { clusterEncoder, routeTableEncoder } from './fast-encode.ts';
 
 export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
   const clusters = new Map<string, IrCluster>(ir.clusters.map((c) => [c.name, c]));
   const endpointSets = new Map<string, IrEndpointSet>(ir.endpoints.map((e) => [e.clusterName, e]));
   const store = new Map<string, EncodedResource>();
+  const encodeCluster = clusterEncoder();
+  const encodeRouteTable = routeTableEncoder(clusters);
 
   const put = (resource: EncodedResource): ViewEntry => {
     if (!store.has(resource.hash)) store.set(resource.hash, resource);
@@ -24,7 +26,7 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
   const clusterEntry = (cluster: IrCluster): ViewEntry => {
     let entry = clusterEntries.get(cluster.name);
     if (!entry) {
-      entry = put(encodeResource('cds', cluster.name, buildCluster(cluster)));
+      entry = put(withHash('cds', cluster.name, encodeCluster(cluster)));
       clusterEntries.set(cluster.name, entry);
     }
     return entry;
@@ -43,7 +45,7 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
 
   const views = [...ir.views]
     .sort((a, b) => compare(a.name, b.name))
-    .map((view) => assembleView(view, clusters, { put, clusterEntry, endpointEntry }));
+    .map((view) => assembleView(view, clusters, { put, clusterEntry, endpointEntry, encodeRouteTable }));
 
   return {
     commit,
@@ -58,6 +60,7 @@ interface Encoders {
   put(resource: EncodedResource): ViewEntry;
   clusterEntry(cluster: IrCluster): ViewEntry;
   endpointEntry(name: string): ViewEntry;
+  encodeRouteTable(table: IrRouteTable): Uint8Array;
 }
 
 function assembleView(view: IrView, clusters: ReadonlyMap<string, IrCluster>, enc: Encoders): SnapshotView {
@@ -71,7 +74,7 @@ function assembleView(view: IrView, clusters: ReadonlyMap<string, IrCluster>, en
     if (usesEds(cluster)) eds.push(enc.endpointEntry(name));
   }
   const lds = view.listeners.map((l) => enc.put(encodeResource('lds', l.name, buildListener(l, view.kind))));
-  const rds = view.routeTables.map((t) => enc.put(encodeResource('rds', t.name, buildRouteConfiguration(t, clusters))));
+  const rds = view.routeTables.map((t) => enc.put(withHash('rds', t.name, enc.encodeRouteTable(t))));
   const resources: Record<XdsType, ViewEntry[]> = {
     cds: sortEntries(cds),
     eds: sortEntries(eds),

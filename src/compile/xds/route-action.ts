@@ -93,15 +93,17 @@ function retryPolicy(retry: IrRetry): ProtoObject {
  * pick hosts at random within those clusters) — a documented limit.
  */
 function hashPolicyFor(action: IrForward, clusters: ReadonlyMap<string, IrCluster>): ProtoObject | undefined {
-  const policies = new Set<string>();
   let chosen: IrHashPolicy | undefined;
+  let chosenKey = '';
   for (const d of action.destinations) {
     const lb = clusters.get(d.cluster)?.loadBalancer;
     if (!lb || (lb.kind !== 'ring_hash' && lb.kind !== 'maglev')) continue;
-    policies.add(JSON.stringify(lb.hashOn));
+    const key = JSON.stringify(lb.hashOn);
+    if (chosen && key !== chosenKey) return undefined; // destinations disagree
     chosen = lb.hashOn;
+    chosenKey = key;
   }
-  if (policies.size !== 1 || !chosen) return undefined;
+  if (!chosen) return undefined;
   switch (chosen.kind) {
     case 'header':
       return { header: { header_name: chosen.name } };

@@ -64,3 +64,26 @@ export function handSnapshot(resources: HandResources, commit: string | null = n
     sourceMap: {},
   };
 }
+
+/**
+ * `snapshot` with one resource of every view replaced (same type and name) by `resource`:
+ * how a test turns a compiled snapshot into one carrying something Envoy rejects.
+ */
+export function withResource(snapshot: Snapshot, resource: EncodedResource): Snapshot {
+  const store = new Map(snapshot.resources);
+  store.set(resource.hash, resource);
+  const views = snapshot.views.map((view) => {
+    const entries = view.resources[resource.type];
+    if (!entries.some((e) => e.name === resource.name)) return view;
+    const replaced = entries.map((e) => (e.name === resource.name ? { name: e.name, hash: resource.hash } : e));
+    const h = createHash('sha256');
+    for (const e of replaced) h.update(e.name).update('\0').update(e.hash).update('\n');
+    return {
+      ...view,
+      resources: { ...view.resources, [resource.type]: replaced },
+      typeHashes: { ...view.typeHashes, [resource.type]: h.digest('hex') },
+    };
+  });
+  const content = createHash('sha256').update(snapshot.contentHash).update(resource.hash);
+  return { ...snapshot, contentHash: content.digest('hex'), views, resources: store };
+}

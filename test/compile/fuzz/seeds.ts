@@ -1,0 +1,76 @@
+// Valid documents of every kind: the fuzzer's starting points.
+export const SEEDS: readonly string[] = [
+  `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: bookinfo}
+spec:
+  hosts: [reviews]
+  http:
+  - name: jason
+    match:
+    - headers: {end-user: {exact: jason}}
+      uri: {prefix: /reviews}
+    route:
+    - destination: {host: reviews, subset: v2}
+    fault: {abort: {httpStatus: 503, percentage: {value: 10}}}
+  - route:
+    - {destination: {host: reviews, subset: v1}, weight: 80}
+    - {destination: {host: reviews, subset: v3}, weight: 20}
+    timeout: 3s
+    retries: {attempts: 2, perTryTimeout: 1s, retryOn: 5xx}
+    corsPolicy: {allowOrigins: [{regex: "https://.*\\\\.example\\\\.com"}], maxAge: 1h}
+    headers: {request: {set: {x-env: prod}}}
+`,
+  `apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: reviews, namespace: bookinfo}
+spec:
+  host: reviews
+  trafficPolicy:
+    loadBalancer: {simple: LEAST_REQUEST}
+    connectionPool: {tcp: {maxConnections: 100}, http: {http1MaxPendingRequests: 10}}
+    outlierDetection: {consecutive5xxErrors: 3, interval: 10s, baseEjectionTime: 30s}
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - {name: v2, labels: {version: v2}, trafficPolicy: {loadBalancer: {simple: RANDOM}}}
+  - {name: v3, labels: {version: v3}}
+`,
+  `apiVersion: networking.istio.io/v1alpha3
+kind: ServiceEntry
+metadata: {name: payments}
+spec:
+  hosts: [payments.example.com]
+  ports: [{number: 443, name: https, protocol: TLS}]
+  resolution: DNS
+  location: MESH_EXTERNAL
+  endpoints: [{address: payments.example.com, ports: {https: 443}}]
+`,
+  `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: public, namespace: edge}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: ["bookinfo/*.example.com"]
+`,
+  `apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: bookinfo, labels: {app: reviews}}
+spec:
+  selector: {app: reviews}
+  ports: [{name: http, port: 9080, targetPort: 9080}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: reviews-v1}
+spec: {replicas: 1}
+`,
+  `apiVersion: meshlog.dev/v1alpha1
+kind: MeshConfig
+metadata: {name: mesh}
+spec:
+  defaultNamespace: bookinfo
+  defaults: {connectTimeout: 5s, retries: {attempts: 3}}
+`,
+];

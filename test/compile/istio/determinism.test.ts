@@ -1,0 +1,91 @@
+// Same content ⇒ same IR, whatever order files arrive in and documents are written in.
+// File order must not change anything at all. Document order moves line numbers, so there
+// the IR is compared with `source` links (file:line pointers) left out.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildIr } from '../../../src/compile/istio/index.ts';
+import type { SourceFile } from '../../../src/ingest/source-bundle.ts';
+import { file, readTree } from './support.ts';
+
+const TEMPLATE = path.join(import.meta.dirname, '../../../config-repo-template');
+const GOLDEN = path.join(import.meta.dirname, '../../golden/ir');
+
+/** A small seeded PRNG (mulberry32): shuffles are random but reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: readonly T[], rand: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Splits every file into its documents and deals them, shuffled, into `n` new files. */
+function redistribute(files: readonly SourceFile[], n: number, rand: () => number): SourceFile[] {
+  const docs = files.flatMap((f) =>
+    new TextDecoder()
+      .decode(f.bytes)
+      .split(/^---\s*$/m)
+      .filter((d) => d.trim() !== '' && /\bkind:/.test(d)),
+  );
+  const buckets: string[][] = Array.from({ length: n }, () => []);
+  shuffle(docs, rand).forEach((d, i) => buckets[i % n]!.push(d));
+  return buckets.map((b, i) => file(`part-${i}.yaml`, b.map((d) => d.trim()).join('\n---\n') + '\n'));
+}
+
+function withoutSources(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'source' ? undefined : v)));
+}
+
+const repos: { name: string; files: SourceFile[] }[] = [
+  { name: 'config-repo-template', files: readTree(TEMPLATE) },
+  {
+    name: 'all golden inputs that compile, as one repository',
+    files: fs
+      .readdirSync(GOLDEN)
+      .filter((f) => f.endsWith('.in.yaml') && !f.startsWith('cross-') && !f.includes('bad') && !f.startsWith('mesh-config'))
+      .map((f) => ({ path: f, bytes: fs.readFileSync(path.join(GOLDEN, f)) })),
+  },
+];
+
+describe('buildIr is deterministic', () => {
+  for (const repo of repos) {
+    describe(repo.name, () => {
+      const reference = buildIr(repo.files);
+
+      it('compiles without errors', () => {
+        expect(reference.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        expect(reference.ir).toBeDefined();
+      });
+
+      it('gives a deep-equal IR and diagnostics for shuffled file order', () => {
+        for (const seed of [1, 2, 3]) {
+          const again = buildIr(shuffle(repo.files, prng(seed)));
+          expect(again.ir).toEqual(reference.ir);
+          expect(again.diagnostics).toEqual(reference.diagnostics);
+        }
+      });
+
+      it('gives the same IR (source links aside) for shuffled document order across files', () => {
+        for (const seed of [7, 8]) {
+          const rand = prng(seed);
+          const again = buildIr(redistribute(repo.files, 3, rand));
+          expect(again.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+          expect(withoutSources(again.ir)).toEqual(withoutSources(reference.ir));
+        }
+      });
+    });
+  }
+});

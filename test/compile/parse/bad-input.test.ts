@@ -1,0 +1,97 @@
+// Hostile and broken input: each case must end with a clear diagnostic naming the file and
+// position, within the test timeout, without throwing.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { load } from './helpers.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/bad-input/${name}`, import.meta.url));
+const GOOD = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: good}
+spec:
+  hosts: [good]
+  http:
+  - route:
+    - destination: {host: good}
+`;
+
+describe('bad input', () => {
+  it('stops an alias bomb', () => {
+    const r = load({ 'bomb.yaml': fixture('alias-bomb.yaml'), 'good.yaml': GOOD });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`)).toEqual(['ML1008 bomb.yaml:2']);
+    expect(r.resources.virtualServices.map((v) => v.metadata.name)).toEqual(['good']);
+  });
+
+  it('refuses a 20 MB file without parsing it', () => {
+    const line = new TextEncoder().encode('# padding padding padding padding padding padding padding\n');
+    const big = new Uint8Array(20 * 1024 * 1024);
+    for (let at = 0; at + line.length <= big.length; at += line.length) big.set(line, at);
+    big.fill(0x0a, big.length - (big.length % line.length));
+    const r = load({ 'big.yaml': big, 'good.yaml': GOOD });
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'ML1005', severity: 'error', file: 'big.yaml' });
+    expect(r.diagnostics[0]!.message).toContain('20.0 MiB');
+    expect(r.resources.virtualServices).toHaveLength(1);
+  });
+
+  it('refuses 10,000-deep flow nesting before the parser sees it', () => {
+    const deep = `${GOOD.replace('good', 'deep').replace('[good]', '[deep]')}  tcp: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`;
+    const r = load({ 'deep.yaml': deep });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`)).toEqual(['ML1006 deep.yaml:9']);
+  });
+
+  it('refuses deep block nesting and deep `- - -` sequences', () => {
+    let block = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n';
+    for (let i = 1; i <= 600; i++) block += `${' '.repeat(i)}k${i}:\n`;
+    const dashes = `a: ${'- '.repeat(10_000)}x\n`;
+    const modest = `a:${'\n'.padEnd(2, ' ')}${'[{"b": '.repeat(150)}1${'}]'.repeat(150)}\n`;
+    const r = load({ 'block.yaml': block, 'dashes.yaml': `a:\n  ${'- '.repeat(10_000)}x\n`, 'flow.yaml': modest, 'same-line.yaml': dashes });
+    const summary = r.diagnostics.map((d) => `${d.code} ${d.file}`);
+    expect(summary).toContain('ML1006 block.yaml');
+    expect(summary).toContain('ML1006 dashes.yaml');
+    // 150 levels passes the rough pre-scan but not the exact check on the token tree.
+    expect(r.diagnostics.find((d) => d.file === 'flow.yaml')).toMatchObject({ code: 'ML1006', line: 2 });
+    expect(r.diagnostics.some((d) => d.file === 'same-line.yaml' && d.severity === 'error')).toBe(true);
+  });
+
+  it('reports duplicate keys at the second key', () => {
+    const r = load({ 'dup.yaml': fixture('duplicate-keys.yaml') });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['ML1002 11:7']);
+    expect(r.resources.virtualServices).toEqual([]);
+  });
+
+  it('reports invalid UTF-8 with its byte offset, line and column', () => {
+    const r = load({ 'utf8.yaml': fixture('invalid-utf8.yaml') });
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'ML1004', file: 'utf8.yaml', line: 4, column: 14 });
+    expect(r.diagnostics[0]!.message).toContain('0xff');
+  });
+
+  it('rejects overlong and surrogate UTF-8 encodings too, and accepts a BOM', () => {
+    const overlong = new Uint8Array([0x61, 0x3a, 0x20, 0xc0, 0xaf, 0x0a]);
+    const surrogate = new Uint8Array([0x61, 0x3a, 0x20, 0xed, 0xa0, 0x80, 0x0a]);
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(GOOD)]);
+    const r = load({ 'a.yaml': overlong, 'b.yaml': surrogate, 'c.yaml': bom });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}:${d.column}`)).toEqual(['ML1004 a.yaml:1:4', 'ML1004 b.yaml:1:4']);
+    expect(r.resources.virtualServices).toHaveLength(1);
+  });
+
+  it('reports tabs used as indentation', () => {
+    const r = load({ 'tabs.yaml': fixture('tabs.yaml') });
+    expect(r.diagnostics[0]).toMatchObject({ code: 'ML1003', line: 6, column: 1 });
+  });
+
+  it('reports YAML syntax errors with a position', () => {
+    const r = load({ 'bad.yaml': fixture('syntax-error.yaml') });
+    expect(r.diagnostics.length).toBeGreaterThan(0);
+    expect(r.diagnostics.every((d) => d.code === 'ML1001' && d.file === 'bad.yaml' && (d.line ?? 0) >= 6)).toBe(true);
+  });
+
+  it('stops reading after 50,000 documents in the repository', () => {
+    const manyDocs = (n: number) => '---\n# empty\n'.repeat(n);
+    const r = load({ 'a.yaml': manyDocs(30_000), 'b.yaml': manyDocs(30_000), 'c.yaml': GOOD });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`)).toEqual(['ML1007 b.yaml:40001']);
+    // Files after the limit are not read at all.
+    expect(r.resources.virtualServices).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MESH_CONFIG, durationToWholeMs, parseDurationMs } from '../../../src/compile/schema/index.ts';
+import { loadOne, summary, virtualService } from '../parse/helpers.ts';
+
+describe('schemas', () => {
+  it('names unknown fields with their path and line', () => {
+    const r = loadOne(virtualService(`  hosts: [reviews]
+  http:
+  - match:
+    - uri: {prefix: /api}
+      header: {x: {exact: y}}
+    route:
+    - destination: {host: reviews}
+    retry: {attempts: 3}
+`));
+    expect(summary(r.diagnostics)).toEqual(['ML2001 spec.http[0].match[0].header@10', 'ML2001 spec.http[0].retry@13']);
+    expect(r.diagnostics[0]!.message).toBe('unknown field "header" in spec.http[0].match[0]');
+    expect(r.diagnostics[0]!.resource).toEqual({ kind: 'VirtualService', namespace: 'default', name: 'reviews' });
+    expect(r.resources.virtualServices).toEqual([]);
+  });
+
+  it('reports wrong types, saying what was written', () => {
+    const r = loadOne(virtualService(`  hosts: reviews
+  http:
+  - route:
+    - destination: {host: reviews, port: {number: "9080"}}
+      weight: 1.5
+    timeout: 10
+`));
+    expect(summary(r.diagnostics)).toEqual(['ML2002 spec.hosts@6', 'ML2002 spec.http[0].route[0].destination.port.number@9', 'ML2002 spec.http[0].timeout@11']);
+    expect(r.diagnostics[0]!.message).toBe('spec.hosts must be a list, not a string ("reviews")');
+    expect(r.diagnostics[1]!.message).toContain('must be a number, not a string ("9080")');
+  });
+
+  it('lists the allowed values of an enum', () => {
+    const r = loadOne(`apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ext}
+spec:
+  hosts: [api.example.com]
+  resolution: dns
+`);
+    expect(summary(r.diagnostics)).toEqual(['ML2003 spec.resolution@6']);
+    expect(r.diagnostics[0]!.message).toBe('spec.resolution must be one of "NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN", not a string ("dns")');
+  });
+
+  it('reports missing required fields at the parent', () => {
+    const r = loadOne(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews}
+spec:
+  subsets:
+  - labels: {version: v1}
+`);
+    expect(summary(r.diagnostics)).toEqual(['ML2004 spec.host@4', 'ML2004 spec.subsets[0].name@6']);
+  });
+
+  it('accepts kubectl output: server-set metadata and status', () => {
+    const r = loadOne(`apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: gw
+  namespace: edge
+  uid: 0b9f
+  resourceVersion: "42"
+  labels: {app.kubernetes.io/name: gw}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: ["*"]
+status: {}
+`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.resources.gateways[0]!.metadata).toEqual({ name: 'gw', namespace: 'edge', labels: { 'app.kubernetes.io/name': 'gw' }, annotations: {} });
+  });
+
+  it('is permissive for Kubernetes Services (a foreign API)', () => {
+    const r = loadOne(`apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: bookinfo}
+spec:
+  type: ClusterIP
+  sessionAffinity: None
+  selector: {app: reviews}
+  ports:
+  - {name: http, port: 9080, targetPort: 9080, protocol: TCP, nodePort: 30080}
+  - {name: admin, port: 9090, targetPort: admin}
+`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.resources.services[0]!.spec.ports?.map((p) => p.targetPort)).toEqual([9080, 'admin']);
+  });
+
+  it('fills MeshConfig defaults and rejects unknown MeshConfig fields', () => {
+    const ok = loadOne('apiVersion: meshlog.dev/v1alpha1\nkind: MeshConfig\nmetadata: {name: mesh}\nspec:\n  defaults: {retries: {attempts: 5}}\n');
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.resources.meshConfig!.spec).toEqual({
+      ...DEFAULT_MESH_CONFIG,
+      defaults: { ...DEFAULT_MESH_CONFIG.defaults, retries: { ...DEFAULT_MESH_CONFIG.defaults.retries, attempts: 5 } },
+    });
+    expect(DEFAULT_MESH_CONFIG.defaults.connectTimeout).toBe('10s');
+    const bad = loadOne('apiVersion: meshlog.dev/v1alpha1\nkind: MeshConfig\nmetadata: {name: mesh}\nspec: {clusterDomian: x}\n');
+    expect(summary(bad.diagnostics)).toEqual(['ML2001 spec.clusterDomian@4']);
+  });
+});
+
+describe('durations', () => {
+  it('parses Istio (Go) duration syntax to milliseconds', () => {
+    expect(parseDurationMs('1.5s')).toBe(1500);
+    expect(parseDurationMs('300ms')).toBe(300);
+    expect(parseDurationMs('1h30m')).toBe(5_400_000);
+    expect(parseDurationMs('0')).toBe(0);
+    expect(parseDurationMs('250us')).toBeCloseTo(0.25);
+    expect(durationToWholeMs('250us')).toBe(1);
+    for (const bad of ['', '10', '-1s', '1 s', 's', '1.5', '1d', '1e3s']) expect(parseDurationMs(bad), bad).toBeUndefined();
+  });
+});

@@ -1,0 +1,153 @@
+// DestinationRule, ServiceEntry, Gateway, Service, MeshConfig and metadata rules.
+import { describe, expect, it } from 'vitest';
+import { loadOne, summary } from '../parse/helpers.ts';
+
+const doc = (kind: string, spec: string, meta = 'name: x') =>
+  `apiVersion: ${kind === 'Service' ? 'v1' : kind === 'MeshConfig' ? 'meshlog.dev/v1alpha1' : 'networking.istio.io/v1'}\nkind: ${kind}\nmetadata: {${meta}}\nspec:\n${spec}`;
+const check = (kind: string, spec: string, meta?: string) => summary(loadOne(doc(kind, spec, meta)).diagnostics);
+
+describe('DestinationRule rules', () => {
+  it('accepts subsets and every traffic policy part', () => {
+    const r = loadOne(doc('DestinationRule', `  host: reviews
+  trafficPolicy:
+    loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 0s}, ringHash: {minimumRingSize: 1024}}}
+    connectionPool:
+      tcp: {maxConnections: 100, connectTimeout: 250ms, tcpKeepalive: {time: 7200s, interval: 75s}}
+      http: {http1MaxPendingRequests: 10, maxRequestsPerConnection: 1, h2UpgradePolicy: UPGRADE}
+    outlierDetection: {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 50}
+    tls: {mode: SIMPLE, sni: reviews.example.com}
+    portLevelSettings:
+    - port: {number: 9080}
+      loadBalancer: {simple: LEAST_REQUEST}
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - name: v2
+    labels: {version: v2}
+    trafficPolicy: {loadBalancer: {simple: RANDOM}}
+`));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.resources.destinationRules[0]!.spec.subsets?.map((s) => s.name)).toEqual(['v1', 'v2']);
+  });
+
+  it('reports duplicate and non-DNS subset names', () => {
+    expect(check('DestinationRule', `  host: reviews
+  subsets:
+  - {name: v1}
+  - {name: V_2}
+  - {name: v1}
+`)).toEqual(['ML3009 spec.subsets[1].name@8', 'ML3023 spec.subsets[2].name@9']);
+  });
+
+  it('checks load balancer, pool, outlier and TLS settings', () => {
+    expect(check('DestinationRule', `  host: reviews
+  trafficPolicy:
+    loadBalancer: {simple: RANDOM, consistentHash: {httpHeaderName: x, useSourceIp: true, maglev: {tableSize: 100}}}
+    connectionPool: {tcp: {maxConnections: -1, connectTimeout: 0ms, tcpKeepalive: {time: 500ms}}}
+    outlierDetection: {maxEjectionPercent: 150, interval: 1x}
+    tls: {mode: ISTIO_MUTUAL}
+    portLevelSettings:
+    - {loadBalancer: {simple: LEAST_CONN}}
+    - {port: {number: 80}}
+    - {port: {number: 80}}
+`)).toEqual([
+      'ML3030 spec.trafficPolicy.loadBalancer.consistentHash@7',
+      'ML3030 spec.trafficPolicy.loadBalancer.consistentHash@7',
+      'ML3031 spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize@7',
+      'ML3031 spec.trafficPolicy.connectionPool.tcp.maxConnections@8',
+      'ML3007 spec.trafficPolicy.connectionPool.tcp.connectTimeout@8',
+      'ML3007 spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.time@8',
+      'ML3006 spec.trafficPolicy.outlierDetection.interval@9',
+      'ML3005 spec.trafficPolicy.outlierDetection.maxEjectionPercent@9',
+      'ML3024 spec.trafficPolicy.tls.mode@10',
+      'ML3017 spec.trafficPolicy.portLevelSettings[0]@12',
+      'ML3028 spec.trafficPolicy.portLevelSettings[0].loadBalancer.simple@12',
+      'ML3034 spec.trafficPolicy.portLevelSettings[2].port.number@14',
+    ]);
+  });
+});
+
+describe('ServiceEntry rules', () => {
+  it('accepts DNS and STATIC entries', () => {
+    const r = loadOne(`${doc('ServiceEntry', `  hosts: [api.example.com]
+  ports: [{number: 443, name: https, protocol: TLS}]
+  resolution: DNS
+  location: MESH_EXTERNAL
+`)}---\n${doc('ServiceEntry', `  hosts: [db.internal]
+  addresses: [10.1.0.0/16]
+  ports: [{number: 5432, name: pg, protocol: tcp}]
+  resolution: STATIC
+  endpoints: [{address: 10.1.2.3, ports: {pg: 5433}, labels: {zone: a}}]
+`, 'name: y')}`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.resources.serviceEntries).toHaveLength(2);
+  });
+
+  it('STATIC needs IP endpoints; DNS cannot resolve wildcards', () => {
+    expect(check('ServiceEntry', '  hosts: [a.example.com]\n  resolution: STATIC\n')).toEqual(['ML3021 spec.resolution@6']);
+    expect(check('ServiceEntry', `  hosts: [a.example.com]
+  resolution: STATIC
+  ports: [{number: 80, name: http}]
+  endpoints: [{address: a.example.com}, {address: 10.0.0.1, ports: {web: 8080}}]
+`)).toEqual(['ML3021 spec.endpoints[0].address@8', 'ML3021 spec.endpoints[1].ports.web@8']);
+    expect(check('ServiceEntry', '  hosts: ["*.example.com"]\n  resolution: DNS\n')).toEqual(['ML3022 spec.hosts[0]@5']);
+  });
+
+  it('checks hosts, addresses, ports and protocols', () => {
+    expect(check('ServiceEntry', `  hosts: ["*", ok.example.com]
+  addresses: [10.0.0.0/33, not-an-ip]
+  ports:
+  - {number: 80, name: http, protocol: HTTP}
+  - {number: 80, name: http, protocol: SCTP}
+  - {number: 0, name: zero}
+`)).toEqual([
+      'ML3010 spec.hosts[0]@5',
+      'ML3029 spec.addresses[0]@6',
+      'ML3029 spec.addresses[1]@6',
+      'ML3033 spec.ports[1].protocol@9',
+      'ML3017 spec.ports[2].number@10',
+      'ML3034 spec.ports[1].number@9',
+      'ML3023 spec.ports[1].name@9',
+    ]);
+  });
+});
+
+describe('Gateway rules', () => {
+  it('servers need a port and hosts; TLS modes beyond SIMPLE are not supported yet', () => {
+    expect(check('Gateway', `  selector: {istio: ingressgateway}
+  servers:
+  - hosts: ["*"]
+  - port: {number: 80, protocol: HTTP, name: http}
+  - port: {number: 443, protocol: HTTPS, name: https}
+    hosts: ["bad/name/x", "shop/*.example.com"]
+  - port: {number: 8443, protocol: HTTPS, name: mtls}
+    hosts: ["*"]
+    tls: {mode: MUTUAL}
+`)).toEqual([
+      'ML3020 spec.servers[0]@7',
+      'ML3020 spec.servers[1]@8',
+      'ML3020 spec.servers[2].port.protocol@9',
+      'ML3010 spec.servers[2].hosts[0]@10',
+      'ML3024 spec.servers[3].tls.mode@13',
+    ]);
+  });
+});
+
+describe('Service, MeshConfig and metadata rules', () => {
+  it('checks Service ports, MeshConfig defaults and resource names', () => {
+    expect(check('Service', '  ports: [{port: 70000, targetPort: 0}]\n')).toEqual(['ML3017 spec.ports[0].port@5', 'ML3017 spec.ports[0].targetPort@5']);
+    expect(check('MeshConfig', `  defaultNamespace: Prod
+  defaults: {connectTimeout: 0s, retries: {retryOn: "5xx,never"}}
+  listeners: {bindAddress: localhost}
+`)).toEqual([
+      'ML3025 spec.defaultNamespace@5',
+      'ML3007 spec.defaults.connectTimeout@6',
+      'ML3037 spec.defaults.retries.retryOn@6',
+      'ML3029 spec.listeners.bindAddress@7',
+    ]);
+    expect(check('Gateway', '  servers: [{port: {number: 80, protocol: HTTP}, hosts: ["*"]}]\n', 'name: My_GW, namespace: Edge, labels: {"bad key!": x}')).toEqual([
+      'ML3025 metadata.name@3',
+      'ML3025 metadata.namespace@3',
+      'ML3027 metadata.labels["bad key!"]@3',
+    ]);
+  });
+});

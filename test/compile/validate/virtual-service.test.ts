@@ -1,0 +1,173 @@
+// VirtualService rules: each case is a spec body (starting at line 6 of the document) and the
+// diagnostics it must produce, as `CODE field@line`.
+import { describe, expect, it } from 'vitest';
+import { loadOne, summary, virtualService } from '../parse/helpers.ts';
+
+const check = (body: string) => summary(loadOne(virtualService(body)).diagnostics);
+const rule = (lines: string) => `  hosts: [reviews]\n  http:\n${lines}`;
+
+describe('VirtualService rules', () => {
+  it('accepts a full-featured valid rule set', () => {
+    const r = loadOne(virtualService(rule(`  - name: canary
+    match:
+    - uri: {prefix: /api}
+      headers: {end-user: {exact: jason}, x-debug: {}}
+      queryParams: {v: {regex: "^[0-9]+$"}}
+      method: {exact: GET}
+      port: 9080
+    route:
+    - destination: {host: reviews, subset: v1, port: {number: 9080}}
+      weight: 90
+    - destination: {host: reviews.prod.svc.cluster.local, subset: v2}
+      weight: 10
+      headers: {request: {set: {x-canary: "true"}}}
+    timeout: 2.5s
+    retries: {attempts: 3, perTryTimeout: 500ms, retryOn: "5xx,connect-failure,503"}
+    fault: {abort: {httpStatus: 503, percentage: {value: 0.5}}, delay: {fixedDelay: 1s, percentage: {value: 10}}}
+    mirror: {host: shadow}
+    mirrorPercentage: {value: 5}
+    corsPolicy: {allowOrigins: [{exact: "https://a.example"}], allowMethods: [GET, POST], allowHeaders: [x-a], maxAge: 24h}
+    headers: {response: {remove: [x-internal]}}
+    rewrite: {uriRegexRewrite: {match: "^/api/(.*)", rewrite: "/\\\\1"}}
+  - match: [{uri: {exact: /old}}]
+    redirect: {uri: /new, redirectCode: 308}
+  - directResponse: {status: 404, body: {string: "not here"}}
+`)));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.resources.virtualServices[0]!.spec.http).toHaveLength(3);
+  });
+
+  it('route, redirect and directResponse are exclusive, and one is required', () => {
+    expect(check(rule(`  - route: [{destination: {host: a}}]
+    redirect: {uri: /x}
+  - match: [{uri: {prefix: /}}]
+  - route: []
+`))).toEqual(['ML3001 spec.http[0].redirect@9', 'ML3002 spec.http[1]@10', 'ML3002 spec.http[2]@11']);
+  });
+
+  it('weights: whole numbers ≥ 0, not all zero when several', () => {
+    expect(check(rule(`  - route:
+    - {destination: {host: a}, weight: -1}
+    - {destination: {host: b}, weight: 2.5}
+  - route:
+    - {destination: {host: a}, weight: 0}
+    - {destination: {host: b}}
+  - route:
+    - {destination: {host: a}}
+`))).toEqual(['ML3003 spec.http[0].route[0].weight@9', 'ML3003 spec.http[0].route[1].weight@10', 'ML3004 spec.http[1].route@11']);
+  });
+
+  it('percentages are 0–100', () => {
+    expect(check(rule(`  - route: [{destination: {host: a}}]
+    fault: {abort: {httpStatus: 500, percentage: {value: 101}}}
+    mirror: {host: b}
+    mirrorPercentage: {value: -1}
+`))).toEqual(['ML3005 spec.http[0].fault.abort.percentage.value@9', 'ML3005 spec.http[0].mirrorPercentage.value@11']);
+  });
+
+  it('durations must parse and timeouts be at least 1ms', () => {
+    expect(check(rule(`  - route: [{destination: {host: a}}]
+    timeout: 10
+    retries: {attempts: -1, perTryTimeout: 0s}
+`)).slice(0, 1)).toEqual(['ML2002 spec.http[0].timeout@9']);
+    expect(check(rule(`  - route: [{destination: {host: a}}]
+    timeout: 10 seconds
+    retries: {attempts: -1, perTryTimeout: 0s, retryOn: "5xx,sometimes"}
+`))).toEqual(['ML3006 spec.http[0].timeout@9', 'ML3008 spec.http[0].retries.attempts@10', 'ML3007 spec.http[0].retries.perTryTimeout@10', 'ML3037 spec.http[0].retries.retryOn@10']);
+  });
+
+  it('subset names are DNS labels; hosts have valid syntax; destinations are not wildcards', () => {
+    expect(check(`  hosts: [reviews, "*.example.com", "bad_host", "http://x.com"]
+  http:
+  - route:
+    - destination: {host: "*.example.com", subset: V1_beta}
+`)).toEqual([
+      'ML3010 spec.hosts[2]@6',
+      'ML3010 spec.hosts[3]@6',
+      'ML3010 spec.http[0].route[0].destination.host@9',
+      'ML3009 spec.http[0].route[0].destination.subset@9',
+    ]);
+  });
+
+  it('"*" as a host is only allowed for gateway-bound VirtualServices', () => {
+    expect(check(`  hosts: ["*"]\n  http: [{route: [{destination: {host: a}}]}]\n`)).toEqual(['ML3010 spec.hosts[0]@6']);
+    expect(check(`  hosts: ["*"]\n  gateways: [edge/public]\n  http: [{route: [{destination: {host: a}}]}]\n`)).toEqual([]);
+    expect(check(`  hosts: [a]\n  gateways: [Bad/Ref/x]\n  http: [{route: [{destination: {host: a}}]}]\n`)).toEqual(['ML3035 spec.gateways[0]@7']);
+  });
+
+  it('header names and values are legal; Host and pseudo-headers cannot be rewritten', () => {
+    expect(check(rule(`  - match:
+    - headers: {"bad header": {exact: x}, x-ok: {exact: "a\\nb"}, ":authority": {prefix: api}}
+    route: [{destination: {host: a}}]
+    headers:
+      request: {set: {host: x, ":path": /y}, remove: ["x(y)"]}
+`))).toEqual([
+      'ML3011 spec.http[0].match[0].headers["bad header"]@9',
+      'ML3012 spec.http[0].match[0].headers.x-ok.exact@9',
+      'ML3011 spec.http[0].headers.request.set.host@12',
+      'ML3011 spec.http[0].headers.request.set[":path"]@12',
+      'ML3011 spec.http[0].headers.request.remove[0]@12',
+    ]);
+  });
+
+  it('regexes are checked as RE2 and length-bounded', () => {
+    expect(check(rule(`  - match:
+    - uri: {regex: "/(?=lookahead)"}
+    - headers: {x: {regex: "(a)\\\\1"}}
+    - authority: {regex: "${'a'.repeat(1025)}"}
+    route: [{destination: {host: a}}]
+`))).toEqual(['ML3013 spec.http[0].match[0].uri.regex@9', 'ML3013 spec.http[0].match[1].headers.x.regex@10', 'ML3014 spec.http[0].match[2].authority.regex@11']);
+  });
+
+  it('StringMatch sets exactly one of exact/prefix/regex; query params have no prefix', () => {
+    expect(check(rule(`  - match:
+    - uri: {exact: /a, prefix: /b}
+      method: {}
+      queryParams: {q: {prefix: x}}
+    route: [{destination: {host: a}}]
+`))).toEqual(['ML3019 spec.http[0].match[0].uri@9', 'ML3019 spec.http[0].match[0].method@10', 'ML3019 spec.http[0].match[0].queryParams.q.prefix@11']);
+  });
+
+  it('redirect codes, statuses and ports must be ones Envoy can express', () => {
+    expect(check(rule(`  - redirect: {uri: /x, redirectCode: 304, port: 70000}
+  - directResponse: {status: 700, body: {bytes: "not base64!"}}
+  - route: [{destination: {host: a, port: {number: 0}}}]
+    fault: {abort: {httpStatus: 100}}
+  - match: [{port: 65536}]
+    route: [{destination: {host: a}}]
+`))).toEqual([
+      'ML3015 spec.http[0].redirect.redirectCode@8',
+      'ML3017 spec.http[0].redirect.port@8',
+      'ML3016 spec.http[1].directResponse.status@9',
+      'ML3036 spec.http[1].directResponse.body.bytes@9',
+      'ML3017 spec.http[2].route[0].destination.port.number@10',
+      'ML3016 spec.http[2].fault.abort.httpStatus@11',
+      'ML3017 spec.http[3].match[0].port@12',
+    ]);
+  });
+
+  it('a fault needs a delay or an abort; a delay needs fixedDelay', () => {
+    expect(check(rule(`  - route: [{destination: {host: a}}]
+    fault: {}
+  - route: [{destination: {host: a}}]
+    fault: {delay: {percentage: {value: 5}}, abort: {grpcStatus: NOPE}}
+`))).toEqual(['ML3018 spec.http[0].fault@9', 'ML3018 spec.http[1].fault.delay@11', 'ML3038 spec.http[1].fault.abort.grpcStatus@11']);
+  });
+
+  it('deprecated fields warn but still load; unsupported features are errors', () => {
+    const r = loadOne(virtualService(rule(`  - route: [{destination: {host: a}}]
+    fault: {delay: {fixedDelay: 1s, percent: 10}}
+    corsPolicy: {allowOrigin: ["https://a.example"]}
+`)));
+    expect(r.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(['ML3028 warning', 'ML3028 warning']);
+    expect(r.resources.virtualServices).toHaveLength(1);
+    expect(check(`  hosts: [a]\n  tcp: [{route: [{destination: {host: a}}]}]\n  http: [{delegate: {name: other}}]\n`)).toEqual([
+      'ML3024 spec.tcp@7',
+      'ML3024 spec.http[0].delegate@8',
+    ]);
+  });
+
+  it('requires hosts and at least one http route', () => {
+    expect(check('  gateways: [mesh]\n')).toEqual(['ML3026 spec.hosts@5', 'ML3002 spec@5']);
+  });
+});
