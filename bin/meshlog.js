@@ -5,7 +5,7 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
     `meshlog needs Node.js 22.18 or newer (found ${process.versions.node}).\n` +
-      `Run it with a newer Node without installing one: npx -p node@24 node bin/meshlog.js ...\n` +
+      `Run it with a newer Node without installing one: npx --yes -p node@24 node bin/meshlog.js ...\n` +
       `or run "bash scripts/setup.sh" once, which provisions Node 24 under .cache/.\n`,
   );
   process.exit(3);

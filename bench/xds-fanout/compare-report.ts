@@ -13,6 +13,8 @@ export interface RunResult {
   readonly serverCpuS: number[];
   readonly rssPerStreamBytes?: number;
   readonly rssSyncedBytes?: number;
+  /** Live memory (after GC) per stream, from the server's /stats: run.ts only. */
+  readonly livePerStreamBytes?: number;
   readonly error?: string;
 }
 
@@ -33,6 +35,7 @@ export function normalize(scenario: string, server: string, load: string, line: 
     initialSyncMs: typeof j.initial_sync_ms === 'number' ? Math.round(j.initial_sync_ms) : undefined,
     rssPerStreamBytes: j.server_rss_per_stream_bytes as number | undefined,
     rssSyncedBytes: j.server_rss_synced_bytes as number | undefined,
+    livePerStreamBytes: j.server_live_per_stream_bytes as number | undefined,
     error: (j.error as string | undefined) || undefined,
   };
   if (Array.isArray(j.changes)) {
@@ -53,14 +56,14 @@ const kb = (n: number | undefined): string => (n === undefined || Number.isNaN(n
 
 export function table(results: readonly RunResult[]): string {
   const rows = [
-    '| scenario | server | load | initial sync | converge per change | mean | ratio vs gcp | bytes/stream/change | server CPU/change | server RSS/stream |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | server | load | initial sync | converge per change | mean | ratio vs gcp | bytes/stream/change | server CPU/change | server RSS/stream | live heap/stream |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const ref = results.find((x) => x.scenario === r.scenario && x.load === r.load && x.server === 'gcp' && !x.error);
     const ratio = ref && !r.error && r.server !== 'gcp' ? (mean(r.convergeMs) / mean(ref.convergeMs)).toFixed(3) : r.server === 'gcp' ? '1' : '—';
     rows.push(
-      `| ${r.scenario} | ${r.server} | ${r.load} | ${r.error ? `FAILED: ${r.error.slice(0, 80)}` : ms(r.initialSyncMs)} | ${r.convergeMs.map(ms).join(', ')} | ${ms(mean(r.convergeMs))} | ${ratio} | ${kb(mean(r.bytesPerStream))} | ${r.serverCpuS.map((c) => `${c} s`).join(', ')} | ${kb(r.rssPerStreamBytes)} |`,
+      `| ${r.scenario} | ${r.server} | ${r.load} | ${r.error ? `FAILED: ${r.error.slice(0, 80)}` : ms(r.initialSyncMs)} | ${r.convergeMs.map(ms).join(', ')} | ${ms(mean(r.convergeMs))} | ${ratio} | ${kb(mean(r.bytesPerStream))} | ${r.serverCpuS.map((c) => `${c} s`).join(', ')} | ${kb(r.rssPerStreamBytes)} | ${kb(r.livePerStreamBytes)} |`,
     );
   }
   return rows.join('\n') + '\n';

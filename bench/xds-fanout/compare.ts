@@ -66,6 +66,8 @@ function scenario(name: string): Scenario {
 interface Server {
   readonly child: ChildProcess;
   readonly addr: string;
+  /** GET /stats, when the server has one (live memory after GC). */
+  readonly stats?: string;
   readonly trigger: (kind: string) => string;
 }
 
@@ -87,7 +89,7 @@ async function startServer(kind: string, logFile: string): Promise<Server> {
   let trigger: (k: string) => string = (k) => `curl -sf -X POST 'http://${http}/change?kind=${k}'`;
   let dir = '';
   if (kind === 'gcp') cmd = [path.join(args['peer-bin'], 'peer'), '--services', args.services, '--addr', addr, '--http', http];
-  else if (kind === 'meshlog-memory') cmd = [node, path.join(here, 'serve-memory.ts'), '--services', args.services, '--xds', addr, '--http', http];
+  else if (kind === 'meshlog-memory') cmd = [node, '--expose-gc', path.join(here, 'serve-memory.ts'), '--services', args.services, '--xds', addr, '--http', http];
   else if (kind === 'meshlog-folder') {
     dir = fs.mkdtempSync(path.join(out, 'mesh-'));
     writeMesh(dir, Number(args.services));
@@ -108,7 +110,7 @@ async function startServer(kind: string, logFile: string): Promise<Server> {
     child.kill('SIGKILL');
     throw err;
   }
-  return { child, addr, trigger };
+  return { child, addr, trigger, ...(kind === 'meshlog-folder' ? {} : { stats: `http://${http}/stats` }) };
 }
 
 function runLoad(load: string, sc: Scenario, server: Server, logFile: string): Promise<string> {
@@ -124,7 +126,10 @@ function runLoad(load: string, sc: Scenario, server: Server, logFile: string): P
     '--json',
     ...(sc.streams > 1000 ? ['--batch', '1000'] : []),
   ];
-  const cmd = load === 'xds-load' ? [path.join(args['peer-bin'], 'xds-load'), ...flags] : [process.execPath, path.join(here, 'run.ts'), ...flags];
+  const cmd =
+    load === 'xds-load'
+      ? [path.join(args['peer-bin'], 'xds-load'), ...flags]
+      : [process.execPath, path.join(here, 'run.ts'), ...flags, ...(server.stats ? ['--stats', server.stats] : [])];
   const [bin, ...rest] = pin(1, cmd);
   fs.writeFileSync(logFile, `$ ${[bin, ...rest].join(' ')}\n`);
   const fd = fs.openSync(logFile, 'a');

@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     expect: { type: 'string', default: 'cds,eds,lds,rds' },
     repeat: { type: 'string', default: '1' },
     'server-pid': { type: 'string' },
+    // Optional: the server's GET /stats (serve-memory.ts or the peer), for live memory after GC.
+    stats: { type: 'string' },
     settle: { type: 'string', default: '500' },
     timeout: { type: 'string', default: '120' },
     json: { type: 'boolean', default: false },
@@ -130,9 +132,21 @@ function runTrigger(command: string): Promise<number> {
   });
 }
 
+/** Live bytes the server reports holding (after GC): ours `live_bytes`, the peer's Go heap. */
+async function liveBytes(): Promise<number | undefined> {
+  if (!args.stats) return undefined;
+  try {
+    const j = (await (await fetch(args.stats)).json()) as { live_bytes?: number; go_heap_live_bytes?: number };
+    return j.live_bytes ?? j.go_heap_live_bytes;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = { addr: args.addr, streams, mode, workers: workerCount, batch, expect, cpu: os.cpus()[0]?.model, cores: os.cpus().length };
   if (serverPid) result.server_rss_before_bytes = rssBytes(serverPid);
+  const liveBefore = await liveBytes();
 
   await phase(XDS_TYPES);
   const t0 = now();
@@ -157,6 +171,12 @@ async function main(): Promise<Record<string, unknown>> {
     result.server_rss_synced_bytes = synced;
     const before = result.server_rss_before_bytes as number | undefined;
     if (synced !== undefined && before !== undefined) result.server_rss_per_stream_bytes = Math.round((synced - before) / streams);
+  }
+  const liveSynced = await liveBytes();
+  if (liveBefore !== undefined && liveSynced !== undefined) {
+    result.server_live_before_bytes = liveBefore;
+    result.server_live_synced_bytes = liveSynced;
+    result.server_live_per_stream_bytes = Math.round((liveSynced - liveBefore) / streams);
   }
 
   const changes: Record<string, unknown>[] = [];

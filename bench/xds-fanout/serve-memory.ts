@@ -58,7 +58,22 @@ const api = http.createServer((req, res) => {
     return;
   }
   if (url.pathname === '/stats') {
-    const body = { rss: rssBytes(process.pid), cpu_s: cpuSeconds(process.pid), heap_used: process.memoryUsage().heapUsed, generation: source.current()?.generation };
+    // With --expose-gc, memory is measured after a full collection: what the server holds,
+    // not garbage it has not collected yet (the peer's /stats reports its live heap the same way).
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const mem = process.memoryUsage();
+    const body = {
+      rss: rssBytes(process.pid),
+      cpu_s: cpuSeconds(process.pid),
+      gc: gc !== undefined,
+      heap_used: mem.heapUsed,
+      // Buffers (pre-encoded resources, cached responses) live outside the JS heap.
+      external: mem.external,
+      live_bytes: mem.heapUsed + mem.external,
+      streams: server.metrics.streamsOpen,
+      generation: source.current()?.generation,
+    };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     return;
   }

@@ -5,7 +5,7 @@ import type { SourceBundle } from '../ingest/source-bundle.ts';
 import type { Snapshot } from '../snapshot/types.ts';
 import type { MeshIR } from './ir/types.ts';
 import { buildIr } from './istio/index.ts';
-import { assembleSnapshot } from './xds/index.ts';
+import { assembleSnapshot, checkConsistency } from './xds/index.ts';
 
 export interface CompileResult {
   readonly valid: boolean;
@@ -20,5 +20,9 @@ export function compile(bundle: SourceBundle): CompileResult {
   const diagnostics = sortDiagnostics([...bundle.diagnostics, ...front.diagnostics]);
   if (hasErrors(diagnostics) || !front.ir) return { valid: false, diagnostics };
   const snapshot = assembleSnapshot(front.ir, bundle.commit);
+  // A snapshot whose listeners or clusters point at missing resources is a compiler bug,
+  // never a user error: refuse to return it rather than let a proxy warm forever.
+  const problems = checkConsistency(snapshot);
+  if (problems.length > 0) throw new Error(`compile: inconsistent snapshot: ${problems.join('; ')}`);
   return { valid: true, diagnostics, ir: front.ir, snapshot };
 }

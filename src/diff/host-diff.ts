@@ -6,18 +6,30 @@ import type { IrRoute, IrVirtualHost } from '../compile/ir/types.ts';
 import { describeAction, describeFault, describeMatch } from './describe.ts';
 import { routeDelta } from './route-changes.ts';
 import type { HostDiff, RouteChange } from './types.ts';
-import { canonicalJson } from './value-diff.ts';
+import { canonicalJson, canonicalJsonOf } from './value-diff.ts';
 
 export function diffHost(routeTable: string, before: IrVirtualHost | undefined, after: IrVirtualHost | undefined): HostDiff | undefined {
   const name = (after ?? before)?.name ?? '';
   const beforeDomains = new Set(before?.domains ?? []);
   const afterDomains = new Set(after?.domains ?? []);
-  const routes = diffRoutes(before?.routes ?? [], after?.routes ?? []);
+  const routes = before && after ? diffRoutesMemo(before.routes, after.routes) : diffRoutes(before?.routes ?? [], after?.routes ?? []);
   const domainsAdded = before ? [...afterDomains].filter((d) => !beforeDomains.has(d)).sort() : [];
   const domainsRemoved = after ? [...beforeDomains].filter((d) => !afterDomains.has(d)).sort() : [];
   const change = !before ? 'added' : !after ? 'removed' : 'changed';
   if (change === 'changed' && routes.length === 0 && domainsAdded.length === 0 && domainsRemoved.length === 0) return undefined;
   return { change, name, routeTable, domainsAdded, domainsRemoved, routes };
+}
+
+const memo = new WeakMap<readonly IrRoute[], WeakMap<readonly IrRoute[], RouteChange[]>>();
+
+/** Same route lists on both sides (the common case) cost one string comparison; repeated pairs (views sharing lists) are computed once. */
+function diffRoutesMemo(before: readonly IrRoute[], after: readonly IrRoute[]): RouteChange[] {
+  if (canonicalJsonOf(before) === canonicalJsonOf(after)) return [];
+  let inner = memo.get(before);
+  if (!inner) memo.set(before, (inner = new WeakMap()));
+  let result = inner.get(after);
+  if (!result) inner.set(after, (result = diffRoutes(before, after)));
+  return result;
 }
 
 export function diffRoutes(before: readonly IrRoute[], after: readonly IrRoute[]): RouteChange[] {

@@ -16,8 +16,24 @@ const interned = new Map<string, NameSet>();
 
 export const EMPTY_NAMES: NameSet = { names: [], set: new Set(), key: '' };
 
+/** Sets handed out most recently: proxies of one class ask for the same names in a row. */
+const recent: NameSet[] = [];
+const RECENT = 8;
+
 export function nameSet(names: Iterable<string>): NameSet {
-  const sorted = [...new Set(names)].sort();
+  const list = Array.isArray(names) ? (names as readonly string[]) : [...names];
+  // Fast path: the same set as a recent request (hash lookups instead of sort + join).
+  for (const r of recent) {
+    if (r.names.length === list.length && list.every((n) => r.set.has(n)) && new Set(list).size === r.set.size) return r;
+  }
+  const found = intern(list);
+  recent.unshift(found);
+  if (recent.length > RECENT) recent.pop();
+  return found;
+}
+
+function intern(list: readonly string[]): NameSet {
+  const sorted = [...new Set(list)].sort();
   if (sorted.length === 0) return EMPTY_NAMES;
   const key = sorted.join('\n');
   const found = interned.get(key);

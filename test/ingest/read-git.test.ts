@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitObjectSizer } from '../../src/ingest/git-object-size.ts';
 import { LooseObjects } from '../../src/ingest/git-read-fs.ts';
+import { readFolder } from '../../src/ingest/read-folder.ts';
 import { readGit } from '../../src/ingest/read-git.ts';
 import { createRepo, type TestRepo } from '../support/git-repo.ts';
 
@@ -71,6 +72,15 @@ describe('readGit', () => {
     expect(later.commit.parents).toEqual([first]);
     expect(later.commit.message).toBe('Shift reviews traffic\n\nCanary at 10%.\n');
     expect(later.bundle.files.map((f) => f.path)).toEqual(['mesh/reviews.yaml', 'meshlog.yaml']);
+  });
+
+  it('reads the same files as the folder reader on the checked-out work tree', async () => {
+    const fromGit = await readGit({ repo: repo.dir, rev: 'HEAD' });
+    const fromFolder = await readFolder(repo.dir);
+    if (!fromGit.ok || !fromFolder.ok) throw new Error('read failed');
+    const files = (b: typeof fromGit.bundle) => b.files.map((f) => [f.path, text(f.bytes)]);
+    expect(files(fromFolder.bundle)).toEqual(files(fromGit.bundle));
+    expect(fromFolder.bundle.diagnostics).toEqual(fromGit.bundle.diagnostics);
   });
 
   it('ignores the work tree: uncommitted edits are not read', async () => {

@@ -2,11 +2,20 @@
 // port and no hot-restart shared memory (so parallel tests never clash), logs to a temp
 // file, and resolves once /ready says LIVE. validateConfig(file) runs `--mode validate`.
 // Every wait is bounded; stop() sends SIGTERM, then SIGKILL after a grace period.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { envoyBinary } from './envoy-binary.ts';
+
+// Temp folders made here are removed, and any Envoy a test forgot to stop is killed, when
+// the test process exits.
+const tempDirs: string[] = [];
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 export interface EnvoyProcess {
   /** `http://127.0.0.1:<port>` of the admin interface. */
@@ -28,6 +37,7 @@ export interface StartOptions {
 
 export async function startEnvoy(configFile: string, opts: StartOptions = {}): Promise<EnvoyProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-envoy-'));
+  tempDirs.push(dir);
   const logFile = path.join(dir, 'envoy.log');
   const addressFile = path.join(dir, 'admin-address');
   const args = [
@@ -43,8 +53,12 @@ export async function startEnvoy(configFile: string, opts: StartOptions = {}): P
   const child = spawn(envoyBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+  running.add(child);
   let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
+  child.on('exit', (code) => {
+    exited = code;
+    running.delete(child);
+  });
 
   const log = (): string => {
     const file = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
@@ -105,9 +119,10 @@ export function validateConfig(configFile: string): ValidateResult {
   return { ok: res.status === 0, output: `${res.stdout ?? ''}${res.stderr ?? ''}` };
 }
 
-/** Writes `config` as JSON into a fresh temp file and returns its path. */
+/** Writes `config` as JSON into a fresh temp file (removed at process exit) and returns its path. */
 export function writeConfigFile(config: unknown, name = 'bootstrap.json'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-config-'));
+  tempDirs.push(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
   return file;

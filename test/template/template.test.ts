@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli, ROOT } from '../cli/run-cli.ts';
 import { validateConfig } from '../support/envoy-process.ts';
+import { createRepo } from '../support/git-repo.ts';
 
 const TEMPLATE = path.join(ROOT, 'config-repo-template');
 
@@ -111,5 +112,28 @@ describe('config-repo-template', () => {
     expect(runs).toMatch(/meshlog\.js validate --repo config --rev "\$HEAD_SHA"/);
     expect(runs).toMatch(/meshlog\.js diff --repo config "\$BASE_SHA" "\$HEAD_SHA" -o markdown/);
     expect(runs).toContain('gh pr comment');
+  });
+
+  it('the workflow\'s commands work on a copy of the template: a canary change shows in the diff', () => {
+    const repo = createRepo();
+    try {
+      fs.cpSync(TEMPLATE, repo.dir, { recursive: true });
+      const base = repo.commit('Start from the meshlog template');
+      const reviews = path.join(repo.dir, 'routing/reviews.yaml');
+      fs.writeFileSync(reviews, fs.readFileSync(reviews, 'utf8').replace('weight: 90', 'weight: 50').replace('weight: 10', 'weight: 50'));
+      const head = repo.commit('reviews: canary to 50%');
+      // The same command lines as .github/workflows/meshlog.yml, run from the folder above the checkout.
+      const cwd = path.dirname(repo.dir);
+      const checkout = path.basename(repo.dir);
+      const validate = spawnCli(['validate', '--repo', checkout, '--rev', head], cwd);
+      expect(validate.code, validate.stderr).toBe(0);
+      const diff = spawnCli(['diff', '--repo', checkout, base, head, '-o', 'markdown'], cwd);
+      expect(diff.code, diff.stderr).toBe(0);
+      expect(diff.stdout).toContain('v1 90→50');
+      expect(diff.stdout).toContain('v2 10→50');
+      expect(diff.stdout).toContain('routing/reviews.yaml');
+    } finally {
+      repo.cleanup();
+    }
   });
 });

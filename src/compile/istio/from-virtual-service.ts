@@ -74,7 +74,7 @@ export function matchApplies(vs: LoadedVs, m: HttpMatchRequest | undefined, scop
 
 export function vsRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {
   // Sidecar views differ only through sourceNamespace; without it, every mesh scope shares one result.
-  const bySource = (vs.spec.http ?? []).some((r) => r.match?.some((m) => m.sourceNamespace !== undefined));
+  const bySource = hasSourceNamespace(vs);
   const key = `${port}|${scope.kind === 'gateway' ? scope.gateway : bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
   let perVs = ctx.cache.get(vs);
   if (!perVs) ctx.cache.set(vs, (perVs = new Map()));
@@ -88,6 +88,17 @@ export function vsRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteCon
   perVs.set(key, { routes, refs: [...local.refs] });
   for (const [name, ref] of local.refs) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
   return routes;
+}
+
+const sourceNamespaceCache = new WeakMap<LoadedVs, boolean>();
+
+function hasSourceNamespace(vs: LoadedVs): boolean {
+  let v = sourceNamespaceCache.get(vs);
+  if (v === undefined) {
+    v = (vs.spec.http ?? []).some((r) => r.match?.some((m) => m.sourceNamespace !== undefined) ?? false);
+    sourceNamespaceCache.set(vs, v);
+  }
+  return v;
 }
 
 function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {

@@ -107,10 +107,7 @@ export function sidecarView(
   }));
   // Sidecars can reach every visible service, routed or not.
   for (const svc of services) {
-    for (const ref of serviceClusterRefs(svc, drs)) {
-      const name = clusterName(ref.host, ref.port, ref.subset);
-      if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
-    }
+    for (const [name, ref] of serviceClusterRefs(svc, drs)) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
   }
   const address = ctx.settings.ir.bindAddress;
   return {

@@ -7,6 +7,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { findTooDeep } from './cst-depth.ts';
 import { prescanDepth } from './depth-prescan.ts';
+import { fastParseYaml, type FastNode } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import { makeLocator } from './locate.ts';
 import type { FieldPath, LineColumn } from './types.ts';
@@ -29,12 +30,15 @@ export interface YamlFileResult {
 
 const ERROR_CODES: Record<string, string> = { DUPLICATE_KEY: 'ML1002', TAB_AS_INDENT: 'ML1003' };
 
-export function parseYamlFile(file: string, text: string, documentBudget: number): YamlFileResult {
+/** `fast: false` forces the full parser (the differential test compares both paths). */
+export function parseYamlFile(file: string, text: string, documentBudget: number, options: { fast?: boolean } = {}): YamlFileResult {
   const tooDeep = prescanDepth(text, LIMITS.maxPrescanDepth);
   if (tooDeep >= 0) {
     const d = diagnostic('ML1006', `nesting deeper than ${LIMITS.maxDepth} levels; the file is not read`, { file, ...textLineColumn(text, tooDeep) });
     return { documents: [], diagnostics: [d], documentCount: 0, overBudget: false };
   }
+  const fast = options.fast === false ? undefined : fastDocuments(text, documentBudget);
+  if (fast) return fast;
   const lineCounter = new LineCounter();
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
   const at = (offset: number) => {
@@ -137,4 +141,59 @@ function textLineColumn(text: string, offset: number): { line: number; column: n
     lineStart = nl + 1;
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * The fast path (fast-yaml.ts) for files that are plain, error-free mesh YAML whose documents
+ * are all mappings (or empty). Anything else returns undefined and goes through the full
+ * parser, which produces the diagnostics.
+ */
+function fastDocuments(text: string, documentBudget: number): YamlFileResult | undefined {
+  const contents = fastParseYaml(text, LIMITS.maxDepth);
+  if (!contents || contents.length > documentBudget) return undefined;
+  const documents: YamlDocument[] = [];
+  let lineStarts: number[] | undefined;
+  const position = (offset: number) => {
+    lineStarts ??= computeLineStarts(text);
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+  };
+  for (const [docIndex, node] of contents.entries()) {
+    if (node === null) continue;
+    if (!node.entries) return undefined; // not a mapping: the full path reports it
+    documents.push({ docIndex, value: node.value as Record<string, unknown>, locate: (path) => position(fastLocate(node, path)) });
+  }
+  return { documents, diagnostics: [], documentCount: contents.length, overBudget: false };
+}
+
+/** Same walk as locate.ts, over the fast path's nodes. */
+function fastLocate(root: FastNode, path: FieldPath): number {
+  let node: FastNode | undefined = root;
+  let offset = root.offset;
+  for (const segment of path) {
+    if (node?.entries) {
+      const entry = node.entries.get(String(segment));
+      if (!entry) break;
+      offset = entry.keyOffset;
+      node = entry.node;
+    } else if (node?.items && typeof segment === 'number') {
+      const item: FastNode | undefined = node.items[segment];
+      if (!item) break;
+      offset = item.offset;
+      node = item;
+    } else break;
+  }
+  return offset;
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+  return starts;
 }

@@ -6,9 +6,8 @@ import { contentHash, sortEntries, typeHash } from '../../snapshot/hash.ts';
 import type { EncodedResource, RouteSource, Snapshot, SnapshotView, ViewEntry, XdsType } from '../../snapshot/types.ts';
 import type { IrCluster, IrEndpointSet, IrRouteTable, IrView, MeshIR } from '../ir/types.ts';
 import { usesEds } from './cluster.ts';
-import { buildLoadAssignment, emptyLoadAssignment } from './endpoint.ts';
 import { buildListener } from './listener.ts';
-import { clusterEncoder, routeTableEncoder } from './fast-encode.ts';
+import { clusterEncoder, encodeLoadAssignment, routeTableEncoder } from './fast-encode.ts';
 
 export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
   const clusters = new Map<string, IrCluster>(ir.clusters.map((c) => [c.name, c]));
@@ -35,9 +34,9 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
   const endpointEntry = (name: string): ViewEntry => {
     let entry = endpointEntries.get(name);
     if (!entry) {
-      const set = endpointSets.get(name);
-      const cla = set ? buildLoadAssignment(set) : emptyLoadAssignment(name);
-      entry = put(encodeResource('eds', name, cla));
+      // Without known endpoints the assignment is empty, so the cluster still finishes warming.
+      const set = endpointSets.get(name) ?? { clusterName: name, endpoints: [] };
+      entry = put(withHash('eds', name, encodeLoadAssignment(set)));
       endpointEntries.set(name, entry);
     }
     return entry;

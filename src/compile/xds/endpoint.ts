@@ -5,6 +5,18 @@ import type { IrEndpoint, IrEndpointSet } from '../ir/types.ts';
 import { socketAddress, wrap, type ProtoObject } from './proto-values.ts';
 
 export function buildLoadAssignment(set: IrEndpointSet): ProtoObject {
+  return {
+    cluster_name: set.clusterName,
+    endpoints: groupByLocality(set).map(([key, eps]) => {
+      const out: ProtoObject = { lb_endpoints: eps.map(lbEndpoint) };
+      if (key !== '') out.locality = locality(key);
+      return out;
+    }),
+  };
+}
+
+/** Endpoints grouped by locality key, groups sorted by key, IR order kept inside a group. */
+export function groupByLocality(set: IrEndpointSet): [string, IrEndpoint[]][] {
   const groups = new Map<string, IrEndpoint[]>();
   for (const ep of set.endpoints) {
     const key = ep.locality ?? '';
@@ -12,20 +24,7 @@ export function buildLoadAssignment(set: IrEndpointSet): ProtoObject {
     if (list) list.push(ep);
     else groups.set(key, [ep]);
   }
-  const keys = [...groups.keys()].sort();
-  return {
-    cluster_name: set.clusterName,
-    endpoints: keys.map((key) => {
-      const out: ProtoObject = { lb_endpoints: (groups.get(key) ?? []).map(lbEndpoint) };
-      if (key !== '') out.locality = locality(key);
-      return out;
-    }),
-  };
-}
-
-/** An empty assignment: a cluster whose service has no endpoints yet still finishes warming. */
-export function emptyLoadAssignment(clusterName: string): ProtoObject {
-  return { cluster_name: clusterName, endpoints: [] };
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function lbEndpoint(ep: IrEndpoint): ProtoObject {
@@ -35,7 +34,7 @@ function lbEndpoint(ep: IrEndpoint): ProtoObject {
   return out;
 }
 
-function locality(key: string): ProtoObject {
+export function locality(key: string): ProtoObject {
   const [region = '', zone = '', subZone = ''] = key.split('/');
   const out: ProtoObject = {};
   if (region) out.region = region;

@@ -92,7 +92,7 @@ function retryPolicy(retry: IrRetry): ProtoObject {
  * on what to hash; when destinations disagree, no hash policy is emitted (Envoy would then
  * pick hosts at random within those clusters) — a documented limit.
  */
-function hashPolicyFor(action: IrForward, clusters: ReadonlyMap<string, IrCluster>): ProtoObject | undefined {
+export function hashPolicyFor(action: IrForward, clusters: ReadonlyMap<string, IrCluster>): ProtoObject | undefined {
   let chosen: IrHashPolicy | undefined;
   let chosenKey = '';
   for (const d of action.destinations) {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { MeshIR } from '../../../src/compile/ir/types.ts';
 import { buildCluster } from '../../../src/compile/xds/cluster.ts';
-import { clusterEncoder, routeTableEncoder } from '../../../src/compile/xds/fast-encode.ts';
+import { clusterEncoder, encodeLoadAssignment, routeTableEncoder } from '../../../src/compile/xds/fast-encode.ts';
+import { buildLoadAssignment } from '../../../src/compile/xds/endpoint.ts';
 import { buildRouteConfiguration } from '../../../src/compile/xds/route.ts';
 import { encodeResource } from '../../../src/snapshot/encode.ts';
 
@@ -15,13 +16,17 @@ const GOLDEN = path.resolve(import.meta.dirname, '../../golden/snapshot');
 describe('fast encoders', () => {
   const scenarios = fs.readdirSync(GOLDEN).filter((f) => f.endsWith('.in.yaml'));
   for (const file of scenarios) {
-    it(`equal the plain encoding for every cluster and route table of ${file}`, () => {
+    it(`equal the plain encoding for every cluster, load assignment and route table of ${file}`, () => {
       const ir = YAML.parse(fs.readFileSync(path.join(GOLDEN, file), 'utf8')) as MeshIR;
       const clusters = new Map(ir.clusters.map((c) => [c.name, c]));
       const encodeCluster = clusterEncoder();
       for (const c of [...ir.clusters, ...ir.clusters]) {
         const plain = encodeResource('cds', c.name, buildCluster(c)).bytes;
         expect(Buffer.from(encodeCluster(c)).equals(Buffer.from(plain)), c.name).toBe(true);
+      }
+      for (const set of [...ir.endpoints, { clusterName: 'none', endpoints: [] }]) {
+        const plain = encodeResource('eds', set.clusterName, buildLoadAssignment(set)).bytes;
+        expect(Buffer.from(encodeLoadAssignment(set)).equals(Buffer.from(plain)), set.clusterName).toBe(true);
       }
       const encodeTable = routeTableEncoder(clusters);
       for (const view of ir.views) {

@@ -1,0 +1,135 @@
+// The fast YAML path must be indistinguishable from the full parser: same documents, same
+// indices, same values, same positions for every field — or it must decline. Checked over
+// hand-written edge cases, real config (template, bench mesh, fuzz seeds) and mutated input.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateMesh } from '../../../bench/compile/generate.ts';
+import { fastParseYaml } from '../../../src/compile/parse/fast-yaml.ts';
+import type { FieldPath } from '../../../src/compile/parse/types.ts';
+import { parseYamlFile } from '../../../src/compile/parse/yaml-documents.ts';
+import { mutate, prng } from '../fuzz/mutate.ts';
+import { SEEDS } from '../fuzz/seeds.ts';
+
+const EDGE_CASES = [
+  'a: 1\n',
+  'a: 1\n---\n',
+  '---\na: 1\n---\n---\nb: 2',
+  '# lead\n---\na: 1\n',
+  '# only comments\n',
+  '',
+  'a: 1\n# trailing\n...\n',
+  '--- # c\na: [1, 2, {b: c}]\n',
+  'a: {x: 1, "y": 2, \'z\': 3}\n',
+  'n: [0, -0, +1, 0o17, 0x1F, 1.5, -.5, 1e3, .inf, -.Inf, .nan, ~, null, Null, true, False, TRUE, yes, 012, 1_000, 0b1]\n',
+  'q: ["a\\"b", \'it\'\'s\', "\\u00e9\\n\\t\\\\", "\\x41"]\n',
+  's: http://x.com/a?b=c#frag\nt: a #comment\nu: a#b\nv: -x\nw: :x\n',
+  ':authority: x\n"quoted key": 1\n\'single\': 2\n',
+  'a:\n- 1\n- b: 2\n  c: 3\n- [4]\nd: e\n',
+  'a:\n  - x\n  -   y\nb:\n    c:\n        d: 1\n',
+  'a: b: c\n',
+  'a:\n  b\n',
+  'a: x\n  continued\n',
+  'a: |\n  block\n',
+  'a: &x 1\nb: *x\n',
+  'a: !tag 1\n',
+  'a: 1\na: 2\n',
+  '- a\n- b\n',
+  'just a scalar\n',
+  'a: [1,\n  2]\n',
+  'a: "multi\n  line"\n',
+  '{a: 1}\n',
+  'a: {b}\n',
+  'a: [b: 1]\n',
+  'a: [,]\n',
+  'a: []\nb: {}\nc: [ ]\n',
+  'a:\n',
+  'a: 1\n b: 2\n',
+  '- - a\n',
+  '-\n  a: 1\n',
+  'a: "x" # c\nb: [1] # c\n',
+  'a: [1]#c\n',
+  'k:v: 1\n',
+  '? a\n: b\n',
+  'a: 1 # c: d\n',
+  '80: http\n',
+  '<<: {a: 1}\n',
+  'a:    spaced   \n',
+  'a: \'\'\nb: ""\n',
+  'a: [a b, c  d ]\n',
+  'a: [-1, -a, a-]\n',
+  'a: {b: [c, {d: [e]}]}\n',
+  'a: "\\ud83d\\ude00"\n',
+  'weight: 1.0\nport: 08\n',
+  'x: 0x\ny: 0o\nz: +.5\n',
+  'a: |\n  line 1\n    more\n\n  # not a comment\nb: 1\n',
+  'a: |-\n  x\n\n\nb: |+\n  y\n\n\nc: |\n  z\n\n',
+  '- |\n  item\n- x\n',
+  'a: |\n  last',
+  'a: |+\n  last\n\n',
+  'a: |2\n  x\n',
+  'a: |\n\n  x\n',
+  'a:\n  b: |\n    x\n  c: 1\n',
+  'a: |\nb: 1\n',
+  'a: | # c\n  x\n',
+  'a: >\n  folded\n',
+];
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.name.startsWith('.') ? [] : e.isDirectory() ? files(join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
+}
+
+function allPaths(value: unknown, prefix: (string | number)[] = [], out: FieldPath[] = []): FieldPath[] {
+  out.push(prefix);
+  if (Array.isArray(value)) value.forEach((v, i) => allPaths(v, [...prefix, i], out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) allPaths(v, [...prefix, k], out);
+  return out;
+}
+
+/** Returns whether the fast path accepted the text; fails the test on any difference. */
+function compare(text: string, label: string): boolean {
+  const fast = parseYamlFile('f.yaml', text, 1000);
+  const full = parseYamlFile('f.yaml', text, 1000, { fast: false });
+  const accepted = fastParseYaml(text, 100) !== undefined && full.diagnostics.length === 0 && full.documents.length === fast.documents.length;
+  expect(fast.diagnostics, label).toEqual(full.diagnostics);
+  expect(fast.documentCount, label).toBe(full.documentCount);
+  expect(fast.documents.map((d) => d.docIndex), label).toEqual(full.documents.map((d) => d.docIndex));
+  fast.documents.forEach((doc, i) => {
+    const other = full.documents[i]!;
+    expect(doc.value, label).toEqual(other.value);
+    for (const path of allPaths(doc.value)) expect(doc.locate(path), `${label} @ ${path.join('.')}`).toEqual(other.locate(path));
+    expect(doc.locate(['no', 'such', 'path']), label).toEqual(other.locate(['no', 'such', 'path']));
+  });
+  return accepted;
+}
+
+describe('fast YAML path', () => {
+  it('matches the full parser on edge cases', () => {
+    EDGE_CASES.forEach((text, i) => compare(text, `edge case ${i}: ${JSON.stringify(text)}`));
+  });
+
+  it('takes the fast path for real mesh config, with identical results', () => {
+    const template = files(new URL('../../../config-repo-template/', import.meta.url).pathname).map((f) => readFileSync(f, 'utf8'));
+    const bench = generateMesh(20).map((f) => new TextDecoder().decode(f.bytes));
+    for (const [i, text] of [...template, ...bench, ...SEEDS].entries()) expect(compare(text, `real config ${i}`), `real config ${i} took the slow path`).toBe(true);
+  });
+
+  it('matches the full parser on 1,500 mutated inputs', () => {
+    const r = prng(99);
+    let accepted = 0;
+    for (let i = 0; i < 1500; i++) {
+      const bytes = mutate(r, SEEDS);
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        continue;
+      }
+      if (compare(text, `mutation ${i}: ${JSON.stringify(text)}`)) accepted++;
+    }
+    // The mutations keep many inputs inside the fast subset; if none were, this test checks nothing.
+    expect(accepted).toBeGreaterThan(100);
+  });
+});
