@@ -65,6 +65,7 @@ export function diffEndpoints(
   for (const set of [...after].sort((p, q) => p.clusterName.localeCompare(q.clusterName))) {
     const old = a.get(set.clusterName);
     if (!old) continue; // a new cluster: its endpoints are part of "cluster added"
+    if (sameValue(old, set.endpoints)) continue;
     const oldByAddr = new Map(old.map((e) => [addr(e), e]));
     const newByAddr = new Map(set.endpoints.map((e) => [addr(e), e]));
     const added = [...newByAddr.keys()].filter((k) => !oldByAddr.has(k)).sort();

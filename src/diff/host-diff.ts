@@ -6,7 +6,7 @@ import type { IrRoute, IrVirtualHost } from '../compile/ir/types.ts';
 import { describeAction, describeFault, describeMatch } from './describe.ts';
 import { routeDelta } from './route-changes.ts';
 import type { HostDiff, RouteChange } from './types.ts';
-import { canonicalJson, canonicalJsonOf } from './value-diff.ts';
+import { canonicalJson, sameValue } from './value-diff.ts';
 
 export function diffHost(routeTable: string, before: IrVirtualHost | undefined, after: IrVirtualHost | undefined): HostDiff | undefined {
   const name = (after ?? before)?.name ?? '';
@@ -22,13 +22,15 @@ export function diffHost(routeTable: string, before: IrVirtualHost | undefined, 
 
 const memo = new WeakMap<readonly IrRoute[], WeakMap<readonly IrRoute[], RouteChange[]>>();
 
-/** Same route lists on both sides (the common case) cost one string comparison; repeated pairs (views sharing lists) are computed once. */
+/**
+ * The IR shares route lists between views, so a pair of lists repeats once per view:
+ * compute each pair once. Equal lists (the common case) cost one deep comparison.
+ */
 function diffRoutesMemo(before: readonly IrRoute[], after: readonly IrRoute[]): RouteChange[] {
-  if (canonicalJsonOf(before) === canonicalJsonOf(after)) return [];
   let inner = memo.get(before);
   if (!inner) memo.set(before, (inner = new WeakMap()));
   let result = inner.get(after);
-  if (!result) inner.set(after, (result = diffRoutes(before, after)));
+  if (!result) inner.set(after, (result = sameValue(before, after) ? [] : diffRoutes(before, after)));
   return result;
 }
 

@@ -153,12 +153,21 @@ function structToJson(msg: Record<string, unknown>): Json {
 }
 
 function valueToJson(v: Record<string, unknown>): Json {
-  // Only the oneof member actually decoded is an own property; the rest are prototype defaults.
-  const own = (k: string): boolean => Object.prototype.hasOwnProperty.call(v, k) && v[k] !== null && v[k] !== undefined;
-  if (own('struct_value')) return structToJson(v.struct_value as Record<string, unknown>);
-  if (own('list_value')) return ((v.list_value as { values?: Record<string, unknown>[] }).values ?? []).map(valueToJson);
-  if (own('string_value')) return v.string_value as string;
-  if (own('number_value')) return v.number_value as number;
-  if (own('bool_value')) return v.bool_value as boolean;
+  // Only the oneof member actually decoded is an own property; the rest are prototype
+  // defaults. protobufjs bundles google.protobuf.Value with camelCase field names.
+  const get = (snake: string, camel: string): unknown => {
+    for (const k of [snake, camel]) if (Object.prototype.hasOwnProperty.call(v, k) && v[k] !== null && v[k] !== undefined) return v[k];
+    return undefined;
+  };
+  const struct = get('struct_value', 'structValue');
+  if (struct !== undefined) return structToJson(struct as Record<string, unknown>);
+  const list = get('list_value', 'listValue');
+  if (list !== undefined) return ((list as { values?: Record<string, unknown>[] }).values ?? []).map(valueToJson);
+  const str = get('string_value', 'stringValue');
+  if (str !== undefined) return str as string;
+  const num = get('number_value', 'numberValue');
+  if (num !== undefined) return num as number;
+  const bool = get('bool_value', 'boolValue');
+  if (bool !== undefined) return bool as boolean;
   return null;
 }

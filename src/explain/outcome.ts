@@ -3,6 +3,7 @@
 // or the direct response.
 import type { IrRedirect, IrRoute } from '../compile/ir/types.ts';
 import { describeRetry, parseClusterName, percentages } from '../diff/describe.ts';
+import { re2ReplaceAll } from './string-match.ts';
 import type { ExplainRequest, Outcome } from './types.ts';
 
 export function routeOutcome(route: IrRoute, req: ExplainRequest): Outcome {
@@ -26,6 +27,7 @@ export function routeOutcome(route: IrRoute, req: ExplainRequest): Outcome {
         timeoutMs: a.timeoutMs,
         ...(a.retry ? { retry: describeRetry(a.retry) } : {}),
         ...(rewrite ? { rewrite } : {}),
+        upstream: { path: rewrittenPath(route, req), authority: a.rewrite?.authority ?? req.authority },
         mirrors: a.mirrors,
       };
     }
@@ -34,6 +36,28 @@ export function routeOutcome(route: IrRoute, req: ExplainRequest): Outcome {
     case 'direct_response':
       return { kind: 'direct_response', status: a.status, ...(a.body !== undefined ? { body: a.body } : {}) };
   }
+}
+
+/**
+ * Envoy's prefix_rewrite swaps the matched part for the new value: the prefix for prefix
+ * routes, the whole path (query kept) for exact and regex routes. regex_rewrite replaces
+ * every match in the path and keeps the query.
+ */
+export function rewrittenPath(route: IrRoute, req: ExplainRequest): string {
+  const a = route.action;
+  if (a.kind !== 'forward' || !a.rewrite) return req.path;
+  const q = req.path.indexOf('?');
+  const pathOnly = q < 0 ? req.path : req.path.slice(0, q);
+  if (a.rewrite.uri !== undefined) {
+    const m = route.match.path;
+    const matched = !m ? 1 : m.kind === 'prefix' ? m.value.length : pathOnly.length;
+    return a.rewrite.uri + req.path.slice(matched);
+  }
+  if (a.rewrite.uriRegex) {
+    const replaced = re2ReplaceAll(a.rewrite.uriRegex.pattern, pathOnly, a.rewrite.uriRegex.substitution);
+    return (replaced ?? pathOnly) + (q < 0 ? '' : req.path.slice(q));
+  }
+  return req.path;
 }
 
 /**

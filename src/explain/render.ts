@@ -42,12 +42,11 @@ export function outcomeLines(o: Outcome): string[] {
       for (const d of o.destinations) {
         lines.push(`  ${clusterLabel(d.cluster, true).padEnd(width)}  ${formatPercent(d.percent).padStart(6)}%  ${d.cluster}`);
       }
-      const extras = [`timeout ${formatMs(o.timeoutMs)}`];
-      if (o.retry) extras.push(`retries ${o.retry}`);
-      if (o.rewrite?.path !== undefined) extras.push(`path rewritten to ${o.rewrite.path}`);
-      if (o.rewrite?.authority !== undefined) extras.push(`host rewritten to ${o.rewrite.authority}`);
-      for (const m of o.mirrors) extras.push(`mirrored to ${clusterLabel(m.cluster, true)} for ${formatPercent(m.percent)}%`);
-      lines.push(`  ${extras.join('; ')}`);
+      const sub = (label: string, value: string) => lines.push(`  ${`${label}:`.padEnd(12)}${value}`);
+      sub('Upstream', `${o.upstream.path} (Host: ${o.upstream.authority})`);
+      sub('Timeout', formatMs(o.timeoutMs));
+      if (o.retry) sub('Retries', o.retry);
+      for (const m of o.mirrors) sub('Mirror', `${clusterLabel(m.cluster, true)} for ${formatPercent(m.percent)}%`);
       return lines;
     }
     case 'redirect':

@@ -38,38 +38,48 @@ export function pathOnly(path: string): string {
   return q < 0 ? path : path.slice(0, q);
 }
 
-/** The value Envoy matches for a header name: pseudo-headers from the request line, repeated headers joined by ','. */
-export function headerValue(req: ExplainRequest, name: string): string | undefined {
+/**
+ * The values Envoy matches for a header name: pseudo-headers from the request line (the
+ * HTTP/1 Host header is `:authority`, also under the name `host`), otherwise every value
+ * of a repeated header. Undefined when absent.
+ */
+export function headerValues(req: ExplainRequest, name: string): string[] | undefined {
   switch (name) {
     case ':method':
-      return req.method;
+      return [req.method];
     case ':authority':
     case 'host':
-      return req.authority;
+      return [req.authority];
     case ':path':
-      return req.path;
+      return [req.path];
     case ':scheme':
-      return req.scheme;
+      return [req.scheme];
   }
   const values = req.headers.filter((h) => h.name === name).map((h) => h.value);
-  return values.length === 0 ? undefined : values.join(',');
+  return values.length === 0 ? undefined : values;
 }
 
 function headerMismatch(h: IrHeaderMatch, req: ExplainRequest): string | undefined {
-  const value = headerValue(req, h.name);
+  const values = headerValues(req, h.name);
   const cond = h.value ? `${h.name}${describeStringMatch(h.value)}` : `${h.name} present`;
   if (!h.value) {
     // present_match: presence XOR invert.
-    if ((value !== undefined) !== h.invert) return undefined;
+    if ((values !== undefined) !== h.invert) return undefined;
     return h.invert ? `header ${h.name} is present (rule: NOT ${cond})` : `header ${h.name} is absent (rule: ${cond})`;
   }
   // Envoy (without treat_missing_header_as_empty): an absent header fails a value match
   // even when inverted, so `withoutHeaders` only matches requests that carry the header.
-  if (value === undefined) return `header ${h.name} is absent (rule: ${h.invert ? `NOT ${cond}, which needs the header` : cond})`;
-  const r = matchString(h.value, value);
-  if (r.error) return r.error;
-  if (r.matched !== h.invert) return undefined;
-  return `header ${h.name} is "${value}" (rule: ${h.invert ? 'NOT ' : ''}${cond})`;
+  if (values === undefined) return `header ${h.name} is absent (rule: ${h.invert ? `NOT ${cond}, which needs the header` : cond})`;
+  // A repeated header matches when any one of its values does (measured on Envoy 1.40).
+  let matched = false;
+  for (const v of values) {
+    const r = matchString(h.value, v);
+    if (r.error) return r.error;
+    matched ||= r.matched;
+  }
+  if (matched !== h.invert) return undefined;
+  const shown = values.map((v) => `"${v}"`).join(', ');
+  return `header ${h.name} is ${shown} (rule: ${h.invert ? 'NOT ' : ''}${cond})`;
 }
 
 function queryMismatch(q: IrQueryMatch, query: Map<string, string>): string | undefined {
@@ -81,7 +91,10 @@ function queryMismatch(q: IrQueryMatch, query: Map<string, string>): string | un
   return r.matched ? undefined : `query parameter ${q.name} is "${value}" (rule: ${q.name}${describeStringMatch(q.value)})`;
 }
 
-/** First value of each query parameter, percent-decoded (Envoy matches decoded values). */
+/**
+ * First value of each query parameter, as written: Envoy 1.40 matches the raw text
+ * (`?debug=%31` does not equal "1"; measured in explain-vs-envoy).
+ */
 export function parseQuery(path: string): Map<string, string> {
   const out = new Map<string, string>();
   const q = path.indexOf('?');
@@ -90,17 +103,8 @@ export function parseQuery(path: string): Map<string, string> {
   for (const part of query.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const name = decode(eq < 0 ? part : part.slice(0, eq));
-    const value = eq < 0 ? '' : decode(part.slice(eq + 1));
-    if (!out.has(name)) out.set(name, value);
+    const name = eq < 0 ? part : part.slice(0, eq);
+    if (!out.has(name)) out.set(name, eq < 0 ? '' : part.slice(eq + 1));
   }
   return out;
-}
-
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }

@@ -36,3 +36,43 @@ export function matchString(m: IrStringMatch, value: string, ignoreCase = false)
     }
   }
 }
+
+const globalPatterns = new Map<string, RE2 | Error>();
+
+/**
+ * Envoy's regex_rewrite: every match of `pattern` in `input` replaced by `substitution`,
+ * whose `\1`-style group references are RE2's (re2-wasm takes JS-style `$1`).
+ * Undefined when the pattern is not valid RE2.
+ */
+export function re2ReplaceAll(pattern: string, input: string, substitution: string): string | undefined {
+  let re = globalPatterns.get(pattern);
+  if (!re) {
+    try {
+      re = new RE2(pattern, 'gu');
+    } catch (e) {
+      re = e instanceof Error ? e : new Error(String(e));
+    }
+    globalPatterns.set(pattern, re);
+  }
+  if (re instanceof Error) return undefined;
+  re.lastIndex = 0;
+  return re.replace(input, toJsSubstitution(substitution));
+}
+
+/** `\1` → `$1`, a literal `$` → `$$`, `\\` → `\`. */
+function toJsSubstitution(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    const next = s[i + 1];
+    if (c === '$') out += '$$';
+    else if (c === '\\' && next !== undefined && next >= '0' && next <= '9') {
+      out += `$${next}`;
+      i++;
+    } else if (c === '\\' && next === '\\') {
+      out += '\\';
+      i++;
+    } else out += c;
+  }
+  return out;
+}

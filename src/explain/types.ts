@@ -49,6 +49,8 @@ export type Outcome =
       readonly timeoutMs: number;
       readonly retry?: string;
       readonly rewrite?: { readonly path?: string; readonly authority?: string };
+      /** The request line and Host the upstream receives, after any rewrite. */
+      readonly upstream: { readonly path: string; readonly authority: string };
       readonly mirrors: readonly { readonly cluster: string; readonly percent: number }[];
     }
   | { readonly kind: 'redirect'; readonly status: number; readonly location: string }

@@ -14,17 +14,17 @@
 // content hash covers every byte that any proxy can receive, and which views get what.
 // The commit and the source map are deliberately outside it: the same config content
 // at two commits (or with moved comments) is the same snapshot.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { XDS_TYPES, type SnapshotView, type ViewEntry, type XdsType } from './types.ts';
 
 export function resourceHash(type: XdsType, name: string, bytes: Uint8Array): string {
-  return createHash('sha256').update(`${type}\n${name}\n`, 'utf8').update(bytes).digest('hex');
+  // One-shot hashing: measurably cheaper than a Hash object per resource, and a large
+  // snapshot hashes tens of thousands of resources.
+  return hash('sha256', Buffer.concat([Buffer.from(`${type}\n${name}\n`, 'utf8'), bytes]), 'hex');
 }
 
 export function typeHash(entries: readonly ViewEntry[]): string {
-  const h = createHash('sha256');
-  for (const e of entries) h.update(`${e.name}\n${e.hash}\n`, 'utf8');
-  return h.digest('hex');
+  return hash('sha256', entryLines(entries), 'hex');
 }
 
 export function contentHash(views: readonly SnapshotView[]): string {
@@ -39,10 +39,17 @@ export function contentHash(views: readonly SnapshotView[]): string {
     for (const type of XDS_TYPES) {
       const entries = view.resources[type];
       h.update(`${type} ${entries.length}\n`);
-      for (const e of entries) h.update(`${e.name}\n${e.hash}\n`, 'utf8');
+      h.update(entryLines(entries), 'utf8');
     }
   }
   return h.digest('hex');
+}
+
+/** `name "\n" hash "\n"` per entry, as one string (one hash update instead of thousands). */
+function entryLines(entries: readonly ViewEntry[]): string {
+  let lines = '';
+  for (const e of entries) lines += `${e.name}\n${e.hash}\n`;
+  return lines;
 }
 
 /** Sorts entries by name with a locale-independent comparison (code units). */

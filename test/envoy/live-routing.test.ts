@@ -41,8 +41,8 @@ describe('live: Envoy on a compiled static bootstrap', () => {
     const snapshot = result.snapshot!;
     expect(checkConsistency(snapshot)).toEqual([]);
     // The view of a proxy in the service's own namespace. Port 0: the OS picks the
-    // listener port, read back from Envoy's admin API.
-    const bootstrap = staticBootstrap(snapshot, 'sidecar~shop', { adminPort: 0, listenerPorts: { [LISTENER]: 0 } });
+    // listener port, read back from Envoy's admin API (startEnvoy moves the admin port too).
+    const bootstrap = staticBootstrap(snapshot, 'sidecar~shop', { listenerPorts: { [LISTENER]: 0 } });
     envoy = await startEnvoy(writeConfigFile(bootstrap));
     base = `http://127.0.0.1:${await envoy.listenerPort(LISTENER)}`;
   });

@@ -61,7 +61,7 @@ describe('meshlog explain', () => {
     expect((await runCli(['explain', FIXTURE])).code).toBe(2);
     const view = await runCli(['explain', '-r', jason, FIXTURE, '--view', 'nope']);
     expect(view.code).toBe(2);
-    expect(view.stderr).toContain('no view named "nope" (views: sidecar, sidecar~shop)');
+    expect(view.stderr).toContain('no view named "nope" (views: gateway~shop~shop-gateway, sidecar, sidecar~shop)');
     expect((await runCli(['explain', '-r', jason, FIXTURE, '--view', 'sidecar', '--gateway', 'a/b'])).code).toBe(2);
   });
 

@@ -22,6 +22,8 @@ const ENVOYS = { [SIDECAR]: '0.0.0.0_9080', [GATEWAY]: '0.0.0.0_8080' } as const
 /** Request → the rule explain must pick (so the sample set provably covers every rule kind). */
 const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://reviews:9080/ -H end-user:jason', 'vs/shop/reviews/http/0/match/0'],
+  // A repeated header matches when any of its values does.
+  ['GET http://reviews:9080/ -H end-user:bob -H end-user:jason', 'vs/shop/reviews/http/0/match/0'],
   ['GET http://reviews:9080/reviews/1 -H x-group:beta-1', 'vs/shop/reviews/http/1/match/0'],
   ['GET http://reviews:9080/other -H x-group:beta-1', 'vs/shop/reviews/http/10/match/0'],
   ['GET http://reviews:9080/api/v2/items', 'vs/shop/reviews/http/2/match/0'],
@@ -31,6 +33,10 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://reviews:9080/teapot/pot', 'vs/shop/reviews/http/4/match/0'],
   ['GET http://reviews:9080/anything?debug=1', 'vs/shop/reviews/http/5/match/0'],
   ['GET http://reviews:9080/anything?debug=10', 'vs/shop/reviews/http/10/match/0'],
+  // Query parameters: the first value counts, and values are matched as written (not decoded).
+  ['GET http://reviews:9080/anything?debug=0&debug=1', 'vs/shop/reviews/http/10/match/0'],
+  ['GET http://reviews:9080/anything?debug=%31', 'vs/shop/reviews/http/10/match/0'],
+  ['GET http://reviews:9080/anything?x=2&debug=1&debug=0', 'vs/shop/reviews/http/5/match/0'],
   ['GET http://reviews:9080/ADMIN', 'vs/shop/reviews/http/6/match/0'],
   ['POST http://reviews:9080/submit/form', 'vs/shop/reviews/http/7/match/0'],
   ['GET http://reviews:9080/submit/form', 'vs/shop/reviews/http/10/match/0'],
@@ -44,6 +50,9 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://ratings:9080/ratings/1 -H x-fault:abort', 'vs/shop/ratings/http/0/match/0'],
   ['GET http://ratings:9080/ratings/1', 'vs/shop/ratings/http/1/match/0'],
   ['GET http://ratings:9080/other', 'NR'],
+  ['GET http://ratings:9080/legacy/7?x=1', 'vs/shop/ratings/http/2/match/0'],
+  ['GET http://ratings:9080/exact-old?x=1', 'vs/shop/ratings/http/3/match/0'],
+  ['GET http://ratings:9080/users/42/profile?full=1', 'vs/shop/ratings/http/4/match/0'],
   ['GET http://details:9080/', 'vs/shop/details/http/2/match/0'],
   ['GET http://details:9080/secure/page?q=1', 'vs/shop/details/http/0/match/0'],
   ['GET http://details:9080/elsewhere/x?q=1', 'vs/shop/details/http/1/match/0'],
@@ -67,6 +76,9 @@ const GATEWAY_SAMPLES: readonly [request: string, route: string | 'NR'][] = [
 interface Observed {
   readonly status: number;
   readonly upstream?: string;
+  /** Path and Host the upstream received (after rewrites). */
+  readonly upstreamPath?: string;
+  readonly upstreamHost?: string;
   readonly location?: string;
   readonly body?: string;
 }
@@ -79,7 +91,7 @@ function predicted(e: Explanation): Observed {
       if (e.fault?.abort && e.fault.abort.percent >= 100 && e.fault.abort.httpStatus !== undefined) return { status: e.fault.abort.httpStatus };
       const chosen = o.destinations.filter((d) => d.percent === 100);
       if (chosen.length !== 1) throw new Error(`sample is not deterministic: ${JSON.stringify(o.destinations)}`);
-      return { status: 200, upstream: chosen[0]!.cluster };
+      return { status: 200, upstream: chosen[0]!.cluster, upstreamPath: o.upstream.path, upstreamHost: o.upstream.authority };
     }
     case 'redirect':
       return { status: o.status, location: o.location };
@@ -136,12 +148,17 @@ describe('explain agrees with a real Envoy', () => {
 
     const target = envoys.get(view);
     if (!target) throw new Error(`no envoy for ${view}`);
-    const headers: Record<string, string> = { host: req.authority };
-    for (const h of req.headers) headers[h.name] = headers[h.name] === undefined ? h.value : `${headers[h.name]},${h.value}`;
-    const res = await request(`http://127.0.0.1:${target.port}${req.path}`, { method: req.method, headers });
+    // Repeated headers go out as separate header lines, as curl -H sends them.
+    const headers: Record<string, string | string[]> = { host: req.authority };
+    for (const h of req.headers) {
+      const prev = headers[h.name];
+      headers[h.name] = prev === undefined ? h.value : [...(Array.isArray(prev) ? prev : [prev]), h.value];
+    }
+    const res = await request(`http://127.0.0.1:${target.port}${req.path}`, { method: req.method, headers: headers as Record<string, string> });
+    const reply = want.upstream !== undefined && res.status === 200 ? (JSON.parse(res.body) as UpstreamReply) : undefined;
     const got: Observed = {
       status: res.status,
-      ...(want.upstream !== undefined && res.status === 200 ? { upstream: (JSON.parse(res.body) as UpstreamReply).upstream } : {}),
+      ...(reply ? { upstream: reply.upstream, upstreamPath: reply.path, upstreamHost: String(reply.headers.host) } : {}),
       ...(want.location !== undefined ? { location: String(res.headers.location) } : {}),
       ...(want.body !== undefined ? { body: res.body } : {}),
     };

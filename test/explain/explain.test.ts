@@ -111,10 +111,12 @@ describe('route matching', () => {
     expect(matched(notPresent, 'GET http://reviews:9080/ -H x-debug:1')).toBe('NR');
   });
 
-  it('joins repeated headers with a comma, as Envoy does', () => {
-    const r = [route('joined', { match: match({ headers: [header('k', { kind: 'exact', value: 'a,b' })] }) })];
-    expect(matched(r, 'GET http://reviews:9080/ -H k:a -H k:b')).toBe('joined');
+  it('matches a repeated header when any one of its values matches, as Envoy does', () => {
+    const r = [route('b', { match: match({ headers: [header('k', { kind: 'exact', value: 'b' })] }) })];
+    expect(matched(r, 'GET http://reviews:9080/ -H k:a -H k:b')).toBe('b');
     expect(matched(r, 'GET http://reviews:9080/ -H k:a')).toBe('NR');
+    const joined = [route('joined', { match: match({ headers: [header('k', { kind: 'exact', value: 'a,b' })] }) })];
+    expect(matched(joined, 'GET http://reviews:9080/ -H k:a -H k:b')).toBe('NR');
   });
 
   it('matches :method and :authority pseudo-headers', () => {
@@ -127,13 +129,14 @@ describe('route matching', () => {
     expect(matched(r, 'GET http://reviews:9080/')).toBe('NR');
   });
 
-  it('matches query parameters: exact, regex, present; decoded', () => {
+  it('matches query parameters: exact, regex, present; first value, as written', () => {
     const r = [
-      route('exact', { match: match({ queryParams: [{ name: 'u', value: { kind: 'exact', value: 'a b' } }] }) }),
+      route('exact', { match: match({ queryParams: [{ name: 'u', value: { kind: 'exact', value: 'a%20b' } }] }) }),
       route('regex', { match: match({ queryParams: [{ name: 'v', value: { kind: 'regex', value: '[0-9]+' } }] }) }),
       route('present', { match: match({ queryParams: [{ name: 'debug' }] }) }),
     ];
     expect(matched(r, 'GET http://reviews:9080/?u=a%20b')).toBe('exact');
+    expect(matched(r, 'GET http://reviews:9080/?u=x&u=a%20b')).toBe('NR');
     expect(matched(r, 'GET http://reviews:9080/?v=42')).toBe('regex');
     expect(matched(r, 'GET http://reviews:9080/?v=4x&debug')).toBe('present');
     expect(matched(r, 'GET http://reviews:9080/?x=1')).toBe('NR');
@@ -201,6 +204,18 @@ describe('explanation', () => {
     expect(redirect({ authority: 'other.example' }, 'GET http://reviews:9080/p')).toBe('301 http://other.example/p');
     expect(redirect({ port: 8443, scheme: 'https' }, 'GET http://reviews:9080/p')).toBe('301 https://reviews:8443/p');
     expect(redirect({ scheme: 'https' }, 'GET http://reviews:9080/p -H host:reviews:80')).toBe('301 https://reviews/p');
+  });
+
+  it('computes the path and Host the upstream receives after rewrites', () => {
+    const rw = (m: Parameters<typeof match>[0], rewrite: Record<string, unknown>, request: string) => {
+      const e = run([route('r', { match: match(m), action: { ...forward([V1, 100]), rewrite } as never })], request);
+      return e.outcome.kind === 'forward' ? `${e.outcome.upstream.authority} ${e.outcome.upstream.path}` : e.outcome.kind;
+    };
+    expect(rw({ path: { kind: 'prefix', value: '/old' } }, { uri: '/new' }, 'GET http://reviews:9080/old/x?q=1')).toBe('reviews:9080 /new/x?q=1');
+    expect(rw({ path: { kind: 'exact', value: '/a' } }, { uri: '/b', authority: 'b.internal' }, 'GET http://reviews:9080/a?q=1')).toBe('b.internal /b?q=1');
+    expect(rw({}, { uri: '/v2/' }, 'GET http://reviews:9080/x')).toBe('reviews:9080 /v2/x');
+    const regex = { uriRegex: { pattern: '/u/([0-9]+)', substitution: '/users/\\1/$' } };
+    expect(rw({ path: { kind: 'prefix', value: '/u' } }, regex, 'GET http://reviews:9080/u/7/u/8?q')).toBe('reviews:9080 /users/7/$/users/8/$?q');
   });
 
   it('reports a direct response', () => {

@@ -1,11 +1,12 @@
-// Runs the real Envoy for tests. startEnvoy(configFile) starts it with an OS-chosen admin
-// port and no hot-restart shared memory (so parallel tests never clash), logs to a temp
+// Runs the real Envoy for tests. startEnvoy(configFile) (JSON or YAML bootstrap) starts it
+// with an OS-chosen admin port and no hot-restart shared memory (so parallel tests never clash), logs to a temp
 // file, and resolves once /ready says LIVE. validateConfig(file) runs `--mode validate`.
 // Every wait is bounded; stop() sends SIGTERM, then SIGKILL after a grace period.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import YAML from 'yaml';
 import { envoyBinary } from './envoy-binary.ts';
 
 // Temp folders made here are removed, and any Envoy a test forgot to stop is killed, when
@@ -40,10 +41,14 @@ export async function startEnvoy(configFile: string, opts: StartOptions = {}): P
   tempDirs.push(dir);
   const logFile = path.join(dir, 'envoy.log');
   const addressFile = path.join(dir, 'admin-address');
+  // Admin on an OS-chosen loopback port, whatever the file says (a copy of the config is
+  // run; `--config-yaml` cannot do this, as merging a port of 0 keeps the file's port).
+  const config = YAML.parse(fs.readFileSync(configFile, 'utf8')) as { admin?: unknown };
+  config.admin = { address: { socket_address: { address: '127.0.0.1', port_value: 0 } } };
+  const runFile = path.join(dir, 'bootstrap.json');
+  fs.writeFileSync(runFile, JSON.stringify(config));
   const args = [
-    '-c', configFile,
-    // Admin on an OS-chosen port, whatever the file says; Envoy writes the address out.
-    '--config-yaml', '{admin: {address: {socket_address: {address: 127.0.0.1, port_value: 0}}}}',
+    '-c', runFile,
     '--admin-address-path', addressFile,
     '--disable-hot-restart',
     '--concurrency', '1',

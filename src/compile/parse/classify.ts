@@ -52,6 +52,10 @@ export function classify(apiVersion: string, kind: string): Classification {
   }
 
   if (group === '' && version === 'v1' && kind === 'Service') return { action: 'load', kind: 'Service' };
+  if (group === 'gateway.networking.k8s.io') {
+    // Routing config, but not Istio's API: say plainly that it has no effect (yet).
+    return { action: 'skip', message: `${kind} (${apiVersion}) is Kubernetes Gateway API, which meshlog does not read yet; skipped, it has no effect` };
+  }
   return { action: 'skip', message: `${kind} (${apiVersion}) is not mesh configuration; skipped` };
 }
 

@@ -8,12 +8,30 @@
 // file and reports properly. test/compile/parse/fast-yaml.test.ts checks it differentially.
 import { readQuoted, resolvePlain } from './fast-scalar.ts';
 
-export interface FastNode {
+/**
+ * A parsed node. Only collections are kept after parsing (for locate), and compactly: a
+ * 10,000-service mesh has millions of scalars, and one retained object per scalar or entry
+ * made garbage collection the biggest cost of loading.
+ */
+export interface FastTree {
   /** Offset where the node starts, as the full parser's node range would say. */
   readonly offset: number;
+  /** Mappings: the keys, in order. */
+  readonly keys?: readonly string[];
+  /** Mappings: offsets of the keys; sequences: offsets of the items. Absent on scalars. */
+  readonly offsets?: readonly number[];
+  /** Child collections by position (undefined where the child is a scalar). */
+  readonly children?: readonly (FastTree | undefined)[];
+}
+
+/** A node while parsing: its position tree plus its plain value (not retained afterwards). */
+export interface FastNode extends FastTree {
   readonly value: unknown;
-  readonly entries?: ReadonlyMap<string, { readonly keyOffset: number; readonly node: FastNode }>;
-  readonly items?: readonly FastNode[];
+}
+
+/** What is kept of a child for locate: collections only, without their values. */
+function collection(n: FastNode): FastTree | undefined {
+  return n.offsets ? { offset: n.offset, keys: n.keys, offsets: n.offsets, children: n.children } : undefined;
 }
 
 /** Thrown inside the parser to unwind when the input is outside the fast subset; never escapes. */
@@ -110,18 +128,17 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
     function mapping(ind: number, depth: number): FastNode {
       if (depth > maxDepth) giveUp();
       const value: Record<string, unknown> = {};
-      const entries = new Map<string, { keyOffset: number; node: FastNode }>();
+      const keys: string[] = [];
+      const offsets: number[] = [];
+      const children: (FastTree | undefined)[] = [];
       const offset = start[li]!;
       for (;;) {
         skipBlank();
         if (li >= b || indent[li]! < ind) break;
         if (indent[li]! > ind) giveUp();
         const key = mapKey(start[li]!, lineEnd[li]!);
-        if (key === undefined) {
-          if (isSeqIndicator(start[li]!)) giveUp();
-          giveUp();
-        }
-        if (entries.has(key.key) || key.key === '__proto__') giveUp();
+        if (key === undefined) giveUp(); // a `- ` item or a scalar where a key belongs
+        if (Object.hasOwn(value, key.key) || key.key === '__proto__') giveUp();
         let p = key.after;
         while (text.charCodeAt(p) === 32) p++;
         let node: FastNode;
@@ -138,14 +155,23 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
           li++;
         }
         value[key.key] = node.value;
-        entries.set(key.key, { keyOffset: key.offset, node });
+        keys.push(key.key);
+        offsets.push(key.offset);
+        children.push(collection(node));
       }
-      return { offset, value, entries };
+      return { offset, value, keys, offsets, children };
     }
 
     function sequence(ind: number, depth: number): FastNode {
       if (depth > maxDepth) giveUp();
-      const items: FastNode[] = [];
+      const values: unknown[] = [];
+      const offsets: number[] = [];
+      const children: (FastTree | undefined)[] = [];
+      const add = (n: FastNode) => {
+        values.push(n.value);
+        offsets.push(n.offset);
+        children.push(collection(n));
+      };
       const offset = start[li]!;
       for (;;) {
         skipBlank();
@@ -156,17 +182,17 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
         while (text.charCodeAt(q) === 32) q++;
         if (q >= lineEnd[li]! || text[q] === '#' || isSeqIndicator(q)) giveUp();
         if (text[q] === '|') {
-          items.push(literal(q, ind));
+          add(literal(q, ind));
         } else if (mapKey(q, lineEnd[li]!) !== undefined) {
           indent[li] = q - lineStart[li]!;
           start[li] = q;
-          items.push(mapping(indent[li]!, depth + 1));
+          add(mapping(indent[li]!, depth + 1));
         } else {
-          items.push(inline(q, depth + 1));
+          add(inline(q, depth + 1));
           li++;
         }
       }
-      return { offset, value: items.map((n) => n.value), items };
+      return { offset, value: values, offsets, children };
     }
 
     /**
@@ -237,54 +263,70 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
 
     function flow(p: number, end: number, depth: number): { node: FastNode; end: number } {
       if (depth > maxDepth) giveUp();
-      const isSeq = text[p] === '[';
-      const close = isSeq ? ']' : '}';
-      const items: FastNode[] = [];
-      const value: Record<string, unknown> = {};
-      const entries = new Map<string, { keyOffset: number; node: FastNode }>();
+      return text[p] === '[' ? flowSeq(p, end, depth) : flowMap(p, end, depth);
+    }
+
+    function flowSeq(p: number, end: number, depth: number): { node: FastNode; end: number } {
+      const values: unknown[] = [];
+      const offsets: number[] = [];
+      const children: (FastTree | undefined)[] = [];
       let i = p + 1;
-      const spaces = () => {
-        while (i < end && text.charCodeAt(i) === 32) i++;
-      };
       for (;;) {
-        spaces();
+        i = skipSpaces(text, i, end);
         if (i >= end) giveUp();
-        if (text[i] === close) return { node: isSeq ? { offset: p, value: items.map((n) => n.value), items } : { offset: p, value, entries }, end: i + 1 };
-        if (isSeq) {
-          const r = flowItem(i, end, depth + 1);
-          items.push(r.node);
-          i = r.end;
+        if (text.charCodeAt(i) === 93 /* ] */) return { node: { offset: p, value: values, offsets, children }, end: i + 1 };
+        const r = flowItem(i, end, depth + 1);
+        values.push(r.node.value);
+        offsets.push(r.node.offset);
+        children.push(collection(r.node));
+        i = skipSpaces(text, r.end, end);
+        const c = text.charCodeAt(i);
+        if (c === 44 /* , */) i++;
+        else if (c !== 93) giveUp();
+      }
+    }
+
+    function flowMap(p: number, end: number, depth: number): { node: FastNode; end: number } {
+      const value: Record<string, unknown> = {};
+      const keys: string[] = [];
+      const offsets: number[] = [];
+      const children: (FastTree | undefined)[] = [];
+      let i = p + 1;
+      for (;;) {
+        i = skipSpaces(text, i, end);
+        if (i >= end) giveUp();
+        if (text.charCodeAt(i) === 125 /* } */) return { node: { offset: p, value, keys, offsets, children }, end: i + 1 };
+        const keyOffset = i;
+        let key: string;
+        let quoted = false;
+        if (text[i] === '"' || text[i] === "'") {
+          const q = readQuoted(text, i, end);
+          if (!q) giveUp();
+          key = q.value;
+          i = q.end;
+          quoted = true;
         } else {
-          const keyOffset = i;
-          let key: string;
-          let quoted = false;
-          if (text[i] === '"' || text[i] === "'") {
-            const q = readQuoted(text, i, end);
-            if (!q) giveUp();
-            key = q.value;
-            i = q.end;
-            quoted = true;
-          } else {
-            const r = flowPlain(i, end);
-            const resolved = resolvePlain(r.raw);
-            if (typeof resolved !== 'string' || r.raw === '') giveUp();
-            key = resolved;
-            i = r.end;
-          }
-          spaces();
-          if (text[i] !== ':') giveUp();
-          i++;
-          if (!quoted && i < end && text[i] !== ' ' && text[i] !== ',' && text[i] !== '}') giveUp();
-          spaces();
-          if (text[i] === ',' || text[i] === '}' || entries.has(key) || key === '__proto__') giveUp();
-          const r = flowItem(i, end, depth + 1);
-          value[key] = r.node.value;
-          entries.set(key, { keyOffset, node: r.node });
+          const r = flowPlain(i, end);
+          const resolved = resolvePlain(r.raw);
+          if (typeof resolved !== 'string' || r.raw === '') giveUp();
+          key = resolved;
           i = r.end;
         }
-        spaces();
-        if (text[i] === ',') i++;
-        else if (text[i] !== close) giveUp();
+        i = skipSpaces(text, i, end);
+        if (text[i] !== ':') giveUp();
+        i++;
+        if (!quoted && i < end && text[i] !== ' ' && text[i] !== ',' && text[i] !== '}') giveUp();
+        i = skipSpaces(text, i, end);
+        if (text[i] === ',' || text[i] === '}' || Object.hasOwn(value, key) || key === '__proto__') giveUp();
+        const r = flowItem(i, end, depth + 1);
+        value[key] = r.node.value;
+        keys.push(key);
+        offsets.push(keyOffset);
+        children.push(collection(r.node));
+        i = skipSpaces(text, r.end, end);
+        const c = text.charCodeAt(i);
+        if (c === 44 /* , */) i++;
+        else if (c !== 125) giveUp();
       }
     }
 
@@ -307,11 +349,14 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
       if (INDICATOR_START.has(ch) || ('-?:'.includes(ch) && (i + 1 >= end || ' ,]}'.includes(text[i + 1]!)))) giveUp();
       let j = i;
       while (j < end) {
-        const c = text[j]!;
-        if (c === ',' || c === ']' || c === '}') break;
-        if (c === '[' || c === '{') giveUp();
-        if (c === ':' && (j + 1 >= end || ' ,]}'.includes(text[j + 1]!))) break;
-        if (c === '#' && text[j - 1] === ' ') giveUp();
+        const c = text.charCodeAt(j);
+        if (c === 44 || c === 93 || c === 125) break; // , ] }
+        if (c === 91 || c === 123) giveUp(); // [ {
+        if (c === 58 /* : */) {
+          const n = text.charCodeAt(j + 1);
+          if (j + 1 >= end || n === 32 || n === 44 || n === 93 || n === 125) break;
+        }
+        if (c === 35 /* # */ && text.charCodeAt(j - 1) === 32) giveUp();
         j++;
       }
       const raw = text.slice(i, j).trimEnd();
@@ -356,4 +401,9 @@ function isDocMarker(text: string, a: number, b: number): boolean {
   const rest = text.slice(a + 3, b).trim();
   if (rest !== '' && !rest.startsWith('#')) giveUp(); // `--- value`: leave to the full parser
   return true;
+}
+
+function skipSpaces(text: string, i: number, end: number): number {
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  return i;
 }

@@ -7,7 +7,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { findTooDeep } from './cst-depth.ts';
 import { prescanDepth } from './depth-prescan.ts';
-import { fastParseYaml, type FastNode } from './fast-yaml.ts';
+import { fastParseYaml, type FastTree } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import { makeLocator } from './locate.ts';
 import type { FieldPath, LineColumn } from './types.ts';
@@ -32,13 +32,14 @@ const ERROR_CODES: Record<string, string> = { DUPLICATE_KEY: 'ML1002', TAB_AS_IN
 
 /** `fast: false` forces the full parser (the differential test compares both paths). */
 export function parseYamlFile(file: string, text: string, documentBudget: number, options: { fast?: boolean } = {}): YamlFileResult {
+  // The fast path is linear and depth-bounded itself; only the full parser needs the pre-scan.
+  const fast = options.fast === false ? undefined : fastDocuments(text, documentBudget);
+  if (fast) return fast;
   const tooDeep = prescanDepth(text, LIMITS.maxPrescanDepth);
   if (tooDeep >= 0) {
     const d = diagnostic('ML1006', `nesting deeper than ${LIMITS.maxDepth} levels; the file is not read`, { file, ...textLineColumn(text, tooDeep) });
     return { documents: [], diagnostics: [d], documentCount: 0, overBudget: false };
   }
-  const fast = options.fast === false ? undefined : fastDocuments(text, documentBudget);
-  if (fast) return fast;
   const lineCounter = new LineCounter();
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
   const at = (offset: number) => {
@@ -166,28 +167,23 @@ function fastDocuments(text: string, documentBudget: number): YamlFileResult | u
   };
   for (const [docIndex, node] of contents.entries()) {
     if (node === null) continue;
-    if (!node.entries) return undefined; // not a mapping: the full path reports it
-    documents.push({ docIndex, value: node.value as Record<string, unknown>, locate: (path) => position(fastLocate(node, path)) });
+    if (!node.keys) return undefined; // not a mapping: the full path reports it
+    const tree: FastTree = { offset: node.offset, keys: node.keys, offsets: node.offsets, children: node.children };
+    documents.push({ docIndex, value: node.value as Record<string, unknown>, locate: (path) => position(fastLocate(tree, path)) });
   }
   return { documents, diagnostics: [], documentCount: contents.length, overBudget: false };
 }
 
 /** Same walk as locate.ts, over the fast path's nodes. */
-function fastLocate(root: FastNode, path: FieldPath): number {
-  let node: FastNode | undefined = root;
+function fastLocate(root: FastTree, path: FieldPath): number {
+  let node: FastTree | undefined = root;
   let offset = root.offset;
   for (const segment of path) {
-    if (node?.entries) {
-      const entry = node.entries.get(String(segment));
-      if (!entry) break;
-      offset = entry.keyOffset;
-      node = entry.node;
-    } else if (node?.items && typeof segment === 'number') {
-      const item: FastNode | undefined = node.items[segment];
-      if (!item) break;
-      offset = item.offset;
-      node = item;
-    } else break;
+    if (!node?.offsets) break;
+    const index: number = node.keys ? node.keys.indexOf(String(segment)) : typeof segment === 'number' && segment >= 0 && segment < node.offsets.length ? segment : -1;
+    if (index < 0) break;
+    offset = node.offsets[index]!;
+    node = node.children?.[index];
   }
   return offset;
 }

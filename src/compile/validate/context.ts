@@ -1,5 +1,6 @@
 // What every rule file reports through: code + message + field path; the context adds the
-// file, line/column (via the resource's locator) and the resource identity.
+// file, line/column (via the resource's locator) and the resource identity. Messages do not
+// repeat the field path: it is in `field`, and the one-line format prints it.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { formatFieldPath } from '../parse/field-path.ts';
@@ -17,7 +18,7 @@ export function ruleContext(resource: AnyLoaded): RuleContext {
     diagnostics,
     report(code, message, path) {
       const field = formatFieldPath(path);
-      diagnostics.push(diagnostic(code, `${field}: ${message}`, { file: resource.file, ...resource.locate(path), field, resource: ref }));
+      diagnostics.push(diagnostic(code, message, { file: resource.file, ...resource.locate(path), field, resource: ref }));
     },
   };
 }

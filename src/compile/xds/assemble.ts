@@ -17,7 +17,7 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
   const encodeRouteTable = routeTableEncoder(clusters);
 
   const put = (resource: EncodedResource): ViewEntry => {
-    if (!store.has(resource.hash)) store.set(resource.hash, resource);
+    if (store.get(resource.hash) === undefined) store.set(resource.hash, resource);
     return { name: resource.name, hash: resource.hash };
   };
   // Clusters and their endpoints are the same in every view: encode each once.

@@ -1,4 +1,4 @@
-// Encoding shortcuts for the two resource kinds that dominate large meshes. They produce
+// Encoding shortcuts for the resource kinds that dominate large meshes. They produce
 // exactly the bytes protobufjs would for the full object (tested), but encode repeated
 // parts once:
 //  - Clusters: the name is field 1, so a cluster's bytes are its name field followed by
@@ -17,11 +17,7 @@ import type { IrCluster, IrEndpointSet, IrRouteTable } from '../ir/types.ts';
 import { buildCluster } from './cluster.ts';
 import { groupByLocality, locality } from './endpoint.ts';
 import { routeEncoder } from './fast-route.ts';
-
-const LEN = 2; // wire type of length-delimited fields
-const tag = (field: number): number => (field << 3) | LEN;
-
-export { tag };
+import { tag } from './proto-values.ts';
 
 export function clusterEncoder(): (cluster: IrCluster) => Uint8Array {
   const type = messageType('envoy.config.cluster.v3.Cluster');
@@ -29,6 +25,7 @@ export function clusterEncoder(): (cluster: IrCluster) => Uint8Array {
   return (cluster) => {
     const encodeWhole = (): Uint8Array => type.encode(type.fromObject(buildCluster(cluster))).finish();
     if (cluster.discovery !== 'eds') return encodeWhole();
+    // Every IrCluster field buildCluster() reads for an EDS cluster, except the name.
     const key = JSON.stringify([
       cluster.connectTimeoutMs,
       cluster.loadBalancer,

@@ -8,8 +8,7 @@
 import protobuf from 'protobufjs';
 import { messageType } from '../../envoy/proto-root.ts';
 import type { IrCluster, IrForward, IrMatch, IrRetry, IrRoute, IrStringMatch } from '../ir/types.ts';
-import { tag } from './fast-encode.ts';
-import type { ProtoObject } from './proto-values.ts';
+import { tag, type ProtoObject } from './proto-values.ts';
 import { buildForward, hashPolicyFor } from './route-action.ts';
 import { buildRouteMatch } from './route-match.ts';
 import { buildRoute } from './route.ts';

@@ -80,3 +80,8 @@ export function compact(fields: Record<string, unknown>): ProtoObject {
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k] = v;
   return out;
 }
+
+/** Tag of a length-delimited field (wire type 2), for encoders that write bytes directly. */
+export function tag(field: number): number {
+  return (field << 3) | 2;
+}

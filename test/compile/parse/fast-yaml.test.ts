@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { generateMesh } from '../../../bench/compile/generate.ts';
 import { fastParseYaml } from '../../../src/compile/parse/fast-yaml.ts';
 import type { FieldPath } from '../../../src/compile/parse/types.ts';
@@ -116,6 +117,36 @@ describe('fast YAML path', () => {
     for (const [i, text] of [...template, ...bench, ...SEEDS].entries()) expect(compare(text, `real config ${i}`), `real config ${i} took the slow path`).toBe(true);
   });
 
+  it('matches the full parser on random trees written in many YAML styles', () => {
+    const r = prng(5);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+    const SCALARS: readonly unknown[] = [
+      0, -1, 1.5, 1e21, 'yes', 'no', 'null', '~', '1e3', '0x1F', '0o7', '.inf', 'true', ':x', 'a: b', 'a:b', '#', 'a #b', 'a#b', '- x', '-x',
+      '', ' lead', 'trail ', 'é', '✓ ok', 'multi\nline', 'tab\there', "it's", 'say "hi"', '[x]', '{y}', 'a, b', '*', '&a', '!t', '|', '>', '%', '@', '`',
+      'http://h:80/p?q#f', '^/api/v[0-9]+$', null, true, false,
+    ];
+    const tree = (depth: number): unknown => {
+      const k = r();
+      if (depth > 4 || k < 0.4) return pick(SCALARS);
+      if (k < 0.7) return Array.from({ length: Math.floor(r() * 4) }, () => tree(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(r() * 4) }, (_, i) => [pick(['a', 'b-c', 'end-user', ':authority', 'x.y/z', `k${i}`, 'with space', '9']), tree(depth + 1)]));
+    };
+    let accepted = 0;
+    for (let i = 0; i < 600; i++) {
+      const docs = Array.from({ length: 1 + Math.floor(r() * 3) }, () => ({ apiVersion: 'v1', kind: 'K', spec: tree(0) }));
+      const options = {
+        collectionStyle: pick(['any', 'block', 'flow'] as const),
+        defaultStringType: pick(['PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE'] as const),
+        indent: pick([2, 4]),
+        indentSeq: r() < 0.5,
+        lineWidth: 0,
+      };
+      const text = docs.map((d) => stringify(d, options)).join(pick(['---\n', '--- # doc\n', '\n---\n']));
+      if (compare(text, `tree ${i}: ${JSON.stringify(text)}`)) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(200);
+  });
+
   it('matches the full parser on 1,500 mutated inputs', () => {
     const r = prng(99);
     let accepted = 0;
@@ -131,5 +162,5 @@ describe('fast YAML path', () => {
     }
     // The mutations keep many inputs inside the fast subset; if none were, this test checks nothing.
     expect(accepted).toBeGreaterThan(100);
-  });
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 // VirtualService rules: each case is a spec body (starting at line 6 of the document) and the
 // diagnostics it must produce, as `CODE field@line`.
 import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../../src/core/diagnostics.ts';
 import { loadOne, summary, virtualService } from '../parse/helpers.ts';
 
 const check = (body: string) => summary(loadOne(virtualService(body)).diagnostics);
@@ -55,6 +56,18 @@ describe('VirtualService rules', () => {
   - route:
     - {destination: {host: a}}
 `))).toEqual(['ML3003 spec.http[0].route[0].weight@9', 'ML3003 spec.http[0].route[1].weight@10', 'ML3004 spec.http[1].route@11']);
+  });
+
+  it('messages say what is wrong and the one-line form says where', () => {
+    const r = loadOne(virtualService(rule(`  - route:
+    - {destination: {host: a}, weight: -1}
+    - {destination: {host: b}, weight: 1}
+    timeout: 5 s
+`)));
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:9:32: error ML3003: weight -1 is not a whole number ≥ 0 [spec.http[0].route[0].weight]',
+      'config.yaml:11:5: error ML3006: "5 s" is not a duration (write e.g. "1.5s", "300ms", "1h") [spec.http[0].timeout]',
+    ]);
   });
 
   it('percentages are 0–100', () => {

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import type { MeshIR } from '../../../src/compile/ir/types.ts';
+import type { IrCluster, IrRoute, IrStringMatch, MeshIR } from '../../../src/compile/ir/types.ts';
 import { buildCluster } from '../../../src/compile/xds/cluster.ts';
 import { clusterEncoder, encodeLoadAssignment, routeTableEncoder } from '../../../src/compile/xds/fast-encode.ts';
 import { buildLoadAssignment } from '../../../src/compile/xds/endpoint.ts';
 import { buildRouteConfiguration } from '../../../src/compile/xds/route.ts';
 import { encodeResource } from '../../../src/snapshot/encode.ts';
+import { clusterName, edsCluster, forward, route } from './ir-fixtures.ts';
 
 const GOLDEN = path.resolve(import.meta.dirname, '../../golden/snapshot');
 
@@ -37,4 +38,67 @@ describe('fast encoders', () => {
       }
     });
   }
+});
+
+/** Small seeded PRNG (mulberry32), so a failure names a reproducible seed. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomRoute(r: () => number, i: number, clusters: string[]): IrRoute {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const maybe = (p = 0.5) => r() < p;
+  const sm = (): IrStringMatch => ({ kind: pick(['exact', 'prefix', 'regex'] as const), value: pick(['a', '/x', 'v[0-9]+', '', 'ü|é']) });
+  const match = {
+    ...(maybe() ? { path: sm() } : {}),
+    ignoreCase: maybe(0.3),
+    headers: maybe() ? [{ name: 'end-user', ...(maybe() ? { value: sm() } : {}), invert: maybe(0.3) }] : [],
+    queryParams: maybe(0.3) ? [{ name: 'q', ...(maybe() ? { value: sm() } : {}) }] : [],
+  };
+  const dests: [string, number][] = maybe() ? [[pick(clusters), 1]] : [[clusters[0]!, Math.floor(r() * 100)], [clusters[1]!, 1 + Math.floor(r() * 100)]];
+  const action =
+    r() < 0.7
+      ? forward(dests, {
+          timeoutMs: pick([0, 1500, 15000]),
+          ...(maybe(0.7) ? { retry: { attempts: pick([0, 2, 3]), retryOn: ['5xx'], retriableStatusCodes: maybe() ? [503] : [], ...(maybe() ? { perTryTimeoutMs: 250 } : {}), ...(maybe(0.2) ? { retryRemoteLocalities: true } : {}) } } : {}),
+          ...(maybe(0.3) ? { rewrite: maybe() ? { uri: '/r', authority: 'h' } : { uriRegex: { pattern: '^/a', substitution: '/b' } } } : {}),
+          mirrors: maybe(0.2) ? [{ cluster: clusters[2]!, percent: 12.5 }] : [],
+        })
+      : maybe()
+        ? { kind: 'redirect' as const, uri: '/n', code: pick([301, 302, 307]) }
+        : { kind: 'direct_response' as const, status: 503, ...(maybe() ? { body: 'down' } : {}) };
+  return route(`r/${i}`, action, {
+    match,
+    ...(maybe(0.2) ? { fault: { abort: { httpStatus: 503, percent: 5 } } } : {}),
+    ...(maybe(0.2) ? { cors: { allowOrigins: [sm()], allowMethods: ['GET'], allowHeaders: [], exposeHeaders: [] } } : {}),
+    ...(maybe(0.2)
+      ? { headers: { request: { set: [{ name: 'a', value: '1' }], add: [], remove: ['b'] }, response: { set: [], add: [{ name: 'c', value: '2' }], remove: [] } } }
+      : {}),
+  });
+}
+
+describe('fast route encoding on generated routes', () => {
+  it('equals the plain encoding for 500 random routes', () => {
+    const host = 'svc.ns.svc.cluster.local';
+    const cs: IrCluster[] = [
+      edsCluster(host, 80, 'a', { loadBalancer: { kind: 'ring_hash', hashOn: { kind: 'header', name: 'x' } } }),
+      edsCluster(host, 80, 'b'),
+      edsCluster(host, 80, 'c', { loadBalancer: { kind: 'maglev', hashOn: { kind: 'source_ip' } } }),
+    ];
+    const names = cs.map((c) => c.name);
+    const clusters = new Map(cs.map((c) => [c.name, c]));
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const r = rng(seed);
+      const routes = Array.from({ length: 100 }, (_, i) => randomRoute(r, i, names));
+      const table = { name: '80', virtualHosts: [{ name: `${host}:80`, domains: ['svc', clusterName(host, 80)], routes }] };
+      const plain = encodeResource('rds', '80', buildRouteConfiguration(table, clusters)).bytes;
+      expect(Buffer.from(routeTableEncoder(clusters)(table)).equals(Buffer.from(plain)), `seed ${seed}`).toBe(true);
+    }
+  });
 });
