@@ -6,6 +6,7 @@
 import type protobuf from 'protobufjs';
 import { messageType } from '../../src/envoy/proto-root.ts';
 import { MESSAGE_NAMES, type XdsType } from '../../src/snapshot/types.ts';
+import { readResources } from './wire-read.ts';
 
 export interface Decoded {
   readonly name: string;
@@ -27,6 +28,10 @@ export class ResourceDecoder {
     lds: new Map(),
     rds: new Map(),
   };
+  /** Per type, the last response region decoded whole, compared whole before reuse. */
+  readonly #lastRegion: Partial<Record<XdsType, { region: Uint8Array; delta: boolean; decoded: readonly Decoded[] }>> = {};
+  /** Sorted, de-duplicated refs of a decoded list, computed once per list. */
+  readonly #refNames = new WeakMap<readonly Decoded[], readonly string[]>();
   decodedCount = 0;
 
   constructor() {
@@ -37,6 +42,31 @@ export class ResourceDecoder {
       rds: messageType(MESSAGE_NAMES.rds),
     };
     this.#hcm = messageType(HCM);
+  }
+
+  /**
+   * Every resource of a response region. A region byte-identical to the previous one of the
+   * type (one memcmp) reuses its result; otherwise each resource goes through `decode`.
+   */
+  decodeRegion(type: XdsType, region: Uint8Array, delta: boolean): readonly Decoded[] {
+    const last = this.#lastRegion[type];
+    if (last && last.delta === delta && Buffer.compare(last.region, region) === 0) return last.decoded;
+    const decoded = readResources(region, delta).map((res, i) => {
+      if (!res.any) throw new Error(`${type} resource without payload`);
+      return this.decode(type, delta ? res.name : String(i), res.any.value);
+    });
+    this.#lastRegion[type] = { region, delta, decoded };
+    return decoded;
+  }
+
+  /** The refs (EDS or RDS names) of a decoded list, sorted and unique; shared per list. */
+  refNames(list: readonly Decoded[]): readonly string[] {
+    let names = this.#refNames.get(list);
+    if (!names) {
+      names = [...new Set(list.flatMap((d) => d.refs))].sort();
+      this.#refNames.set(list, names);
+    }
+    return names;
   }
 
   decode(type: XdsType, slot: string, bytes: Uint8Array): Decoded {

@@ -214,8 +214,9 @@ try {
   if (args.json) process.stdout.write(`${JSON.stringify({ error: (err as Error).message })}\n`);
 } finally {
   tell({ op: 'stop' });
-  // Bounded: a worker that does not exit on 'stop' is killed.
-  await new Promise((r) => setTimeout(r, 500));
+  // Bounded: a worker that has not exited 3 s after 'stop' is killed.
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline && workers.some((w) => w.child.exitCode === null)) await new Promise((r) => setTimeout(r, 50));
   for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
 }
 process.exit(exitCode);

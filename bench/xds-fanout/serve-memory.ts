@@ -7,7 +7,10 @@
 //
 // The new-stream rate limit defaults high here: the load generators open thousands of streams
 // at once and (unlike Envoy) do not retry a refused stream.
+import fs from 'node:fs';
 import http from 'node:http';
+import * as inspector from 'node:inspector/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { silentLogger, stderrLogger } from '../../src/serve/logger.ts';
 import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
@@ -22,8 +25,28 @@ const { values: args } = parseArgs({
     xds: { type: 'string', default: '127.0.0.1:18000' },
     http: { type: 'string', default: '127.0.0.1:18001' },
     'streams-per-second': { type: 'string', default: '100000' },
+    // Writes a CPU profile of the N seconds after each change into DIR (where a change's time goes).
+    'profile-changes': { type: 'string' },
+    'profile-seconds': { type: 'string', default: '5' },
   },
 });
+
+let session: inspector.Session | undefined;
+let profiles = 0;
+async function profileChange(): Promise<void> {
+  const dir = args['profile-changes'];
+  if (!dir || session) return;
+  session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  setTimeout(async () => {
+    const { profile } = await session!.post('Profiler.stop');
+    fs.writeFileSync(path.join(dir, `change-${++profiles}.cpuprofile`), JSON.stringify(profile));
+    session!.disconnect();
+    session = undefined;
+  }, Number(args['profile-seconds']) * 1000);
+}
 
 function hostPort(s: string): { host: string; port: number } {
   const i = s.lastIndexOf(':');
@@ -37,7 +60,7 @@ const rate = Number(args['streams-per-second']);
 const xds = hostPort(args.xds);
 const server = await startXdsServer({ source, ...xds, streamsPerSecond: rate, streamBurst: rate, logger: { ...silentLogger, error: stderrLogger.error } });
 
-const api = http.createServer((req, res) => {
+const api = http.createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   if (req.method === 'POST' && url.pathname === '/change') {
     const kind = url.searchParams.get('kind');
@@ -53,6 +76,7 @@ const api = http.createServer((req, res) => {
       return;
     }
     // Answered after the new snapshot is active, as the peer answers after SetSnapshot.
+    await profileChange();
     const active = source.set(mesh.snapshot(state));
     res.writeHead(200).end(`generation ${active.generation}\n`);
     return;

@@ -31,6 +31,33 @@ function requestType(mode: Mode): protobuf.Type {
 
 const passThrough = (b: Buffer): Buffer => b;
 
+/**
+ * DiscoveryRequest.resource_names (field 3) encoded once per names array: every SotW ACK of
+ * EDS repeats thousands of names, and streams of one worker share the same arrays.
+ */
+const encodedNames = new WeakMap<readonly string[], Buffer>();
+function resourceNamesField(names: readonly string[]): Buffer {
+  let b = encodedNames.get(names);
+  if (!b) {
+    const parts: Buffer[] = [];
+    for (const n of names) {
+      const s = Buffer.from(n, 'utf8');
+      const len: number[] = [];
+      for (let v = s.length; ; v >>>= 7) {
+        if (v < 0x80) {
+          len.push(v);
+          break;
+        }
+        len.push((v & 0x7f) | 0x80);
+      }
+      parts.push(Buffer.from([(3 << 3) | 2, ...len]), s);
+    }
+    b = Buffer.concat(parts);
+    encodedNames.set(names, b);
+  }
+  return b;
+}
+
 export class SimulatedEnvoy {
   readonly #index: number;
   readonly #mode: Mode;
@@ -39,8 +66,8 @@ export class SimulatedEnvoy {
   readonly #call: grpc.ClientDuplexStream<Buffer, Buffer>;
   #node: object | undefined;
   #closed = false;
-  readonly #subs: Record<XdsType, string[]> = { cds: [], eds: [], lds: [], rds: [] };
-  /** CDS and LDS: resource name → the EDS or RDS names it needs. */
+  readonly #subs: Record<XdsType, readonly string[]> = { cds: [], eds: [], lds: [], rds: [] };
+  /** Delta, CDS and LDS: resource name → the EDS or RDS names it needs. */
   readonly #refs: { cds: Map<string, readonly string[]>; lds: Map<string, readonly string[]> } = { cds: new Map(), lds: new Map() };
   readonly #version: Partial<Record<XdsType, string>> = {};
   readonly #nonce: Partial<Record<XdsType, string>> = {};
@@ -76,7 +103,7 @@ export class SimulatedEnvoy {
       const r = readResponse(buf, this.#mode === 'delta');
       const type = xdsTypeOfUrl(r.typeUrl);
       if (!type) throw new Error(`unexpected type ${r.typeUrl}`);
-      this.#events.received(this.#index, type, buf.length, r.resources.length);
+      this.#events.received(this.#index, type, buf.length, r.count);
       this.#handle(type, r);
       this.#events.acked(this.#index, type);
     } catch (err) {
@@ -86,31 +113,31 @@ export class SimulatedEnvoy {
   }
 
   #handle(type: XdsType, r: ResponseView): void {
-    const refs = type === 'cds' || type === 'lds' ? this.#followed(type, r) : undefined;
-    r.resources.forEach((res, i) => {
-      if (!res.any) throw new Error(`${type} resource without payload`);
-      const decoded = this.#decoder.decode(type, this.#mode === 'delta' ? res.name : String(i), res.any.value);
-      refs?.set(decoded.name, decoded.refs);
-    });
+    const delta = this.#mode === 'delta';
+    const decoded = this.#decoder.decodeRegion(type, r.region, delta);
     this.#version[type] = r.versionInfo;
     this.#nonce[type] = r.nonce;
     this.#ack(type);
-    if (type === 'cds') {
-      this.#resubscribe('eds', this.#refs.cds);
-      if (this.#subs.eds.length === 0) this.#startLds();
-    } else if (type === 'eds') {
-      this.#startLds();
-    } else if (type === 'lds') {
-      this.#resubscribe('rds', this.#refs.lds);
+    if (type !== 'cds' && type !== 'lds') {
+      if (type === 'eds') this.#startLds();
+      return;
     }
-  }
-
-  /** SotW carries the full set, so the map starts over; Delta applies additions and removals. */
-  #followed(type: 'cds' | 'lds', r: ResponseView): Map<string, readonly string[]> {
-    if (this.#mode === 'sotw') this.#refs[type] = new Map();
-    const map = this.#refs[type];
-    for (const name of r.removed) map.delete(name);
-    return map;
+    // What the clusters / listeners refer to: SotW carries the full set (so the names are
+    // those of this response, shared by every stream that got the same bytes); Delta
+    // applies additions and removals to what the stream holds.
+    let names: readonly string[];
+    if (delta) {
+      const map = this.#refs[type];
+      for (const name of r.removed) map.delete(name);
+      for (const d of decoded) map.set(d.name, d.refs);
+      names = [...new Set([...map.values()].flat())].sort();
+    } else {
+      names = this.#decoder.refNames(decoded);
+    }
+    const next = type === 'cds' ? 'eds' : 'rds';
+    const old = this.#subs[next];
+    if (names.length !== old.length || names.some((n, i) => n !== old[i])) this.#subscribe(next, names);
+    if (type === 'cds' && this.#subs.eds.length === 0) this.#startLds();
   }
 
   #startLds(): void {
@@ -119,17 +146,10 @@ export class SimulatedEnvoy {
     this.#subscribe('lds', []);
   }
 
-  #resubscribe(type: XdsType, from: Map<string, readonly string[]>): void {
-    const names = [...new Set([...from.values()].flat())].sort();
-    const old = this.#subs[type];
-    if (names.length === old.length && names.every((n, i) => n === old[i])) return;
-    this.#subscribe(type, names);
-  }
-
-  #subscribe(type: XdsType, names: string[]): void {
+  #subscribe(type: XdsType, names: readonly string[]): void {
     if (this.#mode === 'sotw') {
       this.#subs[type] = names;
-      this.#send({ type_url: TYPE_URLS[type], version_info: this.#version[type] ?? '', response_nonce: this.#nonce[type] ?? '', resource_names: names });
+      this.#sendSotw(type);
       return;
     }
     const old = new Set(this.#subs[type]);
@@ -144,18 +164,25 @@ export class SimulatedEnvoy {
 
   #ack(type: XdsType): void {
     if (this.#mode === 'sotw') {
-      this.#send({ type_url: TYPE_URLS[type], version_info: this.#version[type] ?? '', response_nonce: this.#nonce[type] ?? '', resource_names: this.#subs[type] });
+      this.#sendSotw(type);
     } else {
       this.#send({ type_url: TYPE_URLS[type], response_nonce: this.#nonce[type] ?? '' });
     }
   }
 
-  #send(fields: Record<string, unknown>): void {
+  /** A SotW request: ACK (or first request) of `type` naming the resources still wanted. */
+  #sendSotw(type: XdsType): void {
+    // Protobuf fields may come in any order: the pre-encoded names are appended.
+    this.#send({ type_url: TYPE_URLS[type], version_info: this.#version[type] ?? '', response_nonce: this.#nonce[type] ?? '' }, resourceNamesField(this.#subs[type]));
+  }
+
+  #send(fields: Record<string, unknown>, tail?: Buffer): void {
     if (this.#closed) return;
     const type = requestType(this.#mode);
     // The node goes on the first request only, as Envoy does by default.
     const message = this.#node ? { ...fields, node: this.#node } : fields;
     this.#node = undefined;
-    this.#call.write(Buffer.from(type.encode(type.fromObject(message)).finish()));
+    const head = type.encode(type.fromObject(message)).finish();
+    this.#call.write(tail && tail.length > 0 ? Buffer.concat([head, tail]) : Buffer.from(head));
   }
 }

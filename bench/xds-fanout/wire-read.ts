@@ -19,7 +19,13 @@ export interface ResponseView {
   readonly versionInfo: string;
   readonly typeUrl: string;
   readonly nonce: string;
-  readonly resources: ResourceView[];
+  /**
+   * The bytes from the first to the last `resources` field. Servers that stitch responses
+   * send identical regions to every stream, so a client can compare it whole before parsing.
+   */
+  readonly region: Uint8Array;
+  /** How many `resources` fields the response has. */
+  readonly count: number;
   readonly removed: string[];
 }
 
@@ -60,7 +66,11 @@ class Reader {
   skip(wire: number): void {
     if (wire === 0) this.varint();
     else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.pos += this.varint();
+    else if (wire === 2) {
+      // Read the length first: `this.pos += this.varint()` would add to the pos before the varint.
+      const len = this.varint();
+      this.pos += len;
+    }
     else if (wire === 5) this.pos += 4;
     else throw new Error(`unsupported wire type ${wire}`);
   }
@@ -68,14 +78,20 @@ class Reader {
 
 function readAny(buf: Uint8Array): AnyView {
   const r = new Reader(buf);
-  let typeUrl = '';
+  let typeUrl: Uint8Array = new Uint8Array(0);
   let value: Uint8Array = new Uint8Array(0);
   for (let t = r.tag(); t; t = r.tag()) {
-    if (t[0] === 1 && t[1] === 2) typeUrl = decoder.decode(r.bytes());
+    if (t[0] === 1 && t[1] === 2) typeUrl = r.bytes();
     else if (t[0] === 2 && t[1] === 2) value = r.bytes();
     else r.skip(t[1]);
   }
-  return { typeUrl, value };
+  // Decoded lazily: the client rarely needs it, and thousands per response add up.
+  return {
+    get typeUrl() {
+      return decoder.decode(typeUrl);
+    },
+    value,
+  };
 }
 
 function readDeltaResource(buf: Uint8Array): ResourceView {
@@ -99,20 +115,44 @@ export function readResponse(buf: Uint8Array, delta: boolean): ResponseView {
   let versionInfo = '';
   let typeUrl = '';
   let nonce = '';
-  const resources: ResourceView[] = [];
+  let regionStart = -1;
+  let regionEnd = 0;
+  let count = 0;
   const removed: string[] = [];
-  for (let t = r.tag(); t; t = r.tag()) {
+  for (;;) {
+    const at = r.pos;
+    const t = r.tag();
+    if (!t) break;
     const [field, wire] = t;
     if (wire !== 2) {
       r.skip(wire);
       continue;
     }
-    if (field === 1) versionInfo = decoder.decode(r.bytes());
-    else if (field === 2) resources.push(delta ? readDeltaResource(r.bytes()) : { name: '', version: '', any: readAny(r.bytes()) });
+    if (field === 2) {
+      if (regionStart < 0) regionStart = at;
+      r.skip(wire);
+      regionEnd = r.pos;
+      count++;
+    } else if (field === 1) versionInfo = decoder.decode(r.bytes());
     else if (field === 4) typeUrl = decoder.decode(r.bytes());
     else if (field === 5) nonce = decoder.decode(r.bytes());
     else if (field === 6 && delta) removed.push(decoder.decode(r.bytes()));
     else r.skip(wire);
   }
-  return { versionInfo, typeUrl, nonce, resources, removed };
+  const region = regionStart < 0 ? new Uint8Array(0) : buf.subarray(regionStart, regionEnd);
+  return { versionInfo, typeUrl, nonce, region, count, removed };
+}
+
+/** The `resources` entries of a region (other fields in between are skipped). */
+export function readResources(region: Uint8Array, delta: boolean): ResourceView[] {
+  const r = new Reader(region);
+  const out: ResourceView[] = [];
+  for (let t = r.tag(); t; t = r.tag()) {
+    if (t[0] !== 2 || t[1] !== 2) {
+      r.skip(t[1]);
+      continue;
+    }
+    out.push(delta ? readDeltaResource(r.bytes()) : { name: '', version: '', any: readAny(r.bytes()) });
+  }
+  return out;
 }

@@ -41,7 +41,11 @@ function viewSection(names: readonly string[], view: ViewDiff): string[] {
   for (const l of view.listenersAdded) out.push(`- ➕ listener ${code(l.name)}`);
   for (const l of view.listenersRemoved) out.push(`- ➖ listener ${code(l.name)}`);
   if (view.listenersAdded.length + view.listenersRemoved.length > 0) out.push('');
-  for (const host of view.hosts) out.push(...hostSection(host));
+  const hosts = view.hosts.flatMap(hostSection);
+  // A whole view appearing or going (a new gateway) or many hosts at once: fold them away.
+  if (view.change !== 'changed' || view.hosts.length > COLLAPSE_ROWS) {
+    out.push(`<details><summary>${view.hosts.length} ${view.hosts.length === 1 ? 'host' : 'hosts'}</summary>`, '', ...hosts, '</details>', '');
+  } else out.push(...hosts);
   return out;
 }
 

@@ -58,7 +58,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       virtualHost,
       route: { index: i + 1, name: route.name, match, ...source },
       tried,
-      outcome: routeOutcome(route, request),
+      outcome: routeOutcome(route, request, ir),
       ...fault,
     };
   }

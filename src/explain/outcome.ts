@@ -1,32 +1,25 @@
 // The outcome of a matched route: where a forward sends traffic (weights as percentages),
 // the Location a redirect answers with (Envoy's rules for keeping or dropping the port),
 // or the direct response.
-import type { IrRedirect, IrRoute } from '../compile/ir/types.ts';
+import type { IrRedirect, IrRoute, MeshIR } from '../compile/ir/types.ts';
 import { describeRetry, parseClusterName, percentages } from '../diff/describe.ts';
 import { re2ReplaceAll } from './string-match.ts';
 import type { ExplainRequest, Outcome } from './types.ts';
 
-export function routeOutcome(route: IrRoute, req: ExplainRequest): Outcome {
+export function routeOutcome(route: IrRoute, req: ExplainRequest, ir?: MeshIR): Outcome {
   const a = route.action;
   switch (a.kind) {
     case 'forward': {
       const pcts = percentages(a.destinations.map((d) => d.weight));
-      const rewrite = a.rewrite && (a.rewrite.uri !== undefined || a.rewrite.authority !== undefined || a.rewrite.uriRegex)
-        ? {
-            ...(a.rewrite.uri !== undefined ? { path: a.rewrite.uri } : {}),
-            ...(a.rewrite.uriRegex ? { path: `s/${a.rewrite.uriRegex.pattern}/${a.rewrite.uriRegex.substitution}/` } : {}),
-            ...(a.rewrite.authority !== undefined ? { authority: a.rewrite.authority } : {}),
-          }
-        : undefined;
       return {
         kind: 'forward',
         destinations: a.destinations.map((d, i) => {
           const c = parseClusterName(d.cluster);
-          return { cluster: d.cluster, host: c.host, port: c.port ? Number(c.port) : null, subset: c.subset, weight: d.weight, percent: pcts[i] ?? 0 };
+          const endpoints = endpointCount(ir, d.cluster);
+          return { cluster: d.cluster, host: c.host, port: c.port ? Number(c.port) : null, subset: c.subset, weight: d.weight, percent: pcts[i] ?? 0, endpoints };
         }),
         timeoutMs: a.timeoutMs,
         ...(a.retry ? { retry: describeRetry(a.retry) } : {}),
-        ...(rewrite ? { rewrite } : {}),
         upstream: { path: rewrittenPath(route, req), authority: a.rewrite?.authority ?? req.authority },
         mirrors: a.mirrors,
       };
@@ -36,6 +29,12 @@ export function routeOutcome(route: IrRoute, req: ExplainRequest): Outcome {
     case 'direct_response':
       return { kind: 'direct_response', status: a.status, ...(a.body !== undefined ? { body: a.body } : {}) };
   }
+}
+
+function endpointCount(ir: MeshIR | undefined, cluster: string): number | null {
+  const c = ir?.clusters.find((x) => x.name === cluster);
+  if (!c || c.discovery !== 'eds') return null;
+  return ir?.endpoints.find((e) => e.clusterName === cluster)?.endpoints.length ?? 0;
 }
 
 /**

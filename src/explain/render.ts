@@ -40,7 +40,8 @@ export function outcomeLines(o: Outcome): string[] {
       const lines = ['Result:       forward to'];
       const width = Math.max(...o.destinations.map((d) => clusterLabel(d.cluster, true).length));
       for (const d of o.destinations) {
-        lines.push(`  ${clusterLabel(d.cluster, true).padEnd(width)}  ${formatPercent(d.percent).padStart(6)}%  ${d.cluster}`);
+        const none = d.endpoints === 0 ? '  (no endpoints: Envoy answers 503, no healthy upstream)' : '';
+        lines.push(`  ${clusterLabel(d.cluster, true).padEnd(width)}  ${formatPercent(d.percent).padStart(6)}%  ${d.cluster}${none}`);
       }
       const sub = (label: string, value: string) => lines.push(`  ${`${label}:`.padEnd(12)}${value}`);
       sub('Upstream', `${o.upstream.path} (Host: ${o.upstream.authority})`);

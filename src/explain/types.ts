@@ -40,6 +40,8 @@ export interface ExplainedDestination {
   readonly weight: number;
   /** Share of requests, 0..100. */
   readonly percent: number;
+  /** Endpoints known at compile time (EDS clusters); null when Envoy resolves them (DNS) or the cluster is unknown. 0 means Envoy answers 503 (no healthy upstream). */
+  readonly endpoints: number | null;
 }
 
 export type Outcome =
@@ -48,7 +50,6 @@ export type Outcome =
       readonly destinations: readonly ExplainedDestination[];
       readonly timeoutMs: number;
       readonly retry?: string;
-      readonly rewrite?: { readonly path?: string; readonly authority?: string };
       /** The request line and Host the upstream receives, after any rewrite. */
       readonly upstream: { readonly path: string; readonly authority: string };
       readonly mirrors: readonly { readonly cluster: string; readonly percent: number }[];

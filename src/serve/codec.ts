@@ -1,5 +1,6 @@
-// Request decoding (protobufjs, with the shared Envoy root) and the proxy identity we read
-// from `node`. Responses are never encoded here: they are stitched (response-cache.ts).
+// Request shapes, Delta request decoding (protobufjs, with the shared Envoy root) and the
+// proxy identity we read from `node`. Responses are never encoded here: they are stitched
+// (response-cache.ts).
 import type protobuf from 'protobufjs';
 import { messageType } from '../envoy/proto-root.ts';
 import type { ProxyNode } from '../snapshot/types.ts';
@@ -50,19 +51,14 @@ interface ValueMessage {
 const stringOf = (v: ValueMessage | undefined): string | undefined => v?.stringValue ?? v?.string_value;
 const structOf = (v: ValueMessage | undefined): StructMessage | null | undefined => v?.structValue ?? v?.struct_value;
 
-let sotwType: protobuf.Type | undefined;
 let deltaType: protobuf.Type | undefined;
 
 /** Loads the proto root now, so the first proxy does not pay for parsing it. */
 export function warmCodec(): void {
-  sotwType ??= messageType('envoy.service.discovery.v3.DiscoveryRequest');
   deltaType ??= messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
 }
 
-export function decodeSotwRequest(bytes: Uint8Array): SotwRequest {
-  warmCodec();
-  return sotwType!.decode(bytes) as unknown as SotwRequest;
-}
+// SotW requests are read by sotw-request.ts (names kept as bytes until needed).
 
 export function decodeDeltaRequest(bytes: Uint8Array): DeltaRequest {
   warmCodec();

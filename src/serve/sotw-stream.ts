@@ -2,7 +2,8 @@
 // what we last sent; on every request or snapshot we send, in ADS order (CDS, EDS, LDS,
 // RDS), each type whose content for this proxy differs from what it was sent.
 import { XDS_TYPES, xdsTypeOfUrl, type XdsType } from '../snapshot/types.ts';
-import { isNack, type SotwRequest } from './codec.ts';
+import { isNack } from './codec.ts';
+import type { LazySotwRequest } from './sotw-request.ts';
 import { nameSet, type NameSet } from './name-sets.ts';
 import { AdsStreamBase } from './stream-base.ts';
 import { generationOf } from './versions.ts';
@@ -10,6 +11,8 @@ import { generationOf } from './versions.ts';
 interface SotwTypeState {
   /** Requested names for RDS/EDS; null for LDS/CDS, which always get the full set. */
   names: NameSet | null;
+  /** Digest of the raw name list last seen, to skip decoding unchanged lists (every ACK). */
+  namesDigest: string | null;
   sentVersion: string | null;
   sentNonce: string | null;
   sentContentKey: string | null;
@@ -25,7 +28,7 @@ const NAMED_TYPES: ReadonlySet<XdsType> = new Set(['eds', 'rds']);
 export class SotwStream extends AdsStreamBase {
   readonly #types = new Map<XdsType, SotwTypeState>();
 
-  onRequest(req: SotwRequest): void {
+  onRequest(req: LazySotwRequest): void {
     this.identify(req.node);
     const type = xdsTypeOfUrl(req.type_url);
     // Types we do not serve (secrets, runtime, ...) stay unanswered, as Envoy allows.
@@ -46,7 +49,7 @@ export class SotwStream extends AdsStreamBase {
       return;
     }
     if (!st) {
-      st = { names: null, sentVersion: null, sentNonce: null, sentContentKey: null, parkedContentKey: null, mustAnswer: true };
+      st = { names: null, namesDigest: null, sentVersion: null, sentNonce: null, sentContentKey: null, parkedContentKey: null, mustAnswer: true };
       this.#types.set(type, st);
     }
     const typeStatus = this.statusEntry?.types[type];
@@ -62,7 +65,8 @@ export class SotwStream extends AdsStreamBase {
       if (typeStatus) typeStatus.acked = st.sentVersion;
     }
 
-    if (NAMED_TYPES.has(type) && !sameNames(st.names, req.resource_names)) {
+    if (NAMED_TYPES.has(type) && req.namesDigest !== st.namesDigest) {
+      st.namesDigest = req.namesDigest;
       const names = nameSet(req.resource_names);
       if (names !== st.names) {
         // Any change of the name set (including re-adding a name) is answered.
@@ -106,14 +110,3 @@ export class SotwStream extends AdsStreamBase {
   }
 }
 
-/**
- * Envoy repeats the full name list on every ACK; checking it against the current set
- * (hash lookups) is much cheaper than sorting and interning it again.
- */
-function sameNames(current: NameSet | null, requested: readonly string[]): boolean {
-  if (current === null || requested.length < current.set.size) return false;
-  for (const n of requested) if (!current.set.has(n)) return false;
-  // Every requested name is in the set; equal unless the request has other names too
-  // (only possible with duplicates when the lengths differ).
-  return requested.length === current.set.size || new Set(requested).size === current.set.size;
-}

@@ -10,7 +10,7 @@
 // framed-messages.ts), never objects to encode.
 import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
-import { decodeDeltaRequest, decodeSotwRequest, warmCodec, type DeltaRequest, type SotwRequest } from './codec.ts';
+import { decodeDeltaRequest, warmCodec, type DeltaRequest } from './codec.ts';
 import { DeltaStream } from './delta-stream.ts';
 import { installFramedPassThrough, serializeResponse } from './framed-messages.ts';
 import { stderrLogger, type Logger } from './logger.ts';
@@ -19,6 +19,7 @@ import { ProxyStatusRegistry } from './proxy-status.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { ResponseCache } from './response-cache.ts';
 import type { SnapshotSource } from './snapshot-source.ts';
+import { readSotwRequest, type LazySotwRequest } from './sotw-request.ts';
 import { SotwStream } from './sotw-stream.ts';
 import type { AdsStreamBase, ServeContext } from './stream-base.ts';
 
@@ -57,7 +58,7 @@ function adsService(): grpc.ServiceDefinition {
       requestStream: true,
       responseStream: true,
       requestSerialize: identity,
-      requestDeserialize: (b: Buffer) => decodeSotwRequest(b),
+      requestDeserialize: (b: Buffer) => readSotwRequest(b),
       responseSerialize: serializeResponse,
       responseDeserialize: identity,
     },
@@ -142,7 +143,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
 
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   server.addService(adsService(), {
-    StreamAggregatedResources: (call: grpc.ServerDuplexStream<SotwRequest, Buffer>) =>
+    StreamAggregatedResources: (call: grpc.ServerDuplexStream<LazySotwRequest, Buffer>) =>
       accept(call, 'sotw', (id) => new SotwStream(ctx, call, id)),
     DeltaAggregatedResources: (call: grpc.ServerDuplexStream<DeltaRequest, Buffer>) =>
       accept(call, 'delta', (id) => new DeltaStream(ctx, call, id)),

@@ -88,6 +88,12 @@ describe('meshlog diff', () => {
     expect((await runCli(['diff', base, canary, '-o', 'xml'])).code).toBe(2);
   });
 
+  it('documents in --help that a non-empty diff exits 0', async () => {
+    const r = await runCli(['diff', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 the diff was computed — a non-empty diff is NOT an error');
+  });
+
   it('compares two folders', async () => {
     const write = (dir: string, files: Record<string, string>) => {
       for (const [rel, text] of Object.entries(files)) {

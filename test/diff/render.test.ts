@@ -39,6 +39,13 @@ describe('markdown renderer', () => {
     expect(md.match(/\| ➕ added \|/g)).toHaveLength(12);
   });
 
+  it('folds the hosts of an added view', () => {
+    const gw = view('gateway~default~gw', [table('http.80', [vhost('shop', [route('g')], 80)])], 'gateway');
+    const md = renderDiffMarkdown(diffIr(m([route('r0')]), mesh([...m([route('r0')]).views, gw])));
+    expect(md).toContain('#### View `gateway~default~gw` (added)');
+    expect(md).toContain('<details><summary>1 host</summary>');
+  });
+
   it('escapes HTML in user-controlled text', () => {
     const a = m([route('r0')]);
     const b = m([route('r0', { action: { kind: 'direct_response', status: 200, body: '<script>x</script>' } })]);

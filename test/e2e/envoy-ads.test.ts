@@ -62,7 +62,7 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
         return acked !== null && acked.endsWith(`-${view.typeHashes[t].slice(0, 8)}`) && generationOf(acked) <= active.generation;
       });
       return current ? p : undefined;
-    });
+    }, 30_000);
   }
 
   async function share(path: string, upstream: string, extra: Record<string, string> = {}): Promise<number> {

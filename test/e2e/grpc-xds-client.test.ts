@@ -2,9 +2,18 @@
 // a client with target xds:///echo resolves through meshlog's ADS server and its calls
 // follow the weighted split of the served route table.
 //
-// The snapshot is hand-built: gRPC needs an API listener named after the target's
-// authority (`echo`), which the compiler does not produce for sidecar views (it emits
-// `<addr>_<port>` socket listeners). See the report of what a compiled snapshot lacks.
+// The snapshot is hand-built. A compiled snapshot, served as is to grpc-js-xds 1.14, fails
+// four ways (each checked against the library on 2026-11-23):
+//   1. no Listener named after the target authority with an `api_listener` (the compiler
+//      emits socket listeners `<addr>_<port>`), so resolution of xds:///<host>:<port> waits;
+//   2. its HTTP connection manager lists envoy.filters.http.cors without `is_optional`,
+//      and gRPC NACKs the Listener ("envoy.filters.http.cors filter validation failed");
+//   3. clusters use lb_policy LEAST_REQUEST (Istio's default), which gRPC rejects ("load_
+//      balancing_policy unset and unsupported lb_policy") — ROUND_ROBIN or a
+//      load_balancing_policy list ending in round_robin works;
+//   4. LocalityLbEndpoints carry no `locality` ("endpoints[0].locality unset") and no locality
+//      weight (gRPC ignores unweighted localities).
+// The resources below are what gRPC accepts (see envoy-resources.ts apiListener/loadAssignment).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -54,6 +54,14 @@ describe('meshlog explain', () => {
     expect(scoped.stdout).toContain('header x-fault is absent (rule: x-fault=abort)');
   });
 
+  it('simulates a gateway named as --gateway ns/name', async () => {
+    const r = await runCli(['explain', '-r', 'GET http://x.beta.example.com:8080/', '--gateway', 'shop/shop-gateway', FIXTURE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('View:         gateway~shop~shop-gateway');
+    expect(r.stdout).toContain('Virtual host: *.beta.example.com:8080 (domain "*.beta.example.com:8080", suffix match)');
+    expect(r.stdout).toContain('Source:       gateway.yaml:');
+  });
+
   it('exits 2 for a bad request, an unknown view or conflicting flags', async () => {
     const bad = await runCli(['explain', '-r', 'GET reviews', FIXTURE]);
     expect(bad.code).toBe(2);

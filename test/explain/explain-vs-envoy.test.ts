@@ -53,6 +53,7 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://ratings:9080/legacy/7?x=1', 'vs/shop/ratings/http/2/match/0'],
   ['GET http://ratings:9080/exact-old?x=1', 'vs/shop/ratings/http/3/match/0'],
   ['GET http://ratings:9080/users/42/profile?full=1', 'vs/shop/ratings/http/4/match/0'],
+  ['GET http://ratings:9080/v4/x', 'vs/shop/ratings/http/5/match/0'],
   ['GET http://details:9080/', 'vs/shop/details/http/2/match/0'],
   ['GET http://details:9080/secure/page?q=1', 'vs/shop/details/http/0/match/0'],
   ['GET http://details:9080/elsewhere/x?q=1', 'vs/shop/details/http/1/match/0'],
@@ -91,6 +92,7 @@ function predicted(e: Explanation): Observed {
       if (e.fault?.abort && e.fault.abort.percent >= 100 && e.fault.abort.httpStatus !== undefined) return { status: e.fault.abort.httpStatus };
       const chosen = o.destinations.filter((d) => d.percent === 100);
       if (chosen.length !== 1) throw new Error(`sample is not deterministic: ${JSON.stringify(o.destinations)}`);
+      if (chosen[0]!.endpoints === 0) return { status: 503 };
       return { status: 200, upstream: chosen[0]!.cluster, upstreamPath: o.upstream.path, upstreamHost: o.upstream.authority };
     }
     case 'redirect':
@@ -122,6 +124,9 @@ describe('explain agrees with a real Envoy', () => {
       const bootstrap = staticBootstrap(compiled.snapshot, view, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [listener]: 0 } });
       for (const c of (bootstrap.static_resources as { clusters: Record<string, unknown>[] }).clusters) {
         // One upstream per cluster, named after it: the reply tells which cluster Envoy picked.
+        // Clusters compiled without endpoints stay empty (Envoy must answer 503 for them).
+        const compiledEndpoints = (c.load_assignment as { endpoints?: unknown[] } | undefined)?.endpoints ?? [];
+        if (compiledEndpoints.length === 0) continue;
         c.load_assignment = {
           cluster_name: c.name,
           endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: upstreams.port(String(c.name)) } } } }] }],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IrRoute } from '../../src/compile/ir/types.ts';
 import { explain, parseRequest, renderExplanationText } from '../../src/explain/index.ts';
 import { findVirtualHost } from '../../src/explain/domain-match.ts';
-import { cname, forward, match, mesh, route, table, view, vhost } from '../diff/ir-builders.ts';
+import { cluster, cname, endpoints, forward, match, mesh, route, table, view, vhost } from '../diff/ir-builders.ts';
 
 const V1 = cname('reviews', 'v1');
 const V2 = cname('reviews', 'v2');
@@ -216,6 +216,13 @@ describe('explanation', () => {
     expect(rw({}, { uri: '/v2/' }, 'GET http://reviews:9080/x')).toBe('reviews:9080 /v2/x');
     const regex = { uriRegex: { pattern: '/u/([0-9]+)', substitution: '/users/\\1/$' } };
     expect(rw({ path: { kind: 'prefix', value: '/u' } }, regex, 'GET http://reviews:9080/u/7/u/8?q')).toBe('reviews:9080 /users/7/$/users/8/$?q');
+  });
+
+  it('warns when the chosen cluster has no endpoints', () => {
+    const ir = mesh([view('sidecar', [table('9080', [vhost('reviews', [route('r', { action: forward([V2, 100]) })])])])], [cluster(V2)], [endpoints(V2, [])]);
+    const e = explain(ir, req('GET http://reviews:9080/'));
+    expect(e.outcome).toMatchObject({ kind: 'forward', destinations: [{ cluster: V2, endpoints: 0 }] });
+    expect(renderExplanationText(e)).toContain('(no endpoints: Envoy answers 503, no healthy upstream)');
   });
 
   it('reports a direct response', () => {

@@ -33,3 +33,34 @@ describe('response framing', () => {
     expect(nameSet(['a', 'a', 'b', 'c']).names).toEqual(['a', 'b', 'c']);
   });
 });
+
+describe('SotW request reader', () => {
+  const t = messageType('envoy.service.discovery.v3.DiscoveryRequest');
+  const encode = (o: Record<string, unknown>) => Buffer.from(t.encode(t.fromObject(o)).finish());
+
+  it('reads what protobufjs reads, names decoded lazily', async () => {
+    const { readSotwRequest } = await import('../../src/serve/sotw-request.ts');
+    const bytes = encode({
+      version_info: '7-abcdef01',
+      node: { id: 'n1', cluster: 'c1', metadata: { fields: { NAMESPACE: { stringValue: 'shop' } } } },
+      resource_names: ['b', 'ä-ü', 'a'],
+      type_url: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
+      response_nonce: 'xyz',
+      error_detail: { code: 3, message: 'bad thing' },
+    });
+    const r = readSotwRequest(bytes);
+    expect([r.version_info, r.type_url, r.response_nonce]).toEqual(['7-abcdef01', 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment', 'xyz']);
+    expect(r.node?.id).toBe('n1');
+    expect(r.error_detail).toMatchObject({ code: 3, message: 'bad thing' });
+    expect(r.resource_names).toEqual(['b', 'ä-ü', 'a']);
+  });
+
+  it('gives equal name lists equal digests and different ones different digests', async () => {
+    const { readSotwRequest } = await import('../../src/serve/sotw-request.ts');
+    const d = (names: string[], nonce = '') => readSotwRequest(encode({ resource_names: names, response_nonce: nonce })).namesDigest;
+    expect(d(['a', 'b'])).toBe(d(['a', 'b'], 'other-nonce'));
+    expect(d(['a', 'b'])).not.toBe(d(['ab']));
+    expect(d(['a', 'b'])).not.toBe(d(['b', 'a']));
+    expect(d([])).not.toBe(d(['']));
+  });
+});

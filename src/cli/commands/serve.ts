@@ -38,13 +38,19 @@ export interface RunningReplica {
 export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
   const source = new FolderSnapshotSource({ folder: opts.configDir, logger: opts.logger });
   await source.start();
-  const xds = await startXdsServer({
-    source,
-    host: opts.xds.host,
-    port: opts.xds.port,
-    logger: opts.logger,
-    ...(opts.replicaId ? { replicaId: opts.replicaId } : {}),
-  });
+  let xds: XdsServer;
+  try {
+    xds = await startXdsServer({
+      source,
+      host: opts.xds.host,
+      port: opts.xds.port,
+      logger: opts.logger,
+      ...(opts.replicaId ? { replicaId: opts.replicaId } : {}),
+    });
+  } catch (err) {
+    await source.close(); // the folder watcher would otherwise keep the process alive
+    throw err;
+  }
   const app = buildApiApp({ source, status: xds.status, metrics: xds.metrics });
   let httpPort: number;
   try {

@@ -75,22 +75,26 @@ export function buildCluster(ref: ClusterRef, ctx: ClusterContext): BuiltCluster
   return { cluster, endpoints: { clusterName: name, endpoints } };
 }
 
-const refsCache = new WeakMap<RegistryService, WeakMap<DrIndex, [string, ClusterRef][]>>();
+export type ServiceClusterRefs = (svc: RegistryService) => readonly [string, ClusterRef][];
 
-/** Every cluster a service defines: one per port, plus one per port and DestinationRule subset (with names). */
-export function serviceClusterRefs(svc: RegistryService, drs: DrIndex): readonly [string, ClusterRef][] {
-  let perIndex = refsCache.get(svc);
-  if (!perIndex) refsCache.set(svc, (perIndex = new WeakMap()));
-  const hit = perIndex.get(drs);
-  if (hit) return hit; // every view asks again; the answer only depends on the service and the rules
-  const subsets = drs.forHost(svc.host)?.subsets ?? [];
-  const refs: [string, ClusterRef][] = [];
-  for (const p of svc.ports) {
-    refs.push([clusterName(svc.host, p.number), { host: svc.host, port: p.number, subset: '' }]);
-    for (const s of subsets) refs.push([clusterName(svc.host, p.number, s.name), { host: svc.host, port: p.number, subset: s.name }]);
-  }
-  perIndex.set(drs, refs);
-  return refs;
+/**
+ * Every cluster a service defines: one per port, plus one per port and DestinationRule
+ * subset, with their names. Memoized per compile: every sidecar view asks again.
+ */
+export function serviceClusterRefs(drs: DrIndex): ServiceClusterRefs {
+  const memo = new Map<RegistryService, [string, ClusterRef][]>();
+  return (svc) => {
+    const hit = memo.get(svc);
+    if (hit) return hit;
+    const subsets = drs.forHost(svc.host)?.subsets ?? [];
+    const refs: [string, ClusterRef][] = [];
+    for (const p of svc.ports) {
+      refs.push([clusterName(svc.host, p.number), { host: svc.host, port: p.number, subset: '' }]);
+      for (const s of subsets) refs.push([clusterName(svc.host, p.number, s.name), { host: svc.host, port: p.number, subset: s.name }]);
+    }
+    memo.set(svc, refs);
+    return refs;
+  };
 }
 
 function byAddressPort(a: { address: string; port: number }, b: { address: string; port: number }): number {

@@ -12,6 +12,7 @@ import { gatewayDomains, hostsIntersect, isVisible, moreSpecific, resolveHost, v
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import { gatewayRouteTableName, gatewayViewName, listenerName, virtualHostName } from './names.ts';
 import { isHttpProtocol, normalizeProtocol } from './protocols.ts';
+import { uniqueDomains } from './views.ts';
 import { at, cmp } from './where.ts';
 
 export type LoadedGateway = Loaded<'Gateway', GatewaySpec>;
@@ -129,7 +130,7 @@ export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: Ro
       const routes = c.redirect ? [httpsRedirect(c.host)] : vsRoutes(c.vs, port, scope, ctx);
       if (routes.length > 0) vhosts.push({ name, domains: gatewayDomains(c.host, port), routes });
     }
-    tables.push({ name: gatewayRouteTableName(port), virtualHosts: vhosts.sort((a, b) => cmp(a.name, b.name)) });
+    tables.push({ name: gatewayRouteTableName(port), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
   }
   const address = ctx.settings.ir.bindAddress;
   return {

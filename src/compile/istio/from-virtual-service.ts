@@ -38,7 +38,11 @@ export interface RouteContext {
   readonly cache: RouteCache;
 }
 
-export type RouteCache = WeakMap<LoadedVs, Map<string, { routes: IrRoute[]; refs: [string, ClusterRef][] }>>;
+/** A plain Map (not a WeakMap): it lives for one compile, and WeakMaps cost the GC dearly at 10,000 entries. */
+export type RouteCache = Map<
+  LoadedVs,
+  { readonly bySource: boolean; readonly results: Map<string, { routes: IrRoute[]; refs: [string, ClusterRef][] }> }
+>;
 
 export const MESH = 'mesh';
 
@@ -73,32 +77,23 @@ export function matchApplies(vs: LoadedVs, m: HttpMatchRequest | undefined, scop
 }
 
 export function vsRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {
-  // Sidecar views differ only through sourceNamespace; without it, every mesh scope shares one result.
-  const bySource = hasSourceNamespace(vs);
-  const key = `${port}|${scope.kind === 'gateway' ? scope.gateway : bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
   let perVs = ctx.cache.get(vs);
-  if (!perVs) ctx.cache.set(vs, (perVs = new Map()));
-  const hit = perVs.get(key);
+  if (!perVs) {
+    // Sidecar views differ only through sourceNamespace; without it, every mesh scope shares one result.
+    const bySource = (vs.spec.http ?? []).some((r) => r.match?.some((m) => m.sourceNamespace !== undefined) ?? false);
+    ctx.cache.set(vs, (perVs = { bySource, results: new Map() }));
+  }
+  const key = `${port}|${scope.kind === 'gateway' ? scope.gateway : perVs.bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
+  const hit = perVs.results.get(key);
   if (hit) {
     for (const [name, ref] of hit.refs) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
     return hit.routes;
   }
   const local: RouteContext = { ...ctx, refs: new Map() };
   const routes = computeRoutes(vs, port, scope, local);
-  perVs.set(key, { routes, refs: [...local.refs] });
+  perVs.results.set(key, { routes, refs: [...local.refs] });
   for (const [name, ref] of local.refs) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
   return routes;
-}
-
-const sourceNamespaceCache = new WeakMap<LoadedVs, boolean>();
-
-function hasSourceNamespace(vs: LoadedVs): boolean {
-  let v = sourceNamespaceCache.get(vs);
-  if (v === undefined) {
-    v = (vs.spec.http ?? []).some((r) => r.match?.some((m) => m.sourceNamespace !== undefined) ?? false);
-    sourceNamespaceCache.set(vs, v);
-  }
-  return v;
 }
 
 function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {

@@ -15,7 +15,7 @@ import { checkDestinations } from './checks/destinations.ts';
 import { checkGateways } from './checks/gateways.ts';
 import { checkRuleOrder } from './checks/rule-order.ts';
 import { checkVirtualServiceConflicts } from './checks/virtual-service-conflicts.ts';
-import { buildCluster } from './clusters.ts';
+import { buildCluster, serviceClusterRefs } from './clusters.ts';
 import { indexDestinationRules } from './from-destination-rule.ts';
 import { gatewayView, indexGateways } from './from-gateway.ts';
 import { fromKubeService } from './from-kube-service.ts';
@@ -60,12 +60,13 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const allRefs = new Map<string, ClusterRef>();
-  const cache: RouteCache = new WeakMap();
+  const cache: RouteCache = new Map();
+  const refsOf = serviceClusterRefs(drs);
   const routeContext = (): RouteContext => ({ settings, registry, refs: new Map(), cache });
   const views: IrView[] = [];
   for (const ns of [null, ...namespaces]) {
     const rc = routeContext();
-    views.push(sidecarView(ns, registry, drs, meshVss, rc));
+    views.push(sidecarView(ns, registry, refsOf, meshVss, rc));
     for (const [k, v] of rc.refs) allRefs.set(k, v);
   }
   for (const info of gateways.values()) {

@@ -10,8 +10,7 @@
 // VirtualService for that host (exact host first, else the most specific wildcard), or, with
 // none, a default route to `outbound|<port>||<host>`.
 import type { IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
-import { serviceClusterRefs } from './clusters.ts';
-import type { DrIndex } from './from-destination-rule.ts';
+import type { ServiceClusterRefs } from './clusters.ts';
 import { MESH, vsGateways, vsRoutes, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import { hostCovers, isVisible, isWildcard, resolveHost, sidecarDomains, visibilityOf, type Visibility } from './hosts.ts';
 import { clusterName, DEFAULT_SIDECAR_VIEW, defaultRouteName, listenerName, sidecarRouteTableName, sidecarViewName, virtualHostName } from './names.ts';
@@ -65,7 +64,7 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
 export function sidecarView(
   viewNamespace: string | null,
   registry: Registry,
-  drs: DrIndex,
+  refsOf: ServiceClusterRefs,
   meshVss: readonly MeshVs[],
   ctx: RouteContext,
 ): IrView {
@@ -103,11 +102,11 @@ export function sidecarView(
   const ports = [...byPort.keys()].sort((a, b) => a - b);
   const routeTables: IrRouteTable[] = ports.map((p) => ({
     name: sidecarRouteTableName(p),
-    virtualHosts: (byPort.get(p) ?? []).sort((a, b) => cmp(a.name, b.name)),
+    virtualHosts: uniqueDomains((byPort.get(p) ?? []).sort((a, b) => cmp(a.name, b.name))),
   }));
   // Sidecars can reach every visible service, routed or not.
   for (const svc of services) {
-    for (const [name, ref] of serviceClusterRefs(svc, drs)) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
+    for (const [name, ref] of refsOf(svc)) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
   }
   const address = ctx.settings.ir.bindAddress;
   return {
@@ -154,4 +153,26 @@ function defaultRoute(host: string, port: number, ctx: RouteContext): IrRoute {
     },
     headers: { request: empty, response: empty },
   };
+}
+
+/**
+ * Envoy rejects a route table where two virtual hosts share a domain. Two hosts can produce
+ * the same variant (a ServiceEntry host `billing` next to the Kubernetes service `billing`'s
+ * short name); the first virtual host by name keeps it, and a host left without any
+ * domain is dropped.
+ */
+export function uniqueDomains(vhosts: readonly IrVirtualHost[]): IrVirtualHost[] {
+  const seen = new Set<string>();
+  const out: IrVirtualHost[] = [];
+  for (const h of vhosts) {
+    if (!h.domains.some((d) => seen.has(d))) {
+      for (const d of h.domains) seen.add(d);
+      out.push(h); // the common case: nothing shared, nothing copied
+      continue;
+    }
+    const domains = h.domains.filter((d) => !seen.has(d));
+    for (const d of domains) seen.add(d);
+    if (domains.length > 0) out.push({ ...h, domains });
+  }
+  return out;
 }

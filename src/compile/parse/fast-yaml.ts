@@ -1,38 +1,17 @@
 // A fast path for the YAML that mesh config is actually written in: block mappings and
 // sequences (Kubernetes style), single-line flow collections, plain and single-line quoted
-// scalars, comments, `---` documents. The `yaml` package's parser costs ~1 s of CPU per MB,
-// which alone would blow the compile budget for a 10,000-service mesh; this path is ~10×
-// faster. It produces the same values and positions as the full path, or gives up
-// (`undefined`) on anything else — anchors, tags, block scalars, multi-line scalars or flow,
-// tabs, CRLF, duplicate keys, odd indentation, errors — and the full parser then reads the
-// file and reports properly. test/compile/parse/fast-yaml.test.ts checks it differentially.
+// scalars, literal block scalars (`|`, `|-`, `|+`), comments, `---` documents. The `yaml`
+// package's parser costs about 1 s of CPU per MB, which alone would blow the compile budget of
+// a 10,000-service mesh; this path is several times faster and retains far less memory. It
+// produces the same values and positions as the full path, or gives up (`undefined`) on
+// anything else — anchors, tags, folded or multi-line scalars, multi-line flow, tabs, CRLF,
+// duplicate keys, odd indentation, errors — and the full parser then reads the file and
+// reports properly. test/compile/parse/fast-yaml.test.ts checks it differentially.
+import type { FastDocument, FastFile } from './fast-positions.ts';
 import { readQuoted, resolvePlain } from './fast-scalar.ts';
 
-/**
- * A parsed node. Only collections are kept after parsing (for locate), and compactly: a
- * 10,000-service mesh has millions of scalars, and one retained object per scalar or entry
- * made garbage collection the biggest cost of loading.
- */
-export interface FastTree {
-  /** Offset where the node starts, as the full parser's node range would say. */
-  readonly offset: number;
-  /** Mappings: the keys, in order. */
-  readonly keys?: readonly string[];
-  /** Mappings: offsets of the keys; sequences: offsets of the items. Absent on scalars. */
-  readonly offsets?: readonly number[];
-  /** Child collections by position (undefined where the child is a scalar). */
-  readonly children?: readonly (FastTree | undefined)[];
-}
-
-/** A node while parsing: its position tree plus its plain value (not retained afterwards). */
-export interface FastNode extends FastTree {
-  readonly value: unknown;
-}
-
-/** What is kept of a child for locate: collections only, without their values. */
-function collection(n: FastNode): FastTree | undefined {
-  return n.offsets ? { offset: n.offset, keys: n.keys, offsets: n.offsets, children: n.children } : undefined;
-}
+/** A node while parsing. */
+type FastNode = FastDocument;
 
 /** Thrown inside the parser to unwind when the input is outside the fast subset; never escapes. */
 const GIVE_UP = Symbol('fast-yaml: give up');
@@ -40,7 +19,7 @@ const UNSUPPORTED_CHARS = /[\t\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufe
 const INDICATOR_START = new Set(['#', '&', '*', '!', '|', '>', '%', '@', '`', ',', ']', '}', '[', '{', "'", '"']);
 
 /** Documents' contents (null for an empty document), or undefined to use the full parser. */
-export function fastParseYaml(text: string, maxDepth: number): (FastNode | null)[] | undefined {
+export function fastParseYaml(text: string, maxDepth: number): FastFile | undefined {
   if (UNSUPPORTED_CHARS.test(text)) return undefined;
   try {
     return parseStream(text, maxDepth);
@@ -54,7 +33,7 @@ function giveUp(): never {
   throw GIVE_UP;
 }
 
-function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
+function parseStream(text: string, maxDepth: number): FastFile {
   // Line table. `indent`/`start` of a line may be advanced in place for compact mappings
   // inside sequence items (`- name: v1`), whose keys sit at a deeper column.
   const lineStart: number[] = [];
@@ -82,6 +61,15 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
 
   // Document boundaries: `---` at column 0 starts a document; content before the first one
   // is a document only if there is some.
+  const records: number[] = [];
+  const keyTable: string[] = [];
+  /** Appends a collection's record; `triples` = keyIndex, offset, child record per child. */
+  const emit = (isMap: boolean, triples: readonly number[]): number => {
+    const at = records.length;
+    records.push(isMap ? 1 : 0, triples.length / 3);
+    for (const t of triples) records.push(t); // not `...triples`: huge maps would overflow the call
+    return at;
+  };
   const docs: (FastNode | null)[] = [];
   let from = 0;
   let sawMarker = false;
@@ -96,7 +84,7 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
     sawMarker = true;
     from = l + 1;
   }
-  return docs;
+  return { documents: docs, positions: { records: Int32Array.from(records), keys: keyTable } };
 
   function hasContent(a: number, b: number): boolean {
     for (let l = a; l < b; l++) if (!blank[l]) return true;
@@ -128,9 +116,7 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
     function mapping(ind: number, depth: number): FastNode {
       if (depth > maxDepth) giveUp();
       const value: Record<string, unknown> = {};
-      const keys: string[] = [];
-      const offsets: number[] = [];
-      const children: (FastTree | undefined)[] = [];
+      const triples: number[] = [];
       const offset = start[li]!;
       for (;;) {
         skipBlank();
@@ -155,22 +141,18 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
           li++;
         }
         value[key.key] = node.value;
-        keys.push(key.key);
-        offsets.push(key.offset);
-        children.push(collection(node));
+        triples.push(keyTable.push(key.key) - 1, key.offset, node.record);
       }
-      return { offset, value, keys, offsets, children };
+      return { offset, value, record: emit(true, triples) };
     }
 
     function sequence(ind: number, depth: number): FastNode {
       if (depth > maxDepth) giveUp();
       const values: unknown[] = [];
-      const offsets: number[] = [];
-      const children: (FastTree | undefined)[] = [];
+      const triples: number[] = [];
       const add = (n: FastNode) => {
         values.push(n.value);
-        offsets.push(n.offset);
-        children.push(collection(n));
+        triples.push(-1, n.offset, n.record);
       };
       const offset = start[li]!;
       for (;;) {
@@ -192,7 +174,7 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
           li++;
         }
       }
-      return { offset, value: values, offsets, children };
+      return { offset, value: values, record: emit(false, triples) };
     }
 
     /**
@@ -230,7 +212,7 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
       let value = lines.join('\n');
       if (chomp === '') value += '\n';
       else if (chomp === '+') value += '\n' + '\n'.repeat(trailingEmpty);
-      return { offset: p, value };
+      return { offset: p, value, record: -1 };
     }
 
     /** A value that ends on this line: flow collection, quoted or plain scalar. */
@@ -246,7 +228,7 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
       } else if (ch === '"' || ch === "'") {
         const q = readQuoted(text, p, end);
         if (!q) giveUp();
-        node = { offset: p, value: q.value };
+        node = { offset: p, value: q.value, record: -1 };
         after = q.end;
       } else {
         if (INDICATOR_START.has(ch) || (('-?:'.includes(ch)) && (p + 1 >= end || text[p + 1] === ' '))) giveUp();
@@ -254,7 +236,7 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
         if (e < 0 || e > end) e = end;
         const raw = text.slice(p, e).trimEnd();
         if (raw.includes(': ') || raw.endsWith(':')) giveUp();
-        return { offset: p, value: resolvePlain(raw) };
+        return { offset: p, value: resolvePlain(raw), record: -1 };
       }
       while (text.charCodeAt(after) === 32) after++;
       if (after < end && !(text[after] === '#' && text[after - 1] === ' ')) giveUp();
@@ -268,17 +250,15 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
 
     function flowSeq(p: number, end: number, depth: number): { node: FastNode; end: number } {
       const values: unknown[] = [];
-      const offsets: number[] = [];
-      const children: (FastTree | undefined)[] = [];
+      const triples: number[] = [];
       let i = p + 1;
       for (;;) {
         i = skipSpaces(text, i, end);
         if (i >= end) giveUp();
-        if (text.charCodeAt(i) === 93 /* ] */) return { node: { offset: p, value: values, offsets, children }, end: i + 1 };
+        if (text.charCodeAt(i) === 93 /* ] */) return { node: { offset: p, value: values, record: emit(false, triples) }, end: i + 1 };
         const r = flowItem(i, end, depth + 1);
         values.push(r.node.value);
-        offsets.push(r.node.offset);
-        children.push(collection(r.node));
+        triples.push(-1, r.node.offset, r.node.record);
         i = skipSpaces(text, r.end, end);
         const c = text.charCodeAt(i);
         if (c === 44 /* , */) i++;
@@ -288,14 +268,12 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
 
     function flowMap(p: number, end: number, depth: number): { node: FastNode; end: number } {
       const value: Record<string, unknown> = {};
-      const keys: string[] = [];
-      const offsets: number[] = [];
-      const children: (FastTree | undefined)[] = [];
+      const triples: number[] = [];
       let i = p + 1;
       for (;;) {
         i = skipSpaces(text, i, end);
         if (i >= end) giveUp();
-        if (text.charCodeAt(i) === 125 /* } */) return { node: { offset: p, value, keys, offsets, children }, end: i + 1 };
+        if (text.charCodeAt(i) === 125 /* } */) return { node: { offset: p, value, record: emit(true, triples) }, end: i + 1 };
         const keyOffset = i;
         let key: string;
         let quoted = false;
@@ -320,9 +298,7 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
         if (text[i] === ',' || text[i] === '}' || Object.hasOwn(value, key) || key === '__proto__') giveUp();
         const r = flowItem(i, end, depth + 1);
         value[key] = r.node.value;
-        keys.push(key);
-        offsets.push(keyOffset);
-        children.push(collection(r.node));
+        triples.push(keyTable.push(key) - 1, keyOffset, r.node.record);
         i = skipSpaces(text, r.end, end);
         const c = text.charCodeAt(i);
         if (c === 44 /* , */) i++;
@@ -336,11 +312,11 @@ function parseStream(text: string, maxDepth: number): (FastNode | null)[] {
       if (ch === '"' || ch === "'") {
         const q = readQuoted(text, i, end);
         if (!q) giveUp();
-        return { node: { offset: i, value: q.value }, end: q.end };
+        return { node: { offset: i, value: q.value, record: -1 }, end: q.end };
       }
       const r = flowPlain(i, end);
       if (r.raw === '' || text[r.end] === ':') giveUp(); // implicit pairs in flow sequences
-      return { node: { offset: i, value: resolvePlain(r.raw) }, end: r.end };
+      return { node: { offset: i, value: resolvePlain(r.raw), record: -1 }, end: r.end };
     }
 
     /** A plain scalar inside a flow collection: ends at `,` `]` `}` or a `:` + space/indicator. */

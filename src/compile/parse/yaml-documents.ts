@@ -7,7 +7,8 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { findTooDeep } from './cst-depth.ts';
 import { prescanDepth } from './depth-prescan.ts';
-import { fastParseYaml, type FastTree } from './fast-yaml.ts';
+import { fastLocate } from './fast-positions.ts';
+import { fastParseYaml } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import { makeLocator } from './locate.ts';
 import type { FieldPath, LineColumn } from './types.ts';
@@ -47,8 +48,10 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
     return { file, line, column: col };
   };
   const diagnostics: Diagnostic[] = [];
+  let dropped = 0;
   const report = (d: Diagnostic) => {
     if (diagnostics.length < LIMITS.maxErrorsPerFile) diagnostics.push(d);
+    else dropped++;
   };
 
   // Feed the composer only documents within the budget and depth limit, remembering which
@@ -94,6 +97,7 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
     const value = toPlain(doc, at(start), report);
     if (value) documents.push({ docIndex: index, value, locate: makeLocator(doc, lineCounter) });
   });
+  if (dropped > 0) diagnostics.push(diagnostic('ML1001', `${dropped} more YAML problems in this file are not shown; fix the ones above first`, { file }));
   return { documents, diagnostics, documentCount: docIndex, overBudget };
 }
 
@@ -150,8 +154,8 @@ function textLineColumn(text: string, offset: number): { line: number; column: n
  * parser, which produces the diagnostics.
  */
 function fastDocuments(text: string, documentBudget: number): YamlFileResult | undefined {
-  const contents = fastParseYaml(text, LIMITS.maxDepth);
-  if (!contents || contents.length > documentBudget) return undefined;
+  const parsed = fastParseYaml(text, LIMITS.maxDepth);
+  if (!parsed || parsed.documents.length > documentBudget) return undefined;
   const documents: YamlDocument[] = [];
   let lineStarts: number[] | undefined;
   const position = (offset: number) => {
@@ -165,27 +169,13 @@ function fastDocuments(text: string, documentBudget: number): YamlFileResult | u
     }
     return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
   };
-  for (const [docIndex, node] of contents.entries()) {
-    if (node === null) continue;
-    if (!node.keys) return undefined; // not a mapping: the full path reports it
-    const tree: FastTree = { offset: node.offset, keys: node.keys, offsets: node.offsets, children: node.children };
-    documents.push({ docIndex, value: node.value as Record<string, unknown>, locate: (path) => position(fastLocate(tree, path)) });
+  for (const [docIndex, doc] of parsed.documents.entries()) {
+    if (doc === null) continue;
+    const value = doc.value;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined; // not a mapping: the full path reports it
+    documents.push({ docIndex, value: value as Record<string, unknown>, locate: (path) => position(fastLocate(parsed.positions, doc, path)) });
   }
-  return { documents, diagnostics: [], documentCount: contents.length, overBudget: false };
-}
-
-/** Same walk as locate.ts, over the fast path's nodes. */
-function fastLocate(root: FastTree, path: FieldPath): number {
-  let node: FastTree | undefined = root;
-  let offset = root.offset;
-  for (const segment of path) {
-    if (!node?.offsets) break;
-    const index: number = node.keys ? node.keys.indexOf(String(segment)) : typeof segment === 'number' && segment >= 0 && segment < node.offsets.length ? segment : -1;
-    if (index < 0) break;
-    offset = node.offsets[index]!;
-    node = node.children?.[index];
-  }
-  return offset;
+  return { documents, diagnostics: [], documentCount: parsed.documents.length, overBudget: false };
 }
 
 function computeLineStarts(text: string): number[] {

@@ -5,13 +5,16 @@ import type { Path, RuleContext } from './context.ts';
 import { checkRe2 } from './regex.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const MATCHABLE_PSEUDO = new Set([':authority', ':method', ':path', ':scheme']);
+const PSEUDO_MATCH_FIELD: Record<string, string> = { ':authority': 'authority', ':method': 'method', ':path': 'uri', ':scheme': 'scheme' };
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 export function checkHeaderName(ctx: RuleContext, name: string, path: Path, forMatch: boolean): void {
-  if (forMatch && MATCHABLE_PSEUDO.has(name.toLowerCase())) return;
-  if (!TOKEN.test(name)) {
+  const instead = PSEUDO_MATCH_FIELD[name.toLowerCase()];
+  if (forMatch && instead) {
+    // Istio (1.24+) rejects pseudo-headers in header matches; each has its own match field.
+    ctx.report('ML3011', `"${name}" is a pseudo-header; match it with match.${instead} instead`, path);
+  } else if (!TOKEN.test(name)) {
     ctx.report('ML3011', `"${name}" is not a valid HTTP header name`, path);
   } else if (!forMatch && name.toLowerCase() === 'host') {
     // Envoy refuses to add/set/remove Host through header operations; Istio passes it through.

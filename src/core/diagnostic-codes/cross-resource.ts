@@ -145,4 +145,13 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'Only plain HTTP servers (protocol HTTP, HTTP2 or GRPC without TLS) of a Gateway are compiled today; this server is left out. ' +
       'HTTPS/TLS termination and TCP servers are planned.',
   },
+  {
+    code: 'ML4019',
+    severity: 'warning',
+    title: 'DestinationRule scope applied mesh-wide',
+    description:
+      'The DestinationRule narrows who it applies to (`workloadSelector`, or `exportTo` other than `*`), but meshlog\'s clusters are shared by all views, ' +
+      'so its traffic policy applies to every client (and its subsets are visible to every VirtualService). Remove the narrowing, ' +
+      'or accept that the policy applies everywhere.',
+  },
 ];

@@ -54,6 +54,15 @@ describe('bad input', () => {
     expect(r.diagnostics.some((d) => d.file === 'same-line.yaml' && d.severity === 'error')).toBe(true);
   });
 
+  it('reads very wide documents (200,000 keys, a 200,000-item list) without overflowing', () => {
+    let wide = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: wide}\ndata:\n';
+    for (let i = 0; i < 200_000; i++) wide += `  k${i}: v\n`;
+    const list = `apiVersion: v1\nkind: List\nmetadata: {name: l}\nitems: [${Array.from({ length: 200_000 }, (_, i) => i).join(', ')}]\n`;
+    const r = load({ 'wide.yaml': wide, 'list.yaml': list, 'good.yaml': GOOD });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}`)).toEqual(['ML1014 list.yaml', 'ML1014 wide.yaml']);
+    expect(r.resources.virtualServices).toHaveLength(1);
+  });
+
   it('reports duplicate keys at the second key', () => {
     const r = load({ 'dup.yaml': fixture('duplicate-keys.yaml') });
     expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['ML1002 11:7']);
@@ -74,6 +83,12 @@ describe('bad input', () => {
     const r = load({ 'a.yaml': overlong, 'b.yaml': surrogate, 'c.yaml': bom });
     expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}:${d.column}`)).toEqual(['ML1004 a.yaml:1:4', 'ML1004 b.yaml:1:4']);
     expect(r.resources.virtualServices).toHaveLength(1);
+  });
+
+  it('caps YAML errors per file at 50 and says how many more there are', () => {
+    const r = load({ 'many.yaml': 'a: [\n---\n'.repeat(200) });
+    expect(r.diagnostics).toHaveLength(51);
+    expect(r.diagnostics[50]!.message).toMatch(/^\d+ more YAML problems in this file are not shown/);
   });
 
   it('reports tabs used as indentation', () => {

@@ -76,6 +76,20 @@ metadata: {name: b}
     expect(r.diagnostics.every((d) => d.severity === 'error')).toBe(true);
   });
 
+  it('says plainly that Gateway API routes have no effect yet', () => {
+    const r = loadOne('apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec: {}\n');
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['ML1014', 'info']]);
+    expect(r.diagnostics[0]!.message).toContain('has no effect');
+  });
+
+  it('reads CRLF files and reports positions on the right lines; unknown tags only warn', () => {
+    const crlf = VS.replace('host: reviews}', 'host: reviews, port: {number: "80"}}').replaceAll('\n', '\r\n');
+    expect(summary(loadOne(crlf).diagnostics)).toEqual(['ML2002 spec.http[0].route[0].destination.port.number@9']);
+    const tagged = loadOne(VS.replace('hosts: [reviews]', 'hosts: [!custom reviews]'));
+    expect(summary(tagged.diagnostics)).toEqual(['ML1017@6']);
+    expect(tagged.resources.virtualServices[0]!.spec.hosts).toEqual(['reviews']);
+  });
+
   it('requires apiVersion, kind and metadata.name', () => {
     const r = loadOne(`kind: VirtualService
 metadata: {name: a}

@@ -2,7 +2,8 @@
 // host known (ML4001), port needed / valid (ML4002 / ML4003), subset defined (ML4004);
 // plus what meshlog cannot compile faithfully in a rule (ML4013 destination headers with
 // several destinations, ML4014 sourceLabels), hosts a mesh VirtualService or a
-// DestinationRule names that no service defines (ML4017 / ML4001).
+// DestinationRule names that no service defines (ML4017 / ML4001), and DestinationRules
+// narrowed to some clients, which meshlog applies to all (ML4019).
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { Destination } from '../../schema/index.ts';
 import { destinationHost, MESH, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
@@ -94,6 +95,14 @@ function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
 }
 
 function checkDestinationRuleHosts(ctx: CheckContext): void {
+  for (const dr of ctx.resources.destinationRules) {
+    const selector = dr.spec.workloadSelector?.matchLabels;
+    const narrowed = selector && Object.keys(selector).length > 0 ? 'workloadSelector' : (dr.spec.exportTo ?? []).length > 0 && !(dr.spec.exportTo ?? []).includes('*') ? 'exportTo' : undefined;
+    if (!narrowed) continue;
+    ctx.diagnostics.push(
+      diagnostic('ML4019', `${narrowed} of a DestinationRule is not supported: its traffic policy applies to every client of ${dr.spec.host}`, at(dr, ['spec', narrowed])),
+    );
+  }
   for (const entry of ctx.drs.entries) {
     const known = isWildcard(entry.host)
       ? ctx.registry.services.some((s) => hostCovers(entry.host, s.host))

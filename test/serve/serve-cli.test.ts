@@ -1,0 +1,37 @@
+import net from 'node:net';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { command as serve } from '../../src/cli/commands/serve.ts';
+import type { CliIo } from '../../src/cli/command.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+async function run(args: string[]): Promise<{ code: number; err: string }> {
+  let err = '';
+  const io: CliIo = { stdout: () => {}, stderr: (t) => (err += t), cwd: ROOT, env: {} };
+  return { code: await serve.run(args, io), err };
+}
+
+describe('meshlog serve (failures)', () => {
+  it('needs --config and valid addresses (exit 2)', async () => {
+    expect((await run([])).code).toBe(2);
+    expect((await run(['--config', 'config-repo-template', '--xds', 'nope'])).code).toBe(2);
+  });
+
+  it('exits 3 for a missing folder or an xDS port already in use', async () => {
+    const missing = await run(['--config', 'no/such/folder']);
+    expect(missing.code).toBe(3);
+    expect(missing.err).toContain('does not exist');
+
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const busy = await run(['--config', 'config-repo-template', '--xds', `127.0.0.1:${port}`, '--http', '127.0.0.1:0']);
+      expect(busy.code).toBe(3);
+      expect(busy.err).toContain('cannot start');
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+});
