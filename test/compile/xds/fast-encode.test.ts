@@ -97,8 +97,14 @@ describe('fast route encoding on generated routes', () => {
       const r = rng(seed);
       const routes = Array.from({ length: 100 }, (_, i) => randomRoute(r, i, names));
       const table = { name: '80', virtualHosts: [{ name: `${host}:80`, domains: ['svc', clusterName(host, 80)], routes }] };
-      const plain = encodeResource('rds', '80', buildRouteConfiguration(table, clusters)).bytes;
-      expect(Buffer.from(routeTableEncoder(clusters)(table)).equals(Buffer.from(plain)), `seed ${seed}`).toBe(true);
+      const encode = routeTableEncoder(clusters);
+      // The same virtual host again (as in another view): equal routes, then changed ones.
+      const copy = JSON.parse(JSON.stringify(table)) as typeof table;
+      const changed = { ...table, virtualHosts: [{ ...table.virtualHosts[0]!, routes: [...routes].reverse() }] };
+      for (const t of [table, copy, changed]) {
+        const plain = encodeResource('rds', '80', buildRouteConfiguration(t, clusters)).bytes;
+        expect(Buffer.from(encode(t)).equals(Buffer.from(plain)), `seed ${seed}`).toBe(true);
+      }
     }
   });
 });
