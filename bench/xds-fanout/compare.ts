@@ -12,6 +12,8 @@
 //   meshlog-memory  meshlog's xDS server on the peer-shaped mesh in memory (serve-memory.ts)
 //   meshlog-folder  meshlog's folder source + compiler + xDS server on the Istio YAML mesh
 //                   (serve-folder.ts), triggered by rewriting files (change.ts)
+//   meshlog-cli     the same through `node bin/meshlog.js serve --config DIR` itself (its
+//                   default new-stream limit, 500/s with a burst of 1,000, applies)
 // The Go tools are not built here: pass --peer-bin (or MESHLOG_XDS_PEER_BIN) pointing at a
 // folder holding `peer` and `xds-load` built from the shared bench/xds-peer sources.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -90,10 +92,13 @@ async function startServer(kind: string, logFile: string): Promise<Server> {
   let dir = '';
   if (kind === 'gcp') cmd = [path.join(args['peer-bin'], 'peer'), '--services', args.services, '--addr', addr, '--http', http];
   else if (kind === 'meshlog-memory') cmd = [node, '--expose-gc', path.join(here, 'serve-memory.ts'), '--services', args.services, '--xds', addr, '--http', http];
-  else if (kind === 'meshlog-folder') {
+  else if (kind === 'meshlog-folder' || kind === 'meshlog-cli') {
     dir = fs.mkdtempSync(path.join(out, 'mesh-'));
     writeMesh(dir, Number(args.services));
-    cmd = [node, path.join(here, 'serve-folder.ts'), '--config', dir, '--xds', addr];
+    cmd =
+      kind === 'meshlog-folder'
+        ? [node, path.join(here, 'serve-folder.ts'), '--config', dir, '--xds', addr]
+        : [node, path.resolve(here, '../../bin/meshlog.js'), 'serve', '--config', dir, '--xds', addr, '--http', http];
     trigger = (k) => `'${node}' '${path.join(here, 'change.ts')}' '${dir}' ${k}`;
   } else throw new Error(`unknown server ${kind}`);
   const [bin, ...rest] = pin(0, cmd);
@@ -103,14 +108,19 @@ async function startServer(kind: string, logFile: string): Promise<Server> {
   const ready =
     kind === 'meshlog-folder'
       ? () => stdout.includes('ready ')
-      : () => fetch(`http://${http}/stats`).then((r) => r.ok, () => false);
+      : kind === 'meshlog-cli'
+        ? () => stdout.includes('serving generation')
+        : () => fetch(`http://${http}/stats`).then((r) => r.ok, () => false);
   try {
-    await waitUntil(`${kind} to start`, async () => child.exitCode === null && (await ready()), 180_000);
+    await waitUntil(`${kind} to start`, async () => {
+      if (child.exitCode !== null) throw new Error(`${kind} exited with ${child.exitCode} (see ${logFile})`);
+      return ready();
+    }, 180_000);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
   }
-  return { child, addr, trigger, ...(kind === 'meshlog-folder' ? {} : { stats: `http://${http}/stats` }) };
+  return { child, addr, trigger, ...(kind === 'gcp' || kind === 'meshlog-memory' ? { stats: `http://${http}/stats` } : {}) };
 }
 
 function runLoad(load: string, sc: Scenario, server: Server, logFile: string): Promise<string> {

@@ -3,7 +3,7 @@
 // inlined (EDS → STATIC with load_assignment). `meshlog compile --bootstrap-dir` writes
 // one per view; the real-Envoy tests run exactly these. The result is proto3 JSON data,
 // which Envoy reads as a JSON or YAML bootstrap file (`envoy -c file.json`).
-import type { Snapshot, SnapshotView } from '../snapshot/types.ts';
+import type { Snapshot } from '../snapshot/types.ts';
 import { MESSAGE_NAMES } from '../snapshot/types.ts';
 import { decodeToJson, type Json } from './proto-json.ts';
 
@@ -46,11 +46,6 @@ export function staticBootstrap(snapshot: Snapshot, viewName: string, opts: Stat
     },
     static_resources: { listeners, clusters },
   };
-}
-
-/** Names of the views, in snapshot order (for writing one bootstrap file per view). */
-export function viewNames(snapshot: Snapshot): string[] {
-  return snapshot.views.map((v: SnapshotView) => v.name);
 }
 
 function inlineRoutes(listener: JsonObject, routes: ReadonlyMap<string, JsonObject>, opts: StaticBootstrapOptions): JsonObject {

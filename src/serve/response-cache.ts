@@ -1,20 +1,22 @@
 // Responses are built from pre-encoded bytes and shared: a SotW response is built once per
 // (generation, view, type, name set) and a Delta diff once per (from, to, name set), and
 // every stream that needs it writes the very same Buffer. Resource wrappers (Any for SotW,
-// Resource for Delta) are built once per resource hash per snapshot.
+// Resource for Delta) are built once per resource hash per snapshot (resource-frames.ts).
 //
 // Nonces of shared responses are derived from their content (a hash of the bytes), so the
 // nonce is inside the shared buffer and nothing is copied per stream. A stream can still
 // tell its responses apart: two responses with the same nonce to one stream have the
 // same bytes, so an ACK or NACK of either means the same thing. Being derived from
 // content, nonces are also identical across replicas, like everything else we send.
-import { createHash } from 'node:crypto';
 import { TYPE_URLS, type Snapshot, type SnapshotView, type ViewEntry, type XdsType } from '../snapshot/types.ts';
 import { frameMessage } from './framed-messages.ts';
 import type { ActiveSnapshot } from './snapshot-source.ts';
 import type { NameSet } from './name-sets.ts';
 import { sotwVersion, typeHashOf } from './versions.ts';
-import { anyMessage, DELTA_FIELDS, lenField, RESOURCE_FIELDS, SOTW_FIELDS, stringField } from './wire.ts';
+import { contentNonce, EMPTY_ENTRIES, entryMap, ResourceFrames, viewEntries } from './resource-frames.ts';
+import { DELTA_FIELDS, SOTW_FIELDS, stringField } from './wire.ts';
+
+export { EMPTY_ENTRIES, entryMap, viewEntries };
 
 export interface SotwBody {
   readonly version: string;
@@ -37,39 +39,15 @@ export interface DeltaDiff {
 
 const FULL = Symbol('full set');
 
-/** A short nonce from the response bytes: same bytes, same nonce, on every replica. */
-export function contentNonce(body: Uint8Array): string {
-  return createHash('sha256').update(body).digest('base64url').slice(0, 16);
-}
-
-export const EMPTY_ENTRIES: readonly ViewEntry[] = Object.freeze([]);
-
 /** Bound on cached bodies; past it the cache restarts (a cheap, safe LRU substitute). */
 const MAX_SOTW_BODIES = 4096;
-
-const entryMaps = new WeakMap<readonly ViewEntry[], ReadonlyMap<string, string>>();
-
-/** name → hash for a view's entry list; computed once per list and shared. */
-export function entryMap(entries: readonly ViewEntry[]): ReadonlyMap<string, string> {
-  let m = entryMaps.get(entries);
-  if (!m) {
-    m = new Map(entries.map((e) => [e.name, e.hash]));
-    entryMaps.set(entries, m);
-  }
-  return m;
-}
-
-export function viewEntries(view: SnapshotView | undefined, type: XdsType): readonly ViewEntry[] {
-  return view ? view.resources[type] : EMPTY_ENTRIES;
-}
 
 export class ResponseCache {
   #generation = -1;
   /** `view\0type` → name set (or FULL) → body. Name sets are interned, so identity is the key. */
   readonly #sotw = new Map<string, Map<NameSet | typeof FULL, SotwBody>>();
   #sotwCount = 0;
-  readonly #sotwAny = new WeakMap<Snapshot, Map<string, Buffer>>();
-  readonly #deltaResource = new WeakMap<Snapshot, Map<string, Buffer>>();
+  readonly #frames = new ResourceFrames();
   readonly #deltaMessages = new WeakMap<DeltaDiff, { version: string; message: Buffer; nonce: string }>();
   readonly #deltaDiffs = new WeakMap<readonly ViewEntry[], WeakMap<readonly ViewEntry[], Map<string, DeltaDiff>>>();
 
@@ -95,7 +73,7 @@ export class ResponseCache {
     let count = 0;
     for (const entry of viewEntries(view, type)) {
       if (names !== null && !names.set.has(entry.name)) continue;
-      parts.push(this.#sotwResource(active.snapshot, entry.hash));
+      parts.push(this.#frames.sotw(active.snapshot, entry.hash));
       count++;
     }
     parts.push(stringField(SOTW_FIELDS.typeUrl, TYPE_URLS[type]));
@@ -211,52 +189,10 @@ export class ResponseCache {
     updated.sort();
     removed.sort();
     return {
-      resources: Buffer.concat(updated.map((n) => this.#deltaResource_(snapshot, target.get(n)!))),
+      resources: Buffer.concat(updated.map((n) => this.#frames.delta(snapshot, target.get(n)!))),
       removed: Buffer.concat(removed.map((n) => stringField(DELTA_FIELDS.removedResources, n))),
       updatedNames: updated,
       removedNames: removed,
     };
   }
-
-  #sotwResource(snapshot: Snapshot, hash: string): Buffer {
-    let perSnapshot = this.#sotwAny.get(snapshot);
-    if (!perSnapshot) {
-      perSnapshot = new Map();
-      this.#sotwAny.set(snapshot, perSnapshot);
-    }
-    let framed = perSnapshot.get(hash);
-    if (!framed) {
-      const res = resourceOf(snapshot, hash);
-      framed = lenField(SOTW_FIELDS.resources, anyMessage(TYPE_URLS[res.type], res.bytes));
-      perSnapshot.set(hash, framed);
-    }
-    return framed;
-  }
-
-  #deltaResource_(snapshot: Snapshot, hash: string): Buffer {
-    let perSnapshot = this.#deltaResource.get(snapshot);
-    if (!perSnapshot) {
-      perSnapshot = new Map();
-      this.#deltaResource.set(snapshot, perSnapshot);
-    }
-    let framed = perSnapshot.get(hash);
-    if (!framed) {
-      const res = resourceOf(snapshot, hash);
-      const resource = Buffer.concat([
-        stringField(RESOURCE_FIELDS.version, hash),
-        lenField(RESOURCE_FIELDS.resource, anyMessage(TYPE_URLS[res.type], res.bytes)),
-        stringField(RESOURCE_FIELDS.name, res.name),
-      ]);
-      framed = lenField(DELTA_FIELDS.resources, resource);
-      perSnapshot.set(hash, framed);
-    }
-    return framed;
-  }
-}
-
-function resourceOf(snapshot: Snapshot, hash: string) {
-  const res = snapshot.resources.get(hash);
-  // A view naming a hash the snapshot lacks is a broken snapshot: a bug upstream, not input.
-  if (!res) throw new Error(`snapshot ${snapshot.contentHash} has no resource ${hash}`);
-  return res;
 }

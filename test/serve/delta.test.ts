@@ -126,3 +126,26 @@ describe('Delta ADS', () => {
     expect(r2.names).toEqual(['routes_10000']);
   });
 });
+
+describe('views', () => {
+  it('moves a proxy to a view that appears for its namespace (Delta diff across views)', async () => {
+    const shared = basicResources();
+    const { server, source } = await serverWith(makeSnapshot([{ name: 'sidecar', resources: shared }]));
+    const c = client(server.port, 'delta');
+    c.delta('cds', { node: { id: 'shop-1', namespace: 'shop' } });
+    const r1 = await c.next();
+    c.delta('cds', { nonce: r1.nonce });
+    await c.expectSilence(100);
+    expect(server.status.list()[0]!.view).toBe('sidecar');
+    source.set(
+      makeSnapshot([
+        { name: 'sidecar', resources: shared },
+        { name: 'sidecar~shop', namespaces: ['shop'], resources: [cluster('outbound|9080||reviews'), cluster('outbound|80||cart')] },
+      ]),
+    );
+    const r2 = await c.next();
+    expect(r2.names).toEqual(['outbound|80||cart']);
+    expect(r2.removed).toEqual(['outbound|9080||ratings']);
+    expect(server.status.list()[0]!.view).toBe('sidecar~shop');
+  });
+});

@@ -101,21 +101,23 @@ function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteConte
   const { namespace, name } = vs.metadata;
   (vs.spec.http ?? []).forEach((rule, i) => {
     const entries: (HttpMatchRequest | undefined)[] = rule.match?.length ? rule.match : [undefined];
+    // Everything but the match is the rule's: built once, shared by its match entries.
+    let shared: Omit<IrRoute, 'name' | 'match'> | undefined;
     entries.forEach((m, j) => {
       if (!matchApplies(vs, m, scope, port)) return;
-      const action = toAction(vs, rule, port, ctx);
-      const fault = toFault(rule.fault);
-      const cors = toCors(rule.corsPolicy);
-      const single = rule.route?.length === 1 ? rule.route[0]?.headers : undefined;
-      routes.push({
-        name: vsRouteName(namespace, name, i, j),
-        match: toIrMatch(m),
-        action,
-        headers: toHeaderOps(rule.headers, single),
-        ...(fault ? { fault } : {}),
-        ...(cors ? { cors } : {}),
-        source: sourceOf(vs, ['spec', 'http', i]),
-      });
+      if (!shared) {
+        const fault = toFault(rule.fault);
+        const cors = toCors(rule.corsPolicy);
+        const single = rule.route?.length === 1 ? rule.route[0]?.headers : undefined;
+        shared = {
+          action: toAction(vs, rule, port, ctx),
+          headers: toHeaderOps(rule.headers, single),
+          ...(fault ? { fault } : {}),
+          ...(cors ? { cors } : {}),
+          source: sourceOf(vs, ['spec', 'http', i]),
+        };
+      }
+      routes.push({ name: vsRouteName(namespace, name, i, j), match: toIrMatch(m), ...shared });
     });
   });
   return routes;

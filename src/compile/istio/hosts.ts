@@ -83,12 +83,13 @@ export function gatewayDomains(host: string, port: number): string[] {
 }
 
 function withPorts(names: readonly string[], port: number): string[] {
-  const out = new Set<string>();
+  // Names are distinct, so no set is needed; this runs for every host of every view.
+  const out: string[] = [];
   for (const n of names) {
-    out.add(n);
-    if (n !== '*') out.add(`${n}:${port}`);
+    out.push(n);
+    if (n !== '*') out.push(`${n}:${port}`);
   }
-  return [...out].sort();
+  return out.sort();
 }
 
 // ---------------------------------------------------------------- exportTo

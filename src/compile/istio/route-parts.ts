@@ -86,7 +86,11 @@ export function toCors(c: CorsPolicy | undefined): IrCors | undefined {
  * (the destination's `set` wins for the same header). With several destinations the
  * destination-level ones are dropped (reported as ML4013 by the checks).
  */
+const NO_OPS: IrHeaderOpSet = Object.freeze({ set: [], add: [], remove: [] });
+export const NO_HEADER_OPS: IrHeaderOps = Object.freeze({ request: NO_OPS, response: NO_OPS });
+
 export function toHeaderOps(rule: Headers | undefined, destination: Headers | undefined): IrHeaderOps {
+  if (!rule && !destination) return NO_HEADER_OPS; // the common case, shared
   return {
     request: mergeOps(rule?.request, destination?.request),
     response: mergeOps(rule?.response, destination?.response),
@@ -94,6 +98,7 @@ export function toHeaderOps(rule: Headers | undefined, destination: Headers | un
 }
 
 function mergeOps(a: HeaderOperations | undefined, b: HeaderOperations | undefined): IrHeaderOpSet {
+  if (!a && !b) return NO_OPS;
   const set = new Map<string, string>();
   for (const [k, v] of Object.entries(a?.set ?? {})) set.set(k.toLowerCase(), v);
   for (const [k, v] of Object.entries(b?.set ?? {})) set.set(k.toLowerCase(), v);

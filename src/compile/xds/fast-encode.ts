@@ -13,7 +13,7 @@
 //    name=1, virtual_hosts=2, validate_clusters=7; VirtualHost: name=1, domains=2, routes=3).
 import protobuf from 'protobufjs';
 import { messageType } from '../../envoy/proto-root.ts';
-import type { IrCluster, IrEndpointSet, IrRoute, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
+import type { IrCluster, IrEndpointSet, IrRouteTable } from '../ir/types.ts';
 import { buildCluster } from './cluster.ts';
 import { groupByLocality, locality } from './endpoint.ts';
 import { routeEncoder } from './fast-route.ts';
@@ -48,18 +48,9 @@ export function clusterEncoder(): (cluster: IrCluster) => Uint8Array {
 export function routeTableEncoder(clusters: ReadonlyMap<string, IrCluster>): (table: IrRouteTable) => Uint8Array {
   const boolType = messageType('google.protobuf.BoolValue');
   const validateClusters = boolType.encode(boolType.fromObject({ value: false })).finish();
+  // No cache of whole routes across views: measured, comparing IR routes (by JSON key or
+  // deep equality) costs as much as encoding them from cached pieces.
   const encodeRoute = routeEncoder(clusters);
-  // A host's routes usually come out the same in every sidecar view that sees it (only the
-  // domains differ), but as separate IR objects: compare with the last encoding for that
-  // virtual host and reuse its bytes when equal — far cheaper than encoding again.
-  const lastByHost = new Map<string, { routes: readonly IrRoute[]; bytes: Uint8Array[] }>();
-  const routesOf = (vh: IrVirtualHost): Uint8Array[] => {
-    const last = lastByHost.get(vh.name);
-    if (last && deepEqual(last.routes, vh.routes)) return last.bytes;
-    const bytes = vh.routes.map(encodeRoute);
-    lastByHost.set(vh.name, { routes: vh.routes, bytes });
-    return bytes;
-  };
   return (table) => {
     const w = protobuf.Writer.create();
     w.uint32(tag(1)).string(table.name);
@@ -67,31 +58,12 @@ export function routeTableEncoder(clusters: ReadonlyMap<string, IrCluster>): (ta
       w.uint32(tag(2)).fork();
       w.uint32(tag(1)).string(vh.name);
       for (const d of vh.domains) w.uint32(tag(2)).string(d);
-      for (const bytes of routesOf(vh)) w.uint32(tag(3)).bytes(bytes);
+      for (const r of vh.routes) w.uint32(tag(3)).bytes(encodeRoute(r));
       w.ldelim();
     }
     w.uint32(tag(7)).bytes(validateClusters);
     return w.finish();
   };
-}
-
-/** Structural equality of plain IR data (objects, arrays, primitives). */
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) {
-    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
-    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  }
-  return true;
 }
 
 export function encodeLoadAssignment(set: IrEndpointSet): Uint8Array {

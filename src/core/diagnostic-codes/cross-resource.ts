@@ -18,7 +18,8 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Destination port required',
     description:
-      'The destination service has several ports, so Istio cannot tell which one a route means. Add `destination.port.number`.',
+      'The destination service has several ports, so it is not clear which one a route means (a sidecar-only VirtualService routing to its own host ' +
+      'is exempt: the request\'s own port is used, as in Istio). Add `destination.port.number`.',
   },
   {
     code: 'ML4003',

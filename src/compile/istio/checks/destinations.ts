@@ -59,7 +59,7 @@ function checkDestination(vs: LoadedVs, dest: Destination, path: Path, ctx: Chec
         diagnostic('ML4003', `port ${dest.port.number} is not a port of ${host} (ports: ${ports.join(', ') || 'none'})`, at(vs, [...path, 'port', 'number'])),
       );
     }
-  } else if (ports.length > 1) {
+  } else if (ports.length > 1 && !samePortImplied(vs, host, ctx)) {
     ctx.diagnostics.push(
       diagnostic('ML4002', `${host} has several ports (${ports.join(', ')}); say which one with destination.port.number`, at(vs, path)),
     );
@@ -79,6 +79,17 @@ function checkDestination(vs: LoadedVs, dest: Destination, path: Path, ctx: Chec
       );
     }
   }
+}
+
+/**
+ * On sidecars Istio takes the port the request came in on when a destination names none.
+ * For a sidecar-only VirtualService routing to one of its own hosts that is always a port of
+ * the destination, so there is nothing to choose; elsewhere (gateways, other hosts) the
+ * port must be said.
+ */
+function samePortImplied(vs: LoadedVs, host: string, ctx: CheckContext): boolean {
+  const sidecarOnly = vsGateways(vs).every((g) => g === MESH);
+  return sidecarOnly && (vs.spec.hosts ?? []).some((h) => resolveHost(h, vs.metadata.namespace, ctx.settings.ir.clusterDomain, ctx.registry.has) === host);
 }
 
 function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
