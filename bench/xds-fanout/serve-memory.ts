@@ -4,6 +4,7 @@
 //
 //   node bench/xds-fanout/serve-memory.ts [--services 1000] [--xds 127.0.0.1:18000]
 //        [--http 127.0.0.1:18001] [--streams-per-second 100000]
+//        [--profile-changes DIR [--profile-seconds 5]]   (a CPU profile after each change)
 //
 // The new-stream rate limit defaults high here: the load generators open thousands of streams
 // at once and (unlike Envoy) do not retry a refused stream.

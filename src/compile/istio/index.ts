@@ -62,11 +62,12 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   const allRefs = new Map<string, ClusterRef>();
   const cache: RouteCache = new Map();
   const refsOf = serviceClusterRefs(drs);
+  const clashes = { diagnostics, reported: new Set<string>() }; // ML4020 warnings found while building views
   const routeContext = (): RouteContext => ({ settings, registry, refs: new Map(), cache });
   const views: IrView[] = [];
   for (const ns of [null, ...namespaces]) {
     const rc = routeContext();
-    views.push(sidecarView(ns, registry, refsOf, meshVss, rc));
+    views.push(sidecarView(ns, registry, refsOf, meshVss, rc, clashes));
     for (const [k, v] of rc.refs) allRefs.set(k, v);
   }
   for (const info of gateways.values()) {

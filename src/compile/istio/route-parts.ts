@@ -69,7 +69,8 @@ export function toCors(c: CorsPolicy | undefined): IrCors | undefined {
     const m = toStringMatch(o);
     if (m) origins.push(m);
   }
-  for (const o of c.allowOrigin ?? []) origins.push(o === '*' ? { kind: 'prefix', value: '' } : { kind: 'exact', value: o });
+  // `*` is any origin; Envoy rejects an empty prefix, so it becomes the regex `.*`.
+  for (const o of c.allowOrigin ?? []) origins.push(o === '*' ? { kind: 'regex', value: '.*' } : { kind: 'exact', value: o });
   const maxAgeMs = c.maxAge === undefined ? undefined : durationToWholeMs(c.maxAge);
   return {
     allowOrigins: origins,

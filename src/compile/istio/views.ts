@@ -9,6 +9,8 @@
 // with one virtual host per visible service on that port. Its routes come from the
 // VirtualService for that host (exact host first, else the most specific wildcard), or, with
 // none, a default route to `outbound|<port>||<host>`.
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
 import type { ServiceClusterRefs } from './clusters.ts';
 import { MESH, vsGateways, vsRoutes, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
@@ -16,7 +18,7 @@ import { hostCovers, isVisible, isWildcard, resolveHost, sidecarDomains, visibil
 import { clusterName, DEFAULT_SIDECAR_VIEW, defaultRouteName, listenerName, sidecarRouteTableName, sidecarViewName, virtualHostName } from './names.ts';
 import { isHttpProtocol } from './protocols.ts';
 import type { Registry, RegistryService } from './registry.ts';
-import { cmp } from './where.ts';
+import { at, cmp } from './where.ts';
 
 /** A VirtualService as the sidecars see it: resolved hosts and visibility. */
 export interface MeshVs {
@@ -67,6 +69,7 @@ export function sidecarView(
   refsOf: ServiceClusterRefs,
   meshVss: readonly MeshVs[],
   ctx: RouteContext,
+  clashes: { readonly diagnostics: Diagnostic[]; readonly reported: Set<string> },
 ): IrView {
   const clusterDomain = ctx.settings.ir.clusterDomain;
   const scope = { kind: 'mesh', viewNamespace } as const;
@@ -84,6 +87,7 @@ export function sidecarView(
   const vsFor = (host: string) => exact.get(host) ?? wildcards.find((w) => hostCovers(w.host, host))?.vs;
 
   const byPort = new Map<number, IrVirtualHost[]>();
+  const origins = new Map<string, RegistryService>();
   for (const svc of services) {
     for (const port of svc.ports) {
       if (!isHttpProtocol(port.protocol)) continue;
@@ -94,15 +98,26 @@ export function sidecarView(
         domains: sidecarDomains(svc.host, port.number, clusterDomain, viewNamespace),
         routes: routes.length > 0 ? routes : [defaultRoute(svc.host, port.number, ctx)],
       };
+      origins.set(vhost.name, svc);
       const list = byPort.get(port.number);
       if (list) list.push(vhost);
       else byPort.set(port.number, [vhost]);
     }
   }
   const ports = [...byPort.keys()].sort((a, b) => a - b);
+  const viewName = viewNamespace === null ? DEFAULT_SIDECAR_VIEW : sidecarViewName(viewNamespace);
+  const onClash = (lost: IrVirtualHost, keeper: string, domains: readonly string[]) => {
+    const svc = origins.get(lost.name);
+    const key = `${lost.name}|${keeper}|${domains.join(',')}`;
+    if (!svc || clashes.reported.has(key)) return;
+    clashes.reported.add(key);
+    clashes.diagnostics.push(
+      diagnostic('ML4020', `${lost.name} answers to ${domains.join(', ')} like ${keeper} on sidecars (view ${viewName}); requests for ${domains.length > 1 ? 'them' : 'it'} go to ${keeper}`, at(svc.origin, ['metadata', 'name'])),
+    );
+  };
   const routeTables: IrRouteTable[] = ports.map((p) => ({
     name: sidecarRouteTableName(p),
-    virtualHosts: uniqueDomains((byPort.get(p) ?? []).sort((a, b) => cmp(a.name, b.name))),
+    virtualHosts: uniqueDomains((byPort.get(p) ?? []).sort((a, b) => cmp(a.name, b.name)), onClash),
   }));
   // Sidecars can reach every visible service, routed or not.
   for (const svc of services) {
@@ -110,7 +125,7 @@ export function sidecarView(
   }
   const address = ctx.settings.ir.bindAddress;
   return {
-    name: viewNamespace === null ? DEFAULT_SIDECAR_VIEW : sidecarViewName(viewNamespace),
+    name: viewName,
     kind: 'sidecar',
     namespaces: viewNamespace === null ? [] : [viewNamespace],
     listeners: ports.map((port) => ({
@@ -161,17 +176,26 @@ function defaultRoute(host: string, port: number, ctx: RouteContext): IrRoute {
  * short name); the first virtual host by name keeps it, and a host left without any
  * domain is dropped.
  */
-export function uniqueDomains(vhosts: readonly IrVirtualHost[]): IrVirtualHost[] {
-  const seen = new Set<string>();
+export function uniqueDomains(
+  vhosts: readonly IrVirtualHost[],
+  onClash: (lost: IrVirtualHost, keeper: string, domains: readonly string[]) => void = () => {},
+): IrVirtualHost[] {
+  const seen = new Map<string, string>(); // domain → virtual host keeping it
   const out: IrVirtualHost[] = [];
   for (const h of vhosts) {
     if (!h.domains.some((d) => seen.has(d))) {
-      for (const d of h.domains) seen.add(d);
+      for (const d of h.domains) seen.set(d, h.name);
       out.push(h); // the common case: nothing shared, nothing copied
       continue;
     }
+    const byKeeper = new Map<string, string[]>();
+    for (const d of h.domains) {
+      const keeper = seen.get(d);
+      if (keeper !== undefined) byKeeper.set(keeper, [...(byKeeper.get(keeper) ?? []), d]);
+    }
+    for (const [keeper, lost] of byKeeper) onClash(h, keeper, lost);
     const domains = h.domains.filter((d) => !seen.has(d));
-    for (const d of domains) seen.add(d);
+    for (const d of domains) seen.set(d, h.name);
     if (domains.length > 0) out.push({ ...h, domains });
   }
   return out;

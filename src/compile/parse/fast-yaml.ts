@@ -232,8 +232,8 @@ function parseStream(text: string, maxDepth: number): FastFile {
         after = q.end;
       } else {
         if (INDICATOR_START.has(ch) || (('-?:'.includes(ch)) && (p + 1 >= end || text[p + 1] === ' '))) giveUp();
-        let e = text.indexOf(' #', p);
-        if (e < 0 || e > end) e = end;
+        const hash = text.slice(p, end).indexOf(' #'); // bounded to this line: an unbounded search made big files quadratic
+        const e = hash < 0 ? end : p + hash;
         const raw = text.slice(p, e).trimEnd();
         if (raw.includes(': ') || raw.endsWith(':')) giveUp();
         return { offset: p, value: resolvePlain(raw), record: -1 };

@@ -155,4 +155,13 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'so its traffic policy applies to every client (and its subsets are visible to every VirtualService). Remove the narrowing, ' +
       'or accept that the policy applies everywhere.',
   },
+  {
+    code: 'ML4020',
+    severity: 'warning',
+    title: 'Host name shadowed on sidecars',
+    description:
+      'Two services answer to the same name in one sidecar view (for example a ServiceEntry host `billing` and the short name of the Kubernetes ' +
+      'service `billing` in that namespace). Envoy allows a name in one virtual host only, so the first by name keeps it and requests for it go ' +
+      'there. Use a fully qualified host in the ServiceEntry.',
+  },
 ];
