@@ -63,6 +63,15 @@ export function moreSpecific(a: string, b: string): string {
  * the default view, which serves proxies of unknown namespaces) the bare short name is
  * left out, as it would mean a different service there. Each also with `:<port>`. Sorted.
  */
+/** `ns` of `name.ns.svc.<clusterDomain>`, the namespace whose sidecars may use the bare `name`. */
+export function shortNameNamespace(host: string, clusterDomain: string): string | undefined {
+  const suffix = `.svc.${clusterDomain}`;
+  if (!host.endsWith(suffix) || isWildcard(host)) return undefined;
+  const nameNs = host.slice(0, -suffix.length);
+  const dot = nameNs.indexOf('.');
+  return dot > 0 && dot === nameNs.lastIndexOf('.') ? nameNs.slice(dot + 1) : undefined;
+}
+
 export function sidecarDomains(host: string, port: number, clusterDomain: string, proxyNamespace: string | null): string[] {
   const names = [host];
   const suffix = `.svc.${clusterDomain}`;

@@ -23,7 +23,7 @@ import { fromServiceEntry } from './from-service-entry.ts';
 import type { ClusterRef, RouteCache, RouteContext } from './from-virtual-service.ts';
 import { buildRegistry, type RegistryService } from './registry.ts';
 import { settingsFrom } from './settings.ts';
-import { meshVirtualServices, sidecarNamespaces, sidecarView } from './views.ts';
+import { meshVirtualServices, sidecarNamespaces, sidecarView, type SidecarShared } from './views.ts';
 import { cmp } from './where.ts';
 
 export interface FrontEndResult {
@@ -62,12 +62,12 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   const allRefs = new Map<string, ClusterRef>();
   const cache: RouteCache = new Map();
   const refsOf = serviceClusterRefs(drs);
-  const clashes = { diagnostics, reported: new Set<string>() }; // ML4020 warnings found while building views
+  const shared: SidecarShared = { diagnostics, reported: new Set(), vhosts: new Map() }; // ML4020 warnings go to diagnostics
   const routeContext = (): RouteContext => ({ settings, registry, refs: new Map(), cache });
   const views: IrView[] = [];
   for (const ns of [null, ...namespaces]) {
     const rc = routeContext();
-    views.push(sidecarView(ns, registry, refsOf, meshVss, rc, clashes));
+    views.push(sidecarView(ns, registry, refsOf, meshVss, rc, shared));
     for (const [k, v] of rc.refs) allRefs.set(k, v);
   }
   for (const info of gateways.values()) {

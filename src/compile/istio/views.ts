@@ -14,7 +14,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
 import type { ServiceClusterRefs } from './clusters.ts';
 import { MESH, vsGateways, vsRoutes, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
-import { hostCovers, isVisible, isWildcard, resolveHost, sidecarDomains, visibilityOf, type Visibility } from './hosts.ts';
+import { hostCovers, isVisible, isWildcard, resolveHost, shortNameNamespace, sidecarDomains, visibilityOf, type Visibility } from './hosts.ts';
 import { clusterName, DEFAULT_SIDECAR_VIEW, defaultRouteName, listenerName, sidecarRouteTableName, sidecarViewName, virtualHostName } from './names.ts';
 import { isHttpProtocol } from './protocols.ts';
 import type { Registry, RegistryService } from './registry.ts';
@@ -63,13 +63,20 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
   return [...out].sort(cmp);
 }
 
+/** What all sidecar views of one compile share: diagnostics found while building them, and virtual hosts. */
+export interface SidecarShared {
+  readonly diagnostics: Diagnostic[];
+  readonly reported: Set<string>;
+  readonly vhosts: Map<string, Map<readonly IrRoute[] | null, IrVirtualHost>>;
+}
+
 export function sidecarView(
   viewNamespace: string | null,
   registry: Registry,
   refsOf: ServiceClusterRefs,
   meshVss: readonly MeshVs[],
   ctx: RouteContext,
-  clashes: { readonly diagnostics: Diagnostic[]; readonly reported: Set<string> },
+  shared: SidecarShared,
 ): IrView {
   const clusterDomain = ctx.settings.ir.clusterDomain;
   const scope = { kind: 'mesh', viewNamespace } as const;
@@ -92,12 +99,28 @@ export function sidecarView(
     for (const port of svc.ports) {
       if (!isHttpProtocol(port.protocol)) continue;
       const vs = vsFor(svc.host);
-      const routes = vs ? vsRoutes(vs, port.number, scope, ctx) : [];
-      const vhost: IrVirtualHost = {
-        name: virtualHostName(svc.host, port.number),
-        domains: sidecarDomains(svc.host, port.number, clusterDomain, viewNamespace),
-        routes: routes.length > 0 ? routes : [defaultRoute(svc.host, port.number, ctx)],
-      };
+      const vsOwn = vs ? vsRoutes(vs, port.number, scope, ctx) : [];
+      const routes = vsOwn.length > 0 ? vsOwn : null; // null: the default route
+      if (!routes) {
+        const cluster = clusterName(svc.host, port.number);
+        if (!ctx.refs.has(cluster)) ctx.refs.set(cluster, { host: svc.host, port: port.number, subset: '' });
+      }
+      // A virtual host depends only on host, port, routes and whether the bare short name
+      // applies; views share it (with many namespaces, each view would otherwise rebuild
+      // every other namespace's virtual hosts).
+      const own = viewNamespace !== null && shortNameNamespace(svc.host, clusterDomain) === viewNamespace;
+      const key = `${svc.host}|${port.number}|${own ? 'own' : 'other'}`;
+      let byRoutes = shared.vhosts.get(key);
+      if (!byRoutes) shared.vhosts.set(key, (byRoutes = new Map()));
+      let vhost = byRoutes.get(routes);
+      if (!vhost) {
+        vhost = {
+          name: virtualHostName(svc.host, port.number),
+          domains: sidecarDomains(svc.host, port.number, clusterDomain, viewNamespace),
+          routes: routes ?? [defaultRoute(svc.host, port.number, ctx)],
+        };
+        byRoutes.set(routes, vhost);
+      }
       origins.set(vhost.name, svc);
       const list = byPort.get(port.number);
       if (list) list.push(vhost);
@@ -109,9 +132,9 @@ export function sidecarView(
   const onClash = (lost: IrVirtualHost, keeper: string, domains: readonly string[]) => {
     const svc = origins.get(lost.name);
     const key = `${lost.name}|${keeper}|${domains.join(',')}`;
-    if (!svc || clashes.reported.has(key)) return;
-    clashes.reported.add(key);
-    clashes.diagnostics.push(
+    if (!svc || shared.reported.has(key)) return;
+    shared.reported.add(key);
+    shared.diagnostics.push(
       diagnostic('ML4020', `${lost.name} answers to ${domains.join(', ')} like ${keeper} on sidecars (view ${viewName}); requests for ${domains.length > 1 ? 'them' : 'it'} go to ${keeper}`, at(svc.origin, ['metadata', 'name'])),
     );
   };
