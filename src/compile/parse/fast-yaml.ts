@@ -18,6 +18,19 @@ const GIVE_UP = Symbol('fast-yaml: give up');
 const UNSUPPORTED_CHARS = /[\t\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/;
 const INDICATOR_START = new Set(['#', '&', '*', '!', '|', '>', '%', '@', '`', ',', ']', '}', '[', '{', "'", '"']);
 
+/**
+ * Whether a collection being built already has `key` (a duplicate: the full parser reports
+ * it). Mesh config maps are small, so scanning the keys written so far (`triples` holds a
+ * key-table index every third entry) beats Object.hasOwn on an object still changing shape;
+ * big maps use hasOwn so this stays linear.
+ */
+function hasKey(value: Record<string, unknown>, triples: readonly number[], keyTable: readonly string[], key: string): boolean {
+  if (key === '__proto__') return true;
+  if (triples.length > 48) return Object.hasOwn(value, key);
+  for (let t = 0; t < triples.length; t += 3) if (keyTable[triples[t]!] === key) return true;
+  return false;
+}
+
 /** Documents' contents (null for an empty document), or undefined to use the full parser. */
 export function fastParseYaml(text: string, maxDepth: number): FastFile | undefined {
   if (UNSUPPORTED_CHARS.test(text)) return undefined;
@@ -124,7 +137,7 @@ function parseStream(text: string, maxDepth: number): FastFile {
         if (indent[li]! > ind) giveUp();
         const key = mapKey(start[li]!, lineEnd[li]!);
         if (key === undefined) giveUp(); // a `- ` item or a scalar where a key belongs
-        if (Object.hasOwn(value, key.key) || key.key === '__proto__') giveUp();
+        if (hasKey(value, triples, keyTable, key.key)) giveUp();
         let p = key.after;
         while (text.charCodeAt(p) === 32) p++;
         let node: FastNode;
@@ -295,7 +308,7 @@ function parseStream(text: string, maxDepth: number): FastFile {
         i++;
         if (!quoted && i < end && text[i] !== ' ' && text[i] !== ',' && text[i] !== '}') giveUp();
         i = skipSpaces(text, i, end);
-        if (text[i] === ',' || text[i] === '}' || Object.hasOwn(value, key) || key === '__proto__') giveUp();
+        if (text[i] === ',' || text[i] === '}' || hasKey(value, triples, keyTable, key)) giveUp();
         const r = flowItem(i, end, depth + 1);
         value[key] = r.node.value;
         triples.push(keyTable.push(key) - 1, keyOffset, r.node.record);

@@ -173,7 +173,12 @@ function fastDocuments(text: string, documentBudget: number): YamlFileResult | u
     if (doc === null) continue;
     const value = doc.value;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined; // not a mapping: the full path reports it
-    documents.push({ docIndex, value: value as Record<string, unknown>, locate: (path) => position(fastLocate(parsed.positions, doc, path)) });
+    // The locator keeps only the position tables, not the parsed values: loaded resources
+    // keep their locator for the whole compile, and the raw YAML values (the schema made
+    // its own copy) would otherwise stay on the heap with them.
+    const positions = parsed.positions;
+    const at = { offset: doc.offset, record: doc.record, value: null };
+    documents.push({ docIndex, value: value as Record<string, unknown>, locate: (path) => position(fastLocate(positions, at, path)) });
   }
   return { documents, diagnostics: [], documentCount: parsed.documents.length, overBudget: false };
 }

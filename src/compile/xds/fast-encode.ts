@@ -11,17 +11,17 @@
 //    SocketAddress: address=2, port_value=3; Locality: region=1, zone=2, sub_zone=3).
 //  - Route tables: stitched from routes encoded by fast-route.ts (RouteConfiguration:
 //    name=1, virtual_hosts=2, validate_clusters=7; VirtualHost: name=1, domains=2, routes=3).
-import protobuf from 'protobufjs';
 import { messageType } from '../../envoy/proto-root.ts';
-import type { IrCluster, IrEndpointSet, IrRouteTable } from '../ir/types.ts';
+import type { IrCluster, IrEndpointSet, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
+import { ByteWriter } from './byte-writer.ts';
 import { buildCluster } from './cluster.ts';
 import { groupByLocality, locality } from './endpoint.ts';
-import { routeEncoder } from './fast-route.ts';
-import { tag } from './proto-values.ts';
+import { routeListEncoder } from './fast-route.ts';
 
 export function clusterEncoder(): (cluster: IrCluster) => Uint8Array {
   const type = messageType('envoy.config.cluster.v3.Cluster');
   const bodies = new Map<string, Uint8Array>();
+  const w = new ByteWriter(1024);
   return (cluster) => {
     const encodeWhole = (): Uint8Array => type.encode(type.fromObject(buildCluster(cluster))).finish();
     if (cluster.discovery !== 'eds') return encodeWhole();
@@ -40,54 +40,64 @@ export function clusterEncoder(): (cluster: IrCluster) => Uint8Array {
       body = type.encode(type.fromObject(rest)).finish();
       bodies.set(key, body);
     }
-    const name = protobuf.Writer.create().uint32(tag(1)).string(cluster.name).finish();
-    return Buffer.concat([name, body]);
+    return w.reset().string(1, cluster.name).raw(body).finish();
   };
 }
 
 export function routeTableEncoder(clusters: ReadonlyMap<string, IrCluster>): (table: IrRouteTable) => Uint8Array {
   const boolType = messageType('google.protobuf.BoolValue');
   const validateClusters = boolType.encode(boolType.fromObject({ value: false })).finish();
-  // No cache of whole routes across views: measured, comparing IR routes (by JSON key or
-  // deep equality) costs as much as encoding them from cached pieces.
-  const encodeRoute = routeEncoder(clusters);
-  return (table) => {
-    const w = protobuf.Writer.create();
-    w.uint32(tag(1)).string(table.name);
-    for (const vh of table.virtualHosts) {
-      w.uint32(tag(2)).fork();
-      w.uint32(tag(1)).string(vh.name);
-      for (const d of vh.domains) w.uint32(tag(2)).string(d);
-      for (const r of vh.routes) w.uint32(tag(3)).bytes(encodeRoute(r));
-      w.ldelim();
+  // Routes are cached by IR identity only (fast-route.ts): the front end shares one routes
+  // array, and one virtual host object, between the views that see the same thing, so those
+  // are encoded once per compile. Comparing IR by content (JSON key or deep equality) was
+  // measured to cost as much as encoding.
+  const encodeRoutes = routeListEncoder(clusters);
+  const vhosts = new Map<IrVirtualHost, Uint8Array>();
+  const vw = new ByteWriter(4096);
+  const w = new ByteWriter(1 << 16);
+  const virtualHost = (vh: IrVirtualHost): Uint8Array => {
+    let bytes = vhosts.get(vh);
+    if (!bytes) {
+      vw.reset().fork(2).string(1, vh.name);
+      for (const d of vh.domains) vw.string(2, d);
+      vw.raw(encodeRoutes(vh.routes)).ldelim();
+      bytes = vw.finish();
+      vhosts.set(vh, bytes);
     }
-    w.uint32(tag(7)).bytes(validateClusters);
+    return bytes;
+  };
+  return (table) => {
+    w.reset().string(1, table.name);
+    for (const vh of table.virtualHosts) w.raw(virtualHost(vh));
+    w.bytes(7, validateClusters);
     return w.finish();
   };
 }
 
 export function encodeLoadAssignment(set: IrEndpointSet): Uint8Array {
-  const w = protobuf.Writer.create();
-  w.uint32(tag(1)).string(set.clusterName);
+  const w = scratch.reset();
+  w.string(1, set.clusterName);
   for (const [key, endpoints] of groupByLocality(set)) {
-    w.uint32(tag(2)).fork();
+    w.fork(2);
     if (key !== '') {
       const loc = locality(key);
-      w.uint32(tag(1)).fork();
-      if (loc.region !== undefined) w.uint32(tag(1)).string(String(loc.region));
-      if (loc.zone !== undefined) w.uint32(tag(2)).string(String(loc.zone));
-      if (loc.sub_zone !== undefined) w.uint32(tag(3)).string(String(loc.sub_zone));
+      w.fork(1);
+      if (loc.region !== undefined) w.string(1, String(loc.region));
+      if (loc.zone !== undefined) w.string(2, String(loc.zone));
+      if (loc.sub_zone !== undefined) w.string(3, String(loc.sub_zone));
       w.ldelim();
     }
     for (const ep of endpoints) {
-      w.uint32(tag(2)).fork();
-      w.uint32(tag(1)).fork().uint32(tag(1)).fork().uint32(tag(1)).fork();
-      w.uint32(tag(2)).string(ep.address).uint32(3 << 3).uint32(ep.port);
+      w.fork(2);
+      w.fork(1).fork(1).fork(1);
+      w.string(2, ep.address).varint(3 << 3).varint(ep.port);
       w.ldelim().ldelim().ldelim();
-      if (ep.weight !== undefined && ep.weight > 0) w.uint32(tag(4)).fork().uint32(8).uint32(ep.weight).ldelim();
+      if (ep.weight !== undefined && ep.weight > 0) w.fork(4).varint(8).varint(ep.weight).ldelim();
       w.ldelim();
     }
     w.ldelim();
   }
   return w.finish();
 }
+
+const scratch = new ByteWriter(1024);

@@ -8,14 +8,41 @@
 import protobuf from 'protobufjs';
 import { messageType } from '../../envoy/proto-root.ts';
 import type { IrCluster, IrForward, IrMatch, IrRetry, IrRoute, IrStringMatch } from '../ir/types.ts';
-import { tag, type ProtoObject } from './proto-values.ts';
+import { ByteWriter } from './byte-writer.ts';
+import type { ProtoObject } from './proto-values.ts';
 import { buildForward, hashPolicyFor } from './route-action.ts';
 import { buildRouteMatch } from './route-match.ts';
 import { buildRoute } from './route.ts';
 
 const CACHE_LIMIT = 50_000;
 
-export function routeEncoder(clusters: ReadonlyMap<string, IrCluster>): (route: IrRoute) => Uint8Array {
+/**
+ * Encodes a virtual host's route list: each route as field 3 of VirtualHost (tag, length,
+ * Route bytes), concatenated. Cached per routes array: views that see the same routes get
+ * the very same array from the front end.
+ */
+export function routeListEncoder(clusters: ReadonlyMap<string, IrCluster>): (routes: readonly IrRoute[]) => Uint8Array {
+  const writeRoute = routeWriter(clusters);
+  const lists = new Map<readonly IrRoute[], Uint8Array>();
+  const w = new ByteWriter(4096);
+  return (routes) => {
+    let bytes = lists.get(routes);
+    if (!bytes) {
+      w.reset();
+      for (const r of routes) {
+        w.fork(3);
+        writeRoute(w, r);
+        w.ldelim();
+      }
+      bytes = w.finish();
+      lists.set(routes, bytes);
+    }
+    return bytes;
+  };
+}
+
+/** Writes one Route's fields (not its tag or length) into `w`. */
+function routeWriter(clusters: ReadonlyMap<string, IrCluster>): (w: ByteWriter, route: IrRoute) => void {
   const routeType = messageType('envoy.config.route.v3.Route');
   const actionType = messageType('envoy.config.route.v3.RouteAction');
   const encodeAs = (type: protobuf.Type, object: ProtoObject): Uint8Array => type.encode(type.fromObject(object)).finish();
@@ -45,25 +72,22 @@ export function routeEncoder(clusters: ReadonlyMap<string, IrCluster>): (route: 
     });
   };
 
-  return (ir) => {
-    const parts: Uint8Array[] = [];
-    parts.push(cached(matches, matchKey(ir.match), () => encodeAs(routeType, { match: buildRouteMatch(ir.match) })));
+  return (w, ir) => {
+    w.raw(cached(matches, matchKey(ir.match), () => encodeAs(routeType, { match: buildRouteMatch(ir.match) })));
     const action = ir.action;
     if (action.kind === 'forward') {
       const [only] = action.destinations;
-      const target =
-        action.destinations.length === 1 && only
-          ? protobuf.Writer.create().uint32(tag(1)).string(only.cluster).finish()
-          : weightedClusters(action);
-      parts.push(protobuf.Writer.create().uint32(tag(2)).bytes(Buffer.concat([target, actionTail(action)])).finish());
+      w.fork(2);
+      if (action.destinations.length === 1 && only) w.string(1, only.cluster);
+      else weightedClusters(w, action);
+      w.raw(actionTail(action)).ldelim();
     }
     if (action.kind !== 'forward' || ir.fault || ir.cors || hasHeaderOps(ir)) {
       // Rare shapes (redirects, direct responses, per-route filters, header edits): fields 3..13.
       const { name: _n, match: _m, route: _r, ...rest } = buildRoute(ir, clusters);
-      if (Object.keys(rest).length > 0) parts.push(encodeAs(routeType, rest));
+      if (Object.keys(rest).length > 0) w.raw(encodeAs(routeType, rest));
     }
-    parts.push(protobuf.Writer.create().uint32(tag(14)).string(ir.name).finish());
-    return Buffer.concat(parts);
+    w.string(14, ir.name);
   };
 }
 
@@ -90,15 +114,13 @@ function hasHeaderOps(route: IrRoute): boolean {
 }
 
 /** RouteAction.weighted_clusters (3): WeightedCluster{clusters=1: ClusterWeight{name=1, weight=2: UInt32Value{value=1}}}. */
-function weightedClusters(action: IrForward): Uint8Array {
-  const w = protobuf.Writer.create();
-  w.uint32(tag(3)).fork();
+function weightedClusters(w: ByteWriter, action: IrForward): void {
+  w.fork(3);
   for (const d of action.destinations) {
-    w.uint32(tag(1)).fork();
-    w.uint32(tag(1)).string(d.cluster);
-    w.uint32(tag(2)).fork().uint32(8).uint32(d.weight).ldelim();
+    w.fork(1);
+    w.string(1, d.cluster);
+    w.fork(2).varint(8).varint(d.weight).ldelim();
     w.ldelim();
   }
   w.ldelim();
-  return w.finish();
 }
