@@ -15,10 +15,32 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 /** Resolves a plain scalar as the core schema does (tests in the package's order). */
 export function resolvePlain(s: string): unknown {
   const c = s.charCodeAt(0);
-  // Fast exit: most plain scalars in mesh config are words, and no core tag matches a word
-  // starting with a letter other than n/N/t/T/f/F.
+  // Fast exits, taken by nearly every scalar of mesh config (keys included):
+  // - a word: of the core tags only null and bool start with a letter, and only with
+  //   n/N/t/T/f/F, in at most 5 characters;
+  // - starting with a digit: all digits is an int; a character that no number can hold
+  //   (`10s`, `v1`), or two dots (an IP address), is a string. The number patterns below
+  //   only use digits, `.`, `+`, `-`, `e`/`E`, `o`, `x` and hex digits.
   const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  if (letter && !'nNtTfF'.includes(s[0]!)) return s;
+  if (letter) {
+    if (s.length > 5 || !'nNtTfF'.includes(s[0]!)) return s;
+    if (NULL.test(s)) return null;
+    if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
+    return s;
+  }
+  if (c >= 48 && c <= 57) {
+    let digits = true;
+    let dots = 0;
+    for (let i = 1; i < s.length; i++) {
+      const k = s.charCodeAt(i);
+      if (k >= 48 && k <= 57) continue;
+      digits = false;
+      if (k === 46) dots++;
+      else if (!(k === 43 || k === 45 || k === 69 || k === 101 || k === 111 || k === 120 || (k >= 97 && k <= 102) || (k >= 65 && k <= 70))) return s;
+    }
+    if (digits) return parseInt(s, 10);
+    if (dots > 1) return s;
+  }
   if (NULL.test(s)) return null;
   if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
   if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);

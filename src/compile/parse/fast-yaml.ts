@@ -16,7 +16,12 @@ type FastNode = FastDocument;
 /** Thrown inside the parser to unwind when the input is outside the fast subset; never escapes. */
 const GIVE_UP = Symbol('fast-yaml: give up');
 const UNSUPPORTED_CHARS = /[\t\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/;
-const INDICATOR_START = new Set(['#', '&', '*', '!', '|', '>', '%', '@', '`', ',', ']', '}', '[', '{', "'", '"']);
+/** Code units that cannot start a plain scalar (1), and `-` `?` `:` that cannot when followed by a space or flow end (2). */
+const START = new Uint8Array(128);
+for (const ch of '#&*!|>%@`,]}[{\'"') START[ch.charCodeAt(0)] = 1;
+for (const ch of '-?:') START[ch.charCodeAt(0)] = 2;
+const INDICATOR = 1;
+const SPACE_SENSITIVE = 2;
 
 /**
  * Whether a collection being built already has `key` (a duplicate: the full parser reports
@@ -97,7 +102,7 @@ function parseStream(text: string, maxDepth: number): FastFile {
     sawMarker = true;
     from = l + 1;
   }
-  return { documents: docs, positions: { records: Int32Array.from(records), keys: keyTable } };
+  return { documents: docs, positions: { records: new Int32Array(records), keys: keyTable } }; // not Int32Array.from: that iterates
 
   function hasContent(a: number, b: number): boolean {
     for (let l = a; l < b; l++) if (!blank[l]) return true;
@@ -244,9 +249,15 @@ function parseStream(text: string, maxDepth: number): FastFile {
         node = { offset: p, value: q.value, record: -1 };
         after = q.end;
       } else {
-        if (INDICATOR_START.has(ch) || (('-?:'.includes(ch)) && (p + 1 >= end || text[p + 1] === ' '))) giveUp();
-        const hash = text.slice(p, end).indexOf(' #'); // bounded to this line: an unbounded search made big files quadratic
-        const e = hash < 0 ? end : p + hash;
+        const start = START[text.charCodeAt(p)];
+        if (start === INDICATOR || (start === SPACE_SENSITIVE && (p + 1 >= end || text.charCodeAt(p + 1) === 32))) giveUp();
+        let e = end; // a comment (` #`) ends the scalar; the search is bounded to this line
+        for (let k = p + 1; k < end; k++) {
+          if (text.charCodeAt(k) === 35 && text.charCodeAt(k - 1) === 32) {
+            e = k - 1;
+            break;
+          }
+        }
         const raw = text.slice(p, e).trimEnd();
         if (raw.includes(': ') || raw.endsWith(':')) giveUp();
         return { offset: p, value: resolvePlain(raw), record: -1 };
@@ -334,8 +345,8 @@ function parseStream(text: string, maxDepth: number): FastFile {
 
     /** A plain scalar inside a flow collection: ends at `,` `]` `}` or a `:` + space/indicator. */
     function flowPlain(i: number, end: number): { raw: string; end: number } {
-      const ch = text[i]!;
-      if (INDICATOR_START.has(ch) || ('-?:'.includes(ch) && (i + 1 >= end || ' ,]}'.includes(text[i + 1]!)))) giveUp();
+      const start = START[text.charCodeAt(i)];
+      if (start === INDICATOR || (start === SPACE_SENSITIVE && (i + 1 >= end || isSpaceOrFlowEnd(text.charCodeAt(i + 1))))) giveUp();
       let j = i;
       while (j < end) {
         const c = text.charCodeAt(j);
@@ -368,11 +379,12 @@ function parseStream(text: string, maxDepth: number): FastFile {
       if (text[i] !== ':' || !(i + 1 >= end || text[i + 1] === ' ')) return undefined;
       return { key: q.value, offset: p, after: i + 1 };
     }
-    if (INDICATOR_START.has(ch) || ('-?:'.includes(ch) && (p + 1 >= end || text[p + 1] === ' '))) return undefined;
+    const start = START[text.charCodeAt(p)];
+    if (start === INDICATOR || (start === SPACE_SENSITIVE && (p + 1 >= end || text.charCodeAt(p + 1) === 32))) return undefined;
     for (let i = p; i < end && i - p < 1000; i++) {
-      const c = text[i];
-      if (c === '#' && text[i - 1] === ' ') return undefined;
-      if (c === ':' && (i + 1 >= end || text[i + 1] === ' ')) {
+      const c = text.charCodeAt(i);
+      if (c === 35 /* # */ && text.charCodeAt(i - 1) === 32) return undefined;
+      if (c === 58 /* : */ && (i + 1 >= end || text.charCodeAt(i + 1) === 32)) {
         const raw = text.slice(p, i).trimEnd();
         const key = resolvePlain(raw);
         if (typeof key !== 'string' || key === '' || key === '<<') giveUp();
@@ -390,6 +402,10 @@ function isDocMarker(text: string, a: number, b: number): boolean {
   const rest = text.slice(a + 3, b).trim();
   if (rest !== '' && !rest.startsWith('#')) giveUp(); // `--- value`: leave to the full parser
   return true;
+}
+
+function isSpaceOrFlowEnd(c: number): boolean {
+  return c === 32 || c === 44 || c === 93 || c === 125; // space , ] }
 }
 
 function skipSpaces(text: string, i: number, end: number): number {

@@ -23,6 +23,7 @@ const EDGE_CASES = [
   '--- # c\na: [1, 2, {b: c}]\n',
   'a: {x: 1, "y": 2, \'z\': 3}\n',
   'n: [0, -0, +1, 0o17, 0x1F, 1.5, -.5, 1e3, .inf, -.Inf, .nan, ~, null, Null, true, False, TRUE, yes, 012, 1_000, 0b1]\n',
+  'p: [10.0.0.1, 9080, 10s, 1h30m, 0755, 1.2.3, 1e3x, 0x1g, 1-2, 3+, tcp, nul, nulls, trueish, F, Fa, False]\nq: 10.0.0.1\nr: 1.5.6\n',
   'q: ["a\\"b", \'it\'\'s\', "\\u00e9\\n\\t\\\\", "\\x41"]\n',
   's: http://x.com/a?b=c#frag\nt: a #comment\nu: a#b\nv: -x\nw: :x\n',
   ':authority: x\n"quoted key": 1\n\'single\': 2\n',
