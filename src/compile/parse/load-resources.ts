@@ -23,12 +23,34 @@ interface Candidate {
   readonly doc: YamlDocument;
 }
 
+/**
+ * A non-MeshConfig document, in input order: loaded as soon as its file is read when it names
+ * its namespace (nothing MeshConfig says can change it), else kept until MeshConfig's default
+ * namespace is known. Loading early lets each raw YAML tree die young, right after the schema
+ * copied it, instead of keeping every file's tree alive until all files are read (at 10,000
+ * services that retention dominated the garbage collector's work). Results and diagnostics
+ * are still collected in document order, so the output is the same either way.
+ */
+interface Slot {
+  readonly candidate?: Candidate;
+  resource?: AnyLoaded | undefined;
+  diagnostics: Diagnostic[];
+}
+
 export function loadResources(files: readonly SourceFile[]): LoadResult {
   const diagnostics: Diagnostic[] = [];
-  const candidates = readCandidates(files, diagnostics);
+  const meshDocs: Candidate[] = [];
+  const slots: Slot[] = [];
+  readCandidates(files, diagnostics, (c) => {
+    if (c.kind === 'MeshConfig') meshDocs.push(c);
+    else if (explicitNamespace(c.doc.value) === undefined) slots.push({ candidate: c, diagnostics: [] });
+    else {
+      const own: Diagnostic[] = [];
+      slots.push({ resource: toLoaded(c, DEFAULT_MESH_CONFIG.defaultNamespace, own), diagnostics: own });
+    }
+  });
 
   // MeshConfig first: its defaultNamespace applies to every other document.
-  const meshDocs = candidates.filter((c) => c.kind === 'MeshConfig');
   let meshConfig: LoadedMeshConfig | undefined;
   if (meshDocs.length > 1) {
     for (const c of meshDocs) {
@@ -41,17 +63,22 @@ export function loadResources(files: readonly SourceFile[]): LoadResult {
   const defaultNamespace = meshConfig?.spec.defaultNamespace ?? DEFAULT_MESH_CONFIG.defaultNamespace;
 
   const loaded: AnyLoaded[] = [];
-  for (const c of candidates) {
-    if (c.kind === 'MeshConfig') continue;
-    const resource = toLoaded(c, defaultNamespace, diagnostics);
-    if (resource) loaded.push(resource);
+  for (const slot of slots) {
+    if (slot.candidate) slot.resource = toLoaded(slot.candidate, defaultNamespace, slot.diagnostics);
+    for (const d of slot.diagnostics) diagnostics.push(d);
+    if (slot.resource) loaded.push(slot.resource);
   }
   return { resources: group(dropDuplicates(loaded, diagnostics), meshConfig), diagnostics };
 }
 
-/** Reads every file into documents of supported kinds; reports everything else. */
-function readCandidates(files: readonly SourceFile[], diagnostics: Diagnostic[]): Candidate[] {
-  const candidates: Candidate[] = [];
+/** metadata.namespace when the document sets it (a non-empty string), as toLoaded reads it. */
+function explicitNamespace(raw: Record<string, unknown>): string | undefined {
+  const ns = ((raw.metadata ?? {}) as Record<string, unknown>).namespace;
+  return typeof ns === 'string' && ns !== '' ? ns : undefined;
+}
+
+/** Reads every file into documents of supported kinds, handed to `take` in order; reports everything else. */
+function readCandidates(files: readonly SourceFile[], diagnostics: Diagnostic[], take: (c: Candidate) => void): void {
   let budget: number = LIMITS.maxDocuments;
   const sorted = [...files].filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of sorted) {
@@ -65,11 +92,10 @@ function readCandidates(files: readonly SourceFile[], diagnostics: Diagnostic[])
     budget -= parsed.documentCount;
     for (const doc of parsed.documents) {
       const kind = classifyDocument(file.path, doc, diagnostics);
-      if (kind) candidates.push({ kind, file: file.path, doc });
+      if (kind) take({ kind, file: file.path, doc });
     }
     if (parsed.overBudget) break;
   }
-  return candidates;
 }
 
 function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[]): SupportedKind | undefined {
