@@ -11,6 +11,16 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(3);
 }
 
+// A reader that stops early (`meshlog compile -o json | head`) closes the pipe; Node then
+// reports EPIPE as an unhandled 'error' event with a stack trace. The reader has all it
+// wanted, so end quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

@@ -14,6 +14,7 @@ const AREAS: Record<string, string> = {
   '2': 'ML2xxx — resource schemas',
   '3': 'ML3xxx — per-resource rules',
   '4': 'ML4xxx — cross-resource checks',
+  '5': 'ML5xxx — checks with a real Envoy',
 };
 
 export function renderDiagnosticsDoc(codes: readonly DiagnosticCodeInfo[] = DIAGNOSTIC_CODES): string {

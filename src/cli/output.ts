@@ -40,14 +40,22 @@ export function renderYaml(value: unknown): string {
   return yamlStringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-/** A diagnostic as JSON, keys in a fixed order, absent fields omitted. */
+/**
+ * A diagnostic as JSON, keys in a fixed order. Every key of the documented shape is always
+ * there (null when not applicable), so scripts can read `d.line` without checking for it;
+ * `related` only when the diagnostic names other places.
+ */
 export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
-  const out: Record<string, unknown> = { code: d.code, severity: d.severity, message: d.message };
-  if (d.file !== undefined) out.file = d.file;
-  if (d.line !== undefined) out.line = d.line;
-  if (d.column !== undefined) out.column = d.column;
-  if (d.field !== undefined) out.field = d.field;
-  if (d.resource !== undefined) out.resource = { kind: d.resource.kind, namespace: d.resource.namespace, name: d.resource.name };
+  const out: Record<string, unknown> = {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    file: d.file ?? null,
+    line: d.line ?? null,
+    column: d.column ?? null,
+    field: d.field ?? null,
+    resource: d.resource === undefined ? null : { kind: d.resource.kind, namespace: d.resource.namespace, name: d.resource.name },
+  };
   if (d.related !== undefined && d.related.length > 0) out.related = d.related;
   return out;
 }

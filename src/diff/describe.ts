@@ -18,12 +18,18 @@ export interface ClusterLabel {
   readonly subset: string;
 }
 
-/** Splits `outbound|<port>|<subset>|<fqdn>`; any other name is its own host. */
+/**
+ * Splits `outbound|<port>|<subset>|<fqdn>`; any other name is its own host. Only a
+ * Kubernetes service (`<name>.<ns>.svc.<domain>`) is shortened to its service name: an
+ * external host such as `api.example.com` is shown whole, since `api` would name nothing.
+ */
 export function parseClusterName(name: string): ClusterLabel {
   const parts = name.split('|');
   if (parts.length === 4 && parts[0] === 'outbound') {
     const host = parts[3] ?? '';
-    return { host, shortHost: host.split('.')[0] ?? host, port: parts[1] ?? '', subset: parts[2] ?? '' };
+    const labels = host.split('.');
+    const clusterLocal = labels.length >= 4 && labels[2] === 'svc';
+    return { host, shortHost: clusterLocal ? (labels[0] ?? host) : host, port: parts[1] ?? '', subset: parts[2] ?? '' };
   }
   return { host: name, shortHost: name, port: '', subset: '' };
 }

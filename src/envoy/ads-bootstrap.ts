@@ -2,6 +2,7 @@
 // xDS server (HTTP/2, as gRPC needs) and every dynamic resource fetched over that one
 // aggregated stream, SotW or Delta. Node metadata carries what the server maps to a view.
 import { isIP } from 'node:net';
+import { bootstrapRuntime } from './bootstrap-runtime.ts';
 
 export interface AdsBootstrapOptions {
   /** `host:port` of the xDS server. */
@@ -75,5 +76,6 @@ export function adsBootstrap(opts: AdsBootstrapOptions): Record<string, unknown>
         },
       ],
     },
+    layered_runtime: bootstrapRuntime(),
   };
 }

@@ -5,6 +5,7 @@
 // which Envoy reads as a JSON or YAML bootstrap file (`envoy -c file.json`).
 import type { Snapshot } from '../snapshot/types.ts';
 import { MESSAGE_NAMES } from '../snapshot/types.ts';
+import { bootstrapRuntime } from './bootstrap-runtime.ts';
 import { decodeToJson, type Json } from './proto-json.ts';
 
 type JsonObject = { [key: string]: Json };
@@ -45,6 +46,7 @@ export function staticBootstrap(snapshot: Snapshot, viewName: string, opts: Stat
       address: { socket_address: { address: opts.adminAddress ?? '127.0.0.1', port_value: opts.adminPort ?? 15000 } },
     },
     static_resources: { listeners, clusters },
+    layered_runtime: bootstrapRuntime(),
   };
 }
 

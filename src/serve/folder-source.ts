@@ -8,8 +8,9 @@
 // log-backed source has real, persisted generations and no such trick.
 import fs from 'node:fs';
 import { compile } from '../compile/index.ts';
-import { formatDiagnostic } from '../core/diagnostics.ts';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostics.ts';
 import { readFolder } from '../ingest/read-folder.ts';
+import type { Snapshot } from '../snapshot/types.ts';
 import type { Logger } from './logger.ts';
 import { ListenerSet, type ActiveSnapshot, type SnapshotListener, type SnapshotSource } from './snapshot-source.ts';
 
@@ -20,6 +21,11 @@ export interface FolderSourceOptions {
   readonly debounceMs?: number;
   /** First generation; default: seconds since the epoch. */
   readonly initialGeneration?: number;
+  /**
+   * A last check of each new valid snapshot before it is activated (`meshlog serve --envoy`
+   * runs it through a real Envoy). Any error keeps the previous snapshot, as invalid config does.
+   */
+  readonly verify?: (snapshot: Snapshot) => Promise<readonly Diagnostic[]>;
 }
 
 export type CompileAttempt =
@@ -118,6 +124,25 @@ export class FolderSnapshotSource implements SnapshotSource {
     }
     if (this.#active && this.#active.snapshot.contentHash === result.snapshot.contentHash) {
       return { ok: true, active: this.#active, changed: false };
+    }
+    if (this.#opts.verify) {
+      let found: readonly Diagnostic[];
+      try {
+        found = await this.#opts.verify(result.snapshot);
+      } catch (err) {
+        // Unproven is not served: the check exists so that nothing unchecked reaches a proxy.
+        log.error('pre-serve check failed; keeping the previous snapshot', { error: String((err as Error).stack ?? err) });
+        return { ok: false, reason: `pre-serve check failed: ${(err as Error).message}` };
+      }
+      if (hasErrors(found)) {
+        const errors = found.filter((d) => d.severity === 'error');
+        log.error('config rejected by the pre-serve check; not served, keeping the previous snapshot', {
+          errors: errors.length,
+          diagnostics: errors.slice(0, 50).map(formatDiagnostic),
+        });
+        return { ok: false, reason: `${errors.length} error(s) from the pre-serve check` };
+      }
+      if (this.#closed) return { ok: false, reason: 'closed while checking' };
     }
     // Never reuse or go below a generation already handed out, even if the clock stepped back.
     const generation = Math.max(this.#nextGeneration, (this.#active?.generation ?? 0) + 1);

@@ -90,6 +90,38 @@ describe('meshlog compile', () => {
     expect(res.stderr).toContain(`wrote ${files.length} bootstrap`);
   });
 
+  it('--bootstrap-dir where no folder can be made exits 3 promptly with the reason', async () => {
+    // /proc refuses mkdir with ENOENT: a recursive mkdir retried that forever.
+    for (const dir of ['/proc/meshlog-nope', '/proc/meshlog-nope/deeper', path.join(tmp, 'mesh/services/reviews.yaml/x')]) {
+      const started = Date.now();
+      const res = await runCli(['compile', 'mesh', '--bootstrap-dir', dir], tmp);
+      expect(res.code, dir).toBe(3);
+      expect(res.stderr, dir).toContain(`cannot write bootstraps to ${dir}`);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+    expect(fs.existsSync(path.join(tmp, 'mesh/services/reviews.yaml'))).toBe(true);
+  });
+
+  it('a route regex of RE2 program size ~200 loads in a real Envoy from the written bootstrap', async () => {
+    // Envoy's built-in limit is 100 (re2.max_program_size.error_level); the bootstrap raises it.
+    const vs = MESH['routing/reviews.yaml']!.replace(
+      '    - route:\n',
+      '    - match:\n        - uri: { regex: "^/api/v[0-9]+/users/[a-zA-Z0-9]{1,64}$" }\n      route:\n',
+    );
+    expect(vs).toContain('regex:');
+    fs.mkdirSync(path.join(tmp, 'regex/routing'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'regex/routing/reviews.yaml'), vs);
+    fs.mkdirSync(path.join(tmp, 'regex/services'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'regex/services/reviews.yaml'), MESH['services/reviews.yaml']!);
+    const dir = path.join(tmp, 'regex-bootstraps');
+    const res = await runCli(['compile', 'regex', '--bootstrap-dir', dir, '--admin-port', '0', '--view', 'sidecar~shop'], tmp);
+    expect(res.code, res.stderr).toBe(0);
+    const file = path.join(dir, 'sidecar~shop.yaml');
+    expect(fs.readFileSync(file, 'utf8')).toContain('users/[a-zA-Z0-9]{1,64}');
+    const result = validateConfig(file);
+    expect(result.ok, result.output).toBe(true);
+  });
+
   it('invalid config: diagnostics on stderr, nothing on stdout, exit 1', async () => {
     const res = await runCli(['compile', 'broken', '-o', 'json'], tmp);
     expect(res.code).toBe(1);

@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.ts';
 import { createRepo, type TestRepo } from '../support/git-repo.ts';
-import { ROOT, runCli, spawnCli } from './run-cli.ts';
+import { BIN, ROOT, runCli, spawnCli } from './run-cli.ts';
 
 let repo: TestRepo;
 let tmp: string;
@@ -89,5 +90,14 @@ describe('meshlog (top level)', () => {
     expect(version.stderr).not.toMatch(/ExperimentalWarning/);
     expect(spawnCli(['frobnicate']).code).toBe(2);
     expect(spawnCli(['validate', path.join(tmp, 'absent')]).code).toBe(3);
+  });
+
+  it('output piped to a reader that stops early (| head) ends quietly, no EPIPE stack trace', () => {
+    // The config dump of the template is ~100 KB, more than a pipe buffers, so the writer
+    // is still writing when `head` exits.
+    const script = `set -o pipefail; "${process.execPath}" "${BIN}" compile config-repo-template -o json 2>"${tmp}/epipe.err" | head -c 10 >/dev/null`;
+    const res = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(fs.readFileSync(path.join(tmp, 'epipe.err'), 'utf8')).not.toMatch(/EPIPE|Error|node:/);
+    expect(res.status).toBe(0);
   });
 });

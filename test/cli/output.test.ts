@@ -34,9 +34,19 @@ describe('CLI output helpers', () => {
     expect(summarizeDiagnostics(diags.slice(0, 1))).toBe('1 error, 0 warnings');
   });
 
-  it('renders diagnostics as JSON with a fixed key order and no absent fields', () => {
-    expect(Object.keys(diagnosticJson(diags[1]!))).toEqual(['code', 'severity', 'message', 'file', 'line', 'column', 'resource', 'related']);
-    expect(diagnosticJson({ code: 'ML0001', severity: 'error', message: 'm' })).toEqual({ code: 'ML0001', severity: 'error', message: 'm' });
+  it('renders diagnostics as JSON with a fixed key order, null for what does not apply', () => {
+    expect(Object.keys(diagnosticJson(diags[1]!))).toEqual(['code', 'severity', 'message', 'file', 'line', 'column', 'field', 'resource', 'related']);
+    expect(diagnosticJson(diags[1]!).field).toBeNull();
+    expect(diagnosticJson({ code: 'ML0001', severity: 'error', message: 'm' })).toEqual({
+      code: 'ML0001',
+      severity: 'error',
+      message: 'm',
+      file: null,
+      line: null,
+      column: null,
+      field: null,
+      resource: null,
+    });
   });
 
   it('renders kubectl-style tables and unfolded YAML', () => {

@@ -55,6 +55,10 @@ describe('meshlog validate', () => {
     expect(typo!.column).toEqual(expect.any(Number));
     expect(String(typo!.field)).toMatch(/^spec\.http\[0\]\.route\[1\]/);
     expect(typo!.resource).toEqual({ kind: 'VirtualService', namespace: 'shop', name: 'reviews' });
+    // Every diagnostic has the whole documented shape, null where a key does not apply.
+    for (const d of out.diagnostics) {
+      expect(Object.keys(d).slice(0, 8)).toEqual(['code', 'severity', 'message', 'file', 'line', 'column', 'field', 'resource']);
+    }
   });
 
   it('the table output names file:line:col from the user\'s directory, then the summary', async () => {

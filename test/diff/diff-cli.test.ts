@@ -40,7 +40,8 @@ describe('meshlog diff', () => {
     const r = await runCli(['diff', base, canary, '--repo', repo.dir]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`${base} (${base.slice(0, 7)}) → ${canary} (${canary.slice(0, 7)})`);
+    // A commit id is named once, as its short form.
+    expect(r.stdout.split('\n')[0]).toBe(`${base.slice(0, 7)} → ${canary.slice(0, 7)}`);
     expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
     expect(r.stdout).toContain('~ views sidecar, sidecar~shop');
     expect(r.stdout).toContain('+ vs/shop/reviews/http/0/match/0 [header end-user=jason]: forward to reviews v2 100%');
@@ -51,6 +52,10 @@ describe('meshlog diff', () => {
     const r = await runCli(['diff', 'HEAD~3', 'HEAD~2'], repo.dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
+    const md = await runCli(['diff', 'HEAD~3', canary.slice(0, 10), '-o', 'markdown'], repo.dir);
+    expect(md.stdout.split('\n')[0]).toBe(`### meshlog diff HEAD~3 (${base.slice(0, 7)}) → ${canary.slice(0, 7)}`);
+    const full = await runCli(['diff', base, canary, '--repo', repo.dir, '-o', 'markdown']);
+    expect(full.stdout.split('\n')[0]).toBe(`### meshlog diff ${base.slice(0, 7)} → ${canary.slice(0, 7)}`);
   });
 
   it('prints "No routing changes" when files moved but routing did not', async () => {

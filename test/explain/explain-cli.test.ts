@@ -54,6 +54,16 @@ describe('meshlog explain', () => {
     expect(scoped.stdout).toContain('header x-fault is absent (rule: x-fault=abort)');
   });
 
+  it('defaults to the sidecar view of MeshConfig\'s defaultNamespace, where short names resolve', async () => {
+    // The template's MeshConfig says defaultNamespace: bookinfo; `reviews` is bookinfo's service.
+    const template = path.join(import.meta.dirname, '../../config-repo-template');
+    const r = await runCli(['explain', '-r', 'GET http://reviews:9080/x', template]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('View:         sidecar~bookinfo');
+    expect(r.stdout).not.toContain('404');
+    expect(r.stdout).toMatch(/reviews:9080 v1\s+90%/);
+  });
+
   it('simulates a gateway named as --gateway ns/name', async () => {
     const r = await runCli(['explain', '-r', 'GET http://x.beta.example.com:8080/', '--gateway', 'shop/shop-gateway', FIXTURE]);
     expect(r.code).toBe(0);

@@ -225,6 +225,14 @@ describe('explanation', () => {
     expect(renderExplanationText(e)).toContain('(no endpoints: Envoy answers 503, no healthy upstream)');
   });
 
+  it('names an external host in full and shortens only cluster-local services', () => {
+    const api = 'outbound|80||api.example.com';
+    const e = run([route('r', { action: forward([api, 1], [V1, 1]) })], 'GET http://reviews:9080/');
+    const text = renderExplanationText(e);
+    expect(text).toMatch(/^ {2}api\.example\.com:80 +50%/m);
+    expect(text).toMatch(/^ {2}reviews:9080 v1 +50%/m);
+  });
+
   it('reports a direct response', () => {
     const e = run([route('d', { action: { kind: 'direct_response', status: 418, body: 'teapot' } })], 'GET http://reviews:9080/');
     expect(e.outcome).toEqual({ kind: 'direct_response', status: 418, body: 'teapot' });

@@ -5,18 +5,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compile } from '../../compile/index.ts';
+import { hasErrors } from '../../core/diagnostics.ts';
 import { configDump } from '../../envoy/config-dump.ts';
 import { staticBootstrap } from '../../envoy/static-bootstrap.ts';
 import type { Snapshot } from '../../snapshot/types.ts';
 import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo } from '../command.ts';
+import { ensureDir } from '../ensure-dir.ts';
 import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec, readInput, reportInputError } from '../input.ts';
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 import { snapshotSummary } from '../snapshot-summary.ts';
+import { ENVOY_FLAG, chooseEnvoy, envoyHelp } from '../../verify/envoy-option.ts';
+import { verifyWithEnvoy } from '../../verify/envoy-verify.ts';
 
 const FLAGS = {
   ...OUTPUT_FLAG,
   ...INPUT_FLAGS,
+  ...ENVOY_FLAG,
   view: { type: 'string' },
   'bootstrap-dir': { type: 'string' },
   'admin-port': { type: 'string' },
@@ -40,12 +45,13 @@ Flags:
       --bootstrap-dir DIR  Also write one static Envoy bootstrap per view to DIR/<view>.yaml;
                            run one with "envoy -c DIR/<view>.yaml"
       --admin-port N       Admin port in the written bootstraps (default 15000)
+${envoyHelp(27)}
 
 Diagnostics (warnings, or errors when the config is invalid) go to stderr, so the
 output on stdout stays machine-readable.
 
 Exit codes: 0 compiled, 1 invalid config, 2 bad command line, 3 input unavailable
-            (or the bootstrap folder cannot be written).
+            (or the bootstrap folder cannot be written, or --envoy is not a binary).
 
 Examples:
   meshlog compile config/
@@ -65,19 +71,32 @@ Examples:
       return usageError(io, 'compile', `--admin-port must be a port number (0-65535), not "${adminPortText}"`);
     }
 
+    const envoy = chooseEnvoy(args.string('envoy'), io.env, io.cwd);
+    if (!envoy.ok) {
+      io.stderr(`Error: ${envoy.message}\n`);
+      return EXIT.unavailable;
+    }
+
     const input = await readInput(spec.spec, io);
     if (!input.ok) {
       reportInputError(io, input.error);
       return input.exit;
     }
     const result = compile(input.bundle);
-    const printable = result.diagnostics.filter((d) => d.severity !== 'info');
-    if (!result.valid || !result.snapshot) {
-      io.stderr(renderDiagnostics(result.diagnostics, { pathPrefix: displayPrefix(spec.spec) }));
+    let diagnostics = result.diagnostics;
+    let valid = result.valid;
+    if (valid && result.snapshot && envoy.envoyPath !== undefined) {
+      const fromEnvoy = await verifyWithEnvoy(result.snapshot, { envoyPath: envoy.envoyPath });
+      diagnostics = [...diagnostics, ...fromEnvoy];
+      valid = !hasErrors(fromEnvoy);
+    }
+    const printable = diagnostics.filter((d) => d.severity !== 'info');
+    if (!valid || !result.snapshot) {
+      io.stderr(renderDiagnostics(diagnostics, { pathPrefix: displayPrefix(spec.spec) }));
       io.stderr(`${describeInput(spec.spec, input.bundle.commit)}: INVALID, nothing compiled\n`);
       return EXIT.invalid;
     }
-    if (printable.length > 0) io.stderr(renderDiagnostics(result.diagnostics, { pathPrefix: displayPrefix(spec.spec) }));
+    if (printable.length > 0) io.stderr(renderDiagnostics(diagnostics, { pathPrefix: displayPrefix(spec.spec) }));
 
     let snapshot: Snapshot = result.snapshot;
     const viewName = args.string('view');
@@ -100,8 +119,12 @@ Examples:
 };
 
 function writeBootstraps(io: CliIo, snapshot: Snapshot, dir: string, adminPort: number | undefined): boolean {
+  const made = ensureDir(dir);
+  if (!made.ok) {
+    io.stderr(`Error: cannot write bootstraps to ${dir}: ${made.message}\n`);
+    return false;
+  }
   try {
-    fs.mkdirSync(dir, { recursive: true });
     for (const view of snapshot.views) {
       const file = path.join(dir, `${view.name}.yaml`);
       fs.writeFileSync(file, renderYaml(staticBootstrap(snapshot, view.name, adminPort === undefined ? {} : { adminPort })));

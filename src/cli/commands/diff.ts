@@ -96,7 +96,7 @@ async function compileSide(spec: InputSpec, io: CliIo): Promise<{ ir: MeshIR; la
     reportInputError(io, input.error);
     return input.exit;
   }
-  const label = spec.kind === 'git' ? `${spec.rev}${input.bundle.commit ? ` (${input.bundle.commit.slice(0, 7)})` : ''}` : spec.path;
+  const label = spec.kind === 'git' ? revisionLabel(spec.rev, input.bundle.commit) : spec.path;
   const result = compile(input.bundle);
   if (!result.valid || !result.ir) {
     io.stderr(`${describeInput(spec, input.bundle.commit)} is invalid:\n`);
@@ -104,4 +104,14 @@ async function compileSide(spec: InputSpec, io: CliIo): Promise<{ ir: MeshIR; la
     return EXIT.invalid;
   }
   return { ir: result.ir, label };
+}
+
+/**
+ * A revision named once: `main (1a2b3c4)`, or just `1a2b3c4` when the revision given is
+ * itself a commit id (full or abbreviated), which would otherwise appear twice.
+ */
+export function revisionLabel(rev: string, commit: string | null): string {
+  if (!commit) return rev;
+  const short = commit.slice(0, 7);
+  return /^[0-9a-f]{4,64}$/i.test(rev) && commit.startsWith(rev.toLowerCase()) ? short : `${rev} (${short})`;
 }

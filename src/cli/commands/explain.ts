@@ -36,8 +36,9 @@ Flags:
   -r, --request TEXT   The request: method, http(s) URL (port 80/443 when omitted), and any
                        number of -H name:value headers; quote values with spaces
                        ("-H 'x-note: a b'"); -H host:NAME sets the Host header
-      --view NAME      The view to simulate (default: the default sidecar view), e.g.
-                       sidecar~bookinfo or gateway~bookinfo~bookinfo-gateway
+      --view NAME      The view to simulate, e.g. sidecar~bookinfo or
+                       gateway~bookinfo~bookinfo-gateway (default: the sidecar view of
+                       MeshConfig's defaultNamespace, else the default sidecar view)
       --gateway NS/NAME  Shorthand for the view of a Gateway resource
   -o, --output FORMAT  table (default), json or yaml
 

@@ -10,12 +10,15 @@ import { stderrLogger, type Logger } from '../../serve/logger.ts';
 import { startXdsServer, type XdsServer } from '../../serve/xds-server.ts';
 import { parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
+import { ENVOY_FLAG, chooseEnvoy, envoyHelp } from '../../verify/envoy-option.ts';
+import { verifyWithEnvoy } from '../../verify/envoy-verify.ts';
 
 const FLAGS = {
   config: { type: 'string' },
   xds: { type: 'string' },
   http: { type: 'string' },
   replica: { type: 'string' },
+  ...ENVOY_FLAG,
 } as const;
 
 export interface ServeOptions {
@@ -24,6 +27,8 @@ export interface ServeOptions {
   readonly http: { readonly host: string; readonly port: number };
   readonly replicaId?: string;
   readonly logger: Logger;
+  /** Envoy binary that must accept each new snapshot before it is served (`--envoy`). */
+  readonly envoyPath?: string;
 }
 
 export interface RunningReplica {
@@ -36,7 +41,12 @@ export interface RunningReplica {
 
 /** Starts a folder-backed replica in-process (what `meshlog serve` runs). */
 export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
-  const source = new FolderSnapshotSource({ folder: opts.configDir, logger: opts.logger });
+  const envoyPath = opts.envoyPath;
+  const source = new FolderSnapshotSource({
+    folder: opts.configDir,
+    logger: opts.logger,
+    ...(envoyPath !== undefined ? { verify: (snapshot) => verifyWithEnvoy(snapshot, { envoyPath }) } : {}),
+  });
   await source.start();
   let xds: XdsServer;
   try {
@@ -89,11 +99,14 @@ Flags:
   --http HOST:PORT     HTTP listen address for /api/proxies, /healthz, /readyz, /metrics
                        (default 127.0.0.1:8080; port 0 = any)
   --replica ID         name of this replica in status (default <hostname>-<pid>)
+${envoyHelp(23, 2)}
+                       (a new snapshot Envoy rejects is logged and not served)
 
 Prints the bound addresses on stdout; logs (JSON lines) go to stderr. Stops gracefully on
 SIGINT/SIGTERM. Point Envoy at it with 'meshlog bootstrap'; watch it with 'meshlog status'.
 
-Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or a port in use.`,
+Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing, a port in use or
+            --envoy not a binary.`,
   async run(argv, io) {
     const parsed = parseFlags(argv, FLAGS, 0);
     if (!parsed.ok) return usageError(io, 'serve', parsed.message);
@@ -104,6 +117,11 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or a port in
     if (!xds.ok) return usageError(io, 'serve', `--xds: ${xds.message}`);
     const http = parseServerAddress(args.string('http') ?? '127.0.0.1:8080', true);
     if (!http.ok) return usageError(io, 'serve', `--http: ${http.message}`);
+    const envoy = chooseEnvoy(args.string('envoy'), io.env, io.cwd);
+    if (!envoy.ok) {
+      io.stderr(`Error: ${envoy.message}\n`);
+      return EXIT.unavailable;
+    }
     const dir = configDir.startsWith('/') ? configDir : `${io.cwd}/${configDir}`;
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       io.stderr(`Error: config folder ${configDir} does not exist\n`);
@@ -118,6 +136,7 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or a port in
         xds: { host: xds.host, port: xds.port },
         http: { host: http.host, port: http.port },
         ...(replicaId ? { replicaId } : {}),
+        ...(envoy.envoyPath !== undefined ? { envoyPath: envoy.envoyPath } : {}),
         logger: stderrLogger,
       });
     } catch (err) {

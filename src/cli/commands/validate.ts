@@ -6,8 +6,10 @@ import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec, readInput, reportInputError } from '../input.ts';
 import { chooseFormat, diagnosticJson, renderDiagnostics, renderJson } from '../output.ts';
+import { ENVOY_FLAG, chooseEnvoy, envoyHelp } from '../../verify/envoy-option.ts';
+import { verifyWithEnvoy } from '../../verify/envoy-verify.ts';
 
-const FLAGS = { ...OUTPUT_FLAG, ...INPUT_FLAGS, verbose: { type: 'boolean', short: 'v' } } as const;
+const FLAGS = { ...OUTPUT_FLAG, ...INPUT_FLAGS, ...ENVOY_FLAG, verbose: { type: 'boolean', short: 'v' } } as const;
 
 export const command: CliCommand = {
   name: 'validate',
@@ -24,15 +26,17 @@ ${INPUT_HELP}
 Flags:
   -o, --output FORMAT  table (default) or json
   -v, --verbose        Also print info notes (e.g. skipped Kubernetes kinds)
+${envoyHelp(23)}
 
 Output:
   table: one line per problem, "file:line:col: severity CODE: message [field]", then a
          summary such as "2 errors, 1 warning".
   json:  {"valid": bool, "diagnostics": [{code, severity, message, file, line, column,
-         field, resource: {kind, namespace, name}, related}]} (absent fields omitted).
+         field, resource: {kind, namespace, name}, related}]} (null when not applicable;
+         related only when there are other places).
 
 Exit codes: 0 valid (warnings allowed), 1 errors found, 2 bad command line,
-            3 folder, repository or revision unavailable.
+            3 folder, repository or revision unavailable (or the --envoy binary).
 
 Examples:
   meshlog validate config/
@@ -45,6 +49,11 @@ Examples:
     if (!format.ok) return usageError(io, 'validate', format.message);
     const spec = inputSpec(args);
     if (!spec.ok) return usageError(io, 'validate', spec.message);
+    const envoy = chooseEnvoy(args.string('envoy'), io.env, io.cwd);
+    if (!envoy.ok) {
+      io.stderr(`Error: ${envoy.message}\n`);
+      return EXIT.unavailable;
+    }
 
     const input = await readInput(spec.spec, io);
     if (!input.ok) {
@@ -52,14 +61,21 @@ Examples:
       return input.exit;
     }
     const result = compile(input.bundle);
-    const valid = result.valid && !hasErrors(result.diagnostics);
+    let diagnostics = result.diagnostics;
+    let valid = result.valid && !hasErrors(diagnostics);
+    // Envoy only sees config that passed meshlog's own rules: those give better locations.
+    if (valid && result.snapshot && envoy.envoyPath !== undefined) {
+      const fromEnvoy = await verifyWithEnvoy(result.snapshot, { envoyPath: envoy.envoyPath });
+      diagnostics = [...diagnostics, ...fromEnvoy];
+      valid = !hasErrors(fromEnvoy);
+    }
 
     if (format.format === 'json') {
-      io.stdout(renderJson({ valid, diagnostics: result.diagnostics.map(diagnosticJson) }));
+      io.stdout(renderJson({ valid, diagnostics: diagnostics.map(diagnosticJson) }));
     } else {
       const label = describeInput(spec.spec, input.bundle.commit);
       const files = input.bundle.files.length;
-      io.stdout(renderDiagnostics(result.diagnostics, { verbose: args.bool('verbose'), pathPrefix: displayPrefix(spec.spec) }));
+      io.stdout(renderDiagnostics(diagnostics, { verbose: args.bool('verbose'), pathPrefix: displayPrefix(spec.spec) }));
       io.stdout(`${label}: ${valid ? 'valid' : 'INVALID'} (${files} config file${files === 1 ? '' : 's'} read)\n`);
     }
     return valid ? EXIT.ok : EXIT.invalid;

@@ -32,6 +32,8 @@ export interface IrSettings {
   readonly connectTimeoutMs: number; // Istio default 10s
   /** Address sidecar/gateway listeners bind to (default 0.0.0.0). */
   readonly bindAddress: string;
+  /** MeshConfig's defaultNamespace (default `default`); explain simulates its sidecar view by default. */
+  readonly defaultNamespace?: string;
 }
 
 // ---------------------------------------------------------------- clusters
@@ -157,7 +159,7 @@ export interface IrVirtualHost {
 }
 
 export interface IrRoute {
-  /** Stable name derived from the source: `vs/<ns>/<name>/http/<i>/match/<j>` or `default/<host>`. */
+  /** Stable name derived from the source: `vs/<ns>/<name>/http/<rule name, else i>/match/<j>` or `default/<host>`. */
   readonly name: string;
   readonly match: IrMatch;
   readonly action: IrRouteAction;

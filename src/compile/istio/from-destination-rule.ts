@@ -87,7 +87,7 @@ function reportConflicts(host: string, list: readonly LoadedDr[], diagnostics: D
   const namespaces = new Set(list.map((d) => d.metadata.namespace));
   for (const self of list) {
     const others = list.filter((d) => d !== self);
-    const names = others.map((o) => describe(o)).join(', ');
+    const names = others.map((o) => describe(o, ['spec', 'host'])).join(', '); // the related locations
     const where = { ...at(self, ['spec', 'host']), related: others.map((o) => relatedOf(o, ['spec', 'host'])) };
     if (namespaces.size > 1) {
       diagnostics.push(
@@ -119,7 +119,7 @@ function reportConflicts(host: string, list: readonly LoadedDr[], diagnostics: D
         [prev.dr, prev.index, dr, index],
       ] as const) {
         diagnostics.push(
-          diagnostic('ML4012', `subset "${s.name}" of host ${host} is also defined by ${describe(b, ['spec', 'subsets', bi])}`, {
+          diagnostic('ML4012', `subset "${s.name}" of host ${host} is also defined by ${describe(b, ['spec', 'subsets', bi, 'name'])}`, {
             ...at(a, ['spec', 'subsets', ai, 'name']),
             related: [relatedOf(b, ['spec', 'subsets', bi, 'name'])],
           }),

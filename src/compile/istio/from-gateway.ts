@@ -1,8 +1,9 @@
 // Gateways → their servers (index) and one view each: `gateway~<ns>~<name>`, selected by the
 // Gateway's selector. Per HTTP server port: a listener, a route table `http.<port>`, and one
 // virtual host per (VirtualService host × server host) that match, named after the more
-// specific of the two. A server with `tls.httpsRedirect` answers every host with a 301 to
-// https. HTTPS/TLS/TCP servers are not compiled yet (ML4018).
+// specific of the two; VirtualServices with the same host are merged. A server with
+// `tls.httpsRedirect` answers every host with a 301 to https. HTTPS/TLS/TCP servers are
+// not compiled yet (ML4018).
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
@@ -13,7 +14,7 @@ import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContex
 import { gatewayRouteTableName, gatewayViewName, listenerName, virtualHostName } from './names.ts';
 import { isHttpProtocol, normalizeProtocol } from './protocols.ts';
 import { uniqueDomains } from './views.ts';
-import { at, cmp } from './where.ts';
+import { at, cmp, compareResources } from './where.ts';
 
 export type LoadedGateway = Loaded<'Gateway', GatewaySpec>;
 
@@ -108,8 +109,9 @@ export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: Ro
   const tables: IrRouteTable[] = [];
   for (const port of ports) {
     // Candidates per virtual host name; the most specific VirtualService host wins
-    // (`bookinfo.example.com` over `*`), as in Istio. Equal ones are ML4006.
-    const candidates = new Map<string, { vs: LoadedVs; vsHost: string; host: string; redirect: boolean }>();
+    // (`bookinfo.example.com` over `*`), as in Istio. VirtualServices with the very same
+    // host are merged, as Istio does on gateways: their rules concatenated in mergeOrder.
+    const candidates = new Map<string, { vss: LoadedVs[]; vsHost: string; host: string; redirect: boolean }>();
     for (const server of info.servers.filter((s) => s.supported && s.port === port)) {
       for (const vs of bound) {
         for (const raw of vs.spec.hosts ?? []) {
@@ -119,15 +121,19 @@ export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: Ro
             const host = moreSpecific(sh.host, vsHost);
             const name = virtualHostName(host, port);
             const prev = candidates.get(name);
+            if (prev && prev.vsHost === vsHost) {
+              if (!prev.vss.includes(vs)) prev.vss.push(vs);
+              continue;
+            }
             if (prev && specificity(prev.vsHost) >= specificity(vsHost)) continue;
-            candidates.set(name, { vs, vsHost, host, redirect: server.httpsRedirect });
+            candidates.set(name, { vss: [vs], vsHost, host, redirect: server.httpsRedirect });
           }
         }
       }
     }
     const vhosts: IrVirtualHost[] = [];
     for (const [name, c] of candidates) {
-      const routes = c.redirect ? [httpsRedirect(c.host)] : vsRoutes(c.vs, port, scope, ctx);
+      const routes = c.redirect ? [httpsRedirect(c.host)] : mergeOrder(c.vss).flatMap((vs) => vsRoutes(vs, port, scope, ctx));
       if (routes.length > 0) vhosts.push({ name, domains: gatewayDomains(c.host, port), routes });
     }
     tables.push({ name: gatewayRouteTableName(port), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
@@ -148,6 +154,14 @@ export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: Ro
     routeTables: tables,
     clusterNames: [...ctx.refs.keys()].sort(), // default sort = code-unit order, as cmp
   };
+}
+
+/**
+ * The order merged VirtualServices' rules are concatenated in. Istio uses creation time,
+ * which a repository does not have; (namespace, name) is the stable stand-in (ML4021 says so).
+ */
+export function mergeOrder(vss: readonly LoadedVs[]): LoadedVs[] {
+  return [...vss].sort(compareResources);
 }
 
 /** Exact hosts beat wildcards; longer wildcards beat shorter ones. */

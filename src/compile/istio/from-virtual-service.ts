@@ -1,15 +1,15 @@
 // VirtualService http rules → IrRoutes for one virtual host (a host and port, seen by one
 // scope: the sidecars of a namespace, or one gateway). Rules keep their order; each match
-// entry becomes one route (`vs/<ns>/<name>/http/<i>/match/<j>`), a rule without match one
-// catch-all route. Entries that do not apply here (another port, another gateway, another
-// source namespace) are left out, and a rule left with no entry is skipped.
+// entry becomes one route (`vs/<ns>/<name>/http/<rule name, else i>/match/<j>`), a rule
+// without match one catch-all route. Entries that do not apply here (another port, another
+// gateway, another source namespace) are left out, and a rule left with no entry is skipped.
 import type { IrForward, IrRoute, IrRouteAction } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { Destination, HttpMatchRequest, HttpRoute, VirtualServiceSpec } from '../schema/index.ts';
 import { durationToWholeMs } from '../schema/index.ts';
 import { resolveHost } from './hosts.ts';
 import { toIrMatch } from './match.ts';
-import { clusterName, vsRouteName } from './names.ts';
+import { clusterName, ruleSegments, vsRouteName } from './names.ts';
 import type { Registry } from './registry.ts';
 import { toCors, toDirectResponse, toFault, toHeaderOps, toRedirect, toRetry } from './route-parts.ts';
 import type { FrontSettings } from './settings.ts';
@@ -99,6 +99,7 @@ export function vsRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteCon
 function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {
   const routes: IrRoute[] = [];
   const { namespace, name } = vs.metadata;
+  const segments = ruleSegments(vs.spec.http ?? []);
   (vs.spec.http ?? []).forEach((rule, i) => {
     const entries: (HttpMatchRequest | undefined)[] = rule.match?.length ? rule.match : [undefined];
     // Everything but the match is the rule's: built once, shared by its match entries.
@@ -117,7 +118,7 @@ function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteConte
           source: sourceOf(vs, ['spec', 'http', i]),
         };
       }
-      routes.push({ name: vsRouteName(namespace, name, i, j), match: toIrMatch(m), ...shared });
+      routes.push({ name: vsRouteName(namespace, name, segments[i] ?? String(i), j), match: toIrMatch(m), ...shared });
     });
   });
   return routes;

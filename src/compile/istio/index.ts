@@ -13,6 +13,7 @@ import { loadResources, type LoadedResources } from '../parse/load-resources.ts'
 import type { CheckContext } from './checks/context.ts';
 import { checkDestinations } from './checks/destinations.ts';
 import { checkGateways } from './checks/gateways.ts';
+import { checkRuleNames } from './checks/rule-names.ts';
 import { checkRuleOrder } from './checks/rule-order.ts';
 import { checkVirtualServiceConflicts } from './checks/virtual-service-conflicts.ts';
 import { buildCluster, serviceClusterRefs } from './clusters.ts';
@@ -55,6 +56,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   const ctx: CheckContext = { settings, resources: res, registry, drs, gateways, diagnostics };
   checkDestinations(ctx);
   checkRuleOrder(ctx);
+  checkRuleNames(ctx);
   checkGateways(ctx);
   checkVirtualServiceConflicts(ctx, meshVss, namespaces);
   if (hasErrors(diagnostics)) return { diagnostics };

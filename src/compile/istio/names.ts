@@ -7,9 +7,30 @@ export function clusterName(host: string, port: number, subset = ''): string {
   return `outbound|${port}|${subset}|${host}`;
 }
 
-/** Route name for match `j` of http rule `i` of a VirtualService (a rule without match uses j = 0). */
-export function vsRouteName(namespace: string, name: string, rule: number, match: number): string {
+/**
+ * Route name for match `j` of an http rule of a VirtualService (a rule without match uses
+ * j = 0); `rule` is the rule's segment from ruleSegments.
+ */
+export function vsRouteName(namespace: string, name: string, rule: string, match: number): string {
   return `vs/${namespace}/${name}/http/${rule}/match/${match}`;
+}
+
+/**
+ * The rule part of each rule's route names: its `name:` when it has one (as Istio names
+ * routes after it, and so inserting a rule does not rename the routes after it in a diff),
+ * else its index. A name already taken (a repeated name, ML4022, or a name equal to an
+ * earlier unnamed rule's index) falls back to the index, then to the index with `~`s:
+ * every rule gets a distinct part, decided in rule order only.
+ */
+export function ruleSegments(rules: readonly { readonly name?: string | undefined }[]): string[] {
+  const used = new Set<string>();
+  return rules.map((rule, i) => {
+    let segment = rule.name !== undefined && rule.name !== '' ? rule.name : String(i);
+    if (used.has(segment)) segment = String(i);
+    while (used.has(segment)) segment += '~';
+    used.add(segment);
+    return segment;
+  });
 }
 
 /** The route a host gets on sidecars when no VirtualService claims it. */

@@ -91,14 +91,14 @@ function reportDuplicates(byHost: Map<string, RegistryService[]>, diagnostics: D
       // Both visible to someone at once: everyone, or a shared namespace.
       if (!overlap(first.visibility, other.visibility)) continue;
       const msg = (self: RegistryService, peer: RegistryService, used: boolean) =>
-        `host ${host} is defined by ${describe(self.origin)} and by ${describe(peer.origin)}; ` +
+        `host ${host} is defined by ${describe(self.origin, hostPath(self))} and by ${describe(peer.origin, hostPath(peer))}; ` +
         (used ? 'this one is used' : 'this one is ignored');
       for (const [self, peer, used] of [
         [first, other, true],
         [other, first, false],
       ] as const) {
         diagnostics.push(
-          diagnostic('ML4016', msg(self, peer, used), { ...at(self.origin, hostPath(self)), related: [relatedOf(peer.origin)] }),
+          diagnostic('ML4016', msg(self, peer, used), { ...at(self.origin, hostPath(self)), related: [relatedOf(peer.origin, hostPath(peer))] }),
         );
       }
     }

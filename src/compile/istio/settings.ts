@@ -22,6 +22,7 @@ export function settingsFrom(spec: MeshConfigSpec | undefined): FrontSettings {
       trustDomain: mc.trustDomain,
       connectTimeoutMs: durationToWholeMs(d.connectTimeout) ?? 10_000,
       bindAddress: mc.listeners.bindAddress,
+      defaultNamespace: mc.defaultNamespace,
     },
     strictHosts: mc.strictHosts,
     defaultTimeoutMs: d.timeout === undefined ? 0 : (durationToWholeMs(d.timeout) ?? 0),

@@ -10,8 +10,13 @@ export const LIMITS = {
   maxPrescanDepth: 500,
   /** Documents across the whole repository. */
   maxDocuments: 50_000,
-  /** Alias expansions per document (yaml's default; defeats "billion laughs"). */
-  maxAliasCount: 100,
+  /**
+   * Nodes that YAML aliases may add to a document when expanded (alias-budget.ts; defeats
+   * "billion laughs" while letting a route be reused a few hundred times).
+   */
+  maxAliasExpansion: 100_000,
+  /** yaml's own alias count limit, a backstop behind maxAliasExpansion. */
+  maxAliasCount: 100_000,
   /** Errors reported per file before the rest of that file's YAML errors are summarised. */
   maxErrorsPerFile: 50,
 } as const;

@@ -7,12 +7,14 @@ import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
 import { DEFAULT_MESH_CONFIG, DOCUMENT_SCHEMAS, type SupportedKind } from '../schema/index.ts';
 import { validateResource } from '../validate/index.ts';
+import { limitDiagnostics } from './cap-diagnostics.ts';
 import { classify } from './classify.ts';
 import { decodeSourceFile } from './decode-file.ts';
 import { LIMITS } from './limits.ts';
+import { expandListDocuments, withFieldPrefix } from './list-items.ts';
 import { schemaDiagnostics } from './schema-diagnostics.ts';
 import type { AnyLoaded, FieldPath, LineColumn, LoadResult, LoadedMeshConfig, LoadedResources } from './types.ts';
-import { parseYamlFile, type YamlDocument } from './yaml-documents.ts';
+import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
 
 export type { AnyLoaded, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
 
@@ -68,7 +70,8 @@ export function loadResources(files: readonly SourceFile[]): LoadResult {
     for (const d of slot.diagnostics) diagnostics.push(d);
     if (slot.resource) loaded.push(slot.resource);
   }
-  return { resources: group(dropDuplicates(loaded, diagnostics), meshConfig), diagnostics };
+  const resources = group(dropDuplicates(loaded, diagnostics), meshConfig);
+  return { resources, diagnostics: limitDiagnostics(diagnostics) };
 }
 
 /** metadata.namespace when the document sets it (a non-empty string), as toLoaded reads it. */
@@ -90,11 +93,23 @@ function readCandidates(files: readonly SourceFile[], diagnostics: Diagnostic[],
     const parsed = parseYamlFile(file.path, decoded.text, budget);
     diagnostics.push(...parsed.diagnostics);
     budget -= parsed.documentCount;
-    for (const doc of parsed.documents) {
-      const kind = classifyDocument(file.path, doc, diagnostics);
-      if (kind) take({ kind, file: file.path, doc });
+    let overBudget = parsed.overBudget;
+    for (const written of parsed.documents) {
+      const docs = expandListDocuments(file.path, written, diagnostics);
+      // A List's items are documents too, and count against the repository's budget.
+      if (docs[0] !== written && (budget -= docs.length) < 0 && !overBudget) {
+        overBudget = true;
+        diagnostics.unshift(tooManyDocuments({ file: file.path, ...written.locate([]) }));
+      }
+      for (const doc of docs) {
+        // List items' diagnostics get their `items[i]` prefix (rare: only they pay for the copy).
+        const sink = doc.fieldPrefix ? [] : diagnostics;
+        const kind = classifyDocument(file.path, doc, sink);
+        if (sink !== diagnostics) diagnostics.push(...withFieldPrefix(doc, sink));
+        if (kind) take({ kind, file: file.path, doc });
+      }
     }
-    if (parsed.overBudget) break;
+    if (overBudget) break;
   }
 }
 
@@ -123,8 +138,17 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
   return c.kind;
 }
 
-/** Schema + per-resource rules. Returns the resource only when neither found an error. */
+/** toLoadedAt, with List items' field paths prefixed by their place in the List. */
 function toLoaded(c: Candidate, defaultNamespace: string, diagnostics: Diagnostic[]): AnyLoaded | undefined {
+  if (!c.doc.fieldPrefix) return toLoadedAt(c, defaultNamespace, diagnostics);
+  const own: Diagnostic[] = [];
+  const resource = toLoadedAt(c, defaultNamespace, own);
+  diagnostics.push(...withFieldPrefix(c.doc, own));
+  return resource;
+}
+
+/** Schema + per-resource rules. Returns the resource only when neither found an error. */
+function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnostic[]): AnyLoaded | undefined {
   const raw = c.doc.value;
   const rawMeta = (raw.metadata ?? {}) as Record<string, unknown>;
   const namespace = typeof rawMeta.namespace === 'string' && rawMeta.namespace !== '' ? rawMeta.namespace : defaultNamespace;
@@ -154,7 +178,9 @@ function dropDuplicates(resources: AnyLoaded[], diagnostics: Diagnostic[]): AnyL
   const byId = new Map<string, AnyLoaded[]>();
   for (const r of resources) {
     const id = `${r.kind}/${r.metadata.namespace}/${r.metadata.name}`;
-    byId.set(id, [...(byId.get(id) ?? []), r]);
+    const same = byId.get(id);
+    if (same) same.push(r);
+    else byId.set(id, [r]);
   }
   const kept: AnyLoaded[] = [];
   for (const group of byId.values()) {

@@ -5,7 +5,9 @@
 import { Composer, LineCounter, Parser, isMap, isScalar, type CST, type Document, type YAMLError } from 'yaml';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
+import { checkAliasBudget } from './alias-budget.ts';
 import { findTooDeep } from './cst-depth.ts';
+import { findDuplicateKeys, type DuplicateKey } from './duplicate-keys.ts';
 import { prescanDepth } from './depth-prescan.ts';
 import { fastLocate } from './fast-positions.ts';
 import { fastParseYaml } from './fast-yaml.ts';
@@ -18,6 +20,8 @@ export interface YamlDocument {
   /** A plain object: only mapping documents are returned. */
   readonly value: Record<string, unknown>;
   readonly locate: (path: FieldPath) => LineColumn;
+  /** For an item of a `kind: List` document: its path there (`['items', 3]`); see list-items.ts. */
+  readonly fieldPrefix?: FieldPath;
 }
 
 export interface YamlFileResult {
@@ -65,7 +69,7 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
     if (token.type === 'document') {
       if (docIndex >= documentBudget) {
         overBudget = true;
-        report(diagnostic('ML1007', `more than ${LIMITS.maxDocuments} YAML documents in the repository; this and later documents are not read`, at(token.offset)));
+        diagnostics.unshift(tooManyDocuments(at(token.offset)));
         break;
       }
       const deep = findTooDeep(token as CST.Document, LIMITS.maxDepth);
@@ -83,7 +87,8 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
   const documents: YamlDocument[] = [];
   composed.forEach((doc, i) => {
     const index = fedIndices[i] ?? docIndex;
-    for (const e of doc.errors) report(yamlDiagnostic(e, 'error', at));
+    const duplicates = duplicateKeysOf(doc);
+    for (const e of doc.errors) report(yamlDiagnostic(e, 'error', at, duplicates));
     for (const w of doc.warnings) report(yamlDiagnostic(w, 'warning', at));
     // Broken documents are reported above; empty ones (nothing, a comment, `~`) are skipped
     // silently, as kubectl does.
@@ -94,7 +99,7 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
       report(diagnostic('ML1009', `document ${index + 1} is a ${describe(doc.contents)}, not a mapping with apiVersion and kind`, at(start)));
       return;
     }
-    const value = toPlain(doc, at(start), report);
+    const value = toPlain(doc, at, start, report);
     if (value) documents.push({ docIndex: index, value, locate: makeLocator(doc, lineCounter) });
   });
   if (dropped > 0) diagnostics.push(diagnostic('ML1001', `${dropped} more YAML problems in this file are not shown; fix the ones above first`, { file }));
@@ -103,18 +108,29 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
 
 function toPlain(
   doc: Document.Parsed,
-  where: { file: string; line: number; column: number },
+  at: (offset: number) => { file: string; line: number; column: number },
+  start: number,
   report: (d: Diagnostic) => void,
 ): Record<string, unknown> | undefined {
+  const flood = checkAliasBudget(doc, LIMITS.maxAliasExpansion);
+  if (flood) {
+    const message =
+      flood.reason === 'cycle'
+        ? 'this YAML alias refers to a node that contains it, which would expand forever'
+        : `YAML aliases in this document expand to more than ${LIMITS.maxAliasExpansion} nodes (the shape of a "billion laughs" attack); this alias crosses the limit`;
+    report(diagnostic('ML1008', message, at(flood.offset)));
+    return undefined;
+  }
   try {
     return doc.toJS({ maxAliasCount: LIMITS.maxAliasCount }) as Record<string, unknown>;
   } catch (e) {
-    // yaml throws ReferenceError for alias floods; anything else here is a bug in yaml or us
-    // but must still not take the whole run down: report it on the document.
+    // yaml throws ReferenceError for alias floods (a second line of defence behind
+    // checkAliasBudget); anything else here is a bug in yaml or us but must still not take
+    // the whole run down: report it on the document.
     if (e instanceof ReferenceError) {
-      report(diagnostic('ML1008', `the document expands YAML aliases more than ${LIMITS.maxAliasCount} times`, where));
+      report(diagnostic('ML1008', `the document expands YAML aliases more than ${LIMITS.maxAliasCount} times`, at(start)));
     } else if (e instanceof RangeError) {
-      report(diagnostic('ML1006', `the document nests too deeply to read (${e.message})`, where));
+      report(diagnostic('ML1006', `the document nests too deeply to read (${e.message})`, at(start)));
     } else {
       throw e;
     }
@@ -122,11 +138,36 @@ function toPlain(
   }
 }
 
+/**
+ * ML1007 is about the repository, not one place in it: it has no file of its own (so sorted
+ * output lists it first, before whatever the documents that were read report) and names
+ * where reading stopped in the message and in `related`.
+ */
+export function tooManyDocuments(stop: { file: string; line: number; column: number }): Diagnostic {
+  return diagnostic(
+    'ML1007',
+    `more than ${LIMITS.maxDocuments} YAML documents in the repository; reading stopped at ${stop.file}:${stop.line}, later documents are not read`,
+    { related: [stop] },
+  );
+}
+
+/** Details of the document's duplicate keys (by offset), or undefined when it has none. */
+function duplicateKeysOf(doc: Document.Parsed): Map<number, DuplicateKey> | undefined {
+  const offsets = new Set(doc.errors.filter((e) => e.code === 'DUPLICATE_KEY').map((e) => e.pos[0]));
+  return offsets.size === 0 ? undefined : findDuplicateKeys(doc, offsets);
+}
+
 function yamlDiagnostic(
   e: YAMLError,
   severity: 'error' | 'warning',
   at: (offset: number) => { file: string; line: number; column: number },
+  duplicates?: Map<number, DuplicateKey>,
 ): Diagnostic {
+  const dup = e.code === 'DUPLICATE_KEY' ? duplicates?.get(e.pos[0]) : undefined;
+  if (dup) {
+    const first = dup.firstOffset === undefined ? '' : ` (first set at line ${at(dup.firstOffset).line})`;
+    return diagnostic('ML1002', `duplicate key "${dup.key}"${first}; keys in a mapping must be unique: remove or merge one`, { ...at(e.pos[0]), field: dup.field });
+  }
   const code = severity === 'warning' ? 'ML1017' : (ERROR_CODES[e.code] ?? 'ML1001');
   const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   return diagnostic(code, message, at(e.pos[0]));

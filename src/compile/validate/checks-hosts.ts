@@ -25,6 +25,7 @@ export function hostProblem(host: string, rules: HostRules): string | undefined 
     if (!host.startsWith('*.')) return 'a wildcard must be a whole first label, e.g. "*.example.com"';
     rest = host.slice(2);
   }
+  if (validLabels(rest)) return undefined;
   const labels = rest.split('.');
   for (const label of labels) {
     if (label.length > 63 || !HOST_LABEL.test(label)) {
@@ -33,6 +34,26 @@ export function hostProblem(host: string, rules: HostRules): string | undefined 
     }
   }
   return undefined;
+}
+
+/**
+ * Whether every dot-separated label of `s` matches HOST_LABEL and has at most 63 characters:
+ * the common case, answered in one scan (this runs for every host of every resource); the
+ * loop in hostProblem then only runs to say what is wrong.
+ */
+function validLabels(s: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46 /* . */) {
+      const len = i - start;
+      if (len === 0 || len > 63 || s.charCodeAt(start) === 45 || s.charCodeAt(i - 1) === 45) return false;
+      start = i + 1;
+    } else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 export function checkHost(ctx: RuleContext, host: string, path: Path, rules: HostRules): void {

@@ -1,19 +1,34 @@
 // Value checks shared by the kind rule files: durations, percentages, ports, numbers,
 // addresses, names and labels. Each reports through the RuleContext and returns nothing.
 import { isIP } from 'node:net';
-import { parseDurationMs } from '../schema/duration.ts';
+import { MAX_DURATION_NS, MAX_DURATION_TEXT, parseDurationNs } from '../schema/duration.ts';
 import type { RuleContext, Path } from './context.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** Istio duration; `minMs` is the smallest allowed value (Istio requires ≥ 1ms for timeouts). */
+/**
+ * Istio duration; `minMs` is the smallest allowed value (Istio requires ≥ 1ms for timeouts),
+ * `maxMs` a field's own upper bound. Every duration is also bounded by what Istio can read at
+ * all (Go's int64 nanoseconds) and must be whole milliseconds, as Istio's validation requires.
+ */
 export function checkDuration(ctx: RuleContext, value: string | undefined, path: Path, minMs = 1, maxMs = Number.POSITIVE_INFINITY): void {
   if (value === undefined) return;
-  const ms = parseDurationMs(value);
-  if (ms === undefined) {
+  const ns = parseDurationNs(value);
+  if (ns === undefined) {
     ctx.report('ML3006', `"${value}" is not a duration (write e.g. "1.5s", "300ms", "1h")`, path);
-  } else if (ms < minMs || ms > maxMs) {
+    return;
+  }
+  if (ns > MAX_DURATION_NS) {
+    ctx.report('ML3007', `duration "${value}" is longer than the longest duration Istio reads (${MAX_DURATION_TEXT}, about 292 years)`, path);
+    return;
+  }
+  if (ns % 1_000_000n !== 0n) {
+    ctx.report('ML3006', `duration "${value}" is not a whole number of milliseconds; Istio supports millisecond precision only`, path);
+    return;
+  }
+  const ms = Number(ns / 1_000_000n);
+  if (ms < minMs || ms > maxMs) {
     const range = maxMs === Number.POSITIVE_INFINITY ? `at least ${formatMs(minMs)}` : `between ${formatMs(minMs)} and ${formatMs(maxMs)}`;
     ctx.report('ML3007', `duration "${value}" must be ${range}`, path);
   }

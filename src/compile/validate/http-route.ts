@@ -7,6 +7,12 @@ import type { Path, RuleContext } from './context.ts';
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Istio's destination weight is an int32. */
+const MAX_WEIGHT = 0x7fffffff;
+/** Envoy's weighted_clusters total (a uint32). */
+const MAX_TOTAL_WEIGHT = 0xffffffff;
+/** Envoy's default max_direct_response_body_size_bytes: larger bodies make it reject the route. */
+const MAX_DIRECT_RESPONSE_BYTES = 4096;
 
 export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): void {
   const actions = (['route', 'redirect', 'directResponse'] as const).filter((k) => (k === 'route' ? (rule.route?.length ?? 0) > 0 : rule[k] !== undefined));
@@ -34,6 +40,7 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
     if (!(d.status >= 200 && d.status <= 599)) ctx.report('ML3016', `status ${d.status} is not between 200 and 599`, [...p, 'status']);
     if (d.body?.string !== undefined && d.body.bytes !== undefined) ctx.report('ML3030', 'set body.string or body.bytes, not both', [...p, 'body']);
     if (d.body?.bytes !== undefined && !BASE64.test(d.body.bytes)) ctx.report('ML3036', 'body.bytes is not valid base64', [...p, 'body', 'bytes']);
+    else checkBodySize(ctx, d.body, [...p, 'body']);
   }
   if (rule.rewrite) {
     const p = [...path, 'rewrite'];
@@ -52,6 +59,15 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
   checkMirrors(ctx, rule, path);
   if (rule.corsPolicy) checkCors(ctx, rule.corsPolicy, [...path, 'corsPolicy']);
   checkHeaderOperations(ctx, rule.headers, [...path, 'headers']);
+}
+
+function checkBodySize(ctx: RuleContext, body: { string?: string | undefined; bytes?: string | undefined } | undefined, path: Path): void {
+  const size =
+    body?.string !== undefined ? Buffer.byteLength(body.string, 'utf8') : body?.bytes !== undefined ? Buffer.byteLength(body.bytes, 'base64') : 0;
+  if (size > MAX_DIRECT_RESPONSE_BYTES) {
+    const field = body?.string !== undefined ? 'string' : 'bytes';
+    ctx.report('ML3031', `the body is ${size} bytes; Envoy serves direct response bodies of at most ${MAX_DIRECT_RESPONSE_BYTES} bytes`, [...path, field]);
+  }
 }
 
 function checkMatch(ctx: RuleContext, m: HttpMatchRequest, path: Path): void {
@@ -80,11 +96,18 @@ function checkDestinations(ctx: RuleContext, rule: HttpRoute, path: Path): void 
   route.forEach((r, k) => {
     const p = [...path, 'route', k];
     checkDestination(ctx, r.destination, [...p, 'destination']);
-    if (r.weight !== undefined && !(Number.isInteger(r.weight) && r.weight >= 0 && r.weight <= 0xffffffff)) {
+    if (r.weight !== undefined && !(Number.isInteger(r.weight) && r.weight >= 0)) {
       ctx.report('ML3003', `weight ${r.weight} is not a whole number ≥ 0`, [...p, 'weight']);
+    } else if (r.weight !== undefined && r.weight > MAX_WEIGHT) {
+      ctx.report('ML3003', `weight ${r.weight} is larger than ${MAX_WEIGHT} (Istio's weight is an int32)`, [...p, 'weight']);
     }
     checkHeaderOperations(ctx, r.headers, [...p, 'headers']);
   });
+  // Envoy adds a rule's weights up and rejects the route when the sum exceeds uint32.
+  const total = route.reduce((sum, r) => sum + (Number.isInteger(r.weight) && (r.weight ?? 0) > 0 ? (r.weight ?? 0) : 0), 0);
+  if (total > MAX_TOTAL_WEIGHT) {
+    ctx.report('ML3003', `the weights add up to ${total}; Envoy allows at most ${MAX_TOTAL_WEIGHT} in total (use smaller relative weights)`, [...path, 'route']);
+  }
   // A single destination may omit its weight (it gets all traffic); with several, at least one must be > 0.
   if (route.length > 1 && route.every((r) => (r.weight ?? 0) === 0)) {
     ctx.report('ML3004', `all ${route.length} destinations have weight 0 (or none): no traffic could be routed`, [...path, 'route']);

@@ -5,6 +5,9 @@ import { checkHeaderName } from './checks-http.ts';
 import { checkDuration, checkPercent, checkPort, checkRange } from './checks-values.ts';
 import type { Path, RuleContext } from './context.ts';
 
+/** Envoy's keepalive_time/keepalive_interval are uint32 seconds. */
+const KEEPALIVE_MAX_MS = 0xffffffff * 1000;
+
 export function checkTrafficPolicy(ctx: RuleContext, tp: TrafficPolicy | undefined, path: Path): void {
   if (!tp) return;
   checkPolicyParts(ctx, tp, path);
@@ -75,9 +78,9 @@ function checkConnectionPool(ctx: RuleContext, cp: ConnectionPool, path: Path): 
     if (tcp.tcpKeepalive) {
       const k = [...p, 'tcpKeepalive'];
       checkRange(ctx, tcp.tcpKeepalive.probes, [...k, 'probes'], 0);
-      // Envoy counts keepalive time and interval in whole seconds.
-      checkDuration(ctx, tcp.tcpKeepalive.time, [...k, 'time'], 1000);
-      checkDuration(ctx, tcp.tcpKeepalive.interval, [...k, 'interval'], 1000);
+      // Envoy counts keepalive time and interval in whole seconds, as a uint32.
+      checkDuration(ctx, tcp.tcpKeepalive.time, [...k, 'time'], 1000, KEEPALIVE_MAX_MS);
+      checkDuration(ctx, tcp.tcpKeepalive.interval, [...k, 'interval'], 1000, KEEPALIVE_MAX_MS);
     }
   }
   const http = cp.http;

@@ -4,7 +4,7 @@
 import { encodeResource, withHash } from '../../snapshot/encode.ts';
 import { contentHash, sortEntries, typeHash } from '../../snapshot/hash.ts';
 import type { EncodedResource, RouteSource, Snapshot, SnapshotView, ViewEntry, XdsType } from '../../snapshot/types.ts';
-import type { IrCluster, IrEndpointSet, IrRouteTable, IrView, MeshIR } from '../ir/types.ts';
+import type { IrCluster, IrEndpointSet, IrRoute, IrRouteTable, IrView, MeshIR } from '../ir/types.ts';
 import { usesEds } from './cluster.ts';
 import { buildListener } from './listener.ts';
 import { clusterEncoder, encodeLoadAssignment, routeTableEncoder } from './fast-encode.ts';
@@ -99,9 +99,13 @@ function assembleView(view: IrView, clusters: ReadonlyMap<string, IrCluster>, en
 /** Envoy route name → where it was written, keys sorted so serialized maps are stable. */
 function sourceMapOf(ir: MeshIR): Record<string, RouteSource> {
   const found = new Map<string, RouteSource>();
+  // Views share routes arrays (the same VirtualService seen the same way): visit each once.
+  const seen = new Set<readonly IrRoute[]>();
   for (const view of ir.views) {
     for (const table of view.routeTables) {
       for (const vh of table.virtualHosts) {
+        if (seen.has(vh.routes)) continue;
+        seen.add(vh.routes);
         for (const route of vh.routes) {
           const s = route.source;
           if (!s || found.has(route.name)) continue;

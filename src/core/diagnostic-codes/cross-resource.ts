@@ -48,8 +48,8 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Two VirtualServices for the same host',
     description:
-      'Two VirtualServices define routes for the same host and are visible to the same proxies. Istio silently keeps only the oldest one; ' +
-      'meshlog reports both. Merge their rules into one VirtualService, or narrow `exportTo`.',
+      'Two VirtualServices define routes for the same host and are visible to the same sidecars. On sidecars Istio silently keeps only the oldest one; ' +
+      'meshlog reports both. Merge their rules into one VirtualService, or narrow `exportTo`. (On a Gateway they are merged instead: ML4021.)',
   },
   {
     code: 'ML4007',
@@ -163,5 +163,24 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'Two services answer to the same name in one sidecar view (for example a ServiceEntry host `billing` and the short name of the Kubernetes ' +
       'service `billing` in that namespace). Envoy allows a name in one virtual host only, so the first by name keeps it and requests for it go ' +
       'there. Use a fully qualified host in the ServiceEntry.',
+  },
+  {
+    code: 'ML4021',
+    severity: 'info',
+    title: 'VirtualServices merged on a Gateway',
+    description:
+      'Several VirtualServices bound to the same Gateway define routes for the same host. As Istio does on gateways, meshlog merges them: their ' +
+      'rules are concatenated. Istio orders them by creation time, which a repository does not record, so meshlog uses namespace, then name; the ' +
+      'message lists the order. Rules of a later VirtualService hidden by an earlier one are reported as ML4007/ML4008. To control the order, ' +
+      'put the rules in one VirtualService.',
+  },
+  {
+    code: 'ML4022',
+    severity: 'warning',
+    title: 'Two http rules with the same name',
+    description:
+      'Two rules of one VirtualService have the same `name`. A rule\'s Envoy routes are named after it (`vs/<ns>/<name>/http/<rule name>/match/<j>`, ' +
+      'shown in access logs and snapshot diffs); Istio accepts repeated names, but then they no longer tell the rules apart, so meshlog names the ' +
+      'later rule\'s routes by its index instead. Give each rule its own name.',
   },
 ];

@@ -1,8 +1,10 @@
 // The one table of diagnostic codes. Each area owns a file and a leading digit:
-// ML0xxx ingest, ML1xxx parse, ML2xxx schema, ML3xxx semantic, ML4xxx cross-resource.
+// ML0xxx ingest, ML1xxx parse, ML2xxx schema, ML3xxx semantic, ML4xxx cross-resource,
+// ML5xxx the real-Envoy check.
 // Codes are stable: never renumber or reuse one; retire it instead.
 import type { Diagnostic, Severity } from '../diagnostics.ts';
 import { CROSS_RESOURCE_CODES } from './cross-resource.ts';
+import { ENVOY_CODES } from './envoy.ts';
 import { INGEST_CODES } from './ingest.ts';
 import { PARSE_CODES } from './parse.ts';
 import { SCHEMA_CODES } from './schema.ts';
@@ -17,6 +19,7 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   ...SCHEMA_CODES,
   ...SEMANTIC_CODES,
   ...CROSS_RESOURCE_CODES,
+  ...ENVOY_CODES,
 ];
 
 const BY_CODE = new Map(DIAGNOSTIC_CODES.map((c) => [c.code, c]));

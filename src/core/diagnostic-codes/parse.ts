@@ -14,7 +14,7 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Duplicate key',
     description:
-      'A mapping has the same key twice. Kubernetes tools silently keep one of them; meshlog refuses to guess. Remove or merge the duplicate.',
+      'A mapping has the same key twice. Kubernetes tools silently keep one of them; meshlog refuses to guess. The diagnostic is at the second occurrence, names the key and its field path, and says where the first one is. Remove or merge the duplicate.',
   },
   {
     code: 'ML1003',
@@ -48,21 +48,21 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Too many documents',
     description:
-      'The repository holds more than 50,000 YAML documents; documents past the limit are not read. Split the mesh, or keep non-mesh manifests out of the config repository.',
+      'The repository holds more than 50,000 YAML documents (items of a `kind: List` count too); documents past the limit are not read. The error has no file of its own, so it is listed first; the message and `related` say where reading stopped. Split the mesh, or keep non-mesh manifests out of the config repository.',
   },
   {
     code: 'ML1008',
     severity: 'error',
     title: 'Too many alias expansions',
     description:
-      'The document expands YAML aliases (`*name`) more than 100 times — the shape of a "billion laughs" attack. Write the values out, or use fewer aliases.',
+      'The document\'s YAML aliases (`*name`) would expand to more than 100,000 nodes — the shape of a "billion laughs" attack — or an alias sits inside the node it refers to (a cycle). The position is the alias that crossed the limit. Write the values out, or use fewer aliases; ordinary reuse (a route referenced a few hundred times) is fine.',
   },
   {
     code: 'ML1009',
     severity: 'error',
     title: 'Document is not a mapping',
     description:
-      'Each YAML document must be a Kubernetes-style object (a mapping with apiVersion, kind, metadata, spec). A list, string or number at the top of a document is not one.',
+      'Each YAML document must be a Kubernetes-style object (a mapping with apiVersion, kind, metadata, spec). A list, string or number at the top of a document is not one, nor is such a value among the `items` of a `kind: List` document.',
   },
   {
     code: 'ML1010',

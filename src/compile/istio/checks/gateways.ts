@@ -1,7 +1,7 @@
 // Gateway references and claims: a VirtualService binding a Gateway that does not exist
 // (ML4005), Gateways with the same selector claiming the same host on the same port
 // (ML4009, one diagnostic per Gateway), and a VirtualService host the bound Gateway does
-// not expose (ML4010).
+// not expose (ML4010). A location named in a message is the one in `related`, so both agree.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { GatewayInfo } from '../from-gateway.ts';
 import { serverAdmits } from '../from-gateway.ts';
@@ -41,7 +41,7 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
       // Hosts for the sidecars are expected here; only a binding that exposes nothing is wrong.
       if (!exposed.some(Boolean) && hosts.length > 0) {
         ctx.diagnostics.push(
-          diagnostic('ML4010', `none of the hosts (${hosts.join(', ')}) is exposed by ${describe(info.gateway)}`, { ...at(vs, path), related: [relatedOf(info.gateway, ['spec', 'servers'])] }),
+          diagnostic('ML4010', `none of the hosts (${hosts.join(', ')}) is exposed by ${describe(info.gateway, ['spec', 'servers'])}`, { ...at(vs, path), related: [relatedOf(info.gateway, ['spec', 'servers'])] }),
         );
       }
       continue;
@@ -49,7 +49,7 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
     hosts.forEach((h, i) => {
       if (exposed[i]) return;
       ctx.diagnostics.push(
-        diagnostic('ML4010', `host ${h} is not exposed by any server of ${describe(info.gateway)} (for namespace ${ns})`, {
+        diagnostic('ML4010', `host ${h} is not exposed by any server of ${describe(info.gateway, ['spec', 'servers'])} (for namespace ${ns})`, {
           ...at(vs, ['spec', 'hosts', i]),
           related: [relatedOf(info.gateway, ['spec', 'servers'])],
         }),
@@ -83,7 +83,7 @@ function checkClaims(ctx: CheckContext): void {
     for (const c of list) {
       const others = list.filter((o) => o.info !== c.info);
       ctx.diagnostics.push(
-        diagnostic('ML4009', `host ${host} on port ${port} is also claimed by ${others.map((o) => describe(o.info.gateway, ['spec', 'servers', o.server])).join(', ')} for the same workloads`, {
+        diagnostic('ML4009', `host ${host} on port ${port} is also claimed by ${others.map((o) => describe(o.info.gateway, ['spec', 'servers', o.server, 'hosts', o.hostIndex])).join(', ')} for the same workloads`, {
           ...at(c.info.gateway, ['spec', 'servers', c.server, 'hosts', c.hostIndex]),
           related: others.map((o) => relatedOf(o.info.gateway, ['spec', 'servers', o.server, 'hosts', o.hostIndex])),
         }),

@@ -1,7 +1,8 @@
 // Rules are matched in order, so a rule after a catch-all is dead (ML4007), and a match
 // entry whose every request an earlier entry already takes is shadowed (ML4008). Both
 // are per VirtualService, and take the entry's scope (port, gateways, sourceNamespace)
-// into account: `port: 80` does not shadow a match on port 8080.
+// into account: `port: 80` does not shadow a match on port 8080. Identical entries inside
+// one rule's match list are reported too (ML4008): harmless, but a sign of a copy-paste slip.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { IrMatch } from '../../ir/types.ts';
 import type { HttpMatchRequest } from '../../schema/index.ts';
@@ -9,8 +10,11 @@ import { normalizeGateway, vsGateways, type LoadedVs } from '../from-virtual-ser
 import { covers, isCatchAll, toIrMatch } from '../match.ts';
 import { at } from '../where.ts';
 import type { CheckContext } from './context.ts';
+import { MatchIndex } from './match-index.ts';
 
-interface Entry {
+export interface Entry {
+  /** Position in rule order (what MatchIndex reports the first of). */
+  readonly seq: number;
   readonly rule: number;
   readonly match: number; // -1: the rule has no match list
   readonly ir: IrMatch;
@@ -26,10 +30,12 @@ export function checkRuleOrder(ctx: CheckContext): void {
 }
 
 function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
-  const seen: Entry[] = [];
+  // Earlier entries, bucketed so each lookup touches only those that may shadow (near-linear).
+  const seen = new MatchIndex<Entry>();
+  let seq = 0;
   let catchAll: Entry | undefined;
   (vs.spec.http ?? []).forEach((rule, i) => {
-    const entries = rule.match?.length ? rule.match.map((m, j) => entryOf(vs, m, i, j)) : [entryOf(vs, undefined, i, -1)];
+    const entries = rule.match?.length ? rule.match.map((m, j) => entryOf(vs, m, i, j, seq++)) : [entryOf(vs, undefined, i, -1, seq++)];
     if (catchAll) {
       const where = catchAll.match < 0 ? `spec.http[${catchAll.rule}]` : `spec.http[${catchAll.rule}].match[${catchAll.match}]`;
       ctx.diagnostics.push(
@@ -37,23 +43,41 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
       );
       return;
     }
+    const repeats = new Map<string, Entry>(); // identical entries of this rule's own match list
     for (const e of entries) {
-      const earlier = seen.find((s) => shadows(s, e));
-      if (earlier && e.match >= 0) {
+      if (e.match < 0 || e.inert) continue;
+      const earlier = seen.first(e.ir, (s) => shadows(s, e));
+      if (earlier) {
         const what = earlier.match < 0 ? `spec.http[${earlier.rule}]` : `spec.http[${earlier.rule}].match[${earlier.match}]`;
         ctx.diagnostics.push(
           diagnostic('ML4008', `match ${e.match} of rule ${i} never applies: ${what} (line ${vs.locate(['spec', 'http', earlier.rule]).line}) already takes every request it matches`, at(vs, ['spec', 'http', i, 'match', e.match])),
         );
+        continue;
       }
+      const key = sameMatchKey(e);
+      const twin = repeats.get(key);
+      if (twin) {
+        ctx.diagnostics.push(
+          diagnostic('ML4008', `match ${e.match} of rule ${i} repeats match ${twin.match} of the same rule (spec.http[${i}].match[${twin.match}], line ${vs.locate(['spec', 'http', i, 'match', twin.match]).line}); remove the duplicate`, at(vs, ['spec', 'http', i, 'match', e.match])),
+        );
+      } else repeats.set(key, e);
     }
-    seen.push(...entries);
+    for (const e of entries) if (!e.inert) seen.add(e);
     catchAll = entries.find((e) => !e.inert && isCatchAll(e.ir) && e.port === undefined && e.sourceNamespace === undefined && sameScope(e, vs));
   });
 }
 
-function entryOf(vs: LoadedVs, m: HttpMatchRequest | undefined, rule: number, match: number): Entry {
+/** Equal for entries that match the same requests in the same scope (header order aside). */
+function sameMatchKey(e: Entry): string {
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const ir = { ...e.ir, headers: [...e.ir.headers].sort(byName), queryParams: [...e.ir.queryParams].sort(byName) };
+  return JSON.stringify([ir, e.port ?? null, e.gateways, e.sourceNamespace ?? null]);
+}
+
+export function entryOf(vs: LoadedVs, m: HttpMatchRequest | undefined, rule: number, match: number, seq: number): Entry {
   const gateways = m?.gateways?.length ? m.gateways.map((g) => normalizeGateway(g, vs.metadata.namespace)) : vsGateways(vs);
   return {
+    seq,
     rule,
     match,
     ir: toIrMatch(m),
@@ -70,7 +94,7 @@ function sameScope(e: Entry, vs: LoadedVs): boolean {
   return all.every((g) => e.gateways.includes(g));
 }
 
-function shadows(earlier: Entry, later: Entry): boolean {
+export function shadows(earlier: Entry, later: Entry): boolean {
   if (earlier.inert || later.inert) return false;
   if (earlier.port !== undefined && earlier.port !== later.port) return false;
   if (earlier.sourceNamespace !== undefined && earlier.sourceNamespace !== later.sourceNamespace) return false;

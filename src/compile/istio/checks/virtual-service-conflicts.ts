@@ -1,15 +1,17 @@
-// Two VirtualServices for the same host seen by the same proxies (ML4006). On sidecars
-// Istio silently keeps the oldest; on a gateway it merges their rules in no defined order.
-// Either way the result depends on something the repository does not show, so it is an
-// error here, reported once per pair and host (in the first view where they meet), on each
-// of the two VirtualServices, naming the other.
+// Two VirtualServices for the same host seen by the same proxies. On sidecars Istio silently
+// keeps the oldest, which the repository does not show: an error (ML4006), reported once per
+// pair and host (in the first view where they meet), on each of the two, naming the other.
+// On a Gateway Istio merges their rules (ordered by creation time); meshlog merges them in
+// (namespace, name) order and says so (ML4021, info, on each), and checks the merged rule
+// order (merged-rule-order.ts).
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
-import { boundVirtualServices } from '../from-gateway.ts';
+import { boundVirtualServices, mergeOrder, type GatewayInfo } from '../from-gateway.ts';
 import type { LoadedVs } from '../from-virtual-service.ts';
 import { isVisible, resolveHost } from '../hosts.ts';
 import type { MeshVs } from '../views.ts';
 import { at, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
+import { checkMergedRuleOrder } from './merged-rule-order.ts';
 
 const key = (vs: LoadedVs) => `${vs.metadata.namespace}/${vs.metadata.name}`;
 
@@ -17,7 +19,7 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
   const reported = new Set<string>();
   const domain = ctx.settings.ir.clusterDomain;
   const hostsOf = (vs: LoadedVs) => (vs.spec.hosts ?? []).map((h) => resolveHost(h, vs.metadata.namespace, domain, ctx.registry.has));
-  const report = (group: readonly LoadedVs[], where: string) => {
+  const byHostOf = (group: readonly LoadedVs[]) => {
     const byHost = new Map<string, { vs: LoadedVs; index: number }[]>();
     for (const vs of group) {
       hostsOf(vs).forEach((h, index) => {
@@ -26,7 +28,10 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
         byHost.set(h, list);
       });
     }
-    for (const [host, list] of byHost) {
+    return byHost;
+  };
+  const report = (group: readonly LoadedVs[], where: string) => {
+    for (const [host, list] of byHostOf(group)) {
       for (let x = 0; x < list.length; x++) {
         for (let y = x + 1; y < list.length; y++) {
           const a = list[x]!;
@@ -39,7 +44,7 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
             [b, a],
           ] as const) {
             ctx.diagnostics.push(
-              diagnostic('ML4006', `host ${host} is also routed by ${describe(other.vs, ['spec', 'hosts', other.index])} for ${where}; Istio would use only one of them — merge the rules into one VirtualService`, {
+              diagnostic('ML4006', `host ${host} is also routed by ${describe(other.vs, ['spec', 'hosts', other.index])} for ${where}; on sidecars Istio uses only one of them (only Gateways merge VirtualServices) — merge the rules into one VirtualService`, {
                 ...at(self.vs, ['spec', 'hosts', self.index]),
                 related: [relatedOf(other.vs, ['spec', 'hosts', other.index])],
               }),
@@ -52,5 +57,26 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
   for (const ns of [null, ...sidecarNamespaces]) {
     report(meshVss.filter((m) => isVisible(m.visibility, ns)).map((m) => m.vs), ns === null ? 'the sidecars' : `the sidecars of namespace ${ns}`);
   }
-  for (const info of ctx.gateways.values()) report(boundVirtualServices(info, ctx.resources.virtualServices), `Gateway ${info.key}`);
+  for (const info of ctx.gateways.values()) {
+    for (const [host, list] of byHostOf(boundVirtualServices(info, ctx.resources.virtualServices))) {
+      if (list.length > 1) reportMerge(ctx, info, host, list);
+    }
+  }
+}
+
+function reportMerge(ctx: CheckContext, info: GatewayInfo, host: string, list: readonly { vs: LoadedVs; index: number }[]): void {
+  const ordered = mergeOrder(list.map((e) => e.vs));
+  const byVs = new Map(list.map((e) => [e.vs, e.index]));
+  const where = (vs: LoadedVs) => ['spec', 'hosts', byVs.get(vs) ?? 0];
+  const order = ordered.map((vs, k) => `${k + 1}. ${describe(vs, where(vs))}`).join(', ');
+  for (const self of ordered) {
+    ctx.diagnostics.push(
+      diagnostic(
+        'ML4021',
+        `host ${host} on Gateway ${info.key} is routed by ${ordered.length} VirtualServices; their rules are merged in this order (namespace, then name — Istio uses creation time, which a repository does not record): ${order}`,
+        { ...at(self, where(self)), related: ordered.filter((o) => o !== self).map((o) => relatedOf(o, where(o))) },
+      ),
+    );
+  }
+  checkMergedRuleOrder(ctx, info, host, ordered);
 }

@@ -1,0 +1,63 @@
+// Runs the Envoy binary once and collects what it printed. Bounded in time (the process is
+// killed when the time is up) and in memory (output past a cap is dropped), because a
+// serving replica runs this on every config change and must never hang on it.
+import { spawn } from 'node:child_process';
+
+const OUTPUT_CAP = 256 * 1024;
+
+export type EnvoyRun =
+  | { readonly kind: 'exited'; readonly code: number; readonly output: string }
+  | { readonly kind: 'timeout'; readonly output: string }
+  | { readonly kind: 'failed'; readonly error: string };
+
+export function runEnvoy(envoyPath: string, args: readonly string[], timeoutMs: number): Promise<EnvoyRun> {
+  return new Promise((resolve) => {
+    let output = '';
+    let settled = false;
+    const finish = (run: EnvoyRun): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(run);
+    };
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(envoyPath, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      resolve({ kind: 'failed', error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    const collect = (chunk: Buffer): void => {
+      if (output.length < OUTPUT_CAP) output += chunk.toString('utf8');
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      finish({ kind: 'timeout', output });
+    }, timeoutMs);
+    child.on('error', (err) => finish({ kind: 'failed', error: err.message }));
+    child.on('close', (code, signal) => {
+      if (code === null) finish({ kind: 'failed', error: `killed by ${signal ?? 'a signal'}` });
+      else finish({ kind: 'exited', code, output });
+    });
+  });
+}
+
+const versions = new Map<string, Promise<string>>();
+
+/** `1.40.0` from `envoy --version`; asked once per binary. Empty when it cannot be told. */
+export function envoyVersion(envoyPath: string, timeoutMs: number): Promise<string> {
+  let v = versions.get(envoyPath);
+  if (!v) {
+    v = runEnvoy(envoyPath, ['--version'], timeoutMs).then((run) => {
+      if (run.kind !== 'exited' || run.code !== 0) return '';
+      // "envoy  version: <sha>/1.40.0/Clean/RELEASE/BoringSSL"
+      const found = /version: [0-9a-f]+\/([0-9][^/\s]*)/.exec(run.output)?.[1];
+      if (!found) versions.delete(envoyPath); // ask again next time rather than cache a failure
+      return found ?? '';
+    });
+    versions.set(envoyPath, v);
+  }
+  return v;
+}
