@@ -1,6 +1,7 @@
 // Runs the Envoy binary once and collects what it printed. Bounded in time (the process is
-// killed when the time is up) and in memory (output past a cap is dropped), because a
-// serving replica runs this on every config change and must never hang on it.
+// killed when the time is up), in memory (output past a cap is dropped) and in number (at
+// most two Envoys at once per meshlog process), because a serving replica runs this on every
+// config change and must never hang on it or starve the proxies it serves.
 import { spawn } from 'node:child_process';
 
 const OUTPUT_CAP = 256 * 1024;
@@ -10,7 +11,25 @@ export type EnvoyRun =
   | { readonly kind: 'timeout'; readonly output: string }
   | { readonly kind: 'failed'; readonly error: string };
 
-export function runEnvoy(envoyPath: string, args: readonly string[], timeoutMs: number): Promise<EnvoyRun> {
+/** Envoy processes this meshlog process runs at once, whoever asks (a replica also serves). */
+const MAX_RUNNING = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+export async function runEnvoy(envoyPath: string, args: readonly string[], timeoutMs: number): Promise<EnvoyRun> {
+  // A finishing run hands its slot straight to the next waiter, so the count never overshoots.
+  if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await runOnce(envoyPath, args, timeoutMs);
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+function runOnce(envoyPath: string, args: readonly string[], timeoutMs: number): Promise<EnvoyRun> {
   return new Promise((resolve) => {
     let output = '';
     let settled = false;

@@ -105,8 +105,9 @@ describe('meshlog serve --envoy (real Envoy)', () => {
       expect(errors.join('\n')).toMatch(/not served, keeping the previous snapshot.*ML5001: Envoy 1\.\d+\.\d+ rejects/);
 
       fs.writeFileSync(path.join(dir, 'routes.yaml'), webConfig('^/v2/.*$'));
+      // The folder watcher may have compiled the change first; either way it is now served.
       const accepted = await replica.source.reload();
-      expect(accepted.ok && accepted.changed).toBe(true);
+      expect(accepted.ok).toBe(true);
       expect(replica.source.current()!.generation).toBeGreaterThan(first!.generation);
     } finally {
       await replica.close();

@@ -200,11 +200,21 @@ export type IrRouteAction = IrForward | IrRedirect | IrDirectResponse;
 export interface IrForward {
   readonly kind: 'forward';
   /** Relative weights, ≥ 1 entry; a single entry with weight ignored when alone. */
-  readonly destinations: readonly { readonly cluster: string; readonly weight: number }[];
+  readonly destinations: readonly IrDestination[];
   readonly rewrite?: { readonly uri?: string; readonly uriRegex?: { readonly pattern: string; readonly substitution: string }; readonly authority?: string };
   readonly timeoutMs: number; // 0 = none
   readonly retry?: IrRetry;
   readonly mirrors: readonly { readonly cluster: string; readonly percent: number }[];
+}
+
+export interface IrDestination {
+  readonly cluster: string;
+  readonly weight: number;
+  /**
+   * Header operations of this destination only (Istio `route[].headers` on a weighted
+   * split; a lone destination's are merged into the route's `headers` instead).
+   */
+  readonly headers?: IrHeaderOps;
 }
 
 export interface IrRedirect {

@@ -3,7 +3,7 @@
 // entry becomes one route (`vs/<ns>/<name>/http/<rule name, else i>/match/<j>`), a rule
 // without match one catch-all route. Entries that do not apply here (another port, another
 // gateway, another source namespace) are left out, and a rule left with no entry is skipped.
-import type { IrForward, IrRoute, IrRouteAction } from '../ir/types.ts';
+import type { IrDestination, IrForward, IrRoute, IrRouteAction } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { Destination, HttpMatchRequest, HttpRoute, VirtualServiceSpec } from '../schema/index.ts';
 import { durationToWholeMs } from '../schema/index.ts';
@@ -127,13 +127,19 @@ function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteConte
 function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: RouteContext): IrRouteAction {
   if (rule.redirect) return toRedirect(rule.redirect);
   if (rule.directResponse) return toDirectResponse(rule.directResponse);
-  const weighted = new Map<string, number>();
+  // Destinations to the same cluster add up; the first one's header operations are kept
+  // (ML4013 warns when a later one's differ).
+  const weighted = new Map<string, IrDestination>();
   const dests = rule.route ?? [];
   for (const d of dests) {
     const weight = dests.length === 1 ? 100 : (d.weight ?? 0);
     if (weight <= 0) continue; // Istio drops zero-weight destinations
     const cluster = destinationCluster(vs, d.destination, port, ctx);
-    weighted.set(cluster, (weighted.get(cluster) ?? 0) + weight);
+    const prev = weighted.get(cluster);
+    // A lone destination's headers are merged into the route's (computeRoutes).
+    const headers = dests.length > 1 && d.headers ? toHeaderOps(undefined, d.headers) : undefined;
+    if (prev) weighted.set(cluster, { ...prev, weight: prev.weight + weight });
+    else weighted.set(cluster, { cluster, weight, ...(headers ? { headers } : {}) });
   }
   const mirrors: { cluster: string; percent: number }[] = [];
   if (rule.mirror) mirrors.push({ cluster: destinationCluster(vs, rule.mirror, port, ctx), percent: rule.mirrorPercentage?.value ?? 100 });
@@ -151,7 +157,7 @@ function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: RouteContext
   const retry = rule.retries ? toRetry(rule.retries) : ctx.settings.defaultRetry;
   const forward: IrForward = {
     kind: 'forward',
-    destinations: [...weighted].map(([cluster, weight]) => ({ cluster, weight })),
+    destinations: [...weighted.values()],
     ...(rewrite && Object.keys(rewrite).length > 0 ? { rewrite } : {}),
     timeoutMs: rule.timeout !== undefined ? (durationToWholeMs(rule.timeout) ?? 0) : ctx.settings.defaultTimeoutMs,
     ...(retry ? { retry } : {}),

@@ -84,8 +84,8 @@ export function toCors(c: CorsPolicy | undefined): IrCors | undefined {
 
 /**
  * Rule-level header operations, with a single destination's own operations merged in
- * (the destination's `set` wins for the same header). With several destinations the
- * destination-level ones are dropped (reported as ML4013 by the checks).
+ * (the destination's `set` wins for the same header). With several destinations each
+ * keeps its own (IrDestination.headers, built here with `rule` undefined).
  */
 const NO_OPS: IrHeaderOpSet = Object.freeze({ set: [], add: [], remove: [] });
 export const NO_HEADER_OPS: IrHeaderOps = Object.freeze({ request: NO_OPS, response: NO_OPS });

@@ -16,16 +16,18 @@ const UNIT_NS: Record<string, bigint> = {
 const PART = /(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/y;
 
 /**
- * The longest duration Istio reads: Go's time.Duration is int64 nanoseconds (about 292 years),
- * which is stricter than protobuf's Duration limit (10,000 years) that Envoy enforces.
+ * Durations must be shorter than this. Istio reads durations as Go's time.Duration (int64
+ * nanoseconds, up to 9223372036.854775807s), and Envoy refuses any duration whose seconds
+ * reach int64-max nanoseconds in whole seconds (9223372036s; checked with Envoy 1.40), which
+ * is the stricter bound — far stricter than protobuf's own Duration limit of 10,000 years.
  */
-export const MAX_DURATION_NS = 2n ** 63n - 1n;
-export const MAX_DURATION_TEXT = '2562047h47m16.854775807s';
+export const DURATION_LIMIT_NS = 9_223_372_036n * 1_000_000_000n;
+export const DURATION_LIMIT_TEXT = '2562047h47m16s';
 
 /**
  * Exact nanoseconds for a string in Go's duration syntax, or undefined when it is not one.
  * Negative durations are not durations in Istio's config, so "-1s" is undefined. Fraction
- * digits below a nanosecond are dropped, as Go does. The result may exceed MAX_DURATION_NS:
+ * digits below a nanosecond are dropped, as Go does. The result may reach DURATION_LIMIT_NS:
  * range checks are the caller's (validate reports them, with the limit).
  */
 export function parseDurationNs(text: string): bigint | undefined {

@@ -1,7 +1,7 @@
 // Value checks shared by the kind rule files: durations, percentages, ports, numbers,
 // addresses, names and labels. Each reports through the RuleContext and returns nothing.
 import { isIP } from 'node:net';
-import { MAX_DURATION_NS, MAX_DURATION_TEXT, parseDurationNs } from '../schema/duration.ts';
+import { DURATION_LIMIT_NS, DURATION_LIMIT_TEXT, parseDurationNs } from '../schema/duration.ts';
 import type { RuleContext, Path } from './context.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -9,8 +9,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 
 /**
  * Istio duration; `minMs` is the smallest allowed value (Istio requires ≥ 1ms for timeouts),
- * `maxMs` a field's own upper bound. Every duration is also bounded by what Istio can read at
- * all (Go's int64 nanoseconds) and must be whole milliseconds, as Istio's validation requires.
+ * `maxMs` a field's own upper bound. Every duration is also shorter than what Envoy accepts at
+ * all (DURATION_LIMIT_NS) and whole milliseconds, as Istio's validation requires.
  */
 export function checkDuration(ctx: RuleContext, value: string | undefined, path: Path, minMs = 1, maxMs = Number.POSITIVE_INFINITY): void {
   if (value === undefined) return;
@@ -19,8 +19,8 @@ export function checkDuration(ctx: RuleContext, value: string | undefined, path:
     ctx.report('ML3006', `"${value}" is not a duration (write e.g. "1.5s", "300ms", "1h")`, path);
     return;
   }
-  if (ns > MAX_DURATION_NS) {
-    ctx.report('ML3007', `duration "${value}" is longer than the longest duration Istio reads (${MAX_DURATION_TEXT}, about 292 years)`, path);
+  if (ns >= DURATION_LIMIT_NS) {
+    ctx.report('ML3007', `duration "${value}" must be shorter than ${DURATION_LIMIT_TEXT} (9223372036s, about 292 years), the limit of Istio's and Envoy's durations`, path);
     return;
   }
   if (ns % 1_000_000n !== 0n) {

@@ -79,7 +79,10 @@ function routeWriter(clusters: ReadonlyMap<string, IrCluster>): (w: ByteWriter, 
       const [only] = action.destinations;
       w.fork(2);
       if (action.destinations.length === 1 && only) w.string(1, only.cluster);
-      else weightedClusters(w, action);
+      else if (action.destinations.some((d) => d.headers)) {
+        // Rare: per-destination header operations; let protobufjs encode weighted_clusters (field 3).
+        w.raw(encodeAs(actionType, { weighted_clusters: buildForward(action, clusters).weighted_clusters }));
+      } else weightedClusters(w, action);
       w.raw(actionTail(action)).ldelim();
     }
     if (action.kind !== 'forward' || ir.fault || ir.cors || hasHeaderOps(ir)) {

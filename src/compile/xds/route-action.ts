@@ -1,6 +1,6 @@
 // IrRouteAction → the action part of envoy.config.route.v3.Route: `route` (forward),
 // `redirect` or `direct_response`.
-import type { IrCluster, IrDirectResponse, IrForward, IrHashPolicy, IrRedirect, IrRetry } from '../ir/types.ts';
+import type { IrCluster, IrDirectResponse, IrForward, IrHashPolicy, IrHeaderOpSet, IrRedirect, IrRetry } from '../ir/types.ts';
 import { anyOf, duration, fractionalPercent, wrap, type ProtoObject } from './proto-values.ts';
 
 const REDIRECT_CODES: Readonly<Record<number, string>> = {
@@ -22,7 +22,12 @@ export function buildForward(action: IrForward, clusters: ReadonlyMap<string, Ir
   else {
     // Weights are relative: Envoy (since 1.22) sums them itself and needs no total_weight.
     out.weighted_clusters = {
-      clusters: action.destinations.map((d) => ({ name: d.cluster, weight: wrap(d.weight) })),
+      clusters: action.destinations.map((d) => ({
+        name: d.cluster,
+        weight: wrap(d.weight),
+        // This destination's own header operations (ClusterWeight has the same four fields as Route).
+        ...(d.headers ? { ...headerOps('request', d.headers.request), ...headerOps('response', d.headers.response) } : {}),
+      })),
     };
   }
   const rewrite = action.rewrite;
@@ -60,6 +65,20 @@ export function buildRedirect(action: IrRedirect): ProtoObject {
 export function buildDirectResponse(action: IrDirectResponse): ProtoObject {
   const out: ProtoObject = { status: action.status };
   if (action.body !== undefined) out.body = { inline_string: action.body };
+  return out;
+}
+
+/** `<side>_headers_to_add` / `_to_remove` of a Route or a weighted ClusterWeight. */
+export function headerOps(side: 'request' | 'response', ops: IrHeaderOpSet): ProtoObject {
+  const out: ProtoObject = {};
+  const add = [
+    ...ops.set.map((h) => ({ header: { key: h.name, value: h.value }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' })),
+    // APPEND_IF_EXISTS_OR_ADD is the enum's zero value; it is written out for readability
+    // of the decoded form only (proto3 JSON omits it again).
+    ...ops.add.map((h) => ({ header: { key: h.name, value: h.value }, append_action: 'APPEND_IF_EXISTS_OR_ADD' })),
+  ];
+  if (add.length > 0) out[`${side}_headers_to_add`] = add;
+  if (ops.remove.length > 0) out[`${side}_headers_to_remove`] = [...ops.remove];
   return out;
 }
 

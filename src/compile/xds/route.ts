@@ -1,9 +1,9 @@
 // IrRouteTable → envoy.config.route.v3.RouteConfiguration: virtual hosts with their
 // domains, routes in rule order, per-route fault/CORS and header operations.
-import type { IrCluster, IrHeaderOpSet, IrRoute, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
+import type { IrCluster, IrRoute, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
 import { CORS_FILTER_NAME, routeCors } from './filters/cors.ts';
 import { FAULT_FILTER_NAME, routeFault } from './filters/fault.ts';
-import { buildDirectResponse, buildForward, buildRedirect } from './route-action.ts';
+import { buildDirectResponse, buildForward, buildRedirect, headerOps } from './route-action.ts';
 import { buildRouteMatch } from './route-match.ts';
 import type { ProtoObject } from './proto-values.ts';
 
@@ -35,18 +35,5 @@ export function buildRoute(route: IrRoute, clusters: ReadonlyMap<string, IrClust
   if (Object.keys(perFilter).length > 0) out.typed_per_filter_config = perFilter;
 
   Object.assign(out, headerOps('request', route.headers.request), headerOps('response', route.headers.response));
-  return out;
-}
-
-function headerOps(side: 'request' | 'response', ops: IrHeaderOpSet): ProtoObject {
-  const out: ProtoObject = {};
-  const add = [
-    ...ops.set.map((h) => ({ header: { key: h.name, value: h.value }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' })),
-    // APPEND_IF_EXISTS_OR_ADD is the enum's zero value; it is written out for readability
-    // of the decoded form only (proto3 JSON omits it again).
-    ...ops.add.map((h) => ({ header: { key: h.name, value: h.value }, append_action: 'APPEND_IF_EXISTS_OR_ADD' })),
-  ];
-  if (add.length > 0) out[`${side}_headers_to_add`] = add;
-  if (ops.remove.length > 0) out[`${side}_headers_to_remove`] = [...ops.remove];
   return out;
 }

@@ -101,10 +101,11 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
   {
     code: 'ML4013',
     severity: 'warning',
-    title: 'Destination headers with several destinations',
+    title: 'One destination twice with different headers',
     description:
-      '`route[].headers` on a rule with several weighted destinations is not supported by meshlog; these header operations are ignored. ' +
-      'Move them to the rule\'s `headers`, or use a single destination.',
+      'Two weighted entries of one rule send to the same destination (host, port and subset) with different `headers`. Envoy gets one ' +
+      'weighted cluster for both (their weights added up), which carries one set of header operations: the first entry\'s. ' +
+      'Use one entry per destination, or the same header operations on both.',
   },
   {
     code: 'ML4014',

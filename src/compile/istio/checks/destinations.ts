@@ -1,12 +1,12 @@
 // Route and mirror destinations against the registry and DestinationRules:
 // host known (ML4001), port needed / valid (ML4002 / ML4003), subset defined (ML4004);
-// plus what meshlog cannot compile faithfully in a rule (ML4013 destination headers with
-// several destinations, ML4014 sourceLabels), hosts a mesh VirtualService or a
+// plus what meshlog cannot compile faithfully in a rule (ML4013 two weighted entries for
+// one destination with different header operations, ML4014 sourceLabels), hosts a mesh VirtualService or a
 // DestinationRule names that no service defines (ML4017 / ML4001), and DestinationRules
 // narrowed to some clients, which meshlog applies to all (ML4019).
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { Destination } from '../../schema/index.ts';
-import { destinationHost, MESH, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
+import { destinationHost, destinationPort, MESH, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { hostCovers, isWildcard, resolveHost } from '../hosts.ts';
 import { at, type Path } from '../where.ts';
 import type { CheckContext } from './context.ts';
@@ -15,11 +15,26 @@ export function checkDestinations(ctx: CheckContext): void {
   for (const vs of ctx.resources.virtualServices) {
     (vs.spec.http ?? []).forEach((rule, i) => {
       const base: Path = ['spec', 'http', i];
+      const firstTo = new Map<string, number>(); // destination → first route entry sending there
       (rule.route ?? []).forEach((r, k) => {
         checkDestination(vs, r.destination, [...base, 'route', k, 'destination'], ctx);
-        if (r.headers && (rule.route?.length ?? 0) > 1) {
+        if ((rule.route?.length ?? 0) < 2 || (r.weight ?? 0) <= 0) return;
+        const d = r.destination;
+        const host = destinationHost(vs, d, ctx.settings, ctx.registry);
+        const key = `${host}|${destinationPort(d, host, 0, ctx.registry)}|${d.subset ?? ''}`;
+        const first = firstTo.get(key);
+        if (first === undefined) {
+          firstTo.set(key, k);
+          return;
+        }
+        // Same cluster twice: the weights add up in one weighted cluster, which can carry one set of header operations.
+        if (JSON.stringify(r.headers ?? null) !== JSON.stringify(rule.route?.[first]?.headers ?? null)) {
           ctx.diagnostics.push(
-            diagnostic('ML4013', 'header operations on one of several weighted destinations are not supported and are ignored; move them to the rule\'s headers', at(vs, [...base, 'route', k, 'headers'])),
+            diagnostic(
+              'ML4013',
+              `route ${k} sends to the same destination as route ${first} (line ${vs.locate([...base, 'route', first]).line}) with other header operations; their weights are added up and only route ${first}'s header operations apply`,
+              at(vs, [...base, 'route', k, r.headers ? 'headers' : 'destination']),
+            ),
           );
         }
       });
