@@ -5,6 +5,7 @@ import type { SourceBundle } from '../ingest/source-bundle.ts';
 import type { Snapshot } from '../snapshot/types.ts';
 import type { MeshIR } from './ir/types.ts';
 import { buildIr } from './istio/index.ts';
+import { capPerCode } from './parse/cap-diagnostics.ts';
 import { assembleSnapshot, checkConsistency } from './xds/index.ts';
 
 export interface CompileResult {
@@ -17,7 +18,9 @@ export interface CompileResult {
 
 export function compile(bundle: SourceBundle): CompileResult {
   const front = buildIr(bundle.files);
-  const diagnostics = sortDiagnostics([...bundle.diagnostics, ...front.diagnostics]);
+  // At most 100 of each code per run (plus a summary line), so a broken repository cannot
+  // flood the output (see parse/cap-diagnostics.ts).
+  const diagnostics = sortDiagnostics(capPerCode([...bundle.diagnostics, ...front.diagnostics]));
   if (hasErrors(diagnostics) || !front.ir) return { valid: false, diagnostics };
   const snapshot = assembleSnapshot(front.ir, bundle.commit);
   // A snapshot whose listeners or clusters point at missing resources is a compiler bug,

@@ -23,12 +23,28 @@ export function resourceHash(type: XdsType, name: string, bytes: Uint8Array): st
   const head = type.length + 2 + Buffer.byteLength(name, 'utf8');
   const size = head + bytes.length;
   if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
-  let at = scratch.write(type, 0, 'latin1');
+  let at = writeUtf8(scratch, type, 0);
   scratch[at++] = 10;
-  at += scratch.write(name, at, 'utf8');
+  at = writeUtf8(scratch, name, at);
   scratch[at++] = 10;
   scratch.set(bytes, at);
   return hash('sha256', scratch.subarray(0, size), 'hex');
+}
+
+/**
+ * Writes `s` as UTF-8 at `at` (the caller sized the buffer) and returns the end. Names and
+ * hashes are ASCII: copied code unit by code unit, cheaper than Buffer#write's call for
+ * strings this short; anything else goes through Buffer#write.
+ */
+function writeUtf8(buf: Buffer, s: string, at: number): number {
+  const n = s.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127) break;
+    buf[at + i] = c;
+  }
+  return i === n ? at + n : at + i + buf.write(s.slice(i), at + i, 'utf8');
 }
 
 let scratch = Buffer.allocUnsafe(64 * 1024);
@@ -62,9 +78,9 @@ function entryLines(entries: readonly ViewEntry[]): Buffer {
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (const e of entries) {
-    at += out.write(e.name, at, 'utf8');
+    at = writeUtf8(out, e.name, at);
     out[at++] = 10;
-    at += out.write(e.hash, at, 'latin1');
+    at = writeUtf8(out, e.hash, at);
     out[at++] = 10;
   }
   return out;

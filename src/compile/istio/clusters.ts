@@ -55,13 +55,15 @@ export function buildCluster(ref: ClusterRef, ctx: ClusterContext): BuiltCluster
     // Logical DNS resolves exactly one name (validate allows one endpoint at most).
     dnsTargets: discovery === 'logical_dns' ? targets.slice(0, 1) : targets,
     connectTimeoutMs: (tcpTimeout !== undefined ? durationToWholeMs(tcpTimeout) : undefined) ?? ctx.settings.ir.connectTimeoutMs,
-    loadBalancer: toLoadBalancer(policy.loadBalancer),
+    // resolution NONE: pass the connection through to the address the client dialled, as
+    // Istio does (ORIGINAL_DST, CLUSTER_PROVIDED), whatever a DestinationRule's loadBalancer says.
+    loadBalancer: svc?.resolution === 'none' ? { kind: 'passthrough' } : toLoadBalancer(policy.loadBalancer),
     ...(connectionPool ? { connectionPool } : {}),
     ...(outlierDetection ? { outlierDetection } : {}),
     ...(tls ? { tls } : {}),
     http2: (port ? isHttp2Protocol(port.protocol) : false) || policy.connectionPool?.http?.h2UpgradePolicy === 'UPGRADE',
   };
-  if (discovery !== 'eds') return { cluster };
+  if (discovery !== 'eds' || svc?.resolution === 'none') return { cluster }; // no EDS for passthrough
   const endpoints: IrEndpoint[] = port && svc?.resolution === 'static'
     ? selected
         .map((e) => ({

@@ -1,7 +1,7 @@
 // ServiceEntry → registry entries, one per host (all sharing ports and endpoints).
 // resolution: STATIC → EDS with the endpoint IPs; DNS / DNS_ROUND_ROBIN → Envoy resolves the
-// endpoint addresses (or, without endpoints, the host itself); NONE → an EDS cluster with no
-// endpoints (meshlog has no original-destination passthrough yet).
+// endpoint addresses (or, without endpoints, the host itself); NONE (the default) → the
+// connection passes through to the address the client dialled (clusters.ts: ORIGINAL_DST).
 import type { Loaded } from '../parse/load-resources.ts';
 import type { ServiceEntrySpec } from '../schema/index.ts';
 import { visibilityOf } from './hosts.ts';

@@ -29,11 +29,11 @@ export function capPerCode(diagnostics: readonly Diagnostic[], max: number = MAX
 }
 
 /**
- * The loader's final diagnostics: repository-wide ones (no file, e.g. ML1007 "too many
- * documents") first, since they explain everything after them; then capped per code.
+ * The loader's diagnostics in report order: repository-wide ones (no file, e.g. ML1007 "too
+ * many documents") first, since they explain everything after them. The per-code cap is
+ * applied once per run, by compile(), over every stage's diagnostics.
  */
-export function limitDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const global = diagnostics.filter((d) => d.file === undefined);
-  const rest = global.length === 0 ? diagnostics : diagnostics.filter((d) => d.file !== undefined);
-  return capPerCode(global.length === 0 ? rest : [...global, ...rest]);
+export function repositoryWideFirst(diagnostics: Diagnostic[]): Diagnostic[] {
+  if (!diagnostics.some((d) => d.file === undefined)) return diagnostics;
+  return [...diagnostics.filter((d) => d.file === undefined), ...diagnostics.filter((d) => d.file !== undefined)];
 }

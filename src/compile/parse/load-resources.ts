@@ -7,7 +7,7 @@ import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
 import { DEFAULT_MESH_CONFIG, DOCUMENT_SCHEMAS, type SupportedKind } from '../schema/index.ts';
 import { validateResource } from '../validate/index.ts';
-import { limitDiagnostics } from './cap-diagnostics.ts';
+import { repositoryWideFirst } from './cap-diagnostics.ts';
 import { classify } from './classify.ts';
 import { decodeSourceFile } from './decode-file.ts';
 import { LIMITS } from './limits.ts';
@@ -71,7 +71,7 @@ export function loadResources(files: readonly SourceFile[]): LoadResult {
     if (slot.resource) loaded.push(slot.resource);
   }
   const resources = group(dropDuplicates(loaded, diagnostics), meshConfig);
-  return { resources, diagnostics: limitDiagnostics(diagnostics) };
+  return { resources, diagnostics: repositoryWideFirst(diagnostics) };
 }
 
 /** metadata.namespace when the document sets it (a non-empty string), as toLoaded reads it. */

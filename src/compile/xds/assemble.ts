@@ -65,7 +65,7 @@ interface Encoders {
 function assembleView(view: IrView, clusters: ReadonlyMap<string, IrCluster>, enc: Encoders): SnapshotView {
   const cds: ViewEntry[] = [];
   const eds: ViewEntry[] = [];
-  for (const name of new Set(view.clusterNames)) {
+  for (const name of uniqueNames(view.clusterNames)) {
     const cluster = clusters.get(name);
     // The front end guarantees every referenced cluster exists: a miss is a compiler bug.
     if (!cluster) throw new Error(`assembleSnapshot: view ${view.name} references unknown cluster ${name}`);
@@ -125,6 +125,15 @@ function sourceMapOf(ir: MeshIR): Record<string, RouteSource> {
   const out: Record<string, RouteSource> = {};
   for (const key of [...found.keys()].sort(compare)) out[key] = found.get(key)!;
   return out;
+}
+
+/**
+ * The names once each, in order. The IR lists a view's clusters sorted, so duplicates are
+ * neighbours and no set of tens of thousands of names is needed; unsorted input still works.
+ */
+function uniqueNames(names: readonly string[]): readonly string[] {
+  for (let i = 1; i < names.length; i++) if (!(names[i - 1]! < names[i]!)) return [...new Set(names)];
+  return names;
 }
 
 function compare(a: string, b: string): number {

@@ -2,7 +2,7 @@
 // repository-wide limit first, legitimate alias reuse, duplicate keys named.
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/compile/index.ts';
-import { files, load, loadOne, summary } from './helpers.ts';
+import { files, loadOne, summary } from './helpers.ts';
 
 const vs = (name: string, indent: string, extra = '') =>
   [
@@ -55,11 +55,17 @@ describe('diagnostic volume', () => {
   });
 
   it('caps each code separately and keeps codes under the cap whole', () => {
-    const r = load({
-      'a.yaml': '---\nx: 1\n'.repeat(150),
-      'b.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\n'.repeat(30),
+    const r = compile({
+      origin: { kind: 'folder', path: '.' },
+      commit: null,
+      files: files({
+        'a.yaml': '---\nx: 1\n'.repeat(150),
+        'b.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\n'.repeat(30),
+      }),
+      diagnostics: [],
     });
     expect(r.diagnostics.filter((d) => d.code === 'ML1010')).toHaveLength(101);
+    expect(r.diagnostics.filter((d) => d.code === 'ML1010' && d.message.startsWith('50 more ML1010'))).toHaveLength(1);
     expect(r.diagnostics.filter((d) => d.code === 'ML1014')).toHaveLength(30);
   });
 });

@@ -1,0 +1,61 @@
+// A ServiceEntry without `resolution` (Istio's default NONE) or with NONE passes traffic
+// through to the address the client dialled, as Istio does (QA rn): an ORIGINAL_DST cluster
+// with lb_policy CLUSTER_PROVIDED, not an EDS cluster with no endpoints (a silent 503).
+import { describe, expect, it } from 'vitest';
+import { buildIr } from '../../../src/compile/istio/index.ts';
+import { buildCluster } from '../../../src/compile/xds/cluster.ts';
+import { assembleSnapshot, checkConsistency } from '../../../src/compile/xds/index.ts';
+import { file } from './support.ts';
+
+const entry = (resolution: string) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: ext, namespace: default }
+spec:
+  hosts: [api.example.com]
+  location: MESH_EXTERNAL
+  ports: [{ number: 80, name: http, protocol: HTTP }]
+${resolution}---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: ext, namespace: default }
+spec:
+  host: api.example.com
+  trafficPolicy: { loadBalancer: { simple: LEAST_REQUEST } }
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: ext, namespace: default }
+spec:
+  hosts: [api.example.com]
+  http:
+    - route: [{ destination: { host: api.example.com } }]
+      timeout: 3s
+`;
+
+describe('ServiceEntry resolution NONE', () => {
+  for (const [label, resolution] of [
+    ['unset', ''],
+    ['NONE', '  resolution: NONE\n'],
+  ] as const) {
+    it(`(${label}) compiles to an ORIGINAL_DST passthrough cluster without EDS`, () => {
+      const result = buildIr([file('a.yaml', entry(resolution))]);
+      expect(result.diagnostics).toEqual([]);
+      const ir = result.ir!;
+      const cluster = ir.clusters.find((c) => c.name === 'outbound|80||api.example.com')!;
+      expect(cluster.loadBalancer).toEqual({ kind: 'passthrough' }); // the DestinationRule's LEAST_REQUEST does not apply
+      expect(ir.endpoints.map((e) => e.clusterName)).not.toContain(cluster.name);
+      expect(buildCluster(cluster)).toMatchObject({ type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED' });
+      expect(buildCluster(cluster)).not.toHaveProperty('eds_cluster_config');
+      const snapshot = assembleSnapshot(ir, null);
+      expect(checkConsistency(snapshot)).toEqual([]);
+      for (const view of snapshot.views) expect(view.resources.eds.map((e) => e.name)).not.toContain(cluster.name);
+    });
+  }
+
+  it('leaves STATIC entries on EDS', () => {
+    const result = buildIr([file('a.yaml', entry('  resolution: STATIC\n  endpoints: [{ address: 10.0.0.9 }]\n'))]);
+    const cluster = result.ir!.clusters.find((c) => c.name === 'outbound|80||api.example.com')!;
+    expect(cluster.loadBalancer).toEqual({ kind: 'least_request' });
+    expect(result.ir!.endpoints.find((e) => e.clusterName === cluster.name)?.endpoints).toEqual([{ address: '10.0.0.9', port: 80 }]);
+  });
+});
