@@ -65,9 +65,12 @@ async function child(services: number, namespaces: number): Promise<void> {
     cpu0 = process.cpuUsage();
     t0 = t;
   };
-  const loaded = loadResources(files);
+  // As in compile(), nothing holds the loaded resources once the IR is built: a reference
+  // kept here would make every collection during the xds phase trace them again.
+  let loaded: ReturnType<typeof loadResources> | undefined = loadResources(files);
   lap();
   const front = buildIrFromResources(loaded.resources, loaded.diagnostics);
+  loaded = undefined;
   lap();
   if (!front.ir) throw new Error(`bench mesh did not compile: ${JSON.stringify(front.diagnostics.slice(0, 3))}`);
   const snapshot = assembleSnapshot(front.ir, null);

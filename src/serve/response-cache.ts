@@ -49,7 +49,15 @@ export class ResponseCache {
   #sotwCount = 0;
   readonly #frames = new ResourceFrames();
   readonly #deltaMessages = new WeakMap<DeltaDiff, { version: string; message: Buffer; nonce: string }>();
-  readonly #deltaDiffs = new WeakMap<readonly ViewEntry[], WeakMap<readonly ViewEntry[], Map<string, DeltaDiff>>>();
+  /**
+   * from-entries → to-entries → subscribed names → forced names → diff. Every level is keyed
+   * by object identity (entry arrays come from the snapshot, name sets are interned), so a
+   * lookup per stream costs a few hash probes, never a string as long as the name list.
+   */
+  readonly #deltaDiffs = new WeakMap<
+    readonly ViewEntry[],
+    WeakMap<readonly ViewEntry[], Map<NameSet | typeof FULL, Map<NameSet | typeof FULL, DeltaDiff>>>
+  >();
 
   /** SotW body for a view and type; `names` null means the full set (LDS, CDS). */
   sotw(active: ActiveSnapshot, view: SnapshotView | undefined, type: XdsType, names: NameSet | null): SotwBody {
@@ -114,8 +122,12 @@ export class ResponseCache {
       byNames = new Map();
       byTo.set(to, byNames);
     }
-    const key = `${names === null ? '*' : names.key}\u0000${forced?.key ?? ''}`;
-    const hit = byNames.get(key);
+    let byForced = byNames.get(names ?? FULL);
+    if (!byForced) {
+      byForced = new Map();
+      byNames.set(names ?? FULL, byForced);
+    }
+    const hit = byForced.get(forced ?? FULL);
     if (hit) return hit;
 
     const fromMap = entryMap(from);
@@ -134,7 +146,7 @@ export class ResponseCache {
       }
     }
     const built = this.#deltaDiff(snapshot, target, updated, removed);
-    byNames.set(key, built);
+    byForced.set(forced ?? FULL, built);
     return built;
   }
 

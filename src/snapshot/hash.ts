@@ -65,25 +65,21 @@ export function contentHash(views: readonly SnapshotView[]): string {
     for (const type of XDS_TYPES) {
       const entries = view.resources[type];
       h.update(`${type} ${entries.length}\n`);
-      h.update(entryLines(entries));
+      h.update(entryLines(entries), 'utf8');
     }
   }
   return h.digest('hex');
 }
 
-/** `name "\n" hash "\n"` per entry, UTF-8, as one buffer (one hash update instead of thousands). */
-function entryLines(entries: readonly ViewEntry[]): Buffer {
-  let size = 0;
-  for (const e of entries) size += Buffer.byteLength(e.name, 'utf8') + e.hash.length + 2;
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const e of entries) {
-    at = writeUtf8(out, e.name, at);
-    out[at++] = 10;
-    at = writeUtf8(out, e.hash, at);
-    out[at++] = 10;
-  }
-  return out;
+/**
+ * `name "\n" hash "\n"` per entry, as one string (one hash update instead of thousands).
+ * A string, not a Buffer written entry by entry: measured, V8's string building plus one
+ * UTF-8 conversion is faster for tens of thousands of short entries.
+ */
+function entryLines(entries: readonly ViewEntry[]): string {
+  let lines = '';
+  for (const e of entries) lines += `${e.name}\n${e.hash}\n`;
+  return lines;
 }
 
 /** Sorts entries by name with a locale-independent comparison (code units). */
