@@ -4,8 +4,6 @@
 // bootstrap per view, runnable as is (`envoy -c DIR/<view>.yaml`).
 import fs from 'node:fs';
 import path from 'node:path';
-import { compile } from '../../compile/index.ts';
-import { hasErrors } from '../../core/diagnostics.ts';
 import { configDump } from '../../envoy/config-dump.ts';
 import { staticBootstrap } from '../../envoy/static-bootstrap.ts';
 import type { Snapshot } from '../../snapshot/types.ts';
@@ -16,7 +14,7 @@ import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec, readI
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 import { snapshotSummary } from '../snapshot-summary.ts';
 import { ENVOY_FLAG, chooseEnvoy, envoyHelp } from '../../verify/envoy-option.ts';
-import { verifyWithEnvoy } from '../../verify/envoy-verify.ts';
+import { compileAndProve } from '../compile-and-prove.ts';
 
 const FLAGS = {
   ...OUTPUT_FLAG,
@@ -82,14 +80,7 @@ Examples:
       reportInputError(io, input.error);
       return input.exit;
     }
-    const result = compile(input.bundle);
-    let diagnostics = result.diagnostics;
-    let valid = result.valid;
-    if (valid && result.snapshot && envoy.envoyPath !== undefined) {
-      const fromEnvoy = await verifyWithEnvoy(result.snapshot, { envoyPath: envoy.envoyPath });
-      diagnostics = [...diagnostics, ...fromEnvoy];
-      valid = !hasErrors(fromEnvoy);
-    }
+    const { result, diagnostics, valid } = await compileAndProve(input.bundle, envoy.envoyPath);
     const printable = diagnostics.filter((d) => d.severity !== 'info');
     if (!valid || !result.snapshot) {
       io.stderr(renderDiagnostics(diagnostics, { pathPrefix: displayPrefix(spec.spec) }));

@@ -1,13 +1,11 @@
 // `meshlog validate`: read a folder or git revision, run the whole compiler, print what
 // it found. Exit 1 on any error, so CI can gate merges on it.
-import { compile } from '../../compile/index.ts';
-import { hasErrors } from '../../core/diagnostics.ts';
 import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec, readInput, reportInputError } from '../input.ts';
 import { chooseFormat, diagnosticJson, renderDiagnostics, renderJson } from '../output.ts';
 import { ENVOY_FLAG, chooseEnvoy, envoyHelp } from '../../verify/envoy-option.ts';
-import { verifyWithEnvoy } from '../../verify/envoy-verify.ts';
+import { compileAndProve } from '../compile-and-prove.ts';
 
 const FLAGS = { ...OUTPUT_FLAG, ...INPUT_FLAGS, ...ENVOY_FLAG, verbose: { type: 'boolean', short: 'v' } } as const;
 
@@ -60,15 +58,7 @@ Examples:
       reportInputError(io, input.error);
       return input.exit;
     }
-    const result = compile(input.bundle);
-    let diagnostics = result.diagnostics;
-    let valid = result.valid && !hasErrors(diagnostics);
-    // Envoy only sees config that passed meshlog's own rules: those give better locations.
-    if (valid && result.snapshot && envoy.envoyPath !== undefined) {
-      const fromEnvoy = await verifyWithEnvoy(result.snapshot, { envoyPath: envoy.envoyPath });
-      diagnostics = [...diagnostics, ...fromEnvoy];
-      valid = !hasErrors(fromEnvoy);
-    }
+    const { result, diagnostics, valid } = await compileAndProve(input.bundle, envoy.envoyPath);
 
     if (format.format === 'json') {
       io.stdout(renderJson({ valid, diagnostics: diagnostics.map(diagnosticJson) }));
