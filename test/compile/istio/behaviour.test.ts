@@ -1,13 +1,11 @@
 // What a user of the front end notices, asserted directly (the golden files show the
 // whole picture; these pin the points that matter most so a blind golden rewrite cannot
 // quietly lose them).
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IrForward, IrRoute, IrView, MeshIR } from '../../../src/compile/ir/types.ts';
 import { buildIr } from '../../../src/compile/istio/index.ts';
-import { file, readTree } from './support.ts';
+import { TEMPLATE_FILES, file } from './support.ts';
 
-const TEMPLATE = path.join(import.meta.dirname, '../../../config-repo-template');
 
 function vhost(ir: MeshIR, view: string, name: string) {
   const v = ir.views.find((x) => x.name === view);
@@ -27,7 +25,7 @@ spec:
 `;
 
 describe('the config-repo template', () => {
-  const result = buildIr(readTree(TEMPLATE));
+  const result = buildIr(TEMPLATE_FILES);
   const ir = result.ir!;
 
   it('compiles with zero errors', () => {

@@ -6,9 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildIr } from '../../../src/compile/istio/index.ts';
 import type { SourceFile } from '../../../src/ingest/source-bundle.ts';
-import { file, readTree } from './support.ts';
+import { TEMPLATE_FILES, file } from './support.ts';
 
-const TEMPLATE = path.join(import.meta.dirname, '../../../config-repo-template');
 const GOLDEN = path.join(import.meta.dirname, '../../golden/ir');
 
 /** A small seeded PRNG (mulberry32): shuffles are random but reproducible. */
@@ -50,7 +49,7 @@ function withoutSources(value: unknown): unknown {
 }
 
 const repos: { name: string; files: SourceFile[] }[] = [
-  { name: 'config-repo-template', files: readTree(TEMPLATE) },
+  { name: 'config-repo-template', files: [...TEMPLATE_FILES] },
   {
     name: 'feature golden inputs, as one repository',
     files: [

@@ -12,10 +12,9 @@ import { buildIr } from '../../../src/compile/istio/index.ts';
 import { assembleSnapshot, checkConsistency } from '../../../src/compile/xds/index.ts';
 import { staticBootstrap } from '../../../src/envoy/static-bootstrap.ts';
 import { validateConfig } from '../../support/envoy-process.ts';
-import { readTree } from './support.ts';
+import { TEMPLATE_FILES } from './support.ts';
 
 const GOLDEN = path.join(import.meta.dirname, '../../golden/ir');
-const TEMPLATE = path.join(import.meta.dirname, '../../../config-repo-template');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-istio-envoy-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -28,7 +27,7 @@ for (const f of fs.readdirSync(GOLDEN).filter((f) => f.endsWith('.out.yaml')).so
 cases.push({
   name: 'config-repo-template',
   ir: () => {
-    const result = buildIr(readTree(TEMPLATE));
+    const result = buildIr(TEMPLATE_FILES);
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     return result.ir!;
   },

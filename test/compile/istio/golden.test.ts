@@ -10,14 +10,10 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { buildIr } from '../../../src/compile/istio/index.ts';
 import { CROSS_RESOURCE_CODES } from '../../../src/core/diagnostic-codes/cross-resource.ts';
+import { checkNoStaleOutputs, expectGolden, goldenScenarios } from '../../support/golden.ts';
 
 const DIR = path.join(import.meta.dirname, '../../golden/ir');
-const UPDATE = process.env.MESHLOG_UPDATE_GOLDEN === '1';
-const scenarios = fs
-  .readdirSync(DIR)
-  .filter((f) => f.endsWith('.in.yaml'))
-  .map((f) => f.slice(0, -'.in.yaml'.length))
-  .sort();
+const scenarios = goldenScenarios(DIR);
 
 export function render(scenario: string): string {
   const file = `${scenario}.in.yaml`;
@@ -31,26 +27,11 @@ export function render(scenario: string): string {
 describe('Istio → IR golden files', () => {
   it('has scenarios', () => expect(scenarios.length).toBeGreaterThan(0));
 
-  if (UPDATE) {
-    it('deletes outputs whose input is gone', () => {
-      for (const f of fs.readdirSync(DIR).filter((f) => f.endsWith('.out.yaml'))) {
-        if (!scenarios.includes(f.slice(0, -'.out.yaml'.length))) fs.rmSync(path.join(DIR, f));
-      }
-    });
-  } else {
-    it('has no stale outputs', () => {
-      const stale = fs.readdirSync(DIR).filter((f) => f.endsWith('.out.yaml') && !scenarios.includes(f.slice(0, -'.out.yaml'.length)));
-      expect(stale).toEqual([]);
-    });
-  }
+  checkNoStaleOutputs(DIR, scenarios);
 
   for (const scenario of scenarios) {
     it(scenario, () => {
-      const actual = render(scenario);
-      const outFile = path.join(DIR, `${scenario}.out.yaml`);
-      if (UPDATE) fs.writeFileSync(outFile, actual);
-      expect(fs.existsSync(outFile), `${outFile} missing: run MESHLOG_UPDATE_GOLDEN=1 npx vitest run test/compile/istio`).toBe(true);
-      expect(actual).toBe(fs.readFileSync(outFile, 'utf8'));
+      expectGolden(DIR, scenario, render(scenario), 'MESHLOG_UPDATE_GOLDEN=1 npx vitest run test/compile/istio');
     });
   }
 

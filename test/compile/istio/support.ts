@@ -1,24 +1,19 @@
-// Test helpers for the Istio front end: read a folder as SourceFiles (what ingest does for
-// a plain folder), and build one in-memory file from YAML text.
-import fs from 'node:fs';
+// Test helpers for the Istio front end: the template's files (through the real ingest), and
+// one in-memory file from YAML text.
 import path from 'node:path';
+import { readFolder } from '../../../src/ingest/read-folder.ts';
 import type { SourceFile } from '../../../src/ingest/source-bundle.ts';
 
-/** Every `*.yaml` / `*.yml` under `root`, dot-folders skipped, paths relative and sorted. */
-export function readTree(root: string): SourceFile[] {
-  const out: SourceFile[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.ya?ml$/i.test(entry.name)) {
-        out.push({ path: path.relative(root, full).split(path.sep).join('/'), bytes: fs.readFileSync(full) });
-      }
-    }
-  };
-  walk(root);
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+/**
+ * The config-repo template as the compiler receives it, read by the real folder ingest
+ * (read once: every test module that imports this shares it).
+ */
+export const TEMPLATE_FILES: readonly SourceFile[] = await readTemplate();
+
+async function readTemplate(): Promise<readonly SourceFile[]> {
+  const read = await readFolder(path.join(import.meta.dirname, '../../../config-repo-template'));
+  if (!read.ok) throw new Error(`cannot read config-repo-template: ${read.error.message}`);
+  return read.bundle.files;
 }
 
 export function file(pathName: string, text: string): SourceFile {

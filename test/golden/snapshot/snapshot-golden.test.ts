@@ -13,14 +13,10 @@ import { assembleSnapshot, checkConsistency } from '../../../src/compile/xds/ind
 import { configDump } from '../../../src/envoy/config-dump.ts';
 import { staticBootstrap } from '../../../src/envoy/static-bootstrap.ts';
 import { validateConfig } from '../../support/envoy-process.ts';
+import { checkNoStaleOutputs, expectGolden, goldenScenarios } from '../../support/golden.ts';
 
 const DIR = import.meta.dirname;
-const UPDATE = process.env.MESHLOG_UPDATE_GOLDEN === '1';
-const scenarios = fs
-  .readdirSync(DIR)
-  .filter((f) => f.endsWith('.in.yaml'))
-  .map((f) => f.slice(0, -'.in.yaml'.length))
-  .sort();
+const scenarios = goldenScenarios(DIR);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-golden-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -32,18 +28,7 @@ function load(scenario: string): MeshIR {
 describe('IR → snapshot golden files', () => {
   it('has scenarios', () => expect(scenarios.length).toBeGreaterThan(0));
 
-  if (UPDATE) {
-    it('deletes outputs whose input is gone', () => {
-      for (const f of fs.readdirSync(DIR).filter((f) => f.endsWith('.out.yaml'))) {
-        if (!scenarios.includes(f.slice(0, -'.out.yaml'.length))) fs.rmSync(path.join(DIR, f));
-      }
-    });
-  } else {
-    it('has no stale outputs', () => {
-      const stale = fs.readdirSync(DIR).filter((f) => f.endsWith('.out.yaml') && !scenarios.includes(f.slice(0, -'.out.yaml'.length)));
-      expect(stale).toEqual([]);
-    });
-  }
+  checkNoStaleOutputs(DIR, scenarios);
 
   for (const scenario of scenarios) {
     describe(scenario, () => {
@@ -52,10 +37,7 @@ describe('IR → snapshot golden files', () => {
       it('matches the golden config dump', () => {
         expect(checkConsistency(snapshot)).toEqual([]);
         const actual = YAML.stringify(configDump(snapshot), { lineWidth: 0 });
-        const outFile = path.join(DIR, `${scenario}.out.yaml`);
-        if (UPDATE) fs.writeFileSync(outFile, actual);
-        expect(fs.existsSync(outFile), `${outFile} missing: run with MESHLOG_UPDATE_GOLDEN=1`).toBe(true);
-        expect(actual).toBe(fs.readFileSync(outFile, 'utf8'));
+        expectGolden(DIR, scenario, actual, 'MESHLOG_UPDATE_GOLDEN=1 npx vitest run test/golden/snapshot');
       });
 
       for (const view of snapshot.views) {
