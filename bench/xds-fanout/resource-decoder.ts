@@ -8,9 +8,14 @@ import { messageType } from '../../src/envoy/proto-root.ts';
 import { MESSAGE_NAMES, type XdsType } from '../../src/snapshot/types.ts';
 import { readResources } from './wire-read.ts';
 
+/** The xDS types the harness follows: the four classic ones plus VHDS's VirtualHost. */
+export type HarnessType = XdsType | 'vhds';
+export const HARNESS_TYPES = ['cds', 'eds', 'lds', 'rds', 'vhds'] as const satisfies readonly HarnessType[];
+export const VIRTUAL_HOST_URL = 'type.googleapis.com/envoy.config.route.v3.VirtualHost';
+
 export interface Decoded {
   readonly name: string;
-  /** CDS: the EDS service names; LDS: the RDS route names; otherwise empty. */
+  /** CDS: the EDS service names; LDS: the RDS route names; RDS: ['vhds'] when the table uses VHDS. */
   readonly refs: readonly string[];
 }
 
@@ -19,17 +24,18 @@ const HCM = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpCon
 type Msg = Record<string, unknown>;
 
 export class ResourceDecoder {
-  readonly #types: Record<XdsType, protobuf.Type>;
+  readonly #types: Record<HarnessType, protobuf.Type>;
   readonly #hcm: protobuf.Type;
   /** Per type, keyed by the resource's slot (position in SotW, name in Delta). */
-  readonly #cache: Record<XdsType, Map<string, { bytes: Uint8Array; decoded: Decoded }>> = {
+  readonly #cache: Record<HarnessType, Map<string, { bytes: Uint8Array; decoded: Decoded }>> = {
     cds: new Map(),
     eds: new Map(),
     lds: new Map(),
     rds: new Map(),
+    vhds: new Map(),
   };
   /** Per type, the last response region decoded whole, compared whole before reuse. */
-  readonly #lastRegion: Partial<Record<XdsType, { region: Uint8Array; delta: boolean; decoded: readonly Decoded[] }>> = {};
+  readonly #lastRegion: Partial<Record<HarnessType, { region: Uint8Array; delta: boolean; decoded: readonly Decoded[] }>> = {};
   /** Sorted, de-duplicated refs of a decoded list, computed once per list. */
   readonly #refNames = new WeakMap<readonly Decoded[], readonly string[]>();
   decodedCount = 0;
@@ -40,6 +46,7 @@ export class ResourceDecoder {
       eds: messageType(MESSAGE_NAMES.eds),
       lds: messageType(MESSAGE_NAMES.lds),
       rds: messageType(MESSAGE_NAMES.rds),
+      vhds: messageType('envoy.config.route.v3.VirtualHost'),
     };
     this.#hcm = messageType(HCM);
   }
@@ -48,10 +55,12 @@ export class ResourceDecoder {
    * Every resource of a response region. A region byte-identical to the previous one of the
    * type (one memcmp) reuses its result; otherwise each resource goes through `decode`.
    */
-  decodeRegion(type: XdsType, region: Uint8Array, delta: boolean): readonly Decoded[] {
+  decodeRegion(type: HarnessType, region: Uint8Array, delta: boolean): readonly Decoded[] {
     const last = this.#lastRegion[type];
     if (last && last.delta === delta && Buffer.compare(last.region, region) === 0) return last.decoded;
-    const decoded = readResources(region, delta).map((res, i) => {
+    const decoded = readResources(region, delta).flatMap((res, i) => {
+      // VHDS "not found" answers to on-demand names carry no payload.
+      if (!res.any && type === 'vhds') return [];
       if (!res.any) throw new Error(`${type} resource without payload`);
       return this.decode(type, delta ? res.name : String(i), res.any.value);
     });
@@ -69,7 +78,7 @@ export class ResourceDecoder {
     return names;
   }
 
-  decode(type: XdsType, slot: string, bytes: Uint8Array): Decoded {
+  decode(type: HarnessType, slot: string, bytes: Uint8Array): Decoded {
     const cache = this.#cache[type];
     const hit = cache.get(slot);
     if (hit && Buffer.compare(hit.bytes, bytes) === 0) return hit.decoded;
@@ -79,10 +88,11 @@ export class ResourceDecoder {
     return decoded;
   }
 
-  #decodeFresh(type: XdsType, bytes: Uint8Array): Decoded {
+  #decodeFresh(type: HarnessType, bytes: Uint8Array): Decoded {
     const m = this.#types[type].decode(bytes) as unknown as Msg;
     if (type === 'eds') return { name: String(m.cluster_name ?? ''), refs: [] };
-    if (type === 'rds') return { name: String(m.name ?? ''), refs: [] };
+    if (type === 'rds') return { name: String(m.name ?? ''), refs: m.vhds ? ['vhds'] : [] };
+    if (type === 'vhds') return { name: String(m.name ?? ''), refs: [] };
     if (type === 'cds') {
       const name = String(m.name ?? '');
       // Cluster.DiscoveryType EDS = 3.

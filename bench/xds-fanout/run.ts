@@ -6,14 +6,16 @@
 //   node bench/xds-fanout/run.ts --addr 127.0.0.1:18000 --streams 1000 --mode delta \
 //     --trigger 'node bench/xds-fanout/change.ts /tmp/mesh route' --expect rds --repeat 3 \
 //     --server-pid $PID [--workers 2] [--per-conn 100] [--batch 1000] [--timeout 120] [--json]
+//     [--vhds]   (Delta: opt in to VHDS; a one-route change is then `--expect vhds`)
 //
 // See bench/xds-fanout/README.md for the scenarios and the side-by-side run with xds-load.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { XDS_TYPES, type XdsType } from '../../src/snapshot/types.ts';
+import { XDS_TYPES } from '../../src/snapshot/types.ts';
 import { cpuSeconds, rssBytes, waitIdle } from './proc-stat.ts';
+import { HARNESS_TYPES, type HarnessType } from './resource-decoder.ts';
 import type { FromWorker, PhaseCounters, ToWorker } from './worker.ts';
 
 const { values: args } = parseArgs({
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     settle: { type: 'string', default: '500' },
     timeout: { type: 'string', default: '120' },
     json: { type: 'boolean', default: false },
+    vhds: { type: 'boolean', default: false },
   },
 });
 
@@ -40,7 +43,10 @@ const streams = Number(args.streams);
 const mode = args.mode === 'delta' ? 'delta' : 'sotw';
 const workerCount = Math.max(1, Math.min(Number(args.workers), streams));
 const batch = args.batch ? Number(args.batch) : streams;
-const expect = args.expect.split(',').filter((t): t is XdsType => (XDS_TYPES as readonly string[]).includes(t));
+const vhds = args.vhds && mode === 'delta';
+const expect = args.expect.split(',').filter((t): t is HarnessType => (HARNESS_TYPES as readonly string[]).includes(t));
+/** What a synced stream holds: the four types, plus its virtual hosts with VHDS. */
+const synced: readonly HarnessType[] = vhds ? [...XDS_TYPES, 'vhds'] : XDS_TYPES;
 const repeat = args.trigger ? Number(args.repeat) : 0;
 const serverPid = args['server-pid'] ? Number(args['server-pid']) : undefined;
 // Seconds, with or without an 's' (xds-load's flags take Go durations like 900s).
@@ -57,7 +63,7 @@ interface Worker {
 let failure: string | undefined;
 
 function startWorker(): Worker {
-  const child = fork(path.join(import.meta.dirname, 'worker.ts'), [args.addr, mode, args['per-conn']], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(import.meta.dirname, 'worker.ts'), [args.addr, mode, args['per-conn'], vhds ? '1' : '0'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const w: Worker = { child, inbox: [] };
   child.on('message', (m: FromWorker) => {
     if (m.op === 'error') failure ??= m.message;
@@ -92,7 +98,7 @@ async function next<T extends FromWorker['op']>(w: Worker, op: T, deadline: numb
 const workers = Array.from({ length: workerCount }, startWorker);
 const tell = (m: ToWorker): void => workers.forEach((w) => w.child.send(m));
 
-async function phase(need: readonly XdsType[]): Promise<void> {
+async function phase(need: readonly HarnessType[]): Promise<void> {
   tell({ op: 'phase', need: [...need] });
   const deadline = Date.now() + timeoutMs;
   for (const w of workers) await next(w, 'phase-ok', deadline);
@@ -108,9 +114,9 @@ async function waitAll(): Promise<PhaseCounters[]> {
   return out;
 }
 
-function sum(cs: PhaseCounters[]): { bytes: number; responses: Record<XdsType, number>; resources: number; last: number } {
-  const responses = { cds: 0, eds: 0, lds: 0, rds: 0 };
-  for (const c of cs) for (const t of XDS_TYPES) responses[t] += c.responses[t];
+function sum(cs: PhaseCounters[]): { bytes: number; responses: Record<HarnessType, number>; resources: number; last: number } {
+  const responses = { cds: 0, eds: 0, lds: 0, rds: 0, vhds: 0 };
+  for (const c of cs) for (const t of HARNESS_TYPES) responses[t] += c.responses[t];
   return {
     bytes: cs.reduce((a, c) => a + c.bytes, 0),
     resources: cs.reduce((a, c) => a + c.resources, 0),
@@ -144,11 +150,11 @@ async function liveBytes(): Promise<number | undefined> {
 }
 
 async function main(): Promise<Record<string, unknown>> {
-  const result: Record<string, unknown> = { addr: args.addr, streams, mode, workers: workerCount, batch, expect, cpu: os.cpus()[0]?.model, cores: os.cpus().length };
+  const result: Record<string, unknown> = { addr: args.addr, streams, mode, vhds, workers: workerCount, batch, expect, cpu: os.cpus()[0]?.model, cores: os.cpus().length };
   if (serverPid) result.server_rss_before_bytes = rssBytes(serverPid);
   const liveBefore = await liveBytes();
 
-  await phase(XDS_TYPES);
+  await phase(synced);
   const t0 = now();
   let opened = 0;
   let initial: ReturnType<typeof sum> | undefined;

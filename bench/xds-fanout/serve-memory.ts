@@ -86,7 +86,14 @@ const api = http.createServer(async (req, res) => {
     // With --expose-gc, memory is measured after a full collection: what the server holds,
     // not garbage it has not collected yet (the peer's /stats reports its live heap the same way).
     const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
+    if (gc) {
+      // V8 frees ArrayBuffer memory (most of `external`) on a background sweeper after the
+      // collection; reading right after one gc() sometimes still counted tens of MB of
+      // request buffers already dead. A second collection after a pause finishes that sweep.
+      gc();
+      await new Promise((r) => setTimeout(r, 200));
+      gc();
+    }
     const mem = process.memoryUsage();
     const body = {
       rss: rssBytes(process.pid),

@@ -1,18 +1,20 @@
 // One simulated Envoy on one ADS stream, following Envoy's start-up order: CDS (wildcard),
 // EDS for the clusters it got, LDS (wildcard), RDS for the route names in the listeners.
 // It ACKs every response, re-subscribes when the names it needs change, never NACKs.
+// With VHDS (Delta only), it opts in through node metadata and, like Envoy 1.40, opens the
+// VirtualHost subscription (empty: the wildcard) once it holds a route table with `vhds`.
 import type * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { messageType } from '../../src/envoy/proto-root.ts';
 import { TYPE_URLS, xdsTypeOfUrl, type XdsType } from '../../src/snapshot/types.ts';
-import type { ResourceDecoder } from './resource-decoder.ts';
+import { VIRTUAL_HOST_URL, type HarnessType, type ResourceDecoder } from './resource-decoder.ts';
 import { readResponse, type ResponseView } from './wire-read.ts';
 
 export type Mode = 'sotw' | 'delta';
 
 export interface StreamEvents {
-  received(stream: number, type: XdsType, bytes: number, resources: number): void;
-  acked(stream: number, type: XdsType): void;
+  received(stream: number, type: HarnessType, bytes: number, resources: number): void;
+  acked(stream: number, type: HarnessType): void;
   failed(stream: number, error: Error): void;
 }
 
@@ -69,16 +71,21 @@ export class SimulatedEnvoy {
   readonly #subs: Record<XdsType, readonly string[]> = { cds: [], eds: [], lds: [], rds: [] };
   /** Delta, CDS and LDS: resource name → the EDS or RDS names it needs. */
   readonly #refs: { cds: Map<string, readonly string[]>; lds: Map<string, readonly string[]> } = { cds: new Map(), lds: new Map() };
-  readonly #version: Partial<Record<XdsType, string>> = {};
-  readonly #nonce: Partial<Record<XdsType, string>> = {};
+  readonly #version: Partial<Record<HarnessType, string>> = {};
+  readonly #nonce: Partial<Record<HarnessType, string>> = {};
   #ldsStarted = false;
+  readonly #vhds: boolean;
+  #vhdsStarted = false;
 
-  constructor(client: grpc.Client, index: number, mode: Mode, decoder: ResourceDecoder, events: StreamEvents) {
+  constructor(client: grpc.Client, index: number, mode: Mode, decoder: ResourceDecoder, events: StreamEvents, vhds = false) {
     this.#index = index;
     this.#mode = mode;
     this.#decoder = decoder;
     this.#events = events;
-    this.#node = { id: `node-${index}`, cluster: 'bench', metadata: { fields: { NAMESPACE: { stringValue: 'default' } } } };
+    this.#vhds = vhds && mode === 'delta';
+    const fields: Record<string, object> = { NAMESPACE: { stringValue: 'default' } };
+    if (this.#vhds) fields['meshlog.dev/vhds'] = { stringValue: 'true' };
+    this.#node = { id: `node-${index}`, cluster: 'bench', metadata: { fields } };
     this.#call = client.makeBidiStreamRequest(METHOD[mode], passThrough, passThrough);
     this.#call.on('data', (buf: Buffer) => this.#onResponse(buf));
     this.#call.on('error', (err: Error) => {
@@ -101,7 +108,7 @@ export class SimulatedEnvoy {
   #onResponse(buf: Buffer): void {
     try {
       const r = readResponse(buf, this.#mode === 'delta');
-      const type = xdsTypeOfUrl(r.typeUrl);
+      const type: HarnessType | undefined = r.typeUrl === VIRTUAL_HOST_URL && this.#vhds ? 'vhds' : xdsTypeOfUrl(r.typeUrl);
       if (!type) throw new Error(`unexpected type ${r.typeUrl}`);
       this.#events.received(this.#index, type, buf.length, r.count);
       this.#handle(type, r);
@@ -112,12 +119,20 @@ export class SimulatedEnvoy {
     }
   }
 
-  #handle(type: XdsType, r: ResponseView): void {
+  #handle(type: HarnessType, r: ResponseView): void {
     const delta = this.#mode === 'delta';
     const decoded = this.#decoder.decodeRegion(type, r.region, delta);
     this.#version[type] = r.versionInfo;
     this.#nonce[type] = r.nonce;
+    if (type === 'vhds') {
+      this.#send({ type_url: VIRTUAL_HOST_URL, response_nonce: r.nonce });
+      return;
+    }
     this.#ack(type);
+    if (type === 'rds' && this.#vhds && !this.#vhdsStarted && decoded.some((d) => d.refs.length > 0)) {
+      this.#vhdsStarted = true;
+      this.#send({ type_url: VIRTUAL_HOST_URL });
+    }
     if (type !== 'cds' && type !== 'lds') {
       if (type === 'eds') this.#startLds();
       return;

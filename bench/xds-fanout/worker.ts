@@ -5,12 +5,11 @@
 //   parent → worker: {op:'phase', need}   {op:'open', from, count}   {op:'wait', seq}   {op:'stop'}
 //   worker → parent: {op:'phase-ok'}   {op:'done', seq, ...counters}   {op:'error', message}
 import * as grpc from '@grpc/grpc-js';
-import type { XdsType } from '../../src/snapshot/types.ts';
-import { ResourceDecoder } from './resource-decoder.ts';
+import { ResourceDecoder, type HarnessType } from './resource-decoder.ts';
 import { SimulatedEnvoy, type Mode } from './simulated-envoy.ts';
 
 export type ToWorker =
-  | { op: 'phase'; need: XdsType[] }
+  | { op: 'phase'; need: HarnessType[] }
   | { op: 'open'; from: number; count: number }
   | { op: 'wait'; seq: number }
   | { op: 'stop' };
@@ -19,7 +18,7 @@ export interface PhaseCounters {
   /** Epoch ms (sub-ms precision) of the ACK that completed the phase for the last stream. */
   last: number;
   bytes: number;
-  responses: Record<XdsType, number>;
+  responses: Record<HarnessType, number>;
   resources: number;
   decoded: number;
   cpuMs: number;
@@ -28,10 +27,11 @@ export interface PhaseCounters {
 
 export type FromWorker = { op: 'phase-ok' } | ({ op: 'done'; seq: number } & PhaseCounters) | { op: 'error'; message: string };
 
-const BIT: Record<XdsType, number> = { cds: 1, eds: 2, lds: 4, rds: 8 };
+const BIT: Record<HarnessType, number> = { cds: 1, eds: 2, lds: 4, rds: 8, vhds: 16 };
 const now = (): number => performance.timeOrigin + performance.now();
 
-const [addr = '', mode = 'sotw', perConnArg = '100'] = process.argv.slice(2);
+const [addr = '', mode = 'sotw', perConnArg = '100', vhdsArg = '0'] = process.argv.slice(2);
+const vhds = vhdsArg === '1';
 const streamsPerConn = Math.max(1, Number(perConnArg));
 const decoder = new ResourceDecoder();
 const envoys: SimulatedEnvoy[] = [];
@@ -43,7 +43,7 @@ let pending = 0;
 let last = 0;
 let bytes = 0;
 let resources = 0;
-let responses: Record<XdsType, number> = { cds: 0, eds: 0, lds: 0, rds: 0 };
+let responses: Record<HarnessType, number> = { cds: 0, eds: 0, lds: 0, rds: 0, vhds: 0 };
 let waiting: number | undefined;
 let failed = false;
 
@@ -59,12 +59,12 @@ function finishIfDone(): void {
 }
 
 const events = {
-  received(_stream: number, type: XdsType, size: number, count: number): void {
+  received(_stream: number, type: HarnessType, size: number, count: number): void {
     bytes += size;
     responses[type]++;
     resources += count;
   },
-  acked(stream: number, type: XdsType): void {
+  acked(stream: number, type: HarnessType): void {
     const before = got[stream] ?? 0;
     const after = before | BIT[type];
     got[stream] = after;
@@ -103,7 +103,7 @@ function open(from: number, count: number): void {
       received: (_s, t, b, n) => events.received(local, t, b, n),
       acked: (_s, t) => events.acked(local, t),
       failed: (s, e) => events.failed(s, e),
-    });
+    }, vhds);
     envoys.push(envoy);
     got.push(0);
     pending++;
@@ -118,7 +118,7 @@ process.on('message', (m: ToWorker) => {
     pending = need === 0 ? 0 : got.length;
     bytes = 0;
     resources = 0;
-    responses = { cds: 0, eds: 0, lds: 0, rds: 0 };
+    responses = { cds: 0, eds: 0, lds: 0, rds: 0, vhds: 0 };
     send({ op: 'phase-ok' });
   } else if (m.op === 'open') {
     open(m.from, m.count);

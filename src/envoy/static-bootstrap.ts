@@ -38,7 +38,13 @@ export function staticBootstrap(snapshot: Snapshot, viewName: string, opts: Stat
   const routes = new Map(view.resources.rds.map((e) => [e.name, decode(e.hash, 'rds')]));
   const endpoints = new Map(view.resources.eds.map((e) => [e.name, decode(e.hash, 'eds')]));
 
-  const listeners = view.resources.lds.map((e) => inlineRoutes(decode(e.hash, 'lds'), routes, opts));
+  // API listeners (gRPC views) are left out: only gRPC's own xDS client runs them, and Envoy
+  // 1.40 refuses them ("missing the API listener extension"). Such a view's route tables hold
+  // the sidecar views' virtual hosts, checked there; its clusters and endpoints stay here.
+  const listeners = view.resources.lds
+    .map((e) => decode(e.hash, 'lds'))
+    .filter((l) => l.api_listener === undefined)
+    .map((l) => inlineRoutes(l, routes, opts));
   const clusters = view.resources.cds.map((e) => inlineEndpoints(decode(e.hash, 'cds'), endpoints));
   return {
     node: { id: opts.nodeId ?? `meshlog~${view.name}`, cluster: view.name },

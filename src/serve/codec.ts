@@ -71,12 +71,13 @@ export function isNack(detail: RpcStatus | null | undefined): detail is RpcStatu
 }
 
 /**
- * Proxy identity from node: id, cluster, and metadata NAMESPACE (string) and LABELS
- * (a struct of strings, or a `k=v,k2=v2` string for hand-written bootstraps).
+ * Proxy identity from node: id, cluster, and metadata NAMESPACE (string), LABELS
+ * (a struct of strings, or a `k=v,k2=v2` string for hand-written bootstraps) and GENERATOR.
  */
 export function proxyNodeOf(node: NodeMessage | null | undefined): ProxyNode {
   const fields = node?.metadata?.fields ?? {};
   const namespace = stringOf(fields['NAMESPACE']) || undefined;
+  const generator = stringOf(fields['GENERATOR']) || undefined; // `grpc`: a proxyless gRPC client
   const labelsValue = fields['LABELS'];
   const labelStruct = structOf(labelsValue);
   let labels: Record<string, string> | undefined;
@@ -94,6 +95,7 @@ export function proxyNodeOf(node: NodeMessage | null | undefined): ProxyNode {
     cluster: node?.cluster ?? '',
     ...(namespace !== undefined ? { namespace } : {}),
     ...(labels !== undefined ? { labels } : {}),
+    ...(generator !== undefined ? { generator } : {}),
   };
 }
 

@@ -2,12 +2,19 @@
 // view entries it was last brought up to (shared by every proxy of that view) plus a small
 // per-stream map of deviations (initial_resource_versions, fresh subscriptions). In the
 // common case the diff from one snapshot to the next is computed once and shared.
+//
+// Copy-on-write per stream: an idle proxy in step with its view holds only pointers to
+// shared structures (entry list, interned name set, version string); the deviation map and
+// the reported-unknown set exist only while there is something in them. Thousands of idle
+// streams thus cost a few hundred bytes of state each, not a map per type.
 import { XDS_TYPES, xdsTypeOfUrl, type ViewEntry, type XdsType } from '../snapshot/types.ts';
 import { isNack, type DeltaRequest } from './codec.ts';
 import { nameSet, withNames, type NameSet } from './name-sets.ts';
 import { EMPTY_ENTRIES, viewEntries } from './response-cache.ts';
 import { AdsStreamBase } from './stream-base.ts';
 import { sotwVersion } from './versions.ts';
+import { vhdsSnapshot } from './vhds-derive.ts';
+import { VhdsSubscription, VIRTUAL_HOST_TYPE_URL, wantsVhds } from './vhds-stream.ts';
 
 interface DeltaTypeState {
   wildcard: boolean;
@@ -15,12 +22,12 @@ interface DeltaTypeState {
   names: NameSet;
   /** The proxy holds these entries (those it is subscribed to). */
   base: readonly ViewEntry[];
-  /** Deviations from `base`: name → version held, null = not held (so it must be sent). */
-  overrides: Map<string, string | null>;
+  /** Deviations from `base`: name → version held, null = not held (so it must be sent). Null: none. */
+  overrides: Map<string, string | null> | null;
   /** Names to send even if unchanged: clusters just pushed, whose EDS must follow. */
   forced: NameSet | null;
-  /** Unknown names already reported in removed_resources. */
-  reportedUnknown: Set<string>;
+  /** Unknown names already reported in removed_resources; null until there is one. */
+  reportedUnknown: Set<string> | null;
   sentVersion: string | null;
   sentNonce: string | null;
   mustAnswer: boolean;
@@ -41,31 +48,38 @@ function sharedNameSet(names: readonly string[]): NameSet {
 
 export class DeltaStream extends AdsStreamBase {
   readonly #types = new Map<XdsType, DeltaTypeState>();
+  /** VHDS state when the node opted in (vhds-stream.ts); null: classic; undefined: no node yet. */
+  #vhds: VhdsSubscription | null | undefined;
 
   onRequest(req: DeltaRequest): void {
     this.identify(req.node);
+    if (this.#vhds === undefined && req.node) this.#vhds = wantsVhds(req.node) ? new VhdsSubscription() : null;
     const type = xdsTypeOfUrl(req.type_url);
-    if (!type) return;
+    if (!type) {
+      if (this.#vhds && req.type_url === VIRTUAL_HOST_TYPE_URL) {
+        this.#vhds.onRequest(req, this.ctx.metrics, this.statusEntry?.types.rds);
+        this.flush();
+      }
+      return;
+    }
 
     const subscribe = req.resource_names_subscribe;
     const unsubscribe = req.resource_names_unsubscribe;
     let st = this.#types.get(type);
     if (!st) {
+      // What the proxy already holds (after a reconnect): send only what differs.
+      const held = Object.entries(req.initial_resource_versions ?? {});
       st = {
         wildcard: subscribe.includes('*') || (subscribe.length === 0 && WILDCARD_TYPES.has(type)),
         names: nameSet(subscribe.filter((n) => n !== '*')),
         base: EMPTY_ENTRIES,
-        overrides: new Map(),
+        overrides: held.length > 0 ? new Map(held) : null,
         forced: null,
-        reportedUnknown: new Set(),
+        reportedUnknown: null,
         sentVersion: null,
         sentNonce: null,
         mustAnswer: true,
       };
-      // What the proxy already holds (after a reconnect): send only what differs.
-      for (const [name, version] of Object.entries(req.initial_resource_versions ?? {})) {
-        st.overrides.set(name, version);
-      }
       this.#types.set(type, st);
       this.flush();
       return;
@@ -96,13 +110,14 @@ export class DeltaStream extends AdsStreamBase {
       const remove = unsubscribe.filter((n) => n !== '*');
       st.names = withNames(st.names, add, remove);
       for (const n of remove) {
-        st.overrides.delete(n);
-        st.reportedUnknown.delete(n);
+        st.overrides?.delete(n);
+        st.reportedUnknown?.delete(n);
       }
       // Subscribing (again) to a name means the proxy wants it now, even if we sent it before.
+      if (add.length > 0) st.overrides ??= new Map();
       for (const n of add) {
-        st.overrides.set(n, null);
-        st.reportedUnknown.delete(n);
+        st.overrides!.set(n, null);
+        st.reportedUnknown?.delete(n);
       }
       if (add.length > 0) st.mustAnswer = true;
     }
@@ -110,32 +125,37 @@ export class DeltaStream extends AdsStreamBase {
   }
 
   flush(): void {
-    const active = this.servable();
-    if (!active) return;
+    const served = this.servable();
+    if (!served) return;
+    // VHDS proxies are served from the derived snapshot: route tables without their hosts.
+    const vhds = this.#vhds ? vhdsSnapshot(served.snapshot) : undefined;
+    const active = vhds ? { generation: served.generation, snapshot: vhds.snapshot } : served;
     const view = this.viewFor(active);
     for (const type of XDS_TYPES) {
       const st = this.#types.get(type);
       if (!st) continue;
       const target = viewEntries(view, type);
-      if (st.base === target && st.overrides.size === 0 && st.forced === null && !st.mustAnswer) continue;
+      const overrides = st.overrides !== null && st.overrides.size > 0 ? st.overrides : null;
+      if (st.base === target && overrides === null && st.forced === null && !st.mustAnswer) continue;
 
       const names = st.wildcard ? null : st.names;
       const shared = this.ctx.cache.sharedDelta(active.snapshot, st.base, target, names, st.forced);
       const diff =
-        st.overrides.size === 0
+        overrides === null
           ? shared
-          : this.ctx.cache.withOverrides(active.snapshot, shared, target, names, st.overrides, (name) => {
+          : this.ctx.cache.withOverrides(active.snapshot, shared, target, names, overrides, (name) => {
+              st.reportedUnknown ??= new Set();
               if (st.reportedUnknown.has(name)) return false;
               st.reportedUnknown.add(name);
               return true;
             }, st.forced);
       st.base = target;
-      st.overrides.clear();
+      st.overrides = null;
       st.forced = null;
       if (diff.updatedNames.length === 0 && diff.removedNames.length === 0 && !st.mustAnswer) continue;
 
-      const version = sotwVersion(active.generation, view, type);
-      const { message, nonce } = this.ctx.cache.deltaMessage(diff, version, type);
+      // The cached response carries the version string: every stream keeps the same one.
+      const { message, nonce, version } = this.ctx.cache.deltaMessage(diff, sotwVersion(active.generation, view, type), type);
       this.send(type, message);
       st.sentVersion = version;
       st.sentNonce = nonce;
@@ -148,6 +168,11 @@ export class DeltaStream extends AdsStreamBase {
         const eds = this.#types.get('eds');
         if (eds) eds.forced = sharedNameSet(diff.updatedNames);
       }
+    }
+    // After RDS: a host may name a cluster sent just above (make-before-break).
+    if (vhds && this.#vhds) {
+      const version = sotwVersion(active.generation, view, 'rds');
+      this.#vhds.flush(vhds, view, version, (m) => this.send('rds', m), this.statusEntry?.types.rds);
     }
   }
 }

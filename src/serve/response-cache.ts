@@ -29,8 +29,11 @@ export interface SotwBody {
 }
 
 export interface DeltaDiff {
-  /** Framed `resources` fields, concatenated. */
-  readonly resources: Buffer;
+  /**
+   * Framed `resources` fields (the per-snapshot shared frames, not a copy: a diff is kept
+   * for as long as its snapshot, and a second copy of every resource would double that).
+   */
+  readonly resources: readonly Buffer[];
   /** Framed `removed_resources` fields, concatenated. */
   readonly removed: Buffer;
   readonly updatedNames: readonly string[];
@@ -182,12 +185,12 @@ export class ResponseCache {
   }
 
   /** The complete DeltaDiscoveryResponse for a diff, built once per (diff, version). */
-  deltaMessage(diff: DeltaDiff, version: string, type: XdsType): { readonly message: Buffer; readonly nonce: string } {
+  deltaMessage(diff: DeltaDiff, version: string, type: XdsType): { readonly message: Buffer; readonly nonce: string; readonly version: string } {
     const hit = this.#deltaMessages.get(diff);
     if (hit && hit.version === version) return hit;
     const body = Buffer.concat([
       stringField(DELTA_FIELDS.systemVersionInfo, version),
-      diff.resources,
+      ...diff.resources,
       stringField(DELTA_FIELDS.typeUrl, TYPE_URLS[type]),
       diff.removed,
     ]);
@@ -201,7 +204,7 @@ export class ResponseCache {
     updated.sort();
     removed.sort();
     return {
-      resources: Buffer.concat(updated.map((n) => this.#frames.delta(snapshot, target.get(n)!))),
+      resources: updated.map((n) => this.#frames.delta(snapshot, target.get(n)!)),
       removed: Buffer.concat(removed.map((n) => stringField(DELTA_FIELDS.removedResources, n))),
       updatedNames: updated,
       removedNames: removed,

@@ -2,7 +2,7 @@
 // holding back while this replica is behind the proxy, and writing with backpressure. Streams never queue responses: they keep "what the proxy should have"
 // and compute the next response when they can write, so a slow proxy costs a few flags,
 // not a backlog of buffers.
-import type { ProxyNode, SnapshotView, XdsType } from '../snapshot/types.ts';
+import type { ProxyNode, Snapshot, SnapshotView, XdsType } from '../snapshot/types.ts';
 import { selectView } from '../snapshot/select-view.ts';
 import { proxyNodeOf, type NodeMessage } from './codec.ts';
 import type { Logger } from './logger.ts';
@@ -31,6 +31,9 @@ export abstract class AdsStreamBase {
   readonly #id: number;
   #blocked = false;
   #closed = false;
+  #viewSnapshot: Snapshot | undefined;
+  #viewNode: ProxyNode | undefined;
+  #view: SnapshotView | undefined;
   /** Highest generation the proxy has reported; we send nothing older than it. */
   protected heldUntil = 0;
   protected node: ProxyNode | undefined;
@@ -69,7 +72,13 @@ export abstract class AdsStreamBase {
   }
 
   protected viewFor(active: ActiveSnapshot): SnapshotView | undefined {
+    // Once per snapshot, not per flush: a stream is flushed on every request and change.
+    // The node is fixed once identified, so the answer only changes with the snapshot.
+    if (this.#viewSnapshot === active.snapshot && this.#viewNode === this.node) return this.#view;
     const view = selectView(active.snapshot, this.node ?? { id: '', cluster: '' });
+    this.#viewSnapshot = active.snapshot;
+    this.#viewNode = this.node;
+    this.#view = view;
     if (this.statusEntry) this.statusEntry.view = view?.name ?? null;
     return view;
   }

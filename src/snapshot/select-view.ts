@@ -1,12 +1,19 @@
 // Maps a proxy to the view it receives, from what the proxy says about itself.
-// Order: an explicit view name in node.cluster; a gateway whose selector the proxy's
-// labels satisfy (most specific selector first); the sidecar view of its namespace;
-// the default sidecar view.
+// Order: an explicit view name in node.cluster; for a proxyless gRPC client (node metadata
+// GENERATOR=grpc, Istio's convention) the gRPC view of its namespace, else the default gRPC
+// view; a gateway whose selector the proxy's labels satisfy (most specific selector first);
+// the sidecar view of its namespace; the default sidecar view.
+//
+// gRPC views hold API listeners, which only gRPC's xDS client understands, so they are never
+// picked for an Envoy by the label/namespace rules; and a gRPC client never falls back to a
+// sidecar view, whose socket listeners it cannot use (it waits for its listener instead).
 import type { ProxyNode, Snapshot, SnapshotView } from './types.ts';
 
 export function selectView(snapshot: Snapshot, node: ProxyNode): SnapshotView | undefined {
   const byName = snapshot.views.find((v) => v.name === node.cluster);
   if (byName) return byName;
+
+  if (node.generator === 'grpc') return scopedView(snapshot, 'grpc', node.namespace);
 
   const labels = node.labels ?? {};
   const gateways = snapshot.views
@@ -18,11 +25,16 @@ export function selectView(snapshot: Snapshot, node: ProxyNode): SnapshotView | 
     );
   if (gateways[0]) return gateways[0];
 
-  if (node.namespace) {
-    const scoped = snapshot.views.find((v) => v.kind === 'sidecar' && v.namespaces.includes(node.namespace!));
+  return scopedView(snapshot, 'sidecar', node.namespace);
+}
+
+/** The view of `kind` that serves `namespace`, else the default one of that kind. */
+function scopedView(snapshot: Snapshot, kind: 'sidecar' | 'grpc', namespace: string | undefined): SnapshotView | undefined {
+  if (namespace) {
+    const scoped = snapshot.views.find((v) => v.kind === kind && v.namespaces.includes(namespace));
     if (scoped) return scoped;
   }
-  return snapshot.views.find((v) => v.kind === 'sidecar' && v.namespaces.length === 0);
+  return snapshot.views.find((v) => v.kind === kind && v.namespaces.length === 0);
 }
 
 function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {

@@ -49,9 +49,13 @@ export interface ViewEntry {
  * proxy's namespace, gateway views by its labels (the Gateway's selector).
  */
 export interface SnapshotView {
-  /** Stable id: `sidecar` (default), `sidecar~<namespace>`, `gateway~<namespace>~<gateway-name>`. */
+  /**
+   * Stable id: `sidecar` (default), `sidecar~<namespace>`, `gateway~<namespace>~<gateway-name>`,
+   * and for proxyless gRPC clients `grpc` (default) / `grpc~<namespace>`.
+   */
   readonly name: string;
-  readonly kind: 'sidecar' | 'gateway';
+  /** `grpc` views are for gRPC's own xDS client (API listeners); never served to an Envoy by default. */
+  readonly kind: 'sidecar' | 'gateway' | 'grpc';
   /** Sidecar views: namespaces this view serves; empty for the default sidecar view. */
   readonly namespaces: readonly string[];
   /** Gateway views: the workload labels the gateway selects. */
@@ -95,4 +99,6 @@ export interface ProxyNode {
   readonly namespace?: string;
   /** LABELS from node metadata, if given. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** GENERATOR from node metadata (Istio's convention: `grpc` for proxyless gRPC clients). */
+  readonly generator?: string;
 }

@@ -1,139 +1,178 @@
-// gRPC's own xDS client (@grpc/grpc-js-xds) as a second, independent xDS implementation:
-// a client with target xds:///echo resolves through meshlog's ADS server and its calls
-// follow the weighted split of the served route table.
+// gRPC's own xDS client (@grpc/grpc-js-xds) as a second, independent xDS implementation, on
+// config compiled from Istio YAML: a folder with a Kubernetes Service (gRPC port, endpoints =
+// two local gRPC echo servers), a DestinationRule (subsets v1/v2) and a VirtualService (80/20
+// split) is served by `meshlog serve`'s parts (FolderSnapshotSource + the ADS server). A gRPC
+// client whose bootstrap comes from `meshlog bootstrap --client grpc` dials xds:///<host>:<port>
+// and its calls must follow the split; then the VirtualService file changes and a new client
+// follows the new split, with every xDS type ACKed and nothing NACKed; a ServiceEntry's
+// endpoints in two localities get calls by locality weight; a fault abort reaches the calls;
+// and a route gRPC cannot run shows up as gRPC's NACK in the server's status.
 //
-// The snapshot is hand-built. A compiled snapshot, served as is to grpc-js-xds 1.14, fails
-// four ways (each checked against the library on 2026-11-23):
-//   1. no Listener named after the target authority with an `api_listener` (the compiler
-//      emits socket listeners `<addr>_<port>`), so resolution of xds:///<host>:<port> waits;
-//   2. its HTTP connection manager lists envoy.filters.http.cors without `is_optional`,
-//      and gRPC NACKs the Listener ("envoy.filters.http.cors filter validation failed");
-//   3. clusters use lb_policy LEAST_REQUEST (Istio's default), which gRPC rejects ("load_
-//      balancing_policy unset and unsupported lb_policy") — ROUND_ROBIN or a
-//      load_balancing_policy list ending in round_robin works;
-//   4. LocalityLbEndpoints carry no `locality` ("endpoints[0].locality unset") and no locality
-//      weight (gRPC ignores unweighted localities).
-// The resources below are what gRPC accepts (see envoy-resources.ts apiListener/loadAssignment).
-import { spawn } from 'node:child_process';
+// The mesh also has a plain HTTP service on the same port whose routes hold a redirect and a
+// CORS policy (gRPC rejects a whole route table for either), and the echo clusters use Istio's
+// default LEAST_REQUEST (gRPC rejects it): the calls succeeding proves the gRPC view carries
+// neither to the client (see src/compile/istio/grpc-views.ts, src/compile/xds/grpc-resources.ts).
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/command.ts';
+import { command as bootstrapCommand } from '../../src/cli/commands/bootstrap.ts';
+import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
 import { silentLogger } from '../../src/serve/logger.ts';
-import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
+import type { ActiveSnapshot } from '../../src/serve/snapshot-source.ts';
 import { startXdsServer, type XdsServer } from '../../src/serve/xds-server.ts';
-import { apiListener, edsCluster, loadAssignment, routeConfig } from './support/envoy-resources.ts';
+import { verifyWithEnvoy } from '../../src/verify/envoy-verify.ts';
+import { compile } from '../../src/compile/index.ts';
+import { GRPC_POLICY_MESH } from '../compile/xds/grpc-mesh-fixture.ts';
+import { envoyBinary } from '../support/envoy-binary.ts';
 import { startEchoServer, type EchoServer } from './support/grpc-echo.ts';
-import { handSnapshot } from './support/hand-snapshot.ts';
+import { ECHO_PORT, ECHO_SE_TARGET, writeEchoSplit, writeGrpcMesh, writeServices } from './support/grpc-mesh.ts';
+import { runGrpcClient } from './support/run-grpc-client.ts';
 
 const CALLS = 1000;
+// 1000 calls at p = 0.8: one standard deviation is 1.3 points, so ±5 points is ~4σ.
+const TOLERANCE = 0.05;
 
-interface ClientResult {
-  readonly counts: Record<string, number>;
-  readonly errors: number;
-  readonly firstError: string;
-}
-
-/**
- * Runs the gRPC xDS client in a child process; `whileConnected` runs after its calls, while
- * its ADS stream is still open. The child is always ended (stdin closed, then killed).
- */
-async function runClient(port: number, target: string, calls: number, whileConnected?: () => void): Promise<ClientResult> {
-  const bootstrap = {
-    xds_servers: [{ server_uri: `127.0.0.1:${port}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
-    node: { id: 'grpc-e2e-client', cluster: 'grpc-clients', metadata: { NAMESPACE: 'default' }, locality: {} },
-  };
-  const script = path.join(import.meta.dirname, 'support/grpc-xds-client.ts');
-  const child = spawn(process.execPath, [script, target, String(calls)], {
-    env: { ...process.env, GRPC_XDS_BOOTSTRAP_CONFIG: JSON.stringify(bootstrap), GRPC_XDS_BOOTSTRAP: '' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  try {
-    const result = await new Promise<ClientResult>((resolve, reject) => {
-      let out = '';
-      let err = '';
-      const timer = setTimeout(() => reject(new Error(`grpc client timed out: ${err}`)), 50_000);
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (!out.includes('\n')) return;
-        clearTimeout(timer);
-        resolve(JSON.parse(out.split('\n')[0]!) as ClientResult);
-      });
-      child.on('exit', (code) => reject(new Error(`grpc client exited ${code}: ${err}`)));
-    });
-    whileConnected?.();
-    return result;
-  } finally {
-    child.stdin.end();
-    const exited = new Promise((r) => child.once('exit', r));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    if (child.exitCode === null) await exited;
-    clearTimeout(killer);
+/** Two echo servers on one port (the Service's targetPort), at 127.0.0.1 and 127.0.0.2. */
+async function startEchoPair(): Promise<[EchoServer, EchoServer]> {
+  for (let attempt = 0; ; attempt++) {
+    const v1 = await startEchoServer('echo-v1', '127.0.0.1', 0);
+    try {
+      return [v1, await startEchoServer('echo-v2', '127.0.0.2', v1.port)];
+    } catch (err) {
+      await v1.close(); // the port was taken on 127.0.0.2: try another
+      if (attempt >= 4) throw err;
+    }
   }
 }
 
-function echoSnapshot(a: EchoServer, b: EchoServer, weightA: number) {
-  return handSnapshot({
-    lds: [apiListener('echo', 'echo-route')],
-    rds: [
-      routeConfig('echo-route', [
-        {
-          name: 'echo',
-          domains: ['echo'],
-          routes: [{ name: 'split', prefix: '', action: { weighted: [{ cluster: 'echo-a', weight: weightA }, { cluster: 'echo-b', weight: 100 - weightA }] } }],
-        },
-      ]),
-    ],
-    cds: [edsCluster('echo-a', { http2: true }), edsCluster('echo-b', { http2: true })],
-    eds: [
-      loadAssignment('echo-a', [{ address: '127.0.0.1', port: a.port }], 1),
-      loadAssignment('echo-b', [{ address: '127.0.0.1', port: b.port }], 1),
-    ],
+async function grpcBootstrapJson(args: string[]): Promise<unknown> {
+  let out = '';
+  const io: CliIo = { stdout: (t) => (out += t), stderr: () => {}, cwd: '/', env: {} };
+  expect(await bootstrapCommand.run(['--client', 'grpc', ...args], io)).toBe(0);
+  return JSON.parse(out);
+}
+
+function nextActivation(source: FolderSnapshotSource, timeoutMs = 15_000): Promise<ActiveSnapshot> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the changed folder was not activated')), timeoutMs);
+    const off = source.subscribe((a) => {
+      clearTimeout(timer);
+      off();
+      resolve(a);
+    });
   });
 }
 
-describe('gRPC xDS client (grpc-js-xds) against meshlog ADS', () => {
-  let a: EchoServer;
-  let b: EchoServer;
+describe('gRPC xDS client (grpc-js-xds) on a compiled snapshot', () => {
+  let v1: EchoServer;
+  let v2: EchoServer;
+  let dir: string;
+  let source: FolderSnapshotSource;
   let server: XdsServer;
-  let source: MemorySnapshotSource;
 
   beforeAll(async () => {
-    a = await startEchoServer('echo-a');
-    b = await startEchoServer('echo-b');
-    source = new MemorySnapshotSource(echoSnapshot(a, b, 80));
+    [v1, v2] = await startEchoPair();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-grpc-e2e-'));
+    writeGrpcMesh(dir, { targetPort: v1.port, v1Address: '127.0.0.1', v2Address: '127.0.0.2', v1Weight: 80 });
+    source = new FolderSnapshotSource({ folder: dir, logger: silentLogger, debounceMs: 50 });
+    const first = await source.start();
+    if (!first.ok) throw new Error(`the test mesh does not compile: ${first.reason}`);
     server = await startXdsServer({ source, port: 0, logger: silentLogger });
   });
 
   afterAll(async () => {
     await server?.close(1000);
-    await a?.close();
-    await b?.close();
+    await source?.close();
+    await v1?.close();
+    await v2?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('resolves xds:///echo through the server and splits calls 80/20', async () => {
-    const r = await runClient(server.port, 'echo', CALLS);
+  it('resolves xds:///echo:7070 (short name, own namespace) and splits calls 80/20', async () => {
+    const bootstrap = await grpcBootstrapJson(['--server', `127.0.0.1:${server.port}`, '--namespace', 'default', '--node-id', 'grpc-short']);
+    let status = server.status.list();
+    const r = await runGrpcClient(bootstrap, `echo:${ECHO_PORT}`, CALLS, () => (status = server.status.list()));
     expect(r.firstError).toBe('');
     expect(r.errors).toBe(0);
-    const share = (r.counts['echo-a'] ?? 0) / CALLS;
-    expect(share).toBeGreaterThan(0.75);
-    expect(share).toBeLessThan(0.85);
-    expect((r.counts['echo-a'] ?? 0) + (r.counts['echo-b'] ?? 0)).toBe(CALLS);
+    expect((r.counts['echo-v1'] ?? 0) + (r.counts['echo-v2'] ?? 0)).toBe(CALLS);
+    expect(Math.abs((r.counts['echo-v1'] ?? 0) / CALLS - 0.8)).toBeLessThan(TOLERANCE);
+    const proxy = status.find((p) => p.node === 'grpc-short');
+    expect(proxy?.view).toBe('grpc~default');
   });
 
-  it('follows a new split after the snapshot changes, and ACKs every type', async () => {
-    const next = source.set(echoSnapshot(a, b, 10));
+  it('resolves the full name from the default gRPC view (no namespace)', async () => {
+    const bootstrap = await grpcBootstrapJson(['--server', `127.0.0.1:${server.port}`, '--node-id', 'grpc-fqdn']);
     let status = server.status.list();
-    const r = await runClient(server.port, 'echo', CALLS, () => (status = server.status.list()));
+    const r = await runGrpcClient(bootstrap, `echo.default.svc.cluster.local:${ECHO_PORT}`, 200, () => (status = server.status.list()));
+    expect(r.firstError).toBe('');
+    expect((r.counts['echo-v1'] ?? 0) + (r.counts['echo-v2'] ?? 0)).toBe(200);
+    expect(status.find((p) => p.node === 'grpc-fqdn')?.view).toBe('grpc');
+  });
+
+  it('spreads calls over localities by their weight (a ServiceEntry with endpoints in two localities, 3:1)', async () => {
+    const bootstrap = await grpcBootstrapJson(['--server', `127.0.0.1:${server.port}`, '--namespace', 'default', '--node-id', 'grpc-se']);
+    const r = await runGrpcClient(bootstrap, ECHO_SE_TARGET, CALLS);
+    expect(r.firstError).toBe('');
     expect(r.errors).toBe(0);
-    const share = (r.counts['echo-b'] ?? 0) / CALLS;
-    expect(share).toBeGreaterThan(0.85);
-    expect(share).toBeLessThan(0.95);
-    const proxy = status.find((p) => p.node === 'grpc-e2e-client');
+    expect(Math.abs((r.counts['echo-v1'] ?? 0) / CALLS - 0.75)).toBeLessThan(TOLERANCE);
+  });
+
+  it('follows a changed VirtualService, and ACKs every type without a NACK', async () => {
+    const activated = nextActivation(source);
+    writeEchoSplit(dir, 10);
+    const next = await activated;
+    const bootstrap = await grpcBootstrapJson(['--server', `127.0.0.1:${server.port}`, '--namespace', 'default', '--node-id', 'grpc-after']);
+    let status = server.status.list();
+    const r = await runGrpcClient(bootstrap, `echo:${ECHO_PORT}`, CALLS, () => (status = server.status.list()));
+    expect(r.firstError).toBe('');
+    expect(r.errors).toBe(0);
+    expect(Math.abs((r.counts['echo-v2'] ?? 0) / CALLS - 0.9)).toBeLessThan(TOLERANCE);
+    const proxy = status.find((p) => p.node === 'grpc-after');
     expect(proxy).toBeDefined();
-    // gRPC ACKed every type at the new generation, and NACKed nothing.
     for (const t of ['cds', 'eds', 'lds', 'rds'] as const) {
       expect(proxy!.types[t].acked).toMatch(new RegExp(`^${next.generation}-[0-9a-f]{8}$`));
       expect(proxy!.types[t].nack).toBeNull();
     }
+  });
+
+  it('applies a VirtualService fault (abort with a gRPC status) to gRPC calls', async () => {
+    const activated = nextActivation(source);
+    writeEchoSplit(dir, 10, 'PERMISSION_DENIED');
+    await activated;
+    const bootstrap = await grpcBootstrapJson(['--server', `127.0.0.1:${server.port}`, '--namespace', 'default', '--node-id', 'grpc-fault']);
+    const r = await runGrpcClient(bootstrap, `echo:${ECHO_PORT}`, 1);
+    expect(r.errors).toBe(1);
+    expect(r.firstError).toMatch(/^7 PERMISSION_DENIED/);
+  });
+
+  it('shows gRPC\'s NACK in status when a gRPC service\'s route is one gRPC cannot run', async () => {
+    // `web` turned into a gRPC port: its redirect and CORS policy land in grpc.7070, which gRPC
+    // rejects as a whole (the documented limit), so even echo:7070 does not resolve.
+    const activated = nextActivation(source);
+    writeServices(dir, { targetPort: v1.port, v1Address: '127.0.0.1', v2Address: '127.0.0.2', v1Weight: 80, webIsGrpc: true });
+    await activated;
+    const bootstrap = await grpcBootstrapJson(['--server', `127.0.0.1:${server.port}`, '--namespace', 'default', '--node-id', 'grpc-nack']);
+    let status = server.status.list();
+    const r = await runGrpcClient(bootstrap, `echo:${ECHO_PORT}`, 1, () => (status = server.status.list()), 3000);
+    expect(r.errors).toBe(1);
+    const rds = status.find((p) => p.node === 'grpc-nack')?.types.rds;
+    expect(rds?.acked).toBeNull();
+    expect(rds?.nack?.message).toContain('unsupported action: redirect');
+    expect(rds?.nack?.message).toContain('envoy.filters.http.cors');
+  });
+});
+
+describe('gRPC views and a real Envoy', () => {
+  it('a snapshot with gRPC views passes `--envoy` verification (their clusters and endpoints included)', async () => {
+    const result = compile({
+      origin: { kind: 'folder', path: '/mesh' },
+      commit: null,
+      files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(GRPC_POLICY_MESH) }],
+      diagnostics: [],
+    });
+    expect(result.snapshot?.views.filter((v) => v.kind === 'grpc').map((v) => v.name)).toEqual(['grpc', 'grpc~shop']);
+    expect(await verifyWithEnvoy(result.snapshot!, { envoyPath: envoyBinary() })).toEqual([]);
   });
 });

@@ -27,8 +27,27 @@ describe('meshlog bootstrap', () => {
     expect(r.code).toBe(0);
     const b = JSON.parse(r.out);
     expect(b.dynamic_resources.ads_config.api_type).toBe('DELTA_GRPC');
-    expect(b.node).toEqual({ id: 'gw-1', cluster: 'edge', metadata: { LABELS: { istio: 'ingressgateway', app: 'gw' } } });
+    expect(b.node).toEqual({ id: 'gw-1', cluster: 'edge', metadata: { LABELS: { istio: 'ingressgateway', app: 'gw' }, 'meshlog.dev/vhds': 'true' } });
     expect(b.static_resources.clusters[0].type).toBe('STRICT_DNS');
+  });
+
+  it('--client grpc prints the JSON bootstrap of gRPC\'s xDS client, marked as a gRPC generator', async () => {
+    const r = await run(['--client', 'grpc', '--server', '127.0.0.1:18001', '--namespace', 'shop', '--node-id', 'checkout-1']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({
+      xds_servers: [{ server_uri: '127.0.0.1:18001', channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+      node: { id: 'checkout-1', cluster: 'meshlog', metadata: { GENERATOR: 'grpc', NAMESPACE: 'shop' }, locality: {} },
+    });
+    expect(JSON.parse((await run(['--client', 'grpc'])).out).xds_servers[0].server_uri).toBe('127.0.0.1:18000');
+  });
+
+  it('--client grpc refuses what only an Envoy bootstrap has', async () => {
+    for (const args of [['--delta'], ['--admin-port', '9902'], ['--labels', 'a=b'], ['-o', 'yaml']]) {
+      const r = await run(['--client', 'grpc', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/grpc|JSON/);
+    }
+    expect((await run(['--client', 'istio'])).code).toBe(2);
   });
 
   it('rejects bad flags with exit 2', async () => {

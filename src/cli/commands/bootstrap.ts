@@ -1,9 +1,12 @@
 // `meshlog bootstrap`: print an Envoy bootstrap that gets all its config from meshlog over
-// ADS. The defaults line up with `meshlog serve`, so the two plain commands work together.
+// ADS, or with `--client grpc` the bootstrap of gRPC's own xDS client (proxyless gRPC).
+// The defaults line up with `meshlog serve`, so the two plain commands work together.
 import { adsBootstrap, BOOTSTRAP_DEFAULTS, parseServerAddress } from '../../envoy/ads-bootstrap.ts';
+import { grpcBootstrap } from '../../envoy/grpc-bootstrap.ts';
 import { parseLabels } from '../../serve/codec.ts';
-import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
-import { EXIT, type CliCommand } from '../command.ts';
+import { VHDS_METADATA_KEY } from '../../serve/vhds-stream.ts';
+import { OUTPUT_FLAG, parseFlags, usageError, type ParsedArgs } from '../args.ts';
+import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
 import { chooseFormat, renderJson, renderYaml } from '../output.ts';
 
 const FLAGS = {
@@ -15,27 +18,37 @@ const FLAGS = {
   cluster: { type: 'string' },
   delta: { type: 'boolean' },
   'admin-port': { type: 'string' },
+  client: { type: 'string' },
 } as const;
+
+/** Flags that only mean something in an Envoy bootstrap. */
+const ENVOY_ONLY = ['labels', 'delta', 'admin-port'] as const;
 
 export const command: CliCommand = {
   name: 'bootstrap',
-  summary: 'Print an Envoy bootstrap that takes its config from meshlog over ADS',
+  summary: 'Print an Envoy (or gRPC xDS client) bootstrap that takes its config from meshlog over ADS',
   help: `Print an Envoy bootstrap (YAML or JSON) that connects to a meshlog xDS server and
 receives listeners, routes, clusters and endpoints over one ADS stream (gRPC).
+With --client grpc, print the JSON bootstrap of gRPC's own xDS client instead (proxyless
+gRPC: a channel with target xds:///<host>:<port>, no Envoy); its node metadata
+GENERATOR=grpc selects a gRPC view.
 
 Usage:
   meshlog bootstrap [flags] > envoy.yaml
   envoy -c envoy.yaml
+  meshlog bootstrap --client grpc --namespace bookinfo > grpc-xds.json
+  GRPC_XDS_BOOTSTRAP=grpc-xds.json my-grpc-app      # dials xds:///reviews:9080
 
 Flags:
   --server HOST:PORT   xDS server address (default ${BOOTSTRAP_DEFAULTS.server})
   --node-id ID         node.id; names the proxy in 'meshlog status' (default ${BOOTSTRAP_DEFAULTS.nodeId})
-  --namespace NS       node metadata NAMESPACE: selects the sidecar view of that namespace
+  --client KIND        envoy (default) or grpc (gRPC's xDS client; JSON only)
+  --namespace NS       node metadata NAMESPACE: selects the sidecar (or gRPC) view of that namespace
   --labels k=v,...     node metadata LABELS: selects a gateway view whose selector matches
   --cluster NAME       node.cluster (default ${BOOTSTRAP_DEFAULTS.cluster}); a view name here selects that view
   --delta              use incremental xDS (DELTA_GRPC) instead of state of the world
   --admin-port N       Envoy admin port on 127.0.0.1 (default ${BOOTSTRAP_DEFAULTS.adminPort})
-  -o, --output FORMAT  yaml (default) or json
+  -o, --output FORMAT  yaml (default) or json; json (the only choice) with --client grpc
 
 Examples:
   meshlog bootstrap --node-id productpage-1 --namespace bookinfo > envoy.yaml
@@ -44,6 +57,11 @@ Examples:
     const parsed = parseFlags(argv, FLAGS, 0);
     if (!parsed.ok) return usageError(io, 'bootstrap', parsed.message);
     const { args } = parsed;
+    const client = args.string('client') ?? 'envoy';
+    if (client !== 'envoy' && client !== 'grpc') {
+      return usageError(io, 'bootstrap', `--client must be envoy or grpc, got "${client}"`);
+    }
+    if (client === 'grpc') return grpcClientBootstrap(args, io);
     const format = chooseFormat(args.string('output'), ['yaml', 'json'], 'yaml');
     if (!format.ok) return usageError(io, 'bootstrap', format.message);
     const server = args.string('server') ?? BOOTSTRAP_DEFAULTS.server;
@@ -69,7 +87,29 @@ Examples:
       delta: args.bool('delta'),
       adminPort,
     });
+    // Delta proxies get their virtual hosts over VHDS: a one-route change ships one host (docs/xds.md).
+    if (args.bool('delta')) ((bootstrap['node'] as { metadata?: Record<string, unknown> }).metadata ??= {})[VHDS_METADATA_KEY] = 'true';
     io.stdout(format.format === 'json' ? renderJson(bootstrap) : renderYaml(bootstrap));
     return EXIT.ok;
   },
 };
+
+/** `--client grpc`: gRPC reads JSON only, and has no admin port, labels or Delta switch. */
+function grpcClientBootstrap(args: ParsedArgs, io: CliIo): ExitCode {
+  const format = chooseFormat(args.string('output'), ['json'], 'json');
+  if (!format.ok) return usageError(io, 'bootstrap', `${format.message} (gRPC reads its bootstrap as JSON)`);
+  const envoyOnly = ENVOY_ONLY.find((f) => (f === 'delta' ? args.bool(f) : args.string(f) !== undefined));
+  if (envoyOnly) return usageError(io, 'bootstrap', `--${envoyOnly} applies to Envoy bootstraps only, not with --client grpc`);
+  const server = args.string('server') ?? BOOTSTRAP_DEFAULTS.server;
+  const addr = parseServerAddress(server);
+  if (!addr.ok) return usageError(io, 'bootstrap', addr.message);
+  const namespace = args.string('namespace');
+  const bootstrap = grpcBootstrap({
+    server,
+    nodeId: args.string('node-id') ?? 'grpc-client',
+    cluster: args.string('cluster') ?? BOOTSTRAP_DEFAULTS.cluster,
+    ...(namespace !== undefined ? { namespace } : {}),
+  });
+  io.stdout(renderJson(bootstrap));
+  return EXIT.ok;
+}

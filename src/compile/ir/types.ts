@@ -118,9 +118,10 @@ export interface IrEndpoint {
 // ---------------------------------------------------------------- views
 
 export interface IrView {
-  /** Same naming as SnapshotView.name (`sidecar`, `sidecar~<ns>`, `gateway~<ns>~<name>`). */
+  /** Same naming as SnapshotView.name (`sidecar`, `sidecar~<ns>`, `gateway~<ns>~<name>`, `grpc`, `grpc~<ns>`). */
   readonly name: string;
-  readonly kind: 'sidecar' | 'gateway';
+  /** `grpc`: proxyless gRPC clients; its listeners are API listeners named after the target authority. */
+  readonly kind: 'sidecar' | 'gateway' | 'grpc';
   readonly namespaces: readonly string[];
   readonly workloadSelector?: Readonly<Record<string, string>>;
   /** Sorted by name. */
@@ -132,8 +133,9 @@ export interface IrView {
 }
 
 export interface IrListener {
-  /** `<address>_<port>`, e.g. `0.0.0.0_9080`. */
+  /** `<address>_<port>`, e.g. `0.0.0.0_9080`; in gRPC views the target authority `<host>:<port>`. */
   readonly name: string;
+  /** '' in gRPC views: an API listener has no socket. */
   readonly address: string;
   readonly port: number;
   /** Route table served for this listener over RDS. */

@@ -44,12 +44,14 @@ export function indexDestinationRules(
   diagnostics: Diagnostic[],
 ): DrIndex {
   const byHost = new Map<string, LoadedDr[]>();
-  for (const dr of [...rules].sort(compareResources)) {
+  for (const dr of sortedCopy(rules, compareResources)) {
     const host = resolveHost(dr.spec.host, dr.metadata.namespace, clusterDomain, isKnown);
-    byHost.set(host, [...(byHost.get(host) ?? []), dr]);
+    const list = byHost.get(host);
+    if (list) list.push(dr);
+    else byHost.set(host, [dr]);
   }
   const entries: DrEntry[] = [];
-  for (const [host, list] of [...byHost].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [host, list] of sortedCopy([...byHost], ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     reportConflicts(host, list, diagnostics);
     const subsets = new Map<string, DrSubset>();
     for (const dr of list) {
@@ -80,6 +82,12 @@ export function indexDestinationRules(
     entries,
     forHost: (host) => exact.get(host) ?? wildcards.find((w) => hostCovers(w.host, host)),
   };
+}
+
+/** A sorted copy; the loader's order usually is sorted already, and checking is one pass. */
+function sortedCopy<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1]!, items[i]!) > 0) return [...items].sort(compare);
+  return [...items];
 }
 
 function reportConflicts(host: string, list: readonly LoadedDr[], diagnostics: Diagnostic[]): void {

@@ -9,7 +9,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { GatewaySpec } from '../schema/index.ts';
-import { gatewayDomains, hostsIntersect, isVisible, moreSpecific, resolveHost, visibilityOf } from './hosts.ts';
+import { gatewayDomains, hostsIntersect, isVisible, moreSpecific, visibilityOf } from './hosts.ts';
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import { gatewayRouteTableName, gatewayViewName, listenerName, virtualHostName } from './names.ts';
 import { isHttpProtocol, normalizeProtocol } from './protocols.ts';
@@ -115,7 +115,7 @@ export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: Ro
     for (const server of info.servers.filter((s) => s.supported && s.port === port)) {
       for (const vs of bound) {
         for (const raw of vs.spec.hosts ?? []) {
-          const vsHost = resolveHost(raw, vs.metadata.namespace, ctx.settings.ir.clusterDomain, ctx.registry.has);
+          const vsHost = ctx.registry.resolve(raw, vs.metadata.namespace);
           for (const sh of server.hosts) {
             if (!serverAdmits(sh, vsHost, vs.metadata.namespace)) continue;
             const host = moreSpecific(sh.host, vsHost);

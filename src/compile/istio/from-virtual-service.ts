@@ -7,7 +7,6 @@ import type { IrDestination, IrForward, IrRoute, IrRouteAction } from '../ir/typ
 import type { Loaded } from '../parse/load-resources.ts';
 import type { Destination, HttpMatchRequest, HttpRoute, VirtualServiceSpec } from '../schema/index.ts';
 import { durationToWholeMs } from '../schema/index.ts';
-import { resolveHost } from './hosts.ts';
 import { toIrMatch } from './match.ts';
 import { clusterName, ruleSegments, vsRouteName } from './names.ts';
 import type { Registry } from './registry.ts';
@@ -39,12 +38,17 @@ export interface RouteContext {
 }
 
 /** A plain Map (not a WeakMap): it lives for one compile, and WeakMaps cost the GC dearly at 10,000 entries. */
-export type RouteCache = Map<
-  LoadedVs,
-  { readonly bySource: boolean; readonly results: Map<string, { routes: IrRoute[]; refs: [string, ClusterRef][] }> }
->;
+export type RouteCache = Map<LoadedVs, { readonly bySource: boolean; readonly results: Map<string, RoutesEntry> }>;
+
+/** Routes for one (VirtualService, port, scope), and the clusters they refer to. */
+export interface RoutesEntry {
+  readonly routes: IrRoute[];
+  readonly refs: readonly [string, ClusterRef][];
+}
 
 export const MESH = 'mesh';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A VirtualService's gateway reference → `mesh` or `<ns>/<name>` (Istio: bare names are in the VS namespace). */
 export function normalizeGateway(ref: string, vsNamespace: string): string {
@@ -57,9 +61,12 @@ export function normalizeGateway(ref: string, vsNamespace: string): string {
   return `${vsNamespace}/${ref}`;
 }
 
-export function vsGateways(vs: LoadedVs): string[] {
+const MESH_ONLY: readonly string[] = Object.freeze([MESH]);
+
+export function vsGateways(vs: LoadedVs): readonly string[] {
   const g = vs.spec.gateways;
-  return g && g.length > 0 ? g.map((r) => normalizeGateway(r, vs.metadata.namespace)) : [MESH];
+  // Most VirtualServices name no gateway: one shared list instead of one per call.
+  return g && g.length > 0 ? g.map((r) => normalizeGateway(r, vs.metadata.namespace)) : MESH_ONLY;
 }
 
 /** Does match entry `m` (or the rule without match) apply to `scope` on `port`? */
@@ -77,23 +84,37 @@ export function matchApplies(vs: LoadedVs, m: HttpMatchRequest | undefined, scop
 }
 
 export function vsRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {
+  const hit = vsRoutesEntry(vs, port, scope, ctx);
+  for (const [name, ref] of hit.refs) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
+  return hit.routes;
+}
+
+/** Does the VirtualService route differently per sidecar namespace (a match on sourceNamespace)? */
+export function routesBySource(vs: LoadedVs, ctx: RouteContext): boolean {
+  return perVsCache(vs, ctx).bySource;
+}
+
+/** vsRoutes without collecting: the (cached) routes and the clusters they refer to. */
+export function vsRoutesEntry(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): RoutesEntry {
+  const perVs = perVsCache(vs, ctx);
+  const key = `${port}|${scope.kind === 'gateway' ? scope.gateway : perVs.bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
+  const hit = perVs.results.get(key);
+  if (hit) return hit;
+  const local: RouteContext = { ...ctx, refs: new Map() };
+  const routes = computeRoutes(vs, port, scope, local);
+  const entry = { routes, refs: [...local.refs] };
+  perVs.results.set(key, entry);
+  return entry;
+}
+
+function perVsCache(vs: LoadedVs, ctx: RouteContext) {
   let perVs = ctx.cache.get(vs);
   if (!perVs) {
     // Sidecar views differ only through sourceNamespace; without it, every mesh scope shares one result.
     const bySource = (vs.spec.http ?? []).some((r) => r.match?.some((m) => m.sourceNamespace !== undefined) ?? false);
     ctx.cache.set(vs, (perVs = { bySource, results: new Map() }));
   }
-  const key = `${port}|${scope.kind === 'gateway' ? scope.gateway : perVs.bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
-  const hit = perVs.results.get(key);
-  if (hit) {
-    for (const [name, ref] of hit.refs) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
-    return hit.routes;
-  }
-  const local: RouteContext = { ...ctx, refs: new Map() };
-  const routes = computeRoutes(vs, port, scope, local);
-  perVs.results.set(key, { routes, refs: [...local.refs] });
-  for (const [name, ref] of local.refs) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
-  return routes;
+  return perVs;
 }
 
 function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {
@@ -118,7 +139,12 @@ function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteConte
           source: sourceOf(vs, ['spec', 'http', i]),
         };
       }
-      routes.push({ name: vsRouteName(namespace, name, segments[i] ?? String(i), j), match: toIrMatch(m), ...shared });
+      // Field by field rather than spreading `shared`: one route object per match entry, no copies.
+      const route: Mutable<IrRoute> = { name: vsRouteName(namespace, name, segments[i] ?? String(i), j), match: toIrMatch(m), action: shared.action, headers: shared.headers };
+      if (shared.fault) route.fault = shared.fault;
+      if (shared.cors) route.cors = shared.cors;
+      if (shared.source) route.source = shared.source;
+      routes.push(route);
     });
   });
   return routes;
@@ -155,15 +181,13 @@ function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: RouteContext
       }
     : undefined;
   const retry = rule.retries ? toRetry(rule.retries) : ctx.settings.defaultRetry;
-  const forward: IrForward = {
-    kind: 'forward',
-    destinations: [...weighted.values()],
-    ...(rewrite && Object.keys(rewrite).length > 0 ? { rewrite } : {}),
-    timeoutMs: rule.timeout !== undefined ? (durationToWholeMs(rule.timeout) ?? 0) : ctx.settings.defaultTimeoutMs,
-    ...(retry ? { retry } : {}),
-    mirrors,
-  };
-  return forward;
+  // Same field order as a literal with conditional spreads would give, without their garbage.
+  const forward: Partial<Mutable<IrForward>> = { kind: 'forward', destinations: [...weighted.values()] };
+  if (rewrite && Object.keys(rewrite).length > 0) forward.rewrite = rewrite;
+  forward.timeoutMs = rule.timeout !== undefined ? (durationToWholeMs(rule.timeout) ?? 0) : ctx.settings.defaultTimeoutMs;
+  if (retry) forward.retry = retry;
+  forward.mirrors = mirrors;
+  return forward as IrForward;
 }
 
 /** The port a destination means: its own, the service's only port, else the port the request came in on. */
@@ -175,7 +199,7 @@ export function destinationPort(dest: Destination, host: string, port: number, r
 }
 
 export function destinationHost(vs: LoadedVs, dest: Destination, settings: FrontSettings, registry: Registry): string {
-  return resolveHost(dest.host, vs.metadata.namespace, settings.ir.clusterDomain, registry.has);
+  return registry.resolve(dest.host, vs.metadata.namespace);
 }
 
 function destinationCluster(vs: LoadedVs, dest: Destination, port: number, ctx: RouteContext): string {

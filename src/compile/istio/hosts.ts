@@ -107,8 +107,10 @@ function withPorts(names: readonly string[], port: number): string[] {
 export type Visibility = { readonly all: true } | { readonly all: false; readonly namespaces: ReadonlySet<string> };
 
 /** Istio's exportTo: absent or containing `*` → everyone; `.` → own namespace; `~` → nobody; names. */
+const EVERYONE: Visibility = Object.freeze({ all: true }); // the common case, shared
+
 export function visibilityOf(exportTo: readonly string[] | undefined, ownNamespace: string): Visibility {
-  if (!exportTo || exportTo.length === 0 || exportTo.includes('*')) return { all: true };
+  if (!exportTo || exportTo.length === 0 || exportTo.includes('*')) return EVERYONE;
   const namespaces = new Set<string>();
   for (const e of exportTo) {
     if (e === '.') namespaces.add(ownNamespace);

@@ -4,8 +4,11 @@
 //   1. loadResources (src/compile/parse): YAML, schemas, per-resource rules.
 //   2. registry (Services + ServiceEntries), DestinationRule and Gateway indexes.
 //   3. cross-resource checks (checks/*): diagnostics only.
-//   4. views (sidecar per namespace scope, one per Gateway) and the clusters they reference.
-// The IR is returned only when no stage found an error.
+//   4. views (sidecar per namespace scope, gRPC beside each sidecar view when the mesh has gRPC
+//      ports, one per Gateway) and the clusters they reference.
+// Views share IR objects wherever their content is identical (sidecar-plan.ts: virtual hosts,
+// routes, cluster name lists; cluster-policy.ts: cluster policy objects), so the xDS side can
+// encode each object once. The IR is returned only when no stage found an error.
 import { hasErrors, type Diagnostic } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
 import type { IrCluster, IrEndpointSet, IrView, MeshIR } from '../ir/types.ts';
@@ -16,15 +19,18 @@ import { checkGateways } from './checks/gateways.ts';
 import { checkRuleNames } from './checks/rule-names.ts';
 import { checkRuleOrder } from './checks/rule-order.ts';
 import { checkVirtualServiceConflicts } from './checks/virtual-service-conflicts.ts';
-import { buildCluster, serviceClusterRefs } from './clusters.ts';
+import { clusterCatalog } from './cluster-catalog.ts';
+import { buildCluster, clusterContext, serviceClusterRefs } from './clusters.ts';
 import { indexDestinationRules } from './from-destination-rule.ts';
 import { gatewayView, indexGateways } from './from-gateway.ts';
+import { grpcViews, grpcVirtualHostNames } from './grpc-views.ts';
 import { fromKubeService } from './from-kube-service.ts';
 import { fromServiceEntry } from './from-service-entry.ts';
-import type { ClusterRef, RouteCache, RouteContext } from './from-virtual-service.ts';
+import type { RouteCache, RouteContext } from './from-virtual-service.ts';
 import { buildRegistry, type RegistryService } from './registry.ts';
 import { settingsFrom } from './settings.ts';
-import { meshVirtualServices, sidecarNamespaces, sidecarView, type SidecarShared } from './views.ts';
+import { sidecarShared } from './sidecar-plan.ts';
+import { meshVirtualServices, sidecarNamespaces, sidecarView } from './views.ts';
 import { cmp } from './where.ts';
 
 export interface FrontEndResult {
@@ -47,10 +53,10 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
     ...res.services.map((s) => fromKubeService(s, domain, diagnostics)),
     ...res.serviceEntries.flatMap((se) => fromServiceEntry(se)),
   ];
-  const registry = buildRegistry(entries, diagnostics);
+  const registry = buildRegistry(entries, domain, diagnostics);
   const drs = indexDestinationRules(res.destinationRules, domain, registry.has, diagnostics);
   const gateways = indexGateways(res.gateways, diagnostics);
-  const meshVss = meshVirtualServices(res.virtualServices, domain, registry);
+  const meshVss = meshVirtualServices(res.virtualServices, registry);
   const namespaces = sidecarNamespaces(registry, meshVss, domain);
 
   const ctx: CheckContext = { settings, resources: res, registry, drs, gateways, diagnostics };
@@ -61,27 +67,29 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   checkVirtualServiceConflicts(ctx, meshVss, namespaces);
   if (hasErrors(diagnostics)) return { diagnostics };
 
-  const allRefs = new Map<string, ClusterRef>();
   const cache: RouteCache = new Map();
   const refsOf = serviceClusterRefs(drs);
-  const shared: SidecarShared = { diagnostics, reported: new Set(), vhosts: new Map() }; // ML4020 warnings go to diagnostics
+  const catalog = clusterCatalog();
   const routeContext = (): RouteContext => ({ settings, registry, refs: new Map(), cache });
-  const views: IrView[] = [];
-  for (const ns of [null, ...namespaces]) {
-    const rc = routeContext();
-    views.push(sidecarView(ns, registry, refsOf, meshVss, rc, shared));
-    for (const [k, v] of rc.refs) allRefs.set(k, v);
-  }
+  const shared = sidecarShared(routeContext(), refsOf, meshVss, catalog, diagnostics);
+  const drafts = [null, ...namespaces].map((ns) => sidecarView(ns, shared));
+  const gatewayViews: IrView[] = [];
   for (const info of gateways.values()) {
     const rc = routeContext();
-    views.push(gatewayView(info, res.virtualServices, rc));
-    for (const [k, v] of rc.refs) allRefs.set(k, v);
+    gatewayViews.push(gatewayView(info, res.virtualServices, rc));
+    for (const [name, ref] of rc.refs) catalog.id(name, ref);
   }
+  // Cluster names are sorted once for every view; views that reach every cluster share one list.
+  const sorted = catalog.sorted();
+  const sidecarViews: IrView[] = drafts.map((d) => ({ ...d.view, clusterNames: sorted.namesOf(d.clusters) }));
+  // gRPC views reuse the sidecar views' virtual hosts, so they reference no new cluster.
+  const views = [...sidecarViews, ...grpcViews(sidecarViews, grpcVirtualHostNames(registry), diagnostics), ...gatewayViews];
 
   const clusters: IrCluster[] = [];
   const endpoints: IrEndpointSet[] = [];
-  for (const name of [...allRefs.keys()].sort()) {
-    const built = buildCluster(allRefs.get(name)!, { settings, registry, drs });
+  const clusterCtx = clusterContext(settings, registry, drs);
+  for (let i = 0; i < sorted.refs.length; i++) {
+    const built = buildCluster(sorted.refs[i]!, clusterCtx, sorted.names[i]);
     clusters.push(built.cluster);
     if (built.endpoints) endpoints.push(built.endpoints);
   }

@@ -3,7 +3,7 @@
 // (from-service-entry.ts); everything downstream (checks, clusters, views) reads only this.
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
-import { isVisible, type Visibility } from './hosts.ts';
+import { isVisible, resolveHost, type Visibility } from './hosts.ts';
 import type { Protocol } from './protocols.ts';
 import { at, cmp, compareResources, describe, relatedOf, type AnyLoaded } from './where.ts';
 
@@ -48,9 +48,14 @@ export interface Registry {
   /** Any service with this host, whoever may see it. */
   lookupAny(host: string): RegistryService | undefined;
   has(host: string): boolean;
+  /**
+   * resolveHost (hosts.ts) against this registry and the mesh's cluster domain, memoised:
+   * every check and view resolves the same few hosts per resource again and again.
+   */
+  resolve(host: string, namespace: string): string;
 }
 
-export function buildRegistry(entries: RegistryService[], diagnostics: Diagnostic[]): Registry {
+export function buildRegistry(entries: RegistryService[], clusterDomain: string, diagnostics: Diagnostic[]): Registry {
   const services = [...entries].sort(
     (a, b) => cmp(a.host, b.host) || a.rank - b.rank || compareResources(a.origin, b.origin),
   );
@@ -61,11 +66,20 @@ export function buildRegistry(entries: RegistryService[], diagnostics: Diagnosti
     byHost.set(s.host, list);
   }
   reportDuplicates(byHost, diagnostics);
+  const has = (host: string) => byHost.has(host);
+  const resolved = new Map<string, Map<string, string>>(); // namespace → host as written → resolved
   return {
     services,
     lookup: (host, ns) => byHost.get(host)?.find((s) => isVisible(s.visibility, ns)),
     lookupAny: (host) => byHost.get(host)?.[0],
-    has: (host) => byHost.has(host),
+    has,
+    resolve: (host, namespace) => {
+      let inNs = resolved.get(namespace);
+      if (!inNs) resolved.set(namespace, (inNs = new Map()));
+      let out = inNs.get(host);
+      if (out === undefined) inNs.set(host, (out = resolveHost(host, namespace, clusterDomain, has)));
+      return out;
+    },
   };
 }
 

@@ -9,15 +9,14 @@
 // with one virtual host per visible service on that port. Its routes come from the
 // VirtualService for that host (exact host first, else the most specific wildcard), or, with
 // none, a default route to `outbound|<port>||<host>`.
-import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
-import type { ServiceClusterRefs } from './clusters.ts';
-import { MESH, vsGateways, vsRoutes, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
-import { hostCovers, isVisible, isWildcard, resolveHost, shortNameNamespace, sidecarDomains, visibilityOf, type Visibility } from './hosts.ts';
-import { clusterName, DEFAULT_SIDECAR_VIEW, defaultRouteName, listenerName, sidecarRouteTableName, sidecarViewName, virtualHostName } from './names.ts';
-import { isHttpProtocol } from './protocols.ts';
+import type { ClusterCollector } from './cluster-catalog.ts';
+import { MESH, vsGateways, vsRoutesEntry, type LoadedVs, type Scope } from './from-virtual-service.ts';
+import { isVisible, isWildcard, visibilityOf, type Visibility } from './hosts.ts';
+import { DEFAULT_SIDECAR_VIEW, listenerName, sidecarRouteTableName, sidecarViewName } from './names.ts';
 import type { Registry, RegistryService } from './registry.ts';
+import { idsOf, planOf, serviceIdsOf, virtualHostFor, vsIndexFor, type SidecarShared } from './sidecar-plan.ts';
 import { at, cmp } from './where.ts';
 
 /** A VirtualService as the sidecars see it: resolved hosts and visibility. */
@@ -28,7 +27,7 @@ export interface MeshVs {
 }
 
 /** VirtualServices with at least one rule for the sidecars (`mesh`). */
-export function meshVirtualServices(vss: readonly LoadedVs[], clusterDomain: string, registry: Registry): MeshVs[] {
+export function meshVirtualServices(vss: readonly LoadedVs[], registry: Registry): MeshVs[] {
   return vss
     .filter(
       (vs) =>
@@ -37,7 +36,7 @@ export function meshVirtualServices(vss: readonly LoadedVs[], clusterDomain: str
     )
     .map((vs) => ({
       vs,
-      hosts: (vs.spec.hosts ?? []).map((h) => resolveHost(h, vs.metadata.namespace, clusterDomain, registry.has)),
+      hosts: (vs.spec.hosts ?? []).map((h) => registry.resolve(h, vs.metadata.namespace)),
       visibility: visibilityOf(vs.spec.exportTo, vs.metadata.namespace),
     }));
 }
@@ -51,8 +50,9 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
   };
   for (const s of registry.services) {
     if (s.host.endsWith(suffix) && !isWildcard(s.host)) {
-      const parts = s.host.slice(0, -suffix.length).split('.');
-      if (parts.length === 2 && parts[1]) out.add(parts[1]);
+      const nameNs = s.host.slice(0, -suffix.length);
+      const dot = nameNs.indexOf('.'); // `<name>.<ns>`: exactly one dot, a namespace after it
+      if (dot >= 0 && dot === nameNs.lastIndexOf('.') && dot < nameNs.length - 1) out.add(nameNs.slice(dot + 1));
     }
     addVisibility(s.visibility);
   }
@@ -63,74 +63,46 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
   return [...out].sort(cmp);
 }
 
-/** What all sidecar views of one compile share: diagnostics found while building them, and virtual hosts. */
-export interface SidecarShared {
-  readonly diagnostics: Diagnostic[];
-  readonly reported: Set<string>;
-  readonly vhosts: Map<string, Map<readonly IrRoute[] | null, IrVirtualHost>>;
+/** A sidecar view before its cluster names are known (they are sorted once, for all views). */
+export interface SidecarViewDraft {
+  readonly view: Omit<IrView, 'clusterNames'>;
+  readonly clusters: ClusterCollector;
 }
 
-export function sidecarView(
-  viewNamespace: string | null,
-  registry: Registry,
-  refsOf: ServiceClusterRefs,
-  meshVss: readonly MeshVs[],
-  ctx: RouteContext,
-  shared: SidecarShared,
-): IrView {
-  const clusterDomain = ctx.settings.ir.clusterDomain;
-  const scope = { kind: 'mesh', viewNamespace } as const;
-  const services = visibleServices(registry, viewNamespace);
-  const vss = meshVss.filter((m) => isVisible(m.visibility, viewNamespace));
-  const exact = new Map<string, LoadedVs>();
-  const wildcards: { host: string; vs: LoadedVs }[] = [];
-  for (const m of vss) {
-    for (const h of m.hosts) {
-      if (isWildcard(h)) wildcards.push({ host: h, vs: m.vs });
-      else if (!exact.has(h)) exact.set(h, m.vs); // a second one is ML4006
-    }
-  }
-  wildcards.sort((a, b) => b.host.length - a.host.length || cmp(a.host, b.host));
-  const vsFor = (host: string) => exact.get(host) ?? wildcards.find((w) => hostCovers(w.host, host))?.vs;
+export function sidecarView(viewNamespace: string | null, shared: SidecarShared): SidecarViewDraft {
+  const { registry, catalog } = shared;
+  const services = shared.allServicesEverywhere ? registry.services : visibleServices(registry, viewNamespace);
+  const index = shared.everyVsEverywhere ? shared.everyVs : vsIndexFor(shared, shared.meshVss.filter((m) => isVisible(m.visibility, viewNamespace)));
+  const clusters = catalog.collector();
+  const scope: Scope = { kind: 'mesh', viewNamespace };
 
   const byPort = new Map<number, IrVirtualHost[]>();
-  const origins = new Map<string, RegistryService>();
+  const origins = shared.mayClash ? new Map<string, RegistryService>() : undefined;
   for (const svc of services) {
-    for (const port of svc.ports) {
-      if (!isHttpProtocol(port.protocol)) continue;
-      const vs = vsFor(svc.host);
-      const vsOwn = vs ? vsRoutes(vs, port.number, scope, ctx) : [];
-      const routes = vsOwn.length > 0 ? vsOwn : null; // null: the default route
-      if (!routes) {
-        const cluster = clusterName(svc.host, port.number);
-        if (!ctx.refs.has(cluster)) ctx.refs.set(cluster, { host: svc.host, port: port.number, subset: '' });
+    for (const plan of planOf(shared, index, svc)) {
+      let routes: readonly IrRoute[] | null;
+      if (plan.bySource && plan.vs) {
+        const entry = vsRoutesEntry(plan.vs, plan.port, scope, shared.ctx);
+        routes = entry.routes.length > 0 ? entry.routes : null;
+        if (routes) clusters.addAll(idsOf(shared, entry.refs));
+        else clusters.add(plan.hostPort.defaultClusterId);
+      } else {
+        routes = plan.routes ?? null;
+        clusters.addAll(plan.ids ?? []);
       }
-      // A virtual host depends only on host, port, routes and whether the bare short name
-      // applies; views share it (with many namespaces, each view would otherwise rebuild
-      // every other namespace's virtual hosts).
-      const own = viewNamespace !== null && shortNameNamespace(svc.host, clusterDomain) === viewNamespace;
-      const key = `${svc.host}|${port.number}|${own ? 'own' : 'other'}`;
-      let byRoutes = shared.vhosts.get(key);
-      if (!byRoutes) shared.vhosts.set(key, (byRoutes = new Map()));
-      let vhost = byRoutes.get(routes);
-      if (!vhost) {
-        vhost = {
-          name: virtualHostName(svc.host, port.number),
-          domains: sidecarDomains(svc.host, port.number, clusterDomain, viewNamespace),
-          routes: routes ?? [defaultRoute(svc.host, port.number, ctx)],
-        };
-        byRoutes.set(routes, vhost);
-      }
-      origins.set(vhost.name, svc);
-      const list = byPort.get(port.number);
+      const vhost = virtualHostFor(shared, plan.hostPort, routes, viewNamespace);
+      origins?.set(vhost.name, svc);
+      const list = byPort.get(plan.port);
       if (list) list.push(vhost);
-      else byPort.set(port.number, [vhost]);
+      else byPort.set(plan.port, [vhost]);
     }
+    // Sidecars can reach every visible service, routed or not.
+    clusters.addAll(serviceIdsOf(shared, svc));
   }
   const ports = [...byPort.keys()].sort((a, b) => a - b);
   const viewName = viewNamespace === null ? DEFAULT_SIDECAR_VIEW : sidecarViewName(viewNamespace);
   const onClash = (lost: IrVirtualHost, keeper: string, domains: readonly string[]) => {
-    const svc = origins.get(lost.name);
+    const svc = origins?.get(lost.name);
     const key = `${lost.name}|${keeper}|${domains.join(',')}`;
     if (!svc || shared.reported.has(key)) return;
     shared.reported.add(key);
@@ -138,28 +110,27 @@ export function sidecarView(
       diagnostic('ML4020', `${lost.name} answers to ${domains.join(', ')} like ${keeper} on sidecars (view ${viewName}); requests for ${domains.length > 1 ? 'them' : 'it'} go to ${keeper}`, at(svc.origin, ['metadata', 'name'])),
     );
   };
-  const routeTables: IrRouteTable[] = ports.map((p) => ({
-    name: sidecarRouteTableName(p),
-    virtualHosts: uniqueDomains((byPort.get(p) ?? []).sort((a, b) => cmp(a.name, b.name)), onClash),
-  }));
-  // Sidecars can reach every visible service, routed or not.
-  for (const svc of services) {
-    for (const [name, ref] of refsOf(svc)) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
-  }
-  const address = ctx.settings.ir.bindAddress;
+  const routeTables: IrRouteTable[] = ports.map((p) => {
+    const vhosts = (byPort.get(p) ?? []).sort((a, b) => cmp(a.name, b.name));
+    // No two hosts can share a domain (the common case): nothing to check per view.
+    return { name: sidecarRouteTableName(p), virtualHosts: shared.mayClash ? uniqueDomains(vhosts, onClash) : vhosts };
+  });
+  const address = shared.ctx.settings.ir.bindAddress;
   return {
-    name: viewName,
-    kind: 'sidecar',
-    namespaces: viewNamespace === null ? [] : [viewNamespace],
-    listeners: ports.map((port) => ({
-      name: listenerName(address, port),
-      address,
-      port,
-      routeTableName: sidecarRouteTableName(port),
-      statPrefix: `outbound_${port}`,
-    })),
-    routeTables,
-    clusterNames: [...ctx.refs.keys()].sort(), // default sort = code-unit order, as cmp
+    view: {
+      name: viewName,
+      kind: 'sidecar',
+      namespaces: viewNamespace === null ? [] : [viewNamespace],
+      listeners: ports.map((port) => ({
+        name: listenerName(address, port),
+        address,
+        port,
+        routeTableName: sidecarRouteTableName(port),
+        statPrefix: `outbound_${port}`,
+      })),
+      routeTables,
+    },
+    clusters,
   };
 }
 
@@ -173,24 +144,6 @@ function visibleServices(registry: Registry, viewNamespace: string | null): Regi
     out.push(s);
   }
   return out;
-}
-
-function defaultRoute(host: string, port: number, ctx: RouteContext): IrRoute {
-  const cluster = clusterName(host, port);
-  if (!ctx.refs.has(cluster)) ctx.refs.set(cluster, { host, port, subset: '' });
-  const empty = { set: [], add: [], remove: [] };
-  return {
-    name: defaultRouteName(host, port),
-    match: { ignoreCase: false, headers: [], queryParams: [] },
-    action: {
-      kind: 'forward',
-      destinations: [{ cluster, weight: 100 }],
-      timeoutMs: ctx.settings.defaultTimeoutMs,
-      ...(ctx.settings.defaultRetry ? { retry: ctx.settings.defaultRetry } : {}),
-      mirrors: [],
-    },
-    headers: { request: empty, response: empty },
-  };
 }
 
 /**

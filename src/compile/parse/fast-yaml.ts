@@ -7,11 +7,9 @@
 // anything else — anchors, tags, folded or multi-line scalars, multi-line flow, tabs, CRLF,
 // duplicate keys, odd indentation, errors — and the full parser then reads the file and
 // reports properly. test/compile/parse/fast-yaml.test.ts checks it differentially.
-import type { FastDocument, FastFile } from './fast-positions.ts';
-import { readQuoted, resolvePlain } from './fast-scalar.ts';
-
-/** A node while parsing. */
-type FastNode = FastDocument;
+import { keyIs, type FastDocument, type FastFile, type FastPositions } from './fast-positions.ts';
+import { QUOTED, readQuoted, resolvePlain } from './fast-scalar.ts';
+import { BLANK, CONTENT, emit, INDENT, LINE_END, LINE_START, pending, pendingTop, push3, scanLines, startFile, takeRecords } from './fast-tables.ts';
 
 /** Thrown inside the parser to unwind when the input is outside the fast subset; never escapes. */
 const GIVE_UP = Symbol('fast-yaml: give up');
@@ -20,21 +18,12 @@ const UNSUPPORTED_CHARS = /[\t\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufe
 const START = new Uint8Array(128);
 for (const ch of '#&*!|>%@`,]}[{\'"') START[ch.charCodeAt(0)] = 1;
 for (const ch of '-?:') START[ch.charCodeAt(0)] = 2;
+/** Code units a plain scalar inside a flow collection must look at: , [ ] { } : # */
+const FLOW_SPECIAL = new Uint8Array(128);
+for (const ch of ',[]{}:#') FLOW_SPECIAL[ch.charCodeAt(0)] = 1;
 const INDICATOR = 1;
+const EMPTY = new Int32Array(0);
 const SPACE_SENSITIVE = 2;
-
-/**
- * Whether a collection being built already has `key` (a duplicate: the full parser reports
- * it). Mesh config maps are small, so scanning the keys written so far (`triples` holds a
- * key-table index every third entry) beats Object.hasOwn on an object still changing shape;
- * big maps use hasOwn so this stays linear.
- */
-function hasKey(value: Record<string, unknown>, triples: readonly number[], keyTable: readonly string[], key: string): boolean {
-  if (key === '__proto__') return true;
-  if (triples.length > 48) return Object.hasOwn(value, key);
-  for (let t = 0; t < triples.length; t += 3) if (keyTable[triples[t]!] === key) return true;
-  return false;
-}
 
 /** Documents' contents (null for an empty document), or undefined to use the full parser. */
 export function fastParseYaml(text: string, maxDepth: number): FastFile | undefined {
@@ -52,351 +41,446 @@ function giveUp(): never {
 }
 
 function parseStream(text: string, maxDepth: number): FastFile {
-  // Line table. `indent`/`start` of a line may be advanced in place for compact mappings
-  // inside sequence items (`- name: v1`), whose keys sit at a deeper column.
-  const lineStart: number[] = [];
-  const lineEnd: number[] = [];
-  for (let at = 0; at <= text.length; ) {
-    const nl = text.indexOf('\n', at);
-    const end = nl < 0 ? text.length : nl;
-    if (!(nl < 0 && at === text.length)) {
-      lineStart.push(at);
-      lineEnd.push(end);
-    }
-    at = end + 1;
-  }
-  const nLines = lineStart.length;
-  const indent = new Int32Array(nLines);
-  const start = new Int32Array(nLines);
-  const blank = new Uint8Array(nLines);
-  for (let l = 0; l < nLines; l++) {
-    let i = lineStart[l]!;
-    while (i < lineEnd[l]! && text.charCodeAt(i) === 32) i++;
-    indent[l] = i - lineStart[l]!;
-    start[l] = i;
-    blank[l] = i === lineEnd[l] || text[i] === '#' ? 1 : 0;
-  }
+  const nLines = scanLines(text);
+  // Local names for the tables: the module bindings may be replaced when they grow, not during a file.
+  const lineStart = LINE_START;
+  const lineEnd = LINE_END;
+  // `indent`/`start` of a line may be advanced in place for compact mappings inside sequence
+  // items (`- name: v1`), whose keys sit at a deeper column.
+  const indent = INDENT;
+  const start = CONTENT;
+  const blank = BLANK;
+  startFile();
+  const keyTable: string[] = [];
+  const positions: FastPositions = { records: EMPTY, keys: keyTable, text }; // for hasKey's lookups while reading
+
+  // What the node just parsed left behind (set by every node function, read by its caller):
+  // a returned object per node was most of the parser's garbage.
+  let nodeOffset = 0;
+  // The line being read and the end of the document being read (set by parseDocument): shared
+  // by the node functions, which are created once per file rather than once per document.
+  let li = 0;
+  let b = 0;
+  let nodeRecord = -1;
+  /** Index after the flow item / plain scalar just read. */
+  let scanEnd = 0;
+  /** Index after the `:` of the key mapKey just returned. */
+  let keyAfter = 0;
+  /** The `key` field for the key mapKey just returned (see FastPositions). */
+  let keyField = 0;
+  /** mapKey's last answer, for the offset it was asked about. */
+  let memoAt = -1;
+  let memoKey: string | undefined;
+  let memoAfter = 0;
+  let memoField = 0;
+
+  /**
+   * Whether the collection being built (its triples pending from `base`) already has `key`
+   * (a duplicate: the full parser reports it). Mesh config maps are small, so scanning the
+   * keys written so far beats Object.hasOwn on an object still changing shape; big maps use
+   * hasOwn so this stays linear.
+   */
+  const hasKey = (value: Record<string, unknown>, base: number, key: string): boolean => {
+    if (key === '__proto__') return true;
+    if (pendingTop - base > 48) return Object.hasOwn(value, key);
+    for (let t = base; t < pendingTop; t += 3) if (keyIs(positions, pending[t]!, pending[t + 1]!, key)) return true;
+    return false;
+  };
 
   // Document boundaries: `---` at column 0 starts a document; content before the first one
   // is a document only if there is some.
-  const records: number[] = [];
-  const keyTable: string[] = [];
-  /** Appends a collection's record; `triples` = keyIndex, offset, child record per child. */
-  const emit = (isMap: boolean, triples: readonly number[]): number => {
-    const at = records.length;
-    records.push(isMap ? 1 : 0, triples.length / 3);
-    for (const t of triples) records.push(t); // not `...triples`: huge maps would overflow the call
-    return at;
-  };
-  const docs: (FastNode | null)[] = [];
+  const docs: (FastDocument | null)[] = [];
   let from = 0;
   let sawMarker = false;
   for (let l = 0; l <= nLines; l++) {
     const isMarker = l < nLines && isDocMarker(text, lineStart[l]!, lineEnd[l]!);
     if (l < nLines && !isMarker) {
-      const c = text[lineStart[l]!];
-      if (c === '%' || (c === '.' && text.startsWith('...', lineStart[l]!))) giveUp();
+      const c = text.charCodeAt(lineStart[l]!);
+      if (c === 37 /* % */ || (c === 46 /* . */ && text.startsWith('...', lineStart[l]!))) giveUp();
       continue;
     }
     if (sawMarker || hasContent(from, l)) docs.push(parseDocument(from, l));
     sawMarker = true;
     from = l + 1;
   }
-  return { documents: docs, positions: { records: new Int32Array(records), keys: keyTable } }; // not Int32Array.from: that iterates
+  return { documents: docs, positions: { records: takeRecords(), keys: keyTable, text } };
 
   function hasContent(a: number, b: number): boolean {
     for (let l = a; l < b; l++) if (!blank[l]) return true;
     return false;
   }
 
-  function parseDocument(a: number, b: number): FastNode | null {
-    let li = a;
-    const skipBlank = () => {
-      while (li < b && blank[li]) li++;
-    };
+  function skipBlank(): void {
+    while (li < b && blank[li]) li++;
+  }
+
+  function parseDocument(from: number, to: number): FastDocument | null {
+    li = from;
+    b = to;
     skipBlank();
     if (li >= b) return null;
-    const node = blockNode(1);
+    const value = blockNode(1);
+    const doc = { offset: nodeOffset, value, record: nodeRecord };
     skipBlank();
     if (li < b) giveUp();
-    return node;
+    return doc;
+  }
 
-    function blockNode(depth: number): FastNode {
-      if (depth > maxDepth) giveUp();
-      const c = start[li]!;
-      if (isSeqIndicator(c)) return sequence(indent[li]!, depth);
-      if (mapKey(c, lineEnd[li]!) !== undefined) return mapping(indent[li]!, depth);
-      const node = inline(c, depth);
-      li++;
-      return node;
-    }
+  function blockNode(depth: number): unknown {
+    if (depth > maxDepth) giveUp();
+    const c = start[li]!;
+    if (isSeqIndicator(c)) return sequence(indent[li]!, depth);
+    if (mapKey(c, lineEnd[li]!) !== undefined) return mapping(indent[li]!, depth);
+    const value = inline(c, depth);
+    li++;
+    return value;
+  }
 
-    function mapping(ind: number, depth: number): FastNode {
-      if (depth > maxDepth) giveUp();
-      const value: Record<string, unknown> = {};
-      const triples: number[] = [];
-      const offset = start[li]!;
-      for (;;) {
+  function mapping(ind: number, depth: number): Record<string, unknown> {
+    if (depth > maxDepth) giveUp();
+    const value: Record<string, unknown> = {};
+    const base = pendingTop;
+    const offset = start[li]!;
+    for (;;) {
+      skipBlank();
+      if (li >= b || indent[li]! < ind) break;
+      if (indent[li]! > ind) giveUp();
+      const keyOffset = start[li]!;
+      const key = mapKey(keyOffset, lineEnd[li]!);
+      if (key === undefined) giveUp(); // a `- ` item or a scalar where a key belongs
+      const field = keyField; // before the child's own keys overwrite it
+      if (hasKey(value, base, key)) giveUp();
+      let p = keyAfter;
+      while (text.charCodeAt(p) === 32) p++;
+      let child: unknown;
+      if (p >= lineEnd[li]! || text.charCodeAt(p) === 35 /* # */) {
+        li++;
         skipBlank();
-        if (li >= b || indent[li]! < ind) break;
-        if (indent[li]! > ind) giveUp();
-        const key = mapKey(start[li]!, lineEnd[li]!);
-        if (key === undefined) giveUp(); // a `- ` item or a scalar where a key belongs
-        if (hasKey(value, triples, keyTable, key.key)) giveUp();
-        let p = key.after;
-        while (text.charCodeAt(p) === 32) p++;
-        let node: FastNode;
-        if (p >= lineEnd[li]! || text[p] === '#') {
-          li++;
-          skipBlank();
-          if (li < b && indent[li]! > ind) node = blockNode(depth + 1);
-          else if (li < b && indent[li]! === ind && isSeqIndicator(start[li]!)) node = sequence(ind, depth + 1);
-          else giveUp(); // `key:` with nothing: rare, leave to the full parser
-        } else if (text[p] === '|') {
-          node = literal(p, ind);
-        } else {
-          node = inline(p, depth + 1);
-          li++;
-        }
-        value[key.key] = node.value;
-        triples.push(keyTable.push(key.key) - 1, key.offset, node.record);
-      }
-      return { offset, value, record: emit(true, triples) };
-    }
-
-    function sequence(ind: number, depth: number): FastNode {
-      if (depth > maxDepth) giveUp();
-      const values: unknown[] = [];
-      const triples: number[] = [];
-      const add = (n: FastNode) => {
-        values.push(n.value);
-        triples.push(-1, n.offset, n.record);
-      };
-      const offset = start[li]!;
-      for (;;) {
-        skipBlank();
-        if (li >= b || indent[li]! < ind) break;
-        if (indent[li]! > ind) giveUp();
-        if (!isSeqIndicator(start[li]!)) break; // a key of the enclosing mapping
-        let q = start[li]! + 1;
-        while (text.charCodeAt(q) === 32) q++;
-        if (q >= lineEnd[li]! || text[q] === '#' || isSeqIndicator(q)) giveUp();
-        if (text[q] === '|') {
-          add(literal(q, ind));
-        } else if (mapKey(q, lineEnd[li]!) !== undefined) {
-          indent[li] = q - lineStart[li]!;
-          start[li] = q;
-          add(mapping(indent[li]!, depth + 1));
-        } else {
-          add(inline(q, depth + 1));
-          li++;
-        }
-      }
-      return { offset, value: values, record: emit(false, triples) };
-    }
-
-    /**
-     * A literal block scalar (`|`, `|-`, `|+`) whose header is at `p`, for a parent node at
-     * indentation `parent`: the content is the following lines indented deeper, at the first
-     * content line's indentation. Leaves `li` after the content.
-     */
-    function literal(p: number, parent: number): FastNode {
-      const end = lineEnd[li]!;
-      let h = p + 1;
-      const chomp = text[h] === '-' || text[h] === '+' ? text[h++] : '';
-      while (text.charCodeAt(h) === 32) h++;
-      if (h < end && !(text[h] === '#' && text[h - 1] === ' ')) giveUp(); // indentation indicators etc.
-      li++;
-      // Content indentation: the first non-empty line's. Leading empty lines: full parser.
-      if (li >= b || start[li] === lineEnd[li]) giveUp();
-      const contentIndent = indent[li]!;
-      if (contentIndent <= parent) return giveUp();
-      const lines: string[] = [];
-      let trailingEmpty = 0;
-      while (li < b) {
-        const empty = start[li] === lineEnd[li];
-        if (!empty && indent[li]! < contentIndent) break;
-        if (empty) {
-          if (indent[li]! > contentIndent) giveUp();
-          trailingEmpty++;
-        } else {
-          for (; trailingEmpty > 0; trailingEmpty--) lines.push('');
-          lines.push(text.slice(lineStart[li]! + contentIndent, lineEnd[li]!));
-        }
+        if (li < b && indent[li]! > ind) child = blockNode(depth + 1);
+        else if (li < b && indent[li]! === ind && isSeqIndicator(start[li]!)) child = sequence(ind, depth + 1);
+        else giveUp(); // `key:` with nothing: rare, leave to the full parser
+      } else if (text.charCodeAt(p) === 124 /* | */) {
+        child = literal(p, ind);
+      } else {
+        child = inline(p, depth + 1);
         li++;
       }
-      // A document's last line without a newline: the full parser decides how to chomp.
-      if (li >= nLines && !text.endsWith('\n')) giveUp();
-      let value = lines.join('\n');
-      if (chomp === '') value += '\n';
-      else if (chomp === '+') value += '\n' + '\n'.repeat(trailingEmpty);
-      return { offset: p, value, record: -1 };
+      value[key] = child;
+      push3(field, keyOffset, nodeRecord);
     }
+    nodeOffset = offset;
+    nodeRecord = emit(1, base);
+    return value;
+  }
 
-    /** A value that ends on this line: flow collection, quoted or plain scalar. */
-    function inline(p: number, depth: number): FastNode {
-      const end = lineEnd[li]!;
-      const ch = text[p]!;
-      let node: FastNode;
-      let after: number;
-      if (ch === '[' || ch === '{') {
-        const r = flow(p, end, depth);
-        node = r.node;
-        after = r.end;
-      } else if (ch === '"' || ch === "'") {
-        const q = readQuoted(text, p, end);
-        if (!q) giveUp();
-        node = { offset: p, value: q.value, record: -1 };
-        after = q.end;
+  function sequence(ind: number, depth: number): unknown[] {
+    if (depth > maxDepth) giveUp();
+    const values: unknown[] = [];
+    const base = pendingTop;
+    const offset = start[li]!;
+    for (;;) {
+      skipBlank();
+      if (li >= b || indent[li]! < ind) break;
+      if (indent[li]! > ind) giveUp();
+      if (!isSeqIndicator(start[li]!)) break; // a key of the enclosing mapping
+      let q = start[li]! + 1;
+      while (text.charCodeAt(q) === 32) q++;
+      if (q >= lineEnd[li]! || text.charCodeAt(q) === 35 /* # */ || isSeqIndicator(q)) giveUp();
+      if (text.charCodeAt(q) === 124 /* | */) {
+        values.push(literal(q, ind));
+      } else if (mapKey(q, lineEnd[li]!) !== undefined) {
+        indent[li] = q - lineStart[li]!;
+        start[li] = q;
+        values.push(mapping(indent[li]!, depth + 1));
       } else {
-        const start = START[text.charCodeAt(p)];
-        if (start === INDICATOR || (start === SPACE_SENSITIVE && (p + 1 >= end || text.charCodeAt(p + 1) === 32))) giveUp();
-        let e = end; // a comment (` #`) ends the scalar; the search is bounded to this line
-        for (let k = p + 1; k < end; k++) {
-          if (text.charCodeAt(k) === 35 && text.charCodeAt(k - 1) === 32) {
-            e = k - 1;
-            break;
-          }
+        values.push(inline(q, depth + 1));
+        li++;
+      }
+      push3(-1, nodeOffset, nodeRecord);
+    }
+    nodeOffset = offset;
+    nodeRecord = emit(0, base);
+    return values;
+  }
+
+  /**
+   * A literal block scalar (`|`, `|-`, `|+`) whose header is at `p`, for a parent node at
+   * indentation `parent`: the content is the following lines indented deeper, at the first
+   * content line's indentation. Leaves `li` after the content.
+   */
+  function literal(p: number, parent: number): string {
+    const end = lineEnd[li]!;
+    let h = p + 1;
+    const chomp = text[h] === '-' || text[h] === '+' ? text[h++] : '';
+    while (text.charCodeAt(h) === 32) h++;
+    if (h < end && !(text[h] === '#' && text[h - 1] === ' ')) giveUp(); // indentation indicators etc.
+    li++;
+    // Content indentation: the first non-empty line's. Leading empty lines: full parser.
+    if (li >= b || start[li] === lineEnd[li]) giveUp();
+    const contentIndent = indent[li]!;
+    if (contentIndent <= parent) return giveUp();
+    const lines: string[] = [];
+    let trailingEmpty = 0;
+    while (li < b) {
+      const empty = start[li] === lineEnd[li];
+      if (!empty && indent[li]! < contentIndent) break;
+      if (empty) {
+        if (indent[li]! > contentIndent) giveUp();
+        trailingEmpty++;
+      } else {
+        for (; trailingEmpty > 0; trailingEmpty--) lines.push('');
+        lines.push(text.slice(lineStart[li]! + contentIndent, lineEnd[li]!));
+      }
+      li++;
+    }
+    // A document's last line without a newline: the full parser decides how to chomp.
+    if (li >= nLines && !text.endsWith('\n')) giveUp();
+    let value = lines.join('\n');
+    if (chomp === '') value += '\n';
+    else if (chomp === '+') value += '\n' + '\n'.repeat(trailingEmpty);
+    nodeOffset = p;
+    nodeRecord = -1;
+    return value;
+  }
+
+  /** A value that ends on this line: flow collection, quoted or plain scalar. */
+  function inline(p: number, depth: number): unknown {
+    const end = lineEnd[li]!;
+    const ch = text.charCodeAt(p);
+    let value: unknown;
+    let after: number;
+    if (ch === 91 /* [ */ || ch === 123 /* { */) {
+      value = flow(p, end, depth);
+      after = scanEnd;
+    } else if (ch === 34 /* " */ || ch === 39 /* ' */) {
+      const q = readQuoted(text, p, end);
+      if (q === undefined) giveUp();
+      value = q;
+      after = QUOTED.end;
+      nodeOffset = p;
+      nodeRecord = -1;
+    } else {
+      const kind = START[ch];
+      if (kind === INDICATOR || (kind === SPACE_SENSITIVE && (p + 1 >= end || text.charCodeAt(p + 1) === 32))) giveUp();
+      // One scan to the end of the scalar: a comment (` #`) ends it; a `:` followed by a
+      // space or the line's end (a `key: value` or `key:` inside it) is the full parser's.
+      let e = end;
+      for (let k = p + 1; k < end; k++) {
+        const c = text.charCodeAt(k);
+        if (c === 35 /* # */ && text.charCodeAt(k - 1) === 32) {
+          e = k - 1;
+          break;
         }
-        const raw = text.slice(p, e).trimEnd();
-        if (raw.includes(': ') || raw.endsWith(':')) giveUp();
-        return { offset: p, value: resolvePlain(raw), record: -1 };
+        if (c === 58 /* : */ && (k + 1 >= end || text.charCodeAt(k + 1) === 32)) giveUp();
       }
-      while (text.charCodeAt(after) === 32) after++;
-      if (after < end && !(text[after] === '#' && text[after - 1] === ' ')) giveUp();
-      return node;
+      while (e > p && text.charCodeAt(e - 1) === 32) e--;
+      const raw = text.slice(p, e);
+      nodeOffset = p;
+      nodeRecord = -1;
+      return resolvePlain(raw);
     }
+    while (text.charCodeAt(after) === 32) after++;
+    if (after < end && !(text.charCodeAt(after) === 35 && text.charCodeAt(after - 1) === 32)) giveUp();
+    return value;
+  }
 
-    function flow(p: number, end: number, depth: number): { node: FastNode; end: number } {
-      if (depth > maxDepth) giveUp();
-      return text[p] === '[' ? flowSeq(p, end, depth) : flowMap(p, end, depth);
-    }
+  function flow(p: number, end: number, depth: number): unknown {
+    if (depth > maxDepth) giveUp();
+    return text.charCodeAt(p) === 91 /* [ */ ? flowSeq(p, end, depth) : flowMap(p, end, depth);
+  }
 
-    function flowSeq(p: number, end: number, depth: number): { node: FastNode; end: number } {
-      const values: unknown[] = [];
-      const triples: number[] = [];
-      let i = p + 1;
-      for (;;) {
-        i = skipSpaces(text, i, end);
-        if (i >= end) giveUp();
-        if (text.charCodeAt(i) === 93 /* ] */) return { node: { offset: p, value: values, record: emit(false, triples) }, end: i + 1 };
-        const r = flowItem(i, end, depth + 1);
-        values.push(r.node.value);
-        triples.push(-1, r.node.offset, r.node.record);
-        i = skipSpaces(text, r.end, end);
-        const c = text.charCodeAt(i);
-        if (c === 44 /* , */) i++;
-        else if (c !== 93) giveUp();
+  function flowSeq(p: number, end: number, depth: number): unknown[] {
+    const values: unknown[] = [];
+    const base = pendingTop;
+    let i = p + 1;
+    for (;;) {
+      i = skipSpaces(text, i, end);
+      if (i >= end) giveUp();
+      if (text.charCodeAt(i) === 93 /* ] */) {
+        nodeOffset = p;
+        nodeRecord = emit(0, base);
+        scanEnd = i + 1;
+        return values;
       }
+      values.push(flowItem(i, end, depth + 1));
+      push3(-1, nodeOffset, nodeRecord);
+      i = skipSpaces(text, scanEnd, end);
+      const c = text.charCodeAt(i);
+      if (c === 44 /* , */) i++;
+      else if (c !== 93) giveUp();
     }
+  }
 
-    function flowMap(p: number, end: number, depth: number): { node: FastNode; end: number } {
-      const value: Record<string, unknown> = {};
-      const triples: number[] = [];
-      let i = p + 1;
-      for (;;) {
-        i = skipSpaces(text, i, end);
-        if (i >= end) giveUp();
-        if (text.charCodeAt(i) === 125 /* } */) return { node: { offset: p, value, record: emit(true, triples) }, end: i + 1 };
-        const keyOffset = i;
-        let key: string;
-        let quoted = false;
-        if (text[i] === '"' || text[i] === "'") {
-          const q = readQuoted(text, i, end);
-          if (!q) giveUp();
-          key = q.value;
-          i = q.end;
-          quoted = true;
-        } else {
-          const r = flowPlain(i, end);
-          const resolved = resolvePlain(r.raw);
-          if (typeof resolved !== 'string' || r.raw === '') giveUp();
-          key = resolved;
-          i = r.end;
-        }
-        i = skipSpaces(text, i, end);
-        if (text[i] !== ':') giveUp();
-        i++;
-        if (!quoted && i < end && text[i] !== ' ' && text[i] !== ',' && text[i] !== '}') giveUp();
-        i = skipSpaces(text, i, end);
-        if (text[i] === ',' || text[i] === '}' || hasKey(value, triples, keyTable, key)) giveUp();
-        const r = flowItem(i, end, depth + 1);
-        value[key] = r.node.value;
-        triples.push(keyTable.push(key) - 1, keyOffset, r.node.record);
-        i = skipSpaces(text, r.end, end);
-        const c = text.charCodeAt(i);
-        if (c === 44 /* , */) i++;
-        else if (c !== 125) giveUp();
+  function flowMap(p: number, end: number, depth: number): Record<string, unknown> {
+    const value: Record<string, unknown> = {};
+    const base = pendingTop;
+    let i = p + 1;
+    for (;;) {
+      i = skipSpaces(text, i, end);
+      if (i >= end) giveUp();
+      const c0 = text.charCodeAt(i);
+      if (c0 === 125 /* } */) {
+        nodeOffset = p;
+        nodeRecord = emit(1, base);
+        scanEnd = i + 1;
+        return value;
       }
-    }
-
-    function flowItem(i: number, end: number, depth: number): { node: FastNode; end: number } {
-      const ch = text[i];
-      if (ch === '[' || ch === '{') return flow(i, end, depth);
-      if (ch === '"' || ch === "'") {
+      const keyOffset = i;
+      let key: string;
+      let quoted = false;
+      let field: number;
+      if (c0 === 34 || c0 === 39) {
         const q = readQuoted(text, i, end);
-        if (!q) giveUp();
-        return { node: { offset: i, value: q.value, record: -1 }, end: q.end };
+        if (q === undefined) giveUp();
+        key = q;
+        i = QUOTED.end;
+        quoted = true;
+        field = -1; // added to the key table below, once it is known not to be a duplicate
+      } else {
+        const e = flowPlainEnd(i, end);
+        if (e === i) giveUp();
+        key = plainKey(text, i, e);
+        field = -2 - (e - i);
+        i = e;
       }
-      const r = flowPlain(i, end);
-      if (r.raw === '' || text[r.end] === ':') giveUp(); // implicit pairs in flow sequences
-      return { node: { offset: i, value: resolvePlain(r.raw), record: -1 }, end: r.end };
+      i = skipSpaces(text, i, end);
+      if (text.charCodeAt(i) !== 58 /* : */) giveUp();
+      i++;
+      if (!quoted && i < end) {
+        const c = text.charCodeAt(i);
+        if (c !== 32 && c !== 44 && c !== 125) giveUp();
+      }
+      i = skipSpaces(text, i, end);
+      const c1 = text.charCodeAt(i);
+      if (c1 === 44 || c1 === 125 || hasKey(value, base, key)) giveUp();
+      value[key] = flowItem(i, end, depth + 1);
+      push3(quoted ? keyTable.push(key) - 1 : field, keyOffset, nodeRecord);
+      i = skipSpaces(text, scanEnd, end);
+      const c = text.charCodeAt(i);
+      if (c === 44 /* , */) i++;
+      else if (c !== 125) giveUp();
     }
+  }
 
-    /** A plain scalar inside a flow collection: ends at `,` `]` `}` or a `:` + space/indicator. */
-    function flowPlain(i: number, end: number): { raw: string; end: number } {
-      const start = START[text.charCodeAt(i)];
-      if (start === INDICATOR || (start === SPACE_SENSITIVE && (i + 1 >= end || isSpaceOrFlowEnd(text.charCodeAt(i + 1))))) giveUp();
-      let j = i;
-      while (j < end) {
-        const c = text.charCodeAt(j);
-        if (c === 44 || c === 93 || c === 125) break; // , ] }
-        if (c === 91 || c === 123) giveUp(); // [ {
-        if (c === 58 /* : */) {
-          const n = text.charCodeAt(j + 1);
-          if (j + 1 >= end || n === 32 || n === 44 || n === 93 || n === 125) break;
-        }
-        if (c === 35 /* # */ && text.charCodeAt(j - 1) === 32) giveUp();
-        j++;
-      }
-      const raw = text.slice(i, j).trimEnd();
-      return { raw, end: i + raw.length };
+  function flowItem(i: number, end: number, depth: number): unknown {
+    const ch = text.charCodeAt(i);
+    if (ch === 91 || ch === 123) return flow(i, end, depth);
+    if (ch === 34 || ch === 39) {
+      const q = readQuoted(text, i, end);
+      if (q === undefined) giveUp();
+      nodeOffset = i;
+      nodeRecord = -1;
+      scanEnd = QUOTED.end;
+      return q;
     }
+    const e = flowPlainEnd(i, end);
+    if (e === i || text.charCodeAt(e) === 58 /* : */) giveUp(); // implicit pairs in flow sequences
+    nodeOffset = i;
+    nodeRecord = -1;
+    scanEnd = e;
+    return resolvePlain(text.slice(i, e));
+  }
+
+  /** Where a plain scalar inside a flow collection ends (trailing spaces excluded): at `,` `]` `}` or a `:` + space/indicator. */
+  function flowPlainEnd(i: number, end: number): number {
+    const kind = START[text.charCodeAt(i)];
+    if (kind === INDICATOR || (kind === SPACE_SENSITIVE && (i + 1 >= end || isSpaceOrFlowEnd(text.charCodeAt(i + 1))))) giveUp();
+    let j = i;
+    while (j < end) {
+      const c = text.charCodeAt(j);
+      if (c < 128 && FLOW_SPECIAL[c] === 0) {
+        j++; // the common case: a character with no meaning here
+        continue;
+      }
+      if (c === 44 || c === 93 || c === 125) break; // , ] }
+      if (c === 91 || c === 123) giveUp(); // [ {
+      if (c === 58 /* : */) {
+        const n = text.charCodeAt(j + 1);
+        if (j + 1 >= end || n === 32 || n === 44 || n === 93 || n === 125) break;
+      }
+      if (c === 35 /* # */ && text.charCodeAt(j - 1) === 32) giveUp();
+      j++;
+    }
+    while (j > i && text.charCodeAt(j - 1) === 32) j--;
+    return j;
   }
 
   function isSeqIndicator(p: number): boolean {
-    return text[p] === '-' && (p + 1 >= text.length || text[p + 1] === ' ' || text[p + 1] === '\n');
+    if (text.charCodeAt(p) !== 45 /* - */) return false;
+    const n = text.charCodeAt(p + 1);
+    return p + 1 >= text.length || n === 32 || n === 10;
   }
 
-  /** The implicit key starting at `p` (up to `: ` or `:` at end of line), if the line is a key line. */
-  function mapKey(p: number, end: number): { key: string; offset: number; after: number } | undefined {
-    const ch = text[p]!;
-    if (ch === '"' || ch === "'") {
-      const q = readQuoted(text, p, end);
-      if (!q) return undefined;
-      let i = q.end;
-      while (text.charCodeAt(i) === 32) i++;
-      if (text[i] !== ':' || !(i + 1 >= end || text[i + 1] === ' ')) return undefined;
-      return { key: q.value, offset: p, after: i + 1 };
+  /** The implicit key starting at `p` (up to `: ` or `:` at end of line), if the line is a key line; sets keyAfter. */
+  function mapKey(p: number, end: number): string | undefined {
+    // Each key line is asked twice (is it a mapping? then: its key): answer the second from memory.
+    if (p === memoAt) {
+      keyAfter = memoAfter;
+      keyField = memoField;
+      return memoKey;
     }
-    const start = START[text.charCodeAt(p)];
-    if (start === INDICATOR || (start === SPACE_SENSITIVE && (p + 1 >= end || text.charCodeAt(p + 1) === 32))) return undefined;
+    const key = readMapKey(p, end);
+    memoAt = p;
+    memoKey = key;
+    memoAfter = keyAfter;
+    memoField = keyField;
+    return key;
+  }
+
+  function readMapKey(p: number, end: number): string | undefined {
+    const ch = text.charCodeAt(p);
+    if (ch === 34 || ch === 39) {
+      const q = readQuoted(text, p, end);
+      if (q === undefined) return undefined;
+      let i = QUOTED.end;
+      while (text.charCodeAt(i) === 32) i++;
+      if (text.charCodeAt(i) !== 58 || !(i + 1 >= end || text.charCodeAt(i + 1) === 32)) return undefined;
+      keyAfter = i + 1;
+      keyField = keyTable.push(q) - 1;
+      return q;
+    }
+    const kind = START[ch];
+    if (kind === INDICATOR || (kind === SPACE_SENSITIVE && (p + 1 >= end || text.charCodeAt(p + 1) === 32))) return undefined;
     for (let i = p; i < end && i - p < 1000; i++) {
       const c = text.charCodeAt(i);
       if (c === 35 /* # */ && text.charCodeAt(i - 1) === 32) return undefined;
       if (c === 58 /* : */ && (i + 1 >= end || text.charCodeAt(i + 1) === 32)) {
-        const raw = text.slice(p, i).trimEnd();
-        const key = resolvePlain(raw);
-        if (typeof key !== 'string' || key === '' || key === '<<') giveUp();
-        return { key, offset: p, after: i + 1 };
+        let e = i;
+        while (e > p && text.charCodeAt(e - 1) === 32) e--;
+        if (e === p) giveUp();
+        const key = plainKey(text, p, e);
+        if (key === '<<') giveUp();
+        keyAfter = i + 1;
+        keyField = -2 - (e - p);
+        return key;
       }
     }
     return undefined;
   }
 }
 
+/**
+ * Recently seen plain keys, by a hash of length and end characters. Mesh config repeats a few
+ * hundred key names millions of times; a hit skips the slice, the scalar resolution and — as
+ * the cached string is already a property name — V8's hashing of a fresh key string.
+ */
+const KEY_CACHE: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+
+/** The plain key text[p, e) (non-empty), which must resolve to a string; gives up otherwise. */
+function plainKey(text: string, p: number, e: number): string {
+  const len = e - p;
+  const slot = (len * 31 + text.charCodeAt(p) * 7 + text.charCodeAt(e - 1)) & 4095;
+  const hit = KEY_CACHE[slot];
+  if (hit !== undefined && hit.length === len && text.startsWith(hit, p)) return hit;
+  const key = resolvePlain(text.slice(p, e));
+  if (typeof key !== 'string') giveUp();
+  if (len <= 64) KEY_CACHE[slot] = key;
+  return key;
+}
+
 function isDocMarker(text: string, a: number, b: number): boolean {
-  if (!text.startsWith('---', a)) return false;
+  // Runs for every line: the first character rules out nearly all of them without a call.
+  if (text.charCodeAt(a) !== 45 /* - */ || !text.startsWith('---', a)) return false;
   if (b === a + 3) return true;
   if (text[a + 3] !== ' ') return false;
   const rest = text.slice(a + 3, b).trim();

@@ -37,6 +37,7 @@ export function expandListDocuments(file: string, doc: YamlDocument, diagnostics
       value: item as Record<string, unknown>,
       locate: (path) => doc.locate(['items', i, ...path]),
       fieldPrefix: [...prefix, 'items', i],
+      ...(doc.fresh ? { fresh: true } : {}),
     };
     for (const d of expandListDocuments(file, child, diagnostics)) out.push(d);
   });

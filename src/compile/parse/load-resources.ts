@@ -6,6 +6,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
 import { DEFAULT_MESH_CONFIG, DOCUMENT_SCHEMAS, type SupportedKind } from '../schema/index.ts';
+import { compileFastCheck, UNSURE, type FastCheck } from '../schema/fast-check.ts';
 import { validateResource } from '../validate/index.ts';
 import { repositoryWideFirst } from './cap-diagnostics.ts';
 import { classify } from './classify.ts';
@@ -153,12 +154,19 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   const rawMeta = (raw.metadata ?? {}) as Record<string, unknown>;
   const namespace = typeof rawMeta.namespace === 'string' && rawMeta.namespace !== '' ? rawMeta.namespace : defaultNamespace;
   const ref: ResourceRef = { kind: c.kind, namespace, name: String(rawMeta.name) };
-  const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(raw);
-  if (!parsed.success) {
-    diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, resource: ref, locate: c.doc.locate }));
-    return undefined;
+  // The fast checker answers for nearly every valid document; zod runs when it is unsure,
+  // and alone produces the diagnostics.
+  const fast = fastCheckOf(c.kind)?.(raw, c.doc.fresh === true) ?? UNSURE;
+  let checked: unknown = fast;
+  if (fast === UNSURE) {
+    const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(raw);
+    if (!parsed.success) {
+      diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, resource: ref, locate: c.doc.locate }));
+      return undefined;
+    }
+    checked = parsed.data;
   }
-  const data = parsed.data as { apiVersion: string; metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown };
+  const data = checked as { apiVersion: string; metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown };
   const resource = {
     kind: c.kind,
     apiVersion: data.apiVersion,
@@ -173,19 +181,42 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   return found.some((d) => d.severity === 'error') ? undefined : resource;
 }
 
+const FAST_CHECKS: Partial<Record<SupportedKind, FastCheck | null>> = {};
+
+/** The kind's fast schema checker, compiled on first use; null when its schema has none. */
+function fastCheckOf(kind: SupportedKind): FastCheck | null {
+  let check = FAST_CHECKS[kind];
+  if (check === undefined) check = FAST_CHECKS[kind] = compileFastCheck(DOCUMENT_SCHEMAS[kind]) ?? null;
+  return check;
+}
+
 /** Same kind/namespace/name twice: report every copy and keep none (which one wins is a guess). */
 function dropDuplicates(resources: AnyLoaded[], diagnostics: Diagnostic[]): AnyLoaded[] {
-  const byId = new Map<string, AnyLoaded[]>();
+  // Groups by kind → namespace → name (no joined id string per resource), in order of first
+  // appearance; a group is its first resource, with a list only when there are duplicates.
+  const firsts: AnyLoaded[] = [];
+  const duplicates = new Map<AnyLoaded, AnyLoaded[]>();
+  const byKind = new Map<string, Map<string, Map<string, AnyLoaded>>>();
   for (const r of resources) {
-    const id = `${r.kind}/${r.metadata.namespace}/${r.metadata.name}`;
-    const same = byId.get(id);
-    if (same) same.push(r);
-    else byId.set(id, [r]);
+    let byNamespace = byKind.get(r.kind);
+    if (!byNamespace) byKind.set(r.kind, (byNamespace = new Map()));
+    let byName = byNamespace.get(r.metadata.namespace);
+    if (!byName) byNamespace.set(r.metadata.namespace, (byName = new Map()));
+    const first = byName.get(r.metadata.name);
+    if (first === undefined) {
+      byName.set(r.metadata.name, r);
+      firsts.push(r);
+    } else {
+      const group = duplicates.get(first);
+      if (group) group.push(r);
+      else duplicates.set(first, [first, r]);
+    }
   }
   const kept: AnyLoaded[] = [];
-  for (const group of byId.values()) {
-    if (group.length === 1) {
-      kept.push(group[0]!);
+  for (const first of firsts) {
+    const group = duplicates.size === 0 ? undefined : duplicates.get(first);
+    if (!group) {
+      kept.push(first);
       continue;
     }
     for (const r of group) {
@@ -198,17 +229,40 @@ function dropDuplicates(resources: AnyLoaded[], diagnostics: Diagnostic[]): AnyL
 }
 
 function group(resources: AnyLoaded[], meshConfig: LoadedMeshConfig | undefined): LoadedResources {
-  const sorted = [...resources].sort(compareLoaded);
   const out: LoadedResources = { virtualServices: [], destinationRules: [], serviceEntries: [], gateways: [], services: [] };
   if (meshConfig) out.meshConfig = meshConfig;
-  for (const r of sorted) {
+  for (const r of resources) {
     if (r.kind === 'VirtualService') out.virtualServices.push(r);
     else if (r.kind === 'DestinationRule') out.destinationRules.push(r);
     else if (r.kind === 'ServiceEntry') out.serviceEntries.push(r);
     else if (r.kind === 'Gateway') out.gateways.push(r);
     else if (r.kind === 'Service') out.services.push(r);
   }
+  sortLoaded(out.virtualServices);
+  sortLoaded(out.destinationRules);
+  sortLoaded(out.serviceEntries);
+  sortLoaded(out.gateways);
+  sortLoaded(out.services);
   return out;
+}
+
+/**
+ * Sorts by namespace, then compareInNamespace, in place, one namespace at a time: most
+ * resources share a few namespaces, and comparing those equal strings on every step was most
+ * of the sort's cost. Buckets keep input order and sorts are stable, so ties end up exactly
+ * where one sort over everything would put them.
+ */
+function sortLoaded<T extends AnyLoaded>(list: T[]): void {
+  const byNamespace = new Map<string, T[]>();
+  for (const r of list) {
+    const bucket = byNamespace.get(r.metadata.namespace);
+    if (bucket) bucket.push(r);
+    else byNamespace.set(r.metadata.namespace, [r]);
+  }
+  list.length = 0;
+  for (const ns of [...byNamespace.keys()].sort(cmp)) {
+    for (const r of byNamespace.get(ns)!.sort(compareInNamespace)) list.push(r);
+  }
 }
 
 // Plain code-unit comparison, not localeCompare: the order must not depend on the machine's locale.
@@ -216,7 +270,8 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareLoaded(a: AnyLoaded, b: AnyLoaded): number {
-  return cmp(a.metadata.namespace, b.metadata.namespace) || cmp(a.metadata.name, b.metadata.name) || cmp(a.file, b.file) || a.docIndex - b.docIndex;
+/** The resources' order: namespace, name, file, document (compareInNamespace after the namespace). */
+function compareInNamespace(a: AnyLoaded, b: AnyLoaded): number {
+  return cmp(a.metadata.name, b.metadata.name) || cmp(a.file, b.file) || a.docIndex - b.docIndex;
 }
 

@@ -22,6 +22,11 @@ export interface YamlDocument {
   readonly locate: (path: FieldPath) => LineColumn;
   /** For an item of a `kind: List` document: its path there (`['items', 3]`); see list-items.ts. */
   readonly fieldPrefix?: FieldPath;
+  /**
+   * True when `value` is a tree nothing else holds (the fast parser's output: no aliases, so
+   * no node appears twice). The schema check may then hand its nodes on instead of copying.
+   */
+  readonly fresh?: boolean;
 }
 
 export interface YamlFileResult {
@@ -219,7 +224,7 @@ function fastDocuments(text: string, documentBudget: number): YamlFileResult | u
     // its own copy) would otherwise stay on the heap with them.
     const positions = parsed.positions;
     const at = { offset: doc.offset, record: doc.record, value: null };
-    documents.push({ docIndex, value: value as Record<string, unknown>, locate: (path) => position(fastLocate(positions, at, path)) });
+    documents.push({ docIndex, value: value as Record<string, unknown>, locate: (path) => position(fastLocate(positions, at, path)), fresh: true });
   }
   return { documents, diagnostics: [], documentCount: parsed.documents.length, overBudget: false };
 }

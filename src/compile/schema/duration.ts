@@ -31,6 +31,21 @@ export const DURATION_LIMIT_TEXT = '2562047h47m16s';
  * range checks are the caller's (validate reports them, with the limit).
  */
 export function parseDurationNs(text: string): bigint | undefined {
+  // A mesh writes the same few durations thousands of times ("5s", "30s"), and BigInt
+  // arithmetic is slow: remember answers (bigints are immutable, so sharing them is safe).
+  if (text.length > 64) return undefined;
+  const hit = PARSED.get(text);
+  if (hit !== undefined || PARSED.has(text)) return hit;
+  const ns = parseUncached(text);
+  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+  PARSED.set(text, ns);
+  return ns;
+}
+
+const PARSED = new Map<string, bigint | undefined>();
+const PARSED_LIMIT = 10_000;
+
+function parseUncached(text: string): bigint | undefined {
   if (text.length === 0 || text.length > 64) return undefined;
   if (text === '0') return 0n;
   let total = 0n;

@@ -4,8 +4,6 @@ import { isIP } from 'node:net';
 import { DURATION_LIMIT_NS, DURATION_LIMIT_TEXT, parseDurationNs } from '../schema/duration.ts';
 import type { RuleContext, Path } from './context.ts';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * Istio duration; `minMs` is the smallest allowed value (Istio requires ≥ 1ms for timeouts),
@@ -59,7 +57,7 @@ export function checkRange(ctx: RuleContext, value: number | undefined, path: Pa
 /** IPv4/IPv6 address, optionally a CIDR block. */
 export function isIpOrCidr(value: string, allowCidr: boolean): boolean {
   const slash = value.indexOf('/');
-  if (slash < 0) return isIP(value) !== 0;
+  if (slash < 0) return !surelyNotIp(value) && isIP(value) !== 0;
   if (!allowCidr) return false;
   const family = isIP(value.slice(0, slash));
   const bits = value.slice(slash + 1);
@@ -67,26 +65,74 @@ export function isIpOrCidr(value: string, allowCidr: boolean): boolean {
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
+/**
+ * Host names are checked for "is it an IP?" first, and node's isIP runs a very large IPv6
+ * regex on every one: IPv4 holds only digits and dots and IPv6 always a colon, so a string
+ * with neither shape is answered here.
+ */
+function surelyNotIp(value: string): boolean {
+  let other = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 58 /* : */) return false;
+    if (!(c === 46 || (c >= 48 && c <= 57))) other = true;
+  }
+  return other;
+}
+
+// The name checks below run for every name, label and subset of every resource: hand-written
+// scans of the regexes in their comments (test/compile/validate/name-scans.test.ts compares them).
+const isLowerAlnum = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const isAlnum = (c: number) => isLowerAlnum(c) || (c >= 65 && c <= 90);
+
+/** `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$` between `from` and `to`. */
+function isLabelBetween(value: string, from: number, to: number): boolean {
+  if (to <= from || !isLowerAlnum(value.charCodeAt(from)) || !isLowerAlnum(value.charCodeAt(to - 1))) return false;
+  for (let i = from + 1; i < to - 1; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 45 /* - */ && !isLowerAlnum(c)) return false;
+  }
+  return true;
+}
+
+/** DNS-1123 label: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`, at most 63 characters. */
 export function isDnsLabel(value: string): boolean {
-  return value.length <= 63 && DNS_LABEL.test(value);
+  return value.length <= 63 && isLabelBetween(value, 0, value.length);
 }
 
+/** DNS-1123 subdomain: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`, at most 253 characters. */
 export function isDnsSubdomain(value: string): boolean {
-  return value.length <= 253 && DNS_SUBDOMAIN.test(value);
+  if (value.length > 253) return false;
+  let from = 0;
+  for (let dot = value.indexOf('.'); dot >= 0; dot = value.indexOf('.', from)) {
+    if (!isLabelBetween(value, from, dot)) return false;
+    from = dot + 1;
+  }
+  return isLabelBetween(value, from, value.length);
 }
 
-const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+/** Kubernetes label name or value: `^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$`. */
+export function isLabelName(value: string): boolean {
+  const n = value.length;
+  if (n === 0 || !isAlnum(value.charCodeAt(0)) || !isAlnum(value.charCodeAt(n - 1))) return false;
+  for (let i = 1; i < n - 1; i++) {
+    const c = value.charCodeAt(i);
+    if (!(isAlnum(c) || c === 45 || c === 95 || c === 46)) return false; // - _ .
+  }
+  return true;
+}
 
 /** Kubernetes label syntax: `[prefix/]name` keys, short values. */
 export function checkLabels(ctx: RuleContext, labels: Readonly<Record<string, string>> | undefined, path: Path): void {
   if (!labels) return;
-  for (const [key, value] of Object.entries(labels)) {
+  for (const key in labels) {
+    const value = labels[key]!;
     const slash = key.lastIndexOf('/');
     const prefix = slash < 0 ? undefined : key.slice(0, slash);
     const name = slash < 0 ? key : key.slice(slash + 1);
-    if ((prefix !== undefined && !isDnsSubdomain(prefix)) || name.length > 63 || !LABEL_NAME.test(name)) {
+    if ((prefix !== undefined && !isDnsSubdomain(prefix)) || name.length > 63 || !isLabelName(name)) {
       ctx.report('ML3027', `label key "${key}" is not a valid label name`, [...path, key]);
-    } else if (value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
+    } else if (value.length > 63 || (value !== '' && !isLabelName(value))) {
       ctx.report('ML3027', `label value "${value}" is not valid (≤ 63 letters, digits, "-", "_", "."; starting and ending alphanumeric)`, [...path, key]);
     }
   }

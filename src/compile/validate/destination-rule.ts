@@ -16,8 +16,8 @@ export function validateDestinationRule(ctx: RuleContext, dr: LoadedDestinationR
   subsets.forEach((s, i) => {
     const p = ['spec', 'subsets', i];
     if (!isDnsLabel(s.name)) ctx.report('ML3009', `subset name "${s.name}" is not a DNS-1123 label (lower-case letters, digits, "-")`, [...p, 'name']);
-    checkLabels(ctx, s.labels, [...p, 'labels']);
-    checkTrafficPolicy(ctx, s.trafficPolicy, [...p, 'trafficPolicy']);
+    if (s.labels !== undefined) checkLabels(ctx, s.labels, [...p, 'labels']);
+    if (s.trafficPolicy !== undefined) checkTrafficPolicy(ctx, s.trafficPolicy, [...p, 'trafficPolicy']);
   });
   checkUniqueNames(ctx, subsets.map((s) => s.name), (i) => ['spec', 'subsets', i, 'name'], 'subset name');
 }

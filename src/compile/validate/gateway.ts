@@ -16,8 +16,8 @@ export function validateGateway(ctx: RuleContext, gw: LoadedGateway): void {
     const p = ['spec', 'servers', i];
     if (!server.port) ctx.report('ML3020', 'the server needs a port (number, protocol)', p);
     else {
-      checkPort(ctx, server.port.number, [...p, 'port', 'number']);
-      checkPort(ctx, server.port.targetPort, [...p, 'port', 'targetPort']);
+      if (server.port.number !== undefined) checkPort(ctx, server.port.number, [...p, 'port', 'number']);
+      if (server.port.targetPort !== undefined) checkPort(ctx, server.port.targetPort, [...p, 'port', 'targetPort']);
       checkProtocol(ctx, server.port.protocol, [...p, 'port', 'protocol']);
       const protocol = server.port.protocol.toUpperCase();
       if ((protocol === 'HTTPS' || protocol === 'TLS') && !server.tls) {

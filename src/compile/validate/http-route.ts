@@ -29,7 +29,7 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
     if (r.redirectCode !== undefined && !REDIRECT_CODES.includes(r.redirectCode)) {
       ctx.report('ML3015', `redirect code ${r.redirectCode} is not one of ${REDIRECT_CODES.join(', ')}`, [...p, 'redirectCode']);
     }
-    checkPort(ctx, r.port, [...p, 'port']);
+    if (r.port !== undefined) checkPort(ctx, r.port, [...p, 'port']);
     if (r.port !== undefined && r.derivePort !== undefined) ctx.report('ML3030', 'set port or derivePort, not both', [...p, 'derivePort']);
     if (r.scheme !== undefined && !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(r.scheme)) ctx.report('ML3039', `"${r.scheme}" is not a URL scheme`, [...p, 'scheme']);
     if (rule.rewrite) ctx.report('ML3030', 'rewrite cannot be combined with redirect', [...path, 'rewrite']);
@@ -47,18 +47,18 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
     if (rule.rewrite.uri !== undefined && rule.rewrite.uriRegexRewrite) ctx.report('ML3030', 'set uri or uriRegexRewrite, not both', [...p, 'uriRegexRewrite']);
     if (rule.rewrite.uriRegexRewrite) checkRegex(ctx, rule.rewrite.uriRegexRewrite.match, [...p, 'uriRegexRewrite', 'match']);
   }
-  checkDuration(ctx, rule.timeout, [...path, 'timeout']);
+  if (rule.timeout !== undefined) checkDuration(ctx, rule.timeout, [...path, 'timeout']);
   if (rule.retries) {
     const p = [...path, 'retries'];
     const attempts = rule.retries.attempts;
     if (attempts !== undefined && attempts < 0) ctx.report('ML3008', `attempts ${attempts} is negative`, [...p, 'attempts']);
-    checkDuration(ctx, rule.retries.perTryTimeout, [...p, 'perTryTimeout']);
+    if (rule.retries.perTryTimeout !== undefined) checkDuration(ctx, rule.retries.perTryTimeout, [...p, 'perTryTimeout']);
     checkRetryOn(ctx, rule.retries.retryOn, [...p, 'retryOn']);
   }
   if (rule.fault) checkFault(ctx, rule.fault, [...path, 'fault']);
   checkMirrors(ctx, rule, path);
   if (rule.corsPolicy) checkCors(ctx, rule.corsPolicy, [...path, 'corsPolicy']);
-  checkHeaderOperations(ctx, rule.headers, [...path, 'headers']);
+  if (rule.headers !== undefined) checkHeaderOperations(ctx, rule.headers, [...path, 'headers']);
 }
 
 function checkBodySize(ctx: RuleContext, body: { string?: string | undefined; bytes?: string | undefined } | undefined, path: Path): void {
@@ -75,20 +75,20 @@ function checkMatch(ctx: RuleContext, m: HttpMatchRequest, path: Path): void {
     const sm = m[k];
     if (sm) checkStringMatch(ctx, sm, [...path, k]);
   }
-  checkHeaderMatches(ctx, m.headers, [...path, 'headers']);
-  checkHeaderMatches(ctx, m.withoutHeaders, [...path, 'withoutHeaders']);
+  if (m.headers !== undefined) checkHeaderMatches(ctx, m.headers, [...path, 'headers']);
+  if (m.withoutHeaders !== undefined) checkHeaderMatches(ctx, m.withoutHeaders, [...path, 'withoutHeaders']);
   for (const [name, qm] of Object.entries(m.queryParams ?? {})) {
     checkStringMatch(ctx, qm, [...path, 'queryParams', name], { allowEmpty: true, allowPrefix: false });
   }
-  checkPort(ctx, m.port, [...path, 'port']);
+  if (m.port !== undefined) checkPort(ctx, m.port, [...path, 'port']);
   (m.gateways ?? []).forEach((g, i) => checkGatewayRef(ctx, g, [...path, 'gateways', i]));
-  checkLabels(ctx, m.sourceLabels, [...path, 'sourceLabels']);
+  if (m.sourceLabels !== undefined) checkLabels(ctx, m.sourceLabels, [...path, 'sourceLabels']);
 }
 
 export function checkDestination(ctx: RuleContext, d: Destination, path: Path): void {
   checkHost(ctx, d.host, [...path, 'host'], { allowStar: false, allowWildcard: false, allowIp: true });
   if (d.subset !== undefined && !isDnsLabel(d.subset)) ctx.report('ML3009', `subset "${d.subset}" is not a DNS-1123 label`, [...path, 'subset']);
-  checkPort(ctx, d.port?.number, [...path, 'port', 'number']);
+  if (d.port?.number !== undefined) checkPort(ctx, d.port?.number, [...path, 'port', 'number']);
 }
 
 function checkDestinations(ctx: RuleContext, rule: HttpRoute, path: Path): void {
@@ -101,7 +101,7 @@ function checkDestinations(ctx: RuleContext, rule: HttpRoute, path: Path): void 
     } else if (r.weight !== undefined && r.weight > MAX_WEIGHT) {
       ctx.report('ML3003', `weight ${r.weight} is larger than ${MAX_WEIGHT} (Istio's weight is an int32)`, [...p, 'weight']);
     }
-    checkHeaderOperations(ctx, r.headers, [...p, 'headers']);
+    if (r.headers !== undefined) checkHeaderOperations(ctx, r.headers, [...p, 'headers']);
   });
   // Envoy adds a rule's weights up and rejects the route when the sum exceeds uint32.
   const total = route.reduce((sum, r) => sum + (Number.isInteger(r.weight) && (r.weight ?? 0) > 0 ? (r.weight ?? 0) : 0), 0);
@@ -124,9 +124,9 @@ function checkFault(ctx: RuleContext, fault: HttpFault, path: Path): void {
   if (fault.delay) {
     const p = [...path, 'delay'];
     if (fault.delay.fixedDelay === undefined) ctx.report('ML3018', 'a delay needs fixedDelay', p);
-    checkDuration(ctx, fault.delay.fixedDelay, [...p, 'fixedDelay']);
-    checkPercent(ctx, fault.delay.percentage?.value, [...p, 'percentage', 'value']);
-    checkPercent(ctx, fault.delay.percent, [...p, 'percent']);
+    if (fault.delay.fixedDelay !== undefined) checkDuration(ctx, fault.delay.fixedDelay, [...p, 'fixedDelay']);
+    if (fault.delay.percentage?.value !== undefined) checkPercent(ctx, fault.delay.percentage?.value, [...p, 'percentage', 'value']);
+    if (fault.delay.percent !== undefined) checkPercent(ctx, fault.delay.percent, [...p, 'percent']);
     if (fault.delay.percent !== undefined) {
       if (fault.delay.percentage) ctx.report('ML3030', 'set percentage or the deprecated percent, not both', [...p, 'percent']);
       else ctx.report('ML3028', 'percent is deprecated; use percentage: {value: N}', [...p, 'percent']);
@@ -139,17 +139,17 @@ function checkFault(ctx: RuleContext, fault: HttpFault, path: Path): void {
     if (a.httpStatus !== undefined && a.grpcStatus !== undefined) ctx.report('ML3030', 'set httpStatus or grpcStatus, not both', [...p, 'grpcStatus']);
     if (a.httpStatus !== undefined && !(a.httpStatus >= 200 && a.httpStatus <= 599)) ctx.report('ML3016', `httpStatus ${a.httpStatus} is not between 200 and 599`, [...p, 'httpStatus']);
     if (a.grpcStatus !== undefined && !GRPC_STATUS.has(a.grpcStatus)) ctx.report('ML3038', `"${a.grpcStatus}" is not a gRPC status name`, [...p, 'grpcStatus']);
-    checkPercent(ctx, a.percentage?.value, [...p, 'percentage', 'value']);
+    if (a.percentage?.value !== undefined) checkPercent(ctx, a.percentage?.value, [...p, 'percentage', 'value']);
   }
 }
 
 function checkMirrors(ctx: RuleContext, rule: HttpRoute, path: Path): void {
   if (rule.mirror) checkDestination(ctx, rule.mirror, [...path, 'mirror']);
-  checkPercent(ctx, rule.mirrorPercentage?.value, [...path, 'mirrorPercentage', 'value']);
+  if (rule.mirrorPercentage?.value !== undefined) checkPercent(ctx, rule.mirrorPercentage?.value, [...path, 'mirrorPercentage', 'value']);
   if (rule.mirror && rule.mirrors) ctx.report('ML3030', 'set mirror or mirrors, not both', [...path, 'mirrors']);
   (rule.mirrors ?? []).forEach((m, i) => {
     checkDestination(ctx, m.destination, [...path, 'mirrors', i, 'destination']);
-    checkPercent(ctx, m.percentage?.value, [...path, 'mirrors', i, 'percentage', 'value']);
+    if (m.percentage?.value !== undefined) checkPercent(ctx, m.percentage?.value, [...path, 'mirrors', i, 'percentage', 'value']);
   });
 }
 
@@ -164,5 +164,5 @@ function checkCors(ctx: RuleContext, cors: CorsPolicy, path: Path): void {
       if (h !== '*') checkHeaderName(ctx, h, [...path, key, i], true);
     });
   }
-  checkDuration(ctx, cors.maxAge, [...path, 'maxAge'], 0);
+  if (cors.maxAge !== undefined) checkDuration(ctx, cors.maxAge, [...path, 'maxAge'], 0);
 }

@@ -22,8 +22,8 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
   const ports = spec.ports ?? [];
   ports.forEach((port, i) => {
     const p = ['spec', 'ports', i];
-    checkPort(ctx, port.number, [...p, 'number']);
-    checkPort(ctx, port.targetPort, [...p, 'targetPort']);
+    if (port.number !== undefined) checkPort(ctx, port.number, [...p, 'number']);
+    if (port.targetPort !== undefined) checkPort(ctx, port.targetPort, [...p, 'targetPort']);
     checkProtocol(ctx, port.protocol, [...p, 'protocol']);
   });
   checkUniquePorts(ctx, ports.map((p) => p.number), (i) => ['spec', 'ports', i, 'number']);
@@ -51,10 +51,10 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
       if (problem) ctx.report('ML3021', `endpoint address "${address}": ${problem}`, [...p, 'address']);
     }
     for (const [name, port] of Object.entries(ep.ports ?? {})) {
-      checkPort(ctx, port, [...p, 'ports', name]);
+      if (port !== undefined) checkPort(ctx, port, [...p, 'ports', name]);
       if (!portNames.has(name)) ctx.report('ML3021', `"${name}" is not the name of one of the ServiceEntry's ports`, [...p, 'ports', name]);
     }
-    checkLabels(ctx, ep.labels, [...p, 'labels']);
-    checkRange(ctx, ep.weight, [...p, 'weight'], 0, 0xffffffff);
+    if (ep.labels !== undefined) checkLabels(ctx, ep.labels, [...p, 'labels']);
+    if (ep.weight !== undefined) checkRange(ctx, ep.weight, [...p, 'weight'], 0, 0xffffffff);
   });
 }

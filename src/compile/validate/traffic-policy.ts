@@ -16,7 +16,7 @@ export function checkTrafficPolicy(ctx: RuleContext, tp: TrafficPolicy | undefin
     const p = [...path, 'portLevelSettings', i];
     const port = pls.port?.number;
     if (port === undefined) ctx.report('ML3017', 'a portLevelSettings entry needs port.number', p);
-    checkPort(ctx, port, [...p, 'port', 'number']);
+    if (port !== undefined) checkPort(ctx, port, [...p, 'port', 'number']);
     if (port !== undefined && seen.has(port)) ctx.report('ML3034', `port ${port} has more than one portLevelSettings entry`, [...p, 'port', 'number']);
     if (port !== undefined) seen.add(port);
     checkPolicyParts(ctx, pls, p);
@@ -47,15 +47,15 @@ function checkLoadBalancer(ctx: RuleContext, lb: LoadBalancer, path: Path): void
   if (ch.httpHeaderName !== undefined) checkHeaderName(ctx, ch.httpHeaderName, [...p, 'httpHeaderName'], false);
   if (ch.httpCookie) {
     if (ch.httpCookie.name === '') ctx.report('ML3039', 'the cookie name is empty', [...p, 'httpCookie', 'name']);
-    checkDuration(ctx, ch.httpCookie.ttl, [...p, 'httpCookie', 'ttl'], 0);
+    if (ch.httpCookie.ttl !== undefined) checkDuration(ctx, ch.httpCookie.ttl, [...p, 'httpCookie', 'ttl'], 0);
   }
   if (ch.ringHash && ch.maglev) ctx.report('ML3030', 'set ringHash or maglev, not both', [...p, 'maglev']);
   if (ch.minimumRingSize !== undefined) {
     if (ch.ringHash || ch.maglev) ctx.report('ML3030', 'minimumRingSize (deprecated) cannot be combined with ringHash or maglev', [...p, 'minimumRingSize']);
     else ctx.report('ML3028', 'minimumRingSize is deprecated; use ringHash.minimumRingSize', [...p, 'minimumRingSize']);
   }
-  checkRange(ctx, ch.minimumRingSize, [...p, 'minimumRingSize'], 1, 8_388_608);
-  checkRange(ctx, ch.ringHash?.minimumRingSize, [...p, 'ringHash', 'minimumRingSize'], 1, 8_388_608);
+  if (ch.minimumRingSize !== undefined) checkRange(ctx, ch.minimumRingSize, [...p, 'minimumRingSize'], 1, 8_388_608);
+  if (ch.ringHash?.minimumRingSize !== undefined) checkRange(ctx, ch.ringHash?.minimumRingSize, [...p, 'ringHash', 'minimumRingSize'], 1, 8_388_608);
   // Envoy requires Maglev's table size to be a prime number.
   const table = ch.maglev?.tableSize;
   if (table !== undefined && !isPrime(table)) ctx.report('ML3031', `maglev tableSize ${table} must be a prime number (e.g. 65537)`, [...p, 'maglev', 'tableSize']);
@@ -71,37 +71,37 @@ function checkConnectionPool(ctx: RuleContext, cp: ConnectionPool, path: Path): 
   const tcp = cp.tcp;
   if (tcp) {
     const p = [...path, 'tcp'];
-    checkRange(ctx, tcp.maxConnections, [...p, 'maxConnections'], 0);
-    checkDuration(ctx, tcp.connectTimeout, [...p, 'connectTimeout']);
-    checkDuration(ctx, tcp.maxConnectionDuration, [...p, 'maxConnectionDuration']);
-    checkDuration(ctx, tcp.idleTimeout, [...p, 'idleTimeout']);
+    if (tcp.maxConnections !== undefined) checkRange(ctx, tcp.maxConnections, [...p, 'maxConnections'], 0);
+    if (tcp.connectTimeout !== undefined) checkDuration(ctx, tcp.connectTimeout, [...p, 'connectTimeout']);
+    if (tcp.maxConnectionDuration !== undefined) checkDuration(ctx, tcp.maxConnectionDuration, [...p, 'maxConnectionDuration']);
+    if (tcp.idleTimeout !== undefined) checkDuration(ctx, tcp.idleTimeout, [...p, 'idleTimeout']);
     if (tcp.tcpKeepalive) {
       const k = [...p, 'tcpKeepalive'];
-      checkRange(ctx, tcp.tcpKeepalive.probes, [...k, 'probes'], 0);
+      if (tcp.tcpKeepalive.probes !== undefined) checkRange(ctx, tcp.tcpKeepalive.probes, [...k, 'probes'], 0);
       // Envoy counts keepalive time and interval in whole seconds, as a uint32.
-      checkDuration(ctx, tcp.tcpKeepalive.time, [...k, 'time'], 1000, KEEPALIVE_MAX_MS);
-      checkDuration(ctx, tcp.tcpKeepalive.interval, [...k, 'interval'], 1000, KEEPALIVE_MAX_MS);
+      if (tcp.tcpKeepalive.time !== undefined) checkDuration(ctx, tcp.tcpKeepalive.time, [...k, 'time'], 1000, KEEPALIVE_MAX_MS);
+      if (tcp.tcpKeepalive.interval !== undefined) checkDuration(ctx, tcp.tcpKeepalive.interval, [...k, 'interval'], 1000, KEEPALIVE_MAX_MS);
     }
   }
   const http = cp.http;
   if (http) {
     const p = [...path, 'http'];
     for (const key of ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'maxConcurrentStreams'] as const) {
-      checkRange(ctx, http[key], [...p, key], 0, 0x7fffffff);
+      if (http[key] !== undefined) checkRange(ctx, http[key], [...p, key], 0, 0x7fffffff);
     }
-    checkDuration(ctx, http.idleTimeout, [...p, 'idleTimeout']);
+    if (http.idleTimeout !== undefined) checkDuration(ctx, http.idleTimeout, [...p, 'idleTimeout']);
   }
 }
 
 function checkOutlierDetection(ctx: RuleContext, od: OutlierDetection, path: Path): void {
   for (const key of ['consecutiveLocalOriginFailures', 'consecutiveGatewayErrors', 'consecutive5xxErrors', 'consecutiveErrors'] as const) {
-    checkRange(ctx, od[key], [...path, key], 0, 0x7fffffff);
+    if (od[key] !== undefined) checkRange(ctx, od[key], [...path, key], 0, 0x7fffffff);
   }
   if (od.consecutiveErrors !== undefined) ctx.report('ML3028', 'consecutiveErrors is deprecated; use consecutive5xxErrors', [...path, 'consecutiveErrors']);
-  checkDuration(ctx, od.interval, [...path, 'interval']);
-  checkDuration(ctx, od.baseEjectionTime, [...path, 'baseEjectionTime']);
-  checkPercent(ctx, od.maxEjectionPercent, [...path, 'maxEjectionPercent']);
-  checkPercent(ctx, od.minHealthPercent, [...path, 'minHealthPercent']);
+  if (od.interval !== undefined) checkDuration(ctx, od.interval, [...path, 'interval']);
+  if (od.baseEjectionTime !== undefined) checkDuration(ctx, od.baseEjectionTime, [...path, 'baseEjectionTime']);
+  if (od.maxEjectionPercent !== undefined) checkPercent(ctx, od.maxEjectionPercent, [...path, 'maxEjectionPercent']);
+  if (od.minHealthPercent !== undefined) checkPercent(ctx, od.minHealthPercent, [...path, 'minHealthPercent']);
 }
 
 function checkClientTls(ctx: RuleContext, tls: ClientTls, path: Path): void {

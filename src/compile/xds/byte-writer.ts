@@ -44,10 +44,9 @@ export class ByteWriter {
   /** Length-delimited field: tag, length, UTF-8 bytes. */
   string(field: number, s: string): this {
     this.varint((field << 3) | 2);
-    // Names and domains are short and ASCII: copying code units beats a native call's
-    // overhead. Anything else takes the UTF-8 path.
     const len = s.length;
-    if (len < 128) {
+    // Very short ASCII strings: copying code units beats a native call's overhead.
+    if (len <= 24) {
       this.ensure(len + 1);
       const buf = this.buf;
       const at = this.pos + 1;
@@ -62,6 +61,23 @@ export class ByteWriter {
         this.pos = at + len;
         return this;
       }
+    }
+    // Longer ones (names, domains): one native UTF-8 write after a one-byte length slot,
+    // widened to two bytes when needed. Measured: faster than a JS copy loop, above all in
+    // a compile's first seconds, before that loop is optimized.
+    if (len < 5461) {
+      this.ensure(3 * len + 2); // at most 16,383 bytes: a length of at most two bytes
+      const at = this.pos;
+      const n = this.buf.write(s, at + 1);
+      if (n < 128) this.buf[at] = n;
+      else {
+        this.buf.copyWithin(at + 2, at + 1, at + 1 + n);
+        this.buf[at] = (n & 127) | 128;
+        this.buf[at + 1] = n >>> 7;
+        this.pos++;
+      }
+      this.pos += 1 + n;
+      return this;
     }
     const n = Buffer.byteLength(s, 'utf8');
     this.varint(n);
@@ -131,3 +147,4 @@ export class ByteWriter {
 export function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
 }
+

@@ -1,79 +1,107 @@
 // A snapshot checks itself before anyone serves it: within each view, every route table a
 // listener asks for over RDS exists, and every EDS cluster has its endpoints. Problems are
 // returned as data (one sentence each); an empty list means consistent.
-import protobuf from 'protobufjs';
+//
+// Views share entry lists (assemble.ts hands equal CDS/EDS lists out as one array), and a
+// list holds tens of thousands of entries at scale: each distinct list, or pair of lists, is
+// checked once and its findings are worded for every view that holds it.
 import { messageType } from '../../envoy/proto-root.ts';
 import { decodeResource } from '../../snapshot/encode.ts';
-import type { Snapshot, SnapshotView } from '../../snapshot/types.ts';
+import type { Snapshot, SnapshotView, ViewEntry } from '../../snapshot/types.ts';
+import { edsServiceName } from './cluster-wire.ts';
 
-/** Cluster.type (field 2) value of EDS; Cluster.eds_cluster_config is field 3, its service_name field 2. */
-const EDS_TYPE = 3;
 const HCM_TYPE = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+
+/** One finding, worded once the view's name is known. */
+type Finding = (view: string) => string;
 
 export function checkConsistency(snapshot: Snapshot): string[] {
   const problems: string[] = [];
-  for (const view of snapshot.views) problems.push(...checkView(snapshot, view));
+  const check = viewChecker(snapshot);
+  for (const view of snapshot.views) for (const finding of check(view)) problems.push(finding(view.name));
   return problems;
 }
 
-function checkView(snapshot: Snapshot, view: SnapshotView): string[] {
-  const problems: string[] = [];
-  const load = (hash: string, what: string): Record<string, unknown> | undefined => {
-    const r = snapshot.resources.get(hash);
-    if (!r) problems.push(`view ${view.name}: ${what} has no stored resource (hash ${hash})`);
-    return r ? decodeResource(r) : undefined;
+function viewChecker(snapshot: Snapshot): (view: SnapshotView) => Finding[] {
+  const missing = (what: string, e: ViewEntry): Finding => (view) =>
+    `view ${view}: ${what} ${e.name} has no stored resource (hash ${e.hash})`;
+  // Route tables each listener needs, per listener resource (undefined: not stored).
+  const listenerNeeds = new Map<string, string[] | undefined>();
+  const needsOf = (hash: string): string[] | undefined => {
+    if (!listenerNeeds.has(hash)) {
+      const r = snapshot.resources.get(hash);
+      listenerNeeds.set(hash, r ? rdsNamesOf(decodeResource(r)) : undefined);
+    }
+    return listenerNeeds.get(hash);
   };
-  const routeNames = new Set(view.resources.rds.map((e) => e.name));
-  for (const e of view.resources.lds) {
-    const listener = load(e.hash, `listener ${e.name}`);
-    if (!listener) continue;
-    for (const rds of rdsNamesOf(listener)) {
-      if (!routeNames.has(rds)) problems.push(`view ${view.name}: listener ${e.name} needs route table ${rds}, which the view lacks`);
+  const clusterFindings = memoPerList((cds: readonly ViewEntry[], eds: readonly ViewEntry[]): Finding[] => {
+    const found: Finding[] = [];
+    const hasEndpoints = nameLookup(eds);
+    for (const e of cds) {
+      const r = snapshot.resources.get(e.hash);
+      if (!r) {
+        found.push(missing('cluster', e));
+        continue;
+      }
+      const eds = edsServiceName(r.bytes);
+      if (eds === undefined) continue;
+      const name = eds || e.name;
+      if (!hasEndpoints(name)) found.push((view) => `view ${view}: EDS cluster ${e.name} has no endpoints (${name}) in the view`);
     }
-  }
-  const endpointNames = new Set(view.resources.eds.map((e) => e.name));
-  for (const e of view.resources.cds) {
-    const r = snapshot.resources.get(e.hash);
-    if (!r) {
-      problems.push(`view ${view.name}: cluster ${e.name} has no stored resource (hash ${e.hash})`);
-      continue;
+    return found;
+  });
+  const storedFindings = memoPerList((entries: readonly ViewEntry[], what: 'endpoints' | 'route table'): Finding[] =>
+    entries.filter((e) => !snapshot.resources.has(e.hash)).map((e) => missing(what, e)),
+  );
+
+  return (view) => {
+    const found: Finding[] = [];
+    const routeNames = new Set(view.resources.rds.map((e) => e.name));
+    for (const e of view.resources.lds) {
+      const needs = needsOf(e.hash);
+      if (!needs) {
+        found.push(missing('listener', e));
+        continue;
+      }
+      for (const rds of needs) {
+        if (!routeNames.has(rds)) found.push((v) => `view ${v}: listener ${e.name} needs route table ${rds}, which the view lacks`);
+      }
     }
-    const eds = edsServiceName(r.bytes);
-    if (eds === undefined) continue;
-    const name = eds || e.name;
-    if (!endpointNames.has(name)) problems.push(`view ${view.name}: EDS cluster ${e.name} has no endpoints (${name}) in the view`);
-  }
-  for (const [type, what] of [['eds', 'endpoints'], ['rds', 'route table']] as const) {
-    for (const e of view.resources[type]) {
-      if (!snapshot.resources.has(e.hash)) problems.push(`view ${view.name}: ${what} ${e.name} has no stored resource (hash ${e.hash})`);
-    }
-  }
-  return problems;
+    found.push(...clusterFindings(view.resources.cds, view.resources.eds));
+    found.push(...storedFindings(view.resources.eds, 'endpoints'));
+    found.push(...storedFindings(view.resources.rds, 'route table'));
+    return found;
+  };
+}
+
+/** `check` once per distinct (list object, second argument) pair. */
+function memoPerList<B>(check: (list: readonly ViewEntry[], b: B) => Finding[]): (list: readonly ViewEntry[], b: B) => Finding[] {
+  const seen = new Map<readonly ViewEntry[], { readonly b: B; readonly found: Finding[] }[]>();
+  return (list, b) => {
+    let forList = seen.get(list);
+    const hit = forList?.find((s) => s.b === b);
+    if (hit) return hit.found;
+    const found = check(list, b);
+    if (!forList) seen.set(list, (forList = []));
+    forList.push({ b, found });
+    return found;
+  };
 }
 
 /**
- * For an EDS cluster, its eds_cluster_config.service_name ('' when unset); undefined for
- * other cluster types. Reads only the two fields it needs: a large snapshot has tens of
- * thousands of clusters, and a full decode of each would dominate the check.
+ * Whether `entries` (sorted by name) hold `name`. Clusters are looked up in name order and
+ * mostly by their own name, so a cursor moving forward through the list answers almost
+ * every lookup; anything else falls back to a set, built on first need.
  */
-function edsServiceName(bytes: Uint8Array): string | undefined {
-  const reader = protobuf.Reader.create(bytes);
-  let isEds = false;
-  let serviceName = '';
-  while (reader.pos < reader.len) {
-    const key = reader.uint32();
-    const field = key >>> 3;
-    if (field === 2 && (key & 7) === 0) isEds = reader.int32() === EDS_TYPE;
-    else if (field === 3 && (key & 7) === 2) {
-      const inner = protobuf.Reader.create(reader.bytes());
-      while (inner.pos < inner.len) {
-        const k = inner.uint32();
-        if (k >>> 3 === 2 && (k & 7) === 2) serviceName = inner.string();
-        else inner.skipType(k & 7);
-      }
-    } else reader.skipType(key & 7);
-  }
-  return isEds ? serviceName : undefined;
+function nameLookup(entries: readonly ViewEntry[]): (name: string) => boolean {
+  let at = 0;
+  let names: Set<string> | undefined;
+  return (name) => {
+    while (at < entries.length && entries[at]!.name < name) at++;
+    if (entries[at]?.name === name) return true;
+    names ??= new Set(entries.map((e) => e.name));
+    return names.has(name);
+  };
 }
 
 function rdsNamesOf(listener: Record<string, unknown>): string[] {
@@ -87,6 +115,12 @@ function rdsNamesOf(listener: Record<string, unknown>): string[] {
       const decoded = hcm.decode(any.value) as unknown as { rds?: { route_config_name?: string } };
       if (decoded.rds?.route_config_name) names.push(decoded.rds.route_config_name);
     }
+  }
+  // gRPC views: an API listener holds its connection manager directly.
+  const api = (listener.api_listener as { api_listener?: { type_url: string; value: Uint8Array } } | undefined)?.api_listener;
+  if (api?.type_url.endsWith(`/${HCM_TYPE}`)) {
+    const decoded = hcm.decode(api.value) as unknown as { rds?: { route_config_name?: string } };
+    if (decoded.rds?.route_config_name) names.push(decoded.rds.route_config_name);
   }
   return names;
 }

@@ -12,105 +12,164 @@
 //  - Route tables: stitched from routes encoded by fast-route.ts (RouteConfiguration:
 //    name=1, virtual_hosts=2, validate_clusters=7; VirtualHost: name=1, domains=2, routes=3).
 import { messageType } from '../../envoy/proto-root.ts';
-import type { IrCluster, IrEndpointSet, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
-import { ByteWriter } from './byte-writer.ts';
+import type { IrCluster, IrEndpoint, IrEndpointSet, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
+import { ByteWriter, varintSize } from './byte-writer.ts';
 import { buildCluster } from './cluster.ts';
 import { groupByLocality, locality } from './endpoint.ts';
 import { routeListEncoder } from './fast-route.ts';
+import type { ClusterLookup } from './route-action.ts';
 
 export function clusterEncoder(): (cluster: IrCluster) => Uint8Array {
   const type = messageType('envoy.config.cluster.v3.Cluster');
   const bodies = new Map<string, Uint8Array>();
   const w = new ByteWriter(1024);
+  // The previous cluster's policy and body: a service's subsets follow one another and, when
+  // the front end shares one policy object between them, match without a key being built.
+  let last: { readonly policy: readonly unknown[]; readonly body: Uint8Array } | undefined;
   return (cluster) => {
-    const encodeWhole = (): Uint8Array => type.encode(type.fromObject(buildCluster(cluster))).finish();
-    if (cluster.discovery !== 'eds') return encodeWhole();
-    // Every IrCluster field buildCluster() reads for an EDS cluster, except the name.
-    const key = JSON.stringify([
-      cluster.connectTimeoutMs,
-      cluster.loadBalancer,
-      cluster.connectionPool ?? null,
-      cluster.outlierDetection ?? null,
-      cluster.tls ?? null,
-      cluster.http2,
-    ]);
-    let body = bodies.get(key);
+    if (cluster.discovery !== 'eds') return type.encode(type.fromObject(buildCluster(cluster))).finish();
+    const policy = edsPolicy(cluster);
+    let body = last && sameItems(last.policy, policy) ? last.body : undefined;
     if (!body) {
-      const { name: _name, ...rest } = buildCluster(cluster);
-      body = type.encode(type.fromObject(rest)).finish();
-      bodies.set(key, body);
+      const key = JSON.stringify(policy);
+      body = bodies.get(key);
+      if (!body) {
+        const { name: _name, ...rest } = buildCluster(cluster);
+        body = type.encode(type.fromObject(rest)).finish();
+        bodies.set(key, body);
+      }
     }
+    last = { policy, body };
     return w.reset().string(1, cluster.name).raw(body).finish();
   };
 }
 
-export function routeTableEncoder(clusters: ReadonlyMap<string, IrCluster>): (table: IrRouteTable) => Uint8Array {
+/** Every IrCluster field buildCluster() reads for an EDS cluster, except the name. */
+function edsPolicy(cluster: IrCluster): readonly unknown[] {
+  return [cluster.connectTimeoutMs, cluster.loadBalancer, cluster.connectionPool ?? null, cluster.outlierDetection ?? null, cluster.tls ?? null, cluster.http2];
+}
+
+export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable) => Uint8Array {
   const boolType = messageType('google.protobuf.BoolValue');
   const validateClusters = boolType.encode(boolType.fromObject({ value: false })).finish();
   // Routes are cached by IR identity only (fast-route.ts): the front end shares one routes
-  // array, and one virtual host object, between the views that see the same thing, so those
-  // are encoded once per compile. Comparing IR by content (JSON key or deep equality) was
-  // measured to cost as much as encoding.
+  // array between the views that see the same thing, so those are encoded once per compile.
+  // Comparing IR by content (JSON key or deep equality) was measured to cost as much as
+  // encoding. Virtual hosts are not cached: views that share routes still differ in domains
+  // (a namespace's view adds short names), so each is written straight into its table.
   const encodeRoutes = routeListEncoder(clusters);
-  const vhosts = new Map<IrVirtualHost, Uint8Array>();
-  const vw = new ByteWriter(4096);
-  const virtualHost = (vh: IrVirtualHost): Uint8Array => {
-    let bytes = vhosts.get(vh);
-    if (!bytes) {
-      vw.reset().fork(2).string(1, vh.name);
-      for (const d of vh.domains) vw.string(2, d);
-      vw.raw(encodeRoutes(vh.routes)).ldelim();
-      bytes = vw.finish();
-      vhosts.set(vh, bytes);
-    }
-    return bytes;
-  };
+  // Every virtual host's name and domains, back to back: one reused buffer per encoder.
+  const heads = new ByteWriter(64 * 1024);
+  // A table seen before (same name, same virtual host objects) gives the same bytes object,
+  // so the caller hashes a table of megabytes once however many views list it.
+  const tables = new Map<string, { readonly hosts: readonly IrVirtualHost[]; readonly bytes: Uint8Array }[]>();
   return (table) => {
+    let same = tables.get(table.name);
+    const known = same?.find((t) => sameItems(t.hosts, table.virtualHosts));
+    if (known) return known.bytes;
+
+    heads.reset().string(1, table.name);
+    const nameEnd = heads.length;
+    const headEnds: number[] = [];
+    const routes: Uint8Array[] = [];
+    let size = nameEnd + 2 + validateClusters.length;
+    for (const vh of table.virtualHosts) {
+      const from = heads.length;
+      heads.string(1, vh.name);
+      for (const d of vh.domains) heads.string(2, d);
+      const r = encodeRoutes(vh.routes);
+      const len = heads.length - from + r.length;
+      size += 1 + varintSize(len) + len;
+      headEnds.push(heads.length);
+      routes.push(r);
+    }
     // A sidecar route table holds every service's virtual host (megabytes at 10,000
     // services): sized exactly and written once, rather than grown by doubling and copied,
     // since churning that much buffer memory is what made V8 run extra full collections.
-    const head = new ByteWriter(64).string(1, table.name).view();
-    const hosts = table.virtualHosts.map(virtualHost);
-    let size = head.length + 2 + validateClusters.length;
-    for (const h of hosts) size += h.length;
+    const written = heads.view();
     const out = Buffer.allocUnsafe(size);
-    out.set(head, 0);
-    let at = head.length;
-    for (const h of hosts) {
-      out.set(h, at);
-      at += h.length;
+    written.copy(out, 0, 0, nameEnd);
+    let at = nameEnd;
+    let from = nameEnd;
+    for (let i = 0; i < routes.length; i++) {
+      const end = headEnds[i]!;
+      const r = routes[i]!;
+      out[at++] = (2 << 3) | 2; // RouteConfiguration.virtual_hosts
+      at = writeVarint(out, at, end - from + r.length);
+      at += written.copy(out, at, from, end);
+      out.set(r, at);
+      at += r.length;
+      from = end;
     }
     out[at++] = (7 << 3) | 2;
     out[at++] = validateClusters.length; // a BoolValue: a few bytes, so a one-byte length
     out.set(validateClusters, at);
+    if (!same) tables.set(table.name, (same = []));
+    same.push({ hosts: table.virtualHosts, bytes: out });
     return out;
   };
+}
+
+function writeVarint(buf: Buffer, at: number, value: number): number {
+  let v = value;
+  while (v > 127) {
+    buf[at++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  buf[at++] = v;
+  return at;
+}
+
+/** Same length and the same items (===) in the same order. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function encodeLoadAssignment(set: IrEndpointSet): Uint8Array {
   const w = scratch.reset();
   w.string(1, set.clusterName);
-  for (const [key, endpoints] of groupByLocality(set)) {
-    w.fork(2);
-    if (key !== '') {
-      const loc = locality(key);
-      w.fork(1);
-      if (loc.region !== undefined) w.string(1, String(loc.region));
-      if (loc.zone !== undefined) w.string(2, String(loc.zone));
-      if (loc.sub_zone !== undefined) w.string(3, String(loc.sub_zone));
-      w.ldelim();
-    }
-    for (const ep of endpoints) {
-      w.fork(2);
-      w.fork(1).fork(1).fork(1);
-      w.string(2, ep.address).varint(3 << 3).varint(ep.port);
-      w.ldelim().ldelim().ldelim();
-      if (ep.weight !== undefined && ep.weight > 0) w.fork(4).varint(8).varint(ep.weight).ldelim();
-      w.ldelim();
-    }
+  // Most sets carry no locality at all: one group, in IR order, without grouping work.
+  if (!hasLocality(set.endpoints)) {
+    if (set.endpoints.length > 0) writeGroup(w, '', set.endpoints);
+  } else for (const [key, endpoints] of groupByLocality(set)) writeGroup(w, key, endpoints);
+  return w.finish();
+}
+
+/** One LocalityLbEndpoints (ClusterLoadAssignment.endpoints, field 2). */
+function writeGroup(w: ByteWriter, key: string, endpoints: readonly IrEndpoint[]): void {
+  w.fork(2);
+  if (key !== '') {
+    const loc = locality(key);
+    w.fork(1);
+    if (loc.region !== undefined) w.string(1, String(loc.region));
+    if (loc.zone !== undefined) w.string(2, String(loc.zone));
+    if (loc.sub_zone !== undefined) w.string(3, String(loc.sub_zone));
     w.ldelim();
   }
-  return w.finish();
+  for (const ep of endpoints) {
+    // LbEndpoint{endpoint=1: Endpoint{address=1: Address{socket_address=1: SocketAddress}}}:
+    // every length is known up front, so the nesting is written without fork/ldelim moves.
+    const addressLength = Buffer.byteLength(ep.address, 'utf8');
+    const socket = 1 + varintSize(addressLength) + addressLength + 1 + varintSize(ep.port);
+    const address = 1 + varintSize(socket) + socket;
+    const endpoint = 1 + varintSize(address) + address;
+    const weight = ep.weight !== undefined && ep.weight > 0 ? ep.weight : 0;
+    const weightField = weight > 0 ? 3 + varintSize(weight) : 0;
+    w.varint((2 << 3) | 2).varint(1 + varintSize(endpoint) + endpoint + weightField);
+    w.varint((1 << 3) | 2).varint(endpoint);
+    w.varint((1 << 3) | 2).varint(address);
+    w.varint((1 << 3) | 2).varint(socket);
+    w.string(2, ep.address).varint(3 << 3).varint(ep.port);
+    if (weight > 0) w.varint((4 << 3) | 2).varint(1 + varintSize(weight)).varint(8).varint(weight);
+  }
+  w.ldelim();
+}
+
+function hasLocality(endpoints: readonly IrEndpoint[]): boolean {
+  for (const ep of endpoints) if (ep.locality) return true;
+  return false;
 }
 
 const scratch = new ByteWriter(1024);

@@ -7,10 +7,10 @@
 // only names and cluster targets are written per route.
 import protobuf from 'protobufjs';
 import { messageType } from '../../envoy/proto-root.ts';
-import type { IrCluster, IrForward, IrMatch, IrRetry, IrRoute, IrStringMatch } from '../ir/types.ts';
+import type { IrForward, IrMatch, IrRetry, IrRoute, IrStringMatch } from '../ir/types.ts';
 import { ByteWriter } from './byte-writer.ts';
 import type { ProtoObject } from './proto-values.ts';
-import { buildForward, hashPolicyFor } from './route-action.ts';
+import { buildForward, hashPolicyFor, type ClusterLookup } from './route-action.ts';
 import { buildRouteMatch } from './route-match.ts';
 import { buildRoute } from './route.ts';
 
@@ -21,7 +21,7 @@ const CACHE_LIMIT = 50_000;
  * Route bytes), concatenated. Cached per routes array: views that see the same routes get
  * the very same array from the front end.
  */
-export function routeListEncoder(clusters: ReadonlyMap<string, IrCluster>): (routes: readonly IrRoute[]) => Uint8Array {
+export function routeListEncoder(clusters: ClusterLookup): (routes: readonly IrRoute[]) => Uint8Array {
   const writeRoute = routeWriter(clusters);
   const lists = new Map<readonly IrRoute[], Uint8Array>();
   const w = new ByteWriter(4096);
@@ -42,7 +42,7 @@ export function routeListEncoder(clusters: ReadonlyMap<string, IrCluster>): (rou
 }
 
 /** Writes one Route's fields (not its tag or length) into `w`. */
-function routeWriter(clusters: ReadonlyMap<string, IrCluster>): (w: ByteWriter, route: IrRoute) => void {
+function routeWriter(clusters: ClusterLookup): (w: ByteWriter, route: IrRoute) => void {
   const routeType = messageType('envoy.config.route.v3.Route');
   const actionType = messageType('envoy.config.route.v3.RouteAction');
   const encodeAs = (type: protobuf.Type, object: ProtoObject): Uint8Array => type.encode(type.fromObject(object)).finish();
@@ -60,16 +60,40 @@ function routeWriter(clusters: ReadonlyMap<string, IrCluster>): (w: ByteWriter, 
     return bytes;
   };
 
+  // The common tail (no rewrite, mirrors or hash policy) is cached by retry policy, then
+  // timeout, with no key string per route: a policy object is mapped once to the first
+  // equal one seen (the front end hands every route without its own retries the one mesh
+  // default object, so this is usually a single identity lookup).
+  const plainTails = new Map<IrRetry | undefined, Map<number, Uint8Array>>();
+  const sameRetry = new WeakMap<IrRetry, IrRetry>();
+  const retryByKey = new Map<string, IrRetry>();
+  const canonicalRetry = (r: IrRetry | undefined): IrRetry | undefined => {
+    if (!r) return r;
+    let canonical = sameRetry.get(r);
+    if (!canonical) {
+      const key = retryKey(r);
+      canonical = retryByKey.get(key);
+      if (!canonical) retryByKey.set(key, (canonical = r));
+      sameRetry.set(r, canonical);
+    }
+    return canonical;
+  };
+  const encodeTail = (action: IrForward): Uint8Array => {
+    const { cluster: _c, weighted_clusters: _w, ...tail } = buildForward(action, clusters);
+    return Object.keys(tail).length === 0 ? new Uint8Array() : encodeAs(actionType, tail);
+  };
   const actionTail = (action: IrForward): Uint8Array => {
     const hash = hashed.size > 0 && action.destinations.some((d) => hashed.has(d.cluster)) ? JSON.stringify(hashPolicyFor(action, clusters)) : '';
-    const key =
-      action.rewrite === undefined && action.mirrors.length === 0 && hash === ''
-        ? `${action.timeoutMs}|${retryKey(action.retry)}`
-        : JSON.stringify([action.rewrite ?? null, action.timeoutMs, action.retry ?? null, action.mirrors, hash]);
-    return cached(tails, key, () => {
-      const { cluster: _c, weighted_clusters: _w, ...tail } = buildForward(action, clusters);
-      return Object.keys(tail).length === 0 ? new Uint8Array() : encodeAs(actionType, tail);
-    });
+    if (action.rewrite === undefined && action.mirrors.length === 0 && hash === '') {
+      const retry = canonicalRetry(action.retry);
+      let byTimeout = plainTails.get(retry);
+      if (!byTimeout) plainTails.set(retry, (byTimeout = new Map()));
+      let bytes = byTimeout.get(action.timeoutMs);
+      if (!bytes) byTimeout.set(action.timeoutMs, (bytes = encodeTail(action)));
+      return bytes;
+    }
+    const key = JSON.stringify([action.rewrite ?? null, action.timeoutMs, action.retry ?? null, action.mirrors, hash]);
+    return cached(tails, key, () => encodeTail(action));
   };
 
   return (w, ir) => {
@@ -106,9 +130,8 @@ function matchKey(m: IrMatch): string {
   return key;
 }
 
-function retryKey(r: IrRetry | undefined): string {
-  if (!r) return '-';
-  return [r.attempts, r.perTryTimeoutMs ?? '', str(r.retryOn.join(',')), r.retriableStatusCodes.join(','), r.retryRemoteLocalities ?? ''].join('/');
+function retryKey(r: IrRetry): string {
+  return `${r.attempts}/${r.perTryTimeoutMs ?? ''}/${str(r.retryOn.join(','))}/${r.retriableStatusCodes.join(',')}/${r.retryRemoteLocalities ?? ''}`;
 }
 
 function hasHeaderOps(route: IrRoute): boolean {

@@ -15,7 +15,16 @@ const REDIRECT_CODES: Readonly<Record<number, string>> = {
 const PREVIOUS_HOSTS = 'envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate';
 const PREVIOUS_PRIORITIES = 'envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig';
 
-export function buildForward(action: IrForward, clusters: ReadonlyMap<string, IrCluster>): ProtoObject {
+/**
+ * The clusters route building may consult, by name. A Map satisfies it; assembly passes a
+ * lookup over the IR's sorted cluster array instead of building a map of every name.
+ */
+export interface ClusterLookup {
+  get(name: string): IrCluster | undefined;
+  values(): Iterable<IrCluster>;
+}
+
+export function buildForward(action: IrForward, clusters: ClusterLookup): ProtoObject {
   const out: ProtoObject = {};
   const [only] = action.destinations;
   if (action.destinations.length === 1 && only) out.cluster = only.cluster;
@@ -111,7 +120,7 @@ function retryPolicy(retry: IrRetry): ProtoObject {
  * on what to hash; when destinations disagree, no hash policy is emitted (Envoy would then
  * pick hosts at random within those clusters) — a documented limit.
  */
-export function hashPolicyFor(action: IrForward, clusters: ReadonlyMap<string, IrCluster>): ProtoObject | undefined {
+export function hashPolicyFor(action: IrForward, clusters: ClusterLookup): ProtoObject | undefined {
   let chosen: IrHashPolicy | undefined;
   let chosenKey = '';
   for (const d of action.destinations) {

@@ -1,13 +1,13 @@
 // IrRouteTable → envoy.config.route.v3.RouteConfiguration: virtual hosts with their
 // domains, routes in rule order, per-route fault/CORS and header operations.
-import type { IrCluster, IrRoute, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
+import type { IrRoute, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
 import { CORS_FILTER_NAME, routeCors } from './filters/cors.ts';
 import { FAULT_FILTER_NAME, routeFault } from './filters/fault.ts';
-import { buildDirectResponse, buildForward, buildRedirect, headerOps } from './route-action.ts';
+import { buildDirectResponse, buildForward, buildRedirect, headerOps, type ClusterLookup } from './route-action.ts';
 import { buildRouteMatch } from './route-match.ts';
 import type { ProtoObject } from './proto-values.ts';
 
-export function buildRouteConfiguration(table: IrRouteTable, clusters: ReadonlyMap<string, IrCluster>): ProtoObject {
+export function buildRouteConfiguration(table: IrRouteTable, clusters: ClusterLookup): ProtoObject {
   return {
     name: table.name,
     virtual_hosts: table.virtualHosts.map((vh) => virtualHost(vh, clusters)),
@@ -17,11 +17,11 @@ export function buildRouteConfiguration(table: IrRouteTable, clusters: ReadonlyM
   };
 }
 
-function virtualHost(vh: IrVirtualHost, clusters: ReadonlyMap<string, IrCluster>): ProtoObject {
+function virtualHost(vh: IrVirtualHost, clusters: ClusterLookup): ProtoObject {
   return { name: vh.name, domains: [...vh.domains], routes: vh.routes.map((r) => buildRoute(r, clusters)) };
 }
 
-export function buildRoute(route: IrRoute, clusters: ReadonlyMap<string, IrCluster>): ProtoObject {
+export function buildRoute(route: IrRoute, clusters: ClusterLookup): ProtoObject {
   const out: ProtoObject = { name: route.name, match: buildRouteMatch(route.match) };
   const action = route.action;
   if (action.kind === 'forward') out.route = buildForward(action, clusters);

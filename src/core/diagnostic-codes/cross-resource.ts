@@ -184,4 +184,14 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'shown in access logs and snapshot diffs); Istio accepts repeated names, but then they no longer tell the rules apart, so meshlog names the ' +
       'later rule\'s routes by its index instead. Give each rule its own name.',
   },
+  {
+    code: 'ML4023',
+    severity: 'warning',
+    title: 'Route that proxyless gRPC clients reject',
+    description:
+      'A route of a gRPC service (a port named `grpc`/`grpc-*`, `appProtocol: grpc`, or a ServiceEntry port with protocol GRPC) is a redirect, ' +
+      'a direct response, or carries a CORS policy. Sidecars run it, but gRPC\'s own xDS client (proxyless gRPC, see docs/xds.md) rejects the ' +
+      'whole route table `grpc.<port>` that holds it, so gRPC clients get no routes for any gRPC service on that port. Route gRPC services ' +
+      'to destinations only, or give the service a port that is not gRPC.',
+  },
 ];

@@ -14,6 +14,8 @@ import { SEEDS } from '../fuzz/seeds.ts';
 
 const EDGE_CASES = [
   'a: 1\n',
+  // Only spaces end a plain scalar: a trailing no-break space is part of the value.
+  'a: b\u00a0\nc: [d\u00a0, e]\nf\u00a0: 1\ng: h\u00a0 # c\n',
   'a: 1\n---\n',
   '---\na: 1\n---\n---\nb: 2',
   '# lead\n---\na: 1\n',

@@ -151,6 +151,21 @@ ${VS}`);
     expect(ids(reversed)).toEqual(ids(a));
   });
 
+  it('groups copies by kind, namespace and name, reporting groups in order of first appearance', () => {
+    const vs = (name: string) => VS.replace('name: reviews', `name: ${name}`);
+    const dr = (name: string) => `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: ${name}}\nspec: {host: ${name}}\n`;
+    const r = load({ 'a.yaml': `${vs('y')}---\n${vs('x')}---\n${dr('x')}`, 'b.yaml': `${vs('x')}---\n${vs('y')}`, 'c.yaml': vs('x') });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file} ${d.message}`)).toEqual([
+      'ML1018 a.yaml VirtualService default/y is defined 2 times',
+      'ML1018 b.yaml VirtualService default/y is defined 2 times',
+      'ML1018 a.yaml VirtualService default/x is defined 3 times',
+      'ML1018 b.yaml VirtualService default/x is defined 3 times',
+      'ML1018 c.yaml VirtualService default/x is defined 3 times',
+    ]);
+    expect(r.resources.virtualServices).toEqual([]);
+    expect(r.resources.destinationRules.map((d) => d.metadata.name)).toEqual(['x']); // another kind: not a copy
+  });
+
   it('reports a resource defined twice at both places and keeps neither', () => {
     const r = load({ 'a.yaml': VS, 'b.yaml': `\n\n${VS}` });
     expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`)).toEqual(['ML1018 a.yaml:4', 'ML1018 b.yaml:6']);

@@ -5,7 +5,10 @@ import { ByteWriter } from '../../../src/compile/xds/byte-writer.ts';
 // The hot encoders write through ByteWriter; a resource's bytes (and so its hash) must not
 // depend on which writer produced them.
 describe('ByteWriter', () => {
-  const strings = ['', 'a', 'x'.repeat(127), 'y'.repeat(128), 'z'.repeat(300), 'é', 'ü|é'.repeat(50), `${'a'.repeat(126)}é`, 'q'.repeat(20_000)];
+  const strings = ['', 'a', 'x'.repeat(127), 'y'.repeat(128), 'z'.repeat(300), 'é', 'ü|é'.repeat(50), `${'a'.repeat(126)}é`, 'q'.repeat(20_000),
+    // Around the writer's paths: short copy (≤ 24 code units), native write with a one- or
+    // two-byte length (UTF-8 length crossing 127), and beyond 5,460 code units.
+    'a'.repeat(24), `${'a'.repeat(23)}é`, 'a'.repeat(25), 'é'.repeat(63), 'é'.repeat(64), '😀'.repeat(40), '€'.repeat(5460), '€'.repeat(5461)];
 
   it('writes strings, varints and raw bytes exactly as protobufjs does', () => {
     for (const s of strings) {

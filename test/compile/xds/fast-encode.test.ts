@@ -108,3 +108,65 @@ describe('fast route encoding on generated routes', () => {
     }
   });
 });
+
+describe('fast load assignment encoding on generated endpoint sets', () => {
+  it('equals the plain encoding with and without localities, weights and non-ASCII names', () => {
+    const r = rng(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+    for (let i = 0; i < 300; i++) {
+      const endpoints = Array.from({ length: Math.floor(r() * 6) }, () => ({
+        address: pick(['10.0.0.1', 'fd00::1', 'db.example.com', 'hôte.example', 'x'.repeat(200)]),
+        port: pick([0, 1, 80, 9080, 65535]),
+        ...(r() < 0.4 ? { weight: pick([1, 2, 127, 128, 100_000]) } : {}),
+        ...(r() < 0.4 ? { locality: pick(['', 'us-east', 'us-east/a', 'us-east/a/1', '/b', 'eu/ü']) } : {}),
+      }));
+      const set = { clusterName: pick(['c', 'outbound|80|v1|svc.ns.svc.cluster.local', 'ç'.repeat(100)]), endpoints };
+      const plain = encodeResource('eds', set.clusterName, buildLoadAssignment(set)).bytes;
+      expect(Buffer.from(encodeLoadAssignment(set)).equals(Buffer.from(plain)), JSON.stringify(set)).toBe(true);
+    }
+  });
+});
+
+describe('route table encoding across views', () => {
+  const host = (i: number) => `svc-${i}.ns.svc.cluster.local`;
+  const clusters = new Map([[clusterName(host(0), 80), edsCluster(host(0), 80)]]);
+  const routes = Array.from({ length: 40 }, (_, i) => [route(`r/${i}`, forward([[clusterName(host(0), 80), 100]]))]);
+  const table = (domains: (i: number) => string[]) => ({
+    name: '80',
+    virtualHosts: routes.map((rs, i) => ({ name: `${host(i)}:80`, domains: domains(i), routes: rs })),
+  });
+
+  it('gives the same bytes object for a table seen again, and correct bytes when only domains differ', () => {
+    const encode = routeTableEncoder(clusters);
+    const base = table((i) => [host(i)]);
+    const wider = table((i) => [`svc-${i}`, host(i), 'ü'.repeat(i * 5)]); // shares the routes arrays
+    const first = encode(base);
+    expect(encode(base)).toBe(first);
+    for (const t of [wider, base]) {
+      const plain = encodeResource('rds', '80', buildRouteConfiguration(t, clusters)).bytes;
+      expect(Buffer.from(encode(t)).equals(Buffer.from(plain))).toBe(true);
+    }
+  });
+});
+
+describe('cluster encoding with shared policy objects', () => {
+  it('equals the plain encoding when subsets share (or almost share) one policy object', () => {
+    const host = 'svc.ns.svc.cluster.local';
+    const pool = { maxConnections: 100, http1MaxPendingRequests: 64 };
+    const od = { consecutive5xxErrors: 5, intervalMs: 10_000, baseEjectionTimeMs: 30_000 };
+    const lb = { kind: 'least_request' as const };
+    const clusters: IrCluster[] = [
+      edsCluster(host, 80, 'v1', { loadBalancer: lb, connectionPool: pool, outlierDetection: od }),
+      edsCluster(host, 80, 'v2', { loadBalancer: lb, connectionPool: pool, outlierDetection: od }),
+      edsCluster(host, 80, 'v3', { loadBalancer: lb, connectionPool: pool, outlierDetection: od, connectTimeoutMs: 1500 }),
+      edsCluster(host, 80, 'v4', { loadBalancer: lb, connectionPool: pool, outlierDetection: od, http2: true }),
+      edsCluster(host, 80, 'v5', { loadBalancer: lb, connectionPool: pool }),
+      edsCluster(host, 80, 'v6', { loadBalancer: { kind: 'least_request' }, connectionPool: { ...pool }, outlierDetection: { ...od } }),
+    ];
+    const encode = clusterEncoder();
+    for (const c of clusters) {
+      const plain = encodeResource('cds', c.name, buildCluster(c)).bytes;
+      expect(Buffer.from(encode(c)).equals(Buffer.from(plain)), c.name).toBe(true);
+    }
+  });
+});

@@ -34,17 +34,11 @@ export interface Endpoint {
   readonly weight?: number;
 }
 
-/**
- * `localityWeight`: for gRPC's xDS client, which rejects a LocalityLbEndpoints without a
- * `locality` ("endpoints[0].locality unset") and ignores localities without a weight; Envoy
- * needs neither.
- */
-export function loadAssignment(clusterName: string, endpoints: readonly Endpoint[], localityWeight?: number): ProtoObject {
+export function loadAssignment(clusterName: string, endpoints: readonly Endpoint[]): ProtoObject {
   return {
     cluster_name: clusterName,
     endpoints: [
       {
-        ...(localityWeight !== undefined ? { locality: {}, load_balancing_weight: { value: localityWeight } } : {}),
         lb_endpoints: endpoints.map((e) => ({
           endpoint: { address: socketAddress(e.address, e.port) },
           ...(e.weight !== undefined ? { load_balancing_weight: { value: e.weight } } : {}),
@@ -75,21 +69,6 @@ export function httpListener(name: string, address: string, port: number, routeN
         ],
       },
     ],
-  };
-}
-
-/** gRPC's xDS client wants an API listener (no address) named after the target authority. */
-export function apiListener(name: string, routeName: string): ProtoObject {
-  const manager = {
-    stat_prefix: name,
-    rds: { config_source: ADS, route_config_name: routeName },
-    http_filters: [{ name: 'envoy.filters.http.router', typed_config: anyOf('envoy.extensions.filters.http.router.v3.Router', {}) }],
-  };
-  return {
-    name,
-    api_listener: {
-      api_listener: anyOf('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager', manager),
-    },
   };
 }
 

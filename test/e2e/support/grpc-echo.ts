@@ -12,7 +12,8 @@ export interface EchoServer {
   close(): Promise<void>;
 }
 
-export async function startEchoServer(name: string): Promise<EchoServer> {
+/** `host`/`port` default to 127.0.0.1 and a free port (port 0). */
+export async function startEchoServer(name: string, host = '127.0.0.1', port = 0): Promise<EchoServer> {
   const server = new grpc.Server();
   const service = {
     Who: { path: WHO_METHOD, requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
@@ -20,12 +21,18 @@ export async function startEchoServer(name: string): Promise<EchoServer> {
   server.addService(service, {
     Who: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => callback(null, Buffer.from(name)),
   });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
+  let bound: number;
+  try {
+    bound = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+  } catch (err) {
+    server.forceShutdown();
+    throw err;
+  }
   return {
     name,
-    port,
+    port: bound,
     close: () =>
       new Promise<void>((resolve) => {
         const t = setTimeout(() => {

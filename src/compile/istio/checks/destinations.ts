@@ -7,7 +7,7 @@
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { Destination } from '../../schema/index.ts';
 import { destinationHost, destinationPort, MESH, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
-import { hostCovers, isWildcard, resolveHost } from '../hosts.ts';
+import { hostCovers, isWildcard } from '../hosts.ts';
 import { at, type Path } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
@@ -17,7 +17,7 @@ export function checkDestinations(ctx: CheckContext): void {
       const base: Path = ['spec', 'http', i];
       const firstTo = new Map<string, number>(); // destination → first route entry sending there
       (rule.route ?? []).forEach((r, k) => {
-        checkDestination(vs, r.destination, [...base, 'route', k, 'destination'], ctx);
+        checkDestination(vs, r.destination, () => [...base, 'route', k, 'destination'], ctx);
         if ((rule.route?.length ?? 0) < 2 || (r.weight ?? 0) <= 0) return;
         const d = r.destination;
         const host = destinationHost(vs, d, ctx.settings, ctx.registry);
@@ -38,8 +38,8 @@ export function checkDestinations(ctx: CheckContext): void {
           );
         }
       });
-      if (rule.mirror) checkDestination(vs, rule.mirror, [...base, 'mirror'], ctx);
-      (rule.mirrors ?? []).forEach((m, k) => checkDestination(vs, m.destination, [...base, 'mirrors', k, 'destination'], ctx));
+      if (rule.mirror) checkDestination(vs, rule.mirror, () => [...base, 'mirror'], ctx);
+      (rule.mirrors ?? []).forEach((m, k) => checkDestination(vs, m.destination, () => [...base, 'mirrors', k, 'destination'], ctx));
       (rule.match ?? []).forEach((m, j) => {
         if (m.sourceLabels && Object.keys(m.sourceLabels).length > 0) {
           ctx.diagnostics.push(
@@ -53,7 +53,8 @@ export function checkDestinations(ctx: CheckContext): void {
   checkDestinationRuleHosts(ctx);
 }
 
-function checkDestination(vs: LoadedVs, dest: Destination, path: Path, ctx: CheckContext): void {
+/** `pathOf` is called only for a diagnostic: most destinations are fine, and paths are garbage. */
+function checkDestination(vs: LoadedVs, dest: Destination, pathOf: () => Path, ctx: CheckContext): void {
   const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
   const svc = ctx.registry.lookupAny(host);
   if (!svc) {
@@ -61,12 +62,14 @@ function checkDestination(vs: LoadedVs, dest: Destination, path: Path, ctx: Chec
       diagnostic(
         'ML4001',
         `destination host ${host} is not defined by any Service or ServiceEntry in the repository`,
-        at(vs, [...path, 'host']),
+        at(vs, [...pathOf(), 'host']),
         ctx.settings.strictHosts ? 'error' : undefined,
       ),
     );
     return;
   }
+  if (isPlain(svc.ports, host, dest, ctx)) return;
+  const path = pathOf();
   const ports = svc.ports.map((p) => p.number);
   if (dest.port?.number !== undefined) {
     if (!ports.includes(dest.port.number)) {
@@ -96,6 +99,13 @@ function checkDestination(vs: LoadedVs, dest: Destination, path: Path, ctx: Chec
   }
 }
 
+/** Nothing to report: the port is one of the host's (or its only one), the subset (if any) is defined. */
+function isPlain(ports: readonly { number: number }[], host: string, dest: Destination, ctx: CheckContext): boolean {
+  const n = dest.port?.number;
+  if (n !== undefined ? !ports.some((p) => p.number === n) : ports.length > 1) return false;
+  return dest.subset === undefined || (ctx.drs.forHost(host)?.subsets.some((s) => s.name === dest.subset) ?? false);
+}
+
 /**
  * On sidecars Istio takes the port the request came in on when a destination names none.
  * For a sidecar-only VirtualService routing to one of its own hosts that is always a port of
@@ -104,12 +114,12 @@ function checkDestination(vs: LoadedVs, dest: Destination, path: Path, ctx: Chec
  */
 function samePortImplied(vs: LoadedVs, host: string, ctx: CheckContext): boolean {
   const sidecarOnly = vsGateways(vs).every((g) => g === MESH);
-  return sidecarOnly && (vs.spec.hosts ?? []).some((h) => resolveHost(h, vs.metadata.namespace, ctx.settings.ir.clusterDomain, ctx.registry.has) === host);
+  return sidecarOnly && (vs.spec.hosts ?? []).some((h) => ctx.registry.resolve(h, vs.metadata.namespace) === host);
 }
 
 function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
   (vs.spec.hosts ?? []).forEach((raw, i) => {
-    const host = resolveHost(raw, vs.metadata.namespace, ctx.settings.ir.clusterDomain, ctx.registry.has);
+    const host = ctx.registry.resolve(raw, vs.metadata.namespace);
     const known = isWildcard(host) ? ctx.registry.services.some((s) => hostCovers(host, s.host)) : ctx.registry.has(host);
     if (known) return;
     // A host only a gateway serves (`bookinfo.example.com`) is normal when the VS also binds a gateway.

@@ -6,7 +6,6 @@ import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { GatewayInfo } from '../from-gateway.ts';
 import { serverAdmits } from '../from-gateway.ts';
 import { MESH, normalizeGateway, type LoadedVs } from '../from-virtual-service.ts';
-import { resolveHost } from '../hosts.ts';
 import { at, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
@@ -24,8 +23,9 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
       (m.gateways ?? []).forEach((g, k) => refs.push({ key: normalizeGateway(g, ns), path: ['spec', 'http', i, 'match', j, 'gateways', k] })),
     ),
   );
+  if (refs.every((r) => r.key === MESH)) return; // sidecars only: nothing to check (the common case)
   const alsoMesh = (vs.spec.gateways ?? []).includes(MESH) || (vs.spec.gateways ?? []).length === 0;
-  const hosts = (vs.spec.hosts ?? []).map((h) => resolveHost(h, ns, ctx.settings.ir.clusterDomain, ctx.registry.has));
+  const hosts = (vs.spec.hosts ?? []).map((h) => ctx.registry.resolve(h, ns));
   const checked = new Set<string>();
   for (const { key, path } of refs) {
     if (key === MESH) continue;

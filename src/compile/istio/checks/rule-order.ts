@@ -25,6 +25,8 @@ export interface Entry {
   readonly inert: boolean;
 }
 
+const SMALL = 16;
+
 export function checkRuleOrder(ctx: CheckContext): void {
   for (const vs of ctx.resources.virtualServices) checkVirtualService(vs, ctx);
 }
@@ -32,6 +34,10 @@ export function checkRuleOrder(ctx: CheckContext): void {
 function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
   // Earlier entries, bucketed so each lookup touches only those that may shadow (near-linear).
   const seen = new MatchIndex<Entry>();
+  // A small VirtualService is scanned in order: the same answer (MatchIndex returns the
+  // first shadowing entry), without building the index's keys for a handful of entries.
+  const small = (vs.spec.http ?? []).reduce((n, r) => n + (r.match?.length || 1), 0) <= SMALL;
+  const earlierList: Entry[] = [];
   let seq = 0;
   let catchAll: Entry | undefined;
   (vs.spec.http ?? []).forEach((rule, i) => {
@@ -46,7 +52,7 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
     const repeats = new Map<string, Entry>(); // identical entries of this rule's own match list
     for (const e of entries) {
       if (e.match < 0 || e.inert) continue;
-      const earlier = seen.first(e.ir, (s) => shadows(s, e));
+      const earlier = small ? earlierList.find((s) => shadows(s, e)) : seen.first(e.ir, (s) => shadows(s, e));
       if (earlier) {
         const what = earlier.match < 0 ? `spec.http[${earlier.rule}]` : `spec.http[${earlier.rule}].match[${earlier.match}]`;
         ctx.diagnostics.push(
@@ -54,6 +60,7 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
         );
         continue;
       }
+      if (entries.length < 2) continue; // no twin possible: skip building the key
       const key = sameMatchKey(e);
       const twin = repeats.get(key);
       if (twin) {
@@ -62,7 +69,7 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
         );
       } else repeats.set(key, e);
     }
-    for (const e of entries) if (!e.inert) seen.add(e);
+    for (const e of entries) if (!e.inert) small ? earlierList.push(e) : seen.add(e);
     catchAll = entries.find((e) => !e.inert && isCatchAll(e.ir) && e.port === undefined && e.sourceNamespace === undefined && sameScope(e, vs));
   });
 }

@@ -7,7 +7,7 @@
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import { boundVirtualServices, mergeOrder, type GatewayInfo } from '../from-gateway.ts';
 import type { LoadedVs } from '../from-virtual-service.ts';
-import { isVisible, resolveHost } from '../hosts.ts';
+import { isVisible } from '../hosts.ts';
 import type { MeshVs } from '../views.ts';
 import { at, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
@@ -17,12 +17,12 @@ const key = (vs: LoadedVs) => `${vs.metadata.namespace}/${vs.metadata.name}`;
 
 export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonly MeshVs[], sidecarNamespaces: readonly string[]): void {
   const reported = new Set<string>();
-  const domain = ctx.settings.ir.clusterDomain;
-  const hostsOf = (vs: LoadedVs) => (vs.spec.hosts ?? []).map((h) => resolveHost(h, vs.metadata.namespace, domain, ctx.registry.has));
-  const byHostOf = (group: readonly LoadedVs[]) => {
+  const hostsOf = (vs: LoadedVs) => (vs.spec.hosts ?? []).map((h) => ctx.registry.resolve(h, vs.metadata.namespace));
+  // Mesh VirtualServices arrive with their hosts already resolved (MeshVs).
+  const byHostOf = (group: readonly Pick<MeshVs, 'vs' | 'hosts'>[]) => {
     const byHost = new Map<string, { vs: LoadedVs; index: number }[]>();
-    for (const vs of group) {
-      hostsOf(vs).forEach((h, index) => {
+    for (const { vs, hosts } of group) {
+      hosts.forEach((h, index) => {
         const list = byHost.get(h) ?? [];
         if (!list.some((e) => e.vs === vs)) list.push({ vs, index });
         byHost.set(h, list);
@@ -30,7 +30,7 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
     }
     return byHost;
   };
-  const report = (group: readonly LoadedVs[], where: string) => {
+  const report = (group: readonly MeshVs[], where: string) => {
     for (const [host, list] of byHostOf(group)) {
       for (let x = 0; x < list.length; x++) {
         for (let y = x + 1; y < list.length; y++) {
@@ -54,11 +54,19 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
       }
     }
   };
+  // Every pair meets first in the earliest view that sees both; a view that sees every mesh
+  // VirtualService after another one did can only find pairs already reported.
+  let sawAll = false;
   for (const ns of [null, ...sidecarNamespaces]) {
-    report(meshVss.filter((m) => isVisible(m.visibility, ns)).map((m) => m.vs), ns === null ? 'the sidecars' : `the sidecars of namespace ${ns}`);
+    const group = meshVss.filter((m) => isVisible(m.visibility, ns));
+    if (group.length === meshVss.length) {
+      if (sawAll) continue;
+      sawAll = true;
+    }
+    report(group, ns === null ? 'the sidecars' : `the sidecars of namespace ${ns}`);
   }
   for (const info of ctx.gateways.values()) {
-    for (const [host, list] of byHostOf(boundVirtualServices(info, ctx.resources.virtualServices))) {
+    for (const [host, list] of byHostOf(boundVirtualServices(info, ctx.resources.virtualServices).map((vs) => ({ vs, hosts: hostsOf(vs) })))) {
       if (list.length > 1) reportMerge(ctx, info, host, list);
     }
   }

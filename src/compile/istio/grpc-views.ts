@@ -1,0 +1,137 @@
+// Views for proxyless gRPC clients (gRPC's own xDS client: a channel with target
+// `xds:///<host>:<port>` and no Envoy next to it). One `grpc` view per sidecar view, with the
+// same namespace scope, so a gRPC client sees the host names a sidecar of its namespace sees
+// (the bare short name `reviews:9080` only in `reviews`' own namespace).
+//
+// How gRPC's client differs from Envoy, and what that decides here:
+//  - It asks LDS for ONE listener by name: the target's authority (`reviews.bookinfo.svc.
+//    cluster.local:9080`), which must be an API listener (no address). So a gRPC view has one
+//    API listener per host name form with a port (`<name>:<port>`, every form the sidecar's
+//    virtual host answers to) of every gRPC service port. Only ports whose protocol is GRPC
+//    (port name `grpc*` or appProtocol grpc, ServiceEntry protocol GRPC), as Istio treats
+//    them: a listener for every HTTP port would add one per service and form to every view
+//    of a large mesh, for clients that almost never exist.
+//  - It rejects a whole RouteConfiguration for one route it cannot run (a redirect, a direct
+//    response, a per-route config of a filter it does not know). A sidecar's route table for
+//    a port holds every HTTP service on that port, so one redirect of an unrelated web service
+//    would cut off every gRPC client on the port. A gRPC view's route table `grpc.<port>`
+//    therefore holds only the gRPC services' virtual hosts. They are the same virtual host
+//    objects as the sidecar's, so their encoded bytes are shared and routing is identical.
+//  - Its clusters are the clusters those routes reference; the xDS side encodes them in the
+//    form gRPC accepts (xds/grpc-resources.ts).
+// Views without any gRPC listener are left out. A gRPC service's own route that gRPC cannot
+// run still breaks its table for gRPC clients: that is reported (ML4023) at review time.
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { diagnostic } from '../../core/diagnostic-codes/index.ts';
+import type { IrListener, IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
+import { virtualHostName } from './names.ts';
+import type { Registry } from './registry.ts';
+
+/** The gRPC view matching a sidecar view: `grpc` for `sidecar`, `grpc~<ns>` for `sidecar~<ns>`. */
+export function grpcViewName(namespace: string | null): string {
+  return namespace === null ? 'grpc' : `grpc~${namespace}`;
+}
+
+/** Route table of a gRPC view for one port: only the gRPC services' virtual hosts. */
+export function grpcRouteTableName(port: number): string {
+  return `grpc.${port}`;
+}
+
+/** Virtual host names (`<host>:<port>`) of every service port that speaks gRPC. */
+export function grpcVirtualHostNames(registry: Registry): Set<string> {
+  const out = new Set<string>();
+  for (const svc of registry.services) {
+    for (const port of svc.ports) if (port.protocol === 'GRPC') out.add(virtualHostName(svc.host, port.number));
+  }
+  return out;
+}
+
+/** gRPC views derived from the sidecar views; [] when the mesh has no gRPC port. */
+export function grpcViews(sidecarViews: readonly IrView[], grpcHosts: ReadonlySet<string>, diagnostics: Diagnostic[]): IrView[] {
+  if (grpcHosts.size === 0) return [];
+  const out: IrView[] = [];
+  for (const view of sidecarViews) {
+    const grpc = grpcView(view, grpcHosts);
+    if (grpc) out.push(grpc);
+  }
+  reportUnrunnableRoutes(out, diagnostics);
+  return out;
+}
+
+/** ML4023 for each route in a gRPC route table that gRPC's client rejects the table for (once per route). */
+function reportUnrunnableRoutes(views: readonly IrView[], diagnostics: Diagnostic[]): void {
+  const seen = new Set<readonly IrRoute[]>(); // views share routes arrays
+  const reported = new Set<string>();
+  for (const view of views) {
+    for (const table of view.routeTables) {
+      for (const vh of table.virtualHosts) {
+        if (seen.has(vh.routes)) continue;
+        seen.add(vh.routes);
+        for (const route of vh.routes) {
+          const what =
+            route.action.kind === 'redirect' ? 'is a redirect' : route.action.kind === 'direct_response' ? 'is a direct response' : route.cors ? 'has a CORS policy' : undefined;
+          if (!what || reported.has(route.name)) continue;
+          reported.add(route.name);
+          const s = route.source;
+          const where = s
+            ? { file: s.file, line: s.line, column: s.column, field: s.field, resource: { kind: s.kind, namespace: s.namespace, name: s.name } }
+            : {};
+          diagnostics.push(
+            diagnostic('ML4023', `route ${route.name} of gRPC service ${vh.name} ${what}: proxyless gRPC clients reject route table ${table.name} because of it`, where),
+          );
+        }
+      }
+    }
+  }
+}
+
+function grpcView(sidecar: IrView, grpcHosts: ReadonlySet<string>): IrView | undefined {
+  const tables = new Map(sidecar.routeTables.map((t) => [t.name, t]));
+  const listeners: IrListener[] = [];
+  const routeTables: IrRouteTable[] = [];
+  const clusters = new Set<string>();
+  for (const l of sidecar.listeners) {
+    const table = tables.get(l.routeTableName);
+    const vhosts = (table?.virtualHosts ?? []).filter((vh) => grpcHosts.has(vh.name));
+    if (vhosts.length === 0) continue;
+    const routeTableName = grpcRouteTableName(l.port);
+    routeTables.push({ name: routeTableName, virtualHosts: vhosts });
+    const suffix = `:${l.port}`;
+    for (const vh of vhosts) {
+      for (const name of listenerNames(vh, suffix)) {
+        listeners.push({ name, address: '', port: l.port, routeTableName, statPrefix: `grpc_${l.port}` });
+      }
+      addClusters(vh.routes, clusters);
+    }
+  }
+  if (listeners.length === 0) return undefined;
+  const namespace = sidecar.namespaces[0] ?? null;
+  return {
+    name: grpcViewName(namespace),
+    kind: 'grpc',
+    namespaces: [...sidecar.namespaces],
+    listeners: listeners.sort((a, b) => compare(a.name, b.name)),
+    routeTables: routeTables.sort((a, b) => compare(a.name, b.name)),
+    clusterNames: [...clusters].sort(compare),
+  };
+}
+
+/**
+ * The authorities a gRPC target may name for this virtual host: its domains that carry the
+ * port. Wildcard domains (ServiceEntry `*.example.com`) name no single target and are left out.
+ */
+function listenerNames(vh: IrVirtualHost, portSuffix: string): string[] {
+  return vh.domains.filter((d) => d.endsWith(portSuffix) && !d.includes('*'));
+}
+
+function addClusters(routes: readonly IrRoute[], into: Set<string>): void {
+  for (const r of routes) {
+    if (r.action.kind !== 'forward') continue;
+    for (const d of r.action.destinations) into.add(d.cluster);
+    for (const m of r.action.mirrors) into.add(m.cluster);
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,213 @@
+// The VirtualHost (VHDS) part of one Delta stream. Envoy 1.40 opens it with an empty name
+// list (the wildcard: every host of the view, which Envoy files under its tables by the
+// `<table>/` prefix); a client may instead name tables, each meaning all `<table>/...` hosts;
+// Envoy's on_demand filter asks for `<table>/<host>`. Like the other Delta types we keep a pointer to
+// the shared host list the proxy was last brought up to, so after a one-route change every
+// stream of a view writes the same small response: the one virtual host that changed.
+//
+// Status and metrics count VHDS under `rds`: for such a proxy the route configuration is
+// its tables plus their hosts, and the version it ACKs is the same `<generation>-<hash>`
+// a classic proxy ACKs for the same route configuration.
+import type { SnapshotView } from '../snapshot/types.ts';
+import { isNack, type DeltaRequest, type NodeMessage } from './codec.ts';
+import { frameMessage } from './framed-messages.ts';
+import type { XdsMetrics } from './metrics.ts';
+import { EMPTY_NAMES, nameSet, withNames, type NameSet } from './name-sets.ts';
+import type { TypeStatus } from './proxy-status.ts';
+import { contentNonce } from './resource-frames.ts';
+import { VIRTUAL_HOST_TYPE_URL, type VhdsEntry, type VhdsSnapshot } from './vhds-derive.ts';
+import { parseOnDemandName, resolveHost } from './vhds-resolve.ts';
+import { DELTA_FIELDS, lenField, stringField } from './wire.ts';
+
+export { VIRTUAL_HOST_TYPE_URL };
+
+const ALIASES_FIELD = 4; // envoy.service.discovery.v3.Resource.aliases
+const EMPTY_HOSTS: readonly VhdsEntry[] = Object.freeze([]);
+/** Stands for "every table of the view" (wildcard) in the shared-diff key. */
+const ALL_TABLES: NameSet = { names: [], set: new Set(), key: '*' };
+
+interface Diff {
+  readonly body: Buffer; // framed resources + removed_resources
+  readonly count: number;
+}
+
+/** from → to → subscribed tables → diff: shared by every stream in the same position. */
+const diffs = new WeakMap<readonly VhdsEntry[], WeakMap<readonly VhdsEntry[], Map<NameSet, Diff>>>();
+const messages = new WeakMap<Diff, { version: string; message: Buffer; nonce: string }>();
+
+export class VhdsSubscription {
+  /** Every name subscribed: route table names and on-demand `<table>/<host>` names. */
+  #names: NameSet = EMPTY_NAMES;
+  #base: readonly VhdsEntry[] = EMPTY_HOSTS;
+  /** Versions the proxy says it holds (reconnect), until the next response. */
+  #held: Map<string, string> | null = null;
+  /** On-demand names to answer in the next response. */
+  #asked: string[] = [];
+  #sentVersion: string | null = null;
+  #sentNonce: string | null = null;
+  #mustAnswer = true;
+  /** Envoy asks for VirtualHosts only once it holds a vhds route table: say nothing before. */
+  #started = false;
+  /**
+   * Envoy 1.40 opens VHDS with an empty subscription (the legacy wildcard) and picks the
+   * hosts of each table by name prefix itself: it then gets every host of its view.
+   */
+  #wildcard = false;
+
+  onRequest(req: DeltaRequest, metrics: XdsMetrics, status: TypeStatus | undefined): void {
+    if (!this.#started) {
+      this.#started = true;
+      this.#wildcard = req.resource_names_subscribe.length === 0 || req.resource_names_subscribe.includes('*');
+    } else if (req.resource_names_subscribe.includes('*')) this.#wildcard = true;
+    if (req.resource_names_unsubscribe.includes('*')) this.#wildcard = false;
+    const nonce = req.response_nonce;
+    if (nonce !== '' && this.#sentNonce !== null && nonce !== this.#sentNonce) metrics.staleNonces++;
+    else if (nonce !== '') {
+      if (isNack(req.error_detail)) {
+        metrics.nacks.rds++;
+        if (status) status.nack = { version: this.#sentVersion ?? '', message: req.error_detail.message };
+      } else {
+        metrics.acks.rds++;
+        if (status) status.acked = this.#sentVersion;
+      }
+    }
+    const held = Object.entries(req.initial_resource_versions ?? {});
+    if (held.length > 0) this.#held = new Map(held);
+    const add = req.resource_names_subscribe.filter((n) => n !== '*');
+    const remove = req.resource_names_unsubscribe.filter((n) => n !== '*');
+    if (add.length > 0 || remove.length > 0) {
+      this.#names = withNames(this.#names, add, remove);
+      this.#asked.push(...add);
+      this.#mustAnswer = true;
+    }
+  }
+
+  /** Writes what the proxy lacks for `view`; returns false when nothing was due. */
+  flush(vhds: VhdsSnapshot, view: SnapshotView | undefined, version: string, send: (message: Buffer) => void, status: TypeStatus | undefined): boolean {
+    if (!this.#started) return false;
+    const tables = view ? vhds.tables(view) : new Map();
+    // Table names select whole namespaces; anything else was an on-demand question.
+    const tableNames = this.#wildcard
+      ? ALL_TABLES
+      : nameSet(this.#names.names.filter((n) => tables.has(n) || !parseOnDemandName(n, tables)));
+    const target = !view ? EMPTY_HOSTS : this.#wildcard ? vhds.allHosts(view) : vhds.hostsFor(view, tableNames);
+    const asked = this.#asked.filter((n) => !tableNames.set.has(n) && !tables.has(n));
+    if (target === this.#base && this.#held === null && asked.length === 0 && !this.#mustAnswer) return false;
+
+    let message: Buffer;
+    let nonce: string;
+    if (this.#held === null && asked.length === 0) {
+      const diff = sharedDiff(this.#base, target, tableNames);
+      if (diff.count === 0 && !this.#mustAnswer) {
+        this.#base = target;
+        return false;
+      }
+      ({ message, nonce } = sharedMessage(diff, version));
+    } else {
+      const parts = [buildDiff(this.#held ?? entryVersions(this.#base), target, tableNames).body];
+      for (const name of asked) parts.push(aliasAnswer(name, tables));
+      ({ message, nonce } = buildMessage(Buffer.concat(parts), version));
+    }
+    this.#base = target;
+    this.#held = null;
+    this.#asked = [];
+    this.#mustAnswer = false;
+    this.#sentVersion = version;
+    this.#sentNonce = nonce;
+    if (status) status.sent = version;
+    send(message);
+    return true;
+  }
+}
+
+function sharedDiff(from: readonly VhdsEntry[], to: readonly VhdsEntry[], tables: NameSet): Diff {
+  let byTo = diffs.get(from);
+  if (!byTo) {
+    byTo = new WeakMap();
+    diffs.set(from, byTo);
+  }
+  let byTables = byTo.get(to);
+  if (!byTables) {
+    byTables = new Map();
+    byTo.set(to, byTables);
+  }
+  let hit = byTables.get(tables);
+  if (!hit) {
+    hit = buildDiff(entryVersions(from), to, tables);
+    byTables.set(tables, hit);
+  }
+  return hit;
+}
+
+const versionMaps = new WeakMap<readonly VhdsEntry[], ReadonlyMap<string, string>>();
+function entryVersions(entries: readonly VhdsEntry[]): ReadonlyMap<string, string> {
+  let m = versionMaps.get(entries);
+  if (!m) {
+    m = new Map(entries.map((e) => [e.name, e.hash]));
+    versionMaps.set(entries, m);
+  }
+  return m;
+}
+
+/** Hosts whose version differs from what is held, and held hosts of subscribed tables now gone. */
+function buildDiff(held: ReadonlyMap<string, string>, to: readonly VhdsEntry[], tables: NameSet): Diff {
+  const parts: Buffer[] = [];
+  const present = new Set<string>();
+  for (const e of to) {
+    present.add(e.name);
+    if (held.get(e.name) !== e.hash) parts.push(e.frame);
+  }
+  let count = parts.length;
+  for (const name of held.keys()) {
+    if (present.has(name)) continue;
+    const slash = name.lastIndexOf('/');
+    // Hosts of a table the proxy unsubscribed from are its business, not a removal.
+    if (slash > 0 && (tables === ALL_TABLES || tables.set.has(name.slice(0, slash)))) {
+      parts.push(stringField(DELTA_FIELDS.removedResources, name));
+      count++;
+    }
+  }
+  return { body: Buffer.concat(parts), count };
+}
+
+/**
+ * An on-demand answer: the covering virtual host with the asked name as alias, or, when no
+ * host covers it, a Resource with only name and alias (Envoy's "not found").
+ */
+function aliasAnswer(asked: string, tables: Parameters<typeof parseOnDemandName>[1]): Buffer {
+  const parsed = parseOnDemandName(asked, tables);
+  const found = parsed ? resolveHost(parsed.table, parsed.host) : undefined;
+  const alias = stringField(ALIASES_FIELD, asked);
+  const resource = found ? Buffer.concat([found.resource, alias]) : Buffer.concat([stringField(3, asked), alias]);
+  return lenField(DELTA_FIELDS.resources, resource);
+}
+
+function sharedMessage(diff: Diff, version: string): { message: Buffer; nonce: string } {
+  const hit = messages.get(diff);
+  if (hit && hit.version === version) return hit;
+  const built = { version, ...buildMessage(diff.body, version) };
+  messages.set(diff, built);
+  return built;
+}
+
+function buildMessage(changes: Buffer, version: string): { message: Buffer; nonce: string } {
+  const body = Buffer.concat([
+    stringField(DELTA_FIELDS.systemVersionInfo, version),
+    changes,
+    stringField(DELTA_FIELDS.typeUrl, VIRTUAL_HOST_TYPE_URL),
+  ]);
+  const nonce = contentNonce(body);
+  return { message: frameMessage(Buffer.concat([body, stringField(DELTA_FIELDS.nonce, nonce)])), nonce };
+}
+
+/** Node metadata key a proxy sets (to "true") to get its route tables over VHDS. */
+export const VHDS_METADATA_KEY = 'meshlog.dev/vhds';
+
+type MetadataValue = { stringValue?: string; string_value?: string; boolValue?: boolean; bool_value?: boolean };
+
+/** Whether the proxy opted in to VHDS (Delta streams only; SotW has no VHDS). */
+export function wantsVhds(node: NodeMessage | null | undefined): boolean {
+  const v = node?.metadata?.fields?.[VHDS_METADATA_KEY] as MetadataValue | undefined;
+  if (!v) return false;
+  return (v.stringValue ?? v.string_value) === 'true' || (v.boolValue ?? v.bool_value) === true;
+}
