@@ -1,6 +1,7 @@
 // The fan-out harness against a real meshlog server process (serve-memory.ts): simulated
 // Envoys in worker processes sync, and after a one-route change every stream gets (and
-// ACKs) exactly one new RDS response and nothing else. Small sizes: this guards the harness,
+// ACKs) exactly one new RDS response and nothing else; with VHDS, exactly one new
+// VirtualHost response and no route table. Small sizes: this guards the harness,
 // it does not measure anything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -65,7 +66,23 @@ describe('bench/xds-fanout harness', () => {
     expect(r.initial_bytes_per_stream).toBeGreaterThan(20_000);
     expect(r.server_live_per_stream_bytes).toBeTypeOf('number');
     expect(r.changes).toHaveLength(1);
-    expect(r.changes[0]!.responses).toEqual({ cds: 0, eds: 0, lds: 0, rds: STREAMS });
+    expect(r.changes[0]!.responses).toEqual({ cds: 0, eds: 0, lds: 0, rds: STREAMS, vhds: 0 });
     expect(r.changes[0]!.converge_ms).toBeGreaterThan(0);
+  });
+
+  it('delta with VHDS: a one-route change reaches every stream as one virtual host, not a route table', async () => {
+    const res = await run(
+      ['--addr', xds, '--streams', String(STREAMS), '--mode', 'delta', '--vhds', '--server-pid', String(server.pid),
+        '--trigger', `curl -sf -X POST 'http://${http}/change?kind=route'`, '--expect', 'vhds', '--repeat', '1', '--timeout', '40', '--json'],
+      55_000,
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const r = JSON.parse(res.stdout.trim().split('\n').pop()!) as {
+      changes: { converge_ms: number; bytes_per_stream: number; responses: Record<string, number> }[];
+    };
+    expect(r.changes).toHaveLength(1);
+    expect(r.changes[0]!.responses).toEqual({ cds: 0, eds: 0, lds: 0, rds: 0, vhds: STREAMS });
+    // One virtual host of a 20-service table: far less than the table itself.
+    expect(r.changes[0]!.bytes_per_stream).toBeLessThan(2_000);
   });
 });
