@@ -137,17 +137,20 @@ export function encodeLoadAssignment(set: IrEndpointSet): Uint8Array {
   return w.finish();
 }
 
+/** LocalityLbEndpoints.locality (field 1) for a groupByLocality key: region=1, zone=2, sub_zone=3. */
+export function writeLocality(w: ByteWriter, key: string): void {
+  const loc = locality(key);
+  w.fork(1);
+  if (loc.region !== undefined) w.string(1, String(loc.region));
+  if (loc.zone !== undefined) w.string(2, String(loc.zone));
+  if (loc.sub_zone !== undefined) w.string(3, String(loc.sub_zone));
+  w.ldelim();
+}
+
 /** One LocalityLbEndpoints (ClusterLoadAssignment.endpoints, field 2). */
 function writeGroup(w: ByteWriter, key: string, endpoints: readonly IrEndpoint[]): void {
   w.fork(2);
-  if (key !== '') {
-    const loc = locality(key);
-    w.fork(1);
-    if (loc.region !== undefined) w.string(1, String(loc.region));
-    if (loc.zone !== undefined) w.string(2, String(loc.zone));
-    if (loc.sub_zone !== undefined) w.string(3, String(loc.sub_zone));
-    w.ldelim();
-  }
+  if (key !== '') writeLocality(w, key);
   for (const ep of endpoints) {
     // LbEndpoint{endpoint=1: Endpoint{address=1: Address{socket_address=1: SocketAddress}}}:
     // every length is known up front, so the nesting is written without fork/ldelim moves.

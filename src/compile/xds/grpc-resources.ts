@@ -23,7 +23,7 @@ import type { IrCluster, IrEndpoint, IrEndpointSet, IrLoadBalancer } from '../ir
 import { ByteWriter } from './byte-writer.ts';
 import { buildCluster } from './cluster.ts';
 import { groupByLocality, locality } from './endpoint.ts';
-import { clusterEncoder } from './fast-encode.ts';
+import { clusterEncoder, writeLocality } from './fast-encode.ts';
 import { socketAddress, wrap, type ProtoObject } from './proto-values.ts';
 
 /** The cluster as gRPC should get it: the sidecar cluster with a load balancer gRPC has. */
@@ -87,12 +87,7 @@ export function encodeGrpcLoadAssignment(set: IrEndpointSet): Uint8Array {
   w.string(1, set.clusterName);
   for (const [key, endpoints] of groupByLocality(set)) {
     w.fork(2);
-    const loc = locality(key);
-    w.fork(1);
-    if (loc.region !== undefined) w.string(1, String(loc.region));
-    if (loc.zone !== undefined) w.string(2, String(loc.zone));
-    if (loc.sub_zone !== undefined) w.string(3, String(loc.sub_zone));
-    w.ldelim();
+    writeLocality(w, key);
     for (const ep of endpoints) {
       w.fork(2);
       w.fork(1).fork(1).fork(1);
