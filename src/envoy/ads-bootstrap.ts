@@ -13,8 +13,16 @@ export interface AdsBootstrapOptions {
   readonly namespace?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly delta: boolean;
+  /**
+   * Delta only: ask for route tables over VHDS, each virtual host its own resource, so a
+   * one-route change ships one host instead of the table (docs/xds.md).
+   */
+  readonly vhds?: boolean;
   readonly adminPort: number;
 }
+
+/** Node metadata key a proxy sets (to "true") to get its route tables over VHDS. */
+export const VHDS_METADATA_KEY = 'meshlog.dev/vhds';
 
 export const BOOTSTRAP_DEFAULTS = {
   server: '127.0.0.1:18000',
@@ -42,6 +50,7 @@ export function adsBootstrap(opts: AdsBootstrapOptions): Record<string, unknown>
   const metadata: Record<string, unknown> = {};
   if (opts.namespace) metadata['NAMESPACE'] = opts.namespace;
   if (opts.labels && Object.keys(opts.labels).length > 0) metadata['LABELS'] = { ...opts.labels };
+  if (opts.delta && opts.vhds) metadata[VHDS_METADATA_KEY] = 'true';
   const adsSource = { ads: {}, resource_api_version: 'V3' };
   return {
     node: { id: opts.nodeId, cluster: opts.cluster, ...(Object.keys(metadata).length > 0 ? { metadata } : {}) },

@@ -18,6 +18,7 @@ import { contentNonce } from './resource-frames.ts';
 import { VIRTUAL_HOST_TYPE_URL, type VhdsEntry, type VhdsSnapshot } from './vhds-derive.ts';
 import { parseOnDemandName, resolveHost } from './vhds-resolve.ts';
 import { DELTA_FIELDS, lenField, stringField } from './wire.ts';
+import { VHDS_METADATA_KEY } from '../envoy/ads-bootstrap.ts';
 
 export { VIRTUAL_HOST_TYPE_URL };
 
@@ -199,9 +200,6 @@ function buildMessage(changes: Buffer, version: string): { message: Buffer; nonc
   const nonce = contentNonce(body);
   return { message: frameMessage(Buffer.concat([body, stringField(DELTA_FIELDS.nonce, nonce)])), nonce };
 }
-
-/** Node metadata key a proxy sets (to "true") to get its route tables over VHDS. */
-export const VHDS_METADATA_KEY = 'meshlog.dev/vhds';
 
 type MetadataValue = { stringValue?: string; string_value?: string; boolValue?: boolean; bool_value?: boolean };
 

@@ -10,7 +10,6 @@ import { adsBootstrap } from '../../src/envoy/ads-bootstrap.ts';
 import { silentLogger } from '../../src/serve/logger.ts';
 import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
 import type { ProxyStatus } from '../../src/serve/proxy-status.ts';
-import { VHDS_METADATA_KEY } from '../../src/serve/vhds-stream.ts';
 import { startXdsServer, type XdsServer } from '../../src/serve/xds-server.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
 import { fire, request, startUpstreams, type Upstreams, type UpstreamReply } from '../support/upstreams.ts';
@@ -75,9 +74,7 @@ describe('Envoy over Delta ADS with VHDS', () => {
     source = new MemorySnapshotSource(mesh.snapshot({ weights: { v1: 80, v2: 20 }, withV3: false }));
     server = await startXdsServer({ source, port: 0, logger: silentLogger });
     api = buildApiApp({ source, status: server.status, metrics: server.metrics });
-    const bootstrap = adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId, cluster: 'meshlog', namespace: 'default', delta: true, adminPort: 0 });
-    const node = bootstrap['node'] as { metadata: Record<string, unknown> };
-    node.metadata[VHDS_METADATA_KEY] = 'true';
+    const bootstrap = adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId, cluster: 'meshlog', namespace: 'default', delta: true, vhds: true, adminPort: 0 });
     envoy = await startEnvoy(writeConfigFile(bootstrap), { logLevel: process.env.MESHLOG_E2E_ENVOY_LOG ?? 'warning' });
   });
 

@@ -4,7 +4,6 @@
 import { adsBootstrap, BOOTSTRAP_DEFAULTS, parseServerAddress } from '../../envoy/ads-bootstrap.ts';
 import { grpcBootstrap } from '../../envoy/grpc-bootstrap.ts';
 import { parseLabels } from '../../serve/codec.ts';
-import { VHDS_METADATA_KEY } from '../../serve/vhds-stream.ts';
 import { OUTPUT_FLAG, parseFlags, usageError, type ParsedArgs } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
 import { chooseFormat, renderJson, renderYaml } from '../output.ts';
@@ -46,7 +45,8 @@ Flags:
   --namespace NS       node metadata NAMESPACE: selects the sidecar (or gRPC) view of that namespace
   --labels k=v,...     node metadata LABELS: selects a gateway view whose selector matches
   --cluster NAME       node.cluster (default ${BOOTSTRAP_DEFAULTS.cluster}); a view name here selects that view
-  --delta              use incremental xDS (DELTA_GRPC) instead of state of the world
+  --delta              use incremental xDS (DELTA_GRPC) instead of state of the world, with
+                       virtual hosts sent one by one over VHDS (node metadata meshlog.dev/vhds)
   --admin-port N       Envoy admin port on 127.0.0.1 (default ${BOOTSTRAP_DEFAULTS.adminPort})
   -o, --output FORMAT  yaml (default) or json; json (the only choice) with --client grpc
 
@@ -85,10 +85,10 @@ Examples:
       ...(namespace !== undefined ? { namespace } : {}),
       ...(labels !== undefined ? { labels } : {}),
       delta: args.bool('delta'),
+      // Delta proxies get their virtual hosts over VHDS: a one-route change ships one host (docs/xds.md).
+      vhds: args.bool('delta'),
       adminPort,
     });
-    // Delta proxies get their virtual hosts over VHDS: a one-route change ships one host (docs/xds.md).
-    if (args.bool('delta')) ((bootstrap['node'] as { metadata?: Record<string, unknown> }).metadata ??= {})[VHDS_METADATA_KEY] = 'true';
     io.stdout(format.format === 'json' ? renderJson(bootstrap) : renderYaml(bootstrap));
     return EXIT.ok;
   },
