@@ -45,6 +45,10 @@ function arg(name: string, fallback: string): string {
 }
 
 async function child(services: number, namespaces: number): Promise<void> {
+  // So is the load worker's thread: the readers start it while they read a large repository
+  // (src/ingest/collector.ts), before compile() runs; here it starts while the mesh is
+  // generated. --cold-worker leaves it to the first load, as compile() alone would.
+  if (!process.argv.includes('--cold-worker')) (await import('../../src/compile/parse/parallel-load.ts')).prepareLoadWorker();
   const files = generateMesh(services, namespaces);
   const yamlBytes = files.reduce((n, f) => n + f.bytes.length, 0);
   // Imported here so module loading (and the proto schema) is not charged to the parent.
@@ -115,7 +119,7 @@ function parent(): void {
   };
   const results: Result[] = [];
   for (const size of sizes) {
-    const run = spawnSync(process.execPath, [import.meta.filename, '--child', String(size), '--namespaces', String(namespaces)], {
+    const run = spawnSync(process.execPath, [import.meta.filename, '--child', String(size), '--namespaces', String(namespaces), ...(process.argv.includes('--cold-worker') ? ['--cold-worker'] : [])], {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
       timeout: 30 * 60_000,

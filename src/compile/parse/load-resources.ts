@@ -2,56 +2,63 @@
 // passed their schema and per-resource rules, plus every diagnostic found on the way.
 // A broken document is reported and left out; loading always continues with the rest, so
 // one run reports everything. Pure and bounded (see limits.ts).
+//
+// Files are independent until MeshConfig's default namespace is applied, so each is loaded on
+// its own (load-file.ts) — by the main thread alone, or, for a large repository, shared with
+// a worker thread (parallel-load.ts) — and the files' loads are merged in path order. Both
+// ways give the same result.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
-import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
-import { DEFAULT_MESH_CONFIG, DOCUMENT_SCHEMAS, type SupportedKind } from '../schema/index.ts';
-import { compileFastCheck, UNSURE, type FastCheck } from '../schema/fast-check.ts';
-import { validateResource } from '../validate/index.ts';
+import { DEFAULT_MESH_CONFIG } from '../schema/index.ts';
 import { repositoryWideFirst } from './cap-diagnostics.ts';
-import { classify } from './classify.ts';
-import { decodeSourceFile } from './decode-file.ts';
 import { LIMITS } from './limits.ts';
-import { expandListDocuments, withFieldPrefix } from './list-items.ts';
-import { schemaDiagnostics } from './schema-diagnostics.ts';
-import type { AnyLoaded, FieldPath, LineColumn, LoadResult, LoadedMeshConfig, LoadedResources } from './types.ts';
-import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
+import { loadFile, toLoaded, type Candidate, type FileLoad } from './load-file.ts';
+import { loadInParallel, worthParallel, type ParallelTuning } from './parallel-load.ts';
+import type { AnyLoaded, LoadResult, LoadedMeshConfig, LoadedResources } from './types.ts';
 
 export type { AnyLoaded, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
 
-/** A document that is one of the kinds meshlog reads, before schema checks. */
-interface Candidate {
-  readonly kind: SupportedKind;
-  readonly file: string;
-  readonly doc: YamlDocument;
+export interface LoadOptions {
+  /**
+   * Share the files with the load worker: true (or tuning, for tests) always, false never; by
+   * default only when the repository is large enough for the second thread to pay for itself.
+   */
+  readonly parallel?: boolean | ParallelTuning;
+}
+
+export function loadResources(files: readonly SourceFile[], options: LoadOptions = {}): LoadResult {
+  const sorted = [...files].filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const parallel = options.parallel ?? worthParallel(sorted);
+  const tuning = typeof parallel === 'object' ? parallel : {};
+  const loads = (parallel !== false && loadInParallel(sorted, LIMITS.maxDocuments, tuning)) || loadInOrder(sorted);
+  return mergeLoads(loads);
+}
+
+/** One file after another, each with what is left of the repository's document budget. */
+function loadInOrder(files: readonly SourceFile[]): FileLoad[] {
+  const loads: FileLoad[] = [];
+  let budget: number = LIMITS.maxDocuments;
+  for (const file of files) {
+    const load = loadFile(file, { budget });
+    loads.push(load);
+    budget -= load.documents;
+    if (load.overBudget) break;
+  }
+  return loads;
 }
 
 /**
- * A non-MeshConfig document, in input order: loaded as soon as its file is read when it names
- * its namespace (nothing MeshConfig says can change it), else kept until MeshConfig's default
- * namespace is known. Loading early lets each raw YAML tree die young, right after the schema
- * copied it, instead of keeping every file's tree alive until all files are read (at 10,000
- * services that retention dominated the garbage collector's work). Results and diagnostics
- * are still collected in document order, so the output is the same either way.
+ * The files' loads, in path order, as one result: every file's reading diagnostics, then
+ * MeshConfig's, then each document's, in document order.
  */
-interface Slot {
-  readonly candidate?: Candidate;
-  resource?: AnyLoaded | undefined;
-  diagnostics: Diagnostic[];
-}
-
-export function loadResources(files: readonly SourceFile[]): LoadResult {
+function mergeLoads(loads: readonly FileLoad[]): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const meshDocs: Candidate[] = [];
-  const slots: Slot[] = [];
-  readCandidates(files, diagnostics, (c) => {
-    if (c.kind === 'MeshConfig') meshDocs.push(c);
-    else if (explicitNamespace(c.doc.value) === undefined) slots.push({ candidate: c, diagnostics: [] });
-    else {
-      const own: Diagnostic[] = [];
-      slots.push({ resource: toLoaded(c, DEFAULT_MESH_CONFIG.defaultNamespace, own), diagnostics: own });
-    }
-  });
+  for (const load of loads) {
+    for (const d of load.diagnostics) diagnostics.push(d);
+    for (const c of load.meshDocs) meshDocs.push(c);
+  }
 
   // MeshConfig first: its defaultNamespace applies to every other document.
   let meshConfig: LoadedMeshConfig | undefined;
@@ -66,128 +73,15 @@ export function loadResources(files: readonly SourceFile[]): LoadResult {
   const defaultNamespace = meshConfig?.spec.defaultNamespace ?? DEFAULT_MESH_CONFIG.defaultNamespace;
 
   const loaded: AnyLoaded[] = [];
-  for (const slot of slots) {
-    if (slot.candidate) slot.resource = toLoaded(slot.candidate, defaultNamespace, slot.diagnostics);
-    for (const d of slot.diagnostics) diagnostics.push(d);
-    if (slot.resource) loaded.push(slot.resource);
+  for (const load of loads) {
+    for (const slot of load.slots) {
+      if (slot.candidate) slot.resource = toLoaded(slot.candidate, defaultNamespace, slot.diagnostics);
+      for (const d of slot.diagnostics) diagnostics.push(d);
+      if (slot.resource) loaded.push(slot.resource);
+    }
   }
   const resources = group(dropDuplicates(loaded, diagnostics), meshConfig);
   return { resources, diagnostics: repositoryWideFirst(diagnostics) };
-}
-
-/** metadata.namespace when the document sets it (a non-empty string), as toLoaded reads it. */
-function explicitNamespace(raw: Record<string, unknown>): string | undefined {
-  const ns = ((raw.metadata ?? {}) as Record<string, unknown>).namespace;
-  return typeof ns === 'string' && ns !== '' ? ns : undefined;
-}
-
-/** Reads every file into documents of supported kinds, handed to `take` in order; reports everything else. */
-function readCandidates(files: readonly SourceFile[], diagnostics: Diagnostic[], take: (c: Candidate) => void): void {
-  let budget: number = LIMITS.maxDocuments;
-  const sorted = [...files].filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const file of sorted) {
-    const decoded = decodeSourceFile(file);
-    if (!decoded.ok) {
-      diagnostics.push(decoded.diagnostic);
-      continue;
-    }
-    const parsed = parseYamlFile(file.path, decoded.text, budget);
-    diagnostics.push(...parsed.diagnostics);
-    budget -= parsed.documentCount;
-    let overBudget = parsed.overBudget;
-    for (const written of parsed.documents) {
-      const docs = expandListDocuments(file.path, written, diagnostics);
-      // A List's items are documents too, and count against the repository's budget.
-      if (docs[0] !== written && (budget -= docs.length) < 0 && !overBudget) {
-        overBudget = true;
-        diagnostics.unshift(tooManyDocuments({ file: file.path, ...written.locate([]) }));
-      }
-      for (const doc of docs) {
-        // List items' diagnostics get their `items[i]` prefix (rare: only they pay for the copy).
-        const sink = doc.fieldPrefix ? [] : diagnostics;
-        const kind = classifyDocument(file.path, doc, sink);
-        if (sink !== diagnostics) diagnostics.push(...withFieldPrefix(doc, sink));
-        if (kind) take({ kind, file: file.path, doc });
-      }
-    }
-    if (overBudget) break;
-  }
-}
-
-function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[]): SupportedKind | undefined {
-  const { apiVersion, kind, metadata } = doc.value;
-  const at = (path: FieldPath) => ({ file, ...doc.locate(path) });
-  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
-    const missing = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
-    diagnostics.push(diagnostic('ML1010', `document ${doc.docIndex + 1} has no string ${missing}`, { ...at([missing]), field: missing }));
-    return undefined;
-  }
-  const c = classify(apiVersion, kind);
-  if (c.action === 'skip') {
-    diagnostics.push(diagnostic('ML1014', c.message, at(['kind'])));
-    return undefined;
-  }
-  if (c.action === 'reject') {
-    diagnostics.push(diagnostic(c.code, c.message, { ...at([c.field]), field: c.field }));
-    return undefined;
-  }
-  const name = (metadata as Record<string, unknown> | null | undefined)?.name;
-  if (typeof name !== 'string' || name === '') {
-    diagnostics.push(diagnostic('ML1015', `${kind} has no metadata.name`, { ...at(['metadata', 'name']), field: 'metadata.name' }));
-    return undefined;
-  }
-  return c.kind;
-}
-
-/** toLoadedAt, with List items' field paths prefixed by their place in the List. */
-function toLoaded(c: Candidate, defaultNamespace: string, diagnostics: Diagnostic[]): AnyLoaded | undefined {
-  if (!c.doc.fieldPrefix) return toLoadedAt(c, defaultNamespace, diagnostics);
-  const own: Diagnostic[] = [];
-  const resource = toLoadedAt(c, defaultNamespace, own);
-  diagnostics.push(...withFieldPrefix(c.doc, own));
-  return resource;
-}
-
-/** Schema + per-resource rules. Returns the resource only when neither found an error. */
-function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnostic[]): AnyLoaded | undefined {
-  const raw = c.doc.value;
-  const rawMeta = (raw.metadata ?? {}) as Record<string, unknown>;
-  const namespace = typeof rawMeta.namespace === 'string' && rawMeta.namespace !== '' ? rawMeta.namespace : defaultNamespace;
-  const ref: ResourceRef = { kind: c.kind, namespace, name: String(rawMeta.name) };
-  // The fast checker answers for nearly every valid document; zod runs when it is unsure,
-  // and alone produces the diagnostics.
-  const fast = fastCheckOf(c.kind)?.(raw, c.doc.fresh === true) ?? UNSURE;
-  let checked: unknown = fast;
-  if (fast === UNSURE) {
-    const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(raw);
-    if (!parsed.success) {
-      diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, resource: ref, locate: c.doc.locate }));
-      return undefined;
-    }
-    checked = parsed.data;
-  }
-  const data = checked as { apiVersion: string; metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown };
-  const resource = {
-    kind: c.kind,
-    apiVersion: data.apiVersion,
-    metadata: { name: ref.name, namespace, labels: data.metadata.labels ?? {}, annotations: data.metadata.annotations ?? {} },
-    spec: data.spec,
-    file: c.file,
-    docIndex: c.doc.docIndex,
-    locate: c.doc.locate,
-  } as AnyLoaded;
-  const found = validateResource(resource);
-  diagnostics.push(...found);
-  return found.some((d) => d.severity === 'error') ? undefined : resource;
-}
-
-const FAST_CHECKS: Partial<Record<SupportedKind, FastCheck | null>> = {};
-
-/** The kind's fast schema checker, compiled on first use; null when its schema has none. */
-function fastCheckOf(kind: SupportedKind): FastCheck | null {
-  let check = FAST_CHECKS[kind];
-  if (check === undefined) check = FAST_CHECKS[kind] = compileFastCheck(DOCUMENT_SCHEMAS[kind]) ?? null;
-  return check;
 }
 
 /** Same kind/namespace/name twice: report every copy and keep none (which one wins is a guess). */

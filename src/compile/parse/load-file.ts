@@ -1,0 +1,203 @@
+// One config file → its documents, checked: the unit of work of the loader, run on the main
+// thread or in the load worker (parallel-load.ts). Pure: the same file and arguments give the
+// same FileLoad on either thread. Merging the files' loads in path order (load-resources.ts)
+// gives the same result as reading them one after another.
+import { diagnostic } from '../../core/diagnostic-codes/index.ts';
+import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
+import type { SourceFile } from '../../ingest/source-bundle.ts';
+import { DOCUMENT_SCHEMAS, type SupportedKind } from '../schema/index.ts';
+import { compileFastCheck, UNSURE, type FastCheck } from '../schema/fast-check.ts';
+import { validateResource } from '../validate/index.ts';
+import { classify } from './classify.ts';
+import { decodeSourceFile } from './decode-file.ts';
+import { expandListDocuments, withFieldPrefix } from './list-items.ts';
+import { schemaDiagnostics } from './schema-diagnostics.ts';
+import type { AnyLoaded, FieldPath } from './types.ts';
+import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
+
+/** A document that is one of the kinds meshlog reads, before schema checks. */
+export interface Candidate {
+  readonly kind: SupportedKind;
+  readonly file: string;
+  readonly doc: YamlDocument;
+}
+
+/**
+ * A non-MeshConfig document, in input order: loaded as soon as its file is read when it names
+ * its namespace (nothing MeshConfig says can change it), else kept as a candidate until
+ * MeshConfig's default namespace is known. Loading early lets each raw YAML tree die young,
+ * right after the schema copied it, instead of keeping every file's tree alive until all
+ * files are read (at 10,000 services that retention dominated the garbage collector's work).
+ */
+export interface Slot {
+  readonly candidate?: Candidate;
+  resource?: AnyLoaded | undefined;
+  readonly diagnostics: Diagnostic[];
+  /** The document a loaded resource came from (kept only when the load worker asks for it). */
+  readonly doc?: YamlDocument;
+}
+
+export interface FileLoad {
+  /** Problems with the file itself: decoding, YAML, List items, unknown or unnamed kinds. */
+  readonly diagnostics: Diagnostic[];
+  /** MeshConfig documents: loaded last, once all are known (there must be at most one). */
+  readonly meshDocs: Candidate[];
+  readonly slots: Slot[];
+  /** How much of the repository's document budget this file used. */
+  readonly documents: number;
+  /** True when the budget ran out inside this file: nothing after it is read. */
+  readonly overBudget: boolean;
+  /** True when a document without a namespace was loaded with `assumedNamespace`. */
+  readonly assumed: boolean;
+}
+
+export interface LoadFileOptions {
+  /** Documents the repository may still hold. */
+  readonly budget: number;
+  /**
+   * Load documents without a namespace right away, in this namespace, instead of keeping them
+   * as candidates (the worker cannot hand a candidate back). The caller checks the guess.
+   */
+  readonly assumedNamespace?: string;
+  /** Keep each loaded resource's document in its slot (the worker sends its positions). */
+  readonly keepDocs?: boolean;
+}
+
+export function loadFile(file: SourceFile, options: LoadFileOptions): FileLoad {
+  const diagnostics: Diagnostic[] = [];
+  const meshDocs: Candidate[] = [];
+  const slots: Slot[] = [];
+  let assumed = false;
+  const decoded = decodeSourceFile(file);
+  if (!decoded.ok) {
+    diagnostics.push(decoded.diagnostic);
+    return { diagnostics, meshDocs, slots, documents: 0, overBudget: false, assumed };
+  }
+  const parsed = parseYamlFile(file.path, decoded.text, options.budget);
+  for (const d of parsed.diagnostics) diagnostics.push(d);
+  let left = options.budget - parsed.documentCount;
+  let overBudget = parsed.overBudget;
+  for (const written of parsed.documents) {
+    const docs = expandListDocuments(file.path, written, diagnostics);
+    // A List's items are documents too, and count against the repository's budget.
+    if (docs[0] !== written && (left -= docs.length) < 0 && !overBudget) {
+      overBudget = true;
+      diagnostics.unshift(tooManyDocuments({ file: file.path, ...written.locate([]) }));
+    }
+    for (const doc of docs) {
+      // List items' diagnostics get their `items[i]` prefix (rare: only they pay for the copy).
+      const sink = doc.fieldPrefix ? [] : diagnostics;
+      const kind = classifyDocument(file.path, doc, sink);
+      if (sink !== diagnostics) diagnostics.push(...withFieldPrefix(doc, sink));
+      if (!kind) continue;
+      const c: Candidate = { kind, file: file.path, doc };
+      if (kind === 'MeshConfig') {
+        meshDocs.push(c);
+        continue;
+      }
+      let namespace = explicitNamespace(doc.value);
+      if (namespace === undefined && options.assumedNamespace !== undefined) {
+        namespace = options.assumedNamespace;
+        assumed = true;
+      }
+      if (namespace === undefined) {
+        slots.push({ candidate: c, diagnostics: [] });
+        continue;
+      }
+      const own: Diagnostic[] = [];
+      const resource = toLoaded(c, namespace, own);
+      slots.push(options.keepDocs ? { resource, diagnostics: own, doc } : { resource, diagnostics: own });
+    }
+  }
+  return { diagnostics, meshDocs, slots, documents: options.budget - left, overBudget, assumed };
+}
+
+/** metadata.namespace when the document sets it (a non-empty string), as toLoaded reads it. */
+function explicitNamespace(raw: Record<string, unknown>): string | undefined {
+  const ns = ((raw.metadata ?? {}) as Record<string, unknown>).namespace;
+  return typeof ns === 'string' && ns !== '' ? ns : undefined;
+}
+
+function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[]): SupportedKind | undefined {
+  const { apiVersion, kind, metadata } = doc.value;
+  const at = (path: FieldPath) => ({ file, ...doc.locate(path) });
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
+    const missing = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
+    diagnostics.push(diagnostic('ML1010', `document ${doc.docIndex + 1} has no string ${missing}`, { ...at([missing]), field: missing }));
+    return undefined;
+  }
+  const c = classify(apiVersion, kind);
+  if (c.action === 'skip') {
+    diagnostics.push(diagnostic('ML1014', c.message, at(['kind'])));
+    return undefined;
+  }
+  if (c.action === 'reject') {
+    diagnostics.push(diagnostic(c.code, c.message, { ...at([c.field]), field: c.field }));
+    return undefined;
+  }
+  const name = (metadata as Record<string, unknown> | null | undefined)?.name;
+  if (typeof name !== 'string' || name === '') {
+    diagnostics.push(diagnostic('ML1015', `${kind} has no metadata.name`, { ...at(['metadata', 'name']), field: 'metadata.name' }));
+    return undefined;
+  }
+  return c.kind;
+}
+
+/**
+ * Schema + per-resource rules, with List items' field paths prefixed by their place in the
+ * List. Returns the resource only when neither found an error. `defaultNamespace` applies when
+ * the document names none.
+ */
+export function toLoaded(c: Candidate, defaultNamespace: string, diagnostics: Diagnostic[]): AnyLoaded | undefined {
+  if (!c.doc.fieldPrefix) return toLoadedAt(c, defaultNamespace, diagnostics);
+  const own: Diagnostic[] = [];
+  const resource = toLoadedAt(c, defaultNamespace, own);
+  diagnostics.push(...withFieldPrefix(c.doc, own));
+  return resource;
+}
+
+function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnostic[]): AnyLoaded | undefined {
+  const raw = c.doc.value;
+  const rawMeta = (raw.metadata ?? {}) as Record<string, unknown>;
+  const namespace = typeof rawMeta.namespace === 'string' && rawMeta.namespace !== '' ? rawMeta.namespace : defaultNamespace;
+  const ref: ResourceRef = { kind: c.kind, namespace, name: String(rawMeta.name) };
+  // The fast checker answers for nearly every valid document; zod runs when it is unsure,
+  // and alone produces the diagnostics.
+  const fast = fastCheckOf(c.kind)?.(raw, c.doc.fresh === true) ?? UNSURE;
+  let checked: unknown = fast;
+  if (fast === UNSURE) {
+    const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(raw);
+    if (!parsed.success) {
+      diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, resource: ref, locate: c.doc.locate }));
+      return undefined;
+    }
+    checked = parsed.data;
+  }
+  const data = checked as { apiVersion: string; metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown };
+  const resource = {
+    kind: c.kind,
+    apiVersion: data.apiVersion,
+    metadata: { name: ref.name, namespace, labels: data.metadata.labels ?? {}, annotations: data.metadata.annotations ?? {} },
+    spec: data.spec,
+    file: c.file,
+    docIndex: c.doc.docIndex,
+    locate: c.doc.locate,
+  } as AnyLoaded;
+  const found = validateResource(resource);
+  diagnostics.push(...found);
+  return found.some((d) => d.severity === 'error') ? undefined : resource;
+}
+
+const FAST_CHECKS: Partial<Record<SupportedKind, FastCheck | null>> = {};
+
+/** Compiles every kind's fast checker now, so that a thread started ahead of a load is ready for it. */
+export function prepareChecks(): void {
+  for (const kind of Object.keys(DOCUMENT_SCHEMAS) as SupportedKind[]) fastCheckOf(kind);
+}
+
+/** The kind's fast schema checker, compiled on first use; null when its schema has none. */
+function fastCheckOf(kind: SupportedKind): FastCheck | null {
+  let check = FAST_CHECKS[kind];
+  if (check === undefined) check = FAST_CHECKS[kind] = compileFastCheck(DOCUMENT_SCHEMAS[kind]) ?? null;
+  return check;
+}
