@@ -239,7 +239,13 @@ let broken = false;
 function loadWorker(): Worker | undefined {
   if (broken) return undefined;
   if (!worker) {
-    worker = new Worker(new URL('./load-worker.ts', import.meta.url));
+    try {
+      worker = new Worker(new URL('./load-worker.ts', import.meta.url));
+    } catch {
+      // No thread to be had (e.g. a resource limit): loading on one thread is still right.
+      broken = true;
+      return undefined;
+    }
     worker.unref();
     worker.on('error', abandonWorker);
     worker.on('exit', () => (worker = undefined));
