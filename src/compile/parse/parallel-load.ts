@@ -114,7 +114,8 @@ function shareWithWorker(
   stats.chunks = chunks;
   const control = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
-  const worker = loadWorker();
+  // One chunk (a single huge file, say) has nothing to share.
+  const worker = chunks > 1 ? loadWorker() : undefined;
   if (worker) {
     const job = jobFor(files, pool, chunkStarts, control, budget, assumedNamespace, port2);
     worker.postMessage(job, [job.bytes, port2]);
