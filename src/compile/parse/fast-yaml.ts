@@ -87,6 +87,22 @@ function parseStream(text: string, maxDepth: number): FastFile {
     return false;
   };
 
+  /**
+   * Items of the sequences still open, innermost last. A sequence's array is made once its
+   * items are known, at its exact length: one grown by push() keeps room for 17 items, and
+   * most sequences in mesh config hold one to three, kept for the whole compile.
+   */
+  const items: unknown[] = [];
+  let itemsTop = 0;
+  const pushItem = (item: unknown): void => {
+    items[itemsTop++] = item;
+  };
+  const takeItems = (from: number): unknown[] => {
+    const values = items.slice(from, itemsTop);
+    itemsTop = from;
+    return values;
+  };
+
   // Document boundaries: `---` at column 0 starts a document; content before the first one
   // is a document only if there is some.
   const docs: (FastDocument | null)[] = [];
@@ -175,7 +191,7 @@ function parseStream(text: string, maxDepth: number): FastFile {
 
   function sequence(ind: number, depth: number): unknown[] {
     if (depth > maxDepth) giveUp();
-    const values: unknown[] = [];
+    const from = itemsTop;
     const base = pendingTop;
     const offset = start[li]!;
     for (;;) {
@@ -187,20 +203,20 @@ function parseStream(text: string, maxDepth: number): FastFile {
       while (text.charCodeAt(q) === 32) q++;
       if (q >= lineEnd[li]! || text.charCodeAt(q) === 35 /* # */ || isSeqIndicator(q)) giveUp();
       if (text.charCodeAt(q) === 124 /* | */) {
-        values.push(literal(q, ind));
+        pushItem(literal(q, ind));
       } else if (mapKey(q, lineEnd[li]!) !== undefined) {
         indent[li] = q - lineStart[li]!;
         start[li] = q;
-        values.push(mapping(indent[li]!, depth + 1));
+        pushItem(mapping(indent[li]!, depth + 1));
       } else {
-        values.push(inline(q, depth + 1));
+        pushItem(inline(q, depth + 1));
         li++;
       }
       push3(-1, nodeOffset, nodeRecord);
     }
     nodeOffset = offset;
     nodeRecord = emit(0, base);
-    return values;
+    return takeItems(from);
   }
 
   /**
@@ -274,10 +290,9 @@ function parseStream(text: string, maxDepth: number): FastFile {
         if (c === 58 /* : */ && (k + 1 >= end || text.charCodeAt(k + 1) === 32)) giveUp();
       }
       while (e > p && text.charCodeAt(e - 1) === 32) e--;
-      const raw = text.slice(p, e);
       nodeOffset = p;
       nodeRecord = -1;
-      return resolvePlain(raw);
+      return plainValue(text, p, e);
     }
     while (text.charCodeAt(after) === 32) after++;
     if (after < end && !(text.charCodeAt(after) === 35 && text.charCodeAt(after - 1) === 32)) giveUp();
@@ -290,7 +305,7 @@ function parseStream(text: string, maxDepth: number): FastFile {
   }
 
   function flowSeq(p: number, end: number, depth: number): unknown[] {
-    const values: unknown[] = [];
+    const from = itemsTop;
     const base = pendingTop;
     let i = p + 1;
     for (;;) {
@@ -300,9 +315,9 @@ function parseStream(text: string, maxDepth: number): FastFile {
         nodeOffset = p;
         nodeRecord = emit(0, base);
         scanEnd = i + 1;
-        return values;
+        return takeItems(from);
       }
-      values.push(flowItem(i, end, depth + 1));
+      pushItem(flowItem(i, end, depth + 1));
       push3(-1, nodeOffset, nodeRecord);
       i = skipSpaces(text, scanEnd, end);
       const c = text.charCodeAt(i);
@@ -378,7 +393,7 @@ function parseStream(text: string, maxDepth: number): FastFile {
     nodeOffset = i;
     nodeRecord = -1;
     scanEnd = e;
-    return resolvePlain(text.slice(i, e));
+    return plainValue(text, i, e);
   }
 
   /** Where a plain scalar inside a flow collection ends (trailing spaces excluded): at `,` `]` `}` or a `:` + space/indicator. */
@@ -476,6 +491,27 @@ function plainKey(text: string, p: number, e: number): string {
   if (typeof key !== 'string') giveUp();
   if (len <= 64) KEY_CACHE[slot] = key;
   return key;
+}
+
+/**
+ * Recently seen short plain values that are strings (`v1`, `http`, `STATIC`, `ns-0`, `10s`):
+ * mesh config repeats a few of them hundreds of thousands of times, and a hit returns the one
+ * string already made instead of a new copy that every later collection would have to trace.
+ * Only strings shorter than 13 characters: V8 copies those when slicing, while a longer slice
+ * would point into (and keep alive) the whole text of the file it came from.
+ */
+const VALUE_CACHE: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+
+/** The plain scalar text[p, e) (non-empty), resolved. */
+function plainValue(text: string, p: number, e: number): unknown {
+  const len = e - p;
+  if (len >= 13) return resolvePlain(text.slice(p, e));
+  const slot = (len * 31 + text.charCodeAt(p) * 7 + text.charCodeAt(e - 1)) & 4095;
+  const hit = VALUE_CACHE[slot];
+  if (hit !== undefined && hit.length === len && text.startsWith(hit, p)) return hit;
+  const value = resolvePlain(text.slice(p, e));
+  if (typeof value === 'string') VALUE_CACHE[slot] = value;
+  return value;
 }
 
 function isDocMarker(text: string, a: number, b: number): boolean {

@@ -1,7 +1,7 @@
 // HTTP-level checks: header names/values, StringMatch, regexes (RE2), header operations,
 // retry conditions.
 import type { Headers, StringMatch } from '../schema/index.ts';
-import type { Path, RuleContext } from './context.ts';
+import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { checkRe2 } from './regex.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -38,44 +38,57 @@ export interface StringMatchRules {
   readonly allowPrefix?: boolean;
 }
 
-export function checkStringMatch(ctx: RuleContext, m: StringMatch, path: Path, rules: StringMatchRules = {}): void {
-  const set = (['exact', 'prefix', 'regex'] as const).filter((k) => m[k] !== undefined);
-  if (set.length > 1) ctx.report('ML3019', `set only one of exact, prefix, regex (found ${set.join(', ')})`, path);
-  else if (set.length === 0 && !rules.allowEmpty) ctx.report('ML3019', 'set one of exact, prefix, regex', path);
-  if (m.prefix !== undefined && rules.allowPrefix === false) ctx.report('ML3019', 'prefix is not supported here; use exact or regex', [...path, 'prefix']);
-  if (m.regex !== undefined) checkRegex(ctx, m.regex, [...path, 'regex']);
+const MATCH_KINDS = ['exact', 'prefix', 'regex'] as const;
+const NO_RULES: StringMatchRules = {};
+const HEADER_MATCH_RULES: StringMatchRules = { allowEmpty: true };
+
+export function checkStringMatch(ctx: RuleContext, m: StringMatch, path: Path, rules: StringMatchRules = NO_RULES): void {
+  const count = (m.exact !== undefined ? 1 : 0) + (m.prefix !== undefined ? 1 : 0) + (m.regex !== undefined ? 1 : 0);
+  if (count > 1) {
+    const set = MATCH_KINDS.filter((k) => m[k] !== undefined);
+    ctx.report('ML3019', `set only one of exact, prefix, regex (found ${set.join(', ')})`, path);
+  } else if (count === 0 && !rules.allowEmpty) ctx.report('ML3019', 'set one of exact, prefix, regex', path);
+  if (m.prefix !== undefined && rules.allowPrefix === false) ctx.report('ML3019', 'prefix is not supported here; use exact or regex', at(path, 'prefix'));
+  if (m.regex !== undefined) checkRegex(ctx, m.regex, at(path, 'regex'));
 }
 
 export function checkHeaderMatches(ctx: RuleContext, headers: Readonly<Record<string, StringMatch>> | undefined, path: Path): void {
   if (!headers) return;
-  for (const [name, m] of Object.entries(headers)) {
-    checkHeaderName(ctx, name, [...path, name], true);
-    checkStringMatch(ctx, m, [...path, name], { allowEmpty: true });
-    for (const k of ['exact', 'prefix'] as const) {
-      const v = m[k];
-      if (v !== undefined) checkHeaderValue(ctx, v, [...path, name, k]);
-    }
+  for (const name in headers) {
+    const m = headers[name]!;
+    const p = at(path, name);
+    checkHeaderName(ctx, name, p, true);
+    checkStringMatch(ctx, m, p, HEADER_MATCH_RULES);
+    if (m.exact !== undefined) checkHeaderValue(ctx, m.exact, at(p, 'exact'));
+    if (m.prefix !== undefined) checkHeaderValue(ctx, m.prefix, at(p, 'prefix'));
   }
 }
 
+const SIDES = ['request', 'response'] as const;
+const SET_ADD = ['set', 'add'] as const;
+
 export function checkHeaderOperations(ctx: RuleContext, headers: Headers | undefined, path: Path): void {
   if (!headers) return;
-  for (const side of ['request', 'response'] as const) {
+  for (const side of SIDES) {
     const ops = headers[side];
     if (!ops) continue;
-    for (const op of ['set', 'add'] as const) {
-      for (const [name, value] of Object.entries(ops[op] ?? {})) {
-        const p = [...path, side, op, name];
+    for (const op of SET_ADD) {
+      const values = ops[op];
+      for (const name in values) {
+        const value = values[name]!;
+        const p = at(path, side, op, name);
         if (name.startsWith(':')) ctx.report('ML3011', `pseudo-header "${name}" cannot be ${op === 'set' ? 'set' : 'added'}`, p);
         else checkHeaderName(ctx, name, p, false);
         checkHeaderValue(ctx, value, p);
       }
     }
-    (ops.remove ?? []).forEach((name, i) => {
-      const p = [...path, side, 'remove', i];
+    const remove = ops.remove ?? NONE;
+    for (let i = 0; i < remove.length; i++) {
+      const name = remove[i]!;
+      const p = at(path, side, 'remove', i);
       if (name.startsWith(':')) ctx.report('ML3011', `pseudo-header "${name}" cannot be removed`, p);
       else checkHeaderName(ctx, name, p, false);
-    });
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // addresses, names and labels. Each reports through the RuleContext and returns nothing.
 import { isIP } from 'node:net';
 import { DURATION_LIMIT_NS, DURATION_LIMIT_TEXT, parseDurationNs } from '../schema/duration.ts';
-import type { RuleContext, Path } from './context.ts';
+import { at, type Path, type RuleContext } from './context.ts';
 
 
 /**
@@ -57,27 +57,34 @@ export function checkRange(ctx: RuleContext, value: number | undefined, path: Pa
 /** IPv4/IPv6 address, optionally a CIDR block. */
 export function isIpOrCidr(value: string, allowCidr: boolean): boolean {
   const slash = value.indexOf('/');
-  if (slash < 0) return !surelyNotIp(value) && isIP(value) !== 0;
+  if (slash < 0) return ipFamily(value) !== 0;
   if (!allowCidr) return false;
-  const family = isIP(value.slice(0, slash));
+  const family = ipFamily(value.slice(0, slash));
   const bits = value.slice(slash + 1);
   if (family === 0 || !/^\d{1,3}$/.test(bits)) return false;
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 /**
- * Host names are checked for "is it an IP?" first, and node's isIP runs a very large IPv6
- * regex on every one: IPv4 holds only digits and dots and IPv6 always a colon, so a string
- * with neither shape is answered here.
+ * node's isIP, answered here for everything without a colon: this runs for every host and
+ * endpoint address of every resource, and isIP runs large regexes. IPv6 always has a colon;
+ * without one, only a dotted quad (node: four decimal parts 0-255, no leading zeros) is an IP.
  */
-function surelyNotIp(value: string): boolean {
-  let other = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 58 /* : */) return false;
-    if (!(c === 46 || (c >= 48 && c <= 57))) other = true;
+function ipFamily(value: string): number {
+  if (value.includes(':')) return isIP(value);
+  let parts = 0;
+  let start = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i < value.length ? value.charCodeAt(i) : 46;
+    if (c >= 48 && c <= 57) continue;
+    if (c !== 46 /* . */) return 0;
+    const len = i - start;
+    if (len === 0 || len > 3 || (len > 1 && value.charCodeAt(start) === 48)) return 0;
+    if (len === 3 && Number(value.slice(start, i)) > 255) return 0;
+    if (++parts > 4) return 0;
+    start = i + 1;
   }
-  return other;
+  return parts === 4 ? 4 : 0;
 }
 
 // The name checks below run for every name, label and subset of every resource: hand-written
@@ -131,29 +138,38 @@ export function checkLabels(ctx: RuleContext, labels: Readonly<Record<string, st
     const prefix = slash < 0 ? undefined : key.slice(0, slash);
     const name = slash < 0 ? key : key.slice(slash + 1);
     if ((prefix !== undefined && !isDnsSubdomain(prefix)) || name.length > 63 || !isLabelName(name)) {
-      ctx.report('ML3027', `label key "${key}" is not a valid label name`, [...path, key]);
+      ctx.report('ML3027', `label key "${key}" is not a valid label name`, at(path, key));
     } else if (value.length > 63 || (value !== '' && !isLabelName(value))) {
-      ctx.report('ML3027', `label value "${value}" is not valid (≤ 63 letters, digits, "-", "_", "."; starting and ending alphanumeric)`, [...path, key]);
+      ctx.report('ML3027', `label value "${value}" is not valid (≤ 63 letters, digits, "-", "_", "."; starting and ending alphanumeric)`, at(path, key));
     }
   }
 }
 
 export function checkExportTo(ctx: RuleContext, exportTo: readonly string[] | undefined, path: Path): void {
   if (!exportTo) return;
-  exportTo.forEach((entry, i) => {
+  for (let i = 0; i < exportTo.length; i++) {
+    const entry = exportTo[i]!;
     if (entry !== '.' && entry !== '*' && entry !== '~' && !isDnsLabel(entry)) {
-      ctx.report('ML3032', `"${entry}" is not ".", "*" or a namespace name`, [...path, i]);
+      ctx.report('ML3032', `"${entry}" is not ".", "*" or a namespace name`, at(path, i));
     }
-  });
+  }
   if (exportTo.includes('*') && exportTo.length > 1) ctx.report('ML3032', '"*" already exports everywhere; it cannot be combined with other entries', path);
 }
 
-/** Reports names that appear more than once (ML3023). */
-export function checkUniqueNames(ctx: RuleContext, names: readonly (string | undefined)[], path: (i: number) => Path, what: string): void {
-  const seen = new Set<string>();
-  names.forEach((name, i) => {
-    if (name === undefined || name === '') return;
-    if (seen.has(name)) ctx.report('ML3023', `${what} "${name}" is used more than once`, path(i));
-    seen.add(name);
-  });
+/**
+ * Reports names that appear more than once (ML3023). The lists are short (ports, subsets,
+ * servers), so each name is compared with the earlier ones rather than kept in a Set made
+ * for every resource.
+ */
+export function checkUniqueNames(ctx: RuleContext, items: readonly { readonly name?: string | undefined }[], path: (i: number) => Path, what: string): void {
+  for (let i = 1; i < items.length; i++) {
+    const name = items[i]!.name;
+    if (name === undefined || name === '') continue;
+    for (let j = 0; j < i; j++) {
+      if (items[j]!.name === name) {
+        ctx.report('ML3023', `${what} "${name}" is used more than once`, path(i));
+        break;
+      }
+    }
+  }
 }

@@ -1,23 +1,27 @@
 // DestinationRule rules: host, subsets (DNS-label names, unique), traffic policies.
 import type { LoadedDestinationRule } from '../parse/types.ts';
-import { checkHost } from './checks-hosts.ts';
+import { checkHost, type HostRules } from './checks-hosts.ts';
 import { checkExportTo, checkLabels, checkUniqueNames, isDnsLabel } from './checks-values.ts';
-import type { RuleContext } from './context.ts';
+import { at, NONE, type RuleContext } from './context.ts';
 import { checkTrafficPolicy } from './traffic-policy.ts';
+
+const HOST_RULES: HostRules = { allowStar: true, allowWildcard: true, allowIp: false };
+const SPEC = ['spec'];
 
 export function validateDestinationRule(ctx: RuleContext, dr: LoadedDestinationRule): void {
   const spec = dr.spec;
-  if (spec.host === '') ctx.report('ML3026', 'a DestinationRule needs a host', ['spec', 'host']);
-  else checkHost(ctx, spec.host, ['spec', 'host'], { allowStar: true, allowWildcard: true, allowIp: false });
-  checkExportTo(ctx, spec.exportTo, ['spec', 'exportTo']);
-  checkLabels(ctx, spec.workloadSelector?.matchLabels, ['spec', 'workloadSelector', 'matchLabels']);
-  checkTrafficPolicy(ctx, spec.trafficPolicy, ['spec', 'trafficPolicy']);
-  const subsets = spec.subsets ?? [];
-  subsets.forEach((s, i) => {
-    const p = ['spec', 'subsets', i];
-    if (!isDnsLabel(s.name)) ctx.report('ML3009', `subset name "${s.name}" is not a DNS-1123 label (lower-case letters, digits, "-")`, [...p, 'name']);
-    if (s.labels !== undefined) checkLabels(ctx, s.labels, [...p, 'labels']);
-    if (s.trafficPolicy !== undefined) checkTrafficPolicy(ctx, s.trafficPolicy, [...p, 'trafficPolicy']);
-  });
-  checkUniqueNames(ctx, subsets.map((s) => s.name), (i) => ['spec', 'subsets', i, 'name'], 'subset name');
+  if (spec.host === '') ctx.report('ML3026', 'a DestinationRule needs a host', at(SPEC, 'host'));
+  else checkHost(ctx, spec.host, at(SPEC, 'host'), HOST_RULES);
+  checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'));
+  checkLabels(ctx, spec.workloadSelector?.matchLabels, at(SPEC, 'workloadSelector', 'matchLabels'));
+  checkTrafficPolicy(ctx, spec.trafficPolicy, at(SPEC, 'trafficPolicy'));
+  const subsets = spec.subsets ?? NONE;
+  for (let i = 0; i < subsets.length; i++) {
+    const s = subsets[i]!;
+    const p = at(SPEC, 'subsets', i);
+    if (!isDnsLabel(s.name)) ctx.report('ML3009', `subset name "${s.name}" is not a DNS-1123 label (lower-case letters, digits, "-")`, at(p, 'name'));
+    if (s.labels !== undefined) checkLabels(ctx, s.labels, at(p, 'labels'));
+    if (s.trafficPolicy !== undefined) checkTrafficPolicy(ctx, s.trafficPolicy, at(p, 'trafficPolicy'));
+  }
+  checkUniqueNames(ctx, subsets, (i) => at(SPEC, 'subsets', i, 'name'), 'subset name');
 }

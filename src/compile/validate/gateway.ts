@@ -2,7 +2,7 @@
 import type { LoadedGateway } from '../parse/types.ts';
 import { checkGatewayHost } from './checks-hosts.ts';
 import { checkLabels, checkPort, checkUniqueNames } from './checks-values.ts';
-import type { RuleContext } from './context.ts';
+import { at, type RuleContext } from './context.ts';
 import { checkProtocol } from './ports.ts';
 
 const TLS_NOT_YET = new Set(['MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL']);
@@ -16,20 +16,20 @@ export function validateGateway(ctx: RuleContext, gw: LoadedGateway): void {
     const p = ['spec', 'servers', i];
     if (!server.port) ctx.report('ML3020', 'the server needs a port (number, protocol)', p);
     else {
-      if (server.port.number !== undefined) checkPort(ctx, server.port.number, [...p, 'port', 'number']);
-      if (server.port.targetPort !== undefined) checkPort(ctx, server.port.targetPort, [...p, 'port', 'targetPort']);
-      checkProtocol(ctx, server.port.protocol, [...p, 'port', 'protocol']);
+      if (server.port.number !== undefined) checkPort(ctx, server.port.number, at(p, 'port', 'number'));
+      if (server.port.targetPort !== undefined) checkPort(ctx, server.port.targetPort, at(p, 'port', 'targetPort'));
+      checkProtocol(ctx, server.port.protocol, at(p, 'port', 'protocol'));
       const protocol = server.port.protocol.toUpperCase();
       if ((protocol === 'HTTPS' || protocol === 'TLS') && !server.tls) {
-        ctx.report('ML3020', `a ${protocol} server needs tls settings`, [...p, 'port', 'protocol']);
+        ctx.report('ML3020', `a ${protocol} server needs tls settings`, at(p, 'port', 'protocol'));
       }
     }
     const hosts = server.hosts ?? [];
     if (hosts.length === 0) ctx.report('ML3020', 'the server needs at least one host', p);
-    hosts.forEach((h, j) => checkGatewayHost(ctx, h, [...p, 'hosts', j]));
+    hosts.forEach((h, j) => checkGatewayHost(ctx, h, at(p, 'hosts', j)));
     if (server.tls?.mode && TLS_NOT_YET.has(server.tls.mode)) {
-      ctx.report('ML3024', `TLS mode ${server.tls.mode} is not supported by meshlog yet`, [...p, 'tls', 'mode']);
+      ctx.report('ML3024', `TLS mode ${server.tls.mode} is not supported by meshlog yet`, at(p, 'tls', 'mode'));
     }
   });
-  checkUniqueNames(ctx, servers.map((s) => s.name), (i) => ['spec', 'servers', i, 'name'], 'server name');
+  checkUniqueNames(ctx, servers, (i) => ['spec', 'servers', i, 'name'], 'server name');
 }

@@ -11,6 +11,8 @@ import { validateMeshConfig } from './mesh-config.ts';
 import { validateServiceEntry } from './service-entry.ts';
 import { validateVirtualService } from './virtual-service.ts';
 
+const METADATA_LABELS = ['metadata', 'labels'];
+
 export function validateResource(resource: AnyLoaded): Diagnostic[] {
   const ctx = ruleContext(resource);
   checkMetadata(ctx, resource);
@@ -41,5 +43,5 @@ function checkMetadata(ctx: RuleContext, resource: AnyLoaded): void {
   const { name, namespace, labels } = resource.metadata;
   if (!isDnsSubdomain(name)) ctx.report('ML3025', `"${name}" is not a valid name (lower-case letters, digits, "-", "."; at most 253 characters)`, ['metadata', 'name']);
   if (!isDnsLabel(namespace)) ctx.report('ML3025', `"${namespace}" is not a valid namespace (DNS-1123 label)`, ['metadata', 'namespace']);
-  checkLabels(ctx, labels, ['metadata', 'labels']);
+  checkLabels(ctx, labels, METADATA_LABELS);
 }

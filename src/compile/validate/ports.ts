@@ -11,11 +11,16 @@ export function checkProtocol(ctx: RuleContext, protocol: string | undefined, pa
   }
 }
 
-export function checkUniquePorts(ctx: RuleContext, ports: readonly (number | undefined)[], path: (i: number) => Path): void {
-  const seen = new Set<number>();
-  ports.forEach((port, i) => {
-    if (port === undefined) return;
-    if (seen.has(port)) ctx.report('ML3034', `port ${port} is listed more than once`, path(i));
-    seen.add(port);
-  });
+/** Reports port numbers listed more than once (short lists: see checkUniqueNames). */
+export function checkUniquePorts(ctx: RuleContext, items: readonly { readonly number?: number | undefined }[], path: (i: number) => Path): void {
+  for (let i = 1; i < items.length; i++) {
+    const port = items[i]!.number;
+    if (port === undefined) continue;
+    for (let j = 0; j < i; j++) {
+      if (items[j]!.number === port) {
+        ctx.report('ML3034', `port ${port} is listed more than once`, path(i));
+        break;
+      }
+    }
+  }
 }

@@ -3,21 +3,25 @@
 import type { ClientTls, ConnectionPool, LoadBalancer, OutlierDetection, TrafficPolicy } from '../schema/index.ts';
 import { checkHeaderName } from './checks-http.ts';
 import { checkDuration, checkPercent, checkPort, checkRange } from './checks-values.ts';
-import type { Path, RuleContext } from './context.ts';
+import { at, type Path, type RuleContext } from './context.ts';
 
 /** Envoy's keepalive_time/keepalive_interval are uint32 seconds. */
 const KEEPALIVE_MAX_MS = 0xffffffff * 1000;
+const HTTP_LIMITS = ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'maxConcurrentStreams'] as const;
+const ERROR_COUNTS = ['consecutiveLocalOriginFailures', 'consecutiveGatewayErrors', 'consecutive5xxErrors', 'consecutiveErrors'] as const;
+const CLIENT_CERTIFICATE_FIELDS = ['clientCertificate', 'privateKey', 'credentialName'] as const;
 
 export function checkTrafficPolicy(ctx: RuleContext, tp: TrafficPolicy | undefined, path: Path): void {
   if (!tp) return;
   checkPolicyParts(ctx, tp, path);
+  if (tp.portLevelSettings === undefined) return;
   const seen = new Set<number>();
-  (tp.portLevelSettings ?? []).forEach((pls, i) => {
-    const p = [...path, 'portLevelSettings', i];
+  tp.portLevelSettings.forEach((pls, i) => {
+    const p = at(path, 'portLevelSettings', i);
     const port = pls.port?.number;
     if (port === undefined) ctx.report('ML3017', 'a portLevelSettings entry needs port.number', p);
-    if (port !== undefined) checkPort(ctx, port, [...p, 'port', 'number']);
-    if (port !== undefined && seen.has(port)) ctx.report('ML3034', `port ${port} has more than one portLevelSettings entry`, [...p, 'port', 'number']);
+    if (port !== undefined) checkPort(ctx, port, at(p, 'port', 'number'));
+    if (port !== undefined && seen.has(port)) ctx.report('ML3034', `port ${port} has more than one portLevelSettings entry`, at(p, 'port', 'number'));
     if (port !== undefined) seen.add(port);
     checkPolicyParts(ctx, pls, p);
   });
@@ -28,37 +32,37 @@ function checkPolicyParts(
   tp: { loadBalancer?: LoadBalancer; connectionPool?: ConnectionPool; outlierDetection?: OutlierDetection; tls?: ClientTls },
   path: Path,
 ): void {
-  if (tp.loadBalancer) checkLoadBalancer(ctx, tp.loadBalancer, [...path, 'loadBalancer']);
-  if (tp.connectionPool) checkConnectionPool(ctx, tp.connectionPool, [...path, 'connectionPool']);
-  if (tp.outlierDetection) checkOutlierDetection(ctx, tp.outlierDetection, [...path, 'outlierDetection']);
-  if (tp.tls) checkClientTls(ctx, tp.tls, [...path, 'tls']);
+  if (tp.loadBalancer) checkLoadBalancer(ctx, tp.loadBalancer, at(path, 'loadBalancer'));
+  if (tp.connectionPool) checkConnectionPool(ctx, tp.connectionPool, at(path, 'connectionPool'));
+  if (tp.outlierDetection) checkOutlierDetection(ctx, tp.outlierDetection, at(path, 'outlierDetection'));
+  if (tp.tls) checkClientTls(ctx, tp.tls, at(path, 'tls'));
 }
 
 function checkLoadBalancer(ctx: RuleContext, lb: LoadBalancer, path: Path): void {
-  if (lb.simple !== undefined && lb.consistentHash) ctx.report('ML3030', 'set simple or consistentHash, not both', [...path, 'consistentHash']);
-  if (lb.simple === 'LEAST_CONN') ctx.report('ML3028', 'LEAST_CONN is deprecated; use LEAST_REQUEST', [...path, 'simple']);
+  if (lb.simple !== undefined && lb.consistentHash) ctx.report('ML3030', 'set simple or consistentHash, not both', at(path, 'consistentHash'));
+  if (lb.simple === 'LEAST_CONN') ctx.report('ML3028', 'LEAST_CONN is deprecated; use LEAST_REQUEST', at(path, 'simple'));
   const ch = lb.consistentHash;
   if (!ch) return;
-  const p = [...path, 'consistentHash'];
+  const p = at(path, 'consistentHash');
   const keys = (['httpHeaderName', 'httpCookie', 'useSourceIp', 'httpQueryParameterName'] as const).filter((k) => ch[k] !== undefined && ch[k] !== false);
   if (keys.length !== 1) {
     ctx.report('ML3030', `set exactly one hash key of httpHeaderName, httpCookie, useSourceIp, httpQueryParameterName (found ${keys.length === 0 ? 'none' : keys.join(', ')})`, p);
   }
-  if (ch.httpHeaderName !== undefined) checkHeaderName(ctx, ch.httpHeaderName, [...p, 'httpHeaderName'], false);
+  if (ch.httpHeaderName !== undefined) checkHeaderName(ctx, ch.httpHeaderName, at(p, 'httpHeaderName'), false);
   if (ch.httpCookie) {
-    if (ch.httpCookie.name === '') ctx.report('ML3039', 'the cookie name is empty', [...p, 'httpCookie', 'name']);
-    if (ch.httpCookie.ttl !== undefined) checkDuration(ctx, ch.httpCookie.ttl, [...p, 'httpCookie', 'ttl'], 0);
+    if (ch.httpCookie.name === '') ctx.report('ML3039', 'the cookie name is empty', at(p, 'httpCookie', 'name'));
+    if (ch.httpCookie.ttl !== undefined) checkDuration(ctx, ch.httpCookie.ttl, at(p, 'httpCookie', 'ttl'), 0);
   }
-  if (ch.ringHash && ch.maglev) ctx.report('ML3030', 'set ringHash or maglev, not both', [...p, 'maglev']);
+  if (ch.ringHash && ch.maglev) ctx.report('ML3030', 'set ringHash or maglev, not both', at(p, 'maglev'));
   if (ch.minimumRingSize !== undefined) {
-    if (ch.ringHash || ch.maglev) ctx.report('ML3030', 'minimumRingSize (deprecated) cannot be combined with ringHash or maglev', [...p, 'minimumRingSize']);
-    else ctx.report('ML3028', 'minimumRingSize is deprecated; use ringHash.minimumRingSize', [...p, 'minimumRingSize']);
+    if (ch.ringHash || ch.maglev) ctx.report('ML3030', 'minimumRingSize (deprecated) cannot be combined with ringHash or maglev', at(p, 'minimumRingSize'));
+    else ctx.report('ML3028', 'minimumRingSize is deprecated; use ringHash.minimumRingSize', at(p, 'minimumRingSize'));
   }
-  if (ch.minimumRingSize !== undefined) checkRange(ctx, ch.minimumRingSize, [...p, 'minimumRingSize'], 1, 8_388_608);
-  if (ch.ringHash?.minimumRingSize !== undefined) checkRange(ctx, ch.ringHash?.minimumRingSize, [...p, 'ringHash', 'minimumRingSize'], 1, 8_388_608);
+  if (ch.minimumRingSize !== undefined) checkRange(ctx, ch.minimumRingSize, at(p, 'minimumRingSize'), 1, 8_388_608);
+  if (ch.ringHash?.minimumRingSize !== undefined) checkRange(ctx, ch.ringHash?.minimumRingSize, at(p, 'ringHash', 'minimumRingSize'), 1, 8_388_608);
   // Envoy requires Maglev's table size to be a prime number.
   const table = ch.maglev?.tableSize;
-  if (table !== undefined && !isPrime(table)) ctx.report('ML3031', `maglev tableSize ${table} must be a prime number (e.g. 65537)`, [...p, 'maglev', 'tableSize']);
+  if (table !== undefined && !isPrime(table)) ctx.report('ML3031', `maglev tableSize ${table} must be a prime number (e.g. 65537)`, at(p, 'maglev', 'tableSize'));
 }
 
 function isPrime(n: number): boolean {
@@ -70,45 +74,45 @@ function isPrime(n: number): boolean {
 function checkConnectionPool(ctx: RuleContext, cp: ConnectionPool, path: Path): void {
   const tcp = cp.tcp;
   if (tcp) {
-    const p = [...path, 'tcp'];
-    if (tcp.maxConnections !== undefined) checkRange(ctx, tcp.maxConnections, [...p, 'maxConnections'], 0);
-    if (tcp.connectTimeout !== undefined) checkDuration(ctx, tcp.connectTimeout, [...p, 'connectTimeout']);
-    if (tcp.maxConnectionDuration !== undefined) checkDuration(ctx, tcp.maxConnectionDuration, [...p, 'maxConnectionDuration']);
-    if (tcp.idleTimeout !== undefined) checkDuration(ctx, tcp.idleTimeout, [...p, 'idleTimeout']);
+    const p = at(path, 'tcp');
+    if (tcp.maxConnections !== undefined) checkRange(ctx, tcp.maxConnections, at(p, 'maxConnections'), 0);
+    if (tcp.connectTimeout !== undefined) checkDuration(ctx, tcp.connectTimeout, at(p, 'connectTimeout'));
+    if (tcp.maxConnectionDuration !== undefined) checkDuration(ctx, tcp.maxConnectionDuration, at(p, 'maxConnectionDuration'));
+    if (tcp.idleTimeout !== undefined) checkDuration(ctx, tcp.idleTimeout, at(p, 'idleTimeout'));
     if (tcp.tcpKeepalive) {
-      const k = [...p, 'tcpKeepalive'];
-      if (tcp.tcpKeepalive.probes !== undefined) checkRange(ctx, tcp.tcpKeepalive.probes, [...k, 'probes'], 0);
+      const k = at(p, 'tcpKeepalive');
+      if (tcp.tcpKeepalive.probes !== undefined) checkRange(ctx, tcp.tcpKeepalive.probes, at(k, 'probes'), 0);
       // Envoy counts keepalive time and interval in whole seconds, as a uint32.
-      if (tcp.tcpKeepalive.time !== undefined) checkDuration(ctx, tcp.tcpKeepalive.time, [...k, 'time'], 1000, KEEPALIVE_MAX_MS);
-      if (tcp.tcpKeepalive.interval !== undefined) checkDuration(ctx, tcp.tcpKeepalive.interval, [...k, 'interval'], 1000, KEEPALIVE_MAX_MS);
+      if (tcp.tcpKeepalive.time !== undefined) checkDuration(ctx, tcp.tcpKeepalive.time, at(k, 'time'), 1000, KEEPALIVE_MAX_MS);
+      if (tcp.tcpKeepalive.interval !== undefined) checkDuration(ctx, tcp.tcpKeepalive.interval, at(k, 'interval'), 1000, KEEPALIVE_MAX_MS);
     }
   }
   const http = cp.http;
   if (http) {
-    const p = [...path, 'http'];
-    for (const key of ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'maxConcurrentStreams'] as const) {
-      if (http[key] !== undefined) checkRange(ctx, http[key], [...p, key], 0, 0x7fffffff);
+    const p = at(path, 'http');
+    for (const key of HTTP_LIMITS) {
+      if (http[key] !== undefined) checkRange(ctx, http[key], at(p, key), 0, 0x7fffffff);
     }
-    if (http.idleTimeout !== undefined) checkDuration(ctx, http.idleTimeout, [...p, 'idleTimeout']);
+    if (http.idleTimeout !== undefined) checkDuration(ctx, http.idleTimeout, at(p, 'idleTimeout'));
   }
 }
 
 function checkOutlierDetection(ctx: RuleContext, od: OutlierDetection, path: Path): void {
-  for (const key of ['consecutiveLocalOriginFailures', 'consecutiveGatewayErrors', 'consecutive5xxErrors', 'consecutiveErrors'] as const) {
-    if (od[key] !== undefined) checkRange(ctx, od[key], [...path, key], 0, 0x7fffffff);
+  for (const key of ERROR_COUNTS) {
+    if (od[key] !== undefined) checkRange(ctx, od[key], at(path, key), 0, 0x7fffffff);
   }
-  if (od.consecutiveErrors !== undefined) ctx.report('ML3028', 'consecutiveErrors is deprecated; use consecutive5xxErrors', [...path, 'consecutiveErrors']);
-  if (od.interval !== undefined) checkDuration(ctx, od.interval, [...path, 'interval']);
-  if (od.baseEjectionTime !== undefined) checkDuration(ctx, od.baseEjectionTime, [...path, 'baseEjectionTime']);
-  if (od.maxEjectionPercent !== undefined) checkPercent(ctx, od.maxEjectionPercent, [...path, 'maxEjectionPercent']);
-  if (od.minHealthPercent !== undefined) checkPercent(ctx, od.minHealthPercent, [...path, 'minHealthPercent']);
+  if (od.consecutiveErrors !== undefined) ctx.report('ML3028', 'consecutiveErrors is deprecated; use consecutive5xxErrors', at(path, 'consecutiveErrors'));
+  if (od.interval !== undefined) checkDuration(ctx, od.interval, at(path, 'interval'));
+  if (od.baseEjectionTime !== undefined) checkDuration(ctx, od.baseEjectionTime, at(path, 'baseEjectionTime'));
+  if (od.maxEjectionPercent !== undefined) checkPercent(ctx, od.maxEjectionPercent, at(path, 'maxEjectionPercent'));
+  if (od.minHealthPercent !== undefined) checkPercent(ctx, od.minHealthPercent, at(path, 'minHealthPercent'));
 }
 
 function checkClientTls(ctx: RuleContext, tls: ClientTls, path: Path): void {
   if (tls.mode === 'MUTUAL' || tls.mode === 'ISTIO_MUTUAL') {
-    ctx.report('ML3024', `TLS mode ${tls.mode} is not supported by meshlog yet (DISABLE and SIMPLE are)`, [...path, 'mode']);
+    ctx.report('ML3024', `TLS mode ${tls.mode} is not supported by meshlog yet (DISABLE and SIMPLE are)`, at(path, 'mode'));
   }
-  for (const key of ['clientCertificate', 'privateKey', 'credentialName'] as const) {
-    if (tls[key] !== undefined) ctx.report('ML3024', `${key} (client certificates) is not supported by meshlog yet`, [...path, key]);
+  for (const key of CLIENT_CERTIFICATE_FIELDS) {
+    if (tls[key] !== undefined) ctx.report('ML3024', `${key} (client certificates) is not supported by meshlog yet`, at(path, key));
   }
 }

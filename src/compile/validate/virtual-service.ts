@@ -1,30 +1,32 @@
 // VirtualService rules (Istio's documented validation), top level. Per-rule checks live in
 // http-route.ts.
 import type { LoadedVirtualService } from '../parse/types.ts';
-import { checkGatewayRef, checkHost } from './checks-hosts.ts';
+import { checkGatewayRef, checkHost, type HostRules } from './checks-hosts.ts';
 import { checkExportTo } from './checks-values.ts';
-import type { RuleContext } from './context.ts';
+import { at, NONE, type RuleContext } from './context.ts';
 import { checkHttpRoute } from './http-route.ts';
+
+// Istio: "*" would capture every service's traffic on sidecars, so only gateways may use it.
+const MESH_HOSTS: HostRules = { allowStar: false, allowWildcard: true, allowIp: true };
+const GATEWAY_HOSTS: HostRules = { allowStar: true, allowWildcard: true, allowIp: true };
+const SPEC = ['spec'];
 
 export function validateVirtualService(ctx: RuleContext, vs: LoadedVirtualService): void {
   const spec = vs.spec;
-  const gateways = spec.gateways ?? [];
+  const gateways: readonly string[] = spec.gateways ?? NONE;
   const boundToMesh = gateways.length === 0 || gateways.includes('mesh');
-  const hosts = spec.hosts ?? [];
-  if (hosts.length === 0) ctx.report('ML3026', 'a VirtualService needs at least one host', ['spec', 'hosts']);
-  hosts.forEach((host, i) => {
-    // Istio: "*" would capture every service's traffic on sidecars, so only gateways may use it.
-    checkHost(ctx, host, ['spec', 'hosts', i], { allowStar: !boundToMesh, allowWildcard: true, allowIp: true });
-  });
-  gateways.forEach((ref, i) => checkGatewayRef(ctx, ref, ['spec', 'gateways', i]));
-  checkExportTo(ctx, spec.exportTo, ['spec', 'exportTo']);
+  const hosts = spec.hosts ?? NONE;
+  if (hosts.length === 0) ctx.report('ML3026', 'a VirtualService needs at least one host', at(SPEC, 'hosts'));
+  const hostRules = boundToMesh ? MESH_HOSTS : GATEWAY_HOSTS;
+  for (let i = 0; i < hosts.length; i++) checkHost(ctx, hosts[i]!, at(SPEC, 'hosts', i), hostRules);
+  for (let i = 0; i < gateways.length; i++) checkGatewayRef(ctx, gateways[i]!, at(SPEC, 'gateways', i));
+  checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'));
 
-  for (const key of ['tcp', 'tls'] as const) {
-    if ((spec[key]?.length ?? 0) > 0) ctx.report('ML3024', `${key} routes are not supported by meshlog yet; only http routes are compiled`, ['spec', key]);
-  }
-  const http = spec.http ?? [];
-  if (http.length === 0 && (spec.tcp?.length ?? 0) === 0 && (spec.tls?.length ?? 0) === 0) {
-    ctx.report('ML3002', 'the VirtualService has no http routes', ['spec']);
-  }
-  http.forEach((rule, i) => checkHttpRoute(ctx, rule, ['spec', 'http', i]));
+  const tcp = spec.tcp?.length ?? 0;
+  const tls = spec.tls?.length ?? 0;
+  if (tcp > 0) ctx.report('ML3024', 'tcp routes are not supported by meshlog yet; only http routes are compiled', at(SPEC, 'tcp'));
+  if (tls > 0) ctx.report('ML3024', 'tls routes are not supported by meshlog yet; only http routes are compiled', at(SPEC, 'tls'));
+  const http = spec.http ?? NONE;
+  if (http.length === 0 && tcp === 0 && tls === 0) ctx.report('ML3002', 'the VirtualService has no http routes', SPEC);
+  for (let i = 0; i < http.length; i++) checkHttpRoute(ctx, http[i]!, at(SPEC, 'http', i));
 }

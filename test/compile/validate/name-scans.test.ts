@@ -9,6 +9,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 
+const pickOne = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
 function strings(count: number): string[] {
   const r = prng(31);
   const alphabet = ['a', 'z', 'A', 'Z', '0', '9', '-', '.', '_', ':', '/', ' ', 'é', '\n', 'f', '1', '2', '5'];
@@ -29,5 +31,12 @@ describe('name scans', () => {
 
   it('answer IP questions as node does', () => {
     for (const s of strings(20000)) expect(isIpOrCidr(s, false), JSON.stringify(s)).toBe(isIP(s) !== 0 && !s.includes('/'));
+    // Dotted quads and near misses (leading zeros, parts over 255, too few or many parts).
+    const r = prng(7);
+    const part = () => pickOne(r, ['0', '1', '9', '10', '01', '00', '99', '100', '199', '200', '249', '250', '255', '256', '300', '999', '1000', '', 'a', ' 1']);
+    for (let i = 0; i < 20000; i++) {
+      const s = Array.from({ length: 2 + Math.floor(r() * 4) }, part).join('.');
+      expect(isIpOrCidr(s, false), JSON.stringify(s)).toBe(isIP(s) !== 0);
+    }
   });
 });

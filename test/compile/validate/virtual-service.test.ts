@@ -46,6 +46,21 @@ describe('VirtualService rules', () => {
 `))).toEqual(['ML3001 spec.http[0].redirect@9', 'ML3002 spec.http[1]@10', 'ML3002 spec.http[2]@11']);
   });
 
+  it('names the exact field of problems deep inside a rule', () => {
+    expect(check(rule(`  - route:
+    - destination: {host: a}
+      headers: {request: {set: {":path": /x}}, response: {remove: [ok, "bad h"]}}
+    mirrors: [{destination: {host: m}, percentage: {value: 101}}]
+    match: [{headers: {x-a: {exact: "a\\u0001"}}, queryParams: {q: {prefix: a}}}]
+`))).toEqual([
+      'ML3012 spec.http[0].match[0].headers.x-a.exact@12',
+      'ML3019 spec.http[0].match[0].queryParams.q.prefix@12',
+      'ML3011 spec.http[0].route[0].headers.request.set[":path"]@10',
+      'ML3011 spec.http[0].route[0].headers.response.remove[1]@10',
+      'ML3005 spec.http[0].mirrors[0].percentage.value@11',
+    ]);
+  });
+
   it('weights: whole numbers ≥ 0, not all zero when several', () => {
     expect(check(rule(`  - route:
     - {destination: {host: a}, weight: -1}
