@@ -73,7 +73,7 @@ export function loadFile(file: SourceFile, options: LoadFileOptions): FileLoad {
     diagnostics.push(decoded.diagnostic);
     return { diagnostics, meshDocs, slots, documents: 0, overBudget: false, assumed };
   }
-  const parsed = parseYamlFile(file.path, decoded.text, options.budget);
+  const parsed = parseYamlFile(file.path, decoded.text, options.budget, { reread: () => textAgain(file) });
   for (const d of parsed.diagnostics) diagnostics.push(d);
   let left = options.budget - parsed.documentCount;
   let overBudget = parsed.overBudget;
@@ -112,6 +112,13 @@ export function loadFile(file: SourceFile, options: LoadFileOptions): FileLoad {
   return { diagnostics, meshDocs, slots, documents: options.budget - left, overBudget, assumed };
 }
 
+/** A file's text, decoded again from its bytes (they decoded once, so they do again). */
+export function textAgain(file: SourceFile): string {
+  const decoded = decodeSourceFile(file);
+  if (!decoded.ok) throw new Error(`${file.path} no longer decodes`);
+  return decoded.text;
+}
+
 /** metadata.namespace when the document sets it (a non-empty string), as toLoaded reads it. */
 function explicitNamespace(raw: Record<string, unknown>): string | undefined {
   const ns = ((raw.metadata ?? {}) as Record<string, unknown>).namespace;
@@ -126,7 +133,7 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
     diagnostics.push(diagnostic('ML1010', `document ${doc.docIndex + 1} has no string ${missing}`, { ...at([missing]), field: missing }));
     return undefined;
   }
-  const c = classify(apiVersion, kind);
+  const c = classifyRemembered(apiVersion, kind);
   if (c.action === 'skip') {
     diagnostics.push(diagnostic('ML1014', c.message, at(['kind'])));
     return undefined;
@@ -141,6 +148,20 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
     return undefined;
   }
   return c.kind;
+}
+
+const CLASSIFIED = new Map<string, ReturnType<typeof classify>>();
+
+/** classify, remembered per apiVersion and kind (a repository uses a handful of pairs). */
+function classifyRemembered(apiVersion: string, kind: string): ReturnType<typeof classify> {
+  const key = `${apiVersion}\n${kind}`;
+  let c = CLASSIFIED.get(key);
+  if (c === undefined) {
+    c = classify(apiVersion, kind);
+    // Bounded: hostile input may invent a new kind per document.
+    if (CLASSIFIED.size < 256) CLASSIFIED.set(key, c);
+  }
+  return c;
 }
 
 /**

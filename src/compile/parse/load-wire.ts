@@ -9,9 +9,8 @@
 // parser state), or a .nan/.inf scalar (JSON has no NaN or Infinity).
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
-import { decodeSourceFile } from './decode-file.ts';
 import type { FastPositions } from './fast-positions.ts';
-import type { FileLoad, Slot } from './load-file.ts';
+import { textAgain, type FileLoad, type Slot } from './load-file.ts';
 import type { AnyLoaded } from './types.ts';
 import { fastLocators } from './yaml-documents.ts';
 
@@ -107,7 +106,7 @@ export function loadsFromMessage(message: ChunkMessage, fileOf: (index: number) 
   for (const wire of files) {
     const source = fileOf(wire.i);
     const records = message.records.subarray(at, (at += wire.r));
-    const locatorAt = fastLocators(() => ({ records, keys: wire.k, text: textOf(source) }));
+    const locatorAt = fastLocators(() => ({ records, keys: wire.k, text: textAgain(source) }));
     const slots: Slot[] = wire.s.map((s) => {
       if (s.r === null) return { resource: undefined, diagnostics: s.d };
       // The locator goes where the worker's resource had it: last, as the loader builds it.
@@ -117,13 +116,6 @@ export function loadsFromMessage(message: ChunkMessage, fileOf: (index: number) 
     out.set(wire.i, { diagnostics: wire.d, meshDocs: [], slots, documents: wire.n, overBudget: false, assumed: wire.a });
   }
   return out;
-}
-
-function textOf(file: SourceFile): string {
-  const decoded = decodeSourceFile(file);
-  // The worker decoded these same bytes without error.
-  if (!decoded.ok) throw new Error(`load worker: ${file.path} no longer decodes`);
-  return decoded.text;
 }
 
 /** YAML 1.2's spellings of NaN and the infinities (a sign before `.inf` changes nothing here). */
