@@ -9,6 +9,8 @@ import { lastParallelLoad, type ParallelLoadStats } from '../../../src/compile/p
 import { loadResources, type LoadResult } from '../../../src/compile/parse/load-resources.ts';
 import type { SourceFile } from '../../../src/ingest/source-bundle.ts';
 import { serviceYaml } from '../../../bench/compile/generate.ts';
+import { loadFile } from '../../../src/compile/parse/load-file.ts';
+import { WARM_UP_SAMPLE } from '../../../src/compile/parse/warm-up.ts';
 import { files } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -131,5 +133,16 @@ describe('loading on two threads', () => {
     const inOrder = loadResources(input, { parallel: false });
     expect(inOrder.diagnostics[0]!.code).toBe('ML1007');
     expect(observable(loadResources(input, { parallel: { chunkBytes: 1 } }))).toEqual(observable(inOrder));
+  });
+
+  it("the worker's warm-up sample is valid YAML of the fast subset, so it warms the paths real files take", () => {
+    const load = loadFile(files({ 'warm-up.yaml': WARM_UP_SAMPLE })[0]!, { budget: 100, assumedNamespace: 'default', keepDocs: true });
+    expect(load.diagnostics).toEqual([]);
+    expect(load.slots.map((s) => [s.resource?.kind, s.diagnostics.length, s.doc?.fast !== undefined])).toEqual([
+      ['Service', 0, true],
+      ['ServiceEntry', 0, true],
+      ['DestinationRule', 0, true],
+      ['VirtualService', 0, true],
+    ]);
   });
 });
