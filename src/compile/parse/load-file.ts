@@ -73,7 +73,7 @@ export function loadFile(file: SourceFile, options: LoadFileOptions): FileLoad {
     diagnostics.push(decoded.diagnostic);
     return { diagnostics, meshDocs, slots, documents: 0, overBudget: false, assumed };
   }
-  const parsed = parseYamlFile(file.path, decoded.text, options.budget, { reread: () => textAgain(file) });
+  const parsed = parseYamlFile(file.path, decoded.text, options.budget);
   for (const d of parsed.diagnostics) diagnostics.push(d);
   let left = options.budget - parsed.documentCount;
   let overBudget = parsed.overBudget;

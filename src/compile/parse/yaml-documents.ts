@@ -49,20 +49,10 @@ export interface YamlFileResult {
 
 const ERROR_CODES: Record<string, string> = { DUPLICATE_KEY: 'ML1002', TAB_AS_INDENT: 'ML1003' };
 
-export interface ParseOptions {
-  /** False forces the full parser (the differential test compares both paths). */
-  readonly fast?: boolean;
-  /**
-   * The file's text again, for the fast path's locators: given this, they hold the position
-   * tables but not the text, and get it back only if a line is ever asked for (for a valid
-   * document that is rare, and a 10,000-file repository's text is 15 MB kept for nothing).
-   */
-  readonly reread?: () => string;
-}
-
-export function parseYamlFile(file: string, text: string, documentBudget: number, options: ParseOptions = {}): YamlFileResult {
+/** `fast: false` forces the full parser (the differential test compares both paths). */
+export function parseYamlFile(file: string, text: string, documentBudget: number, options: { fast?: boolean } = {}): YamlFileResult {
   // The fast path is linear and depth-bounded itself; only the full parser needs the pre-scan.
-  const fast = options.fast === false ? undefined : fastDocuments(text, documentBudget, options.reread);
+  const fast = options.fast === false ? undefined : fastDocuments(text, documentBudget);
   if (fast) return fast;
   const tooDeep = prescanDepth(text, LIMITS.maxPrescanDepth);
   if (tooDeep >= 0) {
@@ -218,7 +208,7 @@ function textLineColumn(text: string, offset: number): { line: number; column: n
  * are all mappings (or empty). Anything else returns undefined and goes through the full
  * parser, which produces the diagnostics.
  */
-function fastDocuments(text: string, documentBudget: number, reread: (() => string) | undefined): YamlFileResult | undefined {
+function fastDocuments(text: string, documentBudget: number): YamlFileResult | undefined {
   const parsed = fastParseYaml(text, LIMITS.maxDepth);
   if (!parsed || parsed.documents.length > documentBudget) return undefined;
   const documents: YamlDocument[] = [];
@@ -226,7 +216,7 @@ function fastDocuments(text: string, documentBudget: number, reread: (() => stri
   // keep their locator for the whole compile, and the raw YAML values (the schema made
   // its own copy) would otherwise stay on the heap with them.
   const positions = parsed.positions;
-  const locatorAt = reread ? fastLocators(tablesWithText(positions.records, positions.keys, reread)) : fastLocators(() => positions);
+  const locatorAt = fastLocators(() => positions);
   for (const [docIndex, doc] of parsed.documents.entries()) {
     if (doc === null) continue;
     const value = doc.value;
@@ -268,11 +258,6 @@ export function fastLocators(positions: () => FastPositions): (offset: number, r
       return position(fastLocate(tables, at, path));
     };
   };
-}
-
-/** Position tables whose text is fetched on demand (a closure over the tables only, not the text). */
-function tablesWithText(records: Int32Array, keys: readonly string[], text: () => string): () => FastPositions {
-  return () => ({ records, keys, text: text() });
 }
 
 function computeLineStarts(text: string): number[] {
