@@ -3,11 +3,19 @@
 // small integers per view, and sorting the names once for the whole compile, keeps a view's
 // cost to a few array writes per service. A view that references every cluster gets the one
 // shared sorted name list (the same array object in every such view).
+//
+// Clusters are found by (host, port, subset), not by name: host strings come from the registry
+// and the resolver's memo, so looking one up hashes nothing new, while a name would be a fresh
+// string to build and hash on every one of the ~100,000 lookups of a large mesh. Each cluster's
+// name is built once, when it is first seen, and every route naming it shares that string.
 import type { ClusterRef } from './from-virtual-service.ts';
+import { clusterName } from './names.ts';
 
 export interface ClusterCatalog {
-  /** The id of cluster `name`, registering `ref` the first time the name is seen. */
-  id(name: string, ref: ClusterRef): number;
+  /** The id of cluster (host, port, subset), registering it the first time it is seen. */
+  id(host: string, port: number, subset: string): number;
+  /** The name of a registered cluster (`outbound|<port>|<subset>|<host>`). */
+  name(id: number): string;
   /** A fresh collector for one view's clusters. */
   collector(): ClusterCollector;
   /** Registered names in code-unit order, with their refs; call once every view is built. */
@@ -27,7 +35,9 @@ export interface SortedClusters {
 }
 
 export function clusterCatalog(): ClusterCatalog {
-  const ids = new Map<string, number>();
+  // host → ids of its clusters: a host has a port or two and a few subsets, so a scan of
+  // its own short list finds one without a compound key.
+  const byHost = new Map<string, number[]>();
   const names: string[] = [];
   const refs: ClusterRef[] = [];
   // stamp[id] = number of the last collector that added id: dedup without a Set per view.
@@ -35,17 +45,23 @@ export function clusterCatalog(): ClusterCatalog {
   const members = new WeakMap<ClusterCollector, number[]>();
   let collectors = 0;
   return {
-    id(name, ref) {
-      let id = ids.get(name);
-      if (id === undefined) {
-        id = names.length;
-        ids.set(name, id);
-        names.push(name);
-        refs.push(ref);
-        stamp.push(0);
+    id(host, port, subset) {
+      const ids = byHost.get(host);
+      if (ids) {
+        for (const id of ids) {
+          const ref = refs[id]!;
+          if (ref.port === port && ref.subset === subset) return id;
+        }
       }
+      const id = names.length;
+      if (ids) ids.push(id);
+      else byHost.set(host, [id]); // a literal: most hosts keep one or two ids (exact.ts)
+      names.push(clusterName(host, port, subset));
+      refs.push({ host, port, subset });
+      stamp.push(0);
       return id;
     },
+    name: (id) => names[id]!,
     collector() {
       const mark = ++collectors;
       const list: number[] = [];
@@ -65,7 +81,11 @@ export function clusterCatalog(): ClusterCatalog {
       return collector;
     },
     sorted() {
-      const order = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+      const order = names.map((_, i) => i).sort((a, b) => {
+        const x = names[a]!;
+        const y = names[b]!;
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
       const rank = new Array<number>(names.length);
       order.forEach((id, r) => (rank[id] = r));
       const sortedNames = order.map((id) => names[id]!);

@@ -45,18 +45,17 @@ export function clusterPolicies(): ClusterPolicies {
       const tls = groups.tls ? once(groups.tls, toUpstreamTls) : undefined;
       const tcpTimeout = groups.connectionPool?.tcp?.connectTimeout;
       const connectTimeoutMs = tcpTimeout !== undefined ? durationToWholeMs(tcpTimeout) : undefined;
-      policy = {
-        groups,
-        ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
-        loadBalancer: lb,
-        ...(connectionPool ? { connectionPool } : {}),
-        ...(outlierDetection ? { outlierDetection } : {}),
-        ...(tls ? { tls } : {}),
-      };
-      byPort.set(port, policy);
+      const built: Mutable<ClusterPolicy> = { groups, loadBalancer: lb }; // field by field: no spreads
+      if (connectTimeoutMs !== undefined) built.connectTimeoutMs = connectTimeoutMs;
+      if (connectionPool) built.connectionPool = connectionPool;
+      if (outlierDetection) built.outlierDetection = outlierDetection;
+      if (tls) built.tls = tls;
+      byPort.set(port, (policy = built));
     }
     return policy;
   };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const DEFAULT_LB: IrLoadBalancer = Object.freeze(toLoadBalancer(undefined));

@@ -6,12 +6,14 @@
 // Clusters carry no `source`: nothing reads it, and locating a YAML node per cluster was a
 // measurable share of compiling 10,000 services.
 import type { IrCluster, IrEndpoint, IrEndpointSet } from '../ir/types.ts';
+import type { ClusterCatalog } from './cluster-catalog.ts';
 import { clusterPolicies, type ClusterPolicies } from './cluster-policy.ts';
+import { exact } from './exact.ts';
 import type { DrIndex } from './from-destination-rule.ts';
 import type { ClusterRef } from './from-virtual-service.ts';
 import { clusterName } from './names.ts';
 import { isHttp2Protocol } from './protocols.ts';
-import { endpointPort, selectEndpoints, type Registry, type RegistryService } from './registry.ts';
+import { endpointPort, hasLabels, selectEndpoints, type Registry, type RegistryPort, type RegistryService } from './registry.ts';
 import type { FrontSettings } from './settings.ts';
 
 export interface ClusterContext {
@@ -20,11 +22,16 @@ export interface ClusterContext {
   readonly drs: DrIndex;
   /** Policy conversions for one compile (clusterContext); without it each cluster converts its own. */
   readonly policies?: ClusterPolicies;
+  /**
+   * A service port's IR endpoints, one per registry endpoint (same order), for one compile: a
+   * port's clusters (the whole set, and one per subset) then share the endpoint objects.
+   */
+  readonly endpointsOf?: Map<RegistryPort, readonly IrEndpoint[]>;
 }
 
-/** A cluster context for one compile: its policy conversions are shared by all clusters. */
+/** A cluster context for one compile: its policy conversions and endpoints are shared by all clusters. */
 export function clusterContext(settings: FrontSettings, registry: Registry, drs: DrIndex): ClusterContext {
-  return { settings, registry, drs, policies: clusterPolicies() };
+  return { settings, registry, drs, policies: clusterPolicies(), endpointsOf: new Map() };
 }
 
 export interface BuiltCluster {
@@ -41,9 +48,11 @@ export function buildCluster(ref: ClusterRef, ctx: ClusterContext, name = cluste
   const subset = ref.subset === '' ? undefined : dr?.subsets.find((s) => s.name === ref.subset);
   const policy = (ctx.policies ?? clusterPolicies())(dr, subset, ref.port);
 
-  const selected = svc ? selectEndpoints(svc.endpoints, subset?.labels) : [];
   const discovery = svc?.resolution === 'dns' ? 'strict_dns' : svc?.resolution === 'dns_round_robin' ? 'logical_dns' : 'eds';
-  const targets = discovery === 'eds' || !port ? NO_TARGETS : selected.map((e) => ({ address: e.address, port: endpointPort(e, port) })).sort(byAddressPort);
+  const targets =
+    discovery === 'eds' || !port || !svc
+      ? NO_TARGETS
+      : selectEndpoints(svc.endpoints, subset?.labels).map((e) => ({ address: e.address, port: endpointPort(e, port) })).sort(byAddressPort);
   const { connectionPool, outlierDetection, tls } = policy;
 
   // Built field by field, not with conditional spreads: 40,000 clusters in a large mesh, and
@@ -69,15 +78,29 @@ export function buildCluster(ref: ClusterRef, ctx: ClusterContext, name = cluste
   if (discovery !== 'eds' || svc?.resolution === 'none') return { cluster }; // no EDS for passthrough
   const endpoints: IrEndpoint[] = [];
   if (port && svc?.resolution === 'static') {
-    for (const e of selected) {
-      const ep: Mutable<IrEndpoint> = { address: e.address, port: endpointPort(e, port) };
-      if (e.weight !== undefined) ep.weight = e.weight;
-      if (e.locality !== undefined) ep.locality = e.locality;
-      endpoints.push(ep);
-    }
-    if (endpoints.length > 1) endpoints.sort(byAddressPort);
+    const all = portEndpoints(svc, port, ctx);
+    const labels = subset?.labels;
+    for (let i = 0; i < all.length; i++) if (!labels || hasLabels(svc.endpoints[i]!.labels, labels)) endpoints.push(all[i]!);
+    if (!isSorted(endpoints)) endpoints.sort(byAddressPort); // usually written in order already
   }
-  return { cluster, endpoints: { clusterName: name, endpoints } };
+  return { cluster, endpoints: { clusterName: name, endpoints: exact(endpoints) } };
+}
+
+/**
+ * `svc`'s endpoints on `port` in IR form, in registry order (memoised per compile when ctx allows).
+ * Keyed by the port object: a ServiceEntry's hosts share their ports and their endpoints.
+ */
+function portEndpoints(svc: RegistryService, port: RegistryPort, ctx: ClusterContext): readonly IrEndpoint[] {
+  const hit = ctx.endpointsOf?.get(port);
+  if (hit) return hit;
+  const out = svc.endpoints.map((e) => {
+    const ep: Mutable<IrEndpoint> = { address: e.address, port: endpointPort(e, port) };
+    if (e.weight !== undefined) ep.weight = e.weight;
+    if (e.locality !== undefined) ep.locality = e.locality;
+    return ep;
+  });
+  ctx.endpointsOf?.set(port, out);
+  return out;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -85,26 +108,23 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const NO_TARGETS: readonly { readonly address: string; readonly port: number }[] = Object.freeze([]);
 const PASSTHROUGH: IrCluster['loadBalancer'] = Object.freeze({ kind: 'passthrough' });
 
-export type ServiceClusterRefs = (svc: RegistryService) => readonly [string, ClusterRef][];
-
 /**
- * Every cluster a service defines: one per port, plus one per port and DestinationRule
- * subset, with their names. Memoized per compile: every sidecar view asks again.
+ * Every cluster a service defines, by id: one per port, plus one per port and DestinationRule
+ * subset. Sidecar views ask once per service (sidecar-plan.ts serviceIdsOf memoises it).
  */
-export function serviceClusterRefs(drs: DrIndex): ServiceClusterRefs {
-  const memo = new Map<RegistryService, [string, ClusterRef][]>();
-  return (svc) => {
-    const hit = memo.get(svc);
-    if (hit) return hit;
-    const subsets = drs.forHost(svc.host)?.subsets ?? [];
-    const refs: [string, ClusterRef][] = [];
-    for (const p of svc.ports) {
-      refs.push([clusterName(svc.host, p.number), { host: svc.host, port: p.number, subset: '' }]);
-      for (const s of subsets) refs.push([clusterName(svc.host, p.number, s.name), { host: svc.host, port: p.number, subset: s.name }]);
-    }
-    memo.set(svc, refs);
-    return refs;
-  };
+export function serviceClusterIds(svc: RegistryService, drs: DrIndex, catalog: ClusterCatalog): number[] {
+  const subsets = drs.forHost(svc.host)?.subsets ?? [];
+  const ids: number[] = [];
+  for (const p of svc.ports) {
+    ids.push(catalog.id(svc.host, p.number, ''));
+    for (const s of subsets) ids.push(catalog.id(svc.host, p.number, s.name));
+  }
+  return exact(ids); // kept for the whole compile
+}
+
+function isSorted(list: readonly { address: string; port: number }[]): boolean {
+  for (let i = 1; i < list.length; i++) if (byAddressPort(list[i - 1]!, list[i]!) > 0) return false;
+  return true;
 }
 
 function byAddressPort(a: { address: string; port: number }, b: { address: string; port: number }): number {

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { DestinationRuleSpec, Subset, TrafficPolicy } from '../schema/index.ts';
-import { hostCovers, isWildcard, resolveHost, visibilityOf, type Visibility } from './hosts.ts';
+import { hostCovers, isWildcard, visibilityOf, type Visibility } from './hosts.ts';
 import { at, compareResources, describe, relatedOf } from './where.ts';
 
 export type LoadedDr = Loaded<'DestinationRule', DestinationRuleSpec>;
@@ -37,15 +37,15 @@ export interface DrIndex {
   readonly entries: readonly DrEntry[];
 }
 
+/** `resolve`: Registry.resolve (resolveHost against the registry). */
 export function indexDestinationRules(
   rules: readonly LoadedDr[],
-  clusterDomain: string,
-  isKnown: (fqdn: string) => boolean,
+  resolve: (host: string, namespace: string) => string,
   diagnostics: Diagnostic[],
 ): DrIndex {
   const byHost = new Map<string, LoadedDr[]>();
   for (const dr of sortedCopy(rules, compareResources)) {
-    const host = resolveHost(dr.spec.host, dr.metadata.namespace, clusterDomain, isKnown);
+    const host = resolve(dr.spec.host, dr.metadata.namespace);
     const list = byHost.get(host);
     if (list) list.push(dr);
     else byHost.set(host, [dr]);
@@ -55,33 +55,36 @@ export function indexDestinationRules(
     reportConflicts(host, list, diagnostics);
     const subsets = new Map<string, DrSubset>();
     for (const dr of list) {
-      (dr.spec.subsets ?? []).forEach((s: Subset, index) => {
-        if (subsets.has(s.name)) return; // first definition wins; reported above
-        subsets.set(s.name, {
-          name: s.name,
-          labels: s.labels ?? {},
-          ...(s.trafficPolicy ? { trafficPolicy: s.trafficPolicy } : {}),
-          origin: dr,
-          index,
-          visibility: visibilityOf(dr.spec.exportTo, dr.metadata.namespace),
-        });
-      });
+      const own = dr.spec.subsets;
+      if (!own) continue;
+      const visibility = visibilityOf(dr.spec.exportTo, dr.metadata.namespace);
+      for (let index = 0; index < own.length; index++) {
+        const s: Subset = own[index]!;
+        if (subsets.has(s.name)) continue; // first definition wins; reported above
+        const { name, trafficPolicy } = s;
+        const labels = s.labels ?? {};
+        subsets.set(name, trafficPolicy ? { name, labels, trafficPolicy, origin: dr, index, visibility } : { name, labels, origin: dr, index, visibility });
+      }
     }
     const first = list[0];
-    entries.push({
-      host,
-      rules: list,
-      ...(first?.spec.trafficPolicy ? { trafficPolicy: first.spec.trafficPolicy } : {}),
-      subsets: [...subsets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    });
+    const sorted = sortInPlace([...subsets.values()], (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const policy = first?.spec.trafficPolicy;
+    entries.push(policy ? { host, rules: list, trafficPolicy: policy, subsets: sorted } : { host, rules: list, subsets: sorted });
   }
-  const exact = new Map(entries.map((e) => [e.host, e]));
+  const exact = new Map<string, DrEntry>();
+  for (const e of entries) exact.set(e.host, e);
   // Longest wildcard first = most specific.
   const wildcards = entries.filter((e) => isWildcard(e.host)).sort((a, b) => b.host.length - a.host.length);
   return {
     entries,
     forHost: (host) => exact.get(host) ?? wildcards.find((w) => hostCovers(w.host, host)),
   };
+}
+
+/** Sorts `items` unless it is sorted already (one pass; Array#sort would copy it first). */
+function sortInPlace<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1]!, items[i]!) > 0) return items.sort(compare);
+  return items;
 }
 
 /** A sorted copy; the loader's order usually is sorted already, and checking is one pass. */

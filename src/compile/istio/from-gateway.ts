@@ -101,7 +101,8 @@ export function boundVirtualServices(info: GatewayInfo, vss: readonly LoadedVs[]
   });
 }
 
-export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: RouteContext): IrView {
+/** The view without its cluster names: they are the ones `ctx.clusters` collected (sorted once for every view). */
+export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: RouteContext): Omit<IrView, 'clusterNames'> {
   const gw = info.gateway;
   const scope = { kind: 'gateway', gateway: info.key, namespace: gw.metadata.namespace } as const;
   const bound = boundVirtualServices(info, vss);
@@ -152,7 +153,6 @@ export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: Ro
       statPrefix: `gateway_${port}`,
     })),
     routeTables: tables,
-    clusterNames: [...ctx.refs.keys()].sort(), // default sort = code-unit order, as cmp
   };
 }
 

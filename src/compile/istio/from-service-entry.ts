@@ -5,6 +5,7 @@
 import type { Loaded } from '../parse/load-resources.ts';
 import type { ServiceEntrySpec } from '../schema/index.ts';
 import { visibilityOf } from './hosts.ts';
+import { exact } from './exact.ts';
 import { normalizeProtocol } from './protocols.ts';
 import type { RegistryEndpoint, RegistryPort, RegistryService, Resolution } from './registry.ts';
 
@@ -25,28 +26,34 @@ export function fromServiceEntry(se: Loaded<'ServiceEntry', ServiceEntrySpec>): 
     }))
     .sort((a, b) => a.number - b.number);
   const resolution = RESOLUTION[se.spec.resolution ?? 'NONE'] ?? 'none';
-  const written: RegistryEndpoint[] = (se.spec.endpoints ?? [])
-    .filter((e) => e.address !== undefined && e.address !== '')
-    .map((e) => ({
-      address: e.address ?? '',
-      ports: e.ports ?? {},
-      labels: e.labels ?? {},
-      ...(e.weight !== undefined ? { weight: e.weight } : {}),
-      ...(e.locality !== undefined ? { locality: e.locality } : {}),
-    }));
+  const written: RegistryEndpoint[] = [];
+  for (const e of se.spec.endpoints ?? []) {
+    if (e.address === undefined || e.address === '') continue;
+    const ep: Mutable<RegistryEndpoint> = { address: e.address, ports: e.ports ?? NONE, labels: e.labels ?? NONE };
+    if (e.weight !== undefined) ep.weight = e.weight;
+    if (e.locality !== undefined) ep.locality = e.locality;
+    written.push(ep);
+  }
+  const endpoints = exact(written); // kept for the whole compile
   const visibility = visibilityOf(se.spec.exportTo, se.metadata.namespace);
-  return [...new Set(se.spec.hosts.map((h) => h.toLowerCase()))].map((host) => ({
+  const hosts = se.spec.hosts.length === 1 ? [se.spec.hosts[0]!.toLowerCase()] : [...new Set(se.spec.hosts.map((h) => h.toLowerCase()))];
+  return hosts.map((host) => ({
     host,
     namespace: se.metadata.namespace,
     ports,
     resolution,
     // A DNS entry without endpoints resolves its own host name.
-    endpoints: written.length === 0 && isDns(resolution) ? [{ address: host, ports: {}, labels: {} }] : written,
+    endpoints: written.length === 0 && isDns(resolution) ? [{ address: host, ports: NONE, labels: NONE }] : endpoints,
     visibility,
     origin: se,
     rank: 1,
   }));
 }
+
+/** No port mapping, no labels: one shared empty record (the registry is read-only). */
+const NONE: Readonly<Record<string, never>> = Object.freeze({});
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function isDns(r: Resolution): boolean {
   return r === 'dns' || r === 'dns_round_robin';

@@ -3,16 +3,18 @@
 // entry becomes one route (`vs/<ns>/<name>/http/<rule name, else i>/match/<j>`), a rule
 // without match one catch-all route. Entries that do not apply here (another port, another
 // gateway, another source namespace) are left out, and a rule left with no entry is skipped.
-import type { IrDestination, IrForward, IrRoute, IrRouteAction } from '../ir/types.ts';
+import type { IrMatch, IrRoute } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
-import type { Destination, HttpMatchRequest, HttpRoute, VirtualServiceSpec } from '../schema/index.ts';
-import { durationToWholeMs } from '../schema/index.ts';
+import type { HttpMatchRequest, HttpRoute, VirtualServiceSpec } from '../schema/index.ts';
 import { toIrMatch } from './match.ts';
-import { clusterName, ruleSegments, vsRouteName } from './names.ts';
+import type { ClusterCatalog, ClusterCollector } from './cluster-catalog.ts';
+import { exact } from './exact.ts';
+import { ruleSegments, vsRouteName } from './names.ts';
 import type { Registry } from './registry.ts';
-import { toCors, toDirectResponse, toFault, toHeaderOps, toRedirect, toRetry } from './route-parts.ts';
+import { toAction } from './route-action.ts';
+import { toCors, toFault, toHeaderOps } from './route-parts.ts';
 import type { FrontSettings } from './settings.ts';
-import { sourceOf } from './where.ts';
+import { httpRuleField, sourceOf } from './where.ts';
 
 export type LoadedVs = Loaded<'VirtualService', VirtualServiceSpec>;
 
@@ -31,19 +33,32 @@ export interface ClusterRef {
 export interface RouteContext {
   readonly settings: FrontSettings;
   readonly registry: Registry;
-  /** Collects every cluster a route or mirror refers to. */
-  readonly refs: Map<string, ClusterRef>;
+  /** Every cluster of the compile, by id; routes name clusters through it. */
+  readonly catalog: ClusterCatalog;
+  /** Collects the id of every cluster a route or mirror refers to (vsRoutes). */
+  readonly clusters: ClusterCollector;
   /** Shared by all views of one compile: the same VS, port and scope give the same routes. */
   readonly cache: RouteCache;
 }
 
 /** A plain Map (not a WeakMap): it lives for one compile, and WeakMaps cost the GC dearly at 10,000 entries. */
-export type RouteCache = Map<LoadedVs, { readonly bySource: boolean; readonly results: Map<string, RoutesEntry> }>;
+export type RouteCache = Map<LoadedVs, PerVs>;
+
+/**
+ * One VirtualService's routes per (port, scope) key. Nearly every VirtualService is routed for
+ * one key only (its port, on sidecars), so the results are a short list, not a Map per VirtualService.
+ */
+interface PerVs {
+  readonly bySource: boolean;
+  keys: string[];
+  results: RoutesEntry[];
+}
 
 /** Routes for one (VirtualService, port, scope), and the clusters they refer to. */
 export interface RoutesEntry {
   readonly routes: IrRoute[];
-  readonly refs: readonly [string, ClusterRef][];
+  /** Cluster ids (ClusterCatalog), each once. */
+  readonly ids: readonly number[];
 }
 
 export const MESH = 'mesh';
@@ -85,7 +100,7 @@ export function matchApplies(vs: LoadedVs, m: HttpMatchRequest | undefined, scop
 
 export function vsRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {
   const hit = vsRoutesEntry(vs, port, scope, ctx);
-  for (const [name, ref] of hit.refs) if (!ctx.refs.has(name)) ctx.refs.set(name, ref);
+  ctx.clusters.addAll(hit.ids);
   return hit.routes;
 }
 
@@ -98,115 +113,86 @@ export function routesBySource(vs: LoadedVs, ctx: RouteContext): boolean {
 export function vsRoutesEntry(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): RoutesEntry {
   const perVs = perVsCache(vs, ctx);
   const key = `${port}|${scope.kind === 'gateway' ? scope.gateway : perVs.bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
-  const hit = perVs.results.get(key);
-  if (hit) return hit;
-  const local: RouteContext = { ...ctx, refs: new Map() };
-  const routes = computeRoutes(vs, port, scope, local);
-  const entry = { routes, refs: [...local.refs] };
-  perVs.results.set(key, entry);
+  const k = perVs.keys.indexOf(key);
+  if (k >= 0) return perVs.results[k]!;
+  const ids: number[] = [];
+  const routes = computeRoutes(vs, port, scope, ctx, ids);
+  const entry = { routes: exact(routes), ids: exact(ids) };
+  if (perVs.keys.length === 0) {
+    // Literals for the first (nearly always the only) result: exact size (exact.ts).
+    perVs.keys = [key];
+    perVs.results = [entry];
+  } else {
+    perVs.keys.push(key);
+    perVs.results.push(entry);
+  }
   return entry;
 }
 
-function perVsCache(vs: LoadedVs, ctx: RouteContext) {
+/** Shared by every VirtualService before its first result (replaced, never pushed to). */
+const NO_KEYS: string[] = [];
+const NO_RESULTS: RoutesEntry[] = [];
+
+function perVsCache(vs: LoadedVs, ctx: RouteContext): PerVs {
   let perVs = ctx.cache.get(vs);
   if (!perVs) {
     // Sidecar views differ only through sourceNamespace; without it, every mesh scope shares one result.
-    const bySource = (vs.spec.http ?? []).some((r) => r.match?.some((m) => m.sourceNamespace !== undefined) ?? false);
-    ctx.cache.set(vs, (perVs = { bySource, results: new Map() }));
+    ctx.cache.set(vs, (perVs = { bySource: matchesSourceNamespace(vs), keys: NO_KEYS, results: NO_RESULTS }));
   }
   return perVs;
 }
 
-function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): IrRoute[] {
+function matchesSourceNamespace(vs: LoadedVs): boolean {
+  for (const rule of vs.spec.http ?? []) if (rule.match) for (const m of rule.match) if (m.sourceNamespace !== undefined) return true;
+  return false;
+}
+
+/** `ids` collects the clusters the routes refer to. */
+function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext, ids: number[]): IrRoute[] {
   const routes: IrRoute[] = [];
   const { namespace, name } = vs.metadata;
-  const segments = ruleSegments(vs.spec.http ?? []);
-  (vs.spec.http ?? []).forEach((rule, i) => {
-    const entries: (HttpMatchRequest | undefined)[] = rule.match?.length ? rule.match : [undefined];
+  const rules = vs.spec.http ?? [];
+  const segments = ruleSegments(rules);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    const entries = rule.match?.length ? rule.match : NO_MATCH_LIST;
     // Everything but the match is the rule's: built once, shared by its match entries.
-    let shared: Omit<IrRoute, 'name' | 'match'> | undefined;
-    entries.forEach((m, j) => {
-      if (!matchApplies(vs, m, scope, port)) return;
-      if (!shared) {
-        const fault = toFault(rule.fault);
-        const cors = toCors(rule.corsPolicy);
-        const single = rule.route?.length === 1 ? rule.route[0]?.headers : undefined;
-        shared = {
-          action: toAction(vs, rule, port, ctx),
-          headers: toHeaderOps(rule.headers, single),
-          ...(fault ? { fault } : {}),
-          ...(cors ? { cors } : {}),
-          source: sourceOf(vs, ['spec', 'http', i]),
-        };
-      }
-      // Field by field rather than spreading `shared`: one route object per match entry, no copies.
-      const route: Mutable<IrRoute> = { name: vsRouteName(namespace, name, segments[i] ?? String(i), j), match: toIrMatch(m), action: shared.action, headers: shared.headers };
-      if (shared.fault) route.fault = shared.fault;
-      if (shared.cors) route.cors = shared.cors;
-      if (shared.source) route.source = shared.source;
-      routes.push(route);
-    });
-  });
+    let shared: RuleParts | undefined;
+    for (let j = 0; j < entries.length; j++) {
+      const m = entries[j];
+      if (!matchApplies(vs, m, scope, port)) continue;
+      shared ??= ruleParts(vs, rule, i, port, ctx, ids);
+      routes.push(routeOf(vsRouteName(namespace, name, segments[i] ?? String(i), j), toIrMatch(m), shared));
+    }
+  }
   return routes;
 }
 
-function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: RouteContext): IrRouteAction {
-  if (rule.redirect) return toRedirect(rule.redirect);
-  if (rule.directResponse) return toDirectResponse(rule.directResponse);
-  // Destinations to the same cluster add up; the first one's header operations are kept
-  // (ML4013 warns when a later one's differ).
-  const weighted = new Map<string, IrDestination>();
-  const dests = rule.route ?? [];
-  for (const d of dests) {
-    const weight = dests.length === 1 ? 100 : (d.weight ?? 0);
-    if (weight <= 0) continue; // Istio drops zero-weight destinations
-    const cluster = destinationCluster(vs, d.destination, port, ctx);
-    const prev = weighted.get(cluster);
-    // A lone destination's headers are merged into the route's (computeRoutes).
-    const headers = dests.length > 1 && d.headers ? toHeaderOps(undefined, d.headers) : undefined;
-    if (prev) weighted.set(cluster, { ...prev, weight: prev.weight + weight });
-    else weighted.set(cluster, { cluster, weight, ...(headers ? { headers } : {}) });
-  }
-  const mirrors: { cluster: string; percent: number }[] = [];
-  if (rule.mirror) mirrors.push({ cluster: destinationCluster(vs, rule.mirror, port, ctx), percent: rule.mirrorPercentage?.value ?? 100 });
-  for (const m of rule.mirrors ?? []) {
-    mirrors.push({ cluster: destinationCluster(vs, m.destination, port, ctx), percent: m.percentage?.value ?? 100 });
-  }
-  const rw = rule.rewrite;
-  const rewrite = rw
-    ? {
-        ...(rw.uri !== undefined ? { uri: rw.uri } : {}),
-        ...(rw.uriRegexRewrite ? { uriRegex: { pattern: rw.uriRegexRewrite.match, substitution: rw.uriRegexRewrite.rewrite } } : {}),
-        ...(rw.authority !== undefined ? { authority: rw.authority } : {}),
-      }
-    : undefined;
-  const retry = rule.retries ? toRetry(rule.retries) : ctx.settings.defaultRetry;
-  // Same field order as a literal with conditional spreads would give, without their garbage.
-  const forward: Partial<Mutable<IrForward>> = { kind: 'forward', destinations: [...weighted.values()] };
-  if (rewrite && Object.keys(rewrite).length > 0) forward.rewrite = rewrite;
-  forward.timeoutMs = rule.timeout !== undefined ? (durationToWholeMs(rule.timeout) ?? 0) : ctx.settings.defaultTimeoutMs;
-  if (retry) forward.retry = retry;
-  forward.mirrors = mirrors;
-  return forward as IrForward;
+/** A rule without match is one catch-all entry. */
+const NO_MATCH_LIST: readonly (HttpMatchRequest | undefined)[] = Object.freeze([undefined]);
+
+/** What every route of one rule shares. */
+type RuleParts = Omit<IrRoute, 'name' | 'match'>;
+
+function ruleParts(vs: LoadedVs, rule: HttpRoute, i: number, port: number, ctx: RouteContext, ids: number[]): RuleParts {
+  const fault = toFault(rule.fault);
+  const cors = toCors(rule.corsPolicy);
+  const single = rule.route?.length === 1 ? rule.route[0]?.headers : undefined;
+  const parts: Mutable<RuleParts> = { action: toAction(vs, rule, port, ctx, ids), headers: toHeaderOps(rule.headers, single) };
+  if (fault) parts.fault = fault;
+  if (cors) parts.cors = cors;
+  parts.source = sourceOf(vs, ['spec', 'http', i], httpRuleField(i));
+  return parts;
 }
 
-/** The port a destination means: its own, the service's only port, else the port the request came in on. */
-export function destinationPort(dest: Destination, host: string, port: number, registry: Registry): number {
-  if (dest.port?.number !== undefined) return dest.port.number;
-  const svc = registry.lookupAny(host);
-  if (svc?.ports.length === 1 && svc.ports[0]) return svc.ports[0].number;
-  return port;
-}
-
-export function destinationHost(vs: LoadedVs, dest: Destination, settings: FrontSettings, registry: Registry): string {
-  return registry.resolve(dest.host, vs.metadata.namespace);
-}
-
-function destinationCluster(vs: LoadedVs, dest: Destination, port: number, ctx: RouteContext): string {
-  const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
-  const p = destinationPort(dest, host, port, ctx.registry);
-  const subset = dest.subset ?? '';
-  const name = clusterName(host, p, subset);
-  if (!ctx.refs.has(name)) ctx.refs.set(name, { host, port: p, subset });
-  return name;
+/** One route object per match entry, its fields in the IR's order; no copies of `parts`. */
+function routeOf(name: string, match: IrMatch, parts: RuleParts): IrRoute {
+  const { action, headers, fault, cors, source } = parts;
+  // The common case (no fault, no CORS) as one literal: its object has room for every field.
+  if (!fault && !cors && source) return { name, match, action, headers, source };
+  const route: Mutable<IrRoute> = { name, match, action, headers };
+  if (fault) route.fault = fault;
+  if (cors) route.cors = cors;
+  if (source) route.source = source;
+  return route;
 }

@@ -24,8 +24,9 @@ export function resolveHost(
   const h = host.toLowerCase();
   if (h === '*' || IPV4.test(h) || h.includes(':')) return h;
   if (!h.includes('.')) return kubeServiceHost(h, namespace, clusterDomain);
-  const labels = h.split('.');
-  if (labels.length === 2 && !h.startsWith('*')) {
+  // Exactly two labels (`name.ns`); counted without splitting: this runs for every host written.
+  const dot = h.indexOf('.');
+  if (dot === h.lastIndexOf('.') && !h.startsWith('*')) {
     const expanded = `${h}.svc.${clusterDomain}`;
     if (isKnown(expanded)) return expanded;
   }
@@ -56,13 +57,6 @@ export function moreSpecific(a: string, b: string): string {
   return a;
 }
 
-/**
- * The domains a sidecar virtual host answers to, Istio's variants: for a service
- * `reviews.default.svc.cluster.local` seen from namespace `default` that is `reviews`,
- * `reviews.default`, `reviews.default.svc` and the FQDN; from another namespace (or from
- * the default view, which serves proxies of unknown namespaces) the bare short name is
- * left out, as it would mean a different service there. Each also with `:<port>`. Sorted.
- */
 /** `ns` of `name.ns.svc.<clusterDomain>`, the namespace whose sidecars may use the bare `name`. */
 export function shortNameNamespace(host: string, clusterDomain: string): string | undefined {
   const suffix = `.svc.${clusterDomain}`;
@@ -72,33 +66,56 @@ export function shortNameNamespace(host: string, clusterDomain: string): string 
   return dot > 0 && dot === nameNs.lastIndexOf('.') ? nameNs.slice(dot + 1) : undefined;
 }
 
+/**
+ * The domains a sidecar virtual host answers to, Istio's variants: for a service
+ * `reviews.default.svc.cluster.local` seen from namespace `default` that is `reviews`,
+ * `reviews.default`, `reviews.default.svc` and the FQDN; from another namespace (or from
+ * the default view, which serves proxies of unknown namespaces) the bare short name is
+ * left out, as it would mean a different service there. Each also with `:<port>`. Sorted.
+ */
 export function sidecarDomains(host: string, port: number, clusterDomain: string, proxyNamespace: string | null): string[] {
-  const names = [host];
+  // Array literals, not push(): the IR keeps these lists, and literals are allocated exactly (exact.ts).
+  const p = `:${port}`;
   const suffix = `.svc.${clusterDomain}`;
   if (host.endsWith(suffix) && !isWildcard(host)) {
     const nameNs = host.slice(0, -suffix.length);
     const dot = nameNs.indexOf('.');
     if (dot > 0 && dot === nameNs.lastIndexOf('.')) {
-      names.push(nameNs, `${nameNs}.svc`);
-      if (nameNs.slice(dot + 1) === proxyNamespace) names.push(nameNs.slice(0, dot));
+      const svc = `${nameNs}.svc`;
+      const out = [host, host + p, nameNs, nameNs + p, svc, svc + p];
+      return nameNs.slice(dot + 1) === proxyNamespace ? withShortName(out, host, port) : sortSmall(out);
     }
   }
-  return withPorts(names, port);
+  return gatewayDomains(host, port);
+}
+
+/**
+ * The domains of a Kubernetes-style host seen from its own namespace, from the list seen from
+ * any other one (`domains`, sorted): the same strings plus the bare short name, with and
+ * without the port. Every view of the host then shares the longer names' strings.
+ */
+export function withShortName(domains: readonly string[], host: string, port: number): string[] {
+  const short = host.slice(0, host.indexOf('.'));
+  return sortSmall(domains.concat([short, `${short}:${port}`])); // concat: exact size
 }
 
 /** Gateway virtual host domains: the host and `host:port`. A lone `*` stays alone. */
 export function gatewayDomains(host: string, port: number): string[] {
-  return withPorts([host], port);
+  return host === '*' ? [host] : sortSmall([host, `${host}:${port}`]);
 }
 
-function withPorts(names: readonly string[], port: number): string[] {
-  // Names are distinct, so no set is needed; this runs for every host of every view.
-  const out: string[] = [];
-  for (const n of names) {
-    out.push(n);
-    if (n !== '*') out.push(`${n}:${port}`);
+/**
+ * Code-unit order for the handful of domains of one host, in place: an insertion sort, which
+ * unlike Array#sort allocates nothing (this runs for every host of every view).
+ */
+function sortSmall(list: string[]): string[] {
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i]!;
+    let j = i - 1;
+    for (; j >= 0 && list[j]! > item; j--) list[j + 1] = list[j]!;
+    list[j + 1] = item;
   }
-  return out.sort();
+  return list;
 }
 
 // ---------------------------------------------------------------- exportTo

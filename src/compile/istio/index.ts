@@ -20,7 +20,7 @@ import { checkRuleNames } from './checks/rule-names.ts';
 import { checkRuleOrder } from './checks/rule-order.ts';
 import { checkVirtualServiceConflicts } from './checks/virtual-service-conflicts.ts';
 import { clusterCatalog } from './cluster-catalog.ts';
-import { buildCluster, clusterContext, serviceClusterRefs } from './clusters.ts';
+import { buildCluster, clusterContext } from './clusters.ts';
 import { indexDestinationRules } from './from-destination-rule.ts';
 import { gatewayView, indexGateways } from './from-gateway.ts';
 import { grpcViews, grpcVirtualHostNames } from './grpc-views.ts';
@@ -54,7 +54,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
     ...res.serviceEntries.flatMap((se) => fromServiceEntry(se)),
   ];
   const registry = buildRegistry(entries, domain, diagnostics);
-  const drs = indexDestinationRules(res.destinationRules, domain, registry.has, diagnostics);
+  const drs = indexDestinationRules(res.destinationRules, registry.resolve, diagnostics);
   const gateways = indexGateways(res.gateways, diagnostics);
   const meshVss = meshVirtualServices(res.virtualServices, registry);
   const namespaces = sidecarNamespaces(registry, meshVss, domain);
@@ -68,20 +68,18 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const cache: RouteCache = new Map();
-  const refsOf = serviceClusterRefs(drs);
   const catalog = clusterCatalog();
-  const routeContext = (): RouteContext => ({ settings, registry, refs: new Map(), cache });
-  const shared = sidecarShared(routeContext(), refsOf, meshVss, catalog, diagnostics);
+  const routeContext = (): RouteContext => ({ settings, registry, catalog, clusters: catalog.collector(), cache });
+  const shared = sidecarShared(routeContext(), drs, meshVss, catalog, diagnostics);
   const drafts = [null, ...namespaces].map((ns) => sidecarView(ns, shared));
-  const gatewayViews: IrView[] = [];
-  for (const info of gateways.values()) {
+  const gatewayDrafts = [...gateways.values()].map((info) => {
     const rc = routeContext();
-    gatewayViews.push(gatewayView(info, res.virtualServices, rc));
-    for (const [name, ref] of rc.refs) catalog.id(name, ref);
-  }
+    return { view: gatewayView(info, res.virtualServices, rc), clusters: rc.clusters };
+  });
   // Cluster names are sorted once for every view; views that reach every cluster share one list.
   const sorted = catalog.sorted();
   const sidecarViews: IrView[] = drafts.map((d) => ({ ...d.view, clusterNames: sorted.namesOf(d.clusters) }));
+  const gatewayViews: IrView[] = gatewayDrafts.map((d) => ({ ...d.view, clusterNames: sorted.namesOf(d.clusters) }));
   // gRPC views reuse the sidecar views' virtual hosts, so they reference no new cluster.
   const views = [...sidecarViews, ...grpcViews(sidecarViews, grpcVirtualHostNames(registry), diagnostics), ...gatewayViews];
 

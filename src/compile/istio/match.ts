@@ -2,6 +2,7 @@
 // request this one would?" test used by the unreachable/shadowed-rule checks.
 import type { IrHeaderMatch, IrMatch, IrQueryMatch, IrStringMatch } from '../ir/types.ts';
 import type { HttpMatchRequest, StringMatch } from '../schema/index.ts';
+import { exact } from './exact.ts';
 
 /** An empty StringMatch (`{}`) means "present with any value" (undefined here). */
 export function toStringMatch(m: StringMatch | undefined): IrStringMatch | undefined {
@@ -12,26 +13,36 @@ export function toStringMatch(m: StringMatch | undefined): IrStringMatch | undef
   return undefined;
 }
 
-/** A rule without match (or with `match: [{}]`) is the catch-all: any path. */
+/** Shared by every match without header (or query) conditions: most matches have none. */
+const NO_HEADERS: readonly IrHeaderMatch[] = Object.freeze([]);
+const NO_QUERY_PARAMS: readonly IrQueryMatch[] = Object.freeze([]);
+const CATCH_ALL: IrMatch = Object.freeze({ ignoreCase: false, headers: NO_HEADERS, queryParams: NO_QUERY_PARAMS });
+
+/**
+ * A rule without match (or with `match: [{}]`) is the catch-all: any path. Written to build
+ * nothing but the result (it runs for every match entry of every VirtualService, twice).
+ */
 export function toIrMatch(m: HttpMatchRequest | undefined): IrMatch {
-  const headers: IrHeaderMatch[] = [];
+  if (!m) return CATCH_ALL;
   // Pseudo-headers first, in a fixed order; then headers as written (key order of the map).
-  const pseudo: [string, StringMatch | undefined][] = [
-    [':method', m?.method],
-    [':authority', m?.authority],
-    [':scheme', m?.scheme],
-  ];
-  for (const [name, sm] of pseudo) {
-    if (sm) headers.push(headerMatch(name, sm, false));
+  let headers: IrHeaderMatch[] | undefined;
+  if (m.method) (headers ??= []).push(headerMatch(':method', m.method, false));
+  if (m.authority) (headers ??= []).push(headerMatch(':authority', m.authority, false));
+  if (m.scheme) (headers ??= []).push(headerMatch(':scheme', m.scheme, false));
+  if (m.headers) for (const [name, sm] of Object.entries(m.headers)) (headers ??= []).push(headerMatch(name.toLowerCase(), sm, false));
+  if (m.withoutHeaders) for (const [name, sm] of Object.entries(m.withoutHeaders)) (headers ??= []).push(headerMatch(name.toLowerCase(), sm, true));
+  let queryParams: IrQueryMatch[] | undefined;
+  if (m.queryParams) {
+    for (const [name, sm] of Object.entries(m.queryParams)) {
+      const value = toStringMatch(sm);
+      (queryParams ??= []).push(value ? { name, value } : { name });
+    }
   }
-  for (const [name, sm] of Object.entries(m?.headers ?? {})) headers.push(headerMatch(name.toLowerCase(), sm, false));
-  for (const [name, sm] of Object.entries(m?.withoutHeaders ?? {})) headers.push(headerMatch(name.toLowerCase(), sm, true));
-  const queryParams: IrQueryMatch[] = Object.entries(m?.queryParams ?? {}).map(([name, sm]) => {
-    const value = toStringMatch(sm);
-    return value ? { name, value } : { name };
-  });
-  const path = toStringMatch(m?.uri);
-  return { ...(path ? { path } : {}), ignoreCase: m?.ignoreUriCase ?? false, headers, queryParams };
+  const path = toStringMatch(m.uri);
+  const ignoreCase = m.ignoreUriCase ?? false;
+  const h = headers ? exact(headers) : NO_HEADERS;
+  const q = queryParams ? exact(queryParams) : NO_QUERY_PARAMS;
+  return path ? { path, ignoreCase, headers: h, queryParams: q } : { ignoreCase, headers: h, queryParams: q };
 }
 
 function headerMatch(name: string, sm: StringMatch, invert: boolean): IrHeaderMatch {
@@ -52,9 +63,17 @@ export function isCatchAll(m: IrMatch): boolean {
 export function covers(earlier: IrMatch, later: IrMatch): boolean {
   if (!pathCovers(earlier, later)) return false;
   // Every condition of the earlier match must also be a condition of the later one.
-  const sameHeader = (a: IrHeaderMatch) => later.headers.some((b) => b.name === a.name && b.invert === a.invert && valueCovers(a.value, b.value, a.invert));
-  const sameQuery = (a: IrQueryMatch) => later.queryParams.some((b) => b.name === a.name && valueCovers(a.value, b.value, false));
-  return earlier.headers.every(sameHeader) && earlier.queryParams.every(sameQuery);
+  for (const a of earlier.headers) if (!hasHeaderCovered(a, later)) return false;
+  for (const a of earlier.queryParams) if (!hasQueryCovered(a, later)) return false;
+  return true;
+}
+
+function hasHeaderCovered(a: IrHeaderMatch, later: IrMatch): boolean {
+  return later.headers.some((b) => b.name === a.name && b.invert === a.invert && valueCovers(a.value, b.value, a.invert));
+}
+
+function hasQueryCovered(a: IrQueryMatch, later: IrMatch): boolean {
+  return later.queryParams.some((b) => b.name === a.name && valueCovers(a.value, b.value, false));
 }
 
 function pathCovers(earlier: IrMatch, later: IrMatch): boolean {

@@ -2,9 +2,13 @@
 // identity only (never from file order), so that diffs between snapshots stay stable and
 // match what Istio users already see in `istioctl proxy-config`.
 
+// Names the IR keeps (tens of thousands of routes and clusters) are joined rather than built
+// with a template: a template of several parts is a tree of concatenation nodes until
+// something flattens it, about four times the memory of the one flat string join() makes.
+
 /** `outbound|<port>|<subset>|<fqdn>`; subset is empty when there is none (Istio's format). */
 export function clusterName(host: string, port: number, subset = ''): string {
-  return `outbound|${port}|${subset}|${host}`;
+  return ['outbound', port, subset, host].join('|');
 }
 
 /**
@@ -12,7 +16,7 @@ export function clusterName(host: string, port: number, subset = ''): string {
  * j = 0); `rule` is the rule's segment from ruleSegments.
  */
 export function vsRouteName(namespace: string, name: string, rule: string, match: number): string {
-  return `vs/${namespace}/${name}/http/${rule}/match/${match}`;
+  return ['vs', namespace, name, 'http', rule, 'match', match].join('/');
 }
 
 /**

@@ -50,34 +50,48 @@ export interface Registry {
   has(host: string): boolean;
   /**
    * resolveHost (hosts.ts) against this registry and the mesh's cluster domain, memoised:
-   * every check and view resolves the same few hosts per resource again and again.
+   * every check and view resolves the same few hosts per resource again and again. A known
+   * host is returned as the registry's own string object.
    */
   resolve(host: string, namespace: string): string;
 }
 
 export function buildRegistry(entries: RegistryService[], clusterDomain: string, diagnostics: Diagnostic[]): Registry {
-  const services = [...entries].sort(
-    (a, b) => cmp(a.host, b.host) || a.rank - b.rank || compareResources(a.origin, b.origin),
-  );
+  const order = (a: RegistryService, b: RegistryService) => cmp(a.host, b.host) || a.rank - b.rank || compareResources(a.origin, b.origin);
+  // Usually in order already (the loader sorts resources, and names follow hosts): check first.
+  const services = isSorted(entries, order) ? entries : [...entries].sort(order);
   const byHost = new Map<string, RegistryService[]>();
   for (const s of services) {
-    const list = byHost.get(s.host) ?? [];
-    list.push(s);
-    byHost.set(s.host, list);
+    const list = byHost.get(s.host);
+    if (list) list.push(s);
+    else byHost.set(s.host, [s]);
   }
   reportDuplicates(byHost, diagnostics);
   const has = (host: string) => byHost.has(host);
-  const resolved = new Map<string, Map<string, string>>(); // namespace → host as written → resolved
+  // A host with a dot resolves the same in every namespace (resolveHost): one map for those,
+  // so the common lookup is one probe; short names are per namespace.
+  const dotted = new Map<string, string>(); // host as written → resolved
+  const short = new Map<string, Map<string, string>>(); // namespace → host as written → resolved
   return {
     services,
     lookup: (host, ns) => byHost.get(host)?.find((s) => isVisible(s.visibility, ns)),
     lookupAny: (host) => byHost.get(host)?.[0],
     has,
     resolve: (host, namespace) => {
-      let inNs = resolved.get(namespace);
-      if (!inNs) resolved.set(namespace, (inNs = new Map()));
-      let out = inNs.get(host);
-      if (out === undefined) inNs.set(host, (out = resolveHost(host, namespace, clusterDomain, has)));
+      let memo = dotted;
+      if (!host.includes('.')) {
+        let inNs = short.get(namespace);
+        if (!inNs) short.set(namespace, (inNs = new Map()));
+        memo = inNs;
+      }
+      let out = memo.get(host);
+      if (out === undefined) {
+        out = resolveHost(host, namespace, clusterDomain, has);
+        // A known host comes back as the registry's own string: Map lookups by it (services,
+        // DestinationRules, clusters, all keyed by registry hosts) then match by identity.
+        out = byHost.get(out)?.[0]?.host ?? out;
+        memo.set(host, out);
+      }
       return out;
     },
   };
@@ -88,20 +102,34 @@ export function endpointPort(ep: RegistryEndpoint, port: RegistryPort): number {
   return ep.ports[port.name] ?? port.targetPort ?? port.number;
 }
 
-/** Endpoints carrying every label of `selector` (a subset's labels). */
+/** Endpoints carrying every label of `selector` (a subset's labels); all of them, uncopied, without one. */
 export function selectEndpoints(
   endpoints: readonly RegistryEndpoint[],
   selector: Readonly<Record<string, string>> | undefined,
-): RegistryEndpoint[] {
-  const keys = Object.keys(selector ?? {});
-  return endpoints.filter((e) => keys.every((k) => e.labels[k] === selector?.[k]));
+): readonly RegistryEndpoint[] {
+  if (!selector || isEmpty(selector)) return endpoints;
+  const out: RegistryEndpoint[] = [];
+  for (const e of endpoints) if (hasLabels(e.labels, selector)) out.push(e);
+  return out;
+}
+
+/** Does `labels` carry every label of `selector`? */
+export function hasLabels(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
+}
+
+function isEmpty(record: Readonly<Record<string, string>>): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 function reportDuplicates(byHost: Map<string, RegistryService[]>, diagnostics: Diagnostic[]): void {
   for (const [host, list] of byHost) {
     const first = list[0];
     if (!first) continue;
-    for (const other of list.slice(1)) {
+    for (let k = 1; k < list.length; k++) {
+      const other = list[k]!;
       // Both visible to someone at once: everyone, or a shared namespace.
       if (!overlap(first.visibility, other.visibility)) continue;
       const msg = (self: RegistryService, peer: RegistryService, used: boolean) =>
@@ -117,6 +145,11 @@ function reportDuplicates(byHost: Map<string, RegistryService[]>, diagnostics: D
       }
     }
   }
+}
+
+function isSorted<T>(items: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1]!, items[i]!) > 0) return false;
+  return true;
 }
 
 function hostPath(s: RegistryService): (string | number)[] {

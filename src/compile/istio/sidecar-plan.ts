@@ -8,12 +8,15 @@
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { IrMatch, IrRoute, IrVirtualHost } from '../ir/types.ts';
 import type { ClusterCatalog } from './cluster-catalog.ts';
-import type { ServiceClusterRefs } from './clusters.ts';
+import { serviceClusterIds } from './clusters.ts';
+import type { DrIndex } from './from-destination-rule.ts';
 import { routesBySource, vsRoutesEntry, type LoadedVs, type RouteContext, type Scope } from './from-virtual-service.ts';
-import { hostCovers, isWildcard, shortNameNamespace, sidecarDomains } from './hosts.ts';
-import { clusterName, defaultRouteName, virtualHostName } from './names.ts';
+import { hostCovers, isWildcard, shortNameNamespace, sidecarDomains, withShortName } from './hosts.ts';
+import { defaultRouteName, virtualHostName } from './names.ts';
 import { isHttpProtocol } from './protocols.ts';
 import type { Registry, RegistryService } from './registry.ts';
+import { exact } from './exact.ts';
+import { mayShareDomains } from './may-share-domains.ts';
 import { NO_HEADER_OPS } from './route-parts.ts';
 import { cmp } from './where.ts';
 import type { MeshVs } from './views.ts';
@@ -22,7 +25,7 @@ import type { MeshVs } from './views.ts';
 export interface SidecarShared {
   readonly ctx: RouteContext;
   readonly registry: Registry;
-  readonly refsOf: ServiceClusterRefs;
+  readonly drs: DrIndex;
   readonly meshVss: readonly MeshVs[];
   readonly catalog: ClusterCatalog;
   /** ML4020 warnings go here, each once. */
@@ -37,7 +40,8 @@ export interface SidecarShared {
   /** Every mesh VirtualService is exported to everyone: every view uses everyVs. */
   readonly everyVsEverywhere: boolean;
   readonly serviceIds: Map<RegistryService, readonly number[]>;
-  readonly hostPorts: Map<string, HostPort>;
+  /** By host: each host's ports (a short list). */
+  readonly hostPorts: Map<string, HostPort[]>;
 }
 
 /** Which VirtualService routes a host, for one set of visible VirtualServices; plans are per index. */
@@ -66,6 +70,7 @@ export interface HostPort {
   readonly ownNamespace: string | undefined;
   readonly defaultClusterId: number;
   defaultRoutes?: readonly IrRoute[];
+  otherDomains?: readonly string[];
   own?: VhostSlot;
   other?: VhostSlot;
 }
@@ -78,7 +83,7 @@ interface VhostSlot {
 
 export function sidecarShared(
   ctx: RouteContext,
-  refsOf: ServiceClusterRefs,
+  drs: DrIndex,
   meshVss: readonly MeshVs[],
   catalog: ClusterCatalog,
   diagnostics: Diagnostic[],
@@ -95,7 +100,7 @@ export function sidecarShared(
   return {
     ctx,
     registry,
-    refsOf,
+    drs,
     meshVss,
     catalog,
     diagnostics,
@@ -154,38 +159,34 @@ export function planOf(shared: SidecarShared, index: VsIndex, svc: RegistryServi
       ...(vs ? { vs } : {}),
       bySource: false,
       routes: routed ? entry.routes : null,
-      ids: routed ? idsOf(shared, entry.refs) : [hostPort.defaultClusterId],
+      ids: routed ? entry.ids : [hostPort.defaultClusterId],
     });
   }
-  index.plans.set(svc, plans);
-  return plans;
-}
-
-export function idsOf(shared: SidecarShared, refs: readonly (readonly [string, { host: string; port: number; subset: string }])[]): number[] {
-  return refs.map(([name, ref]) => shared.catalog.id(name, ref));
+  const kept = exact(plans); // kept for the whole compile
+  index.plans.set(svc, kept);
+  return kept;
 }
 
 /** Every cluster `svc` defines (sidecars can reach every visible service, routed or not). */
 export function serviceIdsOf(shared: SidecarShared, svc: RegistryService): readonly number[] {
   let ids = shared.serviceIds.get(svc);
-  if (!ids) shared.serviceIds.set(svc, (ids = idsOf(shared, shared.refsOf(svc))));
+  if (!ids) shared.serviceIds.set(svc, (ids = serviceClusterIds(svc, shared.drs, shared.catalog)));
   return ids;
 }
 
+/** By host, then port: the host string is the registry's own (its hash is cached), a name would be a new string. */
 function hostPortOf(shared: SidecarShared, host: string, port: number): HostPort {
-  const name = virtualHostName(host, port);
-  let hp = shared.hostPorts.get(name);
-  if (!hp) {
-    const cluster = clusterName(host, port);
-    hp = {
-      host,
-      port,
-      name,
-      ownNamespace: shortNameNamespace(host, shared.ctx.settings.ir.clusterDomain),
-      defaultClusterId: shared.catalog.id(cluster, { host, port, subset: '' }),
-    };
-    shared.hostPorts.set(name, hp);
-  }
+  const list = shared.hostPorts.get(host);
+  if (list) for (const hp of list) if (hp.port === port) return hp;
+  const hp: HostPort = {
+    host,
+    port,
+    name: virtualHostName(host, port),
+    ownNamespace: shortNameNamespace(host, shared.ctx.settings.ir.clusterDomain),
+    defaultClusterId: shared.catalog.id(host, port, ''),
+  };
+  if (list) list.push(hp);
+  else shared.hostPorts.set(host, [hp]); // a literal: exact size (exact.ts)
   return hp;
 }
 
@@ -203,8 +204,8 @@ export function virtualHostFor(shared: SidecarShared, hp: HostPort, routes: read
   }
   const vhost: IrVirtualHost = {
     name: hp.name,
-    domains: sidecarDomains(hp.host, hp.port, shared.ctx.settings.ir.clusterDomain, viewNamespace),
-    routes: routes ?? (hp.defaultRoutes ??= [defaultRoute(hp.host, hp.port, shared.ctx)]),
+    domains: domainsOf(shared, hp, own),
+    routes: routes ?? (hp.defaultRoutes ??= [defaultRoute(hp, shared.ctx)]),
   };
   if (!slot) {
     if (own) hp.own = { routes, vhost };
@@ -213,43 +214,29 @@ export function virtualHostFor(shared: SidecarShared, hp: HostPort, routes: read
   return vhost;
 }
 
+/**
+ * The domains of `hp`'s virtual hosts: one list for every view but its own namespace's, and
+ * one with the bare short name added for that one, which shares the first list's strings.
+ */
+function domainsOf(shared: SidecarShared, hp: HostPort, own: boolean): readonly string[] {
+  // Seen from no namespace of its own, the short name is left out (sidecarDomains).
+  const other = (hp.otherDomains ??= sidecarDomains(hp.host, hp.port, shared.ctx.settings.ir.clusterDomain, null));
+  return own ? withShortName(other, hp.host, hp.port) : other;
+}
+
 const DEFAULT_MATCH: IrMatch = Object.freeze({ ignoreCase: false, headers: [], queryParams: [] });
 
-function defaultRoute(host: string, port: number, ctx: RouteContext): IrRoute {
+function defaultRoute(hp: HostPort, ctx: RouteContext): IrRoute {
   return {
-    name: defaultRouteName(host, port),
+    name: defaultRouteName(hp.host, hp.port),
     match: DEFAULT_MATCH,
     action: {
       kind: 'forward',
-      destinations: [{ cluster: clusterName(host, port), weight: 100 }],
+      destinations: [{ cluster: ctx.catalog.name(hp.defaultClusterId), weight: 100 }],
       timeoutMs: ctx.settings.defaultTimeoutMs,
       ...(ctx.settings.defaultRetry ? { retry: ctx.settings.defaultRetry } : {}),
       mirrors: [],
     },
     headers: NO_HEADER_OPS,
   };
-}
-
-/**
- * Can two virtual hosts of one sidecar route table share a domain (uniqueDomains then has work
- * to do)? A view holds each host once; a Kubernetes-style host `n.ns.svc.<domain>` answers
- * to itself, `n.ns`, `n.ns.svc` and, in `ns`, `n` (each also with `:<port>`); any other host
- * to itself and `host:<port>`. Two Kubernetes-style hosts never share a variant, so a clash
- * needs another registry host equal to one of those short variants, a host with a `:`, or a
- * service listing one port twice.
- */
-function mayShareDomains(registry: Registry, clusterDomain: string): boolean {
-  const suffix = `.svc.${clusterDomain}`; // as sidecarDomains decides what is Kubernetes-style
-  for (const s of registry.services) {
-    const h = s.host;
-    if (h.includes(':')) return true;
-    // A port listed twice gives the same virtual host twice (its later copy is dropped).
-    if (s.ports.some((p, i) => s.ports.findIndex((q) => q.number === p.number) !== i)) return true;
-    if (!h.endsWith(suffix) || isWildcard(h)) continue;
-    const nameNs = h.slice(0, -suffix.length);
-    const dot = nameNs.indexOf('.');
-    if (dot <= 0 || dot !== nameNs.lastIndexOf('.')) continue;
-    if (registry.has(nameNs) || registry.has(`${nameNs}.svc`) || registry.has(nameNs.slice(0, dot))) return true;
-  }
-  return false;
 }

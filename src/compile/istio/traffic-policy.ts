@@ -36,12 +36,12 @@ function atPort(p: TrafficPolicy | undefined, port: number): PolicyGroups {
 }
 
 function groupsOf(p: PolicyGroups): PolicyGroups {
-  return {
-    ...(p.loadBalancer ? { loadBalancer: p.loadBalancer } : {}),
-    ...(p.connectionPool ? { connectionPool: p.connectionPool } : {}),
-    ...(p.outlierDetection ? { outlierDetection: p.outlierDetection } : {}),
-    ...(p.tls ? { tls: p.tls } : {}),
-  };
+  const out: Mutable<PolicyGroups> = {}; // field by field: no throw-away object per group
+  if (p.loadBalancer) out.loadBalancer = p.loadBalancer;
+  if (p.connectionPool) out.connectionPool = p.connectionPool;
+  if (p.outlierDetection) out.outlierDetection = p.outlierDetection;
+  if (p.tls) out.tls = p.tls;
+  return out;
 }
 
 const SIMPLE = {
@@ -81,35 +81,50 @@ export function toConnectionPool(cp: ConnectionPool | undefined): IrConnectionPo
   if (!cp) return undefined;
   const { tcp, http } = cp;
   const keep = tcp?.tcpKeepalive;
-  const out: IrConnectionPool = {
-    ...num('maxConnections', tcp?.maxConnections),
-    ...ms('connectTimeoutMs', tcp?.connectTimeout),
-    ...(keep
-      ? { tcpKeepalive: { ...num('probes', keep.probes), ...ms('timeMs', keep.time), ...ms('intervalMs', keep.interval) } }
-      : {}),
-    ...num('http1MaxPendingRequests', http?.http1MaxPendingRequests),
-    ...num('http2MaxRequests', http?.http2MaxRequests),
-    ...num('maxRequestsPerConnection', http?.maxRequestsPerConnection),
-    ...num('maxRetries', http?.maxRetries),
-    ...ms('idleTimeoutMs', http?.idleTimeout),
-    ...num('maxConcurrentStreams', http?.maxConcurrentStreams),
-  };
+  // Set field by field in the IR's order (no throw-away object per field, as spreads would make).
+  const out: Mutable<IrConnectionPool> = {};
+  if (tcp?.maxConnections !== undefined) out.maxConnections = tcp.maxConnections;
+  const connectTimeout = msOf(tcp?.connectTimeout);
+  if (connectTimeout !== undefined) out.connectTimeoutMs = connectTimeout;
+  if (keep) {
+    const k: Mutable<NonNullable<IrConnectionPool['tcpKeepalive']>> = {};
+    if (keep.probes !== undefined) k.probes = keep.probes;
+    const time = msOf(keep.time);
+    if (time !== undefined) k.timeMs = time;
+    const interval = msOf(keep.interval);
+    if (interval !== undefined) k.intervalMs = interval;
+    out.tcpKeepalive = k;
+  }
+  if (http?.http1MaxPendingRequests !== undefined) out.http1MaxPendingRequests = http.http1MaxPendingRequests;
+  if (http?.http2MaxRequests !== undefined) out.http2MaxRequests = http.http2MaxRequests;
+  if (http?.maxRequestsPerConnection !== undefined) out.maxRequestsPerConnection = http.maxRequestsPerConnection;
+  if (http?.maxRetries !== undefined) out.maxRetries = http.maxRetries;
+  const idleTimeout = msOf(http?.idleTimeout);
+  if (idleTimeout !== undefined) out.idleTimeoutMs = idleTimeout;
+  if (http?.maxConcurrentStreams !== undefined) out.maxConcurrentStreams = http.maxConcurrentStreams;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
 export function toOutlierDetection(od: OutlierDetection | undefined): IrOutlierDetection | undefined {
   if (!od) return undefined;
-  return {
-    ...num('consecutive5xxErrors', od.consecutive5xxErrors ?? od.consecutiveErrors),
-    ...num('consecutiveGatewayErrors', od.consecutiveGatewayErrors),
-    ...ms('intervalMs', od.interval),
-    ...ms('baseEjectionTimeMs', od.baseEjectionTime),
-    ...num('maxEjectionPercent', od.maxEjectionPercent),
-    ...num('minHealthPercent', od.minHealthPercent),
-    ...(od.splitExternalLocalOriginErrors !== undefined
-      ? { splitExternalLocalOriginErrors: od.splitExternalLocalOriginErrors }
-      : {}),
-  };
+  const out: Mutable<IrOutlierDetection> = {};
+  const consecutive5xx = od.consecutive5xxErrors ?? od.consecutiveErrors;
+  if (consecutive5xx !== undefined) out.consecutive5xxErrors = consecutive5xx;
+  if (od.consecutiveGatewayErrors !== undefined) out.consecutiveGatewayErrors = od.consecutiveGatewayErrors;
+  const interval = msOf(od.interval);
+  if (interval !== undefined) out.intervalMs = interval;
+  const baseEjection = msOf(od.baseEjectionTime);
+  if (baseEjection !== undefined) out.baseEjectionTimeMs = baseEjection;
+  if (od.maxEjectionPercent !== undefined) out.maxEjectionPercent = od.maxEjectionPercent;
+  if (od.minHealthPercent !== undefined) out.minHealthPercent = od.minHealthPercent;
+  if (od.splitExternalLocalOriginErrors !== undefined) out.splitExternalLocalOriginErrors = od.splitExternalLocalOriginErrors;
+  return out;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function msOf(d: string | undefined): number | undefined {
+  return d === undefined ? undefined : durationToWholeMs(d);
 }
 
 /** Only SIMPLE originates TLS; DISABLE (and absent) means plain text. MUTUAL modes are rejected by validate. */
@@ -122,10 +137,6 @@ export function toUpstreamTls(tls: ClientTls | undefined): IrUpstreamTls | undef
     subjectAltNames: [...(tls.subjectAltNames ?? [])],
     insecureSkipVerify: tls.insecureSkipVerify ?? false,
   };
-}
-
-function num<K extends string>(key: K, v: number | undefined): Partial<Record<K, number>> {
-  return v === undefined ? {} : ({ [key]: v } as Record<K, number>);
 }
 
 function ms<K extends string>(key: K, d: string | undefined): Partial<Record<K, number>> {

@@ -16,7 +16,7 @@ import { MESH, vsGateways, vsRoutesEntry, type LoadedVs, type Scope } from './fr
 import { isVisible, isWildcard, visibilityOf, type Visibility } from './hosts.ts';
 import { DEFAULT_SIDECAR_VIEW, listenerName, sidecarRouteTableName, sidecarViewName } from './names.ts';
 import type { Registry, RegistryService } from './registry.ts';
-import { idsOf, planOf, serviceIdsOf, virtualHostFor, vsIndexFor, type SidecarShared } from './sidecar-plan.ts';
+import { planOf, serviceIdsOf, virtualHostFor, vsIndexFor, type SidecarShared } from './sidecar-plan.ts';
 import { at, cmp } from './where.ts';
 
 /** A VirtualService as the sidecars see it: resolved hosts and visibility. */
@@ -58,7 +58,7 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
   }
   for (const m of meshVss) {
     addVisibility(m.visibility);
-    for (const rule of m.vs.spec.http ?? []) for (const match of rule.match ?? []) if (match.sourceNamespace) out.add(match.sourceNamespace);
+    for (const rule of m.vs.spec.http ?? []) if (rule.match) for (const match of rule.match) if (match.sourceNamespace) out.add(match.sourceNamespace);
   }
   return [...out].sort(cmp);
 }
@@ -84,11 +84,11 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
       if (plan.bySource && plan.vs) {
         const entry = vsRoutesEntry(plan.vs, plan.port, scope, shared.ctx);
         routes = entry.routes.length > 0 ? entry.routes : null;
-        if (routes) clusters.addAll(idsOf(shared, entry.refs));
+        if (routes) clusters.addAll(entry.ids);
         else clusters.add(plan.hostPort.defaultClusterId);
       } else {
         routes = plan.routes ?? null;
-        clusters.addAll(plan.ids ?? []);
+        if (plan.ids) clusters.addAll(plan.ids);
       }
       const vhost = virtualHostFor(shared, plan.hostPort, routes, viewNamespace);
       origins?.set(vhost.name, svc);

@@ -31,7 +31,7 @@ export function relatedOf(res: AnyLoaded, path: Path = ['metadata', 'name']): No
   return { resource: refOf(res), file: res.file, line, column };
 }
 
-export function sourceOf(res: AnyLoaded, path: Path): IrSource {
+export function sourceOf(res: AnyLoaded, path: Path, field = fieldPath(path)): IrSource {
   const { line, column } = res.locate(path);
   return {
     file: res.file,
@@ -40,9 +40,17 @@ export function sourceOf(res: AnyLoaded, path: Path): IrSource {
     kind: res.kind,
     namespace: res.metadata.namespace,
     name: res.metadata.name,
-    field: fieldPath(path),
+    field,
   };
 }
+
+/** `spec.http[i]`: one string per index for every route source (the IR keeps one per rule); the first few cached. */
+export function httpRuleField(i: number): string {
+  if (i >= 64) return fieldPath(['spec', 'http', i]);
+  return (HTTP_RULE_FIELDS[i] ??= fieldPath(['spec', 'http', i]));
+}
+
+const HTTP_RULE_FIELDS: string[] = [];
 
 /** Stable order of resources: namespace, name, file, document index. */
 export function compareResources(a: AnyLoaded, b: AnyLoaded): number {

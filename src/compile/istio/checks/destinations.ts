@@ -5,56 +5,76 @@
 // DestinationRule names that no service defines (ML4017 / ML4001), and DestinationRules
 // narrowed to some clients, which meshlog applies to all (ML4019).
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
-import type { Destination } from '../../schema/index.ts';
-import { destinationHost, destinationPort, MESH, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
+import type { Destination, HttpRoute } from '../../schema/index.ts';
+import { MESH, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
+import { destinationHost, destinationPort } from '../route-action.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
 import { at, type Path } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
 export function checkDestinations(ctx: CheckContext): void {
   for (const vs of ctx.resources.virtualServices) {
-    (vs.spec.http ?? []).forEach((rule, i) => {
-      const base: Path = ['spec', 'http', i];
-      const firstTo = new Map<string, number>(); // destination → first route entry sending there
-      (rule.route ?? []).forEach((r, k) => {
-        checkDestination(vs, r.destination, () => [...base, 'route', k, 'destination'], ctx);
-        if ((rule.route?.length ?? 0) < 2 || (r.weight ?? 0) <= 0) return;
-        const d = r.destination;
-        const host = destinationHost(vs, d, ctx.settings, ctx.registry);
-        const key = `${host}|${destinationPort(d, host, 0, ctx.registry)}|${d.subset ?? ''}`;
-        const first = firstTo.get(key);
-        if (first === undefined) {
-          firstTo.set(key, k);
-          return;
-        }
-        // Same cluster twice: the weights add up in one weighted cluster, which can carry one set of header operations.
-        if (JSON.stringify(r.headers ?? null) !== JSON.stringify(rule.route?.[first]?.headers ?? null)) {
-          ctx.diagnostics.push(
-            diagnostic(
-              'ML4013',
-              `route ${k} sends to the same destination as route ${first} (line ${vs.locate([...base, 'route', first]).line}) with other header operations; their weights are added up and only route ${first}'s header operations apply`,
-              at(vs, [...base, 'route', k, r.headers ? 'headers' : 'destination']),
-            ),
-          );
-        }
-      });
-      if (rule.mirror) checkDestination(vs, rule.mirror, () => [...base, 'mirror'], ctx);
-      (rule.mirrors ?? []).forEach((m, k) => checkDestination(vs, m.destination, () => [...base, 'mirrors', k, 'destination'], ctx));
-      (rule.match ?? []).forEach((m, j) => {
-        if (m.sourceLabels && Object.keys(m.sourceLabels).length > 0) {
-          ctx.diagnostics.push(
-            diagnostic('ML4014', 'sourceLabels cannot be compiled into per-namespace/per-gateway views; this match entry is left out', at(vs, [...base, 'match', j, 'sourceLabels'])),
-          );
-        }
-      });
-    });
+    const rules = vs.spec.http ?? [];
+    for (let i = 0; i < rules.length; i++) checkRule(vs, rules[i]!, i, ctx);
     if (vsGateways(vs).includes(MESH)) checkMeshHosts(vs, ctx);
   }
   checkDestinationRuleHosts(ctx);
 }
 
-/** `pathOf` is called only for a diagnostic: most destinations are fine, and paths are garbage. */
-function checkDestination(vs: LoadedVs, dest: Destination, pathOf: () => Path, ctx: CheckContext): void {
+function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext): void {
+  const routes = rule.route ?? [];
+  let firstTo: { host: string; port: number; subset: string; k: number }[] | undefined; // first route entry per destination (a few: scanned)
+  for (let k = 0; k < routes.length; k++) {
+    const r = routes[k]!;
+    const d = r.destination;
+    const host = checkDestination(vs, d, { i, field: 'route', k }, ctx);
+    if (routes.length < 2 || (r.weight ?? 0) <= 0) continue;
+    const port = destinationPort(d, host, 0, ctx.registry);
+    const subset = d.subset ?? '';
+    const first = (firstTo ??= []).find((f) => f.host === host && f.port === port && f.subset === subset)?.k;
+    if (first === undefined) {
+      firstTo.push({ host, port, subset, k });
+      continue;
+    }
+    // Same cluster twice: the weights add up in one weighted cluster, which can carry one set of header operations.
+    if (JSON.stringify(r.headers ?? null) !== JSON.stringify(routes[first]?.headers ?? null)) {
+      ctx.diagnostics.push(
+        diagnostic(
+          'ML4013',
+          `route ${k} sends to the same destination as route ${first} (line ${vs.locate(['spec', 'http', i, 'route', first]).line}) with other header operations; their weights are added up and only route ${first}'s header operations apply`,
+          at(vs, ['spec', 'http', i, 'route', k, r.headers ? 'headers' : 'destination']),
+        ),
+      );
+    }
+  }
+  if (rule.mirror) checkDestination(vs, rule.mirror, { i, field: 'mirror', k: 0 }, ctx);
+  const mirrors = rule.mirrors ?? [];
+  for (let k = 0; k < mirrors.length; k++) checkDestination(vs, mirrors[k]!.destination, { i, field: 'mirrors', k }, ctx);
+  const matches = rule.match ?? [];
+  for (let j = 0; j < matches.length; j++) {
+    const m = matches[j]!;
+    if (m.sourceLabels && Object.keys(m.sourceLabels).length > 0) {
+      ctx.diagnostics.push(
+        diagnostic('ML4014', 'sourceLabels cannot be compiled into per-namespace/per-gateway views; this match entry is left out', at(vs, ['spec', 'http', i, 'match', j, 'sourceLabels'])),
+      );
+    }
+  }
+}
+
+/** Where a destination is written: `spec.http[i].route[k].destination`, `.mirror` or `.mirrors[k].destination`. */
+interface DestinationPlace {
+  readonly i: number;
+  readonly field: 'route' | 'mirror' | 'mirrors';
+  readonly k: number;
+}
+
+/** The path is built only for a diagnostic: most destinations are fine, and paths are garbage. */
+function pathOf(p: DestinationPlace): Path {
+  return p.field === 'mirror' ? ['spec', 'http', p.i, 'mirror'] : ['spec', 'http', p.i, p.field, p.k, 'destination'];
+}
+
+/** Reports what is wrong with one destination; returns its host, resolved. */
+function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPlace, ctx: CheckContext): string {
   const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
   const svc = ctx.registry.lookupAny(host);
   if (!svc) {
@@ -62,14 +82,14 @@ function checkDestination(vs: LoadedVs, dest: Destination, pathOf: () => Path, c
       diagnostic(
         'ML4001',
         `destination host ${host} is not defined by any Service or ServiceEntry in the repository`,
-        at(vs, [...pathOf(), 'host']),
+        at(vs, [...pathOf(place), 'host']),
         ctx.settings.strictHosts ? 'error' : undefined,
       ),
     );
-    return;
+    return host;
   }
-  if (isPlain(svc.ports, host, dest, ctx)) return;
-  const path = pathOf();
+  if (isPlain(svc.ports, host, dest, ctx)) return host;
+  const path = pathOf(place);
   const ports = svc.ports.map((p) => p.number);
   if (dest.port?.number !== undefined) {
     if (!ports.includes(dest.port.number)) {
@@ -97,13 +117,24 @@ function checkDestination(vs: LoadedVs, dest: Destination, pathOf: () => Path, c
       );
     }
   }
+  return host;
 }
 
 /** Nothing to report: the port is one of the host's (or its only one), the subset (if any) is defined. */
 function isPlain(ports: readonly { number: number }[], host: string, dest: Destination, ctx: CheckContext): boolean {
   const n = dest.port?.number;
-  if (n !== undefined ? !ports.some((p) => p.number === n) : ports.length > 1) return false;
-  return dest.subset === undefined || (ctx.drs.forHost(host)?.subsets.some((s) => s.name === dest.subset) ?? false);
+  if (n !== undefined ? !hasPort(ports, n) : ports.length > 1) return false;
+  return dest.subset === undefined || hasSubset(ctx.drs.forHost(host)?.subsets, dest.subset);
+}
+
+function hasPort(ports: readonly { number: number }[], n: number): boolean {
+  for (const p of ports) if (p.number === n) return true;
+  return false;
+}
+
+function hasSubset(subsets: readonly { name: string }[] | undefined, name: string): boolean {
+  if (subsets) for (const s of subsets) if (s.name === name) return true;
+  return false;
 }
 
 /**
@@ -118,22 +149,24 @@ function samePortImplied(vs: LoadedVs, host: string, ctx: CheckContext): boolean
 }
 
 function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
-  (vs.spec.hosts ?? []).forEach((raw, i) => {
-    const host = ctx.registry.resolve(raw, vs.metadata.namespace);
+  const hosts = vs.spec.hosts ?? [];
+  for (let i = 0; i < hosts.length; i++) {
+    const host = ctx.registry.resolve(hosts[i]!, vs.metadata.namespace);
     const known = isWildcard(host) ? ctx.registry.services.some((s) => hostCovers(host, s.host)) : ctx.registry.has(host);
-    if (known) return;
+    if (known) continue;
     // A host only a gateway serves (`bookinfo.example.com`) is normal when the VS also binds a gateway.
-    if ((vs.spec.gateways ?? []).some((g) => g !== MESH)) return;
+    if ((vs.spec.gateways ?? []).some((g) => g !== MESH)) continue;
     ctx.diagnostics.push(
       diagnostic('ML4017', `host ${host} has no Service or ServiceEntry, so sidecars ignore this VirtualService for it`, at(vs, ['spec', 'hosts', i])),
     );
-  });
+  }
 }
 
 function checkDestinationRuleHosts(ctx: CheckContext): void {
   for (const dr of ctx.resources.destinationRules) {
     const selector = dr.spec.workloadSelector?.matchLabels;
-    const narrowed = selector && Object.keys(selector).length > 0 ? 'workloadSelector' : (dr.spec.exportTo ?? []).length > 0 && !(dr.spec.exportTo ?? []).includes('*') ? 'exportTo' : undefined;
+    const exportTo = dr.spec.exportTo;
+    const narrowed = selector && Object.keys(selector).length > 0 ? 'workloadSelector' : exportTo && exportTo.length > 0 && !exportTo.includes('*') ? 'exportTo' : undefined;
     if (!narrowed) continue;
     ctx.diagnostics.push(
       diagnostic('ML4019', `${narrowed} of a DestinationRule is not supported: its traffic policy applies to every client of ${dr.spec.host}`, at(dr, ['spec', narrowed])),

@@ -6,6 +6,7 @@ import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { GatewayInfo } from '../from-gateway.ts';
 import { serverAdmits } from '../from-gateway.ts';
 import { MESH, normalizeGateway, type LoadedVs } from '../from-virtual-service.ts';
+import type { HttpMatchRequest } from '../../schema/index.ts';
 import { at, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
@@ -14,7 +15,19 @@ export function checkGateways(ctx: CheckContext): void {
   checkClaims(ctx);
 }
 
+/** Does the VirtualService name a Gateway anywhere (`mesh` aside)? Looked at before building any path. */
+function bindsGateway(vs: LoadedVs): boolean {
+  const ns = vs.metadata.namespace;
+  const other = (g: string) => normalizeGateway(g, ns) !== MESH;
+  if (vs.spec.gateways?.some(other)) return true;
+  for (const rule of vs.spec.http ?? []) for (const m of rule.match ?? NO_MATCHES) if (m.gateways?.some(other)) return true;
+  return false;
+}
+
+const NO_MATCHES: readonly HttpMatchRequest[] = [];
+
 function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
+  if (!bindsGateway(vs)) return; // sidecars only: nothing to check (the common case)
   const ns = vs.metadata.namespace;
   const refs: { key: string; path: (string | number)[] }[] = [];
   (vs.spec.gateways ?? []).forEach((g, k) => refs.push({ key: normalizeGateway(g, ns), path: ['spec', 'gateways', k] }));
@@ -23,7 +36,6 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
       (m.gateways ?? []).forEach((g, k) => refs.push({ key: normalizeGateway(g, ns), path: ['spec', 'http', i, 'match', j, 'gateways', k] })),
     ),
   );
-  if (refs.every((r) => r.key === MESH)) return; // sidecars only: nothing to check (the common case)
   const alsoMesh = (vs.spec.gateways ?? []).includes(MESH) || (vs.spec.gateways ?? []).length === 0;
   const hosts = (vs.spec.hosts ?? []).map((h) => ctx.registry.resolve(h, ns));
   const checked = new Set<string>();

@@ -8,10 +8,10 @@ import type { CheckContext } from './context.ts';
 
 export function checkRuleNames(ctx: CheckContext): void {
   for (const vs of ctx.resources.virtualServices) {
-    const first = new Map<string, number>();
+    let first: Map<string, number> | undefined; // made for the first named rule: most rules have no name
     (vs.spec.http ?? []).forEach((rule, i) => {
       if (rule.name === undefined || rule.name === '') return;
-      const earlier = first.get(rule.name);
+      const earlier = (first ??= new Map()).get(rule.name);
       if (earlier === undefined) {
         first.set(rule.name, i);
         return;

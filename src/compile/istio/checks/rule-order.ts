@@ -32,27 +32,32 @@ export function checkRuleOrder(ctx: CheckContext): void {
 }
 
 function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
-  // Earlier entries, bucketed so each lookup touches only those that may shadow (near-linear).
-  const seen = new MatchIndex<Entry>();
-  // A small VirtualService is scanned in order: the same answer (MatchIndex returns the
-  // first shadowing entry), without building the index's keys for a handful of entries.
-  const small = (vs.spec.http ?? []).reduce((n, r) => n + (r.match?.length || 1), 0) <= SMALL;
-  const earlierList: Entry[] = [];
+  const rules = vs.spec.http ?? [];
+  // A small VirtualService (nearly all) is scanned in order: the same answer as MatchIndex
+  // (it returns the first shadowing entry), without building the index's keys and maps.
+  // A large one indexes earlier entries so each lookup touches only those that may shadow.
+  let count = 0;
+  for (const r of rules) count += r.match?.length || 1;
+  const earlierList: Entry[] | undefined = count <= SMALL ? [] : undefined;
+  const seen = earlierList ? undefined : new MatchIndex<Entry>();
+  const firstShadowing = (e: Entry) => (earlierList ? firstIn(earlierList, e) : seen!.first(e.ir, (s) => shadows(s, e)));
   let seq = 0;
   let catchAll: Entry | undefined;
-  (vs.spec.http ?? []).forEach((rule, i) => {
-    const entries = rule.match?.length ? rule.match.map((m, j) => entryOf(vs, m, i, j, seq++)) : [entryOf(vs, undefined, i, -1, seq++)];
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
     if (catchAll) {
       const where = catchAll.match < 0 ? `spec.http[${catchAll.rule}]` : `spec.http[${catchAll.rule}].match[${catchAll.match}]`;
       ctx.diagnostics.push(
         diagnostic('ML4007', `rule ${i} is never used: rule ${catchAll.rule} (${where}, line ${vs.locate(['spec', 'http', catchAll.rule]).line}) before it matches every request`, at(vs, ['spec', 'http', i])),
       );
-      return;
+      continue; // so is every later rule: nothing more is indexed
     }
-    const repeats = new Map<string, Entry>(); // identical entries of this rule's own match list
+    const entries = rule.match?.length ? rule.match.map((m, j) => entryOf(vs, m, i, j, seq + j)) : [entryOf(vs, undefined, i, -1, seq)];
+    seq += entries.length;
+    let repeats: Map<string, Entry> | undefined; // identical entries of this rule's own match list
     for (const e of entries) {
       if (e.match < 0 || e.inert) continue;
-      const earlier = small ? earlierList.find((s) => shadows(s, e)) : seen.first(e.ir, (s) => shadows(s, e));
+      const earlier = firstShadowing(e);
       if (earlier) {
         const what = earlier.match < 0 ? `spec.http[${earlier.rule}]` : `spec.http[${earlier.rule}].match[${earlier.match}]`;
         ctx.diagnostics.push(
@@ -62,16 +67,27 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
       }
       if (entries.length < 2) continue; // no twin possible: skip building the key
       const key = sameMatchKey(e);
-      const twin = repeats.get(key);
+      const twin = (repeats ??= new Map()).get(key);
       if (twin) {
         ctx.diagnostics.push(
           diagnostic('ML4008', `match ${e.match} of rule ${i} repeats match ${twin.match} of the same rule (spec.http[${i}].match[${twin.match}], line ${vs.locate(['spec', 'http', i, 'match', twin.match]).line}); remove the duplicate`, at(vs, ['spec', 'http', i, 'match', e.match])),
         );
       } else repeats.set(key, e);
     }
-    for (const e of entries) if (!e.inert) small ? earlierList.push(e) : seen.add(e);
-    catchAll = entries.find((e) => !e.inert && isCatchAll(e.ir) && e.port === undefined && e.sourceNamespace === undefined && sameScope(e, vs));
-  });
+    for (const e of entries) if (!e.inert) earlierList ? earlierList.push(e) : seen!.add(e);
+    for (const e of entries) {
+      if (!e.inert && isCatchAll(e.ir) && e.port === undefined && e.sourceNamespace === undefined && sameScope(e, vs)) {
+        catchAll = e;
+        break;
+      }
+    }
+  }
+}
+
+/** The first of `earlier` (in order) that shadows `e`. */
+function firstIn(earlier: readonly Entry[], e: Entry): Entry | undefined {
+  for (const s of earlier) if (shadows(s, e)) return s;
+  return undefined;
 }
 
 /** Equal for entries that match the same requests in the same scope (header order aside). */
@@ -88,23 +104,29 @@ export function entryOf(vs: LoadedVs, m: HttpMatchRequest | undefined, rule: num
     rule,
     match,
     ir: toIrMatch(m),
-    ...(m?.port !== undefined ? { port: m.port } : {}),
-    gateways: [...gateways].sort(),
-    ...(m?.sourceNamespace !== undefined ? { sourceNamespace: m.sourceNamespace } : {}),
+    port: m?.port, // one shape for every entry: absent is undefined
+    gateways: gateways.length > 1 ? [...gateways].sort() : gateways, // one (`mesh`, nearly always): nothing to sort
+    sourceNamespace: m?.sourceNamespace,
     inert: m?.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0,
   };
 }
 
 /** The entry applies wherever the VirtualService does (no narrower gateway list). */
 function sameScope(e: Entry, vs: LoadedVs): boolean {
-  const all = vsGateways(vs);
-  return all.every((g) => e.gateways.includes(g));
+  return includesAll(e.gateways, vsGateways(vs));
+}
+
+/** Every item of `some` is in `all` (gateway lists: a few items, often the very same list). */
+function includesAll(all: readonly string[], some: readonly string[]): boolean {
+  if (all === some) return true;
+  for (const g of some) if (!all.includes(g)) return false;
+  return true;
 }
 
 export function shadows(earlier: Entry, later: Entry): boolean {
   if (earlier.inert || later.inert) return false;
   if (earlier.port !== undefined && earlier.port !== later.port) return false;
   if (earlier.sourceNamespace !== undefined && earlier.sourceNamespace !== later.sourceNamespace) return false;
-  if (!later.gateways.every((g) => earlier.gateways.includes(g))) return false;
+  if (!includesAll(earlier.gateways, later.gateways)) return false;
   return covers(earlier.ir, later.ir);
 }

@@ -19,16 +19,31 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
   const reported = new Set<string>();
   const hostsOf = (vs: LoadedVs) => (vs.spec.hosts ?? []).map((h) => ctx.registry.resolve(h, vs.metadata.namespace));
   // Mesh VirtualServices arrive with their hosts already resolved (MeshVs).
+  // Hosts routed by two or more VirtualServices of `group` (and a few routed twice by one), in
+  // first-seen order; a host routed once, nearly all, gets no list.
   const byHostOf = (group: readonly Pick<MeshVs, 'vs' | 'hosts'>[]) => {
+    const first = new Map<string, { vs: LoadedVs; index: number }>();
     const byHost = new Map<string, { vs: LoadedVs; index: number }[]>();
     for (const { vs, hosts } of group) {
-      hosts.forEach((h, index) => {
-        const list = byHost.get(h) ?? [];
+      for (let index = 0; index < hosts.length; index++) {
+        const h = hosts[index]!;
+        const seen = first.get(h);
+        if (!seen) {
+          first.set(h, { vs, index });
+          continue;
+        }
+        let list = byHost.get(h);
+        if (!list) byHost.set(h, (list = [seen]));
         if (!list.some((e) => e.vs === vs)) list.push({ vs, index });
-        byHost.set(h, list);
-      });
+      }
     }
-    return byHost;
+    if (byHost.size < 2) return byHost;
+    const ordered = new Map<string, { vs: LoadedVs; index: number }[]>(); // in first-seen order
+    for (const h of first.keys()) {
+      const list = byHost.get(h);
+      if (list) ordered.set(h, list);
+    }
+    return ordered;
   };
   const report = (group: readonly MeshVs[], where: string) => {
     for (const [host, list] of byHostOf(group)) {

@@ -1,0 +1,86 @@
+// An http rule's action in IR form: a redirect, a direct response, or a forward to weighted
+// destinations (with mirrors, rewrite, timeout, retries), each destination resolved to the
+// cluster it means (host as the rule's namespace resolves it, port, subset).
+import type { IrDestination, IrForward, IrRouteAction } from '../ir/types.ts';
+import type { Destination, HttpRoute, HttpRouteDestination } from '../schema/index.ts';
+import { durationToWholeMs } from '../schema/index.ts';
+import { exact } from './exact.ts';
+import type { LoadedVs, RouteContext } from './from-virtual-service.ts';
+import type { Registry } from './registry.ts';
+import { toDirectResponse, toHeaderOps, toRedirect, toRetry } from './route-parts.ts';
+import type { FrontSettings } from './settings.ts';
+
+/**
+ * The action of `rule` for requests on `port`; `ids` collects the clusters it sends to.
+ * Destinations to the same cluster add up; the first one's header operations are kept
+ * (ML4013 warns when a later one's differ).
+ */
+export function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: RouteContext, ids: number[]): IrRouteAction {
+  if (rule.redirect) return toRedirect(rule.redirect);
+  if (rule.directResponse) return toDirectResponse(rule.directResponse);
+  const routes = rule.route ?? NO_DESTINATIONS;
+  const list: IrDestination[] = [];
+  for (const d of routes) {
+    const weight = routes.length === 1 ? 100 : (d.weight ?? 0);
+    if (weight <= 0) continue; // Istio drops zero-weight destinations
+    const cluster = destinationCluster(vs, d.destination, port, ctx, ids);
+    // A handful of destinations per rule: a scan beats a Map.
+    const k = list.findIndex((x) => x.cluster === cluster);
+    const prev = list[k];
+    if (prev) {
+      list[k] = { ...prev, weight: prev.weight + weight };
+      continue;
+    }
+    // A lone destination's headers are merged into the route's (ruleParts).
+    const headers = routes.length > 1 && d.headers ? toHeaderOps(undefined, d.headers) : undefined;
+    list.push(headers ? { cluster, weight, headers } : { cluster, weight });
+  }
+  let mirrors: { cluster: string; percent: number }[] | undefined;
+  if (rule.mirror) (mirrors ??= []).push({ cluster: destinationCluster(vs, rule.mirror, port, ctx, ids), percent: rule.mirrorPercentage?.value ?? 100 });
+  if (rule.mirrors) {
+    for (const m of rule.mirrors) (mirrors ??= []).push({ cluster: destinationCluster(vs, m.destination, port, ctx, ids), percent: m.percentage?.value ?? 100 });
+  }
+  const rewrite = rule.rewrite ? toRewrite(rule.rewrite) : undefined;
+  const retry = rule.retries ? toRetry(rule.retries) : ctx.settings.defaultRetry;
+  const timeoutMs = rule.timeout !== undefined ? (durationToWholeMs(rule.timeout) ?? 0) : ctx.settings.defaultTimeoutMs;
+  const m = mirrors ? exact(mirrors) : NO_MIRRORS;
+  const destinations = exact(list);
+  // Literals in the IR's field order (the order conditional spreads would give), without their garbage.
+  if (rewrite) return retry ? { kind: 'forward', destinations, rewrite, timeoutMs, retry, mirrors: m } : { kind: 'forward', destinations, rewrite, timeoutMs, mirrors: m };
+  return retry ? { kind: 'forward', destinations, timeoutMs, retry, mirrors: m } : { kind: 'forward', destinations, timeoutMs, mirrors: m };
+}
+
+const NO_DESTINATIONS: readonly HttpRouteDestination[] = Object.freeze([]);
+
+/** Shared by every action without mirrors (nearly all): the IR is read-only. */
+const NO_MIRRORS: IrForward['mirrors'] = Object.freeze([]);
+
+function toRewrite(rw: NonNullable<HttpRoute['rewrite']>): IrForward['rewrite'] {
+  const out: Mutable<NonNullable<IrForward['rewrite']>> = {};
+  if (rw.uri !== undefined) out.uri = rw.uri;
+  if (rw.uriRegexRewrite) out.uriRegex = { pattern: rw.uriRegexRewrite.match, substitution: rw.uriRegexRewrite.rewrite };
+  if (rw.authority !== undefined) out.authority = rw.authority;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The port a destination means: its own, the service's only port, else the port the request came in on. */
+export function destinationPort(dest: Destination, host: string, port: number, registry: Registry): number {
+  if (dest.port?.number !== undefined) return dest.port.number;
+  const svc = registry.lookupAny(host);
+  if (svc?.ports.length === 1 && svc.ports[0]) return svc.ports[0].number;
+  return port;
+}
+
+export function destinationHost(vs: LoadedVs, dest: Destination, settings: FrontSettings, registry: Registry): string {
+  return registry.resolve(dest.host, vs.metadata.namespace);
+}
+
+/** The name of the cluster `dest` means; its id joins `ids` (a VirtualService names a few: a scan suffices). */
+function destinationCluster(vs: LoadedVs, dest: Destination, port: number, ctx: RouteContext, ids: number[]): string {
+  const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
+  const id = ctx.catalog.id(host, destinationPort(dest, host, port, ctx.registry), dest.subset ?? '');
+  if (!ids.includes(id)) ids.push(id);
+  return ctx.catalog.name(id);
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
