@@ -2,14 +2,11 @@
 // compile() pipeline — parse → validate → IR (the front end), then IR → encoded Envoy
 // resources (the xDS side) — each size in a fresh child process so peak RSS is its own.
 //
-//   node bench/compile/run.ts [--sizes 1000,10000] [--namespaces 1] [--cold-worker] [--json]
+//   node bench/compile/run.ts [--sizes 1000,10000] [--namespaces 1] [--json]
 //
 // Prints the machine, then per size: wall time per phase, CPU time (user+system, all
-// threads, GC helpers and the load worker included: on a shared machine wall time includes
-// waiting for a core), peak RSS, snapshot size, and how the load was shared between the two
-// threads. The total is the four phases compile() runs. The load worker is started before
-// the timed part, as the file readers start it while reading; --cold-worker leaves it to
-// start inside the load, as a bare compile() call would.
+// threads, GC helpers included: on a shared machine wall time includes waiting for a
+// core), peak RSS and snapshot size. The total is the four phases compile() runs.
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { checkConsistency } from '../../src/compile/xds/index.ts';
@@ -40,8 +37,6 @@ interface Result {
   readonly resources: number;
   readonly snapshotBytes: number;
   readonly contentHash: string;
-  /** How the load was shared between the main thread and the load worker. */
-  readonly loadSplit: string;
 }
 
 function arg(name: string, fallback: string): string {
@@ -49,21 +44,7 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 
-/** "worker 121/230 chunks", or "one thread" when the load did not use the worker. */
-function describeSplit(): string {
-  if (!lastParallelLoad) return 'one thread';
-  const s = lastParallelLoad();
-  return s.chunks === 0 ? 'one thread' : `worker ${s.workerChunks}/${s.chunks} chunks`;
-}
-let lastParallelLoad: (() => { chunks: number; workerChunks: number }) | undefined;
-
 async function child(services: number, namespaces: number): Promise<void> {
-  // So is the load worker's thread: the readers start it while they read a large repository
-  // (src/ingest/collector.ts), before compile() runs; here it starts while the mesh is
-  // generated. --cold-worker leaves it to the first load, as compile() alone would.
-  const parallelLoad = await import('../../src/compile/parse/parallel-load.ts');
-  if (!process.argv.includes('--cold-worker')) parallelLoad.prepareLoadWorker();
-  lastParallelLoad = parallelLoad.lastParallelLoad;
   const files = generateMesh(services, namespaces);
   const yamlBytes = files.reduce((n, f) => n + f.bytes.length, 0);
   // Imported here so module loading (and the proto schema) is not charged to the parent.
@@ -116,7 +97,6 @@ async function child(services: number, namespaces: number): Promise<void> {
     resources: snapshot.resources.size,
     snapshotBytes,
     contentHash: snapshot.contentHash.slice(0, 12),
-    loadSplit: describeSplit(),
   };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
@@ -135,7 +115,7 @@ function parent(): void {
   };
   const results: Result[] = [];
   for (const size of sizes) {
-    const run = spawnSync(process.execPath, [import.meta.filename, '--child', String(size), '--namespaces', String(namespaces), ...(process.argv.includes('--cold-worker') ? ['--cold-worker'] : [])], {
+    const run = spawnSync(process.execPath, [import.meta.filename, '--child', String(size), '--namespaces', String(namespaces)], {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
       timeout: 30 * 60_000,
@@ -166,7 +146,6 @@ function parent(): void {
         String(r.peakRssMb).padStart(12),
         String(r.resources).padStart(10),
         (r.snapshotBytes / 1e6).toFixed(1).padStart(12),
-        `  load: ${r.loadSplit}`,
       ].join(' '),
     );
   }

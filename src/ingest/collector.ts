@@ -1,6 +1,5 @@
 // Accumulates the files and problems of one revision while a reader walks it, enforcing
 // the size limits in one place so the folder and git readers cannot drift apart.
-import { prepareLoadWorker, PARALLEL_LOAD_BYTES } from '../compile/parse/parallel-load.ts';
 import type { Diagnostic } from '../core/diagnostics.ts';
 import { diagnostic } from '../core/diagnostic-codes/index.ts';
 import { comparePaths, type IngestLimits } from './file-filter.ts';
@@ -44,9 +43,6 @@ export class BundleCollector {
       );
       return false;
     }
-    // A revision this large will be loaded on two threads: start the second one now, so it is
-    // ready when the files are (see src/compile/parse/parallel-load.ts).
-    if (this.#totalBytes < PARALLEL_LOAD_BYTES && this.#totalBytes + size >= PARALLEL_LOAD_BYTES) prepareLoadWorker();
     this.#totalBytes += size;
     this.#admitted += 1;
     return true;

@@ -1,7 +1,6 @@
-// One config file → its documents, checked: the unit of work of the loader, run on the main
-// thread or in the load worker (parallel-load.ts). Pure: the same file and arguments give the
-// same FileLoad on either thread. Merging the files' loads in path order (load-resources.ts)
-// gives the same result as reading them one after another.
+// One config file → its documents, checked: the loader's unit of work. Pure and independent
+// of every other file except for the document budget it is given; load-resources.ts merges the
+// files' loads in path order and applies MeshConfig's default namespace.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
@@ -33,8 +32,6 @@ export interface Slot {
   readonly candidate?: Candidate;
   resource?: AnyLoaded | undefined;
   readonly diagnostics: Diagnostic[];
-  /** The document a loaded resource came from (kept only when the load worker asks for it). */
-  readonly doc?: YamlDocument;
 }
 
 export interface FileLoad {
@@ -47,35 +44,21 @@ export interface FileLoad {
   readonly documents: number;
   /** True when the budget ran out inside this file: nothing after it is read. */
   readonly overBudget: boolean;
-  /** True when a document without a namespace was loaded with `assumedNamespace`. */
-  readonly assumed: boolean;
 }
 
-export interface LoadFileOptions {
-  /** Documents the repository may still hold. */
-  readonly budget: number;
-  /**
-   * Load documents without a namespace right away, in this namespace, instead of keeping them
-   * as candidates (the worker cannot hand a candidate back). The caller checks the guess.
-   */
-  readonly assumedNamespace?: string;
-  /** Keep each loaded resource's document in its slot (the worker sends its positions). */
-  readonly keepDocs?: boolean;
-}
-
-export function loadFile(file: SourceFile, options: LoadFileOptions): FileLoad {
+/** Loads one file; `budget` is how many documents the repository may still hold. */
+export function loadFile(file: SourceFile, budget: number): FileLoad {
   const diagnostics: Diagnostic[] = [];
   const meshDocs: Candidate[] = [];
   const slots: Slot[] = [];
-  let assumed = false;
   const decoded = decodeSourceFile(file);
   if (!decoded.ok) {
     diagnostics.push(decoded.diagnostic);
-    return { diagnostics, meshDocs, slots, documents: 0, overBudget: false, assumed };
+    return { diagnostics, meshDocs, slots, documents: 0, overBudget: false };
   }
-  const parsed = parseYamlFile(file.path, decoded.text, options.budget);
+  const parsed = parseYamlFile(file.path, decoded.text, budget);
   for (const d of parsed.diagnostics) diagnostics.push(d);
-  let left = options.budget - parsed.documentCount;
+  let left = budget - parsed.documentCount;
   let overBudget = parsed.overBudget;
   for (const written of parsed.documents) {
     const docs = expandListDocuments(file.path, written, diagnostics);
@@ -95,28 +78,16 @@ export function loadFile(file: SourceFile, options: LoadFileOptions): FileLoad {
         meshDocs.push(c);
         continue;
       }
-      let namespace = explicitNamespace(doc.value);
-      if (namespace === undefined && options.assumedNamespace !== undefined) {
-        namespace = options.assumedNamespace;
-        assumed = true;
-      }
+      const namespace = explicitNamespace(doc.value);
       if (namespace === undefined) {
         slots.push({ candidate: c, diagnostics: [] });
         continue;
       }
       const own: Diagnostic[] = [];
-      const resource = toLoaded(c, namespace, own);
-      slots.push(options.keepDocs ? { resource, diagnostics: own, doc } : { resource, diagnostics: own });
+      slots.push({ resource: toLoaded(c, namespace, own), diagnostics: own });
     }
   }
-  return { diagnostics, meshDocs, slots, documents: options.budget - left, overBudget, assumed };
-}
-
-/** A file's text, decoded again from its bytes (they decoded once, so they do again). */
-export function textAgain(file: SourceFile): string {
-  const decoded = decodeSourceFile(file);
-  if (!decoded.ok) throw new Error(`${file.path} no longer decodes`);
-  return decoded.text;
+  return { diagnostics, meshDocs, slots, documents: budget - left, overBudget };
 }
 
 /** metadata.namespace when the document sets it (a non-empty string), as toLoaded reads it. */
@@ -210,11 +181,6 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
 }
 
 const FAST_CHECKS: Partial<Record<SupportedKind, FastCheck | null>> = {};
-
-/** Compiles every kind's fast checker now, so that a thread started ahead of a load is ready for it. */
-export function prepareChecks(): void {
-  for (const kind of Object.keys(DOCUMENT_SCHEMAS) as SupportedKind[]) fastCheckOf(kind);
-}
 
 /** The kind's fast schema checker, compiled on first use; null when its schema has none. */
 function fastCheckOf(kind: SupportedKind): FastCheck | null {

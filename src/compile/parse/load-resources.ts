@@ -3,10 +3,8 @@
 // A broken document is reported and left out; loading always continues with the rest, so
 // one run reports everything. Pure and bounded (see limits.ts).
 //
-// Files are independent until MeshConfig's default namespace is applied, so each is loaded on
-// its own (load-file.ts) — by the main thread alone, or, for a large repository, shared with
-// a worker thread (parallel-load.ts) — and the files' loads are merged in path order. Both
-// ways give the same result.
+// Files are independent until MeshConfig's default namespace is applied: each is loaded on its
+// own (load-file.ts), and the files' loads are merged in path order.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
@@ -14,25 +12,13 @@ import { DEFAULT_MESH_CONFIG } from '../schema/index.ts';
 import { repositoryWideFirst } from './cap-diagnostics.ts';
 import { LIMITS } from './limits.ts';
 import { loadFile, toLoaded, type Candidate, type FileLoad } from './load-file.ts';
-import { loadInParallel, worthParallel, type ParallelTuning } from './parallel-load.ts';
 import type { AnyLoaded, LoadResult, LoadedMeshConfig, LoadedResources } from './types.ts';
 
 export type { AnyLoaded, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
 
-export interface LoadOptions {
-  /**
-   * Share the files with the load worker: true (or tuning, for tests) always, false never; by
-   * default only when the repository is large enough for the second thread to pay for itself.
-   */
-  readonly parallel?: boolean | ParallelTuning;
-}
-
-export function loadResources(files: readonly SourceFile[], options: LoadOptions = {}): LoadResult {
+export function loadResources(files: readonly SourceFile[]): LoadResult {
   const sorted = [...files].filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const parallel = options.parallel ?? worthParallel(sorted);
-  const tuning = typeof parallel === 'object' ? parallel : {};
-  const loads = (parallel !== false && loadInParallel(sorted, LIMITS.maxDocuments, tuning)) || loadInOrder(sorted);
-  return mergeLoads(loads);
+  return mergeLoads(loadInOrder(sorted));
 }
 
 /** One file after another, each with what is left of the repository's document budget. */
@@ -40,7 +26,7 @@ function loadInOrder(files: readonly SourceFile[]): FileLoad[] {
   const loads: FileLoad[] = [];
   let budget: number = LIMITS.maxDocuments;
   for (const file of files) {
-    const load = loadFile(file, { budget });
+    const load = loadFile(file, budget);
     loads.push(load);
     budget -= load.documents;
     if (load.overBudget) break;

@@ -9,7 +9,7 @@ import { checkAliasBudget } from './alias-budget.ts';
 import { findTooDeep } from './cst-depth.ts';
 import { findDuplicateKeys, type DuplicateKey } from './duplicate-keys.ts';
 import { prescanDepth } from './depth-prescan.ts';
-import { fastLocate, type FastPositions } from './fast-positions.ts';
+import { fastLocate } from './fast-positions.ts';
 import { fastParseYaml } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import { makeLocator } from './locate.ts';
@@ -27,15 +27,6 @@ export interface YamlDocument {
    * no node appears twice). The schema check may then hand its nodes on instead of copying.
    */
   readonly fresh?: boolean;
-  /** Where the fast parser put the document in its position tables (absent after the full parser). */
-  readonly fast?: FastPlace;
-}
-
-/** A fast-parsed document's place: its file's position tables and its own offset and record. */
-export interface FastPlace {
-  readonly positions: FastPositions;
-  readonly offset: number;
-  readonly record: number;
 }
 
 export interface YamlFileResult {
@@ -212,36 +203,9 @@ function fastDocuments(text: string, documentBudget: number): YamlFileResult | u
   const parsed = fastParseYaml(text, LIMITS.maxDepth);
   if (!parsed || parsed.documents.length > documentBudget) return undefined;
   const documents: YamlDocument[] = [];
-  // The locators keep only the position tables, not the parsed values: loaded resources
-  // keep their locator for the whole compile, and the raw YAML values (the schema made
-  // its own copy) would otherwise stay on the heap with them.
-  const positions = parsed.positions;
-  const locatorAt = fastLocators(() => positions);
-  for (const [docIndex, doc] of parsed.documents.entries()) {
-    if (doc === null) continue;
-    const value = doc.value;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined; // not a mapping: the full path reports it
-    documents.push({
-      docIndex,
-      value: value as Record<string, unknown>,
-      locate: locatorAt(doc.offset, doc.record),
-      fresh: true,
-      fast: { positions, offset: doc.offset, record: doc.record },
-    });
-  }
-  return { documents, diagnostics: [], documentCount: parsed.documents.length, overBudget: false };
-}
-
-/**
- * Locators for the documents of one fast-parsed file. `positions` is called on first use: the
- * load worker's files are located on the main thread, which rebuilds their tables (and decodes
- * their text) only when a diagnostic or the source map asks for a line.
- */
-export function fastLocators(positions: () => FastPositions): (offset: number, record: number) => (path: FieldPath) => LineColumn {
-  let tables: FastPositions | undefined;
   let lineStarts: number[] | undefined;
-  const position = (offset: number): LineColumn => {
-    lineStarts ??= computeLineStarts(tables!.text);
+  const position = (offset: number) => {
+    lineStarts ??= computeLineStarts(text);
     let lo = 0;
     let hi = lineStarts.length - 1;
     while (lo < hi) {
@@ -251,13 +215,18 @@ export function fastLocators(positions: () => FastPositions): (offset: number, r
     }
     return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
   };
-  return (offset, record) => {
-    const at = { offset, record, value: null };
-    return (path) => {
-      tables ??= positions();
-      return position(fastLocate(tables, at, path));
-    };
-  };
+  for (const [docIndex, doc] of parsed.documents.entries()) {
+    if (doc === null) continue;
+    const value = doc.value;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined; // not a mapping: the full path reports it
+    // The locator keeps only the position tables, not the parsed values: loaded resources
+    // keep their locator for the whole compile, and the raw YAML values (the schema made
+    // its own copy) would otherwise stay on the heap with them.
+    const positions = parsed.positions;
+    const at = { offset: doc.offset, record: doc.record, value: null };
+    documents.push({ docIndex, value: value as Record<string, unknown>, locate: (path) => position(fastLocate(positions, at, path)), fresh: true });
+  }
+  return { documents, diagnostics: [], documentCount: parsed.documents.length, overBudget: false };
 }
 
 function computeLineStarts(text: string): number[] {
