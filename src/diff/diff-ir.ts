@@ -64,11 +64,13 @@ function compareHostKeys(x: string, y: string): number {
 }
 
 function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], endpointSetsChanged: number): DiffCounts {
-  // A host that changed identically in several views (default sidecar view and a
-  // namespace's view) is one change to a reader: count distinct changes.
-  const hosts = unique(views.flatMap((v) => v.hosts), (h) => canonicalJson(h));
+  // A host that changed identically in several views is one change to a reader: the default
+  // sidecar view and a namespace's view, and a gRPC view, whose route table (`grpc.<port>`)
+  // holds the very virtual hosts of the sidecar table (`<port>`). So distinct changes are
+  // counted by virtual host (its name carries the port) and content, not by route table.
+  const hosts = unique(views.flatMap((v) => v.hosts), (h) => canonicalJson({ ...h, routeTable: '' }));
   const routes = unique(
-    hosts.flatMap((h) => h.routes.map((r) => ({ key: canonicalJson([h.routeTable, h.name, r]), r }))),
+    hosts.flatMap((h) => h.routes.map((r) => ({ key: canonicalJson([h.name, r]), r }))),
     (x) => x.key,
   ).map((x) => x.r);
   const n = <T>(xs: readonly T[], f: (x: T) => boolean) => xs.filter(f).length;

@@ -99,6 +99,28 @@ describe('meshlog diff', () => {
     expect(r.stdout).toContain('0 the diff was computed — a non-empty diff is NOT an error');
   });
 
+  it('counts a change to a gRPC port once, though the sidecar and gRPC views both carry it', async () => {
+    // A GRPC port's virtual host sits in the sidecar route table `7070` and in the gRPC
+    // views' `grpc.7070`: both are listed, but it is one routing change to the reader.
+    const write = (dir: string, weight: number) => {
+      const files = meshFiles({ v1: weight, v2: 100 - weight });
+      for (const [rel, text] of Object.entries(files)) {
+        const grpc = text.replace('{number: 9080, name: http, protocol: HTTP}', '{number: 7070, name: grpc, protocol: GRPC}');
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), grpc);
+      }
+    };
+    write(path.join(tmp, 'g1'), 90);
+    write(path.join(tmp, 'g2'), 50);
+    const r = await runCli(['diff', 'g1', 'g2'], tmp);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(route table grpc.7070)');
+    expect(r.stdout).toContain('(route table 7070)');
+    expect(r.stdout.split('\n')[1]).toBe('1 route changed in 4 views');
+    const js = JSON.parse((await runCli(['diff', 'g1', 'g2', '-o', 'json'], tmp)).stdout) as { counts: Record<string, number> };
+    expect(js.counts).toMatchObject({ routesChanged: 1, hostsChanged: 1 });
+  });
+
   it('compares two folders', async () => {
     const write = (dir: string, files: Record<string, string>) => {
       for (const [rel, text] of Object.entries(files)) {
