@@ -90,6 +90,29 @@ describe('meshlog compile', () => {
     expect(res.stderr).toContain(`wrote ${files.length} bootstrap`);
   });
 
+  it('--bootstrap-dir skips gRPC views, which have no static Envoy form, and says so', async () => {
+    // The same mesh with reviews' port declared GRPC: the compile gains gRPC views.
+    const grpcMesh = path.join(tmp, 'grpc-mesh');
+    for (const [rel, text] of Object.entries(MESH)) {
+      fs.mkdirSync(path.dirname(path.join(grpcMesh, rel)), { recursive: true });
+      fs.writeFileSync(path.join(grpcMesh, rel), text.replaceAll('protocol: HTTP', 'protocol: GRPC').replaceAll('name: http', 'name: grpc'));
+    }
+    const dump = JSON.parse((await runCli(['compile', 'grpc-mesh', '-o', 'json'], tmp)).stdout) as Dump;
+    const grpcViews = dump.views.filter((v) => v.kind === 'grpc').map((v) => v.name);
+    expect(grpcViews.length).toBeGreaterThan(0);
+    const dir = path.join(tmp, 'grpc-bootstraps');
+    const res = await runCli(['compile', 'grpc-mesh', '--bootstrap-dir', dir, '--admin-port', '0'], tmp);
+    expect(res.code, res.stderr).toBe(0);
+    const files = fs.readdirSync(dir).sort();
+    expect(files).toEqual(dump.views.filter((v) => v.kind !== 'grpc').map((v) => `${v.name}.yaml`).sort());
+    for (const file of files) expect(validateConfig(path.join(dir, file)).ok, file).toBe(true);
+    expect(res.stderr).toContain(`not written: gRPC views ${grpcViews.join(', ')}`);
+    // Asking for a gRPC view's bootstrap by name is a usage error, not an empty success.
+    const one = await runCli(['compile', 'grpc-mesh', '--bootstrap-dir', dir, '--view', grpcViews[0]!], tmp);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain(`view "${grpcViews[0]}" is a gRPC view`);
+  });
+
   it('--bootstrap-dir where no folder can be made exits 3 promptly with the reason', async () => {
     // /proc refuses mkdir with ENOENT: a recursive mkdir retried that forever.
     for (const dir of ['/proc/meshlog-nope', '/proc/meshlog-nope/deeper', path.join(tmp, 'mesh/services/reviews.yaml/x')]) {

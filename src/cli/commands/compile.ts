@@ -41,7 +41,8 @@ Flags:
                            Envoy config dump: clusters, endpoints, listeners, routes)
       --view NAME          Only this view (e.g. sidecar, gateway~bookinfo~bookinfo-gateway)
       --bootstrap-dir DIR  Also write one static Envoy bootstrap per view to DIR/<view>.yaml;
-                           run one with "envoy -c DIR/<view>.yaml"
+                           run one with "envoy -c DIR/<view>.yaml". gRPC views have no
+                           static form (gRPC clients read them over xDS) and are skipped"
       --admin-port N       Admin port in the written bootstraps (default 15000)
 ${envoyHelp(27)}
 
@@ -96,6 +97,9 @@ Examples:
       if (!view) {
         return usageError(io, 'compile', `no view "${viewName}"; views: ${snapshot.views.map((v) => v.name).join(', ') || '(none)'}`);
       }
+      if (view.kind === 'grpc' && args.string('bootstrap-dir') !== undefined) {
+        return usageError(io, 'compile', `view "${viewName}" is a gRPC view: it has no static Envoy bootstrap (gRPC clients read it over xDS; see "meshlog bootstrap --client grpc")`);
+      }
       snapshot = { ...snapshot, views: [view] };
     }
 
@@ -115,8 +119,14 @@ function writeBootstraps(io: CliIo, snapshot: Snapshot, dir: string, adminPort: 
     io.stderr(`Error: cannot write bootstraps to ${dir}: ${made.message}\n`);
     return false;
   }
+  // gRPC views have no static Envoy form: their listeners are API listeners, which only
+  // gRPC's own xDS client runs (Envoy refuses them), and a gRPC client takes its config over
+  // xDS, never from a file. A bootstrap holding just their clusters would mislead, so none is
+  // written and the note says where those views go instead.
+  const envoyViews = snapshot.views.filter((v) => v.kind !== 'grpc');
+  const grpcViews = snapshot.views.filter((v) => v.kind === 'grpc').map((v) => v.name);
   try {
-    for (const view of snapshot.views) {
+    for (const view of envoyViews) {
       const file = path.join(dir, `${view.name}.yaml`);
       fs.writeFileSync(file, renderYaml(staticBootstrap(snapshot, view.name, adminPort === undefined ? {} : { adminPort })));
     }
@@ -124,6 +134,11 @@ function writeBootstraps(io: CliIo, snapshot: Snapshot, dir: string, adminPort: 
     io.stderr(`Error: cannot write bootstraps to ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);
     return false;
   }
-  io.stderr(`wrote ${snapshot.views.length} bootstrap${snapshot.views.length === 1 ? '' : 's'} to ${dir}\n`);
+  io.stderr(`wrote ${envoyViews.length} bootstrap${envoyViews.length === 1 ? '' : 's'} to ${dir}\n`);
+  if (grpcViews.length > 0) {
+    io.stderr(
+      `not written: gRPC view${grpcViews.length === 1 ? '' : 's'} ${grpcViews.join(', ')} (gRPC clients read them over xDS from "meshlog serve"; see "meshlog bootstrap --client grpc")\n`,
+    );
+  }
   return true;
 }
