@@ -1,10 +1,14 @@
-// The one path `validate` and `compile` share: compile the bundle, then (when an Envoy
-// binary was given) prove the snapshot with it. Envoy only sees config that passed
-// meshlog's own rules, because those give better locations.
+// The one path `validate` and `compile` share: read the input, compile the bundle, then
+// (when an Envoy binary was given) prove the snapshot with it. Envoy only sees config that
+// passed meshlog's own rules, because those give better locations.
 import { compile, type CompileResult } from '../compile/index.ts';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.ts';
 import type { SourceBundle } from '../ingest/source-bundle.ts';
+import { chooseEnvoy } from '../verify/envoy-option.ts';
 import { verifyWithEnvoy } from '../verify/envoy-verify.ts';
+import type { ParsedArgs } from './args.ts';
+import { EXIT, type CliIo, type ExitCode } from './command.ts';
+import { readInput, reportInputError, type InputSpec } from './input.ts';
 
 export interface ProvenResult {
   readonly result: CompileResult;
@@ -19,4 +23,26 @@ export async function compileAndProve(bundle: SourceBundle, envoyPath: string | 
   if (!valid || !result.snapshot || envoyPath === undefined) return { result, diagnostics: result.diagnostics, valid };
   const fromEnvoy = await verifyWithEnvoy(result.snapshot, { envoyPath });
   return { result, diagnostics: [...result.diagnostics, ...fromEnvoy], valid: !hasErrors(fromEnvoy) };
+}
+
+export type ReadAndProveOutcome =
+  | ({ readonly ok: true; readonly bundle: SourceBundle } & ProvenResult)
+  | { readonly ok: false; readonly exit: ExitCode };
+
+/**
+ * `--envoy` chosen, the input read, compiled and proved. A missing Envoy binary or an
+ * unreadable input is reported on stderr here, and the outcome carries the exit code.
+ */
+export async function readAndProve(args: ParsedArgs, spec: InputSpec, io: CliIo): Promise<ReadAndProveOutcome> {
+  const envoy = chooseEnvoy(args.string('envoy'), io.env, io.cwd);
+  if (!envoy.ok) {
+    io.stderr(`Error: ${envoy.message}\n`);
+    return { ok: false, exit: EXIT.unavailable };
+  }
+  const input = await readInput(spec, io);
+  if (!input.ok) {
+    reportInputError(io, input.error);
+    return { ok: false, exit: input.exit };
+  }
+  return { ok: true, bundle: input.bundle, ...(await compileAndProve(input.bundle, envoy.envoyPath)) };
 }

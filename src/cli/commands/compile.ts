@@ -10,11 +10,11 @@ import type { Snapshot } from '../../snapshot/types.ts';
 import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo } from '../command.ts';
 import { ensureDir } from '../ensure-dir.ts';
-import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec, readInput, reportInputError } from '../input.ts';
+import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec } from '../input.ts';
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 import { snapshotSummary } from '../snapshot-summary.ts';
-import { ENVOY_FLAG, chooseEnvoy, envoyHelp } from '../../verify/envoy-option.ts';
-import { compileAndProve } from '../compile-and-prove.ts';
+import { ENVOY_FLAG, envoyHelp } from '../../verify/envoy-option.ts';
+import { readAndProve } from '../compile-and-prove.ts';
 
 const FLAGS = {
   ...OUTPUT_FLAG,
@@ -70,22 +70,13 @@ Examples:
       return usageError(io, 'compile', `--admin-port must be a port number (0-65535), not "${adminPortText}"`);
     }
 
-    const envoy = chooseEnvoy(args.string('envoy'), io.env, io.cwd);
-    if (!envoy.ok) {
-      io.stderr(`Error: ${envoy.message}\n`);
-      return EXIT.unavailable;
-    }
-
-    const input = await readInput(spec.spec, io);
-    if (!input.ok) {
-      reportInputError(io, input.error);
-      return input.exit;
-    }
-    const { result, diagnostics, valid } = await compileAndProve(input.bundle, envoy.envoyPath);
+    const proven = await readAndProve(args, spec.spec, io);
+    if (!proven.ok) return proven.exit;
+    const { result, diagnostics, valid, bundle } = proven;
     const printable = diagnostics.filter((d) => d.severity !== 'info');
     if (!valid || !result.snapshot) {
       io.stderr(renderDiagnostics(diagnostics, { pathPrefix: displayPrefix(spec.spec) }));
-      io.stderr(`${describeInput(spec.spec, input.bundle.commit)}: INVALID, nothing compiled\n`);
+      io.stderr(`${describeInput(spec.spec, bundle.commit)}: INVALID, nothing compiled\n`);
       return EXIT.invalid;
     }
     if (printable.length > 0) io.stderr(renderDiagnostics(diagnostics, { pathPrefix: displayPrefix(spec.spec) }));
@@ -108,7 +99,7 @@ Examples:
 
     if (format.format === 'json') io.stdout(renderJson(configDump(snapshot)));
     else if (format.format === 'yaml') io.stdout(renderYaml(configDump(snapshot)));
-    else io.stdout(snapshotSummary(snapshot, describeInput(spec.spec, input.bundle.commit)));
+    else io.stdout(snapshotSummary(snapshot, describeInput(spec.spec, bundle.commit)));
     return EXIT.ok;
   },
 };

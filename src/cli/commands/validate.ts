@@ -2,10 +2,10 @@
 // it found. Exit 1 on any error, so CI can gate merges on it.
 import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
-import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec, readInput, reportInputError } from '../input.ts';
+import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec } from '../input.ts';
 import { chooseFormat, diagnosticJson, renderDiagnostics, renderJson } from '../output.ts';
-import { ENVOY_FLAG, chooseEnvoy, envoyHelp } from '../../verify/envoy-option.ts';
-import { compileAndProve } from '../compile-and-prove.ts';
+import { ENVOY_FLAG, envoyHelp } from '../../verify/envoy-option.ts';
+import { readAndProve } from '../compile-and-prove.ts';
 
 const FLAGS = { ...OUTPUT_FLAG, ...INPUT_FLAGS, ...ENVOY_FLAG, verbose: { type: 'boolean', short: 'v' } } as const;
 
@@ -47,24 +47,15 @@ Examples:
     if (!format.ok) return usageError(io, 'validate', format.message);
     const spec = inputSpec(args);
     if (!spec.ok) return usageError(io, 'validate', spec.message);
-    const envoy = chooseEnvoy(args.string('envoy'), io.env, io.cwd);
-    if (!envoy.ok) {
-      io.stderr(`Error: ${envoy.message}\n`);
-      return EXIT.unavailable;
-    }
-
-    const input = await readInput(spec.spec, io);
-    if (!input.ok) {
-      reportInputError(io, input.error);
-      return input.exit;
-    }
-    const { result, diagnostics, valid } = await compileAndProve(input.bundle, envoy.envoyPath);
+    const proven = await readAndProve(args, spec.spec, io);
+    if (!proven.ok) return proven.exit;
+    const { result, diagnostics, valid, bundle } = proven;
 
     if (format.format === 'json') {
       io.stdout(renderJson({ valid, diagnostics: diagnostics.map(diagnosticJson) }));
     } else {
-      const label = describeInput(spec.spec, input.bundle.commit);
-      const files = input.bundle.files.length;
+      const label = describeInput(spec.spec, bundle.commit);
+      const files = bundle.files.length;
       io.stdout(renderDiagnostics(diagnostics, { verbose: args.bool('verbose'), pathPrefix: displayPrefix(spec.spec) }));
       io.stdout(`${label}: ${valid ? 'valid' : 'INVALID'} (${files} config file${files === 1 ? '' : 's'} read)\n`);
     }
