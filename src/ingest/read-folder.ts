@@ -2,13 +2,12 @@
 // reported, never read), so nothing outside the root can be reached; paths are built from
 // directory entry names only. Files are sized with lstat before anything is opened, so a
 // huge file is reported instead of loaded, then opened with O_NOFOLLOW and read up to the
-// admitted size, a bounded number at a time.
+// admitted size.
 import fs from 'node:fs';
 import path from 'node:path';
 import { BundleCollector } from './collector.ts';
 import { DEFAULT_LIMITS, comparePaths, isConfigFileName, isSkippedFolderName, joinPath, type IngestLimits } from './file-filter.ts';
 import { ingestError, type IngestResult } from './ingest-error.ts';
-import { READ_CONCURRENCY, mapPool } from './map-pool.ts';
 import type { SourceBundle } from './source-bundle.ts';
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
@@ -63,24 +62,26 @@ export async function readFolder(
 
 /**
  * Sizes first (lstat: nothing is opened or read), then admission in path order, so which
- * files fit under the totals is deterministic; then the reads, overlapped; then the files
- * recorded in path order.
+ * files fit under the totals is deterministic; then the reads; then the files recorded in
+ * path order.
+ *
+ * The system calls are synchronous: on a local disk each takes microseconds, while a
+ * promise-based call costs a thread-pool round trip — measured on 10,000 files, 0.5 s with
+ * 32 reads in flight against ~0.1 s one after another. The compile that follows a read is
+ * synchronous anyway, so a server waiting on it is not held any longer than by the compile.
  */
 async function readFiles(absRoot: string, paths: readonly string[], out: BundleCollector): Promise<void> {
-  const sizes = await mapPool(paths, READ_CONCURRENCY, async (rel) => {
+  const sizes = paths.map((rel) => {
     try {
-      return (await fs.promises.lstat(path.join(absRoot, rel))).size;
+      return fs.lstatSync(path.join(absRoot, rel)).size;
     } catch {
       return 0; // vanished or unreadable: the read below reports it
     }
   });
   const admitted = paths.map((rel, i) => out.admit(rel, sizes[i]!));
-  const contents = await mapPool(paths, READ_CONCURRENCY, (rel, i) =>
-    admitted[i] ? readOne(absRoot, rel, sizes[i]!) : Promise.resolve(undefined),
-  );
   paths.forEach((rel, i) => {
-    const got = contents[i];
-    if (got === undefined) return;
+    if (!admitted[i]) return;
+    const got = readOne(absRoot, rel, sizes[i]!);
     if ('bytes' in got) out.add(rel, got.bytes);
     else out.report(got.code, rel, got.message);
   });
@@ -88,18 +89,19 @@ async function readFiles(absRoot: string, paths: readonly string[], out: BundleC
 
 type ReadOutcome = { readonly bytes: Uint8Array } | { readonly code: string; readonly message: string };
 
-async function readOne(absRoot: string, relPath: string, admittedSize: number): Promise<ReadOutcome> {
-  let handle: fs.promises.FileHandle | undefined;
+function readOne(absRoot: string, relPath: string, admittedSize: number): ReadOutcome {
+  let fd: number | undefined;
   try {
     // O_NOFOLLOW: if the entry was swapped for a link since readdir, opening fails (ELOOP).
-    handle = await fs.promises.open(path.join(absRoot, relPath), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    const stat = await handle.stat();
+    // O_NONBLOCK: a FIFO put in its place opens at once (and is refused below) instead of hanging.
+    fd = fs.openSync(path.join(absRoot, relPath), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { code: 'ML0005', message: `${relPath} is not a regular file` };
     // Read at most the size admitted: a file that grew since is cut, not followed.
     const bytes = new Uint8Array(Math.min(stat.size, admittedSize));
     let filled = 0;
     while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      const bytesRead = fs.readSync(fd, bytes, filled, bytes.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
@@ -108,7 +110,7 @@ async function readOne(absRoot: string, relPath: string, admittedSize: number): 
     if (errCode(err) === 'ELOOP') return { code: 'ML0001', message: `${relPath} is a symbolic link; links are not followed` };
     return { code: 'ML0005', message: `cannot read ${relPath}: ${errMessage(err)}` };
   } finally {
-    await handle?.close();
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -7,7 +7,7 @@ import { BundleCollector } from './collector.ts';
 import { commitInfo, type CommitInfo } from './commit-info.ts';
 import { DEFAULT_LIMITS, comparePaths, isConfigFileName, isSafeComponent, isSkippedFolderName, joinPath, type IngestLimits } from './file-filter.ts';
 import { findGitDir } from './git-dir.ts';
-import { GitObjectSizer } from './git-object-size.ts';
+import { GitObjects } from './git-objects.ts';
 import { LooseObjects, gitReadFs } from './git-read-fs.ts';
 import type { IngestResult } from './ingest-error.ts';
 import { READ_CONCURRENCY, mapPool } from './map-pool.ts';
@@ -75,7 +75,12 @@ export async function readGit(opts: ReadGitOptions): Promise<ReadGitResult> {
       }
     }
   }
-  await readBlobs(out, new GitObjectSizer(gitdir, loose), { fs, gitdir, cache }, blobs);
+  const objects = new GitObjects(gitdir, loose);
+  try {
+    await readBlobs(out, objects, { fs, gitdir, cache }, blobs);
+  } finally {
+    await objects.close();
+  }
   return {
     ok: true,
     bundle: out.finish({ kind: 'git', repo: opts.repo, rev: opts.rev }, resolved.oid),
@@ -95,12 +100,12 @@ interface Candidate {
  */
 async function readBlobs(
   out: BundleCollector,
-  sizer: GitObjectSizer,
+  objects: GitObjects,
   repo: { readonly fs: PromiseFsClient; readonly gitdir: string; readonly cache: object },
   candidates: Candidate[],
 ): Promise<void> {
   candidates.sort((a, b) => comparePaths(a.path, b.path));
-  const sizes = await mapPool(candidates, READ_CONCURRENCY, (c) => sizer.size(c.oid).catch(() => undefined));
+  const sizes = await mapPool(candidates, READ_CONCURRENCY, (c) => objects.size(c.oid).catch(() => undefined));
   // 'later': the size is unknown (e.g. an object in an alternate store): checked after reading.
   const verdicts = candidates.map((c, i) => {
     const size = sizes[i];
@@ -109,7 +114,8 @@ async function readBlobs(
   const read = await mapPool(candidates, READ_CONCURRENCY, async (c, i) => {
     if (verdicts[i] === 'skip') return undefined;
     try {
-      return (await git.readBlob({ ...repo, oid: c.oid })).blob;
+      // Native inflate first; isomorphic-git for what that cannot read (and its error wording).
+      return (await objects.readBlob(c.oid)) ?? (await git.readBlob({ ...repo, oid: c.oid })).blob;
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitObjectSizer } from '../../src/ingest/git-object-size.ts';
+import { GitObjects } from '../../src/ingest/git-objects.ts';
 import { LooseObjects } from '../../src/ingest/git-read-fs.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
 import { readGit } from '../../src/ingest/read-git.ts';
@@ -211,7 +211,7 @@ describe('readGit size guard', () => {
     big.write({ 'loose.yaml': 'b: 2\n' });
     const looseCommit = big.commit('three'); // loose objects next to the pack
     const gitdir = path.join(big.dir, '.git');
-    const sizer = new GitObjectSizer(gitdir, new LooseObjects(gitdir));
+    const sizer = new GitObjects(gitdir, new LooseObjects(gitdir));
     for (const oid of [...all, looseCommit, big.git('rev-parse', 'HEAD:loose.yaml')]) {
       expect(await sizer.size(oid), oid).toBe(Number(big.git('cat-file', '-s', oid)));
     }
