@@ -29,7 +29,11 @@ interface GitObject {
   readonly data: Buffer;
 }
 
-/** One pack, opened on first use. Reads are positional and synchronous: each is a few KiB. */
+/**
+ * One pack, opened on first use. Reads (here and of loose objects) are synchronous: each is a
+ * few KiB from a local disk, where a promise-based call's thread-pool round trip costs more
+ * than the read (see read-folder.ts).
+ */
 interface OpenPack {
   readonly index: PackIndex;
   fd?: number;
@@ -97,7 +101,7 @@ export class GitObjects {
 
   async #object(oid: string, depth: number): Promise<GitObject | undefined> {
     if (depth > MAX_DELTA_DEPTH) throw new Error('delta chain too deep');
-    if (await this.#loose.has(oid)) return inflateLoose(await fs.promises.readFile(this.#loosePath(oid)));
+    if (await this.#loose.has(oid)) return inflateLoose(fs.readFileSync(this.#loosePath(oid)));
     const found = await this.#locate(oid);
     return found ? this.#packed(found.pack, found.offset, depth) : undefined;
   }
@@ -172,7 +176,7 @@ export class GitObjects {
 
   async #looseSize(oid: string): Promise<number | undefined> {
     if (!(await this.#loose.has(oid))) return undefined;
-    const head = await readAt(this.#loosePath(oid), 0, HEAD_BYTES);
+    const head = readAt(this.#loosePath(oid), 0, HEAD_BYTES);
     if (!head) return undefined;
     const text = partialInflate(head).toString('latin1');
     const match = /^[a-z]+ (\d+)\0/.exec(text);
@@ -207,16 +211,15 @@ function partialInflate(bytes: Buffer): Buffer {
   }
 }
 
-async function readAt(file: string, offset: number, length: number): Promise<Buffer | undefined> {
-  let handle: fs.promises.FileHandle | undefined;
+function readAt(file: string, offset: number, length: number): Buffer | undefined {
+  let fd: number | undefined;
   try {
-    handle = await fs.promises.open(file, 'r');
+    fd = fs.openSync(file, 'r');
     const buf = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buf, 0, length, offset);
-    return buf.subarray(0, bytesRead);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, length, offset));
   } catch {
     return undefined;
   } finally {
-    await handle?.close();
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
