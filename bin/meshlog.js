@@ -21,6 +21,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Node's on-disk compile cache (in the system temp folder; NODE_DISABLE_COMPILE_CACHE=1 turns it
+// off) keeps the TypeScript sources' stripped and compiled form between runs: measured, it
+// takes ~150 ms off every command's start (0.53 → 0.38 s for `meshlog compile` on the template).
+// Entries are checked against the source, so an edited file is compiled afresh.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
