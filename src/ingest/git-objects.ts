@@ -9,11 +9,13 @@
 //   refused before anything inflates it. Loose: the `blob <size>\0` header of a partial
 //   inflate. Packed: the entry header; for a delta, the result size at the start of the
 //   delta data.
-// - readBlob(oid): the blob's bytes, or undefined when this store cannot tell (an object in an
-//   alternate store, an unknown format, anything malformed): the caller then asks
-//   isomorphic-git, which reports the problem in its own words.
+// - readBlob(oid): the blob's bytes, checked against the id (SHA-1), or undefined when this
+//   store cannot tell (an object in an alternate store, an unknown format, anything malformed
+//   or not hashing to its id): the caller then asks isomorphic-git, which reports the problem
+//   in its own words.
 // Delta bases are kept (up to BASE_CACHE_BYTES) while one revision is read: a config
 // repository's files are near copies of each other, so git packs them as long delta chains.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -80,11 +82,17 @@ export class GitObjects {
     return varint();
   }
 
-  /** The blob's bytes; undefined when the object is not here in a form this reader knows, or is not a blob. */
+  /**
+   * The blob's bytes; undefined when the object is not here in a form this reader knows, is
+   * not a blob, or does not hash to `oid` (so damaged storage is never read as content).
+   */
   async readBlob(oid: string): Promise<Buffer | undefined> {
     try {
       const object = await this.#object(oid, 0);
-      return object?.type === PACK_TYPE.blob ? object.data : undefined;
+      if (object?.type !== PACK_TYPE.blob) return undefined;
+      // A git object id is the SHA-1 of `blob <size>\0` and the content: ~20 ms per 15 MB.
+      const id = createHash('sha1').update(`blob ${object.data.length}\0`).update(object.data).digest('hex');
+      return id === oid ? object.data : undefined;
     } catch {
       return undefined; // malformed: isomorphic-git's read says what is wrong
     }

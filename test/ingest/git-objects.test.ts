@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitObjects } from '../../src/ingest/git-objects.ts';
 import { PACK_TYPE, entryEnd, loadPackIndexes, parseEntryHeader, sortedOffsets } from '../../src/ingest/git-pack.ts';
@@ -112,6 +113,25 @@ describe('GitObjects (native blob reads)', () => {
       expect(await objects.readBlob(repo.git('rev-parse', 'HEAD'))).toBeUndefined();
       expect(await objects.readBlob(repo.git('rev-parse', 'HEAD^{tree}'))).toBeUndefined();
       expect(await objects.readBlob('0123456789abcdef0123456789abcdef01234567')).toBeUndefined();
+    } finally {
+      await objects.close();
+    }
+  });
+
+  it('content that does not hash to its id is declined, even when it inflates cleanly', async () => {
+    const copy = repo.bareClone(); // loose objects: a clone of a local repository may keep a pack
+    const oid = execFileSync('git', ['rev-parse', 'HEAD:services/svc-1.yaml'], { cwd: copy, encoding: 'utf8' }).trim();
+    const content = execFileSync('git', ['cat-file', 'blob', oid], { cwd: copy });
+    const forged = Buffer.from(content.toString('latin1').replace('svc-1', 'svc-X'), 'latin1');
+    expect(forged.length).toBe(content.length);
+    const looseFile = path.join(copy, 'objects', oid.slice(0, 2), oid.slice(2));
+    fs.mkdirSync(path.dirname(looseFile), { recursive: true });
+    fs.rmSync(looseFile, { force: true });
+    fs.writeFileSync(looseFile, zlib.deflateSync(Buffer.concat([Buffer.from(`blob ${forged.length}\0`), forged])));
+    const objects = new GitObjects(copy, new LooseObjects(copy));
+    try {
+      expect(await objects.size(oid)).toBe(content.length); // the header alone looks fine
+      expect(await objects.readBlob(oid)).toBeUndefined();
     } finally {
       await objects.close();
     }
