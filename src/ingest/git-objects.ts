@@ -41,7 +41,8 @@ interface OpenPack {
   fd?: number;
   size?: number;
   sorted?: Float64Array;
-  readonly bases: Map<number, GitObject>;
+  /** Delta bases by offset: the read (possibly still in flight) and its size once known. */
+  readonly bases: Map<number, { readonly object: Promise<GitObject>; bytes: number }>;
 }
 
 export class GitObjects {
@@ -100,11 +101,13 @@ export class GitObjects {
 
   /** Closes the pack files. The instance must not be used afterwards. */
   async close(): Promise<void> {
-    for (const pack of (await this.#packs) ?? []) {
+    const packs = await this.#packs?.catch(() => []);
+    for (const pack of packs ?? []) {
       if (pack.fd !== undefined) fs.closeSync(pack.fd);
       pack.fd = undefined;
       pack.bases.clear();
     }
+    this.#cachedBytes = 0;
   }
 
   async #object(oid: string, depth: number): Promise<GitObject | undefined> {
@@ -120,28 +123,46 @@ export class GitObjects {
     const bytes = this.#read(pack, offset, entryEnd(open.sorted!, offset, open.size!));
     const header = parseEntryHeader(bytes, offset);
     if (!header) throw new Error(`unreadable pack entry at ${offset}`);
-    const data = zlib.inflateSync(bytes.subarray(header.dataStart));
+    // Bounded by the header: an entry whose header under-states its size is refused, not inflated whole.
+    const data = zlib.inflateSync(bytes.subarray(header.dataStart), { maxOutputLength: Math.max(1, header.size) });
     if (data.length !== header.size) throw new Error(`pack entry at ${offset}: size ${data.length}, header says ${header.size}`);
     if (header.baseOffset === undefined && header.baseOid === undefined) return { type: header.type, data };
-    const base =
-      header.baseOffset !== undefined ? await this.#base(pack, header.baseOffset, depth + 1) : await this.#object(header.baseOid!, depth + 1);
+    const base = header.baseOffset !== undefined ? await this.#base(pack, header.baseOffset, depth + 1) : await this.#baseById(header.baseOid!, depth + 1);
     if (!base) throw new Error(`pack entry at ${offset}: delta base ${header.baseOid} not found`);
     return { type: base.type, data: applyDelta(base.data, data) };
   }
 
-  /** A delta base, kept for the other objects built on it. */
-  async #base(pack: OpenPack, offset: number, depth: number): Promise<GitObject> {
+  /** A REF_DELTA's base: kept like an offset base when it is packed, read afresh when loose. */
+  async #baseById(oid: string, depth: number): Promise<GitObject | undefined> {
+    if (await this.#loose.has(oid)) return this.#object(oid, depth);
+    const found = await this.#locate(oid);
+    return found ? this.#base(found.pack, found.offset, depth) : undefined;
+  }
+
+  /**
+   * A delta base, kept for the other objects built on it. The promise is kept, so reads in
+   * flight at the same time share one inflate of a base, and each base is counted once.
+   */
+  #base(pack: OpenPack, offset: number, depth: number): Promise<GitObject> {
     const hit = pack.bases.get(offset);
-    if (hit) return hit;
-    const object = await this.#packed(pack, offset, depth);
-    pack.bases.set(offset, object);
-    this.#cachedBytes += object.data.length;
-    // Oldest first: siblings in a chain are read close together.
-    while (this.#cachedBytes > BASE_CACHE_BYTES && pack.bases.size > 1) {
-      const [oldest, dropped] = pack.bases.entries().next().value!;
-      pack.bases.delete(oldest);
-      this.#cachedBytes -= dropped.data.length;
-    }
+    if (hit) return hit.object;
+    const object = this.#packed(pack, offset, depth);
+    const entry = { object, bytes: 0 };
+    pack.bases.set(offset, entry);
+    object.then(
+      (o) => {
+        if (pack.bases.get(offset) !== entry) return; // evicted (or closed) while in flight
+        entry.bytes = o.data.length;
+        this.#cachedBytes += entry.bytes;
+        // Oldest first: siblings in a chain are read close together.
+        for (const [key, old] of pack.bases) {
+          if (this.#cachedBytes <= BASE_CACHE_BYTES || old === entry) break;
+          pack.bases.delete(key);
+          this.#cachedBytes -= old.bytes;
+        }
+      },
+      () => pack.bases.delete(offset), // a failed read is not remembered
+    );
     return object;
   }
 
@@ -200,7 +221,11 @@ const LOOSE_TYPES: Record<string, number> = { commit: PACK_TYPE.commit, tree: PA
 
 /** A loose object file: zlib of `<type> <size>\0<content>`. */
 function inflateLoose(file: Buffer): GitObject {
-  const all = zlib.inflateSync(file);
+  // The header first, so the whole inflate is bounded by the size it states.
+  const head = partialInflate(file.subarray(0, HEAD_BYTES)).toString('latin1');
+  const stated = /^[a-z]+ (\d+)\0/.exec(head);
+  if (!stated) throw new Error('unreadable loose object header');
+  const all = zlib.inflateSync(file, { maxOutputLength: stated[0].length + Number(stated[1]) });
   const nul = all.indexOf(0);
   const match = nul > 0 ? /^([a-z]+) (\d+)$/.exec(all.toString('latin1', 0, nul)) : null;
   const type = match ? LOOSE_TYPES[match[1]!] : undefined;

@@ -46,7 +46,12 @@ export async function loadPackIndexes(gitdir: string): Promise<PackIndex[]> {
   }
   const indexes: PackIndex[] = [];
   for (const name of names) {
-    const idx = await fs.promises.readFile(path.join(dir, name));
+    let idx: Buffer;
+    try {
+      idx = await fs.promises.readFile(path.join(dir, name));
+    } catch {
+      continue; // gone since the listing (a concurrent gc), or not a file: its objects are not found here
+    }
     if (idx.length < NAMES || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) continue;
     indexes.push({ packFile: path.join(dir, name.replace(/\.idx$/, '.pack')), idx, count: idx.readUInt32BE(FANOUT + 255 * 4) });
   }
@@ -148,6 +153,11 @@ export function applyDelta(base: Uint8Array, delta: Uint8Array): Buffer {
       if ((b & 0x80) === 0) return value;
     }
   };
+  const deltaByte = (): number => {
+    const b = delta[i++];
+    if (b === undefined) throw new Error('truncated delta copy op');
+    return b;
+  };
   if (varint() !== base.length) throw new Error('delta base size mismatch');
   const out = Buffer.allocUnsafe(varint());
   let at = 0;
@@ -156,8 +166,8 @@ export function applyDelta(base: Uint8Array, delta: Uint8Array): Buffer {
     if (op & 0x80) {
       let from = 0;
       let size = 0;
-      for (let k = 0; k < 4; k++) if (op & (1 << k)) from += delta[i++]! * 2 ** (8 * k);
-      for (let k = 0; k < 3; k++) if (op & (16 << k)) size += delta[i++]! << (8 * k);
+      for (let k = 0; k < 4; k++) if (op & (1 << k)) from += deltaByte() * 2 ** (8 * k);
+      for (let k = 0; k < 3; k++) if (op & (16 << k)) size += deltaByte() << (8 * k);
       if (size === 0) size = 0x10000;
       if (from + size > base.length || at + size > out.length) throw new Error('delta copy out of range');
       out.set(base.subarray(from, from + size), at);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitObjects } from '../../src/ingest/git-objects.ts';
-import { PACK_TYPE, entryEnd, loadPackIndexes, parseEntryHeader, sortedOffsets } from '../../src/ingest/git-pack.ts';
+import { PACK_TYPE, applyDelta, entryEnd, loadPackIndexes, parseEntryHeader, sortedOffsets } from '../../src/ingest/git-pack.ts';
 import { LooseObjects } from '../../src/ingest/git-read-fs.ts';
 import { readGit } from '../../src/ingest/read-git.ts';
 import { createRepo, type TestRepo } from '../support/git-repo.ts';
@@ -116,6 +116,24 @@ describe('GitObjects (native blob reads)', () => {
     } finally {
       await objects.close();
     }
+  });
+
+  it('a delta whose copy op is cut short is refused, never filled with whatever comes next', () => {
+    const base = Buffer.from('0123456789');
+    // base size 10, result size 4, then a copy op announcing an offset byte and a size byte.
+    expect(applyDelta(base, Uint8Array.from([10, 4, 0x91, 2, 4])).toString()).toBe('2345');
+    expect(() => applyDelta(base, Uint8Array.from([10, 4, 0x91, 2]))).toThrow(/truncated/);
+    expect(() => applyDelta(base, Uint8Array.from([10, 4, 0x91]))).toThrow(/truncated/);
+    expect(() => applyDelta(base, Uint8Array.from([9, 4, 0x91, 2, 4]))).toThrow(/base size/);
+  });
+
+  it('an unreadable pack index (a folder named *.idx) is passed over, not fatal', async () => {
+    const copy = repo.bareClone();
+    fs.mkdirSync(path.join(copy, 'objects', 'pack', 'zz.idx'), { recursive: true });
+    const res = await readGit({ repo: copy, rev: 'HEAD' });
+    if (!res.ok) throw new Error(res.error.message);
+    expect(res.bundle.files.length).toBeGreaterThan(200);
+    expect(res.bundle.diagnostics).toEqual([]);
   });
 
   it('content that does not hash to its id is declined, even when it inflates cleanly', async () => {
