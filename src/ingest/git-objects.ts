@@ -86,10 +86,11 @@ export class GitObjects {
   /**
    * The blob's bytes; undefined when the object is not here in a form this reader knows, is
    * not a blob, or does not hash to `oid` (so damaged storage is never read as content).
+   * `size`, when the caller has it from size(), bounds the inflate of a loose object.
    */
-  async readBlob(oid: string): Promise<Buffer | undefined> {
+  async readBlob(oid: string, size?: number): Promise<Buffer | undefined> {
     try {
-      const object = await this.#object(oid, 0);
+      const object = await this.#object(oid, 0, size);
       if (object?.type !== PACK_TYPE.blob) return undefined;
       // A git object id is the SHA-1 of `blob <size>\0` and the content: ~20 ms per 15 MB.
       const id = createHash('sha1').update(`blob ${object.data.length}\0`).update(object.data).digest('hex');
@@ -110,9 +111,9 @@ export class GitObjects {
     this.#cachedBytes = 0;
   }
 
-  async #object(oid: string, depth: number): Promise<GitObject | undefined> {
+  async #object(oid: string, depth: number, size?: number): Promise<GitObject | undefined> {
     if (depth > MAX_DELTA_DEPTH) throw new Error('delta chain too deep');
-    if (await this.#loose.has(oid)) return inflateLoose(fs.readFileSync(this.#loosePath(oid)));
+    if (await this.#loose.has(oid)) return inflateLoose(fs.readFileSync(this.#loosePath(oid)), size);
     const found = await this.#locate(oid);
     return found ? this.#packed(found.pack, found.offset, depth) : undefined;
   }
@@ -220,12 +221,16 @@ export class GitObjects {
 const LOOSE_TYPES: Record<string, number> = { commit: PACK_TYPE.commit, tree: PACK_TYPE.tree, blob: PACK_TYPE.blob, tag: PACK_TYPE.tag };
 
 /** A loose object file: zlib of `<type> <size>\0<content>`. */
-function inflateLoose(file: Buffer): GitObject {
-  // The header first, so the whole inflate is bounded by the size it states.
-  const head = partialInflate(file.subarray(0, HEAD_BYTES)).toString('latin1');
-  const stated = /^[a-z]+ (\d+)\0/.exec(head);
-  if (!stated) throw new Error('unreadable loose object header');
-  const all = zlib.inflateSync(file, { maxOutputLength: stated[0].length + Number(stated[1]) });
+function inflateLoose(file: Buffer, size?: number): GitObject {
+  // Bounded by the size the header states (read first when the caller does not know it), so
+  // a stream holding more than its header says is refused rather than inflated whole.
+  let content = size;
+  if (content === undefined) {
+    const stated = /^[a-z]+ (\d+)\0/.exec(partialInflate(file.subarray(0, HEAD_BYTES)).toString('latin1'));
+    if (!stated) throw new Error('unreadable loose object header');
+    content = Number(stated[1]);
+  }
+  const all = zlib.inflateSync(file, { maxOutputLength: 32 + content }); // `<type> <size>\0` fits in 32 bytes
   const nul = all.indexOf(0);
   const match = nul > 0 ? /^([a-z]+) (\d+)$/.exec(all.toString('latin1', 0, nul)) : null;
   const type = match ? LOOSE_TYPES[match[1]!] : undefined;

@@ -115,7 +115,7 @@ async function readBlobs(
     if (verdicts[i] === 'skip') return undefined;
     try {
       // Native inflate first; isomorphic-git for what that cannot read (and its error wording).
-      return (await objects.readBlob(c.oid)) ?? (await git.readBlob({ ...repo, oid: c.oid })).blob;
+      return (await objects.readBlob(c.oid, sizes[i])) ?? (await git.readBlob({ ...repo, oid: c.oid })).blob;
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     }

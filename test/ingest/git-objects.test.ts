@@ -155,6 +155,23 @@ describe('GitObjects (native blob reads)', () => {
     }
   });
 
+  it('a loose object holding more than its header states is not inflated past that size', async () => {
+    const copy = repo.bareClone();
+    const oid = execFileSync('git', ['rev-parse', 'HEAD:services/svc-2.yaml'], { cwd: copy, encoding: 'utf8' }).trim();
+    const looseFile = path.join(copy, 'objects', oid.slice(0, 2), oid.slice(2));
+    fs.mkdirSync(path.dirname(looseFile), { recursive: true });
+    fs.rmSync(looseFile, { force: true });
+    fs.writeFileSync(looseFile, zlib.deflateSync(Buffer.concat([Buffer.from('blob 10\0'), Buffer.alloc(1 << 20, 0x61)])));
+    const objects = new GitObjects(copy, new LooseObjects(copy));
+    try {
+      expect(await objects.size(oid)).toBe(10);
+      expect(await objects.readBlob(oid, 10)).toBeUndefined();
+      expect(await objects.readBlob(oid)).toBeUndefined();
+    } finally {
+      await objects.close();
+    }
+  });
+
   it('a damaged pack entry is never read as content: the reader declines, and the revision is refused', async () => {
     const copy = repo.bareClone();
     execFileSync('git', ['repack', '-a', '-d', '-q'], { cwd: copy });
