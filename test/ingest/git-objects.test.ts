@@ -155,7 +155,7 @@ describe('GitObjects (native blob reads)', () => {
     }
   });
 
-  it('a loose object holding more than its header states is not inflated past that size', async () => {
+  it('a loose object holding more than its header states is declined', async () => {
     const copy = repo.bareClone();
     const oid = execFileSync('git', ['rev-parse', 'HEAD:services/svc-2.yaml'], { cwd: copy, encoding: 'utf8' }).trim();
     const looseFile = path.join(copy, 'objects', oid.slice(0, 2), oid.slice(2));
