@@ -170,11 +170,11 @@ export function applyDelta(base: Uint8Array, delta: Uint8Array): Buffer {
       for (let k = 0; k < 3; k++) if (op & (16 << k)) size += deltaByte() << (8 * k);
       if (size === 0) size = 0x10000;
       if (from + size > base.length || at + size > out.length) throw new Error('delta copy out of range');
-      out.set(base.subarray(from, from + size), at);
+      copyBytes(base, from, size, out, at);
       at += size;
     } else if (op !== 0) {
       if (i + op > delta.length || at + op > out.length) throw new Error('delta insert out of range');
-      out.set(delta.subarray(i, i + op), at);
+      copyBytes(delta, i, op, out, at);
       i += op;
       at += op;
     } else {
@@ -183,4 +183,13 @@ export function applyDelta(base: Uint8Array, delta: Uint8Array): Buffer {
   }
   if (at !== out.length) throw new Error('delta result size mismatch');
   return out;
+}
+
+/** `n` bytes of `src` from `from` into `out` at `at`: a loop for the short runs deltas are mostly made of, where a view per copy costs more. */
+function copyBytes(src: Uint8Array, from: number, n: number, out: Uint8Array, at: number): void {
+  if (n > 64) {
+    out.set(src.subarray(from, from + n), at);
+    return;
+  }
+  for (let k = 0; k < n; k++) out[at + k] = src[from + k]!;
 }

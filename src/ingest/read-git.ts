@@ -2,12 +2,12 @@
 // isomorphic-git: no checkout, no work tree needed (bare repositories work), nothing on
 // disk changes. Symbolic links (mode 120000) and submodules (160000) are reported, never
 // followed; tree entry names that could escape the root are reported and skipped.
-import git, { type PromiseFsClient, type TreeEntry } from 'isomorphic-git';
+import git, { type PromiseFsClient } from 'isomorphic-git';
 import { BundleCollector } from './collector.ts';
 import { commitInfo, type CommitInfo } from './commit-info.ts';
 import { DEFAULT_LIMITS, comparePaths, isConfigFileName, isSafeComponent, isSkippedFolderName, joinPath, type IngestLimits } from './file-filter.ts';
 import { findGitDir } from './git-dir.ts';
-import { GitObjects } from './git-objects.ts';
+import { GitObjects, type TreeItem } from './git-objects.ts';
 import { LooseObjects, gitReadFs } from './git-read-fs.ts';
 import type { IngestResult } from './ingest-error.ts';
 import { READ_CONCURRENCY, mapPool } from './map-pool.ts';
@@ -38,14 +38,30 @@ export async function readGit(opts: ReadGitOptions): Promise<ReadGitResult> {
   if (!resolved.ok) return resolved;
 
   const out = new BundleCollector(opts.limits ?? DEFAULT_LIMITS);
+  const objects = new GitObjects(gitdir, loose);
+  try {
+    await walk(resolved.commit.tree, objects, { fs, gitdir, cache }, out);
+  } finally {
+    await objects.close();
+  }
+  return {
+    ok: true,
+    bundle: out.finish({ kind: 'git', repo: opts.repo, rev: opts.rev }, resolved.oid),
+    commit: commitInfo(resolved.oid, resolved.commit),
+  };
+}
+
+/** The tree `root` and its subtrees: config files read, links, submodules and unsafe names reported. */
+async function walk(root: string, objects: GitObjects, repo: GitRepo, out: BundleCollector): Promise<void> {
   const blobs: Candidate[] = [];
   // Iterative walk: a deeply nested tree cannot overflow the call stack.
-  const pending: { path: string; oid: string }[] = [{ path: '', oid: resolved.commit.tree }];
+  const pending: { path: string; oid: string }[] = [{ path: '', oid: root }];
   while (pending.length > 0) {
     const dir = pending.pop()!;
-    let entries: readonly TreeEntry[];
+    let entries: readonly TreeItem[];
     try {
-      entries = (await git.readTree({ fs, gitdir, oid: dir.oid, cache })).tree;
+      // Read natively first; isomorphic-git for what that declines (and its verdicts on names).
+      entries = (await objects.readTree(dir.oid)) ?? (await git.readTree({ ...repo, oid: dir.oid })).tree;
     } catch (err) {
       // isomorphic-git refuses to parse a tree holding `..` and similar names: same verdict as ours.
       if (err instanceof Error && err.name === 'UnsafeFilepathError') {
@@ -75,17 +91,13 @@ export async function readGit(opts: ReadGitOptions): Promise<ReadGitResult> {
       }
     }
   }
-  const objects = new GitObjects(gitdir, loose);
-  try {
-    await readBlobs(out, objects, { fs, gitdir, cache }, blobs);
-  } finally {
-    await objects.close();
-  }
-  return {
-    ok: true,
-    bundle: out.finish({ kind: 'git', repo: opts.repo, rev: opts.rev }, resolved.oid),
-    commit: commitInfo(resolved.oid, resolved.commit),
-  };
+  await readBlobs(out, objects, repo, blobs);
+}
+
+interface GitRepo {
+  readonly fs: PromiseFsClient;
+  readonly gitdir: string;
+  readonly cache: object;
 }
 
 interface Candidate {
@@ -101,7 +113,7 @@ interface Candidate {
 async function readBlobs(
   out: BundleCollector,
   objects: GitObjects,
-  repo: { readonly fs: PromiseFsClient; readonly gitdir: string; readonly cache: object },
+  repo: GitRepo,
   candidates: Candidate[],
 ): Promise<void> {
   candidates.sort((a, b) => comparePaths(a.path, b.path));

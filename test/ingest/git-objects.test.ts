@@ -67,6 +67,15 @@ describe('GitObjects (native blob reads)', () => {
         expect(Buffer.compare(got!, gitBlob(oid)), `${stage} ${oid}`).toBe(0);
         expect(await objects.size(oid), `${stage} ${oid}`).toBe(got!.length);
       }
+      // Trees too: every entry as `git ls-tree` lists it (modes as isomorphic-git spells them).
+      for (const rev of ['HEAD^{tree}', 'HEAD:services', 'HEAD~1^{tree}']) {
+        const oid = repo.git('rev-parse', rev);
+        const listed = repo.git('ls-tree', oid).split('\n').map((l) => {
+          const [mode, , id, name] = l.split(/\s+/);
+          return { mode: mode === '40000' ? '040000' : mode!, path: name!, oid: id! };
+        });
+        expect(await objects.readTree(oid), `${stage} ${rev}`).toEqual(listed);
+      }
     } finally {
       await objects.close();
     }
