@@ -1,0 +1,44 @@
+// The Envoy schema cache (src/envoy/proto-root.ts): the first process parses the .proto files
+// and leaves a JSON copy in the temp folder; the next one starts from it. Both must compile
+// to the very same bytes, and a damaged cache must only cost the parse.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT } from '../cli/run-cli.ts';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-schema-cache-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** `meshlog compile -o json` of the template, with the temp folder (and so the cache) in `tmp`. */
+function compileTemplate(): string {
+  const run = spawnSync(process.execPath, [BIN, 'compile', 'config-repo-template', '-o', 'json'], {
+    cwd: ROOT,
+    env: { ...process.env, TMPDIR: tmp },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout;
+}
+
+const cacheFiles = (): string[] => fs.readdirSync(tmp).filter((n) => /^meshlog-envoy-schema-[0-9a-f]{16}\.json$/.test(n));
+
+describe('Envoy schema cache', () => {
+  it('is written by the first process and read by the next, with identical output', () => {
+    expect(cacheFiles()).toEqual([]);
+    const parsed = compileTemplate();
+    expect(cacheFiles()).toHaveLength(1);
+    const cache = path.join(tmp, cacheFiles()[0]!);
+    const written = fs.statSync(cache).mtimeMs;
+    const fromCache = compileTemplate();
+    expect(fromCache).toBe(parsed);
+    expect(fs.statSync(cache).mtimeMs).toBe(written); // read, not rewritten
+
+    // A damaged cache is parsed over and replaced; the output does not change.
+    fs.writeFileSync(cache, '{"nested": ');
+    expect(compileTemplate()).toBe(parsed);
+    expect(JSON.parse(fs.readFileSync(cache, 'utf8'))).toHaveProperty('nested');
+  });
+});
