@@ -68,6 +68,10 @@ function schemaCacheFile(): string {
 
 function readSchemaCache(file: string): protobuf.Root | undefined {
   try {
+    // Only a file this user wrote and nobody else can change: on a shared temp folder another
+    // user could otherwise plant a schema that encodes resources differently.
+    const stat = fs.lstatSync(file);
+    if (!stat.isFile() || (stat.mode & 0o022) !== 0 || (process.getuid && stat.uid !== process.getuid())) return undefined;
     const root = protobuf.Root.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')) as protobuf.INamespace);
     root.resolveAll();
     return root;
@@ -78,12 +82,16 @@ function readSchemaCache(file: string): protobuf.Root | undefined {
 
 function writeSchemaCache(file: string, root: protobuf.Root): void {
   // Written aside and renamed: a reader in another process sees a whole file or none.
-  const temp = `${file}.${process.pid}.tmp`;
+  // `wx`: never through a file or link someone else put at the temporary name; 0600: ours alone.
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  let created = false;
   try {
-    fs.writeFileSync(temp, JSON.stringify(root.toJSON()));
+    fs.writeFileSync(temp, JSON.stringify(root.toJSON()), { flag: 'wx', mode: 0o600 });
+    created = true;
     fs.renameSync(temp, file);
   } catch {
-    fs.rmSync(temp, { force: true }); // a read-only temp folder only costs the next process the parse
+    // A read-only temp folder, or a name already taken: the next process parses again.
+    if (created) fs.rmSync(temp, { force: true });
   }
 }
 

@@ -11,9 +11,16 @@ import { BIN, ROOT } from '../cli/run-cli.ts';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-schema-cache-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** `meshlog compile -o json` of the template, with the temp folder (and so the cache) in `tmp`. */
+/**
+ * `meshlog compile` of the template (the summary, with the content hash over the encoded bytes,
+ * then the JSON config dump), with the temp folder (and so the cache) in `tmp`.
+ */
 function compileTemplate(): string {
-  const run = spawnSync(process.execPath, [BIN, 'compile', 'config-repo-template', '-o', 'json'], {
+  return compile([]) + compile(['-o', 'json']);
+}
+
+function compile(flags: string[]): string {
+  const run = spawnSync(process.execPath, [BIN, 'compile', 'config-repo-template', ...flags], {
     cwd: ROOT,
     env: { ...process.env, TMPDIR: tmp },
     encoding: 'utf8',
@@ -40,5 +47,22 @@ describe('Envoy schema cache', () => {
     fs.writeFileSync(cache, '{"nested": ');
     expect(compileTemplate()).toBe(parsed);
     expect(JSON.parse(fs.readFileSync(cache, 'utf8'))).toHaveProperty('nested');
+  });
+
+  it('is not read when others could have written it (group- or world-writable)', () => {
+    const cache = path.join(tmp, cacheFiles()[0]!);
+    const parsed = compileTemplate();
+    // A planted schema: Cluster.name moved to another field number changes every cluster's bytes.
+    const text = fs.readFileSync(cache, 'utf8');
+    const tampered = text.replace(/("Cluster":\{.*?"name":\{"type":"string","id":)1\b/, '$199');
+    expect(tampered).not.toBe(text);
+    fs.writeFileSync(cache, tampered);
+    fs.chmodSync(cache, 0o666);
+    expect(compileTemplate()).toBe(parsed);
+    // The same file, writable by its owner only, is trusted: the output changes (the check is real).
+    fs.writeFileSync(cache, tampered);
+    fs.chmodSync(cache, 0o644);
+    expect(compileTemplate()).not.toBe(parsed);
+    fs.rmSync(cache);
   });
 });
