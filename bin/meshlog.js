@@ -21,12 +21,17 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// Node's on-disk compile cache (in the system temp folder; NODE_DISABLE_COMPILE_CACHE=1 turns it
-// off) keeps the TypeScript sources' stripped and compiled form between runs: measured, it
-// takes ~150 ms off every command's start (0.53 → 0.38 s for `meshlog compile` on the template).
-// Entries are checked against the source, so an edited file is compiled afresh.
-const { enableCompileCache } = await import('node:module');
-enableCompileCache?.();
+// Node's on-disk compile cache keeps the TypeScript sources' stripped and compiled form
+// between runs: measured, it takes ~150 ms off every command's start (0.53 → 0.38 s for
+// `meshlog compile` on the template). It lives in the user's cache folder (src/core/user-cache.ts),
+// never in the shared temp folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Entries are
+// checked against the source, so an edited file is compiled afresh.
+const { userCacheDir } = await import('../src/core/user-cache.ts');
+const cacheDir = userCacheDir();
+if (cacheDir) {
+  const { enableCompileCache } = await import('node:module');
+  enableCompileCache?.(`${cacheDir}/node-compile-cache`);
+}
 
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2), {

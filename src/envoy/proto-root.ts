@@ -3,10 +3,10 @@
 // message goes through this root, so there is exactly one schema in the program.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
+import { userCacheDir } from '../core/user-cache.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -41,35 +41,37 @@ let cached: protobuf.Root | undefined;
 
 /**
  * The shared, fully resolved root; later calls are free. The first call in a process reads the
- * schema from a JSON cache in the system temp folder when one exists for these package versions
+ * schema from a JSON cache in the user's cache folder when one exists for these package versions
  * (~45 ms), else parses the .proto files (~110 ms) and writes that cache for the next process:
  * every CLI command pays this once.
  */
 export function envoyRoot(): protobuf.Root {
   if (cached) return cached;
   const file = schemaCacheFile();
-  cached = readSchemaCache(file);
+  cached = file ? readSchemaCache(file) : undefined;
   if (!cached) {
     cached = parseProtos();
-    writeSchemaCache(file, cached);
+    if (file) writeSchemaCache(file, cached);
   }
   return cached;
 }
 
-/** Keyed by the versions of the packages the schema comes from and by the entry protos. */
-function schemaCacheFile(): string {
+/** Keyed by the versions of the packages the schema comes from and by the entry protos; none without a cache folder. */
+function schemaCacheFile(): string | undefined {
+  const dir = userCacheDir();
+  if (!dir) return undefined;
   const versionOf = (pkg: string): string => (require(`${pkg}/package.json`) as { version: string }).version;
   const key = createHash('sha256')
     .update([versionOf('protobufjs'), versionOf('@grpc/grpc-js-xds'), ...ENTRY_PROTOS].join('\n'))
     .digest('hex')
     .slice(0, 16);
-  return path.join(os.tmpdir(), `meshlog-envoy-schema-${key}.json`);
+  return path.join(dir, `envoy-schema-${key}.json`);
 }
 
 function readSchemaCache(file: string): protobuf.Root | undefined {
   try {
-    // Only a file this user wrote and nobody else can change: on a shared temp folder another
-    // user could otherwise plant a schema that encodes resources differently.
+    // Only a file this user wrote and nobody else can change: a planted schema would encode
+    // resources differently.
     const stat = fs.lstatSync(file);
     if (!stat.isFile() || (stat.mode & 0o022) !== 0 || (process.getuid && stat.uid !== process.getuid())) return undefined;
     const root = protobuf.Root.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')) as protobuf.INamespace);

@@ -1,11 +1,13 @@
 // The Envoy schema cache (src/envoy/proto-root.ts): the first process parses the .proto files
-// and leaves a JSON copy in the temp folder; the next one starts from it. Both must compile
-// to the very same bytes, and a damaged cache must only cost the parse.
+// and leaves a JSON copy in the user's cache folder (src/core/user-cache.ts); the next one
+// starts from it. Both must compile to the very same bytes, a damaged cache must only cost the
+// parse, and a cache others could write is never trusted.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { userCacheDir } from '../../src/core/user-cache.ts';
 import { BIN, ROOT } from '../cli/run-cli.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-schema-cache-'));
@@ -13,7 +15,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /**
  * `meshlog compile` of the template (the summary, with the content hash over the encoded bytes,
- * then the JSON config dump), with the temp folder (and so the cache) in `tmp`.
+ * then the JSON config dump), with the cache folder in `tmp`.
  */
 function compileTemplate(): string {
   return compile([]) + compile(['-o', 'json']);
@@ -22,7 +24,7 @@ function compileTemplate(): string {
 function compile(flags: string[]): string {
   const run = spawnSync(process.execPath, [BIN, 'compile', 'config-repo-template', ...flags], {
     cwd: ROOT,
-    env: { ...process.env, TMPDIR: tmp },
+    env: { ...process.env, XDG_CACHE_HOME: tmp },
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
@@ -30,14 +32,15 @@ function compile(flags: string[]): string {
   return run.stdout;
 }
 
-const cacheFiles = (): string[] => fs.readdirSync(tmp).filter((n) => /^meshlog-envoy-schema-[0-9a-f]{16}\.json$/.test(n));
+const cacheDir = path.join(tmp, 'meshlog');
+const cacheFiles = (): string[] => (fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir) : []).filter((n) => /^envoy-schema-[0-9a-f]{16}\.json$/.test(n));
 
 describe('Envoy schema cache', () => {
   it('is written by the first process and read by the next, with identical output', () => {
     expect(cacheFiles()).toEqual([]);
     const parsed = compileTemplate();
     expect(cacheFiles()).toHaveLength(1);
-    const cache = path.join(tmp, cacheFiles()[0]!);
+    const cache = path.join(cacheDir, cacheFiles()[0]!);
     const written = fs.statSync(cache).mtimeMs;
     const fromCache = compileTemplate();
     expect(fromCache).toBe(parsed);
@@ -50,7 +53,7 @@ describe('Envoy schema cache', () => {
   });
 
   it('is not read when others could have written it (group- or world-writable)', () => {
-    const cache = path.join(tmp, cacheFiles()[0]!);
+    const cache = path.join(cacheDir, cacheFiles()[0]!);
     const parsed = compileTemplate();
     // A planted schema: Cluster.name moved to another field number changes every cluster's bytes.
     const text = fs.readFileSync(cache, 'utf8');
@@ -64,5 +67,22 @@ describe('Envoy schema cache', () => {
     fs.chmodSync(cache, 0o644);
     expect(compileTemplate()).not.toBe(parsed);
     fs.rmSync(cache);
+  });
+});
+
+describe('userCacheDir', () => {
+  it('is private to the user: created 0700, and refused when others can write it', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-user-cache-'));
+    try {
+      const dir = userCacheDir({ XDG_CACHE_HOME: base });
+      expect(dir).toBe(path.join(base, 'meshlog'));
+      expect(fs.statSync(dir!).mode & 0o777).toBe(0o700);
+      fs.chmodSync(dir!, 0o777);
+      expect(userCacheDir({ XDG_CACHE_HOME: base })).toBeUndefined();
+      // A relative XDG_CACHE_HOME is ignored, as the XDG spec says: the home folder's .cache is used.
+      expect(userCacheDir({ XDG_CACHE_HOME: 'relative/dir' })).toBe(path.join(os.homedir(), '.cache', 'meshlog'));
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,21 @@
+// Where meshlog keeps what only makes it start faster (Node's compile cache of its sources,
+// the Envoy schema as JSON): `$XDG_CACHE_HOME/meshlog`, else `~/.cache/meshlog`. A folder the
+// user owns, not the shared temp folder, where another user could plant what this process then
+// loads. Anything here can be deleted at any time; it is rebuilt on the next command.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The cache folder (created, private to this user), or undefined when there is none to be had. */
+export function userCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  try {
+    const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+    const dir = path.join(base, 'meshlog');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(dir);
+    const mine = !process.getuid || stat.uid === process.getuid();
+    return stat.isDirectory() && mine && (stat.mode & 0o022) === 0 ? dir : undefined;
+  } catch {
+    return undefined; // no home, or read-only: meshlog just starts slower
+  }
+}
