@@ -42,7 +42,7 @@ Flags:
       --view NAME          Only this view (e.g. sidecar, gateway~bookinfo~bookinfo-gateway)
       --bootstrap-dir DIR  Also write one static Envoy bootstrap per view to DIR/<view>.yaml;
                            run one with "envoy -c DIR/<view>.yaml". gRPC views have no
-                           static form (gRPC clients read them over xDS) and are skipped"
+                           static form (gRPC clients read them over xDS) and are skipped
       --admin-port N       Admin port in the written bootstraps (default 15000)
 ${envoyHelp(27)}
 

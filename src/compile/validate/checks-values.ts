@@ -46,6 +46,12 @@ export function checkPort(ctx: RuleContext, port: number | undefined, path: Path
   if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) ctx.report('ML3017', `port ${port} is not between 1 and 65535`, path);
 }
 
+/** Integer bounds of the protobuf fields Istio's API and Envoy use. */
+export const INT32_MAX = 0x7fffffff;
+export const UINT32_MAX = 0xffffffff;
+/** Envoy's largest Maglev table (its `table_size` must be a prime ≤ 5,000,011). */
+export const MAGLEV_MAX_TABLE = 5_000_011;
+
 export function checkRange(ctx: RuleContext, value: number | undefined, path: Path, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (value === undefined) return;
   if (!(value >= min && value <= max)) {

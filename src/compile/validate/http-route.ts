@@ -2,7 +2,7 @@
 import type { Destination, HttpFault, HttpMatchRequest, HttpRoute, CorsPolicy } from '../schema/index.ts';
 import { checkGatewayRef, checkHost, type HostRules } from './checks-hosts.ts';
 import { checkHeaderMatches, checkHeaderName, checkHeaderOperations, checkRegex, checkRetryOn, checkStringMatch, type StringMatchRules } from './checks-http.ts';
-import { checkDuration, checkLabels, checkPercent, checkPort, isDnsLabel } from './checks-values.ts';
+import { INT32_MAX, checkDuration, checkLabels, checkPercent, checkPort, checkRange, isDnsLabel } from './checks-values.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
@@ -60,6 +60,8 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
     const p = at(path, 'retries');
     const attempts = rule.retries.attempts;
     if (attempts !== undefined && attempts < 0) ctx.report('ML3008', `attempts ${attempts} is negative`, at(p, 'attempts'));
+    // int32 in Istio's API; Envoy's num_retries is a uint32, which a larger value would wrap.
+    else checkRange(ctx, attempts, at(p, 'attempts'), 0, INT32_MAX);
     if (rule.retries.perTryTimeout !== undefined) checkDuration(ctx, rule.retries.perTryTimeout, at(p, 'perTryTimeout'));
     checkRetryOn(ctx, rule.retries.retryOn, at(p, 'retryOn'));
   }

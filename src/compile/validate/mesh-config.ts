@@ -2,7 +2,7 @@
 import type { LoadedMeshConfig } from '../parse/types.ts';
 import { checkHost } from './checks-hosts.ts';
 import { checkRetryOn } from './checks-http.ts';
-import { checkDuration, isDnsLabel, isIpOrCidr } from './checks-values.ts';
+import { INT32_MAX, checkDuration, checkRange, isDnsLabel, isIpOrCidr } from './checks-values.ts';
 import type { RuleContext } from './context.ts';
 
 export function validateMeshConfig(ctx: RuleContext, mc: LoadedMeshConfig): void {
@@ -14,6 +14,7 @@ export function validateMeshConfig(ctx: RuleContext, mc: LoadedMeshConfig): void
   checkDuration(ctx, d.connectTimeout, ['spec', 'defaults', 'connectTimeout']);
   checkDuration(ctx, d.timeout, ['spec', 'defaults', 'timeout']);
   if (d.retries.attempts < 0) ctx.report('ML3008', `attempts ${d.retries.attempts} is negative`, ['spec', 'defaults', 'retries', 'attempts']);
+  else checkRange(ctx, d.retries.attempts, ['spec', 'defaults', 'retries', 'attempts'], 0, INT32_MAX);
   checkDuration(ctx, d.retries.perTryTimeout, ['spec', 'defaults', 'retries', 'perTryTimeout']);
   checkRetryOn(ctx, d.retries.retryOn, ['spec', 'defaults', 'retries', 'retryOn']);
   if (!isIpOrCidr(spec.listeners.bindAddress, false)) {

@@ -2,7 +2,7 @@
 // connection pool, outlier detection, client TLS.
 import type { ClientTls, ConnectionPool, LoadBalancer, OutlierDetection, TrafficPolicy } from '../schema/index.ts';
 import { checkHeaderName } from './checks-http.ts';
-import { checkDuration, checkPercent, checkPort, checkRange } from './checks-values.ts';
+import { INT32_MAX, MAGLEV_MAX_TABLE, UINT32_MAX, checkDuration, checkPercent, checkPort, checkRange } from './checks-values.ts';
 import { at, type Path, type RuleContext } from './context.ts';
 
 /** Envoy's keepalive_time/keepalive_interval are uint32 seconds. */
@@ -60,9 +60,10 @@ function checkLoadBalancer(ctx: RuleContext, lb: LoadBalancer, path: Path): void
   }
   if (ch.minimumRingSize !== undefined) checkRange(ctx, ch.minimumRingSize, at(p, 'minimumRingSize'), 1, 8_388_608);
   if (ch.ringHash?.minimumRingSize !== undefined) checkRange(ctx, ch.ringHash?.minimumRingSize, at(p, 'ringHash', 'minimumRingSize'), 1, 8_388_608);
-  // Envoy requires Maglev's table size to be a prime number.
+  // Envoy requires Maglev's table size to be a prime number, at most 5,000,011.
   const table = ch.maglev?.tableSize;
-  if (table !== undefined && !isPrime(table)) ctx.report('ML3031', `maglev tableSize ${table} must be a prime number (e.g. 65537)`, at(p, 'maglev', 'tableSize'));
+  if (table !== undefined && !(table >= 1 && table <= MAGLEV_MAX_TABLE)) checkRange(ctx, table, at(p, 'maglev', 'tableSize'), 1, MAGLEV_MAX_TABLE);
+  else if (table !== undefined && !isPrime(table)) ctx.report('ML3031', `maglev tableSize ${table} must be a prime number (e.g. 65537)`, at(p, 'maglev', 'tableSize'));
 }
 
 function isPrime(n: number): boolean {
@@ -75,13 +76,14 @@ function checkConnectionPool(ctx: RuleContext, cp: ConnectionPool, path: Path): 
   const tcp = cp.tcp;
   if (tcp) {
     const p = at(path, 'tcp');
-    if (tcp.maxConnections !== undefined) checkRange(ctx, tcp.maxConnections, at(p, 'maxConnections'), 0);
+    // Istio's int32 (Envoy's uint32 max_connections would wrap anything larger).
+    if (tcp.maxConnections !== undefined) checkRange(ctx, tcp.maxConnections, at(p, 'maxConnections'), 0, INT32_MAX);
     if (tcp.connectTimeout !== undefined) checkDuration(ctx, tcp.connectTimeout, at(p, 'connectTimeout'));
     if (tcp.maxConnectionDuration !== undefined) checkDuration(ctx, tcp.maxConnectionDuration, at(p, 'maxConnectionDuration'));
     if (tcp.idleTimeout !== undefined) checkDuration(ctx, tcp.idleTimeout, at(p, 'idleTimeout'));
     if (tcp.tcpKeepalive) {
       const k = at(p, 'tcpKeepalive');
-      if (tcp.tcpKeepalive.probes !== undefined) checkRange(ctx, tcp.tcpKeepalive.probes, at(k, 'probes'), 0);
+      if (tcp.tcpKeepalive.probes !== undefined) checkRange(ctx, tcp.tcpKeepalive.probes, at(k, 'probes'), 0, UINT32_MAX);
       // Envoy counts keepalive time and interval in whole seconds, as a uint32.
       if (tcp.tcpKeepalive.time !== undefined) checkDuration(ctx, tcp.tcpKeepalive.time, at(k, 'time'), 1000, KEEPALIVE_MAX_MS);
       if (tcp.tcpKeepalive.interval !== undefined) checkDuration(ctx, tcp.tcpKeepalive.interval, at(k, 'interval'), 1000, KEEPALIVE_MAX_MS);
@@ -91,7 +93,7 @@ function checkConnectionPool(ctx: RuleContext, cp: ConnectionPool, path: Path): 
   if (http) {
     const p = at(path, 'http');
     for (const key of HTTP_LIMITS) {
-      if (http[key] !== undefined) checkRange(ctx, http[key], at(p, key), 0, 0x7fffffff);
+      if (http[key] !== undefined) checkRange(ctx, http[key], at(p, key), 0, INT32_MAX);
     }
     if (http.idleTimeout !== undefined) checkDuration(ctx, http.idleTimeout, at(p, 'idleTimeout'));
   }
@@ -99,7 +101,7 @@ function checkConnectionPool(ctx: RuleContext, cp: ConnectionPool, path: Path): 
 
 function checkOutlierDetection(ctx: RuleContext, od: OutlierDetection, path: Path): void {
   for (const key of ERROR_COUNTS) {
-    if (od[key] !== undefined) checkRange(ctx, od[key], at(path, key), 0, 0x7fffffff);
+    if (od[key] !== undefined) checkRange(ctx, od[key], at(path, key), 0, INT32_MAX);
   }
   if (od.consecutiveErrors !== undefined) ctx.report('ML3028', 'consecutiveErrors is deprecated; use consecutive5xxErrors', at(path, 'consecutiveErrors'));
   if (od.interval !== undefined) checkDuration(ctx, od.interval, at(path, 'interval'));

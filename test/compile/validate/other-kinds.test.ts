@@ -66,6 +66,36 @@ describe('DestinationRule rules', () => {
   });
 });
 
+describe('integer fields that Envoy holds in 32 bits', () => {
+  it('refuses values Envoy would wrap around, and oversized Maglev tables, at the field', () => {
+    expect(check('DestinationRule', `  host: reviews
+  trafficPolicy:
+    loadBalancer: {consistentHash: {httpHeaderName: x, maglev: {tableSize: 5000021}}}
+    connectionPool:
+      tcp: {maxConnections: 4294967296, tcpKeepalive: {probes: 4294967296}}
+      http: {http1MaxPendingRequests: 2147483648}
+    outlierDetection: {consecutive5xxErrors: 2147483648}
+`)).toEqual([
+      'ML3031 spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize@7',
+      'ML3031 spec.trafficPolicy.connectionPool.tcp.maxConnections@9',
+      'ML3031 spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.probes@9',
+      'ML3031 spec.trafficPolicy.connectionPool.http.http1MaxPendingRequests@10',
+      'ML3031 spec.trafficPolicy.outlierDetection.consecutive5xxErrors@11',
+    ]);
+    // The largest values that fit are fine (5,000,011 is prime).
+    expect(check('DestinationRule', `  host: reviews
+  trafficPolicy:
+    loadBalancer: {consistentHash: {httpHeaderName: x, maglev: {tableSize: 5000011}}}
+    connectionPool: {tcp: {maxConnections: 2147483647, tcpKeepalive: {probes: 4294967295}}}
+`)).toEqual([]);
+    expect(check('VirtualService', `  hosts: [reviews]
+  http:
+  - route: [{destination: {host: reviews}}]
+    retries: {attempts: 2147483648}
+`)).toEqual(['ML3031 spec.http[0].retries.attempts@8']);
+  });
+});
+
 describe('ServiceEntry rules', () => {
   it('accepts DNS and STATIC entries', () => {
     const r = loadOne(`${doc('ServiceEntry', `  hosts: [api.example.com]
