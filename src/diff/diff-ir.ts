@@ -2,6 +2,7 @@
 // and per route, plus clusters, endpoints and listeners. Everything is sorted, so the same
 // two inputs always render the same text (PR comments must not flap).
 import type { IrListener, IrView, IrVirtualHost, MeshIR } from '../compile/ir/types.ts';
+import { GRPC_TABLE_PREFIX } from '../compile/istio/grpc-views.ts';
 import { diffClusters, diffEndpoints } from './cluster-diff.ts';
 import { diffHost } from './host-diff.ts';
 import { canonicalJson } from './value-diff.ts';
@@ -66,11 +67,11 @@ function compareHostKeys(x: string, y: string): number {
 function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], endpointSetsChanged: number): DiffCounts {
   // A host that changed identically in several views is one change to a reader: the default
   // sidecar view and a namespace's view, and a gRPC view, whose route table (`grpc.<port>`)
-  // holds the very virtual hosts of the sidecar table (`<port>`). So distinct changes are
-  // counted by virtual host (its name carries the port) and content, not by route table.
-  const hosts = unique(views.flatMap((v) => v.hosts), (h) => canonicalJson({ ...h, routeTable: '' }));
+  // holds the very virtual hosts of the sidecar table (`<port>`). A gateway's table
+  // (`http.<port>`) is another proxy's routing, so it stays a change of its own.
+  const hosts = unique(views.flatMap((v) => v.hosts), (h) => canonicalJson({ ...h, routeTable: sidecarTableOf(h.routeTable) }));
   const routes = unique(
-    hosts.flatMap((h) => h.routes.map((r) => ({ key: canonicalJson([h.name, r]), r }))),
+    hosts.flatMap((h) => h.routes.map((r) => ({ key: canonicalJson([sidecarTableOf(h.routeTable), h.name, r]), r }))),
     (x) => x.key,
   ).map((x) => x.r);
   const n = <T>(xs: readonly T[], f: (x: T) => boolean) => xs.filter(f).length;
@@ -91,6 +92,11 @@ function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], 
     clustersChanged: n(clusters, (c) => c.change === 'changed'),
     endpointSetsChanged,
   };
+}
+
+/** The sidecar table a gRPC view's table mirrors (`grpc.9080` → `9080`); other names as they are. */
+function sidecarTableOf(routeTable: string): string {
+  return routeTable.startsWith(GRPC_TABLE_PREFIX) ? routeTable.slice(GRPC_TABLE_PREFIX.length) : routeTable;
 }
 
 function unique<T>(xs: readonly T[], key: (x: T) => string): T[] {

@@ -30,6 +30,25 @@ describe('diffIr', () => {
     expect(renderDiffText(d)).toContain('~ r0 [any request]: reviews: v1 90→50, v2 10→50');
   });
 
+  it('counts a change once per proxy kind: the gRPC table mirrors the sidecar one, a gateway is its own', () => {
+    const meshWith = (v1: number) => {
+      const routes = [route('r0', { action: forward([V1, v1], [V2, 100 - v1]) })];
+      return mesh(
+        [
+          view('sidecar', [table('9080', [vhost('reviews', routes)])]),
+          view('sidecar~shop', [table('9080', [vhost('reviews', routes)])]),
+          view('grpc', [table('grpc.9080', [vhost('reviews', routes)])]),
+          view('gateway~shop~gw', [table('http.9080', [vhost('reviews', routes)])], 'gateway'),
+        ],
+        [cluster(V1), cluster(V2)],
+      );
+    };
+    const d = diffIr(meshWith(90), meshWith(50));
+    expect(d.views.map((v) => v.name)).toEqual(['gateway~shop~gw', 'grpc', 'sidecar', 'sidecar~shop']);
+    expect(d.counts.routesChanged).toBe(2); // the sidecars' (and gRPC clients') routing, and the gateway's
+    expect(d.counts.hostsChanged).toBe(2);
+  });
+
   it('treats rescaled relative weights with the same shares as no change', () => {
     const a = reviewsMesh([route('r0', { action: forward([V1, 9], [V2, 1]) })]);
     const b = reviewsMesh([route('r0', { action: forward([V1, 90], [V2, 10]) })]);

@@ -34,8 +34,11 @@ export function grpcViewName(namespace: string | null): string {
 
 /** Route table of a gRPC view for one port: only the gRPC services' virtual hosts. */
 export function grpcRouteTableName(port: number): string {
-  return `grpc.${port}`;
+  return `${GRPC_TABLE_PREFIX}${port}`;
 }
+
+/** What a gRPC view's route table name adds to the sidecar table it mirrors (`9080` → `grpc.9080`). */
+export const GRPC_TABLE_PREFIX = 'grpc.';
 
 /** Virtual host names (`<host>:<port>`) of every service port that speaks gRPC. */
 export function grpcVirtualHostNames(registry: Registry): Set<string> {
