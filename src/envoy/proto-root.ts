@@ -74,7 +74,12 @@ function readSchemaCache(file: string): protobuf.Root | undefined {
     // resources differently.
     const stat = fs.lstatSync(file);
     if (!stat.isFile() || (stat.mode & 0o022) !== 0 || (process.getuid && stat.uid !== process.getuid())) return undefined;
-    const root = protobuf.Root.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')) as protobuf.INamespace);
+    // `<sha256 of the JSON>\n<JSON>`: a file changed or cut short since it was written is not used.
+    const text = fs.readFileSync(file, 'utf8');
+    const newline = text.indexOf('\n');
+    const json = text.slice(newline + 1);
+    if (newline !== 64 || createHash('sha256').update(json).digest('hex') !== text.slice(0, 64)) return undefined;
+    const root = protobuf.Root.fromJSON(JSON.parse(json) as protobuf.INamespace);
     root.resolveAll();
     return root;
   } catch {
@@ -88,7 +93,8 @@ function writeSchemaCache(file: string, root: protobuf.Root): void {
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   let created = false;
   try {
-    fs.writeFileSync(temp, JSON.stringify(root.toJSON()), { flag: 'wx', mode: 0o600 });
+    const json = JSON.stringify(root.toJSON());
+    fs.writeFileSync(temp, `${createHash('sha256').update(json).digest('hex')}\n${json}`, { flag: 'wx', mode: 0o600 });
     created = true;
     fs.renameSync(temp, file);
   } catch {

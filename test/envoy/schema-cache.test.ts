@@ -3,6 +3,7 @@
 // starts from it. Both must compile to the very same bytes, a damaged cache must only cost the
 // parse, and a cache others could write is never trusted.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,19 +47,24 @@ describe('Envoy schema cache', () => {
     expect(fromCache).toBe(parsed);
     expect(fs.statSync(cache).mtimeMs).toBe(written); // read, not rewritten
 
-    // A damaged cache is parsed over and replaced; the output does not change.
-    fs.writeFileSync(cache, '{"nested": ');
-    expect(compileTemplate()).toBe(parsed);
-    expect(JSON.parse(fs.readFileSync(cache, 'utf8'))).toHaveProperty('nested');
+    // A damaged or edited cache is parsed over and replaced; the output does not change.
+    const good = fs.readFileSync(cache, 'utf8');
+    for (const damaged of ['{"nested": ', '{}', good.slice(0, -10), good.replace('"id":1,', '"id":99,')]) {
+      fs.writeFileSync(cache, damaged);
+      expect(compileTemplate()).toBe(parsed);
+      expect(fs.readFileSync(cache, 'utf8')).toBe(good);
+    }
   });
 
   it('is not read when others could have written it (group- or world-writable)', () => {
     const cache = path.join(cacheDir, cacheFiles()[0]!);
     const parsed = compileTemplate();
-    // A planted schema: Cluster.name moved to another field number changes every cluster's bytes.
+    // A planted schema, with a matching checksum: Cluster.name moved to another field number
+    // changes every cluster's bytes.
     const text = fs.readFileSync(cache, 'utf8');
-    const tampered = text.replace(/("Cluster":\{.*?"name":\{"type":"string","id":)1\b/, '$199');
-    expect(tampered).not.toBe(text);
+    const json = text.slice(65).replace(/("Cluster":\{.*?"name":\{"type":"string","id":)1\b/, '$199');
+    expect(json).not.toBe(text.slice(65));
+    const tampered = `${createHash('sha256').update(json).digest('hex')}\n${json}`;
     fs.writeFileSync(cache, tampered);
     fs.chmodSync(cache, 0o666);
     expect(compileTemplate()).toBe(parsed);
