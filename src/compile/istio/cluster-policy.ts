@@ -25,16 +25,9 @@ export function clusterPolicies(): ClusterPolicies {
   const byOwner = new Map<object, Map<number, ClusterPolicy>>();
   // By source object too: subsets with a policy of their own still share unchanged groups.
   const converted = new Map<object | undefined, unknown>();
-  // And by content: rules written alike (every service's DestinationRule with the same
-  // connection pool) share one IR object, so the xDS side sees equal policies as the same
-  // objects and encodes a cluster body once, without comparing content per cluster.
-  const byContent = new Map<string, unknown>();
   const once = <K extends object, V>(k: K | undefined, convert: (k: K | undefined) => V): V => {
     if (converted.has(k)) return converted.get(k) as V;
-    let v = convert(k);
-    const key = JSON.stringify(v);
-    if (byContent.has(key)) v = byContent.get(key) as V;
-    else byContent.set(key, v);
+    const v = convert(k);
     converted.set(k, v);
     return v;
   };
