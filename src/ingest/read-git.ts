@@ -1,7 +1,9 @@
-// A revision of a git repository → SourceBundle, read straight from the object store with
-// isomorphic-git: no checkout, no work tree needed (bare repositories work), nothing on
-// disk changes. Symbolic links (mode 120000) and submodules (160000) are reported, never
-// followed; tree entry names that could escape the root are reported and skipped.
+// A revision of a git repository → SourceBundle, read straight from the object store: no
+// checkout, no work tree needed (bare repositories work), nothing on disk changes.
+// isomorphic-git resolves the revision; trees and blobs are read by git-objects.ts, falling
+// back to isomorphic-git for anything it declines. Symbolic links (mode 120000) and
+// submodules (160000) are reported, never followed; tree entry names that could escape the
+// root are reported and skipped.
 import git, { type PromiseFsClient } from 'isomorphic-git';
 import { BundleCollector } from './collector.ts';
 import { commitInfo, type CommitInfo } from './commit-info.ts';
