@@ -7,32 +7,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiApp } from '../../src/api/app.ts';
 import { adsBootstrap } from '../../src/envoy/ads-bootstrap.ts';
 import { silentLogger } from '../../src/serve/logger.ts';
-import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
+import type { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
 import type { ProxyStatus } from '../../src/serve/proxy-status.ts';
 import { startXdsServer, type XdsServer } from '../../src/serve/xds-server.ts';
 import { generationOf } from '../../src/serve/versions.ts';
 import { XDS_TYPES } from '../../src/snapshot/types.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
-import { fire, request, startUpstreams, type Upstreams, type UpstreamReply } from '../support/upstreams.ts';
-import { reviewsMesh, type E2eMesh } from './support/reviews-mesh.ts';
+import type { E2eMesh } from './support/reviews-mesh.ts';
+import { proxyStatus, startReviewsRig, type ReviewsRig } from './support/reviews-rig.ts';
 import { startSteadyLoad } from './support/steady-load.ts';
-import { freePort, sleep, waitFor } from './support/wait.ts';
-
-const REQUESTS = 1000;
+import { sleep, waitFor } from './support/wait.ts';
 
 describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh from test/fixtures/e2e', (mode) => {
   const nodeId = `e2e-${mode}`;
-  let upstreams: Upstreams;
+  let rig: ReviewsRig;
   let mesh: E2eMesh;
   let source: MemorySnapshotSource;
   let server: XdsServer;
   let api: FastifyInstance;
   let envoy: EnvoyProcess;
   let bootstrapFile: string;
-  let listenerPort: number;
-
-  const url = (path: string): string => `http://127.0.0.1:${listenerPort}${path}`;
-  const headers = (extra: Record<string, string> = {}): Record<string, string> => ({ host: mesh.host, ...extra });
 
   async function startServer(port: number): Promise<void> {
     server = await startXdsServer({ source, port, logger: silentLogger });
@@ -40,11 +34,7 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
   }
 
   /** This proxy's entry in GET /api/proxies. */
-  async function proxy(): Promise<ProxyStatus | undefined> {
-    const res = await api.inject({ method: 'GET', url: '/api/proxies' });
-    expect(res.statusCode).toBe(200);
-    return (res.json() as ProxyStatus[]).find((p) => p.node === nodeId);
-  }
+  const proxy = (): Promise<ProxyStatus | undefined> => proxyStatus(api, nodeId);
 
   /**
    * Until Envoy has ACKed, for every type, the content of the active snapshot. The server
@@ -65,23 +55,9 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     }, 30_000);
   }
 
-  async function share(path: string, upstream: string, extra: Record<string, string> = {}): Promise<number> {
-    const tally = await fire(url(path), REQUESTS, { headers: headers(extra), concurrency: 8 });
-    const answered = Object.entries(tally.counts).filter(([k]) => k.startsWith('reviews-')).reduce((a, [, n]) => a + n, 0);
-    expect(answered, JSON.stringify(tally.counts)).toBe(REQUESTS);
-    return (tally.counts[upstream] ?? 0) / REQUESTS;
-  }
-
-  async function who(path: string, extra: Record<string, string> = {}): Promise<string> {
-    const res = await request(url(path), { headers: headers(extra) });
-    return res.status === 200 ? (JSON.parse(res.body) as UpstreamReply).upstream : `status:${res.status}`;
-  }
-
   beforeAll(async () => {
-    upstreams = await startUpstreams(['reviews-v1', 'reviews-v2', 'reviews-v3']);
-    listenerPort = await freePort();
-    mesh = reviewsMesh({ listener: listenerPort, v1: upstreams.port('reviews-v1'), v2: upstreams.port('reviews-v2'), v3: upstreams.port('reviews-v3') });
-    source = new MemorySnapshotSource(mesh.snapshot({ weights: { v1: 80, v2: 20 }, withV3: false }));
+    rig = await startReviewsRig();
+    ({ mesh, source } = rig);
     await startServer(0);
     bootstrapFile = writeConfigFile(
       adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId, cluster: 'meshlog', namespace: 'default', delta: mode === 'delta', adminPort: 0 }),
@@ -93,25 +69,25 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     await envoy?.stop();
     await server?.close(500);
     await api?.close();
-    await upstreams?.close();
+    await rig?.close();
   });
 
   it('routes the initial config: 80/20 split and the end-user header match', async () => {
     await waitConverged();
-    await waitFor('the listener to serve', async () => (await who('/')).startsWith('reviews-'));
-    const v1 = await share('/', 'reviews-v1');
+    await waitFor('the listener to serve', async () => (await rig.who('/')).startsWith('reviews-'));
+    const v1 = await rig.share('/', 'reviews-v1');
     expect(v1).toBeGreaterThan(0.75);
     expect(v1).toBeLessThan(0.85);
-    expect(await share('/', 'reviews-v2', { 'end-user': 'jason' })).toBe(1);
+    expect(await rig.share('/', 'reviews-v2', { 'end-user': 'jason' })).toBe(1);
   });
 
   it('converges on a new split plus a new subset with zero failed requests under load', async () => {
-    const load = startSteadyLoad(url('/'), headers());
-    const jasonLoad = startSteadyLoad(url('/'), headers({ 'end-user': 'jason' }), 1);
+    const load = startSteadyLoad(rig.url('/'), rig.headers());
+    const jasonLoad = startSteadyLoad(rig.url('/'), rig.headers({ 'end-user': 'jason' }), 1);
     await sleep(300);
     source.set(mesh.snapshot({ weights: { v1: 20, v2: 80 }, withV3: true }));
     await waitConverged();
-    await waitFor('/v3 to reach the new subset', async () => (await who('/v3')) === 'reviews-v3');
+    await waitFor('/v3 to reach the new subset', async () => (await rig.who('/v3')) === 'reviews-v3');
     await sleep(300);
     const seen = await load.stop();
     const jason = await jasonLoad.stop();
@@ -119,7 +95,7 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     expect(jason.failures).toEqual([]);
     expect(seen.ok).toBeGreaterThan(20);
     expect(Object.keys(jason.byUpstream)).toEqual(['reviews-v2']);
-    const v2 = await share('/', 'reviews-v2');
+    const v2 = await rig.share('/', 'reviews-v2');
     expect(v2).toBeGreaterThan(0.75);
     expect(v2).toBeLessThan(0.85);
   });
@@ -141,14 +117,14 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     expect(server.metrics.pushes.rds).toBe(pushes);
     expect(server.metrics.nacks.rds).toBe(nacks);
     // Envoy keeps the last good route table.
-    const v2 = await share('/', 'reviews-v2');
+    const v2 = await rig.share('/', 'reviews-v2');
     expect(v2).toBeGreaterThan(0.75);
     expect(v2).toBeLessThan(0.85);
-    expect(await who('/v3')).toBe('reviews-v3');
+    expect(await rig.who('/v3')).toBe('reviews-v3');
 
     source.set(mesh.snapshot({ weights: { v1: 50, v2: 50 }, withV3: true }));
     await waitConverged();
-    const v1 = await share('/', 'reviews-v1');
+    const v1 = await rig.share('/', 'reviews-v1');
     expect(v1).toBeGreaterThan(0.45);
     expect(v1).toBeLessThan(0.55);
   });
@@ -157,17 +133,17 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     await envoy.stop();
     envoy = await startEnvoy(bootstrapFile);
     await waitConverged();
-    await waitFor('the listener to serve again', async () => (await who('/')).startsWith('reviews-'));
-    const v1 = await share('/', 'reviews-v1');
+    await waitFor('the listener to serve again', async () => (await rig.who('/')).startsWith('reviews-'));
+    const v1 = await rig.share('/', 'reviews-v1');
     expect(v1).toBeGreaterThan(0.45);
     expect(v1).toBeLessThan(0.55);
-    expect(await who('/v3')).toBe('reviews-v3');
+    expect(await rig.who('/v3')).toBe('reviews-v3');
     expect((await api.inject({ method: 'GET', url: '/api/proxies' })).json().filter((p: ProxyStatus) => p.node === nodeId)).toHaveLength(1);
   });
 
   it('keeps routing while the server is down and resyncs when it is back on the same port', async () => {
     const port = server.port;
-    const load = startSteadyLoad(url('/'), headers());
+    const load = startSteadyLoad(rig.url('/'), rig.headers());
     await server.close(500);
     await api.close();
     await sleep(1500);
@@ -179,7 +155,7 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     // The proxy follows the restarted server: a new split reaches it.
     source.set(mesh.snapshot({ weights: { v1: 90, v2: 10 }, withV3: true }));
     await waitConverged();
-    const v1 = await share('/', 'reviews-v1');
+    const v1 = await rig.share('/', 'reviews-v1');
     expect(v1).toBeGreaterThan(0.85);
     expect(v1).toBeLessThan(0.95);
   });
