@@ -10,8 +10,8 @@
 //   refused before anything inflates it. Loose: the `blob <size>\0` header of a partial
 //   inflate. Packed: the entry header; for a delta, the result size at the start of the
 //   delta data.
-// - readTree(oid): a tree's entries, the same way (isomorphic-git reads a tree in about
-//   0.4 ms; a repository with a folder per team and app has hundreds).
+// - readTree(oid): a tree's entries, the same way (a repository with a folder per team and
+//   app has hundreds of trees).
 // - readBlob(oid): the blob's bytes, checked against the id (SHA-1), or undefined when this
 //   store cannot tell (an object in an alternate store, an unknown format, anything malformed
 //   or not hashing to its id): the caller then asks isomorphic-git, which reports the problem
@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { PACK_TYPE, applyDelta, entryEnd, findOffset, loadPackIndexes, parseEntryHeader, sortedOffsets, type PackIndex } from './git-pack.ts';
+import { PACK_TYPE, applyDelta, deltaSizes, entryEnd, findOffset, loadPackIndexes, parseEntryHeader, sortedOffsets, type PackIndex } from './git-pack.ts';
 import type { LooseObjects } from './git-read-fs.ts';
 
 const HEAD_BYTES = 512; // enough for any entry header plus a delta's two size varints
@@ -74,22 +74,8 @@ export class GitObjects {
     const header = parseEntryHeader(head, found.offset);
     if (!header) return undefined;
     if (header.type !== PACK_TYPE.ofsDelta && header.type !== PACK_TYPE.refDelta) return header.size;
-    // Delta data starts with two varints: the base's size, then the result's.
-    const delta = partialInflate(head.subarray(header.dataStart));
-    let i = 0;
-    const varint = (): number | undefined => {
-      let value = 0;
-      let bits = 0;
-      for (;;) {
-        const b = delta[i++];
-        if (b === undefined) return undefined;
-        value += (b & 0x7f) * 2 ** bits;
-        bits += 7;
-        if ((b & 0x80) === 0) return value;
-      }
-    };
-    if (varint() === undefined) return undefined;
-    return varint();
+    // A delta's result size is the second varint of its data: the first bytes are enough.
+    return deltaSizes(partialInflate(head.subarray(header.dataStart)))?.result;
   }
 
   /**
@@ -245,10 +231,7 @@ export class GitObjects {
   async #looseSize(oid: string): Promise<number | undefined> {
     if (!(await this.#loose.has(oid))) return undefined;
     const head = readAt(this.#loosePath(oid), 0, HEAD_BYTES);
-    if (!head) return undefined;
-    const text = partialInflate(head).toString('latin1');
-    const match = /^[a-z]+ (\d+)\0/.exec(text);
-    return match ? Number(match[1]) : undefined;
+    return head ? statedLooseSize(head) : undefined;
   }
 
   #loosePath(oid: string): string {
@@ -304,12 +287,8 @@ const LOOSE_TYPES: Record<string, number> = { commit: PACK_TYPE.commit, tree: PA
 function inflateLoose(file: Buffer, size?: number): GitObject {
   // Bounded by the size the header states (read first when the caller does not know it), so
   // a stream holding more than its header says is refused rather than inflated whole.
-  let content = size;
-  if (content === undefined) {
-    const stated = /^[a-z]+ (\d+)\0/.exec(partialInflate(file.subarray(0, HEAD_BYTES)).toString('latin1'));
-    if (!stated) throw new Error('unreadable loose object header');
-    content = Number(stated[1]);
-  }
+  const content = size ?? statedLooseSize(file.subarray(0, HEAD_BYTES));
+  if (content === undefined) throw new Error('unreadable loose object header');
   const all = zlib.inflateSync(file, { maxOutputLength: 32 + content }); // `<type> <size>\0` fits in 32 bytes
   const nul = all.indexOf(0);
   const match = nul > 0 ? /^([a-z]+) (\d+)$/.exec(all.toString('latin1', 0, nul)) : null;
@@ -318,6 +297,12 @@ function inflateLoose(file: Buffer, size?: number): GitObject {
   const data = all.subarray(nul + 1);
   if (data.length !== Number(match[2])) throw new Error('loose object size does not match its header');
   return { type, data };
+}
+
+/** The content size a loose object's header (`<type> <size>\0`) states, from its file's first bytes. */
+function statedLooseSize(head: Buffer): number | undefined {
+  const match = /^[a-z]+ (\d+)\0/.exec(partialInflate(head).toString('latin1'));
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Inflates what it can of a truncated zlib stream (the header is all we need). */

@@ -136,30 +136,44 @@ export function parseEntryHeader(head: Uint8Array, offset: number): PackEntryHea
 }
 
 /**
- * Applies git delta `delta` to `base`: two size varints (base, result), then copy ops (high
- * bit set: offset and size bytes selected by the low 7 bits; a size of 0 means 65536) and
- * insert ops (1-127 literal bytes). Throws on a delta that does not fit its base.
+ * The two sizes a git delta starts with (its base's, then its result's, each a little-endian
+ * base-128 varint) and where its ops begin; undefined when the bytes end first (a delta read
+ * only in part, for its result size, may end there).
  */
-export function applyDelta(base: Uint8Array, delta: Uint8Array): Buffer {
+export function deltaSizes(delta: Uint8Array): { readonly base: number; readonly result: number; readonly end: number } | undefined {
   let i = 0;
-  const varint = (): number => {
+  const varint = (): number | undefined => {
     let value = 0;
     let bits = 0;
     for (;;) {
       const b = delta[i++];
-      if (b === undefined) throw new Error('truncated delta header');
+      if (b === undefined) return undefined;
       value += (b & 0x7f) * 2 ** bits;
       bits += 7;
       if ((b & 0x80) === 0) return value;
     }
   };
+  const base = varint();
+  const result = varint();
+  return base === undefined || result === undefined ? undefined : { base, result, end: i };
+}
+
+/**
+ * Applies git delta `delta` to `base`: two size varints (base, result), then copy ops (high
+ * bit set: offset and size bytes selected by the low 7 bits; a size of 0 means 65536) and
+ * insert ops (1-127 literal bytes). Throws on a delta that does not fit its base.
+ */
+export function applyDelta(base: Uint8Array, delta: Uint8Array): Buffer {
+  const sizes = deltaSizes(delta);
+  if (!sizes) throw new Error('truncated delta header');
+  if (sizes.base !== base.length) throw new Error('delta base size mismatch');
+  let i = sizes.end;
   const deltaByte = (): number => {
     const b = delta[i++];
     if (b === undefined) throw new Error('truncated delta copy op');
     return b;
   };
-  if (varint() !== base.length) throw new Error('delta base size mismatch');
-  const out = Buffer.allocUnsafe(varint());
+  const out = Buffer.allocUnsafe(sizes.result);
   let at = 0;
   while (i < delta.length) {
     const op = delta[i++]!;
