@@ -128,9 +128,7 @@ export class ByteWriter {
   /** A copy of the written bytes, sized exactly (the writer's buffer is reused or dropped). */
   finish(from = 0): Buffer {
     const out = Buffer.allocUnsafe(this.pos - from);
-    // TypedArray set over a subarray: about half the cost of Buffer#copy, whose argument
-    // checks dominate for the ~100-byte pieces written tens of thousands of times.
-    out.set(this.buf.subarray(from, this.pos));
+    this.buf.copy(out, 0, from, this.pos);
     return out;
   }
 

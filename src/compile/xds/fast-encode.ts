@@ -88,8 +88,7 @@ export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable
     // since churning that much buffer memory is what made V8 run extra full collections.
     const written = heads.view();
     const out = Buffer.allocUnsafe(size);
-    // TypedArray set, not Buffer#copy: its argument checks cost more than a head's bytes.
-    out.set(written.subarray(0, nameEnd));
+    written.copy(out, 0, 0, nameEnd);
     let at = nameEnd;
     let from = nameEnd;
     for (let i = 0; i < routes.length; i++) {
@@ -97,8 +96,7 @@ export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable
       const r = routes[i]!;
       out[at++] = (2 << 3) | 2; // RouteConfiguration.virtual_hosts
       at = writeVarint(out, at, end - from + r.length);
-      out.set(written.subarray(from, end), at);
-      at += end - from;
+      at += written.copy(out, at, from, end);
       out.set(r, at);
       at += r.length;
       from = end;
