@@ -61,9 +61,11 @@ function checkLoadBalancer(ctx: RuleContext, lb: LoadBalancer, path: Path): void
   if (ch.minimumRingSize !== undefined) checkRange(ctx, ch.minimumRingSize, at(p, 'minimumRingSize'), 1, 8_388_608);
   if (ch.ringHash?.minimumRingSize !== undefined) checkRange(ctx, ch.ringHash?.minimumRingSize, at(p, 'ringHash', 'minimumRingSize'), 1, 8_388_608);
   // Envoy requires Maglev's table size to be a prime number, at most 5,000,011.
+  // The range first: it also bounds isPrime's work.
   const table = ch.maglev?.tableSize;
-  if (table !== undefined && !(table >= 1 && table <= MAGLEV_MAX_TABLE)) checkRange(ctx, table, at(p, 'maglev', 'tableSize'), 1, MAGLEV_MAX_TABLE);
-  else if (table !== undefined && !isPrime(table)) ctx.report('ML3031', `maglev tableSize ${table} must be a prime number (e.g. 65537)`, at(p, 'maglev', 'tableSize'));
+  if (table === undefined) return;
+  if (table < 1 || table > MAGLEV_MAX_TABLE) checkRange(ctx, table, at(p, 'maglev', 'tableSize'), 1, MAGLEV_MAX_TABLE);
+  else if (!isPrime(table)) ctx.report('ML3031', `maglev tableSize ${table} must be a prime number (e.g. 65537)`, at(p, 'maglev', 'tableSize'));
 }
 
 function isPrime(n: number): boolean {
