@@ -5,13 +5,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureDir } from './ensure-dir.ts';
 
 /** The cache folder (created, private to this user), or undefined when there is none to be had. */
 export function userCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
   try {
     const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
     const dir = path.join(base, 'meshlog');
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Not mkdirSync({ recursive }): it never returns for a path under /proc (see ensure-dir.ts).
+    if (!ensureDir(dir, 0o700).ok) return undefined;
     const stat = fs.lstatSync(dir);
     const mine = !process.getuid || stat.uid === process.getuid();
     return stat.isDirectory() && mine && (stat.mode & 0o022) === 0 ? dir : undefined;

@@ -1,4 +1,4 @@
-// Creates an output folder and its missing parents, one level at a time. Node's
+// Creates a folder and its missing parents, one level at a time. Node's
 // `mkdirSync(dir, { recursive: true })` never returns for a path under /proc: mkdir there
 // fails with ENOENT even though the parent exists, and the recursive walk retries forever.
 // Here every step is checked and the loop is bounded by the depth of the path.
@@ -7,8 +7,8 @@ import path from 'node:path';
 
 export type EnsureDirResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
-/** Makes sure `dir` (an absolute path) is a folder, creating missing parents first. */
-export function ensureDir(dir: string): EnsureDirResult {
+/** Makes sure `dir` (an absolute path) is a folder, creating missing parents first, each with `mode` (before umask). */
+export function ensureDir(dir: string, mode = 0o777): EnsureDirResult {
   const missing: string[] = [];
   let current = path.resolve(dir);
   // At most one step per path segment: the walk stops at the root (dirname(root) === root).
@@ -26,7 +26,7 @@ export function ensureDir(dir: string): EnsureDirResult {
   }
   for (const folder of missing.reverse()) {
     try {
-      fs.mkdirSync(folder);
+      fs.mkdirSync(folder, { mode });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // Someone else created it between our stat and mkdir: fine, if it is a folder.
