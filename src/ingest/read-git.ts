@@ -12,6 +12,7 @@ import { findGitDir } from './git-dir.ts';
 import { GitObjects, type TreeItem } from './git-objects.ts';
 import { LooseObjects, gitReadFs } from './git-read-fs.ts';
 import type { IngestResult } from './ingest-error.ts';
+import { READ_CONCURRENCY, mapPool } from './map-pool.ts';
 import { resolveRevision } from './resolve-rev.ts';
 import type { SourceBundle } from './source-bundle.ts';
 
@@ -109,28 +110,41 @@ interface Candidate {
 /**
  * Sizes first, from object headers alone (a 2 GB blob is reported, never inflated); then
  * admission in path order, so which files fit under the totals is deterministic; then the
- * reads, recorded in path order. One object at a time: GitObjects reads synchronously from
- * local files (see git-objects.ts), so keeping reads in flight together gains nothing.
+ * reads, overlapped; then the files recorded in path order. GitObjects reads synchronously,
+ * yet the pool still measured 10-15 % faster than one read after another on 10,000 packed
+ * files (405-445 against 445-519 ms, alternating runs), so it stays.
  */
-async function readBlobs(out: BundleCollector, objects: GitObjects, repo: GitRepo, candidates: Candidate[]): Promise<void> {
+async function readBlobs(
+  out: BundleCollector,
+  objects: GitObjects,
+  repo: GitRepo,
+  candidates: Candidate[],
+): Promise<void> {
   candidates.sort((a, b) => comparePaths(a.path, b.path));
-  const sizes: (number | undefined)[] = [];
-  for (const c of candidates) sizes.push(await objects.size(c.oid).catch(() => undefined));
-  for (let i = 0; i < candidates.length; i++) {
-    const c = candidates[i]!;
+  const sizes = await mapPool(candidates, READ_CONCURRENCY, (c) => objects.size(c.oid).catch(() => undefined));
+  // 'later': the size is unknown (e.g. an object in an alternate store): checked after reading.
+  const verdicts = candidates.map((c, i) => {
     const size = sizes[i];
-    // Unknown size (e.g. an object in an alternate store): checked once read.
-    if (size !== undefined && !out.admit(c.path, size)) continue;
-    let blob: Uint8Array;
+    return size === undefined ? 'later' : out.admit(c.path, size) ? 'read' : 'skip';
+  });
+  const read = await mapPool(candidates, READ_CONCURRENCY, async (c, i) => {
+    if (verdicts[i] === 'skip') return undefined;
     try {
       // Native inflate first; isomorphic-git for what that cannot read (and its error wording).
-      blob = (await objects.readBlob(c.oid, size)) ?? (await git.readBlob({ ...repo, oid: c.oid })).blob;
+      return (await objects.readBlob(c.oid, sizes[i])) ?? (await git.readBlob({ ...repo, oid: c.oid })).blob;
     } catch (err) {
-      out.report('ML0005', c.path, `cannot read ${c.path} (object ${c.oid.slice(0, 12)}): ${errText(err)}`);
-      continue;
+      return err instanceof Error ? err : new Error(String(err));
     }
-    if (size !== undefined || out.admit(c.path, blob.byteLength)) out.add(c.path, blob);
-  }
+  });
+  candidates.forEach((c, i) => {
+    const blob = read[i];
+    if (blob === undefined) return;
+    if (blob instanceof Error) {
+      out.report('ML0005', c.path, `cannot read ${c.path} (object ${c.oid.slice(0, 12)}): ${blob.message}`);
+    } else if (verdicts[i] === 'read' || out.admit(c.path, blob.byteLength)) {
+      out.add(c.path, blob);
+    }
+  });
 }
 
 function errText(err: unknown): string {
