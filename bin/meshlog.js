@@ -22,8 +22,9 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 // Node's on-disk compile cache keeps the TypeScript sources' stripped and compiled form
-// between runs: measured, it takes ~150 ms off every command's start (0.53 → 0.38 s for
-// `meshlog compile` on the template). It lives in the user's cache folder (src/core/user-cache.ts),
+// between runs; with the Envoy schema cache (src/envoy/proto-root.ts) it takes ~0.2-0.3 s off
+// every command's start (bench/cli/run.ts: `compile` of the template, no caches against warm
+// ones, 617-689 → 403-424 ms). It lives in the user's cache folder (src/core/user-cache.ts),
 // never in the shared temp folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Entries are
 // checked against the source, so an edited file is compiled afresh.
 const { userCacheDir } = await import('../src/core/user-cache.ts');

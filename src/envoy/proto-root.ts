@@ -41,9 +41,10 @@ let cached: protobuf.Root | undefined;
 
 /**
  * The shared, fully resolved root; later calls are free. The first call in a process reads the
- * schema from a JSON cache in the user's cache folder when one exists for these package versions
- * (~45 ms), else parses the .proto files (~110 ms) and writes that cache for the next process:
- * every CLI command pays this once.
+ * schema from a JSON cache in the user's cache folder when one exists for these package versions,
+ * else parses the .proto files and writes that cache for the next
+ * process: every CLI command pays this once (bench/cli/run.ts measures start-up with and
+ * without the caches).
  */
 export function envoyRoot(): protobuf.Root {
   if (cached) return cached;

@@ -3,8 +3,8 @@
 // the trees and blobs — thousands of them in a large mesh repository — are read here, because
 // isomorphic-git inflates every object with a pure-JS zlib (pako), setting up a fresh inflate
 // state each time, and re-inflates a delta chain's bases for every object built on them.
-// Measured on 10,000 files: 4.5-5 s through isomorphic-git, loose or packed, against 0.3-0.45 s
-// here (see BENCHMARKS.md).
+// bench/ingest/run.ts on 10,000 files: 6.5-7 s through isomorphic-git's readBlob, against
+// 0.3-0.45 s for the whole packed revision here (see BENCHMARKS.md).
 //
 // - size(oid): the inflated size from the object's header alone, so an enormous blob is
 //   refused before anything inflates it. Loose: the `blob <size>\0` header of a partial
@@ -246,7 +246,7 @@ export interface TreeItem {
   readonly oid: string;
 }
 
-/** A git object id is the SHA-1 of `<type> <size>\0` and the content (~20 ms per 15 MB). */
+/** A git object id is the SHA-1 of `<type> <size>\0` and the content. */
 function hashesTo(object: GitObject, type: string, oid: string): boolean {
   return createHash('sha1').update(`${type} ${object.data.length}\0`).update(object.data).digest('hex') === oid;
 }
