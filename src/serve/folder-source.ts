@@ -1,6 +1,7 @@
 // A snapshot source over a config folder: compiles it at start and whenever a file in it
 // changes (fs.watch, debounced). A change that fails validation is logged with its
-// diagnostics and NOT served: the previous snapshot stays, as it would with the log.
+// diagnostics and NOT served: the previous snapshot stays, as it would with the log. Neither is
+// a folder that changed while it was being read: the compile after it decides.
 //
 // Generations start from the clock (seconds since the epoch) rather than 1, so that a
 // restarted `meshlog serve` never hands a reconnecting proxy a lower generation than the
@@ -42,6 +43,8 @@ export class FolderSnapshotSource implements SnapshotSource {
   #running: Promise<CompileAttempt> | undefined;
   #again = false;
   #closed = false;
+  /** File events seen so far: a compile whose read overlapped one is not activated. */
+  #changes = 0;
 
   constructor(opts: FolderSourceOptions) {
     this.#opts = opts;
@@ -52,7 +55,10 @@ export class FolderSnapshotSource implements SnapshotSource {
   async start(): Promise<CompileAttempt> {
     const first = await this.reload();
     if (!this.#closed) {
-      this.#watcher = fs.watch(this.#opts.folder, { recursive: true }, () => this.#schedule());
+      this.#watcher = fs.watch(this.#opts.folder, { recursive: true }, () => {
+        this.#changes++;
+        this.#schedule();
+      });
       this.#watcher.on('error', (err) => this.#opts.logger.warn('config folder watch failed', { error: String(err) }));
     }
     return first;
@@ -101,6 +107,7 @@ export class FolderSnapshotSource implements SnapshotSource {
 
   async #compileOnce(): Promise<CompileAttempt> {
     const log = this.#opts.logger;
+    const changesBefore = this.#changes;
     const read = await readFolder(this.#opts.folder);
     if (!read.ok) {
       log.error('config folder unreadable; keeping the previous snapshot', { error: read.error.message });
@@ -143,6 +150,15 @@ export class FolderSnapshotSource implements SnapshotSource {
         return { ok: false, reason: `${errors.length} error(s) from the pre-serve check` };
       }
       if (this.#closed) return { ok: false, reason: 'closed while checking' };
+    }
+    // A file written while the folder was read may have been read half-written (an editor or
+    // a checkout truncates, then writes): such a read is not served. Its change event has
+    // scheduled another compile, which reads the settled folder. Waiting one turn of the event
+    // loop lets the events of writes made during the (synchronous) read and compile arrive.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.#changes !== changesBefore) {
+      log.info('config folder changed while it was read; reading it again');
+      return { ok: false, reason: 'the folder changed while it was read' };
     }
     // Never reuse or go below a generation already handed out, even if the clock stepped back.
     const generation = Math.max(this.#nextGeneration, (this.#active?.generation ?? 0) + 1);

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { compile } from '../../src/compile/index.ts';
+import { readFolder } from '../../src/ingest/read-folder.ts';
 import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
 import { silentLogger, type Logger } from '../../src/serve/logger.ts';
 import type { ActiveSnapshot } from '../../src/serve/snapshot-source.ts';
@@ -59,6 +61,52 @@ describe('FolderSnapshotSource', () => {
     expect(attempt.ok).toBe(false);
     expect(errors.some((e) => e.includes('invalid'))).toBe(true);
     expect(source.current()).toBe(second);
+  });
+
+  it('does not serve a read that a file change overlapped: the next compile reads the settled folder', async () => {
+    const dir = copyTemplate();
+    const reviews = path.join(dir, 'routing/reviews.yaml');
+    const text = fs.readFileSync(reviews, 'utf8');
+    const split = (v1: number) => text.replace('weight: 90', `weight: ${v1}`).replace('weight: 10', `weight: ${100 - v1}`);
+    // The content hash each version compiles to, from a copy of the folder.
+    const hashOf = async (content: string): Promise<string> => {
+      const copy = copyTemplate();
+      fs.writeFileSync(path.join(copy, 'routing/reviews.yaml'), content);
+      const read = await readFolder(copy);
+      if (!read.ok) throw new Error(read.error.message);
+      return compile(read.bundle).snapshot!.contentHash;
+    };
+    let armed = false;
+    const source = new FolderSnapshotSource({
+      folder: dir,
+      logger: silentLogger,
+      debounceMs: 50,
+      initialGeneration: 100,
+      // The check before activation is where a slow compile (here: a slow Envoy proof) gives
+      // an editor time to write again: the 50/50 read is overtaken by a 30/70 write.
+      verify: async () => {
+        if (armed) {
+          armed = false;
+          fs.writeFileSync(reviews, split(30));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return [];
+      },
+    });
+    sources.push(source);
+    await source.start();
+    const activated: string[] = [];
+    source.subscribe((a) => activated.push(a.snapshot.contentHash));
+    armed = true;
+    fs.writeFileSync(reviews, split(50));
+    const settled = await hashOf(split(30));
+    for (let waited = 0; source.current()?.snapshot.contentHash !== settled && waited < 10_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(source.current()?.snapshot.contentHash).toBe(settled);
+    expect(activated).toEqual([settled]); // the overtaken 50/50 read was never served
+    expect(armed).toBe(false); // the overlap did happen
+    expect(settled).not.toBe(await hashOf(split(50)));
   });
 
   it('starts unready (no snapshot) when the folder is invalid from the start', async () => {
