@@ -1,7 +1,7 @@
 // A snapshot source over a config folder: compiles it at start and whenever a file in it
 // changes (fs.watch, debounced). A change that fails validation is logged with its
-// diagnostics and NOT served: the previous snapshot stays, as it would with the log. Neither is
-// a folder that changed while it was being read: the compile after it decides.
+// diagnostics and NOT served: the previous snapshot stays, as it would with the log. A read
+// that a file change overlapped is neither served nor judged: the folder is read again.
 //
 // Generations start from the clock (seconds since the epoch) rather than 1, so that a
 // restarted `meshlog serve` never hands a reconnecting proxy a lower generation than the
@@ -105,9 +105,36 @@ export class FolderSnapshotSource implements SnapshotSource {
     this.#timer = setTimeout(() => void this.reload(), this.#opts.debounceMs ?? 200);
   }
 
+  /**
+   * Reads and compiles until a read was not overlapped by a file change. A file written while
+   * the folder was read may have been read half-written (an editor or a checkout truncates,
+   * then writes): such a read is neither served nor reported as invalid; the folder is read
+   * again once it has been quiet for the debounce time.
+   */
   async #compileOnce(): Promise<CompileAttempt> {
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.#attempt();
+      if (result !== OVERLAPPED) return result;
+      if (this.#closed) return { ok: false, reason: 'closed while reading' };
+      if (attempt >= MAX_OVERLAPPED_READS) {
+        this.#opts.logger.error('config folder kept changing while it was read; keeping the previous snapshot', { attempts: attempt });
+        return { ok: false, reason: 'the folder kept changing while it was read' };
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.#opts.debounceMs ?? 200));
+    }
+  }
+
+  async #attempt(): Promise<CompileAttempt | typeof OVERLAPPED> {
     const log = this.#opts.logger;
+    // Events of writes finished before this read arrive first, so they do not count as overlapping it.
+    await nextTurn();
     const changesBefore = this.#changes;
+    // After the (synchronous) read and compile, and after the async check: one more turn lets
+    // the events of writes made meanwhile arrive.
+    const overlapped = async (): Promise<boolean> => {
+      await nextTurn();
+      return this.#changes !== changesBefore;
+    };
     const read = await readFolder(this.#opts.folder);
     if (!read.ok) {
       log.error('config folder unreadable; keeping the previous snapshot', { error: read.error.message });
@@ -121,6 +148,7 @@ export class FolderSnapshotSource implements SnapshotSource {
       log.error('compiler failed; keeping the previous snapshot', { error: String((err as Error).stack ?? err) });
       return { ok: false, reason: `compiler failed: ${(err as Error).message}` };
     }
+    if (await overlapped()) return OVERLAPPED;
     if (!result.valid || !result.snapshot) {
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
       log.error('config is invalid; not served, keeping the previous snapshot', {
@@ -141,6 +169,8 @@ export class FolderSnapshotSource implements SnapshotSource {
         log.error('pre-serve check failed; keeping the previous snapshot', { error: String((err as Error).stack ?? err) });
         return { ok: false, reason: `pre-serve check failed: ${(err as Error).message}` };
       }
+      if (this.#closed) return { ok: false, reason: 'closed while checking' };
+      if (await overlapped()) return OVERLAPPED;
       if (hasErrors(found)) {
         const errors = found.filter((d) => d.severity === 'error');
         log.error('config rejected by the pre-serve check; not served, keeping the previous snapshot', {
@@ -149,16 +179,6 @@ export class FolderSnapshotSource implements SnapshotSource {
         });
         return { ok: false, reason: `${errors.length} error(s) from the pre-serve check` };
       }
-      if (this.#closed) return { ok: false, reason: 'closed while checking' };
-    }
-    // A file written while the folder was read may have been read half-written (an editor or
-    // a checkout truncates, then writes): such a read is not served. Its change event has
-    // scheduled another compile, which reads the settled folder. Waiting one turn of the event
-    // loop lets the events of writes made during the (synchronous) read and compile arrive.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (this.#changes !== changesBefore) {
-      log.info('config folder changed while it was read; reading it again');
-      return { ok: false, reason: 'the folder changed while it was read' };
     }
     // Never reuse or go below a generation already handed out, even if the clock stepped back.
     const generation = Math.max(this.#nextGeneration, (this.#active?.generation ?? 0) + 1);
@@ -168,4 +188,14 @@ export class FolderSnapshotSource implements SnapshotSource {
     this.#listeners.emit(this.#active);
     return { ok: true, active: this.#active, changed: true };
   }
+}
+
+/** A read that a file change overlapped: not a verdict on the config. */
+const OVERLAPPED = Symbol('overlapped');
+/** Reads in a row that may be overlapped before giving up until the next change. */
+const MAX_OVERLAPPED_READS = 5;
+
+/** One turn of the event loop: file events already queued by the kernel are delivered. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
