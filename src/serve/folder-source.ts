@@ -1,5 +1,5 @@
 // A snapshot source over a config folder: compiles it at start and whenever a file in it
-// changes (fs.watch, debounced). A change that fails validation is logged with its
+// changes (a watch per directory, folder-watch.ts; debounced). A change that fails validation is logged with its
 // diagnostics and NOT served: the previous snapshot stays, as it would with the log. A read
 // that a file change overlapped is neither served nor judged: the folder is read again.
 //
@@ -7,11 +7,11 @@
 // restarted `meshlog serve` never hands a reconnecting proxy a lower generation than the
 // one it already holds (which would make the server hold its answers forever). The
 // log-backed source has real, persisted generations and no such trick.
-import fs from 'node:fs';
 import { compile } from '../compile/index.ts';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostics.ts';
 import { readFolder } from '../ingest/read-folder.ts';
 import type { Snapshot } from '../snapshot/types.ts';
+import { FolderWatcher } from './folder-watch.ts';
 import type { Logger } from './logger.ts';
 import { ListenerSet, type ActiveSnapshot, type SnapshotListener, type SnapshotSource } from './snapshot-source.ts';
 
@@ -38,7 +38,7 @@ export class FolderSnapshotSource implements SnapshotSource {
   readonly #listeners = new ListenerSet();
   #active: ActiveSnapshot | undefined;
   #nextGeneration: number;
-  #watcher: fs.FSWatcher | undefined;
+  #watcher: FolderWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<CompileAttempt> | undefined;
   #again = false;
@@ -51,17 +51,20 @@ export class FolderSnapshotSource implements SnapshotSource {
     this.#nextGeneration = opts.initialGeneration ?? Math.floor(Date.now() / 1000);
   }
 
-  /** Compiles once and starts watching. The first result is returned (valid or not). */
+  /**
+   * Starts watching, then compiles once. The first result is returned (valid or not). Watching
+   * starts first so that a file changed during the first read makes it read again.
+   */
   async start(): Promise<CompileAttempt> {
-    const first = await this.reload();
-    if (!this.#closed) {
-      this.#watcher = fs.watch(this.#opts.folder, { recursive: true }, () => {
+    this.#watcher = new FolderWatcher(
+      this.#opts.folder,
+      () => {
         this.#changes++;
         this.#schedule();
-      });
-      this.#watcher.on('error', (err) => this.#opts.logger.warn('config folder watch failed', { error: String(err) }));
-    }
-    return first;
+      },
+      (err) => this.#opts.logger.warn('config folder watch failed; changes there may be missed', { error: String(err) }),
+    );
+    return this.reload();
   }
 
   current(): ActiveSnapshot | undefined {
@@ -135,6 +138,8 @@ export class FolderSnapshotSource implements SnapshotSource {
       await nextTurn();
       return this.#changes !== changesBefore;
     };
+    // Directories created since the last read are watched before this one lists them.
+    this.#watcher?.sync();
     const read = await readFolder(this.#opts.folder);
     if (!read.ok) {
       log.error('config folder unreadable; keeping the previous snapshot', { error: read.error.message });

@@ -117,4 +117,62 @@ describe('FolderSnapshotSource', () => {
     expect((await source.start()).ok).toBe(false);
     expect(source.current()).toBeUndefined();
   });
+  it('sees every edit of a file an editor saved by renaming a new copy over it, and later in-place writes to it', async () => {
+    // vim, `sed -i` and many IDEs save this way; with a recursive fs.watch the replaced file's
+    // later edits raised no event, and serve kept the stale config without a word.
+    const dir = copyTemplate();
+    const source = new FolderSnapshotSource({ folder: dir, logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
+    sources.push(source);
+    expect((await source.start()).ok).toBe(true);
+    const reviews = path.join(dir, 'routing/reviews.yaml');
+    const text = fs.readFileSync(reviews, 'utf8');
+    const split = (v1: number) => text.replace('weight: 90', `weight: ${v1}`).replace('weight: 10', `weight: ${100 - v1}`);
+    const weightsOf = (a: ActiveSnapshot) => JSON.stringify([...a.snapshot.resources.values()].filter((r) => r.type === 'rds').map((r) => r.hash).sort());
+
+    const hashes = new Set<string>([weightsOf(source.current()!)]);
+    for (const [i, v1] of [70, 60, 40].entries()) {
+      const activated = nextActivation(source);
+      if (i === 0) {
+        const tmp = path.join(dir, 'routing', '.reviews.yaml.swp');
+        fs.writeFileSync(tmp, split(v1));
+        fs.renameSync(tmp, reviews); // replaces the file (a new inode)
+      } else {
+        fs.writeFileSync(reviews, split(v1)); // in place, into the replacement
+      }
+      const next = await activated;
+      expect(next.generation).toBe(i + 2);
+      hashes.add(weightsOf(next));
+    }
+    expect(hashes.size).toBe(4); // every edit was compiled and served
+  });
+
+  it('watches folders created after it started, and stops watching removed ones', async () => {
+    const dir = copyTemplate();
+    const source = new FolderSnapshotSource({ folder: dir, logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
+    sources.push(source);
+    expect((await source.start()).ok).toBe(true);
+    const reviews = path.join(dir, 'routing/reviews.yaml');
+    const text = fs.readFileSync(reviews, 'utf8');
+
+    // A new folder, then a file in it: the VirtualService moves there.
+    const moved = path.join(dir, 'teams/reviews-team');
+    let activated = nextActivation(source);
+    fs.mkdirSync(moved, { recursive: true });
+    fs.writeFileSync(path.join(moved, 'reviews.yaml'), text.replace('weight: 90', 'weight: 80').replace('weight: 10', 'weight: 20'));
+    fs.rmSync(reviews);
+    const first = await activated;
+    expect(first.generation).toBe(2);
+
+    // An edit inside the new folder is seen too.
+    activated = nextActivation(source);
+    fs.writeFileSync(path.join(moved, 'reviews.yaml'), text.replace('weight: 90', 'weight: 30').replace('weight: 10', 'weight: 70'));
+    const second = await activated;
+    expect(second.generation).toBe(3);
+    expect(second.snapshot.contentHash).not.toBe(first.snapshot.contentHash);
+
+    // Removing the folder is a change (the routes fall back to the defaults).
+    activated = nextActivation(source);
+    fs.rmSync(path.join(dir, 'teams'), { recursive: true });
+    expect((await activated).generation).toBe(4);
+  });
 });

@@ -1,0 +1,99 @@
+// Change notification for a config folder: one non-recursive fs.watch per directory.
+//
+// Why not `fs.watch(root, { recursive: true })`: on Linux, Node builds the recursive watch from
+// watches on the files themselves, and an editor that saves by writing a temporary file and
+// renaming it over the original (vim, `sed -i`, many IDEs) replaces the watched file: its
+// later edits raise no event at all, so `meshlog serve` silently kept serving stale config.
+// A directory watch reports every entry of the directory by name, whatever replaced it.
+//
+// The set of directories follows the folder: `sync()` (called before every read) watches new
+// directories and drops the ones that are gone. A directory created and filled between two
+// syncs is still seen: its creation is an event in its parent, and the read that event
+// schedules syncs first. The folders the reader skips (dot-folders such as .git, and
+// node_modules) and symbolic links are not watched, since nothing in them is read.
+import fs from 'node:fs';
+import path from 'node:path';
+import { isSkippedFolderName } from '../ingest/file-filter.ts';
+
+export class FolderWatcher {
+  readonly #root: string;
+  readonly #onChange: () => void;
+  readonly #onError: (err: unknown) => void;
+  /** Relative directory path ('' for the root) → its watcher. */
+  readonly #watchers = new Map<string, fs.FSWatcher>();
+  #closed = false;
+
+  /** `onChange` runs for every event in any watched directory; `onError` when a directory cannot be watched. */
+  constructor(root: string, onChange: () => void, onError: (err: unknown) => void) {
+    this.#root = root;
+    this.#onChange = onChange;
+    this.#onError = onError;
+  }
+
+  /** Directories watched now, relative to the root (for tests and logs). */
+  get directories(): string[] {
+    return [...this.#watchers.keys()].sort();
+  }
+
+  /** Watches every directory the reader would read, and only those. */
+  sync(): void {
+    if (this.#closed) return;
+    const present = this.#directories();
+    for (const [dir, watcher] of this.#watchers) {
+      if (!present.has(dir)) {
+        watcher.close();
+        this.#watchers.delete(dir);
+      }
+    }
+    for (const dir of present) if (!this.#watchers.has(dir)) this.#watch(dir);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const w of this.#watchers.values()) w.close();
+    this.#watchers.clear();
+  }
+
+  #watch(dir: string): void {
+    let watcher: fs.FSWatcher;
+    try {
+      watcher = fs.watch(path.join(this.#root, dir), () => this.#onChange());
+    } catch (err) {
+      // Removed since it was listed (the event of its removal schedules a read and a sync),
+      // or out of watches (ENOSPC: fs.inotify.max_user_watches): said, not fatal.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.#onError(err);
+      return;
+    }
+    watcher.on('error', (err) => {
+      // A watched directory that is deleted can end its watcher with an error: forget it, and
+      // treat it as the change it is.
+      watcher.close();
+      if (this.#watchers.get(dir) === watcher) this.#watchers.delete(dir);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'EPERM') this.#onError(err);
+      this.#onChange();
+    });
+    this.#watchers.set(dir, watcher);
+  }
+
+  /** The root and every directory under it the reader walks (no links, no skipped folders). */
+  #directories(): Set<string> {
+    const out = new Set<string>(['']);
+    const pending = [''];
+    while (pending.length > 0) {
+      const rel = pending.pop()!;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(path.join(this.#root, rel), { withFileTypes: true });
+      } catch {
+        continue; // gone, or unreadable: the read reports it
+      }
+      for (const e of entries) {
+        if (!e.isDirectory() || isSkippedFolderName(e.name)) continue;
+        const child = rel === '' ? e.name : `${rel}/${e.name}`;
+        out.add(child);
+        pending.push(child);
+      }
+    }
+    return out;
+  }
+}
