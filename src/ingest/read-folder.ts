@@ -29,6 +29,8 @@ export async function readFolder(
       `${root} is not a folder: meshlog reads a whole config folder, so references between resources can be checked`,
     );
 
+  // A Kubernetes ConfigMap or Secret volume is read through its `..data` link (see below).
+  const walkRoot = volumeDataFolder(absRoot) ?? absRoot;
   const out = new BundleCollector(limits);
   const candidates: string[] = [];
   // Iterative walk with an explicit stack: deep trees cannot overflow the call stack.
@@ -37,7 +39,7 @@ export async function readFolder(
     const rel = pending.pop()!;
     let entries: fs.Dirent[];
     try {
-      entries = await fs.promises.readdir(rel === '' ? absRoot : path.join(absRoot, rel), { withFileTypes: true });
+      entries = await fs.promises.readdir(rel === '' ? walkRoot : path.join(walkRoot, rel), { withFileTypes: true });
     } catch (err) {
       out.report('ML0005', rel, `cannot list folder ${rel}: ${errMessage(err)}`);
       continue;
@@ -56,8 +58,29 @@ export async function readFolder(
       }
     }
   }
-  await readFiles(absRoot, candidates.sort(comparePaths), out);
+  await readFiles(walkRoot, candidates.sort(comparePaths), out);
   return { ok: true, bundle: out.finish({ kind: 'folder', path: root }, null) };
+}
+
+/**
+ * The folder a Kubernetes ConfigMap or Secret volume mounted at `absRoot` currently shows, or
+ * undefined for any other folder. Such a volume holds one link per key (`reviews.yaml` →
+ * `..data/reviews.yaml`) and a link `..data` → `..<timestamp>`, a folder beside it with the
+ * real files; an update writes a new folder and swaps `..data` at once. Reading the folder
+ * it leads to, resolved once, reads one whole version even if it is swapped meanwhile, where
+ * the per-key links would each be refused (links are not followed). Only that exact layout
+ * counts: the target must be a folder directly inside the root, so `..data` cannot lead out.
+ */
+function volumeDataFolder(absRoot: string): string | undefined {
+  const link = path.join(absRoot, '..data');
+  try {
+    if (!fs.lstatSync(link).isSymbolicLink()) return undefined;
+    const target = fs.realpathSync(link);
+    if (path.dirname(target) !== fs.realpathSync(absRoot) || !fs.statSync(target).isDirectory()) return undefined;
+    return target;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -7,7 +7,13 @@
 // A directory watch reports every entry of the directory by name, whatever replaced it.
 //
 // The set of directories follows the folder: `sync()` (called before every read) watches new
-// directories and drops the ones that are gone. A directory created and filled between two
+// directories and drops the ones that are gone.
+//
+// The root may be a symbolic link that is swapped to publish a new version atomically: git-sync
+// (`current` → `.worktrees/<commit>`) and Kubernetes ConfigMap and Secret volumes (`..data` →
+// a timestamped folder) work this way. A watch follows the directory it was opened on, not
+// the name, so the link's own folder is watched for the swap, and a root that now leads
+// elsewhere has every watch opened again. A directory created and filled between two
 // syncs is still seen: its creation is an event in its parent, and the read that event
 // schedules syncs first. The folders the reader skips (dot-folders such as .git, and
 // node_modules) and symbolic links are not watched, since nothing in them is read.
@@ -21,11 +27,15 @@ export class FolderWatcher {
   readonly #onError: (err: unknown) => void;
   /** Relative directory path ('' for the root) → its watcher. */
   readonly #watchers = new Map<string, fs.FSWatcher>();
+  /** Watches the folder holding the root when the root is a link (its swaps are events there). */
+  #linkWatcher: fs.FSWatcher | undefined;
+  /** Where the root led at the last sync. */
+  #target: string | undefined;
   #closed = false;
 
   /** `onChange` runs for every event in any watched directory; `onError` when a directory cannot be watched. */
   constructor(root: string, onChange: () => void, onError: (err: unknown) => void) {
-    this.#root = root;
+    this.#root = path.resolve(root); // no trailing slash: lstat must see a link as a link
     this.#onChange = onChange;
     this.#onError = onError;
   }
@@ -38,6 +48,7 @@ export class FolderWatcher {
   /** Watches every directory the reader would read, and only those. */
   sync(): void {
     if (this.#closed) return;
+    this.#followRoot();
     const present = this.#directories();
     for (const [dir, watcher] of this.#watchers) {
       if (!present.has(dir)) {
@@ -50,8 +61,43 @@ export class FolderWatcher {
 
   close(): void {
     this.#closed = true;
+    this.#linkWatcher?.close();
+    this.#closeAll();
+  }
+
+  #closeAll(): void {
     for (const w of this.#watchers.values()) w.close();
     this.#watchers.clear();
+  }
+
+  /** Watches a root link's folder, and reopens every watch when the root now leads elsewhere. */
+  #followRoot(): void {
+    let target: string;
+    try {
+      target = fs.realpathSync(this.#root);
+    } catch {
+      return; // gone: the read reports it
+    }
+    if (this.#target !== undefined && target !== this.#target) this.#closeAll();
+    this.#target = target;
+    if (this.#linkWatcher) return;
+    let isLink = false;
+    try {
+      isLink = fs.lstatSync(this.#root).isSymbolicLink();
+    } catch {
+      return;
+    }
+    if (!isLink) return;
+    const name = path.basename(this.#root);
+    try {
+      // Only events for the link's own name: its folder may hold much else (git-sync's worktrees).
+      this.#linkWatcher = fs.watch(path.dirname(this.#root), (_event, file) => {
+        if (file === null || file === name || String(file) === name) this.#onChange();
+      });
+      this.#linkWatcher.on('error', (err) => this.#onError(err));
+    } catch (err) {
+      this.#onError(err);
+    }
   }
 
   #watch(dir: string): void {

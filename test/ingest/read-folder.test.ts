@@ -57,6 +57,45 @@ describe('readFolder', () => {
     expect(everything).not.toContain('outside');
   });
 
+  it('reads a Kubernetes ConfigMap volume through its ..data link, one whole version at a time', async () => {
+    // The kubelet's layout: a folder per version, `..data` leading to the current one, and one
+    // link per key into `..data`.
+    const volume = path.join(tmp, 'configmap');
+    const version = (name: string, files: Record<string, string>) => {
+      fs.mkdirSync(path.join(volume, name), { recursive: true });
+      for (const [key, text] of Object.entries(files)) fs.writeFileSync(path.join(volume, name, key), text);
+    };
+    version('..2026_12_06_06_00_00.1', { 'reviews.yaml': 'v: 1\n', 'ratings.yaml': 'r: 1\n' });
+    fs.symlinkSync('..2026_12_06_06_00_00.1', path.join(volume, '..data'));
+    for (const key of ['reviews.yaml', 'ratings.yaml']) fs.symlinkSync(`..data/${key}`, path.join(volume, key));
+    const first = await readFolder(volume);
+    if (!first.ok) throw new Error(first.error.message);
+    expect(first.bundle.diagnostics).toEqual([]);
+    expect(first.bundle.files.map((f) => [f.path, Buffer.from(f.bytes).toString()])).toEqual([
+      ['ratings.yaml', 'r: 1\n'],
+      ['reviews.yaml', 'v: 1\n'],
+    ]);
+
+    // An update: a new version folder, then `..data` swapped to it (a rename over the link).
+    version('..2026_12_06_06_05_00.2', { 'reviews.yaml': 'v: 2\n', 'ratings.yaml': 'r: 1\n' });
+    fs.symlinkSync('..2026_12_06_06_05_00.2', path.join(volume, '..data_tmp'));
+    fs.renameSync(path.join(volume, '..data_tmp'), path.join(volume, '..data'));
+    const second = await readFolder(volume);
+    if (!second.ok) throw new Error(second.error.message);
+    expect(second.bundle.files.map((f) => Buffer.from(f.bytes).toString())).toEqual(['r: 1\n', 'v: 2\n']);
+  });
+
+  it('does not follow a ..data link that leads out of the folder', async () => {
+    const dir = path.join(tmp, 'fake-volume');
+    fs.mkdirSync(dir);
+    fs.symlinkSync(tmp, path.join(dir, '..data')); // the parent: outside the root
+    fs.symlinkSync(path.join(tmp, 'secret.yaml'), path.join(dir, 'secret.yaml'));
+    const res = await readFolder(dir);
+    if (!res.ok) throw new Error(res.error.message);
+    expect(res.bundle.files).toEqual([]);
+    expect(res.bundle.diagnostics.map((d) => [d.code, d.file])).toEqual([['ML0001', 'secret.yaml']]);
+  });
+
   it('refuses a 2 GB file by its size without reading it', async () => {
     const dir = path.join(tmp, 'big');
     fs.mkdirSync(dir);

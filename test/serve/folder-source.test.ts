@@ -175,4 +175,76 @@ describe('FolderSnapshotSource', () => {
     fs.rmSync(path.join(dir, 'teams'), { recursive: true });
     expect((await activated).generation).toBe(4);
   });
+  it('follows a root link swapped to a new version, as git-sync publishes a checkout', async () => {
+    // git-sync: `current` → `.worktrees/<commit>`, a new worktree per commit, then the link is
+    // swapped by renaming a new link over it. serve --config names the link.
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-gitsync-'));
+    dirs.push(base);
+    const worktree = (name: string, v1: number) => {
+      const dir = path.join(base, '.worktrees', name);
+      fs.cpSync(TEMPLATE, dir, { recursive: true });
+      const reviews = path.join(dir, 'routing/reviews.yaml');
+      const text = fs.readFileSync(reviews, 'utf8');
+      fs.writeFileSync(reviews, text.replace('weight: 90', `weight: ${v1}`).replace('weight: 10', `weight: ${100 - v1}`));
+    };
+    const publish = (name: string) => {
+      fs.symlinkSync(path.join('.worktrees', name), path.join(base, 'current.tmp'));
+      fs.renameSync(path.join(base, 'current.tmp'), path.join(base, 'current'));
+    };
+    worktree('aaa', 90);
+    publish('aaa');
+    const source = new FolderSnapshotSource({ folder: path.join(base, 'current'), logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
+    sources.push(source);
+    expect((await source.start()).ok).toBe(true);
+    const before = source.current()!.snapshot.contentHash;
+
+    let activated = nextActivation(source);
+    worktree('bbb', 50);
+    publish('bbb');
+    fs.rmSync(path.join(base, '.worktrees', 'aaa'), { recursive: true }); // git-sync drops the old one
+    const next = await activated;
+    expect(next.generation).toBe(2);
+    expect(next.snapshot.contentHash).not.toBe(before);
+
+    // The watches moved to the new worktree: an edit there is seen too.
+    activated = nextActivation(source);
+    const reviews = path.join(base, '.worktrees', 'bbb', 'routing/reviews.yaml');
+    fs.writeFileSync(reviews, fs.readFileSync(reviews, 'utf8').replace('weight: 50', 'weight: 20').replace('weight: 50', 'weight: 80'));
+    expect((await activated).generation).toBe(3);
+  });
+
+  it('serves a Kubernetes ConfigMap volume and follows its updates', async () => {
+    const volume = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-configmap-'));
+    dirs.push(volume);
+    // A ConfigMap is flat: one key per file of the template, named after its path.
+    const keys = (v1: number) => {
+      const out: Record<string, string> = {};
+      for (const rel of fs.readdirSync(TEMPLATE, { recursive: true }) as string[]) {
+        if (!/\.ya?ml$/.test(rel) || rel.startsWith('.')) continue;
+        let text = fs.readFileSync(path.join(TEMPLATE, rel), 'utf8');
+        if (rel === 'routing/reviews.yaml') text = text.replace('weight: 90', `weight: ${v1}`).replace('weight: 10', `weight: ${100 - v1}`);
+        out[rel.replaceAll('/', '-')] = text;
+      }
+      return out;
+    };
+    const write = (version: string, files: Record<string, string>) => {
+      fs.mkdirSync(path.join(volume, version));
+      for (const [k, text] of Object.entries(files)) fs.writeFileSync(path.join(volume, version, k), text);
+      fs.symlinkSync(version, path.join(volume, '..data_tmp'));
+      fs.renameSync(path.join(volume, '..data_tmp'), path.join(volume, '..data'));
+      for (const k of Object.keys(files)) if (!fs.existsSync(path.join(volume, k))) fs.symlinkSync(`..data/${k}`, path.join(volume, k));
+    };
+    write('..2026_12_06_06_00_00.1', keys(90));
+    const source = new FolderSnapshotSource({ folder: volume, logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
+    sources.push(source);
+    expect((await source.start()).ok).toBe(true);
+    const before = source.current()!.snapshot;
+    expect(before.views.length).toBeGreaterThan(1); // the whole mesh was read, through ..data
+
+    const activated = nextActivation(source);
+    write('..2026_12_06_06_05_00.2', keys(40));
+    const next = await activated;
+    expect(next.generation).toBe(2);
+    expect(next.snapshot.contentHash).not.toBe(before.contentHash);
+  });
 });
