@@ -53,7 +53,7 @@ describe('meshlog diff', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
     const md = await runCli(['diff', 'HEAD~3', canary.slice(0, 10), '-o', 'markdown'], repo.dir);
-    expect(md.stdout.split('\n')[0]).toBe(`### meshlog diff HEAD~3 (${base.slice(0, 7)}) → ${canary.slice(0, 7)}`);
+    expect(md.stdout.split('\n')[0]).toBe(`### meshlog diff HEAD\\~3 (${base.slice(0, 7)}) → ${canary.slice(0, 7)}`);
     const full = await runCli(['diff', base, canary, '--repo', repo.dir, '-o', 'markdown']);
     expect(full.stdout.split('\n')[0]).toBe(`### meshlog diff ${base.slice(0, 7)} → ${canary.slice(0, 7)}`);
   });
