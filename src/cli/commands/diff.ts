@@ -6,12 +6,12 @@ import path from 'node:path';
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import { diffIr, renderDiffMarkdown, renderDiffText } from '../../diff/index.ts';
-import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
+import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
 import { describeInput, displayPrefix, readInput, reportInputError, type InputSpec } from '../input.ts';
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 
-const FLAGS = { ...OUTPUT_FLAG, repo: { type: 'string' }, title: { type: 'string' } } as const;
+const FLAGS = { ...OUTPUT_FLAG, ...VERBOSE_FLAG, repo: { type: 'string' }, title: { type: 'string' } } as const;
 
 export const command: CliCommand = {
   name: 'diff',
@@ -38,6 +38,7 @@ Flags:
   -o, --output FORMAT  table (default, text for a terminal), json, yaml, or markdown (for a
                        pull-request comment: "No routing changes" when there are none)
       --title TEXT     Heading of the markdown output (default: "meshlog diff A → B")
+  -v, --verbose        With invalid config, also print info notes (e.g. skipped kinds)
 
 Exit codes: 0 the diff was computed — a non-empty diff is NOT an error;
             1 either side is invalid config (its diagnostics are printed to stderr);
@@ -59,9 +60,10 @@ Examples:
     if (repo === '') return usageError(io, 'diff', '--repo needs a value');
 
     const specs = sidesOf(a, b, repo, io.cwd);
-    const before = await compileSide(specs[0], io);
+    const verbose = args.bool('verbose');
+    const before = await compileSide(specs[0], io, verbose);
     if (typeof before === 'number') return before;
-    const after = await compileSide(specs[1], io);
+    const after = await compileSide(specs[1], io, verbose);
     if (typeof after === 'number') return after;
 
     const diff = diffIr(before.ir, after.ir);
@@ -90,7 +92,7 @@ function sidesOf(a: string, b: string, repo: string | undefined, cwd: string): [
 }
 
 /** The side's IR, or the exit code after printing why there is none. */
-async function compileSide(spec: InputSpec, io: CliIo): Promise<{ ir: MeshIR; label: string } | ExitCode> {
+async function compileSide(spec: InputSpec, io: CliIo, verbose: boolean): Promise<{ ir: MeshIR; label: string } | ExitCode> {
   const input = await readInput(spec, io);
   if (!input.ok) {
     reportInputError(io, input.error);
@@ -100,7 +102,7 @@ async function compileSide(spec: InputSpec, io: CliIo): Promise<{ ir: MeshIR; la
   const result = compile(input.bundle);
   if (!result.valid || !result.ir) {
     io.stderr(`${describeInput(spec, input.bundle.commit)} is invalid:\n`);
-    io.stderr(renderDiagnostics(result.diagnostics, { pathPrefix: displayPrefix(spec) }));
+    io.stderr(renderDiagnostics(result.diagnostics, { verbose, pathPrefix: displayPrefix(spec) }));
     return EXIT.invalid;
   }
   return { ir: result.ir, label };
