@@ -178,6 +178,22 @@ describe('diffIr', () => {
     expect(d.counts).toMatchObject({ viewsAdded: 1, listenersAdded: 2, hostsAdded: 3, hostsRemoved: 1 });
   });
 
+  it('counts a listener once across sidecar views, and once more per gateway that gets it', () => {
+    const sidecars = (ports: string[], gatewayPorts: string[]) =>
+      mesh([
+        view('sidecar', ports.map((p) => table(p, [vhost('reviews', [route('r')], Number(p))]))),
+        view('sidecar~shop', ports.map((p) => table(p, [vhost('reviews', [route('r')], Number(p))]))),
+        view('gateway~shop~a', gatewayPorts.map((p) => table(`http.${p}`, [vhost('reviews', [route('g')], Number(p))])), 'gateway'),
+        view('gateway~shop~b', gatewayPorts.map((p) => table(`http.${p}`, [vhost('reviews', [route('g')], Number(p))])), 'gateway'),
+      ]);
+    const added = diffIr(sidecars(['9080'], ['80']), sidecars(['9080', '8080'], ['80', '443']));
+    expect(added.views.filter((v) => v.listenersAdded.length > 0)).toHaveLength(4);
+    expect(added.counts.listenersAdded).toBe(3); // 0.0.0.0_8080 for the sidecars, 0.0.0.0_443 on each gateway
+    expect(renderDiffText(added).split('\n')[0]).toMatch(/^3 listeners added, /);
+    const removed = diffIr(sidecars(['9080', '8080'], ['80']), sidecars(['9080'], ['80']));
+    expect(removed.counts.listenersRemoved).toBe(1);
+  });
+
   it('reports domain changes on a host', () => {
     const a = mesh([view('sidecar', [table('9080', [vhost('reviews', [route('r')], 9080, ['reviews', 'reviews:9080'])])])]);
     const b = mesh([view('sidecar', [table('9080', [vhost('reviews', [route('r')], 9080, ['reviews:9080', 'rv'])])])]);
