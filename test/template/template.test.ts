@@ -110,7 +110,8 @@ describe('config-repo-template', () => {
     expect(wf.permissions['pull-requests']).toBe('write');
     const runs = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
     expect(runs).toMatch(/meshlog\.js validate --repo config --rev "\$HEAD_SHA"/);
-    expect(runs).toMatch(/meshlog\.js diff --repo config "\$BASE_SHA" "\$HEAD_SHA" -o markdown/);
+    // Three dots: the PR's own changes, from where it left the base branch.
+    expect(runs).toMatch(/meshlog\.js diff --repo config "\$BASE_SHA\.\.\.\$HEAD_SHA" -o markdown/);
     expect(runs).toContain('gh pr comment');
   });
 
@@ -127,7 +128,7 @@ describe('config-repo-template', () => {
       const checkout = path.basename(repo.dir);
       const validate = spawnCli(['validate', '--repo', checkout, '--rev', head], cwd);
       expect(validate.code, validate.stderr).toBe(0);
-      const diff = spawnCli(['diff', '--repo', checkout, base, head, '-o', 'markdown'], cwd);
+      const diff = spawnCli(['diff', '--repo', checkout, `${base}...${head}`, '-o', 'markdown'], cwd);
       expect(diff.code, diff.stderr).toBe(0);
       expect(diff.stdout).toContain('v1 90→50');
       expect(diff.stdout).toContain('v2 10→50');

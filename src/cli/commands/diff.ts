@@ -1,14 +1,13 @@
 // `meshlog diff`: what a change does to Envoy's routing, between two git revisions (read
 // from git objects) or two folders. Both sides are compiled in full; the diff is over the
 // compiled IR, so it shows behaviour (weights, matches, clusters), not YAML text.
-import fs from 'node:fs';
-import path from 'node:path';
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import { diffIr, renderDiffMarkdown, renderDiffText } from '../../diff/index.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
-import { describeInput, displayPrefix, readInput, reportInputError, type InputSpec } from '../input.ts';
+import { diffSides, type DiffSide } from '../diff-sides.ts';
+import { describeInput, displayPrefix, readInput, reportInputError } from '../input.ts';
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 
 const FLAGS = { ...OUTPUT_FLAG, ...VERBOSE_FLAG, repo: { type: 'string' }, title: { type: 'string' } } as const;
@@ -26,11 +25,17 @@ between files or rescaling weights to the same shares is no change.
 
 Usage:
   meshlog diff REV_A REV_B [--repo PATH] [flags]   two revisions of a git repository
+  meshlog diff REV_A...REV_B [--repo PATH] [flags] what REV_B changed since it left REV_A
   meshlog diff DIR_A DIR_B [flags]                 two config folders
 
 Without --repo, two existing folders are compared as folders; otherwise REV_A and REV_B
 are revisions (branch, tag, commit id, HEAD~1, ...) of the repository in the current
 directory. Pass --repo . to force revisions when a folder has the same name.
+
+REV_A...REV_B (three dots, as in git diff) compares REV_B with the merge base of the two,
+so for a pull request (main...feature) it shows only the branch's own changes, not the
+changes that landed on main since it branched, reversed. Two revisions without common
+history have no merge base: exit 3. REV_A..REV_B is the same as REV_A REV_B.
 
 Flags:
       --repo PATH      The git repository (work tree or bare; default: .). Read from git
@@ -42,28 +47,33 @@ Flags:
 
 Exit codes: 0 the diff was computed — a non-empty diff is NOT an error;
             1 either side is invalid config (its diagnostics are printed to stderr);
-            2 bad command line; 3 a folder, repository or revision is unavailable.
+            2 bad command line; 3 a folder, repository or revision is unavailable
+            (or REV_A...REV_B has no merge base).
 
 Examples:
   meshlog diff origin/main HEAD
-  meshlog diff main feature --repo ../mesh-config -o markdown > comment.md
+  meshlog diff origin/main...HEAD -o markdown      # a pull request's own changes
+  meshlog diff main...feature --repo ../mesh-config -o markdown > comment.md
   meshlog diff config-before/ config-after/ -o json`,
   async run(argv, io) {
     const parsed = parseFlags(argv, FLAGS, 2);
     if (!parsed.ok) return usageError(io, 'diff', parsed.message);
     const { args } = parsed;
-    const [a, b] = args.positionals;
-    if (a === undefined || b === undefined) return usageError(io, 'diff', 'expected two revisions or two folders');
     const format = chooseFormat(args.string('output'), ['table', 'json', 'yaml', 'markdown'], 'table');
     if (!format.ok) return usageError(io, 'diff', format.message);
     const repo = args.string('repo');
     if (repo === '') return usageError(io, 'diff', '--repo needs a value');
 
-    const specs = sidesOf(a, b, repo, io.cwd);
+    const sides = await diffSides(args.positionals, repo, io.cwd);
+    if (!sides.ok) {
+      if (sides.exit === EXIT.usage) return usageError(io, 'diff', sides.message);
+      io.stderr(`Error: ${sides.message}\n`);
+      return sides.exit;
+    }
     const verbose = args.bool('verbose');
-    const before = await compileSide(specs[0], io, verbose);
+    const before = await compileSide(sides.before, io, verbose);
     if (typeof before === 'number') return before;
-    const after = await compileSide(specs[1], io, verbose);
+    const after = await compileSide(sides.after, io, verbose);
     if (typeof after === 'number') return after;
 
     const diff = diffIr(before.ir, after.ir);
@@ -84,21 +94,14 @@ Examples:
   },
 };
 
-function sidesOf(a: string, b: string, repo: string | undefined, cwd: string): [InputSpec, InputSpec] {
-  const isDir = (p: string) => fs.statSync(path.resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory() === true;
-  if (repo === undefined && isDir(a) && isDir(b)) return [{ kind: 'folder', path: a }, { kind: 'folder', path: b }];
-  const r = repo ?? '.';
-  return [{ kind: 'git', repo: r, rev: a }, { kind: 'git', repo: r, rev: b }];
-}
-
 /** The side's IR, or the exit code after printing why there is none. */
-async function compileSide(spec: InputSpec, io: CliIo, verbose: boolean): Promise<{ ir: MeshIR; label: string } | ExitCode> {
+async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean): Promise<{ ir: MeshIR; label: string } | ExitCode> {
   const input = await readInput(spec, io);
   if (!input.ok) {
     reportInputError(io, input.error);
     return input.exit;
   }
-  const label = spec.kind === 'git' ? revisionLabel(spec.rev, input.bundle.commit) : spec.path;
+  const label = spec.kind === 'git' ? revisionLabel(name ?? spec.rev, input.bundle.commit) : spec.path;
   const result = compile(input.bundle);
   if (!result.valid || !result.ir) {
     io.stderr(`${describeInput(spec, input.bundle.commit)} is invalid:\n`);
