@@ -113,6 +113,12 @@ describe('config-repo-template', () => {
     // Three dots: the PR's own changes, from where it left the base branch.
     expect(runs).toMatch(/meshlog\.js diff --repo config "\$BASE_SHA\.\.\.\$HEAD_SHA" -o markdown/);
     expect(runs).toContain('gh pr comment');
+    // The comment is posted before validate can fail the job, and diff's exit 1 (invalid config,
+    // reported in the comment) does not stop it: otherwise a stale comment would stay up.
+    const steps = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ''));
+    const at = (text: string) => steps.findIndex((r) => r.includes(text));
+    expect(at('gh pr comment')).toBeLessThan(at('meshlog.js validate'));
+    expect(steps[at('meshlog.js diff')]).toContain('|| status=$?');
   });
 
   it('the workflow\'s commands work on a copy of the template: a canary change shows in the diff', () => {

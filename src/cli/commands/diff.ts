@@ -3,7 +3,7 @@
 // compiled IR, so it shows behaviour (weights, matches, clusters), not YAML text.
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
-import { diffIr, renderDiffMarkdown, renderDiffText } from '../../diff/index.ts';
+import { diffIr, renderDiffMarkdown, renderDiffText, renderInvalidMarkdown, type InvalidSide } from '../../diff/index.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
 import { diffSides, type DiffSide } from '../diff-sides.ts';
@@ -46,7 +46,10 @@ Flags:
   -v, --verbose        With invalid config, also print info notes (e.g. skipped kinds)
 
 Exit codes: 0 the diff was computed — a non-empty diff is NOT an error;
-            1 either side is invalid config (its diagnostics are printed to stderr);
+            1 either side is invalid config (its diagnostics are printed to stderr;
+              with -o markdown, stdout still gets a comment naming the invalid side
+              and listing its errors, so a PR comment never goes stale; other
+              formats print nothing on stdout);
             2 bad command line; 3 a folder, repository or revision is unavailable
             (or REV_A...REV_B has no merge base).
 
@@ -75,7 +78,14 @@ Examples:
     if (typeof before === 'number') return before;
     const after = await compileSide(sides.after, io, verbose);
     if (typeof after === 'number') return after;
+    const title = args.string('title') ?? `meshlog diff ${before.label} → ${after.label}`;
 
+    if (!before.ir || !after.ir) {
+      // A PR comment must say the change is broken, or the last (now stale) diff stays up.
+      const invalid = [before, after].filter((s) => !s.ir).map((s) => s.invalid);
+      if (format.format === 'markdown') io.stdout(renderInvalidMarkdown(invalid, { title }));
+      return EXIT.invalid;
+    }
     const diff = diffIr(before.ir, after.ir);
     switch (format.format) {
       case 'json':
@@ -85,7 +95,7 @@ Examples:
         io.stdout(renderYaml(diff));
         break;
       case 'markdown':
-        io.stdout(renderDiffMarkdown(diff, { title: args.string('title') ?? `meshlog diff ${before.label} → ${after.label}` }));
+        io.stdout(renderDiffMarkdown(diff, { title }));
         break;
       default:
         io.stdout(`${before.label} → ${after.label}\n${renderDiffText(diff)}`);
@@ -94,8 +104,13 @@ Examples:
   },
 };
 
-/** The side's IR, or the exit code after printing why there is none. */
-async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean): Promise<{ ir: MeshIR; label: string } | ExitCode> {
+type CompiledSide = { readonly label: string } & ({ readonly ir: MeshIR } | { readonly ir?: undefined; readonly invalid: InvalidSide });
+
+/**
+ * The side's IR; or, for invalid config, its diagnostics (also printed to stderr) so the
+ * other side is still compiled and both are reported; or the exit code when it is unreadable.
+ */
+async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean): Promise<CompiledSide | ExitCode> {
   const input = await readInput(spec, io);
   if (!input.ok) {
     reportInputError(io, input.error);
@@ -106,7 +121,7 @@ async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean
   if (!result.valid || !result.ir) {
     io.stderr(`${describeInput(spec, input.bundle.commit)} is invalid:\n`);
     io.stderr(renderDiagnostics(result.diagnostics, { verbose, pathPrefix: displayPrefix(spec) }));
-    return EXIT.invalid;
+    return { label, invalid: { label, diagnostics: result.diagnostics, pathPrefix: displayPrefix(spec) } };
   }
   return { ir: result.ir, label };
 }
