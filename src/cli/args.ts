@@ -9,6 +9,12 @@ export type FlagSpec = ParseArgsOptionsConfig;
 /** `-o/--output`, shared by every command that prints data. */
 export const OUTPUT_FLAG = { output: { type: 'string', short: 'o' } } as const satisfies FlagSpec;
 
+/**
+ * `-v/--verbose`, for every command that prints diagnostics: their summary says
+ * "(info hidden; -v shows it)", so each such command must accept it.
+ */
+export const VERBOSE_FLAG = { verbose: { type: 'boolean', short: 'v' } } as const satisfies FlagSpec;
+
 export interface ParsedArgs {
   readonly positionals: readonly string[];
   string(name: string): string | undefined;

@@ -41,7 +41,8 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
   }
   const change = !before ? 'added' : !after ? 'removed' : 'changed';
   if (change === 'changed' && hosts.length === 0 && listenersAdded.length === 0 && listenersRemoved.length === 0) return undefined;
-  return { change, name, listenersAdded, listenersRemoved, hosts };
+  const kind = (after ?? before)?.kind ?? 'sidecar';
+  return { change, name, kind, listenersAdded, listenersRemoved, hosts };
 }
 
 const SEP = '\u0000';
@@ -78,8 +79,8 @@ function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], 
   return {
     viewsAdded: n(views, (v) => v.change === 'added'),
     viewsRemoved: n(views, (v) => v.change === 'removed'),
-    listenersAdded: views.reduce((s, v) => s + v.listenersAdded.length, 0),
-    listenersRemoved: views.reduce((s, v) => s + v.listenersRemoved.length, 0),
+    listenersAdded: countListeners(views, (v) => v.listenersAdded),
+    listenersRemoved: countListeners(views, (v) => v.listenersRemoved),
     hostsAdded: n(hosts, (h) => h.change === 'added'),
     hostsRemoved: n(hosts, (h) => h.change === 'removed'),
     hostsChanged: n(hosts, (h) => h.change === 'changed'),
@@ -92,6 +93,16 @@ function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], 
     clustersChanged: n(clusters, (c) => c.change === 'changed'),
     endpointSetsChanged,
   };
+}
+
+/**
+ * Distinct listeners: every sidecar view hands its proxies the same `0.0.0.0_<port>` listener
+ * (and every gRPC view the same API listeners), so a new port is one listener however many
+ * namespaces have a view. A gateway is a proxy of its own: its listeners count per gateway.
+ */
+function countListeners(views: readonly ViewDiff[], listeners: (v: ViewDiff) => readonly ListenerRef[]): number {
+  const proxyClass = (v: ViewDiff) => (v.kind === 'gateway' ? `gateway ${v.name}` : v.kind);
+  return new Set(views.flatMap((v) => listeners(v).map((l) => `${proxyClass(v)}${SEP}${l.name}`))).size;
 }
 
 /** The sidecar table a gRPC view's table mirrors (`grpc.9080` → `9080`); other names as they are. */

@@ -3,8 +3,8 @@
 // changed), then by name (so editing a rule's match shows as a match change), and whatever
 // is left is added or removed. Paired routes that swapped places are flagged as reordered.
 import type { IrRoute, IrVirtualHost } from '../compile/ir/types.ts';
-import { describeAction, describeFault, describeMatch } from './describe.ts';
-import { routeDelta } from './route-changes.ts';
+import { describeMatch } from './describe.ts';
+import { describeRoute, routeDelta } from './route-changes.ts';
 import type { HostDiff, RouteChange } from './types.ts';
 import { canonicalJson, sameValue } from './value-diff.ts';
 
@@ -88,11 +88,6 @@ function routeEntry(
   fields: RouteChange['fields'],
 ): RouteChange {
   return { change, name: r.name, match: describeMatch(r.match), position, reordered, summary, fields, ...(r.source ? { source: r.source } : {}) };
-}
-
-/** What an added or removed route does, for the summary. */
-function describeRoute(r: IrRoute): string[] {
-  return r.fault ? [describeAction(r.action), `fault: ${describeFault(r.fault)}`] : [describeAction(r.action)];
 }
 
 /** The before-indexes that keep their relative order (longest increasing subsequence). */

@@ -1,6 +1,7 @@
 // Public surface of the semantic diff.
 export { diffIr } from './diff-ir.ts';
 export { renderDiffMarkdown, type MarkdownOptions } from './render-markdown.ts';
+export { renderInvalidMarkdown, type InvalidSide } from './render-invalid-markdown.ts';
 export { renderDiffText } from './render-text.ts';
 export { summaryLine } from './summary-line.ts';
 export type * from './types.ts';

@@ -1,8 +1,10 @@
 // Markdown for a pull-request comment: a heading, the summary line, one table per virtual
-// host, and <details> blocks so a large change does not bury the page. GitHub-flavoured
-// tables: `|` inside cells is escaped (cluster names are full of them).
+// host, and <details> blocks so a large change does not bury the page. Every string that
+// comes from the config or the command line goes through markdown-escape.ts, so it renders
+// literally; only the markup built here is raw.
 import { describeEndpointChange } from './cluster-diff.ts';
 import { groupViews } from './group-views.ts';
+import { escapeHtml, mdCellCode, mdCode, mdLines, mdText } from './markdown-escape.ts';
 import { summaryLine } from './summary-line.ts';
 import type { HostDiff, IrDiff, ViewDiff } from './types.ts';
 
@@ -16,7 +18,7 @@ export interface MarkdownOptions {
 }
 
 export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): string {
-  const out: string[] = [`### ${opts.title ?? 'meshlog diff'}`, ''];
+  const out: string[] = [`### ${mdText(opts.title ?? 'meshlog diff')}`, ''];
   if (diff.empty) {
     out.push('**No routing changes.** Envoy will behave exactly as before.');
     return `${out.join('\n')}\n`;
@@ -24,11 +26,11 @@ export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): st
   out.push(`**${summaryLine(diff)}**`, '');
   for (const { names, view } of groupViews(diff.views)) out.push(...viewSection(names, view));
   if (diff.clusters.length > 0) {
-    const rows = diff.clusters.map((c) => `| ${SIGN[c.change]} | ${code(c.name)} | ${cell(c.summary.join('; '))} |`);
+    const rows = diff.clusters.map((c) => `| ${SIGN[c.change]} | ${mdCellCode(c.name)} | ${mdText(c.summary.join('; '))} |`);
     out.push(...collapsible(`Clusters (${diff.clusters.length})`, ['| | Cluster | Details |', '|---|---|---|', ...rows]));
   }
   if (diff.endpoints.length > 0) {
-    const rows = diff.endpoints.map((e) => `| ${code(e.cluster)} | ${cell(describeEndpointChange(e))} |`);
+    const rows = diff.endpoints.map((e) => `| ${mdCellCode(e.cluster)} | ${mdText(describeEndpointChange(e))} |`);
     out.push(...collapsible(`Endpoints (${diff.endpoints.length})`, ['| Cluster | Change |', '|---|---|', ...rows]));
   }
   return `${out.join('\n')}\n`;
@@ -37,9 +39,9 @@ export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): st
 function viewSection(names: readonly string[], view: ViewDiff): string[] {
   const state = view.change === 'changed' ? '' : ` (${view.change})`;
   const label = names.length === 1 ? 'View' : 'Views';
-  const out = [`#### ${label} ${names.map(code).join(', ')}${state}`, ''];
-  for (const l of view.listenersAdded) out.push(`- ➕ listener ${code(l.name)}`);
-  for (const l of view.listenersRemoved) out.push(`- ➖ listener ${code(l.name)}`);
+  const out = [`#### ${label} ${names.map(mdCode).join(', ')}${state}`, ''];
+  for (const l of view.listenersAdded) out.push(`- ➕ listener ${mdCode(l.name)}`);
+  for (const l of view.listenersRemoved) out.push(`- ➖ listener ${mdCode(l.name)}`);
   if (view.listenersAdded.length + view.listenersRemoved.length > 0) out.push('');
   const hosts = view.hosts.flatMap(hostSection);
   // A whole view appearing or going (a new gateway) or many hosts at once: fold them away.
@@ -51,15 +53,14 @@ function viewSection(names: readonly string[], view: ViewDiff): string[] {
 
 function hostSection(host: HostDiff): string[] {
   const state = host.change === 'changed' ? '' : ` — ${host.change}`;
-  const head = `**${code(host.name)}** (route table ${code(host.routeTable)})${state}`;
+  const head = `**${mdCode(host.name)}** (route table ${mdCode(host.routeTable)})${state}`;
   const notes: string[] = [];
-  if (host.domainsAdded.length) notes.push(`- domains added: ${host.domainsAdded.map(code).join(', ')}`);
-  if (host.domainsRemoved.length) notes.push(`- domains removed: ${host.domainsRemoved.map(code).join(', ')}`);
+  if (host.domainsAdded.length) notes.push(`- domains added: ${host.domainsAdded.map(mdCode).join(', ')}`);
+  if (host.domainsRemoved.length) notes.push(`- domains removed: ${host.domainsRemoved.map(mdCode).join(', ')}`);
   const rows = host.routes.map((r) => {
-    const name = r.previousName ? `${code(r.name)} (was ${code(r.previousName)})` : code(r.name);
-    const where = r.source ? `<br>${cell(`${r.source.file}:${r.source.line}`)}` : '';
-    const what = r.summary.join('<br>');
-    return `| ${SIGN[r.change]} | ${name}${where} | ${cell(r.match)} | ${cell(what)} |`;
+    const name = r.previousName ? `${mdCellCode(r.name)} (was ${mdCellCode(r.previousName)})` : mdCellCode(r.name);
+    const where = r.source ? `<br>${mdText(`${r.source.file}:${r.source.line}`)}` : '';
+    return `| ${SIGN[r.change]} | ${name}${where} | ${mdText(r.match)} | ${mdLines(r.summary)} |`;
   });
   const table = rows.length ? ['| | Route | Match | Change |', '|---|---|---|---|', ...rows] : [];
   const body = [...notes, ...(notes.length && table.length ? [''] : []), ...table];
@@ -72,17 +73,4 @@ function collapsible(summary: string, table: string[], before: string[] = []): s
   const lead = before.length ? [...before, ''] : [];
   if (rows <= COLLAPSE_ROWS) return [`**${summary}**`, '', ...lead, ...table, ''];
   return [...lead, `<details><summary>${escapeHtml(summary)}</summary>`, '', ...table, '', '</details>', ''];
-}
-
-/** A table cell: pipes escaped, newlines folded. `<br>` we insert ourselves stays. */
-function cell(text: string): string {
-  return escapeHtml(text).replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/&lt;br&gt;/g, '<br>');
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/\|/g, '\\|').replace(/`/g, 'ˋ')}\``;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -2,6 +2,7 @@
 // field changes. Names and sources are identity and location, not behaviour, so they are
 // left out of the comparison.
 import type { IrForward, IrRoute } from '../compile/ir/types.ts';
+import { settingsFrom } from '../compile/istio/settings.ts';
 import {
   describeAction,
   describeCors,
@@ -21,6 +22,9 @@ import { diffValues, formatValue, sameValue } from './value-diff.ts';
 
 const IGNORED = new Set(['name', 'source']);
 
+/** Istio's built-in retry policy, which every rule without `retries` gets: not worth a line on a new route. */
+const ISTIO_DEFAULT_RETRY = settingsFrom(undefined).defaultRetry;
+
 export interface RouteDelta {
   readonly summary: string[];
   readonly fields: FieldChange[];
@@ -37,6 +41,28 @@ export function routeDelta(before: IrRoute, after: IrRoute): RouteDelta {
     summary.push(`headers: ${describeHeaderOps(before.headers)} → ${describeHeaderOps(after.headers)}`);
   }
   return { summary, fields: stripWeightNoise(fields, before, after) };
+}
+
+/**
+ * What an added or removed route does: the same fields a changed route reports (forwarding
+ * or redirect/direct response, timeout, retries, rewrite, mirror, fault, CORS, headers), each
+ * only when set, so a new rule's rewrite or timeout is as visible as an edited one's.
+ * Retries are named when they are not Istio's default policy.
+ */
+export function describeRoute(r: IrRoute): string[] {
+  const out = [describeAction(r.action)];
+  const a = r.action;
+  if (a.kind === 'forward') {
+    if (a.timeoutMs) out.push(`timeout: ${formatMs(a.timeoutMs)}`);
+    if (a.retry && !sameValue(a.retry, ISTIO_DEFAULT_RETRY)) out.push(`retries: ${describeRetry(a.retry)}`);
+    if (a.rewrite) out.push(`rewrite: ${formatValue(a.rewrite)}`);
+    if (a.mirrors.length > 0) out.push(`mirror: ${describeMirrors(a.mirrors)}`);
+  }
+  if (r.fault) out.push(`fault: ${describeFault(r.fault)}`);
+  if (r.cors) out.push(`cors: ${describeCors(r.cors)}`);
+  const headers = describeHeaderOps(r.headers);
+  if (headers !== 'none') out.push(`headers: ${headers}`);
+  return out;
 }
 
 function actionSummary(before: IrRoute, after: IrRoute): string[] {

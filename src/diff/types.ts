@@ -48,6 +48,8 @@ export interface ListenerRef {
 export interface ViewDiff {
   readonly change: ChangeKind;
   readonly name: string;
+  /** The class of proxy the view is for; listeners are counted once per class (gateways: per view). */
+  readonly kind: 'sidecar' | 'gateway' | 'grpc';
   readonly listenersAdded: readonly ListenerRef[];
   readonly listenersRemoved: readonly ListenerRef[];
   readonly hosts: readonly HostDiff[];

@@ -9,6 +9,7 @@ export type IngestErrorKind =
   | 'not-a-repository' // no git directory at the path
   | 'unknown-revision' // the rev names no ref or object
   | 'not-a-commit' // the rev names a tree or blob
+  | 'no-merge-base' // `A...B` for two revisions without common history
   | 'unreadable'; // permissions, a corrupt object store
 
 export interface IngestError {

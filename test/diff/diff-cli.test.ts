@@ -53,7 +53,7 @@ describe('meshlog diff', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
     const md = await runCli(['diff', 'HEAD~3', canary.slice(0, 10), '-o', 'markdown'], repo.dir);
-    expect(md.stdout.split('\n')[0]).toBe(`### meshlog diff HEAD~3 (${base.slice(0, 7)}) → ${canary.slice(0, 7)}`);
+    expect(md.stdout.split('\n')[0]).toBe(`### meshlog diff HEAD\\~3 (${base.slice(0, 7)}) → ${canary.slice(0, 7)}`);
     const full = await runCli(['diff', base, canary, '--repo', repo.dir, '-o', 'markdown']);
     expect(full.stdout.split('\n')[0]).toBe(`### meshlog diff ${base.slice(0, 7)} → ${canary.slice(0, 7)}`);
   });
@@ -85,6 +85,20 @@ describe('meshlog diff', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('is invalid');
     expect(r.stderr).toMatch(/all-in-one\.yaml:\d+:\d+: error ML\d{4}/);
+    expect((await runCli(['diff', moved, broken, '--repo', repo.dir, '-o', 'json'])).stdout).toBe('');
+  });
+
+  it('with -o markdown, still writes a comment naming the invalid side and its errors', async () => {
+    // Without it, a PR comment from before the breakage would stay up, looking current.
+    const r = await runCli(['diff', moved, broken, '--repo', repo.dir, '-o', 'markdown']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(`### meshlog diff ${moved.slice(0, 7)} → ${broken.slice(0, 7)}`);
+    expect(r.stdout).toContain(`**${broken.slice(0, 7)} is invalid: 3 errors**`);
+    expect(lines.filter((l) => l.startsWith('- '))).toHaveLength(3);
+    expect(lines.find((l) => l.includes('v9'))).toMatch(/^- `all-in-one\.yaml:\d+:\d+` \*\*ML\d{4}\*\*: subset "v9" is not defined/);
+    expect(r.stdout).not.toContain(`${moved.slice(0, 7)} is invalid`);
+    expect(r.stderr).toContain('is invalid'); // the terminal still gets the full diagnostics
   });
 
   it('exits 3 for an unknown revision and 2 for a bad command line', async () => {

@@ -134,6 +134,32 @@ describe('diffIr', () => {
     expect(r1?.fields.map((f) => f.field)).toContain('action.timeoutMs');
   });
 
+  it('shows what an added or removed route does, not only where it forwards', () => {
+    const full = route('r1', {
+      match: match({ path: { kind: 'prefix', value: '/v2' } }),
+      action: { ...forward([V2, 100]), timeoutMs: 2000, retry: { attempts: 2, retryOn: ['reset'], retriableStatusCodes: [] }, rewrite: { uri: '/' }, mirrors: [{ cluster: V1, percent: 5 }] } as never,
+      fault: { delay: { fixedDelayMs: 100, percent: 1 } },
+      headers: { request: { set: [{ name: 'x-version', value: 'v2' }], add: [], remove: [] }, response: { set: [], add: [], remove: [] } },
+    });
+    const expected = [
+      'forward to reviews v2 100%',
+      'timeout: 2s',
+      'retries: 2 attempts on reset',
+      'rewrite: {uri=/}',
+      'mirror: reviews v1 5%',
+      'fault: delay 100ms for 1%',
+      'headers: request set x-version: v2',
+    ];
+    const added = diffIr(reviewsMesh([route('r0')]), reviewsMesh([full, route('r0')])).views[0]?.hosts[0]?.routes ?? [];
+    expect(added.map((r) => [r.change, r.summary])).toEqual([['added', expected]]);
+    const removed = diffIr(reviewsMesh([full, route('r0')]), reviewsMesh([route('r0')])).views[0]?.hosts[0]?.routes ?? [];
+    expect(removed.map((r) => [r.change, r.summary])).toEqual([['removed', expected]]);
+    // A plain route still reads as one line, Istio's default retries included.
+    const istioRetry = { attempts: 2, retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'], retriableStatusCodes: [503] };
+    const plain = diffIr(reviewsMesh([]), reviewsMesh([route('r0', { action: { ...forward([V1, 100]), retry: istioRetry } as never })])).views[0]?.hosts[0]?.routes[0];
+    expect(plain?.summary).toEqual(['forward to reviews v1 100%']);
+  });
+
   it('reports clusters added, removed and changed, and endpoint changes', () => {
     const a = mesh([], [cluster(V1), cluster(V2, { loadBalancer: { kind: 'round_robin' } })], [endpoints(V1, ['10.0.0.1:9080', '10.0.0.2:9080']), endpoints(V2, [])]);
     const b = mesh(
@@ -176,6 +202,22 @@ describe('diffIr', () => {
       ['removed', 'reviews.default.svc.cluster.local:9080'],
     ]);
     expect(d.counts).toMatchObject({ viewsAdded: 1, listenersAdded: 2, hostsAdded: 3, hostsRemoved: 1 });
+  });
+
+  it('counts a listener once across sidecar views, and once more per gateway that gets it', () => {
+    const sidecars = (ports: string[], gatewayPorts: string[]) =>
+      mesh([
+        view('sidecar', ports.map((p) => table(p, [vhost('reviews', [route('r')], Number(p))]))),
+        view('sidecar~shop', ports.map((p) => table(p, [vhost('reviews', [route('r')], Number(p))]))),
+        view('gateway~shop~a', gatewayPorts.map((p) => table(`http.${p}`, [vhost('reviews', [route('g')], Number(p))])), 'gateway'),
+        view('gateway~shop~b', gatewayPorts.map((p) => table(`http.${p}`, [vhost('reviews', [route('g')], Number(p))])), 'gateway'),
+      ]);
+    const added = diffIr(sidecars(['9080'], ['80']), sidecars(['9080', '8080'], ['80', '443']));
+    expect(added.views.filter((v) => v.listenersAdded.length > 0)).toHaveLength(4);
+    expect(added.counts.listenersAdded).toBe(3); // 0.0.0.0_8080 for the sidecars, 0.0.0.0_443 on each gateway
+    expect(renderDiffText(added).split('\n')[0]).toMatch(/^3 listeners added, /);
+    const removed = diffIr(sidecars(['9080', '8080'], ['80']), sidecars(['9080'], ['80']));
+    expect(removed.counts.listenersRemoved).toBe(1);
   });
 
   it('reports domain changes on a host', () => {

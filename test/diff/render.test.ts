@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { IrForward } from '../../src/compile/ir/types.ts';
 import { diffIr, renderDiffMarkdown, renderDiffText } from '../../src/diff/index.ts';
-import { cluster, cname, forward, match, mesh, route, table, view, vhost } from './ir-builders.ts';
+import { cluster, cname, forward, match, mesh, NO_HEADER_OPS, route, table, view, vhost } from './ir-builders.ts';
 
 const V1 = cname('reviews', 'v1');
 const V2 = cname('reviews', 'v2');
@@ -52,6 +53,34 @@ describe('markdown renderer', () => {
     const md = renderDiffMarkdown(diffIr(a, b));
     expect(md).not.toContain('<script>');
     expect(md).toContain('&lt;script&gt;');
+  });
+});
+
+describe('markdown renderer with hostile config values', () => {
+  const hostile = route('r0', {
+    match: match({ path: { kind: 'regex', value: '^/a`b`|c$' } }),
+    action: { ...(forward([V1, 100]) as IrForward), rewrite: { uri: '/v3/<br>' } },
+    headers: { ...NO_HEADER_OPS, request: { set: [{ name: 'x-note', value: 'a | b **bold**' }], add: [], remove: [] } },
+  });
+  const md = renderDiffMarkdown(diffIr(m([route('r0', { match: hostile.match })]), m([hostile])), { title: 'PR <br> *1* `x` | y' });
+  const row = md.split('\n').find((l) => l.startsWith('| ✏️ changed'));
+
+  it('shows every value literally: no line break, emphasis, code span or extra cell', () => {
+    expect(md.split('\n')[0]).toBe('### PR &lt;br&gt; \\*1\\* \\`x\\` \\| y');
+    expect(row).toContain('regex ^/a\\`b\\`\\|c$');
+    expect(row).toContain('/v3/&lt;br&gt;');
+    expect(row).toContain('a \\| b \\*\\*bold\\*\\*');
+    // The row keeps its four cells: the only unescaped pipes are the table's own.
+    expect(row?.replace(/\\\|/g, '').match(/\|/g)).toHaveLength(5);
+    // The only raw <br>s are ours: before the source line, and between the rewrite and header lines.
+    expect(row?.match(/<br>/g)).toHaveLength(2);
+    expect(md).not.toContain('/v3/<br>');
+  });
+
+  it('fences names that contain backticks instead of altering them', () => {
+    const named = route('odd`name', { action: forward([V2, 100]) });
+    const out = renderDiffMarkdown(diffIr(m([]), m([named])));
+    expect(out).toContain('| ➕ added | `` odd`name ``<br>reviews.yaml:10 |');
   });
 });
 

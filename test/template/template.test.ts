@@ -110,8 +110,15 @@ describe('config-repo-template', () => {
     expect(wf.permissions['pull-requests']).toBe('write');
     const runs = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
     expect(runs).toMatch(/meshlog\.js validate --repo config --rev "\$HEAD_SHA"/);
-    expect(runs).toMatch(/meshlog\.js diff --repo config "\$BASE_SHA" "\$HEAD_SHA" -o markdown/);
+    // Three dots: the PR's own changes, from where it left the base branch.
+    expect(runs).toMatch(/meshlog\.js diff --repo config "\$BASE_SHA\.\.\.\$HEAD_SHA" -o markdown/);
     expect(runs).toContain('gh pr comment');
+    // The comment is posted before validate can fail the job, and diff's exit 1 (invalid config,
+    // reported in the comment) does not stop it: otherwise a stale comment would stay up.
+    const steps = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ''));
+    const at = (text: string) => steps.findIndex((r) => r.includes(text));
+    expect(at('gh pr comment')).toBeLessThan(at('meshlog.js validate'));
+    expect(steps[at('meshlog.js diff')]).toContain('|| status=$?');
   });
 
   it('the workflow\'s commands work on a copy of the template: a canary change shows in the diff', () => {
@@ -127,7 +134,7 @@ describe('config-repo-template', () => {
       const checkout = path.basename(repo.dir);
       const validate = spawnCli(['validate', '--repo', checkout, '--rev', head], cwd);
       expect(validate.code, validate.stderr).toBe(0);
-      const diff = spawnCli(['diff', '--repo', checkout, base, head, '-o', 'markdown'], cwd);
+      const diff = spawnCli(['diff', '--repo', checkout, `${base}...${head}`, '-o', 'markdown'], cwd);
       expect(diff.code, diff.stderr).toBe(0);
       expect(diff.stdout).toContain('v1 90→50');
       expect(diff.stdout).toContain('v2 10→50');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { configDump } from '../../envoy/config-dump.ts';
 import { staticBootstrap } from '../../envoy/static-bootstrap.ts';
 import type { Snapshot } from '../../snapshot/types.ts';
-import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
+import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo } from '../command.ts';
 import { ensureDir } from '../../core/ensure-dir.ts';
 import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec } from '../input.ts';
@@ -20,6 +20,7 @@ const FLAGS = {
   ...OUTPUT_FLAG,
   ...INPUT_FLAGS,
   ...ENVOY_FLAG,
+  ...VERBOSE_FLAG,
   view: { type: 'string' },
   'bootstrap-dir': { type: 'string' },
   'admin-port': { type: 'string' },
@@ -44,6 +45,7 @@ Flags:
                            run one with "envoy -c DIR/<view>.yaml". gRPC views have no
                            static form (gRPC clients read them over xDS) and are skipped
       --admin-port N       Admin port in the written bootstraps (default 15000)
+  -v, --verbose            Also print info notes (e.g. skipped Kubernetes kinds)
 ${envoyHelp(27)}
 
 Diagnostics (warnings, or errors when the config is invalid) go to stderr, so the
@@ -73,13 +75,15 @@ Examples:
     const proven = await readAndProve(args, spec.spec, io);
     if (!proven.ok) return proven.exit;
     const { result, diagnostics, valid, bundle } = proven;
-    const printable = diagnostics.filter((d) => d.severity !== 'info');
+    const verbose = args.bool('verbose');
+    const printable = diagnostics.filter((d) => verbose || d.severity !== 'info');
+    const shown = { verbose, pathPrefix: displayPrefix(spec.spec) };
     if (!valid || !result.snapshot) {
-      io.stderr(renderDiagnostics(diagnostics, { pathPrefix: displayPrefix(spec.spec) }));
+      io.stderr(renderDiagnostics(diagnostics, shown));
       io.stderr(`${describeInput(spec.spec, bundle.commit)}: INVALID, nothing compiled\n`);
       return EXIT.invalid;
     }
-    if (printable.length > 0) io.stderr(renderDiagnostics(diagnostics, { pathPrefix: displayPrefix(spec.spec) }));
+    if (printable.length > 0) io.stderr(renderDiagnostics(diagnostics, shown));
 
     let snapshot: Snapshot = result.snapshot;
     const viewName = args.string('view');

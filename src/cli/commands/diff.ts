@@ -1,17 +1,16 @@
 // `meshlog diff`: what a change does to Envoy's routing, between two git revisions (read
 // from git objects) or two folders. Both sides are compiled in full; the diff is over the
 // compiled IR, so it shows behaviour (weights, matches, clusters), not YAML text.
-import fs from 'node:fs';
-import path from 'node:path';
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
-import { diffIr, renderDiffMarkdown, renderDiffText } from '../../diff/index.ts';
-import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
+import { diffIr, renderDiffMarkdown, renderDiffText, renderInvalidMarkdown, type InvalidSide } from '../../diff/index.ts';
+import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
-import { describeInput, displayPrefix, readInput, reportInputError, type InputSpec } from '../input.ts';
+import { diffSides, type DiffSide } from '../diff-sides.ts';
+import { describeInput, displayPrefix, readInput, reportInputError } from '../input.ts';
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 
-const FLAGS = { ...OUTPUT_FLAG, repo: { type: 'string' }, title: { type: 'string' } } as const;
+const FLAGS = { ...OUTPUT_FLAG, ...VERBOSE_FLAG, repo: { type: 'string' }, title: { type: 'string' } } as const;
 
 export const command: CliCommand = {
   name: 'diff',
@@ -26,11 +25,17 @@ between files or rescaling weights to the same shares is no change.
 
 Usage:
   meshlog diff REV_A REV_B [--repo PATH] [flags]   two revisions of a git repository
+  meshlog diff REV_A...REV_B [--repo PATH] [flags] what REV_B changed since it left REV_A
   meshlog diff DIR_A DIR_B [flags]                 two config folders
 
 Without --repo, two existing folders are compared as folders; otherwise REV_A and REV_B
 are revisions (branch, tag, commit id, HEAD~1, ...) of the repository in the current
 directory. Pass --repo . to force revisions when a folder has the same name.
+
+REV_A...REV_B (three dots, as in git diff) compares REV_B with the merge base of the two,
+so for a pull request (main...feature) it shows only the branch's own changes, not the
+changes that landed on main since it branched, reversed. Two revisions without common
+history have no merge base: exit 3. REV_A..REV_B is the same as REV_A REV_B.
 
 Flags:
       --repo PATH      The git repository (work tree or bare; default: .). Read from git
@@ -38,32 +43,49 @@ Flags:
   -o, --output FORMAT  table (default, text for a terminal), json, yaml, or markdown (for a
                        pull-request comment: "No routing changes" when there are none)
       --title TEXT     Heading of the markdown output (default: "meshlog diff A → B")
+  -v, --verbose        With invalid config, also print info notes (e.g. skipped kinds)
 
 Exit codes: 0 the diff was computed — a non-empty diff is NOT an error;
-            1 either side is invalid config (its diagnostics are printed to stderr);
-            2 bad command line; 3 a folder, repository or revision is unavailable.
+            1 either side is invalid config (its diagnostics are printed to stderr;
+              with -o markdown, stdout still gets a comment naming the invalid side
+              and listing its errors, so a PR comment never goes stale; other
+              formats print nothing on stdout);
+            2 bad command line; 3 a folder, repository or revision is unavailable
+            (or REV_A...REV_B has no merge base).
 
 Examples:
   meshlog diff origin/main HEAD
-  meshlog diff main feature --repo ../mesh-config -o markdown > comment.md
+  meshlog diff origin/main...HEAD -o markdown      # a pull request's own changes
+  meshlog diff main...feature --repo ../mesh-config -o markdown > comment.md
   meshlog diff config-before/ config-after/ -o json`,
   async run(argv, io) {
     const parsed = parseFlags(argv, FLAGS, 2);
     if (!parsed.ok) return usageError(io, 'diff', parsed.message);
     const { args } = parsed;
-    const [a, b] = args.positionals;
-    if (a === undefined || b === undefined) return usageError(io, 'diff', 'expected two revisions or two folders');
     const format = chooseFormat(args.string('output'), ['table', 'json', 'yaml', 'markdown'], 'table');
     if (!format.ok) return usageError(io, 'diff', format.message);
     const repo = args.string('repo');
     if (repo === '') return usageError(io, 'diff', '--repo needs a value');
 
-    const specs = sidesOf(a, b, repo, io.cwd);
-    const before = await compileSide(specs[0], io);
+    const sides = await diffSides(args.positionals, repo, io.cwd);
+    if (!sides.ok) {
+      if (sides.exit === EXIT.usage) return usageError(io, 'diff', sides.message);
+      io.stderr(`Error: ${sides.message}\n`);
+      return sides.exit;
+    }
+    const verbose = args.bool('verbose');
+    const before = await compileSide(sides.before, io, verbose);
     if (typeof before === 'number') return before;
-    const after = await compileSide(specs[1], io);
+    const after = await compileSide(sides.after, io, verbose);
     if (typeof after === 'number') return after;
+    const title = args.string('title') ?? `meshlog diff ${before.label} → ${after.label}`;
 
+    if (!before.ir || !after.ir) {
+      // A PR comment must say the change is broken, or the last (now stale) diff stays up.
+      const invalid = [before, after].filter((s) => !s.ir).map((s) => s.invalid);
+      if (format.format === 'markdown') io.stdout(renderInvalidMarkdown(invalid, { title }));
+      return EXIT.invalid;
+    }
     const diff = diffIr(before.ir, after.ir);
     switch (format.format) {
       case 'json':
@@ -73,7 +95,7 @@ Examples:
         io.stdout(renderYaml(diff));
         break;
       case 'markdown':
-        io.stdout(renderDiffMarkdown(diff, { title: args.string('title') ?? `meshlog diff ${before.label} → ${after.label}` }));
+        io.stdout(renderDiffMarkdown(diff, { title }));
         break;
       default:
         io.stdout(`${before.label} → ${after.label}\n${renderDiffText(diff)}`);
@@ -82,26 +104,24 @@ Examples:
   },
 };
 
-function sidesOf(a: string, b: string, repo: string | undefined, cwd: string): [InputSpec, InputSpec] {
-  const isDir = (p: string) => fs.statSync(path.resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory() === true;
-  if (repo === undefined && isDir(a) && isDir(b)) return [{ kind: 'folder', path: a }, { kind: 'folder', path: b }];
-  const r = repo ?? '.';
-  return [{ kind: 'git', repo: r, rev: a }, { kind: 'git', repo: r, rev: b }];
-}
+type CompiledSide = { readonly label: string } & ({ readonly ir: MeshIR } | { readonly ir?: undefined; readonly invalid: InvalidSide });
 
-/** The side's IR, or the exit code after printing why there is none. */
-async function compileSide(spec: InputSpec, io: CliIo): Promise<{ ir: MeshIR; label: string } | ExitCode> {
+/**
+ * The side's IR; or, for invalid config, its diagnostics (also printed to stderr) so the
+ * other side is still compiled and both are reported; or the exit code when it is unreadable.
+ */
+async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean): Promise<CompiledSide | ExitCode> {
   const input = await readInput(spec, io);
   if (!input.ok) {
     reportInputError(io, input.error);
     return input.exit;
   }
-  const label = spec.kind === 'git' ? revisionLabel(spec.rev, input.bundle.commit) : spec.path;
+  const label = spec.kind === 'git' ? revisionLabel(name ?? spec.rev, input.bundle.commit) : spec.path;
   const result = compile(input.bundle);
   if (!result.valid || !result.ir) {
     io.stderr(`${describeInput(spec, input.bundle.commit)} is invalid:\n`);
-    io.stderr(renderDiagnostics(result.diagnostics, { pathPrefix: displayPrefix(spec) }));
-    return EXIT.invalid;
+    io.stderr(renderDiagnostics(result.diagnostics, { verbose, pathPrefix: displayPrefix(spec) }));
+    return { label, invalid: { label, diagnostics: result.diagnostics, pathPrefix: displayPrefix(spec) } };
   }
   return { ir: result.ir, label };
 }

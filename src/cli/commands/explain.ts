@@ -3,7 +3,7 @@
 // did not match. Reads a folder or a git revision like every other command.
 import { compile } from '../../compile/index.ts';
 import { explain, parseRequest, renderExplanationText } from '../../explain/index.ts';
-import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
+import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec, readInput, reportInputError } from '../input.ts';
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
@@ -11,6 +11,7 @@ import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../outp
 const FLAGS = {
   ...OUTPUT_FLAG,
   ...INPUT_FLAGS,
+  ...VERBOSE_FLAG,
   request: { type: 'string', short: 'r' },
   view: { type: 'string' },
   gateway: { type: 'string' },
@@ -41,6 +42,7 @@ Flags:
                        MeshConfig's defaultNamespace, else the default sidecar view)
       --gateway NS/NAME  Shorthand for the view of a Gateway resource
   -o, --output FORMAT  table (default), json or yaml
+  -v, --verbose        With invalid config, also print info notes (e.g. skipped kinds)
 
 Exit codes: 0 explained (also when the answer is a 404); 1 invalid config;
             2 bad command line, bad request text or unknown view; 3 input unavailable.
@@ -74,7 +76,7 @@ Examples:
     const result = compile(input.bundle);
     if (!result.valid || !result.ir) {
       io.stderr(`${describeInput(spec.spec, input.bundle.commit)} is invalid:\n`);
-      io.stderr(renderDiagnostics(result.diagnostics, { pathPrefix: displayPrefix(spec.spec) }));
+      io.stderr(renderDiagnostics(result.diagnostics, { verbose: args.bool('verbose'), pathPrefix: displayPrefix(spec.spec) }));
       return EXIT.invalid;
     }
     const chosen = view ?? gateway;

@@ -1,13 +1,13 @@
 // `meshlog validate`: read a folder or git revision, run the whole compiler, print what
 // it found. Exit 1 on any error, so CI can gate merges on it.
-import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
+import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec } from '../input.ts';
 import { chooseFormat, diagnosticJson, renderDiagnostics, renderJson } from '../output.ts';
 import { ENVOY_FLAG, envoyHelp } from '../../verify/envoy-option.ts';
 import { readAndProve } from '../compile-and-prove.ts';
 
-const FLAGS = { ...OUTPUT_FLAG, ...INPUT_FLAGS, ...ENVOY_FLAG, verbose: { type: 'boolean', short: 'v' } } as const;
+const FLAGS = { ...OUTPUT_FLAG, ...INPUT_FLAGS, ...ENVOY_FLAG, ...VERBOSE_FLAG } as const;
 
 export const command: CliCommand = {
   name: 'validate',
