@@ -21,7 +21,7 @@ export function renderInvalidMarkdown(sides: readonly InvalidSide[], opts: Markd
   for (const side of sides) {
     const errors = side.diagnostics.filter((d) => d.severity === 'error');
     out.push(`**${mdText(side.label)} is invalid: ${errors.length} ${errors.length === 1 ? 'error' : 'errors'}**`, '');
-    for (const d of errors.slice(0, MAX_LISTED)) out.push(`- ${errorItem(d, side.pathPrefix ?? '')}`);
+    for (const d of errors.slice(0, MAX_LISTED)) out.push(`- ${diagnosticItem(d, side.pathPrefix ?? '')}`);
     if (errors.length > MAX_LISTED) out.push(`- … and ${errors.length - MAX_LISTED} more`);
     out.push('');
   }
@@ -30,7 +30,7 @@ export function renderInvalidMarkdown(sides: readonly InvalidSide[], opts: Markd
 }
 
 /** `` `routing/vs.yaml:20:11` ML1001: message (spec.http[0]) `` */
-function errorItem(d: Diagnostic, prefix: string): string {
+export function diagnosticItem(d: Diagnostic, prefix: string): string {
   const where = d.file === undefined ? '' : `${mdCode(`${prefix}${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}`)} `;
   const field = d.field ? ` (${mdCode(d.field)})` : '';
   return `${where}**${mdText(d.code)}**: ${mdText(d.message)}${field}`;

@@ -2,7 +2,9 @@
 // host, and <details> blocks so a large change does not bury the page. Every string that
 // comes from the config or the command line goes through markdown-escape.ts, so it renders
 // literally; only the markup built here is raw.
+import type { Diagnostic } from '../core/diagnostics.ts';
 import { describeEndpointChange } from './cluster-diff.ts';
+import { diagnosticItem } from './render-invalid-markdown.ts';
 import { groupViews } from './group-views.ts';
 import { escapeHtml, mdCellCode, mdCode, mdLines, mdText } from './markdown-escape.ts';
 import { summaryLine } from './summary-line.ts';
@@ -15,13 +17,21 @@ const SIGN = { added: '➕ added', removed: '➖ removed', changed: '✏️ chan
 export interface MarkdownOptions {
   /** Heading text, e.g. `meshlog diff main..feature`. */
   readonly title?: string;
+  /** Warnings the change brings (new-warnings.ts), listed after the diff. */
+  readonly newWarnings?: readonly Diagnostic[];
+  /** Put before each file path of a warning (the folder argument), as in the terminal output. */
+  readonly pathPrefix?: string;
 }
+
+/** Warnings listed; the rest are counted (`meshlog validate` prints them all). */
+const MAX_WARNINGS = 20;
 
 export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): string {
   const out: string[] = [`### ${mdText(opts.title ?? 'meshlog diff')}`, ''];
   if (diff.empty) {
-    out.push('**No routing changes.** Envoy will behave exactly as before.');
-    return `${out.join('\n')}\n`;
+    out.push('**No routing changes.** Envoy will behave exactly as before.', '');
+    out.push(...warningSection(opts));
+    return `${out.join('\n').trimEnd()}\n`;
   }
   out.push(`**${summaryLine(diff)}**`, '');
   for (const { names, view } of groupViews(diff.views)) out.push(...viewSection(names, view));
@@ -33,7 +43,18 @@ export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): st
     const rows = diff.endpoints.map((e) => `| ${mdCellCode(e.cluster)} | ${mdText(describeEndpointChange(e))} |`);
     out.push(...collapsible(`Endpoints (${diff.endpoints.length})`, ['| Cluster | Change |', '|---|---|', ...rows]));
   }
+  out.push(...warningSection(opts));
   return `${out.join('\n')}\n`;
+}
+
+function warningSection(opts: MarkdownOptions): string[] {
+  const warnings = opts.newWarnings ?? [];
+  if (warnings.length === 0) return [];
+  const out = [`**⚠️ New warnings (${warnings.length})**`, ''];
+  for (const d of warnings.slice(0, MAX_WARNINGS)) out.push(`- ${diagnosticItem(d, opts.pathPrefix ?? '')}`);
+  if (warnings.length > MAX_WARNINGS) out.push(`- … and ${warnings.length - MAX_WARNINGS} more (\`meshlog validate\` lists them all)`);
+  out.push('');
+  return out;
 }
 
 function viewSection(names: readonly string[], view: ViewDiff): string[] {

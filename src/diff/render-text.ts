@@ -7,6 +7,12 @@ import type { HostDiff, IrDiff, RouteChange } from './types.ts';
 
 const MARK = { added: '+', removed: '-', changed: '~' } as const;
 
+/** Warnings the change brings (new-warnings.ts), each already formatted as the terminal shows it. */
+export function renderNewWarningsText(lines: readonly string[]): string {
+  if (lines.length === 0) return '';
+  return `\nnew warnings (${lines.length})\n${lines.map((l) => `    ${l}\n`).join('')}`;
+}
+
 export function renderDiffText(diff: IrDiff): string {
   const out: string[] = [summaryLine(diff)];
   for (const { names, view } of groupViews(diff.views)) {

@@ -3,7 +3,9 @@
 // compiled IR, so it shows behaviour (weights, matches, clusters), not YAML text.
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
-import { diffIr, renderDiffMarkdown, renderDiffText, renderInvalidMarkdown, type InvalidSide } from '../../diff/index.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { formatDiagnostic } from '../../core/diagnostics.ts';
+import { diffIr, newWarnings, renderDiffMarkdown, renderDiffText, renderInvalidMarkdown, renderNewWarningsText, type InvalidSide } from '../../diff/index.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
 import { diffSides, type DiffSide } from '../diff-sides.ts';
@@ -21,7 +23,8 @@ Envoy will do: per view, per virtual host (host:port) and per route — weight c
 changes (redirect, direct response, rewrite, timeout, retries, fault, mirror, CORS,
 header operations), clusters added/removed/changed (load balancing, circuit breakers,
 outlier detection, TLS), endpoints and listeners. Reformatting YAML, moving resources
-between files or rescaling weights to the same shares is no change.
+between files or rescaling weights to the same shares is no change. Then the new
+warnings: those REV_B has and REV_A had not (e.g. a rule a reordering made dead).
 
 Usage:
   meshlog diff REV_A REV_B [--repo PATH] [flags]   two revisions of a git repository
@@ -87,24 +90,32 @@ Examples:
       return EXIT.invalid;
     }
     const diff = diffIr(before.ir, after.ir);
+    // What the change brings besides routing: warnings the new side has and the old did not.
+    const warnings = newWarnings(before.diagnostics, after.diagnostics);
+    const pathPrefix = displayPrefix(sides.after.spec);
     switch (format.format) {
       case 'json':
-        io.stdout(renderJson(diff));
+        io.stdout(renderJson({ ...diff, newWarnings: warnings }));
         break;
       case 'yaml':
-        io.stdout(renderYaml(diff));
+        io.stdout(renderYaml({ ...diff, newWarnings: warnings }));
         break;
       case 'markdown':
-        io.stdout(renderDiffMarkdown(diff, { title }));
+        io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix }));
         break;
-      default:
-        io.stdout(`${before.label} → ${after.label}\n${renderDiffText(diff)}`);
+      default: {
+        const lines = warnings.map((d) => formatDiagnostic({ ...d, file: d.file === undefined ? undefined : `${pathPrefix}${d.file}` }));
+        io.stdout(`${before.label} → ${after.label}\n${renderDiffText(diff)}${renderNewWarningsText(lines)}`);
+      }
     }
     return EXIT.ok;
   },
 };
 
-type CompiledSide = { readonly label: string } & ({ readonly ir: MeshIR } | { readonly ir?: undefined; readonly invalid: InvalidSide });
+type CompiledSide = { readonly label: string } & (
+  | { readonly ir: MeshIR; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ir?: undefined; readonly invalid: InvalidSide }
+);
 
 /**
  * The side's IR; or, for invalid config, its diagnostics (also printed to stderr) so the
@@ -123,7 +134,7 @@ async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean
     io.stderr(renderDiagnostics(result.diagnostics, { verbose, pathPrefix: displayPrefix(spec) }));
     return { label, invalid: { label, diagnostics: result.diagnostics, pathPrefix: displayPrefix(spec) } };
   }
-  return { ir: result.ir, label };
+  return { ir: result.ir, diagnostics: result.diagnostics, label };
 }
 
 /**

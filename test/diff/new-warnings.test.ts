@@ -1,0 +1,81 @@
+// A pull request that makes a rule dead (a catch-all moved above it) changes little in the
+// routing diff but is the real news for its reviewer: diff lists the warnings a change brings.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../src/core/diagnostics.ts';
+import { newWarnings } from '../../src/diff/new-warnings.ts';
+import { runCli } from '../cli/run-cli.ts';
+
+const TEMPLATE = path.resolve(import.meta.dirname, '../../config-repo-template');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of the template with its reviews VirtualService passed through `edit`. */
+function templateWith(edit: (reviews: string) => string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-warn-'));
+  dirs.push(dir);
+  fs.cpSync(TEMPLATE, dir, { recursive: true });
+  const file = path.join(dir, 'routing/reviews.yaml');
+  fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+  return dir;
+}
+
+const warning = (code: string, message: string, line: number): Diagnostic => ({
+  code,
+  severity: 'warning',
+  message,
+  file: 'routing/reviews.yaml',
+  line,
+  column: 5,
+  resource: { kind: 'VirtualService', namespace: 'bookinfo', name: 'reviews' },
+});
+
+describe('new warnings in a diff', () => {
+  it('are the new side warnings the old side did not have, wherever they moved', () => {
+    const old = warning('ML4008', 'match 0 of rule 2 never applies: spec.http[1] (line 20) already takes every request it matches', 30);
+    const moved = { ...old, line: 41, message: old.message.replace('line 20', 'line 31') };
+    const fresh = warning('ML4007', 'rule 3 is never used: rule 2 (spec.http[2], line 50) before it matches every request', 60);
+    expect(newWarnings([old], [moved, fresh])).toEqual([fresh]);
+    // A second copy of an old warning is news; errors and info are not warnings.
+    expect(newWarnings([old], [old, moved])).toEqual([moved]);
+    expect(newWarnings([], [{ ...fresh, severity: 'error' }, { ...fresh, severity: 'info' }])).toEqual([]);
+  });
+
+  it('are listed by diff in text, markdown and json, and a change without new warnings lists none', async () => {
+    const before = templateWith((t) => t);
+    // The catch-all `canary` rule of reviews moved to the top: every later rule is dead.
+    const vs = fs.readFileSync(path.join(before, 'routing/reviews.yaml'), 'utf8');
+    const catchAllAt = vs.indexOf('\n    - name: canary') + 1; // the start of its line
+    expect(catchAllAt).toBeGreaterThan(0);
+    const after = templateWith((t) => {
+      const httpAt = t.indexOf('\n  http:\n') + '\n  http:\n'.length; // the VirtualService's, not the connection pool's
+      const end = t.indexOf('\n---', catchAllAt) === -1 ? t.length : t.indexOf('\n---', catchAllAt);
+      const canary = t.slice(catchAllAt, end).replace(/\n*$/, '\n');
+      return t.slice(0, httpAt) + canary + t.slice(httpAt, catchAllAt) + t.slice(end).replace(/^\n/, '');
+    });
+    const validate = await runCli(['validate', after]);
+    expect(validate.stdout).toContain('ML4007');
+
+    const text = await runCli(['diff', before, after]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/\nnew warnings \(\d+\)\n {4}.*routing\/reviews\.yaml:\d+:\d+: warning ML4007: rule \d+ is never used/);
+
+    const md = await runCli(['diff', before, after, '-o', 'markdown']);
+    expect(md.stdout).toMatch(/\*\*⚠️ New warnings \(\d+\)\*\*/);
+    expect(md.stdout).toContain('**ML4007**');
+
+    const json = JSON.parse((await runCli(['diff', before, after, '-o', 'json'])).stdout) as { newWarnings: Diagnostic[] };
+    expect(json.newWarnings.map((d) => d.code)).toContain('ML4007');
+
+    // The reverse change removes the warning: nothing new to list.
+    const back = await runCli(['diff', after, before]);
+    expect(back.stdout).not.toContain('new warnings');
+    const same = await runCli(['diff', before, before, '-o', 'markdown']);
+    expect(same.stdout).toContain('No routing changes');
+    expect(same.stdout).not.toContain('New warnings');
+  });
+});
