@@ -1,15 +1,17 @@
 // Human rendering of an Explanation: the decision chain top to bottom, then the routes that
 // were tried first and why each did not match, then what Envoy does.
 import type { IrSource } from '../compile/ir/types.ts';
-import { clusterLabel, describeFault, formatMs, formatPercent } from '../diff/describe.ts';
+import { clusterLabel, formatMs, formatPercent } from '../diff/describe.ts';
+import { faultLines } from './fault-lines.ts';
 import type { Explanation, Outcome } from './types.ts';
 
 export function renderExplanationText(e: Explanation): string {
   const r = e.request;
   const out: string[] = [];
-  const row = (label: string, value: string) => out.push(`${`${label}:`.padEnd(14)}${value}`);
+  // An empty label continues the row above.
+  const row = (label: string, value: string) => out.push(`${(label ? `${label}:` : '').padEnd(14)}${value}`);
   row('Request', `${r.method} ${r.scheme}://${r.host}:${r.port}${r.path} (Host: ${r.authority})`);
-  for (const h of r.headers) out.push(`${''.padEnd(14)}${h.name}: ${h.value}`);
+  for (const h of r.headers) row('', `${h.name}: ${h.value}`);
   if (e.view) row('View', e.view);
   if (e.listener) row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}`);
   if (e.virtualHost) row('Virtual host', `${e.virtualHost.name} (domain "${e.virtualHost.domain}", ${e.virtualHost.rule} match)`);
@@ -26,7 +28,7 @@ export function renderExplanationText(e: Explanation): string {
   }
   out.push(...outcomeLines(e.outcome));
   if (e.hint) row('Hint', e.hint);
-  if (e.fault) row('Fault', `${describeFault(e.fault)} of requests (replaces the result above for that share)`);
+  if (e.fault) faultLines(e.fault).forEach((line, i) => row(i === 0 ? 'Fault' : '', line));
   return `${out.join('\n')}\n`;
 }
 

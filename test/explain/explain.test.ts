@@ -167,7 +167,15 @@ describe('explanation', () => {
     expect(text).toContain('Source:       vs/reviews.yaml:14:7 (VirtualService default/reviews, spec.http[1])');
     expect(text).toContain('header end-user is absent (rule: end-user=jason)');
     expect(text).toMatch(/reviews:9080 v1\s+90%/);
-    expect(text).toContain('Fault:        abort HTTP 503 for 10% of requests');
+    expect(text).toContain('Fault:        abort with HTTP 503 for 10% of requests (replaces the result above for that share)');
+  });
+
+  it('says a delay only adds latency, and an abort replaces the result', () => {
+    const both = route('r', { action: forward([V1, 100]), fault: { delay: { fixedDelayMs: 5000, percent: 50 }, abort: { grpcStatus: 14, percent: 1 } } });
+    const text = renderExplanationText(run([both], 'GET http://reviews:9080/'));
+    expect(text).toContain('Fault:        delay 5s for 50% of requests (only adds latency: the result above still applies)\n');
+    expect(text).toContain('\n              abort with gRPC status 14 for 1% of requests (replaces the result above for that share)\n');
+    expect(text).not.toMatch(/delay.*replaces/);
   });
 
   it('answers 404 NR when no route or no host matches', () => {
