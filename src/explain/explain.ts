@@ -4,6 +4,7 @@
 import type { MeshIR } from '../compile/ir/types.ts';
 import { describeMatch } from '../diff/describe.ts';
 import { findVirtualHost } from './domain-match.ts';
+import { routeHeaderChanges } from './header-changes.ts';
 import { routeOutcome } from './outcome.ts';
 import { pickView } from './pick-view.ts';
 import { routeMismatches } from './route-match.ts';
@@ -51,6 +52,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       continue;
     }
     const fault = route.fault && (route.fault.abort || route.fault.delay) ? { fault: route.fault } : {};
+    const headers = routeHeaderChanges(route);
     return {
       request,
       view: view.name,
@@ -60,6 +62,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       tried,
       outcome: routeOutcome(route, request, ir),
       ...fault,
+      ...(headers ? { headers } : {}),
     };
   }
   return {

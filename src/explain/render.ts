@@ -3,6 +3,7 @@
 import type { IrSource } from '../compile/ir/types.ts';
 import { clusterLabel, formatMs, formatPercent } from '../diff/describe.ts';
 import { faultLines } from './fault-lines.ts';
+import { describeHeaderChanges } from './header-changes.ts';
 import type { Explanation, Outcome } from './types.ts';
 
 export function renderExplanationText(e: Explanation): string {
@@ -27,6 +28,7 @@ export function renderExplanationText(e: Explanation): string {
     if (e.route.source) row('Source', `${where(e.route.source)} (${e.route.source.kind} ${e.route.source.namespace}/${e.route.source.name}, ${e.route.source.field})`);
   }
   out.push(...outcomeLines(e.outcome));
+  if (e.headers) describeHeaderChanges(e.headers).forEach((line, i) => row(i === 0 ? 'Headers' : '', line));
   if (e.hint) row('Hint', e.hint);
   if (e.fault) faultLines(e.fault).forEach((line, i) => row(i === 0 ? 'Fault' : '', line));
   return `${out.join('\n')}\n`;
@@ -44,6 +46,7 @@ export function outcomeLines(o: Outcome): string[] {
       for (const d of o.destinations) {
         const none = d.endpoints === 0 ? '  (no endpoints: Envoy answers 503, no healthy upstream)' : '';
         lines.push(`  ${clusterLabel(d.cluster, true).padEnd(width)}  ${formatPercent(d.percent).padStart(6)}%  ${d.cluster}${none}`);
+        if (d.headers) for (const h of describeHeaderChanges(d.headers)) lines.push(`${''.padEnd(width + 13)}headers ${h}`);
       }
       const sub = (label: string, value: string) => lines.push(`  ${`${label}:`.padEnd(12)}${value}`);
       sub('Upstream', `${o.upstream.path} (Host: ${o.upstream.authority})`);

@@ -1,7 +1,7 @@
 // What explain reports: the request as understood, each routing decision Envoy makes in
 // order (view → listener → virtual host → route), the routes tried before the match and
 // why each failed, and the outcome. Plain data, so -o json/yaml is the object itself.
-import type { IrSource } from '../compile/ir/types.ts';
+import type { IrHeaderOpSet, IrSource } from '../compile/ir/types.ts';
 
 export interface ExplainRequest {
   readonly method: string;
@@ -42,6 +42,16 @@ export interface ExplainedDestination {
   readonly percent: number;
   /** Endpoints known at compile time (EDS clusters); null when Envoy resolves them (DNS) or the cluster is unknown. 0 means Envoy answers 503 (no healthy upstream). */
   readonly endpoints: number | null;
+  /** Header changes for this destination only (Istio `route[].headers` of a weighted split). */
+  readonly headers?: HeaderChanges;
+}
+
+/** Header operations by side; a side is present only when it changes something. */
+export interface HeaderChanges {
+  /** Applied to the request sent upstream (forwards only). */
+  readonly request?: IrHeaderOpSet;
+  /** Applied to the response the client receives. */
+  readonly response?: IrHeaderOpSet;
 }
 
 export type Outcome =
@@ -79,4 +89,6 @@ export interface Explanation {
   readonly hint?: string;
   /** A fault on the matched route that may replace the outcome for a share of requests. */
   readonly fault?: ExplainedFault;
+  /** The matched route's header changes (all destinations); absent when it has none. */
+  readonly headers?: HeaderChanges;
 }

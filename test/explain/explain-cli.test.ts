@@ -7,6 +7,7 @@ import { meshFiles } from '../diff/mesh-texts.ts';
 import { createRepo, type TestRepo } from '../support/git-repo.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/explain');
+const RULES = path.join(import.meta.dirname, '../fixtures/explain-rules');
 
 describe('meshlog explain', () => {
   let repo: TestRepo;
@@ -70,6 +71,13 @@ describe('meshlog explain', () => {
     expect(r.stdout).toContain('View:         gateway~shop~shop-gateway');
     expect(r.stdout).toContain('Virtual host: *.beta.example.com:8080 (domain "*.beta.example.com:8080", suffix match)');
     expect(r.stdout).toContain('Source:       gateway.yaml:');
+  });
+
+  it('shows the request and response header changes of the matched rule', async () => {
+    const r = await runCli(['explain', '-r', 'GET http://web/v2/x', RULES]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Headers:      request: set x-note: hello; remove x-debug\n              response: add x-served-by: meshlog\n');
+    expect(r.stdout).toContain('Fault:        delay 2s for 10% of requests (only adds latency: the result above still applies)');
   });
 
   it('exits 2 for a bad request, an unknown view or conflicting flags', async () => {

@@ -241,6 +241,24 @@ describe('explanation', () => {
     expect(text).toMatch(/^ {2}reviews:9080 v1 +50%/m);
   });
 
+  it('shows the header changes of the route and of a weighted destination', () => {
+    const ops = (set: [string, string][], remove: string[] = []) => ({ set: set.map(([name, value]) => ({ name, value })), add: [], remove });
+    const none = ops([]);
+    const action = forward([V1, 90], [V2, 10]);
+    if (action.kind !== 'forward') throw new Error('forward expected');
+    const withDest = { ...action, destinations: [action.destinations[0]!, { ...action.destinations[1]!, headers: { request: ops([['x-canary', 'yes']]), response: none } }] };
+    const r = route('r', { action: withDest, headers: { request: ops([['x-note', 'hi']], ['x-debug']), response: ops([['x-served-by', 'mesh']]) } });
+    const e = run([r], 'GET http://reviews:9080/');
+    expect(e.headers).toEqual({ request: ops([['x-note', 'hi']], ['x-debug']), response: ops([['x-served-by', 'mesh']]) });
+    const text = renderExplanationText(e);
+    expect(text).toContain('Headers:      request: set x-note: hi; remove x-debug\n              response: set x-served-by: mesh\n');
+    expect(text).toMatch(/reviews:9080 v2 +10%  outbound\S+\n +headers request: set x-canary: yes\n/);
+    // No upstream request: only the response side is shown.
+    const direct = route('d', { action: { kind: 'direct_response', status: 200 }, headers: { request: ops([['x-note', 'hi']]), response: ops([['x-a', '1']]) } });
+    expect(run([direct], 'GET http://reviews:9080/').headers).toEqual({ response: ops([['x-a', '1']]) });
+    expect(run([route('plain')], 'GET http://reviews:9080/').headers).toBeUndefined();
+  });
+
   it('reports a direct response', () => {
     const e = run([route('d', { action: { kind: 'direct_response', status: 418, body: 'teapot' } })], 'GET http://reviews:9080/');
     expect(e.outcome).toEqual({ kind: 'direct_response', status: 418, body: 'teapot' });
