@@ -31,7 +31,7 @@ describe('meshlog explain', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('View:         sidecar~shop');
     expect(r.stdout).toContain('Matched:      #1 vs/shop/reviews/http/0/match/0 [header end-user=jason]');
-    expect(r.stdout).toMatch(/Source: {7}routing\/reviews-vs\.yaml:7:\d+ \(VirtualService shop\/reviews, spec\.http\[0\]\)/);
+    expect(r.stdout).toMatch(/Source: {7}routing\/reviews-vs\.yaml:8:\d+ \(VirtualService shop\/reviews, spec\.http\[0\]\.match\[0\]\)/);
     expect(r.stdout).toMatch(/reviews:9080 v2\s+100%/);
   });
 
@@ -71,6 +71,13 @@ describe('meshlog explain', () => {
     expect(r.stdout).toContain('View:         gateway~shop~shop-gateway');
     expect(r.stdout).toContain('Virtual host: *.beta.example.com:8080 (domain "*.beta.example.com:8080", suffix match)');
     expect(r.stdout).toContain('Source:       gateway.yaml:');
+  });
+
+  it('cites the line of the match entry that matched, not only its rule', async () => {
+    const r = await runCli(['explain', '-r', 'GET http://web/v2/x', RULES]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Source:       vs.yaml:11:11 (VirtualService default/web, spec.http[0].match[1])');
+    expect(r.stdout).toMatch(/vs\/default\/web\/http\/api\/match\/0 .*  vs\.yaml:10:11\n/);
   });
 
   it('shows the request and response header changes of the matched rule', async () => {
