@@ -48,7 +48,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     const match = describeMatch(route.match);
     const source = route.source ? { source: citedSource(route) } : {};
     if (reasons.length > 0) {
-      tried.push({ index: i + 1, name: route.name, match, reasons, ...source });
+      tried.push({ position: i + 1, name: route.name, match, reasons, ...source });
       continue;
     }
     const fault = route.fault && (route.fault.abort || route.fault.delay) ? { fault: route.fault } : {};
@@ -58,7 +58,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       view: view.name,
       listener: listenerInfo,
       virtualHost,
-      route: { index: i + 1, name: route.name, match, ...source },
+      route: { position: i + 1, name: route.name, match, ...source },
       tried,
       outcome: routeOutcome(route, request, ir),
       ...fault,

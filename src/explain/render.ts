@@ -19,12 +19,12 @@ export function renderExplanationText(e: Explanation): string {
   if (e.tried.length > 0) {
     out.push('Not matched:');
     for (const t of e.tried) {
-      out.push(`  #${t.index} ${t.name} [${t.match}]${t.source ? `  ${where(t.source)}` : ''}`);
+      out.push(`  ${routeLabel(t)}${t.source ? `  ${where(t.source)}` : ''}`);
       for (const reason of t.reasons) out.push(`      ${reason}`);
     }
   }
   if (e.route) {
-    row('Matched', `#${e.route.index} ${e.route.name} [${e.route.match}]`);
+    row('Matched', routeLabel(e.route));
     if (e.route.source) row('Source', `${where(e.route.source)} (${e.route.source.kind} ${e.route.source.namespace}/${e.route.source.name}, ${e.route.source.field})`);
   }
   out.push(...outcomeLines(e.outcome));
@@ -32,6 +32,15 @@ export function renderExplanationText(e: Explanation): string {
   if (e.hint) row('Hint', e.hint);
   if (e.fault) faultLines(e.fault).forEach((line, i) => row(i === 0 ? 'Fault' : '', line));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * `spec.http[0].match[1] vs/ns/name/http/<rule>/match/1 [prefix /v2]`: the rule by its field
+ * path, counted from zero as the diagnostics count rules, then the Envoy route name, which
+ * carries the rule's name. No position number of our own, which would be a third way to count.
+ */
+function routeLabel(r: { readonly name: string; readonly match: string; readonly source?: IrSource }): string {
+  return `${r.source ? `${r.source.field} ` : ''}${r.name} [${r.match}]`;
 }
 
 function where(s: IrSource): string {

@@ -23,8 +23,12 @@ export interface ExplainOptions {
 }
 
 export interface TriedRoute {
-  /** 1-based position in the virtual host. */
-  readonly index: number;
+  /**
+   * 1-based position among the virtual host's routes, in Envoy's order (as diff's
+   * positions). Not an Istio rule index: that is source.field (`spec.http[0].match[1]`),
+   * counted from zero as in the diagnostics.
+   */
+  readonly position: number;
   readonly name: string;
   readonly match: string;
   /** Every condition that failed, e.g. `header end-user is absent`. */
@@ -82,7 +86,8 @@ export interface Explanation {
   readonly view?: string;
   readonly listener?: { readonly name: string; readonly port: number; readonly routeTable: string };
   readonly virtualHost?: { readonly name: string; readonly domain: string; readonly rule: 'exact' | 'suffix' | 'prefix' | 'any' };
-  readonly route?: { readonly index: number; readonly name: string; readonly match: string; readonly source?: IrSource };
+  /** The matched route; its fields mean what TriedRoute's do. */
+  readonly route?: { readonly position: number; readonly name: string; readonly match: string; readonly source?: IrSource };
   readonly tried: readonly TriedRoute[];
   readonly outcome: Outcome;
   /** A suggestion when the request found nothing here but would elsewhere (another view). */

@@ -30,7 +30,7 @@ describe('meshlog explain', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('View:         sidecar~shop');
-    expect(r.stdout).toContain('Matched:      #1 vs/shop/reviews/http/0/match/0 [header end-user=jason]');
+    expect(r.stdout).toContain('Matched:      spec.http[0].match[0] vs/shop/reviews/http/0/match/0 [header end-user=jason]');
     expect(r.stdout).toMatch(/Source: {7}routing\/reviews-vs\.yaml:8:\d+ \(VirtualService shop\/reviews, spec\.http\[0\]\.match\[0\]\)/);
     expect(r.stdout).toMatch(/reviews:9080 v2\s+100%/);
   });
@@ -78,6 +78,16 @@ describe('meshlog explain', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Source:       vs.yaml:11:11 (VirtualService default/web, spec.http[0].match[1])');
     expect(r.stdout).toMatch(/vs\/default\/web\/http\/api\/match\/0 .*  vs\.yaml:10:11\n/);
+  });
+
+  it('names rules by field path, counted from zero as the diagnostics count them, with the rule name', async () => {
+    const r = await runCli(['explain', '-r', 'GET http://reviews:9080/x', FIXTURE, '--view', 'sidecar~shop']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\n  spec.http[1].match[0] vs/shop/reviews/http/beta-testers/match/0 [prefix /reviews, header x-group prefix beta]  reviews.yaml:');
+    expect(r.stdout).toContain('Matched:      spec.http[10] vs/shop/reviews/http/default/match/0 [any request]');
+    expect(r.stdout).not.toMatch(/#\d/);
+    const json = JSON.parse((await runCli(['explain', '-r', 'GET http://reviews:9080/x', FIXTURE, '--view', 'sidecar~shop', '-o', 'json'])).stdout) as Explanation;
+    expect(json.route).toMatchObject({ position: 11, source: { field: 'spec.http[10]' } });
   });
 
   it('shows the request and response header changes of the matched rule', async () => {

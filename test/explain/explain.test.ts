@@ -159,8 +159,8 @@ describe('explanation', () => {
     expect(e.view).toBe('sidecar');
     expect(e.listener).toEqual({ name: '0.0.0.0_9080', port: 9080, routeTable: '9080' });
     expect(e.virtualHost).toEqual({ name: 'reviews.default.svc.cluster.local:9080', domain: 'reviews:9080', rule: 'exact' });
-    expect(e.tried).toMatchObject([{ index: 1, name: jason.name, reasons: ['header end-user is absent (rule: end-user=jason)'] }]);
-    expect(e.route).toMatchObject({ index: 2, name: split.name, source: { file: 'vs/reviews.yaml', line: 14 } });
+    expect(e.tried).toMatchObject([{ position: 1, name: jason.name, reasons: ['header end-user is absent (rule: end-user=jason)'] }]);
+    expect(e.route).toMatchObject({ position: 2, name: split.name, source: { file: 'vs/reviews.yaml', line: 14 } });
     expect(e.outcome).toMatchObject({ kind: 'forward', destinations: [{ cluster: V1, subset: 'v1', percent: 90 }, { cluster: V2, subset: 'v2', percent: 10 }] });
     expect(e.fault).toEqual({ abort: { httpStatus: 503, percent: 10 } });
     const text = renderExplanationText(e);
