@@ -52,6 +52,19 @@ describe('meshlog (top level)', () => {
     expect(res.stdout).toBe('');
   });
 
+  it('mistyped flags, top-level ones and swapped letters included, get the closest name', async () => {
+    const top = await runCli(['--verison']);
+    expect(top.code).toBe(2);
+    expect(top.stderr).toContain('unknown flag --verison (did you mean --version?)');
+    expect(top.stderr).toContain("Run 'meshlog --help' for usage.");
+    const swapped = await runCli(['serve', '--xsd', '127.0.0.1:0']);
+    expect(swapped.code).toBe(2);
+    expect(swapped.stderr).toContain('unknown flag --xsd (did you mean --xds?)');
+    const far = await runCli(['--frobnicate']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toContain('unknown flag --frobnicate\n');
+  });
+
   it('unknown flags, bad -o values and extra arguments exit 2 with a hint', async () => {
     const flag = await runCli(['validate', '--outptu', 'json']);
     expect(flag.code).toBe(2);
