@@ -96,6 +96,17 @@ describe('meshlog (top level)', () => {
     expect(notRepo.stderr).toContain('is not a git repository');
   });
 
+  it('a malformed revision name is a bad command line (exit 2), checked before any lookup', async () => {
+    for (const rev of ['a..b', 'HEAD@{1}', 'main.lock', 'HEAD^{commit}']) {
+      const r = await runCli(['validate', '--repo', repo.dir, '--rev', rev]);
+      expect(r.code, rev).toBe(2);
+      expect(r.stderr).toContain(`"${rev}" is not a valid revision name`);
+    }
+    // Even where there is no repository to look in.
+    expect((await runCli(['compile', '--repo', tmp, '--rev', 'a..b'])).code).toBe(2);
+    expect((await runCli(['diff', 'a..b', 'HEAD', '--repo', repo.dir])).code).toBe(2);
+  });
+
   it('the real executable runs and reports exit codes to the shell', () => {
     const version = spawnCli(['--version']);
     expect(version.code).toBe(0);
