@@ -7,6 +7,7 @@ import type { CommitInfo } from '../ingest/commit-info.ts';
 import type { IngestError } from '../ingest/ingest-error.ts';
 import { readFolder } from '../ingest/read-folder.ts';
 import { readGit } from '../ingest/read-git.ts';
+import { revisionNameProblem } from '../ingest/resolve-rev.ts';
 import type { SourceBundle } from '../ingest/source-bundle.ts';
 import type { FlagSpec, ParsedArgs } from './args.ts';
 import { EXIT, type CliIo, type ExitCode } from './command.ts';
@@ -53,13 +54,16 @@ export async function readInput(spec: InputSpec, io: CliIo): Promise<InputOutcom
     const res = await readFolder(path.resolve(io.cwd, spec.path));
     return res.ok ? { ok: true, bundle: { ...res.bundle, origin: { kind: 'folder', path: spec.path } } } : failed(res.error);
   }
+  // A malformed name is the command line's fault whatever the repository holds: say so first.
+  const badName = revisionNameProblem(spec.rev);
+  if (badName) return failed({ kind: 'bad-revision-name', message: badName });
   const res = await readGit({ repo: path.resolve(io.cwd, spec.repo), rev: spec.rev });
   if (!res.ok) return failed(res.error);
   return { ok: true, bundle: { ...res.bundle, origin: { kind: 'git', repo: spec.repo, rev: spec.rev } }, commit: res.commit };
 }
 
 function failed(error: IngestError): InputOutcome {
-  return { ok: false, exit: EXIT.unavailable, error };
+  return { ok: false, exit: error.kind === 'bad-revision-name' ? EXIT.usage : EXIT.unavailable, error };
 }
 
 /** Prints an input failure the same way in every command. */

@@ -8,6 +8,9 @@ import { COMMANDS } from './commands/index.ts';
 import { renderTable } from './output.ts';
 import { closest } from './suggest.ts';
 
+/** The flags meshlog takes before a command, for "did you mean" (as commands' flags get). */
+const TOP_LEVEL_FLAGS = ['--help', '-h', '--version'] as const;
+
 /** Exit code for an internal error: a bug in meshlog, not a problem with the input. */
 export const EXIT_INTERNAL = 70;
 
@@ -23,7 +26,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   if (first === 'help') return rest[0] === undefined ? main([], io) : main([rest[0], '--help'], io);
   if (first.startsWith('-')) {
-    io.stderr(`Error: unknown flag ${first}\nRun 'meshlog --help' for usage.\n`);
+    const hint = closest(first.split('=')[0]!, TOP_LEVEL_FLAGS);
+    io.stderr(`Error: unknown flag ${first}${hint ? ` (did you mean ${hint}?)` : ''}\nRun 'meshlog --help' for usage.\n`);
     return EXIT.usage;
   }
 

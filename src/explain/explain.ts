@@ -1,9 +1,10 @@
 // explain: replays Envoy's routing decisions for one request against a compiled mesh —
 // view, listener (by port), route table, virtual host (domain rules), then the first
 // route whose match holds — and says which earlier routes were skipped and why.
-import type { MeshIR } from '../compile/ir/types.ts';
+import type { IrRoute, IrSource, MeshIR } from '../compile/ir/types.ts';
 import { describeMatch } from '../diff/describe.ts';
 import { findVirtualHost } from './domain-match.ts';
+import { routeHeaderChanges } from './header-changes.ts';
 import { routeOutcome } from './outcome.ts';
 import { pickView } from './pick-view.ts';
 import { routeMismatches } from './route-match.ts';
@@ -45,21 +46,23 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     const route = routes[i]!;
     const reasons = routeMismatches(route.match, request);
     const match = describeMatch(route.match);
-    const source = route.source ? { source: route.source } : {};
+    const source = route.source ? { source: citedSource(route) } : {};
     if (reasons.length > 0) {
-      tried.push({ index: i + 1, name: route.name, match, reasons, ...source });
+      tried.push({ position: i + 1, name: route.name, match, reasons, ...source });
       continue;
     }
     const fault = route.fault && (route.fault.abort || route.fault.delay) ? { fault: route.fault } : {};
+    const headers = routeHeaderChanges(route);
     return {
       request,
       view: view.name,
       listener: listenerInfo,
       virtualHost,
-      route: { index: i + 1, name: route.name, match, ...source },
+      route: { position: i + 1, name: route.name, match, ...source },
       tried,
       outcome: routeOutcome(route, request, ir),
       ...fault,
+      ...(headers ? { headers } : {}),
     };
   }
   return {
@@ -70,6 +73,15 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     tried,
     outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `none of the ${routes.length} routes of ${vh.virtualHost.name} matches` },
   };
+}
+
+/**
+ * The match entry a route stands for (`spec.http[1].match[1]`), not just its rule, since a
+ * rule with several entries is one route per entry; the rule when it has no match list.
+ */
+function citedSource(route: IrRoute): IrSource | undefined {
+  if (!route.source || !route.matchAt) return route.source;
+  return { ...route.source, ...route.matchAt };
 }
 
 /**

@@ -3,6 +3,7 @@
 // or the direct response.
 import type { IrRedirect, IrRoute, MeshIR } from '../compile/ir/types.ts';
 import { describeRetry, parseClusterName, percentages } from '../diff/describe.ts';
+import { headerChanges } from './header-changes.ts';
 import { re2ReplaceAll } from './string-match.ts';
 import type { ExplainRequest, Outcome } from './types.ts';
 
@@ -16,7 +17,8 @@ export function routeOutcome(route: IrRoute, req: ExplainRequest, ir?: MeshIR): 
         destinations: a.destinations.map((d, i) => {
           const c = parseClusterName(d.cluster);
           const endpoints = endpointCount(ir, d.cluster);
-          return { cluster: d.cluster, host: c.host, port: c.port ? Number(c.port) : null, subset: c.subset, weight: d.weight, percent: pcts[i] ?? 0, endpoints };
+          const headers = headerChanges(d.headers, true);
+          return { cluster: d.cluster, host: c.host, port: c.port ? Number(c.port) : null, subset: c.subset, weight: d.weight, percent: pcts[i] ?? 0, endpoints, ...(headers ? { headers } : {}) };
         }),
         timeoutMs: a.timeoutMs,
         ...(a.retry ? { retry: describeRetry(a.retry) } : {}),

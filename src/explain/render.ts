@@ -1,33 +1,46 @@
 // Human rendering of an Explanation: the decision chain top to bottom, then the routes that
 // were tried first and why each did not match, then what Envoy does.
 import type { IrSource } from '../compile/ir/types.ts';
-import { clusterLabel, describeFault, formatMs, formatPercent } from '../diff/describe.ts';
+import { clusterLabel, formatMs, formatPercent } from '../diff/describe.ts';
+import { faultLines } from './fault-lines.ts';
+import { describeHeaderChanges } from './header-changes.ts';
 import type { Explanation, Outcome } from './types.ts';
 
 export function renderExplanationText(e: Explanation): string {
   const r = e.request;
   const out: string[] = [];
-  const row = (label: string, value: string) => out.push(`${`${label}:`.padEnd(14)}${value}`);
+  // An empty label continues the row above.
+  const row = (label: string, value: string) => out.push(`${(label ? `${label}:` : '').padEnd(14)}${value}`);
   row('Request', `${r.method} ${r.scheme}://${r.host}:${r.port}${r.path} (Host: ${r.authority})`);
-  for (const h of r.headers) out.push(`${''.padEnd(14)}${h.name}: ${h.value}`);
+  for (const h of r.headers) row('', `${h.name}: ${h.value}`);
   if (e.view) row('View', e.view);
   if (e.listener) row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}`);
   if (e.virtualHost) row('Virtual host', `${e.virtualHost.name} (domain "${e.virtualHost.domain}", ${e.virtualHost.rule} match)`);
   if (e.tried.length > 0) {
     out.push('Not matched:');
     for (const t of e.tried) {
-      out.push(`  #${t.index} ${t.name} [${t.match}]${t.source ? `  ${where(t.source)}` : ''}`);
+      out.push(`  ${routeLabel(t)}${t.source ? `  ${where(t.source)}` : ''}`);
       for (const reason of t.reasons) out.push(`      ${reason}`);
     }
   }
   if (e.route) {
-    row('Matched', `#${e.route.index} ${e.route.name} [${e.route.match}]`);
+    row('Matched', routeLabel(e.route));
     if (e.route.source) row('Source', `${where(e.route.source)} (${e.route.source.kind} ${e.route.source.namespace}/${e.route.source.name}, ${e.route.source.field})`);
   }
   out.push(...outcomeLines(e.outcome));
+  if (e.headers) describeHeaderChanges(e.headers).forEach((line, i) => row(i === 0 ? 'Headers' : '', line));
   if (e.hint) row('Hint', e.hint);
-  if (e.fault) row('Fault', `${describeFault(e.fault)} of requests (replaces the result above for that share)`);
+  if (e.fault) faultLines(e.fault).forEach((line, i) => row(i === 0 ? 'Fault' : '', line));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * `spec.http[0].match[1] vs/ns/name/http/<rule>/match/1 [prefix /v2]`: the rule by its field
+ * path, counted from zero as the diagnostics count rules, then the Envoy route name, which
+ * carries the rule's name. No position number of our own, which would be a third way to count.
+ */
+function routeLabel(r: { readonly name: string; readonly match: string; readonly source?: IrSource }): string {
+  return `${r.source ? `${r.source.field} ` : ''}${r.name} [${r.match}]`;
 }
 
 function where(s: IrSource): string {
@@ -42,6 +55,7 @@ export function outcomeLines(o: Outcome): string[] {
       for (const d of o.destinations) {
         const none = d.endpoints === 0 ? '  (no endpoints: Envoy answers 503, no healthy upstream)' : '';
         lines.push(`  ${clusterLabel(d.cluster, true).padEnd(width)}  ${formatPercent(d.percent).padStart(6)}%  ${d.cluster}${none}`);
+        if (d.headers) for (const h of describeHeaderChanges(d.headers)) lines.push(`${''.padEnd(width + 13)}headers ${h}`);
       }
       const sub = (label: string, value: string) => lines.push(`  ${`${label}:`.padEnd(12)}${value}`);
       sub('Upstream', `${o.upstream.path} (Host: ${o.upstream.authority})`);

@@ -1,7 +1,7 @@
 // What explain reports: the request as understood, each routing decision Envoy makes in
 // order (view → listener → virtual host → route), the routes tried before the match and
 // why each failed, and the outcome. Plain data, so -o json/yaml is the object itself.
-import type { IrSource } from '../compile/ir/types.ts';
+import type { IrHeaderOpSet, IrSource } from '../compile/ir/types.ts';
 
 export interface ExplainRequest {
   readonly method: string;
@@ -23,8 +23,12 @@ export interface ExplainOptions {
 }
 
 export interface TriedRoute {
-  /** 1-based position in the virtual host. */
-  readonly index: number;
+  /**
+   * 1-based position among the virtual host's routes, in Envoy's order (as diff's
+   * positions). Not an Istio rule index: that is source.field (`spec.http[0].match[1]`),
+   * counted from zero as in the diagnostics.
+   */
+  readonly position: number;
   readonly name: string;
   readonly match: string;
   /** Every condition that failed, e.g. `header end-user is absent`. */
@@ -42,6 +46,16 @@ export interface ExplainedDestination {
   readonly percent: number;
   /** Endpoints known at compile time (EDS clusters); null when Envoy resolves them (DNS) or the cluster is unknown. 0 means Envoy answers 503 (no healthy upstream). */
   readonly endpoints: number | null;
+  /** Header changes for this destination only (Istio `route[].headers` of a weighted split). */
+  readonly headers?: HeaderChanges;
+}
+
+/** Header operations by side; a side is present only when it changes something. */
+export interface HeaderChanges {
+  /** Applied to the request sent upstream (forwards only). */
+  readonly request?: IrHeaderOpSet;
+  /** Applied to the response the client receives. */
+  readonly response?: IrHeaderOpSet;
 }
 
 export type Outcome =
@@ -72,11 +86,14 @@ export interface Explanation {
   readonly view?: string;
   readonly listener?: { readonly name: string; readonly port: number; readonly routeTable: string };
   readonly virtualHost?: { readonly name: string; readonly domain: string; readonly rule: 'exact' | 'suffix' | 'prefix' | 'any' };
-  readonly route?: { readonly index: number; readonly name: string; readonly match: string; readonly source?: IrSource };
+  /** The matched route; its fields mean what TriedRoute's do. */
+  readonly route?: { readonly position: number; readonly name: string; readonly match: string; readonly source?: IrSource };
   readonly tried: readonly TriedRoute[];
   readonly outcome: Outcome;
   /** A suggestion when the request found nothing here but would elsewhere (another view). */
   readonly hint?: string;
   /** A fault on the matched route that may replace the outcome for a share of requests. */
   readonly fault?: ExplainedFault;
+  /** The matched route's header changes (all destinations); absent when it has none. */
+  readonly headers?: HeaderChanges;
 }

@@ -1,12 +1,14 @@
 // Why a source could not be read at all (as opposed to problems inside it, which are
-// diagnostics in the bundle). Expected outcomes, returned as data; the CLI maps every
-// kind to exit code 3 ("unavailable").
+// diagnostics in the bundle). Expected outcomes, returned as data; the CLI maps a
+// malformed revision name to exit code 2 (bad command line), every other kind to exit
+// code 3 ("unavailable").
 import type { SourceBundle } from './source-bundle.ts';
 
 export type IngestErrorKind =
   | 'not-found' // the folder or repository path does not exist
   | 'not-a-directory' // a folder input that is a file
   | 'not-a-repository' // no git directory at the path
+  | 'bad-revision-name' // the rev is not a name git accepts (`a..b`, `HEAD@{1}`); nothing looked up
   | 'unknown-revision' // the rev names no ref or object
   | 'not-a-commit' // the rev names a tree or blob
   | 'no-merge-base' // `A...B` for two revisions without common history

@@ -11,11 +11,23 @@ export type ResolveResult =
 
 const SUFFIX = /([~^])(\d*)$/;
 
-export async function resolveRevision(fs: FsClient, gitdir: string, rev: string, cache: object): Promise<ResolveResult> {
-  if (rev === '' || rev.startsWith('-') || /[\0\s]/.test(rev)) {
-    return ingestError('unknown-revision', `"${rev}" is not a valid revision name`);
-  }
-  // Peel the suffixes off right to left, then apply them left to right.
+/**
+ * Why `rev` cannot name a revision, judged from its text alone (nothing is looked up), or
+ * undefined when it may. Callers check this first so that a malformed name is a mistake on
+ * the command line, not a revision the repository lacks.
+ */
+export function revisionNameProblem(rev: string): string | undefined {
+  const invalid = `"${rev}" is not a valid revision name`;
+  if (rev === '' || rev.startsWith('-') || /[\0\s]/.test(rev)) return invalid;
+  // Ref names become file paths under the git directory: refuse anything git itself would
+  // (check-ref-format), so a revision can never name a file outside refs/.
+  const base = splitSuffixes(rev).base;
+  if (/\.\.|^\/|\/$|\/\/|\\|[:?*[\]~^\0-\x20\x7f]|@\{|\.lock$|^\.|\/\./.test(base) || base === '@') return invalid;
+  return undefined;
+}
+
+/** `main~2^1` → base `main` and the steps `~2`, `^1`: peeled right to left, applied left to right. */
+function splitSuffixes(rev: string): { base: string; steps: { op: string; n: number }[] } {
   const steps: { op: string; n: number }[] = [];
   let base = rev;
   for (let m = SUFFIX.exec(base); m && base.length > m[0].length; m = SUFFIX.exec(base)) {
@@ -24,12 +36,13 @@ export async function resolveRevision(fs: FsClient, gitdir: string, rev: string,
     steps.unshift({ op, n });
     base = base.slice(0, -m[0].length);
   }
+  return { base, steps };
+}
 
-  // Ref names become file paths under the git directory: refuse anything git itself would
-  // (check-ref-format), so a revision can never name a file outside refs/.
-  if (/\.\.|^\/|\/$|\/\/|\\|[:?*[\]~^\0-\x20\x7f]|@\{|\.lock$|^\.|\/\./.test(base) || base === '@') {
-    return ingestError('unknown-revision', `"${rev}" is not a valid revision name`);
-  }
+export async function resolveRevision(fs: FsClient, gitdir: string, rev: string, cache: object): Promise<ResolveResult> {
+  const problem = revisionNameProblem(rev);
+  if (problem) return ingestError('bad-revision-name', problem);
+  const { base, steps } = splitSuffixes(rev);
   const start = await resolveBase(fs, gitdir, base, cache);
   if (!start.ok) return { ok: false, error: { ...start.error, message: start.error.message.replace(`"${base}"`, `"${rev}"`) } };
   let current = await readCommitOf(fs, gitdir, start.oid, rev, cache);

@@ -52,6 +52,19 @@ describe('meshlog (top level)', () => {
     expect(res.stdout).toBe('');
   });
 
+  it('mistyped flags, top-level ones and swapped letters included, get the closest name', async () => {
+    const top = await runCli(['--verison']);
+    expect(top.code).toBe(2);
+    expect(top.stderr).toContain('unknown flag --verison (did you mean --version?)');
+    expect(top.stderr).toContain("Run 'meshlog --help' for usage.");
+    const swapped = await runCli(['serve', '--xsd', '127.0.0.1:0']);
+    expect(swapped.code).toBe(2);
+    expect(swapped.stderr).toContain('unknown flag --xsd (did you mean --xds?)');
+    const far = await runCli(['--frobnicate']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toContain('unknown flag --frobnicate\n');
+  });
+
   it('unknown flags, bad -o values and extra arguments exit 2 with a hint', async () => {
     const flag = await runCli(['validate', '--outptu', 'json']);
     expect(flag.code).toBe(2);
@@ -81,6 +94,17 @@ describe('meshlog (top level)', () => {
     const notRepo = await runCli(['compile', '--repo', tmp]);
     expect(notRepo.code).toBe(3);
     expect(notRepo.stderr).toContain('is not a git repository');
+  });
+
+  it('a malformed revision name is a bad command line (exit 2), checked before any lookup', async () => {
+    for (const rev of ['a..b', 'HEAD@{1}', 'main.lock', 'HEAD^{commit}']) {
+      const r = await runCli(['validate', '--repo', repo.dir, '--rev', rev]);
+      expect(r.code, rev).toBe(2);
+      expect(r.stderr).toContain(`"${rev}" is not a valid revision name`);
+    }
+    // Even where there is no repository to look in.
+    expect((await runCli(['compile', '--repo', tmp, '--rev', 'a..b'])).code).toBe(2);
+    expect((await runCli(['diff', 'a..b', 'HEAD', '--repo', repo.dir])).code).toBe(2);
   });
 
   it('the real executable runs and reports exit codes to the shell', () => {

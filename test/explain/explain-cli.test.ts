@@ -7,6 +7,7 @@ import { meshFiles } from '../diff/mesh-texts.ts';
 import { createRepo, type TestRepo } from '../support/git-repo.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/explain');
+const RULES = path.join(import.meta.dirname, '../fixtures/explain-rules');
 
 describe('meshlog explain', () => {
   let repo: TestRepo;
@@ -29,8 +30,8 @@ describe('meshlog explain', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('View:         sidecar~shop');
-    expect(r.stdout).toContain('Matched:      #1 vs/shop/reviews/http/0/match/0 [header end-user=jason]');
-    expect(r.stdout).toMatch(/Source: {7}routing\/reviews-vs\.yaml:7:\d+ \(VirtualService shop\/reviews, spec\.http\[0\]\)/);
+    expect(r.stdout).toContain('Matched:      spec.http[0].match[0] vs/shop/reviews/http/0/match/0 [header end-user=jason]');
+    expect(r.stdout).toMatch(/Source: {7}routing\/reviews-vs\.yaml:8:\d+ \(VirtualService shop\/reviews, spec\.http\[0\]\.match\[0\]\)/);
     expect(r.stdout).toMatch(/reviews:9080 v2\s+100%/);
   });
 
@@ -70,6 +71,30 @@ describe('meshlog explain', () => {
     expect(r.stdout).toContain('View:         gateway~shop~shop-gateway');
     expect(r.stdout).toContain('Virtual host: *.beta.example.com:8080 (domain "*.beta.example.com:8080", suffix match)');
     expect(r.stdout).toContain('Source:       gateway.yaml:');
+  });
+
+  it('cites the line of the match entry that matched, not only its rule', async () => {
+    const r = await runCli(['explain', '-r', 'GET http://web/v2/x', RULES]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Source:       vs.yaml:11:11 (VirtualService default/web, spec.http[0].match[1])');
+    expect(r.stdout).toMatch(/vs\/default\/web\/http\/api\/match\/0 .*  vs\.yaml:10:11\n/);
+  });
+
+  it('names rules by field path, counted from zero as the diagnostics count them, with the rule name', async () => {
+    const r = await runCli(['explain', '-r', 'GET http://reviews:9080/x', FIXTURE, '--view', 'sidecar~shop']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\n  spec.http[1].match[0] vs/shop/reviews/http/beta-testers/match/0 [prefix /reviews, header x-group prefix beta]  reviews.yaml:');
+    expect(r.stdout).toContain('Matched:      spec.http[10] vs/shop/reviews/http/default/match/0 [any request]');
+    expect(r.stdout).not.toMatch(/#\d/);
+    const json = JSON.parse((await runCli(['explain', '-r', 'GET http://reviews:9080/x', FIXTURE, '--view', 'sidecar~shop', '-o', 'json'])).stdout) as Explanation;
+    expect(json.route).toMatchObject({ position: 11, source: { field: 'spec.http[10]' } });
+  });
+
+  it('shows the request and response header changes of the matched rule', async () => {
+    const r = await runCli(['explain', '-r', 'GET http://web/v2/x', RULES]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Headers:      request: set x-note: hello; remove x-debug\n              response: add x-served-by: meshlog\n');
+    expect(r.stdout).toContain('Fault:        delay 2s for 10% of requests (only adds latency: the result above still applies)');
   });
 
   it('exits 2 for a bad request, an unknown view or conflicting flags', async () => {

@@ -159,15 +159,23 @@ describe('explanation', () => {
     expect(e.view).toBe('sidecar');
     expect(e.listener).toEqual({ name: '0.0.0.0_9080', port: 9080, routeTable: '9080' });
     expect(e.virtualHost).toEqual({ name: 'reviews.default.svc.cluster.local:9080', domain: 'reviews:9080', rule: 'exact' });
-    expect(e.tried).toMatchObject([{ index: 1, name: jason.name, reasons: ['header end-user is absent (rule: end-user=jason)'] }]);
-    expect(e.route).toMatchObject({ index: 2, name: split.name, source: { file: 'vs/reviews.yaml', line: 14 } });
+    expect(e.tried).toMatchObject([{ position: 1, name: jason.name, reasons: ['header end-user is absent (rule: end-user=jason)'] }]);
+    expect(e.route).toMatchObject({ position: 2, name: split.name, source: { file: 'vs/reviews.yaml', line: 14 } });
     expect(e.outcome).toMatchObject({ kind: 'forward', destinations: [{ cluster: V1, subset: 'v1', percent: 90 }, { cluster: V2, subset: 'v2', percent: 10 }] });
     expect(e.fault).toEqual({ abort: { httpStatus: 503, percent: 10 } });
     const text = renderExplanationText(e);
     expect(text).toContain('Source:       vs/reviews.yaml:14:7 (VirtualService default/reviews, spec.http[1])');
     expect(text).toContain('header end-user is absent (rule: end-user=jason)');
     expect(text).toMatch(/reviews:9080 v1\s+90%/);
-    expect(text).toContain('Fault:        abort HTTP 503 for 10% of requests');
+    expect(text).toContain('Fault:        abort with HTTP 503 for 10% of requests (replaces the result above for that share)');
+  });
+
+  it('says a delay only adds latency, and an abort replaces the result', () => {
+    const both = route('r', { action: forward([V1, 100]), fault: { delay: { fixedDelayMs: 5000, percent: 50 }, abort: { grpcStatus: 14, percent: 1 } } });
+    const text = renderExplanationText(run([both], 'GET http://reviews:9080/'));
+    expect(text).toContain('Fault:        delay 5s for 50% of requests (only adds latency: the result above still applies)\n');
+    expect(text).toContain('\n              abort with gRPC status 14 for 1% of requests (replaces the result above for that share)\n');
+    expect(text).not.toMatch(/delay.*replaces/);
   });
 
   it('answers 404 NR when no route or no host matches', () => {
@@ -231,6 +239,24 @@ describe('explanation', () => {
     const text = renderExplanationText(e);
     expect(text).toMatch(/^ {2}api\.example\.com:80 +50%/m);
     expect(text).toMatch(/^ {2}reviews:9080 v1 +50%/m);
+  });
+
+  it('shows the header changes of the route and of a weighted destination', () => {
+    const ops = (set: [string, string][], remove: string[] = []) => ({ set: set.map(([name, value]) => ({ name, value })), add: [], remove });
+    const none = ops([]);
+    const action = forward([V1, 90], [V2, 10]);
+    if (action.kind !== 'forward') throw new Error('forward expected');
+    const withDest = { ...action, destinations: [action.destinations[0]!, { ...action.destinations[1]!, headers: { request: ops([['x-canary', 'yes']]), response: none } }] };
+    const r = route('r', { action: withDest, headers: { request: ops([['x-note', 'hi']], ['x-debug']), response: ops([['x-served-by', 'mesh']]) } });
+    const e = run([r], 'GET http://reviews:9080/');
+    expect(e.headers).toEqual({ request: ops([['x-note', 'hi']], ['x-debug']), response: ops([['x-served-by', 'mesh']]) });
+    const text = renderExplanationText(e);
+    expect(text).toContain('Headers:      request: set x-note: hi; remove x-debug\n              response: set x-served-by: mesh\n');
+    expect(text).toMatch(/reviews:9080 v2 +10%  outbound\S+\n +headers request: set x-canary: yes\n/);
+    // No upstream request: only the response side is shown.
+    const direct = route('d', { action: { kind: 'direct_response', status: 200 }, headers: { request: ops([['x-note', 'hi']]), response: ops([['x-a', '1']]) } });
+    expect(run([direct], 'GET http://reviews:9080/').headers).toEqual({ response: ops([['x-a', '1']]) });
+    expect(run([route('plain')], 'GET http://reviews:9080/').headers).toBeUndefined();
   });
 
   it('reports a direct response', () => {

@@ -118,6 +118,7 @@ describe('readGit', () => {
     for (const rev of ['../../../etc/hostname', '/etc/passwd', 'refs/../HEAD', 'a b', 'HEAD@{1}']) {
       const res = await readGit({ repo: repo.dir, rev });
       expect(res.ok ? 'resolved' : res.error.message, rev).toBe(`"${rev}" is not a valid revision name`);
+      expect(res.ok ? 'resolved' : res.error.kind, rev).toBe('bad-revision-name');
     }
     const tooFar = await readGit({ repo: repo.dir, rev: 'HEAD~5' });
     expect(tooFar).toMatchObject({ ok: false, error: { kind: 'unknown-revision' } });

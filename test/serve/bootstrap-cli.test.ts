@@ -41,6 +41,12 @@ describe('meshlog bootstrap', () => {
     expect(JSON.parse((await run(['--client', 'grpc'])).out).xds_servers[0].server_uri).toBe('127.0.0.1:18000');
   });
 
+  it('--help gives the default node id of each client kind, as the bootstraps use them', async () => {
+    expect(bootstrap.help).toMatch(/--node-id ID .*\(default envoy;\s+grpc-client with --client grpc\)/s);
+    expect(JSON.parse((await run(['--client', 'grpc'])).out).node.id).toBe('grpc-client');
+    expect((await run([])).out).toMatch(/^ {2}id: envoy$/m);
+  });
+
   it('--client grpc refuses what only an Envoy bootstrap has', async () => {
     for (const args of [['--delta'], ['--admin-port', '9902'], ['--labels', 'a=b'], ['-o', 'yaml']]) {
       const r = await run(['--client', 'grpc', ...args]);

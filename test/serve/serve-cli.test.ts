@@ -22,6 +22,10 @@ describe('meshlog serve (failures)', () => {
     const missing = await run(['--config', 'no/such/folder']);
     expect(missing.code).toBe(3);
     expect(missing.err).toContain('does not exist');
+    const file = await run(['--config', 'package.json']);
+    expect(file.code).toBe(3);
+    expect(file.err).toContain('package.json is not a folder: meshlog serves a whole config folder');
+    expect(file.err).not.toContain('does not exist');
 
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));

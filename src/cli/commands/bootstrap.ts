@@ -23,6 +23,9 @@ const FLAGS = {
 /** Flags that only mean something in an Envoy bootstrap. */
 const ENVOY_ONLY = ['labels', 'delta', 'admin-port'] as const;
 
+/** node.id of a gRPC client bootstrap when --node-id is not given (Envoy's is BOOTSTRAP_DEFAULTS.nodeId). */
+const GRPC_NODE_ID = 'grpc-client';
+
 export const command: CliCommand = {
   name: 'bootstrap',
   summary: 'Print an Envoy (or gRPC xDS client) bootstrap that takes its config from meshlog over ADS',
@@ -40,7 +43,8 @@ Usage:
 
 Flags:
   --server HOST:PORT   xDS server address (default ${BOOTSTRAP_DEFAULTS.server})
-  --node-id ID         node.id; names the proxy in 'meshlog status' (default ${BOOTSTRAP_DEFAULTS.nodeId})
+  --node-id ID         node.id; names the proxy in 'meshlog status' (default ${BOOTSTRAP_DEFAULTS.nodeId};
+                       ${GRPC_NODE_ID} with --client grpc)
   --client KIND        envoy (default) or grpc (gRPC's xDS client; JSON only)
   --namespace NS       node metadata NAMESPACE: selects the sidecar (or gRPC) view of that namespace
   --labels k=v,...     node metadata LABELS: selects a gateway view whose selector matches
@@ -106,7 +110,7 @@ function grpcClientBootstrap(args: ParsedArgs, io: CliIo): ExitCode {
   const namespace = args.string('namespace');
   const bootstrap = grpcBootstrap({
     server,
-    nodeId: args.string('node-id') ?? 'grpc-client',
+    nodeId: args.string('node-id') ?? GRPC_NODE_ID,
     cluster: args.string('cluster') ?? BOOTSTRAP_DEFAULTS.cluster,
     ...(namespace !== undefined ? { namespace } : {}),
   });

@@ -105,8 +105,8 @@ ${envoyHelp(23, 2)}
 Prints the bound addresses on stdout; logs (JSON lines) go to stderr. Stops gracefully on
 SIGINT/SIGTERM. Point Envoy at it with 'meshlog bootstrap'; watch it with 'meshlog status'.
 
-Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing, a port in use or
-            --envoy not a binary.`,
+Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a folder,
+            a port in use or --envoy not a binary.`,
   async run(argv, io) {
     const parsed = parseFlags(argv, FLAGS, 0);
     if (!parsed.ok) return usageError(io, 'serve', parsed.message);
@@ -123,8 +123,10 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing, a port in u
       return EXIT.unavailable;
     }
     const dir = configDir.startsWith('/') ? configDir : `${io.cwd}/${configDir}`;
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      io.stderr(`Error: config folder ${configDir} does not exist\n`);
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) {
+      // A file is there but is not a folder: say that, as validate does, not "does not exist".
+      io.stderr(stat ? `Error: ${configDir} is not a folder: meshlog serves a whole config folder\n` : `Error: config folder ${configDir} does not exist\n`);
       return EXIT.unavailable;
     }
 
