@@ -1,7 +1,7 @@
 // explain: replays Envoy's routing decisions for one request against a compiled mesh —
 // view, listener (by port), route table, virtual host (domain rules), then the first
 // route whose match holds — and says which earlier routes were skipped and why.
-import type { IrRoute, IrSource, MeshIR } from '../compile/ir/types.ts';
+import type { MeshIR } from '../compile/ir/types.ts';
 import { describeMatch } from '../diff/describe.ts';
 import { findVirtualHost } from './domain-match.ts';
 import { routeHeaderChanges } from './header-changes.ts';
@@ -46,7 +46,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     const route = routes[i]!;
     const reasons = routeMismatches(route.match, request);
     const match = describeMatch(route.match);
-    const source = route.source ? { source: citedSource(route) } : {};
+    const source = route.source ? { source: opts.entrySource?.(route) ?? route.source } : {};
     if (reasons.length > 0) {
       tried.push({ position: i + 1, name: route.name, match, reasons, ...source });
       continue;
@@ -73,15 +73,6 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     tried,
     outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `none of the ${routes.length} routes of ${vh.virtualHost.name} matches` },
   };
-}
-
-/**
- * The match entry a route stands for (`spec.http[1].match[1]`), not just its rule, since a
- * rule with several entries is one route per entry; the rule when it has no match list.
- */
-function citedSource(route: IrRoute): IrSource | undefined {
-  if (!route.source || !route.matchAt) return route.source;
-  return { ...route.source, ...route.matchAt };
 }
 
 /**

@@ -1,7 +1,7 @@
 // What explain reports: the request as understood, each routing decision Envoy makes in
 // order (view → listener → virtual host → route), the routes tried before the match and
 // why each failed, and the outcome. Plain data, so -o json/yaml is the object itself.
-import type { IrHeaderOpSet, IrSource } from '../compile/ir/types.ts';
+import type { IrHeaderOpSet, IrRoute, IrSource } from '../compile/ir/types.ts';
 
 export interface ExplainRequest {
   readonly method: string;
@@ -20,6 +20,13 @@ export interface ExplainRequest {
 export interface ExplainOptions {
   /** View name (`sidecar`, `sidecar~ns`, `gateway~ns~name`) or a gateway as `ns/name`. */
   readonly view?: string;
+  /**
+   * Where a route's match entry (`spec.http[i].match[j]`) is written, when it can be found
+   * (see entry-source.ts); without it, routes cite their rule. The IR records the rule only:
+   * locating every entry at compile time would cost every compile for the one route explain
+   * cites.
+   */
+  readonly entrySource?: (route: IrRoute) => IrSource | undefined;
 }
 
 export interface TriedRoute {

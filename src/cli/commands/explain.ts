@@ -2,6 +2,7 @@
 // say which rule (file:line) matched, what happens to the request, and why earlier rules
 // did not match. Reads a folder or a git revision like every other command.
 import { compile } from '../../compile/index.ts';
+import { entrySourceIn } from '../../explain/entry-source.ts';
 import { explain, parseRequest, renderExplanationText } from '../../explain/index.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
@@ -82,7 +83,8 @@ Examples:
       return EXIT.invalid;
     }
     const chosen = view ?? gateway;
-    const explanation = explain(result.ir, request.request, chosen === undefined ? {} : { view: chosen });
+    const entrySource = entrySourceIn(input.bundle.files);
+    const explanation = explain(result.ir, request.request, chosen === undefined ? { entrySource } : { view: chosen, entrySource });
     if (explanation.outcome.kind === 'unknown_view') {
       return usageError(io, 'explain', `${explanation.outcome.detail} (views: ${explanation.outcome.available.join(', ') || 'none'})`);
     }

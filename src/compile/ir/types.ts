@@ -168,16 +168,7 @@ export interface IrRoute {
   readonly headers: IrHeaderOps;
   readonly fault?: IrFault;
   readonly cors?: IrCors;
-  /** The rule (`spec.http[i]`), shared by the routes of its match entries. */
   readonly source?: IrSource;
-  /** The match entry (`spec.http[i].match[j]`) in source's file; absent for a rule without match list. */
-  readonly matchAt?: IrMatchLocation;
-}
-
-export interface IrMatchLocation {
-  readonly line: number;
-  readonly column: number;
-  readonly field: string;
 }
 
 export interface IrMatch {

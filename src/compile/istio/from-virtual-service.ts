@@ -3,13 +3,13 @@
 // entry becomes one route (`vs/<ns>/<name>/http/<rule name, else i>/match/<j>`), a rule
 // without match one catch-all route. Entries that do not apply here (another port, another
 // gateway, another source namespace) are left out, and a rule left with no entry is skipped.
-import type { IrMatch, IrMatchLocation, IrRoute } from '../ir/types.ts';
+import type { IrMatch, IrRoute } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { HttpMatchRequest, HttpRoute, VirtualServiceSpec } from '../schema/index.ts';
 import { toIrMatch } from './match.ts';
 import type { ClusterCatalog, ClusterCollector } from './cluster-catalog.ts';
 import { exact } from './exact.ts';
-import { fieldPath, ruleSegments, vsRouteName } from './names.ts';
+import { ruleSegments, vsRouteName } from './names.ts';
 import type { Registry } from './registry.ts';
 import { toAction } from './route-action.ts';
 import { toCors, toFault, toHeaderOps } from './route-parts.ts';
@@ -162,9 +162,7 @@ function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteConte
       const m = entries[j];
       if (!matchApplies(vs, m, scope, port)) continue;
       shared ??= ruleParts(vs, rule, i, port, ctx, ids);
-      // Where the entry itself is written, so explain can cite the entry that matched.
-      const at = m ? matchLocation(vs, i, j) : undefined;
-      routes.push(routeOf(vsRouteName(namespace, name, segments[i] ?? String(i), j), toIrMatch(m), shared, at));
+      routes.push(routeOf(vsRouteName(namespace, name, segments[i] ?? String(i), j), toIrMatch(m), shared));
     }
   }
   return routes;
@@ -187,21 +185,14 @@ function ruleParts(vs: LoadedVs, rule: HttpRoute, i: number, port: number, ctx: 
   return parts;
 }
 
-function matchLocation(vs: LoadedVs, rule: number, entry: number): IrMatchLocation {
-  const path = ['spec', 'http', rule, 'match', entry];
-  const { line, column } = vs.locate(path);
-  return { line, column, field: fieldPath(path) };
-}
-
 /** One route object per match entry, its fields in the IR's order; no copies of `parts`. */
-function routeOf(name: string, match: IrMatch, parts: RuleParts, matchAt: IrMatchLocation | undefined): IrRoute {
+function routeOf(name: string, match: IrMatch, parts: RuleParts): IrRoute {
   const { action, headers, fault, cors, source } = parts;
   // The common case (no fault, no CORS) as one literal: its object has room for every field.
-  if (!fault && !cors && source && matchAt) return { name, match, action, headers, source, matchAt };
+  if (!fault && !cors && source) return { name, match, action, headers, source };
   const route: Mutable<IrRoute> = { name, match, action, headers };
   if (fault) route.fault = fault;
   if (cors) route.cors = cors;
   if (source) route.source = source;
-  if (matchAt) route.matchAt = matchAt;
   return route;
 }

@@ -1,6 +1,6 @@
 // Same content ⇒ same IR, whatever order files arrive in and documents are written in.
 // File order must not change anything at all. Document order moves line numbers, so there
-// the IR is compared with `source` and `matchAt` links (file:line pointers) left out.
+// the IR is compared with `source` links (file:line pointers) left out.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ function redistribute(files: readonly SourceFile[], n: number, rand: () => numbe
 }
 
 function withoutSources(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'source' || k === 'matchAt' ? undefined : v)));
+  return JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'source' ? undefined : v)));
 }
 
 const repos: { name: string; files: SourceFile[] }[] = [

@@ -1,0 +1,35 @@
+// Where a route's match entry is written. A rule with several match entries becomes one route
+// per entry, and the IR cites the rule (`spec.http[1]`); explain cites the entry that matched
+// (`spec.http[1].match[1]`, its own line). Found after the fact, from the one file the rule
+// is in, so compiling never pays for locating entries nobody asks about.
+import type { IrRoute, IrSource } from '../compile/ir/types.ts';
+import { loadResources } from '../compile/parse/load-resources.ts';
+import type { LoadedResources } from '../compile/parse/load-resources.ts';
+import type { SourceFile } from '../ingest/source-bundle.ts';
+
+/** A locator over `files` (the compiled bundle's): each file is read again at most once. */
+export function entrySourceIn(files: readonly SourceFile[]): (route: IrRoute) => IrSource | undefined {
+  const loaded = new Map<string, LoadedResources | undefined>();
+  const resourcesOf = (file: string): LoadedResources | undefined => {
+    if (!loaded.has(file)) {
+      const f = files.find((x) => x.path === file);
+      loaded.set(file, f ? loadResources([f]).resources : undefined);
+    }
+    return loaded.get(file);
+  };
+  return (route) => {
+    const source = route.source;
+    const rule = source && /^spec\.http\[(\d+)\]$/.exec(source.field);
+    const entry = /\/match\/(\d+)$/.exec(route.name); // vs/<ns>/<name>/http/<rule>/match/<j>
+    if (!source || source.kind !== 'VirtualService' || !rule || !entry) return undefined;
+    const i = Number(rule[1]);
+    const j = Number(entry[1]);
+    // By name within its file: loaded alone, a document without a namespace may not get the
+    // one MeshConfig gives it, and one file cannot hold two VirtualServices of one name.
+    const vs = resourcesOf(source.file)?.virtualServices.find((v) => v.metadata.name === source.name);
+    if (!vs?.spec.http?.[i]?.match?.[j]) return undefined; // a rule without match list: cite the rule
+    const path = ['spec', 'http', i, 'match', j];
+    const { line, column } = vs.locate(path);
+    return { ...source, line, column, field: `spec.http[${i}].match[${j}]` };
+  };
+}
