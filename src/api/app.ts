@@ -2,6 +2,7 @@
 // Built as a plain fastify instance so tests use app.inject() and other parts of meshlog
 // can register more routes on it before it listens.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { listenError } from '../core/listen-error.ts';
 import type { XdsMetrics } from '../serve/metrics.ts';
 import type { ProxyStatusRegistry } from '../serve/proxy-status.ts';
 import type { SnapshotSource } from '../serve/snapshot-source.ts';
@@ -53,7 +54,11 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
 
 /** Listens on host:port (port 0: any free port) and returns the bound port. */
 export async function listenApi(app: FastifyInstance, host: string, port: number): Promise<number> {
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    throw listenError('HTTP', `${host}:${port}`, err as Error);
+  }
   const addr = app.server.address();
   return typeof addr === 'object' && addr ? addr.port : port;
 }

@@ -102,6 +102,11 @@ export class FolderSnapshotSource implements SnapshotSource {
     await this.#running;
   }
 
+  /** What proxies get meanwhile, for the log: there is no previous snapshot before the first valid one. */
+  #keeping(): string {
+    return this.#active ? 'keeping the previous snapshot' : 'nothing is served yet';
+  }
+
   #schedule(): void {
     if (this.#closed) return;
     clearTimeout(this.#timer);
@@ -120,7 +125,7 @@ export class FolderSnapshotSource implements SnapshotSource {
       if (result !== OVERLAPPED) return result;
       if (this.#closed) return { ok: false, reason: 'closed while reading' };
       if (attempt >= MAX_OVERLAPPED_READS) {
-        this.#opts.logger.error('config folder kept changing while it was read; keeping the previous snapshot', { attempts: attempt });
+        this.#opts.logger.error(`config folder kept changing while it was read; ${this.#keeping()}`, { attempts: attempt });
         return { ok: false, reason: 'the folder kept changing while it was read' };
       }
       await new Promise((resolve) => setTimeout(resolve, this.#opts.debounceMs ?? 200));
@@ -142,7 +147,7 @@ export class FolderSnapshotSource implements SnapshotSource {
     this.#watcher?.sync();
     const read = await readFolder(this.#opts.folder);
     if (!read.ok) {
-      log.error('config folder unreadable; keeping the previous snapshot', { error: read.error.message });
+      log.error(`config folder unreadable; ${this.#keeping()}`, { error: read.error.message });
       return { ok: false, reason: read.error.message };
     }
     let result: ReturnType<typeof compile>;
@@ -150,13 +155,13 @@ export class FolderSnapshotSource implements SnapshotSource {
       result = compile(read.bundle);
     } catch (err) {
       // The compiler throwing is a bug, but a serving replica must survive it.
-      log.error('compiler failed; keeping the previous snapshot', { error: String((err as Error).stack ?? err) });
+      log.error(`compiler failed; ${this.#keeping()}`, { error: String((err as Error).stack ?? err) });
       return { ok: false, reason: `compiler failed: ${(err as Error).message}` };
     }
     if (await overlapped()) return OVERLAPPED;
     if (!result.valid || !result.snapshot) {
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
-      log.error('config is invalid; not served, keeping the previous snapshot', {
+      log.error(`config is invalid and not served; ${this.#keeping()}`, {
         errors: errors.length,
         diagnostics: errors.slice(0, 50).map(formatDiagnostic),
       });
@@ -171,14 +176,14 @@ export class FolderSnapshotSource implements SnapshotSource {
         found = await this.#opts.verify(result.snapshot);
       } catch (err) {
         // Unproven is not served: the check exists so that nothing unchecked reaches a proxy.
-        log.error('pre-serve check failed; keeping the previous snapshot', { error: String((err as Error).stack ?? err) });
+        log.error(`pre-serve check failed; ${this.#keeping()}`, { error: String((err as Error).stack ?? err) });
         return { ok: false, reason: `pre-serve check failed: ${(err as Error).message}` };
       }
       if (this.#closed) return { ok: false, reason: 'closed while checking' };
       if (await overlapped()) return OVERLAPPED;
       if (hasErrors(found)) {
         const errors = found.filter((d) => d.severity === 'error');
-        log.error('config rejected by the pre-serve check; not served, keeping the previous snapshot', {
+        log.error(`config rejected by the pre-serve check and not served; ${this.#keeping()}`, {
           errors: errors.length,
           diagnostics: errors.slice(0, 50).map(formatDiagnostic),
         });

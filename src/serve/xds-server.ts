@@ -10,6 +10,7 @@
 // framed-messages.ts), never objects to encode.
 import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
+import { listenError } from '../core/listen-error.ts';
 import { decodeDeltaRequest, warmCodec, type DeltaRequest } from './codec.ts';
 import { DeltaStream } from './delta-stream.ts';
 import { installFramedPassThrough, serializeResponse } from './framed-messages.ts';
@@ -148,10 +149,9 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     DeltaAggregatedResources: (call: grpc.ServerDuplexStream<DeltaRequest, Buffer>) =>
       accept(call, 'delta', (id) => new DeltaStream(ctx, call, id)),
   });
+  const address = `${host}:${opts.port ?? 18000}`;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${opts.port ?? 18000}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
-    );
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(listenError('xDS', address, err)) : resolve(bound)));
   });
   log.info('xds server listening', { host, port, replica: ctx.status.replica, zeroCopy });
 
@@ -180,3 +180,4 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     },
   };
 }
+

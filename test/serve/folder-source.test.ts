@@ -112,11 +112,15 @@ describe('FolderSnapshotSource', () => {
   it('starts unready (no snapshot) when the folder is invalid from the start', async () => {
     const dir = copyTemplate();
     fs.writeFileSync(path.join(dir, 'routing/broken.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec: {http: 12}\n');
-    const source = new FolderSnapshotSource({ folder: dir, logger: silentLogger });
+    const errors: string[] = [];
+    const source = new FolderSnapshotSource({ folder: dir, logger: { ...silentLogger, error: (msg) => errors.push(msg) } });
     sources.push(source);
     expect((await source.start()).ok).toBe(false);
     expect(source.current()).toBeUndefined();
+    // There is no previous snapshot to keep: the log says what proxies get.
+    expect(errors).toEqual(['config is invalid and not served; nothing is served yet']);
   });
+
   it('sees every edit of a file an editor saved by renaming a new copy over it, and later in-place writes to it', async () => {
     // vim, `sed -i` and many IDEs save this way; with a recursive fs.watch the replaced file's
     // later edits raised no event, and serve kept the stale config without a word.

@@ -33,7 +33,10 @@ describe('meshlog serve (failures)', () => {
     try {
       const busy = await run(['--config', 'config-repo-template', '--xds', `127.0.0.1:${port}`, '--http', '127.0.0.1:0']);
       expect(busy.code).toBe(3);
-      expect(busy.err).toContain('cannot start');
+      expect(busy.err).toBe(`Error: cannot start: xDS address 127.0.0.1:${port} is in use (EADDRINUSE)\n`);
+      const busyHttp = await run(['--config', 'config-repo-template', '--xds', '127.0.0.1:0', '--http', `127.0.0.1:${port}`]);
+      expect(busyHttp.code).toBe(3);
+      expect(busyHttp.err).toBe(`Error: cannot start: HTTP address 127.0.0.1:${port} is in use (EADDRINUSE)\n`);
     } finally {
       blocker.close();
     }

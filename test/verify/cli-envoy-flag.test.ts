@@ -102,7 +102,7 @@ describe('meshlog serve --envoy (real Envoy)', () => {
       const rejected = await replica.source.reload();
       expect(rejected.ok).toBe(false);
       expect(replica.source.current()).toBe(first);
-      expect(errors.join('\n')).toMatch(/not served, keeping the previous snapshot.*ML5001: Envoy 1\.\d+\.\d+ rejects/);
+      expect(errors.join('\n')).toMatch(/not served; keeping the previous snapshot.*ML5001: Envoy 1\.\d+\.\d+ rejects/);
 
       fs.writeFileSync(path.join(dir, 'routes.yaml'), webConfig('^/v2/.*$'));
       // The folder watcher may have compiled the change first; either way it is now served.

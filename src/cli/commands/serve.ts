@@ -2,6 +2,8 @@
 // every change), serves ADS on --xds and status/health/metrics on --http, and shuts down
 // gracefully on SIGINT/SIGTERM.
 import fs from 'node:fs';
+import { format } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { buildApiApp, listenApi } from '../../api/app.ts';
 import { parseServerAddress } from '../../envoy/ads-bootstrap.ts';
@@ -130,6 +132,9 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
       return EXIT.unavailable;
     }
 
+    // gRPC's own log lines (errors only, by default) join meshlog's JSON log instead of
+    // interleaving raw text with it.
+    grpc.setLogger({ error: (...a: unknown[]) => stderrLogger.warn('grpc', { message: format(...a) }) });
     let replica: RunningReplica;
     try {
       const replicaId = args.string('replica');
