@@ -48,6 +48,15 @@ describe('meshlog diff', () => {
     expect(r.stdout).toContain('load balancer: round_robin → least_request');
   });
 
+  it('explains a folder and a non-folder: both were read as revisions', async () => {
+    const folder = path.join(tmp, 'one-folder');
+    fs.mkdirSync(folder, { recursive: true });
+    const r = await runCli(['diff', folder, 'no-such-folder'], repo.dir);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`hint: diff compares two folders or two revisions: ${folder} is a folder but no-such-folder is not`);
+  });
+
   it('accepts branch-style revisions and defaults --repo to the current directory', async () => {
     const r = await runCli(['diff', 'HEAD~3', 'HEAD~2'], repo.dir);
     expect(r.code).toBe(0);

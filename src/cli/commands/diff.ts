@@ -1,6 +1,8 @@
 // `meshlog diff`: what a change does to Envoy's routing, between two git revisions (read
 // from git objects) or two folders. Both sides are compiled in full; the diff is over the
 // compiled IR, so it shows behaviour (weights, matches, clusters), not YAML text.
+import fs from 'node:fs';
+import path from 'node:path';
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
@@ -77,9 +79,10 @@ Examples:
       return sides.exit;
     }
     const verbose = args.bool('verbose');
-    const before = await compileSide(sides.before, io, verbose);
+    const hint = mixedArgumentsHint(args.positionals, repo, io.cwd);
+    const before = await compileSide(sides.before, io, verbose, hint);
     if (typeof before === 'number') return before;
-    const after = await compileSide(sides.after, io, verbose);
+    const after = await compileSide(sides.after, io, verbose, hint);
     if (typeof after === 'number') return after;
     const title = args.string('title') ?? `meshlog diff ${before.label} → ${after.label}`;
 
@@ -121,10 +124,11 @@ type CompiledSide = { readonly label: string } & (
  * The side's IR; or, for invalid config, its diagnostics (also printed to stderr) so the
  * other side is still compiled and both are reported; or the exit code when it is unreadable.
  */
-async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean): Promise<CompiledSide | ExitCode> {
+async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean, hint: string | undefined): Promise<CompiledSide | ExitCode> {
   const input = await readInput(spec, io);
   if (!input.ok) {
     reportInputError(io, input.error);
+    if (hint && spec.kind === 'git') io.stderr(`hint: ${hint}\n`);
     return input.exit;
   }
   const label = spec.kind === 'git' ? revisionLabel(name ?? spec.rev, input.bundle.commit) : spec.path;
@@ -135,6 +139,21 @@ async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean
     return { label, invalid: { label, diagnostics: result.diagnostics, pathPrefix: displayPrefix(spec) } };
   }
   return { ir: result.ir, diagnostics: result.diagnostics, label };
+}
+
+/**
+ * Why two arguments were read as revisions when one of them is a folder: both must be
+ * folders for a folder diff, so `diff config/ nosuchdir` reads two revisions of the
+ * repository in the current directory, and fails on that instead of on the missing folder.
+ */
+function mixedArgumentsHint(positionals: readonly string[], repo: string | undefined, cwd: string): string | undefined {
+  if (repo !== undefined || positionals.length !== 2) return undefined;
+  const [a, b] = positionals as [string, string];
+  const isDir = (p: string) => fs.statSync(path.resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory() === true;
+  const folder = isDir(a) ? a : isDir(b) ? b : undefined;
+  const other = folder === a ? b : a;
+  if (folder === undefined || isDir(other)) return undefined;
+  return `diff compares two folders or two revisions: ${folder} is a folder but ${other} is not, so both were read as revisions of the git repository in the current directory`;
 }
 
 /**
