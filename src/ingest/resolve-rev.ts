@@ -2,6 +2,8 @@
 // type in CI and PRs: full or abbreviated commit ids, branch/tag names, `HEAD`, full ref
 // names, plus git's `~N`, `^` and `^N` suffixes (`HEAD~1`, `main^2`). Annotated tags are
 // peeled to their commit.
+import nodeFs from 'node:fs';
+import path from 'node:path';
 import git, { type CommitObject, type FsClient } from 'isomorphic-git';
 import { ingestError, type IngestError } from './ingest-error.ts';
 
@@ -96,10 +98,19 @@ async function readCommitOf(fs: FsClient, gitdir: string, oid: string, rev: stri
     return { ok: true, oid: commitOid, commit };
   } catch (err) {
     const name = errName(err);
-    if (name === 'NotFoundError') return ingestError('unknown-revision', `unknown revision "${rev}": object ${oid} is not in the repository`);
+    if (name === 'NotFoundError') return ingestError('unknown-revision', `unknown revision "${rev}": object ${oid} is not in the repository${shallowNote(gitdir)}`);
     if (name === 'ObjectTypeError') return ingestError('not-a-commit', `revision "${rev}" names ${oid}, which is not a commit`);
     return ingestError('unreadable', `cannot read commit ${oid}: ${errText(err)}`);
   }
+}
+
+/**
+ * CI checkouts are often shallow (one commit deep), so `HEAD~1` or a merge base names commits
+ * that were never fetched: say so, and how to get them.
+ */
+function shallowNote(gitdir: string): string {
+  if (!nodeFs.existsSync(path.join(gitdir, 'shallow'))) return '';
+  return '; the repository is a shallow clone (only recent commits were fetched): fetch the history it needs, e.g. `git fetch --unshallow`, or `fetch-depth: 0` with actions/checkout';
 }
 
 function errName(err: unknown): string | undefined {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitObjects } from '../../src/ingest/git-objects.ts';
@@ -72,6 +73,21 @@ describe('readGit', () => {
     expect(later.commit.parents).toEqual([first]);
     expect(later.commit.message).toBe('Shift reviews traffic\n\nCanary at 10%.\n');
     expect(later.bundle.files.map((f) => f.path)).toEqual(['mesh/reviews.yaml', 'meshlog.yaml']);
+  });
+
+  it('says so when a revision is missing because the clone is shallow (a CI checkout)', async () => {
+    const shallow = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-shallow-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo.dir}`, shallow], { stdio: 'ignore' });
+      const res = await readGit({ repo: shallow, rev: 'HEAD~1' });
+      expect(res.ok).toBe(false);
+      if (!res.ok) expect(res.error.message).toMatch(/is not in the repository; the repository is a shallow clone .*fetch-depth: 0/);
+      // A full clone's missing object says nothing about shallowness.
+      const full = await readGit({ repo: repo.dir, rev: 'HEAD~9' });
+      expect(full.ok ? '' : full.error.message).not.toContain('shallow');
+    } finally {
+      fs.rmSync(shallow, { recursive: true, force: true });
+    }
   });
 
   it('reads the same files as the folder reader on the checked-out work tree', async () => {
