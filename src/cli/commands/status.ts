@@ -55,7 +55,10 @@ Exit codes: 0 ok, 2 bad command line, 3 server unreachable or not answering.`,
       }
       proxies = (await res.json()) as ProxyStatus[];
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout, or "bad
+      // port" for the ports browsers refuse to talk HTTP to, such as 9 or 6000).
+      const inner = (err as { cause?: { code?: string; message?: string } }).cause;
+      const cause = inner?.code ?? inner?.message ?? (err as Error).message;
       io.stderr(`Error: cannot reach meshlog at ${base} (${cause}). Is 'meshlog serve' running? Set --server or MESHLOG_SERVER.\n`);
       return EXIT.unavailable;
     }
