@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../core/diagnostics.ts';
 import { describeEndpointChange } from './cluster-diff.ts';
 import { diagnosticItem } from './render-invalid-markdown.ts';
+import { groupName, groupRouteChanges } from './group-routes.ts';
 import { groupViews } from './group-views.ts';
 import { escapeHtml, mdCellCode, mdCode, mdLines, mdText } from './markdown-escape.ts';
 import { summaryLine } from './summary-line.ts';
@@ -78,10 +79,11 @@ function hostSection(host: HostDiff): string[] {
   const notes: string[] = [];
   if (host.domainsAdded.length) notes.push(`- domains added: ${host.domainsAdded.map(mdCode).join(', ')}`);
   if (host.domainsRemoved.length) notes.push(`- domains removed: ${host.domainsRemoved.map(mdCode).join(', ')}`);
-  const rows = host.routes.map((r) => {
-    const name = r.previousName ? `${mdCellCode(r.name)} (was ${mdCellCode(r.previousName)})` : mdCellCode(r.name);
+  const rows = groupRouteChanges(host.routes).map((g) => {
+    const r = g.first;
+    const name = r.previousName ? `${mdCellCode(r.name)} (was ${mdCellCode(r.previousName)})` : mdCellCode(groupName(g));
     const where = r.source ? `<br>${mdText(`${r.source.file}:${r.source.line}`)}` : '';
-    return `| ${SIGN[r.change]} | ${name}${where} | ${mdText(r.match)} | ${mdLines(r.summary)} |`;
+    return `| ${SIGN[r.change]} | ${name}${where} | ${mdText(g.matches.join(' | '))} | ${mdLines(r.summary)} |`;
   });
   const table = rows.length ? ['| | Route | Match | Change |', '|---|---|---|---|', ...rows] : [];
   const body = [...notes, ...(notes.length && table.length ? [''] : []), ...table];

@@ -3,7 +3,8 @@
 import { describeEndpointChange } from './cluster-diff.ts';
 import { groupViews } from './group-views.ts';
 import { summaryLine } from './summary-line.ts';
-import type { HostDiff, IrDiff, RouteChange } from './types.ts';
+import { groupName, groupRouteChanges, type RouteGroup } from './group-routes.ts';
+import type { HostDiff, IrDiff } from './types.ts';
 
 const MARK = { added: '+', removed: '-', changed: '~' } as const;
 
@@ -40,13 +41,14 @@ function hostLines(host: HostDiff): string[] {
   const lines = [`  ${MARK[host.change]} ${host.name} (route table ${host.routeTable})`];
   if (host.domainsAdded.length) lines.push(`      domains added: ${host.domainsAdded.join(', ')}`);
   if (host.domainsRemoved.length) lines.push(`      domains removed: ${host.domainsRemoved.join(', ')}`);
-  for (const r of host.routes) lines.push(...routeLines(r));
+  for (const g of groupRouteChanges(host.routes)) lines.push(...routeLines(g));
   return lines;
 }
 
-function routeLines(r: RouteChange): string[] {
+function routeLines(g: RouteGroup): string[] {
+  const r = g.first;
   const renamed = r.previousName ? ` (was ${r.previousName})` : '';
-  const head = `      ${MARK[r.change]} ${r.name}${renamed} [${r.match}]`;
+  const head = `      ${MARK[r.change]} ${groupName(g)}${renamed} [${g.matches.join(' | ')}]`;
   if (r.summary.length === 1) return [`${head}: ${r.summary[0]}`];
   return [head, ...r.summary.map((s) => `          ${s}`)];
 }
