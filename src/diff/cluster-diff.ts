@@ -45,15 +45,39 @@ function clusterSummary(x: IrCluster, y: IrCluster): string[] {
   const group = (label: string, a: unknown, b: unknown) => {
     if (!sameValue(a, b)) lines.push(`${label}: ${formatValue(a)} → ${formatValue(b)}`);
   };
+  const settings = (label: string, a: object | undefined, b: object | undefined, skip: ReadonlySet<string> = new Set()) => {
+    const line = settingsLine(label, a, b, skip);
+    if (line) lines.push(line);
+  };
   if (!sameValue(x.loadBalancer, y.loadBalancer)) lines.push(`load balancer: ${describeLb(x.loadBalancer)} → ${describeLb(y.loadBalancer)}`);
-  group('circuit breakers', x.connectionPool, y.connectionPool);
-  group('outlier detection', x.outlierDetection, y.outlierDetection);
+  // The pool's connect timeout is the cluster's, which has its own line below.
+  settings('circuit breakers', x.connectionPool, y.connectionPool, new Set(['connectTimeoutMs']));
+  settings('outlier detection', x.outlierDetection, y.outlierDetection);
   group('tls', x.tls, y.tls);
   if (x.connectTimeoutMs !== y.connectTimeoutMs) lines.push(`connect timeout: ${formatMs(x.connectTimeoutMs)} → ${formatMs(y.connectTimeoutMs)}`);
   group('discovery', x.discovery, y.discovery);
   group('dns targets', x.dnsTargets.map((t) => `${t.address}:${t.port}`), y.dnsTargets.map((t) => `${t.address}:${t.port}`));
   group('http2', x.http2, y.http2);
   return lines;
+}
+
+/**
+ * A settings group (connection pool, outlier detection) as the settings that changed, in
+ * Istio's terms: `outlier detection: maxEjectionPercent 50 → 100, baseEjectionTime 30s → 1m`.
+ * A setting no longer given is "unset": Envoy then applies its own default (which may well be
+ * the old value). A whole group appearing or going is shown whole.
+ */
+function settingsLine(label: string, a: object | undefined, b: object | undefined, skip: ReadonlySet<string>): string | undefined {
+  if (sameValue(a, b)) return undefined;
+  if (a === undefined || b === undefined) return `${label}: ${formatValue(a)} → ${formatValue(b)}`;
+  const parts = diffValues(a, b, '')
+    .filter((c) => !skip.has(c.field))
+    .map((c) => {
+      const ms = c.field.endsWith('Ms');
+      const show = (v: unknown) => (v === undefined ? 'unset' : ms && typeof v === 'number' ? formatMs(v) : formatValue(v));
+      return `${ms ? c.field.slice(0, -2) : c.field} ${show(c.before)} → ${show(c.after)}`;
+    });
+  return parts.length === 0 ? undefined : `${label}: ${parts.join(', ')}`;
 }
 
 export function diffEndpoints(

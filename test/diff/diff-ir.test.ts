@@ -160,6 +160,25 @@ describe('diffIr', () => {
     expect(plain?.summary).toEqual(['forward to reviews v1 100%']);
   });
 
+  it('names only the settings that changed in a connection pool or outlier detection, in Istio terms', () => {
+    const before = cluster(V1, {
+      outlierDetection: { consecutive5xxErrors: 5, intervalMs: 10_000, baseEjectionTimeMs: 30_000, maxEjectionPercent: 50 },
+      connectionPool: { maxConnections: 100, connectTimeoutMs: 2000 },
+      connectTimeoutMs: 2000,
+    });
+    const after = cluster(V1, {
+      outlierDetection: { consecutiveGatewayErrors: 3, intervalMs: 10_000, baseEjectionTimeMs: 60_000, maxEjectionPercent: 100 },
+      connectionPool: { maxConnections: 200, connectTimeoutMs: 1000 },
+      connectTimeoutMs: 1000,
+    });
+    const d = diffIr(mesh([], [before], []), mesh([], [after], []));
+    expect(d.clusters[0]?.summary).toEqual([
+      'circuit breakers: maxConnections 100 → 200',
+      'outlier detection: baseEjectionTime 30s → 60s, consecutive5xxErrors 5 → unset, consecutiveGatewayErrors unset → 3, maxEjectionPercent 50 → 100',
+      'connect timeout: 2s → 1s',
+    ]);
+  });
+
   it('reports clusters added, removed and changed, and endpoint changes', () => {
     const a = mesh([], [cluster(V1), cluster(V2, { loadBalancer: { kind: 'round_robin' } })], [endpoints(V1, ['10.0.0.1:9080', '10.0.0.2:9080']), endpoints(V2, [])]);
     const b = mesh(
