@@ -11,7 +11,8 @@ import { classify } from './classify.ts';
 import { decodeSourceFile } from './decode-file.ts';
 import { expandListDocuments, withFieldPrefix } from './list-items.ts';
 import { schemaDiagnostics } from './schema-diagnostics.ts';
-import type { AnyLoaded, FieldPath } from './types.ts';
+import { droppedRecord } from './dropped.ts';
+import type { AnyLoaded, DroppedResource, FieldPath } from './types.ts';
 import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
 
 /** A document that is one of the kinds meshlog reads, before schema checks. */
@@ -31,6 +32,8 @@ export interface Candidate {
 export interface Slot {
   readonly candidate?: Candidate;
   resource?: AnyLoaded | undefined;
+  /** Set instead of `resource` when the document had errors. */
+  dropped?: DroppedResource | undefined;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -83,8 +86,9 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
         slots.push({ candidate: c, diagnostics: [] });
         continue;
       }
-      const own: Diagnostic[] = [];
-      slots.push({ resource: toLoaded(c, namespace, own), diagnostics: own });
+      const slot: Slot = { diagnostics: [] };
+      loadSlot(slot, c, namespace);
+      slots.push(slot);
     }
   }
   return { diagnostics, meshDocs, slots, documents: budget - left, overBudget };
@@ -133,6 +137,14 @@ function classifyRemembered(apiVersion: string, kind: string): ReturnType<typeof
     if (CLASSIFIED.size < 256) CLASSIFIED.set(key, c);
   }
   return c;
+}
+
+/** Fills `slot` with the loaded resource, or with what it would have defined when it has errors. */
+export function loadSlot(slot: Slot, c: Candidate, namespace: string): void {
+  slot.resource = toLoaded(c, namespace, slot.diagnostics);
+  if (slot.resource) return;
+  const name = String(((c.doc.value.metadata ?? {}) as Record<string, unknown>).name);
+  slot.dropped = droppedRecord(c.kind, namespace, name, c.file, c.doc.locate(['metadata', 'name']).line, c.doc.value.spec);
 }
 
 /**

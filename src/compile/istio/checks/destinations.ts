@@ -78,6 +78,11 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
   const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
   const svc = ctx.registry.lookupAny(host);
   if (!svc) {
+    const dropped = ctx.dropped?.definingHost(host);
+    if (dropped) {
+      ctx.dropped!.note(vs, [...pathOf(place), 'host'], `destination host ${host}`, dropped);
+      return host;
+    }
     ctx.diagnostics.push(
       diagnostic(
         'ML4001',
@@ -104,7 +109,10 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
   }
   if (dest.subset !== undefined) {
     const entry = ctx.drs.forHost(host);
-    if (!entry?.subsets.some((s) => s.name === dest.subset)) {
+    const dropped = ctx.dropped?.ruleFor(host);
+    if (dropped && !entry?.subsets.some((s) => s.name === dest.subset)) {
+      ctx.dropped!.note(vs, [...path, 'subset'], `subset "${dest.subset}" of ${host}`, dropped);
+    } else if (!entry?.subsets.some((s) => s.name === dest.subset)) {
       const known = entry?.subsets.map((s) => s.name).join(', ');
       ctx.diagnostics.push(
         diagnostic(
@@ -156,6 +164,11 @@ function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
     if (known) continue;
     // A host only a gateway serves (`bookinfo.example.com`) is normal when the VS also binds a gateway.
     if ((vs.spec.gateways ?? []).some((g) => g !== MESH)) continue;
+    const dropped = ctx.dropped?.definingHost(host);
+    if (dropped) {
+      ctx.dropped!.note(vs, ['spec', 'hosts', i], `host ${host}`, dropped);
+      continue;
+    }
     ctx.diagnostics.push(
       diagnostic('ML4017', `host ${host} has no Service or ServiceEntry, so sidecars ignore this VirtualService for it`, at(vs, ['spec', 'hosts', i])),
     );
@@ -177,7 +190,12 @@ function checkDestinationRuleHosts(ctx: CheckContext): void {
       ? ctx.registry.services.some((s) => hostCovers(entry.host, s.host))
       : ctx.registry.has(entry.host);
     if (known) continue;
+    const dropped = ctx.dropped?.definingHost(entry.host);
     for (const dr of entry.rules) {
+      if (dropped) {
+        ctx.dropped!.note(dr, ['spec', 'host'], `host ${entry.host}`, dropped);
+        continue;
+      }
       ctx.diagnostics.push(
         diagnostic(
           'ML4001',

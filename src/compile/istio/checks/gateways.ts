@@ -43,6 +43,11 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
     if (key === MESH) continue;
     const info = ctx.gateways.get(key);
     if (!info) {
+      const dropped = ctx.dropped?.gateway(key);
+      if (dropped) {
+        ctx.dropped!.note(vs, path, `Gateway ${key}`, dropped);
+        continue;
+      }
       ctx.diagnostics.push(diagnostic('ML4005', `Gateway ${key} does not exist in the repository`, at(vs, path)));
       continue;
     }
