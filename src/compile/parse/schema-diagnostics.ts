@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
+import { isNotYetSupported } from './not-yet-fields.ts';
 import { describeValue, formatFieldPath, valueAt } from './field-path.ts';
 import type { FieldPath, LineColumn } from './types.ts';
 
@@ -25,7 +26,10 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Issu
     const value = valueAt(ctx.document, path);
     switch (issue.code) {
       case 'unrecognized_keys':
-        for (const key of issue.keys) emit('ML2001', `unknown field "${key}" in ${name}`, [...path, key]);
+        for (const key of issue.keys) {
+          if (isNotYetSupported(ctx.resource?.kind, path, key)) emit('ML3024', `${key} is valid Istio but not supported by meshlog yet; remove it until meshlog supports it`, [...path, key]);
+          else emit('ML2001', `unknown field "${key}" in ${name}`, [...path, key]);
+        }
         break;
       case 'invalid_type':
         if (value === undefined) emit('ML2004', `missing required field ${name} (${expected(issue.expected)})`, path);
