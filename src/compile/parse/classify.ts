@@ -59,6 +59,28 @@ export function classify(apiVersion: string, kind: string): Classification {
   return { action: 'skip', message: `${kind} (${apiVersion}) is not mesh configuration; skipped` };
 }
 
+/**
+ * A document without a string apiVersion or kind. Repositories also hold YAML that is not a
+ * Kubernetes manifest at all (Helm's values.yaml and Chart.yaml, kustomization.yaml, CI
+ * files): those are skipped. It is an error only when what is there says it is meant for
+ * meshlog: a kind meshlog knows (Istio's, MeshConfig, Service) or an Istio/meshlog apiVersion.
+ */
+export function classifyIncomplete(apiVersion: string | undefined, kind: string | undefined): Classification {
+  if (kind !== undefined) {
+    if (KNOWN_KINDS.has(kind)) return reject('ML1010', 'has no string apiVersion', 'apiVersion');
+    return { action: 'skip', message: `not a Kubernetes manifest (kind ${kind} but no apiVersion); skipped` };
+  }
+  if (apiVersion !== undefined) {
+    const group = apiVersion.slice(0, Math.max(apiVersion.indexOf('/'), 0));
+    if (group === 'meshlog.dev' || group === 'istio.io' || group.endsWith('.istio.io')) return reject('ML1010', 'has no string kind', 'kind');
+    return { action: 'skip', message: `not a Kubernetes manifest (apiVersion ${apiVersion} but no kind); skipped` };
+  }
+  return { action: 'skip', message: 'not a Kubernetes manifest (no apiVersion/kind); skipped' };
+}
+
+/** Kinds that, written without an apiVersion, are still clearly meant for meshlog. */
+const KNOWN_KINDS: ReadonlySet<string> = new Set(['MeshConfig', 'Service', ...ISTIO_NETWORKING_SUPPORTED, ...Object.values(ISTIO_NOT_YET).flat()]);
+
 function reject(code: string, message: string, field: 'apiVersion' | 'kind'): Classification {
   return { action: 'reject', code, message, field };
 }

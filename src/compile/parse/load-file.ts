@@ -7,7 +7,7 @@ import type { SourceFile } from '../../ingest/source-bundle.ts';
 import { DOCUMENT_SCHEMAS, type SupportedKind } from '../schema/index.ts';
 import { compileFastCheck, UNSURE, type FastCheck } from '../schema/fast-check.ts';
 import { validateResource } from '../validate/index.ts';
-import { classify } from './classify.ts';
+import { classify, classifyIncomplete } from './classify.ts';
 import { decodeSourceFile } from './decode-file.ts';
 import { expandListDocuments, withFieldPrefix } from './list-items.ts';
 import { schemaDiagnostics } from './schema-diagnostics.ts';
@@ -103,18 +103,17 @@ function explicitNamespace(raw: Record<string, unknown>): string | undefined {
 function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[]): SupportedKind | undefined {
   const { apiVersion, kind, metadata } = doc.value;
   const at = (path: FieldPath) => ({ file, ...doc.locate(path) });
-  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
-    const missing = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
-    diagnostics.push(diagnostic('ML1010', `document ${doc.docIndex + 1} has no string ${missing}`, { ...at([missing]), field: missing }));
-    return undefined;
-  }
-  const c = classifyRemembered(apiVersion, kind);
+  const c =
+    typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === ''
+      ? classifyIncomplete(nonEmptyString(apiVersion), nonEmptyString(kind))
+      : classifyRemembered(apiVersion, kind);
   if (c.action === 'skip') {
     diagnostics.push(diagnostic('ML1014', c.message, at(['kind'])));
     return undefined;
   }
   if (c.action === 'reject') {
-    diagnostics.push(diagnostic(c.code, c.message, { ...at([c.field]), field: c.field }));
+    const message = c.code === 'ML1010' ? `document ${doc.docIndex + 1} ${c.message}` : c.message;
+    diagnostics.push(diagnostic(c.code, message, { ...at([c.field]), field: c.field }));
     return undefined;
   }
   const name = (metadata as Record<string, unknown> | null | undefined)?.name;
@@ -123,6 +122,10 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
     return undefined;
   }
   return c.kind;
+}
+
+function nonEmptyString(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 const CLASSIFIED = new Map<string, ReturnType<typeof classify>>();

@@ -106,6 +106,31 @@ spec: {}
   });
 });
 
+describe('YAML that is not a Kubernetes manifest', () => {
+  it('Helm values, Chart.yaml and a kustomization without apiVersion/kind are skipped with a note saying why', () => {
+    const r = load({
+      'chart/values.yaml': 'replicaCount: 2\nimage: {repository: nginx}\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: bookinfo\nversion: 0.1.0\n',
+      'kustomization.yaml': 'resources: [routing/reviews.yaml]\n',
+    });
+    expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(r.diagnostics.map((d) => `${d.file} ${d.code} ${d.message}`)).toEqual([
+      'chart/Chart.yaml ML1014 not a Kubernetes manifest (apiVersion v2 but no kind); skipped',
+      'chart/values.yaml ML1014 not a Kubernetes manifest (no apiVersion/kind); skipped',
+      'kustomization.yaml ML1014 not a Kubernetes manifest (no apiVersion/kind); skipped',
+    ]);
+  });
+
+  it('an Istio kind without apiVersion, or an Istio/meshlog apiVersion without kind, is still an error', () => {
+    const r = loadOne('kind: DestinationRule\nmetadata: {name: a}\n---\napiVersion: networking.istio.io/v1\nmetadata: {name: b}\n---\napiVersion: meshlog.dev/v1alpha1\n');
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      'ML1010 document 1 has no string apiVersion',
+      'ML1010 document 2 has no string kind',
+      'ML1010 document 3 has no string kind',
+    ]);
+  });
+});
+
 describe('namespaces', () => {
   it('defaults to "default", or to MeshConfig defaultNamespace (whichever file it is in)', () => {
     const plain = loadOne(VS);
