@@ -13,6 +13,7 @@ import { fastLocate } from './fast-positions.ts';
 import { fastParseYaml } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import { makeLocator } from './locate.ts';
+import { unrenderedTemplate } from './template-hint.ts';
 import type { FieldPath, LineColumn } from './types.ts';
 
 export interface YamlDocument {
@@ -65,7 +66,10 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
 
   // Feed the composer only documents within the budget and depth limit, remembering which
   // document index each composed Document belongs to.
-  const composer = new Composer({ uniqueKeys: true, prettyErrors: false });
+  // logLevel silent: the library must not print its own warnings (e.g. "Keys with collection
+  // values will be stringified" for `name: {{ .Release.Name }}`) to stderr; meshlog's output
+  // is its diagnostics only.
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
   const fedIndices: number[] = [];
   const composed: Document.Parsed[] = [];
   let docIndex = 0;
@@ -88,6 +92,11 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
     composed.push(...composer.next(token));
   }
   composed.push(...composer.end(docIndex === 0 && !overBudget));
+
+  if (composed.some((doc) => doc.errors.length > 0)) {
+    const template = unrenderedTemplate(text, at);
+    if (template) return { documents: [], diagnostics: [...diagnostics.filter((d) => d.code === 'ML1007'), template], documentCount: docIndex, overBudget };
+  }
 
   const documents: YamlDocument[] = [];
   composed.forEach((doc, i) => {

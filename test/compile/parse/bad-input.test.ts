@@ -105,6 +105,28 @@ describe('bad input', () => {
     expect(r.diagnostics.every((d) => d.code === 'ML1001' && d.file === 'bad.yaml' && (d.line ?? 0) >= 6)).toBe(true);
   });
 
+  it('reports an unrendered Helm template as one error instead of a flood of syntax errors', () => {
+    const template = `# canary routing\n{{- if .Values.canary }}\n${GOOD}{{- end }}\n`;
+    const r = load({ 'templates/vs.yaml': template, 'good.yaml': GOOD });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}:${d.column} ${d.message}`)).toEqual([
+      'ML1001 templates/vs.yaml:2:1 looks like an unrendered Helm/Go template ({{ … }}); commit rendered manifests (e.g. the output of `helm template`)',
+    ]);
+    expect(r.resources.virtualServices.map((v) => v.metadata.name)).toEqual(['good']);
+  });
+
+  it('prints no YAML library warning for template braces that happen to parse', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      load({ 'a.yaml': GOOD.replace('name: good', 'name: {{ .Release.Name }}') });
+      await new Promise((resolve) => setImmediate(resolve)); // process warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('stops reading after 50,000 documents in the repository', () => {
     const manyDocs = (n: number) => '---\n# empty\n'.repeat(n);
     const r = load({ 'a.yaml': manyDocs(30_000), 'b.yaml': manyDocs(30_000), 'c.yaml': GOOD });
