@@ -7,7 +7,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { checkAliasBudget } from './alias-budget.ts';
 import { findTooDeep } from './cst-depth.ts';
-import { findDuplicateKeys, type DuplicateKey } from './duplicate-keys.ts';
+import { findDuplicateKeys, isTopLevel, secondResourceOffset, type DuplicateKey } from './duplicate-keys.ts';
 import { prescanDepth } from './depth-prescan.ts';
 import { fastLocate } from './fast-positions.ts';
 import { fastParseYaml } from './fast-yaml.ts';
@@ -102,7 +102,11 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
   composed.forEach((doc, i) => {
     const index = fedIndices[i] ?? docIndex;
     const duplicates = duplicateKeysOf(doc);
-    for (const e of doc.errors) report(yamlDiagnostic(e, 'error', at, duplicates));
+    for (const e of primaryErrors(doc, duplicates)) report(yamlDiagnostic(e, 'error', at, duplicates));
+    const secondResource = duplicates && secondResourceOffset(duplicates);
+    if (secondResource !== undefined) {
+      report(diagnostic('ML1002', `a second resource starts at line ${at(secondResource).line} in the same document — missing '---'?`, at(secondResource)));
+    }
     for (const w of doc.warnings) report(yamlDiagnostic(w, 'warning', at));
     // Broken documents are reported above; empty ones (nothing, a comment, `~`) are skipped
     // silently, as kubectl does.
@@ -163,6 +167,18 @@ export function tooManyDocuments(stop: { file: string; line: number; column: num
     `more than ${LIMITS.maxDocuments} YAML documents in the repository; reading stopped at ${stop.file}:${stop.line}, later documents are not read`,
     { related: [stop] },
   );
+}
+
+/**
+ * The document's errors worth showing. A tab in indentation throws the parser off for the rest
+ * of the document, and every error after it is a consequence: only the tab errors are shown.
+ * Two resources run together (a missing `---`) repeat every top-level key: those repeats are
+ * left to the one "missing '---'?" diagnostic.
+ */
+function primaryErrors(doc: Document.Parsed, duplicates: Map<number, DuplicateKey> | undefined): readonly YAMLError[] {
+  if (doc.errors.some((e) => e.code === 'TAB_AS_INDENT')) return doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+  if (!duplicates || secondResourceOffset(duplicates) === undefined) return doc.errors;
+  return doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' || !isTopLevel(duplicates.get(e.pos[0])));
 }
 
 /** Details of the document's duplicate keys (by offset), or undefined when it has none. */

@@ -14,13 +14,13 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Duplicate key',
     description:
-      'A mapping has the same key twice. Kubernetes tools silently keep one of them; meshlog refuses to guess. The diagnostic is at the second occurrence, names the key and its field path, and says where the first one is. Remove or merge the duplicate.',
+      'A mapping has the same key twice. Kubernetes tools silently keep one of them; meshlog refuses to guess. The diagnostic is at the second occurrence, names the key and its field path, and says where the first one is. Remove or merge the duplicate. When a document repeats `apiVersion` or `kind` at the top level, two resources ran together because the `---` between them is missing: that is reported once, at the line where the second resource starts.',
   },
   {
     code: 'ML1003',
     severity: 'error',
     title: 'Tab used for indentation',
-    description: 'YAML does not allow tab characters in indentation. Indent with spaces.',
+    description: 'YAML does not allow tab characters in indentation. Indent with spaces. The errors a tab causes further down the document are not reported separately.',
   },
   {
     code: 'ML1004',
