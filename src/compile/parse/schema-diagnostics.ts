@@ -4,12 +4,15 @@ import type { z } from 'zod';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import { isNotYetSupported } from './not-yet-fields.ts';
+import { writtenScalar } from './scalar-source.ts';
 import { describeValue, formatFieldPath, valueAt } from './field-path.ts';
 import type { FieldPath, LineColumn } from './types.ts';
 
 export interface IssueContext {
   readonly file: string;
   readonly document: unknown;
+  /** The file's text, to quote values as written. */
+  readonly text?: string;
   readonly resource?: ResourceRef;
   readonly locate: (path: FieldPath) => LineColumn;
 }
@@ -33,7 +36,8 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Issu
         break;
       case 'invalid_type':
         if (value === undefined) emit('ML2004', `missing required field ${name} (${expected(issue.expected)})`, path);
-        else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value)}`, path);
+        else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) emit('ML2002', unquoted(name, value, path, ctx), path);
+        else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value, issue.expected === 'int')}`, path);
         break;
       case 'invalid_value':
         emit('ML2003', `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(value)}`, path);
@@ -43,6 +47,16 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Issu
     }
   }
   return out;
+}
+
+/**
+ * A number or boolean where a string belongs: YAML read an unquoted `1.10` or `true`. Says
+ * so with the value as written (1.10, not 1.1) and how to quote it.
+ */
+function unquoted(name: string, value: number | boolean, path: FieldPath, ctx: IssueContext): string {
+  const written = (ctx.text === undefined ? undefined : writtenScalar(ctx.text, ctx.locate(path), typeof path[path.length - 1] === 'number')) ?? String(value);
+  const what = typeof value === 'number' ? 'a number' : 'a boolean';
+  return `${name} must be a string; YAML reads ${written} as ${what}; quote it: ${JSON.stringify(written)}`;
 }
 
 function expected(type: string): string {

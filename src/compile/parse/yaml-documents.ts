@@ -21,6 +21,8 @@ export interface YamlDocument {
   /** A plain object: only mapping documents are returned. */
   readonly value: Record<string, unknown>;
   readonly locate: (path: FieldPath) => LineColumn;
+  /** The whole file's text, so diagnostics can quote a value as written (`1.10`, not 1.1). */
+  readonly text: string;
   /** For an item of a `kind: List` document: its path there (`['items', 3]`); see list-items.ts. */
   readonly fieldPrefix?: FieldPath;
   /**
@@ -118,7 +120,7 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
       return;
     }
     const value = toPlain(doc, at, start, report);
-    if (value) documents.push({ docIndex: index, value, locate: makeLocator(doc, lineCounter) });
+    if (value) documents.push({ docIndex: index, value, locate: makeLocator(doc, lineCounter), text });
   });
   if (dropped > 0) diagnostics.push(diagnostic('ML1001', `${dropped} more YAML problems in this file are not shown; fix the ones above first`, { file }));
   return { documents, diagnostics, documentCount: docIndex, overBudget };
@@ -249,7 +251,7 @@ function fastDocuments(text: string, documentBudget: number): YamlFileResult | u
     // its own copy) would otherwise stay on the heap with them.
     const positions = parsed.positions;
     const at = { offset: doc.offset, record: doc.record, value: null };
-    documents.push({ docIndex, value: value as Record<string, unknown>, locate: (path) => position(fastLocate(positions, at, path)), fresh: true });
+    documents.push({ docIndex, value: value as Record<string, unknown>, locate: (path) => position(fastLocate(positions, at, path)), text, fresh: true });
   }
   return { documents, diagnostics: [], documentCount: parsed.documents.length, overBudget: false };
 }

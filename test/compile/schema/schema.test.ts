@@ -65,6 +65,29 @@ spec:
     expect(r.diagnostics[1]!.message).toContain('must be a number, not a string ("9080")');
   });
 
+  it('quotes a number or boolean where a string belongs as written, and says to quote it', () => {
+    const r = loadOne(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, labels: {track: 2.50}}
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels:
+      version: 1.10   # a release number
+`);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      'metadata.labels.track must be a string; YAML reads 2.50 as a number; quote it: "2.50"',
+      'spec.subsets[0].labels.version must be a string; YAML reads 1.10 as a number; quote it: "1.10"',
+    ]);
+    const vs = loadOne(virtualService(`  hosts: [reviews]
+  http:
+  - match: [{headers: {canary: {exact: true}}}]
+    route: [{destination: {host: reviews}}]
+`));
+    expect(vs.diagnostics.map((d) => d.message)).toEqual(['spec.http[0].match[0].headers.canary.exact must be a string; YAML reads true as a boolean; quote it: "true"']);
+  });
+
   it('lists the allowed values of an enum', () => {
     const r = loadOne(`apiVersion: networking.istio.io/v1
 kind: ServiceEntry
