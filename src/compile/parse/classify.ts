@@ -2,6 +2,7 @@
 // object to skip (info), or an error (unknown or unsupported kind inside the Istio or
 // meshlog API groups, where a typo must not silently drop routing config).
 import type { SupportedKind } from '../schema/index.ts';
+import { closestName } from './closest-name.ts';
 
 export type Classification =
   | { readonly action: 'load'; readonly kind: SupportedKind }
@@ -48,7 +49,9 @@ export function classify(apiVersion: string, kind: string): Classification {
       return reject('ML1013', `${kind} (${group}) is not supported by meshlog yet; remove it or it would be silently ignored`, 'kind');
     }
     const known = [...supported, ...(ISTIO_NOT_YET[group] ?? [])];
-    return reject('ML1012', `unknown kind "${kind}" in ${group}; known kinds: ${known.join(', ')}`, 'kind');
+    const meant = closestName(kind, known);
+    const hint = meant === undefined ? `known kinds: ${known.join(', ')}` : `did you mean "${meant}"?`;
+    return reject('ML1012', `unknown kind "${kind}" in ${group}; ${hint}`, 'kind');
   }
 
   if (group === '' && version === 'v1' && kind === 'Service') return { action: 'load', kind: 'Service' };

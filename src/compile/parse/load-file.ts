@@ -175,7 +175,7 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   if (fast === UNSURE) {
     const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(raw);
     if (!parsed.success) {
-      diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, text: c.doc.text, resource: ref, locate: c.doc.locate }));
+      diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, text: c.doc.text, schema: DOCUMENT_SCHEMAS[c.kind], resource: ref, locate: c.doc.locate }));
       return undefined;
     }
     checked = parsed.data;

@@ -60,7 +60,15 @@ kind: Mesh
 metadata: {name: d}
 `);
     expect(summary(r.diagnostics)).toEqual(['ML1012 kind@2', 'ML1011 apiVersion@5', 'ML1011 apiVersion@9', 'ML1012 kind@14']);
-    expect(r.diagnostics[0]!.message).toContain('VirtualServce');
+    expect(r.diagnostics[0]!.message).toBe('unknown kind "VirtualServce" in networking.istio.io; did you mean "VirtualService"?');
+  });
+
+  it('suggests the kind a differently-cased one was meant to be, and lists the kinds when none is close', () => {
+    const r = loadOne('apiVersion: networking.istio.io/v1\nkind: Virtualservice\nmetadata: {name: a}\n---\napiVersion: networking.istio.io/v1\nkind: Route\nmetadata: {name: b}\n');
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      'unknown kind "Virtualservice" in networking.istio.io; did you mean "VirtualService"?',
+      'unknown kind "Route" in networking.istio.io; known kinds: VirtualService, DestinationRule, ServiceEntry, Gateway, Sidecar, WorkloadEntry, WorkloadGroup, EnvoyFilter, ProxyConfig',
+    ]);
   });
 
   it('reports real Istio kinds meshlog cannot compile yet as errors, not silently', () => {

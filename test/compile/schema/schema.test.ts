@@ -14,9 +14,25 @@ describe('schemas', () => {
     retry: {attempts: 3}
 `));
     expect(summary(r.diagnostics)).toEqual(['ML2001 spec.http[0].match[0].header@10', 'ML2001 spec.http[0].retry@13']);
-    expect(r.diagnostics[0]!.message).toBe('unknown field "header" in spec.http[0].match[0]');
+    expect(r.diagnostics[0]!.message).toBe('unknown field "header" in spec.http[0].match[0]; did you mean "headers"?');
     expect(r.diagnostics[0]!.resource).toEqual({ kind: 'VirtualService', namespace: 'default', name: 'reviews' });
     expect(r.resources.virtualServices).toEqual([]);
+  });
+
+  it('suggests the field an unknown one was meant to be, and then does not also call that field missing', () => {
+    const r = loadOne(virtualService(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {hots: reviews}
+    timout: 5s
+    retries: {atempts: 2, zzz: 1}
+`));
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      'ML2001 unknown field "hots" in spec.http[0].route[0].destination; did you mean "host"?',
+      'ML2001 unknown field "atempts" in spec.http[0].retries; did you mean "attempts"?',
+      'ML2001 unknown field "zzz" in spec.http[0].retries',
+      'ML2001 unknown field "timout" in spec.http[0]; did you mean "timeout"?',
+    ]);
   });
 
   it('says "not supported yet" (ML3024), not "unknown field", for valid Istio fields meshlog lacks', () => {
