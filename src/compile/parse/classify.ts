@@ -46,7 +46,7 @@ export function classify(apiVersion: string, kind: string): Classification {
     const supported: readonly string[] = group === 'networking.istio.io' ? ISTIO_NETWORKING_SUPPORTED : [];
     if (supported.includes(kind)) return { action: 'load', kind: kind as SupportedKind };
     if (ISTIO_NOT_YET[group]?.includes(kind)) {
-      return reject('ML1013', `${kind} (${group}) is not supported by meshlog yet; remove it or it would be silently ignored`, 'kind');
+      return reject('ML1013', `${kind} (${group}) is not supported by meshlog yet; remove it from the repository until meshlog supports it`, 'kind');
     }
     const known = [...supported, ...(ISTIO_NOT_YET[group] ?? [])];
     const meant = closestName(kind, known);

@@ -82,6 +82,7 @@ metadata: {name: b}
 `);
     expect(codes(r.diagnostics)).toEqual(['ML1013', 'ML1013']);
     expect(r.diagnostics.every((d) => d.severity === 'error')).toBe(true);
+    expect(r.diagnostics[0]!.message).toBe('Sidecar (networking.istio.io) is not supported by meshlog yet; remove it from the repository until meshlog supports it');
   });
 
   it('says plainly that Gateway API routes have no effect yet', () => {

@@ -86,7 +86,7 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
     ctx.diagnostics.push(
       diagnostic(
         'ML4001',
-        `destination host ${host} is not defined by any Service or ServiceEntry in the repository`,
+        `destination host ${host} is not defined by any Service or ServiceEntry in the repository${strictNote(ctx)}`,
         at(vs, [...pathOf(place), 'host']),
         ctx.settings.strictHosts ? 'error' : undefined,
       ),
@@ -156,6 +156,12 @@ function samePortImplied(vs: LoadedVs, host: string, ctx: CheckContext): boolean
   return sidecarOnly && (vs.spec.hosts ?? []).some((h) => ctx.registry.resolve(h, vs.metadata.namespace) === host);
 }
 
+/** ML4001 is a warning unless MeshConfig says otherwise: then the message says who made it an error. */
+function strictNote(ctx: CheckContext): string {
+  if (!ctx.settings.strictHosts) return '';
+  return ` (an error because strictHosts is true in ${ctx.resources.meshConfig?.file ?? 'MeshConfig'})`;
+}
+
 function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
   const hosts = vs.spec.hosts ?? [];
   for (let i = 0; i < hosts.length; i++) {
@@ -199,7 +205,7 @@ function checkDestinationRuleHosts(ctx: CheckContext): void {
       ctx.diagnostics.push(
         diagnostic(
           'ML4001',
-          `DestinationRule host ${entry.host} is not defined by any Service or ServiceEntry in the repository`,
+          `DestinationRule host ${entry.host} is not defined by any Service or ServiceEntry in the repository${strictNote(ctx)}`,
           at(dr, ['spec', 'host']),
           ctx.settings.strictHosts ? 'error' : undefined,
         ),
