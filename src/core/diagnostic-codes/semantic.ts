@@ -44,4 +44,8 @@ export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
   e('ML3037', 'Invalid retryOn', '`retryOn` is a comma-separated list of Envoy retry conditions (`5xx`, `gateway-error`, `reset`, `connect-failure`, `refused-stream`, `retriable-4xx`, `retriable-status-codes`, `cancelled`, `deadline-exceeded`, `internal`, `resource-exhausted`, `unavailable`, ...) and HTTP status codes (e.g. `503`).'),
   e('ML3038', 'Invalid gRPC status', '`abort.grpcStatus` is a gRPC status name such as `UNAVAILABLE`, `INTERNAL` or `DEADLINE_EXCEEDED`.'),
   e('ML3039', 'Invalid value', 'The value has the wrong syntax for this field (for example an HTTP method or URL scheme with spaces or punctuation). The message says what is expected.'),
+  w('ML3040', 'URI path without leading slash', 'A `uri` `exact` or `prefix` match does not start with `/`. Request paths always do, so the match never applies and the rule is dead. Write the path with its leading `/` (`prefix: /api`).'),
+  w('ML3041', 'Wildcard in a URI prefix', 'A `uri.prefix` ends with `*`. Istio prefixes are literal: `/api/*` matches only paths that really start with `/api/*`. Drop the `*` (`prefix: /api/`), or use `regex`.'),
+  w('ML3042', 'Destination without weight', 'In a route with several destinations, one has no `weight` while others have one. A missing weight counts as 0, so that destination gets no traffic. Give it a weight (or `weight: 0` to say it is meant).'),
+  w('ML3043', 'Per-try timeout longer than the route timeout', '`retries.perTryTimeout` is longer than the rule\'s `timeout`. The route timeout covers all tries, so it ends the request before the first try times out and no retry happens for a slow upstream. Make `perTryTimeout` shorter than `timeout`.'),
 ];

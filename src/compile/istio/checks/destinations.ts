@@ -51,13 +51,15 @@ function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext):
   const mirrors = rule.mirrors ?? [];
   for (let k = 0; k < mirrors.length; k++) checkDestination(vs, mirrors[k]!.destination, { i, field: 'mirrors', k }, ctx);
   const matches = rule.match ?? [];
+  const withLabels = (m: (typeof matches)[number]) => m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0;
+  const wholeRule = matches.length > 0 && matches.every(withLabels);
   for (let j = 0; j < matches.length; j++) {
-    const m = matches[j]!;
-    if (m.sourceLabels && Object.keys(m.sourceLabels).length > 0) {
-      ctx.diagnostics.push(
-        diagnostic('ML4014', 'sourceLabels cannot be compiled into per-namespace/per-gateway views; this match entry is left out', at(vs, ['spec', 'http', i, 'match', j, 'sourceLabels'])),
-      );
-    }
+    if (!withLabels(matches[j]!)) continue;
+    // When every entry is left out the rule is gone: say so, it is a much bigger change.
+    const what = wholeRule ? `this match entry is left out, and with it the whole rule ${i} (it has no other entry)` : 'this match entry is left out';
+    ctx.diagnostics.push(
+      diagnostic('ML4014', `sourceLabels cannot be compiled into per-namespace/per-gateway views; ${what}`, at(vs, ['spec', 'http', i, 'match', j, 'sourceLabels'])),
+    );
   }
 }
 
