@@ -15,6 +15,7 @@ import type { IrCluster, IrEndpointSet, IrView, MeshIR } from '../ir/types.ts';
 import { loadResources, type LoadedResources } from '../parse/load-resources.ts';
 import type { CheckContext } from './checks/context.ts';
 import { checkDestinations } from './checks/destinations.ts';
+import { droppedIndex } from './checks/dropped.ts';
 import { checkGateways } from './checks/gateways.ts';
 import { checkRuleNames } from './checks/rule-names.ts';
 import { checkRuleOrder } from './checks/rule-order.ts';
@@ -59,7 +60,8 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   const meshVss = meshVirtualServices(res.virtualServices, registry);
   const namespaces = sidecarNamespaces(registry, meshVss, domain);
 
-  const ctx: CheckContext = { settings, resources: res, registry, drs, gateways, diagnostics };
+  const dropped = droppedIndex(res.dropped, registry, domain, diagnostics);
+  const ctx: CheckContext = { settings, resources: res, registry, drs, gateways, diagnostics, dropped };
   checkDestinations(ctx);
   checkRuleOrder(ctx);
   checkRuleNames(ctx);

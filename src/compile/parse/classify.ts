@@ -2,6 +2,7 @@
 // object to skip (info), or an error (unknown or unsupported kind inside the Istio or
 // meshlog API groups, where a typo must not silently drop routing config).
 import type { SupportedKind } from '../schema/index.ts';
+import { closestName } from './closest-name.ts';
 
 export type Classification =
   | { readonly action: 'load'; readonly kind: SupportedKind }
@@ -45,10 +46,12 @@ export function classify(apiVersion: string, kind: string): Classification {
     const supported: readonly string[] = group === 'networking.istio.io' ? ISTIO_NETWORKING_SUPPORTED : [];
     if (supported.includes(kind)) return { action: 'load', kind: kind as SupportedKind };
     if (ISTIO_NOT_YET[group]?.includes(kind)) {
-      return reject('ML1013', `${kind} (${group}) is not supported by meshlog yet; remove it or it would be silently ignored`, 'kind');
+      return reject('ML1013', `${kind} (${group}) is not supported by meshlog yet; remove it from the repository until meshlog supports it`, 'kind');
     }
     const known = [...supported, ...(ISTIO_NOT_YET[group] ?? [])];
-    return reject('ML1012', `unknown kind "${kind}" in ${group}; known kinds: ${known.join(', ')}`, 'kind');
+    const meant = closestName(kind, known);
+    const hint = meant === undefined ? `known kinds: ${known.join(', ')}` : `did you mean "${meant}"?`;
+    return reject('ML1012', `unknown kind "${kind}" in ${group}; ${hint}`, 'kind');
   }
 
   if (group === '' && version === 'v1' && kind === 'Service') return { action: 'load', kind: 'Service' };
@@ -58,6 +61,28 @@ export function classify(apiVersion: string, kind: string): Classification {
   }
   return { action: 'skip', message: `${kind} (${apiVersion}) is not mesh configuration; skipped` };
 }
+
+/**
+ * A document without a string apiVersion or kind. Repositories also hold YAML that is not a
+ * Kubernetes manifest at all (Helm's values.yaml and Chart.yaml, kustomization.yaml, CI
+ * files): those are skipped. It is an error only when what is there says it is meant for
+ * meshlog: a kind meshlog knows (Istio's, MeshConfig, Service) or an Istio/meshlog apiVersion.
+ */
+export function classifyIncomplete(apiVersion: string | undefined, kind: string | undefined): Classification {
+  if (kind !== undefined) {
+    if (KNOWN_KINDS.has(kind)) return reject('ML1010', 'has no string apiVersion', 'apiVersion');
+    return { action: 'skip', message: `not a Kubernetes manifest (kind ${kind} but no apiVersion); skipped` };
+  }
+  if (apiVersion !== undefined) {
+    const group = apiVersion.slice(0, Math.max(apiVersion.indexOf('/'), 0));
+    if (group === 'meshlog.dev' || group === 'istio.io' || group.endsWith('.istio.io')) return reject('ML1010', 'has no string kind', 'kind');
+    return { action: 'skip', message: `not a Kubernetes manifest (apiVersion ${apiVersion} but no kind); skipped` };
+  }
+  return { action: 'skip', message: 'not a Kubernetes manifest (no apiVersion/kind); skipped' };
+}
+
+/** Kinds that, written without an apiVersion, are still clearly meant for meshlog. */
+const KNOWN_KINDS: ReadonlySet<string> = new Set(['MeshConfig', 'Service', ...ISTIO_NETWORKING_SUPPORTED, ...Object.values(ISTIO_NOT_YET).flat()]);
 
 function reject(code: string, message: string, field: 'apiVersion' | 'kind'): Classification {
   return { action: 'reject', code, message, field };

@@ -59,3 +59,21 @@ function keyText(key: unknown): string | undefined {
 function start(node: unknown): number | undefined {
   return (node as Node | null | undefined)?.range?.[0];
 }
+
+/**
+ * Where a second resource starts inside one document, judging by a repeated top-level
+ * `apiVersion` or `kind` (the `---` between two resources was left out): the offset of the
+ * earlier of the two repeats, or undefined when neither repeats.
+ */
+export function secondResourceOffset(duplicates: ReadonlyMap<number, DuplicateKey>): number | undefined {
+  let first: number | undefined;
+  for (const [offset, d] of duplicates) {
+    if ((d.field === 'apiVersion' || d.field === 'kind') && (first === undefined || offset < first)) first = offset;
+  }
+  return first;
+}
+
+/** Is the duplicate a key of the document's top-level mapping (`spec`, not `spec.hosts`)? */
+export function isTopLevel(d: DuplicateKey | undefined): boolean {
+  return d !== undefined && d.field === d.key && !/[.[]/.test(d.field);
+}

@@ -24,13 +24,13 @@ export function valueAt(root: unknown, path: FieldPath): unknown {
   return node;
 }
 
-/** "a string", "a list", ... for messages about what the user wrote. */
-export function describeValue(value: unknown): string {
+/** "a string", "a list", ... for messages about what the user wrote; `wantInteger` notes a fraction. */
+export function describeValue(value: unknown, wantInteger = false): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
-  if (typeof value === 'number') return Number.isInteger(value) ? `the number ${value}` : `the number ${value} (not an integer)`;
+  if (typeof value === 'number') return wantInteger && !Number.isInteger(value) ? `the number ${value} (not an integer)` : `the number ${value}`;
   if (typeof value === 'boolean') return `the boolean ${value}`;
   return typeof value;
 }

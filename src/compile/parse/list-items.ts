@@ -36,6 +36,7 @@ export function expandListDocuments(file: string, doc: YamlDocument, diagnostics
       docIndex: doc.docIndex,
       value: item as Record<string, unknown>,
       locate: (path) => doc.locate(['items', i, ...path]),
+      text: doc.text,
       fieldPrefix: [...prefix, 'items', i],
       ...(doc.fresh ? { fresh: true } : {}),
     };

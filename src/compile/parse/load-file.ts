@@ -7,11 +7,12 @@ import type { SourceFile } from '../../ingest/source-bundle.ts';
 import { DOCUMENT_SCHEMAS, type SupportedKind } from '../schema/index.ts';
 import { compileFastCheck, UNSURE, type FastCheck } from '../schema/fast-check.ts';
 import { validateResource } from '../validate/index.ts';
-import { classify } from './classify.ts';
+import { classify, classifyIncomplete } from './classify.ts';
 import { decodeSourceFile } from './decode-file.ts';
 import { expandListDocuments, withFieldPrefix } from './list-items.ts';
 import { schemaDiagnostics } from './schema-diagnostics.ts';
-import type { AnyLoaded, FieldPath } from './types.ts';
+import { droppedRecord } from './dropped.ts';
+import type { AnyLoaded, DroppedResource, FieldPath } from './types.ts';
 import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
 
 /** A document that is one of the kinds meshlog reads, before schema checks. */
@@ -31,6 +32,8 @@ export interface Candidate {
 export interface Slot {
   readonly candidate?: Candidate;
   resource?: AnyLoaded | undefined;
+  /** Set instead of `resource` when the document had errors. */
+  dropped?: DroppedResource | undefined;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -83,8 +86,9 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
         slots.push({ candidate: c, diagnostics: [] });
         continue;
       }
-      const own: Diagnostic[] = [];
-      slots.push({ resource: toLoaded(c, namespace, own), diagnostics: own });
+      const slot: Slot = { diagnostics: [] };
+      loadSlot(slot, c, namespace);
+      slots.push(slot);
     }
   }
   return { diagnostics, meshDocs, slots, documents: budget - left, overBudget };
@@ -99,18 +103,17 @@ function explicitNamespace(raw: Record<string, unknown>): string | undefined {
 function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[]): SupportedKind | undefined {
   const { apiVersion, kind, metadata } = doc.value;
   const at = (path: FieldPath) => ({ file, ...doc.locate(path) });
-  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
-    const missing = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
-    diagnostics.push(diagnostic('ML1010', `document ${doc.docIndex + 1} has no string ${missing}`, { ...at([missing]), field: missing }));
-    return undefined;
-  }
-  const c = classifyRemembered(apiVersion, kind);
+  const c =
+    typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === ''
+      ? classifyIncomplete(nonEmptyString(apiVersion), nonEmptyString(kind))
+      : classifyRemembered(apiVersion, kind);
   if (c.action === 'skip') {
     diagnostics.push(diagnostic('ML1014', c.message, at(['kind'])));
     return undefined;
   }
   if (c.action === 'reject') {
-    diagnostics.push(diagnostic(c.code, c.message, { ...at([c.field]), field: c.field }));
+    const message = c.code === 'ML1010' ? `document ${doc.docIndex + 1} ${c.message}` : c.message;
+    diagnostics.push(diagnostic(c.code, message, { ...at([c.field]), field: c.field }));
     return undefined;
   }
   const name = (metadata as Record<string, unknown> | null | undefined)?.name;
@@ -119,6 +122,10 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
     return undefined;
   }
   return c.kind;
+}
+
+function nonEmptyString(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 const CLASSIFIED = new Map<string, ReturnType<typeof classify>>();
@@ -133,6 +140,14 @@ function classifyRemembered(apiVersion: string, kind: string): ReturnType<typeof
     if (CLASSIFIED.size < 256) CLASSIFIED.set(key, c);
   }
   return c;
+}
+
+/** Fills `slot` with the loaded resource, or with what it would have defined when it has errors. */
+export function loadSlot(slot: Slot, c: Candidate, namespace: string): void {
+  slot.resource = toLoaded(c, namespace, slot.diagnostics);
+  if (slot.resource) return;
+  const name = String(((c.doc.value.metadata ?? {}) as Record<string, unknown>).name);
+  slot.dropped = droppedRecord(c.kind, namespace, name, c.file, c.doc.locate(['metadata', 'name']).line, c.doc.value.spec);
 }
 
 /**
@@ -160,7 +175,7 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   if (fast === UNSURE) {
     const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(raw);
     if (!parsed.success) {
-      diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, resource: ref, locate: c.doc.locate }));
+      diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, text: c.doc.text, schema: DOCUMENT_SCHEMAS[c.kind], resource: ref, locate: c.doc.locate }));
       return undefined;
     }
     checked = parsed.data;

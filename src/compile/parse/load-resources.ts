@@ -11,10 +11,11 @@ import type { SourceFile } from '../../ingest/source-bundle.ts';
 import { DEFAULT_MESH_CONFIG } from '../schema/index.ts';
 import { repositoryWideFirst } from './cap-diagnostics.ts';
 import { LIMITS } from './limits.ts';
-import { loadFile, toLoaded, type Candidate, type FileLoad } from './load-file.ts';
-import type { AnyLoaded, LoadResult, LoadedMeshConfig, LoadedResources } from './types.ts';
+import { droppedRecord } from './dropped.ts';
+import { loadFile, loadSlot, toLoaded, type Candidate, type FileLoad } from './load-file.ts';
+import type { AnyLoaded, DroppedResource, LoadResult, LoadedMeshConfig, LoadedResources } from './types.ts';
 
-export type { AnyLoaded, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
+export type { AnyLoaded, DroppedResource, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
 
 export function loadResources(files: readonly SourceFile[]): LoadResult {
   const sorted = [...files].filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -59,19 +60,22 @@ function mergeLoads(loads: readonly FileLoad[]): LoadResult {
   const defaultNamespace = meshConfig?.spec.defaultNamespace ?? DEFAULT_MESH_CONFIG.defaultNamespace;
 
   const loaded: AnyLoaded[] = [];
+  const dropped: DroppedResource[] = [];
   for (const load of loads) {
     for (const slot of load.slots) {
-      if (slot.candidate) slot.resource = toLoaded(slot.candidate, defaultNamespace, slot.diagnostics);
+      if (slot.candidate) loadSlot(slot, slot.candidate, defaultNamespace);
       for (const d of slot.diagnostics) diagnostics.push(d);
       if (slot.resource) loaded.push(slot.resource);
+      else if (slot.dropped) dropped.push(slot.dropped);
     }
   }
-  const resources = group(dropDuplicates(loaded, diagnostics), meshConfig);
+  const resources = group(dropDuplicates(loaded, diagnostics, dropped), meshConfig);
+  if (dropped.length > 0) resources.dropped = dropped;
   return { resources, diagnostics: repositoryWideFirst(diagnostics) };
 }
 
 /** Same kind/namespace/name twice: report every copy and keep none (which one wins is a guess). */
-function dropDuplicates(resources: AnyLoaded[], diagnostics: Diagnostic[]): AnyLoaded[] {
+function dropDuplicates(resources: AnyLoaded[], diagnostics: Diagnostic[], dropped: DroppedResource[]): AnyLoaded[] {
   // Groups by kind → namespace → name (no joined id string per resource), in order of first
   // appearance; a group is its first resource, with a list only when there are duplicates.
   const firsts: AnyLoaded[] = [];
@@ -99,6 +103,8 @@ function dropDuplicates(resources: AnyLoaded[], diagnostics: Diagnostic[]): AnyL
       kept.push(first);
       continue;
     }
+    const { kind, metadata, file } = first;
+    dropped.push(droppedRecord(kind, metadata.namespace, metadata.name, file, first.locate(['metadata', 'name']).line, first.spec));
     for (const r of group) {
       const resource = { kind: r.kind, namespace: r.metadata.namespace, name: r.metadata.name };
       const related = group.filter((o) => o !== r).map((o) => ({ resource, file: o.file, ...o.locate(['metadata', 'name']) }));

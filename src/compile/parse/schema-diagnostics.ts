@@ -3,12 +3,20 @@
 import type { z } from 'zod';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
+import { knownKeysAt } from '../schema/known-keys.ts';
+import { closestName } from './closest-name.ts';
+import { isNotYetSupported } from './not-yet-fields.ts';
+import { writtenScalar } from './scalar-source.ts';
 import { describeValue, formatFieldPath, valueAt } from './field-path.ts';
 import type { FieldPath, LineColumn } from './types.ts';
 
 export interface IssueContext {
   readonly file: string;
   readonly document: unknown;
+  /** The file's text, to quote values as written. */
+  readonly text?: string;
+  /** The document's schema, to suggest the field an unknown one was meant to be. */
+  readonly schema?: z.ZodType;
   readonly resource?: ResourceRef;
   readonly locate: (path: FieldPath) => LineColumn;
 }
@@ -19,17 +27,28 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Issu
     const field = formatFieldPath(path);
     out.push(diagnostic(code, message, { file: ctx.file, ...ctx.locate(path), field, ...(ctx.resource ? { resource: ctx.resource } : {}) }));
   };
+  const suggestions = suggestFields(issues, ctx);
   for (const issue of issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const name = formatFieldPath(path) || 'document';
     const value = valueAt(ctx.document, path);
     switch (issue.code) {
       case 'unrecognized_keys':
-        for (const key of issue.keys) emit('ML2001', `unknown field "${key}" in ${name}`, [...path, key]);
+        for (const key of issue.keys) {
+          if (isNotYetSupported(ctx.resource?.kind, path, key)) emit('ML3024', `${key} is valid Istio but not supported by meshlog yet; remove it until meshlog supports it`, [...path, key]);
+          else {
+            const meant = suggestions.get(formatFieldPath([...path, key]));
+            emit('ML2001', `unknown field "${key}" in ${name}${meant === undefined ? '' : `; did you mean "${meant}"?`}`, [...path, key]);
+          }
+        }
         break;
       case 'invalid_type':
-        if (value === undefined) emit('ML2004', `missing required field ${name} (${expected(issue.expected)})`, path);
-        else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value)}`, path);
+        if (value === undefined) {
+          // The misspelt field suggested above is this one: its "did you mean" says it all.
+          if (!suggestions.has(name)) emit('ML2004', `missing required field ${name} (${expected(issue.expected)})`, path);
+        }
+        else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) emit('ML2002', unquoted(name, value, path, ctx), path);
+        else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value, issue.expected === 'int')}`, path);
         break;
       case 'invalid_value':
         emit('ML2003', `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(value)}`, path);
@@ -39,6 +58,38 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Issu
     }
   }
   return out;
+}
+
+/**
+ * For each unknown key with a plausible intended field: its field path → that field, and the
+ * intended field's path → the field too (so its "missing" issue can be left out).
+ */
+function suggestFields(issues: readonly z.core.$ZodIssue[], ctx: IssueContext): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!ctx.schema) return out;
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const present = valueAt(ctx.document, path) as Record<string, unknown> | undefined;
+    const candidates = knownKeysAt(ctx.schema, path).filter((k) => present?.[k] === undefined);
+    for (const key of issue.keys) {
+      const meant = closestName(key, candidates);
+      if (meant === undefined) continue;
+      out.set(formatFieldPath([...path, key]), meant);
+      out.set(formatFieldPath([...path, meant]), meant);
+    }
+  }
+  return out;
+}
+
+/**
+ * A number or boolean where a string belongs: YAML read an unquoted `1.10` or `true`. Says
+ * so with the value as written (1.10, not 1.1) and how to quote it.
+ */
+function unquoted(name: string, value: number | boolean, path: FieldPath, ctx: IssueContext): string {
+  const written = (ctx.text === undefined ? undefined : writtenScalar(ctx.text, ctx.locate(path), typeof path[path.length - 1] === 'number')) ?? String(value);
+  const what = typeof value === 'number' ? 'a number' : 'a boolean';
+  return `${name} must be a string; YAML reads ${written} as ${what}; quote it: ${JSON.stringify(written)}`;
 }
 
 function expected(type: string): string {

@@ -54,6 +54,21 @@ export type AnyLoaded =
   | LoadedGateway
   | LoadedService;
 
+/**
+ * A resource left out because its schema or per-resource rules found an error (or it was
+ * defined twice): enough to tell a reference to it from a reference to nothing.
+ */
+export interface DroppedResource {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly file: string;
+  /** Line of metadata.name. */
+  readonly line: number;
+  /** Hosts as written: a Service's name, a ServiceEntry's hosts, a DestinationRule's host. */
+  readonly hosts: readonly string[];
+}
+
 /** Every list sorted by (namespace, name, file, docIndex). */
 export interface LoadedResources {
   meshConfig?: LoadedMeshConfig;
@@ -63,6 +78,8 @@ export interface LoadedResources {
   gateways: LoadedGateway[];
   /** Kubernetes core/v1 Services: service-registry input. */
   services: LoadedService[];
+  /** Resources left out for errors, in input order; absent when there are none (the usual case). */
+  dropped?: DroppedResource[];
 }
 
 export interface LoadResult {

@@ -7,12 +7,13 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { checkAliasBudget } from './alias-budget.ts';
 import { findTooDeep } from './cst-depth.ts';
-import { findDuplicateKeys, type DuplicateKey } from './duplicate-keys.ts';
+import { findDuplicateKeys, isTopLevel, secondResourceOffset, type DuplicateKey } from './duplicate-keys.ts';
 import { prescanDepth } from './depth-prescan.ts';
 import { fastLocate } from './fast-positions.ts';
 import { fastParseYaml } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import { makeLocator } from './locate.ts';
+import { unrenderedTemplate } from './template-hint.ts';
 import type { FieldPath, LineColumn } from './types.ts';
 
 export interface YamlDocument {
@@ -20,6 +21,8 @@ export interface YamlDocument {
   /** A plain object: only mapping documents are returned. */
   readonly value: Record<string, unknown>;
   readonly locate: (path: FieldPath) => LineColumn;
+  /** The whole file's text, so diagnostics can quote a value as written (`1.10`, not 1.1). */
+  readonly text: string;
   /** For an item of a `kind: List` document: its path there (`['items', 3]`); see list-items.ts. */
   readonly fieldPrefix?: FieldPath;
   /**
@@ -65,7 +68,10 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
 
   // Feed the composer only documents within the budget and depth limit, remembering which
   // document index each composed Document belongs to.
-  const composer = new Composer({ uniqueKeys: true, prettyErrors: false });
+  // logLevel silent: the library must not print its own warnings (e.g. "Keys with collection
+  // values will be stringified" for `name: {{ .Release.Name }}`) to stderr; meshlog's output
+  // is its diagnostics only.
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
   const fedIndices: number[] = [];
   const composed: Document.Parsed[] = [];
   let docIndex = 0;
@@ -89,11 +95,20 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
   }
   composed.push(...composer.end(docIndex === 0 && !overBudget));
 
+  if (composed.some((doc) => doc.errors.length > 0)) {
+    const template = unrenderedTemplate(text, at);
+    if (template) return { documents: [], diagnostics: [...diagnostics.filter((d) => d.code === 'ML1007'), template], documentCount: docIndex, overBudget };
+  }
+
   const documents: YamlDocument[] = [];
   composed.forEach((doc, i) => {
     const index = fedIndices[i] ?? docIndex;
     const duplicates = duplicateKeysOf(doc);
-    for (const e of doc.errors) report(yamlDiagnostic(e, 'error', at, duplicates));
+    for (const e of primaryErrors(doc, duplicates)) report(yamlDiagnostic(e, 'error', at, duplicates));
+    const secondResource = duplicates && secondResourceOffset(duplicates);
+    if (secondResource !== undefined) {
+      report(diagnostic('ML1002', `a second resource starts at line ${at(secondResource).line} in the same document — missing '---'?`, at(secondResource)));
+    }
     for (const w of doc.warnings) report(yamlDiagnostic(w, 'warning', at));
     // Broken documents are reported above; empty ones (nothing, a comment, `~`) are skipped
     // silently, as kubectl does.
@@ -105,7 +120,7 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
       return;
     }
     const value = toPlain(doc, at, start, report);
-    if (value) documents.push({ docIndex: index, value, locate: makeLocator(doc, lineCounter) });
+    if (value) documents.push({ docIndex: index, value, locate: makeLocator(doc, lineCounter), text });
   });
   if (dropped > 0) diagnostics.push(diagnostic('ML1001', `${dropped} more YAML problems in this file are not shown; fix the ones above first`, { file }));
   return { documents, diagnostics, documentCount: docIndex, overBudget };
@@ -154,6 +169,18 @@ export function tooManyDocuments(stop: { file: string; line: number; column: num
     `more than ${LIMITS.maxDocuments} YAML documents in the repository; reading stopped at ${stop.file}:${stop.line}, later documents are not read`,
     { related: [stop] },
   );
+}
+
+/**
+ * The document's errors worth showing. A tab in indentation throws the parser off for the rest
+ * of the document, and every error after it is a consequence: only the tab errors are shown.
+ * Two resources run together (a missing `---`) repeat every top-level key: those repeats are
+ * left to the one "missing '---'?" diagnostic.
+ */
+function primaryErrors(doc: Document.Parsed, duplicates: Map<number, DuplicateKey> | undefined): readonly YAMLError[] {
+  if (doc.errors.some((e) => e.code === 'TAB_AS_INDENT')) return doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+  if (!duplicates || secondResourceOffset(duplicates) === undefined) return doc.errors;
+  return doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' || !isTopLevel(duplicates.get(e.pos[0])));
 }
 
 /** Details of the document's duplicate keys (by offset), or undefined when it has none. */
@@ -224,7 +251,7 @@ function fastDocuments(text: string, documentBudget: number): YamlFileResult | u
     // its own copy) would otherwise stay on the heap with them.
     const positions = parsed.positions;
     const at = { offset: doc.offset, record: doc.record, value: null };
-    documents.push({ docIndex, value: value as Record<string, unknown>, locate: (path) => position(fastLocate(positions, at, path)), fresh: true });
+    documents.push({ docIndex, value: value as Record<string, unknown>, locate: (path) => position(fastLocate(positions, at, path)), text, fresh: true });
   }
   return { documents, diagnostics: [], documentCount: parsed.documents.length, overBudget: false };
 }

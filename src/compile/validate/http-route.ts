@@ -4,6 +4,7 @@ import { checkGatewayRef, checkHost, type HostRules } from './checks-hosts.ts';
 import { checkHeaderMatches, checkHeaderName, checkHeaderOperations, checkRegex, checkRetryOn, checkStringMatch, type StringMatchRules } from './checks-http.ts';
 import { INT32_MAX, checkDuration, checkLabels, checkPercent, checkPort, checkRange, isDnsLabel } from './checks-values.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
+import { checkRoutingPitfalls } from './routing-pitfalls.ts';
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 const ACTIONS = ['route', 'redirect', 'directResponse'] as const;
@@ -30,6 +31,7 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
   const match = rule.match ?? NONE;
   for (let j = 0; j < match.length; j++) checkMatch(ctx, match[j]!, at(path, 'match', j));
   checkDestinations(ctx, rule, path);
+  checkRoutingPitfalls(ctx, rule, path);
 
   if (rule.redirect) {
     const r = rule.redirect;

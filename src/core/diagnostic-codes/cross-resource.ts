@@ -194,4 +194,13 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'whole route table `grpc.<port>` that holds it, so gRPC clients get no routes for any gRPC service on that port. Route gRPC services ' +
       'to destinations only, or give the service a port that is not gRPC.',
   },
+  {
+    code: 'ML4024',
+    severity: 'info',
+    title: 'Reference to a resource with errors',
+    description:
+      'A reference (destination host, subset, Gateway) names a resource that exists in the repository but was left out because it has errors ' +
+      '(reported on that resource). meshlog does not report the reference as missing: fix the errors on the resource the note names, and the ' +
+      'reference is checked again.',
+  },
 ];

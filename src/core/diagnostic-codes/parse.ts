@@ -14,13 +14,13 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Duplicate key',
     description:
-      'A mapping has the same key twice. Kubernetes tools silently keep one of them; meshlog refuses to guess. The diagnostic is at the second occurrence, names the key and its field path, and says where the first one is. Remove or merge the duplicate.',
+      'A mapping has the same key twice. Kubernetes tools silently keep one of them; meshlog refuses to guess. The diagnostic is at the second occurrence, names the key and its field path, and says where the first one is. Remove or merge the duplicate. When a document repeats `apiVersion` or `kind` at the top level, two resources ran together because the `---` between them is missing: that is reported once, at the line where the second resource starts.',
   },
   {
     code: 'ML1003',
     severity: 'error',
     title: 'Tab used for indentation',
-    description: 'YAML does not allow tab characters in indentation. Indent with spaces.',
+    description: 'YAML does not allow tab characters in indentation. Indent with spaces. The errors a tab causes further down the document are not reported separately.',
   },
   {
     code: 'ML1004',
@@ -68,7 +68,7 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     code: 'ML1010',
     severity: 'error',
     title: 'Missing apiVersion or kind',
-    description: 'Every document needs string `apiVersion` and `kind` fields so meshlog knows what it is.',
+    description: 'A document meant for meshlog (an Istio or meshlog `apiVersion`, or a kind meshlog reads such as `VirtualService` or `Service`) lacks a string `kind` or `apiVersion`. Add it. YAML that is not a Kubernetes manifest at all (Helm `values.yaml` or `Chart.yaml`, `kustomization.yaml` without them) is skipped with an info note (ML1014).',
   },
   {
     code: 'ML1011',
@@ -96,7 +96,7 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'info',
     title: 'Document skipped',
     description:
-      'The document is a Kubernetes kind meshlog does not use (Deployment, ConfigMap, ...). It is ignored, so repositories can hold whole application manifests. Nothing to fix.',
+      'The document is a Kubernetes kind meshlog does not use (Deployment, ConfigMap, ...), or YAML that is not a Kubernetes manifest (no `apiVersion`/`kind`, or an `apiVersion` outside Istio\'s and meshlog\'s API groups without a `kind`, as in Helm charts and kustomizations). It is ignored, so repositories can hold whole application manifests. Nothing to fix.',
   },
   {
     code: 'ML1015',

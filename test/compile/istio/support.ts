@@ -19,3 +19,15 @@ async function readTemplate(): Promise<readonly SourceFile[]> {
 export function file(pathName: string, text: string): SourceFile {
   return { path: pathName, bytes: new TextEncoder().encode(text) };
 }
+
+/** The template with one file's text changed by `edit` (which must change something). */
+export function templateWith(pathName: string, edit: (text: string) => string): SourceFile[] {
+  const dec = new TextDecoder();
+  return TEMPLATE_FILES.map((f) => {
+    if (f.path !== pathName) return f;
+    const before = dec.decode(f.bytes);
+    const after = edit(before);
+    if (after === before) throw new Error(`templateWith: the edit changed nothing in ${pathName}`);
+    return file(pathName, after);
+  });
+}

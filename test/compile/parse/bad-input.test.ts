@@ -99,10 +99,62 @@ describe('bad input', () => {
     expect(r.diagnostics[0]).toMatchObject({ code: 'ML1003', line: 6, column: 1 });
   });
 
+  it('reports only the tab when a tab in indentation throws the rest of the document off', () => {
+    const text = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews}
+spec:
+  host: reviews
+  subsets:
+    - name: v1
+      labels:
+\tversion: v1
+    - name: v2
+      labels: {version: v2}
+`;
+    const r = load({ 'dr.yaml': text });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['ML1003 9:1']);
+  });
+
+  it('reports two resources run together (missing ---) once, where the second one starts', () => {
+    const second = GOOD.replaceAll('good', 'other');
+    const r = load({ 'two.yaml': `${GOOD}${second}` });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column} ${d.message}`)).toEqual([
+      "ML1002 9:1 a second resource starts at line 9 in the same document — missing '---'?",
+    ]);
+  });
+
+  it('still reports an ordinary top-level duplicate key as one', () => {
+    const r = load({ 'dup.yaml': `${GOOD}spec: {}\n` });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.field}`)).toEqual(['ML1002 spec']);
+  });
+
   it('reports YAML syntax errors with a position', () => {
     const r = load({ 'bad.yaml': fixture('syntax-error.yaml') });
     expect(r.diagnostics.length).toBeGreaterThan(0);
     expect(r.diagnostics.every((d) => d.code === 'ML1001' && d.file === 'bad.yaml' && (d.line ?? 0) >= 6)).toBe(true);
+  });
+
+  it('reports an unrendered Helm template as one error instead of a flood of syntax errors', () => {
+    const template = `# canary routing\n{{- if .Values.canary }}\n${GOOD}{{- end }}\n`;
+    const r = load({ 'templates/vs.yaml': template, 'good.yaml': GOOD });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}:${d.column} ${d.message}`)).toEqual([
+      'ML1001 templates/vs.yaml:2:1 looks like an unrendered Helm/Go template ({{ … }}); commit rendered manifests (e.g. the output of `helm template`)',
+    ]);
+    expect(r.resources.virtualServices.map((v) => v.metadata.name)).toEqual(['good']);
+  });
+
+  it('prints no YAML library warning for template braces that happen to parse', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      load({ 'a.yaml': GOOD.replace('name: good', 'name: {{ .Release.Name }}') });
+      await new Promise((resolve) => setImmediate(resolve)); // process warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
   });
 
   it('stops reading after 50,000 documents in the repository', () => {

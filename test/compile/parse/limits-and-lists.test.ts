@@ -45,7 +45,7 @@ describe('kind: List (kubectl get -o yaml)', () => {
 
 describe('diagnostic volume', () => {
   it('50,200 tiny documents: the limit error first, at most 100 per code plus a summary', () => {
-    const text = '---\nx: 1\n---\n{}\n'.repeat(25_100);
+    const text = '---\nkind: Gateway\n---\n{kind: Gateway}\n'.repeat(25_100);
     const result = compile({ origin: { kind: 'folder', path: '.' }, commit: null, files: files({ 'a.yaml': text }), diagnostics: [] });
     const d = result.diagnostics;
     expect(d[0]!.code).toBe('ML1007');
@@ -59,7 +59,7 @@ describe('diagnostic volume', () => {
       origin: { kind: 'folder', path: '.' },
       commit: null,
       files: files({
-        'a.yaml': '---\nx: 1\n'.repeat(150),
+        'a.yaml': '---\nkind: Gateway\n'.repeat(150),
         'b.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\n'.repeat(30),
       }),
       diagnostics: [],

@@ -60,7 +60,15 @@ kind: Mesh
 metadata: {name: d}
 `);
     expect(summary(r.diagnostics)).toEqual(['ML1012 kind@2', 'ML1011 apiVersion@5', 'ML1011 apiVersion@9', 'ML1012 kind@14']);
-    expect(r.diagnostics[0]!.message).toContain('VirtualServce');
+    expect(r.diagnostics[0]!.message).toBe('unknown kind "VirtualServce" in networking.istio.io; did you mean "VirtualService"?');
+  });
+
+  it('suggests the kind a differently-cased one was meant to be, and lists the kinds when none is close', () => {
+    const r = loadOne('apiVersion: networking.istio.io/v1\nkind: Virtualservice\nmetadata: {name: a}\n---\napiVersion: networking.istio.io/v1\nkind: Route\nmetadata: {name: b}\n');
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      'unknown kind "Virtualservice" in networking.istio.io; did you mean "VirtualService"?',
+      'unknown kind "Route" in networking.istio.io; known kinds: VirtualService, DestinationRule, ServiceEntry, Gateway, Sidecar, WorkloadEntry, WorkloadGroup, EnvoyFilter, ProxyConfig',
+    ]);
   });
 
   it('reports real Istio kinds meshlog cannot compile yet as errors, not silently', () => {
@@ -74,6 +82,7 @@ metadata: {name: b}
 `);
     expect(codes(r.diagnostics)).toEqual(['ML1013', 'ML1013']);
     expect(r.diagnostics.every((d) => d.severity === 'error')).toBe(true);
+    expect(r.diagnostics[0]!.message).toBe('Sidecar (networking.istio.io) is not supported by meshlog yet; remove it from the repository until meshlog supports it');
   });
 
   it('says plainly that Gateway API routes have no effect yet', () => {
@@ -103,6 +112,31 @@ metadata: {namespace: x}
 spec: {}
 `);
     expect(summary(r.diagnostics)).toEqual(['ML1010 apiVersion@1', 'ML1010 kind@4', 'ML1015 metadata.name@9']);
+  });
+});
+
+describe('YAML that is not a Kubernetes manifest', () => {
+  it('Helm values, Chart.yaml and a kustomization without apiVersion/kind are skipped with a note saying why', () => {
+    const r = load({
+      'chart/values.yaml': 'replicaCount: 2\nimage: {repository: nginx}\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: bookinfo\nversion: 0.1.0\n',
+      'kustomization.yaml': 'resources: [routing/reviews.yaml]\n',
+    });
+    expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(r.diagnostics.map((d) => `${d.file} ${d.code} ${d.message}`)).toEqual([
+      'chart/Chart.yaml ML1014 not a Kubernetes manifest (apiVersion v2 but no kind); skipped',
+      'chart/values.yaml ML1014 not a Kubernetes manifest (no apiVersion/kind); skipped',
+      'kustomization.yaml ML1014 not a Kubernetes manifest (no apiVersion/kind); skipped',
+    ]);
+  });
+
+  it('an Istio kind without apiVersion, or an Istio/meshlog apiVersion without kind, is still an error', () => {
+    const r = loadOne('kind: DestinationRule\nmetadata: {name: a}\n---\napiVersion: networking.istio.io/v1\nmetadata: {name: b}\n---\napiVersion: meshlog.dev/v1alpha1\n');
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      'ML1010 document 1 has no string apiVersion',
+      'ML1010 document 2 has no string kind',
+      'ML1010 document 3 has no string kind',
+    ]);
   });
 });
 

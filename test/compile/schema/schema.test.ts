@@ -14,9 +14,58 @@ describe('schemas', () => {
     retry: {attempts: 3}
 `));
     expect(summary(r.diagnostics)).toEqual(['ML2001 spec.http[0].match[0].header@10', 'ML2001 spec.http[0].retry@13']);
-    expect(r.diagnostics[0]!.message).toBe('unknown field "header" in spec.http[0].match[0]');
+    expect(r.diagnostics[0]!.message).toBe('unknown field "header" in spec.http[0].match[0]; did you mean "headers"?');
     expect(r.diagnostics[0]!.resource).toEqual({ kind: 'VirtualService', namespace: 'default', name: 'reviews' });
     expect(r.resources.virtualServices).toEqual([]);
+  });
+
+  it('suggests the field an unknown one was meant to be, and then does not also call that field missing', () => {
+    const r = loadOne(virtualService(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {hots: reviews}
+    timout: 5s
+    retries: {atempts: 2, zzz: 1}
+`));
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      'ML2001 unknown field "hots" in spec.http[0].route[0].destination; did you mean "host"?',
+      'ML2001 unknown field "atempts" in spec.http[0].retries; did you mean "attempts"?',
+      'ML2001 unknown field "zzz" in spec.http[0].retries',
+      'ML2001 unknown field "timout" in spec.http[0]; did you mean "timeout"?',
+    ]);
+  });
+
+  it('says "not supported yet" (ML3024), not "unknown field", for valid Istio fields meshlog lacks', () => {
+    const r = loadOne(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews}
+spec:
+  host: reviews
+  trafficPolicy:
+    loadBalancer:
+      localityLbSetting: {enabled: true}
+      warmup: {duration: 30s}
+  subsets:
+  - name: v1
+    trafficPolicy:
+      portLevelSettings:
+      - port: {number: 80}
+        loadBalancer: {warmupDurationSecs: 10s, bogus: 1}
+`);
+    expect(summary(r.diagnostics)).toEqual([
+      'ML3024 spec.trafficPolicy.loadBalancer.localityLbSetting@8',
+      'ML3024 spec.trafficPolicy.loadBalancer.warmup@9',
+      'ML3024 spec.subsets[0].trafficPolicy.portLevelSettings[0].loadBalancer.warmupDurationSecs@15',
+      'ML2001 spec.subsets[0].trafficPolicy.portLevelSettings[0].loadBalancer.bogus@15',
+    ]);
+    expect(r.diagnostics[0]!.message).toBe('localityLbSetting is valid Istio but not supported by meshlog yet; remove it until meshlog supports it');
+    const vs = loadOne(virtualService(`  hosts: [reviews]
+  http:
+  - match: [{uri: {prefix: /}, statPrefix: api}]
+    route: [{destination: {host: reviews}}]
+    mirrorPercent: 5
+`));
+    expect(summary(vs.diagnostics)).toEqual(['ML3024 spec.http[0].match[0].statPrefix@8', 'ML3024 spec.http[0].mirrorPercent@10']);
   });
 
   it('reports wrong types, saying what was written', () => {
@@ -30,6 +79,29 @@ describe('schemas', () => {
     expect(summary(r.diagnostics)).toEqual(['ML2002 spec.hosts@6', 'ML2002 spec.http[0].route[0].destination.port.number@9', 'ML2002 spec.http[0].timeout@11']);
     expect(r.diagnostics[0]!.message).toBe('spec.hosts must be a list, not a string ("reviews")');
     expect(r.diagnostics[1]!.message).toContain('must be a number, not a string ("9080")');
+  });
+
+  it('quotes a number or boolean where a string belongs as written, and says to quote it', () => {
+    const r = loadOne(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, labels: {track: 2.50}}
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels:
+      version: 1.10   # a release number
+`);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      'metadata.labels.track must be a string; YAML reads 2.50 as a number; quote it: "2.50"',
+      'spec.subsets[0].labels.version must be a string; YAML reads 1.10 as a number; quote it: "1.10"',
+    ]);
+    const vs = loadOne(virtualService(`  hosts: [reviews]
+  http:
+  - match: [{headers: {canary: {exact: true}}}]
+    route: [{destination: {host: reviews}}]
+`));
+    expect(vs.diagnostics.map((d) => d.message)).toEqual(['spec.http[0].match[0].headers.canary.exact must be a string; YAML reads true as a boolean; quote it: "true"']);
   });
 
   it('lists the allowed values of an enum', () => {

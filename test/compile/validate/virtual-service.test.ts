@@ -200,3 +200,41 @@ describe('VirtualService rules', () => {
     expect(check('  gateways: [mesh]\n')).toEqual(['ML3026 spec.hosts@5', 'ML3002 spec@5']);
   });
 });
+
+describe('valid rules that route differently from what they say (warnings)', () => {
+  it('a uri exact/prefix without a leading "/" never matches; a prefix ending in "*" is literal', () => {
+    const r = loadOne(virtualService(rule(`  - match:
+    - uri: {prefix: api/v1}
+    - uri: {exact: health}
+    - uri: {prefix: /static/*}
+    route: [{destination: {host: reviews}}]
+`)));
+    expect(r.diagnostics.map((d) => `${d.code} ${d.severity} ${d.field}: ${d.message}`)).toEqual([
+      'ML3040 warning spec.http[0].match[0].uri.prefix: uri prefix "api/v1" does not start with "/"; request paths always do, so this never matches',
+      'ML3040 warning spec.http[0].match[1].uri.exact: uri exact "health" does not start with "/"; request paths always do, so this never matches',
+      'ML3041 warning spec.http[0].match[2].uri.prefix: prefix "/static/*" ends with "*", but Istio prefixes are literal (no wildcards); write prefix: "/static/"',
+    ]);
+    expect(r.resources.virtualServices).toHaveLength(1); // warnings: still compiled
+  });
+
+  it('a destination without weight next to weighted ones gets 0%', () => {
+    expect(check(rule(`  - route:
+    - destination: {host: reviews, subset: v1}
+      weight: 90
+    - destination: {host: reviews, subset: v2}
+`))).toEqual(['ML3042 spec.http[0].route[1].destination@11']);
+    // One destination, or none weighted (ML3004's case), is not this.
+    expect(check(rule(`  - route:\n    - destination: {host: reviews}\n`))).toEqual([]);
+  });
+
+  it('a perTryTimeout longer than the route timeout', () => {
+    const r = loadOne(virtualService(rule(`  - route: [{destination: {host: reviews}}]
+    timeout: 2s
+    retries: {attempts: 3, perTryTimeout: 5s}
+`)));
+    expect(r.diagnostics.map((d) => `${d.code} ${d.field}: ${d.message}`)).toEqual([
+      'ML3043 spec.http[0].retries.perTryTimeout: perTryTimeout 5s is longer than the route timeout 2s, which ends the request first; retries cannot help a slow upstream',
+    ]);
+    expect(check(rule(`  - route: [{destination: {host: reviews}}]\n    timeout: 10s\n    retries: {attempts: 3, perTryTimeout: 2s}\n`))).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 // What every cross-resource check reads. Checks only report; they never change inputs.
 import type { Diagnostic } from '../../../core/diagnostics.ts';
 import type { LoadedResources } from '../../parse/load-resources.ts';
+import type { DroppedIndex } from './dropped.ts';
 import type { DrIndex } from '../from-destination-rule.ts';
 import type { GatewayInfo } from '../from-gateway.ts';
 import type { Registry } from '../registry.ts';
@@ -13,4 +14,6 @@ export interface CheckContext {
   readonly drs: DrIndex;
   readonly gateways: ReadonlyMap<string, GatewayInfo>;
   readonly diagnostics: Diagnostic[];
+  /** Present only when the loader left resources out for errors (see dropped.ts). */
+  readonly dropped?: DroppedIndex | undefined;
 }

@@ -51,13 +51,15 @@ function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext):
   const mirrors = rule.mirrors ?? [];
   for (let k = 0; k < mirrors.length; k++) checkDestination(vs, mirrors[k]!.destination, { i, field: 'mirrors', k }, ctx);
   const matches = rule.match ?? [];
+  const withLabels = (m: (typeof matches)[number]) => m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0;
+  const wholeRule = matches.length > 0 && matches.every(withLabels);
   for (let j = 0; j < matches.length; j++) {
-    const m = matches[j]!;
-    if (m.sourceLabels && Object.keys(m.sourceLabels).length > 0) {
-      ctx.diagnostics.push(
-        diagnostic('ML4014', 'sourceLabels cannot be compiled into per-namespace/per-gateway views; this match entry is left out', at(vs, ['spec', 'http', i, 'match', j, 'sourceLabels'])),
-      );
-    }
+    if (!withLabels(matches[j]!)) continue;
+    // When every entry is left out the rule is gone: say so, it is a much bigger change.
+    const what = wholeRule ? `this match entry is left out, and with it the whole rule ${i} (it has no other entry)` : 'this match entry is left out';
+    ctx.diagnostics.push(
+      diagnostic('ML4014', `sourceLabels cannot be compiled into per-namespace/per-gateway views; ${what}`, at(vs, ['spec', 'http', i, 'match', j, 'sourceLabels'])),
+    );
   }
 }
 
@@ -78,10 +80,15 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
   const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
   const svc = ctx.registry.lookupAny(host);
   if (!svc) {
+    const dropped = ctx.dropped?.definingHost(host);
+    if (dropped) {
+      ctx.dropped!.note(vs, [...pathOf(place), 'host'], `destination host ${host}`, dropped);
+      return host;
+    }
     ctx.diagnostics.push(
       diagnostic(
         'ML4001',
-        `destination host ${host} is not defined by any Service or ServiceEntry in the repository`,
+        `destination host ${host} is not defined by any Service or ServiceEntry in the repository${strictNote(ctx)}`,
         at(vs, [...pathOf(place), 'host']),
         ctx.settings.strictHosts ? 'error' : undefined,
       ),
@@ -104,7 +111,10 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
   }
   if (dest.subset !== undefined) {
     const entry = ctx.drs.forHost(host);
-    if (!entry?.subsets.some((s) => s.name === dest.subset)) {
+    const dropped = ctx.dropped?.ruleFor(host);
+    if (dropped && !entry?.subsets.some((s) => s.name === dest.subset)) {
+      ctx.dropped!.note(vs, [...path, 'subset'], `subset "${dest.subset}" of ${host}`, dropped);
+    } else if (!entry?.subsets.some((s) => s.name === dest.subset)) {
       const known = entry?.subsets.map((s) => s.name).join(', ');
       ctx.diagnostics.push(
         diagnostic(
@@ -148,6 +158,12 @@ function samePortImplied(vs: LoadedVs, host: string, ctx: CheckContext): boolean
   return sidecarOnly && (vs.spec.hosts ?? []).some((h) => ctx.registry.resolve(h, vs.metadata.namespace) === host);
 }
 
+/** ML4001 is a warning unless MeshConfig says otherwise: then the message says who made it an error. */
+function strictNote(ctx: CheckContext): string {
+  if (!ctx.settings.strictHosts) return '';
+  return ` (an error because strictHosts is true in ${ctx.resources.meshConfig?.file ?? 'MeshConfig'})`;
+}
+
 function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
   const hosts = vs.spec.hosts ?? [];
   for (let i = 0; i < hosts.length; i++) {
@@ -156,6 +172,11 @@ function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
     if (known) continue;
     // A host only a gateway serves (`bookinfo.example.com`) is normal when the VS also binds a gateway.
     if ((vs.spec.gateways ?? []).some((g) => g !== MESH)) continue;
+    const dropped = ctx.dropped?.definingHost(host);
+    if (dropped) {
+      ctx.dropped!.note(vs, ['spec', 'hosts', i], `host ${host}`, dropped);
+      continue;
+    }
     ctx.diagnostics.push(
       diagnostic('ML4017', `host ${host} has no Service or ServiceEntry, so sidecars ignore this VirtualService for it`, at(vs, ['spec', 'hosts', i])),
     );
@@ -177,11 +198,16 @@ function checkDestinationRuleHosts(ctx: CheckContext): void {
       ? ctx.registry.services.some((s) => hostCovers(entry.host, s.host))
       : ctx.registry.has(entry.host);
     if (known) continue;
+    const dropped = ctx.dropped?.definingHost(entry.host);
     for (const dr of entry.rules) {
+      if (dropped) {
+        ctx.dropped!.note(dr, ['spec', 'host'], `host ${entry.host}`, dropped);
+        continue;
+      }
       ctx.diagnostics.push(
         diagnostic(
           'ML4001',
-          `DestinationRule host ${entry.host} is not defined by any Service or ServiceEntry in the repository`,
+          `DestinationRule host ${entry.host} is not defined by any Service or ServiceEntry in the repository${strictNote(ctx)}`,
           at(dr, ['spec', 'host']),
           ctx.settings.strictHosts ? 'error' : undefined,
         ),

@@ -43,6 +43,11 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
     if (key === MESH) continue;
     const info = ctx.gateways.get(key);
     if (!info) {
+      const dropped = ctx.dropped?.gateway(key);
+      if (dropped) {
+        ctx.dropped!.note(vs, path, `Gateway ${key}`, dropped);
+        continue;
+      }
       ctx.diagnostics.push(diagnostic('ML4005', `Gateway ${key} does not exist in the repository`, at(vs, path)));
       continue;
     }
@@ -53,7 +58,7 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
       // Hosts for the sidecars are expected here; only a binding that exposes nothing is wrong.
       if (!exposed.some(Boolean) && hosts.length > 0) {
         ctx.diagnostics.push(
-          diagnostic('ML4010', `none of the hosts (${hosts.join(', ')}) is exposed by ${describe(info.gateway, ['spec', 'servers'])}`, { ...at(vs, path), related: [relatedOf(info.gateway, ['spec', 'servers'])] }),
+          diagnostic('ML4010', `none of the hosts (${hosts.join(', ')}) is exposed by ${describe(info.gateway, ['spec', 'servers'])}; ${exposedBy(info)}`, { ...at(vs, path), related: [relatedOf(info.gateway, ['spec', 'servers'])] }),
         );
       }
       continue;
@@ -61,13 +66,19 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
     hosts.forEach((h, i) => {
       if (exposed[i]) return;
       ctx.diagnostics.push(
-        diagnostic('ML4010', `host ${h} is not exposed by any server of ${describe(info.gateway, ['spec', 'servers'])} (for namespace ${ns})`, {
+        diagnostic('ML4010', `host ${h} is not exposed to namespace ${ns} by ${describe(info.gateway, ['spec', 'servers'])}; ${exposedBy(info)}`, {
           ...at(vs, ['spec', 'hosts', i]),
           related: [relatedOf(info.gateway, ['spec', 'servers'])],
         }),
       );
     });
   }
+}
+
+/** What a Gateway's servers do expose, as written (`ns/host` when narrowed to one namespace): the fix is usually there. */
+function exposedBy(info: GatewayInfo): string {
+  const servers = info.servers.map((s) => `port ${s.port}: ${s.hosts.map((h) => (h.namespace === '*' ? h.host : `${h.namespace}/${h.host}`)).join(', ')}`);
+  return servers.length === 0 ? 'it has no servers' : `its servers expose ${servers.join('; ')}`;
 }
 
 interface Claim {
