@@ -17,6 +17,7 @@ import type { CheckContext } from './checks/context.ts';
 import { checkDestinations } from './checks/destinations.ts';
 import { droppedIndex } from './checks/dropped.ts';
 import { checkGateways } from './checks/gateways.ts';
+import { checkHttpPorts } from './checks/http-ports.ts';
 import { checkRuleNames } from './checks/rule-names.ts';
 import { checkRuleOrder } from './checks/rule-order.ts';
 import { checkVirtualServiceConflicts } from './checks/virtual-service-conflicts.ts';
@@ -66,6 +67,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   checkRuleOrder(ctx);
   checkRuleNames(ctx);
   checkGateways(ctx);
+  checkHttpPorts(ctx);
   checkVirtualServiceConflicts(ctx, meshVss, namespaces);
   if (hasErrors(diagnostics)) return { diagnostics };
 

@@ -27,6 +27,9 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     if (!isIpOrCidr(a, true)) ctx.report('ML3029', `"${a}" is not an IP address or CIDR block`, at(SPEC, 'addresses', i));
   }
   const ports = spec.ports ?? NONE;
+  if (ports.length === 0 && spec.hosts.length > 0) {
+    ctx.report('ML3044', 'this ServiceEntry has no ports, so its hosts get no listener, route or cluster: traffic to them is not routed by the mesh; list the ports it serves', at(SPEC, 'hosts'));
+  }
   for (let i = 0; i < ports.length; i++) {
     const port = ports[i]!;
     const p = at(SPEC, 'ports', i);

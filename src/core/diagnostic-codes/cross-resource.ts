@@ -203,4 +203,14 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       '(reported on that resource). meshlog does not report the reference as missing: fix the errors on the resource the note names, and the ' +
       'reference is checked again.',
   },
+  {
+    code: 'ML4025',
+    severity: 'warning',
+    title: 'http rules for a service without an HTTP port',
+    description:
+      'A VirtualService for the mesh has `http` rules for a host none of whose ports is HTTP: each is TCP, TLS, HTTPS, Mongo, Redis, MySQL or ' +
+      'UDP, by its name (`tcp`, `tcp-db`, `https-web`, ...), its `appProtocol`, or a ServiceEntry port\'s `protocol`. Sidecars get no HTTP ' +
+      'listener or route table for such a port, so the rules are never used. If the service speaks plain HTTP on it, name the port `http` or ' +
+      '`http-<suffix>` (or set `appProtocol: http`); otherwise remove the rules.',
+  },
 ];

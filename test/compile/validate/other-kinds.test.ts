@@ -113,13 +113,17 @@ describe('ServiceEntry rules', () => {
   });
 
   it('STATIC needs IP endpoints; DNS cannot resolve wildcards', () => {
-    expect(check('ServiceEntry', '  hosts: [a.example.com]\n  resolution: STATIC\n')).toEqual(['ML3021 spec.resolution@6']);
+    expect(check('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: http}]\n  resolution: STATIC\n')).toEqual(['ML3021 spec.resolution@7']);
     expect(check('ServiceEntry', `  hosts: [a.example.com]
   resolution: STATIC
   ports: [{number: 80, name: http}]
   endpoints: [{address: a.example.com}, {address: 10.0.0.1, ports: {web: 8080}}]
 `)).toEqual(['ML3021 spec.endpoints[0].address@8', 'ML3021 spec.endpoints[1].ports.web@8']);
-    expect(check('ServiceEntry', '  hosts: ["*.example.com"]\n  resolution: DNS\n')).toEqual(['ML3022 spec.hosts[0]@5']);
+    expect(check('ServiceEntry', '  hosts: ["*.example.com"]\n  ports: [{number: 80, name: http}]\n  resolution: DNS\n')).toEqual(['ML3022 spec.hosts[0]@5']);
+  });
+
+  it('warns about a ServiceEntry without ports: its hosts get no listener, route or cluster', () => {
+    expect(check('ServiceEntry', '  hosts: [a.example.com]\n  resolution: DNS\n')).toEqual(['ML3044 spec.hosts@5']);
   });
 
   it('checks hosts, addresses, ports and protocols', () => {

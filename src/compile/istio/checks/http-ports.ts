@@ -1,0 +1,32 @@
+// http rules for a service that has no HTTP port (ML4025). Renaming a Service port from
+// `http` to `tcp` (or to `https` when TLS moves into the app) silently turns every http rule
+// for it into dead config: the port gets a TCP pass-through, not a route table. Istio
+// accepts it without a word; a reviewer only sees the routes vanish from the diff.
+import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
+import { MESH, vsGateways } from '../from-virtual-service.ts';
+import { isWildcard } from '../hosts.ts';
+import { isHttpProtocol } from '../protocols.ts';
+import { at } from '../where.ts';
+import type { CheckContext } from './context.ts';
+
+export function checkHttpPorts(ctx: CheckContext): void {
+  for (const vs of ctx.resources.virtualServices) {
+    if (!vs.spec.http?.length || !vsGateways(vs).includes(MESH)) continue;
+    const hosts = vs.spec.hosts ?? [];
+    for (let i = 0; i < hosts.length; i++) {
+      const host = ctx.registry.resolve(hosts[i]!, vs.metadata.namespace);
+      if (isWildcard(host)) continue;
+      const svc = ctx.registry.lookupAny(host);
+      // Unknown hosts are ML4001's; a ServiceEntry without ports is ML3044's.
+      if (!svc || svc.ports.length === 0 || svc.ports.some((p) => isHttpProtocol(p.protocol))) continue;
+      const ports = svc.ports.map((p) => `${p.number}${p.name ? ` "${p.name}"` : ''} is ${p.protocol}`).join(', ');
+      ctx.diagnostics.push(
+        diagnostic(
+          'ML4025',
+          `${host} has no HTTP port (${ports}), so the http rules of this VirtualService are never used on sidecars; name the port http or http-<suffix> (or set appProtocol: http) if it speaks HTTP`,
+          at(vs, ['spec', 'hosts', i]),
+        ),
+      );
+    }
+  }
+}
