@@ -2,7 +2,7 @@
 // one-line usage messages (and a "did you mean" for mistyped flags) instead of throws.
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { EXIT, type CliIo, type ExitCode } from './command.ts';
-import { closest } from './suggest.ts';
+import { closestName } from '../core/closest-name.ts';
 
 export type FlagSpec = ParseArgsOptionsConfig;
 
@@ -60,7 +60,7 @@ function flagErrorMessage(err: unknown, spec: FlagSpec): string {
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /'([^']+)'/.exec(text)?.[1] ?? text;
     const names = Object.entries(spec).flatMap(([long, o]) => [`--${long}`, ...(o.short ? [`-${o.short}`] : [])]);
-    const hint = closest(flag.split('=')[0]!, names);
+    const hint = closestName(flag.split('=')[0]!, names);
     return `unknown flag ${flag}${hint ? ` (did you mean ${hint}?)` : ''}`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { EXIT, type CliCommand, type CliIo } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { renderTable } from './output.ts';
-import { closest } from './suggest.ts';
+import { closestName } from '../core/closest-name.ts';
 
 /** The flags meshlog takes before a command, for "did you mean" (as commands' flags get). */
 const TOP_LEVEL_FLAGS = ['--help', '-h', '--version'] as const;
@@ -26,14 +26,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   if (first === 'help') return rest[0] === undefined ? main([], io) : main([rest[0], '--help'], io);
   if (first.startsWith('-')) {
-    const hint = closest(first.split('=')[0]!, TOP_LEVEL_FLAGS);
+    const hint = closestName(first.split('=')[0]!, TOP_LEVEL_FLAGS);
     io.stderr(`Error: unknown flag ${first}${hint ? ` (did you mean ${hint}?)` : ''}\nRun 'meshlog --help' for usage.\n`);
     return EXIT.usage;
   }
 
   const load = COMMANDS[first];
   if (!Object.hasOwn(COMMANDS, first) || !load) {
-    const hint = closest(first, Object.keys(COMMANDS));
+    const hint = closestName(first, Object.keys(COMMANDS));
     io.stderr(
       `Error: unknown command "${first}" for "meshlog"${hint ? `\n\nDid you mean this?\n        ${hint}\n` : '\n'}` +
         `Run 'meshlog --help' for usage.\n`,

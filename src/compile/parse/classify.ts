@@ -2,7 +2,7 @@
 // object to skip (info), or an error (unknown or unsupported kind inside the Istio or
 // meshlog API groups, where a typo must not silently drop routing config).
 import type { SupportedKind } from '../schema/index.ts';
-import { closestName } from './closest-name.ts';
+import { closestName } from '../../core/closest-name.ts';
 
 export type Classification =
   | { readonly action: 'load'; readonly kind: SupportedKind }

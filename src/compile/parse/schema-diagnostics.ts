@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import { knownKeysAt } from '../schema/known-keys.ts';
-import { closestName } from './closest-name.ts';
+import { closestName } from '../../core/closest-name.ts';
 import { isNotYetSupported } from './not-yet-fields.ts';
 import { writtenScalar } from './scalar-source.ts';
 import { describeValue, formatFieldPath, valueAt } from './field-path.ts';

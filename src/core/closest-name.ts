@@ -1,5 +1,6 @@
-// "Did you mean …?" for a misspelt field or kind: the known name closest to what was written,
-// when it is close enough to be a typo (same letters in another case, or a few edits apart).
+// "Did you mean …?": the known name closest to what was written, when it is close enough to be
+// a typo (same letters in another case, or a few edits apart). For misspelt fields and kinds
+// in config (src/compile/parse) and for commands and flags on the command line (src/cli).
 
 /** The candidate closest to `written`, or undefined when none is plausibly what was meant. */
 export function closestName(written: string, candidates: Iterable<string>): string | undefined {
@@ -19,7 +20,11 @@ export function closestName(written: string, candidates: Iterable<string>): stri
   return bestDistance <= limit ? best : undefined;
 }
 
-/** Optimal string alignment distance (edits: insert, delete, substitute, swap two neighbours); > limit once it exceeds it. */
+/**
+ * Optimal string alignment distance: inserts, deletes, substitutions, and a swap of two
+ * neighbouring characters as one edit, since swapped letters are the commonest typo
+ * (`--verison`, `--xsd`). Any answer over `limit` is only known to be over it.
+ */
 function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let prev2: number[] = [];
