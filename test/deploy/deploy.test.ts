@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { gitSyncLayout } from '../support/git-sync-layout.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MANIFEST = path.join(ROOT, 'deploy/kubernetes/meshlog-serve.yaml');
@@ -69,24 +70,13 @@ describe('deploy/kubernetes/meshlog-serve.yaml', () => {
   it("runs meshlog with the Deployment's arguments on a git-sync checkout: probes answer, a new commit is served", async () => {
     const { meshlog } = deployment();
     // git-sync's layout: <root>/.worktrees/<commit>, published by swapping the link <root>/<link>.
-    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-deploy-'));
-    temp.push(base);
-    const worktree = (commit: string, v1: number) => {
-      const dir = path.join(base, '.worktrees', commit);
-      fs.cpSync(path.join(ROOT, 'config-repo-template'), dir, { recursive: true });
-      const reviews = path.join(dir, 'routing/reviews.yaml');
-      const text = fs.readFileSync(reviews, 'utf8');
-      fs.writeFileSync(reviews, text.replace('weight: 90', `weight: ${v1}`).replace('weight: 10', `weight: ${100 - v1}`));
-    };
-    const publish = (commit: string) => {
-      fs.symlinkSync(path.join('.worktrees', commit), path.join(base, 'current.tmp'));
-      fs.renameSync(path.join(base, 'current.tmp'), path.join(base, 'current'));
-    };
-    worktree('1111111', 90);
-    publish('1111111');
+    const layout = gitSyncLayout('meshlog-deploy-');
+    temp.push(layout.base);
+    layout.checkout('1111111', 90);
+    layout.publish('1111111');
 
     // The manifest's arguments, with only the folder and the addresses changed for this machine.
-    const args = meshlog.args.map((a) => (a === '/git/current' ? path.join(base, 'current') : a.replace(/^0\.0\.0\.0:\d+$/, '127.0.0.1:0')));
+    const args = meshlog.args.map((a) => (a === '/git/current' ? layout.current : a.replace(/^0\.0\.0\.0:\d+$/, '127.0.0.1:0')));
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/meshlog.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let out = '';
@@ -100,8 +90,8 @@ describe('deploy/kubernetes/meshlog-serve.yaml', () => {
       const generation = async () => ((await (await fetch(`${http}/readyz`)).json()) as { generation: number }).generation;
       const first = await generation();
 
-      worktree('2222222', 40);
-      publish('2222222');
+      layout.checkout('2222222', 40);
+      layout.publish('2222222');
       expect(await until(async () => ((await generation()) > first ? true : undefined))).toBe(true);
     } finally {
       child.kill('SIGTERM');

@@ -7,6 +7,7 @@ import { readFolder } from '../../src/ingest/read-folder.ts';
 import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
 import { silentLogger, type Logger } from '../../src/serve/logger.ts';
 import type { ActiveSnapshot } from '../../src/serve/snapshot-source.ts';
+import { gitSyncLayout, reviewsWithSplit } from '../support/git-sync-layout.ts';
 
 const TEMPLATE = path.resolve(import.meta.dirname, '../../config-repo-template');
 const dirs: string[] = [];
@@ -130,7 +131,7 @@ describe('FolderSnapshotSource', () => {
     expect((await source.start()).ok).toBe(true);
     const reviews = path.join(dir, 'routing/reviews.yaml');
     const text = fs.readFileSync(reviews, 'utf8');
-    const split = (v1: number) => text.replace('weight: 90', `weight: ${v1}`).replace('weight: 10', `weight: ${100 - v1}`);
+    const split = (v1: number) => reviewsWithSplit(text, v1);
     const weightsOf = (a: ActiveSnapshot) => JSON.stringify([...a.snapshot.resources.values()].filter((r) => r.type === 'rds').map((r) => r.hash).sort());
 
     const hashes = new Set<string>([weightsOf(source.current()!)]);
@@ -182,37 +183,26 @@ describe('FolderSnapshotSource', () => {
   it('follows a root link swapped to a new version, as git-sync publishes a checkout', async () => {
     // git-sync: `current` → `.worktrees/<commit>`, a new worktree per commit, then the link is
     // swapped by renaming a new link over it. serve --config names the link.
-    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-gitsync-'));
-    dirs.push(base);
-    const worktree = (name: string, v1: number) => {
-      const dir = path.join(base, '.worktrees', name);
-      fs.cpSync(TEMPLATE, dir, { recursive: true });
-      const reviews = path.join(dir, 'routing/reviews.yaml');
-      const text = fs.readFileSync(reviews, 'utf8');
-      fs.writeFileSync(reviews, text.replace('weight: 90', `weight: ${v1}`).replace('weight: 10', `weight: ${100 - v1}`));
-    };
-    const publish = (name: string) => {
-      fs.symlinkSync(path.join('.worktrees', name), path.join(base, 'current.tmp'));
-      fs.renameSync(path.join(base, 'current.tmp'), path.join(base, 'current'));
-    };
-    worktree('aaa', 90);
-    publish('aaa');
-    const source = new FolderSnapshotSource({ folder: path.join(base, 'current'), logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
+    const layout = gitSyncLayout();
+    dirs.push(layout.base);
+    layout.checkout('aaa', 90);
+    layout.publish('aaa');
+    const source = new FolderSnapshotSource({ folder: layout.current, logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
     sources.push(source);
     expect((await source.start()).ok).toBe(true);
     const before = source.current()!.snapshot.contentHash;
 
     let activated = nextActivation(source);
-    worktree('bbb', 50);
-    publish('bbb');
-    fs.rmSync(path.join(base, '.worktrees', 'aaa'), { recursive: true }); // git-sync drops the old one
+    layout.checkout('bbb', 50);
+    layout.publish('bbb');
+    fs.rmSync(path.join(layout.base, '.worktrees', 'aaa'), { recursive: true }); // git-sync drops the old one
     const next = await activated;
     expect(next.generation).toBe(2);
     expect(next.snapshot.contentHash).not.toBe(before);
 
     // The watches moved to the new worktree: an edit there is seen too.
     activated = nextActivation(source);
-    const reviews = path.join(base, '.worktrees', 'bbb', 'routing/reviews.yaml');
+    const reviews = path.join(layout.base, '.worktrees', 'bbb', 'routing/reviews.yaml');
     fs.writeFileSync(reviews, fs.readFileSync(reviews, 'utf8').replace('weight: 50', 'weight: 20').replace('weight: 50', 'weight: 80'));
     expect((await activated).generation).toBe(3);
   });
