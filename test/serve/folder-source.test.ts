@@ -36,6 +36,14 @@ function nextActivation(source: FolderSnapshotSource, timeoutMs = 10_000): Promi
   });
 }
 
+/** A source over `folder` (quick debounce, generations from 1), started; its first compile must succeed. */
+async function started(folder: string): Promise<FolderSnapshotSource> {
+  const source = new FolderSnapshotSource({ folder, logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
+  sources.push(source);
+  expect((await source.start()).ok).toBe(true);
+  return source;
+}
+
 describe('FolderSnapshotSource', () => {
   it('compiles at start, activates valid changes and keeps the last good snapshot on invalid ones', async () => {
     const dir = copyTemplate();
@@ -68,7 +76,7 @@ describe('FolderSnapshotSource', () => {
     const dir = copyTemplate();
     const reviews = path.join(dir, 'routing/reviews.yaml');
     const text = fs.readFileSync(reviews, 'utf8');
-    const split = (v1: number) => text.replace('weight: 90', `weight: ${v1}`).replace('weight: 10', `weight: ${100 - v1}`);
+    const split = (v1: number) => reviewsWithSplit(text, v1);
     // The content hash each version compiles to, from a copy of the folder.
     const hashOf = async (content: string): Promise<string> => {
       const copy = copyTemplate();
@@ -126,9 +134,7 @@ describe('FolderSnapshotSource', () => {
     // vim, `sed -i` and many IDEs save this way; with a recursive fs.watch the replaced file's
     // later edits raised no event, and serve kept the stale config without a word.
     const dir = copyTemplate();
-    const source = new FolderSnapshotSource({ folder: dir, logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
-    sources.push(source);
-    expect((await source.start()).ok).toBe(true);
+    const source = await started(dir);
     const reviews = path.join(dir, 'routing/reviews.yaml');
     const text = fs.readFileSync(reviews, 'utf8');
     const split = (v1: number) => reviewsWithSplit(text, v1);
@@ -153,9 +159,7 @@ describe('FolderSnapshotSource', () => {
 
   it('watches folders created after it started, and stops watching removed ones', async () => {
     const dir = copyTemplate();
-    const source = new FolderSnapshotSource({ folder: dir, logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
-    sources.push(source);
-    expect((await source.start()).ok).toBe(true);
+    const source = await started(dir);
     const reviews = path.join(dir, 'routing/reviews.yaml');
     const text = fs.readFileSync(reviews, 'utf8');
 
@@ -187,9 +191,7 @@ describe('FolderSnapshotSource', () => {
     dirs.push(layout.base);
     layout.checkout('aaa', 90);
     layout.publish('aaa');
-    const source = new FolderSnapshotSource({ folder: layout.current, logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
-    sources.push(source);
-    expect((await source.start()).ok).toBe(true);
+    const source = await started(layout.current);
     const before = source.current()!.snapshot.contentHash;
 
     let activated = nextActivation(source);
@@ -216,7 +218,7 @@ describe('FolderSnapshotSource', () => {
       for (const rel of fs.readdirSync(TEMPLATE, { recursive: true }) as string[]) {
         if (!/\.ya?ml$/.test(rel) || rel.startsWith('.')) continue;
         let text = fs.readFileSync(path.join(TEMPLATE, rel), 'utf8');
-        if (rel === 'routing/reviews.yaml') text = text.replace('weight: 90', `weight: ${v1}`).replace('weight: 10', `weight: ${100 - v1}`);
+        if (rel === 'routing/reviews.yaml') text = reviewsWithSplit(text, v1);
         out[rel.replaceAll('/', '-')] = text;
       }
       return out;
@@ -229,9 +231,7 @@ describe('FolderSnapshotSource', () => {
       for (const k of Object.keys(files)) if (!fs.existsSync(path.join(volume, k))) fs.symlinkSync(`..data/${k}`, path.join(volume, k));
     };
     write('..2026_12_06_06_00_00.1', keys(90));
-    const source = new FolderSnapshotSource({ folder: volume, logger: silentLogger, debounceMs: 50, initialGeneration: 1 });
-    sources.push(source);
-    expect((await source.start()).ok).toBe(true);
+    const source = await started(volume);
     const before = source.current()!.snapshot;
     expect(before.views.length).toBeGreaterThan(1); // the whole mesh was read, through ..data
 
