@@ -9,6 +9,7 @@ import { compileFastCheck, UNSURE, type FastCheck } from '../schema/fast-check.t
 import { validateResource } from '../validate/index.ts';
 import { classify, classifyIncomplete } from './classify.ts';
 import { decodeSourceFile } from './decode-file.ts';
+import { describeValue } from './field-path.ts';
 import { expandListDocuments, withFieldPrefix } from './list-items.ts';
 import { schemaDiagnostics } from './schema-diagnostics.ts';
 import { droppedRecord } from './dropped.ts';
@@ -61,6 +62,8 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
   }
   const parsed = parseYamlFile(file.path, decoded.text, budget);
   for (const d of parsed.diagnostics) diagnostics.push(d);
+  const text = decoded.text;
+  const templated = () => text.includes('{{'); // asked only when a document is broken
   let left = budget - parsed.documentCount;
   let overBudget = parsed.overBudget;
   for (const written of parsed.documents) {
@@ -73,7 +76,7 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
     for (const doc of docs) {
       // List items' diagnostics get their `items[i]` prefix (rare: only they pay for the copy).
       const sink = doc.fieldPrefix ? [] : diagnostics;
-      const kind = classifyDocument(file.path, doc, sink);
+      const kind = classifyDocument(file.path, doc, sink, templated);
       if (sink !== diagnostics) diagnostics.push(...withFieldPrefix(doc, sink));
       if (!kind) continue;
       const c: Candidate = { kind, file: file.path, doc };
@@ -100,7 +103,7 @@ function explicitNamespace(raw: Record<string, unknown>): string | undefined {
   return typeof ns === 'string' && ns !== '' ? ns : undefined;
 }
 
-function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[]): SupportedKind | undefined {
+function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[], templated: () => boolean): SupportedKind | undefined {
   const { apiVersion, kind, metadata } = doc.value;
   const at = (path: FieldPath) => ({ file, ...doc.locate(path) });
   const c =
@@ -118,7 +121,11 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
   }
   const name = (metadata as Record<string, unknown> | null | undefined)?.name;
   if (typeof name !== 'string' || name === '') {
-    diagnostics.push(diagnostic('ML1015', `${kind} has no metadata.name`, { ...at(['metadata', 'name']), field: 'metadata.name' }));
+    // `name: {{ .Release.Name }}` is valid YAML (a mapping), so only the file's text shows it
+    // is an unrendered template.
+    const what = name === undefined || name === '' ? `${kind} has no metadata.name` : `${kind}'s metadata.name must be a string, not ${describeValue(name)}`;
+    const hint = name !== undefined && templated() ? ' (an unrendered Helm/Go template, {{ … }}? commit the rendered manifests)' : '';
+    diagnostics.push(diagnostic('ML1015', `${what}${hint}`, { ...at(['metadata', 'name']), field: 'metadata.name' }));
     return undefined;
   }
   return c.kind;

@@ -112,6 +112,17 @@ metadata: {namespace: x}
 spec: {}
 `);
     expect(summary(r.diagnostics)).toEqual(['ML1010 apiVersion@1', 'ML1010 kind@4', 'ML1015 metadata.name@9']);
+    expect(r.diagnostics.find((d) => d.code === 'ML1015')?.message).toBe('Gateway has no metadata.name');
+  });
+
+  it('says a name that is not a string may be an unrendered template', () => {
+    // `{{ .Release.Name }}` is a valid YAML flow mapping, so the YAML parses.
+    const templated = loadOne(`apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: {{ .Release.Name }}\nspec: {}\n`);
+    expect(templated.diagnostics.map((d) => d.message)).toEqual([
+      "Gateway's metadata.name must be a string, not a mapping (an unrendered Helm/Go template, {{ … }}? commit the rendered manifests)",
+    ]);
+    const listed = loadOne(`apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: [a]\nspec: {}\n`);
+    expect(listed.diagnostics.map((d) => d.message)).toEqual(["Gateway's metadata.name must be a string, not a list"]);
   });
 });
 
