@@ -65,10 +65,15 @@ export function classify(apiVersion: string, kind: string): Classification {
 /**
  * A document without a string apiVersion or kind. Repositories also hold YAML that is not a
  * Kubernetes manifest at all (Helm's values.yaml and Chart.yaml, kustomization.yaml, CI
- * files): those are skipped. It is an error only when what is there says it is meant for
- * meshlog: a kind meshlog knows (Istio's, MeshConfig, Service) or an Istio/meshlog apiVersion.
+ * files): those are skipped. It is an error when what is there says it is meant for meshlog:
+ * a kind meshlog knows (Istio's, MeshConfig, Service), an Istio/meshlog apiVersion, or the
+ * `metadata` and `spec` of a resource (a manifest that lost its first lines would otherwise
+ * vanish without a word, and its routes with it).
  */
-export function classifyIncomplete(apiVersion: string | undefined, kind: string | undefined): Classification {
+export function classifyIncomplete(apiVersion: string | undefined, kind: string | undefined, hasMetadataAndSpec = false): Classification {
+  if (hasMetadataAndSpec && (apiVersion === undefined || kind === undefined)) {
+    return apiVersion === undefined ? reject('ML1010', 'has no string apiVersion', 'apiVersion') : reject('ML1010', 'has no string kind', 'kind');
+  }
   if (kind !== undefined) {
     if (KNOWN_KINDS.has(kind)) return reject('ML1010', 'has no string apiVersion', 'apiVersion');
     return { action: 'skip', message: `not a Kubernetes manifest (kind ${kind} but no apiVersion); skipped` };

@@ -108,7 +108,7 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
   const at = (path: FieldPath) => ({ file, ...doc.locate(path) });
   const c =
     typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === ''
-      ? classifyIncomplete(nonEmptyString(apiVersion), nonEmptyString(kind))
+      ? classifyIncomplete(nonEmptyString(apiVersion), nonEmptyString(kind), isMapping(metadata) && isMapping(doc.value.spec))
       : classifyRemembered(apiVersion, kind);
   if (c.action === 'skip') {
     diagnostics.push(diagnostic('ML1014', c.message, at(['kind'])));
@@ -129,6 +129,10 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
     return undefined;
   }
   return c.kind;
+}
+
+function isMapping(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function nonEmptyString(v: unknown): string | undefined {

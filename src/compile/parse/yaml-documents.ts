@@ -2,7 +2,7 @@
 // diagnostics for everything wrong with the YAML itself. Bounded: depth is checked on the
 // token tree before composing, aliases are capped when converting, and the caller passes
 // how many documents the repository may still hold.
-import { Composer, LineCounter, Parser, isMap, isScalar, type CST, type Document, type YAMLError } from 'yaml';
+import { Composer, LineCounter, Parser, isMap, isScalar, isSeq, type CST, type Document, type YAMLError } from 'yaml';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { checkAliasBudget } from './alias-budget.ts';
@@ -96,7 +96,8 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
   composed.push(...composer.end(docIndex === 0 && !overBudget));
 
   if (composed.some((doc) => doc.errors.length > 0)) {
-    const template = unrenderedTemplate(text, at);
+    const syntaxErrors = composed.flatMap((doc) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY').map((e) => e.pos[0]));
+    const template = unrenderedTemplate(text, syntaxErrors, at);
     if (template) return { documents: [], diagnostics: [...diagnostics.filter((d) => d.code === 'ML1007'), template], documentCount: docIndex, overBudget };
   }
 
@@ -115,6 +116,11 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
     if (doc.errors.length > 0 || doc.contents === null) return;
     if (isScalar(doc.contents) && doc.contents.value === null) return;
     const start = doc.contents.range?.[0] ?? 0;
+    if (isJsonPatch(doc.contents)) {
+      // kustomize's patchesJson6902 files: operations, not resources.
+      report(diagnostic('ML1014', `document ${index + 1} is a JSON patch (a list of op/path operations, as kustomize uses), not a Kubernetes manifest; skipped`, at(start)));
+      return;
+    }
     if (!isMap(doc.contents)) {
       report(diagnostic('ML1009', `document ${index + 1} is a ${describe(doc.contents)}, not a mapping with apiVersion and kind`, at(start)));
       return;
@@ -124,6 +130,11 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
   });
   if (dropped > 0) diagnostics.push(diagnostic('ML1001', `${dropped} more YAML problems in this file are not shown; fix the ones above first`, { file }));
   return { documents, diagnostics, documentCount: docIndex, overBudget };
+}
+
+/** A list whose every item is a mapping with `op` and `path` (RFC 6902). */
+function isJsonPatch(node: unknown): boolean {
+  return isSeq(node) && node.items.length > 0 && node.items.every((item) => isMap(item) && item.has('op') && item.has('path'));
 }
 
 function toPlain(

@@ -68,7 +68,7 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     code: 'ML1010',
     severity: 'error',
     title: 'Missing apiVersion or kind',
-    description: 'A document meant for meshlog (an Istio or meshlog `apiVersion`, or a kind meshlog reads such as `VirtualService` or `Service`) lacks a string `kind` or `apiVersion`. Add it. YAML that is not a Kubernetes manifest at all (Helm `values.yaml` or `Chart.yaml`, `kustomization.yaml` without them) is skipped with an info note (ML1014).',
+    description: 'A document meant for meshlog (an Istio or meshlog `apiVersion`, a kind meshlog reads such as `VirtualService` or `Service`, or the `metadata` and `spec` of a resource) lacks a string `kind` or `apiVersion`. Add it. YAML that is not a Kubernetes manifest at all (Helm `values.yaml` or `Chart.yaml`, `kustomization.yaml` without them) is skipped with an info note (ML1014).',
   },
   {
     code: 'ML1011',
@@ -96,7 +96,7 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'info',
     title: 'Document skipped',
     description:
-      'The document is a Kubernetes kind meshlog does not use (Deployment, ConfigMap, ...), or YAML that is not a Kubernetes manifest (no `apiVersion`/`kind`, or an `apiVersion` outside Istio\'s and meshlog\'s API groups without a `kind`, as in Helm charts and kustomizations). It is ignored, so repositories can hold whole application manifests. Nothing to fix.',
+      'The document is a Kubernetes kind meshlog does not use (Deployment, ConfigMap, ...), or YAML that is not a Kubernetes manifest (no `apiVersion`/`kind`, or an `apiVersion` outside Istio\'s and meshlog\'s API groups without a `kind`, as in Helm charts and kustomizations), or a JSON patch (a list of `op`/`path` operations, as kustomize overlays use). It is ignored, so repositories can hold whole application manifests. Nothing to fix.',
   },
   {
     code: 'ML1015',

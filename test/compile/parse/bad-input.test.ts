@@ -144,6 +144,16 @@ spec:
     expect(r.resources.virtualServices.map((v) => v.metadata.name)).toEqual(['good']);
   });
 
+  it('keeps the real errors of a file that only mentions a template (in a comment, or after the error)', () => {
+    // A duplicate key is no syntax error; the `{{` is in a comment.
+    const commented = `# this used to be {{ .Values.host }}\n${GOOD.replace('kind: VirtualService', 'kind: VirtualService\nkind: VirtualService')}`;
+    const r = load({ 'a.yaml': commented });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['ML1002']);
+    // Broken before the template starts: the errors are the file's own.
+    const early = `apiVersion: a: b\nkind: VirtualService\n{{- if .Values.x }}\n`;
+    expect(load({ 'b.yaml': early }).diagnostics.some((d) => d.message.includes('unrendered'))).toBe(false);
+  });
+
   it('prints no YAML library warning for template braces that happen to parse', async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.message);

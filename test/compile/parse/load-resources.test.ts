@@ -141,6 +141,14 @@ describe('YAML that is not a Kubernetes manifest', () => {
     ]);
   });
 
+  it('a kustomize JSON patch (a list of op/path operations) is skipped with a note; any other list is an error', () => {
+    const r = load({
+      'overlays/patch.yaml': '- op: replace\n  path: /spec/http/0/route/0/weight\n  value: 50\n- op: remove\n  path: /spec/http/1\n',
+      'list.yaml': '- a\n- b\n',
+    });
+    expect(r.diagnostics.map((d) => `${d.file} ${d.code} ${d.severity}`)).toEqual(['list.yaml ML1009 error', 'overlays/patch.yaml ML1014 info']);
+  });
+
   it('an Istio kind without apiVersion, or an Istio/meshlog apiVersion without kind, is still an error', () => {
     const r = loadOne('kind: DestinationRule\nmetadata: {name: a}\n---\napiVersion: networking.istio.io/v1\nmetadata: {name: b}\n---\napiVersion: meshlog.dev/v1alpha1\n');
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
@@ -148,6 +156,11 @@ describe('YAML that is not a Kubernetes manifest', () => {
       'ML1010 document 2 has no string kind',
       'ML1010 document 3 has no string kind',
     ]);
+  });
+
+  it('a resource that lost its apiVersion and kind lines (metadata and spec left) is an error, not skipped', () => {
+    const r = loadOne('metadata: {name: reviews, namespace: shop}\nspec:\n  hosts: [reviews]\n  http: [{route: [{destination: {host: reviews}}]}]\n');
+    expect(r.diagnostics.map((d) => `${d.code} ${d.severity} ${d.message}`)).toEqual(['ML1010 error document 1 has no string apiVersion']);
   });
 });
 
