@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findMergeBase } from '../ingest/merge-base.ts';
+import { revisionNameProblem } from '../ingest/resolve-rev.ts';
 import { EXIT, type ExitCode } from './command.ts';
 import type { InputSpec } from './input.ts';
 
@@ -30,6 +31,9 @@ export async function diffSides(positionals: readonly string[], repo: string | u
   const r = repo ?? '.';
   const after: DiffSide = { spec: { kind: 'git', repo: r, rev: to } };
   if (dots === '..') return { ok: true, before: { spec: { kind: 'git', repo: r, rev: from } }, after };
+  // A malformed name is a command-line mistake (exit 2), as for any revision argument.
+  const badName = revisionNameProblem(from) ?? revisionNameProblem(to);
+  if (badName) return { ok: false, exit: EXIT.usage, message: badName };
   const base = await findMergeBase(path.resolve(cwd, r), from, to);
   if (!base.ok) return { ok: false, exit: EXIT.unavailable, message: base.error.message };
   return { ok: true, before: { spec: { kind: 'git', repo: r, rev: base.oid }, name: `merge base of ${from} and ${to}` }, after };

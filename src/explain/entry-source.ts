@@ -24,9 +24,11 @@ export function entrySourceIn(files: readonly SourceFile[]): (route: IrRoute) =>
     if (!source || source.kind !== 'VirtualService' || !rule || !entry) return undefined;
     const i = Number(rule[1]);
     const j = Number(entry[1]);
-    // By name within its file: loaded alone, a document without a namespace may not get the
-    // one MeshConfig gives it, and one file cannot hold two VirtualServices of one name.
-    const vs = resourcesOf(source.file)?.virtualServices.find((v) => v.metadata.name === source.name);
+    // By name within its file, and by namespace when that leaves more than one (a file may hold
+    // `web` in two namespaces). Loaded alone, a document without a namespace may not get the
+    // one MeshConfig gives it: when no namespace matches, the rule's own line is cited.
+    const named = resourcesOf(source.file)?.virtualServices.filter((v) => v.metadata.name === source.name) ?? [];
+    const vs = named.length === 1 ? named[0] : named.find((v) => v.metadata.namespace === source.namespace);
     if (!vs?.spec.http?.[i]?.match?.[j]) return undefined; // a rule without match list: cite the rule
     const path = ['spec', 'http', i, 'match', j];
     const { line, column } = vs.locate(path);

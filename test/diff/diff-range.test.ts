@@ -54,5 +54,9 @@ describe('meshlog diff with a moved base branch', () => {
     const bad = await runCli(['diff', 'main...'], repo.dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('REV_A...REV_B');
+    // A name git refuses is a command-line mistake, as in `diff main HEAD@{1}`.
+    const refused = await runCli(['diff', 'main...HEAD@{1}'], repo.dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('HEAD@{1}');
   });
 });
