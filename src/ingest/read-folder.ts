@@ -69,7 +69,9 @@ export async function readFolder(
  * real files; an update writes a new folder and swaps `..data` at once. Reading the folder
  * it leads to, resolved once, reads one whole version even if it is swapped meanwhile, where
  * the per-key links would each be refused (links are not followed). Only that exact layout
- * counts: the target must be a folder directly inside the root, so `..data` cannot lead out.
+ * counts: the target must be a folder directly inside the root (so `..data` cannot lead out),
+ * and every other entry of the root must be a dot-entry or a link into `..data/` (so a
+ * planted `..data` in an ordinary folder cannot make the reader skip the folder's own files).
  */
 function volumeDataFolder(absRoot: string): string | undefined {
   const link = path.join(absRoot, '..data');
@@ -77,6 +79,10 @@ function volumeDataFolder(absRoot: string): string | undefined {
     if (!fs.lstatSync(link).isSymbolicLink()) return undefined;
     const target = fs.realpathSync(link);
     if (path.dirname(target) !== fs.realpathSync(absRoot) || !fs.statSync(target).isDirectory()) return undefined;
+    for (const entry of fs.readdirSync(absRoot, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      if (!entry.isSymbolicLink() || !fs.readlinkSync(path.join(absRoot, entry.name)).startsWith('..data/')) return undefined;
+    }
     return target;
   } catch {
     return undefined;

@@ -85,6 +85,17 @@ describe('readFolder', () => {
     expect(second.bundle.files.map((f) => Buffer.from(f.bytes).toString())).toEqual(['r: 1\n', 'v: 2\n']);
   });
 
+  it('reads an ordinary folder as itself even if it holds a ..data link beside its own files', async () => {
+    const dir = path.join(tmp, 'planted');
+    fs.mkdirSync(path.join(dir, '..decoy'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '..decoy', 'harmless.yaml'), 'decoy: 1\n');
+    fs.symlinkSync('..decoy', path.join(dir, '..data'));
+    fs.writeFileSync(path.join(dir, 'real.yaml'), 'real: 1\n');
+    const res = await readFolder(dir);
+    if (!res.ok) throw new Error(res.error.message);
+    expect(res.bundle.files.map((f) => f.path)).toEqual(['real.yaml']);
+  });
+
   it('does not follow a ..data link that leads out of the folder', async () => {
     const dir = path.join(tmp, 'fake-volume');
     fs.mkdirSync(dir);
