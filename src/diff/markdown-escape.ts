@@ -4,12 +4,21 @@
 // Everything a user wrote must appear exactly as written, so every such string goes
 // through one of these functions; only the renderer's own markup is left raw.
 
-/** Characters with an inline meaning in GFM, backslash-escaped (CommonMark allows it for all ASCII punctuation). */
-const INLINE_SPECIAL = /[\\`*_[\]~|#!]/g;
+/**
+ * Characters with an inline meaning in GFM, backslash-escaped (CommonMark allows it for all
+ * ASCII punctuation); `$` starts GitHub's math (a regex such as `^$|^/$` would render as a formula).
+ */
+const INLINE_SPECIAL = /[\\`*_[\]~|#!$]/g;
 
-/** Text in a heading, a list item or a table cell, shown literally. */
+/**
+ * Text in a heading, a list item or a table cell, shown literally. An `@` gets a zero-width
+ * space after it: a backslash does not stop GitHub from turning `@user` or `@org/team` in a
+ * header value into a mention that notifies them from every PR comment.
+ */
 export function mdText(text: string): string {
-  return escapeHtml(foldLines(text)).replace(INLINE_SPECIAL, (c) => `\\${c}`);
+  return escapeHtml(foldLines(text))
+    .replace(INLINE_SPECIAL, (c) => `\\${c}`)
+    .replace(/@/g, '@\u200b');
 }
 
 /** Several lines in one table cell, separated by our own `<br>`. */

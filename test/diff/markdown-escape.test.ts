@@ -5,10 +5,17 @@ describe('markdown escaping', () => {
   it('keeps HTML, emphasis, code, links, strike-through and table pipes from rendering', () => {
     expect(mdText('/v3/<br>')).toBe('/v3/&lt;br&gt;');
     expect(mdText('a | b **bold** _it_ ~~gone~~')).toBe('a \\| b \\*\\*bold\\*\\* \\_it\\_ \\~\\~gone\\~\\~');
-    expect(mdText('^/api/`v1`$')).toBe('^/api/\\`v1\\`$');
+    expect(mdText('^/api/`v1`$')).toBe('^/api/\\`v1\\`\\$');
     expect(mdText('![x](http://e) [y]: &amp; \\n')).toBe('\\!\\[x\\](http://e) \\[y\\]: &amp;amp; \\\\n');
     // A trailing `#` run would close a heading and vanish.
     expect(mdText('fix ##')).toBe('fix \\#\\#');
+  });
+
+  it('keeps math and mentions from rendering: $ is escaped, @ cannot notify anyone', () => {
+    expect(mdText('^$|^/$')).toBe('^\\$\\|^/\\$');
+    // GitHub mentions ignore backslashes; a zero-width space after @ breaks the mention.
+    expect(mdText('x-owner: @platform/mesh-team')).toBe('x-owner: @\u200bplatform/mesh-team');
+    expect(mdText('@')).not.toMatch(/@\w/);
   });
 
   it('folds newlines, which would end a table row or a heading', () => {

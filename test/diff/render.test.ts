@@ -67,7 +67,7 @@ describe('markdown renderer with hostile config values', () => {
 
   it('shows every value literally: no line break, emphasis, code span or extra cell', () => {
     expect(md.split('\n')[0]).toBe('### PR &lt;br&gt; \\*1\\* \\`x\\` \\| y');
-    expect(row).toContain('regex ^/a\\`b\\`\\|c$');
+    expect(row).toContain('regex ^/a\\`b\\`\\|c\\$');
     expect(row).toContain('/v3/&lt;br&gt;');
     expect(row).toContain('a \\| b \\*\\*bold\\*\\*');
     // The row keeps its four cells: the only unescaped pipes are the table's own.
