@@ -26,7 +26,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   if (first === 'help') return rest[0] === undefined ? main([], io) : main([rest[0], '--help'], io);
   if (first.startsWith('-')) {
-    const hint = closestName(first.split('=')[0]!, TOP_LEVEL_FLAGS);
+    // `-v`/`-V` is how other tools spell "version"; the nearest name by spelling would be -h.
+    const hint = /^-[vV]$/.test(first) ? '--version' : closestName(first.split('=')[0]!, TOP_LEVEL_FLAGS);
     io.stderr(`Error: unknown flag ${first}${hint ? ` (did you mean ${hint}?)` : ''}\nRun 'meshlog --help' for usage.\n`);
     return EXIT.usage;
   }

@@ -56,6 +56,8 @@ describe('meshlog (top level)', () => {
     const top = await runCli(['--verison']);
     expect(top.code).toBe(2);
     expect(top.stderr).toContain('unknown flag --verison (did you mean --version?)');
+    // -v is "version" in many tools; spelled closest to -h, but that is not what was meant.
+    expect((await runCli(['-v'])).stderr).toContain('unknown flag -v (did you mean --version?)');
     expect(top.stderr).toContain("Run 'meshlog --help' for usage.");
     const swapped = await runCli(['serve', '--xsd', '127.0.0.1:0']);
     expect(swapped.code).toBe(2);

@@ -57,6 +57,11 @@ describe('deploy/kubernetes/meshlog-serve.yaml', () => {
     // Every mount names a volume of the pod; the config folder is the one git-sync writes.
     const volumes = pod.volumes.map((v) => v.name);
     for (const c of [...pod.containers, ...pod.initContainers]) for (const m of c.volumeMounts ?? []) expect(volumes).toContain(m.name);
+    // git-sync writes a temporary gitconfig under /tmp and exits when it cannot, so on a
+    // read-only root both of its containers need /tmp mounted.
+    for (const c of [...pod.containers, ...pod.initContainers].filter((x) => x.image.includes('git-sync'))) {
+      expect(c.volumeMounts?.map((m) => m.mountPath), c.name).toContain('/tmp');
+    }
     const gitSync = pod.containers.find((c) => c.name === 'git-sync')!;
     const root = gitSync.args.find((a) => a.startsWith('--root='))!.slice('--root='.length);
     const link = gitSync.args.find((a) => a.startsWith('--link='))!.slice('--link='.length);
