@@ -52,6 +52,8 @@ export function describeStringMatch(m: IrStringMatch): string {
   }
 }
 
+const PSEUDO_HEADERS: Readonly<Record<string, string>> = { ':method': 'method', ':authority': 'authority', ':scheme': 'scheme' };
+
 export function describeMatch(match: IrMatch): string {
   const parts: string[] = [];
   if (match.path) {
@@ -59,8 +61,12 @@ export function describeMatch(match: IrMatch): string {
     parts.push(`${kind} ${match.path.value}${match.ignoreCase ? ' (any case)' : ''}`);
   }
   for (const h of match.headers) {
-    const cond = h.value ? `${h.name}${describeStringMatch(h.value)}` : `${h.name} present`;
-    parts.push(h.invert ? `not header ${cond}` : `header ${cond}`);
+    // Istio's method/authority/scheme matches are pseudo-headers in Envoy; say them as Istio does.
+    const pseudo = PSEUDO_HEADERS[h.name];
+    let cond: string;
+    if (pseudo) cond = h.value ? `${pseudo} ${h.value.kind === 'exact' ? h.value.value : describeStringMatch(h.value).trim()}` : `${pseudo} present`;
+    else cond = `header ${h.value ? `${h.name}${describeStringMatch(h.value)}` : `${h.name} present`}`;
+    parts.push(h.invert ? `not ${cond}` : cond);
   }
   for (const q of match.queryParams) {
     parts.push(`query ${q.value ? `${q.name}${describeStringMatch(q.value)}` : `${q.name} present`}`);

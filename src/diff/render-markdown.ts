@@ -66,8 +66,9 @@ function viewSection(names: readonly string[], view: ViewDiff): string[] {
   for (const l of view.listenersRemoved) out.push(`- ➖ listener ${mdCode(l.name)}`);
   if (view.listenersAdded.length + view.listenersRemoved.length > 0) out.push('');
   const hosts = view.hosts.flatMap(hostSection);
-  // A whole view appearing or going (a new gateway) or many hosts at once: fold them away.
-  if (view.change !== 'changed' || view.hosts.length > COLLAPSE_ROWS) {
+  // Many hosts at once (a whole mesh's views appearing): fold them away. A few stay open, even
+  // for a new gateway: what it newly exposes to outside traffic is what a reviewer must see.
+  if (view.hosts.length > COLLAPSE_ROWS) {
     out.push(`<details><summary>${view.hosts.length} ${view.hosts.length === 1 ? 'host' : 'hosts'}</summary>`, '', ...hosts, '</details>', '');
   } else out.push(...hosts);
   return out;

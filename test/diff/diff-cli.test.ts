@@ -48,6 +48,15 @@ describe('meshlog diff', () => {
     expect(r.stdout).toContain('load balancer: round_robin → least_request');
   });
 
+  it('says --title does nothing outside -o markdown', async () => {
+    const r = await runCli(['diff', base, canary, '--repo', repo.dir, '--title', 'PR 7']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('note: --title applies to -o markdown only; ignored\n');
+    const md = await runCli(['diff', base, canary, '--repo', repo.dir, '--title', 'PR 7', '-o', 'markdown']);
+    expect(md.stderr).toBe('');
+    expect(md.stdout.split('\n')[0]).toBe('### PR 7');
+  });
+
   it('explains a folder and a non-folder: both were read as revisions', async () => {
     const folder = path.join(tmp, 'one-folder');
     fs.mkdirSync(folder, { recursive: true });

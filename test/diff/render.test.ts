@@ -40,11 +40,16 @@ describe('markdown renderer', () => {
     expect(md.match(/\| ➕ added \|/g)).toHaveLength(12);
   });
 
-  it('folds the hosts of an added view', () => {
+  it('shows what a new gateway exposes, and folds a view only when it has many hosts', () => {
     const gw = view('gateway~default~gw', [table('http.80', [vhost('shop', [route('g')], 80)])], 'gateway');
     const md = renderDiffMarkdown(diffIr(m([route('r0')]), mesh([...m([route('r0')]).views, gw])));
     expect(md).toContain('#### View `gateway~default~gw` (added)');
-    expect(md).toContain('<details><summary>1 host</summary>');
+    expect(md).not.toContain('<details><summary>1 host</summary>');
+    expect(md).toContain("**`shop.default.svc.cluster.local:80`** (route table `http.80`) — added"); // in the open
+    const hosts = Array.from({ length: 11 }, (_, i) => vhost(`shop${i}`, [route(`g${i}`)], 80));
+    const big = view('gateway~default~big', [table('http.80', hosts)], 'gateway');
+    const many = renderDiffMarkdown(diffIr(m([route('r0')]), mesh([...m([route('r0')]).views, big])));
+    expect(many).toContain('<details><summary>11 hosts</summary>');
   });
 
   it('escapes HTML in user-controlled text', () => {

@@ -84,6 +84,7 @@ Examples:
     if (typeof before === 'number') return before;
     const after = await compileSide(sides.after, io, verbose, hint);
     if (typeof after === 'number') return after;
+    if (args.string('title') !== undefined && format.format !== 'markdown') io.stderr('note: --title applies to -o markdown only; ignored\n');
     const title = args.string('title') ?? `meshlog diff ${before.label} → ${after.label}`;
 
     if (!before.ir || !after.ir) {
