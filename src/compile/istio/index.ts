@@ -18,6 +18,7 @@ import { checkDestinations } from './checks/destinations.ts';
 import { droppedIndex } from './checks/dropped.ts';
 import { checkGateways } from './checks/gateways.ts';
 import { checkHttpPorts } from './checks/http-ports.ts';
+import { checkSubsetEndpoints } from './checks/subset-endpoints.ts';
 import { checkRuleNames } from './checks/rule-names.ts';
 import { checkRuleOrder } from './checks/rule-order.ts';
 import { checkVirtualServiceConflicts } from './checks/virtual-service-conflicts.ts';
@@ -68,6 +69,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   checkRuleNames(ctx);
   checkGateways(ctx);
   checkHttpPorts(ctx);
+  checkSubsetEndpoints(ctx);
   checkVirtualServiceConflicts(ctx, meshVss, namespaces);
   if (hasErrors(diagnostics)) return { diagnostics };
 

@@ -213,4 +213,14 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'listener or route table for such a port, so the rules are never used. If the service speaks plain HTTP on it, name the port `http` or ' +
       '`http-<suffix>` (or set `appProtocol: http`); otherwise remove the rules.',
   },
+  {
+    code: 'ML4026',
+    severity: 'warning',
+    title: 'Subset that selects no endpoint',
+    description:
+      'A DestinationRule subset\'s `labels` match none of the endpoints the repository lists for its host (a STATIC ServiceEntry\'s ' +
+      '`endpoints`, or a Service\'s listed endpoints). Its cluster gets an empty endpoint list, so every request routed to the subset ' +
+      'fails with 503 (no healthy upstream). Usually a typo in a label value; fix the labels, or the endpoints\' labels. Not reported ' +
+      'for hosts whose endpoints come from discovery at run time.',
+  },
 ];
