@@ -54,7 +54,7 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
       const supported = isHttpProtocol(protocol) && !terminatesTls;
       if (!supported) {
         diagnostics.push(
-          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}${terminatesTls ? ' with TLS' : ''}) is not compiled yet; only plain HTTP servers are`, at(gw, ['spec', 'servers', index])),
+          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}${terminatesTls ? ' with TLS' : ''}) is not compiled yet, so the gateway gets no listener on port ${s.port.number} and connections to it are refused; only plain HTTP servers are compiled`, at(gw, ['spec', 'servers', index])),
         );
       }
       servers.push({

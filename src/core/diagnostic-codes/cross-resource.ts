@@ -144,8 +144,10 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'Gateway server not supported',
     description:
-      'Only plain HTTP servers (protocol HTTP, HTTP2 or GRPC without TLS) of a Gateway are compiled today; this server is left out. ' +
-      'HTTPS/TLS termination and TCP servers are planned.',
+      'Only plain HTTP servers (protocol HTTP, HTTP2 or GRPC without TLS) of a Gateway are compiled today; this server is left out, so the ' +
+      'gateway proxy gets no listener on its port and connections to it are refused. A warning, not an error like ML3024: the Gateway\'s ' +
+      'HTTP servers and the rest of the mesh still compile, so a repository that also holds HTTPS ingress can be managed meanwhile, but ' +
+      'do not point a gateway that must serve this port at meshlog yet. HTTPS/TLS termination and TCP servers are planned.',
   },
   {
     code: 'ML4019',
