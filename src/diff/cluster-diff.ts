@@ -7,23 +7,72 @@ import { diffValues, formatValue, sameValue } from './value-diff.ts';
 
 const IGNORED = new Set(['source']);
 
-export function diffClusters(before: readonly IrCluster[], after: readonly IrCluster[]): ClusterChange[] {
+/**
+ * Clusters added, removed and changed. `endpoints` (both sides' endpoint sets) lets a renamed
+ * subset read as a rename: a subset cluster that went and one that came for the same host and
+ * port, with the same settings and endpoints, is one change (`previousName`), not a removal
+ * and an unrelated addition.
+ */
+export function diffClusters(
+  before: readonly IrCluster[],
+  after: readonly IrCluster[],
+  endpoints?: { readonly before: readonly IrEndpointSet[]; readonly after: readonly IrEndpointSet[] },
+): ClusterChange[] {
   const a = new Map(before.map((c) => [c.name, c]));
   const b = new Map(after.map((c) => [c.name, c]));
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const renamedFrom = endpoints ? subsetRenames(a, b, endpoints) : new Map<string, IrCluster>();
+  const renamedAway = new Set([...renamedFrom.values()].map((c) => c.name));
   const out: ClusterChange[] = [];
   for (const name of names) {
     const x = a.get(name);
     const y = b.get(name);
-    if (!x && y) out.push({ change: 'added', name, summary: [describeCluster(y)], fields: [] });
-    else if (x && !y) out.push({ change: 'removed', name, summary: [describeCluster(x)], fields: [] });
-    else if (x && y) {
+    const previous = renamedFrom.get(name);
+    if (previous && y) {
+      out.push({ change: 'changed', name, previousName: previous.name, summary: [`subset renamed ${previous.subset} → ${y.subset}: same endpoints and settings`], fields: [] });
+    } else if (!x && y) out.push({ change: 'added', name, summary: [describeCluster(y)], fields: [] });
+    else if (x && !y) {
+      if (!renamedAway.has(name)) out.push({ change: 'removed', name, summary: [describeCluster(x)], fields: [] });
+    } else if (x && y) {
       const fields = diffValues(x, y, '', IGNORED);
       if (fields.length > 0) out.push({ change: 'changed', name, summary: clusterSummary(x, y), fields });
     }
   }
   return out;
 }
+
+/** New cluster name → the removed cluster it renames (same host, port, settings, endpoints; another subset). */
+function subsetRenames(
+  a: ReadonlyMap<string, IrCluster>,
+  b: ReadonlyMap<string, IrCluster>,
+  endpoints: { readonly before: readonly IrEndpointSet[]; readonly after: readonly IrEndpointSet[] },
+): Map<string, IrCluster> {
+  const out = new Map<string, IrCluster>();
+  const removed = [...a.values()].filter((c) => c.subset !== '' && !b.has(c.name));
+  if (removed.length === 0) return out;
+  const epBefore = new Map(endpoints.before.map((s) => [s.clusterName, s.endpoints]));
+  const epAfter = new Map(endpoints.after.map((s) => [s.clusterName, s.endpoints]));
+  const taken = new Set<string>();
+  for (const y of b.values()) {
+    if (y.subset === '' || a.has(y.name)) continue;
+    const x = removed.find(
+      (r) =>
+        !taken.has(r.name) &&
+        r.host === y.host &&
+        r.port === y.port &&
+        diffValues(r, y, '', RENAME_IGNORED).length === 0 &&
+        sameValue(epBefore.get(r.name) ?? [], epAfter.get(y.name) ?? []),
+    );
+    if (x) {
+      taken.add(x.name);
+      out.set(y.name, x);
+    }
+  }
+  return out;
+}
+
+/** What differs between a cluster and the same cluster under another subset name. */
+const RENAME_IGNORED = new Set(['source', 'name', 'subset']);
 
 function describeLb(lb: IrLoadBalancer): string {
   if (lb.kind !== 'ring_hash' && lb.kind !== 'maglev') return lb.kind;

@@ -16,7 +16,7 @@ export function diffIr(before: MeshIR, after: MeshIR): IrDiff {
     const d = diffView(name, a.get(name), b.get(name));
     if (d) views.push(d);
   }
-  const clusters = diffClusters(before.clusters, after.clusters);
+  const clusters = diffClusters(before.clusters, after.clusters, { before: before.endpoints, after: after.endpoints });
   const endpoints = diffEndpoints(before.endpoints, after.endpoints);
   const counts = countChanges(views, clusters, endpoints.length);
   const empty = Object.values(counts).every((n) => n === 0);

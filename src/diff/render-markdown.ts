@@ -37,7 +37,10 @@ export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): st
   out.push(`**${summaryLine(diff)}**`, '');
   for (const { names, view } of groupViews(diff.views)) out.push(...viewSection(names, view));
   if (diff.clusters.length > 0) {
-    const rows = diff.clusters.map((c) => `| ${SIGN[c.change]} | ${mdCellCode(c.name)} | ${mdText(c.summary.join('; '))} |`);
+    const rows = diff.clusters.map((c) => {
+      const was = c.previousName ? ` (was ${mdCellCode(c.previousName)})` : '';
+      return `| ${SIGN[c.change]} | ${mdCellCode(c.name)}${was} | ${mdText(c.summary.join('; '))} |`;
+    });
     out.push(...collapsible(`Clusters (${diff.clusters.length})`, ['| | Cluster | Details |', '|---|---|---|', ...rows]));
   }
   if (diff.endpoints.length > 0) {

@@ -26,7 +26,8 @@ export function renderDiffText(diff: IrDiff): string {
   if (diff.clusters.length > 0) {
     out.push('', 'clusters');
     for (const c of diff.clusters) {
-      out.push(`    ${MARK[c.change]} ${c.name}${c.change === 'changed' ? '' : ` (${c.summary.join('; ')})`}`);
+      const was = c.previousName ? ` (was ${c.previousName})` : '';
+      out.push(`    ${MARK[c.change]} ${c.name}${was}${c.change === 'changed' ? '' : ` (${c.summary.join('; ')})`}`);
       if (c.change === 'changed') for (const s of c.summary) out.push(`        ${s}`);
     }
   }

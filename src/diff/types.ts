@@ -58,6 +58,8 @@ export interface ViewDiff {
 export interface ClusterChange {
   readonly change: ChangeKind;
   readonly name: string;
+  /** A renamed subset: the cluster's name before (same host, port, settings and endpoints). */
+  readonly previousName?: string;
   readonly summary: readonly string[];
   readonly fields: readonly FieldChange[];
 }

@@ -179,6 +179,22 @@ describe('diffIr', () => {
     ]);
   });
 
+  it('reads a renamed subset (same host, port, settings and endpoints) as one renamed cluster', () => {
+    const V3 = cname('reviews', 'v3');
+    const BETA = cname('reviews', 'v3-beta');
+    const a = mesh([], [cluster(V1), cluster(V3)], [endpoints(V1, ['10.0.0.1:9080']), endpoints(V3, ['10.0.0.3:9080'])]);
+    const renamed = mesh([], [cluster(V1), cluster(BETA)], [endpoints(V1, ['10.0.0.1:9080']), endpoints(BETA, ['10.0.0.3:9080'])]);
+    const d = diffIr(a, renamed);
+    expect(d.clusters).toEqual([{ change: 'changed', name: BETA, previousName: V3, summary: ['subset renamed v3 → v3-beta: same endpoints and settings'], fields: [] }]);
+    expect(renderDiffText(d)).toContain(`~ ${BETA} (was ${V3})`);
+    // Other endpoints: a different subset, not a rename.
+    const moved = mesh([], [cluster(V1), cluster(BETA)], [endpoints(V1, ['10.0.0.1:9080']), endpoints(BETA, ['10.0.0.9:9080'])]);
+    expect(diffIr(a, moved).clusters.map((c) => [c.change, c.name])).toEqual([
+      ['added', BETA],
+      ['removed', V3],
+    ]);
+  });
+
   it('reports clusters added, removed and changed, and endpoint changes', () => {
     const a = mesh([], [cluster(V1), cluster(V2, { loadBalancer: { kind: 'round_robin' } })], [endpoints(V1, ['10.0.0.1:9080', '10.0.0.2:9080']), endpoints(V2, [])]);
     const b = mesh(
