@@ -1,10 +1,10 @@
 // diffIr: the semantic difference between two compiled meshes, per view, per virtual host
 // and per route, plus clusters, endpoints and listeners. Everything is sorted, so the same
 // two inputs always render the same text (PR comments must not flap).
-import type { IrListener, IrView, IrVirtualHost, MeshIR } from '../compile/ir/types.ts';
+import type { IrListener, IrRoute, IrView, IrVirtualHost, MeshIR } from '../compile/ir/types.ts';
 import { GRPC_TABLE_PREFIX } from '../compile/istio/grpc-views.ts';
 import { diffClusters, diffEndpoints } from './cluster-diff.ts';
-import { diffHost } from './host-diff.ts';
+import { diffHost, diffRoutes } from './host-diff.ts';
 import { canonicalJson } from './value-diff.ts';
 import type { DiffCounts, HostDiff, IrDiff, ListenerRef, ViewDiff } from './types.ts';
 
@@ -39,6 +39,7 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
     const d = diffHost(table, ha.get(key), hb.get(key));
     if (d) hosts.push(d);
   }
+  pairRenamedHosts(hosts, ha, hb);
   const change = !before ? 'added' : !after ? 'removed' : 'changed';
   if (change === 'changed' && hosts.length === 0 && listenersAdded.length === 0 && listenersRemoved.length === 0) return undefined;
   const kind = (after ?? before)?.kind ?? 'sidecar';
@@ -47,10 +48,53 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
 
 const SEP = '\u0000';
 
+/**
+ * A virtual host that went and one that came in the same route table with the very same
+ * routes is a renamed host (a Gateway's `bookinfo.example.com` → `shop.example.com`): one
+ * change naming both, its domains the only difference, instead of every route removed and
+ * added again. In place, keeping the list's order.
+ */
+function pairRenamedHosts(hosts: HostDiff[], before: ReadonlyMap<string, IrVirtualHost>, after: ReadonlyMap<string, IrVirtualHost>): void {
+  const removed = hosts.filter((h) => h.change === 'removed');
+  if (removed.length === 0) return;
+  for (let i = 0; i < hosts.length; i++) {
+    const added = hosts[i]!;
+    if (added.change !== 'added') continue;
+    const newHost = after.get(`${added.routeTable}${SEP}${added.name}`);
+    const gone = removed.find((r) => {
+      const oldHost = before.get(`${r.routeTable}${SEP}${r.name}`);
+      return r.routeTable === added.routeTable && oldHost && newHost && sameRoutes(oldHost.routes, newHost.routes);
+    });
+    if (!gone || !newHost) continue;
+    const oldHost = before.get(`${gone.routeTable}${SEP}${gone.name}`)!;
+    const oldDomains = new Set(oldHost.domains);
+    const newDomains = new Set(newHost.domains);
+    hosts[i] = {
+      change: 'changed',
+      name: added.name,
+      previousName: gone.name,
+      routeTable: added.routeTable,
+      domainsAdded: [...newDomains].filter((d) => !oldDomains.has(d)).sort(),
+      domainsRemoved: [...oldDomains].filter((d) => !newDomains.has(d)).sort(),
+      routes: [],
+    };
+    removed.splice(removed.indexOf(gone), 1);
+    const goneAt = hosts.indexOf(gone);
+    hosts.splice(goneAt, 1);
+    if (goneAt < i) i--; // the list moved down under the renamed host
+
+  }
+}
+
 function hostsOf(view: IrView | undefined): Map<string, IrVirtualHost> {
   const m = new Map<string, IrVirtualHost>();
   for (const t of view?.routeTables ?? []) for (const vh of t.virtualHosts) m.set(`${t.name}${SEP}${vh.name}`, vh);
   return m;
+}
+
+/** The same routes, by name and in order, with nothing a diff would report between them. */
+function sameRoutes(a: readonly IrRoute[], b: readonly IrRoute[]): boolean {
+  return a.length === b.length && a.every((r, k) => r.name === b[k]!.name) && diffRoutes(a, b).length === 0;
 }
 
 function splitKey(key: string): [string, string] {
@@ -84,6 +128,7 @@ function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], 
     hostsAdded: n(hosts, (h) => h.change === 'added'),
     hostsRemoved: n(hosts, (h) => h.change === 'removed'),
     hostsChanged: n(hosts, (h) => h.change === 'changed'),
+    hostsRenamed: n(hosts, (h) => h.previousName !== undefined),
     routesAdded: n(routes, (r) => r.change === 'added'),
     routesRemoved: n(routes, (r) => r.change === 'removed'),
     routesChanged: n(routes, (r) => r.change === 'changed' && r.summary.length > (r.reordered ? 1 : 0)),

@@ -79,7 +79,8 @@ function viewSection(names: readonly string[], view: ViewDiff): string[] {
 
 function hostSection(host: HostDiff): string[] {
   const state = host.change === 'changed' ? '' : ` — ${host.change}`;
-  const head = `**${mdCode(host.name)}** (route table ${mdCode(host.routeTable)})${state}`;
+  const renamed = host.previousName ? ` (was ${mdCode(host.previousName)}; same routes)` : '';
+  const head = `**${mdCode(host.name)}**${renamed} (route table ${mdCode(host.routeTable)})${state}`;
   const notes: string[] = [];
   if (host.domainsAdded.length) notes.push(`- domains added: ${host.domainsAdded.map(mdCode).join(', ')}`);
   if (host.domainsRemoved.length) notes.push(`- domains removed: ${host.domainsRemoved.map(mdCode).join(', ')}`);

@@ -39,7 +39,8 @@ export function renderDiffText(diff: IrDiff): string {
 }
 
 function hostLines(host: HostDiff): string[] {
-  const lines = [`  ${MARK[host.change]} ${host.name} (route table ${host.routeTable})`];
+  const renamed = host.previousName ? ` (was ${host.previousName}; same routes)` : '';
+  const lines = [`  ${MARK[host.change]} ${host.name}${renamed} (route table ${host.routeTable})`];
   if (host.domainsAdded.length) lines.push(`      domains added: ${host.domainsAdded.join(', ')}`);
   if (host.domainsRemoved.length) lines.push(`      domains removed: ${host.domainsRemoved.join(', ')}`);
   for (const g of groupRouteChanges(host.routes)) lines.push(...routeLines(g));

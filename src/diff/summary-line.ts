@@ -15,6 +15,7 @@ export function summaryLine(diff: IrDiff): string {
   add(c.listenersRemoved, 'listener', 'listeners', 'removed');
   add(c.hostsAdded, 'host', 'hosts', 'added');
   add(c.hostsRemoved, 'host', 'hosts', 'removed');
+  add(c.hostsRenamed, 'host', 'hosts', 'renamed');
   add(c.routesAdded, 'route', 'routes', 'added');
   add(c.routesRemoved, 'route', 'routes', 'removed');
   add(c.routesChanged, 'route', 'routes', 'changed');

@@ -34,6 +34,8 @@ export interface HostDiff {
   readonly change: ChangeKind;
   /** Virtual host name, `<fqdn>:<port>`. */
   readonly name: string;
+  /** A renamed host: its name before (same route table, same routes). */
+  readonly previousName?: string;
   readonly routeTable: string;
   readonly domainsAdded: readonly string[];
   readonly domainsRemoved: readonly string[];
@@ -84,6 +86,8 @@ export interface DiffCounts {
   readonly hostsAdded: number;
   readonly hostsRemoved: number;
   readonly hostsChanged: number;
+  /** Hosts that only changed their name (same route table and routes), among hostsChanged. */
+  readonly hostsRenamed: number;
   readonly routesAdded: number;
   readonly routesRemoved: number;
   readonly routesChanged: number;

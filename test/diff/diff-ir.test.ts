@@ -218,6 +218,19 @@ describe('diffIr', () => {
     expect(text).toContain(`~ ${V2}: 0 → 1 endpoints +10.0.0.9:9080`);
   });
 
+  it('reads a host that only changed its name (same table, same routes) as one renamed host', () => {
+    const gw = (host: string) => mesh([view('gateway~default~gw', [table('http.80', [vhost(host, [route('g0'), route('g1')], 80)])], 'gateway')]);
+    const d = diffIr(gw('bookinfo'), gw('shop'));
+    expect(d.views[0]?.hosts).toEqual([
+      expect.objectContaining({ change: 'changed', name: 'shop.default.svc.cluster.local:80', previousName: 'bookinfo.default.svc.cluster.local:80', routes: [] }),
+    ]);
+    expect(d.counts).toMatchObject({ hostsAdded: 0, hostsRemoved: 0, hostsRenamed: 1, routesAdded: 0, routesRemoved: 0 });
+    expect(renderDiffText(d)).toContain('~ shop.default.svc.cluster.local:80 (was bookinfo.default.svc.cluster.local:80; same routes) (route table http.80)');
+    // Other routes under the new name: a host removed and another added.
+    const other = mesh([view('gateway~default~gw', [table('http.80', [vhost('shop', [route('g0')], 80)])], 'gateway')]);
+    expect(diffIr(gw('bookinfo'), other).views[0]?.hosts.map((h) => h.change)).toEqual(['removed', 'added']);
+  });
+
   it('reports listeners, hosts and views added and removed', () => {
     const a = mesh([view('sidecar', [table('9080', [vhost('reviews', [route('r')])])])]);
     const b = mesh([
