@@ -6,7 +6,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
     `meshlog needs Node.js 22.18 or newer (found ${process.versions.node}).\n` +
       `Run it with a newer Node without installing one: npx --yes -p node@24 node bin/meshlog.js ...\n` +
-      `or run "bash scripts/setup.sh" once, which provisions Node 24 under .cache/.\n`,
+      `or, in this checkout, run ". scripts/setup.sh" (with the dot: it provisions Node 24 under .cache/ and puts it on this shell's PATH).\n`,
   );
   process.exit(3);
 }
@@ -34,7 +34,20 @@ if (cacheDir) {
   enableCompileCache?.(`${cacheDir}/node-compile-cache`);
 }
 
-const { main } = await import('../src/cli/main.ts');
+let main;
+try {
+  ({ main } = await import('../src/cli/main.ts'));
+} catch (err) {
+  // A checkout whose npm packages were never installed: say that, not a stack trace with the
+  // exit code that means "invalid config".
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !/Cannot find package/.test(String(err.message))) throw err;
+  const root = new URL('..', import.meta.url).pathname;
+  process.stderr.write(
+    `meshlog's npm packages are not installed in ${root} (${String(err.message).split('\n')[0]}).\n` +
+      `Run "npm ci" there, or ". scripts/setup.sh" (which also provisions Node 24 and Envoy).\n`,
+  );
+  process.exit(3);
+}
 process.exitCode = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

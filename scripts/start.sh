@@ -16,8 +16,11 @@ node bin/meshlog.js compile "$config"
 echo >&2
 cat >&2 <<TXT
 == meshlog serve --config $config
-Connect an Envoy:   node bin/meshlog.js bootstrap --namespace bookinfo > /tmp/envoy.yaml
-                    "\$(cat .cache/envoy-path)" -c /tmp/envoy.yaml
-Watch the proxies:  node bin/meshlog.js status
+In another terminal, from this folder (the first line puts the Node 24 and Envoy that set-up
+installed on PATH; it is needed when your own Node is older than 22.18):
+  . scripts/setup.sh
+  node bin/meshlog.js bootstrap --namespace bookinfo > /tmp/envoy.yaml
+  "\$MESHLOG_ENVOY" -c /tmp/envoy.yaml        # a real Envoy, configured by meshlog over ADS
+  node bin/meshlog.js status                  # per proxy: sent, ACKed, NACKed
 TXT
 exec node bin/meshlog.js serve --config "$config"
