@@ -86,7 +86,7 @@ async function resolveBase(
       }
     }
     if (errName(refErr) === 'NotFoundError') {
-      return ingestError('unknown-revision', `unknown revision "${base}": no branch, tag or commit by that name`);
+      return ingestError('unknown-revision', `unknown revision "${base}": no branch, tag or commit by that name${await branchesNote(fs, gitdir)}`);
     }
     return ingestError('unreadable', `cannot resolve "${base}": ${errText(refErr)}`);
   }
@@ -101,6 +101,18 @@ async function readCommitOf(fs: FsClient, gitdir: string, oid: string, rev: stri
     if (name === 'NotFoundError') return ingestError('unknown-revision', `unknown revision "${rev}": object ${oid} is not in the repository${shallowNote(gitdir)}`);
     if (name === 'ObjectTypeError') return ingestError('not-a-commit', `revision "${rev}" names ${oid}, which is not a commit`);
     return ingestError('unreadable', `cannot read commit ${oid}: ${errText(err)}`);
+  }
+}
+
+/** The repository's branches, for a revision that named none of them (`main` in a `master` repo). */
+async function branchesNote(fs: FsClient, gitdir: string): Promise<string> {
+  try {
+    const branches = (await git.listBranches({ fs, gitdir })).sort();
+    if (branches.length === 0) return ' (the repository has no branches yet: commit first)';
+    const shown = branches.slice(0, 8).join(', ');
+    return ` (branches: ${shown}${branches.length > 8 ? `, and ${branches.length - 8} more` : ''})`;
+  } catch {
+    return '';
   }
 }
 

@@ -129,6 +129,8 @@ describe('readGit', () => {
     const unknown = await readGit({ repo: repo.dir, rev: 'no-such-branch' });
     expect(unknown).toMatchObject({ ok: false, error: { kind: 'unknown-revision' } });
     if (!unknown.ok) expect(unknown.error.message).toContain('no-such-branch');
+    // It names the branches there are: `main` asked of a repository whose branch is `master`.
+    if (!unknown.ok) expect(unknown.error.message).toMatch(/\(branches: [^)]*\bmain\b/);
     const missingSha = await readGit({ repo: repo.dir, rev: 'deadbeef'.repeat(5) });
     expect(missingSha).toMatchObject({ ok: false, error: { kind: 'unknown-revision' } });
     for (const rev of ['../../../etc/hostname', '/etc/passwd', 'refs/../HEAD', 'a b', 'HEAD@{1}']) {
