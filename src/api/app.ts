@@ -27,11 +27,19 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
       const { status, body } = apiError('NOT_READY');
       return reply.code(status).send(body);
     }
-    return { status: 'ready', generation: active.generation, contentHash: active.snapshot.contentHash, commit: active.snapshot.commit };
+    // Still ready (proxies keep getting the last valid snapshot), but the latest config was refused.
+    const rejected = deps.source.rejections?.().current;
+    return { status: 'ready', generation: active.generation, contentHash: active.snapshot.contentHash, commit: active.snapshot.commit, ...(rejected ? { rejected } : {}) };
   });
 
   app.get('/metrics', async (_req, reply) => {
-    const text = deps.metrics.render() + `# HELP meshlog_xds_proxies Proxies with an open stream.\n# TYPE meshlog_xds_proxies gauge\nmeshlog_xds_proxies ${deps.status.size}\n`;
+    let text = deps.metrics.render() + `# HELP meshlog_xds_proxies Proxies with an open stream.\n# TYPE meshlog_xds_proxies gauge\nmeshlog_xds_proxies ${deps.status.size}\n`;
+    const rejections = deps.source.rejections?.();
+    if (rejections) {
+      text +=
+        `# HELP meshlog_config_rejected 1 while the latest config read was refused (invalid, or rejected by the pre-serve check) and an older snapshot is served.\n# TYPE meshlog_config_rejected gauge\nmeshlog_config_rejected ${rejections.current ? 1 : 0}\n` +
+        `# HELP meshlog_config_rejections_total Config reads refused since start.\n# TYPE meshlog_config_rejections_total counter\nmeshlog_config_rejections_total ${rejections.total}\n`;
+    }
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
 

@@ -13,7 +13,7 @@ import { readFolder } from '../ingest/read-folder.ts';
 import type { Snapshot } from '../snapshot/types.ts';
 import { FolderWatcher } from './folder-watch.ts';
 import type { Logger } from './logger.ts';
-import { ListenerSet, type ActiveSnapshot, type SnapshotListener, type SnapshotSource } from './snapshot-source.ts';
+import { ListenerSet, type ActiveSnapshot, type Rejections, type SnapshotListener, type SnapshotSource } from './snapshot-source.ts';
 
 export interface FolderSourceOptions {
   readonly folder: string;
@@ -45,6 +45,8 @@ export class FolderSnapshotSource implements SnapshotSource {
   #closed = false;
   /** File events seen so far: a compile whose read overlapped one is not activated. */
   #changes = 0;
+  #rejected: { at: string; reason: string } | undefined;
+  #rejectedTotal = 0;
 
   constructor(opts: FolderSourceOptions) {
     this.#opts = opts;
@@ -69,6 +71,10 @@ export class FolderSnapshotSource implements SnapshotSource {
 
   current(): ActiveSnapshot | undefined {
     return this.#active;
+  }
+
+  rejections(): Rejections {
+    return this.#rejected ? { current: this.#rejected, total: this.#rejectedTotal } : { total: this.#rejectedTotal };
   }
 
   subscribe(listener: SnapshotListener): () => void {
@@ -102,6 +108,16 @@ export class FolderSnapshotSource implements SnapshotSource {
     await this.#running;
   }
 
+  /** Keeps /readyz and /metrics told: a refusal stands until a later read is served or unchanged. */
+  #record(result: CompileAttempt): CompileAttempt {
+    if (result.ok) this.#rejected = undefined;
+    else if (!this.#closed) {
+      this.#rejected = { at: new Date().toISOString(), reason: result.reason };
+      this.#rejectedTotal++;
+    }
+    return result;
+  }
+
   /** What proxies get meanwhile, for the log: there is no previous snapshot before the first valid one. */
   #keeping(): string {
     return this.#active ? 'keeping the previous snapshot' : 'nothing is served yet';
@@ -122,7 +138,7 @@ export class FolderSnapshotSource implements SnapshotSource {
   async #compileOnce(): Promise<CompileAttempt> {
     for (let attempt = 1; ; attempt++) {
       const result = await this.#attempt();
-      if (result !== OVERLAPPED) return result;
+      if (result !== OVERLAPPED) return this.#record(result);
       if (this.#closed) return { ok: false, reason: 'closed while reading' };
       if (attempt >= MAX_OVERLAPPED_READS) {
         this.#opts.logger.error(`config folder kept changing while it was read; ${this.#keeping()}`, { attempts: attempt });

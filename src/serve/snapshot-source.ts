@@ -14,9 +14,19 @@ export interface ActiveSnapshot {
 
 export type SnapshotListener = (active: ActiveSnapshot) => void;
 
+/** Config the source read and refused to serve (invalid, or rejected by the pre-serve check). */
+export interface Rejections {
+  /** The latest read's refusal, while nothing newer was served or found unchanged. */
+  readonly current?: { readonly at: string; readonly reason: string };
+  /** Refusals since start. */
+  readonly total: number;
+}
+
 export interface SnapshotSource {
   /** The active snapshot, or undefined before the first one is available (not ready). */
   current(): ActiveSnapshot | undefined;
+  /** What was refused, for /readyz and /metrics (sources that never refuse need not say). */
+  rejections?(): Rejections;
   /** Called on every activation after subscribing. Returns the unsubscribe function. */
   subscribe(listener: SnapshotListener): () => void;
   /** Stops watching / reading; idempotent. */

@@ -1,5 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApiApp } from '../../src/api/app.ts';
+import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
+import { silentLogger } from '../../src/serve/logger.ts';
 import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
 import { XdsMetrics } from '../../src/serve/metrics.ts';
 import { ProxyStatusRegistry } from '../../src/serve/proxy-status.ts';
@@ -68,5 +73,38 @@ describe('API', () => {
     const res = await app.inject({ url: '/api/nope?x=1' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no endpoint GET /api/nope' } });
+  });
+});
+
+describe('refused config on /readyz and /metrics', () => {
+  it('says while the latest folder content is refused and an older snapshot is served, and stops once a valid one is', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-api-'));
+    fs.cpSync(path.resolve(import.meta.dirname, '../../config-repo-template'), dir, { recursive: true });
+    const source = new FolderSnapshotSource({ folder: dir, logger: silentLogger, debounceMs: 10_000 }); // reloads below are explicit
+    try {
+      expect((await source.start()).ok).toBe(true);
+      const app = buildApiApp({ source, status: new ProxyStatusRegistry('r1'), metrics: new XdsMetrics() });
+      const metric = async (name: string) => new RegExp(`^${name} (\\d+)$`, 'm').exec((await app.inject({ url: '/metrics' })).body)?.[1];
+      expect(await metric('meshlog_config_rejected')).toBe('0');
+
+      const reviews = path.join(dir, 'routing/reviews.yaml');
+      const good = fs.readFileSync(reviews, 'utf8');
+      fs.writeFileSync(reviews, good.replace('subset: v2', 'subset: v9'));
+      expect((await source.reload()).ok).toBe(false);
+      const ready = (await app.inject({ url: '/readyz' })).json() as { status: string; rejected?: { reason: string } };
+      expect(ready.status).toBe('ready'); // proxies still get the last valid snapshot
+      expect(ready.rejected?.reason).toMatch(/validation error/);
+      expect(await metric('meshlog_config_rejected')).toBe('1');
+      expect(await metric('meshlog_config_rejections_total')).toBe('1');
+
+      fs.writeFileSync(reviews, good);
+      expect((await source.reload()).ok).toBe(true);
+      expect(((await app.inject({ url: '/readyz' })).json() as { rejected?: unknown }).rejected).toBeUndefined();
+      expect(await metric('meshlog_config_rejected')).toBe('0');
+      expect(await metric('meshlog_config_rejections_total')).toBe('1');
+    } finally {
+      await source.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
