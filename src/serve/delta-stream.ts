@@ -15,6 +15,7 @@ import { AdsStreamBase } from './stream-base.ts';
 import { sotwVersion } from './versions.ts';
 import { vhdsSnapshot } from './vhds-derive.ts';
 import { VhdsSubscription, VIRTUAL_HOST_TYPE_URL, wantsVhds } from './vhds-stream.ts';
+import { noteAck, noteNack } from './proxy-status.ts';
 
 interface DeltaTypeState {
   wildcard: boolean;
@@ -57,7 +58,7 @@ export class DeltaStream extends AdsStreamBase {
     const type = xdsTypeOfUrl(req.type_url);
     if (!type) {
       if (this.#vhds && req.type_url === VIRTUAL_HOST_TYPE_URL) {
-        this.#vhds.onRequest(req, this.ctx.metrics, this.statusEntry?.types.rds);
+        this.#vhds.onRequest(req, this.ctx.metrics, this.statusEntry?.types.rds, (version, message) => this.logNack('rds', version, message));
         this.flush();
       }
       return;
@@ -96,10 +97,11 @@ export class DeltaStream extends AdsStreamBase {
         // We keep assuming the proxy holds what we sent, so the rejected versions are not
         // sent again; a newer version of those resources will be.
         this.ctx.metrics.nacks[type]++;
-        if (typeStatus) typeStatus.nack = { version: st.sentVersion ?? '', message: req.error_detail.message };
+        noteNack(typeStatus, st.sentVersion, req.error_detail.message);
+        this.logNack(type, st.sentVersion, req.error_detail.message);
       } else {
         this.ctx.metrics.acks[type]++;
-        if (typeStatus) typeStatus.acked = st.sentVersion;
+        noteAck(typeStatus, st.sentVersion);
       }
     }
 

@@ -3,10 +3,11 @@
 // diagnostics and NOT served: the previous snapshot stays, as it would with the log. A read
 // that a file change overlapped is neither served nor judged: the folder is read again.
 //
-// Generations start from the clock (seconds since the epoch) rather than 1, so that a
-// restarted `meshlog serve` never hands a reconnecting proxy a lower generation than the
-// one it already holds (which would make the server hold its answers forever). The
-// log-backed source has real, persisted generations and no such trick.
+// Generations start from the clock (seconds since the epoch) rather than 1, so a restarted
+// `meshlog serve` usually continues above the versions its proxies hold (status reads more
+// naturally). They are this replica's own numbering, not an order shared with other replicas
+// or restarts (orderedGenerations is false): streams never hold a proxy back for reporting a
+// higher one. The log-backed source has real, persisted, shared generations.
 import { compile } from '../compile/index.ts';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostics.ts';
 import { readFolder } from '../ingest/read-folder.ts';
@@ -34,6 +35,7 @@ export type CompileAttempt =
   | { readonly ok: false; readonly reason: string };
 
 export class FolderSnapshotSource implements SnapshotSource {
+  readonly orderedGenerations = false;
   readonly #opts: FolderSourceOptions;
   readonly #listeners = new ListenerSet();
   #active: ActiveSnapshot | undefined;

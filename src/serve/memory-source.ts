@@ -5,10 +5,13 @@ import type { Snapshot } from '../snapshot/types.ts';
 import { ListenerSet, type ActiveSnapshot, type SnapshotListener, type SnapshotSource } from './snapshot-source.ts';
 
 export class MemorySnapshotSource implements SnapshotSource {
+  /** Stands in for a log-backed source in tests: its generations are given, one order. */
+  readonly orderedGenerations: boolean;
   readonly #listeners = new ListenerSet();
   #active: ActiveSnapshot | undefined;
 
-  constructor(initial?: Snapshot, generation = 1) {
+  constructor(initial?: Snapshot, generation = 1, opts: { orderedGenerations?: boolean } = {}) {
+    this.orderedGenerations = opts.orderedGenerations ?? true;
     if (initial) this.#active = { snapshot: initial, generation };
   }
 

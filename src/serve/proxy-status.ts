@@ -13,6 +13,18 @@ export interface TypeStatus {
   nack: NackInfo | null;
 }
 
+/** An ACK: the proxy runs `version` now, so an earlier rejection no longer describes it. */
+export function noteAck(status: TypeStatus | undefined, version: string | null): void {
+  if (!status) return;
+  status.acked = version;
+  status.nack = null;
+}
+
+/** A NACK: shown in status until a later version is ACKed (the proxy keeps its previous config). */
+export function noteNack(status: TypeStatus | undefined, version: string | null, message: string): void {
+  if (status) status.nack = { version: version ?? '', message };
+}
+
 /** The `/api/proxies` and `meshlog status -o json` shape. */
 export interface ProxyStatus {
   readonly node: string;

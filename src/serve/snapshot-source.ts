@@ -23,6 +23,15 @@ export interface Rejections {
 }
 
 export interface SnapshotSource {
+  /**
+   * True when generations are one order for every replica and restart (offsets of a shared
+   * log): a proxy reporting a higher generation has seen a newer snapshot, and a replica that
+   * has not read it yet holds its answers rather than move the proxy back. False (or unset)
+   * when each replica numbers on its own, as `serve --config` does: a higher number from a
+   * proxy then says nothing about which config is newer, and holding would starve a proxy
+   * that moved from a replica started later.
+   */
+  readonly orderedGenerations?: boolean;
   /** The active snapshot, or undefined before the first one is available (not ready). */
   current(): ActiveSnapshot | undefined;
   /** What was refused, for /readyz and /metrics (sources that never refuse need not say). */

@@ -7,6 +7,7 @@ import type { LazySotwRequest } from './sotw-request.ts';
 import { nameSet, type NameSet } from './name-sets.ts';
 import { AdsStreamBase } from './stream-base.ts';
 import { generationOf } from './versions.ts';
+import { noteAck, noteNack } from './proxy-status.ts';
 
 interface SotwTypeState {
   /** Requested names for RDS/EDS; null for LDS/CDS, which always get the full set. */
@@ -59,10 +60,11 @@ export class SotwStream extends AdsStreamBase {
     } else if (isNack(req.error_detail)) {
       st.parkedContentKey = st.sentContentKey;
       this.ctx.metrics.nacks[type]++;
-      if (typeStatus) typeStatus.nack = { version: st.sentVersion ?? '', message: req.error_detail.message };
+      noteNack(typeStatus, st.sentVersion, req.error_detail.message);
+      this.logNack(type, st.sentVersion, req.error_detail.message);
     } else {
       this.ctx.metrics.acks[type]++;
-      if (typeStatus) typeStatus.acked = st.sentVersion;
+      noteAck(typeStatus, st.sentVersion);
     }
 
     if (NAMED_TYPES.has(type) && req.namesDigest !== st.namesDigest) {

@@ -34,7 +34,7 @@ export abstract class AdsStreamBase {
   #viewSnapshot: Snapshot | undefined;
   #viewNode: ProxyNode | undefined;
   #view: SnapshotView | undefined;
-  /** Highest generation the proxy has reported; we send nothing older than it. */
+  /** Highest generation the proxy has reported; with ordered generations we send nothing older. */
   protected heldUntil = 0;
   protected node: ProxyNode | undefined;
   protected statusEntry: MutableProxyStatus | undefined;
@@ -67,7 +67,7 @@ export abstract class AdsStreamBase {
   protected servable(): ActiveSnapshot | undefined {
     const active = this.ctx.source.current();
     if (!active || this.#closed || this.#blocked) return undefined;
-    if (active.generation < this.heldUntil) return undefined;
+    if (this.ctx.source.orderedGenerations && active.generation < this.heldUntil) return undefined;
     return active;
   }
 
@@ -81,6 +81,11 @@ export abstract class AdsStreamBase {
     this.#view = view;
     if (this.statusEntry) this.statusEntry.view = view?.name ?? null;
     return view;
+  }
+
+  /** A proxy rejected what it was sent: logged, as the proxy keeps running its previous config. */
+  protected logNack(type: XdsType, version: string | null, message: string): void {
+    this.ctx.log.warn('proxy rejected config (NACK); it keeps its previous config', { node: this.node?.id ?? '', type, version: version ?? '', error: message });
   }
 
   /** Writes a complete (shared) response; on backpressure, waits for drain and flushes again. */

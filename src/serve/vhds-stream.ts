@@ -13,7 +13,7 @@ import { isNack, type DeltaRequest, type NodeMessage } from './codec.ts';
 import { frameMessage } from './framed-messages.ts';
 import type { XdsMetrics } from './metrics.ts';
 import { EMPTY_NAMES, nameSet, withNames, type NameSet } from './name-sets.ts';
-import type { TypeStatus } from './proxy-status.ts';
+import { noteAck, noteNack, type TypeStatus } from './proxy-status.ts';
 import { contentNonce } from './resource-frames.ts';
 import { VIRTUAL_HOST_TYPE_URL, type VhdsEntry, type VhdsSnapshot } from './vhds-derive.ts';
 import { parseOnDemandName, resolveHost } from './vhds-resolve.ts';
@@ -55,7 +55,7 @@ export class VhdsSubscription {
    */
   #wildcard = false;
 
-  onRequest(req: DeltaRequest, metrics: XdsMetrics, status: TypeStatus | undefined): void {
+  onRequest(req: DeltaRequest, metrics: XdsMetrics, status: TypeStatus | undefined, onNack?: (version: string | null, message: string) => void): void {
     if (!this.#started) {
       this.#started = true;
       this.#wildcard = req.resource_names_subscribe.length === 0 || req.resource_names_subscribe.includes('*');
@@ -66,10 +66,11 @@ export class VhdsSubscription {
     else if (nonce !== '') {
       if (isNack(req.error_detail)) {
         metrics.nacks.rds++;
-        if (status) status.nack = { version: this.#sentVersion ?? '', message: req.error_detail.message };
+        noteNack(status, this.#sentVersion, req.error_detail.message);
+        onNack?.(this.#sentVersion, req.error_detail.message);
       } else {
         metrics.acks.rds++;
-        if (status) status.acked = this.#sentVersion;
+        noteAck(status, this.#sentVersion);
       }
     }
     const held = Object.entries(req.initial_resource_versions ?? {});

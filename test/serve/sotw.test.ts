@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { basicResources, cluster, makeSnapshot, routeConfig } from './support/snapshots.ts';
 import { client, serverWith } from './support/harness.ts';
+import { silentLogger } from '../../src/serve/logger.ts';
 
 const node = { id: 'sidecar-1' };
 const ALL_EDS = ['outbound|9080||ratings', 'outbound|9080||reviews'];
@@ -45,7 +46,8 @@ describe('SotW ADS', () => {
   });
 
   it('parks a NACKed version (never resent) and sends the next new version', async () => {
-    const { server, source } = await serverWith(snapshot());
+    const warnings: string[] = [];
+    const { server, source } = await serverWith(snapshot(), 1, { logger: { ...silentLogger, warn: (msg) => warnings.push(msg) } });
     const c = client(server.port, 'sotw');
     c.request('cds', { node });
     const first = await c.next();
@@ -62,6 +64,7 @@ describe('SotW ADS', () => {
       acked: first.version,
       nack: { version: bad.version, message: 'Proto constraint validation failed: connect_timeout' },
     });
+    expect(warnings).toContain('proxy rejected config (NACK); it keeps its previous config');
     // A snapshot that changes only listeners does not re-push the parked clusters either.
     source.set(snapshot([cluster('bad', { connect_timeout: { seconds: -1 } })], { port: 10001 }));
     await c.expectSilence(300);
@@ -69,6 +72,10 @@ describe('SotW ADS', () => {
     const good = await c.next();
     expect(good.names).toContain('good');
     expect(good.version.startsWith('4-')).toBe(true);
+    // Once the proxy ACKs a later version, the rejection no longer describes it.
+    c.ack(good);
+    await c.expectSilence(100);
+    expect(server.status.list()[0]!.types.cds).toEqual({ sent: good.version, acked: good.version, nack: null });
   });
 
   it('pushes only changed types on a new activation, and EDS right after every CDS push', async () => {
@@ -156,6 +163,17 @@ describe('SotW ADS', () => {
     const r = await c.next();
     expect(r.version.startsWith('5-')).toBe(true);
     expect(r.names).toContain('y');
+  });
+
+  it("answers at once a proxy reporting a higher generation when generations are each replica's own (serve --config)", async () => {
+    // A proxy that moved here from a replica started later carries that replica's higher
+    // numbers; they say nothing about which config is newer, so it gets this replica's.
+    const { server } = await serverWith(snapshot([cluster('x')]), 3, {}, { orderedGenerations: false });
+    const c = client(server.port, 'sotw');
+    c.request('cds', { node, version: '5-abcdef01' });
+    const r = await c.next();
+    expect(r.version.startsWith('3-')).toBe(true);
+    expect(r.names).toContain('x');
   });
 
   it('serves nothing before the source has a snapshot, then syncs', async () => {

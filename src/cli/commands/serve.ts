@@ -101,8 +101,8 @@ Flags:
   --http HOST:PORT     HTTP listen address for /api/proxies, /healthz, /readyz, /metrics
                        (default 127.0.0.1:8080; port 0 = any)
   --replica ID         name of this replica in status (default <hostname>-<pid>)
-${envoyHelp(23, 2)}
-                       (a new snapshot Envoy rejects is logged and not served)
+${envoyHelp(23, 2)}.
+                       With it, a new snapshot Envoy rejects is logged and not served.
 
 Prints the bound addresses on stdout; logs (JSON lines) go to stderr. Stops gracefully on
 SIGINT/SIGTERM. Point Envoy at it with 'meshlog bootstrap'; watch it with 'meshlog status'.

@@ -16,8 +16,9 @@ export async function serverWith(
   snapshot?: Snapshot,
   generation = 1,
   opts: Partial<XdsServerOptions> = {},
+  sourceOpts: { orderedGenerations?: boolean } = {},
 ): Promise<{ source: MemorySnapshotSource; server: XdsServer }> {
-  const source = new MemorySnapshotSource(snapshot, generation);
+  const source = new MemorySnapshotSource(snapshot, generation, sourceOpts);
   const server = await startXdsServer({ source, port: 0, logger: silentLogger, replicaId: 'test-replica', ...opts });
   cleanups.push(() => server.close(500));
   return { source, server };

@@ -54,7 +54,7 @@ export function checkMergedRuleOrder(ctx: CheckContext, gateway: GatewayInfo, ho
       ctx.diagnostics.push(
         diagnostic(
           'ML4008',
-          `match ${e.match} of rule ${e.rule} never applies for host ${host} on Gateway ${gateway.key}: ${fieldPath(path)} of ${describe(earlier.vs, path)}, merged before it, already takes every request it matches`,
+          `spec.http[${e.rule}].match[${e.match}] never applies for host ${host} on Gateway ${gateway.key}: ${fieldPath(path)} of ${describe(earlier.vs, path)}, merged before it, already takes every request it matches`,
           { ...at(vs, ['spec', 'http', e.rule, 'match', e.match]), related: [relatedOf(earlier.vs, path)] },
         ),
       );

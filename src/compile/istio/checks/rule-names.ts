@@ -20,7 +20,7 @@ export function checkRuleNames(ctx: CheckContext): void {
       ctx.diagnostics.push(
         diagnostic(
           'ML4022',
-          `rule ${i} has the same name "${rule.name}" as rule ${earlier} (${describe(vs, path)}); its routes are named by index (http/${i}) instead — give each rule its own name`,
+          `spec.http[${i}] has the same name "${rule.name}" as spec.http[${earlier}] (${describe(vs, path)}); its routes are named by index (http/${i}) instead — give each rule its own name`,
           { ...at(vs, ['spec', 'http', i, 'name']), related: [relatedOf(vs, path)] },
         ),
       );

@@ -48,7 +48,7 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
     if (catchAll) {
       const where = catchAll.match < 0 ? `spec.http[${catchAll.rule}]` : `spec.http[${catchAll.rule}].match[${catchAll.match}]`;
       ctx.diagnostics.push(
-        diagnostic('ML4007', `rule ${i} is never used: rule ${catchAll.rule} (${where}, line ${vs.locate(['spec', 'http', catchAll.rule]).line}) before it matches every request`, at(vs, ['spec', 'http', i])),
+        diagnostic('ML4007', `spec.http[${i}]${ruleName(rules[i]!)} is never used: ${where}${ruleName(rules[catchAll.rule]!)} (line ${vs.locate(['spec', 'http', catchAll.rule]).line}) before it matches every request`, at(vs, ['spec', 'http', i])),
       );
       continue; // so is every later rule: nothing more is indexed
     }
@@ -61,7 +61,7 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
       if (earlier) {
         const what = earlier.match < 0 ? `spec.http[${earlier.rule}]` : `spec.http[${earlier.rule}].match[${earlier.match}]`;
         ctx.diagnostics.push(
-          diagnostic('ML4008', `match ${e.match} of rule ${i} never applies: ${what} (line ${vs.locate(['spec', 'http', earlier.rule]).line}) already takes every request it matches`, at(vs, ['spec', 'http', i, 'match', e.match])),
+          diagnostic('ML4008', `spec.http[${i}].match[${e.match}] never applies: ${what} (line ${vs.locate(['spec', 'http', earlier.rule]).line}) already takes every request it matches`, at(vs, ['spec', 'http', i, 'match', e.match])),
         );
         continue;
       }
@@ -70,7 +70,7 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
       const twin = (repeats ??= new Map()).get(key);
       if (twin) {
         ctx.diagnostics.push(
-          diagnostic('ML4008', `match ${e.match} of rule ${i} repeats match ${twin.match} of the same rule (spec.http[${i}].match[${twin.match}], line ${vs.locate(['spec', 'http', i, 'match', twin.match]).line}); remove the duplicate`, at(vs, ['spec', 'http', i, 'match', e.match])),
+          diagnostic('ML4008', `spec.http[${i}].match[${e.match}] repeats spec.http[${i}].match[${twin.match}] of the same rule (line ${vs.locate(['spec', 'http', i, 'match', twin.match]).line}); remove the duplicate`, at(vs, ['spec', 'http', i, 'match', e.match])),
         );
       } else repeats.set(key, e);
     }
@@ -82,6 +82,11 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
       }
     }
   }
+}
+
+/** ` ("canary")` for a named rule: field paths count from zero, a name says which rule at once. */
+function ruleName(rule: { readonly name?: string }): string {
+  return rule.name ? ` ("${rule.name}")` : '';
 }
 
 /** The first of `earlier` (in order) that shadows `e`. */
