@@ -62,7 +62,7 @@ describe('new warnings in a diff', () => {
 
     const text = await runCli(['diff', before, after]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/\nnew warnings \(\d+\)\n {4}.*routing\/reviews\.yaml:\d+:\d+: warning ML4007: rule \d+ is never used/);
+    expect(text.stdout).toMatch(/\nnew warnings \(\d+\)\n {4}.*routing\/reviews\.yaml:\d+:\d+: warning ML4007: spec\.http\[\d+\]( \("[^"]+"\))? is never used/);
 
     const md = await runCli(['diff', before, after, '-o', 'markdown']);
     expect(md.stdout).toMatch(/\*\*⚠️ New warnings \(\d+\)\*\*/);

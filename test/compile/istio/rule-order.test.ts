@@ -73,7 +73,7 @@ describe('rule order', () => {
     );
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({ code: 'ML4008', severity: 'warning', field: 'spec.http[0].match[2]', line: 13 });
-    expect(d[0]?.message).toContain('repeats match 0 of the same rule');
+    expect(d[0]?.message).toContain('repeats spec.http[0].match[0] of the same rule');
   });
 
   it('does not call different match blocks of one rule duplicates', () => {
