@@ -1,6 +1,8 @@
 // Regexes are checked with RE2 (the engine Envoy uses) through re2-wasm — never with JS
-// RegExp, whose syntax and backtracking differ — and length-bounded.
+// RegExp, whose syntax and backtracking differ — and bounded in length and in how far their
+// counted repetitions expand (regex-size.ts), before RE2 compiles them.
 import { RE2 } from 're2-wasm';
+import { MAX_REGEX_EXPANSION, regexExpansion } from './regex-size.ts';
 
 export const MAX_REGEX_LENGTH = 1024;
 
@@ -17,6 +19,14 @@ export function checkRe2(pattern: string): RegexCheck {
   }
   const hit = cache.get(pattern);
   if (hit) return hit;
+  const expansion = regexExpansion(pattern);
+  if (expansion > MAX_REGEX_EXPANSION) {
+    return {
+      ok: false,
+      reason: 'too-long',
+      message: `the regex expands to over ${MAX_REGEX_EXPANSION} instructions once RE2 writes out its counted repetitions ({n,m}); use smaller counts (such as {1,64}), or a prefix or exact match`,
+    };
+  }
   let result: RegexCheck;
   try {
     const re = new RE2(pattern, 'u');

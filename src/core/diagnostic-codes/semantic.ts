@@ -18,7 +18,7 @@ export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
   e('ML3011', 'Invalid header name', 'HTTP header names are tokens (letters, digits and ``!#$%&\'*+-.^_`|~``), not empty. Pseudo-headers other than `:authority`/`:method`/`:path`/`:scheme` cannot be used here.'),
   e('ML3012', 'Invalid header value', 'Header values must not contain control characters (CR, LF, NUL, ...). Remove them.'),
   e('ML3013', 'Invalid regular expression', 'Envoy matches regexes with RE2, which has no look-around and no back-references. Rewrite the expression in RE2 syntax (https://github.com/google/re2/wiki/Syntax).'),
-  e('ML3014', 'Regular expression too long', 'Regexes are limited to 1024 characters so that Envoy\'s program-size limit is never hit at run time. Simplify the expression, or use prefix/exact matches.'),
+  e('ML3014', 'Regular expression too long', 'Regexes are limited to 1024 characters, and to about 10,000 instructions once their counted repetitions are written out (`[a-z]{1,999}` counts 999), so that Envoy\'s program-size limit is never hit at run time and checking one stays quick (RE2 compile time grows faster than the program). Simplify the expression, use smaller counts, or prefix/exact matches.'),
   e('ML3015', 'Invalid redirect code', 'Envoy can send redirects with status 301, 302, 303, 307 or 308 only.'),
   e('ML3016', 'Invalid HTTP status', 'The status must be an HTTP status code from 200 to 599.'),
   e('ML3017', 'Invalid port number', 'Port numbers are integers from 1 to 65535.'),

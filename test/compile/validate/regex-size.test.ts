@@ -1,0 +1,29 @@
+// Counted repetitions are written out by RE2; a regex whose expansion is huge is refused
+// before RE2 spends tens of seconds compiling it (and Envoy would refuse it anyway).
+import { describe, expect, it } from 'vitest';
+import { checkRe2 } from '../../../src/compile/validate/regex.ts';
+import { MAX_REGEX_EXPANSION, regexExpansion } from '../../../src/compile/validate/regex-size.ts';
+
+describe('regex expansion', () => {
+  it('counts literals, classes and escapes once, multiplied out by counted repetitions', () => {
+    expect(regexExpansion('^/api/v[0-9]+/users$')).toBe(13);
+    expect(regexExpansion('[a-z0-9]{1,64}')).toBe(64);
+    expect(regexExpansion('(ab){3}')).toBe(6);
+    expect(regexExpansion('(a{10}){10}')).toBe(100);
+    expect(regexExpansion('x{2,}')).toBe(3);
+    expect(regexExpansion('\\p{Greek}{5}|\\d{2}')).toBe(7);
+    expect(regexExpansion('a{,3}')).toBe(5); // not a quantifier in RE2: literal text
+  });
+
+  it('refuses a pathological regex at once, with the reason, and keeps ordinary ones', () => {
+    const huge = Array.from({ length: 20 }, (_, i) => `x${i}[a-z0-9]{1,999}`).join('|');
+    expect(regexExpansion(huge)).toBeGreaterThan(MAX_REGEX_EXPANSION);
+    const started = Date.now();
+    const r = checkRe2(huge);
+    expect(Date.now() - started).toBeLessThan(1000); // refused before RE2 compiles it (tens of seconds)
+    expect(r).toMatchObject({ ok: false, reason: 'too-long' });
+    if (!r.ok) expect(r.message).toContain('counted repetitions');
+    expect(checkRe2('^/api/v[0-9]+/users/[a-zA-Z0-9]{1,64}$')).toEqual({ ok: true });
+    expect(checkRe2('(a{200}){100}')).toMatchObject({ ok: false, reason: 'too-long' });
+  });
+});
