@@ -112,8 +112,11 @@ export class FolderSnapshotSource implements SnapshotSource {
 
   /** Keeps /readyz and /metrics told: a refusal stands until a later read is served or unchanged. */
   #record(result: CompileAttempt): CompileAttempt {
-    if (result.ok) this.#rejected = undefined;
-    else if (!this.#closed) {
+    if (result.ok) {
+      // Back to valid: said, or the log would end on the refusal.
+      if (this.#rejected && !result.changed) this.#opts.logger.info('config is valid again; serving the same snapshot', { generation: result.active.generation });
+      this.#rejected = undefined;
+    } else if (!this.#closed) {
       this.#rejected = { at: new Date().toISOString(), reason: result.reason };
       this.#rejectedTotal++;
     }

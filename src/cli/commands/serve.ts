@@ -49,7 +49,8 @@ export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
     logger: opts.logger,
     ...(envoyPath !== undefined ? { verify: (snapshot) => verifyWithEnvoy(snapshot, { envoyPath }) } : {}),
   });
-  await source.start();
+  // Listen first, then compile: a port in use fails at once instead of after a compile, and
+  // /healthz is up (with /readyz 503) while the first snapshot is made.
   let xds: XdsServer;
   try {
     xds = await startXdsServer({
@@ -72,6 +73,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
     await source.close();
     throw err;
   }
+  await source.start();
   return {
     xds,
     httpPort,

@@ -2,12 +2,19 @@
 // RE2 compiles counted repetitions out — `[a-z0-9]{1,999}` becomes hundreds of instructions
 // per copy — and compiling (in re2-wasm) grows faster than the program: 20 such alternatives
 // took 37 s, blocking `serve`, while Envoy then refuses the program anyway (over 32,768).
-// The estimate counts one unit per literal, class or escape, multiplied out by counted
-// repetitions (nested ones multiply). It is a lower bound of RE2's instruction count, so
-// a regex refused for it would be a very large program indeed.
+// The estimate counts one unit per literal, class or escape — more for what is large in UTF-8:
+// `.` and negated classes (4), Unicode properties such as `\p{L}` (64, hundreds of byte
+// ranges; `\p{L}{120}` exhausts re2-wasm's 16 MB) — multiplied out by counted repetitions
+// (nested ones multiply). It stays at or under RE2's real instruction count for these, so a
+// regex refused for it is a very large program indeed.
 
 /** Units of repetition-expanded pattern meshlog accepts (MAX_REGEX_LENGTH bounds the text). */
 export const MAX_REGEX_EXPANSION = 10_000;
+
+/** `.` and negated classes: every other character, several byte sequences in UTF-8. */
+const WIDE_UNITS = 4;
+/** A Unicode property class: hundreds of byte ranges. */
+const UNICODE_PROPERTY_UNITS = 128;
 
 /** The estimated expansion of `pattern`, or a number over `cap` as soon as it exceeds it. */
 export function regexExpansion(pattern: string, cap = MAX_REGEX_EXPANSION): number {
@@ -22,19 +29,27 @@ export function regexExpansion(pattern: string, cap = MAX_REGEX_EXPANSION): numb
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === '\\') {
-      // \p{Greek}, \x{41}: skip the braces too.
-      if ((pattern[i + 1] === 'p' || pattern[i + 1] === 'P' || pattern[i + 1] === 'x') && pattern[i + 2] === '{') {
+      // \p{Greek}, \x{41}: skip the braces too; \pL: the one-letter name.
+      const kind = pattern[i + 1];
+      const property = kind === 'p' || kind === 'P';
+      if ((property || kind === 'x') && pattern[i + 2] === '{') {
         const close = pattern.indexOf('}', i + 3);
         i = close < 0 ? pattern.length : close;
-      } else i++;
-      atom(1);
+      } else i += property ? 2 : 1;
+      atom(property ? UNICODE_PROPERTY_UNITS : 1);
     } else if (c === '[') {
       let j = i + 1;
-      if (pattern[j] === '^') j++;
+      const negated = pattern[j] === '^';
+      if (negated) j++;
       if (pattern[j] === ']') j++; // a leading ] is a literal
-      for (; j < pattern.length && pattern[j] !== ']'; j++) if (pattern[j] === '\\') j++;
+      let units = negated ? WIDE_UNITS : 1;
+      for (; j < pattern.length && pattern[j] !== ']'; j++) {
+        if (pattern[j] !== '\\') continue;
+        j++;
+        if (pattern[j] === 'p' || pattern[j] === 'P') units = UNICODE_PROPERTY_UNITS;
+      }
       i = j;
-      atom(1);
+      atom(units);
     } else if (c === '(') {
       stack.push({ total: 0, last: 0 });
     } else if (c === ')') {
@@ -54,6 +69,8 @@ export function regexExpansion(pattern: string, cap = MAX_REGEX_EXPANSION): numb
       f.total += f.last * (Math.max(min, max, 1) - 1);
       f.last *= Math.max(min, max, 1);
       i += m[0].length - 1;
+    } else if (c === '.') {
+      atom(WIDE_UNITS);
     } else if (c === '|' || c === '*' || c === '+' || c === '?' || c === '^' || c === '$') {
       // Alternatives add up (the running total already does); other operators add an instruction or two.
     } else {

@@ -13,6 +13,22 @@ export type RegexCheck = { readonly ok: true } | { readonly ok: false; readonly 
 const cache = new Map<string, RegexCheck>();
 const CACHE_LIMIT = 10_000;
 
+/**
+ * Runs `fn` with stderr muted: re2-wasm (emscripten) prints its out-of-memory abort to
+ * stderr itself, which would land in the middle of meshlog's own output. Synchronous, so
+ * nothing else writes meanwhile.
+ */
+function quietly<T>(fn: () => T): T {
+  // It writes through references taken when it loaded, so the stream itself is muted.
+  const write = process.stderr.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    return fn();
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 export function checkRe2(pattern: string): RegexCheck {
   if (pattern.length > MAX_REGEX_LENGTH) {
     return { ok: false, reason: 'too-long', message: `the regex is ${pattern.length} characters; the limit is ${MAX_REGEX_LENGTH}` };
@@ -29,13 +45,16 @@ export function checkRe2(pattern: string): RegexCheck {
   }
   let result: RegexCheck;
   try {
-    const re = new RE2(pattern, 'u');
+    const re = quietly(() => new RE2(pattern, 'u'));
     // re2-wasm keeps the compiled program in wasm memory until explicitly deleted.
     (re as unknown as { wrapper?: { delete?: () => void } }).wrapper?.delete?.();
     result = { ok: true };
   } catch (e) {
     const text = e instanceof Error ? e.message : String(e);
-    result = { ok: false, reason: 'invalid', message: text.replace(/^Invalid regular expression: \/.*\/u: /s, '') };
+    result = /Cannot enlarge memory|^abort\(/.test(text)
+      ? // re2-wasm's memory is fixed (16 MB); the program did not fit. Later calls still work.
+        { ok: false, reason: 'too-long', message: 'the regex is too large: RE2 ran out of memory compiling it; use smaller counted repetitions or fewer Unicode classes' }
+      : { ok: false, reason: 'invalid', message: text.replace(/^Invalid regular expression: \/.*\/u: /s, '') };
   }
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(pattern, result);

@@ -11,7 +11,13 @@ describe('regex expansion', () => {
     expect(regexExpansion('(ab){3}')).toBe(6);
     expect(regexExpansion('(a{10}){10}')).toBe(100);
     expect(regexExpansion('x{2,}')).toBe(3);
-    expect(regexExpansion('\\p{Greek}{5}|\\d{2}')).toBe(7);
+    expect(regexExpansion('\\d{2}|x')).toBe(3);
+    // Wide in UTF-8: `.` and negated classes 4, Unicode properties 128.
+    expect(regexExpansion('.{10}')).toBe(40);
+    expect(regexExpansion('[^/]{10}')).toBe(40);
+    expect(regexExpansion('\\p{Greek}{5}')).toBe(640);
+    expect(regexExpansion('\\pL{2}')).toBe(256);
+    expect(regexExpansion('[\\p{L}0-9]')).toBe(128);
     expect(regexExpansion('a{,3}')).toBe(5); // not a quantifier in RE2: literal text
   });
 
@@ -25,5 +31,21 @@ describe('regex expansion', () => {
     if (!r.ok) expect(r.message).toContain('counted repetitions');
     expect(checkRe2('^/api/v[0-9]+/users/[a-zA-Z0-9]{1,64}$')).toEqual({ ok: true });
     expect(checkRe2('(a{200}){100}')).toMatchObject({ ok: false, reason: 'too-long' });
+  });
+
+  it('reports a regex re2-wasm runs out of memory on as too large, quietly, and keeps working after it', () => {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    let r;
+    try {
+      r = checkRe2('^/[\\p{L}\\p{N}]{70}$'); // within the estimate, over re2-wasm's 16 MB
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(r).toMatchObject({ ok: false });
+    if (r && !r.ok && r.reason === 'too-long') expect(r.message).toContain('too large');
+    expect(written.join('')).not.toContain('Cannot enlarge memory');
+    expect(checkRe2('^/reviews/[0-9]+$')).toEqual({ ok: true });
   });
 });
