@@ -29,6 +29,8 @@ describe('meshlog explain', () => {
     const r = await runCli(['explain', '--request', jason, '--repo', repo.dir, '--rev', after, '--view', 'sidecar~shop']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    // The revision explained is named first (the commit, as a revision id is given here).
+    expect(r.stdout.split('\n')[0]).toBe(`Config:       ${repo.dir}@${after.slice(0, 12)}`);
     expect(r.stdout).toContain('View:         sidecar~shop');
     expect(r.stdout).toContain('Matched:      spec.http[0].match[0] vs/shop/reviews/http/0/match/0 [header end-user=jason]');
     expect(r.stdout).toMatch(/Source: {7}routing\/reviews-vs\.yaml:8:\d+ \(VirtualService shop\/reviews, spec\.http\[0\]\.match\[0\]\)/);

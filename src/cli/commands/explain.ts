@@ -90,7 +90,8 @@ Examples:
     }
     if (format.format === 'json') io.stdout(renderJson(explanation));
     else if (format.format === 'yaml') io.stdout(renderYaml(explanation));
-    else io.stdout(renderExplanationText(explanation));
+    // Which config was explained: a revision is named (a folder is the argument itself).
+    else io.stdout(`${spec.spec.kind === 'git' ? `Config:       ${describeInput(spec.spec, input.bundle.commit)}\n` : ''}${renderExplanationText(explanation)}`);
     return EXIT.ok;
   },
 };
