@@ -15,6 +15,8 @@ export interface ProvenResult {
   /** meshlog's diagnostics, then Envoy's (if it ran). */
   readonly diagnostics: readonly Diagnostic[];
   readonly valid: boolean;
+  /** Views a real Envoy checked (`--envoy`), when it ran. */
+  readonly provenViews?: number;
 }
 
 export async function compileAndProve(bundle: SourceBundle, envoyPath: string | undefined): Promise<ProvenResult> {
@@ -22,7 +24,7 @@ export async function compileAndProve(bundle: SourceBundle, envoyPath: string | 
   const valid = result.valid && !hasErrors(result.diagnostics);
   if (!valid || !result.snapshot || envoyPath === undefined) return { result, diagnostics: result.diagnostics, valid };
   const fromEnvoy = await verifyWithEnvoy(result.snapshot, { envoyPath });
-  return { result, diagnostics: [...result.diagnostics, ...fromEnvoy], valid: !hasErrors(fromEnvoy) };
+  return { result, diagnostics: [...result.diagnostics, ...fromEnvoy], valid: !hasErrors(fromEnvoy), provenViews: result.snapshot.views.length };
 }
 
 export type ReadAndProveOutcome =

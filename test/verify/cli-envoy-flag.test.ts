@@ -54,6 +54,11 @@ describe('meshlog validate/compile --envoy (real Envoy)', () => {
     const parsed = JSON.parse(res.stdout) as { valid: boolean; diagnostics: { code: string }[] };
     expect(parsed.valid).toBe(true);
     expect(parsed.diagnostics.filter((d) => d.code.startsWith('ML5'))).toEqual([]);
+    // The table output says that Envoy checked it, not just "valid".
+    const table = await run(['validate', folder(SMALL_REGEX), '--envoy', envoyBinary()]);
+    expect(table.stdout).toMatch(/: valid \(1 config file read; Envoy accepted all 2 views\)\n$/);
+    const unchecked = await run(['validate', folder(SMALL_REGEX)]);
+    expect(unchecked.stdout).toMatch(/: valid \(1 config file read\)\n$/);
   });
 
   it('compile: an Envoy rejection means nothing is compiled (exit 1, nothing on stdout)', async () => {

@@ -49,7 +49,7 @@ Examples:
     if (!spec.ok) return usageError(io, 'validate', spec.message);
     const proven = await readAndProve(args, spec.spec, io);
     if (!proven.ok) return proven.exit;
-    const { result, diagnostics, valid, bundle } = proven;
+    const { result, diagnostics, valid, bundle, provenViews } = proven;
 
     if (format.format === 'json') {
       io.stdout(renderJson({ valid, diagnostics: diagnostics.map(diagnosticJson) }));
@@ -57,7 +57,9 @@ Examples:
       const label = describeInput(spec.spec, bundle.commit);
       const files = bundle.files.length;
       io.stdout(renderDiagnostics(diagnostics, { verbose: args.bool('verbose'), pathPrefix: displayPrefix(spec.spec) }));
-      io.stdout(`${label}: ${valid ? 'valid' : 'INVALID'} (${files} config file${files === 1 ? '' : 's'} read)\n`);
+      // Say when a real Envoy checked it too: "valid" alone does not tell whether --envoy ran.
+      const proof = valid && provenViews !== undefined ? `; Envoy accepted all ${provenViews} view${provenViews === 1 ? '' : 's'}` : '';
+      io.stdout(`${label}: ${valid ? 'valid' : 'INVALID'} (${files} config file${files === 1 ? '' : 's'} read${proof})\n`);
     }
     return valid ? EXIT.ok : EXIT.invalid;
   },
