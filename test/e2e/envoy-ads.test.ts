@@ -14,7 +14,7 @@ import { generationOf } from '../../src/serve/versions.ts';
 import { XDS_TYPES } from '../../src/snapshot/types.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
 import type { E2eMesh } from './support/reviews-mesh.ts';
-import { proxyStatus, startReviewsRig, type ReviewsRig } from './support/reviews-rig.ts';
+import { expectShare, proxyStatus, startReviewsRig, type ReviewsRig } from './support/reviews-rig.ts';
 import { startSteadyLoad } from './support/steady-load.ts';
 import { sleep, waitFor } from './support/wait.ts';
 
@@ -76,8 +76,7 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     await waitConverged();
     await waitFor('the listener to serve', async () => (await rig.who('/')).startsWith('reviews-'));
     const v1 = await rig.share('/', 'reviews-v1');
-    expect(v1).toBeGreaterThan(0.75);
-    expect(v1).toBeLessThan(0.85);
+    expectShare(v1, 0.8);
     expect(await rig.share('/', 'reviews-v2', { 'end-user': 'jason' })).toBe(1);
   });
 
@@ -96,8 +95,7 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     expect(seen.ok).toBeGreaterThan(20);
     expect(Object.keys(jason.byUpstream)).toEqual(['reviews-v2']);
     const v2 = await rig.share('/', 'reviews-v2');
-    expect(v2).toBeGreaterThan(0.75);
-    expect(v2).toBeLessThan(0.85);
+    expectShare(v2, 0.8);
   });
 
   it('a route table Envoy rejects: NACK with its error in status, parked, traffic on the previous config', async () => {
@@ -118,15 +116,13 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     expect(server.metrics.nacks.rds).toBe(nacks);
     // Envoy keeps the last good route table.
     const v2 = await rig.share('/', 'reviews-v2');
-    expect(v2).toBeGreaterThan(0.75);
-    expect(v2).toBeLessThan(0.85);
+    expectShare(v2, 0.8);
     expect(await rig.who('/v3')).toBe('reviews-v3');
 
     source.set(mesh.snapshot({ weights: { v1: 50, v2: 50 }, withV3: true }));
     await waitConverged();
     const v1 = await rig.share('/', 'reviews-v1');
-    expect(v1).toBeGreaterThan(0.45);
-    expect(v1).toBeLessThan(0.55);
+    expectShare(v1, 0.5);
   });
 
   it('a restarted Envoy gets the current config', async () => {
@@ -135,8 +131,7 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     await waitConverged();
     await waitFor('the listener to serve again', async () => (await rig.who('/')).startsWith('reviews-'));
     const v1 = await rig.share('/', 'reviews-v1');
-    expect(v1).toBeGreaterThan(0.45);
-    expect(v1).toBeLessThan(0.55);
+    expectShare(v1, 0.5);
     expect(await rig.who('/v3')).toBe('reviews-v3');
     expect((await api.inject({ method: 'GET', url: '/api/proxies' })).json().filter((p: ProxyStatus) => p.node === nodeId)).toHaveLength(1);
   });
@@ -156,7 +151,6 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     source.set(mesh.snapshot({ weights: { v1: 90, v2: 10 }, withV3: true }));
     await waitConverged();
     const v1 = await rig.share('/', 'reviews-v1');
-    expect(v1).toBeGreaterThan(0.85);
-    expect(v1).toBeLessThan(0.95);
+    expectShare(v1, 0.9);
   });
 });

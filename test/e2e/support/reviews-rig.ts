@@ -13,6 +13,20 @@ import { freePort } from './wait.ts';
 /** Requests per traffic-share measurement. */
 export const REQUESTS = 1000;
 
+/**
+ * A measured share is the configured weight, give or take chance: Envoy picks a weighted
+ * cluster at random per request, so over REQUESTS the share is binomial. The band is 5
+ * percentage points or 4.5 standard deviations, whichever is wider (a 50/50 split spreads
+ * most: ±7 points), so a correct config fails about once in 100,000 checks, while a weight
+ * that did not apply (80 instead of 50) is far outside it.
+ */
+export function expectShare(share: number, weight: number): void {
+  const sigma = Math.sqrt((weight * (1 - weight)) / REQUESTS);
+  const band = Math.max(0.05, 4.5 * sigma);
+  expect(share, `share ${share} for weight ${weight} (±${band.toFixed(3)})`).toBeGreaterThan(weight - band);
+  expect(share, `share ${share} for weight ${weight} (±${band.toFixed(3)})`).toBeLessThan(weight + band);
+}
+
 export interface ReviewsRig {
   readonly upstreams: Upstreams;
   readonly mesh: E2eMesh;
