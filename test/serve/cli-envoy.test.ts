@@ -125,8 +125,10 @@ describe('meshlog serve + bootstrap + status with real Envoy', () => {
   it('meshlog status prints the proxies (table and json) and exits 3 when the server is unreachable', async () => {
     const t = capture();
     expect(await status.run(['--server', httpUrl], t.io)).toBe(0);
-    expect(t.out()).toMatch(/^NODE\s+VIEW\s+REPLICA\s+CDS\s+EDS\s+LDS\s+RDS/);
-    expect(t.out()).toContain('sidecar-sotw');
+    expect(t.out()).toMatch(/^NODE\s+VIEW\s+REPLICA\s+SYNCED\s+CDS\s+EDS\s+LDS\s+RDS/);
+    // Both Envoys ACKed everything they were sent (the earlier tests waited for it).
+    expect(t.out()).toMatch(/\nsidecar-sotw\s+sidecar~bookinfo\s+r1\s+yes\s/);
+    expect(t.out()).toMatch(/\ngateway-delta\s+\S+\s+r1\s+yes\s/);
     const j = capture();
     expect(await status.run(['-o', 'json'], { ...j.io, env: { MESHLOG_SERVER: httpUrl } })).toBe(0);
     const parsed = JSON.parse(j.out()) as ProxyStatus[];

@@ -24,9 +24,12 @@ Flags:
   --server URL         meshlog HTTP address (default $MESHLOG_SERVER, else ${DEFAULT_SERVER})
   -o, --output FORMAT  table (default) or json
 
-A cell shows the ACKed version; "<version>*" means sent but not ACKed yet; "NACK <version>"
-means the proxy rejected that version and keeps running the previous one (the reasons are
-listed under the table). Versions are <generation>-<hash>.
+"synced" is yes when the proxy ACKed the latest version of every type it was sent (it runs
+the server's current config), no while a version is in flight, NACK when it rejected one.
+A type cell shows the ACKed version; "<version>*" means sent but not ACKed yet; "NACK
+<version>" means the proxy rejected that version and keeps running the previous one (the
+reasons are listed under the table). Versions are <generation>-<hash>; a type the latest
+change did not touch keeps its older generation.
 
 json: a list of {node, view, replica, connectedAt, types: {cds|eds|lds|rds: {sent, acked,
       nack: {version, message} | null}}}.
@@ -71,8 +74,8 @@ Exit codes: 0 ok, 2 bad command line, 3 server unreachable or not answering.`,
       io.stdout('No proxies connected.\n');
       return EXIT.ok;
     }
-    const rows = proxies.map((p) => [p.node, p.view ?? '(none)', p.replica, ...XDS_TYPES.map((t) => cell(p.types[t])), p.connectedAt]);
-    io.stdout(renderTable(['node', 'view', 'replica', ...XDS_TYPES, 'connected'], rows));
+    const rows = proxies.map((p) => [p.node, p.view ?? '(none)', p.replica, synced(p), ...XDS_TYPES.map((t) => cell(p.types[t])), p.connectedAt]);
+    io.stdout(renderTable(['node', 'view', 'replica', 'synced', ...XDS_TYPES, 'connected'], rows));
     const nacks = proxies.flatMap((p) => XDS_TYPES.filter((t) => p.types[t].nack).map((t) => ({ p, t, nack: p.types[t].nack! })));
     if (nacks.length > 0) {
       io.stdout('\nRejected (NACK):\n');
@@ -81,6 +84,17 @@ Exit codes: 0 ok, 2 bad command line, 3 server unreachable or not answering.`,
     return EXIT.ok;
   },
 };
+
+/**
+ * Whether the proxy runs what this replica last sent it of every type: the server sends each
+ * new version as soon as it has it, so "yes" means up to date with the server's snapshot.
+ * "no" while a version is in flight (or nothing was sent yet); "NACK" when it refused one.
+ */
+export function synced(p: ProxyStatus): string {
+  const types = XDS_TYPES.map((t) => p.types[t]);
+  if (types.some((s) => s.sent !== null && s.nack?.version === s.sent)) return 'NACK';
+  return types.every((s) => s.sent !== null && s.acked === s.sent) ? 'yes' : 'no';
+}
 
 function cell(s: TypeStatus): string {
   if (s.sent === null) return '-';
