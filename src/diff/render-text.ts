@@ -51,6 +51,8 @@ function routeLines(g: RouteGroup): string[] {
   const r = g.first;
   const renamed = r.previousName ? ` (was ${r.previousName})` : '';
   const head = `      ${MARK[r.change]} ${groupName(g)}${renamed} [${g.matches.join(' | ')}]`;
-  if (r.summary.length === 1) return [`${head}: ${r.summary[0]}`];
-  return [head, ...r.summary.map((s) => `          ${s}`)];
+  // Where the rule is written, to open it from the terminal; a removed rule's is in the old revision.
+  const at = r.source ? `  (${r.change === 'removed' ? 'was ' : ''}${r.source.file}:${r.source.line})` : '';
+  if (r.summary.length === 1) return [`${head}: ${r.summary[0]}${at}`];
+  return [`${head}${at}`, ...r.summary.map((s) => `          ${s}`)];
 }

@@ -44,7 +44,8 @@ describe('meshlog diff', () => {
     expect(r.stdout.split('\n')[0]).toBe(`${base.slice(0, 7)} → ${canary.slice(0, 7)}`);
     expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
     expect(r.stdout).toContain('~ views sidecar, sidecar~shop');
-    expect(r.stdout).toContain('+ vs/shop/reviews/http/0/match/0 [header end-user=jason]: forward to reviews v2 100%');
+    // The rule's file:line closes the line, to open it from the terminal.
+    expect(r.stdout).toMatch(/\+ vs\/shop\/reviews\/http\/0\/match\/0 \[header end-user=jason\]: forward to reviews v2 100% {2}\(routing\/[\w-]+\.yaml:\d+\)\n/);
     expect(r.stdout).toContain('load balancer: round_robin → least_request');
   });
 
