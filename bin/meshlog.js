@@ -41,7 +41,8 @@ try {
   // A checkout whose npm packages were never installed: say that, not a stack trace with the
   // exit code that means "invalid config".
   if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !/Cannot find package/.test(String(err.message))) throw err;
-  const root = new URL('..', import.meta.url).pathname;
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('..', import.meta.url));
   process.stderr.write(
     `meshlog's npm packages are not installed in ${root} (${String(err.message).split('\n')[0]}).\n` +
       `Run "npm ci" there, or ". scripts/setup.sh" (which also provisions Node 24 and Envoy).\n`,

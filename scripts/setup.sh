@@ -7,12 +7,21 @@
 # Sourced: the work runs in a child bash, so its strict options (and any failure) never leak
 # into the caller's shell (`set -e` left in an interactive shell closes it on the next failing
 # command); the caller then takes over the PATH and MESHLOG_ENVOY the child settled on.
-if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
-  __meshlog_setup_env="$(bash "${BASH_SOURCE[0]}" --print-env)" || { unset __meshlog_setup_env; return 1; }
+# zsh (macOS's shell) has no BASH_SOURCE: its own way to name a sourced file is in an eval,
+# so bash never parses it.
+__meshlog_setup_self=""
+if [ -n "${ZSH_VERSION:-}" ]; then
+  case "${ZSH_EVAL_CONTEXT:-}" in *:file*) eval '__meshlog_setup_self=${(%):-%x}' ;; esac
+elif [ -n "${BASH_VERSION:-}" ] && [ "${BASH_SOURCE[0]}" != "$0" ]; then
+  __meshlog_setup_self="${BASH_SOURCE[0]}"
+fi
+if [ -n "$__meshlog_setup_self" ]; then
+  __meshlog_setup_env="$(bash "$__meshlog_setup_self" --print-env)" || { unset __meshlog_setup_env __meshlog_setup_self; return 1; }
   eval "$__meshlog_setup_env"
-  unset __meshlog_setup_env
+  unset __meshlog_setup_env __meshlog_setup_self
   return 0
 fi
+unset __meshlog_setup_self
 
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

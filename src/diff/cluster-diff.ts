@@ -61,7 +61,10 @@ function subsetRenames(
         r.host === y.host &&
         r.port === y.port &&
         diffValues(r, y, '', RENAME_IGNORED).length === 0 &&
-        sameValue(epBefore.get(r.name) ?? [], epAfter.get(y.name) ?? []),
+        // The endpoints are what show it is the same set of pods (clusters carry no labels),
+        // so a host whose endpoints the repository does not list is never called a rename.
+        (epBefore.get(r.name)?.length ?? 0) > 0 &&
+        sameValue(epBefore.get(r.name), epAfter.get(y.name)),
     );
     if (x) {
       taken.add(x.name);

@@ -13,11 +13,15 @@ export interface TypeStatus {
   nack: NackInfo | null;
 }
 
-/** An ACK: the proxy runs `version` now, so an earlier rejection no longer describes it. */
-export function noteAck(status: TypeStatus | undefined, version: string | null): void {
+/**
+ * An ACK of `version`. `supersedes`: the version is the type's whole state (SotW), so an
+ * earlier rejection no longer describes the proxy. Delta and VHDS responses carry only what
+ * changed, and rejected resources are not sent again: their NACK stands.
+ */
+export function noteAck(status: TypeStatus | undefined, version: string | null, supersedes = false): void {
   if (!status) return;
   status.acked = version;
-  status.nack = null;
+  if (supersedes) status.nack = null;
 }
 
 /** A NACK: shown in status until a later version is ACKed (the proxy keeps its previous config). */

@@ -62,9 +62,12 @@ export class SotwStream extends AdsStreamBase {
       this.ctx.metrics.nacks[type]++;
       noteNack(typeStatus, st.sentVersion, req.error_detail.message);
       this.logNack(type, st.sentVersion, req.error_detail.message);
-    } else {
+    } else if (req.version_info === st.sentVersion) {
+      // An ACK names the version it accepted. After a NACK, Envoy's next request (for another
+      // reason: new resource names) carries the latest nonce without error_detail but its old
+      // version: that is no ACK of the rejected one.
       this.ctx.metrics.acks[type]++;
-      noteAck(typeStatus, st.sentVersion);
+      noteAck(typeStatus, st.sentVersion, true);
     }
 
     if (NAMED_TYPES.has(type) && req.namesDigest !== st.namesDigest) {

@@ -17,9 +17,14 @@ describe('status SYNCED', () => {
     expect(synced(proxy({ rds: ok('7-e') }))).toBe('yes');
   });
 
-  it('is no while a version is in flight or a type was never sent', () => {
+  it('is no while a version is in flight, or before anything was sent', () => {
     expect(synced(proxy({ rds: { sent: '7-e', acked: '1-d', nack: null } }))).toBe('no');
-    expect(synced(proxy({ eds: { sent: null, acked: null, nack: null } }))).toBe('no');
+    const none = { sent: null, acked: null, nack: null };
+    expect(synced(proxy({ cds: none, eds: none, lds: none, rds: none }))).toBe('no');
+  });
+
+  it('leaves out a type the proxy never asked for (no EDS when every cluster uses DNS)', () => {
+    expect(synced(proxy({ eds: { sent: null, acked: null, nack: null } }))).toBe('yes');
   });
 
   it('is NACK when the proxy refused the latest version of a type, and yes again once it ACKs a later one', () => {

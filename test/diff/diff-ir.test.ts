@@ -193,6 +193,9 @@ describe('diffIr', () => {
       ['added', BETA],
       ['removed', V3],
     ]);
+    // No endpoints listed on either side: nothing shows it is the same pods, so no rename.
+    const bare = (subset: string) => mesh([], [cluster(V1), cluster(subset)], []);
+    expect(diffIr(bare(V3), bare(BETA)).clusters.map((c) => c.change)).toEqual(['added', 'removed']);
   });
 
   it('reports clusters added, removed and changed, and endpoint changes', () => {

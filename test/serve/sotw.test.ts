@@ -65,6 +65,11 @@ describe('SotW ADS', () => {
       nack: { version: bad.version, message: 'Proto constraint validation failed: connect_timeout' },
     });
     expect(warnings).toContain('proxy rejected config (NACK); it keeps its previous config');
+    // Envoy's next request after a NACK carries the latest nonce without error_detail but its
+    // old version: no ACK of the rejected version.
+    c.request('cds', { version: first.version, nonce: bad.nonce });
+    await c.expectSilence(150);
+    expect(server.status.list()[0]!.types.cds).toMatchObject({ acked: first.version, nack: { version: bad.version } });
     // A snapshot that changes only listeners does not re-push the parked clusters either.
     source.set(snapshot([cluster('bad', { connect_timeout: { seconds: -1 } })], { port: 10001 }));
     await c.expectSilence(300);

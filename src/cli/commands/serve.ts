@@ -49,8 +49,10 @@ export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
     logger: opts.logger,
     ...(envoyPath !== undefined ? { verify: (snapshot) => verifyWithEnvoy(snapshot, { envoyPath }) } : {}),
   });
-  // Listen first, then compile: a port in use fails at once instead of after a compile, and
-  // /healthz is up (with /readyz 503) while the first snapshot is made.
+  // Compile first, then listen: the HTTP port (and /healthz) opens once the first compile is
+  // done, so a Kubernetes startup probe covers a long first compile (which blocks the event
+  // loop), instead of a liveness probe that a /healthz answered just before it has armed.
+  await source.start();
   let xds: XdsServer;
   try {
     xds = await startXdsServer({
@@ -73,7 +75,6 @@ export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
     await source.close();
     throw err;
   }
-  await source.start();
   return {
     xds,
     httpPort,

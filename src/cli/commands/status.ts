@@ -25,7 +25,8 @@ Flags:
   -o, --output FORMAT  table (default) or json
 
 "synced" is yes when the proxy ACKed the latest version of every type it was sent (it runs
-the server's current config), no while a version is in flight, NACK when it rejected one.
+the server's current config), no while a version is in flight, NACK while a rejection
+stands (SotW: until it ACKs a later version; Delta: the rejected resources are not resent).
 A type cell shows the ACKed version; "<version>*" means sent but not ACKed yet; "NACK
 <version>" means the proxy rejected that version and keeps running the previous one (the
 reasons are listed under the table). Versions are <generation>-<hash>; a type the latest
@@ -92,8 +93,11 @@ Exit codes: 0 ok, 2 bad command line, 3 server unreachable or not answering.`,
  */
 export function synced(p: ProxyStatus): string {
   const types = XDS_TYPES.map((t) => p.types[t]);
-  if (types.some((s) => s.sent !== null && s.nack?.version === s.sent)) return 'NACK';
-  return types.every((s) => s.sent !== null && s.acked === s.sent) ? 'yes' : 'no';
+  // A NACK still listed stands (Delta keeps it: the rejected resources are not sent again).
+  if (types.some((s) => s.nack !== null)) return 'NACK';
+  // A type never sent is one the proxy did not ask for (no EDS when every cluster uses DNS).
+  const sent = types.filter((s) => s.sent !== null);
+  return sent.length > 0 && sent.every((s) => s.acked === s.sent) ? 'yes' : 'no';
 }
 
 function cell(s: TypeStatus): string {

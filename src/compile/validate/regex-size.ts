@@ -14,7 +14,9 @@ export const MAX_REGEX_EXPANSION = 10_000;
 /** `.` and negated classes: every other character, several byte sequences in UTF-8. */
 const WIDE_UNITS = 4;
 /** A Unicode property class: hundreds of byte ranges. */
-const UNICODE_PROPERTY_UNITS = 128;
+const UNICODE_PROPERTY_UNITS = 160;
+/** Perl classes: several ranges (`\w` is four), their negations every other character. */
+const CLASS_ESCAPE_UNITS: Readonly<Record<string, number>> = { w: 4, W: WIDE_UNITS, s: 4, S: WIDE_UNITS, d: 1, D: WIDE_UNITS };
 
 /** The estimated expansion of `pattern`, or a number over `cap` as soon as it exceeds it. */
 export function regexExpansion(pattern: string, cap = MAX_REGEX_EXPANSION): number {
@@ -31,12 +33,21 @@ export function regexExpansion(pattern: string, cap = MAX_REGEX_EXPANSION): numb
     if (c === '\\') {
       // \p{Greek}, \x{41}: skip the braces too; \pL: the one-letter name.
       const kind = pattern[i + 1];
+      if (kind === 'Q') {
+        // \Q…\E: everything up to \E is literal text, one unit a character.
+        const end = pattern.indexOf('\\E', i + 2);
+        const stop = end < 0 ? pattern.length : end;
+        for (let k = i + 2; k < stop; k++) atom(1);
+        i = end < 0 ? pattern.length : end + 1;
+        if (top().total > cap) return cap + 1;
+        continue;
+      }
       const property = kind === 'p' || kind === 'P';
       if ((property || kind === 'x') && pattern[i + 2] === '{') {
         const close = pattern.indexOf('}', i + 3);
         i = close < 0 ? pattern.length : close;
       } else i += property ? 2 : 1;
-      atom(property ? UNICODE_PROPERTY_UNITS : 1);
+      atom(property ? UNICODE_PROPERTY_UNITS : kind !== undefined && CLASS_ESCAPE_UNITS[kind] !== undefined ? CLASS_ESCAPE_UNITS[kind]! : 1);
     } else if (c === '[') {
       let j = i + 1;
       const negated = pattern[j] === '^';
@@ -46,7 +57,8 @@ export function regexExpansion(pattern: string, cap = MAX_REGEX_EXPANSION): numb
       for (; j < pattern.length && pattern[j] !== ']'; j++) {
         if (pattern[j] !== '\\') continue;
         j++;
-        if (pattern[j] === 'p' || pattern[j] === 'P') units = UNICODE_PROPERTY_UNITS;
+        // Each Unicode property inside adds its hundreds of ranges.
+        if (pattern[j] === 'p' || pattern[j] === 'P') units += UNICODE_PROPERTY_UNITS;
       }
       i = j;
       atom(units);

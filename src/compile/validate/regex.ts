@@ -1,8 +1,30 @@
 // Regexes are checked with RE2 (the engine Envoy uses) through re2-wasm — never with JS
 // RegExp, whose syntax and backtracking differ — and bounded in length and in how far their
 // counted repetitions expand (regex-size.ts), before RE2 compiles them.
-import { RE2 } from 're2-wasm';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { MAX_REGEX_EXPANSION, regexExpansion } from './regex-size.ts';
+
+type Re2Constructor = new (pattern: string, flags: string) => unknown;
+const require = createRequire(import.meta.url);
+
+/** re2-wasm's RE2, loaded again after it ran out of memory (see freshRe2). */
+let RE2: Re2Constructor = loadRe2();
+
+function loadRe2(): Re2Constructor {
+  return (require('re2-wasm') as { RE2: Re2Constructor }).RE2;
+}
+
+/**
+ * A new re2-wasm instance. Its memory is fixed (16 MB), and a program that did not fit
+ * leaves what it took allocated: every later regex, however small, then runs out too. So
+ * after an out-of-memory failure the module (and its wasm memory) is dropped and loaded anew.
+ */
+function freshRe2(): void {
+  const dir = `${path.sep}re2-wasm${path.sep}`;
+  for (const id of Object.keys(require.cache)) if (id.includes(dir)) delete require.cache[id];
+  RE2 = loadRe2();
+}
 
 export const MAX_REGEX_LENGTH = 1024;
 
@@ -51,8 +73,10 @@ export function checkRe2(pattern: string): RegexCheck {
     result = { ok: true };
   } catch (e) {
     const text = e instanceof Error ? e.message : String(e);
-    result = /Cannot enlarge memory|^abort\(/.test(text)
-      ? // re2-wasm's memory is fixed (16 MB); the program did not fit. Later calls still work.
+    const outOfMemory = /Cannot enlarge memory|^abort\(/.test(text);
+    if (outOfMemory) freshRe2();
+    result = outOfMemory
+      ? // re2-wasm's memory is fixed (16 MB); the program did not fit.
         { ok: false, reason: 'too-long', message: 'the regex is too large: RE2 ran out of memory compiling it; use smaller counted repetitions or fewer Unicode classes' }
       : { ok: false, reason: 'invalid', message: text.replace(/^Invalid regular expression: \/.*\/u: /s, '') };
   }

@@ -12,12 +12,18 @@ describe('regex expansion', () => {
     expect(regexExpansion('(a{10}){10}')).toBe(100);
     expect(regexExpansion('x{2,}')).toBe(3);
     expect(regexExpansion('\\d{2}|x')).toBe(3);
-    // Wide in UTF-8: `.` and negated classes 4, Unicode properties 128.
+    // Wide in UTF-8: `.`, negated classes and \W\S\D 4, \w and \s 4, Unicode properties 160.
     expect(regexExpansion('.{10}')).toBe(40);
     expect(regexExpansion('[^/]{10}')).toBe(40);
-    expect(regexExpansion('\\p{Greek}{5}')).toBe(640);
-    expect(regexExpansion('\\pL{2}')).toBe(256);
-    expect(regexExpansion('[\\p{L}0-9]')).toBe(128);
+    expect(regexExpansion('\\p{Greek}{5}')).toBe(800);
+    expect(regexExpansion('\\pL{2}')).toBe(320);
+    expect(regexExpansion('[\\p{L}0-9]')).toBe(161);
+    expect(regexExpansion('[\\p{L}\\p{N}]{30}')).toBe(9630); // each property counts
+    expect(regexExpansion('[\\p{L}\\p{N}]{70}')).toBeGreaterThan(MAX_REGEX_EXPANSION);
+    expect(regexExpansion('a\\w{1,999}')).toBe(3997);
+    // \Q…\E is literal text: it cannot hide a group from the count.
+    expect(regexExpansion('\\Q[\\E(a\\w{1,999})\\Q]\\E')).toBe(3999);
+    expect(regexExpansion('\\Qa{5}\\E')).toBe(4);
     expect(regexExpansion('a{,3}')).toBe(5); // not a quantifier in RE2: literal text
   });
 
@@ -33,7 +39,7 @@ describe('regex expansion', () => {
     expect(checkRe2('(a{200}){100}')).toMatchObject({ ok: false, reason: 'too-long' });
   });
 
-  it('reports a regex re2-wasm runs out of memory on as too large, quietly, and keeps working after it', () => {
+  it('refuses, quietly and before RE2, the Unicode-class regexes that ran re2-wasm out of memory, and keeps working after', () => {
     const written: string[] = [];
     const write = process.stderr.write;
     process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
@@ -44,8 +50,10 @@ describe('regex expansion', () => {
       process.stderr.write = write;
     }
     expect(r).toMatchObject({ ok: false });
-    if (r && !r.ok && r.reason === 'too-long') expect(r.message).toContain('too large');
+    if (r && !r.ok) expect(r.message).toContain('counted repetitions');
     expect(written.join('')).not.toContain('Cannot enlarge memory');
+    for (const p of ['\\p{L}{78}', '^/users/[\\p{L}\\p{N}]{1,70}$']) expect(checkRe2(p)).toMatchObject({ ok: false, reason: 'too-long' });
+    expect(checkRe2('\\p{L}{10}')).toEqual({ ok: true });
     expect(checkRe2('^/reviews/[0-9]+$')).toEqual({ ok: true });
   });
 });
