@@ -17,7 +17,13 @@ export interface DiffSide {
 }
 
 export type SidesOutcome =
-  | { readonly ok: true; readonly before: DiffSide; readonly after: DiffSide }
+  | {
+      readonly ok: true;
+      readonly before: DiffSide;
+      readonly after: DiffSide;
+      /** Why two arguments were read as revisions although one is a folder (for a revision error). */
+      readonly hint?: string;
+    }
   | { readonly ok: false; readonly exit: ExitCode; readonly message: string };
 
 const RANGE = /^([^.].*?)(\.\.\.?)([^.].*)$/;
@@ -39,9 +45,15 @@ export async function diffSides(positionals: readonly string[], repo: string | u
   return { ok: true, before: { spec: { kind: 'git', repo: r, rev: base.oid }, name: `merge base of ${from} and ${to}` }, after };
 }
 
-function twoSides(a: string, b: string, repo: string | undefined, cwd: string): { before: DiffSide; after: DiffSide } {
+function twoSides(a: string, b: string, repo: string | undefined, cwd: string): { before: DiffSide; after: DiffSide; hint?: string } {
   const isDir = (p: string) => fs.statSync(path.resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory() === true;
-  if (repo === undefined && isDir(a) && isDir(b)) return { before: { spec: { kind: 'folder', path: a } }, after: { spec: { kind: 'folder', path: b } } };
+  const dirA = repo === undefined && isDir(a);
+  const dirB = repo === undefined && isDir(b);
+  if (dirA && dirB) return { before: { spec: { kind: 'folder', path: a } }, after: { spec: { kind: 'folder', path: b } } };
   const r = repo ?? '.';
-  return { before: { spec: { kind: 'git', repo: r, rev: a } }, after: { spec: { kind: 'git', repo: r, rev: b } } };
+  const sides = { before: { spec: { kind: 'git', repo: r, rev: a } }, after: { spec: { kind: 'git', repo: r, rev: b } } } as const;
+  // `diff config/ nosuchdir` reads two revisions and fails on that, not on the missing folder.
+  if (dirA === dirB) return sides;
+  const [folder, other] = dirA ? [a, b] : [b, a];
+  return { ...sides, hint: `diff compares two folders or two revisions: ${folder} is a folder but ${other} is not, so both were read as revisions of the git repository in the current directory` };
 }

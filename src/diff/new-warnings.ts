@@ -10,7 +10,11 @@ import type { Diagnostic } from '../core/diagnostics.ts';
 
 export function newWarnings(before: readonly Diagnostic[], after: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Map<string, number>();
-  for (const d of before) if (d.severity === 'warning') seen.set(keyOf(d), (seen.get(keyOf(d)) ?? 0) + 1);
+  for (const d of before) {
+    if (d.severity !== 'warning') continue;
+    const key = keyOf(d);
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
   const out: Diagnostic[] = [];
   for (const d of after) {
     if (d.severity !== 'warning') continue;

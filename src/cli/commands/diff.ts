@@ -1,8 +1,6 @@
 // `meshlog diff`: what a change does to Envoy's routing, between two git revisions (read
 // from git objects) or two folders. Both sides are compiled in full; the diff is over the
 // compiled IR, so it shows behaviour (weights, matches, clusters), not YAML text.
-import fs from 'node:fs';
-import path from 'node:path';
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
@@ -79,7 +77,7 @@ Examples:
       return sides.exit;
     }
     const verbose = args.bool('verbose');
-    const hint = mixedArgumentsHint(args.positionals, repo, io.cwd);
+    const hint = sides.hint;
     const before = await compileSide(sides.before, io, verbose, hint);
     if (typeof before === 'number') return before;
     const after = await compileSide(sides.after, io, verbose, hint);
@@ -140,21 +138,6 @@ async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean
     return { label, invalid: { label, diagnostics: result.diagnostics, pathPrefix: displayPrefix(spec) } };
   }
   return { ir: result.ir, diagnostics: result.diagnostics, label };
-}
-
-/**
- * Why two arguments were read as revisions when one of them is a folder: both must be
- * folders for a folder diff, so `diff config/ nosuchdir` reads two revisions of the
- * repository in the current directory, and fails on that instead of on the missing folder.
- */
-function mixedArgumentsHint(positionals: readonly string[], repo: string | undefined, cwd: string): string | undefined {
-  if (repo !== undefined || positionals.length !== 2) return undefined;
-  const [a, b] = positionals as [string, string];
-  const isDir = (p: string) => fs.statSync(path.resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory() === true;
-  const folder = isDir(a) ? a : isDir(b) ? b : undefined;
-  const other = folder === a ? b : a;
-  if (folder === undefined || isDir(other)) return undefined;
-  return `diff compares two folders or two revisions: ${folder} is a folder but ${other} is not, so both were read as revisions of the git repository in the current directory`;
 }
 
 /**
