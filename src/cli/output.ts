@@ -96,21 +96,26 @@ export interface DiagnosticPrintOptions {
  * One `file:line:col: severity CODE: message [field]` line per diagnostic, grouped by file
  * (a blank line between files), related locations indented below, then the summary line.
  */
+/** One diagnostic as the terminal shows it: its line, then a `related:` line per other place. */
+export function diagnosticLines(d: Diagnostic, prefix = ''): string[] {
+  const lines = [formatDiagnostic({ ...d, file: d.file === undefined ? undefined : `${prefix}${d.file}` })];
+  for (const r of d.related ?? []) {
+    const where = r.file ? `${prefix}${r.file}${r.line ? `:${r.line}:${r.column ?? 1}` : ''}` : '';
+    const what = r.resource ? `${r.resource.kind} ${r.resource.namespace}/${r.resource.name}` : '';
+    lines.push(`    related: ${[where, what].filter(Boolean).join(' ')}`);
+  }
+  return lines;
+}
+
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], opts: DiagnosticPrintOptions = {}): string {
   const shown = diagnostics.filter((d) => opts.verbose || d.severity !== 'info');
   const prefix = opts.pathPrefix ?? '';
-  const withPrefix = (file: string | undefined): string | undefined => (file === undefined ? undefined : `${prefix}${file}`);
   let out = '';
   let lastFile: string | undefined | null = null;
   for (const d of shown) {
     if (lastFile !== null && d.file !== lastFile) out += '\n';
     lastFile = d.file;
-    out += `${formatDiagnostic({ ...d, file: withPrefix(d.file) })}\n`;
-    for (const r of d.related ?? []) {
-      const where = r.file ? `${prefix}${r.file}${r.line ? `:${r.line}:${r.column ?? 1}` : ''}` : '';
-      const what = r.resource ? `${r.resource.kind} ${r.resource.namespace}/${r.resource.name}` : '';
-      out += `    related: ${[where, what].filter(Boolean).join(' ')}\n`;
-    }
+    for (const line of diagnosticLines(d, prefix)) out += `${line}\n`;
   }
   const hidden = diagnostics.length - shown.length;
   if (out !== '') out += '\n';

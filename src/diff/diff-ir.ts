@@ -61,12 +61,18 @@ function pairRenamedHosts(hosts: HostDiff[], before: ReadonlyMap<string, IrVirtu
     const added = hosts[i]!;
     if (added.change !== 'added') continue;
     const newHost = after.get(`${added.routeTable}${SEP}${added.name}`);
-    const gone = removed.find((r) => {
-      const oldHost = before.get(`${r.routeTable}${SEP}${r.name}`);
-      return r.routeTable === added.routeTable && oldHost && newHost && sameRoutes(oldHost.routes, newHost.routes);
-    });
-    if (!gone || !newHost) continue;
-    const oldHost = before.get(`${gone.routeTable}${SEP}${gone.name}`)!;
+    if (!newHost) continue;
+    let gone: HostDiff | undefined;
+    let oldHost: IrVirtualHost | undefined;
+    for (const r of removed) {
+      const candidate = r.routeTable === added.routeTable ? before.get(`${r.routeTable}${SEP}${r.name}`) : undefined;
+      if (candidate && sameRoutes(candidate.routes, newHost.routes)) {
+        gone = r;
+        oldHost = candidate;
+        break;
+      }
+    }
+    if (!gone || !oldHost) continue;
     const oldDomains = new Set(oldHost.domains);
     const newDomains = new Set(newHost.domains);
     hosts[i] = {
@@ -82,7 +88,6 @@ function pairRenamedHosts(hosts: HostDiff[], before: ReadonlyMap<string, IrVirtu
     const goneAt = hosts.indexOf(gone);
     hosts.splice(goneAt, 1);
     if (goneAt < i) i--; // the list moved down under the renamed host
-
   }
 }
 

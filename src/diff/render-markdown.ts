@@ -4,7 +4,7 @@
 // literally; only the markup built here is raw.
 import type { Diagnostic } from '../core/diagnostics.ts';
 import { describeEndpointChange } from './cluster-diff.ts';
-import { diagnosticItem } from './render-invalid-markdown.ts';
+import { diagnosticList } from './render-invalid-markdown.ts';
 import { groupName, groupRouteChanges } from './group-routes.ts';
 import { groupViews } from './group-views.ts';
 import { escapeHtml, mdCellCode, mdCode, mdLines, mdText } from './markdown-escape.ts';
@@ -23,9 +23,6 @@ export interface MarkdownOptions {
   /** Put before each file path of a warning (the folder argument), as in the terminal output. */
   readonly pathPrefix?: string;
 }
-
-/** Warnings listed; the rest are counted (`meshlog validate` prints them all). */
-const MAX_WARNINGS = 20;
 
 export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): string {
   const out: string[] = [`### ${mdText(opts.title ?? 'meshlog diff')}`, ''];
@@ -54,11 +51,7 @@ export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): st
 function warningSection(opts: MarkdownOptions): string[] {
   const warnings = opts.newWarnings ?? [];
   if (warnings.length === 0) return [];
-  const out = [`**⚠️ New warnings (${warnings.length})**`, ''];
-  for (const d of warnings.slice(0, MAX_WARNINGS)) out.push(`- ${diagnosticItem(d, opts.pathPrefix ?? '')}`);
-  if (warnings.length > MAX_WARNINGS) out.push(`- … and ${warnings.length - MAX_WARNINGS} more (\`meshlog validate\` lists them all)`);
-  out.push('');
-  return out;
+  return [`**⚠️ New warnings (${warnings.length})**`, '', ...diagnosticList(warnings, opts.pathPrefix ?? ''), ''];
 }
 
 function viewSection(names: readonly string[], view: ViewDiff): string[] {

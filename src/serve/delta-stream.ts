@@ -15,7 +15,7 @@ import { AdsStreamBase } from './stream-base.ts';
 import { sotwVersion } from './versions.ts';
 import { vhdsSnapshot } from './vhds-derive.ts';
 import { VhdsSubscription, VIRTUAL_HOST_TYPE_URL, wantsVhds } from './vhds-stream.ts';
-import { noteAck, noteNack } from './proxy-status.ts';
+import { noteAck } from './proxy-status.ts';
 
 interface DeltaTypeState {
   wildcard: boolean;
@@ -58,7 +58,7 @@ export class DeltaStream extends AdsStreamBase {
     const type = xdsTypeOfUrl(req.type_url);
     if (!type) {
       if (this.#vhds && req.type_url === VIRTUAL_HOST_TYPE_URL) {
-        this.#vhds.onRequest(req, this.ctx.metrics, this.statusEntry?.types.rds, (version, message) => this.logNack('rds', version, message));
+        this.#vhds.onRequest(req, this.ctx.metrics, this.statusEntry?.types.rds, (version, message) => this.recordNack('rds', version, message));
         this.flush();
       }
       return;
@@ -96,9 +96,7 @@ export class DeltaStream extends AdsStreamBase {
       if (isNack(req.error_detail)) {
         // We keep assuming the proxy holds what we sent, so the rejected versions are not
         // sent again; a newer version of those resources will be.
-        this.ctx.metrics.nacks[type]++;
-        noteNack(typeStatus, st.sentVersion, req.error_detail.message);
-        this.logNack(type, st.sentVersion, req.error_detail.message);
+        this.recordNack(type, st.sentVersion, req.error_detail.message);
       } else {
         this.ctx.metrics.acks[type]++;
         noteAck(typeStatus, st.sentVersion);

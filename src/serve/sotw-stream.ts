@@ -7,7 +7,7 @@ import type { LazySotwRequest } from './sotw-request.ts';
 import { nameSet, type NameSet } from './name-sets.ts';
 import { AdsStreamBase } from './stream-base.ts';
 import { generationOf } from './versions.ts';
-import { noteAck, noteNack } from './proxy-status.ts';
+import { noteAck } from './proxy-status.ts';
 
 interface SotwTypeState {
   /** Requested names for RDS/EDS; null for LDS/CDS, which always get the full set. */
@@ -59,9 +59,7 @@ export class SotwStream extends AdsStreamBase {
       st.mustAnswer = true;
     } else if (isNack(req.error_detail)) {
       st.parkedContentKey = st.sentContentKey;
-      this.ctx.metrics.nacks[type]++;
-      noteNack(typeStatus, st.sentVersion, req.error_detail.message);
-      this.logNack(type, st.sentVersion, req.error_detail.message);
+      this.recordNack(type, st.sentVersion, req.error_detail.message);
     } else if (req.version_info === st.sentVersion) {
       // An ACK names the version it accepted. After a NACK, Envoy's next request (for another
       // reason: new resource names) carries the latest nonce without error_detail but its old

@@ -7,7 +7,7 @@ import { selectView } from '../snapshot/select-view.ts';
 import { proxyNodeOf, type NodeMessage } from './codec.ts';
 import type { Logger } from './logger.ts';
 import type { XdsMetrics } from './metrics.ts';
-import type { MutableProxyStatus, ProxyStatusRegistry } from './proxy-status.ts';
+import { noteNack, type MutableProxyStatus, type ProxyStatusRegistry } from './proxy-status.ts';
 import type { ResponseCache } from './response-cache.ts';
 import type { ActiveSnapshot, SnapshotSource } from './snapshot-source.ts';
 
@@ -83,8 +83,10 @@ export abstract class AdsStreamBase {
     return view;
   }
 
-  /** A proxy rejected what it was sent: logged, as the proxy keeps running its previous config. */
-  protected logNack(type: XdsType, version: string | null, message: string): void {
+  /** A proxy rejected `version` of `type`: counted, shown in status and logged (it keeps its previous config). */
+  protected recordNack(type: XdsType, version: string | null, message: string): void {
+    this.ctx.metrics.nacks[type]++;
+    noteNack(this.statusEntry?.types[type], version, message);
     this.ctx.log.warn('proxy rejected config (NACK); it keeps its previous config', { node: this.node?.id ?? '', type, version: version ?? '', error: message });
   }
 

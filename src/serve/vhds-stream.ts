@@ -13,7 +13,7 @@ import { isNack, type DeltaRequest, type NodeMessage } from './codec.ts';
 import { frameMessage } from './framed-messages.ts';
 import type { XdsMetrics } from './metrics.ts';
 import { EMPTY_NAMES, nameSet, withNames, type NameSet } from './name-sets.ts';
-import { noteAck, noteNack, type TypeStatus } from './proxy-status.ts';
+import { noteAck, type TypeStatus } from './proxy-status.ts';
 import { contentNonce } from './resource-frames.ts';
 import { VIRTUAL_HOST_TYPE_URL, type VhdsEntry, type VhdsSnapshot } from './vhds-derive.ts';
 import { parseOnDemandName, resolveHost } from './vhds-resolve.ts';
@@ -55,7 +55,7 @@ export class VhdsSubscription {
    */
   #wildcard = false;
 
-  onRequest(req: DeltaRequest, metrics: XdsMetrics, status: TypeStatus | undefined, onNack?: (version: string | null, message: string) => void): void {
+  onRequest(req: DeltaRequest, metrics: XdsMetrics, status: TypeStatus | undefined, onNack: (version: string | null, message: string) => void): void {
     if (!this.#started) {
       this.#started = true;
       this.#wildcard = req.resource_names_subscribe.length === 0 || req.resource_names_subscribe.includes('*');
@@ -65,9 +65,8 @@ export class VhdsSubscription {
     if (nonce !== '' && this.#sentNonce !== null && nonce !== this.#sentNonce) metrics.staleNonces++;
     else if (nonce !== '') {
       if (isNack(req.error_detail)) {
-        metrics.nacks.rds++;
-        noteNack(status, this.#sentVersion, req.error_detail.message);
-        onNack?.(this.#sentVersion, req.error_detail.message);
+        // Counted, shown and logged by the stream that owns this subscription.
+        onNack(this.#sentVersion, req.error_detail.message);
       } else {
         metrics.acks.rds++;
         noteAck(status, this.#sentVersion);

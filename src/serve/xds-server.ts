@@ -180,4 +180,3 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     },
   };
 }
-

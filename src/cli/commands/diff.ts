@@ -4,13 +4,12 @@
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
-import { formatDiagnostic } from '../../core/diagnostics.ts';
 import { diffIr, newWarnings, renderDiffMarkdown, renderDiffText, renderInvalidMarkdown, renderNewWarningsText, type InvalidSide } from '../../diff/index.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
 import { diffSides, type DiffSide } from '../diff-sides.ts';
 import { describeInput, displayPrefix, readInput, reportInputError } from '../input.ts';
-import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
+import { chooseFormat, diagnosticLines, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 
 const FLAGS = { ...OUTPUT_FLAG, ...VERBOSE_FLAG, repo: { type: 'string' }, title: { type: 'string' } } as const;
 
@@ -106,7 +105,7 @@ Examples:
         io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix }));
         break;
       default: {
-        const lines = warnings.map((d) => formatDiagnostic({ ...d, file: d.file === undefined ? undefined : `${pathPrefix}${d.file}` }));
+        const lines = warnings.flatMap((d) => diagnosticLines(d, pathPrefix));
         io.stdout(`${before.label} → ${after.label}\n${renderDiffText(diff)}${renderNewWarningsText(lines)}`);
       }
     }

@@ -26,9 +26,12 @@ export const command: CliCommand = {
 the first route whose match holds (path exact/prefix/regex, headers, query parameters).
 Prints the matched rule with its file:line, the clusters with their traffic shares, a
 redirect's Location or a direct response, the request and response header changes, any
-fault that may apply, and every earlier rule with the reason it did not match. No match: 404 with response flag NR, as Envoy.
-Rules are named by field path, counted from zero as in the diagnostics
-(spec.http[1].match[0]), then by Envoy route name, which carries the rule's name.
+fault that may apply, and every earlier rule with the reason it did not match. No match:
+404 with response flag NR, as Envoy. Rules are named by field path, counted from zero as
+in the diagnostics (spec.http[1].match[0]), then by Envoy route name, which carries the
+rule's name. Read from git, the output starts with "Config: <repo>@<commit>". In -o json,
+a route's "position" is its 1-based place among the virtual host's routes (formerly
+"index").
 
 Usage:
   meshlog explain --request "METHOD URL [-H name:value]..." [PATH] [flags]

@@ -68,7 +68,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   checkRuleOrder(ctx);
   checkRuleNames(ctx);
   checkGateways(ctx);
-  checkHttpPorts(ctx);
+  checkHttpPorts(ctx, meshVss);
   checkSubsetEndpoints(ctx);
   checkVirtualServiceConflicts(ctx, meshVss, namespaces);
   if (hasErrors(diagnostics)) return { diagnostics };

@@ -66,3 +66,8 @@ export function compareResources(a: AnyLoaded, b: AnyLoaded): number {
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** How diagnostics name a VirtualService rule: `spec.http[1] ("canary")`, the name when it has one. */
+export function ruleRef(rule: { readonly name?: string }, index: number): string {
+  return `spec.http[${index}]${rule.name ? ` ("${rule.name}")` : ''}`;
+}

@@ -17,12 +17,12 @@ export function droppedRecord(
 
 /**
  * Hosts as written, read defensively (the spec failed its schema, so any field may have any
- * type): a Service defines its name, a ServiceEntry its `hosts`, a DestinationRule configures
- * its `host`. Other kinds define no host.
+ * type): a ServiceEntry defines its `hosts`, a DestinationRule configures its `host`. A
+ * Service's host is derived from its name where it is needed (checks/dropped.ts); other kinds
+ * define no host.
  */
 function writtenHosts(kind: string, name: string, spec: unknown): readonly string[] {
   const s = spec !== null && typeof spec === 'object' ? (spec as Record<string, unknown>) : {};
-  if (kind === 'Service') return [name];
   if (kind === 'DestinationRule') return typeof s.host === 'string' ? [s.host] : [];
   if (kind === 'ServiceEntry' && Array.isArray(s.hosts)) return s.hosts.filter((h): h is string => typeof h === 'string');
   return [];

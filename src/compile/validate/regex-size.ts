@@ -3,7 +3,7 @@
 // per copy — and compiling (in re2-wasm) grows faster than the program: 20 such alternatives
 // took 37 s, blocking `serve`, while Envoy then refuses the program anyway (over 32,768).
 // The estimate counts one unit per literal, class or escape — more for what is large in UTF-8:
-// `.` and negated classes (4), Unicode properties such as `\p{L}` (64, hundreds of byte
+// `.` and negated classes (4), Unicode properties such as `\p{L}` (160, hundreds of byte
 // ranges; `\p{L}{120}` exhausts re2-wasm's 16 MB) — multiplied out by counted repetitions
 // (nested ones multiply). It stays at or under RE2's real instruction count for these, so a
 // regex refused for it is a very large program indeed.

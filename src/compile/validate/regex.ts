@@ -57,30 +57,30 @@ export function checkRe2(pattern: string): RegexCheck {
   }
   const hit = cache.get(pattern);
   if (hit) return hit;
-  const expansion = regexExpansion(pattern);
-  if (expansion > MAX_REGEX_EXPANSION) {
-    return {
-      ok: false,
-      reason: 'too-long',
-      message: `the regex expands to over ${MAX_REGEX_EXPANSION} instructions once RE2 writes out its counted repetitions ({n,m}); use smaller counts (such as {1,64}), or a prefix or exact match`,
-    };
-  }
-  let result: RegexCheck;
+  const result: RegexCheck =
+    regexExpansion(pattern) > MAX_REGEX_EXPANSION
+      ? {
+          ok: false,
+          reason: 'too-long',
+          message: `the regex expands to over ${MAX_REGEX_EXPANSION} instructions once RE2 writes out its counted repetitions ({n,m}); use smaller counts (such as {1,64}), or a prefix or exact match`,
+        }
+      : compileWithRe2(pattern);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(pattern, result);
+  return result;
+}
+
+function compileWithRe2(pattern: string): RegexCheck {
   try {
     const re = quietly(() => new RE2(pattern, 'u'));
     // re2-wasm keeps the compiled program in wasm memory until explicitly deleted.
     (re as unknown as { wrapper?: { delete?: () => void } }).wrapper?.delete?.();
-    result = { ok: true };
+    return { ok: true };
   } catch (e) {
     const text = e instanceof Error ? e.message : String(e);
-    const outOfMemory = /Cannot enlarge memory|^abort\(/.test(text);
-    if (outOfMemory) freshRe2();
-    result = outOfMemory
-      ? // re2-wasm's memory is fixed (16 MB); the program did not fit.
-        { ok: false, reason: 'too-long', message: 'the regex is too large: RE2 ran out of memory compiling it; use smaller counted repetitions or fewer Unicode classes' }
-      : { ok: false, reason: 'invalid', message: text.replace(/^Invalid regular expression: \/.*\/u: /s, '') };
+    if (!/Cannot enlarge memory|^abort\(/.test(text)) return { ok: false, reason: 'invalid', message: text.replace(/^Invalid regular expression: \/.*\/u: /s, '') };
+    // re2-wasm's memory is fixed (16 MB); the program did not fit.
+    freshRe2();
+    return { ok: false, reason: 'too-long', message: 'the regex is too large: RE2 ran out of memory compiling it; use smaller counted repetitions or fewer Unicode classes' };
   }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(pattern, result);
-  return result;
 }

@@ -9,7 +9,7 @@ import type { Destination, HttpRoute } from '../../schema/index.ts';
 import { MESH, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { destinationHost, destinationPort } from '../route-action.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
-import { at, type Path } from '../where.ts';
+import { at, ruleRef, type Path } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
 export function checkDestinations(ctx: CheckContext): void {
@@ -56,7 +56,7 @@ function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext):
   for (let j = 0; j < matches.length; j++) {
     if (!withLabels(matches[j]!)) continue;
     // When every entry is left out the rule is gone: say so, it is a much bigger change.
-    const what = wholeRule ? `this match entry is left out, and with it the whole rule ${i} (it has no other entry)` : 'this match entry is left out';
+    const what = wholeRule ? `this match entry is left out, and with it the whole rule ${ruleRef(rule, i)} (it has no other entry)` : 'this match entry is left out';
     ctx.diagnostics.push(
       diagnostic('ML4014', `sourceLabels cannot be compiled into per-namespace/per-gateway views; ${what}`, at(vs, ['spec', 'http', i, 'match', j, 'sourceLabels'])),
     );
@@ -111,10 +111,11 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
   }
   if (dest.subset !== undefined) {
     const entry = ctx.drs.forHost(host);
-    const dropped = ctx.dropped?.ruleFor(host);
-    if (dropped && !entry?.subsets.some((s) => s.name === dest.subset)) {
+    const defined = entry?.subsets.some((s) => s.name === dest.subset) ?? false;
+    const dropped = defined ? undefined : ctx.dropped?.ruleFor(host);
+    if (dropped) {
       ctx.dropped!.note(vs, [...path, 'subset'], `subset "${dest.subset}" of ${host}`, dropped);
-    } else if (!entry?.subsets.some((s) => s.name === dest.subset)) {
+    } else if (!defined) {
       const known = entry?.subsets.map((s) => s.name).join(', ');
       ctx.diagnostics.push(
         diagnostic(

@@ -45,7 +45,7 @@ export function droppedIndex(
   const noted = new Set<string>();
   return {
     definingHost: (host) => services.find((s) => hostCovers(s.host, host))?.res,
-    ruleFor: (host) => rules.find((r) => r.host === host || hostCovers(r.host, host))?.res,
+    ruleFor: (host) => rules.find((r) => hostCovers(r.host, host))?.res,
     gateway: (key) => gateways.get(key),
     note(res, path, what, d) {
       const key = `${res.kind}/${res.metadata.namespace}/${res.metadata.name}|${d.kind}/${d.namespace}/${d.name}`;

@@ -3,18 +3,18 @@
 // for it into dead config: the port gets a TCP pass-through, not a route table. Istio
 // accepts it without a word; a reviewer only sees the routes vanish from the diff.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
-import { MESH, vsGateways } from '../from-virtual-service.ts';
 import { isWildcard } from '../hosts.ts';
 import { isHttpProtocol } from '../protocols.ts';
+import type { MeshVs } from '../views.ts';
 import { at } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
-export function checkHttpPorts(ctx: CheckContext): void {
-  for (const vs of ctx.resources.virtualServices) {
-    if (!vs.spec.http?.length || !vsGateways(vs).includes(MESH)) continue;
-    const hosts = vs.spec.hosts ?? [];
+/** `meshVss`: the VirtualServices sidecars use, hosts already resolved (views.ts). */
+export function checkHttpPorts(ctx: CheckContext, meshVss: readonly MeshVs[]): void {
+  for (const { vs, hosts } of meshVss) {
+    if (!vs.spec.http?.length) continue;
     for (let i = 0; i < hosts.length; i++) {
-      const host = ctx.registry.resolve(hosts[i]!, vs.metadata.namespace);
+      const host = hosts[i]!;
       if (isWildcard(host)) continue;
       const svc = ctx.registry.lookupAny(host);
       // Unknown hosts are ML4001's; a ServiceEntry without ports is ML3044's.

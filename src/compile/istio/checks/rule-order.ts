@@ -8,7 +8,7 @@ import type { IrMatch } from '../../ir/types.ts';
 import type { HttpMatchRequest } from '../../schema/index.ts';
 import { normalizeGateway, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { covers, isCatchAll, toIrMatch } from '../match.ts';
-import { at } from '../where.ts';
+import { at, ruleRef } from '../where.ts';
 import type { CheckContext } from './context.ts';
 import { MatchIndex } from './match-index.ts';
 
@@ -48,7 +48,7 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
     if (catchAll) {
       const where = catchAll.match < 0 ? `spec.http[${catchAll.rule}]` : `spec.http[${catchAll.rule}].match[${catchAll.match}]`;
       ctx.diagnostics.push(
-        diagnostic('ML4007', `spec.http[${i}]${ruleName(rules[i]!)} is never used: ${where}${ruleName(rules[catchAll.rule]!)} (line ${vs.locate(['spec', 'http', catchAll.rule]).line}) before it matches every request`, at(vs, ['spec', 'http', i])),
+        diagnostic('ML4007', `${ruleRef(rules[i]!, i)} is never used: ${where}${ruleName(rules[catchAll.rule]!)} (line ${vs.locate(['spec', 'http', catchAll.rule]).line}) before it matches every request`, at(vs, ['spec', 'http', i])),
       );
       continue; // so is every later rule: nothing more is indexed
     }
@@ -84,7 +84,7 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
   }
 }
 
-/** ` ("canary")` for a named rule: field paths count from zero, a name says which rule at once. */
+/** ` ("canary")` for a named rule, after a field path that goes deeper than the rule (`.match[0]`). */
 function ruleName(rule: { readonly name?: string }): string {
   return rule.name ? ` ("${rule.name}")` : '';
 }

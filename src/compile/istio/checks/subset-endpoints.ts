@@ -5,28 +5,25 @@
 // endpoints from discovery at run time may well carry the labels.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import { isWildcard } from '../hosts.ts';
-import { hasLabels } from '../registry.ts';
+import { selectEndpoints } from '../registry.ts';
 import { at } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
 export function checkSubsetEndpoints(ctx: CheckContext): void {
-  for (const dr of ctx.resources.destinationRules) {
-    const subsets = dr.spec.subsets ?? [];
-    if (subsets.length === 0) continue;
-    const host = ctx.registry.resolve(dr.spec.host, dr.metadata.namespace);
-    if (isWildcard(host)) continue;
-    const svc = ctx.registry.lookupAny(host);
+  // The DestinationRule index: hosts resolved, each host's subsets merged from its rules.
+  for (const entry of ctx.drs.entries) {
+    if (entry.subsets.length === 0 || isWildcard(entry.host)) continue;
+    const svc = ctx.registry.lookupAny(entry.host);
     if (!svc || svc.resolution !== 'static' || svc.endpoints.length === 0) continue;
-    for (let i = 0; i < subsets.length; i++) {
-      const labels = subsets[i]!.labels;
-      if (!labels || svc.endpoints.some((e) => hasLabels(e.labels, labels))) continue;
-      const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');
+    for (const subset of entry.subsets) {
+      if (Object.keys(subset.labels).length === 0 || selectEndpoints(svc.endpoints, subset.labels).length > 0) continue;
+      const selector = Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(', ');
       const n = svc.endpoints.length;
       ctx.diagnostics.push(
         diagnostic(
           'ML4026',
-          `subset "${subsets[i]!.name}" (${selector}) selects none of the ${n} endpoint${n === 1 ? '' : 's'} of ${host}: its cluster has no endpoints, so requests routed to it fail with 503`,
-          at(dr, ['spec', 'subsets', i, 'labels']),
+          `subset "${subset.name}" (${selector}) selects none of the ${n} endpoint${n === 1 ? '' : 's'} of ${entry.host}: its cluster has no endpoints, so requests routed to it fail with 503`,
+          at(subset.origin, ['spec', 'subsets', subset.index, 'labels']),
         ),
       );
     }
