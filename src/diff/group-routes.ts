@@ -2,6 +2,7 @@
 // (its timeout, its weights) changes every one of them alike. Printed route by route, the
 // same line appeared once per entry; for reading, such routes are shown as one line naming
 // all their entries. The diff data (-o json) keeps one change per route.
+import { vsRouteParts } from '../compile/istio/names.ts';
 import type { RouteChange } from './types.ts';
 
 /** A change shown for one or more routes of the same rule. */
@@ -42,13 +43,12 @@ function sameRuleEdit(a: RouteChange, b: RouteChange): boolean {
 
 /** `vs/ns/name/http/rule` of `vs/ns/name/http/rule/match/3`; undefined for other routes. */
 function ruleOf(name: string): string | undefined {
-  const m = /^(vs\/.+)\/match\/\d+$/.exec(name);
-  return m?.[1];
+  return vsRouteParts(name)?.rule;
 }
 
 /** One name for a group: the route itself, or `…/match/{0,1,2}` for a rule's entries. */
 export function groupName(group: RouteGroup): string {
   if (group.names.length === 1) return group.first.name;
   const rule = ruleOf(group.first.name)!;
-  return `${rule}/match/{${group.names.map((n) => n.slice(rule.length + '/match/'.length)).join(',')}}`;
+  return `${rule}/match/{${group.names.map((n) => vsRouteParts(n)!.entry).join(',')}}`;
 }

@@ -2,6 +2,7 @@
 // per entry, and the IR cites the rule (`spec.http[1]`); explain cites the entry that matched
 // (`spec.http[1].match[1]`, its own line). Found after the fact, from the one file the rule
 // is in, so compiling never pays for locating entries nobody asks about.
+import { vsRouteParts } from '../compile/istio/names.ts';
 import type { IrRoute, IrSource } from '../compile/ir/types.ts';
 import { loadResources } from '../compile/parse/load-resources.ts';
 import type { LoadedResources } from '../compile/parse/load-resources.ts';
@@ -20,10 +21,10 @@ export function entrySourceIn(files: readonly SourceFile[]): (route: IrRoute) =>
   return (route) => {
     const source = route.source;
     const rule = source && /^spec\.http\[(\d+)\]$/.exec(source.field);
-    const entry = /\/match\/(\d+)$/.exec(route.name); // vs/<ns>/<name>/http/<rule>/match/<j>
-    if (!source || source.kind !== 'VirtualService' || !rule || !entry) return undefined;
+    const parts = vsRouteParts(route.name);
+    if (!source || source.kind !== 'VirtualService' || !rule || !parts) return undefined;
     const i = Number(rule[1]);
-    const j = Number(entry[1]);
+    const j = parts.entry;
     // By name within its file, and by namespace when that leaves more than one (a file may hold
     // `web` in two namespaces). Loaded alone, a document without a namespace may not get the
     // one MeshConfig gives it: when no namespace matches, the rule's own line is cited.

@@ -19,6 +19,12 @@ export function vsRouteName(namespace: string, name: string, rule: string, match
   return ['vs', namespace, name, 'http', rule, 'match', match].join('/');
 }
 
+/** The parts of a vsRouteName: the rule's own prefix (`vs/<ns>/<name>/http/<rule>`) and the entry index. */
+export function vsRouteParts(routeName: string): { readonly rule: string; readonly entry: number } | undefined {
+  const m = /^(vs\/.+)\/match\/(\d+)$/.exec(routeName);
+  return m ? { rule: m[1]!, entry: Number(m[2]) } : undefined;
+}
+
 /**
  * The rule part of each rule's route names: its `name:` when it has one (as Istio names
  * routes after it, and so inserting a rule does not rename the routes after it in a diff),
