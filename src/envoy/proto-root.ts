@@ -23,6 +23,7 @@ const ENTRY_PROTOS = [
   'envoy/extensions/filters/http/fault/v3/fault.proto',
   'envoy/extensions/filters/http/cors/v3/cors.proto',
   'envoy/extensions/transport_sockets/tls/v3/tls.proto',
+  'envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/regex_engines/v3/google_re2.proto',
   'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',

@@ -10,6 +10,8 @@ import { decodeToJson, type Json } from './proto-json.ts';
 
 type JsonObject = { [key: string]: Json };
 
+const DOWNSTREAM_TLS_TYPE_URL = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
+
 const HCM_TYPE_URL =
   'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 
@@ -24,6 +26,17 @@ export interface StaticBootstrapOptions {
   readonly listenerAddress?: string;
   /** Listener name → port to bind instead of the compiled one (0 lets the OS choose). */
   readonly listenerPorts?: Readonly<Record<string, number>>;
+  /**
+   * Files to name instead of the certificate and key files of gateway HTTPS listeners. Envoy
+   * reads them even to validate, and the machine checking a view (CI) rarely has the gateway's
+   * files. Called once, and only when a listener terminates TLS.
+   */
+  readonly tlsFiles?: () => TlsFiles;
+}
+
+export interface TlsFiles {
+  readonly certificateChain: string;
+  readonly privateKey: string;
 }
 
 /** The static bootstrap for view `viewName`. Throws if the snapshot has no such view (a caller bug). */
@@ -41,10 +54,13 @@ export function staticBootstrap(snapshot: Snapshot, viewName: string, opts: Stat
   // API listeners (gRPC views) are left out: only gRPC's own xDS client runs them, and Envoy
   // 1.40 refuses them ("missing the API listener extension"). Such a view's route tables hold
   // the sidecar views' virtual hosts, checked there; its clusters and endpoints stay here.
+  let tlsFiles: TlsFiles | undefined;
+  const standIn = opts.tlsFiles && (() => (tlsFiles ??= opts.tlsFiles!()));
   const listeners = view.resources.lds
     .map((e) => decode(e.hash, 'lds'))
     .filter((l) => l.api_listener === undefined)
-    .map((l) => inlineRoutes(l, routes, opts));
+    .map((l) => inlineRoutes(l, routes, opts))
+    .map((l) => (standIn ? replaceTlsFiles(l, standIn) : l));
   const clusters = view.resources.cds.map((e) => inlineEndpoints(decode(e.hash, 'cds'), endpoints));
   return {
     node: { id: opts.nodeId ?? `meshlog~${view.name}`, cluster: view.name },
@@ -82,6 +98,20 @@ function inlineEndpoints(cluster: JsonObject, endpoints: ReadonlyMap<string, Jso
   const out = replaceKey(cluster, 'eds_cluster_config', 'load_assignment', assignment);
   out.type = 'STATIC';
   return out;
+}
+
+/** Points every certificate and key file of the listener's TLS filter chains at the stand-ins. */
+function replaceTlsFiles(listener: JsonObject, files: () => TlsFiles): JsonObject {
+  for (const chain of (listener.filter_chains ?? []) as JsonObject[]) {
+    const context = (chain.transport_socket as JsonObject | undefined)?.typed_config as JsonObject | undefined;
+    if (context?.['@type'] !== DOWNSTREAM_TLS_TYPE_URL) continue;
+    const common = (context.common_tls_context ?? {}) as JsonObject;
+    for (const cert of (common.tls_certificates ?? []) as JsonObject[]) {
+      if (cert.certificate_chain) cert.certificate_chain = { filename: files().certificateChain };
+      if (cert.private_key) cert.private_key = { filename: files().privateKey };
+    }
+  }
+  return listener;
 }
 
 /** Copies `obj` with `oldKey` replaced by `newKey: value` at the same position (stable output). */

@@ -8,6 +8,7 @@ import { routeHeaderChanges } from './header-changes.ts';
 import { routeOutcome } from './outcome.ts';
 import { pickView } from './pick-view.ts';
 import { routeMismatches } from './route-match.ts';
+import { tlsChainFor, tlsRefusal } from './tls-chain.ts';
 import type { ExplainOptions, ExplainRequest, Explanation, TriedRoute } from './types.ts';
 
 export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOptions = {}): Explanation {
@@ -26,7 +27,15 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       outcome: { kind: 'no_listener', detail: `view ${view.name} has no listener on port ${request.port} (ports: ${ports.join(', ') || 'none'})` },
     };
   }
-  const listenerInfo = { name: listener.name, port: listener.port, routeTable: listener.routeTableName };
+  const chain = listener.tls && request.scheme === 'https' ? tlsChainFor(listener.tls, request.host) : undefined;
+  const listenerInfo = {
+    name: listener.name,
+    port: listener.port,
+    routeTable: listener.routeTableName,
+    ...(chain ? { tls: { serverNames: chain.serverNames, certificateChainFile: chain.certificateChainFile } } : {}),
+  };
+  const refusal = tlsRefusal(listener, request, view.kind);
+  if (refusal) return { ...base, view: view.name, listener: listenerInfo, outcome: { kind: 'connection_closed', detail: refusal } };
   const table = view.routeTables.find((t) => t.name === listener.routeTableName);
   const vh = table ? findVirtualHost(table.virtualHosts, request.authority) : undefined;
   if (!vh) {

@@ -14,7 +14,11 @@ export function renderExplanationText(e: Explanation): string {
   row('Request', `${r.method} ${r.scheme}://${r.host}:${r.port}${r.path} (Host: ${r.authority})`);
   for (const h of r.headers) row('', `${h.name}: ${h.value}`);
   if (e.view) row('View', e.view);
-  if (e.listener) row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}`);
+  if (e.listener) {
+    const tls = e.listener.tls;
+    const sni = tls ? ` (TLS: certificate ${tls.certificateChainFile}, for ${tls.serverNames.length > 0 ? `SNI ${tls.serverNames.join(', ')}` : 'any SNI name'})` : '';
+    row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}${sni}`);
+  }
   if (e.virtualHost) row('Virtual host', `${e.virtualHost.name} (domain "${e.virtualHost.domain}", ${e.virtualHost.rule} match)`);
   if (e.tried.length > 0) {
     out.push('Not matched:');
@@ -72,6 +76,8 @@ export function outcomeLines(o: Outcome): string[] {
       return [`Result:       404 Not Found (Envoy response flag ${o.responseFlag}): ${o.detail}`];
     case 'no_listener':
       return [`Result:       connection refused: ${o.detail}`];
+    case 'connection_closed':
+      return [`Result:       connection closed: ${o.detail}`];
     case 'unknown_view':
       return [`Result:       ${o.detail}; views: ${o.available.join(', ') || 'none'}`];
   }

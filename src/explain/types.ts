@@ -81,6 +81,8 @@ export type Outcome =
   | { readonly kind: 'not_found'; readonly status: 404; readonly responseFlag: 'NR'; readonly detail: string }
   /** Nothing listens on that port in this view: the connection is refused. */
   | { readonly kind: 'no_listener'; readonly detail: string }
+  /** A gateway listener that does not take the request's connection: TLS expected, not offered, or no certificate for its SNI name. */
+  | { readonly kind: 'connection_closed'; readonly detail: string }
   | { readonly kind: 'unknown_view'; readonly detail: string; readonly available: readonly string[] };
 
 export interface ExplainedFault {
@@ -91,7 +93,13 @@ export interface ExplainedFault {
 export interface Explanation {
   readonly request: ExplainRequest;
   readonly view?: string;
-  readonly listener?: { readonly name: string; readonly port: number; readonly routeTable: string };
+  readonly listener?: {
+    readonly name: string;
+    readonly port: number;
+    readonly routeTable: string;
+    /** HTTPS listeners: the filter chain (server) that takes the connection; serverNames [] answers any name. */
+    readonly tls?: { readonly serverNames: readonly string[]; readonly certificateChainFile: string };
+  };
   readonly virtualHost?: { readonly name: string; readonly domain: string; readonly rule: 'exact' | 'suffix' | 'prefix' | 'any' };
   /** The matched route; its fields mean what TriedRoute's do. */
   readonly route?: { readonly position: number; readonly name: string; readonly match: string; readonly source?: IrSource };

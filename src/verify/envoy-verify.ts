@@ -11,10 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { diagnostic } from '../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../core/diagnostics.ts';
-import { staticBootstrap } from '../envoy/static-bootstrap.ts';
+import { staticBootstrap, type TlsFiles } from '../envoy/static-bootstrap.ts';
 import type { RouteSource, Snapshot, SnapshotView } from '../snapshot/types.ts';
 import { envoyErrorMessage, quotedTokens } from './envoy-error.ts';
 import { locateRejection } from './locate.ts';
+import { standInTlsFiles } from './stand-in-certificate.ts';
 import { envoyVersion, runEnvoy } from './run-envoy.ts';
 
 export interface EnvoyVerifyOptions {
@@ -35,12 +36,13 @@ export async function verifyWithEnvoy(snapshot: Snapshot, opts: EnvoyVerifyOptio
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-envoy-verify-'));
   try {
     const version = await envoyVersion(opts.envoyPath, timeoutMs);
+    const tlsFiles = standInTlsFiles(dir);
     const problems: (Problem | undefined)[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < groups.length) {
         const index = next++;
-        problems[index] = await checkGroup(snapshot, groups[index]!, path.join(dir, `view-${index}.json`), opts.envoyPath, timeoutMs);
+        problems[index] = await checkGroup(snapshot, groups[index]!, path.join(dir, `view-${index}.json`), opts.envoyPath, timeoutMs, tlsFiles);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, groups.length) }, worker));
@@ -65,9 +67,10 @@ async function checkGroup(
   file: string,
   envoyPath: string,
   timeoutMs: number,
+  tlsFiles: () => TlsFiles,
 ): Promise<Problem | undefined> {
   const names = views.map((v) => v.name);
-  const bootstrap = staticBootstrap(snapshot, names[0]!);
+  const bootstrap = staticBootstrap(snapshot, names[0]!, { tlsFiles });
   // JSON, not YAML: Envoy picks the parser by extension, and JSON is cheap for big views.
   fs.writeFileSync(file, JSON.stringify(bootstrap));
   const run = await runEnvoy(envoyPath, ['--mode', 'validate', '-c', file, '-l', 'critical', '--log-format', '%v'], timeoutMs);

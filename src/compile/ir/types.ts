@@ -142,10 +142,32 @@ export interface IrListener {
   readonly routeTableName: string;
   /** HTTP connection manager stat prefix. */
   readonly statPrefix: string;
+  /**
+   * Gateway HTTPS servers: the listener terminates TLS, with one filter chain per server in
+   * Gateway order, picked by the client's SNI; every chain serves `routeTableName`. Absent:
+   * plain HTTP.
+   */
+  readonly tls?: readonly IrTlsChain[];
 }
 
+/** One HTTPS server's TLS termination (Gateway `tls.mode: SIMPLE` with mounted files). */
+export interface IrTlsChain {
+  /** SNI names the chain answers, sorted (Envoy `server_names`); empty: any name (the server has host `*`). */
+  readonly serverNames: readonly string[];
+  /** PEM files on the gateway proxy's file system (`serverCertificate`, `privateKey`). */
+  readonly certificateChainFile: string;
+  readonly privateKeyFile: string;
+  /** Envoy's names (`TLSv1_2`, `TLS_AUTO`); the minimum defaults to TLSv1_2, as Istio's gateways do. */
+  readonly minVersion: IrTlsVersion;
+  readonly maxVersion: IrTlsVersion;
+  /** In preference order; empty: Envoy's defaults. */
+  readonly cipherSuites: readonly string[];
+}
+
+export type IrTlsVersion = 'TLS_AUTO' | 'TLSv1_0' | 'TLSv1_1' | 'TLSv1_2' | 'TLSv1_3';
+
 export interface IrRouteTable {
-  /** Sidecars: the port number (`9080`); gateways: `http.<port>`. */
+  /** Sidecars: the port number (`9080`); gateways: `http.<port>`, or `https.<port>` for HTTPS servers. */
   readonly name: string;
   /** Sorted by name. */
   readonly virtualHosts: readonly IrVirtualHost[];

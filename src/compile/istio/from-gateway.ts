@@ -1,18 +1,21 @@
 // Gateways → their servers (index) and one view each: `gateway~<ns>~<name>`, selected by the
-// Gateway's selector. Per HTTP server port: a listener, a route table `http.<port>`, and one
-// virtual host per (VirtualService host × server host) that match, named after the more
-// specific of the two; VirtualServices with the same host are merged. A server with
-// `tls.httpsRedirect` answers every host with a 301 to https. HTTPS/TLS/TCP servers are
-// not compiled yet (ML4018).
+// Gateway's selector. Per server port: a listener, a route table (`http.<port>`, or
+// `https.<port>` for HTTPS), and one virtual host per (VirtualService host × server host) that
+// match, named after the more specific of the two; VirtualServices with the same host are
+// merged. A server with `tls.httpsRedirect` answers every host with a 301 to https. An HTTPS
+// server with `tls.mode: SIMPLE` and mounted certificate files terminates TLS: its port's
+// listener gets one filter chain per server, picked by SNI (tls-servers.ts). Other TLS modes,
+// TLS and TCP servers are not compiled yet (ML4018).
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
-import type { IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
+import type { IrRoute, IrRouteTable, IrTlsChain, IrView, IrVirtualHost } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { GatewaySpec } from '../schema/index.ts';
 import { gatewayDomains, hostsIntersect, isVisible, moreSpecific, visibilityOf } from './hosts.ts';
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import { gatewayRouteTableName, gatewayViewName, listenerName, virtualHostName } from './names.ts';
 import { isHttpProtocol, normalizeProtocol } from './protocols.ts';
+import { serverTermination, tlsChains, type TlsTermination } from './tls-servers.ts';
 import { uniqueDomains } from './views.ts';
 import { at, cmp, compareResources } from './where.ts';
 
@@ -31,8 +34,10 @@ export interface GatewayServer {
   readonly protocol: string;
   readonly hosts: readonly ServerHost[];
   readonly httpsRedirect: boolean;
-  /** Compiled (plain HTTP); the others are reported and left out. */
+  /** Compiled (plain HTTP, or HTTPS terminated here); the others are reported and left out. */
   readonly supported: boolean;
+  /** Set on a compiled HTTPS server: how it terminates TLS. */
+  readonly tls?: TlsTermination;
 }
 
 export interface GatewayInfo {
@@ -41,20 +46,33 @@ export interface GatewayInfo {
   readonly gateway: LoadedGateway;
   readonly selector: Readonly<Record<string, string>>;
   readonly servers: readonly GatewayServer[];
+  /** By port, for ports whose servers terminate TLS: the listener's filter chains, in server order. */
+  readonly tlsChains: ReadonlyMap<number, readonly IrTlsChain[]>;
 }
 
 export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: Diagnostic[]): Map<string, GatewayInfo> {
   const out = new Map<string, GatewayInfo>();
   for (const gw of gateways) {
     const servers: GatewayServer[] = [];
+    // A port is plain HTTP or HTTPS: the first compiled server on it decides.
+    const portIsTls = new Map<number, { tls: boolean; index: number }>();
     (gw.spec.servers ?? []).forEach((s, index) => {
       if (!s.port) return; // validate reports it
       const protocol = normalizeProtocol(s.port.protocol);
-      const terminatesTls = s.tls !== undefined && !s.tls.httpsRedirect;
-      const supported = isHttpProtocol(protocol) && !terminatesTls;
-      if (!supported) {
+      const plain = isHttpProtocol(protocol) && (s.tls === undefined || s.tls.httpsRedirect === true);
+      const termination = plain ? undefined : serverTermination(s, protocol);
+      let supported = plain || termination?.tls !== undefined;
+      const tls = termination?.tls;
+      const first = portIsTls.get(s.port.number);
+      if (supported && first && first.tls !== (tls !== undefined)) {
+        supported = false;
         diagnostics.push(
-          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}${terminatesTls ? ' with TLS' : ''}) is not compiled yet, so the gateway gets no listener on port ${s.port.number} and connections to it are refused; only plain HTTP servers are compiled`, at(gw, ['spec', 'servers', index])),
+          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}) is not compiled, so the gateway gets no listener for it and connections are refused: spec.servers[${first.index}] already serves ${first.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port.number}, and a port is either plain HTTP or HTTPS`, at(gw, ['spec', 'servers', index])),
+        );
+      } else if (supported && !first) portIsTls.set(s.port.number, { tls: tls !== undefined, index });
+      if (!supported && termination?.reason) {
+        diagnostics.push(
+          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}) is not compiled, so the gateway gets no listener for it and connections are refused: ${termination.reason}`, at(gw, ['spec', 'servers', index])),
         );
       }
       servers.push({
@@ -62,8 +80,9 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
         port: s.port.number,
         protocol,
         hosts: (s.hosts ?? []).map((h, i) => parseServerHost(h, i, gw.metadata.namespace)),
-        httpsRedirect: s.tls?.httpsRedirect === true,
+        httpsRedirect: plain && s.tls?.httpsRedirect === true,
         supported,
+        ...(supported && tls ? { tls } : {}),
       });
     });
     out.set(`${gw.metadata.namespace}/${gw.metadata.name}`, {
@@ -71,6 +90,7 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
       gateway: gw,
       selector: gw.spec.selector ?? {},
       servers,
+      tlsChains: tlsChains(gw, servers, diagnostics),
     });
   }
   return out;
@@ -137,7 +157,7 @@ export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: Ro
       const routes = c.redirect ? [httpsRedirect(c.host)] : mergeOrder(c.vss).flatMap((vs) => vsRoutes(vs, port, scope, ctx));
       if (routes.length > 0) vhosts.push({ name, domains: gatewayDomains(c.host, port), routes });
     }
-    tables.push({ name: gatewayRouteTableName(port), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
+    tables.push({ name: gatewayRouteTableName(port, info.tlsChains.has(port)), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
   }
   const address = ctx.settings.ir.bindAddress;
   return {
@@ -145,13 +165,17 @@ export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: Ro
     kind: 'gateway',
     namespaces: [gw.metadata.namespace],
     workloadSelector: { ...info.selector },
-    listeners: ports.map((port) => ({
-      name: listenerName(address, port),
-      address,
-      port,
-      routeTableName: gatewayRouteTableName(port),
-      statPrefix: `gateway_${port}`,
-    })),
+    listeners: ports.map((port) => {
+      const chains = info.tlsChains.get(port);
+      return {
+        name: listenerName(address, port),
+        address,
+        port,
+        routeTableName: gatewayRouteTableName(port, chains !== undefined),
+        statPrefix: `gateway_${port}`,
+        ...(chains ? { tls: chains } : {}),
+      };
+    }),
     routeTables: tables,
   };
 }

@@ -63,9 +63,14 @@ export function sidecarRouteTableName(port: number): string {
   return String(port);
 }
 
-/** Route table served to gateways for a server port (Istio: `http.<port>`). */
-export function gatewayRouteTableName(port: number): string {
-  return `http.${port}`;
+/**
+ * Route table served to gateways for a server port: `http.<port>` as Istio names it, or
+ * `https.<port>` for a port whose servers terminate TLS. (Istio gives each HTTPS server a table
+ * of its own, `https.<port>.<port name>.<gateway>.<ns>`; meshlog's HTTPS servers on one port
+ * share one, see docs/config-reference.md.)
+ */
+export function gatewayRouteTableName(port: number, tls = false): string {
+  return `${tls ? 'https' : 'http'}.${port}`;
 }
 
 export const DEFAULT_SIDECAR_VIEW = 'sidecar';

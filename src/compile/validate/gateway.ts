@@ -1,9 +1,11 @@
-// Gateway rules: every server has a port and hosts; TLS modes meshlog cannot serve yet.
+// Gateway rules: every server has a port and hosts; TLS settings Envoy accepts; TLS modes
+// meshlog cannot serve yet.
 import type { LoadedGateway } from '../parse/types.ts';
 import { checkGatewayHost } from './checks-hosts.ts';
 import { checkLabels, checkPort, checkUniqueNames } from './checks-values.ts';
 import { at, type RuleContext } from './context.ts';
 import { checkProtocol } from './ports.ts';
+import { checkServerTls } from './server-tls.ts';
 
 const TLS_NOT_YET = new Set(['MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL']);
 
@@ -30,6 +32,7 @@ export function validateGateway(ctx: RuleContext, gw: LoadedGateway): void {
     if (server.tls?.mode && TLS_NOT_YET.has(server.tls.mode)) {
       ctx.report('ML3024', `TLS mode ${server.tls.mode} is not supported by meshlog yet`, at(p, 'tls', 'mode'));
     }
+    if (server.tls) checkServerTls(ctx, server.tls, at(p, 'tls'));
   });
   checkUniqueNames(ctx, servers, (i) => ['spec', 'servers', i, 'name'], 'server name');
 }

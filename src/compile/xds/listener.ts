@@ -1,11 +1,17 @@
 // IrListener → envoy.config.listener.v3.Listener: one HTTP connection manager whose route
-// table comes over RDS on the ADS stream.
-import type { IrListener } from '../ir/types.ts';
+// table comes over RDS on the ADS stream. A gateway listener for HTTPS servers terminates TLS:
+// the TLS inspector reads the client's SNI, and one filter chain per server (each with its
+// certificate) picks the connection by it; every chain runs the same connection manager.
+import type { IrListener, IrTlsChain } from '../ir/types.ts';
 import { httpFilters } from './http-filters.ts';
-import { adsConfigSource, anyOf, socketAddress, wrap, type ProtoObject } from './proto-values.ts';
+import { adsConfigSource, anyOf, compact, socketAddress, wrap, type ProtoObject } from './proto-values.ts';
 
 const HCM_NAME = 'envoy.filters.network.http_connection_manager';
 const HCM_TYPE = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+const TLS_INSPECTOR_NAME = 'envoy.filters.listener.tls_inspector';
+const TLS_INSPECTOR_TYPE = 'envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector';
+const TLS_SOCKET_NAME = 'envoy.transport_sockets.tls';
+const DOWNSTREAM_TLS_TYPE = 'envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
 
 export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gateway'): ProtoObject {
   const hcm: ProtoObject = {
@@ -16,9 +22,33 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
     // X-Forwarded-For; a gateway is the edge and trusts only the connection's address.
     use_remote_address: wrap(viewKind === 'gateway'),
   };
+  const filters = [{ name: HCM_NAME, typed_config: anyOf(HCM_TYPE, hcm) }];
+  if (!listener.tls) {
+    return { name: listener.name, address: socketAddress(listener.address, listener.port), filter_chains: [{ filters }] };
+  }
   return {
     name: listener.name,
     address: socketAddress(listener.address, listener.port),
-    filter_chains: [{ filters: [{ name: HCM_NAME, typed_config: anyOf(HCM_TYPE, hcm) }] }],
+    listener_filters: [{ name: TLS_INSPECTOR_NAME, typed_config: anyOf(TLS_INSPECTOR_TYPE, {}) }],
+    filter_chains: listener.tls.map((chain) => ({
+      ...(chain.serverNames.length > 0 ? { filter_chain_match: { server_names: [...chain.serverNames] } } : {}),
+      transport_socket: { name: TLS_SOCKET_NAME, typed_config: anyOf(DOWNSTREAM_TLS_TYPE, downstreamTls(chain)) },
+      filters,
+    })),
+  };
+}
+
+function downstreamTls(chain: IrTlsChain): ProtoObject {
+  return {
+    common_tls_context: compact({
+      tls_params: compact({
+        tls_minimum_protocol_version: chain.minVersion,
+        tls_maximum_protocol_version: chain.maxVersion === 'TLS_AUTO' ? undefined : chain.maxVersion,
+        cipher_suites: chain.cipherSuites.length > 0 ? [...chain.cipherSuites] : undefined,
+      }),
+      tls_certificates: [{ certificate_chain: { filename: chain.certificateChainFile }, private_key: { filename: chain.privateKeyFile } }],
+      // HTTP/2 when the client offers it, as Istio's gateways do; the connection manager speaks both.
+      alpn_protocols: ['h2', 'http/1.1'],
+    }),
   };
 }

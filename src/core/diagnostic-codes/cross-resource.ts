@@ -144,10 +144,13 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'Gateway server not supported',
     description:
-      'Only plain HTTP servers (protocol HTTP, HTTP2 or GRPC without TLS) of a Gateway are compiled today; this server is left out, so the ' +
-      'gateway proxy gets no listener on its port and connections to it are refused. A warning, not an error like ML3024: the Gateway\'s ' +
-      'HTTP servers and the rest of the mesh still compile, so a repository that also holds HTTPS ingress can be managed meanwhile, but ' +
-      'do not point a gateway that must serve this port at meshlog yet. HTTPS/TLS termination and TCP servers are planned.',
+      'Plain HTTP servers (protocol HTTP, HTTP2 or GRPC without TLS, or with `tls.httpsRedirect`) and HTTPS servers that terminate TLS ' +
+      'with mounted files (`tls.mode: SIMPLE`, `serverCertificate`, `privateKey`) are compiled. This server is not: TLS and TCP servers, ' +
+      'other TLS modes, a certificate from `credentialName` (a Kubernetes Secret Istio delivers over SDS, which meshlog does not serve), ' +
+      'or a plain HTTP and an HTTPS server on the same port (a listener port is one or the other; the first server decides). It is left ' +
+      'out, so the gateway proxy gets no listener for it and connections to it are refused. A warning, not an error like ML3024: the ' +
+      'Gateway\'s other servers and the rest of the mesh still compile, so a repository that also holds such servers can be managed ' +
+      'meanwhile, but do not point a gateway that must serve them at meshlog yet.',
   },
   {
     code: 'ML4019',
@@ -224,5 +227,15 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       '`endpoints`, or a Service\'s listed endpoints). Its cluster gets an empty endpoint list, so every request routed to the subset ' +
       'fails with 503 (no healthy upstream). Usually a typo in a label value; fix the labels, or the endpoints\' labels. Not reported ' +
       'for hosts whose endpoints come from discovery at run time.',
+  },
+  {
+    code: 'ML4027',
+    severity: 'warning',
+    title: 'HTTPS servers with the same host on one port',
+    description:
+      'Two HTTPS servers of a Gateway on the same port list the same host (or both list `*`). Envoy picks the certificate by the name ' +
+      'the client sends (SNI), and one name can select only one certificate, so the first server in the Gateway keeps the host and ' +
+      'this server\'s certificate is not used for it. Requests for the host are still routed (HTTPS servers on a port share one route ' +
+      'table). Remove the host from one of the servers, or give the servers different ports.',
   },
 ];

@@ -24,7 +24,7 @@ export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
   e('ML3017', 'Invalid port number', 'Port numbers are integers from 1 to 65535.'),
   e('ML3018', 'Empty fault', 'A `fault` needs a `delay`, an `abort`, or both; a delay needs `fixedDelay`; an abort needs `httpStatus` (or `grpcStatus`).'),
   e('ML3019', 'Invalid string match', 'A StringMatch sets exactly one of `exact`, `prefix` or `regex`. (For headers, an empty match `{}` means "the header is present".) Query parameters support `exact` and `regex` only.'),
-  e('ML3020', 'Incomplete Gateway server', 'Every Gateway server needs a `port` (number, protocol) and at least one entry in `hosts`.'),
+  e('ML3020', 'Incomplete Gateway server', 'Every Gateway server needs a `port` (number, protocol) and at least one entry in `hosts`; an HTTPS or TLS server needs `tls`, and `tls.mode: SIMPLE` needs `serverCertificate` and `privateKey` (or `credentialName`).'),
   e('ML3021', 'Invalid ServiceEntry endpoints', 'With `resolution: STATIC`, a ServiceEntry needs endpoints, each with an IP address (or a `unix://` path). With `DNS`, endpoint addresses must be host names or IPs, not wildcards.'),
   e('ML3022', 'Wildcard host with DNS resolution', 'A ServiceEntry with `resolution: DNS` or `DNS_ROUND_ROBIN` and no endpoints resolves its hosts by DNS, so they cannot be wildcards. List endpoints, or use `resolution: NONE`.'),
   e('ML3023', 'Duplicate name', 'Names must be unique in their list (DestinationRule subsets, service port names, Gateway server names). Rename or remove the duplicate.'),
@@ -49,4 +49,5 @@ export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
   w('ML3042', 'Destination without weight', 'In a route with several destinations, one has no `weight` while others have one. A missing weight counts as 0, so that destination gets no traffic. Give it a weight (or `weight: 0` to say it is meant).'),
   w('ML3044', 'ServiceEntry without ports', 'A ServiceEntry lists no `ports`. Sidecars get a listener, route and cluster per port, so its hosts get none: traffic to them is not routed by the mesh at all, and VirtualServices and DestinationRules for them do nothing. List the ports the service serves (`ports: [{number: 443, name: https, protocol: TLS}]`).'),
   w('ML3043', 'Per-try timeout longer than the route timeout', '`retries.perTryTimeout` is longer than the rule\'s `timeout`. The route timeout covers all tries, so it ends the request before the first try times out and no retry happens for a slow upstream. Make `perTryTimeout` shorter than `timeout`.'),
+  w('ML3045', 'Unsupported TLS cipher suite', 'A Gateway server\'s `tls.cipherSuites` names a suite Envoy does not support (a typo, an OpenSSL-only name, or a TLS 1.3 suite, which Envoy does not let config choose). It is left out, as Istio leaves it out; the others are kept, and with none left Envoy\'s defaults apply. Use BoringSSL\'s names, e.g. `ECDHE-RSA-AES128-GCM-SHA256`.'),
 ];

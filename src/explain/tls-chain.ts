@@ -1,0 +1,31 @@
+// Which TLS filter chain of a gateway HTTPS listener takes a connection, as Envoy picks it: by
+// the SNI name the client sends (the request's host), exact names first, then wildcard names
+// from the longest suffix (`*.b.example.com` before `*.example.com`), then a chain that lists
+// no names. None: Envoy closes the connection.
+import type { IrListener, IrTlsChain } from '../compile/ir/types.ts';
+import type { ExplainRequest } from './types.ts';
+
+export function tlsChainFor(chains: readonly IrTlsChain[], sni: string): IrTlsChain | undefined {
+  const exact = chains.find((c) => c.serverNames.includes(sni));
+  if (exact) return exact;
+  for (let dot = sni.indexOf('.'); dot >= 0; dot = sni.indexOf('.', dot + 1)) {
+    const wildcard = `*${sni.slice(dot)}`;
+    const hit = chains.find((c) => c.serverNames.includes(wildcard));
+    if (hit) return hit;
+  }
+  return chains.find((c) => c.serverNames.length === 0);
+}
+
+/** Why the listener closes the request's connection before any routing, or undefined when it does not. */
+export function tlsRefusal(listener: IrListener, request: ExplainRequest, viewKind: string): string | undefined {
+  if (!listener.tls) {
+    return request.scheme === 'https' && viewKind === 'gateway'
+      ? `listener ${listener.name} serves plain HTTP (no HTTPS server on port ${listener.port}), so the TLS handshake of an https request fails`
+      : undefined;
+  }
+  if (request.scheme !== 'https') return `listener ${listener.name} terminates TLS (an HTTPS server), so a plain http request gets no answer`;
+  if (!tlsChainFor(listener.tls, request.host)) {
+    return `no HTTPS server on port ${listener.port} has a certificate for "${request.host}" (the SNI name), so Envoy closes the connection`;
+  }
+  return undefined;
+}
