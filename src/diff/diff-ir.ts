@@ -6,7 +6,8 @@ import { GRPC_TABLE_PREFIX } from '../compile/istio/grpc-views.ts';
 import { diffClusters, diffEndpoints } from './cluster-diff.ts';
 import { diffHost, diffRoutes } from './host-diff.ts';
 import { canonicalJson } from './value-diff.ts';
-import type { DiffCounts, HostDiff, IrDiff, ListenerRef, ViewDiff } from './types.ts';
+import { describeTls, diffListener } from './listener-diff.ts';
+import type { DiffCounts, HostDiff, IrDiff, ListenerChange, ListenerRef, ViewDiff } from './types.ts';
 
 export function diffIr(before: MeshIR, after: MeshIR): IrDiff {
   const a = new Map(before.views.map((v) => [v.name, v]));
@@ -26,9 +27,15 @@ export function diffIr(before: MeshIR, after: MeshIR): IrDiff {
 function diffView(name: string, before: IrView | undefined, after: IrView | undefined): ViewDiff | undefined {
   const la = new Map((before?.listeners ?? []).map((l) => [l.name, l]));
   const lb = new Map((after?.listeners ?? []).map((l) => [l.name, l]));
-  const ref = (l: IrListener): ListenerRef => ({ name: l.name, port: l.port });
+  const ref = (l: IrListener): ListenerRef => (l.tls ? { name: l.name, port: l.port, tls: describeTls(l) } : { name: l.name, port: l.port });
   const listenersAdded = [...lb.values()].filter((l) => !la.has(l.name)).map(ref);
   const listenersRemoved = [...la.values()].filter((l) => !lb.has(l.name)).map(ref);
+  const listenersChanged: ListenerChange[] = [];
+  for (const [name, l] of lb) {
+    const old = la.get(name);
+    const changes = old ? diffListener(old, l) : [];
+    if (changes.length > 0) listenersChanged.push({ name, port: l.port, changes });
+  }
 
   const ha = hostsOf(before);
   const hb = hostsOf(after);
@@ -41,9 +48,10 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
   }
   pairRenamedHosts(hosts, ha, hb);
   const change = !before ? 'added' : !after ? 'removed' : 'changed';
-  if (change === 'changed' && hosts.length === 0 && listenersAdded.length === 0 && listenersRemoved.length === 0) return undefined;
+  const listenersTouched = listenersAdded.length + listenersRemoved.length + listenersChanged.length;
+  if (change === 'changed' && hosts.length === 0 && listenersTouched === 0) return undefined;
   const kind = (after ?? before)?.kind ?? 'sidecar';
-  return { change, name, kind, listenersAdded, listenersRemoved, hosts };
+  return { change, name, kind, listenersAdded, listenersRemoved, listenersChanged, hosts };
 }
 
 const SEP = '\u0000';
@@ -130,6 +138,7 @@ function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], 
     viewsRemoved: n(views, (v) => v.change === 'removed'),
     listenersAdded: countListeners(views, (v) => v.listenersAdded),
     listenersRemoved: countListeners(views, (v) => v.listenersRemoved),
+    listenersChanged: countListeners(views, (v) => v.listenersChanged),
     hostsAdded: n(hosts, (h) => h.change === 'added'),
     hostsRemoved: n(hosts, (h) => h.change === 'removed'),
     hostsChanged: n(hosts, (h) => h.change === 'changed'),
@@ -150,7 +159,7 @@ function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], 
  * (and every gRPC view the same API listeners), so a new port is one listener however many
  * namespaces have a view. A gateway is a proxy of its own: its listeners count per gateway.
  */
-function countListeners(views: readonly ViewDiff[], listeners: (v: ViewDiff) => readonly ListenerRef[]): number {
+function countListeners(views: readonly ViewDiff[], listeners: (v: ViewDiff) => readonly { readonly name: string }[]): number {
   const proxyClass = (v: ViewDiff) => (v.kind === 'gateway' ? `gateway ${v.name}` : v.kind);
   return new Set(views.flatMap((v) => listeners(v).map((l) => `${proxyClass(v)}${SEP}${l.name}`))).size;
 }

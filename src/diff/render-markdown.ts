@@ -54,13 +54,22 @@ function warningSection(opts: MarkdownOptions): string[] {
   return [`**⚠️ New warnings (${warnings.length})**`, '', ...diagnosticList(warnings, opts.pathPrefix ?? ''), ''];
 }
 
+const LISTENER_SIGN = { added: 'added:', removed: 'removed:', changed: 'changed:' } as const;
+
 function viewSection(names: readonly string[], view: ViewDiff): string[] {
   const state = view.change === 'changed' ? '' : ` (${view.change})`;
   const label = names.length === 1 ? 'View' : 'Views';
   const out = [`#### ${label} ${names.map(mdCode).join(', ')}${state}`, ''];
-  for (const l of view.listenersAdded) out.push(`- ➕ listener ${mdCode(l.name)}`);
+  for (const l of view.listenersAdded) {
+    out.push(`- ➕ listener ${mdCode(l.name)}${l.tls ? ' (HTTPS)' : ''}`);
+    for (const t of l.tls ?? []) out.push(`  - ${mdText(t)}`);
+  }
   for (const l of view.listenersRemoved) out.push(`- ➖ listener ${mdCode(l.name)}`);
-  if (view.listenersAdded.length + view.listenersRemoved.length > 0) out.push('');
+  for (const l of view.listenersChanged) {
+    out.push(`- ✏️ listener ${mdCode(l.name)}`);
+    for (const c of l.changes) out.push(`  - ${LISTENER_SIGN[c.change]} ${mdText(c.text)}`);
+  }
+  if (view.listenersAdded.length + view.listenersRemoved.length + view.listenersChanged.length > 0) out.push('');
   const hosts = view.hosts.flatMap(hostSection);
   // Many hosts at once (a whole mesh's views appearing): fold them away. A few stay open, even
   // for a new gateway: what it newly exposes to outside traffic is what a reviewer must see.

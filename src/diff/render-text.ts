@@ -19,8 +19,15 @@ export function renderDiffText(diff: IrDiff): string {
   for (const { names, view } of groupViews(diff.views)) {
     const label = names.length === 1 ? `view ${names[0]}` : `views ${names.join(', ')}`;
     out.push('', `${MARK[view.change]} ${label}${view.change === 'changed' ? '' : ` (${view.change})`}`);
-    for (const l of view.listenersAdded) out.push(`    + listener ${l.name}`);
+    for (const l of view.listenersAdded) {
+      out.push(`    + listener ${l.name}${l.tls ? ' (HTTPS)' : ''}`);
+      for (const t of l.tls ?? []) out.push(`        ${t}`);
+    }
     for (const l of view.listenersRemoved) out.push(`    - listener ${l.name}`);
+    for (const l of view.listenersChanged) {
+      out.push(`    ~ listener ${l.name}`);
+      for (const c of l.changes) out.push(`        ${MARK[c.change]} ${c.text}`);
+    }
     for (const host of view.hosts) out.push(...hostLines(host));
   }
   if (diff.clusters.length > 0) {

@@ -13,6 +13,7 @@ export function summaryLine(diff: IrDiff): string {
   add(c.viewsRemoved, 'view', 'views', 'removed');
   add(c.listenersAdded, 'listener', 'listeners', 'added');
   add(c.listenersRemoved, 'listener', 'listeners', 'removed');
+  add(c.listenersChanged, 'listener', 'listeners', 'changed');
   add(c.hostsAdded, 'host', 'hosts', 'added');
   add(c.hostsRemoved, 'host', 'hosts', 'removed');
   add(c.hostsRenamed, 'host', 'hosts', 'renamed');

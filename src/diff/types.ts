@@ -45,6 +45,16 @@ export interface HostDiff {
 export interface ListenerRef {
   readonly name: string;
   readonly port: number;
+  /** Gateway HTTPS listeners: one line per TLS server (listener-diff.ts describeTls). */
+  readonly tls?: readonly string[];
+}
+
+/** A listener on both sides whose settings changed (gateway HTTPS: certificates, SNI names, versions). */
+export interface ListenerChange {
+  readonly name: string;
+  readonly port: number;
+  /** Per TLS server (`SNI a.example.com: certificate /old.crt → /new.crt`), or for the whole listener. */
+  readonly changes: readonly { readonly change: ChangeKind; readonly text: string }[];
 }
 
 export interface ViewDiff {
@@ -54,6 +64,7 @@ export interface ViewDiff {
   readonly kind: 'sidecar' | 'gateway' | 'grpc';
   readonly listenersAdded: readonly ListenerRef[];
   readonly listenersRemoved: readonly ListenerRef[];
+  readonly listenersChanged: readonly ListenerChange[];
   readonly hosts: readonly HostDiff[];
 }
 
@@ -83,6 +94,7 @@ export interface DiffCounts {
   readonly viewsRemoved: number;
   readonly listenersAdded: number;
   readonly listenersRemoved: number;
+  readonly listenersChanged: number;
   readonly hostsAdded: number;
   readonly hostsRemoved: number;
   readonly hostsChanged: number;

@@ -2,6 +2,7 @@
 // real Envoy: the check is opt-in, its rejections make the config invalid (exit 1), and
 // `serve` keeps serving the previous snapshot when Envoy rejects a new one.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServe } from '../../src/cli/commands/serve.ts';
@@ -30,6 +31,29 @@ async function run(args: readonly string[], env: Record<string, string> = {}): P
 }
 
 describe('meshlog validate/compile --envoy (real Envoy)', () => {
+  it('validate: a gateway HTTPS server whose certificate files are not on this machine is checked with a stand-in certificate', async () => {
+    const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'meshlog-https-envoy-'));
+    dirs.push(dir);
+    fs.writeFileSync(
+      path.join(dir, 'edge.yaml'),
+      `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: web}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: [shop.example.com]
+    tls: {mode: SIMPLE, serverCertificate: /nonexistent/shop.crt, privateKey: /nonexistent/shop.key}
+`,
+    );
+    const res = await run(['validate', dir, '--envoy', envoyBinary()]);
+    expect(res.code, res.stdout).toBe(0);
+    expect(res.stdout).toMatch(/Envoy accepted all \d+ views/);
+    // The check's files are its own: nothing is left behind in the folder.
+    expect(fs.readdirSync(dir)).toEqual(['edge.yaml']);
+  });
+
   it('validate: config meshlog accepts but Envoy rejects exits 1 with ML5001 naming the views and quoting Envoy', async () => {
     const dir = folder(HUGE_REGEX);
     const without = await run(['validate', dir]);

@@ -164,6 +164,31 @@ describe('Gateway rules', () => {
       'ML3024 spec.servers[3].tls.mode@13',
     ]);
   });
+
+  it('a SIMPLE server needs its certificate files (or credentialName), a version range and ciphers Envoy knows', () => {
+    expect(check('Gateway', `  servers:
+  - port: {number: 443, protocol: HTTPS, name: a}
+    hosts: [a.example.com]
+    tls: {mode: SIMPLE, serverCertificate: /certs/a.crt}
+  - port: {number: 443, protocol: HTTPS, name: b}
+    hosts: [b.example.com]
+    tls: {mode: SIMPLE, credentialName: b-cert}
+  - port: {number: 443, protocol: HTTPS, name: c}
+    hosts: [c.example.com]
+    tls:
+      mode: SIMPLE
+      serverCertificate: /certs/c.crt
+      privateKey: /certs/c.key
+      minProtocolVersion: TLSV1_3
+      maxProtocolVersion: TLSV1_2
+      cipherSuites: [ECDHE-RSA-AES128-GCM-SHA256, TLS_AES_128_GCM_SHA256, ecdhe-rsa-aes256-gcm-sha384]
+`)).toEqual([
+      'ML3020 spec.servers[0].tls.privateKey@8',
+      'ML3030 spec.servers[2].tls.minProtocolVersion@18',
+      'ML3045 spec.servers[2].tls.cipherSuites[1]@20',
+      'ML3045 spec.servers[2].tls.cipherSuites[2]@20',
+    ]);
+  });
 });
 
 describe('Service, MeshConfig and metadata rules', () => {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { IrListener, IrTlsChain } from '../../src/compile/ir/types.ts';
+import { tlsChainFor, tlsRefusal } from '../../src/explain/tls-chain.ts';
+import { parseRequest } from '../../src/explain/parse-request.ts';
+
+const chain = (file: string, ...serverNames: string[]): IrTlsChain => ({
+  serverNames,
+  certificateChainFile: file,
+  privateKeyFile: `${file}.key`,
+  minVersion: 'TLSv1_2',
+  maxVersion: 'TLS_AUTO',
+  cipherSuites: [],
+});
+
+const req = (text: string) => {
+  const p = parseRequest(text);
+  if (!p.ok) throw new Error(p.error);
+  return p.request;
+};
+
+describe('which TLS server takes a connection (Envoy: exact SNI, longest wildcard, then no names)', () => {
+  const chains = [chain('any'), chain('wide', '*.example.com'), chain('narrow', '*.shop.example.com'), chain('exact', 'a.shop.example.com')];
+
+  it('prefers an exact name, then the longest wildcard, then the chain without names', () => {
+    expect(tlsChainFor(chains, 'a.shop.example.com')?.certificateChainFile).toBe('exact');
+    expect(tlsChainFor(chains, 'b.shop.example.com')?.certificateChainFile).toBe('narrow');
+    expect(tlsChainFor(chains, 'x.y.shop.example.com')?.certificateChainFile).toBe('narrow');
+    expect(tlsChainFor(chains, 'api.example.com')?.certificateChainFile).toBe('wide');
+    expect(tlsChainFor(chains, 'example.com')?.certificateChainFile).toBe('any');
+  });
+
+  it('finds none for an unlisted name when no chain answers any name', () => {
+    expect(tlsChainFor(chains.slice(1), 'other.org')).toBeUndefined();
+  });
+
+  it('says why a listener closes the connection: wrong scheme, or no certificate for the name', () => {
+    const tls: IrListener = { name: '0.0.0.0_443', address: '0.0.0.0', port: 443, routeTableName: 'https.443', statPrefix: 'gateway_443', tls: [chain('exact', 'a.example.com')] };
+    const plain: IrListener = { name: '0.0.0.0_80', address: '0.0.0.0', port: 80, routeTableName: 'http.80', statPrefix: 'gateway_80' };
+    expect(tlsRefusal(tls, req('GET https://a.example.com/'), 'gateway')).toBeUndefined();
+    expect(tlsRefusal(tls, req('GET https://b.example.com/'), 'gateway')).toMatch(/no HTTPS server on port 443 has a certificate for "b.example.com"/);
+    expect(tlsRefusal(tls, req('GET http://a.example.com:443/'), 'gateway')).toMatch(/terminates TLS/);
+    expect(tlsRefusal(plain, req('GET https://a.example.com:80/'), 'gateway')).toMatch(/serves plain HTTP/);
+    // Sidecars take what the application sends; explain does not guess at TLS there.
+    expect(tlsRefusal(plain, req('GET https://a.example.com:80/'), 'sidecar')).toBeUndefined();
+  });
+});
