@@ -37,7 +37,7 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
     if (changes.length > 0) listenersChanged.push({ name, port: l.port, changes });
   }
 
-  const ha = hostsOf(before);
+  const ha = hostsOf(before, schemeRenames(before, after));
   const hb = hostsOf(after);
   const hosts: HostDiff[] = [];
   const keys = [...new Set([...ha.keys(), ...hb.keys()])].sort(compareHostKeys);
@@ -99,10 +99,33 @@ function pairRenamedHosts(hosts: HostDiff[], before: ReadonlyMap<string, IrVirtu
   }
 }
 
-function hostsOf(view: IrView | undefined): Map<string, IrVirtualHost> {
+/** Virtual hosts by route table and name; `rename` maps a table name to the one to file it under. */
+function hostsOf(view: IrView | undefined, rename: ReadonlyMap<string, string> = new Map()): Map<string, IrVirtualHost> {
   const m = new Map<string, IrVirtualHost>();
-  for (const t of view?.routeTables ?? []) for (const vh of t.virtualHosts) m.set(`${t.name}${SEP}${vh.name}`, vh);
+  for (const t of view?.routeTables ?? []) {
+    const table = rename.get(t.name) ?? t.name;
+    for (const vh of t.virtualHosts) m.set(`${table}${SEP}${vh.name}`, vh);
+  }
   return m;
+}
+
+/**
+ * A gateway port that starts or stops terminating TLS keeps its routing under a new table name
+ * (`http.443` ↔ `https.443`): the before side's table is filed under the after side's name, so
+ * its hosts compare with themselves and only real routing changes show (the listener change
+ * says the rest), instead of every host removed from one table and added to the other.
+ */
+function schemeRenames(before: IrView | undefined, after: IrView | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!before || !after || after.kind !== 'gateway') return out;
+  const afterTables = new Set(after.routeTables.map((t) => t.name));
+  for (const t of before.routeTables) {
+    const m = /^(https?)\.(\d+)$/.exec(t.name);
+    if (!m || afterTables.has(t.name)) continue;
+    const other = `${m[1] === 'http' ? 'https' : 'http'}.${m[2]}`;
+    if (afterTables.has(other) && !before.routeTables.some((x) => x.name === other)) out.set(t.name, other);
+  }
+  return out;
 }
 
 /** The same routes, by name and in order, with nothing a diff would report between them. */

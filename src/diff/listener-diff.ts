@@ -20,31 +20,55 @@ export function diffListener(before: IrListener, after: IrListener): ListenerLin
   if (!before.tls && !after.tls) return [];
   if (!before.tls) return [{ change: 'changed', text: 'now terminates TLS (HTTPS)' }, ...describeTls(after).map((text) => ({ change: 'added' as const, text }))];
   if (!after.tls) return [{ change: 'changed', text: 'no longer terminates TLS: plain HTTP' }];
-  // A server is the same server when it answers the same names, else when it keeps its
-  // certificate file: then a new name or a rotated certificate reads as one change.
+  // A server is the same server when it answers the same names; else the one sharing the
+  // most names with it; else one with the same certificate file. A new name or a rotated
+  // certificate then reads as one change (servers often share one wildcard certificate, so
+  // names come before files).
   const pairs: [IrTlsChain, IrTlsChain][] = [];
   const left = [...before.tls];
-  const right: IrTlsChain[] = [];
-  for (const c of after.tls) {
+  let right = after.tls.filter((c) => {
     const i = left.findIndex((o) => sniLabel(o) === sniLabel(c));
-    if (i >= 0) pairs.push([left.splice(i, 1)[0]!, c]);
-    else right.push(c);
-  }
-  const added: IrTlsChain[] = [];
-  for (const c of right) {
+    if (i < 0) return true;
+    pairs.push([left.splice(i, 1)[0]!, c]);
+    return false;
+  });
+  right = right.filter((c) => {
+    let best = -1;
+    let bestShared = 0;
+    left.forEach((o, i) => {
+      const shared = o.serverNames.filter((n) => c.serverNames.includes(n)).length;
+      if (shared > bestShared) [best, bestShared] = [i, shared];
+    });
+    if (best < 0) return true;
+    pairs.push([left.splice(best, 1)[0]!, c]);
+    return false;
+  });
+  const added = right.filter((c) => {
     const i = left.findIndex((o) => o.certificateChainFile === c.certificateChainFile);
-    if (i >= 0) pairs.push([left.splice(i, 1)[0]!, c]);
-    else added.push(c);
-  }
+    if (i < 0) return true;
+    pairs.push([left.splice(i, 1)[0]!, c]);
+    return false;
+  });
   const out: ListenerLine[] = left.map((c) => ({ change: 'removed', text: describeChain(c) }));
   for (const [was, now] of pairs) {
     const a = chainFields(was);
     const b = chainFields(now);
-    const changed = Object.keys(b).filter((k) => a[k] !== b[k]);
-    if (changed.length > 0) out.push({ change: 'changed', text: `${sniLabel(now)}: ${changed.map((k) => `${k} ${a[k]} → ${b[k]}`).join(', ')}` });
+    const changed = Object.keys(b)
+      .filter((k) => a[k] !== b[k])
+      .map((k) => (k === 'SNI names' ? nameChanges(was, now) : `${k} ${a[k]} → ${b[k]}`));
+    if (changed.length > 0) out.push({ change: 'changed', text: `${sniLabel(now)}: ${changed.join(', ')}` });
   }
   for (const c of added) out.push({ change: 'added', text: describeChain(c) });
   return out;
+}
+
+/** `SNI names added d.example.com, removed a.example.com` (`any` for a chain without names). */
+function nameChanges(was: IrTlsChain, now: IrTlsChain): string {
+  const names = (c: IrTlsChain) => (c.serverNames.length > 0 ? c.serverNames : ['any']);
+  const added = names(now).filter((n) => !names(was).includes(n));
+  const removed = names(was).filter((n) => !names(now).includes(n));
+  const parts = [added.length > 0 ? `added ${added.join(', ')}` : '', removed.length > 0 ? `removed ${removed.join(', ')}` : ''];
+  return `SNI names ${parts.filter(Boolean).join(', ')}`;
 }
 
 function describeChain(c: IrTlsChain): string {

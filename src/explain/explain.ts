@@ -1,7 +1,7 @@
 // explain: replays Envoy's routing decisions for one request against a compiled mesh —
 // view, listener (by port), route table, virtual host (domain rules), then the first
 // route whose match holds — and says which earlier routes were skipped and why.
-import type { MeshIR } from '../compile/ir/types.ts';
+import type { IrTlsChain, MeshIR } from '../compile/ir/types.ts';
 import { describeMatch } from '../diff/describe.ts';
 import { findVirtualHost } from './domain-match.ts';
 import { routeHeaderChanges } from './header-changes.ts';
@@ -49,6 +49,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     };
   }
   const virtualHost = { name: vh.virtualHost.name, domain: vh.domain, rule: vh.rule };
+  const crossServer = chain ? crossServerHint(chain, request) : undefined;
   const tried: TriedRoute[] = [];
   const routes = vh.virtualHost.routes;
   for (let i = 0; i < routes.length; i++) {
@@ -69,6 +70,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       virtualHost,
       route: { position: i + 1, name: route.name, match, ...source },
       tried,
+      ...(crossServer ? { hint: crossServer } : {}),
       outcome: routeOutcome(route, request, ir),
       ...fault,
       ...(headers ? { headers } : {}),
@@ -82,6 +84,17 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     tried,
     outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `none of the ${routes.length} routes of ${vh.virtualHost.name} matches` },
   };
+}
+
+/**
+ * A request whose Host names a host the SNI-picked server does not list: meshlog's HTTPS
+ * servers on one port share a route table, Istio gives each its own (docs/config-reference.md,
+ * deviations), so there it would not be routed.
+ */
+function crossServerHint(chain: IrTlsChain, request: ExplainRequest): string | undefined {
+  const host = request.authority.replace(/:\d+$/, '').toLowerCase();
+  if (chain.serverNames.length === 0 || host === request.host || tlsChainFor([chain], host) === chain) return undefined;
+  return `the Host "${host}" is not a name of the HTTPS server whose certificate SNI "${request.host}" picked; Istio routes each HTTPS server with its own table and would not route this request there`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IrListener, IrTlsChain } from '../../src/compile/ir/types.ts';
 import { diffIr, renderDiffText } from '../../src/diff/index.ts';
 import { diffListener } from '../../src/diff/listener-diff.ts';
-import { mesh, table, view } from './ir-builders.ts';
+import { cname, forward, mesh, route, table, vhost, view } from './ir-builders.ts';
 
 const chain = (cert: string, names: string[], more: Partial<IrTlsChain> = {}): IrTlsChain => ({
   serverNames: names,
@@ -38,8 +38,17 @@ describe('TLS changes of a gateway listener', () => {
     const after = listener([chain('/c/shop.crt', ['shop.example.com', 'www.example.com']), chain('/c/any.crt', [])]);
     expect(lines(before, after)).toEqual([
       'removed SNI old.example.com: certificate /c/old.crt, key /c/old.key, minimum TLS TLSv1_2',
-      'changed SNI shop.example.com, www.example.com: SNI names shop.example.com → shop.example.com, www.example.com',
+      'changed SNI shop.example.com, www.example.com: SNI names added www.example.com',
       'added any SNI name: certificate /c/any.crt, key /c/any.key, minimum TLS TLSv1_2',
+    ]);
+  });
+
+  it('pairs servers that share one certificate by their names, not by the file', () => {
+    const before = listener([chain('/c/wild.crt', ['a.example.com']), chain('/c/wild.crt', ['b.example.com'], { minVersion: 'TLSv1_3' })]);
+    const after = listener([chain('/c/wild.crt', ['b.example.com', 'd.example.com'], { minVersion: 'TLSv1_3' })]);
+    expect(lines(before, after)).toEqual([
+      'removed SNI a.example.com: certificate /c/wild.crt, key /c/wild.key, minimum TLS TLSv1_2',
+      'changed SNI b.example.com, d.example.com: SNI names added d.example.com',
     ]);
   });
 
@@ -48,6 +57,17 @@ describe('TLS changes of a gateway listener', () => {
     expect(lines(listener(), https)[0]).toBe('changed now terminates TLS (HTTPS)');
     expect(lines(https, listener())).toEqual(['changed no longer terminates TLS: plain HTTP']);
     expect(lines(https, listener([chain('/c/shop.crt', ['shop.example.com'])]))).toEqual([]);
+  });
+
+  it('compares a port that moved from HTTP to HTTPS host by host, not as every host removed and added', () => {
+    const host = vhost('shop', [route('r0', { action: forward([cname('shop'), 100]) })], 443);
+    const v = (tls?: IrTlsChain[]) => {
+      const base = view('gateway~edge~public', [table(tls ? 'https.443' : 'http.443', [host])], 'gateway');
+      return mesh([{ ...base, listeners: [listener(tls)] }], []);
+    };
+    const d = diffIr(v(), v([chain('/c/shop.crt', ['shop.example.com'])]));
+    expect(d.counts).toMatchObject({ listenersChanged: 1, hostsAdded: 0, hostsRemoved: 0, routesAdded: 0, routesRemoved: 0 });
+    expect(renderDiffText(d)).toContain('~ now terminates TLS (HTTPS)');
   });
 
   it('counts and prints a listener change in a gateway view', () => {

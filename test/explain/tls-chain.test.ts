@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildIr } from '../../src/compile/istio/index.ts';
+import { explain } from '../../src/explain/explain.ts';
 import type { IrListener, IrTlsChain } from '../../src/compile/ir/types.ts';
 import { tlsChainFor, tlsRefusal } from '../../src/explain/tls-chain.ts';
 import { parseRequest } from '../../src/explain/parse-request.ts';
@@ -42,5 +46,24 @@ describe('which TLS server takes a connection (Envoy: exact SNI, longest wildcar
     expect(tlsRefusal(plain, req('GET https://a.example.com:80/'), 'gateway')).toMatch(/serves plain HTTP/);
     // Sidecars take what the application sends; explain does not guess at TLS there.
     expect(tlsRefusal(plain, req('GET https://a.example.com:80/'), 'sidecar')).toBeUndefined();
+  });
+});
+
+describe('explain on a gateway HTTPS port', () => {
+  const yaml = fs.readFileSync(path.join(import.meta.dirname, '../fixtures/explain-https/gateway.yaml'));
+  const ir = buildIr([{ path: 'gateway.yaml', bytes: new Uint8Array(yaml) }]).ir!;
+  const run = (text: string) => explain(ir, req(text), { view: 'web/edge' });
+
+  it('names the server whose certificate the SNI name picks', () => {
+    const e = run('GET https://b.example.com/');
+    expect(e.listener?.tls).toEqual({ serverNames: ['b.example.com'], certificateChainFile: '/c/b.crt' });
+    expect(e.outcome.kind).toBe('direct_response');
+    expect(e.hint).toBeUndefined();
+  });
+
+  it('notes that Istio would not route a Host of another server than the SNI name picked', () => {
+    const e = run('GET https://a.example.com/ -H host:b.example.com');
+    expect(e.outcome.kind).toBe('direct_response');
+    expect(e.hint).toMatch(/Host "b.example.com" is not a name of the HTTPS server whose certificate SNI "a.example.com" picked; Istio/);
   });
 });

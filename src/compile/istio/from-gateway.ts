@@ -15,7 +15,7 @@ import { gatewayDomains, hostsIntersect, isVisible, moreSpecific, visibilityOf }
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import { gatewayRouteTableName, gatewayViewName, listenerName, virtualHostName } from './names.ts';
 import { isHttpProtocol, normalizeProtocol } from './protocols.ts';
-import { serverTermination, tlsChains, type TlsTermination } from './tls-servers.ts';
+import { planTls, serverTermination, type TlsTermination } from './tls-servers.ts';
 import { uniqueDomains } from './views.ts';
 import { at, cmp, compareResources } from './where.ts';
 
@@ -85,12 +85,13 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
         ...(supported && tls ? { tls } : {}),
       });
     });
+    const tls = planTls(gw, servers, diagnostics);
     out.set(`${gw.metadata.namespace}/${gw.metadata.name}`, {
       key: `${gw.metadata.namespace}/${gw.metadata.name}`,
       gateway: gw,
       selector: gw.spec.selector ?? {},
-      servers,
-      tlsChains: tlsChains(gw, servers, diagnostics),
+      servers: servers.map((s) => (tls.skipped.has(s.index) ? { ...s, supported: false } : s)),
+      tlsChains: tls.chains,
     });
   }
   return out;

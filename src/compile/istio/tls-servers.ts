@@ -3,15 +3,16 @@
 //
 // Envoy picks a listener's filter chain by the client's SNI: each chain lists the names it
 // answers (`server_names`), and a chain with no names answers any name, including none. Two
-// chains with the same name, or two with none, make Envoy refuse the whole listener, so each
-// name goes to the first server (in Gateway order) that lists it, and later servers are told
-// (ML4027). Istio's `credentialName` (a Kubernetes Secret delivered over SDS) is not served.
+// chains with the same name, or two with none, make Envoy refuse the whole listener (see
+// planTls for how servers that share a host are settled). Istio's `credentialName` (a
+// Kubernetes Secret delivered over SDS) is not served.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { IrTlsChain, IrTlsVersion } from '../ir/types.ts';
 import type { GatewayServer as GatewayServerSpec } from '../schema/index.ts';
 import type { GatewayServer, LoadedGateway } from './from-gateway.ts';
 import { isEnvoyCipherSuite } from '../validate/tls-ciphers.ts';
+import { isHttpProtocol } from './protocols.ts';
 import { at } from './where.ts';
 
 /** A chain before its SNI names are settled: what the server's `tls` says. */
@@ -32,7 +33,11 @@ const VERSIONS: Readonly<Record<string, IrTlsVersion>> = {
  */
 export function serverTermination(server: GatewayServerSpec, protocol: string): { readonly tls?: TlsTermination; readonly reason?: string } {
   const tls = server.tls;
-  if (protocol !== 'HTTPS' || tls === undefined) return { reason: `only plain HTTP servers and HTTPS servers with tls.mode SIMPLE are compiled` };
+  if (isHttpProtocol(protocol) && tls !== undefined) {
+    return { reason: `${protocol.startsWith('H') ? 'an' : 'a'} ${protocol} server with tls settings; set protocol HTTPS to terminate TLS here, or tls.httpsRedirect: true to redirect clients to HTTPS` };
+  }
+  if (protocol === 'TLS') return { reason: 'TLS servers route by tls rules, which are not compiled yet' };
+  if (protocol !== 'HTTPS' || tls === undefined) return { reason: `${protocol} servers are not compiled yet (only HTTP and HTTPS are)` };
   const mode = tls.mode ?? 'PASSTHROUGH'; // Istio's default mode
   if (mode !== 'SIMPLE') return { reason: `tls.mode ${mode} is not compiled yet (only SIMPLE is)` };
   if (tls.credentialName !== undefined && tls.credentialName !== '') {
@@ -55,43 +60,53 @@ export function serverTermination(server: GatewayServerSpec, protocol: string): 
   };
 }
 
-/** By port, the filter chains of the Gateway's compiled HTTPS servers (ports with none are absent). */
-export function tlsChains(gw: LoadedGateway, servers: readonly GatewayServer[], diagnostics: Diagnostic[]): Map<number, IrTlsChain[]> {
-  const out = new Map<number, IrTlsChain[]>();
+/** The filter chains of the Gateway's compiled HTTPS servers, by port, and the servers left out. */
+export interface TlsPlan {
+  /** By port (ports without HTTPS servers are absent), in server order. */
+  readonly chains: Map<number, IrTlsChain[]>;
+  /** Indexes of HTTPS servers left out for a host an earlier server of their port lists (ML4027). */
+  readonly skipped: ReadonlySet<number>;
+}
+
+/**
+ * One name can select one certificate, so an HTTPS server listing a host that an earlier
+ * server of its port lists is left out whole, as Istio leaves it out ("duplicate host
+ * names"). A server's explicit names get a chain; its host `*` gets a chain without names
+ * (same certificate), so another server's wildcard cannot take its explicit names: Envoy
+ * tries exact names, then wildcards, and the chain without names last.
+ */
+export function planTls(gw: LoadedGateway, servers: readonly GatewayServer[], diagnostics: Diagnostic[]): TlsPlan {
+  const chains = new Map<number, IrTlsChain[]>();
+  const skipped = new Set<number>();
   // By port: SNI name ('' for "any name") → the server index that has it.
   const claimed = new Map<number, Map<string, number>>();
   for (const server of servers) {
     if (!server.supported || !server.tls) continue;
     let owners = claimed.get(server.port);
     if (!owners) claimed.set(server.port, (owners = new Map()));
-    const wanted = serverNamesOf(server);
-    const kept: string[] = [];
-    const lost: { name: string; owner: number }[] = [];
-    for (const name of wanted) {
-      const owner = owners.get(name);
-      if (owner === undefined) {
-        owners.set(name, server.index);
-        kept.push(name);
-      } else lost.push({ name, owner });
-    }
-    for (const [owner, names] of groupByOwner(lost)) {
-      const what = names.map((n) => (n === '' ? 'any other name (host *)' : n)).join(', ');
+    const names = serverNamesOf(server);
+    const taken = names.filter((n) => owners.has(n));
+    if (taken.length > 0) {
+      skipped.add(server.index);
+      const owner = owners.get(taken[0]!)!;
+      const what = taken.map((n) => (n === '' ? '*' : n)).join(', ');
       diagnostics.push(
         diagnostic(
           'ML4027',
-          `HTTPS server on port ${server.port} does not get TLS connections for ${what}: spec.servers[${owner}] lists ${names.length > 1 ? 'them' : 'it'} first, so its certificate is used; requests are still routed by this server's hosts`,
-          at(gw, ['spec', 'servers', server.index, 'hosts', hostIndex(server, names[0]!)]),
+          `HTTPS server on port ${server.port} is left out, as Istio leaves it out: spec.servers[${owner}] already lists ${what}, and one name can select only one certificate; remove the host from one of the servers`,
+          at(gw, ['spec', 'servers', server.index, 'hosts', hostIndex(server, taken[0]!)]),
         ),
       );
+      continue;
     }
-    if (kept.length === 0) continue; // every name went to earlier servers: no chain of its own
-    const chains = out.get(server.port) ?? [];
-    // A server with host `*` answers any name: its chain lists none (its other hosts are
-    // covered, and stay claimed so a later server does not list them either).
-    chains.push({ serverNames: kept.includes('') ? [] : kept.sort(), ...server.tls });
-    out.set(server.port, chains);
+    for (const n of names) owners.set(n, server.index);
+    const list = chains.get(server.port) ?? [];
+    const explicit = names.filter((n) => n !== '').sort();
+    if (explicit.length > 0) list.push({ serverNames: explicit, ...server.tls });
+    if (names.includes('')) list.push({ serverNames: [], ...server.tls });
+    chains.set(server.port, list);
   }
-  return out;
+  return { chains, skipped };
 }
 
 /** The SNI names a server answers: its hosts without namespace, once each; '' for `*` (any). */
@@ -104,10 +119,4 @@ function serverNamesOf(server: GatewayServer): string[] {
 /** Where the server lists SNI name `name` ('' for `*`). */
 function hostIndex(server: GatewayServer, name: string): number {
   return server.hosts.find((h) => (h.host === '*' ? '' : h.host) === name)?.index ?? 0;
-}
-
-function groupByOwner(lost: readonly { name: string; owner: number }[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const { name, owner } of lost) out.set(owner, [...(out.get(owner) ?? []), name]);
-  return out;
 }

@@ -14,14 +14,22 @@ export function checkServerTls(ctx: RuleContext, tls: ServerTls, path: Path): vo
       }
     }
   }
-  const min = VERSION_ORDER.indexOf(tls.minProtocolVersion ?? '');
-  const max = VERSION_ORDER.indexOf(tls.maxProtocolVersion ?? '');
-  if (min >= 0 && max >= 0 && min > max) {
-    ctx.report('ML3030', `minProtocolVersion ${tls.minProtocolVersion} is above maxProtocolVersion ${tls.maxProtocolVersion}: no TLS version is left`, at(path, 'minProtocolVersion'));
+  // Versions and ciphers matter where TLS ends here; other modes report their own problems.
+  if (tls.mode !== 'SIMPLE') return;
+  // The range the listener gets: an unset or TLS_AUTO minimum is TLS 1.2 (Istio's gateway
+  // default, and Envoy's for servers); an unset or TLS_AUTO maximum is TLS 1.3.
+  const min = VERSION_ORDER.indexOf(tls.minProtocolVersion ?? 'TLSV1_2');
+  const max = VERSION_ORDER.indexOf(tls.maxProtocolVersion ?? 'TLSV1_3');
+  const effectiveMin = min < 0 ? VERSION_ORDER.indexOf('TLSV1_2') : min;
+  const effectiveMax = max < 0 ? VERSION_ORDER.indexOf('TLSV1_3') : max;
+  if (effectiveMin > effectiveMax) {
+    const minText = tls.minProtocolVersion === undefined ? 'TLSV1_2 (the default)' : min < 0 ? `${tls.minProtocolVersion} (TLSV1_2 on a gateway)` : tls.minProtocolVersion;
+    const field = tls.minProtocolVersion && min >= 0 ? 'minProtocolVersion' : 'maxProtocolVersion';
+    ctx.report('ML3030', `minProtocolVersion ${minText} is above maxProtocolVersion ${tls.maxProtocolVersion}: no TLS version is left, so every handshake fails`, at(path, field));
   }
   (tls.cipherSuites ?? []).forEach((name, i) => {
     if (!isEnvoyCipherSuite(name)) {
-      ctx.report('ML3045', `cipher suite "${name}" is not one Envoy supports, so it is left out`, at(path, 'cipherSuites', i));
+      ctx.report('ML3045', `cipher suite "${name}" cannot be set in Envoy (an unknown name, or a TLS 1.3 suite, which Envoy does not let config choose), so it is left out`, at(path, 'cipherSuites', i));
     }
   });
 }

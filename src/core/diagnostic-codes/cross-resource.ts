@@ -233,9 +233,19 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'HTTPS servers with the same host on one port',
     description:
-      'Two HTTPS servers of a Gateway on the same port list the same host (or both list `*`). Envoy picks the certificate by the name ' +
-      'the client sends (SNI), and one name can select only one certificate, so the first server in the Gateway keeps the host and ' +
-      'this server\'s certificate is not used for it. Requests for the host are still routed (HTTPS servers on a port share one route ' +
-      'table). Remove the host from one of the servers, or give the servers different ports.',
+      'An HTTPS server of a Gateway lists a host (or `*`) that an earlier HTTPS server on the same port already lists. Envoy picks ' +
+      'the certificate by the name the client sends (SNI), and one name can select only one certificate, so this server is left ' +
+      'out whole, as Istio leaves it out ("duplicate host names"): its certificate is not used and its hosts are served only where ' +
+      'another server lists them. Remove the host from one of the servers, or give the servers different ports.',
+  },
+  {
+    code: 'ML4028',
+    severity: 'warning',
+    title: 'Gateways with the same selector',
+    description:
+      'Two or more Gateways have the very same `selector`. A gateway proxy receives the view of one Gateway: of those, the first ' +
+      'by view name (`gateway~<ns>~<name>`). Istio merges such Gateways\' servers into one proxy configuration; meshlog does not ' +
+      'yet, so this Gateway\'s servers and the VirtualServices bound to it never reach those proxies. Move its servers into the ' +
+      'other Gateway, or label the proxies it is meant for differently and give it that selector.',
   },
 ];

@@ -189,6 +189,20 @@ describe('Gateway rules', () => {
       'ML3045 spec.servers[2].tls.cipherSuites[2]@20',
     ]);
   });
+
+  it('compares the versions the listener gets: an unset minimum is TLS 1.2; only servers that terminate TLS are checked', () => {
+    expect(check('Gateway', `  servers:
+  - port: {number: 443, protocol: HTTPS, name: a}
+    hosts: [a.example.com]
+    tls: {mode: SIMPLE, serverCertificate: /c/a.crt, privateKey: /c/a.key, maxProtocolVersion: TLSV1_1}
+  - port: {number: 443, protocol: HTTPS, name: b}
+    hosts: [b.example.com]
+    tls: {mode: SIMPLE, serverCertificate: /c/b.crt, privateKey: /c/b.key, minProtocolVersion: TLSV1_0, maxProtocolVersion: TLSV1_1}
+  - port: {number: 8443, protocol: TLS, name: c}
+    hosts: [c.example.com]
+    tls: {mode: PASSTHROUGH, maxProtocolVersion: TLSV1_0, cipherSuites: [BOGUS]}
+`)).toEqual(['ML3030 spec.servers[0].tls.maxProtocolVersion@8']);
+  });
 });
 
 describe('Service, MeshConfig and metadata rules', () => {
