@@ -2,7 +2,7 @@
 // MeshConfig's default namespace, where config without metadata.namespace lives, so short
 // names as written there (`reviews:9080`) resolve as they would for its pods; when that
 // namespace has no view of its own, the default sidecar view (what a pod of any other
-// namespace gets). A gateway may be named as `ns/name`.
+// namespace gets). A gateway may be named as `ns/name`; it names the view that holds it.
 import type { IrView, MeshIR } from '../compile/ir/types.ts';
 
 export function pickView(ir: MeshIR, requested: string | undefined): IrView | undefined {
@@ -16,7 +16,12 @@ export function pickView(ir: MeshIR, requested: string | undefined): IrView | un
   }
   const exact = ir.views.find((v) => v.name === requested);
   if (exact) return exact;
+  // A Gateway by `ns/name`, or by the view name it would have alone: Gateways with one
+  // selector share the view named after the first of them.
+  const gw = /^gateway~([^~]+)~([^~]+)$/.exec(requested);
   const parts = requested.split('/');
-  if (parts.length === 2) return ir.views.find((v) => v.name === `gateway~${parts[0]}~${parts[1]}`);
-  return undefined;
+  const key = gw ? `${gw[1]}/${gw[2]}` : parts.length === 2 ? requested : undefined;
+  if (key === undefined) return undefined;
+  const [ns, name] = key.split('/');
+  return ir.views.find((v) => v.kind === 'gateway' && (v.gateways?.includes(key) ?? v.name === `gateway~${ns}~${name}`));
 }

@@ -1,6 +1,7 @@
-// A gateway that terminates HTTPS, against a real Envoy: a Gateway with three HTTPS servers on
-// port 443 (each with its own certificate, made for the test by a test CA) is compiled, its
-// view run as a static bootstrap, and real TLS clients connect with different SNI names.
+// A gateway that terminates HTTPS, against a real Envoy: two Gateways for the same proxies with
+// three HTTPS servers on port 443 between them (each with its own certificate, made for the
+// test by a test CA) are compiled into one view, run as a static bootstrap, and real TLS
+// clients connect with different SNI names.
 // Envoy must present the right certificate, route the request, refuse names no server has,
 // refuse plain HTTP on the TLS port and honour a server's minimum TLS version; and explain
 // must predict each of these outcomes.
@@ -33,18 +34,35 @@ spec:
   - port: {number: 443, name: https-shop, protocol: HTTPS}
     hosts: [shop.example.com]
     tls: {mode: SIMPLE, serverCertificate: ${file('shop.crt')}, privateKey: ${file('shop.key')}}
-  - port: {number: 443, name: https-api, protocol: HTTPS}
-    hosts: [api.example.com]
-    tls: {mode: SIMPLE, serverCertificate: ${file('api.crt')}, privateKey: ${file('api.key')}, minProtocolVersion: TLSV1_3}
   - port: {number: 443, name: https-wild, protocol: HTTPS}
     hosts: ["*.example.org"]
     tls: {mode: SIMPLE, serverCertificate: ${file('wild.crt')}, privateKey: ${file('wild.key')}}
+---
+# Another team's Gateway for the same proxies: merged into the same view and listener.
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: partner, namespace: web}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https-api, protocol: HTTPS}
+    hosts: [api.example.com]
+    tls: {mode: SIMPLE, serverCertificate: ${file('api.crt')}, privateKey: ${file('api.key')}, minProtocolVersion: TLSV1_3}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: partner, namespace: web}
+spec:
+  hosts: [api.example.com]
+  gateways: [partner]
+  http:
+  - route: [{destination: {host: front.web.svc.cluster.local, port: {number: 8080}}}]
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: front, namespace: web}
 spec:
-  hosts: [shop.example.com, api.example.com, "*.example.org"]
+  hosts: [shop.example.com, "*.example.org"]
   gateways: [edge]
   http:
   - route: [{destination: {host: front.web.svc.cluster.local, port: {number: 8080}}}]
@@ -87,7 +105,8 @@ describe('live: Envoy terminates HTTPS for a compiled Gateway', () => {
     upstreams = await startUpstreams(['front']);
     const yaml = config(dir, upstreams.port('front'));
     const result = compile({ origin: { kind: 'folder', path: dir }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
-    expect(result.diagnostics).toEqual([]);
+    // Only the note that the two Gateways share one view.
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['ML4028', 'ML4028']);
     ir = result.ir!;
     const bootstrap = staticBootstrap(result.snapshot!, VIEW, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [LISTENER]: 0 } });
     envoy = await startEnvoy(writeConfigFile(bootstrap));
@@ -124,7 +143,7 @@ describe('live: Envoy terminates HTTPS for a compiled Gateway', () => {
     return e.outcome.kind === 'forward' ? `forward ${e.outcome.destinations.map((d) => d.cluster).join(',')}` : e.outcome.kind;
   }
 
-  it('presents each server its own certificate, picked by SNI, and routes the request', async () => {
+  it("presents each server its own certificate, picked by SNI, and routes the request, whichever Gateway lists it", async () => {
     for (const host of ['shop.example.com', 'api.example.com']) {
       const res = await get(host);
       expect(res, host).toEqual({ status: 200, upstream: 'front', servedBy: host });

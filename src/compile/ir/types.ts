@@ -124,6 +124,8 @@ export interface IrView {
   readonly kind: 'sidecar' | 'gateway' | 'grpc';
   readonly namespaces: readonly string[];
   readonly workloadSelector?: Readonly<Record<string, string>>;
+  /** Gateway views: the Gateways (`<ns>/<name>`) whose servers it holds, those with its selector. */
+  readonly gateways?: readonly string[];
   /** Sorted by name. */
   readonly listeners: readonly IrListener[];
   /** Sorted by name. */

@@ -1,5 +1,5 @@
-// Gateways → their servers (index) and one view each: `gateway~<ns>~<name>`, selected by the
-// Gateway's selector. Per server port: a listener, a route table (`http.<port>`, or
+// Gateways → their servers (index), and a view per group of Gateways with one selector
+// (gateway-groups.ts; usually one Gateway): `gateway~<ns>~<name>` after its first Gateway. Per server port: a listener, a route table (`http.<port>`, or
 // `https.<port>` for HTTPS), and one virtual host per (VirtualService host × server host) that
 // match, named after the more specific of the two; VirtualServices with the same host are
 // merged. A server with `tls.httpsRedirect` answers every host with a 301 to https. An HTTPS
@@ -13,7 +13,8 @@ import type { Loaded } from '../parse/load-resources.ts';
 import type { GatewaySpec } from '../schema/index.ts';
 import { gatewayDomains, hostsIntersect, isVisible, moreSpecific, visibilityOf } from './hosts.ts';
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
-import { gatewayRouteTableName, gatewayViewName, listenerName, virtualHostName } from './names.ts';
+import type { GatewayGroup } from './gateway-groups.ts';
+import { gatewayRouteTableName, listenerName, virtualHostName } from './names.ts';
 import { isHttpProtocol, normalizeProtocol } from './protocols.ts';
 import { planTls, serverTermination, type TlsTermination } from './tls-servers.ts';
 import { uniqueDomains } from './views.ts';
@@ -122,20 +123,30 @@ export function boundVirtualServices(info: GatewayInfo, vss: readonly LoadedVs[]
   });
 }
 
-/** The view without its cluster names: they are the ones `ctx.clusters` collected (sorted once for every view). */
-export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: RouteContext): Omit<IrView, 'clusterNames'> {
-  const gw = info.gateway;
-  const scope = { kind: 'gateway', gateway: info.key, namespace: gw.metadata.namespace } as const;
-  const bound = boundVirtualServices(info, vss);
-  const ports = [...new Set(info.servers.filter((s) => s.supported).map((s) => s.port))].sort((a, b) => a - b);
+/**
+ * The view of a group of Gateways (gateway-groups.ts; usually one Gateway), without its
+ * cluster names: they are the ones `ctx.clusters` collected (sorted once for every view).
+ */
+export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: RouteContext): Omit<IrView, 'clusterNames'> {
+  // Each member routes the VirtualServices bound to it, matched in its own scope (a match's
+  // `gateways` names one Gateway).
+  const members = group.members.map((info) => ({
+    info,
+    scope: { kind: 'gateway', gateway: info.key, namespace: info.gateway.metadata.namespace } as const,
+    bound: boundVirtualServices(info, vss),
+  }));
+  type Scope = (typeof members)[number]['scope'];
+  const servers = members.flatMap((m) => m.info.servers.filter((s) => group.compiles(s)).map((server) => ({ member: m, server })));
+  const ports = [...new Set(servers.map((s) => s.server.port))].sort((a, b) => a - b);
   const tables: IrRouteTable[] = [];
   for (const port of ports) {
     // Candidates per virtual host name; the most specific VirtualService host wins
     // (`bookinfo.example.com` over `*`), as in Istio. VirtualServices with the very same
     // host are merged, as Istio does on gateways: their rules concatenated in mergeOrder.
-    const candidates = new Map<string, { vss: LoadedVs[]; vsHost: string; host: string; redirect: boolean }>();
-    for (const server of info.servers.filter((s) => s.supported && s.port === port)) {
-      for (const vs of bound) {
+    const candidates = new Map<string, { vss: { vs: LoadedVs; scope: Scope }[]; vsHost: string; host: string; redirect: boolean }>();
+    for (const { member, server } of servers) {
+      if (server.port !== port) continue;
+      for (const vs of member.bound) {
         for (const raw of vs.spec.hosts ?? []) {
           const vsHost = ctx.registry.resolve(raw, vs.metadata.namespace);
           for (const sh of server.hosts) {
@@ -144,30 +155,32 @@ export function gatewayView(info: GatewayInfo, vss: readonly LoadedVs[], ctx: Ro
             const name = virtualHostName(host, port);
             const prev = candidates.get(name);
             if (prev && prev.vsHost === vsHost) {
-              if (!prev.vss.includes(vs)) prev.vss.push(vs);
+              if (!prev.vss.some((e) => e.vs === vs)) prev.vss.push({ vs, scope: member.scope });
               continue;
             }
             if (prev && specificity(prev.vsHost) >= specificity(vsHost)) continue;
-            candidates.set(name, { vss: [vs], vsHost, host, redirect: server.httpsRedirect });
+            candidates.set(name, { vss: [{ vs, scope: member.scope }], vsHost, host, redirect: server.httpsRedirect });
           }
         }
       }
     }
     const vhosts: IrVirtualHost[] = [];
     for (const [name, c] of candidates) {
-      const routes = c.redirect ? [httpsRedirect(c.host)] : mergeOrder(c.vss).flatMap((vs) => vsRoutes(vs, port, scope, ctx));
+      const order = mergeOrder(c.vss.map((e) => e.vs));
+      const routes = c.redirect ? [httpsRedirect(c.host)] : order.flatMap((vs) => vsRoutes(vs, port, c.vss.find((e) => e.vs === vs)!.scope, ctx));
       if (routes.length > 0) vhosts.push({ name, domains: gatewayDomains(c.host, port), routes });
     }
-    tables.push({ name: gatewayRouteTableName(port, info.tlsChains.has(port)), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
+    tables.push({ name: gatewayRouteTableName(port, group.tlsChains.has(port)), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
   }
   const address = ctx.settings.ir.bindAddress;
   return {
-    name: gatewayViewName(gw.metadata.namespace, gw.metadata.name),
+    name: group.viewName,
     kind: 'gateway',
-    namespaces: [gw.metadata.namespace],
-    workloadSelector: { ...info.selector },
+    namespaces: [...new Set(group.members.map((m) => m.gateway.metadata.namespace))].sort(cmp),
+    workloadSelector: { ...group.selector },
+    gateways: group.members.map((m) => m.key),
     listeners: ports.map((port) => {
-      const chains = info.tlsChains.get(port);
+      const chains = group.tlsChains.get(port);
       return {
         name: listenerName(address, port),
         address,

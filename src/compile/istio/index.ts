@@ -5,7 +5,7 @@
 //   2. registry (Services + ServiceEntries), DestinationRule and Gateway indexes.
 //   3. cross-resource checks (checks/*): diagnostics only.
 //   4. views (sidecar per namespace scope, gRPC beside each sidecar view when the mesh has gRPC
-//      ports, one per Gateway) and the clusters they reference.
+//      ports, one per Gateway selector) and the clusters they reference.
 // Views share IR objects wherever their content is identical (sidecar-plan.ts: virtual hosts,
 // routes, cluster name lists; cluster-policy.ts: cluster policy objects), so the xDS side can
 // encode each object once. The IR is returned only when no stage found an error.
@@ -26,6 +26,7 @@ import { clusterCatalog } from './cluster-catalog.ts';
 import { buildCluster, clusterContext } from './clusters.ts';
 import { indexDestinationRules } from './from-destination-rule.ts';
 import { gatewayView, indexGateways } from './from-gateway.ts';
+import { groupGateways } from './gateway-groups.ts';
 import { grpcViews, grpcVirtualHostNames } from './grpc-views.ts';
 import { fromKubeService } from './from-kube-service.ts';
 import { fromServiceEntry } from './from-service-entry.ts';
@@ -59,6 +60,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   const registry = buildRegistry(entries, domain, diagnostics);
   const drs = indexDestinationRules(res.destinationRules, registry.resolve, diagnostics);
   const gateways = indexGateways(res.gateways, diagnostics);
+  const gatewayGroups = groupGateways(gateways, diagnostics);
   const meshVss = meshVirtualServices(res.virtualServices, registry);
   const namespaces = sidecarNamespaces(registry, meshVss, domain);
 
@@ -78,9 +80,9 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   const routeContext = (): RouteContext => ({ settings, registry, catalog, clusters: catalog.collector(), cache });
   const shared = sidecarShared(routeContext(), drs, meshVss, catalog, diagnostics);
   const drafts = [null, ...namespaces].map((ns) => sidecarView(ns, shared));
-  const gatewayDrafts = [...gateways.values()].map((info) => {
+  const gatewayDrafts = gatewayGroups.map((group) => {
     const rc = routeContext();
-    return { view: gatewayView(info, res.virtualServices, rc), clusters: rc.clusters };
+    return { view: gatewayView(group, res.virtualServices, rc), clusters: rc.clusters };
   });
   // Cluster names are sorted once for every view; views that reach every cluster share one list.
   const sorted = catalog.sorted();

@@ -240,12 +240,12 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
   },
   {
     code: 'ML4028',
-    severity: 'warning',
-    title: 'Gateways with the same selector',
+    severity: 'info',
+    title: 'Gateways with the same selector are merged',
     description:
-      'Two or more Gateways have the very same `selector`. A gateway proxy receives the view of one Gateway: of those, the first ' +
-      'by view name (`gateway~<ns>~<name>`). Istio merges such Gateways\' servers into one proxy configuration; meshlog does not ' +
-      'yet, so this Gateway\'s servers and the VirtualServices bound to it never reach those proxies. Move its servers into the ' +
-      'other Gateway, or label the proxies it is meant for differently and give it that selector.',
+      'Several Gateways have the very same `selector`, so they configure the same gateway proxies. As Istio does, their servers ' +
+      'are merged into one view, named after the first of them by namespace, then name (`gateway~<ns>~<name>`); each Gateway\'s ' +
+      'VirtualServices stay bound to it. A port is plain HTTP or HTTPS for all of them (ML4018 otherwise), and two of them claiming ' +
+      'one host on one port is an error (ML4009). For information only.',
   },
 ];

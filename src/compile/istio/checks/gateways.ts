@@ -7,45 +7,14 @@ import type { GatewayInfo } from '../from-gateway.ts';
 import { serverAdmits } from '../from-gateway.ts';
 import { MESH, normalizeGateway, type LoadedVs } from '../from-virtual-service.ts';
 import type { HttpMatchRequest } from '../../schema/index.ts';
-import { gatewayViewName } from '../names.ts';
 import { at, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
 export function checkGateways(ctx: CheckContext): void {
   for (const vs of ctx.resources.virtualServices) checkBindings(vs, ctx);
   checkClaims(ctx);
-  checkSharedSelectors(ctx);
 }
 
-/**
- * A proxy receives one view (src/snapshot/select-view.ts): of Gateways with the very same
- * selector, the first by view name. Istio merges such Gateways' servers; meshlog does not yet,
- * so the others' servers never reach those proxies (ML4028).
- */
-function checkSharedSelectors(ctx: CheckContext): void {
-  const bySelector = new Map<string, GatewayInfo[]>();
-  for (const info of ctx.gateways.values()) {
-    const entries = Object.entries(info.selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    if (entries.length === 0) continue; // selects no proxy by labels (only by view name)
-    const key = JSON.stringify(entries);
-    bySelector.set(key, [...(bySelector.get(key) ?? []), info]);
-  }
-  for (const group of bySelector.values()) {
-    if (group.length < 2) continue;
-    const viewOf = (i: GatewayInfo) => gatewayViewName(i.gateway.metadata.namespace, i.gateway.metadata.name);
-    const [served, ...unserved] = [...group].sort((a, b) => viewOf(a).localeCompare(viewOf(b)));
-    const labels = Object.entries(served!.selector).map(([k, v]) => `${k}=${v}`).join(',');
-    for (const info of unserved) {
-      ctx.diagnostics.push(
-        diagnostic(
-          'ML4028',
-          `${describe(served!.gateway, ['spec', 'selector'])} has the same selector (${labels}), and a proxy receives one Gateway's view: proxies labelled ${labels} get ${viewOf(served!)}, so this Gateway's servers never reach them (Istio merges such Gateways; meshlog does not yet). Move its servers into that Gateway, or give it a selector of its own`,
-          { ...at(info.gateway, ['spec', 'selector']), related: [relatedOf(served!.gateway, ['spec', 'selector'])] },
-        ),
-      );
-    }
-  }
-}
 
 /** Does the VirtualService name a Gateway anywhere (`mesh` aside)? Looked at before building any path. */
 function bindsGateway(vs: LoadedVs): boolean {

@@ -1,0 +1,92 @@
+// Gateways that configure the same proxies. A gateway proxy is picked by its labels, and Istio
+// merges the servers of every Gateway whose selector its labels satisfy into one configuration:
+// teams commonly keep a Gateway each, all selecting `istio: ingressgateway`. meshlog compiles
+// one view per distinct selector, holding the servers of every Gateway with that very selector
+// (ML4028 notes the merge). Proxies whose labels satisfy several different selectors still get
+// one view, the most specific (src/snapshot/select-view.ts).
+//
+// A port is plain HTTP or HTTPS for the whole group: the first Gateway (by namespace, then
+// name) to serve it decides, and the other kind of server from a later Gateway is left out
+// (ML4018). Two Gateways of a group claiming one host on one port are ML4009 (an error).
+import { diagnostic } from '../../core/diagnostic-codes/index.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import type { IrTlsChain } from '../ir/types.ts';
+import type { GatewayInfo, GatewayServer } from './from-gateway.ts';
+import { gatewayViewName } from './names.ts';
+import { at, cmp, describe, relatedOf } from './where.ts';
+
+export interface GatewayGroup {
+  /** `gateway~<ns>~<name>` of the first member. */
+  readonly viewName: string;
+  /** By namespace, then name. */
+  readonly members: readonly GatewayInfo[];
+  readonly selector: Readonly<Record<string, string>>;
+  /** By port: the members' HTTPS filter chains, in member order. */
+  readonly tlsChains: ReadonlyMap<number, readonly IrTlsChain[]>;
+  /** Whether a member's server is compiled in the group's view. */
+  compiles(server: GatewayServer): boolean;
+}
+
+export function groupGateways(gateways: ReadonlyMap<string, GatewayInfo>, diagnostics: Diagnostic[]): GatewayGroup[] {
+  const bySelector = new Map<string, GatewayInfo[]>();
+  for (const info of [...gateways.values()].sort((a, b) => cmp(a.key, b.key))) {
+    const entries = Object.entries(info.selector).sort(([a], [b]) => cmp(a, b));
+    // An empty selector matches no proxy by labels (only by view name): never merged.
+    const key = entries.length === 0 ? `\u0000${info.key}` : JSON.stringify(entries);
+    bySelector.set(key, [...(bySelector.get(key) ?? []), info]);
+  }
+  return [...bySelector.values()].map((members) => group(members, diagnostics));
+}
+
+function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): GatewayGroup {
+  const first = members[0]!;
+  const viewName = gatewayViewName(first.gateway.metadata.namespace, first.gateway.metadata.name);
+  if (members.length > 1) noteMerge(members, viewName, diagnostics);
+
+  // Port → whether it serves HTTPS, and who decided it.
+  const portKind = new Map<number, { tls: boolean; info: GatewayInfo }>();
+  const excluded = new Set<GatewayServer>();
+  for (const info of members) {
+    for (const s of info.servers) {
+      if (!s.supported) continue;
+      const tls = s.tls !== undefined;
+      const decided = portKind.get(s.port);
+      if (!decided) portKind.set(s.port, { tls, info });
+      else if (decided.info !== info && decided.tls !== tls) {
+        excluded.add(s);
+        diagnostics.push(
+          diagnostic(
+            'ML4018',
+            `server on port ${s.port} (${s.protocol}) is not compiled, so the gateway gets no listener for it and connections are refused: ${describe(decided.info.gateway, ['spec', 'servers'])}, which configures the same proxies, already serves ${decided.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port}, and a port is either plain HTTP or HTTPS`,
+            { ...at(info.gateway, ['spec', 'servers', s.index]), related: [relatedOf(decided.info.gateway, ['spec', 'servers'])] },
+          ),
+        );
+      }
+    }
+  }
+  const tlsChains = new Map<number, IrTlsChain[]>();
+  for (const info of members) {
+    for (const [port, chains] of info.tlsChains) {
+      if (portKind.get(port)?.tls !== true) continue; // its HTTPS servers there were left out
+      tlsChains.set(port, [...(tlsChains.get(port) ?? []), ...chains]);
+    }
+  }
+  return { viewName, members, selector: first.selector, tlsChains, compiles: (s) => s.supported && !excluded.has(s) };
+}
+
+/** ML4028 (info) on each member: the Gateways whose servers one view merges. */
+function noteMerge(members: readonly GatewayInfo[], viewName: string, diagnostics: Diagnostic[]): void {
+  const labels = Object.entries(members[0]!.selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  for (const info of members) {
+    const others = members.filter((m) => m !== info);
+    diagnostics.push(
+      diagnostic(
+        'ML4028',
+        `${others.map((o) => describe(o.gateway, ['spec', 'selector'])).join(', ')} ${others.length > 1 ? 'have' : 'has'} the same selector (${labels}): their servers and this Gateway's are merged into one view, ${viewName}, as Istio merges them for the proxies they select`,
+        { ...at(info.gateway, ['spec', 'selector']), related: others.map((o) => relatedOf(o.gateway, ['spec', 'selector'])) },
+      ),
+    );
+  }
+}
