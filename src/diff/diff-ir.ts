@@ -12,9 +12,12 @@ import type { DiffCounts, HostDiff, IrDiff, ListenerChange, ListenerRef, ViewDif
 export function diffIr(before: MeshIR, after: MeshIR): IrDiff {
   const a = new Map(before.views.map((v) => [v.name, v]));
   const b = new Map(after.views.map((v) => [v.name, v]));
+  const renamed = renamedGatewayViews(a, b);
   const views: ViewDiff[] = [];
   for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
-    const d = diffView(name, a.get(name), b.get(name));
+    if (renamed.has(name) && !b.has(name)) continue; // diffed under its new name
+    const previous = [...renamed].find(([, now]) => now === name)?.[0];
+    const d = previous ? diffView(name, a.get(previous), b.get(name), previous) : diffView(name, a.get(name), b.get(name));
     if (d) views.push(d);
   }
   const clusters = diffClusters(before.clusters, after.clusters, { before: before.endpoints, after: after.endpoints });
@@ -24,7 +27,24 @@ export function diffIr(before: MeshIR, after: MeshIR): IrDiff {
   return { empty, counts, views, clusters, endpoints };
 }
 
-function diffView(name: string, before: IrView | undefined, after: IrView | undefined): ViewDiff | undefined {
+/**
+ * Gateway views that only changed name: Gateways of one selector share a view named after the
+ * first of them, so a Gateway added (or removed) ahead of it renames the view the proxies get.
+ * A view gone and one come with the very same selector are one view: old name → new name.
+ */
+function renamedGatewayViews(a: ReadonlyMap<string, IrView>, b: ReadonlyMap<string, IrView>): Map<string, string> {
+  const out = new Map<string, string>();
+  const selectorOf = (v: IrView) => canonicalJson(v.workloadSelector ?? {});
+  const gone = [...a.values()].filter((v) => v.kind === 'gateway' && !b.has(v.name) && Object.keys(v.workloadSelector ?? {}).length > 0);
+  for (const now of b.values()) {
+    if (now.kind !== 'gateway' || a.has(now.name)) continue;
+    const match = gone.find((v) => selectorOf(v) === selectorOf(now) && ![...out.keys()].includes(v.name));
+    if (match) out.set(match.name, now.name);
+  }
+  return out;
+}
+
+function diffView(name: string, before: IrView | undefined, after: IrView | undefined, previousName?: string): ViewDiff | undefined {
   const la = new Map((before?.listeners ?? []).map((l) => [l.name, l]));
   const lb = new Map((after?.listeners ?? []).map((l) => [l.name, l]));
   const ref = (l: IrListener): ListenerRef => (l.tls ? { name: l.name, port: l.port, tls: describeTls(l) } : { name: l.name, port: l.port });
@@ -49,9 +69,9 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
   pairRenamedHosts(hosts, ha, hb);
   const change = !before ? 'added' : !after ? 'removed' : 'changed';
   const listenersTouched = listenersAdded.length + listenersRemoved.length + listenersChanged.length;
-  if (change === 'changed' && hosts.length === 0 && listenersTouched === 0) return undefined;
+  if (change === 'changed' && hosts.length === 0 && listenersTouched === 0 && previousName === undefined) return undefined;
   const kind = (after ?? before)?.kind ?? 'sidecar';
-  return { change, name, kind, listenersAdded, listenersRemoved, listenersChanged, hosts };
+  return { change, name, ...(previousName ? { previousName } : {}), kind, listenersAdded, listenersRemoved, listenersChanged, hosts };
 }
 
 const SEP = '\u0000';
@@ -159,6 +179,7 @@ function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], 
   return {
     viewsAdded: n(views, (v) => v.change === 'added'),
     viewsRemoved: n(views, (v) => v.change === 'removed'),
+    viewsRenamed: n(views, (v) => v.previousName !== undefined),
     listenersAdded: countListeners(views, (v) => v.listenersAdded),
     listenersRemoved: countListeners(views, (v) => v.listenersRemoved),
     listenersChanged: countListeners(views, (v) => v.listenersChanged),

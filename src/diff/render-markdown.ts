@@ -59,7 +59,8 @@ const LISTENER_SIGN = { added: 'added:', removed: 'removed:', changed: 'changed:
 function viewSection(names: readonly string[], view: ViewDiff): string[] {
   const state = view.change === 'changed' ? '' : ` (${view.change})`;
   const label = names.length === 1 ? 'View' : 'Views';
-  const out = [`#### ${label} ${names.map(mdCode).join(', ')}${state}`, ''];
+  const was = view.previousName ? ` (was ${mdCode(view.previousName)})` : '';
+  const out = [`#### ${label} ${names.map(mdCode).join(', ')}${was}${state}`, ''];
   for (const l of view.listenersAdded) {
     out.push(`- ➕ listener ${mdCode(l.name)}${l.tls ? ' (HTTPS)' : ''}`);
     for (const t of l.tls ?? []) out.push(`  - ${mdText(t)}`);

@@ -18,7 +18,8 @@ export function renderDiffText(diff: IrDiff): string {
   const out: string[] = [summaryLine(diff)];
   for (const { names, view } of groupViews(diff.views)) {
     const label = names.length === 1 ? `view ${names[0]}` : `views ${names.join(', ')}`;
-    out.push('', `${MARK[view.change]} ${label}${view.change === 'changed' ? '' : ` (${view.change})`}`);
+    const was = view.previousName ? ` (was ${view.previousName})` : '';
+    out.push('', `${MARK[view.change]} ${label}${was}${view.change === 'changed' ? '' : ` (${view.change})`}`);
     for (const l of view.listenersAdded) {
       out.push(`    + listener ${l.name}${l.tls ? ' (HTTPS)' : ''}`);
       for (const t of l.tls ?? []) out.push(`        ${t}`);

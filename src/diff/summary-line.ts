@@ -11,6 +11,7 @@ export function summaryLine(diff: IrDiff): string {
   };
   add(c.viewsAdded, 'view', 'views', 'added');
   add(c.viewsRemoved, 'view', 'views', 'removed');
+  add(c.viewsRenamed, 'view', 'views', 'renamed');
   add(c.listenersAdded, 'listener', 'listeners', 'added');
   add(c.listenersRemoved, 'listener', 'listeners', 'removed');
   add(c.listenersChanged, 'listener', 'listeners', 'changed');

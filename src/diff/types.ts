@@ -60,6 +60,8 @@ export interface ListenerChange {
 export interface ViewDiff {
   readonly change: ChangeKind;
   readonly name: string;
+  /** A gateway view renamed (its Gateways' first one changed): the name proxies had it under. */
+  readonly previousName?: string;
   /** The class of proxy the view is for; listeners are counted once per class (gateways: per view). */
   readonly kind: 'sidecar' | 'gateway' | 'grpc';
   readonly listenersAdded: readonly ListenerRef[];
@@ -92,6 +94,7 @@ export interface EndpointChange {
 export interface DiffCounts {
   readonly viewsAdded: number;
   readonly viewsRemoved: number;
+  readonly viewsRenamed: number;
   readonly listenersAdded: number;
   readonly listenersRemoved: number;
   readonly listenersChanged: number;

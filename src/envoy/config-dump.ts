@@ -2,7 +2,7 @@
 // class of proxy would hold after it has ACKed everything. `meshlog compile -o json|yaml`
 // prints this object; the golden tests compare it.
 //
-// Shape: { commit, contentHash, views: [{ name, kind, namespaces, workloadSelector?,
+// Shape: { commit, contentHash, views: [{ name, kind, namespaces, workloadSelector?, mergedGateways?,
 //   configs: [ClustersConfigDump, EndpointsConfigDump, ListenersConfigDump, RoutesConfigDump] }] }
 // Each config entry has Envoy's "@type" and its dynamic_* list. Resources are decoded from
 // the stored bytes, so the dump shows exactly what would be sent.
@@ -30,6 +30,7 @@ function viewDump(snapshot: Snapshot, view: SnapshotView): JsonObject {
     });
   const out: JsonObject = { name: view.name, kind: view.kind, namespaces: [...view.namespaces] };
   if (view.workloadSelector) out.workloadSelector = { ...view.workloadSelector };
+  if (view.mergedGateways) out.mergedGateways = [...view.mergedGateways];
   out.configs = [
     {
       '@type': `${ADMIN}ClustersConfigDump`,

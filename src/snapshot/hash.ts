@@ -7,6 +7,7 @@
 //                           for each view, sorted by name:
 //                             "view\n" name "\n" kind "\n" namespaces joined by "," "\n"
 //                             selector as sorted `k=v` joined by "," "\n"
+//                             for a view merging Gateways: "merged " their ns/names joined by "," "\n"
 //                             for each type in CDS, EDS, LDS, RDS order:
 //                               type " " entry-count "\n"
 //                               for each entry, sorted by name: name "\n" hash "\n" )
@@ -80,6 +81,7 @@ export function snapshotHasher(): {
           .map((k) => `${k}=${view.workloadSelector?.[k] ?? ''}`)
           .join(',');
         h.update(`view\n${view.name}\n${view.kind}\n${view.namespaces.join(',')}\n${selector}\n`, 'utf8');
+        if (view.mergedGateways) h.update(`merged ${view.mergedGateways.join(',')}\n`, 'utf8');
         for (const type of XDS_TYPES) {
           const entries = view.resources[type];
           h.update(`${type} ${entries.length}\n`);

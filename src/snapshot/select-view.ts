@@ -1,5 +1,6 @@
 // Maps a proxy to the view it receives, from what the proxy says about itself.
-// Order: an explicit view name in node.cluster; for a proxyless gRPC client (node metadata
+// Order: an explicit view name in node.cluster (or the view that merges the Gateway it
+// names); for a proxyless gRPC client (node metadata
 // GENERATOR=grpc, Istio's convention) the gRPC view of its namespace, else the default gRPC
 // view; a gateway whose selector the proxy's labels satisfy (most specific selector first);
 // the sidecar view of its namespace; the default sidecar view.
@@ -12,6 +13,10 @@ import type { ProxyNode, Snapshot, SnapshotView } from './types.ts';
 export function selectView(snapshot: Snapshot, node: ProxyNode): SnapshotView | undefined {
   const byName = snapshot.views.find((v) => v.name === node.cluster);
   if (byName) return byName;
+  // A Gateway merged into a view named after another Gateway of its selector.
+  const gateway = /^gateway~([^~]+)~([^~]+)$/.exec(node.cluster ?? '');
+  const merged = gateway && snapshot.views.find((v) => v.mergedGateways?.includes(`${gateway[1]}/${gateway[2]}`));
+  if (merged) return merged;
 
   if (node.generator === 'grpc') return scopedView(snapshot, 'grpc', node.namespace);
 

@@ -60,6 +60,11 @@ export interface SnapshotView {
   readonly namespaces: readonly string[];
   /** Gateway views: the workload labels the gateway selects. */
   readonly workloadSelector?: Readonly<Record<string, string>>;
+  /**
+   * A gateway view that merges several Gateways (the same selector): their `<ns>/<name>`s,
+   * sorted. A proxy whose node.cluster names any of them (`gateway~<ns>~<name>`) gets this view.
+   */
+  readonly mergedGateways?: readonly string[];
   /** Per type, the view's resources sorted by name (names are unique within a view and type). */
   readonly resources: Readonly<Record<XdsType, readonly ViewEntry[]>>;
   /** Per type, sha256 hex over the type's entries; `<generation>-<first 8>` is the SotW version. */

@@ -71,6 +71,7 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
         kind: view.kind,
         namespaces: [...view.namespaces],
         ...(view.workloadSelector ? { workloadSelector: { ...view.workloadSelector } } : {}),
+        ...(view.gateways && view.gateways.length > 1 ? { mergedGateways: [...view.gateways] } : {}),
         resources,
         typeHashes: {
           cds: hasher.typeHash(resources.cds),

@@ -1,0 +1,87 @@
+// Gateways with the very same selector configure the same proxies: one view holds all their
+// servers, as Istio merges them. The view is named after the first Gateway (namespace, then
+// name); explain, proxies naming a Gateway in node.cluster and diff still find it.
+import { describe, expect, it } from 'vitest';
+import { buildIr } from '../../../src/compile/istio/index.ts';
+import { assembleSnapshot } from '../../../src/compile/xds/index.ts';
+import { diffIr, renderDiffText } from '../../../src/diff/index.ts';
+import { explain } from '../../../src/explain/explain.ts';
+import { parseRequest } from '../../../src/explain/parse-request.ts';
+import { selectView } from '../../../src/snapshot/select-view.ts';
+import { file } from './support.ts';
+
+const SERVICE = `apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shared }
+spec:
+  ports: [{ name: http, port: 80 }]
+`;
+
+function team(ns: string, host: string, selector = 'istio: ingressgateway'): string {
+  return `---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: ${ns} }
+spec:
+  selector: { ${selector} }
+  servers:
+    - port: { number: 80, name: http, protocol: HTTP }
+      hosts: ["${ns}/${host}"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: site, namespace: ${ns} }
+spec:
+  hosts: [${host}]
+  gateways: [edge]
+  http:
+    - route: [{ destination: { host: web.shared.svc.cluster.local } }]
+`;
+}
+
+const compile = (...teams: string[]) => {
+  const result = buildIr([file('mesh.yaml', SERVICE + teams.join(''))]);
+  expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+  return result;
+};
+
+const request = (text: string) => {
+  const p = parseRequest(text);
+  if (!p.ok) throw new Error(p.error);
+  return p.request;
+};
+
+describe('Gateways with one selector', () => {
+  it('share one view, named after the first, with every server and each VirtualService on its own Gateway', () => {
+    const { ir, diagnostics } = compile(team('team-b', 'b.example.com'), team('team-a', 'a.example.com'));
+    const gateways = ir!.views.filter((v) => v.kind === 'gateway');
+    expect(gateways.map((v) => [v.name, v.gateways])).toEqual([['gateway~team-a~edge', ['team-a/edge', 'team-b/edge']]]);
+    expect(gateways[0]!.routeTables[0]!.virtualHosts.map((h) => h.name)).toEqual(['a.example.com:80', 'b.example.com:80']);
+    expect(diagnostics.map((d) => `${d.code} ${d.severity} ${d.resource?.namespace}`)).toEqual(['ML4028 info team-a', 'ML4028 info team-b']);
+  });
+
+  it('keep separate views for different selectors', () => {
+    const { ir } = compile(team('team-a', 'a.example.com'), team('team-b', 'b.example.com', 'istio: internal'));
+    expect(ir!.views.filter((v) => v.kind === 'gateway').map((v) => v.name)).toEqual(['gateway~team-a~edge', 'gateway~team-b~edge']);
+  });
+
+  it('are found by either Gateway: explain --view ns/name, and a proxy naming it in node.cluster', () => {
+    const { ir } = compile(team('team-a', 'a.example.com'), team('team-b', 'b.example.com'));
+    const e = explain(ir!, request('GET http://b.example.com/'), { view: 'team-b/edge' });
+    expect(e.view).toBe('gateway~team-a~edge');
+    expect(e.outcome.kind).toBe('forward');
+    const snapshot = assembleSnapshot(ir!, null);
+    expect(snapshot.views.find((v) => v.kind === 'gateway')?.mergedGateways).toEqual(['team-a/edge', 'team-b/edge']);
+    expect(selectView(snapshot, { id: 'p', cluster: 'gateway~team-b~edge' })?.name).toBe('gateway~team-a~edge');
+  });
+
+  it('diff a view renamed by a new first Gateway as one view: only the new hosts show', () => {
+    const before = compile(team('team-b', 'b.example.com')).ir!;
+    const after = compile(team('team-a', 'a.example.com'), team('team-b', 'b.example.com')).ir!;
+    const d = diffIr(before, after);
+    expect(d.counts).toMatchObject({ viewsAdded: 0, viewsRemoved: 0, viewsRenamed: 1, hostsAdded: 1, hostsRemoved: 0 });
+    const text = renderDiffText(d);
+    expect(text).toContain('~ view gateway~team-a~edge (was gateway~team-b~edge)');
+    expect(text).toContain('+ a.example.com:80');
+  });
+});
