@@ -54,6 +54,19 @@ spec:
   - port: {number: 80, name: http, protocol: HTTP}
     hosts: ["bookinfo/*.example.com"]
 `,
+  `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: secure, namespace: edge}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["bookinfo/shop.example.com", "*"]
+    tls: {mode: SIMPLE, serverCertificate: /certs/shop.crt, privateKey: /certs/shop.key, minProtocolVersion: TLSV1_2, cipherSuites: [ECDHE-RSA-AES128-GCM-SHA256]}
+  - port: {number: 443, name: https-api, protocol: HTTPS}
+    hosts: ["api.example.com"]
+    tls: {mode: SIMPLE, serverCertificate: /certs/api.crt, privateKey: /certs/api.key, maxProtocolVersion: TLSV1_3}
+`,
   `apiVersion: v1
 kind: Service
 metadata: {name: reviews, namespace: bookinfo, labels: {app: reviews}}
