@@ -1,0 +1,130 @@
+// A gateway proxy as deployed: a real Envoy bootstrapped with ADS only, picked out by its
+// labels (istio=ingressgateway), receives an HTTPS Gateway compiled from YAML and serves TLS
+// with the certificate files mounted on its machine. A commit that points the server at a new
+// certificate file rotates the certificate the proxy presents, without a restart.
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src/compile/index.ts';
+import type { Snapshot } from '../../src/snapshot/types.ts';
+import { issueCertificate, type IssuedCertificate } from '../../src/core/certificates.ts';
+import { adsBootstrap } from '../../src/envoy/ads-bootstrap.ts';
+import { silentLogger } from '../../src/serve/logger.ts';
+import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
+import { startXdsServer, type XdsServer } from '../../src/serve/xds-server.ts';
+import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+import { startUpstreams, type Upstreams } from '../support/upstreams.ts';
+import { freePort, waitFor } from './support/wait.ts';
+
+const HOST = 'shop.example.com';
+
+describe('Envoy over ADS terminates HTTPS for a compiled Gateway', () => {
+  let dir: string;
+  let ca: IssuedCertificate;
+  let upstreams: Upstreams;
+  let source: MemorySnapshotSource;
+  let server: XdsServer;
+  let envoy: EnvoyProcess;
+  let port = 0;
+
+  /** The mesh with the Gateway's server naming certificate `name` (`<name>.crt`, `<name>.key`). */
+  function snapshot(name: string): Snapshot {
+    const yaml = `apiVersion: meshlog.dev/v1alpha1
+kind: MeshConfig
+metadata: {name: mesh}
+spec:
+  listeners: {bindAddress: 127.0.0.1}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: web}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: ${port}, name: https, protocol: HTTPS}
+    hosts: [${HOST}]
+    tls: {mode: SIMPLE, serverCertificate: ${path.join(dir, `${name}.crt`)}, privateKey: ${path.join(dir, `${name}.key`)}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: shop, namespace: web}
+spec:
+  hosts: [${HOST}]
+  gateways: [edge]
+  http:
+  - route: [{destination: {host: shop.web.svc.cluster.local, port: {number: 8080}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: shop, namespace: web}
+spec:
+  hosts: [shop.web.svc.cluster.local]
+  ports: [{number: 8080, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {http: ${upstreams.port('shop')}}}]
+`;
+    const result = compile({ origin: { kind: 'folder', path: dir }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+    expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    return result.snapshot!;
+  }
+
+  /** One HTTPS request with SNI and Host `HOST`: the answering upstream and the certificate's serial. */
+  function get(): Promise<{ upstream?: string; serial?: string; error?: string }> {
+    return new Promise((resolve) => {
+      const req = https.request({ host: '127.0.0.1', port, path: '/', servername: HOST, headers: { host: HOST }, ca: ca.certificate, agent: false }, (res) => {
+        const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber;
+        res.resume();
+        res.on('end', () => resolve({ upstream: String(res.headers['x-upstream'] ?? ''), serial }));
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+      req.setTimeout(5_000, () => req.destroy(new Error('timeout')));
+      req.end();
+    });
+  }
+
+  const serialOf = (name: string) => new X509Certificate(fs.readFileSync(path.join(dir, `${name}.crt`))).serialNumber;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-https-ads-'));
+    ca = issueCertificate({ commonName: 'meshlog test CA', authority: true });
+    for (const name of ['shop-2026', 'shop-2027']) {
+      const cert = issueCertificate({ commonName: HOST, dnsNames: [HOST], issuer: ca });
+      fs.writeFileSync(path.join(dir, `${name}.crt`), cert.certificate);
+      fs.writeFileSync(path.join(dir, `${name}.key`), cert.privateKey);
+    }
+    upstreams = await startUpstreams(['shop']);
+    port = await freePort();
+    source = new MemorySnapshotSource(snapshot('shop-2026'));
+    server = await startXdsServer({ source, port: 0, logger: silentLogger });
+    const bootstrap = adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId: 'ingress-1', cluster: 'meshlog', labels: { istio: 'ingressgateway' }, delta: false, adminPort: 0 });
+    envoy = await startEnvoy(writeConfigFile(bootstrap));
+  }, 60_000);
+
+  afterAll(async () => {
+    await envoy?.stop();
+    await server?.close(500);
+    await upstreams?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the Gateway over TLS with the mounted certificate, routed to the upstream', async () => {
+    const res = await waitFor('the HTTPS listener to answer', async () => {
+      const r = await get();
+      return r.upstream === 'shop' ? r : undefined;
+    }, 30_000);
+    expect(res.serial).toBe(serialOf('shop-2026'));
+  });
+
+  it('presents the new certificate once a commit names it, without a restart', async () => {
+    source.set(snapshot('shop-2027'));
+    const res = await waitFor('the new certificate', async () => {
+      const r = await get();
+      return r.serial === serialOf('shop-2027') ? r : undefined;
+    }, 30_000);
+    expect(res.upstream).toBe('shop');
+  });
+});
