@@ -1,7 +1,8 @@
 // A gateway proxy as deployed: a real Envoy bootstrapped with ADS only, picked out by its
 // labels (istio=ingressgateway), receives an HTTPS Gateway compiled from YAML and serves TLS
-// with the certificate files mounted on its machine. A commit that points the server at a new
-// certificate file rotates the certificate the proxy presents, without a restart.
+// with the certificate files mounted on its machine. A commit naming a file the proxy lacks is
+// rejected by the proxy, which keeps the previous listener; a commit that points the server at
+// a new certificate file rotates the certificate the proxy presents, without a restart.
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -117,6 +118,16 @@ spec:
       return r.upstream === 'shop' ? r : undefined;
     }, 30_000);
     expect(res.serial).toBe(serialOf('shop-2026'));
+  });
+
+  it('a certificate file the proxy lacks: the proxy rejects the listener (NACK in status) and keeps serving TLS', async () => {
+    const generation = source.set(snapshot('missing')).generation;
+    const nacked = await waitFor('the LDS NACK to show in status', async () => {
+      const p = server.status.list().find((x) => x.node === 'ingress-1');
+      return p?.types.lds.nack?.version.startsWith(`${generation}-`) ? p : undefined;
+    }, 30_000);
+    expect(nacked.types.lds.nack?.message).toContain('missing.key');
+    expect(await get()).toEqual({ upstream: 'shop', serial: serialOf('shop-2026') });
   });
 
   it('presents the new certificate once a commit names it, without a restart', async () => {
