@@ -69,9 +69,16 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
   pairRenamedHosts(hosts, ha, hb);
   const change = !before ? 'added' : !after ? 'removed' : 'changed';
   const listenersTouched = listenersAdded.length + listenersRemoved.length + listenersChanged.length;
-  if (change === 'changed' && hosts.length === 0 && listenersTouched === 0 && previousName === undefined) return undefined;
+  const selector = before && after && selectorText(before) !== selectorText(after) ? { before: selectorText(before), after: selectorText(after) } : undefined;
+  if (change === 'changed' && hosts.length === 0 && listenersTouched === 0 && previousName === undefined && !selector) return undefined;
   const kind = (after ?? before)?.kind ?? 'sidecar';
-  return { change, name, ...(previousName ? { previousName } : {}), kind, listenersAdded, listenersRemoved, listenersChanged, hosts };
+  return { change, name, ...(previousName ? { previousName } : {}), ...(selector ? { selector } : {}), kind, listenersAdded, listenersRemoved, listenersChanged, hosts };
+}
+
+/** `k=v,...` in key order; `(none)` for a view without selector. */
+function selectorText(view: IrView): string {
+  const entries = Object.entries(view.workloadSelector ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length > 0 ? entries.map(([k, v]) => `${k}=${v}`).join(',') : '(none)';
 }
 
 const SEP = '\u0000';
@@ -180,6 +187,7 @@ function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], 
     viewsAdded: n(views, (v) => v.change === 'added'),
     viewsRemoved: n(views, (v) => v.change === 'removed'),
     viewsRenamed: n(views, (v) => v.previousName !== undefined),
+    selectorsChanged: n(views, (v) => v.selector !== undefined),
     listenersAdded: countListeners(views, (v) => v.listenersAdded),
     listenersRemoved: countListeners(views, (v) => v.listenersRemoved),
     listenersChanged: countListeners(views, (v) => v.listenersChanged),

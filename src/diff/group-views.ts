@@ -11,7 +11,7 @@ export interface ViewGroup {
 export function groupViews(views: readonly ViewDiff[]): ViewGroup[] {
   const groups = new Map<string, { names: string[]; view: ViewDiff }>();
   for (const v of views) {
-    const key = canonicalJson({ change: v.change, was: v.previousName ?? null, la: v.listenersAdded, lr: v.listenersRemoved, lc: v.listenersChanged, hosts: v.hosts });
+    const key = canonicalJson({ change: v.change, was: v.previousName ?? null, sel: v.selector ?? null, la: v.listenersAdded, lr: v.listenersRemoved, lc: v.listenersChanged, hosts: v.hosts });
     const g = groups.get(key);
     if (g) g.names.push(v.name);
     else groups.set(key, { names: [v.name], view: v });

@@ -61,6 +61,7 @@ function viewSection(names: readonly string[], view: ViewDiff): string[] {
   const label = names.length === 1 ? 'View' : 'Views';
   const was = view.previousName ? ` (was ${mdCode(view.previousName)})` : '';
   const out = [`#### ${label} ${names.map(mdCode).join(', ')}${was}${state}`, ''];
+  if (view.selector) out.push(`- ✏️ selector ${mdCode(view.selector.before)} → ${mdCode(view.selector.after)} (which proxies get the view)`, '');
   for (const l of view.listenersAdded) {
     out.push(`- ➕ listener ${mdCode(l.name)}${l.tls ? ' (HTTPS)' : ''}`);
     for (const t of l.tls ?? []) out.push(`  - ${mdText(t)}`);

@@ -8,10 +8,13 @@ import type { HostDiff, IrDiff } from './types.ts';
 
 const MARK = { added: '+', removed: '-', changed: '~' } as const;
 
-/** Warnings the change brings (new-warnings.ts), each already formatted as the terminal shows it. */
-export function renderNewWarningsText(lines: readonly string[]): string {
+/**
+ * Warnings the change brings (new-warnings.ts), already formatted as the terminal shows them;
+ * `count` is the number of warnings (one may take several lines: its related locations).
+ */
+export function renderNewWarningsText(lines: readonly string[], count: number): string {
   if (lines.length === 0) return '';
-  return `\nnew warnings (${lines.length})\n${lines.map((l) => `    ${l}\n`).join('')}`;
+  return `\nnew warnings (${count})\n${lines.map((l) => `    ${l}\n`).join('')}`;
 }
 
 export function renderDiffText(diff: IrDiff): string {
@@ -20,6 +23,7 @@ export function renderDiffText(diff: IrDiff): string {
     const label = names.length === 1 ? `view ${names[0]}` : `views ${names.join(', ')}`;
     const was = view.previousName ? ` (was ${view.previousName})` : '';
     out.push('', `${MARK[view.change]} ${label}${was}${view.change === 'changed' ? '' : ` (${view.change})`}`);
+    if (view.selector) out.push(`    ~ selector ${view.selector.before} → ${view.selector.after} (which proxies get the view)`);
     for (const l of view.listenersAdded) {
       out.push(`    + listener ${l.name}${l.tls ? ' (HTTPS)' : ''}`);
       for (const t of l.tls ?? []) out.push(`        ${t}`);

@@ -12,6 +12,7 @@ export function summaryLine(diff: IrDiff): string {
   add(c.viewsAdded, 'view', 'views', 'added');
   add(c.viewsRemoved, 'view', 'views', 'removed');
   add(c.viewsRenamed, 'view', 'views', 'renamed');
+  add(c.selectorsChanged, 'gateway selector', 'gateway selectors', 'changed');
   add(c.listenersAdded, 'listener', 'listeners', 'added');
   add(c.listenersRemoved, 'listener', 'listeners', 'removed');
   add(c.listenersChanged, 'listener', 'listeners', 'changed');

@@ -62,6 +62,8 @@ export interface ViewDiff {
   readonly name: string;
   /** A gateway view renamed (its Gateways' first one changed): the name proxies had it under. */
   readonly previousName?: string;
+  /** A gateway view whose selector changed (`k=v,...`): which proxies get it. */
+  readonly selector?: { readonly before: string; readonly after: string };
   /** The class of proxy the view is for; listeners are counted once per class (gateways: per view). */
   readonly kind: 'sidecar' | 'gateway' | 'grpc';
   readonly listenersAdded: readonly ListenerRef[];
@@ -95,6 +97,7 @@ export interface DiffCounts {
   readonly viewsAdded: number;
   readonly viewsRemoved: number;
   readonly viewsRenamed: number;
+  readonly selectorsChanged: number;
   readonly listenersAdded: number;
   readonly listenersRemoved: number;
   readonly listenersChanged: number;

@@ -11,12 +11,8 @@
 import type { ProxyNode, Snapshot, SnapshotView } from './types.ts';
 
 export function selectView(snapshot: Snapshot, node: ProxyNode): SnapshotView | undefined {
-  const byName = snapshot.views.find((v) => v.name === node.cluster);
+  const byName = node.cluster ? viewNamed(snapshot, node.cluster) : undefined;
   if (byName) return byName;
-  // A Gateway merged into a view named after another Gateway of its selector.
-  const gateway = /^gateway~([^~]+)~([^~]+)$/.exec(node.cluster ?? '');
-  const merged = gateway && snapshot.views.find((v) => v.mergedGateways?.includes(`${gateway[1]}/${gateway[2]}`));
-  if (merged) return merged;
 
   if (node.generator === 'grpc') return scopedView(snapshot, 'grpc', node.namespace);
 
@@ -31,6 +27,19 @@ export function selectView(snapshot: Snapshot, node: ProxyNode): SnapshotView | 
   if (gateways[0]) return gateways[0];
 
   return scopedView(snapshot, 'sidecar', node.namespace);
+}
+
+/**
+ * The view called `name`; for a Gateway, also the view it is merged into, by the view name it
+ * would have alone (`gateway~<ns>~<name>`) or as `<ns>/<name>`.
+ */
+export function viewNamed(snapshot: Snapshot, name: string): SnapshotView | undefined {
+  const exact = snapshot.views.find((v) => v.name === name);
+  if (exact) return exact;
+  const m = /^gateway~([^~/]+)~([^~/]+)$/.exec(name) ?? /^([^~/]+)\/([^~/]+)$/.exec(name);
+  if (!m) return undefined;
+  const key = `${m[1]}/${m[2]}`;
+  return snapshot.views.find((v) => v.kind === 'gateway' && (v.mergedGateways?.includes(key) ?? v.name === `gateway~${m[1]}~${m[2]}`));
 }
 
 /** The view of `kind` that serves `namespace`, else the default one of that kind. */

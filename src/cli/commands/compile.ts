@@ -2,6 +2,7 @@
 // receive. Default output is a summary table; `-o json|yaml` prints the per-view config
 // dump (what Envoy's /config_dump would show); `--bootstrap-dir` writes one static Envoy
 // bootstrap per view, runnable as is (`envoy -c DIR/<view>.yaml`).
+import { viewNamed } from '../../snapshot/select-view.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { configDump } from '../../envoy/config-dump.ts';
@@ -40,7 +41,8 @@ ${INPUT_HELP}
 Flags:
   -o, --output FORMAT      table (default: a summary per view), json or yaml (the per-view
                            Envoy config dump: clusters, endpoints, listeners, routes)
-      --view NAME          Only this view (e.g. sidecar, gateway~bookinfo~bookinfo-gateway)
+      --view NAME          Only this view (e.g. sidecar, gateway~bookinfo~bookinfo-gateway; a
+                           Gateway as bookinfo/bookinfo-gateway finds the view it is in)
       --bootstrap-dir DIR  Also write one static Envoy bootstrap per view to DIR/<view>.yaml;
                            run one with "envoy -c DIR/<view>.yaml". gRPC views have no
                            static form (gRPC clients read them over xDS) and are skipped
@@ -88,7 +90,7 @@ Examples:
     let snapshot: Snapshot = result.snapshot;
     const viewName = args.string('view');
     if (viewName !== undefined) {
-      const view = snapshot.views.find((v) => v.name === viewName);
+      const view = viewNamed(snapshot, viewName);
       if (!view) {
         return usageError(io, 'compile', `no view "${viewName}"; views: ${snapshot.views.map((v) => v.name).join(', ') || '(none)'}`);
       }

@@ -106,7 +106,7 @@ Examples:
         break;
       default: {
         const lines = warnings.flatMap((d) => diagnosticLines(d, pathPrefix));
-        io.stdout(`${before.label} → ${after.label}\n${renderDiffText(diff)}${renderNewWarningsText(lines)}`);
+        io.stdout(`${before.label} → ${after.label}\n${renderDiffText(diff)}${renderNewWarningsText(lines, warnings.length)}`);
       }
     }
     return EXIT.ok;

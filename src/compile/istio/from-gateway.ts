@@ -15,6 +15,7 @@ import { gatewayDomains, hostsIntersect, isVisible, moreSpecific, visibilityOf }
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import type { GatewayGroup } from './gateway-groups.ts';
 import { gatewayRouteTableName, listenerName, virtualHostName } from './names.ts';
+import { isCatchAll } from './match.ts';
 import { isHttpProtocol, normalizeProtocol } from './protocols.ts';
 import { planTls, serverTermination, type TlsTermination } from './tls-servers.ts';
 import { uniqueDomains } from './views.ts';
@@ -68,7 +69,7 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
       if (supported && first && first.tls !== (tls !== undefined)) {
         supported = false;
         diagnostics.push(
-          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}) is not compiled, so the gateway gets no listener for it and connections are refused: spec.servers[${first.index}] already serves ${first.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port.number}, and a port is either plain HTTP or HTTPS`, at(gw, ['spec', 'servers', index])),
+          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}) is not compiled: spec.servers[${first.index}] already serves ${first.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port.number} (a port is either plain HTTP or HTTPS; the first server decides), so ${first.tls ? 'plain HTTP requests' : 'TLS handshakes'} on port ${s.port.number} fail`, at(gw, ['spec', 'servers', index])),
         );
       } else if (supported && !first) portIsTls.set(s.port.number, { tls: tls !== undefined, index });
       if (!supported && termination?.reason) {
@@ -126,24 +127,22 @@ export function boundVirtualServices(info: GatewayInfo, vss: readonly LoadedVs[]
 /**
  * The view of a group of Gateways (gateway-groups.ts; usually one Gateway), without its
  * cluster names: they are the ones `ctx.clusters` collected (sorted once for every view).
+ *
+ * Per port, as Istio builds a gateway's routes: each server contributes the VirtualServices
+ * bound to its own Gateway, filed under the host they share with the server (the more specific
+ * of the two); VirtualServices with the very same host are merged, their routes concatenated in
+ * mergeOrder with catch-all routes last; a host of a server with `tls.httpsRedirect` answers
+ * plain HTTP with a redirect to HTTPS, with or without a VirtualService.
  */
 export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: RouteContext): Omit<IrView, 'clusterNames'> {
-  // Each member routes the VirtualServices bound to it, matched in its own scope (a match's
-  // `gateways` names one Gateway).
-  const members = group.members.map((info) => ({
-    info,
-    scope: { kind: 'gateway', gateway: info.key, namespace: info.gateway.metadata.namespace } as const,
-    bound: boundVirtualServices(info, vss),
-  }));
-  type Scope = (typeof members)[number]['scope'];
+  const members = group.members.map((info) => ({ info, bound: boundVirtualServices(info, vss) }));
   const servers = members.flatMap((m) => m.info.servers.filter((s) => group.compiles(s)).map((server) => ({ member: m, server })));
   const ports = [...new Set(servers.map((s) => s.server.port))].sort((a, b) => a - b);
   const tables: IrRouteTable[] = [];
   for (const port of ports) {
-    // Candidates per virtual host name; the most specific VirtualService host wins
-    // (`bookinfo.example.com` over `*`), as in Istio. VirtualServices with the very same
-    // host are merged, as Istio does on gateways: their rules concatenated in mergeOrder.
-    const candidates = new Map<string, { vss: { vs: LoadedVs; scope: Scope }[]; vsHost: string; host: string; redirect: boolean }>();
+    // Per virtual host name; the most specific VirtualService host wins (`bookinfo.example.com`
+    // over `*`), as in Istio. Each VirtualService remembers the Gateways it came through.
+    const candidates = new Map<string, { vss: Map<LoadedVs, Set<string>>; vsHost: string; host: string; redirect: boolean }>();
     for (const { member, server } of servers) {
       if (server.port !== port) continue;
       for (const vs of member.bound) {
@@ -155,19 +154,29 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
             const name = virtualHostName(host, port);
             const prev = candidates.get(name);
             if (prev && prev.vsHost === vsHost) {
-              if (!prev.vss.some((e) => e.vs === vs)) prev.vss.push({ vs, scope: member.scope });
+              const via = prev.vss.get(vs);
+              if (via) via.add(member.info.key);
+              else prev.vss.set(vs, new Set([member.info.key]));
+              prev.redirect ||= server.httpsRedirect;
               continue;
             }
             if (prev && specificity(prev.vsHost) >= specificity(vsHost)) continue;
-            candidates.set(name, { vss: [{ vs, scope: member.scope }], vsHost, host, redirect: server.httpsRedirect });
+            candidates.set(name, { vss: new Map([[vs, new Set([member.info.key])]]), vsHost, host, redirect: server.httpsRedirect });
           }
         }
       }
     }
+    // Hosts of redirecting servers that no VirtualService routes still redirect (Istio does).
+    for (const { server } of servers) {
+      if (server.port !== port || !server.httpsRedirect) continue;
+      for (const sh of server.hosts) {
+        const name = virtualHostName(sh.host, port);
+        if (!candidates.has(name)) candidates.set(name, { vss: new Map(), vsHost: sh.host, host: sh.host, redirect: true });
+      }
+    }
     const vhosts: IrVirtualHost[] = [];
     for (const [name, c] of candidates) {
-      const order = mergeOrder(c.vss.map((e) => e.vs));
-      const routes = c.redirect ? [httpsRedirect(c.host)] : order.flatMap((vs) => vsRoutes(vs, port, c.vss.find((e) => e.vs === vs)!.scope, ctx));
+      const routes = c.redirect ? [httpsRedirect(c.host)] : mergedRoutes(c.vss, port, ctx);
       if (routes.length > 0) vhosts.push({ name, domains: gatewayDomains(c.host, port), routes });
     }
     tables.push({ name: gatewayRouteTableName(port, group.tlsChains.has(port)), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
@@ -192,6 +201,25 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
     }),
     routeTables: tables,
   };
+}
+
+/**
+ * One virtual host's routes from the VirtualServices merged on it, each matched for the
+ * Gateways it came through: concatenated in mergeOrder, then, as Istio orders a gateway's
+ * routes, the catch-all ones (any path, no header or query condition) moved last in that
+ * order, so one VirtualService's `/` does not hide another's `/api`.
+ */
+function mergedRoutes(vss: ReadonlyMap<LoadedVs, ReadonlySet<string>>, port: number, ctx: RouteContext): IrRoute[] {
+  const all = mergeOrder([...vss.keys()]).flatMap((vs) =>
+    vsRoutes(vs, port, { kind: 'gateway', gateways: [...vss.get(vs)!].sort(cmp), namespace: firstNamespace(vss.get(vs)!) }, ctx),
+  );
+  if (vss.size < 2) return all; // one VirtualService: its routes already end at its catch-all
+  return [...all.filter((r) => !isCatchAll(r.match)), ...all.filter((r) => isCatchAll(r.match))];
+}
+
+/** The namespace of the first Gateway (`<ns>/<name>`) of a set: what a match's sourceNamespace compares with. */
+function firstNamespace(gateways: ReadonlySet<string>): string {
+  return [...gateways].sort(cmp)[0]!.split('/')[0]!;
 }
 
 /**

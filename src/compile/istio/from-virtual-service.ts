@@ -6,7 +6,7 @@
 import type { IrMatch, IrRoute } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { HttpMatchRequest, HttpRoute, VirtualServiceSpec } from '../schema/index.ts';
-import { toIrMatch } from './match.ts';
+import { isCatchAll, toIrMatch } from './match.ts';
 import type { ClusterCatalog, ClusterCollector } from './cluster-catalog.ts';
 import { exact } from './exact.ts';
 import { ruleSegments, vsRouteName } from './names.ts';
@@ -21,7 +21,11 @@ export type LoadedVs = Loaded<'VirtualService', VirtualServiceSpec>;
 /** Who receives the routes: sidecars (of a namespace; null = default view) or one gateway (`ns/name`). */
 export type Scope =
   | { readonly kind: 'mesh'; readonly viewNamespace: string | null }
-  | { readonly kind: 'gateway'; readonly gateway: string; readonly namespace: string };
+  /**
+   * A gateway view's virtual host reached through `gateways` (`<ns>/<name>`, sorted): the
+   * Gateways of the view that bind the VirtualService and serve the host (usually one).
+   */
+  | { readonly kind: 'gateway'; readonly gateways: readonly string[]; readonly namespace: string };
 
 /** A cluster some route needs; clusters.ts turns each into an IrCluster. */
 export interface ClusterRef {
@@ -89,8 +93,7 @@ export function matchApplies(vs: LoadedVs, m: HttpMatchRequest | undefined, scop
   if (m?.port !== undefined && m.port !== port) return false;
   if (m?.sourceLabels && Object.keys(m.sourceLabels).length > 0) return false; // ML4014
   const gateways = m?.gateways?.length ? m.gateways.map((r) => normalizeGateway(r, vs.metadata.namespace)) : vsGateways(vs);
-  const target = scope.kind === 'mesh' ? MESH : scope.gateway;
-  if (!gateways.includes(target)) return false;
+  if (scope.kind === 'mesh' ? !gateways.includes(MESH) : !scope.gateways.some((g) => gateways.includes(g))) return false;
   if (m?.sourceNamespace !== undefined) {
     const ns = scope.kind === 'mesh' ? scope.viewNamespace : scope.namespace;
     if (ns !== m.sourceNamespace) return false;
@@ -112,7 +115,7 @@ export function routesBySource(vs: LoadedVs, ctx: RouteContext): boolean {
 /** vsRoutes without collecting: the (cached) routes and the clusters they refer to. */
 export function vsRoutesEntry(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): RoutesEntry {
   const perVs = perVsCache(vs, ctx);
-  const key = `${port}|${scope.kind === 'gateway' ? scope.gateway : perVs.bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
+  const key = `${port}|${scope.kind === 'gateway' ? scope.gateways.join(',') : perVs.bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
   const k = perVs.keys.indexOf(key);
   if (k >= 0) return perVs.results[k]!;
   const ids: number[] = [];
@@ -147,7 +150,12 @@ function matchesSourceNamespace(vs: LoadedVs): boolean {
   return false;
 }
 
-/** `ids` collects the clusters the routes refer to. */
+/**
+ * `ids` collects the clusters the routes refer to. Like Istio, routes stop at the first one
+ * that takes every request: later rules could never match (ML4007), and on a gateway, where
+ * catch-all routes of merged VirtualServices go last (from-gateway.ts), a rule after one
+ * would otherwise come alive.
+ */
 function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext, ids: number[]): IrRoute[] {
   const routes: IrRoute[] = [];
   const { namespace, name } = vs.metadata;
@@ -162,7 +170,9 @@ function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteConte
       const m = entries[j];
       if (!matchApplies(vs, m, scope, port)) continue;
       shared ??= ruleParts(vs, rule, i, port, ctx, ids);
-      routes.push(routeOf(vsRouteName(namespace, name, segments[i] ?? String(i), j), toIrMatch(m), shared));
+      const match = toIrMatch(m);
+      routes.push(routeOf(vsRouteName(namespace, name, segments[i] ?? String(i), j), match, shared));
+      if (isCatchAll(match)) return routes;
     }
   }
   return routes;

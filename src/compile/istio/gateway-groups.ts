@@ -57,7 +57,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `server on port ${s.port} (${s.protocol}) is not compiled, so the gateway gets no listener for it and connections are refused: ${describe(decided.info.gateway, ['spec', 'servers'])}, which configures the same proxies, already serves ${decided.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port}, and a port is either plain HTTP or HTTPS`,
+            `server on port ${s.port} (${s.protocol}) is not compiled: ${describe(decided.info.gateway, ['spec', 'servers'])}, which configures the same proxies, already serves ${decided.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port} (a port is either plain HTTP or HTTPS; the first Gateway by namespace, then name, decides), so ${decided.tls ? 'plain HTTP requests' : 'TLS handshakes'} on port ${s.port} fail`,
             { ...at(info.gateway, ['spec', 'servers', s.index]), related: [relatedOf(decided.info.gateway, ['spec', 'servers'])] },
           ),
         );

@@ -65,7 +65,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   const namespaces = sidecarNamespaces(registry, meshVss, domain);
 
   const dropped = droppedIndex(res.dropped, registry, domain, diagnostics);
-  const ctx: CheckContext = { settings, resources: res, registry, drs, gateways, diagnostics, dropped };
+  const ctx: CheckContext = { settings, resources: res, registry, drs, gateways, gatewayGroups, diagnostics, dropped };
   checkDestinations(ctx);
   checkRuleOrder(ctx);
   checkRuleNames(ctx);

@@ -56,7 +56,9 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'Rule unreachable after a catch-all',
     description:
-      'An earlier http rule matches every request (no match, or an empty match), so this rule is never used. Move it above the catch-all, or remove it.',
+      'An earlier http rule matches every request (no match, or an empty match), so this rule is never used (meshlog, like Istio, builds no ' +
+      'route for it). On a gateway host merged from several VirtualServices (ML4021): another VirtualService\'s catch-all, merged before it, ' +
+      'makes this catch-all unused. Move the rule above the catch-all, or remove it.',
   },
   {
     code: 'ML4008',
@@ -71,8 +73,9 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Two Gateways claim the same host and port',
     description:
-      'Two Gateways with the same workload selector expose the same host on the same port; Envoy would get two conflicting filter chains / virtual hosts. ' +
-      'Keep the host in one Gateway.',
+      'Two Gateways with the same workload selector (so one view, ML4028) expose the same host on the same port. Each binds its own ' +
+      'VirtualServices, and one name on one port can have one virtual host (and, for HTTPS, one certificate), so which Gateway\'s routing ' +
+      'a request gets would be arbitrary. Keep the host in one Gateway.',
   },
   {
     code: 'ML4010',
@@ -175,10 +178,12 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'info',
     title: 'VirtualServices merged on a Gateway',
     description:
-      'Several VirtualServices bound to the same Gateway define routes for the same host. As Istio does on gateways, meshlog merges them: their ' +
-      'rules are concatenated. Istio orders them by creation time, which a repository does not record, so meshlog uses namespace, then name; the ' +
-      'message lists the order. Rules of a later VirtualService hidden by an earlier one are reported as ML4007/ML4008. To control the order, ' +
-      'put the rules in one VirtualService.',
+      'Several VirtualServices bound to the same Gateway (or to Gateways of one view) define routes for the same host. As Istio does on ' +
+      'gateways, meshlog merges them: their rules are concatenated, each VirtualService\'s ending at its own catch-all, and then the ' +
+      'catch-all routes (any path, no header or query condition) are moved last, in the same order, so one VirtualService\'s `/` does not ' +
+      'hide another\'s `/api`. Istio orders the VirtualServices by creation time, which a repository does not record, so meshlog uses ' +
+      'namespace, then name; the message lists the order. A later VirtualService\'s match shadowed by an earlier one\'s is ML4008, and a ' +
+      'catch-all after another VirtualService\'s catch-all is ML4007. To control the order, put the rules in one VirtualService.',
   },
   {
     code: 'ML4022',
@@ -233,10 +238,11 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'HTTPS servers with the same host on one port',
     description:
-      'An HTTPS server of a Gateway lists a host (or `*`) that an earlier HTTPS server on the same port already lists. Envoy picks ' +
-      'the certificate by the name the client sends (SNI), and one name can select only one certificate, so this server is left ' +
-      'out whole, as Istio leaves it out ("duplicate host names"): its certificate is not used and its hosts are served only where ' +
-      'another server lists them. Remove the host from one of the servers, or give the servers different ports.',
+      'An HTTPS server of a Gateway lists a host (or `*`) that an earlier HTTPS server of the same Gateway on the same port already lists. ' +
+      'Envoy picks the certificate by the name the client sends (SNI), and one name can select only one certificate, so this server is ' +
+      'left out whole, as Istio leaves it out ("duplicate host names"): its certificate is not used and its hosts are served only where ' +
+      'another server lists them. Remove the host from one of the servers, or give the servers different ports. (Between Gateways of one ' +
+      'view, the same host on one port is ML4009.)',
   },
   {
     code: 'ML4028',
@@ -247,5 +253,15 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'are merged into one view, named after the first of them by namespace, then name (`gateway~<ns>~<name>`); each Gateway\'s ' +
       'VirtualServices stay bound to it. A port is plain HTTP or HTTPS for all of them (ML4018 otherwise), and two of them claiming ' +
       'one host on one port is an error (ML4009). For information only.',
+  },
+  {
+    code: 'ML4029',
+    severity: 'warning',
+    title: 'Gateway selector contained in another',
+    description:
+      'Another Gateway\'s `selector` has every label of this one, and more. A gateway proxy receives one view: of the selectors its ' +
+      'labels satisfy, the most specific. So the proxies with the other Gateway\'s labels get only its view, and this Gateway\'s ' +
+      'servers never reach them; Istio would merge the servers of every Gateway whose selector the proxy satisfies. Move the ' +
+      'servers into one Gateway, or use selectors that no proxy satisfies both of.',
   },
 ];

@@ -7,7 +7,7 @@ import { assembleSnapshot } from '../../../src/compile/xds/index.ts';
 import { diffIr, renderDiffText } from '../../../src/diff/index.ts';
 import { explain } from '../../../src/explain/explain.ts';
 import { parseRequest } from '../../../src/explain/parse-request.ts';
-import { selectView } from '../../../src/snapshot/select-view.ts';
+import { selectView, viewNamed } from '../../../src/snapshot/select-view.ts';
 import { file } from './support.ts';
 
 const SERVICE = `apiVersion: v1
@@ -73,6 +73,9 @@ describe('Gateways with one selector', () => {
     const snapshot = assembleSnapshot(ir!, null);
     expect(snapshot.views.find((v) => v.kind === 'gateway')?.mergedGateways).toEqual(['team-a/edge', 'team-b/edge']);
     expect(selectView(snapshot, { id: 'p', cluster: 'gateway~team-b~edge' })?.name).toBe('gateway~team-a~edge');
+    // compile --view takes the same names.
+    expect(viewNamed(snapshot, 'team-b/edge')?.name).toBe('gateway~team-a~edge');
+    expect(viewNamed(snapshot, 'gateway~team-c~edge')).toBeUndefined();
   });
 
   it('diff a view renamed by a new first Gateway as one view: only the new hosts show', () => {
@@ -83,5 +86,75 @@ describe('Gateways with one selector', () => {
     const text = renderDiffText(d);
     expect(text).toContain('~ view gateway~team-a~edge (was gateway~team-b~edge)');
     expect(text).toContain('+ a.example.com:80');
+  });
+
+  it("diff says when a gateway view's selector changes: other proxies get it", () => {
+    const before = compile(team('team-a', 'a.example.com')).ir!;
+    const after = compile(team('team-a', 'a.example.com', 'istio: internal')).ir!;
+    const d = diffIr(before, after);
+    expect(d.empty).toBe(false);
+    expect(d.counts.selectorsChanged).toBe(1);
+    expect(renderDiffText(d)).toContain('~ selector istio=ingressgateway → istio=internal (which proxies get the view)');
+  });
+
+  it("route a VirtualService bound to two of them with each Gateway's match entries, and redirect where any of their servers redirects", () => {
+    const yaml = `${SERVICE}---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: public, namespace: team-a }
+spec:
+  selector: { istio: ingressgateway }
+  servers:
+    - port: { number: 80, name: http, protocol: HTTP }
+      hosts: ["*.example.com"]
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: app, namespace: team-b }
+spec:
+  selector: { istio: ingressgateway }
+  servers:
+    - port: { number: 8080, name: http, protocol: HTTP }
+      hosts: ["app.example.com"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: app, namespace: team-b }
+spec:
+  hosts: [app.example.com]
+  gateways: [team-a/public, team-b/app]
+  http:
+    - match: [{ uri: { prefix: /b }, gateways: [team-b/app] }]
+      route: [{ destination: { host: web.shared.svc.cluster.local } }]
+    - match: [{ uri: { prefix: /a }, gateways: [team-a/public] }]
+      route: [{ destination: { host: web.shared.svc.cluster.local } }]
+`;
+    const ir = buildIr([file('mesh.yaml', yaml)]).ir!;
+    const view = ir.views.find((v) => v.kind === 'gateway')!;
+    const routesOn = (table: string) => view.routeTables.find((t) => t.name === table)!.virtualHosts.flatMap((h) => h.routes.map((r) => r.name));
+    expect(routesOn('http.80')).toEqual(['vs/team-b/app/http/1/match/0']);
+    expect(routesOn('http.8080')).toEqual(['vs/team-b/app/http/0/match/0']);
+    // Both Gateways serving the host on one port: one virtual host with the rules of both.
+    const samePort = buildIr([file('mesh.yaml', yaml.replace('number: 8080', 'number: 80'))]).ir!;
+    const host = samePort.views.find((v) => v.kind === 'gateway')!.routeTables[0]!.virtualHosts.find((h) => h.name === 'app.example.com:80')!;
+    expect(host.routes.map((r) => r.name)).toEqual(['vs/team-b/app/http/0/match/0', 'vs/team-b/app/http/1/match/0']);
+  });
+
+  it('redirect the hosts of an httpsRedirect server that no VirtualService routes (the platform team\'s port 80)', () => {
+    const edge = `---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: redirect, namespace: istio-system }
+spec:
+  selector: { istio: ingressgateway }
+  servers:
+    - port: { number: 80, name: http, protocol: HTTP }
+      hosts: ["*"]
+      tls: { httpsRedirect: true }
+`;
+    const ir = buildIr([file('mesh.yaml', SERVICE + edge + team('team-a', 'a.example.com').replace('number: 80, name: http, protocol: HTTP', 'number: 8080, name: http, protocol: HTTP'))]).ir!;
+    const view = ir.views.find((v) => v.kind === 'gateway')!;
+    const e = explain(ir, request('GET http://a.example.com/x'), { view: view.name });
+    expect(e.outcome).toMatchObject({ kind: 'redirect', status: 301, location: 'https://a.example.com/x' });
   });
 });

@@ -55,15 +55,20 @@ describe('VirtualServices merged on a Gateway', () => {
     expect(infos[0]?.related).toHaveLength(2);
   });
 
-  it('reports rules of a later VirtualService hidden by an earlier one (catch-all, shadowed match)', () => {
+  it('puts catch-all routes last, as Istio does: an earlier catch-all hides only a later catch-all, not specific rules', () => {
     const catchAll = '    - route: [{ destination: { host: web.default.svc.cluster.local } }]\n';
-    const hidden = buildIr([file('a.yaml', BASE + vs('a', 'default', catchAll) + vs('b', 'default', route('/b')))]);
-    const d7 = hidden.diagnostics.filter((d) => d.code === 'ML4007');
-    expect(d7).toHaveLength(1);
-    expect(d7[0]).toMatchObject({ severity: 'warning', resource: { name: 'b' }, field: 'spec.http' });
-    expect(d7[0]?.message).toContain('VirtualService default/a (a.yaml:23)');
+    const merged = buildIr([file('a.yaml', BASE + vs('a', 'default', catchAll) + vs('b', 'default', route('/b') + catchAll))]);
+    const routes = merged.ir!.views.find((v) => v.kind === 'gateway')!.routeTables[0]!.virtualHosts[0]!.routes.map((r) => r.name);
+    expect(routes).toEqual(['vs/default/b/http/0/match/0', 'vs/default/a/http/0/match/0', 'vs/default/b/http/1/match/0']);
+    const d7 = merged.diagnostics.filter((d) => d.code === 'ML4007');
+    expect(d7).toHaveLength(1); // b's catch-all: a's comes first among the catch-alls
+    expect(d7[0]).toMatchObject({ severity: 'warning', resource: { name: 'b' }, field: 'spec.http[1]' });
+    expect(d7[0]?.message).toContain('spec.http[0] of VirtualService default/a (a.yaml:23), merged before it, also matches every request');
     expect(d7[0]?.related?.[0]).toMatchObject({ line: 23, resource: { name: 'a' } });
+    expect(merged.diagnostics.find((d) => d.code === 'ML4021')?.message).toContain('catch-all rules last');
+  });
 
+  it('reports a later VirtualService match shadowed by an earlier one', () => {
     const shadowed = buildIr([file('a.yaml', BASE + vs('a', 'default', route('/api')) + vs('b', 'default', route('/x') + route('/api/v2')))]);
     const d8 = shadowed.diagnostics.filter((d) => d.code === 'ML4008');
     expect(d8).toHaveLength(1);

@@ -13,6 +13,39 @@ import type { CheckContext } from './context.ts';
 export function checkGateways(ctx: CheckContext): void {
   for (const vs of ctx.resources.virtualServices) checkBindings(vs, ctx);
   checkClaims(ctx);
+  checkNestedSelectors(ctx);
+}
+
+/**
+ * A proxy gets one gateway view: of the selectors its labels satisfy, the most specific
+ * (src/snapshot/select-view.ts). When one view's selector contains another's, the proxies with
+ * the larger set of labels never get the smaller selector's servers, which Istio would merge
+ * into their configuration (ML4029, on each Gateway whose servers they miss).
+ */
+function checkNestedSelectors(ctx: CheckContext): void {
+  const groups = ctx.gatewayGroups.filter((g) => Object.keys(g.selector).length > 0);
+  for (const wide of groups) {
+    for (const narrow of groups) {
+      if (wide === narrow || !containsAll(narrow.selector, wide.selector)) continue;
+      const labels = Object.entries(narrow.selector).map(([k, v]) => `${k}=${v}`).join(',');
+      for (const info of wide.members) {
+        const other = narrow.members[0]!;
+        ctx.diagnostics.push(
+          diagnostic(
+            'ML4029',
+            `proxies labelled ${labels} match this selector too, but get only the view of ${describe(other.gateway, ['spec', 'selector'])}, whose selector is more specific: this Gateway's servers never reach them (Istio would merge both). Move the servers into one Gateway, or use selectors that no proxy satisfies both of`,
+            { ...at(info.gateway, ['spec', 'selector']), related: [relatedOf(other.gateway, ['spec', 'selector'])] },
+          ),
+        );
+      }
+    }
+  }
+}
+
+/** `big` has every label of `small`, and more. */
+function containsAll(big: Readonly<Record<string, string>>, small: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(small);
+  return Object.keys(big).length > keys.length && keys.every((k) => big[k] === small[k]);
 }
 
 
@@ -92,6 +125,9 @@ function checkClaims(ctx: CheckContext): void {
   // selector + port + host → claims; Gateways with equal selectors serve the same workloads.
   const claims = new Map<string, Claim[]>();
   for (const info of ctx.gateways.values()) {
+    // A Gateway without selector is a view of its own (reached through node.cluster only): it
+    // shares no proxy with another.
+    if (Object.keys(info.selector).length === 0) continue;
     const selector = JSON.stringify(Object.entries(info.selector).sort());
     for (const s of info.servers) {
       for (const sh of s.hosts) {

@@ -80,14 +80,22 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
     }
     report(group, ns === null ? 'the sidecars' : `the sidecars of namespace ${ns}`);
   }
-  for (const info of ctx.gateways.values()) {
-    for (const [host, list] of byHostOf(boundVirtualServices(info, ctx.resources.virtualServices).map((vs) => ({ vs, hosts: hostsOf(vs) })))) {
-      if (list.length > 1) reportMerge(ctx, info, host, list);
+  // Per gateway view: Gateways with one selector share a view, so their VirtualServices merge.
+  for (const group of ctx.gatewayGroups) {
+    const bound = [...new Set(group.members.flatMap((info) => boundVirtualServices(info, ctx.resources.virtualServices)))];
+    for (const [host, list] of byHostOf(bound.map((vs) => ({ vs, hosts: hostsOf(vs) })))) {
+      if (list.length > 1) reportMerge(ctx, group.members.filter((info) => list.some((e) => binds(e.vs, info))), host, list);
     }
   }
 }
 
-function reportMerge(ctx: CheckContext, info: GatewayInfo, host: string, list: readonly { vs: LoadedVs; index: number }[]): void {
+/** The VirtualService is bound to the Gateway (in its gateways, or a match's). */
+function binds(vs: LoadedVs, info: GatewayInfo): boolean {
+  return boundVirtualServices(info, [vs]).length > 0;
+}
+
+function reportMerge(ctx: CheckContext, gateways: readonly GatewayInfo[], host: string, list: readonly { vs: LoadedVs; index: number }[]): void {
+  const on = gateways.length === 1 ? `Gateway ${gateways[0]!.key}` : `Gateways ${gateways.map((g) => g.key).join(', ')} (one view)`;
   const ordered = mergeOrder(list.map((e) => e.vs));
   const byVs = new Map(list.map((e) => [e.vs, e.index]));
   const where = (vs: LoadedVs) => ['spec', 'hosts', byVs.get(vs) ?? 0];
@@ -96,10 +104,10 @@ function reportMerge(ctx: CheckContext, info: GatewayInfo, host: string, list: r
     ctx.diagnostics.push(
       diagnostic(
         'ML4021',
-        `host ${host} on Gateway ${info.key} is routed by ${ordered.length} VirtualServices; their rules are merged in this order (namespace, then name — Istio uses creation time, which a repository does not record): ${order}`,
+        `host ${host} on ${on} is routed by ${ordered.length} VirtualServices; their rules are merged in this order (namespace, then name — Istio uses creation time, which a repository does not record), catch-all rules last: ${order}`,
         { ...at(self, where(self)), related: ordered.filter((o) => o !== self).map((o) => relatedOf(o, where(o))) },
       ),
     );
   }
-  checkMergedRuleOrder(ctx, info, host, ordered);
+  checkMergedRuleOrder(ctx, gateways, host, ordered);
 }
