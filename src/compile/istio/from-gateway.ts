@@ -11,9 +11,10 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrRoute, IrRouteTable, IrTlsChain, IrView, IrVirtualHost } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { GatewaySpec } from '../schema/index.ts';
-import { gatewayDomains, hostsIntersect, isVisible, moreSpecific, visibilityOf } from './hosts.ts';
+import { gatewayDomains, hostsIntersect, isVisible, visibilityOf } from './hosts.ts';
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import type { GatewayGroup } from './gateway-groups.ts';
+import { planGatewayHosts, type PlannedHost } from './gateway-hosts.ts';
 import { gatewayRouteTableName, listenerName, virtualHostName } from './names.ts';
 import { isCatchAll } from './match.ts';
 import { isHttpProtocol, normalizeProtocol } from './protocols.ts';
@@ -127,57 +128,17 @@ export function boundVirtualServices(info: GatewayInfo, vss: readonly LoadedVs[]
 /**
  * The view of a group of Gateways (gateway-groups.ts; usually one Gateway), without its
  * cluster names: they are the ones `ctx.clusters` collected (sorted once for every view).
- *
- * Per port, as Istio builds a gateway's routes: each server contributes the VirtualServices
- * bound to its own Gateway, filed under the host they share with the server (the more specific
- * of the two); VirtualServices with the very same host are merged, their routes concatenated in
- * mergeOrder with catch-all routes last; a host of a server with `tls.httpsRedirect` answers
- * plain HTTP with a redirect to HTTPS, with or without a VirtualService.
+ * Which VirtualServices make up each virtual host, in which order, is gateway-hosts.ts's plan.
  */
 export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: RouteContext): Omit<IrView, 'clusterNames'> {
-  const members = group.members.map((info) => ({ info, bound: boundVirtualServices(info, vss) }));
-  const servers = members.flatMap((m) => m.info.servers.filter((s) => group.compiles(s)).map((server) => ({ member: m, server })));
-  const ports = [...new Set(servers.map((s) => s.server.port))].sort((a, b) => a - b);
+  const plan = planGatewayHosts(group, vss, ctx.registry);
+  const ports = [...plan.keys()].sort((a, b) => a - b);
   const tables: IrRouteTable[] = [];
   for (const port of ports) {
-    // Per virtual host name; the most specific VirtualService host wins (`bookinfo.example.com`
-    // over `*`), as in Istio. Each VirtualService remembers the Gateways it came through.
-    const candidates = new Map<string, { vss: Map<LoadedVs, Set<string>>; vsHost: string; host: string; redirect: boolean }>();
-    for (const { member, server } of servers) {
-      if (server.port !== port) continue;
-      for (const vs of member.bound) {
-        for (const raw of vs.spec.hosts ?? []) {
-          const vsHost = ctx.registry.resolve(raw, vs.metadata.namespace);
-          for (const sh of server.hosts) {
-            if (!serverAdmits(sh, vsHost, vs.metadata.namespace)) continue;
-            const host = moreSpecific(sh.host, vsHost);
-            const name = virtualHostName(host, port);
-            const prev = candidates.get(name);
-            if (prev && prev.vsHost === vsHost) {
-              const via = prev.vss.get(vs);
-              if (via) via.add(member.info.key);
-              else prev.vss.set(vs, new Set([member.info.key]));
-              prev.redirect ||= server.httpsRedirect;
-              continue;
-            }
-            if (prev && specificity(prev.vsHost) >= specificity(vsHost)) continue;
-            candidates.set(name, { vss: new Map([[vs, new Set([member.info.key])]]), vsHost, host, redirect: server.httpsRedirect });
-          }
-        }
-      }
-    }
-    // Hosts of redirecting servers that no VirtualService routes still redirect (Istio does).
-    for (const { server } of servers) {
-      if (server.port !== port || !server.httpsRedirect) continue;
-      for (const sh of server.hosts) {
-        const name = virtualHostName(sh.host, port);
-        if (!candidates.has(name)) candidates.set(name, { vss: new Map(), vsHost: sh.host, host: sh.host, redirect: true });
-      }
-    }
     const vhosts: IrVirtualHost[] = [];
-    for (const [name, c] of candidates) {
-      const routes = c.redirect ? [httpsRedirect(c.host)] : mergedRoutes(c.vss, port, ctx);
-      if (routes.length > 0) vhosts.push({ name, domains: gatewayDomains(c.host, port), routes });
+    for (const planned of plan.get(port)!.values()) {
+      const routes = planned.redirect ? [httpsRedirect(planned.host)] : hostRoutes(planned, port, ctx);
+      if (routes.length > 0) vhosts.push({ name: virtualHostName(planned.host, port), domains: gatewayDomains(planned.host, port), routes });
     }
     tables.push({ name: gatewayRouteTableName(port, group.tlsChains.has(port)), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
   }
@@ -204,22 +165,20 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
 }
 
 /**
- * One virtual host's routes from the VirtualServices merged on it, each matched for the
- * Gateways it came through: concatenated in mergeOrder, then, as Istio orders a gateway's
- * routes, the catch-all ones (any path, no header or query condition) moved last in that
- * order, so one VirtualService's `/` does not hide another's `/api`.
+ * A virtual host's routes: each entry's (a VirtualService through one Gateway, matched for
+ * that Gateway) in plan order, each ending at its own catch-all; then, as Istio orders a
+ * gateway's routes, the catch-all ones (any path, no header or query condition) moved last,
+ * so one VirtualService's `/` does not hide another's `/api`. A route reached twice is kept once.
  */
-function mergedRoutes(vss: ReadonlyMap<LoadedVs, ReadonlySet<string>>, port: number, ctx: RouteContext): IrRoute[] {
-  const all = mergeOrder([...vss.keys()]).flatMap((vs) =>
-    vsRoutes(vs, port, { kind: 'gateway', gateways: [...vss.get(vs)!].sort(cmp), namespace: firstNamespace(vss.get(vs)!) }, ctx),
-  );
-  if (vss.size < 2) return all; // one VirtualService: its routes already end at its catch-all
+function hostRoutes(planned: PlannedHost, port: number, ctx: RouteContext): IrRoute[] {
+  const all: IrRoute[] = [];
+  for (const e of planned.entries) {
+    for (const r of vsRoutes(e.vs, port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace }, ctx)) {
+      if (!all.some((x) => x.name === r.name)) all.push(r);
+    }
+  }
+  if (planned.entries.length < 2) return all; // one VirtualService: its routes already end at its catch-all
   return [...all.filter((r) => !isCatchAll(r.match)), ...all.filter((r) => isCatchAll(r.match))];
-}
-
-/** The namespace of the first Gateway (`<ns>/<name>`) of a set: what a match's sourceNamespace compares with. */
-function firstNamespace(gateways: ReadonlySet<string>): string {
-  return [...gateways].sort(cmp)[0]!.split('/')[0]!;
 }
 
 /**
@@ -230,10 +189,6 @@ export function mergeOrder(vss: readonly LoadedVs[]): LoadedVs[] {
   return [...vss].sort(compareResources);
 }
 
-/** Exact hosts beat wildcards; longer wildcards beat shorter ones. */
-function specificity(host: string): number {
-  return host.startsWith('*') ? host.length : 1_000_000;
-}
 
 function httpsRedirect(host: string): IrRoute {
   const empty = { set: [], add: [], remove: [] };

@@ -181,8 +181,8 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'Several VirtualServices bound to the same Gateway (or to Gateways of one view) define routes for the same host. As Istio does on ' +
       'gateways, meshlog merges them: their rules are concatenated, each VirtualService\'s ending at its own catch-all, and then the ' +
       'catch-all routes (any path, no header or query condition) are moved last, in the same order, so one VirtualService\'s `/` does not ' +
-      'hide another\'s `/api`. Istio orders the VirtualServices by creation time, which a repository does not record, so meshlog uses ' +
-      'namespace, then name; the message lists the order. A later VirtualService\'s match shadowed by an earlier one\'s is ML4008, and a ' +
+      'hide another\'s `/api`. Istio orders them by creation time, which a repository does not record, so meshlog orders the Gateways, ' +
+      'then each Gateway\'s VirtualServices, by namespace, then name; the message lists the order. A later VirtualService\'s match shadowed by an earlier one\'s is ML4008, and a ' +
       'catch-all after another VirtualService\'s catch-all is ML4007. To control the order, put the rules in one VirtualService.',
   },
   {

@@ -134,10 +134,11 @@ spec:
     const routesOn = (table: string) => view.routeTables.find((t) => t.name === table)!.virtualHosts.flatMap((h) => h.routes.map((r) => r.name));
     expect(routesOn('http.80')).toEqual(['vs/team-b/app/http/1/match/0']);
     expect(routesOn('http.8080')).toEqual(['vs/team-b/app/http/0/match/0']);
-    // Both Gateways serving the host on one port: one virtual host with the rules of both.
+    // Both Gateways serving the host on one port: one virtual host with the rules of both, in
+    // Istio's order: the first Gateway's server (team-a/public) first, then team-b/app's.
     const samePort = buildIr([file('mesh.yaml', yaml.replace('number: 8080', 'number: 80'))]).ir!;
     const host = samePort.views.find((v) => v.kind === 'gateway')!.routeTables[0]!.virtualHosts.find((h) => h.name === 'app.example.com:80')!;
-    expect(host.routes.map((r) => r.name)).toEqual(['vs/team-b/app/http/0/match/0', 'vs/team-b/app/http/1/match/0']);
+    expect(host.routes.map((r) => r.name)).toEqual(['vs/team-b/app/http/1/match/0', 'vs/team-b/app/http/0/match/0']);
   });
 
   it('redirect the hosts of an httpsRedirect server that no VirtualService routes (the platform team\'s port 80)', () => {
@@ -156,5 +157,50 @@ spec:
     const view = ir.views.find((v) => v.kind === 'gateway')!;
     const e = explain(ir, request('GET http://a.example.com/x'), { view: view.name });
     expect(e.outcome).toMatchObject({ kind: 'redirect', status: 301, location: 'https://a.example.com/x' });
+  });
+
+  describe('merged routes and their checks, as Istio builds a gateway route table', () => {
+    const gw = (ns: string, name: string, port: number, host: string, redirect = false) => `---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  selector: { istio: ingressgateway }
+  servers:
+    - port: { number: ${port}, name: http, protocol: HTTP }
+      hosts: ["${host}"]${redirect ? '\n      tls: { httpsRedirect: true }' : ''}
+`;
+    const vsOn = (ns: string, name: string, host: string, gateway: string, rules: string) => `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  hosts: [${host}]
+  gateways: [${gateway}]
+  http:
+${rules}`;
+    const to = '      route: [{ destination: { host: web.shared.svc.cluster.local } }]\n';
+    const codes = (r: ReturnType<typeof buildIr>) => r.diagnostics.filter((d) => d.severity !== 'info' || d.code === 'ML4021').map((d) => d.code);
+
+    it('VirtualServices on different ports of one view are not merged, and not checked against each other', () => {
+      const rules = `    - match: [{ uri: { prefix: /api } }]\n${to}    - route: [{ destination: { host: web.shared.svc.cluster.local } }]\n`;
+      const r = buildIr([file('m.yaml', SERVICE + gw('a', 'g1', 80, 'x.example.com') + gw('a', 'g2', 8080, 'x.example.com') + vsOn('a', 'p', 'x.example.com', 'g1', rules) + vsOn('a', 'q', 'x.example.com', 'g2', rules))]);
+      expect(codes(r)).toEqual([]);
+    });
+
+    it('a match on port alone is a catch-all there: moved last, it hides no later VirtualService', () => {
+      const r = buildIr([file('m.yaml', SERVICE + gw('a', 'g1', 80, 'x.example.com') +
+        vsOn('a', 'v1', 'x.example.com', 'g1', `    - match: [{ port: 80 }]\n${to}`) +
+        vsOn('a', 'v2', 'x.example.com', 'g1', `    - match: [{ port: 80, uri: { prefix: /api } }]\n${to}`))]);
+      expect(codes(r)).toEqual(['ML4021', 'ML4021']);
+      const routes = r.ir!.views.find((v) => v.kind === 'gateway')!.routeTables[0]!.virtualHosts[0]!.routes.map((x) => x.name);
+      expect(routes).toEqual(['vs/a/v2/http/0/match/0', 'vs/a/v1/http/0/match/0']);
+    });
+
+    it("a redirecting server's host redirects even where another Gateway's VirtualService routes it", () => {
+      const r = buildIr([file('m.yaml', SERVICE + gw('a', 'g1', 80, 'x.example.com', true) + gw('b', 'g2', 80, '*.example.com') + vsOn('b', 'v', 'x.example.com', 'g2', `    - route: [{ destination: { host: web.shared.svc.cluster.local } }]\n`))]);
+      const e = explain(r.ir!, request('GET http://x.example.com/p'), { view: 'a/g1' });
+      expect(e.outcome).toMatchObject({ kind: 'redirect', status: 301, location: 'https://x.example.com/p' });
+    });
   });
 });

@@ -24,20 +24,19 @@ export function checkGateways(ctx: CheckContext): void {
  */
 function checkNestedSelectors(ctx: CheckContext): void {
   const groups = ctx.gatewayGroups.filter((g) => Object.keys(g.selector).length > 0);
+  const labelsOf = (g: (typeof groups)[number]) => Object.entries(g.selector).map(([k, v]) => `${k}=${v}`).join(',');
   for (const wide of groups) {
-    for (const narrow of groups) {
-      if (wide === narrow || !containsAll(narrow.selector, wide.selector)) continue;
-      const labels = Object.entries(narrow.selector).map(([k, v]) => `${k}=${v}`).join(',');
-      for (const info of wide.members) {
-        const other = narrow.members[0]!;
-        ctx.diagnostics.push(
-          diagnostic(
-            'ML4029',
-            `proxies labelled ${labels} match this selector too, but get only the view of ${describe(other.gateway, ['spec', 'selector'])}, whose selector is more specific: this Gateway's servers never reach them (Istio would merge both). Move the servers into one Gateway, or use selectors that no proxy satisfies both of`,
-            { ...at(info.gateway, ['spec', 'selector']), related: [relatedOf(other.gateway, ['spec', 'selector'])] },
-          ),
-        );
-      }
+    const narrower = groups.filter((narrow) => narrow !== wide && containsAll(narrow.selector, wide.selector));
+    if (narrower.length === 0) continue;
+    const who = narrower.map((n) => `proxies labelled ${labelsOf(n)} get only the view of ${describe(n.members[0]!.gateway, ['spec', 'selector'])}`).join('; ');
+    for (const info of wide.members) {
+      ctx.diagnostics.push(
+        diagnostic(
+          'ML4029',
+          `a more specific selector takes some of this selector's proxies: ${who}, so this Gateway's servers never reach them (Istio would merge them). Move the servers into one Gateway, or use selectors that no proxy satisfies both of`,
+          { ...at(info.gateway, ['spec', 'selector']), related: narrower.map((n) => relatedOf(n.members[0]!.gateway, ['spec', 'selector'])) },
+        ),
+      );
     }
   }
 }

@@ -5,9 +5,10 @@
 // (namespace, name) order and says so (ML4021, info, on each), and checks the merged rule
 // order (merged-rule-order.ts).
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
-import { boundVirtualServices, mergeOrder, type GatewayInfo } from '../from-gateway.ts';
+import type { GatewayGroup } from '../gateway-groups.ts';
+import { hostVirtualServices, planGatewayHosts, type PlannedHost } from '../gateway-hosts.ts';
 import type { LoadedVs } from '../from-virtual-service.ts';
-import { isVisible } from '../hosts.ts';
+import { hostsIntersect, isVisible } from '../hosts.ts';
 import type { MeshVs } from '../views.ts';
 import { at, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
@@ -80,34 +81,47 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
     }
     report(group, ns === null ? 'the sidecars' : `the sidecars of namespace ${ns}`);
   }
-  // Per gateway view: Gateways with one selector share a view, so their VirtualServices merge.
+  // Per gateway view and port: the virtual hosts several VirtualServices make up (the plan the
+  // view is built from, gateway-hosts.ts). A pair merged the same way on several ports is
+  // reported once.
+  const said = new Set<string>();
   for (const group of ctx.gatewayGroups) {
-    const bound = [...new Set(group.members.flatMap((info) => boundVirtualServices(info, ctx.resources.virtualServices)))];
-    for (const [host, list] of byHostOf(bound.map((vs) => ({ vs, hosts: hostsOf(vs) })))) {
-      if (list.length > 1) reportMerge(ctx, group.members.filter((info) => list.some((e) => binds(e.vs, info))), host, list);
+    for (const [port, hosts] of planGatewayHosts(group, ctx.resources.virtualServices, ctx.registry)) {
+      for (const planned of hosts.values()) {
+        const merged = hostVirtualServices(planned);
+        if (merged.length < 2 || planned.redirect) continue;
+        const id = `${group.viewName}|${planned.host}|${merged.map(key).join(',')}`;
+        if (said.has(id)) continue;
+        said.add(id);
+        reportMerge(ctx, group, planned, port);
+      }
     }
   }
 }
 
-/** The VirtualService is bound to the Gateway (in its gateways, or a match's). */
-function binds(vs: LoadedVs, info: GatewayInfo): boolean {
-  return boundVirtualServices(info, [vs]).length > 0;
-}
-
-function reportMerge(ctx: CheckContext, gateways: readonly GatewayInfo[], host: string, list: readonly { vs: LoadedVs; index: number }[]): void {
-  const on = gateways.length === 1 ? `Gateway ${gateways[0]!.key}` : `Gateways ${gateways.map((g) => g.key).join(', ')} (one view)`;
-  const ordered = mergeOrder(list.map((e) => e.vs));
-  const byVs = new Map(list.map((e) => [e.vs, e.index]));
-  const where = (vs: LoadedVs) => ['spec', 'hosts', byVs.get(vs) ?? 0];
+function reportMerge(ctx: CheckContext, group: GatewayGroup, planned: PlannedHost, port: number): void {
+  const ordered = hostVirtualServices(planned);
+  const gateways = [...new Set(planned.entries.map((e) => e.gateway))];
+  const on = gateways.length === 1 ? `Gateway ${gateways[0]}` : `Gateways ${gateways.join(', ')} (one view, ${group.viewName})`;
+  const where = (vs: LoadedVs) => ['spec', 'hosts', hostIndex(vs, planned.host, ctx)];
   const order = ordered.map((vs, k) => `${k + 1}. ${describe(vs, where(vs))}`).join(', ');
   for (const self of ordered) {
     ctx.diagnostics.push(
       diagnostic(
         'ML4021',
-        `host ${host} on ${on} is routed by ${ordered.length} VirtualServices; their rules are merged in this order (namespace, then name — Istio uses creation time, which a repository does not record), catch-all rules last: ${order}`,
+        `host ${planned.host} on ${on} is routed by ${ordered.length} VirtualServices; their rules are merged in this order (Gateway, then VirtualService, each by namespace, then name — Istio uses creation time, which a repository does not record), catch-all rules last: ${order}`,
         { ...at(self, where(self)), related: ordered.filter((o) => o !== self).map((o) => relatedOf(o, where(o))) },
       ),
     );
   }
-  checkMergedRuleOrder(ctx, gateways, host, ordered);
+  checkMergedRuleOrder(ctx, planned, port, on);
+}
+
+/** Which of the VirtualService's hosts the virtual host comes from (the first that covers it). */
+function hostIndex(vs: LoadedVs, host: string, ctx: CheckContext): number {
+  const hosts = (vs.spec.hosts ?? []).map((h) => ctx.registry.resolve(h, vs.metadata.namespace));
+  const exact = hosts.indexOf(host);
+  if (exact >= 0) return exact;
+  const covering = hosts.findIndex((h) => hostsIntersect(h, host));
+  return covering >= 0 ? covering : 0;
 }
