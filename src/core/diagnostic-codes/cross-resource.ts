@@ -73,9 +73,10 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Two Gateways claim the same host and port',
     description:
-      'Two Gateways with the same workload selector (so one view, ML4028) expose the same host on the same port. Each binds its own ' +
-      'VirtualServices, and one name on one port can have one virtual host (and, for HTTPS, one certificate), so which Gateway\'s routing ' +
-      'a request gets would be arbitrary. Keep the host in one Gateway.',
+      'Two Gateways with the same workload selector (so one view, ML4028) expose the same host on the same port. Istio would ' +
+      'concatenate the routes both Gateways\' VirtualServices give the host, in creation order (and, for HTTPS, keep only the older ' +
+      'server\'s certificate); a repository records no creation time, so meshlog asks for one Gateway to own each host and port. Keep ' +
+      'the host in one Gateway.',
   },
   {
     code: 'ML4010',
