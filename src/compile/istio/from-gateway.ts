@@ -113,17 +113,34 @@ export function serverAdmits(sh: ServerHost, vsHost: string, vsNamespace: string
   return (sh.namespace === '*' || sh.namespace === vsNamespace) && hostsIntersect(sh.host, vsHost);
 }
 
-/** VirtualServices bound to this gateway (in the VS's gateways, or in a match's gateways). */
+/** VirtualServices bound to this gateway (in the VS's gateways, or in a match's gateways), in input order. */
 export function boundVirtualServices(info: GatewayInfo, vss: readonly LoadedVs[]): LoadedVs[] {
   const ns = info.gateway.metadata.namespace;
-  return vss.filter((vs) => {
-    if (!isVisible(visibilityOf(vs.spec.exportTo, vs.metadata.namespace), ns)) return false;
-    if (vsGateways(vs).includes(info.key)) return true;
-    return (vs.spec.http ?? []).some((r) =>
-      (r.match ?? []).some((m) => (m.gateways ?? []).some((g) => normalizeGateway(g, vs.metadata.namespace) === info.key)),
-    );
-  });
+  return (bindingIndex(vss).get(info.key) ?? []).filter((vs) => isVisible(visibilityOf(vs.spec.exportTo, vs.metadata.namespace), ns));
 }
+
+/**
+ * Gateway key → the VirtualServices naming it, built once per list: a mesh with thousands of
+ * Gateways (one per team) would otherwise scan every VirtualService for every Gateway.
+ */
+function bindingIndex(vss: readonly LoadedVs[]): Map<string, LoadedVs[]> {
+  let index = bindingIndexes.get(vss);
+  if (index) return index;
+  index = new Map();
+  for (const vs of vss) {
+    const keys = new Set(vsGateways(vs));
+    for (const r of vs.spec.http ?? []) for (const m of r.match ?? []) for (const g of m.gateways ?? []) keys.add(normalizeGateway(g, vs.metadata.namespace));
+    for (const k of keys) {
+      const list = index.get(k);
+      if (list) list.push(vs);
+      else index.set(k, [vs]);
+    }
+  }
+  bindingIndexes.set(vss, index);
+  return index;
+}
+
+const bindingIndexes = new WeakMap<readonly LoadedVs[], Map<string, LoadedVs[]>>();
 
 /**
  * The view of a group of Gateways (gateway-groups.ts; usually one Gateway), without its
@@ -171,13 +188,19 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
  * so one VirtualService's `/` does not hide another's `/api`. A route reached twice is kept once.
  */
 function hostRoutes(planned: PlannedHost, port: number, ctx: RouteContext): IrRoute[] {
+  if (planned.entries.length === 1) {
+    const e = planned.entries[0]!;
+    return vsRoutes(e.vs, port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace }, ctx);
+  }
   const all: IrRoute[] = [];
+  const names = new Set<string>();
   for (const e of planned.entries) {
     for (const r of vsRoutes(e.vs, port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace }, ctx)) {
-      if (!all.some((x) => x.name === r.name)) all.push(r);
+      if (names.has(r.name)) continue;
+      names.add(r.name);
+      all.push(r);
     }
   }
-  if (planned.entries.length < 2) return all; // one VirtualService: its routes already end at its catch-all
   return [...all.filter((r) => !isCatchAll(r.match)), ...all.filter((r) => isCatchAll(r.match))];
 }
 

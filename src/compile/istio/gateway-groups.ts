@@ -79,13 +79,16 @@ function noteMerge(members: readonly GatewayInfo[], viewName: string, diagnostic
   const labels = Object.entries(members[0]!.selector)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
+  // Named once per Gateway, a few others each: many teams may share one ingress selector.
   for (const info of members) {
     const others = members.filter((m) => m !== info);
+    const shown = others.slice(0, 3);
+    const more = others.length > shown.length ? ` and ${others.length - shown.length} more Gateways` : '';
     diagnostics.push(
       diagnostic(
         'ML4028',
-        `${others.map((o) => describe(o.gateway, ['spec', 'selector'])).join(', ')} ${others.length > 1 ? 'have' : 'has'} the same selector (${labels}): their servers and this Gateway's are merged into one view, ${viewName}, as Istio merges them for the proxies they select`,
-        { ...at(info.gateway, ['spec', 'selector']), related: others.map((o) => relatedOf(o.gateway, ['spec', 'selector'])) },
+        `${shown.map((o) => describe(o.gateway, ['spec', 'selector'])).join(', ')}${more} ${others.length > 1 ? 'have' : 'has'} the same selector (${labels}): their servers and this Gateway's are merged into one view, ${viewName}, as Istio merges them for the proxies they select`,
+        { ...at(info.gateway, ['spec', 'selector']), related: shown.map((o) => relatedOf(o.gateway, ['spec', 'selector'])) },
       ),
     );
   }

@@ -65,18 +65,19 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'Duplicate or shadowed match',
     description:
-      'Every request this match accepts is already accepted by an earlier match of the same VirtualService, so it never applies. ' +
-      'Reorder the rules (most specific first) or remove the duplicate.',
+      'Every request this match accepts is already accepted by an earlier match of the same VirtualService, or, on a gateway host ' +
+      'merged from several VirtualServices (ML4021), by a match of one merged before it, so it never applies. Reorder the rules (most ' +
+      'specific first) or remove the duplicate.',
   },
   {
     code: 'ML4009',
     severity: 'error',
     title: 'Two Gateways claim the same host and port',
     description:
-      'Two Gateways with the same workload selector (so one view, ML4028) expose the same host on the same port. Istio would ' +
-      'concatenate the routes both Gateways\' VirtualServices give the host, in creation order (and, for HTTPS, keep only the older ' +
-      'server\'s certificate); a repository records no creation time, so meshlog asks for one Gateway to own each host and port. Keep ' +
-      'the host in one Gateway.',
+      'Two Gateways with the same workload selector (so one view, ML4028) expose the same host on the same port. For plain HTTP, Istio ' +
+      'would concatenate the routes both Gateways\' VirtualServices give the host, in creation order; for HTTPS it would leave the newer ' +
+      'server out whole. A repository records no creation time, so meshlog asks for one Gateway to own each host and port. Keep the ' +
+      'host in one Gateway.',
   },
   {
     code: 'ML4010',

@@ -197,6 +197,50 @@ ${rules}`;
       expect(routes).toEqual(['vs/a/v2/http/0/match/0', 'vs/a/v1/http/0/match/0']);
     });
 
+    it('checks each port of a view, and reports hosts made up the same way once', () => {
+      const twoPorts = `---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: g1, namespace: a }
+spec:
+  selector: { istio: ingressgateway }
+  servers:
+    - port: { number: 80, name: http, protocol: HTTP }
+      hosts: ["*"]
+    - port: { number: 8080, name: http-alt, protocol: HTTP }
+      hosts: ["*"]
+`;
+      const r = buildIr([file('m.yaml', SERVICE + twoPorts +
+        vsOn('a', 'v1', 'x.example.com', 'g1', `    - match: [{ uri: { prefix: /api }, port: 8080 }]\n${to}`) +
+        vsOn('a', 'v2', 'x.example.com', 'g1', `    - match: [{ uri: { prefix: /api/v1 } }]\n${to}`))]);
+      // Port 80: only v2 routes x.example.com (no merge); port 8080: v1's /api shadows v2's /api/v1.
+      expect(codes(r)).toEqual(['ML4021', 'ML4021', 'ML4008']);
+      expect(r.diagnostics.find((d) => d.code === 'ML4008')?.message).toContain('(port 8080)');
+
+      const many = `---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: g1, namespace: a }
+spec:
+  selector: { istio: ingressgateway }
+  servers:
+    - port: { number: 80, name: http, protocol: HTTP }
+      hosts: [${Array.from({ length: 50 }, (_, i) => `h${i}.example.com`).join(', ')}]
+`;
+      const wide = buildIr([file('m.yaml', SERVICE + many +
+        vsOn('a', 'v1', '"*.example.com"', 'g1', `    - match: [{ uri: { prefix: /api } }]\n${to}`) +
+        vsOn('a', 'v2', '"*.example.com"', 'g1', `    - match: [{ uri: { prefix: /api/v1 } }]\n${to}`))]);
+      expect(codes(wide)).toEqual(['ML4021', 'ML4021', 'ML4008']);
+      expect(wide.diagnostics[0]!.message).toContain('hosts h0.example.com, h1.example.com, h2.example.com and 47 more on port 80');
+    });
+
+    it('does not count a VirtualService that gives the host no route through this Gateway', () => {
+      const r = buildIr([file('m.yaml', SERVICE + gw('a', 'g1', 80, 'x.example.com') + gw('a', 'internal', 80, 'x.example.com').replace('istio: ingressgateway', 'istio: internal') +
+        vsOn('a', 'v1', 'x.example.com', 'g1', to.replace('      route', '    - route')) +
+        vsOn('a', 'v2', 'x.example.com', '[g1, internal]'.slice(1, -1), `    - match: [{ gateways: [internal] }]\n${to}`))]);
+      expect(codes(r)).toEqual([]);
+    });
+
     it("a redirecting server's host redirects even where another Gateway's VirtualService routes it", () => {
       const r = buildIr([file('m.yaml', SERVICE + gw('a', 'g1', 80, 'x.example.com', true) + gw('b', 'g2', 80, '*.example.com') + vsOn('b', 'v', 'x.example.com', 'g2', `    - route: [{ destination: { host: web.shared.svc.cluster.local } }]\n`))]);
       const e = explain(r.ir!, request('GET http://x.example.com/p'), { view: 'a/g1' });

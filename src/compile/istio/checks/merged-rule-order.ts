@@ -25,8 +25,7 @@ interface Owned extends Entry {
  * The virtual host `planned` on `port` (made up by several VirtualServices, gateway-hosts.ts);
  * `on` names its Gateways for the messages.
  */
-export function checkMergedRuleOrder(ctx: CheckContext, planned: PlannedHost, port: number, on: string): void {
-  const host = planned.host;
+export function checkMergedRuleOrder(ctx: CheckContext, planned: PlannedHost, port: number, on: string, hostText = `host ${planned.host}`): void {
   const index = new MatchIndex<Owned>();
   let seq = 0;
   let catchAll: Owned | undefined;
@@ -59,7 +58,7 @@ export function checkMergedRuleOrder(ctx: CheckContext, planned: PlannedHost, po
           ctx.diagnostics.push(
             diagnostic(
               'ML4007',
-              `${fieldPath(here)} is never used for host ${host} (port ${port}) on ${on}: ${fieldPath(path)} of ${describe(catchAll.vs, path)}, merged before it, also matches every request, and catch-all routes go last in merge order, so the first one takes them all`,
+              `${fieldPath(here)} is never used for ${hostText} (port ${port}) on ${on}: ${fieldPath(path)} of ${describe(catchAll.vs, path)}, merged before it, also matches every request, and catch-all routes go last in merge order, so the first one takes them all`,
               { ...at(vs, here), related: [relatedOf(catchAll.vs, path)] },
             ),
           );
@@ -72,7 +71,7 @@ export function checkMergedRuleOrder(ctx: CheckContext, planned: PlannedHost, po
       ctx.diagnostics.push(
         diagnostic(
           'ML4008',
-          `${fieldPath(entryPath(e))} never applies for host ${host} (port ${port}) on ${on}: ${fieldPath(path)} of ${describe(earlier.vs, path)}, merged before it, already takes every request it matches`,
+          `${fieldPath(entryPath(e))} never applies for ${hostText} (port ${port}) on ${on}: ${fieldPath(path)} of ${describe(earlier.vs, path)}, merged before it, already takes every request it matches`,
           { ...at(vs, entryPath(e)), related: [relatedOf(earlier.vs, path)] },
         ),
       );

@@ -6,8 +6,8 @@
 // order (merged-rule-order.ts).
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { GatewayGroup } from '../gateway-groups.ts';
-import { hostVirtualServices, planGatewayHosts, type PlannedHost } from '../gateway-hosts.ts';
-import type { LoadedVs } from '../from-virtual-service.ts';
+import { hostVirtualServices, planGatewayHosts, type HostEntry, type PlannedHost } from '../gateway-hosts.ts';
+import { matchApplies, type LoadedVs } from '../from-virtual-service.ts';
 import { hostsIntersect, isVisible } from '../hosts.ts';
 import type { MeshVs } from '../views.ts';
 import { at, describe, relatedOf } from '../where.ts';
@@ -82,39 +82,54 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
     report(group, ns === null ? 'the sidecars' : `the sidecars of namespace ${ns}`);
   }
   // Per gateway view and port: the virtual hosts several VirtualServices make up (the plan the
-  // view is built from, gateway-hosts.ts). A pair merged the same way on several ports is
-  // reported once.
-  const said = new Set<string>();
+  // view is built from, gateway-hosts.ts), counting only VirtualServices that give the host a
+  // route there. Hosts made up the same way (a wildcard VirtualService on a server with many
+  // hosts) are reported once, naming them.
   for (const group of ctx.gatewayGroups) {
     for (const [port, hosts] of planGatewayHosts(group, ctx.resources.virtualServices, ctx.registry)) {
+      const bySet = new Map<string, PlannedHost[]>();
       for (const planned of hosts.values()) {
-        const merged = hostVirtualServices(planned);
-        if (merged.length < 2 || planned.redirect) continue;
-        const id = `${group.viewName}|${planned.host}|${merged.map(key).join(',')}`;
-        if (said.has(id)) continue;
-        said.add(id);
-        reportMerge(ctx, group, planned, port);
+        if (planned.redirect) continue;
+        const entries = planned.entries.filter((e) => contributes(e, port));
+        const merged = new Set(entries.map((e) => e.vs));
+        if (merged.size < 2) continue;
+        const id = entries.map((e) => `${key(e.vs)}@${e.gateway}`).join(',');
+        const same = bySet.get(id);
+        const effective = { ...planned, entries };
+        if (same) same.push(effective);
+        else bySet.set(id, [effective]);
       }
+      for (const list of bySet.values()) reportMerge(ctx, group, list, port);
     }
   }
 }
 
-function reportMerge(ctx: CheckContext, group: GatewayGroup, planned: PlannedHost, port: number): void {
+/** The entry gives the host at least one route on `port` (a rule entry applies to its Gateway there). */
+function contributes(e: HostEntry, port: number): boolean {
+  const scope = { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace } as const;
+  return (e.vs.spec.http ?? []).some((rule) => (rule.match?.length ? rule.match : [undefined]).some((m) => matchApplies(e.vs, m, scope, port)));
+}
+
+/** `list`: virtual hosts of one port made up by the same entries (the first stands for all). */
+function reportMerge(ctx: CheckContext, group: GatewayGroup, list: readonly PlannedHost[], port: number): void {
+  const planned = list[0]!;
   const ordered = hostVirtualServices(planned);
   const gateways = [...new Set(planned.entries.map((e) => e.gateway))];
   const on = gateways.length === 1 ? `Gateway ${gateways[0]}` : `Gateways ${gateways.join(', ')} (one view, ${group.viewName})`;
+  const names = list.map((p) => p.host);
+  const hostText = names.length === 1 ? `host ${names[0]}` : `hosts ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
   const where = (vs: LoadedVs) => ['spec', 'hosts', hostIndex(vs, planned.host, ctx)];
   const order = ordered.map((vs, k) => `${k + 1}. ${describe(vs, where(vs))}`).join(', ');
   for (const self of ordered) {
     ctx.diagnostics.push(
       diagnostic(
         'ML4021',
-        `host ${planned.host} on ${on} is routed by ${ordered.length} VirtualServices; their rules are merged in this order (Gateway, then VirtualService, each by namespace, then name — Istio uses creation time, which a repository does not record), catch-all rules last: ${order}`,
+        `${hostText} on port ${port} of ${on} ${names.length === 1 ? 'is' : 'are each'} routed by ${ordered.length} VirtualServices; their rules are merged in this order (servers in Gateway order, Gateways by namespace, then name; then each server's VirtualServices by namespace, then name — Istio uses creation time, which a repository does not record), catch-all rules last: ${order}`,
         { ...at(self, where(self)), related: ordered.filter((o) => o !== self).map((o) => relatedOf(o, where(o))) },
       ),
     );
   }
-  checkMergedRuleOrder(ctx, planned, port, on);
+  checkMergedRuleOrder(ctx, planned, port, on, hostText);
 }
 
 /** Which of the VirtualService's hosts the virtual host comes from (the first that covers it). */
