@@ -5,10 +5,8 @@
 // a new certificate file rotates the certificate the proxy presents, without a restart.
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import type { Snapshot } from '../../src/snapshot/types.ts';
@@ -18,6 +16,7 @@ import { silentLogger } from '../../src/serve/logger.ts';
 import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
 import { startXdsServer, type XdsServer } from '../../src/serve/xds-server.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+import { tlsRequest } from '../support/tls-client.ts';
 import { startUpstreams, type Upstreams } from '../support/upstreams.ts';
 import { freePort, waitFor } from './support/wait.ts';
 
@@ -74,17 +73,9 @@ spec:
   }
 
   /** One HTTPS request with SNI and Host `HOST`: the answering upstream and the certificate's serial. */
-  function get(): Promise<{ upstream?: string; serial?: string; error?: string }> {
-    return new Promise((resolve) => {
-      const req = https.request({ host: '127.0.0.1', port, path: '/', servername: HOST, headers: { host: HOST }, ca: ca.certificate, agent: false }, (res) => {
-        const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber;
-        res.resume();
-        res.on('end', () => resolve({ upstream: String(res.headers['x-upstream'] ?? ''), serial }));
-      });
-      req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
-      req.setTimeout(5_000, () => req.destroy(new Error('timeout')));
-      req.end();
-    });
+  async function get(): Promise<{ upstream?: string; serial?: string; error?: string }> {
+    const r = await tlsRequest({ port, sni: HOST, ca: ca.certificate });
+    return r.error !== undefined ? { error: r.error } : { upstream: r.upstream, serial: r.peer?.serial };
   }
 
   const serialOf = (name: string) => new X509Certificate(fs.readFileSync(path.join(dir, `${name}.crt`))).serialNumber;

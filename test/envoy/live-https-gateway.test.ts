@@ -6,10 +6,8 @@
 // refuse plain HTTP on the TLS port and honour a server's minimum TLS version; and explain
 // must predict each of these outcomes.
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import type { MeshIR } from '../../src/compile/ir/types.ts';
@@ -17,6 +15,7 @@ import { issueCertificate, type IssuedCertificate } from '../../src/core/certifi
 import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
 import { explain, parseRequest } from '../../src/explain/index.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+import { tlsRequest } from '../support/tls-client.ts';
 import { request, startUpstreams, type Upstreams } from '../support/upstreams.ts';
 
 const LISTENER = '0.0.0.0_443';
@@ -119,20 +118,9 @@ describe('live: Envoy terminates HTTPS for a compiled Gateway', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function get(sni: string, opts: { maxVersion?: 'TLSv1.2' | 'TLSv1.3'; anyCertificate?: boolean } = {}): Promise<TlsResult> {
-    return new Promise((resolve) => {
-      const req = https.request(
-        { host: '127.0.0.1', port, path: '/hello', servername: sni, headers: { host: sni }, ca: ca.certificate, agent: false, ...(opts.maxVersion ? { maxVersion: opts.maxVersion } : {}), ...(opts.anyCertificate ? { rejectUnauthorized: false } : {}) },
-        (res) => {
-          const cert = (res.socket as TLSSocket).getPeerCertificate();
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode, upstream: String(res.headers['x-upstream'] ?? ''), servedBy: cert.subject?.CN as string | undefined }));
-        },
-      );
-      req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
-      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-      req.end();
-    });
+  async function get(sni: string, opts: { maxVersion?: 'TLSv1.2' | 'TLSv1.3'; anyCertificate?: boolean } = {}): Promise<TlsResult> {
+    const r = await tlsRequest({ port, sni, ca: ca.certificate, path: '/hello', ...opts });
+    return r.error !== undefined ? { error: r.error } : { status: r.status, upstream: r.upstream, servedBy: r.peer?.commonName };
   }
 
   /** explain's verdict for the same request: the cluster it forwards to, or how the connection ends. */
