@@ -49,7 +49,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     };
   }
   const virtualHost = { name: vh.virtualHost.name, domain: vh.domain, rule: vh.rule };
-  const crossServer = chain ? crossServerHint(chain, request) : undefined;
+  const crossServer = chain && listener.tls ? crossServerHint(chain, listener.tls, request) : undefined;
   const tried: TriedRoute[] = [];
   const routes = vh.virtualHost.routes;
   for (let i = 0; i < routes.length; i++) {
@@ -91,9 +91,12 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
  * servers on one port share a route table, Istio gives each its own (docs/config-reference.md,
  * deviations), so there it would not be routed.
  */
-function crossServerHint(chain: IrTlsChain, request: ExplainRequest): string | undefined {
+function crossServerHint(chain: IrTlsChain, chains: readonly IrTlsChain[], request: ExplainRequest): string | undefined {
   const host = request.authority.replace(/:\d+$/, '').toLowerCase();
-  if (chain.serverNames.length === 0 || host === request.host || tlsChainFor([chain], host) === chain) return undefined;
+  if (chain.serverNames.length === 0 || host === request.host) return undefined;
+  // The server's chains: a server with host `*` and named hosts has two, with one certificate.
+  const sameServer = chains.filter((c) => c.certificateChainFile === chain.certificateChainFile && c.privateKeyFile === chain.privateKeyFile);
+  if (tlsChainFor(sameServer, host)) return undefined;
   return `the Host "${host}" is not a name of the HTTPS server whose certificate SNI "${request.host}" picked; Istio routes each HTTPS server with its own table and would not route this request there`;
 }
 

@@ -4,6 +4,7 @@
 // namespace has no view of its own, the default sidecar view (what a pod of any other
 // namespace gets). A gateway may be named as `ns/name`; it names the view that holds it.
 import type { IrView, MeshIR } from '../compile/ir/types.ts';
+import { gatewayKeyOf } from '../snapshot/select-view.ts';
 
 export function pickView(ir: MeshIR, requested: string | undefined): IrView | undefined {
   if (requested === undefined) {
@@ -18,9 +19,7 @@ export function pickView(ir: MeshIR, requested: string | undefined): IrView | un
   if (exact) return exact;
   // A Gateway by `ns/name`, or by the view name it would have alone: Gateways with one
   // selector share the view named after the first of them.
-  const gw = /^gateway~([^~]+)~([^~]+)$/.exec(requested);
-  const parts = requested.split('/');
-  const key = gw ? `${gw[1]}/${gw[2]}` : parts.length === 2 ? requested : undefined;
+  const key = gatewayKeyOf(requested);
   if (key === undefined) return undefined;
   const [ns, name] = key.split('/');
   return ir.views.find((v) => v.kind === 'gateway' && (v.gateways?.includes(key) ?? v.name === `gateway~${ns}~${name}`));

@@ -36,10 +36,21 @@ export function selectView(snapshot: Snapshot, node: ProxyNode): SnapshotView | 
 export function viewNamed(snapshot: Snapshot, name: string): SnapshotView | undefined {
   const exact = snapshot.views.find((v) => v.name === name);
   if (exact) return exact;
+  const key = gatewayKeyOf(name);
+  if (key === undefined) return undefined;
+  return snapshot.views.find((v) => v.kind === 'gateway' && (v.mergedGateways?.includes(key) ?? v.name === gatewayViewNameOf(key)));
+}
+
+/** `<ns>/<name>` of a Gateway named as `gateway~<ns>~<name>` or `<ns>/<name>`; else undefined. */
+export function gatewayKeyOf(name: string): string | undefined {
   const m = /^gateway~([^~/]+)~([^~/]+)$/.exec(name) ?? /^([^~/]+)\/([^~/]+)$/.exec(name);
-  if (!m) return undefined;
-  const key = `${m[1]}/${m[2]}`;
-  return snapshot.views.find((v) => v.kind === 'gateway' && (v.mergedGateways?.includes(key) ?? v.name === `gateway~${m[1]}~${m[2]}`));
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+/** The view name a Gateway (`<ns>/<name>`) has when it is alone in its view. */
+function gatewayViewNameOf(key: string): string {
+  const [ns, name] = key.split('/');
+  return `gateway~${ns}~${name}`;
 }
 
 /** The view of `kind` that serves `namespace`, else the default one of that kind. */

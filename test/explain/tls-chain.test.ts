@@ -61,6 +61,14 @@ describe('explain on a gateway HTTPS port', () => {
     expect(e.hint).toBeUndefined();
   });
 
+  it("does not note a Host the SNI-picked server covers with its host '*' (its second chain)", () => {
+    const withAny = yaml.toString().replace('hosts: [a.example.com]', 'hosts: ["*", a.example.com]');
+    const ir2 = buildIr([{ path: 'gateway.yaml', bytes: new TextEncoder().encode(withAny) }]).ir!;
+    const e = explain(ir2, req('GET https://a.example.com/ -H host:b.example.com'), { view: 'web/edge' });
+    expect(e.listener?.tls?.certificateChainFile).toBe('/c/a.crt');
+    expect(e.hint).toBeUndefined();
+  });
+
   it('notes that Istio would not route a Host of another server than the SNI name picked', () => {
     const e = run('GET https://a.example.com/ -H host:b.example.com');
     expect(e.outcome.kind).toBe('direct_response');

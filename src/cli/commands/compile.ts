@@ -2,7 +2,6 @@
 // receive. Default output is a summary table; `-o json|yaml` prints the per-view config
 // dump (what Envoy's /config_dump would show); `--bootstrap-dir` writes one static Envoy
 // bootstrap per view, runnable as is (`envoy -c DIR/<view>.yaml`).
-import { viewNamed } from '../../snapshot/select-view.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { configDump } from '../../envoy/config-dump.ts';
@@ -16,6 +15,7 @@ import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../outp
 import { snapshotSummary } from '../snapshot-summary.ts';
 import { ENVOY_FLAG, envoyHelp } from '../../verify/envoy-option.ts';
 import { readAndProve } from '../compile-and-prove.ts';
+import { viewNamed } from '../../snapshot/select-view.ts';
 
 const FLAGS = {
   ...OUTPUT_FLAG,

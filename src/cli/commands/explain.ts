@@ -23,8 +23,9 @@ export const command: CliCommand = {
   summary: 'Show how Envoy would route one request: the matching rule (file:line) and its action',
   help: `Simulate how Envoy routes one request with the compiled config: the view, the listener
 (by port; on a gateway HTTPS port, the server whose certificate the request's host picks by
-SNI, or a closed connection when none does or the scheme is wrong), the virtual host (Envoy's domain rules: exact, *.suffix, prefix.*, *), then
-the first route whose match holds (path exact/prefix/regex, headers, query parameters).
+SNI, or a closed connection when none does or the scheme is wrong), the virtual host
+(Envoy's domain rules: exact, *.suffix, prefix.*, *), then the first route whose match
+holds (path exact/prefix/regex, headers, query parameters).
 Prints the matched rule with its file:line, the clusters with their traffic shares, a
 redirect's Location or a direct response, the request and response header changes, any
 fault that may apply, and every earlier rule with the reason it did not match. No match:

@@ -145,14 +145,14 @@ export interface IrListener {
   /** HTTP connection manager stat prefix. */
   readonly statPrefix: string;
   /**
-   * Gateway HTTPS servers: the listener terminates TLS, with one filter chain per server in
-   * Gateway order, picked by the client's SNI; every chain serves `routeTableName`. Absent:
-   * plain HTTP.
+   * Gateway HTTPS servers: the listener terminates TLS, with a filter chain per server in
+   * Gateway order (two for a server with host `*` and named hosts), picked by the client's SNI;
+   * every chain serves `routeTableName`. Absent: plain HTTP.
    */
   readonly tls?: readonly IrTlsChain[];
 }
 
-/** One HTTPS server's TLS termination (Gateway `tls.mode: SIMPLE` with mounted files). */
+/** A filter chain of an HTTPS server's TLS termination (Gateway `tls.mode: SIMPLE` with mounted files). */
 export interface IrTlsChain {
   /** SNI names the chain answers, sorted (Envoy `server_names`); empty: any name (the server has host `*`). */
   readonly serverNames: readonly string[];

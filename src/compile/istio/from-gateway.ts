@@ -75,7 +75,7 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
       } else if (supported && !first) portIsTls.set(s.port.number, { tls: tls !== undefined, index });
       if (!supported && termination?.reason) {
         diagnostics.push(
-          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}) is not compiled, so the gateway gets no listener for it and connections are refused: ${termination.reason}`, at(gw, ['spec', 'servers', index])),
+          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}) is not compiled, so its hosts get nothing on that port (connections are refused, or closed at the TLS handshake when other servers keep the port open): ${termination.reason}`, at(gw, ['spec', 'servers', index])),
         );
       }
       servers.push({

@@ -22,8 +22,8 @@ export type LoadedVs = Loaded<'VirtualService', VirtualServiceSpec>;
 export type Scope =
   | { readonly kind: 'mesh'; readonly viewNamespace: string | null }
   /**
-   * A gateway view's virtual host reached through `gateways` (`<ns>/<name>`, sorted): the
-   * Gateways of the view that bind the VirtualService and serve the host (usually one).
+   * A gateway view's virtual host reached through a Gateway of the view that binds the
+   * VirtualService (`<ns>/<name>`; a list so a caller may match for several at once).
    */
   | { readonly kind: 'gateway'; readonly gateways: readonly string[]; readonly namespace: string };
 

@@ -29,7 +29,9 @@ export interface GatewayGroup {
 
 export function groupGateways(gateways: ReadonlyMap<string, GatewayInfo>, diagnostics: Diagnostic[]): GatewayGroup[] {
   const bySelector = new Map<string, GatewayInfo[]>();
-  for (const info of [...gateways.values()].sort((a, b) => cmp(a.key, b.key))) {
+  const byNamespaceThenName = (a: GatewayInfo, b: GatewayInfo) =>
+    cmp(a.gateway.metadata.namespace, b.gateway.metadata.namespace) || cmp(a.gateway.metadata.name, b.gateway.metadata.name);
+  for (const info of [...gateways.values()].sort(byNamespaceThenName)) {
     const entries = Object.entries(info.selector).sort(([a], [b]) => cmp(a, b));
     // An empty selector matches no proxy by labels (only by view name): never merged.
     const key = entries.length === 0 ? `\u0000${info.key}` : JSON.stringify(entries);
@@ -44,21 +46,21 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
   if (members.length > 1) noteMerge(members, viewName, diagnostics);
 
   // Port → whether it serves HTTPS, and who decided it.
-  const portKind = new Map<number, { tls: boolean; info: GatewayInfo }>();
+  const portKind = new Map<number, { tls: boolean; info: GatewayInfo; index: number }>();
   const excluded = new Set<GatewayServer>();
   for (const info of members) {
     for (const s of info.servers) {
       if (!s.supported) continue;
       const tls = s.tls !== undefined;
       const decided = portKind.get(s.port);
-      if (!decided) portKind.set(s.port, { tls, info });
+      if (!decided) portKind.set(s.port, { tls, info, index: s.index });
       else if (decided.info !== info && decided.tls !== tls) {
         excluded.add(s);
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `server on port ${s.port} (${s.protocol}) is not compiled: ${describe(decided.info.gateway, ['spec', 'servers'])}, which configures the same proxies, already serves ${decided.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port} (a port is either plain HTTP or HTTPS; the first Gateway by namespace, then name, decides), so ${decided.tls ? 'plain HTTP requests' : 'TLS handshakes'} on port ${s.port} fail`,
-            { ...at(info.gateway, ['spec', 'servers', s.index]), related: [relatedOf(decided.info.gateway, ['spec', 'servers'])] },
+            `server on port ${s.port} (${s.protocol}) is not compiled: ${describe(decided.info.gateway, ['spec', 'servers', decided.index])}, which configures the same proxies, already serves ${decided.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port} (a port is either plain HTTP or HTTPS; the first Gateway by namespace, then name, decides), so ${decided.tls ? 'plain HTTP requests' : 'TLS handshakes'} on port ${s.port} fail`,
+            { ...at(info.gateway, ['spec', 'servers', s.index]), related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] },
           ),
         );
       }

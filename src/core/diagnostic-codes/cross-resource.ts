@@ -153,7 +153,8 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'with mounted files (`tls.mode: SIMPLE`, `serverCertificate`, `privateKey`) are compiled. This server is not: TLS and TCP servers, ' +
       'other TLS modes, a certificate from `credentialName` (a Kubernetes Secret Istio delivers over SDS, which meshlog does not serve), ' +
       'or a plain HTTP and an HTTPS server on the same port (a listener port is one or the other; the first server decides). It is left ' +
-      'out, so the gateway proxy gets no listener for it and connections to it are refused. A warning, not an error like ML3024: the ' +
+      'out, so its hosts get nothing on that port: no listener (connections are refused), or, where other servers keep the port open, ' +
+      'no filter chain or route of their own (the TLS handshake is closed, or the request answered 404). A warning, not an error like ML3024: the ' +
       'Gateway\'s other servers and the rest of the mesh still compile, so a repository that also holds such servers can be managed ' +
       'meanwhile, but do not point a gateway that must serve them at meshlog yet.',
   },

@@ -60,6 +60,11 @@ describe('Gateways with one selector', () => {
     expect(diagnostics.map((d) => `${d.code} ${d.severity} ${d.resource?.namespace}`)).toEqual(['ML4028 info team-a', 'ML4028 info team-b']);
   });
 
+  it('order Gateways by namespace, then name (team before team-a, though "team-a/" < "team/")', () => {
+    const { ir } = compile(team('team-a', 'a.example.com'), team('team', 'b.example.com'));
+    expect(ir!.views.filter((v) => v.kind === 'gateway').map((v) => [v.name, v.gateways])).toEqual([['gateway~team~edge', ['team/edge', 'team-a/edge']]]);
+  });
+
   it('keep separate views for different selectors', () => {
     const { ir } = compile(team('team-a', 'a.example.com'), team('team-b', 'b.example.com', 'istio: internal'));
     expect(ir!.views.filter((v) => v.kind === 'gateway').map((v) => v.name)).toEqual(['gateway~team-a~edge', 'gateway~team-b~edge']);

@@ -140,7 +140,7 @@ function checkClaims(ctx: CheckContext): void {
     if (gateways.size < 2) continue;
     const [, port, host] = key.split('|');
     for (const c of list) {
-      const others = list.filter((o) => o.info !== c.info);
+      const others = list.filter((o) => o.info !== c.info).sort((a, b) => (a.info.key < b.info.key ? -1 : a.info.key > b.info.key ? 1 : 0));
       ctx.diagnostics.push(
         diagnostic('ML4009', `host ${host} on port ${port} is also claimed by ${others.map((o) => describe(o.info.gateway, ['spec', 'servers', o.server, 'hosts', o.hostIndex])).join(', ')} for the same workloads`, {
           ...at(c.info.gateway, ['spec', 'servers', c.server, 'hosts', c.hostIndex]),
