@@ -52,7 +52,9 @@ function headerMatch(name: string, sm: StringMatch, invert: boolean): IrHeaderMa
 
 /** Matches every request: no path condition (or prefix `/`), no header or query condition. */
 export function isCatchAll(m: IrMatch): boolean {
-  const anyPath = !m.path || (m.path.kind === 'prefix' && m.path.value === '/');
+  // As Istio's IsCatchAllRoute: prefix `/` or the regex `.*` (RE2: every path, which has no
+  // newline) count as any path.
+  const anyPath = !m.path || (m.path.kind === 'prefix' && m.path.value === '/') || (m.path.kind === 'regex' && m.path.value === '.*');
   return anyPath && m.headers.length === 0 && m.queryParams.length === 0;
 }
 

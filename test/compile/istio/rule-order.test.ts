@@ -86,4 +86,11 @@ describe('rule order', () => {
     expect(d).toEqual([]);
     expect(buildIr([file('a.yaml', HEAD + '  - route: [{ destination: { host: x } }]\n')]).ir).toBeDefined();
   });
+
+  it("a regex '.*' on the path takes every request, as Istio counts it: later rules are reported and get no route", () => {
+    const text = HEAD + '  - match: [{ uri: { regex: ".*" } }]\n    route: [{ destination: { host: x } }]\n  - match: [{ uri: { prefix: /late } }]\n    route: [{ destination: { host: x } }]\n';
+    expect(ruleOrder(text).map((d) => `${d.code} ${d.field}`)).toEqual(['ML4007 spec.http[1]']);
+    const routes = buildIr([file('a.yaml', text)]).ir!.views.find((v) => v.name === 'sidecar~default')!.routeTables[0]!.virtualHosts.find((h) => h.name.startsWith('x.'))!.routes;
+    expect(routes.map((r) => r.name)).toEqual(['vs/default/big/http/0/match/0']);
+  });
 });
