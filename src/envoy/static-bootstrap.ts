@@ -29,7 +29,8 @@ export interface StaticBootstrapOptions {
   /**
    * Files to name instead of the certificate and key files of gateway HTTPS listeners. Envoy
    * reads them even to validate, and the machine checking a view (CI) rarely has the gateway's
-   * files. Called once, and only when a listener terminates TLS.
+   * files. Called only when a listener terminates TLS, once per certificate file it replaces:
+   * the caller makes it cheap to call again (src/verify/stand-in-certificate.ts memoises).
    */
   readonly tlsFiles?: () => TlsFiles;
 }
@@ -54,13 +55,11 @@ export function staticBootstrap(snapshot: Snapshot, viewName: string, opts: Stat
   // API listeners (gRPC views) are left out: only gRPC's own xDS client runs them, and Envoy
   // 1.40 refuses them ("missing the API listener extension"). Such a view's route tables hold
   // the sidecar views' virtual hosts, checked there; its clusters and endpoints stay here.
-  let tlsFiles: TlsFiles | undefined;
-  const standIn = opts.tlsFiles && (() => (tlsFiles ??= opts.tlsFiles!()));
   const listeners = view.resources.lds
     .map((e) => decode(e.hash, 'lds'))
     .filter((l) => l.api_listener === undefined)
     .map((l) => inlineRoutes(l, routes, opts))
-    .map((l) => (standIn ? replaceTlsFiles(l, standIn) : l));
+    .map((l) => (opts.tlsFiles ? replaceTlsFiles(l, opts.tlsFiles) : l));
   const clusters = view.resources.cds.map((e) => inlineEndpoints(decode(e.hash, 'cds'), endpoints));
   return {
     node: { id: opts.nodeId ?? `meshlog~${view.name}`, cluster: view.name },

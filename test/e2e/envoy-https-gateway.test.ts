@@ -10,13 +10,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import type { Snapshot } from '../../src/snapshot/types.ts';
-import { issueCertificate, type IssuedCertificate } from '../../src/core/certificates.ts';
+import type { IssuedCertificate } from '../../src/core/certificates.ts';
 import { adsBootstrap } from '../../src/envoy/ads-bootstrap.ts';
 import { silentLogger } from '../../src/serve/logger.ts';
 import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
 import { startXdsServer, type XdsServer } from '../../src/serve/xds-server.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
-import { tlsRequest } from '../support/tls-client.ts';
+import { localServiceEntry, tlsRequest, writeServerCertificates } from '../support/tls-client.ts';
 import { startUpstreams, type Upstreams } from '../support/upstreams.ts';
 import { freePort, waitFor } from './support/wait.ts';
 
@@ -58,15 +58,7 @@ spec:
   http:
   - route: [{destination: {host: shop.web.svc.cluster.local, port: {number: 8080}}}]
 ---
-apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: shop, namespace: web}
-spec:
-  hosts: [shop.web.svc.cluster.local]
-  ports: [{number: 8080, name: http, protocol: HTTP}]
-  resolution: STATIC
-  endpoints: [{address: 127.0.0.1, ports: {http: ${upstreams.port('shop')}}}]
-`;
+${localServiceEntry('shop', 'web', upstreams.port('shop'))}`;
     const result = compile({ origin: { kind: 'folder', path: dir }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
     expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
     return result.snapshot!;
@@ -82,12 +74,7 @@ spec:
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-https-ads-'));
-    ca = issueCertificate({ commonName: 'meshlog test CA', authority: true });
-    for (const name of ['shop-2026', 'shop-2027']) {
-      const cert = issueCertificate({ commonName: HOST, dnsNames: [HOST], issuer: ca });
-      fs.writeFileSync(path.join(dir, `${name}.crt`), cert.certificate);
-      fs.writeFileSync(path.join(dir, `${name}.key`), cert.privateKey);
-    }
+    ca = writeServerCertificates(dir, [['shop-2026', HOST], ['shop-2027', HOST]]);
     upstreams = await startUpstreams(['shop']);
     port = await freePort();
     source = new MemorySnapshotSource(snapshot('shop-2026'));

@@ -11,11 +11,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import type { MeshIR } from '../../src/compile/ir/types.ts';
-import { issueCertificate, type IssuedCertificate } from '../../src/core/certificates.ts';
+import type { IssuedCertificate } from '../../src/core/certificates.ts';
 import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
 import { explain, parseRequest } from '../../src/explain/index.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
-import { tlsRequest } from '../support/tls-client.ts';
+import { localServiceEntry, tlsRequest, writeServerCertificates } from '../support/tls-client.ts';
 import { request, startUpstreams, type Upstreams } from '../support/upstreams.ts';
 
 const LISTENER = '0.0.0.0_443';
@@ -66,15 +66,7 @@ spec:
   http:
   - route: [{destination: {host: front.web.svc.cluster.local, port: {number: 8080}}}]
 ---
-apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: front, namespace: web}
-spec:
-  hosts: [front.web.svc.cluster.local]
-  ports: [{number: 8080, name: http, protocol: HTTP}]
-  resolution: STATIC
-  endpoints: [{address: 127.0.0.1, ports: {http: ${upstreamPort}}}]
-`;
+${localServiceEntry('front', 'web', upstreamPort)}`;
 }
 
 interface TlsResult {
@@ -95,12 +87,7 @@ describe('live: Envoy terminates HTTPS for a compiled Gateway', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-https-'));
-    ca = issueCertificate({ commonName: 'meshlog test CA', authority: true });
-    for (const [name, dns] of [['shop', 'shop.example.com'], ['api', 'api.example.com'], ['wild', '*.example.org']] as const) {
-      const cert = issueCertificate({ commonName: dns, dnsNames: [dns], issuer: ca });
-      fs.writeFileSync(path.join(dir, `${name}.crt`), cert.certificate);
-      fs.writeFileSync(path.join(dir, `${name}.key`), cert.privateKey);
-    }
+    ca = writeServerCertificates(dir, [['shop', 'shop.example.com'], ['api', 'api.example.com'], ['wild', '*.example.org']]);
     upstreams = await startUpstreams(['front']);
     const yaml = config(dir, upstreams.port('front'));
     const result = compile({ origin: { kind: 'folder', path: dir }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });

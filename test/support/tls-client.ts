@@ -1,8 +1,12 @@
-// One HTTPS request to a local TLS listener with a chosen SNI name, as the HTTPS gateway tests
-// make it: what came back (status, the upstream that answered) and which certificate the server
-// presented, or the error code when the connection or handshake failed.
+// What the HTTPS gateway tests share: one HTTPS request to a local TLS listener with a chosen
+// SNI name (what came back, which certificate the server presented, or the error code when the
+// connection or handshake failed), the certificates they mount, and a local upstream's
+// ServiceEntry.
+import fs from 'node:fs';
 import https from 'node:https';
+import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
+import { issueCertificate, type IssuedCertificate } from '../../src/core/certificates.ts';
 
 export interface TlsRequest {
   readonly port: number;
@@ -50,4 +54,31 @@ export function tlsRequest(r: TlsRequest): Promise<TlsReply> {
     req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
     req.end();
   });
+}
+
+/**
+ * A test CA and, in `dir`, one server certificate per `[file, dnsName]`: `<file>.crt` and
+ * `<file>.key`, as a gateway's `serverCertificate` / `privateKey` name them.
+ */
+export function writeServerCertificates(dir: string, servers: readonly (readonly [file: string, dnsName: string])[]): IssuedCertificate {
+  const ca = issueCertificate({ commonName: 'meshlog test CA', authority: true });
+  for (const [file, dns] of servers) {
+    const cert = issueCertificate({ commonName: dns, dnsNames: [dns], issuer: ca });
+    fs.writeFileSync(path.join(dir, `${file}.crt`), cert.certificate);
+    fs.writeFileSync(path.join(dir, `${file}.key`), cert.privateKey);
+  }
+  return ca;
+}
+
+/** A ServiceEntry `<name>.<ns>.svc.cluster.local:8080` whose one endpoint is a local upstream. */
+export function localServiceEntry(name: string, namespace: string, upstreamPort: number): string {
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  hosts: [${name}.${namespace}.svc.cluster.local]
+  ports: [{number: 8080, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {http: ${upstreamPort}}}]
+`;
 }

@@ -57,22 +57,14 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
   const out = new Map<string, GatewayInfo>();
   for (const gw of gateways) {
     const servers: GatewayServer[] = [];
-    // A port is plain HTTP or HTTPS: the first compiled server on it decides.
-    const portIsTls = new Map<number, { tls: boolean; index: number }>();
     (gw.spec.servers ?? []).forEach((s, index) => {
       if (!s.port) return; // validate reports it
       const protocol = normalizeProtocol(s.port.protocol);
       const plain = isHttpProtocol(protocol) && (s.tls === undefined || s.tls.httpsRedirect === true);
       const termination = plain ? undefined : serverTermination(s, protocol);
-      let supported = plain || termination?.tls !== undefined;
+      // Whether the port is plain HTTP or HTTPS is settled per view (gateway-groups.ts).
+      const supported = plain || termination?.tls !== undefined;
       const tls = termination?.tls;
-      const first = portIsTls.get(s.port.number);
-      if (supported && first && first.tls !== (tls !== undefined)) {
-        supported = false;
-        diagnostics.push(
-          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}) is not compiled: spec.servers[${first.index}] already serves ${first.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port.number} (a port is either plain HTTP or HTTPS; the first server decides), so ${first.tls ? 'plain HTTP requests' : 'TLS handshakes'} on port ${s.port.number} fail`, at(gw, ['spec', 'servers', index])),
-        );
-      } else if (supported && !first) portIsTls.set(s.port.number, { tls: tls !== undefined, index });
       if (!supported && termination?.reason) {
         diagnostics.push(
           diagnostic('ML4018', `server on port ${s.port.number} (${protocol}) is not compiled, so its hosts get nothing on that port (connections are refused, or closed at the TLS handshake when other servers keep the port open): ${termination.reason}`, at(gw, ['spec', 'servers', index])),

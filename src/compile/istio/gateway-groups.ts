@@ -5,9 +5,9 @@
 // (ML4028 notes the merge). Proxies whose labels satisfy several different selectors still get
 // one view, the most specific (src/snapshot/select-view.ts).
 //
-// A port is plain HTTP or HTTPS for the whole group: the first Gateway (by namespace, then
-// name) to serve it decides, and the other kind of server from a later Gateway is left out
-// (ML4018). Two Gateways of a group claiming one host on one port are ML4009 (an error).
+// A port is plain HTTP or HTTPS for the whole group: the first server to serve it (Gateways by
+// namespace, then name; their servers in order) decides, and a later server of the other kind,
+// of the same Gateway or another, is left out (ML4018). Two Gateways of a group claiming one host on one port are ML4009 (an error).
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { IrTlsChain } from '../ir/types.ts';
@@ -54,13 +54,16 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
       const tls = s.tls !== undefined;
       const decided = portKind.get(s.port);
       if (!decided) portKind.set(s.port, { tls, info, index: s.index });
-      else if (decided.info !== info && decided.tls !== tls) {
+      else if (decided.tls !== tls) {
         excluded.add(s);
+        const same = decided.info === info;
+        const who = same ? `spec.servers[${decided.index}]` : `${describe(decided.info.gateway, ['spec', 'servers', decided.index])}, which configures the same proxies,`;
+        const rule = same ? 'the first server decides' : 'the first Gateway by namespace, then name, decides';
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `server on port ${s.port} (${s.protocol}) is not compiled: ${describe(decided.info.gateway, ['spec', 'servers', decided.index])}, which configures the same proxies, already serves ${decided.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port} (a port is either plain HTTP or HTTPS; the first Gateway by namespace, then name, decides), so ${decided.tls ? 'plain HTTP requests' : 'TLS handshakes'} on port ${s.port} fail`,
-            { ...at(info.gateway, ['spec', 'servers', s.index]), related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] },
+            `server on port ${s.port} (${s.protocol}) is not compiled: ${who} already serves ${decided.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port} (a port is either plain HTTP or HTTPS; ${rule}), so ${decided.tls ? 'plain HTTP requests' : 'TLS handshakes'} on port ${s.port} fail`,
+            { ...at(info.gateway, ['spec', 'servers', s.index]), ...(same ? {} : { related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] }) },
           ),
         );
       }

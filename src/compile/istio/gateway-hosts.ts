@@ -27,13 +27,33 @@ export interface PlannedHost {
   /** The host the virtual host is named after (`<host>:<port>`). */
   readonly host: string;
   /** In route order; a VirtualService reached through two Gateways appears once per Gateway. */
+  readonly entries: readonly HostEntry[];
+  readonly redirect: boolean;
+}
+
+/** A PlannedHost while the plan is built. */
+interface Draft {
+  readonly host: string;
   readonly entries: HostEntry[];
   redirect: boolean;
 }
 
-/** By port, then by host: the view's virtual hosts before their routes are built. */
-export function planGatewayHosts(group: GatewayGroup, vss: readonly LoadedVs[], registry: Registry): Map<number, Map<string, PlannedHost>> {
-  const out = new Map<number, Map<string, PlannedHost>>();
+/**
+ * By port, then by host: the view's virtual hosts before their routes are built. Planned once
+ * per group and VirtualService list: the checks and the view builder both ask. Read-only.
+ */
+export function planGatewayHosts(group: GatewayGroup, vss: readonly LoadedVs[], registry: Registry): ReadonlyMap<number, ReadonlyMap<string, PlannedHost>> {
+  const hit = plans.get(group);
+  if (hit?.vss === vss) return hit.plan;
+  const plan = buildPlan(group, vss, registry);
+  plans.set(group, { vss, plan });
+  return plan;
+}
+
+const plans = new WeakMap<GatewayGroup, { readonly vss: readonly LoadedVs[]; readonly plan: ReadonlyMap<number, ReadonlyMap<string, PlannedHost>> }>();
+
+function buildPlan(group: GatewayGroup, vss: readonly LoadedVs[], registry: Registry): Map<number, Map<string, Draft>> {
+  const out = new Map<number, Map<string, Draft>>();
   for (const info of group.members) {
     const bound = mergeOrder(boundVirtualServices(info, vss));
     const namespace = info.gateway.metadata.namespace;
@@ -41,7 +61,7 @@ export function planGatewayHosts(group: GatewayGroup, vss: readonly LoadedVs[], 
       if (!group.compiles(server)) continue;
       let hosts = out.get(server.port);
       if (!hosts) out.set(server.port, (hosts = new Map()));
-      const slot = (host: string): PlannedHost => {
+      const slot = (host: string): Draft => {
         let h = hosts.get(host);
         if (!h) hosts.set(host, (h = { host, entries: [], redirect: false }));
         return h;

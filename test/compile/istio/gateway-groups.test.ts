@@ -17,26 +17,9 @@ spec:
   ports: [{ name: http, port: 80 }]
 `;
 
+/** One team's Gateway `edge` (port 80, its host in its own namespace) and VirtualService `site` for the host. */
 function team(ns: string, host: string, selector = 'istio: ingressgateway'): string {
-  return `---
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: edge, namespace: ${ns} }
-spec:
-  selector: { ${selector} }
-  servers:
-    - port: { number: 80, name: http, protocol: HTTP }
-      hosts: ["${ns}/${host}"]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: site, namespace: ${ns} }
-spec:
-  hosts: [${host}]
-  gateways: [edge]
-  http:
-    - route: [{ destination: { host: web.shared.svc.cluster.local } }]
-`;
+  return gw(ns, 'edge', 80, `${ns}/${host}`, false, selector) + vsOn(ns, 'site', host, 'edge', `    - route: [{ destination: { host: web.shared.svc.cluster.local } }]\n`);
 }
 
 const compile = (...teams: string[]) => {
@@ -50,6 +33,37 @@ const request = (text: string) => {
   if (!p.ok) throw new Error(p.error);
   return p.request;
 };
+
+/** A Gateway with one HTTP server, selecting the ingress proxies. */
+function gw(ns: string, name: string, port: number, host: string, redirect = false, selector = 'istio: ingressgateway'): string {
+  return `---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  selector: { ${selector} }
+  servers:
+    - port: { number: ${port}, name: http, protocol: HTTP }
+      hosts: ["${host}"]${redirect ? '\n      tls: { httpsRedirect: true }' : ''}
+`;
+}
+/** A VirtualService on one host, bound to `gateway`. */
+function vsOn(ns: string, name: string, host: string, gateway: string, rules: string): string {
+  return `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  hosts: [${host}]
+  gateways: [${gateway}]
+  http:
+${rules}`;
+}
+/** A rule's route to the shared service. */
+const to = '      route: [{ destination: { host: web.shared.svc.cluster.local } }]\n';
+/** Diagnostic codes other than info, ML4021 (merge notes) kept. */
+const codes = (r: ReturnType<typeof buildIr>) => r.diagnostics.filter((d) => d.severity !== 'info' || d.code === 'ML4021').map((d) => d.code);
+
 
 describe('Gateways with one selector', () => {
   it('share one view, named after the first, with every server and each VirtualService on its own Gateway', () => {
@@ -102,38 +116,9 @@ describe('Gateways with one selector', () => {
     expect(renderDiffText(d)).toContain('~ selector istio=ingressgateway → istio=internal (which proxies get the view)');
   });
 
-  it("route a VirtualService bound to two of them with each Gateway's match entries, and redirect where any of their servers redirects", () => {
-    const yaml = `${SERVICE}---
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: public, namespace: team-a }
-spec:
-  selector: { istio: ingressgateway }
-  servers:
-    - port: { number: 80, name: http, protocol: HTTP }
-      hosts: ["*.example.com"]
----
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: app, namespace: team-b }
-spec:
-  selector: { istio: ingressgateway }
-  servers:
-    - port: { number: 8080, name: http, protocol: HTTP }
-      hosts: ["app.example.com"]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: app, namespace: team-b }
-spec:
-  hosts: [app.example.com]
-  gateways: [team-a/public, team-b/app]
-  http:
-    - match: [{ uri: { prefix: /b }, gateways: [team-b/app] }]
-      route: [{ destination: { host: web.shared.svc.cluster.local } }]
-    - match: [{ uri: { prefix: /a }, gateways: [team-a/public] }]
-      route: [{ destination: { host: web.shared.svc.cluster.local } }]
-`;
+  it("route a VirtualService bound to two of them with each Gateway's match entries", () => {
+    const yaml = SERVICE + gw('team-a', 'public', 80, '*.example.com') + gw('team-b', 'app', 8080, 'app.example.com') +
+      vsOn('team-b', 'app', 'app.example.com', 'team-a/public, team-b/app', `    - match: [{ uri: { prefix: /b }, gateways: [team-b/app] }]\n${to}    - match: [{ uri: { prefix: /a }, gateways: [team-a/public] }]\n${to}`);
     const ir = buildIr([file('mesh.yaml', yaml)]).ir!;
     const view = ir.views.find((v) => v.kind === 'gateway')!;
     const routesOn = (table: string) => view.routeTables.find((t) => t.name === table)!.virtualHosts.flatMap((h) => h.routes.map((r) => r.name));
@@ -141,52 +126,20 @@ spec:
     expect(routesOn('http.8080')).toEqual(['vs/team-b/app/http/0/match/0']);
     // Both Gateways serving the host on one port: one virtual host with the rules of both, in
     // Istio's order: the first Gateway's server (team-a/public) first, then team-b/app's.
-    const samePort = buildIr([file('mesh.yaml', yaml.replace('number: 8080', 'number: 80'))]).ir!;
+    const samePort = buildIr([file('mesh.yaml', yaml.replace('number: 8080,', 'number: 80,'))]).ir!;
     const host = samePort.views.find((v) => v.kind === 'gateway')!.routeTables[0]!.virtualHosts.find((h) => h.name === 'app.example.com:80')!;
     expect(host.routes.map((r) => r.name)).toEqual(['vs/team-b/app/http/1/match/0', 'vs/team-b/app/http/0/match/0']);
   });
 
   it('redirect the hosts of an httpsRedirect server that no VirtualService routes (the platform team\'s port 80)', () => {
-    const edge = `---
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: redirect, namespace: istio-system }
-spec:
-  selector: { istio: ingressgateway }
-  servers:
-    - port: { number: 80, name: http, protocol: HTTP }
-      hosts: ["*"]
-      tls: { httpsRedirect: true }
-`;
-    const ir = buildIr([file('mesh.yaml', SERVICE + edge + team('team-a', 'a.example.com').replace('number: 80, name: http, protocol: HTTP', 'number: 8080, name: http, protocol: HTTP'))]).ir!;
+    const edge = gw('istio-system', 'redirect', 80, '*', true);
+    const ir = buildIr([file('mesh.yaml', SERVICE + edge + gw('team-a', 'edge', 8080, 'a.example.com') + vsOn('team-a', 'site', 'a.example.com', 'edge', to.replace('      route', '    - route')))]).ir!;
     const view = ir.views.find((v) => v.kind === 'gateway')!;
     const e = explain(ir, request('GET http://a.example.com/x'), { view: view.name });
     expect(e.outcome).toMatchObject({ kind: 'redirect', status: 301, location: 'https://a.example.com/x' });
   });
 
   describe('merged routes and their checks, as Istio builds a gateway route table', () => {
-    const gw = (ns: string, name: string, port: number, host: string, redirect = false) => `---
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: ${name}, namespace: ${ns} }
-spec:
-  selector: { istio: ingressgateway }
-  servers:
-    - port: { number: ${port}, name: http, protocol: HTTP }
-      hosts: ["${host}"]${redirect ? '\n      tls: { httpsRedirect: true }' : ''}
-`;
-    const vsOn = (ns: string, name: string, host: string, gateway: string, rules: string) => `---
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: ${name}, namespace: ${ns} }
-spec:
-  hosts: [${host}]
-  gateways: [${gateway}]
-  http:
-${rules}`;
-    const to = '      route: [{ destination: { host: web.shared.svc.cluster.local } }]\n';
-    const codes = (r: ReturnType<typeof buildIr>) => r.diagnostics.filter((d) => d.severity !== 'info' || d.code === 'ML4021').map((d) => d.code);
-
     it('VirtualServices on different ports of one view are not merged, and not checked against each other', () => {
       const rules = `    - match: [{ uri: { prefix: /api } }]\n${to}    - route: [{ destination: { host: web.shared.svc.cluster.local } }]\n`;
       const r = buildIr([file('m.yaml', SERVICE + gw('a', 'g1', 80, 'x.example.com') + gw('a', 'g2', 8080, 'x.example.com') + vsOn('a', 'p', 'x.example.com', 'g1', rules) + vsOn('a', 'q', 'x.example.com', 'g2', rules))]);
@@ -240,7 +193,7 @@ spec:
     });
 
     it('does not count a VirtualService that gives the host no route through this Gateway', () => {
-      const r = buildIr([file('m.yaml', SERVICE + gw('a', 'g1', 80, 'x.example.com') + gw('a', 'internal', 80, 'x.example.com').replace('istio: ingressgateway', 'istio: internal') +
+      const r = buildIr([file('m.yaml', SERVICE + gw('a', 'g1', 80, 'x.example.com') + gw('a', 'internal', 80, 'x.example.com', false, 'istio: internal') +
         vsOn('a', 'v1', 'x.example.com', 'g1', to.replace('      route', '    - route')) +
         vsOn('a', 'v2', 'x.example.com', '[g1, internal]'.slice(1, -1), `    - match: [{ gateways: [internal] }]\n${to}`))]);
       expect(codes(r)).toEqual([]);
