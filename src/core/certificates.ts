@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type forgeModule from 'node-forge';
 
 // Loaded on first use: only `validate --envoy` on HTTPS gateways and the tests need it, and
-// every CLI command would otherwise pay for loading it (~30 ms) at start-up.
+// every CLI command would otherwise pay for loading it at start-up.
 let forgeLoaded: typeof forgeModule | undefined;
 const loadForge = (): typeof forgeModule => (forgeLoaded ??= createRequire(import.meta.url)('node-forge') as typeof forgeModule);
 
