@@ -7,6 +7,7 @@ import type { CommitInfo } from '../ingest/commit-info.ts';
 import type { IngestError } from '../ingest/ingest-error.ts';
 import { readFolder } from '../ingest/read-folder.ts';
 import { readGit } from '../ingest/read-git.ts';
+import { readWorkTree } from '../ingest/read-work-tree.ts';
 import { revisionNameProblem } from '../ingest/resolve-rev.ts';
 import type { SourceBundle } from '../ingest/source-bundle.ts';
 import type { FlagSpec, ParsedArgs } from './args.ts';
@@ -26,7 +27,9 @@ export const INPUT_HELP = `Input (one of):
 
 export type InputSpec =
   | { readonly kind: 'folder'; readonly path: string }
-  | { readonly kind: 'git'; readonly repo: string; readonly rev: string };
+  | { readonly kind: 'git'; readonly repo: string; readonly rev: string }
+  /** A repository's work tree: its files on disk that the next `git add -A` would commit (`meshlog diff REV`). */
+  | { readonly kind: 'worktree'; readonly repo: string };
 
 export type SpecOutcome = { readonly ok: true; readonly spec: InputSpec } | { readonly ok: false; readonly message: string };
 
@@ -54,6 +57,10 @@ export async function readInput(spec: InputSpec, io: CliIo): Promise<InputOutcom
     const res = await readFolder(path.resolve(io.cwd, spec.path));
     return res.ok ? { ok: true, bundle: { ...res.bundle, origin: { kind: 'folder', path: spec.path } } } : failed(res.error);
   }
+  if (spec.kind === 'worktree') {
+    const res = await readWorkTree(path.resolve(io.cwd, spec.repo));
+    return res.ok ? { ok: true, bundle: { ...res.bundle, origin: { kind: 'folder', path: spec.repo } } } : failed(res.error);
+  }
   // A malformed name is the command line's fault whatever the repository holds: say so first.
   const badName = revisionNameProblem(spec.rev);
   if (badName) return failed({ kind: 'bad-revision-name', message: badName });
@@ -71,15 +78,18 @@ export function reportInputError(io: CliIo, error: IngestError): void {
   io.stderr(`Error: ${error.message}\n`);
 }
 
-/** Human label: `config/` or `repo@main (1a2b3c4d5e6f)`. */
+/** Human label: `config/`, `the work tree of .` or `repo@main (1a2b3c4d5e6f)`. */
 export function describeInput(spec: InputSpec, commit?: string | null): string {
   if (spec.kind === 'folder') return spec.path;
+  if (spec.kind === 'worktree') return `the work tree of ${spec.repo}`;
   if (commit && commit.startsWith(spec.rev.toLowerCase())) return `${spec.repo}@${commit.slice(0, 12)}`;
   return `${spec.repo}@${spec.rev}${commit ? ` (${commit.slice(0, 12)})` : ''}`;
 }
 
-/** Prefix that makes diagnostic paths clickable from the user's directory (folders only). */
+/** Prefix that makes diagnostic paths clickable from the user's directory (files on disk only). */
 export function displayPrefix(spec: InputSpec): string {
-  if (spec.kind !== 'folder' || spec.path === '.' || spec.path === './') return '';
-  return spec.path.endsWith('/') ? spec.path : `${spec.path}/`;
+  if (spec.kind === 'git') return '';
+  const dir = spec.kind === 'folder' ? spec.path : spec.repo;
+  if (dir === '.' || dir === './') return '';
+  return dir.endsWith('/') ? dir : `${dir}/`;
 }

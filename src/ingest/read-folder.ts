@@ -12,9 +12,15 @@ import type { SourceBundle } from './source-bundle.ts';
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 
+/**
+ * `select`, when given, picks which candidate files and links (paths relative to the root,
+ * sorted) are read or reported; the others are left out silently (the work-tree reader leaves
+ * out what git ignores).
+ */
 export async function readFolder(
   root: string,
   limits: IngestLimits = DEFAULT_LIMITS,
+  select?: (paths: readonly string[]) => Promise<readonly string[]>,
 ): Promise<IngestResult<{ readonly bundle: SourceBundle }>> {
   const absRoot = path.resolve(root);
   let rootStat: fs.Stats;
@@ -33,6 +39,7 @@ export async function readFolder(
   const walkRoot = volumeDataFolder(absRoot) ?? absRoot;
   const out = new BundleCollector(limits);
   const candidates: string[] = [];
+  const links: string[] = []; // reported, never followed
   // Iterative walk with an explicit stack: deep trees cannot overflow the call stack.
   const pending: string[] = [''];
   while (pending.length > 0) {
@@ -47,9 +54,7 @@ export async function readFolder(
     for (const entry of entries) {
       const relPath = joinPath(rel, entry.name);
       if (entry.isSymbolicLink()) {
-        if (!isSkippedFolderName(entry.name)) {
-          out.report('ML0001', relPath, `${relPath} is a symbolic link; links are not followed`);
-        }
+        if (!isSkippedFolderName(entry.name)) links.push(relPath);
       } else if (entry.isDirectory()) {
         if (!isSkippedFolderName(entry.name)) pending.push(relPath);
       } else if (isConfigFileName(entry.name)) {
@@ -58,7 +63,9 @@ export async function readFolder(
       }
     }
   }
-  await readFiles(walkRoot, candidates.sort(comparePaths), out);
+  const pick = select ?? (async (paths: readonly string[]) => paths);
+  for (const link of await pick(links.sort(comparePaths))) out.report('ML0001', link, `${link} is a symbolic link; links are not followed`);
+  await readFiles(walkRoot, await pick(candidates.sort(comparePaths)), out);
   return { ok: true, bundle: out.finish({ kind: 'folder', path: root }, null) };
 }
 

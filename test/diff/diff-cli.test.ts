@@ -58,13 +58,13 @@ describe('meshlog diff', () => {
     expect(md.stdout.split('\n')[0]).toBe('### PR 7');
   });
 
-  it('explains a folder and a non-folder: both were read as revisions', async () => {
+  it('explains a folder and a non-folder: the other was read as a revision', async () => {
     const folder = path.join(tmp, 'one-folder');
     fs.mkdirSync(folder, { recursive: true });
     const r = await runCli(['diff', folder, 'no-such-folder'], repo.dir);
     expect(r.code).not.toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`hint: diff compares two folders or two revisions: ${folder} is a folder but no-such-folder is not`);
+    expect(r.stderr).toContain(`hint: ${folder} is a folder but no-such-folder is not, so no-such-folder was read as a revision`);
   });
 
   it('accepts branch-style revisions and defaults --repo to the current directory', async () => {
@@ -122,7 +122,8 @@ describe('meshlog diff', () => {
 
   it('exits 3 for an unknown revision and 2 for a bad command line', async () => {
     expect((await runCli(['diff', base, 'no-such-branch', '--repo', repo.dir])).code).toBe(3);
-    expect((await runCli(['diff', base])).code).toBe(2);
+    expect((await runCli(['diff'])).code).toBe(2);
+    expect((await runCli(['diff', base, canary, 'HEAD'])).code).toBe(2);
     expect((await runCli(['diff', base, canary, '-o', 'xml'])).code).toBe(2);
   });
 

@@ -128,6 +128,10 @@ describe('config-repo-template', () => {
       const base = repo.commit('Start from the meshlog template');
       const reviews = path.join(repo.dir, 'routing/reviews.yaml');
       fs.writeFileSync(reviews, fs.readFileSync(reviews, 'utf8').replace('weight: 90', 'weight: 50').replace('weight: 10', 'weight: 50'));
+      // The README's local check before committing: the edit, read from the work tree.
+      const local = spawnCli(['diff', 'HEAD'], repo.dir);
+      expect(local.code, local.stderr).toBe(0);
+      expect(local.stdout).toContain('v1 90→50, v2 10→50');
       const head = repo.commit('reviews: canary to 50%');
       // The same command lines as .github/workflows/meshlog.yml, run from the folder above the checkout.
       const cwd = path.dirname(repo.dir);

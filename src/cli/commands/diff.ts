@@ -15,7 +15,7 @@ const FLAGS = { ...OUTPUT_FLAG, ...VERBOSE_FLAG, repo: { type: 'string' }, title
 
 export const command: CliCommand = {
   name: 'diff',
-  summary: 'Show what a change does to Envoy routing, between two revisions or two folders',
+  summary: 'Show what a change does to Envoy routing, between revisions, folders or the work tree',
   help: `Compile two versions of the mesh config and show the semantic difference in what
 Envoy will do: per view, per virtual host (host:port) and per route — weight changes
 ("reviews: v1 90→50, v2 10→50"), routes added/removed/reordered, match and action
@@ -30,11 +30,18 @@ warnings: those REV_B has and REV_A had not (e.g. a rule a reordering made dead)
 Usage:
   meshlog diff REV_A REV_B [--repo PATH] [flags]   two revisions of a git repository
   meshlog diff REV_A...REV_B [--repo PATH] [flags] what REV_B changed since it left REV_A
+  meshlog diff REV [--repo PATH] [flags]           REV against the work tree: what the
+                                                   edits not committed yet change
   meshlog diff DIR_A DIR_B [flags]                 two config folders
+  meshlog diff REV DIR [flags]                     a revision against a folder (either order)
 
-Without --repo, two existing folders are compared as folders; otherwise REV_A and REV_B
-are revisions (branch, tag, commit id, HEAD~1, ...) of the repository in the current
+Without --repo, an argument that is an existing folder is compared as a folder; any other
+is a revision (branch, tag, commit id, HEAD~1, ...) of the repository in the current
 directory. Pass --repo . to force revisions when a folder has the same name.
+
+With one revision, the other side is the repository's work tree as the next
+"git add -A" would commit it: tracked files as they are on disk (deleted ones gone),
+plus untracked files that .gitignore does not name. A bare repository has no work tree.
 
 REV_A...REV_B (three dots, as in git diff) compares REV_B with the merge base of the two,
 so for a pull request (main...feature) it shows only the branch's own changes, not the
@@ -54,10 +61,11 @@ Exit codes: 0 the diff was computed — a non-empty diff is NOT an error;
               with -o markdown, stdout still gets a comment naming the invalid side
               and listing its errors, so a PR comment never goes stale; other
               formats print nothing on stdout);
-            2 bad command line; 3 a folder, repository or revision is unavailable
-            (or REV_A...REV_B has no merge base).
+            2 bad command line; 3 a folder, repository, work tree or revision is
+            unavailable (or REV_A...REV_B has no merge base).
 
 Examples:
+  meshlog diff HEAD                                # what your uncommitted edits change
   meshlog diff origin/main HEAD
   meshlog diff origin/main...HEAD -o markdown      # a pull request's own changes
   meshlog diff main...feature --repo ../mesh-config -o markdown > comment.md
@@ -131,7 +139,7 @@ async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean
     if (hint && spec.kind === 'git') io.stderr(`hint: ${hint}\n`);
     return input.exit;
   }
-  const label = spec.kind === 'git' ? revisionLabel(name ?? spec.rev, input.bundle.commit) : spec.path;
+  const label = spec.kind === 'git' ? revisionLabel(name ?? spec.rev, input.bundle.commit) : spec.kind === 'worktree' ? 'work tree' : spec.path;
   const result = compile(input.bundle);
   if (!result.valid || !result.ir) {
     io.stderr(`${describeInput(spec, input.bundle.commit)} is invalid:\n`);
