@@ -6,7 +6,7 @@ import { GRPC_TABLE_PREFIX } from '../compile/istio/grpc-views.ts';
 import { diffClusters, diffEndpoints } from './cluster-diff.ts';
 import { diffHost, diffRoutes } from './host-diff.ts';
 import { canonicalJson } from './value-diff.ts';
-import { describeTls, diffListener } from './listener-diff.ts';
+import { describeTcp, describeTls, diffListener } from './listener-diff.ts';
 import type { DiffCounts, HostDiff, IrDiff, ListenerChange, ListenerRef, ViewDiff } from './types.ts';
 
 export function diffIr(before: MeshIR, after: MeshIR): IrDiff {
@@ -47,7 +47,8 @@ function renamedGatewayViews(a: ReadonlyMap<string, IrView>, b: ReadonlyMap<stri
 function diffView(name: string, before: IrView | undefined, after: IrView | undefined, previousName?: string): ViewDiff | undefined {
   const la = new Map((before?.listeners ?? []).map((l) => [l.name, l]));
   const lb = new Map((after?.listeners ?? []).map((l) => [l.name, l]));
-  const ref = (l: IrListener): ListenerRef => (l.tls ? { name: l.name, port: l.port, tls: describeTls(l) } : { name: l.name, port: l.port });
+  const ref = (l: IrListener): ListenerRef =>
+    l.tls ? { name: l.name, port: l.port, tls: describeTls(l) } : l.tcp ? { name: l.name, port: l.port, tcp: describeTcp(l) } : { name: l.name, port: l.port };
   const listenersAdded = [...lb.values()].filter((l) => !la.has(l.name)).map(ref);
   const listenersRemoved = [...la.values()].filter((l) => !lb.has(l.name)).map(ref);
   const listenersChanged: ListenerChange[] = [];

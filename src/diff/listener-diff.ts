@@ -1,8 +1,11 @@
-// What changed in a listener both sides have, in reviewer's words. Only gateway HTTPS
-// listeners carry more than their port: their TLS servers (certificate files, SNI names,
-// versions, cipher suites), which decide who can connect and with which certificate. A
-// changed route table name (`http.443` → `https.443`) follows from these and is not repeated.
-import type { IrListener, IrTlsChain } from '../compile/ir/types.ts';
+// What changed in a listener both sides have, in reviewer's words. Gateway HTTPS listeners
+// carry their TLS servers (certificate files, SNI names, versions, cipher suites), which
+// decide who can connect and with which certificate; a changed route table name
+// (`http.443` → `https.443`) follows from these and is not repeated. Sidecar TCP listeners
+// carry, per service, where its connections go (`db: v1 100→50, v2 0→50`).
+import type { IrListener, IrTcpChain, IrTlsChain } from '../compile/ir/types.ts';
+import { clusterLabel, formatPercent, percentages } from './describe.ts';
+import { weightSummary } from './route-changes.ts';
 import type { ChangeKind } from './types.ts';
 
 export interface ListenerLine {
@@ -15,8 +18,14 @@ export function describeTls(listener: IrListener): string[] {
   return (listener.tls ?? []).map(describeChain);
 }
 
+/** One line per TCP service: `db.shop.svc.cluster.local (any connection): db v1 90%, db v2 10%  (vs/shop/db/tcp/0)`. */
+export function describeTcp(listener: IrListener): string[] {
+  return (listener.tcp ?? []).map(describeTcpChain);
+}
+
 /** Changes between two listeners of one name; [] when they are the same. */
 export function diffListener(before: IrListener, after: IrListener): ListenerLine[] {
+  if (before.tcp || after.tcp) return diffTcp(before, after);
   if (!before.tls && !after.tls) return [];
   if (!before.tls) return [{ change: 'changed', text: 'now terminates TLS (HTTPS)' }, ...describeTls(after).map((text) => ({ change: 'added' as const, text }))];
   if (!after.tls) return [{ change: 'changed', text: 'no longer terminates TLS: plain HTTP' }];
@@ -92,4 +101,36 @@ function chainFields(c: IrTlsChain): Record<string, string> {
     'maximum TLS': c.maxVersion === 'TLS_AUTO' ? 'Envoy default' : c.maxVersion,
     ciphers: c.cipherSuites.length > 0 ? c.cipherSuites.join(':') : 'Envoy default',
   };
+}
+
+function diffTcp(before: IrListener, after: IrListener): ListenerLine[] {
+  if (!before.tcp) return [{ change: 'changed', text: 'now a TCP proxy: the port is no longer HTTP for sidecars' }, ...describeTcp(after).map((text) => ({ change: 'added' as const, text }))];
+  if (!after.tcp) return [{ change: 'changed', text: `now HTTP (route table ${after.routeTableName}): no longer a TCP proxy` }];
+  const out: ListenerLine[] = [];
+  const key = (c: IrTcpChain) => `${c.host}|${c.serverNames.join(',')}`;
+  const old = new Map(before.tcp.map((c) => [key(c), c]));
+  const now = new Map(after.tcp.map((c) => [key(c), c]));
+  for (const [k, c] of old) if (!now.has(k)) out.push({ change: 'removed', text: describeTcpChain(c) });
+  for (const [k, c] of now) {
+    const was = old.get(k);
+    if (!was) {
+      out.push({ change: 'added', text: describeTcpChain(c) });
+      continue;
+    }
+    const weights = weightSummary(was, c);
+    const rule = was.name === c.name ? '' : `rule ${was.name} → ${c.name}`;
+    const parts = [weights, rule].filter(Boolean);
+    if (parts.length > 0) out.push({ change: 'changed', text: `${chainLabel(c)}: ${parts.join('; ')}` });
+  }
+  return out;
+}
+
+function chainLabel(c: IrTcpChain): string {
+  return `${c.host} (${c.serverNames.length > 0 ? `SNI ${c.serverNames.join(', ')}` : 'any connection'})`;
+}
+
+function describeTcpChain(c: IrTcpChain): string {
+  const pcts = percentages(c.destinations.map((d) => d.weight));
+  const to = c.destinations.map((d, i) => `${clusterLabel(d.cluster)} ${formatPercent(pcts[i] ?? 0)}%`).join(', ');
+  return `${chainLabel(c)}: ${to}  (${c.name})`;
 }

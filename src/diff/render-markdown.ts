@@ -63,8 +63,8 @@ function viewSection(names: readonly string[], view: ViewDiff): string[] {
   const out = [`#### ${label} ${names.map(mdCode).join(', ')}${was}${state}`, ''];
   if (view.selector) out.push(`- ✏️ selector ${mdCode(view.selector.before)} → ${mdCode(view.selector.after)} (which proxies get the view)`, '');
   for (const l of view.listenersAdded) {
-    out.push(`- ➕ listener ${mdCode(l.name)}${l.tls ? ' (HTTPS)' : ''}`);
-    for (const t of l.tls ?? []) out.push(`  - ${mdText(t)}`);
+    out.push(`- ➕ listener ${mdCode(l.name)}${l.tls ? ' (HTTPS)' : l.tcp ? ' (TCP)' : ''}`);
+    for (const t of l.tls ?? l.tcp ?? []) out.push(`  - ${mdText(t)}`);
   }
   for (const l of view.listenersRemoved) out.push(`- ➖ listener ${mdCode(l.name)}`);
   for (const l of view.listenersChanged) {

@@ -25,8 +25,8 @@ export function renderDiffText(diff: IrDiff): string {
     out.push('', `${MARK[view.change]} ${label}${was}${view.change === 'changed' ? '' : ` (${view.change})`}`);
     if (view.selector) out.push(`    ~ selector ${view.selector.before} → ${view.selector.after} (which proxies get the view)`);
     for (const l of view.listenersAdded) {
-      out.push(`    + listener ${l.name}${l.tls ? ' (HTTPS)' : ''}`);
-      for (const t of l.tls ?? []) out.push(`        ${t}`);
+      out.push(`    + listener ${l.name}${l.tls ? ' (HTTPS)' : l.tcp ? ' (TCP)' : ''}`);
+      for (const t of l.tls ?? l.tcp ?? []) out.push(`        ${t}`);
     }
     for (const l of view.listenersRemoved) out.push(`    - listener ${l.name}`);
     for (const l of view.listenersChanged) {

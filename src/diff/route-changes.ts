@@ -81,7 +81,7 @@ function actionSummary(before: IrRoute, after: IrRoute): string[] {
 }
 
 /** Share of traffic per cluster, as Envoy computes it from relative weights. */
-export function trafficShares(f: IrForward): Map<string, number> {
+export function trafficShares(f: Pick<IrForward, 'destinations'>): Map<string, number> {
   const pcts = percentages(f.destinations.map((d) => d.weight));
   const shares = new Map<string, number>();
   f.destinations.forEach((d, i) => shares.set(d.cluster, (shares.get(d.cluster) ?? 0) + (pcts[i] ?? 0)));
@@ -92,7 +92,7 @@ export function trafficShares(f: IrForward): Map<string, number> {
  * `reviews: v1 90→50, v2 10→50`, grouped by host, only the clusters whose share moved.
  * Relative weights that give the same shares (9/1 vs 90/10) are no change to Envoy's behaviour.
  */
-export function weightSummary(a: IrForward, b: IrForward): string | undefined {
+export function weightSummary(a: Pick<IrForward, 'destinations'>, b: Pick<IrForward, 'destinations'>): string | undefined {
   const before = trafficShares(a);
   const after = trafficShares(b);
   const clusters = [...new Set([...after.keys(), ...before.keys()])];

@@ -47,6 +47,8 @@ export interface ListenerRef {
   readonly port: number;
   /** Gateway HTTPS listeners: one line per TLS server (listener-diff.ts describeTls). */
   readonly tls?: readonly string[];
+  /** Sidecar TCP listeners: one line per service (listener-diff.ts describeTcp). */
+  readonly tcp?: readonly string[];
 }
 
 /** A listener on both sides whose settings changed (gateway HTTPS: certificates, SNI names, versions). */

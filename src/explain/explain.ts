@@ -1,6 +1,7 @@
 // explain: replays Envoy's routing decisions for one request against a compiled mesh —
 // view, listener (by port), route table, virtual host (domain rules), then the first
-// route whose match holds — and says which earlier routes were skipped and why.
+// route whose match holds — and says which earlier routes were skipped and why. A TCP
+// listener has no routes: its filter chain decides (tcp-listener.ts).
 import type { IrTlsChain, MeshIR } from '../compile/ir/types.ts';
 import { describeMatch } from '../diff/describe.ts';
 import { findVirtualHost } from './domain-match.ts';
@@ -8,6 +9,7 @@ import { routeHeaderChanges } from './header-changes.ts';
 import { routeOutcome } from './outcome.ts';
 import { pickView } from './pick-view.ts';
 import { routeMismatches } from './route-match.ts';
+import { explainTcpListener } from './tcp-listener.ts';
 import { tlsChainFor, tlsRefusal } from './tls-chain.ts';
 import type { ExplainOptions, ExplainRequest, Explanation, TriedRoute } from './types.ts';
 
@@ -27,6 +29,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       outcome: { kind: 'no_listener', detail: `view ${view.name} has no listener on port ${request.port} (ports: ${ports.join(', ') || 'none'})` },
     };
   }
+  if (listener.tcp) return explainTcpListener(ir, view, listener, listener.tcp, request);
   const chain = listener.tls && request.scheme === 'https' ? tlsChainFor(listener.tls, request.host) : undefined;
   const listenerInfo = {
     name: listener.name,

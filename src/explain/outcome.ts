@@ -1,25 +1,19 @@
 // The outcome of a matched route: where a forward sends traffic (weights as percentages),
 // the Location a redirect answers with (Envoy's rules for keeping or dropping the port),
 // or the direct response.
-import type { IrRedirect, IrRoute, MeshIR } from '../compile/ir/types.ts';
+import type { IrDestination, IrRedirect, IrRoute, MeshIR } from '../compile/ir/types.ts';
 import { describeRetry, parseClusterName, percentages } from '../diff/describe.ts';
 import { headerChanges } from './header-changes.ts';
 import { re2ReplaceAll } from './string-match.ts';
-import type { ExplainRequest, Outcome } from './types.ts';
+import type { ExplainedDestination, ExplainRequest, Outcome } from './types.ts';
 
 export function routeOutcome(route: IrRoute, req: ExplainRequest, ir?: MeshIR): Outcome {
   const a = route.action;
   switch (a.kind) {
     case 'forward': {
-      const pcts = percentages(a.destinations.map((d) => d.weight));
       return {
         kind: 'forward',
-        destinations: a.destinations.map((d, i) => {
-          const c = parseClusterName(d.cluster);
-          const endpoints = endpointCount(ir, d.cluster);
-          const headers = headerChanges(d.headers, true);
-          return { cluster: d.cluster, host: c.host, port: c.port ? Number(c.port) : null, subset: c.subset, weight: d.weight, percent: pcts[i] ?? 0, endpoints, ...(headers ? { headers } : {}) };
-        }),
+        destinations: explainDestinations(a.destinations, ir),
         timeoutMs: a.timeoutMs,
         ...(a.retry ? { retry: describeRetry(a.retry) } : {}),
         upstream: { path: rewrittenPath(route, req), authority: a.rewrite?.authority ?? req.authority },
@@ -33,9 +27,21 @@ export function routeOutcome(route: IrRoute, req: ExplainRequest, ir?: MeshIR): 
   }
 }
 
+/** Weighted clusters as explain shows them: host, port, subset, share, and how many endpoints each has. */
+export function explainDestinations(destinations: readonly IrDestination[], ir: MeshIR | undefined): ExplainedDestination[] {
+  const pcts = percentages(destinations.map((d) => d.weight));
+  return destinations.map((d, i) => {
+    const c = parseClusterName(d.cluster);
+    const endpoints = endpointCount(ir, d.cluster);
+    const headers = headerChanges(d.headers, true);
+    return { cluster: d.cluster, host: c.host, port: c.port ? Number(c.port) : null, subset: c.subset, weight: d.weight, percent: pcts[i] ?? 0, endpoints, ...(headers ? { headers } : {}) };
+  });
+}
+
 function endpointCount(ir: MeshIR | undefined, cluster: string): number | null {
   const c = ir?.clusters.find((x) => x.name === cluster);
-  if (!c || c.discovery !== 'eds') return null;
+  // DNS clusters resolve, and pass-through clusters dial, what the client asked for: nothing to count.
+  if (!c || c.discovery !== 'eds' || c.loadBalancer.kind === 'passthrough') return null;
   return ir?.endpoints.find((e) => e.clusterName === cluster)?.endpoints.length ?? 0;
 }
 

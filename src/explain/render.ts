@@ -16,8 +16,12 @@ export function renderExplanationText(e: Explanation): string {
   if (e.view) row('View', e.view);
   if (e.listener) {
     const tls = e.listener.tls;
+    const tcp = e.listener.tcp;
     const sni = tls ? ` (TLS: certificate ${tls.certificateChainFile}, for ${tls.serverNames.length > 0 ? `SNI ${tls.serverNames.join(', ')}` : 'any SNI name'})` : '';
-    row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}${sni}`);
+    if (e.listener.routeTable === '') {
+      const chain = tcp ? ` (${tcp.serverNames.length > 0 ? `SNI ${tcp.serverNames.join(', ')}` : 'any connection'}: ${tcp.service})` : '';
+      row('Listener', `${e.listener.name} → TCP proxy, no route table${chain}`);
+    } else row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}${sni}`);
   }
   if (e.virtualHost) row('Virtual host', `${e.virtualHost.name} (domain "${e.virtualHost.domain}", ${e.virtualHost.rule} match)`);
   if (e.tried.length > 0) {
@@ -74,6 +78,15 @@ export function outcomeLines(o: Outcome): string[] {
       return [`Result:       direct response ${o.status}${o.body === undefined ? '' : `, body: ${JSON.stringify(o.body)}`}`];
     case 'not_found':
       return [`Result:       404 Not Found (Envoy response flag ${o.responseFlag}): ${o.detail}`];
+    case 'tcp_proxy': {
+      const lines = [`Result:       proxy the connection (TCP, ${o.chain}) to`];
+      const width = Math.max(...o.destinations.map((d) => clusterLabel(d.cluster, true).length));
+      for (const d of o.destinations) {
+        const none = d.endpoints === 0 ? '  (no endpoints: Envoy closes the connection)' : '';
+        lines.push(`  ${clusterLabel(d.cluster, true).padEnd(width)}  ${formatPercent(d.percent).padStart(6)}%  ${d.cluster}${none}`);
+      }
+      return lines;
+    }
     case 'no_listener':
       return [`Result:       connection refused: ${o.detail}`];
     case 'connection_closed':

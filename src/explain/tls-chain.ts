@@ -5,7 +5,7 @@
 import type { IrListener, IrTlsChain } from '../compile/ir/types.ts';
 import type { ExplainRequest } from './types.ts';
 
-export function tlsChainFor(chains: readonly IrTlsChain[], sni: string): IrTlsChain | undefined {
+export function tlsChainFor<C extends Pick<IrTlsChain, 'serverNames'>>(chains: readonly C[], sni: string): C | undefined {
   const exact = chains.find((c) => c.serverNames.includes(sni));
   if (exact) return exact;
   for (let dot = sni.indexOf('.'); dot >= 0; dot = sni.indexOf('.', dot + 1)) {

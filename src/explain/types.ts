@@ -79,6 +79,11 @@ export type Outcome =
   | { readonly kind: 'direct_response'; readonly status: number; readonly body?: string }
   /** Envoy answers 404 with response flag NR (no route configured). */
   | { readonly kind: 'not_found'; readonly status: 404; readonly responseFlag: 'NR'; readonly detail: string }
+  /**
+   * A sidecar port that is not HTTP: the connection is proxied whole to these clusters (Envoy
+   * tcp_proxy), whatever the request line and headers say; `chain` names the rule (or default).
+   */
+  | { readonly kind: 'tcp_proxy'; readonly chain: string; readonly service: string; readonly destinations: readonly ExplainedDestination[] }
   /** Nothing listens on that port in this view: the connection is refused. */
   | { readonly kind: 'no_listener'; readonly detail: string }
   /** A gateway listener that does not take the request's connection: TLS expected, not offered, or no certificate for its SNI name. */
@@ -99,6 +104,8 @@ export interface Explanation {
     readonly routeTable: string;
     /** HTTPS listeners: the filter chain (server) that takes the connection; serverNames [] answers any name. */
     readonly tls?: { readonly serverNames: readonly string[]; readonly certificateChainFile: string };
+    /** TCP listeners (routeTable ''): the service whose chain takes the connection, and the SNI names that chain answers ([]: any connection). */
+    readonly tcp?: { readonly service: string; readonly serverNames: readonly string[] };
   };
   readonly virtualHost?: { readonly name: string; readonly domain: string; readonly rule: 'exact' | 'suffix' | 'prefix' | 'any' };
   /** The matched route; its fields mean what TriedRoute's do. */

@@ -87,6 +87,16 @@ describe('config-repo-template', () => {
     expect(rest?.typed_per_filter_config).toBeUndefined();
   });
 
+  it('proxies mongodb connections as TCP, all to the v1 database (v2 at weight 0)', () => {
+    const sidecar = views.find((v) => v.name === 'sidecar')!;
+    const listeners = sidecar.configs.find((c) => String(c['@type']).endsWith('ListenersConfigDump'));
+    const dynamic = (listeners?.dynamic_listeners ?? []) as { name: string; active_state: { listener: Json } }[];
+    const mongo = dynamic.find((l) => l.name === '0.0.0.0_27017')?.active_state.listener;
+    const proxy = (mongo?.filter_chains as { filters: { name: string; typed_config: Json }[] }[] | undefined)?.[0]?.filters[0];
+    expect(proxy?.name).toBe('envoy.filters.network.tcp_proxy');
+    expect(proxy?.typed_config.cluster).toBe('outbound|27017|v1|mongodb.bookinfo.svc.cluster.local');
+  });
+
   it('exposes productpage paths on bookinfo.example.com through the gateway view', () => {
     const gateway = views.find((v) => v.name === 'gateway~bookinfo~bookinfo-gateway')!;
     expect(gateway.kind).toBe('gateway');

@@ -140,9 +140,9 @@ export interface IrListener {
   /** '' in gRPC views: an API listener has no socket. */
   readonly address: string;
   readonly port: number;
-  /** Route table served for this listener over RDS. */
+  /** Route table served for this listener over RDS; '' for a TCP listener (`tcp`). */
   readonly routeTableName: string;
-  /** HTTP connection manager stat prefix. */
+  /** HTTP connection manager stat prefix (TCP listeners: the listener's own). */
   readonly statPrefix: string;
   /**
    * Gateway HTTPS servers: the listener terminates TLS, with a filter chain per server in
@@ -150,6 +150,26 @@ export interface IrListener {
    * every chain serves `routeTableName`. Absent: plain HTTP.
    */
   readonly tls?: readonly IrTlsChain[];
+  /**
+   * Sidecar ports whose services are not HTTP (TCP, TLS, HTTPS, Mongo, Redis, MySQL): each
+   * connection is proxied whole (Envoy tcp_proxy), no route table. One filter chain per service:
+   * picked by SNI for TLS and HTTPS services, the one chain without names for a TCP service.
+   * Sorted: chains with names by host, then the chain without names. Absent: an HTTP listener.
+   */
+  readonly tcp?: readonly IrTcpChain[];
+}
+
+/** Where a sidecar sends the connections of one non-HTTP service port. */
+export interface IrTcpChain {
+  /** The service (fqdn) whose port this is. */
+  readonly host: string;
+  /** SNI names the chain answers (TLS/HTTPS services: the host); empty: any connection (a TCP service). */
+  readonly serverNames: readonly string[];
+  /** `vs/<ns>/<name>/tcp/<i>` for a VirtualService tcp rule, `default/<host>:<port>` without one. */
+  readonly name: string;
+  /** Relative weights, ≥ 1 entry, distinct clusters. */
+  readonly destinations: readonly { readonly cluster: string; readonly weight: number }[];
+  readonly source?: IrSource;
 }
 
 /** A filter chain of an HTTPS server's TLS termination (Gateway `tls.mode: SIMPLE` with mounted files). */

@@ -88,8 +88,11 @@ export function vsGateways(vs: LoadedVs): readonly string[] {
   return g && g.length > 0 ? g.map((r) => normalizeGateway(r, vs.metadata.namespace)) : MESH_ONLY;
 }
 
+/** The conditions of an http or tcp match entry that say where it applies. */
+type ScopeConditions = Pick<HttpMatchRequest, 'port' | 'sourceLabels' | 'gateways' | 'sourceNamespace'>;
+
 /** Does match entry `m` (or the rule without match) apply to `scope` on `port`? */
-export function matchApplies(vs: LoadedVs, m: HttpMatchRequest | undefined, scope: Scope, port: number): boolean {
+export function matchApplies(vs: LoadedVs, m: ScopeConditions | undefined, scope: Scope, port: number): boolean {
   if (m?.port !== undefined && m.port !== port) return false;
   if (m?.sourceLabels && Object.keys(m.sourceLabels).length > 0) return false; // ML4014
   const gateways = m?.gateways?.length ? m.gateways.map((r) => normalizeGateway(r, vs.metadata.namespace)) : vsGateways(vs);

@@ -1,5 +1,6 @@
 // Port protocols, as Istio infers them. Decides which ports get HTTP listeners and route
-// tables (HTTP-ish) and which clusters speak HTTP/2 upstream.
+// tables (HTTP-ish), which get TCP proxy listeners (the rest but UDP), and which clusters
+// speak HTTP/2 upstream.
 
 /** Istio protocol names, upper case. Unknown or absent → HTTP (meshlog treats unnamed ports as HTTP). */
 export type Protocol = string;
@@ -43,6 +44,16 @@ export function kubePortProtocol(port: { name?: string; protocol?: string; appPr
 /** Ports served through an HTTP connection manager (listener + route table). */
 export function isHttpProtocol(p: Protocol): boolean {
   return p === 'HTTP' || p === 'HTTP2' || p === 'GRPC' || p === 'GRPC-WEB';
+}
+
+/** Ports whose connections sidecars proxy whole (Envoy tcp_proxy): not HTTP, not UDP. */
+export function isTcpProxied(p: Protocol): boolean {
+  return !isHttpProtocol(p) && p !== 'UDP';
+}
+
+/** TCP-proxied ports that carry TLS from the client: the service is picked by SNI, so several can share the port. */
+export function isSniProtocol(p: Protocol): boolean {
+  return p === 'TLS' || p === 'HTTPS';
 }
 
 /** Upstream speaks HTTP/2. */

@@ -76,7 +76,7 @@ export function destinationHost(vs: LoadedVs, dest: Destination, settings: Front
 }
 
 /** The name of the cluster `dest` means; its id joins `ids` (a VirtualService names a few: a scan suffices). */
-function destinationCluster(vs: LoadedVs, dest: Destination, port: number, ctx: RouteContext, ids: number[]): string {
+export function destinationCluster(vs: LoadedVs, dest: Destination, port: number, ctx: RouteContext, ids: number[]): string {
   const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
   const id = ctx.catalog.id(host, destinationPort(dest, host, port, ctx.registry), dest.subset ?? '');
   if (!ids.includes(id)) ids.push(id);

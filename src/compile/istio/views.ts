@@ -6,17 +6,19 @@
 // to it only (`exportTo: ['.']` or by name), or is named by a match's `sourceNamespace`.
 //
 // Each view: per HTTP service port, a listener `<bind>_<port>` and route table `<port>`,
-// with one virtual host per visible service on that port. Its routes come from the
+// with one virtual host per visible service on that port; per other service port, a TCP
+// listener (tcp-listeners.ts). Its routes come from the
 // VirtualService for that host (exact host first, else the most specific wildcard), or, with
 // none, a default route to `outbound|<port>||<host>`.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
-import type { IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
+import type { IrListener, IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
 import type { ClusterCollector } from './cluster-catalog.ts';
 import { MESH, vsGateways, vsRoutesEntry, type LoadedVs, type Scope } from './from-virtual-service.ts';
 import { isVisible, isWildcard, visibilityOf, type Visibility } from './hosts.ts';
 import { DEFAULT_SIDECAR_VIEW, listenerName, sidecarRouteTableName, sidecarViewName } from './names.ts';
 import type { Registry, RegistryService } from './registry.ts';
 import { planOf, serviceIdsOf, virtualHostFor, vsIndexFor, type SidecarShared } from './sidecar-plan.ts';
+import { tcpListeners } from './tcp-listeners.ts';
 import { at, cmp } from './where.ts';
 
 /** A VirtualService as the sidecars see it: resolved hosts and visibility. */
@@ -32,7 +34,8 @@ export function meshVirtualServices(vss: readonly LoadedVs[], registry: Registry
     .filter(
       (vs) =>
         vsGateways(vs).includes(MESH) ||
-        (vs.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.gateways?.includes(MESH))),
+        (vs.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.gateways?.includes(MESH))) ||
+        (vs.spec.tcp ?? []).some((r) => (r.match ?? []).some((m) => m.gateways?.includes(MESH))),
     )
     .map((vs) => ({
       vs,
@@ -59,6 +62,7 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
   for (const m of meshVss) {
     addVisibility(m.visibility);
     for (const rule of m.vs.spec.http ?? []) if (rule.match) for (const match of rule.match) if (match.sourceNamespace) out.add(match.sourceNamespace);
+    for (const rule of m.vs.spec.tcp ?? []) if (rule.match) for (const match of rule.match) if (match.sourceNamespace) out.add(match.sourceNamespace);
   }
   return [...out].sort(cmp);
 }
@@ -116,18 +120,20 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
     return { name: sidecarRouteTableName(p), virtualHosts: shared.mayClash ? uniqueDomains(vhosts, onClash) : vhosts };
   });
   const address = shared.ctx.settings.ir.bindAddress;
+  const httpListeners: IrListener[] = ports.map((port) => ({
+    name: listenerName(address, port),
+    address,
+    port,
+    routeTableName: sidecarRouteTableName(port),
+    statPrefix: `outbound_${port}`,
+  }));
+  const tcp = tcpListeners(services, new Set(ports), index, scope, shared, clusters);
   return {
     view: {
       name: viewName,
       kind: 'sidecar',
       namespaces: viewNamespace === null ? [] : [viewNamespace],
-      listeners: ports.map((port) => ({
-        name: listenerName(address, port),
-        address,
-        port,
-        routeTableName: sidecarRouteTableName(port),
-        statPrefix: `outbound_${port}`,
-      })),
+      listeners: tcp.length === 0 ? httpListeners : [...httpListeners, ...tcp].sort((a, b) => a.port - b.port),
       routeTables,
     },
     clusters,

@@ -1,6 +1,6 @@
-// networking.istio.io VirtualService (HTTP routes). Field names and nesting follow Istio's
-// reference; tcp/tls routes and delegate are accepted by the schema so the validator can say
-// "not supported yet" instead of "unknown field".
+// networking.istio.io VirtualService (HTTP and TCP routes). Field names and nesting follow
+// Istio's reference; tls routes and delegate are accepted by the schema so the validator can
+// say "not supported yet" instead of "unknown field".
 import { z } from 'zod';
 import {
   DurationSchema,
@@ -141,13 +141,36 @@ export const HttpRouteSchema = z.strictObject({
 });
 export type HttpRoute = z.infer<typeof HttpRouteSchema>;
 
+/** Istio's L4MatchAttributes: which connections a tcp rule takes. */
+export const L4MatchSchema = z.strictObject({
+  destinationSubnets: z.array(z.string()).optional(),
+  port: z.int().optional(),
+  sourceLabels: StringMapSchema.optional(),
+  gateways: z.array(z.string()).optional(),
+  sourceNamespace: z.string().optional(),
+});
+export type L4Match = z.infer<typeof L4MatchSchema>;
+
+/** Istio's RouteDestination (a tcp rule's destination: no header operations). */
+export const RouteDestinationSchema = z.strictObject({
+  destination: DestinationSchema,
+  weight: z.number().optional(),
+});
+export type RouteDestination = z.infer<typeof RouteDestinationSchema>;
+
+export const TcpRouteSchema = z.strictObject({
+  match: z.array(L4MatchSchema).optional(),
+  route: z.array(RouteDestinationSchema).optional(),
+});
+export type TcpRoute = z.infer<typeof TcpRouteSchema>;
+
 export const VirtualServiceSpecSchema = z.strictObject({
   hosts: z.array(z.string()).optional(),
   gateways: z.array(z.string()).optional(),
   exportTo: ExportToSchema.optional(),
   http: z.array(HttpRouteSchema).optional(),
+  tcp: z.array(TcpRouteSchema).optional(),
   /** Not supported yet: validate reports any non-empty list. */
-  tcp: z.array(z.unknown()).optional(),
   tls: z.array(z.unknown()).optional(),
 });
 export type VirtualServiceSpec = z.infer<typeof VirtualServiceSpecSchema>;

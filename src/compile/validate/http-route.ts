@@ -105,6 +105,15 @@ export function checkDestination(ctx: RuleContext, d: Destination, path: Path): 
 
 function checkDestinations(ctx: RuleContext, rule: HttpRoute, path: Path): void {
   const route = rule.route ?? NONE;
+  checkWeightedDestinations(ctx, route, path);
+  for (let k = 0; k < route.length; k++) {
+    const headers = route[k]!.headers;
+    if (headers !== undefined) checkHeaderOperations(ctx, headers, at(path, 'route', k, 'headers'));
+  }
+}
+
+/** A rule's `route` list (http or tcp): each destination, each weight, and the weights together. */
+export function checkWeightedDestinations(ctx: RuleContext, route: readonly { readonly destination: Destination; readonly weight?: number | undefined }[], path: Path): void {
   // Envoy adds a rule's weights up and rejects the route when the sum exceeds uint32.
   let total = 0;
   let anyWeight = false;
@@ -117,7 +126,6 @@ function checkDestinations(ctx: RuleContext, rule: HttpRoute, path: Path): void 
     } else if (r.weight !== undefined && r.weight > MAX_WEIGHT) {
       ctx.report('ML3003', `weight ${r.weight} is larger than ${MAX_WEIGHT} (Istio's weight is an int32)`, at(p, 'weight'));
     }
-    if (r.headers !== undefined) checkHeaderOperations(ctx, r.headers, at(p, 'headers'));
     if (Number.isInteger(r.weight) && (r.weight ?? 0) > 0) total += r.weight ?? 0;
     if ((r.weight ?? 0) !== 0) anyWeight = true;
   }

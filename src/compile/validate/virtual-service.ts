@@ -1,10 +1,11 @@
 // VirtualService rules (Istio's documented validation), top level. Per-rule checks live in
-// http-route.ts.
+// http-route.ts and tcp-route.ts.
 import type { LoadedVirtualService } from '../parse/types.ts';
 import { checkGatewayRef, checkHost, type HostRules } from './checks-hosts.ts';
 import { checkExportTo } from './checks-values.ts';
 import { at, NONE, type RuleContext } from './context.ts';
 import { checkHttpRoute } from './http-route.ts';
+import { checkTcpRoute } from './tcp-route.ts';
 
 // Istio: "*" would capture every service's traffic on sidecars, so only gateways may use it.
 const MESH_HOSTS: HostRules = { allowStar: false, allowWildcard: true, allowIp: true };
@@ -22,11 +23,11 @@ export function validateVirtualService(ctx: RuleContext, vs: LoadedVirtualServic
   for (let i = 0; i < gateways.length; i++) checkGatewayRef(ctx, gateways[i]!, at(SPEC, 'gateways', i));
   checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'));
 
-  const tcp = spec.tcp?.length ?? 0;
+  const tcp = spec.tcp ?? NONE;
   const tls = spec.tls?.length ?? 0;
-  if (tcp > 0) ctx.report('ML3024', 'tcp routes are not supported by meshlog yet; only http routes are compiled', at(SPEC, 'tcp'));
-  if (tls > 0) ctx.report('ML3024', 'tls routes are not supported by meshlog yet; only http routes are compiled', at(SPEC, 'tls'));
+  if (tls > 0) ctx.report('ML3024', 'tls routes are not supported by meshlog yet; only http and tcp routes are compiled', at(SPEC, 'tls'));
   const http = spec.http ?? NONE;
-  if (http.length === 0 && tcp === 0 && tls === 0) ctx.report('ML3002', 'the VirtualService has no http routes', SPEC);
+  if (http.length === 0 && tcp.length === 0 && tls === 0) ctx.report('ML3002', 'the VirtualService has no http or tcp routes', SPEC);
   for (let i = 0; i < http.length; i++) checkHttpRoute(ctx, http[i]!, at(SPEC, 'http', i));
+  for (let i = 0; i < tcp.length; i++) checkTcpRoute(ctx, tcp[i]!, at(SPEC, 'tcp', i));
 }

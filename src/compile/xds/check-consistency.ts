@@ -1,5 +1,6 @@
 // A snapshot checks itself before anyone serves it: within each view, every route table a
-// listener asks for over RDS exists, and every EDS cluster has its endpoints. Problems are
+// listener asks for over RDS exists, every cluster a TCP listener proxies to exists, and
+// every EDS cluster has its endpoints. Problems are
 // returned as data (one sentence each); an empty list means consistent.
 //
 // Views share entry lists (assemble.ts hands equal CDS/EDS lists out as one array), and a
@@ -11,6 +12,13 @@ import type { Snapshot, SnapshotView, ViewEntry } from '../../snapshot/types.ts'
 import { edsServiceName } from './cluster-wire.ts';
 
 const HCM_TYPE = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+const TCP_PROXY_TYPE = 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
+
+/** What a listener needs from its view: route tables (RDS) and clusters (TCP proxies). */
+interface ListenerNeeds {
+  readonly rds: string[];
+  readonly clusters: string[];
+}
 
 /** One finding, worded once the view's name is known. */
 type Finding = (view: string) => string;
@@ -25,12 +33,12 @@ export function checkConsistency(snapshot: Snapshot): string[] {
 function viewChecker(snapshot: Snapshot): (view: SnapshotView) => Finding[] {
   const missing = (what: string, e: ViewEntry): Finding => (view) =>
     `view ${view}: ${what} ${e.name} has no stored resource (hash ${e.hash})`;
-  // Route tables each listener needs, per listener resource (undefined: not stored).
-  const listenerNeeds = new Map<string, string[] | undefined>();
-  const needsOf = (hash: string): string[] | undefined => {
+  // What each listener needs, per listener resource (undefined: not stored).
+  const listenerNeeds = new Map<string, ListenerNeeds | undefined>();
+  const needsOf = (hash: string): ListenerNeeds | undefined => {
     if (!listenerNeeds.has(hash)) {
       const r = snapshot.resources.get(hash);
-      listenerNeeds.set(hash, r ? rdsNamesOf(decodeResource(r)) : undefined);
+      listenerNeeds.set(hash, r ? needsOfListener(decodeResource(r)) : undefined);
     }
     return listenerNeeds.get(hash);
   };
@@ -57,14 +65,19 @@ function viewChecker(snapshot: Snapshot): (view: SnapshotView) => Finding[] {
   return (view) => {
     const found: Finding[] = [];
     const routeNames = new Set(view.resources.rds.map((e) => e.name));
+    let clusterNames: ((name: string) => boolean) | undefined;
     for (const e of view.resources.lds) {
       const needs = needsOf(e.hash);
       if (!needs) {
         found.push(missing('listener', e));
         continue;
       }
-      for (const rds of needs) {
+      for (const rds of needs.rds) {
         if (!routeNames.has(rds)) found.push((v) => `view ${v}: listener ${e.name} needs route table ${rds}, which the view lacks`);
+      }
+      for (const cluster of needs.clusters) {
+        clusterNames ??= nameLookup(view.resources.cds);
+        if (!clusterNames(cluster)) found.push((v) => `view ${v}: listener ${e.name} proxies to cluster ${cluster}, which the view lacks`);
       }
     }
     found.push(...clusterFindings(view.resources.cds, view.resources.eds));
@@ -104,13 +117,20 @@ function nameLookup(entries: readonly ViewEntry[]): (name: string) => boolean {
   };
 }
 
-function rdsNamesOf(listener: Record<string, unknown>): string[] {
+function needsOfListener(listener: Record<string, unknown>): ListenerNeeds {
   const names: string[] = [];
+  const clusters: string[] = [];
   const hcm = messageType(HCM_TYPE);
   const chains = (listener.filter_chains ?? []) as { filters?: { typed_config?: { type_url: string; value: Uint8Array } }[] }[];
   for (const chain of chains) {
     for (const filter of chain.filters ?? []) {
       const any = filter.typed_config;
+      if (any?.type_url.endsWith(`/${TCP_PROXY_TYPE}`)) {
+        const proxy = messageType(TCP_PROXY_TYPE).decode(any.value) as unknown as { cluster?: string; weighted_clusters?: { clusters?: { name: string }[] } };
+        if (proxy.cluster) clusters.push(proxy.cluster);
+        for (const c of proxy.weighted_clusters?.clusters ?? []) clusters.push(c.name);
+        continue;
+      }
       if (!any || !any.type_url.endsWith(`/${HCM_TYPE}`)) continue;
       const decoded = hcm.decode(any.value) as unknown as { rds?: { route_config_name?: string } };
       if (decoded.rds?.route_config_name) names.push(decoded.rds.route_config_name);
@@ -122,5 +142,5 @@ function rdsNamesOf(listener: Record<string, unknown>): string[] {
     const decoded = hcm.decode(api.value) as unknown as { rds?: { route_config_name?: string } };
     if (decoded.rds?.route_config_name) names.push(decoded.rds.route_config_name);
   }
-  return names;
+  return { rds: names, clusters };
 }

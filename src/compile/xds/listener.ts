@@ -2,7 +2,9 @@
 // table comes over RDS on the ADS stream. A gateway listener for HTTPS servers terminates TLS:
 // the TLS inspector reads the client's SNI, and one filter chain per server (each with its
 // certificate) picks the connection by it; every chain runs the same connection manager.
-import type { IrListener, IrTlsChain } from '../ir/types.ts';
+// A sidecar TCP listener runs a TCP proxy per service instead: picked by SNI (without
+// terminating TLS) for TLS and HTTPS services, the chain without names for a TCP service.
+import type { IrListener, IrTcpChain, IrTlsChain } from '../ir/types.ts';
 import { httpFilters } from './http-filters.ts';
 import { adsConfigSource, anyOf, compact, socketAddress, wrap, type ProtoObject } from './proto-values.ts';
 
@@ -11,9 +13,12 @@ const HCM_TYPE = 'envoy.extensions.filters.network.http_connection_manager.v3.Ht
 const TLS_INSPECTOR_NAME = 'envoy.filters.listener.tls_inspector';
 const TLS_INSPECTOR_TYPE = 'envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector';
 const TLS_SOCKET_NAME = 'envoy.transport_sockets.tls';
+const TCP_PROXY_NAME = 'envoy.filters.network.tcp_proxy';
+const TCP_PROXY_TYPE = 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
 const DOWNSTREAM_TLS_TYPE = 'envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
 
 export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gateway'): ProtoObject {
+  if (listener.tcp) return tcpListener(listener, listener.tcp);
   const hcm: ProtoObject = {
     stat_prefix: listener.statPrefix,
     rds: { route_config_name: listener.routeTableName, config_source: adsConfigSource() },
@@ -50,5 +55,37 @@ function downstreamTls(chain: IrTlsChain): ProtoObject {
       // HTTP/2 when the client offers it, as Istio's gateways do; the connection manager speaks both.
       alpn_protocols: ['h2', 'http/1.1'],
     }),
+  };
+}
+
+function tcpListener(listener: IrListener, chains: readonly IrTcpChain[]): ProtoObject {
+  const bySni = chains.some((c) => c.serverNames.length > 0);
+  return {
+    name: listener.name,
+    address: socketAddress(listener.address, listener.port),
+    // Reads the SNI name without terminating TLS; a connection that is not TLS falls through to
+    // the chain without names. A client of a server-first protocol (MySQL, SMTP) sends nothing
+    // until greeted, so the inspector gives up after a second and the connection goes on, there.
+    ...(bySni
+      ? {
+          listener_filters: [{ name: TLS_INSPECTOR_NAME, typed_config: anyOf(TLS_INSPECTOR_TYPE, {}) }],
+          listener_filters_timeout: { seconds: 1 },
+          continue_on_listener_filters_timeout: true,
+        }
+      : {}),
+    filter_chains: chains.map((chain) => ({
+      ...(chain.serverNames.length > 0 ? { filter_chain_match: { server_names: [...chain.serverNames] } } : {}),
+      filters: [{ name: TCP_PROXY_NAME, typed_config: anyOf(TCP_PROXY_TYPE, tcpProxy(chain, listener.port)) }],
+    })),
+  };
+}
+
+function tcpProxy(chain: IrTcpChain, port: number): ProtoObject {
+  // Istio's stat prefix for a TCP proxy is the cluster it sends to; a split names the service.
+  const [only] = chain.destinations;
+  if (chain.destinations.length === 1 && only) return { stat_prefix: only.cluster, cluster: only.cluster };
+  return {
+    stat_prefix: `outbound|${port}||${chain.host}`,
+    weighted_clusters: { clusters: chain.destinations.map((d) => ({ name: d.cluster, weight: d.weight })) },
   };
 }

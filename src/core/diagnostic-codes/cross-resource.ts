@@ -115,10 +115,12 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
   {
     code: 'ML4014',
     severity: 'warning',
-    title: 'Match on source labels not supported',
+    title: 'Match condition not supported (sourceLabels, destinationSubnets)',
     description:
-      '`sourceLabels` selects client workloads by label, which meshlog\'s views (per namespace and per gateway) cannot express. The match entry is ' +
-      'left out. Use `sourceNamespace` or a Sidecar-scoped namespace instead.',
+      '`sourceLabels` selects client workloads by label, which meshlog\'s views (per namespace and per gateway) cannot express. A tcp rule\'s ' +
+      '`destinationSubnets` selects connections by the address they go to, which meshlog\'s sidecar listeners (one per port, not per ' +
+      'service address) cannot tell apart. The match entry is left out, and a rule left without entries with it. Use `sourceNamespace` ' +
+      'or a Sidecar-scoped namespace instead of labels, and a `port` match instead of subnets.',
   },
   {
     code: 'ML4015',
@@ -266,5 +268,26 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'labels satisfy, the most specific. So the proxies with the other Gateway\'s labels get only its view, and this Gateway\'s ' +
       'servers never reach them; Istio would merge the servers of every Gateway whose selector the proxy satisfies. Move the ' +
       'servers into one Gateway, or use selectors that no proxy satisfies both of.',
+  },
+  {
+    code: 'ML4030',
+    severity: 'warning',
+    title: 'TCP service without a listener of its own',
+    description:
+      'Sidecars proxy a service port that is not HTTP (TCP, TLS, HTTPS, Mongo, Redis, MySQL) on a listener per port, `<bindAddress>_<port>`, ' +
+      'not per service address as Istio does. TLS and HTTPS services share a port by the SNI name clients send, but connections to a TCP ' +
+      'port carry nothing to tell services apart: when two TCP services use one port, the first by host takes the port, and connections ' +
+      'meant for the other go there. A TCP service on a port that another service serves as HTTP gets no listener at all: its connections ' +
+      'are read as HTTP requests. Give the service a port of its own.',
+  },
+  {
+    code: 'ML4031',
+    severity: 'warning',
+    title: 'tcp rules for a service without a TCP port',
+    description:
+      'A VirtualService for the mesh has `tcp` rules for a host none of whose ports sidecars proxy as TCP: each is HTTP, HTTP2, gRPC or ' +
+      'UDP, by its name (`http`, `grpc-api`, unnamed ports count as HTTP), its `appProtocol`, or a ServiceEntry port\'s `protocol`. Such ' +
+      'ports get an HTTP route table, where only `http` rules apply, so the tcp rules are never used. If the service speaks another ' +
+      'protocol on the port, name it `tcp` or `tcp-<suffix>` (or set `appProtocol: tcp`); otherwise write http rules.',
   },
 ];

@@ -79,6 +79,28 @@ kind: Deployment
 metadata: {name: reviews-v1}
 spec: {replicas: 1}
 `,
+  `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: orders-db, namespace: bookinfo}
+spec:
+  hosts: [orders-db.bookinfo.svc.cluster.local]
+  ports: [{number: 5432, name: tcp-postgres, protocol: TCP}, {number: 3306, name: mysql, protocol: MYSQL}]
+  resolution: STATIC
+  endpoints: [{address: 10.0.0.1, labels: {version: v1}}, {address: 10.0.0.2, labels: {version: v2}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: orders-db, namespace: bookinfo}
+spec:
+  hosts: [orders-db]
+  tcp:
+  - match: [{port: 5432, sourceNamespace: batch}]
+    route: [{destination: {host: orders-db, port: {number: 5432}}}]
+  - match: [{destinationSubnets: [10.0.0.0/8]}, {port: 3306}]
+    route:
+    - {destination: {host: orders-db, port: {number: 3306}}, weight: 70}
+    - {destination: {host: reviews, port: {number: 9080}}, weight: 30}
+`,
   `apiVersion: meshlog.dev/v1alpha1
 kind: MeshConfig
 metadata: {name: mesh}

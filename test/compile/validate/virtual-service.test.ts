@@ -190,14 +190,46 @@ describe('VirtualService rules', () => {
 `)));
     expect(r.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(['ML3028 warning', 'ML3028 warning']);
     expect(r.resources.virtualServices).toHaveLength(1);
-    expect(check(`  hosts: [a]\n  tcp: [{route: [{destination: {host: a}}]}]\n  http: [{delegate: {name: other}}]\n`)).toEqual([
-      'ML3024 spec.tcp@7',
+    expect(check(`  hosts: [a]\n  tls: [{route: [{destination: {host: a}}]}]\n  http: [{delegate: {name: other}}]\n`)).toEqual([
+      'ML3024 spec.tls@7',
       'ML3024 spec.http[0].delegate@8',
     ]);
   });
 
-  it('requires hosts and at least one http route', () => {
+  it('requires hosts and at least one http or tcp rule', () => {
     expect(check('  gateways: [mesh]\n')).toEqual(['ML3026 spec.hosts@5', 'ML3002 spec@5']);
+    expect(check('  hosts: [a]\n  tcp: [{route: [{destination: {host: a}}]}]\n')).toEqual([]);
+  });
+
+  it('checks tcp rules: a route, destinations and weights, match ports, labels and subnets', () => {
+    expect(
+      check(`  hosts: [db]
+  tcp:
+  - match: [{port: 70000, sourceLabels: {"bad key!": x}, destinationSubnets: [10.0.0.0/8, not-a-subnet], gateways: ["a/b/c"]}]
+    route:
+    - destination: {host: "db*", subset: V1}
+      weight: -1
+    - destination: {host: db, port: {number: 0}}
+      weight: 0
+  - match: [{port: 5432}]
+  - route:
+    - destination: {host: db}
+      weight: 0
+    - destination: {host: db}
+`),
+    ).toEqual([
+      'ML3017 spec.tcp[0].match[0].port@8',
+      'ML3035 spec.tcp[0].match[0].gateways[0]@8',
+      'ML3027 spec.tcp[0].match[0].sourceLabels["bad key!"]@8',
+      'ML3029 spec.tcp[0].match[0].destinationSubnets[1]@8',
+      'ML3010 spec.tcp[0].route[0].destination.host@10',
+      'ML3009 spec.tcp[0].route[0].destination.subset@10',
+      'ML3003 spec.tcp[0].route[0].weight@11',
+      'ML3017 spec.tcp[0].route[1].destination.port.number@12',
+      'ML3002 spec.tcp[1]@14',
+      'ML3004 spec.tcp[2].route@15',
+    ]);
+    expect(check('  hosts: [db]\n  tcp: [{route: [{destination: {host: db}, headers: {}}]}]\n')).toEqual(['ML2001 spec.tcp[0].route[0].headers@7']);
   });
 });
 

@@ -1,11 +1,11 @@
 // Route and mirror destinations against the registry and DestinationRules:
 // host known (ML4001), port needed / valid (ML4002 / ML4003), subset defined (ML4004);
 // plus what meshlog cannot compile faithfully in a rule (ML4013 two weighted entries for
-// one destination with different header operations, ML4014 sourceLabels), hosts a mesh VirtualService or a
+// one destination with different header operations, ML4014 sourceLabels and tcp destinationSubnets), hosts a mesh VirtualService or a
 // DestinationRule names that no service defines (ML4017 / ML4001), and DestinationRules
 // narrowed to some clients, which meshlog applies to all (ML4019).
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
-import type { Destination, HttpRoute } from '../../schema/index.ts';
+import type { Destination, HttpRoute, L4Match, TcpRoute } from '../../schema/index.ts';
 import { MESH, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { destinationHost, destinationPort } from '../route-action.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
@@ -16,9 +16,37 @@ export function checkDestinations(ctx: CheckContext): void {
   for (const vs of ctx.resources.virtualServices) {
     const rules = vs.spec.http ?? [];
     for (let i = 0; i < rules.length; i++) checkRule(vs, rules[i]!, i, ctx);
+    const tcp = vs.spec.tcp;
+    if (tcp) for (let i = 0; i < tcp.length; i++) checkTcpRule(vs, tcp[i]!, i, ctx);
     if (vsGateways(vs).includes(MESH)) checkMeshHosts(vs, ctx);
   }
   checkDestinationRuleHosts(ctx);
+}
+
+/** A tcp rule: its destinations, and the match conditions meshlog leaves out (ML4014). */
+function checkTcpRule(vs: LoadedVs, rule: TcpRoute, i: number, ctx: CheckContext): void {
+  const routes = rule.route ?? [];
+  for (let k = 0; k < routes.length; k++) checkDestination(vs, routes[k]!.destination, { section: 'tcp', i, field: 'route', k }, ctx);
+  const matches = rule.match ?? [];
+  const leftOut = matches.map(uncompiledL4Condition);
+  const wholeRule = matches.length > 0 && leftOut.every((c) => c !== undefined);
+  for (let j = 0; j < matches.length; j++) {
+    const condition = leftOut[j];
+    if (!condition) continue;
+    const what = wholeRule ? `this match entry is left out, and with it the whole rule spec.tcp[${i}] (every entry of it is left out)` : 'this match entry is left out';
+    const why =
+      condition === 'sourceLabels'
+        ? 'sourceLabels cannot be compiled into per-namespace/per-gateway views'
+        : "destinationSubnets cannot be compiled: sidecar listeners are per port, without the services' addresses";
+    ctx.diagnostics.push(diagnostic('ML4014', `${why}; ${what}`, at(vs, ['spec', 'tcp', i, 'match', j, condition])));
+  }
+}
+
+/** The condition of a tcp match entry that meshlog cannot compile (the entry never applies), if any. */
+export function uncompiledL4Condition(m: L4Match): 'sourceLabels' | 'destinationSubnets' | undefined {
+  if (m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0) return 'sourceLabels';
+  if (m.destinationSubnets !== undefined && m.destinationSubnets.length > 0) return 'destinationSubnets';
+  return undefined;
 }
 
 function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext): void {
@@ -27,7 +55,7 @@ function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext):
   for (let k = 0; k < routes.length; k++) {
     const r = routes[k]!;
     const d = r.destination;
-    const host = checkDestination(vs, d, { i, field: 'route', k }, ctx);
+    const host = checkDestination(vs, d, { section: 'http', i, field: 'route', k }, ctx);
     if (routes.length < 2 || (r.weight ?? 0) <= 0) continue;
     const port = destinationPort(d, host, 0, ctx.registry);
     const subset = d.subset ?? '';
@@ -47,24 +75,25 @@ function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext):
       );
     }
   }
-  if (rule.mirror) checkDestination(vs, rule.mirror, { i, field: 'mirror', k: 0 }, ctx);
+  if (rule.mirror) checkDestination(vs, rule.mirror, { section: 'http', i, field: 'mirror', k: 0 }, ctx);
   const mirrors = rule.mirrors ?? [];
-  for (let k = 0; k < mirrors.length; k++) checkDestination(vs, mirrors[k]!.destination, { i, field: 'mirrors', k }, ctx);
+  for (let k = 0; k < mirrors.length; k++) checkDestination(vs, mirrors[k]!.destination, { section: 'http', i, field: 'mirrors', k }, ctx);
   const matches = rule.match ?? [];
   const withLabels = (m: (typeof matches)[number]) => m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0;
   const wholeRule = matches.length > 0 && matches.every(withLabels);
   for (let j = 0; j < matches.length; j++) {
     if (!withLabels(matches[j]!)) continue;
     // When every entry is left out the rule is gone: say so, it is a much bigger change.
-    const what = wholeRule ? `this match entry is left out, and with it the whole rule ${ruleRef(rule, i)} (it has no other entry)` : 'this match entry is left out';
+    const what = wholeRule ? `this match entry is left out, and with it the whole rule ${ruleRef(rule, i)} (every entry of it is left out)` : 'this match entry is left out';
     ctx.diagnostics.push(
       diagnostic('ML4014', `sourceLabels cannot be compiled into per-namespace/per-gateway views; ${what}`, at(vs, ['spec', 'http', i, 'match', j, 'sourceLabels'])),
     );
   }
 }
 
-/** Where a destination is written: `spec.http[i].route[k].destination`, `.mirror` or `.mirrors[k].destination`. */
+/** Where a destination is written: `spec.http[i].route[k].destination`, `.mirror`, `.mirrors[k].destination`, or `spec.tcp[i].route[k].destination`. */
 interface DestinationPlace {
+  readonly section: 'http' | 'tcp';
   readonly i: number;
   readonly field: 'route' | 'mirror' | 'mirrors';
   readonly k: number;
@@ -72,7 +101,7 @@ interface DestinationPlace {
 
 /** The path is built only for a diagnostic: most destinations are fine, and paths are garbage. */
 function pathOf(p: DestinationPlace): Path {
-  return p.field === 'mirror' ? ['spec', 'http', p.i, 'mirror'] : ['spec', 'http', p.i, p.field, p.k, 'destination'];
+  return p.field === 'mirror' ? ['spec', p.section, p.i, 'mirror'] : ['spec', p.section, p.i, p.field, p.k, 'destination'];
 }
 
 /** Reports what is wrong with one destination; returns its host, resolved. */

@@ -1,10 +1,11 @@
-// http rules for a service that has no HTTP port (ML4025). Renaming a Service port from
-// `http` to `tcp` (or to `https` when TLS moves into the app) silently turns every http rule
-// for it into dead config: the port gets a TCP pass-through, not a route table. Istio
-// accepts it without a word; a reviewer only sees the routes vanish from the diff.
+// http rules for a service that has no HTTP port (ML4025), and tcp rules for one that has no
+// TCP port (ML4031). Renaming a Service port from `http` to `tcp` (or to `https` when TLS
+// moves into the app) silently turns every http rule for it into dead config: the port gets a
+// TCP pass-through, not a route table. Istio accepts it without a word; a reviewer only sees
+// the routes vanish from the diff.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import { isWildcard } from '../hosts.ts';
-import { isHttpProtocol } from '../protocols.ts';
+import { isHttpProtocol, isTcpProxied } from '../protocols.ts';
 import type { MeshVs } from '../views.ts';
 import { at } from '../where.ts';
 import type { CheckContext } from './context.ts';
@@ -12,21 +13,34 @@ import type { CheckContext } from './context.ts';
 /** `meshVss`: the VirtualServices sidecars use, hosts already resolved (views.ts). */
 export function checkHttpPorts(ctx: CheckContext, meshVss: readonly MeshVs[]): void {
   for (const { vs, hosts } of meshVss) {
-    if (!vs.spec.http?.length) continue;
+    const http = (vs.spec.http?.length ?? 0) > 0;
+    const tcp = (vs.spec.tcp?.length ?? 0) > 0;
+    if (!http && !tcp) continue;
     for (let i = 0; i < hosts.length; i++) {
       const host = hosts[i]!;
       if (isWildcard(host)) continue;
       const svc = ctx.registry.lookupAny(host);
       // Unknown hosts are ML4001's; a ServiceEntry without ports is ML3044's.
-      if (!svc || svc.ports.length === 0 || svc.ports.some((p) => isHttpProtocol(p.protocol))) continue;
-      const ports = svc.ports.map((p) => `${p.number}${p.name ? ` "${p.name}"` : ''} is ${p.protocol}`).join(', ');
-      ctx.diagnostics.push(
-        diagnostic(
-          'ML4025',
-          `${host} has no HTTP port (${ports}), so the http rules of this VirtualService are never used on sidecars; name the port http or http-<suffix> (or set appProtocol: http) if it speaks HTTP`,
-          at(vs, ['spec', 'hosts', i]),
-        ),
-      );
+      if (!svc || svc.ports.length === 0) continue;
+      const ports = () => svc.ports.map((p) => `${p.number}${p.name ? ` "${p.name}"` : ''} is ${p.protocol}`).join(', ');
+      if (http && !svc.ports.some((p) => isHttpProtocol(p.protocol))) {
+        ctx.diagnostics.push(
+          diagnostic(
+            'ML4025',
+            `${host} has no HTTP port (${ports()}), so the http rules of this VirtualService are never used on sidecars; name the port http or http-<suffix> (or set appProtocol: http) if it speaks HTTP`,
+            at(vs, ['spec', 'hosts', i]),
+          ),
+        );
+      }
+      if (tcp && !svc.ports.some((p) => isTcpProxied(p.protocol))) {
+        ctx.diagnostics.push(
+          diagnostic(
+            'ML4031',
+            `${host} has no TCP port (${ports()}), so the tcp rules of this VirtualService are never used on sidecars; name the port tcp or tcp-<suffix> (or set appProtocol: tcp) if it is not HTTP`,
+            at(vs, ['spec', 'hosts', i]),
+          ),
+        );
+      }
     }
   }
 }

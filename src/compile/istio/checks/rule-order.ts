@@ -1,15 +1,16 @@
-// Rules are matched in order, so a rule after a catch-all is dead (ML4007), and a match
+// Rules are matched in order, so a rule after a catch-all is dead (ML4007; tcp rules too), and a match
 // entry whose every request an earlier entry already takes is shadowed (ML4008). Both
 // are per VirtualService, and take the entry's scope (port, gateways, sourceNamespace)
 // into account: `port: 80` does not shadow a match on port 8080. Identical entries inside
 // one rule's match list are reported too (ML4008): harmless, but a sign of a copy-paste slip.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { IrMatch } from '../../ir/types.ts';
-import type { HttpMatchRequest } from '../../schema/index.ts';
+import type { HttpMatchRequest, L4Match, TcpRoute } from '../../schema/index.ts';
 import { normalizeGateway, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { covers, isCatchAll, toIrMatch } from '../match.ts';
 import { at, ruleRef } from '../where.ts';
 import type { CheckContext } from './context.ts';
+import { uncompiledL4Condition } from './destinations.ts';
 import { MatchIndex } from './match-index.ts';
 
 export interface Entry {
@@ -28,7 +29,31 @@ export interface Entry {
 const SMALL = 16;
 
 export function checkRuleOrder(ctx: CheckContext): void {
-  for (const vs of ctx.resources.virtualServices) checkVirtualService(vs, ctx);
+  for (const vs of ctx.resources.virtualServices) {
+    checkVirtualService(vs, ctx);
+    if (vs.spec.tcp) checkTcpRules(vs, vs.spec.tcp, ctx);
+  }
+}
+
+/**
+ * tcp rules are tried in order too: after a rule that takes every connection (no match, or an
+ * entry with no port, source or subnet condition, wherever the VirtualService applies) the
+ * later rules are dead (ML4007).
+ */
+function checkTcpRules(vs: LoadedVs, rules: readonly TcpRoute[], ctx: CheckContext): void {
+  const takesAll = (m: L4Match | undefined) =>
+    m === undefined ||
+    (m.port === undefined && m.sourceNamespace === undefined && uncompiledL4Condition(m) === undefined && includesAll(gatewaysOf(vs, m.gateways), vsGateways(vs)));
+  const first = rules.findIndex((r) => (r.match?.length ? r.match.some(takesAll) : true));
+  for (let i = first + 1; first >= 0 && i < rules.length; i++) {
+    ctx.diagnostics.push(
+      diagnostic('ML4007', `spec.tcp[${i}] is never used: spec.tcp[${first}] (line ${vs.locate(['spec', 'tcp', first]).line}) before it takes every connection`, at(vs, ['spec', 'tcp', i])),
+    );
+  }
+}
+
+function gatewaysOf(vs: LoadedVs, refs: readonly string[] | undefined): readonly string[] {
+  return refs?.length ? refs.map((g) => normalizeGateway(g, vs.metadata.namespace)) : vsGateways(vs);
 }
 
 function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {

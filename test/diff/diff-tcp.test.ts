@@ -1,0 +1,92 @@
+// `meshlog diff` on TCP routing: a tcp rule's weights, a new TCP service port, and a port that
+// stops being HTTP, as a reviewer reads them in text and markdown.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.ts';
+
+function mesh(opts: { v1: number; v2: number; cacheProtocol?: string }): string {
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: orders-db, namespace: shop}
+spec:
+  hosts: [orders-db.shop.svc.cluster.local]
+  ports: [{number: 5432, name: tcp-postgres, protocol: TCP}]
+  resolution: STATIC
+  endpoints:
+  - {address: 10.0.0.1, labels: {version: v1}}
+  - {address: 10.0.0.2, labels: {version: v2}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: orders-db, namespace: shop}
+spec:
+  host: orders-db.shop.svc.cluster.local
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - {name: v2, labels: {version: v2}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: orders-db, namespace: shop}
+spec:
+  hosts: [orders-db.shop.svc.cluster.local]
+  tcp:
+  - route:
+    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v1}, weight: ${opts.v1}}
+    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v2}, weight: ${opts.v2}}
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: cache, namespace: shop}
+spec:
+  hosts: [cache.shop.svc.cluster.local]
+  ports: [{number: 6379, name: cache, protocol: ${opts.cacheProtocol ?? 'HTTP'}}]
+  resolution: STATIC
+  endpoints: [{address: 10.0.1.1}]
+`;
+}
+
+describe('meshlog diff: TCP listeners', () => {
+  let tmp: string;
+  const folder = (name: string, text: string): string => {
+    const dir = path.join(tmp, name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'mesh.yaml'), text);
+    return dir;
+  };
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-diff-tcp-'));
+    folder('before', mesh({ v1: 100, v2: 0 }));
+    folder('after', mesh({ v1: 80, v2: 20, cacheProtocol: 'REDIS' }));
+    folder('rescaled', mesh({ v1: 8, v2: 2, cacheProtocol: 'REDIS' }));
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('shows a tcp rule\'s new weights and a port that became TCP', async () => {
+    const r = await runCli(['diff', 'before', 'after'], tmp);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('~ listener 0.0.0.0_5432');
+    expect(r.stdout).toContain('~ orders-db.shop.svc.cluster.local (any connection): orders-db: v1 100→80, v2 0→20');
+    // cache's port 6379 was HTTP (a route table) and is now Redis: a TCP listener.
+    expect(r.stdout).toMatch(/~ listener 0\.0\.0\.0_6379\n\s+~ now a TCP proxy: the port is no longer HTTP for sidecars\n\s+\+ cache\.shop\.svc\.cluster\.local \(any connection\): cache 100%/);
+    const md = await runCli(['diff', 'before', 'after', '-o', 'markdown'], tmp);
+    expect(md.stdout).toContain('- ✏️ listener `0.0.0.0_5432`');
+    expect(md.stdout).toContain('orders-db: v1 100→80, v2 0→20');
+  });
+
+  it('shows no change for weights rescaled to the same shares', async () => {
+    const r = await runCli(['diff', 'after', 'rescaled'], tmp);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('No routing changes');
+  });
+
+  it('shows a new TCP listener with where its connections go', async () => {
+    const r = await runCli(['diff', 'before', 'after', '-o', 'json'], tmp);
+    const diff = JSON.parse(r.stdout) as { views: { name: string; listenersChanged: { name: string }[] }[] };
+    expect(diff.views.find((v) => v.name === 'sidecar')?.listenersChanged.map((l) => l.name)).toEqual(['0.0.0.0_5432', '0.0.0.0_6379']);
+  });
+});

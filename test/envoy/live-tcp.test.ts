@@ -1,0 +1,228 @@
+// Sidecar TCP listeners against a real Envoy: a database whose connections a VirtualService
+// tcp rule splits 80/20 between two versions, a Redis port with no VirtualService, two TLS
+// services sharing port 443 told apart by SNI (the TLS passes through, untouched, to
+// upstreams that present their own certificates), and a MySQL port shared with a TLS service. Real TCP and TLS clients connect; each
+// upstream answers with its name. explain must predict where every connection goes.
+import net from 'node:net';
+import tls from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src/compile/index.ts';
+import type { MeshIR } from '../../src/compile/ir/types.ts';
+import { issueCertificate, type IssuedCertificate } from '../../src/core/certificates.ts';
+import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
+import { explain, parseRequest } from '../../src/explain/index.ts';
+import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+
+const DB = '0.0.0.0_5432';
+const REDIS = '0.0.0.0_6379';
+const TLS = '0.0.0.0_443';
+const MIXED = '0.0.0.0_3306';
+
+/** A TCP (or TLS) server on loopback that writes its name to every connection and closes it. */
+async function nameServer(name: string, cert?: IssuedCertificate): Promise<net.Server> {
+  const greet = (socket: net.Socket) => socket.end(name);
+  const server = cert ? tls.createServer({ cert: cert.certificate, key: cert.privateKey }, greet) : net.createServer(greet);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
+
+function config(ports: Record<string, number>): string {
+  return `
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: orders-db, namespace: shop}
+spec:
+  hosts: [orders-db.shop.svc.cluster.local]
+  ports: [{number: 5432, name: tcp-postgres, protocol: TCP}]
+  resolution: STATIC
+  endpoints:
+  - {address: 127.0.0.1, ports: {tcp-postgres: ${ports.v1}}, labels: {version: v1}}
+  - {address: 127.0.0.1, ports: {tcp-postgres: ${ports.v2}}, labels: {version: v2}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: orders-db, namespace: shop}
+spec:
+  host: orders-db.shop.svc.cluster.local
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - {name: v2, labels: {version: v2}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: orders-db, namespace: shop}
+spec:
+  hosts: [orders-db.shop.svc.cluster.local]
+  tcp:
+  - route:
+    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v1}, weight: 80}
+    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v2}, weight: 20}
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: sessions, namespace: shop}
+spec:
+  hosts: [sessions.shop.svc.cluster.local]
+  ports: [{number: 6379, name: redis, protocol: REDIS}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {redis: ${ports.redis}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: payments, namespace: shop}
+spec:
+  hosts: [payments.example.test]
+  ports: [{number: 443, name: https, protocol: HTTPS}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {https: ${ports.payments}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: maps, namespace: shop}
+spec:
+  hosts: ["*.maps.example.test"]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {tls: ${ports.maps}}}]
+---
+# A server-first protocol (MySQL greets first) and a TLS service on one port.
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: inventory-db, namespace: shop}
+spec:
+  hosts: [inventory-db.shop.svc.cluster.local]
+  ports: [{number: 3306, name: mysql, protocol: MYSQL}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {mysql: ${ports.mysql}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: audit, namespace: shop}
+spec:
+  hosts: [audit.example.test]
+  ports: [{number: 3306, name: tls, protocol: TLS}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {tls: ${ports.audit}}}]
+`;
+}
+
+/**
+ * What came back on a plain TCP connection: the upstream's name, or the error / empty close.
+ * `hello` is sent first unless the client waits to be greeted (a server-first protocol).
+ */
+function tcpRead(port: number, opts: { clientFirst?: boolean } = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      if (opts.clientFirst) socket.write('hello\r\n');
+    });
+    let data = '';
+    socket.on('data', (d) => (data += d.toString()));
+    socket.on('end', () => resolve(data || 'closed'));
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    socket.setTimeout(10_000, () => socket.destroy(new Error('timeout')));
+  });
+}
+
+/** The same over TLS with an SNI name; the certificate is checked against the test CA. */
+function tlsRead(port: number, sni: string, ca: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, servername: sni, ca });
+    let data = '';
+    socket.on('data', (d) => (data += d.toString()));
+    socket.on('end', () => resolve(data || 'closed'));
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    socket.setTimeout(10_000, () => socket.destroy(new Error('timeout')));
+  });
+}
+
+describe('live: Envoy proxies TCP and TLS service ports as compiled', () => {
+  const servers: net.Server[] = [];
+  let ca: IssuedCertificate;
+  let envoy: EnvoyProcess | undefined;
+  let ir: MeshIR;
+  const port: Record<string, number> = {};
+
+  beforeAll(async () => {
+    ca = issueCertificate({ commonName: 'meshlog test CA', authority: true });
+    const cert = (dns: string) => issueCertificate({ commonName: dns, dnsNames: [dns], issuer: ca });
+    const named: [string, net.Server][] = [
+      ['v1', await nameServer('orders-db v1')],
+      ['v2', await nameServer('orders-db v2')],
+      ['redis', await nameServer('sessions')],
+      ['payments', await nameServer('payments', cert('payments.example.test'))],
+      ['maps', await nameServer('maps', cert('eu.maps.example.test'))],
+      ['mysql', await nameServer('inventory-db')],
+      ['audit', await nameServer('audit', cert('audit.example.test'))],
+    ];
+    for (const [, s] of named) servers.push(s);
+    const result = compile({
+      origin: { kind: 'folder', path: 'mesh' },
+      commit: null,
+      files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(config(Object.fromEntries(named.map(([k, s]) => [k, portOf(s)])))) }],
+      diagnostics: [],
+    });
+    expect(result.diagnostics).toEqual([]);
+    ir = result.ir!;
+    const bootstrap = staticBootstrap(result.snapshot!, 'sidecar', { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [DB]: 0, [REDIS]: 0, [TLS]: 0, [MIXED]: 0 } });
+    envoy = await startEnvoy(writeConfigFile(bootstrap));
+    for (const [key, name] of [['db', DB], ['redis', REDIS], ['tls', TLS], ['mixed', MIXED]] as const) port[key] = await envoy.listenerPort(name);
+  }, 60_000);
+
+  afterAll(async () => {
+    await envoy?.stop();
+    for (const s of servers) s.close();
+  });
+
+  /** explain's verdict for a connection to `url`: the clusters the connection goes to, or how it ends. */
+  function predicted(url: string): string {
+    const parsed = parseRequest(`GET ${url}`);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const o = explain(ir, parsed.request).outcome;
+    return o.kind === 'tcp_proxy' ? o.destinations.map((d) => `${d.cluster} ${d.percent}%`).join(', ') : o.kind;
+  }
+
+  it('splits connections 80/20 between the database versions, within ±5% over 1,000 connections', async () => {
+    const counts = new Map<string, number>();
+    for (let batch = 0; batch < 20; batch++) {
+      const replies = await Promise.all(Array.from({ length: 50 }, () => tcpRead(port.db!)));
+      for (const r of replies) counts.set(r, (counts.get(r) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(['orders-db v1', 'orders-db v2']);
+    expect(Math.abs(counts.get('orders-db v1')! / 1000 - 0.8)).toBeLessThanOrEqual(0.05);
+    expect(predicted('http://orders-db.shop.svc.cluster.local:5432')).toBe(
+      'outbound|5432|v1|orders-db.shop.svc.cluster.local 80%, outbound|5432|v2|orders-db.shop.svc.cluster.local 20%',
+    );
+  });
+
+  it('sends a port without a VirtualService to its service', async () => {
+    expect(await tcpRead(port.redis!)).toBe('sessions');
+    expect(predicted('http://sessions.shop.svc.cluster.local:6379')).toBe('outbound|6379||sessions.shop.svc.cluster.local 100%');
+  });
+
+  it('picks the TLS service by SNI, wildcards included, and passes the TLS through', async () => {
+    // The upstream's own certificate reaches the client: Envoy does not terminate the TLS.
+    expect(await tlsRead(port.tls!, 'payments.example.test', ca.certificate)).toBe('payments');
+    expect(await tlsRead(port.tls!, 'eu.maps.example.test', ca.certificate)).toBe('maps');
+    expect(predicted('https://payments.example.test:443')).toBe('outbound|443||payments.example.test 100%');
+    expect(predicted('https://eu.maps.example.test:443')).toBe('outbound|443||*.maps.example.test 100%');
+  });
+
+  it('shares a port between a TLS service and a server-first TCP service', async () => {
+    expect(await tlsRead(port.mixed!, 'audit.example.test', ca.certificate)).toBe('audit');
+    // The MySQL client sends nothing until greeted: after the TLS inspector gives up, the TCP chain takes it.
+    expect(await tcpRead(port.mixed!)).toBe('inventory-db');
+    expect(predicted('http://inventory-db.shop.svc.cluster.local:3306')).toBe('outbound|3306||inventory-db.shop.svc.cluster.local 100%');
+    expect(predicted('https://audit.example.test:3306')).toBe('outbound|3306||audit.example.test 100%');
+  });
+
+  it('closes TLS connections for a name no service has, and plain TCP on the TLS-only port', async () => {
+    expect(await tlsRead(port.tls!, 'unknown.example.test', ca.certificate)).toMatch(/ECONNRESET|closed|socket disconnected/i);
+    expect(predicted('https://unknown.example.test:443')).toBe('connection_closed');
+    expect(await tcpRead(port.tls!, { clientFirst: true })).toMatch(/ECONNRESET|closed/);
+    expect(predicted('http://payments.example.test:443')).toBe('connection_closed');
+    // A client that waits to be greeted: the TLS inspector gives up after a second, and no chain takes it.
+    expect(await tcpRead(port.tls!)).toMatch(/ECONNRESET|closed/);
+  });
+});
