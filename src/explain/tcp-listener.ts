@@ -1,4 +1,4 @@
-// explain for a sidecar port that is not HTTP: there is no route table, so the request line
+// explain for a sidecar port that is not HTTP, or a gateway TCP server's port: there is no route table, so the request line
 // and headers play no part. The listener picks a filter chain by the SNI name of a TLS
 // connection (an https request's host), else the chain without names (a TCP service); that
 // chain proxies the connection whole to its weighted clusters.
@@ -23,7 +23,7 @@ export function explainTcpListener(ir: MeshIR, view: IrView, listener: IrListene
     ...base,
     listener: { ...listenerInfo, tcp: { service: chain.host, serverNames: chain.serverNames } },
     ...(chain.source ? { route: { position: 1, name: chain.name, match: chain.serverNames.length > 0 ? `SNI ${chain.serverNames.join(', ')}` : 'any connection', source: chain.source } } : {}),
-    hint: `port ${listener.port} is not HTTP on sidecars: the connection is proxied whole, so the method, path and headers play no part`,
+    hint: `port ${listener.port} is not HTTP ${view.kind === 'gateway' ? 'on this gateway' : 'on sidecars'}: the connection is proxied whole, so the method, path and headers play no part`,
     outcome: { kind: 'tcp_proxy', chain: chain.name, service: chain.host, destinations: explainDestinations(chain.destinations, ir) },
   };
 }

@@ -1,8 +1,10 @@
 // Sidecar TCP listeners against a real Envoy: a database whose connections a VirtualService
 // tcp rule splits 80/20 between two versions, a Redis port with no VirtualService, two TLS
 // services sharing port 443 told apart by SNI (the TLS passes through, untouched, to
-// upstreams that present their own certificates), and a MySQL port shared with a TLS service. Real TCP and TLS clients connect; each
-// upstream answers with its name. explain must predict where every connection goes.
+// upstreams that present their own certificates), and a MySQL port shared with a TLS service;
+// then a gateway TCP server whose bound VirtualService splits connections 70/30. Real TCP and
+// TLS clients connect; each upstream answers with its name. explain must predict where every
+// connection goes.
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -224,5 +226,86 @@ describe('live: Envoy proxies TCP and TLS service ports as compiled', () => {
     expect(predicted('http://payments.example.test:443')).toBe('connection_closed');
     // A client that waits to be greeted: the TLS inspector gives up after a second, and no chain takes it.
     expect(await tcpRead(port.tls!)).toMatch(/ECONNRESET|closed/);
+  });
+});
+
+describe('live: a gateway TCP server proxies connections by the bound tcp rule', () => {
+  const servers: net.Server[] = [];
+  let envoy: EnvoyProcess | undefined;
+  let ir: MeshIR;
+  let port = 0;
+  const LISTENER = '0.0.0.0_27017';
+  const VIEW = 'gateway~edge~ingress';
+
+  beforeAll(async () => {
+    const v1 = await nameServer('mongo v1');
+    const v2 = await nameServer('mongo v2');
+    servers.push(v1, v2);
+    const yaml = `
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: ingress, namespace: edge}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 27017, name: mongo, protocol: MONGO}
+    hosts: ["*"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: mongo, namespace: edge}
+spec:
+  hosts: ["*"]
+  gateways: [ingress]
+  tcp:
+  - match: [{port: 27017}]
+    route:
+    - {destination: {host: mongo.data.svc.cluster.local, subset: v1}, weight: 70}
+    - {destination: {host: mongo.data.svc.cluster.local, subset: v2}, weight: 30}
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: mongo, namespace: data}
+spec:
+  hosts: [mongo.data.svc.cluster.local]
+  ports: [{number: 27017, name: mongo, protocol: MONGO}]
+  resolution: STATIC
+  endpoints:
+  - {address: 127.0.0.1, ports: {mongo: ${portOf(v1)}}, labels: {version: v1}}
+  - {address: 127.0.0.1, ports: {mongo: ${portOf(v2)}}, labels: {version: v2}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: mongo, namespace: data}
+spec:
+  host: mongo.data.svc.cluster.local
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - {name: v2, labels: {version: v2}}
+`;
+    const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+    expect(result.diagnostics).toEqual([]);
+    ir = result.ir!;
+    const bootstrap = staticBootstrap(result.snapshot!, VIEW, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [LISTENER]: 0 } });
+    envoy = await startEnvoy(writeConfigFile(bootstrap));
+    port = await envoy.listenerPort(LISTENER);
+  }, 60_000);
+
+  afterAll(async () => {
+    await envoy?.stop();
+    for (const s of servers) s.close();
+  });
+
+  it('splits 70/30 within ±5% over 1,000 connections, as explain predicts', async () => {
+    const counts = new Map<string, number>();
+    for (let batch = 0; batch < 20; batch++) {
+      for (const r of await Promise.all(Array.from({ length: 50 }, () => tcpRead(port)))) counts.set(r, (counts.get(r) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(['mongo v1', 'mongo v2']);
+    expect(Math.abs(counts.get('mongo v1')! / 1000 - 0.7)).toBeLessThanOrEqual(0.05);
+    const parsed = parseRequest('GET http://anything.example.com:27017');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const o = explain(ir, parsed.request, { view: VIEW }).outcome;
+    expect(o.kind === 'tcp_proxy' ? o.destinations.map((d) => `${d.subset} ${d.percent}%`) : o.kind).toEqual(['v1 70%', 'v2 30%']);
   });
 });

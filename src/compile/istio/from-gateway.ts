@@ -4,20 +4,22 @@
 // match, named after the more specific of the two; VirtualServices with the same host are
 // merged. A server with `tls.httpsRedirect` answers every host with a 301 to https. An HTTPS
 // server with `tls.mode: SIMPLE` and mounted certificate files terminates TLS: its port's
-// listener gets one filter chain per server, picked by SNI (tls-servers.ts). Other TLS modes,
-// TLS and TCP servers are not compiled yet (ML4018).
+// listener gets one filter chain per server, picked by SNI (tls-servers.ts). A TCP server's
+// port proxies connections whole, by the bound VirtualServices' tcp rules (gateway-tcp.ts).
+// Other TLS modes and TLS servers are not compiled yet (ML4018).
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
-import type { IrRoute, IrRouteTable, IrTlsChain, IrView, IrVirtualHost } from '../ir/types.ts';
+import type { IrListener, IrRoute, IrRouteTable, IrTlsChain, IrView, IrVirtualHost } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { GatewaySpec } from '../schema/index.ts';
 import { gatewayDomains, hostsIntersect, isVisible, visibilityOf } from './hosts.ts';
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import type { GatewayGroup } from './gateway-groups.ts';
 import { planGatewayHosts, type PlannedHost } from './gateway-hosts.ts';
+import { gatewayTcpListeners } from './gateway-tcp.ts';
 import { gatewayRouteTableName, listenerName, virtualHostName } from './names.ts';
 import { isCatchAll } from './match.ts';
-import { isHttpProtocol, normalizeProtocol } from './protocols.ts';
+import { isHttpProtocol, isSniProtocol, isTcpProxied, normalizeProtocol } from './protocols.ts';
 import { planTls, serverTermination, type TlsTermination } from './tls-servers.ts';
 import { uniqueDomains } from './views.ts';
 import { at, cmp, compareResources } from './where.ts';
@@ -37,8 +39,10 @@ export interface GatewayServer {
   readonly protocol: string;
   readonly hosts: readonly ServerHost[];
   readonly httpsRedirect: boolean;
-  /** Compiled (plain HTTP, or HTTPS terminated here); the others are reported and left out. */
+  /** Compiled (plain HTTP, HTTPS terminated here, or TCP proxied); the others are reported and left out. */
   readonly supported: boolean;
+  /** A TCP server (TCP, Mongo, Redis, MySQL without tls): its port proxies connections whole (gateway-tcp.ts). */
+  readonly tcp: boolean;
   /** Set on a compiled HTTPS server: how it terminates TLS. */
   readonly tls?: TlsTermination;
 }
@@ -61,9 +65,10 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
       if (!s.port) return; // validate reports it
       const protocol = normalizeProtocol(s.port.protocol);
       const plain = isHttpProtocol(protocol) && (s.tls === undefined || s.tls.httpsRedirect === true);
-      const termination = plain ? undefined : serverTermination(s, protocol);
-      // Whether the port is plain HTTP or HTTPS is settled per view (gateway-groups.ts).
-      const supported = plain || termination?.tls !== undefined;
+      const tcp = isTcpProxied(protocol) && !isSniProtocol(protocol) && s.tls === undefined;
+      const termination = plain || tcp ? undefined : serverTermination(s, protocol);
+      // Whether the port is plain HTTP, HTTPS or TCP is settled per view (gateway-groups.ts).
+      const supported = plain || tcp || termination?.tls !== undefined;
       const tls = termination?.tls;
       if (!supported && termination?.reason) {
         diagnostics.push(
@@ -77,6 +82,7 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
         hosts: (s.hosts ?? []).map((h, i) => parseServerHost(h, i, gw.metadata.namespace)),
         httpsRedirect: plain && s.tls?.httpsRedirect === true,
         supported,
+        tcp,
         ...(supported && tls ? { tls } : {}),
       });
     });
@@ -122,6 +128,7 @@ function bindingIndex(vss: readonly LoadedVs[]): Map<string, LoadedVs[]> {
   for (const vs of vss) {
     const keys = new Set(vsGateways(vs));
     for (const r of vs.spec.http ?? []) for (const m of r.match ?? []) for (const g of m.gateways ?? []) keys.add(normalizeGateway(g, vs.metadata.namespace));
+    for (const r of vs.spec.tcp ?? []) for (const m of r.match ?? []) for (const g of m.gateways ?? []) keys.add(normalizeGateway(g, vs.metadata.namespace));
     for (const k of keys) {
       const list = index.get(k);
       if (list) list.push(vs);
@@ -139,7 +146,7 @@ const bindingIndexes = new WeakMap<readonly LoadedVs[], Map<string, LoadedVs[]>>
  * cluster names: they are the ones `ctx.clusters` collected (sorted once for every view).
  * Which VirtualServices make up each virtual host, in which order, is gateway-hosts.ts's plan.
  */
-export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: RouteContext): Omit<IrView, 'clusterNames'> {
+export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): Omit<IrView, 'clusterNames'> {
   const plan = planGatewayHosts(group, vss, ctx.registry);
   const ports = [...plan.keys()].sort((a, b) => a - b);
   const tables: IrRouteTable[] = [];
@@ -158,17 +165,20 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
     namespaces: [...new Set(group.members.map((m) => m.gateway.metadata.namespace))].sort(cmp),
     workloadSelector: { ...group.selector },
     gateways: group.members.map((m) => m.key),
-    listeners: ports.map((port) => {
-      const chains = group.tlsChains.get(port);
-      return {
-        name: listenerName(address, port),
-        address,
-        port,
-        routeTableName: gatewayRouteTableName(port, chains !== undefined),
-        statPrefix: `gateway_${port}`,
-        ...(chains ? { tls: chains } : {}),
-      };
-    }),
+    listeners: [
+      ...ports.map((port): IrListener => {
+        const chains = group.tlsChains.get(port);
+        return {
+          name: listenerName(address, port),
+          address,
+          port,
+          routeTableName: gatewayRouteTableName(port, chains !== undefined),
+          statPrefix: `gateway_${port}`,
+          ...(chains ? { tls: chains } : {}),
+        };
+      }),
+      ...gatewayTcpListeners(group, vss, ctx, diagnostics),
+    ].sort((a, b) => a.port - b.port),
     routeTables: tables,
   };
 }

@@ -5,8 +5,8 @@
 // (ML4028 notes the merge). Proxies whose labels satisfy several different selectors still get
 // one view, the most specific (src/snapshot/select-view.ts).
 //
-// A port is plain HTTP or HTTPS for the whole group: the first server to serve it (Gateways by
-// namespace, then name; their servers in order) decides, and a later server of the other kind,
+// A port is plain HTTP, HTTPS or TCP for the whole group: the first server to serve it (Gateways
+// by namespace, then name; their servers in order) decides, and a later server of another kind,
 // of the same Gateway or another, is left out (ML4018). Two Gateways of a group claiming one host on one port are ML4009 (an error).
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
@@ -27,6 +27,8 @@ export interface GatewayGroup {
   compiles(server: GatewayServer): boolean;
 }
 
+type PortKind = 'plain HTTP' | 'HTTPS' | 'TCP';
+
 export function groupGateways(gateways: ReadonlyMap<string, GatewayInfo>, diagnostics: Diagnostic[]): GatewayGroup[] {
   const bySelector = new Map<string, GatewayInfo[]>();
   const byNamespaceThenName = (a: GatewayInfo, b: GatewayInfo) =>
@@ -45,16 +47,16 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
   const viewName = gatewayViewName(first.gateway.metadata.namespace, first.gateway.metadata.name);
   if (members.length > 1) noteMerge(members, viewName, diagnostics);
 
-  // Port → whether it serves HTTPS, and who decided it.
-  const portKind = new Map<number, { tls: boolean; info: GatewayInfo; index: number }>();
+  // Port → what it serves, and who decided it.
+  const portKind = new Map<number, { kind: PortKind; info: GatewayInfo; index: number }>();
   const excluded = new Set<GatewayServer>();
   for (const info of members) {
     for (const s of info.servers) {
       if (!s.supported) continue;
-      const tls = s.tls !== undefined;
+      const kind: PortKind = s.tcp ? 'TCP' : s.tls !== undefined ? 'HTTPS' : 'plain HTTP';
       const decided = portKind.get(s.port);
-      if (!decided) portKind.set(s.port, { tls, info, index: s.index });
-      else if (decided.tls !== tls) {
+      if (!decided) portKind.set(s.port, { kind, info, index: s.index });
+      else if (decided.kind !== kind) {
         excluded.add(s);
         const same = decided.info === info;
         const who = same ? `spec.servers[${decided.index}]` : `${describe(decided.info.gateway, ['spec', 'servers', decided.index])}, which configures the same proxies,`;
@@ -62,7 +64,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `server on port ${s.port} (${s.protocol}) is not compiled: ${who} already serves ${decided.tls ? 'HTTPS' : 'plain HTTP'} on port ${s.port} (a port is either plain HTTP or HTTPS; ${rule}), so ${decided.tls ? 'plain HTTP requests' : 'TLS handshakes'} on port ${s.port} fail`,
+            `server on port ${s.port} (${s.protocol}) is not compiled: ${who} already serves ${decided.kind} on port ${s.port} (a port serves one of plain HTTP, HTTPS or TCP; ${rule}), so ${kind} clients of port ${s.port} fail`,
             { ...at(info.gateway, ['spec', 'servers', s.index]), ...(same ? {} : { related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] }) },
           ),
         );
@@ -72,7 +74,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
   const tlsChains = new Map<number, IrTlsChain[]>();
   for (const info of members) {
     for (const [port, chains] of info.tlsChains) {
-      if (portKind.get(port)?.tls !== true) continue; // its HTTPS servers there were left out
+      if (portKind.get(port)?.kind !== 'HTTPS') continue; // its HTTPS servers there were left out
       tlsChains.set(port, [...(tlsChains.get(port) ?? []), ...chains]);
     }
   }

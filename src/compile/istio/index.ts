@@ -82,7 +82,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   const drafts = [null, ...namespaces].map((ns) => sidecarView(ns, shared));
   const gatewayDrafts = gatewayGroups.map((group) => {
     const rc = routeContext();
-    return { view: gatewayView(group, res.virtualServices, rc), clusters: rc.clusters };
+    return { view: gatewayView(group, res.virtualServices, rc, diagnostics), clusters: rc.clusters };
   });
   // Cluster names are sorted once for every view; views that reach every cluster share one list.
   const sorted = catalog.sorted();

@@ -80,7 +80,7 @@ function chainFor(
 }
 
 /** The first tcp rule of `vs` that takes connections on `port` in `scope`: its name, weighted clusters and source. */
-function tcpRule(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext, ids: number[]): Pick<IrTcpChain, 'name' | 'destinations' | 'source'> | undefined {
+export function tcpRule(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext, ids: number[]): Pick<IrTcpChain, 'name' | 'destinations' | 'source'> | undefined {
   const rules = vs.spec.tcp ?? [];
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;

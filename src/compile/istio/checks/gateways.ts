@@ -54,6 +54,7 @@ function bindsGateway(vs: LoadedVs): boolean {
   const other = (g: string) => normalizeGateway(g, ns) !== MESH;
   if (vs.spec.gateways?.some(other)) return true;
   for (const rule of vs.spec.http ?? []) for (const m of rule.match ?? NO_MATCHES) if (m.gateways?.some(other)) return true;
+  for (const rule of vs.spec.tcp ?? []) for (const m of rule.match ?? []) if (m.gateways?.some(other)) return true;
   return false;
 }
 
@@ -64,11 +65,13 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
   const ns = vs.metadata.namespace;
   const refs: { key: string; path: (string | number)[] }[] = [];
   (vs.spec.gateways ?? []).forEach((g, k) => refs.push({ key: normalizeGateway(g, ns), path: ['spec', 'gateways', k] }));
-  (vs.spec.http ?? []).forEach((rule, i) =>
-    (rule.match ?? []).forEach((m, j) =>
-      (m.gateways ?? []).forEach((g, k) => refs.push({ key: normalizeGateway(g, ns), path: ['spec', 'http', i, 'match', j, 'gateways', k] })),
-    ),
-  );
+  for (const section of ['http', 'tcp'] as const) {
+    (vs.spec[section] ?? []).forEach((rule, i) =>
+      (rule.match ?? []).forEach((m, j) =>
+        (m.gateways ?? []).forEach((g, k) => refs.push({ key: normalizeGateway(g, ns), path: ['spec', section, i, 'match', j, 'gateways', k] })),
+      ),
+    );
+  }
   const alsoMesh = (vs.spec.gateways ?? []).includes(MESH) || (vs.spec.gateways ?? []).length === 0;
   const hosts = (vs.spec.hosts ?? []).map((h) => ctx.registry.resolve(h, ns));
   const checked = new Set<string>();
