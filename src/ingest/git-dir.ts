@@ -1,10 +1,21 @@
 // Finds the git directory for a repository path: a work tree (`.git` folder, or a `.git`
 // file pointing elsewhere as in linked worktrees and submodule checkouts) or a bare repo.
+// A linked worktree's own git directory (`.git/worktrees/NAME`) holds little more than its
+// HEAD; refs and objects are in the main repository's, which its `commondir` file names.
+// So the common directory is the one to read, with the worktree's HEAD taken from its own.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ingestError, type IngestError } from './ingest-error.ts';
 
-export type GitDirResult = { readonly ok: true; readonly gitdir: string } | { readonly ok: false; readonly error: IngestError };
+export type GitDirResult =
+  | {
+      readonly ok: true;
+      /** Where refs and objects are (a linked worktree's common directory). */
+      readonly gitdir: string;
+      /** A linked worktree's own git directory, which holds its HEAD; absent otherwise. */
+      readonly worktreeGitdir?: string;
+    }
+  | { readonly ok: false; readonly error: IngestError };
 
 export async function findGitDir(repo: string): Promise<GitDirResult> {
   const abs = path.resolve(repo);
@@ -18,13 +29,23 @@ export async function findGitDir(repo: string): Promise<GitDirResult> {
   if (dotGitStat?.isFile()) {
     const text = await fs.promises.readFile(dotGit, 'utf8');
     const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
-    if (match?.[1]) return { ok: true, gitdir: path.resolve(abs, match[1]) };
+    if (match?.[1]) return withCommonDir(path.resolve(abs, match[1]));
   }
   // A bare repository is its own git directory.
   if ((await statOrNull(path.join(abs, 'HEAD')))?.isFile() && (await statOrNull(path.join(abs, 'objects')))?.isDirectory()) {
     return { ok: true, gitdir: abs };
   }
   return ingestError('not-a-repository', `${repo} is not a git repository (no .git folder, not a bare repository)`);
+}
+
+async function withCommonDir(gitdir: string): Promise<GitDirResult> {
+  let common: string;
+  try {
+    common = (await fs.promises.readFile(path.join(gitdir, 'commondir'), 'utf8')).trim();
+  } catch {
+    return { ok: true, gitdir }; // no commondir: a submodule checkout, or a plain `.git` file
+  }
+  return { ok: true, gitdir: path.resolve(gitdir, common), worktreeGitdir: gitdir };
 }
 
 async function statOrNull(p: string): Promise<fs.Stats | null> {

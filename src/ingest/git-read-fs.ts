@@ -5,6 +5,9 @@
 // pack folder are listed once, the git directory is stat'ed once; a loose object that is not there fails at once with a
 // shared ENOENT error instead of a system call. Everything else goes to node:fs. Nothing
 // here writes: isomorphic-git is only ever asked to read.
+// In a linked worktree isomorphic-git is given the common git directory (git-dir.ts), which
+// it takes for the whole repository; the refs git keeps per worktree (HEAD and the other
+// *_HEAD files, refs/bisect, refs/worktree, refs/rewritten) are read from the worktree's own.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PromiseFsClient } from 'isomorphic-git';
@@ -41,6 +44,7 @@ export class LooseObjects {
 }
 
 const LOOSE_PATH = /^([0-9a-f]{2})[/\\]([0-9a-f]{38})$/;
+const PER_WORKTREE = /^(?:[A-Z_]*HEAD|refs\/(?:bisect|worktree|rewritten)\/.+)$/;
 
 function notFound(): Error {
   return Object.assign(new Error('ENOENT: no such object'), { code: 'ENOENT' });
@@ -50,16 +54,24 @@ function readOnly(): Promise<never> {
   return Promise.reject(Object.assign(new Error('read-only: meshlog never writes to a repository'), { code: 'EROFS' }));
 }
 
-/** A promise-style fs client for isomorphic-git's `fs` option. */
-export function gitReadFs(loose: LooseObjects): PromiseFsClient {
+/**
+ * A promise-style fs client for isomorphic-git's `fs` option. `worktreeGitdir`: a linked
+ * worktree's own git directory, where its per-worktree refs are.
+ */
+export function gitReadFs(loose: LooseObjects, worktreeGitdir?: string): PromiseFsClient {
   const missing = notFound(); // shared: isomorphic-git only checks the code and moves on
   const packDir = path.join(loose.objectsDir, 'pack');
   const gitdir = path.dirname(loose.objectsDir);
+  const perWorktree = (file: string): string => {
+    const rel = path.relative(gitdir, file).split(path.sep).join('/');
+    return PER_WORKTREE.test(rel) ? path.join(worktreeGitdir!, rel) : file;
+  };
   let packList: Promise<string[]> | undefined;
   let gitdirStat: Promise<fs.Stats> | undefined; // isomorphic-git stats the git dir on every call
   const promises = {
     async readFile(file: string, options?: { readonly encoding?: BufferEncoding } | BufferEncoding): Promise<string | Buffer> {
       if (typeof file !== 'string') throw missing; // isomorphic-git probes readFile() with no arguments
+      if (worktreeGitdir) file = perWorktree(file);
       const rel = path.relative(loose.objectsDir, file);
       const m = LOOSE_PATH.exec(rel);
       if (m && !(await loose.has(`${m[1]}${m[2]}`))) throw missing;

@@ -14,7 +14,7 @@ export async function findMergeBase(repo: string, revA: string, revB: string): P
   if (!found.ok) return found;
   const { gitdir } = found;
   const cache = {};
-  const fs = gitReadFs(new LooseObjects(gitdir));
+  const fs = gitReadFs(new LooseObjects(gitdir), found.worktreeGitdir);
   const a = await resolveRevision(fs, gitdir, revA, cache);
   if (!a.ok) return a;
   const b = await resolveRevision(fs, gitdir, revB, cache);

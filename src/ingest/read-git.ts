@@ -35,7 +35,7 @@ export async function readGit(opts: ReadGitOptions): Promise<ReadGitResult> {
   const { gitdir } = found;
   const cache = {}; // isomorphic-git's pack cache, shared by every read of this revision
   const loose = new LooseObjects(gitdir);
-  const fs = gitReadFs(loose);
+  const fs = gitReadFs(loose, found.worktreeGitdir);
   const resolved = await resolveRevision(fs, gitdir, opts.rev, cache);
   if (!resolved.ok) return resolved;
 

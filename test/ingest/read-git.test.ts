@@ -125,6 +125,21 @@ describe('readGit', () => {
     ]);
   });
 
+  it('reads a linked worktree: refs and objects from the main repository, HEAD its own', async () => {
+    const wt = path.join(path.dirname(repo.dir), 'linked-read-git');
+    repo.git('worktree', 'add', '-q', '--detach', wt, first);
+    try {
+      const cases: [string, string][] = [['HEAD', first], ['main', second], ['v2', second], [first.slice(0, 10), first]];
+      for (const [rev, want] of cases) {
+        const res = await readGit({ repo: wt, rev });
+        if (!res.ok) throw new Error(`${rev}: ${res.error.message}`);
+        expect(res.bundle.commit, rev).toBe(want);
+      }
+    } finally {
+      repo.git('worktree', 'remove', '--force', wt);
+    }
+  });
+
   it('rejects an unknown revision, a non-commit and a non-repository with clear errors', async () => {
     const unknown = await readGit({ repo: repo.dir, rev: 'no-such-branch' });
     expect(unknown).toMatchObject({ ok: false, error: { kind: 'unknown-revision' } });
