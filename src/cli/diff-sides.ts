@@ -1,15 +1,19 @@
 // What `meshlog diff` compares, from its positional arguments:
 //   A B       two folders (when both exist and no --repo), a revision and a folder (when one
 //             exists and no --repo), else two revisions
-//   REV       the revision and the repository's work tree, as `git diff REV`: what the edits
-//             not committed yet change
+//   REV       the revision and the work tree of the repository the current directory (or
+//             --repo) is in, as `git diff REV`: what the edits not committed yet change
 //   A..B      the same as `A B`, as git spells it
 //   A...B     merge-base(A, B) → B, as `git diff A...B`: only what B's branch changed since
 //             it left A. What a pull request comment needs once the base branch has moved on.
+// Without --repo, an existing folder that also names a revision is a command-line error, as
+// in git: neither reading is guessed; `./NAME` or --repo says which is meant.
 import fs from 'node:fs';
 import path from 'node:path';
 import { findMergeBase } from '../ingest/merge-base.ts';
+import { namesRevision } from '../ingest/names-revision.ts';
 import { revisionNameProblem } from '../ingest/resolve-rev.ts';
+import { findWorkTreeRoot } from '../ingest/work-tree-root.ts';
 import { EXIT, type ExitCode } from './command.ts';
 import type { InputSpec } from './input.ts';
 
@@ -33,13 +37,18 @@ const RANGE = /^([^.].*?)(\.\.\.?)([^.].*)$/;
 
 export async function diffSides(positionals: readonly string[], repo: string | undefined, cwd: string): Promise<SidesOutcome> {
   const [a, b] = positionals;
-  if (a !== undefined && b !== undefined) return { ok: true, ...twoSides(a, b, repo, cwd) };
+  if (a !== undefined && b !== undefined) return twoSides(a, b, repo, cwd);
   if (a === undefined) return { ok: false, exit: EXIT.usage, message: 'expected a revision (compared with the work tree), two revisions or two folders, or REV_A...REV_B' };
-  const r = repo ?? '.';
-  if (repo === undefined && isFolder(a, cwd)) return { ok: false, exit: EXIT.usage, message: `${a} is a folder: compare two folders, or a revision with the work tree of the repository in the current directory` };
+  if (repo === undefined && isFolder(a, cwd)) {
+    // The revision would be read from the work tree's repository, found as the work tree is.
+    const root = await findWorkTreeRoot('.', cwd);
+    if (await namesRevision(root.ok ? root.root : cwd, a)) return ambiguous(a);
+    return { ok: false, exit: EXIT.usage, message: `${a} is a folder: compare two folders, or a revision with the work tree of the repository in the current directory` };
+  }
   const range = RANGE.exec(a);
   if (!range && a.includes('..')) return { ok: false, exit: EXIT.usage, message: `${a}: expected REV_A...REV_B or REV_A..REV_B, a revision on each side` };
-  if (!range) return { ok: true, before: { spec: { kind: 'git', repo: r, rev: a } }, after: { spec: { kind: 'worktree', repo: r } } };
+  if (!range) return againstWorkTree(a, repo ?? '.', cwd);
+  const r = repo ?? '.';
   const [, from, dots, to] = range as unknown as [string, string, string, string];
   const after: DiffSide = { spec: { kind: 'git', repo: r, rev: to } };
   if (dots === '..') return { ok: true, before: { spec: { kind: 'git', repo: r, rev: from } }, after };
@@ -51,16 +60,46 @@ export async function diffSides(positionals: readonly string[], repo: string | u
   return { ok: true, before: { spec: { kind: 'git', repo: r, rev: base.oid }, name: `merge base of ${from} and ${to}` }, after };
 }
 
-function twoSides(a: string, b: string, repo: string | undefined, cwd: string): { before: DiffSide; after: DiffSide; hint?: string } {
+/**
+ * `diff REV`: REV and the work tree, both of the repository `repo` lies in (`meshlog diff HEAD`
+ * from a folder inside the work tree reads the whole of it). The repository is named by its
+ * top folder, relative to the current directory, so reported paths open from there.
+ */
+async function againstWorkTree(rev: string, repo: string, cwd: string): Promise<SidesOutcome> {
+  const found = await findWorkTreeRoot(repo, cwd);
+  if (!found.ok) return { ok: false, exit: EXIT.unavailable, message: found.error.message };
+  const named = nameOfRoot(found.root, repo, cwd);
+  return { ok: true, before: { spec: { kind: 'git', repo: named, rev } }, after: { spec: { kind: 'worktree', repo: named } } };
+}
+
+/** `repo` as written when it is the top folder itself; else the top folder, spelt the same way (relative or absolute). */
+function nameOfRoot(root: string, repo: string, cwd: string): string {
+  if (fs.realpathSync(path.resolve(cwd, repo)) === root) return repo;
+  // git gives the top folder with links resolved: relative to the real current directory.
+  return path.isAbsolute(repo) ? root : path.relative(fs.realpathSync(cwd), root) || '.';
+}
+
+async function twoSides(a: string, b: string, repo: string | undefined, cwd: string): Promise<SidesOutcome> {
   const dirA = repo === undefined && isFolder(a, cwd);
   const dirB = repo === undefined && isFolder(b, cwd);
+  for (const [arg, isDir] of [[a, dirA], [b, dirB]] as const) {
+    if (isDir && (await namesRevision(cwd, arg))) return ambiguous(arg);
+  }
   const r = repo ?? '.';
   const side = (arg: string, isFolder: boolean): DiffSide => ({ spec: isFolder ? { kind: 'folder', path: arg } : { kind: 'git', repo: r, rev: arg } });
-  const sides = { before: side(a, dirA), after: side(b, dirB) };
+  const sides = { ok: true, before: side(a, dirA), after: side(b, dirB) } as const;
   if (dirA === dirB) return sides;
   // A revision against a folder (`diff main config/`); a typo in a folder name reads as a revision.
   const [folder, other] = dirA ? [a, b] : [b, a];
   return { ...sides, hint: `${folder} is a folder but ${other} is not, so ${other} was read as a revision of the git repository in the current directory` };
+}
+
+function ambiguous(arg: string): SidesOutcome {
+  return {
+    ok: false,
+    exit: EXIT.usage,
+    message: `${arg} is ambiguous: both a folder and a revision of the git repository in the current directory; write ./${arg} for the folder, or pass --repo . to read revisions`,
+  };
 }
 
 function isFolder(arg: string, cwd: string): boolean {

@@ -28,7 +28,7 @@ export const INPUT_HELP = `Input (one of):
 export type InputSpec =
   | { readonly kind: 'folder'; readonly path: string }
   | { readonly kind: 'git'; readonly repo: string; readonly rev: string }
-  /** A repository's work tree: its files on disk that the next `git add -A` would commit (`meshlog diff REV`). */
+  /** A repository's work tree as git sees it: what the next `git add -A` would commit (`meshlog diff REV`). */
   | { readonly kind: 'worktree'; readonly repo: string };
 
 export type SpecOutcome = { readonly ok: true; readonly spec: InputSpec } | { readonly ok: false; readonly message: string };
@@ -58,7 +58,7 @@ export async function readInput(spec: InputSpec, io: CliIo): Promise<InputOutcom
     return res.ok ? { ok: true, bundle: { ...res.bundle, origin: { kind: 'folder', path: spec.path } } } : failed(res.error);
   }
   if (spec.kind === 'worktree') {
-    const res = await readWorkTree(path.resolve(io.cwd, spec.repo));
+    const res = await readWorkTree({ repo: spec.repo, cwd: io.cwd });
     return res.ok ? { ok: true, bundle: { ...res.bundle, origin: { kind: 'folder', path: spec.repo } } } : failed(res.error);
   }
   // A malformed name is the command line's fault whatever the repository holds: say so first.

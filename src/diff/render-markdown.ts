@@ -8,6 +8,7 @@ import { diagnosticList } from './render-invalid-markdown.ts';
 import { groupName, groupRouteChanges } from './group-routes.ts';
 import { groupViews } from './group-views.ts';
 import { escapeHtml, mdCellCode, mdCode, mdLines, mdText } from './markdown-escape.ts';
+import { routeLocation, type SidePrefixes } from './route-location.ts';
 import { summaryLine } from './summary-line.ts';
 import type { HostDiff, IrDiff, ViewDiff } from './types.ts';
 
@@ -22,6 +23,8 @@ export interface MarkdownOptions {
   readonly newWarnings?: readonly Diagnostic[];
   /** Put before each file path of a warning (the folder argument), as in the terminal output. */
   readonly pathPrefix?: string;
+  /** Put before each route's file path, per side (route-location.ts). */
+  readonly routePrefixes?: SidePrefixes;
 }
 
 export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): string {
@@ -32,7 +35,7 @@ export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): st
     return `${out.join('\n').trimEnd()}\n`;
   }
   out.push(`**${summaryLine(diff)}**`, '');
-  for (const { names, view } of groupViews(diff.views)) out.push(...viewSection(names, view));
+  for (const { names, view } of groupViews(diff.views)) out.push(...viewSection(names, view, opts.routePrefixes));
   if (diff.clusters.length > 0) {
     const rows = diff.clusters.map((c) => {
       const was = c.previousName ? ` (was ${mdCellCode(c.previousName)})` : '';
@@ -56,7 +59,7 @@ function warningSection(opts: MarkdownOptions): string[] {
 
 const LISTENER_SIGN = { added: 'added:', removed: 'removed:', changed: 'changed:' } as const;
 
-function viewSection(names: readonly string[], view: ViewDiff): string[] {
+function viewSection(names: readonly string[], view: ViewDiff, prefixes: SidePrefixes | undefined): string[] {
   const state = view.change === 'changed' ? '' : ` (${view.change})`;
   const label = names.length === 1 ? 'View' : 'Views';
   const was = view.previousName ? ` (was ${mdCode(view.previousName)})` : '';
@@ -72,7 +75,7 @@ function viewSection(names: readonly string[], view: ViewDiff): string[] {
     for (const c of l.changes) out.push(`  - ${LISTENER_SIGN[c.change]} ${mdText(c.text)}`);
   }
   if (view.listenersAdded.length + view.listenersRemoved.length + view.listenersChanged.length > 0) out.push('');
-  const hosts = view.hosts.flatMap(hostSection);
+  const hosts = view.hosts.flatMap((h) => hostSection(h, prefixes));
   // Many hosts at once (a whole mesh's views appearing): fold them away. A few stay open, even
   // for a new gateway: what it newly exposes to outside traffic is what a reviewer must see.
   if (view.hosts.length > COLLAPSE_ROWS) {
@@ -81,7 +84,7 @@ function viewSection(names: readonly string[], view: ViewDiff): string[] {
   return out;
 }
 
-function hostSection(host: HostDiff): string[] {
+function hostSection(host: HostDiff, prefixes: SidePrefixes | undefined): string[] {
   const state = host.change === 'changed' ? '' : ` — ${host.change}`;
   const renamed = host.previousName ? ` (was ${mdCode(host.previousName)}; same routes)` : '';
   const head = `**${mdCode(host.name)}**${renamed} (route table ${mdCode(host.routeTable)})${state}`;
@@ -91,7 +94,8 @@ function hostSection(host: HostDiff): string[] {
   const rows = groupRouteChanges(host.routes).map((g) => {
     const r = g.first;
     const name = r.previousName ? `${mdCellCode(r.name)} (was ${mdCellCode(r.previousName)})` : mdCellCode(groupName(g));
-    const where = r.source ? `<br>${mdText(`${r.source.file}:${r.source.line}`)}` : '';
+    const location = routeLocation(r, prefixes);
+    const where = location ? `<br>${mdText(location)}` : '';
     return `| ${SIGN[r.change]} | ${name}${where} | ${mdText(g.matches.join(' | '))} | ${mdLines(r.summary)} |`;
   });
   const table = rows.length ? ['| | Route | Match | Change |', '|---|---|---|---|', ...rows] : [];

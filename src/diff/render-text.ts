@@ -4,6 +4,7 @@ import { describeEndpointChange } from './cluster-diff.ts';
 import { groupViews } from './group-views.ts';
 import { summaryLine } from './summary-line.ts';
 import { groupName, groupRouteChanges, type RouteGroup } from './group-routes.ts';
+import { routeLocation, type SidePrefixes } from './route-location.ts';
 import type { HostDiff, IrDiff } from './types.ts';
 
 const MARK = { added: '+', removed: '-', changed: '~' } as const;
@@ -17,7 +18,8 @@ export function renderNewWarningsText(lines: readonly string[], count: number): 
   return `\nnew warnings (${count})\n${lines.map((l) => `    ${l}\n`).join('')}`;
 }
 
-export function renderDiffText(diff: IrDiff): string {
+/** `prefixes`: put before each route's file path, per side (route-location.ts). */
+export function renderDiffText(diff: IrDiff, prefixes?: SidePrefixes): string {
   const out: string[] = [summaryLine(diff)];
   for (const { names, view } of groupViews(diff.views)) {
     const label = names.length === 1 ? `view ${names[0]}` : `views ${names.join(', ')}`;
@@ -33,7 +35,7 @@ export function renderDiffText(diff: IrDiff): string {
       out.push(`    ~ listener ${l.name}`);
       for (const c of l.changes) out.push(`        ${MARK[c.change]} ${c.text}`);
     }
-    for (const host of view.hosts) out.push(...hostLines(host));
+    for (const host of view.hosts) out.push(...hostLines(host, prefixes));
   }
   if (diff.clusters.length > 0) {
     out.push('', 'clusters');
@@ -50,21 +52,21 @@ export function renderDiffText(diff: IrDiff): string {
   return `${out.join('\n')}\n`;
 }
 
-function hostLines(host: HostDiff): string[] {
+function hostLines(host: HostDiff, prefixes: SidePrefixes | undefined): string[] {
   const renamed = host.previousName ? ` (was ${host.previousName}; same routes)` : '';
   const lines = [`  ${MARK[host.change]} ${host.name}${renamed} (route table ${host.routeTable})`];
   if (host.domainsAdded.length) lines.push(`      domains added: ${host.domainsAdded.join(', ')}`);
   if (host.domainsRemoved.length) lines.push(`      domains removed: ${host.domainsRemoved.join(', ')}`);
-  for (const g of groupRouteChanges(host.routes)) lines.push(...routeLines(g));
+  for (const g of groupRouteChanges(host.routes)) lines.push(...routeLines(g, prefixes));
   return lines;
 }
 
-function routeLines(g: RouteGroup): string[] {
+function routeLines(g: RouteGroup, prefixes: SidePrefixes | undefined): string[] {
   const r = g.first;
   const renamed = r.previousName ? ` (was ${r.previousName})` : '';
   const head = `      ${MARK[r.change]} ${groupName(g)}${renamed} [${g.matches.join(' | ')}]`;
-  // Where the rule is written, to open it from the terminal; a removed rule's is in the old revision.
-  const at = r.source ? `  (${r.change === 'removed' ? 'was ' : ''}${r.source.file}:${r.source.line})` : '';
+  const location = routeLocation(r, prefixes);
+  const at = location ? `  (${r.change === 'removed' ? 'was ' : ''}${location})` : '';
   if (r.summary.length === 1) return [`${head}: ${r.summary[0]}${at}`];
   return [`${head}${at}`, ...r.summary.map((s) => `          ${s}`)];
 }

@@ -1,5 +1,6 @@
 // Accumulates the files and problems of one revision while a reader walks it, enforcing
-// the size limits in one place so the folder and git readers cannot drift apart.
+// the size limits and wording the entries never read (links, submodules) in one place, so
+// the folder, git and work-tree readers cannot drift apart.
 import type { Diagnostic } from '../core/diagnostics.ts';
 import { diagnostic } from '../core/diagnostic-codes/index.ts';
 import { comparePaths, type IngestLimits } from './file-filter.ts';
@@ -55,6 +56,17 @@ export class BundleCollector {
   /** Records a problem with `path` (`''`, the root itself, gets no file). */
   report(code: string, path: string, message: string): void {
     this.#diagnostics.push(diagnostic(code, message, path === '' ? {} : { file: path }));
+  }
+
+  /** A symbolic link: reported, never followed (it could lead out of the root). */
+  link(path: string): void {
+    this.report('ML0001', path, `${path} is a symbolic link; links are not followed`);
+  }
+
+  /** A submodule (a gitlink to `commit`, when known): reported, its files not read. */
+  submodule(path: string, commit: string | undefined): void {
+    const at = commit ? ` (commit ${commit.slice(0, 12)})` : '';
+    this.report('ML0002', path, `${path} is a submodule${at}; submodules are not read`);
   }
 
   finish(origin: SourceOrigin, commit: string | null): SourceBundle {

@@ -32,6 +32,16 @@ export function isSkippedFolderName(name: string): boolean {
 }
 
 /**
+ * Whether a file at `relPath` (`/`-separated) lies in a folder the readers skip: any of its
+ * folders is a skipped name. The walks apply the rule folder by folder, never entering such a
+ * folder; a reader handed whole paths (the work tree's, from git) applies it here.
+ */
+export function inSkippedFolder(relPath: string): boolean {
+  const parts = relPath.split('/');
+  return parts.slice(0, -1).some(isSkippedFolderName);
+}
+
+/**
  * A single path component that cannot climb out of the root or smuggle a separator.
  * Git trees from crafted repositories can hold such names; a real file system cannot.
  */

@@ -40,7 +40,7 @@ interface GitObject {
  * One pack, opened on first use: read whole when it is up to WHOLE_PACK_BYTES, else entry by
  * entry. Reads (here and of loose objects) are synchronous: each is a few KiB from a local
  * disk, where a promise-based call's thread-pool round trip costs more than the read (see
- * read-folder.ts).
+ * read-disk-files.ts).
  */
 interface OpenPack {
   readonly index: PackIndex;

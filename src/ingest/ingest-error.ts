@@ -12,6 +12,7 @@ export type IngestErrorKind =
   | 'unknown-revision' // the rev names no ref or object
   | 'not-a-commit' // the rev names a tree or blob
   | 'no-merge-base' // `A...B` for two revisions without common history
+  | 'git-unavailable' // the git command, which the work-tree reader needs, could not be run
   | 'unreadable'; // permissions, a corrupt object store
 
 export interface IngestError {

@@ -83,11 +83,9 @@ async function walk(root: string, objects: GitObjects, repo: GitRepo, out: Bundl
       if (entry.mode === MODE.tree) {
         if (!isSkippedFolderName(entry.path)) pending.push({ path, oid: entry.oid });
       } else if (entry.mode === MODE.symlink) {
-        if (!isSkippedFolderName(entry.path)) out.report('ML0001', path, `${path} is a symbolic link; links are not followed`);
+        if (!isSkippedFolderName(entry.path)) out.link(path);
       } else if (entry.mode === MODE.gitlink) {
-        if (!isSkippedFolderName(entry.path)) {
-          out.report('ML0002', path, `${path} is a submodule (commit ${entry.oid.slice(0, 12)}); submodules are not read`);
-        }
+        if (!isSkippedFolderName(entry.path)) out.submodule(path, entry.oid);
       } else if (isConfigFileName(entry.path)) {
         blobs.push({ path, oid: entry.oid });
       }
@@ -96,13 +94,29 @@ async function walk(root: string, objects: GitObjects, repo: GitRepo, out: Bundl
   await readBlobs(out, objects, repo, blobs);
 }
 
+/**
+ * Blobs named by id, read into `out` as a revision's files are (sizes first): the work-tree
+ * reader's files that a sparse checkout leaves off the disk, whose content is in the index.
+ * `gitdir` holds the objects (a linked worktree's common directory).
+ */
+export async function readBlobsById(gitdir: string, blobs: readonly Candidate[], out: BundleCollector): Promise<void> {
+  if (blobs.length === 0) return;
+  const loose = new LooseObjects(gitdir);
+  const objects = new GitObjects(gitdir, loose);
+  try {
+    await readBlobs(out, objects, { fs: gitReadFs(loose), gitdir, cache: {} }, [...blobs]);
+  } finally {
+    await objects.close();
+  }
+}
+
 interface GitRepo {
   readonly fs: PromiseFsClient;
   readonly gitdir: string;
   readonly cache: object;
 }
 
-interface Candidate {
+export interface Candidate {
   readonly path: string;
   readonly oid: string;
 }

@@ -105,6 +105,203 @@ describe('meshlog diff REV (against the work tree)', () => {
   });
 });
 
+describe('meshlog diff REV: the work tree is git\'s view of it', () => {
+  let repo: TestRepo;
+  let head: string;
+
+  beforeEach(() => {
+    repo = createRepo();
+    repo.write({ ...meshFiles(), '.gitignore': 'build/\n' });
+    head = repo.commit('reviews 90/10');
+  });
+  afterEach(() => repo.cleanup());
+
+  it('follows an allow-list .gitignore: new files under an allowed folder count, the rest is ignored', async () => {
+    repo.write({ '.gitignore': '/*\n!/.gitignore\n!/registry/\n!/routing/\n' });
+    repo.commit('allow-list');
+    repo.write({ 'registry/more/ratings.yaml': RATINGS, 'scratch.yaml': BROKEN_VS, 'notes/broken.yaml': BROKEN_VS });
+    const r = await runCli(['diff', 'HEAD'], repo.dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('    + outbound|9080||ratings.shop.svc.cluster.local');
+  });
+
+  it('honours core.excludesFile (here set in the repository\'s own config)', async () => {
+    const excludes = path.join(path.dirname(repo.dir), 'my-excludes');
+    fs.writeFileSync(excludes, '*.draft.yaml\n');
+    repo.git('config', 'core.excludesFile', excludes);
+    repo.write({ 'routing/next.draft.yaml': BROKEN_VS });
+    const r = await runCli(['diff', 'HEAD'], repo.dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('No routing changes');
+  });
+
+  it('reads nothing in an ignored folder, however much it holds', async () => {
+    const junk: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) junk[`build/out/${i % 7}/gen-${i}.yaml`] = i % 2 ? BROKEN_VS : 'kind: [\n';
+    repo.write(junk);
+    repo.symlink('build/out/link.yaml', '/etc/passwd');
+    const r = await runCli(['diff', 'HEAD'], repo.dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('No routing changes');
+  });
+
+  it('reports a link git would commit, as a revision would, and never reads through one', async () => {
+    repo.symlink('routing/link.yaml', '../registry/reviews.yaml');
+    const r = await runCli(['diff', 'HEAD'], repo.dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('the work tree of . is invalid:\nrouting/link.yaml: error ML0001: routing/link.yaml is a symbolic link; links are not followed\n');
+
+    // A tracked folder swapped for a link: git sees its files deleted and the link new.
+    repo.remove('routing/link.yaml');
+    fs.renameSync(path.join(repo.dir, 'routing'), path.join(path.dirname(repo.dir), 'elsewhere'));
+    repo.symlink('routing', '../elsewhere');
+    const swapped = await runCli(['diff', 'HEAD'], repo.dir);
+    expect(swapped.code).toBe(1);
+    expect(swapped.stderr).toContain('the work tree of . is invalid:\nrouting: error ML0001: routing is a symbolic link; links are not followed\n');
+    expect(swapped.stderr).not.toContain('reviews-vs.yaml');
+  });
+
+  it('reports a committed submodule exactly as the revision does, without reading its files', async () => {
+    const other = createRepo('meshlog-sub-');
+    try {
+      other.write({ 'broken.yaml': BROKEN_VS });
+      const subHead = other.commit('theirs');
+      repo.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', other.dir, 'vendor/mesh');
+      repo.commit('add a submodule');
+      const line = `vendor/mesh: error ML0002: vendor/mesh is a submodule (commit ${subHead.slice(0, 12)}); submodules are not read\n`;
+      const r = await runCli(['diff', 'HEAD'], repo.dir);
+      // A submodule is an error in a revision (ML0002), so both sides are invalid, alike.
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`.@HEAD (${repo.git('rev-parse', 'HEAD').slice(0, 12)}) is invalid:\n${line}`);
+      expect(r.stderr).toContain(`the work tree of . is invalid:\n${line}`);
+      expect(r.stderr).not.toContain('broken.yaml');
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('reports an untracked nested repository as the submodule git add would make of it', async () => {
+    const nested = path.join(repo.dir, 'vendor', 'theirs');
+    fs.mkdirSync(nested, { recursive: true });
+    repo.git('-C', nested, 'init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(nested, 'broken.yaml'), BROKEN_VS);
+    repo.git('-C', nested, 'add', '-A');
+    repo.git('-C', nested, 'commit', '-q', '-m', 'theirs');
+    const nestedHead = repo.git('-C', nested, 'rev-parse', 'HEAD');
+    const r = await runCli(['diff', 'HEAD'], repo.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the work tree of . is invalid:\nvendor/theirs: error ML0002: vendor/theirs is a submodule (commit ${nestedHead.slice(0, 12)}); submodules are not read\n`);
+    expect(r.stderr).not.toContain('broken.yaml');
+  });
+
+  it('takes the files a sparse checkout leaves off the disk from the index: a clean one is no change', async () => {
+    repo.git('sparse-checkout', 'set', '--cone', 'registry');
+    expect(fs.existsSync(path.join(repo.dir, 'routing/reviews-vs.yaml'))).toBe(false);
+    const clean = await runCli(['diff', 'HEAD'], repo.dir);
+    expect(clean.stderr).toBe('');
+    expect(clean.code).toBe(0);
+    expect(clean.stdout.trim().split('\n').at(-1)).toBe('No routing changes');
+
+    repo.write({ 'registry/ratings.yaml': RATINGS });
+    const added = await runCli(['diff', 'HEAD'], repo.dir);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('    + outbound|9080||ratings.shop.svc.cluster.local');
+    expect(added.stdout).not.toContain('reviews-vs');
+  });
+
+  it('works from a folder inside the work tree, with paths that open from there', async () => {
+    const sub = path.join(repo.dir, 'routing');
+    repo.write(meshFiles({ v1: 50, v2: 50 }));
+    const r = await runCli(['diff', 'HEAD'], sub);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(`HEAD (${head.slice(0, 7)}) → work tree`);
+    expect(r.stdout).toMatch(/reviews: v1 90→50, v2 10→50 {2}\(\.\.\/routing\/reviews-vs\.yaml:\d+\)/);
+
+    repo.write({ 'routing/broken.yaml': BROKEN_VS });
+    const invalid = await runCli(['diff', 'HEAD'], sub);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('the work tree of .. is invalid:\n');
+    expect(invalid.stderr).toMatch(/^\.\.\/routing\/broken\.yaml:\d+:\d+: error /m);
+  });
+
+  it('reads both sides in a linked worktree: its own HEAD, the shared branches', async () => {
+    const wt = path.join(path.dirname(repo.dir), 'linked');
+    repo.git('worktree', 'add', '-q', '-b', 'canary', wt);
+    fs.writeFileSync(path.join(wt, 'routing/reviews-vs.yaml'), meshFiles({ v1: 50, v2: 50 })['routing/reviews-vs.yaml']!);
+    repo.git('-C', wt, 'commit', '-q', '-am', 'canary 50/50');
+    const wtHead = repo.git('-C', wt, 'rev-parse', 'HEAD');
+
+    const clean = await runCli(['diff', 'HEAD'], wt);
+    expect(clean.stderr).toBe('');
+    expect(clean.code).toBe(0);
+    expect(clean.stdout.split('\n')[0]).toBe(`HEAD (${wtHead.slice(0, 7)}) → work tree`);
+    expect(clean.stdout.trim().split('\n').at(-1)).toBe('No routing changes');
+    const main = await runCli(['diff', 'main'], wt);
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain('reviews: v1 90→50, v2 10→50');
+    const branch = await runCli(['diff', 'main...HEAD'], wt);
+    expect(branch.code).toBe(0);
+    expect(branch.stdout.split('\n')[0]).toBe(`merge base of main and HEAD (${head.slice(0, 7)}) → HEAD (${wtHead.slice(0, 7)})`);
+    expect(branch.stdout).toContain('reviews: v1 90→50, v2 10→50');
+  });
+
+  it('exits 3 saying so when the git command cannot be run', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(path.dirname(repo.dir), 'no-such-bin');
+    try {
+      const r = await runCli(['diff', 'HEAD'], repo.dir);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^Error: reading the work tree needs the git command, which could not be run \(.*ENOENT.*\)/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
+  it('names a bare repository as it was written', async () => {
+    const bare = repo.bareClone();
+    const r = await runCli(['diff', 'HEAD', '--repo', path.basename(bare)], path.dirname(bare));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`Error: ${path.basename(bare)} is a bare repository: it has no work tree to compare with\n`);
+  });
+});
+
+describe('meshlog diff with a folder named like a revision', () => {
+  let repo: TestRepo;
+
+  beforeEach(() => {
+    repo = createRepo();
+    repo.write(meshFiles());
+    repo.commit('reviews 90/10');
+    repo.git('branch', 'staging');
+    // A folder `staging/` beside the branch `staging`, holding another version of the config.
+    for (const [rel, text] of Object.entries(meshFiles({ v1: 50, v2: 50 }))) repo.write({ [`staging/${rel}`]: text });
+  });
+  afterEach(() => repo.cleanup());
+
+  it('refuses to guess, and says how to choose', async () => {
+    const message = 'Error: staging is ambiguous: both a folder and a revision of the git repository in the current directory; write ./staging for the folder, or pass --repo . to read revisions\n';
+    for (const args of [['diff', 'main', 'staging'], ['diff', 'staging', 'main'], ['diff', 'staging']]) {
+      const r = await runCli(args, repo.dir);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n')[0]).toBe(message.trim());
+    }
+    const folder = await runCli(['diff', 'main', './staging'], repo.dir);
+    expect(folder.code).toBe(0);
+    expect(folder.stdout).toContain('reviews: v1 90→50, v2 10→50');
+    const revisions = await runCli(['diff', 'main', 'staging', '--repo', '.'], repo.dir);
+    expect(revisions.code).toBe(0);
+    expect(revisions.stdout.trim().split('\n').at(-1)).toBe('No routing changes');
+  });
+});
+
 describe('meshlog diff REV DIR (a revision against a folder)', () => {
   let repo: TestRepo;
   let tmp: string;

@@ -1,6 +1,7 @@
 // `meshlog diff`: what a change does to Envoy's routing, between two git revisions (read
-// from git objects) or two folders. Both sides are compiled in full; the diff is over the
-// compiled IR, so it shows behaviour (weights, matches, clusters), not YAML text.
+// from git objects), two folders, or a revision and the work tree. Both sides are compiled in
+// full; the diff is over the compiled IR, so it shows behaviour (weights, matches, clusters),
+// not YAML text.
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
@@ -37,11 +38,15 @@ Usage:
 
 Without --repo, an argument that is an existing folder is compared as a folder; any other
 is a revision (branch, tag, commit id, HEAD~1, ...) of the repository in the current
-directory. Pass --repo . to force revisions when a folder has the same name.
+directory. An existing folder that is also a revision is an error (exit 2): write ./NAME
+for the folder, or pass --repo . to read revisions.
 
-With one revision, the other side is the repository's work tree as the next
-"git add -A" would commit it: tracked files as they are on disk (deleted ones gone),
-plus untracked files that .gitignore does not name. A bare repository has no work tree.
+With one revision, the other side is the work tree of the repository the current folder
+(or --repo) is in, as git sees it — the next "git add -A": tracked files as they are on
+disk (deleted ones gone), untracked files git does not ignore (.gitignore, info/exclude,
+core.excludesFile), submodules as in revisions, and the files a sparse checkout leaves
+off the disk as the index holds them. Reading it runs the git command, which must be
+installed. A bare repository has no work tree.
 
 REV_A...REV_B (three dots, as in git diff) compares REV_B with the merge base of the two,
 so for a pull request (main...feature) it shows only the branch's own changes, not the
@@ -49,8 +54,9 @@ changes that landed on main since it branched, reversed. Two revisions without c
 history have no merge base: exit 3. REV_A..REV_B is the same as REV_A REV_B.
 
 Flags:
-      --repo PATH      The git repository (work tree or bare; default: .). Read from git
-                       objects, no checkout.
+      --repo PATH      The git repository (default: .). Revisions are read from git
+                       objects, no checkout, so a bare repository works; the work tree
+                       (one revision given) is read with the git command.
   -o, --output FORMAT  table (default, text for a terminal), json, yaml, or markdown (for a
                        pull-request comment: "No routing changes" when there are none)
       --title TEXT     Heading of the markdown output (default: "meshlog diff A → B")
@@ -104,6 +110,7 @@ Examples:
     // What the change brings besides routing: warnings the new side has and the old did not.
     const warnings = newWarnings(before.diagnostics, after.diagnostics);
     const pathPrefix = displayPrefix(sides.after.spec);
+    const routePrefixes = { before: displayPrefix(sides.before.spec), after: pathPrefix };
     switch (format.format) {
       case 'json':
         io.stdout(renderJson({ ...diff, newWarnings: warnings }));
@@ -112,11 +119,11 @@ Examples:
         io.stdout(renderYaml({ ...diff, newWarnings: warnings }));
         break;
       case 'markdown':
-        io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix }));
+        io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix, routePrefixes }));
         break;
       default: {
         const lines = warnings.flatMap((d) => diagnosticLines(d, pathPrefix));
-        io.stdout(`${before.label} → ${after.label}\n${renderDiffText(diff)}${renderNewWarningsText(lines, warnings.length)}`);
+        io.stdout(`${before.label} → ${after.label}\n${renderDiffText(diff, routePrefixes)}${renderNewWarningsText(lines, warnings.length)}`);
       }
     }
     return EXIT.ok;
