@@ -30,6 +30,19 @@ async function nameServer(name: string, cert?: IssuedCertificate): Promise<net.S
 
 const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
 
+/** A ServiceEntry in `shop` for `host`:`port` whose one endpoint is the local upstream `upstream`. */
+function localEntry(name: string, host: string, port: number, protocol: string, upstream: number): string {
+  const portName = protocol.toLowerCase();
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ${name}, namespace: shop}
+spec:
+  hosts: [${host}]
+  ports: [{number: ${port}, name: ${portName}, protocol: ${protocol}}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {${portName}: ${upstream}}}]`;
+}
+
 function config(ports: Record<string, number>): string {
   return `
 apiVersion: networking.istio.io/v1
@@ -62,51 +75,16 @@ spec:
     - {destination: {host: orders-db.shop.svc.cluster.local, subset: v1}, weight: 80}
     - {destination: {host: orders-db.shop.svc.cluster.local, subset: v2}, weight: 20}
 ---
-apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: sessions, namespace: shop}
-spec:
-  hosts: [sessions.shop.svc.cluster.local]
-  ports: [{number: 6379, name: redis, protocol: REDIS}]
-  resolution: STATIC
-  endpoints: [{address: 127.0.0.1, ports: {redis: ${ports.redis}}}]
+${localEntry('sessions', 'sessions.shop.svc.cluster.local', 6379, 'REDIS', ports.redis!)}
 ---
-apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: payments, namespace: shop}
-spec:
-  hosts: [payments.example.test]
-  ports: [{number: 443, name: https, protocol: HTTPS}]
-  resolution: STATIC
-  endpoints: [{address: 127.0.0.1, ports: {https: ${ports.payments}}}]
+${localEntry('payments', 'payments.example.test', 443, 'HTTPS', ports.payments!)}
 ---
-apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: maps, namespace: shop}
-spec:
-  hosts: ["*.maps.example.test"]
-  ports: [{number: 443, name: tls, protocol: TLS}]
-  resolution: STATIC
-  endpoints: [{address: 127.0.0.1, ports: {tls: ${ports.maps}}}]
+${localEntry('maps', '"*.maps.example.test"', 443, 'TLS', ports.maps!)}
 ---
 # A server-first protocol (MySQL greets first) and a TLS service on one port.
-apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: inventory-db, namespace: shop}
-spec:
-  hosts: [inventory-db.shop.svc.cluster.local]
-  ports: [{number: 3306, name: mysql, protocol: MYSQL}]
-  resolution: STATIC
-  endpoints: [{address: 127.0.0.1, ports: {mysql: ${ports.mysql}}}]
+${localEntry('inventory-db', 'inventory-db.shop.svc.cluster.local', 3306, 'MYSQL', ports.mysql!)}
 ---
-apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: audit, namespace: shop}
-spec:
-  hosts: [audit.example.test]
-  ports: [{number: 3306, name: tls, protocol: TLS}]
-  resolution: STATIC
-  endpoints: [{address: 127.0.0.1, ports: {tls: ${ports.audit}}}]
+${localEntry('audit', 'audit.example.test', 3306, 'TLS', ports.audit!)}
 `;
 }
 
@@ -115,22 +93,19 @@ spec:
  * `hello` is sent first unless the client waits to be greeted (a server-first protocol).
  */
 function tcpRead(port: number, opts: { clientFirst?: boolean } = {}): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      if (opts.clientFirst) socket.write('hello\r\n');
-    });
-    let data = '';
-    socket.on('data', (d) => (data += d.toString()));
-    socket.on('end', () => resolve(data || 'closed'));
-    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-    socket.setTimeout(10_000, () => socket.destroy(new Error('timeout')));
+  const socket = net.connect(port, '127.0.0.1', () => {
+    if (opts.clientFirst) socket.write('hello\r\n');
   });
+  return reply(socket);
 }
 
 /** The same over TLS with an SNI name; the certificate is checked against the test CA. */
 function tlsRead(port: number, sni: string, ca: string): Promise<string> {
+  return reply(tls.connect({ host: '127.0.0.1', port, servername: sni, ca }));
+}
+
+function reply(socket: net.Socket): Promise<string> {
   return new Promise((resolve) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, servername: sni, ca });
     let data = '';
     socket.on('data', (d) => (data += d.toString()));
     socket.on('end', () => resolve(data || 'closed'));
