@@ -104,12 +104,15 @@ function chainFields(c: IrTlsChain): Record<string, string> {
 }
 
 function diffTcp(before: IrListener, after: IrListener): ListenerLine[] {
-  if (!before.tcp) return [{ change: 'changed', text: 'now a TCP proxy: the port is no longer HTTP for sidecars' }, ...describeTcp(after).map((text) => ({ change: 'added' as const, text }))];
-  if (!after.tcp) return [{ change: 'changed', text: `now HTTP (route table ${after.routeTableName}): no longer a TCP proxy` }];
   const out: ListenerLine[] = [];
+  const tcpOnly = (l: IrListener) => l.tcp !== undefined && l.routeTableName === '';
+  if (tcpOnly(before) !== tcpOnly(after)) {
+    out.push({ change: 'changed', text: tcpOnly(after) ? 'now a TCP proxy: the port is no longer HTTP' : `now HTTP (route table ${after.routeTableName}): no longer only a TCP proxy` });
+  }
+  // Chains: the services whose connections the listener proxies, on both sides.
   const key = (c: IrTcpChain) => `${c.host}|${c.serverNames.join(',')}`;
-  const old = new Map(before.tcp.map((c) => [key(c), c]));
-  const now = new Map(after.tcp.map((c) => [key(c), c]));
+  const old = new Map((before.tcp ?? []).map((c) => [key(c), c]));
+  const now = new Map((after.tcp ?? []).map((c) => [key(c), c]));
   for (const [k, c] of old) if (!now.has(k)) out.push({ change: 'removed', text: describeTcpChain(c) });
   for (const [k, c] of now) {
     const was = old.get(k);

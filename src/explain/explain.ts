@@ -29,7 +29,9 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       outcome: { kind: 'no_listener', detail: `view ${view.name} has no listener on port ${request.port} (ports: ${ports.join(', ') || 'none'})` },
     };
   }
-  if (listener.tcp) return explainTcpListener(ir, view, listener, listener.tcp, request);
+  // A TCP listener; or, on an HTTP port, a TLS/HTTPS service whose SNI chain takes the connection first.
+  const tcpFirst = listener.tcp && (listener.routeTableName === '' || (request.scheme === 'https' && tlsChainFor(listener.tcp.filter((c) => c.serverNames.length > 0), request.host)));
+  if (listener.tcp && tcpFirst) return explainTcpListener(ir, view, listener, listener.tcp, request);
   const chain = listener.tls && request.scheme === 'https' ? tlsChainFor(listener.tls, request.host) : undefined;
   const listenerInfo = {
     name: listener.name,

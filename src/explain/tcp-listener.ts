@@ -23,7 +23,17 @@ export function explainTcpListener(ir: MeshIR, view: IrView, listener: IrListene
     ...base,
     listener: { ...listenerInfo, tcp: { service: chain.host, serverNames: chain.serverNames } },
     ...(chain.source ? { route: { position: 1, name: chain.name, match: chain.serverNames.length > 0 ? `SNI ${chain.serverNames.join(', ')}` : 'any connection', source: chain.source } } : {}),
-    hint: `port ${listener.port} is not HTTP ${view.kind === 'gateway' ? 'on this gateway' : 'on sidecars'}: the connection is proxied whole, so the method, path and headers play no part`,
+    hint: [
+      `port ${listener.port} is not HTTP ${view.kind === 'gateway' ? 'on this gateway' : 'on sidecars'}: the connection is proxied whole, so the method, path and headers play no part`,
+      ...(view.kind !== 'gateway' && chain.serverNames.length === 0 && !namesService(request.host, chain.host)
+        ? [`the listener is ${chain.host}'s: a connection to ${request.host}:${listener.port} goes there too`]
+        : []),
+    ].join('; '),
     outcome: { kind: 'tcp_proxy', chain: chain.name, service: chain.host, destinations: explainDestinations(chain.destinations, ir) },
   };
+}
+
+/** Whether `name` is one of the names clients reach `host` by (the host, or a shorter form of a service's FQDN). */
+function namesService(name: string, host: string): boolean {
+  return name === host || host.startsWith(`${name}.`);
 }

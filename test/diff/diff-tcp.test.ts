@@ -72,7 +72,7 @@ describe('meshlog diff: TCP listeners', () => {
     expect(r.stdout).toContain('~ listener 0.0.0.0_5432');
     expect(r.stdout).toContain('~ orders-db.shop.svc.cluster.local (any connection): orders-db: v1 100→80, v2 0→20');
     // cache's port 6379 was HTTP (a route table) and is now Redis: a TCP listener.
-    expect(r.stdout).toMatch(/~ listener 0\.0\.0\.0_6379\n\s+~ now a TCP proxy: the port is no longer HTTP for sidecars\n\s+\+ cache\.shop\.svc\.cluster\.local \(any connection\): cache 100%/);
+    expect(r.stdout).toMatch(/~ listener 0\.0\.0\.0_6379\n\s+~ now a TCP proxy: the port is no longer HTTP\n\s+\+ cache\.shop\.svc\.cluster\.local \(any connection\): cache 100%/);
     const md = await runCli(['diff', 'before', 'after', '-o', 'markdown'], tmp);
     expect(md.stdout).toContain('- ✏️ listener `0.0.0.0_5432`');
     expect(md.stdout).toContain('orders-db: v1 100→80, v2 0→20');

@@ -1,7 +1,8 @@
 // Sidecar TCP listeners against a real Envoy: a database whose connections a VirtualService
 // tcp rule splits 80/20 between two versions, a Redis port with no VirtualService, two TLS
 // services sharing port 443 told apart by SNI (the TLS passes through, untouched, to
-// upstreams that present their own certificates), and a MySQL port shared with a TLS service;
+// upstreams that present their own certificates), a MySQL port shared with a TLS service, an
+// HTTP port shared with an HTTPS service;
 // then a gateway TCP server whose bound VirtualService splits connections 70/30. Real TCP and
 // TLS clients connect; each upstream answers with its name. explain must predict where every
 // connection goes.
@@ -14,11 +15,13 @@ import { issueCertificate, type IssuedCertificate } from '../../src/core/certifi
 import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
 import { explain, parseRequest } from '../../src/explain/index.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+import { request, startUpstreams, type Upstreams } from '../support/upstreams.ts';
 
 const DB = '0.0.0.0_5432';
 const REDIS = '0.0.0.0_6379';
 const TLS = '0.0.0.0_443';
 const MIXED = '0.0.0.0_3306';
+const WEB = '0.0.0.0_8443';
 
 /** A TCP (or TLS) server on loopback that writes its name to every connection and closes it. */
 async function nameServer(name: string, cert?: IssuedCertificate): Promise<net.Server> {
@@ -85,6 +88,11 @@ ${localEntry('maps', '"*.maps.example.test"', 443, 'TLS', ports.maps!)}
 ${localEntry('inventory-db', 'inventory-db.shop.svc.cluster.local', 3306, 'MYSQL', ports.mysql!)}
 ---
 ${localEntry('audit', 'audit.example.test', 3306, 'TLS', ports.audit!)}
+---
+# An HTTP service and an HTTPS one on one port: SNI picks the HTTPS service, the rest is HTTP.
+${localEntry('front', 'front.shop.svc.cluster.local', 8443, 'HTTP', ports.front!)}
+---
+${localEntry('vault', 'vault.example.test', 8443, 'HTTPS', ports.vault!)}
 `;
 }
 
@@ -117,6 +125,7 @@ function reply(socket: net.Socket): Promise<string> {
 describe('live: Envoy proxies TCP and TLS service ports as compiled', () => {
   const servers: net.Server[] = [];
   let ca: IssuedCertificate;
+  let upstreams: Upstreams;
   let envoy: EnvoyProcess | undefined;
   let ir: MeshIR;
   const port: Record<string, number> = {};
@@ -132,24 +141,27 @@ describe('live: Envoy proxies TCP and TLS service ports as compiled', () => {
       ['maps', await nameServer('maps', cert('eu.maps.example.test'))],
       ['mysql', await nameServer('inventory-db')],
       ['audit', await nameServer('audit', cert('audit.example.test'))],
+      ['vault', await nameServer('vault', cert('vault.example.test'))],
     ];
+    upstreams = await startUpstreams(['front']);
     for (const [, s] of named) servers.push(s);
     const result = compile({
       origin: { kind: 'folder', path: 'mesh' },
       commit: null,
-      files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(config(Object.fromEntries(named.map(([k, s]) => [k, portOf(s)])))) }],
+      files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(config({ ...Object.fromEntries(named.map(([k, s]) => [k, portOf(s)])), front: upstreams.port('front') })) }],
       diagnostics: [],
     });
     expect(result.diagnostics).toEqual([]);
     ir = result.ir!;
-    const bootstrap = staticBootstrap(result.snapshot!, 'sidecar', { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [DB]: 0, [REDIS]: 0, [TLS]: 0, [MIXED]: 0 } });
+    const bootstrap = staticBootstrap(result.snapshot!, 'sidecar', { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [DB]: 0, [REDIS]: 0, [TLS]: 0, [MIXED]: 0, [WEB]: 0 } });
     envoy = await startEnvoy(writeConfigFile(bootstrap));
-    for (const [key, name] of [['db', DB], ['redis', REDIS], ['tls', TLS], ['mixed', MIXED]] as const) port[key] = await envoy.listenerPort(name);
+    for (const [key, name] of [['db', DB], ['redis', REDIS], ['tls', TLS], ['mixed', MIXED], ['web', WEB]] as const) port[key] = await envoy.listenerPort(name);
   }, 60_000);
 
   afterAll(async () => {
     await envoy?.stop();
     for (const s of servers) s.close();
+    await upstreams?.close();
   });
 
   /** explain's verdict for a connection to `url`: the clusters the connection goes to, or how it ends. */
@@ -192,6 +204,14 @@ describe('live: Envoy proxies TCP and TLS service ports as compiled', () => {
     expect(await tcpRead(port.mixed!)).toBe('inventory-db');
     expect(predicted('http://inventory-db.shop.svc.cluster.local:3306')).toBe('outbound|3306||inventory-db.shop.svc.cluster.local 100%');
     expect(predicted('https://audit.example.test:3306')).toBe('outbound|3306||audit.example.test 100%');
+  });
+
+  it('shares an HTTP port with an HTTPS service: SNI picks the service, plain requests are routed', async () => {
+    expect(await tlsRead(port.web!, 'vault.example.test', ca.certificate)).toBe('vault');
+    const http = await request(`http://127.0.0.1:${port.web}/x`, { headers: { host: 'front.shop.svc.cluster.local:8443' } });
+    expect(http.headers['x-upstream']).toBe('front');
+    expect(predicted('https://vault.example.test:8443')).toBe('outbound|8443||vault.example.test 100%');
+    expect(predicted('http://front.shop.svc.cluster.local:8443/x')).toBe('forward');
   });
 
   it('closes TLS connections for a name no service has, and plain TCP on the TLS-only port', async () => {

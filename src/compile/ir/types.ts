@@ -151,10 +151,12 @@ export interface IrListener {
    */
   readonly tls?: readonly IrTlsChain[];
   /**
-   * Sidecar ports whose services are not HTTP (TCP, TLS, HTTPS, Mongo, Redis, MySQL): each
-   * connection is proxied whole (Envoy tcp_proxy), no route table. One filter chain per service:
+   * Ports whose services are not HTTP (TCP, TLS, HTTPS, Mongo, Redis, MySQL) and gateway TCP
+   * servers: each connection is proxied whole (Envoy tcp_proxy). One filter chain per service:
    * picked by SNI for TLS and HTTPS services, the one chain without names for a TCP service.
-   * Sorted: chains with names by host, then the chain without names. Absent: an HTTP listener.
+   * Sorted: chains with names by host, then the chain without names. With `routeTableName` ''
+   * the listener is TCP only; on an HTTP listener these are TLS/HTTPS services sharing the
+   * port, picked by SNI before the connection manager takes the rest. Absent: HTTP only.
    */
   readonly tcp?: readonly IrTcpChain[];
 }

@@ -16,6 +16,8 @@ export interface ClusterCatalog {
   id(host: string, port: number, subset: string): number;
   /** The name of a registered cluster (`outbound|<port>|<subset>|<host>`). */
   name(id: number): string;
+  /** The (host, port, subset) of a registered cluster. */
+  ref(id: number): ClusterRef;
   /** A fresh collector for one view's clusters. */
   collector(): ClusterCollector;
   /** Registered names in code-unit order, with their refs; call once every view is built. */
@@ -62,6 +64,7 @@ export function clusterCatalog(): ClusterCatalog {
       return id;
     },
     name: (id) => names[id]!,
+    ref: (id) => refs[id]!,
     collector() {
       const mark = ++collectors;
       const list: number[] = [];

@@ -16,7 +16,7 @@ import { tcpRule } from './tcp-listeners.ts';
 import { at } from './where.ts';
 
 export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): IrListener[] {
-  const servers = new Map<number, { info: GatewayInfo; server: GatewayServer }[]>();
+  const servers = new Map<number, Candidate[]>();
   for (const info of group.members) {
     for (const server of info.servers) {
       if (!server.tcp || !group.compiles(server)) continue;
@@ -27,15 +27,8 @@ export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[
   const listeners: IrListener[] = [];
   for (const port of [...servers.keys()].sort((a, b) => a - b)) {
     const candidates = servers.get(port)!;
-    let chain: IrListener['tcp'] = undefined;
-    for (const { info, server } of candidates) {
-      const routed = routeOf(info, server, vss, ctx);
-      if (routed) {
-        chain = [{ serverNames: [], ...routed }];
-        break;
-      }
-    }
-    if (!chain) {
+    const found = firstRoute(candidates, vss, ctx);
+    if (!found) {
       for (const { info, server } of candidates) {
         diagnostics.push(
           diagnostic(
@@ -47,12 +40,38 @@ export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[
       }
       continue;
     }
+    if ('passthrough' in found) {
+      diagnostics.push(
+        diagnostic(
+          'ML4032',
+          `TCP server on port ${port} is not compiled: its tcp rule sends connections to ${found.passthrough}, which has resolution NONE (passing each connection on to the address the client dialled), and the gateway's listener bound to the port does not know that address. Use resolution DNS, or STATIC with endpoints`,
+          at(found.info.gateway, ['spec', 'servers', found.server.index]),
+        ),
+      );
+      continue;
+    }
+    const chain = [{ serverNames: [], ...found.route }];
     listeners.push({ name: listenerName(address, port), address, port, routeTableName: '', statPrefix: `gateway_${port}`, tcp: chain });
   }
   return listeners;
 }
 
-/** The first tcp rule for `server`: its VirtualServices in merge order, each's first rule that applies. */
+type Candidate = { readonly info: GatewayInfo; readonly server: GatewayServer };
+
+/** The first tcp rule of the port's servers, in order; or the host it would pass connections through to (not compiled). */
+function firstRoute(candidates: readonly Candidate[], vss: readonly LoadedVs[], ctx: RouteContext) {
+  for (const c of candidates) {
+    const routed = routeOf(c.info, c.server, vss, ctx);
+    if (routed && 'passthrough' in routed) return { ...c, passthrough: routed.passthrough };
+    if (routed) return { ...c, route: routed };
+  }
+  return undefined;
+}
+
+/**
+ * The first tcp rule for `server`: its VirtualServices in merge order, each's first rule that
+ * applies; or the host it would pass connections through to (resolution NONE: not compiled).
+ */
 function routeOf(info: GatewayInfo, server: GatewayServer, vss: readonly LoadedVs[], ctx: RouteContext) {
   for (const vs of mergeOrder(boundVirtualServices(info, vss))) {
     if (!vs.spec.tcp?.length) continue;
@@ -60,8 +79,11 @@ function routeOf(info: GatewayInfo, server: GatewayServer, vss: readonly LoadedV
     if (host === undefined) continue;
     const ids: number[] = [];
     const routed = tcpRule(vs, server.port, { kind: 'gateway', gateways: [info.key], namespace: info.gateway.metadata.namespace }, ctx, ids);
+    if (!routed) continue;
+    const passthrough = ids.map((id) => ctx.catalog.ref(id).host).find((h) => ctx.registry.lookupAny(h)?.resolution === 'none');
+    if (passthrough !== undefined) return { passthrough };
     ctx.clusters.addAll(ids);
-    if (routed) return { host, ...routed };
+    return { host, ...routed };
   }
   return undefined;
 }

@@ -34,6 +34,7 @@ import type { RouteCache, RouteContext } from './from-virtual-service.ts';
 import { buildRegistry, type RegistryService } from './registry.ts';
 import { settingsFrom } from './settings.ts';
 import { sidecarShared } from './sidecar-plan.ts';
+import { reportTcpConflicts } from './tcp-listeners.ts';
 import { meshVirtualServices, sidecarNamespaces, sidecarView } from './views.ts';
 import { cmp } from './where.ts';
 
@@ -80,6 +81,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   const routeContext = (): RouteContext => ({ settings, registry, catalog, clusters: catalog.collector(), cache });
   const shared = sidecarShared(routeContext(), drs, meshVss, catalog, diagnostics);
   const drafts = [null, ...namespaces].map((ns) => sidecarView(ns, shared));
+  reportTcpConflicts(shared);
   const gatewayDrafts = gatewayGroups.map((group) => {
     const rc = routeContext();
     return { view: gatewayView(group, res.virtualServices, rc, diagnostics), clusters: rc.clusters };

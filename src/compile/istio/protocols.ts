@@ -20,6 +20,8 @@ const APP_PROTOCOLS: Record<string, Protocol> = {
   'kubernetes.io/h2c': 'HTTP2',
   grpc: 'GRPC',
   'grpc-web': 'GRPC-WEB',
+  'kubernetes.io/ws': 'HTTP',
+  'kubernetes.io/wss': 'HTTPS',
   https: 'HTTPS',
   tcp: 'TCP',
   tls: 'TLS',
@@ -30,11 +32,13 @@ const APP_PROTOCOLS: Record<string, Protocol> = {
 
 /**
  * A Kubernetes Service port's protocol: `appProtocol` first, then the port name's prefix
- * (`http-web`, `grpc`, `tcp-db`), as Istio's protocol selection does. UDP ports are UDP.
+ * (`http-web`, `grpc`, `tcp-db`), as Istio's protocol selection does. UDP and SCTP ports count as UDP (not proxied).
  * Anything else (including unnamed ports) is HTTP, where Istio would sniff the protocol.
  */
 export function kubePortProtocol(port: { name?: string; protocol?: string; appProtocol?: string }): Protocol {
-  if ((port.protocol ?? '').toUpperCase() === 'UDP') return 'UDP';
+  // Envoy proxies neither: both are left to the app (and get no listener).
+  const transport = (port.protocol ?? '').toUpperCase();
+  if (transport === 'UDP' || transport === 'SCTP') return 'UDP';
   const app = port.appProtocol?.toLowerCase();
   if (app && APP_PROTOCOLS[app]) return APP_PROTOCOLS[app];
   const prefix = (port.name ?? '').toLowerCase().split('-')[0] ?? '';

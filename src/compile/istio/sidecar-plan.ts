@@ -19,6 +19,7 @@ import { exact } from './exact.ts';
 import { mayShareDomains } from './may-share-domains.ts';
 import { NO_HEADER_OPS } from './route-parts.ts';
 import { cmp } from './where.ts';
+import type { TcpConflict } from './tcp-listeners.ts';
 import type { MeshVs } from './views.ts';
 
 /** Per compile: what every sidecar view reads and shares. */
@@ -40,6 +41,8 @@ export interface SidecarShared {
   /** Every mesh VirtualService is exported to everyone: every view uses everyVs. */
   readonly everyVsEverywhere: boolean;
   readonly serviceIds: Map<RegistryService, readonly number[]>;
+  /** Ports sidecar views could not give a TCP service, by conflict, with the views (tcp-listeners.ts). */
+  readonly tcpConflicts: Map<string, TcpConflict>;
   /** By host: each host's ports (a short list). */
   readonly hostPorts: Map<string, HostPort[]>;
 }
@@ -111,6 +114,7 @@ export function sidecarShared(
     everyVsEverywhere: meshVss.every((m) => m.visibility.all),
     serviceIds: new Map(),
     hostPorts: new Map(),
+    tcpConflicts: new Map(),
   };
 }
 

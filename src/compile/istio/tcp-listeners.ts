@@ -4,42 +4,60 @@
 //
 // meshlog's sidecar listeners are one per port (`<bind>_<port>`), not one per service address
 // as Istio's are, so services sharing a port are told apart only by what the connection
-// carries: TLS and HTTPS services by the SNI name the client sends (a filter chain each), a
-// TCP service not at all: the first by host keeps the port's one chain without names, and the
-// others are reported (ML4030), as is a TCP service on a port sidecars serve as HTTP.
+// carries: TLS and HTTPS services by the SNI name the client sends (a filter chain each, which
+// can sit beside an HTTP port's connection manager), a TCP service not at all. A port two TCP
+// services share in a view, or one that view serves as HTTP, gets no chain for them: guessing
+// would send one team's connections to another's service. Those conflicts are reported once
+// each, naming the views (ML4030). So are chains that could only pass connections through to
+// the address the client dialled (resolution NONE), which a listener bound to the port does
+// not know (ML4032): they are left out too, and such connections are closed.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrListener, IrTcpChain } from '../ir/types.ts';
 import type { ClusterCollector } from './cluster-catalog.ts';
 import { uncompiledL4Condition } from './checks/destinations.ts';
 import { exact } from './exact.ts';
 import { matchApplies, type LoadedVs, type RouteContext, type Scope } from './from-virtual-service.ts';
+import { sidecarDomains } from './hosts.ts';
 import { defaultRouteName, listenerName } from './names.ts';
 import { isSniProtocol, isTcpProxied } from './protocols.ts';
 import type { RegistryService } from './registry.ts';
 import { destinationCluster } from './route-action.ts';
 import type { SidecarShared, VsIndex } from './sidecar-plan.ts';
-import { at, sourceOf } from './where.ts';
+import { at, cmp, sourceOf } from './where.ts';
+
+/** A port some views could not give to TCP services: two of them, or one and HTTP. */
+export interface TcpConflict {
+  readonly port: number;
+  readonly services: readonly RegistryService[];
+  /** For an HTTP port: hosts it is HTTP for in the first view that met the conflict. */
+  readonly httpHosts?: readonly string[];
+  readonly views: string[];
+}
+
+export interface SidecarTcp {
+  /** Listeners of ports that are not HTTP in the view. */
+  readonly listeners: IrListener[];
+  /** By HTTP port: the chains of TLS and HTTPS services that share it, picked by SNI before HTTP. */
+  readonly sniOnHttp: ReadonlyMap<number, IrTcpChain[]>;
+}
 
 /**
- * The TCP listeners of one sidecar view: `services` are the view's (one per host, by host),
- * `httpPorts` the ports it already serves as HTTP. Clusters the chains send to join `clusters`.
+ * The TCP side of one sidecar view: `services` are the view's (one per host, by host),
+ * `httpHosts` its HTTP ports with the hosts served there. Clusters the chains send to join `clusters`.
  */
-export function tcpListeners(
+export function sidecarTcp(
   services: readonly RegistryService[],
-  httpPorts: ReadonlySet<number>,
+  httpHosts: ReadonlyMap<number, readonly string[]>,
   index: VsIndex,
   scope: Scope & { readonly kind: 'mesh' },
+  viewName: string,
   shared: SidecarShared,
   clusters: ClusterCollector,
-): IrListener[] {
+): SidecarTcp {
   const byPort = new Map<number, { sni: RegistryService[]; plain: RegistryService[] }>();
   for (const svc of services) {
     for (const p of svc.ports) {
       if (!isTcpProxied(p.protocol)) continue;
-      if (httpPorts.has(p.number)) {
-        report(shared, svc, p.number, `${svc.host} port ${p.number} is ${p.protocol}, but sidecars serve port ${p.number} as HTTP for other services, so its connections are handled as HTTP requests; give it a port no HTTP service uses`);
-        continue;
-      }
       let slot = byPort.get(p.number);
       if (!slot) byPort.set(p.number, (slot = { sni: [], plain: [] }));
       (isSniProtocol(p.protocol) ? slot.sni : slot.plain).push(svc);
@@ -47,19 +65,64 @@ export function tcpListeners(
   }
   const address = shared.ctx.settings.ir.bindAddress;
   const listeners: IrListener[] = [];
+  const sniOnHttp = new Map<number, IrTcpChain[]>();
   for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
     const { sni, plain } = byPort.get(port)!;
-    const chains: IrTcpChain[] = sni.map((svc) => chainFor(svc, port, [svc.host], index, scope, shared, clusters));
-    const [first, ...others] = plain;
-    for (const svc of others) {
-      report(shared, svc, port, `${svc.host} and ${first!.host} both take TCP port ${port}: sidecar listeners are per port, so connections to port ${port} go to ${first!.host}; give one of them another port`);
+    const http = httpHosts.get(port);
+    const chains = sniChains(sni, port, index, scope, shared, clusters);
+    if (plain.length > 0 && (http || plain.length > 1)) {
+      noteConflict(shared, port, plain, http, viewName);
+    } else if (plain.length === 1) {
+      const chain = chainFor(plain[0]!, port, [], index, scope, shared, clusters);
+      if (chain) chains.push(chain);
     }
-    if (first) chains.push(chainFor(first, port, [], index, scope, shared, clusters));
-    listeners.push({ name: listenerName(address, port), address, port, routeTableName: '', statPrefix: `outbound_${port}`, tcp: chains });
+    if (chains.length === 0) continue;
+    if (http) sniOnHttp.set(port, chains);
+    else listeners.push({ name: listenerName(address, port), address, port, routeTableName: '', statPrefix: `outbound_${port}`, tcp: chains });
   }
-  return listeners;
+  return { listeners, sniOnHttp };
 }
 
+/** ML4030 for every conflict the views met, once each, on each service in it. Call once every sidecar view is built. */
+export function reportTcpConflicts(shared: SidecarShared): void {
+  for (const c of shared.tcpConflicts.values()) {
+    const views = `sidecar view${c.views.length > 1 ? 's' : ''} ${c.views.join(', ')}`;
+    for (const svc of c.services) {
+      const message = c.httpHosts
+        ? `${svc.host} port ${c.port} is ${protocolOf(svc, c.port)}, but ${views} serve${c.views.length > 1 ? '' : 's'} port ${c.port} as HTTP (for ${listHosts(c.httpHosts)}), and sidecar listeners are per port, not per service address: its connections there are read as HTTP requests. Give it a port no HTTP service uses, or name the other service's port for its protocol`
+        : `${svc.host} shares TCP port ${c.port} with ${listHosts(c.services.filter((o) => o !== svc).map((o) => o.host))} in ${views}; sidecar listeners are per port, not per service address, so none of them gets port ${c.port} there (connections to it are closed). Give them different ports, or narrow who sees them with exportTo`;
+      shared.diagnostics.push(diagnostic('ML4030', message, at(svc.origin, portPath(svc, c.port))));
+    }
+  }
+}
+
+function noteConflict(shared: SidecarShared, port: number, services: readonly RegistryService[], httpHosts: readonly string[] | undefined, viewName: string): void {
+  const key = `${port}|${httpHosts ? 'http' : 'tcp'}|${services.map((s) => s.host).join(',')}`;
+  const known = shared.tcpConflicts.get(key);
+  if (known) known.views.push(viewName);
+  else shared.tcpConflicts.set(key, { port, services, ...(httpHosts ? { httpHosts } : {}), views: [viewName] });
+}
+
+/**
+ * A chain per TLS or HTTPS service, answering the names a client may connect to it by (as an
+ * HTTP virtual host's domains, without ports). A name an earlier service (by host) already
+ * answers stays with that one: Envoy refuses a listener whose chains share a name.
+ */
+function sniChains(sni: readonly RegistryService[], port: number, index: VsIndex, scope: Scope & { readonly kind: 'mesh' }, shared: SidecarShared, clusters: ClusterCollector): IrTcpChain[] {
+  const taken = new Set<string>();
+  const chains: IrTcpChain[] = [];
+  for (const svc of sni) {
+    const names = sidecarDomains(svc.host, port, shared.ctx.settings.ir.clusterDomain, scope.viewNamespace).filter((d) => !d.includes(':') && !taken.has(d));
+    if (names.length === 0) continue;
+    const chain = chainFor(svc, port, names, index, scope, shared, clusters);
+    if (!chain) continue;
+    for (const n of names) taken.add(n);
+    chains.push(chain);
+  }
+  return chains;
+}
+
+/** The chain for `svc`'s port, or none when it could only pass connections through (ML4032). */
 function chainFor(
   svc: RegistryService,
   port: number,
@@ -68,15 +131,33 @@ function chainFor(
   scope: Scope,
   shared: SidecarShared,
   clusters: ClusterCollector,
-): IrTcpChain {
+): IrTcpChain | undefined {
   const ids: number[] = [];
   const vs = index.vsFor(svc.host);
   const routed = vs ? tcpRule(vs, port, scope, shared.ctx, ids) : undefined;
+  if (!routed) ids.push(shared.catalog.id(svc.host, port, ''));
+  const passthrough = ids.map((id) => shared.catalog.ref(id).host).find((h) => shared.registry.lookupAny(h)?.resolution === 'none');
+  if (passthrough !== undefined) {
+    notePassthrough(shared, svc, port, passthrough);
+    return undefined;
+  }
   clusters.addAll(ids);
-  if (routed) return { host: svc.host, serverNames, ...routed };
-  const id = shared.catalog.id(svc.host, port, '');
-  clusters.add(id);
-  return { host: svc.host, serverNames, name: defaultRouteName(svc.host, port), destinations: [{ cluster: shared.catalog.name(id), weight: 100 }] };
+  if (routed) return { host: svc.host, serverNames: exact(serverNames), ...routed };
+  return { host: svc.host, serverNames: exact(serverNames), name: defaultRouteName(svc.host, port), destinations: [{ cluster: shared.catalog.name(ids[0]!), weight: 100 }] };
+}
+
+function notePassthrough(shared: SidecarShared, svc: RegistryService, port: number, target: string): void {
+  const key = `ML4032|${svc.host}|${port}`;
+  if (shared.reported.has(key)) return;
+  shared.reported.add(key);
+  const via = target === svc.host ? `${svc.host} has resolution NONE` : `its connections go to ${target}, which has resolution NONE`;
+  shared.diagnostics.push(
+    diagnostic(
+      'ML4032',
+      `${svc.host} port ${port} gets no TCP proxy on sidecars: ${via}, which passes each connection on to the address the client dialled, and a sidecar listener bound to the port does not know that address, so its connections are closed. Use resolution DNS, or STATIC with endpoints`,
+      at(svc.origin, portPath(svc, port)),
+    ),
+  );
 }
 
 /** The first tcp rule of `vs` that takes connections on `port` in `scope`: its name, weighted clusters and source. */
@@ -104,12 +185,16 @@ export function tcpRule(vs: LoadedVs, port: number, scope: Scope, ctx: RouteCont
   return undefined;
 }
 
-/** ML4030 once per service and port, however many views meet the conflict. */
-function report(shared: SidecarShared, svc: RegistryService, port: number, message: string): void {
-  const key = `ML4030|${svc.host}|${port}`;
-  if (shared.reported.has(key)) return;
-  shared.reported.add(key);
-  const portIndex = svc.ports.findIndex((p) => p.number === port);
-  const path = svc.origin.kind === 'ServiceEntry' || svc.origin.kind === 'Service' ? ['spec', 'ports', portIndex] : ['metadata', 'name'];
-  shared.diagnostics.push(diagnostic('ML4030', message, at(svc.origin, portIndex >= 0 ? path : ['metadata', 'name'])));
+function portPath(svc: RegistryService, port: number): (string | number)[] {
+  const i = svc.ports.findIndex((p) => p.number === port);
+  return i >= 0 && (svc.origin.kind === 'ServiceEntry' || svc.origin.kind === 'Service') ? ['spec', 'ports', i] : ['metadata', 'name'];
+}
+
+function protocolOf(svc: RegistryService, port: number): string {
+  return svc.ports.find((p) => p.number === port)?.protocol ?? 'TCP';
+}
+
+function listHosts(hosts: readonly string[]): string {
+  const sorted = [...hosts].sort(cmp);
+  return sorted.length > 3 ? `${sorted.slice(0, 3).join(', ')} and ${sorted.length - 3} more` : sorted.join(', ');
 }

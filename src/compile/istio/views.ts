@@ -18,7 +18,7 @@ import { isVisible, isWildcard, visibilityOf, type Visibility } from './hosts.ts
 import { DEFAULT_SIDECAR_VIEW, listenerName, sidecarRouteTableName, sidecarViewName } from './names.ts';
 import type { Registry, RegistryService } from './registry.ts';
 import { planOf, serviceIdsOf, virtualHostFor, vsIndexFor, type SidecarShared } from './sidecar-plan.ts';
-import { tcpListeners } from './tcp-listeners.ts';
+import { sidecarTcp } from './tcp-listeners.ts';
 import { at, cmp } from './where.ts';
 
 /** A VirtualService as the sidecars see it: resolved hosts and visibility. */
@@ -120,20 +120,25 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
     return { name: sidecarRouteTableName(p), virtualHosts: shared.mayClash ? uniqueDomains(vhosts, onClash) : vhosts };
   });
   const address = shared.ctx.settings.ir.bindAddress;
-  const httpListeners: IrListener[] = ports.map((port) => ({
-    name: listenerName(address, port),
-    address,
-    port,
-    routeTableName: sidecarRouteTableName(port),
-    statPrefix: `outbound_${port}`,
-  }));
-  const tcp = tcpListeners(services, new Set(ports), index, scope, shared, clusters);
+  const httpHosts = new Map(ports.map((p) => [p, (byPort.get(p) ?? []).map((vh) => vh.name.slice(0, vh.name.lastIndexOf(':')))] as const));
+  const tcp = sidecarTcp(services, httpHosts, index, scope, viewName, shared, clusters);
+  const httpListeners: IrListener[] = ports.map((port) => {
+    const sni = tcp.sniOnHttp.get(port);
+    return {
+      name: listenerName(address, port),
+      address,
+      port,
+      routeTableName: sidecarRouteTableName(port),
+      statPrefix: `outbound_${port}`,
+      ...(sni ? { tcp: sni } : {}),
+    };
+  });
   return {
     view: {
       name: viewName,
       kind: 'sidecar',
       namespaces: viewNamespace === null ? [] : [viewNamespace],
-      listeners: tcp.length === 0 ? httpListeners : [...httpListeners, ...tcp].sort((a, b) => a.port - b.port),
+      listeners: tcp.listeners.length === 0 ? httpListeners : [...httpListeners, ...tcp.listeners].sort((a, b) => a.port - b.port),
       routeTables,
     },
     clusters,

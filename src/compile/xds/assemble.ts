@@ -52,13 +52,18 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
     return entry;
   };
 
+  // Clusters a TCP proxy must hash the client's address for; looked up only when a view has a TCP chain.
+  let sourceIpHashed: Set<string> | undefined;
+  const hashesSourceIp = (cluster: string): boolean =>
+    (sourceIpHashed ??= new Set(ir.clusters.filter((c) => 'hashOn' in c.loadBalancer && c.loadBalancer.hashOn.kind === 'source_ip').map((c) => c.name))).has(cluster);
+
   const views = [...ir.views]
     .sort((a, b) => compare(a.name, b.name))
     .map((view): SnapshotView => {
       const { cds, eds } = clusters.listsOf(view, view.kind === 'grpc' ? grpcForm : sidecarForm);
       const kind = view.kind;
       const lds = view.listeners.map((l) =>
-        put(kind === 'grpc' ? withHash('lds', l.name, encodeApiListener(l)) : encodeResource('lds', l.name, buildListener(l, kind))),
+        put(kind === 'grpc' ? withHash('lds', l.name, encodeApiListener(l)) : encodeResource('lds', l.name, buildListener(l, kind, hashesSourceIp))),
       );
       const resources: Record<XdsType, readonly ViewEntry[]> = {
         cds,

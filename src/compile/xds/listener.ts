@@ -17,8 +17,11 @@ const TCP_PROXY_NAME = 'envoy.filters.network.tcp_proxy';
 const TCP_PROXY_TYPE = 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
 const DOWNSTREAM_TLS_TYPE = 'envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
 
-export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gateway'): ProtoObject {
-  if (listener.tcp) return tcpListener(listener, listener.tcp);
+/** Whether a cluster picks its endpoint by a hash of the client's address (DestinationRule `consistentHash.useSourceIp`). */
+export type HashesSourceIp = (cluster: string) => boolean;
+
+export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gateway', hashesSourceIp: HashesSourceIp = () => false): ProtoObject {
+  if (listener.tcp && listener.routeTableName === '') return tcpListener(listener, listener.tcp, hashesSourceIp);
   const hcm: ProtoObject = {
     stat_prefix: listener.statPrefix,
     rds: { route_config_name: listener.routeTableName, config_source: adsConfigSource() },
@@ -28,6 +31,11 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
     use_remote_address: wrap(viewKind === 'gateway'),
   };
   const filters = [{ name: HCM_NAME, typed_config: anyOf(HCM_TYPE, hcm) }];
+  if (listener.tcp) {
+    // TLS and HTTPS services that share this HTTP port: their chains take the connections whose
+    // SNI names them; the connection manager takes the rest.
+    return { ...tcpListener(listener, listener.tcp, hashesSourceIp), filter_chains: [...sniFilterChains(listener.tcp, listener.port, hashesSourceIp), { filters }] };
+  }
   if (!listener.tls) {
     return { name: listener.name, address: socketAddress(listener.address, listener.port), filter_chains: [{ filters }] };
   }
@@ -58,7 +66,7 @@ function downstreamTls(chain: IrTlsChain): ProtoObject {
   };
 }
 
-function tcpListener(listener: IrListener, chains: readonly IrTcpChain[]): ProtoObject {
+function tcpListener(listener: IrListener, chains: readonly IrTcpChain[], hashesSourceIp: HashesSourceIp): ProtoObject {
   const bySni = chains.some((c) => c.serverNames.length > 0);
   return {
     name: listener.name,
@@ -73,19 +81,27 @@ function tcpListener(listener: IrListener, chains: readonly IrTcpChain[]): Proto
           continue_on_listener_filters_timeout: true,
         }
       : {}),
-    filter_chains: chains.map((chain) => ({
-      ...(chain.serverNames.length > 0 ? { filter_chain_match: { server_names: [...chain.serverNames] } } : {}),
-      filters: [{ name: TCP_PROXY_NAME, typed_config: anyOf(TCP_PROXY_TYPE, tcpProxy(chain, listener.port)) }],
-    })),
+    filter_chains: sniFilterChains(chains, listener.port, hashesSourceIp),
   };
 }
 
-function tcpProxy(chain: IrTcpChain, port: number): ProtoObject {
+function sniFilterChains(chains: readonly IrTcpChain[], port: number, hashesSourceIp: HashesSourceIp): ProtoObject[] {
+  return chains.map((chain) => ({
+    ...(chain.serverNames.length > 0 ? { filter_chain_match: { server_names: [...chain.serverNames] } } : {}),
+    filters: [{ name: TCP_PROXY_NAME, typed_config: anyOf(TCP_PROXY_TYPE, tcpProxy(chain, port, hashesSourceIp)) }],
+  }));
+}
+
+function tcpProxy(chain: IrTcpChain, port: number, hashesSourceIp: HashesSourceIp): ProtoObject {
+  // A ring hash or Maglev cluster hashes what the proxy hands it: for a connection, only the
+  // client's address can be (as Istio sets it); without it the cluster picks at random.
+  const hash = chain.destinations.some((d) => hashesSourceIp(d.cluster)) ? { hash_policy: [{ source_ip: {} }] } : {};
   // Istio's stat prefix for a TCP proxy is the cluster it sends to; a split names the service.
   const [only] = chain.destinations;
-  if (chain.destinations.length === 1 && only) return { stat_prefix: only.cluster, cluster: only.cluster };
+  if (chain.destinations.length === 1 && only) return { stat_prefix: only.cluster, cluster: only.cluster, ...hash };
   return {
     stat_prefix: `outbound|${port}||${chain.host}`,
     weighted_clusters: { clusters: chain.destinations.map((d) => ({ name: d.cluster, weight: d.weight })) },
+    ...hash,
   };
 }

@@ -276,10 +276,21 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'TCP service without a listener of its own',
     description:
       'Sidecars proxy a service port that is not HTTP (TCP, TLS, HTTPS, Mongo, Redis, MySQL) on a listener per port, `<bindAddress>_<port>`, ' +
-      'not per service address as Istio does. TLS and HTTPS services share a port by the SNI name clients send, but connections to a TCP ' +
-      'port carry nothing to tell services apart: when two TCP services use one port, the first by host takes the port, and connections ' +
-      'meant for the other go there. A TCP service on a port that another service serves as HTTP gets no listener at all: its connections ' +
-      'are read as HTTP requests. Give the service a port of its own.',
+      'not per service address as Istio does. TLS and HTTPS services share a port by the SNI name clients send (even with HTTP services), ' +
+      'but connections to a TCP port carry nothing to tell services apart. So when two TCP services share a port in a sidecar view, ' +
+      'neither gets it there (connections to it are closed, rather than sent to the wrong service), and a TCP service on a port the view ' +
+      'serves as HTTP gets no chain (its connections are read as HTTP requests). The message names the views. Give the services ' +
+      'different ports, or narrow who sees them with `exportTo`.',
+  },
+  {
+    code: 'ML4032',
+    severity: 'warning',
+    title: 'TCP connections that could only be passed through',
+    description:
+      'A TCP, TLS or HTTPS service port whose connections would go to a service with `resolution: NONE` (directly, or through a tcp rule). ' +
+      'NONE passes each connection on to the address the client dialled (an ORIGINAL_DST cluster); a sidecar listener bound to the port, ' +
+      'as meshlog\'s are, does not know that address, so Envoy would close every connection. The port gets no filter chain for the ' +
+      'service. Use `resolution: DNS` (Envoy resolves the host) or `STATIC` with endpoints.',
   },
   {
     code: 'ML4031',

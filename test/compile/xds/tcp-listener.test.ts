@@ -1,0 +1,69 @@
+// Sidecar TCP listeners as Envoy receives them: the TCP proxy's cluster (or weighted
+// clusters), a source-IP hash for clusters that hash on it, and the consistency check that
+// catches a TCP proxy pointing at a cluster the view lacks.
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../../src/compile/index.ts';
+import { checkConsistency } from '../../../src/compile/xds/index.ts';
+import { messageType } from '../../../src/envoy/proto-root.ts';
+import { decodeResource, encodeResource } from '../../../src/snapshot/encode.ts';
+import type { Snapshot } from '../../../src/snapshot/types.ts';
+
+const MESH = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: cache, namespace: shop}
+spec:
+  hosts: [cache.shop.svc.cluster.local]
+  ports: [{number: 6379, name: redis, protocol: REDIS}]
+  resolution: STATIC
+  endpoints: [{address: 10.0.0.1}, {address: 10.0.0.2}]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: cache, namespace: shop}
+spec:
+  host: cache.shop.svc.cluster.local
+  trafficPolicy:
+    loadBalancer: {consistentHash: {useSourceIp: true}}
+`;
+
+function compileYaml(yaml: string): Snapshot {
+  const result = compile({ origin: { kind: 'folder', path: '/mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+  expect(result.diagnostics).toEqual([]);
+  return result.snapshot!;
+}
+
+/** The TCP proxy config of a view's listener, as JSON. */
+function tcpProxyOf(s: Snapshot, listener: string): Record<string, unknown> {
+  const entry = s.views.find((v) => v.name === 'sidecar')!.resources.lds.find((e) => e.name === listener)!;
+  const l = decodeResource(s.resources.get(entry.hash)!) as unknown as { filter_chains: { filters: { typed_config: { value: Uint8Array } }[] }[] };
+  const type = messageType('envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy');
+  return (type.decode(l.filter_chains[0]!.filters[0]!.typed_config.value) as unknown as { toJSON(): Record<string, unknown> }).toJSON();
+}
+
+describe('sidecar TCP listeners', () => {
+  it('hash the client address when the cluster is a source-IP ring hash, so a client keeps its endpoint', () => {
+    const proxy = tcpProxyOf(compileYaml(MESH), '0.0.0.0_6379');
+    expect(proxy.cluster).toBe('outbound|6379||cache.shop.svc.cluster.local');
+    expect(proxy.hash_policy).toEqual([{ source_ip: {} }]);
+    const plain = tcpProxyOf(compileYaml(MESH.replace('{consistentHash: {useSourceIp: true}}', '{simple: LEAST_REQUEST}')), '0.0.0.0_6379');
+    expect(plain.hash_policy).toBeUndefined();
+  });
+
+  it('are checked: a TCP proxy to a cluster the view lacks is reported', () => {
+    const s = compileYaml(MESH);
+    expect(checkConsistency(s)).toEqual([]);
+    // The listener swapped for one whose proxy names a cluster no view has.
+    const view = s.views.find((v) => v.name === 'sidecar')!;
+    const entry = view.resources.lds[0]!;
+    const json = JSON.parse(JSON.stringify((decodeResource(s.resources.get(entry.hash)!) as unknown as { toJSON(): unknown }).toJSON()));
+    const type = messageType('envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy');
+    const proxy = type.encode(type.fromObject({ stat_prefix: 'x', cluster: 'outbound|1||gone.example.com' })).finish();
+    json.filter_chains[0].filters[0].typed_config = { type_url: 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', value: Buffer.from(proxy).toString('base64') };
+    const broken = encodeResource('lds', entry.name, messageType('envoy.config.listener.v3.Listener').fromObject(json) as never);
+    (s.resources as Map<string, typeof broken>).set(entry.hash, { ...broken, hash: entry.hash });
+    // Both sidecar views hold that listener resource.
+    expect(checkConsistency(s)).toEqual(
+      ['sidecar', 'sidecar~shop'].map((v) => `view ${v}: listener ${entry.name} proxies to cluster outbound|1||gone.example.com, which the view lacks`),
+    );
+  });
+});
