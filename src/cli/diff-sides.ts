@@ -82,23 +82,28 @@ function nameOfRoot(root: string, repo: string, cwd: string): string {
 async function twoSides(a: string, b: string, repo: string | undefined, cwd: string): Promise<SidesOutcome> {
   const dirA = repo === undefined && isFolder(a, cwd);
   const dirB = repo === undefined && isFolder(b, cwd);
-  for (const [arg, isDir] of [[a, dirA], [b, dirB]] as const) {
-    if (isDir && (await namesRevision(cwd, arg))) return ambiguous(arg);
+  let r = repo ?? '.';
+  if (dirA || dirB) {
+    // A revision beside a folder is the repository's the current directory is in, found as for `diff REV`.
+    const found = await findWorkTreeRoot('.', cwd);
+    if (found.ok) r = nameOfRoot(found.root, '.', cwd);
+    for (const [arg, isDir] of [[a, dirA], [b, dirB]] as const) {
+      if (isDir && (await namesRevision(path.resolve(cwd, r), arg))) return ambiguous(arg);
+    }
   }
-  const r = repo ?? '.';
   const side = (arg: string, isFolder: boolean): DiffSide => ({ spec: isFolder ? { kind: 'folder', path: arg } : { kind: 'git', repo: r, rev: arg } });
   const sides = { ok: true, before: side(a, dirA), after: side(b, dirB) } as const;
   if (dirA === dirB) return sides;
   // A revision against a folder (`diff main config/`); a typo in a folder name reads as a revision.
   const [folder, other] = dirA ? [a, b] : [b, a];
-  return { ...sides, hint: `${folder} is a folder but ${other} is not, so ${other} was read as a revision of the git repository in the current directory` };
+  return { ...sides, hint: `${folder} is a folder but ${other} is not, so ${other} was read as a revision of the git repository the current directory is in` };
 }
 
 function ambiguous(arg: string): SidesOutcome {
   return {
     ok: false,
     exit: EXIT.usage,
-    message: `${arg} is ambiguous: both a folder and a revision of the git repository in the current directory; write ./${arg} for the folder, or pass --repo . to read revisions`,
+    message: `${arg} is ambiguous: both a folder and a revision of the git repository the current directory is in; write ./${arg} for the folder, or pass --repo . to read revisions`,
   };
 }
 

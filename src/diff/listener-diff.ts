@@ -18,17 +18,21 @@ export function describeTls(listener: IrListener): string[] {
   return (listener.tls ?? []).map(describeChain);
 }
 
-/** One line per TCP service: `db.shop.svc.cluster.local (any connection): db v1 90%, db v2 10%  (vs/shop/db/tcp/0)`. */
+/** One line per TCP service: `db.shop.svc.cluster.local (any connection): db v1 90%, db v2 10%  (vs/shop/db/tcp/0, mesh.yaml:12)`. */
 export function describeTcp(listener: IrListener): string[] {
   return (listener.tcp ?? []).map(describeTcpChain);
 }
 
 /** Changes between two listeners of one name; [] when they are the same. */
 export function diffListener(before: IrListener, after: IrListener): ListenerLine[] {
-  if (before.tcp || after.tcp) return diffTcp(before, after);
+  // A gateway port can go from HTTPS to TCP: both parts then have their say.
+  return [...diffTls(before, after), ...(before.tcp || after.tcp ? diffTcp(before, after) : [])];
+}
+
+function diffTls(before: IrListener, after: IrListener): ListenerLine[] {
   if (!before.tls && !after.tls) return [];
   if (!before.tls) return [{ change: 'changed', text: 'now terminates TLS (HTTPS)' }, ...describeTls(after).map((text) => ({ change: 'added' as const, text }))];
-  if (!after.tls) return [{ change: 'changed', text: 'no longer terminates TLS: plain HTTP' }];
+  if (!after.tls) return [{ change: 'changed', text: `no longer terminates TLS${after.tcp ? '' : ': plain HTTP'}` }];
   // A server is the same server when it answers the same names; else the one sharing the
   // most names with it; else one with the same certificate file. A new name or a rotated
   // certificate then reads as one change (servers often share one wildcard certificate, so
@@ -123,7 +127,8 @@ function diffTcp(before: IrListener, after: IrListener): ListenerLine[] {
     const weights = weightSummary(was, c);
     const rule = was.name === c.name ? '' : `rule ${was.name} → ${c.name}`;
     const parts = [weights, rule].filter(Boolean);
-    if (parts.length > 0) out.push({ change: 'changed', text: `${chainLabel(c)}: ${parts.join('; ')}` });
+    const where = c.source ? `  (${c.source.file}:${c.source.line})` : '';
+    if (parts.length > 0) out.push({ change: 'changed', text: `${chainLabel(c)}: ${parts.join('; ')}${where}` });
   }
   return out;
 }
@@ -135,5 +140,5 @@ function chainLabel(c: IrTcpChain): string {
 function describeTcpChain(c: IrTcpChain): string {
   const pcts = percentages(c.destinations.map((d) => d.weight));
   const to = c.destinations.map((d, i) => `${clusterLabel(d.cluster)} ${formatPercent(pcts[i] ?? 0)}%`).join(', ');
-  return `${chainLabel(c)}: ${to}  (${c.name})`;
+  return `${chainLabel(c)}: ${to}  (${c.name}${c.source ? `, ${c.source.file}:${c.source.line}` : ''})`;
 }

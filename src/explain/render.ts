@@ -18,10 +18,12 @@ export function renderExplanationText(e: Explanation): string {
     const tls = e.listener.tls;
     const tcp = e.listener.tcp;
     const sni = tls ? ` (TLS: certificate ${tls.certificateChainFile}, for ${tls.serverNames.length > 0 ? `SNI ${tls.serverNames.join(', ')}` : 'any SNI name'})` : '';
-    if (e.listener.routeTable === '') {
-      const chain = tcp ? ` (${tcp.serverNames.length > 0 ? `SNI ${tcp.serverNames.join(', ')}` : 'any connection'}: ${tcp.service})` : '';
-      row('Listener', `${e.listener.name} → TCP proxy, no route table${chain}`);
-    } else row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}${sni}`);
+    if (tcp) {
+      const chain = ` (${tcp.serverNames.length > 0 ? `SNI ${tcp.serverNames.join(', ')}` : 'any connection'}: ${tcp.service})`;
+      const before = e.listener.routeTable === '' ? 'no route table' : `picked before route table ${e.listener.routeTable}`;
+      row('Listener', `${e.listener.name} → TCP proxy, ${before}${chain}`);
+    } else if (e.listener.routeTable === '') row('Listener', `${e.listener.name} → TCP proxy, no route table`);
+    else row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}${sni}`);
   }
   if (e.virtualHost) row('Virtual host', `${e.virtualHost.name} (domain "${e.virtualHost.domain}", ${e.virtualHost.rule} match)`);
   if (e.tried.length > 0) {

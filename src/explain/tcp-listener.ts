@@ -1,7 +1,9 @@
-// explain for a sidecar port that is not HTTP, or a gateway TCP server's port: there is no route table, so the request line
-// and headers play no part. The listener picks a filter chain by the SNI name of a TLS
-// connection (an https request's host), else the chain without names (a TCP service); that
-// chain proxies the connection whole to its weighted clusters.
+// explain for a connection a TCP proxy takes: on a sidecar port that is not HTTP, a gateway TCP
+// server's port, or an HTTP port a TLS/HTTPS service shares (its chain, picked by SNI, comes
+// before the connection manager). No route applies, so the request line and headers play no
+// part. The listener picks a filter chain by the SNI name of a TLS connection (an https
+// request's host), else the chain without names (a TCP service); that chain proxies the
+// connection whole to its weighted clusters.
 import type { IrListener, IrTcpChain, IrView, MeshIR } from '../compile/ir/types.ts';
 import { explainDestinations } from './outcome.ts';
 import { tlsChainFor } from './tls-chain.ts';
@@ -9,7 +11,7 @@ import type { ExplainRequest, Explanation } from './types.ts';
 
 export function explainTcpListener(ir: MeshIR, view: IrView, listener: IrListener, chains: readonly IrTcpChain[], request: ExplainRequest): Explanation {
   const base = { request, view: view.name, tried: [] };
-  const listenerInfo = { name: listener.name, port: listener.port, routeTable: '' };
+  const listenerInfo = { name: listener.name, port: listener.port, routeTable: listener.routeTableName };
   const tls = request.scheme === 'https';
   const chain = tls ? tlsChainFor(chains, request.host) : chains.find((c) => c.serverNames.length === 0);
   if (!chain) {
@@ -24,7 +26,9 @@ export function explainTcpListener(ir: MeshIR, view: IrView, listener: IrListene
     listener: { ...listenerInfo, tcp: { service: chain.host, serverNames: chain.serverNames } },
     ...(chain.source ? { route: { position: 1, name: chain.name, match: chain.serverNames.length > 0 ? `SNI ${chain.serverNames.join(', ')}` : 'any connection', source: chain.source } } : {}),
     hint: [
-      `port ${listener.port} is not HTTP ${view.kind === 'gateway' ? 'on this gateway' : 'on sidecars'}: the connection is proxied whole, so the method, path and headers play no part`,
+      listener.routeTableName === ''
+        ? `port ${listener.port} is not HTTP ${view.kind === 'gateway' ? 'on this gateway' : 'on sidecars'}: the connection is proxied whole, so the method, path and headers play no part`
+        : `port ${listener.port} serves HTTP too, but the SNI name picks ${chain.host}'s TCP proxy first: the connection is proxied whole, so the method, path and headers play no part`,
       ...(view.kind !== 'gateway' && chain.serverNames.length === 0 && !namesService(request.host, chain.host)
         ? [`the listener is ${chain.host}'s: a connection to ${request.host}:${listener.port} goes there too`]
         : []),

@@ -60,7 +60,7 @@ export async function loadPackIndexes(gitdir: string): Promise<PackIndex[]> {
 
 /** The offset of `oid` (20 raw bytes) in the index's pack, if it holds it. */
 export function findOffset(index: PackIndex, oid: Buffer): number | undefined {
-  const { idx, count } = index;
+  const { idx } = index;
   const first = oid[0]!;
   let lo = first === 0 ? 0 : idx.readUInt32BE(FANOUT + (first - 1) * 4);
   let hi = idx.readUInt32BE(FANOUT + first * 4);

@@ -84,9 +84,15 @@ describe('meshlog diff: TCP listeners', () => {
     expect(r.stdout.trim().split('\n').at(-1)).toBe('No routing changes');
   });
 
-  it('shows a new TCP listener with where its connections go', async () => {
-    const r = await runCli(['diff', 'before', 'after', '-o', 'json'], tmp);
-    const diff = JSON.parse(r.stdout) as { views: { name: string; listenersChanged: { name: string }[] }[] };
-    expect(diff.views.find((v) => v.name === 'sidecar')?.listenersChanged.map((l) => l.name)).toEqual(['0.0.0.0_5432', '0.0.0.0_6379']);
+  it('shows a new TCP listener with where its connections go, and a removed one', async () => {
+    folder('no-db', mesh({ v1: 100, v2: 0 }).split('---\n').slice(3).join('---\n'));
+    const added = await runCli(['diff', 'no-db', 'before'], tmp);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/\+ listener 0\.0\.0\.0_5432 \(TCP\)\n {8}orders-db\.shop\.svc\.cluster\.local \(any connection\): orders-db v1 100% {2}\(vs\/shop\/orders-db\/tcp\/0, mesh\.yaml:27\)/);
+    const removed = await runCli(['diff', 'before', 'no-db', '-o', 'json'], tmp);
+    const diff = JSON.parse(removed.stdout) as { views: { name: string; listenersRemoved: { name: string; tcp?: string[] }[] }[] };
+    expect(diff.views.find((v) => v.name === 'sidecar')?.listenersRemoved).toEqual([
+      { name: '0.0.0.0_5432', port: 5432, tcp: ['orders-db.shop.svc.cluster.local (any connection): orders-db v1 100%  (vs/shop/orders-db/tcp/0, mesh.yaml:27)'] },
+    ]);
   });
 });

@@ -285,8 +285,15 @@ describe('meshlog diff with a folder named like a revision', () => {
   });
   afterEach(() => repo.cleanup());
 
+  it('reads the revision beside a folder from the repository the current folder is in, from a subfolder too', async () => {
+    const r = await runCli(['diff', 'main', '.'], path.join(repo.dir, 'staging'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
+  });
+
   it('refuses to guess, and says how to choose', async () => {
-    const message = 'Error: staging is ambiguous: both a folder and a revision of the git repository in the current directory; write ./staging for the folder, or pass --repo . to read revisions\n';
+    const message = 'Error: staging is ambiguous: both a folder and a revision of the git repository the current directory is in; write ./staging for the folder, or pass --repo . to read revisions\n';
     for (const args of [['diff', 'main', 'staging'], ['diff', 'staging', 'main'], ['diff', 'staging']]) {
       const r = await runCli(args, repo.dir);
       expect(r.code, args.join(' ')).toBe(2);

@@ -37,8 +37,8 @@ Usage:
   meshlog diff REV DIR [flags]                     a revision against a folder (either order)
 
 Without --repo, an argument that is an existing folder is compared as a folder; any other
-is a revision (branch, tag, commit id, HEAD~1, ...) of the repository in the current
-directory. An existing folder that is also a revision is an error (exit 2): write ./NAME
+is a revision (branch, tag, commit id, HEAD~1, ...) of the repository the current directory
+is in. An existing folder that is also a revision is an error (exit 2): write ./NAME
 for the folder, or pass --repo . to read revisions.
 
 With one revision, the other side is the work tree of the repository the current folder

@@ -35,6 +35,12 @@ rule's name. Read from git, the output starts with "Config: <repo>@<commit>". In
 a route's "position" is its 1-based place among the virtual host's routes (formerly
 "index").
 
+On a port a TCP proxy serves (a sidecar port that is not HTTP, a gateway TCP server, or a
+TLS service an https:// request's host picks by SNI on a shared HTTP port), no route
+applies: the method, path and headers play no part. It shows the filter chain that takes
+the connection (by SNI for https://, else the chain without names), its tcp rule, and the
+clusters with their shares (json outcome "tcp_proxy"), or that the connection is closed.
+
 Usage:
   meshlog explain --request "METHOD URL [-H name:value]..." [PATH] [flags]
   meshlog explain --request "..." --repo PATH --rev REV [flags]

@@ -49,7 +49,7 @@ Examples:
     if (!spec.ok) return usageError(io, 'validate', spec.message);
     const proven = await readAndProve(args, spec.spec, io);
     if (!proven.ok) return proven.exit;
-    const { result, diagnostics, valid, bundle, provenViews } = proven;
+    const { diagnostics, valid, bundle, provenViews } = proven;
 
     if (format.format === 'json') {
       io.stdout(renderJson({ valid, diagnostics: diagnostics.map(diagnosticJson) }));

@@ -142,7 +142,7 @@ export interface IrListener {
   readonly port: number;
   /** Route table served for this listener over RDS; '' for a TCP listener (`tcp`). */
   readonly routeTableName: string;
-  /** HTTP connection manager stat prefix (TCP listeners: the listener's own). */
+  /** HTTP connection manager stat prefix (a TCP proxy names its own, after its cluster). */
   readonly statPrefix: string;
   /**
    * Gateway HTTPS servers: the listener terminates TLS, with a filter chain per server in

@@ -44,7 +44,7 @@ export function fromKubeService(
   const ports: RegistryPort[] = [];
   for (const p of svc.spec.ports ?? []) {
     const protocol = kubePortProtocol(p);
-    if (protocol === 'UDP') continue;
+    if (protocol === 'UDP' || protocol === 'SCTP') continue; // Envoy proxies neither
     const targetPort = typeof p.targetPort === 'number' ? p.targetPort : undefined;
     ports.push({ number: p.port, name: p.name ?? '', protocol, ...(targetPort !== undefined ? { targetPort } : {}) });
   }

@@ -5,7 +5,7 @@
 // gateway, another source namespace) are left out, and a rule left with no entry is skipped.
 import type { IrMatch, IrRoute } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
-import type { HttpMatchRequest, HttpRoute, VirtualServiceSpec } from '../schema/index.ts';
+import type { HttpMatchRequest, HttpRoute, L4Match, VirtualServiceSpec } from '../schema/index.ts';
 import { isCatchAll, toIrMatch } from './match.ts';
 import type { ClusterCatalog, ClusterCollector } from './cluster-catalog.ts';
 import { exact } from './exact.ts';
@@ -89,12 +89,23 @@ export function vsGateways(vs: LoadedVs): readonly string[] {
 }
 
 /** The conditions of an http or tcp match entry that say where it applies. */
-type ScopeConditions = Pick<HttpMatchRequest, 'port' | 'sourceLabels' | 'gateways' | 'sourceNamespace'>;
+type ScopeConditions = Pick<HttpMatchRequest, 'port' | 'sourceLabels' | 'gateways' | 'sourceNamespace'> & Pick<L4Match, 'destinationSubnets'>;
+
+/**
+ * The condition of a match entry that meshlog cannot compile, if any (ML4014): the entry never
+ * applies. Source labels select workloads, which views do not; destination subnets select the
+ * address a connection goes to, which listeners bound per port do not know.
+ */
+export function uncompiledCondition(m: ScopeConditions): 'sourceLabels' | 'destinationSubnets' | undefined {
+  if (m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0) return 'sourceLabels';
+  if (m.destinationSubnets !== undefined && m.destinationSubnets.length > 0) return 'destinationSubnets';
+  return undefined;
+}
 
 /** Does match entry `m` (or the rule without match) apply to `scope` on `port`? */
 export function matchApplies(vs: LoadedVs, m: ScopeConditions | undefined, scope: Scope, port: number): boolean {
   if (m?.port !== undefined && m.port !== port) return false;
-  if (m?.sourceLabels && Object.keys(m.sourceLabels).length > 0) return false; // ML4014
+  if (m && uncompiledCondition(m)) return false; // ML4014
   const gateways = m?.gateways?.length ? m.gateways.map((r) => normalizeGateway(r, vs.metadata.namespace)) : vsGateways(vs);
   if (scope.kind === 'mesh' ? !gateways.includes(MESH) : !scope.gateways.some((g) => gateways.includes(g))) return false;
   if (m?.sourceNamespace !== undefined) {

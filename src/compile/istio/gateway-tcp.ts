@@ -12,7 +12,7 @@ import { boundVirtualServices, mergeOrder, serverAdmits, type GatewayInfo, type 
 import type { LoadedVs, RouteContext } from './from-virtual-service.ts';
 import type { GatewayGroup } from './gateway-groups.ts';
 import { listenerName } from './names.ts';
-import { tcpRule } from './tcp-listeners.ts';
+import { passthroughHost, tcpRule } from './tcp-listeners.ts';
 import { at } from './where.ts';
 
 export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): IrListener[] {
@@ -80,7 +80,7 @@ function routeOf(info: GatewayInfo, server: GatewayServer, vss: readonly LoadedV
     const ids: number[] = [];
     const routed = tcpRule(vs, server.port, { kind: 'gateway', gateways: [info.key], namespace: info.gateway.metadata.namespace }, ctx, ids);
     if (!routed) continue;
-    const passthrough = ids.map((id) => ctx.catalog.ref(id).host).find((h) => ctx.registry.lookupAny(h)?.resolution === 'none');
+    const passthrough = passthroughHost(ids, ctx);
     if (passthrough !== undefined) return { passthrough };
     ctx.clusters.addAll(ids);
     return { host, ...routed };

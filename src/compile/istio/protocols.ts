@@ -5,7 +5,7 @@
 /** Istio protocol names, upper case. Unknown or absent → HTTP (meshlog treats unnamed ports as HTTP). */
 export type Protocol = string;
 
-const KNOWN = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTPS', 'TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'UDP']);
+const KNOWN = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTPS', 'TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'UDP', 'SCTP']);
 
 /** Istio ServiceEntry / Gateway `protocol` field (case-insensitive). */
 export function normalizeProtocol(p: string | undefined): Protocol {
@@ -32,13 +32,13 @@ const APP_PROTOCOLS: Record<string, Protocol> = {
 
 /**
  * A Kubernetes Service port's protocol: `appProtocol` first, then the port name's prefix
- * (`http-web`, `grpc`, `tcp-db`), as Istio's protocol selection does. UDP and SCTP ports count as UDP (not proxied).
+ * (`http-web`, `grpc`, `tcp-db`), as Istio's protocol selection does. UDP and SCTP ports keep their transport (not proxied).
  * Anything else (including unnamed ports) is HTTP, where Istio would sniff the protocol.
  */
 export function kubePortProtocol(port: { name?: string; protocol?: string; appProtocol?: string }): Protocol {
   // Envoy proxies neither: both are left to the app (and get no listener).
   const transport = (port.protocol ?? '').toUpperCase();
-  if (transport === 'UDP' || transport === 'SCTP') return 'UDP';
+  if (transport === 'UDP' || transport === 'SCTP') return transport;
   const app = port.appProtocol?.toLowerCase();
   if (app && APP_PROTOCOLS[app]) return APP_PROTOCOLS[app];
   const prefix = (port.name ?? '').toLowerCase().split('-')[0] ?? '';
@@ -50,9 +50,9 @@ export function isHttpProtocol(p: Protocol): boolean {
   return p === 'HTTP' || p === 'HTTP2' || p === 'GRPC' || p === 'GRPC-WEB';
 }
 
-/** Ports whose connections sidecars proxy whole (Envoy tcp_proxy): not HTTP, not UDP. */
+/** Ports whose connections sidecars proxy whole (Envoy tcp_proxy): not HTTP, not UDP or SCTP. */
 export function isTcpProxied(p: Protocol): boolean {
-  return !isHttpProtocol(p) && p !== 'UDP';
+  return !isHttpProtocol(p) && p !== 'UDP' && p !== 'SCTP';
 }
 
 /** TCP-proxied ports that carry TLS from the client: the service is picked by SNI, so several can share the port. */

@@ -19,22 +19,11 @@ export function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: Route
   if (rule.redirect) return toRedirect(rule.redirect);
   if (rule.directResponse) return toDirectResponse(rule.directResponse);
   const routes = rule.route ?? NO_DESTINATIONS;
-  const list: IrDestination[] = [];
-  for (const d of routes) {
-    const weight = routes.length === 1 ? 100 : (d.weight ?? 0);
-    if (weight <= 0) continue; // Istio drops zero-weight destinations
-    const cluster = destinationCluster(vs, d.destination, port, ctx, ids);
-    // A handful of destinations per rule: a scan beats a Map.
-    const k = list.findIndex((x) => x.cluster === cluster);
-    const prev = list[k];
-    if (prev) {
-      list[k] = { ...prev, weight: prev.weight + weight };
-      continue;
-    }
+  const list: IrDestination[] = weightedClusters(vs, routes, port, ctx, ids, (d, cluster, weight) => {
     // A lone destination's headers are merged into the route's (ruleParts).
     const headers = routes.length > 1 && d.headers ? toHeaderOps(undefined, d.headers) : undefined;
-    list.push(headers ? { cluster, weight, headers } : { cluster, weight });
-  }
+    return headers ? { cluster, weight, headers } : { cluster, weight };
+  });
   let mirrors: { cluster: string; percent: number }[] | undefined;
   if (rule.mirror) (mirrors ??= []).push({ cluster: destinationCluster(vs, rule.mirror, port, ctx, ids), percent: rule.mirrorPercentage?.value ?? 100 });
   if (rule.mirrors) {
@@ -51,6 +40,33 @@ export function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: Route
 }
 
 const NO_DESTINATIONS: readonly HttpRouteDestination[] = Object.freeze([]);
+
+/**
+ * A rule's `route` list as Envoy's weighted clusters, Istio's way: a lone destination takes
+ * everything, zero weights are dropped, and a cluster named twice gets the weights added up
+ * (its first entry, made by `entry`, is kept otherwise). `ids` collects the clusters.
+ */
+export function weightedClusters<R extends { readonly destination: Destination; readonly weight?: number | undefined }, T extends { readonly cluster: string; readonly weight: number }>(
+  vs: LoadedVs,
+  routes: readonly R[],
+  port: number,
+  ctx: RouteContext,
+  ids: number[],
+  entry: (route: R, cluster: string, weight: number) => T,
+): T[] {
+  const list: T[] = [];
+  for (const d of routes) {
+    const weight = routes.length === 1 ? 100 : (d.weight ?? 0);
+    if (weight <= 0) continue; // Istio drops zero-weight destinations
+    const cluster = destinationCluster(vs, d.destination, port, ctx, ids);
+    // A handful of destinations per rule: a scan beats a Map.
+    const k = list.findIndex((x) => x.cluster === cluster);
+    const prev = list[k];
+    if (prev) list[k] = { ...prev, weight: prev.weight + weight };
+    else list.push(entry(d, cluster, weight));
+  }
+  return list;
+}
 
 /** Shared by every action without mirrors (nearly all): the IR is read-only. */
 const NO_MIRRORS: IrForward['mirrors'] = Object.freeze([]);
@@ -76,7 +92,7 @@ export function destinationHost(vs: LoadedVs, dest: Destination, settings: Front
 }
 
 /** The name of the cluster `dest` means; its id joins `ids` (a VirtualService names a few: a scan suffices). */
-export function destinationCluster(vs: LoadedVs, dest: Destination, port: number, ctx: RouteContext, ids: number[]): string {
+function destinationCluster(vs: LoadedVs, dest: Destination, port: number, ctx: RouteContext, ids: number[]): string {
   const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
   const id = ctx.catalog.id(host, destinationPort(dest, host, port, ctx.registry), dest.subset ?? '');
   if (!ids.includes(id)) ids.push(id);

@@ -14,23 +14,24 @@
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrListener, IrTcpChain } from '../ir/types.ts';
 import type { ClusterCollector } from './cluster-catalog.ts';
-import { uncompiledL4Condition } from './checks/destinations.ts';
 import { exact } from './exact.ts';
 import { matchApplies, type LoadedVs, type RouteContext, type Scope } from './from-virtual-service.ts';
 import { sidecarDomains } from './hosts.ts';
 import { defaultRouteName, listenerName } from './names.ts';
 import { isSniProtocol, isTcpProxied } from './protocols.ts';
 import type { RegistryService } from './registry.ts';
-import { destinationCluster } from './route-action.ts';
+import { weightedClusters } from './route-action.ts';
 import type { SidecarShared, VsIndex } from './sidecar-plan.ts';
 import { at, cmp, sourceOf } from './where.ts';
 
-/** A port some views could not give to TCP services: two of them, or one and HTTP. */
+/** A TCP service's port that some views could not give it: another TCP service has it there, or HTTP. */
 export interface TcpConflict {
+  readonly service: RegistryService;
   readonly port: number;
-  readonly services: readonly RegistryService[];
-  /** For an HTTP port: hosts it is HTTP for in the first view that met the conflict. */
-  readonly httpHosts?: readonly string[];
+  /** Other TCP services on the port, in any of the views. */
+  readonly others: Set<string>;
+  /** Hosts the port is HTTP for, in any of the views (empty: only TCP services clash). */
+  readonly httpHosts: Set<string>;
   readonly views: string[];
 }
 
@@ -83,24 +84,33 @@ export function sidecarTcp(
   return { listeners, sniOnHttp };
 }
 
-/** ML4030 for every conflict the views met, once each, on each service in it. Call once every sidecar view is built. */
+/** ML4030 for every TCP service port some views could not give it, once, naming the views and what it clashed with there. */
 export function reportTcpConflicts(shared: SidecarShared): void {
   for (const c of shared.tcpConflicts.values()) {
     const views = `sidecar view${c.views.length > 1 ? 's' : ''} ${c.views.join(', ')}`;
-    for (const svc of c.services) {
-      const message = c.httpHosts
-        ? `${svc.host} port ${c.port} is ${protocolOf(svc, c.port)}, but ${views} serve${c.views.length > 1 ? '' : 's'} port ${c.port} as HTTP (for ${listHosts(c.httpHosts)}), and sidecar listeners are per port, not per service address: its connections there are read as HTTP requests. Give it a port no HTTP service uses, or name the other service's port for its protocol`
-        : `${svc.host} shares TCP port ${c.port} with ${listHosts(c.services.filter((o) => o !== svc).map((o) => o.host))} in ${views}; sidecar listeners are per port, not per service address, so none of them gets port ${c.port} there (connections to it are closed). Give them different ports, or narrow who sees them with exportTo`;
-      shared.diagnostics.push(diagnostic('ML4030', message, at(svc.origin, portPath(svc, c.port))));
-    }
+    const clashes = [
+      ...(c.others.size > 0 ? [`TCP service${c.others.size > 1 ? 's' : ''} ${listHosts([...c.others])}`] : []),
+      ...(c.httpHosts.size > 0 ? [`HTTP service${c.httpHosts.size > 1 ? 's' : ''} ${listHosts([...c.httpHosts])}`] : []),
+    ].join(' and ');
+    const outcome =
+      c.httpHosts.size === 0 ? 'closed' : c.others.size === 0 ? 'read as HTTP requests' : 'read as HTTP requests where the port is HTTP, and closed elsewhere';
+    const message =
+      `${c.service.host} port ${c.port} (${protocolOf(c.service, c.port)}) shares the port with ${clashes} in ${views}; sidecar listeners are per port, ` +
+      `not per service address, so it gets no chain there and its connections are ${outcome}. Give it a port of its own, or narrow who sees it with exportTo`;
+    shared.diagnostics.push(diagnostic('ML4030', message, at(c.service.origin, portPath(c.service, c.port))));
   }
 }
 
+/** Records that `services` get no chain for `port` in `viewName`, for sharing it with each other or with `httpHosts`. */
 function noteConflict(shared: SidecarShared, port: number, services: readonly RegistryService[], httpHosts: readonly string[] | undefined, viewName: string): void {
-  const key = `${port}|${httpHosts ? 'http' : 'tcp'}|${services.map((s) => s.host).join(',')}`;
-  const known = shared.tcpConflicts.get(key);
-  if (known) known.views.push(viewName);
-  else shared.tcpConflicts.set(key, { port, services, ...(httpHosts ? { httpHosts } : {}), views: [viewName] });
+  for (const service of services) {
+    const key = `${service.host}|${port}`;
+    let c = shared.tcpConflicts.get(key);
+    if (!c) shared.tcpConflicts.set(key, (c = { service, port, others: new Set(), httpHosts: new Set(), views: [] }));
+    for (const o of services) if (o !== service) c.others.add(o.host);
+    for (const h of httpHosts ?? []) c.httpHosts.add(h);
+    if (!c.views.includes(viewName)) c.views.push(viewName);
+  }
 }
 
 /**
@@ -136,7 +146,7 @@ function chainFor(
   const vs = index.vsFor(svc.host);
   const routed = vs ? tcpRule(vs, port, scope, shared.ctx, ids) : undefined;
   if (!routed) ids.push(shared.catalog.id(svc.host, port, ''));
-  const passthrough = ids.map((id) => shared.catalog.ref(id).host).find((h) => shared.registry.lookupAny(h)?.resolution === 'none');
+  const passthrough = passthroughHost(ids, shared.ctx);
   if (passthrough !== undefined) {
     notePassthrough(shared, svc, port, passthrough);
     return undefined;
@@ -160,24 +170,20 @@ function notePassthrough(shared: SidecarShared, svc: RegistryService, port: numb
   );
 }
 
+/** A host among clusters `ids` with resolution NONE (an ORIGINAL_DST cluster), which a listener bound to its port cannot feed. */
+export function passthroughHost(ids: readonly number[], ctx: RouteContext): string | undefined {
+  return ids.map((id) => ctx.catalog.ref(id).host).find((h) => ctx.registry.lookupAny(h)?.resolution === 'none');
+}
+
 /** The first tcp rule of `vs` that takes connections on `port` in `scope`: its name, weighted clusters and source. */
 export function tcpRule(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext, ids: number[]): Pick<IrTcpChain, 'name' | 'destinations' | 'source'> | undefined {
   const rules = vs.spec.tcp ?? [];
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     const matches = rule.match ?? [];
-    const applies = matches.length === 0 ? matchApplies(vs, undefined, scope, port) : matches.some((m) => !uncompiledL4Condition(m) && matchApplies(vs, m, scope, port));
+    const applies = matches.length === 0 ? matchApplies(vs, undefined, scope, port) : matches.some((m) => matchApplies(vs, m, scope, port));
     if (!applies) continue;
-    const routes = rule.route ?? [];
-    const destinations: { cluster: string; weight: number }[] = [];
-    for (const r of routes) {
-      const weight = routes.length === 1 ? 100 : (r.weight ?? 0);
-      if (weight <= 0) continue; // Istio drops zero-weight destinations
-      const cluster = destinationCluster(vs, r.destination, port, ctx, ids);
-      const same = destinations.find((d) => d.cluster === cluster);
-      if (same) same.weight += weight; // the same cluster twice: one weighted entry
-      else destinations.push({ cluster, weight });
-    }
+    const destinations = weightedClusters(vs, rule.route ?? [], port, ctx, ids, (_, cluster, weight) => ({ cluster, weight }));
     if (destinations.length === 0) continue; // invalid (ML3002/ML3004): not compiled anyway
     const { namespace, name } = vs.metadata;
     return { name: ['vs', namespace, name, 'tcp', i].join('/'), destinations: exact(destinations), source: sourceOf(vs, ['spec', 'tcp', i]) };

@@ -4,7 +4,7 @@ import { StringMapSchema, istioDocumentSchema } from './common.ts';
 
 export const GatewayPortSchema = z.strictObject({
   number: z.int(),
-  /** HTTP | HTTPS | GRPC | HTTP2 | MONGO | TCP | TLS (case-insensitive, checked in validate). */
+  /** One of validate/ports.ts's PROTOCOLS (case-insensitive, checked in validate). */
   protocol: z.string(),
   name: z.string().optional(),
   targetPort: z.int().optional(),

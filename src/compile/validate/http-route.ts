@@ -1,21 +1,17 @@
 // One VirtualService http rule: actions, matches, destinations, and every per-rule policy.
-import type { Destination, HttpFault, HttpMatchRequest, HttpRoute, CorsPolicy } from '../schema/index.ts';
-import { checkGatewayRef, checkHost, type HostRules } from './checks-hosts.ts';
+import type { HttpFault, HttpMatchRequest, HttpRoute, CorsPolicy } from '../schema/index.ts';
+import { checkGatewayRef } from './checks-hosts.ts';
 import { checkHeaderMatches, checkHeaderName, checkHeaderOperations, checkRegex, checkRetryOn, checkStringMatch, type StringMatchRules } from './checks-http.ts';
-import { INT32_MAX, checkDuration, checkLabels, checkPercent, checkPort, checkRange, isDnsLabel } from './checks-values.ts';
+import { INT32_MAX, checkDuration, checkLabels, checkPercent, checkPort, checkRange } from './checks-values.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
+import { checkDestination, checkWeightedDestinations } from './route-destinations.ts';
 import { checkRoutingPitfalls } from './routing-pitfalls.ts';
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 const ACTIONS = ['route', 'redirect', 'directResponse'] as const;
 const STRING_MATCHES = ['uri', 'scheme', 'method', 'authority'] as const;
 const QUERY_PARAM_RULES: StringMatchRules = { allowEmpty: true, allowPrefix: false };
-const DESTINATION_HOSTS: HostRules = { allowStar: false, allowWildcard: false, allowIp: true };
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-/** Istio's destination weight is an int32. */
-const MAX_WEIGHT = 0x7fffffff;
-/** Envoy's weighted_clusters total (a uint32). */
-const MAX_TOTAL_WEIGHT = 0xffffffff;
 /** Envoy's default max_direct_response_body_size_bytes: larger bodies make it reject the route. */
 const MAX_DIRECT_RESPONSE_BYTES = 4096;
 
@@ -97,11 +93,6 @@ function checkMatch(ctx: RuleContext, m: HttpMatchRequest, path: Path): void {
   if (m.sourceLabels !== undefined) checkLabels(ctx, m.sourceLabels, at(path, 'sourceLabels'));
 }
 
-export function checkDestination(ctx: RuleContext, d: Destination, path: Path): void {
-  checkHost(ctx, d.host, at(path, 'host'), DESTINATION_HOSTS);
-  if (d.subset !== undefined && !isDnsLabel(d.subset)) ctx.report('ML3009', `subset "${d.subset}" is not a DNS-1123 label`, at(path, 'subset'));
-  if (d.port?.number !== undefined) checkPort(ctx, d.port.number, at(path, 'port', 'number'));
-}
 
 function checkDestinations(ctx: RuleContext, rule: HttpRoute, path: Path): void {
   const route = rule.route ?? NONE;
@@ -112,31 +103,6 @@ function checkDestinations(ctx: RuleContext, rule: HttpRoute, path: Path): void 
   }
 }
 
-/** A rule's `route` list (http or tcp): each destination, each weight, and the weights together. */
-export function checkWeightedDestinations(ctx: RuleContext, route: readonly { readonly destination: Destination; readonly weight?: number | undefined }[], path: Path): void {
-  // Envoy adds a rule's weights up and rejects the route when the sum exceeds uint32.
-  let total = 0;
-  let anyWeight = false;
-  for (let k = 0; k < route.length; k++) {
-    const r = route[k]!;
-    const p = at(path, 'route', k);
-    checkDestination(ctx, r.destination, at(p, 'destination'));
-    if (r.weight !== undefined && !(Number.isInteger(r.weight) && r.weight >= 0)) {
-      ctx.report('ML3003', `weight ${r.weight} is not a whole number ≥ 0`, at(p, 'weight'));
-    } else if (r.weight !== undefined && r.weight > MAX_WEIGHT) {
-      ctx.report('ML3003', `weight ${r.weight} is larger than ${MAX_WEIGHT} (Istio's weight is an int32)`, at(p, 'weight'));
-    }
-    if (Number.isInteger(r.weight) && (r.weight ?? 0) > 0) total += r.weight ?? 0;
-    if ((r.weight ?? 0) !== 0) anyWeight = true;
-  }
-  if (total > MAX_TOTAL_WEIGHT) {
-    ctx.report('ML3003', `the weights add up to ${total}; Envoy allows at most ${MAX_TOTAL_WEIGHT} in total (use smaller relative weights)`, at(path, 'route'));
-  }
-  // A single destination may omit its weight (it gets all traffic); with several, at least one must be > 0.
-  if (route.length > 1 && !anyWeight) {
-    ctx.report('ML3004', `all ${route.length} destinations have weight 0 (or none): no traffic could be routed`, at(path, 'route'));
-  }
-}
 
 const GRPC_STATUS = new Set([
   'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED',

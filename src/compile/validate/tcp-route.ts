@@ -4,7 +4,7 @@ import type { L4Match, TcpRoute } from '../schema/index.ts';
 import { checkGatewayRef } from './checks-hosts.ts';
 import { checkLabels, checkPort, isIpOrCidr } from './checks-values.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
-import { checkWeightedDestinations } from './http-route.ts';
+import { checkWeightedDestinations } from './route-destinations.ts';
 
 export function checkTcpRoute(ctx: RuleContext, rule: TcpRoute, path: Path): void {
   const route = rule.route ?? NONE;

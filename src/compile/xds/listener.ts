@@ -96,11 +96,12 @@ function tcpProxy(chain: IrTcpChain, port: number, hashesSourceIp: HashesSourceI
   // A ring hash or Maglev cluster hashes what the proxy hands it: for a connection, only the
   // client's address can be (as Istio sets it); without it the cluster picks at random.
   const hash = chain.destinations.some((d) => hashesSourceIp(d.cluster)) ? { hash_policy: [{ source_ip: {} }] } : {};
-  // Istio's stat prefix for a TCP proxy is the cluster it sends to; a split names the service.
-  const [only] = chain.destinations;
-  if (chain.destinations.length === 1 && only) return { stat_prefix: only.cluster, cluster: only.cluster, ...hash };
+  // Istio's stat prefix for a TCP proxy is the cluster it sends to; a split names the first
+  // destination's service (its cluster without the subset).
+  const [first] = chain.destinations;
+  if (chain.destinations.length === 1 && first) return { stat_prefix: first.cluster, cluster: first.cluster, ...hash };
   return {
-    stat_prefix: `outbound|${port}||${chain.host}`,
+    stat_prefix: first ? first.cluster.replace(/^(outbound\|\d+\|)[^|]*\|/, '$1|') : `outbound|${port}||${chain.host}`,
     weighted_clusters: { clusters: chain.destinations.map((d) => ({ name: d.cluster, weight: d.weight })) },
     ...hash,
   };

@@ -37,7 +37,7 @@ export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
   e('ML3030', 'Conflicting fields', 'The fields named in the message cannot be used together. Keep one.'),
   e('ML3031', 'Value out of range', 'The number is outside the range the field allows (given in the message). This includes a `directResponse` body larger than 4096 bytes, the most Envoy serves by default.'),
   e('ML3032', 'Invalid exportTo', '`exportTo` entries are `.` (this namespace), `*` (all namespaces) or namespace names; `*` cannot be combined with other entries.'),
-  e('ML3033', 'Invalid protocol', 'Port protocols are one of HTTP, HTTPS, GRPC, HTTP2, MONGO, TCP, TLS (case-insensitive).'),
+  e('ML3033', 'Invalid protocol', 'Port protocols are one of HTTP, HTTPS, GRPC, GRPC-WEB, HTTP2, MONGO, MYSQL, REDIS, TCP, TLS, UDP (case-insensitive).'),
   e('ML3034', 'Duplicate port', 'The same port number is listed twice. Each port appears once.'),
   e('ML3035', 'Invalid gateway reference', 'Gateway references in a VirtualService are `<gateway name>`, `<namespace>/<gateway name>` or the reserved `mesh`.'),
   e('ML3036', 'Invalid body bytes', '`directResponse.body.bytes` must be base64 (standard alphabet, with padding).'),

@@ -5,8 +5,8 @@
 // DestinationRule names that no service defines (ML4017 / ML4001), and DestinationRules
 // narrowed to some clients, which meshlog applies to all (ML4019).
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
-import type { Destination, HttpRoute, L4Match, TcpRoute } from '../../schema/index.ts';
-import { MESH, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
+import type { Destination, HttpRoute, TcpRoute } from '../../schema/index.ts';
+import { MESH, uncompiledCondition, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { destinationHost, destinationPort } from '../route-action.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
 import { at, ruleRef, type Path } from '../where.ts';
@@ -27,26 +27,28 @@ export function checkDestinations(ctx: CheckContext): void {
 function checkTcpRule(vs: LoadedVs, rule: TcpRoute, i: number, ctx: CheckContext): void {
   const routes = rule.route ?? [];
   for (let k = 0; k < routes.length; k++) checkDestination(vs, routes[k]!.destination, { section: 'tcp', i, field: 'route', k }, ctx);
-  const matches = rule.match ?? [];
-  const leftOut = matches.map(uncompiledL4Condition);
-  const wholeRule = matches.length > 0 && leftOut.every((c) => c !== undefined);
+  reportLeftOutEntries(vs, 'tcp', i, `spec.tcp[${i}]`, rule.match ?? [], ctx);
+}
+
+/**
+ * ML4014 for each match entry of rule `i` with a condition meshlog cannot compile (the entry
+ * never applies); when every entry has one, the rule is gone, which the message says: it is a
+ * much bigger change.
+ */
+function reportLeftOutEntries(vs: LoadedVs, section: 'http' | 'tcp', i: number, ruleLabel: string, matches: readonly Parameters<typeof uncompiledCondition>[0][], ctx: CheckContext): void {
+  const leftOut = matches.map(uncompiledCondition);
+  if (leftOut.every((c) => c === undefined)) return;
+  const wholeRule = leftOut.every((c) => c !== undefined);
   for (let j = 0; j < matches.length; j++) {
     const condition = leftOut[j];
     if (!condition) continue;
-    const what = wholeRule ? `this match entry is left out, and with it the whole rule spec.tcp[${i}] (every entry of it is left out)` : 'this match entry is left out';
+    const what = wholeRule ? `this match entry is left out, and with it the whole rule ${ruleLabel} (every entry of it is left out)` : 'this match entry is left out';
     const why =
       condition === 'sourceLabels'
         ? 'sourceLabels cannot be compiled into per-namespace/per-gateway views'
         : "destinationSubnets cannot be compiled: sidecar listeners are per port, without the services' addresses";
-    ctx.diagnostics.push(diagnostic('ML4014', `${why}; ${what}`, at(vs, ['spec', 'tcp', i, 'match', j, condition])));
+    ctx.diagnostics.push(diagnostic('ML4014', `${why}; ${what}`, at(vs, ['spec', section, i, 'match', j, condition])));
   }
-}
-
-/** The condition of a tcp match entry that meshlog cannot compile (the entry never applies), if any. */
-export function uncompiledL4Condition(m: L4Match): 'sourceLabels' | 'destinationSubnets' | undefined {
-  if (m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0) return 'sourceLabels';
-  if (m.destinationSubnets !== undefined && m.destinationSubnets.length > 0) return 'destinationSubnets';
-  return undefined;
 }
 
 function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext): void {
@@ -78,17 +80,7 @@ function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext):
   if (rule.mirror) checkDestination(vs, rule.mirror, { section: 'http', i, field: 'mirror', k: 0 }, ctx);
   const mirrors = rule.mirrors ?? [];
   for (let k = 0; k < mirrors.length; k++) checkDestination(vs, mirrors[k]!.destination, { section: 'http', i, field: 'mirrors', k }, ctx);
-  const matches = rule.match ?? [];
-  const withLabels = (m: (typeof matches)[number]) => m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0;
-  const wholeRule = matches.length > 0 && matches.every(withLabels);
-  for (let j = 0; j < matches.length; j++) {
-    if (!withLabels(matches[j]!)) continue;
-    // When every entry is left out the rule is gone: say so, it is a much bigger change.
-    const what = wholeRule ? `this match entry is left out, and with it the whole rule ${ruleRef(rule, i)} (every entry of it is left out)` : 'this match entry is left out';
-    ctx.diagnostics.push(
-      diagnostic('ML4014', `sourceLabels cannot be compiled into per-namespace/per-gateway views; ${what}`, at(vs, ['spec', 'http', i, 'match', j, 'sourceLabels'])),
-    );
-  }
+  reportLeftOutEntries(vs, 'http', i, ruleRef(rule, i), rule.match ?? [], ctx);
 }
 
 /** Where a destination is written: `spec.http[i].route[k].destination`, `.mirror`, `.mirrors[k].destination`, or `spec.tcp[i].route[k].destination`. */

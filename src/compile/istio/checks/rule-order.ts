@@ -6,11 +6,10 @@
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { IrMatch } from '../../ir/types.ts';
 import type { HttpMatchRequest, L4Match, TcpRoute } from '../../schema/index.ts';
-import { normalizeGateway, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
+import { normalizeGateway, uncompiledCondition, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { covers, isCatchAll, toIrMatch } from '../match.ts';
 import { at, ruleRef } from '../where.ts';
 import type { CheckContext } from './context.ts';
-import { uncompiledL4Condition } from './destinations.ts';
 import { MatchIndex } from './match-index.ts';
 
 export interface Entry {
@@ -43,7 +42,7 @@ export function checkRuleOrder(ctx: CheckContext): void {
 function checkTcpRules(vs: LoadedVs, rules: readonly TcpRoute[], ctx: CheckContext): void {
   const takesAll = (m: L4Match | undefined) =>
     m === undefined ||
-    (m.port === undefined && m.sourceNamespace === undefined && uncompiledL4Condition(m) === undefined && includesAll(gatewaysOf(vs, m.gateways), vsGateways(vs)));
+    (m.port === undefined && m.sourceNamespace === undefined && uncompiledCondition(m) === undefined && includesAll(gatewaysOf(vs, m.gateways), vsGateways(vs)));
   const first = rules.findIndex((r) => (r.match?.length ? r.match.some(takesAll) : true));
   for (let i = first + 1; first >= 0 && i < rules.length; i++) {
     ctx.diagnostics.push(
@@ -137,7 +136,7 @@ export function entryOf(vs: LoadedVs, m: HttpMatchRequest | undefined, rule: num
     port: m?.port, // one shape for every entry: absent is undefined
     gateways: gateways.length > 1 ? [...gateways].sort() : gateways, // one (`mesh`, nearly always): nothing to sort
     sourceNamespace: m?.sourceNamespace,
-    inert: m?.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0,
+    inert: m !== undefined && uncompiledCondition(m) !== undefined,
   };
 }
 

@@ -18,7 +18,6 @@ const key = (vs: LoadedVs) => `${vs.metadata.namespace}/${vs.metadata.name}`;
 
 export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonly MeshVs[], sidecarNamespaces: readonly string[]): void {
   const reported = new Set<string>();
-  const hostsOf = (vs: LoadedVs) => (vs.spec.hosts ?? []).map((h) => ctx.registry.resolve(h, vs.metadata.namespace));
   // Mesh VirtualServices arrive with their hosts already resolved (MeshVs).
   // Hosts routed by two or more VirtualServices of `group` (and a few routed twice by one), in
   // first-seen order; a host routed once, nearly all, gets no list.

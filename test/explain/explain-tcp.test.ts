@@ -1,0 +1,103 @@
+// explain for connections a TCP proxy takes, on a compiled mesh (no Envoy here; the same
+// predictions are checked against a real Envoy in test/envoy/live-tcp.test.ts): which chain
+// takes the connection and where it goes, what the text says, and when it is closed.
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/compile/index.ts';
+import type { MeshIR } from '../../src/compile/ir/types.ts';
+import { explain, parseRequest, renderExplanationText } from '../../src/explain/index.ts';
+
+const MESH = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: orders-db, namespace: shop}
+spec:
+  hosts: [orders-db.shop.svc.cluster.local]
+  ports: [{number: 5432, name: tcp, protocol: TCP}]
+  resolution: STATIC
+  endpoints: [{address: 10.0.0.1, labels: {version: v1}}, {address: 10.0.0.2, labels: {version: v2}}]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: orders-db, namespace: shop}
+spec:
+  host: orders-db.shop.svc.cluster.local
+  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: orders-db, namespace: shop}
+spec:
+  hosts: [orders-db.shop.svc.cluster.local]
+  tcp:
+  - route:
+    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v1}, weight: 75}
+    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v2}, weight: 25}
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: web, namespace: shop}
+spec:
+  hosts: [web.shop.svc.cluster.local]
+  ports: [{number: 8443, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints: [{address: 10.0.1.1}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: vault, namespace: shop}
+spec:
+  hosts: [vault.example.com]
+  ports: [{number: 8443, name: https, protocol: HTTPS}]
+  resolution: DNS
+`;
+
+function compileMesh(): MeshIR {
+  const result = compile({ origin: { kind: 'folder', path: 'm' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(MESH) }], diagnostics: [] });
+  expect(result.diagnostics).toEqual([]);
+  return result.ir!;
+}
+
+function run(ir: MeshIR, request: string) {
+  const parsed = parseRequest(request);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return explain(ir, parsed.request);
+}
+
+describe('explain on TCP proxies', () => {
+  const ir = compileMesh();
+
+  it('shows the chain, its tcp rule and the shares, and says the request line plays no part', () => {
+    const e = run(ir, 'GET http://orders-db.shop.svc.cluster.local:5432/anything -H x:y');
+    expect(e.outcome).toMatchObject({ kind: 'tcp_proxy', chain: 'vs/shop/orders-db/tcp/0', service: 'orders-db.shop.svc.cluster.local' });
+    const text = renderExplanationText(e);
+    expect(text).toContain('Listener:     0.0.0.0_5432 → TCP proxy, no route table (any connection: orders-db.shop.svc.cluster.local)');
+    expect(text).toContain('Source:       mesh.yaml:23:5 (VirtualService shop/orders-db, spec.tcp[0])');
+    expect(text).toMatch(/Result: {7}proxy the connection \(TCP, vs\/shop\/orders-db\/tcp\/0\) to\n {2}orders-db:5432 v1 +75%  outbound\|5432\|v1\|orders-db\.shop\.svc\.cluster\.local\n {2}orders-db:5432 v2 +25%/);
+    expect(text).toContain('the method, path and headers play no part');
+  });
+
+  it('says when a connection for another name reaches the port\'s one TCP service', () => {
+    expect(run(ir, 'GET http://payments.example.com:5432').hint).toContain("the listener is orders-db.shop.svc.cluster.local's: a connection to payments.example.com:5432 goes there too");
+  });
+
+  it('picks the HTTPS service sharing an HTTP port by SNI, before the route table', () => {
+    const e = run(ir, 'GET https://vault.example.com:8443/');
+    expect(e.outcome).toMatchObject({ kind: 'tcp_proxy', service: 'vault.example.com' });
+    const text = renderExplanationText(e);
+    expect(text).toContain('0.0.0.0_8443 → TCP proxy, picked before route table 8443 (SNI vault.example.com: vault.example.com)');
+    expect(text).toContain("port 8443 serves HTTP too, but the SNI name picks vault.example.com's TCP proxy first");
+    // A plain request on the same port is routed as HTTP.
+    expect(run(ir, 'GET http://web.shop.svc.cluster.local:8443/').outcome.kind).toBe('forward');
+  });
+
+  it('closes a TLS connection whose SNI names no service, and plain TCP where only TLS services are', () => {
+    const tlsOnly = compile({
+      origin: { kind: 'folder', path: 'm' },
+      commit: null,
+      files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(MESH.replace('number: 8443, name: http, protocol: HTTP', 'number: 8080, name: http, protocol: HTTP')) }],
+      diagnostics: [],
+    }).ir!;
+    const unknown = run(tlsOnly, 'GET https://other.example.com:8443/');
+    expect(unknown.outcome).toEqual({ kind: 'connection_closed', detail: 'no service on port 8443 answers the SNI name "other.example.com" (by SNI: vault.example.com), so Envoy closes the connection' });
+    expect(run(tlsOnly, 'GET http://vault.example.com:8443/').outcome.kind).toBe('connection_closed');
+  });
+});
