@@ -89,6 +89,18 @@ ${localEntry('inventory-db', 'inventory-db.shop.svc.cluster.local', 3306, 'MYSQL
 ---
 ${localEntry('audit', 'audit.example.test', 3306, 'TLS', ports.audit!)}
 ---
+# A tls rule: the SNI name eu.maps.example.test goes to the EU proxy; other maps names keep the maps chain.
+${localEntry('eu-proxy', 'eu-proxy.shop.svc.cluster.local', 443, 'TLS', ports.euProxy!)}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: maps, namespace: shop}
+spec:
+  hosts: ["*.maps.example.test"]
+  tls:
+  - match: [{sniHosts: [eu.maps.example.test]}]
+    route: [{destination: {host: eu-proxy.shop.svc.cluster.local}}]
+---
 # An HTTP service and an HTTPS one on one port: SNI picks the HTTPS service, the rest is HTTP.
 ${localEntry('front', 'front.shop.svc.cluster.local', 8443, 'HTTP', ports.front!)}
 ---
@@ -138,7 +150,8 @@ describe('live: Envoy proxies TCP and TLS service ports as compiled', () => {
       ['v2', await nameServer('orders-db v2')],
       ['redis', await nameServer('sessions')],
       ['payments', await nameServer('payments', cert('payments.example.test'))],
-      ['maps', await nameServer('maps', cert('eu.maps.example.test'))],
+      ['maps', await nameServer('maps', cert('us.maps.example.test'))],
+      ['euProxy', await nameServer('eu-proxy', cert('eu.maps.example.test'))],
       ['mysql', await nameServer('inventory-db')],
       ['audit', await nameServer('audit', cert('audit.example.test'))],
       ['vault', await nameServer('vault', cert('vault.example.test'))],
@@ -193,9 +206,14 @@ describe('live: Envoy proxies TCP and TLS service ports as compiled', () => {
   it('picks the TLS service by SNI, wildcards included, and passes the TLS through', async () => {
     // The upstream's own certificate reaches the client: Envoy does not terminate the TLS.
     expect(await tlsRead(port.tls!, 'payments.example.test', ca.certificate)).toBe('payments');
-    expect(await tlsRead(port.tls!, 'eu.maps.example.test', ca.certificate)).toBe('maps');
+    expect(await tlsRead(port.tls!, 'us.maps.example.test', ca.certificate)).toBe('maps');
     expect(predicted('https://payments.example.test:443')).toBe('outbound|443||payments.example.test 100%');
-    expect(predicted('https://eu.maps.example.test:443')).toBe('outbound|443||*.maps.example.test 100%');
+    expect(predicted('https://us.maps.example.test:443')).toBe('outbound|443||*.maps.example.test 100%');
+  });
+
+  it('sends the SNI name a tls rule matches where the rule says', async () => {
+    expect(await tlsRead(port.tls!, 'eu.maps.example.test', ca.certificate)).toBe('eu-proxy');
+    expect(predicted('https://eu.maps.example.test:443')).toBe('outbound|443||eu-proxy.shop.svc.cluster.local 100%');
   });
 
   it('shares a port between a TLS service and a server-first TCP service', async () => {

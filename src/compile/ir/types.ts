@@ -153,8 +153,9 @@ export interface IrListener {
   /**
    * Ports whose services are not HTTP (TCP, TLS, HTTPS, Mongo, Redis, MySQL) and gateway TCP
    * servers: each connection is proxied whole (Envoy tcp_proxy). One filter chain per service:
-   * picked by SNI for TLS and HTTPS services, the one chain without names for a TCP service.
-   * Sorted: chains with names by host, then the chain without names. With `routeTableName` ''
+   * picked by SNI for TLS and HTTPS services (and for the SNI names their tls rules match), the
+   * one chain without names for a TCP service. In order: services by host, each one's tls-rule
+   * chains before its own, then the chain without names. With `routeTableName` ''
    * the listener is TCP only; on an HTTP listener these are TLS/HTTPS services sharing the
    * port, picked by SNI before the connection manager takes the rest. Absent: HTTP only.
    */
@@ -167,7 +168,7 @@ export interface IrTcpChain {
   readonly host: string;
   /** SNI names the chain answers (TLS/HTTPS services: the host); empty: any connection (a TCP service). */
   readonly serverNames: readonly string[];
-  /** `vs/<ns>/<name>/tcp/<i>` for a VirtualService tcp rule, `default/<host>:<port>` without one. */
+  /** `vs/<ns>/<name>/tcp/<i>` or `vs/<ns>/<name>/tls/<i>` for a VirtualService rule, `default/<host>:<port>` without one. */
   readonly name: string;
   /** Relative weights, ≥ 1 entry, distinct clusters. */
   readonly destinations: readonly { readonly cluster: string; readonly weight: number }[];

@@ -129,6 +129,7 @@ function bindingIndex(vss: readonly LoadedVs[]): Map<string, LoadedVs[]> {
     const keys = new Set(vsGateways(vs));
     for (const r of vs.spec.http ?? []) for (const m of r.match ?? []) for (const g of m.gateways ?? []) keys.add(normalizeGateway(g, vs.metadata.namespace));
     for (const r of vs.spec.tcp ?? []) for (const m of r.match ?? []) for (const g of m.gateways ?? []) keys.add(normalizeGateway(g, vs.metadata.namespace));
+    for (const r of vs.spec.tls ?? []) for (const m of r.match) for (const g of m.gateways ?? []) keys.add(normalizeGateway(g, vs.metadata.namespace));
     for (const k of keys) {
       const list = index.get(k);
       if (list) list.push(vs);

@@ -5,7 +5,8 @@
 // meshlog's sidecar listeners are one per port (`<bind>_<port>`), not one per service address
 // as Istio's are, so services sharing a port are told apart only by what the connection
 // carries: TLS and HTTPS services by the SNI name the client sends (a filter chain each, which
-// can sit beside an HTTP port's connection manager), a TCP service not at all. A port two TCP
+// can sit beside an HTTP port's connection manager; a VirtualService's tls rules add chains for
+// the SNI names they match), a TCP service not at all. A port two TCP
 // services share in a view, or one that view serves as HTTP, gets no chain for them: guessing
 // would send one team's connections to another's service. Those conflicts are reported once
 // each, naming the views (ML4030). So are chains that could only pass connections through to
@@ -122,12 +123,45 @@ function sniChains(sni: readonly RegistryService[], port: number, index: VsIndex
   const taken = new Set<string>();
   const chains: IrTcpChain[] = [];
   for (const svc of sni) {
+    // The VirtualService's tls rules first: each applying entry takes its SNI names.
+    const vs = index.vsFor(svc.host);
+    if (vs?.spec.tls) chains.push(...tlsRuleChains(vs, svc, port, scope, taken, shared, clusters));
     const names = sidecarDomains(svc.host, port, shared.ctx.settings.ir.clusterDomain, scope.viewNamespace).filter((d) => !d.includes(':') && !taken.has(d));
     if (names.length === 0) continue;
     const chain = chainFor(svc, port, names, index, scope, shared, clusters);
     if (!chain) continue;
     for (const n of names) taken.add(n);
     chains.push(chain);
+  }
+  return chains;
+}
+
+/**
+ * A chain per applying match entry of `vs`'s tls rules, in rule order, for the SNI names no
+ * earlier chain of the port answers (Envoy refuses a listener whose chains share a name).
+ */
+function tlsRuleChains(vs: LoadedVs, svc: RegistryService, port: number, scope: Scope, taken: Set<string>, shared: SidecarShared, clusters: ClusterCollector): IrTcpChain[] {
+  const chains: IrTcpChain[] = [];
+  const rules = vs.spec.tls ?? [];
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    for (const m of rule.match) {
+      if (!matchApplies(vs, m, scope, port)) continue;
+      const names = [...new Set(m.sniHosts.map((h) => h.toLowerCase()))].filter((n) => !taken.has(n)).sort(cmp);
+      if (names.length === 0) continue;
+      const ids: number[] = [];
+      const destinations = weightedClusters(vs, rule.route ?? [], port, shared.ctx, ids, (_, cluster, weight) => ({ cluster, weight }));
+      if (destinations.length === 0) continue; // invalid (ML3002/ML3004): not compiled anyway
+      const passthrough = passthroughHost(ids, shared.ctx);
+      if (passthrough !== undefined) {
+        notePassthrough(shared, svc, port, passthrough);
+        continue;
+      }
+      clusters.addAll(ids);
+      for (const n of names) taken.add(n);
+      const { namespace, name } = vs.metadata;
+      chains.push({ host: svc.host, serverNames: names, name: ['vs', namespace, name, 'tls', i].join('/'), destinations: exact(destinations), source: sourceOf(vs, ['spec', 'tls', i]) });
+    }
   }
   return chains;
 }

@@ -35,7 +35,8 @@ export function meshVirtualServices(vss: readonly LoadedVs[], registry: Registry
       (vs) =>
         vsGateways(vs).includes(MESH) ||
         (vs.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.gateways?.includes(MESH))) ||
-        (vs.spec.tcp ?? []).some((r) => (r.match ?? []).some((m) => m.gateways?.includes(MESH))),
+        (vs.spec.tcp ?? []).some((r) => (r.match ?? []).some((m) => m.gateways?.includes(MESH))) ||
+        (vs.spec.tls ?? []).some((r) => r.match.some((m) => m.gateways?.includes(MESH))),
     )
     .map((vs) => ({
       vs,
@@ -63,6 +64,7 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
     addVisibility(m.visibility);
     for (const rule of m.vs.spec.http ?? []) if (rule.match) for (const match of rule.match) if (match.sourceNamespace) out.add(match.sourceNamespace);
     for (const rule of m.vs.spec.tcp ?? []) if (rule.match) for (const match of rule.match) if (match.sourceNamespace) out.add(match.sourceNamespace);
+    for (const rule of m.vs.spec.tls ?? []) for (const match of rule.match) if (match.sourceNamespace) out.add(match.sourceNamespace);
   }
   return [...out].sort(cmp);
 }

@@ -1,6 +1,6 @@
-// networking.istio.io VirtualService (HTTP and TCP routes). Field names and nesting follow
-// Istio's reference; tls routes and delegate are accepted by the schema so the validator can
-// say "not supported yet" instead of "unknown field".
+// networking.istio.io VirtualService (HTTP, TCP and TLS routes). Field names and nesting follow
+// Istio's reference; delegate is accepted by the schema so the validator can say "not
+// supported yet" instead of "unknown field".
 import { z } from 'zod';
 import {
   DurationSchema,
@@ -164,14 +164,30 @@ export const TcpRouteSchema = z.strictObject({
 });
 export type TcpRoute = z.infer<typeof TcpRouteSchema>;
 
+/** Istio's TLSMatchAttributes: which TLS connections (by the SNI name the client sends) a tls rule takes. */
+export const TlsMatchSchema = z.strictObject({
+  sniHosts: z.array(z.string()),
+  destinationSubnets: z.array(z.string()).optional(),
+  port: z.int().optional(),
+  sourceLabels: StringMapSchema.optional(),
+  gateways: z.array(z.string()).optional(),
+  sourceNamespace: z.string().optional(),
+});
+export type TlsMatch = z.infer<typeof TlsMatchSchema>;
+
+export const TlsRouteSchema = z.strictObject({
+  match: z.array(TlsMatchSchema),
+  route: z.array(RouteDestinationSchema).optional(),
+});
+export type TlsRoute = z.infer<typeof TlsRouteSchema>;
+
 export const VirtualServiceSpecSchema = z.strictObject({
   hosts: z.array(z.string()).optional(),
   gateways: z.array(z.string()).optional(),
   exportTo: ExportToSchema.optional(),
   http: z.array(HttpRouteSchema).optional(),
   tcp: z.array(TcpRouteSchema).optional(),
-  /** Not supported yet: validate reports any non-empty list. */
-  tls: z.array(z.unknown()).optional(),
+  tls: z.array(TlsRouteSchema).optional(),
 });
 export type VirtualServiceSpec = z.infer<typeof VirtualServiceSpecSchema>;
 

@@ -1,11 +1,11 @@
 // VirtualService rules (Istio's documented validation), top level. Per-rule checks live in
-// http-route.ts and tcp-route.ts.
+// http-route.ts and tcp-route.ts (tcp and tls rules).
 import type { LoadedVirtualService } from '../parse/types.ts';
 import { checkGatewayRef, checkHost, type HostRules } from './checks-hosts.ts';
 import { checkExportTo } from './checks-values.ts';
 import { at, NONE, type RuleContext } from './context.ts';
 import { checkHttpRoute } from './http-route.ts';
-import { checkTcpRoute } from './tcp-route.ts';
+import { checkTcpRoute, checkTlsRoute } from './tcp-route.ts';
 
 // Istio: "*" would capture every service's traffic on sidecars, so only gateways may use it.
 const MESH_HOSTS: HostRules = { allowStar: false, allowWildcard: true, allowIp: true };
@@ -24,10 +24,10 @@ export function validateVirtualService(ctx: RuleContext, vs: LoadedVirtualServic
   checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'));
 
   const tcp = spec.tcp ?? NONE;
-  const tls = spec.tls?.length ?? 0;
-  if (tls > 0) ctx.report('ML3024', 'tls routes are not supported by meshlog yet; only http and tcp routes are compiled', at(SPEC, 'tls'));
+  const tls = spec.tls ?? NONE;
   const http = spec.http ?? NONE;
-  if (http.length === 0 && tcp.length === 0 && tls === 0) ctx.report('ML3002', 'the VirtualService has no http or tcp routes', SPEC);
+  if (http.length === 0 && tcp.length === 0 && tls.length === 0) ctx.report('ML3002', 'the VirtualService has no http, tcp or tls routes', SPEC);
   for (let i = 0; i < http.length; i++) checkHttpRoute(ctx, http[i]!, at(SPEC, 'http', i));
   for (let i = 0; i < tcp.length; i++) checkTcpRoute(ctx, tcp[i]!, at(SPEC, 'tcp', i));
+  for (let i = 0; i < tls.length; i++) checkTlsRoute(ctx, tls[i]!, at(SPEC, 'tls', i), hosts);
 }

@@ -295,11 +295,12 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
   {
     code: 'ML4031',
     severity: 'warning',
-    title: 'tcp rules for a service without a TCP port',
+    title: 'tcp or tls rules for a service without a port of that kind',
     description:
       'A VirtualService for the mesh has `tcp` rules for a host none of whose ports sidecars proxy as TCP: each is HTTP, HTTP2, gRPC or ' +
       'UDP, by its name (`http`, `grpc-api`, unnamed ports count as HTTP), its `appProtocol`, or a ServiceEntry port\'s `protocol`. Such ' +
       'ports get an HTTP route table, where only `http` rules apply, so the tcp rules are never used. If the service speaks another ' +
-      'protocol on the port, name it `tcp` or `tcp-<suffix>` (or set `appProtocol: tcp`); otherwise write http rules.',
+      'protocol on the port, name it `tcp` or `tcp-<suffix>` (or set `appProtocol: tcp`); otherwise write http rules. Likewise `tls` ' +
+      'rules for a host with no TLS or HTTPS port: only those ports pick connections by SNI.',
   },
 ];

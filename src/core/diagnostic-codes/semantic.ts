@@ -6,7 +6,7 @@ const w = (code: string, title: string, description: string): DiagnosticCodeInfo
 
 export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
   e('ML3001', 'Conflicting route actions', 'An HTTP rule sets more than one of `route`, `redirect` and `directResponse`. A rule does exactly one thing: keep one of them (split the rule in two if you need both behaviours for different matches).'),
-  e('ML3002', 'Rule without action', 'An HTTP rule has none of `route`, `redirect`, `directResponse` (or `delegate`), a tcp rule has no `route`, or the VirtualService has no rules at all. Add one, or remove the rule.'),
+  e('ML3002', 'Rule without action', 'An HTTP rule has none of `route`, `redirect`, `directResponse` (or `delegate`), a tcp or tls rule has no `route`, or the VirtualService has no rules at all. Add one, or remove the rule.'),
   e('ML3003', 'Invalid weight', 'Route weights are relative integers from 0 to 2147483647 (Istio\'s int32; relative since Istio 1.15), and the weights of one rule add up to at most 4294967295 (Envoy rejects a larger total). Write a whole number such as `weight: 20`.'),
   e('ML3004', 'All weights zero', 'When a rule has several destinations, at least one must have a weight > 0; otherwise no traffic could go anywhere. A destination without `weight` counts as 0 when there are several.'),
   e('ML3005', 'Percentage out of range', 'Percentages (fault `percentage.value`, `mirrorPercentage`, ...) are numbers from 0 to 100.'),
@@ -28,9 +28,9 @@ export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
   e('ML3021', 'Invalid ServiceEntry endpoints', 'With `resolution: STATIC`, a ServiceEntry needs endpoints, each with an IP address (or a `unix://` path). With `DNS`, endpoint addresses must be host names or IPs, not wildcards.'),
   e('ML3022', 'Wildcard host with DNS resolution', 'A ServiceEntry with `resolution: DNS` or `DNS_ROUND_ROBIN` and no endpoints resolves its hosts by DNS, so they cannot be wildcards. List endpoints, or use `resolution: NONE`.'),
   e('ML3023', 'Duplicate name', 'Names must be unique in their list (DestinationRule subsets, service port names, Gateway server names). Rename or remove the duplicate.'),
-  e('ML3024', 'Not supported yet', 'This is valid Istio configuration that meshlog cannot compile yet (for example `delegate`, `tls` routes, mutual TLS modes, `loadBalancer.localityLbSetting` and `warmup`; docs/config-reference.md lists them all). meshlog refuses it rather than silently ignoring it; remove it or keep it in a repository meshlog does not manage.'),
+  e('ML3024', 'Not supported yet', 'This is valid Istio configuration that meshlog cannot compile yet (for example `delegate`, mutual TLS modes, `loadBalancer.localityLbSetting` and `warmup`; docs/config-reference.md lists them all). meshlog refuses it rather than silently ignoring it; remove it or keep it in a repository meshlog does not manage.'),
   e('ML3025', 'Invalid resource name', 'metadata.name must be a DNS-1123 subdomain (lower-case letters, digits, `-` and `.`, at most 253 characters), and metadata.namespace a DNS-1123 label.'),
-  e('ML3026', 'Missing hosts', 'The resource needs at least one host (VirtualService `hosts`, ServiceEntry `hosts`, DestinationRule `host`).'),
+  e('ML3026', 'Missing hosts', 'The resource needs at least one host (VirtualService `hosts`, a tls rule\'s match entries and their `sniHosts`, ServiceEntry `hosts`, DestinationRule `host`).'),
   e('ML3027', 'Invalid label', 'Label keys are an optional DNS prefix and `/` plus a name of at most 63 characters (letters, digits, `-`, `_`, `.`); values are at most 63 such characters.'),
   w('ML3028', 'Deprecated field', 'The field still works but Istio deprecated it. The message names the replacement.'),
   e('ML3029', 'Invalid IP address or CIDR', 'The value must be an IPv4/IPv6 address (or a CIDR block where the field allows one).'),

@@ -100,6 +100,15 @@ spec:
     route:
     - {destination: {host: orders-db, port: {number: 3306}}, weight: 70}
     - {destination: {host: reviews, port: {number: 9080}}, weight: 30}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: partners, namespace: bookinfo}
+spec:
+  hosts: ["*.partners.example.com"]
+  tls:
+  - match: [{sniHosts: [eu.partners.example.com], port: 443}]
+    route: [{destination: {host: payments, port: {number: 443}}}]
 `,
   `apiVersion: meshlog.dev/v1alpha1
 kind: MeshConfig

@@ -190,10 +190,7 @@ describe('VirtualService rules', () => {
 `)));
     expect(r.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(['ML3028 warning', 'ML3028 warning']);
     expect(r.resources.virtualServices).toHaveLength(1);
-    expect(check(`  hosts: [a]\n  tls: [{route: [{destination: {host: a}}]}]\n  http: [{delegate: {name: other}}]\n`)).toEqual([
-      'ML3024 spec.tls@7',
-      'ML3024 spec.http[0].delegate@8',
-    ]);
+    expect(check(`  hosts: [a]\n  http: [{delegate: {name: other}}]\n`)).toEqual(['ML3024 spec.http[0].delegate@7']);
   });
 
   it('requires hosts and at least one http or tcp rule', () => {
@@ -230,6 +227,30 @@ describe('VirtualService rules', () => {
       'ML3004 spec.tcp[2].route@15',
     ]);
     expect(check('  hosts: [db]\n  tcp: [{route: [{destination: {host: db}, headers: {}}]}]\n')).toEqual(['ML2001 spec.tcp[0].route[0].headers@7']);
+  });
+
+  it('checks tls rules: match entries with SNI names the VirtualService claims, and a route', () => {
+    expect(check('  hosts: ["*.example.com"]\n  tls: [{match: [{sniHosts: [a.example.com]}], route: [{destination: {host: egress}}]}]\n')).toEqual([]);
+    expect(
+      check(`  hosts: ["*.example.com", api.example.org]
+  tls:
+  - match: []
+    route: [{destination: {host: egress}}]
+  - match:
+    - sniHosts: []
+    - sniHosts: [a.example.com, other.example.net, "bad host"]
+      port: 0
+`),
+    ).toEqual([
+      'ML3026 spec.tls[0].match@8',
+      'ML3002 spec.tls[1]@10',
+      'ML3026 spec.tls[1].match[0].sniHosts@11',
+      'ML3017 spec.tls[1].match[1].port@13',
+      'ML3010 spec.tls[1].match[1].sniHosts[1]@12',
+      'ML3010 spec.tls[1].match[1].sniHosts[2]@12',
+    ]);
+    // Without match entries, Istio's schema rejects the rule.
+    expect(check('  hosts: [a.example.com]\n  tls: [{route: [{destination: {host: egress}}]}]\n')).toEqual(['ML2004 spec.tls[0].match@7']);
   });
 });
 

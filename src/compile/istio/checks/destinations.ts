@@ -5,7 +5,7 @@
 // DestinationRule names that no service defines (ML4017 / ML4001), and DestinationRules
 // narrowed to some clients, which meshlog applies to all (ML4019).
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
-import type { Destination, HttpRoute, TcpRoute } from '../../schema/index.ts';
+import type { Destination, HttpRoute, TcpRoute, TlsRoute } from '../../schema/index.ts';
 import { MESH, uncompiledCondition, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { destinationHost, destinationPort } from '../route-action.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
@@ -17,17 +17,19 @@ export function checkDestinations(ctx: CheckContext): void {
     const rules = vs.spec.http ?? [];
     for (let i = 0; i < rules.length; i++) checkRule(vs, rules[i]!, i, ctx);
     const tcp = vs.spec.tcp;
-    if (tcp) for (let i = 0; i < tcp.length; i++) checkTcpRule(vs, tcp[i]!, i, ctx);
+    if (tcp) for (let i = 0; i < tcp.length; i++) checkTcpRule(vs, 'tcp', tcp[i]!, i, ctx);
+    const tls = vs.spec.tls;
+    if (tls) for (let i = 0; i < tls.length; i++) checkTcpRule(vs, 'tls', tls[i]!, i, ctx);
     if (vsGateways(vs).includes(MESH)) checkMeshHosts(vs, ctx);
   }
   checkDestinationRuleHosts(ctx);
 }
 
-/** A tcp rule: its destinations, and the match conditions meshlog leaves out (ML4014). */
-function checkTcpRule(vs: LoadedVs, rule: TcpRoute, i: number, ctx: CheckContext): void {
+/** A tcp or tls rule: its destinations, and the match conditions meshlog leaves out (ML4014). */
+function checkTcpRule(vs: LoadedVs, section: 'tcp' | 'tls', rule: TcpRoute | TlsRoute, i: number, ctx: CheckContext): void {
   const routes = rule.route ?? [];
-  for (let k = 0; k < routes.length; k++) checkDestination(vs, routes[k]!.destination, { section: 'tcp', i, field: 'route', k }, ctx);
-  reportLeftOutEntries(vs, 'tcp', i, `spec.tcp[${i}]`, rule.match ?? [], ctx);
+  for (let k = 0; k < routes.length; k++) checkDestination(vs, routes[k]!.destination, { section, i, field: 'route', k }, ctx);
+  reportLeftOutEntries(vs, section, i, `spec.${section}[${i}]`, rule.match ?? [], ctx);
 }
 
 /**
@@ -35,7 +37,7 @@ function checkTcpRule(vs: LoadedVs, rule: TcpRoute, i: number, ctx: CheckContext
  * never applies); when every entry has one, the rule is gone, which the message says: it is a
  * much bigger change.
  */
-function reportLeftOutEntries(vs: LoadedVs, section: 'http' | 'tcp', i: number, ruleLabel: string, matches: readonly Parameters<typeof uncompiledCondition>[0][], ctx: CheckContext): void {
+function reportLeftOutEntries(vs: LoadedVs, section: 'http' | 'tcp' | 'tls', i: number, ruleLabel: string, matches: readonly Parameters<typeof uncompiledCondition>[0][], ctx: CheckContext): void {
   const leftOut = matches.map(uncompiledCondition);
   if (leftOut.every((c) => c === undefined)) return;
   const wholeRule = leftOut.every((c) => c !== undefined);
@@ -85,7 +87,7 @@ function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext):
 
 /** Where a destination is written: `spec.http[i].route[k].destination`, `.mirror`, `.mirrors[k].destination`, or `spec.tcp[i].route[k].destination`. */
 interface DestinationPlace {
-  readonly section: 'http' | 'tcp';
+  readonly section: 'http' | 'tcp' | 'tls';
   readonly i: number;
   readonly field: 'route' | 'mirror' | 'mirrors';
   readonly k: number;

@@ -55,6 +55,7 @@ function bindsGateway(vs: LoadedVs): boolean {
   if (vs.spec.gateways?.some(other)) return true;
   for (const rule of vs.spec.http ?? []) for (const m of rule.match ?? NO_MATCHES) if (m.gateways?.some(other)) return true;
   for (const rule of vs.spec.tcp ?? []) for (const m of rule.match ?? []) if (m.gateways?.some(other)) return true;
+  for (const rule of vs.spec.tls ?? []) for (const m of rule.match) if (m.gateways?.some(other)) return true;
   return false;
 }
 
@@ -65,7 +66,7 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
   const ns = vs.metadata.namespace;
   const refs: { key: string; path: (string | number)[] }[] = [];
   (vs.spec.gateways ?? []).forEach((g, k) => refs.push({ key: normalizeGateway(g, ns), path: ['spec', 'gateways', k] }));
-  for (const section of ['http', 'tcp'] as const) {
+  for (const section of ['http', 'tcp', 'tls'] as const) {
     (vs.spec[section] ?? []).forEach((rule, i) =>
       (rule.match ?? []).forEach((m, j) =>
         (m.gateways ?? []).forEach((g, k) => refs.push({ key: normalizeGateway(g, ns), path: ['spec', section, i, 'match', j, 'gateways', k] })),

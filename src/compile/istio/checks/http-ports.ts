@@ -1,11 +1,11 @@
-// http rules for a service that has no HTTP port (ML4025), and tcp rules for one that has no
-// TCP port (ML4031). Renaming a Service port from `http` to `tcp` (or to `https` when TLS
+// http rules for a service that has no HTTP port (ML4025), and tcp (tls) rules for one that has
+// no TCP (TLS or HTTPS) port (ML4031). Renaming a Service port from `http` to `tcp` (or to `https` when TLS
 // moves into the app) silently turns every http rule for it into dead config: the port gets a
 // TCP pass-through, not a route table. Istio accepts it without a word; a reviewer only sees
 // the routes vanish from the diff.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import { isWildcard } from '../hosts.ts';
-import { isHttpProtocol, isTcpProxied } from '../protocols.ts';
+import { isHttpProtocol, isSniProtocol, isTcpProxied } from '../protocols.ts';
 import type { MeshVs } from '../views.ts';
 import { at } from '../where.ts';
 import type { CheckContext } from './context.ts';
@@ -15,7 +15,8 @@ export function checkHttpPorts(ctx: CheckContext, meshVss: readonly MeshVs[]): v
   for (const { vs, hosts } of meshVss) {
     const http = (vs.spec.http?.length ?? 0) > 0;
     const tcp = (vs.spec.tcp?.length ?? 0) > 0;
-    if (!http && !tcp) continue;
+    const tls = (vs.spec.tls?.length ?? 0) > 0;
+    if (!http && !tcp && !tls) continue;
     for (let i = 0; i < hosts.length; i++) {
       const host = hosts[i]!;
       if (isWildcard(host)) continue;
@@ -28,6 +29,15 @@ export function checkHttpPorts(ctx: CheckContext, meshVss: readonly MeshVs[]): v
           diagnostic(
             'ML4025',
             `${host} has no HTTP port (${ports()}), so the http rules of this VirtualService are never used on sidecars; name the port http or http-<suffix> (or set appProtocol: http) if it speaks HTTP`,
+            at(vs, ['spec', 'hosts', i]),
+          ),
+        );
+      }
+      if (tls && !svc.ports.some((p) => isSniProtocol(p.protocol))) {
+        ctx.diagnostics.push(
+          diagnostic(
+            'ML4031',
+            `${host} has no TLS or HTTPS port (${ports()}), so the tls rules of this VirtualService are never used on sidecars; name the port tls or https (or set appProtocol) if clients speak TLS to it`,
             at(vs, ['spec', 'hosts', i]),
           ),
         );
