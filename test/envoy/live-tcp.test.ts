@@ -3,7 +3,8 @@
 // services sharing port 443 told apart by SNI (the TLS passes through, untouched, to
 // upstreams that present their own certificates), a MySQL port shared with a TLS service, an
 // HTTP port shared with an HTTPS service;
-// then a gateway TCP server whose bound VirtualService splits connections 70/30. Real TCP and
+// then a gateway TCP server whose bound VirtualService splits connections 70/30, and a gateway
+// TLS passthrough server picking upstreams by SNI. Real TCP and
 // TLS clients connect; each upstream answers with its name. explain must predict where every
 // connection goes.
 import net from 'node:net';
@@ -33,12 +34,12 @@ async function nameServer(name: string, cert?: IssuedCertificate): Promise<net.S
 
 const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
 
-/** A ServiceEntry in `shop` for `host`:`port` whose one endpoint is the local upstream `upstream`. */
-function localEntry(name: string, host: string, port: number, protocol: string, upstream: number): string {
+/** A ServiceEntry for `host`:`port` whose one endpoint is the local upstream `upstream`. */
+function localEntry(name: string, host: string, port: number, protocol: string, upstream: number, namespace = 'shop'): string {
   const portName = protocol.toLowerCase();
   return `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
-metadata: {name: ${name}, namespace: shop}
+metadata: {name: ${name}, namespace: ${namespace}}
 spec:
   hosts: [${host}]
   ports: [{number: ${port}, name: ${portName}, protocol: ${protocol}}]
@@ -320,5 +321,63 @@ spec:
     if (!parsed.ok) throw new Error(parsed.error);
     const o = explain(ir, parsed.request, { view: VIEW }).outcome;
     expect(o.kind === 'tcp_proxy' ? o.destinations.map((d) => `${d.subset} ${d.percent}%`) : o.kind).toEqual(['v1 70%', 'v2 30%']);
+  });
+});
+
+describe('live: a gateway TLS passthrough server picks the upstream by SNI', () => {
+  const servers: net.Server[] = [];
+  let envoy: EnvoyProcess | undefined;
+  let ca: IssuedCertificate;
+  let port = 0;
+  const LISTENER = '0.0.0.0_443';
+
+  beforeAll(async () => {
+    ca = issueCertificate({ commonName: 'meshlog test CA', authority: true });
+    const shop = await nameServer('shop', issueCertificate({ commonName: 'shop.example.test', dnsNames: ['shop.example.test'], issuer: ca }));
+    const rest = await nameServer('rest', issueCertificate({ commonName: '*.example.test', dnsNames: ['*.example.test'], issuer: ca }));
+    servers.push(shop, rest);
+    const yaml = `
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: edge}
+spec:
+  selector: {istio: passthrough}
+  servers:
+  - port: {number: 443, name: tls, protocol: TLS}
+    hosts: ["*.example.test"]
+    tls: {mode: PASSTHROUGH}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: edge, namespace: edge}
+spec:
+  hosts: ["*.example.test"]
+  gateways: [edge]
+  tls:
+  - match: [{sniHosts: [shop.example.test]}]
+    route: [{destination: {host: shop.edge.svc.cluster.local}}]
+  - match: [{sniHosts: ["*.example.test"]}]
+    route: [{destination: {host: rest.edge.svc.cluster.local}}]
+---
+${localEntry('shop', 'shop.edge.svc.cluster.local', 443, 'TLS', portOf(shop), 'edge')}
+---
+${localEntry('rest', 'rest.edge.svc.cluster.local', 443, 'TLS', portOf(rest), 'edge')}
+`;
+    const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+    expect(result.diagnostics).toEqual([]);
+    const bootstrap = staticBootstrap(result.snapshot!, 'gateway~edge~edge', { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [LISTENER]: 0 } });
+    envoy = await startEnvoy(writeConfigFile(bootstrap));
+    port = await envoy.listenerPort(LISTENER);
+  }, 60_000);
+
+  afterAll(async () => {
+    await envoy?.stop();
+    for (const s of servers) s.close();
+  });
+
+  it('sends each SNI name where its tls rule says, the TLS ending at the upstream', async () => {
+    expect(await tlsRead(port, 'shop.example.test', ca.certificate)).toBe('shop');
+    expect(await tlsRead(port, 'blog.example.test', ca.certificate)).toBe('rest');
+    expect(await tlsRead(port, 'other.example.org', ca.certificate)).toMatch(/ECONNRESET|closed|socket disconnected/i);
   });
 });

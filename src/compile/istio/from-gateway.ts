@@ -5,8 +5,9 @@
 // merged. A server with `tls.httpsRedirect` answers every host with a 301 to https. An HTTPS
 // server with `tls.mode: SIMPLE` and mounted certificate files terminates TLS: its port's
 // listener gets one filter chain per server, picked by SNI (tls-servers.ts). A TCP server's
-// port proxies connections whole, by the bound VirtualServices' tcp rules (gateway-tcp.ts).
-// Other TLS modes and TLS servers are not compiled yet (ML4018).
+// port proxies connections whole, by the bound VirtualServices' tcp rules, and a TLS
+// passthrough server's by their tls rules, picked by SNI (gateway-tcp.ts). Other TLS modes
+// are not compiled yet (ML4018).
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrListener, IrRoute, IrRouteTable, IrTlsChain, IrView, IrVirtualHost } from '../ir/types.ts';
@@ -43,6 +44,8 @@ export interface GatewayServer {
   readonly supported: boolean;
   /** A TCP server (TCP, Mongo, Redis, MySQL without tls): its port proxies connections whole (gateway-tcp.ts). */
   readonly tcp: boolean;
+  /** A TLS or HTTPS server with `tls.mode: PASSTHROUGH`: its port proxies TLS connections by SNI, by tls rules (gateway-tcp.ts). */
+  readonly passthrough: boolean;
   /** Set on a compiled HTTPS server: how it terminates TLS. */
   readonly tls?: TlsTermination;
 }
@@ -66,9 +69,11 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
       const protocol = normalizeProtocol(s.port.protocol);
       const plain = isHttpProtocol(protocol) && (s.tls === undefined || s.tls.httpsRedirect === true);
       const tcp = isTcpProxied(protocol) && !isSniProtocol(protocol) && s.tls === undefined;
-      const termination = plain || tcp ? undefined : serverTermination(s, protocol);
-      // Whether the port is plain HTTP, HTTPS or TCP is settled per view (gateway-groups.ts).
-      const supported = plain || tcp || termination?.tls !== undefined;
+      // Istio's default TLS mode is PASSTHROUGH.
+      const passthrough = isSniProtocol(protocol) && s.tls !== undefined && (s.tls.mode ?? 'PASSTHROUGH') === 'PASSTHROUGH';
+      const termination = plain || tcp || passthrough ? undefined : serverTermination(s, protocol);
+      // Whether the port is plain HTTP, HTTPS, TCP or TLS passthrough is settled per view (gateway-groups.ts).
+      const supported = plain || tcp || passthrough || termination?.tls !== undefined;
       const tls = termination?.tls;
       if (!supported && termination?.reason) {
         diagnostics.push(
@@ -83,6 +88,7 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
         httpsRedirect: plain && s.tls?.httpsRedirect === true,
         supported,
         tcp,
+        passthrough,
         ...(supported && tls ? { tls } : {}),
       });
     });

@@ -5,7 +5,7 @@
 // (ML4028 notes the merge). Proxies whose labels satisfy several different selectors still get
 // one view, the most specific (src/snapshot/select-view.ts).
 //
-// A port is plain HTTP, HTTPS or TCP for the whole group: the first server to serve it (Gateways
+// A port is plain HTTP, HTTPS, TCP or TLS passthrough for the whole group: the first server to serve it (Gateways
 // by namespace, then name; their servers in order) decides, and a later server of another kind,
 // of the same Gateway or another, is left out (ML4018). Two Gateways of a group claiming one host on one port are ML4009 (an error).
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
@@ -27,7 +27,7 @@ export interface GatewayGroup {
   compiles(server: GatewayServer): boolean;
 }
 
-type PortKind = 'plain HTTP' | 'HTTPS' | 'TCP';
+type PortKind = 'plain HTTP' | 'HTTPS' | 'TCP' | 'TLS passthrough';
 
 export function groupGateways(gateways: ReadonlyMap<string, GatewayInfo>, diagnostics: Diagnostic[]): GatewayGroup[] {
   const bySelector = new Map<string, GatewayInfo[]>();
@@ -53,7 +53,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
   for (const info of members) {
     for (const s of info.servers) {
       if (!s.supported) continue;
-      const kind: PortKind = s.tcp ? 'TCP' : s.tls !== undefined ? 'HTTPS' : 'plain HTTP';
+      const kind: PortKind = s.tcp ? 'TCP' : s.passthrough ? 'TLS passthrough' : s.tls !== undefined ? 'HTTPS' : 'plain HTTP';
       const decided = portKind.get(s.port);
       if (!decided) portKind.set(s.port, { kind, info, index: s.index });
       else if (decided.kind !== kind) {
@@ -64,7 +64,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `server on port ${s.port} (${s.protocol}) is not compiled: ${who} already serves ${decided.kind} on port ${s.port} (a port serves one of plain HTTP, HTTPS or TCP; ${rule}), so ${kind} clients of port ${s.port} fail`,
+            `server on port ${s.port} (${s.protocol}) is not compiled: ${who} already serves ${decided.kind} on port ${s.port} (a port serves one of plain HTTP, HTTPS, TCP or TLS passthrough; ${rule}), so ${kind} clients of port ${s.port} fail`,
             { ...at(info.gateway, ['spec', 'servers', s.index]), ...(same ? {} : { related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] }) },
           ),
         );

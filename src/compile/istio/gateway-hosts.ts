@@ -58,7 +58,7 @@ function buildPlan(group: GatewayGroup, vss: readonly LoadedVs[], registry: Regi
     const bound = mergeOrder(boundVirtualServices(info, vss));
     const namespace = info.gateway.metadata.namespace;
     for (const server of info.servers) {
-      if (!group.compiles(server) || server.tcp) continue; // TCP servers have no virtual hosts (gateway-tcp.ts)
+      if (!group.compiles(server) || server.tcp || server.passthrough) continue; // no virtual hosts (gateway-tcp.ts)
       let hosts = out.get(server.port);
       if (!hosts) out.set(server.port, (hosts = new Map()));
       const slot = (host: string): Draft => {

@@ -5,21 +5,29 @@
 // applies to the port and the Gateway. A TCP connection names no host, so a port has one chain:
 // the first such rule of its servers (Gateways by namespace, then name; servers in order).
 // A TCP server no tcp rule routes gets no listener (ML4018), as in Istio.
+//
+// A TLS passthrough server (TLS or HTTPS with `tls.mode: PASSTHROUGH`) leaves TLS to the
+// upstream: its port's listener picks a filter chain by the SNI name the client sends, one per
+// applying match entry of the bound VirtualServices' tls rules, for the `sniHosts` the server
+// exposes (the more specific of the two names); a name an earlier chain answers stays there.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
-import type { IrListener } from '../ir/types.ts';
+import type { IrListener, IrTcpChain } from '../ir/types.ts';
+import { exact } from './exact.ts';
 import { boundVirtualServices, mergeOrder, serverAdmits, type GatewayInfo, type GatewayServer } from './from-gateway.ts';
-import type { LoadedVs, RouteContext } from './from-virtual-service.ts';
+import { matchApplies, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
+import { moreSpecific } from './hosts.ts';
 import type { GatewayGroup } from './gateway-groups.ts';
 import { listenerName } from './names.ts';
+import { weightedClusters } from './route-action.ts';
 import { passthroughHost, tcpRule } from './tcp-listeners.ts';
-import { at } from './where.ts';
+import { at, cmp, sourceOf } from './where.ts';
 
 export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): IrListener[] {
   const servers = new Map<number, Candidate[]>();
   for (const info of group.members) {
     for (const server of info.servers) {
-      if (!server.tcp || !group.compiles(server)) continue;
+      if (!(server.tcp || server.passthrough) || !group.compiles(server)) continue;
       servers.set(server.port, [...(servers.get(server.port) ?? []), { info, server }]);
     }
   }
@@ -27,6 +35,11 @@ export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[
   const listeners: IrListener[] = [];
   for (const port of [...servers.keys()].sort((a, b) => a - b)) {
     const candidates = servers.get(port)!;
+    if (candidates[0]!.server.passthrough) {
+      const chains = passthroughChains(port, candidates, vss, ctx, diagnostics);
+      if (chains.length > 0) listeners.push({ name: listenerName(address, port), address, port, routeTableName: '', statPrefix: `gateway_${port}`, tcp: chains });
+      continue;
+    }
     const found = firstRoute(candidates, vss, ctx);
     if (!found) {
       for (const { info, server } of candidates) {
@@ -86,4 +99,58 @@ function routeOf(info: GatewayInfo, server: GatewayServer, vss: readonly LoadedV
     return { host, ...routed };
   }
   return undefined;
+}
+
+/** The chains of a TLS passthrough port: its servers in order, each's bound VirtualServices' tls rules (see the file comment). */
+function passthroughChains(port: number, candidates: readonly Candidate[], vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): IrTcpChain[] {
+  const taken = new Set<string>();
+  const chains: IrTcpChain[] = [];
+  for (const { info, server } of candidates) {
+    const scope = { kind: 'gateway', gateways: [info.key], namespace: info.gateway.metadata.namespace } as const;
+    let routed = false;
+    for (const vs of mergeOrder(boundVirtualServices(info, vss))) {
+      const rules = vs.spec.tls ?? [];
+      for (let i = 0; i < rules.length; i++) {
+        for (const m of rules[i]!.match) {
+          if (!matchApplies(vs, m, scope, port)) continue;
+          const names = new Set<string>();
+          for (const raw of m.sniHosts) {
+            const sni = raw.toLowerCase();
+            for (const sh of server.hosts) if (serverAdmits(sh, sni, vs.metadata.namespace)) names.add(moreSpecific(sh.host, sni));
+          }
+          const free = [...names].filter((n) => !taken.has(n)).sort(cmp);
+          if (free.length === 0) continue;
+          const ids: number[] = [];
+          const destinations = weightedClusters(vs, rules[i]!.route ?? [], port, ctx, ids, (_, cluster, weight) => ({ cluster, weight }));
+          if (destinations.length === 0) continue; // invalid (ML3002/ML3004): not compiled anyway
+          const passthrough = passthroughHost(ids, ctx);
+          if (passthrough !== undefined) {
+            diagnostics.push(
+              diagnostic(
+                'ML4032',
+                `spec.tls[${i}] of VirtualService ${vs.metadata.namespace}/${vs.metadata.name} is not compiled on port ${port}: it sends connections to ${passthrough}, which has resolution NONE, and the gateway's listener bound to the port does not know the address the client dialled. Use resolution DNS, or STATIC with endpoints`,
+                at(info.gateway, ['spec', 'servers', server.index]),
+              ),
+            );
+            continue;
+          }
+          ctx.clusters.addAll(ids);
+          for (const n of free) taken.add(n);
+          const { namespace, name } = vs.metadata;
+          chains.push({ host: free[0]!, serverNames: free, name: ['vs', namespace, name, 'tls', i].join('/'), destinations: exact(destinations), source: sourceOf(vs, ['spec', 'tls', i]) });
+          routed = true;
+        }
+      }
+    }
+    if (!routed) {
+      diagnostics.push(
+        diagnostic(
+          'ML4018',
+          `TLS passthrough server on port ${port} is not compiled: no VirtualService bound to this Gateway has a tls rule for port ${port} whose sniHosts the server exposes, so its connections are closed`,
+          at(info.gateway, ['spec', 'servers', server.index]),
+        ),
+      );
+    }
+  }
+  return chains;
 }

@@ -36,7 +36,7 @@ export function serverTermination(server: GatewayServerSpec, protocol: string): 
   if (isHttpProtocol(protocol) && tls !== undefined) {
     return { reason: `${protocol.startsWith('H') ? 'an' : 'a'} ${protocol} server with tls settings; set protocol HTTPS to terminate TLS here, or tls.httpsRedirect: true to redirect clients to HTTPS` };
   }
-  if (protocol === 'TLS') return { reason: 'TLS servers route by tls rules, which gateways do not compile yet (sidecars do)' };
+  if (protocol === 'TLS') return { reason: `a TLS server with tls.mode ${tls?.mode ?? 'PASSTHROUGH'} (terminating TLS, then proxying TCP) is not compiled yet; PASSTHROUGH is` };
   if (protocol !== 'HTTPS' || tls === undefined) return { reason: `${protocol} servers are not compiled yet (only HTTP and HTTPS are)` };
   const mode = tls.mode ?? 'PASSTHROUGH'; // Istio's default mode
   if (mode !== 'SIMPLE') return { reason: `tls.mode ${mode} is not compiled yet (only SIMPLE is)` };

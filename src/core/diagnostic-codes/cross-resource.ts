@@ -152,10 +152,11 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Gateway server not supported',
     description:
       'Plain HTTP servers (protocol HTTP, HTTP2 or GRPC without TLS, or with `tls.httpsRedirect`), HTTPS servers that terminate TLS ' +
-      'with mounted files (`tls.mode: SIMPLE`, `serverCertificate`, `privateKey`) and TCP servers (TCP, Mongo, Redis, MySQL) are compiled. ' +
-      'This server is not: a TLS server, another TLS mode, a certificate from `credentialName` (a Kubernetes Secret Istio delivers over ' +
-      'SDS, which meshlog does not serve), servers of different kinds on the same port (a listener port is plain HTTP, HTTPS or TCP; the ' +
-      'first server decides), or a TCP server that no VirtualService tcp rule routes (as in Istio). It is left ' +
+      'with mounted files (`tls.mode: SIMPLE`, `serverCertificate`, `privateKey`), TCP servers (TCP, Mongo, Redis, MySQL) and TLS ' +
+      'passthrough servers (`tls.mode: PASSTHROUGH`) are compiled. This server is not: a TLS server that terminates TLS, another TLS ' +
+      'mode, a certificate from `credentialName` (a Kubernetes Secret Istio delivers over SDS, which meshlog does not serve), servers of ' +
+      'different kinds on the same port (a listener port is plain HTTP, HTTPS, TCP or TLS passthrough; the first server decides), or a ' +
+      'TCP or passthrough server that no VirtualService tcp or tls rule routes (as in Istio). It is left ' +
       'out, so its hosts get nothing on that port: no listener (connections are refused), or, where other servers keep the port open, ' +
       'no filter chain or route of their own (the TLS handshake is closed, or the request answered 404). A warning, not an error like ML3024: the ' +
       'Gateway\'s other servers and the rest of the mesh still compile, so a repository that also holds such servers can be managed ' +
