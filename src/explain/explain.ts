@@ -2,7 +2,7 @@
 // view, listener (by port), route table, virtual host (domain rules), then the first
 // route whose match holds — and says which earlier routes were skipped and why. A TCP
 // listener has no routes: its filter chain decides (tcp-listener.ts).
-import type { IrTlsChain, MeshIR } from '../compile/ir/types.ts';
+import type { IrListener, IrTlsChain, MeshIR } from '../compile/ir/types.ts';
 import { describeMatch } from '../diff/describe.ts';
 import { findVirtualHost } from './domain-match.ts';
 import { routeHeaderChanges } from './header-changes.ts';
@@ -29,9 +29,12 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       outcome: { kind: 'no_listener', detail: `view ${view.name} has no listener on port ${request.port} (ports: ${ports.join(', ') || 'none'})` },
     };
   }
-  // A TCP listener; or, on an HTTP port, a TLS/HTTPS service whose SNI chain takes the connection first.
-  const tcpFirst = listener.tcp && (listener.routeTableName === '' || (request.scheme === 'https' && tlsChainFor(listener.tcp.filter((c) => c.serverNames.length > 0), request.host)));
-  if (listener.tcp && tcpFirst) return explainTcpListener(ir, view, listener, listener.tcp, request);
+  // A TCP listener; or a TCP proxy's chain that the SNI name picks before the connection
+  // manager's (a TLS service sharing an HTTP port, a passthrough server sharing an HTTPS port):
+  // Envoy picks among all the listener's chains at once, the most specific name first.
+  if (listener.tcp && (listener.routeTableName === '' || (request.scheme === 'https' && sniPicksTcp(listener, request.host)))) {
+    return explainTcpListener(ir, view, listener, listener.tcp, request);
+  }
   const chain = listener.tls && request.scheme === 'https' ? tlsChainFor(listener.tls, request.host) : undefined;
   const listenerInfo = {
     name: listener.name,
@@ -120,4 +123,13 @@ function viewsServing(ir: MeshIR, request: ExplainRequest, current: string): str
       return m !== undefined && m.rule !== 'any';
     })
     .map((v) => v.name);
+}
+
+/** Whether, of all the listener's filter chains, the one the SNI name picks is a TCP proxy's. */
+function sniPicksTcp(listener: IrListener, sni: string): boolean {
+  const chains = [
+    ...(listener.tls ?? []).map((c) => ({ serverNames: c.serverNames, tcp: false })),
+    ...(listener.tcp ?? []).map((c) => ({ serverNames: c.serverNames, tcp: true })),
+  ];
+  return tlsChainFor(chains, sni)?.tcp === true;
 }

@@ -101,3 +101,49 @@ describe('explain on TCP proxies', () => {
     expect(run(tlsOnly, 'GET http://vault.example.com:8443/').outcome.kind).toBe('connection_closed');
   });
 });
+
+describe('explain on a gateway port shared by HTTPS and TLS passthrough servers', () => {
+  const GATEWAY = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: mixed, namespace: web}
+spec:
+  selector: {istio: ingress}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["*.example.com"]
+    tls: {mode: SIMPLE, serverCertificate: /etc/certs/wild.crt, privateKey: /etc/certs/wild.key}
+  - port: {number: 443, name: tls-db, protocol: TLS}
+    hosts: [db.example.com]
+    tls: {mode: PASSTHROUGH}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: www, namespace: web}
+spec:
+  hosts: ["*.example.com"]
+  gateways: [mixed]
+  http: [{route: [{destination: {host: app.web.svc.cluster.local}}]}]
+  tls: [{match: [{sniHosts: [db.example.com]}], route: [{destination: {host: db.web.svc.cluster.local}}]}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: backends, namespace: web}
+spec:
+  hosts: [app.web.svc.cluster.local, db.web.svc.cluster.local]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: STATIC
+  endpoints: [{address: 10.0.0.1}]
+`;
+
+  it('follows Envoy: the exact SNI name picks the passthrough server over the HTTPS wildcard', () => {
+    const result = compile({ origin: { kind: 'folder', path: 'm' }, commit: null, files: [{ path: 'gw.yaml', bytes: new TextEncoder().encode(GATEWAY) }], diagnostics: [] });
+    expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    const ask = (url: string) => {
+      const parsed = parseRequest(`GET ${url}`);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return explain(result.ir!, parsed.request, { view: 'web/mixed' }).outcome;
+    };
+    expect(ask('https://db.example.com/')).toMatchObject({ kind: 'tcp_proxy', chain: 'vs/web/www/tls/0' });
+    expect(ask('https://shop.example.com/')).toMatchObject({ kind: 'forward' });
+  });
+});

@@ -166,6 +166,7 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
     tables.push({ name: gatewayRouteTableName(port, group.tlsChains.has(port)), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
   }
   const address = ctx.settings.ir.bindAddress;
+  const tcp = gatewayTcpListeners(group, vss, ctx, diagnostics);
   return {
     name: group.viewName,
     kind: 'gateway',
@@ -175,6 +176,7 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
     listeners: [
       ...ports.map((port): IrListener => {
         const chains = group.tlsChains.get(port);
+        const passthrough = tcp.passthroughOnHttps.get(port);
         return {
           name: listenerName(address, port),
           address,
@@ -182,9 +184,10 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
           routeTableName: gatewayRouteTableName(port, chains !== undefined),
           statPrefix: `gateway_${port}`,
           ...(chains ? { tls: chains } : {}),
+          ...(passthrough ? { tcp: passthrough } : {}),
         };
       }),
-      ...gatewayTcpListeners(group, vss, ctx, diagnostics),
+      ...tcp.listeners,
     ].sort((a, b) => a.port - b.port),
     routeTables: tables,
   };

@@ -5,7 +5,8 @@
 // (ML4028 notes the merge). Proxies whose labels satisfy several different selectors still get
 // one view, the most specific (src/snapshot/select-view.ts).
 //
-// A port is plain HTTP, HTTPS, TCP or TLS passthrough for the whole group: the first server to serve it (Gateways
+// A port is plain HTTP, TCP, or TLS by SNI (HTTPS servers and TLS passthrough servers, each
+// picked by the client's SNI name) for the whole group: the first server to serve it (Gateways
 // by namespace, then name; their servers in order) decides, and a later server of another kind,
 // of the same Gateway or another, is left out (ML4018). Two Gateways of a group claiming one host on one port are ML4009 (an error).
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
@@ -28,6 +29,11 @@ export interface GatewayGroup {
 }
 
 type PortKind = 'plain HTTP' | 'HTTPS' | 'TCP' | 'TLS passthrough';
+
+/** HTTPS and TLS passthrough servers share a port: the client's SNI name picks the server (as in Istio). */
+function byClientSni(kind: PortKind | undefined): boolean {
+  return kind === 'HTTPS' || kind === 'TLS passthrough';
+}
 
 export function groupGateways(gateways: ReadonlyMap<string, GatewayInfo>, diagnostics: Diagnostic[]): GatewayGroup[] {
   const bySelector = new Map<string, GatewayInfo[]>();
@@ -56,7 +62,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
       const kind: PortKind = s.tcp ? 'TCP' : s.passthrough ? 'TLS passthrough' : s.tls !== undefined ? 'HTTPS' : 'plain HTTP';
       const decided = portKind.get(s.port);
       if (!decided) portKind.set(s.port, { kind, info, index: s.index });
-      else if (decided.kind !== kind) {
+      else if (decided.kind !== kind && !(byClientSni(decided.kind) && byClientSni(kind))) {
         excluded.add(s);
         const same = decided.info === info;
         const who = same ? `spec.servers[${decided.index}]` : `${describe(decided.info.gateway, ['spec', 'servers', decided.index])}, which configures the same proxies,`;
@@ -64,7 +70,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `server on port ${s.port} (${s.protocol}) is not compiled: ${who} already serves ${decided.kind} on port ${s.port} (a port serves one of plain HTTP, HTTPS, TCP or TLS passthrough; ${rule}), so ${kind} clients of port ${s.port} fail`,
+            `server on port ${s.port} (${s.protocol}) is not compiled: ${who} already serves ${decided.kind} on port ${s.port} (a port serves one of plain HTTP, TCP, or HTTPS and TLS passthrough by SNI; ${rule}), so ${kind} clients of port ${s.port} fail`,
             { ...at(info.gateway, ['spec', 'servers', s.index]), ...(same ? {} : { related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] }) },
           ),
         );
@@ -74,7 +80,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
   const tlsChains = new Map<number, IrTlsChain[]>();
   for (const info of members) {
     for (const [port, chains] of info.tlsChains) {
-      if (portKind.get(port)?.kind !== 'HTTPS') continue; // its HTTPS servers there were left out
+      if (!byClientSni(portKind.get(port)?.kind)) continue; // its HTTPS servers there were left out
       tlsChains.set(port, [...(tlsChains.get(port) ?? []), ...chains]);
     }
   }

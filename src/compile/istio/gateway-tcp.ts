@@ -12,7 +12,7 @@
 // exposes (the more specific of the two names); a name an earlier chain answers stays there.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
-import type { IrListener, IrTcpChain } from '../ir/types.ts';
+import type { IrListener, IrTcpChain, IrTlsChain } from '../ir/types.ts';
 import { exact } from './exact.ts';
 import { boundVirtualServices, mergeOrder, serverAdmits, type GatewayInfo, type GatewayServer } from './from-gateway.ts';
 import { matchApplies, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
@@ -23,7 +23,14 @@ import { weightedClusters } from './route-action.ts';
 import { passthroughHost, tcpRule } from './tcp-listeners.ts';
 import { at, cmp, sourceOf } from './where.ts';
 
-export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): IrListener[] {
+export interface GatewayTcp {
+  /** Listeners of TCP ports, and of passthrough ports no HTTPS server shares. */
+  readonly listeners: IrListener[];
+  /** By HTTPS port: the passthrough chains that share it, picked by SNI beside the HTTPS servers' chains. */
+  readonly passthroughOnHttps: ReadonlyMap<number, IrTcpChain[]>;
+}
+
+export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): GatewayTcp {
   const servers = new Map<number, Candidate[]>();
   for (const info of group.members) {
     for (const server of info.servers) {
@@ -33,11 +40,15 @@ export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[
   }
   const address = ctx.settings.ir.bindAddress;
   const listeners: IrListener[] = [];
+  const passthroughOnHttps = new Map<number, IrTcpChain[]>();
   for (const port of [...servers.keys()].sort((a, b) => a - b)) {
     const candidates = servers.get(port)!;
     if (candidates[0]!.server.passthrough) {
-      const chains = passthroughChains(port, candidates, vss, ctx, diagnostics);
-      if (chains.length > 0) listeners.push({ name: listenerName(address, port), address, port, routeTableName: '', statPrefix: `gateway_${port}`, tcp: chains });
+      const https = group.tlsChains.get(port);
+      const chains = passthroughChains(port, candidates, https ?? [], vss, ctx, diagnostics);
+      if (chains.length === 0) continue;
+      if (https) passthroughOnHttps.set(port, chains);
+      else listeners.push({ name: listenerName(address, port), address, port, routeTableName: '', statPrefix: `gateway_${port}`, tcp: chains });
       continue;
     }
     const found = firstRoute(candidates, vss, ctx);
@@ -66,7 +77,7 @@ export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[
     const chain = [{ serverNames: [], ...found.route }];
     listeners.push({ name: listenerName(address, port), address, port, routeTableName: '', statPrefix: `gateway_${port}`, tcp: chain });
   }
-  return listeners;
+  return { listeners, passthroughOnHttps };
 }
 
 type Candidate = { readonly info: GatewayInfo; readonly server: GatewayServer };
@@ -101,10 +112,15 @@ function routeOf(info: GatewayInfo, server: GatewayServer, vss: readonly LoadedV
   return undefined;
 }
 
-/** The chains of a TLS passthrough port: its servers in order, each's bound VirtualServices' tls rules (see the file comment). */
-function passthroughChains(port: number, candidates: readonly Candidate[], vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): IrTcpChain[] {
-  const taken = new Set<string>();
+/**
+ * The chains of a TLS passthrough port: its servers in order, each's bound VirtualServices' tls
+ * rules (see the file comment). Names the port's HTTPS servers answer (`https`) stay theirs; a
+ * match for `*` is the chain without names, which takes connections no other chain names.
+ */
+function passthroughChains(port: number, candidates: readonly Candidate[], https: readonly IrTlsChain[], vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): IrTcpChain[] {
+  const taken = new Set<string>(https.flatMap((c) => (c.serverNames.length > 0 ? c.serverNames : [ANY])));
   const chains: IrTcpChain[] = [];
+  const refused = new Set<string>(); // rules sending to resolution NONE hosts, reported once each
   for (const { info, server } of candidates) {
     const scope = { kind: 'gateway', gateways: [info.key], namespace: info.gateway.metadata.namespace } as const;
     let routed = false;
@@ -120,25 +136,25 @@ function passthroughChains(port: number, candidates: readonly Candidate[], vss: 
           }
           const free = [...names].filter((n) => !taken.has(n)).sort(cmp);
           if (free.length === 0) continue;
+          routed = true; // a rule takes the server's connections, compiled or refused
           const ids: number[] = [];
           const destinations = weightedClusters(vs, rules[i]!.route ?? [], port, ctx, ids, (_, cluster, weight) => ({ cluster, weight }));
           if (destinations.length === 0) continue; // invalid (ML3002/ML3004): not compiled anyway
           const passthrough = passthroughHost(ids, ctx);
+          const rule = `${vs.metadata.namespace}/${vs.metadata.name}/${i}`;
           if (passthrough !== undefined) {
-            diagnostics.push(
-              diagnostic(
-                'ML4032',
-                `spec.tls[${i}] of VirtualService ${vs.metadata.namespace}/${vs.metadata.name} is not compiled on port ${port}: it sends connections to ${passthrough}, which has resolution NONE, and the gateway's listener bound to the port does not know the address the client dialled. Use resolution DNS, or STATIC with endpoints`,
-                at(info.gateway, ['spec', 'servers', server.index]),
-              ),
-            );
+            if (!refused.has(rule)) {
+              refused.add(rule);
+              diagnostics.push(diagnostic('ML4032', `spec.tls[${i}] gets no filter chain on the gateway's port ${port}: it sends connections to ${passthrough}, which has resolution NONE, and a listener bound to the port does not know the address the client dialled, so connections for ${free.join(', ')} are closed. Use resolution DNS, or STATIC with endpoints`, at(vs, ['spec', 'tls', i])));
+            }
+            for (const n of free) taken.add(n); // fail closed: no later rule takes these names either
             continue;
           }
           ctx.clusters.addAll(ids);
           for (const n of free) taken.add(n);
           const { namespace, name } = vs.metadata;
-          chains.push({ host: free[0]!, serverNames: free, name: ['vs', namespace, name, 'tls', i].join('/'), destinations: exact(destinations), source: sourceOf(vs, ['spec', 'tls', i]) });
-          routed = true;
+          const serverNames = free.filter((n) => n !== ANY); // `*` alone: Envoy takes no such name; no names means any
+          chains.push({ host: free[0]!, serverNames, name: ['vs', namespace, name, 'tls', i].join('/'), destinations: exact(destinations), source: sourceOf(vs, ['spec', 'tls', i]) });
         }
       }
     }
@@ -152,5 +168,8 @@ function passthroughChains(port: number, candidates: readonly Candidate[], vss: 
       );
     }
   }
-  return chains;
+  // The chain without names last, as in every listener meshlog builds.
+  return [...chains.filter((c) => c.serverNames.length > 0), ...chains.filter((c) => c.serverNames.length === 0)];
 }
+
+const ANY = '*';

@@ -123,9 +123,17 @@ function sniChains(sni: readonly RegistryService[], port: number, index: VsIndex
   const taken = new Set<string>();
   const chains: IrTcpChain[] = [];
   for (const svc of sni) {
-    // The VirtualService's tls rules first: each applying entry takes its SNI names.
-    const vs = index.vsFor(svc.host);
-    if (vs?.spec.tls) chains.push(...tlsRuleChains(vs, svc, port, scope, taken, shared, clusters));
+    // tls rules first, of every VirtualService covering the host: each applying entry takes its
+    // SNI names. As in Istio, a service whose port any tls rule applies to gets no chain of its
+    // own: names no rule takes are closed, rather than sent around the rules.
+    let ruled = false;
+    for (const vs of index.allFor(svc.host)) {
+      if (!vs.spec.tls) continue;
+      const found = tlsRuleChains(vs, svc, port, scope, taken, shared, clusters);
+      ruled ||= found.applied;
+      chains.push(...found.chains);
+    }
+    if (ruled) continue;
     const names = sidecarDomains(svc.host, port, shared.ctx.settings.ir.clusterDomain, scope.viewNamespace).filter((d) => !d.includes(':') && !taken.has(d));
     if (names.length === 0) continue;
     const chain = chainFor(svc, port, names, index, scope, shared, clusters);
@@ -138,32 +146,42 @@ function sniChains(sni: readonly RegistryService[], port: number, index: VsIndex
 
 /**
  * A chain per applying match entry of `vs`'s tls rules, in rule order, for the SNI names no
- * earlier chain of the port answers (Envoy refuses a listener whose chains share a name).
+ * earlier chain of the port answers (Envoy refuses a listener whose chains share a name);
+ * `applied`: some entry applies. A rule sending to a resolution NONE host gets no chain, and
+ * its names stay closed (ML4032, on the rule).
  */
-function tlsRuleChains(vs: LoadedVs, svc: RegistryService, port: number, scope: Scope, taken: Set<string>, shared: SidecarShared, clusters: ClusterCollector): IrTcpChain[] {
+function tlsRuleChains(vs: LoadedVs, svc: RegistryService, port: number, scope: Scope, taken: Set<string>, shared: SidecarShared, clusters: ClusterCollector): { chains: IrTcpChain[]; applied: boolean } {
   const chains: IrTcpChain[] = [];
+  let applied = false;
   const rules = vs.spec.tls ?? [];
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     for (const m of rule.match) {
       if (!matchApplies(vs, m, scope, port)) continue;
+      applied = true;
       const names = [...new Set(m.sniHosts.map((h) => h.toLowerCase()))].filter((n) => !taken.has(n)).sort(cmp);
       if (names.length === 0) continue;
       const ids: number[] = [];
       const destinations = weightedClusters(vs, rule.route ?? [], port, shared.ctx, ids, (_, cluster, weight) => ({ cluster, weight }));
       if (destinations.length === 0) continue; // invalid (ML3002/ML3004): not compiled anyway
+      for (const n of names) taken.add(n);
       const passthrough = passthroughHost(ids, shared.ctx);
       if (passthrough !== undefined) {
-        notePassthrough(shared, svc, port, passthrough);
+        const key = `ML4032|${vs.metadata.namespace}/${vs.metadata.name}|tls|${i}`;
+        if (!shared.reported.has(key)) {
+          shared.reported.add(key);
+          shared.diagnostics.push(
+            diagnostic('ML4032', `spec.tls[${i}] gets no filter chain on sidecars' port ${port}: it sends connections to ${passthrough}, which has resolution NONE, and a listener bound to the port does not know the address the client dialled, so connections for ${names.join(', ')} are closed. Use resolution DNS, or STATIC with endpoints`, at(vs, ['spec', 'tls', i])),
+          );
+        }
         continue;
       }
       clusters.addAll(ids);
-      for (const n of names) taken.add(n);
       const { namespace, name } = vs.metadata;
       chains.push({ host: svc.host, serverNames: names, name: ['vs', namespace, name, 'tls', i].join('/'), destinations: exact(destinations), source: sourceOf(vs, ['spec', 'tls', i]) });
     }
   }
-  return chains;
+  return { chains, applied };
 }
 
 /** The chain for `svc`'s port, or none when it could only pass connections through (ML4032). */

@@ -31,7 +31,7 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
     use_remote_address: wrap(viewKind === 'gateway'),
   };
   const filters = [{ name: HCM_NAME, typed_config: anyOf(HCM_TYPE, hcm) }];
-  if (listener.tcp) {
+  if (listener.tcp && !listener.tls) {
     // TLS and HTTPS services that share this HTTP port: their chains take the connections whose
     // SNI names them; the connection manager takes the rest.
     return { ...tcpListener(listener, listener.tcp, hashesSourceIp), filter_chains: [...sniFilterChains(listener.tcp, listener.port, hashesSourceIp), { filters }] };
@@ -43,11 +43,15 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
     name: listener.name,
     address: socketAddress(listener.address, listener.port),
     listener_filters: [{ name: TLS_INSPECTOR_NAME, typed_config: anyOf(TLS_INSPECTOR_TYPE, {}) }],
-    filter_chains: listener.tls.map((chain) => ({
-      ...(chain.serverNames.length > 0 ? { filter_chain_match: { server_names: [...chain.serverNames] } } : {}),
-      transport_socket: { name: TLS_SOCKET_NAME, typed_config: anyOf(DOWNSTREAM_TLS_TYPE, downstreamTls(chain)) },
-      filters,
-    })),
+    filter_chains: [
+      ...listener.tls.map((chain) => ({
+        ...(chain.serverNames.length > 0 ? { filter_chain_match: { server_names: [...chain.serverNames] } } : {}),
+        transport_socket: { name: TLS_SOCKET_NAME, typed_config: anyOf(DOWNSTREAM_TLS_TYPE, downstreamTls(chain)) },
+        filters,
+      })),
+      // Gateway TLS passthrough servers on the same port: the SNI name picks them too.
+      ...sniFilterChains(listener.tcp ?? [], listener.port, hashesSourceIp),
+    ],
   };
 }
 

@@ -155,7 +155,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'with mounted files (`tls.mode: SIMPLE`, `serverCertificate`, `privateKey`), TCP servers (TCP, Mongo, Redis, MySQL) and TLS ' +
       'passthrough servers (`tls.mode: PASSTHROUGH`) are compiled. This server is not: a TLS server that terminates TLS, another TLS ' +
       'mode, a certificate from `credentialName` (a Kubernetes Secret Istio delivers over SDS, which meshlog does not serve), servers of ' +
-      'different kinds on the same port (a listener port is plain HTTP, HTTPS, TCP or TLS passthrough; the first server decides), or a ' +
+      'different kinds on the same port (a listener port is plain HTTP, TCP, or TLS by SNI — HTTPS and passthrough servers —; the first server decides), or a ' +
       'TCP or passthrough server that no VirtualService tcp or tls rule routes (as in Istio). It is left ' +
       'out, so its hosts get nothing on that port: no listener (connections are refused), or, where other servers keep the port open, ' +
       'no filter chain or route of their own (the TLS handshake is closed, or the request answered 404). A warning, not an error like ML3024: the ' +
@@ -288,10 +288,10 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'TCP connections that could only be passed through',
     description:
-      'A TCP, TLS or HTTPS service port whose connections would go to a service with `resolution: NONE` (directly, or through a tcp rule). ' +
+      'A TCP, TLS or HTTPS service port, or a tcp or tls rule, whose connections would go to a service with `resolution: NONE`. ' +
       'NONE passes each connection on to the address the client dialled (an ORIGINAL_DST cluster); a sidecar listener bound to the port, ' +
       'as meshlog\'s are, does not know that address, so Envoy would close every connection. The port gets no filter chain for the ' +
-      'service. Use `resolution: DNS` (Envoy resolves the host) or `STATIC` with endpoints.',
+      'service or rule, and those connections are closed. Use `resolution: DNS` (Envoy resolves the host) or `STATIC` with endpoints.',
   },
   {
     code: 'ML4031',
