@@ -147,3 +147,49 @@ spec:
     expect(ask('https://shop.example.com/')).toMatchObject({ kind: 'forward' });
   });
 });
+
+describe('tls rules of several VirtualServices for one SNI name', () => {
+  /** A ServiceEntry with hosts `<other>.example.com` and z.example.com, a wildcard and an exact VirtualService both claiming z. */
+  const mesh = (other: string) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: sites, namespace: shop}
+spec:
+  hosts: [${other}.example.com, z.example.com]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: backends, namespace: shop}
+spec:
+  hosts: [egress.shop.svc.cluster.local, z-backend.shop.svc.cluster.local]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: STATIC
+  endpoints: [{address: 10.0.0.1}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: wild, namespace: shop}
+spec:
+  hosts: ["*.example.com"]
+  tls: [{match: [{sniHosts: [z.example.com, ${other}.example.com]}], route: [{destination: {host: egress.shop.svc.cluster.local}}]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: z, namespace: shop}
+spec:
+  hosts: [z.example.com]
+  tls: [{match: [{sniHosts: [z.example.com]}], route: [{destination: {host: z-backend.shop.svc.cluster.local}}]}]
+`;
+
+  it('the exact host\'s VirtualService takes the name, however the services sort', () => {
+    for (const other of ['a', 'zz']) {
+      const result = compile({ origin: { kind: 'folder', path: 'm' }, commit: null, files: [{ path: 'm.yaml', bytes: new TextEncoder().encode(mesh(other)) }], diagnostics: [] });
+      expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const o = run(result.ir!, 'GET https://z.example.com:443/').outcome;
+      expect(o.kind === 'tcp_proxy' ? o.chain : o.kind, other).toBe('vs/shop/z/tls/0');
+      const w = run(result.ir!, `GET https://${other}.example.com:443/`).outcome;
+      expect(w.kind === 'tcp_proxy' ? w.chain : w.kind, other).toBe('vs/shop/wild/tls/0');
+    }
+  });
+});

@@ -124,6 +124,7 @@ function passthroughChains(port: number, candidates: readonly Candidate[], https
   for (const { info, server } of candidates) {
     const scope = { kind: 'gateway', gateways: [info.key], namespace: info.gateway.metadata.namespace } as const;
     let routed = false;
+    let shadowed = false; // a rule matched, but every name it matched was already answered
     for (const vs of mergeOrder(boundVirtualServices(info, vss))) {
       const rules = vs.spec.tls ?? [];
       for (let i = 0; i < rules.length; i++) {
@@ -135,6 +136,7 @@ function passthroughChains(port: number, candidates: readonly Candidate[], https
             for (const sh of server.hosts) if (serverAdmits(sh, sni, vs.metadata.namespace)) names.add(moreSpecific(sh.host, sni));
           }
           const free = [...names].filter((n) => !taken.has(n)).sort(cmp);
+          if (names.size > 0 && free.length === 0) shadowed = true;
           if (free.length === 0) continue;
           routed = true; // a rule takes the server's connections, compiled or refused
           const ids: number[] = [];
@@ -145,7 +147,7 @@ function passthroughChains(port: number, candidates: readonly Candidate[], https
           if (passthrough !== undefined) {
             if (!refused.has(rule)) {
               refused.add(rule);
-              diagnostics.push(diagnostic('ML4032', `spec.tls[${i}] gets no filter chain on the gateway's port ${port}: it sends connections to ${passthrough}, which has resolution NONE, and a listener bound to the port does not know the address the client dialled, so connections for ${free.join(', ')} are closed. Use resolution DNS, or STATIC with endpoints`, at(vs, ['spec', 'tls', i])));
+              diagnostics.push(diagnostic('ML4032', `spec.tls[${i}] gets no filter chain on the gateway's port ${port}: it sends connections to ${passthrough}, which has resolution NONE, and a listener bound to the port does not know the address the client dialled, so the connections it matches are closed. Use resolution DNS, or STATIC with endpoints`, at(vs, ['spec', 'tls', i])));
             }
             for (const n of free) taken.add(n); // fail closed: no later rule takes these names either
             continue;
@@ -159,13 +161,10 @@ function passthroughChains(port: number, candidates: readonly Candidate[], https
       }
     }
     if (!routed) {
-      diagnostics.push(
-        diagnostic(
-          'ML4018',
-          `TLS passthrough server on port ${port} is not compiled: no VirtualService bound to this Gateway has a tls rule for port ${port} whose sniHosts the server exposes, so its connections are closed`,
-          at(info.gateway, ['spec', 'servers', server.index]),
-        ),
-      );
+      const why = shadowed
+        ? `the names its tls rules match are answered by an HTTPS server on the port or an earlier passthrough rule (a name an HTTPS server lists stays with it)`
+        : `no VirtualService bound to this Gateway has a tls rule for port ${port} whose sniHosts the server exposes, so its connections are closed`;
+      diagnostics.push(diagnostic('ML4018', `TLS passthrough server on port ${port} is not compiled: ${why}`, at(info.gateway, ['spec', 'servers', server.index])));
     }
   }
   // The chain without names last, as in every listener meshlog builds.

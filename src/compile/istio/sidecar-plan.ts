@@ -50,8 +50,10 @@ export interface SidecarShared {
 /** Which VirtualService routes a host, for one set of visible VirtualServices; plans are per index. */
 export interface VsIndex {
   vsFor(host: string): LoadedVs | undefined;
-  /** Every VirtualService whose hosts cover `host`: the exact one, then wildcards from the most specific (tls rules read them all, as Istio). */
-  allFor(host: string): LoadedVs[];
+  /** The VirtualService for exactly `host`, if any. */
+  exactFor(host: string): LoadedVs | undefined;
+  /** The wildcard VirtualServices covering `host`, the most specific first (tls rules read them all, as Istio). */
+  wildcardsFor(host: string): LoadedVs[];
   readonly plans: Map<RegistryService, readonly PortPlan[]>;
 }
 
@@ -137,11 +139,10 @@ function vsIndex(vss: readonly MeshVs[]): VsIndex {
   wildcards.sort((a, b) => b.host.length - a.host.length || cmp(a.host, b.host));
   return {
     vsFor: (host) => exact.get(host) ?? wildcards.find((w) => hostCovers(w.host, host))?.vs,
-    allFor: (host) => {
+    exactFor: (host) => exact.get(host),
+    wildcardsFor: (host) => {
       const out: LoadedVs[] = [];
-      const own = exact.get(host);
-      if (own) out.push(own);
-      for (const w of wildcards) if (hostCovers(w.host, host) && !out.includes(w.vs)) out.push(w.vs);
+      for (const w of wildcards) if (hostCovers(w.host, host) && !out.includes(w.vs) && w.vs !== exact.get(host)) out.push(w.vs);
       return out;
     },
     plans: new Map(),

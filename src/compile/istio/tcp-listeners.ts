@@ -122,18 +122,25 @@ function noteConflict(shared: SidecarShared, port: number, services: readonly Re
 function sniChains(sni: readonly RegistryService[], port: number, index: VsIndex, scope: Scope & { readonly kind: 'mesh' }, shared: SidecarShared, clusters: ClusterCollector): IrTcpChain[] {
   const taken = new Set<string>();
   const chains: IrTcpChain[] = [];
-  for (const svc of sni) {
-    // tls rules first, of every VirtualService covering the host: each applying entry takes its
-    // SNI names. As in Istio, a service whose port any tls rule applies to gets no chain of its
-    // own: names no rule takes are closed, rather than sent around the rules.
-    let ruled = false;
-    for (const vs of index.allFor(svc.host)) {
-      if (!vs.spec.tls) continue;
-      const found = tlsRuleChains(vs, svc, port, scope, taken, shared, clusters);
-      ruled ||= found.applied;
-      chains.push(...found.chains);
+  // tls rules first, of every VirtualService covering a host: each applying entry takes its SNI
+  // names. The exact hosts' VirtualServices, for every service, before any wildcard's, so that
+  // which rule gets a name does not depend on how the services happen to sort. As in Istio, a
+  // service whose port any tls rule applies to gets no chain of its own: names no rule takes
+  // are closed, rather than sent around the rules.
+  const ruled = new Set<RegistryService>();
+  for (const wildcard of [false, true]) {
+    for (const svc of sni) {
+      const exactVs = index.exactFor(svc.host);
+      for (const vs of wildcard ? index.wildcardsFor(svc.host) : exactVs ? [exactVs] : []) {
+        if (!vs.spec.tls) continue;
+        const found = tlsRuleChains(vs, svc, port, scope, taken, shared, clusters);
+        if (found.applied) ruled.add(svc);
+        chains.push(...found.chains);
+      }
     }
-    if (ruled) continue;
+  }
+  for (const svc of sni) {
+    if (ruled.has(svc)) continue;
     const names = sidecarDomains(svc.host, port, shared.ctx.settings.ir.clusterDomain, scope.viewNamespace).filter((d) => !d.includes(':') && !taken.has(d));
     if (names.length === 0) continue;
     const chain = chainFor(svc, port, names, index, scope, shared, clusters);
@@ -171,7 +178,7 @@ function tlsRuleChains(vs: LoadedVs, svc: RegistryService, port: number, scope: 
         if (!shared.reported.has(key)) {
           shared.reported.add(key);
           shared.diagnostics.push(
-            diagnostic('ML4032', `spec.tls[${i}] gets no filter chain on sidecars' port ${port}: it sends connections to ${passthrough}, which has resolution NONE, and a listener bound to the port does not know the address the client dialled, so connections for ${names.join(', ')} are closed. Use resolution DNS, or STATIC with endpoints`, at(vs, ['spec', 'tls', i])),
+            diagnostic('ML4032', `spec.tls[${i}] gets no filter chain on sidecars: it sends connections to ${passthrough}, which has resolution NONE, and a listener bound to the port does not know the address the client dialled, so the connections it matches are closed. Use resolution DNS, or STATIC with endpoints`, at(vs, ['spec', 'tls', i])),
           );
         }
         continue;
