@@ -5,38 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.ts';
+import { ordersDbMesh } from '../support/tcp-mesh.ts';
 
 function mesh(opts: { v1: number; v2: number; cacheProtocol?: string }): string {
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: orders-db, namespace: shop}
-spec:
-  hosts: [orders-db.shop.svc.cluster.local]
-  ports: [{number: 5432, name: tcp-postgres, protocol: TCP}]
-  resolution: STATIC
-  endpoints:
-  - {address: 10.0.0.1, labels: {version: v1}}
-  - {address: 10.0.0.2, labels: {version: v2}}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: orders-db, namespace: shop}
-spec:
-  host: orders-db.shop.svc.cluster.local
-  subsets:
-  - {name: v1, labels: {version: v1}}
-  - {name: v2, labels: {version: v2}}
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: orders-db, namespace: shop}
-spec:
-  hosts: [orders-db.shop.svc.cluster.local]
-  tcp:
-  - route:
-    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v1}, weight: ${opts.v1}}
-    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v2}, weight: ${opts.v2}}
----
+  return `${ordersDbMesh({ weights: [opts.v1, opts.v2] })}---
 apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: {name: cache, namespace: shop}

@@ -16,6 +16,7 @@ import { issueCertificate, type IssuedCertificate } from '../../src/core/certifi
 import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
 import { explain, parseRequest } from '../../src/explain/index.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+import { ordersDbMesh } from '../support/tcp-mesh.ts';
 import { request, startUpstreams, type Upstreams } from '../support/upstreams.ts';
 
 const DB = '0.0.0.0_5432';
@@ -48,37 +49,7 @@ spec:
 }
 
 function config(ports: Record<string, number>): string {
-  return `
-apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: orders-db, namespace: shop}
-spec:
-  hosts: [orders-db.shop.svc.cluster.local]
-  ports: [{number: 5432, name: tcp-postgres, protocol: TCP}]
-  resolution: STATIC
-  endpoints:
-  - {address: 127.0.0.1, ports: {tcp-postgres: ${ports.v1}}, labels: {version: v1}}
-  - {address: 127.0.0.1, ports: {tcp-postgres: ${ports.v2}}, labels: {version: v2}}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: orders-db, namespace: shop}
-spec:
-  host: orders-db.shop.svc.cluster.local
-  subsets:
-  - {name: v1, labels: {version: v1}}
-  - {name: v2, labels: {version: v2}}
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: orders-db, namespace: shop}
-spec:
-  hosts: [orders-db.shop.svc.cluster.local]
-  tcp:
-  - route:
-    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v1}, weight: 80}
-    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v2}, weight: 20}
----
+  return `${ordersDbMesh({ weights: [80, 20], endpoints: [`address: 127.0.0.1, ports: {tcp-postgres: ${ports.v1}}`, `address: 127.0.0.1, ports: {tcp-postgres: ${ports.v2}}`] })}---
 ${localEntry('sessions', 'sessions.shop.svc.cluster.local', 6379, 'REDIS', ports.redis!)}
 ---
 ${localEntry('payments', 'payments.example.test', 443, 'HTTPS', ports.payments!)}
@@ -108,6 +79,17 @@ ${localEntry('front', 'front.shop.svc.cluster.local', 8443, 'HTTP', ports.front!
 ---
 ${localEntry('vault', 'vault.example.test', 8443, 'HTTPS', ports.vault!)}
 `;
+}
+
+/**
+ * Compiles `yaml` (it must compile without a diagnostic) and runs one view of it in a real
+ * Envoy, its `listeners` on loopback ports the OS picks (`envoy.listenerPort(name)`).
+ */
+async function runView(yaml: string, view: string, listeners: readonly string[]): Promise<{ envoy: EnvoyProcess; ir: MeshIR }> {
+  const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+  expect(result.diagnostics).toEqual([]);
+  const bootstrap = staticBootstrap(result.snapshot!, view, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: Object.fromEntries(listeners.map((l) => [l, 0])) });
+  return { envoy: await startEnvoy(writeConfigFile(bootstrap)), ir: result.ir! };
 }
 
 /**
@@ -160,17 +142,10 @@ describe('live: Envoy proxies TCP and TLS service ports as compiled', () => {
     ];
     upstreams = await startUpstreams(['front']);
     for (const [, s] of named) servers.push(s);
-    const result = compile({
-      origin: { kind: 'folder', path: 'mesh' },
-      commit: null,
-      files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(config({ ...Object.fromEntries(named.map(([k, s]) => [k, portOf(s)])), front: upstreams.port('front') })) }],
-      diagnostics: [],
-    });
-    expect(result.diagnostics).toEqual([]);
-    ir = result.ir!;
-    const bootstrap = staticBootstrap(result.snapshot!, 'sidecar', { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [DB]: 0, [REDIS]: 0, [TLS]: 0, [MIXED]: 0, [WEB]: 0 } });
-    envoy = await startEnvoy(writeConfigFile(bootstrap));
-    for (const [key, name] of [['db', DB], ['redis', REDIS], ['tls', TLS], ['mixed', MIXED], ['web', WEB]] as const) port[key] = await envoy.listenerPort(name);
+    const yaml = config({ ...Object.fromEntries(named.map(([k, s]) => [k, portOf(s)])), front: upstreams.port('front') });
+    const listeners = { db: DB, redis: REDIS, tls: TLS, mixed: MIXED, web: WEB };
+    ({ envoy, ir } = await runView(yaml, 'sidecar', Object.values(listeners)));
+    for (const [key, name] of Object.entries(listeners)) port[key] = await envoy.listenerPort(name);
   }, 60_000);
 
   afterAll(async () => {
@@ -298,11 +273,7 @@ spec:
   - {name: v1, labels: {version: v1}}
   - {name: v2, labels: {version: v2}}
 `;
-    const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
-    expect(result.diagnostics).toEqual([]);
-    ir = result.ir!;
-    const bootstrap = staticBootstrap(result.snapshot!, VIEW, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [LISTENER]: 0 } });
-    envoy = await startEnvoy(writeConfigFile(bootstrap));
+    ({ envoy, ir } = await runView(yaml, VIEW, [LISTENER]));
     port = await envoy.listenerPort(LISTENER);
   }, 60_000);
 
@@ -364,10 +335,7 @@ ${localEntry('shop', 'shop.edge.svc.cluster.local', 443, 'TLS', portOf(shop), 'e
 ---
 ${localEntry('rest', 'rest.edge.svc.cluster.local', 443, 'TLS', portOf(rest), 'edge')}
 `;
-    const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
-    expect(result.diagnostics).toEqual([]);
-    const bootstrap = staticBootstrap(result.snapshot!, 'gateway~edge~edge', { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [LISTENER]: 0 } });
-    envoy = await startEnvoy(writeConfigFile(bootstrap));
+    ({ envoy } = await runView(yaml, 'gateway~edge~edge', [LISTENER]));
     port = await envoy.listenerPort(LISTENER);
   }, 60_000);
 

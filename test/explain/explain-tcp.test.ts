@@ -5,33 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import type { MeshIR } from '../../src/compile/ir/types.ts';
 import { explain, parseRequest, renderExplanationText } from '../../src/explain/index.ts';
+import { ordersDbMesh } from '../support/tcp-mesh.ts';
 
-const MESH = `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: orders-db, namespace: shop}
-spec:
-  hosts: [orders-db.shop.svc.cluster.local]
-  ports: [{number: 5432, name: tcp, protocol: TCP}]
-  resolution: STATIC
-  endpoints: [{address: 10.0.0.1, labels: {version: v1}}, {address: 10.0.0.2, labels: {version: v2}}]
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: orders-db, namespace: shop}
-spec:
-  host: orders-db.shop.svc.cluster.local
-  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: orders-db, namespace: shop}
-spec:
-  hosts: [orders-db.shop.svc.cluster.local]
-  tcp:
-  - route:
-    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v1}, weight: 75}
-    - {destination: {host: orders-db.shop.svc.cluster.local, subset: v2}, weight: 25}
----
+const MESH = `${ordersDbMesh({ weights: [75, 25] })}---
 apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: {name: web, namespace: shop}
@@ -70,7 +46,7 @@ describe('explain on TCP proxies', () => {
     expect(e.outcome).toMatchObject({ kind: 'tcp_proxy', chain: 'vs/shop/orders-db/tcp/0', service: 'orders-db.shop.svc.cluster.local' });
     const text = renderExplanationText(e);
     expect(text).toContain('Listener:     0.0.0.0_5432 → TCP proxy, no route table (any connection: orders-db.shop.svc.cluster.local)');
-    expect(text).toContain('Source:       mesh.yaml:23:5 (VirtualService shop/orders-db, spec.tcp[0])');
+    expect(text).toContain('Source:       mesh.yaml:27:5 (VirtualService shop/orders-db, spec.tcp[0])');
     expect(text).toMatch(/Result: {7}proxy the connection \(TCP, vs\/shop\/orders-db\/tcp\/0\) to\n {2}orders-db:5432 v1 +75%  outbound\|5432\|v1\|orders-db\.shop\.svc\.cluster\.local\n {2}orders-db:5432 v2 +25%/);
     expect(text).toContain('the method, path and headers play no part');
   });
