@@ -13,7 +13,7 @@
 // the address the client dialled (resolution NONE), which a listener bound to the port does
 // not know (ML4032): they are left out too, and such connections are closed.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
-import type { IrListener, IrTcpChain } from '../ir/types.ts';
+import type { IrListener, IrTcpChain, IrVirtualHost } from '../ir/types.ts';
 import type { ClusterCollector } from './cluster-catalog.ts';
 import { exact } from './exact.ts';
 import { matchApplies, type LoadedVs, type RouteContext, type Scope } from './from-virtual-service.ts';
@@ -45,11 +45,11 @@ export interface SidecarTcp {
 
 /**
  * The TCP side of one sidecar view: `services` are the view's (one per host, by host),
- * `httpHosts` its HTTP ports with the hosts served there. Clusters the chains send to join `clusters`.
+ * `httpPorts` its HTTP ports with their virtual hosts. Clusters the chains send to join `clusters`.
  */
 export function sidecarTcp(
   services: readonly RegistryService[],
-  httpHosts: ReadonlyMap<number, readonly string[]>,
+  httpPorts: ReadonlyMap<number, readonly IrVirtualHost[]>,
   index: VsIndex,
   scope: Scope & { readonly kind: 'mesh' },
   viewName: string,
@@ -70,7 +70,7 @@ export function sidecarTcp(
   const sniOnHttp = new Map<number, IrTcpChain[]>();
   for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
     const { sni, plain } = byPort.get(port)!;
-    const http = httpHosts.get(port);
+    const http = httpPorts.get(port);
     const chains = sniChains(sni, port, index, scope, shared, clusters);
     if (plain.length > 0 && (http || plain.length > 1)) {
       noteConflict(shared, port, plain, http, viewName);
@@ -103,13 +103,13 @@ export function reportTcpConflicts(shared: SidecarShared): void {
 }
 
 /** Records that `services` get no chain for `port` in `viewName`, for sharing it with each other or with `httpHosts`. */
-function noteConflict(shared: SidecarShared, port: number, services: readonly RegistryService[], httpHosts: readonly string[] | undefined, viewName: string): void {
+function noteConflict(shared: SidecarShared, port: number, services: readonly RegistryService[], httpHosts: readonly IrVirtualHost[] | undefined, viewName: string): void {
   for (const service of services) {
     const key = `${service.host}|${port}`;
     let c = shared.tcpConflicts.get(key);
     if (!c) shared.tcpConflicts.set(key, (c = { service, port, others: new Set(), httpHosts: new Set(), views: [] }));
     for (const o of services) if (o !== service) c.others.add(o.host);
-    for (const h of httpHosts ?? []) c.httpHosts.add(h);
+    for (const vh of httpHosts ?? []) c.httpHosts.add(vh.name.slice(0, vh.name.lastIndexOf(':'))); // `<host>:<port>`
     if (!c.views.includes(viewName)) c.views.push(viewName);
   }
 }

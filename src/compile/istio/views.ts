@@ -122,8 +122,7 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
     return { name: sidecarRouteTableName(p), virtualHosts: shared.mayClash ? uniqueDomains(vhosts, onClash) : vhosts };
   });
   const address = shared.ctx.settings.ir.bindAddress;
-  const httpHosts = new Map(ports.map((p) => [p, (byPort.get(p) ?? []).map((vh) => vh.name.slice(0, vh.name.lastIndexOf(':')))] as const));
-  const tcp = sidecarTcp(services, httpHosts, index, scope, viewName, shared, clusters);
+  const tcp = sidecarTcp(services, byPort, index, scope, viewName, shared, clusters);
   const httpListeners: IrListener[] = ports.map((port) => {
     const sni = tcp.sniOnHttp.get(port);
     return {
