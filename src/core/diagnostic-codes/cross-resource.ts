@@ -66,7 +66,9 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Duplicate or shadowed match',
     description:
       'Every request this match accepts is already accepted by an earlier match of the same VirtualService, or, on a gateway host ' +
-      'merged from several VirtualServices (ML4021), by a match of one merged before it, so it never applies. Reorder the rules (most ' +
+      'merged from several VirtualServices (ML4021), by a match of one merged before it, so it never applies. The same for tcp rules (an ' +
+      'earlier entry applying wherever this one does takes its connections) and tls rules (an SNI name goes to the first entry that ' +
+      'applies: an entry whose names an earlier one takes, all or some, never applies or serves only the rest). Reorder the rules (most ' +
       'specific first) or remove the duplicate.',
   },
   {

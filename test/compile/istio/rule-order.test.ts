@@ -94,3 +94,91 @@ describe('rule order', () => {
     expect(routes.map((r) => r.name)).toEqual(['vs/default/big/http/0/match/0']);
   });
 });
+
+// tcp and tls entries: shadowed by an earlier entry's scope (tcp) or SNI names (tls), as the
+// compiler builds their chains: the warning must say what the listener then does.
+const L4_HEAD = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: db, namespace: default }
+spec:
+  hosts: [db.example.com]
+  ports: [{ number: 27017, name: mongo, protocol: TCP }]
+  resolution: DNS
+  location: MESH_EXTERNAL
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: web, namespace: default }
+spec:
+  hosts: [b.example.com, c.example.com]
+  ports: [{ number: 443, name: tls, protocol: TLS }]
+  resolution: DNS
+  location: MESH_EXTERNAL
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: l4, namespace: default }
+spec:
+  hosts: [db.example.com, b.example.com, c.example.com]
+`;
+
+describe('rule order: tcp and tls entries', () => {
+  it('warns about a tcp entry an earlier rule takes, and a repeated entry of one rule; not about a narrower earlier entry', () => {
+    const d = ruleOrder(
+      L4_HEAD +
+        `  tcp:
+  - match: [{ port: 27017, sourceNamespace: a }, { port: 27017, sourceNamespace: a }]
+    route: [{ destination: { host: db.example.com } }]
+  - match: [{ port: 27017 }]
+    route: [{ destination: { host: db.example.com } }]
+  - match: [{ port: 27017, sourceNamespace: b }, { port: 27017, sourceLabels: { app: x } }]
+    route: [{ destination: { host: db.example.com } }]
+`,
+    );
+    expect(d.map((x) => `${x.code} ${x.field} ${x.line}`)).toEqual(['ML4008 spec.tcp[0].match[1] 25', 'ML4008 spec.tcp[2].match[0] 29']);
+    expect(d[0]?.message).toBe('spec.tcp[0].match[1] repeats spec.tcp[0].match[0] of the same rule (line 25); remove the duplicate');
+    expect(d[1]?.message).toBe('spec.tcp[2].match[0] never applies: spec.tcp[1].match[0] (line 27) already takes every connection it matches');
+  });
+
+  it('warns about tls entries whose SNI names an earlier entry takes, all or some, as the compiled chains show', () => {
+    const text =
+      L4_HEAD +
+      `  tls:
+  - match: [{ sniHosts: [b.example.com] }]
+    route: [{ destination: { host: b.example.com } }]
+  - match: [{ sniHosts: [B.example.com, c.example.com] }]
+    route: [{ destination: { host: c.example.com } }]
+  - match: [{ sniHosts: [c.example.com], port: 443 }]
+    route: [{ destination: { host: c.example.com } }]
+`;
+    const d = ruleOrder(text);
+    expect(d.map((x) => `${x.code} ${x.field}`)).toEqual(['ML4008 spec.tls[1].match[0]', 'ML4008 spec.tls[2].match[0]']);
+    expect(d[0]?.message).toBe(
+      'spec.tls[1].match[0] does not get b.example.com: spec.tls[0].match[0] (line 25) already takes it, and an SNI name goes to the first entry that applies; this entry gets only c.example.com',
+    );
+    expect(d[1]?.message).toBe(
+      'spec.tls[2].match[0] never applies: spec.tls[1].match[0] (line 27) already takes its SNI name (c.example.com), and an SNI name goes to the first entry that applies',
+    );
+    // What the sidecars get on port 443: one chain per entry, with the names the warnings say.
+    const built = buildIr([file('a.yaml', text)]);
+    const listener = built.ir!.views.find((v) => v.name === 'sidecar')!.listeners.find((l) => l.port === 443)!;
+    expect(listener.tcp!.map((c) => `${c.name}: ${c.serverNames.join(',')}`)).toEqual([
+      'vs/default/l4/tls/0: b.example.com',
+      'vs/default/l4/tls/1: c.example.com',
+    ]);
+  });
+
+  it('does not warn about an exact SNI name after a wildcard: Envoy gives the exact name its own chain', () => {
+    const text =
+      L4_HEAD.replace('hosts: [db.example.com, b.example.com, c.example.com]', 'hosts: [b.example.com, "*.example.com"]') +
+      `  tls:
+  - match: [{ sniHosts: ["*.example.com"] }]
+    route: [{ destination: { host: b.example.com } }]
+  - match: [{ sniHosts: [c.example.com] }]
+    route: [{ destination: { host: c.example.com } }]
+`;
+    expect(ruleOrder(text)).toEqual([]);
+    const listener = buildIr([file('a.yaml', text)]).ir!.views.find((v) => v.name === 'sidecar')!.listeners.find((l) => l.port === 443)!;
+    expect(listener.tcp!.map((c) => `${c.name}: ${c.serverNames.join(',')}`)).toEqual(['vs/default/l4/tls/0: *.example.com', 'vs/default/l4/tls/1: c.example.com']);
+  });
+});

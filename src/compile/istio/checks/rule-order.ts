@@ -1,28 +1,34 @@
 // Rules are matched in order, so a rule after a catch-all is dead (ML4007; tcp rules too), and a match
-// entry whose every request an earlier entry already takes is shadowed (ML4008). Both
-// are per VirtualService, and take the entry's scope (port, gateways, sourceNamespace)
-// into account: `port: 80` does not shadow a match on port 8080. Identical entries inside
-// one rule's match list are reported too (ML4008): harmless, but a sign of a copy-paste slip.
+// entry whose every request an earlier entry already takes is shadowed (ML4008; tcp and tls
+// entries too, and a tls entry some of whose SNI names an earlier one takes). All are per
+// VirtualService, and take the entry's scope (port, gateways, sourceNamespace) into account:
+// `port: 80` does not shadow a match on port 8080. Identical entries inside one rule's match
+// list are reported too (ML4008): harmless, but a sign of a copy-paste slip.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { IrMatch } from '../../ir/types.ts';
-import type { HttpMatchRequest, L4Match, TcpRoute } from '../../schema/index.ts';
+import type { HttpMatchRequest, L4Match, TcpRoute, TlsRoute } from '../../schema/index.ts';
 import { normalizeGateway, uncompiledCondition, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { covers, isCatchAll, toIrMatch } from '../match.ts';
 import { at, ruleRef } from '../where.ts';
 import type { CheckContext } from './context.ts';
 import { MatchIndex } from './match-index.ts';
 
-export interface Entry {
+/** Where a match entry applies: what an earlier entry must cover to shadow it. */
+interface Scoped {
+  readonly port?: number;
+  /** Normalized, sorted. */
+  readonly gateways: readonly string[];
+  readonly sourceNamespace?: string;
+  /** Not compiled (sourceLabels, destinationSubnets): shadows nothing. */
+  readonly inert: boolean;
+}
+
+export interface Entry extends Scoped {
   /** Position in rule order (what MatchIndex reports the first of). */
   readonly seq: number;
   readonly rule: number;
   readonly match: number; // -1: the rule has no match list
   readonly ir: IrMatch;
-  readonly port?: number;
-  readonly gateways: readonly string[];
-  readonly sourceNamespace?: string;
-  /** Not compiled (sourceLabels): shadows nothing. */
-  readonly inert: boolean;
 }
 
 const SMALL = 16;
@@ -30,8 +36,79 @@ const SMALL = 16;
 export function checkRuleOrder(ctx: CheckContext): void {
   for (const vs of ctx.resources.virtualServices) {
     checkVirtualService(vs, ctx);
-    if (vs.spec.tcp) checkTcpRules(vs, vs.spec.tcp, ctx);
+    if (vs.spec.tcp) {
+      checkTcpRules(vs, vs.spec.tcp, ctx);
+      checkL4Shadowing(vs, 'tcp', vs.spec.tcp, ctx);
+    }
+    if (vs.spec.tls) checkL4Shadowing(vs, 'tls', vs.spec.tls, ctx);
   }
+}
+
+/** A tcp or tls match entry: where it applies and, for tls, the SNI names it takes. */
+interface L4Entry extends Scoped {
+  readonly rule: number;
+  readonly match: number;
+  /** tls: the names, lower-cased and sorted, as the compiler gives them to the entry's chain. */
+  readonly names: readonly string[];
+}
+
+/**
+ * tcp and tls entries an earlier entry already takes (ML4008). Connections are matched as the
+ * compiler builds the chains: a tcp entry by its scope alone, so an earlier entry whose scope
+ * covers it leaves it nothing; a tls entry by SNI name, and a name an earlier applying entry
+ * answers stays with that one (Envoy refuses two chains with one name), so the later entry
+ * loses it: all of its names (never applies) or some (it serves only the rest). Names are
+ * compared as written: `a.example.com` after `*.example.com` still gets its connections, as
+ * Envoy prefers the more specific name. Within one rule, only identical entries are reported:
+ * overlapping ones send to the same route anyway.
+ */
+function checkL4Shadowing(vs: LoadedVs, section: 'tcp' | 'tls', rules: readonly (TcpRoute | TlsRoute)[], ctx: CheckContext): void {
+  const earlier: L4Entry[] = [];
+  const noun = section === 'tcp' ? 'connection' : 'connection for its SNI names';
+  const ref = (e: L4Entry) => `spec.${section}[${e.rule}].match[${e.match}]`;
+  const line = (e: L4Entry) => vs.locate(['spec', section, e.rule, 'match', e.match]).line;
+  for (let i = 0; i < rules.length; i++) {
+    const matches: readonly (L4Match & { readonly sniHosts?: readonly string[] })[] = rules[i]!.match ?? [];
+    const own: L4Entry[] = [];
+    for (let j = 0; j < matches.length; j++) {
+      const m = matches[j]!;
+      const e: L4Entry = { ...scopeOf(vs, m), rule: i, match: j, names: m.sniHosts ? [...new Set(m.sniHosts.map((h) => h.toLowerCase()))].sort() : [] };
+      if (e.inert) continue;
+      const where = at(vs, ['spec', section, i, 'match', j]);
+      const twin = own.find((o) => sameScope4(o, e) && sameItems(o.names, e.names));
+      if (twin) {
+        ctx.diagnostics.push(diagnostic('ML4008', `${ref(e)} repeats ${ref(twin)} of the same rule (line ${line(twin)}); remove the duplicate`, where));
+        continue;
+      }
+      own.push(e);
+      const covering = earlier.filter((s) => scopeCovers(s, e));
+      if (section === 'tcp') {
+        const first = covering[0];
+        if (first) ctx.diagnostics.push(diagnostic('ML4008', `${ref(e)} never applies: ${ref(first)} (line ${line(first)}) already takes every ${noun} it matches`, where));
+        continue;
+      }
+      const takenBy = new Map<string, L4Entry>();
+      for (const s of covering) for (const n of s.names) if (!takenBy.has(n)) takenBy.set(n, s);
+      const lost = e.names.filter((n) => takenBy.has(n));
+      if (lost.length === 0) continue;
+      const owners = [...new Set(lost.map((n) => takenBy.get(n)!))].map((s) => `${ref(s)} (line ${line(s)})`).join(', ');
+      const kept = e.names.filter((n) => !takenBy.has(n));
+      ctx.diagnostics.push(
+        diagnostic(
+          'ML4008',
+          kept.length === 0
+            ? `${ref(e)} never applies: ${owners} already ${lost.length > 1 ? 'take its SNI names' : 'takes its SNI name'} (${lost.join(', ')}), and an SNI name goes to the first entry that applies`
+            : `${ref(e)} does not get ${lost.join(', ')}: ${owners} already ${owners.includes(', ') ? 'take' : 'takes'} ${lost.length > 1 ? 'them' : 'it'}, and an SNI name goes to the first entry that applies; this entry gets only ${kept.join(', ')}`,
+          where,
+        ),
+      );
+    }
+    earlier.push(...own);
+  }
+}
+
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, k) => x === b[k]);
 }
 
 /**
@@ -127,12 +204,14 @@ function sameMatchKey(e: Entry): string {
 }
 
 export function entryOf(vs: LoadedVs, m: HttpMatchRequest | undefined, rule: number, match: number, seq: number): Entry {
+  const scope = scopeOf(vs, m);
+  return { seq, rule, match, ir: toIrMatch(m), port: scope.port, gateways: scope.gateways, sourceNamespace: scope.sourceNamespace, inert: scope.inert };
+}
+
+/** Where entry `m` (or a rule without match) of `vs` applies. */
+function scopeOf(vs: LoadedVs, m: L4Match | HttpMatchRequest | undefined): Scoped {
   const gateways = m?.gateways?.length ? m.gateways.map((g) => normalizeGateway(g, vs.metadata.namespace)) : vsGateways(vs);
   return {
-    seq,
-    rule,
-    match,
-    ir: toIrMatch(m),
     port: m?.port, // one shape for every entry: absent is undefined
     gateways: gateways.length > 1 ? [...gateways].sort() : gateways, // one (`mesh`, nearly always): nothing to sort
     sourceNamespace: m?.sourceNamespace,
@@ -153,9 +232,18 @@ function includesAll(all: readonly string[], some: readonly string[]): boolean {
 }
 
 export function shadows(earlier: Entry, later: Entry): boolean {
+  return scopeCovers(earlier, later) && covers(earlier.ir, later.ir);
+}
+
+/** `earlier` applies wherever `later` does (its port, source namespace and gateways). */
+function scopeCovers(earlier: Scoped, later: Scoped): boolean {
   if (earlier.inert || later.inert) return false;
   if (earlier.port !== undefined && earlier.port !== later.port) return false;
   if (earlier.sourceNamespace !== undefined && earlier.sourceNamespace !== later.sourceNamespace) return false;
-  if (!includesAll(earlier.gateways, later.gateways)) return false;
-  return covers(earlier.ir, later.ir);
+  return includesAll(earlier.gateways, later.gateways);
+}
+
+/** The same port, source namespace and gateways. */
+function sameScope4(a: Scoped, b: Scoped): boolean {
+  return a.port === b.port && a.sourceNamespace === b.sourceNamespace && sameItems(a.gateways, b.gateways);
 }
