@@ -91,7 +91,7 @@ function describeCluster(c: IrCluster): string {
   return parts.join(', ');
 }
 
-/** One line per setting group a reader thinks in (load balancing, circuit breakers, ...). */
+/** One line per setting group a reader thinks in (load balancing, connection pool, ...), named as in the DestinationRule. */
 function clusterSummary(x: IrCluster, y: IrCluster): string[] {
   const lines: string[] = [];
   const group = (label: string, a: unknown, b: unknown) => {
@@ -103,7 +103,7 @@ function clusterSummary(x: IrCluster, y: IrCluster): string[] {
   };
   if (!sameValue(x.loadBalancer, y.loadBalancer)) lines.push(`load balancer: ${describeLb(x.loadBalancer)} → ${describeLb(y.loadBalancer)}`);
   // The pool's connect timeout is the cluster's, which has its own line below.
-  settings('circuit breakers', x.connectionPool, y.connectionPool, new Set(['connectTimeoutMs']));
+  settings('connection pool', x.connectionPool, y.connectionPool, new Set(['connectTimeoutMs']));
   settings('outlier detection', x.outlierDetection, y.outlierDetection);
   group('tls', x.tls, y.tls);
   if (x.connectTimeoutMs !== y.connectTimeoutMs) lines.push(`connect timeout: ${formatMs(x.connectTimeoutMs)} → ${formatMs(y.connectTimeoutMs)}`);

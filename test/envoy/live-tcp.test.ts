@@ -350,3 +350,69 @@ ${localEntry('rest', 'rest.edge.svc.cluster.local', 443, 'TLS', portOf(rest), 'e
     expect(await tlsRead(port, 'other.example.org', ca.certificate)).toMatch(/ECONNRESET|closed|socket disconnected/i);
   });
 });
+
+describe("live: a TCP proxy closes connections idle for the DestinationRule's tcp.idleTimeout", () => {
+  const servers: net.Server[] = [];
+  let envoy: EnvoyProcess | undefined;
+  const TIMED = '0.0.0.0_7000';
+  const UNTIMED = '0.0.0.0_7001';
+
+  /** An echo server: a connection stays open until the client (or the proxy) closes it. */
+  async function echoServer(): Promise<net.Server> {
+    const server = net.createServer((socket) => socket.pipe(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return server;
+  }
+
+  beforeAll(async () => {
+    const timed = await echoServer();
+    const untimed = await echoServer();
+    servers.push(timed, untimed);
+    const yaml = `${localEntry('ledger', 'ledger.example.test', 7000, 'TCP', portOf(timed))}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: ledger, namespace: shop}
+spec:
+  host: ledger.example.test
+  trafficPolicy: {connectionPool: {tcp: {idleTimeout: 1s}}}
+---
+${localEntry('journal', 'journal.example.test', 7001, 'TCP', portOf(untimed))}
+`;
+    ({ envoy } = await runView(yaml, 'sidecar', [TIMED, UNTIMED]));
+  }, 60_000);
+
+  afterAll(async () => {
+    await envoy?.stop();
+    for (const s of servers) s.close();
+  });
+
+  /** A connection through `listener` that has echoed once; `closed` settles when the proxy closes it. */
+  async function echoedConnection(listener: string): Promise<{ socket: net.Socket; closed: Promise<void>; echo(text: string): Promise<string> }> {
+    const socket = net.connect(await envoy!.listenerPort(listener), '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const echo = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        socket.once('data', (d) => resolve(d.toString()));
+        socket.once('error', reject);
+        socket.write(text);
+      });
+    expect(await echo('ping')).toBe('ping');
+    return { socket, closed, echo };
+  }
+
+  it('closes the idle connection to the service with the timeout and keeps the other one open', async () => {
+    // The untimed connection goes idle first, so it has been idle longer when the timed one is closed.
+    const untimed = await echoedConnection(UNTIMED);
+    const timed = await echoedConnection(TIMED);
+    let guard: NodeJS.Timeout | undefined;
+    await Promise.race([timed.closed, new Promise((_, reject) => (guard = setTimeout(() => reject(new Error('the idle connection was not closed within 15 s')), 15_000)))]);
+    clearTimeout(guard);
+    expect(await untimed.echo('still there')).toBe('still there');
+    untimed.socket.destroy();
+    // Envoy says why it closed the connection: the TCP proxy's idle timeout (stat prefix: the cluster).
+    const stats = await (await fetch(`${envoy!.adminUrl}/stats?filter=idle_timeout$`)).text();
+    expect(stats).toContain('tcp.outbound|7000||ledger.example.test.idle_timeout: 1');
+    expect(stats).toContain('tcp.outbound|7001||journal.example.test.idle_timeout: 0');
+  }, 30_000);
+});

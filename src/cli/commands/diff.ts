@@ -21,7 +21,7 @@ export const command: CliCommand = {
 Envoy will do: per view, per virtual host (host:port) and per route — weight changes
 ("reviews: v1 90→50, v2 10→50"), routes added/removed/reordered, match and action
 changes (redirect, direct response, rewrite, timeout, retries, fault, mirror, CORS,
-header operations), clusters added/removed/changed (load balancing, circuit breakers,
+header operations), clusters added/removed/changed (load balancing, connection pool,
 outlier detection, TLS), endpoints and listeners (a gateway HTTPS listener per server:
 certificate, SNI names, TLS versions, ciphers), a gateway view's selector, and a gateway
 view renamed "(was …)" when a new first Gateway joins its selector. Reformatting YAML, moving resources

@@ -82,6 +82,10 @@ export interface IrConnectionPool {
   readonly maxRetries?: number;
   readonly idleTimeoutMs?: number;
   readonly maxConcurrentStreams?: number;
+  /** `tcp.idleTimeout`: a TCP proxy sending here closes a connection idle this long (not the cluster's). */
+  readonly tcpIdleTimeoutMs?: number;
+  /** `tcp.maxConnectionDuration`: a TCP proxy sending here closes a connection this old. */
+  readonly maxConnectionDurationMs?: number;
 }
 
 export interface IrOutlierDetection {

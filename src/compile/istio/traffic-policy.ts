@@ -102,6 +102,10 @@ export function toConnectionPool(cp: ConnectionPool | undefined): IrConnectionPo
   const idleTimeout = msOf(http?.idleTimeout);
   if (idleTimeout !== undefined) out.idleTimeoutMs = idleTimeout;
   if (http?.maxConcurrentStreams !== undefined) out.maxConcurrentStreams = http.maxConcurrentStreams;
+  const tcpIdle = msOf(tcp?.idleTimeout);
+  if (tcpIdle !== undefined) out.tcpIdleTimeoutMs = tcpIdle;
+  const maxDuration = msOf(tcp?.maxConnectionDuration);
+  if (maxDuration !== undefined) out.maxConnectionDurationMs = maxDuration;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

@@ -52,10 +52,8 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
     return entry;
   };
 
-  // Clusters a TCP proxy must hash the client's address for; looked up only when a view has a TCP chain.
-  let sourceIpHashed: Set<string> | undefined;
-  const hashesSourceIp = (cluster: string): boolean =>
-    (sourceIpHashed ??= new Set(ir.clusters.filter((c) => 'hashOn' in c.loadBalancer && c.loadBalancer.hashOn.kind === 'source_ip').map((c) => c.name))).has(cluster);
+  // A TCP proxy's hash policy and timeouts come from the clusters it sends to.
+  const clusterOf = (name: string) => clusters.lookup.get(name);
 
   const views = [...ir.views]
     .sort((a, b) => compare(a.name, b.name))
@@ -63,7 +61,7 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
       const { cds, eds } = clusters.listsOf(view, view.kind === 'grpc' ? grpcForm : sidecarForm);
       const kind = view.kind;
       const lds = view.listeners.map((l) =>
-        put(kind === 'grpc' ? withHash('lds', l.name, encodeApiListener(l)) : encodeResource('lds', l.name, buildListener(l, kind, hashesSourceIp))),
+        put(kind === 'grpc' ? withHash('lds', l.name, encodeApiListener(l)) : encodeResource('lds', l.name, buildListener(l, kind, clusterOf))),
       );
       const resources: Record<XdsType, readonly ViewEntry[]> = {
         cds,

@@ -4,9 +4,9 @@
 // certificate) picks the connection by it; every chain runs the same connection manager.
 // A sidecar TCP listener runs a TCP proxy per service instead: picked by SNI (without
 // terminating TLS) for TLS and HTTPS services, the chain without names for a TCP service.
-import type { IrListener, IrTcpChain, IrTlsChain } from '../ir/types.ts';
+import type { IrCluster, IrListener, IrTcpChain, IrTlsChain } from '../ir/types.ts';
 import { httpFilters } from './http-filters.ts';
-import { adsConfigSource, anyOf, compact, socketAddress, wrap, type ProtoObject } from './proto-values.ts';
+import { adsConfigSource, anyOf, compact, duration, socketAddress, wrap, type ProtoObject } from './proto-values.ts';
 
 const HCM_NAME = 'envoy.filters.network.http_connection_manager';
 const HCM_TYPE = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
@@ -17,11 +17,11 @@ const TCP_PROXY_NAME = 'envoy.filters.network.tcp_proxy';
 const TCP_PROXY_TYPE = 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
 const DOWNSTREAM_TLS_TYPE = 'envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
 
-/** Whether a cluster picks its endpoint by a hash of the client's address (DestinationRule `consistentHash.useSourceIp`). */
-export type HashesSourceIp = (cluster: string) => boolean;
+/** The IR cluster of a name: a TCP proxy takes its hash policy and timeouts from the clusters it sends to. */
+export type ClusterOf = (name: string) => IrCluster | undefined;
 
-export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gateway', hashesSourceIp: HashesSourceIp = () => false): ProtoObject {
-  if (listener.tcp && listener.routeTableName === '') return tcpListener(listener, listener.tcp, hashesSourceIp);
+export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gateway', clusterOf: ClusterOf = () => undefined): ProtoObject {
+  if (listener.tcp && listener.routeTableName === '') return tcpListener(listener, listener.tcp, clusterOf);
   const hcm: ProtoObject = {
     stat_prefix: listener.statPrefix,
     rds: { route_config_name: listener.routeTableName, config_source: adsConfigSource() },
@@ -34,7 +34,7 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
   if (listener.tcp && !listener.tls) {
     // TLS and HTTPS services that share this HTTP port: their chains take the connections whose
     // SNI names them; the connection manager takes the rest.
-    return { ...tcpListener(listener, listener.tcp, hashesSourceIp), filter_chains: [...sniFilterChains(listener.tcp, listener.port, hashesSourceIp), { filters }] };
+    return { ...tcpListener(listener, listener.tcp, clusterOf), filter_chains: [...sniFilterChains(listener.tcp, listener.port, clusterOf), { filters }] };
   }
   if (!listener.tls) {
     return { name: listener.name, address: socketAddress(listener.address, listener.port), filter_chains: [{ filters }] };
@@ -50,7 +50,7 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
         filters,
       })),
       // Gateway TLS passthrough servers on the same port: the SNI name picks them too.
-      ...sniFilterChains(listener.tcp ?? [], listener.port, hashesSourceIp),
+      ...sniFilterChains(listener.tcp ?? [], listener.port, clusterOf),
     ],
   };
 }
@@ -70,7 +70,7 @@ function downstreamTls(chain: IrTlsChain): ProtoObject {
   };
 }
 
-function tcpListener(listener: IrListener, chains: readonly IrTcpChain[], hashesSourceIp: HashesSourceIp): ProtoObject {
+function tcpListener(listener: IrListener, chains: readonly IrTcpChain[], clusterOf: ClusterOf): ProtoObject {
   const bySni = chains.some((c) => c.serverNames.length > 0);
   return {
     name: listener.name,
@@ -85,28 +85,41 @@ function tcpListener(listener: IrListener, chains: readonly IrTcpChain[], hashes
           continue_on_listener_filters_timeout: true,
         }
       : {}),
-    filter_chains: sniFilterChains(chains, listener.port, hashesSourceIp),
+    filter_chains: sniFilterChains(chains, listener.port, clusterOf),
   };
 }
 
-function sniFilterChains(chains: readonly IrTcpChain[], port: number, hashesSourceIp: HashesSourceIp): ProtoObject[] {
+function sniFilterChains(chains: readonly IrTcpChain[], port: number, clusterOf: ClusterOf): ProtoObject[] {
   return chains.map((chain) => ({
     ...(chain.serverNames.length > 0 ? { filter_chain_match: { server_names: [...chain.serverNames] } } : {}),
-    filters: [{ name: TCP_PROXY_NAME, typed_config: anyOf(TCP_PROXY_TYPE, tcpProxy(chain, port, hashesSourceIp)) }],
+    filters: [{ name: TCP_PROXY_NAME, typed_config: anyOf(TCP_PROXY_TYPE, tcpProxy(chain, port, clusterOf)) }],
   }));
 }
 
-function tcpProxy(chain: IrTcpChain, port: number, hashesSourceIp: HashesSourceIp): ProtoObject {
+function tcpProxy(chain: IrTcpChain, port: number, clusterOf: ClusterOf): ProtoObject {
   // A ring hash or Maglev cluster hashes what the proxy hands it: for a connection, only the
   // client's address can be (as Istio sets it); without it the cluster picks at random.
-  const hash = chain.destinations.some((d) => hashesSourceIp(d.cluster)) ? { hash_policy: [{ source_ip: {} }] } : {};
+  const hash = chain.destinations.some((d) => hashesSourceIp(clusterOf(d.cluster))) ? { hash_policy: [{ source_ip: {} }] } : {};
   // Istio's stat prefix for a TCP proxy is the cluster it sends to; a split names the first
   // destination's service (its cluster without the subset).
   const [first] = chain.destinations;
-  if (chain.destinations.length === 1 && first) return { stat_prefix: first.cluster, cluster: first.cluster, ...hash };
+  // One proxy, one set of timeouts: the first destination's DestinationRule settings, as Istio
+  // takes them (from the rule for the first destination's host). Unset: Envoy's (idle: 1 hour).
+  const pool = first ? clusterOf(first.cluster)?.connectionPool : undefined;
+  const timeouts = {
+    ...(pool?.tcpIdleTimeoutMs !== undefined ? { idle_timeout: duration(pool.tcpIdleTimeoutMs) } : {}),
+    ...(pool?.maxConnectionDurationMs !== undefined ? { max_downstream_connection_duration: duration(pool.maxConnectionDurationMs) } : {}),
+  };
+  if (chain.destinations.length === 1 && first) return { stat_prefix: first.cluster, cluster: first.cluster, ...timeouts, ...hash };
   return {
     stat_prefix: first ? first.cluster.replace(/^(outbound\|\d+\|)[^|]*\|/, '$1|') : `outbound|${port}||${chain.host}`,
     weighted_clusters: { clusters: chain.destinations.map((d) => ({ name: d.cluster, weight: d.weight })) },
+    ...timeouts,
     ...hash,
   };
+}
+
+/** The cluster picks its endpoint by a hash of the client's address (DestinationRule `consistentHash.useSourceIp`). */
+function hashesSourceIp(cluster: IrCluster | undefined): boolean {
+  return cluster !== undefined && 'hashOn' in cluster.loadBalancer && cluster.loadBalancer.hashOn.kind === 'source_ip';
 }

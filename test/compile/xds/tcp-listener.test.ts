@@ -1,5 +1,6 @@
 // Sidecar TCP listeners as Envoy receives them: the TCP proxy's cluster (or weighted
-// clusters), a source-IP hash for clusters that hash on it, and the consistency check that
+// clusters), a source-IP hash for clusters that hash on it, the DestinationRule's TCP idle
+// timeout and connection lifetime, and the consistency check that
 // catches a TCP proxy pointing at a cluster the view lacks.
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/compile/index.ts';
@@ -47,6 +48,38 @@ describe('sidecar TCP listeners', () => {
     expect(proxy.hash_policy).toEqual([{ source_ip: {} }]);
     const plain = tcpProxyOf(compileYaml(MESH.replace('{consistentHash: {useSourceIp: true}}', '{simple: LEAST_REQUEST}')), '0.0.0.0_6379');
     expect(plain.hash_policy).toBeUndefined();
+  });
+
+  it("close connections idle for the DestinationRule's tcp.idleTimeout, or older than its maxConnectionDuration", () => {
+    const timed = MESH.replace('loadBalancer: {consistentHash: {useSourceIp: true}}', 'connectionPool: {tcp: {idleTimeout: 90s, maxConnectionDuration: 2h}}');
+    const proxy = tcpProxyOf(compileYaml(timed), '0.0.0.0_6379');
+    expect(proxy).toMatchObject({ cluster: 'outbound|6379||cache.shop.svc.cluster.local', idle_timeout: { seconds: '90' }, max_downstream_connection_duration: { seconds: '7200' } });
+    // Unset: Envoy's own default (an hour idle), no lifetime limit.
+    const plain = tcpProxyOf(compileYaml(MESH), '0.0.0.0_6379');
+    expect(plain.idle_timeout).toBeUndefined();
+    expect(plain.max_downstream_connection_duration).toBeUndefined();
+  });
+
+  it("take a split's timeouts from its first destination, a subset's own settings included", () => {
+    const split = `${MESH.replace('loadBalancer: {consistentHash: {useSourceIp: true}}', 'connectionPool: {tcp: {idleTimeout: 30s}}')}  subsets:
+  - {name: a, labels: {v: a}, trafficPolicy: {connectionPool: {tcp: {idleTimeout: 5s}}}}
+  - {name: b, labels: {v: b}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: cache, namespace: shop}
+spec:
+  hosts: [cache.shop.svc.cluster.local]
+  tcp:
+  - route:
+    - {destination: {host: cache.shop.svc.cluster.local, subset: a}, weight: 50}
+    - {destination: {host: cache.shop.svc.cluster.local, subset: b}, weight: 50}
+`;
+    const proxy = tcpProxyOf(compileYaml(split.replace(/endpoints: \[\{address: 10.0.0.1\}, \{address: 10.0.0.2\}\]/, 'endpoints: [{address: 10.0.0.1, labels: {v: a}}, {address: 10.0.0.2, labels: {v: b}}]')), '0.0.0.0_6379');
+    expect(proxy.weighted_clusters).toBeDefined();
+    expect(proxy.idle_timeout).toEqual({ seconds: '5' });
+    const swapped = tcpProxyOf(compileYaml(split.replace('subset: a}, weight: 50}\n    - {destination: {host: cache.shop.svc.cluster.local, subset: b}', 'subset: b}, weight: 50}\n    - {destination: {host: cache.shop.svc.cluster.local, subset: a}').replace(/endpoints: \[\{address: 10.0.0.1\}, \{address: 10.0.0.2\}\]/, 'endpoints: [{address: 10.0.0.1, labels: {v: a}}, {address: 10.0.0.2, labels: {v: b}}]')), '0.0.0.0_6379');
+    expect(swapped.idle_timeout).toEqual({ seconds: '30' });
   });
 
   it('are checked: a TCP proxy to a cluster the view lacks is reported', () => {
