@@ -128,10 +128,13 @@ function upstreamTls(tls: IrUpstreamTls): ProtoObject {
   return { name: 'envoy.transport_sockets.tls', typed_config: anyOf(TLS_CONTEXT, context) };
 }
 
-/** HttpProtocolOptions: HTTP/2 upstreams, idle timeout and requests per connection. */
+/** HttpProtocolOptions: HTTP/2 upstreams, idle timeout, connection lifetime and requests per connection. */
 function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined): ProtoObject | undefined {
+  // As Istio: the TCP settings stand in for HTTP connections too (http.idleTimeout first).
+  const idle = pool?.idleTimeoutMs ?? pool?.tcpIdleTimeoutMs;
   const common = compact({
-    idle_timeout: pool?.idleTimeoutMs === undefined ? undefined : duration(pool.idleTimeoutMs),
+    idle_timeout: idle === undefined ? undefined : duration(idle),
+    max_connection_duration: pool?.maxConnectionDurationMs === undefined ? undefined : duration(pool.maxConnectionDurationMs),
     max_requests_per_connection:
       pool?.maxRequestsPerConnection === undefined ? undefined : wrap(pool.maxRequestsPerConnection),
   });

@@ -87,6 +87,15 @@ describe('cluster translator', () => {
     });
   });
 
+  it("lets the TCP idle timeout and connection lifetime stand for HTTP connections too, as Istio (http.idleTimeout first)", () => {
+    const options = (connectionPool: Record<string, number>) =>
+      (roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { connectionPool }))).typed_extension_protocol_options as Record<string, { common_http_protocol_options: unknown }>)[
+        'envoy.extensions.upstreams.http.v3.HttpProtocolOptions'
+      ]!.common_http_protocol_options;
+    expect(options({ tcpIdleTimeoutMs: 90_000, maxConnectionDurationMs: 3_600_000 })).toEqual({ idle_timeout: '90s', max_connection_duration: '3600s' });
+    expect(options({ tcpIdleTimeoutMs: 90_000, idleTimeoutMs: 30_000 })).toEqual({ idle_timeout: '30s' });
+  });
+
   it('enforces both 5xx and gateway-error ejection and sets the panic threshold', () => {
     const c = roundTrip(
       'cds',
