@@ -92,3 +92,45 @@ describe('live: Envoy on a compiled static bootstrap', () => {
     expect(res.status).toBe(404);
   });
 });
+
+// ML4033's claim, checked: a proxy listener bound to the port cannot pass a request on to the
+// address the client dialled, so a resolution NONE service answers 503 however it is routed.
+describe('live: an HTTP port of a resolution NONE ServiceEntry (ML4033)', () => {
+  const YAML = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: legacy, namespace: shop}
+spec:
+  hosts: [legacy.example.net, old.example.net]
+  ports: [{number: 9080, name: http, protocol: HTTP}]
+  resolution: NONE
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: legacy, namespace: shop}
+spec:
+  hosts: [legacy.example.net]
+  http:
+  - match: [{uri: {prefix: /v2}}]
+    route: [{destination: {host: legacy.example.net}}]
+`;
+  let envoy: EnvoyProcess | undefined;
+
+  afterAll(async () => {
+    await envoy?.stop();
+  });
+
+  it('is reported, and Envoy answers requests for its hosts with 503, by a VirtualService route or the default one', async () => {
+    const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: [{ path: 'legacy.yaml', bytes: new TextEncoder().encode(YAML) }], diagnostics: [] });
+    expect(result.diagnostics.map((d) => `${d.code} ${d.line}:${d.field}`)).toEqual(['ML4033 6:spec.ports[0]']);
+    const listener = '0.0.0.0_9080';
+    envoy = await startEnvoy(writeConfigFile(staticBootstrap(result.snapshot!, 'sidecar', { listenerAddress: '127.0.0.1', listenerPorts: { [listener]: 0 } })));
+    const base = `http://127.0.0.1:${await envoy.listenerPort(listener)}`;
+    expect(result.diagnostics[0]?.message).toContain('legacy.example.net, old.example.net port 9080 (HTTP) has resolution NONE');
+    // legacy: the VirtualService's route; old: the host's default route.
+    for (const [host, p] of [['legacy.example.net', '/v2/orders'], ['old.example.net', '/anything']] as const) {
+      const res = await request(`${base}${p}`, { headers: { host } });
+      expect(res.status, host).toBe(503);
+      expect(res.body).toBe('no healthy upstream');
+    }
+  });
+});

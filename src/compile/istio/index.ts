@@ -17,6 +17,7 @@ import type { CheckContext } from './checks/context.ts';
 import { checkDestinations } from './checks/destinations.ts';
 import { droppedIndex } from './checks/dropped.ts';
 import { checkGateways } from './checks/gateways.ts';
+import { checkPassthroughHttp } from './checks/passthrough-http.ts';
 import { checkHttpPorts } from './checks/http-ports.ts';
 import { checkSubsetEndpoints } from './checks/subset-endpoints.ts';
 import { checkRuleNames } from './checks/rule-names.ts';
@@ -72,6 +73,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   checkRuleNames(ctx);
   checkGateways(ctx);
   checkHttpPorts(ctx, meshVss);
+  checkPassthroughHttp(ctx);
   checkSubsetEndpoints(ctx);
   checkVirtualServiceConflicts(ctx, meshVss, namespaces);
   if (hasErrors(diagnostics)) return { diagnostics };

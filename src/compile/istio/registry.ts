@@ -4,7 +4,9 @@
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import { isVisible, resolveHost, type Visibility } from './hosts.ts';
-import type { Protocol } from './protocols.ts';
+import type { Loaded, LoadedServiceEntry } from '../parse/types.ts';
+import type { KubeServiceSpec } from '../schema/index.ts';
+import { kubePortProtocol, type Protocol } from './protocols.ts';
 import { at, cmp, compareResources, describe, relatedOf, type AnyLoaded } from './where.ts';
 
 export interface RegistryPort {
@@ -163,4 +165,21 @@ function overlap(a: Visibility, b: Visibility): boolean {
   if (a.all || b.all) return true;
   for (const ns of a.namespaces) if (b.namespaces.has(ns)) return true;
   return false;
+}
+
+type KubeServicePort = NonNullable<KubeServiceSpec['ports']>[number];
+
+/**
+ * Where port `port` of `svc` is written in the resource defining it (`spec.ports[i]`), for a
+ * diagnostic about that port; else the resource's name. Found by number in the resource itself:
+ * the registry's ports are sorted, and a Service's UDP and SCTP ports are left out of them.
+ */
+export function servicePortPath(svc: RegistryService, port: number): (string | number)[] {
+  let i = -1;
+  if (svc.origin.kind === 'ServiceEntry') i = ((svc.origin as LoadedServiceEntry).spec.ports ?? []).findIndex((p) => p.number === port);
+  else if (svc.origin.kind === 'Service') {
+    const proxied = (p: KubeServicePort) => p.port === port && kubePortProtocol(p) !== 'UDP' && kubePortProtocol(p) !== 'SCTP';
+    i = ((svc.origin as Loaded<'Service', KubeServiceSpec>).spec.ports ?? []).findIndex(proxied);
+  }
+  return i >= 0 ? ['spec', 'ports', i] : ['metadata', 'name'];
 }

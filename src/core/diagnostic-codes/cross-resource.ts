@@ -296,6 +296,16 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'service or rule, and those connections are closed. Use `resolution: DNS` (Envoy resolves the host) or `STATIC` with endpoints.',
   },
   {
+    code: 'ML4033',
+    severity: 'warning',
+    title: 'HTTP requests that could only be passed through',
+    description:
+      'An HTTP port of a service with `resolution: NONE` (the default of a ServiceEntry). NONE passes each request on to the address the ' +
+      'client dialled (an ORIGINAL_DST cluster); a proxy listener bound to the port, as meshlog\'s are, does not know that address, so Envoy ' +
+      'answers every request for the host, by its default route or by a VirtualService\'s, with 503 (no healthy upstream). Use ' +
+      '`resolution: DNS` (Envoy resolves the host; it needs host names, not wildcards) or `STATIC` with endpoints. TCP ports: ML4032.',
+  },
+  {
     code: 'ML4031',
     severity: 'warning',
     title: 'tcp or tls rules for a service without a port of that kind',
