@@ -10,6 +10,7 @@
 // in git: neither reading is guessed; `./NAME` or --repo says which is meant.
 import fs from 'node:fs';
 import path from 'node:path';
+import { repositoryPath } from '../ingest/git-dir.ts';
 import { findMergeBase } from '../ingest/merge-base.ts';
 import { namesRevision } from '../ingest/names-revision.ts';
 import { revisionNameProblem } from '../ingest/resolve-rev.ts';
@@ -55,7 +56,7 @@ export async function diffSides(positionals: readonly string[], repo: string | u
   // A malformed name is a command-line mistake (exit 2), as for any revision argument.
   const badName = revisionNameProblem(from) ?? revisionNameProblem(to);
   if (badName) return { ok: false, exit: EXIT.usage, message: badName };
-  const base = await findMergeBase(path.resolve(cwd, r), from, to);
+  const base = await findMergeBase(await repositoryPath(r, cwd), from, to);
   if (!base.ok) return { ok: false, exit: EXIT.unavailable, message: base.error.message };
   return { ok: true, before: { spec: { kind: 'git', repo: r, rev: base.oid }, name: `merge base of ${from} and ${to}` }, after };
 }

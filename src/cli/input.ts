@@ -4,6 +4,7 @@
 // `--repo` alone reads its HEAD. Any failure to read is exit 3 (unavailable).
 import path from 'node:path';
 import type { CommitInfo } from '../ingest/commit-info.ts';
+import { repositoryPath } from '../ingest/git-dir.ts';
 import type { IngestError } from '../ingest/ingest-error.ts';
 import { readFolder } from '../ingest/read-folder.ts';
 import { readGit } from '../ingest/read-git.ts';
@@ -22,7 +23,8 @@ export const INPUT_FLAGS = {
 /** Lines for a command's --help text, after its usage line. */
 export const INPUT_HELP = `Input (one of):
   PATH                 A config folder (default: the current directory)
-      --repo PATH      A git repository (work tree or bare); read from git objects, no checkout
+      --repo PATH      A git repository (work tree or bare); read from git objects, no checkout.
+                       Default with --rev: the repository the current folder is in
       --rev REV        The revision to read: branch, tag, commit id, HEAD~1, ... (default: HEAD)`;
 
 export type InputSpec =
@@ -64,7 +66,7 @@ export async function readInput(spec: InputSpec, io: CliIo): Promise<InputOutcom
   // A malformed name is the command line's fault whatever the repository holds: say so first.
   const badName = revisionNameProblem(spec.rev);
   if (badName) return failed({ kind: 'bad-revision-name', message: badName });
-  const res = await readGit({ repo: path.resolve(io.cwd, spec.repo), rev: spec.rev });
+  const res = await readGit({ repo: await repositoryPath(spec.repo, io.cwd), rev: spec.rev });
   if (!res.ok) return failed(res.error);
   return { ok: true, bundle: { ...res.bundle, origin: { kind: 'git', repo: spec.repo, rev: spec.rev } }, commit: res.commit };
 }

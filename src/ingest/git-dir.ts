@@ -22,7 +22,26 @@ export async function findGitDir(repo: string): Promise<GitDirResult> {
   const stat = await statOrNull(abs);
   if (!stat) return ingestError('not-found', `repository ${repo} does not exist`);
   if (!stat.isDirectory()) return ingestError('not-a-repository', `${repo} is not a git repository (not a folder)`);
+  return (await gitDirAt(abs)) ?? ingestError('not-a-repository', `${repo} is not a git repository (no .git folder, not a bare repository)`);
+}
 
+/**
+ * The repository a command reads when it names none (`.`): the one the current folder is in,
+ * looked for from there upward as git does, so `meshlog validate --rev main` works from any
+ * folder of the work tree. Any other path must be the repository itself: a subfolder named
+ * on purpose would otherwise read as the whole repository. Without a repository above, `cwd`
+ * (whose error then says so).
+ */
+export async function repositoryPath(repo: string, cwd: string): Promise<string> {
+  if (repo !== '.' && repo !== './') return path.resolve(cwd, repo);
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (await gitDirAt(dir)) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(cwd);
+  }
+}
+
+/** The git directory of the folder `abs` (a work tree's or a bare repository's), if it is a repository. */
+async function gitDirAt(abs: string): Promise<GitDirResult | undefined> {
   const dotGit = path.join(abs, '.git');
   const dotGitStat = await statOrNull(dotGit);
   if (dotGitStat?.isDirectory()) return { ok: true, gitdir: dotGit };
@@ -35,7 +54,7 @@ export async function findGitDir(repo: string): Promise<GitDirResult> {
   if ((await statOrNull(path.join(abs, 'HEAD')))?.isFile() && (await statOrNull(path.join(abs, 'objects')))?.isDirectory()) {
     return { ok: true, gitdir: abs };
   }
-  return ingestError('not-a-repository', `${repo} is not a git repository (no .git folder, not a bare repository)`);
+  return undefined;
 }
 
 async function withCommonDir(gitdir: string): Promise<GitDirResult> {

@@ -347,3 +347,39 @@ describe('meshlog diff REV DIR (a revision against a folder)', () => {
     expect(lone.stderr).toContain(`${tmp} is a folder: compare two folders, or a revision with the work tree`);
   });
 });
+
+describe('commands reading revisions, run from a folder inside the work tree', () => {
+  let repo: TestRepo;
+  let first: string;
+  let second: string;
+
+  beforeEach(() => {
+    repo = createRepo();
+    repo.write(meshFiles());
+    first = repo.commit('reviews 90/10');
+    repo.write(meshFiles({ v1: 50, v2: 50 }));
+    second = repo.commit('reviews 50/50');
+  });
+  afterEach(() => repo.cleanup());
+
+  it('read the repository the folder is in, as git does, when no --repo names one', async () => {
+    const sub = path.join(repo.dir, 'routing');
+    const two = await runCli(['diff', 'HEAD~1', 'HEAD'], sub);
+    expect(two.stderr).toBe('');
+    expect(two.stdout.split('\n')[0]).toBe(`HEAD~1 (${first.slice(0, 7)}) → HEAD (${second.slice(0, 7)})`);
+    expect(two.stdout).toContain('reviews: v1 90→50, v2 10→50');
+    const range = await runCli(['diff', 'HEAD~1...HEAD'], sub);
+    expect(range.stdout).toContain('reviews: v1 90→50, v2 10→50');
+    for (const args of [['validate', '--rev', 'HEAD~1'], ['validate', '--repo', '.', '--rev', 'HEAD~1']]) {
+      const v = await runCli(args, sub);
+      expect(v.code, v.stderr).toBe(0);
+      expect(v.stdout).toContain(`.@HEAD~1 (${first.slice(0, 12)}): valid`);
+    }
+  });
+
+  it('still take a --repo path that is not the repository itself as a mistake, not as the whole repository', async () => {
+    const r = await runCli(['validate', '--repo', 'routing', '--rev', 'HEAD'], repo.dir);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('routing is not a git repository');
+  });
+});
