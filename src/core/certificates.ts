@@ -22,6 +22,10 @@ export interface CertificateRequest {
   readonly commonName: string;
   /** subjectAltName DNS names. */
   readonly dnsNames?: readonly string[];
+  /** subjectAltName URIs (a SPIFFE identity, say). */
+  readonly uris?: readonly string[];
+  /** A client certificate (extended key usage clientAuth) instead of a server one. */
+  readonly client?: boolean;
   /** A certificate authority (basicConstraints CA) instead of a server certificate. */
   readonly authority?: boolean;
   /** Signed by this authority; self-signed without one. */
@@ -53,8 +57,10 @@ export function issueCertificate(request: CertificateRequest): IssuedCertificate
       ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
       : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
   ];
-  if (!request.authority) extensions.push({ name: 'extKeyUsage', serverAuth: true });
-  if (request.dnsNames?.length) extensions.push({ name: 'subjectAltName', altNames: request.dnsNames.map((value) => ({ type: 2, value })) });
+  if (!request.authority) extensions.push({ name: 'extKeyUsage', ...(request.client ? { clientAuth: true } : { serverAuth: true }) });
+  // subjectAltName entries: type 2 is a DNS name, 6 a URI.
+  const altNames = [...(request.dnsNames ?? []).map((value) => ({ type: 2, value })), ...(request.uris ?? []).map((value) => ({ type: 6, value }))];
+  if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
   cert.setExtensions(extensions);
   const signingKey = forge.pki.privateKeyFromPem(request.issuer?.privateKey ?? privateKey);
   cert.sign(signingKey, forge.md.sha256.create());

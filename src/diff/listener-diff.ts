@@ -89,6 +89,7 @@ function describeChain(c: IrTlsChain): string {
   const parts = [`certificate ${f.certificate}`, `key ${f.key}`, `minimum TLS ${f['minimum TLS']}`];
   if (c.maxVersion !== 'TLS_AUTO') parts.push(`maximum TLS ${f['maximum TLS']}`);
   if (c.cipherSuites.length > 0) parts.push(`ciphers ${f.ciphers}`);
+  if (c.clientCertificates) parts.push(`client certificates ${f['client certificates']}`);
   return `${sniLabel(c)}: ${parts.join(', ')}`;
 }
 
@@ -104,7 +105,19 @@ function chainFields(c: IrTlsChain): Record<string, string> {
     'minimum TLS': c.minVersion,
     'maximum TLS': c.maxVersion === 'TLS_AUTO' ? 'Envoy default' : c.maxVersion,
     ciphers: c.cipherSuites.length > 0 ? c.cipherSuites.join(':') : 'Envoy default',
+    'client certificates': clientCertificates(c),
   };
+}
+
+/** MUTUAL / OPTIONAL_MUTUAL as a reviewer reads them: `required (CA ca.pem, SAN a, b)`; `not asked for` (SIMPLE). */
+function clientCertificates(c: IrTlsChain): string {
+  const v = c.clientCertificates;
+  if (!v) return 'not asked for';
+  const checks = [`CA ${v.caCertificatesFile}`];
+  if (v.subjectAltNames.length > 0) checks.push(`SAN ${v.subjectAltNames.join(', ')}`);
+  if (v.spki.length > 0) checks.push(`SPKI pins ${v.spki.join(', ')}`);
+  if (v.hashes.length > 0) checks.push(`hash pins ${v.hashes.join(', ')}`);
+  return `${v.required ? 'required' : 'optional'} (${checks.join('; ')})`;
 }
 
 function diffTcp(before: IrListener, after: IrListener): ListenerLine[] {

@@ -27,7 +27,7 @@ export interface StaticBootstrapOptions {
   /** Listener name → port to bind instead of the compiled one (0 lets the OS choose). */
   readonly listenerPorts?: Readonly<Record<string, number>>;
   /**
-   * Files to name instead of the certificate and key files of gateway HTTPS listeners. Envoy
+   * Files to name instead of the certificate, key and client-CA files of gateway HTTPS listeners. Envoy
    * reads them even to validate, and the machine checking a view (CI) rarely has the gateway's
    * files. Called only when a listener terminates TLS, once per certificate file it replaces:
    * the caller makes it cheap to call again (src/verify/stand-in-certificate.ts memoises).
@@ -99,7 +99,7 @@ function inlineEndpoints(cluster: JsonObject, endpoints: ReadonlyMap<string, Jso
   return out;
 }
 
-/** Points every certificate and key file of the listener's TLS filter chains at the stand-ins. */
+/** Points every certificate, key and client-CA file of the listener's TLS filter chains at the stand-ins. */
 function replaceTlsFiles(listener: JsonObject, files: () => TlsFiles): JsonObject {
   for (const chain of (listener.filter_chains ?? []) as JsonObject[]) {
     const context = (chain.transport_socket as JsonObject | undefined)?.typed_config as JsonObject | undefined;
@@ -109,6 +109,9 @@ function replaceTlsFiles(listener: JsonObject, files: () => TlsFiles): JsonObjec
       if (cert.certificate_chain) cert.certificate_chain = { filename: files().certificateChain };
       if (cert.private_key) cert.private_key = { filename: files().privateKey };
     }
+    // MUTUAL servers' client CAs: Envoy loads them too; the stand-in certificate is a valid bundle.
+    const validation = common.validation_context as JsonObject | undefined;
+    if (validation?.trusted_ca) validation.trusted_ca = { filename: files().certificateChain };
   }
   return listener;
 }

@@ -40,7 +40,9 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     name: listener.name,
     port: listener.port,
     routeTable: listener.routeTableName,
-    ...(chain ? { tls: { serverNames: chain.serverNames, certificateChainFile: chain.certificateChainFile } } : {}),
+    ...(chain
+      ? { tls: { serverNames: chain.serverNames, certificateChainFile: chain.certificateChainFile, ...(chain.clientCertificates ? { clientCertificate: chain.clientCertificates.required ? ('required' as const) : ('optional' as const) } : {}) } }
+      : {}),
   };
   const refusal = tlsRefusal(listener, request, view.kind);
   if (refusal) return { ...base, view: view.name, listener: listenerInfo, outcome: { kind: 'connection_closed', detail: refusal } };

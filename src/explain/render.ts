@@ -17,7 +17,8 @@ export function renderExplanationText(e: Explanation): string {
   if (e.listener) {
     const tls = e.listener.tls;
     const tcp = e.listener.tcp;
-    const sni = tls ? ` (TLS: certificate ${tls.certificateChainFile}, for ${tls.serverNames.length > 0 ? `SNI ${tls.serverNames.join(', ')}` : 'any SNI name'})` : '';
+    const client = tls?.clientCertificate ? `; client certificate ${tls.clientCertificate === 'required' ? 'required' : 'optional, checked when sent'}` : '';
+    const sni = tls ? ` (TLS: certificate ${tls.certificateChainFile}, for ${tls.serverNames.length > 0 ? `SNI ${tls.serverNames.join(', ')}` : 'any SNI name'}${client})` : '';
     if (tcp) {
       const chain = ` (${tcp.serverNames.length > 0 ? `SNI ${tcp.serverNames.join(', ')}` : 'any connection'}: ${tcp.service})`;
       const before = e.listener.routeTable === '' ? 'no route table' : `picked before route table ${e.listener.routeTable}`;

@@ -103,7 +103,12 @@ export interface Explanation {
     readonly port: number;
     readonly routeTable: string;
     /** HTTPS listeners: the filter chain (server) that takes the connection; serverNames [] answers any name. */
-    readonly tls?: { readonly serverNames: readonly string[]; readonly certificateChainFile: string };
+    readonly tls?: {
+      readonly serverNames: readonly string[];
+      readonly certificateChainFile: string;
+      /** MUTUAL: a client without a valid certificate is refused; OPTIONAL_MUTUAL: one it sends must be valid. Absent: none asked for. */
+      readonly clientCertificate?: 'required' | 'optional';
+    };
     /** TCP listeners (routeTable ''): the service whose chain takes the connection, and the SNI names that chain answers ([]: any connection). */
     readonly tcp?: { readonly service: string; readonly serverNames: readonly string[] };
   };

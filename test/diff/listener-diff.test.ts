@@ -52,6 +52,16 @@ describe('TLS changes of a gateway listener', () => {
     ]);
   });
 
+  it('shows a server starting to require client certificates, and a new server that asks for them', () => {
+    const partners = { required: true, caCertificatesFile: '/c/partners-ca.crt', subjectAltNames: ['spiffe://partners/acme'], spki: [], hashes: [] };
+    const before = listener([chain('/c/api.crt', ['api.example.com'])]);
+    const after = listener([chain('/c/api.crt', ['api.example.com'], { clientCertificates: partners }), chain('/c/docs.crt', ['docs.example.com'], { clientCertificates: { ...partners, required: false, subjectAltNames: [] } })]);
+    expect(lines(before, after)).toEqual([
+      'changed SNI api.example.com: client certificates not asked for → required (CA /c/partners-ca.crt; SAN spiffe://partners/acme)',
+      'added SNI docs.example.com: certificate /c/docs.crt, key /c/docs.key, minimum TLS TLSv1_2, client certificates optional (CA /c/partners-ca.crt)',
+    ]);
+  });
+
   it('says when a port starts or stops terminating TLS, and nothing for equal listeners', () => {
     const https = listener([chain('/c/shop.crt', ['shop.example.com'])]);
     expect(lines(listener(), https)[0]).toBe('changed now terminates TLS (HTTPS)');

@@ -18,6 +18,8 @@ export interface TlsRequest {
   readonly maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Accept any certificate (to see which one a name the certificate does not cover gets). */
   readonly anyCertificate?: boolean;
+  /** A client certificate to present (mutual TLS). */
+  readonly clientCertificate?: IssuedCertificate;
 }
 
 export interface TlsReply {
@@ -41,6 +43,7 @@ export function tlsRequest(r: TlsRequest): Promise<TlsReply> {
         agent: false,
         ...(r.maxVersion ? { maxVersion: r.maxVersion } : {}),
         ...(r.anyCertificate ? { rejectUnauthorized: false } : {}),
+        ...(r.clientCertificate ? { cert: r.clientCertificate.certificate, key: r.clientCertificate.privateKey } : {}),
       },
       (res) => {
         const cert = (res.socket as TLSSocket).getPeerCertificate();

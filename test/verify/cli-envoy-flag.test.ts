@@ -31,7 +31,7 @@ async function run(args: readonly string[], env: Record<string, string> = {}): P
 }
 
 describe('meshlog validate/compile --envoy (real Envoy)', () => {
-  it('validate: a gateway HTTPS server whose certificate files are not on this machine is checked with a stand-in certificate', async () => {
+  it('validate: gateway HTTPS servers whose certificate and client-CA files are not on this machine are checked with a stand-in certificate', async () => {
     const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'meshlog-https-envoy-'));
     dirs.push(dir);
     fs.writeFileSync(
@@ -45,6 +45,9 @@ spec:
   - port: {number: 443, name: https, protocol: HTTPS}
     hosts: [shop.example.com]
     tls: {mode: SIMPLE, serverCertificate: /nonexistent/shop.crt, privateKey: /nonexistent/shop.key}
+  - port: {number: 9443, name: https-partners, protocol: HTTPS}
+    hosts: [partners.example.com]
+    tls: {mode: MUTUAL, serverCertificate: /nonexistent/p.crt, privateKey: /nonexistent/p.key, caCertificates: /nonexistent/partners-ca.crt}
 `,
     );
     const res = await run(['validate', dir, '--envoy', envoyBinary()]);

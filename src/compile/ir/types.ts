@@ -191,6 +191,20 @@ export interface IrTlsChain {
   readonly maxVersion: IrTlsVersion;
   /** In preference order; empty: Envoy's defaults. */
   readonly cipherSuites: readonly string[];
+  /** `MUTUAL` (required) and `OPTIONAL_MUTUAL` (asked for, checked when sent): how client certificates are verified. */
+  readonly clientCertificates?: IrClientCertificates;
+}
+
+export interface IrClientCertificates {
+  /** MUTUAL: a client without a certificate is refused; OPTIONAL_MUTUAL: it is let in. */
+  readonly required: boolean;
+  /** PEM file on the gateway proxy (`caCertificates`): the CAs a client certificate must chain to. */
+  readonly caCertificatesFile: string;
+  /** `subjectAltNames`: one of them must be in the certificate (as a DNS name or URI); empty: any. */
+  readonly subjectAltNames: readonly string[];
+  /** `verifyCertificateSpki`, `verifyCertificateHash`: pins, as Envoy takes them. */
+  readonly spki: readonly string[];
+  readonly hashes: readonly string[];
 }
 
 export type IrTlsVersion = 'TLS_AUTO' | 'TLSv1_0' | 'TLSv1_1' | 'TLSv1_2' | 'TLSv1_3';

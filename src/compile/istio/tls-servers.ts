@@ -1,5 +1,6 @@
-// Gateway HTTPS servers that terminate TLS at the gateway (`tls.mode: SIMPLE` with the
-// certificate and key mounted as files), and the filter chains their port's listener gets.
+// Gateway HTTPS servers that terminate TLS at the gateway (`tls.mode: SIMPLE`, or `MUTUAL` and
+// `OPTIONAL_MUTUAL`, which also verify client certificates; the certificate, key and client CAs
+// mounted as files), and the filter chains their port's listener gets.
 //
 // Envoy picks a listener's filter chain by the client's SNI: each chain lists the names it
 // answers (`server_names`), and a chain with no names answers any name, including none. Two
@@ -39,7 +40,9 @@ export function serverTermination(server: GatewayServerSpec, protocol: string): 
   if (protocol === 'TLS') return { reason: `a TLS server with tls.mode ${tls?.mode ?? 'PASSTHROUGH'} (terminating TLS, then proxying TCP) is not compiled yet; PASSTHROUGH is` };
   if (protocol !== 'HTTPS' || tls === undefined) return { reason: `${protocol} servers are not compiled yet (only HTTP and HTTPS are)` };
   const mode = tls.mode ?? 'PASSTHROUGH'; // Istio's default mode
-  if (mode !== 'SIMPLE') return { reason: `tls.mode ${mode} is not compiled yet (only SIMPLE is)` };
+  if (mode !== 'SIMPLE' && mode !== 'MUTUAL' && mode !== 'OPTIONAL_MUTUAL') {
+    return { reason: `tls.mode ${mode} is not compiled yet (SIMPLE, MUTUAL and OPTIONAL_MUTUAL are)` };
+  }
   if (tls.credentialName !== undefined && tls.credentialName !== '') {
     return {
       reason:
@@ -48,6 +51,8 @@ export function serverTermination(server: GatewayServerSpec, protocol: string): 
     };
   }
   if (!tls.serverCertificate || !tls.privateKey) return {}; // ML3020
+  const mutual = mode !== 'SIMPLE';
+  if (mutual && !tls.caCertificates) return {}; // ML3020
   return {
     tls: {
       certificateChainFile: tls.serverCertificate,
@@ -56,6 +61,17 @@ export function serverTermination(server: GatewayServerSpec, protocol: string): 
       minVersion: VERSIONS[tls.minProtocolVersion ?? 'TLSV1_2'] ?? 'TLSv1_2',
       maxVersion: VERSIONS[tls.maxProtocolVersion ?? 'TLS_AUTO'] ?? 'TLS_AUTO',
       cipherSuites: (tls.cipherSuites ?? []).filter(isEnvoyCipherSuite), // others: ML3045
+      ...(mutual
+        ? {
+            clientCertificates: {
+              required: mode === 'MUTUAL',
+              caCertificatesFile: tls.caCertificates!,
+              subjectAltNames: [...(tls.subjectAltNames ?? [])],
+              spki: [...(tls.verifyCertificateSpki ?? [])],
+              hashes: [...(tls.verifyCertificateHash ?? [])],
+            },
+          }
+        : {}),
     },
   };
 }

@@ -7,7 +7,7 @@ import { at, type RuleContext } from './context.ts';
 import { checkProtocol } from './ports.ts';
 import { checkServerTls } from './server-tls.ts';
 
-const TLS_NOT_YET = new Set(['MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL']);
+const TLS_NOT_YET = new Set(['AUTO_PASSTHROUGH', 'ISTIO_MUTUAL']);
 
 export function validateGateway(ctx: RuleContext, gw: LoadedGateway): void {
   const spec = gw.spec;

@@ -6,16 +6,23 @@ import { isEnvoyCipherSuite } from './tls-ciphers.ts';
 
 const VERSION_ORDER = ['TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
 
+/** Modes that end TLS at the gateway, with the gateway's own certificate. */
+const TERMINATING = new Set(['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL']);
+
 export function checkServerTls(ctx: RuleContext, tls: ServerTls, path: Path): void {
-  if (tls.mode === 'SIMPLE' && !tls.credentialName) {
+  const mode = tls.mode ?? 'PASSTHROUGH';
+  if (TERMINATING.has(mode) && !tls.credentialName) {
     for (const field of ['serverCertificate', 'privateKey'] as const) {
       if (!tls[field]) {
-        ctx.report('ML3020', `tls.mode SIMPLE needs ${field} (a PEM file mounted in the gateway), or credentialName`, at(path, field));
+        ctx.report('ML3020', `tls.mode ${mode} needs ${field} (a PEM file mounted in the gateway), or credentialName`, at(path, field));
       }
+    }
+    if (mode !== 'SIMPLE' && !tls.caCertificates) {
+      ctx.report('ML3020', `tls.mode ${mode} needs caCertificates (a PEM file mounted in the gateway: the CAs that sign client certificates), or credentialName`, at(path, 'mode'));
     }
   }
   // Versions and ciphers matter where TLS ends here; other modes report their own problems.
-  if (tls.mode !== 'SIMPLE') return;
+  if (!TERMINATING.has(mode)) return;
   // The range the listener gets: an unset or TLS_AUTO minimum is TLS 1.2 (Istio's gateway
   // default, and Envoy's for servers); an unset or TLS_AUTO maximum is TLS 1.3.
   const min = VERSION_ORDER.indexOf(tls.minProtocolVersion ?? 'TLSV1_2');

@@ -4,7 +4,7 @@
 // certificate) picks the connection by it; every chain runs the same connection manager.
 // A sidecar TCP listener runs a TCP proxy per service instead: picked by SNI (without
 // terminating TLS) for TLS and HTTPS services, the chain without names for a TCP service.
-import type { IrCluster, IrListener, IrTcpChain, IrTlsChain } from '../ir/types.ts';
+import type { IrClientCertificates, IrCluster, IrListener, IrTcpChain, IrTlsChain } from '../ir/types.ts';
 import { httpFilters } from './http-filters.ts';
 import { adsConfigSource, anyOf, compact, duration, socketAddress, wrap, type ProtoObject } from './proto-values.ts';
 
@@ -56,7 +56,8 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
 }
 
 function downstreamTls(chain: IrTlsChain): ProtoObject {
-  return {
+  const clients = chain.clientCertificates;
+  return compact({
     common_tls_context: compact({
       tls_params: compact({
         tls_minimum_protocol_version: chain.minVersion,
@@ -64,10 +65,31 @@ function downstreamTls(chain: IrTlsChain): ProtoObject {
         cipher_suites: chain.cipherSuites.length > 0 ? [...chain.cipherSuites] : undefined,
       }),
       tls_certificates: [{ certificate_chain: { filename: chain.certificateChainFile }, private_key: { filename: chain.privateKeyFile } }],
+      validation_context: clients ? clientValidation(clients) : undefined,
       // HTTP/2 when the client offers it, as Istio's gateways do; the connection manager speaks both.
       alpn_protocols: ['h2', 'http/1.1'],
     }),
-  };
+    // With a validation context Envoy asks every client for a certificate and checks any it gets;
+    // MUTUAL also refuses a client that sends none.
+    require_client_certificate: clients?.required ? wrap(true) : undefined,
+  });
+}
+
+/** MUTUAL / OPTIONAL_MUTUAL: the CAs, and the names or pins a client certificate must carry. */
+function clientValidation(clients: IrClientCertificates): ProtoObject {
+  return compact({
+    trusted_ca: { filename: clients.caCertificatesFile },
+    // A name may be a host name or a URI (a SPIFFE identity): either kind in the certificate counts.
+    match_typed_subject_alt_names:
+      clients.subjectAltNames.length > 0
+        ? clients.subjectAltNames.flatMap((san) => [
+            { san_type: 'DNS', matcher: { exact: san } },
+            { san_type: 'URI', matcher: { exact: san } },
+          ])
+        : undefined,
+    verify_certificate_spki: clients.spki.length > 0 ? [...clients.spki] : undefined,
+    verify_certificate_hash: clients.hashes.length > 0 ? [...clients.hashes] : undefined,
+  });
 }
 
 function tcpListener(listener: IrListener, chains: readonly IrTcpChain[], clusterOf: ClusterOf): ProtoObject {

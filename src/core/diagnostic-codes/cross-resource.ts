@@ -154,7 +154,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Gateway server not supported',
     description:
       'Plain HTTP servers (protocol HTTP, HTTP2 or GRPC without TLS, or with `tls.httpsRedirect`), HTTPS servers that terminate TLS ' +
-      'with mounted files (`tls.mode: SIMPLE`, `serverCertificate`, `privateKey`), TCP servers (TCP, Mongo, Redis, MySQL) and TLS ' +
+      'with mounted files (`tls.mode` `SIMPLE`, `MUTUAL` or `OPTIONAL_MUTUAL`; `serverCertificate`, `privateKey`, `caCertificates`), TCP servers (TCP, Mongo, Redis, MySQL) and TLS ' +
       'passthrough servers (`tls.mode: PASSTHROUGH`) are compiled. This server is not: a TLS server that terminates TLS, another TLS ' +
       'mode, a certificate from `credentialName` (a Kubernetes Secret Istio delivers over SDS, which meshlog does not serve), servers of ' +
       'different kinds on the same port (a listener port is plain HTTP, TCP, or TLS by SNI — HTTPS and passthrough servers —; the first server decides), or a ' +

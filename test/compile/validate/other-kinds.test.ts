@@ -155,13 +155,17 @@ describe('Gateway rules', () => {
     hosts: ["bad/name/x", "shop/*.example.com"]
   - port: {number: 8443, protocol: HTTPS, name: mtls}
     hosts: ["*"]
-    tls: {mode: MUTUAL}
+    tls: {mode: ISTIO_MUTUAL}
+  - port: {number: 9443, protocol: HTTPS, name: partners}
+    hosts: ["*"]
+    tls: {mode: MUTUAL, serverCertificate: /c/tls.crt, privateKey: /c/tls.key}
 `)).toEqual([
       'ML3020 spec.servers[0]@7',
       'ML3020 spec.servers[1]@8',
       'ML3020 spec.servers[2].port.protocol@9',
       'ML3010 spec.servers[2].hosts[0]@10',
       'ML3024 spec.servers[3].tls.mode@13',
+      'ML3020 spec.servers[4].tls.mode@16',
     ]);
   });
 
