@@ -17,7 +17,7 @@ import type { CheckContext } from './checks/context.ts';
 import { checkDestinations } from './checks/destinations.ts';
 import { droppedIndex } from './checks/dropped.ts';
 import { checkGateways } from './checks/gateways.ts';
-import { checkPassthroughHttp } from './checks/passthrough-http.ts';
+import { checkPassthroughRoutes } from './checks/passthrough-routes.ts';
 import { checkHttpPorts } from './checks/http-ports.ts';
 import { checkSubsetEndpoints } from './checks/subset-endpoints.ts';
 import { checkRuleNames } from './checks/rule-names.ts';
@@ -73,7 +73,6 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   checkRuleNames(ctx);
   checkGateways(ctx);
   checkHttpPorts(ctx, meshVss);
-  checkPassthroughHttp(ctx);
   checkSubsetEndpoints(ctx);
   checkVirtualServiceConflicts(ctx, meshVss, namespaces);
   if (hasErrors(diagnostics)) return { diagnostics };
@@ -109,5 +108,6 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
     endpoints,
     views: views.sort((a, b) => cmp(a.name, b.name)),
   };
+  checkPassthroughRoutes(ir, registry, diagnostics);
   return { ir, diagnostics };
 }

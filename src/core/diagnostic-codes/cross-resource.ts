@@ -300,10 +300,11 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'HTTP requests that could only be passed through',
     description:
-      'An HTTP port of a service with `resolution: NONE` (the default of a ServiceEntry). NONE passes each request on to the address the ' +
-      'client dialled (an ORIGINAL_DST cluster); a proxy listener bound to the port, as meshlog\'s are, does not know that address, so Envoy ' +
-      'answers every request for the host, by its default route or by a VirtualService\'s, with 503 (no healthy upstream). Use ' +
-      '`resolution: DNS` (Envoy resolves the host; it needs host names, not wildcards) or `STATIC` with endpoints. TCP ports: ML4032.',
+      'A route (a VirtualService rule, or a host\'s default route) sends requests to a cluster that passes each one on to the address the ' +
+      'client dialled (ORIGINAL_DST): a service with `resolution: NONE` (the default of a ServiceEntry), or a DestinationRule with ' +
+      '`loadBalancer: PASSTHROUGH`. A proxy listener bound to the port, as meshlog\'s are, does not know that address, so Envoy answers ' +
+      'those requests with 503 (no healthy upstream). Use `resolution: DNS` (Envoy resolves the host; it needs host names, not wildcards) ' +
+      'or `STATIC` with endpoints, or another load balancer. TCP ports: ML4032.',
   },
   {
     code: 'ML4031',

@@ -1,7 +1,7 @@
 // A ServiceEntry without `resolution` (Istio's default NONE) or with NONE passes traffic
 // through to the address the client dialled, as Istio does (QA rn): an ORIGINAL_DST cluster
 // with lb_policy CLUSTER_PROVIDED, not an EDS cluster with no endpoints. meshlog's listeners,
-// bound to the port, cannot give that cluster the address, so the HTTP port draws ML4033.
+// bound to the port, cannot give that cluster the address, so a route to it draws ML4033.
 import { describe, expect, it } from 'vitest';
 import { buildIr } from '../../../src/compile/istio/index.ts';
 import { buildCluster } from '../../../src/compile/xds/cluster.ts';
@@ -40,7 +40,7 @@ describe('ServiceEntry resolution NONE', () => {
   ] as const) {
     it(`(${label}) compiles to an ORIGINAL_DST passthrough cluster without EDS`, () => {
       const result = buildIr([file('a.yaml', entry(resolution))]);
-      expect(result.diagnostics.map((d) => `${d.code} ${d.field}`)).toEqual(['ML4033 spec.ports[0]']);
+      expect(result.diagnostics.map((d) => `${d.code} ${d.field}`)).toEqual(['ML4033 spec.http[0]']);
       const ir = result.ir!;
       const cluster = ir.clusters.find((c) => c.name === 'outbound|80||api.example.com')!;
       expect(cluster.loadBalancer).toEqual({ kind: 'passthrough' }); // the DestinationRule's LEAST_REQUEST does not apply
