@@ -51,6 +51,12 @@ export interface IrCluster {
   readonly connectTimeoutMs: number;
   readonly loadBalancer: IrLoadBalancer;
   readonly connectionPool?: IrConnectionPool;
+  /**
+   * A TCP proxy whose first destination is this cluster closes connections idle this long, or
+   * this old: the DestinationRule's top-level `connectionPool.tcp`, as Istio takes it (subset and
+   * port settings do not count). Absent: neither is set.
+   */
+  readonly tcpProxy?: { readonly idleTimeoutMs?: number; readonly maxConnectionDurationMs?: number };
   readonly outlierDetection?: IrOutlierDetection;
   readonly tls?: IrUpstreamTls;
   /** The upstream speaks HTTP/2 (h2/grpc port protocol, or h2UpgradePolicy UPGRADE). */
@@ -82,9 +88,9 @@ export interface IrConnectionPool {
   readonly maxRetries?: number;
   readonly idleTimeoutMs?: number;
   readonly maxConcurrentStreams?: number;
-  /** `tcp.idleTimeout`: a TCP proxy sending here closes a connection idle this long (not the cluster's). */
+  /** `tcp.idleTimeout`: HTTP connections' idle timeout when `http.idleTimeout` is not set (as Istio). */
   readonly tcpIdleTimeoutMs?: number;
-  /** `tcp.maxConnectionDuration`: a TCP proxy sending here closes a connection this old. */
+  /** `tcp.maxConnectionDuration`: HTTP connections' lifetime. */
   readonly maxConnectionDurationMs?: number;
 }
 

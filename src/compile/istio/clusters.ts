@@ -6,10 +6,11 @@
 // Clusters carry no `source`: nothing reads it, and locating a YAML node per cluster was a
 // measurable share of compiling 10,000 services.
 import type { IrCluster, IrEndpoint, IrEndpointSet } from '../ir/types.ts';
+import { durationToWholeMs } from '../schema/index.ts';
 import type { ClusterCatalog } from './cluster-catalog.ts';
 import { clusterPolicies, type ClusterPolicies } from './cluster-policy.ts';
 import { exact } from './exact.ts';
-import type { DrIndex } from './from-destination-rule.ts';
+import type { DrEntry, DrIndex } from './from-destination-rule.ts';
 import type { ClusterRef } from './from-virtual-service.ts';
 import { clusterName } from './names.ts';
 import { isHttp2Protocol } from './protocols.ts';
@@ -71,6 +72,8 @@ export function buildCluster(ref: ClusterRef, ctx: ClusterContext, name = cluste
     loadBalancer: svc?.resolution === 'none' ? PASSTHROUGH : policy.loadBalancer,
   };
   if (connectionPool) draft.connectionPool = connectionPool;
+  const tcpProxy = tcpProxyTimeouts(dr);
+  if (tcpProxy) draft.tcpProxy = tcpProxy;
   if (outlierDetection) draft.outlierDetection = outlierDetection;
   if (tls) draft.tls = tls;
   draft.http2 = (port ? isHttp2Protocol(port.protocol) : false) || policy.groups.connectionPool?.http?.h2UpgradePolicy === 'UPGRADE';
@@ -129,4 +132,14 @@ function isSorted(list: readonly { address: string; port: number }[]): boolean {
 
 function byAddressPort(a: { address: string; port: number }, b: { address: string; port: number }): number {
   return a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port;
+}
+
+/** The rule's top-level TCP idle timeout and connection lifetime, for TCP proxies (see IrCluster.tcpProxy). */
+function tcpProxyTimeouts(dr: DrEntry | undefined): IrCluster['tcpProxy'] {
+  const tcp = dr?.trafficPolicy?.connectionPool?.tcp;
+  if (tcp?.idleTimeout === undefined && tcp?.maxConnectionDuration === undefined) return undefined;
+  return {
+    ...(tcp.idleTimeout !== undefined ? { idleTimeoutMs: durationToWholeMs(tcp.idleTimeout) } : {}),
+    ...(tcp.maxConnectionDuration !== undefined ? { maxConnectionDurationMs: durationToWholeMs(tcp.maxConnectionDuration) } : {}),
+  };
 }

@@ -125,12 +125,12 @@ function tcpProxy(chain: IrTcpChain, port: number, clusterOf: ClusterOf): ProtoO
   // Istio's stat prefix for a TCP proxy is the cluster it sends to; a split names the first
   // destination's service (its cluster without the subset).
   const [first] = chain.destinations;
-  // One proxy, one set of timeouts: the first destination's DestinationRule settings, as Istio
-  // takes them (from the rule for the first destination's host). Unset: Envoy's (idle: 1 hour).
-  const pool = first ? clusterOf(first.cluster)?.connectionPool : undefined;
+  // One proxy, one set of timeouts: those of the first destination's DestinationRule, as Istio
+  // takes them. Unset: Envoy's (idle: 1 hour).
+  const set = first ? clusterOf(first.cluster)?.tcpProxy : undefined;
   const timeouts = {
-    ...(pool?.tcpIdleTimeoutMs !== undefined ? { idle_timeout: duration(pool.tcpIdleTimeoutMs) } : {}),
-    ...(pool?.maxConnectionDurationMs !== undefined ? { max_downstream_connection_duration: duration(pool.maxConnectionDurationMs) } : {}),
+    ...(set?.idleTimeoutMs !== undefined ? { idle_timeout: duration(set.idleTimeoutMs) } : {}),
+    ...(set?.maxConnectionDurationMs !== undefined ? { max_downstream_connection_duration: duration(set.maxConnectionDurationMs) } : {}),
   };
   if (chain.destinations.length === 1 && first) return { stat_prefix: first.cluster, cluster: first.cluster, ...timeouts, ...hash };
   return {

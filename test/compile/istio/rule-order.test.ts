@@ -140,6 +140,19 @@ describe('rule order: tcp and tls entries', () => {
     expect(d[1]?.message).toBe('spec.tcp[2].match[0] never applies: spec.tcp[1].match[0] (line 27) already takes every connection it matches');
   });
 
+  it('leaves a tcp rule after one that takes every connection to ML4007 alone', () => {
+    const d = ruleOrder(
+      L4_HEAD +
+        `  tcp:
+  - match: [{ gateways: [mesh] }]
+    route: [{ destination: { host: db.example.com } }]
+  - match: [{ port: 27017 }]
+    route: [{ destination: { host: db.example.com } }]
+`,
+    );
+    expect(d.map((x) => `${x.code} ${x.field}`)).toEqual(['ML4007 spec.tcp[1]']);
+  });
+
   it('warns about tls entries whose SNI names an earlier entry takes, all or some, as the compiled chains show', () => {
     const text =
       L4_HEAD +

@@ -60,9 +60,10 @@ describe('sidecar TCP listeners', () => {
     expect(plain.max_downstream_connection_duration).toBeUndefined();
   });
 
-  it("take a split's timeouts from its first destination, a subset's own settings included", () => {
-    const split = `${MESH.replace('loadBalancer: {consistentHash: {useSourceIp: true}}', 'connectionPool: {tcp: {idleTimeout: 30s}}')}  subsets:
-  - {name: a, labels: {v: a}, trafficPolicy: {connectionPool: {tcp: {idleTimeout: 5s}}}}
+  it("take the timeouts of the first destination's DestinationRule, from its top-level policy only, as Istio", () => {
+    const endpoints = 'endpoints: [{address: 10.0.0.1, labels: {v: a}}, {address: 10.0.0.2, labels: {v: b}}]';
+    const mesh = (first: string, second: string) => `${MESH.replace('loadBalancer: {consistentHash: {useSourceIp: true}}', 'connectionPool: {tcp: {idleTimeout: 30s}}\n    portLevelSettings: [{port: {number: 6379}, connectionPool: {tcp: {maxConnections: 10}}}]').replace(/endpoints: \[\{address: 10.0.0.1\}, \{address: 10.0.0.2\}\]/, endpoints)}  subsets:
+  - {name: a, labels: {v: a}, trafficPolicy: {connectionPool: {tcp: {idleTimeout: 5s, maxConnectionDuration: 1m}}}}
   - {name: b, labels: {v: b}}
 ---
 apiVersion: networking.istio.io/v1
@@ -72,14 +73,16 @@ spec:
   hosts: [cache.shop.svc.cluster.local]
   tcp:
   - route:
-    - {destination: {host: cache.shop.svc.cluster.local, subset: a}, weight: 50}
-    - {destination: {host: cache.shop.svc.cluster.local, subset: b}, weight: 50}
+    - {destination: {host: cache.shop.svc.cluster.local, subset: ${first}}, weight: 50}
+    - {destination: {host: cache.shop.svc.cluster.local, subset: ${second}}, weight: 50}
 `;
-    const proxy = tcpProxyOf(compileYaml(split.replace(/endpoints: \[\{address: 10.0.0.1\}, \{address: 10.0.0.2\}\]/, 'endpoints: [{address: 10.0.0.1, labels: {v: a}}, {address: 10.0.0.2, labels: {v: b}}]')), '0.0.0.0_6379');
-    expect(proxy.weighted_clusters).toBeDefined();
-    expect(proxy.idle_timeout).toEqual({ seconds: '5' });
-    const swapped = tcpProxyOf(compileYaml(split.replace('subset: a}, weight: 50}\n    - {destination: {host: cache.shop.svc.cluster.local, subset: b}', 'subset: b}, weight: 50}\n    - {destination: {host: cache.shop.svc.cluster.local, subset: a}').replace(/endpoints: \[\{address: 10.0.0.1\}, \{address: 10.0.0.2\}\]/, 'endpoints: [{address: 10.0.0.1, labels: {v: a}}, {address: 10.0.0.2, labels: {v: b}}]')), '0.0.0.0_6379');
-    expect(swapped.idle_timeout).toEqual({ seconds: '30' });
+    for (const [first, second] of [['a', 'b'], ['b', 'a']]) {
+      const proxy = tcpProxyOf(compileYaml(mesh(first!, second!)), '0.0.0.0_6379');
+      expect(proxy.weighted_clusters).toBeDefined();
+      // The subset's 5s and the port-level settings (which replace the whole policy on the cluster) do not count.
+      expect(proxy.idle_timeout).toEqual({ seconds: '30' });
+      expect(proxy.max_downstream_connection_duration).toBeUndefined();
+    }
   });
 
   it('are checked: a TCP proxy to a cluster the view lacks is reported', () => {

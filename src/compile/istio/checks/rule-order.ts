@@ -37,8 +37,9 @@ export function checkRuleOrder(ctx: CheckContext): void {
   for (const vs of ctx.resources.virtualServices) {
     checkVirtualService(vs, ctx);
     if (vs.spec.tcp) {
-      checkTcpRules(vs, vs.spec.tcp, ctx);
-      checkL4Shadowing(vs, 'tcp', vs.spec.tcp, ctx);
+      // Rules after one that takes every connection are ML4007's alone.
+      const live = checkTcpRules(vs, vs.spec.tcp, ctx);
+      checkL4Shadowing(vs, 'tcp', vs.spec.tcp.slice(0, live), ctx);
     }
     if (vs.spec.tls) checkL4Shadowing(vs, 'tls', vs.spec.tls, ctx);
   }
@@ -58,9 +59,11 @@ interface L4Entry extends Scoped {
  * covers it leaves it nothing; a tls entry by SNI name, and a name an earlier applying entry
  * answers stays with that one (Envoy refuses two chains with one name), so the later entry
  * loses it: all of its names (never applies) or some (it serves only the rest). Names are
- * compared as written: `a.example.com` after `*.example.com` still gets its connections, as
- * Envoy prefers the more specific name. Within one rule, only identical entries are reported:
- * overlapping ones send to the same route anyway.
+ * compared as written: on sidecars `a.example.com` after `*.example.com` still gets its
+ * connections, as Envoy prefers the more specific name (a gateway narrows a wildcard entry to the
+ * server's hosts first, gateway-tcp.ts, which this check does not see: such a loss there goes
+ * unreported). Within one rule, only identical entries are reported: overlapping ones send to
+ * the same route anyway.
  */
 function checkL4Shadowing(vs: LoadedVs, section: 'tcp' | 'tls', rules: readonly (TcpRoute | TlsRoute)[], ctx: CheckContext): void {
   const earlier: L4Entry[] = [];
@@ -116,7 +119,8 @@ function sameItems(a: readonly string[], b: readonly string[]): boolean {
  * entry with no port, source or subnet condition, wherever the VirtualService applies) the
  * later rules are dead (ML4007).
  */
-function checkTcpRules(vs: LoadedVs, rules: readonly TcpRoute[], ctx: CheckContext): void {
+/** Reports the dead rules; returns how many rules come before them (all, without a catch-all). */
+function checkTcpRules(vs: LoadedVs, rules: readonly TcpRoute[], ctx: CheckContext): number {
   const takesAll = (m: L4Match | undefined) =>
     m === undefined ||
     (m.port === undefined && m.sourceNamespace === undefined && uncompiledCondition(m) === undefined && includesAll(gatewaysOf(vs, m.gateways), vsGateways(vs)));
@@ -126,6 +130,7 @@ function checkTcpRules(vs: LoadedVs, rules: readonly TcpRoute[], ctx: CheckConte
       diagnostic('ML4007', `spec.tcp[${i}] is never used: spec.tcp[${first}] (line ${vs.locate(['spec', 'tcp', first]).line}) before it takes every connection`, at(vs, ['spec', 'tcp', i])),
     );
   }
+  return first >= 0 ? first + 1 : rules.length;
 }
 
 function gatewaysOf(vs: LoadedVs, refs: readonly string[] | undefined): readonly string[] {
