@@ -10,13 +10,12 @@
 // in git: neither reading is guessed; `./NAME` or --repo says which is meant.
 import fs from 'node:fs';
 import path from 'node:path';
-import { repositoryPath } from '../ingest/git-dir.ts';
 import { findMergeBase } from '../ingest/merge-base.ts';
 import { namesRevision } from '../ingest/names-revision.ts';
 import { revisionNameProblem } from '../ingest/resolve-rev.ts';
 import { findWorkTreeRoot } from '../ingest/work-tree-root.ts';
 import { EXIT, type ExitCode } from './command.ts';
-import type { InputSpec } from './input.ts';
+import { repositoryArgument, type InputSpec } from './input.ts';
 
 export interface DiffSide {
   readonly spec: InputSpec;
@@ -49,14 +48,14 @@ export async function diffSides(positionals: readonly string[], repo: string | u
   const range = RANGE.exec(a);
   if (!range && a.includes('..')) return { ok: false, exit: EXIT.usage, message: `${a}: expected REV_A...REV_B or REV_A..REV_B, a revision on each side` };
   if (!range) return againstWorkTree(a, repo ?? '.', cwd);
-  const r = repo ?? '.';
+  const r = repositoryArgument(repo ?? '.', cwd);
   const [, from, dots, to] = range as unknown as [string, string, string, string];
   const after: DiffSide = { spec: { kind: 'git', repo: r, rev: to } };
   if (dots === '..') return { ok: true, before: { spec: { kind: 'git', repo: r, rev: from } }, after };
   // A malformed name is a command-line mistake (exit 2), as for any revision argument.
   const badName = revisionNameProblem(from) ?? revisionNameProblem(to);
   if (badName) return { ok: false, exit: EXIT.usage, message: badName };
-  const base = await findMergeBase(await repositoryPath(r, cwd), from, to);
+  const base = await findMergeBase(path.resolve(cwd, r), from, to);
   if (!base.ok) return { ok: false, exit: EXIT.unavailable, message: base.error.message };
   return { ok: true, before: { spec: { kind: 'git', repo: r, rev: base.oid }, name: `merge base of ${from} and ${to}` }, after };
 }
@@ -83,7 +82,7 @@ function nameOfRoot(root: string, repo: string, cwd: string): string {
 async function twoSides(a: string, b: string, repo: string | undefined, cwd: string): Promise<SidesOutcome> {
   const dirA = repo === undefined && isFolder(a, cwd);
   const dirB = repo === undefined && isFolder(b, cwd);
-  let r = repo ?? '.';
+  let r = repositoryArgument(repo ?? '.', cwd);
   if (dirA || dirB) {
     // A revision beside a folder is the repository's the current directory is in, found as for `diff REV`.
     const found = await findWorkTreeRoot('.', cwd);

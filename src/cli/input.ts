@@ -4,7 +4,7 @@
 // `--repo` alone reads its HEAD. Any failure to read is exit 3 (unavailable).
 import path from 'node:path';
 import type { CommitInfo } from '../ingest/commit-info.ts';
-import { repositoryPath } from '../ingest/git-dir.ts';
+import { repositoryAbove } from '../ingest/git-dir.ts';
 import type { IngestError } from '../ingest/ingest-error.ts';
 import { readFolder } from '../ingest/read-folder.ts';
 import { readGit } from '../ingest/read-git.ts';
@@ -35,8 +35,11 @@ export type InputSpec =
 
 export type SpecOutcome = { readonly ok: true; readonly spec: InputSpec } | { readonly ok: false; readonly message: string };
 
-/** The input a command's parsed flags name; the single positional, if any, is the folder or repository. */
-export function inputSpec(args: ParsedArgs, positional: string | undefined = args.positionals[0]): SpecOutcome {
+/**
+ * The input a command's parsed flags name; the single positional, if any, is the folder or
+ * repository. `cwd`: where relative paths start.
+ */
+export function inputSpec(args: ParsedArgs, cwd: string, positional: string | undefined = args.positionals[0]): SpecOutcome {
   const repo = args.string('repo');
   const rev = args.string('rev');
   if (repo !== undefined && positional !== undefined) {
@@ -44,9 +47,24 @@ export function inputSpec(args: ParsedArgs, positional: string | undefined = arg
   }
   if (repo === '' || rev === '') return { ok: false, message: `--${repo === '' ? 'repo' : 'rev'} needs a value` };
   if (repo !== undefined || rev !== undefined) {
-    return { ok: true, spec: { kind: 'git', repo: repo ?? positional ?? '.', rev: rev ?? 'HEAD' } };
+    return { ok: true, spec: { kind: 'git', repo: repositoryArgument(repo ?? positional ?? '.', cwd), rev: rev ?? 'HEAD' } };
   }
   return { ok: true, spec: { kind: 'folder', path: positional ?? '.' } };
+}
+
+/**
+ * The repository a revision is read from, as the user should see it named. The current folder
+ * (`.`, given or implied, in any spelling) means the repository it is in, found upward as git
+ * finds it, named relative to it (`../..`): `meshlog validate --rev main` works from any folder
+ * of a work tree, and says which repository it read. A revision is read whole, whatever folder
+ * the command runs in. Any other path must be the repository itself: a subfolder named on
+ * purpose is an error, not a reading of the whole repository.
+ */
+export function repositoryArgument(repo: string, cwd: string): string {
+  if (path.resolve(cwd, repo) !== path.resolve(cwd)) return repo;
+  const root = repositoryAbove(cwd);
+  if (root === undefined || root === path.resolve(cwd)) return repo;
+  return path.relative(path.resolve(cwd), root);
 }
 
 export type InputOutcome =
@@ -66,8 +84,14 @@ export async function readInput(spec: InputSpec, io: CliIo): Promise<InputOutcom
   // A malformed name is the command line's fault whatever the repository holds: say so first.
   const badName = revisionNameProblem(spec.rev);
   if (badName) return failed({ kind: 'bad-revision-name', message: badName });
-  const res = await readGit({ repo: await repositoryPath(spec.repo, io.cwd), rev: spec.rev });
-  if (!res.ok) return failed(res.error);
+  const res = await readGit({ repo: path.resolve(io.cwd, spec.repo), rev: spec.rev });
+  if (!res.ok) {
+    // Only the current folder's own search can end nowhere: say where it looked.
+    if (res.error.kind === 'not-a-repository' && path.resolve(io.cwd, spec.repo) === path.resolve(io.cwd) && !repositoryAbove(io.cwd)) {
+      return failed({ ...res.error, message: 'the current folder is not in a git repository (no .git in it or in any folder above it, and not a bare repository); pass --repo PATH' });
+    }
+    return failed(res.error);
+  }
   return { ok: true, bundle: { ...res.bundle, origin: { kind: 'git', repo: spec.repo, rev: spec.rev } }, commit: res.commit };
 }
 

@@ -26,17 +26,16 @@ export async function findGitDir(repo: string): Promise<GitDirResult> {
 }
 
 /**
- * The repository a command reads when it names none (`.`): the one the current folder is in,
- * looked for from there upward as git does, so `meshlog validate --rev main` works from any
- * folder of the work tree. Any other path must be the repository itself: a subfolder named
- * on purpose would otherwise read as the whole repository. Without a repository above, `cwd`
- * (whose error then says so).
+ * The top folder of the repository `dir` is in, looked for from `dir` upward as git looks: the
+ * first folder with a `.git` folder holding a HEAD, or a `.git` file (whose target findGitDir
+ * then checks), or that is a bare repository. Undefined when there is none.
  */
-export async function repositoryPath(repo: string, cwd: string): Promise<string> {
-  if (repo !== '.' && repo !== './') return path.resolve(cwd, repo);
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    if (await gitDirAt(dir)) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(cwd);
+export function repositoryAbove(dir: string): string | undefined {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    const dotGit = fs.statSync(path.join(at, '.git'), { throwIfNoEntry: false });
+    if (dotGit?.isFile() || (dotGit?.isDirectory() && fs.statSync(path.join(at, '.git', 'HEAD'), { throwIfNoEntry: false })?.isFile())) return at;
+    if (fs.statSync(path.join(at, 'HEAD'), { throwIfNoEntry: false })?.isFile() && fs.statSync(path.join(at, 'objects'), { throwIfNoEntry: false })?.isDirectory()) return at;
+    if (path.dirname(at) === at) return undefined;
   }
 }
 
@@ -48,7 +47,11 @@ async function gitDirAt(abs: string): Promise<GitDirResult | undefined> {
   if (dotGitStat?.isFile()) {
     const text = await fs.promises.readFile(dotGit, 'utf8');
     const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
-    if (match?.[1]) return withCommonDir(path.resolve(abs, match[1]));
+    // As git: a `.git` file is this folder's repository, or an error; never a reason to look elsewhere.
+    if (!match?.[1]) return ingestError('not-a-repository', `${dotGit} is not a valid .git file (no "gitdir:" line)`);
+    const target = path.resolve(abs, match[1]);
+    if (!(await statOrNull(target))?.isDirectory()) return ingestError('not-a-repository', `${dotGit} points at ${target}, which is not a folder`);
+    return withCommonDir(target);
   }
   // A bare repository is its own git directory.
   if ((await statOrNull(path.join(abs, 'HEAD')))?.isFile() && (await statOrNull(path.join(abs, 'objects')))?.isDirectory()) {

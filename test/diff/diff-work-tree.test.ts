@@ -370,11 +370,30 @@ describe('commands reading revisions, run from a folder inside the work tree', (
     expect(two.stdout).toContain('reviews: v1 90→50, v2 10→50');
     const range = await runCli(['diff', 'HEAD~1...HEAD'], sub);
     expect(range.stdout).toContain('reviews: v1 90→50, v2 10→50');
-    for (const args of [['validate', '--rev', 'HEAD~1'], ['validate', '--repo', '.', '--rev', 'HEAD~1']]) {
+    // Named as the repository it read, relative to the current folder (as diff REV names it).
+    for (const args of [['validate', '--rev', 'HEAD~1'], ['validate', '--repo', '.', '--rev', 'HEAD~1'], ['validate', '--repo', sub, '--rev', 'HEAD~1']]) {
       const v = await runCli(args, sub);
       expect(v.code, v.stderr).toBe(0);
-      expect(v.stdout).toContain(`.@HEAD~1 (${first.slice(0, 12)}): valid`);
+      expect(v.stdout.trim().split('\n').at(-1)).toBe(`..@HEAD~1 (${first.slice(0, 12)}): valid (3 config files read)`);
     }
+    expect((await runCli(['diff', 'HEAD~1'], sub)).stdout.split('\n')[0]).toBe(`HEAD~1 (${first.slice(0, 7)}) → work tree`);
+  });
+
+  it('say so when the current folder is in no repository, or its .git file is broken, rather than looking further up', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-norepo-'));
+    try {
+      const none = await runCli(['validate', '--rev', 'HEAD'], outside);
+      expect(none.code).toBe(3);
+      expect(none.stderr).toContain('the current folder is not in a git repository (no .git in it or in any folder above it');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+    const vendored = path.join(repo.dir, 'vendored');
+    fs.mkdirSync(vendored);
+    fs.writeFileSync(path.join(vendored, '.git'), 'not a gitfile\n');
+    const broken = await runCli(['validate', '--rev', 'HEAD'], vendored);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toContain(`${path.join(vendored, '.git')} is not a valid .git file`);
   });
 
   it('still take a --repo path that is not the repository itself as a mistake, not as the whole repository', async () => {

@@ -66,7 +66,7 @@ Examples:
     const { args } = parsed;
     const format = chooseFormat(args.string('output'), ['table', 'json', 'yaml'], 'table');
     if (!format.ok) return usageError(io, 'compile', format.message);
-    const spec = inputSpec(args);
+    const spec = inputSpec(args, io.cwd);
     if (!spec.ok) return usageError(io, 'compile', spec.message);
     const adminPortText = args.string('admin-port');
     const adminPort = adminPortText === undefined ? undefined : Number(adminPortText);

@@ -79,7 +79,7 @@ Examples:
     const gateway = args.string('gateway');
     if (view !== undefined && gateway !== undefined) return usageError(io, 'explain', 'give either --view or --gateway, not both');
     if (gateway !== undefined && !/^[^/]+\/[^/]+$/.test(gateway)) return usageError(io, 'explain', '--gateway must be NAMESPACE/NAME');
-    const spec = inputSpec(args);
+    const spec = inputSpec(args, io.cwd);
     if (!spec.ok) return usageError(io, 'explain', spec.message);
 
     const input = await readInput(spec.spec, io);

@@ -45,7 +45,7 @@ Examples:
     const { args } = parsed;
     const format = chooseFormat(args.string('output'), ['table', 'json'], 'table');
     if (!format.ok) return usageError(io, 'validate', format.message);
-    const spec = inputSpec(args);
+    const spec = inputSpec(args, io.cwd);
     if (!spec.ok) return usageError(io, 'validate', spec.message);
     const proven = await readAndProve(args, spec.spec, io);
     if (!proven.ok) return proven.exit;
