@@ -97,13 +97,13 @@ function clusterSummary(x: IrCluster, y: IrCluster): string[] {
   const group = (label: string, a: unknown, b: unknown) => {
     if (!sameValue(a, b)) lines.push(`${label}: ${formatValue(a)} → ${formatValue(b)}`);
   };
-  const settings = (label: string, a: object | undefined, b: object | undefined, skip: ReadonlySet<string> = new Set()) => {
-    const line = settingsLine(label, a, b, skip);
+  const settings = (label: string, a: object | undefined, b: object | undefined, skip: ReadonlySet<string> = new Set(), name?: (field: string) => string) => {
+    const line = settingsLine(label, a, b, skip, name);
     if (line) lines.push(line);
   };
   if (!sameValue(x.loadBalancer, y.loadBalancer)) lines.push(`load balancer: ${describeLb(x.loadBalancer)} → ${describeLb(y.loadBalancer)}`);
   // The pool's connect timeout is the cluster's, which has its own line below.
-  settings('connection pool', x.connectionPool, y.connectionPool, new Set(['connectTimeoutMs']));
+  settings('connection pool', x.connectionPool, y.connectionPool, new Set(['connectTimeoutMs']), poolSettingName);
   settings('outlier detection', x.outlierDetection, y.outlierDetection);
   group('tls', x.tls, y.tls);
   if (x.connectTimeoutMs !== y.connectTimeoutMs) lines.push(`connect timeout: ${formatMs(x.connectTimeoutMs)} → ${formatMs(y.connectTimeoutMs)}`);
@@ -119,7 +119,7 @@ function clusterSummary(x: IrCluster, y: IrCluster): string[] {
  * A setting no longer given is "unset": Envoy then applies its own default (which may well be
  * the old value). A whole group appearing or going is shown whole.
  */
-function settingsLine(label: string, a: object | undefined, b: object | undefined, skip: ReadonlySet<string>): string | undefined {
+function settingsLine(label: string, a: object | undefined, b: object | undefined, skip: ReadonlySet<string>, name = (field: string) => field): string | undefined {
   if (sameValue(a, b)) return undefined;
   if (a === undefined || b === undefined) return `${label}: ${formatValue(a)} → ${formatValue(b)}`;
   const parts = diffValues(a, b, '')
@@ -127,7 +127,7 @@ function settingsLine(label: string, a: object | undefined, b: object | undefine
     .map((c) => {
       const ms = c.field.endsWith('Ms');
       const show = (v: unknown) => (v === undefined ? 'unset' : ms && typeof v === 'number' ? formatMs(v) : formatValue(v));
-      return `${ms ? c.field.slice(0, -2) : c.field} ${show(c.before)} → ${show(c.after)}`;
+      return `${name(ms ? c.field.slice(0, -2) : c.field)} ${show(c.before)} → ${show(c.after)}`;
     });
   return parts.length === 0 ? undefined : `${label}: ${parts.join(', ')}`;
 }
@@ -165,3 +165,14 @@ export function describeEndpointChange(e: EndpointChange): string {
   if (e.changed.length) parts.push(`~${e.changed.join(' ~')}`);
   return parts.join(' ');
 }
+
+/** A connection pool setting (the IR's name, `Ms` dropped) as the DestinationRule spells it: `tcp.idleTimeout`, `http.maxRetries`. */
+function poolSettingName(field: string): string {
+  if (field === 'tcpIdleTimeout') return 'tcp.idleTimeout';
+  if (field === 'idleTimeout') return 'http.idleTimeout';
+  const keepalive = /^tcpKeepalive\.(\w+)$/.exec(field);
+  if (keepalive) return `tcp.tcpKeepalive.${keepalive[1]!.replace(/Ms$/, '')}`;
+  return `${TCP_POOL_SETTINGS.has(field) ? 'tcp' : 'http'}.${field}`;
+}
+
+const TCP_POOL_SETTINGS: ReadonlySet<string> = new Set(['maxConnections', 'maxConnectionDuration', 'tcpKeepalive']);
