@@ -78,7 +78,7 @@ function checkL4Shadowing(vs: LoadedVs, section: 'tcp' | 'tls', rules: readonly 
       const e: L4Entry = { ...scopeOf(vs, m), rule: i, match: j, names: m.sniHosts ? [...new Set(m.sniHosts.map((h) => h.toLowerCase()))].sort() : [] };
       if (e.inert) continue;
       const where = at(vs, ['spec', section, i, 'match', j]);
-      const twin = own.find((o) => sameScope4(o, e) && sameItems(o.names, e.names));
+      const twin = own.find((o) => sameConditions(o, e) && sameItems(o.names, e.names));
       if (twin) {
         ctx.diagnostics.push(diagnostic('ML4008', `${ref(e)} repeats ${ref(twin)} of the same rule (line ${line(twin)}); remove the duplicate`, where));
         continue;
@@ -117,9 +117,8 @@ function sameItems(a: readonly string[], b: readonly string[]): boolean {
 /**
  * tcp rules are tried in order too: after a rule that takes every connection (no match, or an
  * entry with no port, source or subnet condition, wherever the VirtualService applies) the
- * later rules are dead (ML4007).
+ * later rules are dead (ML4007). Returns how many rules are not (all, without such a rule).
  */
-/** Reports the dead rules; returns how many rules come before them (all, without a catch-all). */
 function checkTcpRules(vs: LoadedVs, rules: readonly TcpRoute[], ctx: CheckContext): number {
   const takesAll = (m: L4Match | undefined) =>
     m === undefined ||
@@ -249,6 +248,6 @@ function scopeCovers(earlier: Scoped, later: Scoped): boolean {
 }
 
 /** The same port, source namespace and gateways. */
-function sameScope4(a: Scoped, b: Scoped): boolean {
+function sameConditions(a: Scoped, b: Scoped): boolean {
   return a.port === b.port && a.sourceNamespace === b.sourceNamespace && sameItems(a.gateways, b.gateways);
 }
