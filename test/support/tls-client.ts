@@ -20,6 +20,8 @@ export interface TlsRequest {
   readonly anyCertificate?: boolean;
   /** A client certificate to present (mutual TLS). */
   readonly clientCertificate?: IssuedCertificate;
+  /** More request headers. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface TlsReply {
@@ -27,6 +29,8 @@ export interface TlsReply {
   /** x-upstream of the answer (test/support/upstreams.ts). */
   readonly upstream?: string;
   readonly peer?: { readonly commonName: string | undefined; readonly serial: string };
+  /** The request headers the upstream received (its JSON answer, test/support/upstreams.ts). */
+  readonly upstreamHeaders?: Readonly<Record<string, string>>;
   readonly error?: string;
 }
 
@@ -38,7 +42,7 @@ export function tlsRequest(r: TlsRequest): Promise<TlsReply> {
         port: r.port,
         path: r.path ?? '/',
         servername: r.sni,
-        headers: { host: r.sni },
+        headers: { host: r.sni, ...r.headers },
         ca: r.ca,
         agent: false,
         ...(r.maxVersion ? { maxVersion: r.maxVersion } : {}),
@@ -47,10 +51,17 @@ export function tlsRequest(r: TlsRequest): Promise<TlsReply> {
       },
       (res) => {
         const cert = (res.socket as TLSSocket).getPeerCertificate();
-        res.resume();
-        res.on('end', () =>
-          resolve({ status: res.statusCode, upstream: String(res.headers['x-upstream'] ?? ''), peer: { commonName: cert.subject?.CN as string | undefined, serial: cert.serialNumber } }),
-        );
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => {
+          let upstreamHeaders: Record<string, string> | undefined;
+          try {
+            upstreamHeaders = (JSON.parse(body) as { headers?: Record<string, string> }).headers;
+          } catch {
+            upstreamHeaders = undefined; // not an upstream's answer (an Envoy error page)
+          }
+          resolve({ status: res.statusCode, upstream: String(res.headers['x-upstream'] ?? ''), peer: { commonName: cert.subject?.CN as string | undefined, serial: cert.serialNumber }, ...(upstreamHeaders ? { upstreamHeaders } : {}) });
+        });
       },
     );
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));

@@ -202,7 +202,10 @@ export interface IrTlsChain {
 }
 
 export interface IrClientCertificates {
-  /** MUTUAL: a client without a certificate is refused; OPTIONAL_MUTUAL: it is let in. */
+  /**
+   * A client without a certificate is refused: MUTUAL, and OPTIONAL_MUTUAL with names or pins
+   * (Envoy checks those only against a certificate). Else (OPTIONAL_MUTUAL) it is let in.
+   */
   readonly required: boolean;
   /** PEM file on the gateway proxy (`caCertificates`): the CAs a client certificate must chain to. */
   readonly caCertificatesFile: string;

@@ -21,6 +21,7 @@ export function checkServerTls(ctx: RuleContext, tls: ServerTls, path: Path): vo
       ctx.report('ML3020', `tls.mode ${mode} needs caCertificates (a PEM file mounted in the gateway: the CAs that sign client certificates), or credentialName`, at(path, 'mode'));
     }
   }
+  checkClientChecks(ctx, tls, path);
   // Versions and ciphers matter where TLS ends here; other modes report their own problems.
   if (!TERMINATING.has(mode)) return;
   // The range the listener gets: an unset or TLS_AUTO minimum is TLS 1.2 (Istio's gateway
@@ -40,3 +41,23 @@ export function checkServerTls(ctx: RuleContext, tls: ServerTls, path: Path): vo
     }
   });
 }
+
+/** Pins and names Envoy takes as written: a malformed one makes it reject the whole listener. */
+function checkClientChecks(ctx: RuleContext, tls: ServerTls, path: Path): void {
+  (tls.subjectAltNames ?? []).forEach((name, i) => {
+    if (name === '') ctx.report('ML3039', 'an empty subjectAltNames entry matches no certificate: remove it', at(path, 'subjectAltNames', i));
+  });
+  (tls.verifyCertificateSpki ?? []).forEach((pin, i) => {
+    if (!SPKI_PIN.test(pin)) {
+      ctx.report('ML3039', `"${pin}" is not an SPKI pin: the base64 SHA-256 of the certificate's public key, 44 characters ending in "="`, at(path, 'verifyCertificateSpki', i));
+    }
+  });
+  (tls.verifyCertificateHash ?? []).forEach((pin, i) => {
+    if (!HASH_PIN.test(pin)) {
+      ctx.report('ML3039', `"${pin}" is not a certificate hash: the hex SHA-256 of the certificate, 64 hex digits, or 32 pairs joined by ":"`, at(path, 'verifyCertificateHash', i));
+    }
+  });
+}
+
+const SPKI_PIN = /^[A-Za-z0-9+/]{43}=$/;
+const HASH_PIN = /^(?:[0-9A-Fa-f]{64}|(?:[0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2})$/;

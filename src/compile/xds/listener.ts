@@ -29,6 +29,11 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
     // A sidecar sees its own app as the peer, so the client address must come from
     // X-Forwarded-For; a gateway is the edge and trusts only the connection's address.
     use_remote_address: wrap(viewKind === 'gateway'),
+    // Servers that verify client certificates tell the backend who the client is, as Istio's
+    // gateways do: a client's own x-forwarded-client-cert is dropped, the verified one set.
+    ...(listener.tls?.some((c) => c.clientCertificates)
+      ? { forward_client_cert_details: 'SANITIZE_SET', set_current_client_cert_details: { subject: wrap(true), cert: true, uri: true, dns: true } }
+      : {}),
   };
   const filters = [{ name: HCM_NAME, typed_config: anyOf(HCM_TYPE, hcm) }];
   if (listener.tcp && !listener.tls) {
@@ -75,18 +80,16 @@ function downstreamTls(chain: IrTlsChain): ProtoObject {
   });
 }
 
+const SAN_TYPES = ['DNS', 'URI', 'EMAIL', 'IP_ADDRESS'] as const;
+
 /** MUTUAL / OPTIONAL_MUTUAL: the CAs, and the names or pins a client certificate must carry. */
 function clientValidation(clients: IrClientCertificates): ProtoObject {
   return compact({
     trusted_ca: { filename: clients.caCertificatesFile },
-    // A name may be a host name or a URI (a SPIFFE identity): either kind in the certificate counts.
+    // As Istio's untyped names: a DNS name, URI (a SPIFFE identity), email or IP address in the
+    // certificate equal to one of them counts.
     match_typed_subject_alt_names:
-      clients.subjectAltNames.length > 0
-        ? clients.subjectAltNames.flatMap((san) => [
-            { san_type: 'DNS', matcher: { exact: san } },
-            { san_type: 'URI', matcher: { exact: san } },
-          ])
-        : undefined,
+      clients.subjectAltNames.length > 0 ? clients.subjectAltNames.flatMap((san) => SAN_TYPES.map((type) => ({ san_type: type, matcher: { exact: san } }))) : undefined,
     verify_certificate_spki: clients.spki.length > 0 ? [...clients.spki] : undefined,
     verify_certificate_hash: clients.hashes.length > 0 ? [...clients.hashes] : undefined,
   });

@@ -169,6 +169,24 @@ describe('Gateway rules', () => {
     ]);
   });
 
+  it("a MUTUAL server's pins and names must be what Envoy takes: a malformed one would make it reject the listener", () => {
+    expect(check('Gateway', `  servers:
+  - port: {number: 443, protocol: HTTPS, name: a}
+    hosts: [a.example.com]
+    tls:
+      mode: MUTUAL
+      serverCertificate: /c/a.crt
+      privateKey: /c/a.key
+      caCertificates: /c/ca.crt
+      subjectAltNames: [spiffe://partners/acme, ""]
+      verifyCertificateSpki: [NvqYIYSbgK2vCJpQhObf77vv+bQWtc5ek5RIOwPiC9A=, NvqYIYSbgK2vCJpQhObf77vv+bQWtc5ek5RIOwPiC9A]
+      verifyCertificateHash:
+      - DF6FF72FE9116521268F6F2DD4966F51DF479883FE7037B39F75916AC3049D1A
+      - df:6f:f7:2f:e9:11:65:21:26:8f:6f:2d:d4:96:6f:51:df:47:98:83:fe:70:37:b3:9f:75:91:6a:c3:04:9d:1a
+      - DF6FF72FE9116521
+`)).toEqual(['ML3039 spec.servers[0].tls.subjectAltNames[1]@13', 'ML3039 spec.servers[0].tls.verifyCertificateSpki[1]@14', 'ML3039 spec.servers[0].tls.verifyCertificateHash[2]@18']);
+  });
+
   it('a SIMPLE server needs its certificate files (or credentialName), a version range and ciphers Envoy knows', () => {
     expect(check('Gateway', `  servers:
   - port: {number: 443, protocol: HTTPS, name: a}
