@@ -45,6 +45,18 @@ export function kubePortProtocol(port: { name?: string; protocol?: string; appPr
   return APP_PROTOCOLS[prefix] ?? 'HTTP';
 }
 
+/**
+ * Whether a Kubernetes Service port's protocol is HTTP only for want of a name or appProtocol
+ * that says otherwise: where Istio would detect the protocol from the traffic (ML4035).
+ */
+export function kubeProtocolImplied(port: { name?: string; protocol?: string; appProtocol?: string }): boolean {
+  const transport = (port.protocol ?? '').toUpperCase();
+  if (transport === 'UDP' || transport === 'SCTP') return false;
+  const app = port.appProtocol?.toLowerCase();
+  if (app && APP_PROTOCOLS[app]) return false;
+  return APP_PROTOCOLS[(port.name ?? '').toLowerCase().split('-')[0] ?? ''] === undefined;
+}
+
 /** Ports served through an HTTP connection manager (listener + route table). */
 export function isHttpProtocol(p: Protocol): boolean {
   return p === 'HTTP' || p === 'HTTP2' || p === 'GRPC' || p === 'GRPC-WEB';

@@ -36,6 +36,13 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     if (port.number !== undefined) checkPort(ctx, port.number, at(p, 'number'));
     if (port.targetPort !== undefined) checkPort(ctx, port.targetPort, at(p, 'targetPort'));
     checkProtocol(ctx, port.protocol, at(p, 'protocol'));
+    if (port.protocol === undefined || port.protocol === '') {
+      ctx.report(
+        'ML4035',
+        `port ${port.number ?? ''}${port.name ? ` ("${port.name}")` : ''} is served as HTTP: it has no protocol, and Istio would detect the protocol from the traffic, which meshlog cannot. If it is not HTTP, set protocol (TCP, TLS, ...), or its connections are read as HTTP requests`,
+        p,
+      );
+    }
   }
   checkUniquePorts(ctx, ports, (i) => at(SPEC, 'ports', i, 'number'));
   checkUniqueNames(ctx, ports, (i) => at(SPEC, 'ports', i, 'name'), 'port name');

@@ -318,6 +318,16 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'different client-certificate rules on different ports.',
   },
   {
+    code: 'ML4035',
+    severity: 'info',
+    title: 'Port served as HTTP for want of a protocol',
+    description:
+      'A Kubernetes Service port whose name (`http-…`, `tcp-…`, `grpc…`, …) and `appProtocol` say nothing of its protocol, or a ' +
+      'ServiceEntry port without `protocol`. Istio detects the protocol of such a port from the traffic; meshlog compiles config ahead ' +
+      'of any traffic and serves the port as HTTP. A port that carries something else (a database, a message broker) then gets an ' +
+      'HTTP listener that reads its connections as HTTP requests: name it `tcp-<suffix>`, or set `appProtocol` or `protocol`.',
+  },
+  {
     code: 'ML4031',
     severity: 'warning',
     title: 'tcp or tls rules for a service without a port of that kind',
