@@ -160,26 +160,25 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
   // HTTPS ports whose servers ask different things of clients: a table per client rule (names.ts).
   const tlsChains = new Map<number, readonly IrTlsChain[]>();
   for (const port of ports) {
-    const chains = group.tlsChains.get(port);
-    const rules = [...new Set((chains ?? []).map((c) => clientRuleKey(c.clientCertificates)))];
     const vhosts: IrVirtualHost[] = [];
-    // Which planned host each virtual host came from: needed only to split the tables.
-    const hostOf = rules.length > 1 ? new Map<IrVirtualHost, PlannedHost>() : undefined;
+    const hostOf = new Map<IrVirtualHost, PlannedHost>();
     for (const planned of plan.get(port)!.values()) {
       const routes = planned.redirect ? [httpsRedirect(planned.host)] : hostRoutes(planned, port, ctx);
       if (routes.length === 0) continue;
       const vh: IrVirtualHost = { name: virtualHostName(planned.host, port), domains: gatewayDomains(planned.host, port), routes };
       vhosts.push(vh);
-      hostOf?.set(vh, planned);
+      hostOf.set(vh, planned);
     }
-    if (!hostOf) {
+    const chains = group.tlsChains.get(port);
+    const rules = [...new Set((chains ?? []).map((c) => clientRuleKey(c.clientCertificates)))];
+    if (rules.length <= 1) {
       tables.push({ name: gatewayRouteTableName(port, chains !== undefined), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
       if (chains) tlsChains.set(port, chains);
       continue;
     }
     const sorted = vhosts.sort((a, b) => cmp(a.name, b.name));
     rules.forEach((rule, k) => {
-      const own = sorted.filter((vh) => hostOf.get(vh)!.clientRules?.has(rule));
+      const own = sorted.filter((vh) => hostOf.get(vh)!.clientRules.has(rule));
       tables.push({ name: gatewayRouteTableName(port, true, k + 1), virtualHosts: uniqueDomains(own) });
     });
     tlsChains.set(port, chains!.map((c) => ({ ...c, routeTableName: gatewayRouteTableName(port, true, rules.indexOf(clientRuleKey(c.clientCertificates)) + 1) })));

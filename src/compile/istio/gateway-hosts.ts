@@ -34,7 +34,7 @@ export interface PlannedHost {
    * host. Servers asking different things of clients get route tables of their own, each with
    * only the hosts its servers admit, so one server's handshake never reaches another's hosts.
    */
-  readonly clientRules?: ReadonlySet<string>;
+  readonly clientRules: ReadonlySet<string>;
 }
 
 /** A PlannedHost while the plan is built. */
@@ -42,7 +42,7 @@ interface Draft {
   readonly host: string;
   readonly entries: HostEntry[];
   redirect: boolean;
-  clientRules?: Set<string>;
+  readonly clientRules: Set<string>;
 }
 
 /** What an HTTPS server asks of clients, as a key: servers with equal keys share a route table. */
@@ -76,8 +76,8 @@ function buildPlan(group: GatewayGroup, vss: readonly LoadedVs[], registry: Regi
       const rule = clientRuleKey(server.tls?.clientCertificates);
       const slot = (host: string): Draft => {
         let h = hosts.get(host);
-        if (!h) hosts.set(host, (h = { host, entries: [], redirect: false }));
-        if (server.tls) (h.clientRules ??= new Set()).add(rule);
+        if (!h) hosts.set(host, (h = { host, entries: [], redirect: false, clientRules: new Set() }));
+        if (server.tls) h.clientRules.add(rule);
         return h;
       };
       for (const vs of bound) {
