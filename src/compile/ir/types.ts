@@ -199,11 +199,6 @@ export interface IrTlsChain {
   readonly cipherSuites: readonly string[];
   /** `MUTUAL` (required) and `OPTIONAL_MUTUAL` (asked for, checked when sent): how client certificates are verified. */
   readonly clientCertificates?: IrClientCertificates;
-  /**
-   * The route table this chain's connections are routed by, when the port's servers ask
-   * different things of clients (each client rule has its own); absent: the listener's.
-   */
-  readonly routeTableName?: string;
 }
 
 export interface IrClientCertificates {

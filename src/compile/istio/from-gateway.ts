@@ -16,7 +16,7 @@ import type { GatewaySpec } from '../schema/index.ts';
 import { gatewayDomains, hostsIntersect, isVisible, visibilityOf } from './hosts.ts';
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import type { GatewayGroup } from './gateway-groups.ts';
-import { clientRuleKey, planGatewayHosts, type PlannedHost } from './gateway-hosts.ts';
+import { planGatewayHosts, type PlannedHost } from './gateway-hosts.ts';
 import { gatewayTcpListeners } from './gateway-tcp.ts';
 import { gatewayRouteTableName, listenerName, virtualHostName } from './names.ts';
 import { isCatchAll } from './match.ts';
@@ -157,31 +157,13 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
   const plan = planGatewayHosts(group, vss, ctx.registry);
   const ports = [...plan.keys()].sort((a, b) => a - b);
   const tables: IrRouteTable[] = [];
-  // HTTPS ports whose servers ask different things of clients: a table per client rule (names.ts).
-  const tlsChains = new Map<number, readonly IrTlsChain[]>();
   for (const port of ports) {
     const vhosts: IrVirtualHost[] = [];
-    const hostOf = new Map<IrVirtualHost, PlannedHost>();
     for (const planned of plan.get(port)!.values()) {
       const routes = planned.redirect ? [httpsRedirect(planned.host)] : hostRoutes(planned, port, ctx);
-      if (routes.length === 0) continue;
-      const vh: IrVirtualHost = { name: virtualHostName(planned.host, port), domains: gatewayDomains(planned.host, port), routes };
-      vhosts.push(vh);
-      hostOf.set(vh, planned);
+      if (routes.length > 0) vhosts.push({ name: virtualHostName(planned.host, port), domains: gatewayDomains(planned.host, port), routes });
     }
-    const chains = group.tlsChains.get(port);
-    const rules = [...new Set((chains ?? []).map((c) => clientRuleKey(c.clientCertificates)))];
-    if (rules.length <= 1) {
-      tables.push({ name: gatewayRouteTableName(port, chains !== undefined), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
-      if (chains) tlsChains.set(port, chains);
-      continue;
-    }
-    const sorted = vhosts.sort((a, b) => cmp(a.name, b.name));
-    rules.forEach((rule, k) => {
-      const own = sorted.filter((vh) => hostOf.get(vh)!.clientRules.has(rule));
-      tables.push({ name: gatewayRouteTableName(port, true, k + 1), virtualHosts: uniqueDomains(own) });
-    });
-    tlsChains.set(port, chains!.map((c) => ({ ...c, routeTableName: gatewayRouteTableName(port, true, rules.indexOf(clientRuleKey(c.clientCertificates)) + 1) })));
+    tables.push({ name: gatewayRouteTableName(port, group.tlsChains.has(port)), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
   }
   const address = ctx.settings.ir.bindAddress;
   const tcp = gatewayTcpListeners(group, vss, ctx, diagnostics);
@@ -193,7 +175,7 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
     gateways: group.members.map((m) => m.key),
     listeners: [
       ...ports.map((port): IrListener => {
-        const chains = tlsChains.get(port);
+        const chains = group.tlsChains.get(port);
         const passthrough = tcp.passthroughOnHttps.get(port);
         return {
           name: listenerName(address, port),

@@ -14,6 +14,7 @@ import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { IrTlsChain } from '../ir/types.ts';
 import type { GatewayInfo, GatewayServer } from './from-gateway.ts';
 import { gatewayViewName } from './names.ts';
+import { describeClientRule } from './tls-servers.ts';
 import { at, cmp, describe, relatedOf } from './where.ts';
 
 export interface GatewayGroup {
@@ -78,9 +79,26 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
     }
   }
   const tlsChains = new Map<number, IrTlsChain[]>();
+  // By port: the client-certificate rule of the first Gateway's HTTPS servers there (ML4034,
+  // which tls-servers.ts reports within one Gateway: merged Gateways share the route table too).
+  const clientRules = new Map<number, { readonly rule: string; readonly info: GatewayInfo; readonly chain: IrTlsChain | undefined }>();
   for (const info of members) {
     for (const [port, chains] of info.tlsChains) {
       if (!byClientSni(portKind.get(port)?.kind)) continue; // its HTTPS servers there were left out
+      const rule = JSON.stringify(chains[0]?.clientCertificates ?? null);
+      const decided = clientRules.get(port);
+      if (!decided) clientRules.set(port, { rule, info, chain: chains[0] });
+      else if (decided.rule !== rule) {
+        const index = info.servers.find((s) => s.port === port && s.tls !== undefined)?.index ?? 0;
+        diagnostics.push(
+          diagnostic(
+            'ML4034',
+            `this Gateway's HTTPS servers on port ${port} ask ${describeClientRule(chains[0]?.clientCertificates)} of clients, and those of ${describe(decided.info.gateway)}, which configures the same proxies, ask ${describeClientRule(decided.chain?.clientCertificates)}: meshlog serves a port's HTTPS servers from one route table, so a client could pass one server's handshake and then send the Host of the other's. Put servers with different client-certificate rules on different ports`,
+            { ...at(info.gateway, ['spec', 'servers', index, 'tls']), related: [relatedOf(decided.info.gateway)] },
+          ),
+        );
+        continue;
+      }
       tlsChains.set(port, [...(tlsChains.get(port) ?? []), ...chains]);
     }
   }

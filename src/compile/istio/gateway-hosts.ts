@@ -29,12 +29,6 @@ export interface PlannedHost {
   /** In route order; a VirtualService reached through two Gateways appears once per Gateway. */
   readonly entries: readonly HostEntry[];
   readonly redirect: boolean;
-  /**
-   * HTTPS ports: the client-certificate rules (clientRuleKey) of the servers that admit the
-   * host. Servers asking different things of clients get route tables of their own, each with
-   * only the hosts its servers admit, so one server's handshake never reaches another's hosts.
-   */
-  readonly clientRules: ReadonlySet<string>;
 }
 
 /** A PlannedHost while the plan is built. */
@@ -42,12 +36,6 @@ interface Draft {
   readonly host: string;
   readonly entries: HostEntry[];
   redirect: boolean;
-  readonly clientRules: Set<string>;
-}
-
-/** What an HTTPS server asks of clients, as a key: servers with equal keys share a route table. */
-export function clientRuleKey(clientCertificates: unknown): string {
-  return JSON.stringify(clientCertificates ?? null);
 }
 
 /**
@@ -73,11 +61,9 @@ function buildPlan(group: GatewayGroup, vss: readonly LoadedVs[], registry: Regi
       if (!group.compiles(server) || server.tcp || server.passthrough) continue; // no virtual hosts (gateway-tcp.ts)
       let hosts = out.get(server.port);
       if (!hosts) out.set(server.port, (hosts = new Map()));
-      const rule = clientRuleKey(server.tls?.clientCertificates);
       const slot = (host: string): Draft => {
         let h = hosts.get(host);
-        if (!h) hosts.set(host, (h = { host, entries: [], redirect: false, clientRules: new Set() }));
-        if (server.tls) h.clientRules.add(rule);
+        if (!h) hosts.set(host, (h = { host, entries: [], redirect: false }));
         return h;
       };
       for (const vs of bound) {

@@ -67,12 +67,10 @@ export function sidecarRouteTableName(port: number): string {
  * Route table served to gateways for a server port: `http.<port>` as Istio names it, or
  * `https.<port>` for a port whose servers terminate TLS. (Istio gives each HTTPS server a table
  * of its own, `https.<port>.<port name>.<gateway>.<ns>`; meshlog's HTTPS servers on one port
- * share one, unless they ask different things of clients: then the servers of each client rule,
- * in the order the port's first server of each comes, get `https.<port>`, `https.<port>.2`, ...;
- * see docs/config-reference.md.)
+ * share one, see docs/config-reference.md.)
  */
-export function gatewayRouteTableName(port: number, tls = false, group = 1): string {
-  return `${tls ? 'https' : 'http'}.${port}${group > 1 ? `.${group}` : ''}`;
+export function gatewayRouteTableName(port: number, tls = false): string {
+  return `${tls ? 'https' : 'http'}.${port}`;
 }
 
 export const DEFAULT_SIDECAR_VIEW = 'sidecar';

@@ -9,7 +9,7 @@
 // Kubernetes Secret delivered over SDS) is not served.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
-import type { IrTlsChain, IrTlsVersion } from '../ir/types.ts';
+import type { IrClientCertificates, IrTlsChain, IrTlsVersion } from '../ir/types.ts';
 import type { GatewayServer as GatewayServerSpec } from '../schema/index.ts';
 import type { GatewayServer, LoadedGateway } from './from-gateway.ts';
 import { isEnvoyCipherSuite } from '../validate/tls-ciphers.ts';
@@ -98,8 +98,27 @@ export function planTls(gw: LoadedGateway, servers: readonly GatewayServer[], di
   const skipped = new Set<number>();
   // By port: SNI name ('' for "any name") → the server index that has it.
   const claimed = new Map<number, Map<string, number>>();
+  // By port: the first server's client-certificate rule (see ML4034 below).
+  const clientRules = new Map<number, { readonly rule: string; readonly index: number }>();
   for (const server of servers) {
     if (!server.supported || !server.tls) continue;
+    // All HTTPS servers of a port share one route table (names.ts), so a client could finish
+    // the handshake of one server and then send the Host of another: a MUTUAL server's hosts
+    // would be reachable without its client check. Until servers get tables of their own, a
+    // port's servers must ask the same of clients: anything else is refused (fail closed).
+    const rule = JSON.stringify(server.tls.clientCertificates ?? null);
+    const first = clientRules.get(server.port);
+    if (!first) clientRules.set(server.port, { rule, index: server.index });
+    else if (first.rule !== rule) {
+      diagnostics.push(
+        diagnostic(
+          'ML4034',
+          `this HTTPS server asks ${describeClientRule(server.tls.clientCertificates)} of clients, and spec.servers[${first.index}] on the same port ${server.port} asks ${describeClientRule(servers.find((s) => s.index === first.index)?.tls?.clientCertificates)}: meshlog serves a port's HTTPS servers from one route table, so a client could pass one server's handshake and then send the Host of the other's. Put servers with different client-certificate rules on different ports`,
+          at(gw, ['spec', 'servers', server.index, 'tls']),
+        ),
+      );
+      continue;
+    }
     let owners = claimed.get(server.port);
     if (!owners) claimed.set(server.port, (owners = new Map()));
     const names = serverNamesOf(server);
@@ -137,4 +156,10 @@ function serverNamesOf(server: GatewayServer): string[] {
 /** Where the server lists SNI name `name` ('' for `*`). */
 function hostIndex(server: GatewayServer, name: string): number {
   return server.hosts.find((h) => (h.host === '*' ? '' : h.host) === name)?.index ?? 0;
+}
+
+/** What a server's TLS asks of clients, for ML4034. */
+export function describeClientRule(c: IrClientCertificates | undefined): string {
+  if (!c) return 'no certificate';
+  return `${c.required ? 'a required' : 'an optional'} certificate from ${c.caCertificatesFile}${c.subjectAltNames.length > 0 ? ` naming ${c.subjectAltNames.join(' or ')}` : ''}${c.spki.length + c.hashes.length > 0 ? ' with pinned keys' : ''}`;
 }

@@ -307,6 +307,17 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'or `STATIC` with endpoints, or another load balancer. TCP ports: ML4032.',
   },
   {
+    code: 'ML4034',
+    severity: 'error',
+    title: 'HTTPS servers of one port ask different things of clients',
+    description:
+      'Two HTTPS servers on one gateway port verify client certificates differently (a `MUTUAL` or `OPTIONAL_MUTUAL` server beside a `SIMPLE` ' +
+      'one, or mutual servers with different CAs, names or pins). meshlog serves all HTTPS servers of a port from one route table ' +
+      '(`https.<port>`; Istio gives each server its own), so a client could complete the handshake of the server that asks less and then ' +
+      'send the `Host` of the other: its client check would be bypassed. Rather than serve that, the config is refused. Put servers with ' +
+      'different client-certificate rules on different ports.',
+  },
+  {
     code: 'ML4035',
     severity: 'info',
     title: 'Port served as HTTP for want of a protocol',
