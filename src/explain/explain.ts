@@ -36,17 +36,19 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     return explainTcpListener(ir, view, listener, listener.tcp, request);
   }
   const chain = listener.tls && request.scheme === 'https' ? tlsChainFor(listener.tls, request.host) : undefined;
+  // A server with a table of its own routes only among its hosts (its port's servers ask different things of clients).
+  const routeTable = chain?.routeTableName ?? listener.routeTableName;
   const listenerInfo = {
     name: listener.name,
     port: listener.port,
-    routeTable: listener.routeTableName,
+    routeTable,
     ...(chain
       ? { tls: { serverNames: chain.serverNames, certificateChainFile: chain.certificateChainFile, ...(chain.clientCertificates ? { clientCertificate: chain.clientCertificates.required ? ('required' as const) : ('optional' as const) } : {}) } }
       : {}),
   };
   const refusal = tlsRefusal(listener, request, view.kind);
   if (refusal) return { ...base, view: view.name, listener: listenerInfo, outcome: { kind: 'connection_closed', detail: refusal } };
-  const table = view.routeTables.find((t) => t.name === listener.routeTableName);
+  const table = view.routeTables.find((t) => t.name === routeTable);
   const vh = table ? findVirtualHost(table.virtualHosts, request.authority) : undefined;
   if (!vh) {
     const elsewhere = viewsServing(ir, request, view.name);
@@ -55,7 +57,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       view: view.name,
       listener: listenerInfo,
       ...(elsewhere.length > 0 ? { hint: `host "${request.authority}" is routed in view ${elsewhere.join(', ')} (try --view)` } : {}),
-      outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `no virtual host in route table ${listener.routeTableName} matches host "${request.authority}"` },
+      outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `no virtual host in route table ${routeTable} matches host "${request.authority}"` },
     };
   }
   const virtualHost = { name: vh.virtualHost.name, domain: vh.domain, rule: vh.rule };

@@ -1,5 +1,4 @@
-// A gateway verifying client certificates, against a real Envoy: HTTPS servers (one port per
-// client rule, as meshlog requires: ML4034) with
+// A gateway verifying client certificates, against a real Envoy: HTTPS servers on one port with
 // `tls.mode: MUTUAL` (a client certificate from the partners' CA is required; on one server it
 // must also carry an allowed name) and one with `OPTIONAL_MUTUAL` (a certificate is asked for,
 // and checked when sent).
@@ -18,17 +17,11 @@ import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy
 import { localServiceEntry, tlsRequest, writeServerCertificates } from '../support/tls-client.ts';
 import { startUpstreams, type Upstreams } from '../support/upstreams.ts';
 
-// One port per client rule: servers sharing a port must ask the same of clients (ML4034).
-const PORTS: Record<string, string> = {
-  'api.example.com': '0.0.0.0_443',
-  'portal.example.com': '0.0.0.0_8443',
-  'docs.example.com': '0.0.0.0_9443',
-  'wiki.example.com': '0.0.0.0_10443',
-};
-const VIEW = 'gateway~web~partners';
+const LISTENER = '0.0.0.0_443';
+const VIEW = 'gateway~web~edge'; // the view of both Gateways, named after the first
 const PARTNER_ID = 'spiffe://partners.example/acme';
 
-function config(dir: string, upstreamPort: number): string {
+function config(dir: string, upstreamPort: number, statusPort: number): string {
   const file = (name: string) => path.join(dir, name);
   return `
 apiVersion: networking.istio.io/v1
@@ -45,21 +38,21 @@ spec:
       privateKey: ${file('api.key')}
       caCertificates: ${file('partners-ca.pem')}
       subjectAltNames: [${PARTNER_ID}]
-  - port: {number: 8443, name: https-portal, protocol: HTTPS}
+  - port: {number: 443, name: https-portal, protocol: HTTPS}
     hosts: [portal.example.com]
     tls:
       mode: MUTUAL
       serverCertificate: ${file('portal.crt')}
       privateKey: ${file('portal.key')}
       caCertificates: ${file('partners-ca.pem')}
-  - port: {number: 9443, name: https-docs, protocol: HTTPS}
+  - port: {number: 443, name: https-docs, protocol: HTTPS}
     hosts: [docs.example.com]
     tls:
       mode: OPTIONAL_MUTUAL
       serverCertificate: ${file('docs.crt')}
       privateKey: ${file('docs.key')}
       caCertificates: ${file('partners-ca.pem')}
-  - port: {number: 10443, name: https-wiki, protocol: HTTPS}
+  - port: {number: 443, name: https-wiki, protocol: HTTPS}
     hosts: [wiki.example.com]
     tls:
       mode: OPTIONAL_MUTUAL
@@ -67,17 +60,45 @@ spec:
       privateKey: ${file('wiki.key')}
       caCertificates: ${file('partners-ca.pem')}
       subjectAltNames: [${PARTNER_ID}]
+  - port: {number: 443, name: https-public, protocol: HTTPS}
+    hosts: [public.example.com]
+    tls: {mode: SIMPLE, serverCertificate: ${file('public.crt')}, privateKey: ${file('public.key')}}
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: partners, namespace: web}
 spec:
-  hosts: [api.example.com, portal.example.com, docs.example.com, wiki.example.com]
+  hosts: [api.example.com, portal.example.com, docs.example.com, wiki.example.com, public.example.com]
   gateways: [partners]
   http:
   - route: [{destination: {host: front.web.svc.cluster.local, port: {number: 8080}}}]
 ---
-${localServiceEntry('front', 'web', upstreamPort)}`;
+# Another team's Gateway for the same proxies: any other name, no client certificate. It admits
+# api.example.com too, for one public route of its own (ML4034 says so); the partners' routes
+# for that host stay in the partners server's table.
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: web}
+spec:
+  selector: {istio: partner-gateway}
+  servers:
+  - port: {number: 443, name: https-any, protocol: HTTPS}
+    hosts: ["*"]
+    tls: {mode: SIMPLE, serverCertificate: ${file('any.crt')}, privateKey: ${file('any.key')}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: status, namespace: web}
+spec:
+  hosts: [api.example.com]
+  gateways: [edge]
+  http:
+  - match: [{uri: {prefix: /status}}]
+    route: [{destination: {host: status.web.svc.cluster.local, port: {number: 8080}}}]
+---
+${localServiceEntry('front', 'web', upstreamPort)}
+---
+${localServiceEntry('status', 'web', statusPort)}`;
 }
 
 describe('live: Envoy verifies client certificates for MUTUAL and OPTIONAL_MUTUAL gateway servers', () => {
@@ -85,27 +106,27 @@ describe('live: Envoy verifies client certificates for MUTUAL and OPTIONAL_MUTUA
   let serverCa: IssuedCertificate;
   let upstreams: Upstreams;
   let envoy: EnvoyProcess | undefined;
-  const ports: Record<string, number> = {};
+  let port = 0;
   let ir: MeshIR;
   const clients: Record<string, IssuedCertificate> = {};
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-mtls-'));
-    serverCa = writeServerCertificates(dir, [['api', 'api.example.com'], ['portal', 'portal.example.com'], ['docs', 'docs.example.com'], ['wiki', 'wiki.example.com']]);
+    serverCa = writeServerCertificates(dir, [['api', 'api.example.com'], ['portal', 'portal.example.com'], ['docs', 'docs.example.com'], ['wiki', 'wiki.example.com'], ['public', 'public.example.com'], ['any', '*.example.com']]);
     const partnersCa = issueCertificate({ commonName: 'partners CA', authority: true });
     fs.writeFileSync(path.join(dir, 'partners-ca.pem'), partnersCa.certificate);
     const otherCa = issueCertificate({ commonName: 'someone else', authority: true });
     clients.partner = issueCertificate({ commonName: 'acme', uris: [PARTNER_ID], client: true, issuer: partnersCa });
     clients.otherName = issueCertificate({ commonName: 'intruder', uris: ['spiffe://partners.example/intruder'], client: true, issuer: partnersCa });
     clients.otherCa = issueCertificate({ commonName: 'acme', uris: [PARTNER_ID], client: true, issuer: otherCa });
-    upstreams = await startUpstreams(['front']);
-    const result = compile({ origin: { kind: 'folder', path: dir }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(config(dir, upstreams.port('front'))) }], diagnostics: [] });
-    expect(result.diagnostics).toEqual([]);
+    upstreams = await startUpstreams(['front', 'status']);
+    const result = compile({ origin: { kind: 'folder', path: dir }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(config(dir, upstreams.port('front'), upstreams.port('status'))) }], diagnostics: [] });
+    // The two Gateways' merge (info), and api.example.com served by both kinds of server.
+    expect(result.diagnostics.map((d) => `${d.code} ${d.field}`)).toEqual(['ML4028 spec.selector', 'ML4034 spec.servers[0]', 'ML4028 spec.selector']);
     ir = result.ir!;
-    const listeners = Object.values(PORTS);
-    const bootstrap = staticBootstrap(result.snapshot!, VIEW, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: Object.fromEntries(listeners.map((l) => [l, 0])) });
+    const bootstrap = staticBootstrap(result.snapshot!, VIEW, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [LISTENER]: 0 } });
     envoy = await startEnvoy(writeConfigFile(bootstrap));
-    for (const [host, listener] of Object.entries(PORTS)) ports[host] = await envoy.listenerPort(listener);
+    port = await envoy.listenerPort(LISTENER);
   }, 60_000);
 
   afterAll(async () => {
@@ -115,8 +136,8 @@ describe('live: Envoy verifies client certificates for MUTUAL and OPTIONAL_MUTUA
   });
 
   /** `200` for a routed request, else `refused` (the handshake or the connection failed). */
-  async function outcome(sni: string, client?: IssuedCertificate): Promise<string> {
-    const r = await tlsRequest({ port: ports[sni]!, sni, ca: serverCa.certificate, path: '/x', ...(client ? { clientCertificate: client } : {}) });
+  async function outcome(sni: string, client?: IssuedCertificate, host?: string): Promise<string> {
+    const r = await tlsRequest({ port, sni, ca: serverCa.certificate, path: '/x', ...(client ? { clientCertificate: client } : {}), ...(host ? { headers: { host } } : {}) });
     if (r.error !== undefined) return 'refused';
     return r.upstream === 'front' ? String(r.status) : `status ${r.status} from ${r.upstream}`;
   }
@@ -147,14 +168,26 @@ describe('live: Envoy verifies client certificates for MUTUAL and OPTIONAL_MUTUA
     expect(await outcome('wiki.example.com', clients.otherName)).toBe('refused');
   });
 
+  it("routes each server by a table of its own: another server's handshake does not reach a MUTUAL server's routes", async () => {
+    expect(await outcome('public.example.com')).toBe('200');
+    // The public server's handshake (no certificate), then the MUTUAL servers' hosts: not found.
+    expect(await outcome('public.example.com', undefined, 'api.example.com')).toBe('status 404 from ');
+    expect(await outcome('public.example.com', undefined, 'portal.example.com')).toBe('status 404 from ');
+    // Nor through an OPTIONAL_MUTUAL server's handshake without a certificate.
+    expect(await outcome('docs.example.com', undefined, 'portal.example.com')).toBe('status 404 from ');
+    // The other Gateway's "*" server admits api.example.com for its own route only.
+    expect(await outcome('www.example.com', undefined, 'api.example.com')).toBe('status 404 from ');
+    expect(await tlsRequest({ port, sni: 'www.example.com', ca: serverCa.certificate, path: '/status', headers: { host: 'api.example.com' } })).toMatchObject({ status: 200, upstream: 'status' });
+  });
+
   it("tells the backend who the client is (x-forwarded-client-cert), never what the client claims", async () => {
     const spoofed = { 'x-forwarded-client-cert': 'URI=spiffe://partners.example/admin' };
-    const verified = await tlsRequest({ port: ports['portal.example.com']!, sni: 'portal.example.com', ca: serverCa.certificate, clientCertificate: clients.partner, headers: spoofed });
+    const verified = await tlsRequest({ port, sni: 'portal.example.com', ca: serverCa.certificate, clientCertificate: clients.partner, headers: spoofed });
     const xfcc = verified.upstreamHeaders?.['x-forwarded-client-cert'] ?? '';
     expect(xfcc).toContain(`URI=${PARTNER_ID}`);
     expect(xfcc).toContain('Subject="CN=acme"');
     expect(xfcc).not.toContain('spiffe://partners.example/admin');
-    const anonymous = await tlsRequest({ port: ports['docs.example.com']!, sni: 'docs.example.com', ca: serverCa.certificate, headers: spoofed });
+    const anonymous = await tlsRequest({ port, sni: 'docs.example.com', ca: serverCa.certificate, headers: spoofed });
     expect(anonymous.status).toBe(200);
     expect(anonymous.upstreamHeaders?.['x-forwarded-client-cert']).toBeUndefined();
   });
@@ -169,8 +202,15 @@ describe('live: Envoy verifies client certificates for MUTUAL and OPTIONAL_MUTUA
     const api = said('https://api.example.com/x');
     expect(api.tls).toBe('required');
     expect(api.text).toContain('client certificate required');
-    expect(said('https://docs.example.com:9443/x').tls).toBe('optional');
-    expect(said('https://portal.example.com:8443/x').tls).toBe('required');
-    expect(said('https://wiki.example.com:10443/x').tls).toBe('required');
+    expect(said('https://docs.example.com/x').tls).toBe('optional');
+    expect(said('https://portal.example.com/x').tls).toBe('required');
+    expect(said('https://wiki.example.com/x').tls).toBe('required');
+    expect(said('https://public.example.com/x').tls).toBeUndefined();
+    // Each server's own table: the partners' api.example.com routes, not the other Gateway's.
+    const parsed = parseRequest('GET https://api.example.com/status');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const e = explain(ir, parsed.request, { view: VIEW });
+    expect(e.listener?.routeTable).toBe('https.443.https-api.partners.web');
+    expect(e.outcome.kind === 'forward' ? e.outcome.destinations.map((d) => d.cluster) : e.outcome.kind).toEqual(['outbound|8080||front.web.svc.cluster.local']);
   });
 });

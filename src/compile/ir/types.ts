@@ -199,6 +199,11 @@ export interface IrTlsChain {
   readonly cipherSuites: readonly string[];
   /** `MUTUAL` (required) and `OPTIONAL_MUTUAL` (asked for, checked when sent): how client certificates are verified. */
   readonly clientCertificates?: IrClientCertificates;
+  /**
+   * The server's own route table, on a port whose HTTPS servers ask different things of clients:
+   * the chain routes only among its server's hosts. Absent: the listener's (shared) table.
+   */
+  readonly routeTableName?: string;
 }
 
 export interface IrClientCertificates {

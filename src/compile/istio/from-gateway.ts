@@ -18,12 +18,12 @@ import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContex
 import type { GatewayGroup } from './gateway-groups.ts';
 import { planGatewayHosts, type PlannedHost } from './gateway-hosts.ts';
 import { gatewayTcpListeners } from './gateway-tcp.ts';
-import { gatewayRouteTableName, listenerName, virtualHostName } from './names.ts';
+import { gatewayRouteTableName, gatewayServerRouteTableName, listenerName, virtualHostName } from './names.ts';
 import { isCatchAll } from './match.ts';
 import { isHttpProtocol, isSniProtocol, isTcpProxied, normalizeProtocol } from './protocols.ts';
-import { planTls, serverTermination, type TlsTermination } from './tls-servers.ts';
+import { describeClientRule, planTls, serverTermination, type TlsTermination } from './tls-servers.ts';
 import { uniqueDomains } from './views.ts';
-import { at, cmp, compareResources } from './where.ts';
+import { at, cmp, compareResources, describe, relatedOf } from './where.ts';
 
 export type LoadedGateway = Loaded<'Gateway', GatewaySpec>;
 
@@ -48,6 +48,8 @@ export interface GatewayServer {
   readonly passthrough: boolean;
   /** Set on a compiled HTTPS server: how it terminates TLS. */
   readonly tls?: TlsTermination;
+  /** The server's own route table, used where its port's servers ask different things of clients. */
+  readonly routeTable: string;
 }
 
 export interface GatewayInfo {
@@ -90,6 +92,7 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
         tcp,
         passthrough,
         ...(supported && tls ? { tls } : {}),
+        routeTable: gatewayServerRouteTableName(s.port.number, s.port.name || String(index), gw.metadata.name, gw.metadata.namespace),
       });
     });
     const tls = planTls(gw, servers, diagnostics);
@@ -158,12 +161,22 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
   const ports = [...plan.keys()].sort((a, b) => a - b);
   const tables: IrRouteTable[] = [];
   for (const port of ports) {
-    const vhosts: IrVirtualHost[] = [];
+    // A port whose HTTPS servers ask different things of clients: a table per server (its chains
+    // name it), each with the hosts planned for it; else the port's one table.
+    const byTable = new Map<string, IrVirtualHost[]>();
+    if (group.mixedPorts.has(port)) for (const c of group.tlsChains.get(port) ?? []) if (c.routeTableName) byTable.set(c.routeTableName, []);
+    const shared = gatewayRouteTableName(port, group.tlsChains.has(port));
     for (const planned of plan.get(port)!.values()) {
       const routes = planned.redirect ? [httpsRedirect(planned.host)] : hostRoutes(planned, port, ctx);
-      if (routes.length > 0) vhosts.push({ name: virtualHostName(planned.host, port), domains: gatewayDomains(planned.host, port), routes });
+      if (routes.length === 0) continue;
+      const name = planned.table ?? shared;
+      let list = byTable.get(name);
+      if (!list) byTable.set(name, (list = []));
+      list.push({ name: virtualHostName(planned.host, port), domains: gatewayDomains(planned.host, port), routes });
     }
-    tables.push({ name: gatewayRouteTableName(port, group.tlsChains.has(port)), virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
+    if (byTable.size === 0) byTable.set(shared, []);
+    for (const [name, vhosts] of byTable) tables.push({ name, virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
+    if (group.mixedPorts.has(port)) noteSharedHosts(group, port, byTable, diagnostics);
   }
   const address = ctx.settings.ir.bindAddress;
   const tcp = gatewayTcpListeners(group, vss, ctx, diagnostics);
@@ -181,7 +194,8 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
           name: listenerName(address, port),
           address,
           port,
-          routeTableName: gatewayRouteTableName(port, chains !== undefined),
+          // With a table per server (mixed ports), the first chain's: every chain names its own.
+          routeTableName: (group.mixedPorts.has(port) ? chains?.[0]?.routeTableName : undefined) ?? gatewayRouteTableName(port, chains !== undefined),
           statPrefix: `gateway_${port}`,
           ...(chains ? { tls: chains } : {}),
           ...(passthrough ? { tcp: passthrough } : {}),
@@ -233,4 +247,30 @@ function httpsRedirect(host: string): IrRoute {
     action: { kind: 'redirect', scheme: 'https', code: 301 },
     headers: { request: empty, response: empty },
   };
+}
+
+/**
+ * ML4034 (warning): on a port whose HTTPS servers ask different things of clients, a host in a
+ * table of a server that asks for a client certificate and in one of a server that asks less.
+ * Istio plans it so too (each server admits the host: a wildcard, usually), but a client can then
+ * reach the host's routes there through the laxer server's handshake, without a certificate.
+ */
+function noteSharedHosts(group: GatewayGroup, port: number, byTable: ReadonlyMap<string, readonly IrVirtualHost[]>, diagnostics: Diagnostic[]): void {
+  const servers = new Map<string, { readonly info: GatewayInfo; readonly server: GatewayServer }>();
+  for (const info of group.members) for (const server of info.servers) if (server.port === port && server.tls) servers.set(server.routeTable, { info, server });
+  const tablesOf = new Map<string, string[]>();
+  for (const [table, vhosts] of byTable) for (const vh of vhosts) tablesOf.set(vh.name, [...(tablesOf.get(vh.name) ?? []), table]);
+  for (const [host, tables] of tablesOf) {
+    const strict = tables.map((t) => servers.get(t)).filter((s) => s?.server.tls?.clientCertificates?.required);
+    const lax = tables.map((t) => servers.get(t)).find((s) => s && !s.server.tls?.clientCertificates?.required);
+    if (strict.length === 0 || !lax) continue;
+    const s = strict[0]!;
+    diagnostics.push(
+      diagnostic(
+        'ML4034',
+        `${host} is served by this server, which requires a client certificate, and also by ${describe(lax.info.gateway, ['spec', 'servers', lax.server.index])}, which asks ${describeClientRule(lax.server.tls?.clientCertificates)} and admits the host too: the routes that server has for ${host} are reachable through its handshake without a certificate (as in Istio). Narrow that server's hosts if it should not serve ${host}`,
+        { ...at(s.info.gateway, ['spec', 'servers', s.server.index]), related: [relatedOf(lax.info.gateway, ['spec', 'servers', lax.server.index])] },
+      ),
+    );
+  }
 }

@@ -14,8 +14,12 @@ import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { IrTlsChain } from '../ir/types.ts';
 import type { GatewayInfo, GatewayServer } from './from-gateway.ts';
 import { gatewayViewName } from './names.ts';
-import { describeClientRule } from './tls-servers.ts';
 import { at, cmp, describe, relatedOf } from './where.ts';
+
+/** What an HTTPS server asks of clients, as a key: servers with equal keys may share a route table. */
+export function clientRuleKey(clientCertificates: unknown): string {
+  return JSON.stringify(clientCertificates ?? null);
+}
 
 export interface GatewayGroup {
   /** `gateway~<ns>~<name>` of the first member. */
@@ -25,6 +29,8 @@ export interface GatewayGroup {
   readonly selector: Readonly<Record<string, string>>;
   /** By port: the members' HTTPS filter chains, in member order. */
   readonly tlsChains: ReadonlyMap<number, readonly IrTlsChain[]>;
+  /** HTTPS ports whose servers ask different things of clients: a route table per server (their chains name it). */
+  readonly mixedPorts: ReadonlySet<number>;
   /** Whether a member's server is compiled in the group's view. */
   compiles(server: GatewayServer): boolean;
 }
@@ -79,30 +85,21 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
     }
   }
   const tlsChains = new Map<number, IrTlsChain[]>();
-  // By port: the client-certificate rule of the first Gateway's HTTPS servers there (ML4034,
-  // which tls-servers.ts reports within one Gateway: merged Gateways share the route table too).
-  const clientRules = new Map<number, { readonly rule: string; readonly info: GatewayInfo; readonly chain: IrTlsChain | undefined }>();
   for (const info of members) {
     for (const [port, chains] of info.tlsChains) {
       if (!byClientSni(portKind.get(port)?.kind)) continue; // its HTTPS servers there were left out
-      const rule = JSON.stringify(chains[0]?.clientCertificates ?? null);
-      const decided = clientRules.get(port);
-      if (!decided) clientRules.set(port, { rule, info, chain: chains[0] });
-      else if (decided.rule !== rule) {
-        const index = info.servers.find((s) => s.port === port && s.tls !== undefined)?.index ?? 0;
-        diagnostics.push(
-          diagnostic(
-            'ML4034',
-            `this Gateway's HTTPS servers on port ${port} ask ${describeClientRule(chains[0]?.clientCertificates)} of clients, and those of ${describe(decided.info.gateway)}, which configures the same proxies, ask ${describeClientRule(decided.chain?.clientCertificates)}: meshlog serves a port's HTTPS servers from one route table, so a client could pass one server's handshake and then send the Host of the other's. Put servers with different client-certificate rules on different ports`,
-            { ...at(info.gateway, ['spec', 'servers', index, 'tls']), related: [relatedOf(decided.info.gateway)] },
-          ),
-        );
-        continue;
-      }
       tlsChains.set(port, [...(tlsChains.get(port) ?? []), ...chains]);
     }
   }
-  return { viewName, members, selector: first.selector, tlsChains, compiles: (s) => s.supported && !excluded.has(s) };
+  // A port whose HTTPS servers ask different things of clients: each server routes by a table of
+  // its own, as in Istio, so one server's handshake never reaches routes only another admits.
+  // Elsewhere the servers share the port's table (`https.<port>`), and chains name none.
+  const mixedPorts = new Set<number>();
+  for (const [port, chains] of tlsChains) {
+    if (new Set(chains.map((c) => clientRuleKey(c.clientCertificates))).size > 1) mixedPorts.add(port);
+    else tlsChains.set(port, chains.map(({ routeTableName: _own, ...shared }) => shared));
+  }
+  return { viewName, members, selector: first.selector, tlsChains, mixedPorts, compiles: (s) => s.supported && !excluded.has(s) };
 }
 
 /** ML4028 (info) on each member: the Gateways whose servers one view merges. */

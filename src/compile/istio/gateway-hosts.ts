@@ -29,6 +29,12 @@ export interface PlannedHost {
   /** In route order; a VirtualService reached through two Gateways appears once per Gateway. */
   readonly entries: readonly HostEntry[];
   readonly redirect: boolean;
+  /**
+   * On a port whose HTTPS servers ask different things of clients (GatewayGroup.mixedPorts): the
+   * one server's route table this host is planned for. There a host is planned once per server
+   * that admits it, with only what that server admits, as Istio plans a table per server.
+   */
+  readonly table?: string;
 }
 
 /** A PlannedHost while the plan is built. */
@@ -36,6 +42,7 @@ interface Draft {
   readonly host: string;
   readonly entries: HostEntry[];
   redirect: boolean;
+  readonly table?: string;
 }
 
 /**
@@ -61,9 +68,11 @@ function buildPlan(group: GatewayGroup, vss: readonly LoadedVs[], registry: Regi
       if (!group.compiles(server) || server.tcp || server.passthrough) continue; // no virtual hosts (gateway-tcp.ts)
       let hosts = out.get(server.port);
       if (!hosts) out.set(server.port, (hosts = new Map()));
+      const table = server.tls && group.mixedPorts.has(server.port) ? server.routeTable : undefined;
       const slot = (host: string): Draft => {
-        let h = hosts.get(host);
-        if (!h) hosts.set(host, (h = { host, entries: [], redirect: false }));
+        const key = table === undefined ? host : `${table}\u0000${host}`;
+        let h = hosts.get(key);
+        if (!h) hosts.set(key, (h = table === undefined ? { host, entries: [], redirect: false } : { host, entries: [], redirect: false, table }));
         return h;
       };
       for (const vs of bound) {

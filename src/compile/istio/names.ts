@@ -67,10 +67,20 @@ export function sidecarRouteTableName(port: number): string {
  * Route table served to gateways for a server port: `http.<port>` as Istio names it, or
  * `https.<port>` for a port whose servers terminate TLS. (Istio gives each HTTPS server a table
  * of its own, `https.<port>.<port name>.<gateway>.<ns>`; meshlog's HTTPS servers on one port
- * share one, see docs/config-reference.md.)
+ * share one when they ask the same of clients, else each has its own
+ * (gatewayServerRouteTableName); see docs/config-reference.md.)
  */
 export function gatewayRouteTableName(port: number, tls = false): string {
   return `${tls ? 'https' : 'http'}.${port}`;
+}
+
+/**
+ * The route table of one HTTPS server, as Istio names it (`https.<port>.<port name>.<gateway>.<ns>`;
+ * the server's index when its port has no name). Used on ports whose HTTPS servers ask different
+ * things of clients (from-gateway.ts), where each server routes only among its own hosts.
+ */
+export function gatewayServerRouteTableName(port: number, portName: string, gateway: string, namespace: string): string {
+  return `https.${port}.${portName}.${gateway}.${namespace}`;
 }
 
 export const DEFAULT_SIDECAR_VIEW = 'sidecar';

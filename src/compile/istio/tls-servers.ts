@@ -98,27 +98,8 @@ export function planTls(gw: LoadedGateway, servers: readonly GatewayServer[], di
   const skipped = new Set<number>();
   // By port: SNI name ('' for "any name") → the server index that has it.
   const claimed = new Map<number, Map<string, number>>();
-  // By port: the first server's client-certificate rule (see ML4034 below).
-  const clientRules = new Map<number, { readonly rule: string; readonly index: number }>();
   for (const server of servers) {
     if (!server.supported || !server.tls) continue;
-    // All HTTPS servers of a port share one route table (names.ts), so a client could finish
-    // the handshake of one server and then send the Host of another: a MUTUAL server's hosts
-    // would be reachable without its client check. Until servers get tables of their own, a
-    // port's servers must ask the same of clients: anything else is refused (fail closed).
-    const rule = JSON.stringify(server.tls.clientCertificates ?? null);
-    const first = clientRules.get(server.port);
-    if (!first) clientRules.set(server.port, { rule, index: server.index });
-    else if (first.rule !== rule) {
-      diagnostics.push(
-        diagnostic(
-          'ML4034',
-          `this HTTPS server asks ${describeClientRule(server.tls.clientCertificates)} of clients, and spec.servers[${first.index}] on the same port ${server.port} asks ${describeClientRule(servers.find((s) => s.index === first.index)?.tls?.clientCertificates)}: meshlog serves a port's HTTPS servers from one route table, so a client could pass one server's handshake and then send the Host of the other's. Put servers with different client-certificate rules on different ports`,
-          at(gw, ['spec', 'servers', server.index, 'tls']),
-        ),
-      );
-      continue;
-    }
     let owners = claimed.get(server.port);
     if (!owners) claimed.set(server.port, (owners = new Map()));
     const names = serverNamesOf(server);
@@ -139,8 +120,10 @@ export function planTls(gw: LoadedGateway, servers: readonly GatewayServer[], di
     for (const n of names) owners.set(n, server.index);
     const list = chains.get(server.port) ?? [];
     const explicit = names.filter((n) => n !== '').sort();
-    if (explicit.length > 0) list.push({ serverNames: explicit, ...server.tls });
-    if (names.includes('')) list.push({ serverNames: [], ...server.tls });
+    // Each chain knows its server's own table; gateway-groups.ts keeps it only where the port's
+    // servers ask different things of clients (elsewhere they share the port's table).
+    if (explicit.length > 0) list.push({ serverNames: explicit, ...server.tls, routeTableName: server.routeTable });
+    if (names.includes('')) list.push({ serverNames: [], ...server.tls, routeTableName: server.routeTable });
     chains.set(server.port, list);
   }
   return { chains, skipped };

@@ -308,14 +308,14 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
   },
   {
     code: 'ML4034',
-    severity: 'error',
-    title: 'HTTPS servers of one port ask different things of clients',
+    severity: 'warning',
+    title: 'A host a client-certificate server serves is also served without one',
     description:
-      'Two HTTPS servers on one gateway port verify client certificates differently (a `MUTUAL` or `OPTIONAL_MUTUAL` server beside a `SIMPLE` ' +
-      'one, or mutual servers with different CAs, names or pins). meshlog serves all HTTPS servers of a port from one route table ' +
-      '(`https.<port>`; Istio gives each server its own), so a client could complete the handshake of the server that asks less and then ' +
-      'send the `Host` of the other: its client check would be bypassed. Rather than serve that, the config is refused. Put servers with ' +
-      'different client-certificate rules on different ports.',
+      'On a gateway port whose HTTPS servers ask different things of clients, each server routes by a table of its own ' +
+      '(`https.<port>.<port name>.<gateway>.<ns>`, as Istio), holding only what that server admits. This host is in the table of a ' +
+      'server that requires a client certificate and also in that of a server on the same port that does not (it admits the host ' +
+      'too, usually through a wildcard): a client can complete that server\'s handshake and reach the host\'s routes there without a ' +
+      'certificate. Istio behaves the same. Narrow the other server\'s hosts if it should not serve the host.',
   },
   {
     code: 'ML4035',
