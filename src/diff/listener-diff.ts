@@ -106,6 +106,8 @@ function chainFields(c: IrTlsChain): Record<string, string> {
     'maximum TLS': c.maxVersion === 'TLS_AUTO' ? 'Envoy default' : c.maxVersion,
     ciphers: c.cipherSuites.length > 0 ? c.cipherSuites.join(':') : 'Envoy default',
     'client certificates': clientCertificates(c),
+    // A server with a table of its own (its port's servers ask different things of clients).
+    'route table': c.routeTableName ?? 'the port\'s',
   };
 }
 

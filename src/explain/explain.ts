@@ -122,9 +122,13 @@ function viewsServing(ir: MeshIR, request: ExplainRequest, current: string): str
     .filter((v) => v.name !== current)
     .filter((v) => {
       const l = v.listeners.find((x) => x.port === request.port);
-      const t = l && v.routeTables.find((x) => x.name === l.routeTableName);
-      const m = t && findVirtualHost(t.virtualHosts, request.authority);
-      return m !== undefined && m.rule !== 'any';
+      // Every table the listener routes by: its own, and its servers' own (mixed HTTPS ports).
+      const names = new Set([l?.routeTableName, ...(l?.tls ?? []).map((c) => c.routeTableName)]);
+      return v.routeTables.some((t) => {
+        if (!names.has(t.name)) return false;
+        const m = findVirtualHost(t.virtualHosts, request.authority);
+        return m !== undefined && m.rule !== 'any';
+      });
     })
     .map((v) => v.name);
 }

@@ -62,6 +62,12 @@ describe('TLS changes of a gateway listener', () => {
     ]);
   });
 
+  it("shows a server moving to a route table of its own (its port's servers now ask different things of clients)", () => {
+    const before = listener([chain('/c/api.crt', ['api.example.com'])]);
+    const after = listener([chain('/c/api.crt', ['api.example.com'], { routeTableName: 'https.443.0.edge.web' })]);
+    expect(lines(before, after)).toEqual(["changed SNI api.example.com: route table the port's → https.443.0.edge.web"]);
+  });
+
   it('says when a port starts or stops terminating TLS, and nothing for equal listeners', () => {
     const https = listener([chain('/c/shop.crt', ['shop.example.com'])]);
     expect(lines(listener(), https)[0]).toBe('changed now terminates TLS (HTTPS)');

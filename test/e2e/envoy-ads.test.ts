@@ -130,6 +130,13 @@ describe.each(['sotw', 'delta'] as const)('Envoy over ADS (%s), reviews mesh fro
     envoy = await startEnvoy(bootstrapFile);
     await waitConverged();
     await waitFor('the listener to serve again', async () => (await rig.who('/')).startsWith('reviews-'));
+    // The proxy's status may still be the stopped Envoy's: ask the new one which route table it
+    // holds (its config dump names the table's resource hash) before measuring where it routes.
+    const tables = source.current()!.snapshot.views.flatMap((v) => v.resources.rds.map((e) => e.hash));
+    await waitFor('the restarted Envoy to hold the current route table', async () => {
+      const dump = await (await fetch(`${envoy.adminUrl}/config_dump?resource=dynamic_route_configs`)).text();
+      return mode === 'delta' ? tables.some((h) => dump.includes(h)) || undefined : dump.includes('reviews') || undefined;
+    });
     const v1 = await rig.share('/', 'reviews-v1');
     expectShare(v1, 0.5);
     expect(await rig.who('/v3')).toBe('reviews-v3');

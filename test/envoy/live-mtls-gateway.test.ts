@@ -210,7 +210,7 @@ describe('live: Envoy verifies client certificates for MUTUAL and OPTIONAL_MUTUA
     const parsed = parseRequest('GET https://api.example.com/status');
     if (!parsed.ok) throw new Error(parsed.error);
     const e = explain(ir, parsed.request, { view: VIEW });
-    expect(e.listener?.routeTable).toBe('https.443.https-api.partners.web');
+    expect(e.listener?.routeTable).toBe('https.443.0.partners.web');
     expect(e.outcome.kind === 'forward' ? e.outcome.destinations.map((d) => d.cluster) : e.outcome.kind).toEqual(['outbound|8080||front.web.svc.cluster.local']);
   });
 });

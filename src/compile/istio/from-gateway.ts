@@ -10,12 +10,12 @@
 // are not compiled yet (ML4018).
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
-import type { IrListener, IrRoute, IrRouteTable, IrTlsChain, IrView, IrVirtualHost } from '../ir/types.ts';
+import type { IrClientCertificates, IrListener, IrRoute, IrRouteTable, IrTlsChain, IrView, IrVirtualHost } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { GatewaySpec } from '../schema/index.ts';
-import { gatewayDomains, hostsIntersect, isVisible, visibilityOf } from './hosts.ts';
+import { gatewayDomains, hostCovers, hostsIntersect, isVisible, visibilityOf } from './hosts.ts';
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
-import type { GatewayGroup } from './gateway-groups.ts';
+import { clientRuleKey, type GatewayGroup } from './gateway-groups.ts';
 import { planGatewayHosts, type PlannedHost } from './gateway-hosts.ts';
 import { gatewayTcpListeners } from './gateway-tcp.ts';
 import { gatewayRouteTableName, gatewayServerRouteTableName, listenerName, virtualHostName } from './names.ts';
@@ -92,7 +92,7 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
         tcp,
         passthrough,
         ...(supported && tls ? { tls } : {}),
-        routeTable: gatewayServerRouteTableName(s.port.number, s.port.name || String(index), gw.metadata.name, gw.metadata.namespace),
+        routeTable: gatewayServerRouteTableName(s.port.number, index, gw.metadata.name, gw.metadata.namespace),
       });
     });
     const tls = planTls(gw, servers, diagnostics);
@@ -250,27 +250,47 @@ function httpsRedirect(host: string): IrRoute {
 }
 
 /**
- * ML4034 (warning): on a port whose HTTPS servers ask different things of clients, a host in a
- * table of a server that asks for a client certificate and in one of a server that asks less.
- * Istio plans it so too (each server admits the host: a wildcard, usually), but a client can then
- * reach the host's routes there through the laxer server's handshake, without a certificate.
+ * ML4034 (warning): on a port whose HTTPS servers ask different things of clients, a host served
+ * by a server that checks client certificates whose name another server, asking something else,
+ * also answers in its table (exactly, or by a wildcard virtual host). Istio plans it so too, but
+ * a client can then reach that server's routes for the host through its handshake, without the
+ * first server's check (no certificate, or one from another CA, name or pin).
  */
 function noteSharedHosts(group: GatewayGroup, port: number, byTable: ReadonlyMap<string, readonly IrVirtualHost[]>, diagnostics: Diagnostic[]): void {
-  const servers = new Map<string, { readonly info: GatewayInfo; readonly server: GatewayServer }>();
-  for (const info of group.members) for (const server of info.servers) if (server.port === port && server.tls) servers.set(server.routeTable, { info, server });
-  const tablesOf = new Map<string, string[]>();
-  for (const [table, vhosts] of byTable) for (const vh of vhosts) tablesOf.set(vh.name, [...(tablesOf.get(vh.name) ?? []), table]);
-  for (const [host, tables] of tablesOf) {
-    const strict = tables.map((t) => servers.get(t)).filter((s) => s?.server.tls?.clientCertificates?.required);
-    const lax = tables.map((t) => servers.get(t)).find((s) => s && !s.server.tls?.clientCertificates?.required);
-    if (strict.length === 0 || !lax) continue;
-    const s = strict[0]!;
-    diagnostics.push(
-      diagnostic(
-        'ML4034',
-        `${host} is served by this server, which requires a client certificate, and also by ${describe(lax.info.gateway, ['spec', 'servers', lax.server.index])}, which asks ${describeClientRule(lax.server.tls?.clientCertificates)} and admits the host too: the routes that server has for ${host} are reachable through its handshake without a certificate (as in Istio). Narrow that server's hosts if it should not serve ${host}`,
-        { ...at(s.info.gateway, ['spec', 'servers', s.server.index]), related: [relatedOf(lax.info.gateway, ['spec', 'servers', lax.server.index])] },
-      ),
-    );
+  const servers = new Map<string, { readonly info: GatewayInfo; readonly server: GatewayServer; readonly rule: string }>();
+  for (const info of group.members) {
+    for (const server of info.servers) if (server.port === port && server.tls) servers.set(server.routeTable, { info, server, rule: clientRuleKey(server.tls.clientCertificates) });
   }
+  const hostOf = (vh: IrVirtualHost) => vh.name.slice(0, vh.name.lastIndexOf(':')); // `<host>:<port>`
+  const reported = new Set<string>();
+  for (const [table, vhosts] of byTable) {
+    const strict = servers.get(table);
+    if (!strict?.server.tls?.clientCertificates) continue;
+    for (const vh of vhosts) {
+      const host = hostOf(vh);
+      for (const [other, otherHosts] of byTable) {
+        const lax = servers.get(other);
+        if (!lax || !laxerThan(lax.server.tls?.clientCertificates, strict.server.tls.clientCertificates) || !otherHosts.some((o) => hostCovers(hostOf(o), host))) continue;
+        const key = `${table}|${host}|${other}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        diagnostics.push(
+          diagnostic(
+            'ML4034',
+            `${host} is served by this server, which asks ${describeClientRule(strict.server.tls.clientCertificates)} of clients, and ${describe(lax.info.gateway, ['spec', 'servers', lax.server.index])}'s spec.servers[${lax.server.index}] on the same port asks ${describeClientRule(lax.server.tls?.clientCertificates)} and answers ${host} too: the routes that server has for it are reachable through its handshake, without this server's check (as in Istio). Narrow that server's hosts if it should not serve ${host}`,
+            { ...at(strict.info.gateway, ['spec', 'servers', strict.server.index]), related: [relatedOf(lax.info.gateway, ['spec', 'servers', lax.server.index])] },
+          ),
+        );
+      }
+    }
+  }
+}
+
+/** Whether a client `other` lets in may fail `self`'s check: no certificate asked, or fewer or other CAs, names or pins. */
+function laxerThan(other: IrClientCertificates | undefined, self: IrClientCertificates): boolean {
+  if (!other) return true;
+  if (self.required && !other.required) return true;
+  if (other.caCertificatesFile !== self.caCertificatesFile) return true;
+  const looser = (mine: readonly string[], theirs: readonly string[]) => mine.length > 0 && (theirs.length === 0 || theirs.some((t) => !mine.includes(t)));
+  return looser(self.subjectAltNames, other.subjectAltNames) || looser(self.spki, other.spki) || looser(self.hashes, other.hashes);
 }

@@ -75,12 +75,15 @@ export function gatewayRouteTableName(port: number, tls = false): string {
 }
 
 /**
- * The route table of one HTTPS server, as Istio names it (`https.<port>.<port name>.<gateway>.<ns>`;
- * the server's index when its port has no name). Used on ports whose HTTPS servers ask different
- * things of clients (from-gateway.ts), where each server routes only among its own hosts.
+ * The route table of one HTTPS server: `https.<port>.<server index>.<gateway>.<ns>`. Used on ports
+ * whose HTTPS servers ask different things of clients (from-gateway.ts), where each server routes
+ * only among its own hosts. Istio puts the port's name where the index is; port names need not
+ * be unique (nor set), and two servers with one table would share their routes, so the index
+ * (a number, never dotted) keeps every server's name its own: read from the end, the namespace (a
+ * DNS label) and the index close off the Gateway's name, which may hold dots.
  */
-export function gatewayServerRouteTableName(port: number, portName: string, gateway: string, namespace: string): string {
-  return `https.${port}.${portName}.${gateway}.${namespace}`;
+export function gatewayServerRouteTableName(port: number, serverIndex: number, gateway: string, namespace: string): string {
+  return `https.${port}.${serverIndex}.${gateway}.${namespace}`;
 }
 
 export const DEFAULT_SIDECAR_VIEW = 'sidecar';

@@ -309,13 +309,14 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
   {
     code: 'ML4034',
     severity: 'warning',
-    title: 'A host a client-certificate server serves is also served without one',
+    title: 'A host a client-certificate server serves is also answered by a laxer server',
     description:
       'On a gateway port whose HTTPS servers ask different things of clients, each server routes by a table of its own ' +
-      '(`https.<port>.<port name>.<gateway>.<ns>`, as Istio), holding only what that server admits. This host is in the table of a ' +
-      'server that requires a client certificate and also in that of a server on the same port that does not (it admits the host ' +
-      'too, usually through a wildcard): a client can complete that server\'s handshake and reach the host\'s routes there without a ' +
-      'certificate. Istio behaves the same. Narrow the other server\'s hosts if it should not serve the host.',
+      '(`https.<port>.<server index>.<gateway>.<ns>`, as Istio), holding only what that server admits. This host is served by a ' +
+      'server that checks client certificates, and a server on the same port that asks less (no certificate, or other CAs, fewer ' +
+      'names or pins) answers it too, exactly or through a wildcard: a client can complete that server\'s handshake and reach the ' +
+      'routes it has for the host without the stricter check. Istio behaves the same. Narrow the other server\'s hosts if it should ' +
+      'not serve the host.',
   },
   {
     code: 'ML4035',

@@ -87,11 +87,19 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
   for (const group of ctx.gatewayGroups) {
     for (const [port, hosts] of planGatewayHosts(group, ctx.resources.virtualServices, ctx.registry)) {
       const bySet = new Map<string, PlannedHost[]>();
+      // A host planned once per server (servers asking different things of clients, gateway-hosts.ts)
+      // may merge the same VirtualServices in two tables: one note says it.
+      const noted = new Set<string>();
       for (const planned of hosts.values()) {
         if (planned.redirect) continue;
         const entries = planned.entries.filter((e) => contributes(e, port));
         const merged = new Set(entries.map((e) => e.vs));
         if (merged.size < 2) continue;
+        if (planned.table !== undefined) {
+          const same = `${planned.host}|${[...merged].map(key).join(',')}`;
+          if (noted.has(same)) continue;
+          noted.add(same);
+        }
         const id = entries.map((e) => `${key(e.vs)}@${e.gateway}`).join(',');
         const same = bySet.get(id);
         const effective = { ...planned, entries };
