@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/index.ts';
+import type { CompileResult } from '../../src/compile/index.ts';
 import type { MeshIR } from '../../src/compile/ir/types.ts';
 import type { IssuedCertificate } from '../../src/core/certificates.ts';
-import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
 import { explain, parseRequest } from '../../src/explain/index.ts';
-import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+import type { EnvoyProcess } from '../support/envoy-process.ts';
+import { runView } from '../support/run-view.ts';
 import { localServiceEntry, tlsRequest, writeServerCertificates } from '../support/tls-client.ts';
 import { request, startUpstreams, type Upstreams } from '../support/upstreams.ts';
 
@@ -90,12 +90,11 @@ describe('live: Envoy terminates HTTPS for a compiled Gateway', () => {
     ca = writeServerCertificates(dir, [['shop', 'shop.example.com'], ['api', 'api.example.com'], ['wild', '*.example.org']]);
     upstreams = await startUpstreams(['front']);
     const yaml = config(dir, upstreams.port('front'));
-    const result = compile({ origin: { kind: 'folder', path: dir }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+    let result: CompileResult;
+    ({ envoy, result } = await runView(yaml, VIEW, [LISTENER], dir));
     // Only the note that the two Gateways share one view.
     expect(result.diagnostics.map((d) => d.code)).toEqual(['ML4028', 'ML4028']);
     ir = result.ir!;
-    const bootstrap = staticBootstrap(result.snapshot!, VIEW, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [LISTENER]: 0 } });
-    envoy = await startEnvoy(writeConfigFile(bootstrap));
     port = await envoy.listenerPort(LISTENER);
   }, 60_000);
 

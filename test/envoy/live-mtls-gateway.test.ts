@@ -8,12 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/index.ts';
+import type { CompileResult } from '../../src/compile/index.ts';
 import type { MeshIR } from '../../src/compile/ir/types.ts';
 import { issueCertificate, type IssuedCertificate } from '../../src/core/certificates.ts';
-import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
 import { explain, parseRequest, renderExplanationText } from '../../src/explain/index.ts';
-import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+import type { EnvoyProcess } from '../support/envoy-process.ts';
+import { runView } from '../support/run-view.ts';
 import { localServiceEntry, tlsRequest, writeServerCertificates } from '../support/tls-client.ts';
 import { startUpstreams, type Upstreams } from '../support/upstreams.ts';
 
@@ -120,12 +120,11 @@ describe('live: Envoy verifies client certificates for MUTUAL and OPTIONAL_MUTUA
     clients.otherName = issueCertificate({ commonName: 'intruder', uris: ['spiffe://partners.example/intruder'], client: true, issuer: partnersCa });
     clients.otherCa = issueCertificate({ commonName: 'acme', uris: [PARTNER_ID], client: true, issuer: otherCa });
     upstreams = await startUpstreams(['front', 'status']);
-    const result = compile({ origin: { kind: 'folder', path: dir }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(config(dir, upstreams.port('front'), upstreams.port('status'))) }], diagnostics: [] });
+    let result: CompileResult;
+    ({ envoy, result } = await runView(config(dir, upstreams.port('front'), upstreams.port('status')), VIEW, [LISTENER], dir));
     // The two Gateways' merge (info), and api.example.com served by both kinds of server.
     expect(result.diagnostics.map((d) => `${d.code} ${d.field}`)).toEqual(['ML4028 spec.selector', 'ML4034 spec.servers[0]', 'ML4028 spec.selector']);
     ir = result.ir!;
-    const bootstrap = staticBootstrap(result.snapshot!, VIEW, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [LISTENER]: 0 } });
-    envoy = await startEnvoy(writeConfigFile(bootstrap));
     port = await envoy.listenerPort(LISTENER);
   }, 60_000);
 

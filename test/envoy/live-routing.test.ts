@@ -5,11 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/index.ts';
+import { compile, type CompileResult } from '../../src/compile/index.ts';
 import { checkConsistency } from '../../src/compile/xds/index.ts';
 import type { SourceFile } from '../../src/ingest/source-bundle.ts';
 import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+import { runView } from '../support/run-view.ts';
 import { fire, request, startUpstreams, type Upstreams } from '../support/upstreams.ts';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/live');
@@ -121,11 +122,11 @@ spec:
   });
 
   it('is reported, and Envoy answers requests for its hosts with 503, by a VirtualService route or the default one', async () => {
-    const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: [{ path: 'legacy.yaml', bytes: new TextEncoder().encode(YAML) }], diagnostics: [] });
+    const listener = '0.0.0.0_9080';
+    let result: CompileResult;
+    ({ envoy, result } = await runView(YAML, 'sidecar', [listener]));
     // legacy.example.net's VirtualService rule, and old.example.net's default route (at the port).
     expect(result.diagnostics.map((d) => `${d.code} ${d.line}:${d.field}`).sort()).toEqual(['ML4033 15:spec.http[0]', 'ML4033 6:spec.ports[0]']);
-    const listener = '0.0.0.0_9080';
-    envoy = await startEnvoy(writeConfigFile(staticBootstrap(result.snapshot!, 'sidecar', { listenerAddress: '127.0.0.1', listenerPorts: { [listener]: 0 } })));
     const base = `http://127.0.0.1:${await envoy.listenerPort(listener)}`;
     // legacy: the VirtualService's route; old: the host's default route.
     for (const [host, p] of [['legacy.example.net', '/v2/orders'], ['old.example.net', '/anything']] as const) {

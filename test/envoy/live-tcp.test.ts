@@ -10,12 +10,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/index.ts';
 import type { MeshIR } from '../../src/compile/ir/types.ts';
 import { issueCertificate, type IssuedCertificate } from '../../src/core/certificates.ts';
-import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
 import { explain, parseRequest } from '../../src/explain/index.ts';
-import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
+import type { EnvoyProcess } from '../support/envoy-process.ts';
+import { runView } from '../support/run-view.ts';
 import { ordersDbMesh } from '../support/tcp-mesh.ts';
 import { request, startUpstreams, type Upstreams } from '../support/upstreams.ts';
 
@@ -81,15 +80,11 @@ ${localEntry('vault', 'vault.example.test', 8443, 'HTTPS', ports.vault!)}
 `;
 }
 
-/**
- * Compiles `yaml` (it must compile without a diagnostic) and runs one view of it in a real
- * Envoy, its `listeners` on loopback ports the OS picks (`envoy.listenerPort(name)`).
- */
-async function runView(yaml: string, view: string, listeners: readonly string[]): Promise<{ envoy: EnvoyProcess; ir: MeshIR }> {
-  const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+/** Compiles `yaml`, which must compile without a diagnostic, and runs `view` of it in a real Envoy. */
+async function runCleanView(yaml: string, view: string, listeners: readonly string[]): Promise<{ envoy: EnvoyProcess; ir: MeshIR }> {
+  const { envoy, result } = await runView(yaml, view, listeners);
   expect(result.diagnostics).toEqual([]);
-  const bootstrap = staticBootstrap(result.snapshot!, view, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: Object.fromEntries(listeners.map((l) => [l, 0])) });
-  return { envoy: await startEnvoy(writeConfigFile(bootstrap)), ir: result.ir! };
+  return { envoy, ir: result.ir! };
 }
 
 /**
@@ -144,7 +139,7 @@ describe('live: Envoy proxies TCP and TLS service ports as compiled', () => {
     for (const [, s] of named) servers.push(s);
     const yaml = config({ ...Object.fromEntries(named.map(([k, s]) => [k, portOf(s)])), front: upstreams.port('front') });
     const listeners = { db: DB, redis: REDIS, tls: TLS, mixed: MIXED, web: WEB };
-    ({ envoy, ir } = await runView(yaml, 'sidecar', Object.values(listeners)));
+    ({ envoy, ir } = await runCleanView(yaml, 'sidecar', Object.values(listeners)));
     for (const [key, name] of Object.entries(listeners)) port[key] = await envoy.listenerPort(name);
   }, 60_000);
 
@@ -273,7 +268,7 @@ spec:
   - {name: v1, labels: {version: v1}}
   - {name: v2, labels: {version: v2}}
 `;
-    ({ envoy, ir } = await runView(yaml, VIEW, [LISTENER]));
+    ({ envoy, ir } = await runCleanView(yaml, VIEW, [LISTENER]));
     port = await envoy.listenerPort(LISTENER);
   }, 60_000);
 
@@ -335,7 +330,7 @@ ${localEntry('shop', 'shop.edge.svc.cluster.local', 443, 'TLS', portOf(shop), 'e
 ---
 ${localEntry('rest', 'rest.edge.svc.cluster.local', 443, 'TLS', portOf(rest), 'edge')}
 `;
-    ({ envoy } = await runView(yaml, 'gateway~edge~edge', [LISTENER]));
+    ({ envoy } = await runCleanView(yaml, 'gateway~edge~edge', [LISTENER]));
     port = await envoy.listenerPort(LISTENER);
   }, 60_000);
 
@@ -379,7 +374,7 @@ spec:
 ---
 ${localEntry('journal', 'journal.example.test', 7001, 'TCP', portOf(untimed))}
 `;
-    ({ envoy } = await runView(yaml, 'sidecar', [TIMED, UNTIMED]));
+    ({ envoy } = await runCleanView(yaml, 'sidecar', [TIMED, UNTIMED]));
   }, 60_000);
 
   afterAll(async () => {

@@ -24,7 +24,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { KubeServiceSpec } from '../schema/index.ts';
 import { kubeServiceHost, visibilityOf } from './hosts.ts';
-import { kubePortProtocol, kubeProtocolImplied } from './protocols.ts';
+import { impliedHttpMessage, kubePortProtocol, kubeProtocolImplied } from './protocols.ts';
 import type { RegistryEndpoint, RegistryPort, RegistryService } from './registry.ts';
 import { at } from './where.ts';
 
@@ -43,7 +43,7 @@ export function fromKubeService(
   const selector = svc.spec.selector ?? {};
   const ports: RegistryPort[] = [];
   (svc.spec.ports ?? []).forEach((p, i) => {
-    if (kubeProtocolImplied(p)) diagnostics.push(impliedHttp(p.port, p.name, 'its name (http-…, tcp-…, grpc…) nor appProtocol', at(svc, ['spec', 'ports', i])));
+    if (kubeProtocolImplied(p)) diagnostics.push(diagnostic('ML4035', impliedHttpMessage(p.port, p.name, 'neither its name (http-…, tcp-…, grpc…) nor appProtocol'), at(svc, ['spec', 'ports', i])));
   });
   for (const p of svc.spec.ports ?? []) {
     const protocol = kubePortProtocol(p);
@@ -100,13 +100,4 @@ function parseEndpoints(
     if (ok) out.push({ address, ports: {}, labels });
   }
   return out;
-}
-
-/** ML4035 (info): a port meshlog serves as HTTP because nothing says what it carries. */
-export function impliedHttp(port: number, name: string | undefined, unsaid: string, where: Omit<Diagnostic, 'code' | 'severity' | 'message'>): Diagnostic {
-  return diagnostic(
-    'ML4035',
-    `port ${port}${name ? ` ("${name}")` : ''} is served as HTTP: neither ${unsaid} says what it carries, and Istio would detect the protocol from the traffic, which meshlog cannot. If it is not HTTP, say so (tcp-<suffix>, or the protocol), or its connections are read as HTTP requests`,
-    where,
-  );
 }

@@ -76,3 +76,8 @@ export function isSniProtocol(p: Protocol): boolean {
 export function isHttp2Protocol(p: Protocol): boolean {
   return p === 'HTTP2' || p === 'GRPC';
 }
+
+/** ML4035's words for a port served as HTTP because `unsaid` (its name, appProtocol, protocol) does not say what it carries. */
+export function impliedHttpMessage(port: number | undefined, name: string | undefined, unsaid: string): string {
+  return `port ${port ?? ''}${name ? ` ("${name}")` : ''} is served as HTTP: ${unsaid} says what it carries, and Istio would detect the protocol from the traffic, which meshlog cannot. If it is not HTTP, say so (tcp-<suffix>, or the protocol), or its connections are read as HTTP requests`;
+}

@@ -3,6 +3,7 @@ import type { LoadedServiceEntry } from '../parse/types.ts';
 import { checkHost, hostProblem, type HostRules } from './checks-hosts.ts';
 import { checkExportTo, checkLabels, checkPort, checkRange, checkUniqueNames, isIpOrCidr } from './checks-values.ts';
 import { at, NONE, type RuleContext } from './context.ts';
+import { impliedHttpMessage } from '../istio/protocols.ts';
 import { checkProtocol, checkUniquePorts } from './ports.ts';
 
 const HOST_RULES: HostRules = { allowStar: false, allowWildcard: true, allowIp: false };
@@ -37,11 +38,7 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     if (port.targetPort !== undefined) checkPort(ctx, port.targetPort, at(p, 'targetPort'));
     checkProtocol(ctx, port.protocol, at(p, 'protocol'));
     if (port.protocol === undefined || port.protocol === '') {
-      ctx.report(
-        'ML4035',
-        `port ${port.number ?? ''}${port.name ? ` ("${port.name}")` : ''} is served as HTTP: it has no protocol, and Istio would detect the protocol from the traffic, which meshlog cannot. If it is not HTTP, set protocol (TCP, TLS, ...), or its connections are read as HTTP requests`,
-        p,
-      );
+      ctx.report('ML4035', impliedHttpMessage(port.number, port.name, 'no protocol'), p);
     }
   }
   checkUniquePorts(ctx, ports, (i) => at(SPEC, 'ports', i, 'number'));

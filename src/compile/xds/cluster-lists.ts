@@ -8,6 +8,7 @@
 //  - clusters are found by one name → index map over the IR's sorted array, and endpoint
 //    sets by merging the two sorted arrays: maps of tens of thousands of string keys were a
 //    measurable part of assembly.
+import { sameItems } from '../../core/same-items.ts';
 import { sortEntries } from '../../snapshot/hash.ts';
 import type { EncodedResource, ViewEntry } from '../../snapshot/types.ts';
 import type { IrCluster, IrEndpointSet, IrView } from '../ir/types.ts';
@@ -53,7 +54,7 @@ export function clusterTable(
   const listsOf = (view: IrView, form: ClusterForm): ClusterLists => {
     const names = uniqueNames(view.clusterNames);
     let forForm = known.get(form);
-    const hit = forForm?.find((k) => sameNames(k.names, names));
+    const hit = forForm?.find((k) => sameItems(k.names, names));
     if (hit) return hit.lists;
     let done = encoded.get(form);
     if (!done) encoded.set(form, (done = { cds: [], eds: [] }));
@@ -105,13 +106,6 @@ function alignEndpointSets(clusters: readonly IrCluster[], endpoints: readonly I
   if (matched === endpoints.length) return out;
   const byName = new Map(endpoints.map((e) => [e.clusterName, e]));
   return clusters.map((c) => byName.get(c.name));
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

@@ -11,6 +11,7 @@
 //    SocketAddress: address=2, port_value=3; Locality: region=1, zone=2, sub_zone=3).
 //  - Route tables: stitched from routes encoded by fast-route.ts (RouteConfiguration:
 //    name=1, virtual_hosts=2, validate_clusters=7; VirtualHost: name=1, domains=2, routes=3).
+import { sameItems } from '../../core/same-items.ts';
 import { messageType } from '../../envoy/proto-root.ts';
 import type { IrCluster, IrEndpoint, IrEndpointSet, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
 import { ByteWriter, varintSize } from './byte-writer.ts';
@@ -120,12 +121,6 @@ function writeVarint(buf: Buffer, at: number, value: number): number {
   return at;
 }
 
-/** Same length and the same items (===) in the same order. */
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 export function encodeLoadAssignment(set: IrEndpointSet): Uint8Array {
   const w = scratch.reset();

@@ -33,6 +33,11 @@ spec:
 `;
 }
 
+/** Two HTTPS servers on port 443: their port names, hosts (YAML flow list items) and tls. */
+function twoServers(a: readonly [name: string, hosts: string, tls: string], b: readonly [name: string, hosts: string, tls: string]): string {
+  return [a, b].map(([name, hosts, tls]) => `  - port: {number: 443, name: ${name}, protocol: HTTPS}\n    hosts: [${hosts}]\n    tls: ${tls}\n`).join('');
+}
+
 function vs(name: string, ns: string, hosts: string, backend: string): string {
   return `---
 apiVersion: networking.istio.io/v1
@@ -59,13 +64,7 @@ describe('HTTPS servers of one port that ask different things of clients', () =>
       file(
         'a.yaml',
         mesh(
-          `  - port: {number: 443, name: https-api, protocol: HTTPS}
-    hosts: [web/api.example.com]
-    tls: ${MUTUAL}
-  - port: {number: 443, name: https-api, protocol: HTTPS}
-    hosts: ["pub/*"]
-    tls: ${SIMPLE}
-`,
+          twoServers(['https-api', 'web/api.example.com', MUTUAL], ['https-api', '"pub/*"', SIMPLE]),
           vs('secret', 'web', 'api.example.com', 'secret') + vs('pub', 'pub', 'public.example.com', 'public'),
         ),
       ),
@@ -79,13 +78,7 @@ describe('HTTPS servers of one port that ask different things of clients', () =>
       file(
         'a.yaml',
         mesh(
-          `  - port: {number: 443, name: https-api, protocol: HTTPS}
-    hosts: [api.example.com]
-    tls: ${MUTUAL}
-  - port: {number: 443, name: https-any, protocol: HTTPS}
-    hosts: ["*.example.com"]
-    tls: ${SIMPLE}
-`,
+          twoServers(['https-api', 'api.example.com', MUTUAL], ['https-any', '"*.example.com"', SIMPLE]),
           vs('all', 'web', '"*.example.com"', 'secret'),
         ),
       ),
@@ -102,13 +95,7 @@ describe('HTTPS servers of one port that ask different things of clients', () =>
       file(
         'a.yaml',
         mesh(
-          `  - port: {number: 443, name: https-api, protocol: HTTPS}
-    hosts: [api.example.com]
-    tls: ${named}
-  - port: {number: 443, name: https-any, protocol: HTTPS}
-    hosts: ["*"]
-    tls: ${MUTUAL}
-`,
+          twoServers(['https-api', 'api.example.com', named], ['https-any', '"*"', MUTUAL]),
           vs('api', 'web', 'api.example.com', 'secret'),
         ),
       ),

@@ -8,14 +8,14 @@
 // (a VirtualService's) or per service port (a host's default route). The TCP side is ML4032's.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../../core/diagnostics.ts';
-import type { IrRoute, MeshIR } from '../../ir/types.ts';
+import type { IrCluster, IrRoute, MeshIR } from '../../ir/types.ts';
 import { isWildcard } from '../hosts.ts';
 import { servicePortPath, type Registry } from '../registry.ts';
 import { at } from '../where.ts';
 
 export function checkPassthroughRoutes(ir: MeshIR, registry: Registry, diagnostics: Diagnostic[]): void {
-  const passthrough = new Set<string>();
-  for (const c of ir.clusters) if (c.loadBalancer.kind === 'passthrough') passthrough.add(c.name);
+  const passthrough = new Map<string, IrCluster>();
+  for (const c of ir.clusters) if (c.loadBalancer.kind === 'passthrough') passthrough.set(c.name, c);
   if (passthrough.size === 0) return; // nearly every mesh: nothing to scan
   const reported = new Set<string>();
   const seen = new Set<IrRoute>(); // views share route objects
@@ -26,9 +26,10 @@ export function checkPassthroughRoutes(ir: MeshIR, registry: Registry, diagnosti
         for (const route of vh.routes) {
           if (route.action.kind !== 'forward' || seen.has(route)) continue;
           seen.add(route);
-          const cluster = route.action.destinations.find((d) => passthrough.has(d.cluster))?.cluster;
-          if (cluster === undefined) continue;
-          const key = route.source ? `${route.source.file}|${route.source.field}` : cluster;
+          const name = route.action.destinations.find((d) => passthrough.has(d.cluster))?.cluster;
+          if (name === undefined) continue;
+          const cluster = passthrough.get(name)!;
+          const key = route.source ? `${route.source.file}|${route.source.field}` : name;
           if (reported.has(key)) continue;
           reported.add(key);
           diagnostics.push(passthroughDiagnostic(route, cluster, registry));
@@ -38,10 +39,8 @@ export function checkPassthroughRoutes(ir: MeshIR, registry: Registry, diagnosti
   }
 }
 
-function passthroughDiagnostic(route: IrRoute, cluster: string, registry: Registry): Diagnostic {
-  // `outbound|<port>|<subset>|<host>`
-  const [, portText, , host = ''] = cluster.split('|');
-  const port = Number(portText);
+function passthroughDiagnostic(route: IrRoute, cluster: IrCluster, registry: Registry): Diagnostic {
+  const { host, port } = cluster;
   const svc = registry.lookupAny(host);
   const none = svc?.resolution === 'none';
   const why = none ? `${host} has resolution NONE` : `the DestinationRule for ${host} sets loadBalancer PASSTHROUGH`;

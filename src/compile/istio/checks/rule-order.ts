@@ -5,6 +5,7 @@
 // `port: 80` does not shadow a match on port 8080. Identical entries inside one rule's match
 // list are reported too (ML4008): harmless, but a sign of a copy-paste slip.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
+import { sameItems } from '../../../core/same-items.ts';
 import type { IrMatch } from '../../ir/types.ts';
 import type { HttpMatchRequest, L4Match, TcpRoute, TlsRoute } from '../../schema/index.ts';
 import { normalizeGateway, uncompiledCondition, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
@@ -108,10 +109,6 @@ function checkL4Shadowing(vs: LoadedVs, section: 'tcp' | 'tls', rules: readonly 
     }
     earlier.push(...own);
   }
-}
-
-function sameItems(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, k) => x === b[k]);
 }
 
 /**
