@@ -1,5 +1,6 @@
 // A snapshot source over a config folder: compiles it at start and whenever a file in it
-// changes (a watch per directory, folder-watch.ts; debounced). A change that fails validation is logged with its
+// changes (a watch per directory, folder-watch.ts; debounced), in a worker thread
+// (folder-compiler.ts), so proxies are served while it compiles. A change that fails validation is logged with its
 // diagnostics and NOT served: the previous snapshot stays, as it would with the log. A read
 // that a file change overlapped is neither served nor judged: the folder is read again.
 //
@@ -8,10 +9,9 @@
 // naturally). They are this replica's own numbering, not an order shared with other replicas
 // or restarts (orderedGenerations is false): streams never hold a proxy back for reporting a
 // higher one. The log-backed source has real, persisted, shared generations.
-import { compile } from '../compile/index.ts';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostics.ts';
-import { readFolder } from '../ingest/read-folder.ts';
 import type { Snapshot } from '../snapshot/types.ts';
+import { WorkerFolderCompiler, type FolderCompiler } from './folder-compiler.ts';
 import { FolderWatcher } from './folder-watch.ts';
 import type { Logger } from './logger.ts';
 import { ListenerSet, type ActiveSnapshot, type Rejections, type SnapshotListener, type SnapshotSource } from './snapshot-source.ts';
@@ -28,6 +28,8 @@ export interface FolderSourceOptions {
    * runs it through a real Envoy). Any error keeps the previous snapshot, as invalid config does.
    */
   readonly verify?: (snapshot: Snapshot) => Promise<readonly Diagnostic[]>;
+  /** The compile's heap limit in MB (`meshlog serve --compile-heap-mb`); default: Node's. */
+  readonly maxHeapMb?: number;
 }
 
 export type CompileAttempt =
@@ -45,6 +47,9 @@ export class FolderSnapshotSource implements SnapshotSource {
   #running: Promise<CompileAttempt> | undefined;
   #again = false;
   #closed = false;
+  /** Stops a compile under way when the source closes. */
+  readonly #stopCompile = new AbortController();
+  readonly #compiler: FolderCompiler;
   /** File events seen so far: a compile whose read overlapped one is not activated. */
   #changes = 0;
   #rejected: { at: string; reason: string } | undefined;
@@ -53,6 +58,7 @@ export class FolderSnapshotSource implements SnapshotSource {
   constructor(opts: FolderSourceOptions) {
     this.#opts = opts;
     this.#nextGeneration = opts.initialGeneration ?? Math.floor(Date.now() / 1000);
+    this.#compiler = new WorkerFolderCompiler(opts.maxHeapMb !== undefined ? { maxHeapMb: opts.maxHeapMb } : {});
   }
 
   /**
@@ -104,10 +110,12 @@ export class FolderSnapshotSource implements SnapshotSource {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#stopCompile.abort();
     clearTimeout(this.#timer);
     this.#watcher?.close();
     this.#listeners.clear();
     await this.#running;
+    await this.#compiler.close();
   }
 
   /** Keeps /readyz and /metrics told: a refusal stands until a later read is served or unchanged. */
@@ -158,26 +166,24 @@ export class FolderSnapshotSource implements SnapshotSource {
     // Events of writes finished before this read arrive first, so they do not count as overlapping it.
     await nextTurn();
     const changesBefore = this.#changes;
-    // After the (synchronous) read and compile, and after the async check: one more turn lets
-    // the events of writes made meanwhile arrive.
+    // After the read and compile, and after the async check: one more turn lets the events of
+    // writes made meanwhile arrive.
     const overlapped = async (): Promise<boolean> => {
       await nextTurn();
       return this.#changes !== changesBefore;
     };
     // Directories created since the last read are watched before this one lists them.
     this.#watcher?.sync();
-    const read = await readFolder(this.#opts.folder);
-    if (!read.ok) {
-      log.error(`config folder unreadable; ${this.#keeping()}`, { error: read.error.message });
-      return { ok: false, reason: read.error.message };
+    const result = await this.#compiler.compile(this.#opts.folder, this.#stopCompile.signal);
+    if (this.#closed) return { ok: false, reason: 'closed while compiling' };
+    if (result.kind === 'unreadable') {
+      log.error(`config folder unreadable; ${this.#keeping()}`, { error: result.message });
+      return { ok: false, reason: result.message };
     }
-    let result: ReturnType<typeof compile>;
-    try {
-      result = compile(read.bundle);
-    } catch (err) {
-      // The compiler throwing is a bug, but a serving replica must survive it.
-      log.error(`compiler failed; ${this.#keeping()}`, { error: String((err as Error).stack ?? err) });
-      return { ok: false, reason: `compiler failed: ${(err as Error).message}` };
+    if (result.kind === 'failed') {
+      // A compiler bug, or a compile that ran out of memory: a serving replica survives both.
+      log.error(`compiler failed; ${this.#keeping()}`, { error: result.message });
+      return { ok: false, reason: `compiler failed: ${firstLine(result.message)}` };
     }
     if (await overlapped()) return OVERLAPPED;
     if (!result.valid || !result.snapshot) {
@@ -225,6 +231,11 @@ export class FolderSnapshotSource implements SnapshotSource {
 const OVERLAPPED = Symbol('overlapped');
 /** Reads in a row that may be overlapped before giving up until the next change. */
 const MAX_OVERLAPPED_READS = 5;
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
+}
 
 /** One turn of the event loop: file events already queued by the kernel are delivered. */
 function nextTurn(): Promise<void> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
+import { generateMesh } from '../../bench/compile/generate.ts';
 import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
 import { silentLogger, type Logger } from '../../src/serve/logger.ts';
 import type { ActiveSnapshot } from '../../src/serve/snapshot-source.ts';
@@ -241,4 +242,34 @@ describe('FolderSnapshotSource', () => {
     expect(next.generation).toBe(2);
     expect(next.snapshot.contentHash).not.toBe(before.contentHash);
   });
+
+  it('keeps serving the last snapshot when a compile runs out of memory (--compile-heap-mb)', async () => {
+    const dir = copyTemplate();
+    const errors: { msg: string; error: unknown }[] = [];
+    const logger: Logger = { ...silentLogger, error: (msg, fields) => errors.push({ msg, error: fields?.error }) };
+    // 32 MB: enough for the template, not for 4,000 more services.
+    const source = new FolderSnapshotSource({ folder: dir, logger, debounceMs: 50, initialGeneration: 1, maxHeapMb: 32 });
+    sources.push(source);
+    expect((await source.start()).ok).toBe(true);
+    const served = source.current();
+
+    // The big mesh arrives in one rename, as a checkout would swap it in.
+    const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-staging-'));
+    dirs.push(staging);
+    for (const f of generateMesh(4_000)) {
+      fs.mkdirSync(path.join(staging, path.dirname(f.path)), { recursive: true });
+      fs.writeFileSync(path.join(staging, f.path), f.bytes);
+    }
+    fs.renameSync(path.join(staging, 'services'), path.join(dir, 'generated'));
+    const attempt = await source.reload();
+    expect(attempt).toEqual({ ok: false, reason: 'compiler failed: the compile ran out of memory' });
+    expect(source.current()).toBe(served);
+    expect(source.rejections().current?.reason).toBe('compiler failed: the compile ran out of memory');
+    expect(errors).toContainEqual({ msg: 'compiler failed; keeping the previous snapshot', error: 'the compile ran out of memory' });
+
+    // Back to a size that fits: served again.
+    fs.rmSync(path.join(dir, 'generated'), { recursive: true });
+    const back = await source.reload();
+    expect(back.ok).toBe(true);
+  }, 60_000);
 });

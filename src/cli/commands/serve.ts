@@ -20,6 +20,7 @@ const FLAGS = {
   xds: { type: 'string' },
   http: { type: 'string' },
   replica: { type: 'string' },
+  'compile-heap-mb': { type: 'string' },
   ...ENVOY_FLAG,
 } as const;
 
@@ -28,6 +29,8 @@ export interface ServeOptions {
   readonly xds: { readonly host: string; readonly port: number };
   readonly http: { readonly host: string; readonly port: number };
   readonly replicaId?: string;
+  /** Heap limit of each compile's worker thread, in MB (`--compile-heap-mb`). */
+  readonly compileHeapMb?: number;
   readonly logger: Logger;
   /** Envoy binary that must accept each new snapshot before it is served (`--envoy`). */
   readonly envoyPath?: string;
@@ -47,11 +50,12 @@ export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
   const source = new FolderSnapshotSource({
     folder: opts.configDir,
     logger: opts.logger,
+    ...(opts.compileHeapMb !== undefined ? { maxHeapMb: opts.compileHeapMb } : {}),
     ...(envoyPath !== undefined ? { verify: (snapshot) => verifyWithEnvoy(snapshot, { envoyPath }) } : {}),
   });
   // Compile first, then listen: the HTTP port (and /healthz) opens once the first compile is
-  // done, so a Kubernetes startup probe covers a long first compile (which blocks the event
-  // loop), instead of a liveness probe that a /healthz answered just before it has armed.
+  // done, so a Kubernetes startup probe covers a long first compile, and a proxy that connects
+  // finds a snapshot. Later compiles run beside the serving (in a worker thread).
   await source.start();
   let xds: XdsServer;
   try {
@@ -104,6 +108,9 @@ Flags:
   --http HOST:PORT     HTTP listen address for /api/proxies, /healthz, /readyz, /metrics
                        (default 127.0.0.1:8080; port 0 = any)
   --replica ID         name of this replica in status (default <hostname>-<pid>)
+  --compile-heap-mb MB heap limit of each compile, in MB (default: Node's own). Compiles run
+                       in a worker thread beside the serving; one that needs more is logged
+                       as failed and the last valid snapshot stays served.
 ${envoyHelp(23, 2)}.
                        With it, a new snapshot Envoy rejects is logged and not served.
 
@@ -122,6 +129,11 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
     if (!xds.ok) return usageError(io, 'serve', `--xds: ${xds.message}`);
     const http = parseServerAddress(args.string('http') ?? '127.0.0.1:8080', true);
     if (!http.ok) return usageError(io, 'serve', `--http: ${http.message}`);
+    const heapFlag = args.string('compile-heap-mb');
+    const compileHeapMb = heapFlag === undefined ? undefined : Number(heapFlag);
+    if (compileHeapMb !== undefined && !(Number.isInteger(compileHeapMb) && compileHeapMb >= 16)) {
+      return usageError(io, 'serve', `--compile-heap-mb: expected a whole number of MB, at least 16 (got ${JSON.stringify(heapFlag)})`);
+    }
     const envoy = chooseEnvoy(args.string('envoy'), io.env, io.cwd);
     if (!envoy.ok) {
       io.stderr(`Error: ${envoy.message}\n`);
@@ -146,6 +158,7 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
         xds: { host: xds.host, port: xds.port },
         http: { host: http.host, port: http.port },
         ...(replicaId ? { replicaId } : {}),
+        ...(compileHeapMb !== undefined ? { compileHeapMb } : {}),
         ...(envoy.envoyPath !== undefined ? { envoyPath: envoy.envoyPath } : {}),
         logger: stderrLogger,
       });

@@ -1,0 +1,69 @@
+// How long `meshlog serve`'s serving thread stops when the config changes: a compile in the
+// serving thread itself (what serve did before its compiles moved to a worker) against a
+// compile in a worker thread (src/serve/folder-compiler.ts). The generated mesh of
+// bench/compile is written to a temp folder; each compile reads it from disk, as serve does.
+//
+//   node bench/serve-compile/run.ts [--services 10000] [--runs 3]
+//
+// Prints the machine, then per run: the wall time from change to result, and the longest
+// time the serving thread's timers could not fire (a 2 ms interval timer's largest gap).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateMesh } from '../compile/generate.ts';
+import { compile } from '../../src/compile/index.ts';
+import { readFolder } from '../../src/ingest/read-folder.ts';
+import { WorkerFolderCompiler } from '../../src/serve/folder-compiler.ts';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+/** Runs `work`, and measures its wall time and the longest stretch this thread's timers waited. */
+async function measured(work: () => Promise<unknown>): Promise<{ ms: number; stopMs: number }> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 2);
+  const start = performance.now();
+  await work();
+  const end = performance.now();
+  clearInterval(timer);
+  return { ms: Math.round(end - start), stopMs: Math.round(Math.max(longest, end - last)) };
+}
+
+const services = Number(arg('--services', '10000'));
+const runs = Number(arg('--runs', '3'));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-bench-serve-'));
+try {
+  for (const f of generateMesh(services)) {
+    fs.mkdirSync(path.join(dir, path.dirname(f.path)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f.path), f.bytes);
+  }
+  const cpus = os.cpus();
+  console.log(`machine: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores, node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${new Date().toISOString()})`);
+  console.log(`${services} services, ${runs} runs each; ms from change to result / longest stop of the serving thread`);
+
+  const compiler = new WorkerFolderCompiler();
+  for (let i = 0; i < runs; i++) {
+    const inThread = await measured(async () => {
+      const read = await readFolder(dir);
+      if (!read.ok || !compile(read.bundle).valid) throw new Error('the generated mesh did not compile');
+    });
+    // As between two changes: the next worker has loaded the compiler by then.
+    await new Promise((r) => setTimeout(r, 1500));
+    const inWorker = await measured(async () => {
+      const result = await compiler.compile(dir);
+      if (result.kind !== 'compiled' || !result.valid) throw new Error(`worker compile: ${JSON.stringify(result).slice(0, 300)}`);
+    });
+    console.log(`run ${i + 1}: in the serving thread ${inThread.ms} / ${inThread.stopMs} ms; in a worker ${inWorker.ms} / ${inWorker.stopMs} ms`);
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+  await compiler.close();
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,114 @@
+// Reads and compiles a config folder in a worker thread: what `meshlog serve` does on start
+// and on every change. At 10,000 services a compile takes seconds and ~500 MB; in the serving
+// thread it would stop every ADS stream, /healthz and /metrics for that long. In a worker the
+// serving thread only receives and unpacks the result (snapshot/transfer.ts).
+//
+// One worker per compile, so the compile's memory goes back when it ends (a kept worker would
+// keep its grown heap). The next worker is started when a compile ends and loads the
+// compiler's modules while it waits (~0.5 s), so a change is not delayed by that start-up.
+//
+// A worker that dies (out of memory on a runaway repository, or a crash) is a failed compile,
+// never a dead server: the caller keeps serving what it had.
+import { getCompileCacheDir } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../core/diagnostics.ts';
+import type { Snapshot } from '../snapshot/types.ts';
+import { unpackSnapshot, type PackedSnapshot } from '../snapshot/transfer.ts';
+
+/** What the worker posts (compile-worker.ts), once. */
+export type FolderCompileMessage =
+  | { readonly kind: 'unreadable'; readonly message: string }
+  | { readonly kind: 'compiled'; readonly valid: boolean; readonly diagnostics: readonly Diagnostic[]; readonly snapshot?: PackedSnapshot }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** One read-and-compile of a folder, as the caller sees it. */
+export type FolderCompile =
+  | { readonly kind: 'unreadable'; readonly message: string }
+  | { readonly kind: 'compiled'; readonly valid: boolean; readonly diagnostics: readonly Diagnostic[]; readonly snapshot?: Snapshot }
+  /** The compiler threw, or the worker died (out of memory, killed) or was stopped. */
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface FolderCompiler {
+  /** Reads and compiles `folder`; aborting `signal` stops the compile (the result is then `failed`). */
+  compile(folder: string, signal?: AbortSignal): Promise<FolderCompile>;
+  /** Stops the waiting worker and starts no other; compile() still works (it starts its own). */
+  close(): Promise<void>;
+}
+
+export interface WorkerCompilerOptions {
+  /** Heap limit of each compile, in MB; default: Node's own. */
+  readonly maxHeapMb?: number;
+}
+
+const WORKER = new URL('./compile-worker.ts', import.meta.url);
+
+/** A started worker, and whether it has ended already (then it can take no compile). */
+interface Started {
+  readonly worker: Worker;
+  ended: boolean;
+}
+
+export class WorkerFolderCompiler implements FolderCompiler {
+  readonly #options: WorkerCompilerOptions;
+  #waiting: Started | undefined;
+  #closed = false;
+
+  constructor(options: WorkerCompilerOptions = {}) {
+    this.#options = options;
+  }
+
+  compile(folder: string, signal?: AbortSignal): Promise<FolderCompile> {
+    let taken = this.#waiting;
+    this.#waiting = undefined;
+    if (!taken || taken.ended) taken = this.#start();
+    const worker = taken.worker;
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (outcome: FolderCompile): void => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', stop);
+        // Its work is done (or failed): end it now, so its heap goes back at once.
+        void worker.terminate();
+        if (!this.#closed && !signal?.aborted && !this.#waiting) this.#waiting = this.#start();
+        resolve(outcome);
+      };
+      const stop = (): void => settle({ kind: 'failed', message: 'stopped' });
+      if (signal?.aborted) return stop();
+      signal?.addEventListener('abort', stop, { once: true });
+      worker.once('message', (message: FolderCompileMessage) => {
+        settle(message.kind === 'compiled' && message.snapshot ? { ...message, snapshot: unpackSnapshot(message.snapshot) } : (message as FolderCompile));
+      });
+      worker.once('error', (err: Error & { code?: string }) => {
+        const why = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the compile ran out of memory' : `the compile worker failed: ${err.stack ?? err.message}`;
+        settle({ kind: 'failed', message: why });
+      });
+      worker.once('exit', (code) => settle({ kind: 'failed', message: `the compile worker exited (code ${code}) without a result` }));
+      worker.ref(); // a compile under way keeps the process alive, as the compile itself did
+      worker.postMessage({ folder });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    await waiting?.worker.terminate();
+  }
+
+  #start(): Started {
+    const maxHeapMb = this.#options.maxHeapMb;
+    const worker = new Worker(WORKER, {
+      // The compile cache `bin/meshlog.js` enabled, so the worker loads the compiler as fast.
+      workerData: { compileCacheDir: getCompileCacheDir?.() },
+      ...(maxHeapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } } : {}),
+    });
+    // A waiting worker never keeps the process alive, and its failure to start is only seen
+    // when it is given a compile (the 'error' listener there): until then it is ignored here.
+    worker.unref();
+    const started: Started = { worker, ended: false };
+    worker.on('error', () => {});
+    worker.on('exit', () => (started.ended = true));
+    return started;
+  }
+}

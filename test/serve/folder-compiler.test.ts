@@ -1,0 +1,121 @@
+// serve's compiles run in a worker thread (src/serve/folder-compiler.ts). What a user of
+// `meshlog serve` would notice: the same snapshot as the CLI compiles; the serving thread free
+// while a large repository compiles; a compile that runs out of memory (--compile-heap-mb) or
+// is stopped failing alone, with the server and the next compile unharmed.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateMesh } from '../../bench/compile/generate.ts';
+import { compile } from '../../src/compile/index.ts';
+import { readFolder } from '../../src/ingest/read-folder.ts';
+import { WorkerFolderCompiler } from '../../src/serve/folder-compiler.ts';
+
+const TEMPLATE = path.resolve(import.meta.dirname, '../../config-repo-template');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A folder holding the benchmark's generated mesh of `services` services (one file each). */
+function generatedMesh(services: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-generated-'));
+  dirs.push(dir);
+  for (const f of generateMesh(services)) {
+    fs.mkdirSync(path.join(dir, path.dirname(f.path)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f.path), f.bytes);
+  }
+  return dir;
+}
+
+async function inProcess(folder: string) {
+  const read = await readFolder(folder);
+  if (!read.ok) throw new Error(read.error.message);
+  return compile(read.bundle);
+}
+
+describe('compiling in a worker thread', () => {
+  it('gives what compile() gives in-process: the same snapshot and diagnostics', async () => {
+    const compiler = new WorkerFolderCompiler();
+    try {
+      const want = await inProcess(TEMPLATE);
+      for (let i = 0; i < 2; i++) {
+        // The second compile takes the worker started (and loaded) after the first.
+        const got = await compiler.compile(TEMPLATE);
+        if (got.kind !== 'compiled') throw new Error(JSON.stringify(got));
+        expect(got.valid).toBe(true);
+        expect(got.diagnostics).toEqual(want.diagnostics);
+        expect(got.snapshot?.contentHash).toBe(want.snapshot!.contentHash);
+        expect(JSON.stringify(got.snapshot?.views)).toBe(JSON.stringify(want.snapshot!.views));
+      }
+    } finally {
+      await compiler.close();
+    }
+  });
+
+  it('reports invalid config with its diagnostics and no snapshot, and a missing folder as unreadable', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-invalid-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'vs.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec: {http: 12}\n');
+    const compiler = new WorkerFolderCompiler();
+    try {
+      const invalid = await compiler.compile(dir);
+      if (invalid.kind !== 'compiled') throw new Error(JSON.stringify(invalid));
+      expect(invalid.valid).toBe(false);
+      expect(invalid.snapshot).toBeUndefined();
+      expect(invalid.diagnostics).toEqual((await inProcess(dir)).diagnostics);
+      expect(invalid.diagnostics.some((d) => d.severity === 'error' && d.file === 'vs.yaml' && d.field === 'spec.http')).toBe(true);
+
+      const missing = await compiler.compile(path.join(dir, 'no-such-folder'));
+      expect(missing.kind).toBe('unreadable');
+      expect(missing.kind === 'unreadable' && missing.message).toContain('does not exist');
+    } finally {
+      await compiler.close();
+    }
+  });
+
+  it('leaves the calling thread free while a large repository compiles', async () => {
+    const mesh = generatedMesh(2_000);
+    const compiler = new WorkerFolderCompiler();
+    try {
+      // Timers keep firing during the compile. In the calling thread, a compile of this size
+      // (~0.5 s or more) would hold every timer, stream and request until it ended.
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      const result = await compiler.compile(mesh);
+      clearInterval(timer);
+      expect(result.kind === 'compiled' && result.valid).toBe(true);
+      expect(ticks).toBeGreaterThanOrEqual(20);
+    } finally {
+      await compiler.close();
+    }
+  }, 60_000);
+
+  it('fails a compile that runs out of memory, and goes on compiling', async () => {
+    const big = generatedMesh(4_000);
+    const compiler = new WorkerFolderCompiler({ maxHeapMb: 32 }); // enough for the template, not for 4,000 services
+    try {
+      const failed = await compiler.compile(big);
+      expect(failed).toEqual({ kind: 'failed', message: 'the compile ran out of memory' });
+      const next = await compiler.compile(TEMPLATE);
+      expect(next.kind === 'compiled' && next.valid).toBe(true);
+    } finally {
+      await compiler.close();
+    }
+  }, 60_000);
+
+  it('stops a compile when asked, and compiles again after', async () => {
+    const mesh = generatedMesh(2_000);
+    const compiler = new WorkerFolderCompiler();
+    try {
+      const stop = new AbortController();
+      const running = compiler.compile(mesh, stop.signal);
+      stop.abort();
+      expect(await running).toEqual({ kind: 'failed', message: 'stopped' });
+      const next = await compiler.compile(TEMPLATE);
+      expect(next.kind === 'compiled' && next.valid).toBe(true);
+    } finally {
+      await compiler.close();
+    }
+  }, 60_000);
+});
