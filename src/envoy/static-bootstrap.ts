@@ -11,6 +11,7 @@ import { decodeToJson, type Json } from './proto-json.ts';
 type JsonObject = { [key: string]: Json };
 
 const DOWNSTREAM_TLS_TYPE_URL = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
+const UPSTREAM_TLS_TYPE_URL = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
 
 const HCM_TYPE_URL =
   'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
@@ -27,9 +28,10 @@ export interface StaticBootstrapOptions {
   /** Listener name → port to bind instead of the compiled one (0 lets the OS choose). */
   readonly listenerPorts?: Readonly<Record<string, number>>;
   /**
-   * Files to name instead of the certificate, key and client-CA files of gateway HTTPS listeners. Envoy
-   * reads them even to validate, and the machine checking a view (CI) rarely has the gateway's
-   * files. Called only when a listener terminates TLS, once per certificate file it replaces:
+   * Files to name instead of the certificate, key and client-CA files of gateway HTTPS listeners,
+   * and the CA bundles clusters originating TLS check servers against. Envoy reads them even to
+   * validate, and the machine checking a view (CI) rarely has the proxies' files. Called only
+   * when a view names such files, once per file it replaces:
    * the caller makes it cheap to call again (src/verify/stand-in-certificate.ts memoises).
    */
   readonly tlsFiles?: () => TlsFiles;
@@ -60,7 +62,9 @@ export function staticBootstrap(snapshot: Snapshot, viewName: string, opts: Stat
     .filter((l) => l.api_listener === undefined)
     .map((l) => inlineRoutes(l, routes, opts))
     .map((l) => (opts.tlsFiles ? replaceTlsFiles(l, opts.tlsFiles) : l));
-  const clusters = view.resources.cds.map((e) => inlineEndpoints(decode(e.hash, 'cds'), endpoints));
+  const clusters = view.resources.cds
+    .map((e) => inlineEndpoints(decode(e.hash, 'cds'), endpoints))
+    .map((c) => (opts.tlsFiles ? replaceUpstreamCa(c, opts.tlsFiles) : c));
   return {
     node: { id: opts.nodeId ?? `meshlog~${view.name}`, cluster: view.name },
     admin: {
@@ -114,6 +118,15 @@ function replaceTlsFiles(listener: JsonObject, files: () => TlsFiles): JsonObjec
     if (validation?.trusted_ca) validation.trusted_ca = { filename: files().certificateChain };
   }
   return listener;
+}
+
+/** Points a cluster's upstream TLS CA bundle (its own, or the proxy's system bundle) at the stand-in. */
+function replaceUpstreamCa(cluster: JsonObject, files: () => TlsFiles): JsonObject {
+  const context = (cluster.transport_socket as JsonObject | undefined)?.typed_config as JsonObject | undefined;
+  if (context?.['@type'] !== UPSTREAM_TLS_TYPE_URL) return cluster;
+  const validation = (context.common_tls_context as JsonObject | undefined)?.validation_context as JsonObject | undefined;
+  if (validation?.trusted_ca) validation.trusted_ca = { filename: files().certificateChain };
+  return cluster;
 }
 
 /** Copies `obj` with `oldKey` replaced by `newKey: value` at the same position (stable output). */

@@ -39,7 +39,7 @@ export function parseRequest(text: string): ParseResult {
   const port = parsedUrl.port === '' ? DEFAULT_PORT[scheme] : Number(parsedUrl.port);
   const hostOverride = headers.find((h) => h.name === 'host' || h.name === ':authority');
   const authority = hostOverride ? hostOverride.value : parsedUrl.host.toLowerCase();
-  const path = `${parsedUrl.pathname}${parsedUrl.search}`;
+  const path = `${normalizedPath(parsedUrl.pathname)}${parsedUrl.search}`;
   return {
     ok: true,
     request: {
@@ -52,6 +52,19 @@ export function parseRequest(text: string): ParseResult {
       headers: headers.filter((h) => h !== hostOverride),
     },
   };
+}
+
+/**
+ * The path as the proxy routes it: compiled connection managers normalize paths (RFC 3986, as
+ * Istio's default). The URL parser has already removed dot segments (`/a/../b`, `%2e%2e`);
+ * what is left is decoding escapes of unreserved characters (`/%61dmin` is `/admin`), with the
+ * other escapes' hex digits in upper case, as Envoy writes them.
+ */
+export function normalizedPath(pathname: string): string {
+  return pathname.replace(/%([0-9A-Fa-f]{2})/g, (_escape, hex: string) => {
+    const ch = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(ch) ? ch : `%${hex.toUpperCase()}`;
+  });
 }
 
 function parseHeader(text: string): { name: string; value: string } | string {

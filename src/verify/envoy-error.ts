@@ -9,6 +9,8 @@ const MAX_MESSAGE = 600;
 export function envoyErrorMessage(output: string, file: string): string {
   const marker = /error initializing configuration '[^']*':\s*/.exec(output);
   let text = marker ? output.slice(marker.index + marker[0].length) : lastLines(output, 5);
+  const constraint = protoConstraint(text);
+  if (constraint) return shorten(constraint);
   text = text.split(file).join('<bootstrap>');
   text = text.replace(/\s+/g, ' ').trim();
   if (text === '') return 'no error text (exit status only)';
@@ -25,6 +27,22 @@ export function quotedTokens(output: string): string[] {
     if (token && !out.includes(token)) out.push(token);
   }
   return out;
+}
+
+/**
+ * A proto constraint failure, said root cause first. Envoy prints the whole offending message
+ * (often the route table: thousands of characters), then the reason as a chain of "caused by"
+ * steps down to the field; the dump is dropped and the chain becomes a path:
+ * "StringMatcherValidationError.Prefix: value length must be at least 1 characters (at
+ * HttpConnectionManager.RouteConfig → … → HeaderMatcher.StringMatch)".
+ */
+function protoConstraint(text: string): string | undefined {
+  const m = /Proto constraint validation failed \(([\s\S]*)\)\s*$/.exec(text);
+  if (!m) return undefined;
+  const steps = m[1]!.split(' | caused by ').map((s) => s.replace(/\s+/g, ' ').trim());
+  const cause = steps.pop()!;
+  const path = steps.map((s) => s.replace(/ValidationError\./, '.').replace(/: embedded message failed validation$/, ''));
+  return `Proto constraint validation failed: ${cause}${path.length > 0 ? ` (at ${path.join(' → ')})` : ''}`;
 }
 
 function lastLines(output: string, n: number): string {

@@ -15,7 +15,7 @@ export function envoyHelp(column: number, flagIndent = 6): string {
     `${flag.padEnd(column)}Also prove the compiled config with this Envoy binary: every view`,
     `${pad}is run through "envoy --mode validate" and a view Envoy rejects is`,
     `${pad}an error (ML5001). Default: $MESHLOG_ENVOY; without either, no check`,
-    `${pad}(gateway certificate files are replaced by a stand-in for the check)`,
+    `${pad}(certificate and CA files are replaced by a stand-in for the check)`,
   ].join('\n');
 }
 

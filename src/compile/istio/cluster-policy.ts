@@ -19,8 +19,11 @@ export interface ClusterPolicy {
 
 export type ClusterPolicies = (dr: DrEntry | undefined, subset: DrSubset | undefined, port: number) => ClusterPolicy;
 
-/** Memoised for one compile (plain Maps: WeakMaps cost the GC more at this size). */
-export function clusterPolicies(): ClusterPolicies {
+/**
+ * Memoised for one compile (plain Maps: WeakMaps cost the GC more at this size).
+ * `defaultCaFile`: what TLS origination verifies servers against when a rule names no CAs.
+ */
+export function clusterPolicies(defaultCaFile: string): ClusterPolicies {
   const none = {};
   const byOwner = new Map<object, Map<number, ClusterPolicy>>();
   // By source object too: subsets with a policy of their own still share unchanged groups.
@@ -42,7 +45,7 @@ export function clusterPolicies(): ClusterPolicies {
       const lb = groups.loadBalancer ? once(groups.loadBalancer, toLoadBalancer) : DEFAULT_LB;
       const connectionPool = groups.connectionPool ? once(groups.connectionPool, toConnectionPool) : undefined;
       const outlierDetection = groups.outlierDetection ? once(groups.outlierDetection, toOutlierDetection) : undefined;
-      const tls = groups.tls ? once(groups.tls, toUpstreamTls) : undefined;
+      const tls = groups.tls ? once(groups.tls, (t) => toUpstreamTls(t, defaultCaFile)) : undefined;
       const tcpTimeout = groups.connectionPool?.tcp?.connectTimeout;
       const connectTimeoutMs = tcpTimeout !== undefined ? durationToWholeMs(tcpTimeout) : undefined;
       const built: Mutable<ClusterPolicy> = { groups, loadBalancer: lb }; // field by field: no spreads

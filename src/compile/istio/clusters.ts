@@ -32,7 +32,7 @@ export interface ClusterContext {
 
 /** A cluster context for one compile: its policy conversions and endpoints are shared by all clusters. */
 export function clusterContext(settings: FrontSettings, registry: Registry, drs: DrIndex): ClusterContext {
-  return { settings, registry, drs, policies: clusterPolicies(), endpointsOf: new Map() };
+  return { settings, registry, drs, policies: clusterPolicies(settings.defaultCaFile), endpointsOf: new Map() };
 }
 
 export interface BuiltCluster {
@@ -47,7 +47,7 @@ export function buildCluster(ref: ClusterRef, ctx: ClusterContext, name = cluste
   const port = svc?.ports.find((p) => p.number === ref.port);
   const dr = ctx.drs.forHost(ref.host);
   const subset = ref.subset === '' ? undefined : dr?.subsets.find((s) => s.name === ref.subset);
-  const policy = (ctx.policies ?? clusterPolicies())(dr, subset, ref.port);
+  const policy = (ctx.policies ?? clusterPolicies(ctx.settings.defaultCaFile))(dr, subset, ref.port);
 
   const discovery = svc?.resolution === 'dns' ? 'strict_dns' : svc?.resolution === 'dns_round_robin' ? 'logical_dns' : 'eds';
   const targets =

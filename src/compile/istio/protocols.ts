@@ -2,7 +2,7 @@
 // tables (HTTP-ish), which get TCP proxy listeners (the rest but UDP), and which clusters
 // speak HTTP/2 upstream.
 
-/** Istio protocol names, upper case. Unknown or absent → HTTP (meshlog treats unnamed ports as HTTP). */
+/** Istio protocol names, upper case. Unknown or absent → HTTP (where Istio would detect the protocol). */
 export type Protocol = string;
 
 const KNOWN = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTPS', 'TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'UDP', 'SCTP']);
@@ -30,31 +30,40 @@ const APP_PROTOCOLS: Record<string, Protocol> = {
   mysql: 'MYSQL',
 };
 
+type KubePort = { readonly port?: number; readonly name?: string; readonly protocol?: string; readonly appProtocol?: string };
+
 /**
- * A Kubernetes Service port's protocol: `appProtocol` first, then the port name's prefix
- * (`http-web`, `grpc`, `tcp-db`), as Istio's protocol selection does. UDP and SCTP ports keep their transport (not proxied).
- * Anything else (including unnamed ports) is HTTP, where Istio would sniff the protocol.
+ * Ports Istio takes as TCP when nothing says what they carry (SMTP, DNS, MySQL, MongoDB): its
+ * protocol detection would break them, as their servers speak first.
  */
-export function kubePortProtocol(port: { name?: string; protocol?: string; appProtocol?: string }): Protocol {
-  // Envoy proxies neither: both are left to the app (and get no listener).
-  const transport = (port.protocol ?? '').toUpperCase();
-  if (transport === 'UDP' || transport === 'SCTP') return transport;
-  const app = port.appProtocol?.toLowerCase();
-  if (app && APP_PROTOCOLS[app]) return APP_PROTOCOLS[app];
-  const prefix = (port.name ?? '').toLowerCase().split('-')[0] ?? '';
-  return APP_PROTOCOLS[prefix] ?? 'HTTP';
+const WELL_KNOWN_TCP_PORTS = new Set([25, 53, 3306, 27017]);
+
+/**
+ * A Kubernetes Service port's protocol, as Istio's protocol selection does: UDP and SCTP ports
+ * keep their transport (not proxied); then `appProtocol`, then the port name's prefix
+ * (`http-web`, `grpc`, `tcp-db`); if neither says, TCP on the well-known ports above, else HTTP,
+ * where Istio would detect the protocol from the traffic (ML4035).
+ */
+export function kubePortProtocol(port: KubePort): Protocol {
+  return saidProtocol(port) ?? (WELL_KNOWN_TCP_PORTS.has(port.port ?? -1) ? 'TCP' : 'HTTP');
 }
 
 /**
  * Whether a Kubernetes Service port's protocol is HTTP only for want of a name or appProtocol
  * that says otherwise: where Istio would detect the protocol from the traffic (ML4035).
  */
-export function kubeProtocolImplied(port: { name?: string; protocol?: string; appProtocol?: string }): boolean {
+export function kubeProtocolImplied(port: KubePort): boolean {
+  return saidProtocol(port) === undefined && !WELL_KNOWN_TCP_PORTS.has(port.port ?? -1);
+}
+
+/** What the port's transport, appProtocol or name says it carries; undefined when none says. */
+function saidProtocol(port: KubePort): Protocol | undefined {
+  // Envoy proxies neither UDP nor SCTP: both are left to the app (and get no listener).
   const transport = (port.protocol ?? '').toUpperCase();
-  if (transport === 'UDP' || transport === 'SCTP') return false;
+  if (transport === 'UDP' || transport === 'SCTP') return transport;
   const app = port.appProtocol?.toLowerCase();
-  if (app && APP_PROTOCOLS[app]) return false;
-  return APP_PROTOCOLS[(port.name ?? '').toLowerCase().split('-')[0] ?? ''] === undefined;
+  if (app && APP_PROTOCOLS[app]) return APP_PROTOCOLS[app];
+  return APP_PROTOCOLS[(port.name ?? '').toLowerCase().split('-')[0] ?? ''];
 }
 
 /** Ports served through an HTTP connection manager (listener + route table). */

@@ -11,6 +11,8 @@ export interface FrontSettings {
   readonly defaultTimeoutMs: number;
   /** Retry policy when a rule sets no `retries` (Istio's default unless MeshConfig overrides). */
   readonly defaultRetry: IrRetry | undefined;
+  /** CA bundle on the proxy that TLS origination verifies servers against when a rule names none; '' = do not. */
+  readonly defaultCaFile: string;
 }
 
 export function settingsFrom(spec: MeshConfigSpec | undefined): FrontSettings {
@@ -27,5 +29,6 @@ export function settingsFrom(spec: MeshConfigSpec | undefined): FrontSettings {
     strictHosts: mc.strictHosts,
     defaultTimeoutMs: d.timeout === undefined ? 0 : (durationToWholeMs(d.timeout) ?? 0),
     defaultRetry: toRetry(d.retries),
+    defaultCaFile: d.caCertificates,
   };
 }

@@ -131,13 +131,19 @@ function msOf(d: string | undefined): number | undefined {
   return d === undefined ? undefined : durationToWholeMs(d);
 }
 
-/** Only SIMPLE originates TLS; DISABLE (and absent) means plain text. MUTUAL modes are rejected by validate. */
-export function toUpstreamTls(tls: ClientTls | undefined): IrUpstreamTls | undefined {
+/**
+ * Only SIMPLE originates TLS; DISABLE (and absent) means plain text. MUTUAL modes are rejected
+ * by validate. Without caCertificates the server is verified against `defaultCaFile` (the
+ * proxy's system bundle, MeshConfig `defaults.caCertificates`), as Istio verifies against the
+ * OS's CAs; `insecureSkipVerify` or an empty default turns that off.
+ */
+export function toUpstreamTls(tls: ClientTls | undefined, defaultCaFile: string): IrUpstreamTls | undefined {
   if (tls?.mode !== 'SIMPLE') return undefined;
+  const caFile = tls.caCertificates ?? (tls.insecureSkipVerify || defaultCaFile === '' ? undefined : defaultCaFile);
   return {
     mode: 'simple',
     ...(tls.sni !== undefined ? { sni: tls.sni } : {}),
-    ...(tls.caCertificates !== undefined ? { caCertificatesFile: tls.caCertificates } : {}),
+    ...(caFile !== undefined ? { caCertificatesFile: caFile } : {}),
     subjectAltNames: [...(tls.subjectAltNames ?? [])],
     insecureSkipVerify: tls.insecureSkipVerify ?? false,
   };

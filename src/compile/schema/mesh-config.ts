@@ -17,6 +17,10 @@
 //       attempts: 2
 //       retryOn: connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes
 //       perTryTimeout: 2s            # default: none
+//     caCertificates: /etc/ssl/certs/ca-certificates.crt
+//                                    # CA bundle on the proxy that TLS origination (DestinationRule
+//                                    # tls SIMPLE) checks servers against when the rule names none,
+//                                    # as Istio checks against the OS's CAs; "" = do not check
 //   listeners:
 //     bindAddress: 0.0.0.0           # address sidecar and gateway listeners bind to
 // ```
@@ -26,6 +30,9 @@
 // Durations are checked by validate (ML3xxx) like the Istio kinds' durations.
 import { z } from 'zod';
 import { DurationSchema, istioDocumentSchema } from './common.ts';
+
+/** Where Debian, Ubuntu (Envoy's own images), Alpine and Istio's proxy images keep the OS's CA bundle. */
+export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 export const ISTIO_DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
 
@@ -47,6 +54,7 @@ export const MeshConfigSpecSchema = z.strictObject({
           perTryTimeout: DurationSchema.optional(),
         })
         .prefault({}),
+      caCertificates: z.string().default(SYSTEM_CA_BUNDLE),
     })
     .prefault({}),
   listeners: z.strictObject({ bindAddress: z.string().default('0.0.0.0') }).prefault({}),

@@ -11,6 +11,7 @@ const REDIRECT_CODES = [301, 302, 303, 307, 308];
 const ACTIONS = ['route', 'redirect', 'directResponse'] as const;
 const STRING_MATCHES = ['uri', 'scheme', 'method', 'authority'] as const;
 const QUERY_PARAM_RULES: StringMatchRules = { allowEmpty: true, allowPrefix: false };
+const URI_RULES: StringMatchRules = { allowEmptyPrefix: true };
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Envoy's default max_direct_response_body_size_bytes: larger bodies make it reject the route. */
 const MAX_DIRECT_RESPONSE_BYTES = 4096;
@@ -81,7 +82,7 @@ function checkBodySize(ctx: RuleContext, body: { string?: string | undefined; by
 function checkMatch(ctx: RuleContext, m: HttpMatchRequest, path: Path): void {
   for (const k of STRING_MATCHES) {
     const sm = m[k];
-    if (sm) checkStringMatch(ctx, sm, at(path, k));
+    if (sm) checkStringMatch(ctx, sm, at(path, k), k === 'uri' ? URI_RULES : undefined);
   }
   if (m.headers !== undefined) checkHeaderMatches(ctx, m.headers, at(path, 'headers'));
   if (m.withoutHeaders !== undefined) checkHeaderMatches(ctx, m.withoutHeaders, at(path, 'withoutHeaders'));

@@ -20,8 +20,7 @@ export function buildCluster(cluster: IrCluster): ProtoObject {
     ...discovery(cluster),
     ...loadBalancing(cluster),
   };
-  const thresholds = circuitBreaker(pool);
-  if (thresholds) out.circuit_breakers = { thresholds: [thresholds] };
+  out.circuit_breakers = { thresholds: [circuitBreaker(pool)] };
   const keepalive = pool?.tcpKeepalive;
   if (keepalive) {
     out.upstream_connection_options = {
@@ -36,12 +35,13 @@ export function buildCluster(cluster: IrCluster): ProtoObject {
   }
   if (cluster.outlierDetection) {
     out.outlier_detection = outlierDetection(cluster.outlierDetection);
-    if (cluster.outlierDetection.minHealthPercent !== undefined) {
-      out.common_lb_config = { healthy_panic_threshold: { value: cluster.outlierDetection.minHealthPercent } };
-    }
+    // As Istio: with outlier detection, Envoy's panic mode (which sends to ejected hosts once
+    // fewer than half are healthy) is off unless minHealthPercent asks for it: with few pods
+    // per service it would undo the ejections. A Percent of 0 must be set to count.
+    out.common_lb_config = { healthy_panic_threshold: { value: cluster.outlierDetection.minHealthPercent ?? 0 } };
   }
   if (cluster.tls) out.transport_socket = upstreamTls(cluster.tls);
-  const protocol = protocolOptions(cluster.http2, pool);
+  const protocol = protocolOptions(cluster.http2, pool, cluster.tls);
   if (protocol) out.typed_extension_protocol_options = { [HTTP_OPTIONS_KEY]: anyOf(HTTP_OPTIONS_KEY, protocol) };
   return out;
 }
@@ -84,21 +84,32 @@ function loadBalancing(cluster: IrCluster): ProtoObject {
   }
 }
 
-function circuitBreaker(pool: IrConnectionPool | undefined): ProtoObject | undefined {
-  if (!pool) return undefined;
-  const t = compact({
-    max_connections: pool.maxConnections === undefined ? undefined : wrap(pool.maxConnections),
-    max_pending_requests: pool.http1MaxPendingRequests === undefined ? undefined : wrap(pool.http1MaxPendingRequests),
-    max_requests: pool.http2MaxRequests === undefined ? undefined : wrap(pool.http2MaxRequests),
-    max_retries: pool.maxRetries === undefined ? undefined : wrap(pool.maxRetries),
-  });
-  return Object.keys(t).length === 0 ? undefined : t;
+/**
+ * Every cluster's limits, as Istio sets them: unlimited unless the DestinationRule sets a
+ * limit above 0 (Istio reads 0 as unset). Envoy's own defaults (1,024 connections, pending
+ * and active requests; 3 retries at once) would otherwise apply, and 3 concurrent retries
+ * turns a rollout's brief errors into client-facing 503s.
+ */
+function circuitBreaker(pool: IrConnectionPool | undefined): ProtoObject {
+  const limit = (n: number | undefined) => wrap(n !== undefined && n > 0 ? n : UNLIMITED);
+  return {
+    max_connections: limit(pool?.maxConnections),
+    max_pending_requests: limit(pool?.http1MaxPendingRequests),
+    max_requests: limit(pool?.http2MaxRequests),
+    max_retries: limit(pool?.maxRetries),
+    track_remaining: true,
+  };
 }
+
+/** The largest uint32: Istio's "no limit". */
+const UNLIMITED = 4_294_967_295;
 
 function outlierDetection(od: IrOutlierDetection): ProtoObject {
   // Envoy enforces consecutive-5xx by default but not gateway failures; Istio's semantics
   // are "eject when the configured count is reached", so both are enforced when set (> 0).
   return compact({
+    // Success-rate ejection is Envoy's, not Istio's: off, as Istio sets it.
+    enforcing_success_rate: wrap(0),
     consecutive_5xx: od.consecutive5xxErrors === undefined ? undefined : wrap(od.consecutive5xxErrors),
     enforcing_consecutive_5xx:
       od.consecutive5xxErrors === undefined ? undefined : wrap(od.consecutive5xxErrors > 0 ? 100 : 0),
@@ -115,6 +126,8 @@ function outlierDetection(od: IrOutlierDetection): ProtoObject {
 
 function upstreamTls(tls: IrUpstreamTls): ProtoObject {
   const common: ProtoObject = {};
+  // caCertificatesFile is the DestinationRule's, else the proxy's system bundle (the IR
+  // resolved it); without either, or with insecureSkipVerify, the server is not verified.
   if (!tls.insecureSkipVerify && (tls.caCertificatesFile || tls.subjectAltNames.length > 0)) {
     common.validation_context = compact({
       trusted_ca: tls.caCertificatesFile ? { filename: tls.caCertificatesFile } : undefined,
@@ -128,8 +141,13 @@ function upstreamTls(tls: IrUpstreamTls): ProtoObject {
   return { name: 'envoy.transport_sockets.tls', typed_config: anyOf(TLS_CONTEXT, context) };
 }
 
-/** HttpProtocolOptions: HTTP/2 upstreams, idle timeout, connection lifetime and requests per connection. */
-function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined): ProtoObject | undefined {
+/**
+ * HttpProtocolOptions: HTTP/2 upstreams, idle timeout, connection lifetime and requests per
+ * connection; and for TLS origination, as Istio: the request's host as SNI when the rule names
+ * none (auto_sni), and the server's certificate checked against that host when the rule lists
+ * no subjectAltNames and verifies at all (auto_san_validation).
+ */
+function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined, tls: IrUpstreamTls | undefined): ProtoObject | undefined {
   // As Istio: the TCP settings stand in for HTTP connections too (http.idleTimeout first).
   const idle = pool?.idleTimeoutMs ?? pool?.tcpIdleTimeoutMs;
   const common = compact({
@@ -139,7 +157,14 @@ function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined): Pr
       pool?.maxRequestsPerConnection === undefined ? undefined : wrap(pool.maxRequestsPerConnection),
   });
   const hasCommon = Object.keys(common).length > 0;
-  if (!http2 && !hasCommon) return undefined;
+  const upstream = tls
+    ? compact({
+        auto_sni: tls.sni === undefined || undefined,
+        auto_san_validation: (tls.subjectAltNames.length === 0 && !tls.insecureSkipVerify && tls.caCertificatesFile !== undefined) || undefined,
+      })
+    : {};
+  const hasUpstream = Object.keys(upstream).length > 0;
+  if (!http2 && !hasCommon && !hasUpstream) return undefined;
   const explicit = http2
     ? {
         http2_protocol_options: compact({
@@ -147,5 +172,9 @@ function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined): Pr
         }),
       }
     : { http_protocol_options: {} };
-  return compact({ common_http_protocol_options: hasCommon ? common : undefined, explicit_http_config: explicit });
+  return compact({
+    common_http_protocol_options: hasCommon ? common : undefined,
+    upstream_http_protocol_options: hasUpstream ? upstream : undefined,
+    explicit_http_config: explicit,
+  });
 }

@@ -29,6 +29,9 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
     // A sidecar sees its own app as the peer, so the client address must come from
     // X-Forwarded-For; a gateway is the edge and trusts only the connection's address.
     use_remote_address: wrap(viewKind === 'gateway'),
+    // As Istio's default (meshConfig.pathNormalization BASE): routes match the RFC 3986 form of
+    // the path, so `/static/../admin` or `/%61dmin` cannot slip past a rule on `/admin`.
+    normalize_path: wrap(true),
     // Servers that verify client certificates tell the backend who the client is, as Istio's
     // gateways do: a client's own x-forwarded-client-cert is dropped, the verified one set.
     ...(listener.tls?.some((c) => c.clientCertificates)

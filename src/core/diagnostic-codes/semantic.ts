@@ -23,7 +23,7 @@ export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
   e('ML3016', 'Invalid HTTP status', 'The status must be an HTTP status code from 200 to 599.'),
   e('ML3017', 'Invalid port number', 'Port numbers are integers from 1 to 65535.'),
   e('ML3018', 'Empty fault', 'A `fault` needs a `delay`, an `abort`, or both; a delay needs `fixedDelay`; an abort needs `httpStatus` (or `grpcStatus`).'),
-  e('ML3019', 'Invalid string match', 'A StringMatch sets exactly one of `exact`, `prefix` or `regex`. (For headers, an empty match `{}` means "the header is present".) Query parameters support `exact` and `regex` only.'),
+  e('ML3019', 'Invalid string match', 'A StringMatch sets exactly one of `exact`, `prefix` or `regex`. (For headers, an empty match `{}` means "the header is present".) Query parameters support `exact` and `regex` only. An empty `prefix` is refused everywhere but on `uri`: it matches every value, and Envoy rejects the whole route table for it (write `{}` for a header that must be present).'),
   e('ML3020', 'Incomplete Gateway server', 'Every Gateway server needs a `port` (number, protocol) and at least one entry in `hosts`; an HTTPS or TLS server needs `tls`, and `tls.mode: SIMPLE` needs `serverCertificate` and `privateKey` (or `credentialName`).'),
   e('ML3021', 'Invalid ServiceEntry endpoints', 'With `resolution: STATIC`, a ServiceEntry needs endpoints, each with an IP address (or a `unix://` path). With `DNS`, endpoint addresses must be host names or IPs, not wildcards.'),
   e('ML3022', 'Wildcard host with DNS resolution', 'A ServiceEntry with `resolution: DNS` or `DNS_ROUND_ROBIN` and no endpoints resolves its hosts by DNS, so they cannot be wildcards. List endpoints, or use `resolution: NONE`.'),

@@ -37,4 +37,26 @@ spec:
 `),
     ).toEqual(['info 6 spec.ports[0]']);
   });
+
+  it('are TCP on the ports Istio knows as TCP (SMTP, DNS, MySQL, MongoDB) when nothing names them: a TCP proxy, no note', () => {
+    const yaml = `apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: shop}
+spec:
+  ports:
+  - {port: 3306}
+  - {port: 27017}
+  - {port: 25}
+  - {name: http-admin, port: 53}
+  - {port: 8080}
+`;
+    expect(notes(yaml)).toEqual(['info 10 spec.ports[4]']);
+    const { ir } = buildIr([file('a.yaml', yaml)]);
+    const view = ir!.views.find((v) => v.name === 'sidecar')!;
+    const kind = (port: number) => {
+      const l = view.listeners.find((x) => x.port === port)!;
+      return l.routeTableName === '' ? 'tcp' : 'http';
+    };
+    expect([3306, 27017, 25, 53, 8080].map(kind)).toEqual(['tcp', 'tcp', 'tcp', 'http', 'http']);
+  });
 });

@@ -157,6 +157,22 @@ describe('VirtualService rules', () => {
 `))).toEqual(['ML3019 spec.http[0].match[0].uri@9', 'ML3019 spec.http[0].match[0].method@10', 'ML3019 spec.http[0].match[0].queryParams.q.prefix@11']);
   });
 
+  it('an empty prefix is refused where Envoy refuses it (headers, authority, CORS origins), not on the uri', () => {
+    expect(check(rule(`  - match:
+    - uri: {prefix: ""}
+    - headers: {x-group: {prefix: ""}}
+      authority: {prefix: ""}
+    - withoutHeaders: {x-test: {prefix: ""}}
+    route: [{destination: {host: a}}]
+    corsPolicy: {allowOrigins: [{prefix: ""}]}
+`))).toEqual([
+      'ML3019 spec.http[0].match[1].authority.prefix@11',
+      'ML3019 spec.http[0].match[1].headers.x-group.prefix@10',
+      'ML3019 spec.http[0].match[2].withoutHeaders.x-test.prefix@12',
+      'ML3019 spec.http[0].corsPolicy.allowOrigins[0].prefix@14',
+    ]);
+  });
+
   it('redirect codes, statuses and ports must be ones Envoy can express', () => {
     expect(check(rule(`  - redirect: {uri: /x, redirectCode: 304, port: 70000}
   - directResponse: {status: 700, body: {bytes: "not base64!"}}

@@ -7,6 +7,9 @@ import { roundTrip } from './round-trip.ts';
 
 const HOST = 'reviews.default.svc.cluster.local';
 
+const MAX = 4_294_967_295;
+const UNLIMITED = { max_connections: MAX, max_pending_requests: MAX, max_requests: MAX, max_retries: MAX, track_remaining: true };
+
 describe('cluster translator', () => {
   it('makes an EDS cluster fed over ADS with v3 resources and the connect timeout', () => {
     const c = roundTrip('cds', buildCluster(edsCluster(HOST, 9080, 'v1', { connectTimeoutMs: 1500 })));
@@ -15,7 +18,14 @@ describe('cluster translator', () => {
       type: 'EDS',
       eds_cluster_config: { eds_config: { ads: {}, resource_api_version: 'V3' } },
       connect_timeout: '1.500s',
+      // Without a DestinationRule limit, Istio's: none (Envoy's own would allow 3 retries at once).
+      circuit_breakers: { thresholds: [UNLIMITED] },
     });
+  });
+
+  it('keeps limits a DestinationRule leaves at 0 unlimited, as Istio reads 0 as unset', () => {
+    const c = roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { connectionPool: { maxRetries: 0, maxConnections: 7 } })));
+    expect(c.circuit_breakers).toEqual({ thresholds: [{ ...UNLIMITED, max_connections: 7 }] });
   });
 
   it('makes DNS clusters with an inline load assignment Envoy resolves', () => {
@@ -73,7 +83,7 @@ describe('cluster translator', () => {
     );
     expect(c.connect_timeout).toBe('0.250s');
     expect(c.circuit_breakers).toEqual({
-      thresholds: [{ max_connections: 100, max_pending_requests: 10, max_requests: 1000, max_retries: 3 }],
+      thresholds: [{ max_connections: 100, max_pending_requests: 10, max_requests: 1000, max_retries: 3, track_remaining: true }],
     });
     expect(c.upstream_connection_options).toEqual({
       tcp_keepalive: { keepalive_probes: 9, keepalive_time: 7200, keepalive_interval: 75 },
@@ -122,6 +132,14 @@ describe('cluster translator', () => {
       max_ejection_percent: 50,
     });
     expect(c.common_lb_config).toEqual({ healthy_panic_threshold: { value: 25 } });
+    expect(c.outlier_detection).toMatchObject({ enforcing_success_rate: 0 }); // Istio ejects on consecutive errors only
+  });
+
+  it('turns panic mode off with outlier detection unless minHealthPercent asks for it, as Istio', () => {
+    const c = roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { outlierDetection: { consecutive5xxErrors: 1 } })));
+    // A Percent of 0, present: Envoy then never sends to ejected hosts (its default is 50 %).
+    expect(c.common_lb_config).toEqual({ healthy_panic_threshold: {} });
+    expect(roundTrip('cds', buildCluster(edsCluster(HOST, 9080, ''))).common_lb_config).toBeUndefined();
   });
 
   it('originates TLS with SNI, a CA file and SAN matchers; skips verification when told', () => {
@@ -149,6 +167,23 @@ describe('cluster translator', () => {
       common_tls_context: {},
       sni: 'reviews.example',
     });
+  });
+});
+
+describe('TLS origination protocol options', () => {
+  const options = (tls: IrCluster['tls']) =>
+    (roundTrip('cds', buildCluster(edsCluster(HOST, 443, '', { tls }))).typed_extension_protocol_options as Record<string, Record<string, unknown>> | undefined)?.[
+      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions'
+    ]?.upstream_http_protocol_options;
+  it('sends the request host as SNI when the rule names none, and checks the certificate names it, as Istio', () => {
+    expect(options({ mode: 'simple', caCertificatesFile: '/etc/ssl/certs/ca-certificates.crt', subjectAltNames: [], insecureSkipVerify: false })).toEqual({
+      auto_sni: true,
+      auto_san_validation: true,
+    });
+    // The rule's own SNI and names win; nothing to check without CAs or with insecureSkipVerify.
+    expect(options({ mode: 'simple', sni: 'api.example', caCertificatesFile: '/ca.pem', subjectAltNames: ['api.example'], insecureSkipVerify: false })).toBeUndefined();
+    expect(options({ mode: 'simple', subjectAltNames: [], insecureSkipVerify: true })).toEqual({ auto_sni: true });
+    expect(options({ mode: 'simple', subjectAltNames: [], insecureSkipVerify: false })).toEqual({ auto_sni: true });
   });
 });
 

@@ -1,0 +1,108 @@
+// TLS origination (DestinationRule tls.mode SIMPLE) through a real Envoy, as Istio does it:
+// the request's host goes out as SNI when the rule names none, and the server's certificate
+// must chain to the rule's caCertificates (else the proxy's system bundle) and name that host.
+// The upstream is a local TLS server that answers with the SNI it was sent.
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueCertificate } from '../../src/core/certificates.ts';
+import type { EnvoyProcess } from '../support/envoy-process.ts';
+import { runView } from '../support/run-view.ts';
+import { request } from '../support/upstreams.ts';
+
+let dir: string;
+let server: https.Server;
+let envoy: EnvoyProcess;
+let port: number;
+
+/** A ServiceEntry for `host` on port 80 whose endpoint is the TLS server, and a DestinationRule originating TLS with `tls`. */
+function tlsService(host: string, upstreamPort: number, tls: string): string {
+  const name = host.split('.')[0];
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ${name}, namespace: default}
+spec:
+  hosts: [${host}]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {http: ${upstreamPort}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: ${name}, namespace: default}
+spec:
+  host: ${host}
+  trafficPolicy:
+    tls: ${tls}
+---
+`;
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-tls-origination-'));
+  const ca = issueCertificate({ commonName: 'meshlog test CA', authority: true });
+  const cert = issueCertificate({ commonName: 'api.payments.test', dnsNames: ['api.payments.test'], issuer: ca });
+  const caFile = path.join(dir, 'ca.crt');
+  fs.writeFileSync(caFile, ca.certificate);
+  server = https.createServer({ cert: cert.certificate, key: cert.privateKey }, (req, res) => {
+    res.end(JSON.stringify({ sni: (req.socket as TLSSocket).servername || null }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const upstream = (server.address() as AddressInfo).port;
+  const yaml = [
+    tlsService('api.payments.test', upstream, `{mode: SIMPLE, caCertificates: ${caFile}}`),
+    // The certificate names api.payments.test, not this host.
+    tlsService('other.payments.test', upstream, `{mode: SIMPLE, caCertificates: ${caFile}}`),
+    // No CAs named: the system bundle, which does not hold the test CA.
+    tlsService('system.payments.test', upstream, '{mode: SIMPLE}'),
+    tlsService('skip.payments.test', upstream, '{mode: SIMPLE, insecureSkipVerify: true}'),
+  ].join('');
+  ({ envoy } = await runView(yaml, 'sidecar', ['0.0.0.0_80']));
+  port = await envoy.listenerPort('0.0.0.0_80');
+}, 60_000);
+
+afterAll(async () => {
+  await envoy?.stop();
+  server?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const get = (host: string) => request(`http://127.0.0.1:${port}/`, { headers: { host } });
+
+/** Envoy's count of TLS handshakes the cluster of `host` refused for `reason` (fail_verify_san, fail_verify_error). */
+async function sslStat(host: string, reason: string): Promise<number> {
+  const stat = `cluster.outbound|80||${host}.ssl.${reason}`;
+  const text = await (await fetch(`${envoy.adminUrl}/stats?filter=${encodeURIComponent(stat.replace(/[|.]/g, '\\$&'))}$`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${stat}: `));
+  return Number(line?.slice(stat.length + 2) ?? 0);
+}
+
+describe('TLS origination with a real Envoy', () => {
+  it('sends the request host as SNI and reaches a server whose certificate chains to the CAs and names the host', async () => {
+    const res = await get('api.payments.test');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ sni: 'api.payments.test' });
+  });
+
+  it('refuses a server whose certificate names another host', async () => {
+    const res = await get('other.payments.test');
+    expect(res.status).toBe(503);
+    expect(await sslStat('other.payments.test', 'fail_verify_san')).toBeGreaterThan(0);
+  });
+
+  it('checks servers against the system CAs when the rule names none, as Istio does', async () => {
+    const res = await get('system.payments.test');
+    expect(res.status).toBe(503);
+    expect(await sslStat('system.payments.test', 'fail_verify_error')).toBeGreaterThan(0);
+  });
+
+  it('skips the check only when insecureSkipVerify says so (SNI still sent)', async () => {
+    const res = await get('skip.payments.test');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ sni: 'skip.payments.test' });
+  });
+});

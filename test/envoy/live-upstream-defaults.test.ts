@@ -1,0 +1,110 @@
+// What every cluster gets without being asked, as Istio gives it, seen through a real Envoy:
+// no circuit-breaker limits (Envoy's own allow 3 retries at once), and, with outlier detection,
+// no panic mode (Envoy's own sends to ejected hosts once fewer than half are healthy).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EnvoyProcess } from '../support/envoy-process.ts';
+import { runView } from '../support/run-view.ts';
+import { request } from '../support/upstreams.ts';
+
+const servers: http.Server[] = [];
+let envoy: EnvoyProcess;
+let port: number;
+
+/** A local server answering `status` after `delayMs`, with its name. */
+async function backend(name: string, status: number, delayMs = 0): Promise<number> {
+  const server = http.createServer((_req, res) => {
+    setTimeout(() => {
+      res.writeHead(status, { 'x-backend': name });
+      res.end(name);
+    }, delayMs);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+}
+
+function service(host: string, endpointPorts: readonly number[]): string {
+  const name = host.split('.')[0];
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ${name}, namespace: default}
+spec:
+  hosts: [${host}]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints: [${endpointPorts.map((p) => `{address: 127.0.0.1, ports: {http: ${p}}}`).join(', ')}]
+---
+`;
+}
+
+beforeAll(async () => {
+  const flaky = await backend('flaky', 503, 200);
+  const good = await backend('good', 200);
+  const bad1 = await backend('bad-1', 503);
+  const bad2 = await backend('bad-2', 503);
+  const yaml = `${service('flaky.test', [flaky])}apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: flaky, namespace: default}
+spec:
+  hosts: [flaky.test]
+  http: [{route: [{destination: {host: flaky.test}}], retries: {attempts: 3, retryOn: 5xx}}]
+---
+${service('pool.test', [good, bad1, bad2])}apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: pool, namespace: default}
+spec:
+  host: pool.test
+  trafficPolicy:
+    loadBalancer: {simple: ROUND_ROBIN}
+    outlierDetection: {consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 3m, maxEjectionPercent: 100}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: pool, namespace: default}
+spec:
+  hosts: [pool.test]
+  http: [{route: [{destination: {host: pool.test}}], retries: {attempts: 0}}]
+`;
+  ({ envoy } = await runView(yaml, 'sidecar', ['0.0.0.0_80']));
+  port = await envoy.listenerPort('0.0.0.0_80');
+}, 60_000);
+
+afterAll(async () => {
+  await envoy?.stop();
+  for (const s of servers) s.close();
+});
+
+async function stat(name: string): Promise<number> {
+  const text = await (await fetch(`${envoy.adminUrl}/stats?filter=${encodeURIComponent(`^${name.replace(/[|.]/g, '\\$&')}$`)}`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}: `));
+  return Number(line?.slice(name.length + 2) ?? NaN);
+}
+
+describe('cluster defaults with a real Envoy', () => {
+  it('retries every request as the rule says, however many are in flight (no retry budget of 3)', async () => {
+    const replies = await Promise.all(Array.from({ length: 20 }, () => request(`http://127.0.0.1:${port}/`, { headers: { host: 'flaky.test' } })));
+    expect(replies.every((r) => r.status === 503)).toBe(true);
+    expect(await stat('cluster.outbound|80||flaky.test.upstream_rq_retry_overflow')).toBe(0);
+    expect(await stat('cluster.outbound|80||flaky.test.upstream_rq_retry')).toBe(60);
+  });
+
+  it('sends nothing to ejected hosts, even when most of them are ejected', async () => {
+    const get = async () => (await request(`http://127.0.0.1:${port}/`, { headers: { host: 'pool.test' } })).status;
+    // Each failing host answers 503 and is ejected; Envoy takes it out of its picks within the
+    // detection interval (1 s). In panic mode (Envoy's default with 1 healthy host of 3) every
+    // third request would fail for good, so ten successes in a row could never come.
+    let streak = 0;
+    for (let sent = 0; streak < 10 && sent < 150; sent++) {
+      streak = (await get()) === 200 ? streak + 1 : 0;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(streak).toBe(10);
+    const after: number[] = [];
+    for (let i = 0; i < 20; i++) after.push(await get());
+    expect(after.every((s) => s === 200)).toBe(true);
+    expect(await stat('cluster.outbound|80||pool.test.outlier_detection.ejections_active')).toBe(2);
+    expect(await stat('cluster.outbound|80||pool.test.lb_healthy_panic')).toBe(0);
+  });
+});
