@@ -6,8 +6,8 @@ export function summaryLine(diff: IrDiff): string {
   if (diff.empty) return 'No routing changes';
   const c = diff.counts;
   const parts: string[] = [];
-  const add = (n: number, one: string, many: string, verb: string) => {
-    if (n > 0) parts.push(`${n} ${n === 1 ? one : many} ${verb}`);
+  const add = (n: number, one: string, many: string, verb: string, into = parts) => {
+    if (n > 0) into.push(`${n} ${n === 1 ? one : many} ${verb}`);
   };
   add(c.viewsAdded, 'view', 'views', 'added');
   add(c.viewsRemoved, 'view', 'views', 'removed');
@@ -23,11 +23,14 @@ export function summaryLine(diff: IrDiff): string {
   add(c.routesRemoved, 'route', 'routes', 'removed');
   add(c.routesChanged, 'route', 'routes', 'changed');
   add(c.routesReordered, 'route', 'routes', 'reordered');
-  add(c.clustersAdded, 'cluster', 'clusters', 'added');
-  add(c.clustersRemoved, 'cluster', 'clusters', 'removed');
-  add(c.clustersChanged, 'cluster', 'clusters', 'changed');
-  add(c.endpointSetsChanged, 'endpoint set', 'endpoint sets', 'changed');
+  // Clusters and endpoints are the mesh's, not a view's: "in N views" counts only the views
+  // whose own listeners, hosts or routes changed, so it is said of those parts alone.
+  const meshWide: string[] = [];
+  add(c.clustersAdded, 'cluster', 'clusters', 'added', meshWide);
+  add(c.clustersRemoved, 'cluster', 'clusters', 'removed', meshWide);
+  add(c.clustersChanged, 'cluster', 'clusters', 'changed', meshWide);
+  add(c.endpointSetsChanged, 'endpoint set', 'endpoint sets', 'changed', meshWide);
   const views = diff.views.length;
-  const where = views > 0 ? ` in ${views} ${views === 1 ? 'view' : 'views'}` : '';
-  return `${parts.join(', ')}${where}`;
+  const perView = parts.length > 0 ? `${parts.join(', ')}${views > 0 ? ` in ${views} ${views === 1 ? 'view' : 'views'}` : ''}` : '';
+  return [perView, meshWide.join(', ')].filter((p) => p !== '').join('; ');
 }

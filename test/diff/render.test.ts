@@ -23,7 +23,8 @@ describe('markdown renderer', () => {
     const md = renderDiffMarkdown(diffIr(a, b));
     const lines = md.split('\n');
     expect(lines[0]).toBe('### meshlog diff');
-    expect(md).toContain('**1 route changed, 1 cluster added in 1 view**');
+    // "in 1 view" is said of the view's own changes; clusters are the mesh's.
+    expect(md).toContain('**1 route changed in 1 view; 1 cluster added**');
     expect(md).toContain('#### View `sidecar`');
     expect(md).toContain('**`reviews.default.svc.cluster.local:9080`** (route table `9080`)');
     expect(md).toContain('| ✏️ changed | `r0`<br>reviews.yaml:10 | any request | reviews: v1 90→50, v2 10→50 |');
