@@ -32,6 +32,8 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
     // As Istio's default (meshConfig.pathNormalization BASE): routes match the RFC 3986 form of
     // the path, so `/static/../admin` or `/%61dmin` cannot slip past a rule on `/admin`.
     normalize_path: wrap(true),
+    // WebSocket upgrades pass, as through Istio's proxies: without it Envoy answers them 403.
+    upgrade_configs: [{ upgrade_type: 'websocket' }],
     // Servers that verify client certificates tell the backend who the client is, as Istio's
     // gateways do: a client's own x-forwarded-client-cert is dropped, the verified one set.
     ...(listener.tls?.some((c) => c.clientCertificates)
