@@ -18,8 +18,9 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Destination port required',
     description:
-      'The destination service has several ports, so it is not clear which one a route means (a sidecar-only VirtualService routing to its own host ' +
-      'is exempt: the request\'s own port is used, as in Istio). Add `destination.port.number`.',
+      'The destination service has several ports, so it is not clear which one a route means. A VirtualService bound only to `mesh` is exempt when ' +
+      'the destination has every port the VirtualService takes requests on (its hosts\' ports): sidecars then use the request\'s own port, as in Istio. ' +
+      'Otherwise (a gateway route, or a port the destination lacks, where the request would find no cluster) add `destination.port.number`.',
   },
   {
     code: 'ML4003',

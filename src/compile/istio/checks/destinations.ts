@@ -9,6 +9,7 @@ import type { Destination, HttpRoute, TcpRoute, TlsRoute } from '../../schema/in
 import { MESH, uncompiledCondition, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { destinationHost, destinationPort } from '../route-action.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
+import { isHttpProtocol } from '../protocols.ts';
 import { at, ruleRef, type Path } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
@@ -128,10 +129,12 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
         diagnostic('ML4003', `port ${dest.port.number} is not a port of ${host} (ports: ${ports.join(', ') || 'none'})`, at(vs, [...path, 'port', 'number'])),
       );
     }
-  } else if (ports.length > 1 && !samePortImplied(vs, host, ctx)) {
-    ctx.diagnostics.push(
-      diagnostic('ML4002', `${host} has several ports (${ports.join(', ')}); say which one with destination.port.number`, at(vs, path)),
-    );
+  } else if (ports.length > 1) {
+    const missing = portsNotFound(vs, place.section, ports, ctx);
+    if (missing === undefined || missing.length > 0) {
+      const why = missing === undefined ? '' : `, and not ${missing.join(', ')}, where this VirtualService takes requests`;
+      ctx.diagnostics.push(diagnostic('ML4002', `${host} has several ports (${ports.join(', ')})${why}; say which one with destination.port.number`, at(vs, path)));
+    }
   }
   if (dest.subset !== undefined) {
     const entry = ctx.drs.forHost(host);
@@ -173,14 +176,27 @@ function hasSubset(subsets: readonly { name: string }[] | undefined, name: strin
 }
 
 /**
- * On sidecars Istio takes the port the request came in on when a destination names none.
- * For a sidecar-only VirtualService routing to one of its own hosts that is always a port of
- * the destination, so there is nothing to choose; elsewhere (gateways, other hosts) the
- * port must be said.
+ * For a destination without a port, as Istio routes it for sidecars: the request's own port is
+ * the destination's. So the ports this section of the VirtualService takes requests on (its
+ * hosts' HTTP ports for http rules, their other ports for tcp and tls rules) that the
+ * destination lacks: [] when it has them all; undefined when they cannot be known (a host
+ * outside the registry) or do not apply (a gateway the VirtualService binds: there, Istio too
+ * wants the port said).
  */
-function samePortImplied(vs: LoadedVs, host: string, ctx: CheckContext): boolean {
-  const sidecarOnly = vsGateways(vs).every((g) => g === MESH);
-  return sidecarOnly && (vs.spec.hosts ?? []).some((h) => ctx.registry.resolve(h, vs.metadata.namespace) === host);
+function portsNotFound(vs: LoadedVs, section: 'http' | 'tcp' | 'tls', destinationPorts: readonly number[], ctx: CheckContext): number[] | undefined {
+  if (!vsGateways(vs).every((g) => g === MESH)) return undefined;
+  const hosts = vs.spec.hosts ?? [];
+  if (hosts.length === 0) return undefined;
+  const missing: number[] = [];
+  for (const h of hosts) {
+    const own = ctx.registry.lookupAny(ctx.registry.resolve(h, vs.metadata.namespace));
+    if (!own) return undefined;
+    for (const p of own.ports) {
+      if (isHttpProtocol(p.protocol) !== (section === 'http')) continue;
+      if (!destinationPorts.includes(p.number) && !missing.includes(p.number)) missing.push(p.number);
+    }
+  }
+  return missing.sort((a, b) => a - b);
 }
 
 /** ML4001 is a warning unless MeshConfig says otherwise: then the message says who made it an error. */
