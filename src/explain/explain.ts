@@ -2,7 +2,7 @@
 // view, listener (by port), route table, virtual host (domain rules), then the first
 // route whose match holds — and says which earlier routes were skipped and why. A TCP
 // listener has no routes: its filter chain decides (tcp-listener.ts).
-import type { IrListener, IrTlsChain, MeshIR } from '../compile/ir/types.ts';
+import type { IrListener, MeshIR } from '../compile/ir/types.ts';
 import { describeMatch } from '../diff/describe.ts';
 import { findVirtualHost } from './domain-match.ts';
 import { routeHeaderChanges } from './header-changes.ts';
@@ -61,7 +61,6 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     };
   }
   const virtualHost = { name: vh.virtualHost.name, domain: vh.domain, rule: vh.rule };
-  const crossServer = chain && listener.tls ? crossServerHint(chain, listener.tls, request) : undefined;
   const tried: TriedRoute[] = [];
   const routes = vh.virtualHost.routes;
   for (let i = 0; i < routes.length; i++) {
@@ -82,7 +81,6 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       virtualHost,
       route: { position: i + 1, name: route.name, match, ...source },
       tried,
-      ...(crossServer ? { hint: crossServer } : {}),
       outcome: routeOutcome(route, request, ir),
       ...fault,
       ...(headers ? { headers } : {}),
@@ -96,20 +94,6 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     tried,
     outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `none of the ${routes.length} routes of ${vh.virtualHost.name} matches` },
   };
-}
-
-/**
- * A request whose Host names a host the SNI-picked server does not list: meshlog's HTTPS
- * servers on one port share a route table, Istio gives each its own (docs/config-reference.md,
- * deviations), so there it would not be routed.
- */
-function crossServerHint(chain: IrTlsChain, chains: readonly IrTlsChain[], request: ExplainRequest): string | undefined {
-  const host = request.authority.replace(/:\d+$/, '').toLowerCase();
-  if (chain.serverNames.length === 0 || host === request.host) return undefined;
-  // The server's chains: a server with host `*` and named hosts has two, with one certificate.
-  const sameServer = chains.filter((c) => c.certificateChainFile === chain.certificateChainFile && c.privateKeyFile === chain.privateKeyFile);
-  if (tlsChainFor(sameServer, host)) return undefined;
-  return `the Host "${host}" is not a name of the HTTPS server whose certificate SNI "${request.host}" picked; Istio routes each HTTPS server with its own table and would not route this request there`;
 }
 
 /**

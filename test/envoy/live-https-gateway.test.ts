@@ -136,6 +136,14 @@ describe('live: Envoy terminates HTTPS for a compiled Gateway', () => {
     expect(predicted('https://a.b.example.org/hello')).toBe('forward outbound|8080||front.web.svc.cluster.local');
   });
 
+  it("routes within the server whose certificate SNI picked: another server's Host gets 404, as in Istio and explain", async () => {
+    const res = await tlsRequest({ port, sni: 'shop.example.com', ca: ca.certificate, path: '/hello', headers: { host: 'api.example.com' } });
+    expect({ status: res.status, servedBy: res.peer?.commonName }).toEqual({ status: 404, servedBy: 'shop.example.com' });
+    const parsed = parseRequest('GET https://shop.example.com/hello -H host:api.example.com');
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(explain(ir, parsed.request, { view: VIEW }).outcome.kind).toBe('not_found');
+  });
+
   it('closes connections for names no server lists, as explain predicts', async () => {
     const res = await get('unknown.example.com');
     expect(res.status).toBeUndefined();

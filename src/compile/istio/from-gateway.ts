@@ -1,6 +1,6 @@
 // Gateways → their servers (index), and a view per group of Gateways with one selector
 // (gateway-groups.ts; usually one Gateway): `gateway~<ns>~<name>` after its first Gateway. Per server port: a listener, a route table (`http.<port>`, or
-// `https.<port>` for HTTPS), and one virtual host per (VirtualService host × server host) that
+// `https.<port>` for HTTPS; one per HTTPS server where a port has several), and one virtual host per (VirtualService host × server host) that
 // match, named after the more specific of the two; VirtualServices with the same host are
 // merged. A server with `tls.httpsRedirect` answers every host with a 301 to https. An HTTPS
 // server with `tls.mode: SIMPLE` and mounted certificate files terminates TLS: its port's
@@ -161,10 +161,10 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
   const ports = [...plan.keys()].sort((a, b) => a - b);
   const tables: IrRouteTable[] = [];
   for (const port of ports) {
-    // A port whose HTTPS servers ask different things of clients: a table per server (its chains
-    // name it), each with the hosts planned for it; else the port's one table.
+    // A port with several HTTPS servers: a table per server (its chains name it), each with the
+    // hosts planned for it; else the port's one table.
     const byTable = new Map<string, IrVirtualHost[]>();
-    if (group.mixedPorts.has(port)) for (const c of group.tlsChains.get(port) ?? []) if (c.routeTableName) byTable.set(c.routeTableName, []);
+    if (group.serverTablePorts.has(port)) for (const c of group.tlsChains.get(port) ?? []) if (c.routeTableName) byTable.set(c.routeTableName, []);
     const shared = gatewayRouteTableName(port, group.tlsChains.has(port));
     for (const planned of plan.get(port)!.values()) {
       const routes = planned.redirect ? [httpsRedirect(planned.host)] : hostRoutes(planned, port, ctx);
@@ -176,7 +176,7 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
     }
     if (byTable.size === 0) byTable.set(shared, []);
     for (const [name, vhosts] of byTable) tables.push({ name, virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
-    if (group.mixedPorts.has(port)) noteSharedHosts(group, port, byTable, diagnostics);
+    if (group.serverTablePorts.has(port)) noteSharedHosts(group, port, byTable, diagnostics);
   }
   const address = ctx.settings.ir.bindAddress;
   const tcp = gatewayTcpListeners(group, vss, ctx, diagnostics);
@@ -194,8 +194,8 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
           name: listenerName(address, port),
           address,
           port,
-          // With a table per server (mixed ports), the first chain's: every chain names its own.
-          routeTableName: (group.mixedPorts.has(port) ? chains?.[0]?.routeTableName : undefined) ?? gatewayRouteTableName(port, chains !== undefined),
+          // With a table per server, the first chain's: every chain names its own.
+          routeTableName: (group.serverTablePorts.has(port) ? chains?.[0]?.routeTableName : undefined) ?? gatewayRouteTableName(port, chains !== undefined),
           statPrefix: `gateway_${port}`,
           ...(chains ? { tls: chains } : {}),
           ...(passthrough ? { tcp: passthrough } : {}),

@@ -29,8 +29,8 @@ export interface GatewayGroup {
   readonly selector: Readonly<Record<string, string>>;
   /** By port: the members' HTTPS filter chains, in member order. */
   readonly tlsChains: ReadonlyMap<number, readonly IrTlsChain[]>;
-  /** HTTPS ports whose servers ask different things of clients: a route table per server (their chains name it). */
-  readonly mixedPorts: ReadonlySet<number>;
+  /** HTTPS ports with several servers: a route table per server (their chains name it), as Istio. */
+  readonly serverTablePorts: ReadonlySet<number>;
   /** Whether a member's server is compiled in the group's view. */
   compiles(server: GatewayServer): boolean;
 }
@@ -91,15 +91,15 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
       tlsChains.set(port, [...(tlsChains.get(port) ?? []), ...chains]);
     }
   }
-  // A port whose HTTPS servers ask different things of clients: each server routes by a table of
-  // its own, as in Istio, so one server's handshake never reaches routes only another admits.
-  // Elsewhere the servers share the port's table (`https.<port>`), and chains name none.
-  const mixedPorts = new Set<number>();
+  // A port with several HTTPS servers: each server routes by a table of its own, as in Istio, so a
+  // client that completes one server's handshake never reaches routes only another admits. A
+  // port with one server keeps the port's table (`https.<port>`), and its chains name none.
+  const serverTablePorts = new Set<number>();
   for (const [port, chains] of tlsChains) {
-    if (new Set(chains.map((c) => clientRuleKey(c.clientCertificates))).size > 1) mixedPorts.add(port);
+    if (new Set(chains.map((c) => c.routeTableName)).size > 1) serverTablePorts.add(port);
     else tlsChains.set(port, chains.map(({ routeTableName: _own, ...shared }) => shared));
   }
-  return { viewName, members, selector: first.selector, tlsChains, mixedPorts, compiles: (s) => s.supported && !excluded.has(s) };
+  return { viewName, members, selector: first.selector, tlsChains, serverTablePorts, compiles: (s) => s.supported && !excluded.has(s) };
 }
 
 /** ML4028 (info) on each member: the Gateways whose servers one view merges. */

@@ -30,8 +30,8 @@ export interface PlannedHost {
   readonly entries: readonly HostEntry[];
   readonly redirect: boolean;
   /**
-   * On a port whose HTTPS servers ask different things of clients (GatewayGroup.mixedPorts): the
-   * one server's route table this host is planned for. There a host is planned once per server
+   * On a port with several HTTPS servers (GatewayGroup.serverTablePorts): the one server's route
+   * table this host is planned for. There a host is planned once per server
    * that admits it, with only what that server admits, as Istio plans a table per server.
    */
   readonly table?: string;
@@ -68,7 +68,7 @@ function buildPlan(group: GatewayGroup, vss: readonly LoadedVs[], registry: Regi
       if (!group.compiles(server) || server.tcp || server.passthrough) continue; // no virtual hosts (gateway-tcp.ts)
       let hosts = out.get(server.port);
       if (!hosts) out.set(server.port, (hosts = new Map()));
-      const table = server.tls && group.mixedPorts.has(server.port) ? server.routeTable : undefined;
+      const table = server.tls && group.serverTablePorts.has(server.port) ? server.routeTable : undefined;
       const slot = (host: string): Draft => {
         const key = table === undefined ? host : `${table}\u0000${host}`;
         let h = hosts.get(key);

@@ -65,10 +65,8 @@ export function sidecarRouteTableName(port: number): string {
 
 /**
  * Route table served to gateways for a server port: `http.<port>` as Istio names it, or
- * `https.<port>` for a port whose servers terminate TLS. (Istio gives each HTTPS server a table
- * of its own, `https.<port>.<port name>.<gateway>.<ns>`; meshlog's HTTPS servers on one port
- * share one when they ask the same of clients, else each has its own
- * (gatewayServerRouteTableName); see docs/config-reference.md.)
+ * `https.<port>` for a port with one HTTPS server (with several, each server has its own:
+ * gatewayServerRouteTableName).
  */
 export function gatewayRouteTableName(port: number, tls = false): string {
   return `${tls ? 'https' : 'http'}.${port}`;
@@ -76,8 +74,8 @@ export function gatewayRouteTableName(port: number, tls = false): string {
 
 /**
  * The route table of one HTTPS server: `https.<port>.<server index>.<gateway>.<ns>`. Used on ports
- * whose HTTPS servers ask different things of clients (from-gateway.ts), where each server routes
- * only among its own hosts. Istio puts the port's name where the index is; port names need not
+ * with several HTTPS servers (from-gateway.ts), where each server routes only among its own hosts,
+ * as in Istio. Istio puts the port's name where the index is; port names need not
  * be unique (nor set), and two servers with one table would share their routes, so the index
  * (a number, never dotted) keeps every server's name its own: read from the end, the namespace (a
  * DNS label) and the index close off the Gateway's name, which may hold dots.

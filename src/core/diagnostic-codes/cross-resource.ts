@@ -312,7 +312,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'A host a client-certificate server serves is also answered by a laxer server',
     description:
-      'On a gateway port whose HTTPS servers ask different things of clients, each server routes by a table of its own ' +
+      'On a gateway port with several HTTPS servers, each server routes by a table of its own ' +
       '(`https.<port>.<server index>.<gateway>.<ns>`, as Istio), holding only what that server admits. This host is served by a ' +
       'server that checks client certificates, and a server on the same port that asks less (no certificate, or other CAs, fewer ' +
       'names or pins) answers it too, exactly or through a wildcard: a client can complete that server\'s handshake and reach the ' +
