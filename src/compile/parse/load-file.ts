@@ -200,6 +200,7 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
     file: c.file,
     docIndex: c.doc.docIndex,
     locate: c.doc.locate,
+    text: c.doc.text,
   } as AnyLoaded;
   const found = validateResource(resource);
   diagnostics.push(...found);

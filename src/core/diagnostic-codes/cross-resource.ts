@@ -130,7 +130,9 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Invalid endpoints annotation',
     description:
       'The `meshlog.dev/endpoints` annotation of a Kubernetes Service must list one endpoint per line (or separated by `;`): an IP address ' +
-      'followed by optional `key=value` labels, e.g. `10.0.0.7 version=v1`.',
+      'followed by optional `key=value` labels, each key once, e.g. `10.0.0.7 version=v1`. Addresses are checked as Envoy reads them: an IPv4 ' +
+      'address is four numbers 0-255 without leading zeros (`10.0.0.311` and `10.0.0.010` are not addresses), or an IPv6 address; Envoy ' +
+      'rejects a whole endpoint update for one malformed address. In a `|` block the diagnostic points at the endpoint\'s own line. The endpoint is left out.',
   },
   {
     code: 'ML4016',
