@@ -230,6 +230,41 @@ describe('Gateway rules', () => {
 describe('Service, MeshConfig and metadata rules', () => {
   it('checks Service ports, MeshConfig defaults and resource names', () => {
     expect(check('Service', '  ports: [{port: 70000, targetPort: 0}]\n')).toEqual(['ML3017 spec.ports[0].port@5', 'ML3017 spec.ports[0].targetPort@5']);
+  });
+
+  it('warns about a misspelt Service spec field at its key, with the field meant', () => {
+    const r = loadOne(doc('Service', '  selector: {app: details}\n  prots:\n  - {name: http, port: 9080}\n'));
+    expect(r.diagnostics.map((d) => [d.severity, d.code, d.message, d.line, d.column, d.field])).toEqual([
+      ['warning', 'ML3046', '"prots" is not a field of a Kubernetes Service spec, so it is ignored; did you mean "ports"?', 6, 3, 'spec.prots'],
+      ['warning', 'ML3047', expect.stringContaining('this Service has no ports'), 4, 1, 'spec'],
+    ]);
+    // A warning: the Service is still loaded.
+    expect(r.resources.services.map((s) => s.metadata.name)).toEqual(['x']);
+  });
+
+  it('accepts every Kubernetes ServiceSpec field, and an ExternalName Service without ports', () => {
+    expect(check('Service', `  ports: [{port: 80}]
+  selector: {app: a}
+  clusterIP: 10.0.0.1
+  clusterIPs: [10.0.0.1]
+  type: LoadBalancer
+  externalIPs: [1.2.3.4]
+  sessionAffinity: ClientIP
+  sessionAffinityConfig: {clientIP: {timeoutSeconds: 10}}
+  loadBalancerIP: 1.2.3.5
+  loadBalancerSourceRanges: [10.0.0.0/8]
+  loadBalancerClass: x
+  externalTrafficPolicy: Local
+  internalTrafficPolicy: Cluster
+  healthCheckNodePort: 30000
+  publishNotReadyAddresses: true
+  ipFamilies: [IPv4]
+  ipFamilyPolicy: SingleStack
+  allocateLoadBalancerNodePorts: true
+  trafficDistribution: PreferClose
+`)).toEqual([]);
+    expect(check('Service', '  type: ExternalName\n  externalName: db.example.com\n')).toEqual([]);
+    expect(check('Service', '  selector: {app: a}\n  ports: []\n')).toEqual(['ML3047 spec@4']);
     expect(check('MeshConfig', `  defaultNamespace: Prod
   defaults: {connectTimeout: 0s, retries: {retryOn: "5xx,never"}}
   listeners: {bindAddress: localhost}
