@@ -6,6 +6,7 @@
 // ServiceEntry endpoint addresses are (ML3021), since Envoy rejects the whole EDS update for one
 // malformed address ("malformed IP address"): `10.0.0.311` or `10.0.0.010` must fail here.
 import type { Diagnostic } from '../../core/diagnostics.ts';
+import { ENDPOINTS_ANNOTATION } from '../annotations.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import { blockScalarPosition } from '../parse/block-scalar.ts';
 import type { LineColumn } from '../parse/types.ts';
@@ -14,8 +15,6 @@ import { isIpOrCidr } from '../validate/checks-values.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { RegistryEndpoint } from './registry.ts';
 import { at } from './where.ts';
-
-export const ENDPOINTS_ANNOTATION = 'meshlog.dev/endpoints';
 
 const LABEL = /^([A-Za-z0-9][-A-Za-z0-9_./]*)=([-A-Za-z0-9_.]*)$/;
 const PATH = ['metadata', 'annotations', ENDPOINTS_ANNOTATION] as const;

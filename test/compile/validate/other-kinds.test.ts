@@ -242,6 +242,37 @@ describe('Service, MeshConfig and metadata rules', () => {
     expect(r.resources.services.map((s) => s.metadata.name)).toEqual(['x']);
   });
 
+  it('warns about meshlog.dev annotations meshlog does not read on the kind, with the one meant', () => {
+    const r = loadOne(`apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  annotations:
+    meshlog.dev/endpoint: "10.0.0.1 version=v1"
+    Meshlog.dev/endpoints: "10.0.0.2"
+    meshlog.dev/colour: blue
+    example.com/anything: ok
+spec:
+  ports: [{port: 80}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: ext
+  annotations: {meshlog.dev/endpoints: "10.0.0.1"}
+spec:
+  hosts: [ext.example.com]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+`);
+    expect(r.diagnostics.filter((d) => d.code === 'ML3048').map((d) => [d.severity, d.message, d.line, d.column])).toEqual([
+      ['warning', 'unknown meshlog annotation "meshlog.dev/endpoint", so it is ignored; did you mean "meshlog.dev/endpoints"?', 6, 5],
+      ['warning', 'unknown meshlog annotation "Meshlog.dev/endpoints", so it is ignored; did you mean "meshlog.dev/endpoints"?', 7, 5],
+      ['warning', 'unknown meshlog annotation "meshlog.dev/colour", so it is ignored (meshlog reads "meshlog.dev/endpoints")', 8, 5],
+      ['warning', '"meshlog.dev/endpoints" is read on a Kubernetes Service only; on a ServiceEntry it is ignored', 17, 17],
+    ]);
+  });
+
   it('accepts every Kubernetes ServiceSpec field, and an ExternalName Service without ports', () => {
     expect(check('Service', `  ports: [{port: 80}]
   selector: {app: a}
