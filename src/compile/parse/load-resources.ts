@@ -12,7 +12,7 @@ import { DEFAULT_MESH_CONFIG } from '../schema/index.ts';
 import { repositoryWideFirst } from './cap-diagnostics.ts';
 import { LIMITS } from './limits.ts';
 import { droppedRecord } from './dropped.ts';
-import { loadFile, loadSlot, toLoaded, type Candidate, type FileLoad } from './load-file.ts';
+import { droppedOf, loadFile, loadSlot, toLoaded, type Candidate, type FileLoad } from './load-file.ts';
 import type { AnyLoaded, DroppedResource, LoadResult, LoadedMeshConfig, LoadedResources } from './types.ts';
 
 export type { AnyLoaded, DroppedResource, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
@@ -64,6 +64,7 @@ function mergeLoads(loads: readonly FileLoad[]): LoadResult {
   for (const load of loads) {
     for (const slot of load.slots) {
       if (slot.candidate) loadSlot(slot, slot.candidate, defaultNamespace);
+      else if (slot.rejected) slot.dropped = droppedOf(slot.rejected, defaultNamespace);
       for (const d of slot.diagnostics) diagnostics.push(d);
       if (slot.resource) loaded.push(slot.resource);
       else if (slot.dropped) dropped.push(slot.dropped);

@@ -221,8 +221,9 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Reference to a resource with errors',
     description:
       'A reference (destination host, subset, Gateway) names a resource that exists in the repository but was left out because it has errors ' +
-      '(reported on that resource). meshlog does not report the reference as missing: fix the errors on the resource the note names, and the ' +
-      'reference is checked again.',
+      '(reported on that resource), including one refused before its schema check (an unknown apiVersion, no `metadata.name`, an invalid ' +
+      'namespace). meshlog does not report the reference as missing: fix the errors on the resource the note names, and the ' +
+      'reference is checked again. One note per referring resource and resource with errors, at the first reference, saying how many more there are.',
   },
   {
     code: 'ML4025',
