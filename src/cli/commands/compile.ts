@@ -54,7 +54,7 @@ Diagnostics (warnings, or errors when the config is invalid) go to stderr, so th
 output on stdout stays machine-readable.
 
 Exit codes: 0 compiled, 1 invalid config, 2 bad command line, 3 input unavailable
-            (or the bootstrap folder cannot be written, or --envoy is not a binary).
+            (or the bootstrap folder cannot be written, or --envoy is not an Envoy binary).
 
 Examples:
   meshlog compile config/
