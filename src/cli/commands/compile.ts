@@ -46,7 +46,8 @@ Flags:
       --bootstrap-dir DIR  Also write one static Envoy bootstrap per view to DIR/<view>.yaml;
                            run one with "envoy -c DIR/<view>.yaml". gRPC views have no
                            static form (gRPC clients read them over xDS) and are skipped
-      --admin-port N       Admin port in the written bootstraps (default 15000)
+      --admin-port N       Admin port in the written bootstraps (default 15000); only
+                           with --bootstrap-dir
   -v, --verbose            Also print info notes (e.g. skipped Kubernetes kinds)
 ${envoyHelp(27)}
 
@@ -73,6 +74,8 @@ Examples:
     if (adminPort !== undefined && !(Number.isInteger(adminPort) && adminPort >= 0 && adminPort <= 65535)) {
       return usageError(io, 'compile', `--admin-port must be a port number (0-65535), not "${adminPortText}"`);
     }
+    // As diff's --title without markdown: a flag that changes nothing must say so.
+    if (adminPortText !== undefined && args.string('bootstrap-dir') === undefined) io.stderr('note: --admin-port applies to --bootstrap-dir only; ignored\n');
 
     const proven = await readAndProve(args, spec.spec, io);
     if (!proven.ok) return proven.exit;
