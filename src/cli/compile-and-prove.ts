@@ -4,7 +4,7 @@
 import { compile, type CompileResult } from '../compile/index.ts';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.ts';
 import type { SourceBundle } from '../ingest/source-bundle.ts';
-import { chooseEnvoy } from '../verify/envoy-option.ts';
+import { chooseCheckedEnvoy } from '../verify/envoy-identity.ts';
 import { verifyWithEnvoy } from '../verify/envoy-verify.ts';
 import type { ParsedArgs } from './args.ts';
 import { EXIT, type CliIo, type ExitCode } from './command.ts';
@@ -36,7 +36,7 @@ export type ReadAndProveOutcome =
  * unreadable input is reported on stderr here, and the outcome carries the exit code.
  */
 export async function readAndProve(args: ParsedArgs, spec: InputSpec, io: CliIo): Promise<ReadAndProveOutcome> {
-  const envoy = chooseEnvoy(args.string('envoy'), io.env, io.cwd);
+  const envoy = await chooseCheckedEnvoy(args.string('envoy'), io.env, io.cwd);
   if (!envoy.ok) {
     io.stderr(`Error: ${envoy.message}\n`);
     return { ok: false, exit: EXIT.unavailable };

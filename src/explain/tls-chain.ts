@@ -19,9 +19,14 @@ export function tlsChainFor<C extends Pick<IrTlsChain, 'serverNames'>>(chains: r
 /** Why the listener closes the request's connection before any routing, or undefined when it does not. */
 export function tlsRefusal(listener: IrListener, request: ExplainRequest, viewKind: string): string | undefined {
   if (!listener.tls) {
-    return request.scheme === 'https' && viewKind === 'gateway'
+    // A plain HTTP listener has no TLS to offer: Envoy reads the ClientHello as a malformed
+    // HTTP request and closes the connection, on a sidecar port as on a gateway's. (A TLS
+    // service sharing the port was matched by SNI before this, as a TCP chain.) gRPC views
+    // are read by gRPC's own client, which makes no TLS connection to a proxy port.
+    if (request.scheme !== 'https' || viewKind === 'grpc') return undefined;
+    return viewKind === 'gateway'
       ? `listener ${listener.name} serves plain HTTP (no HTTPS server on port ${listener.port}), so the TLS handshake of an https request fails`
-      : undefined;
+      : `listener ${listener.name} proxies plain HTTP (port ${listener.port} is an HTTP port of its services, not HTTPS or TLS), so the TLS handshake of an https request fails (use http://, or declare the port HTTPS or TLS)`;
   }
   if (request.scheme !== 'https') return `listener ${listener.name} terminates TLS (an HTTPS server), so a plain http request gets no answer`;
   if (!tlsChainFor(listener.tls, request.host)) {

@@ -71,6 +71,12 @@ export class BundleCollector {
 
   finish(origin: SourceOrigin, commit: string | null): SourceBundle {
     const files = [...this.#files].sort((a, b) => comparePaths(a.path, b.path));
+    // "valid (0 config files read)" looks like success; a wrong path or working folder must show.
+    // When files were found but refused (links, limits), their own diagnostics say so already.
+    if (files.length === 0 && this.#diagnostics.length === 0) {
+      const where = origin.kind === 'folder' ? origin.path : `revision ${origin.rev} of ${origin.repo}`;
+      this.report('ML0007', '', `no config files (*.yaml, *.yml outside dot-folders and node_modules) found in ${where}; is this the config folder?`);
+    }
     const diagnostics = [...this.#diagnostics].sort(
       (a, b) => comparePaths(a.file ?? '', b.file ?? '') || comparePaths(a.code, b.code),
     );

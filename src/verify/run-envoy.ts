@@ -71,12 +71,16 @@ export function envoyVersion(envoyPath: string, timeoutMs: number): Promise<stri
   if (!v) {
     v = runEnvoy(envoyPath, ['--version'], timeoutMs).then((run) => {
       if (run.kind !== 'exited' || run.code !== 0) return '';
-      // "envoy  version: <sha>/1.40.0/Clean/RELEASE/BoringSSL"
-      const found = /version: [0-9a-f]+\/([0-9][^/\s]*)/.exec(run.output)?.[1];
+      const found = versionIn(run.output);
       if (!found) versions.delete(envoyPath); // ask again next time rather than cache a failure
       return found ?? '';
     });
     versions.set(envoyPath, v);
   }
   return v;
+}
+
+/** The version in what `envoy --version` prints ("envoy  version: <sha>/1.40.0/Clean/RELEASE/BoringSSL"). */
+export function versionIn(output: string): string | undefined {
+  return /version: [0-9a-f]+\/([0-9][^/\s]*)/.exec(output)?.[1];
 }

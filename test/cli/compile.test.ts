@@ -90,6 +90,13 @@ describe('meshlog compile', () => {
     expect(res.stderr).toContain(`wrote ${files.length} bootstrap`);
   });
 
+  it('--admin-port without --bootstrap-dir is not silently ignored: a note on stderr', async () => {
+    const res = await runCli(['compile', 'mesh', '-o', 'json', '--admin-port', '9901'], tmp);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('note: --admin-port applies to --bootstrap-dir only; ignored\n');
+    expect(JSON.parse(res.stdout)).toHaveProperty('views');
+  });
+
   it('--bootstrap-dir skips gRPC views, which have no static Envoy form, and says so', async () => {
     // The same mesh with reviews' port declared GRPC: the compile gains gRPC views.
     const grpcMesh = path.join(tmp, 'grpc-mesh');

@@ -43,6 +43,20 @@ describe('meshlog validate', () => {
     expect(res.stdout).toBe('0 errors, 0 warnings\ngood: valid (2 config files read)\n');
   });
 
+  it('a folder without config files is valid but says where it looked, so a wrong path shows', async () => {
+    fs.mkdirSync(path.join(tmp, 'empty', 'docs'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'empty', 'docs', 'README.md'), '# not config\n');
+    const res = await runCli(['validate', 'empty'], tmp);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe(
+      `warning ML0007: no config files (*.yaml, *.yml outside dot-folders and node_modules) found in ${path.join(tmp, 'empty')}; is this the config folder?\n\n` +
+        '0 errors, 1 warning\nempty: valid (0 config files read)\n',
+    );
+    // The current folder, when no path is given: the message names it in full.
+    const here = await runCli(['validate', '-o', 'json'], path.join(tmp, 'empty'));
+    expect(JSON.parse(here.stdout)).toMatchObject({ valid: true, diagnostics: [{ code: 'ML0007', severity: 'warning', message: expect.stringContaining(`found in ${path.join(tmp, 'empty')};`) }] });
+  });
+
   it('-o json prints exactly {valid, diagnostics} with file, line, column and field; exit 1', async () => {
     const res = await runCli(['validate', 'bad', '-o', 'json'], tmp);
     expect(res.code).toBe(1);

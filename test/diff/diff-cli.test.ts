@@ -92,7 +92,11 @@ describe('meshlog diff', () => {
     expect(md.stdout).toContain('reviews: v1 90→50, v2 10→50');
     expect(md.stdout).toContain('| ➕ added | `vs/shop/reviews/http/0/match/0`<br>routing/reviews-vs.yaml:');
     const js = await runCli(['diff', base, canary, '--repo', repo.dir, '-o', 'json']);
-    const diff = JSON.parse(js.stdout) as { empty: boolean; counts: Record<string, number> };
+    const diff = JSON.parse(js.stdout) as { base: unknown; head: unknown; empty: boolean; counts: Record<string, number> };
+    // The two sides compared, as the text output's first line names them, with full commit ids.
+    expect(Object.keys(diff).slice(0, 2)).toEqual(['base', 'head']);
+    expect(diff.base).toEqual({ label: base.slice(0, 7), kind: 'revision', revision: base, commit: base, path: null });
+    expect(diff.head).toEqual({ label: canary.slice(0, 7), kind: 'revision', revision: canary, commit: canary, path: null });
     expect(diff.empty).toBe(false);
     // The default sidecar view and the shop namespace's view change identically: counted once.
     expect(diff.counts).toMatchObject({ routesAdded: 1, routesChanged: 1, clustersChanged: 3 });

@@ -66,6 +66,9 @@ describe('meshlog diff REV (against the work tree)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('outbound|9080||ratings.shop.svc.cluster.local'); // the new, untracked file
     expect(r.stdout).not.toContain('v9'); // the ignored ones are not read
+    const sides = JSON.parse(r.stdout) as { base: { kind: string; revision: string; commit: string }; head: unknown };
+    expect(sides.base).toMatchObject({ kind: 'revision', revision: 'HEAD', commit: repo.git('rev-parse', 'HEAD').trim() });
+    expect(sides.head).toEqual({ label: 'work tree', kind: 'work tree', revision: null, commit: null, path: '.' });
 
     // A file git tracks stays in, even where .gitignore names it (forced in with add -f).
     repo.write({ 'scratch/broken.yaml': meshFiles({ lb: 'LEAST_REQUEST' })['routing/reviews-dr.yaml']! });

@@ -4,6 +4,7 @@
 // runs in Envoy with every cluster pointed at its own local upstream, named after the
 // cluster, so the upstream that answers says which cluster Envoy chose.
 import path from 'node:path';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import type { MeshIR } from '../../src/compile/ir/types.ts';
@@ -171,5 +172,23 @@ describe('explain agrees with a real Envoy', () => {
   }
 
   it.each(SAMPLES)('sidecar: %s', (text, route) => check(SIDECAR, text, route));
+
+  it('sidecar: https:// to a plain HTTP port is a failed TLS handshake, as explain says', async () => {
+    const parsed = parseRequest('GET https://reviews:9080/');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const e = explain(ir, parsed.request, { view: SIDECAR });
+    expect(e.outcome).toMatchObject({ kind: 'connection_closed', detail: expect.stringContaining('the TLS handshake of an https request fails') });
+    const target = envoys.get(SIDECAR)!;
+    const handshake = await new Promise<string>((resolve) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: target.port, servername: 'reviews', rejectUnauthorized: false });
+      socket.setTimeout(5_000, () => socket.destroy(new Error('timeout')));
+      socket.once('secureConnect', () => {
+        socket.destroy();
+        resolve('handshake completed');
+      });
+      socket.once('error', (err) => resolve(`failed: ${err.message}`));
+    });
+    expect(handshake, target.envoy.log()).toMatch(/^failed: (?!timeout)/);
+  });
   it.each(GATEWAY_SAMPLES)('gateway: %s', (text, route) => check(GATEWAY, text, route));
 });

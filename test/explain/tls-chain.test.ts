@@ -44,8 +44,10 @@ describe('which TLS server takes a connection (Envoy: exact SNI, longest wildcar
     expect(tlsRefusal(tls, req('GET https://b.example.com/'), 'gateway')).toMatch(/no HTTPS server on port 443 has a certificate for "b.example.com"/);
     expect(tlsRefusal(tls, req('GET http://a.example.com:443/'), 'gateway')).toMatch(/terminates TLS/);
     expect(tlsRefusal(plain, req('GET https://a.example.com:80/'), 'gateway')).toMatch(/serves plain HTTP/);
-    // Sidecars take what the application sends; explain does not guess at TLS there.
-    expect(tlsRefusal(plain, req('GET https://a.example.com:80/'), 'sidecar')).toBeUndefined();
+    // A sidecar's plain HTTP port fails a TLS handshake too (explain-vs-envoy checks it on a real
+    // Envoy); gRPC clients of a gRPC view make no TLS connection to a proxy port.
+    expect(tlsRefusal(plain, req('GET https://a.example.com:80/'), 'sidecar')).toMatch(/proxies plain HTTP .* TLS handshake of an https request fails/);
+    expect(tlsRefusal(plain, req('GET http://a.example.com:80/'), 'sidecar')).toBeUndefined();
   });
 });
 

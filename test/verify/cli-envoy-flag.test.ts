@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.ts';
 import type { Logger } from '../../src/serve/logger.ts';
 import { silentLogger } from '../../src/serve/logger.ts';
 import { envoyBinary } from '../support/envoy-binary.ts';
-import { HUGE_REGEX, SMALL_REGEX, webConfig, webFolder } from './fixtures.ts';
+import { fakeEnvoy, HUGE_REGEX, SMALL_REGEX, webConfig, webFolder } from './fixtures.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -103,6 +103,22 @@ spec:
     const fromEnv = await run(['compile', folder(SMALL_REGEX)], { MESHLOG_ENVOY: '/nonexistent/envoy' });
     expect(fromEnv.code).toBe(3);
     expect(fromEnv.stderr).toContain('MESHLOG_ENVOY');
+  });
+
+  it('a binary that is not Envoy (any program exiting 0) exits 3 instead of "proving" the config', async () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-not-envoy-'));
+    dirs.push(bin);
+    const silent = fakeEnvoy(bin, 'exit 0');
+    const res = await run(['validate', folder(SMALL_REGEX), '--envoy', silent]);
+    expect(res.code).toBe(3);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toBe(`Error: --envoy ${silent} is not an Envoy binary: "${silent} --version" printed nothing, not Envoy's "envoy  version: <commit>/<x.y.z>/..."\n`);
+    const other = await run(['compile', folder(SMALL_REGEX)], { MESHLOG_ENVOY: '/bin/true' });
+    expect(other.code).toBe(3);
+    expect(other.stderr).toMatch(/^Error: MESHLOG_ENVOY \/bin\/true is not an Envoy binary: "\/bin\/true --version" printed/);
+    const serve = await run(['serve', '--config', folder(SMALL_REGEX), '--envoy', '/bin/true']);
+    expect(serve.code).toBe(3);
+    expect(serve.stderr).toContain('--envoy /bin/true is not an Envoy binary');
   });
 
   it('--help documents --envoy on validate, compile and serve', async () => {

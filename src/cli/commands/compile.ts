@@ -46,7 +46,8 @@ Flags:
       --bootstrap-dir DIR  Also write one static Envoy bootstrap per view to DIR/<view>.yaml;
                            run one with "envoy -c DIR/<view>.yaml". gRPC views have no
                            static form (gRPC clients read them over xDS) and are skipped
-      --admin-port N       Admin port in the written bootstraps (default 15000)
+      --admin-port N       Admin port in the written bootstraps (default 15000); only
+                           with --bootstrap-dir
   -v, --verbose            Also print info notes (e.g. skipped Kubernetes kinds)
 ${envoyHelp(27)}
 
@@ -54,7 +55,7 @@ Diagnostics (warnings, or errors when the config is invalid) go to stderr, so th
 output on stdout stays machine-readable.
 
 Exit codes: 0 compiled, 1 invalid config, 2 bad command line, 3 input unavailable
-            (or the bootstrap folder cannot be written, or --envoy is not a binary).
+            (or the bootstrap folder cannot be written, or --envoy is not an Envoy binary).
 
 Examples:
   meshlog compile config/
@@ -73,6 +74,8 @@ Examples:
     if (adminPort !== undefined && !(Number.isInteger(adminPort) && adminPort >= 0 && adminPort <= 65535)) {
       return usageError(io, 'compile', `--admin-port must be a port number (0-65535), not "${adminPortText}"`);
     }
+    // As diff's --title without markdown: a flag that changes nothing must say so.
+    if (adminPortText !== undefined && args.string('bootstrap-dir') === undefined) io.stderr('note: --admin-port applies to --bootstrap-dir only; ignored\n');
 
     const proven = await readAndProve(args, spec.spec, io);
     if (!proven.ok) return proven.exit;

@@ -58,7 +58,9 @@ Flags:
                        objects, no checkout, so a bare repository works; the work tree
                        (one revision given) is read with the git command.
   -o, --output FORMAT  table (default, text for a terminal), json, yaml, or markdown (for a
-                       pull-request comment: "No routing changes" when there are none)
+                       pull-request comment: "No routing changes" when there are none);
+                       json/yaml start with "base" and "head": the sides compared, each
+                       {label, kind, revision, commit, path}
       --title TEXT     Heading of the markdown output (default: "meshlog diff A → B")
   -v, --verbose        With invalid config, also print info notes (e.g. skipped kinds)
 
@@ -113,10 +115,10 @@ Examples:
     const routePrefixes = { before: displayPrefix(sides.before.spec), after: pathPrefix };
     switch (format.format) {
       case 'json':
-        io.stdout(renderJson({ ...diff, newWarnings: warnings }));
+        io.stdout(renderJson({ base: before.compared, head: after.compared, ...diff, newWarnings: warnings }));
         break;
       case 'yaml':
-        io.stdout(renderYaml({ ...diff, newWarnings: warnings }));
+        io.stdout(renderYaml({ base: before.compared, head: after.compared, ...diff, newWarnings: warnings }));
         break;
       case 'markdown':
         io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix, routePrefixes }));
@@ -130,7 +132,28 @@ Examples:
   },
 };
 
-type CompiledSide = { readonly label: string } & (
+/**
+ * One side as json/yaml name it (text prints its label in the first line): what was read, and
+ * the commit, so a tool can tell which two revisions a stored diff compared.
+ */
+interface ComparedSide {
+  readonly label: string;
+  readonly kind: 'revision' | 'folder' | 'work tree';
+  /** The revision as given (`main`, `HEAD~1`; the merge base's own name for `A...B`), else null. */
+  readonly revision: string | null;
+  /** Full commit id of a revision, else null. */
+  readonly commit: string | null;
+  /** The folder, or the repository whose work tree was read, as given; null for a revision. */
+  readonly path: string | null;
+}
+
+function comparedSide({ spec, name }: DiffSide, label: string, commit: string | null): ComparedSide {
+  if (spec.kind === 'git') return { label, kind: 'revision', revision: name ?? spec.rev, commit, path: null };
+  if (spec.kind === 'worktree') return { label, kind: 'work tree', revision: null, commit: null, path: spec.repo };
+  return { label, kind: 'folder', revision: null, commit: null, path: spec.path };
+}
+
+type CompiledSide = { readonly label: string; readonly compared: ComparedSide } & (
   | { readonly ir: MeshIR; readonly diagnostics: readonly Diagnostic[] }
   | { readonly ir?: undefined; readonly invalid: InvalidSide }
 );
@@ -139,7 +162,8 @@ type CompiledSide = { readonly label: string } & (
  * The side's IR; or, for invalid config, its diagnostics (also printed to stderr) so the
  * other side is still compiled and both are reported; or the exit code when it is unreadable.
  */
-async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean, hint: string | undefined): Promise<CompiledSide | ExitCode> {
+async function compileSide(side: DiffSide, io: CliIo, verbose: boolean, hint: string | undefined): Promise<CompiledSide | ExitCode> {
+  const { spec, name } = side;
   const input = await readInput(spec, io);
   if (!input.ok) {
     reportInputError(io, input.error);
@@ -147,13 +171,14 @@ async function compileSide({ spec, name }: DiffSide, io: CliIo, verbose: boolean
     return input.exit;
   }
   const label = spec.kind === 'git' ? revisionLabel(name ?? spec.rev, input.bundle.commit) : spec.kind === 'worktree' ? 'work tree' : spec.path;
+  const compared = comparedSide(side, label, input.bundle.commit);
   const result = compile(input.bundle);
   if (!result.valid || !result.ir) {
     io.stderr(`${describeInput(spec, input.bundle.commit)} is invalid:\n`);
     io.stderr(renderDiagnostics(result.diagnostics, { verbose, pathPrefix: displayPrefix(spec) }));
-    return { label, invalid: { label, diagnostics: result.diagnostics, pathPrefix: displayPrefix(spec) } };
+    return { label, compared, invalid: { label, diagnostics: result.diagnostics, pathPrefix: displayPrefix(spec) } };
   }
-  return { ir: result.ir, diagnostics: result.diagnostics, label };
+  return { ir: result.ir, diagnostics: result.diagnostics, label, compared };
 }
 
 /**

@@ -23,7 +23,8 @@ export const command: CliCommand = {
   summary: 'Show how Envoy would route one request: the matching rule (file:line) and its action',
   help: `Simulate how Envoy routes one request with the compiled config: the view, the listener
 (by port; on a gateway HTTPS port, the server whose certificate the request's host picks by
-SNI, or a closed connection when none does or the scheme is wrong), the virtual host
+SNI, or a closed connection when none does or the scheme is wrong; https:// to a plain HTTP
+port, on a gateway or a sidecar, is a closed connection too: the TLS handshake fails), the virtual host
 (Envoy's domain rules: exact, *.suffix, prefix.*, *), then the first route whose match
 holds (path exact/prefix/regex, headers, query parameters).
 Prints the matched rule with its file:line, the clusters with their traffic shares, a

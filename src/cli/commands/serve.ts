@@ -12,7 +12,8 @@ import { stderrLogger, type Logger } from '../../serve/logger.ts';
 import { startXdsServer, type XdsServer } from '../../serve/xds-server.ts';
 import { parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
-import { ENVOY_FLAG, chooseEnvoy, envoyHelp } from '../../verify/envoy-option.ts';
+import { chooseCheckedEnvoy } from '../../verify/envoy-identity.ts';
+import { ENVOY_FLAG, envoyHelp } from '../../verify/envoy-option.ts';
 import { verifyWithEnvoy } from '../../verify/envoy-verify.ts';
 
 const FLAGS = {
@@ -118,7 +119,7 @@ Prints the bound addresses on stdout; logs (JSON lines) go to stderr. Stops grac
 SIGINT/SIGTERM. Point Envoy at it with 'meshlog bootstrap'; watch it with 'meshlog status'.
 
 Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a folder,
-            a port in use or --envoy not a binary.`,
+            a port in use or --envoy not an Envoy binary.`,
   async run(argv, io) {
     const parsed = parseFlags(argv, FLAGS, 0);
     if (!parsed.ok) return usageError(io, 'serve', parsed.message);
@@ -134,7 +135,7 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
     if (compileHeapMb !== undefined && !(Number.isInteger(compileHeapMb) && compileHeapMb >= 16)) {
       return usageError(io, 'serve', `--compile-heap-mb: expected a whole number of MB, at least 16 (got ${JSON.stringify(heapFlag)})`);
     }
-    const envoy = chooseEnvoy(args.string('envoy'), io.env, io.cwd);
+    const envoy = await chooseCheckedEnvoy(args.string('envoy'), io.env, io.cwd);
     if (!envoy.ok) {
       io.stderr(`Error: ${envoy.message}\n`);
       return EXIT.unavailable;

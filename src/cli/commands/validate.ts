@@ -34,7 +34,8 @@ Output:
          related only when there are other places).
 
 Exit codes: 0 valid (warnings allowed), 1 errors found, 2 bad command line,
-            3 folder, repository or revision unavailable (or the --envoy binary).
+            3 folder, repository or revision unavailable, or the --envoy binary is
+            not an executable Envoy (its --version must name Envoy).
 
 Examples:
   meshlog validate config/

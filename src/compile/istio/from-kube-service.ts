@@ -5,9 +5,7 @@
 //
 // ENDPOINTS. In a cluster, a Service's endpoints come from Kubernetes (EndpointSlices) at run
 // time, which a git repository does not have. meshlog lets a repository state them in an
-// annotation on the Service, one endpoint per line (or separated by `;`): an IP address, then
-// optional `key=value` labels. Each endpoint also carries the Service's selector labels (the
-// pods it stands for match the selector), so DestinationRule subsets select them as usual:
+// annotation on the Service (read by endpoints-annotation.ts):
 //
 //   metadata:
 //     annotations:
@@ -25,14 +23,12 @@ import type { Loaded } from '../parse/load-resources.ts';
 import type { KubeServiceSpec } from '../schema/index.ts';
 import { kubeServiceHost, visibilityOf } from './hosts.ts';
 import { impliedHttpMessage, kubePortProtocol, kubeProtocolImplied } from './protocols.ts';
-import type { RegistryEndpoint, RegistryPort, RegistryService } from './registry.ts';
+import { parseEndpoints } from './endpoints-annotation.ts';
+import type { RegistryPort, RegistryService } from './registry.ts';
 import { at } from './where.ts';
 
-export const ENDPOINTS_ANNOTATION = 'meshlog.dev/endpoints';
 export const EXPORT_TO_ANNOTATION = 'networking.istio.io/exportTo';
 
-const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
-const LABEL = /^([A-Za-z0-9][-A-Za-z0-9_./]*)=([-A-Za-z0-9_.]*)$/;
 
 export function fromKubeService(
   svc: Loaded<'Service', KubeServiceSpec>,
@@ -67,37 +63,4 @@ export function fromKubeService(
     origin: svc,
     rank: 0,
   };
-}
-
-function parseEndpoints(
-  svc: Loaded<'Service', KubeServiceSpec>,
-  selector: Readonly<Record<string, string>>,
-  diagnostics: Diagnostic[],
-): RegistryEndpoint[] {
-  const text = svc.metadata.annotations[ENDPOINTS_ANNOTATION];
-  if (text === undefined) return [];
-  const out: RegistryEndpoint[] = [];
-  const where = () => at(svc, ['metadata', 'annotations', ENDPOINTS_ANNOTATION]); // lazy: locating costs a YAML walk
-  for (const entry of text.split(/[\n;]/)) {
-    const words = entry.trim().split(/\s+/).filter((w) => w !== '');
-    const [address, ...rest] = words;
-    if (address === undefined) continue;
-    if (!IP.test(address)) {
-      diagnostics.push(diagnostic('ML4015', `endpoint "${address}" is not an IP address`, where()));
-      continue;
-    }
-    const labels: Record<string, string> = { ...selector };
-    let ok = true;
-    for (const word of rest) {
-      const m = LABEL.exec(word);
-      if (!m) {
-        diagnostics.push(diagnostic('ML4015', `endpoint ${address}: "${word}" is not a key=value label`, where()));
-        ok = false;
-        break;
-      }
-      labels[m[1] ?? ''] = m[2] ?? '';
-    }
-    if (ok) out.push({ address, ports: {}, labels });
-  }
-  return out;
 }

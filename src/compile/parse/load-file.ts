@@ -32,6 +32,11 @@ export interface Candidate {
  */
 export interface Slot {
   readonly candidate?: Candidate;
+  /**
+   * A document of a kind meshlog reads that was rejected before its schema check (unknown
+   * apiVersion, no metadata.name): only recorded as dropped, once the default namespace is known.
+   */
+  readonly rejected?: Candidate;
   resource?: AnyLoaded | undefined;
   /** Set instead of `resource` when the document had errors. */
   dropped?: DroppedResource | undefined;
@@ -78,6 +83,11 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
       const sink = doc.fieldPrefix ? [] : diagnostics;
       const kind = classifyDocument(file.path, doc, sink, templated);
       if (sink !== diagnostics) diagnostics.push(...withFieldPrefix(doc, sink));
+      if (kind === REJECTED) {
+        const referenced = referencedKind(doc);
+        if (referenced) slots.push({ rejected: { kind: referenced, file: file.path, doc }, diagnostics: [] });
+        continue;
+      }
       if (!kind) continue;
       const c: Candidate = { kind, file: file.path, doc };
       if (kind === 'MeshConfig') {
@@ -103,7 +113,10 @@ function explicitNamespace(raw: Record<string, unknown>): string | undefined {
   return typeof ns === 'string' && ns !== '' ? ns : undefined;
 }
 
-function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[], templated: () => boolean): SupportedKind | undefined {
+/** classifyDocument's answer for a document refused with an error (undefined: skipped, an info). */
+const REJECTED = 'rejected';
+
+function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[], templated: () => boolean): SupportedKind | typeof REJECTED | undefined {
   const { apiVersion, kind, metadata } = doc.value;
   const at = (path: FieldPath) => ({ file, ...doc.locate(path) });
   const c =
@@ -117,7 +130,7 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
   if (c.action === 'reject') {
     const message = c.code === 'ML1010' ? `document ${doc.docIndex + 1} ${c.message}` : c.message;
     diagnostics.push(diagnostic(c.code, message, { ...at([c.field]), field: c.field }));
-    return undefined;
+    return REJECTED;
   }
   const name = (metadata as Record<string, unknown> | null | undefined)?.name;
   if (typeof name !== 'string' || name === '') {
@@ -126,9 +139,22 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
     const what = name === undefined || name === '' ? `${kind} has no metadata.name` : `${kind}'s metadata.name must be a string, not ${describeValue(name)}`;
     const hint = name !== undefined && templated() ? ' (an unrendered Helm/Go template, {{ … }}? commit the rendered manifests)' : '';
     diagnostics.push(diagnostic('ML1015', `${what}${hint}`, { ...at(['metadata', 'name']), field: 'metadata.name' }));
-    return undefined;
+    return REJECTED;
   }
   return c.kind;
+}
+
+/** Kinds whose dropped documents other resources may refer to (hosts, subsets, Gateways). */
+const REFERENCED_KINDS: ReadonlySet<string> = new Set<SupportedKind>(['VirtualService', 'DestinationRule', 'ServiceEntry', 'Gateway', 'Service']);
+
+/**
+ * The kind of a document refused with an error, when it is a kind other resources refer to: a
+ * DestinationRule with a misspelt apiVersion or no name is still the one a route's subsets were
+ * meant for, so a reference to it gets ML4024, not a "missing" error blaming the route.
+ */
+function referencedKind(doc: YamlDocument): SupportedKind | undefined {
+  const kind = doc.value.kind;
+  return typeof kind === 'string' && REFERENCED_KINDS.has(kind) ? (kind as SupportedKind) : undefined;
 }
 
 function isMapping(v: unknown): boolean {
@@ -156,9 +182,15 @@ function classifyRemembered(apiVersion: string, kind: string): ReturnType<typeof
 /** Fills `slot` with the loaded resource, or with what it would have defined when it has errors. */
 export function loadSlot(slot: Slot, c: Candidate, namespace: string): void {
   slot.resource = toLoaded(c, namespace, slot.diagnostics);
-  if (slot.resource) return;
-  const name = String(((c.doc.value.metadata ?? {}) as Record<string, unknown>).name);
-  slot.dropped = droppedRecord(c.kind, namespace, name, c.file, c.doc.locate(['metadata', 'name']).line, c.doc.value.spec);
+  if (!slot.resource) slot.dropped = droppedOf(c, namespace);
+}
+
+/** The dropped record of a document with errors; `defaultNamespace` when it names none. */
+export function droppedOf(c: Candidate, defaultNamespace: string): DroppedResource {
+  const metadata = isMapping(c.doc.value.metadata) ? (c.doc.value.metadata as Record<string, unknown>) : {};
+  const name = typeof metadata.name === 'string' ? metadata.name : '';
+  const namespace = explicitNamespace(c.doc.value) ?? defaultNamespace;
+  return droppedRecord(c.kind, namespace, name, c.file, c.doc.locate(['metadata', 'name']).line, c.doc.value.spec);
 }
 
 /**
@@ -200,6 +232,7 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
     file: c.file,
     docIndex: c.doc.docIndex,
     locate: c.doc.locate,
+    text: c.doc.text,
   } as AnyLoaded;
   const found = validateResource(resource);
   diagnostics.push(...found);

@@ -6,13 +6,13 @@
 // Files are independent until MeshConfig's default namespace is applied: each is loaded on its
 // own (load-file.ts), and the files' loads are merged in path order.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
-import type { Diagnostic } from '../../core/diagnostics.ts';
+import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
 import { DEFAULT_MESH_CONFIG } from '../schema/index.ts';
 import { repositoryWideFirst } from './cap-diagnostics.ts';
 import { LIMITS } from './limits.ts';
 import { droppedRecord } from './dropped.ts';
-import { loadFile, loadSlot, toLoaded, type Candidate, type FileLoad } from './load-file.ts';
+import { droppedOf, loadFile, loadSlot, toLoaded, type Candidate, type FileLoad } from './load-file.ts';
 import type { AnyLoaded, DroppedResource, LoadResult, LoadedMeshConfig, LoadedResources } from './types.ts';
 
 export type { AnyLoaded, DroppedResource, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
@@ -20,6 +20,13 @@ export type { AnyLoaded, DroppedResource, FieldPath, LineColumn, Loaded, LoadedM
 export function loadResources(files: readonly SourceFile[]): LoadResult {
   const sorted = [...files].filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return mergeLoads(loadInOrder(sorted));
+}
+
+/** How diagnostics name a MeshConfig document that was not loaded (its namespace as toLoaded would give it). */
+function meshConfigRef(c: Candidate): ResourceRef {
+  const metadata = (c.doc.value.metadata ?? {}) as Record<string, unknown>;
+  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_MESH_CONFIG.defaultNamespace;
+  return { kind: 'MeshConfig', namespace, name: typeof metadata.name === 'string' ? metadata.name : '' };
 }
 
 /** One file after another, each with what is left of the repository's document budget. */
@@ -50,9 +57,10 @@ function mergeLoads(loads: readonly FileLoad[]): LoadResult {
   // MeshConfig first: its defaultNamespace applies to every other document.
   let meshConfig: LoadedMeshConfig | undefined;
   if (meshDocs.length > 1) {
+    // Each copy names itself and the others the same way: the MeshConfig, at its `kind`.
     for (const c of meshDocs) {
-      const others = meshDocs.filter((o) => o !== c).map((o) => ({ file: o.file, ...o.doc.locate([]) }));
-      diagnostics.push(diagnostic('ML1016', `more than one MeshConfig (${meshDocs.length}); keep exactly one`, { file: c.file, ...c.doc.locate(['kind']), field: 'kind', related: others }));
+      const others = meshDocs.filter((o) => o !== c).map((o) => ({ resource: meshConfigRef(o), file: o.file, ...o.doc.locate(['kind']) }));
+      diagnostics.push(diagnostic('ML1016', `more than one MeshConfig (${meshDocs.length}); keep exactly one`, { file: c.file, ...c.doc.locate(['kind']), field: 'kind', resource: meshConfigRef(c), related: others }));
     }
   } else if (meshDocs[0]) {
     meshConfig = toLoaded(meshDocs[0], DEFAULT_MESH_CONFIG.defaultNamespace, diagnostics) as LoadedMeshConfig | undefined;
@@ -64,6 +72,7 @@ function mergeLoads(loads: readonly FileLoad[]): LoadResult {
   for (const load of loads) {
     for (const slot of load.slots) {
       if (slot.candidate) loadSlot(slot, slot.candidate, defaultNamespace);
+      else if (slot.rejected) slot.dropped = droppedOf(slot.rejected, defaultNamespace);
       for (const d of slot.diagnostics) diagnostics.push(d);
       if (slot.resource) loaded.push(slot.resource);
       else if (slot.dropped) dropped.push(slot.dropped);

@@ -24,7 +24,8 @@ export function writtenScalar(text: string, at: LineColumn, isListItem: boolean)
   return scalar === undefined || scalar === '' ? undefined : scalar;
 }
 
-function lineAt(text: string, line: number): string | undefined {
+/** Line `line` (1-based) of `text`, without its line break. */
+export function lineAt(text: string, line: number): string | undefined {
   let start = 0;
   for (let n = 1; n < line; n++) {
     const nl = text.indexOf('\n', start);

@@ -3,7 +3,8 @@
 import type { z } from 'zod';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
-import { knownKeysAt } from '../schema/known-keys.ts';
+import { DurationSchema } from '../schema/common.ts';
+import { knownKeysAt, schemasAt } from '../schema/known-keys.ts';
 import { closestName } from '../../core/closest-name.ts';
 import { isNotYetSupported } from './not-yet-fields.ts';
 import { writtenScalar } from './scalar-source.ts';
@@ -89,6 +90,10 @@ function suggestFields(issues: readonly z.core.$ZodIssue[], ctx: IssueContext): 
 function unquoted(name: string, value: number | boolean, path: FieldPath, ctx: IssueContext): string {
   const written = (ctx.text === undefined ? undefined : writtenScalar(ctx.text, ctx.locate(path), typeof path[path.length - 1] === 'number')) ?? String(value);
   const what = typeof value === 'number' ? 'a number' : 'a boolean';
+  // `timeout: 1.5` quoted is still no duration: what is missing is the unit.
+  if (typeof value === 'number' && ctx.schema !== undefined && schemasAt(ctx.schema, path).includes(DurationSchema)) {
+    return `${name} must be a duration with a unit, such as ${written}s or ${written}ms; YAML reads ${written} as a number`;
+  }
   return `${name} must be a string; YAML reads ${written} as ${what}; quote it: ${JSON.stringify(written)}`;
 }
 

@@ -37,6 +37,11 @@ export interface Loaded<K extends string, S> {
   readonly docIndex: number;
   /** 1-based line/column of a field path; falls back to the nearest existing ancestor. */
   locate(path: FieldPath): LineColumn;
+  /**
+   * The whole file's text (shared, not copied), for a diagnostic that points inside a value,
+   * such as one line of a multi-line annotation. Absent for resources built in code.
+   */
+  readonly text?: string;
 }
 
 export type LoadedMeshConfig = Loaded<'MeshConfig', MeshConfigSpec>;

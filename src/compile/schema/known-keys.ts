@@ -37,3 +37,10 @@ function step(schema: z.ZodType, segment: string | number): z.ZodType[] {
   if (def.shape) return def.shape[segment] ? [def.shape[segment]] : [];
   return def.valueType ? [def.valueType] : [];
 }
+
+/** The schemas a value at `path` may match, optional/default wrappers and unions looked through. */
+export function schemasAt(schema: z.ZodType, path: readonly (string | number)[]): readonly z.ZodType[] {
+  let nodes: z.ZodType[] = [schema];
+  for (const segment of path) nodes = nodes.flatMap(unwrap).flatMap((n) => step(n, segment));
+  return nodes.flatMap(unwrap);
+}

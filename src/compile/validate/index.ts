@@ -2,6 +2,7 @@
 // resource at a time; rules that need several resources live in src/compile/istio.
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { AnyLoaded } from '../parse/types.ts';
+import { checkMeshlogAnnotations } from './annotations.ts';
 import { checkLabels, isDnsLabel, isDnsSubdomain } from './checks-values.ts';
 import { ruleContext, type RuleContext } from './context.ts';
 import { validateDestinationRule } from './destination-rule.ts';
@@ -44,4 +45,5 @@ function checkMetadata(ctx: RuleContext, resource: AnyLoaded): void {
   if (!isDnsSubdomain(name)) ctx.report('ML3025', `"${name}" is not a valid name (lower-case letters, digits, "-", "."; at most 253 characters)`, ['metadata', 'name']);
   if (!isDnsLabel(namespace)) ctx.report('ML3025', `"${namespace}" is not a valid namespace (DNS-1123 label)`, ['metadata', 'namespace']);
   checkLabels(ctx, labels, METADATA_LABELS);
+  checkMeshlogAnnotations(ctx, resource);
 }

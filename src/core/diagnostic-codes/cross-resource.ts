@@ -131,7 +131,9 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Invalid endpoints annotation',
     description:
       'The `meshlog.dev/endpoints` annotation of a Kubernetes Service must list one endpoint per line (or separated by `;`): an IP address ' +
-      'followed by optional `key=value` labels, e.g. `10.0.0.7 version=v1`.',
+      'followed by optional `key=value` labels, each key once, e.g. `10.0.0.7 version=v1`. Addresses are checked as Envoy reads them: an IPv4 ' +
+      'address is four numbers 0-255 without leading zeros (`10.0.0.311` and `10.0.0.010` are not addresses), or an IPv6 address; Envoy ' +
+      'rejects a whole endpoint update for one malformed address. In a `|` block the diagnostic points at the endpoint\'s own line. The endpoint is left out.',
   },
   {
     code: 'ML4016',
@@ -220,8 +222,9 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Reference to a resource with errors',
     description:
       'A reference (destination host, subset, Gateway) names a resource that exists in the repository but was left out because it has errors ' +
-      '(reported on that resource). meshlog does not report the reference as missing: fix the errors on the resource the note names, and the ' +
-      'reference is checked again.',
+      '(reported on that resource), including one refused before its schema check (an unknown apiVersion, no `metadata.name`, an invalid ' +
+      'namespace). meshlog does not report the reference as missing: fix the errors on the resource the note names, and the ' +
+      'reference is checked again. One note per referring resource and resource with errors, at the first reference, saying how many more there are.',
   },
   {
     code: 'ML4025',

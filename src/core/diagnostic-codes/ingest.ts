@@ -54,4 +54,13 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
       'The revision holds more candidate config files than meshlog reads (20,000). The rest are ' +
       'not read. Keep mesh config in a repository of its own, or move other YAML out of it.',
   },
+  {
+    code: 'ML0007',
+    severity: 'warning',
+    title: 'No config files found',
+    description:
+      'The folder or revision holds no candidate config file (`*.yaml` or `*.yml`, outside dot-folders such as `.git` and ' +
+      'outside `node_modules`), so there is nothing to check or serve. Usually the path is wrong, or the command ran in another ' +
+      'folder than meant (the default is the current folder). A warning, not an error: an empty mesh is valid.',
+  },
 ];

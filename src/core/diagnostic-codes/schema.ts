@@ -14,7 +14,8 @@ export const SCHEMA_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Wrong type',
     description:
-      'The field has the wrong type, e.g. a string where a number is expected (`port: "80"`), or a single value where a list is expected. Write it as the message says.',
+      'The field has the wrong type, e.g. a string where a number is expected (`port: "80"`), or a single value where a list is expected. ' +
+      'A bare number where a duration belongs (`timeout: 1.5`) needs its unit (`1.5s`), not quotes. Write it as the message says.',
   },
   {
     code: 'ML2003',

@@ -181,7 +181,13 @@ describe('namespaces', () => {
     const mc = 'apiVersion: meshlog.dev/v1alpha1\nkind: MeshConfig\nmetadata: {name: mesh}\n';
     const r = load({ 'meshlog.yaml': mc, 'other/meshlog.yaml': mc });
     expect(summary(r.diagnostics)).toEqual(['ML1016 kind@2', 'ML1016 kind@2']);
-    expect(r.diagnostics[0]!.related?.[0]?.file).toBe('other/meshlog.yaml');
+    // Each names its own MeshConfig, and points at the other one where the other's own
+    // diagnostic points (its kind), so the two locations agree.
+    const mesh = { kind: 'MeshConfig', namespace: 'default', name: 'mesh' };
+    expect(r.diagnostics.map((d) => [d.file, d.line, d.column, d.resource, d.related])).toEqual([
+      ['meshlog.yaml', 2, 1, mesh, [{ resource: mesh, file: 'other/meshlog.yaml', line: 2, column: 1 }]],
+      ['other/meshlog.yaml', 2, 1, mesh, [{ resource: mesh, file: 'meshlog.yaml', line: 2, column: 1 }]],
+    ]);
     expect(r.resources.meshConfig).toBeUndefined();
   });
 });

@@ -81,6 +81,19 @@ spec:
     expect(r.diagnostics[1]!.message).toContain('must be a number, not a string ("9080")');
   });
 
+  it('for a bare number where a duration belongs, suggests the unit (quoting "1.5" would not help)', () => {
+    const r = loadOne(virtualService(`  hosts: [reviews]
+  http:
+  - timeout: 1.5
+    retries: {attempts: 2, perTryTimeout: 2}
+    route: [{destination: {host: reviews}}]
+`));
+    expect(r.diagnostics.map((d) => [d.code, d.field, d.message])).toEqual([
+      ['ML2002', 'spec.http[0].timeout', 'spec.http[0].timeout must be a duration with a unit, such as 1.5s or 1.5ms; YAML reads 1.5 as a number'],
+      ['ML2002', 'spec.http[0].retries.perTryTimeout', 'spec.http[0].retries.perTryTimeout must be a duration with a unit, such as 2s or 2ms; YAML reads 2 as a number'],
+    ]);
+  });
+
   it('quotes a number or boolean where a string belongs as written, and says to quote it', () => {
     const r = loadOne(`apiVersion: networking.istio.io/v1
 kind: DestinationRule

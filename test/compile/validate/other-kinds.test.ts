@@ -230,6 +230,72 @@ describe('Gateway rules', () => {
 describe('Service, MeshConfig and metadata rules', () => {
   it('checks Service ports, MeshConfig defaults and resource names', () => {
     expect(check('Service', '  ports: [{port: 70000, targetPort: 0}]\n')).toEqual(['ML3017 spec.ports[0].port@5', 'ML3017 spec.ports[0].targetPort@5']);
+  });
+
+  it('warns about a misspelt Service spec field at its key, with the field meant', () => {
+    const r = loadOne(doc('Service', '  selector: {app: details}\n  prots:\n  - {name: http, port: 9080}\n'));
+    expect(r.diagnostics.map((d) => [d.severity, d.code, d.message, d.line, d.column, d.field])).toEqual([
+      ['warning', 'ML3046', '"prots" is not a field of a Kubernetes Service spec, so it is ignored; did you mean "ports"?', 6, 3, 'spec.prots'],
+      ['warning', 'ML3047', expect.stringContaining('this Service has no ports'), 4, 1, 'spec'],
+    ]);
+    // A warning: the Service is still loaded.
+    expect(r.resources.services.map((s) => s.metadata.name)).toEqual(['x']);
+  });
+
+  it('warns about meshlog.dev annotations meshlog does not read on the kind, with the one meant', () => {
+    const r = loadOne(`apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  annotations:
+    meshlog.dev/endpoint: "10.0.0.1 version=v1"
+    Meshlog.dev/endpoints: "10.0.0.2"
+    meshlog.dev/colour: blue
+    example.com/anything: ok
+spec:
+  ports: [{port: 80}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: ext
+  annotations: {meshlog.dev/endpoints: "10.0.0.1"}
+spec:
+  hosts: [ext.example.com]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+`);
+    expect(r.diagnostics.filter((d) => d.code === 'ML3048').map((d) => [d.severity, d.message, d.line, d.column])).toEqual([
+      ['warning', 'unknown meshlog annotation "meshlog.dev/endpoint", so it is ignored; did you mean "meshlog.dev/endpoints"?', 6, 5],
+      ['warning', 'unknown meshlog annotation "Meshlog.dev/endpoints", so it is ignored; did you mean "meshlog.dev/endpoints"?', 7, 5],
+      ['warning', 'unknown meshlog annotation "meshlog.dev/colour", so it is ignored (meshlog reads "meshlog.dev/endpoints")', 8, 5],
+      ['warning', '"meshlog.dev/endpoints" is read on a Kubernetes Service only; on a ServiceEntry it is ignored', 17, 17],
+    ]);
+  });
+
+  it('accepts every Kubernetes ServiceSpec field, and an ExternalName Service without ports', () => {
+    expect(check('Service', `  ports: [{port: 80}]
+  selector: {app: a}
+  clusterIP: 10.0.0.1
+  clusterIPs: [10.0.0.1]
+  type: LoadBalancer
+  externalIPs: [1.2.3.4]
+  sessionAffinity: ClientIP
+  sessionAffinityConfig: {clientIP: {timeoutSeconds: 10}}
+  loadBalancerIP: 1.2.3.5
+  loadBalancerSourceRanges: [10.0.0.0/8]
+  loadBalancerClass: x
+  externalTrafficPolicy: Local
+  internalTrafficPolicy: Cluster
+  healthCheckNodePort: 30000
+  publishNotReadyAddresses: true
+  ipFamilies: [IPv4]
+  ipFamilyPolicy: SingleStack
+  allocateLoadBalancerNodePorts: true
+  trafficDistribution: PreferClose
+`)).toEqual([]);
+    expect(check('Service', '  type: ExternalName\n  externalName: db.example.com\n')).toEqual([]);
+    expect(check('Service', '  selector: {app: a}\n  ports: []\n')).toEqual(['ML3047 spec@4']);
     expect(check('MeshConfig', `  defaultNamespace: Prod
   defaults: {connectTimeout: 0s, retries: {retryOn: "5xx,never"}}
   listeners: {bindAddress: localhost}
