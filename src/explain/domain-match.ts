@@ -2,7 +2,9 @@
 //   1. an exact domain, 2. a suffix wildcard `*.example.com` (longest suffix first),
 //   3. a prefix wildcard `example.*` (longest prefix first), 4. the catch-all `*`.
 // The wildcard `*` must stand for at least one character. The port is part of the host
-// string: `reviews:9080` only matches a domain written with that port (or a wildcard).
+// string: `reviews:9080` only matches a domain written with that port (or a wildcard), unless
+// the table ignores ports (gateways, as Istio's): then `shop.example.com:8443` is matched as
+// `shop.example.com`.
 import type { IrVirtualHost } from '../compile/ir/types.ts';
 
 export interface DomainMatch {
@@ -11,8 +13,8 @@ export interface DomainMatch {
   readonly rule: 'exact' | 'suffix' | 'prefix' | 'any';
 }
 
-export function findVirtualHost(virtualHosts: readonly IrVirtualHost[], authority: string): DomainMatch | undefined {
-  const host = authority.toLowerCase();
+export function findVirtualHost(virtualHosts: readonly IrVirtualHost[], authority: string, ignorePort = false): DomainMatch | undefined {
+  const host = ignorePort ? withoutPort(authority.toLowerCase()) : authority.toLowerCase();
   const exact: [string, IrVirtualHost][] = [];
   const suffix: [string, IrVirtualHost][] = [];
   const prefix: [string, IrVirtualHost][] = [];
@@ -40,4 +42,11 @@ export function findVirtualHost(virtualHosts: readonly IrVirtualHost[], authorit
   if (byPrefix) return { virtualHost: byPrefix[1], domain: byPrefix[0], rule: 'prefix' };
 
   return any ? { virtualHost: any[1], domain: any[0], rule: 'any' } : undefined;
+}
+
+/** `host:port` → `host`; an IPv6 literal keeps its brackets (`[::1]:80` → `[::1]`). */
+function withoutPort(authority: string): string {
+  const colon = authority.lastIndexOf(':');
+  if (colon < 0 || authority.indexOf(']', colon) >= 0) return authority;
+  return /^\d+$/.test(authority.slice(colon + 1)) ? authority.slice(0, colon) : authority;
 }

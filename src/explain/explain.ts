@@ -36,7 +36,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     return explainTcpListener(ir, view, listener, listener.tcp, request);
   }
   const chain = listener.tls && request.scheme === 'https' ? tlsChainFor(listener.tls, request.host) : undefined;
-  // A server with a table of its own routes only among its hosts (its port's servers ask different things of clients).
+  // A server with a table of its own routes only among its hosts (its port has several HTTPS servers).
   const routeTable = chain?.routeTableName ?? listener.routeTableName;
   const listenerInfo = {
     name: listener.name,
@@ -49,7 +49,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
   const refusal = tlsRefusal(listener, request, view.kind);
   if (refusal) return { ...base, view: view.name, listener: listenerInfo, outcome: { kind: 'connection_closed', detail: refusal } };
   const table = view.routeTables.find((t) => t.name === routeTable);
-  const vh = table ? findVirtualHost(table.virtualHosts, request.authority) : undefined;
+  const vh = table ? findVirtualHost(table.virtualHosts, request.authority, table.ignorePortInHostMatching) : undefined;
   if (!vh) {
     const elsewhere = viewsServing(ir, request, view.name);
     return {
@@ -106,11 +106,11 @@ function viewsServing(ir: MeshIR, request: ExplainRequest, current: string): str
     .filter((v) => v.name !== current)
     .filter((v) => {
       const l = v.listeners.find((x) => x.port === request.port);
-      // Every table the listener routes by: its own, and its servers' own (mixed HTTPS ports).
+      // Every table the listener routes by: its own, and its servers' own (HTTPS ports with several servers).
       const names = new Set([l?.routeTableName, ...(l?.tls ?? []).map((c) => c.routeTableName)]);
       return v.routeTables.some((t) => {
         if (!names.has(t.name)) return false;
-        const m = findVirtualHost(t.virtualHosts, request.authority);
+        const m = findVirtualHost(t.virtualHosts, request.authority, t.ignorePortInHostMatching);
         return m !== undefined && m.rule !== 'any';
       });
     })

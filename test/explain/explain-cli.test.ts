@@ -71,7 +71,7 @@ describe('meshlog explain', () => {
     const r = await runCli(['explain', '-r', 'GET http://x.beta.example.com:8080/', '--gateway', 'shop/shop-gateway', FIXTURE]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('View:         gateway~shop~shop-gateway');
-    expect(r.stdout).toContain('Virtual host: *.beta.example.com:8080 (domain "*.beta.example.com:8080", suffix match)');
+    expect(r.stdout).toContain('Virtual host: *.beta.example.com:8080 (domain "*.beta.example.com", suffix match)');
     expect(r.stdout).toContain('Source:       gateway.yaml:');
   });
 

@@ -69,9 +69,11 @@ const GATEWAY_SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://shop.example.com:8080/', 'NR'],
   ['GET http://x.beta.example.com:8080/anything', 'vs/shop/beta/http/0/match/0'],
   ['GET http://a.b.beta.example.com:8080/', 'vs/shop/beta/http/0/match/0'],
-  // The wildcard stands for at least one character, and the port is part of the host.
+  // The wildcard stands for at least one character; the Host's port plays no part (as Istio's
+  // gateways: a client behind a load balancer on another port names that port).
   ['GET http://beta.example.com:8080/', 'NR'],
-  ['GET http://x.beta.example.com:8080/ -H host:x.beta.example.com:9999', 'NR'],
+  ['GET http://x.beta.example.com:8080/ -H host:x.beta.example.com:9999', 'vs/shop/beta/http/0/match/0'],
+  ['GET http://shop.example.com:8080/ratings -H host:shop.example.com:443', 'vs/shop/storefront/http/1/match/0'],
   ['GET http://other.example.com:8080/', 'NR'],
 ];
 

@@ -47,7 +47,7 @@ export interface IrCluster {
   /** eds: endpoints come over EDS; strict_dns / logical_dns: resolved by Envoy from dnsTargets. */
   readonly discovery: 'eds' | 'strict_dns' | 'logical_dns';
   /** DNS clusters: host:port targets Envoy resolves. */
-  readonly dnsTargets: readonly { readonly address: string; readonly port: number }[];
+  readonly dnsTargets: readonly IrEndpoint[];
   readonly connectTimeoutMs: number;
   readonly loadBalancer: IrLoadBalancer;
   readonly connectionPool?: IrConnectionPool;
@@ -228,6 +228,8 @@ export interface IrRouteTable {
   readonly name: string;
   /** Sorted by name. */
   readonly virtualHosts: readonly IrVirtualHost[];
+  /** Gateways: the Host's port plays no part in picking a virtual host (Envoy `ignore_port_in_host_matching`, as Istio). */
+  readonly ignorePortInHostMatching?: boolean;
 }
 
 export interface IrVirtualHost {

@@ -14,7 +14,7 @@ import type { DrEntry, DrIndex } from './from-destination-rule.ts';
 import type { ClusterRef } from './from-virtual-service.ts';
 import { clusterName } from './names.ts';
 import { isHttp2Protocol } from './protocols.ts';
-import { endpointPort, hasLabels, selectEndpoints, type Registry, type RegistryPort, type RegistryService } from './registry.ts';
+import { endpointPort, hasLabels, selectEndpoints, type Registry, type RegistryEndpoint, type RegistryPort, type RegistryService } from './registry.ts';
 import type { FrontSettings } from './settings.ts';
 
 export interface ClusterContext {
@@ -53,7 +53,7 @@ export function buildCluster(ref: ClusterRef, ctx: ClusterContext, name = cluste
   const targets =
     discovery === 'eds' || !port || !svc
       ? NO_TARGETS
-      : selectEndpoints(svc.endpoints, subset?.labels).map((e) => ({ address: e.address, port: endpointPort(e, port) })).sort(byAddressPort);
+      : selectEndpoints(svc.endpoints, subset?.labels).map((e) => dnsTarget(e, port)).sort(byAddressPort);
   const { connectionPool, outlierDetection, tls } = policy;
 
   // Built field by field, not with conditional spreads: 40,000 clusters in a large mesh, and
@@ -108,7 +108,15 @@ function portEndpoints(svc: RegistryService, port: RegistryPort, ctx: ClusterCon
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const NO_TARGETS: readonly { readonly address: string; readonly port: number }[] = Object.freeze([]);
+/** A DNS cluster's name to resolve, with its weight and locality, as Istio keeps them. */
+function dnsTarget(e: RegistryEndpoint, port: RegistryPort): IrEndpoint {
+  const target: Mutable<IrEndpoint> = { address: e.address, port: endpointPort(e, port) };
+  if (e.weight !== undefined) target.weight = e.weight;
+  if (e.locality !== undefined) target.locality = e.locality;
+  return target;
+}
+
+const NO_TARGETS: readonly IrEndpoint[] = Object.freeze([]);
 const PASSTHROUGH: IrCluster['loadBalancer'] = Object.freeze({ kind: 'passthrough' });
 
 /**

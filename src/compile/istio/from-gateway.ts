@@ -13,7 +13,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrClientCertificates, IrListener, IrRoute, IrRouteTable, IrTlsChain, IrView, IrVirtualHost } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { GatewaySpec } from '../schema/index.ts';
-import { gatewayDomains, hostCovers, hostsIntersect, isVisible, visibilityOf } from './hosts.ts';
+import { hostCovers, hostsIntersect, isVisible, visibilityOf } from './hosts.ts';
 import { vsGateways, vsRoutes, normalizeGateway, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import { clientRuleKey, type GatewayGroup } from './gateway-groups.ts';
 import { planGatewayHosts, type PlannedHost } from './gateway-hosts.ts';
@@ -172,10 +172,15 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
       const name = planned.table ?? shared;
       let list = byTable.get(name);
       if (!list) byTable.set(name, (list = []));
-      list.push({ name: virtualHostName(planned.host, port), domains: gatewayDomains(planned.host, port), routes });
+      // The host alone: gateway tables match the Host without its port, as Istio's (below).
+      list.push({ name: virtualHostName(planned.host, port), domains: [planned.host], routes });
     }
     if (byTable.size === 0) byTable.set(shared, []);
-    for (const [name, vhosts] of byTable) tables.push({ name, virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))) });
+    // `ignorePortInHostMatching`, as Istio's gateways: a client that reaches the gateway through
+    // another port (a load balancer's, a port-forward's) sends `Host: name:<that port>`.
+    for (const [name, vhosts] of byTable) {
+      tables.push({ name, virtualHosts: uniqueDomains(vhosts.sort((a, b) => cmp(a.name, b.name))), ignorePortInHostMatching: true });
+    }
     if (group.serverTablePorts.has(port)) noteSharedHosts(group, port, byTable, diagnostics);
   }
   const address = ctx.settings.ir.bindAddress;

@@ -86,7 +86,7 @@ export function sidecarDomains(host: string, port: number, clusterDomain: string
       return nameNs.slice(dot + 1) === proxyNamespace ? withShortName(out, host, port) : sortSmall(out);
     }
   }
-  return gatewayDomains(host, port);
+  return hostAndPort(host, port);
 }
 
 /**
@@ -99,8 +99,8 @@ export function withShortName(domains: readonly string[], host: string, port: nu
   return sortSmall(domains.concat([short, `${short}:${port}`])); // concat: exact size
 }
 
-/** Gateway virtual host domains: the host and `host:port`. A lone `*` stays alone. */
-export function gatewayDomains(host: string, port: number): string[] {
+/** A sidecar virtual host's domains for a host with no shorter names: the host and `host:port`. A lone `*` stays alone. */
+function hostAndPort(host: string, port: number): string[] {
   return host === '*' ? [host] : sortSmall([host, `${host}:${port}`]);
 }
 

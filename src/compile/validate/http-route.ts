@@ -1,5 +1,6 @@
 // One VirtualService http rule: actions, matches, destinations, and every per-rule policy.
 import type { HttpFault, HttpMatchRequest, HttpRoute, CorsPolicy } from '../schema/index.ts';
+import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../xds/route.ts';
 import { checkGatewayRef } from './checks-hosts.ts';
 import { checkHeaderMatches, checkHeaderName, checkHeaderOperations, checkRegex, checkRetryOn, checkStringMatch, type StringMatchRules } from './checks-http.ts';
 import { INT32_MAX, checkDuration, checkLabels, checkPercent, checkPort, checkRange } from './checks-values.ts';
@@ -14,7 +15,6 @@ const QUERY_PARAM_RULES: StringMatchRules = { allowEmpty: true, allowPrefix: fal
 const URI_RULES: StringMatchRules = { allowEmptyPrefix: true };
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Envoy's default max_direct_response_body_size_bytes: larger bodies make it reject the route. */
-const MAX_DIRECT_RESPONSE_BYTES = 4096;
 
 export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): void {
   const hasRoute = (rule.route?.length ?? 0) > 0;
@@ -73,9 +73,9 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
 function checkBodySize(ctx: RuleContext, body: { string?: string | undefined; bytes?: string | undefined } | undefined, path: Path): void {
   const size =
     body?.string !== undefined ? Buffer.byteLength(body.string, 'utf8') : body?.bytes !== undefined ? Buffer.byteLength(body.bytes, 'base64') : 0;
-  if (size > MAX_DIRECT_RESPONSE_BYTES) {
+  if (size > MAX_DIRECT_RESPONSE_BODY_BYTES) {
     const field = body?.string !== undefined ? 'string' : 'bytes';
-    ctx.report('ML3031', `the body is ${size} bytes; Envoy serves direct response bodies of at most ${MAX_DIRECT_RESPONSE_BYTES} bytes`, at(path, field));
+    ctx.report('ML3031', `the body is ${size} bytes; route tables allow direct response bodies of at most ${MAX_DIRECT_RESPONSE_BODY_BYTES} bytes (1 MiB, as Istio's)`, at(path, field));
   }
 }
 

@@ -2,7 +2,8 @@
 // EDS clusters get their endpoints over ADS; DNS clusters carry an inline load assignment
 // that Envoy resolves itself; PASSTHROUGH becomes an ORIGINAL_DST cluster.
 import type { IrCluster, IrConnectionPool, IrOutlierDetection, IrUpstreamTls } from '../ir/types.ts';
-import { adsConfigSource, anyOf, compact, duration, socketAddress, wrap, type ProtoObject } from './proto-values.ts';
+import { buildLoadAssignment } from './endpoint.ts';
+import { adsConfigSource, anyOf, compact, duration, wrap, type ProtoObject } from './proto-values.ts';
 
 const HTTP_OPTIONS_KEY = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 const TLS_CONTEXT = 'envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
@@ -51,16 +52,13 @@ function discovery(cluster: IrCluster): ProtoObject {
   if (cluster.discovery === 'eds') return { type: 'EDS', eds_cluster_config: { eds_config: adsConfigSource() } };
   return {
     type: cluster.discovery === 'strict_dns' ? 'STRICT_DNS' : 'LOGICAL_DNS',
+    // As Istio: names are resolved again every 60 s, or sooner when their records' TTL says.
+    dns_refresh_rate: duration(60_000),
+    respect_dns_ttl: true,
     // Resolve both families: upstream hosts may be v4- or v6-only.
     dns_lookup_family: 'V4_PREFERRED',
-    load_assignment: {
-      cluster_name: cluster.name,
-      endpoints: [
-        {
-          lb_endpoints: cluster.dnsTargets.map((t) => ({ endpoint: { address: socketAddress(t.address, t.port) } })),
-        },
-      ],
-    },
+    // With the endpoints' weights and localities, as for EDS clusters (and as Istio keeps them).
+    load_assignment: buildLoadAssignment({ clusterName: cluster.name, endpoints: cluster.dnsTargets }),
   };
 }
 

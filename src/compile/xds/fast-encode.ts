@@ -10,12 +10,14 @@
 //    load_balancing_weight=4; Endpoint.address=1 → Address.socket_address=1 →
 //    SocketAddress: address=2, port_value=3; Locality: region=1, zone=2, sub_zone=3).
 //  - Route tables: stitched from routes encoded by fast-route.ts (RouteConfiguration:
-//    name=1, virtual_hosts=2, validate_clusters=7; VirtualHost: name=1, domains=2, routes=3).
+//    name=1, virtual_hosts=2, validate_clusters=7, max_direct_response_body_size_bytes=11,
+//    ignore_port_in_host_matching=14; VirtualHost: name=1, domains=2, routes=3).
 import { sameItems } from '../../core/same-items.ts';
 import { messageType } from '../../envoy/proto-root.ts';
 import type { IrCluster, IrEndpoint, IrEndpointSet, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
 import { ByteWriter, varintSize } from './byte-writer.ts';
 import { buildCluster } from './cluster.ts';
+import { MAX_DIRECT_RESPONSE_BODY_BYTES } from './route.ts';
 import { groupByLocality, locality } from './endpoint.ts';
 import { routeListEncoder } from './fast-route.ts';
 import type { ClusterLookup } from './route-action.ts';
@@ -53,6 +55,14 @@ function edsPolicy(cluster: IrCluster): readonly unknown[] {
 export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable) => Uint8Array {
   const boolType = messageType('google.protobuf.BoolValue');
   const validateClusters = boolType.encode(boolType.fromObject({ value: false })).finish();
+  const uint32Type = messageType('google.protobuf.UInt32Value');
+  const maxBody = uint32Type.encode(uint32Type.fromObject({ value: MAX_DIRECT_RESPONSE_BODY_BYTES })).finish();
+  // The fields after the virtual hosts, in protobufjs's order: validate_clusters (7),
+  // max_direct_response_body_size_bytes (11), and for gateways ignore_port_in_host_matching (14).
+  // Each wrapper is a few bytes, so its length is one byte.
+  const tail = (ignorePort: boolean): Buffer =>
+    Buffer.from([(7 << 3) | 2, validateClusters.length, ...validateClusters, (11 << 3) | 2, maxBody.length, ...maxBody, ...(ignorePort ? [14 << 3, 1] : [])]);
+  const tails = [tail(false), tail(true)] as const;
   // Routes are cached by IR identity only (fast-route.ts): the front end shares one routes
   // array between the views that see the same thing, so those are encoded once per compile.
   // Comparing IR by content (JSON key or deep equality) was measured to cost as much as
@@ -73,7 +83,8 @@ export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable
     const nameEnd = heads.length;
     const headEnds: number[] = [];
     const routes: Uint8Array[] = [];
-    let size = nameEnd + 2 + validateClusters.length;
+    const end = tails[table.ignorePortInHostMatching ? 1 : 0];
+    let size = nameEnd + end.length;
     for (const vh of table.virtualHosts) {
       const from = heads.length;
       heads.string(1, vh.name);
@@ -102,9 +113,7 @@ export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable
       at += r.length;
       from = end;
     }
-    out[at++] = (7 << 3) | 2;
-    out[at++] = validateClusters.length; // a BoolValue: a few bytes, so a one-byte length
-    out.set(validateClusters, at);
+    out.set(end, at);
     if (!same) tables.set(table.name, (same = []));
     same.push({ hosts: table.virtualHosts, bytes: out });
     return out;

@@ -34,6 +34,11 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
     normalize_path: wrap(true),
     // WebSocket upgrades pass, as through Istio's proxies: without it Envoy answers them 403.
     upgrade_configs: [{ upgrade_type: 'websocket' }],
+    // No idle limit on a stream (Envoy's default cuts one after 5 idle minutes: long polls,
+    // server-sent events, quiet gRPC and WebSocket streams), as Istio sets it.
+    stream_idle_timeout: duration(0),
+    // What Istio's gateways answer with in the `server` header; sidecars keep Envoy's.
+    ...(viewKind === 'gateway' ? { server_name: 'istio-envoy' } : {}),
     // Servers that verify client certificates tell the backend who the client is, as Istio's
     // gateways do: a client's own x-forwarded-client-cert is dropped, the verified one set.
     ...(listener.tls?.some((c) => c.clientCertificates)

@@ -7,6 +7,9 @@ import { buildDirectResponse, buildForward, buildRedirect, headerOps, type Clust
 import { buildRouteMatch } from './route-match.ts';
 import type { ProtoObject } from './proto-values.ts';
 
+/** The largest direct response body a route table allows (and validate accepts), as Istio's. */
+export const MAX_DIRECT_RESPONSE_BODY_BYTES = 1024 * 1024;
+
 export function buildRouteConfiguration(table: IrRouteTable, clusters: ClusterLookup): ProtoObject {
   return {
     name: table.name,
@@ -14,6 +17,9 @@ export function buildRouteConfiguration(table: IrRouteTable, clusters: ClusterLo
     // Clusters arrive over CDS independently of RDS; validating them here would make a
     // route table depend on CDS timing (Istio makes the same choice).
     validate_clusters: { value: false },
+    // Istio's: direct response bodies up to 1 MiB (Envoy's own limit is 4 KiB).
+    max_direct_response_body_size_bytes: { value: MAX_DIRECT_RESPONSE_BODY_BYTES },
+    ...(table.ignorePortInHostMatching ? { ignore_port_in_host_matching: true } : {}),
   };
 }
 

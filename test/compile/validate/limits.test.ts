@@ -65,17 +65,18 @@ describe('weight limits', () => {
 });
 
 describe('direct response body limit', () => {
-  it('rejects bodies over 4096 bytes (strings by UTF-8 size, bytes decoded), naming the limit', () => {
-    const ok = 'a'.repeat(4096);
-    const tooBig = 'é'.repeat(2049); // 4098 UTF-8 bytes
-    const b64 = Buffer.alloc(4097, 1).toString('base64');
+  it('rejects bodies over 1 MiB, as Istio (strings by UTF-8 size, bytes decoded), naming the limit', () => {
+    const MiB = 1024 * 1024;
+    const ok = 'a'.repeat(MiB);
+    const tooBig = 'é'.repeat(MiB / 2 + 1); // 1 MiB + 2 UTF-8 bytes
+    const b64 = Buffer.alloc(MiB + 1, 1).toString('base64');
     const d = vs(`  - directResponse: {status: 200, body: {string: "${ok}"}}
   - directResponse: {status: 200, body: {string: "${tooBig}"}}
   - directResponse: {status: 200, body: {bytes: "${b64}"}}
-  - directResponse: {status: 200, body: {bytes: "${Buffer.alloc(4096, 1).toString('base64')}"}}
+  - directResponse: {status: 200, body: {bytes: "${Buffer.alloc(MiB, 1).toString('base64')}"}}
 `);
     expect(summary(d)).toEqual(['ML3031 spec.http[1].directResponse.body.string@9', 'ML3031 spec.http[2].directResponse.body.bytes@10']);
-    expect(d[0]!.message).toContain('4098 bytes');
-    expect(d[0]!.message).toContain('4096');
+    expect(d[0]!.message).toContain(`${MiB + 2} bytes`);
+    expect(d[0]!.message).toContain(String(MiB));
   });
 });

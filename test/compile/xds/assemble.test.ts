@@ -83,9 +83,14 @@ describe('assembleSnapshot', () => {
     expect(hcm.stat_prefix).toBe('outbound_9080');
     expect(hcm.rds).toEqual({ route_config_name: '9080', config_source: { ads: {}, resource_api_version: 'V3' } });
     expect(hcm.use_remote_address).toBe(false);
+    // Istio's: no idle limit on streams (Envoy's 5 minutes would cut long polls with a 504).
+    expect(hcm.stream_idle_timeout).toBe('0s');
+    expect(hcm.normalize_path).toBe(true);
+    expect(hcm.upgrade_configs).toEqual([{ upgrade_type: 'websocket' }]);
+    expect(hcm.server_name).toBeUndefined(); // sidecars keep Envoy's; gateways say istio-envoy
     expect((hcm.http_filters as JsonObject[]).map((f) => f.name)).toEqual([
-      'envoy.filters.http.cors',
       'envoy.filters.http.fault',
+      'envoy.filters.http.cors',
       'envoy.filters.http.router',
     ]);
   });

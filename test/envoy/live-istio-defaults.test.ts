@@ -1,6 +1,7 @@
-// What every cluster gets without being asked, as Istio gives it, seen through a real Envoy:
-// no circuit-breaker limits (Envoy's own allow 3 retries at once), and, with outlier detection,
-// no panic mode (Envoy's own sends to ejected hosts once fewer than half are healthy).
+// What Istio's proxies do without being asked, and meshlog's too, seen through a real Envoy:
+// no circuit-breaker limits (Envoy's own allow 3 retries at once); with outlier detection, no
+// panic mode (Envoy's own sends to ejected hosts once fewer than half are healthy); DNS
+// endpoints keep their weights; direct responses up to 1 MiB (Envoy's own limit is 4 KiB).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { runView } from '../support/run-view.ts';
 import { request } from '../support/upstreams.ts';
 
 const servers: http.Server[] = [];
+/** A maintenance page of 20 KB: over Envoy's own 4 KiB limit for direct responses. */
+const NOTICE = 'down for maintenance; '.repeat(1000);
 let envoy: EnvoyProcess;
 let port: number;
 
@@ -44,6 +47,8 @@ beforeAll(async () => {
   const good = await backend('good', 200);
   const bad1 = await backend('bad-1', 503);
   const bad2 = await backend('bad-2', 503);
+  const heavy = await backend('heavy', 200);
+  const light = await backend('light', 200);
   const yaml = `${service('flaky.test', [flaky])}apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: flaky, namespace: default}
@@ -67,7 +72,34 @@ spec:
   hosts: [pool.test]
   http: [{route: [{destination: {host: pool.test}}], retries: {attempts: 0}}]
 `;
-  ({ envoy } = await runView(yaml, 'sidecar', ['0.0.0.0_80']));
+  const dns = `---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: weighted, namespace: default}
+spec:
+  hosts: [weighted.test]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+  endpoints:
+  - {address: localhost, ports: {http: ${heavy}}, weight: 9}
+  - {address: localhost, ports: {http: ${light}}, weight: 1}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: notice, namespace: default}
+spec:
+  hosts: [notice.test]
+  http: [{directResponse: {status: 503, body: {string: "${NOTICE}"}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: notice, namespace: default}
+spec:
+  hosts: [notice.test]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+`;
+  ({ envoy } = await runView(yaml + dns, 'sidecar', ['0.0.0.0_80']));
   port = await envoy.listenerPort('0.0.0.0_80');
 }, 60_000);
 
@@ -106,5 +138,22 @@ describe('cluster defaults with a real Envoy', () => {
     expect(after.every((s) => s === 200)).toBe(true);
     expect(await stat('cluster.outbound|80||pool.test.outlier_detection.ejections_active')).toBe(2);
     expect(await stat('cluster.outbound|80||pool.test.lb_healthy_panic')).toBe(0);
+  });
+
+  it("splits a DNS service's traffic by its endpoints' weights", async () => {
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < 200; i++) {
+      const res = await request(`http://127.0.0.1:${port}/`, { headers: { host: 'weighted.test' } });
+      counts[res.body] = (counts[res.body] ?? 0) + 1;
+    }
+    expect((counts.heavy ?? 0) + (counts.light ?? 0)).toBe(200);
+    // 9:1 by weight (unweighted, it would be about even); wide bounds, as the picks are random.
+    expect(counts.heavy).toBeGreaterThan(150);
+  });
+
+  it('serves a direct response body larger than 4 KiB', async () => {
+    const res = await request(`http://127.0.0.1:${port}/`, { headers: { host: 'notice.test' } });
+    expect(res.status).toBe(503);
+    expect(res.body).toBe(NOTICE);
   });
 });
