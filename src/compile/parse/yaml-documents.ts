@@ -105,7 +105,7 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
   composed.forEach((doc, i) => {
     const index = fedIndices[i] ?? docIndex;
     const duplicates = duplicateKeysOf(doc);
-    for (const e of primaryErrors(doc, duplicates)) report(yamlDiagnostic(e, 'error', at, duplicates));
+    for (const e of primaryErrors(doc, duplicates)) report(yamlDiagnostic(e, 'error', at, duplicates, text));
     const secondResource = duplicates && secondResourceOffset(duplicates);
     if (secondResource !== undefined) {
       report(diagnostic('ML1002', `a second resource starts at line ${at(secondResource).line} in the same document — missing '---'?`, at(secondResource)));
@@ -205,6 +205,7 @@ function yamlDiagnostic(
   severity: 'error' | 'warning',
   at: (offset: number) => { file: string; line: number; column: number },
   duplicates?: Map<number, DuplicateKey>,
+  text?: string,
 ): Diagnostic {
   const dup = e.code === 'DUPLICATE_KEY' ? duplicates?.get(e.pos[0]) : undefined;
   if (dup) {
@@ -212,8 +213,26 @@ function yamlDiagnostic(
     return diagnostic('ML1002', `duplicate key "${dup.key}"${first}; keys in a mapping must be unique: remove or merge one`, { ...at(e.pos[0]), field: dup.field });
   }
   const code = severity === 'warning' ? 'ML1017' : (ERROR_CODES[e.code] ?? 'ML1001');
+  const open = text !== undefined && e.code === 'MISSING_CHAR' ? unclosedQuote(text, e) : undefined;
+  if (open) return diagnostic(code, open.message, at(open.offset));
   const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   return diagnostic(code, message, at(e.pos[0]));
+}
+
+/**
+ * A quoted value never closed: the parser reads on to the end of the file and reports it there.
+ * No quote of that kind follows the opening one (any would have closed it), so it is the last
+ * one before that point; the diagnostic points at it.
+ */
+function unclosedQuote(text: string, e: YAMLError): { offset: number; message: string } | undefined {
+  const quote = /Missing closing (["'])quote/.exec(e.message)?.[1];
+  if (!quote) return undefined;
+  let i = text.lastIndexOf(quote, e.pos[0] - 1);
+  // In a double-quoted value \" is a quote character, not the closing quote.
+  while (quote === '"' && i > 0 && text[i - 1] === '\\') i = text.lastIndexOf(quote, i - 2);
+  if (i < 0) return undefined;
+  const kind = quote === '"' ? 'double' : 'single';
+  return { offset: i, message: `this ${kind}-quoted value is never closed (the file ends inside it): add the closing ${quote}` };
 }
 
 function describe(node: unknown): string {

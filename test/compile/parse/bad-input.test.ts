@@ -135,6 +135,35 @@ spec:
     expect(r.diagnostics.every((d) => d.code === 'ML1001' && d.file === 'bad.yaml' && (d.line ?? 0) >= 6)).toBe(true);
   });
 
+  it('reports a quote never closed where it opens, not at the end of the file', () => {
+    const vs = (value: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: r, namespace: default}
+spec:
+  hosts: [r]
+  http:
+  - match:
+    - headers:
+        end-user:
+          exact: ${value}
+    route:
+    - destination: {host: r, subset: "v2"}
+  - route:
+    - destination: {host: r, subset: 'v1'}
+`;
+    // A closed value with an escaped quote inside is fine.
+    expect(load({ 'q.yaml': vs('"jas\\"on"') }).diagnostics).toEqual([]);
+    const r = load({ 'q.yaml': vs('"jason').replace('subset: "v2"', 'subset: v2') });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column} ${d.message}`)).toEqual([
+      'ML1001 10:18 this double-quoted value is never closed (the file ends inside it): add the closing "',
+    ]);
+    // An escaped quote inside the unclosed value is not taken for its start.
+    const escaped = load({ 'q.yaml': vs('"ja\\"son').replace('subset: "v2"', 'subset: v2') });
+    expect(escaped.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['ML1001 10:18']);
+    const single = load({ 'q.yaml': vs("'jason").replace("subset: 'v1'", 'subset: v1') });
+    expect(single.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['ML1001 10:18']);
+  });
+
   it('reports an unrendered Helm template as one error instead of a flood of syntax errors', () => {
     const template = `# canary routing\n{{- if .Values.canary }}\n${GOOD}{{- end }}\n`;
     const r = load({ 'templates/vs.yaml': template, 'good.yaml': GOOD });
