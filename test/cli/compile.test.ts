@@ -90,6 +90,23 @@ describe('meshlog compile', () => {
     expect(res.stderr).toContain(`wrote ${files.length} bootstrap`);
   });
 
+  it('--bootstrap-dir removes bootstraps it wrote for views that are gone, and nothing else', async () => {
+    const dir = path.join(tmp, 'rewritten');
+    expect((await runCli(['compile', 'mesh', '--bootstrap-dir', dir, '--admin-port', '0'], tmp)).code).toBe(0);
+    const current = fs.readdirSync(dir).sort();
+    // A view an earlier config had (written by meshlog), and a file of the user's.
+    const gone = fs.readFileSync(path.join(dir, current[0]!), 'utf8').replaceAll(current[0]!.replace(/\.yaml$/, ''), 'gateway~old~edge');
+    fs.writeFileSync(path.join(dir, 'gateway~old~edge.yaml'), gone);
+    fs.writeFileSync(path.join(dir, 'gateway~notes.yaml'), 'my notes\n');
+    const res = await runCli(['compile', 'mesh', '--bootstrap-dir', dir, '--admin-port', '0'], tmp);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('removed 1 bootstrap of views this config no longer has: gateway~old~edge.yaml');
+    expect(fs.readdirSync(dir).sort()).toEqual([...current, 'gateway~notes.yaml'].sort());
+    // Written with a fixed admin port, several bootstraps would collide when run together: said.
+    const fixed = await runCli(['compile', 'mesh', '--bootstrap-dir', dir], tmp);
+    expect(fixed.stderr).toContain('every bootstrap binds admin port 15000; to run several Envoys at once, write them with --admin-port 0');
+  });
+
   it('--admin-port without --bootstrap-dir is not silently ignored: a note on stderr', async () => {
     const res = await runCli(['compile', 'mesh', '-o', 'json', '--admin-port', '9901'], tmp);
     expect(res.code).toBe(0);

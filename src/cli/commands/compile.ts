@@ -45,9 +45,12 @@ Flags:
                            Gateway as bookinfo/bookinfo-gateway finds the view it is in)
       --bootstrap-dir DIR  Also write one static Envoy bootstrap per view to DIR/<view>.yaml;
                            run one with "envoy -c DIR/<view>.yaml". gRPC views have no
-                           static form (gRPC clients read them over xDS) and are skipped
-      --admin-port N       Admin port in the written bootstraps (default 15000); only
-                           with --bootstrap-dir
+                           static form (gRPC clients read them over xDS) and are skipped;
+                           bootstraps an earlier run wrote there for views the config no
+                           longer has are removed
+      --admin-port N       Admin port in the written bootstraps (default 15000; 0: each
+                           Envoy picks a free one, to run several at once); only with
+                           --bootstrap-dir
   -v, --verbose            Also print info notes (e.g. skipped Kubernetes kinds)
 ${envoyHelp(27)}
 
@@ -113,6 +116,25 @@ Examples:
   },
 };
 
+/**
+ * Bootstraps an earlier run wrote for views that are gone (a Gateway removed, a namespace
+ * emptied): left there, they would be run as if current. Only files named as a view's
+ * bootstrap and holding meshlog's node id are removed; anything else in the folder is the
+ * user's. Returns the names removed.
+ */
+function removeStaleBootstraps(dir: string, current: ReadonlySet<string>): string[] {
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    if (current.has(name) || !/^(sidecar|gateway)(~[^/]*)?\.yaml$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const head = fs.readFileSync(file, 'utf8').slice(0, 512);
+    if (!/^\s*id: meshlog~/m.test(head)) continue;
+    fs.rmSync(file);
+    removed.push(name);
+  }
+  return removed.sort();
+}
+
 function writeBootstraps(io: CliIo, snapshot: Snapshot, dir: string, adminPort: number | undefined): boolean {
   const made = ensureDir(dir);
   if (!made.ok) {
@@ -135,6 +157,11 @@ function writeBootstraps(io: CliIo, snapshot: Snapshot, dir: string, adminPort: 
     return false;
   }
   io.stderr(`wrote ${envoyViews.length} bootstrap${envoyViews.length === 1 ? '' : 's'} to ${dir}\n`);
+  const stale = removeStaleBootstraps(dir, new Set(envoyViews.map((v) => `${v.name}.yaml`)));
+  if (stale.length > 0) io.stderr(`removed ${stale.length} bootstrap${stale.length === 1 ? '' : 's'} of views this config no longer has: ${stale.join(', ')}\n`);
+  if (envoyViews.length > 1 && adminPort !== 0) {
+    io.stderr(`note: every bootstrap binds admin port ${adminPort ?? 15000}; to run several Envoys at once, write them with --admin-port 0 (each Envoy then picks a free port)\n`);
+  }
   if (grpcViews.length > 0) {
     io.stderr(
       `not written: gRPC view${grpcViews.length === 1 ? '' : 's'} ${grpcViews.join(', ')} (gRPC clients read them over xDS from "meshlog serve"; see "meshlog bootstrap --client grpc")\n`,
