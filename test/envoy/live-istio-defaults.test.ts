@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvoyProcess } from '../support/envoy-process.ts';
+import { localService } from '../support/local-service.ts';
 import { runView } from '../support/run-view.ts';
 import { request } from '../support/upstreams.ts';
 
@@ -28,19 +29,6 @@ async function backend(name: string, status: number, delayMs = 0): Promise<numbe
   return (server.address() as AddressInfo).port;
 }
 
-function service(host: string, endpointPorts: readonly number[]): string {
-  const name = host.split('.')[0];
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: ${name}, namespace: default}
-spec:
-  hosts: [${host}]
-  ports: [{number: 80, name: http, protocol: HTTP}]
-  resolution: STATIC
-  endpoints: [${endpointPorts.map((p) => `{address: 127.0.0.1, ports: {http: ${p}}}`).join(', ')}]
----
-`;
-}
 
 beforeAll(async () => {
   const flaky = await backend('flaky', 503, 200);
@@ -49,14 +37,14 @@ beforeAll(async () => {
   const bad2 = await backend('bad-2', 503);
   const heavy = await backend('heavy', 200);
   const light = await backend('light', 200);
-  const yaml = `${service('flaky.test', [flaky])}apiVersion: networking.istio.io/v1
+  const yaml = `${localService('flaky.test', [flaky])}apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: flaky, namespace: default}
 spec:
   hosts: [flaky.test]
   http: [{route: [{destination: {host: flaky.test}}], retries: {attempts: 3, retryOn: 5xx}}]
 ---
-${service('pool.test', [good, bad1, bad2])}apiVersion: networking.istio.io/v1
+${localService('pool.test', [good, bad1, bad2])}apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: pool, namespace: default}
 spec:
@@ -73,32 +61,14 @@ spec:
   http: [{route: [{destination: {host: pool.test}}], retries: {attempts: 0}}]
 `;
   const dns = `---
-apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: weighted, namespace: default}
-spec:
-  hosts: [weighted.test]
-  ports: [{number: 80, name: http, protocol: HTTP}]
-  resolution: DNS
-  endpoints:
-  - {address: localhost, ports: {http: ${heavy}}, weight: 9}
-  - {address: localhost, ports: {http: ${light}}, weight: 1}
----
-apiVersion: networking.istio.io/v1
+${localService('weighted.test', [{ address: 'localhost', port: heavy, weight: 9 }, { address: 'localhost', port: light, weight: 1 }], 'DNS')}apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: notice, namespace: default}
 spec:
   hosts: [notice.test]
   http: [{directResponse: {status: 503, body: {string: "${NOTICE}"}}}]
 ---
-apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: notice, namespace: default}
-spec:
-  hosts: [notice.test]
-  ports: [{number: 80, name: http, protocol: HTTP}]
-  resolution: DNS
-`;
+${localService('notice.test', [], 'DNS')}`;
   ({ envoy } = await runView(yaml + dns, 'sidecar', ['0.0.0.0_80']));
   port = await envoy.listenerPort('0.0.0.0_80');
 }, 60_000);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompileResult } from '../../src/compile/index.ts';
 import { explain, parseRequest } from '../../src/explain/index.ts';
 import type { EnvoyProcess } from '../support/envoy-process.ts';
+import { localService } from '../support/local-service.ts';
 import { runView } from '../support/run-view.ts';
 import { request, startUpstreams, type Upstreams } from '../support/upstreams.ts';
 
@@ -15,16 +16,7 @@ let port: number;
 
 beforeAll(async () => {
   upstreams = await startUpstreams(['web']);
-  const yaml = `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: web, namespace: default}
-spec:
-  hosts: [web.example.test]
-  ports: [{number: 80, name: http, protocol: HTTP}]
-  resolution: STATIC
-  endpoints: [{address: 127.0.0.1, ports: {http: ${upstreams.port('web')}}}]
----
-apiVersion: networking.istio.io/v1
+  const yaml = `${localService('web.example.test', [upstreams.port('web')])}apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: web, namespace: default}
 spec:

@@ -11,6 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueCertificate } from '../../src/core/certificates.ts';
 import type { EnvoyProcess } from '../support/envoy-process.ts';
+import { localService } from '../support/local-service.ts';
 import { runView } from '../support/run-view.ts';
 import { request } from '../support/upstreams.ts';
 
@@ -22,16 +23,7 @@ let port: number;
 /** A ServiceEntry for `host` on port 80 whose endpoint is the TLS server, and a DestinationRule originating TLS with `tls`. */
 function tlsService(host: string, upstreamPort: number, tls: string): string {
   const name = host.split('.')[0];
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: ${name}, namespace: default}
-spec:
-  hosts: [${host}]
-  ports: [{number: 80, name: http, protocol: HTTP}]
-  resolution: STATIC
-  endpoints: [{address: 127.0.0.1, ports: {http: ${upstreamPort}}}]
----
-apiVersion: networking.istio.io/v1
+  return `${localService(host, [upstreamPort])}apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: ${name}, namespace: default}
 spec:

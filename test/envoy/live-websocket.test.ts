@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvoyProcess } from '../support/envoy-process.ts';
+import { localService } from '../support/local-service.ts';
 import { runView } from '../support/run-view.ts';
 
 let server: http.Server;
@@ -20,16 +21,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const upstream = (server.address() as AddressInfo).port;
-  const yaml = `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: chat, namespace: default}
-spec:
-  hosts: [chat.example.test]
-  ports: [{number: 80, name: http, protocol: HTTP}]
-  resolution: STATIC
-  endpoints: [{address: 127.0.0.1, ports: {http: ${upstream}}}]
-`;
-  ({ envoy } = await runView(yaml, 'sidecar', ['0.0.0.0_80']));
+  ({ envoy } = await runView(localService('chat.example.test', [upstream]), 'sidecar', ['0.0.0.0_80']));
   port = await envoy.listenerPort('0.0.0.0_80');
 }, 60_000);
 
