@@ -42,8 +42,8 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['POST http://reviews:9080/submit/form', 'vs/shop/reviews/http/post-only/match/0'],
   ['GET http://reviews:9080/submit/form', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews:9080/stable/x -H x-canary:no', 'vs/shop/reviews/http/not-canary/match/0'],
-  // withoutHeaders: Envoy's inverted match fails when the header is absent.
-  ['GET http://reviews:9080/stable/x', 'vs/shop/reviews/http/default/match/0'],
+  // withoutHeaders (treat_missing_header_as_empty, as Istio): a request without the header matches.
+  ['GET http://reviews:9080/stable/x', 'vs/shop/reviews/http/not-canary/match/0'],
   ['GET http://reviews:9080/stable/x -H x-canary:yes', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews:9080/x -H x-version:v1', 'vs/shop/reviews/http/only-stable-paths/match/0'],
   ['GET http://reviews:9080/x -H x-version:v12', 'vs/shop/reviews/http/default/match/0'],

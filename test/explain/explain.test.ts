@@ -103,9 +103,14 @@ describe('route matching', () => {
     expect(matched(r, 'GET http://reviews:9080/ -H x-ver:v22 -H x-canary:yes')).toBe('rest');
     expect(matched(r, 'GET http://reviews:9080/ -H x-debug: -H x-canary:yes')).toBe('present');
     expect(matched(r, 'GET http://reviews:9080/ -H x-canary:no')).toBe('not-canary');
-    // As Envoy: an absent header fails a value match even when inverted (checked against Envoy in explain-vs-envoy).
-    expect(matched(r, 'GET http://reviews:9080/')).toBe('rest');
+    // As Istio compiles withoutHeaders (treat_missing_header_as_empty): a request without the
+    // header matches NOT exact "yes" (checked against Envoy in explain-vs-envoy).
+    expect(matched(r, 'GET http://reviews:9080/')).toBe('not-canary');
     expect(matched(r, 'GET http://reviews:9080/ -H x-canary:yes')).toBe('rest');
+    // ... but an absent header is "", so NOT regex ".*" (or NOT exact "") still fails without it.
+    const notAny = [route('not-any', { match: match({ headers: [header('x-canary', { kind: 'regex', value: '.*' }, true)] }) })];
+    expect(matched(notAny, 'GET http://reviews:9080/')).toBe('NR');
+    expect(run(notAny, 'GET http://reviews:9080/').tried[0]?.reasons[0]).toMatch(/x-canary is absent, which counts as ""/);
     const notPresent = [route('no-debug', { match: match({ headers: [header('x-debug', undefined, true)] }) })];
     expect(matched(notPresent, 'GET http://reviews:9080/')).toBe('no-debug');
     expect(matched(notPresent, 'GET http://reviews:9080/ -H x-debug:1')).toBe('NR');

@@ -52,6 +52,7 @@ describe('route translator', () => {
             { name: ':method', value: { kind: 'prefix', value: 'G' }, invert: false },
             { name: 'x-v', value: { kind: 'regex', value: 'v[12]' }, invert: true },
             { name: 'x-debug', invert: false },
+            { name: 'x-gone', invert: true },
           ],
           queryParams: [{ name: 'q', value: { kind: 'exact', value: '1' } }, { name: 'flag' }],
         },
@@ -62,8 +63,10 @@ describe('route translator', () => {
       headers: [
         { name: 'end-user', string_match: { exact: 'jason' } },
         { name: ':method', string_match: { prefix: 'G' } },
-        { name: 'x-v', invert_match: true, string_match: { safe_regex: { regex: 'v[12]' } } },
+        // As Istio: an inverted value match takes requests without the header (as "").
+        { name: 'x-v', invert_match: true, string_match: { safe_regex: { regex: 'v[12]' } }, treat_missing_header_as_empty: true },
         { name: 'x-debug', present_match: true },
+        { name: 'x-gone', present_match: true, invert_match: true },
       ],
       query_parameters: [{ name: 'q', string_match: { exact: '1' } }, { name: 'flag', present_match: true }],
     });
