@@ -12,10 +12,16 @@ const servers: http.Server[] = [];
 let upstreams: Upstreams;
 let envoy: EnvoyProcess;
 let port: number;
+/** Requests each counting server got, by its name. */
+const hits: Record<string, number> = {};
 
-/** A local server answering with `handle`; counts requests in `hits`. */
-async function server(handle: http.RequestListener): Promise<number> {
-  const s = http.createServer(handle);
+/** A local server answering with `handle`; counts its requests in `hits[name]`. */
+async function server(name: string, handle: http.RequestListener): Promise<number> {
+  hits[name] = 0;
+  const s = http.createServer((req, res) => {
+    hits[name]!++;
+    handle(req, res);
+  });
   servers.push(s);
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   return (s.address() as AddressInfo).port;
@@ -48,7 +54,15 @@ spec:
 
 beforeAll(async () => {
   upstreams = await startUpstreams(['plain', 'admin']);
+  const unavailable: http.RequestListener = (req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(503).end('busy'));
+  };
   const yaml = [
+    // No retries: the mesh default (Istio's), then retryOn naming 503.
+    service('orders.test', [await server('orders', unavailable)]),
+    service('stock.test', [await server('stock', unavailable)]),
+    virtualService('stock.test', `[{route: [{destination: {host: stock.test}}], retries: {attempts: 2, retryOn: "retriable-status-codes,503"}}]`),
     service('users.test', [upstreams.port('plain')]),
     service('admin.test', [upstreams.port('admin')]),
     virtualService(
@@ -79,5 +93,13 @@ describe('Istio route settings with a real Envoy', () => {
     expect(await upstreamOf('users.test')).toBe('plain');
     expect(await upstreamOf('users.test', { 'x-role': 'viewer' })).toBe('plain');
     expect(await upstreamOf('users.test', { 'x-role': 'admin' })).toBe('admin');
+  });
+
+  it('sends an application\'s 503 back without retrying it, unless retryOn names 503 (Istio\'s default retries no status)', async () => {
+    const post = (host: string) => request(`http://127.0.0.1:${port}/order`, { method: 'POST', headers: { host } });
+    expect((await post('orders.test')).status).toBe(503);
+    expect(hits.orders).toBe(1);
+    expect((await post('stock.test')).status).toBe(503);
+    expect(hits.stock).toBe(3);
   });
 });

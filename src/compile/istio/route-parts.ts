@@ -7,9 +7,9 @@ import { toStringMatch } from './match.ts';
 
 /**
  * Istio retries → IR. `attempts: 0` (or absent) disables retries (undefined), as in Istio.
- * Numeric retryOn entries are status codes; Istio's default condition list ends with
- * `retriable-status-codes` and then means 503, which is what an entry list with that
- * condition and no explicit code gets here.
+ * Numeric retryOn entries are status codes. Istio's default condition list ends with
+ * `retriable-status-codes` but names no code, so (as in Istio, retry.go) no response status
+ * is retried unless a code is written: the condition alone implies none.
  */
 export function toRetry(r: HttpRetry | undefined): IrRetry | undefined {
   if (!r || !r.attempts || r.attempts <= 0) return undefined;
@@ -22,7 +22,6 @@ export function toRetry(r: HttpRetry | undefined): IrRetry | undefined {
     else if (!retryOn.includes(entry)) retryOn.push(entry);
   }
   if (codes.length > 0 && !retryOn.includes('retriable-status-codes')) retryOn.push('retriable-status-codes');
-  if (codes.length === 0 && retryOn.includes('retriable-status-codes')) codes.push(503);
   const perTry = r.perTryTimeout === undefined ? undefined : durationToWholeMs(r.perTryTimeout);
   return {
     attempts: r.attempts,
