@@ -118,7 +118,7 @@ export function describeFault(f: IrFault | undefined): string {
   const parts: string[] = [];
   if (f.abort) {
     const status = f.abort.httpStatus !== undefined ? `HTTP ${f.abort.httpStatus}` : `gRPC ${f.abort.grpcStatus ?? '?'}`;
-    parts.push(`abort ${status} for ${formatPercent(f.abort.percent)}%`);
+    parts.push(`abort ${status} for ${formatPercent(f.abort.percent ?? 0)}%`);
   }
   if (f.delay) parts.push(`delay ${formatMs(f.delay.fixedDelayMs)} for ${formatPercent(f.delay.percent)}%`);
   return parts.length === 0 ? 'none' : parts.join(', ');

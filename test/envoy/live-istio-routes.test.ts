@@ -63,6 +63,11 @@ beforeAll(async () => {
     service('orders.test', [await server('orders', unavailable)]),
     service('stock.test', [await server('stock', unavailable)]),
     virtualService('stock.test', `[{route: [{destination: {host: stock.test}}], retries: {attempts: 2, retryOn: "retriable-status-codes,503"}}]`),
+    // Faults without percentage (Istio: no request), and one with it.
+    service('calm.test', [upstreams.port('plain')]),
+    virtualService('calm.test', `[{route: [{destination: {host: calm.test}}], fault: {delay: {fixedDelay: 5s}, abort: {httpStatus: 500}}}]`),
+    service('chaos.test', [upstreams.port('plain')]),
+    virtualService('chaos.test', `[{route: [{destination: {host: chaos.test}}], fault: {abort: {httpStatus: 500, percentage: {value: 100}}}}]`),
     service('users.test', [upstreams.port('plain')]),
     service('admin.test', [upstreams.port('admin')]),
     virtualService(
@@ -93,6 +98,14 @@ describe('Istio route settings with a real Envoy', () => {
     expect(await upstreamOf('users.test')).toBe('plain');
     expect(await upstreamOf('users.test', { 'x-role': 'viewer' })).toBe('plain');
     expect(await upstreamOf('users.test', { 'x-role': 'admin' })).toBe('admin');
+  });
+
+  it('applies a fault without percentage to no request, as Istio (one with percentage 100 to every request)', async () => {
+    const started = Date.now();
+    const calm = await Promise.all(Array.from({ length: 5 }, () => upstreamOf('calm.test')));
+    expect(calm).toEqual(Array(5).fill('plain'));
+    expect(Date.now() - started).toBeLessThan(4000); // not delayed by 5 s
+    expect(await upstreamOf('chaos.test')).toBe('status:500');
   });
 
   it('sends an application\'s 503 back without retrying it, unless retryOn names 503 (Istio\'s default retries no status)', async () => {

@@ -326,7 +326,8 @@ export interface IrRetry {
 
 export interface IrFault {
   readonly delay?: { readonly fixedDelayMs: number; readonly percent: number };
-  readonly abort?: { readonly httpStatus?: number; readonly grpcStatus?: number; readonly percent: number };
+  /** `percent` absent: Envoy's `percentage` is left unset (no request is aborted), as Istio leaves it. */
+  readonly abort?: { readonly httpStatus?: number; readonly grpcStatus?: number; readonly percent?: number };
 }
 
 export interface IrCors {

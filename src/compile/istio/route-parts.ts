@@ -39,14 +39,18 @@ const GRPC_CODES: Record<string, number> = {
   DATA_LOSS: 15, UNAUTHENTICATED: 16,
 };
 
-/** Percent defaults to 100 when a fault gives none (Istio: all requests). */
+/**
+ * As Istio (route.go TranslateFault): a delay without `percentage` (or the deprecated
+ * `percent`) applies to 0 % of requests; an abort without one leaves Envoy's percentage
+ * unset, which aborts no request either (ML3049 warns at both).
+ */
 export function toFault(f: HttpFault | undefined): IrFault | undefined {
   if (!f || (!f.delay && !f.abort)) return undefined;
   const out: { delay?: IrFault['delay']; abort?: IrFault['abort'] } = {};
   if (f.delay) {
     out.delay = {
       fixedDelayMs: durationToWholeMs(f.delay.fixedDelay ?? '0') ?? 0,
-      percent: f.delay.percentage?.value ?? f.delay.percent ?? 100,
+      percent: f.delay.percentage ? (f.delay.percentage.value ?? 0) : (f.delay.percent ?? 0),
     };
   }
   if (f.abort) {
@@ -55,7 +59,7 @@ export function toFault(f: HttpFault | undefined): IrFault | undefined {
     out.abort = {
       ...(f.abort.httpStatus !== undefined ? { httpStatus: f.abort.httpStatus } : {}),
       ...(grpcStatus !== undefined ? { grpcStatus } : {}),
-      percent: f.abort.percentage?.value ?? 100,
+      ...(f.abort.percentage ? { percent: f.abort.percentage.value ?? 0 } : {}),
     };
   }
   return out;

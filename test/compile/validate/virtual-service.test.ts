@@ -177,7 +177,7 @@ describe('VirtualService rules', () => {
     expect(check(rule(`  - redirect: {uri: /x, redirectCode: 304, port: 70000}
   - directResponse: {status: 700, body: {bytes: "not base64!"}}
   - route: [{destination: {host: a, port: {number: 0}}}]
-    fault: {abort: {httpStatus: 100}}
+    fault: {abort: {httpStatus: 100, percentage: {value: 100}}}
   - match: [{port: 65536}]
     route: [{destination: {host: a}}]
 `))).toEqual([
@@ -195,8 +195,20 @@ describe('VirtualService rules', () => {
     expect(check(rule(`  - route: [{destination: {host: a}}]
     fault: {}
   - route: [{destination: {host: a}}]
-    fault: {delay: {percentage: {value: 5}}, abort: {grpcStatus: NOPE}}
+    fault: {delay: {percentage: {value: 5}}, abort: {grpcStatus: NOPE, percentage: {value: 5}}}
 `))).toEqual(['ML3018 spec.http[0].fault@9', 'ML3018 spec.http[1].fault.delay@11', 'ML3038 spec.http[1].fault.abort.grpcStatus@11']);
+  });
+
+  it('a delay or abort without percentage applies to no request, as in Istio: a warning says so', () => {
+    const r = loadOne(virtualService(rule(`  - route: [{destination: {host: a}}]
+    fault: {delay: {fixedDelay: 1s}, abort: {httpStatus: 503}}
+  - route: [{destination: {host: a}}]
+    fault: {delay: {fixedDelay: 1s, percentage: {value: 100}}, abort: {httpStatus: 503, percentage: {value: 0}}}
+`)));
+    expect(summary(r.diagnostics)).toEqual(['ML3049 spec.http[0].fault.delay@9', 'ML3049 spec.http[0].fault.abort@9']);
+    expect(r.diagnostics.map((d) => d.severity)).toEqual(['warning', 'warning']);
+    expect(r.diagnostics[0]!.message).toMatch(/applies to no request; set percentage: \{value: 100\} to delay every request/);
+    expect(r.resources.virtualServices).toHaveLength(1);
   });
 
   it('deprecated fields warn but still load; unsupported features are errors', () => {

@@ -169,6 +169,12 @@ describe('route translator', () => {
         abort: { http_status: 503, percentage: { numerator: 500000, denominator: 'MILLION' } },
       },
     });
+    // No percentage (as Istio writes an abort without one): Envoy aborts no request.
+    const unset = one(route('r', forward([[V1, 1]]), { fault: { abort: { httpStatus: 500 } } }));
+    expect((unset.typed_per_filter_config as JsonObject)['envoy.filters.http.fault']).toEqual({
+      '@type': 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault',
+      abort: { http_status: 500 },
+    });
     const grpc = one(route('r', forward([[V1, 1]]), { fault: { abort: { grpcStatus: 14, percent: 100 } } }));
     expect((grpc.typed_per_filter_config as JsonObject)['envoy.filters.http.fault']).toMatchObject({
       abort: { grpc_status: 14, percentage: { numerator: 1000000, denominator: 'MILLION' } },
