@@ -58,7 +58,15 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => res.writeHead(503).end('busy'));
   };
+  // A gRPC-like server that answers after 5 s (what a client's 1 s deadline must cut short).
+  const slowGrpc: http.RequestListener = (req, res) => {
+    req.resume();
+    const t = setTimeout(() => res.writeHead(200, { 'content-type': 'application/grpc', 'grpc-status': '0' }).end(), 5000);
+    res.on('close', () => clearTimeout(t));
+  };
   const yaml = [
+    // No VirtualService: the route has no timeout, so only the client's grpc-timeout bounds it.
+    service('slow.test', [await server('slow', slowGrpc)]),
     // No retries: the mesh default (Istio's), then retryOn naming 503.
     service('orders.test', [await server('orders', unavailable)]),
     service('stock.test', [await server('stock', unavailable)]),
@@ -107,6 +115,21 @@ describe('Istio route settings with a real Envoy', () => {
     expect(Date.now() - started).toBeLessThan(4000); // not delayed by 5 s
     expect(await upstreamOf('chaos.test')).toBe('status:500');
   });
+
+  it('ends a gRPC call at the client\'s grpc-timeout, as Istio (max_grpc_timeout), on a route without timeout', async () => {
+    const started = Date.now();
+    const res = await request(`http://127.0.0.1:${port}/pkg.Svc/Call`, {
+      method: 'POST',
+      headers: { host: 'slow.test', 'content-type': 'application/grpc', 'grpc-timeout': '1S', te: 'trailers' },
+    });
+    const took = Date.now() - started;
+    // Envoy answers the gRPC way: HTTP 200 with its 504 timeout as gRPC UNAVAILABLE (14), not the app's OK after 5 s.
+    expect(res.status).toBe(200);
+    expect(res.headers['grpc-status']).toBe('14');
+    expect(res.headers['grpc-message']).toBe('upstream request timeout');
+    expect(took).toBeGreaterThan(800);
+    expect(took).toBeLessThan(4000);
+  }, 10_000);
 
   it('sends an application\'s 503 back without retrying it, unless retryOn names 503 (Istio\'s default retries no status)', async () => {
     const post = (host: string) => request(`http://127.0.0.1:${port}/order`, { method: 'POST', headers: { host } });

@@ -73,10 +73,12 @@ describe('route translator', () => {
   });
 
   it('sends to one cluster or to relative weights; timeout 0 disables Envoy’s 15 s default', () => {
-    expect(one(route('r', forward([[V1, 100]]))).route).toEqual({ cluster: V1, timeout: '0s' });
+    // max_grpc_timeout as Istio: a gRPC client's grpc-timeout counts, uncapped (0s) or capped by the timeout.
+    expect(one(route('r', forward([[V1, 100]]))).route).toEqual({ cluster: V1, timeout: '0s', max_grpc_timeout: '0s' });
     expect(one(route('r', forward([[V1, 80], [V2, 20]], { timeoutMs: 2500 }))).route).toEqual({
       weighted_clusters: { clusters: [{ name: V1, weight: 80 }, { name: V2, weight: 20 }] },
       timeout: '2.500s',
+      max_grpc_timeout: '2.500s',
     });
   });
 
