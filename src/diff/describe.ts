@@ -128,7 +128,8 @@ export function describeRetry(r: IrRetry | undefined): string {
   if (!r) return 'none';
   const perTry = r.perTryTimeoutMs ? `, per try ${formatMs(r.perTryTimeoutMs)}` : '';
   const codes = r.retriableStatusCodes.length ? `, status ${r.retriableStatusCodes.join(',')}` : '';
-  return `${r.attempts} attempts on ${r.retryOn.join(',') || 'nothing'}${codes}${perTry}`;
+  const sameHost = r.previousHosts === false ? ', may retry the same host' : '';
+  return `${r.attempts} attempts on ${r.retryOn.join(',') || 'nothing'}${codes}${perTry}${sameHost}`;
 }
 
 export function describeMirrors(m: readonly { cluster: string; percent: number }[]): string {

@@ -64,7 +64,22 @@ beforeAll(async () => {
     const t = setTimeout(() => res.writeHead(200, { 'content-type': 'application/grpc', 'grpc-status': '0' }).end(), 5000);
     res.on('close', () => clearTimeout(t));
   };
+  // A port nothing listens on: connecting to it fails at once.
+  const dead = await server('dead', () => undefined);
+  await new Promise<void>((r) => servers.pop()!.close(() => r()));
+  const hashed = (host: string): string => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: ${host.split('.')[0]}, namespace: default}
+spec:
+  host: ${host}
+  trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user}}}
+---
+`;
   const yaml = [
+    // Consistent hashing over a live and a dead endpoint.
+    service('sticky.test', [upstreams.port('plain'), dead]),
+    hashed('sticky.test'),
+    virtualService('sticky.test', `[{route: [{destination: {host: sticky.test}}]}]`),
     // No VirtualService: the route has no timeout, so only the client's grpc-timeout bounds it.
     service('slow.test', [await server('slow', slowGrpc)]),
     // No retries: the mesh default (Istio's), then retryOn naming 503.
@@ -95,6 +110,12 @@ afterAll(async () => {
   await upstreams?.close();
   for (const s of servers) s.close();
 });
+
+async function stat(name: string): Promise<number> {
+  const text = await (await fetch(`${envoy.adminUrl}/stats?filter=${encodeURIComponent(`^${name.replace(/[|.]/g, '\\$&')}$`)}`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}: `));
+  return Number(line?.slice(name.length + 2) ?? NaN);
+}
 
 async function upstreamOf(host: string, headers: Record<string, string> = {}): Promise<string> {
   const res = await request(`http://127.0.0.1:${port}/`, { headers: { host, ...headers } });
@@ -130,6 +151,21 @@ describe('Istio route settings with a real Envoy', () => {
     expect(took).toBeGreaterThan(800);
     expect(took).toBeLessThan(4000);
   }, 10_000);
+
+  it('retries a consistent-hash destination on the hashed host again, as Istio (no previous_hosts predicate)', async () => {
+    const users = Array.from({ length: 16 }, (_, i) => `user-${i}`);
+    const each = async (host: string) => {
+      const out: string[] = [];
+      for (const u of users) out.push(await upstreamOf(host, { 'x-user': u }));
+      return out;
+    };
+    const first = await each('sticky.test');
+    // A user hashed to the dead endpoint gets 503 after the retries, all of them to that endpoint.
+    expect(first).toContain('status:503');
+    expect(first).toContain('plain');
+    expect(await each('sticky.test')).toEqual(first);
+    expect(await stat('cluster.outbound|80||sticky.test.upstream_rq_retry')).toBeGreaterThan(0);
+  });
 
   it('sends an application\'s 503 back without retrying it, unless retryOn names 503 (Istio\'s default retries no status)', async () => {
     const post = (host: string) => request(`http://127.0.0.1:${port}/order`, { method: 'POST', headers: { host } });

@@ -322,6 +322,13 @@ export interface IrRetry {
   /** Status codes to retry on (from numeric entries of Istio retryOn). */
   readonly retriableStatusCodes: readonly number[];
   readonly retryRemoteLocalities?: boolean;
+  /**
+   * Retry on another host than the ones tried (Envoy's previous_hosts predicate). Absent:
+   * Istio's choice for a VirtualService route, yes unless the route has a single destination
+   * whose cluster hashes consistently (retries then stay on the hashed host); true: always
+   * (Istio's default routes, `retryIgnorePreviousHosts: true`); false: never.
+   */
+  readonly previousHosts?: boolean;
 }
 
 export interface IrFault {
