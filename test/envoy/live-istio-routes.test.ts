@@ -11,6 +11,8 @@ import { request, startUpstreams, type UpstreamReply, type Upstreams } from '../
 const servers: http.Server[] = [];
 let upstreams: Upstreams;
 let envoy: EnvoyProcess;
+/** The Host header of the last request the mirror server got. */
+let mirroredHost: string | undefined;
 let port: number;
 /** Requests each counting server got, by its name. */
 const hits: Record<string, number> = {};
@@ -75,7 +77,16 @@ spec:
   trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user}}}
 ---
 `;
+  const mirror = await server('mirror', (req, res) => {
+    mirroredHost = req.headers.host;
+    req.resume();
+    req.on('end', () => res.end());
+  });
   const yaml = [
+    // Mirrored to a host whose server records the Host header it gets.
+    service('shadow.test', [mirror]),
+    service('shop.test', [upstreams.port('plain')]),
+    virtualService('shop.test', `[{route: [{destination: {host: shop.test}}], mirror: {host: shadow.test}}]`),
     // Consistent hashing over a live and a dead endpoint.
     service('sticky.test', [upstreams.port('plain'), dead]),
     hashed('sticky.test'),
@@ -165,6 +176,12 @@ describe('Istio route settings with a real Envoy', () => {
     expect(first).toContain('plain');
     expect(await each('sticky.test')).toEqual(first);
     expect(await stat('cluster.outbound|80||sticky.test.upstream_rq_retry')).toBeGreaterThan(0);
+  });
+
+  it('mirrors a request with its Host as sent, without a -shadow suffix, as Istio 1.28+', async () => {
+    expect(await upstreamOf('shop.test')).toBe('plain');
+    await expect.poll(() => hits.mirror, { timeout: 3000 }).toBe(1);
+    expect(mirroredHost).toBe('shop.test');
   });
 
   it('sends an application\'s 503 back without retrying it, unless retryOn names 503 (Istio\'s default retries no status)', async () => {

@@ -104,7 +104,7 @@ describe('route translator', () => {
       retry_priority: { name: 'envoy.retry_priorities.previous_priorities' },
     });
     expect(r.request_mirror_policies).toEqual([
-      { cluster: V2, runtime_fraction: { default_value: { numerator: 125000, denominator: 'MILLION' } } },
+      { cluster: V2, runtime_fraction: { default_value: { numerator: 125000, denominator: 'MILLION' } }, disable_shadow_host_suffix_append: true },
     ]);
     const regex = one(route('r', forward([[V1, 1]], { rewrite: { uriRegex: { pattern: '^/old/(.*)$', substitution: '/new/\\1' } } })));
     expect((regex.route as JsonObject).regex_rewrite).toEqual({ pattern: { regex: '^/old/(.*)$' }, substitution: '/new/\\1' });
