@@ -66,9 +66,6 @@ beforeAll(async () => {
     const t = setTimeout(() => res.writeHead(200, { 'content-type': 'application/grpc', 'grpc-status': '0' }).end(), 5000);
     res.on('close', () => clearTimeout(t));
   };
-  // A port nothing listens on: connecting to it fails at once.
-  const dead = await server('dead', () => undefined);
-  await new Promise<void>((r) => servers.pop()!.close(() => r()));
   const hashed = (host: string): string => `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: ${host.split('.')[0]}, namespace: default}
@@ -83,14 +80,25 @@ spec:
     req.on('end', () => res.end());
   });
   const yaml = [
+    // Redirects to the scheme's default port, with and without scheme (sidecars: plain http).
+    service('old.test', [upstreams.port('plain')]),
+    virtualService(
+      'old.test',
+      `
+  - match: [{uri: {prefix: /secure}}]
+    redirect: {scheme: https, port: 443}
+  - match: [{uri: {prefix: /plain}}]
+    redirect: {authority: new.test, port: 80}
+  - redirect: {scheme: https, port: 8443}`,
+    ),
     // Mirrored to a host whose server records the Host header it gets.
     service('shadow.test', [mirror]),
     service('shop.test', [upstreams.port('plain')]),
     virtualService('shop.test', `[{route: [{destination: {host: shop.test}}], mirror: {host: shadow.test}}]`),
-    // Consistent hashing over a live and a dead endpoint.
-    service('sticky.test', [upstreams.port('plain'), dead]),
+    // Consistent hashing over a good and a failing endpoint, retrying 5xx.
+    service('sticky.test', [upstreams.port('plain'), await server('failing', unavailable)]),
     hashed('sticky.test'),
-    virtualService('sticky.test', `[{route: [{destination: {host: sticky.test}}]}]`),
+    virtualService('sticky.test', `[{route: [{destination: {host: sticky.test}}], retries: {attempts: 2, retryOn: 5xx}}]`),
     // No VirtualService: the route has no timeout, so only the client's grpc-timeout bounds it.
     service('slow.test', [await server('slow', slowGrpc)]),
     // No retries: the mesh default (Istio's), then retryOn naming 503.
@@ -171,17 +179,26 @@ describe('Istio route settings with a real Envoy', () => {
       return out;
     };
     const first = await each('sticky.test');
-    // A user hashed to the dead endpoint gets 503 after the retries, all of them to that endpoint.
+    // A user hashed to the failing endpoint gets its 503 after the retries, all of them to that endpoint.
     expect(first).toContain('status:503');
     expect(first).toContain('plain');
     expect(await each('sticky.test')).toEqual(first);
-    expect(await stat('cluster.outbound|80||sticky.test.upstream_rq_retry')).toBeGreaterThan(0);
+    const failed = first.filter((r) => r === 'status:503').length * 2;
+    expect(hits.failing).toBe(failed * 3); // each such request: the first try and 2 retries
+    expect(await stat('cluster.outbound|80||sticky.test.upstream_rq_retry')).toBe(failed * 2);
   });
 
   it('mirrors a request with its Host as sent, without a -shadow suffix, as Istio 1.28+', async () => {
     expect(await upstreamOf('shop.test')).toBe('plain');
     await expect.poll(() => hits.mirror, { timeout: 3000 }).toBe(1);
     expect(mirroredHost).toBe('shop.test');
+  });
+
+  it('redirects to https without ":443" (nor http with ":80"), as Istio drops a scheme\'s default port', async () => {
+    const location = async (path: string, host = 'old.test') => (await request(`http://127.0.0.1:${port}${path}`, { headers: { host } })).headers.location;
+    expect(await location('/secure/a?b=1')).toBe('https://old.test/secure/a?b=1');
+    expect(await location('/plain/a')).toBe('http://new.test/plain/a');
+    expect(await location('/other')).toBe('https://old.test:8443/other');
   });
 
   it('sends an application\'s 503 back without retrying it, unless retryOn names 503 (Istio\'s default retries no status)', async () => {

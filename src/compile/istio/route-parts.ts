@@ -111,13 +111,22 @@ function mergeOps(a: HeaderOperations | undefined, b: HeaderOperations | undefin
   return { set: [...set].map(([name, value]) => ({ name, value })), add, remove };
 }
 
-export function toRedirect(r: HttpRedirect): IrRedirect {
+/**
+ * As Istio (route.go ApplyRedirect): a redirect port that is the default of the Location's
+ * scheme (80 for http, 443 for https) is not written, so Location has no `:443`. Without
+ * `scheme` the scheme is the request's, which Istio takes as https on a TLS gateway server
+ * and http elsewhere; `plainHttp` says the routes are for plain HTTP (sidecars), else it is
+ * unknown here and the port is kept.
+ */
+export function toRedirect(r: HttpRedirect, plainHttp = false): IrRedirect {
+  const scheme = r.scheme ?? (plainHttp ? 'http' : undefined);
+  const defaultPort = (scheme === 'http' && r.port === 80) || (scheme === 'https' && r.port === 443);
   return {
     kind: 'redirect',
     ...(r.uri !== undefined ? { uri: r.uri } : {}),
     ...(r.authority !== undefined ? { authority: r.authority } : {}),
     ...(r.scheme !== undefined ? { scheme: r.scheme } : {}),
-    ...(r.port !== undefined ? { port: r.port } : {}),
+    ...(r.port !== undefined && !defaultPort ? { port: r.port } : {}),
     code: r.redirectCode ?? 301,
   };
 }
