@@ -129,7 +129,8 @@ export function describeRetry(r: IrRetry | undefined): string {
   const perTry = r.perTryTimeoutMs ? `, per try ${formatMs(r.perTryTimeoutMs)}` : '';
   const codes = r.retriableStatusCodes.length ? `, status ${r.retriableStatusCodes.join(',')}` : '';
   const sameHost = r.previousHosts === false ? ', may retry the same host' : '';
-  return `${r.attempts} attempts on ${r.retryOn.join(',') || 'nothing'}${codes}${perTry}${sameHost}`;
+  const backoff = r.backoffMs ? `, back-off ${formatMs(r.backoffMs)}` : '';
+  return `${r.attempts} attempts on ${r.retryOn.join(',') || 'nothing'}${codes}${perTry}${backoff}${sameHost}`;
 }
 
 export function describeMirrors(m: readonly { cluster: string; percent: number }[]): string {

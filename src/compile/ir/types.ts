@@ -329,6 +329,8 @@ export interface IrRetry {
    * (Istio's default routes, `retryIgnorePreviousHosts: true`); false: never.
    */
   readonly previousHosts?: boolean;
+  /** Envoy retry_back_off.base_interval (Istio `retries.backoff`); absent: Envoy's 25ms. */
+  readonly backoffMs?: number;
 }
 
 export interface IrFault {

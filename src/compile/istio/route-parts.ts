@@ -23,12 +23,15 @@ export function toRetry(r: HttpRetry | undefined): IrRetry | undefined {
   }
   if (codes.length > 0 && !retryOn.includes('retriable-status-codes')) retryOn.push('retriable-status-codes');
   const perTry = r.perTryTimeout === undefined ? undefined : durationToWholeMs(r.perTryTimeout);
+  const backoff = r.backoff === undefined ? undefined : durationToWholeMs(r.backoff);
   return {
     attempts: r.attempts,
     ...(perTry !== undefined && perTry > 0 ? { perTryTimeoutMs: perTry } : {}),
     retryOn,
     retriableStatusCodes: codes,
     ...(r.retryRemoteLocalities !== undefined ? { retryRemoteLocalities: r.retryRemoteLocalities } : {}),
+    ...(r.retryIgnorePreviousHosts !== undefined ? { previousHosts: r.retryIgnorePreviousHosts } : {}),
+    ...(backoff !== undefined && backoff > 0 ? { backoffMs: backoff } : {}),
   };
 }
 

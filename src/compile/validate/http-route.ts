@@ -62,6 +62,7 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
     // int32 in Istio's API; Envoy's num_retries is a uint32, which a larger value would wrap.
     else checkRange(ctx, attempts, at(p, 'attempts'), 0, INT32_MAX);
     if (rule.retries.perTryTimeout !== undefined) checkDuration(ctx, rule.retries.perTryTimeout, at(p, 'perTryTimeout'));
+    if (rule.retries.backoff !== undefined) checkDuration(ctx, rule.retries.backoff, at(p, 'backoff'));
     checkRetryOn(ctx, rule.retries.retryOn, at(p, 'retryOn'));
   }
   if (rule.fault) checkFault(ctx, rule.fault, at(path, 'fault'));

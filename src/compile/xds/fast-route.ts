@@ -132,7 +132,7 @@ function matchKey(m: IrMatch): string {
 }
 
 function retryKey(r: IrRetry): string {
-  return `${r.attempts}/${r.perTryTimeoutMs ?? ''}/${str(r.retryOn.join(','))}/${r.retriableStatusCodes.join(',')}/${r.retryRemoteLocalities ?? ''}/${r.previousHosts ?? ''}`;
+  return `${r.attempts}/${r.perTryTimeoutMs ?? ''}/${str(r.retryOn.join(','))}/${r.retriableStatusCodes.join(',')}/${r.retryRemoteLocalities ?? ''}/${r.previousHosts ?? ''}/${r.backoffMs ?? ''}`;
 }
 
 function hasHeaderOps(route: IrRoute): boolean {

@@ -108,6 +108,8 @@ function retryPolicy(retry: IrRetry, action: IrForward, clusters: ClusterLookup)
   // Istio sets it with or without the predicate (retry.go newRetryPolicy).
   out.host_selection_retry_max_attempts = 5;
   if (retry.perTryTimeoutMs !== undefined && retry.perTryTimeoutMs > 0) out.per_try_timeout = duration(retry.perTryTimeoutMs);
+  // As Istio: the base interval only; Envoy caps the back-off at 10 times it.
+  if (retry.backoffMs !== undefined) out.retry_back_off = { base_interval: duration(retry.backoffMs) };
   if (retry.retriableStatusCodes.length > 0) out.retriable_status_codes = [...retry.retriableStatusCodes];
   if (retry.retryRemoteLocalities) {
     // Spread retries over priorities (localities) instead of hammering the local one.

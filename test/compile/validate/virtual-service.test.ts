@@ -23,7 +23,7 @@ describe('VirtualService rules', () => {
       weight: 10
       headers: {request: {set: {x-canary: "true"}}}
     timeout: 2.5s
-    retries: {attempts: 3, perTryTimeout: 500ms, retryOn: "5xx,connect-failure,503"}
+    retries: {attempts: 3, perTryTimeout: 500ms, retryOn: "5xx,connect-failure,503", backoff: 50ms, retryIgnorePreviousHosts: false}
     fault: {abort: {httpStatus: 503, percentage: {value: 0.5}}, delay: {fixedDelay: 1s, percentage: {value: 10}}}
     mirror: {host: shadow}
     mirrorPercentage: {value: 5}
@@ -189,6 +189,14 @@ describe('VirtualService rules', () => {
       'ML3016 spec.http[2].fault.abort.httpStatus@11',
       'ML3017 spec.http[3].match[0].port@12',
     ]);
+  });
+
+  it('retries.backoff is a duration of whole milliseconds', () => {
+    expect(check(rule(`  - route: [{destination: {host: a}}]
+    retries: {attempts: 2, backoff: soon}
+  - route: [{destination: {host: a}}]
+    retries: {attempts: 2, backoff: 999us}
+`))).toEqual(['ML3006 spec.http[0].retries.backoff@9', 'ML3006 spec.http[1].retries.backoff@11']);
   });
 
   it('a fault needs a delay or an abort; a delay needs fixedDelay', () => {

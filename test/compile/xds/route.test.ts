@@ -87,7 +87,7 @@ describe('route translator', () => {
       route(
         'r',
         forward([[V1, 1]], {
-          retry: { attempts: 3, perTryTimeoutMs: 2000, retryOn: ['5xx', 'reset'], retriableStatusCodes: [503], retryRemoteLocalities: true },
+          retry: { attempts: 3, perTryTimeoutMs: 2000, retryOn: ['5xx', 'reset'], retriableStatusCodes: [503], retryRemoteLocalities: true, backoffMs: 250 },
           rewrite: { uri: '/v2/', authority: 'ratings' },
           mirrors: [{ cluster: V2, percent: 12.5 }],
         }),
@@ -102,6 +102,7 @@ describe('route translator', () => {
       retriable_status_codes: [503],
       retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts' }],
       retry_priority: { name: 'envoy.retry_priorities.previous_priorities' },
+      retry_back_off: { base_interval: '0.250s' },
     });
     expect(r.request_mirror_policies).toEqual([
       { cluster: V2, runtime_fraction: { default_value: { numerator: 125000, denominator: 'MILLION' } }, disable_shadow_host_suffix_append: true },
