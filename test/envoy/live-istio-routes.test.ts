@@ -80,6 +80,19 @@ spec:
     req.on('end', () => res.end());
   });
   const yaml = [
+    // A session cookie Envoy generates, with attributes.
+    service('cart.test', [upstreams.port('plain')]),
+    `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: cart, namespace: default}
+spec:
+  host: cart.test
+  trafficPolicy:
+    loadBalancer:
+      consistentHash:
+        httpCookie: {name: session, path: /, ttl: 60s, attributes: [{name: SameSite, value: Strict}, {name: Secure}]}
+---
+`,
     // Redirects to the scheme's default port, with and without scheme (sidecars: plain http).
     service('old.test', [upstreams.port('plain')]),
     virtualService(
@@ -199,6 +212,15 @@ describe('Istio route settings with a real Envoy', () => {
     expect(await location('/secure/a?b=1')).toBe('https://old.test/secure/a?b=1');
     expect(await location('/plain/a')).toBe('http://new.test/plain/a');
     expect(await location('/other')).toBe('https://old.test:8443/other');
+  });
+
+  it('sets the cookie attributes of a consistent-hash cookie on the Set-Cookie Envoy generates', async () => {
+    const res = await request(`http://127.0.0.1:${port}/`, { headers: { host: 'cart.test' } });
+    expect(res.status).toBe(200);
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/^session=[^;]+; Max-Age=60; Path=\//);
+    expect(cookie).toContain('; SameSite=Strict');
+    expect(cookie).toMatch(/; Secure(;|$)/);
   });
 
   it('sends an application\'s 503 back without retrying it, unless retryOn names 503 (Istio\'s default retries no status)', async () => {

@@ -74,7 +74,14 @@ export type IrLoadBalancer =
 
 export type IrHashPolicy =
   | { readonly kind: 'header'; readonly name: string }
-  | { readonly kind: 'cookie'; readonly name: string; readonly path?: string; readonly ttlMs?: number }
+  | {
+      readonly kind: 'cookie';
+      readonly name: string;
+      readonly path?: string;
+      readonly ttlMs?: number;
+      /** Attributes of the Set-Cookie Envoy sends when it generates the cookie (ttl set). */
+      readonly attributes?: readonly { readonly name: string; readonly value?: string }[];
+    }
   | { readonly kind: 'source_ip' }
   | { readonly kind: 'query_parameter'; readonly name: string };
 

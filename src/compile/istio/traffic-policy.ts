@@ -65,6 +65,9 @@ export function toLoadBalancer(lb: LoadBalancer | undefined): IrLoadBalancer {
             name: ch.httpCookie.name,
             ...(ch.httpCookie.path !== undefined ? { path: ch.httpCookie.path } : {}),
             ...ms('ttlMs', ch.httpCookie.ttl),
+            ...(ch.httpCookie.attributes?.length
+              ? { attributes: ch.httpCookie.attributes.map((a) => ({ name: a.name, ...(a.value !== undefined ? { value: a.value } : {}) })) }
+              : {}),
           } as const)
         : ch.httpQueryParameterName
           ? ({ kind: 'query_parameter', name: ch.httpQueryParameterName } as const)

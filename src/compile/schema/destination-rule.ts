@@ -10,7 +10,13 @@ export const LoadBalancerSchema = z.strictObject({
     .strictObject({
       httpHeaderName: z.string().optional(),
       httpCookie: z
-        .strictObject({ name: z.string(), path: z.string().optional(), ttl: DurationSchema.optional() })
+        .strictObject({
+          name: z.string(),
+          path: z.string().optional(),
+          ttl: DurationSchema.optional(),
+          /** Set-Cookie attributes (`SameSite`, `Secure`, ...) of the cookie Envoy generates. */
+          attributes: z.array(z.strictObject({ name: z.string(), value: z.string().optional() })).optional(),
+        })
         .optional(),
       useSourceIp: z.boolean().optional(),
       httpQueryParameterName: z.string().optional(),

@@ -158,6 +158,7 @@ export function hashPolicyFor(action: IrForward, clusters: ClusterLookup): Proto
       const cookie: ProtoObject = { name: chosen.name };
       if (chosen.path !== undefined) cookie.path = chosen.path;
       if (chosen.ttlMs !== undefined) cookie.ttl = duration(chosen.ttlMs);
+      if (chosen.attributes) cookie.attributes = chosen.attributes.map((a) => (a.value !== undefined ? { name: a.name, value: a.value } : { name: a.name }));
       return { cookie };
     }
     case 'source_ip':
