@@ -79,7 +79,25 @@ spec:
     req.resume();
     req.on('end', () => res.end());
   });
+  // Answers 503 after 300 ms: requests and their retries overlap.
+  const slowUnavailable: http.RequestListener = (req, res) => {
+    req.resume();
+    setTimeout(() => res.writeHead(503).end('busy'), 300);
+  };
   const yaml = [
+    // A retry budget of 0 % and at least 1 retry at a time (a connection pool makes Istio apply it).
+    service('budget.test', [await server('budget', slowUnavailable)]),
+    `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: budget, namespace: default}
+spec:
+  host: budget.test
+  trafficPolicy:
+    connectionPool: {http: {idleTimeout: 60s}}
+    retryBudget: {percent: 0, minRetryConcurrency: 1}
+---
+`,
+    virtualService('budget.test', `[{route: [{destination: {host: budget.test}}], retries: {attempts: 2, retryOn: 5xx}}]`),
     // A session cookie Envoy generates, with attributes.
     service('cart.test', [upstreams.port('plain')]),
     `apiVersion: networking.istio.io/v1
@@ -221,6 +239,14 @@ describe('Istio route settings with a real Envoy', () => {
     expect(cookie).toMatch(/^session=[^;]+; Max-Age=60; Path=\//);
     expect(cookie).toContain('; SameSite=Strict');
     expect(cookie).toMatch(/; Secure(;|$)/);
+  });
+
+  it('limits concurrent retries by the DestinationRule\'s retry budget', async () => {
+    const replies = await Promise.all(Array.from({ length: 10 }, () => request(`http://127.0.0.1:${port}/`, { headers: { host: 'budget.test' } })));
+    expect(replies.every((r) => r.status === 503)).toBe(true);
+    // At most one retry in flight: most retries are refused (overflow), so the upstream sees fewer than 3 tries per request.
+    expect(await stat('cluster.outbound|80||budget.test.upstream_rq_retry_overflow')).toBeGreaterThan(0);
+    expect(hits.budget).toBeLessThan(30);
   });
 
   it('sends an application\'s 503 back without retrying it, unless retryOn names 503 (Istio\'s default retries no status)', async () => {

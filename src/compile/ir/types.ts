@@ -99,6 +99,8 @@ export interface IrConnectionPool {
   readonly tcpIdleTimeoutMs?: number;
   /** `tcp.maxConnectionDuration`: HTTP connections' lifetime. */
   readonly maxConnectionDurationMs?: number;
+  /** The DestinationRule's `retryBudget` (Istio applies it with a connection pool only). */
+  readonly retryBudget?: { readonly percent: number; readonly minRetryConcurrency: number };
 }
 
 export interface IrOutlierDetection {

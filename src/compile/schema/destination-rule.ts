@@ -92,9 +92,17 @@ const policyShape = {
 export const PortTrafficPolicySchema = z.strictObject({ port: PortSelectorSchema.optional(), ...policyShape });
 export type PortTrafficPolicy = z.infer<typeof PortTrafficPolicySchema>;
 
+/** Istio's TrafficPolicy.RetryBudget (not in portLevelSettings); `budgetInterval` is not supported yet (not-yet-fields.ts). */
+export const RetryBudgetSchema = z.strictObject({
+  percent: z.number().optional(),
+  minRetryConcurrency: z.int().optional(),
+});
+export type RetryBudget = z.infer<typeof RetryBudgetSchema>;
+
 export const TrafficPolicySchema = z.strictObject({
   ...policyShape,
   portLevelSettings: z.array(PortTrafficPolicySchema).optional(),
+  retryBudget: RetryBudgetSchema.optional(),
 });
 export type TrafficPolicy = z.infer<typeof TrafficPolicySchema>;
 

@@ -14,6 +14,11 @@ const CLIENT_CERTIFICATE_FIELDS = ['clientCertificate', 'privateKey', 'credentia
 export function checkTrafficPolicy(ctx: RuleContext, tp: TrafficPolicy | undefined, path: Path): void {
   if (!tp) return;
   checkPolicyParts(ctx, tp, path);
+  if (tp.retryBudget) {
+    const p = at(path, 'retryBudget');
+    if (tp.retryBudget.percent !== undefined) checkPercent(ctx, tp.retryBudget.percent, at(p, 'percent'));
+    checkRange(ctx, tp.retryBudget.minRetryConcurrency, at(p, 'minRetryConcurrency'), 0, UINT32_MAX);
+  }
   if (tp.portLevelSettings === undefined) return;
   const seen = new Set<number>();
   tp.portLevelSettings.forEach((pls, i) => {

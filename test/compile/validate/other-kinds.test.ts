@@ -44,6 +44,19 @@ describe('DestinationRule rules', () => {
     ]);
   });
 
+  it('checks a retry budget; budgetInterval is valid Istio not supported yet', () => {
+    expect(check('DestinationRule', `  host: reviews
+  trafficPolicy: {retryBudget: {percent: 25.5, minRetryConcurrency: 4}}
+  subsets: [{name: v1, trafficPolicy: {retryBudget: {}}}]
+`)).toEqual([]);
+    expect(check('DestinationRule', `  host: reviews
+  trafficPolicy: {retryBudget: {percent: 120, minRetryConcurrency: -1}}
+`)).toEqual(['ML3005 spec.trafficPolicy.retryBudget.percent@6', 'ML3031 spec.trafficPolicy.retryBudget.minRetryConcurrency@6']);
+    expect(check('DestinationRule', `  host: reviews
+  subsets: [{name: v1, trafficPolicy: {retryBudget: {budgetInterval: 10s}}}]
+`)).toEqual(['ML3024 spec.subsets[0].trafficPolicy.retryBudget.budgetInterval@6']);
+  });
+
   it('reports duplicate and non-DNS subset names', () => {
     expect(check('DestinationRule', `  host: reviews
   subsets:
