@@ -118,7 +118,7 @@ export function describeFault(f: IrFault | undefined): string {
   const parts: string[] = [];
   if (f.abort) {
     const status = f.abort.httpStatus !== undefined ? `HTTP ${f.abort.httpStatus}` : `gRPC ${f.abort.grpcStatus ?? '?'}`;
-    parts.push(`abort ${status} for ${formatPercent(f.abort.percent)}%`);
+    parts.push(`abort ${status} for ${formatPercent(f.abort.percent ?? 0)}%`);
   }
   if (f.delay) parts.push(`delay ${formatMs(f.delay.fixedDelayMs)} for ${formatPercent(f.delay.percent)}%`);
   return parts.length === 0 ? 'none' : parts.join(', ');
@@ -128,7 +128,9 @@ export function describeRetry(r: IrRetry | undefined): string {
   if (!r) return 'none';
   const perTry = r.perTryTimeoutMs ? `, per try ${formatMs(r.perTryTimeoutMs)}` : '';
   const codes = r.retriableStatusCodes.length ? `, status ${r.retriableStatusCodes.join(',')}` : '';
-  return `${r.attempts} attempts on ${r.retryOn.join(',') || 'nothing'}${codes}${perTry}`;
+  const sameHost = r.previousHosts === false ? ', may retry the same host' : '';
+  const backoff = r.backoffMs ? `, back-off ${formatMs(r.backoffMs)}` : '';
+  return `${r.attempts} attempts on ${r.retryOn.join(',') || 'nothing'}${codes}${perTry}${backoff}${sameHost}`;
 }
 
 export function describeMirrors(m: readonly { cluster: string; percent: number }[]): string {

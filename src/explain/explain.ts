@@ -2,7 +2,7 @@
 // view, listener (by port), route table, virtual host (domain rules), then the first
 // route whose match holds — and says which earlier routes were skipped and why. A TCP
 // listener has no routes: its filter chain decides (tcp-listener.ts).
-import type { IrListener, MeshIR } from '../compile/ir/types.ts';
+import type { IrFault, IrListener, MeshIR } from '../compile/ir/types.ts';
 import { describeMatch } from '../diff/describe.ts';
 import { findVirtualHost } from './domain-match.ts';
 import { routeHeaderChanges } from './header-changes.ts';
@@ -11,7 +11,7 @@ import { pickView } from './pick-view.ts';
 import { routeMismatches } from './route-match.ts';
 import { explainTcpListener } from './tcp-listener.ts';
 import { tlsChainFor, tlsRefusal } from './tls-chain.ts';
-import type { ExplainOptions, ExplainRequest, Explanation, TriedRoute } from './types.ts';
+import type { ExplainedFault, ExplainOptions, ExplainRequest, Explanation, TriedRoute } from './types.ts';
 
 export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOptions = {}): Explanation {
   const base = { request, tried: [] as TriedRoute[] };
@@ -72,7 +72,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
       tried.push({ position: i + 1, name: route.name, match, reasons, ...source });
       continue;
     }
-    const fault = route.fault && (route.fault.abort || route.fault.delay) ? { fault: route.fault } : {};
+    const fault = route.fault && (route.fault.abort || route.fault.delay) ? { fault: explainedFault(route.fault) } : {};
     const headers = routeHeaderChanges(route);
     return {
       request,
@@ -124,4 +124,10 @@ function sniPicksTcp(listener: IrListener, sni: string): boolean {
     ...(listener.tcp ?? []).map((c) => ({ serverNames: c.serverNames, tcp: true })),
   ];
   return tlsChainFor(chains, sni)?.tcp === true;
+}
+
+/** An abort without a percentage (Envoy's left unset, as Istio leaves it) aborts 0 % of requests. */
+function explainedFault(f: IrFault): ExplainedFault {
+  const { abort, delay } = f;
+  return { ...(abort ? { abort: { ...abort, percent: abort.percent ?? 0 } } : {}), ...(delay ? { delay } : {}) };
 }

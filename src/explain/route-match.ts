@@ -67,9 +67,14 @@ function headerMismatch(h: IrHeaderMatch, req: ExplainRequest): string | undefin
     if ((values !== undefined) !== h.invert) return undefined;
     return h.invert ? `header ${h.name} is present (rule: NOT ${cond})` : `header ${h.name} is absent (rule: ${cond})`;
   }
-  // Envoy (without treat_missing_header_as_empty): an absent header fails a value match
-  // even when inverted, so `withoutHeaders` only matches requests that carry the header.
-  if (values === undefined) return `header ${h.name} is absent (rule: ${h.invert ? `NOT ${cond}, which needs the header` : cond})`;
+  // An absent header fails a value match; an inverted one (`withoutHeaders`) is compiled
+  // with treat_missing_header_as_empty, as Istio, so Envoy matches "" instead.
+  if (values === undefined) {
+    if (!h.invert) return `header ${h.name} is absent (rule: ${cond})`;
+    const r = matchString(h.value, '');
+    if (r.error) return r.error;
+    return r.matched ? `header ${h.name} is absent, which counts as "" (rule: NOT ${cond})` : undefined;
+  }
   // A repeated header matches when any one of its values does (measured on Envoy 1.40).
   let matched = false;
   for (const v of values) {

@@ -155,7 +155,7 @@ describe('diffIr', () => {
     const removed = diffIr(reviewsMesh([full, route('r0')]), reviewsMesh([route('r0')])).views[0]?.hosts[0]?.routes ?? [];
     expect(removed.map((r) => [r.change, r.summary])).toEqual([['removed', expected]]);
     // A plain route still reads as one line, Istio's default retries included.
-    const istioRetry = { attempts: 2, retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'], retriableStatusCodes: [503] };
+    const istioRetry = { attempts: 2, retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'], retriableStatusCodes: [] };
     const plain = diffIr(reviewsMesh([]), reviewsMesh([route('r0', { action: { ...forward([V1, 100]), retry: istioRetry } as never })])).views[0]?.hosts[0]?.routes[0];
     expect(plain?.summary).toEqual(['forward to reviews v1 100%']);
   });
@@ -168,12 +168,12 @@ describe('diffIr', () => {
     });
     const after = cluster(V1, {
       outlierDetection: { consecutiveGatewayErrors: 3, intervalMs: 10_000, baseEjectionTimeMs: 60_000, maxEjectionPercent: 100 },
-      connectionPool: { maxConnections: 200, connectTimeoutMs: 1000, tcpIdleTimeoutMs: 600_000, maxConnectionDurationMs: 86_400_000, tcpKeepalive: { timeMs: 600_000 }, idleTimeoutMs: 30_000 },
+      connectionPool: { maxConnections: 200, connectTimeoutMs: 1000, tcpIdleTimeoutMs: 600_000, maxConnectionDurationMs: 86_400_000, tcpKeepalive: { timeMs: 600_000 }, idleTimeoutMs: 30_000, retryBudget: { percent: 20, minRetryConcurrency: 3 } },
       connectTimeoutMs: 1000,
     });
     const d = diffIr(mesh([], [before], []), mesh([], [after], []));
     expect(d.clusters[0]?.summary).toEqual([
-      'connection pool: http.idleTimeout unset → 30s, tcp.maxConnectionDuration unset → 86400s, tcp.maxConnections 100 → 200, tcp.idleTimeout 3600s → 600s, tcp.tcpKeepalive.time 7200s → 600s',
+      'connection pool: http.idleTimeout unset → 30s, tcp.maxConnectionDuration unset → 86400s, tcp.maxConnections 100 → 200, retryBudget unset → {minRetryConcurrency=3, percent=20}, tcp.idleTimeout 3600s → 600s, tcp.tcpKeepalive.time 7200s → 600s',
       'outlier detection: baseEjectionTime 30s → 60s, consecutive5xxErrors 5 → unset, consecutiveGatewayErrors unset → 3, maxEjectionPercent 50 → 100',
       'connect timeout: 2s → 1s',
     ]);

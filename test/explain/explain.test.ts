@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IrRoute } from '../../src/compile/ir/types.ts';
+import { buildIr } from '../../src/compile/istio/index.ts';
 import { explain, parseRequest, renderExplanationText } from '../../src/explain/index.ts';
 import { findVirtualHost } from '../../src/explain/domain-match.ts';
 import { cluster, cname, endpoints, forward, match, mesh, route, table, view, vhost } from '../diff/ir-builders.ts';
@@ -103,9 +104,14 @@ describe('route matching', () => {
     expect(matched(r, 'GET http://reviews:9080/ -H x-ver:v22 -H x-canary:yes')).toBe('rest');
     expect(matched(r, 'GET http://reviews:9080/ -H x-debug: -H x-canary:yes')).toBe('present');
     expect(matched(r, 'GET http://reviews:9080/ -H x-canary:no')).toBe('not-canary');
-    // As Envoy: an absent header fails a value match even when inverted (checked against Envoy in explain-vs-envoy).
-    expect(matched(r, 'GET http://reviews:9080/')).toBe('rest');
+    // As Istio compiles withoutHeaders (treat_missing_header_as_empty): a request without the
+    // header matches NOT exact "yes" (checked against Envoy in explain-vs-envoy).
+    expect(matched(r, 'GET http://reviews:9080/')).toBe('not-canary');
     expect(matched(r, 'GET http://reviews:9080/ -H x-canary:yes')).toBe('rest');
+    // ... but an absent header is "", so NOT regex ".*" (or NOT exact "") still fails without it.
+    const notAny = [route('not-any', { match: match({ headers: [header('x-canary', { kind: 'regex', value: '.*' }, true)] }) })];
+    expect(matched(notAny, 'GET http://reviews:9080/')).toBe('NR');
+    expect(run(notAny, 'GET http://reviews:9080/').tried[0]?.reasons[0]).toMatch(/x-canary is absent, which counts as ""/);
     const notPresent = [route('no-debug', { match: match({ headers: [header('x-debug', undefined, true)] }) })];
     expect(matched(notPresent, 'GET http://reviews:9080/')).toBe('no-debug');
     expect(matched(notPresent, 'GET http://reviews:9080/ -H x-debug:1')).toBe('NR');
@@ -176,6 +182,31 @@ describe('explanation', () => {
     expect(text).toContain('Fault:        delay 5s for 50% of requests (only adds latency: the result above still applies)\n');
     expect(text).toContain('\n              abort with gRPC status 14 for 1% of requests (replaces the result above for that share)\n');
     expect(text).not.toMatch(/delay.*replaces/);
+  });
+
+  it('says a fault without percentage applies to 0 % of requests, as Istio compiles it', () => {
+    const { ir } = buildIr([
+      {
+        path: 'vs.yaml',
+        bytes: new TextEncoder().encode(`apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: web, namespace: default}
+spec: {hosts: [web.test], ports: [{number: 80, name: http, protocol: HTTP}], resolution: DNS}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: web, namespace: default}
+spec:
+  hosts: [web.test]
+  http: [{route: [{destination: {host: web.test}}], fault: {delay: {fixedDelay: 5s}, abort: {httpStatus: 500}}}]
+`),
+      },
+    ]);
+    const e = explain(ir!, req('GET http://web.test/'));
+    expect(e.fault).toEqual({ delay: { fixedDelayMs: 5000, percent: 0 }, abort: { httpStatus: 500, percent: 0 } });
+    const text = renderExplanationText(e);
+    expect(text).toContain('Fault:        delay 5s for 0% of requests');
+    expect(text).toContain('abort with HTTP 500 for 0% of requests');
   });
 
   it('answers 404 NR when no route or no host matches', () => {

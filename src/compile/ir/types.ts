@@ -74,7 +74,14 @@ export type IrLoadBalancer =
 
 export type IrHashPolicy =
   | { readonly kind: 'header'; readonly name: string }
-  | { readonly kind: 'cookie'; readonly name: string; readonly path?: string; readonly ttlMs?: number }
+  | {
+      readonly kind: 'cookie';
+      readonly name: string;
+      readonly path?: string;
+      readonly ttlMs?: number;
+      /** Attributes of the Set-Cookie Envoy sends when it generates the cookie (ttl set). */
+      readonly attributes?: readonly { readonly name: string; readonly value?: string }[];
+    }
   | { readonly kind: 'source_ip' }
   | { readonly kind: 'query_parameter'; readonly name: string };
 
@@ -92,6 +99,8 @@ export interface IrConnectionPool {
   readonly tcpIdleTimeoutMs?: number;
   /** `tcp.maxConnectionDuration`: HTTP connections' lifetime. */
   readonly maxConnectionDurationMs?: number;
+  /** The DestinationRule's `retryBudget` (Istio applies it with a connection pool only). */
+  readonly retryBudget?: { readonly percent: number; readonly minRetryConcurrency: number };
 }
 
 export interface IrOutlierDetection {
@@ -324,11 +333,21 @@ export interface IrRetry {
   /** Status codes to retry on (from numeric entries of Istio retryOn). */
   readonly retriableStatusCodes: readonly number[];
   readonly retryRemoteLocalities?: boolean;
+  /**
+   * Retry on another host than the ones tried (Envoy's previous_hosts predicate). Absent:
+   * Istio's choice for a VirtualService route, yes unless the route has a single destination
+   * whose cluster hashes consistently (retries then stay on the hashed host); true: always
+   * (Istio's default routes, `retryIgnorePreviousHosts: true`); false: never.
+   */
+  readonly previousHosts?: boolean;
+  /** Envoy retry_back_off.base_interval (Istio `retries.backoff`); absent: Envoy's 25ms. */
+  readonly backoffMs?: number;
 }
 
 export interface IrFault {
   readonly delay?: { readonly fixedDelayMs: number; readonly percent: number };
-  readonly abort?: { readonly httpStatus?: number; readonly grpcStatus?: number; readonly percent: number };
+  /** `percent` absent: Envoy's `percentage` is left unset (no request is aborted), as Istio leaves it. */
+  readonly abort?: { readonly httpStatus?: number; readonly grpcStatus?: number; readonly percent?: number };
 }
 
 export interface IrCors {

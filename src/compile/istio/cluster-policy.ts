@@ -5,7 +5,7 @@
 import type { IrConnectionPool, IrLoadBalancer, IrOutlierDetection, IrUpstreamTls } from '../ir/types.ts';
 import { durationToWholeMs } from '../schema/index.ts';
 import type { DrEntry, DrSubset } from './from-destination-rule.ts';
-import { mergePolicy, toConnectionPool, toLoadBalancer, toOutlierDetection, toUpstreamTls, type PolicyGroups } from './traffic-policy.ts';
+import { mergePolicy, toConnectionPool, toLoadBalancer, toOutlierDetection, toUpstreamTls, withRetryBudget, type PolicyGroups } from './traffic-policy.ts';
 
 export interface ClusterPolicy {
   readonly groups: PolicyGroups;
@@ -43,7 +43,10 @@ export function clusterPolicies(defaultCaFile: string): ClusterPolicies {
     if (!policy) {
       const groups = mergePolicy(dr?.trafficPolicy, subset?.trafficPolicy, port);
       const lb = groups.loadBalancer ? once(groups.loadBalancer, toLoadBalancer) : DEFAULT_LB;
-      const connectionPool = groups.connectionPool ? once(groups.connectionPool, toConnectionPool) : undefined;
+      const pool = groups.connectionPool ? once(groups.connectionPool, toConnectionPool) : undefined;
+      // Istio applies a retry budget only where the policy has a connection pool, even one
+      // with nothing else to compile (withRetryBudget).
+      const connectionPool = groups.connectionPool && groups.retryBudget ? withRetryBudget(pool ?? {}, groups.retryBudget) : pool;
       const outlierDetection = groups.outlierDetection ? once(groups.outlierDetection, toOutlierDetection) : undefined;
       const tls = groups.tls ? once(groups.tls, (t) => toUpstreamTls(t, defaultCaFile)) : undefined;
       const tcpTimeout = groups.connectionPool?.tcp?.connectTimeout;

@@ -183,7 +183,7 @@ function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteConte
     for (let j = 0; j < entries.length; j++) {
       const m = entries[j];
       if (!matchApplies(vs, m, scope, port)) continue;
-      shared ??= ruleParts(vs, rule, i, port, ctx, ids);
+      shared ??= ruleParts(vs, rule, i, port, ctx, ids, scope.kind === 'mesh');
       const match = toIrMatch(m);
       routes.push(routeOf(vsRouteName(namespace, name, segments[i] ?? String(i), j), match, shared));
       if (isCatchAll(match)) return routes;
@@ -198,11 +198,12 @@ const NO_MATCH_LIST: readonly (HttpMatchRequest | undefined)[] = Object.freeze([
 /** What every route of one rule shares. */
 type RuleParts = Omit<IrRoute, 'name' | 'match'>;
 
-function ruleParts(vs: LoadedVs, rule: HttpRoute, i: number, port: number, ctx: RouteContext, ids: number[]): RuleParts {
+/** `plainHttp`: the routes are for sidecars, whose HTTP ports are plain HTTP (Istio's isTLS false). */
+function ruleParts(vs: LoadedVs, rule: HttpRoute, i: number, port: number, ctx: RouteContext, ids: number[], plainHttp: boolean): RuleParts {
   const fault = toFault(rule.fault);
   const cors = toCors(rule.corsPolicy);
   const single = rule.route?.length === 1 ? rule.route[0]?.headers : undefined;
-  const parts: Mutable<RuleParts> = { action: toAction(vs, rule, port, ctx, ids), headers: toHeaderOps(rule.headers, single) };
+  const parts: Mutable<RuleParts> = { action: toAction(vs, rule, port, ctx, ids, plainHttp), headers: toHeaderOps(rule.headers, single) };
   if (fault) parts.fault = fault;
   if (cors) parts.cors = cors;
   parts.source = sourceOf(vs, ['spec', 'http', i], httpRuleField(i));

@@ -7,9 +7,9 @@ import { toStringMatch } from './match.ts';
 
 /**
  * Istio retries → IR. `attempts: 0` (or absent) disables retries (undefined), as in Istio.
- * Numeric retryOn entries are status codes; Istio's default condition list ends with
- * `retriable-status-codes` and then means 503, which is what an entry list with that
- * condition and no explicit code gets here.
+ * Numeric retryOn entries are status codes. Istio's default condition list ends with
+ * `retriable-status-codes` but names no code, so (as in Istio, retry.go) no response status
+ * is retried unless a code is written: the condition alone implies none.
  */
 export function toRetry(r: HttpRetry | undefined): IrRetry | undefined {
   if (!r || !r.attempts || r.attempts <= 0) return undefined;
@@ -22,14 +22,16 @@ export function toRetry(r: HttpRetry | undefined): IrRetry | undefined {
     else if (!retryOn.includes(entry)) retryOn.push(entry);
   }
   if (codes.length > 0 && !retryOn.includes('retriable-status-codes')) retryOn.push('retriable-status-codes');
-  if (codes.length === 0 && retryOn.includes('retriable-status-codes')) codes.push(503);
   const perTry = r.perTryTimeout === undefined ? undefined : durationToWholeMs(r.perTryTimeout);
+  const backoff = r.backoff === undefined ? undefined : durationToWholeMs(r.backoff);
   return {
     attempts: r.attempts,
     ...(perTry !== undefined && perTry > 0 ? { perTryTimeoutMs: perTry } : {}),
     retryOn,
     retriableStatusCodes: codes,
     ...(r.retryRemoteLocalities !== undefined ? { retryRemoteLocalities: r.retryRemoteLocalities } : {}),
+    ...(r.retryIgnorePreviousHosts !== undefined ? { previousHosts: r.retryIgnorePreviousHosts } : {}),
+    ...(backoff !== undefined && backoff > 0 ? { backoffMs: backoff } : {}),
   };
 }
 
@@ -40,14 +42,18 @@ const GRPC_CODES: Record<string, number> = {
   DATA_LOSS: 15, UNAUTHENTICATED: 16,
 };
 
-/** Percent defaults to 100 when a fault gives none (Istio: all requests). */
+/**
+ * As Istio (route.go TranslateFault): a delay without `percentage` (or the deprecated
+ * `percent`) applies to 0 % of requests; an abort without one leaves Envoy's percentage
+ * unset, which aborts no request either (ML3049 warns at both).
+ */
 export function toFault(f: HttpFault | undefined): IrFault | undefined {
   if (!f || (!f.delay && !f.abort)) return undefined;
   const out: { delay?: IrFault['delay']; abort?: IrFault['abort'] } = {};
   if (f.delay) {
     out.delay = {
       fixedDelayMs: durationToWholeMs(f.delay.fixedDelay ?? '0') ?? 0,
-      percent: f.delay.percentage?.value ?? f.delay.percent ?? 100,
+      percent: f.delay.percentage ? (f.delay.percentage.value ?? 0) : (f.delay.percent ?? 0),
     };
   }
   if (f.abort) {
@@ -56,7 +62,7 @@ export function toFault(f: HttpFault | undefined): IrFault | undefined {
     out.abort = {
       ...(f.abort.httpStatus !== undefined ? { httpStatus: f.abort.httpStatus } : {}),
       ...(grpcStatus !== undefined ? { grpcStatus } : {}),
-      percent: f.abort.percentage?.value ?? 100,
+      ...(f.abort.percentage ? { percent: f.abort.percentage.value ?? 0 } : {}),
     };
   }
   return out;
@@ -108,13 +114,22 @@ function mergeOps(a: HeaderOperations | undefined, b: HeaderOperations | undefin
   return { set: [...set].map(([name, value]) => ({ name, value })), add, remove };
 }
 
-export function toRedirect(r: HttpRedirect): IrRedirect {
+/**
+ * As Istio (route.go ApplyRedirect): a redirect port that is the default of the Location's
+ * scheme (80 for http, 443 for https) is not written, so Location has no `:443`. Without
+ * `scheme` the scheme is the request's, which Istio takes as https on a TLS gateway server
+ * and http elsewhere; `plainHttp` says the routes are for plain HTTP (sidecars), else it is
+ * unknown here and the port is kept.
+ */
+export function toRedirect(r: HttpRedirect, plainHttp = false): IrRedirect {
+  const scheme = r.scheme ?? (plainHttp ? 'http' : undefined);
+  const defaultPort = (scheme === 'http' && r.port === 80) || (scheme === 'https' && r.port === 443);
   return {
     kind: 'redirect',
     ...(r.uri !== undefined ? { uri: r.uri } : {}),
     ...(r.authority !== undefined ? { authority: r.authority } : {}),
     ...(r.scheme !== undefined ? { scheme: r.scheme } : {}),
-    ...(r.port !== undefined ? { port: r.port } : {}),
+    ...(r.port !== undefined && !defaultPort ? { port: r.port } : {}),
     code: r.redirectCode ?? 301,
   };
 }

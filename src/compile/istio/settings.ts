@@ -11,6 +11,11 @@ export interface FrontSettings {
   readonly defaultTimeoutMs: number;
   /** Retry policy when a rule sets no `retries` (Istio's default unless MeshConfig overrides). */
   readonly defaultRetry: IrRetry | undefined;
+  /**
+   * The same for a host's default route (no VirtualService): Istio builds it with the
+   * previous_hosts predicate even when the host's DestinationRule hashes consistently.
+   */
+  readonly defaultRouteRetry: IrRetry | undefined;
   /** CA bundle on the proxy that TLS origination verifies servers against when a rule names none; '' = do not. */
   readonly defaultCaFile: string;
 }
@@ -18,6 +23,7 @@ export interface FrontSettings {
 export function settingsFrom(spec: MeshConfigSpec | undefined): FrontSettings {
   const mc = spec ?? DEFAULT_MESH_CONFIG;
   const d = mc.defaults;
+  const defaultRetry = toRetry(d.retries);
   return {
     ir: {
       clusterDomain: mc.clusterDomain,
@@ -28,7 +34,8 @@ export function settingsFrom(spec: MeshConfigSpec | undefined): FrontSettings {
     },
     strictHosts: mc.strictHosts,
     defaultTimeoutMs: d.timeout === undefined ? 0 : (durationToWholeMs(d.timeout) ?? 0),
-    defaultRetry: toRetry(d.retries),
+    defaultRetry,
+    defaultRouteRetry: defaultRetry && { ...defaultRetry, previousHosts: true },
     defaultCaFile: d.caCertificates,
   };
 }

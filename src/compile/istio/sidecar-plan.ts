@@ -248,7 +248,7 @@ function defaultRoute(hp: HostPort, ctx: RouteContext): IrRoute {
       kind: 'forward',
       destinations: [{ cluster: ctx.catalog.name(hp.defaultClusterId), weight: 100 }],
       timeoutMs: ctx.settings.defaultTimeoutMs,
-      ...(ctx.settings.defaultRetry ? { retry: ctx.settings.defaultRetry } : {}),
+      ...(ctx.settings.defaultRouteRetry ? { retry: ctx.settings.defaultRouteRetry } : {}),
       mirrors: [],
     },
     headers: NO_HEADER_OPS,

@@ -5,7 +5,7 @@
 //      sets replaces that group;
 //   3. the subset's own portLevelSettings entry for the port, when present, replaces all.
 import type { IrConnectionPool, IrLoadBalancer, IrOutlierDetection, IrUpstreamTls } from '../ir/types.ts';
-import type { ClientTls, ConnectionPool, LoadBalancer, OutlierDetection, TrafficPolicy } from '../schema/index.ts';
+import type { ClientTls, ConnectionPool, LoadBalancer, OutlierDetection, RetryBudget, TrafficPolicy } from '../schema/index.ts';
 import { durationToWholeMs } from '../schema/index.ts';
 
 export interface PolicyGroups {
@@ -13,9 +13,17 @@ export interface PolicyGroups {
   readonly connectionPool?: ConnectionPool;
   readonly outlierDetection?: OutlierDetection;
   readonly tls?: ClientTls;
+  /** Not port-level: the subset's, else the rule's, whatever the port (Istio's MergeTrafficPolicy). */
+  readonly retryBudget?: RetryBudget;
 }
 
 export function mergePolicy(top: TrafficPolicy | undefined, subset: TrafficPolicy | undefined, port: number): PolicyGroups {
+  const groups = mergeGroups(top, subset, port);
+  const retryBudget = subset?.retryBudget ?? top?.retryBudget;
+  return retryBudget ? { ...groups, retryBudget } : groups;
+}
+
+function mergeGroups(top: TrafficPolicy | undefined, subset: TrafficPolicy | undefined, port: number): PolicyGroups {
   const base = atPort(top, port);
   if (!subset) return base;
   const portLevel = subset.portLevelSettings?.find((p) => p.port?.number === port);
@@ -65,6 +73,9 @@ export function toLoadBalancer(lb: LoadBalancer | undefined): IrLoadBalancer {
             name: ch.httpCookie.name,
             ...(ch.httpCookie.path !== undefined ? { path: ch.httpCookie.path } : {}),
             ...ms('ttlMs', ch.httpCookie.ttl),
+            ...(ch.httpCookie.attributes?.length
+              ? { attributes: ch.httpCookie.attributes.map((a) => ({ name: a.name, ...(a.value !== undefined ? { value: a.value } : {}) })) }
+              : {}),
           } as const)
         : ch.httpQueryParameterName
           ? ({ kind: 'query_parameter', name: ch.httpQueryParameterName } as const)
@@ -152,4 +163,19 @@ export function toUpstreamTls(tls: ClientTls | undefined, defaultCaFile: string)
 function ms<K extends string>(key: K, d: string | undefined): Partial<Record<K, number>> {
   const v = d === undefined ? undefined : durationToWholeMs(d);
   return v === undefined ? {} : ({ [key]: v } as Record<K, number>);
+}
+
+/**
+ * A retry budget as Istio applies it (cluster_traffic_policy.go applyRetryBudget): on the
+ * circuit-breaker thresholds of a cluster whose policy has a connection pool only (Istio
+ * sets thresholds in applyConnectionPool), 20 % and a minimum of 3 unless given (0 is unset).
+ */
+export function withRetryBudget(pool: IrConnectionPool, budget: RetryBudget): IrConnectionPool {
+  return {
+    ...pool,
+    retryBudget: {
+      percent: budget.percent ?? 20,
+      minRetryConcurrency: budget.minRetryConcurrency !== undefined && budget.minRetryConcurrency > 0 ? budget.minRetryConcurrency : 3,
+    },
+  };
 }

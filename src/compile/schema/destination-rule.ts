@@ -10,7 +10,13 @@ export const LoadBalancerSchema = z.strictObject({
     .strictObject({
       httpHeaderName: z.string().optional(),
       httpCookie: z
-        .strictObject({ name: z.string(), path: z.string().optional(), ttl: DurationSchema.optional() })
+        .strictObject({
+          name: z.string(),
+          path: z.string().optional(),
+          ttl: DurationSchema.optional(),
+          /** Set-Cookie attributes (`SameSite`, `Secure`, ...) of the cookie Envoy generates. */
+          attributes: z.array(z.strictObject({ name: z.string(), value: z.string().optional() })).optional(),
+        })
         .optional(),
       useSourceIp: z.boolean().optional(),
       httpQueryParameterName: z.string().optional(),
@@ -86,9 +92,17 @@ const policyShape = {
 export const PortTrafficPolicySchema = z.strictObject({ port: PortSelectorSchema.optional(), ...policyShape });
 export type PortTrafficPolicy = z.infer<typeof PortTrafficPolicySchema>;
 
+/** Istio's TrafficPolicy.RetryBudget (not in portLevelSettings); `budgetInterval` is not supported yet (not-yet-fields.ts). */
+export const RetryBudgetSchema = z.strictObject({
+  percent: z.number().optional(),
+  minRetryConcurrency: z.int().optional(),
+});
+export type RetryBudget = z.infer<typeof RetryBudgetSchema>;
+
 export const TrafficPolicySchema = z.strictObject({
   ...policyShape,
   portLevelSettings: z.array(PortTrafficPolicySchema).optional(),
+  retryBudget: RetryBudgetSchema.optional(),
 });
 export type TrafficPolicy = z.infer<typeof TrafficPolicySchema>;
 

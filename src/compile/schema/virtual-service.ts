@@ -86,6 +86,10 @@ export const HttpRetrySchema = z.strictObject({
   perTryTimeout: DurationSchema.optional(),
   retryOn: z.string().optional(),
   retryRemoteLocalities: z.boolean().optional(),
+  /** Base interval of Envoy's exponential back-off between retries (Envoy's default: 25ms). */
+  backoff: DurationSchema.optional(),
+  /** Retry on other hosts than the ones tried; absent: Istio's choice (IrRetry.previousHosts). */
+  retryIgnorePreviousHosts: z.boolean().optional(),
 });
 export type HttpRetry = z.infer<typeof HttpRetrySchema>;
 

@@ -62,6 +62,7 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
     // int32 in Istio's API; Envoy's num_retries is a uint32, which a larger value would wrap.
     else checkRange(ctx, attempts, at(p, 'attempts'), 0, INT32_MAX);
     if (rule.retries.perTryTimeout !== undefined) checkDuration(ctx, rule.retries.perTryTimeout, at(p, 'perTryTimeout'));
+    if (rule.retries.backoff !== undefined) checkDuration(ctx, rule.retries.backoff, at(p, 'backoff'));
     checkRetryOn(ctx, rule.retries.retryOn, at(p, 'retryOn'));
   }
   if (rule.fault) checkFault(ctx, rule.fault, at(path, 'fault'));
@@ -117,6 +118,7 @@ function checkFault(ctx: RuleContext, fault: HttpFault, path: Path): void {
     if (fault.delay.fixedDelay === undefined) ctx.report('ML3018', 'a delay needs fixedDelay', p);
     if (fault.delay.fixedDelay !== undefined) checkDuration(ctx, fault.delay.fixedDelay, at(p, 'fixedDelay'));
     if (fault.delay.percentage?.value !== undefined) checkPercent(ctx, fault.delay.percentage?.value, at(p, 'percentage', 'value'));
+    if (fault.delay.percentage?.value === undefined && fault.delay.percent === undefined) reportNoPercentage(ctx, 'delay', p);
     if (fault.delay.percent !== undefined) checkPercent(ctx, fault.delay.percent, at(p, 'percent'));
     if (fault.delay.percent !== undefined) {
       if (fault.delay.percentage) ctx.report('ML3030', 'set percentage or the deprecated percent, not both', at(p, 'percent'));
@@ -131,7 +133,14 @@ function checkFault(ctx: RuleContext, fault: HttpFault, path: Path): void {
     if (a.httpStatus !== undefined && !(a.httpStatus >= 200 && a.httpStatus <= 599)) ctx.report('ML3016', `httpStatus ${a.httpStatus} is not between 200 and 599`, at(p, 'httpStatus'));
     if (a.grpcStatus !== undefined && !GRPC_STATUS.has(a.grpcStatus)) ctx.report('ML3038', `"${a.grpcStatus}" is not a gRPC status name`, at(p, 'grpcStatus'));
     if (a.percentage?.value !== undefined) checkPercent(ctx, a.percentage?.value, at(p, 'percentage', 'value'));
+    else reportNoPercentage(ctx, 'abort', p);
   }
+}
+
+/** As Istio, a delay or abort without a percentage applies to no request (route.go TranslateFault). */
+function reportNoPercentage(ctx: RuleContext, kind: 'delay' | 'abort', path: Path): void {
+  const verb = kind === 'delay' ? 'delay' : 'abort';
+  ctx.report('ML3049', `this ${kind} has no percentage, so (as in Istio) it applies to no request; set percentage: {value: 100} to ${verb} every request`, path);
 }
 
 function checkMirrors(ctx: RuleContext, rule: HttpRoute, path: Path): void {

@@ -1,7 +1,7 @@
 // DestinationRule traffic policies (top level, per port, per subset): load balancing,
 // connection pool, outlier detection, client TLS.
 import type { ClientTls, ConnectionPool, LoadBalancer, OutlierDetection, TrafficPolicy } from '../schema/index.ts';
-import { checkHeaderName } from './checks-http.ts';
+import { checkHeaderName, checkHeaderValue } from './checks-http.ts';
 import { INT32_MAX, MAGLEV_MAX_TABLE, UINT32_MAX, checkDuration, checkPercent, checkPort, checkRange } from './checks-values.ts';
 import { at, type Path, type RuleContext } from './context.ts';
 
@@ -14,6 +14,11 @@ const CLIENT_CERTIFICATE_FIELDS = ['clientCertificate', 'privateKey', 'credentia
 export function checkTrafficPolicy(ctx: RuleContext, tp: TrafficPolicy | undefined, path: Path): void {
   if (!tp) return;
   checkPolicyParts(ctx, tp, path);
+  if (tp.retryBudget) {
+    const p = at(path, 'retryBudget');
+    if (tp.retryBudget.percent !== undefined) checkPercent(ctx, tp.retryBudget.percent, at(p, 'percent'));
+    checkRange(ctx, tp.retryBudget.minRetryConcurrency, at(p, 'minRetryConcurrency'), 0, UINT32_MAX);
+  }
   if (tp.portLevelSettings === undefined) return;
   const seen = new Set<number>();
   tp.portLevelSettings.forEach((pls, i) => {
@@ -52,6 +57,7 @@ function checkLoadBalancer(ctx: RuleContext, lb: LoadBalancer, path: Path): void
   if (ch.httpCookie) {
     if (ch.httpCookie.name === '') ctx.report('ML3039', 'the cookie name is empty', at(p, 'httpCookie', 'name'));
     if (ch.httpCookie.ttl !== undefined) checkDuration(ctx, ch.httpCookie.ttl, at(p, 'httpCookie', 'ttl'), 0);
+    checkCookieAttributes(ctx, ch.httpCookie.attributes, at(p, 'httpCookie', 'attributes'));
   }
   if (ch.ringHash && ch.maglev) ctx.report('ML3030', 'set ringHash or maglev, not both', at(p, 'maglev'));
   if (ch.minimumRingSize !== undefined) {
@@ -120,3 +126,19 @@ function checkClientTls(ctx: RuleContext, tls: ClientTls, path: Path): void {
     if (tls[key] !== undefined) ctx.report('ML3024', `${key} (client certificates) is not supported by meshlog yet`, at(path, key));
   }
 }
+
+/** As Istio: names non-empty and unique; as Envoy: names and values without control characters. */
+function checkCookieAttributes(ctx: RuleContext, attributes: readonly { name: string; value?: string | undefined }[] | undefined, path: Path): void {
+  const seen = new Set<string>();
+  attributes?.forEach((a, i) => {
+    const p = at(path, i);
+    if (a.name === '') ctx.report('ML3039', 'the cookie attribute name is empty', at(p, 'name'));
+    else if (seen.has(a.name)) ctx.report('ML3039', `cookie attribute "${a.name}" is given twice`, at(p, 'name'));
+    else if (COOKIE_CONTROL.test(a.name)) ctx.report('ML3039', 'the cookie attribute name contains a control character', at(p, 'name'));
+    seen.add(a.name);
+    if (a.value !== undefined) checkHeaderValue(ctx, a.value, at(p, 'value'));
+  });
+}
+
+// eslint-disable-next-line no-control-regex
+const COOKIE_CONTROL = /[\u0000-\u001f\u007f]/;

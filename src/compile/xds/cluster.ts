@@ -96,6 +96,8 @@ function circuitBreaker(pool: IrConnectionPool | undefined): ProtoObject {
     max_requests: limit(pool?.http2MaxRequests),
     max_retries: limit(pool?.maxRetries),
     track_remaining: true,
+    // A retry budget replaces max_retries as Envoy's limit on concurrent retries.
+    ...(pool?.retryBudget ? { retry_budget: { budget_percent: { value: pool.retryBudget.percent }, min_retry_concurrency: wrap(pool.retryBudget.minRetryConcurrency) } } : {}),
   };
 }
 

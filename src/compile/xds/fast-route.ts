@@ -92,7 +92,8 @@ function routeWriter(clusters: ClusterLookup): (w: ByteWriter, route: IrRoute) =
       if (!bytes) byTimeout.set(action.timeoutMs, (bytes = encodeTail(action)));
       return bytes;
     }
-    const key = JSON.stringify([action.rewrite ?? null, action.timeoutMs, action.retry ?? null, action.mirrors, hash]);
+    // A lone hashed destination also drops the retry policy's previous_hosts predicate.
+    const key = JSON.stringify([action.rewrite ?? null, action.timeoutMs, action.retry ?? null, action.mirrors, hash, action.destinations.length === 1]);
     return cached(tails, key, () => encodeTail(action));
   };
 
@@ -131,7 +132,7 @@ function matchKey(m: IrMatch): string {
 }
 
 function retryKey(r: IrRetry): string {
-  return `${r.attempts}/${r.perTryTimeoutMs ?? ''}/${str(r.retryOn.join(','))}/${r.retriableStatusCodes.join(',')}/${r.retryRemoteLocalities ?? ''}`;
+  return `${r.attempts}/${r.perTryTimeoutMs ?? ''}/${str(r.retryOn.join(','))}/${r.retriableStatusCodes.join(',')}/${r.retryRemoteLocalities ?? ''}/${r.previousHosts ?? ''}/${r.backoffMs ?? ''}`;
 }
 
 function hasHeaderOps(route: IrRoute): boolean {

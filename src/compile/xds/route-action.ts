@@ -47,11 +47,16 @@ export function buildForward(action: IrForward, clusters: ClusterLookup): ProtoO
   if (rewrite?.authority !== undefined) out.host_rewrite_literal = rewrite.authority;
   // Always explicit: an absent timeout would mean Envoy's 15 s default; 0 disables it.
   out.timeout = duration(action.timeoutMs);
-  if (action.retry && action.retry.attempts > 0) out.retry_policy = retryPolicy(action.retry);
+  // As Istio (route.go setTimeout): a gRPC client's grpc-timeout header is honoured, capped
+  // by the route's timeout; without one (0s) uncapped. Unset, Envoy would ignore the header.
+  out.max_grpc_timeout = duration(action.timeoutMs);
+  if (action.retry && action.retry.attempts > 0) out.retry_policy = retryPolicy(action.retry, action, clusters);
   if (action.mirrors.length > 0) {
     out.request_mirror_policies = action.mirrors.map((m) => ({
       cluster: m.cluster,
       runtime_fraction: { default_value: fractionalPercent(m.percent) },
+      // As Istio 1.28+ (DISABLE_SHADOW_HOST_SUFFIX): the copy keeps the request's Host, no `-shadow`.
+      disable_shadow_host_suffix_append: true,
     }));
   }
   const hash = hashPolicyFor(action, clusters);
@@ -91,18 +96,20 @@ export function headerOps(side: 'request' | 'response', ops: IrHeaderOpSet): Pro
   return out;
 }
 
-function retryPolicy(retry: IrRetry): ProtoObject {
+function retryPolicy(retry: IrRetry, action: IrForward, clusters: ClusterLookup): ProtoObject {
   const retryOn = [...retry.retryOn];
   if (retry.retriableStatusCodes.length > 0 && !retryOn.includes('retriable-status-codes')) {
     retryOn.push('retriable-status-codes');
   }
-  const out: ProtoObject = {
-    retry_on: retryOn.join(','),
-    num_retries: wrap(retry.attempts),
-    retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: anyOf(PREVIOUS_HOSTS, {}) }],
-    host_selection_retry_max_attempts: 5,
-  };
+  const out: ProtoObject = { retry_on: retryOn.join(','), num_retries: wrap(retry.attempts) };
+  if (retry.previousHosts ?? !singleHashedDestination(action, clusters)) {
+    out.retry_host_predicate = [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: anyOf(PREVIOUS_HOSTS, {}) }];
+  }
+  // Istio sets it with or without the predicate (retry.go newRetryPolicy).
+  out.host_selection_retry_max_attempts = 5;
   if (retry.perTryTimeoutMs !== undefined && retry.perTryTimeoutMs > 0) out.per_try_timeout = duration(retry.perTryTimeoutMs);
+  // As Istio: the base interval only; Envoy caps the back-off at 10 times it.
+  if (retry.backoffMs !== undefined) out.retry_back_off = { base_interval: duration(retry.backoffMs) };
   if (retry.retriableStatusCodes.length > 0) out.retriable_status_codes = [...retry.retriableStatusCodes];
   if (retry.retryRemoteLocalities) {
     // Spread retries over priorities (localities) instead of hammering the local one.
@@ -112,6 +119,18 @@ function retryPolicy(retry: IrRetry): ProtoObject {
     };
   }
   return out;
+}
+
+/**
+ * As Istio (route.go applyHTTPRouteDestination → retry.ConvertPolicy): a route with one
+ * destination whose DestinationRule hashes consistently retries without the previous_hosts
+ * predicate, so a retry goes to the hashed host again. A weighted route keeps the predicate.
+ */
+export function singleHashedDestination(action: IrForward, clusters: ClusterLookup): boolean {
+  const [only] = action.destinations;
+  if (action.destinations.length !== 1 || !only) return false;
+  const kind = clusters.get(only.cluster)?.loadBalancer.kind;
+  return kind === 'ring_hash' || kind === 'maglev';
 }
 
 /**
@@ -139,6 +158,7 @@ export function hashPolicyFor(action: IrForward, clusters: ClusterLookup): Proto
       const cookie: ProtoObject = { name: chosen.name };
       if (chosen.path !== undefined) cookie.path = chosen.path;
       if (chosen.ttlMs !== undefined) cookie.ttl = duration(chosen.ttlMs);
+      if (chosen.attributes) cookie.attributes = chosen.attributes.map((a) => (a.value !== undefined ? { name: a.name, value: a.value } : { name: a.name }));
       return { cookie };
     }
     case 'source_ip':

@@ -30,6 +30,10 @@ function headerMatcher(h: IrHeaderMatch): ProtoObject {
   if (h.value) out.string_match = stringMatcher(h.value);
   else out.present_match = true;
   if (h.invert) out.invert_match = true;
+  // As Istio: an inverted value match also matches requests without the header (Envoy
+  // matches the value against ""), so `withoutHeaders: {x: {exact: v}}` takes them too.
+  // Envoy refuses the flag next to present_match, which inverts presence by itself.
+  if (h.invert && h.value) out.treat_missing_header_as_empty = true;
   return out;
 }
 

@@ -91,7 +91,8 @@ spec:
     expect(forward(h?.routes[1]).retry).toEqual({
       attempts: 2,
       retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'],
-      retriableStatusCodes: [503],
+      // As Istio: the condition without codes retries no response status (no implied 503).
+      retriableStatusCodes: [],
     });
     expect(forward(h?.routes[1]).timeoutMs).toBe(0);
   });

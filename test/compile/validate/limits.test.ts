@@ -32,7 +32,7 @@ describe('duration limits', () => {
   it('requires millisecond precision, as Istio does', () => {
     const d = vs(`  - route: [{destination: {host: a}}]
     timeout: 1500us
-    fault: {delay: {fixedDelay: 1.0005s}}
+    fault: {delay: {fixedDelay: 1.0005s, percentage: {value: 100}}}
     retries: {attempts: 1, perTryTimeout: 2000000ns}
 `);
     expect(summary(d)).toEqual(['ML3006 spec.http[0].timeout@9', 'ML3006 spec.http[0].fault.delay.fixedDelay@10']);

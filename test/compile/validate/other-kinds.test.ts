@@ -10,7 +10,7 @@ describe('DestinationRule rules', () => {
   it('accepts subsets and every traffic policy part', () => {
     const r = loadOne(doc('DestinationRule', `  host: reviews
   trafficPolicy:
-    loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 0s}, ringHash: {minimumRingSize: 1024}}}
+    loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 0s, attributes: [{name: SameSite, value: Lax}, {name: HttpOnly}]}, ringHash: {minimumRingSize: 1024}}}
     connectionPool:
       tcp: {maxConnections: 100, connectTimeout: 250ms, tcpKeepalive: {time: 7200s, interval: 75s}}
       http: {http1MaxPendingRequests: 10, maxRequestsPerConnection: 1, h2UpgradePolicy: UPGRADE}
@@ -27,6 +27,34 @@ describe('DestinationRule rules', () => {
 `));
     expect(r.diagnostics).toEqual([]);
     expect(r.resources.destinationRules[0]!.spec.subsets?.map((s) => s.name)).toEqual(['v1', 'v2']);
+  });
+
+  it('checks cookie attributes: named, once each, without control characters', () => {
+    expect(check('DestinationRule', `  host: reviews
+  trafficPolicy:
+    loadBalancer:
+      consistentHash:
+        httpCookie:
+          name: user
+          attributes: [{name: ""}, {name: Secure}, {name: Secure}, {name: SameSite, value: "a\\nb"}]
+`)).toEqual([
+      'ML3039 spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[0].name@11',
+      'ML3039 spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[2].name@11',
+      'ML3012 spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[3].value@11',
+    ]);
+  });
+
+  it('checks a retry budget; budgetInterval is valid Istio not supported yet', () => {
+    expect(check('DestinationRule', `  host: reviews
+  trafficPolicy: {retryBudget: {percent: 25.5, minRetryConcurrency: 4}}
+  subsets: [{name: v1, trafficPolicy: {retryBudget: {}}}]
+`)).toEqual([]);
+    expect(check('DestinationRule', `  host: reviews
+  trafficPolicy: {retryBudget: {percent: 120, minRetryConcurrency: -1}}
+`)).toEqual(['ML3005 spec.trafficPolicy.retryBudget.percent@6', 'ML3031 spec.trafficPolicy.retryBudget.minRetryConcurrency@6']);
+    expect(check('DestinationRule', `  host: reviews
+  subsets: [{name: v1, trafficPolicy: {retryBudget: {budgetInterval: 10s}}}]
+`)).toEqual(['ML3024 spec.subsets[0].trafficPolicy.retryBudget.budgetInterval@6']);
   });
 
   it('reports duplicate and non-DNS subset names', () => {

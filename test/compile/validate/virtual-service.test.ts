@@ -23,7 +23,7 @@ describe('VirtualService rules', () => {
       weight: 10
       headers: {request: {set: {x-canary: "true"}}}
     timeout: 2.5s
-    retries: {attempts: 3, perTryTimeout: 500ms, retryOn: "5xx,connect-failure,503"}
+    retries: {attempts: 3, perTryTimeout: 500ms, retryOn: "5xx,connect-failure,503", backoff: 50ms, retryIgnorePreviousHosts: false}
     fault: {abort: {httpStatus: 503, percentage: {value: 0.5}}, delay: {fixedDelay: 1s, percentage: {value: 10}}}
     mirror: {host: shadow}
     mirrorPercentage: {value: 5}
@@ -177,7 +177,7 @@ describe('VirtualService rules', () => {
     expect(check(rule(`  - redirect: {uri: /x, redirectCode: 304, port: 70000}
   - directResponse: {status: 700, body: {bytes: "not base64!"}}
   - route: [{destination: {host: a, port: {number: 0}}}]
-    fault: {abort: {httpStatus: 100}}
+    fault: {abort: {httpStatus: 100, percentage: {value: 100}}}
   - match: [{port: 65536}]
     route: [{destination: {host: a}}]
 `))).toEqual([
@@ -191,12 +191,32 @@ describe('VirtualService rules', () => {
     ]);
   });
 
+  it('retries.backoff is a duration of whole milliseconds', () => {
+    expect(check(rule(`  - route: [{destination: {host: a}}]
+    retries: {attempts: 2, backoff: soon}
+  - route: [{destination: {host: a}}]
+    retries: {attempts: 2, backoff: 999us}
+`))).toEqual(['ML3006 spec.http[0].retries.backoff@9', 'ML3006 spec.http[1].retries.backoff@11']);
+  });
+
   it('a fault needs a delay or an abort; a delay needs fixedDelay', () => {
     expect(check(rule(`  - route: [{destination: {host: a}}]
     fault: {}
   - route: [{destination: {host: a}}]
-    fault: {delay: {percentage: {value: 5}}, abort: {grpcStatus: NOPE}}
+    fault: {delay: {percentage: {value: 5}}, abort: {grpcStatus: NOPE, percentage: {value: 5}}}
 `))).toEqual(['ML3018 spec.http[0].fault@9', 'ML3018 spec.http[1].fault.delay@11', 'ML3038 spec.http[1].fault.abort.grpcStatus@11']);
+  });
+
+  it('a delay or abort without percentage applies to no request, as in Istio: a warning says so', () => {
+    const r = loadOne(virtualService(rule(`  - route: [{destination: {host: a}}]
+    fault: {delay: {fixedDelay: 1s}, abort: {httpStatus: 503}}
+  - route: [{destination: {host: a}}]
+    fault: {delay: {fixedDelay: 1s, percentage: {value: 100}}, abort: {httpStatus: 503, percentage: {value: 0}}}
+`)));
+    expect(summary(r.diagnostics)).toEqual(['ML3049 spec.http[0].fault.delay@9', 'ML3049 spec.http[0].fault.abort@9']);
+    expect(r.diagnostics.map((d) => d.severity)).toEqual(['warning', 'warning']);
+    expect(r.diagnostics[0]!.message).toMatch(/applies to no request; set percentage: \{value: 100\} to delay every request/);
+    expect(r.resources.virtualServices).toHaveLength(1);
   });
 
   it('deprecated fields warn but still load; unsupported features are errors', () => {

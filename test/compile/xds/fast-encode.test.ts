@@ -66,7 +66,7 @@ function randomRoute(r: () => number, i: number, clusters: string[]): IrRoute {
     r() < 0.7
       ? forward(dests, {
           timeoutMs: pick([0, 1500, 15000]),
-          ...(maybe(0.7) ? { retry: { attempts: pick([0, 2, 3]), retryOn: ['5xx'], retriableStatusCodes: maybe() ? [503] : [], ...(maybe() ? { perTryTimeoutMs: 250 } : {}), ...(maybe(0.2) ? { retryRemoteLocalities: true } : {}) } } : {}),
+          ...(maybe(0.7) ? { retry: { attempts: pick([0, 2, 3]), retryOn: ['5xx'], retriableStatusCodes: maybe() ? [503] : [], ...(maybe() ? { perTryTimeoutMs: 250 } : {}), ...(maybe(0.2) ? { retryRemoteLocalities: true } : {}), ...(maybe(0.3) ? { previousHosts: maybe() } : {}), ...(maybe(0.2) ? { backoffMs: pick([25, 1500]) } : {}) } } : {}),
           ...(maybe(0.3) ? { rewrite: maybe() ? { uri: '/r', authority: 'h' } : { uriRegex: { pattern: '^/a', substitution: '/b' } } } : {}),
           mirrors: maybe(0.2) ? [{ cluster: clusters[2]!, percent: 12.5 }] : [],
         })

@@ -52,6 +52,7 @@ describe('route translator', () => {
             { name: ':method', value: { kind: 'prefix', value: 'G' }, invert: false },
             { name: 'x-v', value: { kind: 'regex', value: 'v[12]' }, invert: true },
             { name: 'x-debug', invert: false },
+            { name: 'x-gone', invert: true },
           ],
           queryParams: [{ name: 'q', value: { kind: 'exact', value: '1' } }, { name: 'flag' }],
         },
@@ -62,18 +63,22 @@ describe('route translator', () => {
       headers: [
         { name: 'end-user', string_match: { exact: 'jason' } },
         { name: ':method', string_match: { prefix: 'G' } },
-        { name: 'x-v', invert_match: true, string_match: { safe_regex: { regex: 'v[12]' } } },
+        // As Istio: an inverted value match takes requests without the header (as "").
+        { name: 'x-v', invert_match: true, string_match: { safe_regex: { regex: 'v[12]' } }, treat_missing_header_as_empty: true },
         { name: 'x-debug', present_match: true },
+        { name: 'x-gone', present_match: true, invert_match: true },
       ],
       query_parameters: [{ name: 'q', string_match: { exact: '1' } }, { name: 'flag', present_match: true }],
     });
   });
 
   it('sends to one cluster or to relative weights; timeout 0 disables Envoy’s 15 s default', () => {
-    expect(one(route('r', forward([[V1, 100]]))).route).toEqual({ cluster: V1, timeout: '0s' });
+    // max_grpc_timeout as Istio: a gRPC client's grpc-timeout counts, uncapped (0s) or capped by the timeout.
+    expect(one(route('r', forward([[V1, 100]]))).route).toEqual({ cluster: V1, timeout: '0s', max_grpc_timeout: '0s' });
     expect(one(route('r', forward([[V1, 80], [V2, 20]], { timeoutMs: 2500 }))).route).toEqual({
       weighted_clusters: { clusters: [{ name: V1, weight: 80 }, { name: V2, weight: 20 }] },
       timeout: '2.500s',
+      max_grpc_timeout: '2.500s',
     });
   });
 
@@ -82,7 +87,7 @@ describe('route translator', () => {
       route(
         'r',
         forward([[V1, 1]], {
-          retry: { attempts: 3, perTryTimeoutMs: 2000, retryOn: ['5xx', 'reset'], retriableStatusCodes: [503], retryRemoteLocalities: true },
+          retry: { attempts: 3, perTryTimeoutMs: 2000, retryOn: ['5xx', 'reset'], retriableStatusCodes: [503], retryRemoteLocalities: true, backoffMs: 250 },
           rewrite: { uri: '/v2/', authority: 'ratings' },
           mirrors: [{ cluster: V2, percent: 12.5 }],
         }),
@@ -97,9 +102,10 @@ describe('route translator', () => {
       retriable_status_codes: [503],
       retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts' }],
       retry_priority: { name: 'envoy.retry_priorities.previous_priorities' },
+      retry_back_off: { base_interval: '0.250s' },
     });
     expect(r.request_mirror_policies).toEqual([
-      { cluster: V2, runtime_fraction: { default_value: { numerator: 125000, denominator: 'MILLION' } } },
+      { cluster: V2, runtime_fraction: { default_value: { numerator: 125000, denominator: 'MILLION' } }, disable_shadow_host_suffix_append: true },
     ]);
     const regex = one(route('r', forward([[V1, 1]], { rewrite: { uriRegex: { pattern: '^/old/(.*)$', substitution: '/new/\\1' } } })));
     expect((regex.route as JsonObject).regex_rewrite).toEqual({ pattern: { regex: '^/old/(.*)$' }, substitution: '/new/\\1' });
@@ -114,6 +120,22 @@ describe('route translator', () => {
     const src = edsCluster(HOST, 9080, 'v2', { loadBalancer: { kind: 'maglev', hashOn: { kind: 'source_ip' } } });
     const split = one(route('r', forward([[V1, 50], [V2, 50]])), [hashed, src]).route as JsonObject;
     expect(split.hash_policy).toBeUndefined(); // destinations disagree: documented limit
+  });
+
+  it('retries on the hashed host again when the lone destination hashes consistently, as Istio', () => {
+    const hashed = edsCluster(HOST, 9080, 'v1', { loadBalancer: { kind: 'ring_hash', hashOn: { kind: 'header', name: 'x-user' } } });
+    const plain = edsCluster(HOST, 9080, 'v2');
+    const retry = { attempts: 2, retryOn: ['connect-failure'], retriableStatusCodes: [] };
+    const policy = (r: IrRoute) => (one(r, [hashed, plain]).route as JsonObject).retry_policy as JsonObject;
+    // One hashed destination: no previous_hosts predicate (retry.go ConvertPolicy with hashPolicy).
+    expect(policy(route('r', forward([[V1, 1]], { retry })))).toEqual({ retry_on: 'connect-failure', num_retries: 2, host_selection_retry_max_attempts: '5' });
+    // Not hashed, or a weighted split (Istio looks at a lone destination only): the predicate stays.
+    const predicate = [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate' } }];
+    expect(policy(route('r', forward([[V2, 1]], { retry }))).retry_host_predicate).toEqual(predicate);
+    expect(policy(route('r', forward([[V1, 50], [V2, 50]], { retry }))).retry_host_predicate).toEqual(predicate);
+    // Said explicitly (retryIgnorePreviousHosts; Istio's default routes): as said.
+    expect(policy(route('r', forward([[V1, 1]], { retry: { ...retry, previousHosts: true } }))).retry_host_predicate).toEqual(predicate);
+    expect(policy(route('r', forward([[V2, 1]], { retry: { ...retry, previousHosts: false } }))).retry_host_predicate).toBeUndefined();
   });
 
   it('redirects with path/host/scheme/port and the right response code', () => {
@@ -165,6 +187,12 @@ describe('route translator', () => {
         delay: { fixed_delay: '5s', percentage: { numerator: 1000, denominator: 'MILLION' } },
         abort: { http_status: 503, percentage: { numerator: 500000, denominator: 'MILLION' } },
       },
+    });
+    // No percentage (as Istio writes an abort without one): Envoy aborts no request.
+    const unset = one(route('r', forward([[V1, 1]]), { fault: { abort: { httpStatus: 500 } } }));
+    expect((unset.typed_per_filter_config as JsonObject)['envoy.filters.http.fault']).toEqual({
+      '@type': 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault',
+      abort: { http_status: 500 },
     });
     const grpc = one(route('r', forward([[V1, 1]]), { fault: { abort: { grpcStatus: 14, percent: 100 } } }));
     expect((grpc.typed_per_filter_config as JsonObject)['envoy.filters.http.fault']).toMatchObject({

@@ -21,7 +21,8 @@ export function routeFault(fault: IrFault): ProtoObject {
     };
   }
   if (fault.abort) {
-    const abort: ProtoObject = { percentage: fractionalPercent(fault.abort.percent) };
+    // No percent: no percentage, as Istio writes it (Envoy then aborts no request).
+    const abort: ProtoObject = fault.abort.percent === undefined ? {} : { percentage: fractionalPercent(fault.abort.percent) };
     if (fault.abort.grpcStatus !== undefined) abort.grpc_status = fault.abort.grpcStatus;
     else abort.http_status = fault.abort.httpStatus ?? 503;
     config.abort = abort;
