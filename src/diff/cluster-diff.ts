@@ -1,6 +1,7 @@
 // Cluster and endpoint changes. Clusters are keyed by name (`outbound|port|subset|fqdn`),
 // so a renamed subset shows as one cluster removed and one added, which is what Envoy sees.
 import type { IrCluster, IrEndpoint, IrEndpointSet, IrLoadBalancer } from '../compile/ir/types.ts';
+import { isConsistentHash } from '../compile/ir/load-balancer.ts';
 import { formatMs } from './describe.ts';
 import type { ClusterChange, EndpointChange } from './types.ts';
 import { diffValues, formatValue, sameValue } from './value-diff.ts';
@@ -78,7 +79,7 @@ function subsetRenames(
 const RENAME_IGNORED = new Set(['source', 'name', 'subset']);
 
 function describeLb(lb: IrLoadBalancer): string {
-  if (lb.kind !== 'ring_hash' && lb.kind !== 'maglev') return lb.kind;
+  if (!isConsistentHash(lb)) return lb.kind;
   const h = lb.hashOn;
   const on = h.kind === 'source_ip' ? 'source IP' : `${h.kind.replace('_', ' ')} ${h.name}`;
   return `${lb.kind} on ${on}${lb.minimumRingSize ? `, ring ${lb.minimumRingSize}` : ''}`;

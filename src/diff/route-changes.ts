@@ -22,9 +22,12 @@ import { diffValues, formatValue, sameValue } from './value-diff.ts';
 
 const IGNORED = new Set(['name', 'source']);
 
-/** Istio's built-in retry policy, which every rule without `retries` gets: not worth a line on a new route. */
-const ISTIO_DEFAULT = settingsFrom(undefined);
-const ISTIO_DEFAULT_RETRIES = [ISTIO_DEFAULT.defaultRetry, ISTIO_DEFAULT.defaultRouteRetry];
+/**
+ * Istio's built-in retry policy, which every rule without `retries` gets (with either host
+ * choice, as routes settle it): not worth a line on a new route.
+ */
+const ISTIO_DEFAULT = settingsFrom(undefined).defaultRetry;
+const ISTIO_DEFAULT_RETRIES = ISTIO_DEFAULT ? [true, false].map((previousHosts) => ({ ...ISTIO_DEFAULT, previousHosts })) : [];
 
 export interface RouteDelta {
   readonly summary: string[];
@@ -75,9 +78,7 @@ function actionSummary(before: IrRoute, after: IrRoute): string[] {
   const weights = weightSummary(a, b);
   if (weights) out.push(weights);
   if (a.timeoutMs !== b.timeoutMs) out.push(`timeout: ${formatMs(a.timeoutMs)} → ${formatMs(b.timeoutMs)}`);
-  // Only when it reads differently: a default route's retries differ from a rule's by a host
-  // choice that only matters on a consistent-hash destination (IrRetry.previousHosts).
-  if (!sameValue(a.retry, b.retry) && describeRetry(a.retry) !== describeRetry(b.retry)) out.push(`retries: ${describeRetry(a.retry)} → ${describeRetry(b.retry)}`);
+  if (!sameValue(a.retry, b.retry)) out.push(`retries: ${describeRetry(a.retry)} → ${describeRetry(b.retry)}`);
   if (!sameValue(a.rewrite, b.rewrite)) out.push(`rewrite: ${formatValue(a.rewrite)} → ${formatValue(b.rewrite)}`);
   if (!sameValue(a.mirrors, b.mirrors)) out.push(`mirror: ${describeMirrors(a.mirrors)} → ${describeMirrors(b.mirrors)}`);
   return out;

@@ -155,7 +155,7 @@ describe('diffIr', () => {
     const removed = diffIr(reviewsMesh([full, route('r0')]), reviewsMesh([route('r0')])).views[0]?.hosts[0]?.routes ?? [];
     expect(removed.map((r) => [r.change, r.summary])).toEqual([['removed', expected]]);
     // A plain route still reads as one line, Istio's default retries included.
-    const istioRetry = { attempts: 2, retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'], retriableStatusCodes: [] };
+    const istioRetry = { attempts: 2, retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'], retriableStatusCodes: [], previousHosts: true };
     const plain = diffIr(reviewsMesh([]), reviewsMesh([route('r0', { action: { ...forward([V1, 100]), retry: istioRetry } as never })])).views[0]?.hosts[0]?.routes[0];
     expect(plain?.summary).toEqual(['forward to reviews v1 100%']);
   });

@@ -334,10 +334,11 @@ export interface IrRetry {
   readonly retriableStatusCodes: readonly number[];
   readonly retryRemoteLocalities?: boolean;
   /**
-   * Retry on another host than the ones tried (Envoy's previous_hosts predicate). Absent:
-   * Istio's choice for a VirtualService route, yes unless the route has a single destination
-   * whose cluster hashes consistently (retries then stay on the hashed host); true: always
-   * (Istio's default routes, `retryIgnorePreviousHosts: true`); false: never.
+   * Retry on another host than the ones tried (Envoy's previous_hosts predicate). Set on every
+   * route's policy (istio/route-action.ts settles it): the rule's `retryIgnorePreviousHosts`,
+   * else Istio's choice, yes unless the route has a single destination whose cluster hashes
+   * consistently (retries then stay on the hashed host). Absent only on a policy not yet
+   * attached to a route (MeshConfig's default, a rule's before settling).
    */
   readonly previousHosts?: boolean;
   /** Envoy retry_back_off.base_interval (Istio `retries.backoff`); absent: Envoy's 25ms. */

@@ -8,9 +8,9 @@
 import type { IrCluster, IrEndpoint, IrEndpointSet } from '../ir/types.ts';
 import { durationToWholeMs } from '../schema/index.ts';
 import type { ClusterCatalog } from './cluster-catalog.ts';
-import { clusterPolicies, type ClusterPolicies } from './cluster-policy.ts';
+import { clusterPolicies, type ClusterPolicies, type ClusterPolicy } from './cluster-policy.ts';
 import { exact } from './exact.ts';
-import type { DrEntry, DrIndex } from './from-destination-rule.ts';
+import type { DrEntry, DrIndex, DrSubset } from './from-destination-rule.ts';
 import type { ClusterRef } from './from-virtual-service.ts';
 import { clusterName } from './names.ts';
 import { isHttp2Protocol } from './protocols.ts';
@@ -41,13 +41,23 @@ export interface BuiltCluster {
   readonly endpoints?: IrEndpointSet;
 }
 
+/** The DestinationRule policy a cluster gets (its rule's, merged with its subset's and port's). */
+export function clusterPolicyOf(ref: ClusterRef, ctx: ClusterContext): ClusterPolicy {
+  const dr = ctx.drs.forHost(ref.host);
+  return policyFor(dr, ref.subset === '' ? undefined : dr?.subsets.find((s) => s.name === ref.subset), ref.port, ctx);
+}
+
+function policyFor(dr: DrEntry | undefined, subset: DrSubset | undefined, port: number, ctx: ClusterContext): ClusterPolicy {
+  return (ctx.policies ?? clusterPolicies(ctx.settings.defaultCaFile))(dr, subset, port);
+}
+
 /** `name` is the ref's cluster name, when the caller has it already. */
 export function buildCluster(ref: ClusterRef, ctx: ClusterContext, name = clusterName(ref.host, ref.port, ref.subset)): BuiltCluster {
   const svc = ctx.registry.lookupAny(ref.host);
   const port = svc?.ports.find((p) => p.number === ref.port);
   const dr = ctx.drs.forHost(ref.host);
   const subset = ref.subset === '' ? undefined : dr?.subsets.find((s) => s.name === ref.subset);
-  const policy = (ctx.policies ?? clusterPolicies(ctx.settings.defaultCaFile))(dr, subset, ref.port);
+  const policy = policyFor(dr, subset, ref.port, ctx);
 
   const discovery = svc?.resolution === 'dns' ? 'strict_dns' : svc?.resolution === 'dns_round_robin' ? 'logical_dns' : 'eds';
   const targets =

@@ -43,6 +43,8 @@ export interface RouteContext {
   readonly clusters: ClusterCollector;
   /** Shared by all views of one compile: the same VS, port and scope give the same routes. */
   readonly cache: RouteCache;
+  /** Whether the cluster of this id balances by consistent hashing (its DestinationRule's policy). */
+  hashesConsistently(id: number): boolean;
 }
 
 /** A plain Map (not a WeakMap): it lives for one compile, and WeakMaps cost the GC dearly at 10,000 entries. */

@@ -24,7 +24,8 @@ import { checkRuleNames } from './checks/rule-names.ts';
 import { checkRuleOrder } from './checks/rule-order.ts';
 import { checkVirtualServiceConflicts } from './checks/virtual-service-conflicts.ts';
 import { clusterCatalog } from './cluster-catalog.ts';
-import { buildCluster, clusterContext } from './clusters.ts';
+import { buildCluster, clusterContext, clusterPolicyOf } from './clusters.ts';
+import { isConsistentHash } from '../ir/load-balancer.ts';
 import { indexDestinationRules } from './from-destination-rule.ts';
 import { gatewayView, indexGateways } from './from-gateway.ts';
 import { groupGateways } from './gateway-groups.ts';
@@ -79,7 +80,11 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
 
   const cache: RouteCache = new Map();
   const catalog = clusterCatalog();
-  const routeContext = (): RouteContext => ({ settings, registry, catalog, clusters: catalog.collector(), cache });
+  // One policy conversion per compile, shared by the routes (which ask whether a destination
+  // hashes consistently) and the clusters.
+  const clusterCtx = clusterContext(settings, registry, drs);
+  const hashesConsistently = (id: number): boolean => isConsistentHash(clusterPolicyOf(catalog.ref(id), clusterCtx).loadBalancer);
+  const routeContext = (): RouteContext => ({ settings, registry, catalog, clusters: catalog.collector(), cache, hashesConsistently });
   const shared = sidecarShared(routeContext(), drs, meshVss, catalog, diagnostics);
   const drafts = [null, ...namespaces].map((ns) => sidecarView(ns, shared));
   reportTcpConflicts(shared);
@@ -96,7 +101,6 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
 
   const clusters: IrCluster[] = [];
   const endpoints: IrEndpointSet[] = [];
-  const clusterCtx = clusterContext(settings, registry, drs);
   for (let i = 0; i < sorted.refs.length; i++) {
     const built = buildCluster(sorted.refs[i]!, clusterCtx, sorted.names[i]);
     clusters.push(built.cluster);

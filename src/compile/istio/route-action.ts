@@ -1,7 +1,7 @@
 // An http rule's action in IR form: a redirect, a direct response, or a forward to weighted
 // destinations (with mirrors, rewrite, timeout, retries), each destination resolved to the
 // cluster it means (host as the rule's namespace resolves it, port, subset).
-import type { IrDestination, IrForward, IrRouteAction } from '../ir/types.ts';
+import type { IrDestination, IrForward, IrRetry, IrRouteAction } from '../ir/types.ts';
 import type { Destination, HttpRoute, HttpRouteDestination } from '../schema/index.ts';
 import { durationToWholeMs } from '../schema/index.ts';
 import { exact } from './exact.ts';
@@ -30,7 +30,7 @@ export function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: Route
     for (const m of rule.mirrors) (mirrors ??= []).push({ cluster: destinationCluster(vs, m.destination, port, ctx, ids), percent: m.percentage?.value ?? 100 });
   }
   const rewrite = rule.rewrite ? toRewrite(rule.rewrite) : undefined;
-  const retry = rule.retries ? toRetry(rule.retries) : ctx.settings.defaultRetry;
+  const retry = settledRetry(rule.retries ? toRetry(rule.retries) : ctx.settings.defaultRetry, list, ids, ctx);
   const timeoutMs = rule.timeout !== undefined ? (durationToWholeMs(rule.timeout) ?? 0) : ctx.settings.defaultTimeoutMs;
   const m = mirrors ? exact(mirrors) : NO_MIRRORS;
   const destinations = exact(list);
@@ -40,6 +40,24 @@ export function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: Route
 }
 
 const NO_DESTINATIONS: readonly HttpRouteDestination[] = Object.freeze([]);
+
+/**
+ * The retry policy with its host choice settled, as Istio (retry.go ConvertPolicy): unless the
+ * rule says (`retryIgnorePreviousHosts`), retries go to other hosts, except on a route with one
+ * destination whose cluster hashes consistently, where they stay on the hashed host. The two
+ * settled forms of a shared policy (MeshConfig's default) are shared too.
+ */
+function settledRetry(retry: IrRetry | undefined, destinations: readonly IrDestination[], ids: readonly number[], ctx: RouteContext): IrRetry | undefined {
+  if (!retry || retry.previousHosts !== undefined) return retry;
+  const only = destinations.length === 1 ? ids.find((id) => ctx.catalog.name(id) === destinations[0]!.cluster) : undefined;
+  const previousHosts = !(only !== undefined && ctx.hashesConsistently(only));
+  let forms = SETTLED.get(retry);
+  if (!forms) SETTLED.set(retry, (forms = { true: { ...retry, previousHosts: true }, false: { ...retry, previousHosts: false } }));
+  return forms[previousHosts ? 'true' : 'false'];
+}
+
+/** Per shared retry policy, its two settled forms (a WeakMap: policies live for one compile). */
+const SETTLED = new WeakMap<IrRetry, { readonly true: IrRetry; readonly false: IrRetry }>();
 
 /**
  * A rule's `route` list as Envoy's weighted clusters, Istio's way: a lone destination takes

@@ -7,6 +7,7 @@
 // only names and cluster targets are written per route.
 import protobuf from 'protobufjs';
 import { messageType } from '../../envoy/proto-root.ts';
+import { isConsistentHash } from '../ir/load-balancer.ts';
 import type { IrForward, IrMatch, IrRetry, IrRoute, IrStringMatch } from '../ir/types.ts';
 import { ByteWriter } from './byte-writer.ts';
 import type { ProtoObject } from './proto-values.ts';
@@ -47,7 +48,7 @@ function routeWriter(clusters: ClusterLookup): (w: ByteWriter, route: IrRoute) =
   const actionType = messageType('envoy.config.route.v3.RouteAction');
   const encodeAs = (type: protobuf.Type, object: ProtoObject): Uint8Array => type.encode(type.fromObject(object)).finish();
   // Only consistent-hash clusters influence a route's hash policy; usually there are none.
-  const hashed = new Set([...clusters.values()].filter((c) => c.loadBalancer.kind === 'ring_hash' || c.loadBalancer.kind === 'maglev').map((c) => c.name));
+  const hashed = new Set([...clusters.values()].filter((c) => isConsistentHash(c.loadBalancer)).map((c) => c.name));
   const matches = new Map<string, Uint8Array>();
   const tails = new Map<string, Uint8Array>();
   const cached = (cache: Map<string, Uint8Array>, key: string, encode: () => Uint8Array): Uint8Array => {
@@ -92,8 +93,7 @@ function routeWriter(clusters: ClusterLookup): (w: ByteWriter, route: IrRoute) =
       if (!bytes) byTimeout.set(action.timeoutMs, (bytes = encodeTail(action)));
       return bytes;
     }
-    // A lone hashed destination also drops the retry policy's previous_hosts predicate.
-    const key = JSON.stringify([action.rewrite ?? null, action.timeoutMs, action.retry ?? null, action.mirrors, hash, action.destinations.length === 1]);
+    const key = JSON.stringify([action.rewrite ?? null, action.timeoutMs, action.retry ?? null, action.mirrors, hash]);
     return cached(tails, key, () => encodeTail(action));
   };
 

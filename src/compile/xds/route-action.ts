@@ -1,6 +1,7 @@
 // IrRouteAction → the action part of envoy.config.route.v3.Route: `route` (forward),
 // `redirect` or `direct_response`.
 import type { IrCluster, IrDirectResponse, IrForward, IrHashPolicy, IrHeaderOpSet, IrRedirect, IrRetry } from '../ir/types.ts';
+import { isConsistentHash } from '../ir/load-balancer.ts';
 import { anyOf, duration, fractionalPercent, wrap, type ProtoObject } from './proto-values.ts';
 
 const REDIRECT_CODES: Readonly<Record<number, string>> = {
@@ -50,7 +51,7 @@ export function buildForward(action: IrForward, clusters: ClusterLookup): ProtoO
   // As Istio (route.go setTimeout): a gRPC client's grpc-timeout header is honoured, capped
   // by the route's timeout; without one (0s) uncapped. Unset, Envoy would ignore the header.
   out.max_grpc_timeout = duration(action.timeoutMs);
-  if (action.retry && action.retry.attempts > 0) out.retry_policy = retryPolicy(action.retry, action, clusters);
+  if (action.retry && action.retry.attempts > 0) out.retry_policy = retryPolicy(action.retry);
   if (action.mirrors.length > 0) {
     out.request_mirror_policies = action.mirrors.map((m) => ({
       cluster: m.cluster,
@@ -96,13 +97,14 @@ export function headerOps(side: 'request' | 'response', ops: IrHeaderOpSet): Pro
   return out;
 }
 
-function retryPolicy(retry: IrRetry, action: IrForward, clusters: ClusterLookup): ProtoObject {
+function retryPolicy(retry: IrRetry): ProtoObject {
   const retryOn = [...retry.retryOn];
   if (retry.retriableStatusCodes.length > 0 && !retryOn.includes('retriable-status-codes')) {
     retryOn.push('retriable-status-codes');
   }
   const out: ProtoObject = { retry_on: retryOn.join(','), num_retries: wrap(retry.attempts) };
-  if (retry.previousHosts ?? !singleHashedDestination(action, clusters)) {
+  // Settled by the front end (istio/route-action.ts): false keeps retries on a hashed host.
+  if (retry.previousHosts !== false) {
     out.retry_host_predicate = [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: anyOf(PREVIOUS_HOSTS, {}) }];
   }
   // Istio sets it with or without the predicate (retry.go newRetryPolicy).
@@ -122,18 +124,6 @@ function retryPolicy(retry: IrRetry, action: IrForward, clusters: ClusterLookup)
 }
 
 /**
- * As Istio (route.go applyHTTPRouteDestination → retry.ConvertPolicy): a route with one
- * destination whose DestinationRule hashes consistently retries without the previous_hosts
- * predicate, so a retry goes to the hashed host again. A weighted route keeps the predicate.
- */
-export function singleHashedDestination(action: IrForward, clusters: ClusterLookup): boolean {
-  const [only] = action.destinations;
-  if (action.destinations.length !== 1 || !only) return false;
-  const kind = clusters.get(only.cluster)?.loadBalancer.kind;
-  return kind === 'ring_hash' || kind === 'maglev';
-}
-
-/**
  * Consistent hashing is a cluster setting in the IR but a route setting in Envoy. A route
  * gets the hash policy of its destinations' ring-hash/maglev clusters when they all agree
  * on what to hash; when destinations disagree, no hash policy is emitted (Envoy would then
@@ -144,7 +134,7 @@ export function hashPolicyFor(action: IrForward, clusters: ClusterLookup): Proto
   let chosenKey = '';
   for (const d of action.destinations) {
     const lb = clusters.get(d.cluster)?.loadBalancer;
-    if (!lb || (lb.kind !== 'ring_hash' && lb.kind !== 'maglev')) continue;
+    if (!isConsistentHash(lb)) continue;
     const key = JSON.stringify(lb.hashOn);
     if (chosen && key !== chosenKey) return undefined; // destinations disagree
     chosen = lb.hashOn;

@@ -93,8 +93,46 @@ spec:
       retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'],
       // As Istio: the condition without codes retries no response status (no implied 503).
       retriableStatusCodes: [],
+      previousHosts: true,
     });
     expect(forward(h?.routes[1]).timeoutMs).toBe(0);
+  });
+
+  it('keep retries on the hashed host when their one destination hashes consistently, as Istio, and not otherwise', () => {
+    const { ir } = buildIr([
+      file(
+        'a.yaml',
+        `${SERVICE}---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: reviews, namespace: default }
+spec:
+  host: reviews
+  trafficPolicy: { loadBalancer: { consistentHash: { httpHeaderName: x-user } } }
+  subsets:
+    - { name: v1, labels: { version: v1 } }
+    - { name: v2, labels: { version: v2 }, trafficPolicy: { loadBalancer: { simple: RANDOM } } }
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: default }
+spec:
+  hosts: [reviews]
+  http:
+    - match: [{ uri: { prefix: /hashed } }]
+      route: [{ destination: { host: reviews, subset: v1 } }]
+    - match: [{ uri: { prefix: /random } }]
+      route: [{ destination: { host: reviews, subset: v2 } }]
+    - match: [{ uri: { prefix: /split } }]
+      route: [{ destination: { host: reviews, subset: v1 }, weight: 50 }, { destination: { host: reviews, subset: v2 }, weight: 50 }]
+    - match: [{ uri: { prefix: /said } }]
+      route: [{ destination: { host: reviews, subset: v1 } }]
+      retries: { attempts: 2, retryIgnorePreviousHosts: true }
+`,
+      ),
+    ]);
+    const h = vhost(ir!, 'sidecar', 'reviews.default.svc.cluster.local:9080');
+    expect(h!.routes.map((r) => forward(r).retry?.previousHosts)).toEqual([false, true, true, true]);
   });
 
   it('send a host without VirtualService to its default cluster', () => {

@@ -122,20 +122,13 @@ describe('route translator', () => {
     expect(split.hash_policy).toBeUndefined(); // destinations disagree: documented limit
   });
 
-  it('retries on the hashed host again when the lone destination hashes consistently, as Istio', () => {
-    const hashed = edsCluster(HOST, 9080, 'v1', { loadBalancer: { kind: 'ring_hash', hashOn: { kind: 'header', name: 'x-user' } } });
-    const plain = edsCluster(HOST, 9080, 'v2');
+  it('writes the previous_hosts predicate unless the route keeps retries on its host (previousHosts: false)', () => {
     const retry = { attempts: 2, retryOn: ['connect-failure'], retriableStatusCodes: [] };
-    const policy = (r: IrRoute) => (one(r, [hashed, plain]).route as JsonObject).retry_policy as JsonObject;
-    // One hashed destination: no previous_hosts predicate (retry.go ConvertPolicy with hashPolicy).
-    expect(policy(route('r', forward([[V1, 1]], { retry })))).toEqual({ retry_on: 'connect-failure', num_retries: 2, host_selection_retry_max_attempts: '5' });
-    // Not hashed, or a weighted split (Istio looks at a lone destination only): the predicate stays.
+    const policy = (r: IrRoute) => (one(r).route as JsonObject).retry_policy as JsonObject;
     const predicate = [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate' } }];
-    expect(policy(route('r', forward([[V2, 1]], { retry }))).retry_host_predicate).toEqual(predicate);
-    expect(policy(route('r', forward([[V1, 50], [V2, 50]], { retry }))).retry_host_predicate).toEqual(predicate);
-    // Said explicitly (retryIgnorePreviousHosts; Istio's default routes): as said.
     expect(policy(route('r', forward([[V1, 1]], { retry: { ...retry, previousHosts: true } }))).retry_host_predicate).toEqual(predicate);
-    expect(policy(route('r', forward([[V2, 1]], { retry: { ...retry, previousHosts: false } }))).retry_host_predicate).toBeUndefined();
+    // Istio keeps host_selection_retry_max_attempts either way (retry.go).
+    expect(policy(route('r', forward([[V1, 1]], { retry: { ...retry, previousHosts: false } })))).toEqual({ retry_on: 'connect-failure', num_retries: 2, host_selection_retry_max_attempts: '5' });
   });
 
   it('redirects with path/host/scheme/port and the right response code', () => {
