@@ -14,7 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateMesh } from '../compile/generate.ts';
+import { writeMesh } from '../compile/generate.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -61,10 +61,7 @@ try {
   summary('compile config-repo-template, caches warm', Array.from({ length: runs }, () => timed(template, warm)));
 
   const mesh = path.join(tmp, 'mesh');
-  for (const f of generateMesh(services)) {
-    fs.mkdirSync(path.dirname(path.join(mesh, f.path)), { recursive: true });
-    fs.writeFileSync(path.join(mesh, f.path), f.bytes);
-  }
+  writeMesh(mesh, services);
   const git = (...a: string[]) =>
     execFileSync('git', a, { cwd: mesh, env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.com' } });
   git('init', '-q');

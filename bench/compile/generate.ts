@@ -5,6 +5,8 @@
 // default route to v1. Services are spread over `namespaces` namespaces (default 1, as in
 // the xDS fan-out benchmark); each namespace holding services gets its own sidecar view
 // (short names resolve there), so more namespaces mean more route tables to encode.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { SourceFile } from '../../src/ingest/source-bundle.ts';
 
 export function serviceYaml(i: number, namespaces = 1): string {
@@ -64,4 +66,12 @@ export function generateMesh(services: number, namespaces = 1): SourceFile[] {
     files.push({ path: `services/svc-${String(i).padStart(width, '0')}.yaml`, bytes: enc.encode(serviceYaml(i, namespaces)) });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** The generated mesh written to `dir` (one file per service, as a repository holds it). */
+export function writeMesh(dir: string, services: number, namespaces = 1): void {
+  for (const f of generateMesh(services, namespaces)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f.path), f.bytes);
+  }
 }

@@ -18,7 +18,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { readFolder } from '../../src/ingest/read-folder.ts';
 import { readGit } from '../../src/ingest/read-git.ts';
-import { generateMesh } from '../compile/generate.ts';
+import { writeMesh } from '../compile/generate.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -53,10 +53,7 @@ console.log('   files   folder         git (loose)    git (packed)   isomorphic-
 for (const size of sizes) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-ingest-bench-'));
   try {
-    for (const f of generateMesh(size)) {
-      fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
-      fs.writeFileSync(path.join(dir, f.path), f.bytes);
-    }
+    writeMesh(dir, size);
     gitCli(dir, 'init', '-q');
     gitCli(dir, 'config', 'gc.auto', '0'); // keep the objects loose until the packed run
     gitCli(dir, 'add', '-A');

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateMesh } from '../compile/generate.ts';
+import { writeMesh } from '../compile/generate.ts';
 import { compile } from '../../src/compile/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
 import { WorkerFolderCompiler } from '../../src/serve/folder-compiler.ts';
@@ -40,10 +40,7 @@ const services = Number(arg('--services', '10000'));
 const runs = Number(arg('--runs', '3'));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-bench-serve-'));
 try {
-  for (const f of generateMesh(services)) {
-    fs.mkdirSync(path.join(dir, path.dirname(f.path)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f.path), f.bytes);
-  }
+  writeMesh(dir, services);
   const cpus = os.cpus();
   console.log(`machine: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores, node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${new Date().toISOString()})`);
   console.log(`${services} services, ${runs} runs each; ms from change to result / longest stop of the serving thread`);

@@ -106,7 +106,7 @@ function chainFields(c: IrTlsChain): Record<string, string> {
     'maximum TLS': c.maxVersion === 'TLS_AUTO' ? 'Envoy default' : c.maxVersion,
     ciphers: c.cipherSuites.length > 0 ? c.cipherSuites.join(':') : 'Envoy default',
     'client certificates': clientCertificates(c),
-    // A server with a table of its own (its port's servers ask different things of clients).
+    // A server with a table of its own (its port has several HTTPS servers).
     'route table': c.routeTableName ?? 'the port\'s',
   };
 }

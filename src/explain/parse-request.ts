@@ -60,7 +60,7 @@ export function parseRequest(text: string): ParseResult {
  * what is left is decoding escapes of unreserved characters (`/%61dmin` is `/admin`), with the
  * other escapes' hex digits in upper case, as Envoy writes them.
  */
-export function normalizedPath(pathname: string): string {
+function normalizedPath(pathname: string): string {
   return pathname.replace(/%([0-9A-Fa-f]{2})/g, (_escape, hex: string) => {
     const ch = String.fromCharCode(parseInt(hex, 16));
     return /[A-Za-z0-9\-._~]/.test(ch) ? ch : `%${hex.toUpperCase()}`;

@@ -1,5 +1,5 @@
 // Reads and compiles a config folder in a worker thread: what `meshlog serve` does on start
-// and on every change. At 10,000 services a compile takes seconds and ~500 MB; in the serving
+// and on every change. At 10,000 services a compile takes seconds and about 550 MB; in the serving
 // thread it would stop every ADS stream, /healthz and /metrics for that long. In a worker the
 // serving thread only receives and unpacks the result (snapshot/transfer.ts).
 //

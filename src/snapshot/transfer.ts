@@ -4,11 +4,11 @@
 // Posting the Snapshot object as it is works, but at 10,000 services it is 80,000 resource
 // objects, each with its own Uint8Array, and as many view entries: rebuilding them stopped the
 // serving thread for ~250 ms. Packed, every resource's bytes sit end to end in one ArrayBuffer
-// that is transferred, not copied; names and hashes travel as two string arrays; view entry
-// lists as indexes into them, each distinct list once (views share lists, and so do the
-// unpacked views). Names and hashes travel as one string each, cut apart by the receiver:
-// 160,000 strings of their own cost the serving thread more to receive than to cut. The route
-// sources travel as the sorted pairs the sender's sourceMap holds.
+// that is transferred, not copied; names and hashes travel as one string each, cut apart by the
+// receiver (160,000 strings of their own cost the serving thread more to receive than to cut);
+// view entry lists as indexes into the resources, each distinct list once (views share lists,
+// and so do the unpacked views). The route sources travel as the pairs of the sender's
+// sourceMap, in its key order.
 import type { EncodedResource, RouteSource, Snapshot, SnapshotView, ViewEntry, XdsType } from './types.ts';
 import { XDS_TYPES } from './types.ts';
 

@@ -3,7 +3,7 @@
 // views" for config no Envoy has seen. Envoy names itself in `--version`; a binary that does
 // not is refused (exit 3), like a path that is not executable.
 import { chooseEnvoy, type EnvoyChoice } from './envoy-option.ts';
-import { runEnvoy, versionIn } from './run-envoy.ts';
+import { probeEnvoy, versionIn } from './run-envoy.ts';
 
 /** Long enough for a cold start of a real Envoy on a busy CI machine. */
 const VERSION_TIMEOUT_MS = 30_000;
@@ -20,7 +20,7 @@ export async function chooseCheckedEnvoy(flag: string | undefined, env: Readonly
 
 /** Why `envoyPath --version` does not show an Envoy, or undefined when it does. */
 async function notEnvoy(envoyPath: string): Promise<string | undefined> {
-  const run = await runEnvoy(envoyPath, ['--version'], VERSION_TIMEOUT_MS);
+  const run = await probeEnvoy(envoyPath, VERSION_TIMEOUT_MS);
   const asked = `"${envoyPath} --version"`;
   if (run.kind === 'failed') return `${asked} could not run (${run.error})`;
   if (run.kind === 'timeout') return `${asked} did not finish in ${VERSION_TIMEOUT_MS / 1000} s`;

@@ -63,21 +63,28 @@ function runOnce(envoyPath: string, args: readonly string[], timeoutMs: number):
   });
 }
 
-const versions = new Map<string, Promise<string>>();
+const probes = new Map<string, Promise<EnvoyRun>>();
 
-/** `1.40.0` from `envoy --version`; asked once per binary. Empty when it cannot be told. */
-export function envoyVersion(envoyPath: string, timeoutMs: number): Promise<string> {
-  let v = versions.get(envoyPath);
-  if (!v) {
-    v = runEnvoy(envoyPath, ['--version'], timeoutMs).then((run) => {
-      if (run.kind !== 'exited' || run.code !== 0) return '';
-      const found = versionIn(run.output);
-      if (!found) versions.delete(envoyPath); // ask again next time rather than cache a failure
-      return found ?? '';
+/**
+ * `envoyPath --version`, run once per binary for the process (the identity check, then every
+ * check's message, ask it). A run that shows no version is not kept: it is asked again.
+ */
+export function probeEnvoy(envoyPath: string, timeoutMs: number): Promise<EnvoyRun> {
+  let probe = probes.get(envoyPath);
+  if (!probe) {
+    probe = runEnvoy(envoyPath, ['--version'], timeoutMs).then((run) => {
+      if (run.kind !== 'exited' || versionIn(run.output) === undefined) probes.delete(envoyPath);
+      return run;
     });
-    versions.set(envoyPath, v);
+    probes.set(envoyPath, probe);
   }
-  return v;
+  return probe;
+}
+
+/** `1.40.0` from `envoy --version`. Empty when it cannot be told. */
+export async function envoyVersion(envoyPath: string, timeoutMs: number): Promise<string> {
+  const run = await probeEnvoy(envoyPath, timeoutMs);
+  return run.kind === 'exited' ? (versionIn(run.output) ?? '') : '';
 }
 
 /** The version in what `envoy --version` prints ("envoy  version: <sha>/1.40.0/Clean/RELEASE/BoringSSL"). */

@@ -98,10 +98,11 @@ describe('meshlog compile', () => {
     const gone = fs.readFileSync(path.join(dir, current[0]!), 'utf8').replaceAll(current[0]!.replace(/\.yaml$/, ''), 'gateway~old~edge');
     fs.writeFileSync(path.join(dir, 'gateway~old~edge.yaml'), gone);
     fs.writeFileSync(path.join(dir, 'gateway~notes.yaml'), 'my notes\n');
+    fs.mkdirSync(path.join(dir, 'gateway~folder.yaml')); // not a file: left alone, no crash
     const res = await runCli(['compile', 'mesh', '--bootstrap-dir', dir, '--admin-port', '0'], tmp);
     expect(res.code).toBe(0);
     expect(res.stderr).toContain('removed 1 bootstrap of views this config no longer has: gateway~old~edge.yaml');
-    expect(fs.readdirSync(dir).sort()).toEqual([...current, 'gateway~notes.yaml'].sort());
+    expect(fs.readdirSync(dir).sort()).toEqual([...current, 'gateway~folder.yaml', 'gateway~notes.yaml'].sort());
     // Written with a fixed admin port, several bootstraps would collide when run together: said.
     const fixed = await runCli(['compile', 'mesh', '--bootstrap-dir', dir], tmp);
     expect(fixed.stderr).toContain('every bootstrap binds admin port 15000; to run several Envoys at once, write them with --admin-port 0');

@@ -62,7 +62,7 @@ describe('TLS changes of a gateway listener', () => {
     ]);
   });
 
-  it("shows a server moving to a route table of its own (its port's servers now ask different things of clients)", () => {
+  it('shows a server moving to a route table of its own (its port gained a second HTTPS server)', () => {
     const before = listener([chain('/c/api.crt', ['api.example.com'])]);
     const after = listener([chain('/c/api.crt', ['api.example.com'], { routeTableName: 'https.443.0.edge.web' })]);
     expect(lines(before, after)).toEqual(["changed SNI api.example.com: route table the port's → https.443.0.edge.web"]);

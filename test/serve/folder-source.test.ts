@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
-import { generateMesh } from '../../bench/compile/generate.ts';
+import { writeMesh } from '../../bench/compile/generate.ts';
 import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
 import { silentLogger, type Logger } from '../../src/serve/logger.ts';
 import type { ActiveSnapshot } from '../../src/serve/snapshot-source.ts';
@@ -247,8 +247,8 @@ describe('FolderSnapshotSource', () => {
     const dir = copyTemplate();
     const errors: { msg: string; error: unknown }[] = [];
     const logger: Logger = { ...silentLogger, error: (msg, fields) => errors.push({ msg, error: fields?.error }) };
-    // 32 MB: enough for the template, not for 4,000 more services.
-    const source = new FolderSnapshotSource({ folder: dir, logger, debounceMs: 50, initialGeneration: 1, maxHeapMb: 32 });
+    // 48 MB: enough for the template (about 24 MB), not for 6,000 more services.
+    const source = new FolderSnapshotSource({ folder: dir, logger, debounceMs: 50, initialGeneration: 1, maxHeapMb: 48 });
     sources.push(source);
     expect((await source.start()).ok).toBe(true);
     const served = source.current();
@@ -256,10 +256,7 @@ describe('FolderSnapshotSource', () => {
     // The big mesh arrives in one rename, as a checkout would swap it in.
     const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-staging-'));
     dirs.push(staging);
-    for (const f of generateMesh(4_000)) {
-      fs.mkdirSync(path.join(staging, path.dirname(f.path)), { recursive: true });
-      fs.writeFileSync(path.join(staging, f.path), f.bytes);
-    }
+    writeMesh(staging, 6_000);
     fs.renameSync(path.join(staging, 'services'), path.join(dir, 'generated'));
     const attempt = await source.reload();
     expect(attempt).toEqual({ ok: false, reason: 'compiler failed: the compile ran out of memory' });

@@ -124,15 +124,27 @@ Examples:
  */
 function removeStaleBootstraps(dir: string, current: ReadonlySet<string>): string[] {
   const removed: string[] = [];
-  for (const name of fs.readdirSync(dir)) {
-    if (current.has(name) || !/^(sidecar|gateway)(~[^/]*)?\.yaml$/.test(name)) continue;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const name = entry.name;
+    if (!entry.isFile() || current.has(name) || !/^(sidecar|gateway)(~[^/]*)?\.yaml$/.test(name)) continue;
     const file = path.join(dir, name);
-    const head = fs.readFileSync(file, 'utf8').slice(0, 512);
-    if (!/^\s*id: meshlog~/m.test(head)) continue;
+    // The node id staticBootstrap writes first: `id: meshlog~<view>`, the view the file is named after.
+    if (!fileStart(file).includes(`\n  id: meshlog~${name.slice(0, -'.yaml'.length)}\n`)) continue;
     fs.rmSync(file);
     removed.push(name);
   }
   return removed.sort();
+}
+
+/** The first bytes of a file (a bootstrap's node comes first), not the whole of it. */
+function fileStart(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(512);
+    return buf.toString('utf8', 0, fs.readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function writeBootstraps(io: CliIo, snapshot: Snapshot, dir: string, adminPort: number | undefined): boolean {
@@ -156,8 +168,14 @@ function writeBootstraps(io: CliIo, snapshot: Snapshot, dir: string, adminPort: 
     io.stderr(`Error: cannot write bootstraps to ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);
     return false;
   }
+  let stale: string[];
+  try {
+    stale = removeStaleBootstraps(dir, new Set(envoyViews.map((v) => `${v.name}.yaml`)));
+  } catch (err) {
+    io.stderr(`Error: cannot clear old bootstraps in ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return false;
+  }
   io.stderr(`wrote ${envoyViews.length} bootstrap${envoyViews.length === 1 ? '' : 's'} to ${dir}\n`);
-  const stale = removeStaleBootstraps(dir, new Set(envoyViews.map((v) => `${v.name}.yaml`)));
   if (stale.length > 0) io.stderr(`removed ${stale.length} bootstrap${stale.length === 1 ? '' : 's'} of views this config no longer has: ${stale.join(', ')}\n`);
   if (envoyViews.length > 1 && adminPort !== 0) {
     io.stderr(`note: every bootstrap binds admin port ${adminPort ?? 15000}; to run several Envoys at once, write them with --admin-port 0 (each Envoy then picks a free port)\n`);

@@ -209,8 +209,8 @@ export interface IrTlsChain {
   /** `MUTUAL` (required) and `OPTIONAL_MUTUAL` (asked for, checked when sent): how client certificates are verified. */
   readonly clientCertificates?: IrClientCertificates;
   /**
-   * The server's own route table, on a port whose HTTPS servers ask different things of clients:
-   * the chain routes only among its server's hosts. Absent: the listener's (shared) table.
+   * The server's own route table, on a port with several HTTPS servers: the chain routes only
+   * among its server's hosts. Absent: the listener's table (the port's only server).
    */
   readonly routeTableName?: string;
 }

@@ -3,7 +3,7 @@
 // converting it once saves the work and the garbage, and clusters with the same policy then
 // hold the same IR objects (the xDS side sees identical content as one object).
 import type { IrConnectionPool, IrLoadBalancer, IrOutlierDetection, IrUpstreamTls } from '../ir/types.ts';
-import { durationToWholeMs } from '../schema/index.ts';
+import { durationToWholeMs, type RetryBudget } from '../schema/index.ts';
 import type { DrEntry, DrSubset } from './from-destination-rule.ts';
 import { mergePolicy, toConnectionPool, toLoadBalancer, toOutlierDetection, toUpstreamTls, withRetryBudget, type PolicyGroups } from './traffic-policy.ts';
 
@@ -34,6 +34,15 @@ export function clusterPolicies(defaultCaFile: string): ClusterPolicies {
     converted.set(k, v);
     return v;
   };
+  // A pool with a budget, once per (pool, budget) pair: clusters that share both share the object.
+  const budgets = new Map<object, Map<IrConnectionPool | undefined, IrConnectionPool>>();
+  const budgeted = (pool: IrConnectionPool | undefined, budget: RetryBudget): IrConnectionPool => {
+    let byPool = budgets.get(budget);
+    if (!byPool) budgets.set(budget, (byPool = new Map()));
+    let out = byPool.get(pool);
+    if (!out) byPool.set(pool, (out = withRetryBudget(pool ?? {}, budget)));
+    return out;
+  };
   return (dr, subset, port) => {
     // mergePolicy reads only the rule's policy, the subset's, and the port.
     const owner = subset?.trafficPolicy ? subset : (dr ?? none);
@@ -46,7 +55,7 @@ export function clusterPolicies(defaultCaFile: string): ClusterPolicies {
       const pool = groups.connectionPool ? once(groups.connectionPool, toConnectionPool) : undefined;
       // Istio applies a retry budget only where the policy has a connection pool, even one
       // with nothing else to compile (withRetryBudget).
-      const connectionPool = groups.connectionPool && groups.retryBudget ? withRetryBudget(pool ?? {}, groups.retryBudget) : pool;
+      const connectionPool = groups.connectionPool && groups.retryBudget ? budgeted(pool, groups.retryBudget) : pool;
       const outlierDetection = groups.outlierDetection ? once(groups.outlierDetection, toOutlierDetection) : undefined;
       const tls = groups.tls ? once(groups.tls, (t) => toUpstreamTls(t, defaultCaFile)) : undefined;
       const tcpTimeout = groups.connectionPool?.tcp?.connectTimeout;

@@ -48,7 +48,7 @@ export interface GatewayServer {
   readonly passthrough: boolean;
   /** Set on a compiled HTTPS server: how it terminates TLS. */
   readonly tls?: TlsTermination;
-  /** The server's own route table, used where its port's servers ask different things of clients. */
+  /** The server's own route table, used where its port has several HTTPS servers. */
   readonly routeTable: string;
 }
 
@@ -255,7 +255,7 @@ function httpsRedirect(host: string): IrRoute {
 }
 
 /**
- * ML4034 (warning): on a port whose HTTPS servers ask different things of clients, a host served
+ * ML4034 (warning): on a port with several HTTPS servers, a host served
  * by a server that checks client certificates whose name another server, asking something else,
  * also answers in its table (exactly, or by a wildcard virtual host). Istio plans it so too, but
  * a client can then reach that server's routes for the host through its handshake, without the

@@ -120,8 +120,8 @@ export function planTls(gw: LoadedGateway, servers: readonly GatewayServer[], di
     for (const n of names) owners.set(n, server.index);
     const list = chains.get(server.port) ?? [];
     const explicit = names.filter((n) => n !== '').sort();
-    // Each chain knows its server's own table; gateway-groups.ts keeps it only where the port's
-    // servers ask different things of clients (elsewhere they share the port's table).
+    // Each chain knows its server's own table; gateway-groups.ts keeps it only where the port has
+    // several HTTPS servers (a port's only server routes by the port's table).
     if (explicit.length > 0) list.push({ serverNames: explicit, ...server.tls, routeTableName: server.routeTable });
     if (names.includes('')) list.push({ serverNames: [], ...server.tls, routeTableName: server.routeTable });
     chains.set(server.port, list);

@@ -168,7 +168,8 @@ function ms<K extends string>(key: K, d: string | undefined): Partial<Record<K, 
 /**
  * A retry budget as Istio applies it (cluster_traffic_policy.go applyRetryBudget): on the
  * circuit-breaker thresholds of a cluster whose policy has a connection pool only (Istio
- * sets thresholds in applyConnectionPool), 20 % and a minimum of 3 unless given (0 is unset).
+ * sets thresholds in applyConnectionPool): `percent` as given (0 is 0 %), else 20; a minimum of
+ * 3 retries unless `minRetryConcurrency` is above 0.
  */
 export function withRetryBudget(pool: IrConnectionPool, budget: RetryBudget): IrConnectionPool {
   return {

@@ -228,8 +228,8 @@ function unclosedQuote(text: string, e: YAMLError): { offset: number; message: s
   const quote = /Missing closing (["'])quote/.exec(e.message)?.[1];
   if (!quote) return undefined;
   let i = text.lastIndexOf(quote, e.pos[0] - 1);
-  // In a double-quoted value \" is a quote character, not the closing quote.
-  while (quote === '"' && i > 0 && text[i - 1] === '\\') i = text.lastIndexOf(quote, i - 2);
+  // Inside the value, \" (double-quoted) and '' (single-quoted) are quote characters, not its start.
+  while (i > 0 && text[i - 1] === (quote === '"' ? '\\' : "'")) i = text.lastIndexOf(quote, i - 2);
   if (i < 0) return undefined;
   const kind = quote === '"' ? 'double' : 'single';
   return { offset: i, message: `this ${kind}-quoted value is never closed (the file ends inside it): add the closing ${quote}` };

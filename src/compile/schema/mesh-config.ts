@@ -32,7 +32,7 @@ import { z } from 'zod';
 import { DurationSchema, istioDocumentSchema } from './common.ts';
 
 /** Where Debian, Ubuntu (Envoy's own images), Alpine and Istio's proxy images keep the OS's CA bundle. */
-export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 export const ISTIO_DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
 

@@ -1,6 +1,6 @@
 // One VirtualService http rule: actions, matches, destinations, and every per-rule policy.
 import type { HttpFault, HttpMatchRequest, HttpRoute, CorsPolicy } from '../schema/index.ts';
-import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../xds/route.ts';
+import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
 import { checkGatewayRef } from './checks-hosts.ts';
 import { checkHeaderMatches, checkHeaderName, checkHeaderOperations, checkRegex, checkRetryOn, checkStringMatch, type StringMatchRules } from './checks-http.ts';
 import { INT32_MAX, checkDuration, checkLabels, checkPercent, checkPort, checkRange } from './checks-values.ts';
@@ -14,8 +14,6 @@ const STRING_MATCHES = ['uri', 'scheme', 'method', 'authority'] as const;
 const QUERY_PARAM_RULES: StringMatchRules = { allowEmpty: true, allowPrefix: false };
 const URI_RULES: StringMatchRules = { allowEmptyPrefix: true };
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-/** Envoy's default max_direct_response_body_size_bytes: larger bodies make it reject the route. */
-
 export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): void {
   const hasRoute = (rule.route?.length ?? 0) > 0;
   const actionCount = (hasRoute ? 1 : 0) + (rule.redirect !== undefined ? 1 : 0) + (rule.directResponse !== undefined ? 1 : 0);

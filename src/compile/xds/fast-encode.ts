@@ -17,7 +17,7 @@ import { messageType } from '../../envoy/proto-root.ts';
 import type { IrCluster, IrEndpoint, IrEndpointSet, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
 import { ByteWriter, varintSize } from './byte-writer.ts';
 import { buildCluster } from './cluster.ts';
-import { MAX_DIRECT_RESPONSE_BODY_BYTES } from './route.ts';
+import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
 import { groupByLocality, locality } from './endpoint.ts';
 import { routeListEncoder } from './fast-route.ts';
 import type { ClusterLookup } from './route-action.ts';
@@ -83,8 +83,8 @@ export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable
     const nameEnd = heads.length;
     const headEnds: number[] = [];
     const routes: Uint8Array[] = [];
-    const end = tails[table.ignorePortInHostMatching ? 1 : 0];
-    let size = nameEnd + end.length;
+    const tailBytes = tails[table.ignorePortInHostMatching ? 1 : 0];
+    let size = nameEnd + tailBytes.length;
     for (const vh of table.virtualHosts) {
       const from = heads.length;
       heads.string(1, vh.name);
@@ -113,7 +113,7 @@ export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable
       at += r.length;
       from = end;
     }
-    out.set(end, at);
+    out.set(tailBytes, at);
     if (!same) tables.set(table.name, (same = []));
     same.push({ hosts: table.virtualHosts, bytes: out });
     return out;

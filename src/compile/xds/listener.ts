@@ -62,7 +62,7 @@ export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gatew
       ...listener.tls.map((chain) => ({
         ...(chain.serverNames.length > 0 ? { filter_chain_match: { server_names: [...chain.serverNames] } } : {}),
         transport_socket: { name: TLS_SOCKET_NAME, typed_config: anyOf(DOWNSTREAM_TLS_TYPE, downstreamTls(chain)) },
-        // A server with a route table of its own (its port's servers ask different things of clients).
+        // A server with a route table of its own (its port has several HTTPS servers).
         filters: chain.routeTableName ? [{ name: HCM_NAME, typed_config: anyOf(HCM_TYPE, { ...hcm, rds: { ...(hcm.rds as ProtoObject), route_config_name: chain.routeTableName } }) }] : filters,
       })),
       // Gateway TLS passthrough servers on the same port: the SNI name picks them too.

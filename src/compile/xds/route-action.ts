@@ -47,10 +47,11 @@ export function buildForward(action: IrForward, clusters: ClusterLookup): ProtoO
   }
   if (rewrite?.authority !== undefined) out.host_rewrite_literal = rewrite.authority;
   // Always explicit: an absent timeout would mean Envoy's 15 s default; 0 disables it.
-  out.timeout = duration(action.timeoutMs);
+  const timeout = duration(action.timeoutMs);
+  out.timeout = timeout;
   // As Istio (route.go setTimeout): a gRPC client's grpc-timeout header is honoured, capped
   // by the route's timeout; without one (0s) uncapped. Unset, Envoy would ignore the header.
-  out.max_grpc_timeout = duration(action.timeoutMs);
+  out.max_grpc_timeout = timeout;
   if (action.retry && action.retry.attempts > 0) out.retry_policy = retryPolicy(action.retry);
   if (action.mirrors.length > 0) {
     out.request_mirror_policies = action.mirrors.map((m) => ({

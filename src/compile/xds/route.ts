@@ -6,9 +6,7 @@ import { FAULT_FILTER_NAME, routeFault } from './filters/fault.ts';
 import { buildDirectResponse, buildForward, buildRedirect, headerOps, type ClusterLookup } from './route-action.ts';
 import { buildRouteMatch } from './route-match.ts';
 import type { ProtoObject } from './proto-values.ts';
-
-/** The largest direct response body a route table allows (and validate accepts), as Istio's. */
-export const MAX_DIRECT_RESPONSE_BODY_BYTES = 1024 * 1024;
+import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
 
 export function buildRouteConfiguration(table: IrRouteTable, clusters: ClusterLookup): ProtoObject {
   return {

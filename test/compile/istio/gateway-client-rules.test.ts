@@ -1,4 +1,5 @@
-// Gateway ports whose HTTPS servers ask different things of clients: every server routes by a
+// Gateway ports whose HTTPS servers ask different things of clients (as every port with several
+// HTTPS servers does): every server routes by a
 // table of its own, unique whatever the servers' port names, holding only what it admits; and a
 // host a laxer server answers too (exactly or by a wildcard) is reported (ML4034). The live side
 // is test/envoy/live-mtls-gateway.test.ts.

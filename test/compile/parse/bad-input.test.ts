@@ -162,6 +162,8 @@ spec:
     expect(escaped.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['ML1001 10:18']);
     const single = load({ 'q.yaml': vs("'jason").replace("subset: 'v1'", 'subset: v1') });
     expect(single.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['ML1001 10:18']);
+    const doubled = load({ 'q.yaml': vs("'it''s").replace("subset: 'v1'", 'subset: v1') });
+    expect(doubled.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['ML1001 10:18']);
   });
 
   it('reports an unrendered Helm template as one error instead of a flood of syntax errors', () => {

@@ -87,7 +87,7 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
   for (const group of ctx.gatewayGroups) {
     for (const [port, hosts] of planGatewayHosts(group, ctx.resources.virtualServices, ctx.registry)) {
       const bySet = new Map<string, PlannedHost[]>();
-      // A host planned once per server (servers asking different things of clients, gateway-hosts.ts)
+      // A host planned once per server (ports with several HTTPS servers, gateway-hosts.ts)
       // may merge the same VirtualServices in two tables: one note says it.
       const noted = new Set<string>();
       for (const planned of hosts.values()) {
