@@ -9,11 +9,12 @@
 // The set of directories follows the folder: `sync()` (called before every read) watches new
 // directories and drops the ones that are gone.
 //
-// The root may be a symbolic link that is swapped to publish a new version atomically: git-sync
-// (`current` → `.worktrees/<commit>`) and Kubernetes ConfigMap and Secret volumes (`..data` →
-// a timestamped folder) work this way. A watch follows the directory it was opened on, not
-// the name, so the link's own folder is watched for the swap, and a root that now leads
-// elsewhere has every watch opened again. A directory created and filled between two
+// The root may be replaced under its name: a symbolic link swapped to publish a new version
+// atomically (git-sync's `current` → `.worktrees/<commit>`, Kubernetes ConfigMap and Secret
+// volumes' `..data` → a timestamped folder), or a folder deleted and made again, or renamed
+// over. A watch follows the directory it was opened on, not the name, so the folder holding the
+// root is watched for events on the root's name, and a root that now is another directory (its
+// path, device or inode changed) has every watch opened again. A directory created and filled between two
 // syncs is still seen: its creation is an event in its parent, and the read that event
 // schedules syncs first. The folders the reader skips (dot-folders such as .git, and
 // node_modules) and symbolic links are not watched, since nothing in them is read.
@@ -27,9 +28,9 @@ export class FolderWatcher {
   readonly #onError: (err: unknown) => void;
   /** Relative directory path ('' for the root) → its watcher. */
   readonly #watchers = new Map<string, fs.FSWatcher>();
-  /** Watches the folder holding the root when the root is a link (its swaps are events there). */
-  #linkWatcher: fs.FSWatcher | undefined;
-  /** Where the root led at the last sync. */
+  /** Watches the folder holding the root for its name (a swap or a re-creation is an event there). */
+  #parentWatcher: fs.FSWatcher | undefined;
+  /** Which directory the root was at the last sync: its real path, device and inode. */
   #target: string | undefined;
   #closed = false;
 
@@ -61,7 +62,7 @@ export class FolderWatcher {
 
   close(): void {
     this.#closed = true;
-    this.#linkWatcher?.close();
+    this.#parentWatcher?.close();
     this.#closeAll();
   }
 
@@ -70,31 +71,31 @@ export class FolderWatcher {
     this.#watchers.clear();
   }
 
-  /** Watches a root link's folder, and reopens every watch when the root now leads elsewhere. */
+  /** Watches the root's name in its folder, and reopens every watch when the root is now another directory. */
   #followRoot(): void {
+    this.#watchParent();
     let target: string;
     try {
-      target = fs.realpathSync(this.#root);
+      const real = fs.realpathSync(this.#root);
+      const stat = fs.statSync(real);
+      target = `${real}\0${stat.dev}:${stat.ino}`;
     } catch {
-      return; // gone: the read reports it
+      return; // gone: the read reports it, and its re-creation is an event in the parent
     }
     if (this.#target !== undefined && target !== this.#target) this.#closeAll();
     this.#target = target;
-    if (this.#linkWatcher) return;
-    let isLink = false;
-    try {
-      isLink = fs.lstatSync(this.#root).isSymbolicLink();
-    } catch {
-      return;
-    }
-    if (!isLink) return;
+  }
+
+  #watchParent(): void {
+    const parent = path.dirname(this.#root);
+    if (this.#parentWatcher || parent === this.#root) return;
     const name = path.basename(this.#root);
     try {
-      // Only events for the link's own name: its folder may hold much else (git-sync's worktrees).
-      this.#linkWatcher = fs.watch(path.dirname(this.#root), (_event, file) => {
+      // Only events for the root's own name: its folder may hold much else (git-sync's worktrees).
+      this.#parentWatcher = fs.watch(parent, (_event, file) => {
         if (file === null || file === name || String(file) === name) this.#onChange();
       });
-      this.#linkWatcher.on('error', (err) => this.#onError(err));
+      this.#parentWatcher.on('error', (err) => this.#onError(err));
     } catch (err) {
       this.#onError(err);
     }

@@ -34,6 +34,9 @@ export async function verifyWithEnvoy(snapshot: Snapshot, opts: EnvoyVerifyOptio
   const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(opts.concurrency ?? MAX_CONCURRENCY)));
   const groups = groupIdenticalViews(snapshot.views);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-envoy-verify-'));
+  // Views are written there (tens of MB at scale): removed when the check ends, and also when
+  // the process ends in the middle of it (a serve stopped during its check).
+  liveDirs.add(dir);
   try {
     const version = await envoyVersion(opts.envoyPath, timeoutMs);
     const tlsFiles = standInTlsFiles(dir);
@@ -48,9 +51,15 @@ export async function verifyWithEnvoy(snapshot: Snapshot, opts: EnvoyVerifyOptio
     await Promise.all(Array.from({ length: Math.min(concurrency, groups.length) }, worker));
     return toDiagnostics(problems.filter((p): p is Problem => p !== undefined), version, opts.envoyPath);
   } finally {
+    liveDirs.delete(dir);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const liveDirs = new Set<string>();
+process.on('exit', () => {
+  for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** What went wrong with one group of views, before it is worded. */
 interface Problem {

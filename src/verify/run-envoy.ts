@@ -16,6 +16,15 @@ const MAX_RUNNING = 2;
 let running = 0;
 const waiting: (() => void)[] = [];
 
+/**
+ * Envoy processes running now. A meshlog process that ends (a serve stopped during its Envoy
+ * check) ends them too: an orphaned `envoy --mode validate` of a large view runs on for seconds.
+ */
+const children = new Set<ReturnType<typeof spawn>>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 export async function runEnvoy(envoyPath: string, args: readonly string[], timeoutMs: number): Promise<EnvoyRun> {
   // A finishing run hands its slot straight to the next waiter, so the count never overshoots.
   if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
@@ -46,6 +55,7 @@ function runOnce(envoyPath: string, args: readonly string[], timeoutMs: number):
       resolve({ kind: 'failed', error: err instanceof Error ? err.message : String(err) });
       return;
     }
+    children.add(child);
     const collect = (chunk: Buffer): void => {
       if (output.length < OUTPUT_CAP) output += chunk.toString('utf8');
     };
@@ -57,6 +67,7 @@ function runOnce(envoyPath: string, args: readonly string[], timeoutMs: number):
     }, timeoutMs);
     child.on('error', (err) => finish({ kind: 'failed', error: err.message }));
     child.on('close', (code, signal) => {
+      children.delete(child);
       if (code === null) finish({ kind: 'failed', error: `killed by ${signal ?? 'a signal'}` });
       else finish({ kind: 'exited', code, output });
     });

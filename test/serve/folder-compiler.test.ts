@@ -102,7 +102,7 @@ describe('compiling in a worker thread', () => {
     const compiler = new WorkerFolderCompiler({ maxHeapMb: 48 });
     try {
       const failed = await compiler.compile(big);
-      expect(failed).toEqual({ kind: 'failed', message: 'the compile ran out of memory' });
+      expect(failed).toEqual({ kind: 'failed', message: 'the compile ran out of memory (its heap limit is 48 MB: --compile-heap-mb)' });
       const next = await compiler.compile(TEMPLATE);
       expect(next.kind === 'compiled' && next.valid).toBe(true);
     } finally {

@@ -185,6 +185,43 @@ describe('FolderSnapshotSource', () => {
     fs.rmSync(path.join(dir, 'teams'), { recursive: true });
     expect((await activated).generation).toBe(4);
   });
+  it('follows a config folder replaced under its name: deleted and made again, or renamed over', async () => {
+    const dir = copyTemplate();
+    const source = await started(dir);
+    const keep = `${dir}.keep`;
+    dirs.push(keep);
+    fs.cpSync(dir, keep, { recursive: true });
+    const reviews = (root: string) => path.join(root, 'routing/reviews.yaml');
+    const text = fs.readFileSync(reviews(dir), 'utf8');
+
+    // Deleted (the read fails: refused, the snapshot kept), then made again with an edit.
+    fs.rmSync(dir, { recursive: true });
+    await new Promise((r) => setTimeout(r, 300));
+    let activated = nextActivation(source);
+    fs.cpSync(keep, dir, { recursive: true });
+    fs.writeFileSync(reviews(dir), reviewsWithSplit(text, 70));
+    expect((await activated).generation).toBe(2);
+    // An edit in the new folder is seen: the watches moved to it.
+    activated = nextActivation(source);
+    fs.writeFileSync(reviews(dir), reviewsWithSplit(text, 60));
+    expect((await activated).generation).toBe(3);
+
+    // Renamed over (a new folder swapped in), then an edit in it.
+    const next = `${dir}.next`;
+    dirs.push(next, `${dir}.old`);
+    fs.cpSync(keep, next, { recursive: true });
+    fs.writeFileSync(reviews(next), reviewsWithSplit(text, 40));
+    activated = nextActivation(source);
+    fs.renameSync(dir, `${dir}.old`);
+    fs.renameSync(next, dir);
+    expect((await activated).generation).toBe(4);
+    activated = nextActivation(source);
+    fs.writeFileSync(reviews(dir), reviewsWithSplit(text, 30));
+    const last = await activated;
+    expect(last.generation).toBe(5);
+    expect(source.rejections().current).toBeUndefined();
+  });
+
   it('follows a root link swapped to a new version, as git-sync publishes a checkout', async () => {
     // git-sync: `current` → `.worktrees/<commit>`, a new worktree per commit, then the link is
     // swapped by renaming a new link over it. serve --config names the link.
@@ -259,10 +296,10 @@ describe('FolderSnapshotSource', () => {
     writeMesh(staging, 6_000);
     fs.renameSync(path.join(staging, 'services'), path.join(dir, 'generated'));
     const attempt = await source.reload();
-    expect(attempt).toEqual({ ok: false, reason: 'compiler failed: the compile ran out of memory' });
+    expect(attempt).toEqual({ ok: false, reason: 'compiler failed: the compile ran out of memory (its heap limit is 48 MB: --compile-heap-mb)' });
     expect(source.current()).toBe(served);
-    expect(source.rejections().current?.reason).toBe('compiler failed: the compile ran out of memory');
-    expect(errors).toContainEqual({ msg: 'compiler failed; keeping the previous snapshot', error: 'the compile ran out of memory' });
+    expect(source.rejections().current?.reason).toBe('compiler failed: the compile ran out of memory (its heap limit is 48 MB: --compile-heap-mb)');
+    expect(errors).toContainEqual({ msg: 'compiler failed; keeping the previous snapshot', error: 'the compile ran out of memory (its heap limit is 48 MB: --compile-heap-mb)' });
 
     // Back to a size that fits: served again.
     fs.rmSync(path.join(dir, 'generated'), { recursive: true });

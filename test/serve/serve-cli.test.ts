@@ -18,6 +18,14 @@ describe('meshlog serve (failures)', () => {
     expect((await run(['--config', 'config-repo-template', '--xds', 'nope'])).code).toBe(2);
   });
 
+  it('takes --compile-heap-mb as a whole number of MB the compiler fits in (exit 2 otherwise)', async () => {
+    for (const bad of ['16', '1e3', '0x40', ' 64', '64.5']) {
+      const res = await run(['--config', 'config-repo-template', '--compile-heap-mb', bad]);
+      expect(res.code, bad).toBe(2);
+      expect(res.err, bad).toContain(`--compile-heap-mb: expected a whole number of MB, at least 32 (got ${JSON.stringify(bad)})`);
+    }
+  });
+
   it('exits 3 for a missing folder or an xDS port already in use', async () => {
     const missing = await run(['--config', 'no/such/folder']);
     expect(missing.code).toBe(3);

@@ -109,7 +109,7 @@ Flags:
   --http HOST:PORT     HTTP listen address for /api/proxies, /healthz, /readyz, /metrics
                        (default 127.0.0.1:8080; port 0 = any)
   --replica ID         name of this replica in status (default <hostname>-<pid>)
-  --compile-heap-mb MB heap limit of each compile, in MB (default: Node's own). Compiles run
+  --compile-heap-mb MB heap limit of each compile, in MB, at least 32 (default: Node's own). Compiles run
                        in a worker thread beside the serving; one that needs more is logged
                        as failed and the last valid snapshot stays served.
 ${envoyHelp(23, 2)}.
@@ -131,9 +131,11 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
     const http = parseServerAddress(args.string('http') ?? '127.0.0.1:8080', true);
     if (!http.ok) return usageError(io, 'serve', `--http: ${http.message}`);
     const heapFlag = args.string('compile-heap-mb');
-    const compileHeapMb = heapFlag === undefined ? undefined : Number(heapFlag);
-    if (compileHeapMb !== undefined && !(Number.isInteger(compileHeapMb) && compileHeapMb >= 16)) {
-      return usageError(io, 'serve', `--compile-heap-mb: expected a whole number of MB, at least 16 (got ${JSON.stringify(heapFlag)})`);
+    // Digits only (no 1e3, 0x40 or spaces), and room for the compiler itself: the smallest
+    // repository needs about 24 MB of heap.
+    const compileHeapMb = heapFlag === undefined ? undefined : /^\d{1,7}$/.test(heapFlag) ? Number(heapFlag) : NaN;
+    if (compileHeapMb !== undefined && !(compileHeapMb >= 32)) {
+      return usageError(io, 'serve', `--compile-heap-mb: expected a whole number of MB, at least 32 (got ${JSON.stringify(heapFlag)})`);
     }
     const envoy = await chooseCheckedEnvoy(args.string('envoy'), io.env, io.cwd);
     if (!envoy.ok) {
@@ -151,6 +153,15 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
     // gRPC's own log lines (errors only, by default) join meshlog's JSON log instead of
     // interleaving raw text with it.
     grpc.setLogger({ error: (...a: unknown[]) => stderrLogger.warn('grpc', { message: format(...a) }) });
+    // A stop asked for during the first compile (and its Envoy check): nothing is served yet, so
+    // there is nothing to drain; the process ends at once (its Envoy checks are ended with it,
+    // run-envoy.ts), as it would after startup.
+    const stopWhileStarting = (): void => {
+      io.stdout('shutting down\n');
+      process.exit(EXIT.ok);
+    };
+    process.once('SIGINT', stopWhileStarting);
+    process.once('SIGTERM', stopWhileStarting);
     let replica: RunningReplica;
     try {
       const replicaId = args.string('replica');
@@ -166,6 +177,9 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
     } catch (err) {
       io.stderr(`Error: cannot start: ${(err as Error).message}\n`);
       return EXIT.unavailable;
+    } finally {
+      process.off('SIGINT', stopWhileStarting);
+      process.off('SIGTERM', stopWhileStarting);
     }
     io.stdout(`xDS (ADS gRPC) listening on ${xds.host}:${replica.xds.port}\n`);
     io.stdout(`HTTP listening on http://${http.host}:${replica.httpPort}\n`);
