@@ -14,26 +14,11 @@ import { writeMesh } from '../compile/generate.ts';
 import { compile } from '../../src/compile/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
 import { WorkerFolderCompiler } from '../../src/serve/folder-compiler.ts';
+import { measuredStall } from './stall.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
-/** Runs `work`, and measures its wall time and the longest stretch this thread's timers waited. */
-async function measured(work: () => Promise<unknown>): Promise<{ ms: number; stopMs: number }> {
-  let last = performance.now();
-  let longest = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, 2);
-  const start = performance.now();
-  await work();
-  const end = performance.now();
-  clearInterval(timer);
-  return { ms: Math.round(end - start), stopMs: Math.round(Math.max(longest, end - last)) };
 }
 
 const services = Number(arg('--services', '10000'));
@@ -47,13 +32,13 @@ try {
 
   const compiler = new WorkerFolderCompiler();
   for (let i = 0; i < runs; i++) {
-    const inThread = await measured(async () => {
+    const inThread = await measuredStall(async () => {
       const read = await readFolder(dir);
       if (!read.ok || !compile(read.bundle).valid) throw new Error('the generated mesh did not compile');
     });
     // As between two changes: the next worker has loaded the compiler by then.
     await new Promise((r) => setTimeout(r, 1500));
-    const inWorker = await measured(async () => {
+    const inWorker = await measuredStall(async () => {
       const result = await compiler.compile(dir);
       if (result.kind !== 'compiled' || !result.valid) throw new Error(`worker compile: ${JSON.stringify(result).slice(0, 300)}`);
     });
