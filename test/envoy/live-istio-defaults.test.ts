@@ -78,18 +78,13 @@ afterAll(async () => {
   for (const s of servers) s.close();
 });
 
-async function stat(name: string): Promise<number> {
-  const text = await (await fetch(`${envoy.adminUrl}/stats?filter=${encodeURIComponent(`^${name.replace(/[|.]/g, '\\$&')}$`)}`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}: `));
-  return Number(line?.slice(name.length + 2) ?? NaN);
-}
 
 describe('cluster defaults with a real Envoy', () => {
   it('retries every request as the rule says, however many are in flight (no retry budget of 3)', async () => {
     const replies = await Promise.all(Array.from({ length: 20 }, () => request(`http://127.0.0.1:${port}/`, { headers: { host: 'flaky.test' } })));
     expect(replies.every((r) => r.status === 503)).toBe(true);
-    expect(await stat('cluster.outbound|80||flaky.test.upstream_rq_retry_overflow')).toBe(0);
-    expect(await stat('cluster.outbound|80||flaky.test.upstream_rq_retry')).toBe(60);
+    expect(await envoy.stat('cluster.outbound|80||flaky.test.upstream_rq_retry_overflow')).toBe(0);
+    expect(await envoy.stat('cluster.outbound|80||flaky.test.upstream_rq_retry')).toBe(60);
   });
 
   it('sends nothing to ejected hosts, even when most of them are ejected', async () => {
@@ -106,8 +101,8 @@ describe('cluster defaults with a real Envoy', () => {
     const after: number[] = [];
     for (let i = 0; i < 20; i++) after.push(await get());
     expect(after.every((s) => s === 200)).toBe(true);
-    expect(await stat('cluster.outbound|80||pool.test.outlier_detection.ejections_active')).toBe(2);
-    expect(await stat('cluster.outbound|80||pool.test.lb_healthy_panic')).toBe(0);
+    expect(await envoy.stat('cluster.outbound|80||pool.test.outlier_detection.ejections_active')).toBe(2);
+    expect(await envoy.stat('cluster.outbound|80||pool.test.lb_healthy_panic')).toBe(0);
   });
 
   it("splits a DNS service's traffic by its endpoints' weights", async () => {

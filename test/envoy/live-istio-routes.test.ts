@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvoyProcess } from '../support/envoy-process.ts';
+import { localService } from '../support/local-service.ts';
 import { runView } from '../support/run-view.ts';
 import { request, startUpstreams, type UpstreamReply, type Upstreams } from '../support/upstreams.ts';
 
@@ -29,19 +30,6 @@ async function server(name: string, handle: http.RequestListener): Promise<numbe
   return (s.address() as AddressInfo).port;
 }
 
-function service(host: string, endpointPorts: readonly number[]): string {
-  const name = host.split('.')[0];
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: ${name}, namespace: default}
-spec:
-  hosts: [${host}]
-  ports: [{number: 80, name: http, protocol: HTTP}]
-  resolution: STATIC
-  endpoints: [${endpointPorts.map((p) => `{address: 127.0.0.1, ports: {http: ${p}}}`).join(', ')}]
----
-`;
-}
 
 function virtualService(host: string, http: string): string {
   return `apiVersion: networking.istio.io/v1
@@ -86,7 +74,7 @@ spec:
   };
   const yaml = [
     // A retry budget of 0 % and at least 1 retry at a time (a connection pool makes Istio apply it).
-    service('budget.test', [await server('budget', slowUnavailable)]),
+    localService('budget.test', [await server('budget', slowUnavailable)]),
     `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: budget, namespace: default}
@@ -99,7 +87,7 @@ spec:
 `,
     virtualService('budget.test', `[{route: [{destination: {host: budget.test}}], retries: {attempts: 2, retryOn: 5xx}}]`),
     // A session cookie Envoy generates, with attributes.
-    service('cart.test', [upstreams.port('plain')]),
+    localService('cart.test', [upstreams.port('plain')]),
     `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: cart, namespace: default}
@@ -112,7 +100,7 @@ spec:
 ---
 `,
     // Redirects to the scheme's default port, with and without scheme (sidecars: plain http).
-    service('old.test', [upstreams.port('plain')]),
+    localService('old.test', [upstreams.port('plain')]),
     virtualService(
       'old.test',
       `
@@ -123,26 +111,26 @@ spec:
   - redirect: {scheme: https, port: 8443}`,
     ),
     // Mirrored to a host whose server records the Host header it gets.
-    service('shadow.test', [mirror]),
-    service('shop.test', [upstreams.port('plain')]),
+    localService('shadow.test', [mirror]),
+    localService('shop.test', [upstreams.port('plain')]),
     virtualService('shop.test', `[{route: [{destination: {host: shop.test}}], mirror: {host: shadow.test}}]`),
     // Consistent hashing over a good and a failing endpoint, retrying 5xx.
-    service('sticky.test', [upstreams.port('plain'), await server('failing', unavailable)]),
+    localService('sticky.test', [upstreams.port('plain'), await server('failing', unavailable)]),
     hashed('sticky.test'),
     virtualService('sticky.test', `[{route: [{destination: {host: sticky.test}}], retries: {attempts: 2, retryOn: 5xx}}]`),
     // No VirtualService: the route has no timeout, so only the client's grpc-timeout bounds it.
-    service('slow.test', [await server('slow', slowGrpc)]),
+    localService('slow.test', [await server('slow', slowGrpc)]),
     // No retries: the mesh default (Istio's), then retryOn naming 503.
-    service('orders.test', [await server('orders', unavailable)]),
-    service('stock.test', [await server('stock', unavailable)]),
+    localService('orders.test', [await server('orders', unavailable)]),
+    localService('stock.test', [await server('stock', unavailable)]),
     virtualService('stock.test', `[{route: [{destination: {host: stock.test}}], retries: {attempts: 2, retryOn: "retriable-status-codes,503"}}]`),
     // Faults without percentage (Istio: no request), and one with it.
-    service('calm.test', [upstreams.port('plain')]),
+    localService('calm.test', [upstreams.port('plain')]),
     virtualService('calm.test', `[{route: [{destination: {host: calm.test}}], fault: {delay: {fixedDelay: 5s}, abort: {httpStatus: 500}}}]`),
-    service('chaos.test', [upstreams.port('plain')]),
+    localService('chaos.test', [upstreams.port('plain')]),
     virtualService('chaos.test', `[{route: [{destination: {host: chaos.test}}], fault: {abort: {httpStatus: 500, percentage: {value: 100}}}}]`),
-    service('users.test', [upstreams.port('plain')]),
-    service('admin.test', [upstreams.port('admin')]),
+    localService('users.test', [upstreams.port('plain')]),
+    localService('admin.test', [upstreams.port('admin')]),
     virtualService(
       'users.test',
       `
@@ -161,11 +149,6 @@ afterAll(async () => {
   for (const s of servers) s.close();
 });
 
-async function stat(name: string): Promise<number> {
-  const text = await (await fetch(`${envoy.adminUrl}/stats?filter=${encodeURIComponent(`^${name.replace(/[|.]/g, '\\$&')}$`)}`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}: `));
-  return Number(line?.slice(name.length + 2) ?? NaN);
-}
 
 async function upstreamOf(host: string, headers: Record<string, string> = {}): Promise<string> {
   const res = await request(`http://127.0.0.1:${port}/`, { headers: { host, ...headers } });
@@ -216,7 +199,7 @@ describe('Istio route settings with a real Envoy', () => {
     expect(await each('sticky.test')).toEqual(first);
     const failed = first.filter((r) => r === 'status:503').length * 2;
     expect(hits.failing).toBe(failed * 3); // each such request: the first try and 2 retries
-    expect(await stat('cluster.outbound|80||sticky.test.upstream_rq_retry')).toBe(failed * 2);
+    expect(await envoy.stat('cluster.outbound|80||sticky.test.upstream_rq_retry')).toBe(failed * 2);
   });
 
   it('mirrors a request with its Host as sent, without a -shadow suffix, as Istio 1.28+', async () => {
@@ -245,7 +228,7 @@ describe('Istio route settings with a real Envoy', () => {
     const replies = await Promise.all(Array.from({ length: 10 }, () => request(`http://127.0.0.1:${port}/`, { headers: { host: 'budget.test' } })));
     expect(replies.every((r) => r.status === 503)).toBe(true);
     // At most one retry in flight: most retries are refused (overflow), so the upstream sees fewer than 3 tries per request.
-    expect(await stat('cluster.outbound|80||budget.test.upstream_rq_retry_overflow')).toBeGreaterThan(0);
+    expect(await envoy.stat('cluster.outbound|80||budget.test.upstream_rq_retry_overflow')).toBeGreaterThan(0);
     expect(hits.budget).toBeLessThan(30);
   });
 

@@ -66,12 +66,7 @@ afterAll(async () => {
 const get = (host: string) => request(`http://127.0.0.1:${port}/`, { headers: { host } });
 
 /** Envoy's count of TLS handshakes the cluster of `host` refused for `reason` (fail_verify_san, fail_verify_error). */
-async function sslStat(host: string, reason: string): Promise<number> {
-  const stat = `cluster.outbound|80||${host}.ssl.${reason}`;
-  const text = await (await fetch(`${envoy.adminUrl}/stats?filter=${encodeURIComponent(stat.replace(/[|.]/g, '\\$&'))}$`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${stat}: `));
-  return Number(line?.slice(stat.length + 2) ?? 0);
-}
+const sslStat = (host: string, reason: string): Promise<number> => envoy.stat(`cluster.outbound|80||${host}.ssl.${reason}`);
 
 describe('TLS origination with a real Envoy', () => {
   it('sends the request host as SNI and reaches a server whose certificate chains to the CAs and names the host', async () => {

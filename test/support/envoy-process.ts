@@ -27,6 +27,8 @@ export interface EnvoyProcess {
   log(): string;
   /** Actual bound port of a listener (works with port 0 in the config). */
   listenerPort(name: string): Promise<number>;
+  /** One counter or gauge from the admin /stats, by its full name; NaN when Envoy has none by that name. */
+  stat(name: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -107,7 +109,14 @@ export async function startEnvoy(configFile: string, opts: StartOptions = {}): P
     if (!port) throw new Error(`envoy has no bound listener ${name}`);
     return port;
   };
-  return { adminUrl, logFile, pid: child.pid ?? -1, log, listenerPort, stop };
+  const stat = async (name: string): Promise<number> => {
+    // Cluster names hold '|' and '.': escaped, so the filter (a regex) matches the name alone.
+    const filter = encodeURIComponent(`^${name.replace(/[|.]/g, '\\$&')}$`);
+    const text = await (await fetch(`${adminUrl}/stats?filter=${filter}`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}: `));
+    return Number(line?.slice(name.length + 2) ?? NaN);
+  };
+  return { adminUrl, logFile, pid: child.pid ?? -1, log, listenerPort, stat, stop };
 }
 
 export interface ValidateResult {
