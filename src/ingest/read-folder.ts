@@ -38,6 +38,8 @@ export async function readFolder(
     try {
       entries = await fs.promises.readdir(rel === '' ? walkRoot : path.join(walkRoot, rel), { withFileTypes: true });
     } catch (err) {
+      // The root itself: nothing in it can be read, so there is no config to judge.
+      if (rel === '') return ingestError('unreadable', `cannot list folder ${root}: ${errMessage(err)}`);
       out.report('ML0005', rel, `cannot list folder ${rel}: ${errMessage(err)}`);
       continue;
     }

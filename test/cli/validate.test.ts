@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepo, type TestRepo } from '../support/git-repo.ts';
 import { BROKEN_VS, MESH, UNKNOWN_HOST_VS } from './mesh-fixture.ts';
-import { runCli, spawnCli } from './run-cli.ts';
+import { BIN, runCli, spawnCli } from './run-cli.ts';
 
 let tmp: string;
 let repo: TestRepo;
@@ -128,6 +129,19 @@ describe('meshlog validate', () => {
     const out = JSON.parse(res.stdout) as { diagnostics: { code: string; file: string; message: string }[] };
     expect(out.diagnostics).toEqual([expect.objectContaining({ code: 'ML0004', file: 'dump.yaml', severity: 'error' })]);
     expect(out.diagnostics[0]!.message).toContain('2.0 GiB');
+  });
+
+  it('a folder it may not list is an error naming that folder, exit 3 (unavailable)', () => {
+    // Readable by path (stat works) but not listable: a volume mounted with the wrong owner.
+    // root lists anything, so as root the CLI runs as `nobody` (tmp must then be searchable).
+    const dir = folder('locked', MESH);
+    fs.chmodSync(tmp, 0o755);
+    fs.chmodSync(dir, 0o311);
+    const asRoot = process.getuid?.() === 0;
+    const res = spawnSync(process.execPath, [BIN, 'validate', dir], { encoding: 'utf8', timeout: 60_000, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    fs.chmodSync(dir, 0o755);
+    expect(res.stderr).toContain(`cannot list folder ${dir}: permission denied`);
+    expect(res.status).toBe(3);
   });
 
   it('works the same through the real executable', () => {
