@@ -3,10 +3,11 @@
 // compile in a worker thread (src/serve/folder-compiler.ts). The generated mesh of
 // bench/compile is written to a temp folder; each compile reads it from disk, as serve does.
 //
-//   node bench/serve-compile/run.ts [--services 10000] [--runs 3]
+//   node bench/serve-compile/run.ts [--services 10000] [--runs 3] [--envoy PATH]
 //
 // Prints the machine, then per run: the wall time from change to result, and the longest
 // time the serving thread's timers could not fire (a 2 ms interval timer's largest gap).
+// With --envoy, also a worker compile with serve's pre-serve Envoy check (`serve --envoy`).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,7 @@ function arg(name: string, fallback: string): string {
 
 const services = Number(arg('--services', '10000'));
 const runs = Number(arg('--runs', '3'));
+const envoyPath = process.argv.includes('--envoy') ? arg('--envoy', '') : undefined;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-bench-serve-'));
 try {
   writeMesh(dir, services);
@@ -42,7 +44,18 @@ try {
       const result = await compiler.compile(dir);
       if (result.kind !== 'compiled' || !result.valid) throw new Error(`worker compile: ${JSON.stringify(result).slice(0, 300)}`);
     });
-    console.log(`run ${i + 1}: in the serving thread ${inThread.ms} / ${inThread.stopMs} ms; in a worker ${inWorker.ms} / ${inWorker.stopMs} ms`);
+    let checked = '';
+    if (envoyPath) {
+      await new Promise((r) => setTimeout(r, 1500));
+      const withCheck = await measuredStall(async () => {
+        const result = await compiler.compile(dir, undefined, { envoyPath });
+        if (result.kind !== 'compiled' || !result.envoyCheck || !('diagnostics' in result.envoyCheck) || result.envoyCheck.diagnostics.length > 0) {
+          throw new Error(`worker compile with the Envoy check: ${JSON.stringify(result).slice(0, 300)}`);
+        }
+      });
+      checked = `; in a worker with the Envoy check ${withCheck.ms} / ${withCheck.stopMs} ms`;
+    }
+    console.log(`run ${i + 1}: in the serving thread ${inThread.ms} / ${inThread.stopMs} ms; in a worker ${inWorker.ms} / ${inWorker.stopMs} ms${checked}`);
     await new Promise((r) => setTimeout(r, 1500));
   }
   await compiler.close();

@@ -14,23 +14,52 @@ import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../core/diagnostics.ts';
 import type { Snapshot } from '../snapshot/types.ts';
 import { unpackSnapshot, type PackedSnapshot } from '../snapshot/transfer.ts';
+import { checkFolder } from '../verify/envoy-verify.ts';
 
-/** What the worker posts (compile-worker.ts), once. */
+/** What the worker is sent (compile-worker.ts). */
+export interface CompileRequest {
+  readonly folder: string;
+  /** Run the pre-serve Envoy check on a valid result, unless its content hash is this one (already served). */
+  readonly envoyCheck?: { readonly envoyPath: string; readonly workDir: string; readonly unlessContentHash?: string };
+}
+
+/** The pre-serve check's verdict: Envoy's diagnostics ([] when it accepted every view), or why it could not run. */
+export type EnvoyCheckOutcome = { readonly diagnostics: readonly Diagnostic[] } | { readonly error: string };
+
+/** What the worker posts (compile-worker.ts): one result, after any number of Envoy process reports. */
 export type FolderCompileMessage =
   | { readonly kind: 'unreadable'; readonly message: string }
-  | { readonly kind: 'compiled'; readonly valid: boolean; readonly diagnostics: readonly Diagnostic[]; readonly snapshot?: PackedSnapshot }
-  | { readonly kind: 'failed'; readonly message: string };
+  | { readonly kind: 'compiled'; readonly valid: boolean; readonly diagnostics: readonly Diagnostic[]; readonly snapshot?: PackedSnapshot; readonly envoyCheck?: EnvoyCheckOutcome }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'envoy-started' | 'envoy-ended'; readonly pid: number };
 
 /** One read-and-compile of a folder, as the caller sees it. */
 export type FolderCompile =
   | { readonly kind: 'unreadable'; readonly message: string }
-  | { readonly kind: 'compiled'; readonly valid: boolean; readonly diagnostics: readonly Diagnostic[]; readonly snapshot?: Snapshot }
+  | {
+      readonly kind: 'compiled';
+      readonly valid: boolean;
+      readonly diagnostics: readonly Diagnostic[];
+      readonly snapshot?: Snapshot;
+      /** Present when the check was asked for and ran (a valid snapshot with another content hash). */
+      readonly envoyCheck?: EnvoyCheckOutcome;
+    }
   /** The compiler threw, or the worker died (out of memory, killed) or was stopped. */
   | { readonly kind: 'failed'; readonly message: string };
 
+/** `meshlog serve --envoy`: each new valid snapshot goes through this Envoy, in the compile's worker. */
+export interface EnvoyCheckRequest {
+  readonly envoyPath: string;
+  /** The content hash being served: a result with it is not checked again. */
+  readonly unlessContentHash?: string;
+}
+
 export interface FolderCompiler {
-  /** Reads and compiles `folder`; aborting `signal` stops the compile (the result is then `failed`). */
-  compile(folder: string, signal?: AbortSignal): Promise<FolderCompile>;
+  /**
+   * Reads and compiles `folder`, and with `envoyCheck` checks a new valid snapshot with Envoy;
+   * aborting `signal` stops both (the result is then `failed`).
+   */
+  compile(folder: string, signal?: AbortSignal, envoyCheck?: EnvoyCheckRequest): Promise<FolderCompile>;
   /** Stops the waiting worker and starts no other; compile() still works (it starts its own). */
   close(): Promise<void>;
 }
@@ -57,11 +86,15 @@ export class WorkerFolderCompiler implements FolderCompiler {
     this.#options = options;
   }
 
-  compile(folder: string, signal?: AbortSignal): Promise<FolderCompile> {
+  compile(folder: string, signal?: AbortSignal, envoyCheck?: EnvoyCheckRequest): Promise<FolderCompile> {
     let taken = this.#waiting;
     this.#waiting = undefined;
     if (!taken || taken.ended) taken = this.#start();
     const worker = taken.worker;
+    // The check's files and Envoy processes belong to this thread: a worker that is stopped
+    // (or dies) cannot clean up after itself.
+    const scratch = envoyCheck ? checkFolder() : undefined;
+    const envoys = new Set<number>();
     return new Promise((resolve) => {
       let settled = false;
       const settle = (outcome: FolderCompile): void => {
@@ -70,6 +103,8 @@ export class WorkerFolderCompiler implements FolderCompiler {
         signal?.removeEventListener('abort', stop);
         // Its work is done (or failed): end it now, so its heap goes back at once.
         void worker.terminate();
+        endEnvoys(envoys);
+        scratch?.remove();
         if (!this.#closed && !signal?.aborted && !this.#waiting) this.#waiting = this.#start();
         resolve(outcome);
       };
@@ -77,7 +112,9 @@ export class WorkerFolderCompiler implements FolderCompiler {
       if (signal?.aborted) return stop();
       signal?.addEventListener('abort', stop, { once: true });
       let received = false;
-      worker.once('message', (message: FolderCompileMessage) => {
+      worker.on('message', (message: FolderCompileMessage) => {
+        if (message.kind === 'envoy-started') return void watchEnvoy(envoys, message.pid);
+        if (message.kind === 'envoy-ended') return void unwatchEnvoy(envoys, message.pid);
         received = true;
         // The worker ends before the result is unpacked: its heap (some 500 MB at 10,000
         // services) goes back first, so the two never add up to the process's peak.
@@ -94,7 +131,13 @@ export class WorkerFolderCompiler implements FolderCompiler {
         if (!received) settle({ kind: 'failed', message: `the compile worker exited (code ${code}) without a result` });
       });
       worker.ref(); // a compile under way keeps the process alive, as the compile itself did
-      worker.postMessage({ folder });
+      const request: CompileRequest = {
+        folder,
+        ...(envoyCheck && scratch
+          ? { envoyCheck: { envoyPath: envoyCheck.envoyPath, workDir: scratch.dir, ...(envoyCheck.unlessContentHash ? { unlessContentHash: envoyCheck.unlessContentHash } : {}) } }
+          : {}),
+      };
+      worker.postMessage(request);
     });
   }
 
@@ -120,4 +163,31 @@ export class WorkerFolderCompiler implements FolderCompiler {
     worker.on('exit', () => (started.ended = true));
     return started;
   }
+}
+
+/** Envoy processes the compile workers reported running, over all compiles: ended with the process. */
+const runningEnvoys = new Set<number>();
+process.on('exit', () => endEnvoys(runningEnvoys));
+
+function watchEnvoy(envoys: Set<number>, pid: number): void {
+  envoys.add(pid);
+  runningEnvoys.add(pid);
+}
+
+function unwatchEnvoy(envoys: Set<number>, pid: number): void {
+  envoys.delete(pid);
+  runningEnvoys.delete(pid);
+}
+
+/** Ends the Envoy processes a stopped worker left running (a finished check leaves none). */
+function endEnvoys(envoys: Set<number>): void {
+  for (const pid of envoys) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // It ended meanwhile.
+    }
+    runningEnvoys.delete(pid);
+  }
+  envoys.clear();
 }

@@ -9,8 +9,7 @@
 // naturally). They are this replica's own numbering, not an order shared with other replicas
 // or restarts (orderedGenerations is false): streams never hold a proxy back for reporting a
 // higher one. The log-backed source has real, persisted, shared generations.
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostics.ts';
-import type { Snapshot } from '../snapshot/types.ts';
+import { formatDiagnostic, hasErrors } from '../core/diagnostics.ts';
 import { WorkerFolderCompiler, type FolderCompiler } from './folder-compiler.ts';
 import { FolderWatcher } from './folder-watch.ts';
 import type { Logger } from './logger.ts';
@@ -24,12 +23,15 @@ export interface FolderSourceOptions {
   /** First generation; default: seconds since the epoch. */
   readonly initialGeneration?: number;
   /**
-   * A last check of each new valid snapshot before it is activated (`meshlog serve --envoy`
-   * runs it through a real Envoy). Any error keeps the previous snapshot, as invalid config does.
+   * `meshlog serve --envoy`: each new valid snapshot goes through this Envoy binary
+   * (`envoy --mode validate`, in the compile's worker thread) before it is activated. A
+   * rejection keeps the previous snapshot, as invalid config does.
    */
-  readonly verify?: (snapshot: Snapshot) => Promise<readonly Diagnostic[]>;
+  readonly envoyPath?: string;
   /** The compile's heap limit in MB (`meshlog serve --compile-heap-mb`); default: Node's. */
   readonly maxHeapMb?: number;
+  /** What reads and compiles the folder; default: a worker thread per compile (tests wrap it). */
+  readonly compiler?: FolderCompiler;
 }
 
 export type CompileAttempt =
@@ -58,7 +60,7 @@ export class FolderSnapshotSource implements SnapshotSource {
   constructor(opts: FolderSourceOptions) {
     this.#opts = opts;
     this.#nextGeneration = opts.initialGeneration ?? Math.floor(Date.now() / 1000);
-    this.#compiler = new WorkerFolderCompiler(opts.maxHeapMb !== undefined ? { maxHeapMb: opts.maxHeapMb } : {});
+    this.#compiler = opts.compiler ?? new WorkerFolderCompiler(opts.maxHeapMb !== undefined ? { maxHeapMb: opts.maxHeapMb } : {});
   }
 
   /**
@@ -174,7 +176,10 @@ export class FolderSnapshotSource implements SnapshotSource {
     };
     // Directories created since the last read are watched before this one lists them.
     this.#watcher?.sync();
-    const result = await this.#compiler.compile(this.#opts.folder, this.#stopCompile.signal);
+    const envoyPath = this.#opts.envoyPath;
+    const unlessContentHash = this.#active?.snapshot.contentHash;
+    const envoyCheck = envoyPath !== undefined ? { envoyPath, ...(unlessContentHash ? { unlessContentHash } : {}) } : undefined;
+    const result = await this.#compiler.compile(this.#opts.folder, this.#stopCompile.signal, envoyCheck);
     if (this.#closed) return { ok: false, reason: 'closed while compiling' };
     if (result.kind === 'unreadable') {
       log.error(`config folder unreadable; ${this.#keeping()}`, { error: result.message });
@@ -197,19 +202,16 @@ export class FolderSnapshotSource implements SnapshotSource {
     if (this.#active && this.#active.snapshot.contentHash === result.snapshot.contentHash) {
       return { ok: true, active: this.#active, changed: false };
     }
-    if (this.#opts.verify) {
-      let found: readonly Diagnostic[];
-      try {
-        found = await this.#opts.verify(result.snapshot);
-      } catch (err) {
-        // Unproven is not served: the check exists so that nothing unchecked reaches a proxy.
-        log.error(`pre-serve check failed; ${this.#keeping()}`, { error: String((err as Error).stack ?? err) });
-        return { ok: false, reason: `pre-serve check failed: ${(err as Error).message}` };
+    if (envoyCheck) {
+      const checked = result.envoyCheck;
+      // Unproven is not served: the check exists so that nothing unchecked reaches a proxy.
+      if (!checked || 'error' in checked) {
+        const error = checked ? checked.error : 'the check did not run';
+        log.error(`pre-serve check failed; ${this.#keeping()}`, { error });
+        return { ok: false, reason: `pre-serve check failed: ${error}` };
       }
-      if (this.#closed) return { ok: false, reason: 'closed while checking' };
-      if (await overlapped()) return OVERLAPPED;
-      if (hasErrors(found)) {
-        const errors = found.filter((d) => d.severity === 'error');
+      if (hasErrors(checked.diagnostics)) {
+        const errors = checked.diagnostics.filter((d) => d.severity === 'error');
         log.error(`config rejected by the pre-serve check and not served; ${this.#keeping()}`, {
           errors: errors.length,
           diagnostics: errors.slice(0, 50).map(formatDiagnostic),

@@ -24,6 +24,11 @@ export interface EnvoyVerifyOptions {
   readonly concurrency?: number;
   /** Per view; the Envoy process is killed when it is up. Default 60 s. */
   readonly timeoutMs?: number;
+  /**
+   * An empty folder for the check's files, which the caller removes (serve's compile worker
+   * checks in a folder the serving thread made: see checkFolder). Default: one of its own.
+   */
+  readonly workDir?: string;
 }
 
 const MAX_CONCURRENCY = 2;
@@ -33,10 +38,8 @@ export async function verifyWithEnvoy(snapshot: Snapshot, opts: EnvoyVerifyOptio
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(opts.concurrency ?? MAX_CONCURRENCY)));
   const groups = groupIdenticalViews(snapshot.views);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-envoy-verify-'));
-  // Views are written there (tens of MB at scale): removed when the check ends, and also when
-  // the process ends in the middle of it (a serve stopped during its check).
-  liveDirs.add(dir);
+  const own = opts.workDir === undefined ? checkFolder() : undefined;
+  const dir = opts.workDir ?? own!.dir;
   try {
     const version = await envoyVersion(opts.envoyPath, timeoutMs);
     const tlsFiles = standInTlsFiles(dir);
@@ -51,9 +54,25 @@ export async function verifyWithEnvoy(snapshot: Snapshot, opts: EnvoyVerifyOptio
     await Promise.all(Array.from({ length: Math.min(concurrency, groups.length) }, worker));
     return toDiagnostics(problems.filter((p): p is Problem => p !== undefined), version, opts.envoyPath);
   } finally {
-    liveDirs.delete(dir);
-    fs.rmSync(dir, { recursive: true, force: true });
+    own?.remove();
   }
+}
+
+/**
+ * A temporary folder for a check's files. Views are written there (tens of MB at scale): it
+ * is removed when the check ends, and also when the process ends in the middle of it (a serve
+ * stopped during its check).
+ */
+export function checkFolder(): { readonly dir: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-envoy-verify-'));
+  liveDirs.add(dir);
+  return {
+    dir,
+    remove: () => {
+      liveDirs.delete(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const liveDirs = new Set<string>();

@@ -25,6 +25,13 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
+/**
+ * Told of every Envoy process this thread starts and sees end. A worker thread's children are
+ * not ended with the worker: serve's compile worker (which runs the pre-serve check) reports
+ * them to the serving thread, which ends the ones still running when it stops the worker.
+ */
+export const envoyProcessWatch: { started?: (pid: number) => void; ended?: (pid: number) => void } = {};
+
 export async function runEnvoy(envoyPath: string, args: readonly string[], timeoutMs: number): Promise<EnvoyRun> {
   // A finishing run hands its slot straight to the next waiter, so the count never overshoots.
   if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
@@ -56,6 +63,8 @@ function runOnce(envoyPath: string, args: readonly string[], timeoutMs: number):
       return;
     }
     children.add(child);
+    const pid = child.pid;
+    if (pid !== undefined) envoyProcessWatch.started?.(pid);
     const collect = (chunk: Buffer): void => {
       if (output.length < OUTPUT_CAP) output += chunk.toString('utf8');
     };
@@ -68,6 +77,7 @@ function runOnce(envoyPath: string, args: readonly string[], timeoutMs: number):
     child.on('error', (err) => finish({ kind: 'failed', error: err.message }));
     child.on('close', (code, signal) => {
       children.delete(child);
+      if (pid !== undefined) envoyProcessWatch.ended?.(pid);
       if (code === null) finish({ kind: 'failed', error: `killed by ${signal ?? 'a signal'}` });
       else finish({ kind: 'exited', code, output });
     });

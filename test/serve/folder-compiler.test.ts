@@ -11,6 +11,8 @@ import { compile } from '../../src/compile/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
 import { WorkerFolderCompiler, type FolderCompile } from '../../src/serve/folder-compiler.ts';
 import { measuredStall } from '../../bench/serve-compile/stall.ts';
+import { envoyBinary } from '../support/envoy-binary.ts';
+import { fakeEnvoy, HUGE_REGEX, webFolder } from '../verify/fixtures.ts';
 
 const TEMPLATE = path.resolve(import.meta.dirname, '../../config-repo-template');
 const dirs: string[] = [];
@@ -121,4 +123,78 @@ describe('compiling in a worker thread', () => {
       await compiler.close();
     }
   }, 60_000);
+
+  it('runs the --envoy check in the worker: Envoy\'s verdict comes with the result, the calling thread stays free', async () => {
+    const mesh = generatedMesh(2_000);
+    const compiler = new WorkerFolderCompiler();
+    try {
+      // Writing each view's bootstrap for Envoy costs about what the compile does; in the calling
+      // thread it would hold every stream for that long.
+      let result: FolderCompile | undefined;
+      const { ms, stopMs } = await measuredStall(async () => (result = await compiler.compile(mesh, undefined, { envoyPath: envoyBinary() })));
+      if (result?.kind !== 'compiled') throw new Error(JSON.stringify(result).slice(0, 500));
+      expect(result.valid).toBe(true);
+      expect(result.envoyCheck).toEqual({ diagnostics: [] });
+      expect(stopMs).toBeLessThan(ms / 2);
+
+      // What is served already is not checked again.
+      const again = await compiler.compile(mesh, undefined, { envoyPath: envoyBinary(), unlessContentHash: result.snapshot!.contentHash });
+      expect(again.kind === 'compiled' && again.valid && again.envoyCheck).toBe(undefined);
+
+      // A rejection names the rule Envoy refused, as `validate --envoy` does.
+      const rejected = webFolder(HUGE_REGEX);
+      dirs.push(rejected);
+      const refused = await compiler.compile(rejected, undefined, { envoyPath: envoyBinary() });
+      if (refused.kind !== 'compiled' || !refused.envoyCheck || 'error' in refused.envoyCheck) throw new Error(JSON.stringify(refused).slice(0, 500));
+      expect(refused.envoyCheck.diagnostics).toEqual([expect.objectContaining({ code: 'ML5001', severity: 'error', file: 'routes.yaml', line: 13 })]);
+    } finally {
+      await compiler.close();
+    }
+  }, 120_000);
+
+  it('stopping a compile during its Envoy check ends the Envoy process and removes the check\'s files', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-slow-envoy-'));
+    dirs.push(dir);
+    // An Envoy that says who it is, then takes a minute to validate: it leaves its pid and the
+    // file it was given.
+    const envoy = fakeEnvoy(
+      dir,
+      `case "$1" in --version) echo "envoy  version: 0123abcd/1.40.0/Clean/RELEASE/BoringSSL";; *) echo $$ > ${dir}/pid; echo "$4" > ${dir}/config; exec sleep 60;; esac`,
+    );
+    const compiler = new WorkerFolderCompiler();
+    try {
+      const stop = new AbortController();
+      const running = compiler.compile(TEMPLATE, stop.signal, { envoyPath: envoy });
+      const pidFile = path.join(dir, 'pid');
+      for (let waited = 0; !fs.existsSync(pidFile) && waited < 30_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+      const config = fs.readFileSync(path.join(dir, 'config'), 'utf8').trim();
+      expect(fs.existsSync(config)).toBe(true);
+      stop.abort();
+      expect(await running).toEqual({ kind: 'failed', message: 'stopped' });
+      expect(await ended(pid)).toBe(true);
+      expect(fs.existsSync(path.dirname(config))).toBe(false);
+    } finally {
+      await compiler.close();
+    }
+  }, 60_000);
 });
+
+/** Alive, not ended (a killed child of this process that nothing reaped is a zombie, `Z`). */
+function isRunning(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false; // gone
+  }
+  return !/^\d+ \(.*\) Z/.test(stat);
+}
+
+async function ended(pid: number): Promise<boolean> {
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    if (!isRunning(pid)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}

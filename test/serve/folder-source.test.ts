@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
 import { writeMesh } from '../../bench/compile/generate.ts';
+import { WorkerFolderCompiler } from '../../src/serve/folder-compiler.ts';
 import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
 import { silentLogger, type Logger } from '../../src/serve/logger.ts';
 import type { ActiveSnapshot } from '../../src/serve/snapshot-source.ts';
@@ -87,20 +88,25 @@ describe('FolderSnapshotSource', () => {
       return compile(read.bundle).snapshot!.contentHash;
     };
     let armed = false;
+    // The real compiler, and an editor that writes again before the read's result is in (as
+    // during a slow compile or Envoy check): the 50/50 read is overtaken by a 30/70 write.
+    const worker = new WorkerFolderCompiler();
     const source = new FolderSnapshotSource({
       folder: dir,
       logger: silentLogger,
       debounceMs: 50,
       initialGeneration: 100,
-      // The check before activation is where a slow compile (here: a slow Envoy proof) gives
-      // an editor time to write again: the 50/50 read is overtaken by a 30/70 write.
-      verify: async () => {
-        if (armed) {
-          armed = false;
-          fs.writeFileSync(reviews, split(30));
-          await new Promise((r) => setTimeout(r, 100));
-        }
-        return [];
+      compiler: {
+        compile: async (folder, signal, envoyCheck) => {
+          const result = await worker.compile(folder, signal, envoyCheck);
+          if (armed) {
+            armed = false;
+            fs.writeFileSync(reviews, split(30));
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          return result;
+        },
+        close: () => worker.close(),
       },
     });
     sources.push(source);

@@ -14,7 +14,6 @@ import { parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { chooseCheckedEnvoy } from '../../verify/envoy-identity.ts';
 import { ENVOY_FLAG, envoyHelp } from '../../verify/envoy-option.ts';
-import { verifyWithEnvoy } from '../../verify/envoy-verify.ts';
 
 const FLAGS = {
   config: { type: 'string' },
@@ -52,7 +51,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
     folder: opts.configDir,
     logger: opts.logger,
     ...(opts.compileHeapMb !== undefined ? { maxHeapMb: opts.compileHeapMb } : {}),
-    ...(envoyPath !== undefined ? { verify: (snapshot) => verifyWithEnvoy(snapshot, { envoyPath }) } : {}),
+    ...(envoyPath !== undefined ? { envoyPath } : {}),
   });
   // Compile first, then listen: the HTTP port (and /healthz) opens once the first compile is
   // done, so a Kubernetes startup probe covers a long first compile, and a proxy that connects
