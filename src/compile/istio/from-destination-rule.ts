@@ -1,6 +1,6 @@
 // DestinationRules → one entry per host: the policy and the subsets that apply to it.
 // Istio merges several DestinationRules for one host only in a limited way (same
-// namespace: subsets are merged, the first rule's traffic policy wins); meshlog does the
+// namespace: subsets are merged, the first rule with a traffic policy gives it); meshlog does the
 // same and says so (ML4011). What it cannot express — rules in different namespaces, which
 // Istio picks per client namespace, or one subset defined twice — is an error (ML4012),
 // because clusters are shared by all views.
@@ -24,7 +24,7 @@ export interface DrSubset {
 
 export interface DrEntry {
   readonly host: string;
-  /** Sorted; the first one's trafficPolicy is used. */
+  /** Sorted; the first one with a trafficPolicy gives it. */
   readonly rules: readonly LoadedDr[];
   readonly trafficPolicy?: TrafficPolicy;
   /** Sorted by name. */
@@ -66,9 +66,8 @@ export function indexDestinationRules(
         subsets.set(name, trafficPolicy ? { name, labels, trafficPolicy, origin: dr, index, visibility } : { name, labels, origin: dr, index, visibility });
       }
     }
-    const first = list[0];
     const sorted = sortInPlace([...subsets.values()], (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const policy = first?.spec.trafficPolicy;
+    const policy = policyRule(list)?.spec.trafficPolicy;
     entries.push(policy ? { host, rules: list, trafficPolicy: policy, subsets: sorted } : { host, rules: list, subsets: sorted });
   }
   const exact = new Map<string, DrEntry>();
@@ -93,6 +92,22 @@ function sortedCopy<T>(items: readonly T[], compare: (a: T, b: T) => number): T[
   return [...items];
 }
 
+/**
+ * The rule whose top-level trafficPolicy a merged host gets: as Istio (mergeDestinationRule),
+ * the first rule that has one, whole; a later rule's policy never fills in fields of it.
+ */
+function policyRule(list: readonly LoadedDr[]): LoadedDr | undefined {
+  return list.find((dr) => dr.spec.trafficPolicy !== undefined);
+}
+
+/** What ML4011 says about `self`'s trafficPolicy, given the rule whose policy applies. */
+function policyNote(self: LoadedDr, applied: LoadedDr | undefined): string {
+  if (self === applied) return ' and its trafficPolicy is used';
+  if (!applied) return '';
+  const from = `${applied.metadata.namespace}/${applied.metadata.name}`; // located in the message already
+  return self.spec.trafficPolicy ? ` and its trafficPolicy is ignored (${from}'s is used)` : ` and ${from}'s trafficPolicy is used`;
+}
+
 function reportConflicts(host: string, list: readonly LoadedDr[], diagnostics: Diagnostic[]): void {
   if (list.length < 2) return;
   const namespaces = new Set(list.map((d) => d.metadata.namespace));
@@ -110,10 +125,7 @@ function reportConflicts(host: string, list: readonly LoadedDr[], diagnostics: D
       );
       continue;
     }
-    const ownPolicy = self === list[0] ? 'its trafficPolicy is used' : 'its trafficPolicy is ignored';
-    diagnostics.push(
-      diagnostic('ML4011', `host ${host} also has ${names}; subsets are merged and ${ownPolicy}`, where),
-    );
+    diagnostics.push(diagnostic('ML4011', `host ${host} also has ${names}; subsets are merged${policyNote(self, policyRule(list))}`, where));
   }
   // The same subset name in two rules.
   const seen = new Map<string, { dr: LoadedDr; index: number }>();

@@ -95,8 +95,8 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'DestinationRules merged',
     description:
-      'Several DestinationRules in the same namespace target the same host. As Istio does, meshlog merges their subsets; only the first one\'s (by name) ' +
-      '`trafficPolicy` is used and the others\' are ignored. Prefer one DestinationRule per host.',
+      'Several DestinationRules in the same namespace target the same host. As Istio does, meshlog merges their subsets; the top-level ' +
+      '`trafficPolicy` of the first one (by name) that has one is used, whole, and the others\' are ignored. Prefer one DestinationRule per host.',
   },
   {
     code: 'ML4012',
