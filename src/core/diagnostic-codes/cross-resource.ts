@@ -333,6 +333,15 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'HTTP listener that reads its connections as HTTP requests: name it `tcp-<suffix>`, or set `appProtocol` or `protocol`.',
   },
   {
+    code: 'ML4036',
+    severity: 'error',
+    title: 'VirtualService not exported to its Gateway\'s namespace',
+    description:
+      'A VirtualService binds to a Gateway in another namespace, but its `exportTo` does not include that namespace, so the Gateway ' +
+      'never sees it: its routes would silently do nothing (Istio accepts it and leaves the gateway without them). Add the Gateway\'s ' +
+      'namespace (or `*`) to `exportTo`, or remove the binding.',
+  },
+  {
     code: 'ML4031',
     severity: 'warning',
     title: 'tcp or tls rules for a service without a port of that kind',

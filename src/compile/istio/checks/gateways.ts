@@ -1,12 +1,14 @@
 // Gateway references and claims: a VirtualService binding a Gateway that does not exist
-// (ML4005), Gateways with the same selector claiming the same host on the same port
-// (ML4009, one diagnostic per Gateway), and a VirtualService host the bound Gateway does
-// not expose (ML4010). A location named in a message is the one in `related`, so both agree.
+// (ML4005) or that it is not exported to (ML4036), Gateways with the same selector claiming
+// the same host on the same port (ML4009, one diagnostic per Gateway), and a VirtualService
+// host the bound Gateway does not expose (ML4010). A location named in a message is the one
+// in `related`, so both agree.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { GatewayInfo } from '../from-gateway.ts';
 import { serverAdmits } from '../from-gateway.ts';
 import { MESH, normalizeGateway, type LoadedVs } from '../from-virtual-service.ts';
 import type { HttpMatchRequest } from '../../schema/index.ts';
+import { isVisible, visibilityOf } from '../hosts.ts';
 import { at, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
@@ -90,6 +92,17 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
     }
     if (checked.has(key)) continue;
     checked.add(key);
+    const gwNamespace = info.gateway.metadata.namespace;
+    if (!isVisible(visibilityOf(vs.spec.exportTo, ns), gwNamespace)) {
+      // The Gateway never sees it (boundVirtualServices): a host check would only add noise.
+      ctx.diagnostics.push(
+        diagnostic('ML4036', `this VirtualService is not exported to namespace ${gwNamespace}, so ${describe(info.gateway, ['metadata', 'name'])} never uses it; add ${gwNamespace} to exportTo`, {
+          ...at(vs, vs.spec.exportTo ? ['spec', 'exportTo'] : path),
+          related: [relatedOf(info.gateway, ['metadata', 'name'])],
+        }),
+      );
+      continue;
+    }
     const exposed = hosts.map((h) => info.servers.some((s) => s.hosts.some((sh) => serverAdmits(sh, h, ns))));
     if (alsoMesh) {
       // Hosts for the sidecars are expected here; only a binding that exposes nothing is wrong.
