@@ -9,6 +9,7 @@ import type { Destination, HttpRoute, TcpRoute, TlsRoute } from '../../schema/in
 import { MESH, uncompiledCondition, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { destinationHost, destinationPort } from '../route-action.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
+import { hostHint } from './host-hint.ts';
 import { isHttpProtocol } from '../protocols.ts';
 import { at, ruleRef, type Path } from '../where.ts';
 import type { CheckContext } from './context.ts';
@@ -113,11 +114,14 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
     ctx.diagnostics.push(
       diagnostic(
         'ML4001',
-        `destination host ${host} is not defined by any Service or ServiceEntry in the repository${strictNote(ctx)}`,
+        `destination host ${host} is not defined by any Service or ServiceEntry in the repository${strictNote(ctx)}${hostHint(dest.host, vs.metadata.namespace, ctx.registry, ctx.settings.ir.clusterDomain)}`,
         at(vs, [...pathOf(place), 'host']),
         ctx.settings.strictHosts ? 'error' : undefined,
       ),
     );
+    // Services may come from discovery at run time, but subsets only from DestinationRules,
+    // which are all here: an undefined one fails every request, whatever the host.
+    checkSubset(vs, dest, host, pathOf(place), ctx);
     return host;
   }
   if (isPlain(svc.ports, host, dest, ctx)) return host;
@@ -136,26 +140,30 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
       ctx.diagnostics.push(diagnostic('ML4002', `${host} has several ports (${ports.join(', ')})${why}; say which one with destination.port.number`, at(vs, path)));
     }
   }
-  if (dest.subset !== undefined) {
-    const entry = ctx.drs.forHost(host);
-    const defined = entry?.subsets.some((s) => s.name === dest.subset) ?? false;
-    const dropped = defined ? undefined : ctx.dropped?.ruleFor(host);
-    if (dropped) {
-      ctx.dropped!.note(vs, [...path, 'subset'], `subset "${dest.subset}" of ${host}`, dropped);
-    } else if (!defined) {
-      const known = entry?.subsets.map((s) => s.name).join(', ');
-      ctx.diagnostics.push(
-        diagnostic(
-          'ML4004',
-          entry
-            ? `subset "${dest.subset}" is not defined for ${host} (defined: ${known || 'none'})`
-            : `subset "${dest.subset}" of ${host}: no DestinationRule defines subsets for this host`,
-          at(vs, [...path, 'subset']),
-        ),
-      );
-    }
-  }
+  checkSubset(vs, dest, host, path, ctx);
   return host;
+}
+
+/** ML4004 when the destination names a subset no DestinationRule for its host defines. */
+function checkSubset(vs: LoadedVs, dest: Destination, host: string, path: Path, ctx: CheckContext): void {
+  if (dest.subset === undefined) return;
+  const entry = ctx.drs.forHost(host);
+  const defined = entry?.subsets.some((s) => s.name === dest.subset) ?? false;
+  const dropped = defined ? undefined : ctx.dropped?.ruleFor(host);
+  if (dropped) {
+    ctx.dropped!.note(vs, [...path, 'subset'], `subset "${dest.subset}" of ${host}`, dropped);
+  } else if (!defined) {
+    const known = entry?.subsets.map((s) => s.name).join(', ');
+    ctx.diagnostics.push(
+      diagnostic(
+        'ML4004',
+        entry
+          ? `subset "${dest.subset}" is not defined for ${host} (defined: ${known || 'none'})`
+          : `subset "${dest.subset}" of ${host}: no DestinationRule defines subsets for this host`,
+        at(vs, [...path, 'subset']),
+      ),
+    );
+  }
 }
 
 /** Nothing to report: the port is one of the host's (or its only one), the subset (if any) is defined. */
@@ -248,7 +256,7 @@ function checkDestinationRuleHosts(ctx: CheckContext): void {
       ctx.diagnostics.push(
         diagnostic(
           'ML4001',
-          `DestinationRule host ${entry.host} is not defined by any Service or ServiceEntry in the repository${strictNote(ctx)}`,
+          `DestinationRule host ${entry.host} is not defined by any Service or ServiceEntry in the repository${strictNote(ctx)}${hostHint(dr.spec.host, dr.metadata.namespace, ctx.registry, ctx.settings.ir.clusterDomain)}`,
           at(dr, ['spec', 'host']),
           ctx.settings.strictHosts ? 'error' : undefined,
         ),
