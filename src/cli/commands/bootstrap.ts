@@ -37,7 +37,7 @@ GENERATOR=grpc selects a gRPC view.
 
 Usage:
   meshlog bootstrap [flags] > envoy.yaml
-  envoy -c envoy.yaml
+  envoy -c envoy.yaml          # envoy: your Envoy binary (after . scripts/setup.sh, the one set-up installed)
   meshlog bootstrap --client grpc --namespace bookinfo > grpc-xds.json
   GRPC_XDS_BOOTSTRAP=grpc-xds.json my-grpc-app      # dials xds:///reviews:9080
 
