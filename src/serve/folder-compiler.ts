@@ -113,7 +113,12 @@ export class WorkerFolderCompiler implements FolderCompiler {
       signal?.addEventListener('abort', stop, { once: true });
       let received = false;
       worker.on('message', (message: FolderCompileMessage) => {
-        if (message.kind === 'envoy-started') return void watchEnvoy(envoys, message.pid);
+        if (message.kind === 'envoy-started') {
+          // One the worker started as it was being stopped is ended as soon as it is known.
+          watchEnvoy(envoys, message.pid);
+          if (settled) endEnvoys(envoys);
+          return;
+        }
         if (message.kind === 'envoy-ended') return void unwatchEnvoy(envoys, message.pid);
         received = true;
         // The worker ends before the result is unpacked: its heap (some 500 MB at 10,000
