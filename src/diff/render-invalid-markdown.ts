@@ -9,7 +9,7 @@ import type { MarkdownOptions } from './render-markdown.ts';
 const MAX_LISTED = 20;
 
 export interface InvalidSide {
-  /** How the side is named in the heading, e.g. `feat (1a2b3c4)`. */
+  /** How the side is named in the heading, e.g. `feat (1a2b3c4d5e6f)`. */
   readonly label: string;
   readonly diagnostics: readonly Diagnostic[];
   /** Put before each file path (the folder argument), as in the terminal output. */

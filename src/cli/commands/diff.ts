@@ -181,12 +181,22 @@ async function compileSide(side: DiffSide, io: CliIo, verbose: boolean, hint: st
   return { ir: result.ir, diagnostics: result.diagnostics, label, compared };
 }
 
+/** Commit ids in labels and headings: long enough to stay unique in a large repository. */
+const SHORT_COMMIT = 12;
+
 /**
- * A revision named once: `main (1a2b3c4)`, or just `1a2b3c4` when the revision given is
- * itself a commit id (full or abbreviated), which would otherwise appear twice.
+ * A revision named once: `main (1a2b3c4d5e6f)`, or just `1a2b3c4d5e6f` when the revision given
+ * is itself a commit id (full or abbreviated), which would otherwise appear twice. Full commit
+ * ids inside the name (CI's `merge base of <sha> and <sha>`) are shortened too: a heading with
+ * two 40-character hashes is unreadable.
  */
 export function revisionLabel(rev: string, commit: string | null): string {
-  if (!commit) return rev;
-  const short = commit.slice(0, 7);
-  return /^[0-9a-f]{4,64}$/i.test(rev) && commit.startsWith(rev.toLowerCase()) ? short : `${rev} (${short})`;
+  if (!commit) return shortenCommitIds(rev);
+  const short = commit.slice(0, SHORT_COMMIT);
+  return /^[0-9a-f]{4,64}$/i.test(rev) && commit.startsWith(rev.toLowerCase()) ? short : `${shortenCommitIds(rev)} (${short})`;
+}
+
+/** Every full commit id (40 hex digits, or 64 in a SHA-256 repository) cut to SHORT_COMMIT. */
+function shortenCommitIds(text: string): string {
+  return text.replace(/\b([0-9a-f]{40}|[0-9a-f]{64})\b/gi, (id) => id.slice(0, SHORT_COMMIT));
 }
