@@ -58,7 +58,9 @@ Flags:
                        objects, no checkout, so a bare repository works; the work tree
                        (one revision given) is read with the git command.
   -o, --output FORMAT  table (default, text for a terminal), json, yaml, or markdown (for a
-                       pull-request comment: "No routing changes" when there are none);
+                       pull-request comment: "No routing changes" when there are none; kept
+                       under GitHub's comment size, a big diff cut between whole sections
+                       with a line saying what was left out);
                        json/yaml start with "base" and "head": the sides compared, each
                        {label, kind, revision, commit, path}
       --title TEXT     Heading of the markdown output (default: "meshlog diff A → B")
@@ -121,7 +123,7 @@ Examples:
         io.stdout(renderYaml({ base: before.compared, head: after.compared, ...diff, newWarnings: warnings }));
         break;
       case 'markdown':
-        io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix, routePrefixes }));
+        io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix, routePrefixes, wholeDiffCommand: wholeDiffCommand(before.compared, after.compared) }));
         break;
       default: {
         const lines = warnings.flatMap((d) => diagnosticLines(d, pathPrefix));
@@ -151,6 +153,21 @@ function comparedSide({ spec, name }: DiffSide, label: string, commit: string | 
   if (spec.kind === 'git') return { label, kind: 'revision', revision: name ?? spec.rev, commit, path: null };
   if (spec.kind === 'worktree') return { label, kind: 'work tree', revision: null, commit: null, path: spec.repo };
   return { label, kind: 'folder', revision: null, commit: null, path: spec.path };
+}
+
+/**
+ * The command that prints this diff whole, for a comment cut to fit: revisions by commit id
+ * (a merge base has no name of its own, and CI's checkout folder is not the reader's), folders
+ * by path, and the work tree as `diff REV` does.
+ */
+function wholeDiffCommand(before: ComparedSide, after: ComparedSide): string {
+  const arg = (side: ComparedSide) => shellWord(side.commit ? side.commit.slice(0, SHORT_COMMIT) : (side.path ?? side.label));
+  return after.kind === 'work tree' ? `meshlog diff ${arg(before)}` : `meshlog diff ${arg(before)} ${arg(after)}`;
+}
+
+/** `word` as a shell reads it back: quoted when it holds anything but plain path characters. */
+function shellWord(word: string): string {
+  return /^[\w./~@+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 type CompiledSide = { readonly label: string; readonly compared: ComparedSide } & (
