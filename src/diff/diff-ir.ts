@@ -4,6 +4,7 @@
 import type { IrListener, IrRoute, IrView, IrVirtualHost, MeshIR } from '../compile/ir/types.ts';
 import { GRPC_TABLE_PREFIX } from '../compile/istio/grpc-views.ts';
 import { diffClusters, diffEndpoints } from './cluster-diff.ts';
+import { clusterRenames, type ClusterRenames } from './cluster-renames.ts';
 import { diffHost, diffRoutes } from './host-diff.ts';
 import { canonicalJson } from './value-diff.ts';
 import { describeTcp, describeTls, diffListener } from './listener-diff.ts';
@@ -13,14 +14,16 @@ export function diffIr(before: MeshIR, after: MeshIR): IrDiff {
   const a = new Map(before.views.map((v) => [v.name, v]));
   const b = new Map(after.views.map((v) => [v.name, v]));
   const renamed = renamedGatewayViews(a, b);
+  // Clusters first: a renamed subset is a rename for the routes that send to it, too.
+  const clusters = diffClusters(before.clusters, after.clusters, { before: before.endpoints, after: after.endpoints });
+  const renames = clusterRenames(clusters);
   const views: ViewDiff[] = [];
   for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     if (renamed.has(name) && !b.has(name)) continue; // diffed under its new name
     const previous = [...renamed].find(([, now]) => now === name)?.[0];
-    const d = previous ? diffView(name, a.get(previous), b.get(name), previous) : diffView(name, a.get(name), b.get(name));
+    const d = previous ? diffView(name, a.get(previous), b.get(name), renames, previous) : diffView(name, a.get(name), b.get(name), renames);
     if (d) views.push(d);
   }
-  const clusters = diffClusters(before.clusters, after.clusters, { before: before.endpoints, after: after.endpoints });
   const endpoints = diffEndpoints(before.endpoints, after.endpoints);
   const counts = countChanges(views, clusters, endpoints.length);
   const empty = Object.values(counts).every((n) => n === 0);
@@ -44,7 +47,7 @@ function renamedGatewayViews(a: ReadonlyMap<string, IrView>, b: ReadonlyMap<stri
   return out;
 }
 
-function diffView(name: string, before: IrView | undefined, after: IrView | undefined, previousName?: string): ViewDiff | undefined {
+function diffView(name: string, before: IrView | undefined, after: IrView | undefined, renames: ClusterRenames, previousName?: string): ViewDiff | undefined {
   const la = new Map((before?.listeners ?? []).map((l) => [l.name, l]));
   const lb = new Map((after?.listeners ?? []).map((l) => [l.name, l]));
   const ref = (l: IrListener): ListenerRef =>
@@ -54,7 +57,7 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
   const listenersChanged: ListenerChange[] = [];
   for (const [name, l] of lb) {
     const old = la.get(name);
-    const changes = old ? diffListener(old, l) : [];
+    const changes = old ? diffListener(old, l, renames) : [];
     if (changes.length > 0) listenersChanged.push({ name, port: l.port, changes });
   }
 
@@ -64,10 +67,10 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
   const keys = [...new Set([...ha.keys(), ...hb.keys()])].sort(compareHostKeys);
   for (const key of keys) {
     const [table] = splitKey(key);
-    const d = diffHost(table, ha.get(key), hb.get(key));
+    const d = diffHost(table, ha.get(key), hb.get(key), renames);
     if (d) hosts.push(d);
   }
-  pairRenamedHosts(hosts, ha, hb);
+  pairRenamedHosts(hosts, ha, hb, renames);
   const change = !before ? 'added' : !after ? 'removed' : 'changed';
   const listenersTouched = listenersAdded.length + listenersRemoved.length + listenersChanged.length;
   const selector = before && after && selectorText(before) !== selectorText(after) ? { before: selectorText(before), after: selectorText(after) } : undefined;
@@ -90,7 +93,7 @@ const SEP = '\u0000';
  * change naming both, its domains the only difference, instead of every route removed and
  * added again. In place, keeping the list's order.
  */
-function pairRenamedHosts(hosts: HostDiff[], before: ReadonlyMap<string, IrVirtualHost>, after: ReadonlyMap<string, IrVirtualHost>): void {
+function pairRenamedHosts(hosts: HostDiff[], before: ReadonlyMap<string, IrVirtualHost>, after: ReadonlyMap<string, IrVirtualHost>, renames: ClusterRenames): void {
   const removed = hosts.filter((h) => h.change === 'removed');
   if (removed.length === 0) return;
   for (let i = 0; i < hosts.length; i++) {
@@ -102,7 +105,7 @@ function pairRenamedHosts(hosts: HostDiff[], before: ReadonlyMap<string, IrVirtu
     let oldHost: IrVirtualHost | undefined;
     for (const r of removed) {
       const candidate = r.routeTable === added.routeTable ? before.get(`${r.routeTable}${SEP}${r.name}`) : undefined;
-      if (candidate && sameRoutes(candidate.routes, newHost.routes)) {
+      if (candidate && sameRoutes(candidate.routes, newHost.routes, renames)) {
         gone = r;
         oldHost = candidate;
         break;
@@ -157,8 +160,8 @@ function schemeRenames(before: IrView | undefined, after: IrView | undefined): M
 }
 
 /** The same routes, by name and in order, with nothing a diff would report between them. */
-function sameRoutes(a: readonly IrRoute[], b: readonly IrRoute[]): boolean {
-  return a.length === b.length && a.every((r, k) => r.name === b[k]!.name) && diffRoutes(a, b).length === 0;
+function sameRoutes(a: readonly IrRoute[], b: readonly IrRoute[], renames: ClusterRenames): boolean {
+  return a.length === b.length && a.every((r, k) => r.name === b[k]!.name) && diffRoutes(a, b, renames).length === 0;
 }
 
 function splitKey(key: string): [string, string] {

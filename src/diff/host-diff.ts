@@ -3,16 +3,18 @@
 // changed), then by name (so editing a rule's match shows as a match change), and whatever
 // is left is added or removed. Paired routes that swapped places are flagged as reordered.
 import type { IrRoute, IrVirtualHost } from '../compile/ir/types.ts';
+import { NO_RENAMES, renameRouteClusters, type ClusterRenames } from './cluster-renames.ts';
 import { describeMatch } from './describe.ts';
 import { describeRoute, routeDelta } from './route-changes.ts';
 import type { HostDiff, RouteChange } from './types.ts';
 import { canonicalJson, sameValue } from './value-diff.ts';
 
-export function diffHost(routeTable: string, before: IrVirtualHost | undefined, after: IrVirtualHost | undefined): HostDiff | undefined {
+/** `renames`: subsets renamed (cluster-renames.ts), so a route that follows its subset's new name is unchanged. */
+export function diffHost(routeTable: string, before: IrVirtualHost | undefined, after: IrVirtualHost | undefined, renames: ClusterRenames = NO_RENAMES): HostDiff | undefined {
   const name = (after ?? before)?.name ?? '';
   const beforeDomains = new Set(before?.domains ?? []);
   const afterDomains = new Set(after?.domains ?? []);
-  const routes = before && after ? diffRoutesMemo(before.routes, after.routes) : diffRoutes(before?.routes ?? [], after?.routes ?? []);
+  const routes = before && after ? diffRoutesMemo(before.routes, after.routes, renames) : diffRoutes(before?.routes ?? [], after?.routes ?? []);
   const domainsAdded = before ? [...afterDomains].filter((d) => !beforeDomains.has(d)).sort() : [];
   const domainsRemoved = after ? [...beforeDomains].filter((d) => !afterDomains.has(d)).sort() : [];
   const change = !before ? 'added' : !after ? 'removed' : 'changed';
@@ -20,21 +22,25 @@ export function diffHost(routeTable: string, before: IrVirtualHost | undefined, 
   return { change, name, routeTable, domainsAdded, domainsRemoved, routes };
 }
 
-const memo = new WeakMap<readonly IrRoute[], WeakMap<readonly IrRoute[], RouteChange[]>>();
+type PairMemo = WeakMap<readonly IrRoute[], WeakMap<readonly IrRoute[], RouteChange[]>>;
+/** Per set of renames (one per diff), since they decide what a pair of lists differs in. */
+const memo = new WeakMap<ClusterRenames, PairMemo>();
 
 /**
  * The IR shares route lists between views, so a pair of lists repeats once per view:
  * compute each pair once. Equal lists (the common case) cost one deep comparison.
  */
-function diffRoutesMemo(before: readonly IrRoute[], after: readonly IrRoute[]): RouteChange[] {
-  let inner = memo.get(before);
-  if (!inner) memo.set(before, (inner = new WeakMap()));
+function diffRoutesMemo(before: readonly IrRoute[], after: readonly IrRoute[], renames: ClusterRenames): RouteChange[] {
+  let pairs = memo.get(renames);
+  if (!pairs) memo.set(renames, (pairs = new WeakMap()));
+  let inner = pairs.get(before);
+  if (!inner) pairs.set(before, (inner = new WeakMap()));
   let result = inner.get(after);
-  if (!result) inner.set(after, (result = sameValue(before, after) ? [] : diffRoutes(before, after)));
+  if (!result) inner.set(after, (result = sameValue(before, after) ? [] : diffRoutes(before, after, renames)));
   return result;
 }
 
-export function diffRoutes(before: readonly IrRoute[], after: readonly IrRoute[]): RouteChange[] {
+export function diffRoutes(before: readonly IrRoute[], after: readonly IrRoute[], renames: ClusterRenames = NO_RENAMES): RouteChange[] {
   const pairOfAfter = new Map<number, number>(); // after index → before index
   const usedBefore = new Set<number>();
   const pairBy = (key: (r: IrRoute) => string) => {
@@ -61,7 +67,8 @@ export function diffRoutes(before: readonly IrRoute[], after: readonly IrRoute[]
       return;
     }
     const b = before[bi]!;
-    const delta = routeDelta(b, r);
+    // Compared as the old route reads with renamed subsets under their new names.
+    const delta = routeDelta(renameRouteClusters(b, renames), r);
     const reordered = !inOrder.has(bi);
     if (delta.summary.length === 0 && !reordered) return;
     const summary = reordered ? [`moved from position ${bi + 1} to ${ai + 1}`, ...delta.summary] : delta.summary;

@@ -4,6 +4,7 @@
 // (`http.443` → `https.443`) follows from these and is not repeated. Sidecar TCP listeners
 // carry, per service, where its connections go (`db: v1 100→50, v2 0→50`).
 import type { IrListener, IrTcpChain, IrTlsChain } from '../compile/ir/types.ts';
+import { NO_RENAMES, renameDestinations, type ClusterRenames } from './cluster-renames.ts';
 import { clusterLabel, formatPercent, percentages } from './describe.ts';
 import { weightSummary } from './route-changes.ts';
 import type { ChangeKind } from './types.ts';
@@ -23,10 +24,13 @@ export function describeTcp(listener: IrListener): string[] {
   return (listener.tcp ?? []).map(describeTcpChain);
 }
 
-/** Changes between two listeners of one name; [] when they are the same. */
-export function diffListener(before: IrListener, after: IrListener): ListenerLine[] {
+/**
+ * Changes between two listeners of one name; [] when they are the same. `renames`: subsets
+ * renamed (cluster-renames.ts), so a TCP proxy that follows its subset's new name is unchanged.
+ */
+export function diffListener(before: IrListener, after: IrListener, renames: ClusterRenames = NO_RENAMES): ListenerLine[] {
   // A gateway port can go from HTTPS to TCP: both parts then have their say.
-  return [...diffTls(before, after), ...(before.tcp || after.tcp ? diffTcp(before, after) : [])];
+  return [...diffTls(before, after), ...(before.tcp || after.tcp ? diffTcp(before, after, renames) : [])];
 }
 
 function diffTls(before: IrListener, after: IrListener): ListenerLine[] {
@@ -122,7 +126,7 @@ function clientCertificates(c: IrTlsChain): string {
   return `${v.required ? 'required' : 'optional'} (${checks.join('; ')})`;
 }
 
-function diffTcp(before: IrListener, after: IrListener): ListenerLine[] {
+function diffTcp(before: IrListener, after: IrListener, renames: ClusterRenames): ListenerLine[] {
   const out: ListenerLine[] = [];
   const tcpOnly = (l: IrListener) => l.tcp !== undefined && l.routeTableName === '';
   if (tcpOnly(before) !== tcpOnly(after)) {
@@ -139,7 +143,7 @@ function diffTcp(before: IrListener, after: IrListener): ListenerLine[] {
       out.push({ change: 'added', text: describeTcpChain(c) });
       continue;
     }
-    const weights = weightSummary(was, c);
+    const weights = weightSummary({ destinations: renameDestinations(was.destinations, renames) }, c);
     const rule = was.name === c.name ? '' : `rule ${was.name} → ${c.name}`;
     const parts = [weights, rule].filter(Boolean);
     const where = c.source ? `  (${c.source.file}:${c.source.line})` : '';

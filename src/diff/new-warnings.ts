@@ -3,9 +3,11 @@
 // "subset v3 is not defined" is often the real news of a pull request, and `validate` only
 // passes or fails on errors.
 //
-// Warnings are matched by what they say, not where: a change that moves lines shifts every
-// line number in the file (and messages quote lines), so the location and any "line N" are left
-// out of the comparison. A warning that merely moved is then not new.
+// Warnings are matched by what they are about, not where it sits: code, resource, and the
+// element's identity, which the message gives by name (a rule `spec.http[3] ("legacy")`, a
+// subset `"v4"`, a host). A change that inserts a rule or removes a subset renumbers every
+// element after it and moves every line below it, so indexes, line numbers and file
+// positions are left out of the comparison. A warning that merely moved is then not new.
 import type { Diagnostic } from '../core/diagnostics.ts';
 
 export function newWarnings(before: readonly Diagnostic[], after: readonly Diagnostic[]): Diagnostic[] {
@@ -30,5 +32,22 @@ export function newWarnings(before: readonly Diagnostic[], after: readonly Diagn
 function keyOf(d: Diagnostic): string {
   const r = d.resource;
   const resource = r ? `${r.kind}/${r.namespace}/${r.name}` : '';
-  return [d.code, resource, d.field ?? '', d.message.replace(/\bline \d+/g, 'line N').replace(/(\.ya?ml):\d+(:\d+)?/gi, '$1')].join('\u0000');
+  return [d.code, resource, withoutIndexes(d.field ?? ''), withoutPositions(d.message)].join('\u0000');
+}
+
+/**
+ * A message with what only says where things are taken out: `spec.http[3]` → `spec.http[]`,
+ * an unnamed rule's route `…/http/3/match/0` → `…/http/#/match/0`, `line 12` and `file.yaml:12:5`.
+ * What the element is (its name, its host) stays, so two different rules still differ.
+ */
+function withoutPositions(message: string): string {
+  return withoutIndexes(message)
+    .replace(/\/(http|tcp|tls)\/\d+(?=\/|\b)/g, '/$1/#')
+    .replace(/\bline \d+/g, 'line N')
+    .replace(/(\.ya?ml):\d+(:\d+)?/gi, '$1');
+}
+
+/** `spec.subsets[3].labels` → `spec.subsets[].labels`. */
+function withoutIndexes(path: string): string {
+  return path.replace(/\[\d+\]/g, '[]');
 }

@@ -41,7 +41,7 @@ describe('meshlog diff', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     // A commit id is named once, as its short form.
-    expect(r.stdout.split('\n')[0]).toBe(`${base.slice(0, 7)} → ${canary.slice(0, 7)}`);
+    expect(r.stdout.split('\n')[0]).toBe(`${base.slice(0, 12)} → ${canary.slice(0, 12)}`);
     expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
     expect(r.stdout).toContain('~ views sidecar, sidecar~shop');
     // The rule's file:line closes the line, to open it from the terminal.
@@ -72,9 +72,9 @@ describe('meshlog diff', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
     const md = await runCli(['diff', 'HEAD~3', canary.slice(0, 10), '-o', 'markdown'], repo.dir);
-    expect(md.stdout.split('\n')[0]).toBe(`### meshlog diff HEAD\\~3 (${base.slice(0, 7)}) → ${canary.slice(0, 7)}`);
+    expect(md.stdout.split('\n')[0]).toBe(`### meshlog diff HEAD\\~3 (${base.slice(0, 12)}) → ${canary.slice(0, 12)}`);
     const full = await runCli(['diff', base, canary, '--repo', repo.dir, '-o', 'markdown']);
-    expect(full.stdout.split('\n')[0]).toBe(`### meshlog diff ${base.slice(0, 7)} → ${canary.slice(0, 7)}`);
+    expect(full.stdout.split('\n')[0]).toBe(`### meshlog diff ${base.slice(0, 12)} → ${canary.slice(0, 12)}`);
   });
 
   it('prints "No routing changes" when files moved but routing did not', async () => {
@@ -95,8 +95,8 @@ describe('meshlog diff', () => {
     const diff = JSON.parse(js.stdout) as { base: unknown; head: unknown; empty: boolean; counts: Record<string, number> };
     // The two sides compared, as the text output's first line names them, with full commit ids.
     expect(Object.keys(diff).slice(0, 2)).toEqual(['base', 'head']);
-    expect(diff.base).toEqual({ label: base.slice(0, 7), kind: 'revision', revision: base, commit: base, path: null });
-    expect(diff.head).toEqual({ label: canary.slice(0, 7), kind: 'revision', revision: canary, commit: canary, path: null });
+    expect(diff.base).toEqual({ label: base.slice(0, 12), kind: 'revision', revision: base, commit: base, path: null });
+    expect(diff.head).toEqual({ label: canary.slice(0, 12), kind: 'revision', revision: canary, commit: canary, path: null });
     expect(diff.empty).toBe(false);
     // The default sidecar view and the shop namespace's view change identically: counted once.
     expect(diff.counts).toMatchObject({ routesAdded: 1, routesChanged: 1, clustersChanged: 3 });
@@ -116,11 +116,11 @@ describe('meshlog diff', () => {
     const r = await runCli(['diff', moved, broken, '--repo', repo.dir, '-o', 'markdown']);
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe(`### meshlog diff ${moved.slice(0, 7)} → ${broken.slice(0, 7)}`);
-    expect(r.stdout).toContain(`**${broken.slice(0, 7)} is invalid: 3 errors**`);
+    expect(lines[0]).toBe(`### meshlog diff ${moved.slice(0, 12)} → ${broken.slice(0, 12)}`);
+    expect(r.stdout).toContain(`**${broken.slice(0, 12)} is invalid: 3 errors**`);
     expect(lines.filter((l) => l.startsWith('- '))).toHaveLength(3);
     expect(lines.find((l) => l.includes('v9'))).toMatch(/^- `all-in-one\.yaml:\d+:\d+` \*\*ML\d{4}\*\*: subset "v9" is not defined/);
-    expect(r.stdout).not.toContain(`${moved.slice(0, 7)} is invalid`);
+    expect(r.stdout).not.toContain(`${moved.slice(0, 12)} is invalid`);
     expect(r.stderr).toContain('is invalid'); // the terminal still gets the full diagnostics
   });
 

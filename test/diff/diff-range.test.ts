@@ -37,12 +37,23 @@ describe('meshlog diff with a moved base branch', () => {
     const r = await runCli(['diff', 'main...feat'], repo.dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(`merge base of main and feat (${forkPoint.slice(0, 7)}) → feat (${feat.slice(0, 7)})`);
+    expect(r.stdout.split('\n')[0]).toBe(`merge base of main and feat (${forkPoint.slice(0, 12)}) → feat (${feat.slice(0, 12)})`);
     expect(r.stdout).toContain('[header end-user=jason]: forward to reviews v2 100%');
     expect(r.stdout).not.toContain('load balancer');
     const md = await runCli(['diff', 'main...feat', '--repo', repo.dir, '-o', 'markdown']);
     expect(md.stdout).not.toContain('load balancer');
     expect(md.stdout.split('\n')[0]).toContain('merge base of main and feat');
+  });
+
+  it('names full commit ids by 12 characters in the heading, as CI passes them (BASE_SHA...HEAD_SHA)', async () => {
+    const main = repo.git('rev-parse', 'main');
+    const md = await runCli(['diff', '--repo', repo.dir, `${main}...${feat}`, '-o', 'markdown']);
+    expect(md.code, md.stderr).toBe(0);
+    const short = (id: string) => id.slice(0, 12);
+    expect(md.stdout.split('\n')[0]).toBe(`### meshlog diff merge base of ${short(main)} and ${short(feat)} (${short(forkPoint)}) → ${short(feat)}`);
+    // Tools still get the full ids.
+    const json = JSON.parse((await runCli(['diff', '--repo', repo.dir, `${main}...${feat}`, '-o', 'json'])).stdout) as { base: { revision: string; commit: string } };
+    expect(json.base).toMatchObject({ revision: `merge base of ${main} and ${feat}`, commit: forkPoint });
   });
 
   it('refuses A...B when the two have no common history, and a malformed range', async () => {

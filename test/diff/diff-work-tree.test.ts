@@ -47,7 +47,7 @@ describe('meshlog diff REV (against the work tree)', () => {
     const clean = await runCli(['diff', 'HEAD'], repo.dir);
     expect(clean.stderr).toBe('');
     expect(clean.code).toBe(0);
-    expect(clean.stdout.split('\n')[0]).toBe(`HEAD (${head.slice(0, 7)}) → work tree`);
+    expect(clean.stdout.split('\n')[0]).toBe(`HEAD (${head.slice(0, 12)}) → work tree`);
     expect(clean.stdout.trim().split('\n').at(-1)).toBe('No routing changes');
 
     repo.write(meshFiles({ v1: 50, v2: 50 })); // edited, not committed
@@ -100,7 +100,7 @@ describe('meshlog diff REV (against the work tree)', () => {
     expect(elsewhere.code).toBe(0);
     expect(elsewhere.stdout).toContain('reviews: v1 90→50, v2 10→50');
     const md = await runCli(['diff', 'HEAD', '--repo', repo.dir, '-o', 'markdown']);
-    expect(md.stdout.split('\n')[0]).toBe(`### meshlog diff HEAD (${head.slice(0, 7)}) → work tree`);
+    expect(md.stdout.split('\n')[0]).toBe(`### meshlog diff HEAD (${head.slice(0, 12)}) → work tree`);
 
     const bare = await runCli(['diff', 'HEAD', '--repo', repo.bareClone()]);
     expect(bare.code).toBe(3);
@@ -223,7 +223,7 @@ describe('meshlog diff REV: the work tree is git\'s view of it', () => {
     const r = await runCli(['diff', 'HEAD'], sub);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(`HEAD (${head.slice(0, 7)}) → work tree`);
+    expect(r.stdout.split('\n')[0]).toBe(`HEAD (${head.slice(0, 12)}) → work tree`);
     expect(r.stdout).toMatch(/reviews: v1 90→50, v2 10→50 {2}\(\.\.\/routing\/reviews-vs\.yaml:\d+\)/);
 
     repo.write({ 'routing/broken.yaml': BROKEN_VS });
@@ -243,14 +243,14 @@ describe('meshlog diff REV: the work tree is git\'s view of it', () => {
     const clean = await runCli(['diff', 'HEAD'], wt);
     expect(clean.stderr).toBe('');
     expect(clean.code).toBe(0);
-    expect(clean.stdout.split('\n')[0]).toBe(`HEAD (${wtHead.slice(0, 7)}) → work tree`);
+    expect(clean.stdout.split('\n')[0]).toBe(`HEAD (${wtHead.slice(0, 12)}) → work tree`);
     expect(clean.stdout.trim().split('\n').at(-1)).toBe('No routing changes');
     const main = await runCli(['diff', 'main'], wt);
     expect(main.code).toBe(0);
     expect(main.stdout).toContain('reviews: v1 90→50, v2 10→50');
     const branch = await runCli(['diff', 'main...HEAD'], wt);
     expect(branch.code).toBe(0);
-    expect(branch.stdout.split('\n')[0]).toBe(`merge base of main and HEAD (${head.slice(0, 7)}) → HEAD (${wtHead.slice(0, 7)})`);
+    expect(branch.stdout.split('\n')[0]).toBe(`merge base of main and HEAD (${head.slice(0, 12)}) → HEAD (${wtHead.slice(0, 12)})`);
     expect(branch.stdout).toContain('reviews: v1 90→50, v2 10→50');
   });
 
@@ -369,7 +369,7 @@ describe('commands reading revisions, run from a folder inside the work tree', (
     const sub = path.join(repo.dir, 'routing');
     const two = await runCli(['diff', 'HEAD~1', 'HEAD'], sub);
     expect(two.stderr).toBe('');
-    expect(two.stdout.split('\n')[0]).toBe(`HEAD~1 (${first.slice(0, 7)}) → HEAD (${second.slice(0, 7)})`);
+    expect(two.stdout.split('\n')[0]).toBe(`HEAD~1 (${first.slice(0, 12)}) → HEAD (${second.slice(0, 12)})`);
     expect(two.stdout).toContain('reviews: v1 90→50, v2 10→50');
     const range = await runCli(['diff', 'HEAD~1...HEAD'], sub);
     expect(range.stdout).toContain('reviews: v1 90→50, v2 10→50');
@@ -379,7 +379,7 @@ describe('commands reading revisions, run from a folder inside the work tree', (
       expect(v.code, v.stderr).toBe(0);
       expect(v.stdout.trim().split('\n').at(-1)).toBe(`..@HEAD~1 (${first.slice(0, 12)}): valid (3 config files read)`);
     }
-    expect((await runCli(['diff', 'HEAD~1'], sub)).stdout.split('\n')[0]).toBe(`HEAD~1 (${first.slice(0, 7)}) → work tree`);
+    expect((await runCli(['diff', 'HEAD~1'], sub)).stdout.split('\n')[0]).toBe(`HEAD~1 (${first.slice(0, 12)}) → work tree`);
   });
 
   it('say so when the current folder is in no repository, or its .git file is broken, rather than looking further up', async () => {

@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/core/diagnostics.ts';
 import { newWarnings } from '../../src/diff/new-warnings.ts';
 import { runCli } from '../cli/run-cli.ts';
+import { createRepo, type TestRepo } from '../support/git-repo.ts';
 
 const TEMPLATE = path.resolve(import.meta.dirname, '../../config-repo-template');
 const dirs: string[] = [];
@@ -78,4 +79,71 @@ describe('new warnings in a diff', () => {
     expect(same.stdout).toContain('No routing changes');
     expect(same.stdout).not.toContain('New warnings');
   });
+
+  describe('that only moved, in a git repository made from the template', () => {
+    let repo: TestRepo;
+    beforeAll(() => {
+      repo = createRepo();
+      fs.cpSync(TEMPLATE, repo.dir, { recursive: true });
+      repo.commit('template');
+    });
+    afterAll(() => repo.cleanup());
+
+    /** Commits the template's file `rel` passed through `edit`; returns the commit. */
+    const commitEdit = (rel: string, edit: (text: string) => string, message: string): string => {
+      const file = path.join(repo.dir, rel);
+      fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+      return repo.commit(message);
+    };
+
+    it('are not listed when a rule inserted above renumbers the rule they are about', async () => {
+      // A rule after the catch-all "default" rule: ML4007, already there before the change.
+      const dead = commitEdit('routing/ratings.yaml', (t) => `${t.trimEnd()}\n${LEGACY_RULE}`, 'legacy rule after the catch-all');
+      const before = await runCli(['diff', 'HEAD~1', 'HEAD'], repo.dir);
+      expect(before.stdout).toMatch(/new warnings \(1\)\n.*ML4007: spec\.http\[2\] \("legacy-after-catchall"\) is never used/);
+      // Then a header rule at the top: the dead rule becomes spec.http[3], the catch-all [2].
+      commitEdit('routing/ratings.yaml', (t) => t.replace('\n  http:\n', `\n  http:\n${BETA_RULE}`), 'beta testers to v2');
+      const md = await runCli(['diff', dead, 'HEAD', '-o', 'markdown'], repo.dir);
+      expect(md.code, md.stderr).toBe(0);
+      expect(md.stdout).toContain('**1 route added in 2 views**');
+      expect(md.stdout).not.toContain('New warnings');
+      const validate = await runCli(['validate', '--repo', repo.dir], repo.dir);
+      expect(validate.stdout).toContain('ML4007: spec.http[3] ("legacy-after-catchall") is never used');
+    });
+
+    it('are not listed when removing a subset renumbers the subset they are about', async () => {
+      // Subset v4 selects no endpoint (ML4026, at spec.subsets[3]); removing v3 makes it [2].
+      const v4 = commitEdit('routing/reviews.yaml', (t) => t.replace('        version: v3\n', '        version: v3\n    - name: v4\n      labels:\n        version: v4\n'), 'subset v4');
+      commitEdit('routing/reviews.yaml', (t) => t.replace('    - name: v3\n      labels:\n        version: v3\n', ''), 'no subset v3');
+      const text = await runCli(['diff', v4, 'HEAD'], repo.dir);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('- outbound|9080|v3|reviews.bookinfo.svc.cluster.local');
+      expect(text.stdout).not.toContain('new warnings');
+      // A warning of the same kind about another subset is still new.
+      commitEdit('routing/reviews.yaml', (t) => t.replace('        version: v4\n', '        version: v4\n    - name: v5\n      labels:\n        version: v5\n'), 'subset v5');
+      const fresh = await runCli(['diff', v4, 'HEAD'], repo.dir);
+      expect(fresh.stdout).toMatch(/new warnings \(1\)\n.*ML4026: subset "v5"/);
+    });
+  });
 });
+
+const LEGACY_RULE = `    - name: legacy-after-catchall
+      match:
+        - uri:
+            prefix: /legacy
+      route:
+        - destination:
+            host: ratings
+            subset: v1
+`;
+
+const BETA_RULE = `    - name: beta
+      match:
+        - headers:
+            x-beta:
+              exact: "1"
+      route:
+        - destination:
+            host: ratings
+            subset: v2
+`;

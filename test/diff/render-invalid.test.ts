@@ -6,12 +6,12 @@ const error = (i: number, message = `bad thing ${i}`): Diagnostic => ({ code: 'M
 
 describe('markdown for an invalid side', () => {
   it('lists the errors with file:line:col and code, and says why there is no diff', () => {
-    const md = renderInvalidMarkdown([{ label: 'feat (1a2b3c4)', diagnostics: [error(7), { ...error(9), severity: 'warning' }], pathPrefix: 'cfg/' }], { title: 'Routing' });
+    const md = renderInvalidMarkdown([{ label: 'feat (1a2b3c4d5e6f)', diagnostics: [error(7), { ...error(9), severity: 'warning' }], pathPrefix: 'cfg/' }], { title: 'Routing' });
     expect(md).toBe(
       [
         '### Routing',
         '',
-        '**feat (1a2b3c4) is invalid: 1 error**',
+        '**feat (1a2b3c4d5e6f) is invalid: 1 error**',
         '',
         '- `cfg/routing/vs.yaml:7:3` **ML1001**: bad thing 7',
         '',

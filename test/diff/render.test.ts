@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IrForward } from '../../src/compile/ir/types.ts';
+import type { Diagnostic } from '../../src/core/diagnostics.ts';
 import { diffIr, renderDiffMarkdown, renderDiffText } from '../../src/diff/index.ts';
 import { cluster, cname, forward, match, mesh, NO_HEADER_OPS, route, table, view, vhost } from './ir-builders.ts';
 
@@ -59,6 +60,35 @@ describe('markdown renderer', () => {
     const md = renderDiffMarkdown(diffIr(a, b));
     expect(md).not.toContain('<script>');
     expect(md).toContain('&lt;script&gt;');
+  });
+});
+
+describe('markdown renderer of a change too big for one comment', () => {
+  // One host with 1,500 new routes: its table alone is far over GitHub's 65,536 characters.
+  const many = Array.from({ length: 1500 }, (_, i) => route(`vs/default/reviews/http/r${i}/match/0`, { match: match({ path: { kind: 'prefix', value: `/p${i}` } }) }));
+  const warning: Diagnostic = { code: 'ML4007', severity: 'warning', message: 'spec.http[9] is never used', file: 'reviews.yaml', line: 90, column: 5 };
+  const md = renderDiffMarkdown(diffIr(m([]), m(many)), { newWarnings: [warning], wholeDiffCommand: 'meshlog diff a1 b2' });
+  const lines = md.split('\n');
+  const note = lines.findIndex((l) => l.startsWith('**✂️'));
+
+  it('cuts the table between rows and closes its <details> before the note', () => {
+    expect(md.length).toBeLessThanOrEqual(60_000);
+    const rows = lines.filter((l) => l.startsWith('| ➕ added |'));
+    expect(rows.length).toBeGreaterThan(100);
+    for (const row of rows) expect(row).toMatch(/^\| ➕ added \| `vs\/default\/reviews\/http\/r\d+\/match\/0`<br>reviews\.yaml:10 \| prefix \/p\d+ \| forward to reviews v1 100% \|$/);
+    expect(lines.slice(note - 4, note)).toEqual([rows.at(-1), '', '</details>', '']);
+    expect(lines[note]).toBe(
+      `**✂️ Cut to fit GitHub's limit on comment size: ${1500 - rows.length} of 1500 route changes not shown.** The summary above counts everything; \`meshlog diff a1 b2\` shows the whole diff.`,
+    );
+  });
+
+  it('keeps the new warnings after the cut', () => {
+    expect(lines.slice(note + 1, note + 5)).toEqual(['', '**⚠️ New warnings (1)**', '', '- `reviews.yaml:90:5` **ML4007**: spec.http\\[9\\] is never used']);
+  });
+
+  it('cuts a heading that would take the comment\'s room', () => {
+    const titled = renderDiffMarkdown(diffIr(m([]), m(many.slice(0, 1))), { title: 'T'.repeat(100_000) });
+    expect(titled.split('\n')[0]).toBe(`### ${'T'.repeat(299)}…`);
   });
 });
 

@@ -40,11 +40,18 @@ describe('meshlog explain', () => {
   it('gives the answer of each revision', async () => {
     const old = await runCli(['explain', '-r', jason, '--repo', repo.dir, '--rev', before, '--view', 'sidecar~shop', '-o', 'json']);
     expect(old.code).toBe(0);
-    const e = JSON.parse(old.stdout) as Explanation;
+    const e = JSON.parse(old.stdout) as Explanation & { config: unknown };
+    // Which revision the answer is for, as the text output's `Config:` line says, first.
+    expect(Object.keys(e)[0]).toBe('config');
+    expect(e.config).toEqual({ source: repo.dir, rev: before, commit: before });
     expect(e.route?.name).toBe('vs/shop/reviews/http/0/match/0');
     expect(e.outcome).toMatchObject({ kind: 'forward', destinations: [{ subset: 'v1', percent: 100 }] });
-    const yaml = await runCli(['explain', '-r', jason, '--repo', repo.dir, '--rev', after, '--view', 'sidecar~shop', '-o', 'yaml']);
+    const yaml = await runCli(['explain', '-r', jason, '--repo', repo.dir, '--rev', 'HEAD', '--view', 'sidecar~shop', '-o', 'yaml']);
     expect(yaml.stdout).toContain('subset: v2');
+    expect(yaml.stdout.startsWith(`config:\n  source: ${repo.dir}\n  rev: HEAD\n  commit: ${after}\n`)).toBe(true);
+    // A folder has no revision or commit.
+    const folder = JSON.parse((await runCli(['explain', '-r', jason, FIXTURE, '-o', 'json'])).stdout) as { config: unknown };
+    expect(folder.config).toEqual({ source: FIXTURE, rev: null, commit: null });
   });
 
   it('reads a folder and explains a 404 with the reasons and a hint', async () => {

@@ -1,12 +1,13 @@
 // The config-repo-template is what a team starts from: it must validate cleanly through
 // the real CLI, compile to bootstraps a real Envoy accepts, and contain what its README
 // promises (canary split, header route, fault injection, gateway, CI workflow).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCli, ROOT } from '../cli/run-cli.ts';
+import { BIN, spawnCli, ROOT } from '../cli/run-cli.ts';
 import { validateConfig } from '../support/envoy-process.ts';
 import { createRepo } from '../support/git-repo.ts';
 
@@ -131,6 +132,48 @@ describe('config-repo-template', () => {
     expect(steps[at('meshlog.js diff')]).toContain('|| status=$?');
   });
 
+  it('validates a pull request whatever becomes of the comment, and comments only where the token may', () => {
+    const steps = workflowSteps();
+    const step = (name: string) => steps.find((s) => s.name === name)!;
+    const comment = step('Post the routing diff on the pull request');
+    // A fork's pull request gets a read-only token: no comment is tried there.
+    expect(comment.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    // A comment that fails (GitHub down, a permission missing) does not fail the job...
+    expect(comment['continue-on-error']).toBe(true);
+    // ...and validate runs after any earlier failure, the diff step's included, once the tools are installed.
+    const validate = step('meshlog validate');
+    expect(validate.if).toBe("${{ !cancelled() && steps.install.outcome == 'success' && steps.envoy.outcome == 'success' }}");
+    for (const id of ['install', 'envoy']) expect(steps.some((s) => s.id === id), id).toBe(true);
+  });
+
+  it('the workflow\'s diff and comment steps, run as written: the diff goes to the job summary, a refused comment is a warning', () => {
+    const repo = createRepo();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-workflow-'));
+    try {
+      fs.cpSync(TEMPLATE, repo.dir, { recursive: true });
+      const base = repo.commit('Start from the meshlog template');
+      const reviews = path.join(repo.dir, 'routing/reviews.yaml');
+      fs.writeFileSync(reviews, fs.readFileSync(reviews, 'utf8').replace('weight: 90', 'weight: 50').replace('weight: 10', 'weight: 50'));
+      const head = repo.commit('reviews: canary to 50%');
+      // The runner's layout: the config checkout as `config`; `gh` refusing as with a fork's token.
+      fs.cpSync(repo.dir, path.join(work, 'config'), { recursive: true });
+      fs.mkdirSync(path.join(work, 'bin'));
+      fs.writeFileSync(path.join(work, 'bin/gh'), '#!/bin/sh\necho "GraphQL: Resource not accessible by integration (addComment)" >&2\nexit 1\n', { mode: 0o755 });
+      const summary = path.join(work, 'summary.md');
+      const env = { BASE_SHA: base, HEAD_SHA: head, GITHUB_STEP_SUMMARY: summary, GITHUB_REPOSITORY: 'team/mesh', PR: '7', GH_TOKEN: 'read-only' };
+      const steps = workflowSteps();
+      const diff = runStep(steps.find((s) => s.id === 'diff')!.run!, env, work);
+      expect(diff.status, diff.stderr).toBe(0);
+      expect(fs.readFileSync(summary, 'utf8')).toContain('reviews: v1 90→50, v2 10→50');
+      const comment = runStep(steps.find((s) => s.name === 'Post the routing diff on the pull request')!.run!, env, work);
+      expect(comment.status).toBe(1);
+      expect(comment.stdout).toContain('::warning title=meshlog::the routing diff could not be posted as a comment; it is in the job summary');
+    } finally {
+      repo.cleanup();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('the workflow\'s commands work on a copy of the template: a canary change shows in the diff', () => {
     const repo = createRepo();
     try {
@@ -158,3 +201,29 @@ describe('config-repo-template', () => {
     }
   });
 });
+
+interface WorkflowStep {
+  name?: string;
+  id?: string;
+  if?: string;
+  run?: string;
+  'continue-on-error'?: boolean;
+}
+
+function workflowSteps(): WorkflowStep[] {
+  const wf = parseYaml(fs.readFileSync(path.join(TEMPLATE, '.github/workflows/meshlog.yml'), 'utf8')) as { jobs: Record<string, { steps: WorkflowStep[] }> };
+  return Object.values(wf.jobs).flatMap((j) => j.steps);
+}
+
+/**
+ * A step's script as the runner runs it (bash -eo pipefail) in `cwd`, with this checkout's
+ * meshlog as `meshlog-tool` and `cwd/bin` first on PATH.
+ */
+function runStep(script: string, env: Record<string, string>, cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const res = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script.replaceAll('meshlog-tool/bin/meshlog.js', BIN)], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: `${path.join(cwd, 'bin')}:${path.dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: cwd, ...env },
+  });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}

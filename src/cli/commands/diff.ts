@@ -58,7 +58,9 @@ Flags:
                        objects, no checkout, so a bare repository works; the work tree
                        (one revision given) is read with the git command.
   -o, --output FORMAT  table (default, text for a terminal), json, yaml, or markdown (for a
-                       pull-request comment: "No routing changes" when there are none);
+                       pull-request comment: "No routing changes" when there are none; kept
+                       under GitHub's comment size, a big diff cut between whole sections
+                       with a line saying what was left out);
                        json/yaml start with "base" and "head": the sides compared, each
                        {label, kind, revision, commit, path}
       --title TEXT     Heading of the markdown output (default: "meshlog diff A → B")
@@ -121,7 +123,7 @@ Examples:
         io.stdout(renderYaml({ base: before.compared, head: after.compared, ...diff, newWarnings: warnings }));
         break;
       case 'markdown':
-        io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix, routePrefixes }));
+        io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix, routePrefixes, wholeDiffCommand: wholeDiffCommand(before.compared, after.compared) }));
         break;
       default: {
         const lines = warnings.flatMap((d) => diagnosticLines(d, pathPrefix));
@@ -153,6 +155,21 @@ function comparedSide({ spec, name }: DiffSide, label: string, commit: string | 
   return { label, kind: 'folder', revision: null, commit: null, path: spec.path };
 }
 
+/**
+ * The command that prints this diff whole, for a comment cut to fit: revisions by commit id
+ * (a merge base has no name of its own, and CI's checkout folder is not the reader's), folders
+ * by path, and the work tree as `diff REV` does.
+ */
+function wholeDiffCommand(before: ComparedSide, after: ComparedSide): string {
+  const arg = (side: ComparedSide) => shellWord(side.commit ? side.commit.slice(0, SHORT_COMMIT) : (side.path ?? side.label));
+  return after.kind === 'work tree' ? `meshlog diff ${arg(before)}` : `meshlog diff ${arg(before)} ${arg(after)}`;
+}
+
+/** `word` as a shell reads it back: quoted when it holds anything but plain path characters. */
+function shellWord(word: string): string {
+  return /^[\w./~@+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
 type CompiledSide = { readonly label: string; readonly compared: ComparedSide } & (
   | { readonly ir: MeshIR; readonly diagnostics: readonly Diagnostic[] }
   | { readonly ir?: undefined; readonly invalid: InvalidSide }
@@ -181,12 +198,22 @@ async function compileSide(side: DiffSide, io: CliIo, verbose: boolean, hint: st
   return { ir: result.ir, diagnostics: result.diagnostics, label, compared };
 }
 
+/** Commit ids in labels and headings: long enough to stay unique in a large repository. */
+const SHORT_COMMIT = 12;
+
 /**
- * A revision named once: `main (1a2b3c4)`, or just `1a2b3c4` when the revision given is
- * itself a commit id (full or abbreviated), which would otherwise appear twice.
+ * A revision named once: `main (1a2b3c4d5e6f)`, or just `1a2b3c4d5e6f` when the revision given
+ * is itself a commit id (full or abbreviated), which would otherwise appear twice. Full commit
+ * ids inside the name (CI's `merge base of <sha> and <sha>`) are shortened too: a heading with
+ * two 40-character hashes is unreadable.
  */
 export function revisionLabel(rev: string, commit: string | null): string {
-  if (!commit) return rev;
-  const short = commit.slice(0, 7);
-  return /^[0-9a-f]{4,64}$/i.test(rev) && commit.startsWith(rev.toLowerCase()) ? short : `${rev} (${short})`;
+  if (!commit) return shortenCommitIds(rev);
+  const short = commit.slice(0, SHORT_COMMIT);
+  return /^[0-9a-f]{4,64}$/i.test(rev) && commit.startsWith(rev.toLowerCase()) ? short : `${shortenCommitIds(rev)} (${short})`;
+}
+
+/** Every full commit id (40 hex digits, or 64 in a SHA-256 repository) cut to SHORT_COMMIT. */
+function shortenCommitIds(text: string): string {
+  return text.replace(/\b([0-9a-f]{40}|[0-9a-f]{64})\b/gi, (id) => id.slice(0, SHORT_COMMIT));
 }

@@ -6,7 +6,7 @@ import { entrySourceIn } from '../../explain/entry-source.ts';
 import { explain, parseRequest, renderExplanationText } from '../../explain/index.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
-import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec, readInput, reportInputError } from '../input.ts';
+import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec, readInput, reportInputError, type InputSpec } from '../input.ts';
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 
 const FLAGS = {
@@ -32,9 +32,10 @@ redirect's Location or a direct response, the request and response header change
 fault that may apply, and every earlier rule with the reason it did not match. No match:
 404 with response flag NR, as Envoy. Rules are named by field path, counted from zero as
 in the diagnostics (spec.http[1].match[0]), then by Envoy route name, which carries the
-rule's name. Read from git, the output starts with "Config: <repo>@<commit>". In -o json,
-a route's "position" is its 1-based place among the virtual host's routes (formerly
-"index").
+rule's name. Read from git, the output starts with "Config: <repo>@<commit>"; -o json
+and yaml start with "config": {source, rev, commit}, the folder or repository read, the
+revision as given and its full commit id (null for a folder). In -o json, a route's
+"position" is its 1-based place among the virtual host's routes (formerly "index").
 
 On a port a TCP proxy serves (a sidecar port that is not HTTP, a gateway TCP server, or a
 TLS service an https:// request's host picks by SNI on a shared HTTP port), no route
@@ -100,10 +101,21 @@ Examples:
     if (explanation.outcome.kind === 'unknown_view') {
       return usageError(io, 'explain', `${explanation.outcome.detail} (views: ${explanation.outcome.available.join(', ') || 'none'})`);
     }
-    if (format.format === 'json') io.stdout(renderJson(explanation));
-    else if (format.format === 'yaml') io.stdout(renderYaml(explanation));
+    const config = explainedConfig(spec.spec, input.bundle.commit);
+    if (format.format === 'json') io.stdout(renderJson({ config, ...explanation }));
+    else if (format.format === 'yaml') io.stdout(renderYaml({ config, ...explanation }));
     // Which config was explained: a revision is named (a folder is the argument itself).
     else io.stdout(`${spec.spec.kind === 'git' ? `Config:       ${describeInput(spec.spec, input.bundle.commit)}\n` : ''}${renderExplanationText(explanation)}`);
     return EXIT.ok;
   },
 };
+
+/**
+ * Which config json/yaml explained (the text output's `Config:` line), so an answer kept by a
+ * tool says which commit it holds for: the folder or repository as given, the revision as given
+ * and its full commit id; a folder has neither.
+ */
+function explainedConfig(spec: InputSpec, commit: string | null): { source: string; rev: string | null; commit: string | null } {
+  if (spec.kind === 'git') return { source: spec.repo, rev: spec.rev, commit };
+  return { source: spec.kind === 'folder' ? spec.path : spec.repo, rev: null, commit: null };
+}
