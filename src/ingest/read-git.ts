@@ -40,7 +40,7 @@ export async function readGit(opts: ReadGitOptions): Promise<ReadGitResult> {
   if (!resolved.ok) return resolved;
 
   const out = new BundleCollector(opts.limits ?? DEFAULT_LIMITS);
-  const objects = new GitObjects(gitdir, loose);
+  const objects = new GitObjects(loose);
   try {
     await walk(resolved.commit.tree, objects, { fs, gitdir, cache }, out);
   } finally {
@@ -102,7 +102,7 @@ async function walk(root: string, objects: GitObjects, repo: GitRepo, out: Bundl
 export async function readBlobsById(gitdir: string, blobs: readonly Candidate[], out: BundleCollector): Promise<void> {
   if (blobs.length === 0) return;
   const loose = new LooseObjects(gitdir);
-  const objects = new GitObjects(gitdir, loose);
+  const objects = new GitObjects(loose);
   try {
     await readBlobs(out, objects, { fs: gitReadFs(loose), gitdir, cache: {} }, [...blobs]);
   } finally {
@@ -136,7 +136,7 @@ async function readBlobs(
 ): Promise<void> {
   candidates.sort((a, b) => comparePaths(a.path, b.path));
   const sizes = await mapPool(candidates, READ_CONCURRENCY, (c) => objects.size(c.oid).catch(() => undefined));
-  // 'later': the size is unknown (e.g. an object in an alternate store): checked after reading.
+  // 'later': the size is unknown (an object the native reader declines): checked after reading.
   const verdicts = candidates.map((c, i) => {
     const size = sizes[i];
     return size === undefined ? 'later' : out.admit(c.path, size) ? 'read' : 'skip';

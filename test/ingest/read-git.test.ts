@@ -245,7 +245,7 @@ describe('readGit size guard', () => {
     big.write({ 'loose.yaml': 'b: 2\n' });
     const looseCommit = big.commit('three'); // loose objects next to the pack
     const gitdir = path.join(big.dir, '.git');
-    const sizer = new GitObjects(gitdir, new LooseObjects(gitdir));
+    const sizer = new GitObjects(new LooseObjects(gitdir));
     for (const oid of [...all, looseCommit, big.git('rev-parse', 'HEAD:loose.yaml')]) {
       expect(await sizer.size(oid), oid).toBe(Number(big.git('cat-file', '-s', oid)));
     }
