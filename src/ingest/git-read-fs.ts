@@ -16,6 +16,22 @@ import path from 'node:path';
 import type { PromiseFsClient } from 'isomorphic-git';
 import { objectStores, type ObjectStores } from './git-alternates.ts';
 
+/** What isomorphic-git and meshlog's readers share for one read of a repository. */
+export interface GitRepo {
+  readonly fs: PromiseFsClient;
+  /** Where refs and objects are (a linked worktree's common directory). */
+  readonly gitdir: string;
+  /** isomorphic-git's pack cache. */
+  readonly cache: object;
+  readonly loose: LooseObjects;
+}
+
+/** Opens a read of the repository findGitDir found (`worktreeGitdir`: a linked worktree's own). */
+export function openRepo(found: { readonly gitdir: string; readonly worktreeGitdir?: string }): GitRepo {
+  const loose = new LooseObjects(found.gitdir);
+  return { fs: gitReadFs(loose, found.worktreeGitdir), gitdir: found.gitdir, cache: {}, loose };
+}
+
 /** The object stores' folders, listed once per read (objects do not change under a reader). */
 export class LooseObjects {
   readonly #objects: string;

@@ -97,6 +97,17 @@ describe('alternates (objects borrowed from another repository)', () => {
     expect(await files(a)).toEqual(V2);
   });
 
+  it('a lender that is gone is named: its objects are missing (exit 3), not a corrupt config', async () => {
+    const lender = path.join(tmp, 'lender.git');
+    git(tmp, 'clone', '-q', '--bare', origin.dir, lender);
+    const borrower = path.join(tmp, 'borrower');
+    git(tmp, 'clone', '-q', '--shared', lender, borrower);
+    fs.rmSync(lender, { recursive: true, force: true });
+    const res = await runCli(['validate', '--repo', borrower]);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain(`the object store ${path.join(lender, 'objects')}, which the repository borrows objects from (objects/info/alternates), does not exist`);
+  });
+
   it('unquotes C-quoted alternates lines as git writes them', () => {
     expect(unquoteC('"/srv/caches/r\\303\\251po\\tx/objects"')).toBe('/srv/caches/rÉpo\tx/objects'.replace('É', 'é'));
     expect(unquoteC('"unterminated')).toBeUndefined();

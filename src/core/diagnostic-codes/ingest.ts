@@ -43,8 +43,10 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Unreadable entry',
     description:
-      'A file or folder could not be read (permissions, a special file such as a FIFO or socket, ' +
-      'or a git object missing from the repository). Fix the permissions or remove the entry.',
+      'A file or folder could not be read (permissions, a special file such as a FIFO or socket). ' +
+      'Fix the permissions or remove the entry. A git object that is missing or damaged is not ' +
+      'reported this way: the revision is then unavailable (exit 3), since the repository, not the ' +
+      'config, is at fault.',
   },
   {
     code: 'ML0006',
