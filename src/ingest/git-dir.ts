@@ -5,6 +5,7 @@
 // So the common directory is the one to read, with the worktree's HEAD taken from its own.
 import fs from 'node:fs';
 import path from 'node:path';
+import { readGitConfig } from './git-config.ts';
 import { ingestError, type IngestError } from './ingest-error.ts';
 
 export type GitDirResult =
@@ -22,7 +23,29 @@ export async function findGitDir(repo: string): Promise<GitDirResult> {
   const stat = await statOrNull(abs);
   if (!stat) return ingestError('not-found', `repository ${repo} does not exist`);
   if (!stat.isDirectory()) return ingestError('not-a-repository', `${repo} is not a git repository (not a folder)`);
-  return (await gitDirAt(abs)) ?? ingestError('not-a-repository', `${repo} is not a git repository (no .git folder, not a bare repository)`);
+  const found = (await gitDirAt(abs)) ?? ingestError('not-a-repository', `${repo} is not a git repository (no .git folder, not a bare repository)`);
+  const unsupported = found.ok ? unsupportedFormat(repo, found.gitdir) : undefined;
+  return unsupported ? ingestError('unsupported-repository', unsupported) : found;
+}
+
+/**
+ * Why the repository's storage is one meshlog cannot read, from the formats its config
+ * declares: SHA-256 object ids (`git init --object-format=sha256`), which neither meshlog's
+ * object reader nor isomorphic-git knows, and reftable refs. Said up front, since otherwise
+ * every revision would look unknown.
+ */
+function unsupportedFormat(repo: string, gitdir: string): string | undefined {
+  const config = readGitConfig(gitdir);
+  const objectFormat = config.get('extensions.objectformat')?.toLowerCase();
+  if (objectFormat !== undefined && objectFormat !== 'sha1') {
+    const name = objectFormat === 'sha256' ? 'SHA-256' : `"${objectFormat}"`;
+    return `${repo} is a ${name} repository (extensions.objectformat = ${objectFormat}): ${name} repositories are not supported; meshlog reads repositories with SHA-1 object ids, git's default`;
+  }
+  const refStorage = config.get('extensions.refstorage')?.toLowerCase();
+  if (refStorage !== undefined && refStorage !== 'files') {
+    return `${repo} keeps its refs in the "${refStorage}" format (extensions.refstorage): such repositories are not supported; meshlog reads refs stored as files, git's default (\`git refs migrate --ref-format=files\` converts them)`;
+  }
+  return undefined;
 }
 
 /**

@@ -1,0 +1,52 @@
+// What `--repo` may name, and what a user is told when it names something meshlog cannot read
+// as a repository: each message says what the path is and what to pass instead.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepo, type TestRepo } from '../support/git-repo.ts';
+import { MESH } from './mesh-fixture.ts';
+import { runCli } from './run-cli.ts';
+
+let repo: TestRepo;
+let tmp: string;
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+beforeAll(() => {
+  repo = createRepo();
+  repo.write(MESH);
+  repo.commit('mesh');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-repo-arg-'));
+});
+afterAll(() => {
+  repo.cleanup();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('repositories meshlog cannot read', () => {
+  it('a SHA-256 repository is said to be one (exit 3), not a repository without the branch asked for', async () => {
+    const sha256 = path.join(tmp, 'sha256');
+    git(tmp, 'init', '-q', '-b', 'main', '--object-format=sha256', sha256);
+    fs.cpSync(path.join(repo.dir, 'routing'), path.join(sha256, 'routing'), { recursive: true });
+    git(sha256, 'add', '-A');
+    git(sha256, 'commit', '-q', '-m', 'one');
+    for (const args of [['validate', '--repo', sha256, '--rev', 'main'], ['diff', 'HEAD', '--repo', sha256], ['diff', 'HEAD~1', 'HEAD', '--repo', sha256]]) {
+      const res = await runCli(args);
+      expect(res.code, args.join(' ')).toBe(3);
+      expect(res.stderr, args.join(' ')).toBe(`Error: ${sha256} is a SHA-256 repository (extensions.objectformat = sha256): SHA-256 repositories are not supported; meshlog reads repositories with SHA-1 object ids, git's default\n`);
+    }
+  });
+
+  it('a repository whose refs are in the reftable format is said to be one (exit 3)', async () => {
+    const copy = path.join(tmp, 'reftable');
+    fs.cpSync(repo.dir, copy, { recursive: true });
+    // What `git init --ref-format=reftable` writes (git 2.45+); the git running the tests may predate it.
+    execFileSync('git', ['config', 'core.repositoryformatversion', '1'], { cwd: copy });
+    execFileSync('git', ['config', 'extensions.refstorage', 'reftable'], { cwd: copy });
+    const res = await runCli(['validate', '--repo', copy]);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('keeps its refs in the "reftable" format (extensions.refstorage): such repositories are not supported');
+  });
+});
