@@ -19,12 +19,37 @@ const SUFFIX = /([~^])(\d*)$/;
  * the command line, not a revision the repository lacks.
  */
 export function revisionNameProblem(rev: string): string | undefined {
-  const invalid = `"${rev}" is not a valid revision name`;
-  if (rev === '' || rev.startsWith('-') || /[\0\s]/.test(rev)) return invalid;
+  const unsupported = unsupportedSyntax(rev);
+  if (unsupported) return `"${rev}" is git syntax meshlog does not support (${unsupported}); name a branch, tag or commit, optionally followed by ~N, ^ or ^N`;
+  if (!isRevisionName(rev)) return `"${rev}" is not a valid revision name`;
+  return undefined;
+}
+
+function isRevisionName(rev: string): boolean {
+  if (rev === '' || rev.startsWith('-') || /[\0\s]/.test(rev)) return false;
   // Ref names become file paths under the git directory: refuse anything git itself would
   // (check-ref-format), so a revision can never name a file outside refs/.
   const base = splitSuffixes(rev).base;
-  if (/\.\.|^\/|\/$|\/\/|\\|[:?*[\]~^\0-\x20\x7f]|@\{|\.lock$|^\.|\/\./.test(base) || base === '@') return invalid;
+  return !(/\.\.|^\/|\/$|\/\/|\\|[:?*[\]~^\0-\x20\x7f]|@\{|\.lock$|^\.|\/\./.test(base) || base === '@');
+}
+
+/**
+ * What kind of git revision syntax `rev` is, when it is syntax git accepts and meshlog does
+ * not: worded for the user, with what to write instead where there is an equivalent.
+ */
+function unsupportedSyntax(rev: string): string | undefined {
+  if (rev === '@') return '`@` is short for HEAD: write HEAD';
+  if (rev.startsWith(':/') || /\^\{\//.test(rev)) return 'a search of commit messages, :/text or ^{/text}';
+  const peel = /^(.+?)\^\{([^}]*)\}$/.exec(rev);
+  if (peel && isRevisionName(peel[1]!)) {
+    if (peel[2] === '' || peel[2] === 'commit') return `peeling with ^{${peel[2]}}: tags are peeled to their commit anyway, so write "${peel[1]}"`;
+    return `peeling with ^{${peel[2]}}: meshlog reads commits`;
+  }
+  if (/@\{[^}]*\}/.test(rev)) return 'a reflog entry or upstream, @{…}: meshlog reads objects, not reflogs';
+  if (/^[^:]*:/.test(rev) && rev.length > 1) return 'a file in a revision or the index, REV:path';
+  const range = /^(.+?)\.\.\.?(.+)$/.exec(rev);
+  if (range && isRevisionName(range[1]!) && isRevisionName(range[2]!)) return 'a range of commits, A..B: meshlog diff compares two revisions';
+  if (/\^[!@-]\d*$/.test(rev) && isRevisionName(rev.replace(/\^[!@-]\d*$/, ''))) return 'a range of commits, ^!, ^@ or ^-';
   return undefined;
 }
 

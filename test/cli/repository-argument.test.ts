@@ -50,3 +50,29 @@ describe('repositories meshlog cannot read', () => {
     expect(res.stderr).toContain('keeps its refs in the "reftable" format (extensions.refstorage): such repositories are not supported');
   });
 });
+
+describe('revision syntax meshlog does not support', () => {
+  it('is named as such (exit 2), with what to write instead where git has an equivalent', async () => {
+    repo.git('tag', '-a', '-m', 'release', 'v1-ann');
+    const cases: [string, string][] = [
+      ['@', '`@` is short for HEAD: write HEAD'],
+      ['main@{1}', 'a reflog entry or upstream, @{…}: meshlog reads objects, not reflogs'],
+      ['main@{yesterday}', 'a reflog entry or upstream, @{…}: meshlog reads objects, not reflogs'],
+      ['HEAD^{commit}', 'peeling with ^{commit}: tags are peeled to their commit anyway, so write "HEAD"'],
+      ['v1-ann^{}', 'peeling with ^{}: tags are peeled to their commit anyway, so write "v1-ann"'],
+      [':/init', 'a search of commit messages, :/text or ^{/text}'],
+      ['HEAD:routing/reviews.yaml', 'a file in a revision or the index, REV:path'],
+      ['main..HEAD', 'a range of commits, A..B: meshlog diff compares two revisions'],
+    ];
+    for (const [rev, kind] of cases) {
+      const r = await runCli(['validate', '--repo', repo.dir, '--rev', rev]);
+      expect(r.code, rev).toBe(2);
+      expect(r.stderr, rev).toContain(`"${rev}" is git syntax meshlog does not support (${kind}); name a branch, tag or commit`);
+    }
+    const diff = await runCli(['diff', 'main@{1}...HEAD', '--repo', repo.dir]);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toContain('"main@{1}" is git syntax meshlog does not support (a reflog entry');
+    // A name git itself refuses is still just invalid.
+    expect((await runCli(['validate', '--repo', repo.dir, '--rev', 'main.lock'])).stderr).toContain('"main.lock" is not a valid revision name');
+  });
+});

@@ -148,7 +148,7 @@ describe('readGit', () => {
     if (!unknown.ok) expect(unknown.error.message).toMatch(/\(branches: [^)]*\bmain\b/);
     const missingSha = await readGit({ repo: repo.dir, rev: 'deadbeef'.repeat(5) });
     expect(missingSha).toMatchObject({ ok: false, error: { kind: 'unknown-revision' } });
-    for (const rev of ['../../../etc/hostname', '/etc/passwd', 'refs/../HEAD', 'a b', 'HEAD@{1}']) {
+    for (const rev of ['../../../etc/hostname', '/etc/passwd', 'refs/../HEAD', 'a b']) {
       const res = await readGit({ repo: repo.dir, rev });
       expect(res.ok ? 'resolved' : res.error.message, rev).toBe(`"${rev}" is not a valid revision name`);
       expect(res.ok ? 'resolved' : res.error.kind, rev).toBe('bad-revision-name');
