@@ -76,3 +76,36 @@ describe('revision syntax meshlog does not support', () => {
     expect((await runCli(['validate', '--repo', repo.dir, '--rev', 'main.lock'])).stderr).toContain('"main.lock" is not a valid revision name');
   });
 });
+
+describe('--repo naming something other than a repository\'s top folder', () => {
+  it('a folder inside a repository is named as such, with the folder to pass (exit 3)', async () => {
+    const r = await runCli(['validate', '--repo', path.join(repo.dir, 'routing')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      `Error: ${path.join(repo.dir, 'routing')} is a folder inside the repository at ${repo.dir}, not a repository itself: pass its top folder (--repo ${repo.dir}); a revision is always read whole\n`,
+    );
+    // Relative to the working folder, as typed.
+    const relative = await runCli(['validate', '--repo', 'routing', '--rev', 'HEAD'], repo.dir);
+    expect(relative.stderr).toContain(`is a folder inside the repository at ${repo.dir}`);
+  });
+
+  it('a linked worktree\'s .git file is followed to its git directory, for revisions and for its work tree', async () => {
+    const wt = path.join(tmp, 'wt');
+    repo.git('worktree', 'add', '-q', '-b', 'wt-branch', wt, 'HEAD');
+    try {
+      expect(fs.statSync(path.join(wt, '.git')).isFile()).toBe(true);
+      const res = await runCli(['validate', '--repo', path.join(wt, '.git')]);
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      expect(res.stdout).toContain('.git@HEAD');
+      fs.writeFileSync(path.join(wt, 'routing', 'reviews.yaml'), MESH['routing/reviews.yaml']!.replace('weight: 90', 'weight: 60').replace('weight: 10', 'weight: 40'));
+      const diff = await runCli(['diff', 'HEAD', '--repo', path.join(wt, '.git')]);
+      expect(diff.stderr).toBe('');
+      expect(diff.stdout).toMatch(/v1 90→60, v2 10→40/);
+      // Any other file is still no repository.
+      expect((await runCli(['validate', '--repo', path.join(wt, 'routing', 'reviews.yaml')])).stderr).toContain('is not a git repository (not a folder)');
+    } finally {
+      repo.git('worktree', 'remove', '--force', wt);
+    }
+  });
+});

@@ -402,6 +402,6 @@ describe('commands reading revisions, run from a folder inside the work tree', (
   it('still take a --repo path that is not the repository itself as a mistake, not as the whole repository', async () => {
     const r = await runCli(['validate', '--repo', 'routing', '--rev', 'HEAD'], repo.dir);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('routing is not a git repository');
+    expect(r.stderr).toContain(`routing is a folder inside the repository at ${repo.dir}, not a repository itself: pass its top folder (--repo ${repo.dir})`);
   });
 });
