@@ -119,6 +119,31 @@ describe('meshlog validate', () => {
     }
   });
 
+  it('a link not named like config (docs/LICENSE, CHANGELOG.md) is an info note, not an error: still valid', async () => {
+    const linked = createRepo();
+    try {
+      linked.write({ ...MESH, 'docs/x.md': '# changes\n' });
+      linked.symlink('docs/LICENSE', 'x');
+      linked.symlink('CHANGELOG.md', 'docs/x.md');
+      linked.commit('links');
+      for (const args of [['--repo', linked.dir], [linked.dir]]) {
+        const res = await runCli(['validate', ...args, '-v']);
+        expect(res.code, args[0]).toBe(0);
+        expect(res.stdout).toContain("CHANGELOG.md: info ML0008: CHANGELOG.md is a symbolic link, not followed; its name is not a config file's, so it is not read as config\n");
+        expect(res.stdout).toContain('docs/LICENSE: info ML0008: docs/LICENSE is a symbolic link, not followed: if it leads to a folder, the config files there are not read\n');
+      }
+      // With nothing else to read, the folder still gets "no config files found".
+      const onlyLinks = folder('only-links', {});
+      fs.mkdirSync(onlyLinks, { recursive: true });
+      fs.symlinkSync('elsewhere', path.join(onlyLinks, 'routing'));
+      const empty = await runCli(['validate', 'only-links', '-o', 'json'], tmp);
+      expect(empty.code).toBe(0);
+      expect((JSON.parse(empty.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code)).toEqual(['ML0007', 'ML0008']);
+    } finally {
+      linked.cleanup();
+    }
+  });
+
   it('a 2 GB file is reported as too large (ML0004) without being read', async () => {
     const dir = folder('huge', MESH);
     const fd = fs.openSync(path.join(dir, 'dump.yaml'), 'w');

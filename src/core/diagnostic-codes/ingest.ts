@@ -7,9 +7,10 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Symbolic link rejected',
     description:
-      'meshlog never follows symbolic links in a config repository: a link can point outside the ' +
-      'repository, and what it points to is not part of the reviewed commit. Replace the link with ' +
-      'a copy of the file it points to.',
+      'A symbolic link named like a config file (`*.yaml`, `*.yml`). meshlog never follows symbolic ' +
+      'links in a config repository: a link can point outside the repository, and what it points to ' +
+      'is not part of the reviewed commit. So this config is not read, which is an error. Replace the ' +
+      'link with a copy of the file it points to. Links with other names are ML0008.',
   },
   {
     code: 'ML0002',
@@ -64,5 +65,15 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
       'The folder or revision holds no candidate config file (`*.yaml` or `*.yml`, outside dot-folders such as `.git` and ' +
       'outside `node_modules`), so there is nothing to check or serve. Usually the path is wrong, or the command ran in another ' +
       'folder than meant (the default is the current folder). A warning, not an error: an empty mesh is valid.',
+  },
+  {
+    code: 'ML0008',
+    severity: 'info',
+    title: 'Symbolic link not followed',
+    description:
+      'A symbolic link whose name is not a config file\'s (`docs/LICENSE`, `CHANGELOG.md -> docs/changes.md`, ' +
+      'a folder name). Links are never followed (see ML0001), and this one is not config, so it is ' +
+      'only noted. A link without an extension may lead to a folder: the config files in that folder ' +
+      'are not read. If they are mesh config, replace the link with the folder itself.',
   },
 ];
