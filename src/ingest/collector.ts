@@ -12,6 +12,7 @@ export class BundleCollector {
   readonly #diagnostics: Diagnostic[] = [];
   #totalBytes = 0;
   #admitted = 0;
+  #unread = 0;
   #tooManyReported = false;
 
   constructor(limits: IngestLimits) {
@@ -24,6 +25,12 @@ export class BundleCollector {
    * Callers ask in path order, so which files fit under the totals is deterministic.
    */
   admit(path: string, size: number): boolean {
+    const admitted = this.#admits(path, size);
+    if (!admitted) this.#unread += 1;
+    return admitted;
+  }
+
+  #admits(path: string, size: number): boolean {
     const { maxFileBytes, maxTotalBytes, maxFiles } = this.#limits;
     if (this.#admitted >= maxFiles) {
       if (!this.#tooManyReported) {
@@ -33,7 +40,7 @@ export class BundleCollector {
       return false;
     }
     if (size > maxFileBytes) {
-      this.report('ML0004', path, `${path} is ${formatBytes(size)}; files over ${formatBytes(maxFileBytes)} are not read`);
+      this.report('ML0004', path, `${path} is ${formatBytes(size)}; config files over ${formatBytes(maxFileBytes)} are not read`);
       return false;
     }
     if (this.#totalBytes + size > maxTotalBytes) {
@@ -53,6 +60,12 @@ export class BundleCollector {
     this.#files.push({ path, bytes });
   }
 
+  /** A config file that could not be read (permissions, not a regular file): ML0005. */
+  unreadable(path: string, message: string): void {
+    this.#unread += 1;
+    this.report('ML0005', path, message);
+  }
+
   /** Records a problem with `path` (`''`, the root itself, gets no file). */
   report(code: string, path: string, message: string): void {
     this.#diagnostics.push(diagnostic(code, message, path === '' ? {} : { file: path }));
@@ -66,6 +79,7 @@ export class BundleCollector {
   link(path: string): void {
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (isConfigFileName(name)) {
+      this.#unread += 1;
       this.report('ML0001', path, `${path} is a symbolic link; links are not followed`);
     } else if (/.\.[^.]+$/.test(name)) {
       this.report('ML0008', path, `${path} is a symbolic link, not followed; its name is not a config file's, so it is not read as config`);
@@ -91,7 +105,7 @@ export class BundleCollector {
     const diagnostics = [...this.#diagnostics].sort(
       (a, b) => comparePaths(a.file ?? '', b.file ?? '') || comparePaths(a.code, b.code),
     );
-    return { origin, commit, files, diagnostics };
+    return { origin, commit, files, diagnostics, unread: this.#unread };
   }
 }
 

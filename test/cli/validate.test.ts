@@ -156,6 +156,28 @@ describe('meshlog validate', () => {
     expect(out.diagnostics[0]!.message).toContain('2.0 GiB');
   });
 
+  it('one size limit per file, read and parse alike: a 9 MiB file is not read (ML0004, 8 MiB), nor counted as read', async () => {
+    // Over the parser's 8 MiB and under the 32 MiB once documented: it used to be read, then
+    // refused by the parser with another limit (ML1005), and counted among the files read.
+    const nine = `# ${'x'.repeat(77)}\n`.repeat((9 * 1024 * 1024) / 80);
+    const dir = folder('nine', { ...MESH, 'dump.yaml': nine });
+    const linked = createRepo();
+    try {
+      linked.write({ ...MESH, 'dump.yaml': nine });
+      linked.commit('nine');
+      for (const args of [['nine'], ['--repo', linked.dir]]) {
+        const res = await runCli(['validate', ...args], tmp);
+        expect(res.code, args[0]).toBe(1);
+        expect(res.stdout, args[0]).toContain('dump.yaml: error ML0004: dump.yaml is 9.0 MiB; config files over 8.0 MiB are not read\n');
+        expect(res.stdout, args[0]).not.toContain('ML1005');
+        expect(res.stdout, args[0]).toMatch(/: INVALID \(2 config files read, 1 not read\)\n$/);
+      }
+    } finally {
+      linked.cleanup();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a folder it may not list is an error naming that folder, exit 3 (unavailable)', () => {
     // Readable by path (stat works) but not listable: a volume mounted with the wrong owner.
     // root lists anything, so as root the CLI runs as `nobody` (tmp must then be searchable).

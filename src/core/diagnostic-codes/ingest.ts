@@ -35,9 +35,10 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'File too large',
     description:
-      'A config file is larger than meshlog reads (32 MiB per file, 256 MiB per revision). It is ' +
-      'not read at all, so a runaway file cannot exhaust memory. Split the file, or move data that ' +
-      'is not mesh config out of `*.yaml`/`*.yml` files.',
+      'A config file is larger than meshlog reads: 8 MiB per file (the most meshlog parses, see ' +
+      'ML1005), 256 MiB for all the files of a folder or revision. It is not read at all (its size ' +
+      'is taken from the file system or the git object header), so a runaway file cannot exhaust ' +
+      'memory. Split the file, or move data that is not mesh config out of `*.yaml`/`*.yml` files.',
   },
   {
     code: 'ML0005',
