@@ -3,7 +3,7 @@
 // the folder, git and work-tree readers cannot drift apart.
 import type { Diagnostic } from '../core/diagnostics.ts';
 import { diagnostic } from '../core/diagnostic-codes/index.ts';
-import { comparePaths, type IngestLimits } from './file-filter.ts';
+import { comparePaths, isConfigFileName, type IngestLimits } from './file-filter.ts';
 import type { SourceBundle, SourceFile, SourceOrigin } from './source-bundle.ts';
 
 export class BundleCollector {
@@ -12,6 +12,7 @@ export class BundleCollector {
   readonly #diagnostics: Diagnostic[] = [];
   #totalBytes = 0;
   #admitted = 0;
+  #unread = 0;
   #tooManyReported = false;
 
   constructor(limits: IngestLimits) {
@@ -24,6 +25,12 @@ export class BundleCollector {
    * Callers ask in path order, so which files fit under the totals is deterministic.
    */
   admit(path: string, size: number): boolean {
+    const admitted = this.#admits(path, size);
+    if (!admitted) this.#unread += 1;
+    return admitted;
+  }
+
+  #admits(path: string, size: number): boolean {
     const { maxFileBytes, maxTotalBytes, maxFiles } = this.#limits;
     if (this.#admitted >= maxFiles) {
       if (!this.#tooManyReported) {
@@ -33,7 +40,7 @@ export class BundleCollector {
       return false;
     }
     if (size > maxFileBytes) {
-      this.report('ML0004', path, `${path} is ${formatBytes(size)}; files over ${formatBytes(maxFileBytes)} are not read`);
+      this.report('ML0004', path, `${path} is ${formatBytes(size)}; config files over ${formatBytes(maxFileBytes)} are not read`);
       return false;
     }
     if (this.#totalBytes + size > maxTotalBytes) {
@@ -53,14 +60,32 @@ export class BundleCollector {
     this.#files.push({ path, bytes });
   }
 
+  /** A config file that could not be read (permissions, not a regular file): ML0005. */
+  unreadable(path: string, message: string): void {
+    this.#unread += 1;
+    this.report('ML0005', path, message);
+  }
+
   /** Records a problem with `path` (`''`, the root itself, gets no file). */
   report(code: string, path: string, message: string): void {
     this.#diagnostics.push(diagnostic(code, message, path === '' ? {} : { file: path }));
   }
 
-  /** A symbolic link: reported, never followed (it could lead out of the root). */
+  /**
+   * A symbolic link: reported, never followed (it could lead out of the root). Named like a
+   * config file it is config left unread, an error; any other link is not config, and only
+   * noted, in words that say what it would hide if it leads to a folder.
+   */
   link(path: string): void {
-    this.report('ML0001', path, `${path} is a symbolic link; links are not followed`);
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (isConfigFileName(name)) {
+      this.#unread += 1;
+      this.report('ML0001', path, `${path} is a symbolic link; links are not followed`);
+    } else if (/.\.[^.]+$/.test(name)) {
+      this.report('ML0008', path, `${path} is a symbolic link, not followed; its name is not a config file's, so it is not read as config`);
+    } else {
+      this.report('ML0008', path, `${path} is a symbolic link, not followed: if it leads to a folder, the config files there are not read`);
+    }
   }
 
   /** A submodule (a gitlink to `commit`, when known): reported, its files not read. */
@@ -72,15 +97,15 @@ export class BundleCollector {
   finish(origin: SourceOrigin, commit: string | null): SourceBundle {
     const files = [...this.#files].sort((a, b) => comparePaths(a.path, b.path));
     // "valid (0 config files read)" looks like success; a wrong path or working folder must show.
-    // When files were found but refused (links, limits), their own diagnostics say so already.
-    if (files.length === 0 && this.#diagnostics.length === 0) {
+    // When files were found but refused (links, limits), their own errors say so already.
+    if (files.length === 0 && !this.#diagnostics.some((d) => d.severity === 'error')) {
       const where = origin.kind === 'folder' ? origin.path : `revision ${origin.rev} of ${origin.repo}`;
       this.report('ML0007', '', `no config files (*.yaml, *.yml outside dot-folders and node_modules) found in ${where}; is this the config folder?`);
     }
     const diagnostics = [...this.#diagnostics].sort(
       (a, b) => comparePaths(a.file ?? '', b.file ?? '') || comparePaths(a.code, b.code),
     );
-    return { origin, commit, files, diagnostics };
+    return { origin, commit, files, diagnostics, unread: this.#unread };
   }
 }
 

@@ -1,7 +1,11 @@
 // Which entries of a folder or git tree are candidate config files. One rule for both
 // readers, so `meshlog validate DIR` and `--repo DIR --rev HEAD` see the same files.
 
-/** Limits that keep a hostile or runaway repository from exhausting memory. */
+/**
+ * Limits on reading, that keep a hostile or runaway repository from exhausting memory: a file
+ * or revision over them is reported (ML0004, ML0006) and not read at all, judged by the size
+ * the file system or the git object header states.
+ */
 export interface IngestLimits {
   /** Largest single file read (bytes). Larger files are reported, never read. */
   readonly maxFileBytes: number;
@@ -11,10 +15,16 @@ export interface IngestLimits {
   readonly maxFiles: number;
 }
 
-// 32 MiB is far above any real mesh config (10,000 services is ~10 MiB of YAML) while the
-// parser's own, lower limit still produces the precise diagnostic for big-but-readable files.
+/**
+ * The largest config file meshlog parses: real mesh config files are kilobytes (10,000
+ * services are ~10 MiB of YAML in all), and parsed YAML takes many times its size in memory.
+ * The readers refuse a larger file before reading it, so nothing is read that would not be
+ * parsed; the parser checks the same limit (ML1005) for files given to the compiler otherwise.
+ */
+export const MAX_CONFIG_FILE_BYTES = 8 * 1024 * 1024;
+
 export const DEFAULT_LIMITS: IngestLimits = {
-  maxFileBytes: 32 * 1024 * 1024,
+  maxFileBytes: MAX_CONFIG_FILE_BYTES,
   maxTotalBytes: 256 * 1024 * 1024,
   maxFiles: 20_000,
 };

@@ -13,16 +13,17 @@
 // - readTree(oid): a tree's entries, the same way (a repository with a folder per team and
 //   app has hundreds of trees).
 // - readBlob(oid): the blob's bytes, checked against the id (SHA-1), or undefined when this
-//   store cannot tell (an object in an alternate store, an unknown format, anything malformed
-//   or not hashing to its id): the caller then asks isomorphic-git, which reports the problem
+//   reader cannot tell (an object in no store, an unknown format, anything malformed or not
+//   hashing to its id): the caller then asks isomorphic-git, which reports the problem
 //   in its own words.
+// Objects are looked for in the repository's own store and the ones it borrows from
+// (alternates, git-alternates.ts): loose files through LooseObjects, packs of every store.
 // Delta bases are kept (up to BASE_CACHE_BYTES) while one revision is read: a config
 // repository's files are near copies of each other, so git packs them as long delta chains.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
-import { PACK_TYPE, applyDelta, deltaSizes, entryEnd, findOffset, loadPackIndexes, parseEntryHeader, sortedOffsets, type PackIndex } from './git-pack.ts';
+import { PACK_TYPE, applyDelta, deltaSizes, entryEnd, findOffset, loadStorePackIndexes, parseEntryHeader, sortedOffsets, type PackIndex } from './git-pack.ts';
 import type { LooseObjects } from './git-read-fs.ts';
 
 const HEAD_BYTES = 512; // enough for any entry header plus a delta's two size varints
@@ -54,14 +55,12 @@ interface OpenPack {
 }
 
 export class GitObjects {
-  readonly #gitdir: string;
   readonly #loose: LooseObjects;
   #packs: Promise<OpenPack[]> | undefined; // a promise: concurrent callers share one load
   #cachedBytes = 0;
   readonly #located = new Map<string, { pack: OpenPack; offset: number } | undefined>();
 
-  constructor(gitdir: string, loose: LooseObjects) {
-    this.#gitdir = gitdir;
+  constructor(loose: LooseObjects) {
     this.#loose = loose;
   }
 
@@ -121,7 +120,8 @@ export class GitObjects {
 
   async #object(oid: string, depth: number, size?: number): Promise<GitObject | undefined> {
     if (depth > MAX_DELTA_DEPTH) throw new Error('delta chain too deep');
-    if (await this.#loose.has(oid)) return inflateLoose(fs.readFileSync(this.#loosePath(oid)), size);
+    const looseFile = await this.#loose.find(oid);
+    if (looseFile) return inflateLoose(fs.readFileSync(looseFile), size);
     const found = await this.#locate(oid);
     return found ? this.#packed(found.pack, found.offset, depth) : undefined;
   }
@@ -194,7 +194,7 @@ export class GitObjects {
   }
 
   #packList(): Promise<OpenPack[]> {
-    this.#packs ??= loadPackIndexes(this.#gitdir).then((indexes) => indexes.map((index) => ({ index, bases: new Map() })));
+    this.#packs ??= loadStorePackIndexes(this.#loose.stores.dirs).then((indexes) => indexes.map((index) => ({ index, bases: new Map() })));
     return this.#packs;
   }
 
@@ -229,13 +229,9 @@ export class GitObjects {
   }
 
   async #looseSize(oid: string): Promise<number | undefined> {
-    if (!(await this.#loose.has(oid))) return undefined;
-    const head = readAt(this.#loosePath(oid), 0, HEAD_BYTES);
+    const looseFile = await this.#loose.find(oid);
+    const head = looseFile ? readAt(looseFile, 0, HEAD_BYTES) : undefined;
     return head ? statedLooseSize(head) : undefined;
-  }
-
-  #loosePath(oid: string): string {
-    return path.join(this.#gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
   }
 }
 

@@ -36,8 +36,19 @@ export interface PackEntryHeader {
 const FANOUT = 8;
 const NAMES = FANOUT + 256 * 4;
 
-export async function loadPackIndexes(gitdir: string): Promise<PackIndex[]> {
-  const dir = path.join(gitdir, 'objects', 'pack');
+/** The pack indexes of a repository's own store (`gitdir/objects/pack`). */
+export function loadPackIndexes(gitdir: string): Promise<PackIndex[]> {
+  return loadStorePackIndexes([path.join(gitdir, 'objects')]);
+}
+
+/** The pack indexes of several object stores (a repository's and its alternates'), store by store. */
+export async function loadStorePackIndexes(objectDirs: readonly string[]): Promise<PackIndex[]> {
+  const indexes: PackIndex[] = [];
+  for (const dir of objectDirs) indexes.push(...(await packIndexesIn(path.join(dir, 'pack'))));
+  return indexes;
+}
+
+async function packIndexesIn(dir: string): Promise<PackIndex[]> {
   let names: string[] = [];
   try {
     names = (await fs.promises.readdir(dir)).filter((n) => n.endsWith('.idx')).sort();

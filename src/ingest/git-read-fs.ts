@@ -5,45 +5,88 @@
 // pack folder are listed once, the git directory is stat'ed once; a loose object that is not there fails at once with a
 // shared ENOENT error instead of a system call. Everything else goes to node:fs. Nothing
 // here writes: isomorphic-git is only ever asked to read.
+// isomorphic-git knows nothing of alternates (git-alternates.ts), so this client shows it one
+// object store: the `objects/xx` folders and `objects/pack` of every store merged, each name
+// read from the first store that has it.
 // In a linked worktree isomorphic-git is given the common git directory (git-dir.ts), which
 // it takes for the whole repository; the refs git keeps per worktree (HEAD and the other
 // *_HEAD files, refs/bisect, refs/worktree, refs/rewritten) are read from the worktree's own.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PromiseFsClient } from 'isomorphic-git';
+import { objectStores, type ObjectStores } from './git-alternates.ts';
 
-/** The object store's folders, listed once per read (objects do not change under a reader). */
+/** What isomorphic-git and meshlog's readers share for one read of a repository. */
+export interface GitRepo {
+  readonly fs: PromiseFsClient;
+  /** Where refs and objects are (a linked worktree's common directory). */
+  readonly gitdir: string;
+  /** isomorphic-git's pack cache. */
+  readonly cache: object;
+  readonly loose: LooseObjects;
+}
+
+/** Opens a read of the repository findGitDir found (`worktreeGitdir`: a linked worktree's own). */
+export function openRepo(found: { readonly gitdir: string; readonly worktreeGitdir?: string }): GitRepo {
+  const loose = new LooseObjects(found.gitdir);
+  return { fs: gitReadFs(loose, found.worktreeGitdir), gitdir: found.gitdir, cache: {}, loose };
+}
+
+/** The object stores' folders, listed once per read (objects do not change under a reader). */
 export class LooseObjects {
   readonly #objects: string;
-  readonly #dirs = new Map<string, Promise<ReadonlySet<string>>>();
+  readonly stores: ObjectStores;
+  /** Per store, `objects/xx` folder listings by prefix. */
+  readonly #dirs: Map<string, Promise<ReadonlySet<string>>>[];
 
   constructor(gitdir: string) {
     this.#objects = path.join(gitdir, 'objects');
+    this.stores = objectStores(this.#objects);
+    this.#dirs = this.stores.dirs.map(() => new Map());
   }
 
+  /** The repository's own objects directory. */
   get objectsDir(): string {
     return this.#objects;
   }
 
-  /** Whether `objects/<oid[0:2]>/<oid[2:]>` exists. */
-  has(oid: string): Promise<boolean> {
-    return this.#list(oid.slice(0, 2)).then((names) => names.has(oid.slice(2)));
+  /** Whether some store has `<oid[0:2]>/<oid[2:]>`. */
+  async has(oid: string): Promise<boolean> {
+    return (await this.find(oid)) !== undefined;
   }
 
-  #list(prefix: string): Promise<ReadonlySet<string>> {
-    let listed = this.#dirs.get(prefix);
+  /** The loose file holding `oid`, from the first store that has one. */
+  async find(oid: string): Promise<string | undefined> {
+    const prefix = oid.slice(0, 2);
+    for (const [i, dir] of this.stores.dirs.entries()) {
+      if ((await this.#list(i, prefix)).has(oid.slice(2))) return path.join(dir, prefix, oid.slice(2));
+    }
+    return undefined;
+  }
+
+  /** The names in `objects/<prefix>` across the stores (abbreviated ids are looked up there). */
+  async names(prefix: string): Promise<string[]> {
+    const all = new Set<string>();
+    for (let i = 0; i < this.stores.dirs.length; i++) for (const name of await this.#list(i, prefix)) all.add(name);
+    return [...all];
+  }
+
+  #list(store: number, prefix: string): Promise<ReadonlySet<string>> {
+    const dirs = this.#dirs[store]!;
+    let listed = dirs.get(prefix);
     if (!listed) {
-      listed = fs.promises.readdir(path.join(this.#objects, prefix)).then(
+      listed = fs.promises.readdir(path.join(this.stores.dirs[store]!, prefix)).then(
         (names) => new Set(names),
         () => new Set<string>(),
       );
-      this.#dirs.set(prefix, listed);
+      dirs.set(prefix, listed);
     }
     return listed;
   }
 }
 
 const LOOSE_PATH = /^([0-9a-f]{2})[/\\]([0-9a-f]{38})$/;
+const LOOSE_DIR = /^[0-9a-f]{2}$/;
 const PER_WORKTREE = /^(?:[A-Z_]*HEAD|refs\/(?:bisect|worktree|rewritten)\/.+)$/;
 
 function notFound(): Error {
@@ -66,23 +109,29 @@ export function gitReadFs(loose: LooseObjects, worktreeGitdir?: string): Promise
     const rel = path.relative(gitdir, file).split(path.sep).join('/');
     return PER_WORKTREE.test(rel) ? path.join(worktreeGitdir!, rel) : file;
   };
-  let packList: Promise<string[]> | undefined;
+  let packFiles: Promise<Map<string, string>> | undefined; // name → path, from the first store that has it
+  const packs = (): Promise<Map<string, string>> => (packFiles ??= listPackFiles(loose.stores.dirs));
+  /** Where `file` really is: an object's or a pack's in the store that has it; undefined: no store has the object. */
+  const storedPath = async (file: string): Promise<string | undefined> => {
+    const m = LOOSE_PATH.exec(path.relative(loose.objectsDir, file));
+    if (m) return loose.find(`${m[1]}${m[2]}`);
+    if (path.resolve(path.dirname(file)) === packDir) return (await packs()).get(path.basename(file)) ?? file;
+    return file;
+  };
   let gitdirStat: Promise<fs.Stats> | undefined; // isomorphic-git stats the git dir on every call
   const promises = {
     async readFile(file: string, options?: { readonly encoding?: BufferEncoding } | BufferEncoding): Promise<string | Buffer> {
       if (typeof file !== 'string') throw missing; // isomorphic-git probes readFile() with no arguments
       if (worktreeGitdir) file = perWorktree(file);
-      const rel = path.relative(loose.objectsDir, file);
-      const m = LOOSE_PATH.exec(rel);
-      if (m && !(await loose.has(`${m[1]}${m[2]}`))) throw missing;
+      const stored = await storedPath(file);
+      if (stored === undefined) throw missing;
       const encoding = typeof options === 'string' ? options : options?.encoding;
-      return encoding ? fs.promises.readFile(file, encoding) : fs.promises.readFile(file);
+      return encoding ? fs.promises.readFile(stored, encoding) : fs.promises.readFile(stored);
     },
-    readdir(dir: string) {
-      if (dir === packDir || path.resolve(dir) === packDir) {
-        packList ??= fs.promises.readdir(packDir).catch(() => []);
-        return packList;
-      }
+    async readdir(dir: string) {
+      const resolved = path.resolve(dir);
+      if (resolved === packDir) return [...(await packs()).keys()];
+      if (path.dirname(resolved) === loose.objectsDir && LOOSE_DIR.test(path.basename(resolved))) return loose.names(path.basename(resolved));
       return fs.promises.readdir(dir);
     },
     stat(p: string) {
@@ -99,4 +148,14 @@ export function gitReadFs(loose: LooseObjects, worktreeGitdir?: string): Promise
     symlink: readOnly,
   };
   return { promises };
+}
+
+/** The files in every store's `pack` folder, by name; a name in several stores is the first one's. */
+async function listPackFiles(objectDirs: readonly string[]): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const dir of objectDirs) {
+    const names = await fs.promises.readdir(path.join(dir, 'pack')).catch(() => [] as string[]);
+    for (const name of names) if (!files.has(name)) files.set(name, path.join(dir, 'pack', name));
+  }
+  return files;
 }

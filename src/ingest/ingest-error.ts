@@ -8,12 +8,14 @@ export type IngestErrorKind =
   | 'not-found' // the folder or repository path does not exist
   | 'not-a-directory' // a folder input that is a file
   | 'not-a-repository' // no git directory at the path
-  | 'bad-revision-name' // the rev is not a name git accepts (`a..b`, `HEAD@{1}`); nothing looked up
+  | 'bad-revision-name' // the rev is not a name git accepts (`main.lock`), or syntax meshlog does not (`HEAD@{1}`); nothing looked up
   | 'unknown-revision' // the rev names no ref or object
   | 'not-a-commit' // the rev names a tree or blob
+  | 'missing-object' // an object the revision needs is in no object store (a partial, shallow or corrupt clone)
+  | 'unsupported-repository' // a repository format meshlog cannot read (SHA-256 object ids)
   | 'no-merge-base' // `A...B` for two revisions without common history
   | 'git-unavailable' // the git command, which the work-tree reader needs, could not be run
-  | 'unreadable'; // permissions, a corrupt object store
+  | 'unreadable'; // permissions, a damaged object
 
 export interface IngestError {
   readonly kind: IngestErrorKind;

@@ -3,8 +3,9 @@
 // head with the base branch's tip would also show, reversed, whatever landed on the base since.
 import git from 'isomorphic-git';
 import { findGitDir } from './git-dir.ts';
-import { LooseObjects, gitReadFs } from './git-read-fs.ts';
+import { openRepo } from './git-read-fs.ts';
 import { ingestError, type IngestError } from './ingest-error.ts';
+import { objectReadError } from './object-errors.ts';
 import { resolveRevision } from './resolve-rev.ts';
 
 export type MergeBaseResult = { readonly ok: true; readonly oid: string } | { readonly ok: false; readonly error: IngestError };
@@ -12,18 +13,17 @@ export type MergeBaseResult = { readonly ok: true; readonly oid: string } | { re
 export async function findMergeBase(repo: string, revA: string, revB: string): Promise<MergeBaseResult> {
   const found = await findGitDir(repo);
   if (!found.ok) return found;
-  const { gitdir } = found;
-  const cache = {};
-  const fs = gitReadFs(new LooseObjects(gitdir), found.worktreeGitdir);
-  const a = await resolveRevision(fs, gitdir, revA, cache);
+  const opened = openRepo(found);
+  const a = await resolveRevision(opened, revA);
   if (!a.ok) return a;
-  const b = await resolveRevision(fs, gitdir, revB, cache);
+  const b = await resolveRevision(opened, revB);
   if (!b.ok) return b;
   let bases: string[];
   try {
-    bases = (await git.findMergeBase({ fs, gitdir, oids: [a.oid, b.oid], cache })) as string[];
+    bases = (await git.findMergeBase({ fs: opened.fs, gitdir: opened.gitdir, oids: [a.oid, b.oid], cache: opened.cache })) as string[];
   } catch (err) {
-    return ingestError('unreadable', `cannot find the merge base of "${revA}" and "${revB}": ${err instanceof Error ? err.message : String(err)}`);
+    const error = objectReadError(opened, err, `a commit in the history of "${revA}" and "${revB}"`);
+    return { ok: false, error: { ...error, message: `cannot find the merge base of "${revA}" and "${revB}": ${error.message}` } };
   }
   // Several bases (criss-cross merges): like `git diff A...B`, use one of them, deterministically.
   const first = [...bases].sort()[0];

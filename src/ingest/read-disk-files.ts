@@ -31,11 +31,11 @@ export async function readFiles(absRoot: string, paths: readonly string[], out: 
     const got = readOne(absRoot, rel, sizes[i]!);
     if ('bytes' in got) out.add(rel, got.bytes);
     else if ('link' in got) out.link(rel);
-    else out.report(got.code, rel, got.message);
+    else out.unreadable(rel, got.message);
   });
 }
 
-type ReadOutcome = { readonly bytes: Uint8Array } | { readonly link: true } | { readonly code: string; readonly message: string };
+type ReadOutcome = { readonly bytes: Uint8Array } | { readonly link: true } | { readonly message: string };
 
 function readOne(absRoot: string, relPath: string, admittedSize: number): ReadOutcome {
   let fd: number | undefined;
@@ -44,7 +44,7 @@ function readOne(absRoot: string, relPath: string, admittedSize: number): ReadOu
     // O_NONBLOCK: a FIFO put in its place opens at once (and is refused below) instead of hanging.
     fd = fs.openSync(path.join(absRoot, relPath), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return { code: 'ML0005', message: `${relPath} is not a regular file` };
+    if (!stat.isFile()) return { message: `${relPath} is not a regular file` };
     // Read at most the size admitted: a file that grew since is cut, not followed.
     const bytes = new Uint8Array(Math.min(stat.size, admittedSize));
     let filled = 0;
@@ -56,7 +56,7 @@ function readOne(absRoot: string, relPath: string, admittedSize: number): ReadOu
     return { bytes: filled === bytes.length ? bytes : bytes.subarray(0, filled) };
   } catch (err) {
     if (errCode(err) === 'ELOOP') return { link: true };
-    return { code: 'ML0005', message: `cannot read ${relPath}: ${errMessage(err)}` };
+    return { message: `cannot read ${relPath}: ${errMessage(err)}` };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -51,7 +51,7 @@ export async function readFolder(
         if (!isSkippedFolderName(entry.name)) pending.push(relPath);
       } else if (isConfigFileName(entry.name)) {
         if (entry.isFile()) candidates.push(relPath);
-        else out.report('ML0005', relPath, `${relPath} is not a regular file`);
+        else out.unreadable(relPath, `${relPath} is not a regular file`);
       }
     }
   }

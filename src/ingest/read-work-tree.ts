@@ -73,7 +73,8 @@ export async function readWorkTree(opts: ReadWorkTreeOptions): Promise<IngestRes
   // Under the size limits, files on disk are admitted before the index's, each in path order:
   // which files fit is still the same on every run.
   await readFiles(root, onDisk.sort(comparePaths), out);
-  await readBlobsById(found.gitdir, fromIndex, out);
+  const failed = await readBlobsById(found.gitdir, fromIndex, out);
+  if (failed) return { ok: false, error: { ...failed, message: `cannot read the work tree of ${opts.repo}: ${failed.message}` } };
   return { ok: true, bundle: out.finish({ kind: 'folder', path: opts.repo }, null) };
 }
 

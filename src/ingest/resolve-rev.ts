@@ -2,10 +2,10 @@
 // type in CI and PRs: full or abbreviated commit ids, branch/tag names, `HEAD`, full ref
 // names, plus git's `~N`, `^` and `^N` suffixes (`HEAD~1`, `main^2`). Annotated tags are
 // peeled to their commit.
-import nodeFs from 'node:fs';
-import path from 'node:path';
-import git, { type CommitObject, type FsClient } from 'isomorphic-git';
+import git, { type CommitObject } from 'isomorphic-git';
+import type { GitRepo } from './git-read-fs.ts';
 import { ingestError, type IngestError } from './ingest-error.ts';
+import { objectReadError, shallowNote } from './object-errors.ts';
 
 export type ResolveResult =
   | { readonly ok: true; readonly oid: string; readonly commit: CommitObject }
@@ -19,12 +19,37 @@ const SUFFIX = /([~^])(\d*)$/;
  * the command line, not a revision the repository lacks.
  */
 export function revisionNameProblem(rev: string): string | undefined {
-  const invalid = `"${rev}" is not a valid revision name`;
-  if (rev === '' || rev.startsWith('-') || /[\0\s]/.test(rev)) return invalid;
+  const unsupported = unsupportedSyntax(rev);
+  if (unsupported) return `"${rev}" is git syntax meshlog does not support (${unsupported}); name a branch, tag or commit, optionally followed by ~N, ^ or ^N`;
+  if (!isRevisionName(rev)) return `"${rev}" is not a valid revision name`;
+  return undefined;
+}
+
+function isRevisionName(rev: string): boolean {
+  if (rev === '' || rev.startsWith('-') || /[\0\s]/.test(rev)) return false;
   // Ref names become file paths under the git directory: refuse anything git itself would
   // (check-ref-format), so a revision can never name a file outside refs/.
   const base = splitSuffixes(rev).base;
-  if (/\.\.|^\/|\/$|\/\/|\\|[:?*[\]~^\0-\x20\x7f]|@\{|\.lock$|^\.|\/\./.test(base) || base === '@') return invalid;
+  return !(/\.\.|^\/|\/$|\/\/|\\|[:?*[\]~^\0-\x20\x7f]|@\{|\.lock$|^\.|\/\./.test(base) || base === '@');
+}
+
+/**
+ * What kind of git revision syntax `rev` is, when it is syntax git accepts and meshlog does
+ * not: worded for the user, with what to write instead where there is an equivalent.
+ */
+function unsupportedSyntax(rev: string): string | undefined {
+  if (rev === '@') return '`@` is short for HEAD: write HEAD';
+  if (rev.startsWith(':/') || /\^\{\//.test(rev)) return 'a search of commit messages, :/text or ^{/text}';
+  const peel = /^(.+?)\^\{([^}]*)\}$/.exec(rev);
+  if (peel && isRevisionName(peel[1]!)) {
+    if (peel[2] === '' || peel[2] === 'commit') return `peeling with ^{${peel[2]}}: tags are peeled to their commit anyway, so write "${peel[1]}"`;
+    return `peeling with ^{${peel[2]}}: meshlog reads commits`;
+  }
+  if (/@\{[^}]*\}/.test(rev)) return 'a reflog entry or upstream, @{…}: meshlog reads objects, not reflogs';
+  if (/^[^:]*:/.test(rev) && rev.length > 1) return 'a file in a revision or the index, REV:path';
+  const range = /^(.+?)\.\.\.?(.+)$/.exec(rev);
+  if (range && isRevisionName(range[1]!) && isRevisionName(range[2]!)) return 'a range of commits, A..B: meshlog diff compares two revisions';
+  if (/\^[!@-]\d*$/.test(rev) && isRevisionName(rev.replace(/\^[!@-]\d*$/, ''))) return 'a range of commits, ^!, ^@ or ^-';
   return undefined;
 }
 
@@ -41,13 +66,13 @@ function splitSuffixes(rev: string): { base: string; steps: { op: string; n: num
   return { base, steps };
 }
 
-export async function resolveRevision(fs: FsClient, gitdir: string, rev: string, cache: object): Promise<ResolveResult> {
+export async function resolveRevision(repo: GitRepo, rev: string): Promise<ResolveResult> {
   const problem = revisionNameProblem(rev);
   if (problem) return ingestError('bad-revision-name', problem);
   const { base, steps } = splitSuffixes(rev);
-  const start = await resolveBase(fs, gitdir, base, cache);
+  const start = await resolveBase(repo, base);
   if (!start.ok) return { ok: false, error: { ...start.error, message: start.error.message.replace(`"${base}"`, `"${rev}"`) } };
-  let current = await readCommitOf(fs, gitdir, start.oid, rev, cache);
+  let current = await readCommitOf(repo, start.oid, rev, start.oid === base.toLowerCase());
   for (const step of steps) {
     if (!current.ok) return current;
     const parents = current.commit.parent;
@@ -55,24 +80,19 @@ export async function resolveRevision(fs: FsClient, gitdir: string, rev: string,
       if (step.n === 0) continue; // `X^0` is X itself
       const parent = parents[step.n - 1];
       if (!parent) return ingestError('unknown-revision', `revision "${rev}": ${current.oid.slice(0, 12)} has no parent ${step.n}`);
-      current = await readCommitOf(fs, gitdir, parent, rev, cache);
+      current = await readCommitOf(repo, parent, rev);
     } else {
       for (let i = 0; i < step.n && current.ok; i++) {
         const parent = current.commit.parent[0];
         if (!parent) return ingestError('unknown-revision', `revision "${rev}": history ends at ${current.oid.slice(0, 12)}`);
-        current = await readCommitOf(fs, gitdir, parent, rev, cache);
+        current = await readCommitOf(repo, parent, rev);
       }
     }
   }
   return current;
 }
 
-async function resolveBase(
-  fs: FsClient,
-  gitdir: string,
-  base: string,
-  cache: object,
-): Promise<{ ok: true; oid: string } | { ok: false; error: IngestError }> {
+async function resolveBase({ fs, gitdir, cache }: GitRepo, base: string): Promise<{ ok: true; oid: string } | { ok: false; error: IngestError }> {
   try {
     return { ok: true, oid: await git.resolveRef({ fs, gitdir, ref: base }) };
   } catch (refErr) {
@@ -92,20 +112,27 @@ async function resolveBase(
   }
 }
 
-async function readCommitOf(fs: FsClient, gitdir: string, oid: string, rev: string, cache: object): Promise<ResolveResult> {
+/**
+ * The commit `oid`, reached from `rev`. `typed`: the user wrote this full id, so its absence
+ * is a revision the repository lacks (a shallow clone's missing base, a mistyped id); a commit
+ * a ref or a parent names that is absent is the repository's fault.
+ */
+async function readCommitOf(repo: GitRepo, oid: string, rev: string, typed = false): Promise<ResolveResult> {
   try {
-    const { oid: commitOid, commit } = await git.readCommit({ fs, gitdir, oid, cache });
+    const { oid: commitOid, commit } = await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
     return { ok: true, oid: commitOid, commit };
   } catch (err) {
-    const name = errName(err);
-    if (name === 'NotFoundError') return ingestError('unknown-revision', `unknown revision "${rev}": object ${oid} is not in the repository${shallowNote(gitdir)}`);
-    if (name === 'ObjectTypeError') return ingestError('not-a-commit', `revision "${rev}" names ${oid}, which is not a commit`);
-    return ingestError('unreadable', `cannot read commit ${oid}: ${errText(err)}`);
+    if (typed && errName(err) === 'NotFoundError') {
+      return ingestError('unknown-revision', `unknown revision "${rev}": no commit ${oid} in the repository${notePrefixed(shallowNote(repo.gitdir))}`);
+    }
+    if (errName(err) === 'ObjectTypeError') return ingestError('not-a-commit', `revision "${rev}" names ${oid}, which is not a commit`);
+    const error = objectReadError(repo, err, `commit ${oid}`);
+    return { ok: false, error: { ...error, message: `cannot read revision "${rev}": ${error.message}` } };
   }
 }
 
 /** The repository's branches, for a revision that named none of them (`main` in a `master` repo). */
-async function branchesNote(fs: FsClient, gitdir: string): Promise<string> {
+async function branchesNote(fs: GitRepo['fs'], gitdir: string): Promise<string> {
   try {
     const branches = (await git.listBranches({ fs, gitdir })).sort();
     if (branches.length === 0) return ' (the repository has no branches yet: commit first)';
@@ -116,13 +143,8 @@ async function branchesNote(fs: FsClient, gitdir: string): Promise<string> {
   }
 }
 
-/**
- * CI checkouts are often shallow (one commit deep), so `HEAD~1` or a merge base names commits
- * that were never fetched: say so, and how to get them.
- */
-function shallowNote(gitdir: string): string {
-  if (!nodeFs.existsSync(path.join(gitdir, 'shallow'))) return '';
-  return '; the repository is a shallow clone (only recent commits were fetched): fetch the history it needs, e.g. `git fetch --unshallow`, or `fetch-depth: 0` with actions/checkout';
+function notePrefixed(note: string | undefined): string {
+  return note === undefined ? '' : `; ${note}`;
 }
 
 function errName(err: unknown): string | undefined {

@@ -20,4 +20,9 @@ export interface SourceBundle {
   readonly files: readonly SourceFile[];
   /** Problems found while reading (rejected symlinks, submodules, unreadable entries). */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Config files found but not read: over the size limits, unreadable, or links named like
+   * config (each has an error in `diagnostics`). Set by the readers; absent counts as none.
+   */
+  readonly unread?: number;
 }

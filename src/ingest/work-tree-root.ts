@@ -13,8 +13,13 @@ export type WorkTreeRoot =
 
 /** `repo` as given on the command line, relative to `cwd`. */
 export async function findWorkTreeRoot(repo: string, cwd: string): Promise<WorkTreeRoot> {
-  const abs = path.resolve(cwd, repo);
-  const stat = fs.statSync(abs, { throwIfNoEntry: false });
+  let abs = path.resolve(cwd, repo);
+  let stat = fs.statSync(abs, { throwIfNoEntry: false });
+  // A linked worktree's or submodule's `.git` file, named as the revisions' repository (`--repo wt/.git`): its folder is the work tree.
+  if (stat?.isFile() && path.basename(abs) === '.git') {
+    abs = path.dirname(abs);
+    stat = fs.statSync(abs, { throwIfNoEntry: false });
+  }
   if (!stat) return ingestError('not-found', `repository ${repo} does not exist`);
   if (!stat.isDirectory()) return ingestError('not-a-repository', `${repo} is not a git repository (not a folder)`);
   const facts = await runGit(abs, ['rev-parse', '--is-bare-repository', '--is-inside-work-tree', '--git-common-dir']);

@@ -99,7 +99,7 @@ describe('meshlog (top level)', () => {
   });
 
   it('a malformed revision name is a bad command line (exit 2), checked before any lookup', async () => {
-    for (const rev of ['a..b', 'HEAD@{1}', 'main.lock', 'HEAD^{commit}']) {
+    for (const rev of ['main.lock', 'a..b..c', 'refs/../HEAD']) {
       const r = await runCli(['validate', '--repo', repo.dir, '--rev', rev]);
       expect(r.code, rev).toBe(2);
       expect(r.stderr).toContain(`"${rev}" is not a valid revision name`);

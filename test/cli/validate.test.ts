@@ -119,6 +119,31 @@ describe('meshlog validate', () => {
     }
   });
 
+  it('a link not named like config (docs/LICENSE, CHANGELOG.md) is an info note, not an error: still valid', async () => {
+    const linked = createRepo();
+    try {
+      linked.write({ ...MESH, 'docs/x.md': '# changes\n' });
+      linked.symlink('docs/LICENSE', 'x');
+      linked.symlink('CHANGELOG.md', 'docs/x.md');
+      linked.commit('links');
+      for (const args of [['--repo', linked.dir], [linked.dir]]) {
+        const res = await runCli(['validate', ...args, '-v']);
+        expect(res.code, args[0]).toBe(0);
+        expect(res.stdout).toContain("CHANGELOG.md: info ML0008: CHANGELOG.md is a symbolic link, not followed; its name is not a config file's, so it is not read as config\n");
+        expect(res.stdout).toContain('docs/LICENSE: info ML0008: docs/LICENSE is a symbolic link, not followed: if it leads to a folder, the config files there are not read\n');
+      }
+      // With nothing else to read, the folder still gets "no config files found".
+      const onlyLinks = folder('only-links', {});
+      fs.mkdirSync(onlyLinks, { recursive: true });
+      fs.symlinkSync('elsewhere', path.join(onlyLinks, 'routing'));
+      const empty = await runCli(['validate', 'only-links', '-o', 'json'], tmp);
+      expect(empty.code).toBe(0);
+      expect((JSON.parse(empty.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code)).toEqual(['ML0007', 'ML0008']);
+    } finally {
+      linked.cleanup();
+    }
+  });
+
   it('a 2 GB file is reported as too large (ML0004) without being read', async () => {
     const dir = folder('huge', MESH);
     const fd = fs.openSync(path.join(dir, 'dump.yaml'), 'w');
@@ -129,6 +154,28 @@ describe('meshlog validate', () => {
     const out = JSON.parse(res.stdout) as { diagnostics: { code: string; file: string; message: string }[] };
     expect(out.diagnostics).toEqual([expect.objectContaining({ code: 'ML0004', file: 'dump.yaml', severity: 'error' })]);
     expect(out.diagnostics[0]!.message).toContain('2.0 GiB');
+  });
+
+  it('one size limit per file, read and parse alike: a 9 MiB file is not read (ML0004, 8 MiB), nor counted as read', async () => {
+    // Over the parser's 8 MiB and under the 32 MiB once documented: it used to be read, then
+    // refused by the parser with another limit (ML1005), and counted among the files read.
+    const nine = `# ${'x'.repeat(77)}\n`.repeat((9 * 1024 * 1024) / 80);
+    const dir = folder('nine', { ...MESH, 'dump.yaml': nine });
+    const linked = createRepo();
+    try {
+      linked.write({ ...MESH, 'dump.yaml': nine });
+      linked.commit('nine');
+      for (const args of [['nine'], ['--repo', linked.dir]]) {
+        const res = await runCli(['validate', ...args], tmp);
+        expect(res.code, args[0]).toBe(1);
+        expect(res.stdout, args[0]).toContain('dump.yaml: error ML0004: dump.yaml is 9.0 MiB; config files over 8.0 MiB are not read\n');
+        expect(res.stdout, args[0]).not.toContain('ML1005');
+        expect(res.stdout, args[0]).toMatch(/: INVALID \(2 config files read, 1 not read\)\n$/);
+      }
+    } finally {
+      linked.cleanup();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a folder it may not list is an error naming that folder, exit 3 (unavailable)', () => {

@@ -158,14 +158,20 @@ describe('meshlog diff REV: the work tree is git\'s view of it', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('the work tree of . is invalid:\nrouting/link.yaml: error ML0001: routing/link.yaml is a symbolic link; links are not followed\n');
 
-    // A tracked folder swapped for a link: git sees its files deleted and the link new.
+    // A tracked folder swapped for a link: git sees its files deleted and the link new. The link
+    // is not named like config (an ML0008 note, not an error), and is not read through: the
+    // folder's rules are gone from the work tree.
     repo.remove('routing/link.yaml');
     fs.renameSync(path.join(repo.dir, 'routing'), path.join(path.dirname(repo.dir), 'elsewhere'));
     repo.symlink('routing', '../elsewhere');
-    const swapped = await runCli(['diff', 'HEAD'], repo.dir);
-    expect(swapped.code).toBe(1);
-    expect(swapped.stderr).toContain('the work tree of . is invalid:\nrouting: error ML0001: routing is a symbolic link; links are not followed\n');
-    expect(swapped.stderr).not.toContain('reviews-vs.yaml');
+    const swapped = await runCli(['diff', 'HEAD', '-o', 'json'], repo.dir);
+    expect(swapped.stderr).toBe('');
+    expect(swapped.code).toBe(0);
+    const diff = JSON.parse(swapped.stdout) as { empty: boolean; counts: { clustersRemoved: number } };
+    expect(diff.empty).toBe(false);
+    expect(diff.counts.clustersRemoved).toBeGreaterThan(0); // the DestinationRule's subsets, with its file
+    const notes = await runCli(['validate', '-v'], repo.dir);
+    expect(notes.stdout).toContain('routing: info ML0008: routing is a symbolic link, not followed: if it leads to a folder, the config files there are not read\n');
   });
 
   it('reports a committed submodule exactly as the revision does, without reading its files', async () => {
@@ -402,6 +408,6 @@ describe('commands reading revisions, run from a folder inside the work tree', (
   it('still take a --repo path that is not the repository itself as a mistake, not as the whole repository', async () => {
     const r = await runCli(['validate', '--repo', 'routing', '--rev', 'HEAD'], repo.dir);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('routing is not a git repository');
+    expect(r.stderr).toContain(`routing is a folder inside the repository at ${repo.dir}, not a repository itself: pass its top folder (--repo ${repo.dir})`);
   });
 });

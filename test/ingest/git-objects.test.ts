@@ -57,7 +57,7 @@ describe('GitObjects (native blob reads)', () => {
   const gitBlob = (oid: string): Buffer => execFileSync('git', ['cat-file', 'blob', oid], { cwd: repo.dir, maxBuffer: 1 << 26 });
 
   async function expectAllBlobsRead(stage: string): Promise<void> {
-    const objects = new GitObjects(gitdir, new LooseObjects(gitdir));
+    const objects = new GitObjects(new LooseObjects(gitdir));
     try {
       const ids = blobIds();
       expect(ids.length, stage).toBeGreaterThan(250);
@@ -117,7 +117,7 @@ describe('GitObjects (native blob reads)', () => {
   });
 
   it('answers undefined for what is not a blob here: a tree, a commit, an unknown id', async () => {
-    const objects = new GitObjects(gitdir, new LooseObjects(gitdir));
+    const objects = new GitObjects(new LooseObjects(gitdir));
     try {
       expect(await objects.readBlob(repo.git('rev-parse', 'HEAD'))).toBeUndefined();
       expect(await objects.readBlob(repo.git('rev-parse', 'HEAD^{tree}'))).toBeUndefined();
@@ -155,7 +155,7 @@ describe('GitObjects (native blob reads)', () => {
     fs.mkdirSync(path.dirname(looseFile), { recursive: true });
     fs.rmSync(looseFile, { force: true });
     fs.writeFileSync(looseFile, zlib.deflateSync(Buffer.concat([Buffer.from(`blob ${forged.length}\0`), forged])));
-    const objects = new GitObjects(copy, new LooseObjects(copy));
+    const objects = new GitObjects(new LooseObjects(copy));
     try {
       expect(await objects.size(oid)).toBe(content.length); // the header alone looks fine
       expect(await objects.readBlob(oid)).toBeUndefined();
@@ -171,7 +171,7 @@ describe('GitObjects (native blob reads)', () => {
     fs.mkdirSync(path.dirname(looseFile), { recursive: true });
     fs.rmSync(looseFile, { force: true });
     fs.writeFileSync(looseFile, zlib.deflateSync(Buffer.concat([Buffer.from('blob 10\0'), Buffer.alloc(1 << 20, 0x61)])));
-    const objects = new GitObjects(copy, new LooseObjects(copy));
+    const objects = new GitObjects(new LooseObjects(copy));
     try {
       expect(await objects.size(oid)).toBe(10);
       expect(await objects.readBlob(oid, 10)).toBeUndefined();
@@ -200,7 +200,7 @@ describe('GitObjects (native blob reads)', () => {
       // A few bytes anywhere past the pack header: entry headers, delta data, compressed data.
       for (let k = 0; k < 3; k++) pack[12 + random(pack.length - 32)]! ^= 1 + random(255);
       fs.writeFileSync(index!.packFile, pack);
-      const objects = new GitObjects(copy, new LooseObjects(copy));
+      const objects = new GitObjects(new LooseObjects(copy));
       try {
         for (const oid of ids) {
           const got = await objects.readBlob(oid);
@@ -234,7 +234,7 @@ describe('GitObjects (native blob reads)', () => {
     expect(damaged).toBe(true);
     fs.chmodSync(index!.packFile, 0o644);
     fs.writeFileSync(index!.packFile, pack);
-    const objects = new GitObjects(copy, new LooseObjects(copy));
+    const objects = new GitObjects(new LooseObjects(copy));
     try {
       expect(await objects.readBlob(oid)).toBeUndefined(); // zlib's checksum catches it
     } finally {

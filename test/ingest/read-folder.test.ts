@@ -40,19 +40,22 @@ describe('readFolder', () => {
     expect(res.bundle.diagnostics).toEqual([]);
   });
 
-  it('reports a symbolic link with ML0001 and never reads what it points to', async () => {
+  it('reports a symbolic link and never reads what it points to: ML0001 named like config, else ML0008 info', async () => {
     const dir = path.join(tmp, 'links');
     fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'ok.yaml'), 'ok: 1\n');
     fs.symlinkSync(path.join(tmp, 'secret.yaml'), path.join(dir, 'escape.yaml'));
     fs.symlinkSync(tmp, path.join(dir, 'sub', 'up'));
+    fs.symlinkSync('sub/x.md', path.join(dir, 'CHANGELOG.md'));
     const res = await readFolder(dir);
     if (!res.ok) throw new Error(res.error.message);
     expect(res.bundle.files.map((f) => f.path)).toEqual(['ok.yaml']);
     expect(res.bundle.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([
+      ['ML0008', 'info', 'CHANGELOG.md'],
       ['ML0001', 'error', 'escape.yaml'],
-      ['ML0001', 'error', 'sub/up'],
+      ['ML0008', 'info', 'sub/up'],
     ]);
+    expect(res.bundle.diagnostics[2]!.message).toBe('sub/up is a symbolic link, not followed: if it leads to a folder, the config files there are not read');
     const everything = res.bundle.files.map((f) => Buffer.from(f.bytes).toString()).join('');
     expect(everything).not.toContain('outside');
   });

@@ -6,6 +6,7 @@ import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec } from
 import { chooseFormat, diagnosticJson, renderDiagnostics, renderJson } from '../output.ts';
 import { ENVOY_FLAG, envoyHelp } from '../../verify/envoy-option.ts';
 import { readAndProve } from '../compile-and-prove.ts';
+import type { SourceBundle } from '../../ingest/source-bundle.ts';
 
 const FLAGS = { ...OUTPUT_FLAG, ...INPUT_FLAGS, ...ENVOY_FLAG, ...VERBOSE_FLAG } as const;
 
@@ -56,12 +57,20 @@ Examples:
       io.stdout(renderJson({ valid, diagnostics: diagnostics.map(diagnosticJson) }));
     } else {
       const label = describeInput(spec.spec, bundle.commit);
-      const files = bundle.files.length;
       io.stdout(renderDiagnostics(diagnostics, { verbose: args.bool('verbose'), pathPrefix: displayPrefix(spec.spec) }));
       // Say when a real Envoy checked it too: "valid" alone does not tell whether --envoy ran.
       const proof = valid && provenViews !== undefined ? `; Envoy accepted all ${provenViews} view${provenViews === 1 ? '' : 's'}` : '';
-      io.stdout(`${label}: ${valid ? 'valid' : 'INVALID'} (${files} config file${files === 1 ? '' : 's'} read${proof})\n`);
+      io.stdout(`${label}: ${valid ? 'valid' : 'INVALID'} (${filesCount(bundle)}${proof})\n`);
     }
     return valid ? EXIT.ok : EXIT.invalid;
   },
 };
+
+/**
+ * The files the verdict is about: those read (and so parsed and checked), and those found but
+ * not read (too large, unreadable, links named like config), which errors above name.
+ */
+function filesCount(bundle: SourceBundle): string {
+  const read = `${bundle.files.length} config file${bundle.files.length === 1 ? '' : 's'} read`;
+  return bundle.unread ? `${read}, ${bundle.unread} not read` : read;
+}

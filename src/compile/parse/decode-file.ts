@@ -1,6 +1,7 @@
 // Bytes → text, refusing files that are too large or not UTF-8 before any parsing happens.
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
+import { formatBytes } from '../../ingest/collector.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
 import { LIMITS } from './limits.ts';
 import { byteOffsetToLineColumn, firstInvalidUtf8 } from './utf8.ts';
@@ -9,8 +10,8 @@ export type Decoded = { readonly ok: true; readonly text: string } | { readonly 
 
 export function decodeSourceFile(file: SourceFile): Decoded {
   if (file.bytes.length > LIMITS.maxFileBytes) {
-    const mib = (file.bytes.length / (1024 * 1024)).toFixed(1);
-    return fail(diagnostic('ML1005', `file is ${mib} MiB; the limit is ${LIMITS.maxFileBytes / (1024 * 1024)} MiB`, { file: file.path }));
+    // Worded as ingest's ML0004 is, for the same limit.
+    return fail(diagnostic('ML1005', `${file.path} is ${formatBytes(file.bytes.length)}; config files over ${formatBytes(LIMITS.maxFileBytes)} are not parsed`, { file: file.path }));
   }
   // The native strict decoder validates as it decodes (the JS scan over every byte cost more
   // than decoding itself); only a file it rejects is scanned here, to say where.

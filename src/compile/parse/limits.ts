@@ -1,9 +1,11 @@
-// Hard limits on input, so a hostile or broken repository costs bounded time and memory.
-// Each has a diagnostic (ML1xxx) that names it; none is configurable yet.
+// Hard limits on parsing, so a hostile or broken repository costs bounded time and memory.
+// Each has a diagnostic (ML1xxx) that names it; none is configurable yet. (What is read at all
+// is bounded before this, by ingest's limits: file-filter.ts.)
+import { MAX_CONFIG_FILE_BYTES } from '../../ingest/file-filter.ts';
 
 export const LIMITS = {
-  /** Largest config file read. Real mesh config files are kilobytes. */
-  maxFileBytes: 8 * 1024 * 1024,
+  /** Largest config file parsed: the readers' own limit, so a file they read is never refused here. */
+  maxFileBytes: MAX_CONFIG_FILE_BYTES,
   /** Deepest nesting of collections in a document (Istio resources need < 20). */
   maxDepth: 100,
   /** Rough depth bound checked on the raw text before parsing (see depth-prescan.ts). */

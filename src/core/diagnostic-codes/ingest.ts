@@ -7,9 +7,10 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Symbolic link rejected',
     description:
-      'meshlog never follows symbolic links in a config repository: a link can point outside the ' +
-      'repository, and what it points to is not part of the reviewed commit. Replace the link with ' +
-      'a copy of the file it points to.',
+      'A symbolic link named like a config file (`*.yaml`, `*.yml`). meshlog never follows symbolic ' +
+      'links in a config repository: a link can point outside the repository, and what it points to ' +
+      'is not part of the reviewed commit. So this config is not read, which is an error. Replace the ' +
+      'link with a copy of the file it points to. Links with other names are ML0008.',
   },
   {
     code: 'ML0002',
@@ -34,17 +35,20 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'File too large',
     description:
-      'A config file is larger than meshlog reads (32 MiB per file, 256 MiB per revision). It is ' +
-      'not read at all, so a runaway file cannot exhaust memory. Split the file, or move data that ' +
-      'is not mesh config out of `*.yaml`/`*.yml` files.',
+      'A config file is larger than meshlog reads: 8 MiB per file (the most meshlog parses, see ' +
+      'ML1005), 256 MiB for all the files of a folder or revision. It is not read at all (its size ' +
+      'is taken from the file system or the git object header), so a runaway file cannot exhaust ' +
+      'memory. Split the file, or move data that is not mesh config out of `*.yaml`/`*.yml` files.',
   },
   {
     code: 'ML0005',
     severity: 'error',
     title: 'Unreadable entry',
     description:
-      'A file or folder could not be read (permissions, a special file such as a FIFO or socket, ' +
-      'or a git object missing from the repository). Fix the permissions or remove the entry.',
+      'A file or folder could not be read (permissions, a special file such as a FIFO or socket). ' +
+      'Fix the permissions or remove the entry. A git object that is missing or damaged is not ' +
+      'reported this way: the revision is then unavailable (exit 3), since the repository, not the ' +
+      'config, is at fault.',
   },
   {
     code: 'ML0006',
@@ -62,5 +66,15 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
       'The folder or revision holds no candidate config file (`*.yaml` or `*.yml`, outside dot-folders such as `.git` and ' +
       'outside `node_modules`), so there is nothing to check or serve. Usually the path is wrong, or the command ran in another ' +
       'folder than meant (the default is the current folder). A warning, not an error: an empty mesh is valid.',
+  },
+  {
+    code: 'ML0008',
+    severity: 'info',
+    title: 'Symbolic link not followed',
+    description:
+      'A symbolic link whose name is not a config file\'s (`docs/LICENSE`, `CHANGELOG.md -> docs/changes.md`, ' +
+      'a folder name). Links are never followed (see ML0001), and this one is not config, so it is ' +
+      'only noted. A link without an extension may lead to a folder: the config files in that folder ' +
+      'are not read. If they are mesh config, replace the link with the folder itself.',
   },
 ];

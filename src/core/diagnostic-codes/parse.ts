@@ -34,7 +34,10 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'File too large',
     description:
-      'The file is larger than meshlog reads (8 MiB). Mesh configuration files are small; split the file, or move the data that is not mesh config out of the repository.',
+      'The file is larger than meshlog parses (8 MiB; parsed YAML takes many times its size in memory). ' +
+      'Files read from a folder or a revision are held to the same limit when they are read (ML0004), ' +
+      'so this is only reported for files given to the compiler otherwise. Mesh configuration files ' +
+      'are small; split the file, or move the data that is not mesh config out of the repository.',
   },
   {
     code: 'ML1006',
