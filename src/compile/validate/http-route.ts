@@ -1,5 +1,5 @@
 // One VirtualService http rule: actions, matches, destinations, and every per-rule policy.
-import type { HttpFault, HttpMatchRequest, HttpRoute, CorsPolicy } from '../schema/index.ts';
+import type { CorsPolicy, HttpFault, HttpMatchRequest, HttpRedirect, HttpRoute } from '../schema/index.ts';
 import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
 import { checkGatewayRef } from './checks-hosts.ts';
 import { checkHeaderMatches, checkHeaderName, checkHeaderOperations, checkRegex, checkRetryOn, checkStringMatch, type StringMatchRules } from './checks-http.ts';
@@ -28,17 +28,8 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
   checkDestinations(ctx, rule, path);
   checkRoutingPitfalls(ctx, rule, path);
 
-  if (rule.redirect) {
-    const r = rule.redirect;
-    const p = at(path, 'redirect');
-    if (r.redirectCode !== undefined && !REDIRECT_CODES.includes(r.redirectCode)) {
-      ctx.report('ML3015', `redirect code ${r.redirectCode} is not one of ${REDIRECT_CODES.join(', ')}`, at(p, 'redirectCode'));
-    }
-    if (r.port !== undefined) checkPort(ctx, r.port, at(p, 'port'));
-    if (r.port !== undefined && r.derivePort !== undefined) ctx.report('ML3030', 'set port or derivePort, not both', at(p, 'derivePort'));
-    if (r.scheme !== undefined && !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(r.scheme)) ctx.report('ML3039', `"${r.scheme}" is not a URL scheme`, at(p, 'scheme'));
-    if (rule.rewrite) ctx.report('ML3030', 'rewrite cannot be combined with redirect', at(path, 'rewrite'));
-  }
+  if (rule.redirect) checkRedirect(ctx, rule.redirect, at(path, 'redirect'));
+  if (rule.redirect && rule.rewrite) ctx.report('ML3030', 'rewrite cannot be combined with redirect', at(path, 'rewrite'));
   if (rule.directResponse) {
     const d = rule.directResponse;
     const p = at(path, 'directResponse');
@@ -67,6 +58,19 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
   checkMirrors(ctx, rule, path);
   if (rule.corsPolicy) checkCors(ctx, rule.corsPolicy, at(path, 'corsPolicy'));
   if (rule.headers !== undefined) checkHeaderOperations(ctx, rule.headers, at(path, 'headers'));
+}
+
+/** As Istio's validateHTTPRedirect: a redirect must change something, and only to http or https. */
+function checkRedirect(ctx: RuleContext, r: HttpRedirect, path: Path): void {
+  // Envoy would answer with a Location equal to the request's URL: a redirect loop.
+  const changes = Boolean(r.uri) || Boolean(r.authority) || Boolean(r.scheme) || r.port !== undefined || r.derivePort !== undefined;
+  if (!changes) ctx.report('ML3039', 'a redirect must change the URI, authority, scheme or port (set uri, authority, scheme, port or derivePort); as it is, it would send clients back to the same URL', path);
+  if (r.redirectCode !== undefined && !REDIRECT_CODES.includes(r.redirectCode)) {
+    ctx.report('ML3015', `redirect code ${r.redirectCode} is not one of ${REDIRECT_CODES.join(', ')}`, at(path, 'redirectCode'));
+  }
+  if (r.port !== undefined) checkPort(ctx, r.port, at(path, 'port'));
+  if (r.port !== undefined && r.derivePort !== undefined) ctx.report('ML3030', 'set port or derivePort, not both', at(path, 'derivePort'));
+  if (r.scheme && r.scheme !== 'http' && r.scheme !== 'https') ctx.report('ML3039', `redirect scheme "${r.scheme}" is not "http" or "https" (the only schemes Istio allows)`, at(path, 'scheme'));
 }
 
 function checkBodySize(ctx: RuleContext, body: { string?: string | undefined; bytes?: string | undefined } | undefined, path: Path): void {

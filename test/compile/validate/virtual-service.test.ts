@@ -191,6 +191,23 @@ describe('VirtualService rules', () => {
     ]);
   });
 
+  it('a redirect changes the URI, authority, scheme or port, to http or https only (as Istio)', () => {
+    const r = loadOne(virtualService(rule(`  - match:
+    - uri: {prefix: /}
+    redirect:
+      redirectCode: 301
+  - redirect:
+      uri: /v2
+      scheme: ftp
+  - redirect: {derivePort: FROM_REQUEST_PORT}
+  - redirect: {scheme: https}
+`)));
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:10:5: error ML3039: a redirect must change the URI, authority, scheme or port (set uri, authority, scheme, port or derivePort); as it is, it would send clients back to the same URL [spec.http[0].redirect]',
+      'config.yaml:14:7: error ML3039: redirect scheme "ftp" is not "http" or "https" (the only schemes Istio allows) [spec.http[1].redirect.scheme]',
+    ]);
+  });
+
   it('retries.backoff is a duration of whole milliseconds', () => {
     expect(check(rule(`  - route: [{destination: {host: a}}]
     retries: {attempts: 2, backoff: soon}
