@@ -43,7 +43,7 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
   }
   checkUniquePorts(ctx, ports, (i) => at(SPEC, 'ports', i, 'number'));
   checkUniqueNames(ctx, ports, (i) => at(SPEC, 'ports', i, 'name'), 'port name');
-  checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'));
+  checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'), { namespace: se.metadata.namespace, allowNone: true });
   checkLabels(ctx, spec.workloadSelector?.matchLabels, at(SPEC, 'workloadSelector', 'matchLabels'));
   if (spec.workloadSelector && endpoints.length > 0) ctx.report('ML3030', 'set endpoints or workloadSelector, not both', at(SPEC, 'workloadSelector'));
 

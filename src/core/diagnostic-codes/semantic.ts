@@ -36,7 +36,7 @@ export const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
   e('ML3029', 'Invalid IP address or CIDR', 'The value must be an IPv4/IPv6 address (or a CIDR block where the field allows one).'),
   e('ML3030', 'Conflicting fields', 'The fields named in the message cannot be used together. Keep one.'),
   e('ML3031', 'Value out of range', 'The number is outside the range the field allows (given in the message). This includes a `directResponse` body larger than 1 MiB, the most Istio (and meshlog\'s route tables) allow.'),
-  e('ML3032', 'Invalid exportTo', '`exportTo` entries are `.` (this namespace), `*` (all namespaces) or namespace names; `*` cannot be combined with other entries.'),
+  e('ML3032', 'Invalid exportTo', '`exportTo` entries are `.` (this namespace), `*` (all namespaces), namespace names, or, on a ServiceEntry only, `~` (no one), as Istio validates them. `*` and `~` cannot be combined with other entries, a namespace is listed once (`.` is the resource\'s own namespace, so `.` next to its name is a duplicate), and a DestinationRule with a `workloadSelector` is exported to its own namespace at most.'),
   e('ML3033', 'Invalid protocol', 'Port protocols are one of HTTP, HTTPS, GRPC, GRPC-WEB, HTTP2, MONGO, MYSQL, REDIS, TCP, TLS, UDP (case-insensitive).'),
   e('ML3034', 'Duplicate port', 'The same port number is listed twice. Each port appears once.'),
   e('ML3035', 'Invalid gateway reference', 'Gateway references in a VirtualService are `<gateway name>`, `<namespace>/<gateway name>` or the reserved `mesh`.'),
