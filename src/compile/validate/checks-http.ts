@@ -64,11 +64,27 @@ export function checkHeaderMatches(ctx: RuleContext, headers: Readonly<Record<st
   for (const name in headers) {
     const m = headers[name]!;
     const p = at(path, name);
-    checkHeaderName(ctx, name, p, true);
+    if (isJwtClaimRoute(name)) reportJwtClaimRoute(ctx, name, p);
+    else checkHeaderName(ctx, name, p, true);
     checkStringMatch(ctx, m, p, HEADER_MATCH_RULES);
     if (m.exact !== undefined) checkHeaderValue(ctx, m.exact, at(p, 'exact'));
     if (m.prefix !== undefined) checkHeaderValue(ctx, m.prefix, at(p, 'prefix'));
   }
+}
+
+const JWT_CLAIM = '@request.auth.claims';
+
+/** Istio's JWT-claim routing names (jwt.ToRoutingClaim): `@request.auth.claims.a.b` or `@request.auth.claims[a][b]`. */
+function isJwtClaimRoute(name: string): boolean {
+  if (!name.toLowerCase().startsWith(JWT_CLAIM)) return false;
+  const rest = name.slice(JWT_CLAIM.length);
+  return (rest.startsWith('.') && rest.length > 1) || (rest.startsWith('[') && rest.endsWith(']') && rest.length > 2);
+}
+
+/** Valid Istio, but the claims come from Istio's jwt_authn filter (RequestAuthentication), which meshlog does not build. */
+function reportJwtClaimRoute(ctx: RuleContext, name: string, path: Path): void {
+  const why = 'routing on JWT claims (@request.auth.claims) is not supported by meshlog yet: Envoy reads the claims from the JWT authentication filter Istio adds for a RequestAuthentication, which meshlog does not compile';
+  ctx.report('ML3024', `"${name}": ${why}; remove the condition, or match a header your authentication sets`, path);
 }
 
 const SIDES = ['request', 'response'] as const;
