@@ -124,10 +124,19 @@ const RETRY_CONDITIONS = new Set([
 
 export function checkRetryOn(ctx: RuleContext, retryOn: string | undefined, path: Path): void {
   if (retryOn === undefined) return;
-  for (const raw of retryOn.split(',')) {
-    const item = raw.trim();
-    if (RETRY_CONDITIONS.has(item)) continue;
-    if (/^\d{3}$/.test(item) && Number(item) >= 100 && Number(item) <= 599) continue;
-    ctx.report('ML3037', `"${item}" is not a retry condition or HTTP status code`, path);
+  // Istio splits at "," and reads each entry as written, so " connect-failure" is no condition.
+  const items = retryOn.split(',');
+  const spaced: string[] = [];
+  for (const item of items) {
+    const trimmed = item.trim();
+    if (!isRetryCondition(trimmed)) ctx.report('ML3037', `"${trimmed}" is not a retry condition or HTTP status code`, path);
+    else if (item !== trimmed) spaced.push(JSON.stringify(item));
   }
+  if (spaced.length === 0) return;
+  const fixed = items.map((i) => i.trim()).join(',');
+  ctx.report('ML3037', `${spaced.join(', ')}: Istio reads each entry between commas as written, spaces included, so it is no retry condition; remove the spaces: retryOn: "${fixed}"`, path);
+}
+
+function isRetryCondition(item: string): boolean {
+  return RETRY_CONDITIONS.has(item) || (/^\d{3}$/.test(item) && Number(item) >= 100 && Number(item) <= 599);
 }

@@ -225,6 +225,37 @@ describe('VirtualService rules', () => {
     ]);
   });
 
+  it('retryOn entries are read as written, as Istio splits them: spaces after commas are refused, with the list to write', () => {
+    const r = loadOne(virtualService(rule(`  - route:
+    - destination:
+        host: reviews
+        subset: v1
+    retries:
+      attempts: 3
+      retryOn: "5xx, connect-failure"
+`)));
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:14:7: error ML3037: " connect-failure": Istio reads each entry between commas as written, spaces included, so it is no retry condition; remove the spaces: retryOn: "5xx,connect-failure" [spec.http[0].retries.retryOn]',
+    ]);
+  });
+
+  it('a retry policy next to attempts 0 (or none), which turns retries off, is refused as Istio refuses it', () => {
+    const r = loadOne(virtualService(rule(`  - route: [{destination: {host: reviews}}]
+    retries:
+      attempts: 0
+      perTryTimeout: 2s
+      retryOn: 5xx
+  - route: [{destination: {host: reviews}}]
+    retries: {retryRemoteLocalities: false}
+  - route: [{destination: {host: reviews}}]
+    retries: {attempts: 0, backoff: 50ms}
+`)));
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:10:7: error ML3008: attempts 0 turns retries off, so perTryTimeout and retryOn would do nothing (Istio refuses it): set attempts to the number of retries, or remove them [spec.http[0].retries.attempts]',
+      'config.yaml:14:5: error ML3008: no attempts (0) turns retries off, so retryRemoteLocalities would do nothing (Istio refuses it): set attempts to the number of retries, or remove it [spec.http[1].retries]',
+    ]);
+  });
+
   it('retries.backoff is a duration of whole milliseconds', () => {
     expect(check(rule(`  - route: [{destination: {host: a}}]
     retries: {attempts: 2, backoff: soon}
