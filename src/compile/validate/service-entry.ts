@@ -50,6 +50,10 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
   if (resolution === 'STATIC' && endpoints.length === 0 && !spec.workloadSelector) {
     ctx.report('ML3021', 'resolution STATIC needs endpoints with IP addresses', at(SPEC, 'resolution'));
   }
+  if (resolution === 'NONE' && endpoints.length > 0) {
+    const which = spec.resolution === undefined ? 'resolution NONE (the default)' : 'resolution NONE';
+    ctx.report('ML3021', `${which} passes connections on to the address the client dialled and takes no endpoints (Istio refuses them); set resolution: STATIC for IP endpoints or DNS for host names, or remove the endpoints`, at(SPEC, 'endpoints'));
+  }
   if (resolution === 'DNS_ROUND_ROBIN' && endpoints.length > 1) {
     ctx.report('ML3021', 'resolution DNS_ROUND_ROBIN supports at most one endpoint', at(SPEC, 'endpoints'));
   }
