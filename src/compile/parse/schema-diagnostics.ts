@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
-import { DurationSchema } from '../schema/common.ts';
+import { DurationSchema, PercentSchema } from '../schema/common.ts';
 import { knownKeysAt, schemasAt } from '../schema/known-keys.ts';
 import { closestName } from '../../core/closest-name.ts';
 import { isNotYetSupported } from './not-yet-fields.ts';
@@ -49,7 +49,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Issu
           if (!suggestions.has(name)) emit('ML2004', `missing required field ${name} (${expected(issue.expected)})`, path);
         }
         else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) emit('ML2002', unquoted(name, value, path, ctx), path);
-        else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value, issue.expected === 'int')}`, path);
+        else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value, issue.expected === 'int')}${percentHint(value, path, ctx)}`, path);
         break;
       case 'invalid_value':
         emit('ML2003', `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(value)}`, path);
@@ -95,6 +95,18 @@ function unquoted(name: string, value: number | boolean, path: FieldPath, ctx: I
     return `${name} must be a duration with a unit, such as ${written}s or ${written}ms; YAML reads ${written} as a number`;
   }
   return `${name} must be a string; YAML reads ${written} as ${what}; quote it: ${JSON.stringify(written)}`;
+}
+
+/**
+ * A bare number where Istio's Percent belongs (`percentage: 10`): the mapping to write, with
+ * the number as written. Empty for anything else.
+ */
+function percentHint(value: unknown, path: FieldPath, ctx: IssueContext): string {
+  const key = path[path.length - 1];
+  if (typeof value !== 'number' || typeof key !== 'string' || ctx.schema === undefined) return '';
+  if (!schemasAt(ctx.schema, path).includes(PercentSchema)) return '';
+  const written = (ctx.text === undefined ? undefined : writtenScalar(ctx.text, ctx.locate(path), false)) ?? String(value);
+  return `; write ${key}: {value: ${written}}`;
 }
 
 function expected(type: string): string {
