@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import { DurationSchema, PercentSchema } from '../schema/common.ts';
-import { knownKeysAt, schemasAt } from '../schema/known-keys.ts';
+import { isMapAt, knownKeysAt, schemasAt } from '../schema/known-keys.ts';
 import { closestName } from '../../core/closest-name.ts';
 import { isNotYetSupported } from './not-yet-fields.ts';
 import { writtenScalar } from './scalar-source.ts';
@@ -49,6 +49,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Issu
           if (!suggestions.has(name)) emit('ML2004', `missing required field ${name} (${expected(issue.expected)})`, path);
         }
         else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) emit('ML2002', unquoted(name, value, path, ctx), path);
+        else if (issue.expected === 'string' && isMisplaced(path, value, ctx)) emit('ML2002', misplaced(path), path);
         else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value, issue.expected === 'int')}${percentHint(value, path, ctx)}`, path);
         break;
       case 'invalid_value':
@@ -81,6 +82,25 @@ function suggestFields(issues: readonly z.core.$ZodIssue[], ctx: IssueContext): 
     }
   }
   return out;
+}
+
+/**
+ * A field indented one level too deep, under a map of free-form keys (`servers:` under
+ * `selector:`): it reads as an entry of the map whose value is a list or mapping, and its name
+ * is a field of the map's own mapping that is not set there.
+ */
+function isMisplaced(path: FieldPath, value: unknown, ctx: IssueContext): boolean {
+  const key = path[path.length - 1];
+  if (typeof key !== 'string' || typeof path[path.length - 2] !== 'string' || value === null || typeof value !== 'object' || !ctx.schema) return false;
+  const owner = path.slice(0, -2);
+  return isMapAt(ctx.schema, path.slice(0, -1)) && knownKeysAt(ctx.schema, owner).includes(key) && valueAt(ctx.document, [...owner, key]) === undefined;
+}
+
+function misplaced(path: FieldPath): string {
+  const key = path[path.length - 1];
+  const parent = path[path.length - 2];
+  const where = formatFieldPath(path.slice(0, -2)) || 'the document';
+  return `"${key}" is indented under "${parent}", so YAML reads it as an entry of ${parent}; it belongs to ${where}: indent "${key}" as far as "${parent}"`;
 }
 
 /**

@@ -112,6 +112,40 @@ spec:
     ]);
   });
 
+  it('a field indented under a map of labels says where it belongs (one diagnostic: the field is not also missing)', () => {
+    const gateway = loadOne(`apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: bookinfo-gateway
+  namespace: bookinfo
+spec:
+  selector:
+    istio: ingressgateway
+    servers:
+    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: ["bookinfo.example.com"]
+`);
+    expect(gateway.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:9:5: error ML2002: "servers" is indented under "selector", so YAML reads it as an entry of selector; it belongs to spec: indent "servers" as far as "selector" [spec.selector.servers]',
+    ]);
+    const rule = loadOne(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews}
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+      trafficPolicy: {loadBalancer: {simple: RANDOM}}
+      tier: [a, b]
+`);
+    expect(rule.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+      '10:7 "trafficPolicy" is indented under "labels", so YAML reads it as an entry of labels; it belongs to spec.subsets[0]: indent "trafficPolicy" as far as "labels"',
+      '11:7 spec.subsets[0].labels.tier must be a string, not a list',
+    ]);
+  });
+
   it('quotes a number or boolean where a string belongs as written, and says to quote it', () => {
     const r = loadOne(`apiVersion: networking.istio.io/v1
 kind: DestinationRule
