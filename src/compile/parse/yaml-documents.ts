@@ -7,6 +7,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { checkAliasBudget } from './alias-budget.ts';
 import { findTooDeep } from './cst-depth.ts';
+import { misalignedKeyHint, multilineKeyHint } from './indent-hints.ts';
 import { findDuplicateKeys, isTopLevel, secondResourceOffset, type DuplicateKey } from './duplicate-keys.ts';
 import { prescanDepth } from './depth-prescan.ts';
 import { fastLocate } from './fast-positions.ts';
@@ -213,10 +214,24 @@ function yamlDiagnostic(
     return diagnostic('ML1002', `duplicate key "${dup.key}"${first}; keys in a mapping must be unique: remove or merge one`, { ...at(e.pos[0]), field: dup.field });
   }
   const code = severity === 'warning' ? 'ML1017' : (ERROR_CODES[e.code] ?? 'ML1001');
-  const open = text !== undefined && e.code === 'MISSING_CHAR' ? unclosedQuote(text, e) : undefined;
-  if (open) return diagnostic(code, open.message, at(open.offset));
+  const hint = text === undefined ? undefined : errorHint(text, e);
+  if (hint) return diagnostic(code, hint.message, at(hint.offset));
   const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   return diagnostic(code, message, at(e.pos[0]));
+}
+
+/** Plain words and the right place for the errors whose library wording does not say what to fix. */
+function errorHint(text: string, e: YAMLError): { offset: number; message: string } | undefined {
+  switch (e.code) {
+    case 'MISSING_CHAR':
+      return unclosedQuote(text, e);
+    case 'MULTILINE_IMPLICIT_KEY':
+      return multilineKeyHint(text, e.pos[0]);
+    case 'BAD_INDENT':
+      return /same column/.test(e.message) ? misalignedKeyHint(text, e.pos[0]) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /**
