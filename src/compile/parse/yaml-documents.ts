@@ -14,6 +14,7 @@ import { fastLocate } from './fast-positions.ts';
 import { fastParseYaml } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import { makeLocator } from './locate.ts';
+import { findBadMerge } from './merge-keys.ts';
 import { unrenderedTemplate } from './template-hint.ts';
 import type { FieldPath, LineColumn } from './types.ts';
 
@@ -72,7 +73,8 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
   // logLevel silent: the library must not print its own warnings (e.g. "Keys with collection
   // values will be stringified" for `name: {{ .Release.Name }}`) to stderr; meshlog's output
   // is its diagnostics only.
-  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
+  // merge: YAML merge keys (`<<: *defaults`) are resolved, as kubectl resolves them.
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', merge: true });
   const fedIndices: number[] = [];
   const composed: Document.Parsed[] = [];
   let docIndex = 0;
@@ -151,6 +153,11 @@ function toPlain(
         ? 'this YAML alias refers to a node that contains it, which would expand forever'
         : `YAML aliases in this document expand to more than ${LIMITS.maxAliasExpansion} nodes (the shape of a "billion laughs" attack); this alias crosses the limit`;
     report(diagnostic('ML1008', message, at(flood.offset)));
+    return undefined;
+  }
+  const badMerge = findBadMerge(doc);
+  if (badMerge !== undefined) {
+    report(diagnostic('ML1001', 'a merge key (<<) takes a mapping, an alias of one (<<: *defaults) or a list of them ([*a, *b]); this one merges something else', at(badMerge)));
     return undefined;
   }
   try {
