@@ -95,13 +95,3 @@ export function sidecarViewName(namespace: string): string {
 export function gatewayViewName(namespace: string, name: string): string {
   return `gateway~${namespace}~${name}`;
 }
-
-/** `spec.http[2].route[0]` from `['spec', 'http', 2, 'route', 0]`. */
-export function fieldPath(path: readonly (string | number)[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? part : `.${part}`;
-  }
-  return out;
-}

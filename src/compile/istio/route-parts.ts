@@ -122,13 +122,14 @@ function mergeOps(a: HeaderOperations | undefined, b: HeaderOperations | undefin
  * unknown here and the port is kept.
  */
 export function toRedirect(r: HttpRedirect, plainHttp = false): IrRedirect {
-  const scheme = r.scheme ?? (plainHttp ? 'http' : undefined);
+  // `scheme: ""` is no scheme, as Istio reads it (validate accepts it as such).
+  const scheme = r.scheme || (plainHttp ? 'http' : undefined);
   const defaultPort = (scheme === 'http' && r.port === 80) || (scheme === 'https' && r.port === 443);
   return {
     kind: 'redirect',
     ...(r.uri !== undefined ? { uri: r.uri } : {}),
     ...(r.authority !== undefined ? { authority: r.authority } : {}),
-    ...(r.scheme !== undefined ? { scheme: r.scheme } : {}),
+    ...(r.scheme ? { scheme: r.scheme } : {}),
     ...(r.port !== undefined && !defaultPort ? { port: r.port } : {}),
     code: r.redirectCode ?? 301,
   };

@@ -4,7 +4,7 @@
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import type { IrSource } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
-import { fieldPath } from './names.ts';
+import { formatFieldPath } from '../parse/field-path.ts';
 
 export type AnyLoaded = Loaded<string, unknown>;
 export type Path = readonly (string | number)[];
@@ -22,7 +22,7 @@ export function describe(res: AnyLoaded, path: Path = ['metadata', 'name']): str
 /** Location fields of a Diagnostic for `path` inside `res`. */
 export function at(res: AnyLoaded, path: Path): Pick<Diagnostic, 'file' | 'line' | 'column' | 'field' | 'resource'> {
   const { line, column } = res.locate(path);
-  return { file: res.file, line, column, field: fieldPath(path), resource: refOf(res) };
+  return { file: res.file, line, column, field: formatFieldPath(path), resource: refOf(res) };
 }
 
 /** A `related` entry pointing at another resource. */
@@ -31,7 +31,7 @@ export function relatedOf(res: AnyLoaded, path: Path = ['metadata', 'name']): No
   return { resource: refOf(res), file: res.file, line, column };
 }
 
-export function sourceOf(res: AnyLoaded, path: Path, field = fieldPath(path)): IrSource {
+export function sourceOf(res: AnyLoaded, path: Path, field = formatFieldPath(path)): IrSource {
   const { line, column } = res.locate(path);
   return {
     file: res.file,
@@ -46,8 +46,8 @@ export function sourceOf(res: AnyLoaded, path: Path, field = fieldPath(path)): I
 
 /** `spec.http[i]`: one string per index for every route source (the IR keeps one per rule); the first few cached. */
 export function httpRuleField(i: number): string {
-  if (i >= 64) return fieldPath(['spec', 'http', i]);
-  return (HTTP_RULE_FIELDS[i] ??= fieldPath(['spec', 'http', i]));
+  if (i >= 64) return formatFieldPath(['spec', 'http', i]);
+  return (HTTP_RULE_FIELDS[i] ??= formatFieldPath(['spec', 'http', i]));
 }
 
 const HTTP_RULE_FIELDS: string[] = [];

@@ -1,6 +1,8 @@
 // Maps a field path (['spec', 'http', 0, 'route']) to a 1-based line/column by walking the
-// composed YAML node tree. Used lazily: only diagnostics and IR source links pay for it.
+// composed YAML node tree (a field merged in with `<<` at its `<<` key). Used lazily: only
+// diagnostics and IR source links pay for it.
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { mergedFrom } from './merge-keys.ts';
 import type { FieldPath, LineColumn } from './types.ts';
 
 export function makeLocator(doc: Document, lineCounter: LineCounter): (path: FieldPath) => LineColumn {
@@ -17,6 +19,9 @@ export function makeLocator(doc: Document, lineCounter: LineCounter): (path: Fie
           // Point at the key: for "unknown field" and "wrong value" alike, the key's line is
           // what a reader looks for.
           at = rangeStart(pair.key) ?? rangeStart(pair.value);
+        } else {
+          // A field merged in (`<<: *defaults`) is at its `<<` key; nothing below it is written here.
+          at = rangeStart(mergedFrom(doc, node, String(segment))?.key);
         }
       } else if (isSeq(node) && typeof segment === 'number') {
         next = node.items[segment];

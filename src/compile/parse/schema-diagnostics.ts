@@ -3,8 +3,8 @@
 import type { z } from 'zod';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
-import { DurationSchema } from '../schema/common.ts';
-import { knownKeysAt, schemasAt } from '../schema/known-keys.ts';
+import { DurationSchema, PercentSchema } from '../schema/common.ts';
+import { isMapAt, knownKeysAt, schemasAt } from '../schema/known-keys.ts';
 import { closestName } from '../../core/closest-name.ts';
 import { isNotYetSupported } from './not-yet-fields.ts';
 import { writtenScalar } from './scalar-source.ts';
@@ -49,7 +49,8 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Issu
           if (!suggestions.has(name)) emit('ML2004', `missing required field ${name} (${expected(issue.expected)})`, path);
         }
         else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) emit('ML2002', unquoted(name, value, path, ctx), path);
-        else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value, issue.expected === 'int')}`, path);
+        else if (issue.expected === 'string' && isMisplaced(path, value, ctx)) emit('ML2002', misplaced(path), path);
+        else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value, issue.expected === 'int')}${percentHint(value, path, ctx)}`, path);
         break;
       case 'invalid_value':
         emit('ML2003', `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(value)}`, path);
@@ -84,6 +85,25 @@ function suggestFields(issues: readonly z.core.$ZodIssue[], ctx: IssueContext): 
 }
 
 /**
+ * A field indented one level too deep, under a map of free-form keys (`servers:` under
+ * `selector:`): it reads as an entry of the map whose value is a list or mapping, and its name
+ * is a field of the map's own mapping that is not set there.
+ */
+function isMisplaced(path: FieldPath, value: unknown, ctx: IssueContext): boolean {
+  const key = path[path.length - 1];
+  if (typeof key !== 'string' || typeof path[path.length - 2] !== 'string' || value === null || typeof value !== 'object' || !ctx.schema) return false;
+  const owner = path.slice(0, -2);
+  return isMapAt(ctx.schema, path.slice(0, -1)) && knownKeysAt(ctx.schema, owner).includes(key) && valueAt(ctx.document, [...owner, key]) === undefined;
+}
+
+function misplaced(path: FieldPath): string {
+  const key = path[path.length - 1];
+  const parent = path[path.length - 2];
+  const where = formatFieldPath(path.slice(0, -2)) || 'the document';
+  return `"${key}" is indented under "${parent}", so YAML reads it as an entry of ${parent}; it belongs to ${where}: indent "${key}" as far as "${parent}"`;
+}
+
+/**
  * A number or boolean where a string belongs: YAML read an unquoted `1.10` or `true`. Says
  * so with the value as written (1.10, not 1.1) and how to quote it.
  */
@@ -95,6 +115,18 @@ function unquoted(name: string, value: number | boolean, path: FieldPath, ctx: I
     return `${name} must be a duration with a unit, such as ${written}s or ${written}ms; YAML reads ${written} as a number`;
   }
   return `${name} must be a string; YAML reads ${written} as ${what}; quote it: ${JSON.stringify(written)}`;
+}
+
+/**
+ * A bare number where Istio's Percent belongs (`percentage: 10`): the mapping to write, with
+ * the number as written. Empty for anything else.
+ */
+function percentHint(value: unknown, path: FieldPath, ctx: IssueContext): string {
+  const key = path[path.length - 1];
+  if (typeof value !== 'number' || typeof key !== 'string' || ctx.schema === undefined) return '';
+  if (!schemasAt(ctx.schema, path).includes(PercentSchema)) return '';
+  const written = (ctx.text === undefined ? undefined : writtenScalar(ctx.text, ctx.locate(path), false)) ?? String(value);
+  return `; write ${key}: {value: ${written}}`;
 }
 
 function expected(type: string): string {

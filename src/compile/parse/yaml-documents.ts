@@ -7,12 +7,14 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { checkAliasBudget } from './alias-budget.ts';
 import { findTooDeep } from './cst-depth.ts';
+import { misalignedKeyHint, multilineKeyHint } from './indent-hints.ts';
 import { findDuplicateKeys, isTopLevel, secondResourceOffset, type DuplicateKey } from './duplicate-keys.ts';
 import { prescanDepth } from './depth-prescan.ts';
 import { fastLocate } from './fast-positions.ts';
 import { fastParseYaml } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import { makeLocator } from './locate.ts';
+import { findBadMerge } from './merge-keys.ts';
 import { unrenderedTemplate } from './template-hint.ts';
 import type { FieldPath, LineColumn } from './types.ts';
 
@@ -71,7 +73,8 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
   // logLevel silent: the library must not print its own warnings (e.g. "Keys with collection
   // values will be stringified" for `name: {{ .Release.Name }}`) to stderr; meshlog's output
   // is its diagnostics only.
-  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
+  // merge: YAML merge keys (`<<: *defaults`) are resolved, as kubectl resolves them.
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', merge: true });
   const fedIndices: number[] = [];
   const composed: Document.Parsed[] = [];
   let docIndex = 0;
@@ -152,6 +155,11 @@ function toPlain(
     report(diagnostic('ML1008', message, at(flood.offset)));
     return undefined;
   }
+  const badMerge = findBadMerge(doc);
+  if (badMerge !== undefined) {
+    report(diagnostic('ML1001', 'a merge key (<<) takes a mapping, an alias of one (<<: *defaults) or a list of them ([*a, *b]); this one merges something else', at(badMerge)));
+    return undefined;
+  }
   try {
     return doc.toJS({ maxAliasCount: LIMITS.maxAliasCount }) as Record<string, unknown>;
   } catch (e) {
@@ -213,10 +221,24 @@ function yamlDiagnostic(
     return diagnostic('ML1002', `duplicate key "${dup.key}"${first}; keys in a mapping must be unique: remove or merge one`, { ...at(e.pos[0]), field: dup.field });
   }
   const code = severity === 'warning' ? 'ML1017' : (ERROR_CODES[e.code] ?? 'ML1001');
-  const open = text !== undefined && e.code === 'MISSING_CHAR' ? unclosedQuote(text, e) : undefined;
-  if (open) return diagnostic(code, open.message, at(open.offset));
+  const hint = text === undefined ? undefined : errorHint(text, e);
+  if (hint) return diagnostic(code, hint.message, at(hint.offset));
   const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   return diagnostic(code, message, at(e.pos[0]));
+}
+
+/** Plain words and the right place for the errors whose library wording does not say what to fix. */
+function errorHint(text: string, e: YAMLError): { offset: number; message: string } | undefined {
+  switch (e.code) {
+    case 'MISSING_CHAR':
+      return unclosedQuote(text, e);
+    case 'MULTILINE_IMPLICIT_KEY':
+      return multilineKeyHint(text, e.pos[0]);
+    case 'BAD_INDENT':
+      return /same column/.test(e.message) ? misalignedKeyHint(text, e.pos[0]) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 // The field names a schema accepts at a path of a document, for "did you mean" suggestions on
-// an unknown field. Walks zod's definitions; used only while building a diagnostic.
+// an unknown field, and whether a path holds free-form keys. Walks zod's definitions; used only
+// while building a diagnostic.
 import type { z } from 'zod';
 
 interface Def {
@@ -43,4 +44,9 @@ export function schemasAt(schema: z.ZodType, path: readonly (string | number)[])
   let nodes: z.ZodType[] = [schema];
   for (const segment of path) nodes = nodes.flatMap(unwrap).flatMap((n) => step(n, segment));
   return nodes.flatMap(unwrap);
+}
+
+/** Whether the value at `path` is a map of free-form keys (labels, annotations, header values), not a mapping of fields. */
+export function isMapAt(schema: z.ZodType, path: readonly (string | number)[]): boolean {
+  return schemasAt(schema, path).some((n) => defOf(n).type === 'record');
 }

@@ -64,11 +64,27 @@ export function checkHeaderMatches(ctx: RuleContext, headers: Readonly<Record<st
   for (const name in headers) {
     const m = headers[name]!;
     const p = at(path, name);
-    checkHeaderName(ctx, name, p, true);
+    if (isJwtClaimRoute(name)) reportJwtClaimRoute(ctx, name, p);
+    else checkHeaderName(ctx, name, p, true);
     checkStringMatch(ctx, m, p, HEADER_MATCH_RULES);
     if (m.exact !== undefined) checkHeaderValue(ctx, m.exact, at(p, 'exact'));
     if (m.prefix !== undefined) checkHeaderValue(ctx, m.prefix, at(p, 'prefix'));
   }
+}
+
+const JWT_CLAIM = '@request.auth.claims';
+
+/** Istio's JWT-claim routing names (jwt.ToRoutingClaim): `@request.auth.claims.a.b` or `@request.auth.claims[a][b]`. */
+function isJwtClaimRoute(name: string): boolean {
+  if (!name.toLowerCase().startsWith(JWT_CLAIM)) return false;
+  const rest = name.slice(JWT_CLAIM.length);
+  return (rest.startsWith('.') && rest.length > 1) || (rest.startsWith('[') && rest.endsWith(']') && rest.length > 2);
+}
+
+/** Valid Istio, but the claims come from Istio's jwt_authn filter (RequestAuthentication), which meshlog does not build. */
+function reportJwtClaimRoute(ctx: RuleContext, name: string, path: Path): void {
+  const why = 'routing on JWT claims (@request.auth.claims) is not supported by meshlog yet: Envoy reads the claims from the JWT authentication filter Istio adds for a RequestAuthentication, which meshlog does not compile';
+  ctx.report('ML3024', `"${name}": ${why}; remove the condition, or match a header your authentication sets`, path);
 }
 
 const SIDES = ['request', 'response'] as const;
@@ -108,10 +124,19 @@ const RETRY_CONDITIONS = new Set([
 
 export function checkRetryOn(ctx: RuleContext, retryOn: string | undefined, path: Path): void {
   if (retryOn === undefined) return;
-  for (const raw of retryOn.split(',')) {
-    const item = raw.trim();
-    if (RETRY_CONDITIONS.has(item)) continue;
-    if (/^\d{3}$/.test(item) && Number(item) >= 100 && Number(item) <= 599) continue;
-    ctx.report('ML3037', `"${item}" is not a retry condition or HTTP status code`, path);
+  // Istio splits at "," and reads each entry as written, so " connect-failure" is no condition.
+  const items = retryOn.split(',');
+  const spaced: string[] = [];
+  for (const item of items) {
+    const trimmed = item.trim();
+    if (!isRetryCondition(trimmed)) ctx.report('ML3037', `"${trimmed}" is not a retry condition or HTTP status code`, path);
+    else if (item !== trimmed) spaced.push(JSON.stringify(item));
   }
+  if (spaced.length === 0) return;
+  const fixed = items.map((i) => i.trim()).join(',');
+  ctx.report('ML3037', `${spaced.join(', ')}: Istio reads each entry between commas as written, spaces included, so it is no retry condition; remove the spaces: retryOn: "${fixed}"`, path);
+}
+
+function isRetryCondition(item: string): boolean {
+  return RETRY_CONDITIONS.has(item) || (/^\d{3}$/.test(item) && Number(item) >= 100 && Number(item) <= 599);
 }

@@ -151,15 +151,36 @@ export function checkLabels(ctx: RuleContext, labels: Readonly<Record<string, st
   }
 }
 
-export function checkExportTo(ctx: RuleContext, exportTo: readonly string[] | undefined, path: Path): void {
+export interface ExportToRules {
+  /** The resource's namespace, which `.` stands for. */
+  readonly namespace: string;
+  /** `~` (exported to no one): Istio allows it on ServiceEntries only. */
+  readonly allowNone: boolean;
+}
+
+/** As Istio's validateExportTo (pkg/config/validation), each problem at its entry. */
+export function checkExportTo(ctx: RuleContext, exportTo: readonly string[] | undefined, path: Path, rules: ExportToRules): void {
   if (!exportTo) return;
+  // Each namespace (`.` counting as the resource's own) → the entry that first named it.
+  const seen = new Map<string, string>();
   for (let i = 0; i < exportTo.length; i++) {
     const entry = exportTo[i]!;
-    if (entry !== '.' && entry !== '*' && entry !== '~' && !isDnsLabel(entry)) {
-      ctx.report('ML3032', `"${entry}" is not ".", "*" or a namespace name`, at(path, i));
-    }
+    const key = entry === '.' ? rules.namespace : entry;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) ctx.report('ML3032', duplicateExport(earlier, entry), at(path, i));
+    else if (entry === '~' && !rules.allowNone) ctx.report('ML3032', '"~" (exported to no one) is allowed on a ServiceEntry only; list the namespaces to export to, or "." for this one', at(path, i));
+    else if (entry !== '.' && entry !== '*' && entry !== '~' && !isDnsLabel(entry)) ctx.report('ML3032', `"${entry}" is not ".", "*" or a namespace name`, at(path, i));
+    else seen.set(key, entry);
   }
-  if (exportTo.includes('*') && exportTo.length > 1) ctx.report('ML3032', '"*" already exports everywhere; it cannot be combined with other entries', path);
+  if (exportTo.length < 2) return;
+  if (seen.has('*')) ctx.report('ML3032', '"*" already exports everywhere; it cannot be combined with other entries', path);
+  if (seen.has('~')) ctx.report('ML3032', '"~" exports to no one; it cannot be combined with other entries', path);
+}
+
+function duplicateExport(earlier: string, entry: string): string {
+  if (earlier === entry) return `"${entry}" is listed more than once; list each namespace once`;
+  const name = earlier === '.' ? entry : earlier;
+  return `"." and "${name}" both mean this namespace; keep one of them`;
 }
 
 /**

@@ -1,5 +1,5 @@
 // One VirtualService http rule: actions, matches, destinations, and every per-rule policy.
-import type { HttpFault, HttpMatchRequest, HttpRoute, CorsPolicy } from '../schema/index.ts';
+import type { CorsPolicy, HttpFault, HttpMatchRequest, HttpRedirect, HttpRetry, HttpRoute } from '../schema/index.ts';
 import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
 import { checkGatewayRef } from './checks-hosts.ts';
 import { checkHeaderMatches, checkHeaderName, checkHeaderOperations, checkRegex, checkRetryOn, checkStringMatch, type StringMatchRules } from './checks-http.ts';
@@ -13,6 +13,8 @@ const ACTIONS = ['route', 'redirect', 'directResponse'] as const;
 const STRING_MATCHES = ['uri', 'scheme', 'method', 'authority'] as const;
 const QUERY_PARAM_RULES: StringMatchRules = { allowEmpty: true, allowPrefix: false };
 const URI_RULES: StringMatchRules = { allowEmptyPrefix: true };
+/** What Istio counts as a retry policy configured (ValidateHTTPRetry); backoff and retryIgnorePreviousHosts are not. */
+const DISABLED_RETRY_FIELDS = ['perTryTimeout', 'retryOn', 'retryRemoteLocalities'] as const;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): void {
   const hasRoute = (rule.route?.length ?? 0) > 0;
@@ -28,17 +30,8 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
   checkDestinations(ctx, rule, path);
   checkRoutingPitfalls(ctx, rule, path);
 
-  if (rule.redirect) {
-    const r = rule.redirect;
-    const p = at(path, 'redirect');
-    if (r.redirectCode !== undefined && !REDIRECT_CODES.includes(r.redirectCode)) {
-      ctx.report('ML3015', `redirect code ${r.redirectCode} is not one of ${REDIRECT_CODES.join(', ')}`, at(p, 'redirectCode'));
-    }
-    if (r.port !== undefined) checkPort(ctx, r.port, at(p, 'port'));
-    if (r.port !== undefined && r.derivePort !== undefined) ctx.report('ML3030', 'set port or derivePort, not both', at(p, 'derivePort'));
-    if (r.scheme !== undefined && !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(r.scheme)) ctx.report('ML3039', `"${r.scheme}" is not a URL scheme`, at(p, 'scheme'));
-    if (rule.rewrite) ctx.report('ML3030', 'rewrite cannot be combined with redirect', at(path, 'rewrite'));
-  }
+  if (rule.redirect) checkRedirect(ctx, rule.redirect, at(path, 'redirect'));
+  if (rule.redirect && rule.rewrite) ctx.report('ML3030', 'rewrite cannot be combined with redirect', at(path, 'rewrite'));
   if (rule.directResponse) {
     const d = rule.directResponse;
     const p = at(path, 'directResponse');
@@ -53,20 +46,44 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
     if (rule.rewrite.uriRegexRewrite) checkRegex(ctx, rule.rewrite.uriRegexRewrite.match, at(p, 'uriRegexRewrite', 'match'));
   }
   if (rule.timeout !== undefined) checkDuration(ctx, rule.timeout, at(path, 'timeout'));
-  if (rule.retries) {
-    const p = at(path, 'retries');
-    const attempts = rule.retries.attempts;
-    if (attempts !== undefined && attempts < 0) ctx.report('ML3008', `attempts ${attempts} is negative`, at(p, 'attempts'));
-    // int32 in Istio's API; Envoy's num_retries is a uint32, which a larger value would wrap.
-    else checkRange(ctx, attempts, at(p, 'attempts'), 0, INT32_MAX);
-    if (rule.retries.perTryTimeout !== undefined) checkDuration(ctx, rule.retries.perTryTimeout, at(p, 'perTryTimeout'));
-    if (rule.retries.backoff !== undefined) checkDuration(ctx, rule.retries.backoff, at(p, 'backoff'));
-    checkRetryOn(ctx, rule.retries.retryOn, at(p, 'retryOn'));
-  }
+  if (rule.retries) checkRetries(ctx, rule.retries, at(path, 'retries'));
   if (rule.fault) checkFault(ctx, rule.fault, at(path, 'fault'));
   checkMirrors(ctx, rule, path);
   if (rule.corsPolicy) checkCors(ctx, rule.corsPolicy, at(path, 'corsPolicy'));
   if (rule.headers !== undefined) checkHeaderOperations(ctx, rule.headers, at(path, 'headers'));
+}
+
+/** As Istio's validateHTTPRedirect: a redirect must change something, and only to http or https. */
+function checkRedirect(ctx: RuleContext, r: HttpRedirect, path: Path): void {
+  // Envoy would answer with a Location equal to the request's URL: a redirect loop.
+  const changes = Boolean(r.uri) || Boolean(r.authority) || Boolean(r.scheme) || r.port !== undefined || r.derivePort !== undefined;
+  if (!changes) ctx.report('ML3039', 'a redirect must change the URI, authority, scheme or port (set uri, authority, scheme, port or derivePort); as it is, it would send clients back to the same URL', path);
+  if (r.redirectCode !== undefined && !REDIRECT_CODES.includes(r.redirectCode)) {
+    ctx.report('ML3015', `redirect code ${r.redirectCode} is not one of ${REDIRECT_CODES.join(', ')}`, at(path, 'redirectCode'));
+  }
+  if (r.port !== undefined) checkPort(ctx, r.port, at(path, 'port'));
+  if (r.port !== undefined && r.derivePort !== undefined) ctx.report('ML3030', 'set port or derivePort, not both', at(path, 'derivePort'));
+  if (r.scheme && r.scheme !== 'http' && r.scheme !== 'https') ctx.report('ML3039', `redirect scheme "${r.scheme}" is not "http" or "https" (the only schemes Istio allows)`, at(path, 'scheme'));
+}
+
+function checkRetries(ctx: RuleContext, retries: HttpRetry, path: Path): void {
+  const attempts = retries.attempts;
+  if (attempts !== undefined && attempts < 0) ctx.report('ML3008', `attempts ${attempts} is negative`, at(path, 'attempts'));
+  // int32 in Istio's API; Envoy's num_retries is a uint32, which a larger value would wrap.
+  else checkRange(ctx, attempts, at(path, 'attempts'), 0, INT32_MAX);
+  if (!attempts) checkDisabledRetries(ctx, retries, path);
+  if (retries.perTryTimeout !== undefined) checkDuration(ctx, retries.perTryTimeout, at(path, 'perTryTimeout'));
+  if (retries.backoff !== undefined) checkDuration(ctx, retries.backoff, at(path, 'backoff'));
+  checkRetryOn(ctx, retries.retryOn, at(path, 'retryOn'));
+}
+
+/** Istio (ValidateHTTPRetry) refuses a retry policy next to attempts 0 (or none), which turns retries off. */
+function checkDisabledRetries(ctx: RuleContext, retries: HttpRetry, path: Path): void {
+  const set = DISABLED_RETRY_FIELDS.filter((k) => retries[k] !== undefined);
+  if (set.length === 0) return;
+  const where = retries.attempts === undefined ? path : at(path, 'attempts');
+  const said = retries.attempts === undefined ? 'no attempts (0)' : 'attempts 0';
+  ctx.report('ML3008', `${said} turns retries off, so ${set.join(' and ')} would do nothing (Istio refuses it): set attempts to the number of retries, or remove ${set.length > 1 ? 'them' : 'it'}`, where);
 }
 
 function checkBodySize(ctx: RuleContext, body: { string?: string | undefined; bytes?: string | undefined } | undefined, path: Path): void {

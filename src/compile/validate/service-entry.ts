@@ -43,12 +43,16 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
   }
   checkUniquePorts(ctx, ports, (i) => at(SPEC, 'ports', i, 'number'));
   checkUniqueNames(ctx, ports, (i) => at(SPEC, 'ports', i, 'name'), 'port name');
-  checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'));
+  checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'), { namespace: se.metadata.namespace, allowNone: true });
   checkLabels(ctx, spec.workloadSelector?.matchLabels, at(SPEC, 'workloadSelector', 'matchLabels'));
   if (spec.workloadSelector && endpoints.length > 0) ctx.report('ML3030', 'set endpoints or workloadSelector, not both', at(SPEC, 'workloadSelector'));
 
   if (resolution === 'STATIC' && endpoints.length === 0 && !spec.workloadSelector) {
     ctx.report('ML3021', 'resolution STATIC needs endpoints with IP addresses', at(SPEC, 'resolution'));
+  }
+  if (resolution === 'NONE' && endpoints.length > 0) {
+    const which = spec.resolution === undefined ? 'resolution NONE (the default)' : 'resolution NONE';
+    ctx.report('ML3021', `${which} passes connections on to the address the client dialled and takes no endpoints (Istio refuses them); set resolution: STATIC for IP endpoints or DNS for host names, or remove the endpoints`, at(SPEC, 'endpoints'));
   }
   if (resolution === 'DNS_ROUND_ROBIN' && endpoints.length > 1) {
     ctx.report('ML3021', 'resolution DNS_ROUND_ROBIN supports at most one endpoint', at(SPEC, 'endpoints'));

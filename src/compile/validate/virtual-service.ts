@@ -21,7 +21,7 @@ export function validateVirtualService(ctx: RuleContext, vs: LoadedVirtualServic
   const hostRules = boundToMesh ? MESH_HOSTS : GATEWAY_HOSTS;
   for (let i = 0; i < hosts.length; i++) checkHost(ctx, hosts[i]!, at(SPEC, 'hosts', i), hostRules);
   for (let i = 0; i < gateways.length; i++) checkGatewayRef(ctx, gateways[i]!, at(SPEC, 'gateways', i));
-  checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'));
+  checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'), { namespace: vs.metadata.namespace, allowNone: false });
 
   const tcp = spec.tcp ?? NONE;
   const tls = spec.tls ?? NONE;

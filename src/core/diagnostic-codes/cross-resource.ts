@@ -42,7 +42,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Gateway not found',
     description:
       'A VirtualService binds to a Gateway (`gateways: [ns/name]` or `[name]` in its own namespace) that does not exist in the repository. ' +
-      'Fix the reference, or add the Gateway. `mesh` means the sidecars.',
+      'Fix the reference, or add the Gateway; when a Gateway of that name exists in another namespace, the message names it as the reference to write (`<namespace>/<name>`). `mesh` means the sidecars.',
   },
   {
     code: 'ML4006',

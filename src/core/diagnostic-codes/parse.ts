@@ -7,7 +7,7 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'YAML syntax error',
     description:
-      'The file is not valid YAML at the reported position. Fix the syntax there (a missing colon, an unclosed quote or bracket, wrong indentation); every other document in the file is still checked.',
+      'The file is not valid YAML at the reported position. Fix the syntax there (a missing colon, an unclosed quote or bracket, wrong indentation); every other document in the file is still checked. For a key without its colon, a key indented unlike the other keys of its mapping and an unclosed quote, the message names the key or quote and says what to change, at its own line and column. A YAML merge key (`<<`) must merge a mapping, an alias of one (`<<: *defaults`) or a list of them.',
   },
   {
     code: 'ML1002',

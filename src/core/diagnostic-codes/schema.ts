@@ -15,7 +15,7 @@ export const SCHEMA_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Wrong type',
     description:
       'The field has the wrong type, e.g. a string where a number is expected (`port: "80"`), or a single value where a list is expected. ' +
-      'A bare number where a duration belongs (`timeout: 1.5`) needs its unit (`1.5s`), not quotes. Write it as the message says.',
+      'A bare number where a duration belongs (`timeout: 1.5`) needs its unit (`1.5s`), not quotes; one where a percentage belongs (`percentage: 10`) is written `percentage: {value: 10}`, as Istio\'s Percent is a mapping. A field indented one level too deep under a map of labels (`servers:` under `selector:`) reads as a label whose value is a list or mapping: the message names the mapping it belongs to. Write it as the message says.',
   },
   {
     code: 'ML2003',

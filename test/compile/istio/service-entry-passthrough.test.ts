@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildIr } from '../../../src/compile/istio/index.ts';
 import { buildCluster } from '../../../src/compile/xds/cluster.ts';
 import { assembleSnapshot, checkConsistency } from '../../../src/compile/xds/index.ts';
+import { formatDiagnostic } from '../../../src/core/diagnostics.ts';
 import { file } from './support.ts';
 
 const entry = (resolution: string) => `apiVersion: networking.istio.io/v1
@@ -52,6 +53,19 @@ describe('ServiceEntry resolution NONE', () => {
       for (const view of snapshot.views) expect(view.resources.eds.map((e) => e.name)).not.toContain(cluster.name);
     });
   }
+
+  it('with endpoints is an error, as Istio refuses it (endpoints NONE cannot use), set or by default', () => {
+    for (const [resolution, which] of [
+      ['  resolution: NONE\n', 'resolution NONE'],
+      ['', 'resolution NONE (the default)'],
+    ] as const) {
+      const result = buildIr([file('a.yaml', entry(`${resolution}  endpoints:\n  - address: 1.2.3.4\n`))]);
+      expect(result.diagnostics.filter((d) => d.severity !== 'info').map(formatDiagnostic)).toEqual([
+        `a.yaml:${resolution === '' ? 8 : 9}:3: error ML3021: ${which} passes connections on to the address the client dialled and takes no endpoints (Istio refuses them); set resolution: STATIC for IP endpoints or DNS for host names, or remove the endpoints [spec.endpoints]`,
+      ]);
+      expect(result.ir).toBeUndefined();
+    }
+  });
 
   it('leaves STATIC entries on EDS', () => {
     const result = buildIr([file('a.yaml', entry('  resolution: STATIC\n  endpoints: [{ address: 10.0.0.9 }]\n'))]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../../src/core/diagnostics.ts';
 import { DEFAULT_MESH_CONFIG, durationToWholeMs, parseDurationMs } from '../../../src/compile/schema/index.ts';
 import { loadOne, summary, virtualService } from '../parse/helpers.ts';
 
@@ -91,6 +92,57 @@ spec:
     expect(r.diagnostics.map((d) => [d.code, d.field, d.message])).toEqual([
       ['ML2002', 'spec.http[0].timeout', 'spec.http[0].timeout must be a duration with a unit, such as 1.5s or 1.5ms; YAML reads 1.5 as a number'],
       ['ML2002', 'spec.http[0].retries.perTryTimeout', 'spec.http[0].retries.perTryTimeout must be a duration with a unit, such as 2s or 2ms; YAML reads 2 as a number'],
+    ]);
+  });
+
+  it('for a bare number where a percentage belongs, shows the mapping to write', () => {
+    const r = loadOne(virtualService(`  hosts: [reviews]
+  http:
+  - route: [{destination: {host: reviews, subset: v1}}]
+    fault:
+      abort:
+        httpStatus: 503
+        percentage: 10
+    mirror: {host: reviews, subset: v2}
+    mirrorPercentage: 50
+`));
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:12:9: error ML2002: spec.http[0].fault.abort.percentage must be a mapping, not the number 10; write percentage: {value: 10} [spec.http[0].fault.abort.percentage]',
+      'config.yaml:14:5: error ML2002: spec.http[0].mirrorPercentage must be a mapping, not the number 50; write mirrorPercentage: {value: 50} [spec.http[0].mirrorPercentage]',
+    ]);
+  });
+
+  it('a field indented under a map of labels says where it belongs (one diagnostic: the field is not also missing)', () => {
+    const gateway = loadOne(`apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: bookinfo-gateway
+  namespace: bookinfo
+spec:
+  selector:
+    istio: ingressgateway
+    servers:
+    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: ["bookinfo.example.com"]
+`);
+    expect(gateway.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:9:5: error ML2002: "servers" is indented under "selector", so YAML reads it as an entry of selector; it belongs to spec: indent "servers" as far as "selector" [spec.selector.servers]',
+    ]);
+    const rule = loadOne(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews}
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+      trafficPolicy: {loadBalancer: {simple: RANDOM}}
+      tier: [a, b]
+`);
+    expect(rule.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+      '10:7 "trafficPolicy" is indented under "labels", so YAML reads it as an entry of labels; it belongs to spec.subsets[0]: indent "trafficPolicy" as far as "labels"',
+      '11:7 spec.subsets[0].labels.tier must be a string, not a list',
     ]);
   });
 

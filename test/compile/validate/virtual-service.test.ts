@@ -191,6 +191,71 @@ describe('VirtualService rules', () => {
     ]);
   });
 
+  it('a redirect changes the URI, authority, scheme or port, to http or https only (as Istio)', () => {
+    const r = loadOne(virtualService(rule(`  - match:
+    - uri: {prefix: /}
+    redirect:
+      redirectCode: 301
+  - redirect:
+      uri: /v2
+      scheme: ftp
+  - redirect: {derivePort: FROM_REQUEST_PORT}
+  - redirect: {scheme: https}
+`)));
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:10:5: error ML3039: a redirect must change the URI, authority, scheme or port (set uri, authority, scheme, port or derivePort); as it is, it would send clients back to the same URL [spec.http[0].redirect]',
+      'config.yaml:14:7: error ML3039: redirect scheme "ftp" is not "http" or "https" (the only schemes Istio allows) [spec.http[1].redirect.scheme]',
+    ]);
+  });
+
+  it('JWT claim routing (@request.auth.claims) is valid Istio meshlog does not support yet, not a bad header name', () => {
+    const r = loadOne(virtualService(rule(`  - match:
+    - headers:
+        "@request.auth.claims.groups":
+          exact: admin
+    - withoutHeaders: {"@request.auth.claims[group][id]": {exact: x}}
+    - headers: {"@request.auth.claims": {exact: x}}
+    route: [{destination: {host: reviews, subset: v2}}]
+`)));
+    const why = 'routing on JWT claims (@request.auth.claims) is not supported by meshlog yet: Envoy reads the claims from the JWT authentication filter Istio adds for a RequestAuthentication, which meshlog does not compile; remove the condition, or match a header your authentication sets';
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      `config.yaml:10:9: error ML3024: "@request.auth.claims.groups": ${why} [spec.http[0].match[0].headers["@request.auth.claims.groups"]]`,
+      `config.yaml:12:24: error ML3024: "@request.auth.claims[group][id]": ${why} [spec.http[0].match[1].withoutHeaders["@request.auth.claims[group][id]"]]`,
+      'config.yaml:13:17: error ML3011: "@request.auth.claims" is not a valid HTTP header name [spec.http[0].match[2].headers["@request.auth.claims"]]',
+    ]);
+  });
+
+  it('retryOn entries are read as written, as Istio splits them: spaces after commas are refused, with the list to write', () => {
+    const r = loadOne(virtualService(rule(`  - route:
+    - destination:
+        host: reviews
+        subset: v1
+    retries:
+      attempts: 3
+      retryOn: "5xx, connect-failure"
+`)));
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:14:7: error ML3037: " connect-failure": Istio reads each entry between commas as written, spaces included, so it is no retry condition; remove the spaces: retryOn: "5xx,connect-failure" [spec.http[0].retries.retryOn]',
+    ]);
+  });
+
+  it('a retry policy next to attempts 0 (or none), which turns retries off, is refused as Istio refuses it', () => {
+    const r = loadOne(virtualService(rule(`  - route: [{destination: {host: reviews}}]
+    retries:
+      attempts: 0
+      perTryTimeout: 2s
+      retryOn: 5xx
+  - route: [{destination: {host: reviews}}]
+    retries: {retryRemoteLocalities: false}
+  - route: [{destination: {host: reviews}}]
+    retries: {attempts: 0, backoff: 50ms}
+`)));
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:10:7: error ML3008: attempts 0 turns retries off, so perTryTimeout and retryOn would do nothing (Istio refuses it): set attempts to the number of retries, or remove them [spec.http[0].retries.attempts]',
+      'config.yaml:14:5: error ML3008: no attempts (0) turns retries off, so retryRemoteLocalities would do nothing (Istio refuses it): set attempts to the number of retries, or remove it [spec.http[1].retries]',
+    ]);
+  });
+
   it('retries.backoff is a duration of whole milliseconds', () => {
     expect(check(rule(`  - route: [{destination: {host: a}}]
     retries: {attempts: 2, backoff: soon}

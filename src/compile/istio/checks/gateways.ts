@@ -4,12 +4,13 @@
 // host the bound Gateway does not expose (ML4010). A location named in a message is the one
 // in `related`, so both agree.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
+import type { Diagnostic } from '../../../core/diagnostics.ts';
 import type { GatewayInfo } from '../from-gateway.ts';
 import { serverAdmits } from '../from-gateway.ts';
 import { MESH, normalizeGateway, type LoadedVs } from '../from-virtual-service.ts';
 import type { HttpMatchRequest } from '../../schema/index.ts';
 import { isVisible, visibilityOf } from '../hosts.ts';
-import { at, describe, relatedOf } from '../where.ts';
+import { at, cmp, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
 export function checkGateways(ctx: CheckContext): void {
@@ -87,7 +88,7 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
         ctx.dropped!.note(vs, path, `Gateway ${key}`, dropped);
         continue;
       }
-      ctx.diagnostics.push(diagnostic('ML4005', `Gateway ${key} does not exist in the repository`, at(vs, path)));
+      ctx.diagnostics.push(missingGateway(vs, path, key, ctx));
       continue;
     }
     if (checked.has(key)) continue;
@@ -123,6 +124,26 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
       );
     });
   }
+}
+
+/** ML4005, naming the Gateways of that name in other namespaces: a reference without `ns/` means the VirtualService's own. */
+function missingGateway(vs: LoadedVs, path: (string | number)[], key: string, ctx: CheckContext): Diagnostic {
+  const elsewhere = sameNameElsewhere(key, ctx);
+  if (elsewhere.length === 0) return diagnostic('ML4005', `Gateway ${key} does not exist in the repository`, at(vs, path));
+  const names = elsewhere.map((info) => `"${info.key}"`).join(' or ');
+  return diagnostic(
+    'ML4005',
+    `Gateway ${key} does not exist in the repository; did you mean ${names}? A Gateway in another namespace is referred to as <namespace>/<name>`,
+    { ...at(vs, path), related: elsewhere.map((info) => relatedOf(info.gateway)) },
+  );
+}
+
+/** The Gateways named as `key`'s name in other namespaces, in namespace order. */
+function sameNameElsewhere(key: string, ctx: CheckContext): GatewayInfo[] {
+  const name = key.slice(key.indexOf('/') + 1);
+  const found: GatewayInfo[] = [];
+  for (const info of ctx.gateways.values()) if (info.gateway.metadata.name === name && info.key !== key) found.push(info);
+  return found.sort((a, b) => cmp(a.key, b.key));
 }
 
 /** What a Gateway's servers do expose, as written (`ns/host` when narrowed to one namespace): the fix is usually there. */

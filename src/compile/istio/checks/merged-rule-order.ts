@@ -11,7 +11,7 @@ import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { PlannedHost } from '../gateway-hosts.ts';
 import type { LoadedVs } from '../from-virtual-service.ts';
 import { isCatchAll } from '../match.ts';
-import { fieldPath } from '../names.ts';
+import { formatFieldPath } from '../../parse/field-path.ts';
 import { at, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
 import { MatchIndex } from './match-index.ts';
@@ -58,7 +58,7 @@ export function checkMergedRuleOrder(ctx: CheckContext, planned: PlannedHost, po
           ctx.diagnostics.push(
             diagnostic(
               'ML4007',
-              `${fieldPath(here)} is never used for ${hostText} (port ${port}) on ${on}: ${fieldPath(path)} of ${describe(catchAll.vs, path)}, merged before it, also matches every request, and catch-all routes go last in merge order, so the first one takes them all`,
+              `${formatFieldPath(here)} is never used for ${hostText} (port ${port}) on ${on}: ${formatFieldPath(path)} of ${describe(catchAll.vs, path)}, merged before it, also matches every request, and catch-all routes go last in merge order, so the first one takes them all`,
               { ...at(vs, here), related: [relatedOf(catchAll.vs, path)] },
             ),
           );
@@ -71,7 +71,7 @@ export function checkMergedRuleOrder(ctx: CheckContext, planned: PlannedHost, po
       ctx.diagnostics.push(
         diagnostic(
           'ML4008',
-          `${fieldPath(entryPath(e))} never applies for ${hostText} (port ${port}) on ${on}: ${fieldPath(path)} of ${describe(earlier.vs, path)}, merged before it, already takes every request it matches`,
+          `${formatFieldPath(entryPath(e))} never applies for ${hostText} (port ${port}) on ${on}: ${formatFieldPath(path)} of ${describe(earlier.vs, path)}, merged before it, already takes every request it matches`,
           { ...at(vs, entryPath(e)), related: [relatedOf(earlier.vs, path)] },
         ),
       );

@@ -1,0 +1,35 @@
+// A missing colon or a key indented too far: the YAML library's own wording ("Implicit keys
+// need to be on a single line", "All mapping items must start at the same column", the latter
+// at column 1 of the wrong line) is replaced by what is wrong, at the key to fix.
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../../src/core/diagnostics.ts';
+import { loadOne } from './helpers.ts';
+
+const HEAD = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n  namespace: bookinfo\nspec:\n  hosts:\n  - reviews\n  http:\n';
+const report = (http: string) => loadOne(HEAD + http).diagnostics.map(formatDiagnostic);
+
+describe('YAML indentation and colon errors', () => {
+  it('a list item without its colon, followed by an indented block, is reported at the word, with the colon to add', () => {
+    expect(report('  - route\n    - destination: {host: reviews, subset: v1}\n')).toEqual([
+      'config.yaml:10:5: error ML1001: "route" has no colon, so YAML reads it and line 11, indented under it, as one key over several lines: write "route:" if it is a key, or indent line 11 less if it does not belong under "route"',
+    ]);
+  });
+
+  it('a key indented further than the next key of its mapping is reported at that key, not at column 1 of the next line', () => {
+    expect(report('  - route:\n    - destination:\n          host: reviews\n        subset: v1\n')).toEqual([
+      'config.yaml:12:11: error ML1001: "host" is indented 2 columns further than "subset" on line 13, the next key of the same mapping; keys of one mapping start at the same column: indent "host" as far as "subset"',
+    ]);
+  });
+
+  it('a key indented less than the keys above it, and more than their parent, is reported at its own column', () => {
+    expect(report('  - route:\n    - destination:\n          host: reviews\n          port: {number: 9080}\n        subset: v1\n')).toEqual([
+      'config.yaml:14:9: error ML1001: "subset" is indented less than "host" (column 11) and more than "destination" (column 7), so it lines up with no mapping; keys of one mapping start at the same column: indent "subset" as far as "host" if it belongs beside it, or as far as "destination"',
+    ]);
+  });
+
+  it('a key lined up with the list items above it says it is no item and where it belongs', () => {
+    expect(report('    - name: v2\n      route:\n        - destination:\n            host: reviews\n        timeout: 3s\n')).toEqual([
+      'config.yaml:14:9: error ML1001: "timeout" is indented as far as the list items under "route" (line 12) but is not one (no "-"); if it belongs beside "route", indent it as far as "route" (column 7)',
+    ]);
+  });
+});
