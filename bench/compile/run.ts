@@ -2,12 +2,16 @@
 // compile() pipeline — parse → validate → IR (the front end), then IR → encoded Envoy
 // resources (the xDS side) — each size in a fresh child process so peak RSS is its own.
 //
-//   node bench/compile/run.ts [--sizes 1000,10000] [--namespaces 1] [--json]
+//   node bench/compile/run.ts [--sizes 1000,10000] [--namespaces 1] [--worker] [--json]
+//
+// --worker compiles in a worker thread with the heap limits `meshlog serve` gives its compiles
+// (src/serve/folder-compiler.ts); without it, in the process's main thread, as the CLI does.
 //
 // Prints the machine, then per size: wall time per phase, CPU time (user+system, all
 // threads, GC helpers included: on a shared machine wall time includes waiting for a
 // core), peak RSS and snapshot size. The total is the four phases compile() runs.
 import { spawnSync } from 'node:child_process';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import os from 'node:os';
 import { checkConsistency } from '../../src/compile/xds/index.ts';
 import { generateMesh } from './generate.ts';
@@ -47,7 +51,20 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 
+/** The measured compile, in this thread; `--worker` runs it in a worker thread with serve's limits. */
 async function child(services: number, namespaces: number): Promise<void> {
+  if (!process.argv.includes('--worker')) return print(await measure(services, namespaces));
+  const { compileResourceLimits } = await import('../../src/serve/folder-compiler.ts');
+  const worker = new Worker(new URL(import.meta.url), { workerData: { services, namespaces }, resourceLimits: compileResourceLimits() });
+  print(await new Promise<Result>((resolve, reject) => worker.once('message', resolve).once('error', reject)));
+  await worker.terminate();
+}
+
+function print(result: Result): void {
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+async function measure(services: number, namespaces: number): Promise<Result> {
   const files = generateMesh(services, namespaces);
   const yamlBytes = files.reduce((n, f) => n + f.bytes.length, 0);
   // Imported here so module loading (and the proto schema) is not charged to the parent.
@@ -108,7 +125,7 @@ async function child(services: number, namespaces: number): Promise<void> {
     snapshotBytes,
     contentHash: snapshot.contentHash.slice(0, 12),
   };
-  process.stdout.write(JSON.stringify(result) + '\n');
+  return result;
 }
 
 function parent(): void {
@@ -125,7 +142,8 @@ function parent(): void {
   };
   const results: Result[] = [];
   for (const size of sizes) {
-    const run = spawnSync(process.execPath, [import.meta.filename, '--child', String(size), '--namespaces', String(namespaces)], {
+    const inWorker = process.argv.includes('--worker') ? ['--worker'] : [];
+    const run = spawnSync(process.execPath, [import.meta.filename, '--child', String(size), '--namespaces', String(namespaces), ...inWorker], {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
       timeout: 30 * 60_000,
@@ -139,6 +157,7 @@ function parent(): void {
   }
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.platform}`);
   console.log(`load average at start: ${machine.loadavg} (${machine.date})`);
+  console.log(process.argv.includes('--worker') ? "compiled in a worker thread with meshlog serve's heap limits" : 'compiled in the main thread, as the CLI compiles');
   console.log('wall ms (cpu ms) per phase: load = parse → schema → rules; ir = checks → views → IR; xds = encode → snapshot; check = checkConsistency');
   console.log('services  ns  views     load ms (cpu)       ir ms (cpu)      xds ms (cpu)    check ms (cpu)    total ms (cpu)  peak RSS MB  resources  snapshot MB');
   const cell = (p: Phase) => `${p.ms} (${p.cpuMs})`.padStart(17);
@@ -162,5 +181,8 @@ function parent(): void {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) await child(Number(process.argv[childAt + 1]), Number(arg('--namespaces', '1')));
+if (!isMainThread) {
+  const { services, namespaces } = workerData as { services: number; namespaces: number };
+  parentPort!.postMessage(await measure(services, namespaces));
+} else if (childAt >= 0) await child(Number(process.argv[childAt + 1]), Number(arg('--namespaces', '1')));
 else parent();
