@@ -1,19 +1,31 @@
 // What to say after "host X is not defined by any Service or ServiceEntry" (ML4001), when the
 // registry suggests what was meant: a short name whose service lives in another namespace
-// (`reviews` written in `frontend` for `reviews.bookinfo`), or a typo (`reveiws`). Hosts are
-// suggested in the form the user wrote them.
+// (`reviews` written in `frontend` for `reviews.bookinfo.svc.cluster.local`), or a typo
+// (`reveiws`). Suggestions are names Istio resolves the same way (a short name of the
+// resource's own namespace, else the full name): `reviews.bookinfo` would be kept as written
+// by Istio, and match nothing there.
+//
+// A Kubernetes-style host is compared by its name part with the names of its namespace only,
+// so the shared `.ns.svc.cluster.local` never makes two different names look alike; other
+// hosts with the hosts of ServiceEntries of as many labels.
 import { closestName } from '../../../core/closest-name.ts';
 import type { Registry } from '../registry.ts';
 
-/** Typo searches per registry: each scans a namespace's names, and a repository routing to hosts from discovery may have thousands of unknown hosts. */
-const TYPO_SEARCHES = 100;
+/**
+ * Candidate comparisons per registry. A repository that routes to hosts from discovery may
+ * have thousands of unknown hosts, and a namespace thousands of names: the first hints are
+ * the ones read, and the rest must not cost seconds.
+ */
+const COMPARISON_BUDGET = 200_000;
 
 interface Names {
   /** Kubernetes-style service name → the namespaces that have it. */
   readonly namespacesOf: Map<string, string[]>;
   /** Namespace → its Kubernetes-style service names. */
   readonly namesIn: Map<string, string[]>;
-  searchesLeft: number;
+  /** Label count → the other hosts (ServiceEntries) with that many labels. */
+  readonly othersByLabels: Map<number, string[]>;
+  comparisonsLeft: number;
 }
 
 const namesByRegistry = new WeakMap<Registry, Names>();
@@ -23,44 +35,65 @@ export function hostHint(written: string, namespace: string, registry: Registry,
   const names = namesOf(registry, clusterDomain);
   const host = written.toLowerCase();
   if (host.includes('*') || host.includes(':')) return '';
+  const fqdn = (name: string, ns: string) => `${name}.${ns}.svc.${clusterDomain}`;
   if (!host.includes('.')) {
     const elsewhere = names.namespacesOf.get(host);
     if (elsewhere) {
-      const forms = elsewhere.slice(0, 3).map((ns) => `${host}.${ns}`);
+      const forms = elsewhere.slice(0, 3).map((ns) => fqdn(host, ns));
       return `; a short name means a service in the resource's own namespace (${namespace}): did you mean ${forms.join(' or ')}?`;
     }
-    const close = search(names, () => closestName(host, names.namesIn.get(namespace) ?? []));
+    const close = closest(names, host, names.namesIn.get(namespace));
     return close ? `; did you mean ${close}?` : '';
   }
-  const close = search(names, () => closestName(host, registry.services.map((s) => s.host)));
+  const kube = nameAndNamespace(host, clusterDomain);
+  if (kube) {
+    const close = closest(names, kube.name, names.namesIn.get(kube.namespace));
+    return close ? `; did you mean ${fqdn(close, kube.namespace)}?` : '';
+  }
+  const close = closest(names, host, names.othersByLabels.get(labelCount(host)));
   return close ? `; did you mean ${close}?` : '';
 }
 
-function search(names: Names, find: () => string | undefined): string | undefined {
-  if (names.searchesLeft <= 0) return undefined;
-  names.searchesLeft--;
-  return find();
+function closest(names: Names, written: string, candidates: readonly string[] | undefined): string | undefined {
+  if (!candidates || candidates.length > names.comparisonsLeft) return undefined;
+  names.comparisonsLeft -= candidates.length;
+  return closestName(written, candidates);
 }
 
-/** `name.ns.svc.<domain>` hosts, indexed both ways (built once per registry). */
+/** `name.ns.svc.<domain>` or `name.ns`: the Kubernetes service it would be. */
+function nameAndNamespace(host: string, clusterDomain: string): { name: string; namespace: string } | undefined {
+  const suffix = `.svc.${clusterDomain}`;
+  const nameNs = host.endsWith(suffix) ? host.slice(0, -suffix.length) : host;
+  const parts = nameNs.split('.');
+  return parts.length === 2 && parts[0] && parts[1] ? { name: parts[0], namespace: parts[1] } : undefined;
+}
+
+function labelCount(host: string): number {
+  let n = 1;
+  for (let i = 0; i < host.length; i++) if (host.charCodeAt(i) === 46 /* . */) n++;
+  return n;
+}
+
+/** The registry's hosts, indexed for hints (built once per registry, on the first unknown host). */
 function namesOf(registry: Registry, clusterDomain: string): Names {
   let names = namesByRegistry.get(registry);
   if (names) return names;
-  names = { namespacesOf: new Map(), namesIn: new Map(), searchesLeft: TYPO_SEARCHES };
+  names = { namespacesOf: new Map(), namesIn: new Map(), othersByLabels: new Map(), comparisonsLeft: COMPARISON_BUDGET };
   const suffix = `.svc.${clusterDomain}`;
   for (const s of registry.services) {
-    if (!s.host.endsWith(suffix)) continue;
-    const [name, ns, ...rest] = s.host.slice(0, -suffix.length).split('.');
-    if (!name || !ns || rest.length > 0) continue;
-    push(names.namespacesOf, name, ns);
-    push(names.namesIn, ns, name);
+    const kube = s.host.endsWith(suffix) ? nameAndNamespace(s.host, clusterDomain) : undefined;
+    if (kube) {
+      push(names.namespacesOf, kube.name, kube.namespace);
+      push(names.namesIn, kube.namespace, kube.name);
+    } else push(names.othersByLabels, labelCount(s.host), s.host);
   }
   namesByRegistry.set(registry, names);
   return names;
 }
 
-function push(map: Map<string, string[]>, key: string, value: string): void {
+/** Services come sorted by host, so a value seen again (a Service and a ServiceEntry for one host) is the last one. */
+function push<K>(map: Map<K, string[]>, key: K, value: string): void {
   const list = map.get(key);
   if (!list) map.set(key, [value]);
-  else if (!list.includes(value)) list.push(value);
+  else if (list[list.length - 1] !== value) list.push(value);
 }
