@@ -334,12 +334,13 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
   },
   {
     code: 'ML4036',
-    severity: 'error',
+    severity: 'warning',
     title: 'VirtualService not exported to its Gateway\'s namespace',
     description:
-      'A VirtualService binds to a Gateway in another namespace, but its `exportTo` does not include that namespace, so the Gateway ' +
-      'never sees it: its routes would silently do nothing (Istio accepts it and leaves the gateway without them). Add the Gateway\'s ' +
-      'namespace (or `*`) to `exportTo`, or remove the binding.',
+      'A VirtualService binds to a Gateway in another namespace, but its `exportTo` does not include that namespace, so meshlog leaves ' +
+      'it out of that Gateway\'s view: its routes do nothing there. Istio decides by the namespace the gateway\'s pods run in (often ' +
+      '`istio-system`), which a repository does not say; meshlog takes the Gateway\'s own namespace, which is the same when the ' +
+      'Gateway is deployed with its pods. Export the VirtualService to the Gateway\'s namespace and to the pods\' (or `*`), or remove the binding.',
   },
   {
     code: 'ML4031',

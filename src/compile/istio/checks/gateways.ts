@@ -95,9 +95,9 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
     checked.add(key);
     const gwNamespace = info.gateway.metadata.namespace;
     if (!isVisible(visibilityOf(vs.spec.exportTo, ns), gwNamespace)) {
-      // The Gateway never sees it (boundVirtualServices): a host check would only add noise.
+      // Left out of the Gateway's view (boundVirtualServices): a host check would only add noise.
       ctx.diagnostics.push(
-        diagnostic('ML4036', `this VirtualService is not exported to namespace ${gwNamespace}, so ${describe(info.gateway, ['metadata', 'name'])} never uses it; add ${gwNamespace} to exportTo`, {
+        diagnostic('ML4036', `this VirtualService is not exported to namespace ${gwNamespace}, so meshlog leaves it out of ${describe(info.gateway, ['metadata', 'name'])}; add ${gwNamespace} to exportTo (Istio checks the namespace the gateway's pods run in: export it there too)`, {
           ...at(vs, vs.spec.exportTo ? ['spec', 'exportTo'] : path),
           related: [relatedOf(info.gateway, ['metadata', 'name'])],
         }),
