@@ -15,7 +15,21 @@ const { compile } = await import('../compile/index.ts');
 const { readFolder } = await import('../ingest/read-folder.ts');
 const { packSnapshot } = await import('../snapshot/transfer.ts');
 
-parentPort!.once('message', (request: CompileRequest) => void run(request));
+// The first message is the compile; a later `stop` (the serving thread ending this compile)
+// ends the check's Envoy processes, waiting until they are gone, then this worker: the
+// processes are children of the whole process, which a terminated worker would leave behind.
+let started = false;
+parentPort!.on('message', (message: CompileRequest | { readonly kind: 'stop' }) => {
+  if ('kind' in message) return void stop();
+  if (!started) void run(message);
+  started = true;
+});
+
+async function stop(): Promise<void> {
+  const { endAllEnvoys } = await import('../verify/run-envoy.ts');
+  await endAllEnvoys();
+  process.exit(0);
+}
 
 async function run({ folder, envoyCheck }: CompileRequest): Promise<void> {
   const post = (message: FolderCompileMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);

@@ -97,18 +97,24 @@ export class WorkerFolderCompiler implements FolderCompiler {
     const envoys = new Set<number>();
     return new Promise((resolve) => {
       let settled = false;
-      const settle = (outcome: FolderCompile): void => {
+      const settle = (outcome: FolderCompile | (() => FolderCompile), graceful = false): void => {
         if (settled) return;
         settled = true;
         signal?.removeEventListener('abort', stop);
-        // Its work is done (or failed): end it now, so its heap goes back at once.
-        void worker.terminate();
-        endEnvoys(envoys);
-        scratch?.remove();
-        if (!this.#closed && !signal?.aborted && !this.#waiting) this.#waiting = this.#start();
-        resolve(outcome);
+        // Its work is done (or failed): end it now, so its heap goes back at once; then what it
+        // may have left: Envoy processes, the check's files.
+        void endWorker(worker, graceful).then(() => {
+          endEnvoys(envoys);
+          try {
+            scratch?.remove();
+          } catch {
+            // A file the check wrote as the worker ended: the exit hook removes the folder.
+          }
+          if (!this.#closed && !signal?.aborted && !this.#waiting) this.#waiting = this.#start();
+          resolve(typeof outcome === 'function' ? outcome() : outcome);
+        });
       };
-      const stop = (): void => settle({ kind: 'failed', message: 'stopped' });
+      const stop = (): void => settle({ kind: 'failed', message: 'stopped' }, envoyCheck !== undefined);
       if (signal?.aborted) return stop();
       signal?.addEventListener('abort', stop, { once: true });
       let received = false;
@@ -122,10 +128,9 @@ export class WorkerFolderCompiler implements FolderCompiler {
         if (message.kind === 'envoy-ended') return void unwatchEnvoy(envoys, message.pid);
         received = true;
         // The worker ends before the result is unpacked: its heap (some 500 MB at 10,000
-        // services) goes back first, so the two never add up to the process's peak.
-        void worker.terminate().then(() =>
-          settle(message.kind === 'compiled' && message.snapshot ? { ...message, snapshot: unpackSnapshot(message.snapshot) } : (message as FolderCompile)),
-        );
+        // services) goes back first, so the two never add up to the process's peak. A result
+        // that arrives after a stop is not unpacked at all.
+        settle(() => (message.kind === 'compiled' && message.snapshot ? { ...message, snapshot: unpackSnapshot(message.snapshot) } : (message as FolderCompile)));
       });
       worker.once('error', (err: Error & { code?: string }) => {
         const limit = this.#options.maxHeapMb !== undefined ? ` (its heap limit is ${this.#options.maxHeapMb} MB: --compile-heap-mb)` : '';
@@ -182,6 +187,24 @@ export function compileResourceLimits(maxHeapMb?: number): ResourceLimits {
 }
 
 const COMPILE_YOUNG_GENERATION_MB = 24;
+
+/**
+ * Ends a compile worker. `graceful` (its Envoy check may be running): it is asked to end its
+ * Envoy processes first, which only it can reap, and is terminated if it has not ended within
+ * a second (a compile in progress answers no message until it is done).
+ */
+async function endWorker(worker: Worker, graceful: boolean): Promise<void> {
+  if (graceful && worker.threadId !== -1) {
+    const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ kind: 'stop' });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, GRACEFUL_STOP_MS)))]);
+    clearTimeout(timer);
+  }
+  await worker.terminate();
+}
+
+const GRACEFUL_STOP_MS = 1000;
 
 /** Envoy processes the compile workers reported running, over all compiles: ended with the process. */
 const runningEnvoys = new Set<number>();

@@ -2,7 +2,8 @@
 // changes (a watch per directory, folder-watch.ts; debounced), in a worker thread
 // (folder-compiler.ts), so proxies are served while it compiles. A change that fails validation is logged with its
 // diagnostics and NOT served: the previous snapshot stays, as it would with the log. A read
-// that a file change overlapped is neither served nor judged: the folder is read again.
+// that a file change overlapped is neither served nor judged: its compile (and Envoy check) is
+// stopped as soon as the change is seen, and the folder is read again.
 //
 // Generations start from the clock (seconds since the epoch) rather than 1, so a restarted
 // `meshlog serve` usually continues above the versions its proxies hold (status reads more
@@ -51,6 +52,8 @@ export class FolderSnapshotSource implements SnapshotSource {
   #closed = false;
   /** Stops a compile under way when the source closes. */
   readonly #stopCompile = new AbortController();
+  /** Stops the compile under way when a file changes: its read is stale, and its Envoy check could take a minute. */
+  #staleRead: AbortController | undefined;
   readonly #compiler: FolderCompiler;
   /** File events seen so far: a compile whose read overlapped one is not activated. */
   #changes = 0;
@@ -72,6 +75,7 @@ export class FolderSnapshotSource implements SnapshotSource {
       this.#opts.folder,
       () => {
         this.#changes++;
+        this.#staleRead?.abort();
         this.#schedule();
       },
       (err) => this.#opts.logger.warn('config folder watch failed; changes there may be missed', { error: String(err) }),
@@ -179,7 +183,10 @@ export class FolderSnapshotSource implements SnapshotSource {
     const envoyPath = this.#opts.envoyPath;
     const unlessContentHash = this.#active?.snapshot.contentHash;
     const envoyCheck = envoyPath !== undefined ? { envoyPath, ...(unlessContentHash ? { unlessContentHash } : {}) } : undefined;
-    const result = await this.#compiler.compile(this.#opts.folder, this.#stopCompile.signal, envoyCheck);
+    const staleRead = (this.#staleRead = new AbortController());
+    const result = await this.#compiler.compile(this.#opts.folder, AbortSignal.any([this.#stopCompile.signal, staleRead.signal]), envoyCheck);
+    this.#staleRead = undefined;
+    if (staleRead.signal.aborted && !this.#closed) return OVERLAPPED;
     if (this.#closed) return { ok: false, reason: 'closed while compiling' };
     if (result.kind === 'unreadable') {
       log.error(`config folder unreadable; ${this.#keeping()}`, { error: result.message });

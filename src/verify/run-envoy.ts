@@ -1,7 +1,8 @@
 // Runs the Envoy binary once and collects what it printed. Bounded in time (the process is
 // killed when the time is up), in memory (output past a cap is dropped) and in number (at
-// most two Envoys at once per meshlog process), because a serving replica runs this on every
-// config change and must never hang on it or starve the proxies it serves.
+// most two Envoys at once per thread: serve's checks run in its compile worker, one compile at
+// a time), because a serving replica runs this on every config change and must never hang on
+// it or starve the proxies it serves.
 import { spawn } from 'node:child_process';
 
 const OUTPUT_CAP = 256 * 1024;
@@ -11,7 +12,7 @@ export type EnvoyRun =
   | { readonly kind: 'timeout'; readonly output: string }
   | { readonly kind: 'failed'; readonly error: string };
 
-/** Envoy processes this meshlog process runs at once, whoever asks (a replica also serves). */
+/** Envoy processes this thread runs at once, whoever asks (a replica also serves). */
 const MAX_RUNNING = 2;
 let running = 0;
 const waiting: (() => void)[] = [];
@@ -24,6 +25,16 @@ const children = new Set<ReturnType<typeof spawn>>();
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
+
+/**
+ * Ends every Envoy process this thread runs and resolves once each has exited (so none is
+ * left a zombie): a compile worker asked to stop does this before it ends.
+ */
+export function endAllEnvoys(): Promise<void> {
+  const exits = [...children].map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('close', () => resolve()))));
+  for (const child of children) child.kill('SIGKILL');
+  return Promise.all(exits).then(() => undefined);
+}
 
 /**
  * Told of every Envoy process this thread starts and sees end. A worker thread's children are

@@ -10,6 +10,7 @@ import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
 import { silentLogger, type Logger } from '../../src/serve/logger.ts';
 import type { ActiveSnapshot } from '../../src/serve/snapshot-source.ts';
 import { gitSyncLayout, reviewsWithSplit } from '../support/git-sync-layout.ts';
+import { fakeEnvoy } from '../verify/fixtures.ts';
 
 const TEMPLATE = path.resolve(import.meta.dirname, '../../config-repo-template');
 const dirs: string[] = [];
@@ -36,6 +37,13 @@ function nextActivation(source: FolderSnapshotSource, timeoutMs = 10_000): Promi
       resolve(a);
     });
   });
+}
+
+/** The content hash `folder` compiles to now, compiled in this thread. */
+async function hashOf(folder: string): Promise<string> {
+  const read = await readFolder(folder);
+  if (!read.ok) throw new Error(read.error.message);
+  return compile(read.bundle).snapshot!.contentHash;
 }
 
 /** A source over `folder` (quick debounce, generations from 1), started; its first compile must succeed. */
@@ -124,6 +132,36 @@ describe('FolderSnapshotSource', () => {
     expect(armed).toBe(false); // the overlap did happen
     expect(settled).not.toBe(await hashOf(split(50)));
   });
+
+  it('a change during the pre-serve Envoy check ends that check and serves the newer content', async () => {
+    // An Envoy whose check takes a minute while `slow` exists (as a 10,000-service view does):
+    // a read that a change overtook is not worth its check.
+    const dir = copyTemplate();
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-slow-check-'));
+    dirs.push(bin);
+    const envoyPath = fakeEnvoy(
+      bin,
+      `case "$1" in --version) echo "envoy  version: 0123abcd/1.40.0/Clean/RELEASE/BoringSSL";; *) if [ -e ${bin}/slow ]; then echo $$ > ${bin}/pid; exec sleep 60; fi;; esac`,
+    );
+    const reviews = path.join(dir, 'routing/reviews.yaml');
+    const text = fs.readFileSync(reviews, 'utf8');
+    const source = new FolderSnapshotSource({ folder: dir, logger: silentLogger, debounceMs: 50, initialGeneration: 1, envoyPath });
+    sources.push(source);
+    expect((await source.start()).ok).toBe(true);
+
+    fs.writeFileSync(path.join(bin, 'slow'), '');
+    fs.writeFileSync(reviews, reviewsWithSplit(text, 50));
+    const pidFile = path.join(bin, 'pid');
+    for (let waited = 0; !fs.existsSync(pidFile) && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    const slowCheck = Number(fs.readFileSync(pidFile, 'utf8'));
+
+    fs.rmSync(path.join(bin, 'slow'));
+    const activated = nextActivation(source, 20_000);
+    fs.writeFileSync(reviews, reviewsWithSplit(text, 30));
+    const active = await activated;
+    expect(active.snapshot.contentHash).toBe(await hashOf(dir));
+    expect(fs.existsSync(`/proc/${slowCheck}`)).toBe(false); // ended and reaped
+  }, 60_000);
 
   it('starts unready (no snapshot) when the folder is invalid from the start', async () => {
     const dir = copyTemplate();

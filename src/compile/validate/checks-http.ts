@@ -123,7 +123,7 @@ const RETRY_CONDITIONS = new Set([
 ]);
 
 export function checkRetryOn(ctx: RuleContext, retryOn: string | undefined, path: Path): void {
-  if (retryOn === undefined) return;
+  if (retryOn === undefined || retryOn === '') return; // empty: Istio checks nothing (and compiles no condition)
   // Istio splits at "," and reads each entry as written, so " connect-failure" is no condition.
   const items = retryOn.split(',');
   const spaced: string[] = [];

@@ -79,7 +79,8 @@ function checkRetries(ctx: RuleContext, retries: HttpRetry, path: Path): void {
 
 /** Istio (ValidateHTTPRetry) refuses a retry policy next to attempts 0 (or none), which turns retries off. */
 function checkDisabledRetries(ctx: RuleContext, retries: HttpRetry, path: Path): void {
-  const set = DISABLED_RETRY_FIELDS.filter((k) => retries[k] !== undefined);
+  // As Istio: an empty retryOn is no policy (it checks RetryOn != "").
+  const set = DISABLED_RETRY_FIELDS.filter((k) => retries[k] !== undefined && retries[k] !== '');
   if (set.length === 0) return;
   const where = retries.attempts === undefined ? path : at(path, 'attempts');
   const said = retries.attempts === undefined ? 'no attempts (0)' : 'attempts 0';

@@ -239,7 +239,7 @@ describe('VirtualService rules', () => {
     ]);
   });
 
-  it('a retry policy next to attempts 0 (or none), which turns retries off, is refused as Istio refuses it', () => {
+  it('a retry policy next to attempts 0 (or none), which turns retries off, is refused as Istio refuses it (an empty retryOn is no policy)', () => {
     const r = loadOne(virtualService(rule(`  - route: [{destination: {host: reviews}}]
     retries:
       attempts: 0
@@ -249,6 +249,8 @@ describe('VirtualService rules', () => {
     retries: {retryRemoteLocalities: false}
   - route: [{destination: {host: reviews}}]
     retries: {attempts: 0, backoff: 50ms}
+  - route: [{destination: {host: reviews}}]
+    retries: {attempts: 0, retryOn: ""}
 `)));
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
       'config.yaml:10:7: error ML3008: attempts 0 turns retries off, so perTryTimeout and retryOn would do nothing (Istio refuses it): set attempts to the number of retries, or remove them [spec.http[0].retries.attempts]',
