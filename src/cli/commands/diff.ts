@@ -5,6 +5,7 @@
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
+import { elementIdentity, type ElementIdentity } from '../../diff/element-identity.ts';
 import { diffIr, newWarnings, renderDiffMarkdown, renderDiffText, renderInvalidMarkdown, renderNewWarningsText, type InvalidSide } from '../../diff/index.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
@@ -112,7 +113,7 @@ Examples:
     }
     const diff = diffIr(before.ir, after.ir);
     // What the change brings besides routing: warnings the new side has and the old did not.
-    const warnings = newWarnings(before.diagnostics, after.diagnostics);
+    const warnings = newWarnings(before.diagnostics, after.diagnostics, { before: before.identity, after: after.identity });
     const pathPrefix = displayPrefix(sides.after.spec);
     const routePrefixes = { before: displayPrefix(sides.before.spec), after: pathPrefix };
     switch (format.format) {
@@ -171,7 +172,7 @@ function shellWord(word: string): string {
 }
 
 type CompiledSide = { readonly label: string; readonly compared: ComparedSide } & (
-  | { readonly ir: MeshIR; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ir: MeshIR; readonly diagnostics: readonly Diagnostic[]; readonly identity: ElementIdentity }
   | { readonly ir?: undefined; readonly invalid: InvalidSide }
 );
 
@@ -195,7 +196,7 @@ async function compileSide(side: DiffSide, io: CliIo, verbose: boolean, hint: st
     io.stderr(renderDiagnostics(result.diagnostics, { verbose, pathPrefix: displayPrefix(spec) }));
     return { label, compared, invalid: { label, diagnostics: result.diagnostics, pathPrefix: displayPrefix(spec) } };
   }
-  return { ir: result.ir, diagnostics: result.diagnostics, label, compared };
+  return { ir: result.ir, diagnostics: result.diagnostics, identity: elementIdentity(input.bundle.files, result.diagnostics), label, compared };
 }
 
 /** Commit ids in labels and headings: long enough to stay unique in a large repository. */
