@@ -30,7 +30,8 @@ export async function readFiles(absRoot: string, paths: readonly string[], out: 
     if (!admitted[i]) return;
     const got = readOne(absRoot, rel, sizes[i]!);
     if ('bytes' in got) out.add(rel, got.bytes);
-    else if ('link' in got) out.link(rel);
+    // Only config-named paths get here, and such a link is ML0001 wherever it leads.
+    else if ('link' in got) out.link(rel, 'file');
     else out.unreadable(rel, got.message);
   });
 }

@@ -46,7 +46,7 @@ export async function readFolder(
     for (const entry of entries) {
       const relPath = joinPath(rel, entry.name);
       if (entry.isSymbolicLink()) {
-        if (!isSkippedFolderName(entry.name)) out.link(relPath);
+        if (!isSkippedFolderName(entry.name)) out.link(relPath, await BundleCollector.diskLinkTarget(path.join(walkRoot, relPath)));
       } else if (entry.isDirectory()) {
         if (!isSkippedFolderName(entry.name)) pending.push(relPath);
       } else if (isConfigFileName(entry.name)) {
