@@ -166,9 +166,15 @@ function wholeDiffCommand(before: ComparedSide, after: ComparedSide): string {
   return after.kind === 'work tree' ? `meshlog diff ${arg(before)}` : `meshlog diff ${arg(before)} ${arg(after)}`;
 }
 
-/** `word` as a shell reads it back: quoted when it holds anything but plain path characters. */
-function shellWord(word: string): string {
-  return /^[\w./~@+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+/**
+ * `word` as a shell reads it back, as an argument: quoted when it holds anything but plain path
+ * characters, or starts with `~` (the shell would expand it to a home folder). A leading `-`
+ * would be read as a flag, and quotes do not stop that: such a path is written `./-name`.
+ * Commit ids never start with either; a revision name cannot start with `-` in git.
+ */
+export function shellWord(word: string): string {
+  const arg = word.startsWith('-') ? `./${word}` : word;
+  return /^[\w./@+-][\w./~@+-]*$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
 type CompiledSide = { readonly label: string; readonly compared: ComparedSide } & (
