@@ -1,6 +1,7 @@
 // Human one-liners for IR elements, shared by the diff summaries and explain's report.
 // They name things the way a reader of the Istio config thinks of them (host short name,
 // subset), not by Envoy's cluster names.
+import { clip } from './comment-limit.ts';
 import type {
   IrCors,
   IrFault,
@@ -100,7 +101,7 @@ export function describeAction(action: IrRouteAction): string {
     case 'redirect':
       return `redirect ${action.code} to ${describeRedirectTarget(action)}`;
     case 'direct_response':
-      return `direct response ${action.status}${action.body === undefined ? '' : ` "${truncate(action.body, 40)}"`}`;
+      return `direct response ${action.status}${action.body === undefined ? '' : ` "${clip(action.body, 40)}"`}`;
   }
 }
 
@@ -152,8 +153,4 @@ export function describeHeaderOps(ops: IrHeaderOps): string {
     for (const h of s.remove) parts.push(`${side} remove ${h}`);
   }
   return parts.length === 0 ? 'none' : parts.join('; ');
-}
-
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }

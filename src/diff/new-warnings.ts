@@ -4,23 +4,32 @@
 // passes or fails on errors.
 //
 // Warnings are matched by what they are about, not where it sits: code, resource, and the
-// element's identity, which the message gives by name (a rule `spec.http[3] ("legacy")`, a
-// subset `"v4"`, a host). A change that inserts a rule or removes a subset renumbers every
+// element's identity. A change that inserts a rule or removes a subset renumbers every
 // element after it and moves every line below it, so indexes, line numbers and file
-// positions are left out of the comparison. A warning that merely moved is then not new.
+// positions are left out of the comparison, and each index in the warning's field is
+// replaced by what the element is (its name, else what it matches or holds; see
+// element-identity.ts), so two unnamed rules still differ. A warning that merely moved is
+// then not new.
 import type { Diagnostic } from '../core/diagnostics.ts';
+import type { ElementIdentity } from './element-identity.ts';
 
-export function newWarnings(before: readonly Diagnostic[], after: readonly Diagnostic[]): Diagnostic[] {
+/** How each side names the elements its warnings are about; without it, indexes are dropped. */
+export interface WarningIdentities {
+  readonly before?: ElementIdentity;
+  readonly after?: ElementIdentity;
+}
+
+export function newWarnings(before: readonly Diagnostic[], after: readonly Diagnostic[], identities: WarningIdentities = {}): Diagnostic[] {
   const seen = new Map<string, number>();
   for (const d of before) {
     if (d.severity !== 'warning') continue;
-    const key = keyOf(d);
+    const key = keyOf(d, identities.before);
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   const out: Diagnostic[] = [];
   for (const d of after) {
     if (d.severity !== 'warning') continue;
-    const key = keyOf(d);
+    const key = keyOf(d, identities.after);
     const left = seen.get(key) ?? 0;
     // Counted, so a second copy of an old warning (a rule duplicated) is still news.
     if (left > 0) seen.set(key, left - 1);
@@ -29,10 +38,11 @@ export function newWarnings(before: readonly Diagnostic[], after: readonly Diagn
   return out;
 }
 
-function keyOf(d: Diagnostic): string {
+function keyOf(d: Diagnostic, identity: ElementIdentity | undefined): string {
   const r = d.resource;
   const resource = r ? `${r.kind}/${r.namespace}/${r.name}` : '';
-  return [d.code, resource, withoutIndexes(d.field ?? ''), withoutPositions(d.message)].join('\u0000');
+  const field = identity?.(d) ?? withoutIndexes(d.field ?? '');
+  return [d.code, resource, field, withoutPositions(d.message)].join('\u0000');
 }
 
 /**

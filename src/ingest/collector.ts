@@ -1,10 +1,18 @@
 // Accumulates the files and problems of one revision while a reader walks it, enforcing
 // the size limits and wording the entries never read (links, submodules) in one place, so
 // the folder, git and work-tree readers cannot drift apart.
+import fs from 'node:fs';
 import type { Diagnostic } from '../core/diagnostics.ts';
 import { diagnostic } from '../core/diagnostic-codes/index.ts';
 import { comparePaths, isConfigFileName, type IngestLimits } from './file-filter.ts';
 import type { SourceBundle, SourceFile, SourceOrigin } from './source-bundle.ts';
+
+/**
+ * Where a symbolic link leads, as far as its reader can tell: a folder, anything else that
+ * exists, nothing on disk (dangling or unreadable), or, in a revision, a path that leaves the
+ * repository or that the commit does not hold.
+ */
+export type LinkTarget = 'folder' | 'file' | 'dangling' | 'unresolved';
 
 export class BundleCollector {
   readonly #limits: IngestLimits;
@@ -73,18 +81,40 @@ export class BundleCollector {
 
   /**
    * A symbolic link: reported, never followed (it could lead out of the root). Named like a
-   * config file it is config left unread, an error; any other link is not config, and only
-   * noted, in words that say what it would hide if it leads to a folder.
+   * config file, or leading to a folder, it is config left unread: an error, or that folder's
+   * config would silently not be served. A link to a file not named like config is not config,
+   * only noted. Where it leads cannot always be told: a dangling link on disk leads nowhere
+   * (noted); a link in a revision that leaves the repository or names nothing in the commit
+   * may still be a folder on the machine that checks it out, so one without a file extension
+   * is a warning.
    */
-  link(path: string): void {
+  link(path: string, target: LinkTarget): void {
     const name = path.slice(path.lastIndexOf('/') + 1);
+    const hasExtension = /.\.[^.]+$/.test(name);
     if (isConfigFileName(name)) {
       this.#unread += 1;
       this.report('ML0001', path, `${path} is a symbolic link; links are not followed`);
-    } else if (/.\.[^.]+$/.test(name)) {
+    } else if (target === 'folder') {
+      this.report('ML0001', path, `${path} is a symbolic link to a folder; links are not followed, so the config files there are not read`);
+    } else if (target === 'file') {
+      this.report('ML0008', path, `${path} is a symbolic link to a file, not followed; its name is not a config file's, so it is not read as config`);
+    } else if (hasExtension) {
       this.report('ML0008', path, `${path} is a symbolic link, not followed; its name is not a config file's, so it is not read as config`);
+    } else if (target === 'dangling') {
+      this.report('ML0008', path, `${path} is a symbolic link, not followed, that leads to nothing here or cannot be read: if it leads to a folder elsewhere, the config files there are not read`);
     } else {
-      this.report('ML0008', path, `${path} is a symbolic link, not followed: if it leads to a folder, the config files there are not read`);
+      this.#diagnostics.push(
+        diagnostic('ML0008', `${path} is a symbolic link, not followed, to a path this revision does not hold (outside the repository, or missing): if it leads to a folder, the config files there are not read`, { file: path }, 'warning'),
+      );
+    }
+  }
+
+  /** A link on disk at `absPath`: where it leads, followed only to look (stat), never read. */
+  static async diskLinkTarget(absPath: string): Promise<LinkTarget> {
+    try {
+      return (await fs.promises.stat(absPath)).isDirectory() ? 'folder' : 'file';
+    } catch {
+      return 'dangling';
     }
   }
 

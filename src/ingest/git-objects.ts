@@ -23,6 +23,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
+import { errorCode, isSystemError } from './error-code.ts';
 import { PACK_TYPE, applyDelta, deltaSizes, entryEnd, findOffset, loadStorePackIndexes, parseEntryHeader, sortedOffsets, type PackIndex } from './git-pack.ts';
 import type { LooseObjects } from './git-read-fs.ts';
 
@@ -86,7 +87,12 @@ export class GitObjects {
     try {
       const object = await this.#object(oid, 0, size);
       return object?.type === PACK_TYPE.blob && hashesTo(object, 'blob', oid) ? object.data : undefined;
-    } catch {
+    } catch (err) {
+      // The operating system refused (permission, open files, I/O): isomorphic-git's read
+      // would turn that into "not found", so it is passed on as what it is. A file gone
+      // (ENOENT) is not: git repacking meanwhile removes packs, and the fallback finds the
+      // object where it went.
+      if (refused(err)) throw err;
       return undefined; // malformed: isomorphic-git's read says what is wrong
     }
   }
@@ -100,7 +106,8 @@ export class GitObjects {
       const object = await this.#object(oid, 0);
       if (object?.type !== PACK_TYPE.tree || !hashesTo(object, 'tree', oid)) return undefined;
       return parseTree(object.data);
-    } catch {
+    } catch (err) {
+      if (refused(err)) throw err; // as readBlob
       return undefined;
     }
   }
@@ -236,6 +243,11 @@ export class GitObjects {
 }
 
 /** A tree entry, with the fields read-git.ts uses from isomorphic-git's TreeEntry. */
+/** A system error other than a file gone: see readBlob. */
+function refused(err: unknown): boolean {
+  return isSystemError(err) && errorCode(err) !== 'ENOENT';
+}
+
 export interface TreeItem {
   readonly mode: string;
   readonly path: string;

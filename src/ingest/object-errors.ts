@@ -10,6 +10,7 @@
 //  - otherwise the repository is corrupt: `git fsck` says what else is wrong.
 import fs from 'node:fs';
 import path from 'node:path';
+import { errorCode, errorMessage, isSystemError } from './error-code.ts';
 import { isTrue, readGitConfig } from './git-config.ts';
 import type { LooseObjects } from './git-read-fs.ts';
 import type { IngestError } from './ingest-error.ts';
@@ -20,9 +21,26 @@ export interface ObjectRepository {
   readonly loose: LooseObjects;
 }
 
-/** `err`, thrown reading `what` (e.g. `commit 1a2b…`), as the repository's fault. */
+/**
+ * `err`, thrown reading `what` (e.g. `commit 1a2b…`), as the repository's fault: missing, or
+ * damaged. An operating-system error (permission denied, too many open files, an I/O error)
+ * says nothing about the object, so it is reported as what happened, not as corruption, which
+ * would send the user to `git fsck` and a fresh clone for a chmod or a ulimit.
+ */
 export function objectReadError(repo: ObjectRepository, err: unknown, what: string): IngestError {
-  return errorCode(err) === 'NotFoundError' ? missingObject(repo, what) : damagedObject(what);
+  if (errorCode(err) === 'NotFoundError') return missingObject(repo, what);
+  if (isSystemError(err)) {
+    // "permission denied" drops the file the error's own message names: give it back.
+    const said = errorMessage(err);
+    return { kind: 'unreadable', message: `cannot read ${what}: ${said}${err instanceof Error && said === err.message ? '' : fileOf(err)}` };
+  }
+  return damagedObject(what);
+}
+
+/** ` (path)` of the file a system error was about, when it names one. */
+function fileOf(err: unknown): string {
+  const file = typeof err === 'object' && err !== null && 'path' in err && typeof err.path === 'string' ? err.path : undefined;
+  return file === undefined ? '' : ` (${file})`;
 }
 
 export function missingObject(repo: ObjectRepository, what: string): IngestError {
@@ -88,8 +106,3 @@ function absentStoreNote(dir: string): string {
   return `the object store ${dir}, which the repository borrows objects from (objects/info/alternates), does not exist: restore it, or clone the repository again (without \`--shared\` or \`--reference\`)`;
 }
 
-function errorCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const code = 'code' in err ? err.code : undefined;
-  return typeof code === 'string' ? code : err instanceof Error ? err.name : undefined;
-}

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BundleCollector } from './collector.ts';
+import { errorCode, errorMessage } from './error-code.ts';
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 
@@ -30,7 +31,8 @@ export async function readFiles(absRoot: string, paths: readonly string[], out: 
     if (!admitted[i]) return;
     const got = readOne(absRoot, rel, sizes[i]!);
     if ('bytes' in got) out.add(rel, got.bytes);
-    else if ('link' in got) out.link(rel);
+    // Only config-named paths get here, and such a link is ML0001 wherever it leads.
+    else if ('link' in got) out.link(rel, 'file');
     else out.unreadable(rel, got.message);
   });
 }
@@ -55,19 +57,11 @@ function readOne(absRoot: string, relPath: string, admittedSize: number): ReadOu
     }
     return { bytes: filled === bytes.length ? bytes : bytes.subarray(0, filled) };
   } catch (err) {
-    if (errCode(err) === 'ELOOP') return { link: true };
-    return { message: `cannot read ${relPath}: ${errMessage(err)}` };
+    if (errorCode(err) === 'ELOOP') return { link: true };
+    return { message: `cannot read ${relPath}: ${errorMessage(err)}` };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
-export function errCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
-}
 
-export function errMessage(err: unknown): string {
-  const code = errCode(err);
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return err instanceof Error ? err.message : String(err);
-}

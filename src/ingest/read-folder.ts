@@ -6,7 +6,8 @@ import path from 'node:path';
 import { BundleCollector } from './collector.ts';
 import { DEFAULT_LIMITS, comparePaths, isConfigFileName, isSkippedFolderName, joinPath, type IngestLimits } from './file-filter.ts';
 import { ingestError, type IngestResult } from './ingest-error.ts';
-import { errCode, errMessage, readFiles } from './read-disk-files.ts';
+import { errorCode, errorMessage } from './error-code.ts';
+import { readFiles } from './read-disk-files.ts';
 import type { SourceBundle } from './source-bundle.ts';
 
 export async function readFolder(
@@ -18,8 +19,8 @@ export async function readFolder(
   try {
     rootStat = await fs.promises.stat(absRoot); // the root itself may be a link the user chose
   } catch (err) {
-    if (errCode(err) === 'ENOENT') return ingestError('not-found', `folder ${root} does not exist`);
-    return ingestError('unreadable', `cannot read folder ${root}: ${errMessage(err)}`);
+    if (errorCode(err) === 'ENOENT') return ingestError('not-found', `folder ${root} does not exist`);
+    return ingestError('unreadable', `cannot read folder ${root}: ${errorMessage(err)}`);
   }
   if (!rootStat.isDirectory()) return ingestError(
       'not-a-directory',
@@ -39,14 +40,14 @@ export async function readFolder(
       entries = await fs.promises.readdir(rel === '' ? walkRoot : path.join(walkRoot, rel), { withFileTypes: true });
     } catch (err) {
       // The root itself: nothing in it can be read, so there is no config to judge.
-      if (rel === '') return ingestError('unreadable', `cannot list folder ${root}: ${errMessage(err)}`);
-      out.report('ML0005', rel, `cannot list folder ${rel}: ${errMessage(err)}`);
+      if (rel === '') return ingestError('unreadable', `cannot list folder ${root}: ${errorMessage(err)}`);
+      out.report('ML0005', rel, `cannot list folder ${rel}: ${errorMessage(err)}`);
       continue;
     }
     for (const entry of entries) {
       const relPath = joinPath(rel, entry.name);
       if (entry.isSymbolicLink()) {
-        if (!isSkippedFolderName(entry.name)) out.link(relPath);
+        if (!isSkippedFolderName(entry.name)) out.link(relPath, await BundleCollector.diskLinkTarget(path.join(walkRoot, relPath)));
       } else if (entry.isDirectory()) {
         if (!isSkippedFolderName(entry.name)) pending.push(relPath);
       } else if (isConfigFileName(entry.name)) {

@@ -6,7 +6,8 @@
 // root are reported and skipped. A tree or blob that is missing or damaged makes the whole
 // revision unreadable (object-errors.ts): a commit read in part is never judged as config.
 import git from 'isomorphic-git';
-import { BundleCollector } from './collector.ts';
+import { posix } from 'node:path';
+import { BundleCollector, type LinkTarget } from './collector.ts';
 import { commitInfo, type CommitInfo } from './commit-info.ts';
 import { DEFAULT_LIMITS, comparePaths, isConfigFileName, isSafeComponent, isSkippedFolderName, joinPath, type IngestLimits } from './file-filter.ts';
 import { findGitDir } from './git-dir.ts';
@@ -63,6 +64,7 @@ export async function readGit(opts: ReadGitOptions): Promise<ReadGitResult> {
  */
 async function walk(root: string, objects: GitObjects, repo: GitRepo, out: BundleCollector): Promise<IngestError | undefined> {
   const blobs: Candidate[] = [];
+  const links: Candidate[] = [];
   // Iterative walk: a deeply nested tree cannot overflow the call stack.
   const pending: { path: string; oid: string }[] = [{ path: '', oid: root }];
   while (pending.length > 0) {
@@ -89,7 +91,7 @@ async function walk(root: string, objects: GitObjects, repo: GitRepo, out: Bundl
       if (entry.mode === MODE.tree) {
         if (!isSkippedFolderName(entry.path)) pending.push({ path, oid: entry.oid });
       } else if (entry.mode === MODE.symlink) {
-        if (!isSkippedFolderName(entry.path)) out.link(path);
+        if (!isSkippedFolderName(entry.path)) links.push({ path, oid: entry.oid });
       } else if (entry.mode === MODE.gitlink) {
         if (!isSkippedFolderName(entry.path)) out.submodule(path, entry.oid);
       } else if (isConfigFileName(entry.path)) {
@@ -97,7 +99,63 @@ async function walk(root: string, objects: GitObjects, repo: GitRepo, out: Bundl
       }
     }
   }
+  const trees = new CommitTrees(root, objects, repo);
+  for (const link of links) out.link(link.path, await trees.linkTarget(link));
   return readBlobs(out, objects, repo, blobs);
+}
+
+/**
+ * Where a link in a commit leads, looked up in the commit's own trees: its blob holds the
+ * target path, relative to the link's folder. Never followed to read config, only to tell a
+ * link to a folder (whose config would silently go unread) from one to a file.
+ */
+class CommitTrees {
+  readonly #root: string;
+  readonly #objects: GitObjects;
+  readonly #repo: GitRepo;
+
+  constructor(root: string, objects: GitObjects, repo: GitRepo) {
+    this.#root = root;
+    this.#objects = objects;
+    this.#repo = repo;
+  }
+
+  async linkTarget(link: Candidate): Promise<LinkTarget> {
+    let target: string;
+    try {
+      const blob = (await this.#objects.readBlob(link.oid)) ?? (await git.readBlob({ ...this.#repo, oid: link.oid })).blob;
+      target = new TextDecoder().decode(blob);
+    } catch {
+      return 'unresolved'; // the revision's own files are what must be readable; a link is only noted
+    }
+    if (target === '' || target.startsWith('/')) return 'unresolved';
+    const folder = link.path.includes('/') ? link.path.slice(0, link.path.lastIndexOf('/')) : '';
+    const resolved = posix.normalize(posix.join(folder, target));
+    if (resolved === '.') return 'folder'; // the root folder itself
+    if (resolved === '..' || resolved.startsWith('../')) return 'unresolved';
+    let tree: string | undefined = this.#root;
+    const parts = resolved.replace(/\/$/, '').split('/');
+    for (const [i, part] of parts.entries()) {
+      const entries: readonly TreeItem[] | undefined = tree === undefined ? undefined : await this.#entries(tree);
+      const entry: TreeItem | undefined = entries?.find((e) => e.path === part);
+      if (!entry) return 'unresolved';
+      const last = i === parts.length - 1;
+      if (entry.mode === MODE.tree) tree = entry.oid;
+      else if (last && entry.mode === MODE.gitlink) return 'folder'; // a submodule's folder
+      // A link in the way (a chain) is not resolved further: its own report covers it.
+      else if (entry.mode === MODE.symlink || !last) return 'unresolved';
+      else return 'file';
+    }
+    return 'folder';
+  }
+
+  async #entries(oid: string): Promise<readonly TreeItem[] | undefined> {
+    try {
+      return (await this.#objects.readTree(oid)) ?? (await git.readTree({ ...this.#repo, oid })).tree;
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 /**

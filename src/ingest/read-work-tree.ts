@@ -39,12 +39,12 @@ export async function readWorkTree(opts: ReadWorkTreeOptions): Promise<IngestRes
   const onDisk: string[] = [];
   const fromIndex: Candidate[] = [];
   const folders = new RealFolders(root);
-  const consider = (relPath: string): void => {
+  const consider = async (relPath: string): Promise<void> => {
     if (inSkippedFolder(relPath)) return;
     const kind = folders.kindOf(relPath);
     const name = path.posix.basename(relPath);
     if (kind === 'link') {
-      if (!isSkippedFolderName(name)) out.link(relPath);
+      if (!isSkippedFolderName(name)) out.link(relPath, await BundleCollector.diskLinkTarget(path.join(root, relPath)));
     } else if (kind !== 'gone' && isConfigFileName(name)) {
       onDisk.push(relPath); // not a regular file, or unreadable: the reader says which
     }
@@ -56,14 +56,15 @@ export async function readWorkTree(opts: ReadWorkTreeOptions): Promise<IngestRes
     if (entry.mode === MODE.gitlink) {
       if (!isSkippedFolderName(name)) out.submodule(entry.path, (await checkedOutCommit(root, entry.path)) ?? entry.oid);
     } else if (!entry.skipWorktree) {
-      consider(entry.path);
+      await consider(entry.path);
     } else if (entry.mode === MODE.symlink) {
-      if (!isSkippedFolderName(name)) out.link(entry.path);
+      // Off the disk (sparse checkout): where it leads is not looked up in the index.
+      if (!isSkippedFolderName(name)) out.link(entry.path, 'unresolved');
     } else if (isConfigFileName(name)) {
       fromIndex.push({ path: entry.path, oid: entry.oid });
     }
   }
-  for (const relPath of untracked) consider(relPath);
+  for (const relPath of untracked) await consider(relPath);
   for (const relPath of nestedRepos) {
     // What `git add` would record: a gitlink to the nested repository's checked-out commit.
     if (!inSkippedFolder(relPath) && !isSkippedFolderName(path.posix.basename(relPath))) {

@@ -3,6 +3,7 @@
 // names, plus git's `~N`, `^` and `^N` suffixes (`HEAD~1`, `main^2`). Annotated tags are
 // peeled to their commit.
 import git, { type CommitObject } from 'isomorphic-git';
+import { errorCode, errorMessage } from './error-code.ts';
 import type { GitRepo } from './git-read-fs.ts';
 import { ingestError, type IngestError } from './ingest-error.ts';
 import { objectReadError, shallowNote } from './object-errors.ts';
@@ -100,15 +101,15 @@ async function resolveBase({ fs, gitdir, cache }: GitRepo, base: string): Promis
       try {
         return { ok: true, oid: await git.expandOid({ fs, gitdir, oid: base.toLowerCase(), cache }) };
       } catch (oidErr) {
-        if (errName(oidErr) === 'AmbiguousError') {
+        if (errorCode(oidErr) === 'AmbiguousError') {
           return ingestError('unknown-revision', `revision "${base}" is ambiguous: use more characters of the commit id`);
         }
       }
     }
-    if (errName(refErr) === 'NotFoundError') {
+    if (errorCode(refErr) === 'NotFoundError') {
       return ingestError('unknown-revision', `unknown revision "${base}": no branch, tag or commit by that name${await branchesNote(fs, gitdir)}`);
     }
-    return ingestError('unreadable', `cannot resolve "${base}": ${errText(refErr)}`);
+    return ingestError('unreadable', `cannot resolve "${base}": ${errorMessage(refErr)}`);
   }
 }
 
@@ -122,10 +123,10 @@ async function readCommitOf(repo: GitRepo, oid: string, rev: string, typed = fal
     const { oid: commitOid, commit } = await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
     return { ok: true, oid: commitOid, commit };
   } catch (err) {
-    if (typed && errName(err) === 'NotFoundError') {
+    if (typed && errorCode(err) === 'NotFoundError') {
       return ingestError('unknown-revision', `unknown revision "${rev}": no commit ${oid} in the repository${notePrefixed(shallowNote(repo.gitdir))}`);
     }
-    if (errName(err) === 'ObjectTypeError') return ingestError('not-a-commit', `revision "${rev}" names ${oid}, which is not a commit`);
+    if (errorCode(err) === 'ObjectTypeError') return ingestError('not-a-commit', `revision "${rev}" names ${oid}, which is not a commit`);
     const error = objectReadError(repo, err, `commit ${oid}`);
     return { ok: false, error: { ...error, message: `cannot read revision "${rev}": ${error.message}` } };
   }
@@ -147,12 +148,4 @@ function notePrefixed(note: string | undefined): string {
   return note === undefined ? '' : `; ${note}`;
 }
 
-function errName(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const code = 'code' in err ? err.code : undefined;
-  return typeof code === 'string' ? code : err instanceof Error ? err.name : undefined;
-}
 
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { objectReadError, type ObjectRepository } from '../../src/ingest/object-errors.ts';
 import { createRepo, type TestRepo } from '../support/git-repo.ts';
 import { MESH } from './mesh-fixture.ts';
 import { runCli } from './run-cli.ts';
@@ -104,5 +105,27 @@ describe('a damaged commit', () => {
     const garbage = await runCli(['validate', '--repo', copy]);
     expect(garbage.code).toBe(3);
     expect(garbage.stderr).toContain(`commit ${head} cannot be read: its stored object is damaged`);
+  });
+});
+
+describe('an object the operating system will not let meshlog read', () => {
+  it('says what happened (exit 3), not that the repository is corrupt', async () => {
+    // Tests run as root, where a chmod denies nothing: a folder in the object's place makes the
+    // read fail with a system error (EISDIR) just as a permission or I/O error would.
+    const copy = looseCopy('unreadable-object');
+    const blob = git(copy, 'rev-parse', 'HEAD:routing/reviews.yaml');
+    const file = looseFile(path.join(copy, '.git'), blob);
+    fs.rmSync(file, { force: true });
+    fs.mkdirSync(file);
+    const res = await runCli(['validate', '--repo', copy]);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(new RegExp(`^Error: cannot read revision "HEAD" \\(\\w+\\): cannot read the file routing/reviews\\.yaml \\(blob ${blob}\\): EISDIR`));
+    expect(res.stderr).not.toContain('damaged');
+    expect(res.stderr).not.toContain('git fsck');
+  });
+
+  it('names a permission error as one, with the file it could not open', () => {
+    const denied = Object.assign(new Error("EACCES: permission denied, open '/repo/.git/objects/pack/p.pack'"), { code: 'EACCES', path: '/repo/.git/objects/pack/p.pack' });
+    expect(objectReadError({} as ObjectRepository, denied, 'commit 1a2b').message).toBe('cannot read commit 1a2b: permission denied (/repo/.git/objects/pack/p.pack)');
   });
 });

@@ -119,26 +119,44 @@ describe('meshlog validate', () => {
     }
   });
 
-  it('a link not named like config (docs/LICENSE, CHANGELOG.md) is an info note, not an error: still valid', async () => {
+  it('a link not named like config (docs/LICENSE, CHANGELOG.md) to a file is an info note, not an error: still valid', async () => {
     const linked = createRepo();
     try {
       linked.write({ ...MESH, 'docs/x.md': '# changes\n' });
-      linked.symlink('docs/LICENSE', 'x');
+      linked.symlink('docs/LICENSE', 'x.md');
       linked.symlink('CHANGELOG.md', 'docs/x.md');
       linked.commit('links');
       for (const args of [['--repo', linked.dir], [linked.dir]]) {
         const res = await runCli(['validate', ...args, '-v']);
         expect(res.code, args[0]).toBe(0);
-        expect(res.stdout).toContain("CHANGELOG.md: info ML0008: CHANGELOG.md is a symbolic link, not followed; its name is not a config file's, so it is not read as config\n");
-        expect(res.stdout).toContain('docs/LICENSE: info ML0008: docs/LICENSE is a symbolic link, not followed: if it leads to a folder, the config files there are not read\n');
+        expect(res.stdout).toContain("CHANGELOG.md: info ML0008: CHANGELOG.md is a symbolic link to a file, not followed; its name is not a config file's, so it is not read as config\n");
+        expect(res.stdout).toContain("docs/LICENSE: info ML0008: docs/LICENSE is a symbolic link to a file, not followed; its name is not a config file's, so it is not read as config\n");
       }
-      // With nothing else to read, the folder still gets "no config files found".
+      // With nothing else to read, the folder still gets "no config files found" (the link
+      // leads nowhere: only noted).
       const onlyLinks = folder('only-links', {});
       fs.mkdirSync(onlyLinks, { recursive: true });
       fs.symlinkSync('elsewhere', path.join(onlyLinks, 'routing'));
       const empty = await runCli(['validate', 'only-links', '-o', 'json'], tmp);
       expect(empty.code).toBe(0);
       expect((JSON.parse(empty.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code)).toEqual(['ML0007', 'ML0008']);
+    } finally {
+      linked.cleanup();
+    }
+  });
+
+  it('a link to a folder of config is an error, on disk and in a revision: its config would not be served', async () => {
+    const linked = createRepo();
+    try {
+      linked.write({ ...MESH, 'shared/team-b/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: { name: b, namespace: team-b }\nspec:\n  ports: [{ name: http, port: 80 }]\n' });
+      linked.symlink('teams/team-b', '../shared/team-b');
+      linked.commit('a team linked in');
+      const line = 'teams/team-b: error ML0001: teams/team-b is a symbolic link to a folder; links are not followed, so the config files there are not read\n';
+      for (const args of [['--repo', linked.dir], [linked.dir]]) {
+        const res = await runCli(['validate', ...args]);
+        expect(res.code, args[0]).toBe(1);
+        expect(res.stdout, args[0]).toContain(line);
+      }
     } finally {
       linked.cleanup();
     }

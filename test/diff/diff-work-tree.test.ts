@@ -159,19 +159,13 @@ describe('meshlog diff REV: the work tree is git\'s view of it', () => {
     expect(r.stderr).toContain('the work tree of . is invalid:\nrouting/link.yaml: error ML0001: routing/link.yaml is a symbolic link; links are not followed\n');
 
     // A tracked folder swapped for a link: git sees its files deleted and the link new. The link
-    // is not named like config (an ML0008 note, not an error), and is not read through: the
-    // folder's rules are gone from the work tree.
+    // is not read through, so the folder's rules would be gone: an error, not a quiet diff.
     repo.remove('routing/link.yaml');
     fs.renameSync(path.join(repo.dir, 'routing'), path.join(path.dirname(repo.dir), 'elsewhere'));
     repo.symlink('routing', '../elsewhere');
-    const swapped = await runCli(['diff', 'HEAD', '-o', 'json'], repo.dir);
-    expect(swapped.stderr).toBe('');
-    expect(swapped.code).toBe(0);
-    const diff = JSON.parse(swapped.stdout) as { empty: boolean; counts: { clustersRemoved: number } };
-    expect(diff.empty).toBe(false);
-    expect(diff.counts.clustersRemoved).toBeGreaterThan(0); // the DestinationRule's subsets, with its file
-    const notes = await runCli(['validate', '-v'], repo.dir);
-    expect(notes.stdout).toContain('routing: info ML0008: routing is a symbolic link, not followed: if it leads to a folder, the config files there are not read\n');
+    const swapped = await runCli(['diff', 'HEAD'], repo.dir);
+    expect(swapped.code).toBe(1);
+    expect(swapped.stderr).toContain('routing: error ML0001: routing is a symbolic link to a folder; links are not followed, so the config files there are not read\n');
   });
 
   it('reports a committed submodule exactly as the revision does, without reading its files', async () => {

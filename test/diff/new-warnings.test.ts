@@ -80,6 +80,39 @@ describe('new warnings in a diff', () => {
     expect(same.stdout).not.toContain('New warnings');
   });
 
+  describe('about unnamed rules, told apart by what they match', () => {
+    /** A folder with a Service web and a VirtualService whose http rules are `rules`, in order. */
+    const folderWith = (rules: readonly string[]): string => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-unnamed-'));
+      dirs.push(dir);
+      fs.writeFileSync(path.join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: shop }\nspec:\n  ports:\n    - { name: http, port: 80 }\n');
+      const http = rules.map((r) => (r === '' ? '    - route: [{ destination: { host: web } }]\n' : `    - match: [{ uri: { prefix: ${r} } }]\n      route: [{ destination: { host: web } }]\n`));
+      fs.writeFileSync(path.join(dir, 'vs.yaml'), `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: web, namespace: shop }\nspec:\n  hosts: [web]\n  http:\n${http.join('')}`);
+      return dir;
+    };
+    const CATCH_ALL = '';
+
+    it('lists a rule a change made dead, though an unnamed rule of the same VirtualService was dead before', async () => {
+      // Before, /admin is dead behind the catch-all; after, /admin is above it and /api is dead.
+      const before = folderWith([CATCH_ALL, '/admin']);
+      const after = folderWith(['/admin', CATCH_ALL, '/api']);
+      const text = await runCli(['diff', before, after]);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toMatch(/new warnings \(1\)\n.*vs\.yaml:\d+:\d+: warning ML4007: spec\.http\[2\] is never used/);
+      const json = JSON.parse((await runCli(['diff', before, after, '-o', 'json'])).stdout) as { newWarnings: Diagnostic[] };
+      expect(json.newWarnings.map((d) => d.field)).toEqual(['spec.http[2]']);
+    });
+
+    it('does not list a dead unnamed rule that a rule inserted above only renumbered', async () => {
+      const before = folderWith([CATCH_ALL, '/admin']);
+      const after = folderWith(['/beta', CATCH_ALL, '/admin']);
+      const text = await runCli(['diff', before, after]);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('+ vs/shop/web/http/0/match/0 [prefix /beta]');
+      expect(text.stdout).not.toContain('new warnings');
+    });
+  });
+
   describe('that only moved, in a git repository made from the template', () => {
     let repo: TestRepo;
     beforeAll(() => {

@@ -40,22 +40,29 @@ describe('readFolder', () => {
     expect(res.bundle.diagnostics).toEqual([]);
   });
 
-  it('reports a symbolic link and never reads what it points to: ML0001 named like config, else ML0008 info', async () => {
+  it('reports a symbolic link and never reads what it points to: ML0001 named like config or leading to a folder, else ML0008 info', async () => {
     const dir = path.join(tmp, 'links');
     fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'ok.yaml'), 'ok: 1\n');
     fs.symlinkSync(path.join(tmp, 'secret.yaml'), path.join(dir, 'escape.yaml'));
     fs.symlinkSync(tmp, path.join(dir, 'sub', 'up'));
     fs.symlinkSync('sub/x.md', path.join(dir, 'CHANGELOG.md'));
+    fs.symlinkSync('missing', path.join(dir, 'gone')); // dangling
+    fs.writeFileSync(path.join(dir, 'sub', 'notes'), 'n\n');
+    fs.symlinkSync('sub/notes', path.join(dir, 'notes')); // a file
     const res = await readFolder(dir);
     if (!res.ok) throw new Error(res.error.message);
     expect(res.bundle.files.map((f) => f.path)).toEqual(['ok.yaml']);
     expect(res.bundle.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([
       ['ML0008', 'info', 'CHANGELOG.md'],
       ['ML0001', 'error', 'escape.yaml'],
-      ['ML0008', 'info', 'sub/up'],
+      ['ML0008', 'info', 'gone'],
+      ['ML0008', 'info', 'notes'],
+      ['ML0001', 'error', 'sub/up'],
     ]);
-    expect(res.bundle.diagnostics[2]!.message).toBe('sub/up is a symbolic link, not followed: if it leads to a folder, the config files there are not read');
+    const message = (file: string) => res.bundle.diagnostics.find((d) => d.file === file)!.message;
+    expect(message('sub/up')).toBe('sub/up is a symbolic link to a folder; links are not followed, so the config files there are not read');
+    expect(message('gone')).toBe('gone is a symbolic link, not followed, that leads to nothing here or cannot be read: if it leads to a folder elsewhere, the config files there are not read');
     const everything = res.bundle.files.map((f) => Buffer.from(f.bytes).toString()).join('');
     expect(everything).not.toContain('outside');
   });

@@ -186,18 +186,46 @@ describe('readGit rejects what a checkout would not contain safely', () => {
     const res = await readGit({ repo: bad.dir, rev: 'HEAD' });
     if (!res.ok) throw new Error(res.error.message);
     expect(res.bundle.files.map((f) => f.path)).toEqual(['ok.yaml']);
-    // A link named like config is config left unread (an error); any other link is only noted.
+    // A link named like config is config left unread (an error). The others lead out of the
+    // repository (/etc) or to nothing the commit holds: without a file extension, each could be
+    // a folder on a checkout, a warning; with one (CHANGELOG.md), only noted.
     expect(res.bundle.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([
       ['ML0008', 'info', 'CHANGELOG.md'],
-      ['ML0008', 'info', 'conf'],
-      ['ML0008', 'info', 'docs/LICENSE'],
+      ['ML0008', 'warning', 'conf'],
+      ['ML0008', 'warning', 'docs/LICENSE'],
       ['ML0001', 'error', 'link.yaml'],
       ['ML0002', 'error', 'vendor/mesh'],
     ]);
     const message = (file: string) => res.bundle.diagnostics.find((d) => d.file === file)!.message;
     expect(message('CHANGELOG.md')).toBe("CHANGELOG.md is a symbolic link, not followed; its name is not a config file's, so it is not read as config");
-    expect(message('conf')).toBe('conf is a symbolic link, not followed: if it leads to a folder, the config files there are not read');
+    expect(message('conf')).toBe('conf is a symbolic link, not followed, to a path this revision does not hold (outside the repository, or missing): if it leads to a folder, the config files there are not read');
     expect(message('vendor/mesh')).toContain('vendor/mesh is a submodule');
+  });
+
+  it('a link to a folder of the commit is an error: the config there would silently go unread', async () => {
+    const repo = createRepo();
+    try {
+      repo.write({ 'shared/team-b/vs.yaml': 'a: 1\n', 'shared/notes': 'n\n', 'ok.yaml': 'a: 1\n' });
+      repo.symlink('teams/team-b', '../shared/team-b'); // relative to the link's folder
+      repo.symlink('all', '.'); // the root folder itself
+      repo.symlink('trailing', 'shared/team-b/');
+      repo.symlink('notes', 'shared/notes'); // a file: only noted
+      repo.commit('links');
+      const res = await readGit({ repo: repo.dir, rev: 'HEAD' });
+      if (!res.ok) throw new Error(res.error.message);
+      expect(res.bundle.files.map((f) => f.path)).toEqual(['ok.yaml', 'shared/team-b/vs.yaml']);
+      expect(res.bundle.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([
+        ['ML0001', 'error', 'all'],
+        ['ML0008', 'info', 'notes'],
+        ['ML0001', 'error', 'teams/team-b'],
+        ['ML0001', 'error', 'trailing'],
+      ]);
+      expect(res.bundle.diagnostics.find((d) => d.file === 'teams/team-b')!.message).toBe(
+        'teams/team-b is a symbolic link to a folder; links are not followed, so the config files there are not read',
+      );
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('skips and reports tree entries named ".." (crafted trees)', async () => {

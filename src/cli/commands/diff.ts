@@ -5,6 +5,7 @@
 import { compile } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
+import { elementIdentity, type ElementIdentity } from '../../diff/element-identity.ts';
 import { diffIr, newWarnings, renderDiffMarkdown, renderDiffText, renderInvalidMarkdown, renderNewWarningsText, type InvalidSide } from '../../diff/index.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
@@ -112,7 +113,7 @@ Examples:
     }
     const diff = diffIr(before.ir, after.ir);
     // What the change brings besides routing: warnings the new side has and the old did not.
-    const warnings = newWarnings(before.diagnostics, after.diagnostics);
+    const warnings = newWarnings(before.diagnostics, after.diagnostics, { before: before.identity, after: after.identity });
     const pathPrefix = displayPrefix(sides.after.spec);
     const routePrefixes = { before: displayPrefix(sides.before.spec), after: pathPrefix };
     switch (format.format) {
@@ -165,13 +166,19 @@ function wholeDiffCommand(before: ComparedSide, after: ComparedSide): string {
   return after.kind === 'work tree' ? `meshlog diff ${arg(before)}` : `meshlog diff ${arg(before)} ${arg(after)}`;
 }
 
-/** `word` as a shell reads it back: quoted when it holds anything but plain path characters. */
-function shellWord(word: string): string {
-  return /^[\w./~@+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+/**
+ * `word` as a shell reads it back, as an argument: quoted when it holds anything but plain path
+ * characters, or starts with `~` (the shell would expand it to a home folder). A leading `-`
+ * would be read as a flag, and quotes do not stop that: such a path is written `./-name`.
+ * Commit ids never start with either; a revision name cannot start with `-` in git.
+ */
+export function shellWord(word: string): string {
+  const arg = word.startsWith('-') ? `./${word}` : word;
+  return /^[\w./@+-][\w./~@+-]*$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
 type CompiledSide = { readonly label: string; readonly compared: ComparedSide } & (
-  | { readonly ir: MeshIR; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ir: MeshIR; readonly diagnostics: readonly Diagnostic[]; readonly identity: ElementIdentity }
   | { readonly ir?: undefined; readonly invalid: InvalidSide }
 );
 
@@ -195,7 +202,7 @@ async function compileSide(side: DiffSide, io: CliIo, verbose: boolean, hint: st
     io.stderr(renderDiagnostics(result.diagnostics, { verbose, pathPrefix: displayPrefix(spec) }));
     return { label, compared, invalid: { label, diagnostics: result.diagnostics, pathPrefix: displayPrefix(spec) } };
   }
-  return { ir: result.ir, diagnostics: result.diagnostics, label, compared };
+  return { ir: result.ir, diagnostics: result.diagnostics, identity: elementIdentity(input.bundle.files, result.diagnostics), label, compared };
 }
 
 /** Commit ids in labels and headings: long enough to stay unique in a large repository. */

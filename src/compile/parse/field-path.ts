@@ -34,3 +34,20 @@ export function describeValue(value: unknown, wantInteger = false): string {
   if (typeof value === 'boolean') return `the boolean ${value}`;
   return typeof value;
 }
+
+/**
+ * The segments of a path formatFieldPath printed: `spec.http[0]["a.b"]` → spec, http, 0, a.b.
+ * Undefined for text it could not have printed.
+ */
+export function parseFieldPath(text: string): FieldPath | undefined {
+  const out: (string | number)[] = [];
+  const token = /(?:^|\.)([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  while (token.lastIndex < text.length) {
+    const m = token.exec(text);
+    if (!m) return undefined;
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(JSON.parse(m[3]!) as string);
+  }
+  return out;
+}

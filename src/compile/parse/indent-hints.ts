@@ -25,14 +25,36 @@ export function multilineKeyHint(text: string, offset: number): YamlHint | undef
   const lines = splitLines(text);
   const at = lineIndexOf(lines, offset);
   const line = lines[at]!;
-  // Only a line's first word can be a key that lost its colon; a value mid-line is another slip.
-  if (offset - line.start !== line.keyAt) return undefined;
+  // Only a line's first word can be a key that lost its colon. At a value (`name: web`), the
+  // line below is indented further with a key of its own: a key indented too far, which YAML
+  // reads as the value going on over two lines.
+  if (offset - line.start !== line.keyAt) return overIndentedKeyHint(lines, at);
   const word = stripComment(line.text.slice(line.keyAt)).trim();
   if (word === '' || /:(\s|$)/.test(word)) return undefined;
   const next = nextContentLine(lines, at);
   const below = next === undefined ? 'the lines indented under it' : `line ${next + 1}, indented under it,`;
   const fix = next === undefined ? '' : `, or indent line ${next + 1} less if it does not belong under "${word}"`;
   return { offset, message: `"${word}" has no colon, so YAML reads it and ${below} as one key over several lines: write "${word}:" if it is a key${fix}` };
+}
+
+/**
+ * A key with a value on line `at`, and the next line's key indented further: that key belongs
+ * beside it (a key with a value on its line can have nothing under it).
+ */
+function overIndentedKeyHint(lines: readonly Line[], at: number): YamlHint | undefined {
+  const line = lines[at]!;
+  const key = keyOf(line);
+  const next = nextContentLine(lines, at);
+  if (key === undefined || next === undefined) return undefined;
+  const below = lines[next]!;
+  const belowKey = keyOf(below);
+  if (belowKey === undefined || isListItem(below) || below.keyAt <= line.keyAt) return undefined;
+  return {
+    offset: below.start + below.keyAt,
+    message:
+      `"${belowKey}" is indented ${columns(below.keyAt - line.keyAt)} further than "${key}" on line ${at + 1}, the key above it; ` +
+      `"${key}" has a value on its line, so nothing can be under it: indent "${belowKey}" as far as "${key}"`,
+  };
 }
 
 /**
@@ -56,18 +78,49 @@ export function misalignedKeyHint(text: string, offset: number): YamlHint | unde
 }
 
 /**
- * The opener's value starts further in than the key on line `at`: one of them strayed. A value
- * whose first key is the only one at its column is the odd one out; else the key is.
+ * The opener's value starts further in than the key on line `at`: one of them strayed. The
+ * value's first key is blamed only when it is the only key at its column and the key on line
+ * `at` sits where the file nests keys (its usual step in from the opener) while the first key
+ * does not. A one-entry map (`labels:` with one label) has one key at its column either way,
+ * so the count alone would blame a label indented correctly for the key below it that strayed.
  */
 function deeperBlockHint(lines: readonly Line[], opener: number, first: number, at: number, key: string): YamlHint {
   const block = lines[first]!;
   const line = lines[at]!;
   const blockKey = keyOf(block);
-  if (blockKey === undefined || countAtColumn(lines, first, at, block.keyAt) !== 1) return strayKeyHint(lines[opener]!, block, line, key);
+  const from = lines[opener]!.keyAt;
+  const step = indentStep(lines);
+  const blockStrayed = blockKey !== undefined && countAtColumn(lines, first, at, block.keyAt) === 1 && line.keyAt - from === step && block.keyAt - from !== step;
+  if (!blockStrayed) return strayKeyHint(lines[opener]!, block, line, key);
   return {
     offset: block.start + block.keyAt,
-    message: `"${blockKey}" is indented ${block.keyAt - line.keyAt} columns further than "${key}" on line ${at + 1}, the next key of the same mapping; keys of one mapping start at the same column: indent "${blockKey}" as far as "${key}"`,
+    message: `"${blockKey}" is indented ${columns(block.keyAt - line.keyAt)} further than "${key}" on line ${at + 1}, the next key of the same mapping; keys of one mapping start at the same column: indent "${blockKey}" as far as "${key}"`,
   };
+}
+
+/**
+ * How far the file indents a block under its key (2 in most files): the most common step
+ * from a line ending in `key:` to the line after it, when that is further in.
+ */
+function indentStep(lines: readonly Line[]): number {
+  const counts = new Map<number, number>();
+  let previous: Line | undefined;
+  for (const line of lines) {
+    if (!isContent(line)) continue;
+    if (previous && /:\s*$/.test(stripComment(previous.text)) && line.keyAt > previous.keyAt) {
+      const step = line.keyAt - previous.keyAt;
+      counts.set(step, (counts.get(step) ?? 0) + 1);
+    }
+    previous = line;
+  }
+  let best = 2;
+  let most = 0;
+  for (const [step, n] of counts) if (n > most || (n === most && step < best)) [best, most] = [step, n];
+  return best;
+}
+
+function columns(n: number): string {
+  return n === 1 ? '1 column' : `${n} columns`;
 }
 
 /** A key between the column of the keys above it and that of the key they are under. */

@@ -198,8 +198,13 @@ export function tooManyDocuments(stop: { file: string; line: number; column: num
  */
 function primaryErrors(doc: Document.Parsed, duplicates: Map<number, DuplicateKey> | undefined): readonly YAMLError[] {
   if (doc.errors.some((e) => e.code === 'TAB_AS_INDENT')) return doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
-  if (!duplicates || secondResourceOffset(duplicates) === undefined) return doc.errors;
-  return doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' || !isTopLevel(duplicates.get(e.pos[0])));
+  // A key indented too far under `key: value` is one slip that the library reports twice at
+  // the same place (a key over several lines, and a mapping nested in a compact one): one is
+  // enough, and it is the one given plain words (indent-hints.ts).
+  const multiline = new Set(doc.errors.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]));
+  const errors = multiline.size === 0 ? doc.errors : doc.errors.filter((e) => e.code !== 'BLOCK_AS_IMPLICIT_KEY' || !multiline.has(e.pos[0]));
+  if (!duplicates || secondResourceOffset(duplicates) === undefined) return errors;
+  return errors.filter((e) => e.code !== 'DUPLICATE_KEY' || !isTopLevel(duplicates.get(e.pos[0])));
 }
 
 /** Details of the document's duplicate keys (by offset), or undefined when it has none. */

@@ -7,10 +7,12 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Symbolic link rejected',
     description:
-      'A symbolic link named like a config file (`*.yaml`, `*.yml`). meshlog never follows symbolic ' +
-      'links in a config repository: a link can point outside the repository, and what it points to ' +
-      'is not part of the reviewed commit. So this config is not read, which is an error. Replace the ' +
-      'link with a copy of the file it points to. Links with other names are ML0008.',
+      'A symbolic link named like a config file (`*.yaml`, `*.yml`), or one that leads to a folder ' +
+      '(`team-b -> ../shared/team-b`; in a git revision, a target path that names a folder of the ' +
+      'same commit). meshlog never follows symbolic links in a config repository: a link can point ' +
+      'outside the repository, and what it points to is not part of the reviewed commit. So this ' +
+      'config (the folder\'s config files) is not read, which is an error. Replace the link with a ' +
+      'copy of the file or folder it points to. Other links are ML0008.',
   },
   {
     code: 'ML0002',
@@ -72,9 +74,12 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'info',
     title: 'Symbolic link not followed',
     description:
-      'A symbolic link whose name is not a config file\'s (`docs/LICENSE`, `CHANGELOG.md -> docs/changes.md`, ' +
-      'a folder name). Links are never followed (see ML0001), and this one is not config, so it is ' +
-      'only noted. A link without an extension may lead to a folder: the config files in that folder ' +
-      'are not read. If they are mesh config, replace the link with the folder itself.',
+      'A symbolic link whose name is not a config file\'s and that does not lead to a folder ' +
+      '(`docs/LICENSE`, `CHANGELOG.md -> docs/changes.md`). Links are never followed (see ML0001), and ' +
+      'this one is not config, so it is only noted; so is a link on disk that leads nowhere (dangling ' +
+      'or unreadable). In a git revision, a link whose target leaves the repository or is not in the ' +
+      'commit cannot be told from a link to a folder where the revision is checked out: without a ' +
+      'file extension it is a warning, since the config files in such a folder would not be read. If ' +
+      'they are mesh config, replace the link with the folder itself.',
   },
 ];

@@ -27,6 +27,27 @@ describe('YAML indentation and colon errors', () => {
     ]);
   });
 
+  it('a key indented further than the key with a value above it is one plain diagnostic at that key', () => {
+    const text = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\n    namespace: shop\nspec:\n  hosts: [web]\n';
+    expect(loadOne(text).diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:5:5: error ML1001: "namespace" is indented 2 columns further than "name" on line 4, the key above it; "name" has a value on its line, so nothing can be under it: indent "namespace" as far as "name"',
+    ]);
+    expect(loadOne(text.replace('    namespace', '   namespace')).diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:5:4: error ML1001: "namespace" is indented 1 column further than "name" on line 4, the key above it; "name" has a value on its line, so nothing can be under it: indent "namespace" as far as "name"',
+    ]);
+  });
+
+  it('under a one-entry map, the key that strayed is blamed, not the entry indented as the file indents', () => {
+    const dr = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r, namespace: shop}\nspec:\n  host: web\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n';
+    expect(loadOne(`${dr}     trafficPolicy: {}\n`).diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:10:6: error ML1001: "trafficPolicy" is indented less than "version" (column 7) and more than "labels" (column 5), so it lines up with no mapping; keys of one mapping start at the same column: indent "trafficPolicy" as far as "version" if it belongs beside it, or as far as "labels"',
+    ]);
+    // The label is the one off the file's step: it is blamed, with "1 column".
+    expect(loadOne(dr.replace('      version', '       version') + '      trafficPolicy: {}\n').diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:9:8: error ML1001: "version" is indented 1 column further than "trafficPolicy" on line 10, the next key of the same mapping; keys of one mapping start at the same column: indent "version" as far as "trafficPolicy"',
+    ]);
+  });
+
   it('a key lined up with the list items above it says it is no item and where it belongs', () => {
     expect(report('    - name: v2\n      route:\n        - destination:\n            host: reviews\n        timeout: 3s\n')).toEqual([
       'config.yaml:14:9: error ML1001: "timeout" is indented as far as the list items under "route" (line 12) but is not one (no "-"); if it belongs beside "route", indent it as far as "route" (column 7)',
