@@ -8,6 +8,7 @@ import type { Diagnostic } from '../core/diagnostics.ts';
 import { parseFieldPath } from '../compile/parse/field-path.ts';
 import { loadResources, type AnyLoaded } from '../compile/parse/load-resources.ts';
 import type { SourceFile } from '../ingest/source-bundle.ts';
+import { canonicalJson } from './value-diff.ts';
 
 /** The warning's field with list indexes replaced by identities, or undefined when it has none to resolve. */
 export type ElementIdentity = (d: Diagnostic) => string | undefined;
@@ -18,13 +19,21 @@ export type ElementIdentity = (d: Diagnostic) => string | undefined;
  */
 export function elementIdentity(files: readonly SourceFile[], diagnostics: readonly Diagnostic[]): ElementIdentity {
   const wanted = new Set(diagnostics.filter((d) => d.severity === 'warning' && d.file && /\[\d+\]/.test(d.field ?? '')).map((d) => d.file!));
-  let resources: AnyLoaded[] | undefined;
-  const load = (): AnyLoaded[] => {
-    if (!resources) {
+  // file, kind and name → the resources so named (a repository routing to hosts from
+  // discovery may have thousands of warnings: each finds its resource in one lookup).
+  let byName: Map<string, AnyLoaded[]> | undefined;
+  const load = (): Map<string, AnyLoaded[]> => {
+    if (!byName) {
       const r = loadResources(files.filter((f) => wanted.has(f.path))).resources;
-      resources = [...(r.meshConfig ? [r.meshConfig] : []), ...r.virtualServices, ...r.destinationRules, ...r.serviceEntries, ...r.gateways, ...r.services];
+      byName = new Map();
+      for (const res of [...(r.meshConfig ? [r.meshConfig] : []), ...r.virtualServices, ...r.destinationRules, ...r.serviceEntries, ...r.gateways, ...r.services]) {
+        const key = nameKey(res.file, res.kind, res.metadata.name);
+        const list = byName.get(key);
+        if (list) list.push(res);
+        else byName.set(key, [res]);
+      }
     }
-    return resources;
+    return byName;
   };
   return (d) => {
     if (!d.field || !d.resource || !d.file || !wanted.has(d.file)) return undefined;
@@ -33,7 +42,7 @@ export function elementIdentity(files: readonly SourceFile[], diagnostics: reado
     const { kind, name, namespace } = d.resource;
     // Only some files were loaded again, so a MeshConfig's default namespace may differ from
     // the full compile's: match on the namespace when it agrees, else kind and name in the file.
-    const same = load().filter((r) => r.kind === kind && r.metadata.name === name && r.file === d.file);
+    const same = load().get(nameKey(d.file, kind, name)) ?? [];
     const resource = same.find((r) => r.metadata.namespace === namespace) ?? (same.length === 1 ? same[0] : undefined);
     if (!resource) return undefined;
     let node: unknown = resource;
@@ -47,6 +56,10 @@ export function elementIdentity(files: readonly SourceFile[], diagnostics: reado
   };
 }
 
+function nameKey(file: string, kind: string, name: string): string {
+  return `${file}\u0000${kind}\u0000${name}`;
+}
+
 const RULE_LISTS = new Set(['http', 'tcp', 'tls']);
 
 /** `list` is the key of the list the element is in (`http` for spec.http[2]). */
@@ -56,17 +69,7 @@ function identityOf(element: unknown, list: string | number | undefined): string
     if (typeof e.name === 'string' && e.name !== '') return `name ${JSON.stringify(e.name)}`;
     // A rule: what it matches (a catch-all has no match), so editing where a dead rule
     // routes does not make its old warning look new.
-    if (typeof list === 'string' && RULE_LISTS.has(list)) return `match ${canonical(e.match ?? null)}`;
+    if (typeof list === 'string' && RULE_LISTS.has(list)) return `match ${canonicalJson(e.match ?? null)}`;
   }
-  return canonical(element ?? null);
-}
-
-/** JSON with keys sorted, so key order in the YAML does not change an identity. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return canonicalJson(element ?? null);
 }
