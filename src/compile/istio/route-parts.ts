@@ -15,7 +15,8 @@ export function toRetry(r: HttpRetry | undefined): IrRetry | undefined {
   if (!r || !r.attempts || r.attempts <= 0) return undefined;
   const retryOn: string[] = [];
   const codes: number[] = [];
-  for (const raw of (r.retryOn ?? 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes').split(',')) {
+  // An empty retryOn keeps Istio's default conditions, as an absent one (Istio reads it only when not "").
+  for (const raw of (r.retryOn || 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes').split(',')) {
     const entry = raw.trim();
     if (entry === '') continue;
     if (/^\d+$/.test(entry)) codes.push(Number(entry));

@@ -82,20 +82,25 @@ spec:
     - match: [{ uri: { prefix: /no-retry } }]
       route: [{ destination: { host: reviews } }]
       retries: { attempts: 0 }
+    - match: [{ uri: { prefix: /empty-retry-on } }]
+      route: [{ destination: { host: reviews } }]
+      retries: { attempts: 2, retryOn: "" }
     - route: [{ destination: { host: reviews } }]
 `,
       ),
     ]);
     const h = vhost(ir!, 'sidecar', 'reviews.default.svc.cluster.local:9080');
     expect(forward(h?.routes[0]).retry).toBeUndefined();
-    expect(forward(h?.routes[1]).retry).toEqual({
+    // An empty retryOn is Istio's default conditions, as when it is left out.
+    expect(forward(h?.routes[1]).retry).toEqual(forward(h?.routes[2]).retry);
+    expect(forward(h?.routes[2]).retry).toEqual({
       attempts: 2,
       retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'],
       // As Istio: the condition without codes retries no response status (no implied 503).
       retriableStatusCodes: [],
       previousHosts: true,
     });
-    expect(forward(h?.routes[1]).timeoutMs).toBe(0);
+    expect(forward(h?.routes[2]).timeoutMs).toBe(0);
   });
 
   it('keep retries on the hashed host when their one destination hashes consistently, as Istio, and not otherwise', () => {
