@@ -3,7 +3,8 @@
 // head with the base branch's tip would also show, reversed, whatever landed on the base since.
 import git from 'isomorphic-git';
 import { findGitDir } from './git-dir.ts';
-import { openRepo } from './git-read-fs.ts';
+import { withRereads } from './fresh-read.ts';
+import { openRepo, type GitRepo } from './git-read-fs.ts';
 import { ingestError, type IngestError } from './ingest-error.ts';
 import { objectReadError } from './object-errors.ts';
 import { resolveRevision } from './resolve-rev.ts';
@@ -13,7 +14,10 @@ export type MergeBaseResult = { readonly ok: true; readonly oid: string } | { re
 export async function findMergeBase(repo: string, revA: string, revB: string): Promise<MergeBaseResult> {
   const found = await findGitDir(repo);
   if (!found.ok) return found;
-  const opened = openRepo(found);
+  return withRereads(() => mergeBaseIn(openRepo(found), revA, revB));
+}
+
+async function mergeBaseIn(opened: GitRepo, revA: string, revB: string): Promise<MergeBaseResult> {
   const a = await resolveRevision(opened, revA);
   if (!a.ok) return a;
   const b = await resolveRevision(opened, revB);

@@ -12,6 +12,7 @@ import { commitInfo, type CommitInfo } from './commit-info.ts';
 import { DEFAULT_LIMITS, comparePaths, isConfigFileName, isSafeComponent, isSkippedFolderName, joinPath, type IngestLimits } from './file-filter.ts';
 import { findGitDir } from './git-dir.ts';
 import { GitObjects, type TreeItem } from './git-objects.ts';
+import { withRereads } from './fresh-read.ts';
 import { openRepo, type GitRepo } from './git-read-fs.ts';
 import type { IngestError, IngestResult } from './ingest-error.ts';
 import { READ_CONCURRENCY, mapPool } from './map-pool.ts';
@@ -35,7 +36,11 @@ const MODE = { tree: '040000', symlink: '120000', gitlink: '160000' } as const;
 export async function readGit(opts: ReadGitOptions): Promise<ReadGitResult> {
   const found = await findGitDir(opts.repo);
   if (!found.ok) return found;
-  const repo = openRepo(found);
+  return withRereads(() => readRevision(openRepo(found), opts));
+}
+
+/** One read of the revision, from the object stores as `repo` listed them (see fresh-read.ts). */
+export async function readRevision(repo: GitRepo, opts: ReadGitOptions): Promise<ReadGitResult> {
   const resolved = await resolveRevision(repo, opts.rev);
   if (!resolved.ok) return resolved;
 

@@ -11,6 +11,7 @@ import { BundleCollector } from './collector.ts';
 import { DEFAULT_LIMITS, comparePaths, inSkippedFolder, isConfigFileName, isSkippedFolderName, type IngestLimits } from './file-filter.ts';
 import { runGit } from './git-cli.ts';
 import type { IngestResult } from './ingest-error.ts';
+import { withRereads } from './fresh-read.ts';
 import { readFiles } from './read-disk-files.ts';
 import { readBlobsById, type Candidate } from './read-git.ts';
 import type { SourceBundle } from './source-bundle.ts';
@@ -27,7 +28,14 @@ export interface ReadWorkTreeOptions {
 
 const MODE = { symlink: '120000', gitlink: '160000' } as const;
 
-export async function readWorkTree(opts: ReadWorkTreeOptions): Promise<IngestResult<{ readonly bundle: SourceBundle }>> {
+type ReadWorkTreeResult = IngestResult<{ readonly bundle: SourceBundle }>;
+
+/** The work tree; read again when a blob the index names was not found (a gc meanwhile: fresh-read.ts). */
+export function readWorkTree(opts: ReadWorkTreeOptions): Promise<ReadWorkTreeResult> {
+  return withRereads(() => readWorkTreeOnce(opts));
+}
+
+async function readWorkTreeOnce(opts: ReadWorkTreeOptions): Promise<ReadWorkTreeResult> {
   const found = await findWorkTreeRoot(opts.repo, opts.cwd ?? process.cwd());
   if (!found.ok) return found;
   const { root } = found;

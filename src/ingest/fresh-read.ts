@@ -1,0 +1,28 @@
+// Reads of a repository that git may be rewriting meanwhile. `git gc` runs by itself after
+// commits and fetches (in the background by default; `git fetch --refetch` always starts one):
+// it packs loose objects and then deletes them, and replaces packs with a new one. meshlog
+// lists each object store once per read (git-read-fs.ts), so a read whose listing predates
+// the new pack finds an object gone that is in fact in that pack. git itself lists its store
+// again when an object is not found and looks once more; here the whole read is done again
+// from fresh listings (a new openRepo), at most READ_ATTEMPTS times in all. An object still absent then is
+// the repository's fault, and the last attempt's error says so.
+import type { IngestError, IngestErrorKind } from './ingest-error.ts';
+
+/** A gc that started as the first read did has put its pack in place by the second or third. */
+const READ_ATTEMPTS = 3;
+
+/** The failures a store rewritten under the read can cause: an object not where it was listed. */
+const RETRIED: ReadonlySet<IngestErrorKind> = new Set(['missing-object', 'unreadable', 'unknown-revision']);
+
+type Result = { readonly ok: true } | { readonly ok: false; readonly error: IngestError };
+
+/**
+ * `read` (which opens the repository afresh each time: openRepo) until it succeeds, fails for
+ * a reason a concurrent gc cannot cause, or has been tried READ_ATTEMPTS times.
+ */
+export async function withRereads<R extends Result>(read: (attempt: number) => Promise<R>): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await read(attempt);
+    if (result.ok || attempt >= READ_ATTEMPTS || !RETRIED.has(result.error.kind)) return result;
+  }
+}
