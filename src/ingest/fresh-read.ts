@@ -4,11 +4,14 @@
 // lists each object store once per read (git-read-fs.ts), so a read whose listing predates
 // the new pack finds an object gone that is in fact in that pack. git itself lists its store
 // again when an object is not found and looks once more; here the whole read is done again
-// from fresh listings (a new openRepo), at most READ_ATTEMPTS times in all. An object still absent then is
-// the repository's fault, and the last attempt's error says so.
+// from fresh listings (a new openRepo), at most READ_ATTEMPTS times in all. An object still
+// absent then is the repository's fault, and the last attempt's error says so.
 import type { IngestError, IngestErrorKind } from './ingest-error.ts';
 
-/** A gc that started as the first read did has put its pack in place by the second or third. */
+/**
+ * A read misses an object only once the gc has deleted what it replaced, which git does after
+ * the new pack is in place, so the next read finds it there; a third covers a second gc.
+ */
 const READ_ATTEMPTS = 3;
 
 /** The failures a store rewritten under the read can cause: an object not where it was listed. */
