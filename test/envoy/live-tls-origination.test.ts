@@ -1,8 +1,10 @@
 // TLS origination (DestinationRule tls.mode SIMPLE) through a real Envoy, as Istio does it:
 // the request's host goes out as SNI when the rule names none, and the server's certificate
-// must chain to the rule's caCertificates (else the proxy's system bundle) and name that host.
-// The upstream is a local TLS server that answers with the SNI it was sent.
+// must chain to the rule's caCertificates (else the proxy's system bundle) and name that host
+// (when the rule names the SNI, the chain alone counts). The upstream is a local TLS server
+// that answers with the SNI it was sent.
 import fs from 'node:fs';
+import type http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,9 +42,10 @@ beforeAll(async () => {
   const cert = issueCertificate({ commonName: 'api.payments.test', dnsNames: ['api.payments.test'], issuer: ca });
   const caFile = path.join(dir, 'ca.crt');
   fs.writeFileSync(caFile, ca.certificate);
-  server = https.createServer({ cert: cert.certificate, key: cert.privateKey }, (req, res) => {
+  const answerSni: http.RequestListener = (req, res) => {
     res.end(JSON.stringify({ sni: (req.socket as TLSSocket).servername || null }));
-  });
+  };
+  server = https.createServer({ cert: cert.certificate, key: cert.privateKey }, answerSni);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const upstream = (server.address() as AddressInfo).port;
   const yaml = [
@@ -52,6 +55,8 @@ beforeAll(async () => {
     // No CAs named: the system bundle, which does not hold the test CA.
     tlsService('system.payments.test', upstream, '{mode: SIMPLE}'),
     tlsService('skip.payments.test', upstream, '{mode: SIMPLE, insecureSkipVerify: true}'),
+    // The rule's SNI: the certificate is for that name, not for the host the request was for.
+    tlsService('sni.payments.test', upstream, `{mode: SIMPLE, caCertificates: ${caFile}, sni: api.payments.test}`),
   ].join('');
   ({ envoy } = await runView(yaml, 'sidecar', ['0.0.0.0_80']));
   port = await envoy.listenerPort('0.0.0.0_80');
@@ -91,5 +96,11 @@ describe('TLS origination with a real Envoy', () => {
     const res = await get('skip.payments.test');
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ sni: 'skip.payments.test' });
+  });
+
+  it("sends the rule's SNI and checks the certificate's chain only, not the request's host, as Istio", async () => {
+    const res = await get('sni.payments.test');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ sni: 'api.payments.test' });
   });
 });

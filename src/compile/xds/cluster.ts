@@ -144,8 +144,8 @@ function upstreamTls(tls: IrUpstreamTls): ProtoObject {
 /**
  * HttpProtocolOptions: HTTP/2 upstreams, idle timeout, connection lifetime and requests per
  * connection; and for TLS origination, as Istio: the request's host as SNI when the rule names
- * none (auto_sni), and the server's certificate checked against that host when the rule lists
- * no subjectAltNames and verifies at all (auto_san_validation).
+ * none (auto_sni), and the server's certificate checked against that host only when the SNI is
+ * that host, the rule lists no subjectAltNames, and it verifies at all (auto_san_validation).
  */
 function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined, tls: IrUpstreamTls | undefined): ProtoObject | undefined {
   // As Istio: the TCP settings stand in for HTTP connections too (http.idleTimeout first).
@@ -160,7 +160,7 @@ function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined, tls
   const upstream = tls
     ? compact({
         auto_sni: tls.sni === undefined || undefined,
-        auto_san_validation: (tls.subjectAltNames.length === 0 && !tls.insecureSkipVerify && tls.caCertificatesFile !== undefined) || undefined,
+        auto_san_validation: checksRequestHost(tls) || undefined,
       })
     : {};
   const hasUpstream = Object.keys(upstream).length > 0;
@@ -177,4 +177,14 @@ function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined, tls
     upstream_http_protocol_options: hasUpstream ? upstream : undefined,
     explicit_http_config: explicit,
   });
+}
+
+/**
+ * Whether the server's certificate must name the request's host (Istio's
+ * setAutoSniAndAutoSanValidation): only when that host is also the SNI. A rule's own `sni`
+ * names the server it reaches (an egress name, say) whatever host the request was for, so its
+ * certificate is checked against the CAs and any subjectAltNames only.
+ */
+function checksRequestHost(tls: IrUpstreamTls): boolean {
+  return tls.sni === undefined && tls.subjectAltNames.length === 0 && !tls.insecureSkipVerify && tls.caCertificatesFile !== undefined;
 }

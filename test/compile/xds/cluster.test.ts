@@ -182,6 +182,8 @@ describe('TLS origination protocol options', () => {
     });
     // The rule's own SNI and names win; nothing to check without CAs or with insecureSkipVerify.
     expect(options({ mode: 'simple', sni: 'api.example', caCertificatesFile: '/ca.pem', subjectAltNames: ['api.example'], insecureSkipVerify: false })).toBeUndefined();
+    // A rule's SNI alone: the certificate is for that name, so the request's host is not checked.
+    expect(options({ mode: 'simple', sni: 'api.example', caCertificatesFile: '/ca.pem', subjectAltNames: [], insecureSkipVerify: false })).toBeUndefined();
     expect(options({ mode: 'simple', subjectAltNames: [], insecureSkipVerify: true })).toEqual({ auto_sni: true });
     expect(options({ mode: 'simple', subjectAltNames: [], insecureSkipVerify: false })).toEqual({ auto_sni: true });
   });
