@@ -1,8 +1,8 @@
 // TLS origination (DestinationRule tls.mode SIMPLE) through a real Envoy, as Istio does it:
 // the request's host goes out as SNI when the rule names none, and the server's certificate
 // must chain to the rule's caCertificates (else the proxy's system bundle) and name that host
-// (when the rule names the SNI, the chain alone counts). The upstream is a local TLS server
-// that answers with the SNI it was sent.
+// (when the rule names the SNI, the chain alone counts); TLS 1.3 is offered. The upstreams are
+// local TLS servers that answer with the SNI they were sent.
 import fs from 'node:fs';
 import type http from 'node:http';
 import https from 'node:https';
@@ -19,6 +19,7 @@ import { request } from '../support/upstreams.ts';
 
 let dir: string;
 let server: https.Server;
+let tls13Server: https.Server;
 let envoy: EnvoyProcess;
 let port: number;
 
@@ -39,7 +40,7 @@ spec:
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-tls-origination-'));
   const ca = issueCertificate({ commonName: 'meshlog test CA', authority: true });
-  const cert = issueCertificate({ commonName: 'api.payments.test', dnsNames: ['api.payments.test'], issuer: ca });
+  const cert = issueCertificate({ commonName: 'api.payments.test', dnsNames: ['api.payments.test', 'tls13.payments.test'], issuer: ca });
   const caFile = path.join(dir, 'ca.crt');
   fs.writeFileSync(caFile, ca.certificate);
   const answerSni: http.RequestListener = (req, res) => {
@@ -48,6 +49,10 @@ beforeAll(async () => {
   server = https.createServer({ cert: cert.certificate, key: cert.privateKey }, answerSni);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const upstream = (server.address() as AddressInfo).port;
+  // A server that speaks TLS 1.3 only, as hardened endpoints do.
+  tls13Server = https.createServer({ cert: cert.certificate, key: cert.privateKey, minVersion: 'TLSv1.3' }, answerSni);
+  await new Promise<void>((r) => tls13Server.listen(0, '127.0.0.1', r));
+  const tls13Upstream = (tls13Server.address() as AddressInfo).port;
   const yaml = [
     tlsService('api.payments.test', upstream, `{mode: SIMPLE, caCertificates: ${caFile}}`),
     // The certificate names api.payments.test, not this host.
@@ -57,6 +62,7 @@ beforeAll(async () => {
     tlsService('skip.payments.test', upstream, '{mode: SIMPLE, insecureSkipVerify: true}'),
     // The rule's SNI: the certificate is for that name, not for the host the request was for.
     tlsService('sni.payments.test', upstream, `{mode: SIMPLE, caCertificates: ${caFile}, sni: api.payments.test}`),
+    tlsService('tls13.payments.test', tls13Upstream, `{mode: SIMPLE, caCertificates: ${caFile}}`),
   ].join('');
   ({ envoy } = await runView(yaml, 'sidecar', ['0.0.0.0_80']));
   port = await envoy.listenerPort('0.0.0.0_80');
@@ -65,6 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await envoy?.stop();
   server?.close();
+  tls13Server?.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -102,5 +109,11 @@ describe('TLS origination with a real Envoy', () => {
     const res = await get('sni.payments.test');
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ sni: 'api.payments.test' });
+  });
+
+  it('reaches a server that speaks TLS 1.3 only', async () => {
+    const res = await get('tls13.payments.test');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ sni: 'tls13.payments.test' });
   });
 });

@@ -124,8 +124,14 @@ function outlierDetection(od: IrOutlierDetection): ProtoObject {
   });
 }
 
+/**
+ * As Istio's upstream TLS: TLS 1.2 to 1.3. Envoy's own client default stops at 1.2, so a
+ * server that speaks TLS 1.3 only could not be reached.
+ */
+const UPSTREAM_TLS_VERSIONS: ProtoObject = Object.freeze({ tls_minimum_protocol_version: 'TLSv1_2', tls_maximum_protocol_version: 'TLSv1_3' });
+
 function upstreamTls(tls: IrUpstreamTls): ProtoObject {
-  const common: ProtoObject = {};
+  const common: ProtoObject = { tls_params: UPSTREAM_TLS_VERSIONS };
   // caCertificatesFile is the DestinationRule's, else the proxy's system bundle (the IR
   // resolved it); without either, or with insecureSkipVerify, the server is not verified.
   if (!tls.insecureSkipVerify && (tls.caCertificatesFile || tls.subjectAltNames.length > 0)) {

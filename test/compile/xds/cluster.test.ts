@@ -142,7 +142,7 @@ describe('cluster translator', () => {
     expect(roundTrip('cds', buildCluster(edsCluster(HOST, 9080, ''))).common_lb_config).toBeUndefined();
   });
 
-  it('originates TLS with SNI, a CA file and SAN matchers; skips verification when told', () => {
+  it('originates TLS 1.2 or 1.3 with SNI, a CA file and SAN matchers; skips verification when told', () => {
     const tls = { mode: 'simple' as const, sni: 'reviews.example', caCertificatesFile: '/etc/ca.pem', subjectAltNames: ['spiffe-a', 'b'] };
     const verified = roundTrip('cds', buildCluster(edsCluster(HOST, 443, '', { tls: { ...tls, insecureSkipVerify: false } })));
     expect(verified.transport_socket).toEqual({
@@ -150,6 +150,7 @@ describe('cluster translator', () => {
       typed_config: {
         '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
         common_tls_context: {
+          tls_params: { tls_minimum_protocol_version: 'TLSv1_2', tls_maximum_protocol_version: 'TLSv1_3' },
           validation_context: {
             trusted_ca: { filename: '/etc/ca.pem' },
             match_typed_subject_alt_names: [
@@ -164,7 +165,7 @@ describe('cluster translator', () => {
     const insecure = roundTrip('cds', buildCluster(edsCluster(HOST, 443, '', { tls: { ...tls, insecureSkipVerify: true } })));
     expect((insecure.transport_socket as Record<string, unknown>).typed_config).toEqual({
       '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
-      common_tls_context: {},
+      common_tls_context: { tls_params: { tls_minimum_protocol_version: 'TLSv1_2', tls_maximum_protocol_version: 'TLSv1_3' } },
       sni: 'reviews.example',
     });
   });
