@@ -1,8 +1,9 @@
 // TLS origination (DestinationRule tls.mode SIMPLE) through a real Envoy, as Istio does it:
-// the request's host goes out as SNI when the rule names none, and the server's certificate
-// must chain to the rule's caCertificates (else the proxy's system bundle) and name that host
-// (when the rule names the SNI, the chain alone counts); TLS 1.3 is offered. The upstreams are
-// local TLS servers that answer with the SNI they were sent.
+// the request's host goes out as SNI when the rule names none; the server's certificate must
+// chain to the rule's caCertificates (else the proxy's system bundle) and carry one of the
+// rule's subjectAltNames, whatever their kind, or, without any, name the request's host
+// (unless the rule names the SNI: then the chain alone counts). TLS 1.3 is offered. The
+// upstreams are local TLS servers that answer with the SNI they were sent.
 import fs from 'node:fs';
 import type http from 'node:http';
 import https from 'node:https';
@@ -16,6 +17,9 @@ import type { EnvoyProcess } from '../support/envoy-process.ts';
 import { localService } from '../support/local-service.ts';
 import { runView } from '../support/run-view.ts';
 import { request } from '../support/upstreams.ts';
+
+/** The URI subjectAltName of the servers' certificate. */
+const WORKLOAD_ID = 'spiffe://payments.test/ns/default/sa/api';
 
 let dir: string;
 let server: https.Server;
@@ -40,7 +44,12 @@ spec:
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-tls-origination-'));
   const ca = issueCertificate({ commonName: 'meshlog test CA', authority: true });
-  const cert = issueCertificate({ commonName: 'api.payments.test', dnsNames: ['api.payments.test', 'tls13.payments.test'], issuer: ca });
+  const cert = issueCertificate({
+    commonName: 'api.payments.test',
+    dnsNames: ['api.payments.test', 'tls13.payments.test'],
+    uris: [WORKLOAD_ID],
+    issuer: ca,
+  });
   const caFile = path.join(dir, 'ca.crt');
   fs.writeFileSync(caFile, ca.certificate);
   const answerSni: http.RequestListener = (req, res) => {
@@ -62,6 +71,9 @@ beforeAll(async () => {
     tlsService('skip.payments.test', upstream, '{mode: SIMPLE, insecureSkipVerify: true}'),
     // The rule's SNI: the certificate is for that name, not for the host the request was for.
     tlsService('sni.payments.test', upstream, `{mode: SIMPLE, caCertificates: ${caFile}, sni: api.payments.test}`),
+    // The certificate must carry one of the rule's names: here a URI (a SPIFFE identity).
+    tlsService('spiffe.payments.test', upstream, `{mode: SIMPLE, caCertificates: ${caFile}, sni: api.payments.test, subjectAltNames: [${WORKLOAD_ID}]}`),
+    tlsService('impostor.payments.test', upstream, `{mode: SIMPLE, caCertificates: ${caFile}, sni: api.payments.test, subjectAltNames: [spiffe://payments.test/other]}`),
     tlsService('tls13.payments.test', tls13Upstream, `{mode: SIMPLE, caCertificates: ${caFile}}`),
   ].join('');
   ({ envoy } = await runView(yaml, 'sidecar', ['0.0.0.0_80']));
@@ -109,6 +121,14 @@ describe('TLS origination with a real Envoy', () => {
     const res = await get('sni.payments.test');
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ sni: 'api.payments.test' });
+  });
+
+  it('accepts a certificate carrying one of subjectAltNames as a URI, and refuses one carrying none of them', async () => {
+    const res = await get('spiffe.payments.test');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ sni: 'api.payments.test' });
+    expect((await get('impostor.payments.test')).status).toBe(503);
+    expect(await sslStat('impostor.payments.test', 'fail_verify_san')).toBeGreaterThan(0);
   });
 
   it('reaches a server that speaks TLS 1.3 only', async () => {

@@ -4,6 +4,7 @@
 import type { IrCluster, IrConnectionPool, IrOutlierDetection, IrUpstreamTls } from '../ir/types.ts';
 import { buildLoadAssignment } from './endpoint.ts';
 import { adsConfigSource, anyOf, compact, duration, wrap, type ProtoObject } from './proto-values.ts';
+import { subjectAltNameMatchers } from './subject-alt-names.ts';
 
 const HTTP_OPTIONS_KEY = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 const TLS_CONTEXT = 'envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
@@ -137,10 +138,7 @@ function upstreamTls(tls: IrUpstreamTls): ProtoObject {
   if (!tls.insecureSkipVerify && (tls.caCertificatesFile || tls.subjectAltNames.length > 0)) {
     common.validation_context = compact({
       trusted_ca: tls.caCertificatesFile ? { filename: tls.caCertificatesFile } : undefined,
-      match_typed_subject_alt_names:
-        tls.subjectAltNames.length === 0
-          ? undefined
-          : tls.subjectAltNames.map((san) => ({ san_type: 'DNS', matcher: { exact: san } })),
+      match_typed_subject_alt_names: subjectAltNameMatchers(tls.subjectAltNames),
     });
   }
   const context = compact({ common_tls_context: common, sni: tls.sni });

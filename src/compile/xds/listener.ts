@@ -7,6 +7,7 @@
 import type { IrClientCertificates, IrCluster, IrListener, IrTcpChain, IrTlsChain } from '../ir/types.ts';
 import { httpFilters } from './http-filters.ts';
 import { adsConfigSource, anyOf, compact, duration, socketAddress, wrap, type ProtoObject } from './proto-values.ts';
+import { subjectAltNameMatchers } from './subject-alt-names.ts';
 
 const HCM_NAME = 'envoy.filters.network.http_connection_manager';
 const HCM_TYPE = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
@@ -91,16 +92,11 @@ function downstreamTls(chain: IrTlsChain): ProtoObject {
   });
 }
 
-const SAN_TYPES = ['DNS', 'URI', 'EMAIL', 'IP_ADDRESS'] as const;
-
 /** MUTUAL / OPTIONAL_MUTUAL: the CAs, and the names or pins a client certificate must carry. */
 function clientValidation(clients: IrClientCertificates): ProtoObject {
   return compact({
     trusted_ca: { filename: clients.caCertificatesFile },
-    // As Istio's untyped names: a DNS name, URI (a SPIFFE identity), email or IP address in the
-    // certificate equal to one of them counts.
-    match_typed_subject_alt_names:
-      clients.subjectAltNames.length > 0 ? clients.subjectAltNames.flatMap((san) => SAN_TYPES.map((type) => ({ san_type: type, matcher: { exact: san } }))) : undefined,
+    match_typed_subject_alt_names: subjectAltNameMatchers(clients.subjectAltNames),
     verify_certificate_spki: clients.spki.length > 0 ? [...clients.spki] : undefined,
     verify_certificate_hash: clients.hashes.length > 0 ? [...clients.hashes] : undefined,
   });

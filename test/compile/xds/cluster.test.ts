@@ -153,10 +153,10 @@ describe('cluster translator', () => {
           tls_params: { tls_minimum_protocol_version: 'TLSv1_2', tls_maximum_protocol_version: 'TLSv1_3' },
           validation_context: {
             trusted_ca: { filename: '/etc/ca.pem' },
-            match_typed_subject_alt_names: [
-              { san_type: 'DNS', matcher: { exact: 'spiffe-a' } },
-              { san_type: 'DNS', matcher: { exact: 'b' } },
-            ],
+            // As Istio's untyped names: each counts as any kind of name in the certificate.
+            match_typed_subject_alt_names: ['spiffe-a', 'b'].flatMap((name) =>
+              ['DNS', 'URI', 'EMAIL', 'IP_ADDRESS'].map((san_type) => ({ san_type, matcher: { exact: name } })),
+            ),
           },
         },
         sni: 'reviews.example',
