@@ -170,7 +170,7 @@ export function describeEndpointChange(e: EndpointChange): string {
 /** A connection pool setting (the IR's name, `Ms` dropped) as the DestinationRule spells it: `tcp.idleTimeout`, `http.maxRetries`. */
 function poolSettingName(field: string): string {
   if (field === 'tcpIdleTimeout') return 'tcp.idleTimeout';
-  // The trafficPolicy's retryBudget, carried with the pool (Istio applies it only with one).
+  // The trafficPolicy's retryBudget, carried with the pool (it is a circuit-breaker setting).
   if (field.startsWith('retryBudget')) return field;
   if (field === 'idleTimeout') return 'http.idleTimeout';
   const keepalive = /^tcpKeepalive\.(\w+)$/.exec(field);

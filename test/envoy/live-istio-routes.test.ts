@@ -73,7 +73,7 @@ spec:
     setTimeout(() => res.writeHead(503).end('busy'), 300);
   };
   const yaml = [
-    // A retry budget of 0 % and at least 1 retry at a time (a connection pool makes Istio apply it).
+    // A retry budget of 0 % and at least 1 retry at a time (Istio applies it without a connection pool too).
     localService('budget.test', [await server('budget', slowUnavailable)]),
     `apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -81,7 +81,6 @@ metadata: {name: budget, namespace: default}
 spec:
   host: budget.test
   trafficPolicy:
-    connectionPool: {http: {idleTimeout: 60s}}
     retryBudget: {percent: 0, minRetryConcurrency: 1}
 ---
 `,

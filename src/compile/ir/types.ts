@@ -99,7 +99,7 @@ export interface IrConnectionPool {
   readonly tcpIdleTimeoutMs?: number;
   /** `tcp.maxConnectionDuration`: HTTP connections' lifetime. */
   readonly maxConnectionDurationMs?: number;
-  /** The DestinationRule's `retryBudget` (Istio applies it with a connection pool only). */
+  /** The DestinationRule's `retryBudget` (a pool may hold nothing else). */
   readonly retryBudget?: { readonly percent: number; readonly minRetryConcurrency: number };
 }
 

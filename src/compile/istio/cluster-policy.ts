@@ -53,9 +53,9 @@ export function clusterPolicies(defaultCaFile: string): ClusterPolicies {
       const groups = mergePolicy(dr?.trafficPolicy, subset?.trafficPolicy, port);
       const lb = groups.loadBalancer ? once(groups.loadBalancer, toLoadBalancer) : DEFAULT_LB;
       const pool = groups.connectionPool ? once(groups.connectionPool, toConnectionPool) : undefined;
-      // Istio applies a retry budget only where the policy has a connection pool, even one
-      // with nothing else to compile (withRetryBudget).
-      const connectionPool = groups.connectionPool && groups.retryBudget ? budgeted(pool, groups.retryBudget) : pool;
+      // Istio applies a retry budget with or without a connection pool: it stands in an empty
+      // one for a policy without (applyTrafficPolicy).
+      const connectionPool = groups.retryBudget ? budgeted(pool, groups.retryBudget) : pool;
       const outlierDetection = groups.outlierDetection ? once(groups.outlierDetection, toOutlierDetection) : undefined;
       const tls = groups.tls ? once(groups.tls, (t) => toUpstreamTls(t, defaultCaFile)) : undefined;
       const tcpTimeout = groups.connectionPool?.tcp?.connectTimeout;

@@ -3,7 +3,11 @@
 //      port when there is one (Istio: port-level settings do not inherit);
 //   2. each group (loadBalancer, connectionPool, outlierDetection, tls) the subset's policy
 //      sets replaces that group;
-//   3. the subset's own portLevelSettings entry for the port, when present, replaces all.
+//   3. the subset's own portLevelSettings entry for the port, when present, replaces all
+//      four groups.
+// The retryBudget, which port-level settings cannot hold, follows Istio's copies of the policy:
+// a port-level entry of a policy stands for that policy without its budget (step 1 drops the
+// rule's, step 3 the subset's); the subset's budget, where it counts, replaces the rule's.
 import type { IrConnectionPool, IrLoadBalancer, IrOutlierDetection, IrUpstreamTls } from '../ir/types.ts';
 import type { ClientTls, ConnectionPool, LoadBalancer, OutlierDetection, RetryBudget, TrafficPolicy } from '../schema/index.ts';
 import { durationToWholeMs } from '../schema/index.ts';
@@ -13,14 +17,24 @@ export interface PolicyGroups {
   readonly connectionPool?: ConnectionPool;
   readonly outlierDetection?: OutlierDetection;
   readonly tls?: ClientTls;
-  /** Not port-level: the subset's, else the rule's, whatever the port (Istio's MergeTrafficPolicy). */
+  /** The subset's, else the rule's, each only where no port-level entry of its policy applies (see the top). */
   readonly retryBudget?: RetryBudget;
 }
 
 export function mergePolicy(top: TrafficPolicy | undefined, subset: TrafficPolicy | undefined, port: number): PolicyGroups {
   const groups = mergeGroups(top, subset, port);
-  const retryBudget = subset?.retryBudget ?? top?.retryBudget;
+  const retryBudget = budgetAtPort(subset, port) ?? budgetAtPort(top, port);
   return retryBudget ? { ...groups, retryBudget } : groups;
+}
+
+/**
+ * A policy's retry budget for clusters of `port`: none where the policy has a portLevelSettings
+ * entry for the port, as Istio's port-level copy of a policy (shadowCopyPortTrafficPolicy)
+ * carries no budget.
+ */
+function budgetAtPort(p: TrafficPolicy | undefined, port: number): RetryBudget | undefined {
+  if (!p?.retryBudget) return undefined;
+  return p.portLevelSettings?.some((s) => s.port?.number === port) ? undefined : p.retryBudget;
 }
 
 function mergeGroups(top: TrafficPolicy | undefined, subset: TrafficPolicy | undefined, port: number): PolicyGroups {
@@ -166,10 +180,9 @@ function ms<K extends string>(key: K, d: string | undefined): Partial<Record<K, 
 }
 
 /**
- * A retry budget as Istio applies it (cluster_traffic_policy.go applyRetryBudget): on the
- * circuit-breaker thresholds of a cluster whose policy has a connection pool only (Istio
- * sets thresholds in applyConnectionPool): `percent` as given (0 is 0 %), else 20; a minimum of
- * 3 retries unless `minRetryConcurrency` is above 0.
+ * A retry budget as Istio applies it (cluster_traffic_policy.go applyRetryBudget), on the
+ * circuit-breaker thresholds, with or without other connection pool settings: `percent` as
+ * given (0 is 0 %), else 20; a minimum of 3 retries unless `minRetryConcurrency` is above 0.
  */
 export function withRetryBudget(pool: IrConnectionPool, budget: RetryBudget): IrConnectionPool {
   return {
