@@ -169,11 +169,11 @@ function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined, tls
     : {};
   const hasUpstream = Object.keys(upstream).length > 0;
   if (!http2 && !hasCommon && !hasUpstream) return undefined;
+  const streams = pool?.maxConcurrentStreams;
   const explicit = http2
     ? {
-        http2_protocol_options: compact({
-          max_concurrent_streams: pool?.maxConcurrentStreams === undefined ? undefined : wrap(pool.maxConcurrentStreams),
-        }),
+        // As Istio, 0 is unset (Envoy's default, 2147483647): Envoy rejects a limit of 0.
+        http2_protocol_options: compact({ max_concurrent_streams: streams !== undefined && streams > 0 ? wrap(streams) : undefined }),
       }
     : { http_protocol_options: {} };
   return compact({

@@ -97,6 +97,16 @@ describe('cluster translator', () => {
     });
   });
 
+  it('leaves an HTTP/2 stream limit of 0 unset, as Istio (Envoy rejects a cluster with 0)', () => {
+    const c = roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { http2: true, connectionPool: { maxConcurrentStreams: 0 } })));
+    expect(c.typed_extension_protocol_options).toEqual({
+      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+        '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+        explicit_http_config: { http2_protocol_options: {} },
+      },
+    });
+  });
+
   it("lets the TCP idle timeout and connection lifetime stand for HTTP connections too, as Istio (http.idleTimeout first)", () => {
     const options = (connectionPool: Record<string, number>) =>
       (roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { connectionPool }))).typed_extension_protocol_options as Record<string, { common_http_protocol_options: unknown }>)[
