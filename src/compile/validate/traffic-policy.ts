@@ -88,7 +88,8 @@ function checkConnectionPool(ctx: RuleContext, cp: ConnectionPool, path: Path): 
     if (tcp.maxConnections !== undefined) checkRange(ctx, tcp.maxConnections, at(p, 'maxConnections'), 0, INT32_MAX);
     if (tcp.connectTimeout !== undefined) checkDuration(ctx, tcp.connectTimeout, at(p, 'connectTimeout'));
     if (tcp.maxConnectionDuration !== undefined) checkDuration(ctx, tcp.maxConnectionDuration, at(p, 'maxConnectionDuration'));
-    if (tcp.idleTimeout !== undefined) checkDuration(ctx, tcp.idleTimeout, at(p, 'idleTimeout'));
+    // 0s turns the idle timeout off (Istio accepts it since 1.26; Envoy reads 0s as no timeout).
+    if (tcp.idleTimeout !== undefined) checkDuration(ctx, tcp.idleTimeout, at(p, 'idleTimeout'), 0);
     if (tcp.tcpKeepalive) {
       const k = at(p, 'tcpKeepalive');
       if (tcp.tcpKeepalive.probes !== undefined) checkRange(ctx, tcp.tcpKeepalive.probes, at(k, 'probes'), 0, UINT32_MAX);

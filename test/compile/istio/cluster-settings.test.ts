@@ -62,3 +62,12 @@ describe('a retry budget, as Istio applies it', () => {
     expect(budgetOf(all, 9081, 'v2')).toEqual({ percent: 50, minRetryConcurrency: 3 });
   });
 });
+
+describe('tcp.idleTimeout: 0s', () => {
+  it('is accepted, as Istio (since 1.26) accepts it, and keeps idle HTTP connections open too', () => {
+    const all = clusters(reviews('  trafficPolicy: {connectionPool: {tcp: {idleTimeout: 0s}}}\n'));
+    const cluster = all.get(`outbound|9080||${HOST}`);
+    expect(cluster?.connectionPool).toEqual({ tcpIdleTimeoutMs: 0 });
+    expect(cluster?.tcpProxy).toEqual({ idleTimeoutMs: 0 });
+  });
+});

@@ -114,6 +114,8 @@ describe('cluster translator', () => {
       ]!.common_http_protocol_options;
     expect(options({ tcpIdleTimeoutMs: 90_000, maxConnectionDurationMs: 3_600_000 })).toEqual({ idle_timeout: '90s', max_connection_duration: '3600s' });
     expect(options({ tcpIdleTimeoutMs: 90_000, idleTimeoutMs: 30_000 })).toEqual({ idle_timeout: '30s' });
+    // 0s, present: Envoy then never closes an idle connection (absent, it closes after an hour).
+    expect(options({ tcpIdleTimeoutMs: 0 })).toEqual({ idle_timeout: '0s' });
   });
 
   it('enforces both 5xx and gateway-error ejection and sets the panic threshold', () => {

@@ -60,6 +60,12 @@ describe('sidecar TCP listeners', () => {
     expect(plain.max_downstream_connection_duration).toBeUndefined();
   });
 
+  it('keep idle connections open with tcp.idleTimeout: 0s, as Istio (since 1.26) and Envoy read it', () => {
+    const never = MESH.replace('loadBalancer: {consistentHash: {useSourceIp: true}}', 'connectionPool: {tcp: {idleTimeout: 0s}}');
+    // A Duration of 0, present: Envoy's "no idle timeout" (absent, it would close after an hour).
+    expect(tcpProxyOf(compileYaml(never), '0.0.0.0_6379').idle_timeout).toEqual({ seconds: '0' });
+  });
+
   it("take the timeouts of the first destination's DestinationRule, from its top-level policy only, as Istio", () => {
     const endpoints = 'endpoints: [{address: 10.0.0.1, labels: {v: a}}, {address: 10.0.0.2, labels: {v: b}}]';
     const mesh = (first: string, second: string) => `${MESH.replace('loadBalancer: {consistentHash: {useSourceIp: true}}', 'connectionPool: {tcp: {idleTimeout: 30s}}\n    portLevelSettings: [{port: {number: 6379}, connectionPool: {tcp: {maxConnections: 10}}}]').replace(/endpoints: \[\{address: 10.0.0.1\}, \{address: 10.0.0.2\}\]/, endpoints)}  subsets:
