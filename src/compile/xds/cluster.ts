@@ -121,8 +121,17 @@ function outlierDetection(od: IrOutlierDetection): ProtoObject {
     interval: od.intervalMs === undefined ? undefined : duration(od.intervalMs),
     base_ejection_time: od.baseEjectionTimeMs === undefined ? undefined : duration(od.baseEjectionTimeMs),
     max_ejection_percent: od.maxEjectionPercent === undefined ? undefined : wrap(od.maxEjectionPercent),
-    split_external_local_origin_errors: od.splitExternalLocalOriginErrors || undefined,
+    ...localOriginErrors(od),
   });
+}
+
+/**
+ * With local-origin errors (connect failures, resets, timeouts) counted apart from the
+ * upstream's 5xx, as Istio: ejection by their success rate is off too (Envoy's default enforces
+ * it), so hosts are ejected for consecutive errors only.
+ */
+function localOriginErrors(od: IrOutlierDetection): ProtoObject {
+  return od.splitExternalLocalOriginErrors ? { split_external_local_origin_errors: true, enforcing_local_origin_success_rate: wrap(0) } : {};
 }
 
 /**

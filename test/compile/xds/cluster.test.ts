@@ -147,6 +147,12 @@ describe('cluster translator', () => {
     expect(c.outlier_detection).toMatchObject({ enforcing_success_rate: 0 }); // Istio ejects on consecutive errors only
   });
 
+  it('counts local-origin errors apart without ejecting on their success rate, as Istio', () => {
+    const c = roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { outlierDetection: { splitExternalLocalOriginErrors: true } })));
+    // Envoy's default would enforce local-origin success-rate ejection (100 %).
+    expect(c.outlier_detection).toEqual({ enforcing_success_rate: 0, split_external_local_origin_errors: true, enforcing_local_origin_success_rate: 0 });
+  });
+
   it('turns panic mode off with outlier detection unless minHealthPercent asks for it, as Istio', () => {
     const c = roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { outlierDetection: { consecutive5xxErrors: 1 } })));
     // A Percent of 0, present: Envoy then never sends to ejected hosts (its default is 50 %).
