@@ -1,6 +1,7 @@
 // What Istio's proxies do without being asked, and meshlog's too, seen through a real Envoy:
 // no circuit-breaker limits (Envoy's own allow 3 retries at once); with outlier detection, no
-// panic mode (Envoy's own sends to ejected hosts once fewer than half are healthy); DNS
+// panic mode (Envoy's own sends to ejected hosts once fewer than half are healthy), and
+// Envoy's own limit where Istio leaves a setting out (a maxEjectionPercent of 0); DNS
 // endpoints keep their weights; direct responses up to 1 MiB (Envoy's own limit is 4 KiB).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,11 +31,45 @@ async function backend(name: string, status: number, delayMs = 0): Promise<numbe
 }
 
 
+/** A round-robin service over `ports` with `outlierDetection`, its requests not retried. */
+function outlierPool(host: string, ports: readonly number[], outlierDetection: string): string {
+  const name = host.split('.')[0];
+  return `${localService(host, ports)}apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: ${name}, namespace: default}
+spec:
+  host: ${host}
+  trafficPolicy:
+    loadBalancer: {simple: ROUND_ROBIN}
+    outlierDetection: ${outlierDetection}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: default}
+spec:
+  hosts: [${host}]
+  http: [{route: [{destination: {host: ${host}}}], retries: {attempts: 0}}]
+`;
+}
+
+/** `count` requests to `host`, one after another. */
+async function sendTo(host: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await request(`http://127.0.0.1:${port}/`, { headers: { host } });
+}
+
+/** A stat, once Envoy's main thread has acted on what the workers reported (ejections are posted to it). */
+async function settledStat(name: string): Promise<number> {
+  await new Promise((r) => setTimeout(r, 200));
+  return envoy.stat(name);
+}
+
 beforeAll(async () => {
   const flaky = await backend('flaky', 503, 200);
   const good = await backend('good', 200);
   const bad1 = await backend('bad-1', 503);
   const bad2 = await backend('bad-2', 503);
+  // Twenty hosts, three of them failing: Envoy's default limit, 10 %, lets two be ejected.
+  const crowd = await Promise.all(Array.from({ length: 20 }, (_, i) => (i < 17 ? backend(`crowd-${i}`, 200) : backend(`crowd-bad-${i}`, 503))));
   const heavy = await backend('heavy', 200);
   const light = await backend('light', 200);
   const yaml = `${localService('flaky.test', [flaky])}apiVersion: networking.istio.io/v1
@@ -60,6 +95,8 @@ spec:
   hosts: [pool.test]
   http: [{route: [{destination: {host: pool.test}}], retries: {attempts: 0}}]
 `;
+  const ejection = `---
+${outlierPool('crowd.test', crowd, '{consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 3m, maxEjectionPercent: 0}')}`;
   const dns = `---
 ${localService('weighted.test', [{ address: 'localhost', port: heavy, weight: 9 }, { address: 'localhost', port: light, weight: 1 }], 'DNS')}apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -69,7 +106,7 @@ spec:
   http: [{directResponse: {status: 503, body: {string: "${NOTICE}"}}}]
 ---
 ${localService('notice.test', [], 'DNS')}`;
-  ({ envoy } = await runView(yaml + dns, 'sidecar', ['0.0.0.0_80']));
+  ({ envoy } = await runView(yaml + ejection + dns, 'sidecar', ['0.0.0.0_80']));
   port = await envoy.listenerPort('0.0.0.0_80');
 }, 60_000);
 
@@ -103,6 +140,12 @@ describe('cluster defaults with a real Envoy', () => {
     expect(after.every((s) => s === 200)).toBe(true);
     expect(await envoy.stat('cluster.outbound|80||pool.test.outlier_detection.ejections_active')).toBe(2);
     expect(await envoy.stat('cluster.outbound|80||pool.test.lb_healthy_panic')).toBe(0);
+  });
+
+  it("leaves Envoy's limit of 10 % ejected hosts with maxEjectionPercent: 0, as Istio (a limit of 0 % would eject none)", async () => {
+    await sendTo('crowd.test', 60);
+    expect(await settledStat('cluster.outbound|80||crowd.test.outlier_detection.ejections_active')).toBe(2);
+    expect(await envoy.stat('cluster.outbound|80||crowd.test.outlier_detection.ejections_overflow')).toBeGreaterThan(0);
   });
 
   it("splits a DNS service's traffic by its endpoints' weights", async () => {

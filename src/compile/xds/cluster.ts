@@ -120,7 +120,8 @@ function outlierDetection(od: IrOutlierDetection): ProtoObject {
       od.consecutiveGatewayErrors === undefined ? undefined : wrap(od.consecutiveGatewayErrors > 0 ? 100 : 0),
     interval: od.intervalMs === undefined ? undefined : duration(od.intervalMs),
     base_ejection_time: od.baseEjectionTimeMs === undefined ? undefined : duration(od.baseEjectionTimeMs),
-    max_ejection_percent: od.maxEjectionPercent === undefined ? undefined : wrap(od.maxEjectionPercent),
+    // As Istio, 0 is unset: Envoy's 10 % then applies (a limit of 0 % would eject no host at all).
+    max_ejection_percent: od.maxEjectionPercent !== undefined && od.maxEjectionPercent > 0 ? wrap(od.maxEjectionPercent) : undefined,
     ...localOriginErrors(od),
   });
 }

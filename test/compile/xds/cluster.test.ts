@@ -147,6 +147,11 @@ describe('cluster translator', () => {
     expect(c.outlier_detection).toMatchObject({ enforcing_success_rate: 0 }); // Istio ejects on consecutive errors only
   });
 
+  it("leaves Envoy's ejection limit (10 %) for a maxEjectionPercent of 0, as Istio (0 % would eject no host)", () => {
+    const c = roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { outlierDetection: { consecutive5xxErrors: 1, maxEjectionPercent: 0 } })));
+    expect(c.outlier_detection).toEqual({ enforcing_success_rate: 0, consecutive_5xx: 1, enforcing_consecutive_5xx: 100 });
+  });
+
   it('counts local-origin errors apart without ejecting on their success rate, as Istio', () => {
     const c = roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { outlierDetection: { splitExternalLocalOriginErrors: true } })));
     // Envoy's default would enforce local-origin success-rate ejection (100 %).
