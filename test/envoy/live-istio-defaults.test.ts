@@ -1,8 +1,9 @@
 // What Istio's proxies do without being asked, and meshlog's too, seen through a real Envoy:
 // no circuit-breaker limits (Envoy's own allow 3 retries at once); with outlier detection, no
 // panic mode (Envoy's own sends to ejected hosts once fewer than half are healthy), and
-// Envoy's own limit where Istio leaves a setting out (a maxEjectionPercent of 0); DNS
-// endpoints keep their weights; direct responses up to 1 MiB (Envoy's own limit is 4 KiB).
+// Envoy's own limits where Istio leaves a setting out (the deprecated consecutiveErrors, a
+// maxEjectionPercent of 0); DNS endpoints keep their weights; direct responses up to 1 MiB
+// (Envoy's own limit is 4 KiB).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,8 @@ beforeAll(async () => {
   const good = await backend('good', 200);
   const bad1 = await backend('bad-1', 503);
   const bad2 = await backend('bad-2', 503);
+  const patientGood = await backend('patient-good', 200);
+  const patientBad = await backend('patient-bad', 503);
   // Twenty hosts, three of them failing: Envoy's default limit, 10 %, lets two be ejected.
   const crowd = await Promise.all(Array.from({ length: 20 }, (_, i) => (i < 17 ? backend(`crowd-${i}`, 200) : backend(`crowd-bad-${i}`, 503))));
   const heavy = await backend('heavy', 200);
@@ -95,7 +98,9 @@ spec:
   hosts: [pool.test]
   http: [{route: [{destination: {host: pool.test}}], retries: {attempts: 0}}]
 `;
+  // patient.test allows ejecting every host: under Envoy's 10 %, neither of two could be.
   const ejection = `---
+${outlierPool('patient.test', [patientGood, patientBad], '{consecutiveErrors: 1, interval: 1s, baseEjectionTime: 3m, maxEjectionPercent: 100}')}---
 ${outlierPool('crowd.test', crowd, '{consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 3m, maxEjectionPercent: 0}')}`;
   const dns = `---
 ${localService('weighted.test', [{ address: 'localhost', port: heavy, weight: 9 }, { address: 'localhost', port: light, weight: 1 }], 'DNS')}apiVersion: networking.istio.io/v1
@@ -140,6 +145,14 @@ describe('cluster defaults with a real Envoy', () => {
     expect(after.every((s) => s === 200)).toBe(true);
     expect(await envoy.stat('cluster.outbound|80||pool.test.outlier_detection.ejections_active')).toBe(2);
     expect(await envoy.stat('cluster.outbound|80||pool.test.lb_healthy_panic')).toBe(0);
+  });
+
+  it('ignores the deprecated consecutiveErrors, as Istio: a host is ejected after five errors in a row (Envoy\'s default), not one', async () => {
+    // Round robin over two hosts: the failing one gets every other request.
+    await sendTo('patient.test', 4);
+    expect(await settledStat('cluster.outbound|80||patient.test.outlier_detection.ejections_active')).toBe(0);
+    await sendTo('patient.test', 6);
+    expect(await settledStat('cluster.outbound|80||patient.test.outlier_detection.ejections_active')).toBe(1);
   });
 
   it("leaves Envoy's limit of 10 % ejected hosts with maxEjectionPercent: 0, as Istio (a limit of 0 % would eject none)", async () => {

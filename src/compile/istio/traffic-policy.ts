@@ -137,8 +137,8 @@ export function toConnectionPool(cp: ConnectionPool | undefined): IrConnectionPo
 export function toOutlierDetection(od: OutlierDetection | undefined): IrOutlierDetection | undefined {
   if (!od) return undefined;
   const out: Mutable<IrOutlierDetection> = {};
-  const consecutive5xx = od.consecutive5xxErrors ?? od.consecutiveErrors;
-  if (consecutive5xx !== undefined) out.consecutive5xxErrors = consecutive5xx;
+  // Not the deprecated consecutiveErrors: Istio ignores it (validate warns, ML3050).
+  if (od.consecutive5xxErrors !== undefined) out.consecutive5xxErrors = od.consecutive5xxErrors;
   if (od.consecutiveGatewayErrors !== undefined) out.consecutiveGatewayErrors = od.consecutiveGatewayErrors;
   const interval = msOf(od.interval);
   if (interval !== undefined) out.intervalMs = interval;

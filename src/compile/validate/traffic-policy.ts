@@ -112,11 +112,20 @@ function checkOutlierDetection(ctx: RuleContext, od: OutlierDetection, path: Pat
   for (const key of ERROR_COUNTS) {
     if (od[key] !== undefined) checkRange(ctx, od[key], at(path, key), 0, INT32_MAX);
   }
-  if (od.consecutiveErrors !== undefined) ctx.report('ML3028', 'consecutiveErrors is deprecated; use consecutive5xxErrors', at(path, 'consecutiveErrors'));
+  if (od.consecutiveErrors !== undefined) ctx.report('ML3050', ignoredConsecutiveErrors(od), at(path, 'consecutiveErrors'));
   if (od.interval !== undefined) checkDuration(ctx, od.interval, at(path, 'interval'));
   if (od.baseEjectionTime !== undefined) checkDuration(ctx, od.baseEjectionTime, at(path, 'baseEjectionTime'));
   if (od.maxEjectionPercent !== undefined) checkPercent(ctx, od.maxEjectionPercent, at(path, 'maxEjectionPercent'));
   if (od.minHealthPercent !== undefined) checkPercent(ctx, od.minHealthPercent, at(path, 'minHealthPercent'));
+}
+
+/** ML3050's words for the deprecated consecutiveErrors: what counts in its place. */
+function ignoredConsecutiveErrors(od: OutlierDetection): string {
+  const instead =
+    od.consecutive5xxErrors !== undefined
+      ? 'consecutive5xxErrors applies'
+      : "Envoy's default applies (a host is ejected after 5 consecutive 5xx responses); use consecutive5xxErrors or consecutiveGatewayErrors";
+  return `consecutiveErrors is deprecated and ignored, as Istio ignores it: ${instead}`;
 }
 
 function checkClientTls(ctx: RuleContext, tls: ClientTls, path: Path): void {

@@ -71,3 +71,11 @@ describe('tcp.idleTimeout: 0s', () => {
     expect(cluster?.tcpProxy).toEqual({ idleTimeoutMs: 0 });
   });
 });
+
+describe('outlierDetection.consecutiveErrors', () => {
+  it('is ignored with a warning, as Istio ignores it: Envoy ejects after 5 consecutive 5xx, not after the count given', () => {
+    const { ir, diagnostics } = buildIr([file('a.yaml', reviews('  trafficPolicy: {outlierDetection: {consecutiveErrors: 1}}\n'))]);
+    expect(diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(['ML3050 warning']);
+    expect(ir!.clusters.find((c) => c.name === `outbound|9080||${HOST}`)?.outlierDetection).toEqual({});
+  });
+});
