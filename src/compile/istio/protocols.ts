@@ -81,9 +81,9 @@ export function isSniProtocol(p: Protocol): boolean {
   return p === 'TLS' || p === 'HTTPS';
 }
 
-/** Upstream speaks HTTP/2. */
+/** Upstream speaks HTTP/2 (Istio's IsHTTP2: gRPC-Web rides on HTTP/2 between proxies and servers too). */
 export function isHttp2Protocol(p: Protocol): boolean {
-  return p === 'HTTP2' || p === 'GRPC';
+  return p === 'HTTP2' || p === 'GRPC' || p === 'GRPC-WEB';
 }
 
 /** ML4035's words for a port served as HTTP because `unsaid` (its name, appProtocol, protocol) does not say what it carries. */
