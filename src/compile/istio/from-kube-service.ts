@@ -22,7 +22,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { KubeServiceSpec } from '../schema/index.ts';
 import { kubeServiceHost, visibilityOf } from './hosts.ts';
-import { impliedHttpMessage, kubePortProtocol, kubeProtocolImplied } from './protocols.ts';
+import { impliedHttpMessage, kubePortProtocol, kubeProtocolImplied, kubeUnsaid } from './protocols.ts';
 import { parseEndpoints } from './endpoints-annotation.ts';
 import type { RegistryPort, RegistryService } from './registry.ts';
 import { at } from './where.ts';
@@ -39,7 +39,7 @@ export function fromKubeService(
   const selector = svc.spec.selector ?? {};
   const ports: RegistryPort[] = [];
   (svc.spec.ports ?? []).forEach((p, i) => {
-    if (kubeProtocolImplied(p)) diagnostics.push(diagnostic('ML4035', impliedHttpMessage(p.port, p.name, 'neither its name (http-…, tcp-…, grpc…) nor appProtocol'), at(svc, ['spec', 'ports', i])));
+    if (kubeProtocolImplied(p)) diagnostics.push(diagnostic('ML4035', impliedHttpMessage(p.port, p.name, kubeUnsaid(p)), at(svc, ['spec', 'ports', i])));
   });
   for (const p of svc.spec.ports ?? []) {
     const protocol = kubePortProtocol(p);

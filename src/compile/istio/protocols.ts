@@ -13,15 +13,12 @@ export function normalizeProtocol(p: string | undefined): Protocol {
   return KNOWN.has(up) ? up : 'HTTP';
 }
 
-const APP_PROTOCOLS: Record<string, Protocol> = {
+/** What a port name's or appProtocol's prefix (before the first `-`) says, lower case. */
+const PREFIXES: Record<string, Protocol> = {
   http: 'HTTP',
   http2: 'HTTP2',
   h2c: 'HTTP2',
-  'kubernetes.io/h2c': 'HTTP2',
   grpc: 'GRPC',
-  'grpc-web': 'GRPC-WEB',
-  'kubernetes.io/ws': 'HTTP',
-  'kubernetes.io/wss': 'HTTPS',
   https: 'HTTPS',
   tcp: 'TCP',
   tls: 'TLS',
@@ -29,6 +26,16 @@ const APP_PROTOCOLS: Record<string, Protocol> = {
   redis: 'REDIS',
   mysql: 'MYSQL',
 };
+
+/** Kubernetes' own appProtocol values (a name cannot hold a `/`). */
+const KUBERNETES_APP_PROTOCOLS: Record<string, Protocol> = {
+  'kubernetes.io/h2c': 'HTTP2',
+  'kubernetes.io/ws': 'HTTP',
+  'kubernetes.io/wss': 'HTTPS',
+};
+
+/** Istio reads this prefix before the one ending at the first `-` (`grpc-web-ui` is GRPC-WEB, not GRPC). */
+const GRPC_WEB_PREFIX = 'grpc-web';
 
 type KubePort = { readonly port?: number; readonly name?: string; readonly protocol?: string; readonly appProtocol?: string };
 
@@ -40,9 +47,9 @@ const WELL_KNOWN_TCP_PORTS = new Set([25, 53, 3306, 27017]);
 
 /**
  * A Kubernetes Service port's protocol, as Istio's protocol selection does: UDP and SCTP ports
- * keep their transport (not proxied); then `appProtocol`, then the port name's prefix
- * (`http-web`, `grpc`, `tcp-db`); if neither says, TCP on the well-known ports above, else HTTP,
- * where Istio would detect the protocol from the traffic (ML4035).
+ * keep their transport (not proxied); then `appProtocol` when set, else the port name, by its
+ * prefix (`http-web`, `grpc`, `tcp-db`); if that says nothing, TCP on the well-known ports above,
+ * else HTTP, where Istio would detect the protocol from the traffic (ML4035).
  */
 export function kubePortProtocol(port: KubePort): Protocol {
   return saidProtocol(port) ?? (WELL_KNOWN_TCP_PORTS.has(port.port ?? -1) ? 'TCP' : 'HTTP');
@@ -61,9 +68,28 @@ function saidProtocol(port: KubePort): Protocol | undefined {
   // Envoy proxies neither UDP nor SCTP: both are left to the app (and get no listener).
   const transport = (port.protocol ?? '').toUpperCase();
   if (transport === 'UDP' || transport === 'SCTP') return transport;
-  const app = port.appProtocol?.toLowerCase();
-  if (app && APP_PROTOCOLS[app]) return APP_PROTOCOLS[app];
-  return APP_PROTOCOLS[(port.name ?? '').toLowerCase().split('-')[0] ?? ''];
+  // As Istio (kube.ConvertProtocol): a set appProtocol is read alone, even when it says nothing
+  // Istio knows; the port name only stands in for a missing one.
+  if (port.appProtocol !== undefined) return KUBERNETES_APP_PROTOCOLS[port.appProtocol.toLowerCase()] ?? protocolByPrefix(port.appProtocol);
+  return protocolByPrefix(port.name ?? '');
+}
+
+/** What a port name or appProtocol says by its prefix: `grpc-web…`, else what comes before the first `-`. */
+function protocolByPrefix(said: string): Protocol | undefined {
+  const lower = said.toLowerCase();
+  if (lower.startsWith(GRPC_WEB_PREFIX)) return 'GRPC-WEB';
+  const dash = lower.indexOf('-');
+  return PREFIXES[dash < 0 ? lower : lower.slice(0, dash)];
+}
+
+/**
+ * ML4035's words (for impliedHttpMessage) for a Kubernetes Service port whose protocol nothing
+ * says: a set appProtocol says nothing Istio knows, or neither name nor appProtocol is there to.
+ */
+export function kubeUnsaid(port: KubePort): string {
+  return port.appProtocol !== undefined
+    ? `its appProtocol "${port.appProtocol}" (which Istio reads instead of the name) names no protocol Istio knows, so nothing`
+    : 'neither its name (http-…, tcp-…, grpc…) nor appProtocol';
 }
 
 /** Ports served through an HTTP connection manager (listener + route table). */

@@ -211,7 +211,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'Route that proxyless gRPC clients reject',
     description:
-      'A route of a gRPC service (a port named `grpc`/`grpc-*`, `appProtocol: grpc`, or a ServiceEntry port with protocol GRPC) is a redirect, ' +
+      'A route of a gRPC service (a port named `grpc`/`grpc-*` but not `grpc-web…`, `appProtocol: grpc`, or a ServiceEntry port with protocol GRPC) is a redirect, ' +
       'a direct response, or carries a CORS policy. Sidecars run it, but gRPC\'s own xDS client (proxyless gRPC, see docs/xds.md) rejects the ' +
       'whole route table `grpc.<port>` that holds it, so gRPC clients get no routes for any gRPC service on that port. Route gRPC services ' +
       'to destinations only, or give the service a port that is not gRPC.',
@@ -327,7 +327,8 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'info',
     title: 'Port served as HTTP for want of a protocol',
     description:
-      'A Kubernetes Service port whose name (`http-…`, `tcp-…`, `grpc…`, …) and `appProtocol` say nothing of its protocol, or a ' +
+      'A Kubernetes Service port whose `appProtocol` says nothing Istio knows of its protocol (Istio then reads no name either), or ' +
+      'which has no `appProtocol` and a name (`http-…`, `tcp-…`, `grpc…`, …) that says nothing of it, or a ' +
       'ServiceEntry port without `protocol`. Istio detects the protocol of such a port from the traffic; meshlog compiles config ahead ' +
       'of any traffic and serves the port as HTTP. A port that carries something else (a database, a message broker) then gets an ' +
       'HTTP listener that reads its connections as HTTP requests: name it `tcp-<suffix>`, or set `appProtocol` or `protocol`.',

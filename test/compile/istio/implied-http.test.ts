@@ -25,6 +25,20 @@ spec:
     ).toEqual(['info 6 spec.ports[0]', 'info 7 spec.ports[1]']);
   });
 
+  it('are noted on a Service port whose appProtocol names no protocol Istio knows, whatever its name: Istio reads the name only without one', () => {
+    const yaml = `apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: shop}
+spec:
+  ports:
+  - {name: grpc, port: 9090, appProtocol: example.com/rpc}
+  - {name: tcp-postgres, port: 5432, appProtocol: http-admin}
+`;
+    expect(notes(yaml)).toEqual(['info 6 spec.ports[0]']);
+    const ports = buildIr([file('a.yaml', yaml)]).ir!.clusters.map((c) => `${c.port} http2=${c.http2}`);
+    expect(ports).toEqual(['5432 http2=false', '9090 http2=false']);
+  });
+
   it('are noted on a ServiceEntry port without protocol', () => {
     expect(
       notes(`apiVersion: networking.istio.io/v1

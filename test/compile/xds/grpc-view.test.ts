@@ -113,7 +113,7 @@ describe('gRPC views', () => {
       origin: { kind: 'folder', path: '/mesh' },
       commit: null,
       // `web` on a gRPC port: its redirect now lands in grpc.7070.
-      files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(MESH.replace('- { name: http, port: 7070 }', '- { name: grpc-web2, port: 7070 }')) }],
+      files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(MESH.replace('- { name: http, port: 7070 }', '- { name: grpc-site, port: 7070 }')) }],
       diagnostics: [],
     });
     expect(result.valid).toBe(true);

@@ -20,7 +20,7 @@ export interface GrpcMeshOptions {
   readonly v2Address: string;
   /** Share of calls for subset v1 (0..100); v2 gets the rest. */
   readonly v1Weight: number;
-  /** Name `web`'s port `grpc-web` instead of `http`, making it a gRPC service too. */
+  /** Name `web`'s port `grpc-site` instead of `http`, making it a gRPC service too (`grpc-web…` would be gRPC-Web). */
   readonly webIsGrpc?: boolean;
 }
 
@@ -66,7 +66,7 @@ metadata:
 spec:
   selector: { app: web }
   ports:
-  - name: ${o.webIsGrpc ? 'grpc-web' : 'http'}
+  - name: ${o.webIsGrpc ? 'grpc-site' : 'http'}
     port: ${ECHO_PORT}
 ---
 apiVersion: networking.istio.io/v1
