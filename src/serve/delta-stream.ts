@@ -9,7 +9,7 @@
 // streams thus cost a few hundred bytes of state each, not a map per type.
 import { XDS_TYPES, xdsTypeOfUrl, type ViewEntry, type XdsType } from '../snapshot/types.ts';
 import { isNack, type DeltaRequest } from './codec.ts';
-import { nameSet, withNames, type NameSet } from './name-sets.ts';
+import { EMPTY_NAMES, nameSet, withNames, type NameSet } from './name-sets.ts';
 import { EMPTY_ENTRIES, viewEntries } from './response-cache.ts';
 import { AdsStreamBase } from './stream-base.ts';
 import { sotwVersion } from './versions.ts';
@@ -168,11 +168,16 @@ export class DeltaStream extends AdsStreamBase {
         const eds = this.#types.get('eds');
         if (eds) eds.forced = sharedNameSet(diff.updatedNames);
       }
+      // A route table Envoy takes starts watching its hosts then: they follow it, all of them.
+      if (type === 'rds' && this.#vhds && diff.updatedNames.length > 0) this.#vhds.tablesSent(diff.updatedNames);
     }
-    // After RDS: a host may name a cluster sent just above (make-before-break).
+    // After RDS: a host may name a cluster sent just above (make-before-break), and belongs
+    // to a table the proxy must hold before the host arrives.
     if (vhds && this.#vhds) {
       const version = sotwVersion(active.generation, view, 'rds');
-      this.#vhds.flush(vhds, view, version, (m) => this.send('rds', m), this.statusEntry?.types.rds);
+      const rds = this.#types.get('rds');
+      const rdsTables = !rds ? EMPTY_NAMES : rds.wildcard ? null : rds.names;
+      this.#vhds.flush(vhds, view, version, (m) => this.send('rds', m), this.statusEntry?.types.rds, rdsTables);
     }
   }
 }

@@ -1,9 +1,15 @@
 // The VirtualHost (VHDS) part of one Delta stream. Envoy 1.40 opens it with an empty name
-// list (the wildcard: every host of the view, which Envoy files under its tables by the
-// `<table>/` prefix); a client may instead name tables, each meaning all `<table>/...` hosts;
-// Envoy's on_demand filter asks for `<table>/<host>`. Like the other Delta types we keep a pointer to
-// the shared host list the proxy was last brought up to, so after a one-route change every
-// stream of a view writes the same small response: the one virtual host that changed.
+// list (the wildcard) and files each host under the route table named by its `<table>/`
+// prefix: every route table it accepted with `vhds` watches that prefix, and a host that
+// arrives while no table watches it is dropped, though Envoy still counts it as held (it is
+// in initial_resource_versions after a reconnect). So the wildcard means "the hosts of the
+// tables the proxy holds": those it subscribed to over RDS; and after a route table is sent,
+// the next response carries all of its hosts, whatever versions the proxy is thought to hold
+// (make-before-break, as EDS follows CDS: a new table's watch starts empty). A client may
+// instead name tables, each meaning all `<table>/...` hosts; Envoy's on_demand filter asks
+// for `<table>/<host>`. Like the other Delta types we keep a pointer to the shared host list
+// the proxy was last brought up to, so after a one-route change every stream of a view
+// writes the same small response: the one virtual host that changed.
 //
 // Status and metrics count VHDS under `rds`: for such a proxy the route configuration is
 // its tables plus their hosts, and the version it ACKs is the same `<generation>-<hash>`
@@ -15,7 +21,7 @@ import type { XdsMetrics } from './metrics.ts';
 import { EMPTY_NAMES, nameSet, withNames, type NameSet } from './name-sets.ts';
 import { noteAck, type TypeStatus } from './proxy-status.ts';
 import { contentNonce } from './resource-frames.ts';
-import { VIRTUAL_HOST_TYPE_URL, type VhdsEntry, type VhdsSnapshot } from './vhds-derive.ts';
+import { VIRTUAL_HOST_TYPE_URL, type VhdsEntry, type VhdsSnapshot, type VhdsTable } from './vhds-derive.ts';
 import { parseOnDemandName, resolveHost } from './vhds-resolve.ts';
 import { DELTA_FIELDS, lenField, stringField } from './wire.ts';
 import { VHDS_METADATA_KEY } from '../envoy/ads-bootstrap.ts';
@@ -24,7 +30,7 @@ export { VIRTUAL_HOST_TYPE_URL };
 
 const ALIASES_FIELD = 4; // envoy.service.discovery.v3.Resource.aliases
 const EMPTY_HOSTS: readonly VhdsEntry[] = Object.freeze([]);
-/** Stands for "every table of the view" (wildcard) in the shared-diff key. */
+/** Stands for "every table of the view" in the shared-diff key. */
 const ALL_TABLES: NameSet = { names: [], set: new Set(), key: '*' };
 
 interface Diff {
@@ -51,9 +57,12 @@ export class VhdsSubscription {
   #started = false;
   /**
    * Envoy 1.40 opens VHDS with an empty subscription (the legacy wildcard) and picks the
-   * hosts of each table by name prefix itself: it then gets every host of its view.
+   * hosts of each table by name prefix itself: it then gets the hosts of every table it
+   * subscribed to over RDS.
    */
   #wildcard = false;
+  /** Route tables sent over RDS since the last response: all their hosts go in the next. */
+  #tablesSent: Set<string> | null = null;
 
   onRequest(req: DeltaRequest, metrics: XdsMetrics, status: TypeStatus | undefined, onNack: (version: string | null, message: string) => void): void {
     if (!this.#started) {
@@ -83,21 +92,43 @@ export class VhdsSubscription {
     }
   }
 
-  /** Writes what the proxy lacks for `view`; returns false when nothing was due. */
-  flush(vhds: VhdsSnapshot, view: SnapshotView | undefined, version: string, send: (message: Buffer) => void, status: TypeStatus | undefined): boolean {
+  /**
+   * Route tables were sent to the proxy over RDS: the next response carries every host of
+   * them. A table Envoy accepts for the first time (or again, after rejecting a version)
+   * starts watching its hosts only then, and takes none it was sent before.
+   */
+  tablesSent(names: readonly string[]): void {
+    this.#tablesSent ??= new Set();
+    for (const n of names) this.#tablesSent.add(n);
+  }
+
+  /**
+   * Writes what the proxy lacks for `view`; returns false when nothing was due. `rdsTables`:
+   * the route tables the proxy subscribed to over RDS (null: all, an RDS wildcard).
+   */
+  flush(
+    vhds: VhdsSnapshot,
+    view: SnapshotView | undefined,
+    version: string,
+    send: (message: Buffer) => void,
+    status: TypeStatus | undefined,
+    rdsTables: NameSet | null,
+  ): boolean {
     if (!this.#started) return false;
-    const tables = view ? vhds.tables(view) : new Map();
+    const tables = view ? vhds.tables(view) : NO_TABLES;
     // Table names select whole namespaces; anything else was an on-demand question.
     const tableNames = this.#wildcard
-      ? ALL_TABLES
+      ? heldTables(tables, rdsTables)
       : nameSet(this.#names.names.filter((n) => tables.has(n) || !parseOnDemandName(n, tables)));
-    const target = !view ? EMPTY_HOSTS : this.#wildcard ? vhds.allHosts(view) : vhds.hostsFor(view, tableNames);
+    const target = !view ? EMPTY_HOSTS : tableNames === ALL_TABLES ? vhds.allHosts(view) : vhds.hostsFor(view, tableNames);
     const asked = this.#asked.filter((n) => !tableNames.set.has(n) && !tables.has(n));
-    if (target === this.#base && this.#held === null && asked.length === 0 && !this.#mustAnswer) return false;
+    const resend = this.#tablesSent ? this.#hostsToResend(tables, tableNames) : null;
+    this.#tablesSent = null;
+    if (target === this.#base && this.#held === null && asked.length === 0 && resend === null && !this.#mustAnswer) return false;
 
     let message: Buffer;
     let nonce: string;
-    if (this.#held === null && asked.length === 0) {
+    if (this.#held === null && asked.length === 0 && resend === null) {
       const diff = sharedDiff(this.#base, target, tableNames);
       if (diff.count === 0 && !this.#mustAnswer) {
         this.#base = target;
@@ -105,7 +136,13 @@ export class VhdsSubscription {
       }
       ({ message, nonce } = sharedMessage(diff, version));
     } else {
-      const parts = [buildDiff(this.#held ?? entryVersions(this.#base), target, tableNames).body];
+      let held = this.#held ?? entryVersions(this.#base);
+      if (resend) {
+        const copy = new Map(held);
+        for (const name of resend) copy.delete(name);
+        held = copy;
+      }
+      const parts = [buildDiff(held, target, tableNames).body];
       for (const name of asked) parts.push(aliasAnswer(name, tables));
       ({ message, nonce } = buildMessage(Buffer.concat(parts), version));
     }
@@ -119,6 +156,35 @@ export class VhdsSubscription {
     send(message);
     return true;
   }
+
+  /**
+   * Hosts of the tables just sent over RDS that the diff would not send, since the proxy is
+   * thought to hold them at their current version; null when there are none.
+   */
+  #hostsToResend(tables: ReadonlyMap<string, VhdsTable>, tableNames: NameSet): string[] | null {
+    const held = this.#held ?? entryVersions(this.#base);
+    const out: string[] = [];
+    for (const name of this.#tablesSent!) {
+      if (tableNames !== ALL_TABLES && !tableNames.set.has(name)) continue;
+      for (const host of tables.get(name)?.hosts ?? EMPTY_HOSTS) if (held.get(host.name) === host.hash) out.push(host.name);
+    }
+    return out.length > 0 ? out : null;
+  }
+}
+
+const NO_TABLES: ReadonlyMap<string, VhdsTable> = new Map();
+
+/**
+ * The tables whose hosts a wildcard subscription gets: those the proxy subscribed to over RDS.
+ * All of the view's (the shared list) when it subscribed to each of them, as a proxy does once
+ * its listeners are up; else exactly its RDS names (interned, so proxies in the same position
+ * still share diffs). Names the view lacks stay in: hosts the proxy holds of a table that went
+ * away are then listed as removed.
+ */
+function heldTables(tables: ReadonlyMap<string, VhdsTable>, rdsTables: NameSet | null): NameSet {
+  if (rdsTables === null) return ALL_TABLES;
+  for (const name of tables.keys()) if (!rdsTables.set.has(name)) return rdsTables;
+  return ALL_TABLES;
 }
 
 function sharedDiff(from: readonly VhdsEntry[], to: readonly VhdsEntry[], tables: NameSet): Diff {
