@@ -8,8 +8,9 @@
 // the reported-unknown set exist only while there is something in them. Thousands of idle
 // streams thus cost a few hundred bytes of state each, not a map per type.
 import { XDS_TYPES, xdsTypeOfUrl, type ViewEntry, type XdsType } from '../snapshot/types.ts';
-import { isNack, type DeltaRequest } from './codec.ts';
+import { isNack, type DeltaRequest, type RpcStatus } from './codec.ts';
 import { EMPTY_NAMES, nameSet, withNames, type NameSet } from './name-sets.ts';
+import { noteSent, takeAnswered, type SentResponse } from './outstanding.ts';
 import { EMPTY_ENTRIES, viewEntries } from './response-cache.ts';
 import { AdsStreamBase } from './stream-base.ts';
 import { sotwVersion } from './versions.ts';
@@ -29,8 +30,8 @@ interface DeltaTypeState {
   forced: NameSet | null;
   /** Unknown names already reported in removed_resources; null until there is one. */
   reportedUnknown: Set<string> | null;
-  sentVersion: string | null;
-  sentNonce: string | null;
+  /** Responses not answered yet (outstanding.ts); null: none. */
+  outstanding: SentResponse[] | null;
   mustAnswer: boolean;
 }
 
@@ -58,7 +59,9 @@ export class DeltaStream extends AdsStreamBase {
     const type = xdsTypeOfUrl(req.type_url);
     if (!type) {
       if (this.#vhds && req.type_url === VIRTUAL_HOST_TYPE_URL) {
-        this.#vhds.onRequest(req, this.ctx.metrics, this.statusEntry?.types.rds, (version, message) => this.recordNack('rds', version, message));
+        const answered = this.#vhds.onRequest(req);
+        if (answered === 'stale') this.ctx.metrics.staleNonces++;
+        else if (answered) this.#answered('rds', answered, req.error_detail);
         this.flush();
       }
       return;
@@ -77,8 +80,7 @@ export class DeltaStream extends AdsStreamBase {
         overrides: held.length > 0 ? new Map(held) : null,
         forced: null,
         reportedUnknown: null,
-        sentVersion: null,
-        sentNonce: null,
+        outstanding: null,
         mustAnswer: true,
       };
       this.#types.set(type, st);
@@ -87,20 +89,13 @@ export class DeltaStream extends AdsStreamBase {
     }
 
     const nonce = req.response_nonce;
-    const stale = nonce !== '' && st.sentNonce !== null && nonce !== st.sentNonce;
-    if (stale) {
-      // Delta: a stale nonce voids the ACK/NACK, but subscription changes still count.
-      this.ctx.metrics.staleNonces++;
-    } else if (nonce !== '') {
-      const typeStatus = this.statusEntry?.types[type];
-      if (isNack(req.error_detail)) {
-        // We keep assuming the proxy holds what we sent, so the rejected versions are not
-        // sent again; a newer version of those resources will be.
-        this.recordNack(type, st.sentVersion, req.error_detail.message);
-      } else {
-        this.ctx.metrics.acks[type]++;
-        noteAck(typeStatus, st.sentVersion);
-      }
+    if (nonce !== '') {
+      // Each Delta response carries its own resources, so a reply to any response not yet
+      // answered counts, even after later ones went out. Stale: a nonce never sent on this
+      // stream, or answered already; that voids the ACK/NACK, but subscription changes count.
+      const answered = takeAnswered(st, nonce);
+      if (answered) this.#answered(type, answered, req.error_detail);
+      else this.ctx.metrics.staleNonces++;
     }
 
     if (subscribe.length > 0 || unsubscribe.length > 0) {
@@ -122,6 +117,18 @@ export class DeltaStream extends AdsStreamBase {
       if (add.length > 0) st.mustAnswer = true;
     }
     this.flush();
+  }
+
+  /** The proxy answered `sent` (of `type`; VHDS counts as rds): an ACK, or a NACK with Envoy's error. */
+  #answered(type: XdsType, sent: SentResponse, error: RpcStatus | null): void {
+    if (isNack(error)) {
+      // We keep assuming the proxy holds what we sent, so the rejected versions are not
+      // sent again; a newer version of those resources will be.
+      this.recordNack(type, sent.version, error.message);
+    } else {
+      this.ctx.metrics.acks[type]++;
+      noteAck(this.statusEntry?.types[type], sent.version);
+    }
   }
 
   flush(): void {
@@ -157,8 +164,7 @@ export class DeltaStream extends AdsStreamBase {
       // The cached response carries the version string: every stream keeps the same one.
       const { message, nonce, version } = this.ctx.cache.deltaMessage(diff, sotwVersion(active.generation, view, type), type);
       this.send(type, message);
-      st.sentVersion = version;
-      st.sentNonce = nonce;
+      noteSent(st, { nonce, version, names: diff.removedNames.length === 0 ? diff.updatedNames : [...diff.updatedNames, ...diff.removedNames] });
       st.mustAnswer = false;
       const typeStatus = this.statusEntry?.types[type];
       if (typeStatus) typeStatus.sent = version;

@@ -15,11 +15,11 @@
 // its tables plus their hosts, and the version it ACKs is the same `<generation>-<hash>`
 // a classic proxy ACKs for the same route configuration.
 import type { SnapshotView } from '../snapshot/types.ts';
-import { isNack, type DeltaRequest, type NodeMessage } from './codec.ts';
+import type { DeltaRequest, NodeMessage } from './codec.ts';
 import { frameMessage } from './framed-messages.ts';
-import type { XdsMetrics } from './metrics.ts';
 import { EMPTY_NAMES, nameSet, withNames, type NameSet } from './name-sets.ts';
-import { noteAck, type TypeStatus } from './proxy-status.ts';
+import { noteSent, takeAnswered, type AwaitsAnswers, type SentResponse } from './outstanding.ts';
+import type { TypeStatus } from './proxy-status.ts';
 import { contentNonce } from './resource-frames.ts';
 import { VIRTUAL_HOST_TYPE_URL, type VhdsEntry, type VhdsSnapshot, type VhdsTable } from './vhds-derive.ts';
 import { parseOnDemandName, resolveHost } from './vhds-resolve.ts';
@@ -35,14 +35,15 @@ const ALL_TABLES: NameSet = { names: [], set: new Set(), key: '*' };
 
 interface Diff {
   readonly body: Buffer; // framed resources + removed_resources
-  readonly count: number;
+  /** The hosts it sends or removes. */
+  readonly names: readonly string[];
 }
 
 /** from → to → subscribed tables → diff: shared by every stream in the same position. */
 const diffs = new WeakMap<readonly VhdsEntry[], WeakMap<readonly VhdsEntry[], Map<NameSet, Diff>>>();
 const messages = new WeakMap<Diff, { version: string; message: Buffer; nonce: string }>();
 
-export class VhdsSubscription {
+export class VhdsSubscription implements AwaitsAnswers {
   /** Every name subscribed: route table names and on-demand `<table>/<host>` names. */
   #names: NameSet = EMPTY_NAMES;
   #base: readonly VhdsEntry[] = EMPTY_HOSTS;
@@ -50,8 +51,8 @@ export class VhdsSubscription {
   #held: Map<string, string> | null = null;
   /** On-demand names to answer in the next response. */
   #asked: string[] = [];
-  #sentVersion: string | null = null;
-  #sentNonce: string | null = null;
+  /** Responses not answered yet (outstanding.ts); null: none. */
+  outstanding: SentResponse[] | null = null;
   #mustAnswer = true;
   /** Envoy asks for VirtualHosts only once it holds a vhds route table: say nothing before. */
   #started = false;
@@ -64,23 +65,20 @@ export class VhdsSubscription {
   /** Route tables sent over RDS since the last response: all their hosts go in the next. */
   #tablesSent: Set<string> | null = null;
 
-  onRequest(req: DeltaRequest, metrics: XdsMetrics, status: TypeStatus | undefined, onNack: (version: string | null, message: string) => void): void {
-    if (!this.#started) {
+  /**
+   * Takes a request in. Returns the response its nonce answers (its ACK or NACK is counted,
+   * shown and logged by the stream that owns this subscription), 'stale' for a nonce never
+   * sent or answered already, null for none (or the first request's, from an earlier stream).
+   */
+  onRequest(req: DeltaRequest): SentResponse | 'stale' | null {
+    const first = !this.#started;
+    if (first) {
       this.#started = true;
       this.#wildcard = req.resource_names_subscribe.length === 0 || req.resource_names_subscribe.includes('*');
     } else if (req.resource_names_subscribe.includes('*')) this.#wildcard = true;
     if (req.resource_names_unsubscribe.includes('*')) this.#wildcard = false;
     const nonce = req.response_nonce;
-    if (nonce !== '' && this.#sentNonce !== null && nonce !== this.#sentNonce) metrics.staleNonces++;
-    else if (nonce !== '') {
-      if (isNack(req.error_detail)) {
-        // Counted, shown and logged by the stream that owns this subscription.
-        onNack(this.#sentVersion, req.error_detail.message);
-      } else {
-        metrics.acks.rds++;
-        noteAck(status, this.#sentVersion);
-      }
-    }
+    const answered = nonce === '' || first ? null : (takeAnswered(this, nonce) ?? 'stale');
     const held = Object.entries(req.initial_resource_versions ?? {});
     if (held.length > 0) this.#held = new Map(held);
     const add = req.resource_names_subscribe.filter((n) => n !== '*');
@@ -90,6 +88,7 @@ export class VhdsSubscription {
       this.#asked.push(...add);
       this.#mustAnswer = true;
     }
+    return answered;
   }
 
   /**
@@ -128,13 +127,15 @@ export class VhdsSubscription {
 
     let message: Buffer;
     let nonce: string;
+    let names: readonly string[];
     if (this.#held === null && asked.length === 0 && resend === null) {
       const diff = sharedDiff(this.#base, target, tableNames);
-      if (diff.count === 0 && !this.#mustAnswer) {
+      if (diff.names.length === 0 && !this.#mustAnswer) {
         this.#base = target;
         return false;
       }
       ({ message, nonce } = sharedMessage(diff, version));
+      names = diff.names;
     } else {
       let held = this.#held ?? entryVersions(this.#base);
       if (resend) {
@@ -142,16 +143,17 @@ export class VhdsSubscription {
         for (const name of resend) copy.delete(name);
         held = copy;
       }
-      const parts = [buildDiff(held, target, tableNames).body];
+      const diff = buildDiff(held, target, tableNames);
+      const parts = [diff.body];
       for (const name of asked) parts.push(aliasAnswer(name, tables));
       ({ message, nonce } = buildMessage(Buffer.concat(parts), version));
+      names = asked.length === 0 ? diff.names : [...diff.names, ...asked];
     }
     this.#base = target;
     this.#held = null;
     this.#asked = [];
     this.#mustAnswer = false;
-    this.#sentVersion = version;
-    this.#sentNonce = nonce;
+    noteSent(this, { nonce, version, names });
     if (status) status.sent = version;
     send(message);
     return true;
@@ -219,22 +221,25 @@ function entryVersions(entries: readonly VhdsEntry[]): ReadonlyMap<string, strin
 /** Hosts whose version differs from what is held, and held hosts of subscribed tables now gone. */
 function buildDiff(held: ReadonlyMap<string, string>, to: readonly VhdsEntry[], tables: NameSet): Diff {
   const parts: Buffer[] = [];
+  const names: string[] = [];
   const present = new Set<string>();
   for (const e of to) {
     present.add(e.name);
-    if (held.get(e.name) !== e.hash) parts.push(e.frame);
+    if (held.get(e.name) !== e.hash) {
+      parts.push(e.frame);
+      names.push(e.name);
+    }
   }
-  let count = parts.length;
   for (const name of held.keys()) {
     if (present.has(name)) continue;
     const slash = name.lastIndexOf('/');
     // Hosts of a table the proxy unsubscribed from are its business, not a removal.
     if (slash > 0 && (tables === ALL_TABLES || tables.set.has(name.slice(0, slash)))) {
       parts.push(stringField(DELTA_FIELDS.removedResources, name));
-      count++;
+      names.push(name);
     }
   }
-  return { body: Buffer.concat(parts), count };
+  return { body: Buffer.concat(parts), names };
 }
 
 /**

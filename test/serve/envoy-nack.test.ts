@@ -62,3 +62,29 @@ for (const delta of [false, true]) {
     }, 40_000);
   });
 }
+
+describe('real Envoy, Delta: answers to a response the next one already followed', () => {
+  it('a NACK that arrives after the next response is recorded, with Envoy\'s message', async () => {
+    const source = new MemorySnapshotSource(snap(), 1);
+    const server: XdsServer = await startXdsServer({ source, port: 0, logger: silentLogger });
+    cleanups.push(() => server.close(500));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-nack-')), 'envoy.json');
+    fs.writeFileSync(file, JSON.stringify(adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId: 'e', cluster: 'c', delta: true, adminPort: 0 })));
+    const envoy: EnvoyProcess = await startEnvoy(file);
+    cleanups.push(() => envoy.stop());
+    const cds = () => server.status.list()[0]?.types.cds;
+    await until('initial ACK', () => (cds()?.acked && cds()!.acked === cds()!.sent ? true : undefined));
+
+    // Two activations in one go: the response with the bad cluster and the next one are both
+    // out before Envoy answers the first, so its NACK names the earlier of the two.
+    source.set(snap([cluster('broken', { connect_timeout: { seconds: -5 } })]));
+    source.set(snap([cluster('broken', { connect_timeout: { seconds: -5 } }), cluster('fixed'), endpoints('fixed', 9009)]));
+    const nack = await until('NACK', () => cds()?.nack ?? undefined);
+    expect(nack.version.startsWith('2-')).toBe(true);
+    expect(nack.message).toMatch(/connect_timeout|Duration|broken/i);
+    await until('the next response ACKed', () => (cds()?.acked?.startsWith('3-') ? true : undefined));
+    expect(server.metrics.nacks.cds).toBe(1);
+    expect(server.metrics.staleNonces).toBe(0);
+    expect(await (await fetch(`${envoy.adminUrl}/clusters`)).text()).toContain('fixed::');
+  }, 40_000);
+});

@@ -68,7 +68,7 @@ function deltaClient(port: number, vhds: boolean) {
   let first = true;
   const reqType = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
   return {
-    send(typeUrl: string, opts: { subscribe?: string[]; nonce?: string; initial?: Record<string, string> } = {}): void {
+    send(typeUrl: string, opts: { subscribe?: string[]; nonce?: string; initial?: Record<string, string>; error?: string } = {}): void {
       const fields: Msg = { NAMESPACE: { stringValue: 'default' } };
       if (vhds) fields[VHDS_METADATA_KEY] = { stringValue: 'true' };
       const node = first ? { id: vhds ? 'vhds-proxy' : 'classic-proxy', cluster: 'test', metadata: { fields } } : undefined;
@@ -79,6 +79,7 @@ function deltaClient(port: number, vhds: boolean) {
         resource_names_subscribe: opts.subscribe ?? [],
         response_nonce: opts.nonce ?? '',
         initial_resource_versions: opts.initial ?? {},
+        error_detail: opts.error ? { code: 3, message: opts.error } : undefined,
       });
       call.write(Buffer.from(reqType.encode(m).finish()));
     },
@@ -171,6 +172,26 @@ describe('VHDS over Delta ADS', () => {
     expect(host.routes[0].route.weighted_clusters.clusters.map((w: Msg) => w.weight.value)).toEqual([20, 80]);
     c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh2.nonce });
     await c.silence(150);
+  });
+
+  it('records a NACK of virtual hosts a later response already followed (as rds), and the ACK of that one', async () => {
+    const { server, source, c } = await synced();
+    c.send(VIRTUAL_HOST_TYPE_URL);
+    const vh1 = await c.next();
+    source.set(snapshotOf({ v1: 20, v2: 80 }));
+    const vh2 = await c.next();
+    expect(vh2.type_url).toBe(VIRTUAL_HOST_TYPE_URL);
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh1.nonce, error: 'virtual host 9080/wild: rejected' });
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh2.nonce });
+    await c.silence(150);
+    const rds = server.status.list()[0]!.types.rds;
+    expect(rds.nack).toEqual({ version: vh1.system_version_info, message: 'virtual host 9080/wild: rejected' });
+    expect(rds.acked).toBe(vh2.system_version_info);
+    expect([server.metrics.nacks.rds, server.metrics.staleNonces]).toEqual([1, 0]);
+    // A reply to a response answered already is stale.
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh2.nonce });
+    await c.silence(150);
+    expect(server.metrics.staleNonces).toBe(1);
   });
 
   it('answers on-demand names with the covering host as alias, or an empty resource when none covers it', async () => {
