@@ -16,7 +16,7 @@ import { AdsStreamBase } from './stream-base.ts';
 import { sotwVersion } from './versions.ts';
 import { vhdsSnapshot } from './vhds-derive.ts';
 import { VhdsSubscription, VIRTUAL_HOST_TYPE_URL, wantsVhds } from './vhds-stream.ts';
-import { noteAck } from './proxy-status.ts';
+import { noteAck, Rejections } from './proxy-status.ts';
 
 interface DeltaTypeState {
   wildcard: boolean;
@@ -35,6 +35,9 @@ interface DeltaTypeState {
   mustAnswer: boolean;
 }
 
+/** Keeps VHDS hosts apart from route table names among the rds rejections. */
+const VHDS_SCOPE = '\u0000';
+
 /** LDS/CDS: an empty first subscription means "everything" (the legacy wildcard). */
 const WILDCARD_TYPES: ReadonlySet<XdsType> = new Set(['cds', 'lds']);
 
@@ -52,6 +55,8 @@ export class DeltaStream extends AdsStreamBase {
   readonly #types = new Map<XdsType, DeltaTypeState>();
   /** VHDS state when the node opted in (vhds-stream.ts); null: classic; undefined: no node yet. */
   #vhds: VhdsSubscription | null | undefined;
+  /** What the NACKs standing in status rejected, per type; null until a NACK. */
+  #rejected: Map<XdsType, Rejections> | null = null;
 
   onRequest(req: DeltaRequest): void {
     this.identify(req.node);
@@ -61,7 +66,7 @@ export class DeltaStream extends AdsStreamBase {
       if (this.#vhds && req.type_url === VIRTUAL_HOST_TYPE_URL) {
         const answered = this.#vhds.onRequest(req);
         if (answered === 'stale') this.ctx.metrics.staleNonces++;
-        else if (answered) this.#answered('rds', answered, req.error_detail);
+        else if (answered) this.#answered('rds', answered, req.error_detail, VHDS_SCOPE);
         this.flush();
       }
       return;
@@ -94,7 +99,7 @@ export class DeltaStream extends AdsStreamBase {
       // answered counts, even after later ones went out. Stale: a nonce never sent on this
       // stream, or answered already; that voids the ACK/NACK, but subscription changes count.
       const answered = takeAnswered(st, nonce);
-      if (answered) this.#answered(type, answered, req.error_detail);
+      if (answered) this.#answered(type, answered, req.error_detail, '');
       else this.ctx.metrics.staleNonces++;
     }
 
@@ -108,6 +113,8 @@ export class DeltaStream extends AdsStreamBase {
         st.overrides?.delete(n);
         st.reportedUnknown?.delete(n);
       }
+      // A rejected resource the proxy no longer asks for no longer keeps its NACK standing.
+      if (remove.length > 0) this.#settle(type, remove, '');
       // Subscribing (again) to a name means the proxy wants it now, even if we sent it before.
       if (add.length > 0) st.overrides ??= new Map();
       for (const n of add) {
@@ -119,16 +126,32 @@ export class DeltaStream extends AdsStreamBase {
     this.flush();
   }
 
-  /** The proxy answered `sent` (of `type`; VHDS counts as rds): an ACK, or a NACK with Envoy's error. */
-  #answered(type: XdsType, sent: SentResponse, error: RpcStatus | null): void {
+  /**
+   * The proxy answered `sent` (of `type`; VHDS counts as rds, its hosts in VHDS_SCOPE): an
+   * ACK, or a NACK with Envoy's error. A NACK stands in status until each resource it rejected
+   * is settled: ACKed in a later response (a newer version, or its removal), or unsubscribed.
+   */
+  #answered(type: XdsType, sent: SentResponse, error: RpcStatus | null, scope: string): void {
     if (isNack(error)) {
       // We keep assuming the proxy holds what we sent, so the rejected versions are not
       // sent again; a newer version of those resources will be.
-      this.recordNack(type, sent.version, error.message);
+      const info = this.recordNack(type, sent.version, error.message);
+      if (info) {
+        this.#rejected ??= new Map();
+        let rejected = this.#rejected.get(type);
+        if (!rejected) this.#rejected.set(type, (rejected = new Rejections()));
+        rejected.reject(info, sent.names, scope);
+      }
     } else {
       this.ctx.metrics.acks[type]++;
       noteAck(this.statusEntry?.types[type], sent.version);
+      this.#settle(type, sent.names, scope);
     }
+  }
+
+  #settle(type: XdsType, names: readonly string[], scope: string): void {
+    const status = this.statusEntry?.types[type];
+    if (status) this.#rejected?.get(type)?.settle(status, names, scope);
   }
 
   flush(): void {

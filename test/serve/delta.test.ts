@@ -148,6 +148,35 @@ describe('Delta ADS', () => {
     expect(fixed.names).toEqual(['bad']);
   });
 
+  it('a NACK stands until each rejected resource is ACKed in a later response, or no longer asked for', async () => {
+    const { server, source } = await serverWith(snapshotOf(basicResources()));
+    const c = client(server.port, 'delta');
+    const eds = () => server.status.list()[0]!.types.eds;
+    c.delta('eds', { node, subscribe: ['outbound|9080||reviews', 'outbound|9080||ratings'] });
+    const e1 = await c.next();
+    c.delta('eds', { nonce: e1.nonce });
+    await c.expectSilence(100);
+    const withPorts = (reviews: number, ratings: number) =>
+      snapshotOf(basicResources().map((r) => (r.type !== 'eds' ? r : endpoints(r.name, r.name.endsWith('reviews') ? reviews : ratings))));
+    source.set(withPorts(9101, 9102));
+    const bad = await c.next();
+    expect(bad.names).toEqual(['outbound|9080||ratings', 'outbound|9080||reviews']);
+    c.delta('eds', { nonce: bad.nonce, error: 'both rejected' });
+    await c.expectSilence(100);
+    // A later response with a newer reviews only: ratings still runs its old endpoints.
+    source.set(withPorts(9201, 9102));
+    const reviews = await c.next();
+    expect(reviews.names).toEqual(['outbound|9080||reviews']);
+    c.delta('eds', { nonce: reviews.nonce });
+    await c.expectSilence(100);
+    expect(eds().nack).toEqual({ version: bad.version, message: 'both rejected' });
+    // The proxy stops asking for ratings: nothing it runs is rejected any more.
+    c.delta('eds', { unsubscribe: ['outbound|9080||ratings'] });
+    await c.expectSilence(150);
+    expect(eds().nack).toBeNull();
+    expect(eds().acked).toBe(reviews.version);
+  });
+
   it('resends a resource on re-subscription', async () => {
     const { server } = await serverWith(snapshotOf(basicResources()));
     const c = client(server.port, 'delta');

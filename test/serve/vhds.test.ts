@@ -194,6 +194,28 @@ describe('VHDS over Delta ADS', () => {
     expect(server.metrics.staleNonces).toBe(1);
   });
 
+  it('a NACK of a virtual host leaves status once a newer version of it is ACKed', async () => {
+    const { server, source, c } = await synced();
+    c.send(VIRTUAL_HOST_TYPE_URL);
+    const vh1 = await c.next();
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh1.nonce });
+    await c.silence(100);
+    source.set(snapshotOf({ v1: 20, v2: 80 }));
+    const bad = await c.next();
+    expect(bad.resources.map((r) => r.name)).toEqual(['9080/reviews:9080']);
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: bad.nonce, error: 'virtual host 9080/reviews:9080: rejected' });
+    await c.silence(100);
+    expect(server.status.list()[0]!.types.rds.nack?.version).toBe(bad.system_version_info);
+    source.set(snapshotOf({ v1: 30, v2: 70 }));
+    const fixed = await c.next();
+    expect(fixed.resources.map((r) => r.name)).toEqual(['9080/reviews:9080']);
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: fixed.nonce });
+    await c.silence(100);
+    const rds = server.status.list()[0]!.types.rds;
+    expect(rds.nack).toBeNull();
+    expect(rds.acked).toBe(fixed.system_version_info);
+  });
+
   it('answers on-demand names with the covering host as alias, or an empty resource when none covers it', async () => {
     const { c } = await synced();
     c.send(VIRTUAL_HOST_TYPE_URL);
