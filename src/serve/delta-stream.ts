@@ -8,14 +8,15 @@
 // the reported-unknown set exist only while there is something in them. Thousands of idle
 // streams thus cost a few hundred bytes of state each, not a map per type.
 import { XDS_TYPES, xdsTypeOfUrl, type ViewEntry, type XdsType } from '../snapshot/types.ts';
-import { isNack, type DeltaRequest } from './codec.ts';
-import { nameSet, withNames, type NameSet } from './name-sets.ts';
+import { isNack, type DeltaRequest, type RpcStatus } from './codec.ts';
+import { EMPTY_NAMES, nameSet, withNames, type NameSet } from './name-sets.ts';
+import { noteSent, takeAnswered, type SentResponse } from './outstanding.ts';
 import { EMPTY_ENTRIES, viewEntries } from './response-cache.ts';
 import { AdsStreamBase } from './stream-base.ts';
 import { sotwVersion } from './versions.ts';
 import { vhdsSnapshot } from './vhds-derive.ts';
 import { VhdsSubscription, VIRTUAL_HOST_TYPE_URL, wantsVhds } from './vhds-stream.ts';
-import { noteAck } from './proxy-status.ts';
+import { noteAck, Rejections } from './proxy-status.ts';
 
 interface DeltaTypeState {
   wildcard: boolean;
@@ -29,10 +30,13 @@ interface DeltaTypeState {
   forced: NameSet | null;
   /** Unknown names already reported in removed_resources; null until there is one. */
   reportedUnknown: Set<string> | null;
-  sentVersion: string | null;
-  sentNonce: string | null;
+  /** Responses not answered yet (outstanding.ts); null: none. */
+  outstanding: SentResponse[] | null;
   mustAnswer: boolean;
 }
+
+/** Keeps VHDS hosts apart from route table names among the rds rejections. */
+const VHDS_SCOPE = '\u0000';
 
 /** LDS/CDS: an empty first subscription means "everything" (the legacy wildcard). */
 const WILDCARD_TYPES: ReadonlySet<XdsType> = new Set(['cds', 'lds']);
@@ -51,6 +55,8 @@ export class DeltaStream extends AdsStreamBase {
   readonly #types = new Map<XdsType, DeltaTypeState>();
   /** VHDS state when the node opted in (vhds-stream.ts); null: classic; undefined: no node yet. */
   #vhds: VhdsSubscription | null | undefined;
+  /** What the NACKs standing in status rejected, per type; null until a NACK. */
+  #rejected: Map<XdsType, Rejections> | null = null;
 
   onRequest(req: DeltaRequest): void {
     this.identify(req.node);
@@ -58,7 +64,9 @@ export class DeltaStream extends AdsStreamBase {
     const type = xdsTypeOfUrl(req.type_url);
     if (!type) {
       if (this.#vhds && req.type_url === VIRTUAL_HOST_TYPE_URL) {
-        this.#vhds.onRequest(req, this.ctx.metrics, this.statusEntry?.types.rds, (version, message) => this.recordNack('rds', version, message));
+        const answered = this.#vhds.onRequest(req);
+        if (answered === 'stale') this.ctx.metrics.staleNonces++;
+        else if (answered) this.#answered('rds', answered, req.error_detail, VHDS_SCOPE);
         this.flush();
       }
       return;
@@ -77,8 +85,7 @@ export class DeltaStream extends AdsStreamBase {
         overrides: held.length > 0 ? new Map(held) : null,
         forced: null,
         reportedUnknown: null,
-        sentVersion: null,
-        sentNonce: null,
+        outstanding: null,
         mustAnswer: true,
       };
       this.#types.set(type, st);
@@ -87,20 +94,13 @@ export class DeltaStream extends AdsStreamBase {
     }
 
     const nonce = req.response_nonce;
-    const stale = nonce !== '' && st.sentNonce !== null && nonce !== st.sentNonce;
-    if (stale) {
-      // Delta: a stale nonce voids the ACK/NACK, but subscription changes still count.
-      this.ctx.metrics.staleNonces++;
-    } else if (nonce !== '') {
-      const typeStatus = this.statusEntry?.types[type];
-      if (isNack(req.error_detail)) {
-        // We keep assuming the proxy holds what we sent, so the rejected versions are not
-        // sent again; a newer version of those resources will be.
-        this.recordNack(type, st.sentVersion, req.error_detail.message);
-      } else {
-        this.ctx.metrics.acks[type]++;
-        noteAck(typeStatus, st.sentVersion);
-      }
+    if (nonce !== '') {
+      // Each Delta response carries its own resources, so a reply to any response not yet
+      // answered counts, even after later ones went out. Stale: a nonce never sent on this
+      // stream, or answered already; that voids the ACK/NACK, but subscription changes count.
+      const answered = takeAnswered(st, nonce);
+      if (answered) this.#answered(type, answered, req.error_detail, '');
+      else this.ctx.metrics.staleNonces++;
     }
 
     if (subscribe.length > 0 || unsubscribe.length > 0) {
@@ -113,6 +113,8 @@ export class DeltaStream extends AdsStreamBase {
         st.overrides?.delete(n);
         st.reportedUnknown?.delete(n);
       }
+      // A rejected resource the proxy no longer asks for no longer keeps its NACK standing.
+      if (remove.length > 0) this.#settle(type, remove, '');
       // Subscribing (again) to a name means the proxy wants it now, even if we sent it before.
       if (add.length > 0) st.overrides ??= new Map();
       for (const n of add) {
@@ -122,6 +124,34 @@ export class DeltaStream extends AdsStreamBase {
       if (add.length > 0) st.mustAnswer = true;
     }
     this.flush();
+  }
+
+  /**
+   * The proxy answered `sent` (of `type`; VHDS counts as rds, its hosts in VHDS_SCOPE): an
+   * ACK, or a NACK with Envoy's error. A NACK stands in status until each resource it rejected
+   * is settled: ACKed in a later response (a newer version, or its removal), or unsubscribed.
+   */
+  #answered(type: XdsType, sent: SentResponse, error: RpcStatus | null, scope: string): void {
+    if (isNack(error)) {
+      // We keep assuming the proxy holds what we sent, so the rejected versions are not
+      // sent again; a newer version of those resources will be.
+      const info = this.recordNack(type, sent.version, error.message);
+      if (info) {
+        this.#rejected ??= new Map();
+        let rejected = this.#rejected.get(type);
+        if (!rejected) this.#rejected.set(type, (rejected = new Rejections()));
+        rejected.reject(info, sent.names, scope);
+      }
+    } else {
+      this.ctx.metrics.acks[type]++;
+      noteAck(this.statusEntry?.types[type], sent.version);
+      this.#settle(type, sent.names, scope);
+    }
+  }
+
+  #settle(type: XdsType, names: readonly string[], scope: string): void {
+    const status = this.statusEntry?.types[type];
+    if (status) this.#rejected?.get(type)?.settle(status, names, scope);
   }
 
   flush(): void {
@@ -157,8 +187,7 @@ export class DeltaStream extends AdsStreamBase {
       // The cached response carries the version string: every stream keeps the same one.
       const { message, nonce, version } = this.ctx.cache.deltaMessage(diff, sotwVersion(active.generation, view, type), type);
       this.send(type, message);
-      st.sentVersion = version;
-      st.sentNonce = nonce;
+      noteSent(st, { nonce, version, names: diff.removedNames.length === 0 ? diff.updatedNames : [...diff.updatedNames, ...diff.removedNames] });
       st.mustAnswer = false;
       const typeStatus = this.statusEntry?.types[type];
       if (typeStatus) typeStatus.sent = version;
@@ -168,11 +197,16 @@ export class DeltaStream extends AdsStreamBase {
         const eds = this.#types.get('eds');
         if (eds) eds.forced = sharedNameSet(diff.updatedNames);
       }
+      // A route table Envoy takes starts watching its hosts then: they follow it, all of them.
+      if (type === 'rds' && this.#vhds && diff.updatedNames.length > 0) this.#vhds.tablesSent(diff.updatedNames);
     }
-    // After RDS: a host may name a cluster sent just above (make-before-break).
+    // After RDS: a host may name a cluster sent just above (make-before-break), and belongs
+    // to a table the proxy must hold before the host arrives.
     if (vhds && this.#vhds) {
       const version = sotwVersion(active.generation, view, 'rds');
-      this.#vhds.flush(vhds, view, version, (m) => this.send('rds', m), this.statusEntry?.types.rds);
+      const rds = this.#types.get('rds');
+      const rdsTables = !rds ? EMPTY_NAMES : rds.wildcard ? null : rds.names;
+      this.#vhds.flush(vhds, view, version, (m) => this.send('rds', m), this.statusEntry?.types.rds, rdsTables);
     }
   }
 }

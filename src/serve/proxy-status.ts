@@ -16,7 +16,7 @@ export interface TypeStatus {
 /**
  * An ACK of `version`. `supersedes`: the version is the type's whole state (SotW), so an
  * earlier rejection no longer describes the proxy. Delta and VHDS responses carry only what
- * changed, and rejected resources are not sent again: their NACK stands.
+ * changed: their NACKs are settled resource by resource (Rejections).
  */
 export function noteAck(status: TypeStatus | undefined, version: string | null, supersedes = false): void {
   if (!status) return;
@@ -24,9 +24,49 @@ export function noteAck(status: TypeStatus | undefined, version: string | null, 
   if (supersedes) status.nack = null;
 }
 
-/** A NACK: shown in status until a later version is ACKed (the proxy keeps its previous config). */
-export function noteNack(status: TypeStatus | undefined, version: string | null, message: string): void {
-  if (status) status.nack = { version: version ?? '', message };
+/**
+ * A NACK: shown in status while it stands (the proxy keeps its previous config). SotW: until a
+ * later version is ACKed; Delta: until the rejected resources are settled (Rejections).
+ */
+export function noteNack(status: TypeStatus | undefined, version: string | null, message: string): NackInfo | null {
+  if (!status) return null;
+  status.nack = { version: version ?? '', message };
+  return status.nack;
+}
+
+/**
+ * Delta and VHDS: the resources a standing NACK rejected, per stream and type. A later ACK
+ * says nothing about them (it carried other resources), and the rejected versions are not
+ * sent again; the NACK stands until each rejected resource is settled: sent again (a newer
+ * version, or its removal) in a response the proxy ACKed, or no longer asked for. Then status
+ * shows the NACK that still stands, if any, else none. Exists only after a NACK.
+ */
+export class Rejections {
+  /** `<scope><name>` → the NACK that rejected it (scopes keep VHDS hosts apart from tables). */
+  readonly #byName = new Map<string, NackInfo>();
+
+  /** `info` (already in status) rejected a response that carried `names`. */
+  reject(info: NackInfo, names: readonly string[], scope = ''): void {
+    // A response that carried nothing is settled by the next ACK in its scope. Keys are
+    // re-inserted, so iteration order stays the order of the NACKs.
+    for (const key of names.length === 0 ? [scope] : names.map((n) => scope + n)) {
+      this.#byName.delete(key);
+      this.#byName.set(key, info);
+    }
+  }
+
+  /** `names` were ACKed in a later response, or the proxy no longer asks for them. */
+  settle(status: TypeStatus, names: readonly string[], scope = ''): void {
+    if (this.#byName.size === 0) return;
+    this.#byName.delete(scope);
+    for (const name of names) this.#byName.delete(scope + name);
+    let standing: NackInfo | null = null;
+    for (const info of this.#byName.values()) {
+      if (info === status.nack) return;
+      standing = info; // the last one: the most recent NACK that still stands
+    }
+    status.nack = standing;
+  }
 }
 
 /** The `/api/proxies` and `meshlog status -o json` shape. */

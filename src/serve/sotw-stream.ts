@@ -16,6 +16,11 @@ interface SotwTypeState {
   namesDigest: string | null;
   sentVersion: string | null;
   sentNonce: string | null;
+  /**
+   * Sends of `sentNonce` not answered yet (the same bytes may go out twice). Envoy repeats
+   * the nonce in later requests that only change names: those are no second ACK.
+   */
+  unanswered: number;
   sentContentKey: string | null;
   /** Content NACKed by the proxy: never sent to it again (no resend loop). */
   parkedContentKey: string | null;
@@ -50,22 +55,25 @@ export class SotwStream extends AdsStreamBase {
       return;
     }
     if (!st) {
-      st = { names: null, namesDigest: null, sentVersion: null, sentNonce: null, sentContentKey: null, parkedContentKey: null, mustAnswer: true };
+      st = { names: null, namesDigest: null, sentVersion: null, sentNonce: null, unanswered: 0, sentContentKey: null, parkedContentKey: null, mustAnswer: true };
       this.#types.set(type, st);
     }
     const typeStatus = this.statusEntry?.types[type];
     if (nonce === '' || !ours) {
       // A new subscription (first request, or a reconnect): always answer it.
       st.mustAnswer = true;
-    } else if (isNack(req.error_detail)) {
-      st.parkedContentKey = st.sentContentKey;
-      this.recordNack(type, st.sentVersion, req.error_detail.message);
-    } else if (req.version_info === st.sentVersion) {
-      // An ACK names the version it accepted. After a NACK, Envoy's next request (for another
-      // reason: new resource names) carries the latest nonce without error_detail but its old
-      // version: that is no ACK of the rejected one.
-      this.ctx.metrics.acks[type]++;
-      noteAck(typeStatus, st.sentVersion, true);
+    } else if (st.unanswered > 0) {
+      // The reply to our latest response (one per time it was sent). Envoy repeats the nonce
+      // in later requests that only change resource names: those answer nothing again.
+      st.unanswered--;
+      if (isNack(req.error_detail)) {
+        st.parkedContentKey = st.sentContentKey;
+        this.recordNack(type, st.sentVersion, req.error_detail.message);
+      } else if (req.version_info === st.sentVersion) {
+        // An ACK names the version it accepted.
+        this.ctx.metrics.acks[type]++;
+        noteAck(typeStatus, st.sentVersion, true);
+      }
     }
 
     if (NAMED_TYPES.has(type) && req.namesDigest !== st.namesDigest) {
@@ -97,6 +105,7 @@ export class SotwStream extends AdsStreamBase {
         continue;
       }
       this.send(type, built.message);
+      st.unanswered = built.nonce === st.sentNonce ? st.unanswered + 1 : 1;
       st.sentVersion = built.version;
       st.sentNonce = built.nonce;
       st.sentContentKey = built.contentKey;

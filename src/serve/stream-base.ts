@@ -7,7 +7,7 @@ import { selectView } from '../snapshot/select-view.ts';
 import { proxyNodeOf, type NodeMessage } from './codec.ts';
 import type { Logger } from './logger.ts';
 import type { XdsMetrics } from './metrics.ts';
-import { noteNack, type MutableProxyStatus, type ProxyStatusRegistry } from './proxy-status.ts';
+import { noteNack, type MutableProxyStatus, type NackInfo, type ProxyStatusRegistry } from './proxy-status.ts';
 import type { ResponseCache } from './response-cache.ts';
 import type { ActiveSnapshot, SnapshotSource } from './snapshot-source.ts';
 
@@ -84,10 +84,11 @@ export abstract class AdsStreamBase {
   }
 
   /** A proxy rejected `version` of `type`: counted, shown in status and logged (it keeps its previous config). */
-  protected recordNack(type: XdsType, version: string | null, message: string): void {
+  protected recordNack(type: XdsType, version: string | null, message: string): NackInfo | null {
     this.ctx.metrics.nacks[type]++;
-    noteNack(this.statusEntry?.types[type], version, message);
+    const info = noteNack(this.statusEntry?.types[type], version, message);
     this.ctx.log.warn('proxy rejected config (NACK); it keeps its previous config', { node: this.node?.id ?? '', type, version: version ?? '', error: message });
+    return info;
   }
 
   /** Writes a complete (shared) response; on backpressure, waits for drain and flushes again. */

@@ -135,9 +135,18 @@ function splitEntry(snapshot: Snapshot, hash: string): SplitCacheEntry {
   return { variant, table: { name: res.name, hosts } };
 }
 
+/**
+ * Marks the versions of hosts served since a new route table's hosts follow it: a server
+ * before that sent a table's hosts ahead of the table, which Envoy dropped yet reports as
+ * held at their versions. Those versions never match ours, so such a proxy gets every host
+ * again once, when it reconnects (after an upgrade); between servers with it, reconnects
+ * still send only what changed.
+ */
+const HOST_VERSION_KIND = 'vhds/2';
+
 /** The version hashes the compiled bytes: same table and bytes, same served host. */
 function hostEntry(table: string, payload: Buffer): VhdsEntry {
-  const h = hashOf('vhds', table, payload);
+  const h = hashOf(HOST_VERSION_KIND, table, payload);
   const hit = nextHostCache.get(h) ?? hostCache.get(h);
   if (hit) return hit;
   const vh = renameVirtualHost(table, payload);

@@ -36,8 +36,18 @@ export interface XdsServerOptions {
   readonly streamsPerSecond?: number;
   /** Burst of new streams accepted at once; default 1000. */
   readonly streamBurst?: number;
+  /**
+   * HTTP/2 keepalive: every connection is pinged this often (default 30 s) and closed when the
+   * ping is not answered within `keepaliveTimeoutMs` (default 10 s), so a proxy that froze or
+   * was cut off leaves status and metrics instead of staying "connected".
+   */
+  readonly keepaliveTimeMs?: number;
+  readonly keepaliveTimeoutMs?: number;
   readonly logger?: Logger;
 }
+
+export const DEFAULT_KEEPALIVE_TIME_MS = 30_000;
+export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 10_000;
 
 export interface XdsServer {
   readonly host: string;
@@ -142,7 +152,13 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     call.on('cancelled', finish);
   }
 
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    // Our pings. grpc-js sets no limit on the client's own (Envoy's connection_keepalive):
+    // it answers them whatever their rate, and never sends GOAWAY too_many_pings.
+    'grpc.keepalive_time_ms': opts.keepaliveTimeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
+    'grpc.keepalive_timeout_ms': opts.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
+  });
   server.addService(adsService(), {
     StreamAggregatedResources: (call: grpc.ServerDuplexStream<LazySotwRequest, Buffer>) =>
       accept(call, 'sotw', (id) => new SotwStream(ctx, call, id)),

@@ -83,18 +83,52 @@ describe('Delta ADS', () => {
     expect([eds2.type, eds2.names]).toEqual(['eds', ['outbound|9080||reviews']]);
   });
 
-  it('applies subscription changes carried by a stale nonce, but not its NACK', async () => {
+  it('records a NACK (and an ACK) of a response a later one already followed: each carries its own resources', async () => {
     const { server, source } = await serverWith(snapshotOf(basicResources()));
+    const c = client(server.port, 'delta');
+    c.delta('cds', { node });
+    const r1 = await c.next();
+    // The config changes before the proxy answered r1 (it is still applying it).
+    source.set(snapshotOf([...basicResources(), cluster('outbound|80||new')]));
+    const r2 = await c.next();
+    expect(r2.nonce).not.toBe(r1.nonce);
+    c.delta('cds', { nonce: r1.nonce, error: 'cluster outbound|9080||ratings: rejected' });
+    c.delta('cds', { nonce: r2.nonce });
+    await c.expectSilence(200);
+    const cds = server.status.list()[0]!.types.cds;
+    expect(cds.nack).toEqual({ version: r1.version, message: 'cluster outbound|9080||ratings: rejected' });
+    expect(cds.acked).toBe(r2.version);
+    expect([server.metrics.nacks.cds, server.metrics.acks.cds, server.metrics.staleNonces]).toEqual([1, 1, 0]);
+
+    // The same for two ACKs: both count.
+    source.set(snapshotOf([...basicResources(), cluster('outbound|81||newer')]));
+    const r3 = await c.next();
+    source.set(snapshotOf([...basicResources(), cluster('outbound|82||newest')]));
+    const r4 = await c.next();
+    c.delta('cds', { nonce: r3.nonce });
+    c.delta('cds', { nonce: r4.nonce });
+    await c.expectSilence(200);
+    expect([server.metrics.acks.cds, server.metrics.staleNonces]).toEqual([3, 0]);
+    expect(server.status.list()[0]!.types.cds.acked).toBe(r4.version);
+  });
+
+  it('applies subscription changes carried by a stale nonce (answered already, or never sent), but not its NACK', async () => {
+    const { server } = await serverWith(snapshotOf(basicResources()));
     const c = client(server.port, 'delta');
     c.delta('eds', { node, subscribe: ['outbound|9080||reviews'] });
     const e1 = await c.next();
-    source.set(snapshotOf(basicResources().map((r) => (r.type === 'eds' && r.name === 'outbound|9080||reviews' ? endpoints(r.name, 9005) : r))));
-    const e2 = await c.next();
-    expect(e2.nonce).not.toBe(e1.nonce);
+    c.delta('eds', { nonce: e1.nonce });
+    await c.expectSilence(100);
     c.delta('eds', { nonce: e1.nonce, error: 'old complaint', subscribe: ['outbound|9080||ratings'] });
-    const e3 = await c.next();
-    expect(e3.names).toEqual(['outbound|9080||ratings']);
-    expect(server.status.list()[0]!.types.eds.nack).toBeNull();
+    const e2 = await c.next();
+    expect(e2.names).toEqual(['outbound|9080||ratings']);
+    c.delta('eds', { nonce: 'never-sent', error: 'foreign complaint' });
+    c.delta('eds', { nonce: e2.nonce });
+    await c.expectSilence(150);
+    const eds = server.status.list()[0]!.types.eds;
+    expect(eds.nack).toBeNull();
+    expect(eds.acked).toBe(e2.version);
+    expect([server.metrics.nacks.eds, server.metrics.acks.eds, server.metrics.staleNonces]).toEqual([0, 2, 2]);
   });
 
   it('records a NACK and does not resend the rejected resource; a newer version is sent', async () => {
@@ -112,6 +146,35 @@ describe('Delta ADS', () => {
     source.set(snapshotOf([...basicResources(), cluster('bad')]));
     const fixed = await c.next();
     expect(fixed.names).toEqual(['bad']);
+  });
+
+  it('a NACK stands until each rejected resource is ACKed in a later response, or no longer asked for', async () => {
+    const { server, source } = await serverWith(snapshotOf(basicResources()));
+    const c = client(server.port, 'delta');
+    const eds = () => server.status.list()[0]!.types.eds;
+    c.delta('eds', { node, subscribe: ['outbound|9080||reviews', 'outbound|9080||ratings'] });
+    const e1 = await c.next();
+    c.delta('eds', { nonce: e1.nonce });
+    await c.expectSilence(100);
+    const withPorts = (reviews: number, ratings: number) =>
+      snapshotOf(basicResources().map((r) => (r.type !== 'eds' ? r : endpoints(r.name, r.name.endsWith('reviews') ? reviews : ratings))));
+    source.set(withPorts(9101, 9102));
+    const bad = await c.next();
+    expect(bad.names).toEqual(['outbound|9080||ratings', 'outbound|9080||reviews']);
+    c.delta('eds', { nonce: bad.nonce, error: 'both rejected' });
+    await c.expectSilence(100);
+    // A later response with a newer reviews only: ratings still runs its old endpoints.
+    source.set(withPorts(9201, 9102));
+    const reviews = await c.next();
+    expect(reviews.names).toEqual(['outbound|9080||reviews']);
+    c.delta('eds', { nonce: reviews.nonce });
+    await c.expectSilence(100);
+    expect(eds().nack).toEqual({ version: bad.version, message: 'both rejected' });
+    // The proxy stops asking for ratings: nothing it runs is rejected any more.
+    c.delta('eds', { unsubscribe: ['outbound|9080||ratings'] });
+    await c.expectSilence(150);
+    expect(eds().nack).toBeNull();
+    expect(eds().acked).toBe(reviews.version);
   });
 
   it('resends a resource on re-subscription', async () => {

@@ -1,6 +1,7 @@
 // Real Envoy against the in-process server with a test-only snapshot source: a resource
 // Envoy rejects is NACKed, the NACK (with Envoy's message) shows in status, the server
-// does not resend it, and the next good snapshot is taken. SotW and Delta.
+// does not resend it, the next good snapshot is taken, and the NACK leaves status once the
+// rejected resource is gone or replaced. SotW and Delta.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +60,42 @@ for (const delta of [false, true]) {
       source.set(snap([cluster('fixed'), endpoints('fixed', 9009)]));
       await until('fixed snapshot ACKed', () => (cds()?.acked?.startsWith('3-') ? true : undefined));
       expect(await (await fetch(`${envoy.adminUrl}/clusters`)).text()).toContain('fixed::');
+      // The rejected cluster is gone (Delta: its removal was ACKed): the NACK no longer stands.
+      expect(cds()!.nack).toBeNull();
     }, 40_000);
   });
 }
+
+describe('real Envoy, Delta: answers to a response the next one already followed', () => {
+  it('a NACK that arrives after the next response is recorded, with Envoy\'s message', async () => {
+    const source = new MemorySnapshotSource(snap(), 1);
+    const server: XdsServer = await startXdsServer({ source, port: 0, logger: silentLogger });
+    cleanups.push(() => server.close(500));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-nack-')), 'envoy.json');
+    fs.writeFileSync(file, JSON.stringify(adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId: 'e', cluster: 'c', delta: true, adminPort: 0 })));
+    const envoy: EnvoyProcess = await startEnvoy(file);
+    cleanups.push(() => envoy.stop());
+    const cds = () => server.status.list()[0]?.types.cds;
+    await until('initial ACK', () => (cds()?.acked && cds()!.acked === cds()!.sent ? true : undefined));
+
+    // Two activations in one go: the response with the bad cluster and the next one are both
+    // out before Envoy answers the first, so its NACK names the earlier of the two.
+    source.set(snap([cluster('broken', { connect_timeout: { seconds: -5 } })]));
+    source.set(snap([cluster('broken', { connect_timeout: { seconds: -5 } }), cluster('fixed'), endpoints('fixed', 9009)]));
+    const nack = await until('NACK', () => cds()?.nack ?? undefined);
+    expect(nack.version.startsWith('2-')).toBe(true);
+    expect(nack.message).toMatch(/connect_timeout|Duration|broken/i);
+    await until('the next response ACKed', () => (cds()?.acked?.startsWith('3-') ? true : undefined));
+    expect(server.metrics.nacks.cds).toBe(1);
+    expect(server.metrics.staleNonces).toBe(0);
+    expect(await (await fetch(`${envoy.adminUrl}/clusters`)).text()).toContain('fixed::');
+    // That ACK carried other clusters: the rejected one is still not what Envoy runs.
+    expect(cds()!.nack).toEqual(nack);
+
+    // A newer version of the rejected cluster, ACKed: the NACK no longer stands.
+    source.set(snap([cluster('broken', { connect_timeout: { seconds: 2 } }), endpoints('broken', 9010), cluster('fixed'), endpoints('fixed', 9009)]));
+    await until('the repaired cluster ACKed', () => (cds()?.acked?.startsWith('4-') ? true : undefined));
+    expect(await (await fetch(`${envoy.adminUrl}/clusters`)).text()).toContain('broken::');
+    expect(cds()!.nack).toBeNull();
+  }, 40_000);
+});

@@ -140,6 +140,27 @@ describe('SotW ADS', () => {
     expect(e2.nonce).not.toBe(e1.nonce);
   });
 
+  it('counts one ACK per response: a later request repeating its nonce to change names is none', async () => {
+    const { server } = await serverWith(snapshot());
+    const c = client(server.port, 'sotw');
+    const [ratings, reviews] = ALL_EDS as [string, string];
+    c.request('eds', { node, names: [reviews] });
+    const e1 = await c.next();
+    c.ack(e1, [reviews]);
+    await c.expectSilence(100);
+    expect(server.metrics.acks.eds).toBe(1);
+    // What Envoy sends when a new cluster starts warming: the same nonce and version, one more name.
+    c.request('eds', { version: e1.version, nonce: e1.nonce, names: [reviews, ratings] });
+    const e2 = await c.next();
+    expect(e2.names).toEqual(ALL_EDS);
+    await c.expectSilence(100);
+    expect(server.metrics.acks.eds).toBe(1);
+    c.ack(e2, ALL_EDS);
+    await c.expectSilence(100);
+    expect(server.metrics.acks.eds).toBe(2);
+    expect(server.status.list()[0]!.types.eds.acked).toBe(e2.version);
+  });
+
   it('ignores requests with a stale nonce', async () => {
     const { server, source } = await serverWith(snapshot());
     const c = client(server.port, 'sotw');

@@ -1,6 +1,7 @@
 // VHDS over a real gRPC Delta stream: a proxy that opts in (node metadata) gets its route
 // tables without virtual hosts and the hosts as VirtualHost resources; a one-route change
 // is one changed host; on-demand names get the covering host (or "not found") as aliases.
+import { createHash } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageType } from '../../src/envoy/proto-root.ts';
@@ -67,12 +68,19 @@ function deltaClient(port: number, vhds: boolean) {
   let first = true;
   const reqType = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
   return {
-    send(typeUrl: string, opts: { subscribe?: string[]; nonce?: string } = {}): void {
+    send(typeUrl: string, opts: { subscribe?: string[]; nonce?: string; initial?: Record<string, string>; error?: string } = {}): void {
       const fields: Msg = { NAMESPACE: { stringValue: 'default' } };
       if (vhds) fields[VHDS_METADATA_KEY] = { stringValue: 'true' };
       const node = first ? { id: vhds ? 'vhds-proxy' : 'classic-proxy', cluster: 'test', metadata: { fields } } : undefined;
       first = false;
-      const m = reqType.fromObject({ node, type_url: typeUrl, resource_names_subscribe: opts.subscribe ?? [], response_nonce: opts.nonce ?? '' });
+      const m = reqType.fromObject({
+        node,
+        type_url: typeUrl,
+        resource_names_subscribe: opts.subscribe ?? [],
+        response_nonce: opts.nonce ?? '',
+        initial_resource_versions: opts.initial ?? {},
+        error_detail: opts.error ? { code: 3, message: opts.error } : undefined,
+      });
       call.write(Buffer.from(reqType.encode(m).finish()));
     },
     async next(timeoutMs = 3000): Promise<DeltaResponse> {
@@ -166,6 +174,48 @@ describe('VHDS over Delta ADS', () => {
     await c.silence(150);
   });
 
+  it('records a NACK of virtual hosts a later response already followed (as rds), and the ACK of that one', async () => {
+    const { server, source, c } = await synced();
+    c.send(VIRTUAL_HOST_TYPE_URL);
+    const vh1 = await c.next();
+    source.set(snapshotOf({ v1: 20, v2: 80 }));
+    const vh2 = await c.next();
+    expect(vh2.type_url).toBe(VIRTUAL_HOST_TYPE_URL);
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh1.nonce, error: 'virtual host 9080/wild: rejected' });
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh2.nonce });
+    await c.silence(150);
+    const rds = server.status.list()[0]!.types.rds;
+    expect(rds.nack).toEqual({ version: vh1.system_version_info, message: 'virtual host 9080/wild: rejected' });
+    expect(rds.acked).toBe(vh2.system_version_info);
+    expect([server.metrics.nacks.rds, server.metrics.staleNonces]).toEqual([1, 0]);
+    // A reply to a response answered already is stale.
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh2.nonce });
+    await c.silence(150);
+    expect(server.metrics.staleNonces).toBe(1);
+  });
+
+  it('a NACK of a virtual host leaves status once a newer version of it is ACKed', async () => {
+    const { server, source, c } = await synced();
+    c.send(VIRTUAL_HOST_TYPE_URL);
+    const vh1 = await c.next();
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh1.nonce });
+    await c.silence(100);
+    source.set(snapshotOf({ v1: 20, v2: 80 }));
+    const bad = await c.next();
+    expect(bad.resources.map((r) => r.name)).toEqual(['9080/reviews:9080']);
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: bad.nonce, error: 'virtual host 9080/reviews:9080: rejected' });
+    await c.silence(100);
+    expect(server.status.list()[0]!.types.rds.nack?.version).toBe(bad.system_version_info);
+    source.set(snapshotOf({ v1: 30, v2: 70 }));
+    const fixed = await c.next();
+    expect(fixed.resources.map((r) => r.name)).toEqual(['9080/reviews:9080']);
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: fixed.nonce });
+    await c.silence(100);
+    const rds = server.status.list()[0]!.types.rds;
+    expect(rds.nack).toBeNull();
+    expect(rds.acked).toBe(fixed.system_version_info);
+  });
+
   it('answers on-demand names with the covering host as alias, or an empty resource when none covers it', async () => {
     const { c } = await synced();
     c.send(VIRTUAL_HOST_TYPE_URL);
@@ -184,5 +234,40 @@ describe('VHDS over Delta ADS', () => {
     const rc = decode('envoy.config.route.v3.RouteConfiguration', rds.resources[0]!.resource!.value);
     expect(rc.virtual_hosts).toHaveLength(3);
     expect(rc.vhds).toBeUndefined();
+  });
+
+  it('a proxy reconnecting with host versions of a server that sent hosts ahead of their table gets every host again', async () => {
+    const { server } = await serverWith(snapshotOf({ v1: 80, v2: 20 }));
+    // What such a server called each host's version: Envoy may hold none of these hosts
+    // (it dropped those that came before their table) yet reports them held.
+    const split = splitRouteTable(encodeResource(table({ v1: 80, v2: 20 })).bytes);
+    const before = Object.fromEntries(
+      split.hostPayloads.map((p) => [
+        renameVirtualHost('9080', p).name,
+        createHash('sha256').update('vhds').update('\u0000').update('9080').update('\u0000').update(p).digest('hex'),
+      ]),
+    );
+    expect(Object.keys(before)).toHaveLength(3);
+
+    const reconnect = async (held: Record<string, string>, table: string): Promise<DeltaResponse> => {
+      const c = deltaClient(server.port, true);
+      c.send(TYPE_URLS.rds, { subscribe: ['9080'], initial: { '9080': table } });
+      const rds = await c.next();
+      c.send(TYPE_URLS.rds, { nonce: rds.nonce });
+      c.send(VIRTUAL_HOST_TYPE_URL, { initial: held });
+      return c.next();
+    };
+    // The table is held at its current version: only the hosts can be missing.
+    const first = deltaClient(server.port, true);
+    first.send(TYPE_URLS.rds, { subscribe: ['9080'] });
+    const rds = await first.next();
+    const tableVersion = rds.resources[0]!.version;
+    const stuck = await reconnect(before, tableVersion);
+    expect(stuck.resources.map((r) => r.name).sort()).toEqual(Object.keys(before).sort());
+    // A proxy that holds what this server sent gets nothing again.
+    const current = Object.fromEntries(stuck.resources.map((r) => [r.name, r.version]));
+    const synced = await reconnect(current, tableVersion);
+    expect(synced.type_url).toBe(VIRTUAL_HOST_TYPE_URL);
+    expect(synced.resources).toEqual([]);
   });
 });
