@@ -2,6 +2,7 @@
 // retry conditions.
 import type { Headers, StringMatch } from '../schema/index.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
+import { headerValueProblem } from './header-value.ts';
 import { checkRe2 } from './regex.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -24,6 +25,13 @@ export function checkHeaderName(ctx: RuleContext, name: string, path: Path, forM
 
 export function checkHeaderValue(ctx: RuleContext, value: string, path: Path): void {
   if (CONTROL.test(value)) ctx.report('ML3012', 'header value contains a control character', path);
+}
+
+/** A value a route adds: Envoy reads it as a format string (`%` commands, `%%`), see header-value.ts. */
+function checkAddedHeaderValue(ctx: RuleContext, value: string, path: Path): void {
+  if (CONTROL.test(value)) return ctx.report('ML3012', 'header value contains a control character', path);
+  const problem = headerValueProblem(value);
+  if (problem) ctx.report(problem.severity === 'error' ? 'ML3012' : 'ML3051', problem.message, path);
 }
 
 export function checkRegex(ctx: RuleContext, pattern: string, path: Path): void {
@@ -102,7 +110,7 @@ export function checkHeaderOperations(ctx: RuleContext, headers: Headers | undef
         const p = at(path, side, op, name);
         if (name.startsWith(':')) ctx.report('ML3011', `pseudo-header "${name}" cannot be ${op === 'set' ? 'set' : 'added'}`, p);
         else checkHeaderName(ctx, name, p, false);
-        checkHeaderValue(ctx, value, p);
+        checkAddedHeaderValue(ctx, value, p);
       }
     }
     const remove = ops.remove ?? NONE;

@@ -85,6 +85,24 @@ describe('VirtualService rules', () => {
     ]);
   });
 
+  it('header values a rule sets are Envoy format strings: a lone "%" or an unknown command is refused where it is written', () => {
+    // Envoy would reject the whole route table (the view is NACKed); istiod refuses at admission.
+    const r = loadOne(virtualService(rule(`  - route:
+    - destination: {host: a}
+      headers: {request: {add: {x-who: "%REQ(x-user)% via %HOSTNAME%", x-at: "%START_TIME(%s)%"}}}
+    headers:
+      response:
+        set: {x-discount: "50%", x-escaped: "50%%", x-bad: "%UPSTREAM_HOSTNAME%", x-cut: "%REQ(x-user):10%"}
+        add: {x-rule: "%CEL(request.path)%"}
+`)));
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:13:15: error ML3012: the "%" at the end starts no command, so Envoy rejects the route table: write "%%" for a literal "%" (e.g. "50%%"), or a command such as %HOSTNAME% or %REQ(x-name)% [spec.http[0].headers.response.set.x-discount]',
+      'config.yaml:13:53: error ML3012: %UPSTREAM_HOSTNAME% is not a command Envoy knows (it would reject the route table); see Envoy\'s access-log command operators, or write "%%" for a literal "%" [spec.http[0].headers.response.set.x-bad]',
+      'config.yaml:13:83: error ML3012: Istio refuses it: only spaces and "%" may follow a command\'s ")" (Istio does not read a ":length" there), found ":" [spec.http[0].headers.response.set.x-cut]',
+      'config.yaml:14:15: warning ML3051: meshlog does not check the arguments of %CEL(...)%; if Envoy cannot parse them it rejects the whole route table (check with meshlog validate --envoy) [spec.http[0].headers.response.add.x-rule]',
+    ]);
+  });
+
   it('percentages are 0–100', () => {
     expect(check(rule(`  - route: [{destination: {host: a}}]
     fault: {abort: {httpStatus: 500, percentage: {value: 101}}}
