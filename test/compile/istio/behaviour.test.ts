@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IrForward, IrRoute, IrView, MeshIR } from '../../../src/compile/ir/types.ts';
 import { buildIr } from '../../../src/compile/istio/index.ts';
+import { explain, parseRequest } from '../../../src/explain/index.ts';
 import { TEMPLATE_FILES, file } from './support.ts';
 
 
@@ -189,5 +190,50 @@ spec:
     ]);
     expect(strict.diagnostics.find((d) => d.code === 'ML4001')).toMatchObject({ severity: 'error', file: 'vs.yaml', line: 7, field: 'spec.http[0].route[0].destination.host' });
     expect(strict.ir).toBeUndefined();
+  });
+});
+
+describe('match entries that name gateways (Istio sourceMatchHTTP)', () => {
+  const mesh = (match: string) => `apiVersion: v1
+kind: Service
+metadata: { name: reviews, namespace: bookinfo }
+spec:
+  ports: [{ name: http, port: 9080 }]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: bookinfo }
+spec:
+  hosts: [reviews]
+  http:
+  - name: canary
+    match:
+    - ${match}
+      uri: { prefix: /beta }
+    route: [{ destination: { host: reviews, port: { number: 9080 } }, headers: { response: { set: { x-canary: "yes" } } } }]
+  - route: [{ destination: { host: reviews, port: { number: 9080 } } }]
+`;
+  /** The rule a GET /beta from a sidecar of view `view` takes (explain, on the compiled IR). */
+  const ruleFor = (match: string, view: string) => {
+    const result = buildIr([file('mesh.yaml', mesh(match))]);
+    expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    const r = parseRequest('GET http://reviews.bookinfo:9080/beta');
+    if (!r.ok) throw new Error(r.error);
+    return explain(result.ir!, r.request, { view }).route?.name;
+  };
+
+  it('apply on those gateways whatever sourceNamespace says: every sidecar, not only the named namespace', () => {
+    const match = 'gateways: [mesh]\n      sourceNamespace: frontend';
+    expect(ruleFor(match, 'sidecar')).toBe('vs/bookinfo/reviews/http/canary/match/0');
+    expect(ruleFor(match, 'sidecar~bookinfo')).toBe('vs/bookinfo/reviews/http/canary/match/0');
+  });
+
+  it('apply on those gateways whatever sourceLabels says, not left out (ML4014)', () => {
+    expect(ruleFor('gateways: [mesh]\n      sourceLabels: { app: frontend }', 'sidecar')).toBe('vs/bookinfo/reviews/http/canary/match/0');
+  });
+
+  it('without gateways, sourceNamespace still limits the entry to that namespace', () => {
+    expect(ruleFor('sourceNamespace: frontend', 'sidecar')).toBe('vs/bookinfo/reviews/http/1/match/0');
+    expect(ruleFor('sourceNamespace: frontend', 'sidecar~frontend')).toBe('vs/bookinfo/reviews/http/canary/match/0');
   });
 });
