@@ -45,6 +45,10 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   // withoutHeaders (treat_missing_header_as_empty, as Istio): a request without the header matches.
   ['GET http://reviews:9080/stable/x', 'vs/shop/reviews/http/not-canary/match/0'],
   ['GET http://reviews:9080/stable/x -H x-canary:yes', 'vs/shop/reviews/http/default/match/0'],
+  // withoutHeaders {regex: "*"}: Istio's "any value" (present_match, inverted): the header is absent.
+  ['GET http://reviews:9080/untraced/x', 'vs/shop/reviews/http/untraced/match/0'],
+  ['GET http://reviews:9080/untraced/x -H x-trace:', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/untraced/x -H x-trace:1', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews:9080/x -H x-version:v1', 'vs/shop/reviews/http/only-stable-paths/match/0'],
   ['GET http://reviews:9080/x -H x-version:v12', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews.shop.svc.cluster.local:9080/', 'vs/shop/reviews/http/default/match/0'],

@@ -2,6 +2,7 @@
 // retry conditions.
 import type { Headers, StringMatch } from '../schema/index.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
+import { isAnyValue } from '../istio/match.ts';
 import { headerValueProblem } from './header-value.ts';
 import { checkRe2 } from './regex.ts';
 
@@ -67,14 +68,15 @@ export function checkStringMatch(ctx: RuleContext, m: StringMatch, path: Path, r
   if (m.regex !== undefined) checkRegex(ctx, m.regex, at(path, 'regex'));
 }
 
-export function checkHeaderMatches(ctx: RuleContext, headers: Readonly<Record<string, StringMatch>> | undefined, path: Path): void {
+/** `without`: the headers are withoutHeaders, where `regex: "*"` is Istio's "any value" (match.ts isAnyValue), no RE2. */
+export function checkHeaderMatches(ctx: RuleContext, headers: Readonly<Record<string, StringMatch>> | undefined, path: Path, without = false): void {
   if (!headers) return;
   for (const name in headers) {
     const m = headers[name]!;
     const p = at(path, name);
     if (isJwtClaimRoute(name)) reportJwtClaimRoute(ctx, name, p);
     else checkHeaderName(ctx, name, p, true);
-    checkStringMatch(ctx, m, p, HEADER_MATCH_RULES);
+    if (!(without && isAnyValue(m))) checkStringMatch(ctx, m, p, HEADER_MATCH_RULES);
     if (m.exact !== undefined) checkHeaderValue(ctx, m.exact, at(p, 'exact'));
     if (m.prefix !== undefined) checkHeaderValue(ctx, m.prefix, at(p, 'prefix'));
   }

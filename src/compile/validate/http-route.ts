@@ -102,7 +102,7 @@ function checkMatch(ctx: RuleContext, m: HttpMatchRequest, path: Path): void {
     if (sm) checkStringMatch(ctx, sm, at(path, k), k === 'uri' ? URI_RULES : undefined);
   }
   if (m.headers !== undefined) checkHeaderMatches(ctx, m.headers, at(path, 'headers'));
-  if (m.withoutHeaders !== undefined) checkHeaderMatches(ctx, m.withoutHeaders, at(path, 'withoutHeaders'));
+  if (m.withoutHeaders !== undefined) checkHeaderMatches(ctx, m.withoutHeaders, at(path, 'withoutHeaders'), true);
   const queryParams = m.queryParams;
   for (const name in queryParams) checkStringMatch(ctx, queryParams[name]!, at(path, 'queryParams', name), QUERY_PARAM_RULES);
   if (m.port !== undefined) checkPort(ctx, m.port, at(path, 'port'));

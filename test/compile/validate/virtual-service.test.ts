@@ -166,6 +166,15 @@ describe('VirtualService rules', () => {
 `))).toEqual(['ML3013 spec.http[0].match[0].uri.regex@9', 'ML3013 spec.http[0].match[1].headers.x.regex@10', 'ML3014 spec.http[0].match[2].authority.regex@11']);
   });
 
+  it('withoutHeaders {regex: "*"} is Istio\'s "any value" (the header is absent), no RE2; elsewhere "*" is a bad regex', () => {
+    expect(check(rule(`  - match:
+    - withoutHeaders: {x-trace: {regex: "*"}}
+    - headers: {x-trace: {regex: "*"}}
+    - withoutHeaders: {x-trace: {regex: "**"}}
+    route: [{destination: {host: a}}]
+`))).toEqual(['ML3013 spec.http[0].match[1].headers.x-trace.regex@10', 'ML3013 spec.http[0].match[2].withoutHeaders.x-trace.regex@11']);
+  });
+
   it('StringMatch sets exactly one of exact/prefix/regex; query params have no prefix', () => {
     expect(check(rule(`  - match:
     - uri: {exact: /a, prefix: /b}
