@@ -38,6 +38,10 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://reviews:9080/anything?debug=0&debug=1', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews:9080/anything?debug=%31', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews:9080/anything?x=2&debug=1&debug=0', 'vs/shop/reviews/http/debug-query/match/0'],
+  // A query parameter prefix (istiod compiles it though Istio's docs name exact and regex only).
+  ['GET http://reviews:9080/search?q=abcdef', 'vs/shop/reviews/http/search-prefix/match/0'],
+  ['GET http://reviews:9080/search?q=ab', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/search?x=1&q=abc', 'vs/shop/reviews/http/search-prefix/match/0'],
   ['GET http://reviews:9080/ADMIN', 'vs/shop/reviews/http/case-insensitive/match/0'],
   ['POST http://reviews:9080/submit/form', 'vs/shop/reviews/http/post-only/match/0'],
   ['GET http://reviews:9080/submit/form', 'vs/shop/reviews/http/default/match/0'],

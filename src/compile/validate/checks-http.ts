@@ -44,7 +44,6 @@ export function checkRegex(ctx: RuleContext, pattern: string, path: Path): void 
 export interface StringMatchRules {
   /** `{}` allowed (headers, query params: "present"). */
   readonly allowEmpty?: boolean;
-  readonly allowPrefix?: boolean;
   /** `prefix: ""` allowed: only a uri match, which Envoy takes as "any path"; its string matchers need 1+ characters. */
   readonly allowEmptyPrefix?: boolean;
 }
@@ -59,8 +58,7 @@ export function checkStringMatch(ctx: RuleContext, m: StringMatch, path: Path, r
     const set = MATCH_KINDS.filter((k) => m[k] !== undefined);
     ctx.report('ML3019', `set only one of exact, prefix, regex (found ${set.join(', ')})`, path);
   } else if (count === 0 && !rules.allowEmpty) ctx.report('ML3019', 'set one of exact, prefix, regex', path);
-  if (m.prefix !== undefined && rules.allowPrefix === false) ctx.report('ML3019', 'prefix is not supported here; use exact or regex', at(path, 'prefix'));
-  else if (m.prefix === '' && !rules.allowEmptyPrefix) {
+  if (m.prefix === '' && !rules.allowEmptyPrefix) {
     // Envoy rejects the whole route table for it (an empty StringMatcher prefix), and Istio refuses it too.
     const instead = rules.allowEmpty ? 'write {} to require only that it is present, or drop the condition' : 'drop the condition';
     ctx.report('ML3019', `an empty prefix matches every value and is not allowed here: ${instead}`, at(path, 'prefix'));
