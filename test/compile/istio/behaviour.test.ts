@@ -141,6 +141,26 @@ spec:
     expect(h!.routes.map((r) => forward(r).retry?.previousHosts)).toEqual([false, true, true, true]);
   });
 
+  it('send CORS max-age in whole seconds cut down, as Istio (1500ms is 1)', () => {
+    const { ir } = buildIr([
+      file(
+        'a.yaml',
+        `${SERVICE}---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: default }
+spec:
+  hosts: [reviews]
+  http:
+    - corsPolicy: { allowOrigins: [{ exact: "https://a.example" }], maxAge: 1500ms }
+      route: [{ destination: { host: reviews } }]
+`,
+      ),
+    ]);
+    const h = vhost(ir!, 'sidecar', 'reviews.default.svc.cluster.local:9080');
+    expect(h!.routes[0]!.cors?.maxAgeSeconds).toBe(1);
+  });
+
   it('send a host without VirtualService to its default cluster', () => {
     const { ir } = buildIr([file('a.yaml', SERVICE)]);
     const h = vhost(ir!, 'sidecar~default', 'reviews.default.svc.cluster.local:9080');
