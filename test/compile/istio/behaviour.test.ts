@@ -134,11 +134,18 @@ spec:
     - match: [{ uri: { prefix: /said } }]
       route: [{ destination: { host: reviews, subset: v1 } }]
       retries: { attempts: 2, retryIgnorePreviousHosts: true }
+    - match: [{ uri: { prefix: /zero-weight } }]
+      route: [{ destination: { host: reviews, subset: v1 }, weight: 100 }, { destination: { host: reviews, subset: v2 }, weight: 0 }]
+    - match: [{ uri: { prefix: /twice } }]
+      route: [{ destination: { host: reviews, subset: v1 }, weight: 50 }, { destination: { host: reviews, subset: v1 }, weight: 50 }]
 `,
       ),
     ]);
     const h = vhost(ir!, 'sidecar', 'reviews.default.svc.cluster.local:9080');
-    expect(h!.routes.map((r) => forward(r).retry?.previousHosts)).toEqual([false, true, true, true]);
+    // Istio decides on the destinations as written (len(route) == 1): a rule that lists two keeps
+    // retrying other hosts even when weights leave one hashed cluster to send to.
+    expect(h!.routes.map((r) => forward(r).retry?.previousHosts)).toEqual([false, true, true, true, true, true]);
+    expect(h!.routes.slice(4).map((r) => forward(r).destinations.length)).toEqual([1, 1]);
   });
 
   it('send CORS max-age in whole seconds cut down, as Istio (1500ms is 1)', () => {
