@@ -56,6 +56,12 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://reviews:9080/x -H x-version:v1', 'vs/shop/reviews/http/only-stable-paths/match/0'],
   ['GET http://reviews:9080/x -H x-version:v12', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews.shop.svc.cluster.local:9080/', 'vs/shop/reviews/http/default/match/0'],
+  // As Istio's sidecars: the Host's port plays no part (ignore_port_in_host_matching), and the
+  // absolute FQDN (trailing dot) is a domain too.
+  ['GET http://reviews:9080/ -H host:reviews.shop.svc.cluster.local.', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/ -H host:reviews.shop.svc.cluster.local.:9080', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/ -H host:reviews:1234', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/ -H host:reviews.shop.svc:80', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://ratings:9080/ratings/1 -H x-fault:abort', 'vs/shop/ratings/http/chaos/match/0'],
   ['GET http://ratings:9080/ratings/1', 'vs/shop/ratings/http/ratings-api/match/0'],
   ['GET http://ratings:9080/other', 'NR'],

@@ -119,7 +119,9 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
   const routeTables: IrRouteTable[] = ports.map((p) => {
     const vhosts = (byPort.get(p) ?? []).sort((a, b) => cmp(a.name, b.name));
     // No two hosts can share a domain (the common case): nothing to check per view.
-    return { name: sidecarRouteTableName(p), virtualHosts: shared.mayClash ? uniqueDomains(vhosts, onClash) : vhosts };
+    // The Host header's port plays no part, as on Istio's sidecars (httproute.go
+    // buildSidecarOutboundHTTPRouteConfig): domains are listed without ports (hosts.ts sidecarDomains).
+    return { name: sidecarRouteTableName(p), virtualHosts: shared.mayClash ? uniqueDomains(vhosts, onClash) : vhosts, ignorePortInHostMatching: true };
   });
   const address = shared.ctx.settings.ir.bindAddress;
   const tcp = sidecarTcp(services, byPort, index, scope, viewName, shared, clusters);

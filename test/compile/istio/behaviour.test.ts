@@ -55,9 +55,9 @@ describe('the config-repo template', () => {
   it('answers to the bare short name only in the namespace\'s own view', () => {
     const own = vhost(ir, 'sidecar~bookinfo', 'reviews.bookinfo.svc.cluster.local:9080');
     const other = vhost(ir, 'sidecar', 'reviews.bookinfo.svc.cluster.local:9080');
-    expect(own?.domains).toEqual(expect.arrayContaining(['reviews', 'reviews:9080', 'reviews.bookinfo', 'reviews.bookinfo.svc.cluster.local:9080']));
+    expect(own?.domains).toEqual(expect.arrayContaining(['reviews', 'reviews.bookinfo', 'reviews.bookinfo.svc.cluster.local']));
     expect(other?.domains).not.toContain('reviews');
-    expect(other?.domains).toContain('reviews.bookinfo:9080');
+    expect(other?.domains).toContain('reviews.bookinfo');
   });
 
   it('gives subset clusters only the endpoints with the subset labels', () => {
