@@ -93,10 +93,10 @@ describe('meshlog explain', () => {
     const r = await runCli(['explain', '-r', 'GET http://reviews:9080/x', FIXTURE, '--view', 'sidecar~shop']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('\n  spec.http[1].match[0] vs/shop/reviews/http/beta-testers/match/0 [prefix /reviews, header x-group prefix beta]  reviews.yaml:');
-    expect(r.stdout).toContain('Matched:      spec.http[10] vs/shop/reviews/http/default/match/0 [any request]');
+    expect(r.stdout).toContain('Matched:      spec.http[12] vs/shop/reviews/http/default/match/0 [any request]');
     expect(r.stdout).not.toMatch(/#\d/);
     const json = JSON.parse((await runCli(['explain', '-r', 'GET http://reviews:9080/x', FIXTURE, '--view', 'sidecar~shop', '-o', 'json'])).stdout) as Explanation;
-    expect(json.route).toMatchObject({ position: 11, source: { field: 'spec.http[10]' } });
+    expect(json.route).toMatchObject({ position: 13, source: { field: 'spec.http[12]' } });
   });
 
   it('shows the request and response header changes of the matched rule', async () => {

@@ -38,6 +38,10 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://reviews:9080/anything?debug=0&debug=1', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews:9080/anything?debug=%31', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews:9080/anything?x=2&debug=1&debug=0', 'vs/shop/reviews/http/debug-query/match/0'],
+  // A query parameter prefix (istiod compiles it though Istio's docs name exact and regex only).
+  ['GET http://reviews:9080/search?q=abcdef', 'vs/shop/reviews/http/search-prefix/match/0'],
+  ['GET http://reviews:9080/search?q=ab', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/search?x=1&q=abc', 'vs/shop/reviews/http/search-prefix/match/0'],
   ['GET http://reviews:9080/ADMIN', 'vs/shop/reviews/http/case-insensitive/match/0'],
   ['POST http://reviews:9080/submit/form', 'vs/shop/reviews/http/post-only/match/0'],
   ['GET http://reviews:9080/submit/form', 'vs/shop/reviews/http/default/match/0'],
@@ -45,9 +49,19 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   // withoutHeaders (treat_missing_header_as_empty, as Istio): a request without the header matches.
   ['GET http://reviews:9080/stable/x', 'vs/shop/reviews/http/not-canary/match/0'],
   ['GET http://reviews:9080/stable/x -H x-canary:yes', 'vs/shop/reviews/http/default/match/0'],
+  // withoutHeaders {regex: "*"}: Istio's "any value" (present_match, inverted): the header is absent.
+  ['GET http://reviews:9080/untraced/x', 'vs/shop/reviews/http/untraced/match/0'],
+  ['GET http://reviews:9080/untraced/x -H x-trace:', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/untraced/x -H x-trace:1', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews:9080/x -H x-version:v1', 'vs/shop/reviews/http/only-stable-paths/match/0'],
   ['GET http://reviews:9080/x -H x-version:v12', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews.shop.svc.cluster.local:9080/', 'vs/shop/reviews/http/default/match/0'],
+  // As Istio's sidecars: the Host's port plays no part (ignore_port_in_host_matching), and the
+  // absolute FQDN (trailing dot) is a domain too.
+  ['GET http://reviews:9080/ -H host:reviews.shop.svc.cluster.local.', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/ -H host:reviews.shop.svc.cluster.local.:9080', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/ -H host:reviews:1234', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/ -H host:reviews.shop.svc:80', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://ratings:9080/ratings/1 -H x-fault:abort', 'vs/shop/ratings/http/chaos/match/0'],
   ['GET http://ratings:9080/ratings/1', 'vs/shop/ratings/http/ratings-api/match/0'],
   ['GET http://ratings:9080/other', 'NR'],

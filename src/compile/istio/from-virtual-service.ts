@@ -2,7 +2,8 @@
 // scope: the sidecars of a namespace, or one gateway). Rules keep their order; each match
 // entry becomes one route (`vs/<ns>/<name>/http/<rule name, else i>/match/<j>`), a rule
 // without match one catch-all route. Entries that do not apply here (another port, another
-// gateway, another source namespace) are left out, and a rule left with no entry is skipped.
+// gateway, another source namespace; see httpScope) are left out, and a rule left with no
+// entry is skipped.
 import type { IrMatch, IrRoute } from '../ir/types.ts';
 import type { Loaded } from '../parse/load-resources.ts';
 import type { HttpMatchRequest, HttpRoute, L4Match, VirtualServiceSpec } from '../schema/index.ts';
@@ -91,7 +92,7 @@ export function vsGateways(vs: LoadedVs): readonly string[] {
 }
 
 /** The conditions of an http or tcp match entry that say where it applies. */
-type ScopeConditions = Pick<HttpMatchRequest, 'port' | 'sourceLabels' | 'gateways' | 'sourceNamespace'> & Pick<L4Match, 'destinationSubnets'>;
+export type ScopeConditions = Pick<HttpMatchRequest, 'port' | 'sourceLabels' | 'gateways' | 'sourceNamespace'> & Pick<L4Match, 'destinationSubnets'>;
 
 /**
  * The condition of a match entry that meshlog cannot compile, if any (ML4014): the entry never
@@ -104,7 +105,18 @@ export function uncompiledCondition(m: ScopeConditions): 'sourceLabels' | 'desti
   return undefined;
 }
 
-/** Does match entry `m` (or the rule without match) apply to `scope` on `port`? */
+/**
+ * The conditions of an http match entry that decide where it applies, as Istio reads them
+ * (route.go sourceMatchHTTP): an entry that names `gateways` applies on those, and its
+ * `sourceLabels` and `sourceNamespace` are not looked at; they count only in an entry without
+ * `gateways`. (tcp and tls entries must meet all of their conditions: tls.go matchTCP, matchTLS.)
+ */
+export function httpScope(m: HttpMatchRequest | undefined): ScopeConditions | undefined {
+  if (!m?.gateways?.length || (m.sourceNamespace === undefined && m.sourceLabels === undefined)) return m;
+  return m.port === undefined ? { gateways: m.gateways } : { port: m.port, gateways: m.gateways };
+}
+
+/** Does match entry `m` (or the rule without match) apply to `scope` on `port`? (http entries: through httpScope.) */
 export function matchApplies(vs: LoadedVs, m: ScopeConditions | undefined, scope: Scope, port: number): boolean {
   if (m?.port !== undefined && m.port !== port) return false;
   if (m && uncompiledCondition(m)) return false; // ML4014
@@ -162,7 +174,7 @@ function perVsCache(vs: LoadedVs, ctx: RouteContext): PerVs {
 }
 
 function matchesSourceNamespace(vs: LoadedVs): boolean {
-  for (const rule of vs.spec.http ?? []) if (rule.match) for (const m of rule.match) if (m.sourceNamespace !== undefined) return true;
+  for (const rule of vs.spec.http ?? []) if (rule.match) for (const m of rule.match) if (httpScope(m)?.sourceNamespace !== undefined) return true;
   return false;
 }
 
@@ -184,7 +196,7 @@ function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteConte
     let shared: RuleParts | undefined;
     for (let j = 0; j < entries.length; j++) {
       const m = entries[j];
-      if (!matchApplies(vs, m, scope, port)) continue;
+      if (!matchApplies(vs, httpScope(m), scope, port)) continue;
       shared ??= ruleParts(vs, rule, i, port, ctx, ids, scope.kind === 'mesh');
       const match = toIrMatch(m);
       routes.push(routeOf(vsRouteName(namespace, name, segments[i] ?? String(i), j), match, shared));

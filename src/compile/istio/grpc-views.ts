@@ -15,8 +15,9 @@
 //    response, a per-route config of a filter it does not know). A sidecar's route table for
 //    a port holds every HTTP service on that port, so one redirect of an unrelated web service
 //    would cut off every gRPC client on the port. A gRPC view's route table `grpc.<port>`
-//    therefore holds only the gRPC services' virtual hosts. They are the same virtual host
-//    objects as the sidecar's, so their encoded bytes are shared and routing is identical.
+//    therefore holds only the gRPC services' virtual hosts: the sidecar's, with the same
+//    routes, and domains that also carry the port (gRPC matches the authority with its port;
+//    Envoy sidecars ignore it: ignore_port_in_host_matching).
 //  - Its clusters are the clusters those routes reference; the xDS side encodes them in the
 //    form gRPC accepts (xds/grpc-resources.ts).
 // Views without any gRPC listener are left out. A gRPC service's own route that gRPC cannot
@@ -95,11 +96,11 @@ function grpcView(sidecar: IrView, grpcHosts: ReadonlySet<string>): IrView | und
   const clusters = new Set<string>();
   for (const l of sidecar.listeners) {
     const table = tables.get(l.routeTableName);
-    const vhosts = (table?.virtualHosts ?? []).filter((vh) => grpcHosts.has(vh.name));
+    const suffix = `:${l.port}`;
+    const vhosts = (table?.virtualHosts ?? []).filter((vh) => grpcHosts.has(vh.name)).map((vh) => withPortDomains(vh, suffix));
     if (vhosts.length === 0) continue;
     const routeTableName = grpcRouteTableName(l.port);
     routeTables.push({ name: routeTableName, virtualHosts: vhosts });
-    const suffix = `:${l.port}`;
     for (const vh of vhosts) {
       for (const name of listenerNames(vh, suffix)) {
         listeners.push({ name, address: '', port: l.port, routeTableName, statPrefix: `grpc_${l.port}` });
@@ -120,11 +121,26 @@ function grpcView(sidecar: IrView, grpcHosts: ReadonlySet<string>): IrView | und
 }
 
 /**
+ * A sidecar virtual host for gRPC's client, which matches the target's authority with its
+ * port (Istio keeps the port forms for proxyless gRPC: SidecarIgnorePort): each domain also
+ * with `:<port>`. The routes stay the sidecar's own array.
+ */
+function withPortDomains(vh: IrVirtualHost, portSuffix: string): IrVirtualHost {
+  const domains: string[] = [];
+  for (const d of vh.domains) {
+    domains.push(d);
+    if (d !== '*') domains.push(d + portSuffix);
+  }
+  return { ...vh, domains: domains.sort(compare) };
+}
+
+/**
  * The authorities a gRPC target may name for this virtual host: its domains that carry the
- * port. Wildcard domains (ServiceEntry `*.example.com`) name no single target and are left out.
+ * port. Wildcard domains (ServiceEntry `*.example.com`) name no single target and are left out,
+ * and so is the absolute FQDN (`name.:port`), which no target is written as.
  */
 function listenerNames(vh: IrVirtualHost, portSuffix: string): string[] {
-  return vh.domains.filter((d) => d.endsWith(portSuffix) && !d.includes('*'));
+  return vh.domains.filter((d) => d.endsWith(portSuffix) && !d.includes('*') && !d.endsWith(`.${portSuffix}`));
 }
 
 function addClusters(routes: readonly IrRoute[], into: Set<string>): void {

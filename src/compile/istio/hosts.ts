@@ -67,41 +67,37 @@ export function shortNameNamespace(host: string, clusterDomain: string): string 
 }
 
 /**
- * The domains a sidecar virtual host answers to, Istio's variants: for a service
- * `reviews.default.svc.cluster.local` seen from namespace `default` that is `reviews`,
- * `reviews.default`, `reviews.default.svc` and the FQDN; from another namespace (or from
- * the default view, which serves proxies of unknown namespaces) the bare short name is
- * left out, as it would mean a different service there. Each also with `:<port>`. Sorted.
+ * The domains a sidecar virtual host answers to, Istio's variants (httproute.go
+ * generateVirtualHostDomains): for a service `reviews.default.svc.cluster.local` seen from
+ * namespace `default` that is `reviews`, `reviews.default`, `reviews.default.svc`, the FQDN
+ * and the absolute FQDN `reviews.default.svc.cluster.local.` (Istio 1.27+,
+ * PILOT_ENABLE_ABSOLUTE_FQDN_VHOST_DOMAIN); from another namespace (or from the default view,
+ * which serves proxies of unknown namespaces) the bare short name is left out, as it would
+ * mean a different service there. No `:<port>` forms: sidecar route tables ignore the port of
+ * the Host header (ignore_port_in_host_matching, as Istio's), so `reviews:9080` and
+ * `reviews:1234` both match `reviews`. Sorted.
  */
-export function sidecarDomains(host: string, port: number, clusterDomain: string, proxyNamespace: string | null): string[] {
+export function sidecarDomains(host: string, clusterDomain: string, proxyNamespace: string | null): string[] {
   // Array literals, not push(): the IR keeps these lists, and literals are allocated exactly (exact.ts).
-  const p = `:${port}`;
   const suffix = `.svc.${clusterDomain}`;
   if (host.endsWith(suffix) && !isWildcard(host)) {
     const nameNs = host.slice(0, -suffix.length);
     const dot = nameNs.indexOf('.');
     if (dot > 0 && dot === nameNs.lastIndexOf('.')) {
-      const svc = `${nameNs}.svc`;
-      const out = [host, host + p, nameNs, nameNs + p, svc, svc + p];
-      return nameNs.slice(dot + 1) === proxyNamespace ? withShortName(out, host, port) : sortSmall(out);
+      const out = [host, `${host}.`, nameNs, `${nameNs}.svc`];
+      return nameNs.slice(dot + 1) === proxyNamespace ? withShortName(out, host) : sortSmall(out);
     }
   }
-  return hostAndPort(host, port);
+  return host === '*' ? [host] : sortSmall([host, `${host}.`]); // a lone `*` stays alone
 }
 
 /**
  * The domains of a Kubernetes-style host seen from its own namespace, from the list seen from
- * any other one (`domains`, sorted): the same strings plus the bare short name, with and
- * without the port. Every view of the host then shares the longer names' strings.
+ * any other one (`domains`, sorted): the same strings plus the bare short name. Every view of
+ * the host then shares the longer names' strings.
  */
-export function withShortName(domains: readonly string[], host: string, port: number): string[] {
-  const short = host.slice(0, host.indexOf('.'));
-  return sortSmall(domains.concat([short, `${short}:${port}`])); // concat: exact size
-}
-
-/** A sidecar virtual host's domains for a host with no shorter names: the host and `host:port`. A lone `*` stays alone. */
-function hostAndPort(host: string, port: number): string[] {
-  return host === '*' ? [host] : sortSmall([host, `${host}:${port}`]);
+export function withShortName(domains: readonly string[], host: string): string[] {
+  return sortSmall(domains.concat([host.slice(0, host.indexOf('.'))])); // concat: exact size
 }
 
 /**

@@ -46,8 +46,16 @@ export function toIrMatch(m: HttpMatchRequest | undefined): IrMatch {
 }
 
 function headerMatch(name: string, sm: StringMatch, invert: boolean): IrHeaderMatch {
-  const value = toStringMatch(sm);
+  const value = invert && isAnyValue(sm) ? undefined : toStringMatch(sm);
   return value ? { name, value, invert } : { name, invert };
+}
+
+/**
+ * `withoutHeaders: {x: {regex: "*"}}`: Istio reads the `*` as "any value", not as a regex (it
+ * is no RE2), and compiles it as `{}` (route.go canBeConvertedToPresentMatch): x absent.
+ */
+export function isAnyValue(sm: StringMatch): boolean {
+  return sm.regex === '*' && sm.exact === undefined && sm.prefix === undefined;
 }
 
 /** Matches every request: no path condition (or prefix `/`), no header or query condition. */

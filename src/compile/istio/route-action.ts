@@ -30,7 +30,7 @@ export function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: Route
     for (const m of rule.mirrors) (mirrors ??= []).push({ cluster: destinationCluster(vs, m.destination, port, ctx, ids), percent: m.percentage?.value ?? 100 });
   }
   const rewrite = rule.rewrite ? toRewrite(rule.rewrite) : undefined;
-  const retry = settledRetry(rule.retries ? toRetry(rule.retries) : ctx.settings.defaultRetry, list, ids, ctx);
+  const retry = settledRetry(rule.retries ? toRetry(rule.retries) : ctx.settings.defaultRetry, routes.length, list, ids, ctx);
   const timeoutMs = rule.timeout !== undefined ? (durationToWholeMs(rule.timeout) ?? 0) : ctx.settings.defaultTimeoutMs;
   const m = mirrors ? exact(mirrors) : NO_MIRRORS;
   const destinations = exact(list);
@@ -43,13 +43,15 @@ const NO_DESTINATIONS: readonly HttpRouteDestination[] = Object.freeze([]);
 
 /**
  * The retry policy with its host choice settled, as Istio (retry.go ConvertPolicy): unless the
- * rule says (`retryIgnorePreviousHosts`), retries go to other hosts, except on a route with one
- * destination whose cluster hashes consistently, where they stay on the hashed host. The two
+ * rule says (`retryIgnorePreviousHosts`), retries go to other hosts, except on a rule that lists
+ * one destination whose cluster hashes consistently, where they stay on the hashed host. The two
  * settled forms of a shared policy (MeshConfig's default) are shared too.
  */
-function settledRetry(retry: IrRetry | undefined, destinations: readonly IrDestination[], ids: readonly number[], ctx: RouteContext): IrRetry | undefined {
+function settledRetry(retry: IrRetry | undefined, written: number, destinations: readonly IrDestination[], ids: readonly number[], ctx: RouteContext): IrRetry | undefined {
   if (!retry || retry.previousHosts !== undefined) return retry;
-  const only = destinations.length === 1 ? ids.find((id) => ctx.catalog.name(id) === destinations[0]!.cluster) : undefined;
+  // One destination as the rule writes it (route.go: len(in.Route) == 1), not as weights leave
+  // it: `[{v1, weight: 100}, {v2, weight: 0}]` keeps the predicate though only v1 gets traffic.
+  const only = written === 1 ? ids.find((id) => ctx.catalog.name(id) === destinations[0]!.cluster) : undefined;
   const previousHosts = !(only !== undefined && ctx.hashesConsistently(only));
   let forms = SETTLED.get(retry);
   if (!forms) SETTLED.set(retry, (forms = { true: { ...retry, previousHosts: true }, false: { ...retry, previousHosts: false } }));

@@ -84,7 +84,8 @@ export function toCors(c: CorsPolicy | undefined): IrCors | undefined {
     allowMethods: [...(c.allowMethods ?? [])],
     allowHeaders: [...(c.allowHeaders ?? [])],
     exposeHeaders: [...(c.exposeHeaders ?? [])],
-    ...(maxAgeMs !== undefined ? { maxAgeSeconds: Math.round(maxAgeMs / 1000) } : {}),
+    // Whole seconds cut down, as Istio's Duration.GetSeconds(): 1500ms is 1 (max-age: 1), not 2.
+    ...(maxAgeMs !== undefined ? { maxAgeSeconds: Math.trunc(maxAgeMs / 1000) } : {}),
     ...(c.allowCredentials !== undefined ? { allowCredentials: c.allowCredentials } : {}),
   };
 }

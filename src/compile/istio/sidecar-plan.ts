@@ -234,8 +234,8 @@ export function virtualHostFor(shared: SidecarShared, hp: HostPort, routes: read
  */
 function domainsOf(shared: SidecarShared, hp: HostPort, own: boolean): readonly string[] {
   // Seen from no namespace of its own, the short name is left out (sidecarDomains).
-  const other = (hp.otherDomains ??= sidecarDomains(hp.host, hp.port, shared.ctx.settings.ir.clusterDomain, null));
-  return own ? withShortName(other, hp.host, hp.port) : other;
+  const other = (hp.otherDomains ??= sidecarDomains(hp.host, shared.ctx.settings.ir.clusterDomain, null));
+  return own ? withShortName(other, hp.host) : other;
 }
 
 const DEFAULT_MATCH: IrMatch = Object.freeze({ ignoreCase: false, headers: [], queryParams: [] });

@@ -116,7 +116,7 @@ function noteConflict(shared: SidecarShared, port: number, services: readonly Re
 
 /**
  * A chain per TLS or HTTPS service, answering the names a client may connect to it by (as an
- * HTTP virtual host's domains, without ports). A name an earlier service (by host) already
+ * HTTP virtual host's domains, without the absolute FQDN). A name an earlier service (by host) already
  * answers stays with that one: Envoy refuses a listener whose chains share a name.
  */
 function sniChains(sni: readonly RegistryService[], port: number, index: VsIndex, scope: Scope & { readonly kind: 'mesh' }, shared: SidecarShared, clusters: ClusterCollector): IrTcpChain[] {
@@ -141,7 +141,8 @@ function sniChains(sni: readonly RegistryService[], port: number, index: VsIndex
   }
   for (const svc of sni) {
     if (ruled.has(svc)) continue;
-    const names = sidecarDomains(svc.host, port, shared.ctx.settings.ir.clusterDomain, scope.viewNamespace).filter((d) => !d.includes(':') && !taken.has(d));
+    // SNI names carry no trailing dot (RFC 6066): the absolute-FQDN domain is for Host headers only.
+    const names = sidecarDomains(svc.host, shared.ctx.settings.ir.clusterDomain, scope.viewNamespace).filter((d) => !d.endsWith('.') && !taken.has(d));
     if (names.length === 0) continue;
     const chain = chainFor(svc, port, names, index, scope, shared, clusters);
     if (!chain) continue;

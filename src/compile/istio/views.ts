@@ -13,7 +13,7 @@
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrListener, IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
 import type { ClusterCollector } from './cluster-catalog.ts';
-import { MESH, vsGateways, vsRoutesEntry, type LoadedVs, type Scope } from './from-virtual-service.ts';
+import { httpScope, MESH, vsGateways, vsRoutesEntry, type LoadedVs, type Scope } from './from-virtual-service.ts';
 import { isVisible, isWildcard, visibilityOf, type Visibility } from './hosts.ts';
 import { DEFAULT_SIDECAR_VIEW, listenerName, sidecarRouteTableName, sidecarViewName } from './names.ts';
 import type { Registry, RegistryService } from './registry.ts';
@@ -62,7 +62,7 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
   }
   for (const m of meshVss) {
     addVisibility(m.visibility);
-    for (const rule of m.vs.spec.http ?? []) if (rule.match) for (const match of rule.match) if (match.sourceNamespace) out.add(match.sourceNamespace);
+    for (const rule of m.vs.spec.http ?? []) if (rule.match) for (const match of rule.match) if (httpScope(match)?.sourceNamespace) out.add(match.sourceNamespace!);
     for (const rule of m.vs.spec.tcp ?? []) if (rule.match) for (const match of rule.match) if (match.sourceNamespace) out.add(match.sourceNamespace);
     for (const rule of m.vs.spec.tls ?? []) for (const match of rule.match) if (match.sourceNamespace) out.add(match.sourceNamespace);
   }
@@ -119,7 +119,9 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
   const routeTables: IrRouteTable[] = ports.map((p) => {
     const vhosts = (byPort.get(p) ?? []).sort((a, b) => cmp(a.name, b.name));
     // No two hosts can share a domain (the common case): nothing to check per view.
-    return { name: sidecarRouteTableName(p), virtualHosts: shared.mayClash ? uniqueDomains(vhosts, onClash) : vhosts };
+    // The Host header's port plays no part, as on Istio's sidecars (httproute.go
+    // buildSidecarOutboundHTTPRouteConfig): domains are listed without ports (hosts.ts sidecarDomains).
+    return { name: sidecarRouteTableName(p), virtualHosts: shared.mayClash ? uniqueDomains(vhosts, onClash) : vhosts, ignorePortInHostMatching: true };
   });
   const address = shared.ctx.settings.ir.bindAddress;
   const tcp = sidecarTcp(services, byPort, index, scope, viewName, shared, clusters);

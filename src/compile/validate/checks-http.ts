@@ -2,6 +2,8 @@
 // retry conditions.
 import type { Headers, StringMatch } from '../schema/index.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
+import { isAnyValue } from '../istio/match.ts';
+import { headerValueProblem } from './header-value.ts';
 import { checkRe2 } from './regex.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -26,6 +28,13 @@ export function checkHeaderValue(ctx: RuleContext, value: string, path: Path): v
   if (CONTROL.test(value)) ctx.report('ML3012', 'header value contains a control character', path);
 }
 
+/** A value a route adds: Envoy reads it as a format string (`%` commands, `%%`), see header-value.ts. */
+function checkAddedHeaderValue(ctx: RuleContext, value: string, path: Path): void {
+  if (CONTROL.test(value)) return ctx.report('ML3012', 'header value contains a control character', path);
+  const problem = headerValueProblem(value);
+  if (problem) ctx.report(problem.severity === 'error' ? 'ML3012' : 'ML3051', problem.message, path);
+}
+
 export function checkRegex(ctx: RuleContext, pattern: string, path: Path): void {
   const r = checkRe2(pattern);
   if (r.ok) return;
@@ -35,7 +44,6 @@ export function checkRegex(ctx: RuleContext, pattern: string, path: Path): void 
 export interface StringMatchRules {
   /** `{}` allowed (headers, query params: "present"). */
   readonly allowEmpty?: boolean;
-  readonly allowPrefix?: boolean;
   /** `prefix: ""` allowed: only a uri match, which Envoy takes as "any path"; its string matchers need 1+ characters. */
   readonly allowEmptyPrefix?: boolean;
 }
@@ -50,8 +58,7 @@ export function checkStringMatch(ctx: RuleContext, m: StringMatch, path: Path, r
     const set = MATCH_KINDS.filter((k) => m[k] !== undefined);
     ctx.report('ML3019', `set only one of exact, prefix, regex (found ${set.join(', ')})`, path);
   } else if (count === 0 && !rules.allowEmpty) ctx.report('ML3019', 'set one of exact, prefix, regex', path);
-  if (m.prefix !== undefined && rules.allowPrefix === false) ctx.report('ML3019', 'prefix is not supported here; use exact or regex', at(path, 'prefix'));
-  else if (m.prefix === '' && !rules.allowEmptyPrefix) {
+  if (m.prefix === '' && !rules.allowEmptyPrefix) {
     // Envoy rejects the whole route table for it (an empty StringMatcher prefix), and Istio refuses it too.
     const instead = rules.allowEmpty ? 'write {} to require only that it is present, or drop the condition' : 'drop the condition';
     ctx.report('ML3019', `an empty prefix matches every value and is not allowed here: ${instead}`, at(path, 'prefix'));
@@ -59,14 +66,15 @@ export function checkStringMatch(ctx: RuleContext, m: StringMatch, path: Path, r
   if (m.regex !== undefined) checkRegex(ctx, m.regex, at(path, 'regex'));
 }
 
-export function checkHeaderMatches(ctx: RuleContext, headers: Readonly<Record<string, StringMatch>> | undefined, path: Path): void {
+/** `without`: the headers are withoutHeaders, where `regex: "*"` is Istio's "any value" (match.ts isAnyValue), no RE2. */
+export function checkHeaderMatches(ctx: RuleContext, headers: Readonly<Record<string, StringMatch>> | undefined, path: Path, without = false): void {
   if (!headers) return;
   for (const name in headers) {
     const m = headers[name]!;
     const p = at(path, name);
     if (isJwtClaimRoute(name)) reportJwtClaimRoute(ctx, name, p);
     else checkHeaderName(ctx, name, p, true);
-    checkStringMatch(ctx, m, p, HEADER_MATCH_RULES);
+    if (!(without && isAnyValue(m))) checkStringMatch(ctx, m, p, HEADER_MATCH_RULES);
     if (m.exact !== undefined) checkHeaderValue(ctx, m.exact, at(p, 'exact'));
     if (m.prefix !== undefined) checkHeaderValue(ctx, m.prefix, at(p, 'prefix'));
   }
@@ -102,7 +110,7 @@ export function checkHeaderOperations(ctx: RuleContext, headers: Headers | undef
         const p = at(path, side, op, name);
         if (name.startsWith(':')) ctx.report('ML3011', `pseudo-header "${name}" cannot be ${op === 'set' ? 'set' : 'added'}`, p);
         else checkHeaderName(ctx, name, p, false);
-        checkHeaderValue(ctx, value, p);
+        checkAddedHeaderValue(ctx, value, p);
       }
     }
     const remove = ops.remove ?? NONE;

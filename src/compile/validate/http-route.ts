@@ -11,7 +11,8 @@ import { checkRoutingPitfalls } from './routing-pitfalls.ts';
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 const ACTIONS = ['route', 'redirect', 'directResponse'] as const;
 const STRING_MATCHES = ['uri', 'scheme', 'method', 'authority'] as const;
-const QUERY_PARAM_RULES: StringMatchRules = { allowEmpty: true, allowPrefix: false };
+// A non-empty prefix too: istiod compiles it (translateQueryParamMatch), though Istio's docs name exact and regex only.
+const QUERY_PARAM_RULES: StringMatchRules = { allowEmpty: true };
 const URI_RULES: StringMatchRules = { allowEmptyPrefix: true };
 /** What Istio counts as a retry policy configured (ValidateHTTPRetry); backoff and retryIgnorePreviousHosts are not. */
 const DISABLED_RETRY_FIELDS = ['perTryTimeout', 'retryOn', 'retryRemoteLocalities'] as const;
@@ -102,7 +103,7 @@ function checkMatch(ctx: RuleContext, m: HttpMatchRequest, path: Path): void {
     if (sm) checkStringMatch(ctx, sm, at(path, k), k === 'uri' ? URI_RULES : undefined);
   }
   if (m.headers !== undefined) checkHeaderMatches(ctx, m.headers, at(path, 'headers'));
-  if (m.withoutHeaders !== undefined) checkHeaderMatches(ctx, m.withoutHeaders, at(path, 'withoutHeaders'));
+  if (m.withoutHeaders !== undefined) checkHeaderMatches(ctx, m.withoutHeaders, at(path, 'withoutHeaders'), true);
   const queryParams = m.queryParams;
   for (const name in queryParams) checkStringMatch(ctx, queryParams[name]!, at(path, 'queryParams', name), QUERY_PARAM_RULES);
   if (m.port !== undefined) checkPort(ctx, m.port, at(path, 'port'));

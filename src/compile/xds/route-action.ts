@@ -57,6 +57,9 @@ export function buildForward(action: IrForward, clusters: ClusterLookup): ProtoO
     out.request_mirror_policies = action.mirrors.map((m) => ({
       cluster: m.cluster,
       runtime_fraction: { default_value: fractionalPercent(m.percent) },
+      // As Istio (route.go TranslateRequestMirrorPolicy): the copy does not carry the trace
+      // sampling decision, so mirrored requests are not traced as sampled (Envoy's default is true).
+      trace_sampled: wrap(false),
       // As Istio 1.28+ (DISABLE_SHADOW_HOST_SUFFIX): the copy keeps the request's Host, no `-shadow`.
       disable_shadow_host_suffix_append: true,
     }));

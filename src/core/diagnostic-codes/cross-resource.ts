@@ -122,7 +122,8 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     description:
       '`sourceLabels` selects client workloads by label, which meshlog\'s views (per namespace and per gateway) cannot express. A tcp rule\'s ' +
       '`destinationSubnets` selects connections by the address they go to, which meshlog\'s sidecar listeners (one per port, not per ' +
-      'service address) cannot tell apart. The match entry is left out, and a rule left without entries with it. Use `sourceNamespace` ' +
+      'service address) cannot tell apart. The match entry is left out, and a rule left without entries with it. (An http entry that ' +
+      'names `gateways` is not: as in Istio, it applies on those gateways and its `sourceLabels` are ignored.) Use `sourceNamespace` ' +
       'or a Sidecar-scoped namespace instead of labels, and a `port` match instead of subnets.',
   },
   {

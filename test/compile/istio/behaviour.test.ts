@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IrForward, IrRoute, IrView, MeshIR } from '../../../src/compile/ir/types.ts';
 import { buildIr } from '../../../src/compile/istio/index.ts';
+import { explain, parseRequest } from '../../../src/explain/index.ts';
 import { TEMPLATE_FILES, file } from './support.ts';
 
 
@@ -54,9 +55,9 @@ describe('the config-repo template', () => {
   it('answers to the bare short name only in the namespace\'s own view', () => {
     const own = vhost(ir, 'sidecar~bookinfo', 'reviews.bookinfo.svc.cluster.local:9080');
     const other = vhost(ir, 'sidecar', 'reviews.bookinfo.svc.cluster.local:9080');
-    expect(own?.domains).toEqual(expect.arrayContaining(['reviews', 'reviews:9080', 'reviews.bookinfo', 'reviews.bookinfo.svc.cluster.local:9080']));
+    expect(own?.domains).toEqual(expect.arrayContaining(['reviews', 'reviews.bookinfo', 'reviews.bookinfo.svc.cluster.local']));
     expect(other?.domains).not.toContain('reviews');
-    expect(other?.domains).toContain('reviews.bookinfo:9080');
+    expect(other?.domains).toContain('reviews.bookinfo');
   });
 
   it('gives subset clusters only the endpoints with the subset labels', () => {
@@ -133,11 +134,38 @@ spec:
     - match: [{ uri: { prefix: /said } }]
       route: [{ destination: { host: reviews, subset: v1 } }]
       retries: { attempts: 2, retryIgnorePreviousHosts: true }
+    - match: [{ uri: { prefix: /zero-weight } }]
+      route: [{ destination: { host: reviews, subset: v1 }, weight: 100 }, { destination: { host: reviews, subset: v2 }, weight: 0 }]
+    - match: [{ uri: { prefix: /twice } }]
+      route: [{ destination: { host: reviews, subset: v1 }, weight: 50 }, { destination: { host: reviews, subset: v1 }, weight: 50 }]
 `,
       ),
     ]);
     const h = vhost(ir!, 'sidecar', 'reviews.default.svc.cluster.local:9080');
-    expect(h!.routes.map((r) => forward(r).retry?.previousHosts)).toEqual([false, true, true, true]);
+    // Istio decides on the destinations as written (len(route) == 1): a rule that lists two keeps
+    // retrying other hosts even when weights leave one hashed cluster to send to.
+    expect(h!.routes.map((r) => forward(r).retry?.previousHosts)).toEqual([false, true, true, true, true, true]);
+    expect(h!.routes.slice(4).map((r) => forward(r).destinations.length)).toEqual([1, 1]);
+  });
+
+  it('send CORS max-age in whole seconds cut down, as Istio (1500ms is 1)', () => {
+    const { ir } = buildIr([
+      file(
+        'a.yaml',
+        `${SERVICE}---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: default }
+spec:
+  hosts: [reviews]
+  http:
+    - corsPolicy: { allowOrigins: [{ exact: "https://a.example" }], maxAge: 1500ms }
+      route: [{ destination: { host: reviews } }]
+`,
+      ),
+    ]);
+    const h = vhost(ir!, 'sidecar', 'reviews.default.svc.cluster.local:9080');
+    expect(h!.routes[0]!.cors?.maxAgeSeconds).toBe(1);
   });
 
   it('send a host without VirtualService to its default cluster', () => {
@@ -189,5 +217,50 @@ spec:
     ]);
     expect(strict.diagnostics.find((d) => d.code === 'ML4001')).toMatchObject({ severity: 'error', file: 'vs.yaml', line: 7, field: 'spec.http[0].route[0].destination.host' });
     expect(strict.ir).toBeUndefined();
+  });
+});
+
+describe('match entries that name gateways (Istio sourceMatchHTTP)', () => {
+  const mesh = (match: string) => `apiVersion: v1
+kind: Service
+metadata: { name: reviews, namespace: bookinfo }
+spec:
+  ports: [{ name: http, port: 9080 }]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: bookinfo }
+spec:
+  hosts: [reviews]
+  http:
+  - name: canary
+    match:
+    - ${match}
+      uri: { prefix: /beta }
+    route: [{ destination: { host: reviews, port: { number: 9080 } }, headers: { response: { set: { x-canary: "yes" } } } }]
+  - route: [{ destination: { host: reviews, port: { number: 9080 } } }]
+`;
+  /** The rule a GET /beta from a sidecar of view `view` takes (explain, on the compiled IR). */
+  const ruleFor = (match: string, view: string) => {
+    const result = buildIr([file('mesh.yaml', mesh(match))]);
+    expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    const r = parseRequest('GET http://reviews.bookinfo:9080/beta');
+    if (!r.ok) throw new Error(r.error);
+    return explain(result.ir!, r.request, { view }).route?.name;
+  };
+
+  it('apply on those gateways whatever sourceNamespace says: every sidecar, not only the named namespace', () => {
+    const match = 'gateways: [mesh]\n      sourceNamespace: frontend';
+    expect(ruleFor(match, 'sidecar')).toBe('vs/bookinfo/reviews/http/canary/match/0');
+    expect(ruleFor(match, 'sidecar~bookinfo')).toBe('vs/bookinfo/reviews/http/canary/match/0');
+  });
+
+  it('apply on those gateways whatever sourceLabels says, not left out (ML4014)', () => {
+    expect(ruleFor('gateways: [mesh]\n      sourceLabels: { app: frontend }', 'sidecar')).toBe('vs/bookinfo/reviews/http/canary/match/0');
+  });
+
+  it('without gateways, sourceNamespace still limits the entry to that namespace', () => {
+    expect(ruleFor('sourceNamespace: frontend', 'sidecar')).toBe('vs/bookinfo/reviews/http/1/match/0');
+    expect(ruleFor('sourceNamespace: frontend', 'sidecar~frontend')).toBe('vs/bookinfo/reviews/http/canary/match/0');
   });
 });

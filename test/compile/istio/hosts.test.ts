@@ -36,13 +36,12 @@ describe('hostCovers', () => {
 });
 
 describe('sidecarDomains', () => {
-  it("adds the short name only for the service's own namespace", () => {
-    expect(sidecarDomains('reviews.default.svc.cluster.local', 9080, 'cluster.local', 'default')).toEqual([
-      'reviews', 'reviews.default', 'reviews.default.svc', 'reviews.default.svc.cluster.local',
-      'reviews.default.svc.cluster.local:9080', 'reviews.default.svc:9080', 'reviews.default:9080', 'reviews:9080',
+  it("adds the short name only for the service's own namespace, and the absolute FQDN; no port forms (the table ignores the Host's port)", () => {
+    expect(sidecarDomains('reviews.default.svc.cluster.local', 'cluster.local', 'default')).toEqual([
+      'reviews', 'reviews.default', 'reviews.default.svc', 'reviews.default.svc.cluster.local', 'reviews.default.svc.cluster.local.',
     ]);
-    expect(sidecarDomains('reviews.default.svc.cluster.local', 9080, 'cluster.local', null)).not.toContain('reviews');
-    expect(sidecarDomains('api.example.com', 80, 'cluster.local', 'default')).toEqual(['api.example.com', 'api.example.com:80']);
+    expect(sidecarDomains('reviews.default.svc.cluster.local', 'cluster.local', null)).not.toContain('reviews');
+    expect(sidecarDomains('api.example.com', 'cluster.local', 'default')).toEqual(['api.example.com', 'api.example.com.']);
   });
 });
 

@@ -75,7 +75,8 @@ describe('views share identical IR objects', () => {
     const own = vhost(a, 'api.a.svc.cluster.local:8080');
     const other = vhost(sidecar, 'api.a.svc.cluster.local:8080');
     expect(own).not.toBe(other);
-    expect(own.domains).toEqual(expect.arrayContaining(['api', 'api:8080']));
+    expect(own.domains).toContain('api');
+    expect(other.domains).not.toContain('api');
     expect(own.routes).toBe(other.routes);
     expect(own.routes[0]!.action).toMatchObject({ destinations: [{ weight: 90 }, { weight: 10 }] });
   });

@@ -36,16 +36,16 @@ describe('YAML merge keys', () => {
 
   it('report a problem in a merged field at the << key that brought it in', () => {
     const r = loadOne(rules(`  - match:
-    - uri: &api {prefix: /api}
+    - uri: &any {prefix: ""}
     route: [{destination: {host: reviews}}]
   - match:
     - queryParams:
         q:
-          <<: *api
+          <<: *any
     route: [{destination: {host: reviews}}]
 `));
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
-      'config.yaml:14:11: error ML3019: prefix is not supported here; use exact or regex [spec.http[1].match[0].queryParams.q.prefix]',
+      'config.yaml:14:11: error ML3019: an empty prefix matches every value and is not allowed here: write {} to require only that it is present, or drop the condition [spec.http[1].match[0].queryParams.q.prefix]',
     ]);
   });
 

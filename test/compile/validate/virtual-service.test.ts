@@ -51,7 +51,7 @@ describe('VirtualService rules', () => {
     - destination: {host: a}
       headers: {request: {set: {":path": /x}}, response: {remove: [ok, "bad h"]}}
     mirrors: [{destination: {host: m}, percentage: {value: 101}}]
-    match: [{headers: {x-a: {exact: "a\\u0001"}}, queryParams: {q: {prefix: a}}}]
+    match: [{headers: {x-a: {exact: "a\\u0001"}}, queryParams: {q: {prefix: ""}}}]
 `))).toEqual([
       'ML3012 spec.http[0].match[0].headers.x-a.exact@12',
       'ML3019 spec.http[0].match[0].queryParams.q.prefix@12',
@@ -82,6 +82,24 @@ describe('VirtualService rules', () => {
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
       'config.yaml:9:32: error ML3003: weight -1 is not a whole number ≥ 0 [spec.http[0].route[0].weight]',
       'config.yaml:11:5: error ML3006: "5 s" is not a duration (write e.g. "1.5s", "300ms", "1h") [spec.http[0].timeout]',
+    ]);
+  });
+
+  it('header values a rule sets are Envoy format strings: a lone "%" or an unknown command is refused where it is written', () => {
+    // Envoy would reject the whole route table (the view is NACKed); istiod refuses at admission.
+    const r = loadOne(virtualService(rule(`  - route:
+    - destination: {host: a}
+      headers: {request: {add: {x-who: "%REQ(x-user)% via %HOSTNAME%", x-at: "%START_TIME(%s)%"}}}
+    headers:
+      response:
+        set: {x-discount: "50%", x-escaped: "50%%", x-bad: "%UPSTREAM_HOSTNAME%", x-cut: "%REQ(x-user):10%"}
+        add: {x-rule: "%CEL(request.path)%"}
+`)));
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'config.yaml:13:15: error ML3012: the "%" at the end starts no command, so Envoy rejects the route table: write "%%" for a literal "%" (e.g. "50%%"), or a command such as %HOSTNAME% or %REQ(x-name)% [spec.http[0].headers.response.set.x-discount]',
+      'config.yaml:13:53: error ML3012: %UPSTREAM_HOSTNAME% is not a command Envoy knows (it would reject the route table); see Envoy\'s access-log command operators, or write "%%" for a literal "%" [spec.http[0].headers.response.set.x-bad]',
+      'config.yaml:13:83: error ML3012: Istio refuses it: only spaces and "%" may follow a command\'s ")" (Istio does not read a ":length" there), found ":" [spec.http[0].headers.response.set.x-cut]',
+      'config.yaml:14:15: warning ML3051: meshlog does not check the arguments of %CEL(...)%; if Envoy cannot parse them it rejects the whole route table (check with meshlog validate --envoy) [spec.http[0].headers.response.add.x-rule]',
     ]);
   });
 
@@ -148,13 +166,22 @@ describe('VirtualService rules', () => {
 `))).toEqual(['ML3013 spec.http[0].match[0].uri.regex@9', 'ML3013 spec.http[0].match[1].headers.x.regex@10', 'ML3014 spec.http[0].match[2].authority.regex@11']);
   });
 
-  it('StringMatch sets exactly one of exact/prefix/regex; query params have no prefix', () => {
+  it('withoutHeaders {regex: "*"} is Istio\'s "any value" (the header is absent), no RE2; elsewhere "*" is a bad regex', () => {
+    expect(check(rule(`  - match:
+    - withoutHeaders: {x-trace: {regex: "*"}}
+    - headers: {x-trace: {regex: "*"}}
+    - withoutHeaders: {x-trace: {regex: "**"}}
+    route: [{destination: {host: a}}]
+`))).toEqual(['ML3013 spec.http[0].match[1].headers.x-trace.regex@10', 'ML3013 spec.http[0].match[2].withoutHeaders.x-trace.regex@11']);
+  });
+
+  it('StringMatch sets exactly one of exact/prefix/regex; query params take a prefix, as istiod compiles it, but not an empty one', () => {
     expect(check(rule(`  - match:
     - uri: {exact: /a, prefix: /b}
       method: {}
-      queryParams: {q: {prefix: x}}
+      queryParams: {q: {prefix: x}, r: {prefix: ""}}
     route: [{destination: {host: a}}]
-`))).toEqual(['ML3019 spec.http[0].match[0].uri@9', 'ML3019 spec.http[0].match[0].method@10', 'ML3019 spec.http[0].match[0].queryParams.q.prefix@11']);
+`))).toEqual(['ML3019 spec.http[0].match[0].uri@9', 'ML3019 spec.http[0].match[0].method@10', 'ML3019 spec.http[0].match[0].queryParams.r.prefix@11']);
   });
 
   it('an empty prefix is refused where Envoy refuses it (headers, authority, CORS origins), not on the uri', () => {

@@ -66,14 +66,16 @@ describe('gRPC views', () => {
     expect(hcm.http_filters.map((f: { name: string }) => f.name)).toEqual(['envoy.filters.http.fault', 'envoy.filters.http.router']);
   });
 
-  it("route tables keep only gRPC services, with the sidecar's virtual hosts unchanged", () => {
+  it("route tables keep only gRPC services, the sidecar's virtual hosts with the port forms gRPC matches", () => {
     const grpcRds = decoded(snap, viewNamed(snap, 'grpc~shop'), 'rds');
     const sidecarRds = decoded(snap, viewNamed(snap, 'sidecar~shop'), 'rds');
     expect([...grpcRds.keys()]).toEqual(['grpc.7070', 'grpc.9090']);
     const grpcHosts = grpcRds.get('grpc.7070').virtual_hosts;
     expect(grpcHosts.map((h: { name: string }) => h.name)).toEqual(['echo.shop.svc.cluster.local:7070']);
     const sidecarHost = sidecarRds.get('7070').virtual_hosts.find((h: { name: string }) => h.name === 'echo.shop.svc.cluster.local:7070');
-    expect(grpcHosts[0]).toEqual(sidecarHost);
+    // Sidecars ignore the Host's port (ignore_port_in_host_matching); gRPC matches the authority with it.
+    expect(grpcHosts[0]).toEqual({ ...sidecarHost, domains: expect.arrayContaining([...sidecarHost.domains, 'echo.shop.svc.cluster.local:7070', 'echo:7070']) });
+    expect(sidecarHost.domains).not.toContain('echo:7070');
     // The web service's redirect (which gRPC rejects a whole table for) stays on the sidecars.
     expect(sidecarRds.get('7070').virtual_hosts.map((h: { name: string }) => h.name)).toContain('web.shop.svc.cluster.local:7070');
   });

@@ -105,7 +105,8 @@ describe('route translator', () => {
       retry_back_off: { base_interval: '0.250s' },
     });
     expect(r.request_mirror_policies).toEqual([
-      { cluster: V2, runtime_fraction: { default_value: { numerator: 125000, denominator: 'MILLION' } }, disable_shadow_host_suffix_append: true },
+      // trace_sampled false, as Istio: mirrored copies are not traced as sampled (Envoy's default is true).
+      { cluster: V2, runtime_fraction: { default_value: { numerator: 125000, denominator: 'MILLION' } }, trace_sampled: false, disable_shadow_host_suffix_append: true },
     ]);
     const regex = one(route('r', forward([[V1, 1]], { rewrite: { uriRegex: { pattern: '^/old/(.*)$', substitution: '/new/\\1' } } })));
     expect((regex.route as JsonObject).regex_rewrite).toEqual({ pattern: { regex: '^/old/(.*)$' }, substitution: '/new/\\1' });

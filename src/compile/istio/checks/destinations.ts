@@ -6,7 +6,7 @@
 // narrowed to some clients, which meshlog applies to all (ML4019).
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { Destination, HttpRoute, TcpRoute, TlsRoute } from '../../schema/index.ts';
-import { MESH, uncompiledCondition, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
+import { MESH, uncompiledCondition, vsGateways, type LoadedVs, type ScopeConditions } from '../from-virtual-service.ts';
 import { destinationHost, destinationPort } from '../route-action.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
 import { hostHint } from './host-hint.ts';
@@ -39,10 +39,12 @@ function checkTcpRule(vs: LoadedVs, section: 'tcp' | 'tls', rule: TcpRoute | Tls
  * never applies); when every entry has one, the rule is gone, which the message says: it is a
  * much bigger change.
  */
-function reportLeftOutEntries(vs: LoadedVs, section: 'http' | 'tcp' | 'tls', i: number, ruleLabel: string, matches: readonly Parameters<typeof uncompiledCondition>[0][], ctx: CheckContext): void {
+function reportLeftOutEntries(vs: LoadedVs, section: 'http' | 'tcp' | 'tls', i: number, ruleLabel: string, matches: readonly ScopeConditions[], ctx: CheckContext): void {
+  // An http entry with gateways ignores its sourceLabels (httpScope): nothing of it is left out.
+  const conditionOf = section === 'http' ? (m: ScopeConditions) => (m.gateways?.length ? undefined : uncompiledCondition(m)) : uncompiledCondition;
   // Runs for every rule of every VirtualService, and nearly always finds nothing: look before allocating.
-  if (!matches.some((m) => uncompiledCondition(m) !== undefined)) return;
-  const leftOut = matches.map(uncompiledCondition);
+  if (!matches.some((m) => conditionOf(m) !== undefined)) return;
+  const leftOut = matches.map(conditionOf);
   const wholeRule = leftOut.every((c) => c !== undefined);
   for (let j = 0; j < matches.length; j++) {
     const condition = leftOut[j];

@@ -8,7 +8,7 @@ import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import { sameItems } from '../../../core/same-items.ts';
 import type { IrMatch } from '../../ir/types.ts';
 import type { HttpMatchRequest, L4Match, TcpRoute, TlsRoute } from '../../schema/index.ts';
-import { normalizeGateway, uncompiledCondition, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
+import { httpScope, normalizeGateway, uncompiledCondition, vsGateways, type LoadedVs } from '../from-virtual-service.ts';
 import { covers, isCatchAll, toIrMatch } from '../match.ts';
 import { at, ruleRef } from '../where.ts';
 import type { CheckContext } from './context.ts';
@@ -205,7 +205,7 @@ function sameMatchKey(e: Entry): string {
 }
 
 export function entryOf(vs: LoadedVs, m: HttpMatchRequest | undefined, rule: number, match: number, seq: number): Entry {
-  const scope = scopeOf(vs, m);
+  const scope = scopeOf(vs, httpScope(m));
   return { seq, rule, match, ir: toIrMatch(m), port: scope.port, gateways: scope.gateways, sourceNamespace: scope.sourceNamespace, inert: scope.inert };
 }
 

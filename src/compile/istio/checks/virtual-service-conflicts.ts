@@ -7,7 +7,7 @@
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { GatewayGroup } from '../gateway-groups.ts';
 import { hostVirtualServices, planGatewayHosts, type HostEntry, type PlannedHost } from '../gateway-hosts.ts';
-import { matchApplies, type LoadedVs } from '../from-virtual-service.ts';
+import { httpScope, matchApplies, type LoadedVs } from '../from-virtual-service.ts';
 import { hostsIntersect, isVisible } from '../hosts.ts';
 import type { MeshVs } from '../views.ts';
 import { at, describe, relatedOf } from '../where.ts';
@@ -114,7 +114,7 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
 /** The entry gives the host at least one route on `port` (a rule entry applies to its Gateway there). */
 function contributes(e: HostEntry, port: number): boolean {
   const scope = { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace } as const;
-  return (e.vs.spec.http ?? []).some((rule) => (rule.match?.length ? rule.match : [undefined]).some((m) => matchApplies(e.vs, m, scope, port)));
+  return (e.vs.spec.http ?? []).some((rule) => (rule.match?.length ? rule.match : [undefined]).some((m) => matchApplies(e.vs, httpScope(m), scope, port)));
 }
 
 /** `list`: virtual hosts of one port made up by the same entries (the first stands for all). */
