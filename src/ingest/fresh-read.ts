@@ -6,7 +6,7 @@
 // again when an object is not found and looks once more; here the whole read is done again
 // from fresh listings (a new openRepo), at most READ_ATTEMPTS times in all. An object still
 // absent then is the repository's fault, and the last attempt's error says so.
-import type { IngestError, IngestErrorKind } from './ingest-error.ts';
+import type { IngestError } from './ingest-error.ts';
 
 /**
  * A read misses an object only once the gc has deleted what it replaced, which git does after
@@ -14,18 +14,18 @@ import type { IngestError, IngestErrorKind } from './ingest-error.ts';
  */
 const READ_ATTEMPTS = 3;
 
-/** The failures a store rewritten under the read can cause: an object not where it was listed. */
-const RETRIED: ReadonlySet<IngestErrorKind> = new Set(['missing-object', 'unreadable', 'unknown-revision']);
-
 type Result = { readonly ok: true } | { readonly ok: false; readonly error: IngestError };
 
 /**
  * `read` (which opens the repository afresh each time: openRepo) until it succeeds, fails for
- * a reason a concurrent gc cannot cause, or has been tried READ_ATTEMPTS times.
+ * another reason than an object not found (an unknown branch name, a damaged object, a
+ * permission: nothing a gc causes, so nothing to read again for), or has been tried
+ * READ_ATTEMPTS times. A work-tree read is done again whole: only its blobs from the index can
+ * be missed, and re-listing its files costs a git command, on a path taken only after a miss.
  */
 export async function withRereads<R extends Result>(read: (attempt: number) => Promise<R>): Promise<R> {
   for (let attempt = 1; ; attempt++) {
     const result = await read(attempt);
-    if (result.ok || attempt >= READ_ATTEMPTS || !RETRIED.has(result.error.kind)) return result;
+    if (result.ok || attempt >= READ_ATTEMPTS || !result.error.objectNotFound) return result;
   }
 }

@@ -32,7 +32,10 @@ export function openRepo(found: { readonly gitdir: string; readonly worktreeGitd
   return { fs: gitReadFs(loose, found.worktreeGitdir), gitdir: found.gitdir, cache: {}, loose };
 }
 
-/** The object stores' folders, listed once per read (objects do not change under a reader). */
+/**
+ * The object stores' folders, listed once per read. A `git gc` may move objects meanwhile; a
+ * read that then misses one is done again with a new listing (fresh-read.ts).
+ */
 export class LooseObjects {
   readonly #objects: string;
   readonly stores: ObjectStores;

@@ -28,11 +28,12 @@ export interface ObjectRepository {
  * would send the user to `git fsck` and a fresh clone for a chmod or a ulimit.
  */
 export function objectReadError(repo: ObjectRepository, err: unknown, what: string): IngestError {
-  if (errorCode(err) === 'NotFoundError') return missingObject(repo, what);
+  if (errorCode(err) === 'NotFoundError') return { ...missingObject(repo, what), objectNotFound: true };
   if (isSystemError(err)) {
     // "permission denied" drops the file the error's own message names: give it back.
     const said = errorMessage(err);
-    return { kind: 'unreadable', message: `cannot read ${what}: ${said}${err instanceof Error && said === err.message ? '' : fileOf(err)}` };
+    const message = `cannot read ${what}: ${said}${err instanceof Error && said === err.message ? '' : fileOf(err)}`;
+    return errorCode(err) === 'ENOENT' ? { kind: 'unreadable', message, objectNotFound: true } : { kind: 'unreadable', message };
   }
   return damagedObject(what);
 }

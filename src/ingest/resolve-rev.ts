@@ -124,7 +124,8 @@ async function readCommitOf(repo: GitRepo, oid: string, rev: string, typed = fal
     return { ok: true, oid: commitOid, commit };
   } catch (err) {
     if (typed && errorCode(err) === 'NotFoundError') {
-      return ingestError('unknown-revision', `unknown revision "${rev}": no commit ${oid} in the repository${notePrefixed(shallowNote(repo.gitdir))}`);
+      const message = `unknown revision "${rev}": no commit ${oid} in the repository${notePrefixed(shallowNote(repo.gitdir))}`;
+      return { ok: false, error: { kind: 'unknown-revision', message, objectNotFound: true } };
     }
     if (errorCode(err) === 'ObjectTypeError') return ingestError('not-a-commit', `revision "${rev}" names ${oid}, which is not a commit`);
     const error = objectReadError(repo, err, `commit ${oid}`);

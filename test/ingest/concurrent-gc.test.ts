@@ -96,4 +96,10 @@ describe('a gc that rewrites the object store while meshlog reads it', () => {
     expect(!res.ok && res.error.message).toContain(`the file reviews.yaml (blob ${blob}) is not in the repository`);
     expect(openRepo).toHaveBeenCalledTimes(3);
   });
+
+  it('reads once what no gc can cause: a branch name the repository does not have', async () => {
+    const res = await readGit({ repo: repo.dir, rev: 'no-such-branch' });
+    expect(!res.ok && res.error.kind).toBe('unknown-revision');
+    expect(openRepo).toHaveBeenCalledTimes(1);
+  });
 });
