@@ -111,6 +111,8 @@ export interface IrOutlierDetection {
   readonly maxEjectionPercent?: number;
   readonly minHealthPercent?: number;
   readonly splitExternalLocalOriginErrors?: boolean;
+  /** Applies only with splitExternalLocalOriginErrors, as Istio; 0 is unset (Envoy's 5). */
+  readonly consecutiveLocalOriginFailures?: number;
 }
 
 export interface IrUpstreamTls {
