@@ -57,9 +57,9 @@ export function grpcViews(sidecarViews: readonly IrView[], grpcHosts: ReadonlySe
   if (grpcHosts.size === 0) return [];
   const out: IrView[] = [];
   // Sidecar virtual hosts are shared between views (sidecar-plan.ts virtualHostFor), and so
-  // are their gRPC forms: built once per compile, and equal tables then encode once.
-  // A plain Map: it lives for this call only (WeakMaps cost the GC more at this size).
-  const forGrpc = new Map<IrVirtualHost, IrVirtualHost>();
+  // are their gRPC forms and listeners: built once per compile, and equal tables then encode
+  // once. A plain Map: it lives for this call only (WeakMaps cost the GC more at this size).
+  const forGrpc = new Map<IrVirtualHost, GrpcHost>();
   for (const view of sidecarViews) {
     const grpc = grpcView(view, grpcHosts, forGrpc);
     if (grpc) out.push(grpc);
@@ -95,24 +95,23 @@ function reportUnrunnableRoutes(views: readonly IrView[], diagnostics: Diagnosti
   }
 }
 
-function grpcView(sidecar: IrView, grpcHosts: ReadonlySet<string>, forGrpc: Map<IrVirtualHost, IrVirtualHost>): IrView | undefined {
+function grpcView(sidecar: IrView, grpcHosts: ReadonlySet<string>, forGrpc: Map<IrVirtualHost, GrpcHost>): IrView | undefined {
   const tables = new Map(sidecar.routeTables.map((t) => [t.name, t]));
   const listeners: IrListener[] = [];
   const routeTables: IrRouteTable[] = [];
   const clusters = new Set<string>();
   for (const l of sidecar.listeners) {
     const table = tables.get(l.routeTableName);
-    const suffix = `:${l.port}`;
-    const vhosts = (table?.virtualHosts ?? []).filter((vh) => grpcHosts.has(vh.name)).map((vh) => grpcVirtualHost(vh, suffix, forGrpc));
-    if (vhosts.length === 0) continue;
-    const routeTableName = grpcRouteTableName(l.port);
-    routeTables.push({ name: routeTableName, virtualHosts: vhosts });
-    for (const vh of vhosts) {
-      for (const name of listenerNames(vh, suffix)) {
-        listeners.push({ name, address: '', port: l.port, routeTableName, statPrefix: `grpc_${l.port}` });
-      }
+    const vhosts: IrVirtualHost[] = [];
+    for (const vh of table?.virtualHosts ?? []) {
+      if (!grpcHosts.has(vh.name)) continue;
+      const g = grpcHost(vh, l.port, forGrpc);
+      vhosts.push(g.vhost);
+      for (const listener of g.listeners) listeners.push(listener);
       addClusters(vh.routes, clusters);
     }
+    if (vhosts.length === 0) continue;
+    routeTables.push({ name: grpcRouteTableName(l.port), virtualHosts: vhosts });
   }
   if (listeners.length === 0) return undefined;
   const namespace = sidecar.namespaces[0] ?? null;
@@ -126,24 +125,35 @@ function grpcView(sidecar: IrView, grpcHosts: ReadonlySet<string>, forGrpc: Map<
   };
 }
 
+/** A sidecar virtual host as gRPC views serve it, with its API listeners. */
+interface GrpcHost {
+  readonly vhost: IrVirtualHost;
+  readonly listeners: readonly IrListener[];
+}
+
 /**
  * A sidecar virtual host for gRPC's client, which matches the target's authority with its
  * port (Istio keeps the port forms for proxyless gRPC: SidecarIgnorePort): each domain also
  * with `:<port>`; the absolute FQDN (`name.`) neither plain nor with the port, since gRPC
  * Java rejects a domain ending in a dot (Istio turns it off for gRPC Java clients). The routes
- * stay the sidecar's own array. One object per sidecar virtual host (`made`): each belongs to
- * one port, so `portSuffix` is always the same for it.
+ * stay the sidecar's own array. One per sidecar virtual host (`made`): each belongs to one
+ * port, its table's.
  */
-function grpcVirtualHost(vh: IrVirtualHost, portSuffix: string, made: Map<IrVirtualHost, IrVirtualHost>): IrVirtualHost {
+function grpcHost(vh: IrVirtualHost, port: number, made: Map<IrVirtualHost, GrpcHost>): GrpcHost {
   let out = made.get(vh);
   if (out) return out;
+  const suffix = `:${port}`;
   const domains: string[] = [];
   for (const d of vh.domains) {
     if (d.endsWith('.')) continue;
     domains.push(d);
-    if (d !== '*') domains.push(d + portSuffix);
+    if (d !== '*') domains.push(d + suffix);
   }
-  made.set(vh, (out = { ...vh, domains: domains.sort(compare) }));
+  const vhost = { ...vh, domains: domains.sort(compare) };
+  const routeTableName = grpcRouteTableName(port);
+  const statPrefix = `grpc_${port}`;
+  const listeners = listenerNames(vhost, suffix).map((name): IrListener => ({ name, address: '', port, routeTableName, statPrefix }));
+  made.set(vh, (out = { vhost, listeners }));
   return out;
 }
 
