@@ -2,10 +2,10 @@
 // Shell-like quoting is honoured inside the string ('...' and "..."), so a header value
 // may contain spaces: `-H 'x-note: a b'`. Failures are results, shown as usage errors.
 import type { ExplainRequest } from './types.ts';
+import { isHeaderNameOrPseudo, isHttpToken } from '../core/http-token.ts';
 
 export type ParseResult = { readonly ok: true; readonly request: ExplainRequest } | { readonly ok: false; readonly error: string };
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const DEFAULT_PORT = { http: 80, https: 443 } as const;
 
 export function parseRequest(text: string): ParseResult {
@@ -13,7 +13,7 @@ export function parseRequest(text: string): ParseResult {
   if (typeof words === 'string') return { ok: false, error: words };
   const [method, url, ...rest] = words;
   if (!method || !url) return { ok: false, error: 'expected "METHOD URL [-H name:value]...", e.g. "GET http://reviews:9080/ -H end-user:jason"' };
-  if (!TOKEN.test(method)) return { ok: false, error: `invalid method "${method}"` };
+  if (!isHttpToken(method)) return { ok: false, error: `invalid method "${method}"` };
 
   const headers: { name: string; value: string }[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -73,8 +73,7 @@ function parseHeader(text: string): { name: string; value: string } | string {
   if (colon <= 0) return `header "${text}" must be name:value`;
   const name = text.slice(0, colon).trim().toLowerCase();
   const value = text.slice(colon + 1).trim();
-  const bare = name.startsWith(':') ? name.slice(1) : name;
-  if (!TOKEN.test(bare)) return `invalid header name "${name}"`;
+  if (!isHeaderNameOrPseudo(name)) return `invalid header name "${name}"`;
   if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) return `header "${name}" has a control character in its value`;
   return { name, value };
 }

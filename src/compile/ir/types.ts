@@ -111,6 +111,8 @@ export interface IrOutlierDetection {
   readonly maxEjectionPercent?: number;
   readonly minHealthPercent?: number;
   readonly splitExternalLocalOriginErrors?: boolean;
+  /** Applies only with splitExternalLocalOriginErrors, as Istio; 0 is unset (Envoy's 5). */
+  readonly consecutiveLocalOriginFailures?: number;
 }
 
 export interface IrUpstreamTls {
@@ -237,14 +239,22 @@ export interface IrRouteTable {
   readonly name: string;
   /** Sorted by name. */
   readonly virtualHosts: readonly IrVirtualHost[];
-  /** Gateways: the Host's port plays no part in picking a virtual host (Envoy `ignore_port_in_host_matching`, as Istio). */
+  /**
+   * Sidecar and gateway tables: the Host's port plays no part in picking a virtual host (Envoy
+   * `ignore_port_in_host_matching`, as Istio's). Unset on gRPC views' tables: gRPC's client
+   * matches the authority with its port.
+   */
   readonly ignorePortInHostMatching?: boolean;
 }
 
 export interface IrVirtualHost {
   /** `<fqdn>:<port>` (Istio's naming), or `allow_any` / `blackhole` specials. */
   readonly name: string;
-  /** Istio's domain variants: short name, name.ns, fqdn, each with and without :port. Sorted. */
+  /**
+   * Sidecars: Istio's domain variants without ports (short name in the service's own namespace,
+   * name.ns, name.ns.svc, the FQDN and the absolute FQDN `fqdn.`); gRPC views: the same but the
+   * absolute FQDN, each also with `:port`; gateways: the host. Sorted.
+   */
   readonly domains: readonly string[];
   /** In match order. */
   readonly routes: readonly IrRoute[];

@@ -6,18 +6,20 @@
 // How gRPC's client differs from Envoy, and what that decides here:
 //  - It asks LDS for ONE listener by name: the target's authority (`reviews.bookinfo.svc.
 //    cluster.local:9080`), which must be an API listener (no address). So a gRPC view has one
-//    API listener per host name form with a port (`<name>:<port>`, every form the sidecar's
-//    virtual host answers to) of every gRPC service port. Only ports whose protocol is GRPC
-//    (port name `grpc*` or appProtocol grpc, ServiceEntry protocol GRPC), as Istio treats
-//    them: a listener for every HTTP port would add one per service and form to every view
-//    of a large mesh, for clients that almost never exist.
+//    API listener per host name form with a port (`<name>:<port>`, for every name the
+//    sidecar's virtual host answers to but the absolute FQDN) of every gRPC service port.
+//    Only ports whose protocol is GRPC (port name `grpc*` or appProtocol grpc, ServiceEntry
+//    protocol GRPC), as Istio treats them: a listener for every HTTP port would add one per
+//    service and form to every view of a large mesh, for clients that almost never exist.
 //  - It rejects a whole RouteConfiguration for one route it cannot run (a redirect, a direct
 //    response, a per-route config of a filter it does not know). A sidecar's route table for
 //    a port holds every HTTP service on that port, so one redirect of an unrelated web service
 //    would cut off every gRPC client on the port. A gRPC view's route table `grpc.<port>`
 //    therefore holds only the gRPC services' virtual hosts: the sidecar's, with the same
 //    routes, and domains that also carry the port (gRPC matches the authority with its port;
-//    Envoy sidecars ignore it: ignore_port_in_host_matching).
+//    Envoy sidecars ignore it: ignore_port_in_host_matching), but not the sidecar's absolute
+//    FQDN (`name.`): gRPC Java's xDS client rejects a domain that ends in a dot, so Istio
+//    leaves it out for gRPC Java clients, and no gRPC target names it anyway.
 //  - Its clusters are the clusters those routes reference; the xDS side encodes them in the
 //    form gRPC accepts (xds/grpc-resources.ts).
 // Views without any gRPC listener are left out. A gRPC service's own route that gRPC cannot
@@ -54,8 +56,12 @@ export function grpcVirtualHostNames(registry: Registry): Set<string> {
 export function grpcViews(sidecarViews: readonly IrView[], grpcHosts: ReadonlySet<string>, diagnostics: Diagnostic[]): IrView[] {
   if (grpcHosts.size === 0) return [];
   const out: IrView[] = [];
+  // Sidecar virtual hosts are shared between views (sidecar-plan.ts virtualHostFor), and so
+  // are their gRPC forms and listeners: built once per compile, and equal tables then encode
+  // once. A plain Map: it lives for this call only (WeakMaps cost the GC more at this size).
+  const forGrpc = new Map<IrVirtualHost, GrpcHost>();
   for (const view of sidecarViews) {
-    const grpc = grpcView(view, grpcHosts);
+    const grpc = grpcView(view, grpcHosts, forGrpc);
     if (grpc) out.push(grpc);
   }
   reportUnrunnableRoutes(out, diagnostics);
@@ -89,24 +95,23 @@ function reportUnrunnableRoutes(views: readonly IrView[], diagnostics: Diagnosti
   }
 }
 
-function grpcView(sidecar: IrView, grpcHosts: ReadonlySet<string>): IrView | undefined {
+function grpcView(sidecar: IrView, grpcHosts: ReadonlySet<string>, forGrpc: Map<IrVirtualHost, GrpcHost>): IrView | undefined {
   const tables = new Map(sidecar.routeTables.map((t) => [t.name, t]));
   const listeners: IrListener[] = [];
   const routeTables: IrRouteTable[] = [];
   const clusters = new Set<string>();
   for (const l of sidecar.listeners) {
     const table = tables.get(l.routeTableName);
-    const suffix = `:${l.port}`;
-    const vhosts = (table?.virtualHosts ?? []).filter((vh) => grpcHosts.has(vh.name)).map((vh) => withPortDomains(vh, suffix));
-    if (vhosts.length === 0) continue;
-    const routeTableName = grpcRouteTableName(l.port);
-    routeTables.push({ name: routeTableName, virtualHosts: vhosts });
-    for (const vh of vhosts) {
-      for (const name of listenerNames(vh, suffix)) {
-        listeners.push({ name, address: '', port: l.port, routeTableName, statPrefix: `grpc_${l.port}` });
-      }
+    const vhosts: IrVirtualHost[] = [];
+    for (const vh of table?.virtualHosts ?? []) {
+      if (!grpcHosts.has(vh.name)) continue;
+      const g = grpcHost(vh, l.port, forGrpc);
+      vhosts.push(g.vhost);
+      for (const listener of g.listeners) listeners.push(listener);
       addClusters(vh.routes, clusters);
     }
+    if (vhosts.length === 0) continue;
+    routeTables.push({ name: grpcRouteTableName(l.port), virtualHosts: vhosts });
   }
   if (listeners.length === 0) return undefined;
   const namespace = sidecar.namespaces[0] ?? null;
@@ -120,27 +125,44 @@ function grpcView(sidecar: IrView, grpcHosts: ReadonlySet<string>): IrView | und
   };
 }
 
+/** A sidecar virtual host as gRPC views serve it, with its API listeners. */
+interface GrpcHost {
+  readonly vhost: IrVirtualHost;
+  readonly listeners: readonly IrListener[];
+}
+
 /**
  * A sidecar virtual host for gRPC's client, which matches the target's authority with its
  * port (Istio keeps the port forms for proxyless gRPC: SidecarIgnorePort): each domain also
- * with `:<port>`. The routes stay the sidecar's own array.
+ * with `:<port>`; the absolute FQDN (`name.`) neither plain nor with the port, since gRPC
+ * Java rejects a domain ending in a dot (Istio turns it off for gRPC Java clients). The routes
+ * stay the sidecar's own array. One per sidecar virtual host (`made`): each belongs to one
+ * port, its table's.
  */
-function withPortDomains(vh: IrVirtualHost, portSuffix: string): IrVirtualHost {
+function grpcHost(vh: IrVirtualHost, port: number, made: Map<IrVirtualHost, GrpcHost>): GrpcHost {
+  let out = made.get(vh);
+  if (out) return out;
+  const suffix = `:${port}`;
   const domains: string[] = [];
   for (const d of vh.domains) {
+    if (d.endsWith('.')) continue;
     domains.push(d);
-    if (d !== '*') domains.push(d + portSuffix);
+    if (d !== '*') domains.push(d + suffix);
   }
-  return { ...vh, domains: domains.sort(compare) };
+  const vhost = { ...vh, domains: domains.sort(compare) };
+  const routeTableName = grpcRouteTableName(port);
+  const statPrefix = `grpc_${port}`;
+  const listeners = listenerNames(vhost, suffix).map((name): IrListener => ({ name, address: '', port, routeTableName, statPrefix }));
+  made.set(vh, (out = { vhost, listeners }));
+  return out;
 }
 
 /**
  * The authorities a gRPC target may name for this virtual host: its domains that carry the
- * port. Wildcard domains (ServiceEntry `*.example.com`) name no single target and are left out,
- * and so is the absolute FQDN (`name.:port`), which no target is written as.
+ * port. Wildcard domains (ServiceEntry `*.example.com`) name no single target and are left out.
  */
 function listenerNames(vh: IrVirtualHost, portSuffix: string): string[] {
-  return vh.domains.filter((d) => d.endsWith(portSuffix) && !d.includes('*') && !d.endsWith(`.${portSuffix}`));
+  return vh.domains.filter((d) => d.endsWith(portSuffix) && !d.includes('*'));
 }
 
 function addClusters(routes: readonly IrRoute[], into: Set<string>): void {

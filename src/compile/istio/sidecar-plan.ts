@@ -77,9 +77,20 @@ export interface HostPort {
   readonly ownNamespace: string | undefined;
   readonly defaultClusterId: number;
   defaultRoutes?: readonly IrRoute[];
-  otherDomains?: readonly string[];
+  /** The host's domains, one object for all its ports: they do not depend on the port. */
+  readonly domains: HostDomains;
   own?: VhostSlot;
   other?: VhostSlot;
+}
+
+/**
+ * A host's sidecar domains, built on first use: as seen from any view but its own
+ * namespace's, and from that one (with the bare short name). Sidecar route tables ignore the
+ * Host's port (ignore_port_in_host_matching), so every port of the host shares these arrays.
+ */
+interface HostDomains {
+  other?: readonly string[];
+  own?: readonly string[];
 }
 
 interface VhostSlot {
@@ -198,6 +209,7 @@ function hostPortOf(shared: SidecarShared, host: string, port: number): HostPort
     name: virtualHostName(host, port),
     ownNamespace: shortNameNamespace(host, shared.ctx.settings.ir.clusterDomain),
     defaultClusterId: shared.catalog.id(host, port, ''),
+    domains: list ? list[0]!.domains : {},
   };
   if (list) list.push(hp);
   else shared.hostPorts.set(host, [hp]); // a literal: exact size (exact.ts)
@@ -231,11 +243,13 @@ export function virtualHostFor(shared: SidecarShared, hp: HostPort, routes: read
 /**
  * The domains of `hp`'s virtual hosts: one list for every view but its own namespace's, and
  * one with the bare short name added for that one, which shares the first list's strings.
+ * Both are the host's, whatever the port (HostDomains).
  */
 function domainsOf(shared: SidecarShared, hp: HostPort, own: boolean): readonly string[] {
+  const d = hp.domains;
   // Seen from no namespace of its own, the short name is left out (sidecarDomains).
-  const other = (hp.otherDomains ??= sidecarDomains(hp.host, shared.ctx.settings.ir.clusterDomain, null));
-  return own ? withShortName(other, hp.host) : other;
+  const other = (d.other ??= sidecarDomains(hp.host, shared.ctx.settings.ir.clusterDomain, null));
+  return own ? (d.own ??= withShortName(other, hp.host)) : other;
 }
 
 const DEFAULT_MATCH: IrMatch = Object.freeze({ ignoreCase: false, headers: [], queryParams: [] });

@@ -147,6 +147,7 @@ export function toOutlierDetection(od: OutlierDetection | undefined): IrOutlierD
   if (od.maxEjectionPercent !== undefined) out.maxEjectionPercent = od.maxEjectionPercent;
   if (od.minHealthPercent !== undefined) out.minHealthPercent = od.minHealthPercent;
   if (od.splitExternalLocalOriginErrors !== undefined) out.splitExternalLocalOriginErrors = od.splitExternalLocalOriginErrors;
+  if (od.consecutiveLocalOriginFailures !== undefined) out.consecutiveLocalOriginFailures = od.consecutiveLocalOriginFailures;
   return out;
 }
 

@@ -5,8 +5,8 @@ import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { isAnyValue } from '../istio/match.ts';
 import { headerValueProblem } from './header-value.ts';
 import { checkRe2 } from './regex.ts';
+import { isHttpToken } from '../../core/http-token.ts';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const PSEUDO_MATCH_FIELD: Record<string, string> = { ':authority': 'authority', ':method': 'method', ':path': 'uri', ':scheme': 'scheme' };
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
@@ -16,7 +16,7 @@ export function checkHeaderName(ctx: RuleContext, name: string, path: Path, forM
   if (forMatch && instead) {
     // Istio (1.24+) rejects pseudo-headers in header matches; each has its own match field.
     ctx.report('ML3011', `"${name}" is a pseudo-header; match it with match.${instead} instead`, path);
-  } else if (!TOKEN.test(name)) {
+  } else if (!isHttpToken(name)) {
     ctx.report('ML3011', `"${name}" is not a valid HTTP header name`, path);
   } else if (!forMatch && name.toLowerCase() === 'host') {
     // Envoy refuses to add/set/remove Host through header operations; Istio passes it through.
@@ -24,13 +24,16 @@ export function checkHeaderName(ctx: RuleContext, name: string, path: Path, forM
   }
 }
 
-export function checkHeaderValue(ctx: RuleContext, value: string, path: Path): void {
-  if (CONTROL.test(value)) ctx.report('ML3012', 'header value contains a control character', path);
+/** ML3012 for a control character in a header value; false when it has one. */
+export function checkHeaderValue(ctx: RuleContext, value: string, path: Path): boolean {
+  if (!CONTROL.test(value)) return true;
+  ctx.report('ML3012', 'header value contains a control character', path);
+  return false;
 }
 
 /** A value a route adds: Envoy reads it as a format string (`%` commands, `%%`), see header-value.ts. */
 function checkAddedHeaderValue(ctx: RuleContext, value: string, path: Path): void {
-  if (CONTROL.test(value)) return ctx.report('ML3012', 'header value contains a control character', path);
+  if (!checkHeaderValue(ctx, value, path)) return;
   const problem = headerValueProblem(value);
   if (problem) ctx.report(problem.severity === 'error' ? 'ML3012' : 'ML3051', problem.message, path);
 }

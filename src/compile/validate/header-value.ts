@@ -15,6 +15,7 @@
 // Istio's check is an older reading of the same syntax, stricter in places: after `(ARGS)`
 // only spaces may come before the closing `%` (so it refuses `%REQ(x):10%`), and ARGS are a
 // bare word (up to `)` or `"`) or a JSON list of strings (`["ns","key"]`).
+import { isHeaderNameOrPseudo } from '../../core/http-token.ts';
 
 export interface HeaderValueProblem {
   /** error: Envoy or Istio refuses the value; warning: meshlog cannot check a command's arguments. */
@@ -92,14 +93,11 @@ function commandProblem(name: string, args: string, hasLength: boolean): HeaderV
   return undefined;
 }
 
-/** A header name as Envoy's REQ/RESP/TRAILER read it: a token, or `:` and a token (pseudo-headers). */
-const HEADER_NAME = /^:?[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 /** `NAME` or `NAME?ALTERNATIVE` (either may be empty). */
 function headerNames(args: string): string | undefined {
   const names = args.split('?');
   if (names.length > 2) return 'name one header and at most one alternative (one "?")';
-  const bad = names.find((n) => n !== '' && !HEADER_NAME.test(n));
+  const bad = names.find((n) => n !== '' && !isHeaderNameOrPseudo(n));
   return bad === undefined ? undefined : `"${bad}" is not a header name`;
 }
 

@@ -7,6 +7,7 @@ import { INT32_MAX, checkDuration, checkLabels, checkPercent, checkPort, checkRa
 import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { checkDestination, checkWeightedDestinations } from './route-destinations.ts';
 import { checkRoutingPitfalls } from './routing-pitfalls.ts';
+import { isHttpToken } from '../../core/http-token.ts';
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 const ACTIONS = ['route', 'redirect', 'directResponse'] as const;
@@ -177,7 +178,7 @@ function checkCors(ctx: RuleContext, cors: CorsPolicy, path: Path): void {
   (cors.allowOrigins ?? []).forEach((o, i) => checkStringMatch(ctx, o, at(path, 'allowOrigins', i)));
   if (cors.allowOrigin) ctx.report('ML3028', 'allowOrigin is deprecated; use allowOrigins: [{exact: ...}]', at(path, 'allowOrigin'));
   (cors.allowMethods ?? []).forEach((m, i) => {
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(m)) ctx.report('ML3039', `"${m}" is not an HTTP method`, at(path, 'allowMethods', i));
+    if (!isHttpToken(m)) ctx.report('ML3039', `"${m}" is not an HTTP method`, at(path, 'allowMethods', i));
   });
   for (const key of ['allowHeaders', 'exposeHeaders'] as const) {
     (cors[key] ?? []).forEach((h, i) => {

@@ -128,11 +128,20 @@ function outlierDetection(od: IrOutlierDetection): ProtoObject {
 
 /**
  * With local-origin errors (connect failures, resets, timeouts) counted apart from the
- * upstream's 5xx, as Istio: ejection by their success rate is off too (Envoy's default enforces
- * it), so hosts are ejected for consecutive errors only.
+ * upstream's 5xx, as Istio (applyOutlierDetection): ejection by their success rate is off too
+ * (Envoy's default enforces it), so hosts are ejected for consecutive errors only; after
+ * consecutiveLocalOriginFailures of them, enforced, when that is above 0 (else Envoy's 5).
+ * Without the split, Envoy counts local-origin errors as 5xx and ignores the count: Istio
+ * leaves it out, and so does meshlog.
  */
 function localOriginErrors(od: IrOutlierDetection): ProtoObject {
-  return od.splitExternalLocalOriginErrors ? { split_external_local_origin_errors: true, enforcing_local_origin_success_rate: wrap(0) } : {};
+  if (!od.splitExternalLocalOriginErrors) return {};
+  const failures = od.consecutiveLocalOriginFailures;
+  return {
+    split_external_local_origin_errors: true,
+    ...(failures !== undefined && failures > 0 ? { consecutive_local_origin_failure: wrap(failures), enforcing_consecutive_local_origin_failure: wrap(100) } : {}),
+    enforcing_local_origin_success_rate: wrap(0),
+  };
 }
 
 /**

@@ -58,7 +58,8 @@ export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable
   const uint32Type = messageType('google.protobuf.UInt32Value');
   const maxBody = uint32Type.encode(uint32Type.fromObject({ value: MAX_DIRECT_RESPONSE_BODY_BYTES })).finish();
   // The fields after the virtual hosts, in protobufjs's order: validate_clusters (7),
-  // max_direct_response_body_size_bytes (11), and for gateways ignore_port_in_host_matching (14).
+  // max_direct_response_body_size_bytes (11), and ignore_port_in_host_matching (14) when the
+  // table sets it (sidecar and gateway tables; not gRPC views').
   // Each wrapper is a few bytes, so its length is one byte.
   const tail = (ignorePort: boolean): Buffer =>
     Buffer.from([(7 << 3) | 2, validateClusters.length, ...validateClusters, (11 << 3) | 2, maxBody.length, ...maxBody, ...(ignorePort ? [14 << 3, 1] : [])]);

@@ -35,6 +35,21 @@ describe('Istio → IR golden files', () => {
     });
   }
 
+  // gRPC Java's xDS client rejects a domain ending in a dot, and matches `name.:port` to no
+  // target: a gRPC view's route tables list no absolute FQDN, plain or with the port.
+  it('gives gRPC views no trailing-dot domain', () => {
+    const grpcDomains: string[] = [];
+    for (const scenario of scenarios) {
+      const ir = buildIr([{ path: `${scenario}.in.yaml`, bytes: fs.readFileSync(path.join(DIR, `${scenario}.in.yaml`)) }]).ir;
+      for (const view of ir?.views ?? []) {
+        if (view.kind !== 'grpc') continue;
+        for (const table of view.routeTables) for (const vh of table.virtualHosts) grpcDomains.push(...vh.domains);
+      }
+    }
+    expect(grpcDomains.length).toBeGreaterThan(0);
+    expect(grpcDomains.filter((d) => d.endsWith('.') || d.includes('.:'))).toEqual([]);
+  });
+
   it('covers every cross-resource code (ML4xxx) in some golden output', () => {
     const outputs = scenarios.map((s) => render(s)).join('\n');
     const missing = CROSS_RESOURCE_CODES.map((c) => c.code).filter((code) => !outputs.includes(`code: ${code}`));

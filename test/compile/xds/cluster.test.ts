@@ -158,6 +158,21 @@ describe('cluster translator', () => {
     expect(c.outlier_detection).toEqual({ enforcing_success_rate: 0, split_external_local_origin_errors: true, enforcing_local_origin_success_rate: 0 });
   });
 
+  it('ejects a host after consecutiveLocalOriginFailures local-origin errors, enforced, only when they are counted apart, as Istio', () => {
+    const od = (o: object) => roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { outlierDetection: o }))).outlier_detection;
+    expect(od({ splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 3 })).toEqual({
+      enforcing_success_rate: 0,
+      split_external_local_origin_errors: true,
+      consecutive_local_origin_failure: 3,
+      enforcing_consecutive_local_origin_failure: 100,
+      enforcing_local_origin_success_rate: 0,
+    });
+    // 0 is unset (Envoy's 5 applies); without the split Envoy ignores the count, and Istio leaves it out.
+    expect(od({ splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 0 })).toEqual({ enforcing_success_rate: 0, split_external_local_origin_errors: true, enforcing_local_origin_success_rate: 0 });
+    expect(od({ consecutiveLocalOriginFailures: 3 })).toEqual({ enforcing_success_rate: 0 });
+    expect(od({ splitExternalLocalOriginErrors: false, consecutiveLocalOriginFailures: 3 })).toEqual({ enforcing_success_rate: 0 });
+  });
+
   it('turns panic mode off with outlier detection unless minHealthPercent asks for it, as Istio', () => {
     const c = roundTrip('cds', buildCluster(edsCluster(HOST, 9080, '', { outlierDetection: { consecutive5xxErrors: 1 } })));
     // A Percent of 0, present: Envoy then never sends to ejected hosts (its default is 50 %).

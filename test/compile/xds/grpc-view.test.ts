@@ -73,9 +73,21 @@ describe('gRPC views', () => {
     const grpcHosts = grpcRds.get('grpc.7070').virtual_hosts;
     expect(grpcHosts.map((h: { name: string }) => h.name)).toEqual(['echo.shop.svc.cluster.local:7070']);
     const sidecarHost = sidecarRds.get('7070').virtual_hosts.find((h: { name: string }) => h.name === 'echo.shop.svc.cluster.local:7070');
-    // Sidecars ignore the Host's port (ignore_port_in_host_matching); gRPC matches the authority with it.
-    expect(grpcHosts[0]).toEqual({ ...sidecarHost, domains: expect.arrayContaining([...sidecarHost.domains, 'echo.shop.svc.cluster.local:7070', 'echo:7070']) });
-    expect(sidecarHost.domains).not.toContain('echo:7070');
+    // Sidecars ignore the Host's port (ignore_port_in_host_matching); gRPC matches the authority
+    // with it. The sidecars' absolute FQDN is left out: gRPC Java rejects a domain ending in '.'.
+    expect(sidecarHost.domains).toEqual(['echo', 'echo.shop', 'echo.shop.svc', 'echo.shop.svc.cluster.local', 'echo.shop.svc.cluster.local.']);
+    expect(grpcHosts[0]).toEqual({
+      ...sidecarHost,
+      domains: [
+        'echo', 'echo.shop', 'echo.shop.svc', 'echo.shop.svc.cluster.local', 'echo.shop.svc.cluster.local:7070',
+        'echo.shop.svc:7070', 'echo.shop:7070', 'echo:7070',
+      ],
+    });
+    for (const view of snap.views.filter((v) => v.kind === 'grpc')) {
+      for (const table of decoded(snap, view, 'rds').values()) {
+        for (const vh of table.virtual_hosts) expect(vh.domains.filter((d: string) => d.endsWith('.') || d.includes('.:'))).toEqual([]);
+      }
+    }
     // The web service's redirect (which gRPC rejects a whole table for) stays on the sidecars.
     expect(sidecarRds.get('7070').virtual_hosts.map((h: { name: string }) => h.name)).toContain('web.shop.svc.cluster.local:7070');
   });

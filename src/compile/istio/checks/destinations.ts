@@ -40,8 +40,7 @@ function checkTcpRule(vs: LoadedVs, section: 'tcp' | 'tls', rule: TcpRoute | Tls
  * much bigger change.
  */
 function reportLeftOutEntries(vs: LoadedVs, section: 'http' | 'tcp' | 'tls', i: number, ruleLabel: string, matches: readonly ScopeConditions[], ctx: CheckContext): void {
-  // An http entry with gateways ignores its sourceLabels (httpScope): nothing of it is left out.
-  const conditionOf = section === 'http' ? (m: ScopeConditions) => (m.gateways?.length ? undefined : uncompiledCondition(m)) : uncompiledCondition;
+  const conditionOf = section === 'http' ? httpUncompiledCondition : uncompiledCondition; // module-level: no closure per rule
   // Runs for every rule of every VirtualService, and nearly always finds nothing: look before allocating.
   if (!matches.some((m) => conditionOf(m) !== undefined)) return;
   const leftOut = matches.map(conditionOf);
@@ -56,6 +55,11 @@ function reportLeftOutEntries(vs: LoadedVs, section: 'http' | 'tcp' | 'tls', i: 
         : "destinationSubnets cannot be compiled: sidecar listeners are per port, without the services' addresses";
     ctx.diagnostics.push(diagnostic('ML4014', `${why}; ${what}`, at(vs, ['spec', section, i, 'match', j, condition])));
   }
+}
+
+/** An http entry with gateways ignores its sourceLabels (httpScope): nothing of it is left out. */
+function httpUncompiledCondition(m: ScopeConditions): ReturnType<typeof uncompiledCondition> {
+  return m.gateways?.length ? undefined : uncompiledCondition(m);
 }
 
 function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext): void {
