@@ -114,7 +114,7 @@ export class DeltaStream extends AdsStreamBase {
         st.reportedUnknown?.delete(n);
       }
       // A rejected resource the proxy no longer asks for no longer keeps its NACK standing.
-      if (remove.length > 0) this.#settle(type, remove, '');
+      if (remove.length > 0) this.#settle(type, remove, [], '');
       // Subscribing (again) to a name means the proxy wants it now, even if we sent it before.
       if (add.length > 0) st.overrides ??= new Map();
       for (const n of add) {
@@ -140,18 +140,18 @@ export class DeltaStream extends AdsStreamBase {
         this.#rejected ??= new Map();
         let rejected = this.#rejected.get(type);
         if (!rejected) this.#rejected.set(type, (rejected = new Rejections()));
-        rejected.reject(info, sent.names, scope);
+        rejected.reject(info, sent.names, sent.removed, scope);
       }
     } else {
       this.ctx.metrics.acks[type]++;
       noteAck(this.statusEntry?.types[type], sent.version);
-      this.#settle(type, sent.names, scope);
+      this.#settle(type, sent.names, sent.removed, scope);
     }
   }
 
-  #settle(type: XdsType, names: readonly string[], scope: string): void {
+  #settle(type: XdsType, names: readonly string[], removed: readonly string[], scope: string): void {
     const status = this.statusEntry?.types[type];
-    if (status) this.#rejected?.get(type)?.settle(status, names, scope);
+    if (status) this.#rejected?.get(type)?.settle(status, names, removed, scope);
   }
 
   flush(): void {
@@ -187,7 +187,7 @@ export class DeltaStream extends AdsStreamBase {
       // The cached response carries the version string: every stream keeps the same one.
       const { message, nonce, version } = this.ctx.cache.deltaMessage(diff, sotwVersion(active.generation, view, type), type);
       this.send(type, message);
-      noteSent(st, { nonce, version, names: diff.removedNames.length === 0 ? diff.updatedNames : [...diff.updatedNames, ...diff.removedNames] });
+      noteSent(st, { nonce, version, names: diff.updatedNames, removed: diff.removedNames });
       st.mustAnswer = false;
       const typeStatus = this.statusEntry?.types[type];
       if (typeStatus) typeStatus.sent = version;

@@ -45,21 +45,30 @@ export class Rejections {
   /** `<scope><name>` → the NACK that rejected it (scopes keep VHDS hosts apart from tables). */
   readonly #byName = new Map<string, NackInfo>();
 
-  /** `info` (already in status) rejected a response that carried `names`. */
-  reject(info: NackInfo, names: readonly string[], scope = ''): void {
+  /** `info` (already in status) rejected a response that carried `names` and `removed`. */
+  reject(info: NackInfo, names: readonly string[], removed: readonly string[], scope = ''): void {
     // A response that carried nothing is settled by the next ACK in its scope. Keys are
     // re-inserted, so iteration order stays the order of the NACKs.
-    for (const key of names.length === 0 ? [scope] : names.map((n) => scope + n)) {
-      this.#byName.delete(key);
-      this.#byName.set(key, info);
-    }
+    if (names.length === 0 && removed.length === 0) this.#set(scope, info);
+    for (const n of names) this.#set(scope + n, info);
+    for (const n of removed) this.#set(scope + n, info);
   }
 
-  /** `names` were ACKed in a later response, or the proxy no longer asks for them. */
-  settle(status: TypeStatus, names: readonly string[], scope = ''): void {
+  #set(key: string, info: NackInfo): void {
+    this.#byName.delete(key);
+    this.#byName.set(key, info);
+  }
+
+  /** `names` and `removed` were ACKed in a later response, or the proxy no longer asks for `names`. */
+  settle(status: TypeStatus, names: readonly string[], removed: readonly string[] = [], scope = ''): void {
     if (this.#byName.size === 0) return;
     this.#byName.delete(scope);
     for (const name of names) this.#byName.delete(scope + name);
+    for (const name of removed) this.#byName.delete(scope + name);
+    this.#restate(status);
+  }
+
+  #restate(status: TypeStatus): void {
     let standing: NackInfo | null = null;
     for (const info of this.#byName.values()) {
       if (info === status.nack) return;
