@@ -16,7 +16,7 @@ import { AdsStreamBase } from './stream-base.ts';
 import { sotwVersion } from './versions.ts';
 import { vhdsSnapshot } from './vhds-derive.ts';
 import { VhdsSubscription, VIRTUAL_HOST_TYPE_URL, wantsVhds } from './vhds-stream.ts';
-import { noteAck, Rejections } from './proxy-status.ts';
+import { noteAck, rejectedNames, Rejections } from './proxy-status.ts';
 
 interface DeltaTypeState {
   wildcard: boolean;
@@ -129,7 +129,8 @@ export class DeltaStream extends AdsStreamBase {
   /**
    * The proxy answered `sent` (of `type`; VHDS counts as rds, its hosts in VHDS_SCOPE): an
    * ACK, or a NACK with Envoy's error. A NACK stands in status until each resource it rejected
-   * is settled: ACKed in a later response (a newer version, or its removal), or unsubscribed.
+   * (for CDS and LDS those Envoy's message names, see rejectedNames) is settled: ACKed in a
+   * later response (a newer version, or its removal), or unsubscribed.
    */
   #answered(type: XdsType, sent: SentResponse, error: RpcStatus | null, scope: string): void {
     if (isNack(error)) {
@@ -140,7 +141,8 @@ export class DeltaStream extends AdsStreamBase {
         this.#rejected ??= new Map();
         let rejected = this.#rejected.get(type);
         if (!rejected) this.#rejected.set(type, (rejected = new Rejections()));
-        rejected.reject(info, sent.names, sent.removed, scope);
+        const named = rejectedNames(type, error.message, sent.names, sent.removed);
+        rejected.reject(info, named.names, named.removed, scope);
       }
     } else {
       this.ctx.metrics.acks[type]++;

@@ -45,7 +45,7 @@ export class Rejections {
   /** `<scope><name>` → the NACK that rejected it (scopes keep VHDS hosts apart from tables). */
   readonly #byName = new Map<string, NackInfo>();
 
-  /** `info` (already in status) rejected a response that carried `names` and `removed`. */
+  /** `info` (already in status) rejected `names` and `removed` (see `rejectedNames`). */
   reject(info: NackInfo, names: readonly string[], removed: readonly string[], scope = ''): void {
     // A response that carried nothing is settled by the next ACK in its scope. Keys are
     // re-inserted, so iteration order stays the order of the NACKs.
@@ -76,6 +76,39 @@ export class Rejections {
     }
     status.nack = standing;
   }
+}
+
+/**
+ * Types whose NACK names what it rejected, the rest of the response being applied. Envoy's
+ * Delta CDS and LDS take each resource of a response on its own and NACK with "Error
+ * adding/updating cluster(s) a: <error>, b: <error>" (listeners: "listener(s) a: <error>\nb:
+ * <error>"). EDS, RDS and VirtualHosts are handed out one resource watch at a time and Envoy
+ * stops at the first that fails: the message names at most that one (EDS: none), and which
+ * others of the response took effect is unknown, so their NACK rejects all of it.
+ */
+const NAMES_REJECTED: ReadonlySet<XdsType> = new Set(['cds', 'lds']);
+
+/**
+ * What a Delta NACK of a response carrying `names` (updated) and `removed` rejected: for CDS
+ * and LDS, those named in Envoy's `message` (a name followed by ':', at the start of the
+ * message or after a space, comma or newline); else, or when it names none, all of them.
+ */
+export function rejectedNames(
+  type: XdsType,
+  message: string,
+  names: readonly string[],
+  removed: readonly string[],
+): { names: readonly string[]; removed: readonly string[] } {
+  if (!NAMES_REJECTED.has(type)) return { names, removed };
+  const named = (n: string): boolean => {
+    for (let at = message.indexOf(n); at >= 0; at = message.indexOf(n, at + 1)) {
+      const before = at === 0 ? ' ' : message[at - 1]!;
+      if (message[at + n.length] === ':' && (before === ' ' || before === ',' || before === '\n')) return true;
+    }
+    return false;
+  };
+  const picked = { names: names.filter(named), removed: removed.filter(named) };
+  return picked.names.length + picked.removed.length > 0 ? picked : { names, removed };
 }
 
 /** The `/api/proxies` and `meshlog status -o json` shape. */
