@@ -67,6 +67,10 @@ export class DeltaStream extends AdsStreamBase {
         const answered = this.#vhds.onRequest(req);
         if (answered === 'stale') this.ctx.metrics.staleNonces++;
         else if (answered) this.#answered('rds', answered, req.error_detail, VHDS_SCOPE);
+        // Hosts the proxy no longer asks for no longer keep a NACK standing; nor, unless it gets
+        // the hosts of its RDS tables (the wildcard), do those of the tables it named.
+        const remove = req.resource_names_unsubscribe.filter((n) => n !== '*');
+        if (remove.length > 0) this.#settle('rds', remove, VHDS_SCOPE, this.#vhds.wildcard ? null : remove);
         this.flush();
       }
       return;
@@ -113,8 +117,10 @@ export class DeltaStream extends AdsStreamBase {
         st.overrides?.delete(n);
         st.reportedUnknown?.delete(n);
       }
-      // A rejected resource the proxy no longer asks for no longer keeps its NACK standing.
-      if (remove.length > 0) this.#settle(type, remove, [], '');
+      // A rejected resource the proxy no longer asks for no longer keeps its NACK standing; nor,
+      // for a route table, do its VHDS hosts (the proxy drops them, we neither remove nor resend them).
+      if (remove.length > 0) this.#settle(type, remove, '', null);
+      if (remove.length > 0 && type === 'rds' && this.#vhds) this.#settle('rds', [], VHDS_SCOPE, remove);
       // Subscribing (again) to a name means the proxy wants it now, even if we sent it before.
       if (add.length > 0) st.overrides ??= new Map();
       for (const n of add) {
@@ -147,13 +153,18 @@ export class DeltaStream extends AdsStreamBase {
     } else {
       this.ctx.metrics.acks[type]++;
       noteAck(this.statusEntry?.types[type], sent.version);
-      this.#settle(type, sent.names, sent.removed, scope);
+      const status = this.statusEntry?.types[type];
+      if (status) this.#rejected?.get(type)?.settle(status, sent.names, sent.removed, scope);
     }
   }
 
-  #settle(type: XdsType, names: readonly string[], removed: readonly string[], scope: string): void {
+  /** `names` (and every resource under `tables`/, VHDS hosts) are no longer asked for. */
+  #settle(type: XdsType, names: readonly string[], scope: string, tables: readonly string[] | null): void {
     const status = this.statusEntry?.types[type];
-    if (status) this.#rejected?.get(type)?.settle(status, names, removed, scope);
+    const rejected = this.#rejected?.get(type);
+    if (!status || !rejected) return;
+    if (names.length > 0) rejected.settle(status, names, [], scope);
+    if (tables) rejected.settleUnder(status, tables, scope);
   }
 
   flush(): void {

@@ -68,6 +68,17 @@ export class Rejections {
     this.#restate(status);
   }
 
+  /**
+   * Every rejected resource named `<table>/...` in `scope`, for each of `tables`: VHDS hosts of
+   * route tables the proxy no longer asks for (it drops their hosts; none is removed or resent).
+   */
+  settleUnder(status: TypeStatus, tables: readonly string[], scope: string): void {
+    if (this.#byName.size === 0 || tables.length === 0) return;
+    const prefixes = tables.map((t) => `${scope}${t}/`);
+    for (const key of this.#byName.keys()) if (prefixes.some((p) => key.startsWith(p))) this.#byName.delete(key);
+    this.#restate(status);
+  }
+
   #restate(status: TypeStatus): void {
     let standing: NackInfo | null = null;
     for (const info of this.#byName.values()) {

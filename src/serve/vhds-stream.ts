@@ -66,6 +66,11 @@ export class VhdsSubscription implements AwaitsAnswers {
   /** Route tables sent over RDS since the last response: all their hosts go in the next. */
   #tablesSent: Set<string> | null = null;
 
+  /** Whether the proxy gets the hosts of the tables it holds over RDS (not tables it named). */
+  get wildcard(): boolean {
+    return this.#wildcard;
+  }
+
   /**
    * Takes a request in. Returns the response its nonce answers (its ACK or NACK is counted,
    * shown and logged by the stream that owns this subscription), 'stale' for a nonce never
