@@ -16,7 +16,7 @@ import { AdsStreamBase } from './stream-base.ts';
 import { sotwVersion } from './versions.ts';
 import { vhdsSnapshot } from './vhds-derive.ts';
 import { VhdsSubscription, VIRTUAL_HOST_TYPE_URL, wantsVhds } from './vhds-stream.ts';
-import { noteAck, Rejections } from './proxy-status.ts';
+import { noteAck, rejectedNames, Rejections } from './proxy-status.ts';
 
 interface DeltaTypeState {
   wildcard: boolean;
@@ -67,6 +67,10 @@ export class DeltaStream extends AdsStreamBase {
         const answered = this.#vhds.onRequest(req);
         if (answered === 'stale') this.ctx.metrics.staleNonces++;
         else if (answered) this.#answered('rds', answered, req.error_detail, VHDS_SCOPE);
+        // Hosts the proxy no longer asks for no longer keep a NACK standing; nor, unless it gets
+        // the hosts of its RDS tables (the wildcard), do those of the tables it named.
+        const remove = req.resource_names_unsubscribe.filter((n) => n !== '*');
+        if (remove.length > 0) this.#settle('rds', remove, VHDS_SCOPE, this.#vhds.wildcard ? null : remove);
         this.flush();
       }
       return;
@@ -113,8 +117,10 @@ export class DeltaStream extends AdsStreamBase {
         st.overrides?.delete(n);
         st.reportedUnknown?.delete(n);
       }
-      // A rejected resource the proxy no longer asks for no longer keeps its NACK standing.
-      if (remove.length > 0) this.#settle(type, remove, '');
+      // A rejected resource the proxy no longer asks for no longer keeps its NACK standing; nor,
+      // for a route table, do its VHDS hosts (the proxy drops them, we neither remove nor resend them).
+      if (remove.length > 0) this.#settle(type, remove, '', null);
+      if (remove.length > 0 && type === 'rds' && this.#vhds) this.#settle('rds', [], VHDS_SCOPE, remove);
       // Subscribing (again) to a name means the proxy wants it now, even if we sent it before.
       if (add.length > 0) st.overrides ??= new Map();
       for (const n of add) {
@@ -129,7 +135,8 @@ export class DeltaStream extends AdsStreamBase {
   /**
    * The proxy answered `sent` (of `type`; VHDS counts as rds, its hosts in VHDS_SCOPE): an
    * ACK, or a NACK with Envoy's error. A NACK stands in status until each resource it rejected
-   * is settled: ACKed in a later response (a newer version, or its removal), or unsubscribed.
+   * (for CDS and LDS those Envoy's message names, see rejectedNames) is settled: ACKed in a
+   * later response (a newer version, or its removal), or unsubscribed.
    */
   #answered(type: XdsType, sent: SentResponse, error: RpcStatus | null, scope: string): void {
     if (isNack(error)) {
@@ -140,18 +147,24 @@ export class DeltaStream extends AdsStreamBase {
         this.#rejected ??= new Map();
         let rejected = this.#rejected.get(type);
         if (!rejected) this.#rejected.set(type, (rejected = new Rejections()));
-        rejected.reject(info, sent.names, scope);
+        const named = rejectedNames(type, error.message, sent.names, sent.removed);
+        rejected.reject(info, named.names, named.removed, scope);
       }
     } else {
       this.ctx.metrics.acks[type]++;
       noteAck(this.statusEntry?.types[type], sent.version);
-      this.#settle(type, sent.names, scope);
+      const status = this.statusEntry?.types[type];
+      if (status) this.#rejected?.get(type)?.settle(status, sent.names, sent.removed, scope);
     }
   }
 
-  #settle(type: XdsType, names: readonly string[], scope: string): void {
+  /** `names` (and every resource under `tables`/, VHDS hosts) are no longer asked for. */
+  #settle(type: XdsType, names: readonly string[], scope: string, tables: readonly string[] | null): void {
     const status = this.statusEntry?.types[type];
-    if (status) this.#rejected?.get(type)?.settle(status, names, scope);
+    const rejected = this.#rejected?.get(type);
+    if (!status || !rejected) return;
+    if (names.length > 0) rejected.settle(status, names, [], scope);
+    if (tables) rejected.settleUnder(status, tables, scope);
   }
 
   flush(): void {
@@ -187,7 +200,7 @@ export class DeltaStream extends AdsStreamBase {
       // The cached response carries the version string: every stream keeps the same one.
       const { message, nonce, version } = this.ctx.cache.deltaMessage(diff, sotwVersion(active.generation, view, type), type);
       this.send(type, message);
-      noteSent(st, { nonce, version, names: diff.removedNames.length === 0 ? diff.updatedNames : [...diff.updatedNames, ...diff.removedNames] });
+      noteSent(st, { nonce, version, names: diff.updatedNames, removed: diff.removedNames });
       st.mustAnswer = false;
       const typeStatus = this.statusEntry?.types[type];
       if (typeStatus) typeStatus.sent = version;

@@ -11,8 +11,12 @@
 export interface SentResponse {
   readonly nonce: string;
   readonly version: string;
-  /** The resources the response updated or removed. */
+  /**
+   * The resources the response updated, and those it removed: two lists, as the diff a stream
+   * sends them from is shared by every stream of the view (no per-push concatenation).
+   */
   readonly names: readonly string[];
+  readonly removed: readonly string[];
 }
 
 export interface AwaitsAnswers {

@@ -45,21 +45,41 @@ export class Rejections {
   /** `<scope><name>` → the NACK that rejected it (scopes keep VHDS hosts apart from tables). */
   readonly #byName = new Map<string, NackInfo>();
 
-  /** `info` (already in status) rejected a response that carried `names`. */
-  reject(info: NackInfo, names: readonly string[], scope = ''): void {
+  /** `info` (already in status) rejected `names` and `removed` (see `rejectedNames`). */
+  reject(info: NackInfo, names: readonly string[], removed: readonly string[], scope = ''): void {
     // A response that carried nothing is settled by the next ACK in its scope. Keys are
     // re-inserted, so iteration order stays the order of the NACKs.
-    for (const key of names.length === 0 ? [scope] : names.map((n) => scope + n)) {
-      this.#byName.delete(key);
-      this.#byName.set(key, info);
-    }
+    if (names.length === 0 && removed.length === 0) this.#set(scope, info);
+    for (const n of names) this.#set(scope + n, info);
+    for (const n of removed) this.#set(scope + n, info);
   }
 
-  /** `names` were ACKed in a later response, or the proxy no longer asks for them. */
-  settle(status: TypeStatus, names: readonly string[], scope = ''): void {
+  #set(key: string, info: NackInfo): void {
+    this.#byName.delete(key);
+    this.#byName.set(key, info);
+  }
+
+  /** `names` and `removed` were ACKed in a later response, or the proxy no longer asks for `names`. */
+  settle(status: TypeStatus, names: readonly string[], removed: readonly string[] = [], scope = ''): void {
     if (this.#byName.size === 0) return;
     this.#byName.delete(scope);
     for (const name of names) this.#byName.delete(scope + name);
+    for (const name of removed) this.#byName.delete(scope + name);
+    this.#restate(status);
+  }
+
+  /**
+   * Every rejected resource named `<table>/...` in `scope`, for each of `tables`: VHDS hosts of
+   * route tables the proxy no longer asks for (it drops their hosts; none is removed or resent).
+   */
+  settleUnder(status: TypeStatus, tables: readonly string[], scope: string): void {
+    if (this.#byName.size === 0 || tables.length === 0) return;
+    const prefixes = tables.map((t) => `${scope}${t}/`);
+    for (const key of this.#byName.keys()) if (prefixes.some((p) => key.startsWith(p))) this.#byName.delete(key);
+    this.#restate(status);
+  }
+
+  #restate(status: TypeStatus): void {
     let standing: NackInfo | null = null;
     for (const info of this.#byName.values()) {
       if (info === status.nack) return;
@@ -67,6 +87,39 @@ export class Rejections {
     }
     status.nack = standing;
   }
+}
+
+/**
+ * Types whose NACK names what it rejected, the rest of the response being applied. Envoy's
+ * Delta CDS and LDS take each resource of a response on its own and NACK with "Error
+ * adding/updating cluster(s) a: <error>, b: <error>" (listeners: "listener(s) a: <error>\nb:
+ * <error>"). EDS, RDS and VirtualHosts are handed out one resource watch at a time and Envoy
+ * stops at the first that fails: the message names at most that one (EDS: none), and which
+ * others of the response took effect is unknown, so their NACK rejects all of it.
+ */
+const NAMES_REJECTED: ReadonlySet<XdsType> = new Set(['cds', 'lds']);
+
+/**
+ * What a Delta NACK of a response carrying `names` (updated) and `removed` rejected: for CDS
+ * and LDS, those named in Envoy's `message` (a name followed by ':', at the start of the
+ * message or after a space, comma or newline); else, or when it names none, all of them.
+ */
+export function rejectedNames(
+  type: XdsType,
+  message: string,
+  names: readonly string[],
+  removed: readonly string[],
+): { names: readonly string[]; removed: readonly string[] } {
+  if (!NAMES_REJECTED.has(type)) return { names, removed };
+  const named = (n: string): boolean => {
+    for (let at = message.indexOf(n); at >= 0; at = message.indexOf(n, at + 1)) {
+      const before = at === 0 ? ' ' : message[at - 1]!;
+      if (message[at + n.length] === ':' && (before === ' ' || before === ',' || before === '\n')) return true;
+    }
+    return false;
+  };
+  const picked = { names: names.filter(named), removed: removed.filter(named) };
+  return picked.names.length + picked.removed.length > 0 ? picked : { names, removed };
 }
 
 /** The `/api/proxies` and `meshlog status -o json` shape. */

@@ -35,8 +35,9 @@ const ALL_TABLES: NameSet = { names: [], set: new Set(), key: '*' };
 
 interface Diff {
   readonly body: Buffer; // framed resources + removed_resources
-  /** The hosts it sends or removes. */
+  /** The hosts it sends, and those it removes. */
   readonly names: readonly string[];
+  readonly removed: readonly string[];
 }
 
 /** from → to → subscribed tables → diff: shared by every stream in the same position. */
@@ -64,6 +65,11 @@ export class VhdsSubscription implements AwaitsAnswers {
   #wildcard = false;
   /** Route tables sent over RDS since the last response: all their hosts go in the next. */
   #tablesSent: Set<string> | null = null;
+
+  /** Whether the proxy gets the hosts of the tables it holds over RDS (not tables it named). */
+  get wildcard(): boolean {
+    return this.#wildcard;
+  }
 
   /**
    * Takes a request in. Returns the response its nonce answers (its ACK or NACK is counted,
@@ -128,14 +134,15 @@ export class VhdsSubscription implements AwaitsAnswers {
     let message: Buffer;
     let nonce: string;
     let names: readonly string[];
+    let removed: readonly string[];
     if (this.#held === null && asked.length === 0 && resend === null) {
       const diff = sharedDiff(this.#base, target, tableNames);
-      if (diff.names.length === 0 && !this.#mustAnswer) {
+      if (diff.names.length === 0 && diff.removed.length === 0 && !this.#mustAnswer) {
         this.#base = target;
         return false;
       }
       ({ message, nonce } = sharedMessage(diff, version));
-      names = diff.names;
+      ({ names, removed } = diff);
     } else {
       let held = this.#held ?? entryVersions(this.#base);
       if (resend) {
@@ -148,12 +155,13 @@ export class VhdsSubscription implements AwaitsAnswers {
       for (const name of asked) parts.push(aliasAnswer(name, tables));
       ({ message, nonce } = buildMessage(Buffer.concat(parts), version));
       names = asked.length === 0 ? diff.names : [...diff.names, ...asked];
+      removed = diff.removed;
     }
     this.#base = target;
     this.#held = null;
     this.#asked = [];
     this.#mustAnswer = false;
-    noteSent(this, { nonce, version, names });
+    noteSent(this, { nonce, version, names, removed });
     if (status) status.sent = version;
     send(message);
     return true;
@@ -185,9 +193,23 @@ const NO_TABLES: ReadonlyMap<string, VhdsTable> = new Map();
  */
 function heldTables(tables: ReadonlyMap<string, VhdsTable>, rdsTables: NameSet | null): NameSet {
   if (rdsTables === null) return ALL_TABLES;
-  for (const name of tables.keys()) if (!rdsTables.set.has(name)) return rdsTables;
-  return ALL_TABLES;
+  // Once per (tables, RDS names), not per stream and flush: streams share both (interned).
+  let byNames = heldMemo.get(tables);
+  if (!byNames) heldMemo.set(tables, (byNames = new WeakMap()));
+  let held = byNames.get(rdsTables);
+  if (!held) {
+    held = ALL_TABLES;
+    for (const name of tables.keys()) {
+      if (!rdsTables.set.has(name)) {
+        held = rdsTables;
+        break;
+      }
+    }
+    byNames.set(rdsTables, held);
+  }
+  return held;
 }
+const heldMemo = new WeakMap<ReadonlyMap<string, VhdsTable>, WeakMap<NameSet, NameSet>>();
 
 function sharedDiff(from: readonly VhdsEntry[], to: readonly VhdsEntry[], tables: NameSet): Diff {
   let byTo = diffs.get(from);
@@ -222,6 +244,7 @@ function entryVersions(entries: readonly VhdsEntry[]): ReadonlyMap<string, strin
 function buildDiff(held: ReadonlyMap<string, string>, to: readonly VhdsEntry[], tables: NameSet): Diff {
   const parts: Buffer[] = [];
   const names: string[] = [];
+  const removed: string[] = [];
   const present = new Set<string>();
   for (const e of to) {
     present.add(e.name);
@@ -236,10 +259,10 @@ function buildDiff(held: ReadonlyMap<string, string>, to: readonly VhdsEntry[], 
     // Hosts of a table the proxy unsubscribed from are its business, not a removal.
     if (slash > 0 && (tables === ALL_TABLES || tables.set.has(name.slice(0, slash)))) {
       parts.push(stringField(DELTA_FIELDS.removedResources, name));
-      names.push(name);
+      removed.push(name);
     }
   }
-  return { body: Buffer.concat(parts), names };
+  return { body: Buffer.concat(parts), names, removed };
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { basicResources, cluster, endpoints, makeSnapshot, routeConfig } from './support/snapshots.ts';
 import { client, serverWith } from './support/harness.ts';
 import type { ResourceSpec } from './support/snapshots.ts';
+import { waitFor } from '../e2e/support/wait.ts';
 
 const node = { id: 'delta-1' };
 const snapshotOf = (resources: ResourceSpec[]) => makeSnapshot([{ name: 'sidecar', resources }]);
@@ -94,10 +95,10 @@ describe('Delta ADS', () => {
     expect(r2.nonce).not.toBe(r1.nonce);
     c.delta('cds', { nonce: r1.nonce, error: 'cluster outbound|9080||ratings: rejected' });
     c.delta('cds', { nonce: r2.nonce });
-    await c.expectSilence(200);
+    // Requests are taken in order: once the second is, so was the first.
+    await waitFor('the ACK of r2', () => server.status.list()[0]!.types.cds.acked === r2.version, 5000, 10);
     const cds = server.status.list()[0]!.types.cds;
     expect(cds.nack).toEqual({ version: r1.version, message: 'cluster outbound|9080||ratings: rejected' });
-    expect(cds.acked).toBe(r2.version);
     expect([server.metrics.nacks.cds, server.metrics.acks.cds, server.metrics.staleNonces]).toEqual([1, 1, 0]);
 
     // The same for two ACKs: both count.
@@ -107,9 +108,8 @@ describe('Delta ADS', () => {
     const r4 = await c.next();
     c.delta('cds', { nonce: r3.nonce });
     c.delta('cds', { nonce: r4.nonce });
-    await c.expectSilence(200);
+    await waitFor('the ACK of r4', () => server.status.list()[0]!.types.cds.acked === r4.version, 5000, 10);
     expect([server.metrics.acks.cds, server.metrics.staleNonces]).toEqual([3, 0]);
-    expect(server.status.list()[0]!.types.cds.acked).toBe(r4.version);
   });
 
   it('applies subscription changes carried by a stale nonce (answered already, or never sent), but not its NACK', async () => {
@@ -118,16 +118,14 @@ describe('Delta ADS', () => {
     c.delta('eds', { node, subscribe: ['outbound|9080||reviews'] });
     const e1 = await c.next();
     c.delta('eds', { nonce: e1.nonce });
-    await c.expectSilence(100);
     c.delta('eds', { nonce: e1.nonce, error: 'old complaint', subscribe: ['outbound|9080||ratings'] });
     const e2 = await c.next();
     expect(e2.names).toEqual(['outbound|9080||ratings']);
     c.delta('eds', { nonce: 'never-sent', error: 'foreign complaint' });
     c.delta('eds', { nonce: e2.nonce });
-    await c.expectSilence(150);
-    const eds = server.status.list()[0]!.types.eds;
-    expect(eds.nack).toBeNull();
-    expect(eds.acked).toBe(e2.version);
+    // Requests are taken in order: once the last is, so were the others.
+    await waitFor('the ACK of e2', () => server.metrics.acks.eds === 2, 5000, 10);
+    expect(server.status.list()[0]!.types.eds.nack).toBeNull();
     expect([server.metrics.nacks.eds, server.metrics.acks.eds, server.metrics.staleNonces]).toEqual([0, 2, 2]);
   });
 
@@ -141,40 +139,83 @@ describe('Delta ADS', () => {
     source.set(snapshotOf([...basicResources(), cluster('bad', { connect_timeout: { seconds: -1 } })]));
     const bad = await c.next();
     c.delta('cds', { nonce: bad.nonce, error: 'cluster bad: invalid connect_timeout' });
+    const nack = await waitFor('the NACK in status', () => server.status.list()[0]!.types.cds.nack ?? undefined, 5000, 10);
+    expect(nack).toEqual({ version: bad.version, message: 'cluster bad: invalid connect_timeout' });
+    // Taken in, and not answered with the rejected cluster again.
     await c.expectSilence(300);
-    expect(server.status.list()[0]!.types.cds.nack).toEqual({ version: bad.version, message: 'cluster bad: invalid connect_timeout' });
     source.set(snapshotOf([...basicResources(), cluster('bad')]));
     const fixed = await c.next();
     expect(fixed.names).toEqual(['bad']);
   });
 
-  it('a NACK stands until each rejected resource is ACKed in a later response, or no longer asked for', async () => {
+  it('an EDS NACK rejects the whole response: it stands until each of its resources is ACKed later, or no longer asked for', async () => {
     const { server, source } = await serverWith(snapshotOf(basicResources()));
     const c = client(server.port, 'delta');
     const eds = () => server.status.list()[0]!.types.eds;
     c.delta('eds', { node, subscribe: ['outbound|9080||reviews', 'outbound|9080||ratings'] });
     const e1 = await c.next();
     c.delta('eds', { nonce: e1.nonce });
-    await c.expectSilence(100);
+    await waitFor('the ACK of e1', () => eds().acked === e1.version, 5000, 10);
     const withPorts = (reviews: number, ratings: number) =>
       snapshotOf(basicResources().map((r) => (r.type !== 'eds' ? r : endpoints(r.name, r.name.endsWith('reviews') ? reviews : ratings))));
     source.set(withPorts(9101, 9102));
     const bad = await c.next();
     expect(bad.names).toEqual(['outbound|9080||ratings', 'outbound|9080||reviews']);
-    c.delta('eds', { nonce: bad.nonce, error: 'both rejected' });
-    await c.expectSilence(100);
-    // A later response with a newer reviews only: ratings still runs its old endpoints.
+    // Envoy's EDS error names no cluster (and Envoy stops at the first cluster that fails).
+    const error = 'malformed IP address: not-an-ip';
+    c.delta('eds', { nonce: bad.nonce, error });
+    await waitFor('the NACK in status', () => eds().nack ?? undefined, 5000, 10);
+    // A later response with a newer reviews only: ratings may still run its old endpoints.
     source.set(withPorts(9201, 9102));
     const reviews = await c.next();
     expect(reviews.names).toEqual(['outbound|9080||reviews']);
     c.delta('eds', { nonce: reviews.nonce });
-    await c.expectSilence(100);
-    expect(eds().nack).toEqual({ version: bad.version, message: 'both rejected' });
+    await waitFor('the ACK of the newer reviews', () => eds().acked === reviews.version, 5000, 10);
+    expect(eds().nack).toEqual({ version: bad.version, message: error });
     // The proxy stops asking for ratings: nothing it runs is rejected any more.
     c.delta('eds', { unsubscribe: ['outbound|9080||ratings'] });
-    await c.expectSilence(150);
-    expect(eds().nack).toBeNull();
+    await waitFor('the NACK to leave status', () => eds().nack === null, 5000, 10);
     expect(eds().acked).toBe(reviews.version);
+  });
+
+  it('a CDS NACK rejects the clusters Envoy names in its message (all of the response when it names none)', async () => {
+    const { server, source } = await serverWith(snapshotOf(basicResources()));
+    const c = client(server.port, 'delta');
+    const cds = () => server.status.list()[0]!.types.cds;
+    c.delta('cds', { node });
+    const r1 = await c.next();
+    c.delta('cds', { nonce: r1.nonce });
+    await waitFor('the ACK of r1', () => cds().acked === r1.version, 5000, 10);
+    const withTimeouts = (reviews: number, ratings: number) =>
+      snapshotOf(basicResources().map((r) => (r.type !== 'cds' ? r : cluster(r.name, { connect_timeout: { seconds: r.name.endsWith('reviews') ? reviews : ratings } }))));
+
+    // Both clusters change; Envoy takes reviews and rejects ratings, naming it.
+    source.set(withTimeouts(2, 2));
+    const both = await c.next();
+    expect(both.names).toEqual(['outbound|9080||ratings', 'outbound|9080||reviews']);
+    const error = 'Error adding/updating cluster(s) outbound|9080||ratings: malformed IP address: not-an-ip';
+    c.delta('cds', { nonce: both.nonce, error });
+    await waitFor('the NACK in status', () => cds().nack ?? undefined, 5000, 10);
+    // Fixing ratings alone (reviews does not change): the proxy runs what it was sent.
+    source.set(withTimeouts(2, 3));
+    const ratings = await c.next();
+    expect(ratings.names).toEqual(['outbound|9080||ratings']);
+    c.delta('cds', { nonce: ratings.nonce });
+    await waitFor('the NACK to leave status', () => cds().nack === null, 5000, 10);
+    expect(cds().acked).toBe(ratings.version);
+
+    // A message that names none of them (Envoy's proto validation refuses the whole response).
+    source.set(withTimeouts(4, 4));
+    const invalid = await c.next();
+    c.delta('cds', { nonce: invalid.nonce, error: 'Invalid duration: Expected positive duration' });
+    await waitFor('the NACK in status', () => cds().nack ?? undefined, 5000, 10);
+    source.set(withTimeouts(4, 5));
+    const onlyRatings = await c.next();
+    expect(onlyRatings.names).toEqual(['outbound|9080||ratings']);
+    c.delta('cds', { nonce: onlyRatings.nonce });
+    await waitFor('the ACK of the fixed ratings', () => cds().acked === onlyRatings.version, 5000, 10);
+    // reviews was rejected too and never sent again: the NACK stands.
+    expect(cds().nack).toEqual({ version: invalid.version, message: 'Invalid duration: Expected positive duration' });
   });
 
   it('resends a resource on re-subscription', async () => {

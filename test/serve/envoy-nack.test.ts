@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/serve/logger.ts';
 import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
 import { startXdsServer, type XdsServer } from '../../src/serve/xds-server.ts';
 import { startEnvoy, type EnvoyProcess } from '../support/envoy-process.ts';
-import { basicResources, cluster, endpoints, makeSnapshot, type ResourceSpec } from './support/snapshots.ts';
+import { basicResources, cluster, endpoints, listener, makeSnapshot, type ResourceSpec } from './support/snapshots.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -98,4 +98,63 @@ describe('real Envoy, Delta: answers to a response the next one already followed
     expect(await (await fetch(`${envoy.adminUrl}/clusters`)).text()).toContain('broken::');
     expect(cds()!.nack).toBeNull();
   }, 40_000);
+});
+
+describe('real Envoy, Delta: a NACK rejects the resources Envoy names in it', () => {
+  // Envoy's Delta CDS and LDS take every valid resource of a response and NACK naming the
+  // failed ones ("Error adding/updating cluster(s) bad: …"): once the bad one is fixed, the
+  // proxy runs the current config, and status says so.
+  const address = (ip: string) => ({ socket_address: { address: ip, port_value: 0 } });
+  const cases: { type: 'cds' | 'lds'; good: ResourceSpec[]; bad: (ip: string) => ResourceSpec; wording: string; admin: string }[] = [
+    {
+      type: 'cds',
+      good: [cluster('good'), endpoints('good', 9009)],
+      bad: (ip) => ({
+        type: 'cds',
+        name: 'bad',
+        message: { name: 'bad', type: 'STATIC', connect_timeout: { seconds: 1 }, load_assignment: { cluster_name: 'bad', endpoints: [{ lb_endpoints: [{ endpoint: { address: address(ip) } }] }] } },
+      }),
+      wording: 'Error adding/updating cluster(s) bad: malformed IP address: not-an-ip',
+      admin: '/clusters',
+    },
+    {
+      type: 'lds',
+      good: [listener('good', 0, 'routes_10000')],
+      bad: (ip) => {
+        const l = listener('bad', 0, 'routes_10000');
+        return { ...l, message: { ...l.message, address: address(ip) } };
+      },
+      wording: 'Error adding/updating listener(s) bad: malformed IP address: not-an-ip',
+      admin: '/listeners',
+    },
+  ];
+  for (const { type, good, bad, wording, admin } of cases) {
+    it(`${type}: a response changing two, one bad, is NACKed for the bad one; fixing only it clears the NACK`, async () => {
+      const source = new MemorySnapshotSource(snap(), 1);
+      const server: XdsServer = await startXdsServer({ source, port: 0, logger: silentLogger });
+      cleanups.push(() => server.close(500));
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-nack-')), 'envoy.json');
+      fs.writeFileSync(file, JSON.stringify(adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId: 'e', cluster: 'c', delta: true, adminPort: 0 })));
+      const envoy: EnvoyProcess = await startEnvoy(file);
+      cleanups.push(() => envoy.stop());
+      const status = () => server.status.list()[0]?.types[type];
+      await until('initial ACK', () => (status()?.acked && status()!.acked === status()!.sent ? true : undefined));
+
+      source.set(snap([...good, bad('not-an-ip')]));
+      const nack = await until('NACK', () => status()?.nack ?? undefined);
+      expect(nack.version.startsWith('2-')).toBe(true);
+      expect(nack.message).toContain(wording);
+      // Envoy took the good one all the same.
+      const held = async () => (await (await fetch(`${envoy.adminUrl}${admin}`)).text()).split('\n').map((l) => l.split('::')[0]);
+      expect(await held()).toContain('good');
+      expect(await held()).not.toContain('bad');
+
+      // The fix changes only the bad one: that response carries it alone.
+      source.set(snap([...good, bad('127.0.0.1')]));
+      await until('the fix ACKed', () => (status()?.acked?.startsWith('3-') ? true : undefined));
+      expect(await held()).toContain('bad');
+      expect(status()!.nack).toBeNull();
+      expect(server.metrics.nacks[type]).toBe(1);
+    }, 40_000);
+  }
 });

@@ -12,6 +12,15 @@ async function run(args: string[]): Promise<{ code: number; err: string }> {
   return { code: await serve.run(args, io), err };
 }
 
+describe('meshlog serve --help', () => {
+  it('says that a silent proxy is dropped, and when', () => {
+    expect(serve.help.replace(/\s+/g, ' ')).toContain(
+      'Every xDS connection is pinged (HTTP/2 keepalive) every 30 s and closed when a ping is not answered within 10 s: ' +
+        'a proxy that froze or was cut off leaves status and metrics within about 40 s',
+    );
+  });
+});
+
 describe('meshlog serve (failures)', () => {
   it('needs --config and valid addresses (exit 2)', async () => {
     expect((await run([])).code).toBe(2);

@@ -10,6 +10,7 @@ import { VHDS_METADATA_KEY } from '../../src/envoy/ads-bootstrap.ts';
 import { VIRTUAL_HOST_TYPE_URL } from '../../src/serve/vhds-stream.ts';
 import { TYPE_URLS } from '../../src/snapshot/types.ts';
 import { serverWith } from './support/harness.ts';
+import { waitFor } from '../e2e/support/wait.ts';
 import { cluster, encodeResource, makeSnapshot, type ResourceSpec } from './support/snapshots.ts';
 
 type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -68,7 +69,7 @@ function deltaClient(port: number, vhds: boolean) {
   let first = true;
   const reqType = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
   return {
-    send(typeUrl: string, opts: { subscribe?: string[]; nonce?: string; initial?: Record<string, string>; error?: string } = {}): void {
+    send(typeUrl: string, opts: { subscribe?: string[]; unsubscribe?: string[]; nonce?: string; initial?: Record<string, string>; error?: string } = {}): void {
       const fields: Msg = { NAMESPACE: { stringValue: 'default' } };
       if (vhds) fields[VHDS_METADATA_KEY] = { stringValue: 'true' };
       const node = first ? { id: vhds ? 'vhds-proxy' : 'classic-proxy', cluster: 'test', metadata: { fields } } : undefined;
@@ -77,6 +78,7 @@ function deltaClient(port: number, vhds: boolean) {
         node,
         type_url: typeUrl,
         resource_names_subscribe: opts.subscribe ?? [],
+        resource_names_unsubscribe: opts.unsubscribe ?? [],
         response_nonce: opts.nonce ?? '',
         initial_resource_versions: opts.initial ?? {},
         error_detail: opts.error ? { code: 3, message: opts.error } : undefined,
@@ -183,37 +185,69 @@ describe('VHDS over Delta ADS', () => {
     expect(vh2.type_url).toBe(VIRTUAL_HOST_TYPE_URL);
     c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh1.nonce, error: 'virtual host 9080/wild: rejected' });
     c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh2.nonce });
-    await c.silence(150);
+    // Requests are taken in order: once the second is, so was the first.
+    await waitFor('the ACK of vh2', () => server.status.list()[0]!.types.rds.acked === vh2.system_version_info, 5000, 10);
     const rds = server.status.list()[0]!.types.rds;
     expect(rds.nack).toEqual({ version: vh1.system_version_info, message: 'virtual host 9080/wild: rejected' });
-    expect(rds.acked).toBe(vh2.system_version_info);
     expect([server.metrics.nacks.rds, server.metrics.staleNonces]).toEqual([1, 0]);
     // A reply to a response answered already is stale.
     c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh2.nonce });
-    await c.silence(150);
-    expect(server.metrics.staleNonces).toBe(1);
+    await waitFor('the stale nonce counted', () => server.metrics.staleNonces === 1, 5000, 10);
   });
 
-  it('a NACK of a virtual host leaves status once a newer version of it is ACKed', async () => {
+  /** A synced VHDS proxy whose latest virtual host response (one changed host) it NACKed. */
+  async function nacked(subscribe?: string[]) {
     const { server, source, c } = await synced();
-    c.send(VIRTUAL_HOST_TYPE_URL);
+    const rds = () => server.status.list()[0]!.types.rds;
+    c.send(VIRTUAL_HOST_TYPE_URL, subscribe ? { subscribe } : {});
     const vh1 = await c.next();
+    expect(vh1.resources.map((r) => r.name).sort()).toEqual(['9080/ratings:9080', '9080/reviews:9080', '9080/wild']);
     c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh1.nonce });
-    await c.silence(100);
+    // The table's ACK and that one.
+    await waitFor('the ACK of vh1', () => server.metrics.acks.rds === 2, 5000, 10);
     source.set(snapshotOf({ v1: 20, v2: 80 }));
     const bad = await c.next();
     expect(bad.resources.map((r) => r.name)).toEqual(['9080/reviews:9080']);
     c.send(VIRTUAL_HOST_TYPE_URL, { nonce: bad.nonce, error: 'virtual host 9080/reviews:9080: rejected' });
-    await c.silence(100);
-    expect(server.status.list()[0]!.types.rds.nack?.version).toBe(bad.system_version_info);
+    const nack = await waitFor('the NACK in status', () => rds().nack ?? undefined, 5000, 10);
+    expect(nack.version).toBe(bad.system_version_info);
+    return { server, source, c, rds };
+  }
+
+  it('a NACK of a virtual host leaves status once a newer version of it is ACKed', async () => {
+    const { source, c, rds } = await nacked();
     source.set(snapshotOf({ v1: 30, v2: 70 }));
     const fixed = await c.next();
     expect(fixed.resources.map((r) => r.name)).toEqual(['9080/reviews:9080']);
     c.send(VIRTUAL_HOST_TYPE_URL, { nonce: fixed.nonce });
-    await c.silence(100);
-    const rds = server.status.list()[0]!.types.rds;
-    expect(rds.nack).toBeNull();
-    expect(rds.acked).toBe(fixed.system_version_info);
+    await waitFor('the ACK of the fixed host', () => rds().acked === fixed.system_version_info, 5000, 10);
+    expect(rds().nack).toBeNull();
+  });
+
+  it('a NACK of a virtual host leaves status once the proxy stops asking for its route table over RDS', async () => {
+    const { c, rds } = await nacked();
+    // Its listener went away: Envoy drops the table and its hosts (none is removed or resent).
+    c.send(TYPE_URLS.rds, { unsubscribe: ['9080'] });
+    await waitFor('the NACK to leave status', () => rds().nack === null, 5000, 10);
+  });
+
+  it('a NACK of a virtual host leaves status once the proxy stops asking for it, or its table, over VHDS', async () => {
+    // A client that names the tables whose hosts it wants, rather than Envoy's wildcard.
+    const byTable = await nacked(['9080']);
+    byTable.c.send(VIRTUAL_HOST_TYPE_URL, { unsubscribe: ['9080'] });
+    await waitFor('the NACK to leave status', () => byTable.rds().nack === null, 5000, 10);
+    // Envoy's wildcard, and a host it asked for on demand, then no longer.
+    const { server, c } = await synced();
+    const rds = () => server.status.list()[0]!.types.rds;
+    c.send(VIRTUAL_HOST_TYPE_URL);
+    const vh1 = await c.next();
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: vh1.nonce, subscribe: ['9080/api.example.com'] });
+    const answer = await c.next();
+    expect(answer.resources.map((r) => r.aliases)).toEqual([['9080/api.example.com']]);
+    c.send(VIRTUAL_HOST_TYPE_URL, { nonce: answer.nonce, error: 'virtual host 9080/wild: rejected' });
+    await waitFor('the NACK in status', () => rds().nack ?? undefined, 5000, 10);
+    c.send(VIRTUAL_HOST_TYPE_URL, { unsubscribe: ['9080/api.example.com'] });
+    await waitFor('the NACK to leave status', () => rds().nack === null, 5000, 10);
   });
 
   it('answers on-demand names with the covering host as alias, or an empty resource when none covers it', async () => {

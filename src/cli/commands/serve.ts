@@ -9,7 +9,7 @@ import { buildApiApp, listenApi } from '../../api/app.ts';
 import { parseServerAddress } from '../../envoy/ads-bootstrap.ts';
 import { FolderSnapshotSource } from '../../serve/folder-source.ts';
 import { stderrLogger, type Logger } from '../../serve/logger.ts';
-import { startXdsServer, type XdsServer } from '../../serve/xds-server.ts';
+import { DEFAULT_KEEPALIVE_TIME_MS, DEFAULT_KEEPALIVE_TIMEOUT_MS, startXdsServer, type XdsServer } from '../../serve/xds-server.ts';
 import { parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { chooseCheckedEnvoy } from '../../verify/envoy-identity.ts';
@@ -92,6 +92,9 @@ export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
   };
 }
 
+const PING_S = DEFAULT_KEEPALIVE_TIME_MS / 1000;
+const PING_TIMEOUT_S = DEFAULT_KEEPALIVE_TIMEOUT_MS / 1000;
+
 export const command: CliCommand = {
   name: 'serve',
   summary: 'Serve a config folder to Envoy over ADS (xDS), with status on HTTP',
@@ -116,6 +119,10 @@ ${envoyHelp(23, 2)}.
 
 Prints the bound addresses on stdout; logs (JSON lines) go to stderr. Stops gracefully on
 SIGINT/SIGTERM. Point Envoy at it with 'meshlog bootstrap'; watch it with 'meshlog status'.
+
+Every xDS connection is pinged (HTTP/2 keepalive) every ${PING_S} s and closed when a ping is not
+answered within ${PING_TIMEOUT_S} s: a proxy that froze or was cut off leaves status and metrics within
+about ${PING_S + PING_TIMEOUT_S} s, and one stalled longer than ${PING_TIMEOUT_S} s is disconnected (Envoy then reconnects).
 
 Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a folder,
             a port in use or --envoy not an Envoy binary.`,
