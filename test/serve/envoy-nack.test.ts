@@ -31,16 +31,22 @@ async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 15_00
 const snap = (extra: ResourceSpec[] = []) =>
   makeSnapshot([{ name: 'sidecar', resources: [...basicResources({ port: 0 }), ...extra] }]);
 
+/** A server for `source` and a real Envoy connected to it (SotW, or Delta with `delta`); both ended after the test. */
+async function serveToEnvoy(source: MemorySnapshotSource, delta: boolean): Promise<{ server: XdsServer; envoy: EnvoyProcess }> {
+  const server: XdsServer = await startXdsServer({ source, port: 0, logger: silentLogger });
+  cleanups.push(() => server.close(500));
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-nack-')), 'envoy.json');
+  fs.writeFileSync(file, JSON.stringify(adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId: 'e', cluster: 'c', delta, adminPort: 0 })));
+  const envoy: EnvoyProcess = await startEnvoy(file);
+  cleanups.push(() => envoy.stop());
+  return { server, envoy };
+}
+
 for (const delta of [false, true]) {
   describe(`real Envoy, ${delta ? 'Delta' : 'SotW'}`, () => {
     it('NACKs a bad cluster: status shows Envoy\'s error, no resend, next good snapshot taken', async () => {
       const source = new MemorySnapshotSource(snap(), 1);
-      const server: XdsServer = await startXdsServer({ source, port: 0, logger: silentLogger });
-      cleanups.push(() => server.close(500));
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-nack-')), 'envoy.json');
-      fs.writeFileSync(file, JSON.stringify(adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId: 'e', cluster: 'c', delta, adminPort: 0 })));
-      const envoy: EnvoyProcess = await startEnvoy(file);
-      cleanups.push(() => envoy.stop());
+      const { server, envoy } = await serveToEnvoy(source, delta);
       const cds = () => server.status.list()[0]?.types.cds;
       await until('initial ACK', () => (cds()?.acked && cds()!.acked === cds()!.sent ? true : undefined));
 
@@ -69,12 +75,7 @@ for (const delta of [false, true]) {
 describe('real Envoy, Delta: answers to a response the next one already followed', () => {
   it('a NACK that arrives after the next response is recorded, with Envoy\'s message', async () => {
     const source = new MemorySnapshotSource(snap(), 1);
-    const server: XdsServer = await startXdsServer({ source, port: 0, logger: silentLogger });
-    cleanups.push(() => server.close(500));
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-nack-')), 'envoy.json');
-    fs.writeFileSync(file, JSON.stringify(adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId: 'e', cluster: 'c', delta: true, adminPort: 0 })));
-    const envoy: EnvoyProcess = await startEnvoy(file);
-    cleanups.push(() => envoy.stop());
+    const { server, envoy } = await serveToEnvoy(source, true);
     const cds = () => server.status.list()[0]?.types.cds;
     await until('initial ACK', () => (cds()?.acked && cds()!.acked === cds()!.sent ? true : undefined));
 
@@ -131,12 +132,7 @@ describe('real Envoy, Delta: a NACK rejects the resources Envoy names in it', ()
   for (const { type, good, bad, wording, admin } of cases) {
     it(`${type}: a response changing two, one bad, is NACKed for the bad one; fixing only it clears the NACK`, async () => {
       const source = new MemorySnapshotSource(snap(), 1);
-      const server: XdsServer = await startXdsServer({ source, port: 0, logger: silentLogger });
-      cleanups.push(() => server.close(500));
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-nack-')), 'envoy.json');
-      fs.writeFileSync(file, JSON.stringify(adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId: 'e', cluster: 'c', delta: true, adminPort: 0 })));
-      const envoy: EnvoyProcess = await startEnvoy(file);
-      cleanups.push(() => envoy.stop());
+      const { server, envoy } = await serveToEnvoy(source, true);
       const status = () => server.status.list()[0]?.types[type];
       await until('initial ACK', () => (status()?.acked && status()!.acked === status()!.sent ? true : undefined));
 
