@@ -211,7 +211,9 @@ export class ChildFolderCompiler implements FolderCompiler {
     // Its failure to start is only reported when it is given a compile (or fails one).
     child.on('error', (err) => {
       started.error ??= err;
-      if (child.pid === undefined) started.ended = true;
+      if (child.pid !== undefined) return;
+      started.ended = true;
+      live.delete(child);
     });
     child.on('exit', () => {
       started.ended = true;

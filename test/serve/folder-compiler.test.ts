@@ -127,6 +127,26 @@ describe('compiling in a child process', () => {
     }
   }, 60_000);
 
+  it('fails a compile whose process cannot start, and goes on compiling', async () => {
+    const compiler = new ChildFolderCompiler();
+    const execPath = process.execPath;
+    let running: Promise<FolderCompile>;
+    // The compile's child is started on the call (a new compiler has none waiting).
+    process.execPath = '/nonexistent/node';
+    try {
+      running = compiler.compile(TEMPLATE);
+    } finally {
+      process.execPath = execPath;
+    }
+    try {
+      expect(await running).toEqual({ kind: 'failed', message: 'the compile process could not start: spawn /nonexistent/node ENOENT' });
+      const next = await compiler.compile(TEMPLATE);
+      expect(next.kind === 'compiled' && next.valid).toBe(true);
+    } finally {
+      await compiler.close();
+    }
+  }, 60_000);
+
   it('a waiting compile process does not keep the process alive, and close() ends it', async () => {
     // A script that compiles once and then has nothing left to do exits at once, though the
     // next compile's child was started and waits.
