@@ -2,16 +2,16 @@
 // compile() pipeline — parse → validate → IR (the front end), then IR → encoded Envoy
 // resources (the xDS side) — each size in a fresh child process so peak RSS is its own.
 //
-//   node bench/compile/run.ts [--sizes 1000,10000] [--namespaces 1] [--worker] [--json]
+//   node bench/compile/run.ts [--sizes 1000,10000] [--namespaces 1] [--serve-child] [--json]
 //
-// --worker compiles in a worker thread with the heap limits `meshlog serve` gives its compiles
-// (src/serve/folder-compiler.ts); without it, in the process's main thread, as the CLI does.
+// --serve-child runs each size's process with the Node flags (heap limits) `meshlog serve`
+// gives its compile child processes (compileExecArgv, src/serve/folder-compiler.ts); without
+// it, with Node's defaults, as the CLI compiles.
 //
 // Prints the machine, then per size: wall time per phase, CPU time (user+system, all
 // threads, GC helpers included: on a shared machine wall time includes waiting for a
 // core), peak RSS and snapshot size. The total is the four phases compile() runs.
 import { spawnSync } from 'node:child_process';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import os from 'node:os';
 import { checkConsistency } from '../../src/compile/xds/index.ts';
 import { generateMesh } from './generate.ts';
@@ -51,13 +51,9 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 
-/** The measured compile, in this thread; `--worker` runs it in a worker thread with serve's limits. */
+/** The measured compile, in this process (started with serve's compile flags under `--serve-child`). */
 async function child(services: number, namespaces: number): Promise<void> {
-  if (!process.argv.includes('--worker')) return print(await measure(services, namespaces));
-  const { compileResourceLimits } = await import('../../src/serve/folder-compiler.ts');
-  const worker = new Worker(new URL(import.meta.url), { workerData: { services, namespaces }, resourceLimits: compileResourceLimits() });
-  print(await new Promise<Result>((resolve, reject) => worker.once('message', resolve).once('error', reject)));
-  await worker.terminate();
+  print(await measure(services, namespaces));
 }
 
 function print(result: Result): void {
@@ -128,7 +124,7 @@ async function measure(services: number, namespaces: number): Promise<Result> {
   return result;
 }
 
-function parent(): void {
+async function parent(): Promise<void> {
   const sizes = arg('--sizes', '1000,10000').split(',').map(Number);
   const namespaces = Number(arg('--namespaces', '1'));
   const cpus = os.cpus();
@@ -140,10 +136,11 @@ function parent(): void {
     loadavg: os.loadavg().map((l) => l.toFixed(2)).join(' '),
     date: new Date().toISOString(),
   };
+  // As `meshlog serve` starts its compile children.
+  const execArgv = process.argv.includes('--serve-child') ? (await import('../../src/serve/folder-compiler.ts')).compileExecArgv() : [];
   const results: Result[] = [];
   for (const size of sizes) {
-    const inWorker = process.argv.includes('--worker') ? ['--worker'] : [];
-    const run = spawnSync(process.execPath, [import.meta.filename, '--child', String(size), '--namespaces', String(namespaces), ...inWorker], {
+    const run = spawnSync(process.execPath, [...execArgv, import.meta.filename, '--child', String(size), '--namespaces', String(namespaces)], {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
       timeout: 30 * 60_000,
@@ -157,7 +154,7 @@ function parent(): void {
   }
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.platform}`);
   console.log(`load average at start: ${machine.loadavg} (${machine.date})`);
-  console.log(process.argv.includes('--worker') ? "compiled in a worker thread with meshlog serve's heap limits" : 'compiled in the main thread, as the CLI compiles');
+  console.log(execArgv.length > 0 ? `compiled in a process with meshlog serve's compile flags (${execArgv.join(' ')})` : 'compiled with Node\'s default heap settings, as the CLI compiles');
   console.log('wall ms (cpu ms) per phase: load = parse → schema → rules; ir = checks → views → IR; xds = encode → snapshot; check = checkConsistency');
   console.log('services  ns  views     load ms (cpu)       ir ms (cpu)      xds ms (cpu)    check ms (cpu)    total ms (cpu)  peak RSS MB  resources  snapshot MB');
   const cell = (p: Phase) => `${p.ms} (${p.cpuMs})`.padStart(17);
@@ -181,8 +178,5 @@ function parent(): void {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (!isMainThread) {
-  const { services, namespaces } = workerData as { services: number; namespaces: number };
-  parentPort!.postMessage(await measure(services, namespaces));
-} else if (childAt >= 0) await child(Number(process.argv[childAt + 1]), Number(arg('--namespaces', '1')));
-else parent();
+if (childAt >= 0) await child(Number(process.argv[childAt + 1]), Number(arg('--namespaces', '1')));
+else await parent();

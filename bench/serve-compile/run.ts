@@ -1,20 +1,20 @@
 // How long `meshlog serve`'s serving thread stops when the config changes: a compile in the
-// serving thread itself (what serve did before its compiles moved to a worker) against a
-// compile in a worker thread (src/serve/folder-compiler.ts). The generated mesh of
+// serving thread itself (what serve did before its compiles moved out of it) against a
+// compile in a child process, as serve compiles (src/serve/folder-compiler.ts). The generated mesh of
 // bench/compile is written to a temp folder; each compile reads it from disk, as serve does.
 //
 //   node bench/serve-compile/run.ts [--services 10000] [--runs 3] [--envoy PATH]
 //
 // Prints the machine, then per run: the wall time from change to result, and the longest
 // time the serving thread's timers could not fire (a 2 ms interval timer's largest gap).
-// With --envoy, also a worker compile with serve's pre-serve Envoy check (`serve --envoy`).
+// With --envoy, also a child-process compile with serve's pre-serve Envoy check (`serve --envoy`).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeMesh } from '../compile/generate.ts';
 import { compile } from '../../src/compile/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
-import { WorkerFolderCompiler } from '../../src/serve/folder-compiler.ts';
+import { ChildFolderCompiler } from '../../src/serve/folder-compiler.ts';
 import { measuredStall } from './stall.ts';
 
 function arg(name: string, fallback: string): string {
@@ -32,17 +32,17 @@ try {
   console.log(`machine: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores, node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${new Date().toISOString()})`);
   console.log(`${services} services, ${runs} runs each; ms from change to result / longest stop of the serving thread`);
 
-  const compiler = new WorkerFolderCompiler();
+  const compiler = new ChildFolderCompiler();
   for (let i = 0; i < runs; i++) {
     const inThread = await measuredStall(async () => {
       const read = await readFolder(dir);
       if (!read.ok || !compile(read.bundle).valid) throw new Error('the generated mesh did not compile');
     });
-    // As between two changes: the next worker has loaded the compiler by then.
+    // As between two changes: the next child has loaded the compiler by then.
     await new Promise((r) => setTimeout(r, 1500));
-    const inWorker = await measuredStall(async () => {
+    const inChild = await measuredStall(async () => {
       const result = await compiler.compile(dir);
-      if (result.kind !== 'compiled' || !result.valid) throw new Error(`worker compile: ${JSON.stringify(result).slice(0, 300)}`);
+      if (result.kind !== 'compiled' || !result.valid) throw new Error(`child-process compile: ${JSON.stringify(result).slice(0, 300)}`);
     });
     let checked = '';
     if (envoyPath) {
@@ -50,12 +50,12 @@ try {
       const withCheck = await measuredStall(async () => {
         const result = await compiler.compile(dir, undefined, { envoyPath });
         if (result.kind !== 'compiled' || !result.envoyCheck || !('diagnostics' in result.envoyCheck) || result.envoyCheck.diagnostics.length > 0) {
-          throw new Error(`worker compile with the Envoy check: ${JSON.stringify(result).slice(0, 300)}`);
+          throw new Error(`child-process compile with the Envoy check: ${JSON.stringify(result).slice(0, 300)}`);
         }
       });
-      checked = `; in a worker with the Envoy check ${withCheck.ms} / ${withCheck.stopMs} ms`;
+      checked = `; in a child process with the Envoy check ${withCheck.ms} / ${withCheck.stopMs} ms`;
     }
-    console.log(`run ${i + 1}: in the serving thread ${inThread.ms} / ${inThread.stopMs} ms; in a worker ${inWorker.ms} / ${inWorker.stopMs} ms${checked}`);
+    console.log(`run ${i + 1}: in the serving thread ${inThread.ms} / ${inThread.stopMs} ms; in a child process ${inChild.ms} / ${inChild.stopMs} ms${checked}`);
     await new Promise((r) => setTimeout(r, 1500));
   }
   await compiler.close();

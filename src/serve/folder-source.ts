@@ -1,5 +1,5 @@
 // A snapshot source over a config folder: compiles it at start and whenever a file in it
-// changes (a watch per directory, folder-watch.ts; debounced), in a worker thread
+// changes (a watch per directory, folder-watch.ts; debounced), in a child process
 // (folder-compiler.ts), so proxies are served while it compiles. A change that fails validation is logged with its
 // diagnostics and NOT served: the previous snapshot stays, as it would with the log. A read
 // that a file change overlapped is neither served nor judged: its compile (and Envoy check) is
@@ -11,7 +11,7 @@
 // or restarts (orderedGenerations is false): streams never hold a proxy back for reporting a
 // higher one. The log-backed source has real, persisted, shared generations.
 import { formatDiagnostic, hasErrors } from '../core/diagnostics.ts';
-import { WorkerFolderCompiler, type FolderCompiler } from './folder-compiler.ts';
+import { ChildFolderCompiler, type FolderCompiler } from './folder-compiler.ts';
 import { FolderWatcher } from './folder-watch.ts';
 import type { Logger } from './logger.ts';
 import { ListenerSet, type ActiveSnapshot, type Rejections, type SnapshotListener, type SnapshotSource } from './snapshot-source.ts';
@@ -25,13 +25,13 @@ export interface FolderSourceOptions {
   readonly initialGeneration?: number;
   /**
    * `meshlog serve --envoy`: each new valid snapshot goes through this Envoy binary
-   * (`envoy --mode validate`, in the compile's worker thread) before it is activated. A
+   * (`envoy --mode validate`, in the compile's child process) before it is activated. A
    * rejection keeps the previous snapshot, as invalid config does.
    */
   readonly envoyPath?: string;
   /** The compile's heap limit in MB (`meshlog serve --compile-heap-mb`); default: Node's. */
   readonly maxHeapMb?: number;
-  /** What reads and compiles the folder; default: a worker thread per compile (tests wrap it). */
+  /** What reads and compiles the folder; default: a child process per compile (tests wrap it). */
   readonly compiler?: FolderCompiler;
 }
 
@@ -63,7 +63,7 @@ export class FolderSnapshotSource implements SnapshotSource {
   constructor(opts: FolderSourceOptions) {
     this.#opts = opts;
     this.#nextGeneration = opts.initialGeneration ?? Math.floor(Date.now() / 1000);
-    this.#compiler = opts.compiler ?? new WorkerFolderCompiler(opts.maxHeapMb !== undefined ? { maxHeapMb: opts.maxHeapMb } : {});
+    this.#compiler = opts.compiler ?? new ChildFolderCompiler(opts.maxHeapMb !== undefined ? { maxHeapMb: opts.maxHeapMb } : {});
   }
 
   /**

@@ -1,10 +1,11 @@
-// A Snapshot as a message between threads: `meshlog serve` compiles in a worker thread
-// (serve/compile-worker.ts) and hands the result to the thread that serves proxies.
+// A Snapshot as a message between processes or threads: `meshlog serve` compiles in a child
+// process (serve/compile-child.ts) and sends the result, over IPC with structured-clone
+// ('advanced') serialization, to the thread that serves proxies.
 //
 // Posting the Snapshot object as it is works, but at 10,000 services it is 80,000 resource
 // objects, each with its own Uint8Array, and as many view entries: rebuilding them stopped the
 // serving thread for ~250 ms. Packed, every resource's bytes sit end to end in one ArrayBuffer
-// that is transferred, not copied; names and hashes travel as one string each, cut apart by the
+// (transferred between threads, copied in one piece between processes); names and hashes travel as one string each, cut apart by the
 // receiver (160,000 strings of their own cost the serving thread more to receive than to cut);
 // view entry lists as indexes into the resources, each distinct list once (views share lists,
 // and so do the unpacked views). The route sources travel as the pairs of the sender's
@@ -38,7 +39,7 @@ interface PackedView extends Omit<SnapshotView, 'resources'> {
   readonly lists: Readonly<Record<XdsType, number>>;
 }
 
-/** `snapshot` packed, and what to transfer with it (postMessage(packed, transfer)). */
+/** `snapshot` packed, and what a thread may transfer with it (postMessage(packed, transfer); a process's IPC copies them). */
 export function packSnapshot(snapshot: Snapshot): { packed: PackedSnapshot; transfer: ArrayBuffer[] } {
   const count = snapshot.resources.size;
   const types = new Uint8Array(count);

@@ -25,8 +25,8 @@ export interface EnvoyVerifyOptions {
   /** Per view; the Envoy process is killed when it is up. Default 60 s. */
   readonly timeoutMs?: number;
   /**
-   * An empty folder for the check's files, which the caller removes (serve's compile worker
-   * checks in a folder the serving thread made: see checkFolder). Default: one of its own.
+   * An empty folder for the check's files, which the caller removes (serve's compile child
+   * checks in a folder the serving process made: see checkFolder). Default: one of its own.
    */
   readonly workDir?: string;
 }

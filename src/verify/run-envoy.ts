@@ -1,6 +1,6 @@
 // Runs the Envoy binary once and collects what it printed. Bounded in time (the process is
 // killed when the time is up), in memory (output past a cap is dropped) and in number (at
-// most two Envoys at once per thread: serve's checks run in its compile worker, one compile at
+// most two Envoys at once per thread: serve's checks run in its compile child process, one compile at
 // a time), because a serving replica runs this on every config change and must never hang on
 // it or starve the proxies it serves.
 import { spawn } from 'node:child_process';
@@ -28,7 +28,7 @@ process.on('exit', () => {
 
 /**
  * Ends every Envoy process this thread runs and resolves once each has exited (so none is
- * left a zombie): a compile worker asked to stop does this before it ends.
+ * left a zombie): a compile child process asked to stop does this before it ends.
  */
 export function endAllEnvoys(): Promise<void> {
   const exits = [...children].map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('close', () => resolve()))));
@@ -37,9 +37,10 @@ export function endAllEnvoys(): Promise<void> {
 }
 
 /**
- * Told of every Envoy process this thread starts and sees end. A worker thread's children are
- * not ended with the worker: serve's compile worker (which runs the pre-serve check) reports
- * them to the serving thread, which ends the ones still running when it stops the worker.
+ * Told of every Envoy process this thread starts and sees end. A process's children are not
+ * ended with it when it is killed: serve's compile child (which runs the pre-serve check)
+ * reports them to the serving process, which ends the ones still running when it has to kill
+ * the child (one that does not stop within a second).
  */
 export const envoyProcessWatch: { started?: (pid: number) => void; ended?: (pid: number) => void } = {};
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
 import { writeMesh } from '../../bench/compile/generate.ts';
-import { WorkerFolderCompiler } from '../../src/serve/folder-compiler.ts';
+import { ChildFolderCompiler } from '../../src/serve/folder-compiler.ts';
 import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
 import { silentLogger, type Logger } from '../../src/serve/logger.ts';
 import type { ActiveSnapshot } from '../../src/serve/snapshot-source.ts';
@@ -98,7 +98,7 @@ describe('FolderSnapshotSource', () => {
     let armed = false;
     // The real compiler, and an editor that writes again before the read's result is in (as
     // during a slow compile or Envoy check): the 50/50 read is overtaken by a 30/70 write.
-    const worker = new WorkerFolderCompiler();
+    const real = new ChildFolderCompiler();
     const source = new FolderSnapshotSource({
       folder: dir,
       logger: silentLogger,
@@ -106,7 +106,7 @@ describe('FolderSnapshotSource', () => {
       initialGeneration: 100,
       compiler: {
         compile: async (folder, signal, envoyCheck) => {
-          const result = await worker.compile(folder, signal, envoyCheck);
+          const result = await real.compile(folder, signal, envoyCheck);
           if (armed) {
             armed = false;
             fs.writeFileSync(reviews, split(30));
@@ -114,7 +114,7 @@ describe('FolderSnapshotSource', () => {
           }
           return result;
         },
-        close: () => worker.close(),
+        close: () => real.close(),
       },
     });
     sources.push(source);

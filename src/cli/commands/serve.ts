@@ -29,7 +29,7 @@ export interface ServeOptions {
   readonly xds: { readonly host: string; readonly port: number };
   readonly http: { readonly host: string; readonly port: number };
   readonly replicaId?: string;
-  /** Heap limit of each compile's worker thread, in MB (`--compile-heap-mb`). */
+  /** Heap limit of each compile's child process, in MB (`--compile-heap-mb`). */
   readonly compileHeapMb?: number;
   readonly logger: Logger;
   /** Envoy binary that must accept each new snapshot before it is served (`--envoy`). */
@@ -55,7 +55,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
   });
   // Compile first, then listen: the HTTP port (and /healthz) opens once the first compile is
   // done, so a Kubernetes startup probe covers a long first compile, and a proxy that connects
-  // finds a snapshot. Later compiles run beside the serving (in a worker thread).
+  // finds a snapshot. Later compiles run beside the serving (in a child process).
   await source.start();
   let xds: XdsServer;
   try {
@@ -112,7 +112,7 @@ Flags:
                        (default 127.0.0.1:8080; port 0 = any)
   --replica ID         name of this replica in status (default <hostname>-<pid>)
   --compile-heap-mb MB heap limit of each compile, in MB, at least 32 (default: Node's own). Compiles run
-                       in a worker thread beside the serving; one that needs more is logged
+                       in a child process beside the serving; one that needs more is logged
                        as failed and the last valid snapshot stays served.
 ${envoyHelp(23, 2)}.
                        With it, a new snapshot Envoy rejects is logged and not served.
