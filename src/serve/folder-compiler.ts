@@ -239,7 +239,9 @@ process.on('exit', () => {
  * with a 24 MB young generation, `node bench/compile/run.ts --worker` at the time: about 6 %
  * less wall and main-thread time at 10,000 services, 20 % fewer page faults). V8's young
  * generation is three semi-spaces, so 8 MB semi-spaces keep it at those 24 MB; `bench/compile/
- * run.ts --serve-child` runs a compile with these flags. `maxHeapMb` bounds the old generation
+ * run.ts --serve-child` runs a compile with these flags: as a child process, 450–460 MB peak
+ * RSS against 530–545 MB with Node's defaults, and wall time alike within the spread (5
+ * alternating runs, BENCHMARKS.md session 11). `maxHeapMb` bounds the old generation
  * (--compile-heap-mb).
  */
 export function compileExecArgv(maxHeapMb?: number): string[] {
