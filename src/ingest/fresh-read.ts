@@ -18,14 +18,14 @@ type Result = { readonly ok: true } | { readonly ok: false; readonly error: Inge
 
 /**
  * `read` (which opens the repository afresh each time: openRepo) until it succeeds, fails for
- * another reason than an object not found (an unknown branch name, a damaged object, a
- * permission: nothing a gc causes, so nothing to read again for), or has been tried
+ * another reason than an object not found or a pack gone under it (an unknown branch name, a
+ * damaged object, a permission: nothing a gc causes, so nothing to read again for), or has been tried
  * READ_ATTEMPTS times. A work-tree read is done again whole: only its blobs from the index can
  * be missed, and re-listing its files costs a git command, on a path taken only after a miss.
  */
 export async function withRereads<R extends Result>(read: (attempt: number) => Promise<R>): Promise<R> {
   for (let attempt = 1; ; attempt++) {
     const result = await read(attempt);
-    if (result.ok || attempt >= READ_ATTEMPTS || !result.error.objectNotFound) return result;
+    if (result.ok || attempt >= READ_ATTEMPTS || !result.error.objectsMoved) return result;
   }
 }

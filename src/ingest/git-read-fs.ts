@@ -42,10 +42,19 @@ export class LooseObjects {
   /** Per store, `objects/xx` folder listings by prefix. */
   readonly #dirs: Map<string, Promise<ReadonlySet<string>>>[];
 
+  /** The pack files of every store when this read began (packsGoneSinceOpen). */
+  readonly #packsAtOpen: readonly string[];
+
   constructor(gitdir: string) {
     this.#objects = path.join(gitdir, 'objects');
     this.stores = objectStores(this.#objects);
     this.#dirs = this.stores.dirs.map(() => new Map());
+    this.#packsAtOpen = this.stores.dirs.flatMap((dir) => packFilesIn(dir));
+  }
+
+  /** Whether a pack file of the stores at the start of this read has since been deleted (a gc replaced it). */
+  packsGoneSinceOpen(): boolean {
+    return this.#packsAtOpen.some((file) => !fs.existsSync(file));
   }
 
   /** The repository's own objects directory. */
@@ -161,4 +170,14 @@ async function listPackFiles(objectDirs: readonly string[]): Promise<Map<string,
     for (const name of names) if (!files.has(name)) files.set(name, path.join(dir, 'pack', name));
   }
   return files;
+}
+
+/** The `.pack` files of one object store, by path (none when it has no pack folder). */
+function packFilesIn(objectsDir: string): string[] {
+  const dir = path.join(objectsDir, 'pack');
+  try {
+    return fs.readdirSync(dir).filter((name) => name.endsWith('.pack')).map((name) => path.join(dir, name));
+  } catch {
+    return [];
+  }
 }

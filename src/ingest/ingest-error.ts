@@ -21,11 +21,11 @@ export interface IngestError {
   readonly kind: IngestErrorKind;
   readonly message: string;
   /**
-   * An object was looked for and not found (or its file was gone when opened): what a `git gc`
-   * moving objects into a new pack during the read also causes, so the read is worth doing
-   * again from fresh listings of the object store (fresh-read.ts).
+   * An object was looked for and not found, or could not be read while a pack the read had
+   * listed was deleted: what a `git gc` moving objects into a new pack during the read causes,
+   * so the read is worth doing again from fresh listings of the object store (fresh-read.ts).
    */
-  readonly objectNotFound?: true;
+  readonly objectsMoved?: true;
 }
 
 export type IngestResult<T extends { readonly bundle: SourceBundle }> =

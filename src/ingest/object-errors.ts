@@ -28,14 +28,19 @@ export interface ObjectRepository {
  * would send the user to `git fsck` and a fresh clone for a chmod or a ulimit.
  */
 export function objectReadError(repo: ObjectRepository, err: unknown, what: string): IngestError {
-  if (errorCode(err) === 'NotFoundError') return { ...missingObject(repo, what), objectNotFound: true };
+  if (errorCode(err) === 'NotFoundError') return { ...missingObject(repo, what), objectsMoved: true };
+  // isomorphic-git reports a pack file deleted under it as a failed or malformed read, not as
+  // a missing object: when a pack this read had listed is gone, that is what happened.
+  const moved = errorCode(err) === 'ENOENT' || repo.loose.packsGoneSinceOpen();
+  let error: IngestError;
   if (isSystemError(err)) {
     // "permission denied" drops the file the error's own message names: give it back.
     const said = errorMessage(err);
-    const message = `cannot read ${what}: ${said}${err instanceof Error && said === err.message ? '' : fileOf(err)}`;
-    return errorCode(err) === 'ENOENT' ? { kind: 'unreadable', message, objectNotFound: true } : { kind: 'unreadable', message };
+    error = { kind: 'unreadable', message: `cannot read ${what}: ${said}${err instanceof Error && said === err.message ? '' : fileOf(err)}` };
+  } else {
+    error = damagedObject(what);
   }
-  return damagedObject(what);
+  return moved ? { ...error, objectsMoved: true } : error;
 }
 
 /** ` (path)` of the file a system error was about, when it names one. */

@@ -125,7 +125,7 @@ async function readCommitOf(repo: GitRepo, oid: string, rev: string, typed = fal
   } catch (err) {
     if (typed && errorCode(err) === 'NotFoundError') {
       const message = `unknown revision "${rev}": no commit ${oid} in the repository${notePrefixed(shallowNote(repo.gitdir))}`;
-      return { ok: false, error: { kind: 'unknown-revision', message, objectNotFound: true } };
+      return { ok: false, error: { kind: 'unknown-revision', message, objectsMoved: true } };
     }
     if (errorCode(err) === 'ObjectTypeError') return ingestError('not-a-commit', `revision "${rev}" names ${oid}, which is not a commit`);
     const error = objectReadError(repo, err, `commit ${oid}`);

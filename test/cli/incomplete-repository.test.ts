@@ -126,6 +126,7 @@ describe('an object the operating system will not let meshlog read', () => {
 
   it('names a permission error as one, with the file it could not open', () => {
     const denied = Object.assign(new Error("EACCES: permission denied, open '/repo/.git/objects/pack/p.pack'"), { code: 'EACCES', path: '/repo/.git/objects/pack/p.pack' });
-    expect(objectReadError({} as ObjectRepository, denied, 'commit 1a2b').message).toBe('cannot read commit 1a2b: permission denied (/repo/.git/objects/pack/p.pack)');
+    const unchanged = { loose: { packsGoneSinceOpen: () => false } } as unknown as ObjectRepository;
+    expect(objectReadError(unchanged, denied, 'commit 1a2b').message).toBe('cannot read commit 1a2b: permission denied (/repo/.git/objects/pack/p.pack)');
   });
 });

@@ -58,6 +58,24 @@ async function staleRead(): Promise<gitReadFs.GitRepo> {
   return stale;
 }
 
+/**
+ * A read of `repo` whose listing of packs was taken, and then a gc replaced the pack it listed
+ * with a new one (the repository had a commit since): the listed pack is deleted under the read.
+ */
+async function readWithPackReplaced(): Promise<gitReadFs.GitRepo> {
+  repo.git('gc', '--quiet', '--prune=now');
+  const found = await findGitDir(repo.dir);
+  if (!found.ok) throw new Error(found.error.message);
+  const stale = realOpenRepo(found);
+  const packDir = path.join(found.gitdir, 'objects', 'pack');
+  const before = await stale.fs.promises.readdir(packDir); // listed so, as isomorphic-git reads it
+  repo.write({ 'extra.yaml': VS(30).replaceAll('reviews', 'extra') });
+  repo.commit('three');
+  repo.git('gc', '--quiet', '--prune=now');
+  expect(before.filter((name: string) => fs.existsSync(path.join(packDir, name)))).toEqual([]); // all replaced
+  return stale;
+}
+
 describe('a gc that rewrites the object store while meshlog reads it', () => {
   it('makes a read from the old listings miss objects that are in the new pack', async () => {
     const res = await readRevision(await staleRead(), { repo: repo.dir, rev: 'HEAD' });
@@ -70,6 +88,19 @@ describe('a gc that rewrites the object store while meshlog reads it', () => {
     const res = await readGit({ repo: repo.dir, rev: 'HEAD' });
     expect(res.ok && res.bundle.files.map((f) => f.path)).toEqual(['ratings.yaml', 'reviews.yaml']);
     expect(res.ok && new TextDecoder().decode(res.bundle.files[1]!.bytes)).toContain('weight: 50');
+    expect(openRepo).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not fail a revision read whose listed pack was replaced by a new one', async () => {
+    const stale = await readWithPackReplaced();
+    const first = await readRevision(stale, { repo: repo.dir, rev: 'HEAD~1' });
+    // isomorphic-git trips over the deleted pack with a read error, not "not found".
+    expect(!first.ok && first.error).toMatchObject({ kind: 'unreadable', objectsMoved: true });
+
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    openRepo.mockReturnValueOnce(await readWithPackReplaced());
+    const res = await readGit({ repo: repo.dir, rev: 'HEAD~1' }); // commit two, read from the replaced pack
+    expect(res.ok && res.bundle.files.map((f) => f.path)).toEqual(['ratings.yaml', 'reviews.yaml']);
     expect(openRepo).toHaveBeenCalledTimes(2);
   });
 
