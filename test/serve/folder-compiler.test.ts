@@ -219,11 +219,11 @@ describe('compiling in a child process', () => {
   it('stopping a compile during its Envoy check ends the Envoy process and removes the check\'s files', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-slow-envoy-'));
     dirs.push(dir);
-    // An Envoy that says who it is, then takes a minute to validate: it leaves its pid and the
-    // file it was given.
+    // An Envoy that says who it is, then takes a minute to validate: it leaves the file it was
+    // given, then its pid (written whole, by a rename, so the pid file means both are there).
     const envoy = fakeEnvoy(
       dir,
-      `case "$1" in --version) echo "envoy  version: 0123abcd/1.40.0/Clean/RELEASE/BoringSSL";; *) echo $$ > ${dir}/pid; echo "$4" > ${dir}/config; exec sleep 60;; esac`,
+      `case "$1" in --version) echo "envoy  version: 0123abcd/1.40.0/Clean/RELEASE/BoringSSL";; *) echo "$4" > ${dir}/config; echo $$ > ${dir}/pid.tmp; mv ${dir}/pid.tmp ${dir}/pid; exec sleep 60;; esac`,
     );
     const compiler = new ChildFolderCompiler();
     try {

@@ -141,7 +141,7 @@ describe('FolderSnapshotSource', () => {
     dirs.push(bin);
     const envoyPath = fakeEnvoy(
       bin,
-      `case "$1" in --version) echo "envoy  version: 0123abcd/1.40.0/Clean/RELEASE/BoringSSL";; *) if [ -e ${bin}/slow ]; then echo $$ > ${bin}/pid; exec sleep 60; fi;; esac`,
+      `case "$1" in --version) echo "envoy  version: 0123abcd/1.40.0/Clean/RELEASE/BoringSSL";; *) if [ -e ${bin}/slow ]; then echo $$ > ${bin}/pid.tmp; mv ${bin}/pid.tmp ${bin}/pid; exec sleep 60; fi;; esac`,
     );
     const reviews = path.join(dir, 'routing/reviews.yaml');
     const text = fs.readFileSync(reviews, 'utf8');
@@ -153,7 +153,8 @@ describe('FolderSnapshotSource', () => {
     fs.writeFileSync(reviews, reviewsWithSplit(text, 50));
     const pidFile = path.join(bin, 'pid');
     for (let waited = 0; !fs.existsSync(pidFile) && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-    const slowCheck = Number(fs.readFileSync(pidFile, 'utf8'));
+    const slowCheck = Number(fs.readFileSync(pidFile, 'utf8')); // written whole: by a rename
+    expect(slowCheck).toBeGreaterThan(0);
 
     fs.rmSync(path.join(bin, 'slow'));
     const activated = nextActivation(source, 20_000);
