@@ -53,7 +53,7 @@ async function run({ folder, envoyCheck }: CompileRequest): Promise<void> {
       const checked = envoyCheck && valid && snapshot.contentHash !== envoyCheck.unlessContentHash ? await checkWithEnvoy(snapshot, envoyCheck) : undefined;
       // Packed, its bytes travel as a few ArrayBuffers (copied by the channel's serializer)
       // rather than 80,000 objects the serving thread would have to rebuild.
-      const { packed } = packSnapshot(snapshot);
+      const packed = packSnapshot(snapshot);
       message = { kind: 'compiled', valid, diagnostics, snapshot: packed, ...(checked ? { envoyCheck: checked } : {}) };
     } else {
       message = { kind: 'compiled', valid, diagnostics };

@@ -1,12 +1,12 @@
-// A Snapshot as a message between processes or threads: `meshlog serve` compiles in a child
+// A Snapshot as a message between processes: `meshlog serve` compiles in a child
 // process (serve/compile-child.ts) and sends the result, over IPC with structured-clone
 // ('advanced') serialization, to the thread that serves proxies.
 //
 // Posting the Snapshot object as it is works, but at 10,000 services it is 80,000 resource
 // objects, each with its own Uint8Array, and as many view entries: rebuilding them stopped the
 // serving thread for ~250 ms. Packed, every resource's bytes sit end to end in one ArrayBuffer
-// (transferred between threads, copied in one piece between processes); names and hashes travel as one string each, cut apart by the
-// receiver (160,000 strings of their own cost the serving thread more to receive than to cut);
+// (copied in one piece by the IPC serializer); names and hashes travel as one string each, cut
+// apart by the receiver (160,000 strings of their own cost the serving thread more to receive than to cut);
 // view entry lists as indexes into the resources, each distinct list once (views share lists,
 // and so do the unpacked views). The route sources travel as the pairs of the sender's
 // sourceMap, in its key order.
@@ -39,8 +39,8 @@ interface PackedView extends Omit<SnapshotView, 'resources'> {
   readonly lists: Readonly<Record<XdsType, number>>;
 }
 
-/** `snapshot` packed, and what a thread may transfer with it (postMessage(packed, transfer); a process's IPC copies them). */
-export function packSnapshot(snapshot: Snapshot): { packed: PackedSnapshot; transfer: ArrayBuffer[] } {
+/** `snapshot` packed, for a structured-clone message (child-process IPC with 'advanced' serialization). */
+export function packSnapshot(snapshot: Snapshot): PackedSnapshot {
   const count = snapshot.resources.size;
   const types = new Uint8Array(count);
   const names: string[] = new Array<string>(count);
@@ -110,7 +110,7 @@ export function packSnapshot(snapshot: Snapshot): { packed: PackedSnapshot; tran
     routeNames,
     routeSources,
   };
-  return { packed, transfer: [bytes.buffer, types.buffer, nameEnds.buffer, ends.buffer, ...lists.map((l) => l.buffer as ArrayBuffer)] };
+  return packed;
 }
 
 /** The Snapshot `packed` holds: equal to the one packed (resources are views into one buffer). */
