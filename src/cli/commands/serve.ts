@@ -111,9 +111,10 @@ Flags:
   --http HOST:PORT     HTTP listen address for /api/proxies, /healthz, /readyz, /metrics
                        (default 127.0.0.1:8080; port 0 = any)
   --replica ID         name of this replica in status (default <hostname>-<pid>)
-  --compile-heap-mb MB heap limit of each compile, in MB, at least 32 (default: Node's own). Compiles run
-                       in a child process beside the serving; one that needs more is logged
-                       as failed and the last valid snapshot stays served.
+  --compile-heap-mb MB heap limit of each compile, in MB, at least 32 (default: Node's
+                       own). Compiles run in a child process beside the serving; one that
+                       needs more is logged as failed and the last valid snapshot stays
+                       served.
 ${envoyHelp(23, 2)}.
                        With it, a new snapshot Envoy rejects is logged and not served.
 
