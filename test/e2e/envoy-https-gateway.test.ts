@@ -56,6 +56,10 @@ spec:
   hosts: [${HOST}]
   gateways: [edge]
   http:
+  - match: [{uri: {prefix: /moved}}]
+    redirect: {uri: /new, port: 443}
+  - match: [{uri: {prefix: /here}}]
+    redirect: {uri: /new, derivePort: FROM_REQUEST_PORT}
   - route: [{destination: {host: shop.web.svc.cluster.local, port: {number: 8080}}}]
 ---
 ${localServiceEntry('shop', 'web', upstreams.port('shop'))}`;
@@ -96,6 +100,16 @@ ${localServiceEntry('shop', 'web', upstreams.port('shop'))}`;
       return r.upstream === 'shop' ? r : undefined;
     }, 30_000);
     expect(res.serial).toBe(serialOf('shop-2026'));
+  });
+
+  it('redirects as istiod writes it for an HTTPS server: no ":443" without scheme, the request port with FROM_REQUEST_PORT', async () => {
+    // Without scheme the Location keeps the request's (https); 443 is its default port, so
+    // Istio leaves it out (route.go ApplyRedirect, isTLS for a server with tls).
+    const moved = await tlsRequest({ port, sni: HOST, ca: ca.certificate, path: '/moved' });
+    expect(moved.status).toBe(301);
+    expect(moved.location).toBe(`https://${HOST}/new`);
+    const here = await tlsRequest({ port, sni: HOST, ca: ca.certificate, path: '/here' });
+    expect(here.location).toBe(`https://${HOST}:${port}/new`);
   });
 
   it('a certificate file the proxy lacks: the proxy rejects the listener (NACK in status) and keeps serving TLS', async () => {

@@ -107,6 +107,8 @@ spec:
     redirect: {scheme: https, port: 443}
   - match: [{uri: {prefix: /plain}}]
     redirect: {authority: new.test, port: 80}
+  - match: [{uri: {prefix: /derived}}]
+    redirect: {scheme: https, derivePort: FROM_REQUEST_PORT}
   - redirect: {scheme: https, port: 8443}`,
     ),
     // Mirrored to a host whose server records the Host header it gets.
@@ -212,6 +214,8 @@ describe('Istio route settings with a real Envoy', () => {
     expect(await location('/secure/a?b=1')).toBe('https://old.test/secure/a?b=1');
     expect(await location('/plain/a')).toBe('http://new.test/plain/a');
     expect(await location('/other')).toBe('https://old.test:8443/other');
+    // FROM_REQUEST_PORT: the service port the route serves (80), written as it is not https's default.
+    expect(await location('/derived/x')).toBe('https://old.test:80/derived/x');
   });
 
   it('sets the cookie attributes of a consistent-hash cookie on the Set-Cookie Envoy generates', async () => {

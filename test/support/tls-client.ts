@@ -31,6 +31,8 @@ export interface TlsReply {
   readonly peer?: { readonly commonName: string | undefined; readonly serial: string };
   /** The request headers the upstream received (its JSON answer, test/support/upstreams.ts). */
   readonly upstreamHeaders?: Readonly<Record<string, string>>;
+  /** The Location header of a redirect. */
+  readonly location?: string;
   readonly error?: string;
 }
 
@@ -60,7 +62,7 @@ export function tlsRequest(r: TlsRequest): Promise<TlsReply> {
           } catch {
             upstreamHeaders = undefined; // not an upstream's answer (an Envoy error page)
           }
-          resolve({ status: res.statusCode, upstream: String(res.headers['x-upstream'] ?? ''), peer: { commonName: cert.subject?.CN as string | undefined, serial: cert.serialNumber }, ...(upstreamHeaders ? { upstreamHeaders } : {}) });
+          resolve({ status: res.statusCode, upstream: String(res.headers['x-upstream'] ?? ''), peer: { commonName: cert.subject?.CN as string | undefined, serial: cert.serialNumber }, ...(upstreamHeaders ? { upstreamHeaders } : {}), ...(res.headers.location ? { location: res.headers.location } : {}) });
         });
       },
     );

@@ -167,7 +167,7 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
     if (group.serverTablePorts.has(port)) for (const c of group.tlsChains.get(port) ?? []) if (c.routeTableName) byTable.set(c.routeTableName, []);
     const shared = gatewayRouteTableName(port, group.tlsChains.has(port));
     for (const planned of plan.get(port)!.values()) {
-      const routes = planned.redirect ? [httpsRedirect(planned.host)] : hostRoutes(planned, port, ctx);
+      const routes = planned.redirect ? [httpsRedirect(planned.host)] : hostRoutes(planned, port, group.tlsChains.has(port), ctx);
       if (routes.length === 0) continue;
       const name = planned.table ?? shared;
       let list = byTable.get(name);
@@ -218,15 +218,15 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
  * gateway's routes, the catch-all ones (any path, no header or query condition) moved last,
  * so one VirtualService's `/` does not hide another's `/api`. A route reached twice is kept once.
  */
-function hostRoutes(planned: PlannedHost, port: number, ctx: RouteContext): IrRoute[] {
+function hostRoutes(planned: PlannedHost, port: number, tls: boolean, ctx: RouteContext): IrRoute[] {
   if (planned.entries.length === 1) {
     const e = planned.entries[0]!;
-    return vsRoutes(e.vs, port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace }, ctx);
+    return vsRoutes(e.vs, port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace, tls }, ctx);
   }
   const all: IrRoute[] = [];
   const names = new Set<string>();
   for (const e of planned.entries) {
-    for (const r of vsRoutes(e.vs, port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace }, ctx)) {
+    for (const r of vsRoutes(e.vs, port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace, tls }, ctx)) {
       if (names.has(r.name)) continue;
       names.add(r.name);
       all.push(r);

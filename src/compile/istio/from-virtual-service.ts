@@ -24,9 +24,11 @@ export type Scope =
   | { readonly kind: 'mesh'; readonly viewNamespace: string | null }
   /**
    * A gateway view's virtual host reached through a Gateway of the view that binds the
-   * VirtualService (`<ns>/<name>`; a list so a caller may match for several at once).
+   * VirtualService (`<ns>/<name>`; a list so a caller may match for several at once). `tls`:
+   * the port terminates TLS (HTTPS servers), so a request on it is https (Istio's isTLS); it
+   * matters only to redirects, so tcp and tls rules leave it out.
    */
-  | { readonly kind: 'gateway'; readonly gateways: readonly string[]; readonly namespace: string };
+  | { readonly kind: 'gateway'; readonly gateways: readonly string[]; readonly namespace: string; readonly tls?: boolean };
 
 /** A cluster some route needs; clusters.ts turns each into an IrCluster. */
 export interface ClusterRef {
@@ -143,7 +145,7 @@ export function routesBySource(vs: LoadedVs, ctx: RouteContext): boolean {
 /** vsRoutes without collecting: the (cached) routes and the clusters they refer to. */
 export function vsRoutesEntry(vs: LoadedVs, port: number, scope: Scope, ctx: RouteContext): RoutesEntry {
   const perVs = perVsCache(vs, ctx);
-  const key = `${port}|${scope.kind === 'gateway' ? scope.gateways.join(',') : perVs.bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
+  const key = `${port}|${scope.kind === 'gateway' ? `${scope.gateways.join(',')}${scope.tls ? '|tls' : ''}` : perVs.bySource ? `mesh:${scope.viewNamespace ?? ''}` : 'mesh'}`;
   const k = perVs.keys.indexOf(key);
   if (k >= 0) return perVs.results[k]!;
   const ids: number[] = [];
@@ -197,7 +199,7 @@ function computeRoutes(vs: LoadedVs, port: number, scope: Scope, ctx: RouteConte
     for (let j = 0; j < entries.length; j++) {
       const m = entries[j];
       if (!matchApplies(vs, httpScope(m), scope, port)) continue;
-      shared ??= ruleParts(vs, rule, i, port, ctx, ids, scope.kind === 'mesh');
+      shared ??= ruleParts(vs, rule, i, port, ctx, ids, scope.kind === 'gateway' && scope.tls === true);
       const match = toIrMatch(m);
       routes.push(routeOf(vsRouteName(namespace, name, segments[i] ?? String(i), j), match, shared));
       if (isCatchAll(match)) return routes;
@@ -212,12 +214,12 @@ const NO_MATCH_LIST: readonly (HttpMatchRequest | undefined)[] = Object.freeze([
 /** What every route of one rule shares. */
 type RuleParts = Omit<IrRoute, 'name' | 'match'>;
 
-/** `plainHttp`: the routes are for sidecars, whose HTTP ports are plain HTTP (Istio's isTLS false). */
-function ruleParts(vs: LoadedVs, rule: HttpRoute, i: number, port: number, ctx: RouteContext, ids: number[], plainHttp: boolean): RuleParts {
+/** `https`: the routes serve a gateway port that terminates TLS (sidecars' HTTP ports are plain HTTP: Istio's isTLS false). */
+function ruleParts(vs: LoadedVs, rule: HttpRoute, i: number, port: number, ctx: RouteContext, ids: number[], https: boolean): RuleParts {
   const fault = toFault(rule.fault);
   const cors = toCors(rule.corsPolicy);
   const single = rule.route?.length === 1 ? rule.route[0]?.headers : undefined;
-  const parts: Mutable<RuleParts> = { action: toAction(vs, rule, port, ctx, ids, plainHttp), headers: toHeaderOps(rule.headers, single) };
+  const parts: Mutable<RuleParts> = { action: toAction(vs, rule, port, ctx, ids, https), headers: toHeaderOps(rule.headers, single) };
   if (fault) parts.fault = fault;
   if (cors) parts.cors = cors;
   parts.source = sourceOf(vs, ['spec', 'http', i], httpRuleField(i));

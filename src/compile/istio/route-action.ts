@@ -15,8 +15,8 @@ import type { FrontSettings } from './settings.ts';
  * Destinations to the same cluster add up; the first one's header operations are kept
  * (ML4013 warns when a later one's differ).
  */
-export function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: RouteContext, ids: number[], plainHttp = false): IrRouteAction {
-  if (rule.redirect) return toRedirect(rule.redirect, plainHttp);
+export function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: RouteContext, ids: number[], https = false): IrRouteAction {
+  if (rule.redirect) return toRedirect(rule.redirect, port, https);
   if (rule.directResponse) return toDirectResponse(rule.directResponse);
   const routes = rule.route ?? NO_DESTINATIONS;
   const list: IrDestination[] = weightedClusters(vs, routes, port, ctx, ids, (d, cluster, weight) => {

@@ -117,22 +117,25 @@ function mergeOps(a: HeaderOperations | undefined, b: HeaderOperations | undefin
 }
 
 /**
- * As Istio (route.go ApplyRedirect): a redirect port that is the default of the Location's
- * scheme (80 for http, 443 for https) is not written, so Location has no `:443`. Without
- * `scheme` the scheme is the request's, which Istio takes as https on a TLS gateway server
- * and http elsewhere; `plainHttp` says the routes are for plain HTTP (sidecars), else it is
- * unknown here and the port is kept.
+ * A redirect as Istio writes it (route.go ApplyRedirect), for requests that came in on `port`:
+ *  - `derivePort: FROM_REQUEST_PORT` redirects to that port (Envoy cannot read the request's
+ *    port, but routes are built per port); `FROM_PROTOCOL_DEFAULT` writes no port, which is
+ *    Envoy's default (the scheme's port);
+ *  - a port that is the default of the Location's scheme (80 for http, 443 for https) is not
+ *    written, so Location has no `:80`/`:443`. Without `scheme` the scheme is the request's:
+ *    https on a gateway port that terminates TLS (`https`), else http.
  */
-export function toRedirect(r: HttpRedirect, plainHttp = false): IrRedirect {
+export function toRedirect(r: HttpRedirect, port: number, https: boolean): IrRedirect {
   // `scheme: ""` is no scheme, as Istio reads it (validate accepts it as such).
-  const scheme = r.scheme || (plainHttp ? 'http' : undefined);
-  const defaultPort = (scheme === 'http' && r.port === 80) || (scheme === 'https' && r.port === 443);
+  const scheme = r.scheme || (https ? 'https' : 'http');
+  const written = r.port ?? (r.derivePort === 'FROM_REQUEST_PORT' ? port : undefined);
+  const defaultPort = (scheme === 'http' && written === 80) || (scheme === 'https' && written === 443);
   return {
     kind: 'redirect',
     ...(r.uri !== undefined ? { uri: r.uri } : {}),
     ...(r.authority !== undefined ? { authority: r.authority } : {}),
     ...(r.scheme ? { scheme: r.scheme } : {}),
-    ...(r.port !== undefined && !defaultPort ? { port: r.port } : {}),
+    ...(written !== undefined && !defaultPort ? { port: written } : {}),
     code: r.redirectCode ?? 301,
   };
 }
