@@ -69,7 +69,10 @@ export type IrLoadBalancer =
   | {
       readonly kind: 'ring_hash' | 'maglev';
       readonly hashOn: IrHashPolicy;
+      /** ring_hash only. */
       readonly minimumRingSize?: number;
+      /** maglev only: the lookup table's size (a prime); Envoy's default (65537) without it. */
+      readonly tableSize?: number;
     };
 
 export type IrHashPolicy =

@@ -95,8 +95,9 @@ export function toLoadBalancer(lb: LoadBalancer | undefined): IrLoadBalancer {
           ? ({ kind: 'query_parameter', name: ch.httpQueryParameterName } as const)
           : ({ kind: 'source_ip' } as const);
     const ring = ch.ringHash?.minimumRingSize ?? ch.minimumRingSize;
+    const table = ch.maglev?.tableSize;
     return ch.maglev
-      ? { kind: 'maglev', hashOn }
+      ? { kind: 'maglev', hashOn, ...(table ? { tableSize: table } : {}) } // 0 is unset, as in Istio
       : { kind: 'ring_hash', hashOn, ...(ring !== undefined ? { minimumRingSize: ring } : {}) };
   }
   return { kind: SIMPLE[lb?.simple ?? 'UNSPECIFIED'] };

@@ -79,7 +79,7 @@ function loadBalancing(cluster: IrCluster): ProtoObject {
         ? { lb_policy: 'RING_HASH' }
         : { lb_policy: 'RING_HASH', ring_hash_lb_config: { minimum_ring_size: wrap(lb.minimumRingSize) } };
     case 'maglev':
-      return { lb_policy: 'MAGLEV' };
+      return lb.tableSize === undefined ? { lb_policy: 'MAGLEV' } : { lb_policy: 'MAGLEV', maglev_lb_config: { table_size: wrap(lb.tableSize) } };
   }
 }
 
