@@ -2,6 +2,7 @@
 // seen through a real Envoy: what a client gets back, and what the upstreams and Envoy's
 // stats say happened.
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvoyProcess } from '../support/envoy-process.ts';
@@ -9,7 +10,7 @@ import { localService } from '../support/local-service.ts';
 import { runView } from '../support/run-view.ts';
 import { request, startUpstreams, type UpstreamReply, type Upstreams } from '../support/upstreams.ts';
 
-const servers: http.Server[] = [];
+const servers: (http.Server | http2.Http2Server)[] = [];
 let upstreams: Upstreams;
 let envoy: EnvoyProcess;
 /** The Host header of the last request the mirror server got. */
@@ -30,6 +31,32 @@ async function server(name: string, handle: http.RequestListener): Promise<numbe
   return (s.address() as AddressInfo).port;
 }
 
+/** A cleartext HTTP/2-only server answering with the HTTP version of the request it got. */
+async function h2Server(): Promise<number> {
+  const s = http2.createServer((req, res) => res.end(`http/${req.httpVersion}`));
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return (s.address() as AddressInfo).port;
+}
+
+/** One HTTP/2 (prior knowledge, cleartext) request to Envoy's listener: status and body. */
+async function h2cRequest(authority: string): Promise<{ status: number; body: string }> {
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  try {
+    return await new Promise((resolve, reject) => {
+      const req = session.request({ ':path': '/', ':authority': authority });
+      let status = 0;
+      let body = '';
+      req.on('response', (headers) => (status = Number(headers[':status'])));
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => resolve({ status, body }));
+      req.on('error', reject);
+      req.end();
+    });
+  } finally {
+    session.close();
+  }
+}
 
 function virtualService(host: string, http: string): string {
   return `apiVersion: networking.istio.io/v1
@@ -130,6 +157,17 @@ spec:
     virtualService('calm.test', `[{route: [{destination: {host: calm.test}}], fault: {delay: {fixedDelay: 5s}, abort: {httpStatus: 500}}}]`),
     localService('chaos.test', [upstreams.port('plain')]),
     virtualService('chaos.test', `[{route: [{destination: {host: chaos.test}}], fault: {abort: {httpStatus: 500, percentage: {value: 100}}}}]`),
+    // An upstream that speaks only HTTP/2 (cleartext), behind a port named HTTP: reachable as
+    // HTTP/2 only because useClientProtocol passes the client's protocol on.
+    localService('h2only.test', [await h2Server()]),
+    `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: h2only, namespace: default}
+spec:
+  host: h2only.test
+  trafficPolicy: {connectionPool: {http: {useClientProtocol: true, maxConcurrentStreams: 10}}}
+---
+`,
     localService('users.test', [upstreams.port('plain')]),
     localService('admin.test', [upstreams.port('admin')]),
     virtualService(
@@ -157,6 +195,14 @@ async function upstreamOf(host: string, headers: Record<string, string> = {}): P
 }
 
 describe('Istio route settings with a real Envoy', () => {
+  it('passes the client\'s protocol upstream with useClientProtocol, as Istio (use_downstream_protocol_config)', async () => {
+    // HTTP/2 in, HTTP/2 out: the HTTP/2-only upstream answers.
+    expect(await h2cRequest('h2only.test')).toEqual({ status: 200, body: 'http/2.0' });
+    // HTTP/1.1 in, HTTP/1.1 out: the same upstream cannot answer it (Envoy reads its HTTP/2
+    // frames as a broken HTTP/1.1 answer: 502, or 503 if the connection closes first).
+    expect([502, 503]).toContain((await request(`http://127.0.0.1:${port}/`, { headers: { host: 'h2only.test' } })).status);
+  });
+
   it('withoutHeaders also takes requests that lack the header, as Istio', async () => {
     expect(await upstreamOf('users.test')).toBe('plain');
     expect(await upstreamOf('users.test', { 'x-role': 'viewer' })).toBe('plain');

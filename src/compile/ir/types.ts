@@ -102,6 +102,8 @@ export interface IrConnectionPool {
   readonly tcpIdleTimeoutMs?: number;
   /** `tcp.maxConnectionDuration`: HTTP connections' lifetime. */
   readonly maxConnectionDurationMs?: number;
+  /** `http.useClientProtocol`: the upstream connection speaks the protocol the request came in. */
+  readonly useClientProtocol?: true;
   /** The DestinationRule's `retryBudget` (a pool may hold nothing else). */
   readonly retryBudget?: { readonly percent: number; readonly minRetryConcurrency: number };
 }

@@ -86,7 +86,10 @@ export function buildCluster(ref: ClusterRef, ctx: ClusterContext, name = cluste
   if (tcpProxy) draft.tcpProxy = tcpProxy;
   if (outlierDetection) draft.outlierDetection = outlierDetection;
   if (tls) draft.tls = tls;
-  draft.http2 = (port ? isHttp2Protocol(port.protocol) : false) || policy.groups.connectionPool?.http?.h2UpgradePolicy === 'UPGRADE';
+  // useClientProtocol wins over the port's protocol and the upgrade policy, as in Istio
+  // (shouldH2Upgrade; setUseDownstreamProtocol replaces the explicit HTTP/2 config).
+  const http = policy.groups.connectionPool?.http;
+  draft.http2 = http?.useClientProtocol !== true && ((port ? isHttp2Protocol(port.protocol) : false) || http?.h2UpgradePolicy === 'UPGRADE');
   const cluster = draft as IrCluster; // every field is set now
   if (discovery !== 'eds' || svc?.resolution === 'none') return { cluster }; // no EDS for passthrough
   const endpoints: IrEndpoint[] = [];

@@ -128,6 +128,7 @@ export function toConnectionPool(cp: ConnectionPool | undefined): IrConnectionPo
   const idleTimeout = msOf(http?.idleTimeout);
   if (idleTimeout !== undefined) out.idleTimeoutMs = idleTimeout;
   if (http?.maxConcurrentStreams !== undefined) out.maxConcurrentStreams = http.maxConcurrentStreams;
+  if (http?.useClientProtocol === true) out.useClientProtocol = true;
   const tcpIdle = msOf(tcp?.idleTimeout);
   if (tcpIdle !== undefined) out.tcpIdleTimeoutMs = tcpIdle;
   const maxDuration = msOf(tcp?.maxConnectionDuration);

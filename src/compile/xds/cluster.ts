@@ -165,7 +165,7 @@ function upstreamTls(tls: IrUpstreamTls): ProtoObject {
 }
 
 /**
- * HttpProtocolOptions: HTTP/2 upstreams, idle timeout, connection lifetime and requests per
+ * HttpProtocolOptions: HTTP/2 upstreams (or the client's protocol), idle timeout, connection lifetime and requests per
  * connection; and for TLS origination, as Istio: the request's host as SNI when the rule names
  * none (auto_sni), and the server's certificate checked against that host only when the SNI is
  * that host, the rule lists no subjectAltNames, and it verifies at all (auto_san_validation).
@@ -187,6 +187,15 @@ function protocolOptions(http2: boolean, pool: IrConnectionPool | undefined, tls
       })
     : {};
   const hasUpstream = Object.keys(upstream).length > 0;
+  if (pool?.useClientProtocol) {
+    // HTTP/1.1 upstream for HTTP/1.1 requests, HTTP/2 for HTTP/2 ones; Istio's HTTP/2 options
+    // are fresh here, so maxConcurrentStreams does not apply (setUseDownstreamProtocol).
+    return compact({
+      common_http_protocol_options: hasCommon ? common : undefined,
+      upstream_http_protocol_options: hasUpstream ? upstream : undefined,
+      use_downstream_protocol_config: { http_protocol_options: {}, http2_protocol_options: {} },
+    });
+  }
   if (!http2 && !hasCommon && !hasUpstream) return undefined;
   const streams = pool?.maxConcurrentStreams;
   const explicit = http2
