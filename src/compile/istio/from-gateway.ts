@@ -24,6 +24,7 @@ import { isHttpProtocol, isSniProtocol, isTcpProxied, normalizeProtocol } from '
 import { describeClientRule, planTls, serverTermination, type TlsTermination } from './tls-servers.ts';
 import { uniqueDomains } from './views.ts';
 import { at, cmp, compareResources, describe, relatedOf } from './where.ts';
+import { UNIX_SOCKET } from '../validate/gateway.ts';
 
 export type LoadedGateway = Loaded<'Gateway', GatewaySpec>;
 
@@ -50,6 +51,8 @@ export interface GatewayServer {
   readonly tls?: TlsTermination;
   /** The server's own route table, used where its port has several HTTPS servers. */
   readonly routeTable: string;
+  /** `bind`: the IP address its port's listener binds ('' when unset: MeshConfig's bindAddress). */
+  readonly bind: string;
 }
 
 export interface GatewayInfo {
@@ -74,12 +77,15 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
       // Istio's default TLS mode is PASSTHROUGH.
       const passthrough = isSniProtocol(protocol) && s.tls !== undefined && (s.tls.mode ?? 'PASSTHROUGH') === 'PASSTHROUGH';
       const termination = plain || tcp || passthrough ? undefined : serverTermination(s, protocol);
+      const bind = s.bind ?? '';
+      const socket = bind.startsWith(UNIX_SOCKET);
       // Whether the port is plain HTTP, HTTPS, TCP or TLS passthrough is settled per view (gateway-groups.ts).
-      const supported = plain || tcp || passthrough || termination?.tls !== undefined;
+      const supported = !socket && (plain || tcp || passthrough || termination?.tls !== undefined);
       const tls = termination?.tls;
-      if (!supported && termination?.reason) {
+      const reason = socket ? `it binds a Unix domain socket (bind: ${bind}), which meshlog does not compile yet` : termination?.reason;
+      if (!supported && reason) {
         diagnostics.push(
-          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}) is not compiled, so its hosts get nothing on that port (connections are refused, or closed at the TLS handshake when other servers keep the port open): ${termination.reason}`, at(gw, ['spec', 'servers', index])),
+          diagnostic('ML4018', `server on port ${s.port.number} (${protocol}) is not compiled, so its hosts get nothing on that port (connections are refused, or closed at the TLS handshake when other servers keep the port open): ${reason}`, at(gw, ['spec', 'servers', index])),
         );
       }
       servers.push({
@@ -93,6 +99,7 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
         passthrough,
         ...(supported && tls ? { tls } : {}),
         routeTable: gatewayServerRouteTableName(s.port.number, index, gw.metadata.name, gw.metadata.namespace),
+        bind,
       });
     });
     const tls = planTls(gw, servers, diagnostics);
@@ -183,7 +190,6 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
     }
     if (group.serverTablePorts.has(port)) noteSharedHosts(group, port, byTable, diagnostics);
   }
-  const address = ctx.settings.ir.bindAddress;
   const tcp = gatewayTcpListeners(group, vss, ctx, diagnostics);
   return {
     name: group.viewName,
@@ -195,6 +201,7 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
       ...ports.map((port): IrListener => {
         const chains = group.tlsChains.get(port);
         const passthrough = tcp.passthroughOnHttps.get(port);
+        const address = group.bind(port) || ctx.settings.ir.bindAddress;
         return {
           name: listenerName(address, port),
           address,

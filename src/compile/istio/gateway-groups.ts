@@ -33,6 +33,8 @@ export interface GatewayGroup {
   readonly serverTablePorts: ReadonlySet<number>;
   /** Whether a member's server is compiled in the group's view. */
   compiles(server: GatewayServer): boolean;
+  /** The address the port's listener binds: its first server's `bind` ('' when unset). */
+  bind(port: number): string;
 }
 
 type PortKind = 'plain HTTP' | 'HTTPS' | 'TCP' | 'TLS passthrough';
@@ -60,16 +62,29 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
   const viewName = gatewayViewName(first.gateway.metadata.namespace, first.gateway.metadata.name);
   if (members.length > 1) noteMerge(members, viewName, diagnostics);
 
-  // Port → what it serves, and who decided it.
-  const portKind = new Map<number, { kind: PortKind; info: GatewayInfo; index: number }>();
+  // Port → what it serves, at which address, and who decided it.
+  const portKind = new Map<number, { kind: PortKind; bind: string; info: GatewayInfo; index: number }>();
   const excluded = new Set<GatewayServer>();
   for (const info of members) {
     for (const s of info.servers) {
       if (!s.supported) continue;
       const kind: PortKind = s.tcp ? 'TCP' : s.passthrough ? 'TLS passthrough' : s.tls !== undefined ? 'HTTPS' : 'plain HTTP';
       const decided = portKind.get(s.port);
-      if (!decided) portKind.set(s.port, { kind, info, index: s.index });
-      else if (decided.kind !== kind && !(byClientSni(decided.kind) && byClientSni(kind))) {
+      if (!decided) portKind.set(s.port, { kind, bind: s.bind, info, index: s.index });
+      else if (decided.bind !== s.bind) {
+        // Istio builds a listener per address; meshlog one per port (names, route tables and
+        // views are per port), so the first server's address decides, as its kind does.
+        excluded.add(s);
+        const who = decided.info === info ? `spec.servers[${decided.index}]` : `${describe(decided.info.gateway, ['spec', 'servers', decided.index])}, which configures the same proxies,`;
+        const shown = (b: string) => (b === '' ? 'no bind (MeshConfig\'s bindAddress)' : `bind ${b}`);
+        diagnostics.push(
+          diagnostic(
+            'ML4018',
+            `server on port ${s.port} (${shown(s.bind)}) is not compiled: ${who} already takes port ${s.port} with ${shown(decided.bind)} (meshlog binds a port to one address; the first server decides), so clients of this server's address fail`,
+            { ...at(info.gateway, ['spec', 'servers', s.index]), ...(decided.info === info ? {} : { related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] }) },
+          ),
+        );
+      } else if (decided.kind !== kind && !(byClientSni(decided.kind) && byClientSni(kind))) {
         excluded.add(s);
         const same = decided.info === info;
         const who = same ? `spec.servers[${decided.index}]` : `${describe(decided.info.gateway, ['spec', 'servers', decided.index])}, which configures the same proxies,`;
@@ -85,10 +100,13 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
     }
   }
   const tlsChains = new Map<number, IrTlsChain[]>();
+  // Each chain names its server's own table: the chains of servers left out (another address) go too.
+  const leftOut = new Set([...excluded].map((s) => s.routeTable));
   for (const info of members) {
     for (const [port, chains] of info.tlsChains) {
       if (!byClientSni(portKind.get(port)?.kind)) continue; // its HTTPS servers there were left out
-      tlsChains.set(port, [...(tlsChains.get(port) ?? []), ...chains]);
+      const kept = leftOut.size === 0 ? chains : chains.filter((c) => c.routeTableName === undefined || !leftOut.has(c.routeTableName));
+      if (kept.length > 0) tlsChains.set(port, [...(tlsChains.get(port) ?? []), ...kept]);
     }
   }
   // A port with several HTTPS servers: each server routes by a table of its own, as in Istio, so a
@@ -99,7 +117,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
     if (new Set(chains.map((c) => c.routeTableName)).size > 1) serverTablePorts.add(port);
     else tlsChains.set(port, chains.map(({ routeTableName: _own, ...shared }) => shared));
   }
-  return { viewName, members, selector: first.selector, tlsChains, serverTablePorts, compiles: (s) => s.supported && !excluded.has(s) };
+  return { viewName, members, selector: first.selector, tlsChains, serverTablePorts, compiles: (s) => s.supported && !excluded.has(s), bind: (port) => portKind.get(port)?.bind ?? '' };
 }
 
 /** ML4028 (info) on each member: the Gateways whose servers one view merges. */

@@ -38,11 +38,11 @@ export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[
       servers.set(server.port, [...(servers.get(server.port) ?? []), { info, server }]);
     }
   }
-  const address = ctx.settings.ir.bindAddress;
   const listeners: IrListener[] = [];
   const passthroughOnHttps = new Map<number, IrTcpChain[]>();
   for (const port of [...servers.keys()].sort((a, b) => a - b)) {
     const candidates = servers.get(port)!;
+    const address = group.bind(port) || ctx.settings.ir.bindAddress;
     if (candidates[0]!.server.passthrough) {
       const https = group.tlsChains.get(port);
       const chains = passthroughChains(port, candidates, https ?? [], vss, ctx, diagnostics);

@@ -161,7 +161,8 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'with mounted files (`tls.mode` `SIMPLE`, `MUTUAL` or `OPTIONAL_MUTUAL`; `serverCertificate`, `privateKey`, `caCertificates`), TCP servers (TCP, Mongo, Redis, MySQL) and TLS ' +
       'passthrough servers (`tls.mode: PASSTHROUGH`) are compiled. This server is not: a TLS server that terminates TLS, another TLS ' +
       'mode, a certificate from `credentialName` (a Kubernetes Secret Istio delivers over SDS, which meshlog does not serve), servers of ' +
-      'different kinds on the same port (a listener port is plain HTTP, TCP, or TLS by SNI — HTTPS and passthrough servers —; the first server decides), or a ' +
+      'different kinds on the same port (a listener port is plain HTTP, TCP, or TLS by SNI — HTTPS and passthrough servers —; the first server decides), ' +
+      'servers on the same port with different `bind` addresses (a port binds one address; the first server decides), a `bind` to a Unix domain socket, or a ' +
       'TCP or passthrough server that no VirtualService tcp or tls rule routes (as in Istio). It is left ' +
       'out, so its hosts get nothing on that port: no listener (connections are refused), or, where other servers keep the port open, ' +
       'no filter chain or route of their own (the TLS handshake is closed, or the request answered 404). A warning, not an error like ML3024: the ' +
