@@ -239,6 +239,30 @@ spec:
   });
 });
 
+describe('gRPC views', () => {
+  const yaml = `apiVersion: v1
+kind: Service
+metadata: {name: echo, namespace: default}
+spec:
+  clusterIP: 10.96.0.30
+  clusterIPs: [10.96.0.30, "fd00::30"]
+  ports: [{name: grpc, port: 7070}]
+`;
+
+  it('list each address also with the port, as istiod does for proxyless gRPC', () => {
+    const { ir } = compiled(yaml);
+    const d = vhost(view(ir, 'grpc'), 'grpc.7070', 'echo.default.svc.cluster.local:7070').domains;
+    expect(d).toEqual(expect.arrayContaining(['10.96.0.30', '10.96.0.30:7070', '[fd00::30]', '[fd00::30]:7070']));
+  });
+
+  it('give an address no listener: istiod answers listener requests for service names only', () => {
+    const { ir } = compiled(yaml);
+    expect(view(ir, 'grpc').listeners.map((l) => l.name)).toEqual([
+      'echo.default.svc.cluster.local:7070', 'echo.default.svc:7070', 'echo.default:7070',
+    ]);
+  });
+});
+
 describe('mayShareDomains', () => {
   function registryOf(yaml: string) {
     const { resources } = loadResources([file('mesh.yaml', yaml)]);
