@@ -18,9 +18,10 @@
 //    would cut off every gRPC client on the port. A gRPC view's route table `grpc.<port>`
 //    therefore holds only the gRPC services' virtual hosts: the sidecar's, with the same
 //    routes, and domains (addresses included) that also carry the port (gRPC matches the
-//    authority with its port; Envoy sidecars ignore it: ignore_port_in_host_matching), but not the sidecar's absolute
-//    FQDN (`name.`): gRPC Java's xDS client rejects a domain that ends in a dot, so Istio
-//    leaves it out for gRPC Java clients, and no gRPC target names it anyway.
+//    authority with its port; Envoy sidecars ignore it: ignore_port_in_host_matching), but
+//    not the sidecar's absolute FQDN (`name.`): gRPC Java's xDS client rejects a domain that
+//    ends in a dot, so Istio leaves it out for gRPC Java clients, and no gRPC target names it
+//    anyway.
 //  - Its clusters are the clusters those routes reference; the xDS side encodes them in the
 //    form gRPC accepts (xds/grpc-resources.ts).
 // Views without any gRPC listener are left out. A gRPC service's own route that gRPC cannot

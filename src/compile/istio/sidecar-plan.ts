@@ -81,7 +81,7 @@ export interface HostPort {
   readonly ownNamespace: string | undefined;
   readonly defaultClusterId: number;
   defaultRoutes?: readonly IrRoute[];
-  /** The host's domains, one object for all its ports (and addresses): they do not depend on the port. */
+  /** The host's domains, one object for all its ports (of one addresses list): they do not depend on the port. */
   readonly domains: HostDomains;
   own?: VhostSlot;
   other?: VhostSlot;
