@@ -73,6 +73,11 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://details:9080/secure/page?q=1', 'vs/shop/details/http/secure/match/0'],
   ['GET http://details:9080/elsewhere/x?q=1', 'vs/shop/details/http/elsewhere/match/0'],
   ['GET http://details.shop:9080/elsewhere', 'vs/shop/details/http/elsewhere/match/0'],
+  // A service's addresses are domains of its virtual host, as on Istio's sidecars: IPv6 in brackets.
+  ['GET http://10.96.0.31:9080/', 'vs/shop/details/http/default/match/0'],
+  ['GET http://details:9080/elsewhere -H host:10.96.0.31', 'vs/shop/details/http/elsewhere/match/0'],
+  ['GET http://[fd00::31]:9080/secure/page?q=1', 'vs/shop/details/http/secure/match/0'],
+  ['GET http://10.96.0.32:9080/', 'NR'],
   // Scheme https with port 443, as Istio writes it: no port_redirect, so Envoy keeps the
   // request's Host as it is (test/envoy/live-istio-routes.test.ts: no ":443" in Location).
   ['GET http://details:9080/tls/x?q=1', 'vs/shop/details/http/to-https/match/0'],

@@ -295,3 +295,50 @@ spec:
     expect(e.outcome).toEqual({ kind: 'direct_response', status: 418, body: 'teapot' });
   });
 });
+
+describe("a Host naming a service's address", () => {
+  const { ir } = buildIr([
+    {
+      path: 'mesh.yaml',
+      bytes: new TextEncoder().encode(`apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: shop}
+spec:
+  clusterIP: 10.96.0.10
+  clusterIPs: [10.96.0.10, "fd00::10"]
+  ports: [{name: http, port: 9080}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: api, namespace: shop}
+spec:
+  hosts: [api.example.com]
+  addresses: [10.8.0.0/16, 10.9.0.1]
+  ports: [{number: 9080, name: http, protocol: HTTP}]
+  resolution: DNS
+`),
+    },
+  ]);
+  const where = (request: string, opts: { view?: string } = {}) => {
+    const e = explain(ir!, req(request), opts);
+    return e.outcome.kind === 'forward' ? `${e.virtualHost?.name} → ${e.outcome.destinations.map((d) => d.cluster).join(', ')}` : e.outcome.kind;
+  };
+
+  it('is predicted to reach that service, as Envoy routes it: with or without the port, IPv6 in brackets', () => {
+    const reviews = 'reviews.shop.svc.cluster.local:9080 → outbound|9080||reviews.shop.svc.cluster.local';
+    expect(where('GET http://10.96.0.10:9080/')).toBe(reviews);
+    expect(where('GET http://reviews:9080/ -H host:10.96.0.10')).toBe(reviews);
+    expect(where('GET http://[fd00::10]:9080/')).toBe(reviews);
+    expect(where('GET http://[fd00::10]:9080/', { view: 'sidecar~shop' })).toBe(reviews);
+    expect(where('GET http://10.9.0.1:9080/')).toBe('api.example.com:9080 → outbound|9080||api.example.com');
+  });
+
+  it('matches no virtual host for an address no service lists, nor one inside a CIDR block', () => {
+    expect(where('GET http://10.96.0.11:9080/')).toBe('not_found');
+    expect(where('GET http://10.8.1.2:9080/')).toBe('not_found');
+  });
+
+  it('names the exact domain it matched', () => {
+    expect(explain(ir!, req('GET http://[fd00::10]:9080/')).virtualHost).toEqual({ name: 'reviews.shop.svc.cluster.local:9080', domain: '[fd00::10]', rule: 'exact' });
+  });
+});

@@ -17,6 +17,7 @@
 // A Service without the annotation gets EDS clusters with empty ClusterLoadAssignments.
 // `type: ExternalName` becomes a DNS service resolving `spec.externalName`.
 // Visibility: Istio's `networking.istio.io/exportTo` annotation (comma-separated).
+// Addresses: `clusterIP` (or, dual stack, `clusterIPs`); none for a headless Service.
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Loaded } from '../parse/load-resources.ts';
@@ -25,6 +26,7 @@ import { kubeServiceHost, visibilityOf } from './hosts.ts';
 import { impliedHttpMessage, kubePortProtocol, kubeProtocolImplied, kubeUnsaid } from './protocols.ts';
 import { parseEndpoints } from './endpoints-annotation.ts';
 import type { RegistryPort, RegistryService } from './registry.ts';
+import { kubeServiceAddresses } from './service-addresses.ts';
 import { at } from './where.ts';
 
 export const EXPORT_TO_ANNOTATION = 'networking.istio.io/exportTo';
@@ -60,6 +62,7 @@ export function fromKubeService(
       ? [{ address: svc.spec.externalName ?? '', ports: {}, labels: {} }]
       : parseEndpoints(svc, selector, diagnostics),
     visibility: visibilityOf(exportTo, namespace),
+    addresses: kubeServiceAddresses(svc.spec),
     origin: svc,
     rank: 0,
   };

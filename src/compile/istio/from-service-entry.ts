@@ -8,6 +8,7 @@ import { visibilityOf } from './hosts.ts';
 import { exact } from './exact.ts';
 import { normalizeProtocol } from './protocols.ts';
 import type { RegistryEndpoint, RegistryPort, RegistryService, Resolution } from './registry.ts';
+import { serviceEntryAddresses } from './service-addresses.ts';
 
 const RESOLUTION: Record<string, Resolution> = {
   STATIC: 'static',
@@ -36,6 +37,7 @@ export function fromServiceEntry(se: Loaded<'ServiceEntry', ServiceEntrySpec>): 
   }
   const endpoints = exact(written); // kept for the whole compile
   const visibility = visibilityOf(se.spec.exportTo, se.metadata.namespace);
+  const addresses = serviceEntryAddresses(se.spec); // every host answers to all of them
   const hosts = se.spec.hosts.length === 1 ? [se.spec.hosts[0]!.toLowerCase()] : [...new Set(se.spec.hosts.map((h) => h.toLowerCase()))];
   return hosts.map((host) => ({
     host,
@@ -45,6 +47,7 @@ export function fromServiceEntry(se: Loaded<'ServiceEntry', ServiceEntrySpec>): 
     // A DNS entry without endpoints resolves its own host name.
     endpoints: written.length === 0 && isDns(resolution) ? [{ address: host, ports: NONE, labels: NONE }] : endpoints,
     visibility,
+    addresses,
     origin: se,
     rank: 1,
   }));

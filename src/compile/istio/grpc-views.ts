@@ -7,7 +7,8 @@
 //  - It asks LDS for ONE listener by name: the target's authority (`reviews.bookinfo.svc.
 //    cluster.local:9080`), which must be an API listener (no address). So a gRPC view has one
 //    API listener per host name form with a port (`<name>:<port>`, for every name the
-//    sidecar's virtual host answers to but the absolute FQDN) of every gRPC service port.
+//    sidecar's virtual host answers to but the absolute FQDN and the service's addresses:
+//    istiod gives none for an address either) of every gRPC service port.
 //    Only ports whose protocol is GRPC (port name `grpc*` or appProtocol grpc, ServiceEntry
 //    protocol GRPC), as Istio treats them: a listener for every HTTP port would add one per
 //    service and form to every view of a large mesh, for clients that almost never exist.
@@ -16,10 +17,11 @@
 //    a port holds every HTTP service on that port, so one redirect of an unrelated web service
 //    would cut off every gRPC client on the port. A gRPC view's route table `grpc.<port>`
 //    therefore holds only the gRPC services' virtual hosts: the sidecar's, with the same
-//    routes, and domains that also carry the port (gRPC matches the authority with its port;
-//    Envoy sidecars ignore it: ignore_port_in_host_matching), but not the sidecar's absolute
-//    FQDN (`name.`): gRPC Java's xDS client rejects a domain that ends in a dot, so Istio
-//    leaves it out for gRPC Java clients, and no gRPC target names it anyway.
+//    routes, and domains (addresses included) that also carry the port (gRPC matches the
+//    authority with its port; Envoy sidecars ignore it: ignore_port_in_host_matching), but
+//    not the sidecar's absolute FQDN (`name.`): gRPC Java's xDS client rejects a domain that
+//    ends in a dot, so Istio leaves it out for gRPC Java clients, and no gRPC target names it
+//    anyway.
 //  - Its clusters are the clusters those routes reference; the xDS side encodes them in the
 //    form gRPC accepts (xds/grpc-resources.ts).
 // Views without any gRPC listener are left out. A gRPC service's own route that gRPC cannot
@@ -27,6 +29,7 @@
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { IrListener, IrRoute, IrRouteTable, IrView, IrVirtualHost } from '../ir/types.ts';
+import { isAddressDomain } from './hosts.ts';
 import { virtualHostName } from './names.ts';
 import type { Registry } from './registry.ts';
 
@@ -134,35 +137,40 @@ interface GrpcHost {
 /**
  * A sidecar virtual host for gRPC's client, which matches the target's authority with its
  * port (Istio keeps the port forms for proxyless gRPC: SidecarIgnorePort): each domain also
- * with `:<port>`; the absolute FQDN (`name.`) neither plain nor with the port, since gRPC
- * Java rejects a domain ending in a dot (Istio turns it off for gRPC Java clients). The routes
- * stay the sidecar's own array. One per sidecar virtual host (`made`): each belongs to one
- * port, its table's.
+ * with `:<port>`, the service's addresses too (`10.96.0.10:9080`, `[fd00::10]:9080`); the
+ * absolute FQDN (`name.`) neither plain nor with the port, since gRPC Java rejects a domain
+ * ending in a dot (Istio turns it off for gRPC Java clients). The routes stay the sidecar's
+ * own array. One per sidecar virtual host (`made`): each belongs to one port, its table's.
  */
 function grpcHost(vh: IrVirtualHost, port: number, made: Map<IrVirtualHost, GrpcHost>): GrpcHost {
   let out = made.get(vh);
   if (out) return out;
   const suffix = `:${port}`;
   const domains: string[] = [];
+  const names: string[] = [];
   for (const d of vh.domains) {
     if (d.endsWith('.')) continue;
     domains.push(d);
-    if (d !== '*') domains.push(d + suffix);
+    if (d === '*') continue;
+    domains.push(d + suffix);
+    if (isListenerName(d)) names.push(d + suffix);
   }
   const vhost = { ...vh, domains: domains.sort(compare) };
   const routeTableName = grpcRouteTableName(port);
   const statPrefix = `grpc_${port}`;
-  const listeners = listenerNames(vhost, suffix).map((name): IrListener => ({ name, address: '', port, routeTableName, statPrefix }));
+  const listeners = names.sort(compare).map((name): IrListener => ({ name, address: '', port, routeTableName, statPrefix }));
   made.set(vh, (out = { vhost, listeners }));
   return out;
 }
 
 /**
- * The authorities a gRPC target may name for this virtual host: its domains that carry the
- * port. Wildcard domains (ServiceEntry `*.example.com`) name no single target and are left out.
+ * Whether a gRPC target may name this domain (with the port) for a listener of its own.
+ * Wildcard domains (ServiceEntry `*.example.com`) name no single target. Nor do addresses:
+ * istiod answers a gRPC client's listener request only for names of services (grpcgen
+ * lds.go), so a target `xds:///10.96.0.10:9080` gets no listener there either.
  */
-function listenerNames(vh: IrVirtualHost, portSuffix: string): string[] {
-  return vh.domains.filter((d) => d.endsWith(portSuffix) && !d.includes('*'));
+function isListenerName(d: string): boolean {
+  return !d.includes('*') && !isAddressDomain(d);
 }
 
 function addClusters(routes: readonly IrRoute[], into: Set<string>): void {

@@ -1,5 +1,6 @@
 // Host names as Istio resolves and matches them. Kept in one place because every stage
 // (registry, checks, routes, gateways) must agree on what "the same host" means.
+import { isIpOrCidr } from '../validate/checks-values.ts';
 
 /** Where short names live: `<name>.<namespace>.svc.<clusterDomain>`. */
 export function kubeServiceHost(name: string, namespace: string, clusterDomain: string): string {
@@ -75,7 +76,8 @@ export function shortNameNamespace(host: string, clusterDomain: string): string 
  * which serves proxies of unknown namespaces) the bare short name is left out, as it would
  * mean a different service there. No `:<port>` forms: sidecar route tables ignore the port of
  * the Host header (ignore_port_in_host_matching, as Istio's), so `reviews:9080` and
- * `reviews:1234` both match `reviews`. Sorted.
+ * `reviews:1234` both match `reviews`. Sorted. Names only: the service's addresses are added
+ * by withAddresses (they are domains, not names a TLS client sends as SNI).
  */
 export function sidecarDomains(host: string, clusterDomain: string, proxyNamespace: string | null): string[] {
   // Array literals, not push(): the IR keeps these lists, and literals are allocated exactly (exact.ts).
@@ -98,6 +100,30 @@ export function sidecarDomains(host: string, clusterDomain: string, proxyNamespa
  */
 export function withShortName(domains: readonly string[], host: string): string[] {
   return sortSmall(domains.concat([host.slice(0, host.indexOf('.'))])); // concat: exact size
+}
+
+/**
+ * A host's domains (`names`, sorted) plus its service's addresses, as istiod's
+ * generateVirtualHostDomains adds them: each address bare (the table ignores the Host's port),
+ * IPv6 in brackets, as a Host header writes it (`[fd00::1]`). Without addresses, `names`
+ * itself: nothing is allocated for the common case.
+ */
+export function withAddresses(names: readonly string[], addresses: readonly string[]): readonly string[] {
+  if (addresses.length === 0) return names;
+  return sortSmall(names.concat(addresses.map(addressDomain))); // concat, map: exact size
+}
+
+/** An address as a domain: IPv6 (and an IPv6 CIDR block) in brackets, as istiod writes it. */
+export function addressDomain(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/**
+ * Is domain `d` a service's address (withAddresses)? No host is: hosts are names (ML3010),
+ * so an IPv4 address or block, or anything in brackets, came from an address.
+ */
+export function isAddressDomain(d: string): boolean {
+  return d.startsWith('[') || isIpOrCidr(d, true);
 }
 
 /**

@@ -7,18 +7,21 @@ import type { Registry, RegistryService } from './registry.ts';
  * Can two virtual hosts of one sidecar route table share a domain (uniqueDomains then has work
  * to do)? A view holds each host once; a Kubernetes-style host `n.ns.svc.<domain>` answers
  * to itself, `n.ns`, `n.ns.svc` and, in `ns`, `n` (each also with `:<port>`); any other host
- * to itself and `host:<port>`. Two Kubernetes-style hosts never share a variant, so a clash
- * needs another registry host equal to one of those short variants, a host with a `:`, or a
- * service listing one port twice. Answering true when unsure is safe (uniqueDomains then
- * finds nothing to do); the question is asked from the short side, so a mesh of
- * Kubernetes-style hosts only costs one look at each.
+ * to itself and `host:<port>`; every host also to its service's addresses. Two
+ * Kubernetes-style hosts never share a variant, so a clash needs another registry host equal
+ * to one of those short variants, a host with a `:`, a service listing one port twice, or an
+ * address two hosts list (no host is an address: hosts are names, ML3010). Answering true
+ * when unsure is safe (uniqueDomains then finds nothing to do); the question is asked from the
+ * short side, so a mesh of Kubernetes-style hosts only costs one look at each.
  */
 export function mayShareDomains(registry: Registry, clusterDomain: string): boolean {
   const suffix = `.svc.${clusterDomain}`; // as sidecarDomains decides what is Kubernetes-style
   let shortNames: Set<string> | undefined; // the `n` of every Kubernetes-style host, when needed
+  let addressHosts: Map<string, string> | undefined; // address → a host listing it, once one does
   for (const s of registry.services) {
     const h = s.host;
     if (h.includes(':') || repeatsAPort(s)) return true;
+    if (s.addresses.length > 0 && sharesAnAddress(s, (addressHosts ??= new Map()))) return true;
     // No variant ends with the suffix: `n.ns` and `n.ns.svc` have fewer dots, `n` none.
     if (h.endsWith(suffix)) continue;
     if (isNameNs(h) && registry.has(h + suffix)) return true; // h is some `n.ns`
@@ -36,6 +39,19 @@ export function mayShareDomains(registry: Registry, clusterDomain: string): bool
 function isNameNs(h: string): boolean {
   const dot = h.indexOf('.');
   return dot > 0 && dot === h.lastIndexOf('.') && !isWildcard(h);
+}
+
+/**
+ * Does another host list one of `s`'s addresses (`seen`: address → host, `s`'s added)? Two
+ * services of one host may (a view sees only one of them).
+ */
+function sharesAnAddress(s: RegistryService, seen: Map<string, string>): boolean {
+  for (const a of s.addresses) {
+    const other = seen.get(a);
+    if (other !== undefined && other !== s.host) return true;
+    seen.set(a, s.host);
+  }
+  return false;
 }
 
 /** A port listed twice gives the same virtual host twice (its later copy is dropped). */

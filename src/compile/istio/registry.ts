@@ -37,6 +37,12 @@ export interface RegistryService {
   readonly resolution: Resolution;
   readonly endpoints: readonly RegistryEndpoint[];
   readonly visibility: Visibility;
+  /**
+   * The service's addresses (VIPs: a Kubernetes cluster IP, ServiceEntry `addresses`), lower
+   * case, each once (service-addresses.ts); sidecars answer to them as domains. Usually none:
+   * then the shared NO_ADDRESSES.
+   */
+  readonly addresses: readonly string[];
   readonly origin: AnyLoaded;
   /** Kubernetes Services first: they win over a ServiceEntry for the same host. */
   readonly rank: 0 | 1;

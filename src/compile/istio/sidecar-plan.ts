@@ -11,7 +11,7 @@ import type { ClusterCatalog } from './cluster-catalog.ts';
 import { serviceClusterIds } from './clusters.ts';
 import type { DrIndex } from './from-destination-rule.ts';
 import { routesBySource, vsRoutesEntry, type LoadedVs, type RouteContext, type Scope } from './from-virtual-service.ts';
-import { hostCovers, isWildcard, shortNameNamespace, sidecarDomains, withShortName } from './hosts.ts';
+import { hostCovers, isWildcard, shortNameNamespace, sidecarDomains, withAddresses, withShortName } from './hosts.ts';
 import { defaultRouteName, virtualHostName } from './names.ts';
 import { isHttpProtocol } from './protocols.ts';
 import type { Registry, RegistryService } from './registry.ts';
@@ -69,7 +69,11 @@ export interface PortPlan {
   readonly ids?: readonly number[];
 }
 
-/** A (host, port) pair's virtual hosts, cached by routes and by whether the short name applies. */
+/**
+ * A (host, port) pair's virtual hosts, cached by routes and by whether the short name applies.
+ * One per addresses too: two services of one host (in different namespaces, or a Kubernetes
+ * Service and a ServiceEntry) may list different addresses, and a view sees only one of them.
+ */
 export interface HostPort {
   readonly host: string;
   readonly port: number;
@@ -77,7 +81,7 @@ export interface HostPort {
   readonly ownNamespace: string | undefined;
   readonly defaultClusterId: number;
   defaultRoutes?: readonly IrRoute[];
-  /** The host's domains, one object for all its ports: they do not depend on the port. */
+  /** The host's domains, one object for all its ports (of one addresses list): they do not depend on the port. */
   readonly domains: HostDomains;
   own?: VhostSlot;
   other?: VhostSlot;
@@ -85,10 +89,13 @@ export interface HostPort {
 
 /**
  * A host's sidecar domains, built on first use: as seen from any view but its own
- * namespace's, and from that one (with the bare short name). Sidecar route tables ignore the
- * Host's port (ignore_port_in_host_matching), so every port of the host shares these arrays.
+ * namespace's, and from that one (with the bare short name); both with the service's
+ * `addresses`. Sidecar route tables ignore the Host's port (ignore_port_in_host_matching), so
+ * every port of the host shares these arrays.
  */
 interface HostDomains {
+  /** The service's addresses, by identity: NO_ADDRESSES for every service without any. */
+  readonly addresses: readonly string[];
   other?: readonly string[];
   own?: readonly string[];
 }
@@ -169,7 +176,7 @@ export function planOf(shared: SidecarShared, index: VsIndex, svc: RegistryServi
   const plans: PortPlan[] = [];
   for (const p of svc.ports) {
     if (!isHttpProtocol(p.protocol)) continue;
-    const hostPort = hostPortOf(shared, svc.host, p.number);
+    const hostPort = hostPortOf(shared, svc, p.number);
     const vs = index.vsFor(svc.host);
     if (vs && routesBySource(vs, shared.ctx)) {
       plans.push({ port: p.number, hostPort, vs, bySource: true });
@@ -199,17 +206,29 @@ export function serviceIdsOf(shared: SidecarShared, svc: RegistryService): reado
   return ids;
 }
 
-/** By host, then port: the host string is the registry's own (its hash is cached), a name would be a new string. */
-function hostPortOf(shared: SidecarShared, host: string, port: number): HostPort {
+/**
+ * By host, then addresses and port: the host string is the registry's own (its hash is
+ * cached), a name would be a new string. The addresses compare by identity: one array per
+ * resource, and the one shared empty array for every service without addresses.
+ */
+function hostPortOf(shared: SidecarShared, svc: RegistryService, port: number): HostPort {
+  const { host, addresses } = svc;
   const list = shared.hostPorts.get(host);
-  if (list) for (const hp of list) if (hp.port === port) return hp;
+  let domains: HostDomains | undefined; // another port's, with the same addresses
+  if (list) {
+    for (const hp of list) {
+      if (hp.domains.addresses !== addresses) continue;
+      if (hp.port === port) return hp;
+      domains = hp.domains;
+    }
+  }
   const hp: HostPort = {
     host,
     port,
     name: virtualHostName(host, port),
     ownNamespace: shortNameNamespace(host, shared.ctx.settings.ir.clusterDomain),
     defaultClusterId: shared.catalog.id(host, port, ''),
-    domains: list ? list[0]!.domains : {},
+    domains: domains ?? { addresses },
   };
   if (list) list.push(hp);
   else shared.hostPorts.set(host, [hp]); // a literal: exact size (exact.ts)
@@ -243,12 +262,12 @@ export function virtualHostFor(shared: SidecarShared, hp: HostPort, routes: read
 /**
  * The domains of `hp`'s virtual hosts: one list for every view but its own namespace's, and
  * one with the bare short name added for that one, which shares the first list's strings.
- * Both are the host's, whatever the port (HostDomains).
+ * Both are the host's, whatever the port, with its service's addresses (HostDomains).
  */
 function domainsOf(shared: SidecarShared, hp: HostPort, own: boolean): readonly string[] {
   const d = hp.domains;
   // Seen from no namespace of its own, the short name is left out (sidecarDomains).
-  const other = (d.other ??= sidecarDomains(hp.host, shared.ctx.settings.ir.clusterDomain, null));
+  const other = (d.other ??= withAddresses(sidecarDomains(hp.host, shared.ctx.settings.ir.clusterDomain, null), d.addresses));
   return own ? (d.own ??= withShortName(other, hp.host)) : other;
 }
 

@@ -163,8 +163,9 @@ function visibleServices(registry: Registry, viewNamespace: string | null): Regi
 /**
  * Envoy rejects a route table where two virtual hosts share a domain. Two hosts can produce
  * the same variant (a ServiceEntry host `billing` next to the Kubernetes service `billing`'s
- * short name); the first virtual host by name keeps it, and a host left without any
- * domain is dropped.
+ * short name), or list the same address (two ServiceEntries with one of `addresses`, or one
+ * ServiceEntry's hosts, which all answer to its addresses); the first virtual host by name
+ * keeps it, and a host left without any domain is dropped.
  */
 export function uniqueDomains(
   vhosts: readonly IrVirtualHost[],

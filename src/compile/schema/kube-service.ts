@@ -18,6 +18,8 @@ export const KubeServiceSpecSchema = z.looseObject({
   selector: StringMapSchema.optional(),
   ports: z.array(KubeServicePortSchema).optional(),
   clusterIP: z.string().optional(),
+  /** Dual stack: one address per IP family, the first equal to `clusterIP`. */
+  clusterIPs: z.array(z.string()).optional(),
   type: z.string().optional(),
   externalName: z.string().optional(),
 });

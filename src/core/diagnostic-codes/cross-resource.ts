@@ -184,8 +184,9 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Host name shadowed on sidecars',
     description:
       'Two services answer to the same name in one sidecar view (for example a ServiceEntry host `billing` and the short name of the Kubernetes ' +
-      'service `billing` in that namespace). Envoy allows a name in one virtual host only, so the first by name keeps it and requests for it go ' +
-      'there. Use a fully qualified host in the ServiceEntry.',
+      'service `billing` in that namespace), or to the same address (two services listing one IP in `addresses` or as `clusterIP`, or one ' +
+      'ServiceEntry with several hosts, which all answer to its addresses). Envoy allows a name in one virtual host only, so the first by name ' +
+      'keeps it and requests for it go there. Use a fully qualified host in the ServiceEntry; give each service addresses of its own.',
   },
   {
     code: 'ML4021',
