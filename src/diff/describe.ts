@@ -131,17 +131,24 @@ export function describeRetry(r: IrRetry | undefined): string {
   const codes = r.retriableStatusCodes.length ? `, status ${r.retriableStatusCodes.join(',')}` : '';
   const sameHost = r.previousHosts === false ? ', may retry the same host' : '';
   const backoff = r.backoffMs ? `, back-off ${formatMs(r.backoffMs)}` : '';
-  return `${r.attempts} attempts on ${r.retryOn.join(',') || 'nothing'}${codes}${perTry}${backoff}${sameHost}`;
+  const remote = r.retryRemoteLocalities ? ', may retry other localities' : '';
+  return `${r.attempts} attempts on ${r.retryOn.join(',') || 'nothing'}${codes}${perTry}${backoff}${sameHost}${remote}`;
 }
 
 export function describeMirrors(m: readonly { cluster: string; percent: number }[]): string {
   return m.length === 0 ? 'none' : m.map((x) => `${clusterLabel(x.cluster)} ${formatPercent(x.percent)}%`).join(', ');
 }
 
+/** Origins and methods always; the other settings when set (a browser's preflight answer depends on each). */
 export function describeCors(c: IrCors | undefined): string {
   if (!c) return 'none';
   const origins = c.allowOrigins.map((o) => (o.kind === 'exact' ? o.value : describeStringMatch(o).trim()));
-  return `origins ${origins.join(' ') || 'none'}; methods ${c.allowMethods.join(',') || 'any'}`;
+  const parts = [`origins ${origins.join(' ') || 'none'}`, `methods ${c.allowMethods.join(',') || 'any'}`];
+  if (c.allowHeaders.length > 0) parts.push(`headers ${c.allowHeaders.join(',')}`);
+  if (c.exposeHeaders.length > 0) parts.push(`expose ${c.exposeHeaders.join(',')}`);
+  if (c.maxAgeSeconds !== undefined) parts.push(`max age ${c.maxAgeSeconds}s`);
+  if (c.allowCredentials !== undefined) parts.push(`credentials ${c.allowCredentials ? 'allowed' : 'not allowed'}`);
+  return parts.join('; ');
 }
 
 export function describeHeaderOps(ops: IrHeaderOps): string {

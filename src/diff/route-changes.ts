@@ -1,9 +1,11 @@
 // What changed between two versions of one route: the human summary lines and the leaf
 // field changes. Names and sources are identity and location, not behaviour, so they are
 // left out of the comparison.
-import type { IrForward, IrRoute } from '../compile/ir/types.ts';
+import type { IrForward, IrHeaderOps, IrRoute, IrRouteAction } from '../compile/ir/types.ts';
 import { settingsFrom } from '../compile/istio/settings.ts';
+import { fieldLine, partLines, uncoveredLines } from './change-lines.ts';
 import {
+  clusterLabel,
   describeAction,
   describeCors,
   describeFault,
@@ -18,7 +20,7 @@ import {
   type ClusterLabel,
 } from './describe.ts';
 import type { FieldChange } from './types.ts';
-import { diffValues, formatValue, sameValue } from './value-diff.ts';
+import { canonicalJson, diffValues, formatValue, sameValue } from './value-diff.ts';
 
 const IGNORED = new Set(['name', 'source']);
 
@@ -34,29 +36,38 @@ export interface RouteDelta {
   readonly fields: FieldChange[];
 }
 
+/** The route's own parts the summary lines describe, besides its action (see actionParts). */
+const ROUTE_PARTS = ['match', 'fault', 'cors', 'headers'];
+/** A forward action's parts, each with its lines in actionLines. */
+const FORWARD_PARTS = ['action.kind', 'action.destinations', 'action.timeoutMs', 'action.retry', 'action.rewrite', 'action.mirrors'];
+
 export function routeDelta(before: IrRoute, after: IrRoute): RouteDelta {
-  const fields = diffValues(before, after, '', IGNORED);
-  const summary: string[] = [];
-  if (!sameValue(before.match, after.match)) summary.push(`match: ${describeMatch(before.match)} → ${describeMatch(after.match)}`);
-  summary.push(...actionSummary(before, after));
-  if (!sameValue(before.fault, after.fault)) summary.push(`fault: ${describeFault(before.fault)} → ${describeFault(after.fault)}`);
-  if (!sameValue(before.cors, after.cors)) summary.push(`cors: ${describeCors(before.cors)} → ${describeCors(after.cors)}`);
-  if (!sameValue(before.headers, after.headers)) {
-    summary.push(`headers: ${describeHeaderOps(before.headers)} → ${describeHeaderOps(after.headers)}`);
-  }
-  return { summary, fields: stripWeightNoise(fields, before, after) };
+  const fields = stripWeightNoise(diffValues(before, after, '', IGNORED), before, after);
+  const summary = [
+    ...partLines('match', 'match', before.match, after.match, describeMatch),
+    ...actionLines(before.action, after.action),
+    ...partLines('fault', 'fault', before.fault, after.fault, describeFault),
+    ...partLines('cors', 'cors', before.cors, after.cors, describeCors),
+    ...partLines('headers', 'headers', before.headers, after.headers, describeHeaderOps),
+    // A field none of the lines above is about (one newer than them): never dropped.
+    ...uncoveredLines(fields, [...ROUTE_PARTS, ...actionParts(before.action, after.action)]),
+  ];
+  // The lines above cover every field; should one ever fall through, the change still shows.
+  if (summary.length === 0) summary.push(...fields.map(fieldLine));
+  return { summary, fields };
 }
 
 /**
  * What an added or removed route does: the same fields a changed route reports (forwarding
- * or redirect/direct response, timeout, retries, rewrite, mirror, fault, CORS, headers), each
- * only when set, so a new rule's rewrite or timeout is as visible as an edited one's.
- * Retries are named when they are not Istio's default policy.
+ * or redirect/direct response, a destination's own headers, timeout, retries, rewrite,
+ * mirror, fault, CORS, headers), each only when set, so a new rule's rewrite or timeout is as
+ * visible as an edited one's. Retries are named when they are not Istio's default policy.
  */
 export function describeRoute(r: IrRoute): string[] {
   const out = [describeAction(r.action)];
   const a = r.action;
   if (a.kind === 'forward') {
+    out.push(...destinationHeaders(a));
     if (a.timeoutMs) out.push(`timeout: ${formatMs(a.timeoutMs)}`);
     if (a.retry && !ISTIO_DEFAULT_RETRIES.some((d) => sameValue(a.retry, d))) out.push(`retries: ${describeRetry(a.retry)}`);
     if (a.rewrite) out.push(`rewrite: ${formatValue(a.rewrite)}`);
@@ -69,19 +80,77 @@ export function describeRoute(r: IrRoute): string[] {
   return out;
 }
 
-function actionSummary(before: IrRoute, after: IrRoute): string[] {
-  const a = before.action;
-  const b = after.action;
+/** `headers for reviews v2: request set x-canary: yes`, per destination of a split that has any. */
+function destinationHeaders(f: IrForward): string[] {
+  const clusters = f.destinations.map((d) => d.cluster);
+  return f.destinations
+    .filter((d) => d.headers && describeHeaderOps(d.headers) !== 'none')
+    .map((d) => `headers for ${splitLabel(d.cluster, clusters)}: ${describeHeaderOps(d.headers!)}`);
+}
+
+/** Which parts of the action the lines of actionLines cover. */
+function actionParts(a: IrRouteAction, b: IrRouteAction): string[] {
+  return a.kind === 'forward' && b.kind === 'forward' ? FORWARD_PARTS : ['action'];
+}
+
+function actionLines(a: IrRouteAction, b: IrRouteAction): string[] {
   if (sameValue(a, b)) return [];
-  if (a.kind !== 'forward' || b.kind !== 'forward') return [`action: ${describeAction(a)} → ${describeAction(b)}`];
-  const out: string[] = [];
+  // Another kind of action: both sides described whole (a probe of one field would mix kinds).
+  if (a.kind !== b.kind) return [`action: ${describeAction(a)} → ${describeAction(b)}`];
+  if (a.kind !== 'forward' || b.kind !== 'forward') return partLines('action', 'action', a, b, describeAction);
+  return [
+    ...destinationLines(a, b),
+    ...partLines('timeout', 'action.timeoutMs', a.timeoutMs, b.timeoutMs, formatMs),
+    ...partLines('retries', 'action.retry', a.retry, b.retry, describeRetry),
+    ...partLines('rewrite', 'action.rewrite', a.rewrite, b.rewrite, formatValue),
+    ...partLines('mirror', 'action.mirrors', a.mirrors, b.mirrors, describeMirrors),
+  ];
+}
+
+/**
+ * Where a split sends requests: the shares that moved (weightSummary), then per destination
+ * the header operations that changed (Istio `route[].headers` on a weighted split: they apply
+ * to that destination's share only, so they are named after it). Neither the destinations'
+ * order nor weights rescaled to the same shares change anything. A destination's setting
+ * newer than these lines is shown field by field.
+ */
+function destinationLines(a: IrForward, b: IrForward): string[] {
   const weights = weightSummary(a, b);
-  if (weights) out.push(weights);
-  if (a.timeoutMs !== b.timeoutMs) out.push(`timeout: ${formatMs(a.timeoutMs)} → ${formatMs(b.timeoutMs)}`);
-  if (!sameValue(a.retry, b.retry)) out.push(`retries: ${describeRetry(a.retry)} → ${describeRetry(b.retry)}`);
-  if (!sameValue(a.rewrite, b.rewrite)) out.push(`rewrite: ${formatValue(a.rewrite)} → ${formatValue(b.rewrite)}`);
-  if (!sameValue(a.mirrors, b.mirrors)) out.push(`mirror: ${describeMirrors(a.mirrors)} → ${describeMirrors(b.mirrors)}`);
-  return out;
+  const lines = weights ? [weights] : [];
+  const clusters = [...new Set([...b.destinations, ...a.destinations].map((d) => d.cluster))];
+  const staying = clusters.filter((c) => b.destinations.some((d) => d.cluster === c)).sort((x, y) => compareClusters(parseClusterName(x), parseClusterName(y)));
+  for (const c of staying) {
+    const who = splitLabel(c, clusters);
+    lines.push(...partLines(`headers for ${who}`, `action.destinations[${who}].headers`, headersOf(a, c), headersOf(b, c), describeHeaderList));
+  }
+  if (!sameValue(restOf(a), restOf(b))) lines.push(fieldLine({ field: 'action.destinations', before: a.destinations, after: b.destinations }));
+  return lines;
+}
+
+/**
+ * The header operations of a cluster's destinations in a split (one, unless it is named
+ * twice); a destination without any is left out, as is a cluster the split did not send to.
+ */
+function headersOf(f: IrForward, cluster: string): readonly IrHeaderOps[] {
+  return f.destinations.filter((d) => d.cluster === cluster && d.headers && describeHeaderOps(d.headers) !== 'none').map((d) => d.headers!);
+}
+
+function describeHeaderList(list: readonly IrHeaderOps[]): string {
+  return list.length === 0 ? 'none' : list.map(describeHeaderOps).join(' / ');
+}
+
+/** A destination's settings besides its cluster's share and its headers, by cluster (a field newer than destinationLines). */
+function restOf(f: IrForward): Record<string, string> {
+  const rest: Record<string, string> = {};
+  for (const { cluster, weight: _w, headers: _h, ...others } of f.destinations) {
+    if (Object.values(others).some((v) => v !== undefined)) rest[cluster] = canonicalJson(others);
+  }
+  return rest;
+}
+
+/** `reviews v2`, with the port when the split sends to the host on several ports. */
+function splitLabel(cluster: string, clusters: readonly string[]): string {
+  return clusterLabel(cluster, needsPort(clusters, parseClusterName(cluster).host));
 }
 
 /** Share of traffic per cluster, as Envoy computes it from relative weights. */
@@ -128,11 +197,12 @@ function needsPort(clusters: readonly string[], host: string): boolean {
   return ports.size > 1;
 }
 
-/** Drop raw weight fields when every share is unchanged (pure rescaling). */
+/**
+ * Drop the raw destination fields when the split does the same as before: weights rescaled to
+ * the same shares, or the destinations listed in another order.
+ */
 function stripWeightNoise(fields: FieldChange[], before: IrRoute, after: IrRoute): FieldChange[] {
   if (before.action.kind !== 'forward' || after.action.kind !== 'forward') return fields;
-  if (weightSummary(before.action, after.action) !== undefined) return fields;
-  if (!sameValue(before.action.destinations.map((d) => d.cluster), after.action.destinations.map((d) => d.cluster))) return fields;
+  if (destinationLines(before.action, after.action).length > 0) return fields;
   return fields.filter((f) => !f.field.startsWith('action.destinations'));
 }
-

@@ -86,7 +86,3 @@ export function formatValue(value: unknown): string {
   }
   return String(value);
 }
-
-export function formatFieldChange(c: FieldChange): string {
-  return `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`;
-}
