@@ -1,9 +1,10 @@
 // Cluster and endpoint changes. Clusters are keyed by name (`outbound|port|subset|fqdn`),
 // so a renamed subset shows as one cluster removed and one added, which is what Envoy sees.
-import type { IrCluster, IrEndpoint, IrEndpointSet, IrLoadBalancer } from '../compile/ir/types.ts';
+import type { IrCluster, IrEndpoint, IrEndpointSet, IrHashPolicy, IrLoadBalancer } from '../compile/ir/types.ts';
 import { isConsistentHash } from '../compile/ir/load-balancer.ts';
 import { formatMs } from './describe.ts';
-import type { ClusterChange, EndpointChange } from './types.ts';
+import { fieldLine, partLines, uncoveredLines } from './change-lines.ts';
+import type { ClusterChange, EndpointChange, FieldChange } from './types.ts';
 import { diffValues, formatValue, sameValue } from './value-diff.ts';
 
 const IGNORED = new Set(['source']);
@@ -36,7 +37,7 @@ export function diffClusters(
       if (!renamedAway.has(name)) out.push({ change: 'removed', name, summary: [describeCluster(x)], fields: [] });
     } else if (x && y) {
       const fields = diffValues(x, y, '', IGNORED);
-      if (fields.length > 0) out.push({ change: 'changed', name, summary: clusterSummary(x, y), fields });
+      if (fields.length > 0) out.push({ change: 'changed', name, summary: clusterSummary(x, y, fields), fields });
     }
   }
   return out;
@@ -78,11 +79,23 @@ function subsetRenames(
 /** What differs between a cluster and the same cluster under another subset name. */
 const RENAME_IGNORED = new Set(['source', 'name', 'subset']);
 
+/** `maglev on header x-user, table 251`: the hash key and the table or ring size, which decide where each key lands. */
 function describeLb(lb: IrLoadBalancer): string {
   if (!isConsistentHash(lb)) return lb.kind;
-  const h = lb.hashOn;
-  const on = h.kind === 'source_ip' ? 'source IP' : `${h.kind.replace('_', ' ')} ${h.name}`;
-  return `${lb.kind} on ${on}${lb.minimumRingSize ? `, ring ${lb.minimumRingSize}` : ''}`;
+  const sizes = [lb.minimumRingSize ? `ring ${lb.minimumRingSize}` : '', lb.tableSize ? `table ${lb.tableSize}` : ''].filter(Boolean);
+  return [`${lb.kind} on ${describeHashOn(lb.hashOn)}`, ...sizes].join(', ');
+}
+
+/** A cookie Envoy sets itself (ttl) with its path and attributes: `cookie session (path /a, ttl 60s, attributes SameSite=Strict, Secure)`. */
+function describeHashOn(h: IrHashPolicy): string {
+  if (h.kind === 'source_ip') return 'source IP';
+  const on = `${h.kind.replace('_', ' ')} ${h.name}`;
+  if (h.kind !== 'cookie') return on;
+  const details: string[] = [];
+  if (h.path !== undefined) details.push(`path ${h.path}`);
+  if (h.ttlMs !== undefined) details.push(`ttl ${formatMs(h.ttlMs)}`);
+  if (h.attributes?.length) details.push(`attributes ${h.attributes.map((a) => (a.value === undefined ? a.name : `${a.name}=${a.value}`)).join(', ')}`);
+  return details.length > 0 ? `${on} (${details.join(', ')})` : on;
 }
 
 function describeCluster(c: IrCluster): string {
@@ -92,26 +105,42 @@ function describeCluster(c: IrCluster): string {
   return parts.join(', ');
 }
 
+/** A cluster's parts with a line in clusterSummary; a changed field elsewhere gets a line of its own. */
+const CLUSTER_PARTS = ['loadBalancer', 'connectionPool', 'tcpProxy', 'outlierDetection', 'tls', 'connectTimeoutMs', 'discovery', 'dnsTargets', 'http2'];
+
 /** One line per setting group a reader thinks in (load balancing, connection pool, ...), named as in the DestinationRule. */
-function clusterSummary(x: IrCluster, y: IrCluster): string[] {
+function clusterSummary(x: IrCluster, y: IrCluster, fields: readonly FieldChange[]): string[] {
   const lines: string[] = [];
-  const group = (label: string, a: unknown, b: unknown) => {
-    if (!sameValue(a, b)) lines.push(`${label}: ${formatValue(a)} → ${formatValue(b)}`);
-  };
   const settings = (label: string, a: object | undefined, b: object | undefined, skip: ReadonlySet<string> = new Set(), name?: (field: string) => string) => {
     const line = settingsLine(label, a, b, skip, name);
     if (line) lines.push(line);
   };
-  if (!sameValue(x.loadBalancer, y.loadBalancer)) lines.push(`load balancer: ${describeLb(x.loadBalancer)} → ${describeLb(y.loadBalancer)}`);
-  // The pool's connect timeout is the cluster's, which has its own line below.
-  settings('connection pool', x.connectionPool, y.connectionPool, new Set(['connectTimeoutMs']), poolSettingName);
+  lines.push(...partLines('load balancer', 'loadBalancer', x.loadBalancer, y.loadBalancer, describeLb));
+  // The pool's connect timeout is the cluster's, which has its own line below (when it moved).
+  settings('connection pool', x.connectionPool, y.connectionPool, x.connectTimeoutMs !== y.connectTimeoutMs ? new Set(['connectTimeoutMs']) : new Set(), poolSettingName);
+  // A TCP proxy's own timeouts (the DestinationRule's top-level connectionPool.tcp): absent is all unset.
+  settings('tcp proxy', x.tcpProxy ?? {}, y.tcpProxy ?? {}, new Set(), tcpProxySettingName);
   settings('outlier detection', x.outlierDetection, y.outlierDetection);
-  group('tls', x.tls, y.tls);
-  if (x.connectTimeoutMs !== y.connectTimeoutMs) lines.push(`connect timeout: ${formatMs(x.connectTimeoutMs)} → ${formatMs(y.connectTimeoutMs)}`);
-  group('discovery', x.discovery, y.discovery);
-  group('dns targets', x.dnsTargets.map((t) => `${t.address}:${t.port}`), y.dnsTargets.map((t) => `${t.address}:${t.port}`));
-  group('http2', x.http2, y.http2);
-  return lines;
+  lines.push(
+    ...partLines('tls', 'tls', x.tls, y.tls, formatValue),
+    ...partLines('connect timeout', 'connectTimeoutMs', x.connectTimeoutMs, y.connectTimeoutMs, formatMs),
+    ...partLines('discovery', 'discovery', x.discovery, y.discovery, formatValue),
+    ...partLines('dns targets', 'dnsTargets', x.dnsTargets, y.dnsTargets, describeTargets),
+    ...partLines('http2', 'http2', x.http2, y.http2, formatValue),
+    // A field none of the lines above is about (one newer than them): never an empty row.
+    ...uncoveredLines(fields, CLUSTER_PARTS),
+  );
+  return lines.length > 0 ? lines : fields.map(fieldLine);
+}
+
+/** `[db-1.example.com:5432, db-2.example.com:5432 weight 2]`: a target's weight and locality when set. */
+function describeTargets(targets: readonly IrEndpoint[]): string {
+  return formatValue(targets.map((t) => `${addr(t)}${t.weight !== undefined ? ` weight ${t.weight}` : ''}${t.locality !== undefined ? ` locality ${t.locality}` : ''}`));
+}
+
+/** `idleTimeout` → `idle timeout`: the TCP proxy's timeouts, not the connection pool's settings of the same names. */
+function tcpProxySettingName(field: string): string {
+  return field === 'idleTimeout' ? 'idle timeout' : field === 'maxConnectionDuration' ? 'max connection duration' : field;
 }
 
 /**
@@ -178,4 +207,4 @@ function poolSettingName(field: string): string {
   return `${TCP_POOL_SETTINGS.has(field) ? 'tcp' : 'http'}.${field}`;
 }
 
-const TCP_POOL_SETTINGS: ReadonlySet<string> = new Set(['maxConnections', 'maxConnectionDuration', 'tcpKeepalive']);
+const TCP_POOL_SETTINGS: ReadonlySet<string> = new Set(['maxConnections', 'connectTimeout', 'maxConnectionDuration', 'tcpKeepalive']);

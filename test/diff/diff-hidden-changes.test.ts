@@ -168,4 +168,18 @@ describe('meshlog diff: changes a summary line must not hide', () => {
     expect(md.stdout).toContain('retries: 2 attempts on 5xx → 2 attempts on 5xx, may retry other localities<br>cors: ');
     for (const out of [r.stdout, md.stdout]) expect(out).not.toMatch(/: ([^→\n<|]+) → \1(\n|<br>| \|)/);
   });
+
+  it('names a maglev table size', async () => {
+    const r = await diff('maglev-65537', 'maglev-251');
+    expect(r.stdout).toContain('load balancer: maglev on header x-user, table 65537 → maglev on header x-user, table 251');
+    const md = await diff('maglev-65537', 'maglev-251', '-o', 'markdown');
+    expect(md.stdout).toContain('| load balancer: maglev on header x-user, table 65537 → maglev on header x-user, table 251 |');
+  });
+
+  it('shows a TCP proxy\'s idle timeout under its cluster', async () => {
+    const r = await diff('tcp-1h', 'tcp-2h');
+    expect(r.stdout).toMatch(/~ outbound\|5432\|\|db\.shop\.svc\.cluster\.local\n\s+tcp proxy: idle timeout 3600s → 7200s\n/);
+    const md = await diff('tcp-1h', 'tcp-2h', '-o', 'markdown');
+    expect(md.stdout).toContain('| ✏️ changed | `outbound\\|5432\\|\\|db.shop.svc.cluster.local` | tcp proxy: idle timeout 3600s → 7200s |');
+  });
 });

@@ -83,4 +83,34 @@ describe('diffIr: nothing hidden', () => {
     const reordered = { action: { ...same.action, destinations: [...same.action.destinations].reverse().map((d) => ({ ...d, weight: d.weight * 2 })) } };
     expect(diffIr(reviewsMesh([route('r0', same)]), reviewsMesh([route('r0', reordered)])).empty).toBe(true);
   });
+
+  it('shows a cluster field no summary line knows, and the pool\'s useClientProtocol', () => {
+    expect(clusterSummary({}, { dnsRefreshRateMs: 5000 } as never)).toEqual(['dnsRefreshRate: none → 5s']);
+    expect(clusterSummary({ connectionPool: { maxConnections: 10 } }, { connectionPool: { maxConnections: 10, useClientProtocol: true } })).toEqual([
+      'connection pool: http.useClientProtocol unset → true',
+    ]);
+    // The pool's connect timeout alone (the cluster's is the same): still a line.
+    expect(clusterSummary({ connectionPool: {} }, { connectionPool: { connectTimeoutMs: 10_000 } })).toEqual(['connection pool: tcp.connectTimeout unset → 10s']);
+  });
+
+  it('describes a load balancer whole: table and ring sizes, a cookie\'s path, ttl and attributes', () => {
+    const maglev = (tableSize?: number) => ({ loadBalancer: { kind: 'maglev', hashOn: { kind: 'header', name: 'x-user' }, tableSize } }) as const;
+    expect(clusterSummary(maglev(), maglev(251))).toEqual(['load balancer: maglev on header x-user → maglev on header x-user, table 251']);
+    const ring = (minimumRingSize: number) => ({ loadBalancer: { kind: 'ring_hash', hashOn: { kind: 'source_ip' }, minimumRingSize } }) as const;
+    expect(clusterSummary(ring(1024), ring(2048))).toEqual(['load balancer: ring_hash on source IP, ring 1024 → ring_hash on source IP, ring 2048']);
+    const cookie = (path: string, ttlMs: number, secure: boolean) =>
+      ({ loadBalancer: { kind: 'ring_hash', hashOn: { kind: 'cookie', name: 'session', path, ttlMs, attributes: secure ? [{ name: 'SameSite', value: 'Strict' }, { name: 'Secure' }] : [] } } }) as const;
+    const summary = clusterSummary(cookie('/', 60_000, false), cookie('/shop', 120_000, true));
+    expect(summary).toEqual(['load balancer: ring_hash on cookie session (path /, ttl 60s) → ring_hash on cookie session (path /shop, ttl 120s, attributes SameSite=Strict, Secure)']);
+    expectNoSameSides(summary);
+  });
+
+  it('shows a TCP proxy\'s timeouts and a DNS target\'s weight', () => {
+    expect(clusterSummary({ tcpProxy: { idleTimeoutMs: 3_600_000 } }, { tcpProxy: { idleTimeoutMs: 7_200_000, maxConnectionDurationMs: 60_000 } })).toEqual([
+      'tcp proxy: idle timeout 3600s → 7200s, max connection duration unset → 60s',
+    ]);
+    expect(clusterSummary({}, { tcpProxy: { idleTimeoutMs: 60_000 } })).toEqual(['tcp proxy: idle timeout unset → 60s']);
+    const dns = (weight?: number) => ({ discovery: 'strict_dns', dnsTargets: [{ address: 'db.example.com', port: 5432, weight }] }) as const;
+    expect(clusterSummary(dns(), dns(2))).toEqual(['dns targets: [db.example.com:5432] → [db.example.com:5432 weight 2]']);
+  });
 });
