@@ -8,6 +8,8 @@ import { NO_RENAMES, renameDestinations, type ClusterRenames } from './cluster-r
 import { clusterLabel, formatPercent, percentages } from './describe.ts';
 import { weightSummary } from './route-changes.ts';
 import type { ChangeKind } from './types.ts';
+import { uncoveredLines } from './change-lines.ts';
+import { diffValues } from './value-diff.ts';
 
 export interface ListenerLine {
   readonly change: ChangeKind;
@@ -30,7 +32,18 @@ export function describeTcp(listener: IrListener): string[] {
  */
 export function diffListener(before: IrListener, after: IrListener, renames: ClusterRenames = NO_RENAMES): ListenerLine[] {
   // A gateway port can go from HTTPS to TCP: both parts then have their say.
-  return [...diffTls(before, after), ...(before.tcp || after.tcp ? diffTcp(before, after, renames) : [])];
+  const lines = [...diffTls(before, after), ...(before.tcp || after.tcp ? diffTcp(before, after, renames) : [])];
+  return [...lines, ...otherLines(before, after, lines.length > 0)];
+}
+
+/**
+ * The listener's other fields (stat prefix, a route table of its own, one newer than these
+ * lines), field by field: a listener that changed never reads as unchanged. TLS servers and
+ * TCP chains have their lines above; a new route table name follows from those when they changed.
+ */
+function otherLines(before: IrListener, after: IrListener, tlsOrTcpChanged: boolean): ListenerLine[] {
+  const covered = ['name', 'tls', 'tcp', ...(tlsOrTcpChanged ? ['routeTableName'] : [])];
+  return uncoveredLines(diffValues(before, after, ''), covered).map((text) => ({ change: 'changed', text }));
 }
 
 function diffTls(before: IrListener, after: IrListener): ListenerLine[] {

@@ -113,4 +113,18 @@ describe('diffIr: nothing hidden', () => {
     const dns = (weight?: number) => ({ discovery: 'strict_dns', dnsTargets: [{ address: 'db.example.com', port: 5432, weight }] }) as const;
     expect(clusterSummary(dns(), dns(2))).toEqual(['dns targets: [db.example.com:5432] → [db.example.com:5432 weight 2]']);
   });
+
+  it('shows a listener whose only change is a field without a line of its own', () => {
+    const withListener = (l: Partial<IrListener>) => {
+      const v = view('sidecar', [table('9080', [vhost('reviews', [route('r0')])])]);
+      return mesh([{ ...v, listeners: v.listeners.map((x) => ({ ...x, ...l })) }]);
+    };
+    const d = diffIr(withListener({}), withListener({ statPrefix: 'inbound_9080' }));
+    expect(d.empty).toBe(false);
+    expect(d.views[0]?.listenersChanged).toEqual([{ name: '0.0.0.0_9080', port: 9080, changes: [{ change: 'changed', text: 'statPrefix: outbound_9080 → inbound_9080' }] }]);
+    expect(renderDiffText(d)).toContain('~ listener 0.0.0.0_9080\n        ~ statPrefix: outbound_9080 → inbound_9080');
+    // Another bind address is another listener (its name is `<address>_<port>`): one gone, one new.
+    const bound = diffIr(withListener({}), withListener({ name: '10.0.0.1_9080', address: '10.0.0.1' }));
+    expect(bound.counts).toMatchObject({ listenersAdded: 1, listenersRemoved: 1 });
+  });
 });
