@@ -1,13 +1,15 @@
-// Route-level diff of one virtual host. Routes are paired first by identical match (so
-// inserting a rule above others, which renumbers their names, does not mark them all as
-// changed), then by name (so editing a rule's match shows as a match change), and whatever
-// is left is added or removed. Paired routes that swapped places are flagged as reordered.
+// Route-level diff of one virtual host. Routes are paired as route-pairing.ts tells (by
+// identical match, so inserting a rule above others, which renumbers their names, does not
+// mark them all as changed; then a named rule by name, so editing its match shows as a match
+// change; an unnamed rule by what it does), and whatever is left is added or removed. Paired
+// routes that swapped places are flagged as reordered.
 import type { IrRoute, IrVirtualHost } from '../compile/ir/types.ts';
 import { NO_RENAMES, renameRouteClusters, type ClusterRenames } from './cluster-renames.ts';
 import { describeMatch } from './describe.ts';
 import { describeRoute, routeDelta } from './route-changes.ts';
 import type { HostDiff, RouteChange } from './types.ts';
-import { canonicalJson, sameValue } from './value-diff.ts';
+import { pairRoutes } from './route-pairing.ts';
+import { sameValue } from './value-diff.ts';
 
 /** `renames`: subsets renamed (cluster-renames.ts), so a route that follows its subset's new name is unchanged. */
 export function diffHost(routeTable: string, before: IrVirtualHost | undefined, after: IrVirtualHost | undefined, renames: ClusterRenames = NO_RENAMES): HostDiff | undefined {
@@ -41,21 +43,7 @@ function diffRoutesMemo(before: readonly IrRoute[], after: readonly IrRoute[], r
 }
 
 export function diffRoutes(before: readonly IrRoute[], after: readonly IrRoute[], renames: ClusterRenames = NO_RENAMES): RouteChange[] {
-  const pairOfAfter = new Map<number, number>(); // after index → before index
-  const usedBefore = new Set<number>();
-  const pairBy = (key: (r: IrRoute) => string) => {
-    after.forEach((r, ai) => {
-      if (pairOfAfter.has(ai)) return;
-      const k = key(r);
-      const bi = before.findIndex((b, i) => !usedBefore.has(i) && key(b) === k);
-      if (bi >= 0) {
-        pairOfAfter.set(ai, bi);
-        usedBefore.add(bi);
-      }
-    });
-  };
-  pairBy((r) => canonicalJson(r.match));
-  pairBy((r) => r.name);
+  const pairOfAfter = pairRoutes(before, after, renames); // after index → before index
 
   const inOrder = longestIncreasing([...pairOfAfter].sort((a, b) => a[0] - b[0]).map(([, bi]) => bi));
   const changes: { sortKey: number; change: RouteChange }[] = [];
@@ -76,6 +64,7 @@ export function diffRoutes(before: readonly IrRoute[], after: readonly IrRoute[]
     changes.push({ sortKey: ai, change: b.name === r.name ? entry : { ...entry, previousName: b.name } });
   });
 
+  const usedBefore = new Set(pairOfAfter.values());
   before.forEach((r, bi) => {
     if (usedBefore.has(bi)) return;
     // Place a removed route just after the paired route that preceded it before.
