@@ -22,11 +22,15 @@ export const command: CliCommand = {
 Envoy will do: per view, per virtual host (host:port) and per route — weight changes
 ("reviews: v1 90→50, v2 10→50"), routes added/removed/reordered, match and action
 changes (redirect, direct response, rewrite, timeout, retries, fault, mirror, CORS,
-header operations), clusters added/removed/changed (load balancing, connection pool,
-outlier detection, TLS), endpoints and listeners (a gateway HTTPS listener per server:
-certificate, SNI names, TLS versions, ciphers), a gateway view's selector, and a gateway
-view renamed "(was …)" when a new first Gateway joins its selector. Reformatting YAML, moving resources
-between files or rescaling weights to the same shares is no change. Then the new
+header operations, a split destination's own headers), clusters added/removed/changed
+(load balancing, connection pool, TCP proxy timeouts, outlier detection, TLS), endpoints
+and listeners (a gateway HTTPS listener per server: certificate, SNI names, TLS versions,
+ciphers), a gateway view's selector, and a gateway view renamed "(was …)" when a new first
+Gateway joins its selector. A setting those lines do not name shows field by field
+("action.retry.previousHosts: none → true"): a route, cluster or listener whose compiled
+config differs is never left out. Rules without a name are paired by match, then by what
+they do, so removing one does not read as editing the next. Reformatting YAML, moving
+resources between files or rescaling weights to the same shares is no change. Then the new
 warnings: those REV_B has and REV_A had not (e.g. a rule a reordering made dead).
 
 Usage:
