@@ -62,6 +62,9 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://reviews:9080/ -H host:reviews.shop.svc.cluster.local.:9080', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews:9080/ -H host:reviews:1234', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://reviews:9080/ -H host:reviews.shop.svc:80', 'vs/shop/reviews/http/default/match/0'],
+  // Whatever follows the Host's last colon is the port, even empty or not a number.
+  ['GET http://reviews:9080/ -H host:reviews:', 'vs/shop/reviews/http/default/match/0'],
+  ['GET http://reviews:9080/ -H host:reviews:abc', 'vs/shop/reviews/http/default/match/0'],
   ['GET http://ratings:9080/ratings/1 -H x-fault:abort', 'vs/shop/ratings/http/chaos/match/0'],
   ['GET http://ratings:9080/ratings/1', 'vs/shop/ratings/http/ratings-api/match/0'],
   ['GET http://ratings:9080/other', 'NR'],
@@ -97,6 +100,9 @@ const GATEWAY_SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://x.beta.example.com:8080/ -H host:x.beta.example.com:9999', 'vs/shop/beta/http/0/match/0'],
   ['GET http://shop.example.com:8080/ratings -H host:shop.example.com:443', 'vs/shop/storefront/http/1/match/0'],
   ['GET http://other.example.com:8080/', 'NR'],
+  // Whatever follows the Host's last colon is the port, even empty or not a number.
+  ['GET http://shop.example.com:8080/ratings -H host:shop.example.com:', 'vs/shop/storefront/http/1/match/0'],
+  ['GET http://shop.example.com:8080/ratings -H host:shop.example.com:abc', 'vs/shop/storefront/http/1/match/0'],
 ];
 
 interface Observed {

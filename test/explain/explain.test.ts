@@ -342,3 +342,24 @@ spec:
     expect(explain(ir!, req('GET http://[fd00::10]:9080/')).virtualHost).toEqual({ name: 'reviews.shop.svc.cluster.local:9080', domain: '[fd00::10]', rule: 'exact' });
   });
 });
+
+describe('a Host with an empty or non-numeric port (ignore_port_in_host_matching)', () => {
+  const hosts = [vhost('reviews', [route('reviews')], 9080, ['reviews']), vhost('any', [route('any')], 9080, ['*'])];
+  const pick = (host: string) => findVirtualHost(hosts, host, true)?.virtualHost.routes[0]?.name ?? 'none';
+
+  it('is matched without what follows its last colon, as Envoy cuts it', () => {
+    expect(pick('reviews:')).toBe('reviews');
+    expect(pick('reviews:abc')).toBe('reviews');
+    expect(pick('REVIEWS:9080')).toBe('reviews');
+    // Only the last colon: the rest stays part of the host.
+    expect(pick('reviews:9080:1')).toBe('any');
+    expect(pick('reviews::')).toBe('any');
+  });
+
+  it('keeps an IPv6 literal whole', () => {
+    const v6 = [vhost('v6', [route('v6')], 9080, ['[fd00::1]'])];
+    expect(findVirtualHost(v6, '[fd00::1]', true)?.domain).toBe('[fd00::1]');
+    expect(findVirtualHost(v6, '[fd00::1]:', true)?.domain).toBe('[fd00::1]');
+    expect(findVirtualHost(v6, '[fd00::1]:80', true)?.domain).toBe('[fd00::1]');
+  });
+});

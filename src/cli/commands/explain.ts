@@ -25,8 +25,9 @@ export const command: CliCommand = {
 (by port; on a gateway HTTPS port, the server whose certificate the request's host picks by
 SNI, or a closed connection when none does or the scheme is wrong; https:// to a plain HTTP
 port, on a gateway or a sidecar, is a closed connection too: the TLS handshake fails), the virtual host
-(Envoy's domain rules: exact, *.suffix, prefix.*, *), then the first route whose match
-holds (path exact/prefix/regex, headers, query parameters).
+(Envoy's domain rules: exact, *.suffix, prefix.*, *; the Host's port, whatever follows its
+last colon, plays no part), then the first route whose match holds (path exact/prefix/regex,
+headers, query parameters).
 Prints the matched rule with its file:line, the clusters with their traffic shares, a
 redirect's Location or a direct response, the request and response header changes, any
 fault that may apply, and every earlier rule with the reason it did not match. No match:
