@@ -7,8 +7,9 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
-import type { MeshIR } from '../../src/compile/ir/types.ts';
+import type { IrHeaderOpSet, MeshIR } from '../../src/compile/ir/types.ts';
 import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
+import { describeOpSet } from '../../src/explain/header-changes.ts';
 import { explain, parseRequest, type Explanation } from '../../src/explain/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
@@ -85,6 +86,8 @@ const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   // request's Host as it is (test/envoy/live-istio-routes.test.ts: no ":443" in Location).
   ['GET http://details:9080/tls/x?q=1', 'vs/shop/details/http/to-https/match/0'],
   ['GET http://nowhere:9080/', 'NR'],
+  // Header values a route sets are format strings: "50%%" goes out as "50%".
+  ['GET http://echo:9080/percent', 'vs/shop/echo/http/percent/match/0'],
 ];
 
 /** Through the ingress gateway's view: Host-based virtual hosts, including a wildcard. */
@@ -113,28 +116,55 @@ interface Observed {
   readonly upstreamHost?: string;
   readonly location?: string;
   readonly body?: string;
+  /** The values of headers the route sets, as the upstream got them and as the client got them. */
+  readonly sentHeaders?: Record<string, string>;
+  readonly responseHeaders?: Record<string, string>;
 }
 
 /** What a client would see if explain is right. */
 function predicted(e: Explanation): Observed {
   const o = e.outcome;
+  const responseHeaders = setValues(e.headers?.response);
+  const answer = Object.keys(responseHeaders).length > 0 ? { responseHeaders } : {};
   switch (o.kind) {
     case 'forward': {
       if (e.fault?.abort && e.fault.abort.percent >= 100 && e.fault.abort.httpStatus !== undefined) return { status: e.fault.abort.httpStatus };
       const chosen = o.destinations.filter((d) => d.percent === 100);
       if (chosen.length !== 1) throw new Error(`sample is not deterministic: ${JSON.stringify(o.destinations)}`);
       if (chosen[0]!.endpoints === 0) return { status: 503 };
-      return { status: 200, upstream: chosen[0]!.cluster, upstreamPath: o.upstream.path, upstreamHost: o.upstream.authority };
+      const sentHeaders = setValues(e.headers?.request);
+      return {
+        status: 200,
+        upstream: chosen[0]!.cluster,
+        upstreamPath: o.upstream.path,
+        upstreamHost: o.upstream.authority,
+        ...(Object.keys(sentHeaders).length > 0 ? { sentHeaders } : {}),
+        ...answer,
+      };
     }
     case 'redirect':
-      return { status: o.status, location: o.location };
+      return { status: o.status, location: o.location, ...answer };
     case 'direct_response':
-      return { status: o.status, ...(o.body !== undefined ? { body: o.body } : {}) };
+      return { status: o.status, ...(o.body !== undefined ? { body: o.body } : {}), ...answer };
     case 'not_found':
       return { status: 404 };
     default:
       throw new Error(`unexpected outcome ${o.kind}`);
   }
+}
+
+/**
+ * The values explain shows for the headers a route sets, read from its text (`set x-a: 50%`):
+ * what users read must be what Envoy sends. Values Envoy fills in per request are left out.
+ */
+function setValues(ops: IrHeaderOpSet | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!ops) return out;
+  for (const op of describeOpSet({ ...ops, add: [], remove: [] }).split('; ')) {
+    const m = /^set ([^:]+): (.*)$/.exec(op);
+    if (m && !m[2]!.includes('Envoy substitutes')) out[m[1]!] = m[2]!;
+  }
+  return out;
 }
 
 describe('explain agrees with a real Envoy', () => {
@@ -192,11 +222,17 @@ describe('explain agrees with a real Envoy', () => {
     }
     const res = await request(`http://127.0.0.1:${target.port}${req.path}`, { method: req.method, headers: headers as Record<string, string> });
     const reply = want.upstream !== undefined && res.status === 200 ? (JSON.parse(res.body) as UpstreamReply) : undefined;
+    const pick = (from: Record<string, unknown>, names: Record<string, string> | undefined) =>
+      names ? Object.fromEntries(Object.keys(names).map((n) => [n, String(from[n])])) : undefined;
+    const sentHeaders = reply ? pick(reply.headers, want.sentHeaders) : undefined;
+    const responseHeaders = pick(res.headers, want.responseHeaders);
     const got: Observed = {
       status: res.status,
       ...(reply ? { upstream: reply.upstream, upstreamPath: reply.path, upstreamHost: String(reply.headers.host) } : {}),
       ...(want.location !== undefined ? { location: String(res.headers.location) } : {}),
       ...(want.body !== undefined ? { body: res.body } : {}),
+      ...(sentHeaders ? { sentHeaders } : {}),
+      ...(responseHeaders ? { responseHeaders } : {}),
     };
     expect(got, target.envoy.log()).toEqual(want);
   }

@@ -363,3 +363,21 @@ describe('a Host with an empty or non-numeric port (ignore_port_in_host_matching
     expect(findVirtualHost(v6, '[fd00::1]:80', true)?.domain).toBe('[fd00::1]');
   });
 });
+
+describe('header values a route sets, as Envoy sends them', () => {
+  const ops = (value: string) => ({ set: [{ name: 'x-share', value }], add: [], remove: [] });
+  const shown = (value: string) => {
+    const r = route('r', { headers: { request: ops(value), response: { set: [], add: [], remove: [] } } });
+    return renderExplanationText(run([r], 'GET http://reviews:9080/')).match(/Headers: +(.*)\n/)?.[1];
+  };
+
+  it('shows %% as the one % Envoy sends', () => {
+    expect(shown('50%%')).toBe('request: set x-share: 50%');
+    expect(shown('100%% of %%s')).toBe('request: set x-share: 100% of %s');
+  });
+
+  it('marks a %COMMAND% as filled in by Envoy per request', () => {
+    expect(shown('%REQ(x-user)%')).toBe('request: set x-share: %REQ(x-user)% (Envoy substitutes %REQ(x-user)% per request)');
+    expect(shown('%%%HOSTNAME%-%REQ(a):4%')).toBe('request: set x-share: %%HOSTNAME%-%REQ(a):4% (Envoy substitutes %HOSTNAME%, %REQ(a):4% per request)');
+  });
+});

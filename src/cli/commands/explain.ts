@@ -29,8 +29,9 @@ port, on a gateway or a sidecar, is a closed connection too: the TLS handshake f
 last colon, plays no part), then the first route whose match holds (path exact/prefix/regex,
 headers, query parameters).
 Prints the matched rule with its file:line, the clusters with their traffic shares, a
-redirect's Location or a direct response, the request and response header changes, any
-fault that may apply, and every earlier rule with the reason it did not match. No match:
+redirect's Location or a direct response, the request and response header changes (values
+as Envoy sends them: "50%%" is 50%, a %COMMAND% is filled in per request), any fault that
+may apply, and every earlier rule with the reason it did not match. No match:
 404 with response flag NR, as Envoy. Rules are named by field path, counted from zero as
 in the diagnostics (spec.http[1].match[0]), then by Envoy route name, which carries the
 rule's name. Read from git, the output starts with "Config: <repo>@<commit>"; -o json
