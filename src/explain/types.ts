@@ -17,6 +17,32 @@ export interface ExplainRequest {
   readonly headers: readonly { readonly name: string; readonly value: string }[];
 }
 
+/**
+ * The request as routes match it: after Envoy's connection manager changed it (its scheme
+ * and headers set as before-routing.ts describes); `scheme` is then the
+ * `:scheme` Envoy routes by.
+ */
+export interface RoutedRequest extends ExplainRequest {
+  /**
+   * Headers whose value Envoy fills in at run time (name → what it holds, e.g. the client's
+   * address): explain can say they are present, not what a value condition makes of them.
+   */
+  readonly runtimeValues?: ReadonlyMap<string, string>;
+}
+
+/** One change Envoy's connection manager makes to the request before any route sees it. */
+export interface RequestEdit {
+  /** The header; `:path` and `:scheme` for the request line's path and scheme. */
+  readonly name: string;
+  readonly change: 'added' | 'replaced' | 'appended' | 'removed' | 'normalized';
+  /** The value routes match; a part in `<…>` is filled in at run time. Absent when removed. */
+  readonly value?: string;
+  /** What the client sent, when Envoy changed or removed it. */
+  readonly was?: string;
+  /** Why Envoy does it. */
+  readonly why: string;
+}
+
 export interface ExplainOptions {
   /** View name (`sidecar`, `sidecar~ns`, `gateway~ns~name`) or a gateway as `ns/name`. */
   readonly view?: string;
@@ -112,6 +138,8 @@ export interface Explanation {
     /** TCP listeners (routeTable ''): the service whose chain takes the connection, and the SNI names that chain answers ([]: any connection). */
     readonly tcp?: { readonly service: string; readonly serverNames: readonly string[] };
   };
+  /** What Envoy changed in the request before routing it (HTTP listeners); absent when nothing. */
+  readonly beforeRouting?: readonly RequestEdit[];
   readonly virtualHost?: { readonly name: string; readonly domain: string; readonly rule: 'exact' | 'suffix' | 'prefix' | 'any' };
   /** The matched route; its fields mean what TriedRoute's do. */
   readonly route?: { readonly position: number; readonly name: string; readonly match: string; readonly source?: IrSource };
@@ -123,4 +151,9 @@ export interface Explanation {
   readonly fault?: ExplainedFault;
   /** The matched route's header changes (all destinations); absent when it has none. */
   readonly headers?: HeaderChanges;
+  /**
+   * Match conditions explain could not decide, each with what it took: a value condition on a
+   * header whose value Envoy fills in at run time (the client's address, a generated request id).
+   */
+  readonly assumptions?: readonly string[];
 }

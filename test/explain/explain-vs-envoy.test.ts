@@ -2,24 +2,32 @@
 // prediction equals what a REAL Envoy does with the same compiled config. The fixture
 // (test/fixtures/explain/) goes through the whole compiler; the view's static bootstrap
 // runs in Envoy with every cluster pointed at its own local upstream, named after the
-// cluster, so the upstream that answers says which cluster Envoy chose.
+// cluster, so the upstream that answers says which cluster Envoy chose. Requests go out with
+// their path exactly as explain read it (not re-encoded by a URL parser), so that Envoy's own
+// path normalization is what is compared.
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
 import type { IrHeaderOpSet, MeshIR } from '../../src/compile/ir/types.ts';
+import { issueCertificate } from '../../src/core/certificates.ts';
 import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
 import { describeOpSet } from '../../src/explain/header-changes.ts';
-import { explain, parseRequest, type Explanation } from '../../src/explain/index.ts';
+import { explain, parseRequest, type ExplainRequest, type Explanation } from '../../src/explain/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
 import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy-process.ts';
-import { request, startUpstreams, type UpstreamReply, type Upstreams } from '../support/upstreams.ts';
+import { runView } from '../support/run-view.ts';
+import { startUpstreams, type HttpResult, type UpstreamReply, type Upstreams } from '../support/upstreams.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/explain');
 const SIDECAR = 'sidecar~shop';
 const GATEWAY = 'gateway~shop~shop-gateway';
-/** The view each Envoy runs, and the listener the test sends its requests to. */
-const ENVOYS = { [SIDECAR]: '0.0.0.0_9080', [GATEWAY]: '0.0.0.0_8080' } as const;
+/** The view each Envoy runs, and the listeners the test sends its requests to (by the request's port). */
+const ENVOYS = { [SIDECAR]: ['0.0.0.0_9080'], [GATEWAY]: ['0.0.0.0_8080', '0.0.0.0_8443'] } as const;
 
 /** Request → the rule explain must pick (so the sample set provably covers every rule kind). */
 const SAMPLES: readonly [request: string, route: string | 'NR'][] = [
@@ -108,6 +116,59 @@ const GATEWAY_SAMPLES: readonly [request: string, route: string | 'NR'][] = [
   ['GET http://shop.example.com:8080/ratings -H host:shop.example.com:abc', 'vs/shop/storefront/http/1/match/0'],
 ];
 
+const ECHO = (rule: string) => `vs/shop/echo/http/${rule}/match/0`;
+const EDGE = (rule: string) => `vs/shop/edge/http/${rule}/match/0`;
+
+/**
+ * What a sidecar's connection manager does before routing (use_remote_address false): it adds
+ * x-forwarded-proto and keeps a client's, takes :scheme from it, generates a missing request
+ * id, drops x-envoy control headers; the Location of a redirect follows (echo.yaml).
+ */
+const SIDECAR_BEFORE_ROUTING: readonly [request: string, route: string | 'NR'][] = [
+  ['GET http://echo:9080/xfp', ECHO('xfp-http')],
+  ['GET http://echo:9080/xfp -H x-forwarded-proto:https', ECHO('default')],
+  ['GET http://echo:9080/scheme -H x-forwarded-proto:https', ECHO('scheme-https')],
+  ['GET http://echo:9080/scheme -H x-forwarded-proto:HTTPS', ECHO('scheme-https')],
+  ['GET http://echo:9080/scheme -H x-forwarded-proto:wss', ECHO('default')],
+  ['GET http://echo:9080/scheme -H x-forwarded-proto:https -H x-forwarded-proto:https', ECHO('default')],
+  ['GET http://echo:9080/scheme', ECHO('default')],
+  ['GET http://echo:9080/redir/x -H x-forwarded-proto:https', ECHO('redirect')],
+  ['GET http://echo:9080/redir -H host:echo:443 -H x-forwarded-proto:https', ECHO('redirect')],
+  ['GET http://echo:9080/redir -H host:echo:443 -H x-forwarded-proto:HTTPS', ECHO('redirect')],
+  ['GET http://echo:9080/plain -H host:echo:443 -H x-forwarded-proto:https', ECHO('to-http')],
+  ['GET http://echo:9080/plain -H host:echo:443', ECHO('to-http')],
+  ['GET http://echo:9080/secure -H host:echo:80', ECHO('to-https')],
+  ['GET http://echo:9080/secure -H host:echo:80 -H x-forwarded-proto:https', ECHO('to-https')],
+  ['GET http://echo:9080/secure -H host:echo:80 -H x-forwarded-proto:foo', ECHO('to-https')],
+  ['GET http://echo:9080/reqid', ECHO('default')],
+  ['GET http://echo:9080/reqid -H x-request-id:', ECHO('default')],
+  ['GET http://echo:9080/reqid -H x-request-id:abc', ECHO('request-id-abc')],
+  ['GET http://echo:9080/retry -H x-envoy-retry-on:5xx', ECHO('default')],
+  ['GET http://echo:9080/orig -H x-envoy-original-path:/a', ECHO('original-path')],
+  ['GET http://echo:9080/x -H x-forwarded-proto:', 'NR'],
+];
+
+/**
+ * What a gateway's connection manager does before routing (use_remote_address true): it sets
+ * x-forwarded-proto from its own connection, plain on 8080 and TLS on 8443, appends the client's
+ * address to x-forwarded-for, replaces the request id and drops more x-envoy headers.
+ */
+const GATEWAY_BEFORE_ROUTING: readonly [request: string, route: string | 'NR'][] = [
+  ['GET http://edge.example.com:8080/secure', EDGE('to-https')],
+  ['GET http://edge.example.com:8080/secure -H x-forwarded-proto:https', EDGE('to-https')],
+  ['GET http://edge.example.com:8080/lb -H x-forwarded-proto:https', EDGE('default')],
+  ['GET http://edge.example.com:8080/xff', EDGE('xff')],
+  ['GET http://edge.example.com:8080/reqid', EDGE('default')],
+  ['GET http://edge.example.com:8080/reqid -H x-request-id:abc', EDGE('default')],
+  ['GET http://edge.example.com:8080/orig -H x-envoy-original-path:/a', EDGE('default')],
+  ['GET http://edge.example.com:8080/redir -H host:edge.example.com:443 -H x-forwarded-proto:https', EDGE('redirect')],
+  ['GET https://edge.example.com:8443/lb', EDGE('lb-says-https')],
+  ['GET https://edge.example.com:8443/lb -H x-forwarded-proto:http', EDGE('lb-says-https')],
+  ['GET https://edge.example.com:8443/secure', EDGE('default')],
+  ['GET https://edge.example.com:8443/redir', EDGE('redirect')],
+  ['GET https://edge.example.com:8443/redir -H host:edge.example.com:443', EDGE('redirect')],
+];
+
 interface Observed {
   readonly status: number;
   readonly upstream?: string;
@@ -167,10 +228,46 @@ function setValues(ops: IrHeaderOpSet | undefined): Record<string, string> {
   return out;
 }
 
+/**
+ * The path and query a client sends for the sample's URL, worked out here rather than by
+ * explain's parser: as written, without the fragment, characters outside ASCII percent-encoded
+ * (UTF-8), as browsers send them.
+ */
+function requestTarget(text: string): string {
+  const url = (text.split(/\s+/)[1] ?? '').replace(/^'(.*)'$/, '$1');
+  const target = url.replace(/^https?:\/\/[^/?#\\]*/, '').replace(/#.*$/, '');
+  const absolute = target.startsWith('/') ? target : `/${target}`;
+  return absolute.replace(/[^\u0000-\u007f]/gu, (ch) => encodeURIComponent(ch));
+}
+
+/** One request over TLS (any certificate) for https, its path exactly as given. */
+function send(port: number, req: ExplainRequest, target: string): Promise<HttpResult> {
+  // Repeated headers go out as separate header lines, as curl -H sends them.
+  const headers: Record<string, string | string[]> = { host: req.authority };
+  for (const h of req.headers) {
+    const prev = headers[h.name];
+    headers[h.name] = prev === undefined ? h.value : [...(Array.isArray(prev) ? prev : [prev]), h.value];
+  }
+  const options = { host: '127.0.0.1', port, path: target, method: req.method, headers, setHost: false, agent: false } as const;
+  return new Promise((resolve, reject) => {
+    const onResponse = (res: http.IncomingMessage) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    };
+    const r = req.scheme === 'https' ? https.request({ ...options, servername: req.host, rejectUnauthorized: false }, onResponse) : http.request(options, onResponse);
+    r.setTimeout(10_000, () => r.destroy(new Error(`timeout: ${target}`)));
+    r.on('error', reject);
+    r.end();
+  });
+}
+
 describe('explain agrees with a real Envoy', () => {
   let ir: MeshIR;
   let upstreams: Upstreams | undefined;
-  const envoys = new Map<string, { envoy: EnvoyProcess; port: number }>();
+  let certDir: string | undefined;
+  const envoys = new Map<string, { envoy: EnvoyProcess; ports: Map<string, number> }>();
 
   beforeAll(async () => {
     const read = await readFolder(FIXTURE);
@@ -180,9 +277,16 @@ describe('explain agrees with a real Envoy', () => {
     if (!compiled.ir || !compiled.snapshot) throw new Error('fixture did not compile');
     ir = compiled.ir;
     upstreams = await startUpstreams(ir.clusters.map((c) => c.name));
+    // The gateway's HTTPS server gets a certificate made here (the client accepts any).
+    certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-explain-'));
+    const cert = issueCertificate({ commonName: 'edge.example.com', dnsNames: ['edge.example.com'] });
+    const tlsFiles = { certificateChain: path.join(certDir, 'edge.crt'), privateKey: path.join(certDir, 'edge.key') };
+    fs.writeFileSync(tlsFiles.certificateChain, cert.certificate);
+    fs.writeFileSync(tlsFiles.privateKey, cert.privateKey);
 
-    for (const [view, listener] of Object.entries(ENVOYS)) {
-      const bootstrap = staticBootstrap(compiled.snapshot, view, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts: { [listener]: 0 } });
+    for (const [view, listeners] of Object.entries(ENVOYS)) {
+      const listenerPorts = Object.fromEntries(listeners.map((l) => [l, 0]));
+      const bootstrap = staticBootstrap(compiled.snapshot, view, { adminPort: 0, listenerAddress: '127.0.0.1', listenerPorts, tlsFiles: () => tlsFiles });
       for (const c of (bootstrap.static_resources as { clusters: Record<string, unknown>[] }).clusters) {
         // One upstream per cluster, named after it: the reply tells which cluster Envoy picked.
         // Clusters compiled without endpoints stay empty (Envoy must answer 503 for them).
@@ -194,13 +298,16 @@ describe('explain agrees with a real Envoy', () => {
         };
       }
       const envoy = await startEnvoy(writeConfigFile(bootstrap));
-      envoys.set(view, { envoy, port: await envoy.listenerPort(listener) });
+      const ports = new Map<string, number>();
+      for (const l of listeners) ports.set(l, await envoy.listenerPort(l));
+      envoys.set(view, { envoy, ports });
     }
   }, 60_000);
 
   afterAll(async () => {
     for (const { envoy } of envoys.values()) await envoy.stop();
     await upstreams?.close();
+    if (certDir) fs.rmSync(certDir, { recursive: true, force: true });
   });
 
   async function check(view: string, text: string, expectedRoute: string): Promise<void> {
@@ -213,14 +320,9 @@ describe('explain agrees with a real Envoy', () => {
     const want = predicted(e);
 
     const target = envoys.get(view);
-    if (!target) throw new Error(`no envoy for ${view}`);
-    // Repeated headers go out as separate header lines, as curl -H sends them.
-    const headers: Record<string, string | string[]> = { host: req.authority };
-    for (const h of req.headers) {
-      const prev = headers[h.name];
-      headers[h.name] = prev === undefined ? h.value : [...(Array.isArray(prev) ? prev : [prev]), h.value];
-    }
-    const res = await request(`http://127.0.0.1:${target.port}${req.path}`, { method: req.method, headers: headers as Record<string, string> });
+    const port = target?.ports.get(`0.0.0.0_${req.port}`);
+    if (!target || port === undefined) throw new Error(`no envoy listener for ${view} port ${req.port}`);
+    const res = await send(port, req, requestTarget(text));
     const reply = want.upstream !== undefined && res.status === 200 ? (JSON.parse(res.body) as UpstreamReply) : undefined;
     const pick = (from: Record<string, unknown>, names: Record<string, string> | undefined) =>
       names ? Object.fromEntries(Object.keys(names).map((n) => [n, String(from[n])])) : undefined;
@@ -238,6 +340,7 @@ describe('explain agrees with a real Envoy', () => {
   }
 
   it.each(SAMPLES)('sidecar: %s', (text, route) => check(SIDECAR, text, route));
+  it.each(SIDECAR_BEFORE_ROUTING)('sidecar, before routing: %s', (text, route) => check(SIDECAR, text, route));
 
   it('sidecar: https:// to a plain HTTP port is a failed TLS handshake, as explain says', async () => {
     const parsed = parseRequest('GET https://reviews:9080/');
@@ -246,7 +349,7 @@ describe('explain agrees with a real Envoy', () => {
     expect(e.outcome).toMatchObject({ kind: 'connection_closed', detail: expect.stringContaining('the TLS handshake of an https request fails') });
     const target = envoys.get(SIDECAR)!;
     const handshake = await new Promise<string>((resolve) => {
-      const socket = tls.connect({ host: '127.0.0.1', port: target.port, servername: 'reviews', rejectUnauthorized: false });
+      const socket = tls.connect({ host: '127.0.0.1', port: target.ports.get('0.0.0.0_9080'), servername: 'reviews', rejectUnauthorized: false });
       socket.setTimeout(5_000, () => socket.destroy(new Error('timeout')));
       socket.once('secureConnect', () => {
         socket.destroy();
@@ -257,4 +360,69 @@ describe('explain agrees with a real Envoy', () => {
     expect(handshake, target.envoy.log()).toMatch(/^failed: (?!timeout)/);
   });
   it.each(GATEWAY_SAMPLES)('gateway: %s', (text, route) => check(GATEWAY, text, route));
+  it.each(GATEWAY_BEFORE_ROUTING)('gateway, before routing: %s', (text, route) => check(GATEWAY, text, route));
+});
+
+/**
+ * Envoy's header sanitizing list ("HTTP header sanitizing"), and a few x-envoy headers it keeps:
+ * sent by a client, which of them does a route still see, on a sidecar and on a gateway? One
+ * rule per header answers with the header's name when it is present (no upstream needed).
+ */
+const SANITIZED = [
+  'x-envoy-decorator-operation', 'x-envoy-downstream-service-cluster', 'x-envoy-downstream-service-node',
+  'x-envoy-expected-rq-timeout-ms', 'x-envoy-external-address', 'x-envoy-force-trace', 'x-envoy-internal', 'x-envoy-ip-tags',
+  'x-envoy-max-retries', 'x-envoy-retry-grpc-on', 'x-envoy-retry-on', 'x-envoy-upstream-alt-stat-name',
+  'x-envoy-upstream-rq-per-try-timeout-ms', 'x-envoy-upstream-rq-timeout-alt-response', 'x-envoy-upstream-rq-timeout-ms',
+  'x-envoy-upstream-stream-duration-ms', 'x-forwarded-client-cert', 'x-envoy-original-path', 'x-envoy-hedge-on-per-try-timeout',
+  'x-envoy-retriable-status-codes', 'x-envoy-retriable-header-names', 'x-envoy-attempt-count', 'x-envoy-is-timeout-retry', 'x-envoy-foo',
+];
+
+describe('explain agrees with a real Envoy on the headers it drops before routing', () => {
+  const yaml = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: hdr, namespace: default}
+spec: {hosts: [hdr.test], ports: [{number: 80, name: http, protocol: HTTP}], resolution: DNS}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: default}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: hdr, namespace: default}
+spec:
+  hosts: [hdr.test]
+  gateways: [mesh, gw]
+  http:
+${SANITIZED.map((h) => `  - match: [{headers: {${h}: {}}}]\n    directResponse: {status: 200, body: {string: ${h}}}`).join('\n')}
+  - directResponse: {status: 200, body: {string: none}}
+`;
+  /** Each view, and the port its listener has in the config. */
+  const VIEWS = { sidecar: 80, 'gateway~default~gw': 8080 } as const;
+  const running = new Map<string, { envoy: EnvoyProcess; port: number; ir: MeshIR }>();
+
+  beforeAll(async () => {
+    for (const [view, port] of Object.entries(VIEWS)) {
+      const { envoy, result } = await runView(yaml, view, [`0.0.0.0_${port}`]);
+      running.set(view, { envoy, port: await envoy.listenerPort(`0.0.0.0_${port}`), ir: result.ir! });
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const { envoy } of running.values()) await envoy.stop();
+  });
+
+  const cases = Object.keys(VIEWS).flatMap((view) => SANITIZED.map((header) => [view, header] as const));
+  it.each(cases)('%s: a client sends %s', async (view, header) => {
+    const { envoy, port, ir: viewIr } = running.get(view)!;
+    const parsed = parseRequest(`GET http://hdr.test:${VIEWS[view as keyof typeof VIEWS]}/ -H ${header}:1`);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const e = explain(viewIr, parsed.request, { view });
+    const said = e.outcome.kind === 'direct_response' ? e.outcome.body : e.outcome.kind;
+    const res = await send(port, parsed.request, '/');
+    expect(res.body, envoy.log()).toBe(said);
+  });
 });

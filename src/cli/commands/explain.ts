@@ -28,6 +28,12 @@ port, on a gateway or a sidecar, is a closed connection too: the TLS handshake f
 (Envoy's domain rules: exact, *.suffix, prefix.*, *; the Host's port, whatever follows its
 last colon, plays no part), then the first route whose match holds (path exact/prefix/regex,
 headers, query parameters).
+Routes match the request as Envoy's connection manager changed it first, and the output
+lists each change ("Pre-routing"; json "beforeRouting"): x-forwarded-proto set from the
+connection when absent (a gateway replaces a client's) and :scheme taken from it, on a
+gateway the client's address appended to x-forwarded-for, x-request-id generated (a gateway
+replaces a client's), x-envoy control headers dropped. A value condition on what only the
+running Envoy knows (the client's address, a generated id) is taken as false ("Assumed").
 Prints the matched rule with its file:line, the clusters with their traffic shares, a
 redirect's Location or a direct response, the request and response header changes (values
 as Envoy sends them: "50%%" is 50%, a %COMMAND% is filled in per request), any fault that
