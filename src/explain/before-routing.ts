@@ -4,6 +4,7 @@
 // sees Envoy's values, not the client's. Facts (Envoy 1.40, each measured against the real
 // Envoy in test/explain/explain-vs-envoy.test.ts; Envoy's docs: "HTTP header manipulation",
 // "HTTP header sanitizing", HttpConnectionManager.internal_address_config):
+//   - the path is normalized (normalize-path.ts), or the request refused with 400;
 //   - repeated x-forwarded-proto, x-forwarded-for or x-request-id lines become one value,
 //     joined by ",";
 //   - x-forwarded-proto: a sidecar adds it from its connection when absent and keeps a client's
@@ -20,12 +21,14 @@
 //     on a gateway some more; x-forwarded-client-cert is dropped, or set from the client's
 //     certificate by a server that verifies them.
 import { requestHandling } from '../compile/xds/request-handling.ts';
+import { normalizePath } from './normalize-path.ts';
 import type { ExplainRequest, RequestEdit, RoutedRequest } from './types.ts';
 
-/** The request as routes see it, and what changed. */
+/** The request as routes see it, what changed, or why Envoy answers 400 instead. */
 export interface BeforeRouting {
   readonly routed: RoutedRequest;
   readonly edits: readonly RequestEdit[];
+  readonly rejected?: string;
   /** Why no route can match, whatever the routes say (Envoy answers 404, flag NR). */
   readonly unroutable?: string;
 }
@@ -61,6 +64,9 @@ export function beforeRouting(request: ExplainRequest, viewKind: string, connect
   if (viewKind !== 'sidecar' && viewKind !== 'gateway') return { routed: request, edits: [] };
   const handling = requestHandling(viewKind);
   const edits: RequestEdit[] = [];
+  const path = handling.normalizePath ? routedPath(request.path, edits) : { path: request.path };
+  if ('rejected' in path) return { routed: request, edits, rejected: path.rejected };
+
   const headers = new HeaderList(request.headers);
   for (const name of JOINED) joinLines(headers, name, edits);
   const connectionScheme = connection.tls ? 'https' : 'http';
@@ -74,11 +80,18 @@ export function beforeRouting(request: ExplainRequest, viewKind: string, connect
   dropUntrusted(headers, edge, edits);
   clientCertificate(headers, connection.clientCertificate, runtimeValues, edits);
 
-  const routed = { ...request, scheme, headers: headers.list(), runtimeValues };
+  const routed = { ...request, scheme, path: path.path, headers: headers.list(), runtimeValues };
   // Envoy's route lookup reads x-forwarded-proto first and finds nothing when it is empty (a
   // sidecar keeps a client's empty one; measured on Envoy 1.40).
   const unroutable = headers.get('x-forwarded-proto') === '' ? "the request's x-forwarded-proto is empty, and Envoy matches no route without one" : undefined;
   return { routed, edits, ...(unroutable ? { unroutable } : {}) };
+}
+
+function routedPath(sent: string, edits: RequestEdit[]): { path: string } | { rejected: string } {
+  const normalized = normalizePath(sent);
+  if (!normalized.ok) return { rejected: normalized.reason };
+  if (normalized.path !== sent) edits.push({ name: ':path', change: 'normalized', value: normalized.path, was: sent, why: 'normalize_path: RFC 3986 form' });
+  return { path: normalized.path };
 }
 
 /** :scheme of an HTTP/1 request: x-forwarded-proto when it names http or https, else the connection's. */

@@ -53,6 +53,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
   // The connection manager's own changes come first: routes match what it made of the request.
   const before = beforeRouting(request, view.kind, connectionFacts(chain));
   const seen = { request, view: view.name, listener: listenerInfo, ...(before.edits.length > 0 ? { beforeRouting: before.edits } : {}) };
+  if (before.rejected) return { ...seen, tried: [], outcome: { kind: 'bad_request', status: 400, detail: `Envoy refuses the request before routing: ${before.rejected}` } };
   const routed = before.routed;
   const table = view.routeTables.find((t) => t.name === routeTable);
   const vh = table ? findVirtualHost(table.virtualHosts, routed.authority, table.ignorePortInHostMatching) : undefined;

@@ -61,6 +61,7 @@ function routeLabel(r: { readonly name: string; readonly match: string; readonly
 export function describeEdit(e: RequestEdit): string {
   const was = e.was === undefined ? '' : `was ${JSON.stringify(e.was)}: `;
   if (e.change === 'removed') return `${e.name} removed (${was}${e.why})`;
+  if (e.change === 'normalized') return `path ${e.value} (was ${e.was}; ${e.why})`;
   return `${e.name}: ${e.value} (${e.change === 'added' ? 'added: ' : was}${e.why})`;
 }
 
@@ -100,6 +101,8 @@ export function outcomeLines(o: Outcome): string[] {
       }
       return lines;
     }
+    case 'bad_request':
+      return [`Result:       400 Bad Request: ${o.detail}`];
     case 'no_listener':
       return [`Result:       connection refused: ${o.detail}`];
     case 'connection_closed':

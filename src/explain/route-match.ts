@@ -2,7 +2,7 @@
 // every condition that failed (so the report can say why an earlier rule was skipped).
 // Path conditions see the path without its query string; `ignoreCase` applies to exact and
 // prefix paths (Envoy's case_sensitive: false), not to regexes or header values. The request
-// is the one Envoy routes: with its headers set as before-routing.ts says.
+// is the one Envoy routes: normalized and with its headers set as before-routing.ts says.
 import type { IrHeaderMatch, IrMatch, IrQueryMatch } from '../compile/ir/types.ts';
 import { describeStringMatch } from '../diff/describe.ts';
 import { matchString } from './string-match.ts';

@@ -11,15 +11,15 @@ export interface ExplainRequest {
   readonly port: number;
   /** The Host / :authority header Envoy sees (port kept only when explicit and not the default). */
   readonly authority: string;
-  /** Path with query string, as sent on the request line. */
+  /** Path with query string, as sent on the request line (Envoy normalizes the path: before-routing.ts). */
   readonly path: string;
   /** Extra headers in the order given; names lower-case. */
   readonly headers: readonly { readonly name: string; readonly value: string }[];
 }
 
 /**
- * The request as routes match it: after Envoy's connection manager changed it (its scheme
- * and headers set as before-routing.ts describes); `scheme` is then the
+ * The request as routes match it: after Envoy's connection manager changed it (its path
+ * normalized, its scheme and headers set as before-routing.ts describes); `scheme` is then the
  * `:scheme` Envoy routes by.
  */
 export interface RoutedRequest extends ExplainRequest {
@@ -110,6 +110,8 @@ export type Outcome =
    * tcp_proxy), whatever the request line and headers say; `chain` names the rule (or default).
    */
   | { readonly kind: 'tcp_proxy'; readonly chain: string; readonly service: string; readonly destinations: readonly ExplainedDestination[] }
+  /** Envoy refuses the request before routing it (a path it cannot parse or normalize). */
+  | { readonly kind: 'bad_request'; readonly status: 400; readonly detail: string }
   /** Nothing listens on that port in this view: the connection is refused. */
   | { readonly kind: 'no_listener'; readonly detail: string }
   /** A gateway listener that does not take the request's connection: TLS expected, not offered, or no certificate for its SNI name. */

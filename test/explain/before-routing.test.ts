@@ -55,6 +55,12 @@ describe('before routing, on a sidecar (use_remote_address false)', () => {
     expect(headersOf(r)).toMatchObject({ 'x-envoy-original-path': '/a', 'x-envoy-foo': '1' });
   });
 
+  it('normalizes the path, or refuses the request', () => {
+    const r = run('GET http://reviews:9080/a/../b|c?q=|', 'sidecar');
+    expect(r.routed.path).toBe('/b%7Cc?q=|');
+    expect(r.edits[0]).toMatchObject({ name: ':path', change: 'normalized', value: '/b%7Cc?q=|', was: '/a/../b|c?q=|' });
+    expect(run('GET http://reviews:9080/a%00', 'sidecar').rejected).toMatch(/%00/);
+  });
 });
 
 describe('before routing, on a gateway (use_remote_address true)', () => {

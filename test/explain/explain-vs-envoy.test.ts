@@ -148,6 +148,24 @@ const SIDECAR_BEFORE_ROUTING: readonly [request: string, route: string | 'NR'][]
   ['GET http://echo:9080/x -H x-forwarded-proto:', 'NR'],
 ];
 
+/** Envoy's path normalization (normalize_path): the upstream's path says what Envoy routed on. */
+const NORMALIZATION: readonly [request: string, route: string | 'NR'][] = [
+  ['GET http://echo:9080/caf%C3%A9', ECHO('cafe')],
+  ['GET http://echo:9080/caf%c3%a9', ECHO('default')],
+  ['GET http://echo:9080/café', ECHO('cafe')],
+  ['GET http://echo:9080/%63af%C3%A9', ECHO('cafe')],
+  ['GET http://echo:9080/a|b/x', ECHO('default')],
+  ['GET http://echo:9080/a%7Cb/x', ECHO('default')],
+  ["GET 'http://echo:9080/p\"q<r>s^t`u{v}w'", ECHO('default')],
+  ['GET http://echo:9080/p%5bq%2fr%2Fs%5Ct%25u%7e%41', ECHO('default')],
+  ['GET http://echo:9080/x/..%2f/%2e%2E/y/./z/.', ECHO('default')],
+  ['GET http://echo:9080/a\\b/../c', ECHO('default')],
+  ['GET http://echo:9080/a//b/.../c', ECHO('default')],
+  ['GET http://echo:9080/q?x=%7e|{}/../%2e', ECHO('default')],
+  ['GET http://echo:9080/a%/%g1', ECHO('default')],
+  ['GET http://echo:9080/p%00xq', 'NR'],
+];
+
 /**
  * What a gateway's connection manager does before routing (use_remote_address true): it sets
  * x-forwarded-proto from its own connection, plain on 8080 and TLS on 8443, appends the client's
@@ -162,6 +180,7 @@ const GATEWAY_BEFORE_ROUTING: readonly [request: string, route: string | 'NR'][]
   ['GET http://edge.example.com:8080/reqid -H x-request-id:abc', EDGE('default')],
   ['GET http://edge.example.com:8080/orig -H x-envoy-original-path:/a', EDGE('default')],
   ['GET http://edge.example.com:8080/redir -H host:edge.example.com:443 -H x-forwarded-proto:https', EDGE('redirect')],
+  ['GET http://edge.example.com:8080/a|b/../c', EDGE('default')],
   ['GET https://edge.example.com:8443/lb', EDGE('lb-says-https')],
   ['GET https://edge.example.com:8443/lb -H x-forwarded-proto:http', EDGE('lb-says-https')],
   ['GET https://edge.example.com:8443/secure', EDGE('default')],
@@ -209,6 +228,8 @@ function predicted(e: Explanation): Observed {
       return { status: o.status, ...(o.body !== undefined ? { body: o.body } : {}), ...answer };
     case 'not_found':
       return { status: 404 };
+    case 'bad_request':
+      return { status: 400 };
     default:
       throw new Error(`unexpected outcome ${o.kind}`);
   }
@@ -341,6 +362,7 @@ describe('explain agrees with a real Envoy', () => {
 
   it.each(SAMPLES)('sidecar: %s', (text, route) => check(SIDECAR, text, route));
   it.each(SIDECAR_BEFORE_ROUTING)('sidecar, before routing: %s', (text, route) => check(SIDECAR, text, route));
+  it.each(NORMALIZATION)('sidecar, path normalization: %s', (text, route) => check(SIDECAR, text, route));
 
   it('sidecar: https:// to a plain HTTP port is a failed TLS handshake, as explain says', async () => {
     const parsed = parseRequest('GET https://reviews:9080/');

@@ -452,4 +452,14 @@ describe('routing sees the request as Envoy changed it first', () => {
     expect(renderExplanationText(e)).toMatch(/\nAssumed: {6}from-lb: x-forwarded-for .*taken as not matching/);
   });
 
+  it('answers 400 for a path Envoy refuses, and shows a normalized path', () => {
+    const bad = sidecar([route('rest')], 'GET http://reviews:9080/p%00x');
+    expect(bad.outcome).toMatchObject({ kind: 'bad_request', status: 400 });
+    expect(renderExplanationText(bad)).toContain('Result:       400 Bad Request: Envoy refuses the request before routing: its path has %00');
+    const routes = [route('pipe', { match: match({ path: { kind: 'prefix', value: '/a|b' } }) }), route('rest')];
+    const e = sidecar(routes, 'GET http://reviews:9080/a|b/x');
+    expect(e.route?.name).toBe('rest');
+    expect(e.outcome).toMatchObject({ upstream: { path: '/a%7Cb/x' } });
+    expect(renderExplanationText(e)).toContain('Pre-routing:  path /a%7Cb/x (was /a|b/x; normalize_path: RFC 3986 form)\n');
+  });
 });

@@ -34,6 +34,8 @@ connection when absent (a gateway replaces a client's) and :scheme taken from it
 gateway the client's address appended to x-forwarded-for, x-request-id generated (a gateway
 replaces a client's), x-envoy control headers dropped. A value condition on what only the
 running Envoy knows (the client's address, a generated id) is taken as false ("Assumed").
+The path is normalized as Envoy does (also listed there); a path Envoy refuses is a 400
+(json outcome "bad_request").
 Prints the matched rule with its file:line, the clusters with their traffic shares, a
 redirect's Location or a direct response, the request and response header changes (values
 as Envoy sends them: "50%%" is 50%, a %COMMAND% is filled in per request), any fault that
@@ -60,7 +62,8 @@ ${INPUT_HELP}
 Flags:
   -r, --request TEXT   The request: method, http(s) URL (port 80/443 when omitted), and any
                        number of -H name:value headers; quote values with spaces
-                       ("-H 'x-note: a b'"); -H host:NAME sets the Host header
+                       ("-H 'x-note: a b'"); -H host:NAME sets the Host header. The path
+                       is sent as typed (spaces and non-ASCII characters percent-encoded)
       --view NAME      The view to simulate, e.g. sidecar~bookinfo or
                        gateway~bookinfo~bookinfo-gateway (default: the sidecar view of
                        MeshConfig's defaultNamespace, else the default sidecar view)
