@@ -3,8 +3,8 @@
 //   3. a prefix wildcard `example.*` (longest prefix first), 4. the catch-all `*`.
 // The wildcard `*` must stand for at least one character. The port is part of the host
 // string: `reviews:9080` only matches a domain written with that port (or a wildcard), unless
-// the table ignores ports (gateways, as Istio's): then `shop.example.com:8443` is matched as
-// `shop.example.com`.
+// the table ignores ports (sidecars and gateways, as Istio's): then `shop.example.com:8443` is
+// matched as `shop.example.com`.
 import type { IrVirtualHost } from '../compile/ir/types.ts';
 
 export interface DomainMatch {
@@ -44,9 +44,14 @@ export function findVirtualHost(virtualHosts: readonly IrVirtualHost[], authorit
   return any ? { virtualHost: any[1], domain: any[0], rule: 'any' } : undefined;
 }
 
-/** `host:port` → `host`; an IPv6 literal keeps its brackets (`[::1]:80` → `[::1]`). */
+/**
+ * The host without its port, as Envoy cuts it for ignore_port_in_host_matching: everything from
+ * the last `:` that no `]` follows, whatever comes after it (`reviews:`, `reviews:abc` and
+ * `reviews:80` are all `reviews`; measured on Envoy 1.40). An IPv6 literal keeps its brackets
+ * (`[::1]:80` → `[::1]`, `[::1]` as is).
+ */
 function withoutPort(authority: string): string {
   const colon = authority.lastIndexOf(':');
   if (colon < 0 || authority.indexOf(']', colon) >= 0) return authority;
-  return /^\d+$/.test(authority.slice(colon + 1)) ? authority.slice(0, colon) : authority;
+  return authority.slice(0, colon);
 }

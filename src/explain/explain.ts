@@ -1,14 +1,16 @@
 // explain: replays Envoy's routing decisions for one request against a compiled mesh —
-// view, listener (by port), route table, virtual host (domain rules), then the first
-// route whose match holds — and says which earlier routes were skipped and why. A TCP
+// view, listener (by port), route table, what the connection manager changes in the request
+// (before-routing.ts), virtual host (domain rules), then the first route whose match holds —
+// and says which earlier routes were skipped and why. A TCP
 // listener has no routes: its filter chain decides (tcp-listener.ts).
-import type { IrFault, IrListener, MeshIR } from '../compile/ir/types.ts';
+import type { IrFault, IrListener, IrTlsChain, MeshIR } from '../compile/ir/types.ts';
 import { describeMatch } from '../diff/describe.ts';
+import { beforeRouting, type ConnectionFacts } from './before-routing.ts';
 import { findVirtualHost } from './domain-match.ts';
 import { routeHeaderChanges } from './header-changes.ts';
 import { routeOutcome } from './outcome.ts';
 import { pickView } from './pick-view.ts';
-import { routeMismatches } from './route-match.ts';
+import { routeMismatches, runtimeAssumptions } from './route-match.ts';
 import { explainTcpListener } from './tcp-listener.ts';
 import { tlsChainFor, tlsRefusal } from './tls-chain.ts';
 import type { ExplainedFault, ExplainOptions, ExplainRequest, Explanation, TriedRoute } from './types.ts';
@@ -48,24 +50,31 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
   };
   const refusal = tlsRefusal(listener, request, view.kind);
   if (refusal) return { ...base, view: view.name, listener: listenerInfo, outcome: { kind: 'connection_closed', detail: refusal } };
+  // The connection manager's own changes come first: routes match what it made of the request.
+  const before = beforeRouting(request, view.kind, connectionFacts(chain));
+  const seen = { request, view: view.name, listener: listenerInfo, ...(before.edits.length > 0 ? { beforeRouting: before.edits } : {}) };
+  if (before.rejected) return { ...seen, tried: [], outcome: { kind: 'bad_request', status: 400, detail: `Envoy refuses the request before routing: ${before.rejected}` } };
+  const routed = before.routed;
   const table = view.routeTables.find((t) => t.name === routeTable);
-  const vh = table ? findVirtualHost(table.virtualHosts, request.authority, table.ignorePortInHostMatching) : undefined;
+  const vh = table ? findVirtualHost(table.virtualHosts, routed.authority, table.ignorePortInHostMatching) : undefined;
   if (!vh) {
     const elsewhere = viewsServing(ir, request, view.name);
     return {
-      ...base,
-      view: view.name,
-      listener: listenerInfo,
+      ...seen,
+      tried: [],
       ...(elsewhere.length > 0 ? { hint: `host "${request.authority}" is routed in view ${elsewhere.join(', ')} (try --view)` } : {}),
       outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `no virtual host in route table ${routeTable} matches host "${request.authority}"` },
     };
   }
   const virtualHost = { name: vh.virtualHost.name, domain: vh.domain, rule: vh.rule };
+  if (before.unroutable) return { ...seen, virtualHost, tried: [], outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: before.unroutable } };
   const tried: TriedRoute[] = [];
+  const assumptions: string[] = [];
   const routes = vh.virtualHost.routes;
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i]!;
-    const reasons = routeMismatches(route.match, request);
+    const reasons = routeMismatches(route.match, routed);
+    assumptions.push(...runtimeAssumptions(route.match, routed, route.name));
     const match = describeMatch(route.match);
     const source = route.source ? { source: opts.entrySource?.(route) ?? route.source } : {};
     if (reasons.length > 0) {
@@ -75,25 +84,29 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     const fault = route.fault && (route.fault.abort || route.fault.delay) ? { fault: explainedFault(route.fault) } : {};
     const headers = routeHeaderChanges(route);
     return {
-      request,
-      view: view.name,
-      listener: listenerInfo,
+      ...seen,
       virtualHost,
       route: { position: i + 1, name: route.name, match, ...source },
       tried,
-      outcome: routeOutcome(route, request, ir),
+      outcome: routeOutcome(route, routed, ir),
       ...fault,
       ...(headers ? { headers } : {}),
+      ...(assumptions.length > 0 ? { assumptions } : {}),
     };
   }
   return {
-    request,
-    view: view.name,
-    listener: listenerInfo,
+    ...seen,
     virtualHost,
     tried,
     outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `none of the ${routes.length} routes of ${vh.virtualHost.name} matches` },
+    ...(assumptions.length > 0 ? { assumptions } : {}),
   };
+}
+
+/** What the filter chain that took the request knows of its connection: TLS, and whether it verifies client certificates. */
+function connectionFacts(chain: IrTlsChain | undefined): ConnectionFacts {
+  const clients = chain?.clientCertificates;
+  return { tls: chain !== undefined, ...(clients ? { clientCertificate: clients.required ? 'required' : 'optional' } : {}) };
 }
 
 /**

@@ -3,6 +3,7 @@
 // request goes upstream; response changes apply to every answer of the route, redirects
 // and direct responses included.
 import type { IrHeaderOps, IrHeaderOpSet, IrRoute } from '../compile/ir/types.ts';
+import { formatParts } from '../compile/validate/header-value.ts';
 import type { HeaderChanges } from './types.ts';
 
 /** The route's header changes, without empty sides; undefined when there are none. */
@@ -21,10 +22,19 @@ export function routeHeaderChanges(route: IrRoute): HeaderChanges | undefined {
 /** `set x-a: 1; add x-b: 2; remove x-c`, in the order Envoy's config lists them. */
 export function describeOpSet(s: IrHeaderOpSet): string {
   return [
-    ...s.set.map((h) => `set ${h.name}: ${h.value}`),
-    ...s.add.map((h) => `add ${h.name}: ${h.value}`),
+    ...s.set.map((h) => `set ${h.name}: ${sentValue(h.value)}`),
+    ...s.add.map((h) => `add ${h.name}: ${sentValue(h.value)}`),
     ...s.remove.map((name) => `remove ${name}`),
   ].join('; ');
+}
+
+/**
+ * The value as Envoy sends it: Envoy reads a configured value as a format string, so `50%%`
+ * goes out as `50%`, and a command such as `%REQ(x-user)%` is replaced per request.
+ */
+function sentValue(value: string): string {
+  const { text, commands } = formatParts(value);
+  return commands.length === 0 ? text : `${text} (Envoy substitutes ${commands.join(', ')} per request)`;
 }
 
 /** One line per side: `request: set x-a: 1`. */

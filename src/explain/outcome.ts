@@ -5,9 +5,9 @@ import type { IrDestination, IrRedirect, IrRoute, MeshIR } from '../compile/ir/t
 import { describeRetry, parseClusterName, percentages } from '../diff/describe.ts';
 import { headerChanges } from './header-changes.ts';
 import { re2ReplaceAll } from './string-match.ts';
-import type { ExplainedDestination, ExplainRequest, Outcome } from './types.ts';
+import type { ExplainedDestination, Outcome, RoutedRequest } from './types.ts';
 
-export function routeOutcome(route: IrRoute, req: ExplainRequest, ir?: MeshIR): Outcome {
+export function routeOutcome(route: IrRoute, req: RoutedRequest, ir?: MeshIR): Outcome {
   const a = route.action;
   switch (a.kind) {
     case 'forward': {
@@ -50,7 +50,7 @@ function endpointCount(ir: MeshIR | undefined, cluster: string): number | null {
  * routes, the whole path (query kept) for exact and regex routes. regex_rewrite replaces
  * every match in the path and keeps the query.
  */
-export function rewrittenPath(route: IrRoute, req: ExplainRequest): string {
+export function rewrittenPath(route: IrRoute, req: RoutedRequest): string {
   const a = route.action;
   if (a.kind !== 'forward' || !a.rewrite) return req.path;
   const q = req.path.indexOf('?');
@@ -68,13 +68,18 @@ export function rewrittenPath(route: IrRoute, req: ExplainRequest): string {
 }
 
 /**
- * Envoy builds `scheme://host[:port]path`: a redirect host replaces the whole Host value;
- * otherwise the request's Host is kept, minus its port when a new port is given or when
- * the scheme changes away from that port's default. A new path keeps the request's query
- * unless the new path has its own.
+ * Envoy builds `scheme://host[:port]path`: the scheme is the redirect's, else the request's
+ * :scheme (which Envoy takes from x-forwarded-proto: before-routing.ts); a redirect host
+ * replaces the whole Host value; otherwise the request's Host is kept, minus its port when a
+ * new port is given or when the port is the default of the protocol x-forwarded-proto names
+ * and the new scheme is not that header's value (compared as written: measured on Envoy 1.40,
+ * "HTTPS" on Host `a:443` loses the port even without a scheme change). A new path keeps the
+ * request's query unless the new path has its own.
  */
-export function redirectLocation(r: IrRedirect, req: ExplainRequest): string {
+export function redirectLocation(r: IrRedirect, req: RoutedRequest): string {
   const scheme = r.scheme ?? req.scheme;
+  // Without Envoy's header (a request that skipped before-routing.ts): the request's scheme.
+  const proto = req.headers.find((h) => h.name === 'x-forwarded-proto')?.value ?? req.scheme;
   let host: string;
   if (r.authority !== undefined) host = r.authority;
   else {
@@ -82,7 +87,9 @@ export function redirectLocation(r: IrRedirect, req: ExplainRequest): string {
     const colon = host.startsWith('[') ? host.lastIndexOf(']:') + 1 : host.lastIndexOf(':');
     if (colon > 0) {
       const port = host.slice(colon);
-      const dropDefault = scheme !== req.scheme && ((req.scheme === 'https' && port === ':443') || (req.scheme === 'http' && port === ':80'));
+      const lower = proto.toLowerCase();
+      const protoPort = lower === 'https' ? ':443' : lower === 'http' ? ':80' : undefined;
+      const dropDefault = scheme !== proto && port === protoPort;
       if (r.port !== undefined || dropDefault) host = host.slice(0, colon);
     }
   }

@@ -39,7 +39,7 @@ export function parseRequest(text: string): ParseResult {
   const port = parsedUrl.port === '' ? DEFAULT_PORT[scheme] : Number(parsedUrl.port);
   const hostOverride = headers.find((h) => h.name === 'host' || h.name === ':authority');
   const authority = hostOverride ? hostOverride.value : parsedUrl.host.toLowerCase();
-  const path = `${normalizedPath(parsedUrl.pathname)}${parsedUrl.search}`;
+  const path = requestTarget(url);
   return {
     ok: true,
     request: {
@@ -55,16 +55,21 @@ export function parseRequest(text: string): ParseResult {
 }
 
 /**
- * The path as the proxy routes it: compiled connection managers normalize paths (RFC 3986, as
- * Istio's default). The URL parser has already removed dot segments (`/a/../b`, `%2e%2e`);
- * what is left is decoding escapes of unreserved characters (`/%61dmin` is `/admin`), with the
- * other escapes' hex digits in upper case, as Envoy writes them.
+ * The path and query as a client sends them on the request line: as written in the URL, so
+ * that explain normalizes them as Envoy does (normalize-path.ts), not as a URL parser would
+ * (it removes dot segments and escapes other characters). The fragment is not sent. What a
+ * request line cannot carry raw, a space or a character outside ASCII, is percent-encoded
+ * (UTF-8, upper-case hex), as browsers send it.
  */
-function normalizedPath(pathname: string): string {
-  return pathname.replace(/%([0-9A-Fa-f]{2})/g, (_escape, hex: string) => {
-    const ch = String.fromCharCode(parseInt(hex, 16));
-    return /[A-Za-z0-9\-._~]/.test(ch) ? ch : `%${hex.toUpperCase()}`;
-  });
+function requestTarget(url: string): string {
+  const afterScheme = url.slice(url.indexOf('//') + 2);
+  const start = afterScheme.search(/[/?#\\]/);
+  let target = start < 0 ? '' : afterScheme.slice(start);
+  const hash = target.indexOf('#');
+  if (hash >= 0) target = target.slice(0, hash);
+  // `http://host\x` is `http://host/x` to URL parsers, and so to the clients that use them.
+  target = target.startsWith('\\') ? `/${target.slice(1)}` : target.startsWith('/') ? target : `/${target}`;
+  return target.replace(/[^\u0000-\u007f]|\u0020/gu, (ch) => encodeURIComponent(ch));
 }
 
 function parseHeader(text: string): { name: string; value: string } | string {

@@ -4,7 +4,7 @@ import type { IrSource } from '../compile/ir/types.ts';
 import { clusterLabel, formatMs, formatPercent } from '../diff/describe.ts';
 import { faultLines } from './fault-lines.ts';
 import { describeHeaderChanges } from './header-changes.ts';
-import type { Explanation, Outcome } from './types.ts';
+import type { Explanation, Outcome, RequestEdit } from './types.ts';
 
 export function renderExplanationText(e: Explanation): string {
   const r = e.request;
@@ -26,6 +26,8 @@ export function renderExplanationText(e: Explanation): string {
     } else if (e.listener.routeTable === '') row('Listener', `${e.listener.name} → TCP proxy, no route table`);
     else row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}${sni}`);
   }
+  // What the connection manager changed before routing: the routes below match the result.
+  (e.beforeRouting ?? []).forEach((edit, i) => row(i === 0 ? 'Pre-routing' : '', describeEdit(edit)));
   if (e.virtualHost) row('Virtual host', `${e.virtualHost.name} (domain "${e.virtualHost.domain}", ${e.virtualHost.rule} match)`);
   if (e.tried.length > 0) {
     out.push('Not matched:');
@@ -41,6 +43,7 @@ export function renderExplanationText(e: Explanation): string {
   out.push(...outcomeLines(e.outcome));
   if (e.headers) describeHeaderChanges(e.headers).forEach((line, i) => row(i === 0 ? 'Headers' : '', line));
   if (e.hint) row('Hint', e.hint);
+  (e.assumptions ?? []).forEach((line, i) => row(i === 0 ? 'Assumed' : '', line));
   if (e.fault) faultLines(e.fault).forEach((line, i) => row(i === 0 ? 'Fault' : '', line));
   return `${out.join('\n')}\n`;
 }
@@ -52,6 +55,14 @@ export function renderExplanationText(e: Explanation): string {
  */
 function routeLabel(r: { readonly name: string; readonly match: string; readonly source?: IrSource }): string {
   return `${r.source ? `${r.source.field} ` : ''}${r.name} [${r.match}]`;
+}
+
+/** `x-forwarded-proto: http (was "https": a gateway ... sets it from the connection ...)`. */
+export function describeEdit(e: RequestEdit): string {
+  const was = e.was === undefined ? '' : `was ${JSON.stringify(e.was)}: `;
+  if (e.change === 'removed') return `${e.name} removed (${was}${e.why})`;
+  if (e.change === 'normalized') return `path ${e.value} (was ${e.was}; ${e.why})`;
+  return `${e.name}: ${e.value} (${e.change === 'added' ? 'added: ' : was}${e.why})`;
 }
 
 function where(s: IrSource): string {
@@ -90,6 +101,8 @@ export function outcomeLines(o: Outcome): string[] {
       }
       return lines;
     }
+    case 'bad_request':
+      return [`Result:       400 Bad Request: ${o.detail}`];
     case 'no_listener':
       return [`Result:       connection refused: ${o.detail}`];
     case 'connection_closed':

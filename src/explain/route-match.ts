@@ -1,13 +1,14 @@
 // Whether one route's match holds for a request, as Envoy's router decides it, and if not,
 // every condition that failed (so the report can say why an earlier rule was skipped).
 // Path conditions see the path without its query string; `ignoreCase` applies to exact and
-// prefix paths (Envoy's case_sensitive: false), not to regexes or header values.
+// prefix paths (Envoy's case_sensitive: false), not to regexes or header values. The request
+// is the one Envoy routes: normalized and with its headers set as before-routing.ts says.
 import type { IrHeaderMatch, IrMatch, IrQueryMatch } from '../compile/ir/types.ts';
 import { describeStringMatch } from '../diff/describe.ts';
 import { matchString } from './string-match.ts';
-import type { ExplainRequest } from './types.ts';
+import type { RoutedRequest } from './types.ts';
 
-export function routeMismatches(match: IrMatch, req: ExplainRequest): string[] {
+export function routeMismatches(match: IrMatch, req: RoutedRequest): string[] {
   const reasons: string[] = [];
   const path = pathOnly(req.path);
   if (match.path) {
@@ -43,7 +44,7 @@ export function pathOnly(path: string): string {
  * HTTP/1 Host header is `:authority`, also under the name `host`), otherwise every value
  * of a repeated header. Undefined when absent.
  */
-export function headerValues(req: ExplainRequest, name: string): string[] | undefined {
+export function headerValues(req: RoutedRequest, name: string): string[] | undefined {
   switch (name) {
     case ':method':
       return [req.method];
@@ -59,9 +60,12 @@ export function headerValues(req: ExplainRequest, name: string): string[] | unde
   return values.length === 0 ? undefined : values;
 }
 
-function headerMismatch(h: IrHeaderMatch, req: ExplainRequest): string | undefined {
+function headerMismatch(h: IrHeaderMatch, req: RoutedRequest): string | undefined {
   const values = headerValues(req, h.name);
   const cond = h.value ? `${h.name}${describeStringMatch(h.value)}` : `${h.name} present`;
+  const runtime = h.value && req.runtimeValues?.get(h.name);
+  // Only the running Envoy knows the value: the condition is taken as false (see runtimeAssumptions).
+  if (runtime) return h.invert ? undefined : `header ${h.name} holds ${runtime}, known only at run time (rule: ${cond}): taken as not matching`;
   if (!h.value) {
     // present_match: presence XOR invert.
     if ((values !== undefined) !== h.invert) return undefined;
@@ -85,6 +89,19 @@ function headerMismatch(h: IrHeaderMatch, req: ExplainRequest): string | undefin
   if (matched !== h.invert) return undefined;
   const shown = values.map((v) => `"${v}"`).join(', ');
   return `header ${h.name} is ${shown} (rule: ${h.invert ? 'NOT ' : ''}${cond})`;
+}
+
+/**
+ * What explain took for each value condition of `match` on a header whose value Envoy fills in
+ * at run time (the condition is false, so its NOT holds): one line each, naming the route.
+ */
+export function runtimeAssumptions(match: IrMatch, req: RoutedRequest, routeName: string): string[] {
+  return match.headers
+    .filter((h) => h.value && req.runtimeValues?.has(h.name))
+    .map((h) => {
+      const cond = `${h.name}${describeStringMatch(h.value!)}`;
+      return `${routeName}: ${h.name} holds ${req.runtimeValues!.get(h.name)}, known only at run time; taken as not matching ${cond}${h.invert ? ', so NOT holds' : ''}`;
+    });
 }
 
 function queryMismatch(q: IrQueryMatch, query: Map<string, string>): string | undefined {

@@ -11,10 +11,36 @@ export interface ExplainRequest {
   readonly port: number;
   /** The Host / :authority header Envoy sees (port kept only when explicit and not the default). */
   readonly authority: string;
-  /** Path with query string, as sent on the request line. */
+  /** Path with query string, as sent on the request line (Envoy normalizes the path: before-routing.ts). */
   readonly path: string;
   /** Extra headers in the order given; names lower-case. */
   readonly headers: readonly { readonly name: string; readonly value: string }[];
+}
+
+/**
+ * The request as routes match it: after Envoy's connection manager changed it (its path
+ * normalized, its scheme and headers set as before-routing.ts describes); `scheme` is then the
+ * `:scheme` Envoy routes by.
+ */
+export interface RoutedRequest extends ExplainRequest {
+  /**
+   * Headers whose value Envoy fills in at run time (name → what it holds, e.g. the client's
+   * address): explain can say they are present, not what a value condition makes of them.
+   */
+  readonly runtimeValues?: ReadonlyMap<string, string>;
+}
+
+/** One change Envoy's connection manager makes to the request before any route sees it. */
+export interface RequestEdit {
+  /** The header; `:path` and `:scheme` for the request line's path and scheme. */
+  readonly name: string;
+  readonly change: 'added' | 'replaced' | 'appended' | 'removed' | 'normalized';
+  /** The value routes match; a part in `<…>` is filled in at run time. Absent when removed. */
+  readonly value?: string;
+  /** What the client sent, when Envoy changed or removed it. */
+  readonly was?: string;
+  /** Why Envoy does it. */
+  readonly why: string;
 }
 
 export interface ExplainOptions {
@@ -84,6 +110,8 @@ export type Outcome =
    * tcp_proxy), whatever the request line and headers say; `chain` names the rule (or default).
    */
   | { readonly kind: 'tcp_proxy'; readonly chain: string; readonly service: string; readonly destinations: readonly ExplainedDestination[] }
+  /** Envoy refuses the request before routing it (a path it cannot parse or normalize). */
+  | { readonly kind: 'bad_request'; readonly status: 400; readonly detail: string }
   /** Nothing listens on that port in this view: the connection is refused. */
   | { readonly kind: 'no_listener'; readonly detail: string }
   /** A gateway listener that does not take the request's connection: TLS expected, not offered, or no certificate for its SNI name. */
@@ -112,6 +140,8 @@ export interface Explanation {
     /** TCP listeners (routeTable ''): the service whose chain takes the connection, and the SNI names that chain answers ([]: any connection). */
     readonly tcp?: { readonly service: string; readonly serverNames: readonly string[] };
   };
+  /** What Envoy changed in the request before routing it (HTTP listeners); absent when nothing. */
+  readonly beforeRouting?: readonly RequestEdit[];
   readonly virtualHost?: { readonly name: string; readonly domain: string; readonly rule: 'exact' | 'suffix' | 'prefix' | 'any' };
   /** The matched route; its fields mean what TriedRoute's do. */
   readonly route?: { readonly position: number; readonly name: string; readonly match: string; readonly source?: IrSource };
@@ -123,4 +153,9 @@ export interface Explanation {
   readonly fault?: ExplainedFault;
   /** The matched route's header changes (all destinations); absent when it has none. */
   readonly headers?: HeaderChanges;
+  /**
+   * Match conditions explain could not decide, each with what it took: a value condition on a
+   * header whose value Envoy fills in at run time (the client's address, a generated request id).
+   */
+  readonly assumptions?: readonly string[];
 }

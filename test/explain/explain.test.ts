@@ -342,3 +342,124 @@ spec:
     expect(explain(ir!, req('GET http://[fd00::10]:9080/')).virtualHost).toEqual({ name: 'reviews.shop.svc.cluster.local:9080', domain: '[fd00::10]', rule: 'exact' });
   });
 });
+
+describe('a Host with an empty or non-numeric port (ignore_port_in_host_matching)', () => {
+  const hosts = [vhost('reviews', [route('reviews')], 9080, ['reviews']), vhost('any', [route('any')], 9080, ['*'])];
+  const pick = (host: string) => findVirtualHost(hosts, host, true)?.virtualHost.routes[0]?.name ?? 'none';
+
+  it('is matched without what follows its last colon, as Envoy cuts it', () => {
+    expect(pick('reviews:')).toBe('reviews');
+    expect(pick('reviews:abc')).toBe('reviews');
+    expect(pick('REVIEWS:9080')).toBe('reviews');
+    // Only the last colon: the rest stays part of the host.
+    expect(pick('reviews:9080:1')).toBe('any');
+    expect(pick('reviews::')).toBe('any');
+  });
+
+  it('keeps an IPv6 literal whole', () => {
+    const v6 = [vhost('v6', [route('v6')], 9080, ['[fd00::1]'])];
+    expect(findVirtualHost(v6, '[fd00::1]', true)?.domain).toBe('[fd00::1]');
+    expect(findVirtualHost(v6, '[fd00::1]:', true)?.domain).toBe('[fd00::1]');
+    expect(findVirtualHost(v6, '[fd00::1]:80', true)?.domain).toBe('[fd00::1]');
+  });
+});
+
+describe('header values a route sets, as Envoy sends them', () => {
+  const ops = (value: string) => ({ set: [{ name: 'x-share', value }], add: [], remove: [] });
+  const shown = (value: string) => {
+    const r = route('r', { headers: { request: ops(value), response: { set: [], add: [], remove: [] } } });
+    return renderExplanationText(run([r], 'GET http://reviews:9080/')).match(/Headers: +(.*)\n/)?.[1];
+  };
+
+  it('shows %% as the one % Envoy sends', () => {
+    expect(shown('50%%')).toBe('request: set x-share: 50%');
+    expect(shown('100%% of %%s')).toBe('request: set x-share: 100% of %s');
+  });
+
+  it('marks a %COMMAND% as filled in by Envoy per request', () => {
+    expect(shown('%REQ(x-user)%')).toBe('request: set x-share: %REQ(x-user)% (Envoy substitutes %REQ(x-user)% per request)');
+    expect(shown('%%%HOSTNAME%-%REQ(a):4%')).toBe('request: set x-share: %%HOSTNAME%-%REQ(a):4% (Envoy substitutes %HOSTNAME%, %REQ(a):4% per request)');
+  });
+});
+
+describe('routing sees the request as Envoy changed it first', () => {
+  // Tables that ignore the Host's port, as meshlog compiles them.
+  const sidecar = (routes: IrRoute[], request: string) =>
+    explain(mesh([view('sidecar', [{ ...table('9080', [vhost('reviews', routes, 9080, ['reviews'])]), ignorePortInHostMatching: true }])]), req(request));
+  const gateway = (routes: IrRoute[], request: string) =>
+    explain(mesh([view('gateway~shop~gw', [{ ...table('http.8080', [vhost('shop', routes, 8080, ['shop.example.com'])]), ignorePortInHostMatching: true }], 'gateway')]), req(request), { view: 'gateway~shop~gw' });
+  const xfp = (value: string) => match({ headers: [header('x-forwarded-proto', { kind: 'exact', value })] });
+
+  it("matches x-forwarded-proto and :scheme as a sidecar sets them: from the connection, or the client's header", () => {
+    const routes = [
+      route('xfp-http', { match: match({ path: { kind: 'prefix', value: '/xfp' }, headers: [header('x-forwarded-proto', { kind: 'exact', value: 'http' })] }) }),
+      route('scheme-https', { match: match({ headers: [header(':scheme', { kind: 'exact', value: 'https' })] }) }),
+      route('rest'),
+    ];
+    expect(sidecar(routes, 'GET http://reviews:9080/xfp').route?.name).toBe('xfp-http');
+    expect(sidecar(routes, 'GET http://reviews:9080/x -H x-forwarded-proto:https').route?.name).toBe('scheme-https');
+    expect(sidecar(routes, 'GET http://reviews:9080/x -H x-forwarded-proto:HTTPS').route?.name).toBe('scheme-https');
+    expect(sidecar(routes, 'GET http://reviews:9080/x').route?.name).toBe('rest');
+  });
+
+  it("builds a redirect's Location from the scheme Envoy took from x-forwarded-proto", () => {
+    const location = (r: Record<string, unknown>, request: string) => {
+      const e = sidecar([route('r', { action: { kind: 'redirect', code: 301, ...r } as never })], request);
+      return e.outcome.kind === 'redirect' ? e.outcome.location : e.outcome.kind;
+    };
+    expect(location({ uri: '/landing' }, 'GET http://reviews:9080/x -H x-forwarded-proto:https')).toBe('https://reviews:9080/landing');
+    // The port goes when it is x-forwarded-proto's default and the new scheme differs from the
+    // header as written (measured on Envoy 1.40).
+    expect(location({ scheme: 'https' }, 'GET http://reviews:9080/x -H host:reviews:80 -H x-forwarded-proto:https')).toBe('https://reviews:80/x');
+    expect(location({ scheme: 'http' }, 'GET http://reviews:9080/x -H host:reviews:443 -H x-forwarded-proto:https')).toBe('http://reviews/x');
+    expect(location({ uri: '/l' }, 'GET http://reviews:9080/x -H host:reviews:443 -H x-forwarded-proto:HTTPS')).toBe('https://reviews/l');
+    expect(location({ scheme: 'https' }, 'GET http://reviews:9080/x -H host:reviews:80 -H x-forwarded-proto:foo')).toBe('https://reviews:80/x');
+  });
+
+  it('finds no route when x-forwarded-proto is empty', () => {
+    const e = sidecar([route('rest')], 'GET http://reviews:9080/ -H x-forwarded-proto:');
+    expect(e.outcome).toMatchObject({ kind: 'not_found', status: 404, detail: expect.stringContaining('x-forwarded-proto is empty') });
+    expect(e.virtualHost).toBeDefined();
+  });
+
+  it("on a gateway, overwrites x-forwarded-proto, appends the client's address, replaces the request id", () => {
+    const routes = [
+      route('lb-says-https', { match: xfp('https') }),
+      route('xff', { match: match({ path: { kind: 'prefix', value: '/xff' }, headers: [header('x-forwarded-for')] }) }),
+      route('no-id', { match: match({ path: { kind: 'prefix', value: '/reqid' }, headers: [header('x-request-id', undefined, true)] }) }),
+      route('rest'),
+    ];
+    const e = gateway(routes, 'GET http://shop.example.com:8080/x -H x-forwarded-proto:https');
+    expect(e.route?.name).toBe('rest');
+    expect(e.tried[0]?.reasons).toEqual(['header x-forwarded-proto is "http" (rule: x-forwarded-proto=https)']);
+    expect(e.beforeRouting?.[0]).toMatchObject({ name: 'x-forwarded-proto', change: 'replaced', value: 'http', was: 'https' });
+    expect(gateway(routes, 'GET http://shop.example.com:8080/xff').route?.name).toBe('xff');
+    expect(gateway(routes, 'GET http://shop.example.com:8080/reqid').route?.name).toBe('rest');
+    const text = renderExplanationText(e);
+    expect(text).toContain('Pre-routing:  x-forwarded-proto: http (was "https": a gateway (use_remote_address) sets it from its connection, plain HTTP, whatever the client sent)\n');
+    expect(text).toContain('\n              x-forwarded-for: <client address> (added: a gateway (use_remote_address) appends the client\'s address)\n');
+  });
+
+  it('takes a value condition on what Envoy fills in at run time as false, and says so', () => {
+    const routes = [
+      route('from-lb', { match: match({ headers: [header('x-forwarded-for', { kind: 'prefix', value: '10.' })] }) }),
+      route('not-abc', { match: match({ headers: [header('x-request-id', { kind: 'exact', value: 'abc' }, true)] }) }),
+    ];
+    const e = gateway(routes, 'GET http://shop.example.com:8080/');
+    expect(e.route?.name).toBe('not-abc');
+    expect(e.tried[0]?.reasons[0]).toBe("header x-forwarded-for holds the client's address at its end, known only at run time (rule: x-forwarded-for prefix 10.): taken as not matching");
+    expect(e.assumptions).toHaveLength(2);
+    expect(renderExplanationText(e)).toMatch(/\nAssumed: {6}from-lb: x-forwarded-for .*taken as not matching/);
+  });
+
+  it('answers 400 for a path Envoy refuses, and shows a normalized path', () => {
+    const bad = sidecar([route('rest')], 'GET http://reviews:9080/p%00x');
+    expect(bad.outcome).toMatchObject({ kind: 'bad_request', status: 400 });
+    expect(renderExplanationText(bad)).toContain('Result:       400 Bad Request: Envoy refuses the request before routing: its path has %00');
+    const routes = [route('pipe', { match: match({ path: { kind: 'prefix', value: '/a|b' } }) }), route('rest')];
+    const e = sidecar(routes, 'GET http://reviews:9080/a|b/x');
+    expect(e.route?.name).toBe('rest');
+    expect(e.outcome).toMatchObject({ upstream: { path: '/a%7Cb/x' } });
+    expect(renderExplanationText(e)).toContain('Pre-routing:  path /a%7Cb/x (was /a|b/x; normalize_path: RFC 3986 form)\n');
+  });
+});

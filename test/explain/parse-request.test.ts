@@ -36,6 +36,17 @@ describe('parseRequest', () => {
     expect(r.port).toBe(8080);
   });
 
+  it('keeps the path and query as sent, for explain to normalize as Envoy does', () => {
+    expect(ok('GET http://reviews:9080/a/../caf%c3%a9?q=%7e|x').path).toBe('/a/../caf%c3%a9?q=%7e|x');
+    expect(ok('GET http://reviews:9080/a|b/%2e%2E/x').path).toBe('/a|b/%2e%2E/x');
+    expect(ok('GET http://reviews:9080?x=1').path).toBe('/?x=1');
+    // Not sent by clients: the fragment. Percent-encoded as browsers send them: spaces and
+    // characters outside ASCII (Envoy refuses them raw).
+    expect(ok('GET http://reviews:9080/a#top').path).toBe('/a');
+    expect(ok("GET 'http://reviews:9080/café au lait'").path).toBe('/caf%C3%A9%20au%20lait');
+    expect(ok('GET http://reviews:9080\\x').path).toBe('/x');
+  });
+
   it('rejects malformed requests with a message', () => {
     for (const [text, msg] of [
       ['GET', /expected "METHOD URL/],

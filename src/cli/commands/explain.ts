@@ -25,11 +25,21 @@ export const command: CliCommand = {
 (by port; on a gateway HTTPS port, the server whose certificate the request's host picks by
 SNI, or a closed connection when none does or the scheme is wrong; https:// to a plain HTTP
 port, on a gateway or a sidecar, is a closed connection too: the TLS handshake fails), the virtual host
-(Envoy's domain rules: exact, *.suffix, prefix.*, *), then the first route whose match
-holds (path exact/prefix/regex, headers, query parameters).
+(Envoy's domain rules: exact, *.suffix, prefix.*, *; the Host's port, whatever follows its
+last colon, plays no part), then the first route whose match holds (path exact/prefix/regex,
+headers, query parameters).
+Routes match the request as Envoy's connection manager changed it first, and the output
+lists each change ("Pre-routing"; json "beforeRouting"): x-forwarded-proto set from the
+connection when absent (a gateway replaces a client's) and :scheme taken from it, on a
+gateway the client's address appended to x-forwarded-for, x-request-id generated (a gateway
+replaces a client's), x-envoy control headers dropped. A value condition on what only the
+running Envoy knows (the client's address, a generated id) is taken as false ("Assumed").
+The path is normalized as Envoy does (also listed there); a path Envoy refuses is a 400
+(json outcome "bad_request").
 Prints the matched rule with its file:line, the clusters with their traffic shares, a
-redirect's Location or a direct response, the request and response header changes, any
-fault that may apply, and every earlier rule with the reason it did not match. No match:
+redirect's Location or a direct response, the request and response header changes (values
+as Envoy sends them: "50%%" is 50%, a %COMMAND% is filled in per request), any fault that
+may apply, and every earlier rule with the reason it did not match. No match:
 404 with response flag NR, as Envoy. Rules are named by field path, counted from zero as
 in the diagnostics (spec.http[1].match[0]), then by Envoy route name, which carries the
 rule's name. Read from git, the output starts with "Config: <repo>@<commit>"; -o json
@@ -52,7 +62,8 @@ ${INPUT_HELP}
 Flags:
   -r, --request TEXT   The request: method, http(s) URL (port 80/443 when omitted), and any
                        number of -H name:value headers; quote values with spaces
-                       ("-H 'x-note: a b'"); -H host:NAME sets the Host header
+                       ("-H 'x-note: a b'"); -H host:NAME sets the Host header. The path
+                       is sent as typed (spaces and non-ASCII characters percent-encoded)
       --view NAME      The view to simulate, e.g. sidecar~bookinfo or
                        gateway~bookinfo~bookinfo-gateway (default: the sidecar view of
                        MeshConfig's defaultNamespace, else the default sidecar view)

@@ -62,6 +62,27 @@ export function envoyProblem(value: string): HeaderValueProblem | undefined {
   return warning;
 }
 
+/**
+ * A value as Envoy sends it, as far as it is known before a request: `%%` is one `%`, and each
+ * command (`%REQ(x-user)%`) stays as written, listed in `commands`, for Envoy to fill in per
+ * request. A `%` that starts no command (a value Envoy rejects) is kept as it is.
+ */
+export function formatParts(value: string): { readonly text: string; readonly commands: readonly string[] } {
+  let text = '';
+  const commands: string[] = [];
+  let pos = 0;
+  for (let at = value.indexOf('%'); at >= 0; at = value.indexOf('%', pos)) {
+    text += value.slice(pos, at);
+    COMMAND.lastIndex = at;
+    const m = value[at + 1] === '%' ? undefined : COMMAND.exec(value);
+    const piece = m ? m[0] : value[at + 1] === '%' ? '%%' : '%';
+    text += m ? piece : '%';
+    if (m) commands.push(piece);
+    pos = at + piece.length;
+  }
+  return { text: text + value.slice(pos), commands };
+}
+
 function unparsed(value: string, pos: number): string {
   const where = pos === value.length - 1 ? 'the "%" at the end' : `the "%" at position ${pos}`;
   return `${where} starts no command, so Envoy rejects the route table: write "%%" for a literal "%" (e.g. "50%%"), or a command such as %HOSTNAME% or %REQ(x-name)%`;

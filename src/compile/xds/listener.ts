@@ -6,6 +6,7 @@
 // terminating TLS) for TLS and HTTPS services, the chain without names for a TCP service.
 import type { IrClientCertificates, IrCluster, IrListener, IrTcpChain, IrTlsChain } from '../ir/types.ts';
 import { httpFilters } from './http-filters.ts';
+import { requestHandling } from './request-handling.ts';
 import { adsConfigSource, anyOf, compact, duration, socketAddress, wrap, type ProtoObject } from './proto-values.ts';
 import { subjectAltNameMatchers } from './subject-alt-names.ts';
 
@@ -23,16 +24,16 @@ export type ClusterOf = (name: string) => IrCluster | undefined;
 
 export function buildListener(listener: IrListener, viewKind: 'sidecar' | 'gateway', clusterOf: ClusterOf = () => undefined): ProtoObject {
   if (listener.tcp && listener.routeTableName === '') return tcpListener(listener, listener.tcp, clusterOf);
+  const handling = requestHandling(viewKind);
   const hcm: ProtoObject = {
     stat_prefix: listener.statPrefix,
     rds: { route_config_name: listener.routeTableName, config_source: adsConfigSource() },
     http_filters: httpFilters(),
     // A sidecar sees its own app as the peer, so the client address must come from
     // X-Forwarded-For; a gateway is the edge and trusts only the connection's address.
-    use_remote_address: wrap(viewKind === 'gateway'),
-    // As Istio's default (meshConfig.pathNormalization BASE): routes match the RFC 3986 form of
-    // the path, so `/static/../admin` or `/%61dmin` cannot slip past a rule on `/admin`.
-    normalize_path: wrap(true),
+    // Path normalization as Istio's default. Both shared with explain (request-handling.ts).
+    use_remote_address: wrap(handling.useRemoteAddress),
+    normalize_path: wrap(handling.normalizePath),
     // WebSocket upgrades pass, as through Istio's proxies: without it Envoy answers them 403.
     upgrade_configs: [{ upgrade_type: 'websocket' }],
     // No idle limit on a stream (Envoy's default cuts one after 5 idle minutes: long polls,
