@@ -70,29 +70,32 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
       if (!s.supported) continue;
       const kind: PortKind = s.tcp ? 'TCP' : s.passthrough ? 'TLS passthrough' : s.tls !== undefined ? 'HTTPS' : 'plain HTTP';
       const decided = portKind.get(s.port);
-      if (!decided) portKind.set(s.port, { kind, bind: s.bind, info, index: s.index });
-      else if (decided.bind !== s.bind) {
+      if (!decided) {
+        portKind.set(s.port, { kind, bind: s.bind, info, index: s.index });
+        continue;
+      }
+      const same = decided.info === info;
+      // Worded only for a server left out: thousands of Gateways may share a port.
+      const who = () => (same ? `spec.servers[${decided.index}]` : `${describe(decided.info.gateway, ['spec', 'servers', decided.index])}, which configures the same proxies,`);
+      if (decided.bind !== s.bind) {
         // Istio builds a listener per address; meshlog one per port (names, route tables and
         // views are per port), so the first server's address decides, as its kind does.
         excluded.add(s);
-        const who = decided.info === info ? `spec.servers[${decided.index}]` : `${describe(decided.info.gateway, ['spec', 'servers', decided.index])}, which configures the same proxies,`;
         const shown = (b: string) => (b === '' ? 'no bind (MeshConfig\'s bindAddress)' : `bind ${b}`);
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `server on port ${s.port} (${shown(s.bind)}) is not compiled: ${who} already takes port ${s.port} with ${shown(decided.bind)} (meshlog binds a port to one address; the first server decides), so clients of this server's address fail`,
-            { ...at(info.gateway, ['spec', 'servers', s.index]), ...(decided.info === info ? {} : { related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] }) },
+            `server on port ${s.port} (${shown(s.bind)}) is not compiled: ${who()} already takes port ${s.port} with ${shown(decided.bind)} (meshlog binds a port to one address; the first server decides), so clients of this server's address fail`,
+            { ...at(info.gateway, ['spec', 'servers', s.index]), ...(same ? {} : { related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] }) },
           ),
         );
       } else if (decided.kind !== kind && !(byClientSni(decided.kind) && byClientSni(kind))) {
         excluded.add(s);
-        const same = decided.info === info;
-        const who = same ? `spec.servers[${decided.index}]` : `${describe(decided.info.gateway, ['spec', 'servers', decided.index])}, which configures the same proxies,`;
         const rule = same ? 'the first server decides' : 'the first Gateway by namespace, then name, decides';
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `server on port ${s.port} (${s.protocol}) is not compiled: ${who} already serves ${decided.kind} on port ${s.port} (a port serves one of plain HTTP, TCP, or HTTPS and TLS passthrough by SNI; ${rule}), so ${kind} clients of port ${s.port} fail`,
+            `server on port ${s.port} (${s.protocol}) is not compiled: ${who()} already serves ${decided.kind} on port ${s.port} (a port serves one of plain HTTP, TCP, or HTTPS and TLS passthrough by SNI; ${rule}), so ${kind} clients of port ${s.port} fail`,
             { ...at(info.gateway, ['spec', 'servers', s.index]), ...(same ? {} : { related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] }) },
           ),
         );
