@@ -85,10 +85,12 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
   {
     code: 'ML4010',
     severity: 'error',
-    title: 'VirtualService host not exposed by its Gateway',
+    title: 'VirtualService host not exposed by its Gateways',
     description:
-      'A VirtualService binds to a Gateway, but none of that Gateway\'s servers exposes this host (mind the `namespace/host` form of server hosts), ' +
-      'so the routes never reach the gateway. Add the host to a server of the Gateway, or remove the binding.',
+      'A VirtualService binds to Gateways, but none of their servers exposes this host (mind the `namespace/host` form of server hosts), ' +
+      'so its routes never reach a gateway; or one of the bound Gateways exposes none of the VirtualService\'s hosts, so the binding does ' +
+      'nothing (for a VirtualService also bound to `mesh`, only this is checked). A host only some of the bound Gateways expose is fine: as ' +
+      'Istio does, each Gateway takes the hosts its servers expose. Add the host to a server of a Gateway, or remove the host or the binding.',
   },
   {
     code: 'ML4011',

@@ -79,6 +79,8 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
   const alsoMesh = (vs.spec.gateways ?? []).includes(MESH) || (vs.spec.gateways ?? []).length === 0;
   const hosts = (vs.spec.hosts ?? []).map((h) => ctx.registry.resolve(h, ns));
   const checked = new Set<string>();
+  // The Gateways the hosts are checked against, each with the ref it was first named at.
+  const bound: { info: GatewayInfo; path: (string | number)[]; exposed: boolean[] }[] = [];
   for (const { key, path } of refs) {
     if (key === MESH) continue;
     const info = ctx.gateways.get(key);
@@ -104,25 +106,35 @@ function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
       );
       continue;
     }
-    const exposed = hosts.map((h) => info.servers.some((s) => s.hosts.some((sh) => serverAdmits(sh, h, ns))));
-    if (alsoMesh) {
-      // Hosts for the sidecars are expected here; only a binding that exposes nothing is wrong.
-      if (!exposed.some(Boolean) && hosts.length > 0) {
-        ctx.diagnostics.push(
-          diagnostic('ML4010', `none of the hosts (${hosts.join(', ')}) is exposed by ${describe(info.gateway, ['spec', 'servers'])}; ${exposedBy(info)}`, { ...at(vs, path), related: [relatedOf(info.gateway, ['spec', 'servers'])] }),
-        );
-      }
-      continue;
-    }
-    hosts.forEach((h, i) => {
-      if (exposed[i]) return;
-      ctx.diagnostics.push(
-        diagnostic('ML4010', `host ${h} is not exposed to namespace ${ns} by ${describe(info.gateway, ['spec', 'servers'])}; ${exposedBy(info)}`, {
-          ...at(vs, ['spec', 'hosts', i]),
-          related: [relatedOf(info.gateway, ['spec', 'servers'])],
-        }),
-      );
-    });
+    bound.push({ info, path, exposed: hosts.map((h) => info.servers.some((s) => s.hosts.some((sh) => serverAdmits(sh, h, ns)))) });
+  }
+  if (bound.length === 0 || hosts.length === 0) return;
+  // As Istio builds each gateway server's routes, a server takes the VirtualService hosts it
+  // exposes and skips the VirtualService when there are none (pilot gateway.go): a host only
+  // some of the bound Gateways expose is fine. What is wrong: a host no bound Gateway exposes
+  // (unless it is meant for the sidecars, `mesh`), and, as istioctl analyze says
+  // (IST0132), a Gateway that exposes none of the hosts.
+  const unexposed = alsoMesh ? [] : hosts.flatMap((h, i) => (bound.some((b) => b.exposed[i]) ? [] : [i]));
+  for (const b of bound) {
+    if (b.exposed.some(Boolean)) continue;
+    if (unexposed.length === hosts.length) continue; // each host is reported below, naming this Gateway
+    ctx.diagnostics.push(
+      diagnostic('ML4010', `none of the hosts (${hosts.join(', ')}) is exposed by ${describe(b.info.gateway, ['spec', 'servers'])}; ${exposedBy(b.info)}`, { ...at(vs, b.path), related: [relatedOf(b.info.gateway, ['spec', 'servers'])] }),
+    );
+  }
+  for (const i of unexposed) {
+    const h = hosts[i]!;
+    const by = bound.map((b) => `${describe(b.info.gateway, ['spec', 'servers'])}; ${exposedBy(b.info)}`);
+    const message =
+      bound.length === 1
+        ? `host ${h} is not exposed to namespace ${ns} by ${by[0]}`
+        : `host ${h} is not exposed to namespace ${ns} by any of the Gateways this VirtualService binds: ${by.join('. ')}`;
+    ctx.diagnostics.push(
+      diagnostic('ML4010', message, {
+        ...at(vs, ['spec', 'hosts', i]),
+        related: bound.map((b) => relatedOf(b.info.gateway, ['spec', 'servers'])),
+      }),
+    );
   }
 }
 
