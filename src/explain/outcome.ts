@@ -34,7 +34,11 @@ export function explainDestinations(destinations: readonly IrDestination[], ir: 
     const c = parseClusterName(d.cluster);
     const endpoints = endpointCount(ir, d.cluster);
     const headers = headerChanges(d.headers, true);
-    return { cluster: d.cluster, host: c.host, port: c.port ? Number(c.port) : null, subset: c.subset, weight: d.weight, percent: pcts[i] ?? 0, endpoints, ...(headers ? { headers } : {}) };
+    return {
+      cluster: d.cluster, host: c.host, port: c.port ? Number(c.port) : null, subset: c.subset, weight: d.weight, percent: pcts[i] ?? 0, endpoints,
+      ...(headers ? { headers } : {}),
+      ...(d.authority !== undefined ? { authority: d.authority } : {}),
+    };
   });
 }
 

@@ -78,6 +78,7 @@ export function outcomeLines(o: Outcome): string[] {
         const none = d.endpoints === 0 ? '  (no endpoints: Envoy answers 503, no healthy upstream)' : '';
         lines.push(`  ${clusterLabel(d.cluster, true).padEnd(width)}  ${formatPercent(d.percent).padStart(6)}%  ${d.cluster}${none}`);
         if (d.headers) for (const h of describeHeaderChanges(d.headers)) lines.push(`${''.padEnd(width + 13)}headers ${h}`);
+        if (d.authority !== undefined) lines.push(`${''.padEnd(width + 13)}upstream Host: ${d.authority}`);
       }
       const sub = (label: string, value: string) => lines.push(`  ${`${label}:`.padEnd(12)}${value}`);
       sub('Upstream', `${o.upstream.path} (Host: ${o.upstream.authority})`);

@@ -81,6 +81,8 @@ export interface ExplainedDestination {
   readonly endpoints: number | null;
   /** Header changes for this destination only (Istio `route[].headers` of a weighted split). */
   readonly headers?: HeaderChanges;
+  /** The Host this destination's requests go out with, when it rewrites it (weighted cluster host_rewrite_literal); else the forward's upstream authority. */
+  readonly authority?: string;
 }
 
 /** Header operations by side; a side is present only when it changes something. */

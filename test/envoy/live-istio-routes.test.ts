@@ -168,6 +168,15 @@ spec:
   trafficPolicy: {connectionPool: {http: {useClientProtocol: true, maxConcurrentStreams: 10}}}
 ---
 `,
+    // Host set through header operations: the route's authority rewrite, and a weighted
+    // destination's own (route.go: host_rewrite_literal, on the route or the cluster weight).
+    localService('authority.test', [upstreams.port('plain')]),
+    virtualService('authority.test', `[{headers: {request: {set: {host: api.example.com}}}, route: [{destination: {host: authority.test}}]}]`),
+    localService('split.test', [upstreams.port('plain')]),
+    virtualService(
+      'split.test',
+      `[{route: [{destination: {host: split.test}, weight: 50, headers: {request: {add: {":authority": a.example.com}}}}, {destination: {host: admin.test}, weight: 50}]}]`,
+    ),
     localService('users.test', [upstreams.port('plain')]),
     localService('admin.test', [upstreams.port('admin')]),
     virtualService(
@@ -201,6 +210,20 @@ describe('Istio route settings with a real Envoy', () => {
     // HTTP/1.1 in, HTTP/1.1 out: the same upstream cannot answer it (Envoy reads its HTTP/2
     // frames as a broken HTTP/1.1 answer: 502, or 503 if the connection closes first).
     expect([502, 503]).toContain((await request(`http://127.0.0.1:${port}/`, { headers: { host: 'h2only.test' } })).status);
+  });
+
+  it('sends the Host a request set/add of host or :authority names, as Istio (host_rewrite_literal)', async () => {
+    const hostOf = async (host: string) => {
+      const res = await request(`http://127.0.0.1:${port}/`, { headers: { host } });
+      expect(res.status).toBe(200);
+      const reply = JSON.parse(res.body) as UpstreamReply;
+      return `${reply.upstream} ${String(reply.headers.host)}`;
+    };
+    expect(await hostOf('authority.test')).toBe('plain api.example.com');
+    // A weighted split: only the destination that names one rewrites it.
+    const seen = new Set<string>();
+    for (let i = 0; i < 40 && seen.size < 2; i++) seen.add(await hostOf('split.test'));
+    expect([...seen].sort()).toEqual(['admin split.test', 'plain a.example.com']);
   });
 
   it('withoutHeaders also takes requests that lack the header, as Istio', async () => {

@@ -322,6 +322,12 @@ export interface IrDestination {
    * split; a lone destination's are merged into the route's `headers` instead).
    */
   readonly headers?: IrHeaderOps;
+  /**
+   * The Host this destination's requests go out with (Istio: its `headers.request` set/add of
+   * `host` or `:authority`, on a weighted split): the weighted cluster's `host_rewrite_literal`.
+   * A lone destination's goes to the route's `rewrite.authority` instead.
+   */
+  readonly authority?: string;
 }
 
 export interface IrRedirect {

@@ -7,7 +7,7 @@ import { durationToWholeMs } from '../schema/index.ts';
 import { exact } from './exact.ts';
 import type { LoadedVs, RouteContext } from './from-virtual-service.ts';
 import type { Registry } from './registry.ts';
-import { toDirectResponse, toHeaderOps, toRedirect, toRetry } from './route-parts.ts';
+import { authorityOf, NO_HEADER_OPS, toDirectResponse, toHeaderOps, toRedirect, toRetry } from './route-parts.ts';
 import type { FrontSettings } from './settings.ts';
 
 /**
@@ -20,16 +20,20 @@ export function toAction(vs: LoadedVs, rule: HttpRoute, port: number, ctx: Route
   if (rule.directResponse) return toDirectResponse(rule.directResponse);
   const routes = rule.route ?? NO_DESTINATIONS;
   const list: IrDestination[] = weightedClusters(vs, routes, port, ctx, ids, (d, cluster, weight) => {
-    // A lone destination's headers are merged into the route's (ruleParts).
-    const headers = routes.length > 1 && d.headers ? toHeaderOps(undefined, d.headers) : undefined;
-    return headers ? { cluster, weight, headers } : { cluster, weight };
+    // A lone destination's headers are merged into the route's (ruleParts), its authority below.
+    if (routes.length === 1 || !d.headers) return { cluster, weight };
+    const ops = toHeaderOps(undefined, d.headers);
+    const headers = ops === NO_HEADER_OPS ? undefined : ops;
+    // As Istio (route.go processWeightedDestination): the weighted cluster's host_rewrite_literal.
+    const authority = authorityOf(d.headers);
+    return { cluster, weight, ...(headers ? { headers } : {}), ...(authority !== undefined ? { authority } : {}) };
   });
   let mirrors: { cluster: string; percent: number }[] | undefined;
   if (rule.mirror) (mirrors ??= []).push({ cluster: destinationCluster(vs, rule.mirror, port, ctx, ids), percent: rule.mirrorPercentage?.value ?? 100 });
   if (rule.mirrors) {
     for (const m of rule.mirrors) (mirrors ??= []).push({ cluster: destinationCluster(vs, m.destination, port, ctx, ids), percent: m.percentage?.value ?? 100 });
   }
-  const rewrite = rule.rewrite ? toRewrite(rule.rewrite) : undefined;
+  const rewrite = withAuthority(rule.rewrite ? toRewrite(rule.rewrite) : undefined, rule, routes);
   const retry = settledRetry(rule.retries ? toRetry(rule.retries) : ctx.settings.defaultRetry, routes.length, list, ids, ctx);
   const timeoutMs = rule.timeout !== undefined ? (durationToWholeMs(rule.timeout) ?? 0) : ctx.settings.defaultTimeoutMs;
   const m = mirrors ? exact(mirrors) : NO_MIRRORS;
@@ -97,6 +101,19 @@ function toRewrite(rw: NonNullable<HttpRoute['rewrite']>): IrForward['rewrite'] 
   if (rw.uriRegexRewrite) out.uriRegex = { pattern: rw.uriRegexRewrite.match, substitution: rw.uriRegexRewrite.rewrite };
   if (rw.authority !== undefined) out.authority = rw.authority;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * The route's authority rewrite as Istio writes it (route.go applyHTTPRouteDestination,
+ * processDestination): `rewrite.authority`, else the rule's request `set`/`add` of
+ * `host`/`:authority`, else, for a rule with one destination, that destination's. (Validation
+ * refuses a rule that names two of the first three.)
+ */
+function withAuthority(rewrite: IrForward['rewrite'], rule: HttpRoute, routes: readonly HttpRouteDestination[]): IrForward['rewrite'] {
+  if (rewrite?.authority) return rewrite;
+  const authority = authorityOf(rule.headers) ?? (routes.length === 1 ? authorityOf(routes[0]!.headers) : undefined);
+  if (authority === undefined) return rewrite;
+  return { ...rewrite, authority };
 }
 
 /** The port a destination means: its own, the service's only port, else the port the request came in on. */

@@ -100,20 +100,43 @@ export const NO_HEADER_OPS: IrHeaderOps = Object.freeze({ request: NO_OPS, respo
 
 export function toHeaderOps(rule: Headers | undefined, destination: Headers | undefined): IrHeaderOps {
   if (!rule && !destination) return NO_HEADER_OPS; // the common case, shared
-  return {
-    request: mergeOps(rule?.request, destination?.request),
-    response: mergeOps(rule?.response, destination?.response),
-  };
+  const request = mergeOps(rule?.request, destination?.request);
+  const response = mergeOps(rule?.response, destination?.response);
+  return request === NO_OPS && response === NO_OPS ? NO_HEADER_OPS : { request, response };
 }
 
 function mergeOps(a: HeaderOperations | undefined, b: HeaderOperations | undefined): IrHeaderOpSet {
   if (!a && !b) return NO_OPS;
+  // `host`/`:authority` are no header operations: Istio (route.go translateAppendHeaders,
+  // dropInternal) leaves them out and rewrites the authority instead (authorityOf).
   const set = new Map<string, string>();
-  for (const [k, v] of Object.entries(a?.set ?? {})) set.set(k.toLowerCase(), v);
-  for (const [k, v] of Object.entries(b?.set ?? {})) set.set(k.toLowerCase(), v);
-  const add = [...Object.entries(a?.add ?? {}), ...Object.entries(b?.add ?? {})].map(([name, value]) => ({ name: name.toLowerCase(), value }));
-  const remove = [...new Set([...(a?.remove ?? []), ...(b?.remove ?? [])].map((h) => h.toLowerCase()))];
+  for (const [k, v] of Object.entries(a?.set ?? {})) if (!isAuthorityHeader(k)) set.set(k.toLowerCase(), v);
+  for (const [k, v] of Object.entries(b?.set ?? {})) if (!isAuthorityHeader(k)) set.set(k.toLowerCase(), v);
+  const add = [...Object.entries(a?.add ?? {}), ...Object.entries(b?.add ?? {})].filter(([name]) => !isAuthorityHeader(name)).map(([name, value]) => ({ name: name.toLowerCase(), value }));
+  const remove = [...new Set([...(a?.remove ?? []), ...(b?.remove ?? [])].map((h) => h.toLowerCase()))].filter((h) => !isAuthorityHeader(h));
+  if (set.size === 0 && add.length === 0 && remove.length === 0) return NO_OPS;
   return { set: [...set].map(([name, value]) => ({ name, value })), add, remove };
+}
+
+/** `host` or `:authority`, any case: what Istio's isAuthorityHeader (route.go) takes as the authority. */
+export function isAuthorityHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return n === 'host' || n === ':authority';
+}
+
+/**
+ * The authority a request `set`/`add` of `host`/`:authority` asks for, as Istio's
+ * TranslateHeadersOperations: `set`'s over `add`'s; empty: none. (Validation refuses two.)
+ */
+export function authorityOf(headers: Headers | undefined): string | undefined {
+  const pick = (ops: Readonly<Record<string, string>> | undefined): string => {
+    let found = '';
+    for (const k in ops) if (isAuthorityHeader(k)) found = ops[k]!;
+    return found;
+  };
+  const request = headers?.request;
+  if (!request) return undefined;
+  return pick(request.set) || pick(request.add) || undefined;
 }
 
 /**

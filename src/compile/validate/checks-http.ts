@@ -101,6 +101,18 @@ function reportJwtClaimRoute(ctx: RuleContext, name: string, path: Path): void {
 const SIDES = ['request', 'response'] as const;
 const SET_ADD = ['set', 'add'] as const;
 
+/** `host` or `:authority`, any case (Istio's isAuthorityHeader). */
+function isAuthorityHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return n === 'host' || n === ':authority';
+}
+
+/**
+ * As Istio (validation.go ValidateHTTPHeaderWithAuthorityOperationName,
+ * ValidateHTTPHeaderOperationName): a request `set`/`add` may name `host` or `:authority`,
+ * which rewrites the authority (route.go); no other pseudo-header, and no `remove` or
+ * response operation on them.
+ */
 export function checkHeaderOperations(ctx: RuleContext, headers: Headers | undefined, path: Path): void {
   if (!headers) return;
   for (const side of SIDES) {
@@ -111,7 +123,11 @@ export function checkHeaderOperations(ctx: RuleContext, headers: Headers | undef
       for (const name in values) {
         const value = values[name]!;
         const p = at(path, side, op, name);
-        if (name.startsWith(':')) ctx.report('ML3011', `pseudo-header "${name}" cannot be ${op === 'set' ? 'set' : 'added'}`, p);
+        const verb = op === 'set' ? 'set' : 'added';
+        if (side === 'request' && isAuthorityHeader(name)) {
+          // The route's authority rewrite (host_rewrite_literal), as Istio compiles it.
+        } else if (side === 'response' && name.toLowerCase() === 'host') ctx.report('ML3011', 'the Host header is a request header: it cannot be set on a response', p);
+        else if (name.startsWith(':')) ctx.report('ML3011', `pseudo-header "${name}" cannot be ${verb}${side === 'request' ? ' (only :authority can, as Host)' : ''}`, p);
         else checkHeaderName(ctx, name, p, false);
         checkAddedHeaderValue(ctx, value, p);
       }
@@ -120,10 +136,32 @@ export function checkHeaderOperations(ctx: RuleContext, headers: Headers | undef
     for (let i = 0; i < remove.length; i++) {
       const name = remove[i]!;
       const p = at(path, side, 'remove', i);
-      if (name.startsWith(':')) ctx.report('ML3011', `pseudo-header "${name}" cannot be removed`, p);
+      if (isAuthorityHeader(name)) ctx.report('ML3011', `"${name}" cannot be removed (Istio refuses it); to change the Host, set it (headers.request.set.host) or use rewrite.authority`, p);
+      else if (name.startsWith(':')) ctx.report('ML3011', `pseudo-header "${name}" cannot be removed`, p);
       else checkHeaderName(ctx, name, p, false);
     }
   }
+}
+
+/**
+ * The authority a rule rewrites, named once: Istio (virtualservice.go validateAuthorityRewrite)
+ * refuses a rule whose `rewrite.authority` and request `set`/`add` of `host`/`:authority` name
+ * it more than once. A destination's own `set` naming both `host` and `:authority` is refused
+ * too: Istio would pick one of them at random (a map's order); its `set` wins over its `add`.
+ */
+export function checkAuthorityWrites(ctx: RuleContext, rule: { readonly rewrite?: { readonly authority?: string | undefined } | undefined; readonly headers?: Headers | undefined }, path: Path, destination: boolean): void {
+  const writes: { path: Path; field: string }[] = [];
+  if (!destination && rule.rewrite?.authority) writes.push({ path: at(path, 'rewrite', 'authority'), field: 'rewrite.authority' });
+  const request = rule.headers?.request;
+  for (const op of SET_ADD) {
+    const names = Object.keys(request?.[op] ?? {}).filter(isAuthorityHeader);
+    if (destination && names.length > 1) {
+      ctx.report('ML3030', `headers.request.${op} names the authority twice (${names.join(', ')}); keep one`, at(path, 'headers', 'request', op, names[1]!));
+    }
+    for (const n of names) writes.push({ path: at(path, 'headers', 'request', op, n), field: `headers.request.${op}${n.startsWith(':') ? `["${n}"]` : `.${n}`}` });
+  }
+  if (destination || writes.length < 2) return;
+  ctx.report('ML3030', `the authority is rewritten more than once (${writes.map((w) => w.field).join(', ')}); Istio refuses it: keep one`, writes[1]!.path);
 }
 
 /** Envoy's retry_on conditions (HTTP and gRPC) that Istio passes through. */

@@ -2,7 +2,7 @@
 import type { CorsPolicy, HttpFault, HttpMatchRequest, HttpRedirect, HttpRetry, HttpRoute } from '../schema/index.ts';
 import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
 import { checkGatewayRef } from './checks-hosts.ts';
-import { checkHeaderMatches, checkHeaderName, checkHeaderOperations, checkRegex, checkRetryOn, checkStringMatch, type StringMatchRules } from './checks-http.ts';
+import { checkAuthorityWrites, checkHeaderMatches, checkHeaderName, checkHeaderOperations, checkRegex, checkRetryOn, checkStringMatch, type StringMatchRules } from './checks-http.ts';
 import { INT32_MAX, checkDuration, checkLabels, checkPercent, checkPort, checkRange } from './checks-values.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { checkDestination, checkWeightedDestinations } from './route-destinations.ts';
@@ -53,6 +53,7 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
   checkMirrors(ctx, rule, path);
   if (rule.corsPolicy) checkCors(ctx, rule.corsPolicy, at(path, 'corsPolicy'));
   if (rule.headers !== undefined) checkHeaderOperations(ctx, rule.headers, at(path, 'headers'));
+  checkAuthorityWrites(ctx, rule, path, false);
 }
 
 /** As Istio's validateHTTPRedirect: a redirect must change something, and only to http or https. */
@@ -120,6 +121,7 @@ function checkDestinations(ctx: RuleContext, rule: HttpRoute, path: Path): void 
   for (let k = 0; k < route.length; k++) {
     const headers = route[k]!.headers;
     if (headers !== undefined) checkHeaderOperations(ctx, headers, at(path, 'route', k, 'headers'));
+    if (headers !== undefined) checkAuthorityWrites(ctx, route[k]!, at(path, 'route', k), true);
   }
 }
 

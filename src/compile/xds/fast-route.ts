@@ -103,9 +103,9 @@ function routeWriter(clusters: ClusterLookup): (w: ByteWriter, route: IrRoute) =
     if (action.kind === 'forward') {
       const [only] = action.destinations;
       w.fork(2);
-      if (action.destinations.length === 1 && only) w.string(1, only.cluster);
-      else if (action.destinations.some((d) => d.headers)) {
-        // Rare: per-destination header operations; let protobufjs encode weighted_clusters (field 3).
+      if (action.destinations.length === 1 && only && only.authority === undefined) w.string(1, only.cluster);
+      else if (action.destinations.some((d) => d.headers || d.authority !== undefined)) {
+        // Rare: per-destination header operations or Host; let protobufjs encode weighted_clusters (field 3).
         w.raw(encodeAs(actionType, { weighted_clusters: buildForward(action, clusters).weighted_clusters }));
       } else weightedClusters(w, action);
       w.raw(actionTail(action)).ldelim();

@@ -28,7 +28,9 @@ export interface ClusterLookup {
 export function buildForward(action: IrForward, clusters: ClusterLookup): ProtoObject {
   const out: ProtoObject = {};
   const [only] = action.destinations;
-  if (action.destinations.length === 1 && only) out.cluster = only.cluster;
+  // A lone destination with its own authority (what is left of a weighted split, as Istio
+  // keeps it) stays a weighted cluster: `cluster` has nowhere to put it.
+  if (action.destinations.length === 1 && only && only.authority === undefined) out.cluster = only.cluster;
   else {
     // Weights are relative: Envoy (since 1.22) sums them itself and needs no total_weight.
     out.weighted_clusters = {
@@ -37,6 +39,8 @@ export function buildForward(action: IrForward, clusters: ClusterLookup): ProtoO
         weight: wrap(d.weight),
         // This destination's own header operations (ClusterWeight has the same four fields as Route).
         ...(d.headers ? { ...headerOps('request', d.headers.request), ...headerOps('response', d.headers.response) } : {}),
+        // As Istio (route.go processWeightedDestination): this destination's Host.
+        ...(d.authority !== undefined ? { host_rewrite_literal: d.authority } : {}),
       })),
     };
   }
