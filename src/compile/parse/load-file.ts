@@ -124,7 +124,7 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
       ? classifyIncomplete(nonEmptyString(apiVersion), nonEmptyString(kind), isMapping(metadata) && isMapping(doc.value.spec))
       : classifyRemembered(apiVersion, kind);
   if (c.action === 'skip') {
-    diagnostics.push(diagnostic('ML1014', c.message, at(['kind'])));
+    diagnostics.push(diagnostic(c.code ?? 'ML1014', c.message, at(['kind'])));
     return undefined;
   }
   if (c.action === 'reject') {

@@ -85,10 +85,29 @@ metadata: {name: b}
     expect(r.diagnostics[0]!.message).toBe('Sidecar (networking.istio.io) is not supported by meshlog yet; remove it from the repository until meshlog supports it');
   });
 
-  it('says plainly that Gateway API routes have no effect yet', () => {
-    const r = loadOne('apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec: {}\n');
-    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['ML1014', 'info']]);
-    expect(r.diagnostics[0]!.message).toContain('has no effect');
+  it('warns that Gateway API resources are not compiled, in both Gateway API groups', () => {
+    const r = loadOne(`apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec: {}
+---
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XBackendTrafficPolicy
+metadata: {name: p}
+spec: {}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+`);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([
+      ['ML1019', 'warning', 2],
+      ['ML1019', 'warning', 7],
+      ['ML1014', 'info', 12],
+    ]);
+    expect(r.diagnostics[0]!.message).toBe(
+      'HTTPRoute (gateway.networking.k8s.io/v1) is Kubernetes Gateway API, which meshlog does not compile; skipped, and any routing it defines is not applied',
+    );
   });
 
   it('reads CRLF files and reports positions on the right lines; unknown tags only warn', () => {
