@@ -216,7 +216,7 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   const fast = fastCheckOf(c.kind)?.(raw, c.doc.fresh === true) ?? UNSURE;
   let checked: unknown = fast;
   if (fast === UNSURE) {
-    const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(raw);
+    const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(withoutNullMetadata(raw));
     if (!parsed.success) {
       diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, text: c.doc.text, schema: DOCUMENT_SCHEMAS[c.kind], resource: ref, locate: c.doc.locate }));
       return undefined;
@@ -237,6 +237,24 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   const found = validateResource(resource);
   diagnostics.push(...found);
   return found.some((d) => d.severity === 'error') ? undefined : resource;
+}
+
+/**
+ * The document with `null` metadata fields (`labels:` or `annotations:` written with no value,
+ * as in Istio's own samples) left out: the API server decodes ObjectMeta natively, where null
+ * is the field's zero value, so Kubernetes reads them as empty. Only on the slow path (the fast
+ * checker is unsure of any null); the document itself is not changed.
+ */
+function withoutNullMetadata(raw: Record<string, unknown>): Record<string, unknown> {
+  const metadata = raw.metadata;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return raw;
+  let kept: Record<string, unknown> | undefined;
+  for (const key in metadata) {
+    if ((metadata as Record<string, unknown>)[key] !== null) continue;
+    kept ??= { ...(metadata as Record<string, unknown>) };
+    delete kept[key];
+  }
+  return kept === undefined ? raw : { ...raw, metadata: kept };
 }
 
 const FAST_CHECKS: Partial<Record<SupportedKind, FastCheck | null>> = {};

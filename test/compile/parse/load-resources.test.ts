@@ -184,6 +184,32 @@ describe('YAML that is not a Kubernetes manifest', () => {
 });
 
 describe('namespaces', () => {
+  it('reads metadata fields written with no value (null) as absent, as Kubernetes does; null in spec stays an error', () => {
+    const r = loadOne(`apiVersion: v1
+kind: Service
+metadata:
+  name: kiali
+  namespace:
+  labels:
+  annotations:
+spec:
+  ports: [{name: http, port: 20001}]
+---
+${VS.replace('  name: reviews\n', '  name: reviews\n  namespace: bookinfo\n  labels:\n  annotations:\n')}---
+apiVersion: meshlog.dev/v1alpha1
+kind: MeshConfig
+metadata:
+  name: mesh
+  labels:
+`);
+    expect(summary(r.diagnostics)).toEqual([]);
+    expect(r.resources.services.map((s) => [s.metadata.namespace, s.metadata.labels, s.metadata.annotations])).toEqual([['default', {}, {}]]);
+    expect(r.resources.virtualServices.map((v) => [v.metadata.namespace, v.metadata.labels])).toEqual([['bookinfo', {}]]);
+    // The CRD's structural schema does not make trafficPolicy nullable: the API server refuses `null` there.
+    const spec = loadOne('apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: reviews\n  trafficPolicy:\n');
+    expect(summary(spec.diagnostics)).toEqual(['ML2002 spec.trafficPolicy@6']);
+  });
+
   it('defaults to "default", or to MeshConfig defaultNamespace (whichever file it is in)', () => {
     const plain = loadOne(VS);
     expect(plain.resources.virtualServices[0]!.metadata.namespace).toBe('default');
