@@ -16,6 +16,9 @@ import { droppedRecord } from './dropped.ts';
 import type { AnyLoaded, DroppedResource, FieldPath } from './types.ts';
 import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
 
+const JSON_API_VERSION = /"apiVersion"\s*:/;
+const isJsonFileName = (path: string) => path.length > 5 && path.slice(-5).toLowerCase() === '.json';
+
 /** A document that is one of the kinds meshlog reads, before schema checks. */
 export interface Candidate {
   readonly kind: SupportedKind;
@@ -63,6 +66,13 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
   const decoded = decodeSourceFile(file);
   if (!decoded.ok) {
     diagnostics.push(decoded.diagnostic);
+    return { diagnostics, meshDocs, slots, documents: 0, overBudget: false };
+  }
+  if (isJsonFileName(file.path) && !JSON_API_VERSION.test(decoded.text)) {
+    // package.json, tsconfig.json, renovate.json: JSON is read because kubectl applies `*.json`
+    // manifests, but JSON without an apiVersion is no Kubernetes object (and may be JSONC,
+    // which is no YAML): skipped unparsed, as YAML without one would be after parsing.
+    diagnostics.push(diagnostic('ML1014', 'not a Kubernetes manifest (JSON without "apiVersion"); skipped', { file: file.path, line: 1, column: 1 }));
     return { diagnostics, meshDocs, slots, documents: 0, overBudget: false };
   }
   const parsed = parseYamlFile(file.path, decoded.text, budget);

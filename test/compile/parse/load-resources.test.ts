@@ -183,6 +183,32 @@ describe('YAML that is not a Kubernetes manifest', () => {
   });
 });
 
+describe('JSON manifests', () => {
+  it('reads *.json Kubernetes objects (positions from the full parser), and skips other JSON with a note', () => {
+    const r = load({
+      'vs.json': `{
+  "apiVersion": "networking.istio.io/v1",
+  "kind": "VirtualService",
+  "metadata": {"name": "reviews"},
+  "spec": {"hosts": ["reviews"],
+    "http": [{"route": [{"destination": {"host": "reviews", "subset": "v1"}}]}]}
+}
+`,
+      'bad.json': '{"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule", "metadata": {"name": "r"},\n "spec": {"host": "r", "subsets": [{"name": "v1", "lables": {"v": "1"}}]}}\n',
+      'package.json': '{"name": "x", "kind": "module", "scripts": {"test": "vitest"}}\n',
+      'tsconfig.json': '{\n  // JSONC, not YAML\n  "compilerOptions": {"strict": true,},\n}\n',
+    });
+    expect(r.resources.virtualServices.map((v) => [v.metadata.name, v.file])).toEqual([['reviews', 'vs.json']]);
+    expect(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.file}:${d.line}:${d.column} ${d.field}`)).toEqual([
+      'ML2001 bad.json:2:51 spec.subsets[0].lables',
+    ]);
+    expect(r.diagnostics.filter((d) => d.severity === 'info').map((d) => `${d.code} ${d.file}: ${d.message}`)).toEqual([
+      'ML1014 package.json: not a Kubernetes manifest (JSON without "apiVersion"); skipped',
+      'ML1014 tsconfig.json: not a Kubernetes manifest (JSON without "apiVersion"); skipped',
+    ]);
+  });
+});
+
 describe('namespaces', () => {
   it('reads metadata fields written with no value (null) as absent, as Kubernetes does; null in spec stays an error', () => {
     const r = loadOne(`apiVersion: v1
