@@ -54,7 +54,7 @@ function withoutPositions(message: string): string {
   return withoutIndexes(message)
     .replace(/\/(http|tcp|tls)\/\d+(?=\/|\b)/g, '/$1/#')
     .replace(/\bline \d+/g, 'line N')
-    .replace(/(\.ya?ml):\d+(:\d+)?/gi, '$1');
+    .replace(/(\.(?:ya?ml|json)):\d+(:\d+)?/gi, '$1');
 }
 
 /** `spec.subsets[3].labels` → `spec.subsets[].labels`. */

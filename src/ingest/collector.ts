@@ -130,7 +130,7 @@ export class BundleCollector {
     // When files were found but refused (links, limits), their own errors say so already.
     if (files.length === 0 && !this.#diagnostics.some((d) => d.severity === 'error')) {
       const where = origin.kind === 'folder' ? origin.path : `revision ${origin.rev} of ${origin.repo}`;
-      this.report('ML0007', '', `no config files (*.yaml, *.yml outside dot-folders and node_modules) found in ${where}; is this the config folder?`);
+      this.report('ML0007', '', `no config files (*.yaml, *.yml, *.json outside dot-folders and node_modules) found in ${where}; is this the config folder?`);
     }
     const diagnostics = [...this.#diagnostics].sort(
       (a, b) => comparePaths(a.file ?? '', b.file ?? '') || comparePaths(a.code, b.code),

@@ -29,11 +29,14 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxFiles: 20_000,
 };
 
-/** `*.yaml` / `*.yml` (any case), not a dot-file such as `.gitlab-ci.yml` or `.pre-commit-config.yaml`. */
+/**
+ * `*.yaml` / `*.yml` / `*.json` (any case; kubectl applies all three), not a dot-file such as
+ * `.gitlab-ci.yml` or `.eslintrc.json`.
+ */
 export function isConfigFileName(name: string): boolean {
   if (name.startsWith('.')) return false;
   const lower = name.toLowerCase();
-  return lower.endsWith('.yaml') || lower.endsWith('.yml');
+  return lower.endsWith('.yaml') || lower.endsWith('.yml') || lower.endsWith('.json');
 }
 
 /** Dot-folders (`.git`, `.github`, ...) and `node_modules` hold tooling, never mesh config. */

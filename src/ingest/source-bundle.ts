@@ -16,7 +16,7 @@ export interface SourceBundle {
   readonly origin: SourceOrigin;
   /** Resolved commit id for git origins, null for folders. */
   readonly commit: string | null;
-  /** Candidate config files (`*.yaml`, `*.yml` outside dot-folders), sorted by path. */
+  /** Candidate config files (`*.yaml`, `*.yml`, `*.json` outside dot-folders), sorted by path. */
   readonly files: readonly SourceFile[];
   /** Problems found while reading (rejected symlinks, submodules, unreadable entries). */
   readonly diagnostics: readonly Diagnostic[];

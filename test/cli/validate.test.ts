@@ -50,7 +50,7 @@ describe('meshlog validate', () => {
     const res = await runCli(['validate', 'empty'], tmp);
     expect(res.code).toBe(0);
     expect(res.stdout).toBe(
-      `warning ML0007: no config files (*.yaml, *.yml outside dot-folders and node_modules) found in ${path.join(tmp, 'empty')}; is this the config folder?\n\n` +
+      `warning ML0007: no config files (*.yaml, *.yml, *.json outside dot-folders and node_modules) found in ${path.join(tmp, 'empty')}; is this the config folder?\n\n` +
         '0 errors, 1 warning\nempty: valid (0 config files read)\n',
     );
     // The current folder, when no path is given: the message names it in full.

@@ -23,8 +23,10 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('readFolder', () => {
-  it('reads every *.yaml / *.yml below the root, sorted, with / separators', async () => {
+  it('reads every *.yaml / *.yml / *.json below the root, sorted, with / separators', async () => {
     write('z.yaml', 'z: 1\n');
+    write('c/vs.JSON', '{}\n');
+    write('.eslintrc.json', '{}\n');
     write('b/vs.yml', 'b: 1\n');
     write('a/deep/er/dr.YAML', 'a: 1\n');
     write('notes.md', '# not config\n');
@@ -33,7 +35,7 @@ describe('readFolder', () => {
     write('.gitlab-ci.yml', 'stages: []\n');
     const res = await readFolder(root);
     if (!res.ok) throw new Error(res.error.message);
-    expect(res.bundle.files.map((f) => f.path)).toEqual(['a/deep/er/dr.YAML', 'b/vs.yml', 'z.yaml']);
+    expect(res.bundle.files.map((f) => f.path)).toEqual(['a/deep/er/dr.YAML', 'b/vs.yml', 'c/vs.JSON', 'z.yaml']);
     expect(Buffer.from(res.bundle.files[1]!.bytes).toString()).toBe('b: 1\n');
     expect(res.bundle.commit).toBeNull();
     expect(res.bundle.origin).toEqual({ kind: 'folder', path: root });

@@ -21,6 +21,8 @@ beforeAll(() => {
     'mesh/reviews.yaml': 'kind: VirtualService\n',
     'mesh/ratings.yml': 'kind: DestinationRule\n',
     'meshlog.yaml': 'kind: MeshConfig\n',
+    'mesh/vs.json': '{"kind": "VirtualService"}\n',
+    '.eslintrc.json': '{}\n',
     'README.md': '# hi\n',
     '.github/workflows/ci.yml': 'on: pull_request\n',
   });
@@ -39,7 +41,7 @@ describe('readGit', () => {
     if (!res.ok) throw new Error(res.error.message);
     expect(res.bundle.commit).toBe(first);
     expect(res.bundle.origin).toEqual({ kind: 'git', repo: repo.dir, rev: first });
-    expect(res.bundle.files.map((f) => f.path)).toEqual(['mesh/ratings.yml', 'mesh/reviews.yaml', 'meshlog.yaml']);
+    expect(res.bundle.files.map((f) => f.path)).toEqual(['mesh/ratings.yml', 'mesh/reviews.yaml', 'mesh/vs.json', 'meshlog.yaml']);
     expect(text(res.bundle.files[1]!.bytes)).toBe('kind: VirtualService\n');
     expect(res.bundle.diagnostics).toEqual([]);
     expect(res.commit).toMatchObject({
@@ -72,7 +74,7 @@ describe('readGit', () => {
     if (!later.ok) throw new Error(later.error.message);
     expect(later.commit.parents).toEqual([first]);
     expect(later.commit.message).toBe('Shift reviews traffic\n\nCanary at 10%.\n');
-    expect(later.bundle.files.map((f) => f.path)).toEqual(['mesh/reviews.yaml', 'meshlog.yaml']);
+    expect(later.bundle.files.map((f) => f.path)).toEqual(['mesh/reviews.yaml', 'mesh/vs.json', 'meshlog.yaml']);
   });
 
   it('says so when a revision is missing because the clone is shallow (a CI checkout)', async () => {
@@ -121,6 +123,7 @@ describe('readGit', () => {
     expect(res.bundle.files.map((f) => [f.path, text(f.bytes)])).toEqual([
       ['mesh/ratings.yml', 'kind: DestinationRule\n'],
       ['mesh/reviews.yaml', 'kind: VirtualService\n'],
+      ['mesh/vs.json', '{"kind": "VirtualService"}\n'],
       ['meshlog.yaml', 'kind: MeshConfig\n'],
     ]);
   });

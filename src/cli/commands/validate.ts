@@ -13,7 +13,7 @@ const FLAGS = { ...OUTPUT_FLAG, ...INPUT_FLAGS, ...ENVOY_FLAG, ...VERBOSE_FLAG }
 export const command: CliCommand = {
   name: 'validate',
   summary: 'Check mesh config (a folder or a git revision) and print its diagnostics',
-  help: `Check mesh config: parse every *.yaml/*.yml, validate each resource and the references
+  help: `Check mesh config: parse every *.yaml/*.yml/*.json, validate each resource and the references
 between them, and compile it, exactly as a publish would. Prints every problem found.
 
 Usage:

@@ -6,7 +6,7 @@ import { closestName } from '../../core/closest-name.ts';
 
 export type Classification =
   | { readonly action: 'load'; readonly kind: SupportedKind }
-  | { readonly action: 'skip'; readonly message: string }
+  | { readonly action: 'skip'; readonly message: string; readonly code?: 'ML1019' }
   | { readonly action: 'reject'; readonly code: string; readonly message: string; readonly field: 'apiVersion' | 'kind' };
 
 const ISTIO_NETWORKING_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
@@ -55,9 +55,14 @@ export function classify(apiVersion: string, kind: string): Classification {
   }
 
   if (group === '' && version === 'v1' && kind === 'Service') return { action: 'load', kind: 'Service' };
-  if (group === 'gateway.networking.k8s.io') {
-    // Routing config, but not Istio's API: say plainly that it has no effect (yet).
-    return { action: 'skip', message: `${kind} (${apiVersion}) is Kubernetes Gateway API, which meshlog does not read yet; skipped, it has no effect` };
+  if (group === 'gateway.networking.k8s.io' || group === 'gateway.networking.x-k8s.io') {
+    // Routing config Istio does apply, but not Istio's own API: a warning, since the traffic
+    // the repository describes is not what meshlog compiles.
+    return {
+      action: 'skip',
+      code: 'ML1019',
+      message: `${kind} (${apiVersion}) is Kubernetes Gateway API, which meshlog does not compile; skipped, and any routing it defines is not applied`,
+    };
   }
   return { action: 'skip', message: `${kind} (${apiVersion}) is not mesh configuration; skipped` };
 }

@@ -16,6 +16,9 @@ import { droppedRecord } from './dropped.ts';
 import type { AnyLoaded, DroppedResource, FieldPath } from './types.ts';
 import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
 
+const JSON_API_VERSION = /"apiVersion"\s*:/;
+const isJsonFileName = (path: string) => path.length > 5 && path.slice(-5).toLowerCase() === '.json';
+
 /** A document that is one of the kinds meshlog reads, before schema checks. */
 export interface Candidate {
   readonly kind: SupportedKind;
@@ -63,6 +66,13 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
   const decoded = decodeSourceFile(file);
   if (!decoded.ok) {
     diagnostics.push(decoded.diagnostic);
+    return { diagnostics, meshDocs, slots, documents: 0, overBudget: false };
+  }
+  if (isJsonFileName(file.path) && !JSON_API_VERSION.test(decoded.text)) {
+    // package.json, tsconfig.json, renovate.json: JSON is read because kubectl applies `*.json`
+    // manifests, but JSON without an apiVersion is no Kubernetes object (and may be JSONC,
+    // which is no YAML): skipped unparsed, as YAML without one would be after parsing.
+    diagnostics.push(diagnostic('ML1014', 'not a Kubernetes manifest (JSON without "apiVersion"); skipped', { file: file.path, line: 1, column: 1 }));
     return { diagnostics, meshDocs, slots, documents: 0, overBudget: false };
   }
   const parsed = parseYamlFile(file.path, decoded.text, budget);
@@ -124,7 +134,7 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
       ? classifyIncomplete(nonEmptyString(apiVersion), nonEmptyString(kind), isMapping(metadata) && isMapping(doc.value.spec))
       : classifyRemembered(apiVersion, kind);
   if (c.action === 'skip') {
-    diagnostics.push(diagnostic('ML1014', c.message, at(['kind'])));
+    diagnostics.push(diagnostic(c.code ?? 'ML1014', c.message, at(['kind'])));
     return undefined;
   }
   if (c.action === 'reject') {
@@ -216,7 +226,7 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   const fast = fastCheckOf(c.kind)?.(raw, c.doc.fresh === true) ?? UNSURE;
   let checked: unknown = fast;
   if (fast === UNSURE) {
-    const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(raw);
+    const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(withoutNullMetadata(raw));
     if (!parsed.success) {
       diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, text: c.doc.text, schema: DOCUMENT_SCHEMAS[c.kind], resource: ref, locate: c.doc.locate }));
       return undefined;
@@ -237,6 +247,24 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   const found = validateResource(resource);
   diagnostics.push(...found);
   return found.some((d) => d.severity === 'error') ? undefined : resource;
+}
+
+/**
+ * The document with `null` metadata fields (`labels:` or `annotations:` written with no value,
+ * as in Istio's own samples) left out: the API server decodes ObjectMeta natively, where null
+ * is the field's zero value, so Kubernetes reads them as empty. Only on the slow path (the fast
+ * checker is unsure of any null); the document itself is not changed.
+ */
+function withoutNullMetadata(raw: Record<string, unknown>): Record<string, unknown> {
+  const metadata = raw.metadata;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return raw;
+  let kept: Record<string, unknown> | undefined;
+  for (const key in metadata) {
+    if ((metadata as Record<string, unknown>)[key] !== null) continue;
+    kept ??= { ...(metadata as Record<string, unknown>) };
+    delete kept[key];
+  }
+  return kept === undefined ? raw : { ...raw, metadata: kept };
 }
 
 const FAST_CHECKS: Partial<Record<SupportedKind, FastCheck | null>> = {};

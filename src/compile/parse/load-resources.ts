@@ -18,7 +18,7 @@ import type { AnyLoaded, DroppedResource, LoadResult, LoadedMeshConfig, LoadedRe
 export type { AnyLoaded, DroppedResource, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
 
 export function loadResources(files: readonly SourceFile[]): LoadResult {
-  const sorted = [...files].filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...files].filter((f) => /\.(ya?ml|json)$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return mergeLoads(loadInOrder(sorted));
 }
 

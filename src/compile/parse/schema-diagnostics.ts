@@ -6,7 +6,7 @@ import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import { DurationSchema, PercentSchema } from '../schema/common.ts';
 import { isMapAt, knownKeysAt, schemasAt } from '../schema/known-keys.ts';
 import { closestName } from '../../core/closest-name.ts';
-import { isNotYetSupported } from './not-yet-fields.ts';
+import { isNotYetSupported, isNotYetSupportedValue } from './not-yet-fields.ts';
 import { writtenScalar } from './scalar-source.ts';
 import { describeValue, formatFieldPath, valueAt } from './field-path.ts';
 import type { FieldPath, LineColumn } from './types.ts';
@@ -53,13 +53,27 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Issu
         else emit('ML2002', `${name} must be ${expected(issue.expected)}, not ${describeValue(value, issue.expected === 'int')}${percentHint(value, path, ctx)}`, path);
         break;
       case 'invalid_value':
-        emit('ML2003', `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(value)}`, path);
+        if (isNotYetSupportedValue(ctx.resource?.kind, path, value)) {
+          emit('ML3024', `${name} ${String(value)} is valid Istio but not supported by meshlog yet; use one of ${listValues(issue.values)} until meshlog supports it`, path);
+        } else emit('ML2003', `${name} must be one of ${listValues(issue.values)}; ${got(value, issue.values)}`, path);
         break;
       default:
         emit('ML2005', `${name}: ${issue.message}`, path);
     }
   }
   return out;
+}
+
+function listValues(values: readonly unknown[]): string {
+  return values.map((v) => JSON.stringify(v)).join(', ');
+}
+
+/** What was written instead of an enum value: `got "ROUND_ROBINN"; did you mean "ROUND_ROBIN"?`, or its type when not a string. */
+function got(value: unknown, values: readonly unknown[]): string {
+  if (typeof value !== 'string') return `got ${describeValue(value)}`;
+  const meant = closestName(value, values.filter((v): v is string => typeof v === 'string'));
+  const written = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return `got ${written}${meant === undefined ? '' : `; did you mean "${meant}"?`}`;
 }
 
 /**
@@ -75,6 +89,8 @@ function suggestFields(issues: readonly z.core.$ZodIssue[], ctx: IssueContext): 
     const present = valueAt(ctx.document, path) as Record<string, unknown> | undefined;
     const candidates = knownKeysAt(ctx.schema, path).filter((k) => present?.[k] === undefined);
     for (const key of issue.keys) {
+      // A real Istio field (ML3024) was not misspelt: no "did you mean", and no field it stands for.
+      if (isNotYetSupported(ctx.resource?.kind, path, key)) continue;
       const meant = closestName(key, candidates);
       if (meant === undefined) continue;
       out.set(formatFieldPath([...path, key]), meant);

@@ -7,7 +7,7 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Symbolic link rejected',
     description:
-      'A symbolic link named like a config file (`*.yaml`, `*.yml`), or one that leads to a folder ' +
+      'A symbolic link named like a config file (`*.yaml`, `*.yml`, `*.json`), or one that leads to a folder ' +
       '(`team-b -> ../shared/team-b`; in a git revision, a target path that names a folder of the ' +
       'same commit). meshlog never follows symbolic links in a config repository: a link can point ' +
       'outside the repository, and what it points to is not part of the reviewed commit. So this ' +
@@ -40,7 +40,7 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
       'A config file is larger than meshlog reads: 8 MiB per file (the most meshlog parses, see ' +
       'ML1005), 256 MiB for all the files of a folder or revision. It is not read at all (its size ' +
       'is taken from the file system or the git object header), so a runaway file cannot exhaust ' +
-      'memory. Split the file, or move data that is not mesh config out of `*.yaml`/`*.yml` files.',
+      'memory. Split the file, or move data that is not mesh config out of `*.yaml`/`*.yml`/`*.json` files.',
   },
   {
     code: 'ML0005',
@@ -65,7 +65,7 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'No config files found',
     description:
-      'The folder or revision holds no candidate config file (`*.yaml` or `*.yml`, outside dot-folders such as `.git` and ' +
+      'The folder or revision holds no candidate config file (`*.yaml`, `*.yml` or `*.json`, outside dot-folders such as `.git` and ' +
       'outside `node_modules`), so there is nothing to check or serve. Usually the path is wrong, or the command ran in another ' +
       'folder than meant (the default is the current folder). A warning, not an error: an empty mesh is valid.',
   },

@@ -128,4 +128,11 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     description:
       'Two documents define the same kind, namespace and name. Kubernetes would keep only the last one applied; meshlog reports both. Rename or delete one of them.',
   },
+  {
+    code: 'ML1019',
+    severity: 'warning',
+    title: 'Kubernetes Gateway API resource not compiled',
+    description:
+      'The document belongs to the Kubernetes Gateway API (`gateway.networking.k8s.io` or `gateway.networking.x-k8s.io`: `Gateway`, `HTTPRoute`, `GRPCRoute`, `ReferenceGrant`, ...). Istio applies these, but meshlog does not compile them: the document is skipped, and the routing it defines (backend weights, matches, filters) is not in the compiled configuration, so what meshlog validates and explains is not what the mesh would do. Express the routing with Istio VirtualService and Gateway resources to have meshlog check it, or keep the Gateway API resources outside the repository meshlog reads.',
+  },
 ];

@@ -21,7 +21,8 @@ export const SCHEMA_CODES: readonly DiagnosticCodeInfo[] = [
     code: 'ML2003',
     severity: 'error',
     title: 'Invalid enum value',
-    description: 'The field only takes one of a fixed set of values (listed in the message, case-sensitive).',
+    description:
+      'The field only takes one of a fixed set of values (listed in the message, case-sensitive). The message quotes what was written (`got "ROUND_ROBINN"`) and names the closest allowed value when one is close (a typo, or the right value in the wrong case). A value Istio accepts that meshlog does not compile yet (ServiceEntry `resolution: DYNAMIC_DNS`) is ML3024 instead.',
   },
   {
     code: 'ML2004',

@@ -85,10 +85,29 @@ metadata: {name: b}
     expect(r.diagnostics[0]!.message).toBe('Sidecar (networking.istio.io) is not supported by meshlog yet; remove it from the repository until meshlog supports it');
   });
 
-  it('says plainly that Gateway API routes have no effect yet', () => {
-    const r = loadOne('apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec: {}\n');
-    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['ML1014', 'info']]);
-    expect(r.diagnostics[0]!.message).toContain('has no effect');
+  it('warns that Gateway API resources are not compiled, in both Gateway API groups', () => {
+    const r = loadOne(`apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec: {}
+---
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XBackendTrafficPolicy
+metadata: {name: p}
+spec: {}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+`);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([
+      ['ML1019', 'warning', 2],
+      ['ML1019', 'warning', 7],
+      ['ML1014', 'info', 12],
+    ]);
+    expect(r.diagnostics[0]!.message).toBe(
+      'HTTPRoute (gateway.networking.k8s.io/v1) is Kubernetes Gateway API, which meshlog does not compile; skipped, and any routing it defines is not applied',
+    );
   });
 
   it('reads CRLF files and reports positions on the right lines; unknown tags only warn', () => {
@@ -164,7 +183,59 @@ describe('YAML that is not a Kubernetes manifest', () => {
   });
 });
 
+describe('JSON manifests', () => {
+  it('reads *.json Kubernetes objects (positions from the full parser), and skips other JSON with a note', () => {
+    const r = load({
+      'vs.json': `{
+  "apiVersion": "networking.istio.io/v1",
+  "kind": "VirtualService",
+  "metadata": {"name": "reviews"},
+  "spec": {"hosts": ["reviews"],
+    "http": [{"route": [{"destination": {"host": "reviews", "subset": "v1"}}]}]}
+}
+`,
+      'bad.json': '{"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule", "metadata": {"name": "r"},\n "spec": {"host": "r", "subsets": [{"name": "v1", "lables": {"v": "1"}}]}}\n',
+      'package.json': '{"name": "x", "kind": "module", "scripts": {"test": "vitest"}}\n',
+      'tsconfig.json': '{\n  // JSONC, not YAML\n  "compilerOptions": {"strict": true,},\n}\n',
+    });
+    expect(r.resources.virtualServices.map((v) => [v.metadata.name, v.file])).toEqual([['reviews', 'vs.json']]);
+    expect(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.file}:${d.line}:${d.column} ${d.field}`)).toEqual([
+      'ML2001 bad.json:2:51 spec.subsets[0].lables',
+    ]);
+    expect(r.diagnostics.filter((d) => d.severity === 'info').map((d) => `${d.code} ${d.file}: ${d.message}`)).toEqual([
+      'ML1014 package.json: not a Kubernetes manifest (JSON without "apiVersion"); skipped',
+      'ML1014 tsconfig.json: not a Kubernetes manifest (JSON without "apiVersion"); skipped',
+    ]);
+  });
+});
+
 describe('namespaces', () => {
+  it('reads metadata fields written with no value (null) as absent, as Kubernetes does; null in spec stays an error', () => {
+    const r = loadOne(`apiVersion: v1
+kind: Service
+metadata:
+  name: kiali
+  namespace:
+  labels:
+  annotations:
+spec:
+  ports: [{name: http, port: 20001}]
+---
+${VS.replace('  name: reviews\n', '  name: reviews\n  namespace: bookinfo\n  labels:\n  annotations:\n')}---
+apiVersion: meshlog.dev/v1alpha1
+kind: MeshConfig
+metadata:
+  name: mesh
+  labels:
+`);
+    expect(summary(r.diagnostics)).toEqual([]);
+    expect(r.resources.services.map((s) => [s.metadata.namespace, s.metadata.labels, s.metadata.annotations])).toEqual([['default', {}, {}]]);
+    expect(r.resources.virtualServices.map((v) => [v.metadata.namespace, v.metadata.labels])).toEqual([['bookinfo', {}]]);
+    // The CRD's structural schema does not make trafficPolicy nullable: the API server refuses `null` there.
+    const spec = loadOne('apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: reviews\n  trafficPolicy:\n');
+    expect(summary(spec.diagnostics)).toEqual(['ML2002 spec.trafficPolicy@6']);
+  });
+
   it('defaults to "default", or to MeshConfig defaultNamespace (whichever file it is in)', () => {
     const plain = loadOne(VS);
     expect(plain.resources.virtualServices[0]!.metadata.namespace).toBe('default');
