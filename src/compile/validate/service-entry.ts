@@ -2,7 +2,8 @@
 import type { LoadedServiceEntry } from '../parse/types.ts';
 import { checkHost, hostProblem, type HostRules } from './checks-hosts.ts';
 import { checkExportTo, checkLabels, checkPort, checkRange, checkUniqueNames, isIpOrCidr } from './checks-values.ts';
-import { at, NONE, type RuleContext } from './context.ts';
+import { at, NONE, type Path, type RuleContext } from './context.ts';
+import { isUnixAddress, UNIX_ADDRESS_PREFIX } from '../ir/endpoint-address.ts';
 import { impliedHttpMessage } from '../istio/protocols.ts';
 import { checkProtocol, checkUniquePorts } from './ports.ts';
 
@@ -63,9 +64,15 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     const address = ep.address;
     if (address === undefined || address === '') {
       ctx.report('ML3021', 'an endpoint needs an address', p);
-    } else if (resolution === 'STATIC' && !address.startsWith('unix://') && !isIpOrCidr(address, false)) {
+    } else if (isUnixAddress(address)) {
+      if (resolution === 'STATIC') checkUnixEndpoint(ctx, address, ep.ports, ports.length, p);
+      else if (resolution !== 'NONE') {
+        // Istio: "endpoint address ... is not a valid FQDN or an IP address" (DNS resolves names only).
+        ctx.report('ML3021', `endpoint address "${address}" is not a valid FQDN or an IP address: resolution ${resolution} resolves host names; a Unix domain socket needs resolution STATIC`, at(p, 'address'));
+      }
+    } else if (resolution === 'STATIC' && !isIpOrCidr(address, false)) {
       ctx.report('ML3021', `resolution STATIC needs IP addresses; "${address}" is not one (use resolution DNS for host names)`, at(p, 'address'));
-    } else if (resolution !== 'STATIC' && !isIpOrCidr(address, false) && !address.startsWith('unix://')) {
+    } else if (resolution !== 'STATIC' && !isIpOrCidr(address, false)) {
       const problem = hostProblem(address, ENDPOINT_HOST_RULES);
       if (problem) ctx.report('ML3021', `endpoint address "${address}": ${problem}`, at(p, 'address'));
     }
@@ -77,6 +84,25 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     }
     if (ep.labels !== undefined) checkLabels(ctx, ep.labels, at(p, 'labels'));
     if (ep.weight !== undefined) checkRange(ctx, ep.weight, at(p, 'weight'), 0, 0xffffffff);
+  }
+}
+
+/**
+ * A STATIC endpoint `unix://<path>`, as Istio's validateWorkloadEntry (ValidateUnixAddress): an
+ * absolute path not ending in "/", or "@name" (an abstract socket); no endpoint ports; and the
+ * entry serves exactly one port (the socket has none to tell ports apart).
+ */
+function checkUnixEndpoint(ctx: RuleContext, address: string, epPorts: Readonly<Record<string, number>> | undefined, servicePorts: number, p: Path): void {
+  const path = address.slice(UNIX_ADDRESS_PREFIX.length);
+  if (path === '') ctx.report('ML3021', `endpoint address "${address}": a Unix socket address needs a path after "unix://"`, at(p, 'address'));
+  else if (!path.startsWith('@') && (!path.startsWith('/') || path.endsWith('/'))) {
+    ctx.report('ML3021', `endpoint address "${address}": "${path}" is not an absolute path to a file (nor "@name", an abstract socket)`, at(p, 'address'));
+  }
+  if (epPorts !== undefined && Object.keys(epPorts).length > 0) {
+    ctx.report('ML3021', `the Unix socket endpoint "${address}" must not include ports: a socket has no port`, at(p, 'ports'));
+  }
+  if (servicePorts !== 1) {
+    ctx.report('ML3021', `a Unix socket endpoint needs a ServiceEntry with exactly one port (this one has ${servicePorts}): the socket has no port to tell them apart`, at(p, 'address'));
   }
 }
 

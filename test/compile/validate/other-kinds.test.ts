@@ -150,6 +150,29 @@ describe('ServiceEntry rules', () => {
     expect(check('ServiceEntry', '  hosts: ["*.example.com"]\n  ports: [{number: 80, name: http}]\n  resolution: DNS\n')).toEqual(['ML3022 spec.hosts[0]@5']);
   });
 
+  // Istio validation.go validateWorkloadEntry (STATIC) and ValidateServiceEntry (DNS): a Unix
+  // socket is an absolute path (or @name), without endpoint ports, on an entry with one port; DNS
+  // resolution refuses it ("not a valid FQDN or an IP address").
+  it('accepts STATIC Unix socket endpoints as Istio does, and refuses them for DNS resolution', () => {
+    const se = (resolution: string, endpoints: string, ports = '[{number: 80, name: http, protocol: HTTP}]') =>
+      check('ServiceEntry', `  hosts: [example.unix.local]\n  ports: ${ports}\n  resolution: ${resolution}\n  endpoints: ${endpoints}\n`);
+    expect(se('STATIC', '[{address: "unix:///var/run/example/socket"}]')).toEqual([]);
+    expect(se('STATIC', '[{address: "unix://@abstract"}]')).toEqual([]);
+    expect(se('DNS', '[{address: "unix:///var/run/example/socket"}]')).toEqual(['ML3021 spec.endpoints[0].address@8']);
+    expect(se('DNS_ROUND_ROBIN', '[{address: "unix:///var/run/example/socket"}]')).toEqual(['ML3021 spec.endpoints[0].address@8']);
+    expect(se('STATIC', '[{address: "unix://"}, {address: "unix://relative/x"}, {address: "unix:///dir/"}]')).toEqual([
+      'ML3021 spec.endpoints[0].address@8',
+      'ML3021 spec.endpoints[1].address@8',
+      'ML3021 spec.endpoints[2].address@8',
+    ]);
+    expect(se('STATIC', '[{address: "unix:///s", ports: {http: 8080}}]')).toEqual(['ML3021 spec.endpoints[0].ports@8']);
+    expect(se('STATIC', '[{address: "unix:///s"}]', '[{number: 80, name: http}, {number: 81, name: b}]')).toEqual(['ML3021 spec.endpoints[0].address@8']);
+    const dns = loadOne(doc('ServiceEntry', '  hosts: [example.unix.local]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  endpoints: [{address: "unix:///var/run/example/socket"}]\n'));
+    expect(dns.diagnostics.map((d) => d.message)).toEqual([
+      'endpoint address "unix:///var/run/example/socket" is not a valid FQDN or an IP address: resolution DNS resolves host names; a Unix domain socket needs resolution STATIC',
+    ]);
+  });
+
   it('warns about a ServiceEntry without ports: its hosts get no listener, route or cluster', () => {
     expect(check('ServiceEntry', '  hosts: [a.example.com]\n  resolution: DNS\n')).toEqual(['ML3044 spec.hosts@5']);
   });
