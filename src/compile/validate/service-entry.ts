@@ -45,7 +45,7 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
   checkUniquePorts(ctx, ports, (i) => at(SPEC, 'ports', i, 'number'));
   checkUniqueNames(ctx, ports, (i) => at(SPEC, 'ports', i, 'name'), 'port name');
   checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'), { namespace: se.metadata.namespace, allowNone: true });
-  checkLabels(ctx, spec.workloadSelector?.matchLabels, at(SPEC, 'workloadSelector', 'matchLabels'));
+  checkSelectorLabels(ctx, spec.workloadSelector?.labels, at(SPEC, 'workloadSelector', 'labels'));
   if (spec.workloadSelector && endpoints.length > 0) ctx.report('ML3030', 'set endpoints or workloadSelector, not both', at(SPEC, 'workloadSelector'));
 
   if (resolution === 'STATIC' && endpoints.length === 0 && !spec.workloadSelector) {
@@ -104,6 +104,24 @@ function checkUnixEndpoint(ctx: RuleContext, address: string, epPorts: Readonly<
   if (servicePorts !== 1) {
     ctx.report('ML3021', `a Unix socket endpoint needs a ServiceEntry with exactly one port (this one has ${servicePorts}): the socket has no port to tell them apart`, at(p, 'address'));
   }
+}
+
+/**
+ * `workloadSelector.labels` as Istio takes them: ValidateAlphaWorkloadSelector (no empty key, no
+ * `*` in a key or value) and the CRD (values of at most 63 characters, at most 256 labels).
+ * Unlike endpoint labels, they are not held to Kubernetes label syntax: Istio does not.
+ */
+function checkSelectorLabels(ctx: RuleContext, labels: Readonly<Record<string, string>> | undefined, path: Path): void {
+  if (!labels) return;
+  let count = 0;
+  for (const key in labels) {
+    const value = labels[key]!;
+    count++;
+    if (key === '') ctx.report('ML3027', `an empty label key is not supported in a selector ("${key}=${value}")`, at(path, key));
+    else if (key.includes('*') || value.includes('*')) ctx.report('ML3027', `a wildcard is not supported in a selector ("${key}=${value}")`, at(path, key));
+    else if (value.length > 63) ctx.report('ML3027', `label value "${value}" is longer than 63 characters`, at(path, key));
+  }
+  if (count > 256) ctx.report('ML3027', `a selector has at most 256 labels; this one has ${count}`, path);
 }
 
 function hasPortNamed(ports: readonly { readonly name?: string | undefined }[], name: string): boolean {

@@ -173,6 +173,22 @@ describe('ServiceEntry rules', () => {
     ]);
   });
 
+  // Istio's ServiceEntry workloadSelector is networking WorkloadSelector{labels} (service_entry.proto,
+  // sidecar.proto; the CRD allows `labels` only), checked by ValidateAlphaWorkloadSelector.
+  it('takes workloadSelector.labels, as Istio, and checks them as Istio does', () => {
+    const se = (selector: string) => check('ServiceEntry', `  hosts: [details.bookinfo.com]\n  location: MESH_INTERNAL\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: STATIC\n  workloadSelector: ${selector}\n`);
+    expect(se('{labels: {app: details}}')).toEqual([]);
+    expect(se('{labels: {app: "a value Kubernetes would refuse", "x/y/z": ok}}')).toEqual([]);
+    expect(se('{matchLabels: {app: details}}')).toEqual(['ML2001 spec.workloadSelector.matchLabels@9']);
+    expect(se(`{labels: {"": x, a: "*", "b*": v, c: ${'v'.repeat(64)}}}`)).toEqual([
+      'ML3027 spec.workloadSelector.labels[""]@9',
+      'ML3027 spec.workloadSelector.labels.a@9',
+      'ML3027 spec.workloadSelector.labels["b*"]@9',
+      'ML3027 spec.workloadSelector.labels.c@9',
+    ]);
+    expect(check('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: http}]\n  resolution: STATIC\n  workloadSelector: {labels: {app: a}}\n  endpoints: [{address: 10.0.0.1}]\n')).toEqual(['ML3030 spec.workloadSelector@8']);
+  });
+
   it('warns about a ServiceEntry without ports: its hosts get no listener, route or cluster', () => {
     expect(check('ServiceEntry', '  hosts: [a.example.com]\n  resolution: DNS\n')).toEqual(['ML3044 spec.hosts@5']);
   });
