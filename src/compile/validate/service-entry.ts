@@ -37,9 +37,11 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     const p = at(SPEC, 'ports', i);
     if (port.number !== undefined) checkPort(ctx, port.number, at(p, 'number'));
     if (port.targetPort !== undefined) checkPort(ctx, port.targetPort, at(p, 'targetPort'));
-    checkProtocol(ctx, port.protocol, at(p, 'protocol'));
+    // An empty protocol is a port without one: Istio's ValidateProtocol takes "" (protocol
+    // sniffing), and meshlog compiles both as HTTP (ML4035, normalizeProtocol).
+    if (port.protocol !== '') checkProtocol(ctx, port.protocol, at(p, 'protocol'));
     if (port.protocol === undefined || port.protocol === '') {
-      ctx.report('ML4035', impliedHttpMessage(port.number, port.name, 'no protocol'), p);
+      ctx.report('ML4035', impliedHttpMessage(port.number, port.name, port.protocol === '' ? 'an empty protocol' : 'no protocol'), p);
     }
   }
   checkUniquePorts(ctx, ports, (i) => at(SPEC, 'ports', i, 'number'));

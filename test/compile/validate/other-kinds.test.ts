@@ -189,6 +189,22 @@ describe('ServiceEntry rules', () => {
     expect(check('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: http}]\n  resolution: STATIC\n  workloadSelector: {labels: {app: a}}\n  endpoints: [{address: 10.0.0.1}]\n')).toEqual(['ML3030 spec.workloadSelector@8']);
   });
 
+  // Istio's ValidateProtocol: "Empty string is used for protocol sniffing" (validation.go).
+  it('takes an empty port protocol as no protocol: served as HTTP, with the info ML4035', () => {
+    const r = loadOne(doc('ServiceEntry', `  hosts: [example.com]
+  ports: [{number: 7070, name: auto, protocol: ""}, {number: 7071, name: none}]
+  resolution: STATIC
+  location: MESH_INTERNAL
+  endpoints: [{address: 1.1.1.1, labels: {security.istio.io/tlsMode: istio}}]
+`));
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.field])).toEqual([
+      ['ML4035', 'info', 'spec.ports[0]'],
+      ['ML4035', 'info', 'spec.ports[1]'],
+    ]);
+    expect(r.diagnostics[0]!.message).toContain('an empty protocol says what it carries');
+    expect(check('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: x, protocol: " "}]\n')).toEqual(['ML3033 spec.ports[0].protocol@6']);
+  });
+
   it('warns about a ServiceEntry without ports: its hosts get no listener, route or cluster', () => {
     expect(check('ServiceEntry', '  hosts: [a.example.com]\n  resolution: DNS\n')).toEqual(['ML3044 spec.hosts@5']);
   });
