@@ -50,8 +50,10 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
   checkSelectorLabels(ctx, spec.workloadSelector?.labels, at(SPEC, 'workloadSelector', 'labels'));
   if (spec.workloadSelector && endpoints.length > 0) ctx.report('ML3030', 'set endpoints or workloadSelector, not both', at(SPEC, 'workloadSelector'));
 
+  // Istio accepts STATIC without endpoints (validation.go checks only the endpoints there are);
+  // the clusters then have none, which the info says.
   if (resolution === 'STATIC' && endpoints.length === 0 && !spec.workloadSelector) {
-    ctx.report('ML3021', 'resolution STATIC needs endpoints with IP addresses', at(SPEC, 'resolution'));
+    ctx.report('ML4037', 'resolution STATIC with no endpoints: the clusters of these hosts have no endpoints, so requests to them fail (503, no healthy upstream) until endpoints are listed', at(SPEC, 'resolution'));
   }
   if (resolution === 'NONE' && endpoints.length > 0) {
     const which = spec.resolution === undefined ? 'resolution NONE (the default)' : 'resolution NONE';

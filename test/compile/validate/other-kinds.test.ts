@@ -140,8 +140,12 @@ describe('ServiceEntry rules', () => {
     expect(r.resources.serviceEntries).toHaveLength(2);
   });
 
-  it('STATIC needs IP endpoints; DNS cannot resolve wildcards', () => {
-    expect(check('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: http}]\n  resolution: STATIC\n')).toEqual(['ML3021 spec.resolution@7']);
+  it('STATIC endpoints are IPs (no endpoints at all: info ML4037); DNS cannot resolve wildcards', () => {
+    // STATIC without endpoints: Istio accepts it (validation.go checks the endpoints there are); info ML4037.
+    const noEndpoints = loadOne(doc('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: STATIC\n'));
+    expect(summary(noEndpoints.diagnostics, true)).toEqual(['ML4037 spec.resolution@7']);
+    expect(noEndpoints.diagnostics[0]!.severity).toBe('info');
+    expect(summary(loadOne(doc('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: STATIC\n  workloadSelector: {labels: {app: a}}\n')).diagnostics, true)).toEqual([]);
     expect(check('ServiceEntry', `  hosts: [a.example.com]
   resolution: STATIC
   ports: [{number: 80, name: http}]
