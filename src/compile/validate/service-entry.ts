@@ -4,7 +4,7 @@ import { checkHost, hostProblem, type HostRules } from './checks-hosts.ts';
 import { checkExportTo, checkLabels, checkPort, checkRange, checkUniqueNames, isIpOrCidr } from './checks-values.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { isUnixAddress, UNIX_ADDRESS_PREFIX } from '../ir/endpoint-address.ts';
-import { impliedHttpMessage } from '../istio/protocols.ts';
+import { impliedHttpMessage, isSniProtocol, normalizeProtocol } from '../istio/protocols.ts';
 import { checkProtocol, checkUniquePorts } from './ports.ts';
 
 const HOST_RULES: HostRules = { allowStar: false, allowWildcard: true, allowIp: false };
@@ -18,7 +18,7 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
   if (spec.hosts.length === 0) ctx.report('ML3026', 'a ServiceEntry needs at least one host', at(SPEC, 'hosts'));
   for (let i = 0; i < spec.hosts.length; i++) {
     const host = spec.hosts[i]!;
-    checkHost(ctx, host, at(SPEC, 'hosts', i), HOST_RULES);
+    checkServiceEntryHost(ctx, host, at(SPEC, 'hosts', i), spec.ports ?? NONE);
     if ((resolution === 'DNS' || resolution === 'DNS_ROUND_ROBIN') && endpoints.length === 0 && host.startsWith('*')) {
       ctx.report('ML3022', `host "${host}" is a wildcard, so it cannot be resolved by DNS; add endpoints or use resolution NONE`, at(SPEC, 'hosts', i));
     }
@@ -90,6 +90,33 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     if (ep.weight !== undefined) checkRange(ctx, ep.weight, at(p, 'weight'), 0, 0xffffffff);
   }
 }
+
+/**
+ * A host as Istio's ValidateServiceEntry takes it: ValidateWildcardDomain, whose first label may
+ * be a partial wildcard (`*x`, `*-x`: labels.IsWildcardDNS1123Label), and a warning for one
+ * (ValidatePartialWildCard: "partial wildcard ... not allowed"). meshlog matches `*x` as Istio
+ * does, by suffix (`x`, hosts.ts hostCovers), and Envoy takes it as a suffix wildcard domain.
+ */
+function checkServiceEntryHost(ctx: RuleContext, host: string, path: Path, ports: readonly { readonly protocol?: string | undefined }[]): void {
+  const dot = host.indexOf('.');
+  const first = dot < 0 ? host : host.slice(0, dot);
+  if (first.length > 1 && first.length <= 63 && PARTIAL_WILDCARD_LABEL.test(first)) {
+    const rest = dot < 0 ? undefined : host.slice(dot + 1);
+    const problem = rest === undefined ? undefined : hostProblem(rest, HOST_RULES);
+    const sni = ports.find((p) => isSniProtocol(normalizeProtocol(p.protocol)));
+    if (problem) ctx.report('ML3010', `invalid host "${host}": ${problem}`, path);
+    else if (sni) {
+      // Sidecars pick a TLS/HTTPS port's service by SNI (filter chain server_names), and Envoy
+      // refuses the whole listener for a partial wildcard there.
+      ctx.report('ML3010', `invalid host "${host}": a partial wildcard cannot serve a ${normalizeProtocol(sni.protocol)} port: sidecars pick its service by SNI, and Envoy refuses partial wildcards in server_names (so the whole listener); write "*.<domain>"`, path);
+    } else ctx.report('ML3052', `host "${host}" is a partial wildcard: Istio allows it with a warning and matches it by suffix ("${host.slice(1)}" at the end of a host name, not only whole labels); write "*.<domain>" to match subdomains`, path);
+    return;
+  }
+  checkHost(ctx, host, path, HOST_RULES);
+}
+
+/** `*` then an optional `-` and a DNS label (labels.IsWildcardDNS1123Label, without the lone `*`). */
+const PARTIAL_WILDCARD_LABEL = /^\*-?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
 
 /**
  * A STATIC endpoint `unix://<path>`, as Istio's validateWorkloadEntry (ValidateUnixAddress): an

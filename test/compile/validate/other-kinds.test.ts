@@ -209,6 +209,17 @@ describe('ServiceEntry rules', () => {
     expect(check('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: x, protocol: " "}]\n')).toEqual(['ML3033 spec.ports[0].protocol@6']);
   });
 
+  // Istio's ValidateServiceEntry: ValidateWildcardDomain takes `*x` (IsWildcardDNS1123Label) and
+  // ValidatePartialWildCard only warns. Envoy refuses partial wildcards in SNI server_names.
+  it('warns about a partial wildcard host, and refuses one on a TLS or HTTPS port', () => {
+    const se = (hosts: string, ports = '[{number: 80, name: http, protocol: HTTP}]') => check('ServiceEntry', `  hosts: ${hosts}\n  ports: ${ports}\n`);
+    expect(summary(loadOne(doc('ServiceEntry', '  hosts: ["*x"]\n')).diagnostics)).toEqual(['ML3052 spec.hosts[0]@5', 'ML3044 spec.hosts@5']);
+    expect(se('["*x", "*-api.example.com"]')).toEqual(['ML3052 spec.hosts[0]@5', 'ML3052 spec.hosts[1]@5']);
+    expect(se('["*x.bad_label", "x*", "**"]')).toEqual(['ML3010 spec.hosts[0]@5', 'ML3010 spec.hosts[1]@5', 'ML3010 spec.hosts[2]@5']);
+    expect(se('["*x"]', '[{number: 443, name: tls, protocol: TLS}]')).toEqual(['ML3010 spec.hosts[0]@5']);
+    expect(se('["*x"]', '[{number: 443, name: https, protocol: https}]')).toEqual(['ML3010 spec.hosts[0]@5']);
+  });
+
   it('warns about a ServiceEntry without ports: its hosts get no listener, route or cluster', () => {
     expect(check('ServiceEntry', '  hosts: [a.example.com]\n  resolution: DNS\n')).toEqual(['ML3044 spec.hosts@5']);
   });
