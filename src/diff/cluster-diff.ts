@@ -2,6 +2,7 @@
 // so a renamed subset shows as one cluster removed and one added, which is what Envoy sees.
 import type { IrCluster, IrEndpoint, IrEndpointSet, IrHashPolicy, IrLoadBalancer } from '../compile/ir/types.ts';
 import { isConsistentHash } from '../compile/ir/load-balancer.ts';
+import { isUnixAddress } from '../compile/ir/endpoint-address.ts';
 import { formatMs } from './describe.ts';
 import { fieldLine, partLines, uncoveredLines } from './change-lines.ts';
 import type { ClusterChange, EndpointChange, FieldChange } from './types.ts';
@@ -185,7 +186,7 @@ export function diffEndpoints(
 }
 
 function addr(e: IrEndpoint): string {
-  return `${e.address}:${e.port}`;
+  return isUnixAddress(e.address) ? e.address : `${e.address}:${e.port}`; // a socket has no port
 }
 
 export function describeEndpointChange(e: EndpointChange): string {

@@ -135,6 +135,7 @@ export interface IrEndpointSet {
 }
 
 export interface IrEndpoint {
+  /** An IP, a host name (DNS clusters), or `unix://<path>`: a Unix domain socket (endpoint-address.ts), with port 0. */
   readonly address: string;
   readonly port: number;
   readonly weight?: number;

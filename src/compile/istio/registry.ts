@@ -3,6 +3,7 @@
 // (from-service-entry.ts); everything downstream (checks, clusters, views) reads only this.
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
+import { isUnixAddress } from '../ir/endpoint-address.ts';
 import { isVisible, resolveHost, type Visibility } from './hosts.ts';
 import type { Loaded, LoadedServiceEntry } from '../parse/types.ts';
 import type { KubeServiceSpec } from '../schema/index.ts';
@@ -18,7 +19,7 @@ export interface RegistryPort {
 }
 
 export interface RegistryEndpoint {
-  /** An IP (STATIC / Kubernetes) or a host name (DNS). */
+  /** An IP (STATIC / Kubernetes), a `unix://` socket (STATIC) or a host name (DNS). */
   readonly address: string;
   /** Endpoint port per service port NAME (ServiceEntry `endpoints[].ports`). */
   readonly ports: Readonly<Record<string, number>>;
@@ -107,6 +108,8 @@ export function buildRegistry(entries: RegistryService[], clusterDomain: string,
 
 /** Port a service port maps to on an endpoint: endpoint's own mapping, else targetPort, else the port. */
 export function endpointPort(ep: RegistryEndpoint, port: RegistryPort): number {
+  // A Unix socket has no port: 0, as Istio (conversion.go convertWorkloadInstanceToServiceInstance).
+  if (isUnixAddress(ep.address)) return 0;
   return ep.ports[port.name] ?? port.targetPort ?? port.number;
 }
 

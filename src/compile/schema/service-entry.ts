@@ -1,6 +1,6 @@
 // networking.istio.io ServiceEntry: services outside the Kubernetes registry.
 import { z } from 'zod';
-import { ExportToSchema, StringMapSchema, WorkloadSelectorSchema, istioDocumentSchema } from './common.ts';
+import { ExportToSchema, StringMapSchema, istioDocumentSchema } from './common.ts';
 
 /** A service port. `protocol` is Istio's (HTTP, HTTPS, GRPC, HTTP2, TCP, TLS, ...; case-insensitive). */
 export const ServicePortSchema = z.strictObject({
@@ -23,6 +23,12 @@ export const WorkloadEntrySchema = z.strictObject({
 });
 export type WorkloadEntry = z.infer<typeof WorkloadEntrySchema>;
 
+/**
+ * Istio's networking WorkloadSelector (sidecar.proto): `labels` only, as the ServiceEntry CRD
+ * allows. (A DestinationRule's `workloadSelector` is the type.v1beta1 one, with `matchLabels`.)
+ */
+export const ServiceEntryWorkloadSelectorSchema = z.strictObject({ labels: StringMapSchema.optional() });
+
 export const ServiceEntrySpecSchema = z.strictObject({
   hosts: z.array(z.string()),
   addresses: z.array(z.string()).optional(),
@@ -30,7 +36,7 @@ export const ServiceEntrySpecSchema = z.strictObject({
   location: z.enum(['MESH_EXTERNAL', 'MESH_INTERNAL']).optional(),
   resolution: z.enum(['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN']).optional(),
   endpoints: z.array(WorkloadEntrySchema).optional(),
-  workloadSelector: WorkloadSelectorSchema.optional(),
+  workloadSelector: ServiceEntryWorkloadSelectorSchema.optional(),
   exportTo: ExportToSchema.optional(),
   subjectAltNames: z.array(z.string()).optional(),
 });

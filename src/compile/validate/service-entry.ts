@@ -2,8 +2,9 @@
 import type { LoadedServiceEntry } from '../parse/types.ts';
 import { checkHost, hostProblem, type HostRules } from './checks-hosts.ts';
 import { checkExportTo, checkLabels, checkPort, checkRange, checkUniqueNames, isIpOrCidr } from './checks-values.ts';
-import { at, NONE, type RuleContext } from './context.ts';
-import { impliedHttpMessage } from '../istio/protocols.ts';
+import { at, NONE, type Path, type RuleContext } from './context.ts';
+import { isUnixAddress, UNIX_ADDRESS_PREFIX } from '../ir/endpoint-address.ts';
+import { impliedHttpMessage, isSniProtocol, normalizeProtocol } from '../istio/protocols.ts';
 import { checkProtocol, checkUniquePorts } from './ports.ts';
 
 const HOST_RULES: HostRules = { allowStar: false, allowWildcard: true, allowIp: false };
@@ -17,7 +18,7 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
   if (spec.hosts.length === 0) ctx.report('ML3026', 'a ServiceEntry needs at least one host', at(SPEC, 'hosts'));
   for (let i = 0; i < spec.hosts.length; i++) {
     const host = spec.hosts[i]!;
-    checkHost(ctx, host, at(SPEC, 'hosts', i), HOST_RULES);
+    checkServiceEntryHost(ctx, host, at(SPEC, 'hosts', i), spec.ports ?? NONE);
     if ((resolution === 'DNS' || resolution === 'DNS_ROUND_ROBIN') && endpoints.length === 0 && host.startsWith('*')) {
       ctx.report('ML3022', `host "${host}" is a wildcard, so it cannot be resolved by DNS; add endpoints or use resolution NONE`, at(SPEC, 'hosts', i));
     }
@@ -36,19 +37,23 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     const p = at(SPEC, 'ports', i);
     if (port.number !== undefined) checkPort(ctx, port.number, at(p, 'number'));
     if (port.targetPort !== undefined) checkPort(ctx, port.targetPort, at(p, 'targetPort'));
-    checkProtocol(ctx, port.protocol, at(p, 'protocol'));
+    // An empty protocol is a port without one: Istio's ValidateProtocol takes "" (protocol
+    // sniffing), and meshlog compiles both as HTTP (ML4035, normalizeProtocol).
+    if (port.protocol !== '') checkProtocol(ctx, port.protocol, at(p, 'protocol'));
     if (port.protocol === undefined || port.protocol === '') {
-      ctx.report('ML4035', impliedHttpMessage(port.number, port.name, 'no protocol'), p);
+      ctx.report('ML4035', impliedHttpMessage(port.number, port.name, port.protocol === '' ? 'an empty protocol' : 'no protocol'), p);
     }
   }
   checkUniquePorts(ctx, ports, (i) => at(SPEC, 'ports', i, 'number'));
   checkUniqueNames(ctx, ports, (i) => at(SPEC, 'ports', i, 'name'), 'port name');
   checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'), { namespace: se.metadata.namespace, allowNone: true });
-  checkLabels(ctx, spec.workloadSelector?.matchLabels, at(SPEC, 'workloadSelector', 'matchLabels'));
+  checkSelectorLabels(ctx, spec.workloadSelector?.labels, at(SPEC, 'workloadSelector', 'labels'));
   if (spec.workloadSelector && endpoints.length > 0) ctx.report('ML3030', 'set endpoints or workloadSelector, not both', at(SPEC, 'workloadSelector'));
 
+  // Istio accepts STATIC without endpoints (validation.go checks only the endpoints there are);
+  // the clusters then have none, which the info says.
   if (resolution === 'STATIC' && endpoints.length === 0 && !spec.workloadSelector) {
-    ctx.report('ML3021', 'resolution STATIC needs endpoints with IP addresses', at(SPEC, 'resolution'));
+    ctx.report('ML4037', 'resolution STATIC with no endpoints: the clusters of these hosts have no endpoints, so requests to them fail (503, no healthy upstream) until endpoints are listed', at(SPEC, 'resolution'));
   }
   if (resolution === 'NONE' && endpoints.length > 0) {
     const which = spec.resolution === undefined ? 'resolution NONE (the default)' : 'resolution NONE';
@@ -63,9 +68,15 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     const address = ep.address;
     if (address === undefined || address === '') {
       ctx.report('ML3021', 'an endpoint needs an address', p);
-    } else if (resolution === 'STATIC' && !address.startsWith('unix://') && !isIpOrCidr(address, false)) {
+    } else if (isUnixAddress(address)) {
+      if (resolution === 'STATIC') checkUnixEndpoint(ctx, address, ep.ports, ports.length, p);
+      else if (resolution !== 'NONE') {
+        // Istio: "endpoint address ... is not a valid FQDN or an IP address" (DNS resolves names only).
+        ctx.report('ML3021', `endpoint address "${address}" is not a valid FQDN or an IP address: resolution ${resolution} resolves host names; a Unix domain socket needs resolution STATIC`, at(p, 'address'));
+      }
+    } else if (resolution === 'STATIC' && !isIpOrCidr(address, false)) {
       ctx.report('ML3021', `resolution STATIC needs IP addresses; "${address}" is not one (use resolution DNS for host names)`, at(p, 'address'));
-    } else if (resolution !== 'STATIC' && !isIpOrCidr(address, false) && !address.startsWith('unix://')) {
+    } else if (resolution !== 'STATIC' && !isIpOrCidr(address, false)) {
       const problem = hostProblem(address, ENDPOINT_HOST_RULES);
       if (problem) ctx.report('ML3021', `endpoint address "${address}": ${problem}`, at(p, 'address'));
     }
@@ -78,6 +89,70 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     if (ep.labels !== undefined) checkLabels(ctx, ep.labels, at(p, 'labels'));
     if (ep.weight !== undefined) checkRange(ctx, ep.weight, at(p, 'weight'), 0, 0xffffffff);
   }
+}
+
+/**
+ * A host as Istio's ValidateServiceEntry takes it: ValidateWildcardDomain, whose first label may
+ * be a partial wildcard (`*x`, `*-x`: labels.IsWildcardDNS1123Label), and a warning for one
+ * (ValidatePartialWildCard: "partial wildcard ... not allowed"). meshlog matches `*x` as Istio
+ * does, by suffix (`x`, hosts.ts hostCovers), and Envoy takes it as a suffix wildcard domain.
+ */
+function checkServiceEntryHost(ctx: RuleContext, host: string, path: Path, ports: readonly { readonly protocol?: string | undefined }[]): void {
+  const dot = host.indexOf('.');
+  const first = dot < 0 ? host : host.slice(0, dot);
+  if (first.length > 1 && first.length <= 63 && PARTIAL_WILDCARD_LABEL.test(first)) {
+    const rest = dot < 0 ? undefined : host.slice(dot + 1);
+    const problem = rest === undefined ? undefined : hostProblem(rest, HOST_RULES);
+    const sni = ports.find((p) => isSniProtocol(normalizeProtocol(p.protocol)));
+    if (problem) ctx.report('ML3010', `invalid host "${host}": ${problem}`, path);
+    else if (sni) {
+      // Sidecars pick a TLS/HTTPS port's service by SNI (filter chain server_names), and Envoy
+      // refuses the whole listener for a partial wildcard there.
+      ctx.report('ML3010', `invalid host "${host}": a partial wildcard cannot serve a ${normalizeProtocol(sni.protocol)} port: sidecars pick its service by SNI, and Envoy refuses partial wildcards in server_names (so the whole listener); write "*.<domain>"`, path);
+    } else ctx.report('ML3052', `host "${host}" is a partial wildcard: Istio allows it with a warning and matches it by suffix ("${host.slice(1)}" at the end of a host name, not only whole labels); write "*.<domain>" to match subdomains`, path);
+    return;
+  }
+  checkHost(ctx, host, path, HOST_RULES);
+}
+
+/** `*` then an optional `-` and a DNS label (labels.IsWildcardDNS1123Label, without the lone `*`). */
+const PARTIAL_WILDCARD_LABEL = /^\*-?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+/**
+ * A STATIC endpoint `unix://<path>`, as Istio's validateWorkloadEntry (ValidateUnixAddress): an
+ * absolute path not ending in "/", or "@name" (an abstract socket); no endpoint ports; and the
+ * entry serves exactly one port (the socket has none to tell ports apart).
+ */
+function checkUnixEndpoint(ctx: RuleContext, address: string, epPorts: Readonly<Record<string, number>> | undefined, servicePorts: number, p: Path): void {
+  const path = address.slice(UNIX_ADDRESS_PREFIX.length);
+  if (path === '') ctx.report('ML3021', `endpoint address "${address}": a Unix socket address needs a path after "unix://"`, at(p, 'address'));
+  else if (!path.startsWith('@') && (!path.startsWith('/') || path.endsWith('/'))) {
+    ctx.report('ML3021', `endpoint address "${address}": "${path}" is not an absolute path to a file (nor "@name", an abstract socket)`, at(p, 'address'));
+  }
+  if (epPorts !== undefined && Object.keys(epPorts).length > 0) {
+    ctx.report('ML3021', `the Unix socket endpoint "${address}" must not include ports: a socket has no port`, at(p, 'ports'));
+  }
+  if (servicePorts !== 1) {
+    ctx.report('ML3021', `a Unix socket endpoint needs a ServiceEntry with exactly one port (this one has ${servicePorts}): the socket has no port to tell them apart`, at(p, 'address'));
+  }
+}
+
+/**
+ * `workloadSelector.labels` as Istio takes them: ValidateAlphaWorkloadSelector (no empty key, no
+ * `*` in a key or value) and the CRD (values of at most 63 characters, at most 256 labels).
+ * Unlike endpoint labels, they are not held to Kubernetes label syntax: Istio does not.
+ */
+function checkSelectorLabels(ctx: RuleContext, labels: Readonly<Record<string, string>> | undefined, path: Path): void {
+  if (!labels) return;
+  let count = 0;
+  for (const key in labels) {
+    const value = labels[key]!;
+    count++;
+    if (key === '') ctx.report('ML3027', `an empty label key is not supported in a selector ("${key}=${value}")`, at(path, key));
+    else if (key.includes('*') || value.includes('*')) ctx.report('ML3027', `a wildcard is not supported in a selector ("${key}=${value}")`, at(path, key));
+    else if (value.length > 63) ctx.report('ML3027', `label value "${value}" is longer than 63 characters`, at(path, key));
+  }
+  if (count > 256) ctx.report('ML3027', `a selector has at most 256 labels; this one has ${count}`, path);
 }
 
 function hasPortNamed(ports: readonly { readonly name?: string | undefined }[], name: string): boolean {

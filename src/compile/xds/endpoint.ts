@@ -2,7 +2,7 @@
 // Endpoints are grouped by locality (`region/zone/subzone`, any part may be empty); groups
 // are sorted by locality and keep the IR's endpoint order inside, so output is stable.
 import type { IrEndpoint, IrEndpointSet } from '../ir/types.ts';
-import { socketAddress, wrap, type ProtoObject } from './proto-values.ts';
+import { endpointAddress, wrap, type ProtoObject } from './proto-values.ts';
 
 export function buildLoadAssignment(set: IrEndpointSet): ProtoObject {
   return {
@@ -28,7 +28,7 @@ export function groupByLocality(set: IrEndpointSet): [string, IrEndpoint[]][] {
 }
 
 function lbEndpoint(ep: IrEndpoint): ProtoObject {
-  const out: ProtoObject = { endpoint: { address: socketAddress(ep.address, ep.port) } };
+  const out: ProtoObject = { endpoint: { address: endpointAddress(ep.address, ep.port) } };
   // Envoy rejects weight 0; the IR only sets weights ≥ 1, and absent means Envoy's default 1.
   if (ep.weight !== undefined && ep.weight > 0) out.load_balancing_weight = wrap(ep.weight);
   return out;

@@ -8,13 +8,15 @@
 //  - Load assignments: written field by field (ClusterLoadAssignment: cluster_name=1,
 //    endpoints=2; LocalityLbEndpoints: locality=1, lb_endpoints=2; LbEndpoint: endpoint=1,
 //    load_balancing_weight=4; Endpoint.address=1 → Address.socket_address=1 →
-//    SocketAddress: address=2, port_value=3; Locality: region=1, zone=2, sub_zone=3).
+//    SocketAddress: address=2, port_value=3, or Address.pipe=2 → Pipe: path=1; Locality: region=1,
+//    zone=2, sub_zone=3).
 //  - Route tables: stitched from routes encoded by fast-route.ts (RouteConfiguration:
 //    name=1, virtual_hosts=2, validate_clusters=7, max_direct_response_body_size_bytes=11,
 //    ignore_port_in_host_matching=14; VirtualHost: name=1, domains=2, routes=3).
 import { sameItems } from '../../core/same-items.ts';
 import { messageType } from '../../envoy/proto-root.ts';
 import type { IrCluster, IrEndpoint, IrEndpointSet, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
+import { unixSocketPath } from '../ir/endpoint-address.ts';
 import { ByteWriter, varintSize } from './byte-writer.ts';
 import { buildCluster } from './cluster.ts';
 import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
@@ -159,8 +161,11 @@ function writeGroup(w: ByteWriter, key: string, endpoints: readonly IrEndpoint[]
   for (const ep of endpoints) {
     // LbEndpoint{endpoint=1: Endpoint{address=1: Address{socket_address=1: SocketAddress}}}:
     // every length is known up front, so the nesting is written without fork/ldelim moves.
-    const addressLength = Buffer.byteLength(ep.address, 'utf8');
-    const socket = 1 + varintSize(addressLength) + addressLength + 1 + varintSize(ep.port);
+    // A `unix://` endpoint is Address{pipe=2: Pipe{path=1}} instead (endpoint-address.ts).
+    const path = unixSocketPath(ep.address);
+    const text = path ?? ep.address;
+    const textLength = Buffer.byteLength(text, 'utf8');
+    const socket = path === undefined ? 1 + varintSize(textLength) + textLength + 1 + varintSize(ep.port) : 1 + varintSize(textLength) + textLength;
     const address = 1 + varintSize(socket) + socket;
     const endpoint = 1 + varintSize(address) + address;
     const weight = ep.weight !== undefined && ep.weight > 0 ? ep.weight : 0;
@@ -168,8 +173,13 @@ function writeGroup(w: ByteWriter, key: string, endpoints: readonly IrEndpoint[]
     w.varint((2 << 3) | 2).varint(1 + varintSize(endpoint) + endpoint + weightField);
     w.varint((1 << 3) | 2).varint(endpoint);
     w.varint((1 << 3) | 2).varint(address);
-    w.varint((1 << 3) | 2).varint(socket);
-    w.string(2, ep.address).varint(3 << 3).varint(ep.port);
+    if (path === undefined) {
+      w.varint((1 << 3) | 2).varint(socket);
+      w.string(2, ep.address).varint(3 << 3).varint(ep.port);
+    } else {
+      w.varint((2 << 3) | 2).varint(socket);
+      w.string(1, path);
+    }
     if (weight > 0) w.varint((4 << 3) | 2).varint(1 + varintSize(weight)).varint(8).varint(weight);
   }
   w.ldelim();

@@ -20,11 +20,12 @@
 import { withHash } from '../../snapshot/encode.ts';
 import type { EncodedResource } from '../../snapshot/types.ts';
 import type { IrCluster, IrEndpoint, IrEndpointSet, IrLoadBalancer } from '../ir/types.ts';
+import { unixSocketPath } from '../ir/endpoint-address.ts';
 import { ByteWriter } from './byte-writer.ts';
 import { buildCluster } from './cluster.ts';
 import { groupByLocality, locality } from './endpoint.ts';
 import { clusterEncoder, writeLocality } from './fast-encode.ts';
-import { socketAddress, wrap, type ProtoObject } from './proto-values.ts';
+import { endpointAddress, wrap, type ProtoObject } from './proto-values.ts';
 
 /** The cluster as gRPC should get it: the sidecar cluster with a load balancer gRPC has. */
 export function grpcIrCluster(cluster: IrCluster): IrCluster {
@@ -59,7 +60,7 @@ export function buildGrpcLoadAssignment(set: IrEndpointSet): ProtoObject {
     endpoints: groupByLocality(set).map(([key, eps]) => ({
       locality: locality(key),
       lb_endpoints: eps.map((ep) => {
-        const out: ProtoObject = { endpoint: { address: socketAddress(ep.address, ep.port) } };
+        const out: ProtoObject = { endpoint: { address: endpointAddress(ep.address, ep.port) } };
         if (ep.weight !== undefined && ep.weight > 0) out.load_balancing_weight = wrap(ep.weight);
         return out;
       }),
@@ -80,7 +81,7 @@ function localityWeight(eps: readonly IrEndpoint[]): number {
  * thousands): ClusterLoadAssignment cluster_name=1, endpoints=2; LocalityLbEndpoints
  * locality=1, lb_endpoints=2, load_balancing_weight=3; LbEndpoint endpoint=1,
  * load_balancing_weight=4; Endpoint.address=1 → Address.socket_address=1 → SocketAddress
- * address=2, port_value=3; Locality region=1, zone=2, sub_zone=3; UInt32Value value=1.
+ * address=2, port_value=3 (or Address.pipe=2 → Pipe path=1, for `unix://`); Locality region=1, zone=2, sub_zone=3; UInt32Value value=1.
  */
 export function encodeGrpcLoadAssignment(set: IrEndpointSet): Uint8Array {
   const w = scratch.reset();
@@ -90,8 +91,14 @@ export function encodeGrpcLoadAssignment(set: IrEndpointSet): Uint8Array {
     writeLocality(w, key);
     for (const ep of endpoints) {
       w.fork(2);
-      w.fork(1).fork(1).fork(1);
-      w.string(2, ep.address).varint(3 << 3).varint(ep.port);
+      const path = unixSocketPath(ep.address);
+      if (path === undefined) {
+        w.fork(1).fork(1).fork(1);
+        w.string(2, ep.address).varint(3 << 3).varint(ep.port);
+      } else {
+        w.fork(1).fork(1).fork(2); // Address.pipe → Pipe.path
+        w.string(1, path);
+      }
       w.ldelim().ldelim().ldelim();
       if (ep.weight !== undefined && ep.weight > 0) w.fork(4).varint(8).varint(ep.weight).ldelim();
       w.ldelim();

@@ -2,6 +2,7 @@
 // FractionalPercent, Any, StringMatcher). The objects are plain data for protobufjs'
 // `Type.fromObject`, with snake_case field names (the shared root uses keepCase).
 import { messageType } from '../../envoy/proto-root.ts';
+import { unixSocketPath } from '../ir/endpoint-address.ts';
 import type { IrStringMatch } from '../ir/types.ts';
 
 /** A plain object ready for `Type.fromObject`. */
@@ -72,6 +73,12 @@ export function adsConfigSource(): ProtoObject {
 /** envoy.config.core.v3.Address for a TCP socket. */
 export function socketAddress(address: string, port: number): ProtoObject {
   return { socket_address: { address, port_value: port } };
+}
+
+/** envoy.config.core.v3.Address for an endpoint: a pipe for `unix://` (endpoint-address.ts), else a TCP socket. */
+export function endpointAddress(address: string, port: number): ProtoObject {
+  const path = unixSocketPath(address);
+  return path === undefined ? socketAddress(address, port) : { pipe: { path } };
 }
 
 /** Copies only the defined entries, so absent IR fields never reach the proto object. */

@@ -359,4 +359,14 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'protocol on the port, name it `tcp` or `tcp-<suffix>` (or set `appProtocol: tcp`); otherwise write http rules. Likewise `tls` ' +
       'rules for a host with no TLS or HTTPS port: only those ports pick connections by SNI.',
   },
+  {
+    code: 'ML4037',
+    severity: 'info',
+    title: 'STATIC ServiceEntry without endpoints',
+    description:
+      'A ServiceEntry with `resolution: STATIC` lists no `endpoints` and no `workloadSelector`. Istio accepts it, and so does meshlog: ' +
+      'its clusters are built with an empty endpoint list, so every request routed to its hosts fails with 503 (no healthy upstream) ' +
+      'and TCP connections to them are closed, until endpoints are listed. List the endpoints (IP addresses or `unix://` sockets), or use ' +
+      '`resolution: DNS` to have the hosts resolved.',
+  },
 ];

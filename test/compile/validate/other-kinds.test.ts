@@ -140,14 +140,84 @@ describe('ServiceEntry rules', () => {
     expect(r.resources.serviceEntries).toHaveLength(2);
   });
 
-  it('STATIC needs IP endpoints; DNS cannot resolve wildcards', () => {
-    expect(check('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: http}]\n  resolution: STATIC\n')).toEqual(['ML3021 spec.resolution@7']);
+  it('STATIC endpoints are IPs (no endpoints at all: info ML4037); DNS cannot resolve wildcards', () => {
+    // STATIC without endpoints: Istio accepts it (validation.go checks the endpoints there are); info ML4037.
+    const noEndpoints = loadOne(doc('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: STATIC\n'));
+    expect(summary(noEndpoints.diagnostics, true)).toEqual(['ML4037 spec.resolution@7']);
+    expect(noEndpoints.diagnostics[0]!.severity).toBe('info');
+    expect(summary(loadOne(doc('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: STATIC\n  workloadSelector: {labels: {app: a}}\n')).diagnostics, true)).toEqual([]);
     expect(check('ServiceEntry', `  hosts: [a.example.com]
   resolution: STATIC
   ports: [{number: 80, name: http}]
   endpoints: [{address: a.example.com}, {address: 10.0.0.1, ports: {web: 8080}}]
 `)).toEqual(['ML3021 spec.endpoints[0].address@8', 'ML3021 spec.endpoints[1].ports.web@8']);
     expect(check('ServiceEntry', '  hosts: ["*.example.com"]\n  ports: [{number: 80, name: http}]\n  resolution: DNS\n')).toEqual(['ML3022 spec.hosts[0]@5']);
+  });
+
+  // Istio validation.go validateWorkloadEntry (STATIC) and ValidateServiceEntry (DNS): a Unix
+  // socket is an absolute path (or @name), without endpoint ports, on an entry with one port; DNS
+  // resolution refuses it ("not a valid FQDN or an IP address").
+  it('accepts STATIC Unix socket endpoints as Istio does, and refuses them for DNS resolution', () => {
+    const se = (resolution: string, endpoints: string, ports = '[{number: 80, name: http, protocol: HTTP}]') =>
+      check('ServiceEntry', `  hosts: [example.unix.local]\n  ports: ${ports}\n  resolution: ${resolution}\n  endpoints: ${endpoints}\n`);
+    expect(se('STATIC', '[{address: "unix:///var/run/example/socket"}]')).toEqual([]);
+    expect(se('STATIC', '[{address: "unix://@abstract"}]')).toEqual([]);
+    expect(se('DNS', '[{address: "unix:///var/run/example/socket"}]')).toEqual(['ML3021 spec.endpoints[0].address@8']);
+    expect(se('DNS_ROUND_ROBIN', '[{address: "unix:///var/run/example/socket"}]')).toEqual(['ML3021 spec.endpoints[0].address@8']);
+    expect(se('STATIC', '[{address: "unix://"}, {address: "unix://relative/x"}, {address: "unix:///dir/"}]')).toEqual([
+      'ML3021 spec.endpoints[0].address@8',
+      'ML3021 spec.endpoints[1].address@8',
+      'ML3021 spec.endpoints[2].address@8',
+    ]);
+    expect(se('STATIC', '[{address: "unix:///s", ports: {http: 8080}}]')).toEqual(['ML3021 spec.endpoints[0].ports@8']);
+    expect(se('STATIC', '[{address: "unix:///s"}]', '[{number: 80, name: http}, {number: 81, name: b}]')).toEqual(['ML3021 spec.endpoints[0].address@8']);
+    const dns = loadOne(doc('ServiceEntry', '  hosts: [example.unix.local]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  endpoints: [{address: "unix:///var/run/example/socket"}]\n'));
+    expect(dns.diagnostics.map((d) => d.message)).toEqual([
+      'endpoint address "unix:///var/run/example/socket" is not a valid FQDN or an IP address: resolution DNS resolves host names; a Unix domain socket needs resolution STATIC',
+    ]);
+  });
+
+  // Istio's ServiceEntry workloadSelector is networking WorkloadSelector{labels} (service_entry.proto,
+  // sidecar.proto; the CRD allows `labels` only), checked by ValidateAlphaWorkloadSelector.
+  it('takes workloadSelector.labels, as Istio, and checks them as Istio does', () => {
+    const se = (selector: string) => check('ServiceEntry', `  hosts: [details.bookinfo.com]\n  location: MESH_INTERNAL\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: STATIC\n  workloadSelector: ${selector}\n`);
+    expect(se('{labels: {app: details}}')).toEqual([]);
+    expect(se('{labels: {app: "a value Kubernetes would refuse", "x/y/z": ok}}')).toEqual([]);
+    expect(se('{matchLabels: {app: details}}')).toEqual(['ML2001 spec.workloadSelector.matchLabels@9']);
+    expect(se(`{labels: {"": x, a: "*", "b*": v, c: ${'v'.repeat(64)}}}`)).toEqual([
+      'ML3027 spec.workloadSelector.labels[""]@9',
+      'ML3027 spec.workloadSelector.labels.a@9',
+      'ML3027 spec.workloadSelector.labels["b*"]@9',
+      'ML3027 spec.workloadSelector.labels.c@9',
+    ]);
+    expect(check('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: http}]\n  resolution: STATIC\n  workloadSelector: {labels: {app: a}}\n  endpoints: [{address: 10.0.0.1}]\n')).toEqual(['ML3030 spec.workloadSelector@8']);
+  });
+
+  // Istio's ValidateProtocol: "Empty string is used for protocol sniffing" (validation.go).
+  it('takes an empty port protocol as no protocol: served as HTTP, with the info ML4035', () => {
+    const r = loadOne(doc('ServiceEntry', `  hosts: [example.com]
+  ports: [{number: 7070, name: auto, protocol: ""}, {number: 7071, name: none}]
+  resolution: STATIC
+  location: MESH_INTERNAL
+  endpoints: [{address: 1.1.1.1, labels: {security.istio.io/tlsMode: istio}}]
+`));
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.field])).toEqual([
+      ['ML4035', 'info', 'spec.ports[0]'],
+      ['ML4035', 'info', 'spec.ports[1]'],
+    ]);
+    expect(r.diagnostics[0]!.message).toContain('an empty protocol says what it carries');
+    expect(check('ServiceEntry', '  hosts: [a.example.com]\n  ports: [{number: 80, name: x, protocol: " "}]\n')).toEqual(['ML3033 spec.ports[0].protocol@6']);
+  });
+
+  // Istio's ValidateServiceEntry: ValidateWildcardDomain takes `*x` (IsWildcardDNS1123Label) and
+  // ValidatePartialWildCard only warns. Envoy refuses partial wildcards in SNI server_names.
+  it('warns about a partial wildcard host, and refuses one on a TLS or HTTPS port', () => {
+    const se = (hosts: string, ports = '[{number: 80, name: http, protocol: HTTP}]') => check('ServiceEntry', `  hosts: ${hosts}\n  ports: ${ports}\n`);
+    expect(summary(loadOne(doc('ServiceEntry', '  hosts: ["*x"]\n')).diagnostics)).toEqual(['ML3052 spec.hosts[0]@5', 'ML3044 spec.hosts@5']);
+    expect(se('["*x", "*-api.example.com"]')).toEqual(['ML3052 spec.hosts[0]@5', 'ML3052 spec.hosts[1]@5']);
+    expect(se('["*x.bad_label", "x*", "**"]')).toEqual(['ML3010 spec.hosts[0]@5', 'ML3010 spec.hosts[1]@5', 'ML3010 spec.hosts[2]@5']);
+    expect(se('["*x"]', '[{number: 443, name: tls, protocol: TLS}]')).toEqual(['ML3010 spec.hosts[0]@5']);
+    expect(se('["*x"]', '[{number: 443, name: https, protocol: https}]')).toEqual(['ML3010 spec.hosts[0]@5']);
   });
 
   it('warns about a ServiceEntry without ports: its hosts get no listener, route or cluster', () => {
