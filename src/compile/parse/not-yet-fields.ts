@@ -38,10 +38,6 @@ const NOT_YET: Readonly<Record<string, Readonly<Record<string, readonly string[]
   Gateway: {
     tls: ['caCrl', 'credentialNames', 'tlsCertificates', 'caCertCredentialName', 'insecureSkipVerify', 'ecdhCurves'],
   },
-  ServiceEntry: {
-    // Istio's WorkloadSelector here is `labels`, not `matchLabels` (networking/v1 ServiceEntry).
-    workloadSelector: ['labels'],
-  },
 };
 
 /** Kind → field name → enum values Istio accepts that meshlog's schema does not yet. */
