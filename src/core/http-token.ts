@@ -12,3 +12,12 @@ export function isHttpToken(s: string): boolean {
 export function isHeaderNameOrPseudo(s: string): boolean {
   return TOKEN.test(s.startsWith(':') ? s.slice(1) : s);
 }
+
+/**
+ * `host` or `:authority`, any case: the names Istio reads as the request's authority
+ * (route.go isAuthorityHeader), which a header operation may set only as a Host rewrite.
+ */
+export function isAuthorityHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return n === 'host' || n === ':authority';
+}

@@ -80,12 +80,19 @@ export function describeRoute(r: IrRoute): string[] {
   return out;
 }
 
-/** `headers for reviews v2: request set x-canary: yes`, per destination of a split that has any. */
+/**
+ * `headers for reviews v2: request set x-canary: yes` and `Host for reviews v2: canary.example.com`,
+ * per destination of a split that has any.
+ */
 function destinationHeaders(f: IrForward): string[] {
   const clusters = f.destinations.map((d) => d.cluster);
-  return f.destinations
-    .filter((d) => d.headers && describeHeaderOps(d.headers) !== 'none')
-    .map((d) => `headers for ${splitLabel(d.cluster, clusters)}: ${describeHeaderOps(d.headers!)}`);
+  const lines: string[] = [];
+  for (const d of f.destinations) {
+    const who = splitLabel(d.cluster, clusters);
+    if (d.headers && describeHeaderOps(d.headers) !== 'none') lines.push(`headers for ${who}: ${describeHeaderOps(d.headers)}`);
+    if (d.authority !== undefined) lines.push(`Host for ${who}: ${d.authority}`);
+  }
+  return lines;
 }
 
 /** Which parts of the action the lines of actionLines cover. */
@@ -122,6 +129,7 @@ function destinationLines(a: IrForward, b: IrForward): string[] {
   for (const c of staying) {
     const who = splitLabel(c, clusters);
     lines.push(...partLines(`headers for ${who}`, `action.destinations[${who}].headers`, headersOf(a, c), headersOf(b, c), describeHeaderList));
+    lines.push(...partLines(`Host for ${who}`, `action.destinations[${who}].authority`, authorityOf(a, c), authorityOf(b, c), (v) => v ?? "the route's"));
   }
   if (!sameValue(restOf(a), restOf(b))) lines.push(fieldLine({ field: 'action.destinations', before: a.destinations, after: b.destinations }));
   return lines;
@@ -135,14 +143,19 @@ function headersOf(f: IrForward, cluster: string): readonly IrHeaderOps[] {
   return f.destinations.filter((d) => d.cluster === cluster && d.headers && describeHeaderOps(d.headers) !== 'none').map((d) => d.headers!);
 }
 
+/** The Host a cluster's destination in a split rewrites to (Istio: a destination's `headers.request.set.host`). */
+function authorityOf(f: IrForward, cluster: string): string | undefined {
+  return f.destinations.find((d) => d.cluster === cluster && d.authority !== undefined)?.authority;
+}
+
 function describeHeaderList(list: readonly IrHeaderOps[]): string {
   return list.length === 0 ? 'none' : list.map(describeHeaderOps).join(' / ');
 }
 
-/** A destination's settings besides its cluster's share and its headers, by cluster (a field newer than destinationLines). */
+/** A destination's settings besides its cluster's share, headers and Host, by cluster (a field newer than destinationLines). */
 function restOf(f: IrForward): Record<string, string> {
   const rest: Record<string, string> = {};
-  for (const { cluster, weight: _w, headers: _h, ...others } of f.destinations) {
+  for (const { cluster, weight: _w, headers: _h, authority: _a, ...others } of f.destinations) {
     if (Object.values(others).some((v) => v !== undefined)) rest[cluster] = canonicalJson(others);
   }
   return rest;

@@ -84,6 +84,13 @@ describe('diffIr: nothing hidden', () => {
     expect(diffIr(reviewsMesh([route('r0', same)]), reviewsMesh([route('r0', reordered)])).empty).toBe(true);
   });
 
+  it('names the Host one destination of a split rewrites to (headers.request.set.host)', () => {
+    const split = (v2Authority?: string) =>
+      ({ action: { ...forward([V1, 90], [V2, 10]), destinations: [{ cluster: V1, weight: 90 }, { cluster: V2, weight: 10, ...(v2Authority ? { authority: v2Authority } : {}) }] } }) as const;
+    expect(routeSummary(split(), split('canary.example.com'))).toEqual(["Host for reviews v2: the route's → canary.example.com"]);
+    expect(routeSummary(split('a.example.com'), split('b.example.com'))).toEqual(['Host for reviews v2: a.example.com → b.example.com']);
+  });
+
   it('shows a cluster field no summary line knows, and the pool\'s useClientProtocol', () => {
     expect(clusterSummary({}, { dnsRefreshRateMs: 5000 } as never)).toEqual(['dnsRefreshRate: none → 5s']);
     expect(clusterSummary({ connectionPool: { maxConnections: 10 } }, { connectionPool: { maxConnections: 10, useClientProtocol: true } })).toEqual([

@@ -24,7 +24,7 @@ import { isHttpProtocol, isSniProtocol, isTcpProxied, normalizeProtocol } from '
 import { describeClientRule, planTls, serverTermination, type TlsTermination } from './tls-servers.ts';
 import { uniqueDomains } from './views.ts';
 import { at, cmp, compareResources, describe, relatedOf } from './where.ts';
-import { UNIX_SOCKET } from '../validate/gateway.ts';
+import { isUnixAddress } from '../ir/endpoint-address.ts';
 
 export type LoadedGateway = Loaded<'Gateway', GatewaySpec>;
 
@@ -78,7 +78,7 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
       const passthrough = isSniProtocol(protocol) && s.tls !== undefined && (s.tls.mode ?? 'PASSTHROUGH') === 'PASSTHROUGH';
       const termination = plain || tcp || passthrough ? undefined : serverTermination(s, protocol);
       const bind = s.bind ?? '';
-      const socket = bind.startsWith(UNIX_SOCKET);
+      const socket = isUnixAddress(bind);
       // Whether the port is plain HTTP, HTTPS, TCP or TLS passthrough is settled per view (gateway-groups.ts).
       const supported = !socket && (plain || tcp || passthrough || termination?.tls !== undefined);
       const tls = termination?.tls;

@@ -4,6 +4,7 @@ import type { IrCors, IrDirectResponse, IrFault, IrHeaderOpSet, IrHeaderOps, IrR
 import type { CorsPolicy, HeaderOperations, Headers, HttpDirectResponse, HttpFault, HttpRedirect, HttpRetry } from '../schema/index.ts';
 import { durationToWholeMs } from '../schema/index.ts';
 import { toStringMatch } from './match.ts';
+import { isAuthorityHeader } from '../../core/http-token.ts';
 
 /**
  * Istio retries → IR. `attempts: 0` (or absent) disables retries (undefined), as in Istio.
@@ -118,25 +119,21 @@ function mergeOps(a: HeaderOperations | undefined, b: HeaderOperations | undefin
   return { set: [...set].map(([name, value]) => ({ name, value })), add, remove };
 }
 
-/** `host` or `:authority`, any case: what Istio's isAuthorityHeader (route.go) takes as the authority. */
-export function isAuthorityHeader(name: string): boolean {
-  const n = name.toLowerCase();
-  return n === 'host' || n === ':authority';
-}
-
 /**
  * The authority a request `set`/`add` of `host`/`:authority` asks for, as Istio's
  * TranslateHeadersOperations: `set`'s over `add`'s; empty: none. (Validation refuses two.)
  */
 export function authorityOf(headers: Headers | undefined): string | undefined {
-  const pick = (ops: Readonly<Record<string, string>> | undefined): string => {
-    let found = '';
-    for (const k in ops) if (isAuthorityHeader(k)) found = ops[k]!;
-    return found;
-  };
   const request = headers?.request;
-  if (!request) return undefined;
-  return pick(request.set) || pick(request.add) || undefined;
+  if (!request) return undefined; // nearly every rule: no header operations
+  return authorityIn(request.set) || authorityIn(request.add) || undefined;
+}
+
+/** The value `ops` gives `host`/`:authority` ('' for none). */
+function authorityIn(ops: Readonly<Record<string, string>> | undefined): string {
+  let found = '';
+  for (const k in ops) if (isAuthorityHeader(k)) found = ops[k]!;
+  return found;
 }
 
 /**

@@ -5,7 +5,7 @@ import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { isAnyValue } from '../istio/match.ts';
 import { headerValueProblem } from './header-value.ts';
 import { checkRe2 } from './regex.ts';
-import { isHttpToken } from '../../core/http-token.ts';
+import { isAuthorityHeader, isHttpToken } from '../../core/http-token.ts';
 
 const PSEUDO_MATCH_FIELD: Record<string, string> = { ':authority': 'authority', ':method': 'method', ':path': 'uri', ':scheme': 'scheme' };
 // eslint-disable-next-line no-control-regex
@@ -100,12 +100,6 @@ function reportJwtClaimRoute(ctx: RuleContext, name: string, path: Path): void {
 
 const SIDES = ['request', 'response'] as const;
 const SET_ADD = ['set', 'add'] as const;
-
-/** `host` or `:authority`, any case (Istio's isAuthorityHeader). */
-function isAuthorityHeader(name: string): boolean {
-  const n = name.toLowerCase();
-  return n === 'host' || n === ':authority';
-}
 
 /**
  * As Istio (validation.go ValidateHTTPHeaderWithAuthorityOperationName,

@@ -6,6 +6,7 @@ import { checkLabels, checkPort, checkUniqueNames, isIpOrCidr } from './checks-v
 import { at, type Path, type RuleContext } from './context.ts';
 import { checkProtocol } from './ports.ts';
 import { checkServerTls } from './server-tls.ts';
+import { isUnixAddress } from '../ir/endpoint-address.ts';
 
 const TLS_NOT_YET = new Set(['AUTO_PASSTHROUGH', 'ISTIO_MUTUAL']);
 
@@ -44,8 +45,6 @@ export function validateGateway(ctx: RuleContext, gw: LoadedGateway): void {
  * ML4018 then leaves the server out).
  */
 function checkBind(ctx: RuleContext, bind: string | undefined, path: Path): void {
-  if (bind === undefined || bind === '' || bind.startsWith(UNIX_SOCKET)) return;
+  if (bind === undefined || bind === '' || isUnixAddress(bind)) return;
   if (!isIpOrCidr(bind, false)) ctx.report('ML3029', `bind "${bind}" is not an IP address (or unix://<path>)`, path);
 }
-
-export const UNIX_SOCKET = 'unix://';
