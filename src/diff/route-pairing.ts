@@ -67,7 +67,10 @@ class Pairs {
     const byKey = new Map<string, number[]>();
     this.before.forEach((r, bi) => {
       const k = this.used.has(bi) ? undefined : key(r);
-      if (k !== undefined) byKey.set(k, [...(byKey.get(k) ?? []), bi]);
+      if (k === undefined) return;
+      const list = byKey.get(k);
+      if (list) list.push(bi);
+      else byKey.set(k, [bi]);
     });
     this.after.forEach((r, ai) => {
       const k = this.ofAfter.has(ai) ? undefined : key(r);
@@ -101,6 +104,7 @@ class Pairs {
 
   /** Among equal candidates: the one whose match is of the same kind, then the one of the same name (place), then the first. */
   private closest(r: IrRoute, candidates: readonly number[]): number | undefined {
+    if (candidates.length < 2) return candidates[0]; // nothing to choose: no shape to compute
     const shape = matchShape(r);
     const sameShape = candidates.filter((bi) => matchShape(this.before[bi]!) === shape);
     const pool = sameShape.length > 0 ? sameShape : candidates;
