@@ -98,6 +98,7 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
  * does, by suffix (`x`, hosts.ts hostCovers), and Envoy takes it as a suffix wildcard domain.
  */
 function checkServiceEntryHost(ctx: RuleContext, host: string, path: Path, ports: readonly { readonly protocol?: string | undefined }[]): void {
+  if (host.charCodeAt(0) !== 42 /* * */) return checkHost(ctx, host, path, HOST_RULES); // nearly every host: no slicing
   const dot = host.indexOf('.');
   const first = dot < 0 ? host : host.slice(0, dot);
   if (first.length > 1 && first.length <= 63 && PARTIAL_WILDCARD_LABEL.test(first)) {
