@@ -2,7 +2,6 @@
 // gateways do: a port bound to 127.0.0.2 answers there and refuses connections on 127.0.0.1,
 // while a server without `bind` takes MeshConfig's bindAddress.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/index.ts';
 import { adsBootstrap } from '../../src/envoy/ads-bootstrap.ts';
 import { silentLogger } from '../../src/serve/logger.ts';
 import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
@@ -11,6 +10,7 @@ import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy
 import { localServiceEntry } from '../support/tls-client.ts';
 import { request, startUpstreams, type UpstreamReply, type Upstreams } from '../support/upstreams.ts';
 import { freePort, waitFor } from './support/wait.ts';
+import { compileYaml } from '../support/compile-yaml.ts';
 
 describe('Envoy over ADS binds a Gateway server to its bind address', () => {
   let upstreams: Upstreams;
@@ -51,7 +51,7 @@ spec:
   - route: [{destination: {host: shop.web.svc.cluster.local, port: {number: 8080}}}]
 ---
 ${localServiceEntry('shop', 'web', upstreams.port('shop'))}`;
-    const result = compile({ origin: { kind: 'folder', path: '/repo' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+    const result = compileYaml(yaml);
     expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
     server = await startXdsServer({ source: new MemorySnapshotSource(result.snapshot!), port: 0, logger: silentLogger });
     const bootstrap = adsBootstrap({ server: `127.0.0.1:${server.port}`, nodeId: 'ingress-1', cluster: 'meshlog', labels: { istio: 'ingressgateway' }, delta: false, adminPort: 0 });

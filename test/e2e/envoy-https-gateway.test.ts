@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/index.ts';
 import type { Snapshot } from '../../src/snapshot/types.ts';
 import type { IssuedCertificate } from '../../src/core/certificates.ts';
 import { adsBootstrap } from '../../src/envoy/ads-bootstrap.ts';
@@ -19,6 +18,7 @@ import { startEnvoy, writeConfigFile, type EnvoyProcess } from '../support/envoy
 import { localServiceEntry, tlsRequest, writeServerCertificates } from '../support/tls-client.ts';
 import { startUpstreams, type Upstreams } from '../support/upstreams.ts';
 import { freePort, waitFor } from './support/wait.ts';
+import { compileYaml } from '../support/compile-yaml.ts';
 
 const HOST = 'shop.example.com';
 
@@ -63,7 +63,7 @@ spec:
   - route: [{destination: {host: shop.web.svc.cluster.local, port: {number: 8080}}}]
 ---
 ${localServiceEntry('shop', 'web', upstreams.port('shop'))}`;
-    const result = compile({ origin: { kind: 'folder', path: dir }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+    const result = compileYaml(yaml, dir);
     expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
     return result.snapshot!;
   }

@@ -8,7 +8,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiApp } from '../../src/api/app.ts';
-import { compile } from '../../src/compile/index.ts';
 import { formatDiagnostic } from '../../src/core/diagnostics.ts';
 import { adsBootstrap } from '../../src/envoy/ads-bootstrap.ts';
 import { silentLogger } from '../../src/serve/logger.ts';
@@ -22,6 +21,7 @@ import { request, startUpstreams, type UpstreamReply, type Upstreams } from '../
 import { rawResource, withResource } from './support/hand-snapshot.ts';
 import { proxyStatus } from './support/reviews-rig.ts';
 import { freePort, sleep, waitFor } from './support/wait.ts';
+import { compileYaml } from '../support/compile-yaml.ts';
 
 const nodeId = 'e2e-vhds-ports';
 const SERVICES = ['reviews', 'ratings', 'details', 'productpage'] as const;
@@ -53,7 +53,7 @@ spec:
 `,
     ),
   ].join('---\n');
-  const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+  const result = compileYaml(yaml, 'mesh');
   if (!result.valid || !result.snapshot) throw new Error(`mesh does not compile:\n${result.diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
   return result.snapshot;
 }

@@ -2,10 +2,11 @@
 // the listener is `<bind>_<port>` on that address). meshlog binds a port to one address: the first
 // server's decides, and a later server on the port with another address is left out (ML4018).
 import { describe, expect, it } from 'vitest';
-import { compile, type CompileResult } from '../../../src/compile/index.ts';
+import type { CompileResult } from '../../../src/compile/index.ts';
 import { decodeResource } from '../../../src/snapshot/encode.ts';
+import { compileYaml } from '../../support/compile-yaml.ts';
 
-function compileYaml(servers: string): CompileResult {
+function compileGateway(servers: string): CompileResult {
   const yaml = `apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: {name: edge, namespace: web}
@@ -32,7 +33,7 @@ spec:
   resolution: STATIC
   endpoints: [{address: 10.0.0.1}]
 `;
-  return compile({ origin: { kind: 'folder', path: '/repo' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+  return compileYaml(yaml);
 }
 
 /** The gateway view's listeners: name → socket address. */
@@ -51,7 +52,7 @@ const codes = (r: CompileResult, severity: string) => r.diagnostics.filter((d) =
 
 describe('Gateway bind', () => {
   it('binds the server\'s listener to its address; servers without one use MeshConfig\'s bindAddress', () => {
-    const r = compileYaml(`  - port: {number: 8080, name: http, protocol: HTTP}
+    const r = compileGateway(`  - port: {number: 8080, name: http, protocol: HTTP}
     hosts: [shop.example.com]
     bind: 127.0.0.2
   - port: {number: 9090, name: admin, protocol: HTTP}
@@ -61,7 +62,7 @@ describe('Gateway bind', () => {
   });
 
   it('leaves out a later server of the port with another address (ML4018): one address per port', () => {
-    const r = compileYaml(`  - port: {number: 8080, name: http, protocol: HTTP}
+    const r = compileGateway(`  - port: {number: 8080, name: http, protocol: HTTP}
     hosts: [shop.example.com]
     bind: 127.0.0.2
   - port: {number: 8080, name: http-admin, protocol: HTTP}
@@ -78,12 +79,12 @@ describe('Gateway bind', () => {
   });
 
   it('rejects a bind that is no IP address (ML3029), as Istio; a Unix socket is left out (ML4018)', () => {
-    const bad = compileYaml(`  - port: {number: 8080, name: http, protocol: HTTP}
+    const bad = compileGateway(`  - port: {number: 8080, name: http, protocol: HTTP}
     hosts: [shop.example.com]
     bind: gateway.local`);
     expect(codes(bad, 'error')).toEqual(['ML3029 spec.servers[0].bind']);
     expect(bad.snapshot).toBeUndefined();
-    const socket = compileYaml(`  - port: {number: 8080, name: http, protocol: HTTP}
+    const socket = compileGateway(`  - port: {number: 8080, name: http, protocol: HTTP}
     hosts: [shop.example.com]
   - port: {number: 9090, name: uds, protocol: HTTP}
     hosts: [admin.example.com]

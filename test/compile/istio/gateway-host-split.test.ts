@@ -7,9 +7,10 @@
 // bound Gateway exposes, and for a bound Gateway that exposes none of the hosts; each view
 // routes the hosts its Gateway exposes.
 import { describe, expect, it } from 'vitest';
-import { compile, type CompileResult } from '../../../src/compile/index.ts';
+import type { CompileResult } from '../../../src/compile/index.ts';
 import { formatDiagnostic } from '../../../src/core/diagnostics.ts';
 import { decodeResource } from '../../../src/snapshot/encode.ts';
+import { compileYaml } from '../../support/compile-yaml.ts';
 
 const gateway = (name: string, label: string, hosts: string[]) => `apiVersion: networking.istio.io/v1
 kind: Gateway
@@ -42,7 +43,7 @@ spec:
 
 function compileDocs(...docs: string[]): CompileResult {
   const yaml = docs.join('---\n');
-  return compile({ origin: { kind: 'folder', path: '/repo' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+  return compileYaml(yaml);
 }
 
 /** A gateway view's virtual host domains, over all its route tables. */

@@ -5,12 +5,13 @@
 // refuses both, validateAuthorityRewrite), a lone destination's when the rule has none, a
 // weighted destination's on its cluster weight. They are never header operations.
 import { describe, expect, it } from 'vitest';
-import { compile, type CompileResult } from '../../../src/compile/index.ts';
+import type { CompileResult } from '../../../src/compile/index.ts';
 import { routeTableEncoder } from '../../../src/compile/xds/fast-encode.ts';
 import { buildRouteConfiguration } from '../../../src/compile/xds/route.ts';
 import { decodeResource, encodeResource } from '../../../src/snapshot/encode.ts';
 import { buildIr } from '../../../src/compile/istio/index.ts';
 import { file } from './support.ts';
+import { compileYaml } from '../../support/compile-yaml.ts';
 
 const SERVICES = `apiVersion: v1
 kind: Service
@@ -33,10 +34,6 @@ spec:
   hosts: [httpbin]
   http:
 ${http}`;
-
-function compileYaml(yaml: string): CompileResult {
-  return compile({ origin: { kind: 'folder', path: '/repo' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
-}
 
 interface EnvoyRoute {
   route?: { cluster?: string; host_rewrite_literal?: string; weighted_clusters?: { clusters: { name: string; host_rewrite_literal?: string; request_headers_to_add?: unknown[] }[] } };

@@ -3,9 +3,9 @@
 // `scheme` the scheme is the request's (https on a gateway port that terminates TLS);
 // `derivePort: FROM_REQUEST_PORT` writes the port the routes are built for.
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../src/compile/index.ts';
 import { toRedirect } from '../../../src/compile/istio/route-parts.ts';
 import { decodeResource } from '../../../src/snapshot/encode.ts';
+import { compileYaml } from '../../support/compile-yaml.ts';
 
 describe('redirect port', () => {
   it('drops 443 for https and 80 for http, keeps any other', () => {
@@ -58,7 +58,7 @@ spec:
   - match: [{uri: {prefix: /e}}]
     redirect: {uri: /f, derivePort: FROM_REQUEST_PORT}
 `;
-    const result = compile({ origin: { kind: 'folder', path: '/repo' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+    const result = compileYaml(yaml);
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const portsByTable = new Map<string, (number | undefined)[]>();
     for (const r of result.snapshot!.resources.values()) {

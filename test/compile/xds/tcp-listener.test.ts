@@ -3,11 +3,11 @@
 // timeout and connection lifetime, and the consistency check that
 // catches a TCP proxy pointing at a cluster the view lacks.
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../src/compile/index.ts';
 import { checkConsistency } from '../../../src/compile/xds/index.ts';
 import { messageType } from '../../../src/envoy/proto-root.ts';
 import { decodeResource, encodeResource } from '../../../src/snapshot/encode.ts';
 import type { Snapshot } from '../../../src/snapshot/types.ts';
+import { compileYaml } from '../../support/compile-yaml.ts';
 
 const MESH = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
@@ -27,8 +27,8 @@ spec:
     loadBalancer: {consistentHash: {useSourceIp: true}}
 `;
 
-function compileYaml(yaml: string): Snapshot {
-  const result = compile({ origin: { kind: 'folder', path: '/mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(yaml) }], diagnostics: [] });
+function compiledSnapshot(yaml: string): Snapshot {
+  const result = compileYaml(yaml, '/mesh');
   expect(result.diagnostics).toEqual([]);
   return result.snapshot!;
 }
@@ -43,19 +43,19 @@ function tcpProxyOf(s: Snapshot, listener: string): Record<string, unknown> {
 
 describe('sidecar TCP listeners', () => {
   it('hash the client address when the cluster is a source-IP ring hash, so a client keeps its endpoint', () => {
-    const proxy = tcpProxyOf(compileYaml(MESH), '0.0.0.0_6379');
+    const proxy = tcpProxyOf(compiledSnapshot(MESH), '0.0.0.0_6379');
     expect(proxy.cluster).toBe('outbound|6379||cache.shop.svc.cluster.local');
     expect(proxy.hash_policy).toEqual([{ source_ip: {} }]);
-    const plain = tcpProxyOf(compileYaml(MESH.replace('{consistentHash: {useSourceIp: true}}', '{simple: LEAST_REQUEST}')), '0.0.0.0_6379');
+    const plain = tcpProxyOf(compiledSnapshot(MESH.replace('{consistentHash: {useSourceIp: true}}', '{simple: LEAST_REQUEST}')), '0.0.0.0_6379');
     expect(plain.hash_policy).toBeUndefined();
   });
 
   it("close connections idle for the DestinationRule's tcp.idleTimeout, or older than its maxConnectionDuration", () => {
     const timed = MESH.replace('loadBalancer: {consistentHash: {useSourceIp: true}}', 'connectionPool: {tcp: {idleTimeout: 90s, maxConnectionDuration: 2h}}');
-    const proxy = tcpProxyOf(compileYaml(timed), '0.0.0.0_6379');
+    const proxy = tcpProxyOf(compiledSnapshot(timed), '0.0.0.0_6379');
     expect(proxy).toMatchObject({ cluster: 'outbound|6379||cache.shop.svc.cluster.local', idle_timeout: { seconds: '90' }, max_downstream_connection_duration: { seconds: '7200' } });
     // Unset: Envoy's own default (an hour idle), no lifetime limit.
-    const plain = tcpProxyOf(compileYaml(MESH), '0.0.0.0_6379');
+    const plain = tcpProxyOf(compiledSnapshot(MESH), '0.0.0.0_6379');
     expect(plain.idle_timeout).toBeUndefined();
     expect(plain.max_downstream_connection_duration).toBeUndefined();
   });
@@ -63,7 +63,7 @@ describe('sidecar TCP listeners', () => {
   it('keep idle connections open with tcp.idleTimeout: 0s, as Istio (since 1.26) and Envoy read it', () => {
     const never = MESH.replace('loadBalancer: {consistentHash: {useSourceIp: true}}', 'connectionPool: {tcp: {idleTimeout: 0s}}');
     // A Duration of 0, present: Envoy's "no idle timeout" (absent, it would close after an hour).
-    expect(tcpProxyOf(compileYaml(never), '0.0.0.0_6379').idle_timeout).toEqual({ seconds: '0' });
+    expect(tcpProxyOf(compiledSnapshot(never), '0.0.0.0_6379').idle_timeout).toEqual({ seconds: '0' });
   });
 
   it("take the timeouts of the first destination's DestinationRule, from its top-level policy only, as Istio", () => {
@@ -83,7 +83,7 @@ spec:
     - {destination: {host: cache.shop.svc.cluster.local, subset: ${second}}, weight: 50}
 `;
     for (const [first, second] of [['a', 'b'], ['b', 'a']]) {
-      const proxy = tcpProxyOf(compileYaml(mesh(first!, second!)), '0.0.0.0_6379');
+      const proxy = tcpProxyOf(compiledSnapshot(mesh(first!, second!)), '0.0.0.0_6379');
       expect(proxy.weighted_clusters).toBeDefined();
       // The subset's 5s and the port-level settings (which replace the whole policy on the cluster) do not count.
       expect(proxy.idle_timeout).toEqual({ seconds: '30' });
@@ -92,7 +92,7 @@ spec:
   });
 
   it('are checked: a TCP proxy to a cluster the view lacks is reported', () => {
-    const s = compileYaml(MESH);
+    const s = compiledSnapshot(MESH);
     expect(checkConsistency(s)).toEqual([]);
     // The listener swapped for one whose proxy names a cluster no view has.
     const view = s.views.find((v) => v.name === 'sidecar')!;
