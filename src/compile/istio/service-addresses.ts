@@ -24,7 +24,8 @@ export function kubeServiceAddresses(spec: KubeServiceSpec): readonly string[] {
 /**
  * A ServiceEntry's `addresses`: each IP as written; a CIDR block as written too (istiod makes
  * it the service's address, and so a domain nobody's Host header names), except a block of one
- * address (`/32`, `/128`), which is that address. Anything else is no address (and ML3029).
+ * address (`/32`, `/128`), which is that address in canonical form, as istiod writes it
+ * (serviceentry/conversion.go: `cidr.Addr().String()`). Anything else is no address (and ML3029).
  */
 export function serviceEntryAddresses(spec: ServiceEntrySpec): readonly string[] {
   const written = spec.addresses;
@@ -36,8 +37,25 @@ function serviceEntryAddress(written: string): string | undefined {
   if (!isIpOrCidr(written, true)) return undefined;
   const slash = written.indexOf('/');
   if (slash < 0) return written;
-  const hostBits = written.includes(':') ? 128 : 32;
-  return Number(written.slice(slash + 1)) === hostBits ? written.slice(0, slash) : written;
+  const ipv6 = written.includes(':');
+  if (Number(written.slice(slash + 1)) !== (ipv6 ? 128 : 32)) return written;
+  // A dotted quad is canonical once valid (no leading zeros); IPv6 has many spellings.
+  return ipv6 ? canonicalIpv6(written.slice(0, slash)) : written.slice(0, slash);
+}
+
+/**
+ * RFC 5952 text of a valid IPv6 address (`FD00:0:0::1` → `fd00::1`), as Go's netip writes it:
+ * lower case, no leading zeros, the first longest run of two or more zero groups as `::`, and
+ * an IPv4-mapped address (`::ffff:a.b.c.d`) with its IPv4 part dotted. The URL parser does
+ * the rest the same way, except that it writes the mapped IPv4 part as two hex groups.
+ */
+function canonicalIpv6(address: string): string {
+  const text = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(text);
+  if (!mapped) return text;
+  const high = parseInt(mapped[1]!, 16);
+  const low = parseInt(mapped[2]!, 16);
+  return `::ffff:${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
 
 /**

@@ -93,6 +93,9 @@ describe('which addresses a service has', () => {
     expect(of(['10.0.0.1', '2001:DB8::1'])).toEqual(['10.0.0.1', '2001:db8::1']);
     expect(of(['10.0.0.0/16', '10.0.0.7/32', '2001:db8::/64', '2001:db8::7/128'])).toEqual(['10.0.0.0/16', '10.0.0.7', '2001:db8::/64', '2001:db8::7']);
     expect(of(['0.0.0.0', '0.0.0.0/32', '10.0.0.1', '10.0.0.1/32'])).toEqual(['10.0.0.1']);
+    // A one-address block is that address as istiod writes it (Go's netip: RFC 5952); a plain
+    // address is kept as written (lower-cased for Envoy), as istiod keeps it.
+    expect(of(['FD00:0:0:0::1/128', '2001:DB8:0::7', '::FFFF:10.0.0.9/128'])).toEqual(['fd00::1', '2001:db8:0::7', '::ffff:10.0.0.9']);
     expect(of([])).toBe(NO_ADDRESSES);
     expect(serviceEntryAddresses({ hosts: ['a.example.com'] })).toBe(NO_ADDRESSES);
   });
