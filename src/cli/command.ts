@@ -18,6 +18,12 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Standard input, for `-` as the input (`kustomize build | meshlog validate -`). A function,
+   * so only a command that reads it opens it. Absent: there is none, as for a process started
+   * with `</dev/null`, so `-` reads nothing.
+   */
+  readonly stdin?: () => AsyncIterable<Uint8Array>;
 }
 
 export interface CliCommand {

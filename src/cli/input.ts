@@ -1,13 +1,16 @@
 // The "read input" step every config-reading command shares: a folder argument
-// (`meshlog validate PATH`, default `.`) or a git revision (`--repo PATH --rev REV`, read
-// from git objects with no checkout). `--rev` alone reads the repository at PATH (or `.`);
-// `--repo` alone reads its HEAD. Any failure to read is exit 3 (unavailable).
+// (`meshlog validate PATH`, default `.`), one file (PATH names a file), standard input
+// (`-`), or a git revision (`--repo PATH --rev REV`, read from git objects with no checkout).
+// `--rev` alone reads the repository at PATH (or `.`); `--repo` alone reads its HEAD. Any
+// failure to read is exit 3 (unavailable).
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CommitInfo } from '../ingest/commit-info.ts';
 import { repositoryAbove } from '../ingest/git-dir.ts';
 import type { IngestError } from '../ingest/ingest-error.ts';
 import { readFolder } from '../ingest/read-folder.ts';
 import { readGit } from '../ingest/read-git.ts';
+import { readOneFile, readStream } from '../ingest/read-one-file.ts';
 import { readWorkTree } from '../ingest/read-work-tree.ts';
 import { revisionNameProblem } from '../ingest/resolve-rev.ts';
 import type { SourceBundle } from '../ingest/source-bundle.ts';
@@ -22,13 +25,23 @@ export const INPUT_FLAGS = {
 
 /** Lines for a command's --help text, after its usage line. */
 export const INPUT_HELP = `Input (one of):
-  PATH                 A config folder (default: the current directory)
+  PATH                 A config folder (default: the current directory), or one config file:
+                       named explicitly, a file is read whatever its extension
+  -                    Standard input, as one config file named <stdin> (the output of
+                       kustomize build or helm template, piped in)
       --repo PATH      A git repository (work tree or bare); read from git objects, no checkout.
                        Default with --rev: the repository the current folder is in
       --rev REV        The revision to read: branch, tag, commit id, HEAD~1, ... (default: HEAD)`;
 
+/** The name standard input goes by in diagnostics and labels. */
+export const STDIN_NAME = '<stdin>';
+
 export type InputSpec =
   | { readonly kind: 'folder'; readonly path: string }
+  /** One file named on the command line: a regular file, or a pipe (`<(helm template ...)`). */
+  | { readonly kind: 'file'; readonly path: string }
+  /** Standard input (`-`), as one file. */
+  | { readonly kind: 'stdin' }
   | { readonly kind: 'git'; readonly repo: string; readonly rev: string }
   /** A repository's work tree as git sees it: what the next `git add -A` would commit (`meshlog diff REV`). */
   | { readonly kind: 'worktree'; readonly repo: string };
@@ -36,20 +49,39 @@ export type InputSpec =
 export type SpecOutcome = { readonly ok: true; readonly spec: InputSpec } | { readonly ok: false; readonly message: string };
 
 /**
- * The input a command's parsed flags name; the single positional, if any, is the folder or
- * repository. `cwd`: where relative paths start.
+ * The input a command's parsed flags name; the single positional, if any, is the folder, file
+ * or repository, or `-` for standard input. `cwd`: where relative paths start.
  */
 export function inputSpec(args: ParsedArgs, cwd: string, positional: string | undefined = args.positionals[0]): SpecOutcome {
   const repo = args.string('repo');
   const rev = args.string('rev');
+  if (positional === '-' && (repo !== undefined || rev !== undefined)) {
+    return { ok: false, message: `- reads the config from standard input; it cannot be combined with --${repo !== undefined ? 'repo' : 'rev'}` };
+  }
   if (repo !== undefined && positional !== undefined) {
-    return { ok: false, message: `give either a folder (${positional}) or --repo, not both` };
+    return { ok: false, message: `give either PATH (${positional}) or --repo, not both` };
   }
   if (repo === '' || rev === '') return { ok: false, message: `--${repo === '' ? 'repo' : 'rev'} needs a value` };
   if (repo !== undefined || rev !== undefined) {
     return { ok: true, spec: { kind: 'git', repo: repositoryArgument(repo ?? positional ?? '.', cwd), rev: rev ?? 'HEAD' } };
   }
-  return { ok: true, spec: { kind: 'folder', path: positional ?? '.' } };
+  return { ok: true, spec: pathInput(positional ?? '.', cwd) };
+}
+
+/**
+ * What a path argument reads: `-` standard input, a folder, or one file. Anything on disk that
+ * is not a folder is a file (a pipe too); a path that is not there is taken for a folder, whose
+ * reader says it does not exist.
+ */
+export function pathInput(arg: string, cwd: string): InputSpec {
+  if (arg === '-') return { kind: 'stdin' };
+  return pathKind(arg, cwd) === 'file' ? { kind: 'file', path: arg } : { kind: 'folder', path: arg };
+}
+
+/** What `arg` names on disk, links followed (the path named may be a link): undefined when nothing. */
+export function pathKind(arg: string, cwd: string): 'folder' | 'file' | undefined {
+  const stat = fs.statSync(path.resolve(cwd, arg), { throwIfNoEntry: false });
+  return stat === undefined ? undefined : stat.isDirectory() ? 'folder' : 'file';
 }
 
 /**
@@ -77,6 +109,14 @@ export async function readInput(spec: InputSpec, io: CliIo): Promise<InputOutcom
     const res = await readFolder(path.resolve(io.cwd, spec.path));
     return res.ok ? { ok: true, bundle: { ...res.bundle, origin: { kind: 'folder', path: spec.path } } } : failed(res.error);
   }
+  if (spec.kind === 'file') {
+    const res = await readOneFile(path.resolve(io.cwd, spec.path), spec.path);
+    return res.ok ? { ok: true, bundle: res.bundle } : failed(res.error);
+  }
+  if (spec.kind === 'stdin') {
+    const res = await readStream(io.stdin?.() ?? NOTHING, { name: STDIN_NAME, shown: 'standard input', origin: STDIN_NAME });
+    return res.ok ? { ok: true, bundle: res.bundle } : failed(res.error);
+  }
   if (spec.kind === 'worktree') {
     const res = await readWorkTree({ repo: spec.repo, cwd: io.cwd });
     return res.ok ? { ok: true, bundle: { ...res.bundle, origin: { kind: 'folder', path: spec.repo } } } : failed(res.error);
@@ -95,6 +135,9 @@ export async function readInput(spec: InputSpec, io: CliIo): Promise<InputOutcom
   return { ok: true, bundle: { ...res.bundle, origin: { kind: 'git', repo: spec.repo, rev: spec.rev } }, commit: res.commit };
 }
 
+/** Standard input when the CLI was given none (CliIo.stdin absent). */
+const NOTHING: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
+
 function failed(error: IngestError): InputOutcome {
   return { ok: false, exit: error.kind === 'bad-revision-name' ? EXIT.usage : EXIT.unavailable, error };
 }
@@ -104,17 +147,23 @@ export function reportInputError(io: CliIo, error: IngestError): void {
   io.stderr(`Error: ${error.message}\n`);
 }
 
-/** Human label: `config/`, `the work tree of .` or `repo@main (1a2b3c4d5e6f)`. */
+/** Human label: `config/`, `mesh.yaml`, `<stdin>`, `the work tree of .` or `repo@main (1a2b3c4d5e6f)`. */
 export function describeInput(spec: InputSpec, commit?: string | null): string {
-  if (spec.kind === 'folder') return spec.path;
+  if (spec.kind === 'folder' || spec.kind === 'file') return spec.path;
+  if (spec.kind === 'stdin') return STDIN_NAME;
   if (spec.kind === 'worktree') return `the work tree of ${spec.repo}`;
   if (commit && commit.startsWith(spec.rev.toLowerCase())) return `${spec.repo}@${commit.slice(0, 12)}`;
   return `${spec.repo}@${spec.rev}${commit ? ` (${commit.slice(0, 12)})` : ''}`;
 }
 
-/** Prefix that makes diagnostic paths clickable from the user's directory (files on disk only). */
+/**
+ * Prefix that makes diagnostic paths clickable from the user's directory (files on disk only).
+ * A file is named in its bundle by its base name, so the prefix is the rest of the path as
+ * given: its diagnostics show that path exactly.
+ */
 export function displayPrefix(spec: InputSpec): string {
-  if (spec.kind === 'git') return '';
+  if (spec.kind === 'git' || spec.kind === 'stdin') return '';
+  if (spec.kind === 'file') return spec.path.slice(0, spec.path.length - path.basename(spec.path).length);
   const dir = spec.kind === 'folder' ? spec.path : spec.repo;
   if (dir === '.' || dir === './') return '';
   return dir.endsWith('/') ? dir : `${dir}/`;

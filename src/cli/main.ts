@@ -93,7 +93,7 @@ Flags:
       --version    Print the meshlog version
 
 Exit codes: 0 ok, 1 invalid config, 2 bad command line,
-            3 unavailable (folder, repository, revision or server), 70 internal error.
+            3 unavailable (file, folder, repository, revision or server), 70 internal error.
 
 Run 'meshlog <command> --help' for a command's flags and examples.
 `;

@@ -64,6 +64,16 @@ export class BundleCollector {
     return true;
   }
 
+  /**
+   * A file read as a stream (standard input, a pipe), whose size is known only once it passed
+   * the limit, where reading stopped: ML0004, as `admit` reports a file sized beforehand.
+   */
+  tooLargeStream(path: string): void {
+    const limit = formatBytes(this.#limits.maxFileBytes);
+    this.#unread += 1;
+    this.report('ML0004', path, `${path} is more than ${limit}; config files over ${limit} are not read (reading stopped there)`);
+  }
+
   add(path: string, bytes: Uint8Array): void {
     this.#files.push({ path, bytes });
   }
@@ -129,7 +139,7 @@ export class BundleCollector {
     // "valid (0 config files read)" looks like success; a wrong path or working folder must show.
     // When files were found but refused (links, limits), their own errors say so already.
     if (files.length === 0 && !this.#diagnostics.some((d) => d.severity === 'error')) {
-      const where = origin.kind === 'folder' ? origin.path : `revision ${origin.rev} of ${origin.repo}`;
+      const where = origin.kind === 'git' ? `revision ${origin.rev} of ${origin.repo}` : origin.path;
       this.report('ML0007', '', `no config files (*.yaml, *.yml, *.json outside dot-folders and node_modules) found in ${where}; is this the config folder?`);
     }
     const diagnostics = [...this.#diagnostics].sort(

@@ -47,15 +47,7 @@ function readOne(absRoot: string, relPath: string, admittedSize: number): ReadOu
     fd = fs.openSync(path.join(absRoot, relPath), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { message: `${relPath} is not a regular file` };
-    // Read at most the size admitted: a file that grew since is cut, not followed.
-    const bytes = new Uint8Array(Math.min(stat.size, admittedSize));
-    let filled = 0;
-    while (filled < bytes.length) {
-      const bytesRead = fs.readSync(fd, bytes, filled, bytes.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return { bytes: filled === bytes.length ? bytes : bytes.subarray(0, filled) };
+    return { bytes: readAdmitted(fd, stat.size, admittedSize) };
   } catch (err) {
     if (errorCode(err) === 'ELOOP') return { link: true };
     return { message: `cannot read ${relPath}: ${errorMessage(err)}` };
@@ -64,4 +56,18 @@ function readOne(absRoot: string, relPath: string, admittedSize: number): ReadOu
   }
 }
 
-
+/**
+ * The bytes of the regular file open as `fd`, `size` as fstat gives it, read up to the size
+ * admitted: a file that grew since it was sized is cut, not followed; one that shrank is read
+ * as far as it goes.
+ */
+export function readAdmitted(fd: number, size: number, admittedSize: number): Uint8Array {
+  const bytes = new Uint8Array(Math.min(size, admittedSize));
+  let filled = 0;
+  while (filled < bytes.length) {
+    const bytesRead = fs.readSync(fd, bytes, filled, bytes.length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === bytes.length ? bytes : bytes.subarray(0, filled);
+}

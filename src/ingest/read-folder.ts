@@ -19,7 +19,8 @@ export async function readFolder(
   try {
     rootStat = await fs.promises.stat(absRoot); // the root itself may be a link the user chose
   } catch (err) {
-    if (errorCode(err) === 'ENOENT') return ingestError('not-found', `folder ${root} does not exist`);
+    // Not "folder …": the path the user meant may as well have been a file (the CLI reads one).
+    if (errorCode(err) === 'ENOENT') return ingestError('not-found', `${root} does not exist`);
     return ingestError('unreadable', `cannot read folder ${root}: ${errorMessage(err)}`);
   }
   if (!rootStat.isDirectory()) return ingestError(

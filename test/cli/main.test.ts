@@ -83,7 +83,7 @@ describe('meshlog (top level)', () => {
     expect(extra.stderr).toContain('unexpected argument "b"');
     const both = await runCli(['validate', 'dir', '--repo', repo.dir]);
     expect(both.code).toBe(2);
-    expect(both.stderr).toContain('either a folder (dir) or --repo');
+    expect(both.stderr).toContain('give either PATH (dir) or --repo, not both');
   });
 
   it('a missing folder, repository or revision exits 3 and says what is missing', async () => {

@@ -34,6 +34,7 @@ export const command: CliCommand = {
 
 Usage:
   meshlog compile [PATH] [flags]
+  meshlog compile - [flags]
   meshlog compile --repo PATH --rev REV [flags]
 
 ${INPUT_HELP}
@@ -63,6 +64,7 @@ Exit codes: 0 compiled, 1 invalid config, 2 bad command line, 3 input unavailabl
 Examples:
   meshlog compile config/
   meshlog compile config/ -o yaml --view sidecar
+  helm template mesh charts/mesh | meshlog compile - -o yaml
   meshlog compile --repo . --rev HEAD --bootstrap-dir /tmp/bootstraps`,
   async run(argv, io) {
     const parsed = parseFlags(argv, FLAGS, 1);

@@ -1,5 +1,5 @@
 // `meshlog diff`: what a change does to Envoy's routing, between two git revisions (read
-// from git objects), two folders, or a revision and the work tree. Both sides are compiled in
+// from git objects), two folders or files (or standard input), or a revision and the work tree. Both sides are compiled in
 // full; the diff is over the compiled IR, so it shows behaviour (weights, matches, clusters),
 // not YAML text.
 import { compile } from '../../compile/index.ts';
@@ -17,7 +17,7 @@ const FLAGS = { ...OUTPUT_FLAG, ...VERBOSE_FLAG, repo: { type: 'string' }, title
 
 export const command: CliCommand = {
   name: 'diff',
-  summary: 'Show what a change does to Envoy routing, between revisions, folders or the work tree',
+  summary: 'Show what a change does to Envoy routing, between revisions, folders, files or the work tree',
   help: `Compile two versions of the mesh config and show the semantic difference in what
 Envoy will do: per view, per virtual host (host:port) and per route — weight changes
 ("reviews: v1 90→50, v2 10→50"), routes added/removed/reordered, match and action
@@ -38,13 +38,17 @@ Usage:
   meshlog diff REV_A...REV_B [--repo PATH] [flags] what REV_B changed since it left REV_A
   meshlog diff REV [--repo PATH] [flags]           REV against the work tree: what the
                                                    edits not committed yet change
-  meshlog diff DIR_A DIR_B [flags]                 two config folders
-  meshlog diff REV DIR [flags]                     a revision against a folder (either order)
+  meshlog diff PATH_A PATH_B [flags]               two config folders or files
+  meshlog diff REV PATH [flags]                    a revision against a folder or file
+                                                   (either order)
 
-Without --repo, an argument that is an existing folder is compared as a folder; any other
-is a revision (branch, tag, commit id, HEAD~1, ...) of the repository the current directory
-is in. An existing folder that is also a revision is an error (exit 2): write ./NAME
-for the folder, or pass --repo . to read revisions.
+Without --repo, an argument that is an existing folder is compared as a folder, and one
+that is an existing file (or a pipe: <(helm template ...)) as that one config file,
+whatever its name; - is standard input, as one file named <stdin>, on one side at most
+(helm template mesh charts/mesh | meshlog diff main -). Any other argument is a revision
+(branch, tag, commit id, HEAD~1, ...) of the repository the current directory is in. An
+existing folder or file that is also a revision is an error (exit 2): write ./NAME for
+it, or pass --repo . to read revisions (- cannot be given with --repo).
 
 With one revision, the other side is the work tree of the repository the current folder
 (or --repo) is in, as git sees it — the next "git add -A": tracked files as they are on
@@ -76,15 +80,16 @@ Exit codes: 0 the diff was computed — a non-empty diff is NOT an error;
               with -o markdown, stdout still gets a comment naming the invalid side
               and listing its errors, so a PR comment never goes stale; other
               formats print nothing on stdout);
-            2 bad command line; 3 a folder, repository, work tree or revision is
-            unavailable (or REV_A...REV_B has no merge base).
+            2 bad command line; 3 a folder, file, standard input, repository, work
+            tree or revision is unavailable (or REV_A...REV_B has no merge base).
 
 Examples:
   meshlog diff HEAD                                # what your uncommitted edits change
   meshlog diff origin/main HEAD
   meshlog diff origin/main...HEAD -o markdown      # a pull request's own changes
   meshlog diff main...feature --repo ../mesh-config -o markdown > comment.md
-  meshlog diff config-before/ config-after/ -o json`,
+  meshlog diff config-before/ config-after/ -o json
+  kustomize build overlays/prod | meshlog diff prod-rendered.yaml -`,
   async run(argv, io) {
     const parsed = parseFlags(argv, FLAGS, 2);
     if (!parsed.ok) return usageError(io, 'diff', parsed.message);
@@ -145,28 +150,31 @@ Examples:
  */
 interface ComparedSide {
   readonly label: string;
-  readonly kind: 'revision' | 'folder' | 'work tree';
+  readonly kind: 'revision' | 'folder' | 'file' | 'standard input' | 'work tree';
   /** The revision as given (`main`, `HEAD~1`; the merge base's own name for `A...B`), else null. */
   readonly revision: string | null;
   /** Full commit id of a revision, else null. */
   readonly commit: string | null;
-  /** The folder, or the repository whose work tree was read, as given; null for a revision. */
+  /** The folder or file, or the repository whose work tree was read, as given; null for a revision and standard input. */
   readonly path: string | null;
 }
 
 function comparedSide({ spec, name }: DiffSide, label: string, commit: string | null): ComparedSide {
   if (spec.kind === 'git') return { label, kind: 'revision', revision: name ?? spec.rev, commit, path: null };
   if (spec.kind === 'worktree') return { label, kind: 'work tree', revision: null, commit: null, path: spec.repo };
-  return { label, kind: 'folder', revision: null, commit: null, path: spec.path };
+  if (spec.kind === 'stdin') return { label, kind: 'standard input', revision: null, commit: null, path: null };
+  return { label, kind: spec.kind, revision: null, commit: null, path: spec.path };
 }
 
 /**
  * The command that prints this diff whole, for a comment cut to fit: revisions by commit id
  * (a merge base has no name of its own, and CI's checkout folder is not the reader's), folders
- * by path, and the work tree as `diff REV` does.
+ * and files by path, standard input as `-` (to be piped in again), and the work tree as
+ * `diff REV` does.
  */
 function wholeDiffCommand(before: ComparedSide, after: ComparedSide): string {
-  const arg = (side: ComparedSide) => shellWord(side.commit ? side.commit.slice(0, SHORT_COMMIT) : (side.path ?? side.label));
+  const arg = (side: ComparedSide) =>
+    side.kind === 'standard input' ? '-' : shellWord(side.commit ? side.commit.slice(0, SHORT_COMMIT) : (side.path ?? side.label));
   return after.kind === 'work tree' ? `meshlog diff ${arg(before)}` : `meshlog diff ${arg(before)} ${arg(after)}`;
 }
 
@@ -198,7 +206,7 @@ async function compileSide(side: DiffSide, io: CliIo, verbose: boolean, hint: st
     if (hint && spec.kind === 'git') io.stderr(`hint: ${hint}\n`);
     return input.exit;
   }
-  const label = spec.kind === 'git' ? revisionLabel(name ?? spec.rev, input.bundle.commit) : spec.kind === 'worktree' ? 'work tree' : spec.path;
+  const label = spec.kind === 'git' ? revisionLabel(name ?? spec.rev, input.bundle.commit) : spec.kind === 'worktree' ? 'work tree' : describeInput(spec);
   const compared = comparedSide(side, label, input.bundle.commit);
   const result = compile(input.bundle);
   if (!result.valid || !result.ir) {

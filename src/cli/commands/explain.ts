@@ -1,6 +1,7 @@
 // `meshlog explain`: simulate Envoy's routing of one request against compiled config and
 // say which rule (file:line) matched, what happens to the request, and why earlier rules
-// did not match. Reads a folder or a git revision like every other command.
+// did not match. Reads a folder, a file, standard input or a git revision like every other
+// command.
 import { compile } from '../../compile/index.ts';
 import { entrySourceIn } from '../../explain/entry-source.ts';
 import { explain, parseRequest, renderExplanationText } from '../../explain/index.ts';
@@ -43,8 +44,9 @@ may apply, and every earlier rule with the reason it did not match. No match:
 404 with response flag NR, as Envoy. Rules are named by field path, counted from zero as
 in the diagnostics (spec.http[1].match[0]), then by Envoy route name, which carries the
 rule's name. Read from git, the output starts with "Config: <repo>@<commit>"; -o json
-and yaml start with "config": {source, rev, commit}, the folder or repository read, the
-revision as given and its full commit id (null for a folder). In -o json, a route's
+and yaml start with "config": {source, rev, commit}, the folder, file or repository read
+(<stdin> for standard input), the revision as given and its full commit id (null for the
+others). In -o json, a route's
 "position" is its 1-based place among the virtual host's routes (formerly "index").
 
 On a port a TCP proxy serves (a sidecar port that is not HTTP, a gateway TCP server, or a
@@ -54,7 +56,7 @@ the connection (by SNI for https://, else the chain without names), its tcp rule
 clusters with their shares (json outcome "tcp_proxy"), or that the connection is closed.
 
 Usage:
-  meshlog explain --request "METHOD URL [-H name:value]..." [PATH] [flags]
+  meshlog explain --request "METHOD URL [-H name:value]..." [PATH | -] [flags]
   meshlog explain --request "..." --repo PATH --rev REV [flags]
 
 ${INPUT_HELP}
@@ -77,7 +79,8 @@ Exit codes: 0 explained (also when the answer is a 404); 1 invalid config;
 Examples:
   meshlog explain --request "GET http://reviews:9080/reviews/1 -H end-user:jason" config/
   meshlog explain -r "GET http://bookinfo.example.com/productpage" --gateway bookinfo/bookinfo-gateway
-  meshlog explain -r "GET http://ratings:9080/" --repo . --rev main -o json`,
+  meshlog explain -r "GET http://ratings:9080/" --repo . --rev main -o json
+  kustomize build overlays/prod | meshlog explain -r "GET http://reviews:9080/" -`,
   async run(argv, io) {
     const parsed = parseFlags(argv, FLAGS, 1);
     if (!parsed.ok) return usageError(io, 'explain', parsed.message);
@@ -123,10 +126,10 @@ Examples:
 
 /**
  * Which config json/yaml explained (the text output's `Config:` line), so an answer kept by a
- * tool says which commit it holds for: the folder or repository as given, the revision as given
- * and its full commit id; a folder has neither.
+ * tool says which commit it holds for: the folder, file or repository as given (`<stdin>` for
+ * standard input), the revision as given and its full commit id; the others have neither.
  */
 function explainedConfig(spec: InputSpec, commit: string | null): { source: string; rev: string | null; commit: string | null } {
   if (spec.kind === 'git') return { source: spec.repo, rev: spec.rev, commit };
-  return { source: spec.kind === 'folder' ? spec.path : spec.repo, rev: null, commit: null };
+  return { source: spec.kind === 'worktree' ? spec.repo : describeInput(spec), rev: null, commit: null };
 }

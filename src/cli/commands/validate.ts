@@ -1,5 +1,5 @@
-// `meshlog validate`: read a folder or git revision, run the whole compiler, print what
-// it found. Exit 1 on any error, so CI can gate merges on it.
+// `meshlog validate`: read a folder, file, standard input or git revision, run the whole
+// compiler, print what it found. Exit 1 on any error, so CI can gate merges on it.
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec } from '../input.ts';
@@ -12,12 +12,13 @@ const FLAGS = { ...OUTPUT_FLAG, ...INPUT_FLAGS, ...ENVOY_FLAG, ...VERBOSE_FLAG }
 
 export const command: CliCommand = {
   name: 'validate',
-  summary: 'Check mesh config (a folder or a git revision) and print its diagnostics',
+  summary: 'Check mesh config (a folder, a file, standard input or a git revision) and print its diagnostics',
   help: `Check mesh config: parse every *.yaml/*.yml/*.json, validate each resource and the references
 between them, and compile it, exactly as a publish would. Prints every problem found.
 
 Usage:
   meshlog validate [PATH] [flags]
+  meshlog validate - [flags]
   meshlog validate --repo PATH --rev REV [flags]
 
 ${INPUT_HELP}
@@ -35,11 +36,13 @@ Output:
          related only when there are other places).
 
 Exit codes: 0 valid (warnings allowed), 1 errors found, 2 bad command line,
-            3 folder, repository or revision unavailable, or the --envoy binary is
-            not an executable Envoy (its --version must name Envoy).
+            3 file, folder, repository, revision or standard input unavailable, or
+            the --envoy binary is not an executable Envoy (its --version must name Envoy).
 
 Examples:
   meshlog validate config/
+  meshlog validate config/routing/reviews.yaml
+  kustomize build overlays/prod | meshlog validate -
   meshlog validate --repo . --rev origin/main -o json`,
   async run(argv, io) {
     const parsed = parseFlags(argv, FLAGS, 1);

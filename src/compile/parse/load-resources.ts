@@ -17,8 +17,12 @@ import type { AnyLoaded, DroppedResource, LoadResult, LoadedMeshConfig, LoadedRe
 
 export type { AnyLoaded, DroppedResource, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
 
+/**
+ * Every file given is config: which files are is the readers' choice (file-filter.ts), and a
+ * file named on the command line or read from standard input is config whatever its name.
+ */
 export function loadResources(files: readonly SourceFile[]): LoadResult {
-  const sorted = [...files].filter((f) => /\.(ya?ml|json)$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return mergeLoads(loadInOrder(sorted));
 }
 

@@ -40,7 +40,8 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
       'A config file is larger than meshlog reads: 8 MiB per file (the most meshlog parses, see ' +
       'ML1005), 256 MiB for all the files of a folder or revision. It is not read at all (its size ' +
       'is taken from the file system or the git object header), so a runaway file cannot exhaust ' +
-      'memory. Split the file, or move data that is not mesh config out of `*.yaml`/`*.yml`/`*.json` files.',
+      'memory; standard input (`-`) or a pipe, whose size is not known beforehand, is read up to the ' +
+      'limit and no further. Split the file, or move data that is not mesh config out of `*.yaml`/`*.yml`/`*.json` files.',
   },
   {
     code: 'ML0005',
@@ -67,7 +68,9 @@ export const INGEST_CODES: readonly DiagnosticCodeInfo[] = [
     description:
       'The folder or revision holds no candidate config file (`*.yaml`, `*.yml` or `*.json`, outside dot-folders such as `.git` and ' +
       'outside `node_modules`), so there is nothing to check or serve. Usually the path is wrong, or the command ran in another ' +
-      'folder than meant (the default is the current folder). A warning, not an error: an empty mesh is valid.',
+      'folder than meant (the default is the current folder). Also reported when the one file named on the command ' +
+      'line, or standard input (`-`), is empty: piped in, usually because the command that was to write it failed. ' +
+      'A warning, not an error: an empty mesh is valid.',
   },
   {
     code: 'ML0008',

@@ -279,7 +279,7 @@ ${VS}`);
 
   it('sorts resources by namespace, name, file — whatever order the files come in', () => {
     const mk = (name: string, ns: string) => VS.replace('name: reviews', `name: ${name}\n  namespace: ${ns}`);
-    const a = { 'b.yaml': mk('x', 'b') + '---\n' + mk('a', 'b'), 'a.yml': mk('z', 'a'), 'README.md': 'not yaml: [' };
+    const a = { 'b.yaml': mk('x', 'b') + '---\n' + mk('a', 'b'), 'a.yml': mk('z', 'a') };
     const reversed = Object.fromEntries(Object.entries(a).reverse());
     const ids = (m: Record<string, string>) => load(m).resources.virtualServices.map((v) => `${v.metadata.namespace}/${v.metadata.name}@${v.file}`);
     expect(ids(a)).toEqual(['a/z@a.yml', 'b/a@b.yaml', 'b/x@b.yaml']);
