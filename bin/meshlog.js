@@ -54,5 +54,9 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
   env: process.env,
-  stdin: () => process.stdin,
+  stdin: () => {
+    // `meshlog validate -` typed at a terminal, with nothing piped in, would seem to hang.
+    if (process.stdin.isTTY) process.stderr.write('Reading config from standard input (end it with Ctrl-D)...\n');
+    return process.stdin;
+  },
 });

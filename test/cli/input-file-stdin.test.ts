@@ -320,3 +320,20 @@ describe('--help', () => {
     expect((await runCli(['diff', '--help'])).stdout).toContain('- is standard input, as one file named <stdin>, on one side at most');
   });
 });
+
+describe('standard input at a terminal', () => {
+  // `script` runs the command on a pseudo-terminal, as a user typing `meshlog validate -`
+  // with nothing piped in would: without a word, the command would seem to hang.
+  it('says it is reading standard input, and how to end it', () => {
+    const command = `printf '\\004' | script -qec '${process.execPath} ${BIN} validate -' /dev/null`;
+    const res = spawnSync('sh', ['-c', command], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
+    expect(res.stdout).toContain('Reading config from standard input (end it with Ctrl-D)...');
+    expect(res.stdout).toContain('<stdin>: valid (1 config file read)');
+  });
+
+  it('says nothing of the kind when input is piped in', async () => {
+    const res = await pipeToCli(['validate', '-'], tmp, RENDERED);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('');
+  });
+});
