@@ -138,7 +138,7 @@ describe('Gateway servers on the gateway Service\'s ports', () => {
     expect(tcp.servicePorts).toEqual([5432]);
   });
 
-  it('keeps port.number when no Service is the gateway\'s (as Istio binds a port no Service has)', () => {
+  it('binds port.number itself when no Service is the gateway\'s (as Istio binds a port no Service has), and the targetPort when one is', () => {
     const other = (selector: string, extra = '') => `apiVersion: v1
 kind: Service
 metadata: {name: other, namespace: web${extra}}
@@ -146,19 +146,22 @@ spec:
   selector: ${selector}
   ports: [{name: http, port: 80, targetPort: 8080}]
 `;
-    const cases: Record<string, { services: string[]; selector?: string }> = {
-      'no Service': { services: [] },
-      'a Service of other pods': { services: [other('{app: shop}')] },
-      'a Service whose selector disagrees on a label': { services: [other('{istio: egressgateway}')] },
-      'a Service without selector': { services: [other('{}')] },
-      'a Service opting out by label': { services: [other('{istio: ingressgateway}', ', labels: {experimental.istio.io/disable-gateway-port-translation: "true"}')] },
-      'a Gateway without selector': { services: [other('{istio: ingressgateway}')], selector: '  selector: {}' },
+    const AS_WRITTEN = { '0.0.0.0_80': '0.0.0.0:80 http.80' };
+    const cases: Record<string, { services: string[]; selector?: string; expected: Record<string, string> }> = {
+      'the gateway\'s Service': { services: [other('{istio: ingressgateway}')], expected: { '0.0.0.0_8080': '0.0.0.0:8080 http.8080' } },
+      'no Service': { services: [], expected: AS_WRITTEN },
+      'a Service of other pods': { services: [other('{app: shop}')], expected: AS_WRITTEN },
+      'a Service whose selector disagrees on a label': { services: [other('{istio: egressgateway}')], expected: AS_WRITTEN },
+      'a Service without selector': { services: [other('{}')], expected: AS_WRITTEN },
+      'a Service opting out by label': { services: [other('{istio: ingressgateway}', ', labels: {experimental.istio.io/disable-gateway-port-translation: "true"}')], expected: AS_WRITTEN },
+      'a Gateway without selector': { services: [other('{istio: ingressgateway}')], selector: '  selector: {}', expected: AS_WRITTEN },
     };
     for (const [name, c] of Object.entries(cases)) {
       const r = mesh({ servers: HTTP_80, services: c.services, ...(c.selector ? { selector: c.selector } : {}) });
-      expect([name, listeners(r)]).toEqual([name, { '0.0.0.0_80': '0.0.0.0:80 http.80' }]);
-      expect([name, gatewayView(r).listeners[0]!.servicePorts]).toEqual([name, undefined]);
-      expect([name, codes(r, 'info', 'warning')]).toEqual([name, []]);
+      expect([name, listeners(r)]).toEqual([name, c.expected]);
+      const moved = c.expected !== AS_WRITTEN;
+      expect([name, gatewayView(r).listeners[0]!.servicePorts]).toEqual([name, moved ? [80] : undefined]);
+      expect([name, codes(r, 'info', 'warning')]).toEqual([name, moved ? ['ML4038 spec.servers[0].port.number'] : []]);
     }
   });
 
@@ -205,10 +208,16 @@ spec:
     expect(codes(agree, 'info', 'warning')).toEqual(['ML4038 spec.servers[0].port.number']);
   });
 
-  it('reads an unset targetPort as the port (Kubernetes\' default): nothing moves', () => {
-    const r = mesh({ services: [INGRESS.replace('{name: http2, port: 80, targetPort: 8080}', '{name: http2, port: 80}')], servers: HTTP_80 });
-    expect(listeners(r)).toEqual({ '0.0.0.0_80': '0.0.0.0:80 http.80' });
-    expect(codes(r, 'info', 'warning')).toEqual([]);
+  it('reads an unset targetPort as the port (Kubernetes\' default): that listener stays, where another port moves', () => {
+    const r = mesh({
+      services: [INGRESS.replace('{name: http2, port: 80, targetPort: 8080}', '{name: http2, port: 80}')],
+      servers: `${HTTP_80}
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: [shop.example.com]
+    tls: {mode: SIMPLE, serverCertificate: /etc/certs/tls.crt, privateKey: /etc/certs/tls.key}`,
+    });
+    expect(listeners(r)).toEqual({ '0.0.0.0_80': '0.0.0.0:80 http.80', '0.0.0.0_8443': '0.0.0.0:8443 https.8443' });
+    expect(codes(r, 'info', 'warning')).toEqual(['ML4038 spec.servers[1].port.number']);
   });
 
   it('shares a listener between a Service port and a server written with its targetPort; a port no Service reaches keeps its number (ML4041)', () => {
@@ -232,11 +241,12 @@ spec:
     const twice = INGRESS.replace('  - {name: https, port: 443, targetPort: 8443}\n', '  - {name: http2-alt, port: 81, targetPort: 8080}\n');
     const r = mesh({
       services: [twice],
-      servers: `  - port: {number: 81, name: http, protocol: HTTP}
+      servers: `${HTTP_80}
+  - port: {number: 81, name: http-alt, protocol: HTTP}
     hosts: [shop.example.com]`,
     });
-    expect(listeners(r)).toEqual({ '0.0.0.0_81': '0.0.0.0:81 http.81' });
-    expect(codes(r, 'info', 'warning')).toEqual([]);
+    expect(listeners(r)).toEqual({ '0.0.0.0_8080': '0.0.0.0:8080 http.8080', '0.0.0.0_81': '0.0.0.0:81 http.81' });
+    expect(codes(r, 'info', 'warning')).toEqual(['ML4038 spec.servers[0].port.number']);
   });
 
   it('settles servers of another kind on the listener port, naming both ports (ML4018)', () => {
