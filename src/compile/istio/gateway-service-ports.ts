@@ -17,12 +17,14 @@
 //   of every namespace count; a Gateway without selector has none.
 // - Istio skips a Service labelled `experimental.istio.io/disable-gateway-port-translation`
 //   (pilot/pkg/model/gateway.go:164-173, :508).
-// - The first of the gateway's Service ports numbered `port.number` decides (Istio's legacy
-//   selector mode returns the first match, gateway.go:515-521): Services by namespace, then
+// - The first of the gateway's Service ports numbered `port.number` decides (a Gateway that
+//   selects by labels is in Istio's legacy selector mode, pilot/pkg/model/push_context.go:2476-2483,
+//   which returns the first match, gateway.go:515-521): Services by namespace, then
 //   name, their ports in order. Istio lists the Services in no defined order, so ports of
 //   several Services that send one number to different targetPorts are reported (ML4040).
 //   As Istio lists a Service's ports, a port whose targetPort and protocol an earlier port of
-//   the same Service already has is left out (controller.go:1135-1145).
+//   the same Service already has is left out
+//   (pilot/pkg/serviceregistry/kube/controller/controller.go:1135-1145).
 // - A numeric targetPort (Kubernetes defaults an unset one to the port) is the listener port.
 //   A named one is a container port of the pods, which the repository does not hold
 //   (controller/util.go:53 FindPort): the listener keeps `port.number` and ML4039 says so.
