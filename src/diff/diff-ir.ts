@@ -50,8 +50,10 @@ function renamedGatewayViews(a: ReadonlyMap<string, IrView>, b: ReadonlyMap<stri
 function diffView(name: string, before: IrView | undefined, after: IrView | undefined, renames: ClusterRenames, previousName?: string): ViewDiff | undefined {
   const la = new Map((before?.listeners ?? []).map((l) => [l.name, l]));
   const lb = new Map((after?.listeners ?? []).map((l) => [l.name, l]));
-  const ref = (l: IrListener): ListenerRef =>
-    l.tls ? { name: l.name, port: l.port, tls: describeTls(l) } : l.tcp ? { name: l.name, port: l.port, tcp: describeTcp(l) } : { name: l.name, port: l.port };
+  const ref = (l: IrListener): ListenerRef => {
+    const base = { name: l.name, port: l.port, ...(l.servicePorts ? { servicePorts: l.servicePorts } : {}) };
+    return l.tls ? { ...base, tls: describeTls(l) } : l.tcp ? { ...base, tcp: describeTcp(l) } : base;
+  };
   const listenersAdded = [...lb.values()].filter((l) => !la.has(l.name)).map(ref);
   const listenersRemoved = [...la.values()].filter((l) => !lb.has(l.name)).map(ref);
   const listenersChanged: ListenerChange[] = [];
@@ -61,7 +63,7 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
     if (changes.length > 0) listenersChanged.push({ name, port: l.port, changes });
   }
 
-  const ha = hostsOf(before, schemeRenames(before, after));
+  const ha = hostsOf(before, new Map([...movedPortRenames(before, after), ...schemeRenames(before, after)]));
   const hb = hostsOf(after);
   const hosts: HostDiff[] = [];
   const keys = [...new Set([...ha.keys(), ...hb.keys()])].sort(compareHostKeys);
@@ -155,6 +157,30 @@ function schemeRenames(before: IrView | undefined, after: IrView | undefined): M
     if (!m || afterTables.has(t.name)) continue;
     const other = `${m[1] === 'http' ? 'https' : 'http'}.${m[2]}`;
     if (afterTables.has(other) && !before.routeTables.some((x) => x.name === other)) out.set(t.name, other);
+  }
+  return out;
+}
+
+/**
+ * A gateway port whose listener moved (a gateway Service now sends port 80 to targetPort 8080,
+ * or no longer does) keeps its routing under its new listener's table (`http.80` → `http.8080`):
+ * as for schemeRenames, the before side's table is filed under the after side's, so only real
+ * routing changes show (the listeners added and removed say the rest). Listeners are the same
+ * when they bind one address and clients reach them on a common port: their Service ports, else
+ * the port itself.
+ */
+function movedPortRenames(before: IrView | undefined, after: IrView | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!before || !after || after.kind !== 'gateway') return out;
+  const beforeTables = new Set(before.routeTables.map((t) => t.name));
+  const afterTables = new Set(after.routeTables.map((t) => t.name));
+  const clientPorts = (l: IrListener) => l.servicePorts ?? [l.port];
+  for (const was of before.listeners) {
+    if (was.routeTableName === '' || afterTables.has(was.routeTableName) || after.listeners.some((l) => l.name === was.name)) continue;
+    const now = after.listeners.find(
+      (l) => l.address === was.address && l.routeTableName !== '' && !beforeTables.has(l.routeTableName) && !before.listeners.some((b) => b.name === l.name) && clientPorts(l).some((p) => clientPorts(was).includes(p)),
+    );
+    if (now) out.set(was.routeTableName, now.routeTableName);
   }
   return out;
 }

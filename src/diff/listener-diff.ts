@@ -7,13 +7,23 @@ import type { IrListener, IrTcpChain, IrTlsChain } from '../compile/ir/types.ts'
 import { NO_RENAMES, renameDestinations, type ClusterRenames } from './cluster-renames.ts';
 import { clusterLabel, formatPercent, percentages } from './describe.ts';
 import { weightSummary } from './route-changes.ts';
-import type { ChangeKind } from './types.ts';
+import type { ChangeKind, ListenerRef } from './types.ts';
 import { uncoveredLines } from './change-lines.ts';
 import { diffValues } from './value-diff.ts';
 
 export interface ListenerLine {
   readonly change: ChangeKind;
   readonly text: string;
+}
+
+/**
+ * What a listener line adds to its name: ` (HTTPS, targetPort of Service port 443)`; '' for plain
+ * HTTP bound to its own port. `withKind` false: the Service ports only (a removed listener's line).
+ */
+export function listenerNote(l: ListenerRef, withKind = true): string {
+  const kind = !withKind ? '' : l.tls ? 'HTTPS' : l.tcp ? 'TCP' : '';
+  const parts = [kind, l.servicePorts ? `targetPort of Service port ${l.servicePorts.join(', ')}` : ''].filter((p) => p !== '');
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 /** One line per TLS server: `SNI shop.example.com: certificate /c.crt, key /c.key, minimum TLS TLSv1_2`. */
@@ -33,7 +43,13 @@ export function describeTcp(listener: IrListener): string[] {
 export function diffListener(before: IrListener, after: IrListener, renames: ClusterRenames = NO_RENAMES): ListenerLine[] {
   // A gateway port can go from HTTPS to TCP: both parts then have their say.
   const lines = [...diffTls(before, after), ...(before.tcp || after.tcp ? diffTcp(before, after, renames) : [])];
-  return [...lines, ...otherLines(before, after, lines.length > 0)];
+  return [...lines, ...diffServicePorts(before, after), ...otherLines(before, after, lines.length > 0)];
+}
+
+/** A gateway listener that another set of Service ports now sends to (IrListener.servicePorts). */
+function diffServicePorts(before: IrListener, after: IrListener): ListenerLine[] {
+  const text = (l: IrListener) => (l.servicePorts ? l.servicePorts.join(', ') : 'none');
+  return text(before) === text(after) ? [] : [{ change: 'changed', text: `targetPort of Service port: ${text(before)} → ${text(after)}` }];
 }
 
 /**
@@ -42,7 +58,7 @@ export function diffListener(before: IrListener, after: IrListener, renames: Clu
  * TCP chains have their lines above; a new route table name follows from those when they changed.
  */
 function otherLines(before: IrListener, after: IrListener, tlsOrTcpChanged: boolean): ListenerLine[] {
-  const covered = ['name', 'tls', 'tcp', ...(tlsOrTcpChanged ? ['routeTableName'] : [])];
+  const covered = ['name', 'tls', 'tcp', 'servicePorts', ...(tlsOrTcpChanged ? ['routeTableName'] : [])];
   return uncoveredLines(diffValues(before, after, ''), covered).map((text) => ({ change: 'changed', text }));
 }
 

@@ -11,6 +11,7 @@ import { CutMarkdown, type LeftOut } from './cut-markdown.ts';
 import { diagnosticList } from './render-invalid-markdown.ts';
 import { groupName, groupRouteChanges } from './group-routes.ts';
 import { groupViews } from './group-views.ts';
+import { listenerNote } from './listener-diff.ts';
 import { escapeHtml, mdCellCode, mdCode, mdLines, mdText } from './markdown-escape.ts';
 import { routeLocation, type SidePrefixes } from './route-location.ts';
 import { summaryLine } from './summary-line.ts';
@@ -116,10 +117,10 @@ function viewNames(names: readonly string[]): string {
 
 function listenerLines(doc: CutMarkdown, view: ViewDiff): void {
   for (const l of view.listenersAdded) {
-    doc.push(`- ➕ listener ${mdCode(l.name)}${l.tls ? ' (HTTPS)' : l.tcp ? ' (TCP)' : ''}`);
+    doc.push(`- ➕ listener ${mdCode(l.name)}${mdText(listenerNote(l))}`);
     for (const t of l.tls ?? l.tcp ?? []) doc.push(`  - ${mdText(t)}`);
   }
-  for (const l of view.listenersRemoved) doc.push(`- ➖ listener ${mdCode(l.name)}`);
+  for (const l of view.listenersRemoved) doc.push(`- ➖ listener ${mdCode(l.name)}${mdText(listenerNote(l, false))}`);
   for (const l of view.listenersChanged) {
     doc.push(`- ✏️ listener ${mdCode(l.name)}`);
     for (const c of l.changes) doc.push(`  - ${LISTENER_SIGN[c.change]} ${mdText(c.text)}`);

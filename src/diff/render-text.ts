@@ -2,6 +2,7 @@
 // with `+` added, `-` removed, `~` changed. Meant to be read top to bottom like `git diff --stat`.
 import { describeEndpointChange } from './cluster-diff.ts';
 import { groupViews } from './group-views.ts';
+import { listenerNote } from './listener-diff.ts';
 import { summaryLine } from './summary-line.ts';
 import { groupName, groupRouteChanges, type RouteGroup } from './group-routes.ts';
 import { routeLocation, type SidePrefixes } from './route-location.ts';
@@ -27,10 +28,10 @@ export function renderDiffText(diff: IrDiff, prefixes?: SidePrefixes): string {
     out.push('', `${MARK[view.change]} ${label}${was}${view.change === 'changed' ? '' : ` (${view.change})`}`);
     if (view.selector) out.push(`    ~ selector ${view.selector.before} → ${view.selector.after} (which proxies get the view)`);
     for (const l of view.listenersAdded) {
-      out.push(`    + listener ${l.name}${l.tls ? ' (HTTPS)' : l.tcp ? ' (TCP)' : ''}`);
+      out.push(`    + listener ${l.name}${listenerNote(l)}`);
       for (const t of l.tls ?? l.tcp ?? []) out.push(`        ${t}`);
     }
-    for (const l of view.listenersRemoved) out.push(`    - listener ${l.name}`);
+    for (const l of view.listenersRemoved) out.push(`    - listener ${l.name}${listenerNote(l, false)}`);
     for (const l of view.listenersChanged) {
       out.push(`    ~ listener ${l.name}`);
       for (const c of l.changes) out.push(`        ${MARK[c.change]} ${c.text}`);

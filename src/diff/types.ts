@@ -45,6 +45,8 @@ export interface HostDiff {
 export interface ListenerRef {
   readonly name: string;
   readonly port: number;
+  /** Gateway listeners: the Service ports whose targetPort the listener binds (IrListener.servicePorts). */
+  readonly servicePorts?: readonly number[];
   /** Gateway HTTPS listeners: one line per TLS server (listener-diff.ts describeTls). */
   readonly tls?: readonly string[];
   /** Sidecar TCP listeners: one line per service (listener-diff.ts describeTcp). */

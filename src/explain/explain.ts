@@ -1,5 +1,5 @@
 // explain: replays Envoy's routing decisions for one request against a compiled mesh —
-// view, listener (by port), route table, what the connection manager changes in the request
+// view, listener (by port; on a gateway, a Service port finds the listener on its targetPort), route table, what the connection manager changes in the request
 // (before-routing.ts), virtual host (domain rules), then the first route whose match holds —
 // and says which earlier routes were skipped and why. A TCP
 // listener has no routes: its filter chain decides (tcp-listener.ts).
@@ -9,6 +9,7 @@ import { beforeRouting, type ConnectionFacts } from './before-routing.ts';
 import { findVirtualHost } from './domain-match.ts';
 import { routeHeaderChanges } from './header-changes.ts';
 import { routeOutcome } from './outcome.ts';
+import { listenerPortsText, pickListener } from './pick-listener.ts';
 import { pickView } from './pick-view.ts';
 import { routeMismatches, runtimeAssumptions } from './route-match.ts';
 import { explainTcpListener } from './tcp-listener.ts';
@@ -22,20 +23,20 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
     const detail = opts.view === undefined ? 'the mesh has no default sidecar view' : `no view named "${opts.view}"`;
     return { ...base, outcome: { kind: 'unknown_view', detail, available: ir.views.map((v) => v.name) } };
   }
-  const listener = view.listeners.find((l) => l.port === request.port);
-  if (!listener) {
-    const ports = [...new Set(view.listeners.map((l) => l.port))].sort((a, b) => a - b);
+  const picked = pickListener(view, request.port);
+  if (!picked) {
     return {
       ...base,
       view: view.name,
-      outcome: { kind: 'no_listener', detail: `view ${view.name} has no listener on port ${request.port} (ports: ${ports.join(', ') || 'none'})` },
+      outcome: { kind: 'no_listener', detail: `view ${view.name} has no listener on port ${request.port} (ports: ${listenerPortsText(view) || 'none'})` },
     };
   }
+  const { listener, servicePort } = picked;
   // A TCP listener; or a TCP proxy's chain that the SNI name picks before the connection
   // manager's (a TLS service sharing an HTTP port, a passthrough server sharing an HTTPS port):
   // Envoy picks among all the listener's chains at once, the most specific name first.
   if (listener.tcp && (listener.routeTableName === '' || (request.scheme === 'https' && sniPicksTcp(listener, request.host)))) {
-    return explainTcpListener(ir, view, listener, listener.tcp, request);
+    return explainTcpListener(ir, view, listener, listener.tcp, request, servicePort);
   }
   const chain = listener.tls && request.scheme === 'https' ? tlsChainFor(listener.tls, request.host) : undefined;
   // A server with a table of its own routes only among its hosts (its port has several HTTPS servers).
@@ -43,6 +44,7 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
   const listenerInfo = {
     name: listener.name,
     port: listener.port,
+    ...(servicePort !== undefined ? { servicePort } : {}),
     routeTable,
     ...(chain
       ? { tls: { serverNames: chain.serverNames, certificateChainFile: chain.certificateChainFile, ...(chain.clientCertificates ? { clientCertificate: chain.clientCertificates.required ? ('required' as const) : ('optional' as const) } : {}) } }
@@ -118,7 +120,7 @@ function viewsServing(ir: MeshIR, request: ExplainRequest, current: string): str
   return ir.views
     .filter((v) => v.name !== current)
     .filter((v) => {
-      const l = v.listeners.find((x) => x.port === request.port);
+      const l = pickListener(v, request.port)?.listener;
       // Every table the listener routes by: its own, and its servers' own (HTTPS ports with several servers).
       const names = new Set([l?.routeTableName, ...(l?.tls ?? []).map((c) => c.routeTableName)]);
       return v.routeTables.some((t) => {

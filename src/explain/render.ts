@@ -17,14 +17,16 @@ export function renderExplanationText(e: Explanation): string {
   if (e.listener) {
     const tls = e.listener.tls;
     const tcp = e.listener.tcp;
+    // The request's port is the gateway Service's; its pods listen on the targetPort.
+    const name = e.listener.servicePort === undefined ? e.listener.name : `${e.listener.name} (Service port ${e.listener.servicePort} → targetPort ${e.listener.port})`;
     const client = tls?.clientCertificate ? `; client certificate ${tls.clientCertificate === 'required' ? 'required' : 'optional, checked when sent'}` : '';
     const sni = tls ? ` (TLS: certificate ${tls.certificateChainFile}, for ${tls.serverNames.length > 0 ? `SNI ${tls.serverNames.join(', ')}` : 'any SNI name'}${client})` : '';
     if (tcp) {
       const chain = ` (${tcp.serverNames.length > 0 ? `SNI ${tcp.serverNames.join(', ')}` : 'any connection'}: ${tcp.service})`;
       const before = e.listener.routeTable === '' ? 'no route table' : `picked before route table ${e.listener.routeTable}`;
-      row('Listener', `${e.listener.name} → TCP proxy, ${before}${chain}`);
-    } else if (e.listener.routeTable === '') row('Listener', `${e.listener.name} → TCP proxy, no route table`);
-    else row('Listener', `${e.listener.name} → route table ${e.listener.routeTable}${sni}`);
+      row('Listener', `${name} → TCP proxy, ${before}${chain}`);
+    } else if (e.listener.routeTable === '') row('Listener', `${name} → TCP proxy, no route table`);
+    else row('Listener', `${name} → route table ${e.listener.routeTable}${sni}`);
   }
   // What the connection manager changed before routing: the routes below match the result.
   (e.beforeRouting ?? []).forEach((edit, i) => row(i === 0 ? 'Pre-routing' : '', describeEdit(edit)));

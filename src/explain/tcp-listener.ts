@@ -9,9 +9,10 @@ import { explainDestinations } from './outcome.ts';
 import { tlsChainFor } from './tls-chain.ts';
 import type { ExplainRequest, Explanation } from './types.ts';
 
-export function explainTcpListener(ir: MeshIR, view: IrView, listener: IrListener, chains: readonly IrTcpChain[], request: ExplainRequest): Explanation {
+/** `servicePort`: the gateway Service's port the connection was made to, when the listener binds its targetPort (pick-listener.ts). */
+export function explainTcpListener(ir: MeshIR, view: IrView, listener: IrListener, chains: readonly IrTcpChain[], request: ExplainRequest, servicePort?: number): Explanation {
   const base = { request, view: view.name, tried: [] };
-  const listenerInfo = { name: listener.name, port: listener.port, routeTable: listener.routeTableName };
+  const listenerInfo = { name: listener.name, port: listener.port, ...(servicePort !== undefined ? { servicePort } : {}), routeTable: listener.routeTableName };
   const tls = request.scheme === 'https';
   const chain = tls ? tlsChainFor(chains, request.host) : chains.find((c) => c.serverNames.length === 0);
   if (!chain) {

@@ -131,6 +131,12 @@ export interface Explanation {
   readonly listener?: {
     readonly name: string;
     readonly port: number;
+    /**
+     * A gateway's: the port of its Kubernetes Service the request was sent to, which the Service
+     * sends to `port`, the targetPort the listener binds (as Istio's gateways). Absent: the
+     * request's port is the listener's.
+     */
+    readonly servicePort?: number;
     readonly routeTable: string;
     /** HTTPS listeners: the filter chain (server) that takes the connection; serverNames [] answers any name. */
     readonly tls?: {

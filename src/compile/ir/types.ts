@@ -172,6 +172,12 @@ export interface IrListener {
   /** HTTP connection manager stat prefix (a TCP proxy names its own, after its cluster). */
   readonly statPrefix: string;
   /**
+   * Gateway views: the ports of the gateway's Kubernetes Services (servers' `port.number`) whose
+   * targetPort this listener binds, where they differ from `port` (Service port 80 → listener
+   * 8080), sorted. Clients connect to these; Envoy sees no trace of them. Absent: none.
+   */
+  readonly servicePorts?: readonly number[];
+  /**
    * Gateway HTTPS servers: the listener terminates TLS, with a filter chain per server in
    * Gateway order (two for a server with host `*` and named hosts), picked by the client's SNI;
    * every chain serves `routeTableName`. Absent: plain HTTP.

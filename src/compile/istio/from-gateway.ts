@@ -1,7 +1,8 @@
 // Gateways → their servers (index), and a view per group of Gateways with one selector
-// (gateway-groups.ts; usually one Gateway): `gateway~<ns>~<name>` after its first Gateway. Per server port: a listener, a route table (`http.<port>`, or
+// (gateway-groups.ts; usually one Gateway): `gateway~<ns>~<name>` after its first Gateway. Per port a server's listener
+// binds (its gateway Service's targetPort, else its `port.number`: gateway-service-ports.ts): a listener, a route table (`http.<port>`, or
 // `https.<port>` for HTTPS; one per HTTPS server where a port has several), and one virtual host per (VirtualService host × server host) that
-// match, named after the more specific of the two; VirtualServices with the same host are
+// match, named after the more specific of the two and the server's `port.number`; VirtualServices with the same host are
 // merged. A server with `tls.httpsRedirect` answers every host with a 301 to https. An HTTPS
 // server with `tls.mode: SIMPLE` and mounted certificate files terminates TLS: its port's
 // listener gets one filter chain per server, picked by SNI (tls-servers.ts). A TCP server's
@@ -25,6 +26,8 @@ import { describeClientRule, planTls, serverTermination, type TlsTermination } f
 import { uniqueDomains } from './views.ts';
 import { at, cmp, compareResources, describe, relatedOf } from './where.ts';
 import { isUnixAddress } from '../ir/endpoint-address.ts';
+import type { LoadedService } from '../parse/types.ts';
+import { gatewayServicePorts, listenPortOf } from './gateway-service-ports.ts';
 
 export type LoadedGateway = Loaded<'Gateway', GatewaySpec>;
 
@@ -37,7 +40,17 @@ export interface ServerHost {
 
 export interface GatewayServer {
   readonly index: number;
+  /**
+   * The port its listener binds: the targetPort of the gateway Service's port `servicePort`,
+   * else `servicePort` itself (gateway-service-ports.ts). Listeners, their route tables
+   * (`http.<port>`) and the checks of what shares a listener go by it.
+   */
   readonly port: number;
+  /**
+   * `port.number` as written: the gateway Service's port, which clients connect to. VirtualService
+   * `match.port`, a destination's default port and virtual host names (`<host>:<port>`) use it, as Istio's.
+   */
+  readonly servicePort: number;
   readonly protocol: string;
   readonly hosts: readonly ServerHost[];
   readonly httpsRedirect: boolean;
@@ -65,10 +78,12 @@ export interface GatewayInfo {
   readonly tlsChains: ReadonlyMap<number, readonly IrTlsChain[]>;
 }
 
-export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: Diagnostic[]): Map<string, GatewayInfo> {
+export function indexGateways(gateways: readonly LoadedGateway[], services: readonly LoadedService[], diagnostics: Diagnostic[]): Map<string, GatewayInfo> {
   const out = new Map<string, GatewayInfo>();
+  const servicePortsOf = gatewayServicePorts(services);
   for (const gw of gateways) {
     const servers: GatewayServer[] = [];
+    const servicePorts = servicePortsOf(gw.spec.selector ?? {});
     (gw.spec.servers ?? []).forEach((s, index) => {
       if (!s.port) return; // validate reports it
       const protocol = normalizeProtocol(s.port.protocol);
@@ -90,7 +105,8 @@ export function indexGateways(gateways: readonly LoadedGateway[], diagnostics: D
       }
       servers.push({
         index,
-        port: s.port.number,
+        port: listenPortOf(gw, index, s.port.number, servicePorts, diagnostics),
+        servicePort: s.port.number,
         protocol,
         hosts: (s.hosts ?? []).map((h, i) => parseServerHost(h, i, gw.metadata.namespace)),
         httpsRedirect: plain && s.tls?.httpsRedirect === true,
@@ -174,13 +190,14 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
     if (group.serverTablePorts.has(port)) for (const c of group.tlsChains.get(port) ?? []) if (c.routeTableName) byTable.set(c.routeTableName, []);
     const shared = gatewayRouteTableName(port, group.tlsChains.has(port));
     for (const planned of plan.get(port)!.values()) {
-      const routes = planned.redirect ? [httpsRedirect(planned.host)] : hostRoutes(planned, port, group.tlsChains.has(port), ctx);
+      const routes = planned.redirect ? [httpsRedirect(planned.host)] : hostRoutes(planned, group.tlsChains.has(port), ctx);
       if (routes.length === 0) continue;
       const name = planned.table ?? shared;
       let list = byTable.get(name);
       if (!list) byTable.set(name, (list = []));
       // The host alone: gateway tables match the Host without its port, as Istio's (below).
-      list.push({ name: virtualHostName(planned.host, port), domains: [planned.host], routes });
+      // Named after the server's Service port, as Istio names it (pilot/pkg/networking/core/gateway.go:519).
+      list.push({ name: virtualHostName(planned.host, planned.port), domains: [planned.host], routes });
     }
     if (byTable.size === 0) byTable.set(shared, []);
     // `ignorePortInHostMatching`, as Istio's gateways: a client that reaches the gateway through
@@ -191,6 +208,7 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
     if (group.serverTablePorts.has(port)) noteSharedHosts(group, port, byTable, diagnostics);
   }
   const tcp = gatewayTcpListeners(group, vss, ctx, diagnostics);
+  const servicePorts = translatedPorts(group);
   return {
     name: group.viewName,
     kind: 'gateway',
@@ -214,9 +232,29 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
         };
       }),
       ...tcp.listeners,
-    ].sort((a, b) => a.port - b.port),
+    ]
+      .map((l) => (servicePorts.has(l.port) ? { ...l, servicePorts: servicePorts.get(l.port)! } : l))
+      .sort((a, b) => a.port - b.port),
     routeTables: tables,
   };
+}
+
+/**
+ * By listener port: the Service ports (servers' `port.number`) that the gateway's Services send
+ * there, where they differ from it; what explain and diff name the listener by for clients.
+ */
+function translatedPorts(group: GatewayGroup): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const info of group.members) {
+    for (const s of info.servers) {
+      if (s.servicePort === s.port || !group.compiles(s)) continue;
+      const list = out.get(s.port);
+      if (!list) out.set(s.port, [s.servicePort]);
+      else if (!list.includes(s.servicePort)) list.push(s.servicePort);
+    }
+  }
+  for (const list of out.values()) list.sort((a, b) => a - b);
+  return out;
 }
 
 /**
@@ -225,15 +263,17 @@ export function gatewayView(group: GatewayGroup, vss: readonly LoadedVs[], ctx: 
  * gateway's routes, the catch-all ones (any path, no header or query condition) moved last,
  * so one VirtualService's `/` does not hide another's `/api`. A route reached twice is kept once.
  */
-function hostRoutes(planned: PlannedHost, port: number, tls: boolean, ctx: RouteContext): IrRoute[] {
+function hostRoutes(planned: PlannedHost, tls: boolean, ctx: RouteContext): IrRoute[] {
+  // Each entry on its server's Service port (`match.port`, default destination port), as Istio
+  // builds a gateway server's routes (pilot/pkg/networking/core/gateway.go:438, :490).
   if (planned.entries.length === 1) {
     const e = planned.entries[0]!;
-    return vsRoutes(e.vs, port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace, tls }, ctx);
+    return vsRoutes(e.vs, e.port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace, tls }, ctx);
   }
   const all: IrRoute[] = [];
   const names = new Set<string>();
   for (const e of planned.entries) {
-    for (const r of vsRoutes(e.vs, port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace, tls }, ctx)) {
+    for (const r of vsRoutes(e.vs, e.port, { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace, tls }, ctx)) {
       if (names.has(r.name)) continue;
       names.add(r.name);
       all.push(r);

@@ -5,6 +5,8 @@
 // (ML4028 notes the merge). Proxies whose labels satisfy several different selectors still get
 // one view, the most specific (src/snapshot/select-view.ts).
 //
+// Ports here are the ports listeners bind (GatewayServer.port: a Service port's targetPort, see
+// gateway-service-ports.ts): servers whose Service ports send to one port share its listener, as in Istio.
 // A port is plain HTTP, TCP, or TLS by SNI (HTTPS servers and TLS passthrough servers, each
 // picked by the client's SNI name) for the whole group: the first server to serve it (Gateways
 // by namespace, then name; their servers in order) decides, and a later server of another kind,
@@ -13,6 +15,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { IrTlsChain } from '../ir/types.ts';
 import type { GatewayInfo, GatewayServer } from './from-gateway.ts';
+import { serverPortText } from './gateway-service-ports.ts';
 import { gatewayViewName } from './names.ts';
 import { at, cmp, describe, relatedOf } from './where.ts';
 
@@ -85,7 +88,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `server on port ${s.port} (${shown(s.bind)}) is not compiled: ${who()} already takes port ${s.port} with ${shown(decided.bind)} (meshlog binds a port to one address; the first server decides), so clients of this server's address fail`,
+            `server on port ${serverPortText(s, shown(s.bind))} is not compiled: ${who()} already takes port ${s.port} with ${shown(decided.bind)} (meshlog binds a port to one address; the first server decides), so clients of this server's address fail`,
             { ...at(info.gateway, ['spec', 'servers', s.index]), ...(same ? {} : { related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] }) },
           ),
         );
@@ -95,7 +98,7 @@ function group(members: readonly GatewayInfo[], diagnostics: Diagnostic[]): Gate
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `server on port ${s.port} (${s.protocol}) is not compiled: ${who()} already serves ${decided.kind} on port ${s.port} (a port serves one of plain HTTP, TCP, or HTTPS and TLS passthrough by SNI; ${rule}), so ${kind} clients of port ${s.port} fail`,
+            `server on port ${serverPortText(s, s.protocol)} is not compiled: ${who()} already serves ${decided.kind} on port ${s.port} (a port serves one of plain HTTP, TCP, or HTTPS and TLS passthrough by SNI; ${rule}), so ${kind} clients of port ${s.servicePort} fail`,
             { ...at(info.gateway, ['spec', 'servers', s.index]), ...(same ? {} : { related: [relatedOf(decided.info.gateway, ['spec', 'servers', decided.index])] }) },
           ),
         );

@@ -21,11 +21,21 @@ export interface HostEntry {
   readonly gateway: string;
   /** That Gateway's namespace (what a match's sourceNamespace compares with). */
   readonly namespace: string;
+  /**
+   * The server's `port.number` (its Service port), which the VirtualService's rules are matched
+   * on (`match.port`) and its destinations default to, as Istio builds a gateway server's routes.
+   */
+  readonly port: number;
 }
 
 export interface PlannedHost {
   /** The host the virtual host is named after (`<host>:<port>`). */
   readonly host: string;
+  /**
+   * The `port.number` of the first server that planned it, the port of its name: Istio names a
+   * gateway's virtual hosts after the server's (Service) port, not the port the listener binds.
+   */
+  readonly port: number;
   /** In route order; a VirtualService reached through two Gateways appears once per Gateway. */
   readonly entries: readonly HostEntry[];
   readonly redirect: boolean;
@@ -40,13 +50,14 @@ export interface PlannedHost {
 /** A PlannedHost while the plan is built. */
 interface Draft {
   readonly host: string;
+  readonly port: number;
   readonly entries: HostEntry[];
   redirect: boolean;
   readonly table?: string;
 }
 
 /**
- * By port, then by host: the view's virtual hosts before their routes are built. Planned once
+ * By listener port (GatewayServer.port), then by host: the view's virtual hosts before their routes are built. Planned once
  * per group and VirtualService list: the checks and the view builder both ask. Read-only.
  */
 export function planGatewayHosts(group: GatewayGroup, vss: readonly LoadedVs[], registry: Registry): ReadonlyMap<number, ReadonlyMap<string, PlannedHost>> {
@@ -72,7 +83,7 @@ function buildPlan(group: GatewayGroup, vss: readonly LoadedVs[], registry: Regi
       const slot = (host: string): Draft => {
         const key = table === undefined ? host : `${table}\u0000${host}`;
         let h = hosts.get(key);
-        if (!h) hosts.set(key, (h = table === undefined ? { host, entries: [], redirect: false } : { host, entries: [], redirect: false, table }));
+        if (!h) hosts.set(key, (h = table === undefined ? { host, port: server.servicePort, entries: [], redirect: false } : { host, port: server.servicePort, entries: [], redirect: false, table }));
         return h;
       };
       for (const vs of bound) {
@@ -85,7 +96,7 @@ function buildPlan(group: GatewayGroup, vss: readonly LoadedVs[], registry: Regi
             if (seen.has(host)) continue;
             seen.add(host);
             const h = slot(host);
-            if (!h.entries.some((e) => e.vs === vs && e.gateway === info.key)) h.entries.push({ vs, gateway: info.key, namespace });
+            if (!h.entries.some((e) => e.vs === vs && e.gateway === info.key)) h.entries.push({ vs, gateway: info.key, namespace, port: server.servicePort });
             if (server.httpsRedirect) h.redirect = true;
           }
         }

@@ -15,6 +15,7 @@ import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { IrListener, IrTcpChain, IrTlsChain } from '../ir/types.ts';
 import { exact } from './exact.ts';
 import { boundVirtualServices, mergeOrder, serverAdmits, type GatewayInfo, type GatewayServer } from './from-gateway.ts';
+import { serverPortText } from './gateway-service-ports.ts';
 import { matchApplies, type LoadedVs, type RouteContext } from './from-virtual-service.ts';
 import { moreSpecific } from './hosts.ts';
 import type { GatewayGroup } from './gateway-groups.ts';
@@ -45,7 +46,7 @@ export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[
     const address = group.bind(port) || ctx.settings.ir.bindAddress;
     if (candidates[0]!.server.passthrough) {
       const https = group.tlsChains.get(port);
-      const chains = passthroughChains(port, candidates, https ?? [], vss, ctx, diagnostics);
+      const chains = passthroughChains(candidates, https ?? [], vss, ctx, diagnostics);
       if (chains.length === 0) continue;
       if (https) passthroughOnHttps.set(port, chains);
       else listeners.push({ name: listenerName(address, port), address, port, routeTableName: '', statPrefix: `gateway_${port}`, tcp: chains });
@@ -57,7 +58,7 @@ export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[
         diagnostics.push(
           diagnostic(
             'ML4018',
-            `TCP server on port ${port} is not compiled: no VirtualService bound to this Gateway with a host the server exposes has a tcp rule for port ${port}, so connections to it are refused`,
+            `TCP server on port ${serverPortText(server)} is not compiled: no VirtualService bound to this Gateway with a host the server exposes has a tcp rule for port ${server.servicePort}, so connections to it are refused`,
             at(info.gateway, ['spec', 'servers', server.index]),
           ),
         );
@@ -68,7 +69,7 @@ export function gatewayTcpListeners(group: GatewayGroup, vss: readonly LoadedVs[
       diagnostics.push(
         diagnostic(
           'ML4032',
-          `TCP server on port ${port} is not compiled: its tcp rule sends connections to ${found.passthrough}, which has resolution NONE (passing each connection on to the address the client dialled), and the gateway's listener bound to the port does not know that address. Use resolution DNS, or STATIC with endpoints`,
+          `TCP server on port ${serverPortText(found.server)} is not compiled: its tcp rule sends connections to ${found.passthrough}, which has resolution NONE (passing each connection on to the address the client dialled), and the gateway's listener bound to the port does not know that address. Use resolution DNS, or STATIC with endpoints`,
           at(found.info.gateway, ['spec', 'servers', found.server.index]),
         ),
       );
@@ -102,7 +103,8 @@ function routeOf(info: GatewayInfo, server: GatewayServer, vss: readonly LoadedV
     const host = (vs.spec.hosts ?? []).map((h) => ctx.registry.resolve(h, vs.metadata.namespace)).find((h) => server.hosts.some((sh) => serverAdmits(sh, h, vs.metadata.namespace)));
     if (host === undefined) continue;
     const ids: number[] = [];
-    const routed = tcpRule(vs, server.port, { kind: 'gateway', gateways: [info.key], namespace: info.gateway.metadata.namespace }, ctx, ids);
+    // On the server's Service port, as Istio matches a gateway's tcp rules (pilot/pkg/networking/core/gateway.go:927, :1125).
+    const routed = tcpRule(vs, server.servicePort, { kind: 'gateway', gateways: [info.key], namespace: info.gateway.metadata.namespace }, ctx, ids);
     if (!routed) continue;
     const passthrough = passthroughHost(ids, ctx);
     if (passthrough !== undefined) return { passthrough };
@@ -117,7 +119,7 @@ function routeOf(info: GatewayInfo, server: GatewayServer, vss: readonly LoadedV
  * rules (see the file comment). Names the port's HTTPS servers answer (`https`) stay theirs; a
  * match for `*` is the chain without names, which takes connections no other chain names.
  */
-function passthroughChains(port: number, candidates: readonly Candidate[], https: readonly IrTlsChain[], vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): IrTcpChain[] {
+function passthroughChains(candidates: readonly Candidate[], https: readonly IrTlsChain[], vss: readonly LoadedVs[], ctx: RouteContext, diagnostics: Diagnostic[]): IrTcpChain[] {
   const taken = new Set<string>(https.flatMap((c) => (c.serverNames.length > 0 ? c.serverNames : [ANY])));
   const chains: IrTcpChain[] = [];
   const refused = new Set<string>(); // rules sending to resolution NONE hosts, reported once each
@@ -129,7 +131,7 @@ function passthroughChains(port: number, candidates: readonly Candidate[], https
       const rules = vs.spec.tls ?? [];
       for (let i = 0; i < rules.length; i++) {
         for (const m of rules[i]!.match) {
-          if (!matchApplies(vs, m, scope, port)) continue;
+          if (!matchApplies(vs, m, scope, server.servicePort)) continue; // the Service port, as tcp rules
           const names = new Set<string>();
           for (const raw of m.sniHosts) {
             const sni = raw.toLowerCase();
@@ -140,14 +142,14 @@ function passthroughChains(port: number, candidates: readonly Candidate[], https
           if (free.length === 0) continue;
           routed = true; // a rule takes the server's connections, compiled or refused
           const ids: number[] = [];
-          const destinations = weightedClusters(vs, rules[i]!.route ?? [], port, ctx, ids, (_, cluster, weight) => ({ cluster, weight }));
+          const destinations = weightedClusters(vs, rules[i]!.route ?? [], server.servicePort, ctx, ids, (_, cluster, weight) => ({ cluster, weight }));
           if (destinations.length === 0) continue; // invalid (ML3002/ML3004): not compiled anyway
           const passthrough = passthroughHost(ids, ctx);
           const rule = `${vs.metadata.namespace}/${vs.metadata.name}/${i}`;
           if (passthrough !== undefined) {
             if (!refused.has(rule)) {
               refused.add(rule);
-              diagnostics.push(diagnostic('ML4032', `spec.tls[${i}] gets no filter chain on the gateway's port ${port}: it sends connections to ${passthrough}, which has resolution NONE, and a listener bound to the port does not know the address the client dialled, so the connections it matches are closed. Use resolution DNS, or STATIC with endpoints`, at(vs, ['spec', 'tls', i])));
+              diagnostics.push(diagnostic('ML4032', `spec.tls[${i}] gets no filter chain on the gateway's port ${serverPortText(server)}: it sends connections to ${passthrough}, which has resolution NONE, and a listener bound to the port does not know the address the client dialled, so the connections it matches are closed. Use resolution DNS, or STATIC with endpoints`, at(vs, ['spec', 'tls', i])));
             }
             for (const n of free) taken.add(n); // fail closed: no later rule takes these names either
             continue;
@@ -163,8 +165,8 @@ function passthroughChains(port: number, candidates: readonly Candidate[], https
     if (!routed) {
       const why = shadowed
         ? `the names its tls rules match are answered by an HTTPS server on the port or an earlier passthrough rule (a name an HTTPS server lists stays with it)`
-        : `no VirtualService bound to this Gateway has a tls rule for port ${port} whose sniHosts the server exposes, so its connections are closed`;
-      diagnostics.push(diagnostic('ML4018', `TLS passthrough server on port ${port} is not compiled: ${why}`, at(info.gateway, ['spec', 'servers', server.index])));
+        : `no VirtualService bound to this Gateway has a tls rule for port ${server.servicePort} whose sniHosts the server exposes, so its connections are closed`;
+      diagnostics.push(diagnostic('ML4018', `TLS passthrough server on port ${serverPortText(server)} is not compiled: ${why}`, at(info.gateway, ['spec', 'servers', server.index])));
     }
   }
   // The chain without names last, as in every listener meshlog builds.

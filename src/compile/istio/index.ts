@@ -62,7 +62,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   ];
   const registry = buildRegistry(entries, domain, diagnostics);
   const drs = indexDestinationRules(res.destinationRules, registry.resolve, diagnostics);
-  const gateways = indexGateways(res.gateways, diagnostics);
+  const gateways = indexGateways(res.gateways, res.services, diagnostics);
   const gatewayGroups = groupGateways(gateways, diagnostics);
   const meshVss = meshVirtualServices(res.virtualServices, registry);
   const namespaces = sidecarNamespaces(registry, meshVss, domain);

@@ -64,16 +64,19 @@ export function sidecarRouteTableName(port: number): string {
 }
 
 /**
- * Route table served to gateways for a server port: `http.<port>` as Istio names it, or
+ * Route table served to gateways for a listener port: `http.<port>` as Istio names it, or
  * `https.<port>` for a port with one HTTPS server (with several, each server has its own:
- * gatewayServerRouteTableName).
+ * gatewayServerRouteTableName). The port the listener binds, a gateway Service's targetPort
+ * (gateway-service-ports.ts), as Istio names HTTP tables after the resolved port
+ * (pilot/pkg/model/gateway.go:288, :634).
  */
 export function gatewayRouteTableName(port: number, tls = false): string {
   return `${tls ? 'https' : 'http'}.${port}`;
 }
 
 /**
- * The route table of one HTTPS server: `https.<port>.<server index>.<gateway>.<ns>`. Used on ports
+ * The route table of one HTTPS server: `https.<port>.<server index>.<gateway>.<ns>`, `<port>` its
+ * `port.number` (the Service port, as Istio's, pilot/pkg/model/gateway.go:638). Used on ports
  * with several HTTPS servers (from-gateway.ts), where each server routes only among its own hosts,
  * as in Istio. Istio puts the port's name where the index is; port names need not
  * be unique (nor set), and two servers with one table would share their routes, so the index

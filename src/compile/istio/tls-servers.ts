@@ -12,6 +12,7 @@ import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { IrClientCertificates, IrTlsChain, IrTlsVersion } from '../ir/types.ts';
 import type { GatewayServer as GatewayServerSpec } from '../schema/index.ts';
 import type { GatewayServer, LoadedGateway } from './from-gateway.ts';
+import { serverPortText } from './gateway-service-ports.ts';
 import { isEnvoyCipherSuite } from '../validate/tls-ciphers.ts';
 import { isHttpProtocol } from './protocols.ts';
 import { at } from './where.ts';
@@ -111,7 +112,7 @@ export function planTls(gw: LoadedGateway, servers: readonly GatewayServer[], di
       diagnostics.push(
         diagnostic(
           'ML4027',
-          `HTTPS server on port ${server.port} is left out, as Istio leaves it out: spec.servers[${owner}] already lists ${what}, and one name can select only one certificate; remove the host from one of the servers`,
+          `HTTPS server on port ${serverPortText(server)} is left out, as Istio leaves it out: spec.servers[${owner}] already lists ${what}, and one name can select only one certificate; remove the host from one of the servers`,
           at(gw, ['spec', 'servers', server.index, 'hosts', hostIndex(server, taken[0]!)]),
         ),
       );

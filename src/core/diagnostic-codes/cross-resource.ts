@@ -369,4 +369,44 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'and TCP connections to them are closed, until endpoints are listed. List the endpoints (IP addresses or `unix://` sockets), or use ' +
       '`resolution: DNS` to have the hosts resolved.',
   },
+  {
+    code: 'ML4038',
+    severity: 'info',
+    title: 'Gateway server listens on its Service\'s targetPort',
+    description:
+      'A Gateway server\'s `port.number` is a port of the gateway\'s Kubernetes Service, which sends it to another `targetPort` (the usual ' +
+      'ingress Service sends 80 to 8080 and 443 to 8443: gateway pods run without root and cannot bind ports below 1024). As Istio, the ' +
+      'gateway\'s listener binds the targetPort (`0.0.0.0_8080`, route table `http.8080`); VirtualService `match.port` and virtual host ' +
+      'names keep the Service port. A Service counts as the gateway\'s when its selector and the Gateway\'s agree and one contains the ' +
+      'other (the pods\' labels are not in the repository). For information only.',
+  },
+  {
+    code: 'ML4039',
+    severity: 'warning',
+    title: 'Gateway Service port with a named targetPort',
+    description:
+      'A Gateway server\'s `port.number` is a port of the gateway\'s Kubernetes Service whose `targetPort` is a name: a container port of ' +
+      'the gateway\'s pods, which the repository does not hold. Istio binds the listener to that container port\'s number; meshlog cannot ' +
+      'tell it, so the listener binds `port.number` as written, which is right only if the container port has that number. Write the ' +
+      'number as the Service port\'s `targetPort`.',
+  },
+  {
+    code: 'ML4040',
+    severity: 'warning',
+    title: 'Gateway Services send one port to different targetPorts',
+    description:
+      'Several of the gateway\'s Kubernetes Services have a port numbered like the server\'s `port.number`, and they send it to different ' +
+      '`targetPort`s. A listener binds one port: meshlog takes the first Service by namespace, then name; Istio the first Service it ' +
+      'lists, in no defined order, so the port the gateway listens on may change from one istiod to the next. Give the Services one ' +
+      'targetPort for the port, or select the gateway\'s pods with one of them.',
+  },
+  {
+    code: 'ML4041',
+    severity: 'warning',
+    title: 'Gateway server port its Services do not reach',
+    description:
+      'The gateway has Kubernetes Services, but none of them has a port numbered like the server\'s `port.number`, nor sends a port ' +
+      'to it (`targetPort`). The listener binds `port.number` as written, as Istio binds it, but clients that reach the gateway through ' +
+      'its Services (a load balancer, a NodePort, the cluster IP) never get to it. Add the port to the gateway\'s Service, or use one of its ports.',
+  },
 ];

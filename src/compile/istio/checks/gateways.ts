@@ -7,6 +7,7 @@ import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../../core/diagnostics.ts';
 import type { GatewayInfo } from '../from-gateway.ts';
 import { serverAdmits } from '../from-gateway.ts';
+import { serverPortText } from '../gateway-service-ports.ts';
 import { MESH, normalizeGateway, type LoadedVs } from '../from-virtual-service.ts';
 import type { HttpMatchRequest } from '../../schema/index.ts';
 import { isVisible, visibilityOf } from '../hosts.ts';
@@ -160,7 +161,7 @@ function sameNameElsewhere(key: string, ctx: CheckContext): GatewayInfo[] {
 
 /** What a Gateway's servers do expose, as written (`ns/host` when narrowed to one namespace): the fix is usually there. */
 function exposedBy(info: GatewayInfo): string {
-  const servers = info.servers.map((s) => `port ${s.port}: ${s.hosts.map((h) => (h.namespace === '*' ? h.host : `${h.namespace}/${h.host}`)).join(', ')}`);
+  const servers = info.servers.map((s) => `port ${s.servicePort}: ${s.hosts.map((h) => (h.namespace === '*' ? h.host : `${h.namespace}/${h.host}`)).join(', ')}`);
   return servers.length === 0 ? 'it has no servers' : `its servers expose ${servers.join('; ')}`;
 }
 
@@ -168,10 +169,13 @@ interface Claim {
   readonly info: GatewayInfo;
   readonly server: number;
   readonly hostIndex: number;
+  /** The server's port as messages name it. */
+  readonly port: string;
 }
 
 function checkClaims(ctx: CheckContext): void {
-  // selector + port + host → claims; Gateways with equal selectors serve the same workloads.
+  // selector + listener port + host → claims; Gateways with equal selectors serve the same
+  // workloads, and servers whose Service ports send to one port share its listener.
   const claims = new Map<string, Claim[]>();
   for (const info of ctx.gateways.values()) {
     // A Gateway without selector is a view of its own (reached through node.cluster only): it
@@ -181,18 +185,18 @@ function checkClaims(ctx: CheckContext): void {
     for (const s of info.servers) {
       for (const sh of s.hosts) {
         const key = `${selector}|${s.port}|${sh.host}`;
-        claims.set(key, [...(claims.get(key) ?? []), { info, server: s.index, hostIndex: sh.index }]);
+        claims.set(key, [...(claims.get(key) ?? []), { info, server: s.index, hostIndex: sh.index, port: serverPortText(s) }]);
       }
     }
   }
   for (const [key, list] of claims) {
     const gateways = new Set(list.map((c) => c.info));
     if (gateways.size < 2) continue;
-    const [, port, host] = key.split('|');
+    const host = key.slice(key.lastIndexOf('|') + 1);
     for (const c of list) {
       const others = list.filter((o) => o.info !== c.info).sort((a, b) => (a.info.key < b.info.key ? -1 : a.info.key > b.info.key ? 1 : 0));
       ctx.diagnostics.push(
-        diagnostic('ML4009', `host ${host} on port ${port} is also claimed by ${others.map((o) => describe(o.info.gateway, ['spec', 'servers', o.server, 'hosts', o.hostIndex])).join(', ')} for the same workloads`, {
+        diagnostic('ML4009', `host ${host} on port ${c.port} is also claimed by ${others.map((o) => describe(o.info.gateway, ['spec', 'servers', o.server, 'hosts', o.hostIndex])).join(', ')} for the same workloads`, {
           ...at(c.info.gateway, ['spec', 'servers', c.server, 'hosts', c.hostIndex]),
           related: others.map((o) => relatedOf(o.info.gateway, ['spec', 'servers', o.server, 'hosts', o.hostIndex])),
         }),

@@ -22,22 +22,23 @@ interface Owned extends Entry {
 }
 
 /**
- * The virtual host `planned` on `port` (made up by several VirtualServices, gateway-hosts.ts);
- * `on` names its Gateways for the messages.
+ * The virtual host `planned` (made up by several VirtualServices, gateway-hosts.ts), each entry
+ * matched on its server's port; `on` names its Gateways for the messages.
  */
-export function checkMergedRuleOrder(ctx: CheckContext, planned: PlannedHost, port: number, on: string, hostText = `host ${planned.host}`): void {
+export function checkMergedRuleOrder(ctx: CheckContext, planned: PlannedHost, on: string, hostText = `host ${planned.host}`): void {
+  const port = planned.port;
   const index = new MatchIndex<Owned>();
   let seq = 0;
   let catchAll: Owned | undefined;
   const seenRoutes = new Set<string>(); // a rule reached through two Gateways counts once
-  for (const { vs, gateway, namespace } of planned.entries) {
+  for (const { vs, gateway, namespace, port: entryPort } of planned.entries) {
     const entries: Owned[] = [];
     let ended = false; // past this VirtualService's own catch-all: no route is built (rule-order.ts reports it)
     (vs.spec.http ?? []).forEach((rule, i) => {
       const list = rule.match?.length ? rule.match.map((m, j) => entryOf(vs, m, i, j, seq++)) : [entryOf(vs, undefined, i, -1, seq++)];
       for (const e of list) {
         if (ended || e.inert || !e.gateways.includes(gateway)) continue;
-        if (e.port !== undefined && e.port !== port) continue;
+        if (e.port !== undefined && e.port !== entryPort) continue;
         if (e.sourceNamespace !== undefined && e.sourceNamespace !== namespace) continue;
         const { sourceNamespace: _applies, port: _port, ...rest } = e;
         // On one virtual host, every entry competes with every other: compared as if on one Gateway.

@@ -85,14 +85,14 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
   // route there. Hosts made up the same way (a wildcard VirtualService on a server with many
   // hosts) are reported once, naming them.
   for (const group of ctx.gatewayGroups) {
-    for (const [port, hosts] of planGatewayHosts(group, ctx.resources.virtualServices, ctx.registry)) {
+    for (const hosts of planGatewayHosts(group, ctx.resources.virtualServices, ctx.registry).values()) {
       const bySet = new Map<string, PlannedHost[]>();
       // A host planned once per server (ports with several HTTPS servers, gateway-hosts.ts)
       // may merge the same VirtualServices in two tables: one note says it.
       const noted = new Set<string>();
       for (const planned of hosts.values()) {
         if (planned.redirect) continue;
-        const entries = planned.entries.filter((e) => contributes(e, port));
+        const entries = planned.entries.filter(contributes);
         const merged = new Set(entries.map((e) => e.vs));
         if (merged.size < 2) continue;
         if (planned.table !== undefined) {
@@ -106,19 +106,19 @@ export function checkVirtualServiceConflicts(ctx: CheckContext, meshVss: readonl
         if (same) same.push(effective);
         else bySet.set(id, [effective]);
       }
-      for (const list of bySet.values()) reportMerge(ctx, group, list, port);
+      for (const list of bySet.values()) reportMerge(ctx, group, list);
     }
   }
 }
 
-/** The entry gives the host at least one route on `port` (a rule entry applies to its Gateway there). */
-function contributes(e: HostEntry, port: number): boolean {
+/** The entry gives the host at least one route on its server's port (a rule entry applies to its Gateway there). */
+function contributes(e: HostEntry): boolean {
   const scope = { kind: 'gateway', gateways: [e.gateway], namespace: e.namespace } as const;
-  return (e.vs.spec.http ?? []).some((rule) => (rule.match?.length ? rule.match : [undefined]).some((m) => matchApplies(e.vs, httpScope(m), scope, port)));
+  return (e.vs.spec.http ?? []).some((rule) => (rule.match?.length ? rule.match : [undefined]).some((m) => matchApplies(e.vs, httpScope(m), scope, e.port)));
 }
 
-/** `list`: virtual hosts of one port made up by the same entries (the first stands for all). */
-function reportMerge(ctx: CheckContext, group: GatewayGroup, list: readonly PlannedHost[], port: number): void {
+/** `list`: virtual hosts of one port made up by the same entries (the first stands for all, and names the port as it is named). */
+function reportMerge(ctx: CheckContext, group: GatewayGroup, list: readonly PlannedHost[]): void {
   const planned = list[0]!;
   const ordered = hostVirtualServices(planned);
   const gateways = [...new Set(planned.entries.map((e) => e.gateway))];
@@ -131,12 +131,12 @@ function reportMerge(ctx: CheckContext, group: GatewayGroup, list: readonly Plan
     ctx.diagnostics.push(
       diagnostic(
         'ML4021',
-        `${hostText} on port ${port} of ${on} ${names.length === 1 ? 'is' : 'are each'} routed by ${ordered.length} VirtualServices; their rules are merged in this order (servers in Gateway order, Gateways by namespace, then name; then each server's VirtualServices by namespace, then name — Istio uses creation time, which a repository does not record), catch-all rules last: ${order}`,
+        `${hostText} on port ${planned.port} of ${on} ${names.length === 1 ? 'is' : 'are each'} routed by ${ordered.length} VirtualServices; their rules are merged in this order (servers in Gateway order, Gateways by namespace, then name; then each server's VirtualServices by namespace, then name — Istio uses creation time, which a repository does not record), catch-all rules last: ${order}`,
         { ...at(self, where(self)), related: ordered.filter((o) => o !== self).map((o) => relatedOf(o, where(o))) },
       ),
     );
   }
-  checkMergedRuleOrder(ctx, planned, port, on, hostText);
+  checkMergedRuleOrder(ctx, planned, on, hostText);
 }
 
 /** Which of the VirtualService's hosts the virtual host comes from (the first that covers it). */
