@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CONFIG_FILE_BYTES } from '../../src/ingest/file-filter.ts';
 import { createRepo, type TestRepo } from '../support/git-repo.ts';
 import { BROKEN_VS, MESH } from './mesh-fixture.ts';
-import { BIN, pipeToCli, runCli } from './run-cli.ts';
+import { BIN, cliEnv, pipeToCli, runCli } from './run-cli.ts';
 
 /** The fixture mesh as one manifest, as `kustomize build` or `helm template` prints it. */
 const RENDERED = Object.values(MESH).join('---\n');
@@ -251,7 +251,7 @@ describe('- reads standard input', () => {
       cwd: tmp,
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, NODE: process.execPath, BIN },
+      env: cliEnv({ NODE: process.execPath, BIN }),
     });
     expect(res.stderr).toBe('');
     expect(res.status).toBe(1);
@@ -326,7 +326,7 @@ describe('standard input at a terminal', () => {
   // with nothing piped in would: without a word, the command would seem to hang.
   it('says it is reading standard input, and how to end it', () => {
     const command = `printf '\\004' | script -qec '${process.execPath} ${BIN} validate -' /dev/null`;
-    const res = spawnSync('sh', ['-c', command], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
+    const res = spawnSync('sh', ['-c', command], { cwd: tmp, encoding: 'utf8', timeout: 60_000, env: cliEnv() });
     expect(res.stdout).toContain('Reading config from standard input (end it with Ctrl-D)...');
     expect(res.stdout).toContain('<stdin>: valid (1 config file read)');
   });

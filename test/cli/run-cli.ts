@@ -32,9 +32,19 @@ export async function runCli(args: readonly string[], cwd = ROOT, stdin?: string
   return { code, stdout, stderr };
 }
 
+/**
+ * The environment the real executable runs with in these tests: this process's, without
+ * MESHLOG_ENVOY (which the suite sets for its Envoy tests), so `validate` prints the same
+ * whether or not Envoy is installed, as `runCli`'s empty environment does.
+ */
+export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { MESHLOG_ENVOY: _envoy, ...rest } = process.env;
+  return { ...rest, ...extra };
+}
+
 /** The real executable, as a user or CI runs it. */
 export function spawnCli(args: readonly string[], cwd = ROOT): CliRun {
-  const res = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  const res = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: cliEnv() });
   if (res.error) throw res.error;
   return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
 }
@@ -45,7 +55,7 @@ export function spawnCli(args: readonly string[], cwd = ROOT): CliRun {
  * the rest is then not written, as a writer to a closed pipe stops.
  */
 export async function pipeToCli(args: readonly string[], cwd: string, input: string): Promise<CliRun> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, timeout: 60_000 });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, timeout: 60_000, env: cliEnv() });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
