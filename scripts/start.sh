@@ -14,13 +14,13 @@ echo >&2
 echo "== meshlog compile $config" >&2
 node bin/meshlog.js compile "$config"
 echo >&2
+setup_cmd="$(printf '. %q' "$PWD/scripts/setup.sh")"   # absolute: it works from any folder
 cat >&2 <<TXT
 == meshlog serve --config $config
-In another terminal, from this folder (the first line puts the Node 24 and Envoy that set-up
-installed on PATH; it is needed when your own Node is older than 22.18):
-  . scripts/setup.sh
-  node bin/meshlog.js bootstrap --namespace bookinfo > /tmp/envoy.yaml
-  "\$MESHLOG_ENVOY" -c /tmp/envoy.yaml        # a real Envoy, configured by meshlog over ADS
-  node bin/meshlog.js status                  # per proxy: sent, ACKed, NACKed
+In another terminal (the first line puts the \`meshlog\` and \`envoy\` commands set-up made on PATH):
+  $setup_cmd
+  meshlog bootstrap --namespace bookinfo > /tmp/envoy.yaml
+  envoy -c /tmp/envoy.yaml                    # a real Envoy, configured by meshlog over ADS
+  meshlog status                              # per proxy: sent, ACKed, NACKed
 TXT
 exec node bin/meshlog.js serve --config "$config"

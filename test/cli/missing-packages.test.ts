@@ -20,6 +20,8 @@ describe('meshlog without its npm packages', () => {
     expect(r.status).toBe(3);
     expect(r.stderr).toContain("meshlog's npm packages are not installed in");
     expect(r.stderr).toContain('Run "npm ci" there');
+    // The set-up script by its absolute path: meshlog may have been run from any folder.
+    expect(r.stderr).toContain(`". ${dir}/scripts/setup.sh"`);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

@@ -115,6 +115,34 @@ describe('deploy/Containerfile', () => {
     expect(entry).toBe('bin/meshlog.js');
   });
 
+  it('builds from a context (.dockerignore) of what it copies only: no .cache, node_modules or .git', () => {
+    const patterns = fs
+      .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    // Plain names and single `*`s only, which the matcher below reads as Docker does.
+    for (const p of patterns) expect(p).toMatch(/^!?[\w.*/-]+$/);
+    expect(patterns.some((p) => p.includes('**'))).toBe(false);
+    const sent = (rel: string) => {
+      const parts = rel.split('/');
+      let included = true;
+      for (const line of patterns) {
+        const negate = line.startsWith('!');
+        const glob = (negate ? line.slice(1) : line).replace(/\/$/, '');
+        const re = new RegExp(`^${glob.split('*').map((t) => t.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+        // A pattern that names a folder takes in (or out) everything in it; the last that applies wins.
+        if (parts.some((_, i) => re.test(parts.slice(0, i + 1).join('/')))) included = negate;
+      }
+      return included;
+    };
+    for (const c of copied) expect(sent(c), c).toBe(true);
+    for (const f of [...sourceFiles(path.join(ROOT, 'src')), ...sourceFiles(path.join(ROOT, 'bin'))]) expect(sent(path.relative(ROOT, f)), f).toBe(true);
+    for (const out of ['.cache/envoy-venv/bin/python', 'node_modules/yaml/package.json', '.git/HEAD', 'test/cli/main.test.ts', 'config-repo-template/meshlog.yaml', 'README.md']) {
+      expect(sent(out), out).toBe(false);
+    }
+  });
+
   it('holds everything the runtime imports: relative imports stay in the copied folders, packages are runtime dependencies', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const runtime = new Set(Object.keys(pkg.dependencies));

@@ -123,12 +123,14 @@ describe('config-repo-template', () => {
     expect(runs).toMatch(/meshlog\.js validate --repo config --rev "\$HEAD_SHA"/);
     // Three dots: the PR's own changes, from where it left the base branch.
     expect(runs).toMatch(/meshlog\.js diff --repo config "\$BASE_SHA\.\.\.\$HEAD_SHA" -o markdown/);
-    expect(runs).toContain('gh pr comment');
+    expect(runs).toContain('gh api');
+    // Its own comment is found by a marker, not as "the bot's last comment" (gh pr comment --edit-last).
+    expect(runs).not.toContain('gh pr comment');
     // The comment is posted before validate can fail the job, and diff's exit 1 (invalid config,
     // reported in the comment) does not stop it: otherwise a stale comment would stay up.
     const steps = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ''));
     const at = (text: string) => steps.findIndex((r) => r.includes(text));
-    expect(at('gh pr comment')).toBeLessThan(at('meshlog.js validate'));
+    expect(at('gh api')).toBeLessThan(at('meshlog.js validate'));
     expect(steps[at('meshlog.js diff')]).toContain('|| status=$?');
   });
 
@@ -146,6 +148,12 @@ describe('config-repo-template', () => {
     for (const id of ['install', 'envoy']) expect(steps.some((s) => s.id === id), id).toBe(true);
   });
 
+  it('passes values a pull request chooses (branch names) to the scripts as environment variables, never in their text', () => {
+    for (const step of workflowSteps()) expect(step.run ?? '', step.name ?? step.id).not.toContain('${{');
+    const diff = workflowSteps().find((s) => s.id === 'diff')!;
+    expect(diff.env).toEqual({ BASE_REF: '${{ github.base_ref }}', HEAD_REF: '${{ github.head_ref }}' });
+  });
+
   it('the workflow\'s diff and comment steps, run as written: the diff goes to the job summary, a refused comment is a warning', () => {
     const repo = createRepo();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-workflow-'));
@@ -160,14 +168,76 @@ describe('config-repo-template', () => {
       fs.mkdirSync(path.join(work, 'bin'));
       fs.writeFileSync(path.join(work, 'bin/gh'), '#!/bin/sh\necho "GraphQL: Resource not accessible by integration (addComment)" >&2\nexit 1\n', { mode: 0o755 });
       const summary = path.join(work, 'summary.md');
-      const env = { BASE_SHA: base, HEAD_SHA: head, GITHUB_STEP_SUMMARY: summary, GITHUB_REPOSITORY: 'team/mesh', PR: '7', GH_TOKEN: 'read-only' };
+      const env = { BASE_SHA: base, HEAD_SHA: head, BASE_REF: 'main', HEAD_REF: 'reviews-canary-50', GITHUB_STEP_SUMMARY: summary, GITHUB_REPOSITORY: 'team/mesh', PR: '7', GH_TOKEN: 'read-only' };
       const steps = workflowSteps();
       const diff = runStep(steps.find((s) => s.id === 'diff')!.run!, env, work);
       expect(diff.status, diff.stderr).toBe(0);
+      expect(fs.readFileSync(summary, 'utf8')).toContain(`### meshlog diff main...reviews-canary-50 at ${head.slice(0, 12)}\n`);
       expect(fs.readFileSync(summary, 'utf8')).toContain('reviews: v1 90→50, v2 10→50');
       const comment = runStep(steps.find((s) => s.name === 'Post the routing diff on the pull request')!.run!, env, work);
       expect(comment.status).toBe(1);
       expect(comment.stdout).toContain('::warning title=meshlog::the routing diff could not be posted as a comment; it is in the job summary');
+    } finally {
+      repo.cleanup();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('the workflow\'s comment step keeps one comment per pull request: created on the first run, then updated; other comments left alone', () => {
+    const repo = createRepo();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-workflow-'));
+    try {
+      fs.cpSync(TEMPLATE, repo.dir, { recursive: true });
+      const base = repo.commit('Start from the meshlog template');
+      const reviews = path.join(repo.dir, 'routing/reviews.yaml');
+      const setWeights = (v1: number, v2: number) =>
+        fs.writeFileSync(reviews, fs.readFileSync(reviews, 'utf8').replace(/weight: \d+(\s+- destination:\s+host: reviews\s+subset: v2\s+weight: )\d+/, `weight: ${v1}$1${v2}`));
+      setWeights(50, 50);
+      const head1 = repo.commit('reviews: canary to 50%');
+      setWeights(0, 100);
+      const head2 = repo.commit('reviews: all on v2');
+      fs.cpSync(repo.dir, path.join(work, 'config'), { recursive: true });
+      // GitHub's issue comments API as a JSON file, behind a stand-in for `gh api`. Another
+      // workflow's comment as github-actions[bot], and a person's comment quoting the marker.
+      const state = path.join(work, 'github.json');
+      const other = { id: 11, user: { login: 'github-actions[bot]' }, body: 'Preview deployed' };
+      const quoting = { id: 12, user: { login: 'alice' }, body: '<!-- meshlog-diff -->\nquoting the bot' };
+      fs.writeFileSync(state, JSON.stringify({ next: 20, comments: [other, quoting] }));
+      fs.mkdirSync(path.join(work, 'bin'));
+      fs.writeFileSync(path.join(work, 'bin/gh'), GH_API_STAND_IN, { mode: 0o755 });
+      const comments = () => (JSON.parse(fs.readFileSync(state, 'utf8')) as { comments: { id: number; user: { login: string }; body: string }[] }).comments;
+      // A branch name is the pull request author's choice: one that would run commands if pasted into the script.
+      const headRef = 'canary-$(touch${IFS}pwned)-`touch pwned`';
+      const env = { BASE_REF: 'main', HEAD_REF: headRef, GITHUB_STEP_SUMMARY: path.join(work, 'summary.md'), GITHUB_REPOSITORY: 'team/mesh', PR: '7', GH_TOKEN: 't', GH_STATE: state };
+      const steps = workflowSteps();
+      const push = (head: string) => {
+        const vars = { ...env, BASE_SHA: base, HEAD_SHA: head };
+        const diff = runStep(steps.find((s) => s.id === 'diff')!.run!, vars, work);
+        expect(diff.status, diff.stderr).toBe(0);
+        const comment = runStep(steps.find((s) => s.name === 'Post the routing diff on the pull request')!.run!, vars, work);
+        expect(comment.status, comment.stderr + comment.stdout).toBe(0);
+        expect(comment.stdout).not.toContain('::warning');
+      };
+
+      push(head1); // the first run: no meshlog comment yet
+      const [, , created] = comments();
+      expect(comments().slice(0, 2)).toEqual([other, quoting]);
+      expect(created?.user.login).toBe('github-actions[bot]');
+      expect(created?.body.split('\n')[0]).toBe('<!-- meshlog-diff -->');
+      expect(created?.body.split('\n')[1]).toBe(`### meshlog diff main...canary-\\$(touch\\\${IFS}pwned)-\\\`touch pwned\\\` at ${head1.slice(0, 12)}`);
+      expect(created?.body).toContain('reviews: v1 90→50, v2 10→50');
+      expect(fs.existsSync(path.join(work, 'pwned'))).toBe(false);
+
+      // Another workflow comments after it: the bot's last comment is no longer meshlog's.
+      const later = { id: 30, user: { login: 'github-actions[bot]' }, body: 'Preview deployed again' };
+      fs.writeFileSync(state, JSON.stringify({ next: 40, comments: [...comments(), later] }));
+      push(head2);
+      const after = comments();
+      expect(after.map((c) => c.id)).toEqual([11, 12, created!.id, 30]);
+      expect([after[0], after[1], after[3]]).toEqual([other, quoting, later]);
+      expect(after[2]!.body).toContain(`at ${head2.slice(0, 12)}`);
+      expect(after[2]!.body).toContain('reviews: v1 90→0, v2 10→100');
+      expect(after[2]!.body.startsWith('<!-- meshlog-diff -->\n')).toBe(true);
     } finally {
       repo.cleanup();
       fs.rmSync(work, { recursive: true, force: true });
@@ -207,8 +277,64 @@ interface WorkflowStep {
   id?: string;
   if?: string;
   run?: string;
+  env?: Record<string, string>;
   'continue-on-error'?: boolean;
 }
+
+/**
+ * `gh api` on GitHub's issue comments, kept in the JSON file $GH_STATE: list (with --jq, run by
+ * jq when there is one, else the one filter shape the workflow uses), create, update. Comments
+ * it creates are github-actions[bot]'s; it refuses to edit anyone else's. Anything else fails.
+ */
+const GH_API_STAND_IN = `#!/usr/bin/env node
+const fs = require('node:fs');
+const { spawnSync } = require('node:child_process');
+const fail = (msg) => { process.stderr.write('gh stand-in: ' + msg + '\\n'); process.exit(1); };
+const args = process.argv.slice(2);
+if (args[0] !== 'api') fail('only "gh api" is served here: ' + args.join(' '));
+let method, jq, endpoint, body, silent = false;
+for (let i = 1; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--method' || a === '-X') method = args[++i];
+  else if (a === '--jq' || a === '-q') jq = args[++i];
+  else if (a === '--paginate') {}
+  else if (a === '--silent') silent = true;
+  else if (a === '-F' || a === '--field') {
+    const f = args[++i];
+    if (!f.startsWith('body=@')) fail('unexpected field ' + f);
+    body = fs.readFileSync(f.slice('body=@'.length), 'utf8');
+  } else if (!a.startsWith('-') && endpoint === undefined) endpoint = a;
+  else fail('unexpected argument ' + a);
+}
+method ??= body === undefined ? 'GET' : 'POST';
+const state = JSON.parse(fs.readFileSync(process.env.GH_STATE, 'utf8'));
+const list = 'repos/' + process.env.GITHUB_REPOSITORY + '/issues/' + process.env.PR + '/comments';
+const one = /^repos\\/([^/]+\\/[^/]+)\\/issues\\/comments\\/(\\d+)$/.exec(endpoint ?? '');
+let out;
+if (endpoint === list && method === 'GET') out = state.comments;
+else if (endpoint === list && method === 'POST' && body !== undefined) {
+  out = { id: state.next++, user: { login: 'github-actions[bot]' }, body };
+  state.comments.push(out);
+} else if (one && one[1] === process.env.GITHUB_REPOSITORY && method === 'PATCH' && body !== undefined) {
+  out = state.comments.find((c) => c.id === Number(one[2]));
+  if (!out) fail('HTTP 404: Not Found');
+  if (out.user.login !== 'github-actions[bot]') fail('HTTP 403: not your comment');
+  out.body = body;
+} else fail('HTTP 404: Not Found (' + method + ' ' + endpoint + ')');
+fs.writeFileSync(process.env.GH_STATE, JSON.stringify(state));
+if (jq === undefined) {
+  if (!silent) process.stdout.write(JSON.stringify(out));
+} else if (!spawnSync('jq', ['--version']).error) {
+  const r = spawnSync('jq', ['-r', jq], { input: JSON.stringify(out), encoding: 'utf8' });
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  process.exit(r.status ?? 1);
+} else {
+  const m = /^\\.\\[\\] \\| select\\(\\.user\\.login == "([^"]+)" and \\(\\.body \\| startswith\\("([^"]+)"\\)\\)\\) \\| \\.id$/.exec(jq);
+  if (!m) fail('no jq on this machine, and a filter the stand-in does not know: ' + jq);
+  for (const c of out) if (c.user.login === m[1] && c.body.startsWith(m[2])) process.stdout.write(c.id + '\\n');
+}
+`;
 
 function workflowSteps(): WorkflowStep[] {
   const wf = parseYaml(fs.readFileSync(path.join(TEMPLATE, '.github/workflows/meshlog.yml'), 'utf8')) as { jobs: Record<string, { steps: WorkflowStep[] }> };
