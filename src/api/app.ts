@@ -2,6 +2,7 @@
 // Built as a plain fastify instance so tests use app.inject() and other parts of meshlog
 // can register more routes on it before it listens.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { formatHostPort } from '../core/host-port.ts';
 import { listenError } from '../core/listen-error.ts';
 import type { XdsMetrics } from '../serve/metrics.ts';
 import type { ProxyStatusRegistry } from '../serve/proxy-status.ts';
@@ -65,7 +66,7 @@ export async function listenApi(app: FastifyInstance, host: string, port: number
   try {
     await app.listen({ host, port });
   } catch (err) {
-    throw listenError('HTTP', `${host}:${port}`, err as Error);
+    throw listenError('HTTP', formatHostPort({ host, port }), err as Error);
   }
   const addr = app.server.address();
   return typeof addr === 'object' && addr ? addr.port : port;

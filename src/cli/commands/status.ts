@@ -1,15 +1,14 @@
 // `meshlog status`: which proxies are connected, and per type what they were sent, what
 // they ACKed and what they rejected (with Envoy's own error message).
-import { parseServerAddress } from '../../envoy/ads-bootstrap.ts';
 import type { ProxyStatus, TypeStatus } from '../../serve/proxy-status.ts';
 import { XDS_TYPES } from '../../snapshot/types.ts';
 import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { chooseFormat, renderJson, renderTable } from '../output.ts';
+import { DEFAULT_STATUS_SERVER, serverUrl } from '../server-url.ts';
 
 const FLAGS = { ...OUTPUT_FLAG, server: { type: 'string' } } as const;
 
-const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 const TIMEOUT_MS = 5000;
 
 export const command: CliCommand = {
@@ -23,8 +22,8 @@ Usage:
   meshlog status [flags]
 
 Flags:
-  --server ADDRESS     meshlog HTTP address, a URL or HOST:PORT as serve's --http takes it
-                       (default $MESHLOG_SERVER, else ${DEFAULT_SERVER})
+  --server ADDRESS     meshlog HTTP address: an http(s) URL, or HOST:PORT as serve's
+                       --http takes it (default $MESHLOG_SERVER, else ${DEFAULT_STATUS_SERVER})
   -o, --output FORMAT  table (default) or json
 
 "synced" is yes when the proxy ACKed the latest version of every type it was sent (it runs
@@ -45,13 +44,12 @@ Exit codes: 0 ok, 2 bad command line, 3 server unreachable or not answering.`,
     const { args } = parsed;
     const format = chooseFormat(args.string('output'), ['table', 'json'], 'table');
     if (!format.ok) return usageError(io, 'status', format.message);
-    const base = serverBase(args.string('server') ?? io.env['MESHLOG_SERVER'] ?? DEFAULT_SERVER);
-    let url: URL;
-    try {
-      url = new URL(`${base}/api/proxies`);
-    } catch {
-      return usageError(io, 'status', `--server must be HOST:PORT or a URL such as ${DEFAULT_SERVER}, got "${base}"`);
-    }
+    const given = args.string('server');
+    const fromEnv = given === undefined ? io.env['MESHLOG_SERVER'] : undefined;
+    const server = serverUrl(given ?? fromEnv ?? DEFAULT_STATUS_SERVER, given !== undefined ? '--server' : 'MESHLOG_SERVER');
+    if (!server.ok) return usageError(io, 'status', server.message);
+    const base = server.base;
+    const url = new URL(`${base}/api/proxies`);
 
     let proxies: ProxyStatus[];
     try {
@@ -108,17 +106,4 @@ function cell(s: TypeStatus): string {
   if (s.nack && s.nack.version === s.sent) return `NACK ${s.nack.version}`;
   if (s.acked === s.sent) return s.acked;
   return `${s.sent}*`;
-}
-
-/**
- * The server's base URL from `--server`: a URL, or HOST:PORT as serve's --http and bootstrap's
- * --server take it (`127.0.0.1:8080`, `[::1]:8080`). Without this, `localhost:8080` would parse
- * as a URL of scheme "localhost:" and fail obscurely.
- */
-export function serverBase(text: string): string {
-  const trimmed = text.trim().replace(/\/+$/, '');
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return trimmed;
-  const address = parseServerAddress(trimmed);
-  if (!address.ok) return trimmed;
-  return `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
 }
