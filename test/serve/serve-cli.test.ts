@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +74,26 @@ describe('meshlog serve (failures)', () => {
 
 describe('meshlog serve (a real process)', () => {
   const BIN = path.join(ROOT, 'bin/meshlog.js');
+
+  it('on an xDS port in use prints only the clear error, not grpc-js\'s own line about it', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const res = spawnSync(process.execPath, [BIN, 'serve', '--config', 'config-repo-template', '--xds', `127.0.0.1:${port}`, '--http', '127.0.0.1:0'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(res.status).toBe(3);
+      expect(res.stderr).toContain(`Error: cannot start: xDS address 127.0.0.1:${port} is in use (EADDRINUSE)\n`);
+      // Only meshlog's own log lines (the first compile) come before it: nothing from grpc-js.
+      expect(res.stderr).not.toContain('No address added');
+      expect(res.stderr).not.toContain('"msg":"grpc"');
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
 
   it('listens on IPv6 addresses given in brackets, and prints them so', async () => {
     const child = spawn(process.execPath, [BIN, 'serve', '--config', 'config-repo-template', '--xds', '[::1]:0', '--http', '[::1]:0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,13 +2,12 @@
 // every change), serves ADS on --xds and status/health/metrics on --http, and shuts down
 // gracefully on SIGINT/SIGTERM.
 import fs from 'node:fs';
-import { format } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { buildApiApp, listenApi } from '../../api/app.ts';
 import { formatHostPort, parseHostPort } from '../../core/host-port.ts';
 import { BOOTSTRAP_DEFAULTS } from '../../envoy/ads-bootstrap.ts';
 import { FolderSnapshotSource } from '../../serve/folder-source.ts';
+import { routeGrpcLogs } from '../../serve/grpc-log.ts';
 import { stderrLogger, type Logger } from '../../serve/logger.ts';
 import { DEFAULT_KEEPALIVE_TIME_MS, DEFAULT_KEEPALIVE_TIMEOUT_MS, startXdsServer, type XdsServer } from '../../serve/xds-server.ts';
 import { parseFlags, usageError } from '../args.ts';
@@ -162,9 +161,7 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
       return EXIT.unavailable;
     }
 
-    // gRPC's own log lines (errors only, by default) join meshlog's JSON log instead of
-    // interleaving raw text with it.
-    grpc.setLogger({ error: (...a: unknown[]) => stderrLogger.warn('grpc', { message: format(...a) }) });
+    routeGrpcLogs(stderrLogger);
     // A stop asked for during the first compile (and its Envoy check): nothing is served yet, so
     // there is nothing to drain; the process ends at once (its Envoy checks are ended with it,
     // run-envoy.ts), as it would after startup.
