@@ -1,12 +1,14 @@
-// The HTTP side of a serving replica: per-proxy status, health, readiness and metrics.
+// The HTTP side of a serving replica: per-proxy status, what it serves, health, readiness and metrics.
 // Built as a plain fastify instance so tests use app.inject() and other parts of meshlog
 // can register more routes on it before it listens.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { formatHostPort } from '../core/host-port.ts';
 import { listenError } from '../core/listen-error.ts';
 import type { XdsMetrics } from '../serve/metrics.ts';
 import type { ProxyStatusRegistry } from '../serve/proxy-status.ts';
 import type { SnapshotSource } from '../serve/snapshot-source.ts';
 import { apiError } from './errors.ts';
+import { serverState } from './server-state.ts';
 
 export interface ApiDeps {
   readonly source: SnapshotSource;
@@ -19,6 +21,8 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
 
   app.get('/api/proxies', async () => deps.status.list());
 
+  app.get('/api/server', async () => serverState(deps.source, deps.status.replica));
+
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_req, reply) => {
@@ -28,7 +32,9 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
       return reply.code(status).send(body);
     }
     // Still ready (proxies keep getting the last valid snapshot), but the latest config was refused.
-    const rejected = deps.source.rejections?.().current;
+    const refused = deps.source.rejections?.().current;
+    // A probe's answer stays small: the refusal's diagnostics are in /api/server.
+    const rejected = refused ? { at: refused.at, reason: refused.reason } : undefined;
     return { status: 'ready', generation: active.generation, contentHash: active.snapshot.contentHash, commit: active.snapshot.commit, ...(rejected ? { rejected } : {}) };
   });
 
@@ -65,7 +71,7 @@ export async function listenApi(app: FastifyInstance, host: string, port: number
   try {
     await app.listen({ host, port });
   } catch (err) {
-    throw listenError('HTTP', `${host}:${port}`, err as Error);
+    throw listenError('HTTP', formatHostPort({ host, port }), err as Error);
   }
   const addr = app.server.address();
   return typeof addr === 'object' && addr ? addr.port : port;

@@ -16,7 +16,7 @@ import { namesRevision } from '../ingest/names-revision.ts';
 import { revisionNameProblem } from '../ingest/resolve-rev.ts';
 import { findWorkTreeRoot } from '../ingest/work-tree-root.ts';
 import { EXIT, type ExitCode } from './command.ts';
-import { pathInput, pathKind, repositoryArgument, type InputSpec } from './input.ts';
+import { insteadNote, pathInput, pathKind, repositoryArgument, type InputSpec } from './input.ts';
 
 export interface DiffSide {
   readonly spec: InputSpec;
@@ -60,7 +60,7 @@ export async function diffSides(positionals: readonly string[], repo: string | u
   const badName = revisionNameProblem(from) ?? revisionNameProblem(to);
   if (badName) return { ok: false, exit: EXIT.usage, message: badName };
   const base = await findMergeBase(path.resolve(cwd, r), from, to);
-  if (!base.ok) return { ok: false, exit: EXIT.unavailable, message: base.error.message };
+  if (!base.ok) return { ok: false, exit: EXIT.unavailable, message: base.error.message + insteadNote(base.error, 'argument') };
   return { ok: true, before: { spec: { kind: 'git', repo: r, rev: base.oid }, name: `merge base of ${from} and ${to}` }, after };
 }
 

@@ -142,9 +142,19 @@ function failed(error: IngestError): InputOutcome {
   return { ok: false, exit: error.kind === 'bad-revision-name' ? EXIT.usage : EXIT.unavailable, error };
 }
 
-/** Prints an input failure the same way in every command. */
-export function reportInputError(io: CliIo, error: IngestError): void {
-  io.stderr(`Error: ${error.message}\n`);
+/**
+ * Prints an input failure the same way in every command, with the revision to read instead
+ * when there is one, written as this command takes revisions: `--rev` (validate, compile,
+ * explain) or as an argument (diff).
+ */
+export function reportInputError(io: CliIo, error: IngestError, revisions: 'flag' | 'argument' = 'flag'): void {
+  io.stderr(`Error: ${error.message}${insteadNote(error, revisions)}\n`);
+}
+
+/** `; use --rev main instead`, or nothing when the error suggests no revision. */
+export function insteadNote(error: IngestError, revisions: 'flag' | 'argument'): string {
+  if (error.instead === undefined) return '';
+  return revisions === 'flag' ? `; use --rev ${error.instead} instead` : `; write ${error.instead} instead`;
 }
 
 /** Human label: `config/`, `mesh.yaml`, `<stdin>`, `the work tree of .` or `repo@main (1a2b3c4d5e6f)`. */

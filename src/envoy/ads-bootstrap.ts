@@ -2,10 +2,11 @@
 // xDS server (HTTP/2, as gRPC needs) and every dynamic resource fetched over that one
 // aggregated stream, SotW or Delta. Node metadata carries what the server maps to a view.
 import { isIP } from 'node:net';
+import { parseHostPort, type HostPortResult } from '../core/host-port.ts';
 import { bootstrapRuntime } from './bootstrap-runtime.ts';
 
 export interface AdsBootstrapOptions {
-  /** `host:port` of the xDS server. */
+  /** `host:port` of the xDS server (IPv6 as `[::1]:18000`). */
   readonly server: string;
   readonly nodeId: string;
   /** node.cluster; also selects a view when it names one exactly. */
@@ -31,21 +32,16 @@ export const BOOTSTRAP_DEFAULTS = {
   adminPort: 9901,
 } as const;
 
-export type ServerAddress = { readonly ok: true; readonly host: string; readonly port: number } | { readonly ok: false; readonly message: string };
-
-/** `HOST:PORT` (IPv6 as `[::1]:PORT`). Port 0 ("any free port") only for listen addresses. */
-export function parseServerAddress(text: string, allowPortZero = false): ServerAddress {
-  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || !m[1] || port < (allowPortZero ? 0 : 1) || port > 65535) return { ok: false, message: `server address "${text}" must be HOST:PORT` };
-  return { ok: true, host: m[1], port };
+/** `--server` as the bootstrap commands read it: HOST:PORT of the xDS server, no scheme. */
+export function parseXdsServer(text: string): HostPortResult {
+  return parseHostPort(text, { flag: '--server', example: BOOTSTRAP_DEFAULTS.server });
 }
 
 const HTTP_OPTIONS_TYPE = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 
 /** A bootstrap as a plain object, ready to print as YAML or JSON. */
 export function adsBootstrap(opts: AdsBootstrapOptions): Record<string, unknown> {
-  const addr = parseServerAddress(opts.server);
+  const addr = parseXdsServer(opts.server);
   if (!addr.ok) throw new Error(addr.message); // callers validate first; reaching here is a bug
   const metadata: Record<string, unknown> = {};
   if (opts.namespace) metadata['NAMESPACE'] = opts.namespace;

@@ -26,6 +26,12 @@ export interface IngestError {
    * so the read is worth doing again from fresh listings of the object store (fresh-read.ts).
    */
   readonly objectsMoved?: true;
+  /**
+   * A revision that would read where the one asked for names nothing (`main` for a HEAD that
+   * points at a branch with no commits): the command line suggests it as its own flag or
+   * argument (`--rev main`).
+   */
+  readonly instead?: string;
 }
 
 export type IngestResult<T extends { readonly bundle: SourceBundle }> =

@@ -72,7 +72,12 @@ export async function resolveRevision(repo: GitRepo, rev: string): Promise<Resol
   if (problem) return ingestError('bad-revision-name', problem);
   const { base, steps } = splitSuffixes(rev);
   const start = await resolveBase(repo, base);
-  if (!start.ok) return { ok: false, error: { ...start.error, message: start.error.message.replace(`"${base}"`, `"${rev}"`) } };
+  if (!start.ok) {
+    const { error } = start;
+    // `HEAD~1` of an unborn HEAD: suggest `main~1`, the same steps from the branch suggested.
+    const instead = error.instead === undefined ? {} : { instead: error.instead + rev.slice(base.length) };
+    return { ok: false, error: { ...error, message: error.message.replace(`"${base}"`, `"${rev}"`), ...instead } };
+  }
   let current = await readCommitOf(repo, start.oid, rev, start.oid === base.toLowerCase());
   for (const step of steps) {
     if (!current.ok) return current;
@@ -107,7 +112,9 @@ async function resolveBase({ fs, gitdir, cache }: GitRepo, base: string): Promis
       }
     }
     if (errorCode(refErr) === 'NotFoundError') {
-      return ingestError('unknown-revision', `unknown revision "${base}": no branch, tag or commit by that name${await branchesNote(fs, gitdir)}`);
+      const unborn = await unbornTarget({ fs, gitdir }, base);
+      if (unborn !== undefined) return unbornError(base, unborn, await listBranches(fs, gitdir));
+      return ingestError('unknown-revision', `unknown revision "${base}": no branch, tag or commit by that name${branchesNote(await listBranches(fs, gitdir))}`);
     }
     return ingestError('unreadable', `cannot resolve "${base}": ${errorMessage(refErr)}`);
   }
@@ -133,16 +140,50 @@ async function readCommitOf(repo: GitRepo, oid: string, rev: string, typed = fal
   }
 }
 
-/** The repository's branches, for a revision that named none of them (`main` in a `master` repo). */
-async function branchesNote(fs: GitRepo['fs'], gitdir: string): Promise<string> {
+/**
+ * The ref that `base`, a symbolic ref, points at and that does not exist: HEAD of a bare
+ * repository made with `git init --bare` (HEAD → master) that was pushed only `main`, or
+ * of a work tree on a branch not committed to yet (`git checkout --orphan`).
+ */
+async function unbornTarget({ fs, gitdir }: Pick<GitRepo, 'fs' | 'gitdir'>, base: string): Promise<string | undefined> {
   try {
-    const branches = (await git.listBranches({ fs, gitdir })).sort();
-    if (branches.length === 0) return ' (the repository has no branches yet: commit first)';
-    const shown = branches.slice(0, 8).join(', ');
-    return ` (branches: ${shown}${branches.length > 8 ? `, and ${branches.length - 8} more` : ''})`;
+    // depth 2: one step, from the symbolic ref to the name it holds, without resolving that name.
+    const target = await git.resolveRef({ fs, gitdir, ref: base, depth: 2 });
+    return target !== base && target.startsWith('refs/') ? target : undefined;
   } catch {
-    return '';
+    return undefined;
   }
+}
+
+/**
+ * `base` points at `target`, which has no commits: say so, and which branch to read instead
+ * (`instead`, for the command line to phrase as its own flag or argument).
+ */
+function unbornError(base: string, target: string, branches: readonly string[] | undefined): { ok: false; error: IngestError } {
+  const name = target.startsWith('refs/heads/') ? `branch "${target.slice('refs/heads/'.length)}"` : `"${target}"`;
+  const message = `unknown revision "${base}": ${base} points at ${name}, which has no commits${branchesNote(branches)}`;
+  const instead = branches?.length === 1 ? branches[0] : LIKELY_DEFAULTS.find((b) => branches?.includes(b));
+  return { ok: false, error: { kind: 'unknown-revision', message, ...(instead !== undefined ? { instead } : {}) } };
+}
+
+/** The branch to suggest among several: the usual default names, in this order. */
+const LIKELY_DEFAULTS = ['main', 'master', 'trunk', 'develop'];
+
+/** The repository's branches, sorted; undefined when they cannot be listed. */
+async function listBranches(fs: GitRepo['fs'], gitdir: string): Promise<string[] | undefined> {
+  try {
+    return (await git.listBranches({ fs, gitdir })).sort();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The repository's branches, for a revision that named none of them (`main` in a `master` repo). */
+function branchesNote(branches: readonly string[] | undefined): string {
+  if (branches === undefined) return '';
+  if (branches.length === 0) return ' (the repository has no branches yet: commit first)';
+  const shown = branches.slice(0, 8).join(', ');
+  return ` (branches: ${shown}${branches.length > 8 ? `, and ${branches.length - 8} more` : ''})`;
 }
 
 function notePrefixed(note: string | undefined): string {

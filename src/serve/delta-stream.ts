@@ -172,7 +172,7 @@ export class DeltaStream extends AdsStreamBase {
     if (!served) return;
     // VHDS proxies are served from the derived snapshot: route tables without their hosts.
     const vhds = this.#vhds ? vhdsSnapshot(served.snapshot) : undefined;
-    const active = vhds ? { generation: served.generation, snapshot: vhds.snapshot } : served;
+    const active = vhds ? { ...served, snapshot: vhds.snapshot } : served;
     const view = this.viewFor(active);
     for (const type of XDS_TYPES) {
       const st = this.#types.get(type);

@@ -10,11 +10,11 @@
 // naturally). They are this replica's own numbering, not an order shared with other replicas
 // or restarts (orderedGenerations is false): streams never hold a proxy back for reporting a
 // higher one. The log-backed source has real, persisted, shared generations.
-import { formatDiagnostic, hasErrors } from '../core/diagnostics.ts';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostics.ts';
 import { ChildFolderCompiler, type FolderCompiler } from './folder-compiler.ts';
 import { FolderWatcher } from './folder-watch.ts';
 import type { Logger } from './logger.ts';
-import { ListenerSet, type ActiveSnapshot, type Rejections, type SnapshotListener, type SnapshotSource } from './snapshot-source.ts';
+import { ListenerSet, type ActiveSnapshot, type Rejection, type Rejections, type SnapshotListener, type SnapshotSource } from './snapshot-source.ts';
 
 export interface FolderSourceOptions {
   readonly folder: string;
@@ -37,7 +37,7 @@ export interface FolderSourceOptions {
 
 export type CompileAttempt =
   | { readonly ok: true; readonly active: ActiveSnapshot; readonly changed: boolean }
-  | { readonly ok: false; readonly reason: string };
+  | ({ readonly ok: false } & Omit<Rejection, 'at'>);
 
 export class FolderSnapshotSource implements SnapshotSource {
   readonly orderedGenerations = false;
@@ -57,7 +57,7 @@ export class FolderSnapshotSource implements SnapshotSource {
   readonly #compiler: FolderCompiler;
   /** File events seen so far: a compile whose read overlapped one is not activated. */
   #changes = 0;
-  #rejected: { at: string; reason: string } | undefined;
+  #rejected: Rejection | undefined;
   #rejectedTotal = 0;
 
   constructor(opts: FolderSourceOptions) {
@@ -131,7 +131,8 @@ export class FolderSnapshotSource implements SnapshotSource {
       if (this.#rejected && !result.changed) this.#opts.logger.info('config is valid again; serving the same snapshot', { generation: result.active.generation });
       this.#rejected = undefined;
     } else if (!this.#closed) {
-      this.#rejected = { at: new Date().toISOString(), reason: result.reason };
+      const { ok: _, ...refusal } = result;
+      this.#rejected = { at: new Date().toISOString(), ...refusal };
       this.#rejectedTotal++;
     }
     return result;
@@ -199,12 +200,9 @@ export class FolderSnapshotSource implements SnapshotSource {
     }
     if (await overlapped()) return OVERLAPPED;
     if (!result.valid || !result.snapshot) {
-      const errors = result.diagnostics.filter((d) => d.severity === 'error');
-      log.error(`config is invalid and not served; ${this.#keeping()}`, {
-        errors: errors.length,
-        diagnostics: errors.slice(0, 50).map(formatDiagnostic),
-      });
-      return { ok: false, reason: `${errors.length} validation error(s)` };
+      const errors = refusedBy(result.diagnostics);
+      log.error(`config is invalid and not served; ${this.#keeping()}`, errors);
+      return { ok: false, reason: `${errors.errors} validation error(s)`, ...errors };
     }
     if (this.#active && this.#active.snapshot.contentHash === result.snapshot.contentHash) {
       return { ok: true, active: this.#active, changed: false };
@@ -218,18 +216,15 @@ export class FolderSnapshotSource implements SnapshotSource {
         return { ok: false, reason: `pre-serve check failed: ${error}` };
       }
       if (hasErrors(checked.diagnostics)) {
-        const errors = checked.diagnostics.filter((d) => d.severity === 'error');
-        log.error(`config rejected by the pre-serve check and not served; ${this.#keeping()}`, {
-          errors: errors.length,
-          diagnostics: errors.slice(0, 50).map(formatDiagnostic),
-        });
-        return { ok: false, reason: `${errors.length} error(s) from the pre-serve check` };
+        const errors = refusedBy(checked.diagnostics);
+        log.error(`config rejected by the pre-serve check and not served; ${this.#keeping()}`, errors);
+        return { ok: false, reason: `${errors.errors} error(s) from the pre-serve check`, ...errors };
       }
     }
     // Never reuse or go below a generation already handed out, even if the clock stepped back.
     const generation = Math.max(this.#nextGeneration, (this.#active?.generation ?? 0) + 1);
     this.#nextGeneration = generation + 1;
-    this.#active = { snapshot: result.snapshot, generation };
+    this.#active = { snapshot: result.snapshot, generation, activatedAt: new Date().toISOString() };
     log.info('snapshot activated', { generation, contentHash: result.snapshot.contentHash, views: result.snapshot.views.length });
     this.#listeners.emit(this.#active);
     return { ok: true, active: this.#active, changed: true };
@@ -240,6 +235,15 @@ export class FolderSnapshotSource implements SnapshotSource {
 const OVERLAPPED = Symbol('overlapped');
 /** Reads in a row that may be overlapped before giving up until the next change. */
 const MAX_OVERLAPPED_READS = 5;
+
+/** Errors shown per refusal, in the log and in /api/server: enough to start fixing, bounded in size. */
+const ERRORS_SHOWN = 50;
+
+/** The errors among `diagnostics`: their count and the first of them, as the log and /api/server give them. */
+function refusedBy(diagnostics: readonly Diagnostic[]): { errors: number; diagnostics: string[] } {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  return { errors: errors.length, diagnostics: errors.slice(0, ERRORS_SHOWN).map(formatDiagnostic) };
+}
 
 function firstLine(text: string): string {
   const end = text.indexOf('\n');

@@ -12,7 +12,7 @@ export class MemorySnapshotSource implements SnapshotSource {
 
   constructor(initial?: Snapshot, generation = 1, opts: { orderedGenerations?: boolean } = {}) {
     this.orderedGenerations = opts.orderedGenerations ?? true;
-    if (initial) this.#active = { snapshot: initial, generation };
+    if (initial) this.#active = { snapshot: initial, generation, activatedAt: new Date().toISOString() };
   }
 
   current(): ActiveSnapshot | undefined {
@@ -29,7 +29,7 @@ export class MemorySnapshotSource implements SnapshotSource {
     if (this.#active && next <= this.#active.generation) {
       throw new Error(`generation must grow: ${next} <= ${this.#active.generation}`);
     }
-    this.#active = { snapshot, generation: next };
+    this.#active = { snapshot, generation: next, activatedAt: new Date().toISOString() };
     this.#listeners.emit(this.#active);
     return this.#active;
   }

@@ -10,6 +10,8 @@ export interface ActiveSnapshot {
    * Proxies never move to a lower generation than one they have seen.
    */
   readonly generation: number;
+  /** When it was activated (ISO 8601): what `meshlog status` reports as "serving since". */
+  readonly activatedAt: string;
 }
 
 export type SnapshotListener = (active: ActiveSnapshot) => void;
@@ -17,9 +19,21 @@ export type SnapshotListener = (active: ActiveSnapshot) => void;
 /** Config the source read and refused to serve (invalid, or rejected by the pre-serve check). */
 export interface Rejections {
   /** The latest read's refusal, while nothing newer was served or found unchanged. */
-  readonly current?: { readonly at: string; readonly reason: string };
+  readonly current?: Rejection;
   /** Refusals since start. */
   readonly total: number;
+}
+
+export interface Rejection {
+  readonly at: string;
+  /** One line: `2 validation error(s)`, `config folder unreadable: …`. */
+  readonly reason: string;
+  /**
+   * When the refusal came from diagnostics (validation, or the pre-serve check): how many
+   * errors, and the first of them as `file:line:col: error CODE: message`, as the log has them.
+   */
+  readonly errors?: number;
+  readonly diagnostics?: readonly string[];
 }
 
 export interface SnapshotSource {

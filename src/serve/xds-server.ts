@@ -10,6 +10,7 @@
 // framed-messages.ts), never objects to encode.
 import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
+import { formatHostPort } from '../core/host-port.ts';
 import { listenError } from '../core/listen-error.ts';
 import { decodeDeltaRequest, warmCodec, type DeltaRequest } from './codec.ts';
 import { DeltaStream } from './delta-stream.ts';
@@ -165,7 +166,8 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     DeltaAggregatedResources: (call: grpc.ServerDuplexStream<DeltaRequest, Buffer>) =>
       accept(call, 'delta', (id) => new DeltaStream(ctx, call, id)),
   });
-  const address = `${host}:${opts.port ?? 18000}`;
+  // IPv6 in brackets: grpc-js reads `::1:18000` as a name, not as [::1] port 18000.
+  const address = formatHostPort({ host, port: opts.port ?? 18000 });
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(listenError('xDS', address, err)) : resolve(bound)));
   });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApiApp } from '../../src/api/app.ts';
+import type { ServerState } from '../../src/api/server-state.ts';
 import { FolderSnapshotSource } from '../../src/serve/folder-source.ts';
 import { silentLogger } from '../../src/serve/logger.ts';
 import { MemorySnapshotSource } from '../../src/serve/memory-source.ts';
@@ -56,6 +57,21 @@ describe('API', () => {
     expect(after.json()).toMatchObject({ status: 'ready', generation: 12, contentHash: snap.contentHash });
   });
 
+  it('GET /api/server says what the replica serves (nothing yet: snapshot null, still 200)', async () => {
+    const { app, source } = setup();
+    const before = await app.inject({ url: '/api/server' });
+    expect(before.statusCode).toBe(200);
+    expect(before.json()).toEqual({ replica: 'replica-a', snapshot: null, rejected: null, rejectionsTotal: 0 });
+    const snap = makeSnapshot([{ name: 'sidecar', resources: basicResources() }]);
+    const active = source.set(snap, 7);
+    expect((await app.inject({ url: '/api/server' })).json()).toEqual({
+      replica: 'replica-a',
+      snapshot: { generation: 7, contentHash: snap.contentHash, commit: snap.commit, activatedAt: active.activatedAt },
+      rejected: null,
+      rejectionsTotal: 0,
+    });
+  });
+
   it('/metrics is Prometheus text with per-type counters', async () => {
     const { app, metrics } = setup();
     metrics.pushes.rds = 3;
@@ -94,12 +110,18 @@ describe('refused config on /readyz and /metrics', () => {
       const ready = (await app.inject({ url: '/readyz' })).json() as { status: string; rejected?: { reason: string } };
       expect(ready.status).toBe('ready'); // proxies still get the last valid snapshot
       expect(ready.rejected?.reason).toMatch(/validation error/);
+      expect(Object.keys(ready.rejected!)).toEqual(['at', 'reason']); // a probe's answer: the diagnostics are in /api/server
+      const state = (await app.inject({ url: '/api/server' })).json() as ServerState;
+      expect(state.snapshot?.generation).toBe(source.current()!.generation);
+      expect(state.rejected).toMatchObject({ reason: '1 validation error(s)', errors: 1 });
+      expect(state.rejected?.diagnostics).toEqual([expect.stringMatching(/^routing\/reviews\.yaml:\d+:\d+: error ML\d+: .*v9/)]);
       expect(await metric('meshlog_config_rejected')).toBe('1');
       expect(await metric('meshlog_config_rejections_total')).toBe('1');
 
       fs.writeFileSync(reviews, good);
       expect((await source.reload()).ok).toBe(true);
       expect(((await app.inject({ url: '/readyz' })).json() as { rejected?: unknown }).rejected).toBeUndefined();
+      expect((await app.inject({ url: '/api/server' })).json()).toMatchObject({ rejected: null, rejectionsTotal: 1 });
       expect(await metric('meshlog_config_rejected')).toBe('0');
       expect(await metric('meshlog_config_rejections_total')).toBe('1');
     } finally {

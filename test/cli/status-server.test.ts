@@ -1,9 +1,9 @@
 // `meshlog status --server` takes HOST:PORT, as `serve --http` prints and `bootstrap --server`
-// takes it, as well as a URL.
+// takes it, as well as an http(s) URL; anything else is a usage error that says what to write.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverBase } from '../../src/cli/commands/status.ts';
+import { serverUrl } from '../../src/cli/server-url.ts';
 import { runCli } from './run-cli.ts';
 
 let server: http.Server;
@@ -22,19 +22,33 @@ describe('meshlog status --server', () => {
   it('reaches the server given as HOST:PORT or as a URL', async () => {
     for (const address of [`127.0.0.1:${port}`, `http://127.0.0.1:${port}`, `http://127.0.0.1:${port}/`]) {
       const res = await runCli(['status', '--server', address, '-o', 'json']);
-      expect([res.code, res.stdout, res.stderr], address).toEqual([0, '[]\n', '']);
+      expect([res.code, JSON.parse(res.stdout).proxies, res.stderr], address).toEqual([0, [], '']);
     }
   });
 
-  it('turns HOST:PORT into an http URL, IPv6 in brackets, and leaves URLs as they are', () => {
-    expect(serverBase('localhost:8080')).toBe('http://localhost:8080');
-    expect(serverBase('[::1]:8080')).toBe('http://[::1]:8080');
-    expect(serverBase('https://meshlog.example.com/')).toBe('https://meshlog.example.com');
+  it('turns HOST:PORT into an http URL, IPv6 in brackets, and keeps a URL\'s path', () => {
+    expect(serverUrl('localhost:8080', '--server')).toEqual({ ok: true, base: 'http://localhost:8080' });
+    expect(serverUrl('[::1]:8080', '--server')).toEqual({ ok: true, base: 'http://[::1]:8080' });
+    expect(serverUrl('https://meshlog.example.com/', '--server')).toEqual({ ok: true, base: 'https://meshlog.example.com' });
+    expect(serverUrl('https://example.com/meshlog/', '--server')).toEqual({ ok: true, base: 'https://example.com/meshlog' });
   });
 
-  it('says what it takes when the address is neither', async () => {
-    const res = await runCli(['status', '--server', 'not a server']);
-    expect(res.code).toBe(2);
-    expect(res.stderr).toContain('--server must be HOST:PORT or a URL such as http://127.0.0.1:8080, got "not a server"');
+  it('says what it takes when the address is neither (exit 2), naming MESHLOG_SERVER when the value came from there', async () => {
+    const refusals: [string, string][] = [
+      ['not a server:8080', '--server: "not a server" is not a host name or IP address'],
+      ['grpc://127.0.0.1:8080', '--server is meshlog serve\'s HTTP address: an http:// or https:// URL, or HOST:PORT (e.g. http://127.0.0.1:8080); got "grpc://127.0.0.1:8080"'],
+      ['::1:8080', '--server takes an IPv6 address in brackets: write [::1]:8080, not ::1:8080'],
+      ['127.0.0.1', '--server needs a port: HOST:PORT, e.g. 127.0.0.1:8080, got "127.0.0.1" (or a URL such as http://127.0.0.1:8080)'],
+    ];
+    for (const [server, message] of refusals) {
+      const res = await runCli(['status', '--server', server]);
+      expect([res.code, res.stdout], server).toEqual([2, '']);
+      expect(res.stderr, server).toContain(`Error: ${message}`);
+    }
+    let stderr = '';
+    const { main } = await import('../../src/cli/main.ts');
+    const code = await main(['status'], { stdout: () => {}, stderr: (t) => (stderr += t), cwd: '/', env: { MESHLOG_SERVER: 'localhost' } });
+    expect(code).toBe(2);
+    expect(stderr).toContain('Error: MESHLOG_SERVER needs a port');
   });
 });

@@ -56,6 +56,47 @@ describe('meshlog bootstrap', () => {
     expect((await run(['--client', 'istio'])).code).toBe(2);
   });
 
+  it('refuses a URL for --server (exit 2) and says what to write: Envoy would take http://127.0.0.1 as a host name and never connect', async () => {
+    for (const client of [[], ['--client', 'grpc']]) {
+      const r = await run([...client, '--server', 'http://127.0.0.1:18000']);
+      expect([r.code, r.out], client.join(' ')).toEqual([2, '']);
+      expect(r.err).toContain('Error: --server takes HOST:PORT without http://: write 127.0.0.1:18000, not http://127.0.0.1:18000\n');
+    }
+    expect((await run(['--server', 'grpc://xds.internal:15010'])).err).toContain('write xds.internal:15010, not grpc://xds.internal:15010');
+    expect((await run(['--server', 'https://xds.internal/'])).err).toContain('--server takes HOST:PORT without https://, e.g. 127.0.0.1:18000; got "https://xds.internal/"');
+    expect((await run(['--server', '127.0.0.1:18000/xds'])).err).toContain('--server takes HOST:PORT with no path: write 127.0.0.1:18000');
+  });
+
+  it('refuses a --server whose host is no DNS name or IP address, or whose port is missing or out of range', async () => {
+    const refusals: [string, string][] = [
+      ['127.0.0.1', '--server needs a port: HOST:PORT, e.g. 127.0.0.1:18000, got "127.0.0.1"'],
+      ['::1:18000', '--server takes an IPv6 address in brackets: write [::1]:18000, not ::1:18000'],
+      ['[xds.internal]:18000', '--server takes brackets only around an IPv6 address'],
+      ['10.0.0.300:18000', '--server: "10.0.0.300" is not a host name or IP address'],
+      ['xds internal:18000', '--server: "xds internal" is not a host name or IP address'],
+      ['xds-.internal:18000', '--server: "xds-.internal" is not a host name or IP address'],
+      [':18000', '--server needs a host before the port'],
+      ['xds.internal:0', '--server needs a port number from 1 to 65535, got "0"'],
+      ['xds.internal:65536', '--server needs a port number from 1 to 65535, got "65536"'],
+    ];
+    for (const [server, message] of refusals) {
+      const r = await run(['--server', server]);
+      expect([r.code, r.out], server).toEqual([2, '']);
+      expect(r.err, server).toContain(`Error: ${message}`);
+    }
+  });
+
+  it('takes IPv6 in brackets and names with underscores; gRPC gets the address as written', async () => {
+    const ep = (out: string) => parse(out).static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
+    const v6 = await run(['--server', '[::1]:18000']);
+    expect(v6.code).toBe(0);
+    expect(ep(v6.out)).toEqual({ address: '::1', port_value: 18000 });
+    expect(parse(v6.out).static_resources.clusters[0].type).toBe('STATIC');
+    expect(ep((await run(['--server', 'xds_v2.mesh.local.:15010'])).out)).toEqual({ address: 'xds_v2.mesh.local.', port_value: 15010 });
+    const grpc = await run(['--client', 'grpc', '--server', ' [::1]:18001 ']);
+    expect(JSON.parse(grpc.out).xds_servers[0].server_uri).toBe('[::1]:18001');
+  });
+
   it('rejects bad flags with exit 2', async () => {
     expect((await run(['--server', 'nope'])).code).toBe(2);
     expect((await run(['--labels', 'novalue'])).code).toBe(2);

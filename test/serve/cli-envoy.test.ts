@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command as bootstrap } from '../../src/cli/commands/bootstrap.ts';
 import { command as status } from '../../src/cli/commands/status.ts';
 import type { CliIo } from '../../src/cli/command.ts';
+import type { ServerState } from '../../src/api/server-state.ts';
 import type { ProxyStatus } from '../../src/serve/proxy-status.ts';
 import { startEnvoy, validateConfig, type EnvoyProcess } from '../support/envoy-process.ts';
 
@@ -122,18 +123,33 @@ describe('meshlog serve + bootstrap + status with real Envoy', () => {
     expect((await proxies()).every(synced)).toBe(true);
   }, 60_000);
 
-  it('meshlog status prints the proxies (table and json) and exits 3 when the server is unreachable', async () => {
+  it('meshlog status prints the proxies (table and json), says the latest config was refused (exit 1), and exits 3 when the server is unreachable', async () => {
+    // The previous test left the folder invalid: proxies run the snapshot served, which is not the latest config.
     const t = capture();
-    expect(await status.run(['--server', httpUrl], t.io)).toBe(0);
-    expect(t.out()).toMatch(/^NODE\s+VIEW\s+REPLICA\s+SYNCED\s+CDS\s+EDS\s+LDS\s+RDS/);
+    expect(await status.run(['--server', httpUrl], t.io)).toBe(1);
+    expect(t.out()).toMatch(/^Server r1: serving generation \d+ \(content [0-9a-f]{12}\) since \S+\nLatest config: REFUSED at \S+: 1 validation error\(s\); proxies keep the snapshot above\n {2}routing\/reviews\.yaml:\d+:\d+: error ML3003: weight -1/);
+    expect(t.out()).toMatch(/\n\nNODE\s+VIEW\s+REPLICA\s+SYNCED\s+CDS\s+EDS\s+LDS\s+RDS/);
     // Both Envoys ACKed everything they were sent (the earlier tests waited for it).
     expect(t.out()).toMatch(/\nsidecar-sotw\s+sidecar~bookinfo\s+r1\s+yes\s/);
     expect(t.out()).toMatch(/\ngateway-delta\s+\S+\s+r1\s+yes\s/);
     const j = capture();
-    expect(await status.run(['-o', 'json'], { ...j.io, env: { MESHLOG_SERVER: httpUrl } })).toBe(0);
-    const parsed = JSON.parse(j.out()) as ProxyStatus[];
-    expect(parsed.map((p) => p.node)).toEqual(['gateway-delta', 'sidecar-sotw']);
-    expect(Object.keys(parsed[0]!.types)).toEqual(['cds', 'eds', 'lds', 'rds']);
+    expect(await status.run(['-o', 'json'], { ...j.io, env: { MESHLOG_SERVER: httpUrl } })).toBe(1);
+    const parsed = JSON.parse(j.out()) as { server: ServerState; proxies: ProxyStatus[] };
+    expect(parsed.proxies.map((p) => p.node)).toEqual(['gateway-delta', 'sidecar-sotw']);
+    expect(Object.keys(parsed.proxies[0]!.types)).toEqual(['cds', 'eds', 'lds', 'rds']);
+    expect(parsed.server).toMatchObject({ replica: 'r1', rejected: { reason: '1 validation error(s)', errors: 1 } });
+    // The sidecar runs the served snapshot: its routes (which the last valid change touched) carry its generation.
+    expect(parsed.proxies[1]!.types.rds.acked).toMatch(new RegExp(`^${parsed.server.snapshot!.generation}-`));
+
+    // Fixed: the latest config is valid again, and served.
+    const reviews = path.join(dir, 'routing/reviews.yaml');
+    fs.writeFileSync(reviews, fs.readFileSync(reviews, 'utf8').replace('weight: -1', 'weight: 40'));
+    const ok = await until('the fix to be served', async () => {
+      const c = capture();
+      return (await status.run(['--server', httpUrl], c.io)) === 0 ? c.out() : undefined;
+    });
+    expect(ok).toContain('\nLatest config: served\n');
+
     const down = capture();
     expect(await status.run(['--server', 'http://127.0.0.1:1'], down.io)).toBe(3);
     expect(down.err()).toContain('cannot reach meshlog');

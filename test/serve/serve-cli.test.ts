@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,17 @@ describe('meshlog serve (failures)', () => {
   it('needs --config and valid addresses (exit 2)', async () => {
     expect((await run([])).code).toBe(2);
     expect((await run(['--config', 'config-repo-template', '--xds', 'nope'])).code).toBe(2);
+  });
+
+  it('refuses a URL or a host that is no name or IP for --xds and --http (exit 2), before compiling anything', async () => {
+    const xds = await run(['--config', 'config-repo-template', '--xds', 'http://127.0.0.1:18500']);
+    expect(xds).toEqual({ code: 2, err: "Error: --xds takes HOST:PORT without http://: write 127.0.0.1:18500, not http://127.0.0.1:18500\nRun 'meshlog serve --help' for usage.\n" });
+    const http = await run(['--config', 'config-repo-template', '--xds', '127.0.0.1:0', '--http', 'http://127.0.0.1:0/']);
+    expect(http.code).toBe(2);
+    expect(http.err).toContain('Error: --http takes HOST:PORT without http://: write 127.0.0.1:0, not http://127.0.0.1:0/\n');
+    const junk = await run(['--config', 'config-repo-template', '--http', '127.0.0.1:0:0']);
+    expect(junk.code).toBe(2);
+    expect(junk.err).toContain('Error: --http must be HOST:PORT');
   });
 
   it('takes --compile-heap-mb as a whole number of MB the compiler fits in (exit 2 otherwise)', async () => {
@@ -56,6 +68,52 @@ describe('meshlog serve (failures)', () => {
       expect(busyHttp.err).toBe(`Error: cannot start: HTTP address 127.0.0.1:${port} is in use (EADDRINUSE)\n`);
     } finally {
       blocker.close();
+    }
+  }, 60_000);
+});
+
+describe('meshlog serve (a real process)', () => {
+  const BIN = path.join(ROOT, 'bin/meshlog.js');
+
+  it('on an xDS port in use prints only the clear error, not grpc-js\'s own line about it', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const res = spawnSync(process.execPath, [BIN, 'serve', '--config', 'config-repo-template', '--xds', `127.0.0.1:${port}`, '--http', '127.0.0.1:0'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(res.status).toBe(3);
+      expect(res.stderr).toContain(`Error: cannot start: xDS address 127.0.0.1:${port} is in use (EADDRINUSE)\n`);
+      // Only meshlog's own log lines (the first compile) come before it: nothing from grpc-js.
+      expect(res.stderr).not.toContain('No address added');
+      expect(res.stderr).not.toContain('"msg":"grpc"');
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+
+  it('listens on IPv6 addresses given in brackets, and prints them so', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', 'config-repo-template', '--xds', '[::1]:0', '--http', '[::1]:0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await Promise.race([
+        new Promise<void>((resolve) => child.stdout.on('data', () => /serving generation/.test(out) && resolve())),
+        exited.then((code) => Promise.reject(new Error(`serve exited ${code}: ${err}`))),
+      ]);
+      expect(out).toMatch(/^xDS \(ADS gRPC\) listening on \[::1\]:\d+$/m);
+      const httpUrl = /^HTTP listening on (http:\/\/\[::1\]:\d+)$/m.exec(out)?.[1];
+      expect(httpUrl, out).toBeDefined();
+      expect(await (await fetch(`${httpUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
     }
   }, 60_000);
 });

@@ -1,7 +1,8 @@
 // `meshlog bootstrap`: print an Envoy bootstrap that gets all its config from meshlog over
 // ADS, or with `--client grpc` the bootstrap of gRPC's own xDS client (proxyless gRPC).
 // The defaults line up with `meshlog serve`, so the two plain commands work together.
-import { adsBootstrap, BOOTSTRAP_DEFAULTS, parseServerAddress } from '../../envoy/ads-bootstrap.ts';
+import { formatHostPort } from '../../core/host-port.ts';
+import { adsBootstrap, BOOTSTRAP_DEFAULTS, parseXdsServer } from '../../envoy/ads-bootstrap.ts';
 import { grpcBootstrap } from '../../envoy/grpc-bootstrap.ts';
 import { parseLabels } from '../../serve/codec.ts';
 import { OUTPUT_FLAG, parseFlags, usageError, type ParsedArgs } from '../args.ts';
@@ -42,7 +43,8 @@ Usage:
   GRPC_XDS_BOOTSTRAP=grpc-xds.json my-grpc-app      # dials xds:///reviews:9080
 
 Flags:
-  --server HOST:PORT   xDS server address (default ${BOOTSTRAP_DEFAULTS.server})
+  --server HOST:PORT   xDS server address: a host name or IP and a port, no http:// (IPv6 as
+                       [::1]:18000; default ${BOOTSTRAP_DEFAULTS.server})
   --node-id ID         node.id; names the proxy in 'meshlog status' (default ${BOOTSTRAP_DEFAULTS.nodeId};
                        ${GRPC_NODE_ID} with --client grpc)
   --client KIND        envoy (default) or grpc (gRPC's xDS client; JSON only)
@@ -68,8 +70,7 @@ Examples:
     if (client === 'grpc') return grpcClientBootstrap(args, io);
     const format = chooseFormat(args.string('output'), ['yaml', 'json'], 'yaml');
     if (!format.ok) return usageError(io, 'bootstrap', format.message);
-    const server = args.string('server') ?? BOOTSTRAP_DEFAULTS.server;
-    const addr = parseServerAddress(server);
+    const addr = parseXdsServer(args.string('server') ?? BOOTSTRAP_DEFAULTS.server);
     if (!addr.ok) return usageError(io, 'bootstrap', addr.message);
     const adminText = args.string('admin-port');
     const adminPort = adminText === undefined ? BOOTSTRAP_DEFAULTS.adminPort : Number(adminText);
@@ -83,7 +84,7 @@ Examples:
     }
     const namespace = args.string('namespace');
     const bootstrap = adsBootstrap({
-      server,
+      server: formatHostPort(addr),
       nodeId: args.string('node-id') ?? BOOTSTRAP_DEFAULTS.nodeId,
       cluster: args.string('cluster') ?? BOOTSTRAP_DEFAULTS.cluster,
       ...(namespace !== undefined ? { namespace } : {}),
@@ -104,12 +105,11 @@ function grpcClientBootstrap(args: ParsedArgs, io: CliIo): ExitCode {
   if (!format.ok) return usageError(io, 'bootstrap', `${format.message} (gRPC reads its bootstrap as JSON)`);
   const envoyOnly = ENVOY_ONLY.find((f) => (f === 'delta' ? args.bool(f) : args.string(f) !== undefined));
   if (envoyOnly) return usageError(io, 'bootstrap', `--${envoyOnly} applies to Envoy bootstraps only, not with --client grpc`);
-  const server = args.string('server') ?? BOOTSTRAP_DEFAULTS.server;
-  const addr = parseServerAddress(server);
+  const addr = parseXdsServer(args.string('server') ?? BOOTSTRAP_DEFAULTS.server);
   if (!addr.ok) return usageError(io, 'bootstrap', addr.message);
   const namespace = args.string('namespace');
   const bootstrap = grpcBootstrap({
-    server,
+    server: formatHostPort(addr),
     nodeId: args.string('node-id') ?? GRPC_NODE_ID,
     cluster: args.string('cluster') ?? BOOTSTRAP_DEFAULTS.cluster,
     ...(namespace !== undefined ? { namespace } : {}),

@@ -202,7 +202,7 @@ async function compileSide(side: DiffSide, io: CliIo, verbose: boolean, hint: st
   const { spec, name } = side;
   const input = await readInput(spec, io);
   if (!input.ok) {
-    reportInputError(io, input.error);
+    reportInputError(io, input.error, 'argument');
     if (hint && spec.kind === 'git') io.stderr(`hint: ${hint}\n`);
     return input.exit;
   }

@@ -2,12 +2,12 @@
 // every change), serves ADS on --xds and status/health/metrics on --http, and shuts down
 // gracefully on SIGINT/SIGTERM.
 import fs from 'node:fs';
-import { format } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { buildApiApp, listenApi } from '../../api/app.ts';
-import { parseServerAddress } from '../../envoy/ads-bootstrap.ts';
+import { formatHostPort, parseHostPort } from '../../core/host-port.ts';
+import { BOOTSTRAP_DEFAULTS } from '../../envoy/ads-bootstrap.ts';
 import { FolderSnapshotSource } from '../../serve/folder-source.ts';
+import { routeGrpcLogs } from '../../serve/grpc-log.ts';
 import { stderrLogger, type Logger } from '../../serve/logger.ts';
 import { DEFAULT_KEEPALIVE_TIME_MS, DEFAULT_KEEPALIVE_TIMEOUT_MS, startXdsServer, type XdsServer } from '../../serve/xds-server.ts';
 import { parseFlags, usageError } from '../args.ts';
@@ -92,6 +92,9 @@ export async function startServe(opts: ServeOptions): Promise<RunningReplica> {
   };
 }
 
+/** The address `meshlog bootstrap` points Envoy at by default, so the two plain commands meet. */
+const DEFAULT_XDS = BOOTSTRAP_DEFAULTS.server;
+const DEFAULT_HTTP = '127.0.0.1:8080';
 const PING_S = DEFAULT_KEEPALIVE_TIME_MS / 1000;
 const PING_TIMEOUT_S = DEFAULT_KEEPALIVE_TIMEOUT_MS / 1000;
 
@@ -107,9 +110,10 @@ Usage:
 
 Flags:
   --config DIR         config folder to serve (required)
-  --xds HOST:PORT      xDS (gRPC) listen address (default 127.0.0.1:18000; port 0 = any)
-  --http HOST:PORT     HTTP listen address for /api/proxies, /healthz, /readyz, /metrics
-                       (default 127.0.0.1:8080; port 0 = any)
+  --xds HOST:PORT      xDS (gRPC) listen address (default ${DEFAULT_XDS}; port 0 = any;
+                       IPv6 as [::]:18000; no http://)
+  --http HOST:PORT     HTTP listen address for /api/proxies, /api/server, /healthz, /readyz,
+                       /metrics (default ${DEFAULT_HTTP}; port 0 = any)
   --replica ID         name of this replica in status (default <hostname>-<pid>)
   --compile-heap-mb MB heap limit of each compile, in MB, at least 32 (default: Node's
                        own). Compiles run in a child process beside the serving; one that
@@ -133,10 +137,10 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
     const { args } = parsed;
     const configDir = args.string('config');
     if (!configDir) return usageError(io, 'serve', '--config DIR is required');
-    const xds = parseServerAddress(args.string('xds') ?? '127.0.0.1:18000', true);
-    if (!xds.ok) return usageError(io, 'serve', `--xds: ${xds.message}`);
-    const http = parseServerAddress(args.string('http') ?? '127.0.0.1:8080', true);
-    if (!http.ok) return usageError(io, 'serve', `--http: ${http.message}`);
+    const xds = parseHostPort(args.string('xds') ?? DEFAULT_XDS, { flag: '--xds', example: DEFAULT_XDS, listen: true });
+    if (!xds.ok) return usageError(io, 'serve', xds.message);
+    const http = parseHostPort(args.string('http') ?? DEFAULT_HTTP, { flag: '--http', example: DEFAULT_HTTP, listen: true });
+    if (!http.ok) return usageError(io, 'serve', http.message);
     const heapFlag = args.string('compile-heap-mb');
     // Digits only (no 1e3, 0x40 or spaces), and room for the compiler itself: the smallest
     // repository needs about 24 MB of heap.
@@ -157,9 +161,7 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
       return EXIT.unavailable;
     }
 
-    // gRPC's own log lines (errors only, by default) join meshlog's JSON log instead of
-    // interleaving raw text with it.
-    grpc.setLogger({ error: (...a: unknown[]) => stderrLogger.warn('grpc', { message: format(...a) }) });
+    routeGrpcLogs(stderrLogger);
     // A stop asked for during the first compile (and its Envoy check): nothing is served yet, so
     // there is nothing to drain; the process ends at once (its Envoy checks are ended with it,
     // run-envoy.ts), as it would after startup.
@@ -188,8 +190,8 @@ Exit codes: 0 stopped cleanly, 2 bad command line, 3 folder missing or not a fol
       process.off('SIGINT', stopWhileStarting);
       process.off('SIGTERM', stopWhileStarting);
     }
-    io.stdout(`xDS (ADS gRPC) listening on ${xds.host}:${replica.xds.port}\n`);
-    io.stdout(`HTTP listening on http://${http.host}:${replica.httpPort}\n`);
+    io.stdout(`xDS (ADS gRPC) listening on ${formatHostPort({ host: xds.host, port: replica.xds.port })}\n`);
+    io.stdout(`HTTP listening on http://${formatHostPort({ host: http.host, port: replica.httpPort })}\n`);
     const active = replica.source.current();
     io.stdout(active ? `serving generation ${active.generation} (${active.snapshot.contentHash.slice(0, 12)})\n` : 'not ready: the config folder has no valid snapshot yet (see the log)\n');
 

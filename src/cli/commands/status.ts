@@ -1,67 +1,78 @@
-// `meshlog status`: which proxies are connected, and per type what they were sent, what
-// they ACKed and what they rejected (with Envoy's own error message).
-import { parseServerAddress } from '../../envoy/ads-bootstrap.ts';
+// `meshlog status`: what the server serves (and whether its latest config was refused),
+// which proxies are connected, and per type what they were sent, what they ACKed and what
+// they rejected (with Envoy's own error message).
+import type { ServerState } from '../../api/server-state.ts';
 import type { ProxyStatus, TypeStatus } from '../../serve/proxy-status.ts';
 import { XDS_TYPES } from '../../snapshot/types.ts';
 import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { chooseFormat, renderJson, renderTable } from '../output.ts';
+import { serverStateText, servesLatest } from '../server-state-text.ts';
+import { DEFAULT_STATUS_SERVER, serverUrl } from '../server-url.ts';
 
 const FLAGS = { ...OUTPUT_FLAG, server: { type: 'string' } } as const;
 
-const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 const TIMEOUT_MS = 5000;
 
 export const command: CliCommand = {
   name: 'status',
-  summary: 'Show connected proxies and what they were sent, ACKed and NACKed',
-  help: `Show every proxy connected to a meshlog server: its view, and per xDS type (CDS, EDS,
-LDS, RDS) the version sent, the version ACKed, and the last rejection (NACK) with
-Envoy's error message.
+  summary: 'Show what the server serves, and what each proxy was sent, ACKed and NACKed',
+  help: `Show what a meshlog server serves, and every proxy connected to it: its view, and per
+xDS type (CDS, EDS, LDS, RDS) the version sent, the version ACKed, and the last rejection
+(NACK) with Envoy's error message.
 
 Usage:
   meshlog status [flags]
 
 Flags:
-  --server ADDRESS     meshlog HTTP address, a URL or HOST:PORT as serve's --http takes it
-                       (default $MESHLOG_SERVER, else ${DEFAULT_SERVER})
+  --server ADDRESS     meshlog HTTP address: an http(s) URL, or HOST:PORT as serve's
+                       --http takes it (default $MESHLOG_SERVER, else ${DEFAULT_STATUS_SERVER})
   -o, --output FORMAT  table (default) or json
 
+The first lines say which snapshot the server serves (generation, commit or content hash,
+since when) and whether that is the latest config it read. When the latest config was
+refused (invalid, or rejected by serve --envoy), they say so, with the reason and the first
+errors; proxies keep the older snapshot meanwhile.
+
 "synced" is yes when the proxy ACKed the latest version of every type it was sent (it runs
-the server's current config), no while a version is in flight, NACK while a rejection
+the snapshot the server serves), no while a version is in flight, NACK while a rejection
 stands (SotW: until it ACKs a later version; Delta: the rejected resources are not resent).
 A type cell shows the ACKed version; "<version>*" means sent but not ACKed yet; "NACK
 <version>" means the proxy rejected that version and keeps running the previous one (the
 reasons are listed under the table). Versions are <generation>-<hash>; a type the latest
 change did not touch keeps its older generation.
 
-json: a list of {node, view, replica, connectedAt, types: {cds|eds|lds|rds: {sent, acked,
-      nack: {version, message} | null}}}.
+json: {server, proxies}: server is {replica, snapshot: {generation, contentHash, commit,
+      activatedAt} | null, rejected: {at, reason, errors, diagnostics} | null,
+      rejectionsTotal} (GET /api/server; null from a server too old to have it); proxies is
+      a list of {node, view, replica, connectedAt, types: {cds|eds|lds|rds: {sent, acked,
+      nack: {version, message} | null}}} (GET /api/proxies).
 
-Exit codes: 0 ok, 2 bad command line, 3 server unreachable or not answering.`,
+Exit codes: 0 the server serves the latest config it read (proxies may still be syncing
+            or NACKing: see the table), 1 the latest config was refused or nothing is
+            served yet, 2 bad command line, 3 server unreachable or not answering.`,
   async run(argv, io) {
     const parsed = parseFlags(argv, FLAGS, 0);
     if (!parsed.ok) return usageError(io, 'status', parsed.message);
     const { args } = parsed;
     const format = chooseFormat(args.string('output'), ['table', 'json'], 'table');
     if (!format.ok) return usageError(io, 'status', format.message);
-    const base = serverBase(args.string('server') ?? io.env['MESHLOG_SERVER'] ?? DEFAULT_SERVER);
-    let url: URL;
-    try {
-      url = new URL(`${base}/api/proxies`);
-    } catch {
-      return usageError(io, 'status', `--server must be HOST:PORT or a URL such as ${DEFAULT_SERVER}, got "${base}"`);
-    }
+    const given = args.string('server');
+    const fromEnv = given === undefined ? io.env['MESHLOG_SERVER'] : undefined;
+    const server = serverUrl(given ?? fromEnv ?? DEFAULT_STATUS_SERVER, given !== undefined ? '--server' : 'MESHLOG_SERVER');
+    if (!server.ok) return usageError(io, 'status', server.message);
+    const base = server.base;
 
     let proxies: ProxyStatus[];
+    let state: ServerState | null;
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-      if (!res.ok) {
-        io.stderr(`Error: ${url.href} answered ${res.status}: ${(await res.text()).slice(0, 500)}\n`);
+      // /api/server is newer than /api/proxies: a 404 is an older server, whose proxies are still worth showing.
+      [proxies, state] = await Promise.all([getJson<ProxyStatus[]>(`${base}/api/proxies`), getJson<ServerState, null>(`${base}/api/server`, { value: null })]);
+    } catch (err) {
+      if (err instanceof BadAnswer) {
+        io.stderr(`Error: ${err.message}\n`);
         return EXIT.unavailable;
       }
-      proxies = (await res.json()) as ProxyStatus[];
-    } catch (err) {
       // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout, or "bad
       // port" for the ports browsers refuse to talk HTTP to, such as 9 or 6000).
       const inner = (err as { cause?: { code?: string; message?: string } }).cause;
@@ -69,14 +80,16 @@ Exit codes: 0 ok, 2 bad command line, 3 server unreachable or not answering.`,
       io.stderr(`Error: cannot reach meshlog at ${base} (${cause}). Is 'meshlog serve' running? Set --server or MESHLOG_SERVER.\n`);
       return EXIT.unavailable;
     }
+    const exit = state === null || servesLatest(state) ? EXIT.ok : EXIT.invalid;
 
     if (format.format === 'json') {
-      io.stdout(renderJson(proxies));
-      return EXIT.ok;
+      io.stdout(renderJson({ server: state, proxies }));
+      return exit;
     }
+    if (state) io.stdout(`${serverStateText(state)}\n`);
     if (proxies.length === 0) {
       io.stdout('No proxies connected.\n');
-      return EXIT.ok;
+      return exit;
     }
     const rows = proxies.map((p) => [p.node, p.view ?? '(none)', p.replica, synced(p), ...XDS_TYPES.map((t) => cell(p.types[t])), p.connectedAt]);
     io.stdout(renderTable(['node', 'view', 'replica', 'synced', ...XDS_TYPES, 'connected'], rows));
@@ -85,9 +98,24 @@ Exit codes: 0 ok, 2 bad command line, 3 server unreachable or not answering.`,
       io.stdout('\nRejected (NACK):\n');
       for (const { p, t, nack } of nacks) io.stdout(`  ${p.node} ${t.toUpperCase()} ${nack.version}: ${nack.message}\n`);
     }
-    return EXIT.ok;
+    return exit;
   },
 };
+
+/** A server that answered, but not with what status asks for (an error status, or not meshlog). */
+class BadAnswer extends Error {}
+
+/** GET `url` as JSON; `missing`, when given, holds the answer to a 404. */
+async function getJson<T, M = never>(url: string, missing?: { readonly value: M }): Promise<T | M> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  if (res.status === 404 && missing) return missing.value;
+  if (!res.ok) throw new BadAnswer(`${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+  try {
+    return (await res.json()) as T;
+  } catch {
+    throw new BadAnswer(`${url} did not answer JSON: is this meshlog serve's --http address?`);
+  }
+}
 
 /**
  * Whether the proxy runs what this replica last sent it of every type: the server sends each
@@ -108,17 +136,4 @@ function cell(s: TypeStatus): string {
   if (s.nack && s.nack.version === s.sent) return `NACK ${s.nack.version}`;
   if (s.acked === s.sent) return s.acked;
   return `${s.sent}*`;
-}
-
-/**
- * The server's base URL from `--server`: a URL, or HOST:PORT as serve's --http and bootstrap's
- * --server take it (`127.0.0.1:8080`, `[::1]:8080`). Without this, `localhost:8080` would parse
- * as a URL of scheme "localhost:" and fail obscurely.
- */
-export function serverBase(text: string): string {
-  const trimmed = text.trim().replace(/\/+$/, '');
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return trimmed;
-  const address = parseServerAddress(trimmed);
-  if (!address.ok) return trimmed;
-  return `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
 }
