@@ -2,10 +2,12 @@
 // identical match, so inserting a rule above others, which renumbers their names, does not
 // mark them all as changed; then a named rule by name, so editing its match shows as a match
 // change; an unnamed rule by what it does), and whatever is left is added or removed. Paired
-// routes that swapped places are flagged as reordered.
+// routes that swapped places are flagged as reordered; an added route says where it was
+// inserted (insertion-place.ts).
 import type { IrRoute, IrVirtualHost } from '../compile/ir/types.ts';
 import { NO_RENAMES, renameRouteClusters, type ClusterRenames } from './cluster-renames.ts';
 import { describeMatch } from './describe.ts';
+import { insertionPlaces, type Neighbour } from './insertion-place.ts';
 import { describeRoute, routeDelta } from './route-changes.ts';
 import type { HostDiff, RouteChange } from './types.ts';
 import { pairRoutes } from './route-pairing.ts';
@@ -46,12 +48,16 @@ export function diffRoutes(before: readonly IrRoute[], after: readonly IrRoute[]
   const pairOfAfter = pairRoutes(before, after, renames); // after index → before index
 
   const inOrder = longestIncreasing([...pairOfAfter].sort((a, b) => a[0] - b[0]).map(([, bi]) => bi));
+  const placeOf = insertionPlaces(after, pairOfAfter);
   const changes: { sortKey: number; change: RouteChange }[] = [];
 
   after.forEach((r, ai) => {
     const bi = pairOfAfter.get(ai);
     if (bi === undefined) {
-      changes.push({ sortKey: ai, change: routeEntry('added', r, { after: ai + 1 }, false, describeRoute(r), []) });
+      // Where it went first, as for a moved route: order decides which route matches.
+      const place = placeOf?.(ai);
+      const summary = place ? [place.line, ...describeRoute(r)] : describeRoute(r);
+      changes.push({ sortKey: ai, change: routeEntry('added', r, { after: ai + 1 }, false, summary, [], place?.neighbour) });
       return;
     }
     const b = before[bi]!;
@@ -82,8 +88,9 @@ function routeEntry(
   reordered: boolean,
   summary: readonly string[],
   fields: RouteChange['fields'],
+  neighbour: Neighbour = {},
 ): RouteChange {
-  return { change, name: r.name, match: describeMatch(r.match), position, reordered, summary, fields, ...(r.source ? { source: r.source } : {}) };
+  return { change, name: r.name, match: describeMatch(r.match), position, reordered, ...neighbour, summary, fields, ...(r.source ? { source: r.source } : {}) };
 }
 
 /** The before-indexes that keep their relative order (longest increasing subsequence). */

@@ -24,6 +24,14 @@ export interface RouteChange {
   readonly position: { readonly before?: number; readonly after?: number };
   /** The route changed its place relative to the other routes it was paired with. */
   readonly reordered: boolean;
+  /**
+   * An added route in a virtual host that kept other routes: the kept route it now comes just
+   * before (the first match wins, so it may take that route's requests), or, added after all
+   * of them, the last one it comes after. Its summary starts with `added at position 2 of 3,
+   * before …`.
+   */
+  readonly insertedBefore?: string;
+  readonly insertedAfter?: string;
   /** Human lines, e.g. `reviews: v1 90→50, v2 10→50`. */
   readonly summary: readonly string[];
   readonly fields: readonly FieldChange[];

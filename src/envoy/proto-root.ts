@@ -1,6 +1,8 @@
 // Loads Envoy's v3 API .proto files (shipped in the @grpc/grpc-js-xds package) into one
 // protobufjs Root, once per process. Everything that encodes, decodes or prints an Envoy
-// message goes through this root, so there is exactly one schema in the program.
+// message goes through this root, so there is exactly one schema in the program. The few
+// messages meshlog writes that the package's (older) API lacks are declared in protos/ beside
+// this file, and looked up after the package's folders.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,13 +31,18 @@ const ENTRY_PROTOS = [
   'envoy/extensions/regex_engines/v3/google_re2.proto',
   'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
   'envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config.proto',
+  'envoy/extensions/clusters/dns/v3/dns_cluster.proto',
 ] as const;
+
+/** meshlog's own declarations of Envoy messages the package lacks. */
+const OWN_PROTOS = path.join(import.meta.dirname, 'protos');
 
 function protoDirs(): string[] {
   const pkg = path.dirname(require.resolve('@grpc/grpc-js-xds/package.json'));
   const dirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(pkg, 'deps', d));
   // descriptor.proto (used by validation annotations) ships with protobufjs itself.
   dirs.push(path.dirname(require.resolve('protobufjs/package.json')));
+  dirs.push(OWN_PROTOS);
   return dirs;
 }
 
@@ -65,10 +72,16 @@ function schemaCacheFile(): string | undefined {
   if (!dir) return undefined;
   const versionOf = (pkg: string): string => (require(`${pkg}/package.json`) as { version: string }).version;
   const key = createHash('sha256')
-    .update([versionOf('protobufjs'), versionOf('@grpc/grpc-js-xds'), ...ENTRY_PROTOS].join('\n'))
+    .update([versionOf('protobufjs'), versionOf('@grpc/grpc-js-xds'), ...ENTRY_PROTOS, ...ownProtoTexts()].join('\n'))
     .digest('hex')
     .slice(0, 16);
   return path.join(dir, `envoy-schema-${key}.json`);
+}
+
+/** The text of meshlog's own .proto files: a change to them must not be masked by an older cache. */
+function ownProtoTexts(): string[] {
+  const files = fs.readdirSync(OWN_PROTOS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.proto')).sort();
+  return files.map((f) => fs.readFileSync(path.join(OWN_PROTOS, f), 'utf8'));
 }
 
 function readSchemaCache(file: string): protobuf.Root | undefined {

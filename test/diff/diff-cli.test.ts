@@ -44,8 +44,11 @@ describe('meshlog diff', () => {
     expect(r.stdout.split('\n')[0]).toBe(`${base.slice(0, 12)} → ${canary.slice(0, 12)}`);
     expect(r.stdout).toContain('reviews: v1 90→50, v2 10→50');
     expect(r.stdout).toContain('~ views sidecar, sidecar~shop');
-    // The rule's file:line closes the line, to open it from the terminal.
-    expect(r.stdout).toMatch(/\+ vs\/shop\/reviews\/http\/0\/match\/0 \[header end-user=jason\]: forward to reviews v2 100% {2}\(routing\/[\w-]+\.yaml:\d+\)\n/);
+    // The rule's file:line closes the line, to open it from the terminal; then where the new
+    // rule went (before the canary split, which it takes jason's requests from), and what it does.
+    expect(r.stdout).toMatch(
+      /\+ vs\/shop\/reviews\/http\/0\/match\/0 \[header end-user=jason\] {2}\(routing\/[\w-]+\.yaml:\d+\)\n {10}added at position 1 of 2, before vs\/shop\/reviews\/http\/1\/match\/0\n {10}forward to reviews v2 100%\n/,
+    );
     expect(r.stdout).toContain('load balancer: round_robin → least_request');
   });
 

@@ -153,9 +153,13 @@ describe('meshlog diff: changes a summary line must not hide', () => {
     expect(r.stdout).toContain(': headers for reviews v2: none → request set x-canary: yes');
     expect(await emptyFlag('no-headers', 'canary-yes')).toBe(false);
     const added = await diff('canary-yes', 'api-canary');
-    expect(added.stdout).toMatch(/\+ vs\/shop\/reviews\/http\/0\/match\/0 \[prefix \/api\] {2}\(api-canary\/vs\.yaml:7\)\n\s+forward to reviews v1 90%, reviews v2 10%\n\s+headers for reviews v2: request set x-canary: yes\n/);
+    expect(added.stdout).toMatch(
+      /\+ vs\/shop\/reviews\/http\/0\/match\/0 \[prefix \/api\] {2}\(api-canary\/vs\.yaml:7\)\n\s+added at position 1 of 2, before vs\/shop\/reviews\/http\/1\/match\/0\n\s+forward to reviews v1 90%, reviews v2 10%\n\s+headers for reviews v2: request set x-canary: yes\n/,
+    );
     const md = await diff('canary-yes', 'api-canary', '-o', 'markdown');
-    expect(md.stdout).toContain('| prefix /api | forward to reviews v1 90%, reviews v2 10%<br>headers for reviews v2: request set x-canary: yes |');
+    expect(md.stdout).toContain(
+      '| prefix /api | added at position 1 of 2, before vs/shop/reviews/http/1/match/0<br>forward to reviews v1 90%, reviews v2 10%<br>headers for reviews v2: request set x-canary: yes |',
+    );
   });
 
   it('names CORS credentials and max age and retries to other localities, never `X → X`', async () => {

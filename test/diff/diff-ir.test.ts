@@ -151,7 +151,7 @@ describe('diffIr', () => {
       'headers: request set x-version: v2',
     ];
     const added = diffIr(reviewsMesh([route('r0')]), reviewsMesh([full, route('r0')])).views[0]?.hosts[0]?.routes ?? [];
-    expect(added.map((r) => [r.change, r.summary])).toEqual([['added', expected]]);
+    expect(added.map((r) => [r.change, r.summary])).toEqual([['added', ['added at position 1 of 2, before r0', ...expected]]]);
     const removed = diffIr(reviewsMesh([full, route('r0')]), reviewsMesh([route('r0')])).views[0]?.hosts[0]?.routes ?? [];
     expect(removed.map((r) => [r.change, r.summary])).toEqual([['removed', expected]]);
     // A plain route still reads as one line, Istio's default retries included.

@@ -38,7 +38,7 @@ describe('meshlog diff with a moved base branch', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(`merge base of main and feat (${forkPoint.slice(0, 12)}) → feat (${feat.slice(0, 12)})`);
-    expect(r.stdout).toContain('[header end-user=jason]: forward to reviews v2 100%');
+    expect(r.stdout).toMatch(/\[header end-user=jason\] .*\n\s+added at position 1 of 2, before vs\/shop\/reviews\/http\/1\/match\/0\n\s+forward to reviews v2 100%\n/);
     expect(r.stdout).not.toContain('load balancer');
     const md = await runCli(['diff', 'main...feat', '--repo', repo.dir, '-o', 'markdown']);
     expect(md.stdout).not.toContain('load balancer');

@@ -27,7 +27,7 @@ import { compile } from '../../src/compile/index.ts';
 import { GRPC_POLICY_MESH } from '../compile/xds/grpc-mesh-fixture.ts';
 import { envoyBinary } from '../support/envoy-binary.ts';
 import { startEchoServer, type EchoServer } from './support/grpc-echo.ts';
-import { ECHO_PORT, ECHO_SE_TARGET, writeEchoSplit, writeGrpcMesh, writeServices } from './support/grpc-mesh.ts';
+import { ECHO_DNS_TARGET, ECHO_PORT, ECHO_SE_TARGET, writeEchoSplit, writeGrpcMesh, writeServices } from './support/grpc-mesh.ts';
 import { runGrpcClient } from './support/run-grpc-client.ts';
 
 const CALLS = 1000;
@@ -117,6 +117,15 @@ describe('gRPC xDS client (grpc-js-xds) on a compiled snapshot', () => {
     expect(r.firstError).toBe('');
     expect(r.errors).toBe(0);
     expect(Math.abs((r.counts['echo-v1'] ?? 0) / CALLS - 0.75)).toBeLessThan(TOLERANCE);
+  });
+
+  it('reaches a ServiceEntry resolved by DNS, its cluster as gRPC reads one (type LOGICAL_DNS, not the DNS cluster extension)', async () => {
+    const bootstrap = await grpcBootstrapJson(['--server', `127.0.0.1:${server.port}`, '--namespace', 'default', '--node-id', 'grpc-dns']);
+    let status = server.status.list();
+    const r = await runGrpcClient(bootstrap, ECHO_DNS_TARGET, 20, () => (status = server.status.list()));
+    expect(r.firstError).toBe('');
+    expect(r.counts['echo-v1']).toBe(20); // localhost: the v1 server's address
+    expect(status.find((p) => p.node === 'grpc-dns')?.types.cds.nack).toBeNull();
   });
 
   it('follows a changed VirtualService, and ACKs every type without a NACK', async () => {

@@ -2,7 +2,8 @@
 // no circuit-breaker limits (Envoy's own allow 3 retries at once); with outlier detection, no
 // panic mode (Envoy's own sends to ejected hosts once fewer than half are healthy), and
 // Envoy's own limits where Istio leaves a setting out (the deprecated consecutiveErrors, a
-// maxEjectionPercent of 0); DNS endpoints keep their weights; direct responses up to 1 MiB
+// maxEjectionPercent of 0); DNS endpoints keep their weights, and DNS clusters (strict and
+// logical, as Envoy's DNS cluster extension) resolve; direct responses up to 1 MiB
 // (Envoy's own limit is 4 KiB).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -110,7 +111,8 @@ spec:
   hosts: [notice.test]
   http: [{directResponse: {status: 503, body: {string: "${NOTICE}"}}}]
 ---
-${localService('notice.test', [], 'DNS')}`;
+${localService('notice.test', [], 'DNS')}---
+${localService('single.test', [{ address: 'localhost', port: light }], 'DNS_ROUND_ROBIN')}`;
   ({ envoy } = await runView(yaml + ejection + dns, 'sidecar', ['0.0.0.0_80']));
   port = await envoy.listenerPort('0.0.0.0_80');
 }, 60_000);
@@ -170,6 +172,12 @@ describe('cluster defaults with a real Envoy', () => {
     expect((counts.heavy ?? 0) + (counts.light ?? 0)).toBe(200);
     // 9:1 by weight (unweighted, it would be about even); wide bounds, as the picks are random.
     expect(counts.heavy).toBeGreaterThan(150);
+  });
+
+  it('reaches a DNS_ROUND_ROBIN service: one host for its one name (a logical DNS cluster)', async () => {
+    const res = await request(`http://127.0.0.1:${port}/`, { headers: { host: 'single.test' } });
+    expect(res.body).toBe('light');
+    expect(await envoy.stat('cluster.outbound|80||single.test.membership_total')).toBe(1);
   });
 
   it('serves a direct response body larger than 4 KiB', async () => {

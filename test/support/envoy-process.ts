@@ -1,6 +1,7 @@
 // Runs the real Envoy for tests. startEnvoy(configFile) (JSON or YAML bootstrap) starts it
 // with an OS-chosen admin port and no hot-restart shared memory (so parallel tests never clash), logs to a temp
-// file, and resolves once /ready says LIVE. validateConfig(file) runs `--mode validate`.
+// file, and resolves once /ready says LIVE. validateConfig(file) runs `--mode validate` and
+// lists the deprecated fields Envoy warned about.
 // Every wait is bounded; stop() sends SIGTERM, then SIGKILL after a grace period.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -122,15 +123,30 @@ export async function startEnvoy(configFile: string, opts: StartOptions = {}): P
 export interface ValidateResult {
   readonly ok: boolean;
   readonly output: string;
+  /**
+   * The deprecated fields Envoy warned about while loading the config (`envoy.config.route.v3.
+   * RouteAction.max_grpc_timeout`), each once, sorted: a deprecated field is removed from Envoy
+   * some release later.
+   */
+  readonly deprecated: readonly string[];
 }
 
 /** `envoy --mode validate -c file`: ok when Envoy accepts the bootstrap. */
 export function validateConfig(configFile: string): ValidateResult {
-  const res = spawnSync(envoyBinary(), ['--mode', 'validate', '-c', configFile, '--disable-hot-restart', '-l', 'error'], {
+  // Warning level: Envoy reports each use of a deprecated field as a warning.
+  const res = spawnSync(envoyBinary(), ['--mode', 'validate', '-c', configFile, '--disable-hot-restart', '-l', 'warning'], {
     encoding: 'utf8',
     timeout: 30_000,
   });
-  return { ok: res.status === 0, output: `${res.stdout ?? ''}${res.stderr ?? ''}` };
+  const output = `${res.stdout ?? ''}${res.stderr ?? ''}`;
+  return { ok: res.status === 0, output, deprecated: deprecatedFields(output) };
+}
+
+/** The fields of Envoy's "Using deprecated option 'X' from file …" warnings in `log`. */
+export function deprecatedFields(log: string): string[] {
+  const fields = new Set<string>();
+  for (const m of log.matchAll(/Using deprecated option '([^']+)'/g)) fields.add(m[1]!);
+  return [...fields].sort();
 }
 
 /** Writes `config` as JSON into a fresh temp file (removed at process exit) and returns its path. */

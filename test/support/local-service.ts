@@ -4,7 +4,7 @@
 /** One endpoint: a local port, or a DNS name with its port and weight. */
 export type LocalEndpoint = number | { readonly address: string; readonly port: number; readonly weight?: number };
 
-export function localService(host: string, endpoints: readonly LocalEndpoint[], resolution: 'STATIC' | 'DNS' = 'STATIC'): string {
+export function localService(host: string, endpoints: readonly LocalEndpoint[], resolution: 'STATIC' | 'DNS' | 'DNS_ROUND_ROBIN' = 'STATIC'): string {
   const name = host.split('.')[0];
   const endpoint = (e: LocalEndpoint) =>
     typeof e === 'number' ? `{address: 127.0.0.1, ports: {http: ${e}}}` : `{address: ${e.address}, ports: {http: ${e.port}}${e.weight !== undefined ? `, weight: ${e.weight}` : ''}}`;

@@ -20,7 +20,8 @@ export const command: CliCommand = {
   summary: 'Show what a change does to Envoy routing, between revisions, folders, files or the work tree',
   help: `Compile two versions of the mesh config and show the semantic difference in what
 Envoy will do: per view, per virtual host (host:port) and per route — weight changes
-("reviews: v1 90→50, v2 10→50"), routes added/removed/reordered, match and action
+("reviews: v1 90→50, v2 10→50"), routes added (with their place: "added at position 2
+of 3, before …/canary/match/0"), removed or reordered, match and action
 changes (redirect, direct response, rewrite, timeout, retries, fault, mirror, CORS,
 header operations, a split destination's own headers), clusters added/removed/changed
 (load balancing, connection pool, TCP proxy timeouts, outlier detection, TLS), endpoints

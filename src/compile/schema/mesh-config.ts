@@ -9,7 +9,7 @@
 //   clusterDomain: cluster.local     # suffix of short Kubernetes host names (default cluster.local)
 //   trustDomain: cluster.local       # SPIFFE trust domain (default cluster.local)
 //   defaultNamespace: default        # namespace of documents without metadata.namespace
-//   strictHosts: false               # true: a destination host missing from the registry is an error, not a warning
+//   strictHosts: false               # true: a host missing from the registry (destination, DestinationRule, sidecar VirtualService) is an error, not a warning
 //   defaults:
 //     connectTimeout: 10s            # upstream connect timeout when a DestinationRule sets none (Istio: 10s)
 //     timeout: 15s                   # route timeout when a rule sets none (default: none, as in Istio)

@@ -1,8 +1,8 @@
 // IrCluster → envoy.config.cluster.v3.Cluster (plain object for protobufjs).
 // EDS clusters get their endpoints over ADS; DNS clusters carry an inline load assignment
-// that Envoy resolves itself; PASSTHROUGH becomes an ORIGINAL_DST cluster.
+// that Envoy resolves itself (dns-cluster.ts); PASSTHROUGH becomes an ORIGINAL_DST cluster.
 import type { IrCluster, IrConnectionPool, IrOutlierDetection, IrUpstreamTls } from '../ir/types.ts';
-import { buildLoadAssignment } from './endpoint.ts';
+import { dnsDiscovery, type ClusterReader } from './dns-cluster.ts';
 import { adsConfigSource, anyOf, compact, duration, wrap, type ProtoObject } from './proto-values.ts';
 import { subjectAltNameMatchers } from './subject-alt-names.ts';
 
@@ -14,12 +14,13 @@ export function usesEds(cluster: IrCluster): boolean {
   return cluster.discovery === 'eds' && cluster.loadBalancer.kind !== 'passthrough';
 }
 
-export function buildCluster(cluster: IrCluster): ProtoObject {
+/** The cluster as `reader` gets it: only a DNS cluster is written differently for gRPC (dns-cluster.ts). */
+export function buildCluster(cluster: IrCluster, reader: ClusterReader = 'envoy'): ProtoObject {
   const pool = cluster.connectionPool;
   const out: ProtoObject = {
     name: cluster.name,
     connect_timeout: duration(pool?.connectTimeoutMs ?? cluster.connectTimeoutMs),
-    ...discovery(cluster),
+    ...discovery(cluster, reader),
     ...loadBalancing(cluster),
   };
   out.circuit_breakers = { thresholds: [circuitBreaker(pool)] };
@@ -48,19 +49,10 @@ export function buildCluster(cluster: IrCluster): ProtoObject {
   return out;
 }
 
-function discovery(cluster: IrCluster): ProtoObject {
+function discovery(cluster: IrCluster, reader: ClusterReader): ProtoObject {
   if (cluster.loadBalancer.kind === 'passthrough') return { type: 'ORIGINAL_DST' };
   if (cluster.discovery === 'eds') return { type: 'EDS', eds_cluster_config: { eds_config: adsConfigSource() } };
-  return {
-    type: cluster.discovery === 'strict_dns' ? 'STRICT_DNS' : 'LOGICAL_DNS',
-    // As Istio: names are resolved again every 60 s, or sooner when their records' TTL says.
-    dns_refresh_rate: duration(60_000),
-    respect_dns_ttl: true,
-    // Resolve both families: upstream hosts may be v4- or v6-only.
-    dns_lookup_family: 'V4_PREFERRED',
-    // With the endpoints' weights and localities, as for EDS clusters (and as Istio keeps them).
-    load_assignment: buildLoadAssignment({ clusterName: cluster.name, endpoints: cluster.dnsTargets }),
-  };
+  return dnsDiscovery(cluster, reader);
 }
 
 function loadBalancing(cluster: IrCluster): ProtoObject {

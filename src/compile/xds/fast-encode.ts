@@ -19,12 +19,14 @@ import type { IrCluster, IrEndpoint, IrEndpointSet, IrRouteTable, IrVirtualHost 
 import { unixSocketPath } from '../ir/endpoint-address.ts';
 import { ByteWriter, varintSize } from './byte-writer.ts';
 import { buildCluster } from './cluster.ts';
+import type { ClusterReader } from './dns-cluster.ts';
 import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
 import { groupByLocality, locality } from './endpoint.ts';
 import { routeListEncoder } from './fast-route.ts';
 import type { ClusterLookup } from './route-action.ts';
 
-export function clusterEncoder(): (cluster: IrCluster) => Uint8Array {
+/** Encodes clusters as `reader` gets them (buildCluster's bytes). */
+export function clusterEncoder(reader: ClusterReader = 'envoy'): (cluster: IrCluster) => Uint8Array {
   const type = messageType('envoy.config.cluster.v3.Cluster');
   const bodies = new Map<string, Uint8Array>();
   const w = new ByteWriter(1024);
@@ -32,7 +34,7 @@ export function clusterEncoder(): (cluster: IrCluster) => Uint8Array {
   // the front end shares one policy object between them, match without a key being built.
   let last: { readonly policy: readonly unknown[]; readonly body: Uint8Array } | undefined;
   return (cluster) => {
-    if (cluster.discovery !== 'eds') return type.encode(type.fromObject(buildCluster(cluster))).finish();
+    if (cluster.discovery !== 'eds') return type.encode(type.fromObject(buildCluster(cluster, reader))).finish();
     const policy = edsPolicy(cluster);
     let body = last && sameItems(last.policy, policy) ? last.body : undefined;
     if (!body) {

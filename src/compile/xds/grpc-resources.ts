@@ -14,6 +14,8 @@
 //    `load_balancing_weight`; Envoy needs neither. Each locality group gets its locality
 //    (empty when unknown) and the sum of its endpoint weights, so gRPC spreads calls over
 //    localities in proportion to their endpoints, as Envoy does without locality weighting.
+//  - DNS clusters. gRPC reads a discovery `type`, not Envoy's DNS cluster extension
+//    (dns-cluster.ts).
 // Everything else (timeouts, circuit breakers, outlier detection, TLS, HTTP/2) is the
 // sidecar cluster's; a part gRPC cannot use (an ORIGINAL_DST passthrough cluster) is NACKed
 // by gRPC for that one cluster, which only the routes to it feel.
@@ -51,7 +53,7 @@ const ROUND_ROBIN: IrLoadBalancer = { kind: 'round_robin' };
 
 /** The gRPC form of a cluster as a plain object (the fast encoder below writes the same bytes). */
 export function buildGrpcCluster(cluster: IrCluster): ProtoObject {
-  return buildCluster(grpcIrCluster(cluster));
+  return buildCluster(grpcIrCluster(cluster), 'grpc');
 }
 
 export function buildGrpcLoadAssignment(set: IrEndpointSet): ProtoObject {
@@ -116,7 +118,7 @@ export function grpcResourceEncoder(): {
   cluster(cluster: IrCluster): EncodedResource;
   endpoints(set: IrEndpointSet): EncodedResource;
 } {
-  const encodeCluster = clusterEncoder(); // the sidecars' fast path, on the gRPC form of the cluster
+  const encodeCluster = clusterEncoder('grpc'); // the sidecars' fast path, on the gRPC form of the cluster
   const clusters = new Map<string, EncodedResource>();
   const endpoints = new Map<string, EncodedResource>();
   return {

@@ -11,7 +11,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     description:
       'A route, mirror or DestinationRule names a host that no Kubernetes `Service` or `ServiceEntry` in the repository defines. ' +
       'It is a warning because the service may come from Kubernetes discovery at run time; meshlog still creates an (empty) EDS cluster for it. ' +
-      'Set `strictHosts: true` in MeshConfig to make it an error. Fix the spelling, or add the Service/ServiceEntry.',
+      'Set `strictHosts: true` in MeshConfig to make it an error (and ML4017, a VirtualService host without a service). Fix the spelling, or add the Service/ServiceEntry.',
   },
   {
     code: 'ML4002',
@@ -152,7 +152,10 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'VirtualService host has no service',
     description:
       'A VirtualService bound to the sidecars (`mesh`) names a host no Service or ServiceEntry defines, so sidecars have no virtual host for it and ' +
-      'its rules are not used there. Add a ServiceEntry for the host, or fix the name.',
+      'its rules are not used there: the routing for the host it was meant for stays as it was. The message suggests a close known host, as ML4001 does. ' +
+      'A VirtualService that also binds a Gateway is not reported, since a host only the gateway serves needs no Service. ' +
+      'It is a warning because the service may come from Kubernetes discovery at run time; set `strictHosts: true` in MeshConfig to make it an error. ' +
+      'Add a ServiceEntry for the host, or fix the name.',
   },
   {
     code: 'ML4018',

@@ -28,22 +28,40 @@ describe('cluster translator', () => {
     expect(c.circuit_breakers).toEqual({ thresholds: [{ ...UNLIMITED, max_connections: 7 }] });
   });
 
+  const dnsCluster = (discovery: 'logical_dns' | 'strict_dns') =>
+    edsCluster('api.example.com', 443, '', { discovery, dnsTargets: [{ address: 'api.example.com', port: 443 }] });
+
   it('makes DNS clusters with an inline load assignment Envoy resolves', () => {
-    const c = roundTrip(
-      'cds',
-      buildCluster(
-        edsCluster('api.example.com', 443, '', {
-          discovery: 'logical_dns',
-          dnsTargets: [{ address: 'api.example.com', port: 443 }],
-        }),
-      ),
-    );
-    expect(c.type).toBe('LOGICAL_DNS');
+    const c = roundTrip('cds', buildCluster(dnsCluster('logical_dns')));
     expect(c.eds_cluster_config).toBeUndefined();
     expect(c.load_assignment).toEqual({
       cluster_name: 'outbound|443||api.example.com',
       endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: 'api.example.com', port_value: 443 } } } }] }],
     });
+  });
+
+  it("resolves DNS clusters through Envoy's DNS cluster extension, with Istio's settings, not the deprecated Cluster fields", () => {
+    const settings = { dns_refresh_rate: '60s', respect_dns_ttl: true, dns_lookup_family: 'V4_PREFERRED' };
+    const extension = (config: Record<string, unknown>) => ({
+      name: 'envoy.cluster.dns',
+      typed_config: { '@type': 'type.googleapis.com/envoy.extensions.clusters.dns.v3.DnsCluster', ...config },
+    });
+    const strict = roundTrip('cds', buildCluster(dnsCluster('strict_dns')));
+    expect(strict.cluster_type).toEqual(extension(settings));
+    // LOGICAL_DNS: the addresses of the one name are one host.
+    const logical = roundTrip('cds', buildCluster(dnsCluster('logical_dns')));
+    expect(logical.cluster_type).toEqual(extension({ ...settings, all_addresses_in_single_endpoint: true }));
+    for (const c of [strict, logical]) {
+      for (const deprecated of ['type', 'dns_refresh_rate', 'respect_dns_ttl', 'dns_lookup_family']) expect(c[deprecated], deprecated).toBeUndefined();
+    }
+  });
+
+  it('writes DNS clusters for gRPC clients with the discovery type they read, without Envoy\'s resolver settings', () => {
+    const logical = roundTrip('cds', buildCluster(dnsCluster('logical_dns'), 'grpc'));
+    expect(logical.type).toBe('LOGICAL_DNS');
+    expect(roundTrip('cds', buildCluster(dnsCluster('strict_dns'), 'grpc')).type).toBe('STRICT_DNS');
+    for (const field of ['cluster_type', 'dns_refresh_rate', 'respect_dns_ttl', 'dns_lookup_family']) expect(logical[field], field).toBeUndefined();
+    expect(logical.load_assignment).toEqual(roundTrip('cds', buildCluster(dnsCluster('logical_dns'))).load_assignment);
   });
 
   it('maps load balancers; consistent hashing gets a ring-hash policy with its ring size', () => {

@@ -181,11 +181,17 @@ describe('gRPC view encoders', () => {
       { kind: 'maglev', hashOn: { kind: 'header', name: 'x' } },
       { kind: 'ring_hash', hashOn: { kind: 'source_ip' }, minimumRingSize: 2048 },
     ];
-    lbs.forEach((loadBalancer, i) => {
-      const cluster: IrCluster = { ...base, name: `c${i}`, loadBalancer };
+    const dns = { discovery: 'logical_dns', dnsTargets: [{ address: 'h', port: 1 }] } as const;
+    const clusters: IrCluster[] = [
+      ...lbs.map((loadBalancer, i) => ({ ...base, name: `c${i}`, loadBalancer })),
+      { ...base, ...dns, name: 'dns', loadBalancer: { kind: 'least_request' } },
+    ];
+    for (const cluster of clusters) {
       const expected = type.encode(type.fromObject(buildGrpcCluster(cluster))).finish();
       expect(Buffer.from(encoder.cluster(cluster).bytes).equals(Buffer.from(expected))).toBe(true);
-    });
+    }
+    // gRPC reads a DNS cluster by its type (dns-cluster.ts), and gets that form.
+    expect(type.decode(encoder.cluster(clusters.at(-1)!).bytes).toJSON().type).toBe('LOGICAL_DNS');
   });
 });
 

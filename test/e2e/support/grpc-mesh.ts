@@ -5,13 +5,17 @@
 // carries a CORS policy: both are things gRPC's client rejects a whole route table for, so the
 // test also proves gRPC clients get a route table of their own (only gRPC services). And a
 // ServiceEntry `echo.internal` (gRPC) whose two endpoints, the same echo servers, sit in two
-// localities with weights 3 and 1.
+// localities with weights 3 and 1. And a ServiceEntry `echo.dns` resolved by DNS
+// (DNS_ROUND_ROBIN: a logical DNS cluster) to the v1 echo server: gRPC reads a DNS cluster
+// only as `type: LOGICAL_DNS`, not as the DNS cluster extension sidecars get.
 import fs from 'node:fs';
 import path from 'node:path';
 
 export const ECHO_PORT = 7070;
 /** A ServiceEntry host whose two endpoints (the same echo servers) sit in two localities, weighted 3:1. */
 export const ECHO_SE_TARGET = 'echo.internal:7272';
+/** A ServiceEntry host resolved by DNS (DNS_ROUND_ROBIN) to the v1 echo server. */
+export const ECHO_DNS_TARGET = 'echo.dns:7373';
 
 export interface GrpcMeshOptions {
   /** Port both echo servers listen on (the Service's targetPort). */
@@ -80,6 +84,17 @@ spec:
   endpoints:
   - { address: ${o.v1Address}, ports: { grpc: ${o.targetPort} }, locality: us-east/a, weight: 3 }
   - { address: ${o.v2Address}, ports: { grpc: ${o.targetPort} }, locality: us-west/b, weight: 1 }
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: echo-dns, namespace: default }
+spec:
+  hosts: [echo.dns]
+  resolution: DNS_ROUND_ROBIN
+  ports:
+  - { number: 7373, name: grpc, protocol: GRPC }
+  endpoints:
+  - { address: localhost, ports: { grpc: ${o.targetPort} } }
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService

@@ -2,7 +2,8 @@
 // assembled into a snapshot and printed as the config dump, which must equal
 // `<scenario>.out.yaml`. `MESHLOG_UPDATE_GOLDEN=1` rewrites the outputs and deletes stale
 // ones. Every view of every scenario, as a static bootstrap, must pass the real Envoy's
-// `--mode validate`.
+// `--mode validate`, without a warning for a deprecated field (but those kept on purpose:
+// test/support/envoy-deprecations.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { assembleSnapshot, checkConsistency } from '../../../src/compile/xds/ind
 import { configDump } from '../../../src/envoy/config-dump.ts';
 import { staticBootstrap } from '../../../src/envoy/static-bootstrap.ts';
 import { standInTlsFiles } from '../../../src/verify/stand-in-certificate.ts';
+import { unexpectedDeprecations } from '../../support/envoy-deprecations.ts';
 import { validateConfig } from '../../support/envoy-process.ts';
 import { checkNoStaleOutputs, expectGolden, goldenScenarios } from '../../support/golden.ts';
 
@@ -44,12 +46,13 @@ describe('IR → snapshot golden files', () => {
       });
 
       for (const view of snapshot.views) {
-        it(`view ${view.name} passes envoy --mode validate`, () => {
+        it(`view ${view.name} passes envoy --mode validate, without deprecated fields`, () => {
           const file = path.join(tmp, `${scenario}.${view.name.replaceAll('~', '_')}.yaml`);
           fs.writeFileSync(file, YAML.stringify(staticBootstrap(snapshot, view.name, { adminPort: 0, tlsFiles })));
           const result = validateConfig(file);
           expect(result.output).toContain('OK');
           expect(result.ok).toBe(true);
+          expect(unexpectedDeprecations(result.deprecated)).toEqual([]);
         });
       }
     });

@@ -120,9 +120,9 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
     ctx.diagnostics.push(
       diagnostic(
         'ML4001',
-        `destination host ${host} is not defined by any Service or ServiceEntry in the repository${strictNote(ctx)}${hostHint(dest.host, vs.metadata.namespace, ctx.registry, ctx.settings.ir.clusterDomain)}`,
+        `destination host ${host} is not defined by any Service or ServiceEntry in the repository${unknownHostTail(dest.host, vs.metadata.namespace, ctx)}`,
         at(vs, [...pathOf(place), 'host']),
-        ctx.settings.strictHosts ? 'error' : undefined,
+        unknownHostSeverity(ctx),
       ),
     );
     // Services may come from discovery at run time, but subsets only from DestinationRules,
@@ -213,12 +213,31 @@ function portsNotFound(vs: LoadedVs, section: 'http' | 'tcp' | 'tls', destinatio
   return missing.sort((a, b) => a - b);
 }
 
-/** ML4001 is a warning unless MeshConfig says otherwise: then the message says who made it an error. */
-function strictNote(ctx: CheckContext): string {
-  if (!ctx.settings.strictHosts) return '';
-  return ` (an error because strictHosts is true in ${ctx.resources.meshConfig?.file ?? 'MeshConfig'})`;
+/**
+ * ML4001 and ML4017 are warnings unless MeshConfig sets strictHosts: a host may come from
+ * Kubernetes discovery at run time. A repository that lists every host asks for errors, so a
+ * misspelt host fails validation instead of silently leaving a VirtualService unused.
+ */
+function unknownHostSeverity(ctx: CheckContext): 'error' | undefined {
+  return ctx.settings.strictHosts ? 'error' : undefined;
 }
 
+/**
+ * What ML4001 and ML4017 add after "host X is not in the registry": who made it an error
+ * (strictHosts), and the known host it was likely meant to be (host-hint.ts). `written` is
+ * the host as the resource writes it, `namespace` the resource's.
+ */
+function unknownHostTail(written: string, namespace: string, ctx: CheckContext): string {
+  const strict = ctx.settings.strictHosts ? ` (an error because strictHosts is true in ${ctx.resources.meshConfig?.file ?? 'MeshConfig'})` : '';
+  return strict + hostHint(written, namespace, ctx.registry, ctx.settings.ir.clusterDomain);
+}
+
+/**
+ * ML4017 for each host of a sidecar-only VirtualService that no service defines: sidecars have
+ * no virtual host for it, so its rules apply nowhere. A VirtualService that also binds a
+ * Gateway is left alone: the host may be one only that gateway serves (`bookinfo.example.com`),
+ * which needs no Service (and a gateway-only VirtualService is not checked here at all).
+ */
 function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
   const hosts = vs.spec.hosts ?? [];
   for (let i = 0; i < hosts.length; i++) {
@@ -233,7 +252,12 @@ function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
       continue;
     }
     ctx.diagnostics.push(
-      diagnostic('ML4017', `host ${host} has no Service or ServiceEntry, so sidecars ignore this VirtualService for it`, at(vs, ['spec', 'hosts', i])),
+      diagnostic(
+        'ML4017',
+        `host ${host} has no Service or ServiceEntry, so sidecars ignore this VirtualService for it${unknownHostTail(hosts[i]!, vs.metadata.namespace, ctx)}`,
+        at(vs, ['spec', 'hosts', i]),
+        unknownHostSeverity(ctx),
+      ),
     );
   }
 }
@@ -262,9 +286,9 @@ function checkDestinationRuleHosts(ctx: CheckContext): void {
       ctx.diagnostics.push(
         diagnostic(
           'ML4001',
-          `DestinationRule host ${entry.host} is not defined by any Service or ServiceEntry in the repository${strictNote(ctx)}${hostHint(dr.spec.host, dr.metadata.namespace, ctx.registry, ctx.settings.ir.clusterDomain)}`,
+          `DestinationRule host ${entry.host} is not defined by any Service or ServiceEntry in the repository${unknownHostTail(dr.spec.host, dr.metadata.namespace, ctx)}`,
           at(dr, ['spec', 'host']),
-          ctx.settings.strictHosts ? 'error' : undefined,
+          unknownHostSeverity(ctx),
         ),
       );
     }

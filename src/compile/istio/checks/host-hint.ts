@@ -1,9 +1,9 @@
-// What to say after "host X is not defined by any Service or ServiceEntry" (ML4001), when the
-// registry suggests what was meant: a short name whose service lives in another namespace
-// (`reviews` written in `frontend` for `reviews.bookinfo.svc.cluster.local`), or a typo
-// (`reveiws`). Suggestions are names Istio resolves the same way (a short name of the
-// resource's own namespace, else the full name): `reviews.bookinfo` would be kept as written
-// by Istio, and match nothing there.
+// What to say after "host X is not defined by any Service or ServiceEntry" (ML4001, and ML4017
+// for a VirtualService's own host), when the registry suggests what was meant: a short name
+// whose service lives in another namespace (`reviews` written in `frontend` for
+// `reviews.bookinfo.svc.cluster.local`), or a typo (`reveiws`). Suggestions are names Istio
+// resolves the same way (a short name of the resource's own namespace, else the full name):
+// `reviews.bookinfo` would be kept as written by Istio, and match nothing there.
 //
 // A Kubernetes-style host is compared by its name part with the names of its namespace only,
 // so the shared `.ns.svc.cluster.local` never makes two different names look alike; other
