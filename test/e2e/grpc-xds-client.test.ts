@@ -5,8 +5,9 @@
 // client whose bootstrap comes from `meshlog bootstrap --client grpc` dials xds:///<host>:<port>
 // and its calls must follow the split; then the VirtualService file changes and a new client
 // follows the new split, with every xDS type ACKed and nothing NACKed; a ServiceEntry's
-// endpoints in two localities get calls by locality weight; a fault abort reaches the calls;
-// and a route gRPC cannot run shows up as gRPC's NACK in the server's status.
+// endpoints in two localities get calls by locality weight; a fault abort reaches the calls; a
+// VirtualService timeout cuts off a slow call; and a route gRPC cannot run shows up as gRPC's
+// NACK in the server's status.
 //
 // The mesh also has a plain HTTP service on the same port whose routes hold a redirect and a
 // CORS policy (gRPC rejects a whole route table for either), and the echo clusters use Istio's
@@ -148,12 +149,31 @@ describe('gRPC xDS client (grpc-js-xds) on a compiled snapshot', () => {
 
   it('applies a VirtualService fault (abort with a gRPC status) to gRPC calls', async () => {
     const activated = nextActivation(source);
-    writeEchoSplit(dir, 10, 'PERMISSION_DENIED');
+    writeEchoSplit(dir, 10, { abortGrpcStatus: 'PERMISSION_DENIED' });
     await activated;
     const bootstrap = await grpcBootstrapJson(['--server', `127.0.0.1:${server.port}`, '--namespace', 'default', '--node-id', 'grpc-fault']);
     const r = await runGrpcClient(bootstrap, `echo:${ECHO_PORT}`, 1);
     expect(r.errors).toBe(1);
     expect(r.firstError).toMatch(/^7 PERMISSION_DENIED/);
+  });
+
+  it('ends a call that outlasts the VirtualService timeout with DEADLINE_EXCEEDED (max_stream_duration, the field gRPC reads)', async () => {
+    const args = ['--server', `127.0.0.1:${server.port}`, '--namespace', 'default'];
+    const SERVER_DELAY_MS = 1500;
+    // Without a timeout the slow backend's answer arrives, well within the call's own 10 s deadline...
+    const calm = nextActivation(source);
+    writeEchoSplit(dir, 10);
+    await calm;
+    const patient = await runGrpcClient(await grpcBootstrapJson([...args, '--node-id', 'grpc-no-timeout']), `echo:${ECHO_PORT}`, 1, undefined, 10_000, SERVER_DELAY_MS);
+    expect(patient.firstError).toBe('');
+    expect(patient.errors).toBe(0);
+    // ...and with `timeout: 0.3s` the same call is cut off by the route, not by its own deadline.
+    const activated = nextActivation(source);
+    writeEchoSplit(dir, 10, { timeout: '0.3s' });
+    await activated;
+    const cut = await runGrpcClient(await grpcBootstrapJson([...args, '--node-id', 'grpc-timeout']), `echo:${ECHO_PORT}`, 1, undefined, 10_000, SERVER_DELAY_MS);
+    expect(cut.errors).toBe(1);
+    expect(cut.firstError).toMatch(/^4 DEADLINE_EXCEEDED/);
   });
 
   it('shows gRPC\'s NACK in status when a gRPC service\'s route is one gRPC cannot run', async () => {

@@ -7,7 +7,7 @@ export const KEPT_DEPRECATED_FIELDS: ReadonlyMap<string, string> = new Map([
   [
     'envoy.config.route.v3.RouteAction.max_grpc_timeout',
     "its successor, max_stream_duration, switches the route to Envoy's stream-duration timeouts: the route `timeout` is then ignored, " +
-      'and expressing it as max_stream_duration changes what a timed-out request gets; istiod keeps the field too (src/compile/xds/route-action.ts)',
+      'and expressing it as max_stream_duration changes what a timed-out request gets; istiod keeps the field too (src/compile/xds/route-timeout.ts)',
   ],
 ]);
 

@@ -15,7 +15,7 @@
 import { encodeResource, withHash } from '../../snapshot/encode.ts';
 import { snapshotHasher, sortEntries } from '../../snapshot/hash.ts';
 import type { EncodedResource, Snapshot, SnapshotView, ViewEntry, XdsType } from '../../snapshot/types.ts';
-import type { IrRouteTable, MeshIR } from '../ir/types.ts';
+import type { IrRouteTable, IrView, MeshIR } from '../ir/types.ts';
 import { clusterTable, type ClusterForm } from './cluster-lists.ts';
 import { buildListener } from './listener.ts';
 import { clusterEncoder, encodeLoadAssignment, routeTableEncoder } from './fast-encode.ts';
@@ -39,11 +39,16 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
   // gRPC views: API listeners, and clusters/endpoints in the form gRPC accepts (same names).
   const grpcForm: ClusterForm = grpcResourceEncoder();
   const encodeRouteTable = routeTableEncoder(clusters.lookup);
+  // gRPC views' tables hold the sidecars' routes, with the route action in the form gRPC's
+  // client reads (route-timeout.ts): their own encoder, made only when a mesh has gRPC views,
+  // so sidecar tables are encoded exactly as without them.
+  let encodeGrpcRouteTable: ((table: IrRouteTable) => Uint8Array) | undefined;
+  const encoderFor = (kind: IrView['kind']) => (kind === 'grpc' ? (encodeGrpcRouteTable ??= routeTableEncoder(clusters.lookup, 'grpc')) : encodeRouteTable);
   const hasher = snapshotHasher();
 
   const routeTableEntries = new Map<Uint8Array, ViewEntry>();
-  const routeTableEntry = (table: IrRouteTable): ViewEntry => {
-    const bytes = encodeRouteTable(table);
+  const routeTableEntry = (table: IrRouteTable, encode: (table: IrRouteTable) => Uint8Array): ViewEntry => {
+    const bytes = encode(table);
     let entry = routeTableEntries.get(bytes);
     if (entry?.name !== table.name) {
       entry = put(withHash('rds', table.name, bytes));
@@ -60,6 +65,7 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
     .map((view): SnapshotView => {
       const { cds, eds } = clusters.listsOf(view, view.kind === 'grpc' ? grpcForm : sidecarForm);
       const kind = view.kind;
+      const encodeTable = encoderFor(kind);
       const lds = view.listeners.map((l) =>
         put(kind === 'grpc' ? withHash('lds', l.name, encodeApiListener(l)) : encodeResource('lds', l.name, buildListener(l, kind, clusterOf))),
       );
@@ -67,7 +73,7 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
         cds,
         eds,
         lds: sortEntries(lds),
-        rds: sortEntries(view.routeTables.map(routeTableEntry)),
+        rds: sortEntries(view.routeTables.map((t) => routeTableEntry(t, encodeTable))),
       };
       return {
         name: view.name,

@@ -22,9 +22,10 @@
 import type { IrCluster } from '../ir/types.ts';
 import { buildLoadAssignment } from './endpoint.ts';
 import { anyOf, duration, type ProtoObject } from './proto-values.ts';
+import type { XdsReader } from './reader.ts';
 
 /** Who reads the cluster: an Envoy proxy (sidecar and gateway views) or gRPC's own xDS client. */
-export type ClusterReader = 'envoy' | 'grpc';
+export type ClusterReader = XdsReader;
 
 const DNS_CLUSTER = 'envoy.extensions.clusters.dns.v3.DnsCluster';
 

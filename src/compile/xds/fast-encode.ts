@@ -23,6 +23,7 @@ import type { ClusterReader } from './dns-cluster.ts';
 import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
 import { groupByLocality, locality } from './endpoint.ts';
 import { routeListEncoder } from './fast-route.ts';
+import type { XdsReader } from './reader.ts';
 import type { ClusterLookup } from './route-action.ts';
 
 /** Encodes clusters as `reader` gets them (buildCluster's bytes). */
@@ -56,7 +57,8 @@ function edsPolicy(cluster: IrCluster): readonly unknown[] {
   return [cluster.connectTimeoutMs, cluster.loadBalancer, cluster.connectionPool ?? null, cluster.outlierDetection ?? null, cluster.tls ?? null, cluster.http2];
 }
 
-export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable) => Uint8Array {
+/** Encodes route tables as `reader` gets them (buildRouteConfiguration's bytes). */
+export function routeTableEncoder(clusters: ClusterLookup, reader: XdsReader = 'envoy'): (table: IrRouteTable) => Uint8Array {
   const boolType = messageType('google.protobuf.BoolValue');
   const validateClusters = boolType.encode(boolType.fromObject({ value: false })).finish();
   const uint32Type = messageType('google.protobuf.UInt32Value');
@@ -73,7 +75,7 @@ export function routeTableEncoder(clusters: ClusterLookup): (table: IrRouteTable
   // Comparing IR by content (JSON key or deep equality) was measured to cost as much as
   // encoding. Virtual hosts are not cached: views that share routes still differ in domains
   // (a namespace's view adds short names), so each is written straight into its table.
-  const encodeRoutes = routeListEncoder(clusters);
+  const encodeRoutes = routeListEncoder(clusters, reader);
   // Every virtual host's name and domains, back to back: one reused buffer per encoder.
   const heads = new ByteWriter(64 * 1024);
   // A table seen before (same name, same virtual host objects) gives the same bytes object,

@@ -11,6 +11,7 @@ import { isConsistentHash } from '../ir/load-balancer.ts';
 import type { IrForward, IrMatch, IrRetry, IrRoute, IrStringMatch } from '../ir/types.ts';
 import { ByteWriter } from './byte-writer.ts';
 import type { ProtoObject } from './proto-values.ts';
+import type { XdsReader } from './reader.ts';
 import { buildForward, hashPolicyFor, type ClusterLookup } from './route-action.ts';
 import { buildRouteMatch } from './route-match.ts';
 import { buildRoute } from './route.ts';
@@ -20,10 +21,12 @@ const CACHE_LIMIT = 50_000;
 /**
  * Encodes a virtual host's route list: each route as field 3 of VirtualHost (tag, length,
  * Route bytes), concatenated. Cached per routes array: views that see the same routes get
- * the very same array from the front end.
+ * the very same array from the front end. One encoder writes for one reader: gRPC views'
+ * tables share their routes arrays with the sidecars' but get their own encoder, so only the
+ * routes of gRPC services are encoded a second time, in gRPC's form.
  */
-export function routeListEncoder(clusters: ClusterLookup): (routes: readonly IrRoute[]) => Uint8Array {
-  const writeRoute = routeWriter(clusters);
+export function routeListEncoder(clusters: ClusterLookup, reader: XdsReader = 'envoy'): (routes: readonly IrRoute[]) => Uint8Array {
+  const writeRoute = routeWriter(clusters, reader);
   const lists = new Map<readonly IrRoute[], Uint8Array>();
   const w = new ByteWriter(4096);
   return (routes) => {
@@ -43,7 +46,7 @@ export function routeListEncoder(clusters: ClusterLookup): (routes: readonly IrR
 }
 
 /** Writes one Route's fields (not its tag or length) into `w`. */
-function routeWriter(clusters: ClusterLookup): (w: ByteWriter, route: IrRoute) => void {
+function routeWriter(clusters: ClusterLookup, reader: XdsReader): (w: ByteWriter, route: IrRoute) => void {
   const routeType = messageType('envoy.config.route.v3.Route');
   const actionType = messageType('envoy.config.route.v3.RouteAction');
   const encodeAs = (type: protobuf.Type, object: ProtoObject): Uint8Array => type.encode(type.fromObject(object)).finish();
@@ -80,7 +83,7 @@ function routeWriter(clusters: ClusterLookup): (w: ByteWriter, route: IrRoute) =
     return canonical;
   };
   const encodeTail = (action: IrForward): Uint8Array => {
-    const { cluster: _c, weighted_clusters: _w, ...tail } = buildForward(action, clusters);
+    const { cluster: _c, weighted_clusters: _w, ...tail } = buildForward(action, clusters, reader);
     return Object.keys(tail).length === 0 ? new Uint8Array() : encodeAs(actionType, tail);
   };
   const actionTail = (action: IrForward): Uint8Array => {
@@ -112,7 +115,7 @@ function routeWriter(clusters: ClusterLookup): (w: ByteWriter, route: IrRoute) =
     }
     if (action.kind !== 'forward' || ir.fault || ir.cors || hasHeaderOps(ir)) {
       // Rare shapes (redirects, direct responses, per-route filters, header edits): fields 3..13.
-      const { name: _n, match: _m, route: _r, ...rest } = buildRoute(ir, clusters);
+      const { name: _n, match: _m, route: _r, ...rest } = buildRoute(ir, clusters, reader);
       if (Object.keys(rest).length > 0) w.raw(encodeAs(routeType, rest));
     }
     w.string(14, ir.name);

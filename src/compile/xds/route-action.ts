@@ -3,6 +3,8 @@
 import type { IrCluster, IrDirectResponse, IrForward, IrHashPolicy, IrHeaderOpSet, IrRedirect, IrRetry } from '../ir/types.ts';
 import { isConsistentHash } from '../ir/load-balancer.ts';
 import { anyOf, duration, fractionalPercent, wrap, type ProtoObject } from './proto-values.ts';
+import type { XdsReader } from './reader.ts';
+import { timeoutFields } from './route-timeout.ts';
 
 const REDIRECT_CODES: Readonly<Record<number, string>> = {
   301: 'MOVED_PERMANENTLY',
@@ -25,7 +27,8 @@ export interface ClusterLookup {
   values(): Iterable<IrCluster>;
 }
 
-export function buildForward(action: IrForward, clusters: ClusterLookup): ProtoObject {
+/** The RouteAction of a forward, as `reader` gets it: only the timeout's fields differ for gRPC (route-timeout.ts). */
+export function buildForward(action: IrForward, clusters: ClusterLookup, reader: XdsReader = 'envoy'): ProtoObject {
   const out: ProtoObject = {};
   const [only] = action.destinations;
   // A lone destination with its own authority (what is left of a weighted split, as Istio
@@ -50,24 +53,8 @@ export function buildForward(action: IrForward, clusters: ClusterLookup): ProtoO
     out.regex_rewrite = { pattern: { regex: rewrite.uriRegex.pattern }, substitution: rewrite.uriRegex.substitution };
   }
   if (rewrite?.authority !== undefined) out.host_rewrite_literal = rewrite.authority;
-  // Always explicit: an absent timeout would mean Envoy's 15 s default; 0 disables it.
-  const timeout = duration(action.timeoutMs);
-  out.timeout = timeout;
-  // As Istio (route.go setTimeout): a gRPC client's grpc-timeout header is honoured, capped
-  // by the route's timeout; without one (0s) uncapped. Unset, Envoy would ignore the header.
-  //
-  // Envoy reports max_grpc_timeout as deprecated, yet it is kept, as istiod keeps it ("the
-  // replacement MaxStreamDuration has some regressions"). The successor is not the same
-  // behaviour: any RouteAction.max_stream_duration puts the route on Envoy's stream-duration
-  // timeouts, and the router then ignores `timeout` (router.cc finalTimeout, usingNewTimeouts;
-  // envoyproxy/envoy#15530): with grpc_timeout_header_max alone an HTTP request to a route
-  // with a 1 s timeout waited 3 s for its answer (checked with Envoy 1.40). Carrying the
-  // timeout in max_stream_duration too restores the deadline, but as the connection manager's,
-  // counted from the request's start: a timed-out request gets "downstream duration timeout"
-  // (gRPC status 4) instead of "upstream request timeout" (504, gRPC status 14, the cluster's
-  // upstream_rq_timeout stat), the upstream no longer sees the shortened grpc-timeout, and
-  // x-envoy-upstream-rq-timeout-ms can no longer lengthen it (istio/istio#30885).
-  out.max_grpc_timeout = timeout;
+  // The timeout in the fields `reader` acts on (route-timeout.ts).
+  Object.assign(out, timeoutFields(action.timeoutMs, reader));
   if (action.retry && action.retry.attempts > 0) out.retry_policy = retryPolicy(action.retry);
   if (action.mirrors.length > 0) {
     out.request_mirror_policies = action.mirrors.map((m) => ({

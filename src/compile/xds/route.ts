@@ -6,12 +6,14 @@ import { FAULT_FILTER_NAME, routeFault } from './filters/fault.ts';
 import { buildDirectResponse, buildForward, buildRedirect, headerOps, type ClusterLookup } from './route-action.ts';
 import { buildRouteMatch } from './route-match.ts';
 import type { ProtoObject } from './proto-values.ts';
+import type { XdsReader } from './reader.ts';
 import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
 
-export function buildRouteConfiguration(table: IrRouteTable, clusters: ClusterLookup): ProtoObject {
+/** The route table as `reader` gets it: gRPC views' tables (`grpc.<port>`) are read by gRPC's own client. */
+export function buildRouteConfiguration(table: IrRouteTable, clusters: ClusterLookup, reader: XdsReader = 'envoy'): ProtoObject {
   return {
     name: table.name,
-    virtual_hosts: table.virtualHosts.map((vh) => virtualHost(vh, clusters)),
+    virtual_hosts: table.virtualHosts.map((vh) => virtualHost(vh, clusters, reader)),
     // Clusters arrive over CDS independently of RDS; validating them here would make a
     // route table depend on CDS timing (Istio makes the same choice).
     validate_clusters: { value: false },
@@ -21,14 +23,14 @@ export function buildRouteConfiguration(table: IrRouteTable, clusters: ClusterLo
   };
 }
 
-function virtualHost(vh: IrVirtualHost, clusters: ClusterLookup): ProtoObject {
-  return { name: vh.name, domains: [...vh.domains], routes: vh.routes.map((r) => buildRoute(r, clusters)) };
+function virtualHost(vh: IrVirtualHost, clusters: ClusterLookup, reader: XdsReader): ProtoObject {
+  return { name: vh.name, domains: [...vh.domains], routes: vh.routes.map((r) => buildRoute(r, clusters, reader)) };
 }
 
-export function buildRoute(route: IrRoute, clusters: ClusterLookup): ProtoObject {
+export function buildRoute(route: IrRoute, clusters: ClusterLookup, reader: XdsReader = 'envoy'): ProtoObject {
   const out: ProtoObject = { name: route.name, match: buildRouteMatch(route.match) };
   const action = route.action;
-  if (action.kind === 'forward') out.route = buildForward(action, clusters);
+  if (action.kind === 'forward') out.route = buildForward(action, clusters, reader);
   else if (action.kind === 'redirect') out.redirect = buildRedirect(action);
   else out.direct_response = buildDirectResponse(action);
 

@@ -6,6 +6,7 @@ import type { IrCluster, IrRoute, IrStringMatch, MeshIR } from '../../../src/com
 import { buildCluster } from '../../../src/compile/xds/cluster.ts';
 import { clusterEncoder, encodeLoadAssignment, routeTableEncoder } from '../../../src/compile/xds/fast-encode.ts';
 import { buildLoadAssignment } from '../../../src/compile/xds/endpoint.ts';
+import type { XdsReader } from '../../../src/compile/xds/reader.ts';
 import { buildRouteConfiguration } from '../../../src/compile/xds/route.ts';
 import { encodeResource } from '../../../src/snapshot/encode.ts';
 import { clusterName, edsCluster, forward, route } from './ir-fixtures.ts';
@@ -97,17 +98,35 @@ describe('fast route encoding on generated routes', () => {
       const r = rng(seed);
       const routes = Array.from({ length: 100 }, (_, i) => randomRoute(r, i, names));
       const table = { name: '80', virtualHosts: [{ name: `${host}:80`, domains: ['svc', clusterName(host, 80)], routes }] };
-      const encode = routeTableEncoder(clusters);
       // The same virtual host again (as in another view): equal routes, then changed ones.
       const copy = JSON.parse(JSON.stringify(table)) as typeof table;
       const changed = { ...table, virtualHosts: [{ ...table.virtualHosts[0]!, routes: [...routes].reverse() }] };
-      for (const t of [table, copy, changed]) {
-        const plain = encodeResource('rds', '80', buildRouteConfiguration(t, clusters)).bytes;
-        expect(Buffer.from(encode(t)).equals(Buffer.from(plain)), `seed ${seed}`).toBe(true);
+      for (const reader of READERS) {
+        const encode = routeTableEncoder(clusters, reader);
+        for (const t of [table, copy, changed]) {
+          const plain = encodeResource('rds', '80', buildRouteConfiguration(t, clusters, reader)).bytes;
+          expect(Buffer.from(encode(t)).equals(Buffer.from(plain)), `seed ${seed}, ${reader}`).toBe(true);
+        }
       }
     }
   });
+
+  it('gives gRPC tables route actions of their own: the same routes, other bytes, each the plain encoding', () => {
+    const host = 'svc.ns.svc.cluster.local';
+    const cs = [edsCluster(host, 80, 'a'), edsCluster(host, 80, 'b'), edsCluster(host, 80, 'c')];
+    const clusters = new Map(cs.map((c) => [c.name, c]));
+    const r = rng(11);
+    const routes = Array.from({ length: 50 }, (_, i) => randomRoute(r, i, cs.map((c) => c.name)));
+    const table = { name: '80', virtualHosts: [{ name: `${host}:80`, domains: [host], routes }] };
+    const envoy = Buffer.from(routeTableEncoder(clusters)(table));
+    const grpc = Buffer.from(routeTableEncoder(clusters, 'grpc')(table));
+    expect(grpc.equals(envoy)).toBe(false);
+    expect(grpc.equals(encodeResource('rds', '80', buildRouteConfiguration(table, clusters, 'grpc')).bytes)).toBe(true);
+    expect(envoy.equals(encodeResource('rds', '80', buildRouteConfiguration(table, clusters)).bytes)).toBe(true);
+  });
 });
+
+const READERS: readonly XdsReader[] = ['envoy', 'grpc'];
 
 describe('fast load assignment encoding on generated endpoint sets', () => {
   it('equals the plain encoding with and without localities, weights and non-ASCII names', () => {

@@ -7,7 +7,9 @@ import type { Snapshot, SnapshotView, XdsType } from '../../../src/snapshot/type
 import { GRPC_POLICY_MESH as MESH } from './grpc-mesh-fixture.ts';
 import { messageType } from '../../../src/envoy/proto-root.ts';
 import { buildApiListener, encodeApiListener } from '../../../src/compile/xds/api-listener.ts';
-import { checkConsistency } from '../../../src/compile/xds/index.ts';
+import { assembleSnapshot, checkConsistency } from '../../../src/compile/xds/index.ts';
+import { decodeToJson } from '../../../src/envoy/proto-json.ts';
+import { MESSAGE_NAMES } from '../../../src/snapshot/types.ts';
 import type { IrCluster, IrEndpointSet } from '../../../src/compile/ir/types.ts';
 import { buildGrpcCluster, buildGrpcLoadAssignment, encodeGrpcLoadAssignment, grpcResourceEncoder } from '../../../src/compile/xds/grpc-resources.ts';
 
@@ -76,12 +78,15 @@ describe('gRPC views', () => {
     // Sidecars ignore the Host's port (ignore_port_in_host_matching); gRPC matches the authority
     // with it. The sidecars' absolute FQDN is left out: gRPC Java rejects a domain ending in '.'.
     expect(sidecarHost.domains).toEqual(['echo', 'echo.shop', 'echo.shop.svc', 'echo.shop.svc.cluster.local', 'echo.shop.svc.cluster.local.']);
+    // The same routes, but for their timeout's fields (gRPC's form, tested below).
+    const { max_grpc_timeout: _dropped, ...sidecarRoute } = sidecarHost.routes[0].route;
     expect(grpcHosts[0]).toEqual({
       ...sidecarHost,
       domains: [
         'echo', 'echo.shop', 'echo.shop.svc', 'echo.shop.svc.cluster.local', 'echo.shop.svc.cluster.local:7070',
         'echo.shop.svc:7070', 'echo.shop:7070', 'echo:7070',
       ],
+      routes: [{ ...sidecarHost.routes[0], route: { ...sidecarRoute, max_stream_duration: { max_stream_duration: sidecarRoute.timeout } } }],
     });
     for (const view of snap.views.filter((v) => v.kind === 'grpc')) {
       for (const table of decoded(snap, view, 'rds').values()) {
@@ -148,6 +153,48 @@ describe('gRPC views', () => {
   it('are not built for a mesh without gRPC ports', () => {
     const plain = compileYaml(MESH.replace('name: grpc, port', 'name: http, port').replace('protocol: GRPC', 'protocol: HTTP'));
     expect(plain.views.map((v) => v.kind)).not.toContain('grpc');
+  });
+});
+
+describe("gRPC views' route tables: the route action as gRPC's client reads it", () => {
+  // The echo rule with a timeout; billing.internal keeps its default route (no VirtualService).
+  const mesh = MESH.replace(
+    '  http:\n  - route:\n    - { destination: { host: echo, subset: v1 }, weight: 80 }',
+    '  http:\n  - timeout: 1.5s\n    route:\n    - { destination: { host: echo, subset: v1 }, weight: 80 }',
+  );
+  const result = compile({ origin: { kind: 'folder', path: '/mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(mesh) }], diagnostics: [] });
+  const snap = result.snapshot!;
+  /** Proto3 JSON of a view's route table (durations as `1.500s`, Anys unpacked), as a client receives it. */
+  const table = (view: string, name: string): any => {
+    const entry = viewNamed(snap, view).resources.rds.find((e) => e.name === name)!;
+    return decodeToJson(MESSAGE_NAMES.rds, snap.resources.get(entry.hash)!.bytes);
+  };
+  const echoRoute = (view: string, name: string): any => table(view, name).virtual_hosts.find((h: any) => h.name === 'echo.shop.svc.cluster.local:7070').routes[0];
+
+  it('carry a timeout in max_stream_duration (gRFC A31) instead of max_grpc_timeout, as istiod does for proxyless gRPC', () => {
+    expect(mesh).toContain('timeout: 1.5s');
+    expect(result.valid).toBe(true);
+    const grpc = echoRoute('grpc~shop', 'grpc.7070').route;
+    expect(grpc.timeout).toBe('1.500s'); // kept, as istiod keeps it; gRPC ignores it
+    expect(grpc.max_stream_duration).toEqual({ max_stream_duration: '1.500s' });
+    expect(grpc.max_grpc_timeout).toBeUndefined();
+    // The sidecars' route: Envoy's form, unchanged.
+    const sidecar = echoRoute('sidecar~shop', '7070').route;
+    expect(sidecar.timeout).toBe('1.500s');
+    expect(sidecar.max_grpc_timeout).toBe('1.500s');
+    expect(sidecar.max_stream_duration).toBeUndefined();
+    // A default route (no VirtualService): no limit, written the same way (0s: the call's own deadline).
+    const billing = table('grpc~shop', 'grpc.9090').virtual_hosts[0].routes[0].route;
+    expect(billing).toMatchObject({ timeout: '0s', max_stream_duration: { max_stream_duration: '0s' } });
+    expect(billing.max_grpc_timeout).toBeUndefined();
+  });
+
+  it('leave the sidecar route tables byte for byte as they are without gRPC views', () => {
+    const withoutGrpc = assembleSnapshot({ ...result.ir!, views: result.ir!.views.filter((v) => v.kind !== 'grpc') }, null);
+    const rds = (s: Snapshot) => s.views.filter((v) => v.kind === 'sidecar').map((v) => [v.name, v.resources.rds]);
+    expect(rds(snap)).toEqual(rds(withoutGrpc));
+    // ...while the gRPC tables, holding the same routes arrays, get their own route actions.
+    expect(echoRoute('grpc~shop', 'grpc.7070').route).not.toEqual(echoRoute('sidecar~shop', '7070').route);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IrCluster, IrRoute } from '../../../src/compile/ir/types.ts';
+import type { XdsReader } from '../../../src/compile/xds/reader.ts';
 import { buildRouteConfiguration } from '../../../src/compile/xds/route.ts';
 import { clusterName, edsCluster, forward, route } from './ir-fixtures.ts';
 import { roundTrip, type JsonObject } from './round-trip.ts';
@@ -8,9 +9,9 @@ const HOST = 'reviews.default.svc.cluster.local';
 const V1 = clusterName(HOST, 9080, 'v1');
 const V2 = clusterName(HOST, 9080, 'v2');
 
-function compiled(routes: IrRoute[], clusters: IrCluster[] = []): JsonObject[] {
+function compiled(routes: IrRoute[], clusters: IrCluster[] = [], reader: XdsReader = 'envoy'): JsonObject[] {
   const table = { name: '9080', virtualHosts: [{ name: `${HOST}:9080`, domains: ['reviews', 'reviews:9080'], routes }] };
-  const rc = roundTrip('rds', buildRouteConfiguration(table, new Map(clusters.map((c) => [c.name, c]))));
+  const rc = roundTrip('rds', buildRouteConfiguration(table, new Map(clusters.map((c) => [c.name, c])), reader));
   const [vh] = rc.virtual_hosts as JsonObject[];
   return vh!.routes as JsonObject[];
 }
@@ -79,6 +80,17 @@ describe('route translator', () => {
       weighted_clusters: { clusters: [{ name: V1, weight: 80 }, { name: V2, weight: 20 }] },
       timeout: '2.500s',
       max_grpc_timeout: '2.500s',
+    });
+  });
+
+  it("gives gRPC's client the timeout in max_stream_duration, the field it reads (gRFC A31), as istiod does for proxyless gRPC", () => {
+    const grpc = (r: IrRoute) => compiled([r], [], 'grpc')[0]!;
+    // `timeout` kept as istiod keeps it (gRPC ignores it), max_grpc_timeout (Envoy's) left out; 0s: the call's own deadline.
+    expect(grpc(route('r', forward([[V1, 100]]))).route).toEqual({ cluster: V1, timeout: '0s', max_stream_duration: { max_stream_duration: '0s' } });
+    expect(grpc(route('r', forward([[V1, 80], [V2, 20]], { timeoutMs: 2500 }))).route).toEqual({
+      weighted_clusters: { clusters: [{ name: V1, weight: 80 }, { name: V2, weight: 20 }] },
+      timeout: '2.500s',
+      max_stream_duration: { max_stream_duration: '2.500s' },
     });
   });
 

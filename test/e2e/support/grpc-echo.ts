@@ -1,5 +1,7 @@
 // Tiny gRPC servers that answer one unary method with their own name, so a test can count
-// which backend a gRPC client's call reached. Raw bytes in and out: no .proto needed.
+// which backend a gRPC client's call reached. Raw bytes in and out: no .proto needed. A
+// request whose body is a number of milliseconds is answered that much later (a slow backend,
+// for timeouts); an empty one at once.
 import * as grpc from '@grpc/grpc-js';
 
 export const WHO_METHOD = '/meshlog.e2e.Echo/Who';
@@ -19,7 +21,11 @@ export async function startEchoServer(name: string, host = '127.0.0.1', port = 0
     Who: { path: WHO_METHOD, requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
   } as unknown as grpc.ServiceDefinition;
   server.addService(service, {
-    Who: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => callback(null, Buffer.from(name)),
+    Who: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+      const delayMs = Number(call.request.toString() || '0');
+      if (delayMs > 0) setTimeout(() => callback(null, Buffer.from(name)), delayMs);
+      else callback(null, Buffer.from(name));
+    },
   });
   let bound: number;
   try {

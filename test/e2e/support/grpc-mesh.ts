@@ -37,12 +37,17 @@ export function writeServices(dir: string, opts: GrpcMeshOptions): void {
   fs.writeFileSync(path.join(dir, 'services.yaml'), services(opts));
 }
 
-/**
- * Rewrites only the routing (a change as a commit would make it); `abortGrpcStatus` adds a
- * fault that aborts every call with that gRPC status.
- */
-export function writeEchoSplit(dir: string, v1Weight: number, abortGrpcStatus?: string): void {
-  fs.writeFileSync(path.join(dir, 'echo-routing.yaml'), echoRouting(v1Weight, abortGrpcStatus));
+/** What the echo VirtualService's rule adds to its split. */
+export interface EchoRuleOptions {
+  /** A fault that aborts every call with this gRPC status. */
+  readonly abortGrpcStatus?: string;
+  /** The rule's `timeout` (`0.5s`). */
+  readonly timeout?: string;
+}
+
+/** Rewrites only the routing (a change as a commit would make it). */
+export function writeEchoSplit(dir: string, v1Weight: number, rule: EchoRuleOptions = {}): void {
+  fs.writeFileSync(path.join(dir, 'echo-routing.yaml'), echoRouting(v1Weight, rule));
 }
 
 function services(o: GrpcMeshOptions): string {
@@ -113,8 +118,9 @@ spec:
 `;
 }
 
-function echoRouting(v1Weight: number, abortGrpcStatus?: string): string {
-  const fault = abortGrpcStatus === undefined ? '' : `    fault: { abort: { grpcStatus: ${abortGrpcStatus}, percentage: { value: 100 } } }\n`;
+function echoRouting(v1Weight: number, rule: EchoRuleOptions = {}): string {
+  const fault = rule.abortGrpcStatus === undefined ? '' : `    fault: { abort: { grpcStatus: ${rule.abortGrpcStatus}, percentage: { value: 100 } } }\n`;
+  const timeout = rule.timeout === undefined ? '' : `    timeout: ${rule.timeout}\n`;
   return `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: { name: echo, namespace: default }
@@ -131,7 +137,7 @@ spec:
   hosts: [echo]
   http:
   - name: split
-${fault}    route:
+${fault}${timeout}    route:
     - destination: { host: echo, subset: v1 }
       weight: ${v1Weight}
     - destination: { host: echo, subset: v2 }

@@ -2,20 +2,22 @@
 // bootstrap from GRPC_XDS_BOOTSTRAP_CONFIG (the library caches it per process, hence a child),
 // calls `xds:///<target>` N times and prints `{"counts": {backend: calls}, "errors": n}`,
 // then stays connected (so the test can read the server's status for it) until stdin closes.
-//   node grpc-xds-client.ts <target> <calls> [deadline-ms, default 10000]
+// With server-delay-ms, each call asks the echo server to answer that much later.
+//   node grpc-xds-client.ts <target> <calls> [deadline-ms, default 10000] [server-delay-ms, default 0]
 import * as grpc from '@grpc/grpc-js';
 import * as xds from '@grpc/grpc-js-xds';
 import { WHO_METHOD } from './grpc-echo.ts';
 
-const [target = 'echo', callsArg = '100', deadlineArg = '10000'] = process.argv.slice(2);
+const [target = 'echo', callsArg = '100', deadlineArg = '10000', serverDelayArg = '0'] = process.argv.slice(2);
 const deadlineMs = Number(deadlineArg);
+const request = Number(serverDelayArg) > 0 ? Buffer.from(serverDelayArg) : Buffer.alloc(0);
 xds.register();
 const raw = (b: Buffer): Buffer => b;
 const client = new grpc.Client(`xds:///${target}`, grpc.credentials.createInsecure());
 
 function call(): Promise<string> {
   return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(WHO_METHOD, raw, raw, Buffer.alloc(0), { deadline: Date.now() + deadlineMs }, (err, res) =>
+    client.makeUnaryRequest(WHO_METHOD, raw, raw, request, { deadline: Date.now() + deadlineMs }, (err, res) =>
       err ? reject(err) : resolve(res!.toString()),
     );
   });

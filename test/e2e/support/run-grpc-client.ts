@@ -1,7 +1,8 @@
 // Runs gRPC's own xDS client (support/grpc-xds-client.ts) in a child process with the given
 // bootstrap: it calls xds:///<target> `calls` times and reports which backend answered each.
 // `whileConnected` runs after its calls, while its ADS stream is still open (to read the
-// server's status for it). The child is always ended (stdin closed, then killed).
+// server's status for it); `serverDelayMs` makes the echo server answer each call that much
+// later. The child is always ended (stdin closed, then killed).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -17,9 +18,10 @@ export async function runGrpcClient(
   calls: number,
   whileConnected?: () => void,
   deadlineMs = 10_000,
+  serverDelayMs = 0,
 ): Promise<ClientResult> {
   const script = path.join(import.meta.dirname, 'grpc-xds-client.ts');
-  const child = spawn(process.execPath, [script, target, String(calls), String(deadlineMs)], {
+  const child = spawn(process.execPath, [script, target, String(calls), String(deadlineMs), String(serverDelayMs)], {
     env: { ...process.env, GRPC_XDS_BOOTSTRAP_CONFIG: JSON.stringify(bootstrap), GRPC_XDS_BOOTSTRAP: '' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
