@@ -5,9 +5,9 @@
 // client whose bootstrap comes from `meshlog bootstrap --client grpc` dials xds:///<host>:<port>
 // and its calls must follow the split; then the VirtualService file changes and a new client
 // follows the new split, with every xDS type ACKed and nothing NACKed; a ServiceEntry's
-// endpoints in two localities get calls by locality weight; a fault abort reaches the calls; a
-// VirtualService timeout cuts off a slow call; and a route gRPC cannot run shows up as gRPC's
-// NACK in the server's status.
+// endpoints in two localities get calls by locality weight; a fault abort reaches the calls
+// (one without percentage reaches none, as on Envoy); a VirtualService timeout cuts off a slow
+// call; and a route gRPC cannot run shows up as gRPC's NACK in the server's status.
 //
 // The mesh also has a plain HTTP service on the same port whose routes hold a redirect and a
 // CORS policy (gRPC rejects a whole route table for either), and the echo clusters use Istio's
@@ -155,6 +155,22 @@ describe('gRPC xDS client (grpc-js-xds) on a compiled snapshot', () => {
     const r = await runGrpcClient(bootstrap, `echo:${ECHO_PORT}`, 1);
     expect(r.errors).toBe(1);
     expect(r.firstError).toMatch(/^7 PERMISSION_DENIED/);
+  });
+
+  it('applies a fault abort without percentage to no call, as Envoy does, rather than losing the route table', async () => {
+    // grpc-js rejects an HTTPFault whose abort has no percentage, and with it all of grpc.7070:
+    // the gRPC view writes Envoy's reading of it (0 %) out.
+    const activated = nextActivation(source);
+    writeEchoSplit(dir, 10, { abortGrpcStatus: 'PERMISSION_DENIED', abortPercent: 'none' });
+    await activated;
+    const bootstrap = await grpcBootstrapJson(['--server', `127.0.0.1:${server.port}`, '--namespace', 'default', '--node-id', 'grpc-fault-none']);
+    let status = server.status.list();
+    const r = await runGrpcClient(bootstrap, `echo:${ECHO_PORT}`, 20, () => (status = server.status.list()), 5000);
+    expect(r.firstError).toBe('');
+    expect(r.errors).toBe(0);
+    const rds = status.find((p) => p.node === 'grpc-fault-none')?.types.rds;
+    expect(rds?.nack).toBeNull();
+    expect(rds?.acked).not.toBeNull();
   });
 
   it('ends a call that outlasts the VirtualService timeout with DEADLINE_EXCEEDED (max_stream_duration, the field gRPC reads)', async () => {

@@ -37,7 +37,7 @@ export function buildRoute(route: IrRoute, clusters: ClusterLookup, reader: XdsR
   // Map keys are inserted sorted: protobufjs encodes map entries in insertion order.
   const perFilter: ProtoObject = {};
   if (route.cors) perFilter[CORS_FILTER_NAME] = routeCors(route.cors);
-  if (route.fault) perFilter[FAULT_FILTER_NAME] = routeFault(route.fault);
+  if (route.fault) perFilter[FAULT_FILTER_NAME] = routeFault(route.fault, reader);
   if (Object.keys(perFilter).length > 0) out.typed_per_filter_config = perFilter;
 
   Object.assign(out, headerOps('request', route.headers.request), headerOps('response', route.headers.response));

@@ -76,7 +76,7 @@ function randomRoute(r: () => number, i: number, clusters: string[]): IrRoute {
         : { kind: 'direct_response' as const, status: 503, ...(maybe() ? { body: 'down' } : {}) };
   return route(`r/${i}`, action, {
     match,
-    ...(maybe(0.2) ? { fault: { abort: { httpStatus: 503, percent: 5 } } } : {}),
+    ...(maybe(0.2) ? { fault: { abort: maybe() ? { httpStatus: 503, percent: 5 } : { grpcStatus: 14 } } } : {}),
     ...(maybe(0.2) ? { cors: { allowOrigins: [sm()], allowMethods: ['GET'], allowHeaders: [], exposeHeaders: [] } } : {}),
     ...(maybe(0.2)
       ? { headers: { request: { set: [{ name: 'a', value: '1' }], add: [], remove: ['b'] }, response: { set: [], add: [{ name: 'c', value: '2' }], remove: [] } } }

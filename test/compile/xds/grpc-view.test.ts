@@ -157,10 +157,11 @@ describe('gRPC views', () => {
 });
 
 describe("gRPC views' route tables: the route action as gRPC's client reads it", () => {
-  // The echo rule with a timeout; billing.internal keeps its default route (no VirtualService).
+  // The echo rule with a timeout and a fault abort without percentage (ML3049: aborts nothing);
+  // billing.internal keeps its default route (no VirtualService).
   const mesh = MESH.replace(
     '  http:\n  - route:\n    - { destination: { host: echo, subset: v1 }, weight: 80 }',
-    '  http:\n  - timeout: 1.5s\n    route:\n    - { destination: { host: echo, subset: v1 }, weight: 80 }',
+    '  http:\n  - timeout: 1.5s\n    fault: { abort: { grpcStatus: UNAVAILABLE } }\n    route:\n    - { destination: { host: echo, subset: v1 }, weight: 80 }',
   );
   const result = compile({ origin: { kind: 'folder', path: '/mesh' }, commit: null, files: [{ path: 'mesh.yaml', bytes: new TextEncoder().encode(mesh) }], diagnostics: [] });
   const snap = result.snapshot!;
@@ -173,7 +174,7 @@ describe("gRPC views' route tables: the route action as gRPC's client reads it",
 
   it('carry a timeout in max_stream_duration (gRFC A31) instead of max_grpc_timeout, as istiod does for proxyless gRPC', () => {
     expect(mesh).toContain('timeout: 1.5s');
-    expect(result.valid).toBe(true);
+    expect(result.valid).toBe(true); // the fault is warned about (ML3049), not refused
     const grpc = echoRoute('grpc~shop', 'grpc.7070').route;
     expect(grpc.timeout).toBe('1.500s'); // kept, as istiod keeps it; gRPC ignores it
     expect(grpc.max_stream_duration).toEqual({ max_stream_duration: '1.500s' });
@@ -187,6 +188,12 @@ describe("gRPC views' route tables: the route action as gRPC's client reads it",
     const billing = table('grpc~shop', 'grpc.9090').virtual_hosts[0].routes[0].route;
     expect(billing).toMatchObject({ timeout: '0s', max_stream_duration: { max_stream_duration: '0s' } });
     expect(billing.max_grpc_timeout).toBeUndefined();
+  });
+
+  it('write an abort without percentage as the 0 % Envoy reads it as (grpc-js rejects the table without one)', () => {
+    const fault = (view: string, name: string) => echoRoute(view, name).typed_per_filter_config['envoy.filters.http.fault'].abort;
+    expect(fault('grpc~shop', 'grpc.7070')).toEqual({ grpc_status: 14, percentage: { denominator: 'MILLION' } });
+    expect(fault('sidecar~shop', '7070')).toEqual({ grpc_status: 14 });
   });
 
   it('leave the sidecar route tables byte for byte as they are without gRPC views', () => {

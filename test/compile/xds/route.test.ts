@@ -92,6 +92,16 @@ describe('route translator', () => {
       timeout: '2.500s',
       max_stream_duration: { max_stream_duration: '2.500s' },
     });
+    // An abort without percentage: Envoy reads none as 0 %; grpc-js rejects the whole table for it, so gRPC gets the 0 % written.
+    const fault = { abort: { grpcStatus: 14 } };
+    expect((grpc(route('r', forward([[V1, 1]]), { fault })).typed_per_filter_config as JsonObject)['envoy.filters.http.fault']).toEqual({
+      '@type': 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault',
+      abort: { grpc_status: 14, percentage: { denominator: 'MILLION' } },
+    });
+    expect((one(route('r', forward([[V1, 1]]), { fault })).typed_per_filter_config as JsonObject)['envoy.filters.http.fault']).toEqual({
+      '@type': 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault',
+      abort: { grpc_status: 14 },
+    });
   });
 
   it('writes retries, rewrites and mirrors', () => {

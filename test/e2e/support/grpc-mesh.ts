@@ -39,8 +39,10 @@ export function writeServices(dir: string, opts: GrpcMeshOptions): void {
 
 /** What the echo VirtualService's rule adds to its split. */
 export interface EchoRuleOptions {
-  /** A fault that aborts every call with this gRPC status. */
+  /** A fault that aborts calls with this gRPC status, `abortPercent` of them. */
   readonly abortGrpcStatus?: string;
+  /** The abort's `percentage` (default 100); `none` leaves it out, which aborts no call (as Istio, ML3049). */
+  readonly abortPercent?: number | 'none';
   /** The rule's `timeout` (`0.5s`). */
   readonly timeout?: string;
 }
@@ -119,7 +121,9 @@ spec:
 }
 
 function echoRouting(v1Weight: number, rule: EchoRuleOptions = {}): string {
-  const fault = rule.abortGrpcStatus === undefined ? '' : `    fault: { abort: { grpcStatus: ${rule.abortGrpcStatus}, percentage: { value: 100 } } }\n`;
+  const percent = rule.abortPercent ?? 100;
+  const percentage = percent === 'none' ? '' : `, percentage: { value: ${percent} }`;
+  const fault = rule.abortGrpcStatus === undefined ? '' : `    fault: { abort: { grpcStatus: ${rule.abortGrpcStatus}${percentage} } }\n`;
   const timeout = rule.timeout === undefined ? '' : `    timeout: ${rule.timeout}\n`;
   return `apiVersion: networking.istio.io/v1
 kind: DestinationRule
