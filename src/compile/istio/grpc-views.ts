@@ -22,6 +22,10 @@
 //    not the sidecar's absolute FQDN (`name.`): gRPC Java's xDS client rejects a domain that
 //    ends in a dot, so Istio leaves it out for gRPC Java clients, and no gRPC target names it
 //    anyway.
+//  - It reads some route fields its own way: a timeout only from max_stream_duration (gRFC
+//    A31), not from Envoy's `timeout`/max_grpc_timeout. The routes stay the sidecar's (one IR,
+//    shared arrays); the xDS side writes their actions in the form gRPC reads
+//    (xds/route-timeout.ts, xds/filters/fault.ts) with a route encoder of the gRPC views' own.
 //  - Its clusters are the clusters those routes reference; the xDS side encodes them in the
 //    form gRPC accepts (xds/grpc-resources.ts).
 // Views without any gRPC listener are left out. A gRPC service's own route that gRPC cannot
