@@ -143,6 +143,19 @@ export function serverAdmits(sh: ServerHost, vsHost: string, vsNamespace: string
   return (sh.namespace === '*' || sh.namespace === vsNamespace) && hostsIntersect(sh.host, vsHost);
 }
 
+/**
+ * Whether some namespace's VirtualServices are admitted by both server hosts (their names
+ * aside): `*` admits every namespace, a namespace (`.` read as the Gateway's) only its own, and
+ * `~` none (Istio's host.NamesForNamespace matches no namespace to it; validation refuses it
+ * in a Gateway anyway).
+ */
+export function admitSameNamespace(a: ServerHost, b: ServerHost): boolean {
+  if (a.namespace === NO_NAMESPACE || b.namespace === NO_NAMESPACE) return false;
+  return a.namespace === '*' || b.namespace === '*' || a.namespace === b.namespace;
+}
+
+const NO_NAMESPACE = '~';
+
 /** VirtualServices bound to this gateway (in the VS's gateways, or in a match's gateways), in input order. */
 export function boundVirtualServices(info: GatewayInfo, vss: readonly LoadedVs[]): LoadedVs[] {
   const ns = info.gateway.metadata.namespace;
