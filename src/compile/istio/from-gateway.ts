@@ -87,7 +87,9 @@ export function indexGateways(gateways: readonly LoadedGateway[], services: read
     (gw.spec.servers ?? []).forEach((s, index) => {
       if (!s.port) return; // validate reports it
       const protocol = normalizeProtocol(s.port.protocol);
-      const plain = isHttpProtocol(protocol) && (s.tls === undefined || s.tls.httpsRedirect === true);
+      // Validation leaves a plain HTTP server no tls but a redirect (Istio's validateServer), so
+      // whatever its tls says, it is served as plain HTTP, as Istio serves it.
+      const plain = isHttpProtocol(protocol);
       const tcp = isTcpProxied(protocol) && !isSniProtocol(protocol) && s.tls === undefined;
       // Istio's default TLS mode is PASSTHROUGH.
       const passthrough = isSniProtocol(protocol) && s.tls !== undefined && (s.tls.mode ?? 'PASSTHROUGH') === 'PASSTHROUGH';
@@ -105,7 +107,8 @@ export function indexGateways(gateways: readonly LoadedGateway[], services: read
       }
       servers.push({
         index,
-        port: listenPortOf(gw, index, s.port.number, servicePorts, diagnostics),
+        // A Unix socket has no port (Istio requires 0): no Service port to resolve.
+        port: socket ? s.port.number : listenPortOf(gw, index, s.port.number, servicePorts, diagnostics),
         servicePort: s.port.number,
         protocol,
         hosts: (s.hosts ?? []).map((h, i) => parseServerHost(h, i, gw.metadata.namespace)),

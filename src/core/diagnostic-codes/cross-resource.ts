@@ -168,7 +168,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'Gateway server not supported',
     description:
-      'Plain HTTP servers (protocol HTTP, HTTP2 or GRPC without TLS, or with `tls.httpsRedirect`), HTTPS servers that terminate TLS ' +
+      'Plain HTTP servers (protocol HTTP, HTTP2, GRPC or GRPC-WEB, with or without `tls.httpsRedirect`), HTTPS servers that terminate TLS ' +
       'with mounted files (`tls.mode` `SIMPLE`, `MUTUAL` or `OPTIONAL_MUTUAL`; `serverCertificate`, `privateKey`, `caCertificates`), TCP servers (TCP, Mongo, Redis, MySQL) and TLS ' +
       'passthrough servers (`tls.mode: PASSTHROUGH`) are compiled. This server is not: a TLS server that terminates TLS, another TLS ' +
       'mode, a certificate from `credentialName` (a Kubernetes Secret Istio delivers over SDS, which meshlog does not serve), servers of ' +
