@@ -77,8 +77,8 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Two Gateways claim the same host and port',
     description:
-      'Two Gateways with the same workload selector (so one view, ML4028) expose the same host on the same port to the VirtualServices ' +
-      'of a common namespace. For plain HTTP, Istio would concatenate the routes both Gateways\' VirtualServices give the host, in ' +
+      'Two Gateways with the same workload selector (so one view, ML4028) expose the same host on the same port and address (`bind`; ' +
+      'servers with different binds are not compared, as in Istio: ML4018 covers them) to the VirtualServices of a common namespace. For plain HTTP, Istio would concatenate the routes both Gateways\' VirtualServices give the host, in ' +
       'creation order; for HTTPS it would leave the newer server out whole. A repository records no creation time, so meshlog asks for ' +
       'one Gateway to own each host and port. The `namespace/` part of a server host counts, as in Istio\'s analyzer (IST0145): ' +
       '`ns-1/*.example.com` and `ns-2/*.example.com` never expose the same VirtualService, so teams can share a wildcard on one ingress, ' +

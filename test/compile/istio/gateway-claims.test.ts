@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileYaml } from '../../support/compile-yaml.ts';
 
-type Server = { readonly host: string; readonly port?: string; readonly tls?: string };
+type Server = { readonly host: string; readonly port?: string; readonly tls?: string; readonly bind?: string };
 
 const HTTP = '{name: http, number: 80, protocol: HTTP}';
 const HTTPS = '{name: https, number: 443, protocol: HTTPS}';
@@ -21,7 +21,7 @@ spec:
   servers:
   - hosts: ["${server.host}"]
     port: ${server.port ?? HTTP}
-${server.tls ? `    tls: ${server.tls}\n` : ''}---
+${server.tls ? `    tls: ${server.tls}\n` : ''}${server.bind ? `    bind: ${server.bind}\n` : ''}---
 `;
 }
 
@@ -68,6 +68,11 @@ describe('ML4009 and the namespace part of server hosts', () => {
     expect(claims({ host: '*/*.example.com' }, { host: 'ns-1/*.example.com' })).toEqual(['alpha */*.example.com', 'beta ns-1/*.example.com']);
     expect(claims({ host: './*.example.com' }, { host: 'default/*.example.com' })).toEqual(['alpha ./*.example.com', 'beta default/*.example.com']);
     expect(claims({ host: 'ns-1/*.example.com' }, { host: 'ns-1/*.example.com' })).toEqual(['alpha ns-1/*.example.com', 'beta ns-1/*.example.com']);
+  });
+
+  it('does not compare servers bound to different addresses, as Istio\'s analyzer does not (ML4018 leaves the later one out)', () => {
+    expect(claims({ host: '*.example.com', bind: '127.0.0.2' }, { host: '*.example.com', bind: '127.0.0.3' })).toEqual([]);
+    expect(claims({ host: '*.example.com', bind: '127.0.0.2' }, { host: '*.example.com', bind: '127.0.0.2' })).toEqual(['alpha *.example.com', 'beta *.example.com']);
   });
 
   it('names the shared namespace and the way out', () => {

@@ -37,8 +37,10 @@ interface Claim {
 }
 
 export function checkGatewayClaims(ctx: CheckContext): void {
-  // selector + listener port + host name → claims; Gateways with equal selectors serve the same
-  // workloads, and servers whose Service ports send to one port share its listener.
+  // selector + listener port + bind + host name → claims; Gateways with equal selectors serve the
+  // same workloads, and servers whose Service ports send to one port share its listener, unless
+  // their binds differ: Istio gives each address a listener of its own, and its analyzer compares
+  // binds too (model.CheckDuplicates); meshlog leaves the later one out instead (ML4018).
   const claims = new Map<string, Claim[]>();
   for (const info of ctx.gateways.values()) {
     // A Gateway without selector is a view of its own (reached through node.cluster only): it
@@ -47,7 +49,7 @@ export function checkGatewayClaims(ctx: CheckContext): void {
     const selector = JSON.stringify(Object.entries(info.selector).sort());
     for (const server of info.servers) {
       for (const host of server.hosts) {
-        const key = `${selector}|${server.port}|${host.host}`;
+        const key = `${selector}|${server.port}|${server.bind}|${host.host}`;
         const list = claims.get(key);
         if (list) list.push({ info, server, host });
         else claims.set(key, [{ info, server, host }]);
