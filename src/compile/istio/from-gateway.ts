@@ -87,7 +87,9 @@ export function indexGateways(gateways: readonly LoadedGateway[], services: read
     (gw.spec.servers ?? []).forEach((s, index) => {
       if (!s.port) return; // validate reports it
       const protocol = normalizeProtocol(s.port.protocol);
-      const plain = isHttpProtocol(protocol) && (s.tls === undefined || s.tls.httpsRedirect === true);
+      // Validation leaves a plain HTTP server no tls but a redirect (Istio's validateServer), so
+      // whatever its tls says, it is served as plain HTTP, as Istio serves it.
+      const plain = isHttpProtocol(protocol);
       const tcp = isTcpProxied(protocol) && !isSniProtocol(protocol) && s.tls === undefined;
       // Istio's default TLS mode is PASSTHROUGH.
       const passthrough = isSniProtocol(protocol) && s.tls !== undefined && (s.tls.mode ?? 'PASSTHROUGH') === 'PASSTHROUGH';
@@ -105,7 +107,8 @@ export function indexGateways(gateways: readonly LoadedGateway[], services: read
       }
       servers.push({
         index,
-        port: listenPortOf(gw, index, s.port.number, servicePorts, diagnostics),
+        // A Unix socket has no port (Istio requires 0): no Service port to resolve.
+        port: socket ? s.port.number : listenPortOf(gw, index, s.port.number, servicePorts, diagnostics),
         servicePort: s.port.number,
         protocol,
         hosts: (s.hosts ?? []).map((h, i) => parseServerHost(h, i, gw.metadata.namespace)),
@@ -142,6 +145,19 @@ function parseServerHost(text: string, index: number, gwNamespace: string): Serv
 export function serverAdmits(sh: ServerHost, vsHost: string, vsNamespace: string): boolean {
   return (sh.namespace === '*' || sh.namespace === vsNamespace) && hostsIntersect(sh.host, vsHost);
 }
+
+/**
+ * Whether some namespace's VirtualServices are admitted by both server hosts (their names
+ * aside): `*` admits every namespace, a namespace (`.` read as the Gateway's) only its own, and
+ * `~` none (Istio's host.NamesForNamespace matches no namespace to it; validation refuses it
+ * in a Gateway anyway).
+ */
+export function admitSameNamespace(a: ServerHost, b: ServerHost): boolean {
+  if (a.namespace === NO_NAMESPACE || b.namespace === NO_NAMESPACE) return false;
+  return a.namespace === '*' || b.namespace === '*' || a.namespace === b.namespace;
+}
+
+const NO_NAMESPACE = '~';
 
 /** VirtualServices bound to this gateway (in the VS's gateways, or in a match's gateways), in input order. */
 export function boundVirtualServices(info: GatewayInfo, vss: readonly LoadedVs[]): LoadedVs[] {

@@ -10,7 +10,8 @@
 // A port is plain HTTP, TCP, or TLS by SNI (HTTPS servers and TLS passthrough servers, each
 // picked by the client's SNI name) for the whole group: the first server to serve it (Gateways
 // by namespace, then name; their servers in order) decides, and a later server of another kind,
-// of the same Gateway or another, is left out (ML4018). Two Gateways of a group claiming one host on one port are ML4009 (an error).
+// of the same Gateway or another, is left out (ML4018). Two Gateways of a group claiming one host on one port
+// for a common namespace are ML4009, an error (checks/gateway-claims.ts).
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { IrTlsChain } from '../ir/types.ts';

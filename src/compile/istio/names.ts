@@ -78,10 +78,10 @@ export function gatewayRouteTableName(port: number, tls = false): string {
  * The route table of one HTTPS server: `https.<port>.<server index>.<gateway>.<ns>`, `<port>` its
  * `port.number` (the Service port, as Istio's, pilot/pkg/model/gateway.go:638). Used on ports
  * with several HTTPS servers (from-gateway.ts), where each server routes only among its own hosts,
- * as in Istio. Istio puts the port's name where the index is; port names need not
- * be unique (nor set), and two servers with one table would share their routes, so the index
- * (a number, never dotted) keeps every server's name its own: read from the end, the namespace (a
- * DNS label) and the index close off the Gateway's name, which may hold dots.
+ * as in Istio. Istio puts the port's name where the index is (unique in the Gateway, as
+ * validation requires, but free text that may hold dots); the index (a number, never dotted)
+ * keeps the name readable: from the end, the namespace (a DNS label) and the index close off the
+ * Gateway's name, which may hold dots.
  */
 export function gatewayServerRouteTableName(port: number, serverIndex: number, gateway: string, namespace: string): string {
   return `https.${port}.${serverIndex}.${gateway}.${namespace}`;

@@ -14,7 +14,6 @@ import type { GatewayServer as GatewayServerSpec } from '../schema/index.ts';
 import type { GatewayServer, LoadedGateway } from './from-gateway.ts';
 import { serverPortText } from './gateway-service-ports.ts';
 import { isEnvoyCipherSuite } from '../validate/tls-ciphers.ts';
-import { isHttpProtocol } from './protocols.ts';
 import { at } from './where.ts';
 
 /** A chain before its SNI names are settled: what the server's `tls` says. */
@@ -35,9 +34,6 @@ const VERSIONS: Readonly<Record<string, IrTlsVersion>> = {
  */
 export function serverTermination(server: GatewayServerSpec, protocol: string): { readonly tls?: TlsTermination; readonly reason?: string } {
   const tls = server.tls;
-  if (isHttpProtocol(protocol) && tls !== undefined) {
-    return { reason: `${protocol.startsWith('H') ? 'an' : 'a'} ${protocol} server with tls settings; set protocol HTTPS to terminate TLS here, or tls.httpsRedirect: true to redirect clients to HTTPS` };
-  }
   if (protocol === 'TLS') return { reason: `a TLS server with tls.mode ${tls?.mode ?? 'PASSTHROUGH'} (terminating TLS, then proxying TCP) is not compiled yet; PASSTHROUGH is` };
   if (protocol !== 'HTTPS' || tls === undefined) return { reason: `${protocol} servers are not compiled yet (only HTTP and HTTPS are)` };
   const mode = tls.mode ?? 'PASSTHROUGH'; // Istio's default mode

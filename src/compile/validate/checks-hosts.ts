@@ -66,7 +66,13 @@ export function checkGatewayHost(ctx: RuleContext, entry: string, path: Path): v
   const slash = entry.indexOf('/');
   const ns = slash < 0 ? undefined : entry.slice(0, slash);
   const host = slash < 0 ? entry : entry.slice(slash + 1);
-  if (ns !== undefined && ns !== '*' && ns !== '.' && ns !== '~' && !isDnsLabel(ns)) {
+  // `~/` (no namespace) is Istio's for Gateways it converts from the Gateway API only; its webhook
+  // refuses it in a networking.istio.io Gateway (pkg/config/validation/agent/validation.go:1140).
+  if (ns === '~') {
+    ctx.report('ML3010', `invalid host "${entry}": "~/" (exposed to no namespace) is not allowed in a Gateway; write a namespace, "." (the Gateway's) or "*", or remove the host`, path);
+    return;
+  }
+  if (ns !== undefined && ns !== '*' && ns !== '.' && !isDnsLabel(ns)) {
     ctx.report('ML3010', `invalid host "${entry}": "${ns}" is not a namespace, "." or "*"`, path);
     return;
   }

@@ -3,7 +3,8 @@ import type { LoadedServiceEntry } from '../parse/types.ts';
 import { checkHost, hostProblem, type HostRules } from './checks-hosts.ts';
 import { checkExportTo, checkLabels, checkPort, checkRange, checkUniqueNames, isIpOrCidr } from './checks-values.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
-import { isUnixAddress, UNIX_ADDRESS_PREFIX } from '../ir/endpoint-address.ts';
+import { isUnixAddress } from '../ir/endpoint-address.ts';
+import { unixAddressProblem } from './unix-address.ts';
 import { impliedHttpMessage, isSniProtocol, normalizeProtocol } from '../istio/protocols.ts';
 import { checkProtocol, checkUniquePorts } from './ports.ts';
 
@@ -125,11 +126,8 @@ const PARTIAL_WILDCARD_LABEL = /^\*-?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
  * entry serves exactly one port (the socket has none to tell ports apart).
  */
 function checkUnixEndpoint(ctx: RuleContext, address: string, epPorts: Readonly<Record<string, number>> | undefined, servicePorts: number, p: Path): void {
-  const path = address.slice(UNIX_ADDRESS_PREFIX.length);
-  if (path === '') ctx.report('ML3021', `endpoint address "${address}": a Unix socket address needs a path after "unix://"`, at(p, 'address'));
-  else if (!path.startsWith('@') && (!path.startsWith('/') || path.endsWith('/'))) {
-    ctx.report('ML3021', `endpoint address "${address}": "${path}" is not an absolute path to a file (nor "@name", an abstract socket)`, at(p, 'address'));
-  }
+  const problem = unixAddressProblem(address);
+  if (problem) ctx.report('ML3021', `endpoint address "${address}": ${problem}`, at(p, 'address'));
   if (epPorts !== undefined && Object.keys(epPorts).length > 0) {
     ctx.report('ML3021', `the Unix socket endpoint "${address}" must not include ports: a socket has no port`, at(p, 'ports'));
   }

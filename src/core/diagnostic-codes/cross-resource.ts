@@ -77,10 +77,16 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Two Gateways claim the same host and port',
     description:
-      'Two Gateways with the same workload selector (so one view, ML4028) expose the same host on the same port. For plain HTTP, Istio ' +
-      'would concatenate the routes both Gateways\' VirtualServices give the host, in creation order; for HTTPS it would leave the newer ' +
-      'server out whole. A repository records no creation time, so meshlog asks for one Gateway to own each host and port. Keep the ' +
-      'host in one Gateway.',
+      'Two Gateways with the same workload selector (so one view, ML4028) expose the same host on the same port and address (`bind`; ' +
+      'servers with different binds are not compared, as in Istio: ML4018 covers them) to the VirtualServices of a common namespace. For plain HTTP, Istio would concatenate the routes both Gateways\' VirtualServices give the host, in ' +
+      'creation order; for HTTPS it would leave the newer server out whole. A repository records no creation time, so meshlog asks for ' +
+      'one Gateway to own each host and port. The `namespace/` part of a server host counts, as in Istio\'s analyzer (IST0145): ' +
+      '`ns-1/*.example.com` and `ns-2/*.example.com` never expose the same VirtualService, so teams can share a wildcard on one ingress, ' +
+      'each for its own namespace; `host` and `*/host` admit every namespace and `./host` the Gateway\'s own, so `*/host` next to ' +
+      '`ns-1/host` still conflicts. Only plain HTTP servers (without `tls.httpsRedirect`) and TLS passthrough servers are told apart ' +
+      'that way: an HTTPS server\'s certificate is picked by the SNI name, which has no namespace part, a redirect answers the host ' +
+      'name whoever routes it, and a TCP port takes one route whole. Keep the host in one Gateway, or narrow each server to the ' +
+      'namespace of its VirtualServices (`<namespace>/host`).',
   },
   {
     code: 'ML4010',
@@ -162,7 +168,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning',
     title: 'Gateway server not supported',
     description:
-      'Plain HTTP servers (protocol HTTP, HTTP2 or GRPC without TLS, or with `tls.httpsRedirect`), HTTPS servers that terminate TLS ' +
+      'Plain HTTP servers (protocol HTTP, HTTP2, GRPC or GRPC-WEB, with or without `tls.httpsRedirect`), HTTPS servers that terminate TLS ' +
       'with mounted files (`tls.mode` `SIMPLE`, `MUTUAL` or `OPTIONAL_MUTUAL`; `serverCertificate`, `privateKey`, `caCertificates`), TCP servers (TCP, Mongo, Redis, MySQL) and TLS ' +
       'passthrough servers (`tls.mode: PASSTHROUGH`) are compiled. This server is not: a TLS server that terminates TLS, another TLS ' +
       'mode, a certificate from `credentialName` (a Kubernetes Secret Istio delivers over SDS, which meshlog does not serve), servers of ' +
@@ -263,7 +269,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'Envoy picks the certificate by the name the client sends (SNI), and one name can select only one certificate, so this server is ' +
       'left out whole, as Istio leaves it out ("duplicate host names"): its certificate is not used and its hosts are served only where ' +
       'another server lists them. Remove the host from one of the servers, or give the servers different ports. (Between Gateways of one ' +
-      'view, the same host on one port is ML4009.)',
+      'view, the same host on one port is ML4009, whatever its namespace part.)',
   },
   {
     code: 'ML4028',
@@ -273,7 +279,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'Several Gateways have the very same `selector`, so they configure the same gateway proxies. As Istio does, their servers ' +
       'are merged into one view, named after the first of them by namespace, then name (`gateway~<ns>~<name>`); each Gateway\'s ' +
       'VirtualServices stay bound to it. A port is plain HTTP or HTTPS for all of them (ML4018 otherwise), and two of them claiming ' +
-      'one host on one port is an error (ML4009). For information only.',
+      'one host on one port for the same namespace is an error (ML4009). For information only.',
   },
   {
     code: 'ML4029',

@@ -84,9 +84,10 @@ describe('Gateway bind', () => {
     bind: gateway.local`);
     expect(codes(bad, 'error')).toEqual(['ML3029 spec.servers[0].bind']);
     expect(bad.snapshot).toBeUndefined();
+    // A socket has no port: Istio requires port 0 with a Unix bind (validation.go:494).
     const socket = compileGateway(`  - port: {number: 8080, name: http, protocol: HTTP}
     hosts: [shop.example.com]
-  - port: {number: 9090, name: uds, protocol: HTTP}
+  - port: {number: 0, name: uds, protocol: HTTP}
     hosts: [admin.example.com]
     bind: unix:///var/run/gateway.sock`);
     expect(codes(socket, 'warning')).toContain('ML4018 spec.servers[1]');

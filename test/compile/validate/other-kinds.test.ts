@@ -325,6 +325,55 @@ describe('Gateway rules', () => {
   });
 });
 
+// Istio's webhook rules for servers (pkg/config/validation/validation.go:433-501; the cases of
+// its validation_test.go TestValidateGateway, TestValidateServer).
+describe('Gateway server rules, as Istio\'s webhook', () => {
+  const server = (fields: string) => `  servers:\n  - hosts: [foo.bar.com]\n${fields}`;
+
+  it('a Unix socket bind takes port 0, every other server 1-65535; the socket path is absolute or @name', () => {
+    expect(check('Gateway', server('    port: {number: 0, name: http, protocol: HTTP}\n    bind: unix://@foobar\n'))).toEqual([]);
+    expect(check('Gateway', server('    port: {number: 0, name: http, protocol: HTTP}\n    bind: unix:///var/run/gw.sock\n'))).toEqual([]);
+    expect(check('Gateway', server('    port: {number: 7, name: http, protocol: HTTP}\n    bind: unix://@foobar\n'))).toEqual(['ML3017 spec.servers[0].port.number@7']);
+    expect(check('Gateway', server('    port: {number: 0, name: http, protocol: HTTP}\n'))).toEqual(['ML3017 spec.servers[0].port.number@7']);
+    expect(check('Gateway', server('    port: {number: 0, name: http, protocol: HTTP}\n    bind: unix://var/gw.sock\n'))).toEqual(['ML3029 spec.servers[0].bind@8']);
+    expect(check('Gateway', server('    port: {number: 0, name: http, protocol: HTTP}\n    bind: "unix://"\n'))).toEqual(['ML3029 spec.servers[0].bind@8']);
+    const message = loadOne(doc('Gateway', server('    port: {number: 7, name: http, protocol: HTTP}\n    bind: unix://@foobar\n'))).diagnostics[0]?.message;
+    expect(message).toBe('port 7: a server bound to a Unix domain socket (bind: unix://@foobar) has no port; write number: 0, as Istio requires');
+  });
+
+  it('a port needs a name, unique in the Gateway (other Gateways may repeat it)', () => {
+    expect(check('Gateway', server('    port: {number: 80, protocol: HTTP}\n'))).toEqual(['ML3020 spec.servers[0].port.name@7']);
+    expect(check('Gateway', server('    port: {number: 80, name: "", protocol: HTTP}\n'))).toEqual(['ML3020 spec.servers[0].port.name@7']);
+    expect(loadOne(doc('Gateway', server('    port: {number: 80, protocol: HTTP}\n'))).diagnostics[0]?.message).toBe(
+      "the server's port needs a name, unique in the Gateway (Istio requires it), e.g. name: http-80",
+    );
+    expect(check('Gateway', `  servers:
+  - port: {number: 80, name: foo, protocol: HTTP}
+    hosts: [foo.bar.com]
+  - port: {number: 8080, name: foo, protocol: HTTP}
+    hosts: [scooby.doo.com]
+`)).toEqual(['ML3023 spec.servers[1].port.name@8']);
+  });
+
+  it('tls belongs to HTTPS and TLS servers; a plain HTTP server takes only a redirect', () => {
+    const certs = 'serverCertificate: /c/tls.crt, privateKey: /c/tls.key';
+    expect(check('Gateway', server(`    port: {number: 80, name: http, protocol: HTTP}\n    tls: {mode: SIMPLE, ${certs}}\n`))).toEqual(['ML3030 spec.servers[0].tls.mode@8']);
+    expect(check('Gateway', server(`    port: {number: 80, name: http, protocol: HTTP}\n    tls: {httpsRedirect: true, mode: MUTUAL, ${certs}, caCertificates: /c/ca.crt}\n`))).toEqual(['ML3030 spec.servers[0].tls.mode@8']);
+    expect(check('Gateway', server('    port: {number: 80, name: http, protocol: GRPC}\n    tls: {httpsRedirect: true, serverCertificate: /c/tls.crt}\n'))).toEqual(['ML3030 spec.servers[0].tls.serverCertificate@8']);
+    expect(check('Gateway', server(`    port: {number: 5432, name: tcp, protocol: TCP}\n    tls: {mode: SIMPLE, ${certs}}\n`))).toEqual(['ML3030 spec.servers[0].tls@8']);
+    // What Istio accepts on a plain HTTP port: a redirect, or tls that asks for nothing.
+    expect(check('Gateway', server('    port: {number: 80, name: http, protocol: HTTP}\n    tls: {httpsRedirect: true}\n'))).toEqual([]);
+    expect(check('Gateway', server('    port: {number: 80, name: http, protocol: http}\n    tls: {mode: PASSTHROUGH}\n'))).toEqual([]);
+    expect(loadOne(doc('Gateway', server(`    port: {number: 80, name: http, protocol: HTTP}\n    tls: {mode: SIMPLE, ${certs}}\n`))).diagnostics[0]?.message).toBe(
+      'a plain HTTP server takes no tls.mode SIMPLE (Istio refuses TLS settings on plain HTTP ports, a redirect aside): set port.protocol: HTTPS to terminate TLS on this port, or keep only tls.httpsRedirect: true to redirect clients to HTTPS',
+    );
+  });
+
+  it('a host\'s namespace part is a namespace, "." or "*": "~/" is for Gateway API conversions only', () => {
+    expect(check('Gateway', '  servers:\n  - hosts: ["~/foo.bar.com"]\n    port: {number: 80, name: http, protocol: HTTP}\n')).toEqual(['ML3010 spec.servers[0].hosts[0]@6']);
+  });
+});
+
 describe('Service, MeshConfig and metadata rules', () => {
   it('checks Service ports, MeshConfig defaults and resource names', () => {
     expect(check('Service', '  ports: [{port: 70000, targetPort: 0}]\n')).toEqual(['ML3017 spec.ports[0].port@5', 'ML3017 spec.ports[0].targetPort@5']);
@@ -403,7 +452,7 @@ spec:
       'ML3037 spec.defaults.retries.retryOn@6',
       'ML3029 spec.listeners.bindAddress@7',
     ]);
-    expect(check('Gateway', '  servers: [{port: {number: 80, protocol: HTTP}, hosts: ["*"]}]\n', 'name: My_GW, namespace: Edge, labels: {"bad key!": x}')).toEqual([
+    expect(check('Gateway', '  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]\n', 'name: My_GW, namespace: Edge, labels: {"bad key!": x}')).toEqual([
       'ML3025 metadata.name@3',
       'ML3025 metadata.namespace@3',
       'ML3027 metadata.labels["bad key!"]@3',

@@ -1,22 +1,22 @@
 // Gateway references and claims: a VirtualService binding a Gateway that does not exist
 // (ML4005) or that it is not exported to (ML4036), Gateways with the same selector claiming
-// the same host on the same port (ML4009, one diagnostic per Gateway), and a VirtualService
+// the same host on the same port (ML4009, gateway-claims.ts), and a VirtualService
 // host the bound Gateway does not expose (ML4010). A location named in a message is the one
 // in `related`, so both agree.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../../core/diagnostics.ts';
 import type { GatewayInfo } from '../from-gateway.ts';
 import { serverAdmits } from '../from-gateway.ts';
-import { serverPortText } from '../gateway-service-ports.ts';
 import { MESH, normalizeGateway, type LoadedVs } from '../from-virtual-service.ts';
 import type { HttpMatchRequest } from '../../schema/index.ts';
 import { isVisible, visibilityOf } from '../hosts.ts';
 import { at, cmp, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
+import { checkGatewayClaims } from './gateway-claims.ts';
 
 export function checkGateways(ctx: CheckContext): void {
   for (const vs of ctx.resources.virtualServices) checkBindings(vs, ctx);
-  checkClaims(ctx);
+  checkGatewayClaims(ctx);
   checkNestedSelectors(ctx);
 }
 
@@ -163,44 +163,4 @@ function sameNameElsewhere(key: string, ctx: CheckContext): GatewayInfo[] {
 function exposedBy(info: GatewayInfo): string {
   const servers = info.servers.map((s) => `port ${s.servicePort}: ${s.hosts.map((h) => (h.namespace === '*' ? h.host : `${h.namespace}/${h.host}`)).join(', ')}`);
   return servers.length === 0 ? 'it has no servers' : `its servers expose ${servers.join('; ')}`;
-}
-
-interface Claim {
-  readonly info: GatewayInfo;
-  readonly server: number;
-  readonly hostIndex: number;
-  /** The server's port as messages name it. */
-  readonly port: string;
-}
-
-function checkClaims(ctx: CheckContext): void {
-  // selector + listener port + host → claims; Gateways with equal selectors serve the same
-  // workloads, and servers whose Service ports send to one port share its listener.
-  const claims = new Map<string, Claim[]>();
-  for (const info of ctx.gateways.values()) {
-    // A Gateway without selector is a view of its own (reached through node.cluster only): it
-    // shares no proxy with another.
-    if (Object.keys(info.selector).length === 0) continue;
-    const selector = JSON.stringify(Object.entries(info.selector).sort());
-    for (const s of info.servers) {
-      for (const sh of s.hosts) {
-        const key = `${selector}|${s.port}|${sh.host}`;
-        claims.set(key, [...(claims.get(key) ?? []), { info, server: s.index, hostIndex: sh.index, port: serverPortText(s) }]);
-      }
-    }
-  }
-  for (const [key, list] of claims) {
-    const gateways = new Set(list.map((c) => c.info));
-    if (gateways.size < 2) continue;
-    const host = key.slice(key.lastIndexOf('|') + 1);
-    for (const c of list) {
-      const others = list.filter((o) => o.info !== c.info).sort((a, b) => (a.info.key < b.info.key ? -1 : a.info.key > b.info.key ? 1 : 0));
-      ctx.diagnostics.push(
-        diagnostic('ML4009', `host ${host} on port ${c.port} is also claimed by ${others.map((o) => describe(o.info.gateway, ['spec', 'servers', o.server, 'hosts', o.hostIndex])).join(', ')} for the same workloads`, {
-          ...at(c.info.gateway, ['spec', 'servers', c.server, 'hosts', c.hostIndex]),
-          related: others.map((o) => relatedOf(o.info.gateway, ['spec', 'servers', o.server, 'hosts', o.hostIndex])),
-        }),
-      );
-    }
-  }
 }
