@@ -95,8 +95,11 @@ function conflictDiagnostic(svc: RegistryService, c: PortConflict): Diagnostic {
   let message =
     `port ${c.number} of host ${svc.host} is defined here as ${portText(lost.port)} and by ${describe(kept.service.origin, servicePortPath(kept.service, c.number))} as ${portText(kept.port)}; ` +
     'Istio merges the two ServiceEntries and keeps the port of the older one (for meshlog, which has no creation times, the first by namespace and name), so this definition is not used';
+  // Its endpoints still follow their own entry's port (shared-endpoints.ts): by name for EDS, by number for DNS.
   if (svc.resolution === 'static' && lost.port.name !== kept.port.name) {
     message += `, and its endpoints do not serve port ${c.number}: an EDS cluster takes the endpoints whose port name is the kept one's ("${kept.port.name}")`;
+  } else if (svc.resolution !== 'none' && lost.service.endpoints.length > 0) {
+    message += `; its endpoints still serve port ${c.number}, through this definition's port mapping`;
   }
   return diagnostic('ML4042', message, {
     ...at(lost.service.origin, servicePortPath(lost.service, c.number)),

@@ -136,6 +136,8 @@ describe('ServiceEntries of one host that istiod merges', () => {
     );
     expect(dns.codes).toEqual(['ML4042']);
     expect(dnsTargetsOf(dns.ir, 'outbound|80||api.example.test')).toEqual(['a.example.test:80', 'b.example.test:80']);
+    const conflict = buildIr([file('mesh.yaml', [entry({ name: 'a', ports: HTTP80 }), entry({ name: 'b', ports: '[{ number: 80, name: web, protocol: HTTP }]', extra: 'endpoints: [{ address: b.example.test }]' })].join('---\n'))]);
+    expect(conflict.diagnostics[0]?.message).toMatch(/so this definition is not used; its endpoints still serve port 80, through this definition's port mapping$/);
     const rr = compile(entry({ name: 'a', ports: HTTP80, resolution: 'DNS_ROUND_ROBIN' }), entry({ name: 'b', ports: HTTP80, resolution: 'DNS_ROUND_ROBIN', extra: 'endpoints: [{ address: b.example.test }]' }));
     expect(dnsTargetsOf(rr.ir, 'outbound|80||api.example.test')).toEqual(['api.example.test:80']);
   });
