@@ -14,7 +14,7 @@ import type { DrEntry, DrIndex, DrSubset } from './from-destination-rule.ts';
 import type { ClusterRef } from './from-virtual-service.ts';
 import { clusterName } from './names.ts';
 import { isHttp2Protocol } from './protocols.ts';
-import { endpointPort, hasLabels, selectEndpoints, type Registry, type RegistryEndpoint, type RegistryPort, type RegistryService } from './registry.ts';
+import { endpointPort, hasLabels, selectEndpoints, type PortEndpoints, type Registry, type RegistryEndpoint, type RegistryPort, type RegistryService } from './registry.ts';
 import type { FrontSettings } from './settings.ts';
 
 export interface ClusterContext {
@@ -53,7 +53,7 @@ function policyFor(dr: DrEntry | undefined, subset: DrSubset | undefined, port: 
 
 /** `name` is the ref's cluster name, when the caller has it already. */
 export function buildCluster(ref: ClusterRef, ctx: ClusterContext, name = clusterName(ref.host, ref.port, ref.subset)): BuiltCluster {
-  const svc = ctx.registry.lookupAny(ref.host);
+  const svc = ctx.registry.forCluster(ref.host, ref.port);
   const port = svc?.ports.find((p) => p.number === ref.port);
   const dr = ctx.drs.forHost(ref.host);
   const subset = ref.subset === '' ? undefined : dr?.subsets.find((s) => s.name === ref.subset);
@@ -63,7 +63,9 @@ export function buildCluster(ref: ClusterRef, ctx: ClusterContext, name = cluste
   const targets =
     discovery === 'eds' || !port || !svc
       ? NO_TARGETS
-      : selectEndpoints(svc.endpoints, subset?.labels).map((e) => dnsTarget(e, port)).sort(byAddressPort);
+      : port.endpointSources
+        ? sharedEndpoints(port.endpointSources, subset?.labels).sort(byAddressPort)
+        : selectEndpoints(svc.endpoints, subset?.labels).map((e) => dnsTarget(e, port)).sort(byAddressPort);
   const { connectionPool, outlierDetection, tls } = policy;
 
   // Built field by field, not with conditional spreads: 40,000 clusters in a large mesh, and
@@ -93,7 +95,10 @@ export function buildCluster(ref: ClusterRef, ctx: ClusterContext, name = cluste
   const cluster = draft as IrCluster; // every field is set now
   if (discovery !== 'eds' || svc?.resolution === 'none') return { cluster }; // no EDS for passthrough
   const endpoints: IrEndpoint[] = [];
-  if (port && svc?.resolution === 'static') {
+  if (port?.endpointSources && svc?.resolution === 'static') {
+    endpoints.push(...sharedEndpoints(port.endpointSources, subset?.labels));
+    endpoints.sort(byAddressPort);
+  } else if (port && svc?.resolution === 'static') {
     const all = portEndpoints(svc, port, ctx);
     const labels = subset?.labels;
     for (let i = 0; i < all.length; i++) if (!labels || hasLabels(svc.endpoints[i]!.labels, labels)) endpoints.push(all[i]!);
@@ -121,12 +126,23 @@ function portEndpoints(svc: RegistryService, port: RegistryPort, ctx: ClusterCon
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A DNS cluster's name to resolve, with its weight and locality, as Istio keeps them. */
+/** A DNS cluster's name to resolve (or an EDS endpoint), with its weight and locality, as Istio keeps them. */
 function dnsTarget(e: RegistryEndpoint, port: RegistryPort): IrEndpoint {
   const target: Mutable<IrEndpoint> = { address: e.address, port: endpointPort(e, port) };
   if (e.weight !== undefined) target.weight = e.weight;
   if (e.locality !== undefined) target.locality = e.locality;
   return target;
+}
+
+/**
+ * A port's endpoints gathered from several registry entries of its host (RegistryPort
+ * endpointSources, shared-endpoints.ts), each through its own entry's port; those of a subset
+ * only with `labels`. Rare (a host defined more than once in a namespace): not memoised.
+ */
+function sharedEndpoints(sources: readonly PortEndpoints[], labels: Readonly<Record<string, string>> | undefined): IrEndpoint[] {
+  const out: IrEndpoint[] = [];
+  for (const source of sources) for (const e of selectEndpoints(source.endpoints, labels)) out.push(dnsTarget(e, source.port));
+  return out;
 }
 
 const NO_TARGETS: readonly IrEndpoint[] = Object.freeze([]);

@@ -1,14 +1,18 @@
 // The service registry: every host a proxy can reach, with ports, endpoints and who may
 // see it. Built from Kubernetes Services (from-kube-service.ts) and ServiceEntries
 // (from-service-entry.ts); everything downstream (checks, clusters, views) reads only this.
+// A host defined more than once is combined as istiod combines it (same-host.ts): merged
+// ServiceEntries become one service, and the definitions left are picked per view.
 import type { Diagnostic } from '../../core/diagnostics.ts';
-import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import { isUnixAddress } from '../ir/endpoint-address.ts';
 import { isVisible, resolveHost, type Visibility } from './hosts.ts';
 import type { Loaded, LoadedServiceEntry } from '../parse/types.ts';
 import type { KubeServiceSpec } from '../schema/index.ts';
+import { pickService } from './pick-service.ts';
 import { kubePortProtocol, type Protocol } from './protocols.ts';
-import { at, cmp, compareResources, describe, relatedOf, type AnyLoaded } from './where.ts';
+import { combineSameHost } from './same-host.ts';
+import { reportSameHost } from './same-host-diagnostics.ts';
+import { at, cmp, compareResources, type AnyLoaded } from './where.ts';
 
 export interface RegistryPort {
   readonly number: number;
@@ -16,6 +20,18 @@ export interface RegistryPort {
   readonly protocol: Protocol;
   /** Port the workloads listen on, when known (number); else the service port is used. */
   readonly targetPort?: number;
+  /**
+   * Where this port's endpoints come from when not simply the service's own `endpoints`: istiod
+   * gathers a host's endpoints per namespace, from every registry entry of the host there
+   * (shared-endpoints.ts). Absent: the service's `endpoints`, through this port.
+   */
+  readonly endpointSources?: readonly PortEndpoints[];
+}
+
+/** Endpoints of one registry entry serving a port, each mapped through that entry's own port (its name, targetPort). */
+export interface PortEndpoints {
+  readonly endpoints: readonly RegistryEndpoint[];
+  readonly port: RegistryPort;
 }
 
 export interface RegistryEndpoint {
@@ -47,15 +63,30 @@ export interface RegistryService {
   readonly origin: AnyLoaded;
   /** Kubernetes Services first: they win over a ServiceEntry for the same host. */
   readonly rank: 0 | 1;
+  /**
+   * ServiceEntries of this host merged into this one, as istiod merges them (same-host.ts), the
+   * one it was built from (`origin`) first; each port comes from the first that defines it.
+   * Absent: the entry stands alone.
+   */
+  readonly merged?: readonly RegistryService[];
 }
 
 export interface Registry {
-  /** Sorted by host, then rank, namespace, name. Duplicates of a host are kept (views pick by visibility). */
+  /**
+   * Sorted by host, then rank, namespace, name. A host's ServiceEntries istiod merges are one
+   * entry (same-host.ts); other definitions of a host are kept (views pick, pick-service.ts).
+   */
   readonly services: readonly RegistryService[];
-  /** The service for `host` a proxy of `viewNamespace` (null: default view) sees. */
+  /** The service for `host` a sidecar of `viewNamespace` (null: default view) uses, as istiod picks it (pick-service.ts). */
   lookup(host: string, viewNamespace: string | null): RegistryService | undefined;
-  /** Any service with this host, whoever may see it. */
+  /** Any service with this host, whoever may see it: the first (a Kubernetes Service when there is one). */
   lookupAny(host: string): RegistryService | undefined;
+  /**
+   * The service cluster (`host`, `port`) is built from: the host's first service with that port,
+   * else its first. meshlog's views share clusters, so where views use different definitions of
+   * a host (pick-service.ts), the cluster of a port they both define follows the first.
+   */
+  forCluster(host: string, port: number): RegistryService | undefined;
   has(host: string): boolean;
   /**
    * resolveHost (hosts.ts) against this registry and the mesh's cluster domain, memoised:
@@ -68,14 +99,27 @@ export interface Registry {
 export function buildRegistry(entries: RegistryService[], clusterDomain: string, diagnostics: Diagnostic[]): Registry {
   const order = (a: RegistryService, b: RegistryService) => cmp(a.host, b.host) || a.rank - b.rank || compareResources(a.origin, b.origin);
   // Usually in order already (the loader sorts resources, and names follow hosts): check first.
-  const services = isSorted(entries, order) ? entries : [...entries].sort(order);
+  const sorted = isSorted(entries, order) ? entries : [...entries].sort(order);
   const byHost = new Map<string, RegistryService[]>();
-  for (const s of services) {
+  let duplicates = false;
+  for (const s of sorted) {
     const list = byHost.get(s.host);
-    if (list) list.push(s);
-    else byHost.set(s.host, [s]);
+    if (list) {
+      list.push(s);
+      duplicates = true;
+    } else byHost.set(s.host, [s]);
   }
-  reportDuplicates(byHost, diagnostics);
+  // Only hosts defined more than once have anything to combine: nearly every mesh skips this.
+  let services = sorted;
+  if (duplicates) {
+    for (const [host, list] of byHost) {
+      if (list.length < 2) continue;
+      const combined = combineSameHost(list);
+      reportSameHost(list, combined, diagnostics);
+      byHost.set(host, combined);
+    }
+    services = [...byHost.values()].flat();
+  }
   const has = (host: string) => byHost.has(host);
   // A host with a dot resolves the same in every namespace (resolveHost): one map for those,
   // so the common lookup is one probe; short names are per namespace.
@@ -83,8 +127,18 @@ export function buildRegistry(entries: RegistryService[], clusterDomain: string,
   const short = new Map<string, Map<string, string>>(); // namespace → host as written → resolved
   return {
     services,
-    lookup: (host, ns) => byHost.get(host)?.find((s) => isVisible(s.visibility, ns)),
+    lookup: (host, ns) => {
+      const list = byHost.get(host);
+      if (!list) return undefined;
+      if (list.length === 1) return isVisible(list[0]!.visibility, ns) ? list[0] : undefined;
+      return pickService(list, ns);
+    },
     lookupAny: (host) => byHost.get(host)?.[0],
+    forCluster: (host, port) => {
+      const list = byHost.get(host);
+      if (!list || list.length === 1) return list?.[0];
+      return list.find((s) => s.ports.some((p) => p.number === port)) ?? list[0];
+    },
     has,
     resolve: (host, namespace) => {
       let memo = dotted;
@@ -135,45 +189,17 @@ function isEmpty(record: Readonly<Record<string, string>>): boolean {
   return true;
 }
 
-function reportDuplicates(byHost: Map<string, RegistryService[]>, diagnostics: Diagnostic[]): void {
-  for (const [host, list] of byHost) {
-    const first = list[0];
-    if (!first) continue;
-    for (let k = 1; k < list.length; k++) {
-      const other = list[k]!;
-      // Both visible to someone at once: everyone, or a shared namespace.
-      if (!overlap(first.visibility, other.visibility)) continue;
-      const msg = (self: RegistryService, peer: RegistryService, used: boolean) =>
-        `host ${host} is defined by ${describe(self.origin, hostPath(self))} and by ${describe(peer.origin, hostPath(peer))}; ` +
-        (used ? 'this one is used' : 'this one is ignored');
-      for (const [self, peer, used] of [
-        [first, other, true],
-        [other, first, false],
-      ] as const) {
-        diagnostics.push(
-          diagnostic('ML4016', msg(self, peer, used), { ...at(self.origin, hostPath(self)), related: [relatedOf(peer.origin, hostPath(peer))] }),
-        );
-      }
-    }
-  }
-}
-
 function isSorted<T>(items: readonly T[], compare: (a: T, b: T) => number): boolean {
   for (let i = 1; i < items.length; i++) if (compare(items[i - 1]!, items[i]!) > 0) return false;
   return true;
 }
 
-function hostPath(s: RegistryService): (string | number)[] {
+/** Where `s`'s host is written: its ServiceEntry's `spec.hosts[i]`, a Service's name. */
+export function hostPath(s: RegistryService): (string | number)[] {
   if (s.origin.kind !== 'ServiceEntry') return ['metadata', 'name'];
   const hosts = (s.origin.spec as { hosts?: string[] }).hosts ?? [];
   const i = hosts.findIndex((h) => h.toLowerCase() === s.host);
   return i >= 0 ? ['spec', 'hosts', i] : ['spec', 'hosts'];
-}
-
-function overlap(a: Visibility, b: Visibility): boolean {
-  if (a.all || b.all) return true;
-  for (const ns of a.namespaces) if (b.namespaces.has(ns)) return true;
-  return false;
 }
 
 type KubeServicePort = NonNullable<KubeServiceSpec['ports']>[number];
@@ -191,4 +217,13 @@ export function servicePortPath(svc: RegistryService, port: number): (string | n
     i = ((svc.origin as Loaded<'Service', KubeServiceSpec>).spec.ports ?? []).findIndex(proxied);
   }
   return i >= 0 ? ['spec', 'ports', i] : ['metadata', 'name'];
+}
+
+/**
+ * Where port `port` of `svc` is written, for a diagnostic about it: in a merged service, in the
+ * ServiceEntry whose definition of the port it keeps.
+ */
+export function servicePortAt(svc: RegistryService, port: number): ReturnType<typeof at> {
+  const owner = svc.merged?.find((m) => m.ports.some((p) => p.number === port)) ?? svc;
+  return at(owner.origin, servicePortPath(owner, port));
 }

@@ -20,7 +20,7 @@ import { matchApplies, type LoadedVs, type RouteContext, type Scope } from './fr
 import { sidecarDomains } from './hosts.ts';
 import { defaultRouteName, listenerName } from './names.ts';
 import { isSniProtocol, isTcpProxied } from './protocols.ts';
-import { servicePortPath, type RegistryService } from './registry.ts';
+import { servicePortAt, type RegistryService } from './registry.ts';
 import { weightedClusters } from './route-action.ts';
 import type { SidecarShared, VsIndex } from './sidecar-plan.ts';
 import { at, cmp, sourceOf } from './where.ts';
@@ -98,7 +98,7 @@ export function reportTcpConflicts(shared: SidecarShared): void {
     const message =
       `${c.service.host} port ${c.port} (${protocolOf(c.service, c.port)}) shares the port with ${clashes} in ${views}; sidecar listeners are per port, ` +
       `not per service address, so it gets no chain there and its connections are ${outcome}. Give it a port of its own, or narrow who sees it with exportTo`;
-    shared.diagnostics.push(diagnostic('ML4030', message, at(c.service.origin, servicePortPath(c.service, c.port))));
+    shared.diagnostics.push(diagnostic('ML4030', message, servicePortAt(c.service, c.port)));
   }
 }
 
@@ -225,7 +225,7 @@ function notePassthrough(shared: SidecarShared, svc: RegistryService, port: numb
     diagnostic(
       'ML4032',
       `${svc.host} port ${port} gets no TCP proxy on sidecars: ${via}, which passes each connection on to the address the client dialled, and a sidecar listener bound to the port does not know that address, so its connections are closed. Use resolution DNS, or STATIC with endpoints`,
-      at(svc.origin, servicePortPath(svc, port)),
+      servicePortAt(svc, port),
     ),
   );
 }

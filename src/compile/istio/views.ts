@@ -3,7 +3,8 @@
 // names as written from another namespace (`reviews.bookinfo`, not `reviews`). Then one
 // `sidecar~<ns>` view per namespace that sees something different: it holds Kubernetes
 // services (so the bare short name `reviews` works there), or receives resources exported
-// to it only (`exportTo: ['.']` or by name), or is named by a match's `sourceNamespace`.
+// to it only (`exportTo: ['.']` or by name), or is named by a match's `sourceNamespace`, or
+// holds a definition of a host other namespaces define too (its sidecars use their own).
 //
 // Each view: per HTTP service port, a listener `<bind>_<port>` and route table `<port>`,
 // with one virtual host per visible service on that port; per other service port, a TCP
@@ -52,7 +53,12 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
   const addVisibility = (v: Visibility) => {
     if (!v.all) for (const ns of v.namespaces) out.add(ns);
   };
+  let previous: RegistryService | undefined;
   for (const s of registry.services) {
+    // A host defined in several namespaces: sidecars of each use their own namespace's
+    // definition (pick-service.ts), so each needs a view of its own.
+    if (previous?.host === s.host && previous.namespace !== s.namespace) out.add(previous.namespace).add(s.namespace);
+    previous = s;
     if (s.host.endsWith(suffix) && !isWildcard(s.host)) {
       const nameNs = s.host.slice(0, -suffix.length);
       const dot = nameNs.indexOf('.'); // `<name>.<ns>`: exactly one dot, a namespace after it
@@ -148,14 +154,20 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
   };
 }
 
-/** One service per host: the first visible one (registry order: Kubernetes first). */
+/**
+ * One service per host: the only one when the host has one definition, else the one istiod
+ * gives a sidecar of the namespace (registry lookup, pick-service.ts). A host's definitions are
+ * adjacent (the registry is sorted by host).
+ */
 function visibleServices(registry: Registry, viewNamespace: string | null): RegistryService[] {
-  const seen = new Set<string>();
   const out: RegistryService[] = [];
-  for (const s of registry.services) {
-    if (seen.has(s.host) || !isVisible(s.visibility, viewNamespace)) continue;
-    seen.add(s.host);
-    out.push(s);
+  const list = registry.services;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    if (i > 0 && list[i - 1]!.host === s.host) continue; // the host's first entry chose for all
+    const several = i + 1 < list.length && list[i + 1]!.host === s.host;
+    const chosen = several ? registry.lookup(s.host, viewNamespace) : isVisible(s.visibility, viewNamespace) ? s : undefined;
+    if (chosen) out.push(chosen);
   }
   return out;
 }

@@ -12,7 +12,15 @@ export interface HostRules {
   /** `*.example.com`. */
   readonly allowWildcard: boolean;
   readonly allowIp: boolean;
+  /**
+   * A first label that is a partial wildcard (`*x.example.com`, `*-x.example.com`), as Istio's
+   * ValidateWildcardDomain accepts it (labels.IsWildcardDNS1123Label); needs allowWildcard.
+   */
+  readonly allowPartialWildcard?: boolean;
 }
+
+/** `*` then an optional `-` and a DNS label: a partial wildcard label (labels.IsWildcardDNS1123Label, without the lone `*`). */
+export const PARTIAL_WILDCARD_LABEL = /^\*-?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
 
 export function hostProblem(host: string, rules: HostRules): string | undefined {
   if (host === '') return 'empty host';
@@ -22,8 +30,13 @@ export function hostProblem(host: string, rules: HostRules): string | undefined 
   let rest = host;
   if (host.startsWith('*')) {
     if (!rules.allowWildcard) return 'wildcard hosts are not allowed here';
-    if (!host.startsWith('*.')) return 'a wildcard must be a whole first label, e.g. "*.example.com"';
-    rest = host.slice(2);
+    if (!host.startsWith('*.')) {
+      const dot = host.indexOf('.');
+      const first = dot < 0 ? host : host.slice(0, dot);
+      if (!rules.allowPartialWildcard || first.length > 63 || !PARTIAL_WILDCARD_LABEL.test(first)) return 'a wildcard must be a whole first label, e.g. "*.example.com"';
+      if (dot < 0) return undefined; // one label, as Istio allows it
+    }
+    rest = host.slice(host.indexOf('.') + 1);
   }
   if (validLabels(rest)) return undefined;
   const labels = rest.split('.');

@@ -5,7 +5,11 @@ import { checkHost, type HostRules } from './checks-hosts.ts';
 import { checkPort, isDnsLabel } from './checks-values.ts';
 import { at, type Path, type RuleContext } from './context.ts';
 
-const DESTINATION_HOSTS: HostRules = { allowStar: false, allowWildcard: false, allowIp: true };
+// Istio's validateDestination (pkg/config/validation/validation.go ~2597): any host
+// ValidateWildcardDomain accepts (a wildcard, even a partial one, included) but `*` alone. A
+// wildcard names the registry service with exactly that host (a ServiceEntry's `*.example.com`):
+// istiod looks a destination host up by exact name (route.go GetDestinationCluster).
+const DESTINATION_HOSTS: HostRules = { allowStar: false, allowWildcard: true, allowIp: true, allowPartialWildcard: true };
 /** Istio's destination weight is an int32. */
 const MAX_WEIGHT = 0x7fffffff;
 /** Envoy's weighted_clusters total (a uint32). */

@@ -1,6 +1,6 @@
 // ServiceEntry rules: hosts, addresses, ports, and what each resolution mode needs.
 import type { LoadedServiceEntry } from '../parse/types.ts';
-import { checkHost, hostProblem, type HostRules } from './checks-hosts.ts';
+import { checkHost, hostProblem, PARTIAL_WILDCARD_LABEL, type HostRules } from './checks-hosts.ts';
 import { checkExportTo, checkLabels, checkPort, checkRange, checkUniqueNames, isIpOrCidr } from './checks-values.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { isUnixAddress } from '../ir/endpoint-address.ts';
@@ -116,9 +116,6 @@ function checkServiceEntryHost(ctx: RuleContext, host: string, path: Path, ports
   }
   checkHost(ctx, host, path, HOST_RULES);
 }
-
-/** `*` then an optional `-` and a DNS label (labels.IsWildcardDNS1123Label, without the lone `*`). */
-const PARTIAL_WILDCARD_LABEL = /^\*-?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
 
 /**
  * A STATIC endpoint `unix://<path>`, as Istio's validateWorkloadEntry (ValidateUnixAddress): an

@@ -147,10 +147,18 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
   {
     code: 'ML4016',
     severity: 'warning',
-    title: 'Service host defined twice',
+    title: 'Service host defined twice, not merged',
     description:
-      'Two registry entries (Kubernetes Services or ServiceEntries) define the same host for the same proxies. meshlog uses the first one (Kubernetes Service, ' +
-      'then by namespace and name) and ignores the other. Remove the duplicate or narrow `exportTo`.',
+      'Two registry entries (Kubernetes Services or ServiceEntries) define the same host for the same proxies, and Istio does not merge ' +
+      'them. istiod merges the ports of ServiceEntries of one host only when they are in the same namespace and have the same resolution, ' +
+      '`metadata.labels`, `workloadSelector` labels and `exportTo` (meshlog then compiles them as one service, with no diagnostic); it never ' +
+      'merges a Kubernetes Service with a ServiceEntry. Otherwise a sidecar uses one definition whole: the one in its own namespace, else ' +
+      'a Kubernetes Service, else the one exported to its namespace by name over a public one, else the oldest; within a namespace a ' +
+      'Kubernetes Service wins over a ServiceEntry. A repository has no creation times, so meshlog takes the first by namespace and name ' +
+      'for the oldest. The message says which sidecars use which. A definition that loses in its own namespace may still lend its ' +
+      'endpoints: istiod gathers a host\'s endpoints per namespace from every definition (a ServiceEntry next to a Kubernetes Service of ' +
+      'the same name adds its IP endpoints to the Service\'s ports of the same names). meshlog\'s views share one cluster per host and ' +
+      'port, built from the first definition with that port. Remove the duplicate, make the ServiceEntries mergeable, or narrow `exportTo`.',
   },
   {
     code: 'ML4017',
@@ -417,5 +425,16 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'The gateway has Kubernetes Services, but none of them has a port numbered like the server\'s `port.number`, nor sends a port ' +
       'to it (`targetPort`). The listener binds `port.number` as written, as Istio binds it, but clients that reach the gateway through ' +
       'its Services (a load balancer, a NodePort, the cluster IP) never get to it. Add the port to the gateway\'s Service, or use one of its ports.',
+  },
+  {
+    code: 'ML4042',
+    severity: 'warning',
+    title: 'Merged ServiceEntries define a port differently',
+    description:
+      'Two ServiceEntries of one host that Istio merges (same namespace, resolution, labels, `workloadSelector` and `exportTo`) both ' +
+      'define a port number, with a different name, protocol or `targetPort`. The merged service keeps the older one\'s port (meshlog, ' +
+      'which has no creation times, takes the first by namespace and name), so this definition is not used: its protocol does not decide ' +
+      'the listener, and with `resolution: STATIC` and another name its endpoints do not serve the port (an EDS cluster takes the endpoints ' +
+      'whose port name is the kept port\'s). Define the port the same way in both, or in one of them only.',
   },
 ];

@@ -122,16 +122,36 @@ describe('VirtualService rules', () => {
 `))).toEqual(['ML3006 spec.http[0].timeout@9', 'ML3008 spec.http[0].retries.attempts@10', 'ML3007 spec.http[0].retries.perTryTimeout@10', 'ML3037 spec.http[0].retries.retryOn@10']);
   });
 
-  it('subset names are DNS labels; hosts have valid syntax; destinations are not wildcards', () => {
+  it('subset names are DNS labels; hosts have valid syntax', () => {
     expect(check(`  hosts: [reviews, "*.example.com", "bad_host", "http://x.com"]
   http:
   - route:
-    - destination: {host: "*.example.com", subset: V1_beta}
+    - destination: {host: reviews, subset: V1_beta}
 `)).toEqual([
       'ML3010 spec.hosts[2]@6',
       'ML3010 spec.hosts[3]@6',
-      'ML3010 spec.http[0].route[0].destination.host@9',
       'ML3009 spec.http[0].route[0].destination.subset@9',
+    ]);
+  });
+
+  // Istio's validateDestination refuses "*" alone and takes any other host ValidateWildcardDomain
+  // does: a wildcard names the ServiceEntry service with exactly that host.
+  it('destination hosts may be wildcards, even partial ones, but not "*" alone', () => {
+    expect(check(`  hosts: ["*.eu.bookinfo.com"]
+  http:
+  - route:
+    - destination: {host: "*.eu.bookinfo.com"}
+    mirror: {host: "*-api.example.com"}
+  - route:
+    - destination: {host: "*"}
+  - route:
+    - destination: {host: "*bad_label.example.com"}
+  - route:
+    - destination: {host: "a.*.example.com"}
+`)).toEqual([
+      'ML3010 spec.http[1].route[0].destination.host@12',
+      'ML3010 spec.http[2].route[0].destination.host@14',
+      'ML3010 spec.http[3].route[0].destination.host@16',
     ]);
   });
 

@@ -9,7 +9,7 @@ import type { Destination, HttpRoute, TcpRoute, TlsRoute } from '../../schema/in
 import { MESH, uncompiledCondition, vsGateways, type LoadedVs, type ScopeConditions } from '../from-virtual-service.ts';
 import { destinationHost, destinationPort } from '../route-action.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
-import { hostHint } from './host-hint.ts';
+import { hostHint, wildcardHint } from './host-hint.ts';
 import { isHttpProtocol } from '../protocols.ts';
 import { at, ruleRef, type Path } from '../where.ts';
 import type { CheckContext } from './context.ts';
@@ -120,7 +120,7 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
     ctx.diagnostics.push(
       diagnostic(
         'ML4001',
-        `destination host ${host} is not defined by any Service or ServiceEntry in the repository${unknownHostTail(dest.host, vs.metadata.namespace, ctx)}`,
+        `destination host ${host} is not defined by any Service or ServiceEntry in the repository${unknownHostTail(dest.host, vs.metadata.namespace, ctx, host)}`,
         at(vs, [...pathOf(place), 'host']),
         unknownHostSeverity(ctx),
       ),
@@ -225,11 +225,14 @@ function unknownHostSeverity(ctx: CheckContext): 'error' | undefined {
 /**
  * What ML4001 and ML4017 add after "host X is not in the registry": who made it an error
  * (strictHosts), and the known host it was likely meant to be (host-hint.ts). `written` is
- * the host as the resource writes it, `namespace` the resource's.
+ * the host as the resource writes it, `namespace` the resource's; `destination`, a route's or
+ * mirror's host resolved, is also compared with the registry's wildcard hosts.
  */
-function unknownHostTail(written: string, namespace: string, ctx: CheckContext): string {
+function unknownHostTail(written: string, namespace: string, ctx: CheckContext, destination?: string): string {
   const strict = ctx.settings.strictHosts ? ` (an error because strictHosts is true in ${ctx.resources.meshConfig?.file ?? 'MeshConfig'})` : '';
-  return strict + hostHint(written, namespace, ctx.registry, ctx.settings.ir.clusterDomain);
+  const domain = ctx.settings.ir.clusterDomain;
+  const wildcard = destination === undefined ? '' : wildcardHint(destination, ctx.registry, domain);
+  return strict + (wildcard || hostHint(written, namespace, ctx.registry, domain));
 }
 
 /**

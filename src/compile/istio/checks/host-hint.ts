@@ -9,6 +9,7 @@
 // so the shared `.ns.svc.cluster.local` never makes two different names look alike; other
 // hosts with the hosts of ServiceEntries of as many labels.
 import { closestName } from '../../../core/closest-name.ts';
+import { hostCovers, isWildcard } from '../hosts.ts';
 import type { Registry } from '../registry.ts';
 
 /**
@@ -25,6 +26,8 @@ interface Names {
   readonly namesIn: Map<string, string[]>;
   /** Label count → the other hosts (ServiceEntries) with that many labels. */
   readonly othersByLabels: Map<number, string[]>;
+  /** The wildcard hosts (ServiceEntries), the longest first. */
+  readonly wildcards: string[];
   comparisonsLeft: number;
 }
 
@@ -54,6 +57,18 @@ export function hostHint(written: string, namespace: string, registry: Registry,
   return close ? `; did you mean ${close}?` : '';
 }
 
+/**
+ * What to add when a wildcard registry host covers the destination host `host` (resolved) that
+ * no entry defines exactly: istiod looks a destination host up by exact name (route.go
+ * GetDestinationCluster), so the wildcard's service is not it, and there is no cluster for it.
+ * '' when none does.
+ */
+export function wildcardHint(host: string, registry: Registry, clusterDomain: string): string {
+  const covering = namesOf(registry, clusterDomain).wildcards.find((w) => w !== host && hostCovers(w, host));
+  if (covering === undefined) return '';
+  return `; the ServiceEntry host ${covering} covers it, but Istio routes a destination only to the service of exactly its host: write ${covering} as the destination host, or list ${host} in a ServiceEntry`;
+}
+
 function closest(names: Names, written: string, candidates: readonly string[] | undefined): string | undefined {
   if (!candidates || candidates.length > names.comparisonsLeft) return undefined;
   names.comparisonsLeft -= candidates.length;
@@ -78,7 +93,7 @@ function labelCount(host: string): number {
 function namesOf(registry: Registry, clusterDomain: string): Names {
   let names = namesByRegistry.get(registry);
   if (names) return names;
-  names = { namespacesOf: new Map(), namesIn: new Map(), othersByLabels: new Map(), comparisonsLeft: COMPARISON_BUDGET };
+  names = { namespacesOf: new Map(), namesIn: new Map(), othersByLabels: new Map(), wildcards: [], comparisonsLeft: COMPARISON_BUDGET };
   const suffix = `.svc.${clusterDomain}`;
   for (const s of registry.services) {
     const kube = s.host.endsWith(suffix) ? nameAndNamespace(s.host, clusterDomain) : undefined;
@@ -86,7 +101,9 @@ function namesOf(registry: Registry, clusterDomain: string): Names {
       push(names.namespacesOf, kube.name, kube.namespace);
       push(names.namesIn, kube.namespace, kube.name);
     } else push(names.othersByLabels, labelCount(s.host), s.host);
+    if (isWildcard(s.host) && s.host !== names.wildcards[names.wildcards.length - 1]) names.wildcards.push(s.host);
   }
+  names.wildcards.sort((a, b) => b.length - a.length);
   namesByRegistry.set(registry, names);
   return names;
 }

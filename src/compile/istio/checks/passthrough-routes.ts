@@ -10,8 +10,7 @@ import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../../core/diagnostics.ts';
 import type { IrCluster, IrRoute, MeshIR } from '../../ir/types.ts';
 import { isWildcard } from '../hosts.ts';
-import { servicePortPath, type Registry } from '../registry.ts';
-import { at } from '../where.ts';
+import { servicePortAt, type Registry } from '../registry.ts';
 
 export function checkPassthroughRoutes(ir: MeshIR, registry: Registry, diagnostics: Diagnostic[]): void {
   const passthrough = new Map<string, IrCluster>();
@@ -41,7 +40,7 @@ export function checkPassthroughRoutes(ir: MeshIR, registry: Registry, diagnosti
 
 function passthroughDiagnostic(route: IrRoute, cluster: IrCluster, registry: Registry): Diagnostic {
   const { host, port } = cluster;
-  const svc = registry.lookupAny(host);
+  const svc = registry.forCluster(host, port);
   const none = svc?.resolution === 'none';
   const why = none ? `${host} has resolution NONE` : `the DestinationRule for ${host} sets loadBalancer PASSTHROUGH`;
   const consequence =
@@ -63,6 +62,6 @@ function passthroughDiagnostic(route: IrRoute, cluster: IrCluster, registry: Reg
   }
   // The host's default route: said where its port is defined.
   const protocol = svc?.ports.find((p) => p.number === port)?.protocol ?? 'HTTP';
-  const where = svc ? at(svc.origin, servicePortPath(svc, port)) : {};
+  const where = svc ? servicePortAt(svc, port) : {};
   return diagnostic('ML4033', `${host} port ${port} (${protocol}): ${why}, ${consequence} every request for it with 503 (no healthy upstream). ${fix}`, where);
 }
