@@ -10,6 +10,7 @@ import { validateResource } from '../validate/index.ts';
 import { classify, classifyIncomplete } from './classify.ts';
 import { decodeSourceFile } from './decode-file.ts';
 import { describeValue } from './field-path.ts';
+import { withKubectlNotes } from './kubectl-readings.ts';
 import { expandListDocuments, withFieldPrefix } from './list-items.ts';
 import { schemaDiagnostics } from './schema-diagnostics.ts';
 import { droppedRecord } from './dropped.ts';
@@ -228,10 +229,17 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   if (fast === UNSURE) {
     const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(withoutNullMetadata(raw));
     if (!parsed.success) {
-      diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, text: c.doc.text, schema: DOCUMENT_SCHEMAS[c.kind], resource: ref, locate: c.doc.locate }));
+      const found = schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, text: c.doc.text, schema: DOCUMENT_SCHEMAS[c.kind], resource: ref, locate: c.doc.locate });
+      diagnostics.push(...(c.doc.kubectlNotes ? withKubectlNotes(found, c.doc.kubectlNotes, { file: c.file, resource: ref, locate: c.doc.locate }) : found));
       return undefined;
     }
     checked = parsed.data;
+  }
+  // What kubectl reads otherwise than it looks (only documents from the full YAML path have any).
+  if (c.doc.kubectlNotes) {
+    const notes = withKubectlNotes([], c.doc.kubectlNotes, { file: c.file, resource: ref, locate: c.doc.locate });
+    diagnostics.push(...notes);
+    if (notes.some((d) => d.severity === 'error')) return undefined;
   }
   const data = checked as { apiVersion: string; metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown };
   const resource = {
