@@ -183,7 +183,7 @@ spec:
     ]);
   });
 
-  it('leaves documents meshlog does not check alone: a Deployment means its octal file mode', () => {
+  it('notes only in documents meshlog checks: a Deployment means its octal file mode', () => {
     const r = loadOne(`apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -192,8 +192,14 @@ spec:
     spec:
       volumes: [{name: conf, configMap: {name: conf, defaultMode: 0644}}]
       containers: [{name: web, image: web, args: [--url=/p?q]}]
-`);
-    expect(r.diagnostics.map((d) => d.code)).toEqual(['ML1014']);
+---
+${virtualService(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+    retries: {attempts: 010, perTryTimeout: 2s}
+`)}`);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.severity} ${d.line}`)).toEqual(['ML1014 info 2', 'ML1021 warning 19']);
   });
 
   it('reports a List item at its place in the List', () => {

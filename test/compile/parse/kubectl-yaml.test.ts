@@ -5,7 +5,6 @@
 // Both YAML paths, the fast one and the `yaml` package, must give that answer.
 import { describe, expect, it } from 'vitest';
 import { fastParseYaml } from '../../../src/compile/parse/fast-yaml.ts';
-import { kubectlKey, resolvePlain } from '../../../src/compile/parse/plain-scalar.ts';
 import { parseYamlFile } from '../../../src/compile/parse/yaml-documents.ts';
 import { KUBECTL_ANSWERS } from './kubectl-yaml-answers.ts';
 
@@ -50,16 +49,6 @@ describe('YAML as kubectl reads it (sigs.k8s.io/yaml, go-yaml v2)', () => {
   it('takes the fast path for the flow scalars and YAML 1.1 words of real config', () => {
     for (const text of ['v: [1.2.3.4, 001:db8::]\n', 'v: [2001:db8::, 10.0.0.1]\n', 'v: {a: b:}\n', 'a: yes\nb: [on, Off, n]\nc: 0b101\nd: 1_000\n']) {
       expect(fastParseYaml(text, 100), text).toBeDefined();
-    }
-  });
-
-  it('resolves plain scalars and keys without the parser, for the cases that are one scalar', () => {
-    // The same table, one level down: catches a rule broken in plain-scalar.ts even where both paths would agree.
-    for (const answer of KUBECTL_ANSWERS) {
-      const value = /^v: ([^[{'"!|&*\n]*)$/.exec(answer.yaml)?.[1];
-      if (value !== undefined && answer.json !== undefined) expect(resolvePlain(value), answer.yaml).toEqual((JSON.parse(answer.json) as { v: unknown }).v);
-      const key = /^([^[{'"!|&*\s][^:\n]*|~): 1$/.exec(answer.yaml)?.[1];
-      if (key !== undefined) expect(kubectlKey(key), answer.yaml).toBe(answer.json === undefined ? null : Object.keys(JSON.parse(answer.json) as object)[0]);
     }
   });
 });
