@@ -35,9 +35,6 @@ for (const s of ['.inf', '.Inf', '.INF']) {
 }
 for (const s of ['.nan', '.NaN', '.NAN']) TABLE.set(s, Number.NaN);
 
-/** Whether the last number resolvePlain returned was a float for go-yaml (map keys print floats their own way). */
-let lastWasFloat = false;
-
 /** The value kubectl reads for the plain scalar `s`: a string, number, boolean or null. */
 export function resolvePlain(s: string): unknown {
   if (s === '') return null;
@@ -52,10 +49,7 @@ export function resolvePlain(s: string): unknown {
   }
   if (s.length <= 5 && (hint === DOT || ((c === 43 || c === 45) && s.charCodeAt(1) === 46))) {
     const v = TABLE.get(s);
-    if (v !== undefined) {
-      lastWasFloat = true;
-      return v;
-    }
+    if (v !== undefined) return v;
   }
   return hint === DOT ? resolveDotted(s) : resolveNumeric(s);
 }
@@ -72,10 +66,7 @@ function resolveNumeric(s: string): unknown {
         break;
       }
     }
-    if (digits) {
-      lastWasFloat = false;
-      return +s;
-    }
+    if (digits) return +s;
   }
   // No number holds a character outside these (`10s`, `v1`, `1.2.3.4` are strings).
   let dots = 0;
@@ -86,30 +77,28 @@ function resolveNumeric(s: string): unknown {
   }
   if (dots > 1) return s;
   const plain = s.includes('_') ? s.replaceAll('_', '') : s;
-  const int = goParseInt(plain);
-  if (int !== undefined) {
-    lastWasFloat = false;
-    return int;
-  }
+  const int = goParseInt(plain) ?? binaryRetry(plain);
+  if (int !== undefined) return int;
   if (isGoFloat(plain)) {
     const f = Number(plain);
-    if (Number.isFinite(f)) {
-      lastWasFloat = true;
-      return f;
-    }
-  }
-  // go-yaml tries `0b` once more with base 2 alone, which lets a sign follow it (`0b-101` is -5).
-  // (Its second try, `-0b`, takes nothing base 0 did not.)
-  if (plain.startsWith('0b')) {
-    const rest = plain.slice(2);
-    const signed = rest[0] === '-' || rest[0] === '+';
-    const v = parseDigits(signed ? rest.slice(1) : rest, 2);
-    if (v !== undefined) {
-      lastWasFloat = false;
-      return (rest[0] === '-' ? -v : v) + 0;
-    }
+    if (Number.isFinite(f)) return f;
   }
   return s;
+}
+
+/**
+ * go-yaml's second try at `0b`, with base 2 alone after it, which lets a sign follow it
+ * (`0b-101` is -5); it comes after floats in go-yaml, but no float starts with `0b`. (Its try at
+ * `-0b` takes nothing base 0 did not.)
+ */
+function binaryRetry(plain: string): number | undefined {
+  if (!plain.startsWith('0b')) return undefined;
+  const rest = plain.slice(2);
+  const signed = rest[0] === '-' || rest[0] === '+';
+  const digits = signed ? rest.slice(1) : rest;
+  let v = parseDigits(digits, 2);
+  if (v !== undefined && v >= 2 ** 53) v = bigGoInt(digits, 2, rest.charCodeAt(0));
+  return v === undefined ? undefined : (rest[0] === '-' ? -v : v) + 0;
 }
 
 /** Characters a number can hold: digits, signs, `.`, `_`, exponent, base prefixes, hex digits. */
@@ -203,9 +192,7 @@ function resolveDotted(s: string): unknown {
   const plain = s.includes('_') ? s.replaceAll('_', '') : s;
   if (!isGoFloat(plain)) return s;
   const f = Number(plain);
-  if (!Number.isFinite(f)) return s;
-  lastWasFloat = true;
-  return f;
+  return Number.isFinite(f) ? f : s;
 }
 
 function isDigit(k: number): boolean {
@@ -221,7 +208,15 @@ export function kubectlKey(s: string): string | null {
   const v = resolvePlain(s);
   if (v === null) return null;
   if (typeof v !== 'number') return String(v);
-  return lastWasFloat ? goFloat32(v) : String(v);
+  return readsAsInteger(s) ? String(v) : goFloat32(v);
+}
+
+/** For a plain scalar kubectl reads as a number: whether go-yaml's integer rules took it (not its float ones). */
+function readsAsInteger(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (!(c === 43 || c === 45 || isDigit(c))) return false; // `.5`, `.inf`
+  const plain = s.includes('_') ? s.replaceAll('_', '') : s;
+  return goParseInt(plain) !== undefined || binaryRetry(plain) !== undefined;
 }
 
 /** Go's strconv.FormatFloat(v, 'g', -1, 32), as sigs.k8s.io/yaml writes float keys. */
@@ -247,7 +242,7 @@ export function octalReading(s: string): number | undefined {
   const plain = s.includes('_') ? s.replaceAll('_', '') : s;
   const body = plain[0] === '-' || plain[0] === '+' ? plain.slice(1) : plain;
   if (body.length < 2 || body[0] !== '0' || !isDigit(body.charCodeAt(1))) return undefined;
-  const v = resolvePlain(s);
-  if (typeof v !== 'number' || lastWasFloat) return undefined;
+  const v = goParseInt(plain); // `08` is no octal: go-yaml reads it as the float 8
+  if (v === undefined) return undefined;
   return v === (plain[0] === '-' ? -1 : 1) * Number(body) ? undefined : v;
 }
