@@ -14,6 +14,7 @@ import { withKubectlNotes } from './kubectl-readings.ts';
 import { expandListDocuments, withFieldPrefix } from './list-items.ts';
 import { schemaDiagnostics } from './schema-diagnostics.ts';
 import { droppedRecord } from './dropped.ts';
+import { writtenScalar } from './scalar-source.ts';
 import type { AnyLoaded, DroppedResource, FieldPath } from './types.ts';
 import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
 
@@ -147,8 +148,14 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
   if (typeof name !== 'string' || name === '') {
     // `name: {{ .Release.Name }}` is valid YAML (a mapping), so only the file's text shows it
     // is an unrendered template.
-    const what = name === undefined || name === '' ? `${kind} has no metadata.name` : `${kind}'s metadata.name must be a string, not ${describeValue(name)}`;
-    const hint = name !== undefined && templated() ? ' (an unrendered Helm/Go template, {{ … }}? commit the rendered manifests)' : '';
+    const written = typeof name === 'boolean' || typeof name === 'number' ? writtenScalar(doc.text, doc.locate(['metadata', 'name']), false) : undefined;
+    const what =
+      name === undefined || name === ''
+        ? `${kind} has no metadata.name`
+        : written !== undefined // `name: y`, `name: 0755`
+          ? `${kind}'s metadata.name must be a string; kubectl reads ${written} as ${describeValue(name)}; quote it: ${JSON.stringify(written)}`
+          : `${kind}'s metadata.name must be a string, not ${describeValue(name)}`;
+    const hint = name !== undefined && written === undefined && templated() ? ' (an unrendered Helm/Go template, {{ … }}? commit the rendered manifests)' : '';
     diagnostics.push(diagnostic('ML1015', `${what}${hint}`, { ...at(['metadata', 'name']), field: 'metadata.name' }));
     return REJECTED;
   }

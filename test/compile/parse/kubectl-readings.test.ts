@@ -120,6 +120,13 @@ spec:
     ]);
   });
 
+  it('says what kubectl reads for a name written as a YAML 1.1 boolean or an octal number', () => {
+    expect(messages(`apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: y\nspec: {host: r}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: 0755}\nspec: {host: r}\n`)).toEqual([
+      'config.yaml:4:3: error ML1015: DestinationRule\'s metadata.name must be a string; kubectl reads y as the boolean true; quote it: "y" [metadata.name]',
+      'config.yaml:9:12: error ML1015: DestinationRule\'s metadata.name must be a string; kubectl reads 0755 as the number 493; quote it: "0755" [metadata.name]',
+    ]);
+  });
+
   it('names the YAML 1.1 boolean written where an enum value belongs', () => {
     expect(messages(`apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: r\n  trafficPolicy: {loadBalancer: {simple: NO}}\n`)).toEqual([
       'config.yaml:6:34: error ML2003: spec.trafficPolicy.loadBalancer.simple must be one of "UNSPECIFIED", "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "PASSTHROUGH", "LEAST_CONN"; got NO, which kubectl reads as the boolean false [spec.trafficPolicy.loadBalancer.simple]',
