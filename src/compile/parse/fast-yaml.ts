@@ -8,7 +8,8 @@
 // duplicate keys, odd indentation, errors — and the full parser then reads the file and
 // reports properly. test/compile/parse/fast-yaml.test.ts checks it differentially.
 import { keyIs, type FastDocument, type FastFile, type FastPositions } from './fast-positions.ts';
-import { QUOTED, readQuoted, resolvePlain } from './fast-scalar.ts';
+import { QUOTED, readQuoted } from './fast-scalar.ts';
+import { octalReading, resolvePlain } from './plain-scalar.ts';
 import { BLANK, CONTENT, emit, INDENT, LINE_END, LINE_START, pending, pendingTop, push3, scanLines, startFile, takeRecords } from './fast-tables.ts';
 
 /** Thrown inside the parser to unwind when the input is outside the fast subset; never escapes. */
@@ -18,9 +19,9 @@ const UNSUPPORTED_CHARS = /[\t\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufe
 const START = new Uint8Array(128);
 for (const ch of '#&*!|>%@`,]}[{\'"') START[ch.charCodeAt(0)] = 1;
 for (const ch of '-?:') START[ch.charCodeAt(0)] = 2;
-/** Code units a plain scalar inside a flow collection must look at: , [ ] { } : # */
+/** Code units a plain scalar inside a flow collection must look at: , [ ] { } : # ? */
 const FLOW_SPECIAL = new Uint8Array(128);
-for (const ch of ',[]{}:#') FLOW_SPECIAL[ch.charCodeAt(0)] = 1;
+for (const ch of ',[]{}:#?') FLOW_SPECIAL[ch.charCodeAt(0)] = 1;
 const INDICATOR = 1;
 const EMPTY = new Int32Array(0);
 const SPACE_SENSITIVE = 2;
@@ -396,10 +397,16 @@ function parseStream(text: string, maxDepth: number): FastFile {
     return plainValue(text, i, e);
   }
 
-  /** Where a plain scalar inside a flow collection ends (trailing spaces excluded): at `,` `]` `}` or a `:` + space/indicator. */
+  /**
+   * Where a plain scalar inside a flow collection ends (trailing spaces excluded): at `,` `]` `}`
+   * or at a `:` followed by a space or the line's end. As kubectl reads it (go-yaml), a `:`
+   * followed by anything else is part of the scalar (`[2001:db8::, a]`); a `:` starting a scalar
+   * and a `?` anywhere in one are syntax there, which the full path reports (kubectl-readings.ts).
+   */
   function flowPlainEnd(i: number, end: number): number {
-    const kind = START[text.charCodeAt(i)];
-    if (kind === INDICATOR || (kind === SPACE_SENSITIVE && (i + 1 >= end || isSpaceOrFlowEnd(text.charCodeAt(i + 1))))) giveUp();
+    const c0 = text.charCodeAt(i);
+    const kind = START[c0];
+    if (kind === INDICATOR || c0 === 58 /* : */ || c0 === 63 /* ? */ || (kind === SPACE_SENSITIVE && (i + 1 >= end || isSpaceOrFlowEnd(text.charCodeAt(i + 1))))) giveUp();
     let j = i;
     while (j < end) {
       const c = text.charCodeAt(j);
@@ -409,10 +416,8 @@ function parseStream(text: string, maxDepth: number): FastFile {
       }
       if (c === 44 || c === 93 || c === 125) break; // , ] }
       if (c === 91 || c === 123) giveUp(); // [ {
-      if (c === 58 /* : */) {
-        const n = text.charCodeAt(j + 1);
-        if (j + 1 >= end || n === 32 || n === 44 || n === 93 || n === 125) break;
-      }
+      if (c === 58 /* : */ && (j + 1 >= end || text.charCodeAt(j + 1) === 32)) break;
+      if (c === 63 /* ? */) giveUp();
       if (c === 35 /* # */ && text.charCodeAt(j - 1) === 32) giveUp();
       j++;
     }
@@ -505,12 +510,24 @@ const VALUE_CACHE: (string | undefined)[] = new Array<string | undefined>(4096).
 /** The plain scalar text[p, e) (non-empty), resolved. */
 function plainValue(text: string, p: number, e: number): unknown {
   const len = e - p;
-  if (len >= 13) return resolvePlain(text.slice(p, e));
+  if (len >= 13) return resolveValue(text.slice(p, e));
   const slot = (len * 31 + text.charCodeAt(p) * 7 + text.charCodeAt(e - 1)) & 4095;
   const hit = VALUE_CACHE[slot];
   if (hit !== undefined && hit.length === len && text.startsWith(hit, p)) return hit;
-  const value = resolvePlain(text.slice(p, e));
+  const value = resolveValue(text.slice(p, e));
   if (typeof value === 'string') VALUE_CACHE[slot] = value;
+  return value;
+}
+
+/**
+ * A plain value as kubectl reads it; gives up on a number kubectl cannot send (`.inf`) or
+ * reads as octal (`010`), which the full path notes (kubectl-readings.ts).
+ */
+function resolveValue(s: string): unknown {
+  const value = resolvePlain(s);
+  if (typeof value !== 'number') return value;
+  const c = s.charCodeAt(0);
+  if (!Number.isFinite(value) || ((c === 48 || c === 43 || c === 45) && octalReading(s) !== undefined)) giveUp();
   return value;
 }
 

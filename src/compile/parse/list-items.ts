@@ -32,6 +32,7 @@ export function expandListDocuments(file: string, doc: YamlDocument, diagnostics
       diagnostics.push(diagnostic('ML1009', `List item ${i} is ${describeValue(item)}, not a mapping with apiVersion and kind`, { file, ...doc.locate(['items', i]), field }));
       return;
     }
+    const notes = doc.kubectlNotes?.filter((n) => n.path[0] === 'items' && n.path[1] === i).map((n) => ({ ...n, path: n.path.slice(2) }));
     const child: YamlDocument = {
       docIndex: doc.docIndex,
       value: item as Record<string, unknown>,
@@ -39,6 +40,7 @@ export function expandListDocuments(file: string, doc: YamlDocument, diagnostics
       text: doc.text,
       fieldPrefix: [...prefix, 'items', i],
       ...(doc.fresh ? { fresh: true } : {}),
+      ...(notes && notes.length > 0 ? { kubectlNotes: notes } : {}),
     };
     for (const d of expandListDocuments(file, child, diagnostics)) out.push(d);
   });

@@ -10,9 +10,11 @@ import { validateResource } from '../validate/index.ts';
 import { classify, classifyIncomplete } from './classify.ts';
 import { decodeSourceFile } from './decode-file.ts';
 import { describeValue } from './field-path.ts';
+import { withKubectlNotes } from './kubectl-readings.ts';
 import { expandListDocuments, withFieldPrefix } from './list-items.ts';
 import { schemaDiagnostics } from './schema-diagnostics.ts';
 import { droppedRecord } from './dropped.ts';
+import { writtenScalar } from './scalar-source.ts';
 import type { AnyLoaded, DroppedResource, FieldPath } from './types.ts';
 import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
 
@@ -146,8 +148,14 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
   if (typeof name !== 'string' || name === '') {
     // `name: {{ .Release.Name }}` is valid YAML (a mapping), so only the file's text shows it
     // is an unrendered template.
-    const what = name === undefined || name === '' ? `${kind} has no metadata.name` : `${kind}'s metadata.name must be a string, not ${describeValue(name)}`;
-    const hint = name !== undefined && templated() ? ' (an unrendered Helm/Go template, {{ … }}? commit the rendered manifests)' : '';
+    const written = typeof name === 'boolean' || typeof name === 'number' ? writtenScalar(doc.text, doc.locate(['metadata', 'name']), false) : undefined;
+    const what =
+      name === undefined || name === ''
+        ? `${kind} has no metadata.name`
+        : written !== undefined // `name: y`, `name: 0755`
+          ? `${kind}'s metadata.name must be a string; kubectl reads ${written} as ${describeValue(name)}; quote it: ${JSON.stringify(written)}`
+          : `${kind}'s metadata.name must be a string, not ${describeValue(name)}`;
+    const hint = name !== undefined && written === undefined && templated() ? ' (an unrendered Helm/Go template, {{ … }}? commit the rendered manifests)' : '';
     diagnostics.push(diagnostic('ML1015', `${what}${hint}`, { ...at(['metadata', 'name']), field: 'metadata.name' }));
     return REJECTED;
   }
@@ -228,10 +236,17 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   if (fast === UNSURE) {
     const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(withoutNullMetadata(raw));
     if (!parsed.success) {
-      diagnostics.push(...schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, text: c.doc.text, schema: DOCUMENT_SCHEMAS[c.kind], resource: ref, locate: c.doc.locate }));
+      const found = schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, text: c.doc.text, schema: DOCUMENT_SCHEMAS[c.kind], resource: ref, locate: c.doc.locate });
+      diagnostics.push(...(c.doc.kubectlNotes ? withKubectlNotes(found, c.doc.kubectlNotes, { file: c.file, resource: ref, locate: c.doc.locate }) : found));
       return undefined;
     }
     checked = parsed.data;
+  }
+  // What kubectl reads otherwise than it looks (only documents from the full YAML path have any).
+  if (c.doc.kubectlNotes) {
+    const notes = withKubectlNotes([], c.doc.kubectlNotes, { file: c.file, resource: ref, locate: c.doc.locate });
+    diagnostics.push(...notes);
+    if (notes.some((d) => d.severity === 'error')) return undefined;
   }
   const data = checked as { apiVersion: string; metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown };
   const resource = {

@@ -55,7 +55,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Issu
       case 'invalid_value':
         if (isNotYetSupportedValue(ctx.resource?.kind, path, value)) {
           emit('ML3024', `${name} ${String(value)} is valid Istio but not supported by meshlog yet; use one of ${listValues(issue.values)} until meshlog supports it`, path);
-        } else emit('ML2003', `${name} must be one of ${listValues(issue.values)}; ${got(value, issue.values)}`, path);
+        } else emit('ML2003', `${name} must be one of ${listValues(issue.values)}; ${got(value, issue.values, writtenAt(path, ctx))}`, path);
         break;
       default:
         emit('ML2005', `${name}: ${issue.message}`, path);
@@ -68,9 +68,18 @@ function listValues(values: readonly unknown[]): string {
   return values.map((v) => JSON.stringify(v)).join(', ');
 }
 
-/** What was written instead of an enum value: `got "ROUND_ROBINN"; did you mean "ROUND_ROBIN"?`, or its type when not a string. */
-function got(value: unknown, values: readonly unknown[]): string {
-  if (typeof value !== 'string') return `got ${describeValue(value)}`;
+/**
+ * What was written instead of an enum value: `got "ROUND_ROBINN"; did you mean "ROUND_ROBIN"?`,
+ * or its type when not a string, with the text it was read from (`got OFF, which kubectl reads
+ * as the boolean false; quote it: "OFF"`, as a YAML 1.1 boolean).
+ */
+function got(value: unknown, values: readonly unknown[], source: string | undefined): string {
+  if (typeof value !== 'string') {
+    if ((typeof value === 'boolean' || typeof value === 'number') && source !== undefined && source !== String(value)) {
+      return `got ${source}, which kubectl reads as ${describeValue(value)}${values.includes(source) ? `; quote it: ${JSON.stringify(source)}` : ''}`;
+    }
+    return `got ${describeValue(value)}`;
+  }
   const meant = closestName(value, values.filter((v): v is string => typeof v === 'string'));
   const written = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   return `got ${written}${meant === undefined ? '' : `; did you mean "${meant}"?`}`;
@@ -120,17 +129,22 @@ function misplaced(path: FieldPath): string {
 }
 
 /**
- * A number or boolean where a string belongs: YAML read an unquoted `1.10` or `true`. Says
- * so with the value as written (1.10, not 1.1) and how to quote it.
+ * A number or boolean where a string belongs: kubectl read an unquoted `1.10`, `true`, `yes`
+ * or `010` (YAML 1.1: plain-scalar.ts), and the API server would refuse it. Says so with the
+ * value as written (1.10, not 1.1), what kubectl makes of it, and how to quote it.
  */
 function unquoted(name: string, value: number | boolean, path: FieldPath, ctx: IssueContext): string {
-  const written = (ctx.text === undefined ? undefined : writtenScalar(ctx.text, ctx.locate(path), typeof path[path.length - 1] === 'number')) ?? String(value);
-  const what = typeof value === 'number' ? 'a number' : 'a boolean';
+  const written = writtenAt(path, ctx) ?? String(value);
   // `timeout: 1.5` quoted is still no duration: what is missing is the unit.
   if (typeof value === 'number' && ctx.schema !== undefined && schemasAt(ctx.schema, path).includes(DurationSchema)) {
     return `${name} must be a duration with a unit, such as ${written}s or ${written}ms; YAML reads ${written} as a number`;
   }
-  return `${name} must be a string; YAML reads ${written} as ${what}; quote it: ${JSON.stringify(written)}`;
+  return `${name} must be a string; kubectl reads ${written} as ${describeValue(value)}; quote it: ${JSON.stringify(written)}`;
+}
+
+/** The plain scalar written for the field at `path`, if the file's text is at hand. */
+function writtenAt(path: FieldPath, ctx: IssueContext): string | undefined {
+  return ctx.text === undefined ? undefined : writtenScalar(ctx.text, ctx.locate(path), typeof path[path.length - 1] === 'number');
 }
 
 /**

@@ -12,6 +12,8 @@ import { findDuplicateKeys, isTopLevel, secondResourceOffset, type DuplicateKey 
 import { prescanDepth } from './depth-prescan.ts';
 import { fastLocate } from './fast-positions.ts';
 import { fastParseYaml } from './fast-yaml.ts';
+import { colonStandIn, keptFlowColons, replaceColons } from './flow-colons.ts';
+import { KUBECTL_PLAIN, readAsKubectl, type KubectlNote } from './kubectl-readings.ts';
 import { LIMITS } from './limits.ts';
 import { makeLocator } from './locate.ts';
 import { findBadMerge } from './merge-keys.ts';
@@ -32,6 +34,11 @@ export interface YamlDocument {
    * no node appears twice). The schema check may then hand its nodes on instead of copying.
    */
   readonly fresh?: boolean;
+  /**
+   * What kubectl reads otherwise than it looks (kubectl-readings.ts), reported if meshlog
+   * checks the document; absent when there is nothing (always on the fast path).
+   */
+  readonly kubectlNotes?: readonly KubectlNote[];
 }
 
 export interface YamlFileResult {
@@ -55,8 +62,16 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
     const d = diagnostic('ML1006', `nesting deeper than ${LIMITS.maxDepth} levels; the file is not read`, { file, ...textLineColumn(text, tooDeep) });
     return { documents: [], diagnostics: [d], documentCount: 0, overBudget: false };
   }
-  const lineCounter = new LineCounter();
-  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  let lineCounter = new LineCounter();
+  let tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  // Colons kubectl reads as part of a value in `[ ]` or `{ }`: parsed again with a stand-in
+  // for each (flow-colons.ts). Offsets are unchanged, so `text` serves every position.
+  const kept = keptFlowColons(tokens, text);
+  const standIn = kept.length > 0 ? colonStandIn(text) : undefined;
+  if (standIn !== undefined) {
+    lineCounter = new LineCounter();
+    tokens = [...new Parser(lineCounter.addNewLine).parse(replaceColons(text, kept, standIn))];
+  }
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -74,7 +89,8 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
   // values will be stringified" for `name: {{ .Release.Name }}`) to stderr; meshlog's output
   // is its diagnostics only.
   // merge: YAML merge keys (`<<: *defaults`) are resolved, as kubectl resolves them.
-  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', merge: true });
+  // customTags: plain scalars are resolved as kubectl resolves them (plain-scalar.ts).
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', merge: true, customTags: (tags) => [KUBECTL_PLAIN, ...tags] });
   const fedIndices: number[] = [];
   const composed: Document.Parsed[] = [];
   let docIndex = 0;
@@ -107,6 +123,7 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
   const documents: YamlDocument[] = [];
   composed.forEach((doc, i) => {
     const index = fedIndices[i] ?? docIndex;
+    const kubectlNotes = readAsKubectl(doc, standIn);
     const duplicates = duplicateKeysOf(doc);
     for (const e of primaryErrors(doc, duplicates)) report(yamlDiagnostic(e, 'error', at, duplicates, text));
     const secondResource = duplicates && secondResourceOffset(duplicates);
@@ -129,7 +146,7 @@ export function parseYamlFile(file: string, text: string, documentBudget: number
       return;
     }
     const value = toPlain(doc, at, start, report);
-    if (value) documents.push({ docIndex: index, value, locate: makeLocator(doc, lineCounter), text });
+    if (value) documents.push({ docIndex: index, value, locate: makeLocator(doc, lineCounter), text, ...(kubectlNotes.length > 0 ? { kubectlNotes } : {}) });
   });
   if (dropped > 0) diagnostics.push(diagnostic('ML1001', `${dropped} more YAML problems in this file are not shown; fix the ones above first`, { file }));
   return { documents, diagnostics, documentCount: docIndex, overBudget };

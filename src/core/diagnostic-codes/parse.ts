@@ -135,4 +135,18 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     description:
       'The document belongs to the Kubernetes Gateway API (`gateway.networking.k8s.io` or `gateway.networking.x-k8s.io`: `Gateway`, `HTTPRoute`, `GRPCRoute`, `ReferenceGrant`, ...). Istio applies these, but meshlog does not compile them: the document is skipped, and the routing it defines (backend weights, matches, filters) is not in the compiled configuration, so what meshlog validates and explains is not what the mesh would do. Express the routing with Istio VirtualService and Gateway resources to have meshlog check it, or keep the Gateway API resources outside the repository meshlog reads.',
   },
+  {
+    code: 'ML1020',
+    severity: 'error',
+    title: 'kubectl cannot read or send this value',
+    description:
+      'kubectl reads YAML with go-yaml (YAML 1.1), and this unquoted value is one it cannot turn into the JSON it sends, or cannot read as written: `.inf` or `.nan` (JSON has no infinity), a null key (`~:` or `null:`), or, inside `[ ]` or `{ }`, a value with a `?` in it (`[/search?q=1]`: go-yaml ends the value at `?`) or starting with `:` (`[::1]`). `kubectl apply` would fail on the document. Quote the value as the message shows (`["/search?q=1"]`, `["::1"]`). Reported for documents meshlog checks; the resource is not compiled.',
+  },
+  {
+    code: 'ML1021',
+    severity: 'warning',
+    title: 'kubectl reads this value otherwise than it looks',
+    description:
+      'kubectl reads YAML with go-yaml (YAML 1.1), and meshlog reads it the same way, which for this unquoted value is probably not what was meant: a number with a leading zero is octal (`port: 010` is 8, not 10), and a key written `on`, `off`, `yes`, `no`, `y`, `n` is sent as "true" or "false", a numeric key as the number (`010:` as "8"). Write the number you mean, or quote the key (`"on":`). A leading-zero number where a string belongs is ML2002 instead. Reported for documents meshlog checks.',
+  },
 ];

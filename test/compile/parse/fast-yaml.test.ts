@@ -77,6 +77,25 @@ const EDGE_CASES = [
   'a: |\nb: 1\n',
   'a: | # c\n  x\n',
   'a: >\n  folded\n',
+  // As kubectl reads YAML (plain-scalar.ts, flow-colons.ts, kubectl-readings.ts).
+  'a: [1.2.3.4, 001:db8::]\nb: [2001:db8::, 10.0.0.1]\nc: {d: e:, f: g::}\nh: [i:, j:k, "l":]\n',
+  'a: [::1]\n',
+  'a: [b, :c]\n',
+  'a: {b: /p?q}\n',
+  'a: [?b]\n',
+  'a: [b?]\n',
+  'a: yes\nb: [on, Off, N, y]\nc: {d: NO}\ne: yEs\n',
+  'a: 010\nb: -017\nc: 007\nd: 08\ne: 0_17\nf: [0755]\n',
+  'a: 0b101\nb: 0X1F\nc: -0x1F\nd: 1_000\ne: 1_000.5\nf: 0O17\ng: +_1\n',
+  'a: .inf\n',
+  'a: [1, .NaN]\n',
+  'on: 1\n',
+  'a: {y: 1}\n',
+  '010: a\n',
+  '~: a\n',
+  'a: {on: 1, true: 2}\n',
+  'a:\n  <<: {b: 010}\n  c: 1\n',
+  'a: [\n  2001:db8::,\n  b]\n',
 ];
 
 function files(dir: string): string[] {
@@ -103,6 +122,7 @@ function compare(text: string, label: string): boolean {
   fast.documents.forEach((doc, i) => {
     const other = full.documents[i]!;
     expect(doc.value, label).toEqual(other.value);
+    expect(doc.kubectlNotes, label).toEqual(other.kubectlNotes);
     for (const path of allPaths(doc.value)) expect(doc.locate(path), `${label} @ ${path.join('.')}`).toEqual(other.locate(path));
     expect(doc.locate(['no', 'such', 'path']), label).toEqual(other.locate(['no', 'such', 'path']));
   });
@@ -120,6 +140,25 @@ describe('fast YAML path', () => {
     for (const [i, text] of [...template, ...bench, ...SEEDS].entries()) expect(compare(text, `real config ${i}`), `real config ${i} took the slow path`).toBe(true);
   });
 
+  it('reads YAML 1.1 scalars and colons in flow collections as kubectl does, fast where kubectl agrees with the text', () => {
+    const cases: [string, unknown, boolean][] = [
+      // text, the value both paths give, whether the fast path takes it
+      ['a: [1.2.3.4, 001:db8::]\n', { a: ['1.2.3.4', '001:db8::'] }, true],
+      ['a: [2001:db8::, 10.0.0.1]\n', { a: ['2001:db8::', '10.0.0.1'] }, true],
+      ['a: {b: c:, d: e::}\n', { a: { b: 'c:', d: 'e::' } }, true],
+      ['a: [\n  2001:db8::,\n  b]\n', { a: ['2001:db8::', 'b'] }, false],
+      ['a: yes\nb: [on, Off, N, y]\nc: yEs\n', { a: true, b: [true, false, false, true], c: 'yEs' }, true],
+      ['a: 0b101\nb: 0X1F\nc: -0x1F\nd: 1_000\ne: 007\nf: 08\n', { a: 5, b: 31, c: -31, d: 1000, e: 7, f: 8 }, true],
+      ['a: 010\n', { a: 8 }, false], // octal: the full path notes it
+      ['y: 1\n', { true: 1 }, false], // a key kubectl sends as "true": noted
+    ];
+    for (const [text, value, fast] of cases) {
+      const label = JSON.stringify(text);
+      expect(compare(text, label), label).toBe(fast);
+      expect(parseYamlFile('f.yaml', text, 10).documents[0]!.value, label).toEqual(value);
+    }
+  });
+
   it('matches the full parser on random trees written in many YAML styles', () => {
     const r = prng(5);
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -127,6 +166,8 @@ describe('fast YAML path', () => {
       0, -1, 1.5, 1e21, 'yes', 'no', 'null', '~', '1e3', '0x1F', '0o7', '.inf', 'true', ':x', 'a: b', 'a:b', '#', 'a #b', 'a#b', '- x', '-x',
       '', ' lead', 'trail ', 'é', '✓ ok', 'multi\nline', 'tab\there', "it's", 'say "hi"', '[x]', '{y}', 'a, b', '*', '&a', '!t', '|', '>', '%', '@', '`',
       'http://h:80/p?q#f', '^/api/v[0-9]+$', null, true, false,
+      // Strings in YAML 1.2 that kubectl reads otherwise, or only inside flow collections.
+      'on', 'Y', 'off', 'No', '010', '-017', '0b1', '0X1F', '1_000', '.5_0', '2001:db8::', '001:db8::1', '::1', 'a:', 'a?b', '?a', '.inf',
     ];
     const tree = (depth: number): unknown => {
       const k = r();

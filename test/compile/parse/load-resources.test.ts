@@ -289,10 +289,10 @@ ${VS}`);
   it('groups copies by kind, namespace and name, reporting groups in order of first appearance', () => {
     const vs = (name: string) => VS.replace('name: reviews', `name: ${name}`);
     const dr = (name: string) => `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: ${name}}\nspec: {host: ${name}}\n`;
-    const r = load({ 'a.yaml': `${vs('y')}---\n${vs('x')}---\n${dr('x')}`, 'b.yaml': `${vs('x')}---\n${vs('y')}`, 'c.yaml': vs('x') });
+    const r = load({ 'a.yaml': `${vs('z')}---\n${vs('x')}---\n${dr('x')}`, 'b.yaml': `${vs('x')}---\n${vs('z')}`, 'c.yaml': vs('x') });
     expect(r.diagnostics.map((d) => `${d.code} ${d.file} ${d.message}`)).toEqual([
-      'ML1018 a.yaml VirtualService default/y is defined 2 times',
-      'ML1018 b.yaml VirtualService default/y is defined 2 times',
+      'ML1018 a.yaml VirtualService default/z is defined 2 times',
+      'ML1018 b.yaml VirtualService default/z is defined 2 times',
       'ML1018 a.yaml VirtualService default/x is defined 3 times',
       'ML1018 b.yaml VirtualService default/x is defined 3 times',
       'ML1018 c.yaml VirtualService default/x is defined 3 times',

@@ -223,15 +223,15 @@ spec:
       version: 1.10   # a release number
 `);
     expect(r.diagnostics.map((d) => d.message)).toEqual([
-      'metadata.labels.track must be a string; YAML reads 2.50 as a number; quote it: "2.50"',
-      'spec.subsets[0].labels.version must be a string; YAML reads 1.10 as a number; quote it: "1.10"',
+      'metadata.labels.track must be a string; kubectl reads 2.50 as the number 2.5; quote it: "2.50"',
+      'spec.subsets[0].labels.version must be a string; kubectl reads 1.10 as the number 1.1; quote it: "1.10"',
     ]);
     const vs = loadOne(virtualService(`  hosts: [reviews]
   http:
   - match: [{headers: {canary: {exact: true}}}]
     route: [{destination: {host: reviews}}]
 `));
-    expect(vs.diagnostics.map((d) => d.message)).toEqual(['spec.http[0].match[0].headers.canary.exact must be a string; YAML reads true as a boolean; quote it: "true"']);
+    expect(vs.diagnostics.map((d) => d.message)).toEqual(['spec.http[0].match[0].headers.canary.exact must be a string; kubectl reads true as the boolean true; quote it: "true"']);
   });
 
   it('lists the allowed values of an enum, quotes what was written and suggests the closest value', () => {

@@ -135,7 +135,7 @@ describe('ServiceEntry rules', () => {
   ports: [{number: 5432, name: pg, protocol: tcp}]
   resolution: STATIC
   endpoints: [{address: 10.1.2.3, ports: {pg: 5433}, labels: {zone: a}}]
-`, 'name: y')}`);
+`, 'name: z')}`);
     expect(r.diagnostics).toEqual([]);
     expect(r.resources.serviceEntries).toHaveLength(2);
   });
