@@ -1,23 +1,20 @@
-// Decides what a document is from apiVersion + kind: a kind meshlog reads, a Kubernetes
-// object to skip (info), or an error (unknown or unsupported kind inside the Istio or
-// meshlog API groups, where a typo must not silently drop routing config).
+// Decides what a document is from apiVersion + kind: a kind meshlog reads, a real Istio kind
+// meshlog does not compile (ML1013: a warning, or an error with strictKinds; decided once
+// MeshConfig is read), a Kubernetes object to skip (info), or an error (an unknown kind or
+// apiVersion inside the Istio or meshlog API groups, where a typo must not silently drop
+// routing config).
 import type { SupportedKind } from '../schema/index.ts';
 import { closestName } from '../../core/closest-name.ts';
+import { ISTIO_NOT_COMPILED } from './not-compiled-kinds.ts';
 
 export type Classification =
   | { readonly action: 'load'; readonly kind: SupportedKind }
+  | { readonly action: 'not-compiled'; readonly kind: string }
   | { readonly action: 'skip'; readonly message: string; readonly code?: 'ML1019' }
   | { readonly action: 'reject'; readonly code: string; readonly message: string; readonly field: 'apiVersion' | 'kind' };
 
 const ISTIO_NETWORKING_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 const ISTIO_NETWORKING_SUPPORTED = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'Gateway'] as const;
-/** Real Istio kinds meshlog does not compile yet, by API group. */
-const ISTIO_NOT_YET: Record<string, readonly string[]> = {
-  'networking.istio.io': ['Sidecar', 'WorkloadEntry', 'WorkloadGroup', 'EnvoyFilter', 'ProxyConfig'],
-  'security.istio.io': ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication'],
-  'telemetry.istio.io': ['Telemetry'],
-  'extensions.istio.io': ['WasmPlugin'],
-};
 const ISTIO_GROUP_VERSIONS: Record<string, readonly string[]> = {
   'networking.istio.io': ISTIO_NETWORKING_VERSIONS,
   'security.istio.io': ['v1', 'v1beta1'],
@@ -45,10 +42,8 @@ export function classify(apiVersion: string, kind: string): Classification {
     }
     const supported: readonly string[] = group === 'networking.istio.io' ? ISTIO_NETWORKING_SUPPORTED : [];
     if (supported.includes(kind)) return { action: 'load', kind: kind as SupportedKind };
-    if (ISTIO_NOT_YET[group]?.includes(kind)) {
-      return reject('ML1013', `${kind} (${group}) is not supported by meshlog yet; remove it from the repository until meshlog supports it`, 'kind');
-    }
-    const known = [...supported, ...(ISTIO_NOT_YET[group] ?? [])];
+    if (ISTIO_NOT_COMPILED[group]?.includes(kind)) return { action: 'not-compiled', kind };
+    const known = [...supported, ...(ISTIO_NOT_COMPILED[group] ?? [])];
     const meant = closestName(kind, known);
     const hint = meant === undefined ? `known kinds: ${known.join(', ')}` : `did you mean "${meant}"?`;
     return reject('ML1012', `unknown kind "${kind}" in ${group}; ${hint}`, 'kind');
@@ -92,7 +87,7 @@ export function classifyIncomplete(apiVersion: string | undefined, kind: string 
 }
 
 /** Kinds that, written without an apiVersion, are still clearly meant for meshlog. */
-const KNOWN_KINDS: ReadonlySet<string> = new Set(['MeshConfig', 'Service', ...ISTIO_NETWORKING_SUPPORTED, ...Object.values(ISTIO_NOT_YET).flat()]);
+const KNOWN_KINDS: ReadonlySet<string> = new Set(['MeshConfig', 'Service', ...ISTIO_NETWORKING_SUPPORTED, ...Object.values(ISTIO_NOT_COMPILED).flat()]);
 
 function reject(code: string, message: string, field: 'apiVersion' | 'kind'): Classification {
   return { action: 'reject', code, message, field };

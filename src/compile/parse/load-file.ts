@@ -15,6 +15,7 @@ import { expandListDocuments, withFieldPrefix } from './list-items.ts';
 import { schemaDiagnostics } from './schema-diagnostics.ts';
 import { droppedRecord } from './dropped.ts';
 import { writtenScalar } from './scalar-source.ts';
+import type { NotCompiledDocument } from './not-compiled-kinds.ts';
 import type { AnyLoaded, DroppedResource, FieldPath } from './types.ts';
 import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
 
@@ -42,6 +43,11 @@ export interface Slot {
    * apiVersion, no metadata.name): only recorded as dropped, once the default namespace is known.
    */
   readonly rejected?: Candidate;
+  /**
+   * A real Istio kind meshlog does not compile: reported (ML1013) once MeshConfig's default
+   * namespace and strictKinds are known. `doc` gives List items their field prefix.
+   */
+  readonly notCompiled?: { readonly document: NotCompiledDocument; readonly doc: YamlDocument };
   resource?: AnyLoaded | undefined;
   /** Set instead of `resource` when the document had errors. */
   dropped?: DroppedResource | undefined;
@@ -101,6 +107,10 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
         continue;
       }
       if (!kind) continue;
+      if (typeof kind === 'object') {
+        slots.push({ notCompiled: { document: kind, doc }, diagnostics: [] });
+        continue;
+      }
       const c: Candidate = { kind, file: file.path, doc };
       if (kind === 'MeshConfig') {
         meshDocs.push(c);
@@ -128,7 +138,11 @@ function explicitNamespace(raw: Record<string, unknown>): string | undefined {
 /** classifyDocument's answer for a document refused with an error (undefined: skipped, an info). */
 const REJECTED = 'rejected';
 
-function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[], templated: () => boolean): SupportedKind | typeof REJECTED | undefined {
+/**
+ * A document's kind when meshlog reads it; what ML1013 will say about it when it is a kind
+ * meshlog does not compile; REJECTED; or undefined when it is skipped.
+ */
+function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnostic[], templated: () => boolean): SupportedKind | NotCompiledDocument | typeof REJECTED | undefined {
   const { apiVersion, kind, metadata } = doc.value;
   const at = (path: FieldPath) => ({ file, ...doc.locate(path) });
   const c =
@@ -158,6 +172,9 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
     const hint = name !== undefined && written === undefined && templated() ? ' (an unrendered Helm/Go template, {{ … }}? commit the rendered manifests)' : '';
     diagnostics.push(diagnostic('ML1015', `${what}${hint}`, { ...at(['metadata', 'name']), field: 'metadata.name' }));
     return REJECTED;
+  }
+  if (c.action === 'not-compiled') {
+    return { kind: c.kind, name, namespace: explicitNamespace(doc.value), spec: doc.value.spec, file, ...doc.locate(['kind']) };
   }
   return c.kind;
 }

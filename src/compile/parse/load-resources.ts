@@ -13,6 +13,8 @@ import { repositoryWideFirst } from './cap-diagnostics.ts';
 import { LIMITS } from './limits.ts';
 import { droppedRecord } from './dropped.ts';
 import { droppedOf, loadFile, loadSlot, toLoaded, type Candidate, type FileLoad } from './load-file.ts';
+import { withFieldPrefix } from './list-items.ts';
+import { notCompiledDiagnostic, type StrictKinds } from './not-compiled-kinds.ts';
 import type { AnyLoaded, DroppedResource, LoadResult, LoadedMeshConfig, LoadedResources } from './types.ts';
 
 export type { AnyLoaded, DroppedResource, FieldPath, LineColumn, Loaded, LoadedMetadata, LoadedResources, LoadResult } from './types.ts';
@@ -70,6 +72,7 @@ function mergeLoads(loads: readonly FileLoad[]): LoadResult {
     meshConfig = toLoaded(meshDocs[0], DEFAULT_MESH_CONFIG.defaultNamespace, diagnostics) as LoadedMeshConfig | undefined;
   }
   const defaultNamespace = meshConfig?.spec.defaultNamespace ?? DEFAULT_MESH_CONFIG.defaultNamespace;
+  const strictKinds: StrictKinds = { strict: meshConfig?.spec.strictKinds ?? DEFAULT_MESH_CONFIG.strictKinds, file: meshConfig?.file };
 
   const loaded: AnyLoaded[] = [];
   const dropped: DroppedResource[] = [];
@@ -77,6 +80,7 @@ function mergeLoads(loads: readonly FileLoad[]): LoadResult {
     for (const slot of load.slots) {
       if (slot.candidate) loadSlot(slot, slot.candidate, defaultNamespace);
       else if (slot.rejected) slot.dropped = droppedOf(slot.rejected, defaultNamespace);
+      else if (slot.notCompiled) slot.diagnostics.push(...withFieldPrefix(slot.notCompiled.doc, [notCompiledDiagnostic(slot.notCompiled.document, defaultNamespace, strictKinds)]));
       for (const d of slot.diagnostics) diagnostics.push(d);
       if (slot.resource) loaded.push(slot.resource);
       else if (slot.dropped) dropped.push(slot.dropped);

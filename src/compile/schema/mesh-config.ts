@@ -10,6 +10,7 @@
 //   trustDomain: cluster.local       # SPIFFE trust domain (default cluster.local)
 //   defaultNamespace: default        # namespace of documents without metadata.namespace
 //   strictHosts: false               # true: a host missing from the registry (destination, DestinationRule, sidecar VirtualService) is an error, not a warning
+//   strictKinds: false               # true: an Istio kind meshlog does not compile (AuthorizationPolicy, Sidecar, ...) is an error, not a warning
 //   defaults:
 //     connectTimeout: 10s            # upstream connect timeout when a DestinationRule sets none (Istio: 10s)
 //     timeout: 15s                   # route timeout when a rule sets none (default: none, as in Istio)
@@ -43,6 +44,7 @@ export const MeshConfigSpecSchema = z.strictObject({
   trustDomain: z.string().default('cluster.local'),
   defaultNamespace: z.string().default('default'),
   strictHosts: z.boolean().default(false),
+  strictKinds: z.boolean().default(false),
   defaults: z
     .strictObject({
       connectTimeout: DurationSchema.default('10s'),

@@ -89,10 +89,10 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
   },
   {
     code: 'ML1013',
-    severity: 'error',
-    title: 'Kind not supported yet',
+    severity: 'warning',
+    title: 'Istio kind not compiled',
     description:
-      'The kind is valid Istio but meshlog does not compile it yet, so the proxies would not behave as the file says. Remove it from the repository until meshlog supports it (supported: VirtualService, DestinationRule, ServiceEntry, Gateway, Service, MeshConfig).',
+      'The kind is valid Istio but meshlog does not compile it yet (`Sidecar`, `WorkloadEntry`, `WorkloadGroup`, `EnvoyFilter`, `ProxyConfig`, `AuthorizationPolicy`, `PeerAuthentication`, `RequestAuthentication`, `Telemetry`, `WasmPlugin`), so the proxies do not behave as the document says; meshlog compiles VirtualService, DestinationRule, ServiceEntry, Gateway and Kubernetes Service. The document is skipped, and the message says what proxies then do differently: an AuthorizationPolicy is not enforced (requests it would deny reach the workload), a RequestAuthentication does not validate JWTs, a PeerAuthentication\'s mutual TLS mode is not applied, a Sidecar\'s egress and ingress scoping is not applied (the proxies it selects see every exported host), an EnvoyFilter\'s patches are not made; a WorkloadEntry\'s address (or a WorkloadGroup\'s registered workloads) is not an endpoint of the services that select it, which changes where traffic goes; Telemetry, ProxyConfig and WasmPlugin have no effect on routing. It is a warning, so a repository that also holds these kinds can still have its routing checked; set `strictKinds: true` in MeshConfig to make it an error, so nothing in the repository is skipped. An unknown kind or apiVersion in an Istio or meshlog API group stays an error (ML1011, ML1012).',
   },
   {
     code: 'ML1014',
