@@ -1,6 +1,7 @@
 // VirtualService rules (Istio's documented validation), top level. Per-rule checks live in
 // http-route.ts and tcp-route.ts (tcp and tls rules).
 import type { LoadedVirtualService } from '../parse/types.ts';
+import type { VirtualServiceSpec } from '../schema/index.ts';
 import { checkGatewayRef, checkHost, type HostRules } from './checks-hosts.ts';
 import { checkExportTo } from './checks-values.ts';
 import { at, NONE, type RuleContext } from './context.ts';
@@ -17,7 +18,7 @@ export function validateVirtualService(ctx: RuleContext, vs: LoadedVirtualServic
   const gateways: readonly string[] = spec.gateways ?? NONE;
   const boundToMesh = gateways.length === 0 || gateways.includes('mesh');
   const hosts = spec.hosts ?? NONE;
-  if (hosts.length === 0) ctx.report('ML3026', 'a VirtualService needs at least one host', at(SPEC, 'hosts'));
+  if (hosts.length === 0) ctx.report('ML3026', withoutHostsMessage(spec), at(SPEC, 'hosts'));
   const hostRules = boundToMesh ? MESH_HOSTS : GATEWAY_HOSTS;
   for (let i = 0; i < hosts.length; i++) checkHost(ctx, hosts[i]!, at(SPEC, 'hosts', i), hostRules);
   for (let i = 0; i < gateways.length; i++) checkGatewayRef(ctx, gateways[i]!, at(SPEC, 'gateways', i));
@@ -30,4 +31,18 @@ export function validateVirtualService(ctx: RuleContext, vs: LoadedVirtualServic
   for (let i = 0; i < http.length; i++) checkHttpRoute(ctx, http[i]!, at(SPEC, 'http', i));
   for (let i = 0; i < tcp.length; i++) checkTcpRoute(ctx, tcp[i]!, at(SPEC, 'tcp', i));
   for (let i = 0; i < tls.length; i++) checkTlsRoute(ctx, tls[i]!, at(SPEC, 'tls', i), hosts);
+}
+
+/**
+ * A VirtualService without hosts is, to Istio, a delegate: the http rules a root
+ * VirtualService's `delegate` includes (validation.go ValidateVirtualService: no hosts "must be
+ * delegate", which then may have no gateways, tls or tcp rules). meshlog compiles neither side
+ * yet (`delegate` is ML3024), so it is an error either way; the message says which it is.
+ */
+function withoutHostsMessage(spec: VirtualServiceSpec): string {
+  const notDelegate = [spec.gateways?.length ? 'gateways' : '', spec.tls?.length ? 'tls rules' : '', spec.tcp?.length ? 'tcp rules' : ''].filter((s) => s !== '');
+  if (notDelegate.length > 0) {
+    return `a VirtualService needs at least one host: without hosts it is a delegate VirtualService, which takes no ${notDelegate.join(' or ')} (Istio refuses them), and which meshlog does not support yet`;
+  }
+  return "a VirtualService without hosts is a delegate VirtualService (the http rules a root VirtualService includes with `delegate`), which meshlog does not support yet, nor a root VirtualService's `delegate` (ML3024): give it hosts, or write its rules into the root VirtualService";
 }

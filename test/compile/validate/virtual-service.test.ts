@@ -348,6 +348,24 @@ describe('VirtualService rules', () => {
     expect(check('  hosts: [a]\n  tcp: [{route: [{destination: {host: a}}]}]\n')).toEqual([]);
   });
 
+  // Istio validation.go ValidateVirtualService: no hosts "must be delegate".
+  it('calls a VirtualService without hosts the delegate Istio takes it for, which meshlog does not support yet', () => {
+    const delegate = loadOne(virtualService('  http: [{route: [{destination: {host: reviews, subset: v1}}]}]\n')).diagnostics;
+    expect(delegate.map((d) => [d.code, d.severity, d.field, d.message])).toEqual([
+      [
+        'ML3026',
+        'error',
+        'spec.hosts',
+        "a VirtualService without hosts is a delegate VirtualService (the http rules a root VirtualService includes with `delegate`), which meshlog does not support yet, nor a root VirtualService's `delegate` (ML3024): give it hosts, or write its rules into the root VirtualService",
+      ],
+    ]);
+    // With gateways or tcp/tls rules it is not even a delegate Istio would take.
+    const notDelegate = loadOne(virtualService('  hosts: []\n  gateways: [gw]\n  tcp: [{route: [{destination: {host: db}}]}]\n')).diagnostics;
+    expect(notDelegate.map((d) => [d.code, d.message])).toEqual([
+      ['ML3026', 'a VirtualService needs at least one host: without hosts it is a delegate VirtualService, which takes no gateways or tcp rules (Istio refuses them), and which meshlog does not support yet'],
+    ]);
+  });
+
   it('checks tcp rules: a route, destinations and weights, match ports, labels and subnets', () => {
     expect(
       check(`  hosts: [db]
