@@ -33,6 +33,10 @@ export function checkTlsRoute(ctx: RuleContext, rule: TlsRoute, path: Path, vsHo
     if (m.sniHosts.length === 0) ctx.report('ML3026', 'sniHosts needs at least one SNI name', at(p, 'sniHosts'));
     for (let k = 0; k < m.sniHosts.length; k++) {
       const sni = m.sniHosts[k]!;
+      if (isIpOrCidr(sni, false)) {
+        ipSniName(ctx, sni, at(p, 'sniHosts', k));
+        continue;
+      }
       const problem = hostProblem(sni, SNI_HOSTS);
       if (problem) ctx.report('ML3010', `invalid host "${sni}": ${problem}`, at(p, 'sniHosts', k));
       else if (!vsHosts.some((h) => hostCovers(h.toLowerCase(), sni.toLowerCase()))) {
@@ -41,6 +45,20 @@ export function checkTlsRoute(ctx: RuleContext, rule: TlsRoute, path: Path, vsHo
     }
   }
   checkWeightedDestinations(ctx, route, path);
+}
+
+/**
+ * An IP address as SNI name. Istio's validateSniHost (validation.go) only warns ("goes against
+ * SNI spec and most clients do not support this") and, unlike for a name, does not require it
+ * to be one of the VirtualService's hosts. It is compiled as written, into the chain's
+ * server_names, so only a client that sends the address as its SNI name reaches the rule.
+ */
+function ipSniName(ctx: RuleContext, sni: string, path: Path): void {
+  ctx.report(
+    'ML3053',
+    `SNI name "${sni}" is an IP address: TLS clients send host names as SNI, never addresses (RFC 6066), so this entry only takes connections from a client that sends "${sni}" as its SNI name; a client connecting to the address sends no SNI, and its connection is not matched by this entry`,
+    path,
+  );
 }
 
 function checkL4Match(ctx: RuleContext, m: L4Match, path: Path): void {

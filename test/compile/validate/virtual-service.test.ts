@@ -420,6 +420,21 @@ describe('VirtualService rules', () => {
     // Without match entries, Istio's schema rejects the rule.
     expect(check('  hosts: [a.example.com]\n  tls: [{route: [{destination: {host: egress}}]}]\n')).toEqual(['ML2004 spec.tls[0].match@7']);
   });
+
+  // Istio validation.go validateSniHost: an IP address only warns, and need not be a host.
+  it('warns about an IP address as SNI name, which clients never send, and keeps the rule', () => {
+    const r = loadOne(virtualService('  hosts: [api.example.com]\n  tls:\n  - match: [{sniHosts: ["1.1.1.1", "fd00::1", api.example.com]}]\n    route: [{destination: {host: api.example.com}}]\n'));
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.field])).toEqual([
+      ['ML3053', 'warning', 'spec.tls[0].match[0].sniHosts[0]'],
+      ['ML3053', 'warning', 'spec.tls[0].match[0].sniHosts[1]'],
+    ]);
+    expect(r.diagnostics[0]!.message).toBe(
+      'SNI name "1.1.1.1" is an IP address: TLS clients send host names as SNI, never addresses (RFC 6066), so this entry only takes connections from a client that sends "1.1.1.1" as its SNI name; a client connecting to the address sends no SNI, and its connection is not matched by this entry',
+    );
+    expect(r.resources.virtualServices).toHaveLength(1);
+    // A name the VirtualService does not claim stays an error, as in Istio.
+    expect(check('  hosts: [api.example.com]\n  tls: [{match: [{sniHosts: [other.example.com]}], route: [{destination: {host: egress}}]}]\n')).toEqual(['ML3010 spec.tls[0].match[0].sniHosts[0]@7']);
+  });
 });
 
 describe('valid rules that route differently from what they say (warnings)', () => {
