@@ -68,7 +68,7 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     const p = at(SPEC, 'endpoints', i);
     const address = ep.address;
     if (address === undefined || address === '') {
-      ctx.report('ML3021', 'an endpoint needs an address', p);
+      addresslessEndpoint(ctx, ep.network, resolution, endpoints, p);
     } else if (isUnixAddress(address)) {
       if (resolution === 'STATIC') checkUnixEndpoint(ctx, address, ep.ports, ports.length, p);
       else if (resolution !== 'NONE') {
@@ -90,6 +90,28 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     if (ep.labels !== undefined) checkLabels(ctx, ep.labels, at(p, 'labels'));
     if (ep.weight !== undefined) checkRange(ctx, ep.weight, at(p, 'weight'), 0, 0xffffffff);
   }
+}
+
+/**
+ * An endpoint without an address. Istio's validateWorkloadEntry (validation.go, STATIC) takes
+ * one that names a `network` with a warning ("address is unset with network"): istiod's EDS
+ * (endpoint_builder.go) sends it only to proxies of other networks, as the address of that
+ * network's gateway, and leaves it out for everyone else. meshlog compiles no networks, so it
+ * leaves it out (fromServiceEntry). Without a network, and with DNS resolution (which resolves
+ * the address: ValidateFQDN("") fails), it is an error, as in Istio.
+ */
+function addresslessEndpoint(ctx: RuleContext, network: string | undefined, resolution: string, endpoints: readonly { readonly address?: string | undefined }[], p: Path): void {
+  if (network === undefined || network === '') return ctx.report('ML3021', 'an endpoint needs an address', p);
+  if (resolution !== 'STATIC') {
+    return ctx.report('ML3021', `an endpoint needs an address with resolution ${resolution} (only resolution STATIC takes an endpoint with just a network)`, p);
+  }
+  const none = endpoints.every((e) => e.address === undefined || e.address === '');
+  const effect = none ? ", which leaves the entry's clusters without endpoints: requests to its hosts fail (503, no healthy upstream)" : '';
+  ctx.report(
+    'ML3054',
+    `endpoint has no address, only network "${network}": Istio sends it to proxies in other networks as the address of that network's gateway, and leaves it out for the rest; meshlog compiles no networks, so it is left out of the entry's endpoints${effect}`,
+    p,
+  );
 }
 
 /**

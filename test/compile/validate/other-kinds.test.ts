@@ -177,6 +177,30 @@ describe('ServiceEntry rules', () => {
     ]);
   });
 
+  // Istio validation.go validateWorkloadEntry: "address is unset with network" is a warning
+  // (STATIC); without a network, or for DNS (ValidateFQDN("")), an endpoint needs an address.
+  it('warns about a STATIC endpoint with a network and no address, and leaves it out', () => {
+    const se = (resolution: string, endpoints: string) =>
+      loadOne(doc('ServiceEntry', `  hosts: [www.example.com]\n  ports: [{number: 443, name: https-example, protocol: HTTPS}]\n  resolution: ${resolution}\n  endpoints: ${endpoints}\n`));
+    const only = se('STATIC', '[{network: cluster-1}]');
+    expect(only.diagnostics.map((d) => [d.code, d.severity, d.field, d.message])).toEqual([
+      [
+        'ML3054',
+        'warning',
+        'spec.endpoints[0]',
+        'endpoint has no address, only network "cluster-1": Istio sends it to proxies in other networks as the address of that network\'s gateway, and leaves it out for the rest; meshlog compiles no networks, so it is left out of the entry\'s endpoints, which leaves the entry\'s clusters without endpoints: requests to its hosts fail (503, no healthy upstream)',
+      ],
+    ]);
+    expect(only.resources.serviceEntries).toHaveLength(1);
+    const mixed = se('STATIC', '[{address: 10.0.0.1}, {network: cluster-1}]');
+    expect(mixed.diagnostics.map((d) => [d.code, d.field])).toEqual([['ML3054', 'spec.endpoints[1]']]);
+    expect(mixed.diagnostics[0]!.message).toMatch(/left out of the entry's endpoints$/);
+    expect(summary(se('STATIC', '[{labels: {app: a}}]').diagnostics)).toEqual(['ML3021 spec.endpoints[0]@8']);
+    expect(se('DNS', '[{network: cluster-1}]').diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['ML3021', 'an endpoint needs an address with resolution DNS (only resolution STATIC takes an endpoint with just a network)'],
+    ]);
+  });
+
   // Istio's ServiceEntry workloadSelector is networking WorkloadSelector{labels} (service_entry.proto,
   // sidecar.proto; the CRD allows `labels` only), checked by ValidateAlphaWorkloadSelector.
   it('takes workloadSelector.labels, as Istio, and checks them as Istio does', () => {
