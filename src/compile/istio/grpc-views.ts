@@ -113,6 +113,9 @@ function grpcView(sidecar: IrView, grpcHosts: ReadonlySet<string>, forGrpc: Map<
     for (const vh of table?.virtualHosts ?? []) {
       if (!grpcHosts.has(vh.name)) continue;
       const g = grpcHost(vh, l.port, forGrpc);
+      // A host written with a trailing dot (ML3055) answers only to names ending in a dot,
+      // which gRPC takes none of: no target names it, and a virtual host needs a domain.
+      if (g.vhost.domains.length === 0) continue;
       vhosts.push(g.vhost);
       for (const listener of g.listeners) listeners.push(listener);
       addClusters(vh.routes, clusters);

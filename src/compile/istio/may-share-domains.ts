@@ -7,7 +7,8 @@ import type { Registry, RegistryService } from './registry.ts';
  * Can two virtual hosts of one sidecar route table share a domain (uniqueDomains then has work
  * to do)? A view holds each host once; a Kubernetes-style host `n.ns.svc.<domain>` answers
  * to itself, `n.ns`, `n.ns.svc` and, in `ns`, `n` (each also with `:<port>`); any other host
- * to itself and `host:<port>`; every host also to its service's addresses. Two
+ * to itself and `host:<port>`; every host also to its absolute name `host.` and to its
+ * service's addresses. Two
  * Kubernetes-style hosts never share a variant, so a clash needs another registry host equal
  * to one of those short variants, a host with a `:`, a service listing one port twice, or an
  * address two hosts list (no host is an address: hosts are names, ML3010). Answering true
@@ -22,6 +23,9 @@ export function mayShareDomains(registry: Registry, clusterDomain: string): bool
     const h = s.host;
     if (h.includes(':') || repeatsAPort(s)) return true;
     if (s.addresses.length > 0 && sharesAnAddress(s, (addressHosts ??= new Map()))) return true;
+    // A host written with a trailing dot (ML3055) is the absolute-name variant of the host
+    // without it, which every host also answers to (`h.`).
+    if (h.endsWith('.') && registry.has(h.slice(0, -1))) return true;
     // No variant ends with the suffix: `n.ns` and `n.ns.svc` have fewer dots, `n` none.
     if (h.endsWith(suffix)) continue;
     if (isNameNs(h) && registry.has(h + suffix)) return true; // h is some `n.ns`

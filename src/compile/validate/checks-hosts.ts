@@ -3,6 +3,7 @@
 // FQDNs happens later, in src/compile/istio.
 import type { Path, RuleContext } from './context.ts';
 import { isDnsLabel, isDnsSubdomain, isIpOrCidr } from './checks-values.ts';
+import { hasTrailingDot, reportTrailingDot, type TrailingDotUse } from './trailing-dot.ts';
 
 const HOST_LABEL = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
 
@@ -17,6 +18,12 @@ export interface HostRules {
    * ValidateWildcardDomain accepts it (labels.IsWildcardDNS1123Label); needs allowWildcard.
    */
   readonly allowPartialWildcard?: boolean;
+  /**
+   * Where an Istio host is written, which makes a trailing dot valid (as Istio takes it,
+   * trailing-dot.ts) and says what the warning about it says. Absent (meshlog's own fields,
+   * such as MeshConfig clusterDomain): a trailing dot is an error.
+   */
+  readonly trailingDot?: TrailingDotUse;
 }
 
 /** `*` then an optional `-` and a DNS label: a partial wildcard label (labels.IsWildcardDNS1123Label, without the lone `*`). */
@@ -24,6 +31,7 @@ export const PARTIAL_WILDCARD_LABEL = /^\*-?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9]
 
 export function hostProblem(host: string, rules: HostRules): string | undefined {
   if (host === '') return 'empty host';
+  if (rules.trailingDot !== undefined && hasTrailingDot(host)) return hostProblem(host.slice(0, -1), { ...rules, trailingDot: undefined });
   if (host === '*') return rules.allowStar ? undefined : '"*" is not allowed here';
   if (rules.allowIp && isIpOrCidr(host, false)) return undefined;
   if (host.length > 255) return 'host is longer than 255 characters';
@@ -72,6 +80,7 @@ function validLabels(s: string): boolean {
 export function checkHost(ctx: RuleContext, host: string, path: Path, rules: HostRules): void {
   const problem = hostProblem(host, rules);
   if (problem) ctx.report('ML3010', `invalid host "${host}": ${problem}`, path);
+  else if (rules.trailingDot !== undefined && hasTrailingDot(host)) reportTrailingDot(ctx, host, path, rules.trailingDot);
 }
 
 /** Gateway server hosts: `[namespace/]host`, where namespace may be `*` or `.`. */
@@ -89,8 +98,10 @@ export function checkGatewayHost(ctx: RuleContext, entry: string, path: Path): v
     ctx.report('ML3010', `invalid host "${entry}": "${ns}" is not a namespace, "." or "*"`, path);
     return;
   }
-  checkHost(ctx, host, path, { allowStar: true, allowWildcard: true, allowIp: false });
+  checkHost(ctx, host, path, GATEWAY_SERVER_HOSTS);
 }
+
+const GATEWAY_SERVER_HOSTS: HostRules = { allowStar: true, allowWildcard: true, allowIp: false, trailingDot: 'gateway-server' };
 
 /** VirtualService gateway references: `mesh`, `name`, or `namespace/name`. */
 export function checkGatewayRef(ctx: RuleContext, ref: string, path: Path): void {

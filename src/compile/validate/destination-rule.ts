@@ -5,7 +5,7 @@ import { checkExportTo, checkLabels, checkUniqueNames, isDnsLabel } from './chec
 import { at, NONE, type RuleContext } from './context.ts';
 import { checkTrafficPolicy } from './traffic-policy.ts';
 
-const HOST_RULES: HostRules = { allowStar: true, allowWildcard: true, allowIp: false };
+const HOST_RULES: HostRules = { allowStar: true, allowWildcard: true, allowIp: false, trailingDot: 'destination-rule' };
 const SPEC = ['spec'];
 
 export function validateDestinationRule(ctx: RuleContext, dr: LoadedDestinationRule): void {

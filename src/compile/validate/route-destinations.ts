@@ -9,7 +9,7 @@ import { at, type Path, type RuleContext } from './context.ts';
 // ValidateWildcardDomain accepts (a wildcard, even a partial one, included) but `*` alone. A
 // wildcard names the registry service with exactly that host (a ServiceEntry's `*.example.com`):
 // istiod looks a destination host up by exact name (route.go GetDestinationCluster).
-const DESTINATION_HOSTS: HostRules = { allowStar: false, allowWildcard: true, allowIp: true, allowPartialWildcard: true };
+const DESTINATION_HOSTS: HostRules = { allowStar: false, allowWildcard: true, allowIp: true, allowPartialWildcard: true, trailingDot: 'destination' };
 /** Istio's destination weight is an int32. */
 const MAX_WEIGHT = 0x7fffffff;
 /** Envoy's weighted_clusters total (a uint32). */

@@ -8,8 +8,8 @@ import { unixAddressProblem } from './unix-address.ts';
 import { impliedHttpMessage, isSniProtocol, normalizeProtocol } from '../istio/protocols.ts';
 import { checkProtocol, checkUniquePorts } from './ports.ts';
 
-const HOST_RULES: HostRules = { allowStar: false, allowWildcard: true, allowIp: false };
-const ENDPOINT_HOST_RULES: HostRules = { allowStar: false, allowWildcard: false, allowIp: false };
+const HOST_RULES: HostRules = { allowStar: false, allowWildcard: true, allowIp: false, trailingDot: 'service-entry' };
+const ENDPOINT_HOST_RULES: HostRules = { allowStar: false, allowWildcard: false, allowIp: false, trailingDot: 'dns-address' };
 const SPEC = ['spec'];
 
 export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): void {

@@ -6,6 +6,7 @@ import { checkGatewayRef, hostProblem, type HostRules } from './checks-hosts.ts'
 import { checkLabels, checkPort, isIpOrCidr } from './checks-values.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { checkWeightedDestinations } from './route-destinations.ts';
+import { hasTrailingDot, reportTrailingDot } from './trailing-dot.ts';
 
 export function checkTcpRoute(ctx: RuleContext, rule: TcpRoute, path: Path): void {
   const route = rule.route ?? NONE;
@@ -15,7 +16,7 @@ export function checkTcpRoute(ctx: RuleContext, rule: TcpRoute, path: Path): voi
   checkWeightedDestinations(ctx, route, path);
 }
 
-const SNI_HOSTS: HostRules = { allowStar: true, allowWildcard: true, allowIp: false };
+const SNI_HOSTS: HostRules = { allowStar: true, allowWildcard: true, allowIp: false, trailingDot: 'sni' };
 
 /**
  * A tls rule: as a tcp rule, and every match entry names the SNI names it takes, each one of
@@ -41,7 +42,7 @@ export function checkTlsRoute(ctx: RuleContext, rule: TlsRoute, path: Path, vsHo
       if (problem) ctx.report('ML3010', `invalid host "${sni}": ${problem}`, at(p, 'sniHosts', k));
       else if (!vsHosts.some((h) => hostCovers(h.toLowerCase(), sni.toLowerCase()))) {
         ctx.report('ML3010', `SNI name "${sni}" is not one of the VirtualService's hosts (${vsHosts.join(', ')}) nor covered by one`, at(p, 'sniHosts', k));
-      }
+      } else if (hasTrailingDot(sni)) reportTrailingDot(ctx, sni, at(p, 'sniHosts', k), 'sni');
     }
   }
   checkWeightedDestinations(ctx, route, path);

@@ -9,8 +9,8 @@ import { checkHttpRoute } from './http-route.ts';
 import { checkTcpRoute, checkTlsRoute } from './tcp-route.ts';
 
 // Istio: "*" would capture every service's traffic on sidecars, so only gateways may use it.
-const MESH_HOSTS: HostRules = { allowStar: false, allowWildcard: true, allowIp: true };
-const GATEWAY_HOSTS: HostRules = { allowStar: true, allowWildcard: true, allowIp: true };
+const MESH_HOSTS: HostRules = { allowStar: false, allowWildcard: true, allowIp: true, trailingDot: 'virtual-service' };
+const GATEWAY_HOSTS: HostRules = { allowStar: true, allowWildcard: true, allowIp: true, trailingDot: 'virtual-service' };
 const SPEC = ['spec'];
 
 export function validateVirtualService(ctx: RuleContext, vs: LoadedVirtualService): void {

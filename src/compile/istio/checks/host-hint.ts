@@ -38,6 +38,11 @@ export function hostHint(written: string, namespace: string, registry: Registry,
   const names = namesOf(registry, clusterDomain);
   const host = written.toLowerCase();
   if (host.includes('*') || host.includes(':')) return '';
+  if (host.length > 1 && host.endsWith('.')) {
+    // Istio keeps the dot (ML3055), so the name without it may well be defined.
+    const bare = registry.resolve(host.slice(0, -1), namespace);
+    if (registry.lookupAny(bare)) return `; the trailing dot makes it another host than ${bare}, which is defined: remove the dot`;
+  }
   const fqdn = (name: string, ns: string) => `${name}.${ns}.svc.${clusterDomain}`;
   if (!host.includes('.')) {
     const elsewhere = names.namespacesOf.get(host);
