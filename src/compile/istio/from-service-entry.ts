@@ -21,7 +21,7 @@ export function fromServiceEntry(se: Loaded<'ServiceEntry', ServiceEntrySpec>): 
   const ports: RegistryPort[] = (se.spec.ports ?? [])
     .map((p) => ({
       number: p.number,
-      name: p.name ?? '',
+      name: p.name,
       protocol: normalizeProtocol(p.protocol),
       ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}),
     }))

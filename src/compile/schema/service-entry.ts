@@ -2,11 +2,14 @@
 import { z } from 'zod';
 import { ExportToSchema, StringMapSchema, istioDocumentSchema } from './common.ts';
 
-/** A service port. `protocol` is Istio's (HTTP, HTTPS, GRPC, HTTP2, TCP, TLS, ...; case-insensitive). */
+/**
+ * A service port. `protocol` is Istio's (HTTP, HTTPS, GRPC, HTTP2, TCP, TLS, ...;
+ * case-insensitive). `name` is required, as Istio's CRD requires it (`required: [number, name]`).
+ */
 export const ServicePortSchema = z.strictObject({
   number: z.int(),
   protocol: z.string().optional(),
-  name: z.string().optional(),
+  name: z.string(),
   targetPort: z.int().optional(),
 });
 export type ServicePort = z.infer<typeof ServicePortSchema>;

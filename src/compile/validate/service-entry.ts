@@ -37,6 +37,7 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     const port = ports[i]!;
     const p = at(SPEC, 'ports', i);
     if (port.number !== undefined) checkPort(ctx, port.number, at(p, 'number'));
+    checkPortName(ctx, port.name, at(p, 'name'));
     if (port.targetPort !== undefined) checkPort(ctx, port.targetPort, at(p, 'targetPort'));
     // An empty protocol is a port without one: Istio's ValidateProtocol takes "" (protocol
     // sniffing), and meshlog compiles both as HTTP (ML4035, normalizeProtocol).
@@ -89,6 +90,21 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     }
     if (ep.labels !== undefined) checkLabels(ctx, ep.labels, at(p, 'labels'));
     if (ep.weight !== undefined) checkRange(ctx, ep.weight, at(p, 'weight'), 0, 0xffffffff);
+  }
+}
+
+/** labels.IsDNS1123Label, which Istio's ValidatePortName applies: upper case is allowed. */
+const PORT_NAME = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+/**
+ * A port's name, as Istio's ValidateServiceEntry checks it (validation.go ValidatePortName): a
+ * DNS-1123 label of at most 63 characters, so not empty either. (The CRD requires the field:
+ * without it, the schema refuses the port, ML2004.) Endpoints name ports by it.
+ */
+function checkPortName(ctx: RuleContext, name: string, path: Path): void {
+  if (name === '') ctx.report('ML3039', 'the port needs a name (a DNS-1123 label such as "http"), as Istio requires: endpoints refer to ports by it', path);
+  else if (name.length > 63 || !PORT_NAME.test(name)) {
+    ctx.report('ML3039', `port name "${name}" is not a DNS-1123 label (letters, digits and "-", starting and ending with a letter or digit, at most 63 characters), as Istio requires`, path);
   }
 }
 

@@ -201,6 +201,18 @@ describe('ServiceEntry rules', () => {
     ]);
   });
 
+  // Istio's CRD requires ports[].name (required: [number, name]), and ValidateServiceEntry holds
+  // it to ValidatePortName: labels.IsDNS1123Label, upper case allowed.
+  it('requires a ServiceEntry port name, a DNS-1123 label, as Istio does', () => {
+    const se = (ports: string) => check('ServiceEntry', `  hosts: [a.example.com]\n  ports: ${ports}\n  resolution: DNS\n`);
+    expect(se('[{number: 80, protocol: HTTP}]')).toEqual(['ML2004 spec.ports[0].name@6']);
+    expect(se('[{number: 80, name: "", protocol: HTTP}, {number: 81, name: web_1, protocol: HTTP}, {number: 82, name: HTTP-Web, protocol: HTTP}]')).toEqual([
+      'ML3039 spec.ports[0].name@6',
+      'ML3039 spec.ports[1].name@6',
+    ]);
+    expect(se(`[{number: 80, name: ${'a'.repeat(64)}, protocol: HTTP}]`)).toEqual(['ML3039 spec.ports[0].name@6']);
+  });
+
   // Istio's ServiceEntry workloadSelector is networking WorkloadSelector{labels} (service_entry.proto,
   // sidecar.proto; the CRD allows `labels` only), checked by ValidateAlphaWorkloadSelector.
   it('takes workloadSelector.labels, as Istio, and checks them as Istio does', () => {
