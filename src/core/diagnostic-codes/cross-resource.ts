@@ -26,7 +26,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     code: 'ML4003',
     severity: 'error',
     title: 'Destination port not a port of the service',
-    description: '`destination.port.number` is not one of the ports the service declares. Use one of the listed ports.',
+    description: '`destination.port.number` is not one of the ports the service declares. Istio accepts it (istioctl analyze reports it), and Envoy answers the requests the route takes with 503 (no cluster: clusters exist for declared ports only). Use one of the listed ports.',
   },
   {
     code: 'ML4004',
@@ -41,7 +41,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     title: 'Gateway not found',
     description:
-      'A VirtualService binds to a Gateway (`gateways: [ns/name]` or `[name]` in its own namespace) that does not exist in the repository. ' +
+      'A VirtualService binds to a Gateway (`gateways: [ns/name]` or `[name]` in its own namespace) that does not exist in the repository. Istio accepts it (istioctl analyze reports it), and the VirtualService then applies to no proxy through that binding. ' +
       'Fix the reference, or add the Gateway; when a Gateway of that name exists in another namespace, the message names it as the reference to write (`<namespace>/<name>`). `mesh` means the sidecars.',
   },
   {
@@ -112,7 +112,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'Conflicting DestinationRules',
     description:
       'Several DestinationRules target the same host and cannot be merged: they are in different namespaces (Istio would apply a different one ' +
-      'depending on the client\'s namespace, which meshlog\'s shared clusters cannot express), or both define the same subset. Keep one DestinationRule per host.',
+      'depending on the client\'s namespace, which meshlog\'s shared clusters cannot express), or both define the same subset, even identically (Istio keeps the oldest rule\'s copy; a repository records no creation time). Keep one DestinationRule per host.',
   },
   {
     code: 'ML4013',
