@@ -82,6 +82,11 @@ export interface Registry {
   /** Any service with this host, whoever may see it: the first (a Kubernetes Service when there is one). */
   lookupAny(host: string): RegistryService | undefined;
   /**
+   * Every definition of `host` left after merging, in registry order (none: empty). Several only
+   * where istiod picks one per sidecar (pick-service.ts); see audience.ts for who uses which.
+   */
+  definitions(host: string): readonly RegistryService[];
+  /**
    * The service cluster (`host`, `port`) is built from: the host's first service with that port,
    * else its first. meshlog's views share clusters, so where views use different definitions of
    * a host (pick-service.ts), the cluster of a port they both define follows the first.
@@ -134,6 +139,7 @@ export function buildRegistry(entries: RegistryService[], clusterDomain: string,
       return pickService(list, ns);
     },
     lookupAny: (host) => byHost.get(host)?.[0],
+    definitions: (host) => byHost.get(host) ?? NO_SERVICES,
     forCluster: (host, port) => {
       const list = byHost.get(host);
       if (!list || list.length === 1) return list?.[0];
@@ -159,6 +165,8 @@ export function buildRegistry(entries: RegistryService[], clusterDomain: string,
     },
   };
 }
+
+const NO_SERVICES: readonly RegistryService[] = Object.freeze([]);
 
 /** Port a service port maps to on an endpoint: endpoint's own mapping, else targetPort, else the port. */
 export function endpointPort(ep: RegistryEndpoint, port: RegistryPort): number {

@@ -6,7 +6,8 @@ import type { Destination, HttpRoute, HttpRouteDestination } from '../schema/ind
 import { durationToWholeMs } from '../schema/index.ts';
 import { exact } from './exact.ts';
 import type { LoadedVs, RouteContext } from './from-virtual-service.ts';
-import type { Registry } from './registry.ts';
+import { audienceDefinitions } from './audience.ts';
+import type { Registry, RegistryService } from './registry.ts';
 import { authorityOf, NO_HEADER_OPS, toDirectResponse, toHeaderOps, toRedirect, toRetry } from './route-parts.ts';
 import type { FrontSettings } from './settings.ts';
 
@@ -116,12 +117,29 @@ function withAuthority(rewrite: IrForward['rewrite'], rule: HttpRoute, routes: r
   return { ...rewrite, authority };
 }
 
-/** The port a destination means: its own, the service's only port, else the port the request came in on. */
-export function destinationPort(dest: Destination, host: string, port: number, registry: Registry): number {
+/**
+ * The port a destination of `vs` means: its own, the service's only port, else the port the
+ * request came in on. As Istio (route.go GetDestinationCluster), which reads "the service" from
+ * the proxy's own scope: with a host defined several times unmerged, per sidecar.
+ */
+export function destinationPort(vs: LoadedVs, dest: Destination, host: string, port: number, registry: Registry): number {
   if (dest.port?.number !== undefined) return dest.port.number;
-  const svc = registry.lookupAny(host);
+  const svc = routedDefinition(vs, host, registry);
   if (svc?.ports.length === 1 && svc.ports[0]) return svc.ports[0].number;
   return port;
+}
+
+/**
+ * The definition of `host` a route of `vs` takes a port-less destination's port from: the
+ * host's only one; with several (pick-service.ts), the one `vs`'s own namespace's sidecars use
+ * (else the first receiver's, audience.ts). meshlog's routes are shared by every view that
+ * receives `vs`, so other receivers using a definition with another lone port get it wrong:
+ * ML4043 says so (checks/destinations.ts).
+ */
+function routedDefinition(vs: LoadedVs, host: string, registry: Registry): RegistryService | undefined {
+  const all = registry.definitions(host);
+  if (all.length < 2) return all[0]; // the common case: no extra work
+  return audienceDefinitions(registry, host, vs.metadata.namespace, vs.spec.exportTo)[0];
 }
 
 export function destinationHost(vs: LoadedVs, dest: Destination, settings: FrontSettings, registry: Registry): string {
@@ -131,7 +149,7 @@ export function destinationHost(vs: LoadedVs, dest: Destination, settings: Front
 /** The name of the cluster `dest` means; its id joins `ids` (a VirtualService names a few: a scan suffices). */
 function destinationCluster(vs: LoadedVs, dest: Destination, port: number, ctx: RouteContext, ids: number[]): string {
   const host = destinationHost(vs, dest, ctx.settings, ctx.registry);
-  const id = ctx.catalog.id(host, destinationPort(dest, host, port, ctx.registry), dest.subset ?? '');
+  const id = ctx.catalog.id(host, destinationPort(vs, dest, host, port, ctx.registry), dest.subset ?? '');
   if (!ids.includes(id)) ids.push(id);
   return ctx.catalog.name(id);
 }

@@ -437,4 +437,15 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'the listener, and with `resolution: STATIC` and another name its endpoints do not serve the port (an EDS cluster takes the endpoints ' +
       'whose port name is the kept port\'s). Define the port the same way in both, or in one of them only.',
   },
+  {
+    code: 'ML4043',
+    severity: 'warning',
+    title: 'Destination port differs between sidecars',
+    description:
+      'A route destination without `port` goes to its host\'s only port (else the request\'s own port), and istiod reads the host as each ' +
+      'sidecar sees it. Where a host is defined in several namespaces and istiod does not merge the definitions (ML4016), sidecars ' +
+      'receiving the VirtualService may use definitions with different lone ports, so the same route goes to different ports. meshlog\'s ' +
+      'views share routes: it takes the port of the definition the VirtualService\'s own namespace uses. Set `destination.port.number`, ' +
+      'or narrow the VirtualService\'s `exportTo`.',
+  },
 ];

@@ -8,6 +8,8 @@ import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import type { Destination, HttpRoute, TcpRoute, TlsRoute } from '../../schema/index.ts';
 import { MESH, uncompiledCondition, vsGateways, type LoadedVs, type ScopeConditions } from '../from-virtual-service.ts';
 import { destinationHost, destinationPort } from '../route-action.ts';
+import { audienceDefinitions, definitionName } from '../audience.ts';
+import type { RegistryService } from '../registry.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
 import { hostHint, wildcardHint } from './host-hint.ts';
 import { isHttpProtocol } from '../protocols.ts';
@@ -70,7 +72,7 @@ function checkRule(vs: LoadedVs, rule: HttpRoute, i: number, ctx: CheckContext):
     const d = r.destination;
     const host = checkDestination(vs, d, { section: 'http', i, field: 'route', k }, ctx);
     if (routes.length < 2 || (r.weight ?? 0) <= 0) continue;
-    const port = destinationPort(d, host, 0, ctx.registry);
+    const port = destinationPort(vs, d, host, 0, ctx.registry);
     const subset = d.subset ?? '';
     const first = (firstTo ??= []).find((f) => f.host === host && f.port === port && f.subset === subset)?.k;
     if (first === undefined) {
@@ -130,14 +132,19 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
     checkSubset(vs, dest, host, pathOf(place), ctx);
     return host;
   }
-  if (isPlain(svc.ports, host, dest, ctx)) return host;
+  // The definitions the sidecars receiving `vs` use (audience.ts): just `svc` unless the host has
+  // several unmerged ones. A port is judged against all of them, reported against the first
+  // (the one `vs`'s own namespace uses).
+  const defs = audienceDefinitions(ctx.registry, host, vs.metadata.namespace, vs.spec.exportTo);
+  const own = defs[0] ?? svc;
+  if (defs.length > 1 && dest.port?.number === undefined) reportLonePorts(vs, host, defs, pathOf(place), ctx);
+  if (isPlain(own.ports, host, dest, ctx)) return host;
   const path = pathOf(place);
-  const ports = svc.ports.map((p) => p.number);
+  const ports = own.ports.map((p) => p.number);
   if (dest.port?.number !== undefined) {
-    if (!ports.includes(dest.port.number)) {
-      ctx.diagnostics.push(
-        diagnostic('ML4003', `port ${dest.port.number} is not a port of ${host} (ports: ${ports.join(', ') || 'none'})`, at(vs, [...path, 'port', 'number'])),
-      );
+    const n = dest.port.number;
+    if (!defs.some((d) => hasPort(d.ports, n))) {
+      ctx.diagnostics.push(diagnostic('ML4003', `port ${n} is not a port of ${host} (${portsOf(defs)})`, at(vs, [...path, 'port', 'number'])));
     }
   } else if (ports.length > 1) {
     const missing = portsNotFound(vs, place.section, ports, ctx);
@@ -148,6 +155,34 @@ function checkDestination(vs: LoadedVs, dest: Destination, place: DestinationPla
   }
   checkSubset(vs, dest, host, path, ctx);
   return host;
+}
+
+/** `ports: 80, 443`; with several definitions, each one's ports and name. */
+function portsOf(defs: readonly RegistryService[]): string {
+  const list = (d: RegistryService) => d.ports.map((p) => p.number).join(', ') || 'none';
+  if (defs.length === 1) return `ports: ${list(defs[0]!)}`;
+  return `ports of the definitions the sidecars receiving this VirtualService use: ${defs.map((d) => `${list(d)} in ${definitionName(d)}`).join('; ')}`;
+}
+
+/**
+ * ML4043 when the definitions of a port-less destination's host that receivers of `vs` use
+ * disagree on the port it means (its only port, else the request's: route-action.ts
+ * destinationPort). istiod resolves it per sidecar; meshlog's routes, shared by views, take the
+ * first definition's (the one `vs`'s own namespace uses).
+ */
+function reportLonePorts(vs: LoadedVs, host: string, defs: readonly RegistryService[], path: Path, ctx: CheckContext): void {
+  const meant = (d: RegistryService) => (d.ports.length === 1 ? `port ${d.ports[0]!.number}` : "the request's port");
+  const used = meant(defs[0]!);
+  const others = defs.slice(1).filter((d) => meant(d) !== used);
+  if (others.length === 0) return;
+  const theirs = others.map((d) => `sidecars using ${definitionName(d)} to ${meant(d)}`).join(', ');
+  ctx.diagnostics.push(
+    diagnostic(
+      'ML4043',
+      `destination ${host} has no port, and the sidecars receiving this VirtualService use definitions of it that disagree on the port: meshlog's routes, shared by those sidecars, go to ${used} (per ${definitionName(defs[0]!)}), where istiod would send ${theirs}; set destination.port.number`,
+      at(vs, path),
+    ),
+  );
 }
 
 /** ML4004 when the destination names a subset no DestinationRule for its host defines. */
@@ -203,7 +238,8 @@ function portsNotFound(vs: LoadedVs, section: 'http' | 'tcp' | 'tls', destinatio
   if (hosts.length === 0) return undefined;
   const missing: number[] = [];
   for (const h of hosts) {
-    const own = ctx.registry.lookupAny(ctx.registry.resolve(h, vs.metadata.namespace));
+    // Ports of the definition the VirtualService's own namespace uses, as for the destination.
+    const own = audienceDefinitions(ctx.registry, ctx.registry.resolve(h, vs.metadata.namespace), vs.metadata.namespace, vs.spec.exportTo)[0];
     if (!own) return undefined;
     for (const p of own.ports) {
       if (isHttpProtocol(p.protocol) !== (section === 'http')) continue;

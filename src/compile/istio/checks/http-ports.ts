@@ -5,7 +5,8 @@
 // the routes vanish from the diff.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import { isWildcard } from '../hosts.ts';
-import { isHttpProtocol, isSniProtocol, isTcpProxied } from '../protocols.ts';
+import { audienceDefinitions } from '../audience.ts';
+import { isHttpProtocol, isSniProtocol, isTcpProxied, type Protocol } from '../protocols.ts';
 import type { MeshVs } from '../views.ts';
 import { at } from '../where.ts';
 import type { CheckContext } from './context.ts';
@@ -20,11 +21,15 @@ export function checkHttpPorts(ctx: CheckContext, meshVss: readonly MeshVs[]): v
     for (let i = 0; i < hosts.length; i++) {
       const host = hosts[i]!;
       if (isWildcard(host)) continue;
-      const svc = ctx.registry.lookupAny(host);
+      // The definitions the sidecars receiving this VirtualService use (audience.ts): a rule is
+      // dead only where none of them has a port for it. Usually just the host's one definition.
+      const defs = audienceDefinitions(ctx.registry, host, vs.metadata.namespace, vs.spec.exportTo);
       // Unknown hosts are ML4001's; a ServiceEntry without ports is ML3044's.
-      if (!svc || svc.ports.length === 0) continue;
+      const svc = defs.find((d) => d.ports.length > 0);
+      if (!svc) continue;
       const ports = () => svc.ports.map((p) => `${p.number}${p.name ? ` "${p.name}"` : ''} is ${p.protocol}`).join(', ');
-      if (http && !svc.ports.some((p) => isHttpProtocol(p.protocol))) {
+      const anyPort = (is: (p: Protocol) => boolean) => defs.some((d) => d.ports.some((p) => is(p.protocol)));
+      if (http && !anyPort(isHttpProtocol)) {
         ctx.diagnostics.push(
           diagnostic(
             'ML4025',
@@ -33,7 +38,7 @@ export function checkHttpPorts(ctx: CheckContext, meshVss: readonly MeshVs[]): v
           ),
         );
       }
-      if (tls && !svc.ports.some((p) => isSniProtocol(p.protocol))) {
+      if (tls && !anyPort(isSniProtocol)) {
         ctx.diagnostics.push(
           diagnostic(
             'ML4031',
@@ -42,7 +47,7 @@ export function checkHttpPorts(ctx: CheckContext, meshVss: readonly MeshVs[]): v
           ),
         );
       }
-      if (tcp && !svc.ports.some((p) => isTcpProxied(p.protocol))) {
+      if (tcp && !anyPort(isTcpProxied)) {
         ctx.diagnostics.push(
           diagnostic(
             'ML4031',
