@@ -38,6 +38,7 @@
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { LoadedGateway, LoadedService } from '../parse/types.ts';
+import { hasLabels } from './labels.ts';
 import { kubePortProtocol, kubeProtocolImplied } from './protocols.ts';
 import { at, cmp, compareResources, describe, relatedOf } from './where.ts';
 
@@ -105,8 +106,7 @@ const NONE: readonly GatewayServicePort[] = [];
 
 /** The selectors agree on every label both name, and one holds all of the other's. */
 function selectsGatewayPods(service: Readonly<Record<string, string>>, gateway: Readonly<Record<string, string>>): boolean {
-  const within = (small: Readonly<Record<string, string>>, big: Readonly<Record<string, string>>) => Object.entries(small).every(([k, v]) => big[k] === v);
-  return within(service, gateway) || within(gateway, service);
+  return hasLabels(gateway, service) || hasLabels(service, gateway);
 }
 
 /** A Service's ports, each marked when Istio does not list it for the pods (`repeated`). */

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { isUnixAddress } from '../ir/endpoint-address.ts';
 import { isVisible, resolveHost, type Visibility } from './hosts.ts';
+import { hasLabels } from './labels.ts';
 import type { Loaded, LoadedServiceEntry } from '../parse/types.ts';
 import type { KubeServiceSpec } from '../schema/index.ts';
 import { pickService } from './pick-service.ts';
@@ -176,12 +177,6 @@ export function selectEndpoints(
   const out: RegistryEndpoint[] = [];
   for (const e of endpoints) if (hasLabels(e.labels, selector)) out.push(e);
   return out;
-}
-
-/** Does `labels` carry every label of `selector`? */
-export function hasLabels(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
-  for (const k in selector) if (labels[k] !== selector[k]) return false;
-  return true;
 }
 
 function isEmpty(record: Readonly<Record<string, string>>): boolean {

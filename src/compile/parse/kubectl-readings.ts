@@ -11,7 +11,7 @@
 import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node, type ScalarTag } from 'yaml';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
-import { formatFieldPath } from './field-path.ts';
+import { describeValue, formatFieldPath } from './field-path.ts';
 import { kubectlKey, octalReading, resolvePlain } from './plain-scalar.ts';
 import type { FieldPath, LineColumn } from './types.ts';
 
@@ -89,7 +89,7 @@ export function readAsKubectl(doc: Document.Parsed, standIn: string | undefined)
             notes.push({ kind: 'refused', path: flat({ up: path, key: '' }), message: `kubectl cannot send the key ${source || '(empty)'}: it reads it as null, and JSON keys are strings; quote it (${JSON.stringify(source)}) or remove it` });
           } else {
             key.value = sent; // so toJS, the locator and the notes all use the key kubectl sends
-            if (sent !== source) notes.push({ kind: 'key', path: flat({ up: path, key: sent }), message: `kubectl reads the key ${source} as ${describe(resolvePlain(source))} and sends the key "${sent}"; quote it ("${source}") to keep it as written` });
+            if (sent !== source) notes.push({ kind: 'key', path: flat({ up: path, key: sent }), message: `kubectl reads the key ${source} as ${describeValue(resolvePlain(source))} and sends the key "${sent}"; quote it ("${source}") to keep it as written` });
           }
         }
         if (typeof key.value === 'symbol') {
@@ -117,10 +117,6 @@ function flowRefusal(source: string): string | undefined {
   const what = source.startsWith(':') ? 'a : at its start' : source.includes('?') ? 'a ?' : undefined;
   if (what === undefined) return undefined;
   return `kubectl reads ${what} in an unquoted value inside [ ] or { } as YAML syntax, so it does not read ${source} there as written; quote it: ${JSON.stringify(source)}`;
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'boolean' ? `the boolean ${value}` : `the number ${String(value)}`;
 }
 
 /** A path as links to the parent (undefined: the document's root). */

@@ -11,6 +11,7 @@
 import { closestName } from '../../../core/closest-name.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
 import type { Registry } from '../registry.ts';
+import { hasTrailingDot } from '../../validate/trailing-dot.ts';
 
 /**
  * Candidate comparisons per registry. A repository that routes to hosts from discovery may
@@ -38,7 +39,7 @@ export function hostHint(written: string, namespace: string, registry: Registry,
   const names = namesOf(registry, clusterDomain);
   const host = written.toLowerCase();
   if (host.includes('*') || host.includes(':')) return '';
-  if (host.length > 1 && host.endsWith('.')) {
+  if (hasTrailingDot(host)) {
     // Istio keeps the dot (ML3055), so the name without it may well be defined.
     const bare = registry.resolve(host.slice(0, -1), namespace);
     if (registry.lookupAny(bare)) return `; the trailing dot makes it another host than ${bare}, which is defined: remove the dot`;
