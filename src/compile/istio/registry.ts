@@ -62,7 +62,12 @@ export interface RegistryService {
    */
   readonly addresses: readonly string[];
   readonly origin: AnyLoaded;
-  /** Kubernetes Services first: they win over a ServiceEntry for the same host. */
+  /**
+   * 0 for a Kubernetes Service, 1 for a ServiceEntry: a host's Kubernetes Services sort first
+   * (lookupAny and forCluster take them). For a sidecar they win over a ServiceEntry only within
+   * the namespace pick-service.ts settles on: a ServiceEntry of the view's own namespace beats a
+   * Service of another.
+   */
   readonly rank: 0 | 1;
   /**
    * ServiceEntries of this host merged into this one, as istiod merges them (same-host.ts), the
