@@ -1,7 +1,9 @@
-// Which listener of a view takes a connection to a port. The listener bound to the port, else,
-// on a gateway, the one its Kubernetes Service sends that port to: a client connects to the
-// Service's port (80), and the gateway's pods listen on its targetPort (8080), as Istio binds
-// them (IrListener.servicePorts; src/compile/istio/gateway-service-ports.ts).
+// Which listener of a view takes a connection to a port. On a gateway, first the one its
+// Kubernetes Service sends that port to: a client connects to the Service's port (80), and the
+// gateway's pods listen on its targetPort (8080), as Istio binds them (IrListener.servicePorts;
+// src/compile/istio/gateway-service-ports.ts). Only then the listener bound to the port itself
+// (a client on the pod network): with Service ports 80→8080 and 8080→9090, port 8080 is the
+// Service port of the 9090 listener, not the 8080 one.
 import type { IrListener, IrView } from '../compile/ir/types.ts';
 
 export interface PickedListener {
@@ -11,10 +13,12 @@ export interface PickedListener {
 }
 
 export function pickListener(view: IrView, port: number): PickedListener | undefined {
+  if (view.kind === 'gateway') {
+    const behind = view.listeners.find((l) => l.servicePorts?.includes(port));
+    if (behind) return { listener: behind, servicePort: port };
+  }
   const bound = view.listeners.find((l) => l.port === port);
-  if (bound) return { listener: bound };
-  const behind = view.listeners.find((l) => l.servicePorts?.includes(port));
-  return behind ? { listener: behind, servicePort: port } : undefined;
+  return bound ? { listener: bound } : undefined;
 }
 
 /** The ports a view takes connections on, for a message: `8080 (Service port 80), 9090`. */

@@ -92,3 +92,85 @@ describe('explain on a gateway Service port that its Service sends to another ta
     expect(e.outcome).toEqual({ kind: 'no_listener', detail: 'view gateway~web~edge has no listener on port 81 (ports: 8080 (Service port 80), 15432 (Service port 5432))' });
   });
 });
+
+// Service ports 80→8080 and 8080→9090: port 8080 is a Service port (of the 9090 listener) and
+// the targetPort of port 80. A client of the Service connecting to 8080 reaches the 9090
+// listener, so that is the one explain takes, not the listener bound to 8080.
+const CROSSED = `apiVersion: v1
+kind: Service
+metadata: {name: istio-ingressgateway, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  ports:
+  - {name: http2, port: 80, targetPort: 8080}
+  - {name: http-alt, port: 8080, targetPort: 9090}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: [a.example.com]
+  - port: {number: 8080, name: http-alt, protocol: HTTP}
+    hosts: [b.example.com]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: a, namespace: istio-system}
+spec:
+  hosts: [a.example.com]
+  gateways: [gw]
+  http:
+  - name: a
+    route: [{destination: {host: backend.example.internal, port: {number: 80}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: b, namespace: istio-system}
+spec:
+  hosts: [b.example.com]
+  gateways: [gw]
+  http:
+  - name: b
+    route: [{destination: {host: backend.example.internal, port: {number: 80}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: backend, namespace: istio-system}
+spec:
+  hosts: [backend.example.internal]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints: [{address: 10.0.0.2}]
+`;
+
+describe('explain on a gateway port that is both a Service port and another port\'s targetPort', () => {
+  const crossed = compileYaml(CROSSED).ir!;
+  function runCrossed(text: string, view = 'istio-system/gw') {
+    const parsed = parseRequest(text);
+    if (!parsed.ok) throw new Error(parsed.error);
+    return explain(crossed, parsed.request, { view });
+  }
+
+  it('takes the Service port first: 8080 reaches the listener of its targetPort 9090', () => {
+    const e = runCrossed('GET http://b.example.com:8080/');
+    expect(e.listener).toMatchObject({ name: '0.0.0.0_9090', port: 9090, servicePort: 8080 });
+    expect(e.route?.name).toBe('vs/istio-system/b/http/b/match/0');
+    expect(e.outcome.kind).toBe('forward');
+  });
+
+  it('still takes port 80 on the 8080 listener', () => {
+    const e = runCrossed('GET http://a.example.com/');
+    expect(e.listener).toMatchObject({ name: '0.0.0.0_8080', port: 8080, servicePort: 80 });
+    expect(e.route?.name).toBe('vs/istio-system/a/http/a/match/0');
+  });
+
+  it('falls back to the bound listener for a port that is no Service port', () => {
+    const e = runCrossed('GET http://b.example.com:9090/');
+    expect(e.listener).toMatchObject({ name: '0.0.0.0_9090', port: 9090 });
+    expect(e.listener?.servicePort).toBeUndefined();
+    expect(e.route?.name).toBe('vs/istio-system/b/http/b/match/0');
+  });
+});

@@ -14,7 +14,8 @@ import type { DrEntry, DrIndex, DrSubset } from './from-destination-rule.ts';
 import type { ClusterRef } from './from-virtual-service.ts';
 import { clusterName } from './names.ts';
 import { isHttp2Protocol } from './protocols.ts';
-import { endpointPort, hasLabels, selectEndpoints, type PortEndpoints, type Registry, type RegistryEndpoint, type RegistryPort, type RegistryService } from './registry.ts';
+import { hasLabels } from './labels.ts';
+import { endpointPort, selectEndpoints, type PortEndpoints, type Registry, type RegistryEndpoint, type RegistryPort, type RegistryService } from './registry.ts';
 import type { FrontSettings } from './settings.ts';
 
 export interface ClusterContext {

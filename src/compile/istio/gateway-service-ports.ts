@@ -38,6 +38,7 @@
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { LoadedGateway, LoadedService } from '../parse/types.ts';
+import { hasLabels } from './labels.ts';
 import { kubePortProtocol, kubeProtocolImplied } from './protocols.ts';
 import { at, cmp, compareResources, describe, relatedOf } from './where.ts';
 
@@ -66,7 +67,29 @@ export interface GatewayServicePort {
 export function gatewayServicePorts(services: readonly LoadedService[]): (selector: Readonly<Record<string, string>>) => readonly GatewayServicePort[] {
   // By label (`k=v`): the Services whose selector names it. A Service that counts shares a label
   // with the Gateway's selector (the smaller of the two, which is not empty), so only those are
-  // compared: a mesh of thousands of Services has a few that select gateway pods.
+  // compared: a mesh of thousands of Services has a few that select gateway pods. Built on the
+  // first Gateway with a selector, so a repository without Gateways pays nothing per Service.
+  let byLabel: Map<string, LoadedService[]> | undefined;
+  const bySelector = new Map<string, readonly GatewayServicePort[]>();
+  return (selector) => {
+    const labels = Object.entries(selector).sort(([a], [b]) => cmp(a, b));
+    if (labels.length === 0) return NONE;
+    byLabel ??= servicesByLabel(services);
+    if (byLabel.size === 0) return NONE;
+    const key = JSON.stringify(labels);
+    let ports = bySelector.get(key);
+    if (!ports) {
+      const index = byLabel;
+      const sharing = new Set(labels.flatMap(([k, v]) => index.get(`${k}=${v}`) ?? []));
+      ports = [...sharing].filter((s) => selectsGatewayPods(s.spec.selector ?? {}, selector)).sort(compareResources).flatMap(portsOf);
+      bySelector.set(key, ports);
+    }
+    return ports;
+  };
+}
+
+/** By label (`k=v`) of their selectors, the Services whose ports Istio may translate. */
+function servicesByLabel(services: readonly LoadedService[]): Map<string, LoadedService[]> {
   const byLabel = new Map<string, LoadedService[]>();
   for (const s of services) {
     if (s.metadata.labels[DISABLE_PORT_TRANSLATION_LABEL] !== undefined) continue;
@@ -76,27 +99,14 @@ export function gatewayServicePorts(services: readonly LoadedService[]): (select
       else byLabel.set(`${k}=${v}`, [s]);
     }
   }
-  const bySelector = new Map<string, readonly GatewayServicePort[]>();
-  return (selector) => {
-    const labels = Object.entries(selector).sort(([a], [b]) => cmp(a, b));
-    if (byLabel.size === 0 || labels.length === 0) return NONE;
-    const key = JSON.stringify(labels);
-    let ports = bySelector.get(key);
-    if (!ports) {
-      const sharing = new Set(labels.flatMap(([k, v]) => byLabel.get(`${k}=${v}`) ?? []));
-      ports = [...sharing].filter((s) => selectsGatewayPods(s.spec.selector ?? {}, selector)).sort(compareResources).flatMap(portsOf);
-      bySelector.set(key, ports);
-    }
-    return ports;
-  };
+  return byLabel;
 }
 
 const NONE: readonly GatewayServicePort[] = [];
 
 /** The selectors agree on every label both name, and one holds all of the other's. */
 function selectsGatewayPods(service: Readonly<Record<string, string>>, gateway: Readonly<Record<string, string>>): boolean {
-  const within = (small: Readonly<Record<string, string>>, big: Readonly<Record<string, string>>) => Object.entries(small).every(([k, v]) => big[k] === v);
-  return within(service, gateway) || within(gateway, service);
+  return hasLabels(gateway, service) || hasLabels(service, gateway);
 }
 
 /** A Service's ports, each marked when Istio does not list it for the pods (`repeated`). */

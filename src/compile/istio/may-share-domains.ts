@@ -1,5 +1,6 @@
 // Whether the sidecar route tables of a mesh need their domains de-duplicated (views.ts
 // uniqueDomains), decided once per compile from the registry's hosts.
+import { hasTrailingDot } from '../validate/trailing-dot.ts';
 import { isWildcard } from './hosts.ts';
 import type { Registry, RegistryService } from './registry.ts';
 
@@ -25,7 +26,7 @@ export function mayShareDomains(registry: Registry, clusterDomain: string): bool
     if (s.addresses.length > 0 && sharesAnAddress(s, (addressHosts ??= new Map()))) return true;
     // A host written with a trailing dot (ML3055) is the absolute-name variant of the host
     // without it, which every host also answers to (`h.`).
-    if (h.endsWith('.') && registry.has(h.slice(0, -1))) return true;
+    if (hasTrailingDot(h) && registry.has(h.slice(0, -1))) return true;
     // No variant ends with the suffix: `n.ns` and `n.ns.svc` have fewer dots, `n` none.
     if (h.endsWith(suffix)) continue;
     if (isNameNs(h) && registry.has(h + suffix)) return true; // h is some `n.ns`

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { isUnixAddress } from '../ir/endpoint-address.ts';
 import { isVisible, resolveHost, type Visibility } from './hosts.ts';
+import { hasLabels } from './labels.ts';
 import type { Loaded, LoadedServiceEntry } from '../parse/types.ts';
 import type { KubeServiceSpec } from '../schema/index.ts';
 import { pickService } from './pick-service.ts';
@@ -61,7 +62,12 @@ export interface RegistryService {
    */
   readonly addresses: readonly string[];
   readonly origin: AnyLoaded;
-  /** Kubernetes Services first: they win over a ServiceEntry for the same host. */
+  /**
+   * 0 for a Kubernetes Service, 1 for a ServiceEntry: a host's Kubernetes Services sort first
+   * (lookupAny and forCluster take them). For a sidecar they win over a ServiceEntry only within
+   * the namespace pick-service.ts settles on: a ServiceEntry of the view's own namespace beats a
+   * Service of another.
+   */
   readonly rank: 0 | 1;
   /**
    * ServiceEntries of this host merged into this one, as istiod merges them (same-host.ts), the
@@ -184,12 +190,6 @@ export function selectEndpoints(
   const out: RegistryEndpoint[] = [];
   for (const e of endpoints) if (hasLabels(e.labels, selector)) out.push(e);
   return out;
-}
-
-/** Does `labels` carry every label of `selector`? */
-export function hasLabels(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
-  for (const k in selector) if (labels[k] !== selector[k]) return false;
-  return true;
 }
 
 function isEmpty(record: Readonly<Record<string, string>>): boolean {

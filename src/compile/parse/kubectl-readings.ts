@@ -11,7 +11,7 @@
 import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node, type ScalarTag } from 'yaml';
 import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
-import { formatFieldPath } from './field-path.ts';
+import { describeValue, formatFieldPath } from './field-path.ts';
 import { kubectlKey, octalReading, resolvePlain } from './plain-scalar.ts';
 import type { FieldPath, LineColumn } from './types.ts';
 
@@ -48,12 +48,13 @@ export function readAsKubectl(doc: Document.Parsed, standIn: string | undefined)
   /** The unquoted text of a scalar kubectl resolves as plain-scalar.ts does, or undefined. */
   const plainSource = (node: unknown): string | undefined =>
     isScalar(node) && node.type === Scalar.PLAIN && node.tag === undefined && typeof node.source === 'string' ? node.source : undefined;
-  const checkFlow = (source: string, path: FieldPath): void => {
+  const checkFlow = (source: string, path: Link): void => {
     const refused = flowRefusal(source);
-    if (refused) notes.push({ kind: 'refused', path, message: refused });
+    if (refused) notes.push({ kind: 'refused', path: flat(path), message: refused });
   };
 
-  const visit = (node: Node | null | undefined, path: FieldPath, inFlow: boolean): void => {
+  // The path goes down as links to the parent, flattened only for a note: most nodes note nothing.
+  const visit = (node: Node | null | undefined, path: Link, inFlow: boolean): void => {
     if (node === null || node === undefined || isAlias(node)) return;
     if (isScalar(node)) {
       restore(node);
@@ -61,14 +62,14 @@ export function readAsKubectl(doc: Document.Parsed, standIn: string | undefined)
       if (source === undefined) return;
       if (inFlow) checkFlow(source, path);
       if (typeof node.value === 'number') {
-        if (!Number.isFinite(node.value)) notes.push({ kind: 'refused', path, message: `kubectl reads ${source} as ${Number.isNaN(node.value) ? 'not-a-number' : 'infinity'}, which JSON cannot carry, and cannot send it; write a number, or quote it ("${source}") for text` });
+        if (!Number.isFinite(node.value)) notes.push({ kind: 'refused', path: flat(path), message: `kubectl reads ${source} as ${Number.isNaN(node.value) ? 'not-a-number' : 'infinity'}, which JSON cannot carry, and cannot send it; write a number, or quote it ("${source}") for text` });
         const octal = octalReading(source);
-        if (octal !== undefined) notes.push({ kind: 'octal', path, message: `kubectl reads ${source} as an octal number: ${octal}, not ${decimal(source)}; write ${octal} or ${decimal(source)}, whichever you mean` });
+        if (octal !== undefined) notes.push({ kind: 'octal', path: flat(path), message: `kubectl reads ${source} as an octal number: ${octal}, not ${decimal(source)}; write ${octal} or ${decimal(source)}, whichever you mean` });
       }
       return;
     }
     if (isSeq(node)) {
-      node.items.forEach((item, i) => visit(item as Node, [...path, i], inFlow || node.flow === true));
+      node.items.forEach((item, i) => visit(item as Node, { up: path, key: i }, inFlow || node.flow === true));
       return;
     }
     if (!isMap(node)) return;
@@ -79,16 +80,16 @@ export function readAsKubectl(doc: Document.Parsed, standIn: string | undefined)
       if (isScalar(key)) {
         restore(key);
         const source = plainSource(key);
-        if (source !== undefined && flow) checkFlow(source, [...path, String(key.value)]);
+        if (source !== undefined && flow) checkFlow(source, { up: path, key: String(key.value) });
         // Booleans, numbers and nulls only: a merge key (`<<`) is a symbol (merge-keys.ts).
         if (source !== undefined && (key.value === null || typeof key.value === 'boolean' || typeof key.value === 'number')) {
           const sent = kubectlKey(source);
           if (sent === null) {
             key.value = ''; // the key toJS makes of null, so the locator finds it
-            notes.push({ kind: 'refused', path: [...path, ''], message: `kubectl cannot send the key ${source || '(empty)'}: it reads it as null, and JSON keys are strings; quote it (${JSON.stringify(source)}) or remove it` });
+            notes.push({ kind: 'refused', path: flat({ up: path, key: '' }), message: `kubectl cannot send the key ${source || '(empty)'}: it reads it as null, and JSON keys are strings; quote it (${JSON.stringify(source)}) or remove it` });
           } else {
             key.value = sent; // so toJS, the locator and the notes all use the key kubectl sends
-            if (sent !== source) notes.push({ kind: 'key', path: [...path, sent], message: `kubectl reads the key ${source} as ${describe(resolvePlain(source))} and sends the key "${sent}"; quote it ("${source}") to keep it as written` });
+            if (sent !== source) notes.push({ kind: 'key', path: flat({ up: path, key: sent }), message: `kubectl reads the key ${source} as ${describeValue(resolvePlain(source))} and sends the key "${sent}"; quote it ("${source}") to keep it as written` });
           }
         }
         if (typeof key.value === 'symbol') {
@@ -100,10 +101,10 @@ export function readAsKubectl(doc: Document.Parsed, standIn: string | undefined)
         }
         name = String(key.value ?? '');
       }
-      visit(pair.value as Node | null, [...path, name], flow);
+      visit(pair.value as Node | null, { up: path, key: name }, flow);
     }
   };
-  visit(doc.contents as Node | null, [], false);
+  visit(doc.contents as Node | null, undefined, false);
   return notes;
 }
 
@@ -118,8 +119,13 @@ function flowRefusal(source: string): string | undefined {
   return `kubectl reads ${what} in an unquoted value inside [ ] or { } as YAML syntax, so it does not read ${source} there as written; quote it: ${JSON.stringify(source)}`;
 }
 
-function describe(value: unknown): string {
-  return typeof value === 'boolean' ? `the boolean ${value}` : `the number ${String(value)}`;
+/** A path as links to the parent (undefined: the document's root). */
+type Link = { readonly up: Link; readonly key: string | number } | undefined;
+
+function flat(path: Link): FieldPath {
+  const keys: (string | number)[] = [];
+  for (let p = path; p !== undefined; p = p.up) keys.push(p.key);
+  return keys.reverse();
 }
 
 /** The digits of a leading-zero integer read as decimal, as the writer may have meant them. */

@@ -137,7 +137,7 @@ function unquoted(name: string, value: number | boolean, path: FieldPath, ctx: I
   const written = writtenAt(path, ctx) ?? String(value);
   // `timeout: 1.5` quoted is still no duration: what is missing is the unit.
   if (typeof value === 'number' && ctx.schema !== undefined && schemasAt(ctx.schema, path).includes(DurationSchema)) {
-    return `${name} must be a duration with a unit, such as ${written}s or ${written}ms; YAML reads ${written} as a number`;
+    return `${name} must be a duration with a unit, such as ${written}s or ${written}ms; kubectl reads ${written} as a number`;
   }
   return `${name} must be a string; kubectl reads ${written} as ${describeValue(value)}; quote it: ${JSON.stringify(written)}`;
 }

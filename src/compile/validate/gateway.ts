@@ -29,7 +29,10 @@ export function validateGateway(ctx: RuleContext, gw: LoadedGateway): void {
     const hosts = server.hosts ?? [];
     if (hosts.length === 0) ctx.report('ML3020', 'the server needs at least one host', p);
     hosts.forEach((h, j) => checkGatewayHost(ctx, h, at(p, 'hosts', j)));
-    if (server.tls?.mode && TLS_NOT_YET.has(server.tls.mode)) {
+    // Only on HTTPS and TLS servers: on another protocol checkTlsFitsProtocol owns tls (a plain
+    // HTTP server takes AUTO_PASSTHROUGH beside a redirect, as Istio does, and ISTIO_MUTUAL
+    // there is ML3030 alone).
+    if (server.tls?.mode && TLS_NOT_YET.has(server.tls.mode) && isTlsProtocol(server)) {
       ctx.report('ML3024', `TLS mode ${server.tls.mode} is not supported by meshlog yet`, at(p, 'tls', 'mode'));
     }
     if (server.tls) checkServerTls(ctx, server.tls, at(p, 'tls'));
@@ -38,6 +41,11 @@ export function validateGateway(ctx: RuleContext, gw: LoadedGateway): void {
   checkUniqueNames(ctx, servers, (i) => ['spec', 'servers', i, 'name'], 'server name');
   // Istio refuses a Gateway whose servers repeat a port name (validation.go:411).
   checkUniqueNames(ctx, servers.map((s) => ({ name: s.port?.name })), (i) => ['spec', 'servers', i, 'port', 'name'], 'port name');
+}
+
+function isTlsProtocol(server: GatewayServer): boolean {
+  const protocol = server.port?.protocol?.toUpperCase();
+  return protocol === 'HTTPS' || protocol === 'TLS';
 }
 
 function checkServerPort(ctx: RuleContext, server: GatewayServer, p: Path): void {

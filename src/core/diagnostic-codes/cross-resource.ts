@@ -424,7 +424,9 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
     description:
       'The gateway has Kubernetes Services, but none of them has a port numbered like the server\'s `port.number`, nor sends a port ' +
       'to it (`targetPort`). The listener binds `port.number` as written, as Istio binds it, but clients that reach the gateway through ' +
-      'its Services (a load balancer, a NodePort, the cluster IP) never get to it. Add the port to the gateway\'s Service, or use one of its ports.',
+      'its Services (a load balancer, a NodePort, the cluster IP) never get to it. Add the port to the gateway\'s Service, or use one of its ports. ' +
+      'It stays silent when any of those ports has a named `targetPort`: that names a container port of the gateway\'s pods, which the ' +
+      'repository does not hold, so it may be the server\'s number.',
   },
   {
     code: 'ML4042',

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { CompileResult } from '../../../src/compile/index.ts';
 import type { IrView } from '../../../src/compile/ir/types.ts';
 import { decodeResource } from '../../../src/snapshot/encode.ts';
+import { gatewayServicePorts } from '../../../src/compile/istio/gateway-service-ports.ts';
+import type { LoadedService } from '../../../src/compile/parse/types.ts';
 import { compileYaml } from '../../support/compile-yaml.ts';
 
 const INGRESS = `apiVersion: v1
@@ -262,5 +264,24 @@ ${HTTP_80}`,
     expect(left.field).toBe('spec.servers[1]');
     expect(left.message).toContain('server on port 80 (HTTP, listener port 8080) is not compiled: spec.servers[0] already serves TCP on port 8080');
     expect(left.message).toContain('so plain HTTP clients of port 80 fail');
+  });
+});
+
+describe('gatewayServicePorts indexes the Services only when a Gateway selects by labels', () => {
+  it('reads no Service for an empty selector (no Gateways, or one without selector), and indexes them once', () => {
+    let reads = 0;
+    const service = { metadata: { labels: {} }, spec: { selector: { istio: 'ingressgateway' }, ports: [] } } as unknown as LoadedService;
+    const services = new Proxy([service], {
+      get(target, key, receiver) {
+        if (key === Symbol.iterator) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const portsOf = gatewayServicePorts(services);
+    expect(portsOf({})).toEqual([]);
+    expect(reads).toBe(0);
+    portsOf({ istio: 'ingressgateway' });
+    portsOf({ istio: 'egressgateway' });
+    expect(reads).toBe(1);
   });
 });

@@ -155,8 +155,8 @@ spec:
     route: [{destination: {host: reviews}}]
 `));
     expect(r.diagnostics.map((d) => [d.code, d.field, d.message])).toEqual([
-      ['ML2002', 'spec.http[0].timeout', 'spec.http[0].timeout must be a duration with a unit, such as 1.5s or 1.5ms; YAML reads 1.5 as a number'],
-      ['ML2002', 'spec.http[0].retries.perTryTimeout', 'spec.http[0].retries.perTryTimeout must be a duration with a unit, such as 2s or 2ms; YAML reads 2 as a number'],
+      ['ML2002', 'spec.http[0].timeout', 'spec.http[0].timeout must be a duration with a unit, such as 1.5s or 1.5ms; kubectl reads 1.5 as a number'],
+      ['ML2002', 'spec.http[0].retries.perTryTimeout', 'spec.http[0].retries.perTryTimeout must be a duration with a unit, such as 2s or 2ms; kubectl reads 2 as a number'],
     ]);
   });
 

@@ -405,6 +405,15 @@ describe('Gateway server rules, as Istio\'s webhook', () => {
     );
   });
 
+  it('ML3024 (TLS mode not supported yet) is for HTTPS and TLS servers; a plain HTTP server\'s tls is ML3030\'s', () => {
+    // Istio accepts AUTO_PASSTHROUGH beside a redirect on a plain HTTP port; meshlog compiles the redirect.
+    expect(check('Gateway', server('    port: {number: 80, name: http, protocol: HTTP}\n    tls: {httpsRedirect: true, mode: AUTO_PASSTHROUGH}\n'))).toEqual([]);
+    // ISTIO_MUTUAL on a plain HTTP port: one finding, not two.
+    expect(check('Gateway', server('    port: {number: 80, name: http, protocol: HTTP}\n    tls: {mode: ISTIO_MUTUAL}\n'))).toEqual(['ML3030 spec.servers[0].tls.mode@8']);
+    expect(check('Gateway', server('    port: {number: 443, name: https, protocol: HTTPS}\n    tls: {mode: ISTIO_MUTUAL}\n'))).toEqual(['ML3024 spec.servers[0].tls.mode@8']);
+    expect(check('Gateway', server('    port: {number: 443, name: tls, protocol: TLS}\n    tls: {mode: AUTO_PASSTHROUGH}\n'))).toEqual(['ML3024 spec.servers[0].tls.mode@8']);
+  });
+
   it('a host\'s namespace part is a namespace, "." or "*": "~/" is for Gateway API conversions only', () => {
     expect(check('Gateway', '  servers:\n  - hosts: ["~/foo.bar.com"]\n    port: {number: 80, name: http, protocol: HTTP}\n')).toEqual(['ML3010 spec.servers[0].hosts[0]@6']);
   });

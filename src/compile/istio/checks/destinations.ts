@@ -261,13 +261,14 @@ function unknownHostSeverity(ctx: CheckContext): 'error' | undefined {
 /**
  * What ML4001 and ML4017 add after "host X is not in the registry": who made it an error
  * (strictHosts), and the known host it was likely meant to be (host-hint.ts). `written` is
- * the host as the resource writes it, `namespace` the resource's; `destination`, a route's or
- * mirror's host resolved, is also compared with the registry's wildcard hosts.
+ * the host as the resource writes it, `namespace` the resource's; `resolved`, the host resolved
+ * (a route's or mirror's destination, or with `use: 'virtual-service'` the VirtualService's own
+ * host), is also compared with the registry's wildcard hosts.
  */
-function unknownHostTail(written: string, namespace: string, ctx: CheckContext, destination?: string): string {
+function unknownHostTail(written: string, namespace: string, ctx: CheckContext, resolved?: string, use?: 'destination' | 'virtual-service'): string {
   const strict = ctx.settings.strictHosts ? ` (an error because strictHosts is true in ${ctx.resources.meshConfig?.file ?? 'MeshConfig'})` : '';
   const domain = ctx.settings.ir.clusterDomain;
-  const wildcard = destination === undefined ? '' : wildcardHint(destination, ctx.registry, domain);
+  const wildcard = resolved === undefined ? '' : wildcardHint(resolved, ctx.registry, domain, use);
   return strict + (wildcard || hostHint(written, namespace, ctx.registry, domain));
 }
 
@@ -293,7 +294,7 @@ function checkMeshHosts(vs: LoadedVs, ctx: CheckContext): void {
     ctx.diagnostics.push(
       diagnostic(
         'ML4017',
-        `host ${host} has no Service or ServiceEntry, so sidecars ignore this VirtualService for it${unknownHostTail(hosts[i]!, vs.metadata.namespace, ctx)}`,
+        `host ${host} has no Service or ServiceEntry, so sidecars ignore this VirtualService for it${unknownHostTail(hosts[i]!, vs.metadata.namespace, ctx, host, 'virtual-service')}`,
         at(vs, ['spec', 'hosts', i]),
         unknownHostSeverity(ctx),
       ),

@@ -10,6 +10,7 @@ import { serverAdmits } from '../from-gateway.ts';
 import { MESH, normalizeGateway, type LoadedVs } from '../from-virtual-service.ts';
 import type { HttpMatchRequest } from '../../schema/index.ts';
 import { isVisible, visibilityOf } from '../hosts.ts';
+import { hasLabels } from '../labels.ts';
 import { at, cmp, describe, relatedOf } from '../where.ts';
 import type { CheckContext } from './context.ts';
 import { checkGatewayClaims } from './gateway-claims.ts';
@@ -47,8 +48,7 @@ function checkNestedSelectors(ctx: CheckContext): void {
 
 /** `big` has every label of `small`, and more. */
 function containsAll(big: Readonly<Record<string, string>>, small: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(small);
-  return Object.keys(big).length > keys.length && keys.every((k) => big[k] === small[k]);
+  return Object.keys(big).length > Object.keys(small).length && hasLabels(big, small);
 }
 
 

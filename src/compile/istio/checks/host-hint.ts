@@ -11,6 +11,7 @@
 import { closestName } from '../../../core/closest-name.ts';
 import { hostCovers, isWildcard } from '../hosts.ts';
 import type { Registry } from '../registry.ts';
+import { hasTrailingDot } from '../../validate/trailing-dot.ts';
 
 /**
  * Candidate comparisons per registry. A repository that routes to hosts from discovery may
@@ -38,7 +39,7 @@ export function hostHint(written: string, namespace: string, registry: Registry,
   const names = namesOf(registry, clusterDomain);
   const host = written.toLowerCase();
   if (host.includes('*') || host.includes(':')) return '';
-  if (host.length > 1 && host.endsWith('.')) {
+  if (hasTrailingDot(host)) {
     // Istio keeps the dot (ML3055), so the name without it may well be defined.
     const bare = registry.resolve(host.slice(0, -1), namespace);
     if (registry.lookupAny(bare)) return `; the trailing dot makes it another host than ${bare}, which is defined: remove the dot`;
@@ -63,14 +64,19 @@ export function hostHint(written: string, namespace: string, registry: Registry,
 }
 
 /**
- * What to add when a wildcard registry host covers the destination host `host` (resolved) that
- * no entry defines exactly: istiod looks a destination host up by exact name (route.go
+ * What to add when a wildcard registry host covers `host` (resolved) that no entry defines
+ * exactly, '' when none does. A destination host: istiod looks it up by exact name (route.go
  * GetDestinationCluster), so the wildcard's service is not it, and there is no cluster for it.
- * '' when none does.
+ * A VirtualService's own host (`use: 'virtual-service'`, ML4017): sidecars have a virtual host
+ * for the wildcard only, which this VirtualService's host is not. Said instead of hostHint's
+ * "did you mean", which would offer the wildcard as a typo fix.
  */
-export function wildcardHint(host: string, registry: Registry, clusterDomain: string): string {
+export function wildcardHint(host: string, registry: Registry, clusterDomain: string, use: 'destination' | 'virtual-service' = 'destination'): string {
   const covering = namesOf(registry, clusterDomain).wildcards.find((w) => w !== host && hostCovers(w, host));
   if (covering === undefined) return '';
+  if (use === 'virtual-service') {
+    return `; the ServiceEntry host ${covering} covers it, but sidecars have a virtual host for ${covering} only, not one for each host it covers: list ${host} in a ServiceEntry, or write ${covering} as the VirtualService host`;
+  }
   return `; the ServiceEntry host ${covering} covers it, but Istio routes a destination only to the service of exactly its host: write ${covering} as the destination host, or list ${host} in a ServiceEntry`;
 }
 
