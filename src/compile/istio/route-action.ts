@@ -137,8 +137,7 @@ export function destinationPort(vs: LoadedVs, dest: Destination, host: string, p
  * ML4043 says so (checks/destinations.ts).
  */
 function routedDefinition(vs: LoadedVs, host: string, registry: Registry): RegistryService | undefined {
-  const all = registry.definitions(host);
-  if (all.length < 2) return all[0]; // the common case: no extra work
+  // audienceDefinitions answers a host defined once (the common case) at once, with no extra work.
   return audienceDefinitions(registry, host, vs.metadata.namespace, vs.spec.exportTo)[0];
 }
 
