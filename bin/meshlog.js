@@ -33,6 +33,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// A command that compiles once and ends runs without V8's optimizing compiler, whose
+// background work would compete with the compile for the machine's cores
+// (src/core/one-compile-v8.ts). Set first, so nothing is optimized before it applies.
+const { ONE_COMPILE_COMMANDS } = await import('../src/cli/commands/index.ts');
+if (ONE_COMPILE_COMMANDS.has(process.argv[2])) (await import('../src/core/one-compile-v8.ts')).tuneForOneCompile();
+
 // Node's on-disk compile cache keeps the TypeScript sources' stripped and compiled form
 // between runs; with the Envoy schema cache (src/envoy/proto-root.ts) it takes ~0.2-0.3 s off
 // every command's start (bench/cli/run.ts: `compile` of the template, no caches against warm

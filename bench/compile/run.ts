@@ -2,11 +2,12 @@
 // compile() pipeline — parse → validate → IR (the front end), then IR → encoded Envoy
 // resources (the xDS side) — each size in a fresh child process so peak RSS is its own.
 //
-//   node bench/compile/run.ts [--sizes 1000,10000] [--namespaces 1] [--serve-child] [--json]
+//   node bench/compile/run.ts [--sizes 1000,10000] [--namespaces 1] [--serve-child] [--v8-defaults] [--json]
 //
-// --serve-child runs each size's process with the Node flags (heap limits) `meshlog serve`
-// gives its compile child processes (compileExecArgv, src/serve/folder-compiler.ts); without
-// it, with Node's defaults, as the CLI compiles.
+// Each size's process is tuned as the CLI's compiling commands tune theirs (tuneForOneCompile,
+// src/core/one-compile-v8.ts). --serve-child runs it with the Node flags `meshlog serve` gives
+// its compile child processes instead (compileExecArgv, src/serve/folder-compiler.ts: heap
+// limits too); --v8-defaults with V8's defaults, for comparison.
 //
 // Prints the machine, then per size: wall time per phase, CPU time (user+system, all
 // threads, GC helpers included: on a shared machine wall time includes waiting for a
@@ -53,6 +54,7 @@ function arg(name: string, fallback: string): string {
 
 /** The measured compile, in this process (started with serve's compile flags under `--serve-child`). */
 async function child(services: number, namespaces: number): Promise<void> {
+  if (!process.argv.includes('--v8-defaults')) (await import('../../src/core/one-compile-v8.ts')).tuneForOneCompile();
   print(await measure(services, namespaces));
 }
 
@@ -138,9 +140,10 @@ async function parent(): Promise<void> {
   };
   // As `meshlog serve` starts its compile children.
   const execArgv = process.argv.includes('--serve-child') ? (await import('../../src/serve/folder-compiler.ts')).compileExecArgv() : [];
+  const childFlags = process.argv.includes('--v8-defaults') ? ['--v8-defaults'] : [];
   const results: Result[] = [];
   for (const size of sizes) {
-    const run = spawnSync(process.execPath, [...execArgv, import.meta.filename, '--child', String(size), '--namespaces', String(namespaces)], {
+    const run = spawnSync(process.execPath, [...execArgv, import.meta.filename, '--child', String(size), '--namespaces', String(namespaces), ...childFlags], {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
       timeout: 30 * 60_000,
@@ -154,7 +157,13 @@ async function parent(): Promise<void> {
   }
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.platform}`);
   console.log(`load average at start: ${machine.loadavg} (${machine.date})`);
-  console.log(execArgv.length > 0 ? `compiled in a process with meshlog serve's compile flags (${execArgv.join(' ')})` : 'compiled with Node\'s default heap settings, as the CLI compiles');
+  console.log(
+    execArgv.length > 0
+      ? `compiled in a process with meshlog serve's compile flags (${execArgv.join(' ')})`
+      : childFlags.length > 0
+        ? "compiled with V8's defaults (--v8-defaults)"
+        : 'compiled in a process tuned as the CLI tunes its compiling commands (src/core/one-compile-v8.ts)',
+  );
   console.log('wall ms (cpu ms) per phase: load = parse → schema → rules; ir = checks → views → IR; xds = encode → snapshot; check = checkConsistency');
   console.log('services  ns  views     load ms (cpu)       ir ms (cpu)      xds ms (cpu)    check ms (cpu)    total ms (cpu)  peak RSS MB  resources  snapshot MB');
   const cell = (p: Phase) => `${p.ms} (${p.cpuMs})`.padStart(17);

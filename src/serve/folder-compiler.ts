@@ -23,6 +23,7 @@ import type { Diagnostic } from '../core/diagnostics.ts';
 import type { Snapshot } from '../snapshot/types.ts';
 import { unpackSnapshot, type PackedSnapshot } from '../snapshot/transfer.ts';
 import { checkFolder } from '../verify/envoy-verify.ts';
+import { ONE_COMPILE_V8_FLAGS } from '../core/one-compile-v8.ts';
 
 /** What the compile child is sent (compile-child.ts), besides `{ kind: 'stop' }`. */
 export interface CompileRequest {
@@ -242,10 +243,14 @@ process.on('exit', () => {
  * run.ts --serve-child` runs a compile with these flags: as a child process, 450–460 MB peak
  * RSS against 530–545 MB with Node's defaults, and wall time alike within the spread (5
  * alternating runs, BENCHMARKS.md session 11). `maxHeapMb` bounds the old generation
- * (--compile-heap-mb).
+ * (--compile-heap-mb). ONE_COMPILE_V8_FLAGS: see src/core/one-compile-v8.ts.
  */
 export function compileExecArgv(maxHeapMb?: number): string[] {
-  return [`--max-semi-space-size=${COMPILE_SEMI_SPACE_MB}`, ...(maxHeapMb !== undefined ? [`--max-old-space-size=${maxHeapMb}`] : [])];
+  return [
+    `--max-semi-space-size=${COMPILE_SEMI_SPACE_MB}`,
+    ...ONE_COMPILE_V8_FLAGS, // a child runs one compile and ends, as a CLI command does
+    ...(maxHeapMb !== undefined ? [`--max-old-space-size=${maxHeapMb}`] : []),
+  ];
 }
 
 const COMPILE_SEMI_SPACE_MB = 8;

@@ -10,3 +10,9 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   bootstrap: async () => (await import('./bootstrap.ts')).command,
   status: async () => (await import('./status.ts')).command,
 };
+
+/**
+ * Commands whose process runs one compile (two for `diff`) and ends: bin/meshlog.js tunes V8
+ * for that before running them (src/core/one-compile-v8.ts). Not `serve`, which runs for days.
+ */
+export const ONE_COMPILE_COMMANDS: ReadonlySet<string> = new Set(['validate', 'compile', 'diff', 'explain']);
