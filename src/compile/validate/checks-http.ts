@@ -144,9 +144,11 @@ export function checkHeaderOperations(ctx: RuleContext, headers: Headers | undef
  * too: Istio would pick one of them at random (a map's order); its `set` wins over its `add`.
  */
 export function checkAuthorityWrites(ctx: RuleContext, rule: { readonly rewrite?: { readonly authority?: string | undefined } | undefined; readonly headers?: Headers | undefined }, path: Path, destination: boolean): void {
+  const request = rule.headers?.request;
+  // Nearly every rule writes no request header: nothing to compare, and no list to build.
+  if (request?.set === undefined && request?.add === undefined) return;
   const writes: { path: Path; field: string }[] = [];
   if (!destination && rule.rewrite?.authority) writes.push({ path: at(path, 'rewrite', 'authority'), field: 'rewrite.authority' });
-  const request = rule.headers?.request;
   for (const op of SET_ADD) {
     const names = Object.keys(request?.[op] ?? {}).filter(isAuthorityHeader);
     if (destination && names.length > 1) {

@@ -5,7 +5,7 @@
 // endpoints from discovery at run time may well carry the labels.
 import { diagnostic } from '../../../core/diagnostic-codes/index.ts';
 import { isWildcard } from '../hosts.ts';
-import { selectEndpoints } from '../registry.ts';
+import { hasLabels } from '../labels.ts';
 import { at } from '../where.ts';
 import type { CheckContext } from './context.ts';
 
@@ -16,7 +16,8 @@ export function checkSubsetEndpoints(ctx: CheckContext): void {
     const svc = ctx.registry.lookupAny(entry.host);
     if (!svc || svc.resolution !== 'static' || svc.endpoints.length === 0) continue;
     for (const subset of entry.subsets) {
-      if (Object.keys(subset.labels).length === 0 || selectEndpoints(svc.endpoints, subset.labels).length > 0) continue;
+      // A subset without labels selects every endpoint; otherwise one match is enough.
+      if (svc.endpoints.some((e) => hasLabels(e.labels, subset.labels))) continue;
       const selector = Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(', ');
       const n = svc.endpoints.length;
       ctx.diagnostics.push(
