@@ -13,7 +13,8 @@
 //         10.0.1.11 version=v1
 //         10.0.1.12 version=v2
 //
-// The endpoint port is the Service port's numeric `targetPort` (else the port itself).
+// The endpoint port is the Service port's numeric `targetPort` (else the port itself; a named
+// one, which only the pods resolve, is reported: ML4044).
 // A Service without the annotation gets EDS clusters with empty ClusterLoadAssignments.
 // `type: ExternalName` becomes a DNS service resolving `spec.externalName`.
 // Visibility: Istio's `networking.istio.io/exportTo` annotation (comma-separated).
@@ -24,6 +25,7 @@ import type { Loaded } from '../parse/load-resources.ts';
 import type { KubeServiceSpec } from '../schema/index.ts';
 import { kubeServiceHost, visibilityOf } from './hosts.ts';
 import { impliedHttpMessage, kubePortProtocol, kubeProtocolImplied, kubeUnsaid } from './protocols.ts';
+import { ENDPOINTS_ANNOTATION } from '../annotations.ts';
 import { parseEndpoints } from './endpoints-annotation.ts';
 import type { RegistryPort, RegistryService } from './registry.ts';
 import { kubeServiceAddresses } from './service-addresses.ts';
@@ -43,6 +45,7 @@ export function fromKubeService(
   (svc.spec.ports ?? []).forEach((p, i) => {
     if (kubeProtocolImplied(p)) diagnostics.push(diagnostic('ML4035', impliedHttpMessage(p.port, p.name, kubeUnsaid(p)), at(svc, ['spec', 'ports', i])));
   });
+  const external = svc.spec.type === 'ExternalName' && svc.spec.externalName;
   for (const p of svc.spec.ports ?? []) {
     const protocol = kubePortProtocol(p);
     if (protocol === 'UDP' || protocol === 'SCTP') continue; // Envoy proxies neither
@@ -50,20 +53,39 @@ export function fromKubeService(
     ports.push({ number: p.port, name: p.name ?? '', protocol, ...(targetPort !== undefined ? { targetPort } : {}) });
   }
   ports.sort((a, b) => a.number - b.number);
+  const endpoints = external ? [{ address: svc.spec.externalName ?? '', ports: {}, labels: {} }] : parseEndpoints(svc, selector, diagnostics);
+  if (!external && endpoints.length > 0) reportNamedTargetPorts(svc, diagnostics);
 
   const exportTo = annotations[EXPORT_TO_ANNOTATION]?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const external = svc.spec.type === 'ExternalName' && svc.spec.externalName;
   return {
     host: kubeServiceHost(name, namespace, clusterDomain),
     namespace,
     ports,
     resolution: external ? 'dns' : 'static',
-    endpoints: external
-      ? [{ address: svc.spec.externalName ?? '', ports: {}, labels: {} }]
-      : parseEndpoints(svc, selector, diagnostics),
+    endpoints,
     visibility: visibilityOf(exportTo, namespace),
     addresses: kubeServiceAddresses(svc.spec),
     origin: svc,
     rank: 0,
   };
+}
+
+/**
+ * ML4044: stated endpoints get a named targetPort's Service port instead (Kubernetes resolves
+ * the name from the pods, which the repository does not hold). UDP and SCTP ports are left out
+ * of the registry, so they are not reported.
+ */
+function reportNamedTargetPorts(svc: Loaded<'Service', KubeServiceSpec>, diagnostics: Diagnostic[]): void {
+  (svc.spec.ports ?? []).forEach((p, i) => {
+    if (typeof p.targetPort !== 'string') return;
+    const protocol = kubePortProtocol(p);
+    if (protocol === 'UDP' || protocol === 'SCTP') return;
+    diagnostics.push(
+      diagnostic(
+        'ML4044',
+        `targetPort "${p.targetPort}" is a container port name, which only the pods' specs resolve: the endpoints in ${ENDPOINTS_ANNOTATION} get port ${p.port}, the Service port, so if the pods listen on another port every request to them fails. Write the port's number as targetPort`,
+        at(svc, ['spec', 'ports', i, 'targetPort']),
+      ),
+    );
+  });
 }

@@ -450,4 +450,14 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'views share routes: it takes the port of the definition the VirtualService\'s own namespace uses. Set `destination.port.number`, ' +
       'or narrow the VirtualService\'s `exportTo`.',
   },
+  {
+    code: 'ML4044',
+    severity: 'warning',
+    title: 'Named targetPort on a Service with stated endpoints',
+    description:
+      'A Kubernetes Service port whose `targetPort` is a name (a container port of the pods) on a Service that states its endpoints in ' +
+      'the `meshlog.dev/endpoints` annotation. In a cluster, Kubernetes resolves the name from the pods\' specs, which a config ' +
+      'repository does not hold, so meshlog sends to the Service port itself: if the pods listen elsewhere, every request fails to ' +
+      'connect. Write the container port\'s number as `targetPort`.',
+  },
 ];
