@@ -50,7 +50,8 @@ export function clusterCatalog(): ClusterCatalog {
     id(host, port, subset) {
       const ids = byHost.get(host);
       if (ids) {
-        for (const id of ids) {
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i]!;
           const ref = refs[id]!;
           if (ref.port === port && ref.subset === subset) return id;
         }

@@ -176,7 +176,12 @@ function perVsCache(vs: LoadedVs, ctx: RouteContext): PerVs {
 }
 
 function matchesSourceNamespace(vs: LoadedVs): boolean {
-  for (const rule of vs.spec.http ?? []) if (rule.match) for (const m of rule.match) if (httpScope(m)?.sourceNamespace !== undefined) return true;
+  const rules = vs.spec.http;
+  if (!rules) return false;
+  for (let i = 0; i < rules.length; i++) {
+    const matches = rules[i]!.match;
+    if (matches) for (let j = 0; j < matches.length; j++) if (httpScope(matches[j]!)?.sourceNamespace !== undefined) return true;
+  }
   return false;
 }
 

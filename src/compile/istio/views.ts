@@ -54,7 +54,8 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
     if (!v.all) for (const ns of v.namespaces) out.add(ns);
   };
   let previous: RegistryService | undefined;
-  for (const s of registry.services) {
+  for (let i = 0; i < registry.services.length; i++) {
+    const s = registry.services[i]!;
     // A host defined in several namespaces: sidecars of each use their own namespace's
     // definition (pick-service.ts), so each needs a view of its own.
     if (previous?.host === s.host && previous.namespace !== s.namespace) out.add(previous.namespace).add(s.namespace);
@@ -90,8 +91,11 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
 
   const byPort = new Map<number, IrVirtualHost[]>();
   const origins = shared.mayClash ? new Map<string, RegistryService>() : undefined;
-  for (const svc of services) {
-    for (const plan of planOf(shared, index, svc)) {
+  for (let i = 0; i < services.length; i++) {
+    const svc = services[i]!;
+    const plans = planOf(shared, index, svc);
+    for (let j = 0; j < plans.length; j++) {
+      const plan = plans[j]!;
       let routes: readonly IrRoute[] | null;
       if (plan.bySource && plan.vs) {
         const entry = vsRoutesEntry(plan.vs, plan.port, scope, shared.ctx);

@@ -41,7 +41,8 @@ export function fastLocate(positions: FastPositions, doc: FastDocument, path: re
   const records = positions.records;
   let record = doc.record;
   let offset = doc.offset;
-  for (const segment of path) {
+  for (let s = 0; s < path.length; s++) {
+    const segment = path[s]!;
     if (record < 0) break;
     const isMap = records[record] === 1;
     const count = records[record + 1]!;

@@ -92,10 +92,11 @@ export function routeTableEncoder(clusters: ClusterLookup, reader: XdsReader = '
     const routes: Uint8Array[] = [];
     const tailBytes = tails[table.ignorePortInHostMatching ? 1 : 0];
     let size = nameEnd + tailBytes.length;
-    for (const vh of table.virtualHosts) {
+    for (let v = 0; v < table.virtualHosts.length; v++) {
+      const vh = table.virtualHosts[v]!;
       const from = heads.length;
       heads.string(1, vh.name);
-      for (const d of vh.domains) heads.string(2, d);
+      for (let k = 0; k < vh.domains.length; k++) heads.string(2, vh.domains[k]!);
       const r = encodeRoutes(vh.routes);
       const len = heads.length - from + r.length;
       size += 1 + varintSize(len) + len;
@@ -162,7 +163,8 @@ export function writeLocality(w: ByteWriter, key: string): void {
 function writeGroup(w: ByteWriter, key: string, endpoints: readonly IrEndpoint[]): void {
   w.fork(2);
   if (key !== '') writeLocality(w, key);
-  for (const ep of endpoints) {
+  for (let i = 0; i < endpoints.length; i++) {
+    const ep = endpoints[i]!;
     // LbEndpoint{endpoint=1: Endpoint{address=1: Address{socket_address=1: SocketAddress}}}:
     // every length is known up front, so the nesting is written without fork/ldelim moves.
     // A `unix://` endpoint is Address{pipe=2: Pipe{path=1}} instead (endpoint-address.ts).
@@ -190,7 +192,7 @@ function writeGroup(w: ByteWriter, key: string, endpoints: readonly IrEndpoint[]
 }
 
 function hasLocality(endpoints: readonly IrEndpoint[]): boolean {
-  for (const ep of endpoints) if (ep.locality) return true;
+  for (let i = 0; i < endpoints.length; i++) if (endpoints[i]!.locality) return true;
   return false;
 }
 

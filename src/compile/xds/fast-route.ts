@@ -33,9 +33,9 @@ export function routeListEncoder(clusters: ClusterLookup, reader: XdsReader = 'e
     let bytes = lists.get(routes);
     if (!bytes) {
       w.reset();
-      for (const r of routes) {
+      for (let i = 0; i < routes.length; i++) {
         w.fork(3);
-        writeRoute(w, r);
+        writeRoute(w, routes[i]!);
         w.ldelim();
       }
       bytes = w.finish();
@@ -129,8 +129,11 @@ const strMatch = (m: IrStringMatch | undefined): string => (m ? m.kind[0]! + str
 
 function matchKey(m: IrMatch): string {
   let key = `${strMatch(m.path)}${m.ignoreCase ? 'i' : 'c'}`;
-  for (const h of m.headers) key += `h${str(h.name)}${strMatch(h.value)}${h.invert ? '!' : '='}`;
-  for (const q of m.queryParams) key += `q${str(q.name)}${strMatch(q.value)}`;
+  for (let i = 0; i < m.headers.length; i++) {
+    const h = m.headers[i]!;
+    key += `h${str(h.name)}${strMatch(h.value)}${h.invert ? '!' : '='}`;
+  }
+  for (let i = 0; i < m.queryParams.length; i++) key += `q${str(m.queryParams[i]!.name)}${strMatch(m.queryParams[i]!.value)}`;
   return key;
 }
 
@@ -146,7 +149,8 @@ function hasHeaderOps(route: IrRoute): boolean {
 /** RouteAction.weighted_clusters (3): WeightedCluster{clusters=1: ClusterWeight{name=1, weight=2: UInt32Value{value=1}}}. */
 function weightedClusters(w: ByteWriter, action: IrForward): void {
   w.fork(3);
-  for (const d of action.destinations) {
+  for (let i = 0; i < action.destinations.length; i++) {
+    const d = action.destinations[i]!;
     w.fork(1);
     w.string(1, d.cluster);
     w.fork(2).varint(8).varint(d.weight).ldelim();

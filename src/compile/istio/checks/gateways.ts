@@ -57,13 +57,18 @@ function bindsGateway(vs: LoadedVs): boolean {
   const ns = vs.metadata.namespace;
   const other = (g: string) => normalizeGateway(g, ns) !== MESH;
   if (vs.spec.gateways?.some(other)) return true;
-  for (const rule of vs.spec.http ?? []) for (const m of rule.match ?? NO_MATCHES) if (m.gateways?.some(other)) return true;
+  const http = vs.spec.http ?? NO_RULES;
+  for (let i = 0; i < http.length; i++) {
+    const matches = http[i]!.match ?? NO_MATCHES;
+    for (let j = 0; j < matches.length; j++) if (matches[j]!.gateways?.some(other)) return true;
+  }
   for (const rule of vs.spec.tcp ?? []) for (const m of rule.match ?? []) if (m.gateways?.some(other)) return true;
   for (const rule of vs.spec.tls ?? []) for (const m of rule.match) if (m.gateways?.some(other)) return true;
   return false;
 }
 
 const NO_MATCHES: readonly HttpMatchRequest[] = [];
+const NO_RULES: readonly { readonly match?: readonly HttpMatchRequest[] | undefined }[] = [];
 
 function checkBindings(vs: LoadedVs, ctx: CheckContext): void {
   if (!bindsGateway(vs)) return; // sidecars only: nothing to check (the common case)

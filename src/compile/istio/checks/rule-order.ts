@@ -139,7 +139,7 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
   // (it returns the first shadowing entry), without building the index's keys and maps.
   // A large one indexes earlier entries so each lookup touches only those that may shadow.
   let count = 0;
-  for (const r of rules) count += r.match?.length || 1;
+  for (let i = 0; i < rules.length; i++) count += rules[i]!.match?.length || 1;
   const earlierList: Entry[] | undefined = count <= SMALL ? [] : undefined;
   const seen = earlierList ? undefined : new MatchIndex<Entry>();
   const firstShadowing = (e: Entry) => (earlierList ? firstIn(earlierList, e) : seen!.first(e.ir, (s) => shadows(s, e)));
@@ -157,7 +157,8 @@ function checkVirtualService(vs: LoadedVs, ctx: CheckContext): void {
     const entries = rule.match?.length ? rule.match.map((m, j) => entryOf(vs, m, i, j, seq + j)) : [entryOf(vs, undefined, i, -1, seq)];
     seq += entries.length;
     let repeats: Map<string, Entry> | undefined; // identical entries of this rule's own match list
-    for (const e of entries) {
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k]!;
       if (e.match < 0 || e.inert) continue;
       const earlier = firstShadowing(e);
       if (earlier) {
