@@ -89,14 +89,16 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
   const templated = () => text.includes('{{'); // asked only when a document is broken
   let left = budget - parsed.documentCount;
   let overBudget = parsed.overBudget;
-  for (const written of parsed.documents) {
+  for (let w = 0; w < parsed.documents.length; w++) {
+    const written = parsed.documents[w]!;
     const docs = expandListDocuments(file.path, written, diagnostics);
     // A List's items are documents too, and count against the repository's budget.
     if (docs[0] !== written && (left -= docs.length) < 0 && !overBudget) {
       overBudget = true;
       diagnostics.unshift(tooManyDocuments({ file: file.path, ...written.locate([]) }));
     }
-    for (const doc of docs) {
+    for (let d = 0; d < docs.length; d++) {
+      const doc = docs[d]!;
       // List items' diagnostics get their `items[i]` prefix (rare: only they pay for the copy).
       const sink = doc.fieldPrefix ? [] : diagnostics;
       const kind = classifyDocument(file.path, doc, sink, templated);

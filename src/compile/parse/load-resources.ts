@@ -55,9 +55,10 @@ function loadInOrder(files: readonly SourceFile[]): FileLoad[] {
 function mergeLoads(loads: readonly FileLoad[]): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const meshDocs: Candidate[] = [];
-  for (const load of loads) {
-    for (const d of load.diagnostics) diagnostics.push(d);
-    for (const c of load.meshDocs) meshDocs.push(c);
+  for (let i = 0; i < loads.length; i++) {
+    const load = loads[i]!;
+    for (let k = 0; k < load.diagnostics.length; k++) diagnostics.push(load.diagnostics[k]!);
+    for (let k = 0; k < load.meshDocs.length; k++) meshDocs.push(load.meshDocs[k]!);
   }
 
   // MeshConfig first: its defaultNamespace applies to every other document.
@@ -76,12 +77,14 @@ function mergeLoads(loads: readonly FileLoad[]): LoadResult {
 
   const loaded: AnyLoaded[] = [];
   const dropped: DroppedResource[] = [];
-  for (const load of loads) {
-    for (const slot of load.slots) {
+  for (let i = 0; i < loads.length; i++) {
+    const slots = loads[i]!.slots;
+    for (let j = 0; j < slots.length; j++) {
+      const slot = slots[j]!;
       if (slot.candidate) loadSlot(slot, slot.candidate, defaultNamespace);
       else if (slot.rejected) slot.dropped = droppedOf(slot.rejected, defaultNamespace);
       else if (slot.notCompiled) slot.diagnostics.push(...withFieldPrefix(slot.notCompiled.doc, [notCompiledDiagnostic(slot.notCompiled.document, defaultNamespace, strictKinds)]));
-      for (const d of slot.diagnostics) diagnostics.push(d);
+      for (let k = 0; k < slot.diagnostics.length; k++) diagnostics.push(slot.diagnostics[k]!);
       if (slot.resource) loaded.push(slot.resource);
       else if (slot.dropped) dropped.push(slot.dropped);
     }
@@ -98,7 +101,8 @@ function dropDuplicates(resources: AnyLoaded[], diagnostics: Diagnostic[], dropp
   const firsts: AnyLoaded[] = [];
   const duplicates = new Map<AnyLoaded, AnyLoaded[]>();
   const byKind = new Map<string, Map<string, Map<string, AnyLoaded>>>();
-  for (const r of resources) {
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i]!;
     let byNamespace = byKind.get(r.kind);
     if (!byNamespace) byKind.set(r.kind, (byNamespace = new Map()));
     let byName = byNamespace.get(r.metadata.namespace);
@@ -114,7 +118,8 @@ function dropDuplicates(resources: AnyLoaded[], diagnostics: Diagnostic[], dropp
     }
   }
   const kept: AnyLoaded[] = [];
-  for (const first of firsts) {
+  for (let i = 0; i < firsts.length; i++) {
+    const first = firsts[i]!;
     const group = duplicates.size === 0 ? undefined : duplicates.get(first);
     if (!group) {
       kept.push(first);
@@ -134,7 +139,8 @@ function dropDuplicates(resources: AnyLoaded[], diagnostics: Diagnostic[], dropp
 function group(resources: AnyLoaded[], meshConfig: LoadedMeshConfig | undefined): LoadedResources {
   const out: LoadedResources = { virtualServices: [], destinationRules: [], serviceEntries: [], gateways: [], services: [] };
   if (meshConfig) out.meshConfig = meshConfig;
-  for (const r of resources) {
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i]!;
     if (r.kind === 'VirtualService') out.virtualServices.push(r);
     else if (r.kind === 'DestinationRule') out.destinationRules.push(r);
     else if (r.kind === 'ServiceEntry') out.serviceEntries.push(r);
@@ -157,14 +163,16 @@ function group(resources: AnyLoaded[], meshConfig: LoadedMeshConfig | undefined)
  */
 function sortLoaded<T extends AnyLoaded>(list: T[]): void {
   const byNamespace = new Map<string, T[]>();
-  for (const r of list) {
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!;
     const bucket = byNamespace.get(r.metadata.namespace);
     if (bucket) bucket.push(r);
     else byNamespace.set(r.metadata.namespace, [r]);
   }
   list.length = 0;
   for (const ns of [...byNamespace.keys()].sort(cmp)) {
-    for (const r of byNamespace.get(ns)!.sort(compareInNamespace)) list.push(r);
+    const bucket = byNamespace.get(ns)!.sort(compareInNamespace);
+    for (let i = 0; i < bucket.length; i++) list.push(bucket[i]!);
   }
 }
 

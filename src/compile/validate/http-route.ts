@@ -100,7 +100,8 @@ function checkBodySize(ctx: RuleContext, body: { string?: string | undefined; by
 }
 
 function checkMatch(ctx: RuleContext, m: HttpMatchRequest, path: Path): void {
-  for (const k of STRING_MATCHES) {
+  for (let i = 0; i < STRING_MATCHES.length; i++) {
+    const k = STRING_MATCHES[i]!;
     const sm = m[k];
     if (sm) checkStringMatch(ctx, sm, at(path, k), k === 'uri' ? URI_RULES : undefined);
   }

@@ -35,7 +35,8 @@ function routeSources(ir: MeshIR): Found {
       for (const vh of table.virtualHosts) {
         if (seen.has(vh.routes)) continue;
         seen.add(vh.routes);
-        for (const route of vh.routes) {
+        for (let i = 0; i < vh.routes.length; i++) {
+          const route = vh.routes[i]!;
           if (!route.source) continue;
           found.names.push(route.name);
           found.sources.push(route.source);
