@@ -33,24 +33,27 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// A command that compiles once and ends runs without V8's optimizing compiler, whose
-// background work would compete with the compile for the machine's cores
-// (src/core/one-compile-v8.ts). Set first, so nothing is optimized before it applies.
-const { ONE_COMPILE_COMMANDS } = await import('../src/cli/commands/index.ts');
-if (ONE_COMPILE_COMMANDS.has(process.argv[2])) (await import('../src/core/one-compile-v8.ts')).tuneForOneCompile();
-
 // Node's on-disk compile cache keeps the TypeScript sources' stripped and compiled form
 // between runs; with the Envoy schema cache (src/envoy/proto-root.ts) it takes ~0.2-0.3 s off
 // every command's start (bench/cli/run.ts: `compile` of the template, no caches against warm
-// ones, 617-689 → 403-424 ms). It lives in the user's cache folder (src/core/user-cache.ts),
+// ones, 617-689 → 403-424 ms). It lives in the user's cache folder (src/core/user-cache.js),
 // never in the shared temp folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Entries are
-// checked against the source, so an edited file is compiled afresh.
-const { userCacheDir } = await import('../src/core/user-cache.ts');
+// checked against the source, so an edited file is compiled afresh. It is turned on before any
+// TypeScript module loads (user-cache.js is plain JavaScript): the first one loaded without it
+// would start Node's type stripper, ~50 ms of every command.
+const { userCacheDir } = await import('../src/core/user-cache.js');
 const cacheDir = userCacheDir();
 if (cacheDir) {
   const { enableCompileCache } = await import('node:module');
   enableCompileCache?.(`${cacheDir}/node-compile-cache`);
 }
+
+// A command that compiles once and ends runs without V8's optimizing compiler, whose
+// background work would compete with the compile for the machine's cores
+// (src/core/one-compile-v8.ts). Set before the command's modules load, so nothing is
+// optimized before it applies.
+const { ONE_COMPILE_COMMANDS } = await import('../src/cli/commands/index.ts');
+if (ONE_COMPILE_COMMANDS.has(process.argv[2])) (await import('../src/core/one-compile-v8.ts')).tuneForOneCompile();
 
 let main;
 try {

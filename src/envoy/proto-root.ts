@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
-import { userCacheDir } from '../core/user-cache.ts';
+import { userCacheDir } from '../core/user-cache.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,5 +1,5 @@
 // The Envoy schema cache (src/envoy/proto-root.ts): the first process parses the .proto files
-// and leaves a JSON copy in the user's cache folder (src/core/user-cache.ts); the next one
+// and leaves a JSON copy in the user's cache folder (src/core/user-cache.js); the next one
 // starts from it. Both must compile to the very same bytes, a damaged cache must only cost the
 // parse, and a cache others could write is never trusted.
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { userCacheDir } from '../../src/core/user-cache.ts';
+import { userCacheDir } from '../../src/core/user-cache.js';
 import { BIN, ROOT } from '../cli/run-cli.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-schema-cache-'));

@@ -9,7 +9,7 @@ import { staticBootstrap } from '../../envoy/static-bootstrap.ts';
 import type { Snapshot } from '../../snapshot/types.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo } from '../command.ts';
-import { ensureDir } from '../../core/ensure-dir.ts';
+import { ensureDir } from '../../core/ensure-dir.js';
 import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec } from '../input.ts';
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 import { snapshotSummary } from '../snapshot-summary.ts';
