@@ -178,7 +178,10 @@ const NO_SERVICES: readonly RegistryService[] = Object.freeze([]);
 export function endpointPort(ep: RegistryEndpoint, port: RegistryPort): number {
   // A Unix socket has no port: 0, as Istio (conversion.go convertWorkloadInstanceToServiceInstance).
   if (isUnixAddress(ep.address)) return 0;
-  return ep.ports[port.name] ?? port.targetPort ?? port.number;
+  // Own keys only: a port named like an Object.prototype member (`constructor`, a valid port
+  // name) must not read the prototype's function as its number.
+  const own = Object.hasOwn(ep.ports, port.name) ? ep.ports[port.name] : undefined;
+  return own ?? port.targetPort ?? port.number;
 }
 
 /** Endpoints carrying every label of `selector` (a subset's labels); all of them, uncopied, without one. */
