@@ -73,19 +73,21 @@ export function fromKubeService(
 /**
  * ML4044: stated endpoints get a named targetPort's Service port instead (Kubernetes resolves
  * the name from the pods, which the repository does not hold). UDP and SCTP ports are left out
- * of the registry, so they are not reported.
+ * of the registry, so they are not reported. An empty targetPort is the port, as Kubernetes
+ * defaults it: nothing to say.
  */
 function reportNamedTargetPorts(svc: Loaded<'Service', KubeServiceSpec>, diagnostics: Diagnostic[]): void {
   (svc.spec.ports ?? []).forEach((p, i) => {
-    if (typeof p.targetPort !== 'string') return;
+    const target = p.targetPort;
+    if (typeof target !== 'string' || target === '') return;
     const protocol = kubePortProtocol(p);
     if (protocol === 'UDP' || protocol === 'SCTP') return;
-    diagnostics.push(
-      diagnostic(
-        'ML4044',
-        `targetPort "${p.targetPort}" is a container port name, which only the pods' specs resolve: the endpoints in ${ENDPOINTS_ANNOTATION} get port ${p.port}, the Service port, so if the pods listen on another port every request to them fails. Write the port's number as targetPort`,
-        at(svc, ['spec', 'ports', i, 'targetPort']),
-      ),
-    );
+    const consequence = `the endpoints in ${ENDPOINTS_ANNOTATION} get port ${p.port}, the Service port, so if the pods listen on another port every request to them fails`;
+    // A port name has a letter (Kubernetes' IANA_SVC_NAME): `"8080"` is a number in quotes,
+    // which Kubernetes refuses, not a name.
+    const message = /[a-z]/i.test(target)
+      ? `targetPort "${target}" is a container port name, which only the pods' specs resolve: ${consequence}. Write the port's number as targetPort`
+      : `targetPort "${target}" is a string, and not a port name (a name has a letter; Kubernetes refuses this Service): ${consequence}. Write the number without quotes`;
+    diagnostics.push(diagnostic('ML4044', message, at(svc, ['spec', 'ports', i, 'targetPort'])));
   });
 }

@@ -458,6 +458,7 @@ export const CROSS_RESOURCE_CODES: readonly DiagnosticCodeInfo[] = [
       'A Kubernetes Service port whose `targetPort` is a name (a container port of the pods) on a Service that states its endpoints in ' +
       'the `meshlog.dev/endpoints` annotation. In a cluster, Kubernetes resolves the name from the pods\' specs, which a config ' +
       'repository does not hold, so meshlog sends to the Service port itself: if the pods listen elsewhere, every request fails to ' +
-      'connect. Write the container port\'s number as `targetPort`.',
+      'connect. Write the container port\'s number as `targetPort`. A number in quotes (`"8080"`) is reported too: it is no port name ' +
+      '(a name has a letter), and Kubernetes refuses it.',
   },
 ];

@@ -44,5 +44,26 @@ spec:
 `;
     expect(warnings(noEndpoints)).toEqual([]);
     expect(warnings(service('  - {name: dns, port: 53, protocol: UDP, targetPort: dns}\n  - {name: http, port: 9080}'))).toEqual([]);
+    expect(warnings(service('  - {name: sig, port: 3868, protocol: SCTP, targetPort: sig}'))).toEqual([]);
+    expect(warnings(service('  - {name: http, port: 9080, targetPort: http-web}', '""'))).toEqual([]);
+  });
+
+  it('says nothing for an empty targetPort (Kubernetes makes it the port) or an ExternalName Service (no endpoints of its own)', () => {
+    expect(warnings(service('  - {name: http, port: 9080, targetPort: ""}'))).toEqual([]);
+    const external = `apiVersion: v1
+kind: Service
+metadata: {name: payments, namespace: shop}
+spec:
+  type: ExternalName
+  externalName: payments.example.com
+  ports: [{name: https, port: 443, targetPort: https}]
+`;
+    expect(warnings(external)).toEqual([]);
+  });
+
+  it('calls a number in quotes what it is: no port name, which Kubernetes refuses', () => {
+    expect(warnings(service('  - {name: http, port: 9080, targetPort: "8080"}'))).toEqual([
+      expect.stringMatching(/^warning 11:30 spec\.ports\[0\]\.targetPort targetPort "8080" is a string, and not a port name .* get port 9080, .* Write the number without quotes$/),
+    ]);
   });
 });
