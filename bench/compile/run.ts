@@ -7,7 +7,7 @@
 // Each size's process is tuned as the CLI's compiling commands tune theirs (tuneForOneCompile,
 // src/core/one-compile-v8.ts). --serve-child runs it with the Node flags `meshlog serve` gives
 // its compile child processes instead (compileExecArgv, src/serve/folder-compiler.ts: heap
-// limits too); --v8-defaults with V8's defaults, for comparison.
+// limits too); --v8-defaults without that tuning (V8's defaults, or serve's heap flags alone), for comparison.
 //
 // Prints the machine, then per size: wall time per phase, CPU time (user+system, all
 // threads, GC helpers included: on a shared machine wall time includes waiting for a
@@ -139,8 +139,12 @@ async function parent(): Promise<void> {
     date: new Date().toISOString(),
   };
   // As `meshlog serve` starts its compile children.
-  const execArgv = process.argv.includes('--serve-child') ? (await import('../../src/serve/folder-compiler.ts')).compileExecArgv() : [];
-  const childFlags = process.argv.includes('--v8-defaults') ? ['--v8-defaults'] : [];
+  const v8Defaults = process.argv.includes('--v8-defaults');
+  const { ONE_COMPILE_V8_FLAGS } = await import('../../src/core/one-compile-v8.ts');
+  const serveFlags = process.argv.includes('--serve-child') ? (await import('../../src/serve/folder-compiler.ts')).compileExecArgv() : [];
+  // With --v8-defaults, serve's heap flags only: no one-compile tuning on either path.
+  const execArgv = v8Defaults ? serveFlags.filter((f) => !ONE_COMPILE_V8_FLAGS.includes(f)) : serveFlags;
+  const childFlags = v8Defaults ? ['--v8-defaults'] : [];
   const results: Result[] = [];
   for (const size of sizes) {
     const run = spawnSync(process.execPath, [...execArgv, import.meta.filename, '--child', String(size), '--namespaces', String(namespaces), ...childFlags], {
@@ -159,8 +163,8 @@ async function parent(): Promise<void> {
   console.log(`load average at start: ${machine.loadavg} (${machine.date})`);
   console.log(
     execArgv.length > 0
-      ? `compiled in a process with meshlog serve's compile flags (${execArgv.join(' ')})`
-      : childFlags.length > 0
+      ? `compiled in a process with meshlog serve's compile flags (${execArgv.join(' ')})${v8Defaults ? ", without the one-compile tuning (--v8-defaults)" : ''}`
+      : v8Defaults
         ? "compiled with V8's defaults (--v8-defaults)"
         : 'compiled in a process tuned as the CLI tunes its compiling commands (src/core/one-compile-v8.ts)',
   );

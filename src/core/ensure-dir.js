@@ -5,6 +5,7 @@
 //
 // Plain JavaScript (types in ensure-dir.d.ts), like user-cache.js: bin/meshlog.js needs it
 // before Node's compile cache is on, when a TypeScript module would start Node's type stripper.
+// tsc does not check this file (no allowJs): keep ensure-dir.d.ts in step with it by hand.
 import fs from 'node:fs';
 import path from 'node:path';
 

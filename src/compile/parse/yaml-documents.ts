@@ -317,8 +317,8 @@ function fastDocuments(text: string, documentBudget: number): YamlFileResult | u
     return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
   };
   for (let docIndex = 0; docIndex < parsed.documents.length; docIndex++) {
-    const doc = parsed.documents[docIndex]!;
-    if (doc === null) continue;
+    const doc = parsed.documents[docIndex];
+    if (!doc) continue;
     const value = doc.value;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined; // not a mapping: the full path reports it
     // The locator keeps only the position tables, not the parsed values: loaded resources
