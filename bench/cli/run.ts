@@ -5,7 +5,9 @@
 //    "Caches");
 //  - end to end: the 10,000-service mesh of bench/compile/generate.ts written to a folder and
 //    committed to a git repository (then `git gc`, so it is packed), compiled by
-//    `meshlog compile DIR` and `meshlog compile --repo DIR --rev HEAD`, caches warm.
+//    `meshlog compile DIR` and `meshlog compile --repo DIR --rev HEAD`, caches warm;
+//  - a pull request's review: `meshlog diff HEAD~1 HEAD` after a commit that changes one
+//    service's weights, and `meshlog explain` of one request, on that repository.
 //
 //   node bench/cli/run.ts [--runs 5] [--services 10000]
 //
@@ -71,6 +73,13 @@ try {
   git('gc', '-q');
   summary(`compile DIR (${services} services, folder)`, Array.from({ length: runs }, () => timed(['compile', mesh], warm)));
   summary(`compile --repo DIR --rev HEAD (${services} services, packed)`, Array.from({ length: runs }, () => timed(['compile', '--repo', mesh, '--rev', 'HEAD'], warm)));
+
+  // One service's canary weights change in a second commit (left loose, as a fresh commit is).
+  const canary = path.join(mesh, 'services', fs.readdirSync(path.join(mesh, 'services')).sort()[0]!);
+  fs.writeFileSync(canary, fs.readFileSync(canary, 'utf8').replace('weight: 90', 'weight: 80').replace('weight: 10}', 'weight: 20}'));
+  git('commit', '-q', '-am', 'canary');
+  summary(`diff HEAD~1 HEAD (${services} services, one route changed)`, Array.from({ length: runs }, () => timed(['diff', '--repo', mesh, 'HEAD~1', 'HEAD'], warm)));
+  summary(`explain (${services} services, folder)`, Array.from({ length: runs }, () => timed(['explain', mesh, '--request', 'GET http://svc-0.ns-0.svc.cluster.local:9080/api'], warm)));
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }

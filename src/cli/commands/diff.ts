@@ -2,7 +2,7 @@
 // from git objects), two folders or files (or standard input), or a revision and the work tree. Both sides are compiled in
 // full; the diff is over the compiled IR, so it shows behaviour (weights, matches, clusters),
 // not YAML text.
-import { compile } from '../../compile/index.ts';
+import { compileToIr } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { elementIdentity, type ElementIdentity } from '../../diff/element-identity.ts';
@@ -209,7 +209,7 @@ async function compileSide(side: DiffSide, io: CliIo, verbose: boolean, hint: st
   }
   const label = spec.kind === 'git' ? revisionLabel(name ?? spec.rev, input.bundle.commit) : spec.kind === 'worktree' ? 'work tree' : describeInput(spec);
   const compared = comparedSide(side, label, input.bundle.commit);
-  const result = compile(input.bundle);
+  const result = compileToIr(input.bundle);
   if (!result.valid || !result.ir) {
     io.stderr(`${describeInput(spec, input.bundle.commit)} is invalid:\n`);
     io.stderr(renderDiagnostics(result.diagnostics, { verbose, pathPrefix: displayPrefix(spec) }));

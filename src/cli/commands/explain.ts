@@ -2,7 +2,7 @@
 // say which rule (file:line) matched, what happens to the request, and why earlier rules
 // did not match. Reads a folder, a file, standard input or a git revision like every other
 // command.
-import { compile } from '../../compile/index.ts';
+import { compileToIr } from '../../compile/index.ts';
 import { entrySourceIn } from '../../explain/entry-source.ts';
 import { explain, parseRequest, renderExplanationText } from '../../explain/index.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
@@ -103,7 +103,7 @@ Examples:
       reportInputError(io, input.error);
       return input.exit;
     }
-    const result = compile(input.bundle);
+    const result = compileToIr(input.bundle);
     if (!result.valid || !result.ir) {
       io.stderr(`${describeInput(spec.spec, input.bundle.commit)} is invalid:\n`);
       io.stderr(renderDiagnostics(result.diagnostics, { verbose: args.bool('verbose'), pathPrefix: displayPrefix(spec.spec) }));
