@@ -1,7 +1,8 @@
 // `meshlog diff`: what a change does to Envoy's routing, between two git revisions (read
-// from git objects), two folders or files (or standard input), or a revision and the work tree. Both sides are compiled in
-// full; the diff is over the compiled IR, so it shows behaviour (weights, matches, clusters),
-// not YAML text.
+// from git objects), two folders or files (or standard input), or a revision and the work tree. Both sides go through
+// the whole front end (every check, so an invalid side is reported as validate reports it) to
+// the IR; the diff is over the IR, so it shows behaviour (weights, matches, clusters), not YAML
+// text. No snapshot is encoded: nothing here reads one (compileToIr).
 import { compileToIr } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
