@@ -3,6 +3,7 @@
 // passed meshlog's own rules, because those give better locations.
 import { compile, type CompileResult } from '../compile/index.ts';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.ts';
+import { restoreAfterCompile } from '../core/one-compile-v8.ts';
 import type { SourceBundle } from '../ingest/source-bundle.ts';
 import { chooseCheckedEnvoy } from '../verify/envoy-identity.ts';
 import { verifyWithEnvoy } from '../verify/envoy-verify.ts';
@@ -23,6 +24,7 @@ export async function compileAndProve(bundle: SourceBundle, envoyPath: string | 
   const result = compile(bundle);
   const valid = result.valid && !hasErrors(result.diagnostics);
   if (!valid || !result.snapshot || envoyPath === undefined) return { result, diagnostics: result.diagnostics, valid };
+  restoreAfterCompile(); // writing a bootstrap per view is long work after the compile
   const fromEnvoy = await verifyWithEnvoy(result.snapshot, { envoyPath });
   return { result, diagnostics: [...result.diagnostics, ...fromEnvoy], valid: !hasErrors(fromEnvoy), provenViews: result.snapshot.views.length };
 }

@@ -25,3 +25,14 @@ export const ONE_COMPILE_V8_FLAGS: readonly string[] = ['--no-turbofan'];
 export function tuneForOneCompile(): void {
   for (const flag of ONE_COMPILE_V8_FLAGS) v8.setFlagsFromString(flag);
 }
+
+/**
+ * Gives TurboFan back once the compile is done, to a process with long work still ahead of it:
+ * writing a 10,000-service config dump (`compile -o json`) or bootstrap files for Envoy takes
+ * seconds of JavaScript that TurboFan's code runs faster (`compile -o json` at 10,000 services,
+ * alternating runs: 8,380 against 7,130 ms). Commands whose remaining work is short do not call
+ * it.
+ */
+export function restoreAfterCompile(): void {
+  v8.setFlagsFromString('--turbofan');
+}

@@ -13,6 +13,7 @@
 //
 // The compile cache comes with NODE_COMPILE_CACHE in the environment (set by the parent), so
 // the compiler's modules load from the cache the serving process uses.
+import { restoreAfterCompile } from '../core/one-compile-v8.ts';
 import type { Snapshot } from '../snapshot/types.ts';
 import type { CompileRequest, EnvoyCheckOutcome, FolderCompileMessage } from './folder-compiler.ts';
 
@@ -50,7 +51,9 @@ async function run({ folder, envoyCheck }: CompileRequest): Promise<void> {
     // The IR is not kept: the Envoy check below needs only the snapshot.
     const { valid, diagnostics, snapshot } = compile(read.bundle);
     if (snapshot) {
-      const checked = envoyCheck && valid && snapshot.contentHash !== envoyCheck.unlessContentHash ? await checkWithEnvoy(snapshot, envoyCheck) : undefined;
+      const check = envoyCheck && valid && snapshot.contentHash !== envoyCheck.unlessContentHash;
+      if (check) restoreAfterCompile(); // a bootstrap per view for Envoy: long work after the compile
+      const checked = check ? await checkWithEnvoy(snapshot, envoyCheck) : undefined;
       // Packed, its bytes travel as a few ArrayBuffers (copied by the channel's serializer)
       // rather than 80,000 objects the serving thread would have to rebuild.
       const packed = packSnapshot(snapshot);

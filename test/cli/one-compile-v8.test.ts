@@ -44,6 +44,13 @@ describe('V8 tuning of one-compile commands', () => {
     expect(run.turbofan).toBe(0);
   });
 
+  it('compile -o json gets TurboFan back once the compile is done, for the long output work', () => {
+    const run = traced([BIN, 'compile', dir, '-o', 'json']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump"');
+    expect(run.turbofan).toBeGreaterThan(0);
+  });
+
   it("serve's compile children get the same flags on their command line", () => {
     expect(compileExecArgv()).toContain('--no-turbofan');
     expect(compileExecArgv(512)).toEqual(expect.arrayContaining(['--no-turbofan', '--max-old-space-size=512']));

@@ -10,6 +10,7 @@ import type { Snapshot } from '../../snapshot/types.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo } from '../command.ts';
 import { ensureDir } from '../../core/ensure-dir.js';
+import { restoreAfterCompile } from '../../core/one-compile-v8.ts';
 import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec } from '../input.ts';
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 import { snapshotSummary } from '../snapshot-summary.ts';
@@ -109,6 +110,8 @@ Examples:
     }
 
     const dir = args.string('bootstrap-dir');
+    // Bootstrap files and a config dump are long work after the compile (see the module).
+    if (dir !== undefined || format.format === 'json' || format.format === 'yaml') restoreAfterCompile();
     if (dir !== undefined && !writeBootstraps(io, snapshot, path.resolve(io.cwd, dir), adminPort)) return EXIT.unavailable;
 
     if (format.format === 'json') io.stdout(renderJson(configDump(snapshot)));
