@@ -5,7 +5,8 @@
 //    "Caches");
 //  - end to end: the 10,000-service mesh of bench/compile/generate.ts written to a folder and
 //    committed to a git repository (then `git gc`, so it is packed), compiled by
-//    `meshlog compile DIR` and `meshlog compile --repo DIR --rev HEAD`, caches warm;
+//    `meshlog compile DIR` and `meshlog compile --repo DIR --rev HEAD`, caches warm, and
+//    `meshlog compile DIR --bootstrap-dir` (a static Envoy bootstrap per view, as YAML);
 //  - a pull request's review: `meshlog diff HEAD~1 HEAD` after a commit that changes one
 //    service's weights, and `meshlog explain` of one request, on that repository.
 //
@@ -73,6 +74,8 @@ try {
   git('gc', '-q');
   summary(`compile DIR (${services} services, folder)`, Array.from({ length: runs }, () => timed(['compile', mesh], warm)));
   summary(`compile --repo DIR --rev HEAD (${services} services, packed)`, Array.from({ length: runs }, () => timed(['compile', '--repo', mesh, '--rev', 'HEAD'], warm)));
+  const bootstraps = path.join(tmp, 'bootstraps');
+  summary(`compile DIR --bootstrap-dir (${services} services)`, Array.from({ length: runs }, () => timed(['compile', mesh, '--bootstrap-dir', bootstraps], warm)));
 
   // One service's canary weights change in a second commit (left loose, as a fresh commit is).
   const canary = path.join(mesh, 'services', fs.readdirSync(path.join(mesh, 'services')).sort()[0]!);

@@ -1,5 +1,6 @@
 // Output helpers shared by every command: `-o table|json|yaml|markdown` selection, a
 // kubectl-style table, JSON/YAML rendering, and the diagnostics printer.
+import { fastYaml } from './fast-yaml-out.ts';
 import { stringify as yamlStringify } from 'yaml';
 import { formatDiagnostic, type Diagnostic } from '../core/diagnostics.ts';
 
@@ -35,9 +36,17 @@ export function renderJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+// lineWidth 0: never fold long strings (regexes, messages) across lines.
+const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+
+/** `value` as YAML: written directly where fast-yaml-out.ts can, else by the `yaml` package (the same text either way). */
 export function renderYaml(value: unknown): string {
-  // lineWidth 0: never fold long strings (regexes, messages) across lines.
-  return yamlStringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+  return fastYaml(value, (scalar) => yamlStringify(scalar, YAML_OPTIONS).replace(/\n$/, '')) ?? yamlStringify(value, YAML_OPTIONS);
+}
+
+/** The `yaml` package's text for `value`, which renderYaml must equal (its tests compare them). */
+export function renderYamlByPackage(value: unknown): string {
+  return yamlStringify(value, YAML_OPTIONS);
 }
 
 /**
