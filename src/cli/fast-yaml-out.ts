@@ -67,9 +67,9 @@ function isEmptyMap(v: Record<string, unknown>): boolean {
   return true;
 }
 
-/** A block mapping at `indent`; the first line's indentation is already written when `first` is set. */
-function writeMap(map: Record<string, unknown>, indent: string, out: string[], scalarOf: Scalar, first = false): boolean {
-  let lineStart = !first;
+/** A block mapping at `indent`; its first line starts with `first` instead (a sequence item's `- `). */
+function writeMap(map: Record<string, unknown>, indent: string, out: string[], scalarOf: Scalar, first?: string): boolean {
+  let lineStart = first === undefined;
   let wrote = false;
   for (const key in map) {
     const v = map[key];
@@ -78,36 +78,37 @@ function writeMap(map: Record<string, unknown>, indent: string, out: string[], s
     // (A key over 1024 characters `yaml` writes as an explicit `? ` key: left to it.)
     const name = key.length > 1024 ? undefined : PLAIN.test(key) && !WORDS.test(key) ? key : scalarOf(key);
     if (name === undefined) return false;
-    if (lineStart) out.push(indent);
+    // One piece per line: joining millions of small pieces was most of the writing.
+    const lead = lineStart ? indent : first!;
     lineStart = true;
     wrote = true;
     const text = leaf(v, scalarOf);
     if (text !== undefined) {
-      out.push(name, ': ', text, '\n');
+      out.push(`${lead}${name}: ${text}\n`);
       continue;
     }
-    out.push(name, ':\n');
+    out.push(`${lead}${name}:\n`);
     if (isMap(v)) {
       if (!writeMap(v, `${indent}  `, out, scalarOf)) return false;
     } else if (isSeq(v)) {
       if (!writeSeq(v, `${indent}  `, out, scalarOf)) return false;
     } else return false;
   }
-  if (!wrote) out.push(first ? '{}\n' : `${indent}{}\n`);
+  if (!wrote) out.push(`${first ?? indent}{}\n`);
   return true;
 }
 
 /** A block sequence at `indent` (each item on a line of its own). */
 function writeSeq(seq: readonly unknown[], indent: string, out: string[], scalarOf: Scalar): boolean {
-  for (const item of seq) {
+  for (let i = 0; i < seq.length; i++) {
+    const item = seq[i];
     const text = leaf(item, scalarOf);
     if (text !== undefined) {
-      out.push(indent, '- ', text, '\n');
+      out.push(`${indent}- ${text}\n`);
       continue;
     }
     if (!isMap(item)) return false; // a list in a list, or not JSON-shaped: left to `yaml`
-    out.push(indent, '- ');
-    if (!writeMap(item, `${indent}  `, out, scalarOf, true)) return false;
+    if (!writeMap(item, `${indent}  `, out, scalarOf, `${indent}- `)) return false;
   }
   return true;
 }
