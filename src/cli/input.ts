@@ -9,10 +9,7 @@ import type { CommitInfo } from '../ingest/commit-info.ts';
 import { repositoryAbove } from '../ingest/git-dir.ts';
 import type { IngestError } from '../ingest/ingest-error.ts';
 import { readFolder } from '../ingest/read-folder.ts';
-import { readGit } from '../ingest/read-git.ts';
 import { readOneFile, readStream } from '../ingest/read-one-file.ts';
-import { readWorkTree } from '../ingest/read-work-tree.ts';
-import { revisionNameProblem } from '../ingest/resolve-rev.ts';
 import type { SourceBundle } from '../ingest/source-bundle.ts';
 import type { FlagSpec, ParsedArgs } from './args.ts';
 import { EXIT, type CliIo, type ExitCode } from './command.ts';
@@ -117,11 +114,15 @@ export async function readInput(spec: InputSpec, io: CliIo): Promise<InputOutcom
     const res = await readStream(io.stdin?.() ?? NOTHING, { name: STDIN_NAME, shown: 'standard input', origin: STDIN_NAME });
     return res.ok ? { ok: true, bundle: res.bundle } : failed(res.error);
   }
+  // The git readers are loaded only for git input: isomorphic-git and its dependencies take
+  // ~20 ms to load, which a folder or a file never needs.
   if (spec.kind === 'worktree') {
+    const { readWorkTree } = await import('../ingest/read-work-tree.ts');
     const res = await readWorkTree({ repo: spec.repo, cwd: io.cwd });
     return res.ok ? { ok: true, bundle: { ...res.bundle, origin: { kind: 'folder', path: spec.repo } } } : failed(res.error);
   }
   // A malformed name is the command line's fault whatever the repository holds: say so first.
+  const [{ revisionNameProblem }, { readGit }] = await Promise.all([import('../ingest/resolve-rev.ts'), import('../ingest/read-git.ts')]);
   const badName = revisionNameProblem(spec.rev);
   if (badName) return failed({ kind: 'bad-revision-name', message: badName });
   const res = await readGit({ repo: path.resolve(io.cwd, spec.repo), rev: spec.rev });
