@@ -8,8 +8,11 @@ import { MAX_REGEX_EXPANSION, regexExpansion } from './regex-size.ts';
 type Re2Constructor = new (pattern: string, flags: string) => unknown;
 const require = createRequire(import.meta.url);
 
-/** re2-wasm's RE2, loaded again after it ran out of memory (see freshRe2). */
-let RE2: Re2Constructor = loadRe2();
+/**
+ * re2-wasm's RE2, loaded on the first regex (most meshes have none, and loading it is ~10 ms of
+ * every command), and again after it ran out of memory (see freshRe2).
+ */
+let RE2: Re2Constructor | undefined;
 
 function loadRe2(): Re2Constructor {
   return (require('re2-wasm') as { RE2: Re2Constructor }).RE2;
@@ -72,7 +75,8 @@ export function checkRe2(pattern: string): RegexCheck {
 
 function compileWithRe2(pattern: string): RegexCheck {
   try {
-    const re = quietly(() => new RE2(pattern, 'u'));
+    const Re2 = (RE2 ??= loadRe2());
+    const re = quietly(() => new Re2(pattern, 'u'));
     // re2-wasm keeps the compiled program in wasm memory until explicitly deleted.
     (re as unknown as { wrapper?: { delete?: () => void } }).wrapper?.delete?.();
     return { ok: true };
