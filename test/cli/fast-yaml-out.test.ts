@@ -11,6 +11,7 @@ import { configDump } from '../../src/envoy/config-dump.ts';
 import { staticBootstrap } from '../../src/envoy/static-bootstrap.ts';
 import { compileYaml } from '../support/compile-yaml.ts';
 import { TEMPLATE_FILES } from '../compile/istio/support.ts';
+import { prng } from '../support/prng.ts';
 
 const GOLDEN = path.join(import.meta.dirname, '../golden/ir');
 const byPackage = (scalar: string | number) => renderYamlByPackage(scalar).replace(/\n$/, '');
@@ -32,17 +33,6 @@ function outputs(): { name: string; value: unknown }[] {
     }
   }
   return out;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('renderYaml', () => {

@@ -7,21 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { buildIr } from '../../../src/compile/istio/index.ts';
 import type { SourceFile } from '../../../src/ingest/source-bundle.ts';
 import { TEMPLATE_FILES, file } from './support.ts';
+import { prng } from '../../support/prng.ts';
 
 const GOLDEN = path.join(import.meta.dirname, '../../golden/ir');
 
 /** A small seeded PRNG (mulberry32): shuffles are random but reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffle<T>(items: readonly T[], rand: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {

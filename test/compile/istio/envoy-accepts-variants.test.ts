@@ -15,6 +15,7 @@ import { standInTlsFiles } from '../../../src/verify/stand-in-certificate.ts';
 import { compileYaml } from '../../support/compile-yaml.ts';
 import { validateConfig } from '../../support/envoy-process.ts';
 import { TEMPLATE_FILES } from './support.ts';
+import { prng } from '../../support/prng.ts';
 
 const GOLDEN = path.join(import.meta.dirname, '../../golden/ir');
 const BASES = [
@@ -32,17 +33,6 @@ const WANTED = 40;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlog-variants-envoy-'));
 const tlsFiles = standInTlsFiles(tmp);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One to three edits: a block scalar or a flow value replaced by an edge value, or a line duplicated. */
 function variant(text: string, rand: () => number): string {

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { MeshIR } from '../../../src/compile/ir/types.ts';
 import { buildIr } from '../../../src/compile/istio/index.ts';
 import { file } from './support.ts';
+import { prng } from '../../support/prng.ts';
 
 const GOLDEN = path.join(import.meta.dirname, '../../golden/ir');
 const inputs = fs
@@ -17,17 +18,6 @@ const inputs = fs
   .filter((f) => f.endsWith('.in.yaml'))
   .sort()
   .map((f) => fs.readFileSync(path.join(GOLDEN, f), 'utf8'));
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['reviews', 'ratings', 'api.example.com', '*', '*.example.com', 'default/gw', 'mesh', 'v1', 'v9', 'bookinfo', '.'];
 

@@ -1,0 +1,14 @@
+// A seeded random number generator for generated test cases: the same seed gives the same
+// cases, so a failure replays exactly.
+
+/** mulberry32: small, fast, good enough for test-case generation. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
