@@ -4,9 +4,10 @@
 // (150 MB of YAML). The text is exactly what `yaml` writes with renderYaml's options
 // (output.ts), and test/cli/fast-yaml-out.test.ts compares the two on every golden snapshot's
 // config dump and bootstraps: a scalar this writer is not sure how `yaml` would write is
-// written by `yaml` itself, and a value it does not handle (a string over several lines, a
-// key that needs quotes, a list directly inside a list, anything not JSON-shaped) makes it
-// give up (undefined), so the caller uses `yaml` for the whole value.
+// written by `yaml` itself (quoted keys such as `"@type"` included), and a value it does not
+// handle (a string over several lines, a key over 1024 characters, a list directly inside a
+// list, anything not JSON-shaped) makes it give up (undefined), so the caller uses `yaml` for
+// the whole value.
 
 /** Strings `yaml` writes plain: no indicator first, nothing a YAML parser reads as another type. */
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./|~*@+=-]*$/;
