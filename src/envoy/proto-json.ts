@@ -35,7 +35,8 @@ interface TypeInfo {
 }
 
 // A config dump of a 10,000-service mesh prints millions of messages of a few hundred types:
-// naming and sorting each type's fields per message was over a third of `compile -o json`.
+// naming and sorting each type's fields per message cost about 30 % of `compile -o json`
+// (10,000 services: 7,965 against 5,648 ms once worked out per type, BENCHMARKS.md).
 const typeInfos = new WeakMap<protobuf.Type, TypeInfo>();
 
 function infoOf(type: protobuf.Type): TypeInfo {
