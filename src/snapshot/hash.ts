@@ -3,16 +3,19 @@
 //
 // resource hash   = sha256( type "\n" name "\n" bytes )
 // type hash       = sha256( for each entry, sorted by name: name "\n" hash "\n" )
-// content hash    = sha256( "meshlog-snapshot-v1\n"
+// content hash    = sha256( "meshlog-snapshot-v2\n"
 //                           for each view, sorted by name:
 //                             "view\n" name "\n" kind "\n" namespaces joined by "," "\n"
 //                             selector as sorted `k=v` joined by "," "\n"
 //                             for a view merging Gateways: "merged " their ns/names joined by "," "\n"
 //                             for each type in CDS, EDS, LDS, RDS order:
-//                               type " " entry-count "\n"
-//                               for each entry, sorted by name: name "\n" hash "\n" )
-// Names and labels are UTF-8. Entry hashes already cover type, name and bytes, so the
-// content hash covers every byte that any proxy can receive, and which views get what.
+//                               type " " entry-count " " type-hash "\n" )
+// Names and labels are UTF-8. Entry hashes already cover type, name and bytes, and a type
+// hash covers every entry of its list, so the content hash covers every byte that any proxy
+// can receive, and which views get what. It takes each list through its type hash (v2)
+// rather than entry by entry (v1): with one sidecar view per namespace, each listing tens of
+// thousands of clusters, v1 hashed every list again per view, most of the hashing work of a
+// many-namespace compile.
 // The commit and the source map are deliberately outside it: the same config content
 // at two commits (or with moved comments) is the same snapshot.
 import { createHash, hash } from 'node:crypto';
@@ -23,6 +26,9 @@ export function resourceHash(type: XdsType, name: string, bytes: Uint8Array): st
   // Buffer.concat, per resource, and a large snapshot hashes tens of thousands of resources.
   // Sized for the worst case (3 UTF-8 bytes per UTF-16 code unit), so the name's exact
   // length is known only after writing it, without a byteLength call.
+  // A large resource (a route table of megabytes, once per namespace's view) is hashed in
+  // place instead: copying it would cost more than the Hash object saves.
+  if (bytes.length > BIG_RESOURCE) return createHash('sha256').update(`${type}\n${name}\n`, 'utf8').update(bytes).digest('hex');
   const room = type.length + 2 + name.length * 3 + bytes.length;
   if (scratch.length < room) scratch = Buffer.allocUnsafe(Math.max(room, scratch.length * 2));
   let at = writeUtf8(scratch, type, 0);
@@ -41,6 +47,7 @@ function writeUtf8(buf: Buffer, s: string, at: number): number {
 }
 
 let scratch = Buffer.allocUnsafe(64 * 1024);
+const BIG_RESOURCE = 256 * 1024;
 
 export function typeHash(entries: readonly ViewEntry[]): string {
   return snapshotHasher().typeHash(entries);
@@ -51,30 +58,29 @@ export function contentHash(views: readonly SnapshotView[]): string {
 }
 
 /**
- * typeHash and contentHash for one snapshot, each distinct entry list's lines built once: a
- * list (tens of thousands of entries at scale) is hashed for its view's type hash and again
- * inside the content hash, and views often share one list object. The lines stay strings,
- * encoded by each hash call: megabytes of Buffers would count as external memory and bring
- * V8's next full collection closer. Use one per snapshot and drop it: it holds the lines.
+ * typeHash and contentHash for one snapshot, each distinct entry list hashed once: views
+ * often share one list object (clusters and endpoints above all, tens of thousands of
+ * entries at scale), and the content hash reads every view's type hashes. Use one per
+ * snapshot and drop it: it holds a hash per list it has seen.
  */
 export function snapshotHasher(): {
   typeHash(entries: readonly ViewEntry[]): string;
   contentHash(views: readonly SnapshotView[]): string;
 } {
-  const lines = new Map<readonly ViewEntry[], string>();
-  const linesOf = (entries: readonly ViewEntry[]): string => {
-    let text = lines.get(entries);
-    if (text === undefined) {
-      text = entryLines(entries);
-      lines.set(entries, text);
+  const hashes = new Map<readonly ViewEntry[], string>();
+  const typeHashOf = (entries: readonly ViewEntry[]): string => {
+    let h = hashes.get(entries);
+    if (h === undefined) {
+      h = hash('sha256', entryLines(entries), 'hex');
+      hashes.set(entries, h);
     }
-    return text;
+    return h;
   };
   return {
-    typeHash: (entries) => hash('sha256', linesOf(entries), 'hex'),
+    typeHash: typeHashOf,
     contentHash(views) {
       const h = createHash('sha256');
-      h.update('meshlog-snapshot-v1\n');
+      h.update('meshlog-snapshot-v2\n');
       for (const view of views) {
         const selector = Object.keys(view.workloadSelector ?? {})
           .sort()
@@ -84,8 +90,7 @@ export function snapshotHasher(): {
         if (view.mergedGateways) h.update(`merged ${view.mergedGateways.join(',')}\n`, 'utf8');
         for (const type of XDS_TYPES) {
           const entries = view.resources[type];
-          h.update(`${type} ${entries.length}\n`);
-          h.update(linesOf(entries), 'utf8');
+          h.update(`${type} ${entries.length} ${typeHashOf(entries)}\n`);
         }
       }
       return h.digest('hex');

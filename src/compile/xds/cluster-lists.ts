@@ -51,8 +51,11 @@ export function clusterTable(
   const encoded = new Map<ClusterForm, { readonly cds: ViewEntry[]; readonly eds: ViewEntry[] }>();
   const known = new Map<ClusterForm, { readonly names: readonly string[]; readonly lists: ClusterLists }[]>();
 
+  // Views that see every cluster share one name array (cluster-catalog.ts): checked once.
+  const checked = new Map<readonly string[], readonly string[]>();
   const listsOf = (view: IrView, form: ClusterForm): ClusterLists => {
-    const names = uniqueNames(view.clusterNames);
+    let names = checked.get(view.clusterNames);
+    if (!names) checked.set(view.clusterNames, (names = uniqueNames(view.clusterNames)));
     let forForm = known.get(form);
     const hit = forForm?.find((k) => sameItems(k.names, names));
     if (hit) return hit.lists;

@@ -166,6 +166,25 @@ describe('route table encoding across views', () => {
       expect(Buffer.from(encode(t)).equals(Buffer.from(plain))).toBe(true);
     }
   });
+
+  it('encodes each view right when views share most virtual host objects, as namespace views do', () => {
+    // One object per virtual host for every view, and an own-namespace variant (the short
+    // name added) for a few: the encoder copies a shared host from the first table holding it.
+    const encode = routeTableEncoder(clusters);
+    const other = routes.map((rs, i) => ({ name: `${host(i)}:80`, domains: [host(i), `svc-${i}.ns`], routes: rs }));
+    const own = other.map((vh, i) => ({ ...vh, domains: [`svc-${i}`, ...vh.domains, 'é'.repeat(i)] }));
+    const views = [
+      { name: '80', virtualHosts: other },
+      { name: '80', virtualHosts: other.map((vh, i) => (i % 7 === 0 ? own[i]! : vh)) },
+      { name: '80', virtualHosts: other.map((vh, i) => (i % 5 === 0 ? own[i]! : vh)) },
+      { name: '8080', virtualHosts: other.filter((_, i) => i % 2 === 0) },
+      { name: '80', virtualHosts: [...own].reverse() },
+    ];
+    for (const t of views) {
+      const plain = encodeResource('rds', t.name, buildRouteConfiguration(t, clusters)).bytes;
+      expect(Buffer.from(encode(t)).equals(Buffer.from(plain)), `${t.name} ${t.virtualHosts.length}`).toBe(true);
+    }
+  });
 });
 
 describe('cluster encoding with shared policy objects', () => {
