@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { checkConsistency } from '../../src/compile/xds/index.ts';
+import { byteLengthOf, partsOf } from '../../src/snapshot/composed.ts';
 import { generateMesh } from './generate.ts';
 
 interface Phase {
@@ -44,7 +45,10 @@ interface Result {
   readonly peakRssMb: number;
   readonly views: number;
   readonly resources: number;
+  /** Every distinct resource's size: what the views' proxies can receive, each resource once. */
   readonly snapshotBytes: number;
+  /** What the snapshot holds in memory: route tables share their virtual hosts' bytes (snapshot/composed.ts). */
+  readonly storedBytes: number;
   readonly contentHash: string;
   /**
    * What the proxies can receive, apart from how the content hash is defined: a hash of each
@@ -107,7 +111,15 @@ async function measure(services: number, namespaces: number): Promise<Result> {
   if (problems.length > 0) throw new Error(`inconsistent snapshot: ${problems[0]}`);
 
   let snapshotBytes = 0;
-  for (const r of snapshot.resources.values()) snapshotBytes += r.bytes.length;
+  const stored = new Set<Uint8Array>();
+  let storedBytes = 0;
+  for (const r of snapshot.resources.values()) {
+    snapshotBytes += byteLengthOf(r);
+    for (const part of partsOf(r) ?? [r.bytes]) {
+      if (!stored.has(part)) storedBytes += part.length;
+      stored.add(part);
+    }
+  }
   const [load, ir, xds, consistency] = phases as [Phase, Phase, Phase, Phase];
   const result: Result = {
     services,
@@ -127,6 +139,7 @@ async function measure(services: number, namespaces: number): Promise<Result> {
     views: snapshot.views.length,
     resources: snapshot.resources.size,
     snapshotBytes,
+    storedBytes,
     contentHash: snapshot.contentHash.slice(0, 12),
     viewsHash: createHash('sha256')
       .update(snapshot.views.map((v) => `${v.name} ${v.typeHashes.cds} ${v.typeHashes.eds} ${v.typeHashes.lds} ${v.typeHashes.rds}\n`).join(''))
@@ -179,7 +192,7 @@ async function parent(): Promise<void> {
         : 'compiled in a process tuned as the CLI tunes its compiling commands (src/core/one-compile-v8.ts)',
   );
   console.log('wall ms (cpu ms) per phase: load = parse → schema → rules; ir = checks → views → IR; xds = encode → snapshot; check = checkConsistency');
-  console.log('services  ns  views     load ms (cpu)       ir ms (cpu)      xds ms (cpu)    check ms (cpu)    total ms (cpu)  peak RSS MB  resources  snapshot MB');
+  console.log('services  ns  views     load ms (cpu)       ir ms (cpu)      xds ms (cpu)    check ms (cpu)    total ms (cpu)  peak RSS MB  resources  snapshot MB  stored MB');
   const cell = (p: Phase) => `${p.ms} (${p.cpuMs})`.padStart(17);
   for (const r of results) {
     console.log(
@@ -195,6 +208,7 @@ async function parent(): Promise<void> {
         String(r.peakRssMb).padStart(12),
         String(r.resources).padStart(10),
         (r.snapshotBytes / 1e6).toFixed(1).padStart(12),
+        (r.storedBytes / 1e6).toFixed(1).padStart(10),
       ].join(' '),
     );
   }

@@ -1,12 +1,13 @@
 // The short, human summary `meshlog compile` prints by default: content hash, and per
 // view how many Envoy resources of each type it holds and how many bytes they encode to.
-import type { Snapshot, SnapshotView, XdsType } from '../snapshot/types.ts';
+import { byteLengthOf } from '../snapshot/composed.ts';
+import type { EncodedResource, Snapshot, SnapshotView, XdsType } from '../snapshot/types.ts';
 import { formatBytes } from '../ingest/collector.ts';
 import { renderTable } from './output.ts';
 
 export function snapshotSummary(snapshot: Snapshot, label: string): string {
   const bytesOf = (view: SnapshotView, types: readonly XdsType[] = ['cds', 'eds', 'lds', 'rds']): number =>
-    types.reduce((sum, t) => sum + view.resources[t].reduce((s, e) => s + (snapshot.resources.get(e.hash)?.bytes.length ?? 0), 0), 0);
+    types.reduce((sum, t) => sum + view.resources[t].reduce((s, e) => s + byteLengthOrZero(snapshot.resources.get(e.hash)), 0), 0);
   const rows = snapshot.views.map((v) => [
     v.name,
     v.kind,
@@ -17,7 +18,7 @@ export function snapshotSummary(snapshot: Snapshot, label: string): string {
     formatBytes(bytesOf(v)),
   ]);
   let total = 0;
-  for (const r of snapshot.resources.values()) total += r.bytes.length;
+  for (const r of snapshot.resources.values()) total += byteLengthOf(r);
   return (
     `source:        ${label}\n` +
     `commit:        ${snapshot.commit ?? '(folder, no commit)'}\n` +
@@ -26,4 +27,9 @@ export function snapshotSummary(snapshot: Snapshot, label: string): string {
     renderTable(['view', 'kind', 'listeners', 'route tables', 'clusters', 'endpoint sets', 'size'], rows) +
     `\n${snapshot.resources.size} distinct resources, ${formatBytes(total)} encoded (shared resources stored once)\n`
   );
+}
+
+/** A route table's size without joining its parts (composed.ts). */
+function byteLengthOrZero(r: EncodedResource | undefined): number {
+  return r ? byteLengthOf(r) : 0;
 }

@@ -2,6 +2,7 @@
 // carries it: an Any (SotW) or a Resource with name and version (Delta), already framed as
 // the envelope's `resources` field. Plus small helpers over view entry lists.
 import { createHash } from 'node:crypto';
+import { ByteArena } from '../core/byte-arena.ts';
 import { TYPE_URLS, type EncodedResource, type Snapshot, type SnapshotView, type ViewEntry, type XdsType } from '../snapshot/types.ts';
 import { anyMessage, DELTA_FIELDS, lenField, RESOURCE_FIELDS, SOTW_FIELDS, stringField } from './wire.ts';
 
@@ -28,39 +29,10 @@ export function viewEntries(view: SnapshotView | undefined, type: XdsType): read
   return view ? view.resources[type] : EMPTY_ENTRIES;
 }
 
-/**
- * Packs long-lived small buffers into shared 64 KB chunks. Frames are built from a few
- * pooled temporaries (tag, Any, Resource); kept as they are, each frame would pin the whole
- * pool slab it landed in, together with the dead temporaries around it (measured: ~6x the
- * frames' own size). Copying the finished frame here keeps only its bytes alive.
- */
-class Arena {
-  static readonly CHUNK = 64 * 1024;
-  #chunk: Buffer | undefined;
-  #used = 0;
-
-  keep(src: Buffer): Buffer {
-    const len = src.length;
-    if (len > Arena.CHUNK / 8) {
-      const own = Buffer.allocUnsafeSlow(len);
-      src.copy(own);
-      return own;
-    }
-    if (!this.#chunk || this.#used + len > this.#chunk.length) {
-      this.#chunk = Buffer.allocUnsafeSlow(Arena.CHUNK);
-      this.#used = 0;
-    }
-    src.copy(this.#chunk, this.#used);
-    const out = this.#chunk.subarray(this.#used, this.#used + len);
-    this.#used += len;
-    return out;
-  }
-}
-
 /** One snapshot's frames of one kind; dropped with the snapshot (WeakMap), chunks and all. */
 interface FrameTable {
   readonly byHash: Map<string, Buffer>;
-  readonly arena: Arena;
+  readonly arena: ByteArena;
 }
 
 export class ResourceFrames {
@@ -100,7 +72,7 @@ export class ResourceFrames {
 function tableOf(tables: WeakMap<Snapshot, FrameTable>, snapshot: Snapshot): FrameTable {
   let table = tables.get(snapshot);
   if (!table) {
-    table = { byHash: new Map(), arena: new Arena() };
+    table = { byHash: new Map(), arena: new ByteArena() };
     tables.set(snapshot, table);
   }
   return table;

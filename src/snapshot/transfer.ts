@@ -8,8 +8,11 @@
 // (copied in one piece by the IPC serializer); names and hashes travel as one string each, cut
 // apart by the receiver (160,000 strings of their own cost the serving thread more to receive than to cut);
 // view entry lists as indexes into the resources, each distinct list once (views share lists,
-// and so do the unpacked views). The route sources travel as the pairs of the sender's
-// sourceMap, in its key order.
+// and so do the unpacked views). A resource stored as parts (route tables, composed.ts)
+// travels as parts: each distinct part once, after the whole resources, and the resource as
+// its parts' ranges, so views per namespace do not multiply the message. The route sources
+// travel as the pairs of the sender's sourceMap, in its key order.
+import { ComposedResource, partsOf } from './composed.ts';
 import type { EncodedResource, RouteSource, Snapshot, SnapshotView, ViewEntry, XdsType } from './types.ts';
 import { XDS_TYPES } from './types.ts';
 
@@ -28,6 +31,13 @@ export interface PackedSnapshot {
   readonly hashes: string;
   readonly ends: Uint32Array;
   readonly bytes: ArrayBuffer;
+  /**
+   * Per resource, -1, or for a resource stored as parts the index of its ranges in
+   * `partRanges` (its range in `ends` is then empty).
+   */
+  readonly composed: Int32Array;
+  /** Per resource stored as parts: its parts' [start, end) in `bytes`, pair after pair. */
+  readonly partRanges: readonly Uint32Array[];
   /** Each distinct entry list of the views: resource indexes. */
   readonly lists: readonly Uint32Array[];
   readonly routeNames: readonly string[];
@@ -49,6 +59,11 @@ export function packSnapshot(snapshot: Snapshot): PackedSnapshot {
   const ends = new Uint32Array(count);
   let nameEnd = 0;
   const indexOf = new Map<string, number>();
+  const composed = new Int32Array(count).fill(-1);
+  const partRanges: Uint32Array[] = [];
+  // Each distinct part (by identity: tables share the very part objects), where it will start.
+  const partStart = new Map<Uint8Array, number>();
+  const partsInOrder: Uint8Array[] = [];
   let size = 0;
   let i = 0;
   for (const r of snapshot.resources.values()) {
@@ -58,16 +73,45 @@ export function packSnapshot(snapshot: Snapshot): PackedSnapshot {
     nameEnd += r.name.length;
     nameEnds[i] = nameEnd;
     hashes[i] = r.hash;
-    size += r.bytes.length;
+    if (!partsOf(r)) size += r.bytes.length;
     ends[i] = size;
     indexOf.set(r.hash, i);
     i++;
   }
-  const bytes = new Uint8Array(size);
+  // Parts go after the whole resources.
+  let partsEnd = size;
+  i = 0;
+  for (const r of snapshot.resources.values()) {
+    const parts = partsOf(r);
+    if (parts) {
+      const ranges = new Uint32Array(parts.length * 2);
+      for (let k = 0; k < parts.length; k++) {
+        const part = parts[k]!;
+        let start = partStart.get(part);
+        if (start === undefined) {
+          start = partsEnd;
+          partStart.set(part, start);
+          partsInOrder.push(part);
+          partsEnd += part.length;
+        }
+        ranges[2 * k] = start;
+        ranges[2 * k + 1] = start + part.length;
+      }
+      composed[i] = partRanges.push(ranges) - 1;
+    }
+    i++;
+  }
+  const bytes = new Uint8Array(partsEnd);
   let at = 0;
   for (const r of snapshot.resources.values()) {
-    bytes.set(r.bytes, at);
-    at += r.bytes.length;
+    if (partsOf(r)) continue;
+    const b = r.bytes;
+    bytes.set(b, at);
+    at += b.length;
+  }
+  for (const part of partsInOrder) {
+    bytes.set(part, at);
+    at += part.length;
   }
 
   const lists: Uint32Array[] = [];
@@ -106,6 +150,8 @@ export function packSnapshot(snapshot: Snapshot): PackedSnapshot {
     hashes: hashes.join(''),
     ends,
     bytes: bytes.buffer,
+    composed,
+    partRanges,
     lists,
     routeNames,
     routeSources,
@@ -120,15 +166,15 @@ export function unpackSnapshot(packed: PackedSnapshot): Snapshot {
   const count = types.length;
   const stored: EncodedResource[] = new Array<EncodedResource>(count);
   const resources = new Map<string, EncodedResource>();
+  const partViews = new Map<number, Uint8Array>();
   let from = 0;
   let nameFrom = 0;
   for (let i = 0; i < count; i++) {
-    const r: EncodedResource = {
-      type: XDS_TYPES[types[i]!]!,
-      name: names.slice(nameFrom, nameEnds[i]!),
-      bytes: all.subarray(from, ends[i]!),
-      hash: hashes.slice(i * HASH_LENGTH, (i + 1) * HASH_LENGTH),
-    };
+    const type = XDS_TYPES[types[i]!]!;
+    const name = names.slice(nameFrom, nameEnds[i]!);
+    const hash = hashes.slice(i * HASH_LENGTH, (i + 1) * HASH_LENGTH);
+    const c = packed.composed[i]!;
+    const r: EncodedResource = c < 0 ? { type, name, bytes: all.subarray(from, ends[i]!), hash } : new ComposedResource(type, name, partsAt(all, packed.partRanges[c]!, partViews), hash);
     from = ends[i]!;
     nameFrom = nameEnds[i]!;
     stored[i] = r;
@@ -170,4 +216,19 @@ export function unpackSnapshot(packed: PackedSnapshot): Snapshot {
       return sourceMap;
     },
   };
+}
+
+/**
+ * Views into `all` for each [start, end) pair of `ranges`. A part shared by several resources
+ * gets one view object (`seen`, by start), as on the sending side.
+ */
+function partsAt(all: Uint8Array, ranges: Uint32Array, seen: Map<number, Uint8Array>): Uint8Array[] {
+  const parts = new Array<Uint8Array>(ranges.length / 2);
+  for (let k = 0; k < parts.length; k++) {
+    const start = ranges[2 * k]!;
+    let part = seen.get(start);
+    if (!part) seen.set(start, (part = all.subarray(start, ranges[2 * k + 1]!)));
+    parts[k] = part;
+  }
+  return parts;
 }

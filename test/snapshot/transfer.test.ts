@@ -7,6 +7,8 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.ts';
+import { generateMesh } from '../../bench/compile/generate.ts';
+import { partsOf } from '../../src/snapshot/composed.ts';
 import { contentHash, resourceHash, typeHash } from '../../src/snapshot/hash.ts';
 import { packSnapshot, unpackSnapshot, type PackedSnapshot } from '../../src/snapshot/transfer.ts';
 import { XDS_TYPES, type Snapshot } from '../../src/snapshot/types.ts';
@@ -75,5 +77,29 @@ describe('snapshot transfer between threads', () => {
       s.views.flatMap((a, i) => s.views.slice(i + 1).flatMap((b) => XDS_TYPES.map((t) => a.resources[t] === b.resources[t])));
     expect(pairs(original)).toContain(true); // the template's views do share lists
     expect(pairs(arrived)).toEqual(pairs(original));
+  });
+
+  it('sends route tables as their parts: views per namespace do not multiply the message', () => {
+    // 300 services in 6 namespaces: 7 sidecar views, each with a table of all 300 virtual hosts.
+    const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: generateMesh(300, 6), diagnostics: [] });
+    const original = result.snapshot!;
+    const tables = [...original.resources.values()].filter((r) => r.type === 'rds');
+    expect(tables.length).toBe(7);
+    const packed = packSnapshot(original);
+    const tableBytes = tables.reduce((n, r) => n + r.bytes.length, 0);
+    const wholeBytes = [...original.resources.values()].reduce((n, r) => n + r.bytes.length, 0);
+    // The tables take one table's worth of virtual hosts and the short-name variants, not seven tables.
+    expect(packed.bytes.byteLength).toBeLessThan(wholeBytes - tableBytes / 2);
+    const arrived = unpackSnapshot(v8.deserialize(v8.serialize(packed)) as PackedSnapshot);
+    for (const r of tables) {
+      const got = arrived.resources.get(r.hash)!;
+      expect(Buffer.from(got.bytes).equals(Buffer.from(r.bytes)), r.name).toBe(true);
+      expect(resourceHash(got.type, got.name, got.bytes)).toBe(r.hash);
+      expect(partsOf(got)?.length).toBe(partsOf(r)?.length);
+    }
+    // A virtual host listed by several tables arrives as one part, as it was sent.
+    const partObjects = (s: Snapshot) => new Set([...s.resources.values()].flatMap((r) => [...(partsOf(r) ?? [])])).size;
+    expect(partObjects(arrived)).toBe(partObjects(original));
+    expect(contentHash(arrived.views)).toBe(original.contentHash);
   });
 });

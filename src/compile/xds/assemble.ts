@@ -8,17 +8,19 @@
 // is found cheaply and done once:
 //  - clusters and endpoints are encoded once per form, and views with equal cluster names
 //    share their CDS and EDS lists (cluster-lists.ts);
-//  - a route table with the same bytes as another (fast-encode.ts returns the same bytes
-//    object) is hashed once;
+//  - route tables are stored as parts, a virtual host's bytes once for every table that lists
+//    it, and a table the same as another (fast-encode.ts returns the same parts array) is
+//    hashed once;
 //  - type hashes and the content hash build each distinct list's lines once (hash.ts);
 //  - the source map is collected here but built when first read (source-map.ts).
+import { ComposedResource } from '../../snapshot/composed.ts';
 import { encodeResource, withHash } from '../../snapshot/encode.ts';
 import { snapshotHasher, sortEntries } from '../../snapshot/hash.ts';
 import type { EncodedResource, Snapshot, SnapshotView, ViewEntry, XdsType } from '../../snapshot/types.ts';
 import type { IrRouteTable, IrView, MeshIR } from '../ir/types.ts';
 import { clusterTable, type ClusterForm } from './cluster-lists.ts';
 import { buildListener } from './listener.ts';
-import { clusterEncoder, encodeLoadAssignment, routeTableEncoder } from './fast-encode.ts';
+import { clusterEncoder, encodeLoadAssignment, routeTableEncoder, type RouteTableParts } from './fast-encode.ts';
 import { encodeApiListener } from './api-listener.ts';
 import { grpcResourceEncoder } from './grpc-resources.ts';
 import { withSourceMap } from './source-map.ts';
@@ -42,17 +44,19 @@ export function assembleSnapshot(ir: MeshIR, commit: string | null): Snapshot {
   // gRPC views' tables hold the sidecars' routes, with the route action in the form gRPC's
   // client reads (route-timeout.ts): their own encoder, made only when a mesh has gRPC views,
   // so sidecar tables are encoded exactly as without them.
-  let encodeGrpcRouteTable: ((table: IrRouteTable) => Uint8Array) | undefined;
+  let encodeGrpcRouteTable: ((table: IrRouteTable) => RouteTableParts) | undefined;
   const encoderFor = (kind: IrView['kind']) => (kind === 'grpc' ? (encodeGrpcRouteTable ??= routeTableEncoder(clusters.lookup, 'grpc')) : encodeRouteTable);
   const hasher = snapshotHasher();
 
-  const routeTableEntries = new Map<Uint8Array, ViewEntry>();
-  const routeTableEntry = (table: IrRouteTable, encode: (table: IrRouteTable) => Uint8Array): ViewEntry => {
-    const bytes = encode(table);
-    let entry = routeTableEntries.get(bytes);
+  // Route tables are stored as parts (snapshot/composed.ts): views per namespace share
+  // nearly every virtual host, and a table of each would repeat megabytes per view.
+  const routeTableEntries = new Map<RouteTableParts, ViewEntry>();
+  const routeTableEntry = (table: IrRouteTable, encode: (table: IrRouteTable) => RouteTableParts): ViewEntry => {
+    const parts = encode(table);
+    let entry = routeTableEntries.get(parts);
     if (entry?.name !== table.name) {
-      entry = put(withHash('rds', table.name, bytes));
-      routeTableEntries.set(bytes, entry);
+      entry = put(new ComposedResource('rds', table.name, parts));
+      routeTableEntries.set(parts, entry);
     }
     return entry;
   };

@@ -13,6 +13,7 @@
 //  - Route tables: stitched from routes encoded by fast-route.ts (RouteConfiguration:
 //    name=1, virtual_hosts=2, validate_clusters=7, max_direct_response_body_size_bytes=11,
 //    ignore_port_in_host_matching=14; VirtualHost: name=1, domains=2, routes=3).
+import { ByteArena } from '../../core/byte-arena.ts';
 import { sameItems } from '../../core/same-items.ts';
 import { messageType } from '../../envoy/proto-root.ts';
 import type { IrCluster, IrEndpoint, IrEndpointSet, IrRouteTable, IrVirtualHost } from '../ir/types.ts';
@@ -57,8 +58,15 @@ function edsPolicy(cluster: IrCluster): readonly unknown[] {
   return [cluster.connectTimeoutMs, cluster.loadBalancer, cluster.connectionPool ?? null, cluster.outlierDetection ?? null, cluster.tls ?? null, cluster.http2];
 }
 
-/** Encodes route tables as `reader` gets them (buildRouteConfiguration's bytes). */
-export function routeTableEncoder(clusters: ClusterLookup, reader: XdsReader = 'envoy'): (table: IrRouteTable) => Uint8Array {
+/**
+ * A route table as the parts of its bytes (buildRouteConfiguration's bytes, joined): its name,
+ * a part per virtual host, and the fields after them. The same table (same name, same virtual
+ * host objects) gets the same array, and a virtual host the same part in every table.
+ */
+export type RouteTableParts = readonly Uint8Array[];
+
+/** Encodes route tables as `reader` gets them, as parts (snapshot/composed.ts stores them so). */
+export function routeTableEncoder(clusters: ClusterLookup, reader: XdsReader = 'envoy'): (table: IrRouteTable) => RouteTableParts {
   const boolType = messageType('google.protobuf.BoolValue');
   const validateClusters = boolType.encode(boolType.fromObject({ value: false })).finish();
   const uint32Type = messageType('google.protobuf.UInt32Value');
@@ -75,79 +83,45 @@ export function routeTableEncoder(clusters: ClusterLookup, reader: XdsReader = '
   // Comparing IR by content (JSON key or deep equality) was measured to cost as much as
   // encoding. Virtual hosts are shared the same way: a service's virtual host is one object
   // in every view but its own namespace's (which adds the short name, sidecar-plan.ts), so a
-  // view per namespace repeats nearly all of another view's. Once written into a table, a
-  // virtual host's field is copied from there (`written`): at 10,000 services in 50
-  // namespaces, writing every view's names and domains again was a quarter of the compile.
+  // view per namespace repeats nearly all of another view's. Each virtual host's field is
+  // written once (`written`), and every table that lists it shares that part.
   const encodeRoutes = routeListEncoder(clusters, reader);
   const written = new Map<IrVirtualHost, Uint8Array>();
-  // Every new virtual host's name and domains, back to back: one reused buffer per encoder.
-  const heads = new ByteWriter(64 * 1024);
-  // A table seen before (same name, same virtual host objects) gives the same bytes object,
+  // Parts live as long as the snapshot: packed into shared chunks, not a Buffer each.
+  const arena = new ByteArena(1024 * 1024);
+  const heads = new ByteWriter(1024); // one virtual host's name and domains
+  // A table seen before (same name, same virtual host objects) gives the same parts array,
   // so the caller hashes a table of megabytes once however many views list it.
-  const tables = new Map<string, { readonly hosts: readonly IrVirtualHost[]; readonly bytes: Uint8Array }[]>();
+  const tables = new Map<string, { readonly hosts: readonly IrVirtualHost[]; readonly parts: RouteTableParts }[]>();
+  const hostPart = (vh: IrVirtualHost): Uint8Array => {
+    heads.reset().string(1, vh.name);
+    for (let k = 0; k < vh.domains.length; k++) heads.string(2, vh.domains[k]!);
+    const r = encodeRoutes(vh.routes);
+    const len = heads.length + r.length;
+    const part = arena.alloc(1 + varintSize(len) + len);
+    part[0] = (2 << 3) | 2; // RouteConfiguration.virtual_hosts
+    let at = writeVarint(part, 1, len);
+    at += heads.view().copy(part, at);
+    part.set(r, at);
+    written.set(vh, part);
+    return part;
+  };
   return (table) => {
     let same = tables.get(table.name);
     const known = same?.find((t) => sameItems(t.hosts, table.virtualHosts));
-    if (known) return known.bytes;
+    if (known) return known.parts;
 
     const hosts = table.virtualHosts;
-    heads.reset().string(1, table.name);
-    const nameEnd = heads.length;
-    // Per virtual host: its field as written before, or where its name and domains end in
-    // `heads` and its routes' bytes.
-    const copies: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(hosts.length);
-    const headEnds: number[] = new Array<number>(hosts.length);
-    const routes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(hosts.length);
-    const tailBytes = tails[table.ignorePortInHostMatching ? 1 : 0];
-    let size = nameEnd + tailBytes.length;
+    const parts: Uint8Array[] = new Array<Uint8Array>(hosts.length + 2);
+    parts[0] = arena.keep(heads.reset().string(1, table.name).view());
     for (let v = 0; v < hosts.length; v++) {
       const vh = hosts[v]!;
-      const copy = written.get(vh);
-      if (copy) {
-        copies[v] = copy;
-        size += copy.length;
-        continue;
-      }
-      const from = heads.length;
-      heads.string(1, vh.name);
-      for (let k = 0; k < vh.domains.length; k++) heads.string(2, vh.domains[k]!);
-      const r = encodeRoutes(vh.routes);
-      const len = heads.length - from + r.length;
-      size += 1 + varintSize(len) + len;
-      headEnds[v] = heads.length;
-      routes[v] = r;
+      parts[v + 1] = written.get(vh) ?? hostPart(vh);
     }
-    // A sidecar route table holds every service's virtual host (megabytes at 10,000
-    // services): sized exactly and written once, rather than grown by doubling and copied,
-    // since churning that much buffer memory is what made V8 run extra full collections.
-    const headBytes = heads.view();
-    const out = Buffer.allocUnsafe(size);
-    headBytes.copy(out, 0, 0, nameEnd);
-    let at = nameEnd;
-    let from = nameEnd;
-    for (let v = 0; v < hosts.length; v++) {
-      const copy = copies[v];
-      if (copy) {
-        out.set(copy, at);
-        at += copy.length;
-        continue;
-      }
-      const start = at;
-      const end = headEnds[v]!;
-      const r = routes[v]!;
-      out[at++] = (2 << 3) | 2; // RouteConfiguration.virtual_hosts
-      at = writeVarint(out, at, end - from + r.length);
-      at += headBytes.copy(out, at, from, end);
-      out.set(r, at);
-      at += r.length;
-      from = end;
-      // A view into this table's bytes, which live as long as the snapshot: no copy is kept.
-      written.set(hosts[v]!, out.subarray(start, at));
-    }
-    out.set(tailBytes, at);
+    parts[hosts.length + 1] = tails[table.ignorePortInHostMatching ? 1 : 0];
     if (!same) tables.set(table.name, (same = []));
-    same.push({ hosts, bytes: out });
-    return out;
+    same.push({ hosts, parts });
+    return parts;
   };
 }
 

@@ -47,7 +47,7 @@ function httpbinRoute(yaml: string): EnvoyRoute {
   const table = result.ir!.views.find((v) => v.name === 'sidecar')!.routeTables.find((t) => t.virtualHosts.some((h) => h.name.startsWith('httpbin.')))!;
   const clusters = new Map(result.ir!.clusters.map((c) => [c.name, c]));
   const plain = encodeResource('rds', table.name, buildRouteConfiguration(table, clusters));
-  expect(Buffer.from(routeTableEncoder(clusters)(table)).equals(Buffer.from(plain.bytes))).toBe(true);
+  expect(Buffer.concat(routeTableEncoder(clusters)(table)).equals(Buffer.from(plain.bytes))).toBe(true);
   const decoded = decodeResource(plain) as { virtual_hosts: { name: string; routes: EnvoyRoute[] }[] };
   return decoded.virtual_hosts.find((h) => h.name.startsWith('httpbin.'))!.routes[0]!;
 }
