@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { checkConsistency } from '../../src/compile/xds/index.ts';
 import { byteLengthOf, partsOf } from '../../src/snapshot/composed.ts';
+import type { Snapshot } from '../../src/snapshot/types.ts';
 import { generateMesh } from './generate.ts';
 
 interface Phase {
@@ -51,8 +52,9 @@ interface Result {
   readonly storedBytes: number;
   readonly contentHash: string;
   /**
-   * What the proxies can receive, apart from how the content hash is defined: a hash of each
-   * view's name and type hashes. Comparable across the content hash's change to v2.
+   * What the proxies can receive, apart from how the content and route table hashes are
+   * defined (both changed in session 15): per view, its name, its CDS, EDS and LDS type hashes,
+   * and its route tables' names and sha256 of their bytes.
    */
   readonly viewsHash: string;
 }
@@ -141,12 +143,28 @@ async function measure(services: number, namespaces: number): Promise<Result> {
     snapshotBytes,
     storedBytes,
     contentHash: snapshot.contentHash.slice(0, 12),
-    viewsHash: createHash('sha256')
-      .update(snapshot.views.map((v) => `${v.name} ${v.typeHashes.cds} ${v.typeHashes.eds} ${v.typeHashes.lds} ${v.typeHashes.rds}\n`).join(''))
-      .digest('hex')
-      .slice(0, 12),
+    viewsHash: viewsHash(snapshot),
   };
   return result;
+}
+
+function viewsHash(snapshot: Snapshot): string {
+  const tableDigests = new Map<string, string>();
+  const tableDigest = (hash: string): string => {
+    let d = tableDigests.get(hash);
+    if (d === undefined) {
+      const r = snapshot.resources.get(hash)!;
+      const h = createHash('sha256');
+      for (const part of partsOf(r) ?? [r.bytes]) h.update(part);
+      tableDigests.set(hash, (d = h.digest('hex')));
+    }
+    return d;
+  };
+  const lines = snapshot.views.map((v) => {
+    const tables = v.resources.rds.map((e) => `${e.name}=${tableDigest(e.hash)}`).join(',');
+    return `${v.name} ${v.typeHashes.cds} ${v.typeHashes.eds} ${v.typeHashes.lds} ${tables}\n`;
+  });
+  return createHash('sha256').update(lines.join('')).digest('hex').slice(0, 12);
 }
 
 async function parent(): Promise<void> {

@@ -5,6 +5,7 @@
 // exactly the bytes it has inside the full route table (only its name differs).
 import { messageType } from '../envoy/proto-root.ts';
 import { lenField, stringField } from './wire.ts';
+import { wireFields } from '../snapshot/wire-fields.ts';
 
 /** RouteConfiguration / VirtualHost field numbers (envoy/config/route/v3). */
 const RC_NAME = 1;
@@ -85,42 +86,11 @@ export function renameVirtualHost(table: string, payload: Buffer): SplitVirtualH
   return { name, domains, bytes: Buffer.concat([stringField(VH_NAME, name), ...rest]) };
 }
 
+/** Each top-level field of `buf`, with its raw bytes and payload. */
 function* fields(buf: Buffer): Generator<Field> {
-  let o = 0;
-  while (o < buf.length) {
-    const start = o;
-    const [tag, afterTag] = readVarint(buf, o);
-    o = afterTag;
-    const wire = tag % 8;
-    const number = Math.floor(tag / 8);
-    let payload = EMPTY;
-    if (wire === 0) o = readVarint(buf, o)[1];
-    else if (wire === 1) o += 8;
-    else if (wire === 5) o += 4;
-    else if (wire === 2) {
-      const [len, afterLen] = readVarint(buf, o);
-      payload = buf.subarray(afterLen, afterLen + len);
-      o = afterLen + len;
-    } else {
-      // Groups are not used by any Envoy v3 message: bytes like this are a compiler bug.
-      throw new Error(`unsupported protobuf wire type ${wire} in a route table`);
-    }
-    if (o > buf.length) throw new Error('truncated route table bytes');
-    yield { number, raw: buf.subarray(start, o), payload };
+  for (const f of wireFields(buf)) {
+    yield { number: f.number, raw: buf.subarray(f.start, f.end), payload: f.wire === 2 ? buf.subarray(f.payloadStart, f.end) : EMPTY };
   }
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
-
-function readVarint(buf: Buffer, offset: number): [number, number] {
-  let value = 0;
-  let scale = 1;
-  let o = offset;
-  for (;;) {
-    const b = buf[o++];
-    if (b === undefined) throw new Error('truncated varint in route table bytes');
-    value += (b & 0x7f) * scale;
-    if (b < 0x80) return [value, o];
-    scale *= 128;
-  }
-}

@@ -7,8 +7,10 @@
 //
 // `bytes` joins the parts on every read, into a buffer of its own: whoever reads it (serve,
 // when it first frames the resource for a proxy; a dump) keeps it as long as they need it.
-// The hash is the resource hash of the joined bytes (hash.ts), computed without joining them.
+// The hash is the resource hash of the joined bytes (hash.ts), computed without joining them:
+// a route table's from its parts' digests, each part hashed once.
 import { createHash } from 'node:crypto';
+import { fieldDigests, routeTableHash } from './hash.ts';
 import type { EncodedResource, XdsType } from './types.ts';
 
 export class ComposedResource implements EncodedResource {
@@ -53,11 +55,23 @@ export function byteLengthOf(r: EncodedResource): number {
 }
 
 /**
- * sha256( type "\n" name "\n" parts joined ), hex: resourceHash's definition. Parts are small
- * (a virtual host each), so they are gathered into one staging buffer and hashed a block at a
- * time: a Hash update per part costs a native call each.
+ * resourceHash's definition (hash.ts) over the parts joined, without joining them. A route
+ * table is hashed field by field, and its parts are whole fields (a virtual host each, the
+ * name, the trailing settings): each part's digests are computed once (`DIGESTS`), however
+ * many tables list it. Other types are hashed as their bytes, gathered into a staging buffer
+ * a block at a time (a Hash update per part costs a native call each).
  */
 function composedHash(type: XdsType, name: string, parts: readonly Uint8Array[]): string {
+  if (type === 'rds') {
+    const digests = new Array<string>(parts.length);
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      let d = DIGESTS.get(part);
+      if (d === undefined) DIGESTS.set(part, (d = fieldDigests(part)));
+      digests[i] = d;
+    }
+    return routeTableHash(name, digests);
+  }
   const h = createHash('sha256').update(`${type}\n${name}\n`, 'utf8');
   let at = 0;
   for (let i = 0; i < parts.length; i++) {
@@ -78,3 +92,5 @@ function composedHash(type: XdsType, name: string, parts: readonly Uint8Array[])
 }
 
 const STAGE = Buffer.allocUnsafeSlow(256 * 1024);
+/** Each route table part's field digests, while the part lives. */
+const DIGESTS = new WeakMap<Uint8Array, string>();
