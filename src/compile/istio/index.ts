@@ -37,7 +37,7 @@ import { buildRegistry, type RegistryService } from './registry.ts';
 import { settingsFrom } from './settings.ts';
 import { sidecarShared } from './sidecar-plan.ts';
 import { reportTcpConflicts } from './tcp-listeners.ts';
-import { meshVirtualServices, sidecarNamespaces, sidecarView } from './views.ts';
+import { meshVirtualServices, sidecarDrafts, sidecarNamespaces } from './views.ts';
 import { cmp } from './where.ts';
 
 export interface FrontEndResult {
@@ -50,8 +50,12 @@ export function buildIr(files: readonly SourceFile[]): FrontEndResult {
   return buildIrFromResources(loaded.resources, loaded.diagnostics);
 }
 
-/** Stages 2–4 over already loaded resources (the loader's diagnostics are carried along). */
-export function buildIrFromResources(res: LoadedResources, loadDiagnostics: readonly Diagnostic[]): FrontEndResult {
+/**
+ * Stages 2–4 over already loaded resources (the loader's diagnostics are carried along).
+ * `walkEveryView`: build every namespace's sidecar view in full, never from the default view
+ * (views.ts sidecarDrafts); the same IR either way, which a test checks.
+ */
+export function buildIrFromResources(res: LoadedResources, loadDiagnostics: readonly Diagnostic[], walkEveryView = false): FrontEndResult {
   const diagnostics: Diagnostic[] = [...loadDiagnostics];
   const settings = settingsFrom(res.meshConfig?.spec);
   const domain = settings.ir.clusterDomain;
@@ -86,7 +90,7 @@ export function buildIrFromResources(res: LoadedResources, loadDiagnostics: read
   const hashesConsistently = (id: number): boolean => isConsistentHash(clusterPolicyOf(catalog.ref(id), clusterCtx).loadBalancer);
   const routeContext = (): RouteContext => ({ settings, registry, catalog, clusters: catalog.collector(), cache, hashesConsistently });
   const shared = sidecarShared(routeContext(), drs, meshVss, catalog, diagnostics);
-  const drafts = [null, ...namespaces].map((ns) => sidecarView(ns, shared));
+  const drafts = sidecarDrafts(namespaces, shared, !walkEveryView);
   reportTcpConflicts(shared);
   const gatewayDrafts = gatewayGroups.map((group) => {
     const rc = routeContext();

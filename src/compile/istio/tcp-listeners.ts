@@ -41,6 +41,8 @@ export interface SidecarTcp {
   readonly listeners: IrListener[];
   /** By HTTP port: the chains of TLS and HTTPS services that share it, picked by SNI before HTTP. */
   readonly sniOnHttp: ReadonlyMap<number, IrTcpChain[]>;
+  /** Whether any of the view's services has a port proxied as TCP (listener, chain or conflict). */
+  readonly anyTcpPort: boolean;
 }
 
 /**
@@ -82,7 +84,7 @@ export function sidecarTcp(
     if (http) sniOnHttp.set(port, chains);
     else listeners.push({ name: listenerName(address, port), address, port, routeTableName: '', statPrefix: `outbound_${port}`, tcp: chains });
   }
-  return { listeners, sniOnHttp };
+  return { listeners, sniOnHttp, anyTcpPort: byPort.size > 0 };
 }
 
 /** ML4030 for every TCP service port some views could not give it, once, naming the views and what it clashed with there. */

@@ -6,6 +6,10 @@
 // to it only (`exportTo: ['.']` or by name), or is named by a match's `sourceNamespace`, or
 // holds a definition of a host other namespaces define too (its sidecars use their own).
 //
+// When every view sees the same services and VirtualServices and nothing else differs by
+// namespace, a namespace's view is the default one with its own services' virtual hosts
+// swapped for the short-name variants (sidecarDrafts); otherwise each view is walked in full.
+//
 // Each view: per HTTP service port, a listener `<bind>_<port>` and route table `<port>`,
 // with one virtual host per visible service on that port; per other service port, a TCP
 // listener (tcp-listeners.ts). Its routes come from the
@@ -18,7 +22,7 @@ import { httpScope, MESH, vsGateways, vsRoutesEntry, type LoadedVs, type Scope }
 import { isVisible, isWildcard, visibilityOf, type Visibility } from './hosts.ts';
 import { DEFAULT_SIDECAR_VIEW, listenerName, sidecarRouteTableName, sidecarViewName } from './names.ts';
 import type { Registry, RegistryService } from './registry.ts';
-import { planOf, serviceIdsOf, virtualHostFor, vsIndexFor, type SidecarShared } from './sidecar-plan.ts';
+import { planOf, serviceIdsOf, virtualHostFor, vsIndexFor, type HostPort, type SidecarShared } from './sidecar-plan.ts';
 import { sidecarTcp } from './tcp-listeners.ts';
 import { at, cmp } from './where.ts';
 
@@ -80,6 +84,55 @@ export function sidecarNamespaces(registry: Registry, meshVss: readonly MeshVs[]
 export interface SidecarViewDraft {
   readonly view: Omit<IrView, 'clusterNames'>;
   readonly clusters: ClusterCollector;
+  /** The default view's, when every namespace's view is it with its own services' short names (namespaceView). */
+  readonly template?: SidecarTemplate;
+}
+
+/**
+ * Where a namespace's own services sit in the default view's route tables: a view per
+ * namespace is then the default view with those virtual hosts swapped for their short-name
+ * variants, not a walk over every service again (10,000 services in 200 namespaces: most of
+ * the IR phase).
+ */
+interface SidecarTemplate {
+  readonly own: ReadonlyMap<string, readonly OwnHost[]>;
+}
+
+interface OwnHost {
+  /** Index into the view's routeTables, and into that table's virtualHosts. */
+  readonly table: number;
+  readonly at: number;
+  readonly hostPort: HostPort;
+  readonly routes: readonly IrRoute[] | null;
+}
+
+/**
+ * The default sidecar view, then one per namespace: each namespace's derived from the default
+ * when the default can be a template for it (see sidecarView), else walked in full.
+ */
+export function sidecarDrafts(namespaces: readonly string[], shared: SidecarShared, fromTemplate = true): SidecarViewDraft[] {
+  const base = sidecarView(null, shared);
+  const template = fromTemplate ? base.template : undefined;
+  return [base, ...namespaces.map((ns) => (template ? namespaceView(ns, base, template, shared) : sidecarView(ns, shared)))];
+}
+
+/** The default view's draft with `ns`'s own services answering to their short names too. */
+function namespaceView(ns: string, base: SidecarViewDraft, template: SidecarTemplate, shared: SidecarShared): SidecarViewDraft {
+  const tables = [...base.view.routeTables];
+  const changed = new Map<number, IrVirtualHost[]>(); // the tables `ns` changes, each copied once
+  for (const o of template.own.get(ns) ?? []) {
+    let hosts = changed.get(o.table);
+    if (!hosts) {
+      changed.set(o.table, (hosts = [...tables[o.table]!.virtualHosts]));
+      tables[o.table] = { ...tables[o.table]!, virtualHosts: hosts };
+    }
+    hosts[o.at] = virtualHostFor(shared, o.hostPort, o.routes, ns);
+  }
+  return {
+    view: { ...base.view, name: sidecarViewName(ns), namespaces: [ns], routeTables: tables },
+    // The same routes and services: the same clusters.
+    clusters: base.clusters,
+  };
 }
 
 export function sidecarView(viewNamespace: string | null, shared: SidecarShared): SidecarViewDraft {
@@ -91,6 +144,11 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
 
   const byPort = new Map<number, IrVirtualHost[]>();
   const origins = shared.mayClash ? new Map<string, RegistryService>() : undefined;
+  // The default view can be every namespace view's template when all views see the same
+  // services and VirtualServices, and nothing else differs by namespace: no route by
+  // sourceNamespace, no domain clash to settle (per view), no TCP port (chains per view).
+  let templated = viewNamespace === null && shared.allServicesEverywhere && shared.everyVsEverywhere && !shared.mayClash;
+  const planOfHost = templated ? new Map<IrVirtualHost, { readonly hostPort: HostPort; readonly routes: readonly IrRoute[] | null }>() : undefined;
   for (let i = 0; i < services.length; i++) {
     const svc = services[i]!;
     const plans = planOf(shared, index, svc);
@@ -98,6 +156,7 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
       const plan = plans[j]!;
       let routes: readonly IrRoute[] | null;
       if (plan.bySource && plan.vs) {
+        templated = false;
         const entry = vsRoutesEntry(plan.vs, plan.port, scope, shared.ctx);
         routes = entry.routes.length > 0 ? entry.routes : null;
         if (routes) clusters.addAll(entry.ids);
@@ -108,6 +167,7 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
       }
       const vhost = virtualHostFor(shared, plan.hostPort, routes, viewNamespace);
       origins?.set(vhost.name, svc);
+      if (plan.hostPort.ownNamespace !== undefined) planOfHost?.set(vhost, { hostPort: plan.hostPort, routes });
       const list = byPort.get(plan.port);
       if (list) list.push(vhost);
       else byPort.set(plan.port, [vhost]);
@@ -146,7 +206,7 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
       ...(sni ? { tcp: sni } : {}),
     };
   });
-  return {
+  const draft: SidecarViewDraft = {
     view: {
       name: viewName,
       kind: 'sidecar',
@@ -156,6 +216,24 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
     },
     clusters,
   };
+  return templated && planOfHost && !tcp.anyTcpPort ? { ...draft, template: templateOf(routeTables, planOfHost) } : draft;
+}
+
+function templateOf(tables: readonly IrRouteTable[], planOfHost: ReadonlyMap<IrVirtualHost, Omit<OwnHost, 'table' | 'at'>>): SidecarTemplate {
+  const own = new Map<string, OwnHost[]>();
+  for (let t = 0; t < tables.length; t++) {
+    const hosts = tables[t]!.virtualHosts;
+    for (let at = 0; at < hosts.length; at++) {
+      const plan = planOfHost.get(hosts[at]!);
+      const ns = plan?.hostPort.ownNamespace;
+      if (plan === undefined || ns === undefined) continue;
+      const list = own.get(ns);
+      const entry: OwnHost = { table: t, at, hostPort: plan.hostPort, routes: plan.routes };
+      if (list) list.push(entry);
+      else own.set(ns, [entry]);
+    }
+  }
+  return { own };
 }
 
 /**
