@@ -63,7 +63,7 @@ export function byteLengthOf(r: EncodedResource): number {
  */
 function composedHash(type: XdsType, name: string, parts: readonly Uint8Array[]): string {
   if (type === 'rds') {
-    const digests = new Array<string>(parts.length);
+    const digests = new Array<Uint8Array>(parts.length);
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
       let d = DIGESTS.get(part);
@@ -93,4 +93,4 @@ function composedHash(type: XdsType, name: string, parts: readonly Uint8Array[])
 
 const STAGE = Buffer.allocUnsafeSlow(256 * 1024);
 /** Each route table part's field digests, while the part lives. */
-const DIGESTS = new WeakMap<Uint8Array, string>();
+const DIGESTS = new WeakMap<Uint8Array, Uint8Array>();
