@@ -9,8 +9,7 @@
 // when it first frames the resource for a proxy; a dump) keeps it as long as they need it.
 // The hash is the resource hash of the joined bytes (hash.ts), computed without joining them:
 // a route table's from its parts' digests, each part hashed once.
-import { createHash } from 'node:crypto';
-import { fieldDigests, routeTableHash } from './hash.ts';
+import { fieldDigests, hashChunks, routeTableHash } from './hash.ts';
 import type { EncodedResource, XdsType } from './types.ts';
 
 export class ComposedResource implements EncodedResource {
@@ -58,39 +57,19 @@ export function byteLengthOf(r: EncodedResource): number {
  * resourceHash's definition (hash.ts) over the parts joined, without joining them. A route
  * table is hashed field by field, and its parts are whole fields (a virtual host each, the
  * name, the trailing settings): each part's digests are computed once (`DIGESTS`), however
- * many tables list it. Other types are hashed as their bytes, gathered into a staging buffer
- * a block at a time (a Hash update per part costs a native call each).
+ * many tables list it. Other types are hashed as their bytes, part after part.
  */
 function composedHash(type: XdsType, name: string, parts: readonly Uint8Array[]): string {
-  if (type === 'rds') {
-    const digests = new Array<Uint8Array>(parts.length);
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i]!;
-      let d = DIGESTS.get(part);
-      if (d === undefined) DIGESTS.set(part, (d = fieldDigests(part)));
-      digests[i] = d;
-    }
-    return routeTableHash(name, digests);
-  }
-  const h = createHash('sha256').update(`${type}\n${name}\n`, 'utf8');
-  let at = 0;
+  if (type !== 'rds') return hashChunks(`${type}\n${name}\n`, parts);
+  const digests = new Array<Uint8Array>(parts.length);
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
-    if (at + part.length > STAGE.length) {
-      if (at > 0) h.update(STAGE.subarray(0, at)); // update() reads the bytes now: the stage can be reused
-      at = 0;
-      if (part.length > STAGE.length) {
-        h.update(part);
-        continue;
-      }
-    }
-    STAGE.set(part, at);
-    at += part.length;
+    let d = DIGESTS.get(part);
+    if (d === undefined) DIGESTS.set(part, (d = fieldDigests(part)));
+    digests[i] = d;
   }
-  if (at > 0) h.update(STAGE.subarray(0, at));
-  return h.digest('hex');
+  return routeTableHash(name, digests);
 }
 
-const STAGE = Buffer.allocUnsafeSlow(256 * 1024);
 /** Each route table part's field digests, while the part lives. */
 const DIGESTS = new WeakMap<Uint8Array, Uint8Array>();

@@ -65,27 +65,35 @@ export function fieldDigests(bytes: Uint8Array): Buffer {
 
 /** A route table's hash from its fields' digests (fieldDigests), in order. */
 export function routeTableHash(name: string, digests: readonly Uint8Array[]): string {
-  const h = createHash('sha256').update(`rds\n${name}\n`, 'utf8');
-  // Staged into one buffer and hashed a block at a time: a Hash update per virtual host costs a native call each.
+  return hashChunks(`rds\n${name}\n`, digests);
+}
+
+/**
+ * sha256 hex of `prefix` (UTF-8) and then `chunks`, joined. Chunks are small (a virtual host,
+ * a digest), so they are gathered into one staging buffer and hashed a block at a time: a
+ * Hash update per chunk costs a native call each.
+ */
+export function hashChunks(prefix: string, chunks: readonly Uint8Array[]): string {
+  const h = createHash('sha256').update(prefix, 'utf8');
   let at = 0;
-  for (let i = 0; i < digests.length; i++) {
-    const d = digests[i]!;
-    if (at + d.length > DIGEST_STAGE.length) {
-      h.update(DIGEST_STAGE.subarray(0, at)); // update() reads the bytes now: the stage can be reused
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i]!;
+    if (at + chunk.length > STAGE.length) {
+      if (at > 0) h.update(STAGE.subarray(0, at)); // update() reads the bytes now: the stage can be reused
       at = 0;
-      if (d.length > DIGEST_STAGE.length) {
-        h.update(d);
+      if (chunk.length > STAGE.length) {
+        h.update(chunk);
         continue;
       }
     }
-    DIGEST_STAGE.set(d, at);
-    at += d.length;
+    STAGE.set(chunk, at);
+    at += chunk.length;
   }
-  if (at > 0) h.update(DIGEST_STAGE.subarray(0, at));
+  if (at > 0) h.update(STAGE.subarray(0, at));
   return h.digest('hex');
 }
 
-const DIGEST_STAGE = Buffer.allocUnsafeSlow(64 * 1024);
+const STAGE = Buffer.allocUnsafeSlow(256 * 1024);
 
 /** Writes `s` as UTF-8 at `at` (the caller sized the buffer) and returns the end. */
 function writeUtf8(buf: Buffer, s: string, at: number): number {
