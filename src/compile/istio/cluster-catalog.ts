@@ -27,6 +27,8 @@ export interface ClusterCatalog {
 export interface ClusterCollector {
   add(id: number): void;
   addAll(ids: readonly number[]): void;
+  /** The ids added so far, in the order added (a copy). */
+  ids(): readonly number[];
 }
 
 export interface SortedClusters {
@@ -80,6 +82,7 @@ export function clusterCatalog(): ClusterCatalog {
         addAll(more) {
           for (let i = 0; i < more.length; i++) add(more[i]!);
         },
+        ids: () => list.slice(),
       };
       members.set(collector, list);
       return collector;

@@ -23,7 +23,7 @@ import { isVisible, isWildcard, visibilityOf, type Visibility } from './hosts.ts
 import { DEFAULT_SIDECAR_VIEW, listenerName, sidecarRouteTableName, sidecarViewName } from './names.ts';
 import type { Registry, RegistryService } from './registry.ts';
 import { planOf, serviceIdsOf, virtualHostFor, vsIndexFor, type HostPort, type SidecarShared } from './sidecar-plan.ts';
-import { sidecarTcp } from './tcp-listeners.ts';
+import { sidecarTcp, type SidecarTcp } from './tcp-listeners.ts';
 import { at, cmp } from './where.ts';
 
 /** A VirtualService as the sidecars see it: resolved hosts and visibility. */
@@ -96,6 +96,14 @@ export interface SidecarViewDraft {
  */
 interface SidecarTemplate {
   readonly own: ReadonlyMap<string, readonly OwnHost[]>;
+  /** The HTTP ports, one per route table, in order. */
+  readonly ports: readonly number[];
+  /**
+   * When some service has a port proxied as TCP: the clusters of the view's HTTP side. TCP
+   * chains answer a namespace's short names too, and may route by sourceNamespace, so each
+   * view's TCP side is still worked out on its own (sidecarTcp), over these clusters.
+   */
+  readonly httpClusterIds?: readonly number[];
 }
 
 interface OwnHost {
@@ -128,11 +136,31 @@ function namespaceView(ns: string, base: SidecarViewDraft, template: SidecarTemp
     }
     hosts[o.at] = virtualHostFor(shared, o.hostPort, o.routes, ns);
   }
-  return {
-    view: { ...base.view, name: sidecarViewName(ns), namespaces: [ns], routeTables: tables },
-    // The same routes and services: the same clusters.
-    clusters: base.clusters,
-  };
+  const viewName = sidecarViewName(ns);
+  // The same routes and services: the same clusters.
+  if (!template.httpClusterIds) return { view: { ...base.view, name: viewName, namespaces: [ns], routeTables: tables }, clusters: base.clusters };
+  const clusters = shared.catalog.collector();
+  clusters.addAll(template.httpClusterIds);
+  const httpPorts = new Map(template.ports.map((port, i) => [port, tables[i]!.virtualHosts]));
+  const tcp = sidecarTcp(shared.registry.services, httpPorts, shared.everyVs, { kind: 'mesh', viewNamespace: ns }, viewName, shared, clusters);
+  return { view: { ...base.view, name: viewName, namespaces: [ns], listeners: sidecarListeners(template.ports, tcp, shared), routeTables: tables }, clusters };
+}
+
+/** A view's listeners: one per HTTP port (with the TLS chains sharing it), and its TCP ones, by port. */
+function sidecarListeners(ports: readonly number[], tcp: SidecarTcp, shared: SidecarShared): IrListener[] {
+  const address = shared.ctx.settings.ir.bindAddress;
+  const httpListeners: IrListener[] = ports.map((port) => {
+    const sni = tcp.sniOnHttp.get(port);
+    return {
+      name: listenerName(address, port),
+      address,
+      port,
+      routeTableName: sidecarRouteTableName(port),
+      statPrefix: `outbound_${port}`,
+      ...(sni ? { tcp: sni } : {}),
+    };
+  });
+  return tcp.listeners.length === 0 ? httpListeners : [...httpListeners, ...tcp.listeners].sort((a, b) => a.port - b.port);
 }
 
 export function sidecarView(viewNamespace: string | null, shared: SidecarShared): SidecarViewDraft {
@@ -145,8 +173,8 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
   const byPort = new Map<number, IrVirtualHost[]>();
   const origins = shared.mayClash ? new Map<string, RegistryService>() : undefined;
   // The default view can be every namespace view's template when all views see the same
-  // services and VirtualServices, and nothing else differs by namespace: no route by
-  // sourceNamespace, no domain clash to settle (per view), no TCP port (chains per view).
+  // services and VirtualServices, and their HTTP sides differ by nothing else: no route by
+  // sourceNamespace, no domain clash to settle (per view). TCP sides are worked out per view.
   let templated = viewNamespace === null && shared.allServicesEverywhere && shared.everyVsEverywhere && !shared.mayClash;
   const planOfHost = templated ? new Map<IrVirtualHost, { readonly hostPort: HostPort; readonly routes: readonly IrRoute[] | null }>() : undefined;
   for (let i = 0; i < services.length; i++) {
@@ -193,33 +221,23 @@ export function sidecarView(viewNamespace: string | null, shared: SidecarShared)
     // buildSidecarOutboundHTTPRouteConfig): domains are listed without ports (hosts.ts sidecarDomains).
     return { name: sidecarRouteTableName(p), virtualHosts: shared.mayClash ? uniqueDomains(vhosts, onClash) : vhosts, ignorePortInHostMatching: true };
   });
-  const address = shared.ctx.settings.ir.bindAddress;
+  const httpClusterIds = templated ? clusters.ids() : undefined;
   const tcp = sidecarTcp(services, byPort, index, scope, viewName, shared, clusters);
-  const httpListeners: IrListener[] = ports.map((port) => {
-    const sni = tcp.sniOnHttp.get(port);
-    return {
-      name: listenerName(address, port),
-      address,
-      port,
-      routeTableName: sidecarRouteTableName(port),
-      statPrefix: `outbound_${port}`,
-      ...(sni ? { tcp: sni } : {}),
-    };
-  });
   const draft: SidecarViewDraft = {
     view: {
       name: viewName,
       kind: 'sidecar',
       namespaces: viewNamespace === null ? [] : [viewNamespace],
-      listeners: tcp.listeners.length === 0 ? httpListeners : [...httpListeners, ...tcp.listeners].sort((a, b) => a.port - b.port),
+      listeners: sidecarListeners(ports, tcp, shared),
       routeTables,
     },
     clusters,
   };
-  return templated && planOfHost && !tcp.anyTcpPort ? { ...draft, template: templateOf(routeTables, planOfHost) } : draft;
+  if (!templated || !planOfHost) return draft;
+  return { ...draft, template: { ...templateOf(routeTables, planOfHost), ports, ...(tcp.anyTcpPort ? { httpClusterIds } : {}) } };
 }
 
-function templateOf(tables: readonly IrRouteTable[], planOfHost: ReadonlyMap<IrVirtualHost, Omit<OwnHost, 'table' | 'at'>>): SidecarTemplate {
+function templateOf(tables: readonly IrRouteTable[], planOfHost: ReadonlyMap<IrVirtualHost, Omit<OwnHost, 'table' | 'at'>>): Pick<SidecarTemplate, 'own'> {
   const own = new Map<string, OwnHost[]>();
   for (let t = 0; t < tables.length; t++) {
     const hosts = tables[t]!.virtualHosts;
