@@ -18,3 +18,12 @@ export function groupViews(views: readonly ViewDiff[]): ViewGroup[] {
   }
   return [...groups.values()];
 }
+
+/** Views named in one heading: past this many, the rest are counted (a mesh of many namespaces). */
+export const MAX_VIEW_NAMES = 20;
+
+/** `a, b, c`, each name through `show`; past MAX_VIEW_NAMES, `… and N more`. */
+export function viewNameList(names: readonly string[], show: (name: string) => string = (n) => n): string {
+  const listed = names.slice(0, MAX_VIEW_NAMES).map(show).join(', ');
+  return names.length > MAX_VIEW_NAMES ? `${listed} and ${names.length - MAX_VIEW_NAMES} more` : listed;
+}

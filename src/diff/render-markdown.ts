@@ -10,7 +10,7 @@ import { clip, COMMENT_LIMIT, MAX_TITLE, sizeOf } from './comment-limit.ts';
 import { CutMarkdown, type LeftOut } from './cut-markdown.ts';
 import { diagnosticList } from './render-invalid-markdown.ts';
 import { groupName, groupRouteChanges } from './group-routes.ts';
-import { groupViews } from './group-views.ts';
+import { groupViews, viewNameList } from './group-views.ts';
 import { listenerNote } from './listener-diff.ts';
 import { escapeHtml, mdCellCode, mdCode, mdLines, mdText } from './markdown-escape.ts';
 import { routeLocation, type SidePrefixes } from './route-location.ts';
@@ -19,8 +19,6 @@ import type { HostDiff, IrDiff, ViewDiff } from './types.ts';
 
 /** Tables with more rows than this are collapsed. */
 const COLLAPSE_ROWS = 10;
-/** Views named in one heading (views that changed alike); the rest are counted. */
-const MAX_VIEW_NAMES = 20;
 /**
  * Room kept for the new warnings, out of the comment's: they are often the real news of a
  * change, so a big routing diff is cut before them rather than they after it.
@@ -109,10 +107,9 @@ function viewSection(doc: CutMarkdown, names: readonly string[], view: ViewDiff,
   if (fold) doc.end();
 }
 
-/** `` `sidecar`, `sidecar~a` ``; past MAX_VIEW_NAMES, the rest counted (a mesh of many namespaces). */
+/** `` `sidecar`, `sidecar~a` ``; past MAX_VIEW_NAMES, the rest counted (group-views.ts). */
 function viewNames(names: readonly string[]): string {
-  const listed = names.slice(0, MAX_VIEW_NAMES).map(mdCode).join(', ');
-  return names.length > MAX_VIEW_NAMES ? `${listed} and ${names.length - MAX_VIEW_NAMES} more` : listed;
+  return viewNameList(names, mdCode);
 }
 
 function listenerLines(doc: CutMarkdown, view: ViewDiff): void {

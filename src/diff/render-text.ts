@@ -1,7 +1,7 @@
 // Terminal rendering: one block per view, hosts indented under it, one line per route change
 // with `+` added, `-` removed, `~` changed. Meant to be read top to bottom like `git diff --stat`.
 import { describeEndpointChange } from './cluster-diff.ts';
-import { groupViews } from './group-views.ts';
+import { groupViews, viewNameList } from './group-views.ts';
 import { listenerNote } from './listener-diff.ts';
 import { summaryLine } from './summary-line.ts';
 import { groupName, groupRouteChanges, type RouteGroup } from './group-routes.ts';
@@ -23,7 +23,7 @@ export function renderNewWarningsText(lines: readonly string[], count: number): 
 export function renderDiffText(diff: IrDiff, prefixes?: SidePrefixes): string {
   const out: string[] = [summaryLine(diff)];
   for (const { names, view } of groupViews(diff.views)) {
-    const label = names.length === 1 ? `view ${names[0]}` : `views ${names.join(', ')}`;
+    const label = names.length === 1 ? `view ${names[0]}` : `views ${viewNameList(names)}`;
     const was = view.previousName ? ` (was ${view.previousName})` : '';
     out.push('', `${MARK[view.change]} ${label}${was}${view.change === 'changed' ? '' : ` (${view.change})`}`);
     if (view.selector) out.push(`    ~ selector ${view.selector.before} → ${view.selector.after} (which proxies get the view)`);

@@ -147,3 +147,21 @@ describe('view grouping', () => {
     expect(renderDiffMarkdown(d)).toContain('#### Views `sidecar`, `sidecar~default`');
   });
 });
+
+describe('views that changed alike, in a mesh of many namespaces', () => {
+  it('names the first 20 in text and markdown and counts the rest', () => {
+    const names = ['sidecar', ...Array.from({ length: 24 }, (_, i) => `sidecar~ns-${String(i).padStart(2, '0')}`)];
+    const meshOf = (weight: number) =>
+      mesh(
+        names.map((n) => view(n, [table('9080', [vhost('reviews', [route('r0', { action: forward([V1, weight], [V2, 100 - weight]) })])])])),
+        [cluster(V1), cluster(V2)],
+      );
+    const diff = diffIr(meshOf(90), meshOf(50));
+    const text = renderDiffText(diff);
+    expect(text).toContain(`~ views ${names.slice(0, 20).join(', ')} and 5 more\n`);
+    expect(text).not.toContain('sidecar~ns-19'); // the 21st name on
+    const md = renderDiffMarkdown(diff);
+    expect(md).toContain('`sidecar~ns-18` and 5 more');
+    expect(md).not.toContain('sidecar~ns-19');
+  });
+});
