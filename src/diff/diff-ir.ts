@@ -63,16 +63,13 @@ function diffView(name: string, before: IrView | undefined, after: IrView | unde
     if (changes.length > 0) listenersChanged.push({ name, port: l.port, changes });
   }
 
-  const ha = hostsOf(before, new Map([...movedPortRenames(before, after), ...schemeRenames(before, after)]));
-  const hb = hostsOf(after);
+  const tableRenames = new Map([...movedPortRenames(before, after), ...schemeRenames(before, after)]);
   const hosts: HostDiff[] = [];
-  const keys = [...new Set([...ha.keys(), ...hb.keys()])].sort(compareHostKeys);
-  for (const key of keys) {
-    const [table] = splitKey(key);
-    const d = diffHost(table, ha.get(key), hb.get(key), renames);
+  for (const p of hostPairs(before, after, tableRenames)) {
+    const d = diffHostOnce(p.table, p.before, p.after, renames);
     if (d) hosts.push(d);
   }
-  pairRenamedHosts(hosts, ha, hb, renames);
+  if (hosts.some((h) => h.change === 'removed')) pairRenamedHosts(hosts, hostsOf(before, tableRenames), hostsOf(after), renames);
   const change = !before ? 'added' : !after ? 'removed' : 'changed';
   const listenersTouched = listenersAdded.length + listenersRemoved.length + listenersChanged.length;
   const selector = before && after && selectorText(before) !== selectorText(after) ? { before: selectorText(before), after: selectorText(after) } : undefined;
@@ -132,6 +129,82 @@ function pairRenamedHosts(hosts: HostDiff[], before: ReadonlyMap<string, IrVirtu
   }
 }
 
+/** A virtual host on either side, under its route table (the before side's as filed: tableRenames). */
+interface HostPair {
+  readonly table: string;
+  readonly name: string;
+  readonly before?: IrVirtualHost;
+  readonly after?: IrVirtualHost;
+}
+
+/**
+ * Both views' virtual hosts paired by route table and name, sorted by host name, then table.
+ * A mesh of many namespaces has a view per namespace, each listing every service: a table whose
+ * hosts have the same names in the same order on both sides (nearly always) pairs them by
+ * position, without a map of composite keys per view.
+ */
+function hostPairs(before: IrView | undefined, after: IrView | undefined, rename: ReadonlyMap<string, string>): HostPair[] {
+  const tablesOf = (view: IrView | undefined, renamed: ReadonlyMap<string, string>) => {
+    const m = new Map<string, (readonly IrVirtualHost[])[]>();
+    for (const t of view?.routeTables ?? []) {
+      const name = renamed.get(t.name) ?? t.name;
+      const lists = m.get(name);
+      if (lists) lists.push(t.virtualHosts);
+      else m.set(name, [t.virtualHosts]);
+    }
+    return m;
+  };
+  const a = tablesOf(before, rename);
+  const b = tablesOf(after, NO_TABLE_RENAMES);
+  const pairs: HostPair[] = [];
+  for (const table of new Set([...a.keys(), ...b.keys()])) {
+    const xs = a.get(table) ?? [];
+    const ys = b.get(table) ?? [];
+    if (xs.length === 1 && ys.length === 1 && sameNames(xs[0]!, ys[0]!)) {
+      const x = xs[0]!;
+      const y = ys[0]!;
+      for (let i = 0; i < x.length; i++) pairs.push({ table, name: x[i]!.name, before: x[i], after: y[i] });
+      continue;
+    }
+    // Hosts added, removed or reordered (or two tables filed under one name): by name, the last one of a name kept.
+    const byName = new Map<string, { before?: IrVirtualHost; after?: IrVirtualHost }>();
+    for (const list of xs) for (const vh of list) byName.set(vh.name, { ...byName.get(vh.name), before: vh });
+    for (const list of ys) for (const vh of list) byName.set(vh.name, { ...byName.get(vh.name), after: vh });
+    for (const [name, p] of byName) pairs.push({ table, name, ...p });
+  }
+  return pairs.sort((p, q) => (p.name < q.name ? -1 : p.name > q.name ? 1 : p.table < q.table ? -1 : p.table > q.table ? 1 : 0));
+}
+
+const NO_TABLE_RENAMES: ReadonlyMap<string, string> = new Map();
+
+function sameNames(x: readonly IrVirtualHost[], y: readonly IrVirtualHost[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i]!.name !== y[i]!.name) return false;
+  return true;
+}
+
+type HostMemo = Map<string, WeakMap<IrVirtualHost, WeakMap<IrVirtualHost, HostDiff | null>>>;
+/** Per set of renames (one per diff), as host-diff.ts memoises route lists. */
+const hostMemos = new WeakMap<ClusterRenames, HostMemo>();
+
+/**
+ * diffHost, once per (table, before host, after host): views share virtual host objects (every
+ * namespace's view lists the same object for another namespace's service), so a mesh of many
+ * namespaces repeats each pair once per view.
+ */
+function diffHostOnce(table: string, before: IrVirtualHost | undefined, after: IrVirtualHost | undefined, renames: ClusterRenames): HostDiff | undefined {
+  if (!before || !after) return diffHost(table, before, after, renames);
+  let byTable = hostMemos.get(renames);
+  if (!byTable) hostMemos.set(renames, (byTable = new Map()));
+  let byBefore = byTable.get(table);
+  if (!byBefore) byTable.set(table, (byBefore = new WeakMap()));
+  let byAfter = byBefore.get(before);
+  if (!byAfter) byBefore.set(before, (byAfter = new WeakMap()));
+  let d = byAfter.get(after);
+  if (d === undefined) byAfter.set(after, (d = diffHost(table, before, after, renames) ?? null));
+  return d ?? undefined;
+}
+
 /** Virtual hosts by route table and name; `rename` maps a table name to the one to file it under. */
 function hostsOf(view: IrView | undefined, rename: ReadonlyMap<string, string> = new Map()): Map<string, IrVirtualHost> {
   const m = new Map<string, IrVirtualHost>();
@@ -188,18 +261,6 @@ function movedPortRenames(before: IrView | undefined, after: IrView | undefined)
 /** The same routes, by name and in order, with nothing a diff would report between them. */
 function sameRoutes(a: readonly IrRoute[], b: readonly IrRoute[], renames: ClusterRenames): boolean {
   return a.length === b.length && a.every((r, k) => r.name === b[k]!.name) && diffRoutes(a, b, renames).length === 0;
-}
-
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf(SEP);
-  return [key.slice(0, i), key.slice(i + 1)];
-}
-
-/** Host name first (what a reader scans for), route table second. */
-function compareHostKeys(x: string, y: string): number {
-  const [tx, hx] = splitKey(x);
-  const [ty, hy] = splitKey(y);
-  return hx < hy ? -1 : hx > hy ? 1 : tx < ty ? -1 : tx > ty ? 1 : 0;
 }
 
 function countChanges(views: readonly ViewDiff[], clusters: IrDiff['clusters'], endpointSetsChanged: number): DiffCounts {
