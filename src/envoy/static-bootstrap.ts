@@ -35,6 +35,12 @@ export interface StaticBootstrapOptions {
    * the caller makes it cheap to call again (src/verify/stand-in-certificate.ts memoises).
    */
   readonly tlsFiles?: () => TlsFiles;
+  /**
+   * Leave the clusters (and so the endpoints) out: only the listeners and their route tables,
+   * which Envoy loads without them (route tables say validate_clusters false). For checking a
+   * view whose clusters were checked in another view (src/verify/envoy-verify.ts).
+   */
+  readonly withoutClusters?: boolean;
 }
 
 export interface TlsFiles {
@@ -52,7 +58,7 @@ export function staticBootstrap(snapshot: Snapshot, viewName: string, opts: Stat
     return decodeToJson(MESSAGE_NAMES[type], r.bytes);
   };
   const routes = new Map(view.resources.rds.map((e) => [e.name, decode(e.hash, 'rds')]));
-  const endpoints = new Map(view.resources.eds.map((e) => [e.name, decode(e.hash, 'eds')]));
+  const endpoints = new Map(opts.withoutClusters ? [] : view.resources.eds.map((e) => [e.name, decode(e.hash, 'eds')]));
 
   // API listeners (gRPC views) are left out: only gRPC's own xDS client runs them, and Envoy
   // 1.40 refuses them ("missing the API listener extension"). Such a view's route tables hold
@@ -62,9 +68,9 @@ export function staticBootstrap(snapshot: Snapshot, viewName: string, opts: Stat
     .filter((l) => l.api_listener === undefined)
     .map((l) => inlineRoutes(l, routes, opts))
     .map((l) => (opts.tlsFiles ? replaceTlsFiles(l, opts.tlsFiles) : l));
-  const clusters = view.resources.cds
-    .map((e) => inlineEndpoints(decode(e.hash, 'cds'), endpoints))
-    .map((c) => (opts.tlsFiles ? replaceUpstreamCa(c, opts.tlsFiles) : c));
+  const clusters = opts.withoutClusters
+    ? []
+    : view.resources.cds.map((e) => inlineEndpoints(decode(e.hash, 'cds'), endpoints)).map((c) => (opts.tlsFiles ? replaceUpstreamCa(c, opts.tlsFiles) : c));
   return {
     node: { id: opts.nodeId ?? `meshlog~${view.name}`, cluster: view.name },
     admin: {

@@ -4,8 +4,14 @@
 // checks in new Envoy versions); Envoy itself can. A rejection becomes an ML5001 error, so the
 // snapshot is treated exactly like one with a validation error: it reaches no proxy.
 //
-// Views with identical resources (common: one sidecar view per namespace) produce the same
-// bootstrap apart from the node, so each distinct resource set is checked once.
+// Views with identical resources produce the same bootstrap apart from the node, so each
+// distinct resource set is checked once. And views that differ only in listeners and route
+// tables (one sidecar view per namespace: the same clusters, each namespace's short names in
+// its route table) share their clusters and endpoints: those are checked with the first view
+// that has them, and every later such view without them. Envoy loads listeners and route
+// tables without their clusters (route tables say validate_clusters false; tested), and the
+// clusters were proven byte for byte in the first view. At 10,000 services the clusters were
+// 17 of the 21 s Envoy took per view, so 50 namespaces took 9 minutes, now about one.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +44,14 @@ export async function verifyWithEnvoy(snapshot: Snapshot, opts: EnvoyVerifyOptio
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(opts.concurrency ?? MAX_CONCURRENCY)));
   const groups = groupIdenticalViews(snapshot.views);
+  // Per group, whether its clusters are checked with it: the first group with each cluster set.
+  const clusterSets = new Set<string>();
+  const withClusters = groups.map((g) => {
+    const key = `${g[0]!.typeHashes.cds}/${g[0]!.typeHashes.eds}`;
+    if (clusterSets.has(key)) return false;
+    clusterSets.add(key);
+    return true;
+  });
   const own = opts.workDir === undefined ? checkFolder() : undefined;
   const dir = opts.workDir ?? own!.dir;
   try {
@@ -48,7 +62,8 @@ export async function verifyWithEnvoy(snapshot: Snapshot, opts: EnvoyVerifyOptio
     const worker = async (): Promise<void> => {
       while (next < groups.length) {
         const index = next++;
-        problems[index] = await checkGroup(snapshot, groups[index]!, path.join(dir, `view-${index}.json`), opts.envoyPath, timeoutMs, tlsFiles);
+        const check = { envoyPath: opts.envoyPath, timeoutMs, tlsFiles, withoutClusters: !withClusters[index] };
+        problems[index] = await checkGroup(snapshot, groups[index]!, path.join(dir, `view-${index}.json`), check);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, groups.length) }, worker));
@@ -89,16 +104,18 @@ interface Problem {
   readonly source?: RouteSource;
 }
 
-async function checkGroup(
-  snapshot: Snapshot,
-  views: readonly SnapshotView[],
-  file: string,
-  envoyPath: string,
-  timeoutMs: number,
-  tlsFiles: () => TlsFiles,
-): Promise<Problem | undefined> {
+interface GroupCheck {
+  readonly envoyPath: string;
+  readonly timeoutMs: number;
+  readonly tlsFiles: () => TlsFiles;
+  /** The group's clusters were checked with another group (see the file comment). */
+  readonly withoutClusters: boolean;
+}
+
+async function checkGroup(snapshot: Snapshot, views: readonly SnapshotView[], file: string, check: GroupCheck): Promise<Problem | undefined> {
+  const { envoyPath, timeoutMs, tlsFiles, withoutClusters } = check;
   const names = views.map((v) => v.name);
-  const bootstrap = staticBootstrap(snapshot, names[0]!, { tlsFiles });
+  const bootstrap = staticBootstrap(snapshot, names[0]!, { tlsFiles, withoutClusters });
   // JSON, not YAML: Envoy picks the parser by extension, and JSON is cheap for big views.
   fs.writeFileSync(file, JSON.stringify(bootstrap));
   const run = await runEnvoy(envoyPath, ['--mode', 'validate', '-c', file, '-l', 'critical', '--log-format', '%v'], timeoutMs);

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateMesh } from '../../bench/compile/generate.ts';
 import { compile } from '../../src/compile/index.ts';
 import { readFolder } from '../../src/ingest/read-folder.ts';
 import type { Snapshot } from '../../src/snapshot/types.ts';
@@ -69,6 +70,24 @@ describe('verifyWithEnvoy (real Envoy)', () => {
   it('passes config Envoy accepts: the template and an ordinary route regex give no diagnostics', async () => {
     expect(await verifyWithEnvoy(await snapshotOf(TEMPLATE), { envoyPath: envoyBinary() })).toEqual([]);
     expect(await verifyWithEnvoy(await snapshotOf(folder(SMALL_REGEX)), { envoyPath: envoyBinary(), concurrency: 1 })).toEqual([]);
+  });
+
+  it('checks clusters shared by namespace views once: later views go to Envoy with listeners and routes only', async () => {
+    // A stand-in beside the real-Envoy tests above, to see what each check is given.
+    const bin = tempDir('meshlog-verify-bin-');
+    const seen = tempDir('meshlog-verify-seen-');
+    dirs.push(bin, seen);
+    const recording = fakeEnvoy(bin, `case "$1" in --version) echo "envoy  version: abc/1.40.0/Clean/RELEASE/BoringSSL";; *) cp "$4" "${seen}/$(basename "$4")";; esac`);
+    const result = compile({ origin: { kind: 'folder', path: 'mesh' }, commit: null, files: generateMesh(30, 3), diagnostics: [] });
+    const snapshot = result.snapshot!;
+    expect(snapshot.views.map((v) => v.name)).toEqual(['sidecar', 'sidecar~ns-0', 'sidecar~ns-1', 'sidecar~ns-2']);
+    expect(await verifyWithEnvoy(snapshot, { envoyPath: recording, concurrency: 1 })).toEqual([]);
+    const checked = fs
+      .readdirSync(seen)
+      .sort()
+      .map((f) => JSON.parse(fs.readFileSync(path.join(seen, f), 'utf8')) as { static_resources: { clusters: unknown[]; listeners: { filter_chains: unknown[] }[] } });
+    expect(checked.map((b) => b.static_resources.clusters.length)).toEqual([120, 0, 0, 0]);
+    for (const b of checked) expect(JSON.stringify(b.static_resources.listeners)).toContain('"route_config"');
   });
 
   it('an Envoy that hangs is killed at the timeout and reported as ML5002, not as valid', async () => {
