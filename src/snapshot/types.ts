@@ -32,9 +32,13 @@ export function xdsTypeOfUrl(typeUrl: string): XdsType | undefined {
 export interface EncodedResource {
   readonly type: XdsType;
   readonly name: string;
-  /** The serialized Envoy message (Cluster, ClusterLoadAssignment, Listener, RouteConfiguration). */
+  /**
+   * The serialized Envoy message (Cluster, ClusterLoadAssignment, Listener, RouteConfiguration).
+   * A route table is stored as parts (composed.ts): reading this joins them into a new buffer,
+   * so read it once per use (byteLengthOf and partsOf read it without joining).
+   */
   readonly bytes: Uint8Array;
-  /** sha256 hex of `type`, `name` and `bytes`; also the Delta xDS resource version. */
+  /** The resource hash (hash.ts: over `type`, `name` and `bytes`); also the Delta xDS resource version. */
   readonly hash: string;
 }
 
