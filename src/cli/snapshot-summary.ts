@@ -1,13 +1,24 @@
 // The short, human summary `meshlog compile` prints by default: content hash, and per
 // view how many Envoy resources of each type it holds and how many bytes they encode to.
 import { byteLengthOf } from '../snapshot/composed.ts';
-import type { EncodedResource, Snapshot, SnapshotView, XdsType } from '../snapshot/types.ts';
+import type { EncodedResource, Snapshot, SnapshotView, ViewEntry, XdsType } from '../snapshot/types.ts';
 import { formatBytes } from '../ingest/collector.ts';
 import { renderTable } from './output.ts';
 
 export function snapshotSummary(snapshot: Snapshot, label: string): string {
-  const bytesOf = (view: SnapshotView, types: readonly XdsType[] = ['cds', 'eds', 'lds', 'rds']): number =>
-    types.reduce((sum, t) => sum + view.resources[t].reduce((s, e) => s + byteLengthOrZero(snapshot.resources.get(e.hash)), 0), 0);
+  // Views share entry lists (every namespace's view lists the same tens of thousands of
+  // clusters): each list is summed once.
+  const listBytes = new Map<readonly ViewEntry[], number>();
+  const bytesOfList = (entries: readonly ViewEntry[]): number => {
+    let n = listBytes.get(entries);
+    if (n === undefined) {
+      n = 0;
+      for (const e of entries) n += byteLengthOrZero(snapshot.resources.get(e.hash));
+      listBytes.set(entries, n);
+    }
+    return n;
+  };
+  const bytesOf = (view: SnapshotView, types: readonly XdsType[] = ['cds', 'eds', 'lds', 'rds']): number => types.reduce((sum, t) => sum + bytesOfList(view.resources[t]), 0);
   const rows = snapshot.views.map((v) => [
     v.name,
     v.kind,
