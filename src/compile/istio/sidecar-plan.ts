@@ -45,16 +45,24 @@ export interface SidecarShared {
   readonly tcpConflicts: Map<string, TcpConflict>;
   /** By host: each host's ports (a short list). */
   readonly hostPorts: Map<string, HostPort[]>;
+  /** Each service's plans, by the VirtualService routing it (planOf). */
+  readonly plans: Map<RegistryService, PlanSlot>;
 }
 
-/** Which VirtualService routes a host, for one set of visible VirtualServices; plans are per index. */
+/** A service's plans under one VirtualService (or none), and under others when views differ in it. */
+interface PlanSlot {
+  readonly vs: LoadedVs | undefined;
+  readonly plans: readonly PortPlan[];
+  more?: Map<LoadedVs | undefined, readonly PortPlan[]>;
+}
+
+/** Which VirtualService routes a host, for one set of visible VirtualServices. */
 export interface VsIndex {
   vsFor(host: string): LoadedVs | undefined;
   /** The VirtualService for exactly `host`, if any. */
   exactFor(host: string): LoadedVs | undefined;
   /** The wildcard VirtualServices covering `host`, the most specific first (tls rules read them all, as Istio). */
   wildcardsFor(host: string): LoadedVs[];
-  readonly plans: Map<RegistryService, readonly PortPlan[]>;
 }
 
 /** One HTTP port of a service, as seen through one VsIndex. */
@@ -137,6 +145,7 @@ export function sidecarShared(
     serviceIds: new Map(),
     hostPorts: new Map(),
     tcpConflicts: new Map(),
+    plans: new Map(),
   };
 }
 
@@ -163,21 +172,34 @@ function vsIndex(vss: readonly MeshVs[]): VsIndex {
       for (const w of wildcards) if (hostCovers(w.host, host) && !out.includes(w.vs) && w.vs !== exact.get(host)) out.push(w.vs);
       return out;
     },
-    plans: new Map(),
   };
 }
 
 const MESH_SCOPE: Scope = { kind: 'mesh', viewNamespace: null };
 
-/** The HTTP ports of `svc` under `index`, planned on first use. */
+/**
+ * The HTTP ports of `svc` under `index`, planned on first use. A plan depends on the index
+ * only through the VirtualService it picks for the host, so plans are kept per (service,
+ * VirtualService): views whose indexes differ (VirtualServices exported to some namespaces
+ * only) still share every plan they can, instead of one set per view.
+ */
 export function planOf(shared: SidecarShared, index: VsIndex, svc: RegistryService): readonly PortPlan[] {
-  const hit = index.plans.get(svc);
-  if (hit) return hit;
+  const vs = index.vsFor(svc.host);
+  const slot = shared.plans.get(svc);
+  if (slot && slot.vs === vs) return slot.plans;
+  const more = slot?.more?.get(vs);
+  if (more) return more;
+  const plans = planWith(shared, svc, vs);
+  if (!slot) shared.plans.set(svc, { vs, plans });
+  else (slot.more ??= new Map()).set(vs, plans);
+  return plans;
+}
+
+function planWith(shared: SidecarShared, svc: RegistryService, vs: LoadedVs | undefined): readonly PortPlan[] {
   const plans: PortPlan[] = [];
   for (const p of svc.ports) {
     if (!isHttpProtocol(p.protocol)) continue;
     const hostPort = hostPortOf(shared, svc, p.number);
-    const vs = index.vsFor(svc.host);
     if (vs && routesBySource(vs, shared.ctx)) {
       plans.push({ port: p.number, hostPort, vs, bySource: true });
       continue;
@@ -194,9 +216,7 @@ export function planOf(shared: SidecarShared, index: VsIndex, svc: RegistryServi
       ids: routed ? entry.ids : [hostPort.defaultClusterId],
     });
   }
-  const kept = exact(plans); // kept for the whole compile
-  index.plans.set(svc, kept);
-  return kept;
+  return exact(plans); // kept for the whole compile
 }
 
 /** Every cluster `svc` defines (sidecars can reach every visible service, routed or not). */
