@@ -35,9 +35,6 @@ export function resourceHash(type: XdsType, name: string, bytes: Uint8Array): st
   // Buffer.concat, per resource, and a large snapshot hashes tens of thousands of resources.
   // Sized for the worst case (3 UTF-8 bytes per UTF-16 code unit), so the name's exact
   // length is known only after writing it, without a byteLength call.
-  // A large resource (a listener of many filter chains) is hashed in place instead: copying
-  // it would cost more than the Hash object saves.
-  if (bytes.length > BIG_RESOURCE) return createHash('sha256').update(`${type}\n${name}\n`, 'utf8').update(bytes).digest('hex');
   const room = type.length + 2 + name.length * 3 + bytes.length;
   if (scratch.length < room) scratch = Buffer.allocUnsafe(Math.max(room, scratch.length * 2));
   let at = writeUtf8(scratch, type, 0);
@@ -103,7 +100,6 @@ function writeUtf8(buf: Buffer, s: string, at: number): number {
 }
 
 let scratch = Buffer.allocUnsafe(64 * 1024);
-const BIG_RESOURCE = 256 * 1024;
 
 export function typeHash(entries: readonly ViewEntry[]): string {
   return snapshotHasher().typeHash(entries);
