@@ -25,10 +25,29 @@ export interface ParsedArgs {
 
 export type ParseOutcome = { readonly ok: true; readonly args: ParsedArgs } | { readonly ok: false; readonly message: string };
 
+/**
+ * `-o=json` as `-o json`, as kubectl and most Go CLIs take it (node's parser would read the
+ * value as "=json"). Only for short flags that take a value; nothing after `--` is touched.
+ */
+function withShortEquals(args: readonly string[], spec: FlagSpec): string[] {
+  const valued = new Set(Object.values(spec).flatMap((o) => (o.type === 'string' && o.short ? [o.short] : [])));
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (arg.length > 3 && arg[0] === '-' && arg[2] === '=' && valued.has(arg[1]!)) out.push(arg.slice(0, 2), arg.slice(3));
+    else out.push(arg);
+  }
+  return out;
+}
+
 export function parseFlags(args: readonly string[], spec: FlagSpec, maxPositionals = Infinity): ParseOutcome {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...args], options: spec, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withShortEquals(args, spec), options: spec, allowPositionals: true, strict: true });
   } catch (err) {
     return { ok: false, message: flagErrorMessage(err, spec) };
   }

@@ -5,7 +5,16 @@ import type { EncodedResource, Snapshot, SnapshotView, ViewEntry, XdsType } from
 import { formatBytes } from '../ingest/collector.ts';
 import { renderTable } from './output.ts';
 
-export function snapshotSummary(snapshot: Snapshot, label: string): string {
+export interface SummaryOptions {
+  /** Where the config came from (describeInput). */
+  readonly label: string;
+  /** What the commit line says when the input was no commit: "(folder, no commit)", ... */
+  readonly noCommit: string;
+  /** The snapshot's views were cut down to one (`compile --view`): totals are that view's. */
+  readonly oneView?: boolean;
+}
+
+export function snapshotSummary(snapshot: Snapshot, options: SummaryOptions): string {
   // Views share entry lists (every namespace's view lists the same tens of thousands of
   // clusters): each list is summed once.
   const listBytes = new Map<readonly ViewEntry[], number>();
@@ -28,15 +37,23 @@ export function snapshotSummary(snapshot: Snapshot, label: string): string {
     String(v.resources.eds.length),
     formatBytes(bytesOf(v)),
   ]);
-  let total = 0;
-  for (const r of snapshot.resources.values()) total += byteLengthOf(r);
+  const only = options.oneView ? snapshot.views[0] : undefined;
+  let totals: string;
+  if (only) {
+    const count = only.resources.cds.length + only.resources.eds.length + only.resources.lds.length + only.resources.rds.length;
+    totals = `${count} resources in view ${only.name}, ${formatBytes(bytesOf(only))} encoded`;
+  } else {
+    let total = 0;
+    for (const r of snapshot.resources.values()) total += byteLengthOf(r);
+    totals = `${snapshot.resources.size} distinct resources, ${formatBytes(total)} encoded (shared resources stored once)`;
+  }
   return (
-    `source:        ${label}\n` +
-    `commit:        ${snapshot.commit ?? '(folder, no commit)'}\n` +
+    `source:        ${options.label}\n` +
+    `commit:        ${snapshot.commit ?? options.noCommit}\n` +
     `content hash:  ${snapshot.contentHash}\n` +
     `views:         ${snapshot.views.length}\n\n` +
     renderTable(['view', 'kind', 'listeners', 'route tables', 'clusters', 'endpoint sets', 'size'], rows) +
-    `\n${snapshot.resources.size} distinct resources, ${formatBytes(total)} encoded (shared resources stored once)\n`
+    `\n${totals}\n`
   );
 }
 

@@ -51,6 +51,21 @@ describe('meshlog compile', () => {
     expect(fromGit.stdout).toContain(`content hash:  ${hash}`);
   });
 
+  it('with --view, the summary\'s totals are that view\'s; a file\'s commit line says it is a file', async () => {
+    const all = await runCli(['compile', 'mesh'], tmp);
+    const allCount = Number(/^(\d+) distinct resources/m.exec(all.stdout)?.[1]);
+    const one = await runCli(['compile', 'mesh', '--view', 'sidecar'], tmp);
+    expect(one.code).toBe(0);
+    const row = /^sidecar +sidecar +(\d+) +(\d+) +(\d+) +(\d+) +(\S+ \S+)$/m.exec(one.stdout)!;
+    const inView = Number(row[1]) + Number(row[2]) + Number(row[3]) + Number(row[4]);
+    expect(one.stdout).toContain(`\n${inView} resources in view sidecar, ${row[5]} encoded\n`);
+    expect(one.stdout).not.toContain('distinct resources');
+    expect(inView).toBeLessThan(allCount);
+    const file = fs.readdirSync(path.join(tmp, 'mesh'), { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.yaml'))!;
+    const fromFile = await runCli(['compile', path.join('mesh', file)], tmp);
+    expect(fromFile.stdout).toContain('commit:        (file, no commit)');
+  });
+
   it('-o json and -o yaml print the same per-view Envoy config dump', async () => {
     const json = await runCli(['compile', 'mesh', '-o', 'json'], tmp);
     expect(json.code).toBe(0);

@@ -26,6 +26,43 @@ describe('meshlog status --server', () => {
     }
   });
 
+  it('reaches a server on a port browsers refuse to talk HTTP to (fetch\'s "bad ports"), as serve --http takes any port', async () => {
+    // 10080 and 6665–6669 are on the WHATWG fetch standard's blocked list.
+    const blocked = http.createServer((req, res) => {
+      res.writeHead(req.url === '/api/proxies' ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(req.url === '/api/proxies' ? '[]' : '{}');
+    });
+    let listening: number | undefined;
+    for (const candidate of [10080, 6665, 6666, 6667, 6668, 6669]) {
+      const ok = await new Promise<boolean>((resolve) => {
+        blocked.once('error', () => resolve(false));
+        blocked.listen(candidate, '127.0.0.1', () => resolve(true));
+      });
+      if (ok) {
+        listening = candidate;
+        break;
+      }
+    }
+    expect(listening, 'one of the blocked ports is free on this machine').toBeDefined();
+    try {
+      const res = await runCli(['status', '--server', `127.0.0.1:${listening}`, '-o', 'json']);
+      expect([res.code, res.stderr]).toEqual([0, '']);
+      expect(JSON.parse(res.stdout).proxies).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => blocked.close(() => resolve()));
+    }
+  });
+
+  it('names why a server was not reached (exit 3)', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const freePort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const res = await runCli(['status', '--server', `127.0.0.1:${freePort}`]);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain(`Error: cannot reach meshlog at http://127.0.0.1:${freePort} (ECONNREFUSED). Is 'meshlog serve' running?`);
+  });
+
   it('turns HOST:PORT into an http URL, IPv6 in brackets, and keeps a URL\'s path', () => {
     expect(serverUrl('localhost:8080', '--server')).toEqual({ ok: true, base: 'http://localhost:8080' });
     expect(serverUrl('[::1]:8080', '--server')).toEqual({ ok: true, base: 'http://[::1]:8080' });

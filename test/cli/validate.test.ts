@@ -76,6 +76,14 @@ describe('meshlog validate', () => {
     }
   });
 
+  it('takes -o=json as -o json, as kubectl does; a value after -- stays an argument', async () => {
+    const res = await runCli(['validate', 'bad', '-o=json'], tmp);
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.stdout).valid).toBe(false);
+    const after = await runCli(['validate', '--', '-o=json'], tmp);
+    expect(after.stderr).toContain('-o=json');
+  });
+
   it('the table output names file:line:col from the user\'s directory, then the summary', async () => {
     const res = await runCli(['validate', 'bad'], tmp);
     expect(res.code).toBe(1);

@@ -11,7 +11,7 @@ import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo } from '../command.ts';
 import { ensureDir } from '../../core/ensure-dir.js';
 import { restoreAfterCompile } from '../../core/one-compile-v8.ts';
-import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec } from '../input.ts';
+import { INPUT_FLAGS, INPUT_HELP, describeInput, displayPrefix, inputSpec, type InputSpec } from '../input.ts';
 import { chooseFormat, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
 import { snapshotSummary } from '../snapshot-summary.ts';
 import { ENVOY_FLAG, envoyHelp } from '../../verify/envoy-option.ts';
@@ -116,7 +116,7 @@ Examples:
 
     if (format.format === 'json') io.stdout(renderJson(configDump(snapshot)));
     else if (format.format === 'yaml') io.stdout(renderYaml(configDump(snapshot)));
-    else io.stdout(snapshotSummary(snapshot, describeInput(spec.spec, bundle.commit)));
+    else io.stdout(snapshotSummary(snapshot, { label: describeInput(spec.spec, bundle.commit), noCommit: noCommitLabel(spec.spec), oneView: viewName !== undefined }));
     return EXIT.ok;
   },
 };
@@ -191,4 +191,12 @@ function writeBootstraps(io: CliIo, snapshot: Snapshot, dir: string, adminPort: 
     );
   }
   return true;
+}
+
+/** The summary's commit line for input that is no commit. */
+function noCommitLabel(spec: InputSpec): string {
+  if (spec.kind === 'file') return '(file, no commit)';
+  if (spec.kind === 'stdin') return '(standard input, no commit)';
+  if (spec.kind === 'worktree') return '(work tree, not committed)';
+  return '(folder, no commit)';
 }

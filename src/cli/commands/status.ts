@@ -8,6 +8,7 @@ import { OUTPUT_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { chooseFormat, renderJson, renderTable } from '../output.ts';
 import { serverStateText, servesLatest } from '../server-state-text.ts';
+import { httpGet } from '../http-get.ts';
 import { DEFAULT_STATUS_SERVER, serverUrl } from '../server-url.ts';
 
 const FLAGS = { ...OUTPUT_FLAG, server: { type: 'string' } } as const;
@@ -73,10 +74,8 @@ Exit codes: 0 the server serves the latest config it read (proxies may still be 
         io.stderr(`Error: ${err.message}\n`);
         return EXIT.unavailable;
       }
-      // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout, or "bad
-      // port" for the ports browsers refuse to talk HTTP to, such as 9 or 6000).
-      const inner = (err as { cause?: { code?: string; message?: string } }).cause;
-      const cause = inner?.code ?? inner?.message ?? (err as Error).message;
+      // The socket error's code says why: ECONNREFUSED, ENOTFOUND, ETIMEDOUT, ...
+      const cause = (err as { code?: string }).code ?? (err as Error).message;
       io.stderr(`Error: cannot reach meshlog at ${base} (${cause}). Is 'meshlog serve' running? Set --server or MESHLOG_SERVER.\n`);
       return EXIT.unavailable;
     }
@@ -107,11 +106,11 @@ class BadAnswer extends Error {}
 
 /** GET `url` as JSON; `missing`, when given, holds the answer to a 404. */
 async function getJson<T, M = never>(url: string, missing?: { readonly value: M }): Promise<T | M> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const res = await httpGet(url, TIMEOUT_MS);
   if (res.status === 404 && missing) return missing.value;
-  if (!res.ok) throw new BadAnswer(`${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+  if (res.status < 200 || res.status > 299) throw new BadAnswer(`${url} answered ${res.status}: ${res.text.slice(0, 500)}`);
   try {
-    return (await res.json()) as T;
+    return JSON.parse(res.text) as T;
   } catch {
     throw new BadAnswer(`${url} did not answer JSON: is this meshlog serve's --http address?`);
   }

@@ -19,7 +19,7 @@ import type { NotCompiledDocument } from './not-compiled-kinds.ts';
 import type { AnyLoaded, DroppedResource, FieldPath } from './types.ts';
 import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
 
-const JSON_API_VERSION = /"apiVersion"\s*:/;
+const JSON_MANIFEST_KEY = /"(?:apiVersion|kind)"\s*:/;
 const isJsonFileName = (path: string) => path.length > 5 && path.slice(-5).toLowerCase() === '.json';
 
 /** A document that is one of the kinds meshlog reads, before schema checks. */
@@ -76,11 +76,13 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
     diagnostics.push(decoded.diagnostic);
     return { diagnostics, meshDocs, slots, documents: 0, overBudget: false };
   }
-  if (isJsonFileName(file.path) && !JSON_API_VERSION.test(decoded.text)) {
+  if (isJsonFileName(file.path) && !JSON_MANIFEST_KEY.test(decoded.text)) {
     // package.json, tsconfig.json, renovate.json: JSON is read because kubectl applies `*.json`
-    // manifests, but JSON without an apiVersion is no Kubernetes object (and may be JSONC,
-    // which is no YAML): skipped unparsed, as YAML without one would be after parsing.
-    diagnostics.push(diagnostic('ML1014', 'not a Kubernetes manifest (JSON without "apiVersion"); skipped', { file: file.path, line: 1, column: 1 }));
+    // manifests, but JSON with neither an apiVersion nor a kind is no Kubernetes object (and
+    // may be JSONC, which is no YAML): skipped unparsed, as YAML without them would be after
+    // parsing. With a kind, it is parsed, so a VirtualService that lost its apiVersion is an
+    // error (ML1010) in a .json file as in a .yaml one.
+    diagnostics.push(diagnostic('ML1014', 'not a Kubernetes manifest (JSON without "apiVersion" or "kind"); skipped', { file: file.path, line: 1, column: 1 }));
     return { diagnostics, meshDocs, slots, documents: 0, overBudget: false };
   }
   const parsed = parseYamlFile(file.path, decoded.text, budget);
@@ -152,7 +154,7 @@ function classifyDocument(file: string, doc: YamlDocument, diagnostics: Diagnost
       ? classifyIncomplete(nonEmptyString(apiVersion), nonEmptyString(kind), isMapping(metadata) && isMapping(doc.value.spec))
       : classifyRemembered(apiVersion, kind);
   if (c.action === 'skip') {
-    diagnostics.push(diagnostic(c.code ?? 'ML1014', c.message, at(['kind'])));
+    diagnostics.push(diagnostic(c.code ?? 'ML1014', c.message, at([c.field ?? 'kind'])));
     return undefined;
   }
   if (c.action === 'reject') {

@@ -36,14 +36,28 @@ export const WorkloadSelectorSchema = z.strictObject({ matchLabels: StringMapSch
 export type WorkloadSelector = z.infer<typeof WorkloadSelectorSchema>;
 
 /**
- * Kubernetes ObjectMeta. Permissive (`loose`) because `kubectl get -o yaml` output carries
- * server-set fields (uid, resourceVersion, ...) that a user may have committed.
+ * Kubernetes ObjectMeta: every field it has, so that `kubectl get -o yaml` output, with its
+ * server-set fields (uid, resourceVersion, managedFields, ...), loads as it is. Any other key is
+ * an unknown-field error, as kubectl's strict field validation makes it: a misspelt
+ * `annotations:` or `namespace:` would otherwise be dropped without a word, and with it a
+ * Service's endpoints or the namespace the resource belongs to. Only the first four are read.
  */
-export const MetadataSchema = z.looseObject({
+export const MetadataSchema = z.strictObject({
   name: z.string(),
   namespace: z.string().optional(),
   labels: StringMapSchema.optional(),
   annotations: StringMapSchema.optional(),
+  generateName: z.unknown().optional(),
+  selfLink: z.unknown().optional(),
+  uid: z.unknown().optional(),
+  resourceVersion: z.unknown().optional(),
+  generation: z.unknown().optional(),
+  creationTimestamp: z.unknown().optional(),
+  deletionTimestamp: z.unknown().optional(),
+  deletionGracePeriodSeconds: z.unknown().optional(),
+  ownerReferences: z.unknown().optional(),
+  finalizers: z.unknown().optional(),
+  managedFields: z.unknown().optional(),
 });
 
 /** A whole Istio document: unknown top-level fields are errors; `status` is tolerated. */

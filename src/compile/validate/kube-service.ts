@@ -31,6 +31,9 @@ const SERVICE_SPEC_FIELDS: ReadonlySet<string> = new Set([
   'trafficDistribution',
 ]);
 
+/** Kubernetes' ServicePort fields (core/v1). */
+const SERVICE_PORT_FIELDS: ReadonlySet<string> = new Set(['name', 'protocol', 'appProtocol', 'port', 'targetPort', 'nodePort']);
+
 export function validateKubeService(ctx: RuleContext, svc: LoadedService): void {
   for (const key of Object.keys(svc.spec)) {
     if (SERVICE_SPEC_FIELDS.has(key)) continue;
@@ -43,6 +46,13 @@ export function validateKubeService(ctx: RuleContext, svc: LoadedService): void 
   }
   checkLabels(ctx, svc.spec.selector, ['spec', 'selector']);
   ports.forEach((port, i) => {
+    // A misspelt `targetPort:` would leave the endpoints on the service port: traffic sent to
+    // a port nothing listens on.
+    for (const key of Object.keys(port)) {
+      if (SERVICE_PORT_FIELDS.has(key)) continue;
+      const meant = closestName(key, SERVICE_PORT_FIELDS);
+      ctx.report('ML3046', `"${key}" is not a field of a Kubernetes Service port, so it is ignored${meant === undefined ? '' : `; did you mean "${meant}"?`}`, ['spec', 'ports', i, key]);
+    }
     checkPort(ctx, port.port, ['spec', 'ports', i, 'port']);
     if (typeof port.targetPort === 'number') checkPort(ctx, port.targetPort, ['spec', 'ports', i, 'targetPort']);
   });

@@ -82,9 +82,23 @@ function compileWithRe2(pattern: string): RegexCheck {
     return { ok: true };
   } catch (e) {
     const text = e instanceof Error ? e.message : String(e);
-    if (!/Cannot enlarge memory|^abort\(/.test(text)) return { ok: false, reason: 'invalid', message: text.replace(/^Invalid regular expression: \/.*\/u: /s, '') };
+    if (!/Cannot enlarge memory|^abort\(/.test(text)) return { ok: false, reason: 'invalid', message: asWritten(text.replace(/^Invalid regular expression: \/.*\/u: /s, ''), pattern) };
     // re2-wasm's memory is fixed (16 MB); the program did not fit.
     freshRe2();
     return { ok: false, reason: 'too-long', message: 'the regex is too large: RE2 ran out of memory compiling it; use smaller counted repetitions or fewer Unicode classes' };
   }
+}
+
+/**
+ * RE2's message ends with the part of the regex it stumbled on ("missing ): /api/(v1"), but
+ * re2-wasm hands RE2 the regex with each `/` escaped, so that part reads `\/api\/(v1`, which is
+ * not what the user wrote. The part is shown as written when it is found in the regex so.
+ */
+function asWritten(message: string, pattern: string): string {
+  const colon = message.indexOf(': ');
+  if (colon < 0) return message;
+  const part = message.slice(colon + 2);
+  if (pattern.includes(part)) return message;
+  const unescaped = part.replaceAll('\\/', '/');
+  return pattern.includes(unescaped) ? `${message.slice(0, colon)}: ${unescaped}` : message;
 }

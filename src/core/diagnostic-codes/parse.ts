@@ -149,4 +149,11 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
     description:
       'kubectl reads YAML with go-yaml (YAML 1.1), and meshlog reads it the same way, which for this unquoted value is probably not what was meant: a number with a leading zero is octal (`port: 010` is 8, not 10), and a key written `on`, `off`, `yes`, `no`, `y`, `n` is sent as "true" or "false", a numeric key as the number (`010:` as "8"). Write the number you mean, or quote the key (`"on":`). A leading-zero number where a string belongs is ML2002 instead. Reported for documents meshlog checks.',
   },
+  {
+    code: 'ML1022',
+    severity: 'warning',
+    title: 'Not a Kubernetes core kind',
+    description:
+      'The document says it belongs to Kubernetes\' core API (an `apiVersion` without a group) but is not one of its objects: the version is not `v1` (`apiVersion: v1beta1`), or the kind is not one the core API has (`kind: Servce`). kubectl would refuse it. meshlog skips it, as it skips other Kubernetes objects, but says so as a warning, because such a document is usually a misspelt `Service`: the service\'s ports and endpoints are then missing, and the errors about routes to its host do not point here. The message names the closest core kind.',
+  },
 ];

@@ -199,14 +199,17 @@ describe('JSON manifests', () => {
       'bad.json': '{"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule", "metadata": {"name": "r"},\n "spec": {"host": "r", "subsets": [{"name": "v1", "lables": {"v": "1"}}]}}\n',
       'package.json': '{"name": "x", "kind": "module", "scripts": {"test": "vitest"}}\n',
       'tsconfig.json': '{\n  // JSONC, not YAML\n  "compilerOptions": {"strict": true,},\n}\n',
+      // A manifest that lost its apiVersion is an error, as in a .yaml file: not skipped unread.
+      'lost.json': '{"kind": "VirtualService", "metadata": {"name": "x"}, "spec": {"hosts": ["a"]}}\n',
     });
     expect(r.resources.virtualServices.map((v) => [v.metadata.name, v.file])).toEqual([['reviews', 'vs.json']]);
     expect(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.file}:${d.line}:${d.column} ${d.field}`)).toEqual([
+      'ML1010 lost.json:1:1 apiVersion',
       'ML2001 bad.json:2:51 spec.subsets[0].lables',
     ]);
     expect(r.diagnostics.filter((d) => d.severity === 'info').map((d) => `${d.code} ${d.file}: ${d.message}`)).toEqual([
-      'ML1014 package.json: not a Kubernetes manifest (JSON without "apiVersion"); skipped',
-      'ML1014 tsconfig.json: not a Kubernetes manifest (JSON without "apiVersion"); skipped',
+      'ML1014 package.json: not a Kubernetes manifest (kind module but no apiVersion); skipped',
+      'ML1014 tsconfig.json: not a Kubernetes manifest (JSON without "apiVersion" or "kind"); skipped',
     ]);
   });
 });
@@ -322,5 +325,61 @@ ${VS}`);
     const r = loadOne(`${VS}---\n${VS.replace('name: reviews', 'name: broken').replace('host: reviews}', 'host: reviews, wat: 1}')}`);
     expect(summary(r.diagnostics)).toEqual(['ML2001 spec.http[0].route[0].destination.wat@19']);
     expect(r.resources.virtualServices.map((v) => v.metadata.name)).toEqual(['reviews']);
+  });
+});
+
+describe('typos that would otherwise change routing without a word', () => {
+  const service = (meta: string, extra = '') => `apiVersion: v1
+kind: Service
+metadata:
+  name: ratings
+  namespace: shop
+${meta}spec:
+  selector: {app: ratings}
+  ports:
+  - name: http
+    port: 9080
+${extra}`;
+
+  it('an unknown metadata field is an error naming the closest one, on Istio kinds and Services alike', () => {
+    const r = load({
+      'svc.yaml': service('  annotatons: {meshlog.dev/endpoints: "10.0.0.1"}\n'),
+      'dr.yaml': 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r, namespce: shop}\nspec: {host: r}\n',
+    });
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.file}:${d.line} ${d.field}: ${d.message}`)).toEqual([
+      'ML2001 dr.yaml:3 metadata.namespce: unknown field "namespce" in metadata; did you mean "namespace"?',
+      'ML2001 svc.yaml:6 metadata.annotatons: unknown field "annotatons" in metadata; did you mean "annotations"?',
+    ]);
+    expect(r.resources.services).toEqual([]);
+  });
+
+  it('server-set metadata from kubectl get -o yaml still loads', () => {
+    const r = load({
+      'svc.yaml': service(
+        '  uid: 6f1c2a8e-0000-4000-8000-000000000000\n  resourceVersion: "12345"\n  creationTimestamp: null\n  generation: 2\n  managedFields: [{manager: kubectl}]\n  finalizers: [x/y]\n  ownerReferences: []\n  generateName: r-\n  selfLink: /api/v1/x\n  deletionGracePeriodSeconds: 30\n  deletionTimestamp: "2026-01-01T00:00:00Z"\n',
+      ),
+    });
+    expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(r.resources.services.map((s) => s.metadata.name)).toEqual(['ratings']);
+  });
+
+  it('a misspelt field of a Service port is a warning naming the field it meant (ML3046)', () => {
+    const r = load({ 'svc.yaml': service('', '    targetPrt: 8080\n') });
+    expect(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.severity} ${d.line} ${d.field}: ${d.message}`)).toEqual([
+      'ML3046 warning 11 spec.ports[0].targetPrt: "targetPrt" is not a field of a Kubernetes Service port, so it is ignored; did you mean "targetPort"?',
+    ]);
+  });
+
+  it('a kind or version Kubernetes\' core API does not have is a warning pointing at the document (ML1022), not an info note', () => {
+    const r = load({
+      'kind.yaml': service('').replace('kind: Service', 'kind: Servce'),
+      'version.yaml': service('').replace('apiVersion: v1', 'apiVersion: v1beta1'),
+      'deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n',
+    });
+    expect(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.severity} ${d.file}:${d.line} ${d.message}`)).toEqual([
+      'ML1022 warning kind.yaml:2 "Servce" is not a kind of Kubernetes\' core API (v1), so it is skipped; did you mean "Service"?',
+      'ML1022 warning version.yaml:1 Service with apiVersion "v1beta1": no Kubernetes API has that version; a Kubernetes Service is `apiVersion: v1`, so this one is skipped, not read as a service',
+    ]);
+    expect(r.diagnostics.filter((d) => d.severity === 'info').map((d) => `${d.code} ${d.file}`)).toEqual(['ML1014 deploy.yaml', 'ML1014 deploy.yaml']);
   });
 });
