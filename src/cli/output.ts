@@ -36,8 +36,13 @@ export function renderJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-// lineWidth 0: never fold long strings (regexes, messages) across lines.
-const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+// lineWidth 0: never fold long strings (regexes, messages) across lines. version 1.1: strings
+// that YAML 1.1 reads as booleans (`yes`, `no`, `on`, `off`, `y`, `n`, in any of their cases)
+// are quoted. Envoy reads its bootstrap YAML with yaml-cpp, which takes an unquoted `yes` as
+// true (and then refuses it for a string field: a header value, a domain); so do PyYAML and
+// other YAML 1.1 readers. Strings YAML 1.1 alone reads as numbers or times (`1_000`, `1:30`)
+// are quoted too. YAML 1.2 readers read every quoted string as the same string.
+const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' } as const;
 
 /** `value` as YAML: written directly where fast-yaml-out.ts can, else by the `yaml` package (the same text either way). */
 export function renderYaml(value: unknown): string {

@@ -105,6 +105,37 @@ describe('meshlog compile', () => {
     expect(res.stderr).toContain(`wrote ${files.length} bootstrap`);
   });
 
+  it('--bootstrap-dir quotes strings YAML 1.1 reads as booleans, which Envoy (yaml-cpp) would refuse unquoted', async () => {
+    const words = path.join(tmp, 'words');
+    fs.mkdirSync(words, { recursive: true });
+    // A Service named `no` (a domain `no`), header values `yes` and `on`, a response header `Off`.
+    fs.writeFileSync(
+      path.join(words, 'mesh.yaml'),
+      `apiVersion: v1
+kind: Service
+metadata: {name: "no", namespace: default}
+spec: {ports: [{name: http, port: 80}]}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: words, namespace: default}
+spec:
+  hosts: ["no"]
+  http:
+  - match: [{headers: {x-a: {exact: "yes"}}}, {headers: {x-b: {prefix: "on"}}}]
+    headers: {response: {set: {x-c: "Off"}}}
+    route: [{destination: {host: "no"}}]
+`,
+    );
+    const dir = path.join(tmp, 'words-bootstraps');
+    const res = await runCli(['compile', 'words', '--bootstrap-dir', dir, '--admin-port', '0'], tmp);
+    expect(res.code, res.stderr).toBe(0);
+    const text = fs.readFileSync(path.join(dir, 'sidecar~default.yaml'), 'utf8');
+    for (const quoted of ['"yes"', '"on"', '"Off"', '- "no"']) expect(text).toContain(quoted);
+    const result = validateConfig(path.join(dir, 'sidecar~default.yaml'));
+    expect(result.ok, result.output).toBe(true);
+  });
+
   it('--bootstrap-dir removes bootstraps it wrote for views that are gone, and nothing else', async () => {
     const dir = path.join(tmp, 'rewritten');
     expect((await runCli(['compile', 'mesh', '--bootstrap-dir', dir, '--admin-port', '0'], tmp)).code).toBe(0);
