@@ -6,6 +6,7 @@ import type { Diagnostic, ResourceRef } from '../../core/diagnostics.ts';
 import type { SourceFile } from '../../ingest/source-bundle.ts';
 import { DOCUMENT_SCHEMAS, type SupportedKind } from '../schema/index.ts';
 import { compileFastCheck, UNSURE, type FastCheck } from '../schema/fast-check.ts';
+import { withoutNullFields } from '../schema/without-null-fields.ts';
 import { validateResource } from '../validate/index.ts';
 import { classify, classifyIncomplete } from './classify.ts';
 import { decodeSourceFile } from './decode-file.ts';
@@ -255,7 +256,7 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   const fast = fastCheckOf(c.kind)?.(raw, c.doc.fresh === true) ?? UNSURE;
   let checked: unknown = fast;
   if (fast === UNSURE) {
-    const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(withoutNullMetadata(raw));
+    const parsed = DOCUMENT_SCHEMAS[c.kind].safeParse(withoutNullFields(raw, DOCUMENT_SCHEMAS[c.kind]));
     if (!parsed.success) {
       const found = schemaDiagnostics(parsed.error.issues, { file: c.file, document: raw, text: c.doc.text, schema: DOCUMENT_SCHEMAS[c.kind], resource: ref, locate: c.doc.locate });
       diagnostics.push(...(c.doc.kubectlNotes ? withKubectlNotes(found, c.doc.kubectlNotes, { file: c.file, resource: ref, locate: c.doc.locate }) : found));
@@ -283,24 +284,6 @@ function toLoadedAt(c: Candidate, defaultNamespace: string, diagnostics: Diagnos
   const found = validateResource(resource);
   diagnostics.push(...found);
   return found.some((d) => d.severity === 'error') ? undefined : resource;
-}
-
-/**
- * The document with `null` metadata fields (`labels:` or `annotations:` written with no value,
- * as in Istio's own samples) left out: the API server decodes ObjectMeta natively, where null
- * is the field's zero value, so Kubernetes reads them as empty. Only on the slow path (the fast
- * checker is unsure of any null); the document itself is not changed.
- */
-function withoutNullMetadata(raw: Record<string, unknown>): Record<string, unknown> {
-  const metadata = raw.metadata;
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return raw;
-  let kept: Record<string, unknown> | undefined;
-  for (const key in metadata) {
-    if ((metadata as Record<string, unknown>)[key] !== null) continue;
-    kept ??= { ...(metadata as Record<string, unknown>) };
-    delete kept[key];
-  }
-  return kept === undefined ? raw : { ...raw, metadata: kept };
 }
 
 const FAST_CHECKS: Partial<Record<SupportedKind, FastCheck | null>> = {};

@@ -12,7 +12,7 @@ interface Def {
   readonly options?: readonly z.ZodType[];
 }
 
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+export const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** Field names of the mapping at `path` (indices step into lists, keys into mappings and maps). */
 export function knownKeysAt(schema: z.ZodType, path: readonly (string | number)[]): readonly string[] {
@@ -25,7 +25,7 @@ export function knownKeysAt(schema: z.ZodType, path: readonly (string | number)[
 }
 
 /** The schemas a value may match once optional/default wrappers and unions are looked through. */
-function unwrap(schema: z.ZodType): z.ZodType[] {
+export function unwrap(schema: z.ZodType): z.ZodType[] {
   const def = defOf(schema);
   if (def.innerType) return unwrap(def.innerType);
   if (def.options) return def.options.flatMap(unwrap);
@@ -35,7 +35,7 @@ function unwrap(schema: z.ZodType): z.ZodType[] {
 function step(schema: z.ZodType, segment: string | number): z.ZodType[] {
   const def = defOf(schema);
   if (typeof segment === 'number') return def.element ? [def.element] : [];
-  if (def.shape) return def.shape[segment] ? [def.shape[segment]] : [];
+  if (def.shape) return Object.hasOwn(def.shape, segment) ? [def.shape[segment]!] : [];
   return def.valueType ? [def.valueType] : [];
 }
 

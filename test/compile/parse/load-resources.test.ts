@@ -215,7 +215,7 @@ describe('JSON manifests', () => {
 });
 
 describe('namespaces', () => {
-  it('reads metadata fields written with no value (null) as absent, as Kubernetes does; null in spec stays an error', () => {
+  it('reads metadata fields written with no value (null) as absent, as Kubernetes does', () => {
     const r = loadOne(`apiVersion: v1
 kind: Service
 metadata:
@@ -236,9 +236,36 @@ metadata:
     expect(summary(r.diagnostics)).toEqual([]);
     expect(r.resources.services.map((s) => [s.metadata.namespace, s.metadata.labels, s.metadata.annotations])).toEqual([['default', {}, {}]]);
     expect(r.resources.virtualServices.map((v) => [v.metadata.namespace, v.metadata.labels])).toEqual([['bookinfo', {}]]);
-    // The CRD's structural schema does not make trafficPolicy nullable: the API server refuses `null` there.
-    const spec = loadOne('apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: reviews\n  trafficPolicy:\n');
-    expect(summary(spec.diagnostics)).toEqual(['ML2002 spec.trafficPolicy@6']);
+  });
+
+  it('reads spec fields written with no value as absent, as the API server prunes them; a null map entry or list item stays an error', () => {
+    const spec = loadOne(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: r}
+spec:
+  host: reviews
+  trafficPolicy:
+  subsets:
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews}
+spec:
+  hosts: [reviews]
+  gateways:
+  http:
+  - retries:
+    corsPolicy: {allowOrigins: [{exact: a.example}], allowCredentials: null}
+    route: [{destination: {host: reviews}}]
+`);
+    expect(summary(spec.diagnostics)).toEqual([]);
+    expect(spec.resources.destinationRules.map((d) => d.spec)).toEqual([{ host: 'reviews' }]);
+    expect(spec.resources.virtualServices.map((v) => v.spec.http?.[0]?.retries)).toEqual([undefined]);
+    // `headers: {end-user: }` would match every request once pruned: refused instead.
+    const header = loadOne('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [reviews]\n  http:\n  - match: [{headers: {end-user: }}]\n    route: [{destination: {host: reviews}}]\n');
+    expect(summary(header.diagnostics)).toEqual(['ML2002 spec.http[0].match[0].headers.end-user@7']);
+    const item = loadOne('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [reviews, null]\n');
+    expect(summary(item.diagnostics)).toEqual(['ML2002 spec.hosts[1]@5']);
   });
 
   it('defaults to "default", or to MeshConfig defaultNamespace (whichever file it is in)', () => {
