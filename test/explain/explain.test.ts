@@ -315,7 +315,8 @@ spec:
   hosts: [api.example.com]
   addresses: [10.8.0.0/16, 10.9.0.1]
   ports: [{number: 9080, name: http, protocol: HTTP}]
-  resolution: DNS
+  resolution: STATIC
+  endpoints: [{address: 10.9.0.1}]
 `),
     },
   ]);

@@ -174,7 +174,7 @@ export function checkRetryOn(ctx: RuleContext, retryOn: string | undefined, path
   const spaced: string[] = [];
   for (const item of items) {
     const trimmed = item.trim();
-    if (!isRetryCondition(trimmed)) ctx.report('ML3037', `"${trimmed}" is not a retry condition or HTTP status code`, path);
+    if (!isRetryCondition(trimmed)) ctx.report('ML3037', `"${trimmed}" is not a retry condition or an HTTP status code Istio knows`, path);
     else if (item !== trimmed) spaced.push(JSON.stringify(item));
   }
   if (spaced.length === 0) return;
@@ -183,5 +183,18 @@ export function checkRetryOn(ctx: RuleContext, retryOn: string | undefined, path
 }
 
 function isRetryCondition(item: string): boolean {
-  return RETRY_CONDITIONS.has(item) || (/^\d{3}$/.test(item) && Number(item) >= 100 && Number(item) <= 599);
+  return RETRY_CONDITIONS.has(item) || (/^\d{3}$/.test(item) && KNOWN_STATUS_CODES.has(Number(item)));
 }
+
+/**
+ * The HTTP status codes Istio takes in retryOn: those Go's http.StatusText names (Istio checks
+ * `http.StatusText(code) != ""`), so 306 and 599, for instance, are refused.
+ */
+const KNOWN_STATUS_CODES: ReadonlySet<number> = new Set([
+  100, 101, 102, 103,
+  200, 201, 202, 203, 204, 205, 206, 207, 208, 226,
+  300, 301, 302, 303, 304, 305, 307, 308,
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418,
+  421, 422, 423, 424, 425, 426, 428, 429, 431, 451,
+  500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+]);

@@ -8,6 +8,7 @@ import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { checkDestination, checkWeightedDestinations } from './route-destinations.ts';
 import { checkRoutingPitfalls } from './routing-pitfalls.ts';
 import { isHttpToken } from '../../core/http-token.ts';
+import { parseDurationNs } from '../schema/duration.ts';
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 const ACTIONS = ['route', 'redirect', 'directResponse'] as const;
@@ -33,7 +34,11 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
   checkRoutingPitfalls(ctx, rule, path);
 
   if (rule.redirect) checkRedirect(ctx, rule.redirect, at(path, 'redirect'));
-  if (rule.redirect && rule.rewrite) ctx.report('ML3030', 'rewrite cannot be combined with redirect', at(path, 'rewrite'));
+  // As Istio: a rule that answers by itself (redirect, directResponse) has no upstream
+  // request to rewrite or inject faults into.
+  const answer = rule.redirect ? 'redirect' : rule.directResponse ? 'directResponse' : undefined;
+  if (answer && rule.rewrite) ctx.report('ML3030', `rewrite cannot be combined with ${answer}`, at(path, 'rewrite'));
+  if (answer && rule.fault) ctx.report('ML3030', `fault cannot be combined with ${answer}; Istio refuses it`, at(path, 'fault'));
   if (rule.directResponse) {
     const d = rule.directResponse;
     const p = at(path, 'directResponse');
@@ -45,6 +50,10 @@ export function checkHttpRoute(ctx: RuleContext, rule: HttpRoute, path: Path): v
   if (rule.rewrite) {
     const p = at(path, 'rewrite');
     if (rule.rewrite.uri !== undefined && rule.rewrite.uriRegexRewrite) ctx.report('ML3030', 'set uri or uriRegexRewrite, not both', at(p, 'uriRegexRewrite'));
+    // Istio tests the strings for "": an empty uri or authority rewrites nothing.
+    if (!rule.rewrite.uri && !rule.rewrite.authority && !rule.rewrite.uriRegexRewrite) {
+      ctx.report('ML3056', 'a rewrite needs uri, uriRegexRewrite or authority; Istio refuses one with none', p);
+    }
     if (rule.rewrite.uriRegexRewrite) checkRegex(ctx, rule.rewrite.uriRegexRewrite.match, at(p, 'uriRegexRewrite', 'match'));
   }
   if (rule.timeout !== undefined) checkDuration(ctx, rule.timeout, at(path, 'timeout'));
@@ -177,16 +186,36 @@ function checkMirrors(ctx: RuleContext, rule: HttpRoute, path: Path): void {
   }
 }
 
+/** The methods Istio takes in corsPolicy.allowMethods (its supportedCORSMethods), as written: upper case. */
+const CORS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE', '*']);
+
 function checkCors(ctx: RuleContext, cors: CorsPolicy, path: Path): void {
-  (cors.allowOrigins ?? []).forEach((o, i) => checkStringMatch(ctx, o, at(path, 'allowOrigins', i)));
+  (cors.allowOrigins ?? []).forEach((o, i) => {
+    const p = at(path, 'allowOrigins', i);
+    checkStringMatch(ctx, o, p);
+    // Istio: an origin match of "" is no origin (an empty prefix is ML3019's already).
+    if (o.exact === '' || o.regex === '') ctx.report('ML3039', `an allowOrigins entry needs a non-empty ${o.exact === '' ? 'exact' : 'regex'}; Istio refuses an empty one`, p);
+  });
   if (cors.allowOrigin) ctx.report('ML3028', 'allowOrigin is deprecated; use allowOrigins: [{exact: ...}]', at(path, 'allowOrigin'));
   (cors.allowMethods ?? []).forEach((m, i) => {
     if (!isHttpToken(m)) ctx.report('ML3039', `"${m}" is not an HTTP method`, at(path, 'allowMethods', i));
+    else if (!CORS_METHODS.has(m)) {
+      const upper = m.toUpperCase();
+      const hint = CORS_METHODS.has(upper) ? `; write "${upper}"` : '';
+      ctx.report('ML3039', `"${m}" is not a method Istio allows in a CORS policy (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, CONNECT, TRACE, or *)${hint}`, at(path, 'allowMethods', i));
+    }
   });
   for (const key of ['allowHeaders', 'exposeHeaders'] as const) {
     (cors[key] ?? []).forEach((h, i) => {
       if (h !== '*') checkHeaderName(ctx, h, at(path, key, i), true);
     });
   }
-  if (cors.maxAge !== undefined) checkDuration(ctx, cors.maxAge, at(path, 'maxAge'), 0);
+  if (cors.maxAge !== undefined) {
+    // Istio: at least 1ms, as every duration, and whole seconds (its max_age is in seconds).
+    checkDuration(ctx, cors.maxAge, at(path, 'maxAge'));
+    const ns = parseDurationNs(cors.maxAge);
+    if (ns !== undefined && ns >= 1_000_000n && ns % 1_000_000_000n !== 0n) {
+      ctx.report('ML3006', `maxAge ${cors.maxAge} is not whole seconds; Istio refuses it (max-age is counted in seconds)`, at(path, 'maxAge'));
+    }
+  }
 }

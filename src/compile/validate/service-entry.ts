@@ -5,7 +5,7 @@ import { checkExportTo, checkLabels, checkPort, checkRange, checkUniqueNames, is
 import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { isUnixAddress } from '../ir/endpoint-address.ts';
 import { unixAddressProblem } from './unix-address.ts';
-import { impliedHttpMessage, isSniProtocol, normalizeProtocol } from '../istio/protocols.ts';
+import { impliedHttpMessage, isHttpProtocol, isSniProtocol, normalizeProtocol } from '../istio/protocols.ts';
 import { checkProtocol, checkUniquePorts } from './ports.ts';
 
 const HOST_RULES: HostRules = { allowStar: false, allowWildcard: true, allowIp: false, trailingDot: 'service-entry' };
@@ -29,7 +29,25 @@ export function validateServiceEntry(ctx: RuleContext, se: LoadedServiceEntry): 
     const a = addresses[i]!;
     if (!isIpOrCidr(a, true)) ctx.report('ML3029', `"${a}" is not an IP address or CIDR block`, at(SPEC, 'addresses', i));
   }
+  // As Istio: a CIDR block stands for many addresses, which DNS resolution cannot answer for.
+  if ((resolution === 'DNS' || resolution === 'DNS_ROUND_ROBIN') && addresses.some((a) => a.includes('/'))) {
+    const i = addresses.findIndex((a) => a.includes('/'));
+    ctx.report('ML3030', `CIDR address ${addresses[i]} with resolution ${resolution}: Istio allows CIDR blocks only with resolution NONE or STATIC`, at(SPEC, 'addresses', i));
+  }
   const ports = spec.ports ?? NONE;
+  // As Istio: on a plain TCP port nothing in a connection tells several hosts apart (no Host
+  // header, no SNI), so several hosts need HTTP or TLS ports unless resolution is NONE. A port
+  // without a protocol counts as TCP here, as Istio counts it.
+  if (resolution !== 'NONE' && spec.hosts.length > 1) {
+    const i = ports.findIndex((port) => {
+      const p = (port.protocol ?? '').toUpperCase();
+      return !isHttpProtocol(p) && !isSniProtocol(p);
+    });
+    if (i >= 0) {
+      const port = ports[i]!;
+      ctx.report('ML3030', `several hosts with port ${port.number ?? ''} (${port.protocol ? `protocol ${port.protocol}` : 'no protocol'}) and resolution ${resolution}: a TCP connection does not say which host it is for; Istio refuses it. Give each host its own ServiceEntry, set the port's protocol (HTTP, HTTPS, TLS, ...), or use resolution NONE`, at(SPEC, 'ports', i));
+    }
+  }
   if (ports.length === 0 && spec.hosts.length > 0) {
     ctx.report('ML3044', 'this ServiceEntry has no ports, so its hosts get no listener, route or cluster: traffic to them is not routed by the mesh; list the ports it serves', at(SPEC, 'hosts'));
   }

@@ -11,8 +11,14 @@ const HTTP_LIMITS = ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequests
 const ERROR_COUNTS = ['consecutiveLocalOriginFailures', 'consecutiveGatewayErrors', 'consecutive5xxErrors', 'consecutiveErrors'] as const;
 const CLIENT_CERTIFICATE_FIELDS = ['clientCertificate', 'privateKey', 'credentialName'] as const;
 
+/** What makes a policy do something, as Istio counts it ("must have at least one field"). */
+const POLICY_PARTS = ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls'] as const;
+
 export function checkTrafficPolicy(ctx: RuleContext, tp: TrafficPolicy | undefined, path: Path): void {
   if (!tp) return;
+  if (!POLICY_PARTS.some((k) => tp[k] !== undefined) && tp.portLevelSettings === undefined && tp.retryBudget === undefined) {
+    ctx.report('ML3056', 'a trafficPolicy needs at least one of loadBalancer, connectionPool, outlierDetection, tls or portLevelSettings; Istio refuses an empty one', path);
+  }
   checkPolicyParts(ctx, tp, path);
   if (tp.retryBudget) {
     const p = at(path, 'retryBudget');
@@ -28,6 +34,10 @@ export function checkTrafficPolicy(ctx: RuleContext, tp: TrafficPolicy | undefin
     if (port !== undefined) checkPort(ctx, port, at(p, 'port', 'number'));
     if (port !== undefined && seen.has(port)) ctx.report('ML3034', `port ${port} has more than one portLevelSettings entry`, at(p, 'port', 'number'));
     if (port !== undefined) seen.add(port);
+    // Istio refuses it; compiled, it would reset every policy of the port to the defaults.
+    if (!POLICY_PARTS.some((k) => pls[k] !== undefined)) {
+      ctx.report('ML3056', `the portLevelSettings entry${port === undefined ? '' : ` for port ${port}`} sets none of loadBalancer, connectionPool, outlierDetection, tls; Istio refuses it`, p);
+    }
     checkPolicyParts(ctx, pls, p);
   });
 }
@@ -69,6 +79,7 @@ function checkLoadBalancer(ctx: RuleContext, lb: LoadBalancer, path: Path): void
   // Envoy requires Maglev's table size to be a prime number, at most 5,000,011.
   // The range first: it also bounds isPrime's work.
   const table = ch.maglev?.tableSize;
+  if (ch.maglev && table === undefined) ctx.report('ML3039', 'maglev needs a tableSize (a prime number, e.g. 65537); Istio refuses maglev without one', at(p, 'maglev'));
   if (table === undefined) return;
   if (table < 1 || table > MAGLEV_MAX_TABLE) checkRange(ctx, table, at(p, 'maglev', 'tableSize'), 1, MAGLEV_MAX_TABLE);
   else if (!isPrime(table)) ctx.report('ML3031', `maglev tableSize ${table} must be a prime number (e.g. 65537)`, at(p, 'maglev', 'tableSize'));
@@ -81,6 +92,7 @@ function isPrime(n: number): boolean {
 }
 
 function checkConnectionPool(ctx: RuleContext, cp: ConnectionPool, path: Path): void {
+  if (cp.tcp === undefined && cp.http === undefined) ctx.report('ML3056', 'a connectionPool needs tcp or http settings; Istio refuses an empty one', path);
   const tcp = cp.tcp;
   if (tcp) {
     const p = at(path, 'tcp');
@@ -105,6 +117,9 @@ function checkConnectionPool(ctx: RuleContext, cp: ConnectionPool, path: Path): 
       if (http[key] !== undefined) checkRange(ctx, http[key], at(p, key), 0, INT32_MAX);
     }
     if (http.idleTimeout !== undefined) checkDuration(ctx, http.idleTimeout, at(p, 'idleTimeout'));
+    if (http.h2UpgradePolicy === 'UPGRADE' && http.useClientProtocol === true) {
+      ctx.report('ML3030', 'useClientProtocol cannot be true with h2UpgradePolicy UPGRADE (one keeps the client\'s protocol, the other upgrades it); Istio refuses it', at(p, 'useClientProtocol'));
+    }
   }
 }
 
@@ -113,6 +128,10 @@ function checkOutlierDetection(ctx: RuleContext, od: OutlierDetection, path: Pat
     if (od[key] !== undefined) checkRange(ctx, od[key], at(path, key), 0, INT32_MAX);
   }
   if (od.consecutiveErrors !== undefined) ctx.report('ML3050', ignoredConsecutiveErrors(od), at(path, 'consecutiveErrors'));
+  // Envoy counts local-origin failures apart only when told to split them.
+  if ((od.consecutiveLocalOriginFailures ?? 0) > 0 && od.splitExternalLocalOriginErrors !== true) {
+    ctx.report('ML3030', 'consecutiveLocalOriginFailures counts only with splitExternalLocalOriginErrors: true; Istio refuses it without', at(path, 'consecutiveLocalOriginFailures'));
+  }
   if (od.interval !== undefined) checkDuration(ctx, od.interval, at(path, 'interval'));
   if (od.baseEjectionTime !== undefined) checkDuration(ctx, od.baseEjectionTime, at(path, 'baseEjectionTime'));
   if (od.maxEjectionPercent !== undefined) checkPercent(ctx, od.maxEjectionPercent, at(path, 'maxEjectionPercent'));

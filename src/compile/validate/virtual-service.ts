@@ -2,6 +2,7 @@
 // http-route.ts and tcp-route.ts (tcp and tls rules).
 import type { LoadedVirtualService } from '../parse/types.ts';
 import type { VirtualServiceSpec } from '../schema/index.ts';
+import { hostsIntersect } from '../istio/hosts.ts';
 import { checkGatewayRef, checkHost, type HostRules } from './checks-hosts.ts';
 import { checkExportTo } from './checks-values.ts';
 import { at, NONE, type RuleContext } from './context.ts';
@@ -20,7 +21,13 @@ export function validateVirtualService(ctx: RuleContext, vs: LoadedVirtualServic
   const hosts = spec.hosts ?? NONE;
   if (hosts.length === 0) ctx.report('ML3026', withoutHostsMessage(spec), at(SPEC, 'hosts'));
   const hostRules = boundToMesh ? MESH_HOSTS : GATEWAY_HOSTS;
-  for (let i = 0; i < hosts.length; i++) checkHost(ctx, hosts[i]!, at(SPEC, 'hosts', i), hostRules);
+  let hostsValid = true;
+  for (let i = 0; i < hosts.length; i++) {
+    const before = ctx.diagnostics.length;
+    checkHost(ctx, hosts[i]!, at(SPEC, 'hosts', i), hostRules);
+    for (let d = before; d < ctx.diagnostics.length; d++) if (ctx.diagnostics[d]!.severity === 'error') hostsValid = false;
+  }
+  if (hostsValid) checkOverlappingHosts(ctx, hosts);
   for (let i = 0; i < gateways.length; i++) checkGatewayRef(ctx, gateways[i]!, at(SPEC, 'gateways', i));
   checkExportTo(ctx, spec.exportTo, at(SPEC, 'exportTo'), { namespace: vs.metadata.namespace, allowNone: false });
 
@@ -45,4 +52,19 @@ function withoutHostsMessage(spec: VirtualServiceSpec): string {
     return `a VirtualService needs at least one host: without hosts it is a delegate VirtualService, which takes no ${notDelegate.join(' or ')} (Istio refuses them), and which meshlog does not support yet`;
   }
   return "a VirtualService without hosts is a delegate VirtualService (the http rules a root VirtualService includes with `delegate`), which meshlog does not support yet, nor a root VirtualService's `delegate` (ML3024): give it hosts, or write its rules into the root VirtualService";
+}
+
+/**
+ * As Istio (ValidateVirtualService, once every host is valid): no host may match another of the
+ * same VirtualService, a wildcard covering a name included (`*.example.com` and
+ * `api.example.com`), since routes are attached per host.
+ */
+function checkOverlappingHosts(ctx: RuleContext, hosts: readonly string[]): void {
+  for (let i = 0; i < hosts.length; i++) {
+    for (let j = i + 1; j < hosts.length; j++) {
+      if (!hostsIntersect(hosts[i]!, hosts[j]!)) continue;
+      const same = hosts[i] === hosts[j] ? 'is listed twice' : `overlaps ${hosts[i]} (listed first)`;
+      ctx.report('ML3023', `host ${hosts[j]} ${same}; Istio refuses a VirtualService whose hosts match each other: list each host once, and a name or the wildcard covering it, not both`, at(SPEC, 'hosts', j));
+    }
+  }
 }

@@ -183,7 +183,7 @@ describe('rule order: tcp and tls entries', () => {
 
   it('does not warn about an exact SNI name after a wildcard: Envoy gives the exact name its own chain', () => {
     const text =
-      L4_HEAD.replace('hosts: [db.example.com, b.example.com, c.example.com]', 'hosts: [b.example.com, "*.example.com"]') +
+      L4_HEAD.replace('hosts: [db.example.com, b.example.com, c.example.com]', 'hosts: ["*.example.com"]') +
       `  tls:
   - match: [{ sniHosts: ["*.example.com"] }]
     route: [{ destination: { host: b.example.com } }]

@@ -89,7 +89,9 @@ describe('DestinationRule rules', () => {
       'ML3024 spec.trafficPolicy.tls.mode@10',
       'ML3017 spec.trafficPolicy.portLevelSettings[0]@12',
       'ML3028 spec.trafficPolicy.portLevelSettings[0].loadBalancer.simple@12',
+      'ML3056 spec.trafficPolicy.portLevelSettings[1]@13',
       'ML3034 spec.trafficPolicy.portLevelSettings[2].port.number@14',
+      'ML3056 spec.trafficPolicy.portLevelSettings[2]@14',
     ]);
   });
 });

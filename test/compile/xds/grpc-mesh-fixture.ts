@@ -45,7 +45,7 @@ spec:
   - name: v2
     labels: { version: v2 }
     trafficPolicy:
-      loadBalancer: { consistentHash: { httpHeaderName: x-user, maglev: {} } }
+      loadBalancer: { consistentHash: { httpHeaderName: x-user, maglev: { tableSize: 65537 } } }
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
