@@ -12,7 +12,7 @@ import type { IrForward, IrMatch, IrRetry, IrRoute, IrStringMatch } from '../ir/
 import { ByteWriter } from './byte-writer.ts';
 import type { ProtoObject } from './proto-values.ts';
 import type { XdsReader } from './reader.ts';
-import { buildForward, hashPolicyFor, type ClusterLookup } from './route-action.ts';
+import { buildForward, hashPoliciesFor, type ClusterLookup } from './route-action.ts';
 import { buildRouteMatch } from './route-match.ts';
 import { buildRoute } from './route.ts';
 
@@ -87,7 +87,8 @@ function routeWriter(clusters: ClusterLookup, reader: XdsReader): (w: ByteWriter
     return Object.keys(tail).length === 0 ? new Uint8Array() : encodeAs(actionType, tail);
   };
   const actionTail = (action: IrForward): Uint8Array => {
-    const hash = hashed.size > 0 && action.destinations.some((d) => hashed.has(d.cluster)) ? JSON.stringify(hashPolicyFor(action, clusters)) : '';
+    const policies = hashed.size > 0 && action.destinations.some((d) => hashed.has(d.cluster)) ? hashPoliciesFor(action, clusters) : [];
+    const hash = policies.length > 0 ? JSON.stringify(policies) : '';
     if (action.rewrite === undefined && action.mirrors.length === 0 && hash === '') {
       const retry = canonicalRetry(action.retry);
       let byTimeout = plainTails.get(retry);

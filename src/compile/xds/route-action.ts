@@ -67,8 +67,8 @@ export function buildForward(action: IrForward, clusters: ClusterLookup, reader:
       disable_shadow_host_suffix_append: true,
     }));
   }
-  const hash = hashPolicyFor(action, clusters);
-  if (hash) out.hash_policy = [hash];
+  const hash = hashPoliciesFor(action, clusters);
+  if (hash.length > 0) out.hash_policy = hash;
   return out;
 }
 
@@ -132,22 +132,27 @@ function retryPolicy(retry: IrRetry): ProtoObject {
 
 /**
  * Consistent hashing is a cluster setting in the IR but a route setting in Envoy. A route
- * gets the hash policy of its destinations' ring-hash/maglev clusters when they all agree
- * on what to hash; when destinations disagree, no hash policy is emitted (Envoy would then
- * pick hosts at random within those clusters) — a documented limit.
+ * gets the hash policy of each of its destinations' ring-hash/Maglev clusters, in destination
+ * order, each distinct one once, as Istio appends each weighted destination's
+ * (route.go). Destinations that hash on different keys give several policies, which Envoy
+ * combines into one hash: a request still sticks to a host while every key it has stays the
+ * same.
  */
-export function hashPolicyFor(action: IrForward, clusters: ClusterLookup): ProtoObject | undefined {
-  let chosen: IrHashPolicy | undefined;
-  let chosenKey = '';
+export function hashPoliciesFor(action: IrForward, clusters: ClusterLookup): ProtoObject[] {
+  const out: ProtoObject[] = [];
+  const seen = new Set<string>();
   for (const d of action.destinations) {
     const lb = clusters.get(d.cluster)?.loadBalancer;
     if (!isConsistentHash(lb)) continue;
     const key = JSON.stringify(lb.hashOn);
-    if (chosen && key !== chosenKey) return undefined; // destinations disagree
-    chosen = lb.hashOn;
-    chosenKey = key;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(hashPolicy(lb.hashOn));
   }
-  if (!chosen) return undefined;
+  return out;
+}
+
+function hashPolicy(chosen: IrHashPolicy): ProtoObject {
   switch (chosen.kind) {
     case 'header':
       return { header: { header_name: chosen.name } };

@@ -136,13 +136,17 @@ describe('route translator', () => {
     expect((noRetry.route as JsonObject).retry_policy).toBeUndefined();
   });
 
-  it('puts a consistent-hash cluster’s hash policy on the routes that target it', () => {
+  it('puts the consistent-hash clusters’ hash policies on the routes that target them, each distinct one once', () => {
     const hashed = edsCluster(HOST, 9080, 'v1', { loadBalancer: { kind: 'ring_hash', hashOn: { kind: 'cookie', name: 'user', path: '/', ttlMs: 60_000 } } });
     const r = one(route('r', forward([[V1, 1]])), [hashed]).route as JsonObject;
     expect(r.hash_policy).toEqual([{ cookie: { name: 'user', ttl: '60s', path: '/' } }]);
     const src = edsCluster(HOST, 9080, 'v2', { loadBalancer: { kind: 'maglev', hashOn: { kind: 'source_ip' } } });
     const split = one(route('r', forward([[V1, 50], [V2, 50]])), [hashed, src]).route as JsonObject;
-    expect(split.hash_policy).toBeUndefined(); // destinations disagree: documented limit
+    // Destinations that hash on different keys: each one's policy, in order, as Istio appends them.
+    expect(split.hash_policy).toEqual([{ cookie: { name: 'user', ttl: '60s', path: '/' } }, { connection_properties: { source_ip: true } }]);
+    const same = edsCluster(HOST, 9080, 'v2', { loadBalancer: { kind: 'ring_hash', hashOn: { kind: 'cookie', name: 'user', path: '/', ttlMs: 60_000 } } });
+    const agreed = one(route('r', forward([[V1, 50], [V2, 50]])), [hashed, same]).route as JsonObject;
+    expect(agreed.hash_policy).toEqual([{ cookie: { name: 'user', ttl: '60s', path: '/' } }]);
   });
 
   it('writes the previous_hosts predicate unless the route keeps retries on its host (previousHosts: false)', () => {
