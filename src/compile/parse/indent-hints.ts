@@ -72,7 +72,7 @@ export function misalignedKeyHint(text: string, offset: number): YamlHint | unde
   const first = opener === undefined ? undefined : nextContentLine(lines, opener);
   if (opener === undefined || first === undefined || first === at) return plainMisaligned(line, key);
   const block = lines[first]!;
-  if (isListItem(block)) return indentOf(block) === line.keyAt ? besideListHint(lines[opener]!, first, line, key) : plainMisaligned(line, key);
+  if (isListItem(block)) return indentOf(block) === line.keyAt ? besideListHint(lines, opener, first, at, key) : plainMisaligned(line, key);
   if (block.keyAt > line.keyAt) return deeperBlockHint(lines, opener, first, at, key);
   return plainMisaligned(line, key);
 }
@@ -136,14 +136,28 @@ function strayKeyHint(opener: Line, block: Line, line: Line, key: string): YamlH
   };
 }
 
-/** The key lines up with the list items of the line above its mapping, but is no item. */
-function besideListHint(opener: Line, first: number, line: Line, key: string): YamlHint {
+/**
+ * The key lines up with the list items of the line above its mapping, but is no item. It was
+ * meant either for the last item above it (a field of that rule, out-dented: the usual slip)
+ * or beside the list's own key: both are offered, the item's first.
+ */
+function besideListHint(lines: readonly Line[], openerAt: number, first: number, at: number, key: string): YamlHint {
+  const opener = lines[openerAt]!;
+  const line = lines[at]!;
   const openerKey = keyOf(opener);
   const owner = openerKey === undefined ? 'the line above them' : `"${openerKey}"`;
+  const item = lastItemAbove(lines, first, at, line.keyAt);
+  const intoItem = item === undefined ? '' : `if it belongs to the list item above it (line ${item + 1}), indent it as far as that item's keys (column ${lines[item]!.keyAt + 1}); `;
   return {
     offset: line.start + line.keyAt,
-    message: `"${key}" is indented as far as the list items under ${owner} (line ${first + 1}) but is not one (no "-"); if it belongs beside ${owner}, indent it as far as ${owner} (column ${opener.keyAt + 1})`,
+    message: `"${key}" is indented as far as the list items under ${owner} (line ${first + 1}) but is not one (no "-"); ${intoItem}if it belongs beside ${owner}, indent it as far as ${owner} (column ${opener.keyAt + 1})`,
   };
+}
+
+/** The last list item in [from, to) whose "-" is at `column`. */
+function lastItemAbove(lines: readonly Line[], from: number, to: number, column: number): number | undefined {
+  for (let i = to - 1; i >= from; i--) if (isListItem(lines[i]!) && indentOf(lines[i]!) === column) return i;
+  return undefined;
 }
 
 function plainMisaligned(line: Line, key: string): YamlHint {
@@ -218,4 +232,53 @@ function keyOf(line: Line): string | undefined {
 function stripComment(s: string): string {
   const hash = s.search(/(^|\s)#/);
   return hash < 0 ? s : s.slice(0, hash);
+}
+
+/**
+ * "Sequence item without - indicator" at the start of a line whose key sits between a list
+ * item's "-" and that item's keys: one column short of the item's keys, usually. Names the key,
+ * the item, and both places it may belong.
+ */
+export function insideItemHint(text: string, offset: number): YamlHint | undefined {
+  const lines = splitLines(text);
+  const at = lineIndexOf(lines, offset);
+  const line = lines[at]!;
+  const key = keyOf(line);
+  if (key === undefined) return undefined;
+  for (let i = at - 1; i >= 0; i--) {
+    const above = lines[i]!;
+    if (!isContent(above) || indentOf(above) >= line.keyAt) continue;
+    if (!isListItem(above) || above.keyAt <= line.keyAt) return undefined;
+    const itemKey = keyOf(above);
+    const named = itemKey === undefined ? 'its keys' : `"${itemKey}"`;
+    return {
+      offset: line.start + line.keyAt,
+      message:
+        `"${key}" is indented between the "-" of the list item on line ${i + 1} (column ${indentOf(above) + 1}) and that item's keys (column ${above.keyAt + 1}), so it lines up with neither: ` +
+        `indent it as far as ${named} (column ${above.keyAt + 1}) if it belongs to that item, or write "- ${key}:" at column ${indentOf(above) + 1} if it starts an item of its own`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A duplicate key the document's node walk could not place (the library reports some at the
+ * first key's empty value): the key of the line at `offset`, and the next line setting it at
+ * the same column in the same mapping.
+ */
+export function duplicateKeyHint(text: string, offset: number): YamlHint | undefined {
+  const lines = splitLines(text);
+  const at = lineIndexOf(lines, offset);
+  const first = lines[at]!;
+  const key = keyOf(first);
+  if (key === undefined) return undefined;
+  for (let i = at + 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!isContent(line)) continue;
+    if (indentOf(line) < first.keyAt || (line.keyAt === first.keyAt && isListItem(line) && !isListItem(first))) return undefined;
+    if (line.keyAt === first.keyAt && keyOf(line) === key) {
+      return { offset: line.start + line.keyAt, message: `duplicate key "${key}" (first set at line ${at + 1}); keys in a mapping must be unique: remove or merge one` };
+    }
+  }
+  return undefined;
 }

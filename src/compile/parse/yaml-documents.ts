@@ -7,7 +7,7 @@ import { diagnostic } from '../../core/diagnostic-codes/index.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { checkAliasBudget } from './alias-budget.ts';
 import { findTooDeep } from './cst-depth.ts';
-import { misalignedKeyHint, multilineKeyHint } from './indent-hints.ts';
+import { duplicateKeyHint, insideItemHint, misalignedKeyHint, multilineKeyHint } from './indent-hints.ts';
 import { findDuplicateKeys, isTopLevel, secondResourceOffset, type DuplicateKey } from './duplicate-keys.ts';
 import { prescanDepth } from './depth-prescan.ts';
 import { fastLocate } from './fast-positions.ts';
@@ -253,7 +253,9 @@ function yamlDiagnostic(
 function errorHint(text: string, e: YAMLError): { offset: number; message: string } | undefined {
   switch (e.code) {
     case 'MISSING_CHAR':
-      return unclosedQuote(text, e);
+      return /^Sequence item without/.test(e.message) ? insideItemHint(text, e.pos[0]) : unclosedQuote(text, e);
+    case 'DUPLICATE_KEY':
+      return duplicateKeyHint(text, e.pos[0]);
     case 'MULTILINE_IMPLICIT_KEY':
       return multilineKeyHint(text, e.pos[0]);
     case 'BAD_INDENT':

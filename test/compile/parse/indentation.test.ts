@@ -50,7 +50,19 @@ describe('YAML indentation and colon errors', () => {
 
   it('a key lined up with the list items above it says it is no item and where it belongs', () => {
     expect(report('    - name: v2\n      route:\n        - destination:\n            host: reviews\n        timeout: 3s\n')).toEqual([
-      'config.yaml:14:9: error ML1001: "timeout" is indented as far as the list items under "route" (line 12) but is not one (no "-"); if it belongs beside "route", indent it as far as "route" (column 7)',
+      'config.yaml:14:9: error ML1001: "timeout" is indented as far as the list items under "route" (line 12) but is not one (no "-"); if it belongs to the list item above it (line 12), indent it as far as that item\'s keys (column 11); if it belongs beside "route", indent it as far as "route" (column 7)',
+    ]);
+  });
+
+  it('a key between a list item\'s "-" and its keys names the item and both places it may go, not "Sequence item without - indicator" at column 1', () => {
+    expect(report('    - name: a\n      timeout: 3s\n     route:\n      - destination: {host: reviews}\n')).toEqual([
+      'config.yaml:12:6: error ML1001: "route" is indented between the "-" of the list item on line 10 (column 5) and that item\'s keys (column 7), so it lines up with neither: indent it as far as "name" (column 7) if it belongs to that item, or write "- route:" at column 5 if it starts an item of its own',
+    ]);
+  });
+
+  it('a key set twice, the first time with no value, names the key and both lines, at the second', () => {
+    expect(report('    - route:\n      route:\n      - destination: {host: reviews}\n')).toEqual([
+      'config.yaml:11:7: error ML1002: duplicate key "route" (first set at line 10); keys in a mapping must be unique: remove or merge one',
     ]);
   });
 });
