@@ -3,7 +3,7 @@
 // (before-routing.ts), virtual host (domain rules), then the first route whose match holds —
 // and says which earlier routes were skipped and why. A TCP
 // listener has no routes: its filter chain decides (tcp-listener.ts).
-import type { IrFault, IrListener, IrTlsChain, MeshIR } from '../compile/ir/types.ts';
+import type { IrFault, IrListener, IrTlsChain, IrView, MeshIR } from '../compile/ir/types.ts';
 import { describeMatch } from '../diff/describe.ts';
 import { beforeRouting, type ConnectionFacts } from './before-routing.ts';
 import { findVirtualHost } from './domain-match.ts';
@@ -60,11 +60,18 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
   const table = view.routeTables.find((t) => t.name === routeTable);
   const vh = table ? findVirtualHost(table.virtualHosts, routed.authority, table.ignorePortInHostMatching) : undefined;
   if (!vh) {
-    const elsewhere = viewsServing(ir, request, view.name);
+    const otherPorts = portsServing(view, routed.authority, routeTable);
+    const elsewhere = otherPorts.length > 0 ? [] : viewsServing(ir, request, view.name);
+    const hint =
+      otherPorts.length > 0
+        ? `host "${request.host}" is routed on port ${otherPorts.join(', ')} in this view, not on port ${request.port}: write the port in the URL (${request.scheme}://${request.host}:${otherPorts[0]}${request.path})`
+        : elsewhere.length > 0
+          ? `host "${request.authority}" is routed in view ${elsewhere.join(', ')} (try --view)`
+          : undefined;
     return {
       ...seen,
       tried: [],
-      ...(elsewhere.length > 0 ? { hint: `host "${request.authority}" is routed in view ${elsewhere.join(', ')} (try --view)` } : {}),
+      ...(hint ? { hint } : {}),
       outcome: { kind: 'not_found', status: 404, responseFlag: 'NR', detail: `no virtual host in route table ${routeTable} matches host "${request.authority}"` },
     };
   }
@@ -145,4 +152,19 @@ function sniPicksTcp(listener: IrListener, sni: string): boolean {
 function explainedFault(f: IrFault): ExplainedFault {
   const { abort, delay } = f;
   return { ...(abort ? { abort: { ...abort, percent: abort.percent ?? 0 } } : {}), ...(delay ? { delay } : {}) };
+}
+
+/**
+ * The ports of `view`'s listeners whose route table (other than `except`) has a virtual host
+ * for `authority`: a request written without its service's port (`http://reviews/`) goes to
+ * port 80, where that service has no route.
+ */
+function portsServing(view: IrView, authority: string, except: string): number[] {
+  const ports = new Set<number>();
+  for (const listener of view.listeners) {
+    if (listener.routeTableName === '' || listener.routeTableName === except) continue;
+    const table = view.routeTables.find((t) => t.name === listener.routeTableName);
+    if (table && findVirtualHost(table.virtualHosts, authority, table.ignorePortInHostMatching)) ports.add(listener.port);
+  }
+  return [...ports].sort((a, b) => a - b);
 }

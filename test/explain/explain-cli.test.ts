@@ -54,6 +54,13 @@ describe('meshlog explain', () => {
     expect(folder.config).toEqual({ source: FIXTURE, rev: null, commit: null });
   });
 
+  it('a request without its service\'s port (port 80) gets a hint naming the port the host is routed on', async () => {
+    const r = await runCli(['explain', 'config-repo-template', '-r', 'GET http://reviews/x'], path.resolve(import.meta.dirname, '../..'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('404 Not Found (Envoy response flag NR): no virtual host in route table 80 matches host "reviews"');
+    expect(r.stdout).toContain('Hint:         host "reviews" is routed on port 9080 in this view, not on port 80: write the port in the URL (http://reviews:9080/x)');
+  });
+
   it('reads a folder and explains a 404 with the reasons and a hint', async () => {
     const r = await runCli(['explain', '-r', 'GET http://ratings:9080/other', FIXTURE]);
     expect(r.code).toBe(0);
