@@ -5,4 +5,5 @@ export { renderInvalidMarkdown, type InvalidSide } from './render-invalid-markdo
 export { renderDiffText, renderNewWarningsText } from './render-text.ts';
 export { newWarnings } from './new-warnings.ts';
 export { summaryLine } from './summary-line.ts';
+export { unappliedNote } from './unapplied.ts';
 export type * from './types.ts';

@@ -37,10 +37,12 @@ export interface MarkdownOptions {
   readonly routePrefixes?: SidePrefixes;
   /** The command that prints the whole diff, named when the comment had to be cut. */
   readonly wholeDiffCommand?: string;
+  /** What the diff could not compare (unapplied.ts), said under the heading. */
+  readonly note?: string;
 }
 
 export function renderDiffMarkdown(diff: IrDiff, opts: MarkdownOptions = {}): string {
-  const heading = [`### ${mdText(clip(opts.title ?? 'meshlog diff', MAX_TITLE))}`, ''];
+  const heading = [`### ${mdText(clip(opts.title ?? 'meshlog diff', MAX_TITLE))}`, '', ...(opts.note ? [`> ${mdText(opts.note)}`, ''] : [])];
   const warnings = warningSection(opts);
   if (diff.empty) {
     const out = [...heading, '**No routing changes.** Envoy will behave exactly as before.', '', ...warnings];

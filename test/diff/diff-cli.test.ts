@@ -36,6 +36,33 @@ describe('meshlog diff', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  it('says which VirtualServices it could not compare when the files hold no Service for their hosts', async () => {
+    const vs = (extra: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: shop}
+spec:
+  hosts: [reviews]
+  http:
+${extra}  - route: [{destination: {host: reviews}}]
+`;
+    const a = path.join(tmp, 'lone-a.yaml');
+    const b = path.join(tmp, 'lone-b.yaml');
+    fs.writeFileSync(a, vs(''));
+    fs.writeFileSync(b, vs('  - match: [{headers: {end-user: {exact: jason}}}]\n    route: [{destination: {host: reviews}}]\n'));
+    const text = await runCli(['diff', a, b]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Not compared: VirtualService shop/reviews applies to no sidecar here, as its hosts have no Service or ServiceEntry in what was read (ML4017)');
+    const md = await runCli(['diff', a, b, '-o', 'markdown']);
+    expect(md.stdout).toMatch(/^> Not compared: VirtualService shop\/reviews applies to no sidecar here/m);
+    // With the Service, nothing is left out, and the new rule shows.
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: reviews, namespace: shop}\nspec: {ports: [{name: http, port: 9080}]}\n---\n';
+    fs.writeFileSync(a, svc + vs(''));
+    fs.writeFileSync(b, svc + vs('  - match: [{headers: {end-user: {exact: jason}}}]\n    route: [{destination: {host: reviews}}]\n'));
+    const whole = await runCli(['diff', a, b]);
+    expect(whole.stdout).not.toContain('Not compared');
+    expect(whole.stdout).not.toContain('No routing changes');
+  });
+
   it('shows weight, route and cluster changes between two revisions', async () => {
     const r = await runCli(['diff', base, canary, '--repo', repo.dir]);
     expect(r.stderr).toBe('');

@@ -7,7 +7,7 @@ import { compileToIr } from '../../compile/index.ts';
 import type { MeshIR } from '../../compile/ir/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { elementIdentity, type ElementIdentity } from '../../diff/element-identity.ts';
-import { diffIr, newWarnings, renderDiffMarkdown, renderDiffText, renderInvalidMarkdown, renderNewWarningsText, type InvalidSide } from '../../diff/index.ts';
+import { diffIr, newWarnings, renderDiffMarkdown, renderDiffText, renderInvalidMarkdown, renderNewWarningsText, unappliedNote, type InvalidSide } from '../../diff/index.ts';
 import { OUTPUT_FLAG, VERBOSE_FLAG, parseFlags, usageError } from '../args.ts';
 import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts';
 import { diffSides, type DiffSide } from '../diff-sides.ts';
@@ -125,6 +125,7 @@ Examples:
     const diff = diffIr(before.ir, after.ir);
     // What the change brings besides routing: warnings the new side has and the old did not.
     const warnings = newWarnings(before.diagnostics, after.diagnostics, { before: before.identity, after: after.identity });
+    const note = unappliedNote(before.diagnostics, after.diagnostics);
     const pathPrefix = displayPrefix(sides.after.spec);
     const routePrefixes = { before: displayPrefix(sides.before.spec), after: pathPrefix };
     switch (format.format) {
@@ -135,11 +136,11 @@ Examples:
         io.stdout(renderYaml({ base: before.compared, head: after.compared, ...diff, newWarnings: warnings }));
         break;
       case 'markdown':
-        io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix, routePrefixes, wholeDiffCommand: wholeDiffCommand(before.compared, after.compared) }));
+        io.stdout(renderDiffMarkdown(diff, { title, newWarnings: warnings, pathPrefix, routePrefixes, wholeDiffCommand: wholeDiffCommand(before.compared, after.compared), ...(note ? { note } : {}) }));
         break;
       default: {
         const lines = warnings.flatMap((d) => diagnosticLines(d, pathPrefix));
-        io.stdout(`${before.label} → ${after.label}\n${renderDiffText(diff, routePrefixes)}${renderNewWarningsText(lines, warnings.length)}`);
+        io.stdout(`${before.label} → ${after.label}\n${note ? `${note}\n` : ''}${renderDiffText(diff, routePrefixes)}${renderNewWarningsText(lines, warnings.length)}`);
       }
     }
     return EXIT.ok;
