@@ -26,6 +26,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   if (first === 'help') return rest[0] === undefined ? main([], io) : main([rest[0], '--help'], io);
   if (first.startsWith('-')) {
+    // A command's flags written before it (`meshlog -o json validate`): say where they go.
+    const at = argv.findIndex((a) => Object.hasOwn(COMMANDS, a));
+    if (at > 0) {
+      const reordered = [argv[at]!, ...argv.slice(0, at), ...argv.slice(at + 1)].join(' ');
+      io.stderr(`Error: flags go after the command: meshlog ${reordered}\nRun 'meshlog ${argv[at]} --help' for its flags.\n`);
+      return EXIT.usage;
+    }
     // `-v`/`-V` is how other tools spell "version"; the nearest name by spelling would be -h.
     const hint = /^-[vV]$/.test(first) ? '--version' : closestName(first.split('=')[0]!, TOP_LEVEL_FLAGS);
     io.stderr(`Error: unknown flag ${first}${hint ? ` (did you mean ${hint}?)` : ''}\nRun 'meshlog --help' for usage.\n`);

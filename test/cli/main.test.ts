@@ -65,6 +65,10 @@ describe('meshlog (top level)', () => {
     const far = await runCli(['--frobnicate']);
     expect(far.code).toBe(2);
     expect(far.stderr).toContain('unknown flag --frobnicate\n');
+    // A command's flags written before the command: the command line as it should be.
+    const before = await runCli(['-o', 'json', 'validate', 'mesh']);
+    expect([before.code, before.stdout]).toEqual([2, '']);
+    expect(before.stderr).toContain('Error: flags go after the command: meshlog validate -o json mesh');
   });
 
   it('unknown flags, bad -o values and extra arguments exit 2 with a hint', async () => {
