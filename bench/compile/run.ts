@@ -189,7 +189,8 @@ async function parent(): Promise<void> {
   // With --v8-defaults, serve's heap flags only: no one-compile tuning on either path.
   const execArgv = v8Defaults ? serveFlags.filter((f) => !ONE_COMPILE_V8_FLAGS.includes(f)) : serveFlags;
   const childFlags = v8Defaults ? ['--v8-defaults'] : [];
-  const runs = Math.max(1, Number(arg('--runs', '1')));
+  const runs = Number(arg('--runs', '1'));
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number of runs, 1 or more; got "${arg('--runs', '1')}"`);
   const results: Result[] = [];
   for (const size of sizes) for (let r = 0; r < runs; r++) {
     const run = spawnSync(process.execPath, [...execArgv, import.meta.filename, '--child', String(size), '--namespaces', String(namespaces), ...childFlags], {

@@ -27,9 +27,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (first === 'help') return rest[0] === undefined ? main([], io) : main([rest[0], '--help'], io);
   if (first.startsWith('-')) {
     // A command's flags written before it (`meshlog -o json validate`): say where they go.
-    const at = argv.findIndex((a) => Object.hasOwn(COMMANDS, a));
+    const end = argv.indexOf('--');
+    const at = argv.slice(0, end < 0 ? argv.length : end).findIndex((a) => Object.hasOwn(COMMANDS, a));
     if (at > 0) {
-      const reordered = [argv[at]!, ...argv.slice(0, at), ...argv.slice(at + 1)].join(' ');
+      const reordered = [argv[at]!, ...argv.slice(0, at), ...argv.slice(at + 1)].map(shellWord).join(' ');
       io.stderr(`Error: flags go after the command: meshlog ${reordered}\nRun 'meshlog ${argv[at]} --help' for its flags.\n`);
       return EXIT.usage;
     }
@@ -60,6 +61,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`meshlog ${first}: internal error (a bug in meshlog, please report it): ${detail}\n`);
     return EXIT_INTERNAL;
   }
+}
+
+/** `word` as a shell reads it back: as it is when plain, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /** `-h`/`--help` anywhere before a `--` terminator. */

@@ -1,23 +1,37 @@
-// VirtualServices that apply to no sidecar in what was compared: their hosts have no Service or
-// ServiceEntry there (ML4017), so they compile to nothing, and a change to them changes
-// nothing in either snapshot. Diffing two copies of one routing file (without the Services)
-// would otherwise say "No routing changes" for a rule added or removed.
+// VirtualServices that apply to no sidecar for some host on both sides of a diff: the host has
+// no Service or ServiceEntry in what was read (ML4017), so the VirtualService compiles to
+// nothing for it, and a change to its routes changes nothing in either snapshot. Diffing two
+// copies of one routing file (without the Services) would otherwise say "No routing changes"
+// for a rule added or removed. A host missing on one side only shows in the diff itself (its
+// virtual host added or removed), so it is not named here.
 import type { Diagnostic } from '../core/diagnostics.ts';
 
-/** A line saying which VirtualServices the diff could not compare, or undefined when none. */
+/** A line saying which VirtualService hosts the diff could not compare, or undefined when none. */
 export function unappliedNote(before: readonly Diagnostic[], after: readonly Diagnostic[]): string | undefined {
-  const names = new Set<string>();
-  for (const d of [...before, ...after]) {
-    if (d.code !== 'ML4017' || d.resource?.kind !== 'VirtualService') continue;
-    names.add(`${d.resource.namespace}/${d.resource.name}`);
-  }
-  if (names.size === 0) return undefined;
-  const list = [...names].sort();
+  const onBoth = [...unapplied(after)].filter((key) => unapplied(before).has(key));
+  if (onBoth.length === 0) return undefined;
+  const list = onBoth.sort();
   const shown = list.length > 5 ? `${list.slice(0, 5).join(', ')} and ${list.length - 5} more` : list.join(', ');
   const one = list.length === 1;
   return (
-    `Not compared: ${one ? 'VirtualService' : `${list.length} VirtualServices`} ${shown} ${one ? 'applies' : 'apply'} to no sidecar here, ` +
-    `as ${one ? 'its' : 'their'} hosts have no Service or ServiceEntry in what was read (ML4017), so ${one ? 'its' : 'their'} routes and any change to them are not in this diff; ` +
+    `Not compared: ${shown} (VirtualService: host): ${one ? 'the host has' : 'the hosts have'} no Service or ServiceEntry in what was read (ML4017), ` +
+    `so sidecars ignore ${one ? 'that VirtualService' : 'those VirtualServices'} for ${one ? 'it' : 'them'}, and changes to ${one ? 'its' : 'their'} routes there are not in this diff; ` +
     'compare whole repositories, or include the Services they route to'
   );
+}
+
+const cache = new WeakMap<readonly Diagnostic[], Set<string>>();
+
+/** `namespace/name: host` for each ML4017 of a VirtualService. */
+function unapplied(diagnostics: readonly Diagnostic[]): Set<string> {
+  let keys = cache.get(diagnostics);
+  if (keys) return keys;
+  keys = new Set();
+  for (const d of diagnostics) {
+    if (d.code !== 'ML4017' || d.resource?.kind !== 'VirtualService') continue;
+    const host = /^host (\S+) /.exec(d.message)?.[1];
+    if (host) keys.add(`${d.resource.namespace}/${d.resource.name}: ${host}`);
+  }
+  cache.set(diagnostics, keys);
+  return keys;
 }

@@ -60,11 +60,13 @@ export function explain(ir: MeshIR, request: ExplainRequest, opts: ExplainOption
   const table = view.routeTables.find((t) => t.name === routeTable);
   const vh = table ? findVirtualHost(table.virtualHosts, routed.authority, table.ignorePortInHostMatching) : undefined;
   if (!vh) {
-    const otherPorts = portsServing(view, routed.authority, routeTable);
+    const otherPorts = portsServing(view, routed.authority, listener.port);
     const elsewhere = otherPorts.length > 0 ? [] : viewsServing(ir, request, view.name);
+    // The authority keeps the port only when the URL wrote one (other than the scheme's).
+    const portWritten = request.authority.endsWith(`:${request.port}`);
     const hint =
       otherPorts.length > 0
-        ? `host "${request.host}" is routed on port ${otherPorts.join(', ')} in this view, not on port ${request.port}: write the port in the URL (${request.scheme}://${request.host}:${otherPorts[0]}${request.path})`
+        ? `host "${request.host}" is routed on port ${otherPorts.join(', ')} in this view, not on port ${request.port}: ${portWritten ? 'use' : 'write'} that port in the URL (${request.scheme}://${request.host.includes(':') ? `[${request.host}]` : request.host}:${otherPorts[0]}${request.path})`
         : elsewhere.length > 0
           ? `host "${request.authority}" is routed in view ${elsewhere.join(', ')} (try --view)`
           : undefined;
@@ -155,16 +157,22 @@ function explainedFault(f: IrFault): ExplainedFault {
 }
 
 /**
- * The ports of `view`'s listeners whose route table (other than `except`) has a virtual host
- * for `authority`: a request written without its service's port (`http://reviews/`) goes to
- * port 80, where that service has no route.
+ * The ports of `view`'s listeners (other than `exceptPort`) whose route tables have a virtual
+ * host naming `authority` (a catch-all `*` host does not count, as in viewsServing): a request
+ * written without its service's port (`http://reviews/`) goes to port 80, where that service
+ * has no route.
  */
-function portsServing(view: IrView, authority: string, except: string): number[] {
+function portsServing(view: IrView, authority: string, exceptPort: number): number[] {
   const ports = new Set<number>();
   for (const listener of view.listeners) {
-    if (listener.routeTableName === '' || listener.routeTableName === except) continue;
-    const table = view.routeTables.find((t) => t.name === listener.routeTableName);
-    if (table && findVirtualHost(table.virtualHosts, authority, table.ignorePortInHostMatching)) ports.add(listener.port);
+    if (listener.port === exceptPort) continue;
+    const names = new Set([listener.routeTableName, ...(listener.tls ?? []).map((c) => c.routeTableName)]);
+    const serves = view.routeTables.some((t) => {
+      if (!names.has(t.name)) return false;
+      const m = findVirtualHost(t.virtualHosts, authority, t.ignorePortInHostMatching);
+      return m !== undefined && m.rule !== 'any';
+    });
+    if (serves) ports.add(listener.port);
   }
   return [...ports].sort((a, b) => a - b);
 }

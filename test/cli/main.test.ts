@@ -69,6 +69,8 @@ describe('meshlog (top level)', () => {
     const before = await runCli(['-o', 'json', 'validate', 'mesh']);
     expect([before.code, before.stdout]).toEqual([2, '']);
     expect(before.stderr).toContain('Error: flags go after the command: meshlog validate -o json mesh');
+    const quoted = await runCli(['--title', "it's a b", 'diff', 'x', 'y']);
+    expect(quoted.stderr).toContain(`Error: flags go after the command: meshlog diff --title 'it'\\''s a b' x y`);
   });
 
   it('unknown flags, bad -o values and extra arguments exit 2 with a hint', async () => {

@@ -51,9 +51,9 @@ ${extra}  - route: [{destination: {host: reviews}}]
     fs.writeFileSync(b, vs('  - match: [{headers: {end-user: {exact: jason}}}]\n    route: [{destination: {host: reviews}}]\n'));
     const text = await runCli(['diff', a, b]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('Not compared: VirtualService shop/reviews applies to no sidecar here, as its hosts have no Service or ServiceEntry in what was read (ML4017)');
+    expect(text.stdout).toContain('Not compared: shop/reviews: reviews.shop.svc.cluster.local (VirtualService: host): the host has no Service or ServiceEntry in what was read (ML4017)');
     const md = await runCli(['diff', a, b, '-o', 'markdown']);
-    expect(md.stdout).toMatch(/^> Not compared: VirtualService shop\/reviews applies to no sidecar here/m);
+    expect(md.stdout).toMatch(/^> Not compared: shop\/reviews: reviews\.shop\.svc\.cluster\.local \(VirtualService: host\)/m);
     // With the Service, nothing is left out, and the new rule shows.
     const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: reviews, namespace: shop}\nspec: {ports: [{name: http, port: 9080}]}\n---\n';
     fs.writeFileSync(a, svc + vs(''));
@@ -61,6 +61,11 @@ ${extra}  - route: [{destination: {host: reviews}}]
     const whole = await runCli(['diff', a, b]);
     expect(whole.stdout).not.toContain('Not compared');
     expect(whole.stdout).not.toContain('No routing changes');
+    // The Service on one side only: the diff shows the host's routes come or go; no note.
+    fs.writeFileSync(a, vs(''));
+    const oneSide = await runCli(['diff', a, b]);
+    expect(oneSide.stdout).not.toContain('Not compared');
+    expect(oneSide.stdout).not.toContain('No routing changes');
   });
 
   it('shows weight, route and cluster changes between two revisions', async () => {

@@ -58,7 +58,9 @@ describe('meshlog explain', () => {
     const r = await runCli(['explain', 'config-repo-template', '-r', 'GET http://reviews/x'], path.resolve(import.meta.dirname, '../..'));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('404 Not Found (Envoy response flag NR): no virtual host in route table 80 matches host "reviews"');
-    expect(r.stdout).toContain('Hint:         host "reviews" is routed on port 9080 in this view, not on port 80: write the port in the URL (http://reviews:9080/x)');
+    expect(r.stdout).toContain('Hint:         host "reviews" is routed on port 9080 in this view, not on port 80: write that port in the URL (http://reviews:9080/x)');
+    const wrongPort = await runCli(['explain', 'config-repo-template', '-r', 'GET http://reviews:7070/x'], path.resolve(import.meta.dirname, '../..'));
+    expect(wrongPort.stdout).toContain('not on port 7070: use that port in the URL (http://reviews:9080/x)');
   });
 
   it('reads a folder and explains a 404 with the reasons and a hint', async () => {

@@ -464,3 +464,15 @@ describe('routing sees the request as Envoy changed it first', () => {
     expect(renderExplanationText(e)).toContain('Pre-routing:  path /a%7Cb/x (was /a|b/x; normalize_path: RFC 3986 form)\n');
   });
 });
+
+describe('the hint for a host routed on another port', () => {
+  const routes = [route('r', { action: forward([V1, 100]) })];
+  it('names the port a named virtual host serves, and not one only a catch-all "*" host serves', () => {
+    const ir = mesh([
+      view('sidecar', [table('80', [vhost('web', routes, 80)]), table('9080', [vhost('reviews', routes)]), table('8080', [vhost('any', routes, 8080, ['*'])])]),
+    ]);
+    expect(explain(ir, req('GET http://reviews/x')).hint).toBe('host "reviews" is routed on port 9080 in this view, not on port 80: write that port in the URL (http://reviews:9080/x)');
+    // Only the catch-all on 8080 would take it: no hint that it is routed there.
+    expect(explain(ir, req('GET http://unknown/x')).hint).toBeUndefined();
+  });
+});

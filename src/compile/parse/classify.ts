@@ -50,20 +50,18 @@ export function classify(apiVersion: string, kind: string): Classification {
   }
 
   if (group === '' && version === 'v1' && kind === 'Service') return { action: 'load', kind: 'Service' };
-  if (group === '') {
-    // Kubernetes' core API is `v1` alone, with a fixed set of kinds: anything else there is a
-    // typo that kubectl would refuse. Skipped as before, but said as a warning, since a
-    // misspelt Service (`kind: Servce`, `apiVersion: v1beta1`) takes its host's endpoints and
-    // ports with it, and the errors that follow name only the routes that used them.
+  if (group === '' && looksLikeService(kind)) {
+    // A misspelt Service (`kind: Servce`, `apiVersion: v1beta1`) would be skipped like any
+    // other Kubernetes object, taking its host's ports and endpoints with it, and the errors
+    // that follow would name only the routes that used them: said as a warning, here. Other
+    // kinds outside the core API's list stay info notes (a kubeconfig's `Config`, OpenShift's
+    // legacy `v1` kinds).
     if (version !== 'v1') {
-      const what = kind === 'Service' ? 'a Kubernetes Service is `apiVersion: v1`, so this one is skipped, not read as a service' : "Kubernetes' core API is v1, so it is skipped";
-      return { action: 'skip', code: 'ML1022', field: 'apiVersion', message: `${kind} with apiVersion "${apiVersion}": no Kubernetes API has that version; ${what}` };
+      return { action: 'skip', code: 'ML1022', field: 'apiVersion', message: `${kind} with apiVersion "${apiVersion}": Kubernetes' core API (no group) has only v1, so this is not read as a Service; skipped` };
     }
-    if (!CORE_V1_KINDS.has(kind)) {
-      const meant = closestName(kind, CORE_V1_KINDS);
-      return { action: 'skip', code: 'ML1022', message: `"${kind}" is not a kind of Kubernetes' core API (v1), so it is skipped${meant === undefined ? '' : `; did you mean "${meant}"?`}` };
-    }
+    if (kind !== 'Service') return { action: 'skip', code: 'ML1022', message: `"${kind}" is not a kind of Kubernetes' core API (v1), so it is skipped; did you mean "Service"?` };
   }
+
   if (group === 'gateway.networking.k8s.io' || group === 'gateway.networking.x-k8s.io') {
     // Routing config Istio does apply, but not Istio's own API: a warning, since the traffic
     // the repository describes is not what meshlog compiles.
@@ -100,28 +98,13 @@ export function classifyIncomplete(apiVersion: string | undefined, kind: string 
   return { action: 'skip', message: 'not a Kubernetes manifest (no apiVersion/kind); skipped' };
 }
 
-/** The kinds of Kubernetes' core API (`apiVersion: v1`), lists included. */
-const CORE_V1_KINDS: ReadonlySet<string> = new Set([
-  'Binding',
-  'ComponentStatus',
-  'ConfigMap',
-  'Endpoints',
-  'Event',
-  'LimitRange',
-  'List',
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'PersistentVolumeClaim',
-  'Pod',
-  'PodTemplate',
-  'ReplicationController',
-  'ResourceQuota',
-  'Secret',
-  'Service',
-  'ServiceAccount',
-  ...['ConfigMap', 'Endpoints', 'Event', 'LimitRange', 'Namespace', 'Node', 'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'PodTemplate', 'ReplicationController', 'ResourceQuota', 'Secret', 'Service', 'ServiceAccount'].map((k) => `${k}List`),
-]);
+/** `Service`, or a kind one or two letters off it that the core API does not have. */
+function looksLikeService(kind: string): boolean {
+  return kind === 'Service' || (!CORE_V1_KINDS.has(kind) && closestName(kind, ['Service']) !== undefined);
+}
+
+/** Kinds of Kubernetes' core API close to `Service` in spelling, which are no typo of it. */
+const CORE_V1_KINDS: ReadonlySet<string> = new Set(['Secret', 'Event', 'Node']);
 
 /** Kinds that, written without an apiVersion, are still clearly meant for meshlog. */
 const KNOWN_KINDS: ReadonlySet<string> = new Set(['MeshConfig', 'Service', ...ISTIO_NETWORKING_SUPPORTED, ...Object.values(ISTIO_NOT_COMPILED).flat()]);

@@ -138,8 +138,8 @@ function strayKeyHint(opener: Line, block: Line, line: Line, key: string): YamlH
 
 /**
  * The key lines up with the list items of the line above its mapping, but is no item. It was
- * meant either for the last item above it (a field of that rule, out-dented: the usual slip)
- * or beside the list's own key: both are offered, the item's first.
+ * meant either beside the list's own key or for the last item above it (a field of that rule,
+ * out-dented): both are offered.
  */
 function besideListHint(lines: readonly Line[], openerAt: number, first: number, at: number, key: string): YamlHint {
   const opener = lines[openerAt]!;
@@ -147,10 +147,10 @@ function besideListHint(lines: readonly Line[], openerAt: number, first: number,
   const openerKey = keyOf(opener);
   const owner = openerKey === undefined ? 'the line above them' : `"${openerKey}"`;
   const item = lastItemAbove(lines, first, at, line.keyAt);
-  const intoItem = item === undefined ? '' : `if it belongs to the list item above it (line ${item + 1}), indent it as far as that item's keys (column ${lines[item]!.keyAt + 1}); `;
+  const intoItem = item === undefined ? '' : `; if it belongs to the list item above it (line ${item + 1}), as far as that item's keys (column ${lines[item]!.keyAt + 1})`;
   return {
     offset: line.start + line.keyAt,
-    message: `"${key}" is indented as far as the list items under ${owner} (line ${first + 1}) but is not one (no "-"); ${intoItem}if it belongs beside ${owner}, indent it as far as ${owner} (column ${opener.keyAt + 1})`,
+    message: `"${key}" is indented as far as the list items under ${owner} (line ${first + 1}) but is not one (no "-"); if it belongs beside ${owner}, indent it as far as ${owner} (column ${opener.keyAt + 1})${intoItem}`,
   };
 }
 
@@ -275,7 +275,7 @@ export function duplicateKeyHint(text: string, offset: number): YamlHint | undef
   for (let i = at + 1; i < lines.length; i++) {
     const line = lines[i]!;
     if (!isContent(line)) continue;
-    if (indentOf(line) < first.keyAt || (line.keyAt === first.keyAt && isListItem(line) && !isListItem(first))) return undefined;
+    if (indentOf(line) < first.keyAt) return undefined; // the mapping ended
     if (line.keyAt === first.keyAt && keyOf(line) === key) {
       return { offset: line.start + line.keyAt, message: `duplicate key "${key}" (first set at line ${at + 1}); keys in a mapping must be unique: remove or merge one` };
     }

@@ -20,7 +20,8 @@ import type { NotCompiledDocument } from './not-compiled-kinds.ts';
 import type { AnyLoaded, DroppedResource, FieldPath } from './types.ts';
 import { parseYamlFile, tooManyDocuments, type YamlDocument } from './yaml-documents.ts';
 
-const JSON_MANIFEST_KEY = /"(?:apiVersion|kind)"\s*:/;
+const JSON_API_VERSION = /"apiVersion"\s*:/;
+const JSON_KIND = /"kind"\s*:/;
 const isJsonFileName = (path: string) => path.length > 5 && path.slice(-5).toLowerCase() === '.json';
 
 /** A document that is one of the kinds meshlog reads, before schema checks. */
@@ -67,6 +68,11 @@ export interface FileLoad {
   readonly overBudget: boolean;
 }
 
+/** A .json file that is no Kubernetes manifest: an info note, nothing loaded. */
+function skippedJson(path: string, why: string): FileLoad {
+  return { diagnostics: [diagnostic('ML1014', `not a Kubernetes manifest (${why}); skipped`, { file: path, line: 1, column: 1 })], meshDocs: [], slots: [], documents: 0, overBudget: false };
+}
+
 /** Loads one file; `budget` is how many documents the repository may still hold. */
 export function loadFile(file: SourceFile, budget: number): FileLoad {
   const diagnostics: Diagnostic[] = [];
@@ -77,16 +83,16 @@ export function loadFile(file: SourceFile, budget: number): FileLoad {
     diagnostics.push(decoded.diagnostic);
     return { diagnostics, meshDocs, slots, documents: 0, overBudget: false };
   }
-  if (isJsonFileName(file.path) && !JSON_MANIFEST_KEY.test(decoded.text)) {
-    // package.json, tsconfig.json, renovate.json: JSON is read because kubectl applies `*.json`
-    // manifests, but JSON with neither an apiVersion nor a kind is no Kubernetes object (and
-    // may be JSONC, which is no YAML): skipped unparsed, as YAML without them would be after
-    // parsing. With a kind, it is parsed, so a VirtualService that lost its apiVersion is an
-    // error (ML1010) in a .json file as in a .yaml one.
-    diagnostics.push(diagnostic('ML1014', 'not a Kubernetes manifest (JSON without "apiVersion" or "kind"); skipped', { file: file.path, line: 1, column: 1 }));
-    return { diagnostics, meshDocs, slots, documents: 0, overBudget: false };
-  }
+  // package.json, tsconfig.json, renovate.json: JSON is read because kubectl applies `*.json`
+  // manifests, but JSON with neither an apiVersion nor a kind is no Kubernetes object (and may
+  // be JSONC, which is no YAML): skipped unparsed, as YAML without them would be after parsing.
+  // With a kind somewhere, it is parsed, so a VirtualService that lost its apiVersion is an error
+  // (ML1010) in a .json file as in a .yaml one; but a file without an apiVersion that does not
+  // parse (JSONC whose nested `"kind"` is some tool's setting) is skipped, not an error.
+  const looseJson = isJsonFileName(file.path) && !JSON_API_VERSION.test(decoded.text);
+  if (looseJson && !JSON_KIND.test(decoded.text)) return skippedJson(file.path, 'JSON without "apiVersion" or "kind"');
   const parsed = parseYamlFile(file.path, decoded.text, budget);
+  if (looseJson && parsed.diagnostics.some((d) => d.severity === 'error')) return skippedJson(file.path, 'JSON without "apiVersion" that does not parse, such as JSON with comments');
   for (const d of parsed.diagnostics) diagnostics.push(d);
   const text = decoded.text;
   const templated = () => text.includes('{{'); // asked only when a document is broken

@@ -8,9 +8,12 @@
 // Only fields the schema declares are dropped. A null entry of a map of free-form keys (a label
 // value, a header match: `headers: {end-user: }`) stays, and so stays an error (ML2002): the
 // API server would drop it too, which would make the header match every request, and a
-// routing rule silently widened is worse than a refused one. A null list item stays as well,
-// as it does on the API server; so does a null under an unknown key (its own error).
+// routing rule silently widened is worse than a refused one. For the same reason a null inside
+// a string match stays (`{exact: }` pruned would be `{}`, "the header is present"). A null list
+// item stays as well, as it does on the API server; so does a null under an unknown key (its
+// own error).
 import type { z } from 'zod';
+import { StringMatchSchema } from './common.ts';
 import { defOf, unwrap } from './known-keys.ts';
 
 /** `value` with every null field its schema declares left out (copied where anything is; else `value` itself). */
@@ -20,6 +23,7 @@ export function withoutNullFields(value: unknown, schema: z.ZodType): unknown {
 
 function prune(value: unknown, schemas: readonly z.ZodType[]): unknown {
   if (schemas.length === 0 || value === null || typeof value !== 'object') return value;
+  if (schemas.includes(StringMatchSchema)) return value;
   if (Array.isArray(value)) {
     const items = schemas.flatMap((s) => {
       const element = defOf(s).element;

@@ -16,8 +16,9 @@ const POLICY_PARTS = ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls
 
 export function checkTrafficPolicy(ctx: RuleContext, tp: TrafficPolicy | undefined, path: Path): void {
   if (!tp) return;
-  if (!POLICY_PARTS.some((k) => tp[k] !== undefined) && tp.portLevelSettings === undefined && tp.retryBudget === undefined) {
-    ctx.report('ML3056', 'a trafficPolicy needs at least one of loadBalancer, connectionPool, outlierDetection, tls or portLevelSettings; Istio refuses an empty one', path);
+  // An empty portLevelSettings list is none, as Istio reads it.
+  if (!POLICY_PARTS.some((k) => tp[k] !== undefined) && !tp.portLevelSettings?.length && tp.retryBudget === undefined) {
+    ctx.report('ML3056', 'a trafficPolicy needs at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings or retryBudget; Istio refuses an empty one', path);
   }
   checkPolicyParts(ctx, tp, path);
   if (tp.retryBudget) {
@@ -76,7 +77,7 @@ function checkLoadBalancer(ctx: RuleContext, lb: LoadBalancer, path: Path): void
   }
   if (ch.minimumRingSize !== undefined) checkRange(ctx, ch.minimumRingSize, at(p, 'minimumRingSize'), 1, 8_388_608);
   if (ch.ringHash?.minimumRingSize !== undefined) checkRange(ctx, ch.ringHash?.minimumRingSize, at(p, 'ringHash', 'minimumRingSize'), 1, 8_388_608);
-  // Envoy requires Maglev's table size to be a prime number, at most 5,000,011.
+  // Maglev's table size is a prime number below 5,000,011 (Istio; Envoy takes 5,000,011 too).
   // The range first: it also bounds isPrime's work.
   const table = ch.maglev?.tableSize;
   if (ch.maglev && table === undefined) ctx.report('ML3039', 'maglev needs a tableSize (a prime number, e.g. 65537); Istio refuses maglev without one', at(p, 'maglev'));

@@ -133,8 +133,8 @@ function retryPolicy(retry: IrRetry): ProtoObject {
 /**
  * Consistent hashing is a cluster setting in the IR but a route setting in Envoy. A route
  * gets the hash policy of each of its destinations' ring-hash/Maglev clusters, in destination
- * order, each distinct one once, as Istio appends each weighted destination's
- * (route.go). Destinations that hash on different keys give several policies, which Envoy
+ * order, as Istio appends each weighted destination's (route.go); each distinct one once
+ * (Istio repeats a policy two destinations share, which hashes alike). Destinations that hash on different keys give several policies, which Envoy
  * combines into one hash: a request still sticks to a host while every key it has stays the
  * same.
  */

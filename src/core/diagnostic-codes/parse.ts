@@ -152,8 +152,8 @@ export const PARSE_CODES: readonly DiagnosticCodeInfo[] = [
   {
     code: 'ML1022',
     severity: 'warning',
-    title: 'Not a Kubernetes core kind',
+    title: 'Misspelt Service',
     description:
-      'The document says it belongs to Kubernetes\' core API (an `apiVersion` without a group) but is not one of its objects: the version is not `v1` (`apiVersion: v1beta1`), or the kind is not one the core API has (`kind: Servce`). kubectl would refuse it. meshlog skips it, as it skips other Kubernetes objects, but says so as a warning, because such a document is usually a misspelt `Service`: the service\'s ports and endpoints are then missing, and the errors about routes to its host do not point here. The message names the closest core kind.',
+      'The document looks like a Kubernetes Service that Kubernetes would not take: a kind one or two letters off `Service` (`kind: Servce`, `kind: service`) in the core API, or `kind: Service` with a core `apiVersion` other than `v1` (`apiVersion: v1beta1`). kubectl would refuse it. meshlog skips it, as it skips other Kubernetes objects, but says so as a warning: the service\'s ports and endpoints are missing, and the errors about routes to its host do not point here. Other kinds the core API does not have (a kubeconfig\'s `Config`, OpenShift\'s legacy `v1` kinds) stay info notes (ML1014).',
   },
 ];

@@ -50,7 +50,7 @@ describe('YAML indentation and colon errors', () => {
 
   it('a key lined up with the list items above it says it is no item and where it belongs', () => {
     expect(report('    - name: v2\n      route:\n        - destination:\n            host: reviews\n        timeout: 3s\n')).toEqual([
-      'config.yaml:14:9: error ML1001: "timeout" is indented as far as the list items under "route" (line 12) but is not one (no "-"); if it belongs to the list item above it (line 12), indent it as far as that item\'s keys (column 11); if it belongs beside "route", indent it as far as "route" (column 7)',
+      'config.yaml:14:9: error ML1001: "timeout" is indented as far as the list items under "route" (line 12) but is not one (no "-"); if it belongs beside "route", indent it as far as "route" (column 7); if it belongs to the list item above it (line 12), as far as that item\'s keys (column 11)',
     ]);
   });
 

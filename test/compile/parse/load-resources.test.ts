@@ -201,6 +201,8 @@ describe('JSON manifests', () => {
       'tsconfig.json': '{\n  // JSONC, not YAML\n  "compilerOptions": {"strict": true,},\n}\n',
       // A manifest that lost its apiVersion is an error, as in a .yaml file: not skipped unread.
       'lost.json': '{"kind": "VirtualService", "metadata": {"name": "x"}, "spec": {"hosts": ["a"]}}\n',
+      // JSONC with some tool's nested "kind": no YAML, no apiVersion: skipped, not an error.
+      'tasks.json': '{\n  // see: x\n  "group": {"kind": "build"}\n}\n',
     });
     expect(r.resources.virtualServices.map((v) => [v.metadata.name, v.file])).toEqual([['reviews', 'vs.json']]);
     expect(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.file}:${d.line}:${d.column} ${d.field}`)).toEqual([
@@ -209,6 +211,7 @@ describe('JSON manifests', () => {
     ]);
     expect(r.diagnostics.filter((d) => d.severity === 'info').map((d) => `${d.code} ${d.file}: ${d.message}`)).toEqual([
       'ML1014 package.json: not a Kubernetes manifest (kind module but no apiVersion); skipped',
+      'ML1014 tasks.json: not a Kubernetes manifest (JSON without "apiVersion" that does not parse, such as JSON with comments); skipped',
       'ML1014 tsconfig.json: not a Kubernetes manifest (JSON without "apiVersion" or "kind"); skipped',
     ]);
   });
@@ -264,6 +267,9 @@ spec:
     // `headers: {end-user: }` would match every request once pruned: refused instead.
     const header = loadOne('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [reviews]\n  http:\n  - match: [{headers: {end-user: }}]\n    route: [{destination: {host: reviews}}]\n');
     expect(summary(header.diagnostics)).toEqual(['ML2002 spec.http[0].match[0].headers.end-user@7']);
+    // Nor `{exact: }`, which pruned would be `{}`: "the header is present".
+    const exact = loadOne('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [reviews]\n  http:\n  - match: [{headers: {end-user: {exact: }}}]\n    route: [{destination: {host: reviews}}]\n');
+    expect(summary(exact.diagnostics)).toEqual(['ML2002 spec.http[0].match[0].headers.end-user.exact@7']);
     const item = loadOne('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [reviews, null]\n');
     expect(summary(item.diagnostics)).toEqual(['ML2002 spec.hosts[1]@5']);
   });
@@ -397,7 +403,7 @@ ${extra}`;
     ]);
   });
 
-  it('a kind or version Kubernetes\' core API does not have is a warning pointing at the document (ML1022), not an info note', () => {
+  it('a misspelt Service (kind or apiVersion) is a warning pointing at the document (ML1022), not an info note', () => {
     const r = load({
       'kind.yaml': service('').replace('kind: Service', 'kind: Servce'),
       'version.yaml': service('').replace('apiVersion: v1', 'apiVersion: v1beta1'),
@@ -405,8 +411,11 @@ ${extra}`;
     });
     expect(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.severity} ${d.file}:${d.line} ${d.message}`)).toEqual([
       'ML1022 warning kind.yaml:2 "Servce" is not a kind of Kubernetes\' core API (v1), so it is skipped; did you mean "Service"?',
-      'ML1022 warning version.yaml:1 Service with apiVersion "v1beta1": no Kubernetes API has that version; a Kubernetes Service is `apiVersion: v1`, so this one is skipped, not read as a service',
+      'ML1022 warning version.yaml:1 Service with apiVersion "v1beta1": Kubernetes\' core API (no group) has only v1, so this is not read as a Service; skipped',
     ]);
     expect(r.diagnostics.filter((d) => d.severity === 'info').map((d) => `${d.code} ${d.file}`)).toEqual(['ML1014 deploy.yaml', 'ML1014 deploy.yaml']);
+    // Other kinds the core API does not list are no misspelt Service: info notes, as before.
+    const other = load({ 'kubeconfig.yaml': 'apiVersion: v1\nkind: Config\nclusters: []\n', 'route.yaml': 'apiVersion: v1\nkind: Route\nmetadata: {name: r}\nspec: {}\n' });
+    expect(other.diagnostics.map((d) => `${d.code} ${d.severity} ${d.file}`)).toEqual(['ML1014 info kubeconfig.yaml', 'ML1014 info route.yaml']);
   });
 });

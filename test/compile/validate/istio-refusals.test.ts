@@ -68,6 +68,9 @@ describe('DestinationRule refusals', () => {
       'ML3030 spec.trafficPolicy.connectionPool.http.useClientProtocol@6',
     ]);
     expect(dr('  trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: UPGRADE}}}\n')).toEqual([]);
+    // Istio refuses a table of 5000011 (Envoy's own limit) and above.
+    expect(dr('  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, maglev: {tableSize: 5000011}}}}\n')).toEqual(['ML3031 spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize@6']);
+    expect(dr('  trafficPolicy: {portLevelSettings: []}\n')).toEqual(['ML3056 spec.trafficPolicy@6']);
   });
 });
 
