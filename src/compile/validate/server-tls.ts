@@ -21,6 +21,11 @@ export function checkServerTls(ctx: RuleContext, tls: ServerTls, path: Path): vo
       ctx.report('ML3020', `tls.mode ${mode} needs caCertificates (a PEM file mounted in the gateway: the CAs that sign client certificates), or credentialName`, at(path, 'mode'));
     }
   }
+  // As Istio: one source of the server's certificate (credentialName is a Secret served over SDS,
+  // serverCertificate/privateKey files mounted in the gateway).
+  if (tls.credentialName && tls.serverCertificate && tls.privateKey) {
+    ctx.report('ML3030', 'set credentialName or serverCertificate and privateKey, not both: Istio refuses a server with two sources of its certificate', at(path, 'credentialName'));
+  }
   checkClientChecks(ctx, tls, path);
   // Versions and ciphers matter where TLS ends here; other modes report their own problems.
   if (!TERMINATING.has(mode)) return;

@@ -149,6 +149,11 @@ function ignoredConsecutiveErrors(od: OutlierDetection): string {
 }
 
 function checkClientTls(ctx: RuleContext, tls: ClientTls, path: Path): void {
+  // As Istio: a certificate that is not checked needs no CAs or names to check it against.
+  if (tls.mode === 'SIMPLE' && tls.insecureSkipVerify === true) {
+    const checking = (['caCertificates', 'subjectAltNames'] as const).find((k) => tls[k] !== undefined && tls[k] !== '');
+    if (checking) ctx.report('ML3030', `${checking} cannot be set with insecureSkipVerify: true (the upstream's certificate is not verified); Istio refuses it`, at(path, checking));
+  }
   if (tls.mode === 'MUTUAL' || tls.mode === 'ISTIO_MUTUAL') {
     ctx.report('ML3024', `TLS mode ${tls.mode} is not supported by meshlog yet (DISABLE and SIMPLE are)`, at(path, 'mode'));
   }

@@ -89,6 +89,14 @@ describe('ServiceEntry, Gateway and Service refusals', () => {
     expect(se('  ports: [{number: 5432, name: tcp, protocol: TCP}]\n  resolution: NONE\n')).toEqual([]);
   });
 
+  it('a Gateway server with two sources of its certificate; client TLS that skips verification but names CAs', () => {
+    const server = (tls: string) => check('Gateway', `  servers: [{port: {number: 443, name: https, protocol: HTTPS}, hosts: ["*"], tls: {mode: SIMPLE, ${tls}}}]\n`);
+    expect(server('credentialName: cert, serverCertificate: /c.pem, privateKey: /k.pem')).toEqual(['ML3030 spec.servers[0].tls.credentialName@5']);
+    expect(server('serverCertificate: /c.pem, privateKey: /k.pem')).toEqual([]);
+    expect(dr('  trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: true, caCertificates: /ca.pem}}\n')).toEqual(['ML3030 spec.trafficPolicy.tls.caCertificates@6']);
+    expect(dr('  trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: true}}\n')).toEqual([]);
+  });
+
   it('a Gateway name that is no DNS label, a Service name that is no DNS-1035 label', () => {
     const server = '  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]\n';
     expect(check('Gateway', server, 'name: my.gateway')).toEqual(['ML3025 metadata.name@3']);
