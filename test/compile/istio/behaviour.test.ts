@@ -149,26 +149,11 @@ spec:
   });
 
   it('send CORS max-age in whole seconds; a max-age of part of a second is refused, as Istio refuses it', () => {
-    const { ir } = buildIr([
-      file(
-        'a.yaml',
-        `${SERVICE}---
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: reviews, namespace: default }
-spec:
-  hosts: [reviews]
-  http:
-    - corsPolicy: { allowOrigins: [{ exact: "https://a.example" }], maxAge: 2m }
-      route: [{ destination: { host: reviews } }]
-`,
-      ),
-    ]);
-    const h = vhost(ir!, 'sidecar', 'reviews.default.svc.cluster.local:9080');
-    expect(h!.routes[0]!.cors?.maxAgeSeconds).toBe(120);
-    for (const maxAge of ['1500ms', '0s']) {
-      const refused = buildIr([
-        file('a.yaml', `${SERVICE}---
+    const withMaxAge = (maxAge: string) =>
+      buildIr([
+        file(
+          'a.yaml',
+          `${SERVICE}---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: { name: reviews, namespace: default }
@@ -177,12 +162,18 @@ spec:
   http:
     - corsPolicy: { allowOrigins: [{ exact: "https://a.example" }], maxAge: ${maxAge} }
       route: [{ destination: { host: reviews } }]
-`),
+`,
+        ),
       ]);
+    const h = vhost(withMaxAge('2m').ir!, 'sidecar', 'reviews.default.svc.cluster.local:9080');
+    expect(h!.routes[0]!.cors?.maxAgeSeconds).toBe(120);
+    for (const maxAge of ['1500ms', '0s']) {
+      const refused = withMaxAge(maxAge);
       expect(refused.ir, maxAge).toBeUndefined();
       expect(refused.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.field]), maxAge).toEqual([[maxAge === '0s' ? 'ML3007' : 'ML3006', 'spec.http[0].corsPolicy.maxAge']]);
     }
   });
+
 
   it('send a host without VirtualService to its default cluster', () => {
     const { ir } = buildIr([file('a.yaml', SERVICE)]);
