@@ -24,6 +24,12 @@ export interface HostRules {
    * such as MeshConfig clusterDomain): a trailing dot is an error.
    */
   readonly trailingDot?: TrailingDotUse;
+  /**
+   * A last label of digits only (`foo.123`, and so an IPv4 address where IPs are not allowed).
+   * Istio's ValidateWildcardDomain refuses it; only a Gateway server's hosts, whose domain
+   * errors Istio ignores, take it.
+   */
+  readonly allowNumericTld?: boolean;
 }
 
 /** `*` then an optional `-` and a DNS label: a partial wildcard label (labels.IsWildcardDNS1123Label, without the lone `*`). */
@@ -46,7 +52,7 @@ export function hostProblem(host: string, rules: HostRules): string | undefined 
     }
     rest = host.slice(host.indexOf('.') + 1);
   }
-  if (validLabels(rest)) return undefined;
+  if (validLabels(rest)) return rules.allowNumericTld ? undefined : numericTld(host, rest);
   const labels = rest.split('.');
   for (const label of labels) {
     if (label.length > 63 || !HOST_LABEL.test(label)) {
@@ -55,6 +61,13 @@ export function hostProblem(host: string, rules: HostRules): string | undefined 
     }
   }
   return undefined;
+}
+
+/** Istio's refusal of a last label of digits only, said for an IP address as such. */
+function numericTld(host: string, rest: string): string | undefined {
+  const last = rest.slice(rest.lastIndexOf('.') + 1);
+  if (!/^[0-9]+$/.test(last)) return undefined;
+  return isIpOrCidr(host, false) ? 'an IP address is not allowed here: Istio takes a host name' : `its last label "${last}" is all digits, which Istio refuses in a host name`;
 }
 
 /**
@@ -98,10 +111,16 @@ export function checkGatewayHost(ctx: RuleContext, entry: string, path: Path): v
     ctx.report('ML3010', `invalid host "${entry}": "${ns}" is not a namespace, "." or "*"`, path);
     return;
   }
+  // Istio (validateSidecarOrGatewayHostnamePart): a short name means nothing to a gateway,
+  // which serves requests from outside the mesh.
+  if (host !== '*' && !host.includes('.')) {
+    ctx.report('ML3010', `invalid host "${entry}": a Gateway's hosts are fully qualified names or wildcards ("${host}.example.com", "*.example.com", or "*"); Istio refuses short names`, path);
+    return;
+  }
   checkHost(ctx, host, path, GATEWAY_SERVER_HOSTS);
 }
 
-const GATEWAY_SERVER_HOSTS: HostRules = { allowStar: true, allowWildcard: true, allowIp: false, trailingDot: 'gateway-server' };
+const GATEWAY_SERVER_HOSTS: HostRules = { allowStar: true, allowWildcard: true, allowIp: false, allowNumericTld: true, trailingDot: 'gateway-server' };
 
 /** VirtualService gateway references: `mesh`, `name`, or `namespace/name`. */
 export function checkGatewayRef(ctx: RuleContext, ref: string, path: Path): void {

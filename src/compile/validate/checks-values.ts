@@ -116,6 +116,14 @@ export function isDnsLabel(value: string): boolean {
   return value.length <= 63 && isLabelBetween(value, 0, value.length);
 }
 
+/**
+ * A DNS-1123 label as Istio checks it (its labels.IsDNS1123Label), which also takes upper-case
+ * letters: subset names and a match's sourceNamespace. Kubernetes' own names stay lower case.
+ */
+export function isIstioLabel(value: string): boolean {
+  return isDnsLabel(value.toLowerCase());
+}
+
 /** DNS-1123 subdomain: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`, at most 253 characters. */
 export function isDnsSubdomain(value: string): boolean {
   if (value.length > 253) return false;

@@ -1,7 +1,7 @@
 // DestinationRule rules: host, subsets (DNS-label names, unique), traffic policies.
 import type { LoadedDestinationRule } from '../parse/types.ts';
 import { checkHost, type HostRules } from './checks-hosts.ts';
-import { checkExportTo, checkLabels, checkUniqueNames, isDnsLabel } from './checks-values.ts';
+import { checkExportTo, checkLabels, checkUniqueNames, isIstioLabel } from './checks-values.ts';
 import { at, NONE, type RuleContext } from './context.ts';
 import { checkTrafficPolicy } from './traffic-policy.ts';
 
@@ -20,7 +20,7 @@ export function validateDestinationRule(ctx: RuleContext, dr: LoadedDestinationR
   for (let i = 0; i < subsets.length; i++) {
     const s = subsets[i]!;
     const p = at(SPEC, 'subsets', i);
-    if (!isDnsLabel(s.name)) ctx.report('ML3009', `subset name "${s.name}" is not a DNS-1123 label (lower-case letters, digits, "-")`, at(p, 'name'));
+    if (!isIstioLabel(s.name)) ctx.report('ML3009', `subset name "${s.name}" is not a DNS-1123 label (letters, digits, "-"; at most 63 characters)`, at(p, 'name'));
     if (s.labels !== undefined) checkLabels(ctx, s.labels, at(p, 'labels'));
     if (s.trafficPolicy !== undefined) checkTrafficPolicy(ctx, s.trafficPolicy, at(p, 'trafficPolicy'));
   }

@@ -57,7 +57,8 @@ function checkServerPort(ctx: RuleContext, server: GatewayServer, p: Path): void
   } else {
     checkPort(ctx, port.number, at(p, 'port', 'number'));
   }
-  if (port.targetPort !== undefined) checkPort(ctx, port.targetPort, at(p, 'port', 'targetPort'));
+  // Istio refuses it: the gateway Service's targetPort is what a gateway listens on.
+  if (port.targetPort !== undefined) ctx.report('ML3030', 'port.targetPort has no effect on a Gateway (it listens on its Service\'s targetPort for port.number); Istio refuses it: remove it', at(p, 'port', 'targetPort'));
   checkProtocol(ctx, port.protocol, at(p, 'port', 'protocol'));
   // Required by Istio's webhook (validation.go:485) and CRD alike, though nothing routes by it.
   if (!port.name) ctx.report('ML3020', `the server's port needs a name, unique in the Gateway (Istio requires it), e.g. name: ${port.protocol.toLowerCase()}-${port.number}`, at(p, 'port', 'name'));

@@ -3,7 +3,7 @@ import type { CorsPolicy, HttpFault, HttpMatchRequest, HttpRedirect, HttpRetry, 
 import { MAX_DIRECT_RESPONSE_BODY_BYTES } from '../envoy-limits.ts';
 import { checkGatewayRef } from './checks-hosts.ts';
 import { checkAuthorityWrites, checkHeaderMatches, checkHeaderName, checkHeaderOperations, checkRegex, checkRetryOn, checkStringMatch, type StringMatchRules } from './checks-http.ts';
-import { INT32_MAX, checkDuration, checkLabels, checkPercent, checkPort, checkRange } from './checks-values.ts';
+import { INT32_MAX, checkDuration, checkLabels, checkPercent, checkPort, checkRange, isIstioLabel } from './checks-values.ts';
 import { at, NONE, type Path, type RuleContext } from './context.ts';
 import { checkDestination, checkWeightedDestinations } from './route-destinations.ts';
 import { checkRoutingPitfalls } from './routing-pitfalls.ts';
@@ -122,6 +122,9 @@ function checkMatch(ctx: RuleContext, m: HttpMatchRequest, path: Path): void {
   const gateways = m.gateways ?? NONE;
   for (let i = 0; i < gateways.length; i++) checkGatewayRef(ctx, gateways[i]!, at(path, 'gateways', i));
   if (m.sourceLabels !== undefined) checkLabels(ctx, m.sourceLabels, at(path, 'sourceLabels'));
+  if (m.sourceNamespace !== undefined && m.sourceNamespace !== '' && !isIstioLabel(m.sourceNamespace)) {
+    ctx.report('ML3025', `sourceNamespace "${m.sourceNamespace}" is not a namespace name (a DNS-1123 label); Istio refuses it`, at(path, 'sourceNamespace'));
+  }
 }
 
 

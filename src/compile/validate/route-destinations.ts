@@ -2,14 +2,15 @@
 // port, each weight, and the weights together (Istio's ints; Envoy's uint32 total).
 import type { Destination } from '../schema/index.ts';
 import { checkHost, type HostRules } from './checks-hosts.ts';
-import { checkPort, isDnsLabel } from './checks-values.ts';
+import { checkPort, isIstioLabel } from './checks-values.ts';
 import { at, type Path, type RuleContext } from './context.ts';
 
 // Istio's validateDestination (pkg/config/validation/validation.go ~2597): any host
 // ValidateWildcardDomain accepts (a wildcard, even a partial one, included) but `*` alone. A
 // wildcard names the registry service with exactly that host (a ServiceEntry's `*.example.com`):
 // istiod looks a destination host up by exact name (route.go GetDestinationCluster).
-const DESTINATION_HOSTS: HostRules = { allowStar: false, allowWildcard: true, allowIp: true, allowPartialWildcard: true, trailingDot: 'destination' };
+// No IP address: Istio's validateDestination checks the host as a domain only (a numeric last label is refused).
+const DESTINATION_HOSTS: HostRules = { allowStar: false, allowWildcard: true, allowIp: false, allowPartialWildcard: true, trailingDot: 'destination' };
 /** Istio's destination weight is an int32. */
 const MAX_WEIGHT = 0x7fffffff;
 /** Envoy's weighted_clusters total (a uint32). */
@@ -17,7 +18,7 @@ const MAX_TOTAL_WEIGHT = 0xffffffff;
 
 export function checkDestination(ctx: RuleContext, d: Destination, path: Path): void {
   checkHost(ctx, d.host, at(path, 'host'), DESTINATION_HOSTS);
-  if (d.subset !== undefined && !isDnsLabel(d.subset)) ctx.report('ML3009', `subset "${d.subset}" is not a DNS-1123 label`, at(path, 'subset'));
+  if (d.subset !== undefined && !isIstioLabel(d.subset)) ctx.report('ML3009', `subset "${d.subset}" is not a DNS-1123 label`, at(path, 'subset'));
   if (d.port?.number !== undefined) checkPort(ctx, d.port.number, at(path, 'port', 'number'));
 }
 

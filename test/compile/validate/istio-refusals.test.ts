@@ -106,4 +106,31 @@ describe('ServiceEntry, Gateway and Service refusals', () => {
     expect(check('Service', ports, 'name: "123"')).toEqual(['ML3025 metadata.name@3']);
     expect(check('Service', ports, 'name: svc-1')).toEqual([]);
   });
+
+  it('host names: no IP or numeric last label as a destination, DestinationRule or ServiceEntry host; no short names on a Gateway', () => {
+    expect(vs('  - route: [{destination: {host: 10.0.0.1}}]\n')).toEqual(['ML3010 spec.http[0].route[0].destination.host@7']);
+    expect(vs('  - route: [{destination: {host: db.internal}}]\n')).toEqual([]);
+    expect(check('DestinationRule', '  host: db.123\n')).toEqual(['ML3010 spec.host@5']);
+    expect(check('ServiceEntry', '  hosts: [10.1.2.3]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n')).toEqual(['ML3010 spec.hosts[0]@5']);
+    // A VirtualService's own hosts may be IP addresses, as Istio falls back to them there.
+    expect(vs('  - route: [{destination: {host: a}}]\n', '[10.0.0.1]')).toEqual([]);
+    const server = (hosts: string) => check('Gateway', `  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ${hosts}}]\n`);
+    expect(server('[reviews]')).toEqual(['ML3010 spec.servers[0].hosts[0]@5']);
+    expect(server('["bookinfo/reviews"]')).toEqual(['ML3010 spec.servers[0].hosts[0]@5']);
+    expect(server('["*", "bookinfo/reviews.example.com", "*.example.com"]')).toEqual([]);
+  });
+
+  it('a Gateway port.targetPort; a sourceNamespace that is no namespace name', () => {
+    expect(check('Gateway', '  servers: [{port: {number: 80, name: http, protocol: HTTP, targetPort: 8080}, hosts: ["*"]}]\n')).toEqual(['ML3030 spec.servers[0].port.targetPort@5']);
+    expect(vs('  - match: [{sourceNamespace: Bad_ns}]\n    route: [{destination: {host: a}}]\n')).toEqual(['ML3025 spec.http[0].match[0].sourceNamespace@7']);
+    expect(vs('  - match: [{sourceNamespace: shop}]\n    route: [{destination: {host: a}}]\n')).toEqual([]);
+  });
+});
+
+describe('what Istio accepts and meshlog must too', () => {
+  it('upper-case subset names (Istio\'s DNS label check takes them)', () => {
+    expect(check('DestinationRule', '  host: a\n  subsets: [{name: V1, labels: {v: "1"}}]\n')).toEqual([]);
+    expect(vs('  - route: [{destination: {host: a, subset: V1}}]\n')).toEqual([]);
+    expect(vs('  - route: [{destination: {host: a, subset: v_1}}]\n')).toEqual(['ML3009 spec.http[0].route[0].destination.subset@7']);
+  });
 });

@@ -372,7 +372,7 @@ describe('VirtualService rules', () => {
   tcp:
   - match: [{port: 70000, sourceLabels: {"bad key!": x}, destinationSubnets: [10.0.0.0/8, not-a-subnet], gateways: ["a/b/c"]}]
     route:
-    - destination: {host: "db*", subset: V1}
+    - destination: {host: "db*", subset: v_1}
       weight: -1
     - destination: {host: db, port: {number: 0}}
       weight: 0
