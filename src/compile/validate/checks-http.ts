@@ -7,16 +7,16 @@ import { headerValueProblem } from './header-value.ts';
 import { checkRe2 } from './regex.ts';
 import { isAuthorityHeader, isHttpToken } from '../../core/http-token.ts';
 
-const PSEUDO_MATCH_FIELD: Record<string, string> = { ':authority': 'authority', ':method': 'method', ':path': 'uri', ':scheme': 'scheme' };
+/** The pseudo-headers Istio takes as a header match's name (its validation.go pseudoHeaders). */
+const MATCHABLE_PSEUDO_HEADERS: ReadonlySet<string> = new Set([':method', ':scheme', ':authority', ':path', ':status']);
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 export function checkHeaderName(ctx: RuleContext, name: string, path: Path, forMatch: boolean): void {
-  const instead = PSEUDO_MATCH_FIELD[name.toLowerCase()];
-  if (forMatch && instead) {
-    // Istio (1.24+) rejects pseudo-headers in header matches; each has its own match field.
-    ctx.report('ML3011', `"${name}" is a pseudo-header; match it with match.${instead} instead`, path);
-  } else if (!isHttpToken(name)) {
+  // Istio takes these pseudo-headers in header matches (and Envoy matches them: `:authority`
+  // is the Host); other names that start with ":" are no header at all.
+  if (forMatch && MATCHABLE_PSEUDO_HEADERS.has(name)) return;
+  if (!isHttpToken(name)) {
     ctx.report('ML3011', `"${name}" is not a valid HTTP header name`, path);
   } else if (!forMatch && name.toLowerCase() === 'host') {
     // Envoy refuses to add/set/remove Host through header operations; Istio passes it through.

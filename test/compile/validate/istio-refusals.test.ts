@@ -128,6 +128,10 @@ describe('ServiceEntry, Gateway and Service refusals', () => {
 });
 
 describe('what Istio accepts and meshlog must too', () => {
+  it('protocol HTTP_PROXY is said to be valid Istio not compiled yet (ML3024), not an unknown protocol', () => {
+    expect(check('ServiceEntry', '  hosts: [proxy.example.com]\n  ports: [{number: 3128, name: proxy, protocol: HTTP_PROXY}]\n  resolution: DNS\n')).toEqual(['ML3024 spec.ports[0].protocol@6']);
+  });
+
   it('upper-case subset names (Istio\'s DNS label check takes them)', () => {
     expect(check('DestinationRule', '  host: a\n  subsets: [{name: V1, labels: {v: "1"}}]\n')).toEqual([]);
     expect(vs('  - route: [{destination: {host: a, subset: V1}}]\n')).toEqual([]);

@@ -161,16 +161,16 @@ describe('VirtualService rules', () => {
     expect(check(`  hosts: [a]\n  gateways: [Bad/Ref/x]\n  http: [{route: [{destination: {host: a}}]}]\n`)).toEqual(['ML3035 spec.gateways[0]@7']);
   });
 
-  it('header names and values are legal; pseudo-headers are not matched or rewritten, Host only set (as Istio: the authority rewrite)', () => {
+  it('header names and values are legal; Istio\'s pseudo-headers may be matched, not rewritten; Host only set (as Istio: the authority rewrite)', () => {
     expect(check(rule(`  - match:
-    - headers: {"bad header": {exact: x}, x-ok: {exact: "a\\nb"}, ":authority": {prefix: api}}
+    - headers: {"bad header": {exact: x}, x-ok: {exact: "a\\nb"}, ":authority": {prefix: api}, ":status": {exact: "200"}, ":protocol": {exact: x}}
     route: [{destination: {host: a}}]
     headers:
       request: {set: {host: x, ":path": /y}, remove: ["x(y)", host]}
 `))).toEqual([
       'ML3011 spec.http[0].match[0].headers["bad header"]@9',
       'ML3012 spec.http[0].match[0].headers.x-ok.exact@9',
-      'ML3011 spec.http[0].match[0].headers[":authority"]@9',
+      'ML3011 spec.http[0].match[0].headers[":protocol"]@9',
       'ML3011 spec.http[0].headers.request.set[":path"]@12',
       'ML3011 spec.http[0].headers.request.remove[0]@12',
       'ML3011 spec.http[0].headers.request.remove[1]@12',
