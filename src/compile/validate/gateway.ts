@@ -38,7 +38,8 @@ export function validateGateway(ctx: RuleContext, gw: LoadedGateway): void {
     if (server.tls) checkServerTls(ctx, server.tls, at(p, 'tls'));
     checkBind(ctx, server.bind, at(p, 'bind'));
   });
-  checkUniqueNames(ctx, servers, (i) => ['spec', 'servers', i, 'name'], 'server name');
+  // Server names may repeat: Istio's validation does not check them (istiod only logs it), and
+  // meshlog names nothing after them (a port's route tables are named by server index).
   // Istio refuses a Gateway whose servers repeat a port name (validation.go:411).
   checkUniqueNames(ctx, servers.map((s) => ({ name: s.port?.name })), (i) => ['spec', 'servers', i, 'port', 'name'], 'port name');
 }

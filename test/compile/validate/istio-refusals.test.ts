@@ -128,6 +128,11 @@ describe('ServiceEntry, Gateway and Service refusals', () => {
 });
 
 describe('what Istio accepts and meshlog must too', () => {
+  it('Gateway servers with the same name (Istio does not check server names)', () => {
+    const server = (port: number) => `{name: web, port: {number: ${port}, name: http-${port}, protocol: HTTP}, hosts: ["*"]}`;
+    expect(check('Gateway', `  servers: [${server(80)}, ${server(8080)}]\n`)).toEqual([]);
+  });
+
   it('protocol HTTP_PROXY is said to be valid Istio not compiled yet (ML3024), not an unknown protocol', () => {
     expect(check('ServiceEntry', '  hosts: [proxy.example.com]\n  ports: [{number: 3128, name: proxy, protocol: HTTP_PROXY}]\n  resolution: DNS\n')).toEqual(['ML3024 spec.ports[0].protocol@6']);
   });
