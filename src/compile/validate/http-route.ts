@@ -15,7 +15,10 @@ const ACTIONS = ['route', 'redirect', 'directResponse'] as const;
 const STRING_MATCHES = ['uri', 'scheme', 'method', 'authority'] as const;
 // A non-empty prefix too: istiod compiles it (translateQueryParamMatch), though Istio's docs name exact and regex only.
 const QUERY_PARAM_RULES: StringMatchRules = { allowEmpty: true };
-const URI_RULES: StringMatchRules = { allowEmptyPrefix: true };
+// `{}` (no exact, prefix or regex) is no condition on the path, and "present" for the method,
+// authority and scheme, which every request has: Istio accepts it (validateStringMatch).
+const URI_RULES: StringMatchRules = { allowEmptyPrefix: true, allowEmpty: true };
+const PSEUDO_HEADER_RULES: StringMatchRules = { allowEmpty: true };
 /** What Istio counts as a retry policy configured (ValidateHTTPRetry); backoff and retryIgnorePreviousHosts are not. */
 const DISABLED_RETRY_FIELDS = ['perTryTimeout', 'retryOn', 'retryRemoteLocalities'] as const;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -112,7 +115,7 @@ function checkMatch(ctx: RuleContext, m: HttpMatchRequest, path: Path): void {
   for (let i = 0; i < STRING_MATCHES.length; i++) {
     const k = STRING_MATCHES[i]!;
     const sm = m[k];
-    if (sm) checkStringMatch(ctx, sm, at(path, k), k === 'uri' ? URI_RULES : undefined);
+    if (sm) checkStringMatch(ctx, sm, at(path, k), k === 'uri' ? URI_RULES : PSEUDO_HEADER_RULES);
   }
   if (m.headers !== undefined) checkHeaderMatches(ctx, m.headers, at(path, 'headers'));
   if (m.withoutHeaders !== undefined) checkHeaderMatches(ctx, m.withoutHeaders, at(path, 'withoutHeaders'), true);

@@ -128,6 +128,10 @@ describe('ServiceEntry, Gateway and Service refusals', () => {
 });
 
 describe('what Istio accepts and meshlog must too', () => {
+  it('an empty string match for the uri, method, authority or scheme: no condition that any request fails', () => {
+    expect(vs('  - match: [{uri: {}, method: {}, authority: {}, scheme: {}}]\n    route: [{destination: {host: a}}]\n')).toEqual([]);
+  });
+
   it('Gateway servers with the same name (Istio does not check server names)', () => {
     const server = (port: number) => `{name: web, port: {number: ${port}, name: http-${port}, protocol: HTTP}, hosts: ["*"]}`;
     expect(check('Gateway', `  servers: [${server(80)}, ${server(8080)}]\n`)).toEqual([]);
