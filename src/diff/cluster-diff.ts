@@ -84,7 +84,7 @@ const RENAME_IGNORED = new Set(['source', 'name', 'subset']);
 function describeLb(lb: IrLoadBalancer): string {
   if (!isConsistentHash(lb)) return lb.kind;
   const sizes = [lb.minimumRingSize ? `ring ${lb.minimumRingSize}` : '', lb.tableSize ? `table ${lb.tableSize}` : ''].filter(Boolean);
-  return [`${lb.kind} on ${describeHashOn(lb.hashOn)}`, ...sizes].join(', ');
+  return [lb.hashOn ? `${lb.kind} on ${describeHashOn(lb.hashOn)}` : `${lb.kind} on no key (a random host per request)`, ...sizes].join(', ');
 }
 
 /** A cookie Envoy sets itself (ttl) with its path and attributes: `cookie session (path /a, ttl 60s, attributes SameSite=Strict, Secure)`. */

@@ -68,7 +68,11 @@ export type IrLoadBalancer =
   | { readonly kind: 'round_robin' | 'least_request' | 'random' | 'passthrough' }
   | {
       readonly kind: 'ring_hash' | 'maglev';
-      readonly hashOn: IrHashPolicy;
+      /**
+       * What the hash is of; absent when the DestinationRule names no key (Istio takes that):
+       * routes then carry no hash policy, and Envoy picks a host at random.
+       */
+      readonly hashOn?: IrHashPolicy;
       /** ring_hash only. */
       readonly minimumRingSize?: number;
       /** maglev only: the lookup table's size (a prime); Envoy's default (65537) without it. */

@@ -93,12 +93,15 @@ export function toLoadBalancer(lb: LoadBalancer | undefined): IrLoadBalancer {
           } as const)
         : ch.httpQueryParameterName
           ? ({ kind: 'query_parameter', name: ch.httpQueryParameterName } as const)
-          : ({ kind: 'source_ip' } as const);
+          : ch.useSourceIp
+            ? ({ kind: 'source_ip' } as const)
+            : undefined; // no key (or `useSourceIp: false`): Istio compiles no hash policy
     const ring = ch.ringHash?.minimumRingSize ?? ch.minimumRingSize;
     const table = ch.maglev?.tableSize;
+    const key = hashOn ? { hashOn } : {};
     return ch.maglev
-      ? { kind: 'maglev', hashOn, ...(table ? { tableSize: table } : {}) } // 0 is unset, as in Istio
-      : { kind: 'ring_hash', hashOn, ...(ring !== undefined ? { minimumRingSize: ring } : {}) };
+      ? { kind: 'maglev', ...key, ...(table ? { tableSize: table } : {}) } // 0 is unset, as in Istio
+      : { kind: 'ring_hash', ...key, ...(ring !== undefined ? { minimumRingSize: ring } : {}) };
   }
   return { kind: SIMPLE[lb?.simple ?? 'UNSPECIFIED'] };
 }

@@ -61,9 +61,8 @@ function checkLoadBalancer(ctx: RuleContext, lb: LoadBalancer, path: Path): void
   if (!ch) return;
   const p = at(path, 'consistentHash');
   const keys = (['httpHeaderName', 'httpCookie', 'useSourceIp', 'httpQueryParameterName'] as const).filter((k) => ch[k] !== undefined && ch[k] !== false);
-  if (keys.length !== 1) {
-    ctx.report('ML3030', `set exactly one hash key of httpHeaderName, httpCookie, useSourceIp, httpQueryParameterName (found ${keys.length === 0 ? 'none' : keys.join(', ')})`, p);
-  }
+  // None is valid Istio (no hash policy: Envoy picks hosts at random); two are not.
+  if (keys.length > 1) ctx.report('ML3030', `set one hash key of httpHeaderName, httpCookie, useSourceIp, httpQueryParameterName, not several (found ${keys.join(', ')})`, p);
   if (ch.httpHeaderName !== undefined) checkHeaderName(ctx, ch.httpHeaderName, at(p, 'httpHeaderName'), false);
   if (ch.httpCookie) {
     if (ch.httpCookie.name === '') ctx.report('ML3039', 'the cookie name is empty', at(p, 'httpCookie', 'name'));

@@ -41,7 +41,7 @@ function grpcLoadBalancer(lb: IrLoadBalancer): IrLoadBalancer {
     case 'random':
       return ROUND_ROBIN;
     case 'maglev':
-      return { kind: 'ring_hash', hashOn: lb.hashOn };
+      return { kind: 'ring_hash', ...(lb.hashOn ? { hashOn: lb.hashOn } : {}) };
     case 'round_robin':
     case 'ring_hash':
     case 'passthrough':

@@ -154,5 +154,5 @@ function tcpProxy(chain: IrTcpChain, port: number, clusterOf: ClusterOf): ProtoO
 
 /** The cluster picks its endpoint by a hash of the client's address (DestinationRule `consistentHash.useSourceIp`). */
 function hashesSourceIp(cluster: IrCluster | undefined): boolean {
-  return cluster !== undefined && 'hashOn' in cluster.loadBalancer && cluster.loadBalancer.hashOn.kind === 'source_ip';
+  return cluster !== undefined && 'hashOn' in cluster.loadBalancer && cluster.loadBalancer.hashOn?.kind === 'source_ip';
 }

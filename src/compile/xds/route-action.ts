@@ -143,7 +143,7 @@ export function hashPoliciesFor(action: IrForward, clusters: ClusterLookup): Pro
   const seen = new Set<string>();
   for (const d of action.destinations) {
     const lb = clusters.get(d.cluster)?.loadBalancer;
-    if (!isConsistentHash(lb)) continue;
+    if (!isConsistentHash(lb) || !lb.hashOn) continue;
     const key = JSON.stringify(lb.hashOn);
     if (seen.has(key)) continue;
     seen.add(key);

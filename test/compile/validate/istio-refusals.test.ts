@@ -132,6 +132,12 @@ describe('what Istio accepts and meshlog must too', () => {
     expect(vs('  - match: [{uri: {}, method: {}, authority: {}, scheme: {}}]\n    route: [{destination: {host: a}}]\n')).toEqual([]);
   });
 
+  it('consistentHash without a hash key (Istio compiles no hash policy); two keys stay an error', () => {
+    expect(dr('  trafficPolicy: {loadBalancer: {consistentHash: {ringHash: {minimumRingSize: 1024}}}}\n')).toEqual([]);
+    expect(dr('  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: false}}}\n')).toEqual([]);
+    expect(dr('  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, httpHeaderName: x}}}\n')).toEqual(['ML3030 spec.trafficPolicy.loadBalancer.consistentHash@6']);
+  });
+
   it('Gateway servers with the same name (Istio does not check server names)', () => {
     const server = (port: number) => `{name: web, port: {number: ${port}, name: http-${port}, protocol: HTTP}, hosts: ["*"]}`;
     expect(check('Gateway', `  servers: [${server(80)}, ${server(8080)}]\n`)).toEqual([]);

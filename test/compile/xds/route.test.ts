@@ -147,6 +147,11 @@ describe('route translator', () => {
     const same = edsCluster(HOST, 9080, 'v2', { loadBalancer: { kind: 'ring_hash', hashOn: { kind: 'cookie', name: 'user', path: '/', ttlMs: 60_000 } } });
     const agreed = one(route('r', forward([[V1, 50], [V2, 50]])), [hashed, same]).route as JsonObject;
     expect(agreed.hash_policy).toEqual([{ cookie: { name: 'user', ttl: '60s', path: '/' } }]);
+    // A ring hash without a key (valid Istio): no policy of its own.
+    const keyless = edsCluster(HOST, 9080, 'v2', { loadBalancer: { kind: 'ring_hash' } });
+    const withKeyless = one(route('r', forward([[V1, 50], [V2, 50]])), [hashed, keyless]).route as JsonObject;
+    expect(withKeyless.hash_policy).toEqual([{ cookie: { name: 'user', ttl: '60s', path: '/' } }]);
+    expect((one(route('r', forward([[V2, 1]])), [keyless]).route as JsonObject).hash_policy).toBeUndefined();
   });
 
   it('writes the previous_hosts predicate unless the route keeps retries on its host (previousHosts: false)', () => {
