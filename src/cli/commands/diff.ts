@@ -33,7 +33,10 @@ Gateway joins its selector. A setting those lines do not name shows field by fie
 config differs is never left out. Rules without a name are paired by match, then by what
 they do, so removing one does not read as editing the next. Reformatting YAML, moving
 resources between files or rescaling weights to the same shares is no change. Then the new
-warnings: those REV_B has and REV_A had not (e.g. a rule a reordering made dead).
+warnings: those REV_B has and REV_A had not (e.g. a rule a reordering made dead). A
+VirtualService host that has no Service or ServiceEntry on either side applies to no
+sidecar, so changes to its routes cannot show: the output names such hosts first
+("Not compared: ..."), rather than let "No routing changes" stand alone.
 
 Usage:
   meshlog diff REV_A REV_B [--repo PATH] [flags]   two revisions of a git repository
