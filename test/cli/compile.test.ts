@@ -105,18 +105,25 @@ describe('meshlog compile', () => {
     expect(res.stderr).toContain(`wrote ${files.length} bootstrap`);
   });
 
+  /** Writes `yaml` as the folder `name`, compiles it with --bootstrap-dir, and checks the sidecar~default bootstrap with a real Envoy. */
+  const bootstrapOf = async (name: string, yaml: string): Promise<string> => {
+    fs.mkdirSync(path.join(tmp, name), { recursive: true });
+    fs.writeFileSync(path.join(tmp, name, 'mesh.yaml'), yaml);
+    const dir = path.join(tmp, `${name}-bootstraps`);
+    const res = await runCli(['compile', name, '--bootstrap-dir', dir, '--admin-port', '0'], tmp);
+    expect(res.code, res.stderr).toBe(0);
+    const file = path.join(dir, 'sidecar~default.yaml');
+    const result = validateConfig(file);
+    expect(result.ok, result.output).toBe(true);
+    return fs.readFileSync(file, 'utf8');
+  };
+  const serviceYaml = (name: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: "${name}", namespace: default}\nspec: {ports: [{name: http, port: 80}]}\n---\n`;
+
   it('--bootstrap-dir quotes strings YAML 1.1 reads as booleans, which Envoy (yaml-cpp) would refuse unquoted', async () => {
-    const words = path.join(tmp, 'words');
-    fs.mkdirSync(words, { recursive: true });
     // A Service named `no` (a domain `no`), header values `yes` and `on`, a response header `Off`.
-    fs.writeFileSync(
-      path.join(words, 'mesh.yaml'),
-      `apiVersion: v1
-kind: Service
-metadata: {name: "no", namespace: default}
-spec: {ports: [{name: http, port: 80}]}
----
-apiVersion: networking.istio.io/v1
+    const text = await bootstrapOf(
+      'words',
+      `${serviceYaml('no')}apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: words, namespace: default}
 spec:
@@ -127,26 +134,13 @@ spec:
     route: [{destination: {host: "no"}}]
 `,
     );
-    const dir = path.join(tmp, 'words-bootstraps');
-    const res = await runCli(['compile', 'words', '--bootstrap-dir', dir, '--admin-port', '0'], tmp);
-    expect(res.code, res.stderr).toBe(0);
-    const text = fs.readFileSync(path.join(dir, 'sidecar~default.yaml'), 'utf8');
     for (const quoted of ['"yes"', '"on"', '"Off"', '- "no"']) expect(text).toContain(quoted);
-    const result = validateConfig(path.join(dir, 'sidecar~default.yaml'));
-    expect(result.ok, result.output).toBe(true);
   });
 
-  it('a header match on a pseudo-header (:authority, :method), as Istio takes it, is accepted by a real Envoy and explained', async () => {
-    const dir = path.join(tmp, 'pseudo');
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(
-      path.join(dir, 'mesh.yaml'),
-      `apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: default}
-spec: {ports: [{name: http, port: 80}]}
----
-apiVersion: networking.istio.io/v1
+  it('a header match on a pseudo-header (:method), as Istio takes it, is accepted by a real Envoy and explained', async () => {
+    await bootstrapOf(
+      'pseudo',
+      `${serviceYaml('web')}apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: web, namespace: default}
 spec:
@@ -157,11 +151,6 @@ spec:
   - route: [{destination: {host: web}}]
 `,
     );
-    const out = path.join(tmp, 'pseudo-bootstraps');
-    const res = await runCli(['compile', 'pseudo', '--bootstrap-dir', out, '--admin-port', '0'], tmp);
-    expect(res.code, res.stderr).toBe(0);
-    const result = validateConfig(path.join(out, 'sidecar~default.yaml'));
-    expect(result.ok, result.output).toBe(true);
     const post = await runCli(['explain', 'pseudo', '-r', 'POST http://web/x'], tmp);
     expect(post.stdout).toContain('405');
     const get = await runCli(['explain', 'pseudo', '-r', 'GET http://web/x'], tmp);
