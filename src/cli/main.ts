@@ -7,6 +7,7 @@ import { EXIT, type CliCommand, type CliIo } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { renderTable } from './output.ts';
 import { closestName } from '../core/closest-name.ts';
+import { shellQuote } from './shell-word.ts';
 
 /** The flags meshlog takes before a command, for "did you mean" (as commands' flags get). */
 const TOP_LEVEL_FLAGS = ['--help', '-h', '--version'] as const;
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const end = argv.indexOf('--');
     const at = argv.slice(0, end < 0 ? argv.length : end).findIndex((a) => Object.hasOwn(COMMANDS, a));
     if (at > 0) {
-      const reordered = [argv[at]!, ...argv.slice(0, at), ...argv.slice(at + 1)].map(shellWord).join(' ');
+      const reordered = [argv[at]!, ...argv.slice(0, at), ...argv.slice(at + 1)].map(shellQuote).join(' ');
       io.stderr(`Error: flags go after the command: meshlog ${reordered}\nRun 'meshlog ${argv[at]} --help' for its flags.\n`);
       return EXIT.usage;
     }
@@ -61,11 +62,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`meshlog ${first}: internal error (a bug in meshlog, please report it): ${detail}\n`);
     return EXIT_INTERNAL;
   }
-}
-
-/** `word` as a shell reads it back: as it is when plain, else single-quoted. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /** `-h`/`--help` anywhere before a `--` terminator. */

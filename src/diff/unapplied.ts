@@ -8,7 +8,8 @@ import type { Diagnostic } from '../core/diagnostics.ts';
 
 /** A line saying which VirtualService hosts the diff could not compare, or undefined when none. */
 export function unappliedNote(before: readonly Diagnostic[], after: readonly Diagnostic[]): string | undefined {
-  const onBoth = [...unapplied(after)].filter((key) => unapplied(before).has(key));
+  const beforeKeys = unapplied(before);
+  const onBoth = [...unapplied(after)].filter((key) => beforeKeys.has(key));
   if (onBoth.length === 0) return undefined;
   const list = onBoth.sort();
   const shown = list.length > 5 ? `${list.slice(0, 5).join(', ')} and ${list.length - 5} more` : list.join(', ');
@@ -20,18 +21,13 @@ export function unappliedNote(before: readonly Diagnostic[], after: readonly Dia
   );
 }
 
-const cache = new WeakMap<readonly Diagnostic[], Set<string>>();
-
 /** `namespace/name: host` for each ML4017 of a VirtualService. */
 function unapplied(diagnostics: readonly Diagnostic[]): Set<string> {
-  let keys = cache.get(diagnostics);
-  if (keys) return keys;
-  keys = new Set();
+  const keys = new Set<string>();
   for (const d of diagnostics) {
     if (d.code !== 'ML4017' || d.resource?.kind !== 'VirtualService') continue;
     const host = /^host (\S+) /.exec(d.message)?.[1];
     if (host) keys.add(`${d.resource.namespace}/${d.resource.name}: ${host}`);
   }
-  cache.set(diagnostics, keys);
   return keys;
 }

@@ -130,15 +130,22 @@ function viewsServing(ir: MeshIR, request: ExplainRequest, current: string): str
     .filter((v) => v.name !== current)
     .filter((v) => {
       const l = pickListener(v, request.port)?.listener;
-      // Every table the listener routes by: its own, and its servers' own (HTTPS ports with several servers).
-      const names = new Set([l?.routeTableName, ...(l?.tls ?? []).map((c) => c.routeTableName)]);
-      return v.routeTables.some((t) => {
-        if (!names.has(t.name)) return false;
-        const m = findVirtualHost(t.virtualHosts, request.authority, t.ignorePortInHostMatching);
-        return m !== undefined && m.rule !== 'any';
-      });
+      return l !== undefined && listenerRoutesHost(v, l, request.authority);
     })
     .map((v) => v.name);
+}
+
+/**
+ * Whether a route table `listener` routes by (its own, and its servers' own: HTTPS ports with
+ * several servers) has a virtual host naming `authority`; a catch-all `*` host does not count.
+ */
+function listenerRoutesHost(view: IrView, listener: IrListener, authority: string): boolean {
+  const names = new Set([listener.routeTableName, ...(listener.tls ?? []).map((c) => c.routeTableName)]);
+  return view.routeTables.some((t) => {
+    if (!names.has(t.name)) return false;
+    const m = findVirtualHost(t.virtualHosts, authority, t.ignorePortInHostMatching);
+    return m !== undefined && m.rule !== 'any';
+  });
 }
 
 /** Whether, of all the listener's filter chains, the one the SNI name picks is a TCP proxy's. */
@@ -157,22 +164,15 @@ function explainedFault(f: IrFault): ExplainedFault {
 }
 
 /**
- * The ports of `view`'s listeners (other than `exceptPort`) whose route tables have a virtual
- * host naming `authority` (a catch-all `*` host does not count, as in viewsServing): a request
+ * The ports of `view`'s listeners (other than `exceptPort`) whose route tables name
+ * `authority` (listenerRoutesHost): a request
  * written without its service's port (`http://reviews/`) goes to port 80, where that service
  * has no route.
  */
 function portsServing(view: IrView, authority: string, exceptPort: number): number[] {
   const ports = new Set<number>();
   for (const listener of view.listeners) {
-    if (listener.port === exceptPort) continue;
-    const names = new Set([listener.routeTableName, ...(listener.tls ?? []).map((c) => c.routeTableName)]);
-    const serves = view.routeTables.some((t) => {
-      if (!names.has(t.name)) return false;
-      const m = findVirtualHost(t.virtualHosts, authority, t.ignorePortInHostMatching);
-      return m !== undefined && m.rule !== 'any';
-    });
-    if (serves) ports.add(listener.port);
+    if (listener.port !== exceptPort && listenerRoutesHost(view, listener, authority)) ports.add(listener.port);
   }
   return [...ports].sort((a, b) => a - b);
 }

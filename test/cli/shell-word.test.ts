@@ -1,7 +1,7 @@
 // A diff comment cut to fit ends with the command that prints it whole; pasted into a shell, it
 // must name the same folders: a leading ~ would be expanded and a leading - read as a flag.
 import { describe, expect, it } from 'vitest';
-import { shellWord } from '../../src/cli/commands/diff.ts';
+import { shellWord } from '../../src/cli/shell-word.ts';
 
 describe('the whole-diff command quotes its paths for the shell', () => {
   it('leaves plain paths and revisions as they are', () => {

@@ -13,6 +13,7 @@ import { EXIT, type CliCommand, type CliIo, type ExitCode } from '../command.ts'
 import { diffSides, type DiffSide } from '../diff-sides.ts';
 import { describeInput, displayPrefix, readInput, reportInputError } from '../input.ts';
 import { chooseFormat, diagnosticLines, renderDiagnostics, renderJson, renderYaml } from '../output.ts';
+import { shellWord } from '../shell-word.ts';
 
 const FLAGS = { ...OUTPUT_FLAG, ...VERBOSE_FLAG, repo: { type: 'string' }, title: { type: 'string' } } as const;
 
@@ -182,17 +183,6 @@ function wholeDiffCommand(before: ComparedSide, after: ComparedSide): string {
   const arg = (side: ComparedSide) =>
     side.kind === 'standard input' ? '-' : shellWord(side.commit ? side.commit.slice(0, SHORT_COMMIT) : (side.path ?? side.label));
   return after.kind === 'work tree' ? `meshlog diff ${arg(before)}` : `meshlog diff ${arg(before)} ${arg(after)}`;
-}
-
-/**
- * `word` as a shell reads it back, as an argument: quoted when it holds anything but plain path
- * characters, or starts with `~` (the shell would expand it to a home folder). A leading `-`
- * would be read as a flag, and quotes do not stop that: such a path is written `./-name`.
- * Commit ids never start with either; a revision name cannot start with `-` in git.
- */
-export function shellWord(word: string): string {
-  const arg = word.startsWith('-') ? `./${word}` : word;
-  return /^[\w./@+-][\w./~@+-]*$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
 type CompiledSide = { readonly label: string; readonly compared: ComparedSide } & (

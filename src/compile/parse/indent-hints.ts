@@ -63,11 +63,9 @@ function overIndentedKeyHint(lines: readonly Line[], at: number): YamlHint | und
  * is further in than the rest (the usual slip), points at that key instead.
  */
 export function misalignedKeyHint(text: string, offset: number): YamlHint | undefined {
-  const lines = splitLines(text);
-  const at = lineIndexOf(lines, offset);
-  const line = lines[at]!;
-  const key = keyOf(line);
-  if (key === undefined) return undefined;
+  const found = keyLineAt(text, offset);
+  if (!found) return undefined;
+  const { lines, at, line, key } = found;
   const opener = openerOf(lines, at);
   const first = opener === undefined ? undefined : nextContentLine(lines, opener);
   if (opener === undefined || first === undefined || first === at) return plainMisaligned(line, key);
@@ -167,6 +165,15 @@ function plainMisaligned(line: Line, key: string): YamlHint {
   };
 }
 
+/** The file's lines, and the one holding `offset` with the key it starts with; undefined when it starts with none. */
+function keyLineAt(text: string, offset: number): { lines: Line[]; at: number; line: Line; key: string } | undefined {
+  const lines = splitLines(text);
+  const at = lineIndexOf(lines, offset);
+  const line = lines[at]!;
+  const key = keyOf(line);
+  return key === undefined ? undefined : { lines, at, line, key };
+}
+
 function splitLines(text: string): Line[] {
   const lines: Line[] = [];
   let start = 0;
@@ -240,11 +247,9 @@ function stripComment(s: string): string {
  * the item, and both places it may belong.
  */
 export function insideItemHint(text: string, offset: number): YamlHint | undefined {
-  const lines = splitLines(text);
-  const at = lineIndexOf(lines, offset);
-  const line = lines[at]!;
-  const key = keyOf(line);
-  if (key === undefined) return undefined;
+  const found = keyLineAt(text, offset);
+  if (!found) return undefined;
+  const { lines, at, line, key } = found;
   for (let i = at - 1; i >= 0; i--) {
     const above = lines[i]!;
     if (!isContent(above) || indentOf(above) >= line.keyAt) continue;
@@ -267,11 +272,9 @@ export function insideItemHint(text: string, offset: number): YamlHint | undefin
  * the same column in the same mapping.
  */
 export function duplicateKeyHint(text: string, offset: number): YamlHint | undefined {
-  const lines = splitLines(text);
-  const at = lineIndexOf(lines, offset);
-  const first = lines[at]!;
-  const key = keyOf(first);
-  if (key === undefined) return undefined;
+  const found = keyLineAt(text, offset);
+  if (!found) return undefined;
+  const { lines, at, line: first, key } = found;
   for (let i = at + 1; i < lines.length; i++) {
     const line = lines[i]!;
     if (!isContent(line)) continue;
